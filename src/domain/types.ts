@@ -1,0 +1,381 @@
+// The vocabulary of circulation, shared by the rules, the store, the services, the station API,
+// the hub and the renderer. Plain data only: no classes, no I/O, nothing that cannot be JSON.
+//
+// Conventions that hold everywhere:
+// - Instants are UTC epoch milliseconds (`Instant`). Calendar dates are local to a branch and
+//   written `YYYY-MM-DD` (`LocalDate`); a date never carries a time zone of its own.
+// - Money is an integer number of minor units (cents) with an ISO 4217 currency code.
+// - Ids are strings (UUIDv7 made by the station that created the row), so that rows made on
+//   different stations while apart never collide.
+
+export type Instant = number;
+/** `YYYY-MM-DD`, a day in some branch's time zone. */
+export type LocalDate = string;
+export type Id = string;
+
+export interface Money {
+  /** Integer minor units (e.g. cents). */
+  amount: number;
+  currency: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library, branches, calendar
+
+export interface Branch {
+  id: Id;
+  code: string;
+  name: string;
+  /** IANA zone, e.g. "America/New_York". Day loans end at 23:59:59.999 in this zone. */
+  timeZone: string;
+}
+
+/** A closed day: one date, every week on a weekday, or every year on a month and day. */
+export type ClosedDay =
+  | { kind: 'date'; date: LocalDate; description?: string }
+  | { kind: 'weekly'; /** 0 = Sunday ... 6 = Saturday */ weekday: number; description?: string }
+  | { kind: 'yearly'; /** 1-12 */ month: number; /** 1-31 */ day: number; description?: string };
+
+/**
+ * How closed days move a due date:
+ * - `calendar`: closed days are skipped while counting the loan length;
+ * - `push`: count plainly, then move the due date forward to the next open day;
+ * - `ignore`: the calendar plays no part.
+ */
+export type CalendarMode = 'calendar' | 'push' | 'ignore';
+
+/** Whose branch's rules apply to a loan (Koha's CircControl). */
+export type CircControl = 'desk_branch' | 'patron_home_branch' | 'item_home_branch';
+
+export interface BarcodeRule {
+  /** Exact length required, or null for any length between minLength and maxLength. */
+  length: number | null;
+  minLength: number;
+  maxLength: number;
+  /** Required prefix (e.g. "2" for patron cards), or "" for none. */
+  prefix: string;
+  /** Digits only? */
+  numeric: boolean;
+  /** Verify the 14-digit library Codabar (Luhn) check digit. */
+  checkDigit: boolean;
+}
+
+export interface BarcodeRules {
+  patron: BarcodeRule;
+  item: BarcodeRule;
+}
+
+export interface LibrarySettings {
+  name: string;
+  currency: string;
+  /** BCP 47 locale used for dates and money, e.g. "en-US", "es-ES". */
+  locale: string;
+  circControl: CircControl;
+  calendarMode: CalendarMode;
+  /** A loan never runs past the patron's card expiry. */
+  capDueDateAtCardExpiry: boolean;
+  /** Closed days earn no fine. */
+  finesSkipClosedDays: boolean;
+  /** Hold shelf expiry counts only open days. */
+  holdShelfSkipsClosedDays: boolean;
+  /** Patron may not borrow once fees owed exceed this (minor units); null for no limit. */
+  maxFeesOwed: number | null;
+  /** Days a returned loan stays linked to its patron (0 = unlinked at once) unless opted in. */
+  loanHistoryRetentionDays: number;
+  barcodes: BarcodeRules;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patrons
+
+export interface PatronCategory {
+  code: string;
+  name: string;
+  /** Card validity in days when a card is issued or renewed. */
+  cardValidityDays: number;
+}
+
+export type BlockKind = 'barred' | 'lost_card' | 'manual';
+
+export interface PatronBlock {
+  id: Id;
+  kind: BlockKind;
+  reason: string;
+  /** Last day the block applies, inclusive; null for until lifted. */
+  until: LocalDate | null;
+  createdAt: Instant;
+}
+
+export interface Patron {
+  id: Id;
+  cardBarcode: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  homeBranchId: Id;
+  categoryCode: string;
+  /** Last day the card is valid, inclusive, in the home branch's zone. */
+  cardExpiresOn: LocalDate;
+  blocks: PatronBlock[];
+  notes: string;
+  /** The patron chose to keep a reading history. Without it, returned loans are unlinked. */
+  keepReadingHistory: boolean;
+  createdAt: Instant;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue
+
+export interface ItemType {
+  code: string;
+  name: string;
+  /** Items of this type never circulate (reference, etc.). */
+  notForLoan: boolean;
+}
+
+export interface BibRecord {
+  id: Id;
+  title: string;
+  author: string | null;
+  isbn: string | null;
+  issn: string | null;
+  publisher: string | null;
+  year: number | null;
+  callNumber: string | null;
+}
+
+export type ItemStatus =
+  | 'available'
+  | 'on_loan'
+  | 'in_transit'
+  | 'on_hold_shelf'
+  | 'lost'
+  | 'missing'
+  | 'withdrawn'
+  | 'claimed_returned';
+
+export interface Item {
+  id: Id;
+  barcode: string;
+  recordId: Id;
+  homeBranchId: Id;
+  currentBranchId: Id;
+  itemTypeCode: string;
+  status: ItemStatus;
+  /** Damaged items still circulate; the flag warns staff. */
+  damaged: boolean;
+  /** This one copy does not circulate, whatever its type says. */
+  notForLoan: boolean;
+  /** Minor units, in the library currency; null when unknown. */
+  replacementPrice: number | null;
+  /** Where an in-transit item is going. */
+  transitToBranchId: Id | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loans, holds, fees
+
+export interface Loan {
+  id: Id;
+  itemId: Id;
+  /** Null once a returned loan has been unlinked from its patron for privacy. */
+  patronId: Id | null;
+  branchId: Id;
+  checkedOutAt: Instant;
+  dueAt: Instant;
+  renewals: number;
+  lastRenewedAt: Instant | null;
+  returnedAt: Instant | null;
+  returnBranchId: Id | null;
+}
+
+export type HoldStatus = 'pending' | 'in_transit' | 'waiting' | 'fulfilled' | 'cancelled' | 'expired';
+
+export interface Hold {
+  id: Id;
+  patronId: Id;
+  recordId: Id;
+  /** Set for an item-level hold from the start, or once a copy is trapped for it. */
+  itemId: Id | null;
+  itemLevel: boolean;
+  pickupBranchId: Id;
+  placedAt: Instant;
+  status: HoldStatus;
+  /** Not filled before this day (exclusive end of a suspension); null when active. */
+  suspendedUntil: LocalDate | null;
+  /** When the trapped item reached the pickup shelf. */
+  waitingSince: Instant | null;
+  /** Last day on the hold shelf, inclusive. */
+  shelfExpiresOn: LocalDate | null;
+}
+
+export type FeeKind = 'overdue' | 'lost' | 'damage' | 'hold_expired' | 'card_replacement' | 'manual';
+
+export interface Fee {
+  id: Id;
+  patronId: Id;
+  kind: FeeKind;
+  /** Original charge, minor units. */
+  amount: number;
+  /** Still owed, minor units (0 when paid or waived; negative for a credit). */
+  outstanding: number;
+  currency: string;
+  loanId: Id | null;
+  itemId: Id | null;
+  description: string;
+  createdAt: Instant;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Circulation rules (the Koha matrix)
+
+/** `*` matches any branch, patron category or item type. */
+export const ANY = '*';
+
+export type LoanUnit = 'days' | 'hours';
+export type HardDueDateMode = 'before' | 'exactly' | 'after';
+
+export interface CirculationRule {
+  branchId: Id | typeof ANY;
+  categoryCode: string | typeof ANY;
+  itemTypeCode: string | typeof ANY;
+  loanLength: number;
+  loanUnit: LoanUnit;
+  /** A fixed date that bounds due dates; null for none. */
+  hardDueDate: LocalDate | null;
+  /** before: due no later than it; exactly: always due on it; after: due no earlier than it. */
+  hardDueDateMode: HardDueDateMode;
+  /** Most loans of this item type a patron may hold; null for no limit. */
+  maxLoans: number | null;
+  renewalsAllowed: number;
+  /** Renewal period in loan units; null means the loan length. */
+  renewalPeriod: number | null;
+  /** Renewal refused earlier than this many days before the due date; null for any time. */
+  noRenewalBeforeDays: number | null;
+  /** Fine per charge period, minor units. */
+  fineAmount: number;
+  /** Charge period, in loan units (days for day loans, hours for hourly loans). */
+  finePeriod: number;
+  /** Grace period in loan units: no fine if returned within it. */
+  graceDays: number;
+  /** Most one loan's overdue fine can reach, minor units; null for no cap. */
+  fineCap: number | null;
+  capFineAtReplacementPrice: boolean;
+  holdsAllowed: boolean;
+  holdsPerTitle: number;
+  onShelfHoldsAllowed: boolean;
+  /** Days a trapped hold waits on the shelf. */
+  pickupPeriodDays: number;
+}
+
+/** Per branch x patron category: totals across item types. */
+export interface PatronLimits {
+  branchId: Id | typeof ANY;
+  categoryCode: string | typeof ANY;
+  /** null for no limit */
+  totalMaxLoans: number | null;
+  maxHolds: number | null;
+}
+
+export type ReturnPolicy = 'home_branch' | 'holding_branch' | 'stays';
+
+/** Per branch x item type: where returns go. */
+export interface BranchItemPolicy {
+  branchId: Id | typeof ANY;
+  itemTypeCode: string | typeof ANY;
+  returnPolicy: ReturnPolicy;
+}
+
+export interface RulesMatrix {
+  rules: CirculationRule[];
+  patronLimits: PatronLimits[];
+  branchItemPolicies: BranchItemPolicy[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals: what the desk shows when the rules say no.
+
+export type RefusalCode =
+  | 'PATRON_NOT_FOUND'
+  | 'ITEM_NOT_FOUND'
+  | 'BARCODE_INVALID'
+  | 'CARD_EXPIRED'
+  | 'PATRON_BARRED'
+  | 'CARD_LOST'
+  | 'PATRON_BLOCKED'
+  | 'FEES_OVER_LIMIT'
+  | 'TOO_MANY_LOANS'
+  | 'TOO_MANY_LOANS_OF_TYPE'
+  | 'ITEM_NOT_FOR_LOAN'
+  | 'ITEM_LOST'
+  | 'ITEM_MISSING'
+  | 'ITEM_WITHDRAWN'
+  | 'ITEM_CLAIMED_RETURNED'
+  | 'ITEM_IN_TRANSIT'
+  | 'ITEM_ON_LOAN_TO_OTHER'
+  | 'ITEM_ON_HOLD_FOR_OTHER'
+  | 'ALREADY_ON_LOAN_TO_PATRON'
+  | 'NOT_ON_LOAN'
+  | 'RENEWAL_LIMIT'
+  | 'RENEWAL_TOO_SOON'
+  | 'ITEM_NEEDED_FOR_HOLD'
+  | 'HOLDS_NOT_ALLOWED'
+  | 'TOO_MANY_HOLDS'
+  | 'TOO_MANY_HOLDS_FOR_TITLE'
+  | 'ALREADY_HOLDING_TITLE'
+  | 'ALREADY_ON_LOAN_FOR_HOLD'
+  | 'ON_SHELF_HOLDS_NOT_ALLOWED'
+  | 'NO_LOANABLE_COPY';
+
+export interface Refusal {
+  code: RefusalCode;
+  /** Values the message needs (a date, a count, a patron's name), by name. */
+  params?: Record<string, string | number>;
+  /** Staff with the override permission may lend (renew, hold) anyway. */
+  overridable: boolean;
+}
+
+/** Warnings never stop a transaction; the desk shows them. */
+export type NoticeCode =
+  | 'DUE_DATE_MOVED_CLOSED_DAY'
+  | 'DUE_DATE_CAPPED_CARD_EXPIRY'
+  | 'DUE_DATE_HARD'
+  | 'ITEM_DAMAGED'
+  | 'LOST_ITEM_FOUND'
+  | 'FINE_CHARGED'
+  | 'ROUTE_TO_BRANCH'
+  | 'HOLD_TRAPPED_WAITING'
+  | 'HOLD_TRAPPED_TRANSIT'
+  | 'CARD_EXPIRES_SOON'
+  | 'FEES_OWED';
+
+export interface Notice {
+  code: NoticeCode;
+  params?: Record<string, string | number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff
+
+export type StaffRole = 'technician' | 'supervisor' | 'admin';
+
+export type Permission =
+  | 'circulate'
+  | 'override'
+  | 'waive_fees'
+  | 'manage_patrons'
+  | 'manage_catalogue'
+  | 'edit_rules'
+  | 'manage_staff'
+  | 'settings';
+
+export interface StaffAccount {
+  id: Id;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  branchId: Id;
+  active: boolean;
+}
