@@ -1,0 +1,62 @@
+// The journal: the append-only record of every change of circulation state on a station. It is
+// what sync pushes to the hub, and the only thing it pushes. Each station command writes exactly
+// one entry in the same SQLite transaction as the state it changes.
+//
+// An entry says what was asked (`command` and `input`) and what it did (`effects`: the new
+// state of every row it touched). The hub replays the effects with circulation sense (see
+// src/hub), so the payload must be complete on its own: never "increment", always the new row.
+
+import type { Id, Instant } from './types';
+
+/** Tables whose rows travel between stations and the hub. */
+export type SyncedTable =
+  | 'branches'
+  | 'closed_days'
+  | 'patron_categories'
+  | 'patrons'
+  | 'patron_blocks'
+  | 'item_types'
+  | 'records'
+  | 'items'
+  | 'loans'
+  | 'holds'
+  | 'fees'
+  | 'payments'
+  | 'payment_allocations'
+  | 'circulation_rules'
+  | 'patron_limits'
+  | 'branch_item_policies'
+  | 'staff'
+  | 'settings';
+
+export interface RowChange {
+  table: SyncedTable;
+  op: 'upsert' | 'delete';
+  /** The row's whole new state for an upsert (camelCase, as in src/domain/types.ts); `{ id }` for a delete. */
+  row: Record<string, unknown> & { id: Id };
+}
+
+export interface JournalEntry {
+  /** UUIDv7: unique everywhere, and sortable by creation time. */
+  id: Id;
+  stationId: Id;
+  /** 1, 2, 3 ... per station, with no gaps: the hub applies a station's entries in this order. */
+  seq: number;
+  /** Hybrid logical clock timestamp (see hlc.ts), sortable as a string. */
+  hlc: string;
+  /** The station's wall clock when the command ran. */
+  wallTime: Instant;
+  /** The staff account that ran the command; null for a kiosk patron session or the system. */
+  staffId: Id | null;
+  /** The branch the station serves. */
+  branchId: Id;
+  /** The station API command name, e.g. "circulation.checkout". */
+  command: string;
+  payload: {
+    /** The command's validated input (never a PIN or password: those are hashed first). */
+    input: unknown;
+    effects: RowChange[];
+    /** Overrides staff granted for this command, with who granted them. */
+    overrides?: { code: string; grantedBy: Id }[];
+  };
+}
