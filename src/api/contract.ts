@@ -9,6 +9,7 @@
 
 import { z } from 'zod';
 import type { Permission } from '../domain/types';
+import * as schemas from './schemas';
 
 export type Access = 'public' | 'kiosk' | 'staff' | Permission;
 
@@ -37,9 +38,309 @@ export const HealthOutput = z.object({
  * The method table. Names are `area.verb`. More methods are added by the issues that need them;
  * the transports and the renderer's client are generic over this table.
  */
+const none = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+const S = schemas;
+
 export const stationApi = {
-  'system.health': method('query', 'public', z.object({}).strict(), HealthOutput),
+  // --- system, set-up and sessions
+  'system.health': method('query', 'public', none, HealthOutput),
+  'setup.status': method('query', 'public', none, z.object({ configured: z.boolean(), libraryName: z.string().nullable(), branchName: z.string().nullable(), locale: z.string(), currency: z.string(), timeZone: z.string().nullable() })),
+  'setup.initialize': method(
+    'command',
+    'public',
+    z
+      .object({
+        libraryName: z.string().trim().min(1).max(200),
+        branchCode: z.string().trim().min(1).max(20),
+        branchName: z.string().trim().min(1).max(200),
+        timeZone: z.string().min(1).max(64),
+        currency: z.string().regex(/^[A-Z]{3}$/),
+        locale: z.string().min(2).max(20),
+        admin: z.object({ username: z.string().trim().min(2).max(40), displayName: z.string().trim().min(1).max(100), password: z.string().min(8).max(200) }).strict(),
+      })
+      .strict(),
+    z.object({ branchId: z.string(), adminId: z.string() }),
+  ),
+  'auth.signIn': method(
+    'command',
+    'public',
+    z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict(),
+    z.object({ token: z.string(), staff: S.StaffAccountSchema, permissions: z.array(z.string()) }),
+  ),
+  'auth.signOut': method('command', 'public', none, ok),
+  'auth.session': method(
+    'query',
+    'public',
+    none,
+    z.object({ kind: z.enum(['staff', 'kiosk', 'none']), staff: S.StaffAccountSchema.nullable(), permissions: z.array(z.string()), patronId: z.string().nullable() }),
+  ),
+  'auth.kioskSignIn': method(
+    'command',
+    'public',
+    z.object({ cardBarcode: S.Barcode, pin: z.string().min(1).max(8) }).strict(),
+    z.object({ token: z.string(), patronId: z.string(), firstName: z.string() }),
+  ),
+  'auth.verifySupervisor': method(
+    'command',
+    'circulate',
+    z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict(),
+    z.object({ overrideToken: z.string(), displayName: z.string() }),
+  ),
+
+  // --- circulation
+  'circulation.checkout': method(
+    'command',
+    'kiosk',
+    z.object({ patronBarcode: S.Barcode, itemBarcode: S.Barcode, override: S.OverrideInput.optional() }).strict(),
+    S.LoanResultSchema,
+  ),
+  'circulation.checkin': method(
+    'command',
+    'circulate',
+    z.object({ itemBarcode: S.Barcode, backdate: S.LocalDate.nullable().optional() }).strict(),
+    S.CheckinResultSchema,
+  ),
+  'circulation.renew': method('command', 'kiosk', z.object({ itemBarcode: S.Barcode, override: S.OverrideInput.optional() }).strict(), S.LoanResultSchema),
+  'circulation.renewAll': method(
+    'command',
+    'kiosk',
+    z.object({ patronBarcode: S.Barcode }).strict(),
+    z.object({
+      renewed: z.array(S.LoanResultSchema),
+      refused: z.array(z.object({ itemBarcode: z.string(), title: z.string(), refusals: z.array(z.object({ code: z.string(), overridable: z.boolean() }).passthrough()) })),
+    }),
+  ),
+
+  // --- patrons
+  'patrons.lookup': method('query', 'kiosk', z.object({ barcode: S.Barcode }).strict(), S.PatronSummarySchema),
+  'patrons.get': method('query', 'manage_patrons', z.object({ patronId: S.Id }).strict(), S.PatronSummarySchema),
+  'patrons.search': method(
+    'query',
+    'circulate',
+    z.object({ query: z.string().max(200) }).strict(),
+    z.array(z.object({ id: z.string(), cardBarcode: z.string(), firstName: z.string(), lastName: z.string(), email: z.string().nullable() })),
+  ),
+  'patrons.register': method('command', 'manage_patrons', S.PatronInputSchema, S.PatronSummarySchema),
+  'patrons.update': method(
+    'command',
+    'manage_patrons',
+    z.object({ patronId: S.Id, changes: S.PatronInputSchema.omit({ cardBarcode: true, pin: true }).partial() }).strict(),
+    S.PatronSummarySchema,
+  ),
+  'patrons.renewCard': method('command', 'manage_patrons', z.object({ patronId: S.Id }).strict(), S.PatronSummarySchema),
+  'patrons.replaceCard': method('command', 'manage_patrons', z.object({ patronId: S.Id, cardBarcode: S.Barcode }).strict(), S.PatronSummarySchema),
+  'patrons.setPin': method('command', 'manage_patrons', z.object({ patronId: S.Id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict(), ok),
+  'patrons.addBlock': method(
+    'command',
+    'manage_patrons',
+    z.object({ patronId: S.Id, kind: z.enum(['barred', 'lost_card', 'manual']), reason: z.string().trim().min(1).max(500), until: S.LocalDate.nullable().optional() }).strict(),
+    S.PatronSummarySchema,
+  ),
+  'patrons.removeBlock': method('command', 'manage_patrons', z.object({ blockId: S.Id }).strict(), ok),
+  'patrons.readingHistory': method(
+    'query',
+    'manage_patrons',
+    z.object({ patronId: S.Id }).strict(),
+    z.array(z.object({ title: z.string(), itemBarcode: z.string(), checkedOutAt: z.number(), returnedAt: z.number() })),
+  ),
+
+  // --- fees
+  'fees.list': method('query', 'circulate', z.object({ patronId: S.Id }).strict(), z.array(S.FeeSchema)),
+  'fees.pay': method(
+    'command',
+    'circulate',
+    z
+      .object({
+        patronId: S.Id,
+        tendered: S.MinorUnits.positive(),
+        amount: S.MinorUnits.positive().nullable().optional(),
+        method: z.enum(['cash', 'card', 'other']).optional(),
+        feeIds: z.array(S.Id).nullable().optional(),
+      })
+      .strict(),
+    z.object({
+      paymentId: z.string(),
+      applied: z.number(),
+      tendered: z.number(),
+      change: z.number(),
+      currency: z.string(),
+      allocations: z.array(z.object({ feeId: z.string(), amount: z.number() })),
+      remainingOwed: z.number(),
+    }),
+  ),
+  'fees.waive': method(
+    'command',
+    'waive_fees',
+    z.object({ feeId: S.Id, reason: z.string().trim().min(1).max(500), amount: S.MinorUnits.positive().nullable().optional() }).strict(),
+    S.FeeSchema,
+  ),
+  'fees.charge': method(
+    'command',
+    'circulate',
+    z
+      .object({
+        patronId: S.Id,
+        kind: z.enum(['lost', 'damage', 'card_replacement', 'manual']),
+        amount: S.MinorUnits.positive(),
+        description: z.string().trim().min(1).max(300),
+        itemId: S.Id.nullable().optional(),
+      })
+      .strict(),
+    S.FeeSchema,
+  ),
+
+  // --- holds
+  'holds.place': method(
+    'command',
+    'kiosk',
+    z.object({ patronId: S.Id, recordId: S.Id, itemId: S.Id.nullable().optional(), pickupBranchId: S.Id.nullable().optional(), override: S.OverrideInput.optional() }).strict(),
+    S.HoldSchema,
+  ),
+  'holds.cancel': method('command', 'kiosk', z.object({ holdId: S.Id }).strict(), S.HoldSchema),
+  'holds.suspend': method('command', 'kiosk', z.object({ holdId: S.Id, until: S.LocalDate.nullable() }).strict(), S.HoldSchema),
+  'holds.clearExpired': method('command', 'circulate', none, z.object({ expired: z.array(z.object({ holdId: z.string(), itemBarcode: z.string().nullable() })) })),
+  'holds.queue': method(
+    'query',
+    'circulate',
+    z.object({ recordId: S.Id }).strict(),
+    z.array(S.HoldSchema.extend({ position: z.number(), patronName: z.string() })),
+  ),
+  'holds.toPull': method(
+    'query',
+    'circulate',
+    none,
+    z.array(z.object({ holdId: z.string(), title: z.string(), callNumber: z.string().nullable(), itemBarcode: z.string(), placedAt: z.number() })),
+  ),
+  'holds.shelf': method(
+    'query',
+    'circulate',
+    none,
+    z.array(
+      z.object({ holdId: z.string(), title: z.string(), itemBarcode: z.string().nullable(), patronName: z.string(), shelfExpiresOn: z.string().nullable(), expired: z.boolean() }),
+    ),
+  ),
+
+  // --- catalogue
+  'catalogue.search': method(
+    'query',
+    'kiosk',
+    z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        author: z.string().nullable(),
+        isbn: z.string().nullable(),
+        callNumber: z.string().nullable(),
+        year: z.number().nullable(),
+        copies: z.number(),
+        available: z.number(),
+      }),
+    ),
+  ),
+  'catalogue.record': method(
+    'query',
+    'kiosk',
+    z.object({ recordId: S.Id }).strict(),
+    z.object({ record: S.RecordSchema, items: z.array(S.ItemSchema.extend({ dueAt: z.number().nullable() })) }),
+  ),
+  'catalogue.item': method('query', 'circulate', z.object({ barcode: S.Barcode }).strict(), S.ItemSchema.extend({ title: z.string() })),
+  'catalogue.addRecord': method('command', 'manage_catalogue', S.RecordInputSchema, S.RecordSchema),
+  'catalogue.updateRecord': method('command', 'manage_catalogue', z.object({ recordId: S.Id, changes: S.RecordInputSchema.partial() }).strict(), S.RecordSchema),
+  'catalogue.addItem': method(
+    'command',
+    'manage_catalogue',
+    z
+      .object({
+        barcode: S.Barcode,
+        recordId: S.Id,
+        itemTypeCode: z.string().min(1).max(20),
+        homeBranchId: S.Id.nullable().optional(),
+        replacementPrice: S.MinorUnits.min(0).nullable().optional(),
+        notForLoan: z.boolean().optional(),
+      })
+      .strict(),
+    S.ItemSchema,
+  ),
+  'catalogue.setItemStatus': method(
+    'command',
+    'circulate',
+    z.object({ itemBarcode: S.Barcode, change: z.enum(['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn']) }).strict(),
+    S.ItemSchema,
+  ),
+  'catalogue.inHouseUse': method('command', 'circulate', z.object({ itemBarcode: S.Barcode }).strict(), z.object({ itemBarcode: z.string(), title: z.string() })),
+
+  // --- configuration
+  'settings.get': method('query', 'staff', none, S.LibrarySettingsSchema),
+  'settings.update': method('command', 'settings', S.LibrarySettingsSchema.partial().strict(), S.LibrarySettingsSchema),
+  'branches.list': method('query', 'public', none, z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() }))),
+  'branches.save': method(
+    'command',
+    'settings',
+    z.object({ id: S.Id.nullable().optional(), code: z.string().trim().min(1).max(20), name: z.string().trim().min(1).max(200), timeZone: z.string().min(1).max(64) }).strict(),
+    z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() }),
+  ),
+  'calendar.list': method('query', 'staff', z.object({ branchId: S.Id }).strict(), z.array(z.record(z.string(), z.unknown()))),
+  'calendar.addClosedDay': method('command', 'edit_rules', z.object({ branchId: S.Id, day: S.ClosedDaySchema }).strict(), z.object({ id: z.string() })),
+  'calendar.removeClosedDay': method('command', 'edit_rules', z.object({ id: S.Id }).strict(), ok),
+  'categories.list': method('query', 'staff', none, z.array(z.object({ code: z.string(), name: z.string(), cardValidityDays: z.number() }))),
+  'categories.save': method(
+    'command',
+    'edit_rules',
+    z.object({ code: z.string().min(1).max(20), name: z.string().trim().min(1).max(100), cardValidityDays: z.number().int().min(1).max(36500) }).strict(),
+    z.object({ code: z.string(), name: z.string(), cardValidityDays: z.number() }),
+  ),
+  'itemTypes.list': method('query', 'staff', none, z.array(z.object({ code: z.string(), name: z.string(), notForLoan: z.boolean() }))),
+  'itemTypes.save': method(
+    'command',
+    'edit_rules',
+    z.object({ code: z.string().min(1).max(20), name: z.string().trim().min(1).max(100), notForLoan: z.boolean() }).strict(),
+    z.object({ code: z.string(), name: z.string(), notForLoan: z.boolean() }),
+  ),
+  'rules.list': method(
+    'query',
+    'staff',
+    none,
+    z.object({ rules: z.array(CirculationRuleOut()), patronLimits: z.array(z.record(z.string(), z.unknown())), branchItemPolicies: z.array(z.record(z.string(), z.unknown())) }),
+  ),
+  'rules.save': method('command', 'edit_rules', S.CirculationRuleSchema, CirculationRuleOut()),
+  'rules.delete': method('command', 'edit_rules', z.object({ id: S.Id }).strict(), ok),
+  'staff.list': method('query', 'manage_staff', none, z.array(S.StaffAccountSchema)),
+  'staff.save': method(
+    'command',
+    'manage_staff',
+    z
+      .object({
+        id: S.Id.nullable().optional(),
+        username: z.string().trim().min(2).max(40),
+        displayName: z.string().trim().min(1).max(100),
+        role: z.enum(['technician', 'supervisor', 'admin']),
+        branchId: S.Id.nullable().optional(),
+        password: z.string().min(8).max(200).nullable().optional(),
+        active: z.boolean().optional(),
+      })
+      .strict(),
+    S.StaffAccountSchema,
+  ),
+
+  // --- the status bar
+  'status.get': method(
+    'query',
+    'public',
+    none,
+    z.object({
+      journalWaiting: z.number(),
+      sync: z.record(z.string(), z.unknown()),
+      devices: z.array(z.record(z.string(), z.unknown())),
+      exceptionsOpen: z.number(),
+    }),
+  ),
 } as const satisfies Record<string, ApiMethod>;
+
+function CirculationRuleOut() {
+  return S.CirculationRuleSchema.extend({ id: z.string() });
+}
 
 export type StationApi = typeof stationApi;
 export type ApiName = keyof StationApi;

@@ -23,6 +23,8 @@ export type SyncedTable =
   | 'fees'
   | 'payments'
   | 'payment_allocations'
+  | 'fee_waivers'
+  | 'in_house_uses'
   | 'circulation_rules'
   | 'patron_limits'
   | 'branch_item_policies'

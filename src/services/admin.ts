@@ -1,0 +1,249 @@
+// Setting up and configuring the library: the first-run wizard, settings, branches, the
+// calendar, patron categories, item types, the rules matrix and staff accounts.
+import { DEFAULT_RULE } from '../domain/rules';
+import type {
+  Branch,
+  BranchItemPolicy,
+  CirculationRule,
+  ClosedDay,
+  ItemType,
+  LibrarySettings,
+  PatronCategory,
+  PatronLimits,
+  StaffAccount,
+  StaffRole,
+} from '../domain/types';
+import { runCommand, SYSTEM, type Actor } from './command';
+import { DEFAULT_SETTINGS } from './config';
+import type { ServiceContext } from './context';
+import { invalid, notFound, ServiceError } from './errors';
+import { hashSecret } from './secrets';
+
+export interface SetupInput {
+  libraryName: string;
+  branchCode: string;
+  branchName: string;
+  timeZone: string;
+  currency: string;
+  locale: string;
+  admin: { username: string; displayName: string; password: string };
+}
+
+const MIN_PASSWORD = 8;
+
+function checkTimeZone(tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw invalid(`Unknown time zone ${tz}.`);
+  }
+}
+
+export class AdminService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  isConfigured(): boolean {
+    return this.ctx.readState('branch_id') !== null;
+  }
+
+  /**
+   * The first-run wizard: the library, its first branch (this station's), sensible defaults
+   * (categories, item types, a default rule) and the first admin. One command, one entry.
+   */
+  initialize(input: SetupInput): { branchId: string; adminId: string } {
+    if (this.isConfigured()) throw new ServiceError('ALREADY_CONFIGURED', 'This station is set up already.');
+    checkTimeZone(input.timeZone);
+    if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid('The currency is a three-letter ISO code, e.g. USD.');
+    if (input.admin.password.length < MIN_PASSWORD) throw invalid(`A password has at least ${MIN_PASSWORD} characters.`);
+    if (!input.libraryName.trim() || !input.branchName.trim() || !input.branchCode.trim()) throw invalid('Library and branch names are required.');
+    const branchId = this.ctx.newId();
+    const adminId = this.ctx.newId();
+    // The branch must be known before runCommand stamps the entry with it.
+    this.ctx.writeState('branch_id', branchId);
+    try {
+      const { admin, ...rest } = input;
+      runCommand(
+        this.ctx,
+        { command: 'setup.initialize', input: { ...rest, admin: { username: admin.username, displayName: admin.displayName } }, actor: SYSTEM, summary: 'set up library' },
+        (tx) => {
+          const settings: LibrarySettings = { ...DEFAULT_SETTINGS, name: input.libraryName.trim(), currency: input.currency, locale: input.locale };
+          tx.upsert('settings', { id: 'library', value: JSON.stringify(settings) });
+          tx.upsert('branches', { id: branchId, code: input.branchCode.trim(), name: input.branchName.trim(), timeZone: input.timeZone });
+          for (const c of [
+            { code: 'ADULT', name: 'Adult', cardValidityDays: 1095 },
+            { code: 'CHILD', name: 'Child', cardValidityDays: 1095 },
+          ]) {
+            tx.upsert('patron_categories', { id: c.code, ...c });
+          }
+          for (const t of [
+            { code: 'BOOK', name: 'Book', notForLoan: false },
+            { code: 'DVD', name: 'DVD', notForLoan: false },
+            { code: 'REF', name: 'Reference', notForLoan: true },
+          ]) {
+            tx.upsert('item_types', { id: t.code, ...t });
+          }
+          tx.upsert('circulation_rules', { ...DEFAULT_RULE, id: this.ctx.newId() });
+          tx.upsert('patron_limits', { id: this.ctx.newId(), branchId: '*', categoryCode: '*', totalMaxLoans: 50, maxHolds: 20 });
+          tx.upsert('staff', {
+            id: adminId,
+            username: input.admin.username.trim().toLowerCase(),
+            displayName: input.admin.displayName.trim(),
+            role: 'admin',
+            branchId,
+            passwordHash: hashSecret(input.admin.password),
+            active: true,
+          });
+        },
+      );
+    } catch (error) {
+      this.ctx.store.db.prepare("DELETE FROM station_state WHERE key = 'branch_id'").run();
+      throw error;
+    }
+    return { branchId, adminId };
+  }
+
+  settings(): LibrarySettings {
+    return this.ctx.config.get().settings;
+  }
+
+  updateSettings(changes: Partial<LibrarySettings>, actor: Actor): LibrarySettings {
+    const next = { ...this.settings(), ...changes };
+    if (changes.currency && !/^[A-Z]{3}$/.test(changes.currency)) throw invalid('The currency is a three-letter ISO code.');
+    runCommand(this.ctx, { command: 'settings.update', input: changes, actor, summary: 'edit settings' }, (tx) => {
+      tx.upsert('settings', { id: 'library', value: JSON.stringify(next) });
+    });
+    return next;
+  }
+
+  saveBranch(branch: Omit<Branch, 'id'> & { id?: string | null }, actor: Actor): Branch {
+    checkTimeZone(branch.timeZone);
+    const row: Branch = { id: branch.id ?? this.ctx.newId(), code: branch.code.trim(), name: branch.name.trim(), timeZone: branch.timeZone };
+    return runCommand(this.ctx, { command: 'branches.save', input: row, actor, summary: `branch ${row.code}` }, (tx) => tx.upsert('branches', row));
+  }
+
+  addClosedDay(branchId: string, day: ClosedDay, actor: Actor): { id: string } {
+    if (!this.ctx.config.get().branches.has(branchId)) throw notFound('branch');
+    const id = this.ctx.newId();
+    const row = {
+      id,
+      branchId,
+      kind: day.kind,
+      date: day.kind === 'date' ? day.date : null,
+      weekday: day.kind === 'weekly' ? day.weekday : null,
+      month: day.kind === 'yearly' ? day.month : null,
+      day: day.kind === 'yearly' ? day.day : null,
+      description: day.description ?? null,
+    };
+    runCommand(this.ctx, { command: 'calendar.addClosedDay', input: { branchId, day }, actor, summary: 'closed day' }, (tx) => tx.upsert('closed_days', row));
+    return { id };
+  }
+
+  removeClosedDay(id: string, actor: Actor): void {
+    runCommand(this.ctx, { command: 'calendar.removeClosedDay', input: { id }, actor, summary: 'remove closed day' }, (tx) => {
+      if (!this.ctx.rows.get('closed_days', id)) throw notFound('closed day');
+      tx.delete('closed_days', id);
+    });
+  }
+
+  listClosedDays(branchId: string): (ClosedDay & { id: string })[] {
+    return (this.ctx.store.db.prepare('SELECT * FROM closed_days WHERE branch_id = ?').all(branchId) as Record<string, unknown>[]).map((r) => ({
+      ...(r.kind === 'weekly'
+        ? { kind: 'weekly' as const, weekday: r.weekday as number }
+        : r.kind === 'yearly'
+          ? { kind: 'yearly' as const, month: r.month as number, day: r.day as number }
+          : { kind: 'date' as const, date: r.date as string }),
+      description: (r.description as string | null) ?? undefined,
+      id: r.id as string,
+    }));
+  }
+
+  saveCategory(category: PatronCategory, actor: Actor): PatronCategory {
+    if (!/^[A-Z0-9_]{1,20}$/.test(category.code)) throw invalid('A category code is 1 to 20 capital letters or digits.');
+    return runCommand(this.ctx, { command: 'categories.save', input: category, actor, summary: `category ${category.code}` }, (tx) =>
+      tx.upsert('patron_categories', { id: category.code, ...category }),
+    );
+  }
+
+  saveItemType(itemType: ItemType, actor: Actor): ItemType {
+    if (!/^[A-Z0-9_]{1,20}$/.test(itemType.code)) throw invalid('An item type code is 1 to 20 capital letters or digits.');
+    return runCommand(this.ctx, { command: 'itemTypes.save', input: itemType, actor, summary: `item type ${itemType.code}` }, (tx) =>
+      tx.upsert('item_types', { id: itemType.code, ...itemType }),
+    );
+  }
+
+  /** Adds or replaces the rule for one branch x category x item type cell of the matrix. */
+  saveRule(rule: CirculationRule, actor: Actor): CirculationRule & { id: string } {
+    if (rule.loanLength < 0 || rule.renewalsAllowed < 0 || rule.finePeriod <= 0) throw invalid('Loan length, renewals and charge period must be positive.');
+    return runCommand(this.ctx, { command: 'rules.save', input: rule, actor, summary: 'edit rule' }, (tx) => {
+      const existing = this.ctx.store.db
+        .prepare('SELECT id FROM circulation_rules WHERE branch_id = ? AND category_code = ? AND item_type_code = ?')
+        .get(rule.branchId, rule.categoryCode, rule.itemTypeCode) as { id: string } | undefined;
+      return tx.upsert('circulation_rules', { ...rule, id: existing?.id ?? this.ctx.newId() });
+    });
+  }
+
+  deleteRule(id: string, actor: Actor): void {
+    runCommand(this.ctx, { command: 'rules.delete', input: { id }, actor, summary: 'delete rule' }, (tx) => {
+      if (!this.ctx.rows.get('circulation_rules', id)) throw notFound('rule');
+      tx.delete('circulation_rules', id);
+    });
+  }
+
+  savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits {
+    return runCommand(this.ctx, { command: 'rules.saveLimits', input: limits, actor, summary: 'edit limits' }, (tx) => {
+      const existing = this.ctx.store.db
+        .prepare('SELECT id FROM patron_limits WHERE branch_id = ? AND category_code = ?')
+        .get(limits.branchId, limits.categoryCode) as { id: string } | undefined;
+      return tx.upsert('patron_limits', { ...limits, id: existing?.id ?? this.ctx.newId() });
+    });
+  }
+
+  saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy {
+    return runCommand(this.ctx, { command: 'rules.saveReturnPolicy', input: policy, actor, summary: 'edit return policy' }, (tx) => {
+      const existing = this.ctx.store.db
+        .prepare('SELECT id FROM branch_item_policies WHERE branch_id = ? AND item_type_code = ?')
+        .get(policy.branchId, policy.itemTypeCode) as { id: string } | undefined;
+      return tx.upsert('branch_item_policies', { ...policy, id: existing?.id ?? this.ctx.newId() });
+    });
+  }
+
+  listStaff(): StaffAccount[] {
+    return (this.ctx.store.db.prepare('SELECT * FROM staff ORDER BY username').all() as Record<string, unknown>[]).map((r) => {
+      const { passwordHash: _hash, ...account } = this.ctx.rows.decode<StaffAccount & { passwordHash: string }>('staff', r);
+      return account;
+    });
+  }
+
+  saveStaff(
+    input: { id?: string | null; username: string; displayName: string; role: StaffRole; branchId?: string | null; password?: string | null; active?: boolean },
+    actor: Actor,
+  ): StaffAccount {
+    if (input.password != null && input.password.length < MIN_PASSWORD) throw invalid(`A password has at least ${MIN_PASSWORD} characters.`);
+    const username = input.username.trim().toLowerCase();
+    if (!/^[a-z0-9._-]{2,40}$/.test(username)) throw invalid('A username is 2 to 40 letters, digits, dots, dashes or underscores.');
+    const { password: _password, ...journaled } = input;
+    return runCommand(this.ctx, { command: 'staff.save', input: journaled, actor, summary: `staff ${username}` }, (tx) => {
+      const existing = input.id ? this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', input.id) : undefined;
+      if (input.id && !existing) throw notFound('staff account');
+      if (!existing && !input.password) throw invalid('A new account needs a password.');
+      const clash = this.ctx.store.db.prepare('SELECT id FROM staff WHERE username = ?').get(username) as { id: string } | undefined;
+      if (clash && clash.id !== existing?.id) throw new ServiceError('CONFLICT', 'That username is taken.');
+      const row = {
+        id: existing?.id ?? this.ctx.newId(),
+        username,
+        displayName: input.displayName.trim(),
+        role: input.role,
+        branchId: input.branchId ?? existing?.branchId ?? this.ctx.identity().branchId,
+        passwordHash: input.password ? hashSecret(input.password) : (existing as { passwordHash: string }).passwordHash,
+        active: input.active ?? existing?.active ?? true,
+      };
+      tx.upsert('staff', row);
+      const { passwordHash: _h, ...account } = row;
+      return account;
+    });
+  }
+
+  rulesMatrix() {
+    return this.ctx.config.get().matrix;
+  }
+}

@@ -1,0 +1,114 @@
+// Who may do what. Staff sign in with a username and password; a patron at the kiosk with card
+// and PIN (offline too: the PIN hash is in the local store). Sessions are random bearer
+// tokens stored only as hashes. Overrides need a supervisor's credentials on the spot, which
+// yield a one-time override grant.
+import type { Permission, StaffAccount, StaffRole } from '../domain/types';
+import type { ServiceContext } from './context';
+import { ServiceError } from './errors';
+import type { PatronService } from './patrons';
+import { hashToken, newToken, verifySecret } from './secrets';
+
+export const ROLE_PERMISSIONS: Record<StaffRole, Permission[]> = {
+  technician: ['circulate', 'manage_patrons'],
+  supervisor: ['circulate', 'manage_patrons', 'override', 'waive_fees', 'manage_catalogue'],
+  admin: ['circulate', 'manage_patrons', 'override', 'waive_fees', 'manage_catalogue', 'edit_rules', 'manage_staff', 'settings'],
+};
+
+const STAFF_SESSION_MS = 12 * 60 * 60 * 1000;
+const KIOSK_SESSION_MS = 15 * 60 * 1000;
+const OVERRIDE_GRANT_MS = 2 * 60 * 1000;
+
+export type Session =
+  | { kind: 'staff'; staff: StaffAccount; permissions: Set<Permission> }
+  | { kind: 'kiosk'; patronId: string };
+
+interface OverrideGrant {
+  grantedBy: string;
+  expiresAt: number;
+}
+
+export class AuthService {
+  /** One-time override grants live only in memory: they are good for two minutes at one desk. */
+  private readonly grants = new Map<string, OverrideGrant>();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly patrons: PatronService,
+  ) {}
+
+  private staffByUsername(username: string): (StaffAccount & { passwordHash: string }) | undefined {
+    const raw = this.ctx.store.db.prepare('SELECT * FROM staff WHERE username = ?').get(username.trim().toLowerCase()) as
+      | Record<string, unknown>
+      | undefined;
+    return raw ? this.ctx.rows.decode('staff', raw) : undefined;
+  }
+
+  private checkStaff(username: string, password: string): StaffAccount {
+    const row = this.staffByUsername(username);
+    if (!row || !row.active || !verifySecret(password, row.passwordHash)) {
+      throw new ServiceError('UNAUTHENTICATED', 'Wrong username or password.');
+    }
+    const { passwordHash: _h, ...staff } = row;
+    return staff;
+  }
+
+  private createSession(kind: 'staff' | 'kiosk', staffId: string | null, patronId: string | null, ttl: number): string {
+    const { token, hash } = newToken();
+    const now = this.ctx.now();
+    this.ctx.store.db
+      .prepare('INSERT INTO sessions (token_hash, kind, staff_id, patron_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(hash, kind, staffId, patronId, now, now + ttl);
+    return token;
+  }
+
+  signIn(username: string, password: string): { token: string; staff: StaffAccount; permissions: Permission[] } {
+    const staff = this.checkStaff(username, password);
+    return { token: this.createSession('staff', staff.id, null, STAFF_SESSION_MS), staff, permissions: ROLE_PERMISSIONS[staff.role] };
+  }
+
+  kioskSignIn(cardBarcode: string, pin: string): { token: string; patronId: string; firstName: string } {
+    const patron = this.patrons.verifyPin(cardBarcode, pin);
+    if (!patron) throw new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.');
+    return { token: this.createSession('kiosk', null, patron.id, KIOSK_SESSION_MS), patronId: patron.id, firstName: patron.firstName };
+  }
+
+  signOut(token: string): void {
+    this.ctx.store.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hashToken(token));
+  }
+
+  session(token: string | null | undefined): Session | null {
+    if (!token) return null;
+    const row = this.ctx.store.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(hashToken(token)) as
+      | { kind: 'staff' | 'kiosk'; staff_id: string | null; patron_id: string | null; expires_at: number }
+      | undefined;
+    if (!row || row.expires_at < this.ctx.now()) return null;
+    if (row.kind === 'kiosk') return { kind: 'kiosk', patronId: row.patron_id as string };
+    const raw = this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', row.staff_id as string);
+    if (!raw || !raw.active) return null;
+    const { passwordHash: _h, ...staff } = raw;
+    return { kind: 'staff', staff, permissions: new Set(ROLE_PERMISSIONS[staff.role]) };
+  }
+
+  /** A supervisor types their credentials at the desk: a grant the next command may use once. */
+  verifySupervisor(username: string, password: string): { overrideToken: string; grantedBy: string; displayName: string } {
+    const staff = this.checkStaff(username, password);
+    if (!ROLE_PERMISSIONS[staff.role].includes('override')) {
+      throw new ServiceError('FORBIDDEN', 'That account may not override.');
+    }
+    const { token } = newToken();
+    this.grants.set(token, { grantedBy: staff.id, expiresAt: this.ctx.now() + OVERRIDE_GRANT_MS });
+    return { overrideToken: token, grantedBy: staff.id, displayName: staff.displayName };
+  }
+
+  /** Consumes an override grant; returns who granted it. */
+  redeemOverride(token: string): string {
+    const grant = this.grants.get(token);
+    this.grants.delete(token);
+    if (!grant || grant.expiresAt < this.ctx.now()) throw new ServiceError('FORBIDDEN', 'The override has expired: ask the supervisor again.');
+    return grant.grantedBy;
+  }
+
+  purgeExpiredSessions(): void {
+    this.ctx.store.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(this.ctx.now());
+  }
+}

@@ -1,0 +1,181 @@
+// The catalogue: records and items, their status, and keyword search.
+import { validateBarcode } from '../domain/barcode';
+import { refusal } from '../domain/refusals';
+import type { BibRecord, Item, ItemStatus } from '../domain/types';
+import { runCommand, type Actor } from './command';
+import type { ServiceContext } from './context';
+import { invalid, notFound, refused, ServiceError } from './errors';
+import { ftsPrefixQuery } from './patrons';
+
+export type RecordInput = Omit<BibRecord, 'id'>;
+
+export interface ItemInput {
+  barcode: string;
+  recordId: string;
+  itemTypeCode: string;
+  homeBranchId?: string | null;
+  replacementPrice?: number | null;
+  notForLoan?: boolean;
+}
+
+/** What staff can set by hand. `found` brings back a lost or missing copy. */
+export type ItemStatusChange = 'lost' | 'missing' | 'damaged' | 'undamaged' | 'found' | 'withdrawn';
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  author: string | null;
+  isbn: string | null;
+  callNumber: string | null;
+  year: number | null;
+  copies: number;
+  available: number;
+}
+
+export class CatalogueService {
+  private readonly searchStmt;
+
+  constructor(private readonly ctx: ServiceContext) {
+    // The FTS query picks the best records first; counting copies touches only those.
+    this.searchStmt = ctx.store.db.prepare(
+      `WITH hits AS (SELECT rowid, rank FROM records_fts WHERE records_fts MATCH ? ORDER BY rank LIMIT ?)
+       SELECT r.id, r.title, r.author, r.isbn, r.call_number AS callNumber, r.year,
+              (SELECT count(*) FROM items i WHERE i.record_id = r.id) AS copies,
+              (SELECT count(*) FROM items i WHERE i.record_id = r.id AND i.status = 'available') AS available
+       FROM hits JOIN records r ON r.rowid = hits.rowid ORDER BY hits.rank`,
+    );
+  }
+
+  search(query: string, limit = 25): SearchHit[] {
+    const match = ftsPrefixQuery(query);
+    if (!match) return [];
+    return this.searchStmt.all(match, limit) as SearchHit[];
+  }
+
+  record(recordId: string): { record: BibRecord; items: (Item & { dueAt: number | null })[] } {
+    const record = this.ctx.rows.get<BibRecord>('records', recordId);
+    if (!record) throw notFound('record');
+    const items = (
+      this.ctx.store.db
+        .prepare(
+          `SELECT i.*, l.due_at AS __due FROM items i LEFT JOIN loans l ON l.item_id = i.id AND l.returned_at IS NULL
+           WHERE i.record_id = ? ORDER BY i.barcode`,
+        )
+        .all(recordId) as Record<string, unknown>[]
+    ).map((raw) => ({ ...this.ctx.rows.decode<Item>('items', raw), dueAt: (raw.__due as number | null) ?? null }));
+    return { record, items };
+  }
+
+  itemByBarcode(barcode: string): Item & { title: string } {
+    const raw = this.ctx.store.db
+      .prepare('SELECT i.*, r.title AS __title FROM items i JOIN records r ON r.id = i.record_id WHERE i.barcode = ?')
+      .get(barcode.trim()) as Record<string, unknown> | undefined;
+    if (!raw) throw refused([refusal('ITEM_NOT_FOUND', { barcode })]);
+    return { ...this.ctx.rows.decode<Item>('items', raw), title: raw.__title as string };
+  }
+
+  addRecord(input: RecordInput, actor: Actor): BibRecord {
+    if (!input.title.trim()) throw invalid('A record needs a title.');
+    const record: BibRecord = { ...normaliseRecord(input), id: this.ctx.newId() };
+    return runCommand(this.ctx, { command: 'catalogue.addRecord', input, actor, summary: 'add record' }, (tx) =>
+      tx.upsert('records', record),
+    );
+  }
+
+  updateRecord(recordId: string, changes: Partial<RecordInput>, actor: Actor): BibRecord {
+    return runCommand(this.ctx, { command: 'catalogue.updateRecord', input: { recordId, changes }, actor, summary: 'edit record' }, (tx) => {
+      const existing = this.ctx.rows.get<BibRecord>('records', recordId);
+      if (!existing) throw notFound('record');
+      const merged = normaliseRecord({ ...existing, ...changes });
+      if (!merged.title) throw invalid('A record needs a title.');
+      return tx.upsert('records', { ...merged, id: recordId });
+    });
+  }
+
+  addItem(input: ItemInput, actor: Actor): Item {
+    const cfg = this.ctx.config.get();
+    const check = validateBarcode(cfg.settings.barcodes.item, input.barcode);
+    if (!check.ok) throw refused([refusal('BARCODE_INVALID', { kind: 'item', reason: check.reason })]);
+    if (!cfg.itemTypes.has(input.itemTypeCode)) throw invalid(`Unknown item type ${input.itemTypeCode}.`);
+    if (input.replacementPrice != null && (!Number.isInteger(input.replacementPrice) || input.replacementPrice < 0)) {
+      throw invalid('The replacement price must be a whole number of cents.');
+    }
+    const branchId = input.homeBranchId ?? this.ctx.identity().branchId;
+    if (!cfg.branches.has(branchId)) throw invalid('Unknown branch.');
+    return runCommand(this.ctx, { command: 'catalogue.addItem', input: { ...input, barcode: check.barcode }, actor, summary: `add item ${check.barcode}` }, (tx) => {
+      if (!this.ctx.rows.get('records', input.recordId)) throw notFound('record');
+      if (this.ctx.store.db.prepare('SELECT 1 FROM items WHERE barcode = ?').get(check.barcode)) {
+        throw new ServiceError('CONFLICT', 'An item with that barcode exists already.');
+      }
+      const item: Item = {
+        id: this.ctx.newId(),
+        barcode: check.barcode,
+        recordId: input.recordId,
+        homeBranchId: branchId,
+        currentBranchId: branchId,
+        itemTypeCode: input.itemTypeCode,
+        status: 'available',
+        damaged: false,
+        notForLoan: input.notForLoan ?? false,
+        replacementPrice: input.replacementPrice ?? null,
+        transitToBranchId: null,
+      };
+      return tx.upsert('items', item);
+    });
+  }
+
+  updateItem(itemId: string, changes: Partial<Pick<Item, 'itemTypeCode' | 'homeBranchId' | 'replacementPrice' | 'notForLoan'>>, actor: Actor): Item {
+    return runCommand(this.ctx, { command: 'catalogue.updateItem', input: { itemId, changes }, actor, summary: 'edit item' }, (tx) => {
+      const item = this.ctx.rows.get<Item>('items', itemId);
+      if (!item) throw notFound('item');
+      return tx.upsert('items', { ...item, ...changes });
+    });
+  }
+
+  /** Marks a copy lost, missing, damaged, found or withdrawn. A copy on loan keeps its loan until checked in, except when lost. */
+  setItemStatus(itemBarcode: string, change: ItemStatusChange, actor: Actor): Item {
+    return runCommand(this.ctx, { command: 'catalogue.setItemStatus', input: { itemBarcode, change }, actor, summary: `item ${change}` }, (tx) => {
+      const item = this.ctx.store.db.prepare('SELECT id FROM items WHERE barcode = ?').get(itemBarcode.trim()) as { id: string } | undefined;
+      if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
+      const current = this.ctx.rows.get<Item>('items', item.id) as Item;
+      const next = { ...current };
+      switch (change) {
+        case 'damaged':
+          next.damaged = true;
+          break;
+        case 'undamaged':
+          next.damaged = false;
+          break;
+        case 'found':
+          if (!(['lost', 'missing', 'claimed_returned'] as ItemStatus[]).includes(current.status)) throw invalid('That item is not lost or missing.');
+          next.status = 'available';
+          break;
+        default:
+          next.status = change;
+      }
+      return tx.upsert('items', next);
+    });
+  }
+
+  /** Counts a use in the library (read at a table, not borrowed); no patron is recorded. */
+  inHouseUse(itemBarcode: string, actor: Actor): { itemBarcode: string; title: string } {
+    const item = this.itemByBarcode(itemBarcode);
+    return runCommand(this.ctx, { command: 'catalogue.inHouseUse', input: { itemBarcode }, actor, summary: 'in-house use' }, (tx) => {
+      tx.upsert('in_house_uses', { id: this.ctx.newId(), itemId: item.id, branchId: this.ctx.identity().branchId, usedAt: this.ctx.now() });
+      return { itemBarcode: item.barcode, title: item.title };
+    });
+  }
+}
+
+function normaliseRecord(input: RecordInput): RecordInput {
+  const clean = (v: string | null | undefined) => (v == null || v.trim() === '' ? null : v.trim());
+  return {
+    title: input.title.trim(),
+    author: clean(input.author),
+    isbn: clean(input.isbn)?.replace(/[-\s]/g, '') ?? null,
+    issn: clean(input.issn),
+    publisher: clean(input.publisher),
+    year: input.year ?? null,
+    callNumber: clean(input.callNumber),
+  };
+}

@@ -1,0 +1,544 @@
+// Check out, check in, renew, renew all: the desk's four verbs. Each is one command (one
+// transaction, one journal entry); the decisions themselves are the pure rules of src/domain.
+import { validateBarcode } from '../domain/barcode';
+import { checkinStatusChange, routeReturnedItem } from '../domain/checkin';
+import { computeDueDate, computeRenewalDueDate } from '../domain/due-date';
+import { checkoutEligibility, renewalEligibility } from '../domain/eligibility';
+import { computeOverdueFine } from '../domain/fines';
+import { isActiveHold, otherCopyCanFill, pickHoldToTrap, shelfExpiry, trapDecision } from '../domain/holds';
+import { refusal, unoverridden } from '../domain/refusals';
+import { DEFAULT_RULE, findPatronLimits, findReturnPolicy, findRule, ruleBranchFor } from '../domain/rules';
+import { endOfLocalDay, isValidLocalDate, localDateOf } from '../domain/time';
+import type { Branch, CirculationRule, Fee, Hold, Item, Loan, Notice, Patron, Refusal, RefusalCode } from '../domain/types';
+import { runCommand, type Actor, type Tx } from './command';
+import type { LibraryConfig } from './config';
+import type { ServiceContext } from './context';
+import { invalid, refused, ServiceError } from './errors';
+import { Lookups, type PatronRow } from './lookups';
+
+/** Overrides the station layer has already authorised (a supervisor's credentials, or the actor's own permission). */
+export interface GrantedOverride {
+  codes: RefusalCode[];
+  grantedBy: string;
+}
+
+export interface CheckoutInput {
+  patronBarcode: string;
+  itemBarcode: string;
+}
+
+export interface LoanResult {
+  loanId: string;
+  itemId: string;
+  itemBarcode: string;
+  title: string;
+  dueAt: number;
+  renewals: number;
+  /** The item was already on loan to this patron: the check-out became a renewal. */
+  renewed: boolean;
+  notices: Notice[];
+}
+
+export interface CheckinInput {
+  itemBarcode: string;
+  /** Book drop: the day the item was actually returned (branch-local date). */
+  backdate?: string | null;
+}
+
+export type CheckinAction = 'shelve' | 'transit' | 'hold_waiting' | 'hold_transit';
+
+export interface CheckinResult {
+  itemId: string;
+  itemBarcode: string;
+  title: string;
+  action: CheckinAction;
+  wasOnLoan: boolean;
+  /** Where to send it (transit, or a hold to fill at another branch). */
+  destinationBranch: { id: string; name: string } | null;
+  /** The hold it fills: enough for a hold slip, no more. */
+  hold: { holdId: string; patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null;
+  fine: { feeId: string; amount: number; currency: string } | null;
+  notices: Notice[];
+}
+
+export interface RenewResult extends LoanResult {}
+
+export interface RenewAllResult {
+  renewed: LoanResult[];
+  refused: { itemBarcode: string; title: string; refusals: Refusal[] }[];
+}
+
+export class CirculationService {
+  private readonly find: Lookups;
+  private readonly titleOf;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.find = new Lookups(ctx);
+    const stmt = ctx.store.db.prepare('SELECT title FROM records WHERE id = ?');
+    this.titleOf = (recordId: string) => (stmt.get(recordId) as { title: string } | undefined)?.title ?? '';
+  }
+
+  get lookups(): Lookups {
+    return this.find;
+  }
+
+  // --- check out ------------------------------------------------------------------------------
+
+  checkout(input: CheckoutInput, actor: Actor, override?: GrantedOverride): LoanResult {
+    const cfg = this.ctx.config.get();
+    const patronBarcode = this.requireBarcode('patron', input.patronBarcode, cfg);
+    const itemBarcode = this.requireBarcode('item', input.itemBarcode, cfg);
+    return runCommand(
+      this.ctx,
+      { command: 'circulation.checkout', input: { patronBarcode, itemBarcode }, actor, summary: `checkout ${itemBarcode}` },
+      (tx) => {
+        const patron = this.requirePatron(patronBarcode, actor);
+        const item = this.requireItem(itemBarcode);
+        const desk = this.deskBranch(cfg);
+        const now = this.ctx.now();
+        const today = localDateOf(now, desk.timeZone);
+        const rule = this.ruleFor(cfg, desk.id, patron, item);
+        const patronLoans = this.find.openLoansOfPatron(patron.id);
+        const openLoan = this.find.openLoanOfItem(item.id);
+
+        const { refusals, isRenewal } = checkoutEligibility({
+          patron,
+          item,
+          itemType: cfg.itemTypes.get(item.itemTypeCode) ?? null,
+          rule,
+          limits: findPatronLimits(cfg.matrix.patronLimits, { branchId: desk.id, categoryCode: patron.categoryCode }),
+          today,
+          feesOwed: this.find.feesOwed(patron.id),
+          maxFeesOwed: cfg.settings.maxFeesOwed,
+          patronLoans: patronLoans.map((l) => ({ itemId: l.itemId, itemTypeCode: l.itemTypeCode })),
+          openLoanOfItem: openLoan ? { patronId: openLoan.patronId } : null,
+          holdsOnItem: this.find
+            .activeHoldsOfItem(item.id)
+            .filter((h) => h.status !== 'pending' || h.itemLevel)
+            .map((h) => ({ patronId: h.patronId, status: h.status })),
+          pendingTitleHoldsAhead: this.titleHoldsNeedingThisCopy(item, today),
+        });
+        if (isRenewal && openLoan) return this.renewLoan(tx, openLoan, patron, item, rule, cfg, override, true);
+        this.enforce(tx, refusals, override);
+        return this.lend(tx, { patron, item, rule, cfg, desk, now, today });
+      },
+    );
+  }
+
+  private lend(
+    tx: Tx,
+    c: { patron: Patron; item: Item; rule: CirculationRule; cfg: LibraryConfig; desk: Branch; now: number; today: string },
+  ): LoanResult {
+    const { patron, item, rule, cfg, desk, now, today } = c;
+    const { dueAt, notices } = computeDueDate({
+      start: now,
+      length: rule.loanLength,
+      unit: rule.loanUnit,
+      timeZone: desk.timeZone,
+      closedDays: cfg.closedDays.get(desk.id) ?? [],
+      calendarMode: cfg.settings.calendarMode,
+      hardDueDate: rule.hardDueDate,
+      hardDueDateMode: rule.hardDueDateMode,
+      cardExpiresOn: patron.cardExpiresOn,
+      capAtCardExpiry: cfg.settings.capDueDateAtCardExpiry,
+    });
+    const loan: Loan = {
+      id: this.ctx.newId(),
+      itemId: item.id,
+      patronId: patron.id,
+      branchId: desk.id,
+      checkedOutAt: now,
+      dueAt,
+      renewals: 0,
+      lastRenewedAt: null,
+      returnedAt: null,
+      returnBranchId: null,
+    };
+    tx.upsert('loans', loan);
+    const allNotices = [...notices];
+    if (item.damaged) allNotices.push({ code: 'ITEM_DAMAGED' });
+    if (item.status === 'lost' || item.status === 'missing' || item.status === 'claimed_returned') {
+      allNotices.push({ code: 'LOST_ITEM_FOUND' });
+    }
+    tx.upsert('items', { ...item, status: 'on_loan', currentBranchId: desk.id, transitToBranchId: null });
+    // Lending a copy fills this patron's hold on it (trapped for them, or on the title).
+    const ownHold =
+      this.find.activeHoldsOfItem(item.id).find((h) => h.patronId === patron.id) ??
+      this.find.activeHoldsOfRecord(item.recordId).find((h) => h.patronId === patron.id && !h.itemLevel && h.itemId === null);
+    if (ownHold) tx.upsert('holds', { ...ownHold, status: 'fulfilled', itemId: item.id });
+    // An item lent from the hold shelf to someone else (an override) leaves its hold waiting for another copy.
+    for (const other of this.find.activeHoldsOfItem(item.id)) {
+      if (other.patronId !== patron.id && other.status !== 'pending') {
+        tx.upsert('holds', { ...other, status: 'pending', itemId: other.itemLevel ? other.itemId : null, waitingSince: null, shelfExpiresOn: null });
+      }
+    }
+    void today;
+    return {
+      loanId: loan.id,
+      itemId: item.id,
+      itemBarcode: item.barcode,
+      title: this.titleOf(item.recordId),
+      dueAt,
+      renewals: 0,
+      renewed: false,
+      notices: allNotices,
+    };
+  }
+
+  // --- renew ----------------------------------------------------------------------------------
+
+  renew(input: { itemBarcode: string }, actor: Actor, override?: GrantedOverride): RenewResult {
+    const cfg = this.ctx.config.get();
+    const itemBarcode = this.requireBarcode('item', input.itemBarcode, cfg);
+    return runCommand(
+      this.ctx,
+      { command: 'circulation.renew', input: { itemBarcode }, actor, summary: `renew ${itemBarcode}` },
+      (tx) => {
+        const item = this.requireItem(itemBarcode);
+        const loan = this.find.openLoanOfItem(item.id);
+        if (!loan || !loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
+        if (actor.kind === 'kiosk' && actor.patronId !== loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
+        const patron = this.find.withBlocks(this.find.patronById(loan.patronId) as PatronRow);
+        const rule = this.ruleFor(cfg, this.deskBranch(cfg).id, patron, item);
+        return this.renewLoan(tx, loan, patron, item, rule, cfg, override, false);
+      },
+    );
+  }
+
+  renewAll(input: { patronBarcode: string }, actor: Actor): RenewAllResult {
+    const cfg = this.ctx.config.get();
+    const patronBarcode = this.requireBarcode('patron', input.patronBarcode, cfg);
+    return runCommand(
+      this.ctx,
+      { command: 'circulation.renewAll', input: { patronBarcode }, actor, summary: 'renew all' },
+      (tx) => {
+        const patron = this.requirePatron(patronBarcode, actor);
+        const result: RenewAllResult = { renewed: [], refused: [] };
+        const desk = this.deskBranch(cfg);
+        for (const loan of this.find.openLoansOfPatron(patron.id)) {
+          const item = this.find.item(loan.itemId) as Item;
+          const rule = this.ruleFor(cfg, desk.id, patron, item);
+          const refusals = this.renewalRefusals(loan, patron, item, rule, cfg);
+          if (refusals.length > 0) {
+            result.refused.push({ itemBarcode: item.barcode, title: this.titleOf(item.recordId), refusals });
+          } else {
+            result.renewed.push(this.applyRenewal(tx, loan, patron, item, rule, cfg, false));
+          }
+        }
+        return result;
+      },
+    );
+  }
+
+  private renewalRefusals(loan: Loan, patron: Patron, item: Item, rule: CirculationRule, cfg: LibraryConfig): Refusal[] {
+    const desk = this.deskBranch(cfg);
+    const now = this.ctx.now();
+    const today = localDateOf(now, desk.timeZone);
+    const holds = this.find
+      .activeHoldsOfRecord(item.recordId)
+      .filter((h) => h.patronId !== patron.id && (!h.itemLevel || h.itemId === item.id));
+    const needed = holds.some((h) => isActiveHold(h, today) || (h.status !== 'pending' && h.itemId === item.id));
+    const holdNeedsItem =
+      needed &&
+      !otherCopyCanFill({ loanItemId: item.id, copies: this.find.copiesOfRecord(item.recordId), holds: holds.filter((h) => isActiveHold(h, today)) });
+    return renewalEligibility({ patron, loan, rule, now, today, timeZone: desk.timeZone, holdNeedsItem });
+  }
+
+  private renewLoan(
+    tx: Tx,
+    loan: Loan,
+    patron: Patron,
+    item: Item,
+    rule: CirculationRule,
+    cfg: LibraryConfig,
+    override: GrantedOverride | undefined,
+    fromCheckout: boolean,
+  ): LoanResult {
+    this.enforce(tx, this.renewalRefusals(loan, patron, item, rule, cfg), override);
+    return this.applyRenewal(tx, loan, patron, item, rule, cfg, fromCheckout);
+  }
+
+  private applyRenewal(
+    tx: Tx,
+    loan: Loan,
+    patron: Patron,
+    item: Item,
+    rule: CirculationRule,
+    cfg: LibraryConfig,
+    fromCheckout: boolean,
+  ): LoanResult {
+    const desk = this.deskBranch(cfg);
+    const now = this.ctx.now();
+    const { dueAt, notices } = computeRenewalDueDate({
+      currentDueAt: loan.dueAt,
+      now,
+      length: rule.renewalPeriod ?? rule.loanLength,
+      unit: rule.loanUnit,
+      timeZone: desk.timeZone,
+      closedDays: cfg.closedDays.get(desk.id) ?? [],
+      calendarMode: cfg.settings.calendarMode,
+      hardDueDate: rule.hardDueDate,
+      hardDueDateMode: rule.hardDueDateMode,
+      cardExpiresOn: patron.cardExpiresOn,
+      capAtCardExpiry: cfg.settings.capDueDateAtCardExpiry,
+    });
+    const renewed: Loan = { ...loan, dueAt, renewals: loan.renewals + 1, lastRenewedAt: now };
+    tx.upsert('loans', renewed);
+    return {
+      loanId: loan.id,
+      itemId: item.id,
+      itemBarcode: item.barcode,
+      title: this.titleOf(item.recordId),
+      dueAt,
+      renewals: renewed.renewals,
+      renewed: true,
+      notices: fromCheckout ? notices : notices,
+    };
+  }
+
+  // --- check in -------------------------------------------------------------------------------
+
+  checkin(input: CheckinInput, actor: Actor): CheckinResult {
+    const cfg = this.ctx.config.get();
+    const itemBarcode = this.requireBarcode('item', input.itemBarcode, cfg);
+    const desk = this.deskBranch(cfg);
+    const now = this.ctx.now();
+    if (input.backdate != null) {
+      if (!isValidLocalDate(input.backdate)) throw invalid('The return date must be a date like 2026-11-20.');
+      if (input.backdate > localDateOf(now, desk.timeZone)) throw invalid('The return date cannot be in the future.');
+    }
+    return runCommand(
+      this.ctx,
+      { command: 'circulation.checkin', input: { itemBarcode, backdate: input.backdate ?? null }, actor, summary: `checkin ${itemBarcode}` },
+      (tx) => {
+        const item = this.requireItem(itemBarcode);
+        const returnedAt = input.backdate ? Math.min(now, endOfLocalDay(input.backdate, desk.timeZone)) : now;
+        const today = localDateOf(now, desk.timeZone);
+        const notices: Notice[] = [];
+        const loan = this.find.openLoanOfItem(item.id);
+        let fine: CheckinResult['fine'] = null;
+        if (loan) fine = this.closeLoan(tx, loan, item, returnedAt, cfg, desk, notices);
+
+        const { foundLost, newStatus } = checkinStatusChange(item);
+        if (foundLost) notices.push({ code: 'LOST_ITEM_FOUND' });
+        let current: Item = { ...item, status: newStatus, currentBranchId: desk.id };
+
+        const base = { itemId: item.id, itemBarcode: item.barcode, title: this.titleOf(item.recordId), wasOnLoan: !!loan, fine, notices };
+
+        // An item arriving from transit for a hold picked up here goes to the hold shelf.
+        const trappedHold = this.find.activeHoldsOfItem(item.id).find((h) => h.status === 'in_transit' || h.status === 'waiting');
+        if (trappedHold) {
+          if (trappedHold.pickupBranchId === desk.id) {
+            const hold = this.putOnShelf(tx, trappedHold, item, desk, today, cfg);
+            tx.upsert('items', { ...current, status: 'on_hold_shelf', transitToBranchId: null });
+            notices.push({ code: 'HOLD_TRAPPED_WAITING' });
+            return { ...base, action: 'hold_waiting', destinationBranch: null, hold: holdRef(hold) };
+          }
+          tx.upsert('items', { ...current, status: 'in_transit', transitToBranchId: trappedHold.pickupBranchId });
+          const dest = this.branchRef(cfg, trappedHold.pickupBranchId);
+          notices.push({ code: 'HOLD_TRAPPED_TRANSIT', params: { branch: dest.name } });
+          return { ...base, action: 'hold_transit', destinationBranch: dest, hold: holdRef(trappedHold) };
+        }
+
+        // The oldest hold this copy can fill.
+        const candidates = dedupe([...this.find.activeHoldsOfItem(item.id), ...this.find.activeHoldsOfRecord(item.recordId)]);
+        const hold = canTrap(current) ? pickHoldToTrap({ item: current, holds: candidates, today }) : null;
+        if (hold) {
+          const pickupRule = this.ruleForHold(cfg, hold, current);
+          const decision = trapDecision({
+            hold,
+            checkinBranchId: desk.id,
+            today,
+            pickupPeriodDays: pickupRule.pickupPeriodDays,
+            closedDays: cfg.closedDays.get(desk.id) ?? [],
+            skipClosedDays: cfg.settings.holdShelfSkipsClosedDays,
+          });
+          if (decision.status === 'waiting') {
+            const trapped = { ...hold, status: 'waiting' as const, itemId: item.id, waitingSince: now, shelfExpiresOn: decision.shelfExpiresOn };
+            tx.upsert('holds', trapped);
+            tx.upsert('items', { ...current, status: 'on_hold_shelf', transitToBranchId: null });
+            notices.push({ code: 'HOLD_TRAPPED_WAITING' });
+            return { ...base, action: 'hold_waiting', destinationBranch: null, hold: holdRef(trapped) };
+          }
+          const moving = { ...hold, status: 'in_transit' as const, itemId: item.id };
+          tx.upsert('holds', moving);
+          tx.upsert('items', { ...current, status: 'in_transit', transitToBranchId: decision.toBranchId });
+          const dest = this.branchRef(cfg, decision.toBranchId);
+          notices.push({ code: 'HOLD_TRAPPED_TRANSIT', params: { branch: dest.name } });
+          return { ...base, action: 'hold_transit', destinationBranch: dest, hold: holdRef(moving) };
+        }
+
+        // No hold: shelve here, or send it where the return policy says it belongs.
+        if (current.status === 'in_transit' && current.transitToBranchId && current.transitToBranchId !== desk.id) {
+          tx.upsert('items', current);
+          const dest = this.branchRef(cfg, current.transitToBranchId);
+          notices.push({ code: 'ROUTE_TO_BRANCH', params: { branch: dest.name } });
+          return { ...base, action: 'transit', destinationBranch: dest, hold: null };
+        }
+        const route = routeReturnedItem({
+          item: current,
+          checkinBranchId: desk.id,
+          returnPolicy: findReturnPolicy(cfg.matrix.branchItemPolicies, { branchId: desk.id, itemTypeCode: item.itemTypeCode }),
+        });
+        if (route.inTransit) {
+          current = { ...current, status: 'in_transit', transitToBranchId: route.destinationBranchId };
+          tx.upsert('items', current);
+          const dest = this.branchRef(cfg, route.destinationBranchId);
+          notices.push({ code: 'ROUTE_TO_BRANCH', params: { branch: dest.name } });
+          return { ...base, action: 'transit', destinationBranch: dest, hold: null };
+        }
+        if (current.status === 'in_transit' || current.status === 'on_loan' || current.status === 'on_hold_shelf') {
+          current = { ...current, status: 'available' };
+        }
+        tx.upsert('items', { ...current, transitToBranchId: null });
+        return { ...base, action: 'shelve', destinationBranch: null, hold: null };
+      },
+    );
+  }
+
+  /** Closes a loan: the fine it earned, and the privacy rule for the link to the patron. */
+  private closeLoan(
+    tx: Tx,
+    loan: Loan,
+    item: Item,
+    returnedAt: number,
+    cfg: LibraryConfig,
+    desk: Branch,
+    notices: Notice[],
+  ): CheckinResult['fine'] {
+    const patronRow = loan.patronId ? this.find.patronById(loan.patronId) : undefined;
+    let fine: CheckinResult['fine'] = null;
+    if (patronRow && returnedAt > loan.dueAt) {
+      const rule = this.ruleFor(cfg, loan.branchId, patronRow, item);
+      const { amount } = computeOverdueFine({
+        dueAt: loan.dueAt,
+        returnedAt,
+        unit: rule.loanUnit,
+        fineAmount: rule.fineAmount,
+        finePeriod: rule.finePeriod,
+        graceDays: rule.graceDays,
+        fineCap: rule.fineCap,
+        capAtReplacementPrice: rule.capFineAtReplacementPrice,
+        replacementPrice: item.replacementPrice,
+        timeZone: desk.timeZone,
+        closedDays: cfg.closedDays.get(desk.id) ?? [],
+        skipClosedDays: cfg.settings.finesSkipClosedDays,
+      });
+      if (amount > 0) {
+        const fee: Fee = {
+          id: this.ctx.newId(),
+          patronId: patronRow.id,
+          kind: 'overdue',
+          amount,
+          outstanding: amount,
+          currency: cfg.settings.currency,
+          loanId: loan.id,
+          itemId: item.id,
+          description: 'overdue',
+          createdAt: returnedAt,
+        };
+        tx.upsert('fees', fee);
+        fine = { feeId: fee.id, amount, currency: fee.currency };
+        notices.push({ code: 'FINE_CHARGED', params: { amount } });
+      }
+    }
+    // Privacy: without the patron's consent (or a library retention period) a returned loan
+    // keeps no link to who borrowed it.
+    const keepLink = (patronRow?.keepReadingHistory ?? false) || cfg.settings.loanHistoryRetentionDays > 0;
+    tx.upsert('loans', { ...loan, returnedAt, returnBranchId: desk.id, patronId: keepLink ? loan.patronId : null });
+    return fine;
+  }
+
+  private putOnShelf(tx: Tx, hold: Hold, item: Item, desk: Branch, today: string, cfg: LibraryConfig): Hold {
+    const rule = this.ruleForHold(cfg, hold, item);
+    const waiting: Hold = {
+      ...hold,
+      status: 'waiting',
+      itemId: item.id,
+      waitingSince: this.ctx.now(),
+      shelfExpiresOn: shelfExpiry(today, rule.pickupPeriodDays, cfg.closedDays.get(desk.id) ?? [], cfg.settings.holdShelfSkipsClosedDays),
+    };
+    tx.upsert('holds', waiting);
+    return waiting;
+  }
+
+  // --- shared pieces --------------------------------------------------------------------------
+
+  /** Applies the refusals: throws unless every one is overridden by someone allowed to. */
+  private enforce(tx: Tx, refusals: Refusal[], override: GrantedOverride | undefined): void {
+    if (refusals.length === 0) return;
+    const remaining = unoverridden(refusals, override?.codes ?? [], !!override);
+    if (remaining.length > 0) throw refused(refusals);
+    for (const r of refusals) tx.overrides.push({ code: r.code, grantedBy: (override as GrantedOverride).grantedBy });
+  }
+
+  private titleHoldsNeedingThisCopy(item: Item, today: string): { patronId: string }[] {
+    const pending = this.find
+      .activeHoldsOfRecord(item.recordId)
+      .filter((h) => h.status === 'pending' && !h.itemLevel && isActiveHold(h, today));
+    if (pending.length === 0) return [];
+    const otherOnShelf = this.find
+      .copiesOfRecord(item.recordId)
+      .some((c) => c.id !== item.id && c.status === 'available' && !c.notForLoan);
+    return otherOnShelf ? [] : pending.map((h) => ({ patronId: h.patronId }));
+  }
+
+  requireBarcode(kind: 'patron' | 'item', raw: string, cfg: LibraryConfig): string {
+    const result = validateBarcode(cfg.settings.barcodes[kind], raw);
+    if (!result.ok) throw refused([refusal('BARCODE_INVALID', { kind, reason: result.reason })]);
+    return result.barcode;
+  }
+
+  requirePatron(barcode: string, actor: Actor): Patron & { pinHash: string | null } {
+    const row = this.find.patronByCard(barcode);
+    if (!row) throw refused([refusal('PATRON_NOT_FOUND', { barcode })]);
+    if (actor.kind === 'kiosk' && actor.patronId !== row.id) {
+      throw new ServiceError('FORBIDDEN', 'A kiosk session acts only for the patron who signed in.');
+    }
+    return this.find.withBlocks(row);
+  }
+
+  private requireItem(barcode: string): Item {
+    const item = this.find.itemByBarcode(barcode);
+    if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode })]);
+    return item;
+  }
+
+  deskBranch(cfg: LibraryConfig): Branch {
+    const branch = cfg.branches.get(this.ctx.identity().branchId);
+    if (!branch) throw new ServiceError('NOT_CONFIGURED', 'The branch of this station is unknown.');
+    return branch;
+  }
+
+  private branchRef(cfg: LibraryConfig, id: string): { id: string; name: string } {
+    return { id, name: cfg.branches.get(id)?.name ?? id };
+  }
+
+  ruleFor(cfg: LibraryConfig, deskBranchId: string, patron: Pick<Patron, 'homeBranchId' | 'categoryCode'>, item: Item): CirculationRule {
+    const branchId = ruleBranchFor(cfg.settings.circControl, {
+      deskBranchId,
+      patronHomeBranchId: patron.homeBranchId,
+      itemHomeBranchId: item.homeBranchId,
+    });
+    return findRule(cfg.matrix.rules, { branchId, categoryCode: patron.categoryCode, itemTypeCode: item.itemTypeCode }) ?? DEFAULT_RULE;
+  }
+
+  private ruleForHold(cfg: LibraryConfig, hold: Hold, item: Item): CirculationRule {
+    const patron = this.find.patronById(hold.patronId);
+    return patron ? this.ruleFor(cfg, hold.pickupBranchId, patron, item) : DEFAULT_RULE;
+  }
+}
+
+function holdRef(h: Hold): CheckinResult['hold'] {
+  return { holdId: h.id, patronId: h.patronId, pickupBranchId: h.pickupBranchId, shelfExpiresOn: h.shelfExpiresOn };
+}
+
+function dedupe(holds: Hold[]): Hold[] {
+  const seen = new Set<string>();
+  return holds.filter((h) => (seen.has(h.id) ? false : (seen.add(h.id), true)));
+}
+
+/** Only a copy that can go on a shelf can fill a hold: not a withdrawn or not-for-loan one. */
+function canTrap(item: Item): boolean {
+  return !item.notForLoan && item.status !== 'withdrawn';
+}

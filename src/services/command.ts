@@ -1,0 +1,103 @@
+// Every change of circulation state goes through runCommand: one SQLite transaction that writes
+// the new rows, exactly one journal entry describing them, and one audit line. If it is not in
+// the journal, it did not happen; if the transaction fails, none of it happened.
+import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
+import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
+import type { Row } from '../store/rows';
+import type { ServiceContext } from './context';
+
+export interface Actor {
+  kind: 'staff' | 'kiosk' | 'system';
+  /** The staff account, for staff sessions. */
+  staffId: string | null;
+  /** The signed-in patron, for kiosk sessions. */
+  patronId?: string | null;
+}
+
+export const SYSTEM: Actor = { kind: 'system', staffId: null };
+
+/** The writer a command body uses: every write is also recorded as a journal effect. */
+export class Tx {
+  readonly effects: RowChange[] = [];
+  readonly overrides: { code: string; grantedBy: string }[] = [];
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  upsert<T extends object>(table: SyncedTable, row: T): T {
+    const picked = this.ctx.rows.pick(table, row as Record<string, unknown>);
+    this.ctx.rows.upsert(table, picked);
+    this.effects.push({ table, op: 'upsert', row: picked });
+    if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
+    return row;
+  }
+
+  delete(table: SyncedTable, id: string): void {
+    this.ctx.rows.delete(table, id);
+    this.effects.push({ table, op: 'delete', row: { id } });
+    if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
+  }
+}
+
+/** Tables the in-memory configuration cache is built from. */
+const CONFIG_TABLES = new Set<SyncedTable>([
+  'settings',
+  'branches',
+  'closed_days',
+  'patron_categories',
+  'item_types',
+  'circulation_rules',
+  'patron_limits',
+  'branch_item_policies',
+]);
+
+export interface CommandSpec {
+  /** The station API name, e.g. "circulation.checkout". */
+  command: string;
+  /** What goes into the journal as the input: never a PIN or a password. */
+  input: unknown;
+  actor: Actor;
+  /** One line for the audit trail. Keep patron names out of it. */
+  summary?: string;
+}
+
+export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx: Tx) => T): T {
+  const wallTime = ctx.now();
+  let nextClock: HlcState | null = null;
+  let entryId = '';
+  const run = ctx.store.db.transaction(() => {
+    const tx = new Tx(ctx);
+    const result = body(tx);
+    nextClock = hlcSend(ctx.clock.state, wallTime);
+    entryId = ctx.newId();
+    const entry: Omit<JournalEntry, 'seq'> = {
+      id: entryId,
+      stationId: ctx.identity().stationId,
+      hlc: formatHlc(nextClock),
+      wallTime,
+      staffId: spec.actor.staffId,
+      branchId: ctx.identity().branchId,
+      command: spec.command,
+      payload: {
+        input: spec.input,
+        effects: tx.effects,
+        ...(tx.overrides.length > 0 ? { overrides: tx.overrides } : {}),
+      },
+    };
+    ctx.journal.append(entry);
+    ctx.journal.audit(wallTime, spec.actor.staffId, spec.command, entryId, spec.summary ?? spec.command);
+    return result;
+  });
+  try {
+    const result = run.immediate();
+    // The clock moves only once the entry is durable (Actual Budget's rule).
+    if (nextClock) ctx.clock.state = nextClock;
+    ctx.afterCommit(spec.command);
+    return result;
+  } catch (error) {
+    // A failed transaction may have refreshed the config cache from rows it then rolled back.
+    ctx.config.invalidate();
+    throw error;
+  }
+}
+
+export type { Row };

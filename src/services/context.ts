@@ -1,0 +1,90 @@
+// Everything a service needs, built once when the station opens (src/station/core.ts).
+import { v7 as uuidv7 } from 'uuid';
+import { hlcInit, hlcReceive, type HlcState } from '../domain/hlc';
+import type { Store } from '../store/open';
+import { JournalStore } from '../store/journal-store';
+import { Rows } from '../store/rows';
+import { ConfigCache } from './config';
+import { ServiceError } from './errors';
+
+export interface StationIdentity {
+  stationId: string;
+  branchId: string;
+}
+
+export interface ServiceContext {
+  store: Store;
+  rows: Rows;
+  journal: JournalStore;
+  config: ConfigCache;
+  clock: { state: HlcState };
+  now(): number;
+  newId(): string;
+  /** The station and the branch it serves; throws NOT_CONFIGURED before set-up. */
+  identity(): StationIdentity;
+  stationId: string;
+  readState(key: string): string | null;
+  writeState(key: string, value: string): void;
+  /** Called after each committed command (the sync worker listens to push at once). */
+  afterCommit(command: string): void;
+  onCommit(listener: (command: string) => void): () => void;
+}
+
+export interface ContextOptions {
+  now?: () => number;
+}
+
+export function createServiceContext(store: Store, options: ContextOptions = {}): ServiceContext {
+  const { db } = store;
+  const rows = new Rows(db);
+  const journal = new JournalStore(db);
+  const config = new ConfigCache(db, rows);
+  const now = options.now ?? Date.now;
+  const getState = db.prepare('SELECT value FROM station_state WHERE key = ?');
+  const setState = db.prepare(
+    'INSERT INTO station_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
+  const readState = (key: string) => (getState.get(key) as { value: string } | undefined)?.value ?? null;
+  const writeState = (key: string, value: string) => void setState.run(key, value);
+
+  let stationId = readState('station_id');
+  if (!stationId) {
+    stationId = uuidv7();
+    writeState('station_id', stationId);
+  }
+  // The clock resumes from the newest journal entry, so it never runs backwards across restarts.
+  let clockState = hlcInit(stationId);
+  const latest = journal.latestHlc();
+  if (latest) clockState = hlcReceive(clockState, latest, now());
+
+  const listeners = new Set<(command: string) => void>();
+  let identity: StationIdentity | null = null;
+  const fixedStationId = stationId;
+
+  return {
+    store,
+    rows,
+    journal,
+    config,
+    clock: { state: clockState },
+    now,
+    newId: () => uuidv7(),
+    stationId: fixedStationId,
+    identity() {
+      if (identity) return identity;
+      const branchId = readState('branch_id');
+      if (!branchId) throw new ServiceError('NOT_CONFIGURED', 'This station has not been set up yet.');
+      identity = { stationId: fixedStationId, branchId };
+      return identity;
+    },
+    readState,
+    writeState,
+    afterCommit(command) {
+      for (const l of listeners) l(command);
+    },
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// Holds: placing, cancelling, suspending, the queue of a title, the desk's pull list and the
+// hold shelf. Trapping happens at check-in (circulation.ts).
+import { holdPlacementEligibility, isShelfExpired, sortQueue } from '../domain/holds';
+import { refusal, unoverridden } from '../domain/refusals';
+import { DEFAULT_RULE, findPatronLimits, findRule, ruleBranchFor } from '../domain/rules';
+import { isValidLocalDate, localDateOf } from '../domain/time';
+import type { Hold, Item } from '../domain/types';
+import { runCommand, type Actor, type Tx } from './command';
+import type { ServiceContext } from './context';
+import { invalid, notFound, refused, ServiceError } from './errors';
+import { Lookups } from './lookups';
+import type { GrantedOverride } from './circulation';
+
+export interface PlaceHoldInput {
+  patronId: string;
+  recordId: string;
+  /** For an item-level hold on one copy. */
+  itemId?: string | null;
+  pickupBranchId?: string | null;
+}
+
+export class HoldService {
+  private readonly find: Lookups;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.find = new Lookups(ctx);
+  }
+
+  private today(): string {
+    const cfg = this.ctx.config.get();
+    const tz = cfg.branches.get(this.ctx.identity().branchId)?.timeZone ?? 'UTC';
+    return localDateOf(this.ctx.now(), tz);
+  }
+
+  place(input: PlaceHoldInput, actor: Actor, override?: GrantedOverride): Hold {
+    const cfg = this.ctx.config.get();
+    return runCommand(this.ctx, { command: 'holds.place', input, actor, summary: 'place hold' }, (tx) => {
+      const row = this.find.patronById(input.patronId);
+      if (!row) throw refused([refusal('PATRON_NOT_FOUND')]);
+      if (actor.kind === 'kiosk' && actor.patronId !== row.id) throw new ServiceError('FORBIDDEN', 'Not your card.');
+      const patron = this.find.withBlocks(row);
+      const copies = this.find.copiesOfRecord(input.recordId);
+      if (copies.length === 0 && !this.ctx.rows.get('records', input.recordId)) throw notFound('record');
+      const itemLevelItem = input.itemId ? (copies.find((c) => c.id === input.itemId) ?? null) : null;
+      if (input.itemId && !itemLevelItem) throw notFound('item');
+      const pickupBranchId = input.pickupBranchId ?? this.ctx.identity().branchId;
+      if (!cfg.branches.has(pickupBranchId)) throw invalid('Unknown pickup branch.');
+      const ruleFor = (item: Item) => {
+        const branchId = ruleBranchFor(cfg.settings.circControl, {
+          deskBranchId: pickupBranchId,
+          patronHomeBranchId: patron.homeBranchId,
+          itemHomeBranchId: item.homeBranchId,
+        });
+        return findRule(cfg.matrix.rules, { branchId, categoryCode: patron.categoryCode, itemTypeCode: item.itemTypeCode }) ?? DEFAULT_RULE;
+      };
+      const refusals = holdPlacementEligibility({
+        patron,
+        recordId: input.recordId,
+        itemLevelItem,
+        copies: copies.map((item) => ({ item, rule: ruleFor(item) })),
+        patronHolds: this.find.activeHoldsOfPatron(patron.id),
+        patronLoanItemIds: this.find.openLoansOfPatron(patron.id).map((l) => l.itemId),
+        limits: findPatronLimits(cfg.matrix.patronLimits, { branchId: pickupBranchId, categoryCode: patron.categoryCode }),
+        today: this.today(),
+      });
+      if (refusals.length > 0) {
+        if (unoverridden(refusals, override?.codes ?? [], !!override).length > 0) throw refused(refusals);
+        for (const r of refusals) tx.overrides.push({ code: r.code, grantedBy: override!.grantedBy });
+      }
+      const hold: Hold = {
+        id: this.ctx.newId(),
+        patronId: patron.id,
+        recordId: input.recordId,
+        itemId: itemLevelItem?.id ?? null,
+        itemLevel: !!itemLevelItem,
+        pickupBranchId,
+        placedAt: this.ctx.now(),
+        status: 'pending',
+        suspendedUntil: null,
+        waitingSince: null,
+        shelfExpiresOn: null,
+      };
+      return tx.upsert('holds', hold);
+    });
+  }
+
+  private requireHold(holdId: string, actor: Actor): Hold {
+    const hold = this.ctx.rows.get<Hold>('holds', holdId);
+    if (!hold) throw notFound('hold');
+    if (actor.kind === 'kiosk' && actor.patronId !== hold.patronId) throw new ServiceError('FORBIDDEN', 'Not your hold.');
+    return hold;
+  }
+
+  /** Cancels a hold; a copy already trapped for it goes back to circulation (check it in again). */
+  cancel(holdId: string, actor: Actor): Hold {
+    return runCommand(this.ctx, { command: 'holds.cancel', input: { holdId }, actor, summary: 'cancel hold' }, (tx) => {
+      const hold = this.requireHold(holdId, actor);
+      if (!['pending', 'in_transit', 'waiting'].includes(hold.status)) throw invalid('That hold is no longer active.');
+      this.releaseItem(tx, hold);
+      return tx.upsert('holds', { ...hold, status: 'cancelled' });
+    });
+  }
+
+  /** Suspends a pending hold until a date (it is not filled before then), or resumes it (null). */
+  suspend(holdId: string, until: string | null, actor: Actor): Hold {
+    if (until !== null && !isValidLocalDate(until)) throw invalid('The date must look like 2026-12-31.');
+    return runCommand(this.ctx, { command: 'holds.suspend', input: { holdId, until }, actor, summary: until ? 'suspend hold' : 'resume hold' }, (tx) => {
+      const hold = this.requireHold(holdId, actor);
+      if (hold.status !== 'pending') throw invalid('Only a hold still in the queue can be suspended.');
+      return tx.upsert('holds', { ...hold, suspendedUntil: until });
+    });
+  }
+
+  /** Clears holds whose shelf time ran out; each item goes to the next hold or back to the shelf. */
+  clearExpired(actor: Actor): { expired: { holdId: string; itemBarcode: string | null }[] } {
+    const today = this.today();
+    return runCommand(this.ctx, { command: 'holds.clearExpired', input: { today }, actor, summary: 'clear expired holds' }, (tx) => {
+      const waiting = (
+        this.ctx.store.db.prepare("SELECT * FROM holds WHERE status = 'waiting'").all() as Record<string, unknown>[]
+      ).map((r) => this.ctx.rows.decode<Hold>('holds', r));
+      const expired: { holdId: string; itemBarcode: string | null }[] = [];
+      for (const hold of waiting.filter((h) => isShelfExpired(h, today))) {
+        const item = hold.itemId ? this.find.item(hold.itemId) : undefined;
+        this.releaseItem(tx, hold);
+        tx.upsert('holds', { ...hold, status: 'expired' });
+        expired.push({ holdId: hold.id, itemBarcode: item?.barcode ?? null });
+      }
+      return { expired };
+    });
+  }
+
+  /**
+   * A trapped copy no longer needed by this hold: it becomes available again where it is, and
+   * staff check it in to route it to the next hold (the desk's "expired holds" list says so).
+   */
+  private releaseItem(tx: Tx, hold: Hold): void {
+    if (!hold.itemId || hold.status === 'pending') return;
+    const item = this.find.item(hold.itemId);
+    if (item && (item.status === 'on_hold_shelf' || item.status === 'in_transit')) {
+      tx.upsert('items', { ...item, status: 'available', transitToBranchId: null });
+    }
+  }
+
+  queue(recordId: string): (Hold & { position: number; patronName: string })[] {
+    const holds = sortQueue(
+      (
+        this.ctx.store.db
+          .prepare(`SELECT * FROM holds WHERE record_id = ? AND status IN ('pending','in_transit','waiting')`)
+          .all(recordId) as Record<string, unknown>[]
+      ).map((r) => this.ctx.rows.decode<Hold>('holds', r)),
+    );
+    return holds.map((h, i) => {
+      const p = this.find.patronById(h.patronId);
+      return { ...h, position: i + 1, patronName: p ? `${p.firstName} ${p.lastName}` : '' };
+    });
+  }
+
+  /** Holds to pull: pending holds with a copy on the shelf here. */
+  toPull(): { holdId: string; title: string; callNumber: string | null; itemBarcode: string; placedAt: number }[] {
+    const branchId = this.ctx.identity().branchId;
+    return this.ctx.store.db
+      .prepare(
+        `SELECT h.id AS holdId, r.title, r.call_number AS callNumber, min(i.barcode) AS itemBarcode, h.placed_at AS placedAt
+         FROM holds h JOIN records r ON r.id = h.record_id
+         JOIN items i ON i.record_id = h.record_id AND (h.item_id IS NULL OR i.id = h.item_id)
+         WHERE h.status = 'pending' AND i.status = 'available' AND i.current_branch_id = ? AND i.not_for_loan = 0
+           AND (h.suspended_until IS NULL OR h.suspended_until <= ?)
+         GROUP BY h.id ORDER BY h.placed_at`,
+      )
+      .all(branchId, this.today()) as { holdId: string; title: string; callNumber: string | null; itemBarcode: string; placedAt: number }[];
+  }
+
+  /** The hold shelf here: waiting holds, the expired ones first. */
+  shelf(): { holdId: string; title: string; itemBarcode: string | null; patronName: string; shelfExpiresOn: string | null; expired: boolean }[] {
+    const today = this.today();
+    const rows = this.ctx.store.db
+      .prepare(
+        `SELECT h.id AS holdId, r.title, i.barcode AS itemBarcode, p.first_name || ' ' || p.last_name AS patronName,
+                h.shelf_expires_on AS shelfExpiresOn
+         FROM holds h JOIN records r ON r.id = h.record_id JOIN patrons p ON p.id = h.patron_id
+         LEFT JOIN items i ON i.id = h.item_id
+         WHERE h.status = 'waiting' AND h.pickup_branch_id = ? ORDER BY h.shelf_expires_on`,
+      )
+      .all(this.ctx.identity().branchId) as { holdId: string; title: string; itemBarcode: string | null; patronName: string; shelfExpiresOn: string | null }[];
+    return rows.map((r) => ({ ...r, expired: r.shelfExpiresOn !== null && r.shelfExpiresOn < today }));
+  }
+}

@@ -1,0 +1,101 @@
+// The reads circulation commands make, as prepared statements (they run inside every check-out).
+import type { Fee, Hold, Item, Loan, Patron, PatronBlock } from '../domain/types';
+import type { ServiceContext } from './context';
+
+export type PatronRow = Omit<Patron, 'blocks'> & { pinHash: string | null };
+
+export class Lookups {
+  private readonly s;
+
+  constructor(private readonly ctx: ServiceContext) {
+    const db = ctx.store.db;
+    this.s = {
+      patronByCard: db.prepare('SELECT * FROM patrons WHERE card_barcode = ? ORDER BY created_at LIMIT 1'),
+      blocksOf: db.prepare('SELECT * FROM patron_blocks WHERE patron_id = ?'),
+      itemByBarcode: db.prepare('SELECT * FROM items WHERE barcode = ?'),
+      openLoanOfItem: db.prepare('SELECT * FROM loans WHERE item_id = ? AND returned_at IS NULL'),
+      openLoansOfPatron: db.prepare(
+        `SELECT l.*, i.item_type_code AS __type FROM loans l JOIN items i ON i.id = l.item_id
+         WHERE l.patron_id = ? AND l.returned_at IS NULL ORDER BY l.due_at`,
+      ),
+      feesOwed: db.prepare('SELECT coalesce(sum(outstanding), 0) AS owed FROM fees WHERE patron_id = ?'),
+      openFees: db.prepare('SELECT * FROM fees WHERE patron_id = ? AND outstanding <> 0 ORDER BY created_at, id'),
+      activeHoldsOfRecord: db.prepare(
+        `SELECT * FROM holds WHERE record_id = ? AND status IN ('pending', 'in_transit', 'waiting') ORDER BY placed_at, id`,
+      ),
+      activeHoldsOfItem: db.prepare(
+        `SELECT * FROM holds WHERE item_id = ? AND status IN ('pending', 'in_transit', 'waiting') ORDER BY placed_at, id`,
+      ),
+      activeHoldsOfPatron: db.prepare(
+        `SELECT * FROM holds WHERE patron_id = ? AND status IN ('pending', 'in_transit', 'waiting') ORDER BY placed_at, id`,
+      ),
+      copiesOfRecord: db.prepare('SELECT * FROM items WHERE record_id = ?'),
+    };
+  }
+
+  patronByCard(card: string): PatronRow | undefined {
+    const raw = this.s.patronByCard.get(card) as Record<string, unknown> | undefined;
+    return raw ? this.ctx.rows.decode<PatronRow>('patrons', raw) : undefined;
+  }
+
+  patronById(id: string): PatronRow | undefined {
+    return this.ctx.rows.get<PatronRow>('patrons', id);
+  }
+
+  /** The patron with blocks, as the rules want it. */
+  withBlocks(row: PatronRow): Patron & { pinHash: string | null } {
+    const blocks = (this.s.blocksOf.all(row.id) as Record<string, unknown>[]).map((b) =>
+      this.ctx.rows.decode<PatronBlock>('patron_blocks', b),
+    );
+    return { ...row, blocks };
+  }
+
+  itemByBarcode(barcode: string): Item | undefined {
+    const raw = this.s.itemByBarcode.get(barcode) as Record<string, unknown> | undefined;
+    return raw ? this.ctx.rows.decode<Item>('items', raw) : undefined;
+  }
+
+  item(id: string): Item | undefined {
+    return this.ctx.rows.get<Item>('items', id);
+  }
+
+  openLoanOfItem(itemId: string): Loan | undefined {
+    const raw = this.s.openLoanOfItem.get(itemId) as Record<string, unknown> | undefined;
+    return raw ? this.ctx.rows.decode<Loan>('loans', raw) : undefined;
+  }
+
+  openLoansOfPatron(patronId: string): (Loan & { itemTypeCode: string })[] {
+    return (this.s.openLoansOfPatron.all(patronId) as Record<string, unknown>[]).map((raw) => ({
+      ...this.ctx.rows.decode<Loan>('loans', raw),
+      itemTypeCode: raw.__type as string,
+    }));
+  }
+
+  feesOwed(patronId: string): number {
+    return (this.s.feesOwed.get(patronId) as { owed: number }).owed;
+  }
+
+  openFees(patronId: string): Fee[] {
+    return (this.s.openFees.all(patronId) as Record<string, unknown>[]).map((r) => this.ctx.rows.decode<Fee>('fees', r));
+  }
+
+  private holds(stmt: { all(id: string): unknown[] }, id: string): Hold[] {
+    return (stmt.all(id) as Record<string, unknown>[]).map((r) => this.ctx.rows.decode<Hold>('holds', r));
+  }
+
+  activeHoldsOfRecord(recordId: string): Hold[] {
+    return this.holds(this.s.activeHoldsOfRecord, recordId);
+  }
+
+  activeHoldsOfItem(itemId: string): Hold[] {
+    return this.holds(this.s.activeHoldsOfItem, itemId);
+  }
+
+  activeHoldsOfPatron(patronId: string): Hold[] {
+    return this.holds(this.s.activeHoldsOfPatron, patronId);
+  }
+
+  copiesOfRecord(recordId: string): Item[] {
+    return (this.s.copiesOfRecord.all(recordId) as Record<string, unknown>[]).map((r) => this.ctx.rows.decode<Item>('items', r));
+  }
+}

@@ -1,0 +1,272 @@
+// Patrons: registration, editing, cards, PINs, blocks, and what the desk sees of a patron.
+import { validateBarcode } from '../domain/barcode';
+import { refusal } from '../domain/refusals';
+import { addDays, localDateOf } from '../domain/time';
+import type { BlockKind, Fee, Hold, Patron, PatronBlock } from '../domain/types';
+import { runCommand, type Actor } from './command';
+import type { ServiceContext } from './context';
+import { invalid, notFound, refused, ServiceError } from './errors';
+import { Lookups, type PatronRow } from './lookups';
+import { hashSecret, verifySecret } from './secrets';
+
+export interface PatronInput {
+  cardBarcode: string;
+  firstName: string;
+  lastName: string;
+  email?: string | null;
+  phone?: string | null;
+  address?: string | null;
+  homeBranchId?: string | null;
+  categoryCode: string;
+  cardExpiresOn?: string | null;
+  notes?: string;
+  keepReadingHistory?: boolean;
+  /** Kiosk PIN, 4 to 8 digits. Hashed at once; never journaled. */
+  pin?: string | null;
+}
+
+/** What the desk shows when a card is scanned. */
+export interface PatronSummary {
+  patron: Omit<Patron, 'blocks'> & { hasPin: boolean };
+  categoryName: string;
+  blocks: PatronBlock[];
+  feesOwed: number;
+  currency: string;
+  fees: Fee[];
+  loans: { loanId: string; itemId: string; itemBarcode: string; title: string; dueAt: number; renewals: number; overdue: boolean }[];
+  holds: (Hold & { title: string })[];
+  holdsReady: number;
+}
+
+const PIN_PATTERN = /^\d{4,8}$/;
+
+export class PatronService {
+  private readonly find: Lookups;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.find = new Lookups(ctx);
+  }
+
+  private cardBarcode(raw: string): string {
+    const result = validateBarcode(this.ctx.config.get().settings.barcodes.patron, raw);
+    if (!result.ok) throw refused([refusal('BARCODE_INVALID', { kind: 'patron', reason: result.reason })]);
+    return result.barcode;
+  }
+
+  private checkInput(input: PatronInput): void {
+    if (!input.firstName.trim() || !input.lastName.trim()) throw invalid('First and last name are required.');
+    if (!this.ctx.config.get().categories.has(input.categoryCode)) throw invalid(`Unknown patron category ${input.categoryCode}.`);
+    if (input.pin != null && !PIN_PATTERN.test(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
+    if (input.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) throw invalid('That email address is not valid.');
+  }
+
+  register(input: PatronInput, actor: Actor): PatronSummary {
+    this.checkInput(input);
+    const cardBarcode = this.cardBarcode(input.cardBarcode);
+    const cfg = this.ctx.config.get();
+    const { branchId } = this.ctx.identity();
+    const homeBranchId = input.homeBranchId ?? branchId;
+    const home = cfg.branches.get(homeBranchId);
+    if (!home) throw invalid('Unknown home branch.');
+    const category = cfg.categories.get(input.categoryCode)!;
+    const now = this.ctx.now();
+    const patron: PatronRow = {
+      id: this.ctx.newId(),
+      cardBarcode,
+      firstName: input.firstName.trim(),
+      lastName: input.lastName.trim(),
+      email: input.email?.trim() || null,
+      phone: input.phone?.trim() || null,
+      address: input.address?.trim() || null,
+      homeBranchId,
+      categoryCode: input.categoryCode,
+      cardExpiresOn: input.cardExpiresOn ?? addDays(localDateOf(now, home.timeZone), category.cardValidityDays),
+      pinHash: input.pin ? hashSecret(input.pin) : null,
+      notes: input.notes ?? '',
+      keepReadingHistory: input.keepReadingHistory ?? false,
+      createdAt: now,
+    };
+    const { pin: _pin, ...journaled } = input;
+    runCommand(this.ctx, { command: 'patrons.register', input: { ...journaled, cardBarcode }, actor, summary: 'register patron' }, (tx) => {
+      if (this.find.patronByCard(cardBarcode)) throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
+      tx.upsert('patrons', patron);
+    });
+    return this.summary(patron.id);
+  }
+
+  update(patronId: string, changes: Partial<Omit<PatronInput, 'cardBarcode' | 'pin'>>, actor: Actor): PatronSummary {
+    const existing = this.require(patronId);
+    const merged = { ...existing, ...stripUndefined(changes) } as PatronRow;
+    this.checkInput({ ...merged, pin: null });
+    if (!this.ctx.config.get().branches.has(merged.homeBranchId)) throw invalid('Unknown home branch.');
+    runCommand(this.ctx, { command: 'patrons.update', input: { patronId, changes }, actor, summary: 'edit patron' }, (tx) => {
+      tx.upsert('patrons', merged);
+    });
+    return this.summary(patronId);
+  }
+
+  /** Extends the card from today (or from its expiry, if later) by the category's validity. */
+  renewCard(patronId: string, actor: Actor): PatronSummary {
+    const p = this.require(patronId);
+    const cfg = this.ctx.config.get();
+    const home = cfg.branches.get(p.homeBranchId);
+    const today = localDateOf(this.ctx.now(), home?.timeZone ?? 'UTC');
+    const base = p.cardExpiresOn > today ? p.cardExpiresOn : today;
+    const validity = cfg.categories.get(p.categoryCode)?.cardValidityDays ?? 365;
+    runCommand(this.ctx, { command: 'patrons.renewCard', input: { patronId }, actor, summary: 'renew card' }, (tx) => {
+      tx.upsert('patrons', { ...p, cardExpiresOn: addDays(base, validity) });
+    });
+    return this.summary(patronId);
+  }
+
+  /** A new card for a lost one: the old barcode stops working at once. */
+  replaceCard(patronId: string, newBarcode: string, actor: Actor): PatronSummary {
+    const p = this.require(patronId);
+    const cardBarcode = this.cardBarcode(newBarcode);
+    runCommand(this.ctx, { command: 'patrons.replaceCard', input: { patronId, cardBarcode }, actor, summary: 'replace card' }, (tx) => {
+      const holder = this.find.patronByCard(cardBarcode);
+      if (holder && holder.id !== patronId) throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
+      tx.upsert('patrons', { ...p, cardBarcode });
+      // The block for the lost card goes with the old card.
+      for (const b of this.find.withBlocks(p).blocks) if (b.kind === 'lost_card') tx.delete('patron_blocks', b.id);
+    });
+    return this.summary(patronId);
+  }
+
+  setPin(patronId: string, pin: string, actor: Actor): void {
+    if (!PIN_PATTERN.test(pin)) throw invalid('A PIN is 4 to 8 digits.');
+    const p = this.require(patronId);
+    // The journal records that a PIN was set, and the hash the hub needs; never the PIN.
+    runCommand(this.ctx, { command: 'patrons.setPin', input: { patronId }, actor, summary: 'set PIN' }, (tx) => {
+      tx.upsert('patrons', { ...p, pinHash: hashSecret(pin) });
+    });
+  }
+
+  /** Checks a kiosk sign-in; returns the patron when card and PIN match. */
+  verifyPin(cardBarcode: string, pin: string): PatronRow | null {
+    const row = this.find.patronByCard(cardBarcode.trim());
+    if (!row) {
+      // Spend the same time as a real check, so a wrong card is not told apart from a wrong PIN.
+      verifySecret(pin, DUMMY_HASH);
+      return null;
+    }
+    return verifySecret(pin, row.pinHash) ? row : null;
+  }
+
+  addBlock(patronId: string, block: { kind: BlockKind; reason: string; until?: string | null }, actor: Actor): PatronSummary {
+    this.require(patronId);
+    if (!block.reason.trim()) throw invalid('A block needs a reason.');
+    runCommand(this.ctx, { command: 'patrons.addBlock', input: { patronId, ...block }, actor, summary: `block ${block.kind}` }, (tx) => {
+      tx.upsert('patron_blocks', {
+        id: this.ctx.newId(),
+        patronId,
+        kind: block.kind,
+        reason: block.reason.trim(),
+        until: block.until ?? null,
+        createdAt: this.ctx.now(),
+      });
+    });
+    return this.summary(patronId);
+  }
+
+  removeBlock(blockId: string, actor: Actor): void {
+    const block = this.ctx.rows.get<PatronBlock & { patronId: string }>('patron_blocks', blockId);
+    if (!block) throw notFound('block');
+    runCommand(this.ctx, { command: 'patrons.removeBlock', input: { blockId }, actor, summary: 'lift block' }, (tx) => {
+      tx.delete('patron_blocks', blockId);
+    });
+  }
+
+  require(patronId: string): PatronRow {
+    const p = this.find.patronById(patronId);
+    if (!p) throw notFound('patron');
+    return p;
+  }
+
+  lookup(cardBarcode: string, actor?: Actor): PatronSummary {
+    const barcode = this.cardBarcode(cardBarcode);
+    const row = this.find.patronByCard(barcode);
+    if (!row) throw refused([refusal('PATRON_NOT_FOUND', { barcode })]);
+    if (actor?.kind === 'kiosk' && actor.patronId !== row.id) throw new ServiceError('FORBIDDEN', 'Not your card.');
+    return this.summary(row.id);
+  }
+
+  summary(patronId: string): PatronSummary {
+    const row = this.require(patronId);
+    const { pinHash, ...patron } = row;
+    const cfg = this.ctx.config.get();
+    const db = this.ctx.store.db;
+    const now = this.ctx.now();
+    const loans = (
+      db
+        .prepare(
+          `SELECT l.id AS loanId, l.item_id AS itemId, i.barcode AS itemBarcode, r.title, l.due_at AS dueAt, l.renewals
+           FROM loans l JOIN items i ON i.id = l.item_id JOIN records r ON r.id = i.record_id
+           WHERE l.patron_id = ? AND l.returned_at IS NULL ORDER BY l.due_at`,
+        )
+        .all(patronId) as { loanId: string; itemId: string; itemBarcode: string; title: string; dueAt: number; renewals: number }[]
+    ).map((l) => ({ ...l, overdue: l.dueAt < now }));
+    const holds = (
+      db
+        .prepare(
+          `SELECT h.*, r.title AS __title FROM holds h JOIN records r ON r.id = h.record_id
+           WHERE h.patron_id = ? AND h.status IN ('pending', 'in_transit', 'waiting') ORDER BY h.placed_at`,
+        )
+        .all(patronId) as Record<string, unknown>[]
+    ).map((raw) => ({ ...this.ctx.rows.decode<Hold>('holds', raw), title: raw.__title as string }));
+    const blocks = this.find.withBlocks(row).blocks;
+    return {
+      patron: { ...patron, hasPin: !!pinHash },
+      categoryName: cfg.categories.get(row.categoryCode)?.name ?? row.categoryCode,
+      blocks,
+      feesOwed: this.find.feesOwed(patronId),
+      currency: cfg.settings.currency,
+      fees: this.find.openFees(patronId),
+      loans,
+      holds,
+      holdsReady: holds.filter((h) => h.status === 'waiting').length,
+    };
+  }
+
+  /** Search by name, card, email or phone, with prefix matching ("mar gar" finds María García). */
+  search(query: string, limit = 25): { id: string; cardBarcode: string; firstName: string; lastName: string; email: string | null }[] {
+    const match = ftsPrefixQuery(query);
+    if (!match) return [];
+    return this.ctx.store.db
+      .prepare(
+        `SELECT p.id, p.card_barcode AS cardBarcode, p.first_name AS firstName, p.last_name AS lastName, p.email
+         FROM patrons_fts f JOIN patrons p ON p.rowid = f.rowid WHERE patrons_fts MATCH ? ORDER BY rank LIMIT ?`,
+      )
+      .all(match, limit) as { id: string; cardBarcode: string; firstName: string; lastName: string; email: string | null }[];
+  }
+
+  /** Only for patrons who chose to keep a reading history. */
+  readingHistory(patronId: string): { title: string; itemBarcode: string; checkedOutAt: number; returnedAt: number }[] {
+    const p = this.require(patronId);
+    if (!p.keepReadingHistory) return [];
+    return this.ctx.store.db
+      .prepare(
+        `SELECT r.title, i.barcode AS itemBarcode, l.checked_out_at AS checkedOutAt, l.returned_at AS returnedAt
+         FROM loans l JOIN items i ON i.id = l.item_id JOIN records r ON r.id = i.record_id
+         WHERE l.patron_id = ? AND l.returned_at IS NOT NULL ORDER BY l.returned_at DESC LIMIT 500`,
+      )
+      .all(patronId) as { title: string; itemBarcode: string; checkedOutAt: number; returnedAt: number }[];
+  }
+}
+
+const DUMMY_HASH = hashSecret('not-a-pin');
+
+/** Turns what staff type into a safe FTS5 prefix query: each word quoted, with a trailing `*`. */
+export function ftsPrefixQuery(text: string): string | null {
+  const words = text
+    .normalize('NFKC')
+    .split(/[\s,;]+/)
+    .map((w) => w.replace(/["*^:()]/g, ''))
+    .filter((w) => w.length > 0);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w}"*`).join(' ');
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,52 @@
+// Applies the station's SQL migrations. drizzle's own migrator applies only migrations newer
+// than the newest one already applied, so a migration merged out of timestamp order would be
+// skipped silently (see shared/reference/sync-and-architecture.md). This one applies every
+// migration of the journal whose tag is not yet recorded, in journal order, each in its own
+// transaction.
+import type Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const STATION_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/station', import.meta.url));
+
+interface MigrationJournal {
+  entries: { idx: number; when: number; tag: string }[];
+}
+
+export interface Migration {
+  tag: string;
+  statements: string[];
+}
+
+export function readMigrations(dir: string = STATION_MIGRATIONS_DIR): Migration[] {
+  const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as MigrationJournal;
+  return [...journal.entries]
+    .sort((a, b) => a.idx - b.idx)
+    .map(({ tag }) => ({
+      tag,
+      statements: readFileSync(join(dir, `${tag}.sql`), 'utf8')
+        .split('--> statement-breakpoint')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    }));
+}
+
+/** Applies what is missing and returns the tags it applied. */
+export function applyMigrations(db: Database.Database, migrations: Migration[] = readMigrations()): string[] {
+  db.exec('CREATE TABLE IF NOT EXISTS __migrations (tag TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
+  const applied = new Set(
+    (db.prepare('SELECT tag FROM __migrations').all() as { tag: string }[]).map((r) => r.tag),
+  );
+  const record = db.prepare('INSERT INTO __migrations (tag, applied_at) VALUES (?, ?)');
+  const done: string[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.tag)) continue;
+    db.transaction(() => {
+      for (const statement of migration.statements) db.exec(statement);
+      record.run(migration.tag, Date.now());
+    }).immediate();
+    done.push(migration.tag);
+  }
+  return done;
+}

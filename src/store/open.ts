@@ -1,0 +1,58 @@
+// Opening the station store: one SQLite file, tuned for a desk that must never forget what it
+// told a patron. WAL with synchronous=FULL survives power loss (NORMAL would lose the last
+// commits); foreign keys on; a bounded page cache keeps the process small.
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { applyMigrations, readMigrations, STATION_MIGRATIONS_DIR } from './migrate';
+import * as schema from './schema';
+
+export type StationOrm = BetterSQLite3Database<typeof schema>;
+
+export interface Store {
+  /** The raw connection, for prepared statements on hot paths. */
+  db: Database.Database;
+  /** drizzle over the same connection, for everything else. */
+  orm: StationOrm;
+  path: string;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  migrationsDir?: string;
+  /** Page cache in MiB (default 32). */
+  cacheMiB?: number;
+  readonly?: boolean;
+}
+
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly: options.readonly ?? false });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma(`cache_size = -${(options.cacheMiB ?? 32) * 1024}`);
+  db.pragma('temp_store = MEMORY');
+  if (!options.readonly) applyMigrations(db, readMigrations(options.migrationsDir ?? STATION_MIGRATIONS_DIR));
+  const orm = drizzle(db, { schema });
+  let closed = false;
+  return {
+    db,
+    orm,
+    path,
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        if (!options.readonly) {
+          db.pragma('optimize');
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        }
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,360 @@
+// The station's SQLite schema, described with drizzle-orm. `npm run db:generate` turns changes
+// here into a new SQL migration in migrations/station (made STRICT by scripts/strict-migrations.ts).
+//
+// Property names are the camelCase field names of src/domain/types.ts, so a row read from a
+// table is a domain object and a journal effect row is the same object (see rows.ts). Every
+// synced table has a text `id` (UUIDv7, or the code for categories and item types).
+
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const bool = (name: string) => integer(name, { mode: 'boolean' });
+
+// --- library configuration ----------------------------------------------------------------------
+
+/** Library-wide settings as JSON documents by key (`library` holds LibrarySettings). */
+export const settings = sqliteTable('settings', {
+  id: text('id').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const branches = sqliteTable('branches', {
+  id: text('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+});
+
+export const closedDays = sqliteTable(
+  'closed_days',
+  {
+    id: text('id').primaryKey(),
+    branchId: text('branch_id').notNull().references(() => branches.id),
+    kind: text('kind', { enum: ['date', 'weekly', 'yearly'] }).notNull(),
+    date: text('date'),
+    weekday: integer('weekday'),
+    month: integer('month'),
+    day: integer('day'),
+    description: text('description'),
+  },
+  (t) => [index('closed_days_branch').on(t.branchId)],
+);
+
+export const patronCategories = sqliteTable('patron_categories', {
+  id: text('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  cardValidityDays: integer('card_validity_days').notNull(),
+});
+
+export const itemTypes = sqliteTable('item_types', {
+  id: text('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  notForLoan: bool('not_for_loan').notNull(),
+});
+
+export const circulationRules = sqliteTable(
+  'circulation_rules',
+  {
+    id: text('id').primaryKey(),
+    branchId: text('branch_id').notNull(),
+    categoryCode: text('category_code').notNull(),
+    itemTypeCode: text('item_type_code').notNull(),
+    loanLength: integer('loan_length').notNull(),
+    loanUnit: text('loan_unit', { enum: ['days', 'hours'] }).notNull(),
+    hardDueDate: text('hard_due_date'),
+    hardDueDateMode: text('hard_due_date_mode', { enum: ['before', 'exactly', 'after'] }).notNull(),
+    maxLoans: integer('max_loans'),
+    renewalsAllowed: integer('renewals_allowed').notNull(),
+    renewalPeriod: integer('renewal_period'),
+    noRenewalBeforeDays: integer('no_renewal_before_days'),
+    fineAmount: integer('fine_amount').notNull(),
+    finePeriod: integer('fine_period').notNull(),
+    graceDays: integer('grace_days').notNull(),
+    fineCap: integer('fine_cap'),
+    capFineAtReplacementPrice: bool('cap_fine_at_replacement_price').notNull(),
+    holdsAllowed: bool('holds_allowed').notNull(),
+    holdsPerTitle: integer('holds_per_title').notNull(),
+    onShelfHoldsAllowed: bool('on_shelf_holds_allowed').notNull(),
+    pickupPeriodDays: integer('pickup_period_days').notNull(),
+  },
+  (t) => [uniqueIndex('circulation_rules_key').on(t.branchId, t.categoryCode, t.itemTypeCode)],
+);
+
+export const patronLimits = sqliteTable(
+  'patron_limits',
+  {
+    id: text('id').primaryKey(),
+    branchId: text('branch_id').notNull(),
+    categoryCode: text('category_code').notNull(),
+    totalMaxLoans: integer('total_max_loans'),
+    maxHolds: integer('max_holds'),
+  },
+  (t) => [uniqueIndex('patron_limits_key').on(t.branchId, t.categoryCode)],
+);
+
+export const branchItemPolicies = sqliteTable(
+  'branch_item_policies',
+  {
+    id: text('id').primaryKey(),
+    branchId: text('branch_id').notNull(),
+    itemTypeCode: text('item_type_code').notNull(),
+    returnPolicy: text('return_policy', { enum: ['home_branch', 'holding_branch', 'stays'] }).notNull(),
+  },
+  (t) => [uniqueIndex('branch_item_policies_key').on(t.branchId, t.itemTypeCode)],
+);
+
+export const staff = sqliteTable('staff', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role', { enum: ['technician', 'supervisor', 'admin'] }).notNull(),
+  branchId: text('branch_id').notNull(),
+  /** scrypt, see src/services/secrets.ts. */
+  passwordHash: text('password_hash').notNull(),
+  active: bool('active').notNull(),
+});
+
+// --- patrons ----------------------------------------------------------------------------------
+
+export const patrons = sqliteTable(
+  'patrons',
+  {
+    id: text('id').primaryKey(),
+    cardBarcode: text('card_barcode').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    address: text('address'),
+    homeBranchId: text('home_branch_id').notNull().references(() => branches.id),
+    categoryCode: text('category_code').notNull(),
+    cardExpiresOn: text('card_expires_on').notNull(),
+    /** scrypt hash of the kiosk PIN; null when no PIN is set. */
+    pinHash: text('pin_hash'),
+    notes: text('notes').notNull(),
+    keepReadingHistory: bool('keep_reading_history').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  // Not unique: two stations may register the same card while apart, and the hub reports the
+  // conflict; the services refuse a duplicate locally.
+  (t) => [index('patrons_card').on(t.cardBarcode)],
+);
+
+export const patronBlocks = sqliteTable(
+  'patron_blocks',
+  {
+    id: text('id').primaryKey(),
+    patronId: text('patron_id').notNull().references(() => patrons.id),
+    kind: text('kind', { enum: ['barred', 'lost_card', 'manual'] }).notNull(),
+    reason: text('reason').notNull(),
+    until: text('until'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('patron_blocks_patron').on(t.patronId)],
+);
+
+// --- catalogue --------------------------------------------------------------------------------
+
+export const records = sqliteTable('records', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  author: text('author'),
+  isbn: text('isbn'),
+  issn: text('issn'),
+  publisher: text('publisher'),
+  year: integer('year'),
+  callNumber: text('call_number'),
+});
+
+export const items = sqliteTable(
+  'items',
+  {
+    id: text('id').primaryKey(),
+    barcode: text('barcode').notNull().unique(),
+    recordId: text('record_id').notNull().references(() => records.id),
+    homeBranchId: text('home_branch_id').notNull(),
+    currentBranchId: text('current_branch_id').notNull(),
+    itemTypeCode: text('item_type_code').notNull(),
+    status: text('status', {
+      enum: ['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned'],
+    }).notNull(),
+    damaged: bool('damaged').notNull(),
+    notForLoan: bool('not_for_loan').notNull(),
+    replacementPrice: integer('replacement_price'),
+    transitToBranchId: text('transit_to_branch_id'),
+  },
+  (t) => [index('items_record').on(t.recordId), index('items_status').on(t.status, t.currentBranchId)],
+);
+
+// --- circulation ------------------------------------------------------------------------------
+
+export const loans = sqliteTable(
+  'loans',
+  {
+    id: text('id').primaryKey(),
+    itemId: text('item_id').notNull().references(() => items.id),
+    patronId: text('patron_id').references(() => patrons.id),
+    branchId: text('branch_id').notNull(),
+    checkedOutAt: integer('checked_out_at').notNull(),
+    dueAt: integer('due_at').notNull(),
+    renewals: integer('renewals').notNull(),
+    lastRenewedAt: integer('last_renewed_at'),
+    returnedAt: integer('returned_at'),
+    returnBranchId: text('return_branch_id'),
+  },
+  (t) => [
+    // One open loan per item: the store itself refuses to lend a copy twice.
+    uniqueIndex('loans_open_item').on(t.itemId).where(sql`returned_at IS NULL`),
+    index('loans_open_patron').on(t.patronId).where(sql`returned_at IS NULL`),
+    index('loans_open_due').on(t.dueAt).where(sql`returned_at IS NULL`),
+    index('loans_returned').on(t.returnedAt).where(sql`returned_at IS NOT NULL AND patron_id IS NOT NULL`),
+  ],
+);
+
+export const holds = sqliteTable(
+  'holds',
+  {
+    id: text('id').primaryKey(),
+    patronId: text('patron_id').notNull().references(() => patrons.id),
+    recordId: text('record_id').notNull().references(() => records.id),
+    itemId: text('item_id'),
+    itemLevel: bool('item_level').notNull(),
+    pickupBranchId: text('pickup_branch_id').notNull(),
+    placedAt: integer('placed_at').notNull(),
+    status: text('status', { enum: ['pending', 'in_transit', 'waiting', 'fulfilled', 'cancelled', 'expired'] }).notNull(),
+    suspendedUntil: text('suspended_until'),
+    waitingSince: integer('waiting_since'),
+    shelfExpiresOn: text('shelf_expires_on'),
+  },
+  (t) => [
+    index('holds_record_active').on(t.recordId, t.placedAt).where(sql`status IN ('pending', 'in_transit', 'waiting')`),
+    index('holds_item_active').on(t.itemId).where(sql`status IN ('pending', 'in_transit', 'waiting')`),
+    index('holds_patron_active').on(t.patronId).where(sql`status IN ('pending', 'in_transit', 'waiting')`),
+  ],
+);
+
+export const fees = sqliteTable(
+  'fees',
+  {
+    id: text('id').primaryKey(),
+    patronId: text('patron_id').notNull().references(() => patrons.id),
+    kind: text('kind', { enum: ['overdue', 'lost', 'damage', 'hold_expired', 'card_replacement', 'manual'] }).notNull(),
+    amount: integer('amount').notNull(),
+    outstanding: integer('outstanding').notNull(),
+    currency: text('currency').notNull(),
+    loanId: text('loan_id'),
+    itemId: text('item_id'),
+    description: text('description').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('fees_patron').on(t.patronId, t.createdAt)],
+);
+
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    patronId: text('patron_id').notNull().references(() => patrons.id),
+    /** What was applied to fees, minor units. */
+    amount: integer('amount').notNull(),
+    /** Cash handed over; change = tendered - amount. */
+    tendered: integer('tendered').notNull(),
+    currency: text('currency').notNull(),
+    method: text('method', { enum: ['cash', 'card', 'other'] }).notNull(),
+    staffId: text('staff_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('payments_patron').on(t.patronId)],
+);
+
+export const paymentAllocations = sqliteTable(
+  'payment_allocations',
+  {
+    id: text('id').primaryKey(),
+    paymentId: text('payment_id').notNull().references(() => payments.id),
+    feeId: text('fee_id').notNull().references(() => fees.id),
+    amount: integer('amount').notNull(),
+  },
+  (t) => [index('payment_allocations_fee').on(t.feeId)],
+);
+
+export const feeWaivers = sqliteTable('fee_waivers', {
+  id: text('id').primaryKey(),
+  feeId: text('fee_id').notNull().references(() => fees.id),
+  amount: integer('amount').notNull(),
+  reason: text('reason').notNull(),
+  staffId: text('staff_id'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const inHouseUses = sqliteTable('in_house_uses', {
+  id: text('id').primaryKey(),
+  itemId: text('item_id').notNull().references(() => items.id),
+  branchId: text('branch_id').notNull(),
+  usedAt: integer('used_at').notNull(),
+});
+
+// --- the station's own records (never synced as rows) -------------------------------------------
+
+/**
+ * The journal: append-only (triggers in the FTS migration refuse DELETE and any UPDATE other
+ * than recording the hub's acknowledgement). `seq` is the push order.
+ */
+export const journal = sqliteTable(
+  'journal',
+  {
+    seq: integer('seq').primaryKey(),
+    id: text('id').notNull().unique(),
+    stationId: text('station_id').notNull(),
+    hlc: text('hlc').notNull(),
+    wallTime: integer('wall_time').notNull(),
+    staffId: text('staff_id'),
+    branchId: text('branch_id').notNull(),
+    command: text('command').notNull(),
+    payload: text('payload').notNull(),
+    /** When the hub acknowledged the entry, and what it made of it. */
+    ackedAt: integer('acked_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [index('journal_unacked').on(t.seq).where(sql`acked_at IS NULL`)],
+);
+
+/** Who did what, for the library's own review. Holds no PIN, password or reading history. */
+export const audit = sqliteTable('audit', {
+  seq: integer('seq').primaryKey(),
+  at: integer('at').notNull(),
+  staffId: text('staff_id'),
+  command: text('command').notNull(),
+  journalId: text('journal_id'),
+  summary: text('summary').notNull(),
+});
+
+/** Local key-value state: station identity, clock, hub credentials, sync cursor. */
+export const stationState = sqliteTable('station_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const sessions = sqliteTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  kind: text('kind', { enum: ['staff', 'kiosk'] }).notNull(),
+  staffId: text('staff_id'),
+  patronId: text('patron_id'),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Sync exceptions reported by the hub (lent twice, duplicate card ...), for staff to work through. */
+export const syncExceptions = sqliteTable('sync_exceptions', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  message: text('message').notNull(),
+  patronId: text('patron_id'),
+  itemId: text('item_id'),
+  entryIds: text('entry_ids').notNull(),
+  createdAt: integer('created_at').notNull(),
+  resolvedAt: integer('resolved_at'),
+  resolvedBy: text('resolved_by'),
+});
