@@ -1,0 +1,130 @@
+// The station core: the one entry point that both transports drive. `npm run serve` runs it
+// in-process behind HTTP; the Electron app runs it in a separate process behind IPC. It
+// validates every input against the contract (again, after the transport did), authorises the
+// caller, runs the handler and shapes every failure as an ApiErrorBody.
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { stationApi, type ApiErrorBody, type ApiMethod, type ApiName, type CallContext, type StationCoreApi, type StationEvent } from '../api/contract';
+import type { Actor } from '../services/command';
+import { ServiceError } from '../services/errors';
+import type { Session } from '../services/auth';
+import { createHandlers, type HandlerContext } from './handlers';
+import { openStation, type StationServices } from './services';
+
+export interface StationCoreOptions {
+  dataDir: string;
+  /** A fixed clock, for tests. */
+  now?: () => number;
+}
+
+export interface StationCore extends StationCoreApi {
+  services: StationServices;
+  emit(event: StationEvent): void;
+}
+
+const HTTP_STATUS_BY_CODE: Record<string, number> = {
+  REFUSED: 409,
+  CONFLICT: 409,
+  NOT_FOUND: 404,
+  INVALID: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_CONFIGURED: 409,
+  ALREADY_CONFIGURED: 409,
+  INTERNAL: 500,
+};
+
+/** The HTTP status a transport should use for an error code. */
+export const httpStatusFor = (code: string): number => HTTP_STATUS_BY_CODE[code] ?? 500;
+
+export function stationDatabasePath(dataDir: string): string {
+  return join(dataDir, 'station.db');
+}
+
+function authorise(method: ApiMethod, session: Session | null): ApiErrorBody | null {
+  const access = method.access;
+  if (access === 'public') return null;
+  if (!session) return { code: 'UNAUTHENTICATED', message: 'Please sign in.' };
+  if (session.kind === 'kiosk') {
+    return access === 'kiosk' ? null : { code: 'FORBIDDEN', message: 'Not available at the self-checkout.' };
+  }
+  if (access === 'staff') return null;
+  const needed = access === 'kiosk' ? 'circulate' : access;
+  return session.permissions.has(needed) ? null : { code: 'FORBIDDEN', message: `Your account lacks the ${needed} permission.` };
+}
+
+function actorOf(session: Session | null): Actor {
+  if (!session) return { kind: 'system', staffId: null };
+  if (session.kind === 'kiosk') return { kind: 'kiosk', staffId: null, patronId: session.patronId };
+  return { kind: 'staff', staffId: session.staff.id };
+}
+
+export function toApiError(error: unknown): ApiErrorBody {
+  if (error instanceof ServiceError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.refusals ? { refusals: error.refusals.map((r) => ({ code: r.code, overridable: r.overridable, ...(r.params ? { params: r.params } : {}) })) } : {}),
+    };
+  }
+  // Anything else is a defect: say so plainly, log it without the input (it may hold patron data).
+  console.error('station core: unexpected error', error instanceof Error ? error.stack : String(error));
+  return { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' };
+}
+
+export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+export function createStationCore(services: StationServices): StationCore {
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  const handlers = createHandlers(services);
+  let closed = false;
+
+  const core: StationCore = {
+    services,
+    emit(event) {
+      events.emit('event', event);
+    },
+    async invoke(name, input, ctx: CallContext) {
+      if (closed) return { ok: false, error: { code: 'INTERNAL', message: 'The station is shutting down.' } };
+      if (!Object.hasOwn(stationApi, name)) return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown method ${name}.` } };
+      const apiName = name as ApiName;
+      const method: ApiMethod = stationApi[apiName];
+      const parsed = method.input.safeParse(input ?? {});
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) } };
+      }
+      const session = services.auth.session(ctx.sessionToken ?? null);
+      const denied = authorise(method, session);
+      if (denied) return { ok: false, error: denied };
+      try {
+        const hc: HandlerContext = { session, actor: actorOf(session), sessionToken: ctx.sessionToken ?? null };
+        const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
+        // Parsing the output strips every field the contract does not name (a PIN hash, a
+        // password hash) before it leaves the core.
+        return { ok: true, value: method.output.parse(value) };
+      } catch (error) {
+        return { ok: false, error: toApiError(error) };
+      }
+    },
+    onEvent(listener) {
+      events.on('event', listener);
+      return () => events.off('event', listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      services.close();
+    },
+  };
+  return core;
+}
+
+export async function startStationCore(opts: StationCoreOptions): Promise<StationCore> {
+  const services = openStation(stationDatabasePath(opts.dataDir), { now: opts.now });
+  services.auth.purgeExpiredSessions();
+  return createStationCore(services);
+}

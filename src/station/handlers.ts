@@ -1,0 +1,139 @@
+// The station API, method by method: each handler turns a validated input and the caller's
+// session into a service call. Authorisation by permission happens before (core.ts); the
+// services check what depends on the data (a kiosk patron acting only for themselves).
+import type { ApiInput, ApiName } from '../api/contract';
+import type { Actor } from '../services/command';
+import type { GrantedOverride } from '../services/circulation';
+import type { Session } from '../services/auth';
+import type { RefusalCode } from '../domain/types';
+import type { StationServices } from './services';
+
+export interface HandlerContext {
+  session: Session | null;
+  actor: Actor;
+  sessionToken: string | null;
+}
+
+type Handler<N extends ApiName> = (input: ApiInput<N>, hc: HandlerContext) => unknown;
+export type Handlers = { [N in ApiName]: Handler<N> };
+
+export function createHandlers(s: StationServices): Handlers {
+  const grant = (o: { token: string; codes: string[] } | undefined): GrantedOverride | undefined =>
+    o ? { codes: o.codes as RefusalCode[], grantedBy: s.auth.redeemOverride(o.token) } : undefined;
+  const ok = { ok: true as const };
+  const staffOverride = (hc: HandlerContext, o: { token: string; codes: string[] } | undefined) => (hc.actor.kind === 'kiosk' ? undefined : grant(o));
+
+  return {
+    'system.health': () => ({ ok: true, version: s.version, stationId: s.ctx.stationId, configured: s.admin.isConfigured() }),
+    'setup.status': () => {
+      const configured = s.admin.isConfigured();
+      const cfg = s.ctx.config.get();
+      const branch = configured ? cfg.branches.get(s.ctx.identity().branchId) : undefined;
+      return {
+        configured,
+        libraryName: configured ? cfg.settings.name : null,
+        branchName: branch?.name ?? null,
+        locale: cfg.settings.locale,
+        currency: cfg.settings.currency,
+        timeZone: branch?.timeZone ?? null,
+      };
+    },
+    'setup.initialize': (input) => s.admin.initialize(input),
+    'auth.signIn': (input) => s.auth.signIn(input.username, input.password),
+    'auth.signOut': (_input, hc) => {
+      if (hc.sessionToken) s.auth.signOut(hc.sessionToken);
+      return ok;
+    },
+    'auth.session': (_input, hc) => {
+      const session = hc.session;
+      if (!session) return { kind: 'none', staff: null, permissions: [], patronId: null };
+      if (session.kind === 'kiosk') return { kind: 'kiosk', staff: null, permissions: [], patronId: session.patronId };
+      return { kind: 'staff', staff: session.staff, permissions: [...session.permissions], patronId: null };
+    },
+    'auth.kioskSignIn': (input) => s.auth.kioskSignIn(input.cardBarcode, input.pin),
+    'auth.verifySupervisor': (input) => s.auth.verifySupervisor(input.username, input.password),
+
+    'circulation.checkout': (input, hc) =>
+      s.circulation.checkout({ patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
+    'circulation.checkin': (input, hc) => s.circulation.checkin(input, hc.actor),
+    'circulation.renew': (input, hc) => s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
+    'circulation.renewAll': (input, hc) => s.circulation.renewAll(input, hc.actor),
+
+    'patrons.lookup': (input, hc) => s.patrons.lookup(input.barcode, hc.actor),
+    'patrons.get': (input) => s.patrons.summary(input.patronId),
+    'patrons.search': (input) => s.patrons.search(input.query),
+    'patrons.register': (input, hc) => s.patrons.register(input, hc.actor),
+    'patrons.update': (input, hc) => s.patrons.update(input.patronId, input.changes, hc.actor),
+    'patrons.renewCard': (input, hc) => s.patrons.renewCard(input.patronId, hc.actor),
+    'patrons.replaceCard': (input, hc) => s.patrons.replaceCard(input.patronId, input.cardBarcode, hc.actor),
+    'patrons.setPin': (input, hc) => {
+      s.patrons.setPin(input.patronId, input.pin, hc.actor);
+      return ok;
+    },
+    'patrons.addBlock': (input, hc) => s.patrons.addBlock(input.patronId, input, hc.actor),
+    'patrons.removeBlock': (input, hc) => {
+      s.patrons.removeBlock(input.blockId, hc.actor);
+      return ok;
+    },
+    'patrons.readingHistory': (input) => s.patrons.readingHistory(input.patronId),
+
+    'fees.list': (input) => s.fees.list(input.patronId),
+    'fees.pay': (input, hc) => s.fees.pay(input, hc.actor),
+    'fees.waive': (input, hc) => s.fees.waive(input, hc.actor),
+    'fees.charge': (input, hc) => s.fees.charge(input, hc.actor),
+
+    'holds.place': (input, hc) => s.holds.place(input, hc.actor, staffOverride(hc, input.override)),
+    'holds.cancel': (input, hc) => s.holds.cancel(input.holdId, hc.actor),
+    'holds.suspend': (input, hc) => s.holds.suspend(input.holdId, input.until, hc.actor),
+    'holds.clearExpired': (_input, hc) => s.holds.clearExpired(hc.actor),
+    'holds.queue': (input) => s.holds.queue(input.recordId),
+    'holds.toPull': () => s.holds.toPull(),
+    'holds.shelf': () => s.holds.shelf(),
+
+    'catalogue.search': (input) => s.catalogue.search(input.query, input.limit),
+    'catalogue.record': (input) => s.catalogue.record(input.recordId),
+    'catalogue.item': (input) => s.catalogue.itemByBarcode(input.barcode),
+    'catalogue.addRecord': (input, hc) =>
+      s.catalogue.addRecord(
+        {
+          title: input.title,
+          author: input.author ?? null,
+          isbn: input.isbn ?? null,
+          issn: input.issn ?? null,
+          publisher: input.publisher ?? null,
+          year: input.year ?? null,
+          callNumber: input.callNumber ?? null,
+        },
+        hc.actor,
+      ),
+    'catalogue.updateRecord': (input, hc) => s.catalogue.updateRecord(input.recordId, input.changes, hc.actor),
+    'catalogue.addItem': (input, hc) => s.catalogue.addItem(input, hc.actor),
+    'catalogue.setItemStatus': (input, hc) => s.catalogue.setItemStatus(input.itemBarcode, input.change, hc.actor),
+    'catalogue.inHouseUse': (input, hc) => s.catalogue.inHouseUse(input.itemBarcode, hc.actor),
+
+    'settings.get': () => s.admin.settings(),
+    'settings.update': (input, hc) => s.admin.updateSettings(input, hc.actor),
+    'branches.list': () => [...s.ctx.config.get().branches.values()],
+    'branches.save': (input, hc) => s.admin.saveBranch(input, hc.actor),
+    'calendar.list': (input) => s.admin.listClosedDays(input.branchId),
+    'calendar.addClosedDay': (input, hc) => s.admin.addClosedDay(input.branchId, input.day, hc.actor),
+    'calendar.removeClosedDay': (input, hc) => {
+      s.admin.removeClosedDay(input.id, hc.actor);
+      return ok;
+    },
+    'categories.list': () => [...s.ctx.config.get().categories.values()],
+    'categories.save': (input, hc) => s.admin.saveCategory(input, hc.actor),
+    'itemTypes.list': () => [...s.ctx.config.get().itemTypes.values()],
+    'itemTypes.save': (input, hc) => s.admin.saveItemType(input, hc.actor),
+    'rules.list': () => s.admin.rulesMatrix(),
+    'rules.save': (input, hc) => s.admin.saveRule(input, hc.actor),
+    'rules.delete': (input, hc) => {
+      s.admin.deleteRule(input.id, hc.actor);
+      return ok;
+    },
+    'staff.list': () => s.admin.listStaff(),
+    'staff.save': (input, hc) => s.admin.saveStaff(input, hc.actor),
+
+    'status.get': () => s.status(),
+  };
+}

@@ -1,0 +1,72 @@
+// Builds the station's services over one open store. Used by the core (for the API), by the
+// benchmark and by tests that drive the services directly.
+import { openStore, type OpenStoreOptions, type Store } from '../store/open';
+import { AdminService } from '../services/admin';
+import { AuthService } from '../services/auth';
+import { CatalogueService } from '../services/catalogue';
+import { CirculationService } from '../services/circulation';
+import { createServiceContext, type ContextOptions, type ServiceContext } from '../services/context';
+import { FeeService } from '../services/fees';
+import { HoldService } from '../services/holds';
+import { PatronService } from '../services/patrons';
+
+export const STATION_VERSION = '0.1.0';
+
+export interface StationStatus {
+  journalWaiting: number;
+  sync: Record<string, unknown>;
+  devices: Record<string, unknown>[];
+  exceptionsOpen: number;
+}
+
+export interface StationServices {
+  version: string;
+  store: Store;
+  ctx: ServiceContext;
+  admin: AdminService;
+  auth: AuthService;
+  catalogue: CatalogueService;
+  circulation: CirculationService;
+  fees: FeeService;
+  holds: HoldService;
+  patrons: PatronService;
+  /** Filled in by whoever runs the sync worker and the devices. */
+  statusProviders: { sync: () => Record<string, unknown>; devices: () => Record<string, unknown>[] };
+  status(): StationStatus;
+  close(): void;
+}
+
+export function createStationServices(store: Store, options: ContextOptions = {}): StationServices {
+  const ctx = createServiceContext(store, options);
+  const patrons = new PatronService(ctx);
+  const openExceptions = store.db.prepare('SELECT count(*) AS n FROM sync_exceptions WHERE resolved_at IS NULL');
+  const services: StationServices = {
+    version: STATION_VERSION,
+    store,
+    ctx,
+    admin: new AdminService(ctx),
+    auth: new AuthService(ctx, patrons),
+    catalogue: new CatalogueService(ctx),
+    circulation: new CirculationService(ctx),
+    fees: new FeeService(ctx),
+    holds: new HoldService(ctx),
+    patrons,
+    statusProviders: { sync: () => ({ state: 'not_configured' }), devices: () => [] },
+    status() {
+      return {
+        journalWaiting: ctx.journal.waitingCount(),
+        sync: services.statusProviders.sync(),
+        devices: services.statusProviders.devices(),
+        exceptionsOpen: (openExceptions.get() as { n: number }).n,
+      };
+    },
+    close() {
+      store.close();
+    },
+  };
+  return services;
+}
+
+export function openStation(path: string, options: ContextOptions & OpenStoreOptions = {}): StationServices {
+  return createStationServices(openStore(path, options), options);
+}
