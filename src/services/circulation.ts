@@ -61,7 +61,7 @@ export interface CheckinResult {
   notices: Notice[];
 }
 
-export interface RenewResult extends LoanResult {}
+export type RenewResult = LoanResult;
 
 export interface RenewAllResult {
   renewed: LoanResult[];
@@ -376,7 +376,7 @@ export class CirculationService {
           return { ...base, action: 'transit', destinationBranch: dest, hold: null };
         }
         const route = routeReturnedItem({
-          item: current,
+          item,
           checkinBranchId: desk.id,
           returnPolicy: findReturnPolicy(cfg.matrix.branchItemPolicies, { branchId: desk.id, itemTypeCode: item.itemTypeCode }),
         });

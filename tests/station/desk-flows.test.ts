@@ -68,7 +68,7 @@ describe('a day at the desk', () => {
     expect(entry.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/); // UUIDv7
     expect(entry.station_id).toBe(t.s.ctx.stationId);
     expect(entry.staff_id).toBe(t.staff.staffId);
-    const payload = JSON.parse(entry.payload) as { effects: { table: string }[] };
+    const payload = JSON.parse(entry.payload!) as { effects: { table: string }[] };
     expect(payload.effects.map((e) => e.table).sort()).toEqual(['items', 'loans']);
     const audit = t.s.store.db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT 1').get() as Record<string, string>;
     expect(audit.journal_id).toBe(entry.id);

@@ -1,0 +1,103 @@
+// May this patron borrow (or renew) this copy now? Every reason that applies is returned, not
+// just the first, so the desk can show them all and a supervisor can override them at once.
+import { refusal } from './refusals';
+import { addDays, localDateOf } from './time';
+import type {
+  CirculationRule,
+  HoldStatus,
+  Id,
+  Instant,
+  Item,
+  ItemType,
+  Loan,
+  LocalDate,
+  Patron,
+  PatronLimits,
+  Refusal,
+} from './types';
+
+/** Refusals about the patron's standing, shared by check-out, renewal and holds. */
+export function patronStandingRefusals(patron: Patron, today: LocalDate): Refusal[] {
+  const out: Refusal[] = [];
+  if (today > patron.cardExpiresOn) out.push(refusal('CARD_EXPIRED', { date: patron.cardExpiresOn }));
+  const active = patron.blocks.filter((b) => b.until === null || b.until >= today);
+  if (active.some((b) => b.kind === 'barred')) out.push(refusal('PATRON_BARRED'));
+  if (active.some((b) => b.kind === 'lost_card')) out.push(refusal('CARD_LOST'));
+  const manual = active.find((b) => b.kind === 'manual');
+  if (manual) out.push(refusal('PATRON_BLOCKED', { reason: manual.reason }));
+  return out;
+}
+
+export interface CheckoutContext {
+  patron: Patron;
+  item: Item;
+  itemType: ItemType | null;
+  rule: CirculationRule | null;
+  limits: PatronLimits | null;
+  today: LocalDate;
+  feesOwed: number;
+  maxFeesOwed: number | null;
+  patronLoans: { itemId: Id; itemTypeCode: string }[];
+  openLoanOfItem: { patronId: Id | null } | null;
+  holdsOnItem: { patronId: Id; status: HoldStatus }[];
+  pendingTitleHoldsAhead: { patronId: Id }[];
+}
+
+const STATUS_REFUSALS = {
+  lost: 'ITEM_LOST',
+  missing: 'ITEM_MISSING',
+  withdrawn: 'ITEM_WITHDRAWN',
+  claimed_returned: 'ITEM_CLAIMED_RETURNED',
+  in_transit: 'ITEM_IN_TRANSIT',
+} as const;
+
+export function checkoutEligibility(ctx: CheckoutContext): { refusals: Refusal[]; isRenewal: boolean } {
+  const { patron, item } = ctx;
+  // The copy is in this patron's hands already: the desk renews it instead.
+  if (ctx.openLoanOfItem && ctx.openLoanOfItem.patronId === patron.id) return { refusals: [], isRenewal: true };
+
+  const refusals = patronStandingRefusals(patron, ctx.today);
+  if (ctx.maxFeesOwed !== null && ctx.feesOwed > ctx.maxFeesOwed) {
+    refusals.push(refusal('FEES_OVER_LIMIT', { owed: ctx.feesOwed, limit: ctx.maxFeesOwed }));
+  }
+  const total = ctx.limits?.totalMaxLoans;
+  if (total != null && ctx.patronLoans.length >= total) refusals.push(refusal('TOO_MANY_LOANS', { limit: total }));
+  const ofType = ctx.rule?.maxLoans;
+  if (ofType != null && ctx.patronLoans.filter((l) => l.itemTypeCode === item.itemTypeCode).length >= ofType) {
+    refusals.push(refusal('TOO_MANY_LOANS_OF_TYPE', { limit: ofType, type: item.itemTypeCode }));
+  }
+  if (item.notForLoan || ctx.itemType?.notForLoan || ctx.rule?.loanLength === 0) refusals.push(refusal('ITEM_NOT_FOR_LOAN'));
+  if (item.status in STATUS_REFUSALS) refusals.push(refusal(STATUS_REFUSALS[item.status as keyof typeof STATUS_REFUSALS]));
+  if (ctx.openLoanOfItem) refusals.push(refusal('ITEM_ON_LOAN_TO_OTHER'));
+
+  const trappedForOther = ctx.holdsOnItem.some((h) => h.patronId !== patron.id);
+  // The queue is served in order: a patron further back does not jump it at the desk.
+  const firstInQueue = ctx.pendingTitleHoldsAhead[0];
+  if (trappedForOther || (firstInQueue && firstInQueue.patronId !== patron.id)) {
+    refusals.push(refusal('ITEM_ON_HOLD_FOR_OTHER'));
+  }
+  return { refusals, isRenewal: false };
+}
+
+export interface RenewalContext {
+  patron: Patron;
+  loan: Loan;
+  rule: CirculationRule | null;
+  now: Instant;
+  today: LocalDate;
+  timeZone: string;
+  holdNeedsItem: boolean;
+}
+
+export function renewalEligibility(ctx: RenewalContext): Refusal[] {
+  const refusals = patronStandingRefusals(ctx.patron, ctx.today);
+  const allowed = ctx.rule?.renewalsAllowed ?? 0;
+  if (ctx.loan.renewals >= allowed) refusals.push(refusal('RENEWAL_LIMIT', { limit: allowed }));
+  const notBefore = ctx.rule?.noRenewalBeforeDays;
+  if (notBefore != null) {
+    const earliest = addDays(localDateOf(ctx.loan.dueAt, ctx.timeZone), -notBefore);
+    if (ctx.today < earliest) refusals.push(refusal('RENEWAL_TOO_SOON', { date: earliest }));
+  }
+  if (ctx.holdNeedsItem) refusals.push(refusal('ITEM_NEEDED_FOR_HOLD'));
+  return refusals;
+}

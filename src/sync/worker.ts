@@ -1,0 +1,208 @@
+// The background sync worker: pushes the journal to the hub in order, pulls what other branches
+// did, and keeps at it by itself. It runs in the station process but never blocks the desk: all
+// waiting is on the network, and each database step is one short transaction.
+//
+// When: right after each local command while the hub is reachable; on an interval otherwise,
+// with exponential back-off and jitter after failures. Any failure is retried; none stops it.
+import type { JournalEntry, RowChange } from '../domain/journal';
+import type { ServiceContext } from '../services/context';
+import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+
+export interface PushOutcome {
+  id: string;
+  outcome: 'applied' | 'applied_with_warning' | 'conflict' | 'rejected';
+  reason?: string;
+}
+
+export interface SyncExceptionNotice {
+  id: string;
+  kind: string;
+  message: string;
+  patronId?: string | null;
+  itemId?: string | null;
+  entryIds: string[];
+  createdAt: number;
+}
+
+export interface HubClient {
+  push(entries: JournalEntry[], stationWallTime: number): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; exceptions?: SyncExceptionNotice[] }>;
+  pull(cursor: string | null): Promise<{ changes: RowChange[]; nextCursor: string; more: boolean; total?: number }>;
+}
+
+export interface SyncState {
+  configured: boolean;
+  running: boolean;
+  reachable: boolean | null;
+  waiting: number;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  /** Station clock minus hub clock, measured at the last push. */
+  clockOffsetMs: number | null;
+  /** Off by more than two minutes: due dates computed here would be wrong. */
+  clockWarning: boolean;
+  pulled: number;
+}
+
+export const CLOCK_WARNING_MS = 2 * 60_000;
+const PUSH_BATCH = 500;
+
+export interface SyncWorkerOptions {
+  intervalMs?: number;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+}
+
+export class SyncWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  private again = false;
+  private stopped = true;
+  private failures = 0;
+  private readonly listeners = new Set<(state: SyncState) => void>();
+  private current: SyncState;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly client: HubClient,
+    private readonly options: SyncWorkerOptions = {},
+  ) {
+    this.current = {
+      configured: true,
+      running: false,
+      reachable: null,
+      waiting: ctx.journal.waitingCount(),
+      lastSuccessAt: null,
+      lastError: null,
+      clockOffsetMs: null,
+      clockWarning: false,
+      pulled: 0,
+    };
+  }
+
+  state(): SyncState {
+    return { ...this.current, waiting: this.ctx.journal.waitingCount() };
+  }
+
+  onState(listener: (state: SyncState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.current.running = true;
+    // Push as soon as the desk commits something, while the hub answers.
+    this.unsubscribe = this.ctx.onCommit(() => {
+      if (this.current.reachable !== false) this.schedule(0);
+    });
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.current.running = false;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.busy) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Sync now (the status bar's "sync now"); resolves when the round is over. */
+  async syncNow(): Promise<SyncState> {
+    await this.round();
+    return this.state();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.round();
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private emit(): void {
+    const s = this.state();
+    for (const l of this.listeners) l(s);
+  }
+
+  private async round(): Promise<void> {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      await this.pushAll();
+      await this.pullAll();
+      this.failures = 0;
+      this.current.reachable = true;
+      this.current.lastSuccessAt = this.ctx.now();
+      this.current.lastError = null;
+    } catch (error) {
+      this.failures++;
+      this.current.reachable = false;
+      this.current.lastError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.busy = false;
+      this.emit();
+    }
+    if (this.again) {
+      this.again = false;
+      this.schedule(0);
+    } else if (this.failures > 0) {
+      this.schedule(backoffDelay(this.failures, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random));
+    } else {
+      this.schedule(this.options.intervalMs ?? 30_000);
+    }
+  }
+
+  private async pushAll(): Promise<void> {
+    for (;;) {
+      const batch = this.ctx.journal.pending(0, PUSH_BATCH);
+      if (batch.length === 0) return;
+      const answer = await this.client.push(batch, this.ctx.now());
+      this.current.clockOffsetMs = answer.clockOffsetMs;
+      this.current.clockWarning = Math.abs(answer.clockOffsetMs) > CLOCK_WARNING_MS;
+      const known = new Set(batch.map((e) => e.id));
+      const outcomes = answer.outcomes.filter((o) => known.has(o.id));
+      if (outcomes.length === 0) throw new Error('the hub acknowledged none of the batch');
+      this.ctx.journal.acknowledge(
+        outcomes.map((o) => ({ id: o.id, outcome: o.reason ? `${o.outcome}: ${o.reason}` : o.outcome })),
+        this.ctx.now(),
+      );
+      if (answer.exceptions?.length) this.recordExceptions(answer.exceptions);
+      this.emit();
+      // A hub that stopped at a gap answers only part of the batch: go round again.
+      if (outcomes.length < batch.length && batch.length < PUSH_BATCH) return;
+    }
+  }
+
+  private recordExceptions(exceptions: SyncExceptionNotice[]): void {
+    const insert = this.ctx.store.db.prepare(
+      `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+    );
+    this.ctx.store.db.transaction(() => {
+      for (const x of exceptions) insert.run(x.id, x.kind, x.message, x.patronId ?? null, x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt);
+    })();
+  }
+
+  private async pullAll(): Promise<void> {
+    for (;;) {
+      const cursor = this.ctx.readState(CURSOR_KEY);
+      const batch = await this.client.pull(cursor);
+      if (batch.changes.length > 0 || batch.nextCursor !== cursor) {
+        const r = applyPulledBatch(this.ctx, batch.changes, batch.nextCursor);
+        this.current.pulled += r.applied;
+        this.emit();
+      }
+      if (!batch.more) return;
+    }
+  }
+}
