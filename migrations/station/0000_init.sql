@@ -138,7 +138,6 @@ CREATE TABLE `items` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `items_barcode_unique` ON `items` (`barcode`);--> statement-breakpoint
 CREATE INDEX `items_record` ON `items` (`record_id`);--> statement-breakpoint
-CREATE INDEX `items_status` ON `items` (`status`,`current_branch_id`);--> statement-breakpoint
 CREATE TABLE `journal` (
 	`seq` integer PRIMARY KEY NOT NULL,
 	`id` text NOT NULL,
@@ -153,8 +152,6 @@ CREATE TABLE `journal` (
 	`outcome` text
 ) STRICT;
 --> statement-breakpoint
-CREATE UNIQUE INDEX `journal_id_unique` ON `journal` (`id`);--> statement-breakpoint
-CREATE INDEX `journal_unacked` ON `journal` (`seq`) WHERE acked_at IS NULL;--> statement-breakpoint
 CREATE TABLE `loans` (
 	`id` text PRIMARY KEY NOT NULL,
 	`item_id` text NOT NULL,
@@ -172,7 +169,6 @@ CREATE TABLE `loans` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `loans_open_item` ON `loans` (`item_id`) WHERE returned_at IS NULL;--> statement-breakpoint
 CREATE INDEX `loans_open_patron` ON `loans` (`patron_id`) WHERE returned_at IS NULL;--> statement-breakpoint
-CREATE INDEX `loans_open_due` ON `loans` (`due_at`) WHERE returned_at IS NULL;--> statement-breakpoint
 CREATE INDEX `loans_returned` ON `loans` (`returned_at`) WHERE returned_at IS NOT NULL AND patron_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `patron_blocks` (
 	`id` text PRIMARY KEY NOT NULL,

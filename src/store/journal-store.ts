@@ -6,9 +6,12 @@ import type { JournalEntry } from '../domain/journal';
 export type NewJournalEntry = Omit<JournalEntry, 'seq'>;
 
 export interface JournalOutcome {
-  id: string;
+  seq: number;
   outcome: string;
 }
+
+/** station_state key: every entry up to this seq has been acknowledged by the hub. */
+const ACKED_THROUGH = 'journal_acked_through';
 
 export class JournalStore {
   private readonly insertEntry: Database.Statement;
@@ -17,6 +20,9 @@ export class JournalStore {
   private readonly countWaiting: Database.Statement;
   private readonly ack: Database.Statement;
   private readonly lastHlc: Database.Statement;
+  private readonly readAckedThrough: Database.Statement;
+  private readonly writeAckedThrough: Database.Statement;
+  private readonly firstUnacked: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.insertEntry = db.prepare(
@@ -26,11 +32,16 @@ export class JournalStore {
     this.insertAudit = db.prepare(
       'INSERT INTO audit (at, staff_id, command, journal_id, summary) VALUES (?, ?, ?, ?, ?)',
     );
-    this.selectPending = db.prepare(
-      'SELECT * FROM journal WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+    // The hub acknowledges a prefix of what is waiting, so what is waiting is always the tail of
+    // the journal after `ackedThrough`: a range of the primary key, no index needed.
+    this.selectPending = db.prepare('SELECT * FROM journal WHERE seq > ? AND acked_at IS NULL ORDER BY seq LIMIT ?');
+    this.countWaiting = db.prepare('SELECT count(*) AS n FROM journal WHERE seq > ? AND acked_at IS NULL');
+    this.ack = db.prepare('UPDATE journal SET acked_at = ?, outcome = ? WHERE seq = ? AND acked_at IS NULL');
+    this.readAckedThrough = db.prepare('SELECT value FROM station_state WHERE key = ?');
+    this.writeAckedThrough = db.prepare(
+      'INSERT INTO station_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     );
-    this.countWaiting = db.prepare('SELECT count(*) AS n FROM journal WHERE acked_at IS NULL');
-    this.ack = db.prepare('UPDATE journal SET acked_at = ?, outcome = ? WHERE id = ? AND acked_at IS NULL');
+    this.firstUnacked = db.prepare('SELECT min(seq) AS seq FROM journal WHERE seq > ? AND acked_at IS NULL');
     this.lastHlc = db.prepare('SELECT hlc FROM journal ORDER BY seq DESC LIMIT 1');
   }
 
@@ -44,18 +55,32 @@ export class JournalStore {
     this.insertAudit.run(at, staffId, command, journalId, summary);
   }
 
-  pending(afterSeq = 0, limit = 500): JournalEntry[] {
-    return (this.selectPending.all(afterSeq, limit) as Record<string, unknown>[]).map(decodeEntry);
+  ackedThrough(): number {
+    return Number((this.readAckedThrough.get(ACKED_THROUGH) as { value: string } | undefined)?.value ?? 0);
+  }
+
+  /** What is waiting for the hub, oldest first. */
+  pending(limit = 500): JournalEntry[] {
+    return (this.selectPending.all(this.ackedThrough(), limit) as Record<string, unknown>[]).map(decodeEntry);
   }
 
   waitingCount(): number {
-    return (this.countWaiting.get() as { n: number }).n;
+    return (this.countWaiting.get(this.ackedThrough()) as { n: number }).n;
   }
 
+  /** Records the hub's outcomes, by seq, and moves the acknowledged mark past them. */
   acknowledge(outcomes: JournalOutcome[], at: number): void {
     this.db.transaction(() => {
-      for (const o of outcomes) this.ack.run(at, o.outcome, o.id);
+      const from = this.ackedThrough();
+      for (const o of outcomes) this.ack.run(at, o.outcome, o.seq);
+      const next = (this.firstUnacked.get(from) as { seq: number | null }).seq;
+      const through = next === null ? (this.lastSeq() ?? from) : next - 1;
+      this.writeAckedThrough.run(ACKED_THROUGH, String(through));
     })();
+  }
+
+  private lastSeq(): number | null {
+    return (this.db.prepare('SELECT max(seq) AS s FROM journal').get() as { s: number | null }).s;
   }
 
   latestHlc(): string | null {

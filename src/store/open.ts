@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { startCheckpointer } from './checkpointer';
 import { applyMigrations, readMigrations, STATION_MIGRATIONS_DIR } from './migrate';
 import * as schema from './schema';
 
@@ -35,8 +36,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = -${(options.cacheMiB ?? 32) * 1024}`);
   db.pragma('temp_store = MEMORY');
+  db.pragma('wal_autocheckpoint = 0');
   if (!options.readonly) applyMigrations(db, readMigrations(options.migrationsDir ?? STATION_MIGRATIONS_DIR));
   const orm = drizzle(db, { schema });
+  // Checkpoints happen off the desk's thread (see checkpointer.ts).
+  const checkpointer = options.readonly || path === ':memory:' ? null : startCheckpointer(path);
   let closed = false;
   return {
     db,
@@ -45,6 +49,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     close() {
       if (closed) return;
       closed = true;
+      void checkpointer?.stop();
       try {
         if (!options.readonly) {
           db.pragma('optimize');

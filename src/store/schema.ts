@@ -185,7 +185,8 @@ export const items = sqliteTable(
     replacementPrice: integer('replacement_price'),
     transitToBranchId: text('transit_to_branch_id'),
   },
-  (t) => [index('items_record').on(t.recordId), index('items_status').on(t.status, t.currentBranchId)],
+  // Few indexes on purpose: every index is another page written (and fsynced) by each check-out.
+  (t) => [index('items_record').on(t.recordId)],
 );
 
 // --- circulation ------------------------------------------------------------------------------
@@ -208,7 +209,6 @@ export const loans = sqliteTable(
     // One open loan per item: the store itself refuses to lend a copy twice.
     uniqueIndex('loans_open_item').on(t.itemId).where(sql`returned_at IS NULL`),
     index('loans_open_patron').on(t.patronId).where(sql`returned_at IS NULL`),
-    index('loans_open_due').on(t.dueAt).where(sql`returned_at IS NULL`),
     index('loans_returned').on(t.returnedAt).where(sql`returned_at IS NOT NULL AND patron_id IS NOT NULL`),
   ],
 );
@@ -306,7 +306,8 @@ export const journal = sqliteTable(
   'journal',
   {
     seq: integer('seq').primaryKey(),
-    id: text('id').notNull().unique(),
+    /** UUIDv7, unique by construction; not indexed, since acknowledgements go by seq. */
+    id: text('id').notNull(),
     stationId: text('station_id').notNull(),
     hlc: text('hlc').notNull(),
     wallTime: integer('wall_time').notNull(),
@@ -318,7 +319,6 @@ export const journal = sqliteTable(
     ackedAt: integer('acked_at'),
     outcome: text('outcome'),
   },
-  (t) => [index('journal_unacked').on(t.seq).where(sql`acked_at IS NULL`)],
 );
 
 /** Who did what, for the library's own review. Holds no PIN, password or reading history. */

@@ -164,16 +164,16 @@ export class SyncWorker {
 
   private async pushAll(): Promise<void> {
     for (;;) {
-      const batch = this.ctx.journal.pending(0, PUSH_BATCH);
+      const batch = this.ctx.journal.pending(PUSH_BATCH);
       if (batch.length === 0) return;
       const answer = await this.client.push(batch, this.ctx.now());
       this.current.clockOffsetMs = answer.clockOffsetMs;
       this.current.clockWarning = Math.abs(answer.clockOffsetMs) > CLOCK_WARNING_MS;
-      const known = new Set(batch.map((e) => e.id));
-      const outcomes = answer.outcomes.filter((o) => known.has(o.id));
+      const seqOf = new Map(batch.map((e) => [e.id, e.seq]));
+      const outcomes = answer.outcomes.filter((o) => seqOf.has(o.id));
       if (outcomes.length === 0) throw new Error('the hub acknowledged none of the batch');
       this.ctx.journal.acknowledge(
-        outcomes.map((o) => ({ id: o.id, outcome: o.reason ? `${o.outcome}: ${o.reason}` : o.outcome })),
+        outcomes.map((o) => ({ seq: seqOf.get(o.id)!, outcome: o.reason ? `${o.outcome}: ${o.reason}` : o.outcome })),
         this.ctx.now(),
       );
       if (answer.exceptions?.length) this.recordExceptions(answer.exceptions);

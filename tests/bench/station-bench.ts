@@ -7,7 +7,7 @@
 // and be ready, resident memory, and the floor: a bare durable single-row insert in the same
 // file. Prints a table; with --json the last line is one JSON object.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
@@ -32,6 +32,8 @@ const size = {
 };
 const dir = option('dir', join(process.cwd(), '.bench'));
 const dbPath = join(dir, `station-${size.items}.db`);
+/** Each measurement runs on a fresh copy, so runs do not see each other's loans and holds. */
+const runPath = join(dir, 'run.db');
 
 const barcode = (kind: 2 | 3, n: number) => {
   const first13 = `${kind}0234${String(n).padStart(8, '0')}`;
@@ -137,7 +139,7 @@ function time(fn: () => void): number {
 
 function measure(): Record<string, number> {
   const t0 = performance.now();
-  const s = openStation(dbPath);
+  const s = openStation(runPath);
   s.ctx.config.get();
   s.patrons.lookup(barcode(2, 1));
   const openMs = performance.now() - t0;
@@ -157,7 +159,16 @@ function measure(): Record<string, number> {
 
   // The floor: the cheapest durable write this file and disk can do.
   const floorInsert = db.prepare('INSERT INTO bench_floor (v) VALUES (?)');
-  const floor = Array.from({ length: 300 }, () => time(() => floorInsert.run('x')));
+  for (let i = 0; i < 50; i++) floorInsert.run('warm-up');
+  const floor = Array.from({ length: 500 }, () => time(() => floorInsert.run('x')));
+
+  // Warm up the desk paths (prepared statements, JIT) as a station does in its first minutes.
+  for (let i = 0; i < 50; i++) {
+    const item = freshItem();
+    s.circulation.checkout({ patronBarcode: randomPatron(), itemBarcode: item }, staff);
+    s.circulation.renew({ itemBarcode: item }, staff);
+    s.circulation.checkin({ itemBarcode: item }, staff);
+  }
 
   const checkout = Array.from({ length: 500 }, () => {
     const p = randomPatron();
@@ -215,6 +226,8 @@ if (flag('measure-only')) {
   console.log(JSON.stringify(measure()));
 } else {
   if (flag('rebuild') || !existsSync(dbPath)) build();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(runPath + suffix, { force: true });
+  copyFileSync(dbPath, runPath);
   // Measure in a fresh process, so building the library does not count in its memory.
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args, '--measure-only'], {
     encoding: 'utf8',
