@@ -1,0 +1,43 @@
+// `npm run serve -- --data <dir> --port <port> [--host <host>]`: the headless station. The desk
+// at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStationCore } from '../station/core';
+import { createHttpStation } from '../transports/http/server';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: './data' },
+    port: { type: 'string', default: '7300' },
+    host: { type: 'string', default: '127.0.0.1' },
+    renderer: { type: 'string' },
+  },
+});
+
+const dataDir = resolve(values.data!);
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number, not "${values.port}"`);
+  process.exit(2);
+}
+const rendererDir = values.renderer ? resolve(values.renderer) : fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+
+const core = await startStationCore({ dataDir });
+const app = await createHttpStation({ core, rendererDir });
+await app.listen({ host: values.host!, port });
+const address = app.server.address();
+const actualPort = typeof address === 'object' && address ? address.port : port;
+console.log(`Circa station: http://${values.host}:${actualPort}/ (kiosk: /kiosk, data: ${dataDir})`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing the current work and closing the station`);
+  await app.close();
+  await core.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
