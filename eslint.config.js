@@ -53,6 +53,7 @@ const layerRules = [
   },
   {
     files: ['renderer/**'],
+    ignores: ['renderer/vite.config.ts'],
     patterns: [
       into(['store', 'services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'electron'], 'The renderer talks only to the station API: import src/api, src/domain or src/i18n.'),
       { regex: '^node:', message: 'The renderer never touches Node.' },
@@ -85,8 +86,9 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  ...layerRules.map(({ files, patterns }) => ({
+  ...layerRules.map(({ files, ignores, patterns }) => ({
     files,
+    ...(ignores ? { ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
   {

@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_BARCODE_RULES, classifyBarcode } from '../src/domain/barcode';
+import { LANGUAGES, type Language } from '../src/i18n';
+import { client } from './api/client';
+import { StatusBar } from './components/StatusBar';
+import { DEFAULT_WEDGE, WedgeDetector } from './scanner/wedge';
+import { Checkin } from './screens/Checkin';
+import { Checkout } from './screens/Checkout';
+import { Kiosk } from './screens/Kiosk';
+import { Setup } from './screens/Setup';
+import { SignIn } from './screens/SignIn';
+import { useScans } from './state/scans';
+import { useSession } from './state/session';
+
+type Screen = 'checkout' | 'checkin';
+
+/** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
+function useWedgeScanner() {
+  const push = useScans((s) => s.push);
+  const detector = useRef(new WedgeDetector(DEFAULT_WEDGE));
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const verdict = detector.current.key(e.key, e.timeStamp);
+      if (verdict.kind !== 'scan') return;
+      e.preventDefault();
+      e.stopPropagation();
+      // The scanner typed into whatever had the focus: take those characters back out.
+      const target = e.target;
+      if (target instanceof HTMLInputElement && target.value.endsWith(verdict.barcode)) {
+        target.value = target.value.slice(0, -verdict.barcode.length);
+      }
+      push({ barcode: verdict.barcode, kind: classifyBarcode(DEFAULT_BARCODE_RULES, verdict.barcode), source: 'wedge' });
+    };
+    window.addEventListener('keydown', onKey, true);
+    // Scans from serial and USB scanners come through the station's event stream.
+    const off = client.subscribe((event) => {
+      if (event.type === 'scan') push({ barcode: event.barcode, kind: event.kind, source: 'device' });
+    });
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      off();
+    };
+  }, [push]);
+}
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <label className="language">
+      {t('app.language')}{' '}
+      <select value={i18n.language.slice(0, 2)} onChange={(e) => void i18n.changeLanguage(e.target.value as Language)}>
+        {Object.entries(LANGUAGES).map(([code, name]) => (
+          <option key={code} value={code} lang={code}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const { setup, setSetup, staff, signedOut } = useSession();
+  const [screen, setScreen] = useState<Screen>('checkout');
+  const kiosk = window.location.pathname.replace(/\/index\.html$/, '').endsWith('/kiosk') || window.location.hash === '#kiosk';
+  useWedgeScanner();
+
+  const loadSetup = () => void client.call('setup.status', {}).then(setSetup);
+  useEffect(loadSetup, [setSetup]);
+
+  if (!setup) return null;
+  const header = (
+    <header className="top">
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <span className="brand">
+        {t('app.title')} · {setup.libraryName ?? ''} {setup.branchName ? `· ${setup.branchName}` : ''}
+      </span>
+      <LanguageSwitch />
+      {staff && !kiosk ? (
+        <>
+          <span>{t('app.signedInAs', { name: staff.displayName })}</span>
+          <button
+            type="button"
+            onClick={() => {
+              void client.call('auth.signOut', {});
+              client.setToken(null);
+              signedOut();
+            }}
+          >
+            {t('app.signOut')}
+          </button>
+        </>
+      ) : null}
+    </header>
+  );
+
+  if (!setup.configured) return (<>{header}<Setup onDone={loadSetup} /></>);
+  if (kiosk) return (<>{header}<Kiosk /></>);
+  if (!staff) return (<>{header}<SignIn /></>);
+  return (
+    <>
+      {header}
+      <nav aria-label={t('nav.label')} className="tabs">
+        {(['checkout', 'checkin'] as const).map((s) => (
+          <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
+            {t(`nav.${s}`)}
+          </button>
+        ))}
+      </nav>
+      {screen === 'checkout' ? <Checkout /> : <Checkin />}
+      <StatusBar locale={setup.locale} />
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { WedgeDetector } from './wedge';
+
+const type = (d: WedgeDetector, text: string, start: number, gap: number) => {
+  let t = start;
+  for (const ch of text) d.key(ch, (t += gap));
+  return d.key('Enter', t + gap);
+};
+
+describe('the keyboard-wedge detector', () => {
+  it('recognises a scanner burst ending in Enter', () => {
+    expect(type(new WedgeDetector(), '30234000517861', 0, 5)).toEqual({ kind: 'scan', barcode: '30234000517861', length: 14 });
+  });
+  it('lets a person typing pass through', () => {
+    expect(type(new WedgeDetector(), '30234000517861', 0, 120)).toEqual({ kind: 'pass' });
+  });
+  it('needs at least six characters, and honours a slower scanner setting', () => {
+    expect(type(new WedgeDetector(), '12345', 0, 5)).toEqual({ kind: 'pass' });
+    expect(type(new WedgeDetector({ maxGapMs: 100, minLength: 6 }), '20234000517862', 0, 80).kind).toBe('scan');
+  });
+  it('starts a new burst after a pause, keeping only the fast part', () => {
+    const d = new WedgeDetector();
+    d.key('x', 0);
+    d.key('y', 500);
+    expect(type(d, '3023400051', 1000, 4)).toEqual({ kind: 'scan', barcode: '3023400051', length: 10 });
+  });
+  it('accepts Tab as the suffix', () => {
+    const d = new WedgeDetector();
+    let t = 0;
+    for (const ch of '20234000517862') d.key(ch, (t += 3));
+    expect(d.key('Tab', t + 3).kind).toBe('scan');
+  });
+});

@@ -1,0 +1,35 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiErrorBody } from '../../src/api/contract';
+import { ApiError, client } from '../api/client';
+import { Field } from '../components/Field';
+import { Problem } from '../components/Problem';
+import { useSession } from '../state/session';
+
+export function SignIn() {
+  const { t } = useTranslation();
+  const signedIn = useSession((s) => s.signedIn);
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    try {
+      const r = await client.call('auth.signIn', { username: String(f.get('username')), password: String(f.get('password')) });
+      client.setToken(r.token);
+      signedIn(r.token, r.staff, r.permissions);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+    }
+  }
+  return (
+    <main id="main" className="card narrow">
+      <h1>{t('signIn.title')}</h1>
+      <form onSubmit={submit}>
+        <Field label={t('signIn.username')} name="username" required autoComplete="username" autoFocus />
+        <Field label={t('signIn.password')} name="password" type="password" required autoComplete="current-password" />
+        <Problem error={error} />
+        <button type="submit">{t('signIn.submit')}</button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,115 @@
+// The desk and the kiosk in a real Chromium against a real headless station.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemBarcode, patronCard } from '../support/station';
+import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
+
+let station: RunningStation;
+let browser: Browser;
+let page: Page;
+let adminToken = '';
+
+beforeAll(async () => {
+  station = await startServe();
+  browser = await launchBrowser();
+  page = await browser.newPage({ locale: 'en-US' });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await station?.stop();
+});
+
+describe('a day at the desk, in the browser', () => {
+  it('sets up the library with the first-run wizard and signs in', async () => {
+    await page.goto(station.url);
+    await page.getByLabel('Library name').fill('Springfield Public Library');
+    await page.getByLabel('Branch name').fill('Main Street');
+    await page.getByLabel('Time zone').fill('America/New_York');
+    await page.getByLabel('Administrator username').fill('marge');
+    await page.getByLabel('Administrator full name').fill('Marge Simpson');
+    await page.getByLabel('Administrator password (8 characters or more)').fill('donut hole 42');
+    await screenshot(page, '01-setup-wizard');
+    await page.getByRole('button', { name: 'Set up the station' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Staff sign-in' }).isVisible()).toBe(true);
+    await page.getByLabel('Username', { exact: true }).fill('marge');
+    await page.getByLabel('Password', { exact: true }).fill('donut hole 42');
+    await screenshot(page, '02-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByLabel('Patron barcode').isVisible()).toBe(true);
+
+    adminToken = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+    const record = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad', author: 'García Márquez, Gabriel' }, adminToken);
+    for (const n of [1, 2, 3]) await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK' }, adminToken);
+    await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234' }, adminToken);
+    await api(station.url, 'patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT', cardExpiresOn: '2020-01-01' }, adminToken);
+    await api(station.url, 'staff.save', { username: 'skinner', displayName: 'Seymour Skinner', role: 'supervisor', password: 'principal pass' }, adminToken);
+  });
+
+  it('checks out by typing, with the due date on screen', async () => {
+    await page.getByLabel('Patron barcode').fill(patronCard(1));
+    await page.getByLabel('Patron barcode').press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: 'Lisa Simpson' }).isVisible()).toBe(true);
+    await page.getByLabel('Item barcode').fill(itemBarcode(1));
+    await page.getByLabel('Item barcode').press('Enter');
+    const row = page.getByTestId('loan-row').first();
+    await expect.poll(() => row.textContent()).toMatch(/Cien años de soledad.*Due/);
+    await screenshot(page, '03-checkout');
+  });
+
+  it('takes a wedge scan while the focus is elsewhere', async () => {
+    await page.getByRole('heading', { name: 'Check out', level: 1 }).click();
+    await page.locator('body').focus();
+    await wedgeScan(page, itemBarcode(2));
+    await expect.poll(() => page.getByTestId('loan-row').count()).toBe(2);
+    expect(await page.getByTestId('loan-row').first().textContent()).toContain(itemBarcode(2));
+  });
+
+  it('shows a refusal in words and lets a supervisor override it on the spot', async () => {
+    await page.getByRole('button', { name: 'Finish and clear' }).click();
+    await wedgeScan(page, patronCard(2));
+    await expect.poll(() => page.getByRole('heading', { name: 'Bart Simpson' }).isVisible()).toBe(true);
+    await wedgeScan(page, itemBarcode(3));
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The card expired on 2020-01-01.');
+    await screenshot(page, '04-refusal');
+    await page.getByRole('button', { name: 'Override' }).click();
+    await page.getByLabel('Supervisor username').fill('skinner');
+    await page.getByLabel('Supervisor password').fill('principal pass');
+    await page.getByRole('button', { name: 'Override and check out' }).click();
+    await expect.poll(() => page.getByTestId('loan-row').count()).toBe(1);
+  });
+
+  it('checks in with a scan and says what to do with the item, in Spanish too', async () => {
+    await page.getByRole('button', { name: 'Check in' }).click();
+    await wedgeScan(page, itemBarcode(1));
+    await expect.poll(() => page.getByTestId('return-row').first().textContent()).toContain('Shelve it');
+    await screenshot(page, '05-checkin');
+    await page.getByLabel('Language').selectOption('es');
+    await expect.poll(() => page.getByLabel('Código del ejemplar').isVisible()).toBe(true);
+    await screenshot(page, '06-checkin-es');
+    await page.getByLabel('Idioma').selectOption('en');
+  });
+});
+
+describe('the self-checkout kiosk', () => {
+  it('asks for the PIN, lends, and ends an idle session by itself', async () => {
+    const kiosk = await browser.newPage({ locale: 'en-US' });
+    await kiosk.goto(`${station.url}/kiosk?idle=2`);
+    await kiosk.getByLabel('Library card').fill(patronCard(1));
+    await kiosk.getByRole('button', { name: 'Next' }).click();
+    await kiosk.getByLabel('PIN').fill('9999');
+    await kiosk.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => kiosk.getByRole('alert').isVisible()).toBe(true);
+    await kiosk.getByLabel('PIN').fill('1234');
+    await kiosk.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
+    await kiosk.getByLabel('Item barcode').fill(itemBarcode(1));
+    await kiosk.getByLabel('Item barcode').press('Enter');
+    await expect.poll(() => kiosk.getByTestId('kiosk-loan').count()).toBe(2);
+    await screenshot(kiosk, '07-kiosk');
+    // Walk away: the warning comes, then the session ends.
+    await expect.poll(() => kiosk.getByRole('alertdialog').isVisible(), { timeout: 10_000 }).toBe(true);
+    await screenshot(kiosk, '08-kiosk-idle');
+    await expect.poll(() => kiosk.getByText('Welcome! Scan your library card to begin.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await kiosk.close();
+  }, 60_000);
+});

@@ -1,0 +1,91 @@
+// Browser tests drive Debian's Chromium (playwright-core) against a real headless station
+// (`npm run serve`) on a fresh data folder and a free port. Screenshots of each main screen go
+// to tests/screenshots/ (named in the README) for anyone to look at.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SCREENSHOTS = join(ROOT, 'tests', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface RunningStation {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startServe(): Promise<RunningStation> {
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('build the renderer first: npm run build:renderer');
+  const dataDir = mkdtempSync(join(tmpdir(), 'circa-browser-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    dataDir,
+    process: child,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Types as a keyboard-wedge scanner does: keys a few ms apart, then Enter. */
+export async function wedgeScan(page: Page, barcode: string, gapMs = 5): Promise<void> {
+  for (const ch of barcode) await page.keyboard.press(ch, { delay: 0 }).then(() => new Promise((r) => setTimeout(r, gapMs)));
+  await page.keyboard.press('Enter');
+}
+
+/** Sets the station up through the API (the wizard itself is tested in desk.test.ts). */
+export async function api(url: string, name: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/api/call/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
+  return body;
+}
