@@ -4,13 +4,15 @@
 // caller, runs the handler and shapes every failure as an ApiErrorBody.
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import { httpStatusFor, issuesOf } from '../api/errors';
 import { stationApi, type ApiErrorBody, type ApiMethod, type ApiName, type CallContext, type StationCoreApi, type StationEvent } from '../api/contract';
 import type { Actor } from '../services/command';
 import { ServiceError } from '../services/errors';
 import type { Session } from '../services/auth';
 import { createHandlers, type HandlerContext } from './handlers';
 import { openStation, type StationServices } from './services';
+
+export { httpStatusFor, issuesOf };
 
 export interface StationCoreOptions {
   dataDir: string;
@@ -22,21 +24,6 @@ export interface StationCore extends StationCoreApi {
   services: StationServices;
   emit(event: StationEvent): void;
 }
-
-const HTTP_STATUS_BY_CODE: Record<string, number> = {
-  REFUSED: 409,
-  CONFLICT: 409,
-  NOT_FOUND: 404,
-  INVALID: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_CONFIGURED: 409,
-  ALREADY_CONFIGURED: 409,
-  INTERNAL: 500,
-};
-
-/** The HTTP status a transport should use for an error code. */
-export const httpStatusFor = (code: string): number => HTTP_STATUS_BY_CODE[code] ?? 500;
 
 export function stationDatabasePath(dataDir: string): string {
   return join(dataDir, 'station.db');
@@ -71,10 +58,6 @@ export function toApiError(error: unknown): ApiErrorBody {
   // Anything else is a defect: say so plainly, log it without the input (it may hold patron data).
   console.error('station core: unexpected error', error instanceof Error ? error.stack : String(error));
   return { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' };
-}
-
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
 export function createStationCore(services: StationServices): StationCore {

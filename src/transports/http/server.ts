@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { stationApi, type ApiErrorBody, type ApiMethod, type StationCoreApi } from '../../api/contract';
-import { httpStatusFor, issuesOf } from '../../station/core';
+import { httpStatusFor, issuesOf } from '../../api/errors';
 
 export interface HttpStationOptions {
   core: StationCoreApi;

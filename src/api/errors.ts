@@ -1,0 +1,22 @@
+// Error shapes shared by both transports and the core: pure, so the Electron main process can
+// use them without loading the core.
+import type { z } from 'zod';
+
+const HTTP_STATUS_BY_CODE: Record<string, number> = {
+  REFUSED: 409,
+  CONFLICT: 409,
+  NOT_FOUND: 404,
+  INVALID: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_CONFIGURED: 409,
+  ALREADY_CONFIGURED: 409,
+  INTERNAL: 500,
+};
+
+/** The HTTP status a transport should use for an error code. */
+export const httpStatusFor = (code: string): number => HTTP_STATUS_BY_CODE[code] ?? 500;
+
+export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
