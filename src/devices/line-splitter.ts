@@ -1,0 +1,33 @@
+// A serial scanner sends the barcode and its suffix (CR, LF, CR LF or Tab), possibly split over
+// several reads, possibly with line noise. This joins partial reads, splits on the suffix, and
+// drops empty lines and anything with control characters or no printable content.
+
+export type Suffix = 'CR' | 'LF' | 'CRLF' | 'TAB';
+
+const TERMINATORS: Record<Suffix, RegExp> = {
+  CR: /\r\n?|\n/,
+  LF: /\r?\n|\r/,
+  CRLF: /\r\n|\r|\n/,
+  TAB: /\t|\r\n?|\n/,
+};
+
+const MAX_LINE = 128;
+
+export class LineSplitter {
+  private pending = '';
+
+  constructor(private readonly suffix: Suffix) {}
+
+  push(chunk: Buffer | string): string[] {
+    this.pending += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+    const parts = this.pending.split(TERMINATORS[this.suffix]);
+    this.pending = parts.pop() ?? '';
+    // A stuck line with no terminator is noise, not a barcode.
+    if (this.pending.length > MAX_LINE) this.pending = '';
+    return parts.map((p) => p.trim()).filter(isPlausibleBarcode);
+  }
+}
+
+export function isPlausibleBarcode(s: string): boolean {
+  return s.length > 0 && s.length <= MAX_LINE && /^[\x21-\x7e]+$/.test(s);
+}

@@ -1,0 +1,15 @@
+// Every device reports one of these, and the station API shows them (status bar, settings).
+export type DeviceStatus = 'connected' | 'disconnected' | 'error' | 'unavailable';
+
+export interface DeviceState {
+  id: string;
+  kind: 'scanner' | 'printer';
+  status: DeviceStatus;
+  /** Why it is not connected, in words an IT person can act on. */
+  reason: string | null;
+  /** Print jobs waiting for this printer. */
+  queued?: number;
+}
+
+/** Reconnect attempts: quick at first, then every 10 s. */
+export const reconnectDelay = (attempt: number): number => Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
