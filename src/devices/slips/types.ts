@@ -23,5 +23,5 @@ export type Slip =
 
 /** Print no more of a patron than a slip needs: the first name and the card's last digits. */
 export function patronOnSlip(firstName: string, cardBarcode: string, cardDigits: number): SlipPatron {
-  return { firstName, cardTail: cardDigits > 0 ? `…${cardBarcode.slice(-cardDigits)}` : '' };
+  return { firstName, cardTail: cardDigits > 0 ? `*${cardBarcode.slice(-cardDigits)}` : '' };
 }
