@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Permission } from '../domain/types';
 import * as schemas from './schemas';
+import { DevicesConfig } from './devices-config';
 
 export type Access = 'public' | 'kiosk' | 'staff' | Permission;
 
@@ -322,6 +323,28 @@ export const stationApi = {
       })
       .strict(),
     S.StaffAccountSchema,
+  ),
+
+  // --- devices: scanners, receipt printers, slips
+  'devices.get': method(
+    'query',
+    'staff',
+    none,
+    z.object({ config: DevicesConfig, states: z.array(z.record(z.string(), z.unknown())), jobs: z.array(z.record(z.string(), z.unknown())) }),
+  ),
+  'devices.configure': method('command', 'settings', DevicesConfig, DevicesConfig),
+  'devices.testPrint': method('command', 'settings', z.object({ printerId: z.string().optional() }).strict(), z.object({ jobId: z.number() })),
+  'devices.preview': method(
+    'query',
+    'staff',
+    z.object({ kind: z.enum(['checkout', 'checkin', 'hold', 'transit', 'payment']), printerId: z.string().optional() }).strict(),
+    z.object({ columns: z.number(), lines: z.array(z.string()) }),
+  ),
+  'slips.checkout': method(
+    'command',
+    'kiosk',
+    z.object({ patronBarcode: S.Barcode, loanIds: z.array(S.Id).min(1).max(100) }).strict(),
+    z.object({ jobId: z.number().nullable(), html: z.string() }),
   ),
 
   // --- the status bar

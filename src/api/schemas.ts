@@ -46,6 +46,8 @@ export const CheckinResultSchema = z.object({
     .nullable(),
   fine: z.object({ feeId: z.string(), amount: z.number(), currency: z.string() }).nullable(),
   notices: z.array(NoticeSchema),
+  /** The hold or transit slip sent to the receipt printer, if one is set up. */
+  printJob: z.number().nullable().optional(),
 });
 
 export const BlockSchema = z.object({

@@ -11,6 +11,7 @@ import { ServiceError } from '../services/errors';
 import type { Session } from '../services/auth';
 import { createHandlers, type HandlerContext } from './handlers';
 import { openStation, type StationServices } from './services';
+import { StationDevices } from './devices';
 
 export { httpStatusFor, issuesOf };
 
@@ -22,6 +23,7 @@ export interface StationCoreOptions {
 
 export interface StationCore extends StationCoreApi {
   services: StationServices;
+  devices: StationDevices;
   emit(event: StationEvent): void;
 }
 
@@ -63,11 +65,13 @@ export function toApiError(error: unknown): ApiErrorBody {
 export function createStationCore(services: StationServices): StationCore {
   const events = new EventEmitter();
   events.setMaxListeners(100);
-  const handlers = createHandlers(services);
+  const devices = new StationDevices(services, (event) => events.emit('event', event));
+  const handlers = createHandlers(services, devices);
   let closed = false;
 
   const core: StationCore = {
     services,
+    devices,
     emit(event) {
       events.emit('event', event);
     },
@@ -100,6 +104,7 @@ export function createStationCore(services: StationServices): StationCore {
     async close() {
       if (closed) return;
       closed = true;
+      await devices.stop();
       services.close();
     },
   };
@@ -109,5 +114,7 @@ export function createStationCore(services: StationServices): StationCore {
 export async function startStationCore(opts: StationCoreOptions): Promise<StationCore> {
   const services = openStation(stationDatabasePath(opts.dataDir), { now: opts.now });
   services.auth.purgeExpiredSessions();
-  return createStationCore(services);
+  const core = createStationCore(services);
+  await core.devices.start();
+  return core;
 }

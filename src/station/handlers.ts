@@ -7,6 +7,9 @@ import type { GrantedOverride } from '../services/circulation';
 import type { Session } from '../services/auth';
 import type { RefusalCode } from '../domain/types';
 import type { StationServices } from './services';
+import type { StationDevices } from './devices';
+import type { Slip } from '../devices/slips/types';
+import { patronOnSlip } from '../devices/slips/types';
 
 export interface HandlerContext {
   session: Session | null;
@@ -17,7 +20,7 @@ export interface HandlerContext {
 type Handler<N extends ApiName> = (input: ApiInput<N>, hc: HandlerContext) => unknown;
 export type Handlers = { [N in ApiName]: Handler<N> };
 
-export function createHandlers(s: StationServices): Handlers {
+export function createHandlers(s: StationServices, devices: StationDevices): Handlers {
   const grant = (o: { token: string; codes: string[] } | undefined): GrantedOverride | undefined =>
     o ? { codes: o.codes as RefusalCode[], grantedBy: s.auth.redeemOverride(o.token) } : undefined;
   const ok = { ok: true as const };
@@ -55,7 +58,12 @@ export function createHandlers(s: StationServices): Handlers {
 
     'circulation.checkout': (input, hc) =>
       s.circulation.checkout({ patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
-    'circulation.checkin': (input, hc) => s.circulation.checkin(input, hc.actor),
+    'circulation.checkin': (input, hc) => {
+      const result = s.circulation.checkin(input, hc.actor);
+      // A trapped hold or a transfer prints its slip at once, with no dialog.
+      const slip = devices.slipForCheckin(result);
+      return { ...result, printJob: slip ? devices.print(slip) : null };
+    },
     'circulation.renew': (input, hc) => s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
     'circulation.renewAll': (input, hc) => s.circulation.renewAll(input, hc.actor),
 
@@ -78,7 +86,12 @@ export function createHandlers(s: StationServices): Handlers {
     'patrons.readingHistory': (input) => s.patrons.readingHistory(input.patronId),
 
     'fees.list': (input) => s.fees.list(input.patronId),
-    'fees.pay': (input, hc) => s.fees.pay(input, hc.actor),
+    'fees.pay': (input, hc) => {
+      const paid = s.fees.pay(input, hc.actor);
+      const cash = (input.method ?? 'cash') === 'cash';
+      devices.print(devices.paymentSlip(input.patronId, paid), cash);
+      return paid;
+    },
     'fees.waive': (input, hc) => s.fees.waive(input, hc.actor),
     'fees.charge': (input, hc) => s.fees.charge(input, hc.actor),
 
@@ -133,6 +146,32 @@ export function createHandlers(s: StationServices): Handlers {
     },
     'staff.list': () => s.admin.listStaff(),
     'staff.save': (input, hc) => s.admin.saveStaff(input, hc.actor),
+
+    'devices.get': () => ({ config: devices.settings(), states: devices.manager.list().map((d) => ({ ...d })), jobs: devices.manager.printJobs().map((j) => ({ ...j })) }),
+    'devices.configure': (input) => devices.configure(input),
+    'devices.testPrint': (input) => ({ jobId: devices.manager.testPrint(input.printerId).id }),
+    'devices.preview': (input) => {
+      const printer = devices.settings().printers.find((p) => p.id === input.printerId) ?? devices.settings().printers[0];
+      const columns = printer?.columns ?? 48;
+      const patron = patronOnSlip('Ana', '20234000000019', devices.settings().slips.cardDigits);
+      const at = '2026-11-22 10:00';
+      const samples: Record<typeof input.kind, Slip> = {
+        checkout: { kind: 'checkout', patron, at, lines: [{ title: 'Cien años de soledad', barcode: '30234000000012', detail: '2026-12-13' }] },
+        checkin: { kind: 'checkin', at, lines: [{ title: 'Cien años de soledad', barcode: '30234000000012', detail: 'OK' }] },
+        hold: { kind: 'hold', patron, pickupBranch: 'Main', shelfExpires: '2026-11-29', title: 'Cien años de soledad', itemBarcode: '30234000000012' },
+        transit: { kind: 'transit', destinationBranch: 'North', title: 'Cien años de soledad', itemBarcode: '30234000000012', at },
+        payment: { kind: 'payment', patron, at, paid: '$4.00', tendered: '$5.00', change: '$1.00', remaining: '$0.00' },
+      };
+      const { renderSlipText } = devices.renderers;
+      return { columns, lines: renderSlipText(samples[input.kind], devices.settings().slips, columns) };
+    },
+    'slips.checkout': (input, hc) => {
+      const summary = s.patrons.lookup(input.patronBarcode, hc.actor);
+      const wanted = new Set(input.loanIds);
+      const loans = summary.loans.filter((l) => wanted.has(l.loanId));
+      const slip = devices.checkoutSlip(input.patronBarcode, loans);
+      return { jobId: devices.print(slip), html: devices.renderers.renderSlipHtml(slip, devices.settings().slips) };
+    },
 
     'status.get': () => s.status(),
   };

@@ -1,0 +1,47 @@
+// Device settings, as the settings screen saves them and the station reads them.
+import { z } from 'zod';
+
+export const SerialOptions = z.object({
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(9600),
+  dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(['none', 'even', 'odd', 'mark', 'space']).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(1.5), z.literal(2)]).default(1),
+});
+
+export const ScannerConfig = z.discriminatedUnion('kind', [
+  SerialOptions.extend({ kind: z.literal('serial'), id: z.string().min(1), suffix: z.enum(['CR', 'LF', 'CRLF', 'TAB']).default('CR') }),
+  z.object({ kind: z.literal('hid'), id: z.string().min(1), vendorId: z.number().int().optional(), productId: z.number().int().optional(), path: z.string().optional() }),
+]);
+
+export const PrinterConfig = z.object({
+  id: z.string().min(1),
+  connection: z.discriminatedUnion('kind', [
+    SerialOptions.extend({ kind: z.literal('serial') }),
+    z.object({ kind: z.literal('usb-file'), path: z.string().min(1) }),
+    z.object({ kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65535).default(9100) }),
+  ]),
+  /** 58 mm paper: 32 columns; 80 mm: 48 (42 on some Epson models). */
+  columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(48),
+  cashDrawer: z.boolean().default(false),
+});
+
+export const SlipSettings = z.object({
+  libraryName: z.string().default('Library'),
+  header: z.string().default(''),
+  footer: z.string().default(''),
+  /** How many trailing digits of the card a slip shows. */
+  cardDigits: z.number().int().min(0).max(8).default(4),
+  language: z.enum(['en', 'es']).default('en'),
+});
+
+export const DevicesConfig = z.object({
+  scanners: z.array(ScannerConfig).default([]),
+  printers: z.array(PrinterConfig).default([]),
+  slips: SlipSettings.default({ libraryName: 'Library', header: '', footer: '', cardDigits: 4, language: 'en' }),
+});
+
+export type DevicesConfig = z.infer<typeof DevicesConfig>;
+export type ScannerConfig = z.infer<typeof ScannerConfig>;
+export type PrinterConfig = z.infer<typeof PrinterConfig>;
+export type SlipSettings = z.infer<typeof SlipSettings>;

@@ -1,0 +1,131 @@
+// The station's printers and scanners, joined to circulation: scans become events on the
+// station API, a trapped hold or a transfer prints its slip the moment the item is checked in,
+// a cash payment opens the drawer and prints its receipt. Device settings are this station's own
+// (station_state), not library data: they never sync.
+import { classifyBarcode } from '../domain/barcode';
+import { formatMoney } from '../domain/money';
+import { localDateOf } from '../domain/time';
+import { DevicesConfig } from '../devices/config';
+import { DeviceManager } from '../devices/manager';
+import { patronOnSlip, type Slip } from '../devices/slips/types';
+import { renderSlipHtml, renderSlipText } from '../devices/slips/render';
+import type { StationEvent } from '../api/contract';
+import type { StationServices } from './services';
+
+const KEY = 'devices';
+
+export class StationDevices {
+  manager: DeviceManager;
+  readonly renderers = { renderSlipText, renderSlipHtml };
+  private config: DevicesConfig;
+
+  constructor(
+    private readonly s: StationServices,
+    private readonly emit: (event: StationEvent) => void,
+  ) {
+    this.config = this.load();
+    this.manager = this.build();
+    s.statusProviders.devices = () => this.manager.list().map((d) => ({ ...d }));
+  }
+
+  private load(): DevicesConfig {
+    const stored = this.s.ctx.readState(KEY);
+    try {
+      return DevicesConfig.parse(stored ? JSON.parse(stored) : {});
+    } catch {
+      // A damaged setting must not stop the desk: run without devices and say so in the log.
+      console.warn('device settings could not be read; starting without devices');
+      return DevicesConfig.parse({});
+    }
+  }
+
+  private build(): DeviceManager {
+    const manager = new DeviceManager(this.config, {
+      classify: (barcode) => classifyBarcode(this.s.ctx.config.get().settings.barcodes, barcode),
+    });
+    manager.onScan((scan) => this.emit({ type: 'scan', barcode: scan.barcode, kind: scan.kind, deviceId: scan.deviceId }));
+    manager.onState((state) => this.emit({ type: 'device', deviceId: state.id, state: { ...state } }));
+    return manager;
+  }
+
+  async start(): Promise<void> {
+    await this.manager.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.manager.stop();
+  }
+
+  settings(): DevicesConfig {
+    return this.config;
+  }
+
+  async configure(input: unknown): Promise<DevicesConfig> {
+    const next = DevicesConfig.parse(input);
+    this.s.ctx.writeState(KEY, JSON.stringify(next));
+    await this.manager.stop();
+    this.config = next;
+    this.manager = this.build();
+    await this.manager.start();
+    return next;
+  }
+
+  get hasPrinter(): boolean {
+    return this.config.printers.length > 0;
+  }
+
+  private now(): { date: string; locale: string; tz: string } {
+    const cfg = this.s.ctx.config.get();
+    const tz = cfg.branches.get(this.s.ctx.identity().branchId)?.timeZone ?? 'UTC';
+    return { date: new Date(this.s.ctx.now()).toLocaleString(cfg.settings.locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }), locale: cfg.settings.locale, tz };
+  }
+
+  /** After a check-in: the hold slip or the transit slip, printed at once. */
+  slipForCheckin(result: { action: string; title: string; itemBarcode: string; destinationBranch: { name: string } | null; hold: { patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null }): Slip | null {
+    const cfg = this.s.ctx.config.get();
+    if (result.hold && result.action === 'hold_waiting') {
+      const p = this.s.patrons.require(result.hold.patronId);
+      return {
+        kind: 'hold',
+        patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits),
+        pickupBranch: cfg.branches.get(result.hold.pickupBranchId)?.name ?? '',
+        shelfExpires: result.hold.shelfExpiresOn ?? '',
+        title: result.title,
+        itemBarcode: result.itemBarcode,
+      };
+    }
+    if (result.destinationBranch && (result.action === 'transit' || result.action === 'hold_transit')) {
+      return { kind: 'transit', destinationBranch: result.destinationBranch.name, title: result.title, itemBarcode: result.itemBarcode, at: this.now().date };
+    }
+    return null;
+  }
+
+  checkoutSlip(patronBarcode: string, loans: { title: string; itemBarcode: string; dueAt: number }[]): Slip {
+    const p = this.s.patrons.lookup(patronBarcode).patron;
+    const { date, locale, tz } = this.now();
+    return {
+      kind: 'checkout',
+      patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits),
+      at: date,
+      lines: loans.map((l) => ({ title: l.title, barcode: l.itemBarcode, detail: new Date(l.dueAt).toLocaleDateString(locale, { timeZone: tz }) })),
+    };
+  }
+
+  paymentSlip(patronId: string, r: { applied: number; tendered: number; change: number; currency: string; remainingOwed: number }): Slip {
+    const p = this.s.patrons.require(patronId);
+    const { date, locale } = this.now();
+    const m = (x: number) => formatMoney(x, r.currency, locale);
+    return { kind: 'payment', patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits), at: date, paid: m(r.applied), tendered: m(r.tendered), change: m(r.change), remaining: m(r.remainingOwed) };
+  }
+
+  /** Prints if a printer is set; returns the job id, or null when there is no receipt printer (the desktop prints HTML). */
+  print(slip: Slip, kickDrawer = false): number | null {
+    if (!this.hasPrinter) return null;
+    return this.manager.print(slip, { kickDrawer }).id;
+  }
+
+  today(): string {
+    const { tz } = this.now();
+    return localDateOf(this.s.ctx.now(), tz);
+  }
+}

@@ -1,0 +1,96 @@
+// The station and its printer together: a hold trapped at check-in prints its slip by itself,
+// and a cash payment opens the drawer; a scanner's scans arrive as station events.
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StationEvent } from '../../src/api/contract';
+import { startStationCore, type StationCore } from '../../src/station/core';
+import { itemBarcode, patronCard } from '../support/station';
+import { decodeEscPos } from './escpos-decoder';
+import { ptyPair, until, type PtyPair } from './support';
+
+let core: StationCore;
+let token: string;
+let pair: PtyPair;
+const printed: Buffer[] = [];
+const server = createServer((s) => s.on('data', (d) => printed.push(d)));
+const events: StationEvent[] = [];
+
+async function ok(name: string, input: unknown): Promise<Record<string, unknown>> {
+  const r = await core.invoke(name, input, { sessionToken: token });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  pair = await ptyPair();
+  core = await startStationCore({ dataDir: mkdtempSync(join(tmpdir(), 'circa-print-')) });
+  core.onEvent((e) => events.push(e));
+  await core.invoke('setup.initialize', {
+    libraryName: 'Biblioteca Norte', branchCode: 'N', branchName: 'Norte', timeZone: 'Europe/Madrid', currency: 'EUR', locale: 'es-ES',
+    admin: { username: 'admin', displayName: 'Admin', password: 'contraseña larga' },
+  }, {});
+  token = ((await core.invoke('auth.signIn', { username: 'admin', password: 'contraseña larga' }, {})) as { value: { token: string } }).value.token;
+  await ok('devices.configure', {
+    scanners: [{ kind: 'serial', id: 'scanner', path: pair.device, suffix: 'CR' }],
+    printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port: (server.address() as { port: number }).port }, columns: 42, cashDrawer: true }],
+    slips: { libraryName: 'Biblioteca Norte', language: 'es', cardDigits: 4 },
+  });
+});
+afterAll(async () => {
+  await core.close();
+  await pair.close();
+  server.close();
+});
+
+describe('the station with its devices', () => {
+  it('prints the hold slip the moment check-in traps a hold', async () => {
+    const record = await ok('catalogue.addRecord', { title: 'La casa de los espíritus' });
+    await ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' });
+    await ok('patrons.register', { cardBarcode: patronCard(1), firstName: 'Íñigo', lastName: 'Ibáñez', categoryCode: 'ADULT' });
+    const holder = await ok('patrons.register', { cardBarcode: patronCard(2), firstName: 'Begoña', lastName: 'Núñez', categoryCode: 'ADULT' });
+    await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) });
+    await ok('holds.place', { patronId: (holder.patron as { id: string }).id, recordId: record.id });
+    const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(1) });
+    expect(back).toMatchObject({ action: 'hold_waiting', printJob: expect.any(Number) });
+    await core.devices.manager.idle();
+    await until(() => Buffer.concat(printed).includes(Buffer.from([0x1d, 0x56])));
+    const paper = decodeEscPos(Buffer.concat(printed));
+    expect(paper.text).toContain('RESERVA');
+    expect(paper.text).toContain(`Begoña *${patronCard(2).slice(-4)}`);
+    expect(paper.text).not.toContain('Núñez'); // a slip needs no surname
+    expect(paper.commands).toContainEqual({ cmd: 'barcode', symbology: 73, data: itemBarcode(1) });
+  });
+
+  it('opens the cash drawer on a cash payment and prints the receipt', async () => {
+    printed.length = 0;
+    const p = await ok('patrons.lookup', { barcode: patronCard(1) });
+    const patronId = (p.patron as { id: string }).id;
+    await ok('fees.charge', { patronId, kind: 'damage', amount: 350, description: 'mancha' });
+    const paid = await ok('fees.pay', { patronId, tendered: 500 });
+    expect(paid).toMatchObject({ applied: 350, change: 150 });
+    await core.devices.manager.idle();
+    await until(() => decodeEscPos(Buffer.concat(printed)).commands.some((c) => c.cmd === 'drawer'));
+    expect(decodeEscPos(Buffer.concat(printed)).text).toMatch(/Cambio\s+1,50/);
+  });
+
+  it('turns a serial scan into a station event for the desk', async () => {
+    await until(() => core.devices.manager.list().find((d) => d.id === 'scanner')?.status === 'connected');
+    const fd = openSync(pair.peer, 'r+');
+    writeFileSync(fd, `${itemBarcode(1)}\r`);
+    closeSync(fd);
+    const scan = await until(() => events.find((e) => e.type === 'scan'));
+    expect(scan).toEqual({ type: 'scan', barcode: itemBarcode(1), kind: 'item', deviceId: 'scanner' });
+    const status = await ok('status.get', {});
+    expect(status.devices).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'receipts', kind: 'printer' }), expect.objectContaining({ id: 'scanner', status: 'connected' })]));
+  });
+
+  it('previews a slip exactly as it prints, for the settings screen', async () => {
+    const preview = await ok('devices.preview', { kind: 'transit' });
+    expect(preview.columns).toBe(42);
+    expect((preview.lines as string[]).join('\n')).toContain('TRÁNSITO');
+  });
+});
