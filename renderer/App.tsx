@@ -7,13 +7,14 @@ import { StatusBar } from './components/StatusBar';
 import { DEFAULT_WEDGE, WedgeDetector } from './scanner/wedge';
 import { Checkin } from './screens/Checkin';
 import { Checkout } from './screens/Checkout';
+import { Devices } from './screens/DeviceSettings';
 import { Kiosk } from './screens/Kiosk';
 import { Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
 import { useScans } from './state/scans';
 import { useSession } from './state/session';
 
-type Screen = 'checkout' | 'checkin';
+type Screen = 'checkout' | 'checkin' | 'devices';
 
 /** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
 function useWedgeScanner() {
@@ -105,13 +106,13 @@ export function App() {
     <>
       {header}
       <nav aria-label={t('nav.label')} className="tabs">
-        {(['checkout', 'checkin'] as const).map((s) => (
+        {(['checkout', 'checkin', 'devices'] as const).map((s) => (
           <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
             {t(`nav.${s}`)}
           </button>
         ))}
       </nav>
-      {screen === 'checkout' ? <Checkout /> : <Checkin />}
+      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : <Devices />}
       <StatusBar locale={setup.locale} />
     </>
   );

@@ -12,7 +12,7 @@ export function StatusBar({ locale }: { locale: string }) {
     let alive = true;
     const refresh = () => void client.call('status.get', {}).then((s) => alive && set(s)).catch(() => undefined);
     refresh();
-    const timer = setInterval(refresh, 5_000);
+    const timer = setInterval(refresh, 2_000);
     const off = client.subscribe((e) => (e.type === 'sync' || e.type === 'device' ? refresh() : undefined));
     return () => {
       alive = false;

@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { formatMoney } from '../format';
-import { useScans } from '../state/scans';
+import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 
 type Returned = ApiOutput<'circulation.checkin'>;
@@ -18,7 +18,6 @@ export function Checkin() {
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const item = useRef<HTMLInputElement>(null);
   const backdate = useRef<HTMLInputElement>(null);
-  const lastScan = useScans((s) => s.last);
 
   async function checkin(itemBarcode: string) {
     setError(null);
@@ -31,9 +30,9 @@ export function Checkin() {
     }
   }
 
-  useEffect(() => {
-    if (lastScan && lastScan.kind !== 'patron') void checkin(lastScan.barcode);
-  }, [lastScan?.n]);
+  useNewScans((scan) => {
+    if (scan.kind !== 'patron') void checkin(scan.barcode);
+  });
 
   return (
     <main id="main">

@@ -1,12 +1,13 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { formatDate, formatMoney } from '../format';
-import { useScans } from '../state/scans';
+import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
+import { printHtml } from '../print';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 type Loan = ApiOutput<'circulation.checkout'>;
@@ -25,7 +26,6 @@ export function Checkout() {
   const [overriding, setOverriding] = useState(false);
   const patronInput = useRef<HTMLInputElement>(null);
   const itemInput = useRef<HTMLInputElement>(null);
-  const lastScan = useScans((s) => s.last);
 
   async function findPatron(barcode: string) {
     setError(null);
@@ -55,11 +55,10 @@ export function Checkout() {
     }
   }
 
-  useEffect(() => {
-    if (!lastScan) return;
-    if (lastScan.kind === 'patron') void findPatron(lastScan.barcode);
-    else if (lastScan.kind === 'item' && patron) void lend(lastScan.barcode);
-  }, [lastScan?.n]);
+  useNewScans((scan) => {
+    if (scan.kind === 'patron') void findPatron(scan.barcode);
+    else if (scan.kind === 'item' && patron) void lend(scan.barcode);
+  });
 
   function finish() {
     setPatron(null);
@@ -149,6 +148,20 @@ export function Checkout() {
             </tbody>
           </table>
         </section>
+      ) : null}
+      {patron && lent.length > 0 ? (
+        <button
+          type="button"
+          onClick={() =>
+            void client
+              .call('slips.checkout', { patronBarcode: patron.patron.cardBarcode, loanIds: lent.map((l) => l.loanId) })
+              .then((r) => (r.jobId === null ? printHtml(r.html) : undefined))
+              .then(finish)
+              .catch((err: unknown) => setError(asError(err)))
+          }
+        >
+          {t('checkout.printReceipt')}
+        </button>
       ) : null}
       {patron ? (
         <button type="button" onClick={finish}>

@@ -5,7 +5,7 @@ import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { formatDate } from '../format';
-import { useScans } from '../state/scans';
+import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 
 type Summary = ApiOutput<'patrons.lookup'>;
@@ -28,7 +28,6 @@ export function Kiosk() {
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [warning, setWarning] = useState<number | null>(null);
   const lastActivity = useRef(Date.now());
-  const lastScan = useScans((s) => s.last);
 
   const end = useCallback(async () => {
     await client.call('auth.signOut', {}).catch(() => undefined);
@@ -89,13 +88,12 @@ export function Kiosk() {
     }
   }
 
-  useEffect(() => {
-    if (!lastScan) return;
-    if (stage === 'welcome' && lastScan.kind === 'patron') {
-      setCard(lastScan.barcode);
+  useNewScans((scan) => {
+    if (stage === 'welcome' && scan.kind === 'patron') {
+      setCard(scan.barcode);
       setStage('pin');
-    } else if (stage === 'session' && lastScan.kind !== 'patron') void borrow(lastScan.barcode);
-  }, [lastScan?.n]);
+    } else if (stage === 'session' && scan.kind !== 'patron') void borrow(scan.barcode);
+  });
 
   return (
     <main id="main" className="kiosk">

@@ -90,6 +90,18 @@ describe('a day at the desk, in the browser', () => {
   });
 });
 
+describe('the devices settings screen', () => {
+  it('lists devices, shows a test scan and previews a slip as it prints', async () => {
+    await page.getByRole('button', { name: 'Devices' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Devices', level: 1 }).isVisible()).toBe(true);
+    await wedgeScan(page, patronCard(1));
+    await expect.poll(() => page.getByTestId('test-scan').textContent()).toContain(`${patronCard(1)} (patron, wedge)`);
+    await page.getByLabel('Slip', { exact: true }).selectOption('transit');
+    await expect.poll(() => page.getByTestId('slip-preview').textContent()).toContain('TRANSIT');
+    await screenshot(page, '09-devices');
+  });
+});
+
 describe('the self-checkout kiosk', () => {
   it('asks for the PIN, lends, and ends an idle session by itself', async () => {
     const kiosk = await browser.newPage({ locale: 'en-US' });
