@@ -9,10 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { checkRendererCall } from '../src/transports/ipc/relay';
 import type { CorePort } from '../src/transports/ipc/protocol';
 import { CoreSupervisor } from '../src/transports/ipc/supervisor';
+import { RotatingLog } from './logs';
 import { parseShellOptions } from './options';
+import { readDesktopSettings } from './settings';
 import { CONTENT_SECURITY_POLICY, isBlockedKioskKey, isOwnPage, mainWindowOptions } from './security';
 
-const options = parseShellOptions(process.argv, process.env, app.getPath('userData'));
+const parsed = parseShellOptions(process.argv, process.env, app.getPath('userData'));
+const desktop = readDesktopSettings(parsed.dataDir);
+const options = { ...parsed, kiosk: parsed.kiosk || desktop.kiosk };
+const log = new RotatingLog(join(options.dataDir, 'logs'));
 const here = __dirname;
 const rendererIndex = join(here, '..', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
@@ -30,7 +35,10 @@ if (!app.requestSingleInstanceLock()) {
         env: { ...process.env, CIRCA_DATA_DIR: options.dataDir },
         stdio: 'inherit',
       }) as unknown as CorePort,
-    onEvent: (event) => window?.webContents.send('circa:event', event),
+    onEvent: (event) => {
+      if (event.type === 'core') log.write(event.state === 'ready' ? 'info' : 'warn', `station core ${event.state}`);
+      window?.webContents.send('circa:event', event);
+    },
   });
 
   ipcMain.handle('circa:call', async (event, name: unknown, input: unknown, token: unknown) => {
@@ -63,6 +71,16 @@ if (!app.requestSingleInstanceLock()) {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } }),
     );
     supervisor.start();
+    app.setLoginItemSettings({ openAtLogin: desktop.startAtLogin, args: options.kiosk ? ['--kiosk'] : [] });
+    if (desktop.updateUrl) {
+      // Off unless IT sets an update feed: libraries decide when their desks change.
+      void import('electron-updater').then(({ autoUpdater }) => {
+        autoUpdater.setFeedURL({ provider: 'generic', url: desktop.updateUrl! });
+        autoUpdater.on('error', (e) => log.write('warn', `update check failed: ${e.message}`));
+        void autoUpdater.checkForUpdatesAndNotify();
+      });
+    }
+    log.write('info', `started${options.kiosk ? ' in kiosk mode' : ''}`);
     window = new BrowserWindow(mainWindowOptions({ preloadPath: join(here, 'preload.cjs'), kiosk: options.kiosk }));
     if (options.kiosk) {
       window.setMenu(null);
