@@ -65,7 +65,18 @@ export function App() {
   const { t } = useTranslation();
   const { setup, setSetup, staff, signedOut } = useSession();
   const [screen, setScreen] = useState<Screen>('checkout');
-  const kiosk = window.location.pathname.replace(/\/index\.html$/, '').endsWith('/kiosk') || window.location.hash === '#kiosk';
+  const [location, setLocation] = useState(window.location.href);
+  useEffect(() => {
+    const onPop = () => setLocation(window.location.href);
+    window.addEventListener('popstate', onPop);
+    window.addEventListener('hashchange', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener('hashchange', onPop);
+    };
+  }, []);
+  const url = new URL(location);
+  const kiosk = url.pathname.replace(/\/index\.html$/, '').endsWith('/kiosk') || url.hash === '#kiosk';
   useWedgeScanner();
 
   const loadSetup = () => void client.call('setup.status', {}).then(setSetup);

@@ -22,6 +22,7 @@ const WARNING_SECONDS = 10;
 export function Kiosk() {
   const { t } = useTranslation();
   const locale = useSession((s) => s.setup?.locale ?? 'en-US');
+  const signedIn = useSession((s) => s.signedIn);
   const [stage, setStage] = useState<Stage>('welcome');
   const [card, setCard] = useState('');
   const [summary, setSummary] = useState<Summary | null>(null);
@@ -95,6 +96,23 @@ export function Kiosk() {
     } else if (stage === 'session' && scan.kind !== 'patron') void borrow(scan.barcode);
   });
 
+  const [staffExit, setStaffExit] = useState(false);
+  async function leaveKiosk(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    try {
+      const r = await client.call('auth.signIn', { username: String(f.get('username')), password: String(f.get('password')) });
+      client.setToken(r.token);
+      signedIn(r.token, r.staff, r.permissions);
+      // Back to the desk: the same page without the kiosk path or hash.
+      window.location.hash = '';
+      window.history.replaceState(null, '', window.location.pathname.replace(/kiosk\/?$/, ''));
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+    }
+  }
+
   return (
     <main id="main" className="kiosk">
       {warning !== null ? (
@@ -115,6 +133,19 @@ export function Kiosk() {
           <h1>{t('kiosk.welcome')}</h1>
           <Field label={t('kiosk.card')} value={card} onChange={(e) => setCard(e.target.value)} autoFocus autoComplete="off" inputMode="numeric" />
           <button type="submit">{t('kiosk.next')}</button>
+          <p>
+            <button type="button" className="staff-exit" onClick={() => setStaffExit(!staffExit)}>
+              {t('kiosk.staffExit')}
+            </button>
+          </p>
+        </form>
+      ) : null}
+      {stage === 'welcome' && staffExit ? (
+        <form onSubmit={leaveKiosk} aria-label={t('kiosk.staffExit')}>
+          <Field label={t('signIn.username')} name="username" required autoComplete="off" />
+          <Field label={t('signIn.password')} name="password" type="password" required autoComplete="off" />
+          <Problem error={error} />
+          <button type="submit">{t('signIn.submit')}</button>
         </form>
       ) : null}
       {stage === 'pin' ? (

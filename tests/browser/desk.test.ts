@@ -122,6 +122,15 @@ describe('the self-checkout kiosk', () => {
     await expect.poll(() => kiosk.getByRole('alertdialog').isVisible(), { timeout: 10_000 }).toBe(true);
     await screenshot(kiosk, '08-kiosk-idle');
     await expect.poll(() => kiosk.getByText('Welcome! Scan your library card to begin.').isVisible(), { timeout: 20_000 }).toBe(true);
+    // No way to the staff screens but a member of staff's own credentials.
+    await kiosk.getByRole('button', { name: 'Staff: leave kiosk mode' }).click();
+    await kiosk.getByLabel('Password', { exact: true }).fill('wrong');
+    await kiosk.getByLabel('Username', { exact: true }).fill('marge');
+    await kiosk.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => kiosk.getByRole('alert').isVisible()).toBe(true);
+    await kiosk.getByLabel('Password', { exact: true }).fill('donut hole 42');
+    await kiosk.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => kiosk.getByLabel('Patron barcode').isVisible()).toBe(true);
     await kiosk.close();
   }, 60_000);
 });
