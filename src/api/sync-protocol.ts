@@ -1,0 +1,69 @@
+// What stations and the hub say to each other, as zod schemas: the hub validates every request
+// (a corrupt batch is refused whole, with the reason, and changes nothing), and the station
+// validates every answer.
+import { z } from 'zod';
+
+const SYNCED_TABLES = [
+  'branches', 'closed_days', 'patron_categories', 'patrons', 'patron_blocks', 'item_types', 'records', 'items', 'loans', 'holds',
+  'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses', 'circulation_rules', 'patron_limits', 'branch_item_policies',
+  'staff', 'settings',
+] as const;
+
+export const RowChangeSchema = z.object({
+  table: z.enum(SYNCED_TABLES),
+  op: z.enum(['upsert', 'delete']),
+  row: z.object({ id: z.string().min(1) }).passthrough(),
+});
+
+export const JournalEntrySchema = z.object({
+  id: z.string().min(1).max(64),
+  stationId: z.string().min(1),
+  seq: z.number().int().positive(),
+  hlc: z.string().min(1).max(120),
+  wallTime: z.number().int(),
+  staffId: z.string().nullable(),
+  branchId: z.string().min(1),
+  command: z.string().min(1).max(80),
+  payload: z.object({
+    input: z.unknown(),
+    effects: z.array(RowChangeSchema),
+    overrides: z.array(z.object({ code: z.string(), grantedBy: z.string() })).optional(),
+  }),
+});
+
+export const PushRequest = z.object({ stationWallTime: z.number().int(), entries: z.array(JournalEntrySchema).max(1000) }).strict();
+
+export const Outcome = z.enum(['applied', 'applied_with_warning', 'conflict', 'rejected']);
+
+export const PushResponse = z.object({
+  outcomes: z.array(z.object({ id: z.string(), outcome: Outcome, reason: z.string().optional() })),
+  /** The next seq the hub expects from this station (it stops at a gap). */
+  expectedSeq: z.number().int(),
+  clockOffsetMs: z.number().int(),
+  exceptions: z
+    .array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        message: z.string(),
+        patronId: z.string().nullable().optional(),
+        itemId: z.string().nullable().optional(),
+        entryIds: z.array(z.string()),
+        createdAt: z.number(),
+      }),
+    )
+    .optional(),
+});
+
+export const ChangesResponse = z.object({
+  changes: z.array(RowChangeSchema),
+  nextCursor: z.string(),
+  more: z.boolean(),
+});
+
+export const EnrolRequest = z.object({ code: z.string().min(8).max(64), stationName: z.string().min(1).max(100) }).strict();
+export const EnrolResponse = z.object({ stationId: z.string(), credential: z.string(), branchId: z.string(), libraryName: z.string() });
+
+export type PushRequest = z.infer<typeof PushRequest>;
+export type PushResponse = z.infer<typeof PushResponse>;
+export type ChangesResponse = z.infer<typeof ChangesResponse>;

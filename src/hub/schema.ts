@@ -1,0 +1,77 @@
+// The hub's PostgreSQL schema (PGlite embedded, or a real server), described with drizzle.
+// `npm run hub:generate` writes migrations into migrations/hub.
+//
+// Library data is kept as current-state rows (table name + id -> the row as JSON), each stamped
+// with a global change sequence: the pull feed is "every row changed after cursor N". Sync
+// bookkeeping (stations, received entries and their outcomes, exceptions) has tables of its own.
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const rows = pgTable(
+  'rows',
+  {
+    tableName: text('table_name').notNull(),
+    id: text('id').notNull(),
+    data: jsonb('data').notNull(),
+    deleted: integer('deleted').notNull().default(0),
+    changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tableName, t.id] }), index('rows_change_seq').on(t.changeSeq)],
+);
+
+export const library = pgTable('library', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+});
+
+export const branches = pgTable('branches', {
+  id: text('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+});
+
+export const stations = pgTable('stations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  branchId: text('branch_id').notNull(),
+  /** sha256 of the station's random secret: the secret itself is never stored. */
+  credentialHash: text('credential_hash').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  lastSeenAt: bigint('last_seen_at', { mode: 'number' }),
+  clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }),
+});
+
+export const enrolmentCodes = pgTable('enrolment_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  branchId: text('branch_id').notNull(),
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  usedAt: bigint('used_at', { mode: 'number' }),
+});
+
+/** Every journal entry the hub has received, with the outcome it got: the idempotency record. */
+export const received = pgTable(
+  'received',
+  {
+    entryId: text('entry_id').primaryKey(),
+    stationId: text('station_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    hlc: text('hlc').notNull(),
+    command: text('command').notNull(),
+    outcome: text('outcome').notNull(),
+    reason: text('reason'),
+    receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('received_station_seq').on(t.stationId, t.seq)],
+);
+
+export const exceptions = pgTable('exceptions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  kind: text('kind').notNull(),
+  message: text('message').notNull(),
+  patronIds: jsonb('patron_ids').notNull(),
+  itemId: text('item_id'),
+  entryIds: jsonb('entry_ids').notNull(),
+  branchIds: jsonb('branch_ids').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  resolvedAt: bigint('resolved_at', { mode: 'number' }),
+});
