@@ -1,45 +1,37 @@
 // The entry point of the station core process. In the desktop app Electron starts it with
 // utilityProcess.fork (messages on process.parentPort); in tests, node's child_process.fork
-// (messages on process). It runs the same core as `npm run serve`.
-import { startStationCore } from '../../station/core';
-import type { FromCore, ToCore } from './protocol';
+// (messages on process). The core itself is imported only once the channel is listening, so a
+// core that fails to load is reported to the main process instead of dying silently.
+import type { HostPort } from './protocol';
+import { hostStationCore } from './host';
 
-interface Channel {
-  send(message: FromCore): void;
-  onMessage(listener: (message: ToCore) => void): void;
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
-function channel(): Channel {
-  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (e: { data: unknown }) => void): void } }).parentPort;
+function parentChannel(): HostPort {
+  const parentPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (parentPort) {
-    return { send: (m) => parentPort.postMessage(m), onMessage: (l) => parentPort.on('message', (e) => l(e.data as ToCore)) };
+    return { postMessage: (m) => parentPort.postMessage(m), onMessage: (l) => parentPort.on('message', (e) => l(e.data)) };
   }
-  if (process.send) return { send: (m) => process.send!(m), onMessage: (l) => process.on('message', (m) => l(m as ToCore)) };
-  throw new Error('core-host must be started by the Electron main process or a test supervisor');
+  const send = process.send?.bind(process);
+    // A parent that is gone cannot be answered; the 'disconnect' handler below closes the core.
+  if (send) return { postMessage: (m) => void (process.connected && send(m)), onMessage: (l) => void process.on('message', l) };
+  throw new Error('core-host must be started by the Electron main process or a supervisor with an IPC channel');
 }
 
-async function main(): Promise<void> {
-  const dataDir = process.env.CIRCA_DATA_DIR;
-  if (!dataDir) throw new Error('CIRCA_DATA_DIR is not set');
-  const io = channel();
-  const core = await startStationCore({ dataDir });
-  core.onEvent((event) => io.send({ type: 'event', event }));
-  io.onMessage((m) => {
-    if (m.type === 'call') {
-      void core.invoke(m.name, m.input, { sessionToken: m.sessionToken }).then((r) => io.send({ type: 'result', id: m.id, ...r }));
-    } else if (m.type === 'shutdown') {
-      // Calls run one at a time on this thread: by the time this message is read, the current
-      // transaction has committed. Close the database and leave.
-      void core.close().then(() => {
-        io.send({ type: 'closed' });
-        process.exit(0);
-      });
-    }
-  });
-  io.send({ type: 'ready' });
-}
-
-main().catch((error: unknown) => {
-  console.error('station core failed to start:', error instanceof Error ? error.message : error);
+const dataDir = process.env.CIRCA_DATA_DIR;
+if (!dataDir) {
+  console.error('station core: CIRCA_DATA_DIR is not set');
   process.exit(1);
+}
+
+const hosted = hostStationCore({
+  port: parentChannel(),
+  openCore: async () => (await import('../../station/core')).startStationCore({ dataDir }),
+  exit: (code) => process.exit(code),
 });
+
+// Orphaned by a crashed parent: close the database properly rather than linger holding it.
+process.on('disconnect', () => hosted.shutdown());

@@ -1,22 +1,32 @@
 // The messages between the Electron main process and the station core process. Plain data, so
-// they cross a MessagePort (utilityProcess) or a child_process channel (tests) alike.
+// they cross a MessagePort (utilityProcess), a worker_threads port or a child_process channel
+// alike. The core process checks every message it receives against ToCoreMessage: the main
+// process is trusted, but a malformed message must never reach the core half-understood.
+import { z } from 'zod';
 import type { ApiErrorBody, StationEvent } from '../../api/contract';
 
-export interface CallMessage {
-  type: 'call';
-  id: number;
-  name: string;
-  input: unknown;
-  sessionToken: string | null;
-}
+export const CallMessage = z
+  .object({
+    type: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    name: z.string().min(1).max(100),
+    input: z.unknown(),
+    sessionToken: z.string().max(200).nullable(),
+  })
+  .strict();
+export type CallMessage = z.infer<typeof CallMessage>;
 
-export type ToCore = CallMessage | { type: 'shutdown' };
+export const ToCoreMessage = z.discriminatedUnion('type', [CallMessage, z.object({ type: z.literal('shutdown') }).strict()]);
+export type ToCore = z.infer<typeof ToCoreMessage>;
+
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody };
 
 export type FromCore =
   | { type: 'ready' }
-  | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; error: ApiErrorBody }
+  | ({ type: 'result'; id: number } & CallResult)
   | { type: 'event'; event: StationEvent }
+  /** The core could not start (a locked or corrupt database, a missing folder). */
+  | { type: 'fatal'; message: string }
   | { type: 'closed' };
 
 /** What a core process looks like from the main process: Electron's UtilityProcess and node's ChildProcess both fit. */
@@ -25,4 +35,10 @@ export interface CorePort {
   on(event: 'message', listener: (message: FromCore) => void): void;
   on(event: 'exit', listener: (code: number | null) => void): void;
   kill(): boolean;
+}
+
+/** What the core process sees of its parent: Electron's parentPort, a MessagePort, or node's process channel. */
+export interface HostPort {
+  postMessage(message: FromCore): void;
+  onMessage(listener: (message: unknown) => void): void;
 }

@@ -1,7 +1,14 @@
-// Checks every message from the renderer against the station API contract before it goes to the
-// core (which checks again): an unknown method or a malformed input never leaves the main process.
-import { stationApi, type ApiErrorBody } from '../../api/contract';
+// The main process's side of the renderer's IPC: every message is checked against the station
+// API contract before it goes to the core (which checks again), so an unknown method, a
+// malformed input or a message from a page that is not the app's own never leaves the main
+// process. Electron's ipcMain is passed in, so this runs (and is tested) without Electron.
+import { StationEvent, stationApi, type ApiErrorBody } from '../../api/contract';
 import { issuesOf } from '../../api/errors';
+import type { CallResult } from './protocol';
+
+/** The channels the preload uses; electron/bridge.ts repeats them (a test keeps both equal). */
+export const CALL_CHANNEL = 'circa:call';
+export const EVENT_CHANNEL = 'circa:event';
 
 export type Checked = { ok: true; name: string; input: unknown; sessionToken: string | null } | { ok: false; error: ApiErrorBody };
 
@@ -15,4 +22,42 @@ export function checkRendererCall(name: unknown, input: unknown, sessionToken: u
   const parsed = stationApi[name as keyof typeof stationApi].input.safeParse(input ?? {});
   if (!parsed.success) return { ok: false, error: { code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) } };
   return { ok: true, name, input: parsed.data, sessionToken: (sessionToken as string | null | undefined) ?? null };
+}
+
+/** The parts of an IpcMainInvokeEvent the relay looks at. */
+export interface InvokeEventLike {
+  sender: unknown;
+  senderFrame?: { url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+export interface RelayOptions {
+  ipcMain: IpcMainLike;
+  /** True only for the app's own window showing the app's own page. */
+  isTrustedSender(event: InvokeEventLike): boolean;
+  /** Sends a checked call to the core (CoreSupervisor.call). */
+  call(name: string, input: unknown, sessionToken: string | null): Promise<CallResult>;
+}
+
+const FOREIGN: CallResult = { ok: false, error: { code: 'FORBIDDEN', message: 'Not from this app.' } };
+
+/** Installs the call handler; returns a function that removes it. */
+export function installIpcRelay({ ipcMain, isTrustedSender, call }: RelayOptions): () => void {
+  ipcMain.handle(CALL_CHANNEL, async (event, name, input, sessionToken) => {
+    if (!isTrustedSender(event)) return FOREIGN;
+    const checked = checkRendererCall(name, input, sessionToken);
+    if (!checked.ok) return checked;
+    return call(checked.name, checked.input, checked.sessionToken);
+  });
+  return () => ipcMain.removeHandler(CALL_CHANNEL);
+}
+
+/** Only events that match the contract reach the page. */
+export function forwardableEvent(event: unknown): StationEvent | null {
+  const parsed = StationEvent.safeParse(event);
+  return parsed.success ? parsed.data : null;
 }
