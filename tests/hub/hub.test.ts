@@ -1,0 +1,160 @@
+// The hub on embedded PGlite and on real PostgreSQL: enrolment, exactly-once push, and the
+// circulation cases two stations create while apart.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JournalEntry, RowChange } from '../../src/domain/journal';
+import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
+import { Hub, type StationIdentity } from '../../src/hub/hub';
+import { createHubServer } from '../../src/hub/server';
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schemas: string[] = [];
+
+async function openBoth(): Promise<[string, () => Promise<HubDb>][]> {
+  return [
+    ['PGlite', () => openHubDb({})],
+    [
+      'PostgreSQL',
+      async () => {
+        const schema = `hub_test_${randomBytes(4).toString('hex')}`;
+        schemas.push(schema);
+        return openHubDb({ databaseUrl: PG_URL, schema });
+      },
+    ],
+  ];
+}
+
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await client.end();
+});
+
+let seqs = new Map<string, number>();
+function entry(station: StationIdentity, command: string, effects: RowChange[], at: number, overrides?: JournalEntry['payload']['overrides']): JournalEntry {
+  const seq = (seqs.get(station.stationId) ?? 0) + 1;
+  seqs.set(station.stationId, seq);
+  return {
+    id: `${station.stationId}-${seq}`,
+    stationId: station.stationId,
+    seq,
+    hlc: `${new Date(at).toISOString()}-0000-${station.stationId}`,
+    wallTime: at,
+    staffId: null,
+    branchId: station.branchId,
+    command,
+    payload: { input: {}, effects, ...(overrides ? { overrides } : {}) },
+  };
+}
+const up = (table: RowChange['table'], row: Record<string, unknown> & { id: string }): RowChange => ({ table, op: 'upsert', row });
+const loan = (id: string, itemId: string, patronId: string, branchId: string, checkedOutAt: number, extra: Record<string, unknown> = {}) =>
+  up('loans', { id, itemId, patronId, branchId, checkedOutAt, dueAt: checkedOutAt + 21 * 864e5, renewals: 0, lastRenewedAt: null, returnedAt: null, returnBranchId: null, ...extra });
+const item = (id: string, status: string, branchId: string) =>
+  up('items', { id, barcode: `b-${id}`, recordId: 'r1', homeBranchId: branchId, currentBranchId: branchId, itemTypeCode: 'BOOK', status, damaged: false, notForLoan: false, replacementPrice: 2000, transitToBranchId: null });
+const patron = (id: string, card: string, branchId: string) =>
+  up('patrons', { id, cardBarcode: card, firstName: id, lastName: 'R', email: null, phone: null, address: null, homeBranchId: branchId, categoryCode: 'ADULT', cardExpiresOn: '2030-01-01', pinHash: null, notes: '', keepReadingHistory: false, createdAt: 1 });
+
+describe.each(await openBoth())('the hub on %s', (_name, open) => {
+  it('enrols stations, applies each entry once, and resolves what two stations did while apart', async () => {
+    const db = await open();
+    await migrateHub(db);
+    expect(await migrateHub(db)).toEqual([]); // nothing twice
+    const hub = new Hub(db);
+    const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+    const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+    await hub.init({ libraryName: 'County Library' });
+    const a = await hub.enrol(await hub.createEnrolmentCode('N'), 'north desk');
+    const b = await hub.enrol(await hub.createEnrolmentCode('S'), 'south desk');
+    const code = await hub.createEnrolmentCode('N');
+    await hub.enrol(code, 'once');
+    await expect(hub.enrol(code, 'twice')).rejects.toThrow(/not valid/);
+    const A = await hub.authenticate(`Bearer ${a.credential}`);
+    const B = await hub.authenticate(`Bearer ${b.credential}`);
+    await expect(hub.authenticate(`Bearer ${a.stationId}.wrong`)).rejects.toThrow(/wrong credential/);
+    seqs = new Map();
+    const t0 = Date.UTC(2026, 10, 20, 15);
+
+    // Both stations know patrons and an item; then both lend the item while apart.
+    const setupA = [entry(A, 'patrons.register', [patron('ana', '21', north)], t0), entry(A, 'catalogue.addItem', [item('i1', 'available', north)], t0)];
+    const r1 = await hub.push(A, setupA, Date.now());
+    expect(r1.outcomes.map((o) => o.outcome)).toEqual(['applied', 'applied']);
+    const lendA = entry(A, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, t0 + 1000), item('i1', 'on_loan', north)], t0 + 1000);
+    const setupB = entry(B, 'patrons.register', [patron('ben', '22', south)], t0);
+    const lendB = entry(B, 'circulation.checkout', [loan('L2', 'i1', 'ben', south, t0 + 5000), item('i1', 'on_loan', south)], t0 + 5000);
+
+    // The same batch three times: applied once, the same answers each time.
+    const batch = [lendA];
+    const first = await hub.push(A, batch, Date.now());
+    expect(await hub.push(A, batch, Date.now())).toMatchObject({ outcomes: first.outcomes });
+    expect(await hub.push(A, batch, Date.now())).toMatchObject({ outcomes: first.outcomes });
+    expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM received`))[0]!.n)).toBe(3);
+
+    const lentTwice = await hub.push(B, [setupB, lendB], Date.now());
+    expect(lentTwice.outcomes.map((o) => o.outcome)).toEqual(['applied', 'conflict']);
+    expect(lentTwice.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', itemId: 'i1' });
+    const loans = await db.query<{ id: string; data: { returnedAt: number | null } }>(`SELECT id, data FROM rows WHERE table_name = 'loans' ORDER BY id`);
+    expect(loans.map((l) => [l.id, l.data.returnedAt])).toEqual([['L1', t0 + 5000], ['L2', null]]);
+    for (const branch of [north, south]) expect((await hub.exceptionsFor(branch))[0]).toMatchObject({ kind: 'lent_twice', patron_ids: ['ana', 'ben'] });
+
+    // A's offline return of its (earlier) loan closes that loan only: the copy stays with Ben.
+    const returnA = entry(A, 'circulation.checkin', [loan('L1', 'i1', 'ana', north, t0 + 1000, { returnedAt: t0 + 9000, returnBranchId: north }), item('i1', 'available', north)], t0 + 9000);
+    expect((await hub.push(A, [returnA], Date.now())).outcomes[0]!.outcome).toBe('applied');
+    const i1 = (await db.query<{ data: { status: string } }>(`SELECT data FROM rows WHERE table_name = 'items' AND id = 'i1'`))[0]!;
+    expect(i1.data.status).toBe('on_loan');
+
+    // The same fee paid at both desks: the second payment becomes a credit, with a warning.
+    const fee = { id: 'f1', patronId: 'ana', kind: 'overdue', amount: 300, currency: 'USD', loanId: null, itemId: null, description: 'overdue', createdAt: t0 };
+    await hub.push(A, [entry(A, 'fees.charge', [up('fees', { ...fee, outstanding: 300 })], t0)], Date.now());
+    const pay = (st: StationIdentity, id: string) =>
+      entry(st, 'fees.pay', [up('payments', { id, patronId: 'ana', amount: 300, tendered: 300, currency: 'USD', method: 'cash', staffId: null, createdAt: t0 }), up('fees', { ...fee, outstanding: 0 }), up('payment_allocations', { id: `${id}-a`, paymentId: id, feeId: 'f1', amount: 300 })], t0);
+    expect((await hub.push(A, [pay(A, 'p1')], Date.now())).outcomes[0]!.outcome).toBe('applied');
+    const second = await hub.push(B, [pay(B, 'p2')], Date.now());
+    expect(second.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('credit') });
+    const credit = await db.query<{ data: { outstanding: number } }>(`SELECT data FROM rows WHERE table_name = 'fees' AND data->>'description' = 'credit: paid twice'`);
+    expect(credit.map((c) => c.data.outstanding)).toEqual([-300]);
+
+    // Two desks register the same card: both kept, the second is a conflict.
+    const dup = await hub.push(B, [entry(B, 'patrons.register', [patron('ana2', '21', south)], t0)], Date.now());
+    expect(dup.outcomes[0]!.outcome).toBe('conflict');
+    expect(dup.exceptions?.[0]).toMatchObject({ kind: 'duplicate_card' });
+
+    // A gap stops the batch and says which seq it wants; a forged station id is refused whole.
+    const skipped = entry(A, 'x', [], t0);
+    skipped.seq += 1;
+    expect(await hub.push(A, [skipped], Date.now())).toMatchObject({ outcomes: [], expectedSeq: skipped.seq - 1 });
+    await expect(hub.push(A, [{ ...lendB, id: 'forged' }], Date.now())).rejects.toThrow(/only its own entries/);
+
+    // The change feed: every row, in order, resumable from any cursor.
+    const all = await hub.changes(0, 1000);
+    expect(all.changes.some((c) => c.table === 'settings')).toBe(true);
+    const firstPage = await hub.changes(0, 3);
+    expect(firstPage.more).toBe(true);
+    const rest = await hub.changes(Number(firstPage.nextCursor), 1000);
+    expect(firstPage.changes.length + rest.changes.length).toBe(all.changes.length);
+    await db.close();
+  }, 60_000);
+});
+
+describe('the hub over HTTP', () => {
+  it('refuses a corrupt batch whole and an unknown station', async () => {
+    const db = await openHubDb({});
+    await migrateHub(db);
+    const hub = new Hub(db);
+    await hub.addBranch({ code: 'M', name: 'Main', timeZone: 'UTC' });
+    const station = await hub.enrol(await hub.createEnrolmentCode('M'), 'desk');
+    const app = await createHubServer({ hub });
+    const auth = { authorization: `Bearer ${station.credential}` };
+    const bad = await app.inject({ method: 'POST', url: '/sync/push', headers: auth, payload: { stationWallTime: 1, entries: [{ id: 'x', seq: 'one' }] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'INVALID' });
+    expect(Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM received'))[0]!.n)).toBe(0);
+    const anon = await app.inject({ method: 'GET', url: '/sync/changes?after=0' });
+    expect(anon.statusCode).toBe(401);
+    const feed = await app.inject({ method: 'GET', url: '/sync/changes?after=0', headers: auth });
+    expect(feed.json()).toMatchObject({ more: false });
+    await app.close();
+    await db.close();
+  });
+});
