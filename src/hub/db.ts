@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { findUp } from '../store/migrate';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -16,7 +17,7 @@ export interface HubDb extends Queryable {
   kind: 'pglite' | 'postgres';
 }
 
-export const HUB_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/hub', import.meta.url));
+export const HUB_MIGRATIONS_DIR = findUp(join('migrations', 'hub'), fileURLToPath(new URL('.', import.meta.url)));
 
 export async function openHubDb(opts: { dataDir?: string; databaseUrl?: string | null; schema?: string }): Promise<HubDb> {
   if (opts.databaseUrl) {

@@ -4,11 +4,27 @@
 // migration of the journal whose tag is not yet recorded, in journal order, each in its own
 // transaction.
 import type Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const STATION_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/station', import.meta.url));
+/**
+ * migrations/station, found by walking up from this module: the same code runs from src/ (tsx),
+ * from a bundle in dist/electron (or a chunk below it) and from the packaged app's asar.
+ */
+export const STATION_MIGRATIONS_DIR = findUp(join('migrations', 'station'), fileURLToPath(new URL('.', import.meta.url)));
+
+export function findUp(relative: string, from: string): string {
+  let dir = from;
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, relative);
+    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(`cannot find ${relative} above ${from}`);
+}
 
 interface MigrationJournal {
   entries: { idx: number; when: number; tag: string }[];
