@@ -1,7 +1,7 @@
 // The hub's database: embedded PGlite by default (nothing to set up), PostgreSQL when
 // DATABASE_URL is given. Both behind one small interface, so every query runs on both.
 import { PGlite } from '@electric-sql/pglite';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -47,6 +47,7 @@ export async function openHubDb(opts: { dataDir?: string; databaseUrl?: string |
     if (opts.schema) await db.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
     return db;
   }
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const lite = opts.dataDir ? new PGlite(join(opts.dataDir, 'pglite')) : new PGlite();
   return {
     kind: 'pglite',
