@@ -1,4 +1,4 @@
-// `npm run serve -- --data <dir> --port <port> [--host <host>]`: the headless station. The desk
+// `npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>]`: the headless station. The desk
 // at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -12,6 +12,9 @@ const { values } = parseArgs({
     port: { type: 'string', default: '7300' },
     host: { type: 'string', default: '127.0.0.1' },
     renderer: { type: 'string' },
+    join: { type: 'string' },
+    code: { type: 'string' },
+    name: { type: 'string' },
   },
 });
 
@@ -23,7 +26,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const rendererDir = values.renderer ? resolve(values.renderer) : fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
-const core = await startStationCore({ dataDir });
+// `--join https://hub:7400 --code XXXX [--name "Front desk"]`: a new station joins the hub and
+// loads the library before it opens.
+const join = values.join ? { hubUrl: values.join, code: values.code ?? '', stationName: values.name ?? 'station' } : null;
+if (join && !join.code) {
+  console.error('--join needs --code (from `npm run hub -- admin enrol-station`)');
+  process.exit(2);
+}
+const core = await startStationCore({ dataDir, join });
 const app = await createHttpStation({ core, rendererDir });
 await app.listen({ host: values.host!, port });
 const address = app.server.address();

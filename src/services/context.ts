@@ -23,6 +23,8 @@ export interface ServiceContext {
   /** The station and the branch it serves; throws NOT_CONFIGURED before set-up. */
   identity(): StationIdentity;
   stationId: string;
+  /** After joining a hub: the station takes the id the hub gave it (before its first entry). */
+  adoptIdentity(stationId: string): void;
   readState(key: string): string | null;
   writeState(key: string, value: string): void;
   /** Called after each committed command (the sync worker listens to push at once). */
@@ -59,7 +61,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
 
   const listeners = new Set<(command: string) => void>();
   let identity: StationIdentity | null = null;
-  const fixedStationId = stationId;
+  let fixedStationId = stationId;
 
   return {
     store,
@@ -69,7 +71,14 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
     clock: { state: clockState },
     now,
     newId: () => uuidv7(),
-    stationId: fixedStationId,
+    get stationId() {
+      return fixedStationId;
+    },
+    adoptIdentity(id: string) {
+      fixedStationId = id;
+      identity = null;
+      this.clock.state = { ...this.clock.state, node: id };
+    },
     identity() {
       if (identity) return identity;
       const branchId = readState('branch_id');

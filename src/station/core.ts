@@ -12,11 +12,16 @@ import type { Session } from '../services/auth';
 import { createHandlers, type HandlerContext } from './handlers';
 import { openStation, type StationServices } from './services';
 import { StationDevices } from './devices';
+import { joinHub, startSync } from './sync';
 
 export { httpStatusFor, issuesOf };
 
 export interface StationCoreOptions {
   dataDir: string;
+  /** Join a hub on first start (a fresh station only): its address and a one-time code. */
+  join?: { hubUrl: string; code: string; stationName: string } | null;
+  /** How often the sync worker tries when idle, ms. */
+  syncIntervalMs?: number;
   /** A fixed clock, for tests. */
   now?: () => number;
 }
@@ -113,8 +118,17 @@ export function createStationCore(services: StationServices): StationCore {
 
 export async function startStationCore(opts: StationCoreOptions): Promise<StationCore> {
   const services = openStation(stationDatabasePath(opts.dataDir), { now: opts.now });
+  if (opts.join && !services.admin.isConfigured()) await joinHub(services, opts.join);
   services.auth.purgeExpiredSessions();
   const core = createStationCore(services);
   await core.devices.start();
+  const sync = startSync(services, core, opts.syncIntervalMs);
+  if (sync) {
+    const close = core.close.bind(core);
+    core.close = async () => {
+      await sync.stop();
+      await close();
+    };
+  }
   return core;
 }
