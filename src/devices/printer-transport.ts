@@ -1,20 +1,25 @@
 // Getting bytes to a receipt printer: a serial port, a USB printer's device file (/dev/usb/lp0),
 // or raw TCP (port 9100). Each job opens, writes and closes, so an unplugged printer costs one
-// failed job (kept and retried), never a stuck connection.
-import { open } from 'node:fs/promises';
+// failed attempt (the job is kept and retried), never a stuck connection.
+import { constants } from 'node:fs';
+import { access, open } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { SerialPort } from 'serialport';
 import type { PrinterConfig } from './config';
 
 const TIMEOUT_MS = 5_000;
 
-export async function sendToPrinter(connection: PrinterConfig['connection'], bytes: Uint8Array): Promise<void> {
+type Connection = PrinterConfig['connection'];
+
+export const describeConnection = (c: Connection): string => (c.kind === 'tcp' ? `${c.host}:${c.port}` : c.path);
+
+export async function sendToPrinter(connection: Connection, bytes: Uint8Array): Promise<void> {
   switch (connection.kind) {
     case 'usb-file': {
       // 'r+' rather than 'w': a device file must exist already; we never create a stray file.
       const handle = await open(connection.path, 'r+');
       try {
-        await handle.write(bytes);
+        await handle.write(bytes, 0, bytes.length, null);
       } finally {
         await handle.close();
       }
@@ -30,7 +35,8 @@ export async function sendToPrinter(connection: PrinterConfig['connection'], byt
       });
     case 'serial':
       return new Promise((resolve, reject) => {
-        const port = new SerialPort({ ...connection, autoOpen: false });
+        const { kind: _kind, ...options } = connection;
+        const port = new SerialPort({ ...options, autoOpen: false });
         port.open((error) => {
           if (error) return reject(error);
           port.write(Buffer.from(bytes), (writeError) => {
@@ -40,4 +46,21 @@ export async function sendToPrinter(connection: PrinterConfig['connection'], byt
         });
       });
   }
+}
+
+/** Is the printer there? Cheap and prints nothing: the device file or port exists and is writable, or the TCP port accepts. */
+export async function probePrinter(connection: Connection): Promise<void> {
+  if (connection.kind !== 'tcp') {
+    await access(connection.path, constants.W_OK);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: connection.host, port: connection.port });
+    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error(`printer ${connection.host}:${connection.port} did not answer`)));
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+  });
 }

@@ -45,7 +45,7 @@ export class SerialScanner {
     });
     port.open((error) => {
       if (error) {
-        this.set('disconnected', error.message);
+        this.set('disconnected', `cannot open ${this.config.path}: ${error.message}`);
         this.retry();
         return;
       }
@@ -54,7 +54,13 @@ export class SerialScanner {
       this.set('connected', null);
     });
     port.on('data', (chunk: Buffer) => {
-      for (const barcode of splitter.push(chunk)) this.onScan(barcode);
+      for (const barcode of splitter.push(chunk)) {
+        try {
+          this.onScan(barcode);
+        } catch (error) {
+          console.error('scan listener failed:', (error as Error).message);
+        }
+      }
     });
     port.on('close', () => {
       if (this.port !== port) return;
@@ -62,7 +68,14 @@ export class SerialScanner {
       this.set('disconnected', 'the port closed (unplugged?)');
       this.retry();
     });
-    port.on('error', (error: Error) => this.set('error', error.message));
+    port.on('error', (error: Error) => {
+      this.set('error', error.message);
+      // An error that leaves the port shut is an unplug by another name: keep trying.
+      if (!port.isOpen) {
+        if (this.port === port) this.port = null;
+        this.retry();
+      }
+    });
   }
 
   private retry(): void {

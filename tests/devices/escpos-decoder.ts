@@ -1,11 +1,21 @@
-// Reads ESC/POS bytes back into what a person would see on the paper: text lines, and the
-// commands that matter (code page, bold, size, barcode, cut, drawer kick). No library decodes
-// ESC/POS, so the tests carry this small one.
+// Reads ESC/POS bytes back into what a person would see on the paper: text lines (with their
+// bold and size), barcodes where they stand, and the commands that matter (code page, cut,
+// drawer kick). No library decodes ESC/POS, so the tests carry this small one. Its code page
+// tables are written out here (Epson's ESC t numbering), not taken from the encoder under test.
 
-const CP437_HIGH: Record<number, string> = {
-  0x80: 'Ç', 0x81: 'ü', 0x82: 'é', 0x83: 'â', 0x84: 'ä', 0x85: 'à', 0x87: 'ç', 0x88: 'ê', 0x8a: 'è', 0x8b: 'ï', 0x90: 'É',
-  0xa0: 'á', 0xa1: 'í', 0xa2: 'ó', 0xa3: 'ú', 0xa4: 'ñ', 0xa5: 'Ñ', 0xa8: '¿', 0xad: '¡', 0x9a: 'Ü',
-  0xc4: '─', 0xcd: '═', 0xb3: '│',
+const CP437 =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const CP850 =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
+const CP858 = CP850.replace('ı', '€');
+const WINDOWS1252 = new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 128 }, (_, i) => 0x80 + i));
+
+/** Epson's ESC t table numbers for the code pages the tests meet. */
+export const EPSON_CODEPAGES: Record<number, { name: string; high: string }> = {
+  0: { name: 'cp437', high: CP437 },
+  2: { name: 'cp850', high: CP850 },
+  16: { name: 'windows1252', high: WINDOWS1252 },
+  19: { name: 'cp858', high: CP858 },
 };
 
 export type Command =
@@ -13,48 +23,77 @@ export type Command =
   | { cmd: 'codepage'; n: number }
   | { cmd: 'bold'; on: boolean }
   | { cmd: 'align'; n: number }
-  | { cmd: 'size'; n: number }
+  | { cmd: 'size'; width: number; height: number }
   | { cmd: 'barcode'; symbology: number; data: string }
   | { cmd: 'cut' }
-  | { cmd: 'drawer'; pin: number }
+  | { cmd: 'drawer'; pin: number; onMs: number; offMs: number }
   | { cmd: 'other'; bytes: number[] };
 
+export type PaperItem = { kind: 'text'; text: string; bold: boolean; big: boolean } | { kind: 'barcode'; value: string };
+
 export interface Decoded {
+  /** Text lines only, as printed. */
   lines: string[];
+  /** Lines and barcodes in paper order, up to the cut, without the feed before it. */
+  paper: PaperItem[];
   commands: Command[];
   text: string;
 }
 
-export function decodeEscPos(input: Uint8Array): Decoded {
-  const b = input;
+export function decodeEscPos(b: Uint8Array): Decoded {
   const commands: Command[] = [];
   const lines: string[] = [];
+  const paper: PaperItem[] = [];
   let line = '';
   let codepage = 0;
-  const char = (x: number) => (x < 0x80 ? String.fromCharCode(x) : codepage === 0 ? (CP437_HIGH[x] ?? '?') : Buffer.from([x]).toString('latin1'));
+  let bold = false;
+  let big = false;
+  let lineBold = false;
+  let lineBig = false;
+  let afterBarcode = false;
+  const char = (x: number) => (x < 0x80 ? String.fromCharCode(x) : (EPSON_CODEPAGES[codepage]?.high[x - 0x80] ?? '\ufffd'));
+  const endLine = () => {
+    lines.push(line);
+    paper.push({ kind: 'text', text: line, bold: lineBold, big: lineBig });
+    line = '';
+    lineBold = bold;
+    lineBig = big;
+  };
   for (let i = 0; i < b.length; i++) {
     const x = b[i]!;
     if (x === 0x0a) {
-      lines.push(line);
-      line = '';
+      // The line feed that ends a barcode's row prints no text line of its own.
+      if (afterBarcode && line === '') afterBarcode = false;
+      else endLine();
     } else if (x === 0x0d) {
       /* carriage return: nothing on paper */
     } else if (x === 0x1b) {
       const c = b[++i]!;
-      if (c === 0x40) commands.push({ cmd: 'init' });
-      else if (c === 0x74) commands.push({ cmd: 'codepage', n: (codepage = b[++i]!) });
-      else if (c === 0x45) commands.push({ cmd: 'bold', on: b[++i]! === 1 });
-      else if (c === 0x61) commands.push({ cmd: 'align', n: b[++i]! });
+      if (c === 0x40) {
+        commands.push({ cmd: 'init' });
+        codepage = 0;
+        bold = big = false;
+      } else if (c === 0x74) commands.push({ cmd: 'codepage', n: (codepage = b[++i]!) });
+      else if (c === 0x45) {
+        bold = b[++i]! === 1;
+        if (line === '') lineBold = bold;
+        commands.push({ cmd: 'bold', on: bold });
+      } else if (c === 0x61) commands.push({ cmd: 'align', n: b[++i]! });
       else if (c === 0x70) {
-        commands.push({ cmd: 'drawer', pin: b[++i]! });
-        i += 2;
-      } else if (c === 0x64 || c === 0x4d || c === 0x21 || c === 0x2d || c === 0x47) {
-        i++;
+        commands.push({ cmd: 'drawer', pin: b[i + 1]!, onMs: b[i + 2]! * 2, offMs: b[i + 3]! * 2 });
+        i += 3;
+      } else if (c === 0x64 || c === 0x4d || c === 0x21 || c === 0x2d || c === 0x47 || c === 0x33) i++;
+      else if (c === 0x32) {
+        /* default line spacing */
       } else commands.push({ cmd: 'other', bytes: [0x1b, c] });
     } else if (x === 0x1d) {
       const c = b[++i]!;
-      if (c === 0x21) commands.push({ cmd: 'size', n: b[++i]! });
-      else if (c === 0x56) {
+      if (c === 0x21) {
+        const n = b[++i]!;
+        big = n !== 0;
+        if (line === '') lineBig = big;
+        commands.push({ cmd: 'size', width: ((n >> 4) & 0x0f) + 1, height: (n & 0x0f) + 1 });
+      } else if (c === 0x56) {
         const m = b[++i]!;
         if (m === 65 || m === 66) i++;
         commands.push({ cmd: 'cut' });
@@ -71,15 +110,25 @@ export function decodeEscPos(input: Uint8Array): Decoded {
           i = end;
         }
         // Code 128 data starts with its code set selector ("{B").
-        commands.push({ cmd: 'barcode', symbology: m, data: m === 73 ? data.replace(/^\{[ABC]/, '') : data });
+        const value = m === 73 ? data.replace(/^\{[ABC]/, '') : data;
+        commands.push({ cmd: 'barcode', symbology: m, data: value });
+        paper.push({ kind: 'barcode', value });
+        afterBarcode = true;
       } else if (c === 0x68 || c === 0x77 || c === 0x48 || c === 0x66) i++;
       else commands.push({ cmd: 'other', bytes: [0x1d, c] });
     } else if (x === 0x1c) {
       i++; // FS . (cancel Kanji) and the like
     } else if (x >= 0x20) {
+      if (line === '') {
+        lineBold = bold;
+        lineBig = big;
+      }
       line += char(x);
     }
   }
-  if (line) lines.push(line);
-  return { lines, commands, text: lines.join('\n') };
+  if (line) endLine();
+  // The feed before the cut is paper, not content.
+  const cutAt = commands.findIndex((c) => c.cmd === 'cut');
+  if (cutAt >= 0) while (paper.length && paper.at(-1)!.kind === 'text' && (paper.at(-1) as { text: string }).text === '') paper.pop();
+  return { lines, paper, commands, text: lines.join('\n') };
 }

@@ -1,19 +1,25 @@
-// One layout per slip, written once as a list of blocks, rendered three ways: ESC/POS bytes for
-// the receipt printer, plain text for the settings preview (exactly the printed lines), and HTML
-// for the system printer when no receipt printer is set.
+// One layout per slip, laid out once into paper lines (already wrapped, aligned and padded to
+// the paper's columns), then rendered three ways: ESC/POS bytes for the receipt printer, plain
+// text for the settings preview, HTML for the system printer when no receipt printer is set.
+// Alignment is done here with spaces rather than with the printer's align command, so the text
+// the printer receives is character for character the preview.
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
-import type { SlipSettings } from '../config';
+import type { CodePage, SlipSettings } from '../config';
 import type { Slip } from './types';
-import { SLIP_WORDS } from './words';
+import { slipWords } from './i18n';
 
 type Block =
   | { t: 'text'; text: string; align?: 'left' | 'center'; bold?: boolean; big?: boolean }
-  | { t: 'pair'; left: string; right: string }
+  | { t: 'pair'; left: string; right: string; bold?: boolean }
   | { t: 'rule' }
+  | { t: 'blank' }
   | { t: 'barcode'; value: string };
 
+/** A line as it comes out of the printer. Big lines are printed double width and height. */
+export type PaperLine = { kind: 'text'; text: string; bold: boolean; big: boolean } | { kind: 'barcode'; value: string };
+
 function layout(slip: Slip, s: SlipSettings): Block[] {
-  const w = SLIP_WORDS[s.language];
+  const w = slipWords(s.language);
   const head: Block[] = [{ t: 'text', text: s.libraryName, align: 'center', bold: true }];
   if (s.header) head.push({ t: 'text', text: s.header, align: 'center' });
   head.push({ t: 'rule' });
@@ -30,17 +36,21 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         { t: 'rule' },
         ...slip.lines.flatMap((l): Block[] => [
           { t: 'text', text: l.title, bold: true },
-          { t: 'pair', left: l.barcode, right: l.detail },
+          { t: 'pair', left: l.barcode, right: slip.kind === 'checkout' ? `${w.due} ${l.detail}` : l.detail },
         ]),
+        { t: 'rule' },
+        { t: 'text', text: w.items(slip.lines.length) },
         ...foot,
       ];
     case 'hold':
       return [
         ...head,
         { t: 'text', text: w.hold, align: 'center', bold: true, big: true },
+        { t: 'blank' },
         patron(slip.patron),
         { t: 'pair', left: w.pickupAt, right: slip.pickupBranch },
-        { t: 'pair', left: w.keepUntil, right: slip.shelfExpires },
+        { t: 'pair', left: w.keepUntil, right: slip.shelfExpires, bold: true },
+        { t: 'rule' },
         { t: 'text', text: slip.title },
         { t: 'barcode', value: slip.itemBarcode },
       ];
@@ -50,8 +60,11 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         { t: 'text', text: w.transit, align: 'center', bold: true },
         { t: 'text', text: w.sendTo, align: 'center' },
         { t: 'text', text: slip.destinationBranch, align: 'center', bold: true, big: true },
+        { t: 'blank' },
+        ...(slip.fromBranch ? [{ t: 'pair' as const, left: w.from, right: slip.fromBranch }] : []),
+        { t: 'pair', left: w.date, right: slip.at },
+        { t: 'rule' },
         { t: 'text', text: slip.title },
-        { t: 'pair', left: slip.itemBarcode, right: slip.at },
         { t: 'barcode', value: slip.itemBarcode },
       ];
     case 'payment':
@@ -60,16 +73,19 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         { t: 'text', text: w.payment, bold: true },
         patron(slip.patron),
         { t: 'pair', left: w.date, right: slip.at },
-        { t: 'pair', left: w.paid, right: slip.paid },
+        { t: 'rule' },
+        { t: 'pair', left: w.paid, right: slip.paid, bold: true },
         { t: 'pair', left: w.tendered, right: slip.tendered },
         { t: 'pair', left: w.change, right: slip.change },
         { t: 'pair', left: w.remaining, right: slip.remaining },
         ...foot,
       ];
+    case 'test':
+      return [...head, { t: 'text', text: w.testPrint, align: 'center', bold: true, big: true }, { t: 'pair', left: slip.printerId, right: slip.at }, { t: 'text', text: 'áéíóú ñÑ ¿¡ ü', align: 'center' }, { t: 'rule' }];
   }
 }
 
-/** Wraps a string to the paper's width. */
+/** Wraps a string to the paper's width; a word longer than a line is cut. */
 function wrap(text: string, columns: number): string[] {
   const out: string[] = [];
   let line = '';
@@ -89,61 +105,99 @@ function wrap(text: string, columns: number): string[] {
   return out.length ? out : [''];
 }
 
-function pairLine(left: string, right: string, columns: number): string[] {
+function pairLines(left: string, right: string, columns: number): string[] {
   if (left.length + 1 + right.length <= columns) return [left + ' '.repeat(columns - left.length - right.length) + right];
+  // Too long for one line: the label, then the value against the right edge.
   return [...wrap(left, columns), ...wrap(right, columns).map((r) => r.padStart(columns))];
 }
 
 const center = (s: string, columns: number) => ' '.repeat(Math.max(0, Math.floor((columns - s.length) / 2))) + s;
 
-/** The text lines exactly as they print: the settings preview. Big text takes double width. */
-export function renderSlipText(slip: Slip, settings: SlipSettings, columns: number): string[] {
-  const lines: string[] = [];
+/** The slip as paper lines for a printer of this many columns. */
+export function layoutSlip(slip: Slip, settings: SlipSettings, columns: number): PaperLine[] {
+  const out: PaperLine[] = [];
+  const text = (t: string, bold = false, big = false) => out.push({ kind: 'text', text: t, bold, big });
   for (const b of layout(slip, settings)) {
-    if (b.t === 'rule') lines.push('-'.repeat(columns));
-    else if (b.t === 'pair') lines.push(...pairLine(b.left, b.right, columns));
-    else if (b.t === 'barcode') lines.push(center(`||| ${b.value} |||`, columns));
+    if (b.t === 'rule') text('-'.repeat(columns));
+    else if (b.t === 'blank') text('');
+    else if (b.t === 'pair') for (const l of pairLines(b.left, b.right, columns)) text(l, !!b.bold);
+    else if (b.t === 'barcode') out.push({ kind: 'barcode', value: b.value });
     else {
+      // Double-width characters: half as many fit on a line.
       const width = b.big ? Math.floor(columns / 2) : columns;
-      for (const l of wrap(b.text, width)) lines.push(b.align === 'center' ? center(l, width) : l);
+      for (const l of wrap(b.text, width)) text(b.align === 'center' ? center(l, width) : l, !!b.bold, !!b.big);
     }
   }
-  return lines;
+  return out;
 }
 
-export function encodeSlip(slip: Slip, settings: SlipSettings, columns: number, opts: { kickDrawer?: boolean } = {}): Uint8Array {
-  const e = new ReceiptPrinterEncoder({ language: 'esc-pos', columns, printerModel: 'epson-tm-t88vi' });
-  // "auto" picks a code page that has every character of the text (Spanish names print right).
-  e.initialize().codepage('auto');
-  for (const b of layout(slip, settings)) {
-    if (b.t === 'rule') e.rule();
-    else if (b.t === 'pair') for (const l of pairLine(b.left, b.right, columns)) e.line(l);
-    else if (b.t === 'barcode') e.align('center').barcode(b.value, 'code128', 60).newline().align('left');
-    else {
-      e.align(b.align ?? 'left').bold(!!b.bold);
-      if (b.big) e.size(2, 2);
-      for (const l of wrap(b.text, b.big ? Math.floor(columns / 2) : columns)) e.line(l);
-      if (b.big) e.size(1, 1);
-      e.bold(false).align('left');
+/** How a barcode shows in the text preview (on paper: the bars, with its number under them). */
+export const barcodePreview = (value: string, columns: number) => center(`||| ${value} |||`, columns);
+
+/** The text lines exactly as they print: the settings preview. */
+export function renderSlipText(slip: Slip, settings: SlipSettings, columns: number): string[] {
+  return layoutSlip(slip, settings, columns).map((l) => (l.kind === 'barcode' ? barcodePreview(l.value, columns) : l.text));
+}
+
+export interface EncodeOptions {
+  columns: number;
+  codePage?: CodePage;
+  model?: string;
+  kickDrawer?: boolean;
+}
+
+function encoderFor(o: EncodeOptions): ReceiptPrinterEncoder {
+  const model = o.model ?? 'epson-tm-t88vi';
+  if (!ReceiptPrinterEncoder.printerModels.some((m) => m.id === model)) throw new Error(`unknown receipt printer model "${model}"`);
+  return new ReceiptPrinterEncoder({ language: 'esc-pos', columns: o.columns, printerModel: model as never });
+}
+
+/** ESC/POS bytes for a slip: initialize, code page, the lines, the feed and the cut, then the drawer kick if asked. */
+export function encodeSlip(slip: Slip, settings: SlipSettings, o: EncodeOptions): Uint8Array {
+  const e = encoderFor(o);
+  // "auto" switches code page for characters the current one lacks, so "Muñoz" prints right on any model.
+  e.initialize().codepage(o.codePage ?? 'auto');
+  for (const l of layoutSlip(slip, settings, o.columns)) {
+    if (l.kind === 'barcode') {
+      e.align('center').barcode(l.value, 'code128', { height: 60, text: 'below' }).align('left');
+      continue;
     }
+    if (l.bold) e.bold(true);
+    if (l.big) e.size(2, 2);
+    e.line(l.text);
+    if (l.big) e.size(1, 1);
+    if (l.bold) e.bold(false);
   }
-  e.newline(3).cut();
-  if (opts.kickDrawer) e.pulse();
+  // The encoder feeds the paper past the cutter by itself (per printer model) before cutting.
+  e.cut();
+  if (o.kickDrawer) e.pulse();
   return e.encode();
+}
+
+/** Only the drawer kick (pin 2), for opening the drawer without a slip. */
+export function encodeDrawerKick(o: Pick<EncodeOptions, 'columns' | 'model'>): Uint8Array {
+  return encoderFor(o).initialize().pulse().encode();
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** For the system printer when the desk has no receipt printer: the same layout as HTML. */
-export function renderSlipHtml(slip: Slip, settings: SlipSettings): string {
-  const body = layout(slip, settings)
-    .map((b) => {
-      if (b.t === 'rule') return '<hr>';
-      if (b.t === 'pair') return `<p class="pair"><span>${escapeHtml(b.left)}</span><span>${escapeHtml(b.right)}</span></p>`;
-      if (b.t === 'barcode') return `<p class="barcode">${escapeHtml(b.value)}</p>`;
-      const tag = b.big ? 'h1' : 'p';
-      return `<${tag} style="text-align:${b.align ?? 'left'};${b.bold ? 'font-weight:bold' : ''}">${escapeHtml(b.text)}</${tag}>`;
+/** For the system printer when the desk has no receipt printer: the same lines as HTML, sized for 80 mm paper. The
+ * barcode shows as its number (no bars: a system printer slip is read by people, not scanned). */
+export function renderSlipHtml(slip: Slip, settings: SlipSettings, columns = 42): string {
+  const body = layoutSlip(slip, settings, columns)
+    .map((l) => {
+      if (l.kind === 'barcode') return `<pre class="barcode">${escapeHtml(barcodePreview(l.value, columns))}</pre>`;
+      const cls = [l.bold ? 'b' : '', l.big ? 'big' : ''].filter(Boolean).join(' ');
+      return `<pre${cls ? ` class="${cls}"` : ''}>${escapeHtml(l.text) || ' '}</pre>`;
     })
     .join('\n');
-  return `<!doctype html><html lang="${settings.language}"><meta charset="utf-8"><style>body{font-family:monospace;width:72mm}.pair{display:flex;justify-content:space-between}</style><body>${body}</body></html>`;
+  const style = [
+    '@page{size:80mm auto;margin:4mm}',
+    `body{margin:0;width:${columns}ch;font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:10pt}`,
+    'pre{margin:0;font:inherit;white-space:pre}',
+    '.b{font-weight:bold}',
+    '.big{font-size:200%}',
+    '.barcode{margin:2mm 0;font-weight:bold}',
+  ].join('');
+  return `<!doctype html><html lang="${escapeHtml(settings.language)}"><head><meta charset="utf-8"><title>${escapeHtml(slip.kind)}</title><style>${style}</style></head><body>${body}</body></html>`;
 }

@@ -3,7 +3,7 @@
 
 export interface SlipPatron {
   firstName: string;
-  /** The last digits of the card only. */
+  /** The last digits of the card only, e.g. "*0019"; empty when slips show no card digits. */
   cardTail: string;
 }
 
@@ -18,10 +18,15 @@ export type Slip =
   | { kind: 'checkout'; patron: SlipPatron; at: string; lines: SlipLine[] }
   | { kind: 'checkin'; at: string; lines: SlipLine[] }
   | { kind: 'hold'; patron: SlipPatron; pickupBranch: string; shelfExpires: string; title: string; itemBarcode: string }
-  | { kind: 'transit'; destinationBranch: string; title: string; itemBarcode: string; at: string }
-  | { kind: 'payment'; patron: SlipPatron; at: string; paid: string; tendered: string; change: string; remaining: string };
+  | { kind: 'transit'; destinationBranch: string; fromBranch?: string; title: string; itemBarcode: string; at: string }
+  | { kind: 'payment'; patron: SlipPatron; at: string; paid: string; tendered: string; change: string; remaining: string }
+  | { kind: 'test'; printerId: string; at: string };
+
+export type SlipKind = Slip['kind'];
 
 /** Print no more of a patron than a slip needs: the first name and the card's last digits. */
 export function patronOnSlip(firstName: string, cardBarcode: string, cardDigits: number): SlipPatron {
-  return { firstName, cardTail: cardDigits > 0 ? `*${cardBarcode.slice(-cardDigits)}` : '' };
+  const first = firstName.trim().split(/\s+/)[0] ?? '';
+  const digits = Math.max(0, Math.min(cardDigits, cardBarcode.length - 1));
+  return { firstName: first, cardTail: digits > 0 ? `*${cardBarcode.slice(-digits)}` : '' };
 }

@@ -1,0 +1,43 @@
+// The fixed words on slips, in English and Spanish. Kept apart from the screen's translations
+// for now; the words are plain strings so they can move into the shared i18n set unchanged.
+export const SLIP_LANGUAGES = ['en', 'es'] as const;
+export type SlipLanguage = (typeof SLIP_LANGUAGES)[number];
+
+export interface SlipWords {
+  checkout: string;
+  checkin: string;
+  hold: string;
+  transit: string;
+  payment: string;
+  patron: string;
+  pickupAt: string;
+  keepUntil: string;
+  sendTo: string;
+  from: string;
+  paid: string;
+  tendered: string;
+  change: string;
+  remaining: string;
+  thanks: string;
+  testPrint: string;
+  date: string;
+  due: string;
+  items: (n: number) => string;
+}
+
+export const SLIP_WORDS: Record<SlipLanguage, SlipWords> = {
+  en: {
+    checkout: 'Items borrowed', checkin: 'Items returned', hold: 'HOLD', transit: 'TRANSIT', payment: 'Payment receipt',
+    patron: 'Patron', pickupAt: 'Pick up at', keepUntil: 'On the shelf until', sendTo: 'Send to', from: 'From', paid: 'Paid',
+    tendered: 'Tendered', change: 'Change', remaining: 'Still owed', thanks: 'Thank you!', testPrint: 'Test print', date: 'Date',
+    due: 'Due', items: (n) => (n === 1 ? '1 item' : `${n} items`),
+  },
+  es: {
+    checkout: 'Préstamos', checkin: 'Devoluciones', hold: 'RESERVA', transit: 'TRÁNSITO', payment: 'Recibo de pago',
+    patron: 'Lector', pickupAt: 'Recoger en', keepUntil: 'En el estante hasta', sendTo: 'Enviar a', from: 'Desde', paid: 'Pagado',
+    tendered: 'Entregado', change: 'Cambio', remaining: 'Pendiente', thanks: '¡Gracias!', testPrint: 'Prueba de impresión', date: 'Fecha',
+    due: 'Vence', items: (n) => (n === 1 ? '1 ejemplar' : `${n} ejemplares`),
+  },
+};
+
+export const slipWords = (language: string): SlipWords => SLIP_WORDS[(SLIP_LANGUAGES as readonly string[]).includes(language) ? (language as SlipLanguage) : 'en'];
