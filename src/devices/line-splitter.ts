@@ -12,6 +12,7 @@ const TERMINATORS: Record<Suffix, RegExp> = {
 };
 
 const MAX_LINE = 128;
+const EDGE_NOISE = /^[^\x21-\x7e]+|[^\x21-\x7e]+$/g;
 
 export class LineSplitter {
   private pending = '';
@@ -24,7 +25,9 @@ export class LineSplitter {
     this.pending = parts.pop() ?? '';
     // A stuck line with no terminator is noise, not a barcode.
     if (this.pending.length > MAX_LINE) this.pending = '';
-    return parts.map((p) => p.trim()).filter(isPlausibleBarcode);
+    // Noise at either end (a scanner waking up, a glitch on the line) is cut off; noise inside a
+    // barcode makes the whole line suspect, so it is dropped rather than guessed at.
+    return parts.map((p) => p.replace(EDGE_NOISE, '')).filter(isPlausibleBarcode);
   }
 }
 
