@@ -35,25 +35,30 @@ export const PushRequest = z.object({ stationWallTime: z.number().int(), entries
 
 export const Outcome = z.enum(['applied', 'applied_with_warning', 'conflict', 'rejected']);
 
+/** Something the hub resolved with circulation sense that staff should look at (lent twice, duplicate card...). */
+export const ExceptionNotice = z.object({
+  id: z.string(),
+  kind: z.string(),
+  message: z.string(),
+  patronId: z.string().nullable().optional(),
+  /** Every patron concerned (both borrowers of a copy lent twice). */
+  patronIds: z.array(z.string()).optional(),
+  itemId: z.string().nullable().optional(),
+  entryIds: z.array(z.string()),
+  createdAt: z.number(),
+});
+
 export const PushResponse = z.object({
   outcomes: z.array(z.object({ id: z.string(), outcome: Outcome, reason: z.string().optional() })),
   /** The next seq the hub expects from this station (it stops at a gap). */
   expectedSeq: z.number().int(),
+  /** stationWallTime minus the hub's clock when the push arrived: the station warns past two minutes. */
   clockOffsetMs: z.number().int(),
-  exceptions: z
-    .array(
-      z.object({
-        id: z.string(),
-        kind: z.string(),
-        message: z.string(),
-        patronId: z.string().nullable().optional(),
-        itemId: z.string().nullable().optional(),
-        entryIds: z.array(z.string()),
-        createdAt: z.number(),
-      }),
-    )
-    .optional(),
+  /** Exceptions this push created; those other stations created for this branch come from GET /sync/exceptions. */
+  exceptions: z.array(ExceptionNotice).optional(),
 });
+
+export const ExceptionsResponse = z.object({ exceptions: z.array(ExceptionNotice), nextCursor: z.string() });
 
 export const ChangesResponse = z.object({
   changes: z.array(RowChangeSchema),
@@ -67,3 +72,6 @@ export const EnrolResponse = z.object({ stationId: z.string(), credential: z.str
 export type PushRequest = z.infer<typeof PushRequest>;
 export type PushResponse = z.infer<typeof PushResponse>;
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
+export type Outcome = z.infer<typeof Outcome>;
+export type ExceptionNotice = z.infer<typeof ExceptionNotice>;
+export type ExceptionsResponse = z.infer<typeof ExceptionsResponse>;

@@ -4,12 +4,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
-import type { ChangesResponse, PushResponse } from '../api/sync-protocol';
+import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, Outcome, PushResponse } from '../api/sync-protocol';
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
-import { applyEntry, putRow } from './apply';
-import type { HubDb } from './db';
+import { applyEntry, putRow, type HubException } from './apply';
+import type { HubDb, Queryable } from './db';
+
+interface Received {
+  outcomes: PushResponse['outcomes'];
+  exceptions: ExceptionNotice[];
+}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const ENROLMENT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -125,9 +130,9 @@ export class Hub {
   }
 
   /**
-   * Receives a batch of journal entries. Each is applied at most once, in its own transaction
-   * together with the record of its outcome; an entry seen before answers with its first
-   * outcome. Entries apply in seq order: at a gap the batch stops and says which seq it expects.
+   * Receives a batch of journal entries. Each is applied at most once, in the same transaction as
+   * the record of its outcome; an entry seen before answers with its first outcome. Entries apply
+   * in seq order: at a gap the batch stops and says which seq it expects.
    */
   async push(station: StationIdentity, entries: JournalEntry[], stationWallTime: number): Promise<PushResponse> {
     for (const e of entries) {
@@ -137,46 +142,77 @@ export class Hub {
     }
     const clockOffsetMs = Math.round(stationWallTime - this.now());
     await this.db.query('UPDATE stations SET last_seen_at = $1, clock_offset_ms = $2 WHERE id = $3', [this.now(), clockOffsetMs, station.stationId]);
-    const outcomes: PushResponse['outcomes'] = [];
-    const exceptions: NonNullable<PushResponse['exceptions']> = [];
-    let expectedSeq = await this.expectedSeq(station.stationId);
-    for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
-      const seen = (await this.db.query<{ outcome: PushResponse['outcomes'][number]['outcome']; reason: string | null }>(
-        'SELECT outcome, reason FROM received WHERE entry_id = $1',
-        [entry.id],
-      ))[0];
-      if (seen) {
-        outcomes.push({ id: entry.id, outcome: seen.outcome, ...(seen.reason ? { reason: seen.reason } : {}) });
+    const sorted = [...entries].sort((a, b) => a.seq - b.seq);
+    let received: Received;
+    try {
+      // The whole batch in one transaction: one commit for a thousand entries.
+      received = await this.db.transaction((tx) => this.receive(tx, station, sorted));
+    } catch (error) {
+      if (error instanceof HubError) throw error;
+      // Some entry could not be applied. Take them one at a time, so that one is recorded as
+      // rejected (the station's queue moves on rather than sticking) and the others still go in.
+      received = { outcomes: [], exceptions: [] };
+      for (const entry of sorted) {
+        let one: Received;
+        try {
+          one = await this.db.transaction((tx) => this.receive(tx, station, [entry]));
+        } catch (failure) {
+          console.error('hub: an entry could not be applied:', (failure as Error).message);
+          one = await this.db.transaction((tx) => this.receive(tx, station, [entry], `the hub could not apply it: ${(failure as Error).message}`));
+        }
+        received.outcomes.push(...one.outcomes);
+        received.exceptions.push(...one.exceptions);
+        if (one.outcomes.length === 0) break;
+      }
+    }
+    return { ...received, expectedSeq: await this.expectedSeq(this.db, station.stationId), clockOffsetMs };
+  }
+
+  private async receive(tx: Queryable, station: StationIdentity, entries: JournalEntry[], rejectWith?: string): Promise<Received> {
+    // Two hub processes receiving the same station's entries take turns here.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [station.stationId]);
+    const seen = new Map(
+      (await tx.query<{ entry_id: string; outcome: Outcome; reason: string | null }>('SELECT entry_id, outcome, reason FROM received WHERE entry_id = ANY($1)', [entries.map((e) => e.id)])).map(
+        (r) => [r.entry_id, r],
+      ),
+    );
+    let expectedSeq = await this.expectedSeq(tx, station.stationId);
+    const out: Received = { outcomes: [], exceptions: [] };
+    for (const entry of entries) {
+      const first = seen.get(entry.id);
+      if (first) {
+        out.outcomes.push({ id: entry.id, outcome: first.outcome, ...(first.reason ? { reason: first.reason } : {}) });
+        continue;
+      }
+      if (entry.seq < expectedSeq) {
+        // Another entry already holds this seq: the station lost its journal or forged one.
+        out.outcomes.push({ id: entry.id, outcome: 'rejected', reason: `seq ${entry.seq} was already received with another entry` });
         continue;
       }
       if (entry.seq !== expectedSeq) break;
-      const result = await this.db.transaction(async (tx) => {
-        // The lock makes two hub processes receiving the same station's entries take turns.
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [station.stationId]);
-        const again = (await tx.query<{ outcome: string }>('SELECT outcome FROM received WHERE entry_id = $1', [entry.id]))[0];
-        if (again) return null;
-        const applied = await applyEntry(tx, entry);
-        await tx.query(
-          'INSERT INTO received (entry_id, station_id, seq, hlc, command, outcome, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-          [entry.id, station.stationId, entry.seq, entry.hlc, entry.command, applied.outcome, applied.reason ?? null, this.now()],
-        );
-        for (const x of applied.exceptions) {
-          const id = (await tx.query<{ id: string }>(
-            'INSERT INTO exceptions (kind, message, patron_ids, item_id, entry_ids, branch_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
-            [x.kind, x.message, JSON.stringify(x.patronIds), x.itemId, JSON.stringify(x.entryIds), JSON.stringify(x.branchIds), this.now()],
-          ))[0]!.id;
-          exceptions.push({ id: `hub-${id}`, kind: x.kind, message: x.message, patronId: x.patronIds[0] ?? null, itemId: x.itemId, entryIds: x.entryIds, createdAt: this.now() });
-        }
-        return applied;
-      });
-      if (result) outcomes.push({ id: entry.id, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
-      expectedSeq = entry.seq + 1;
+      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await applyEntry(tx, entry);
+      await tx.query(
+        'INSERT INTO received (entry_id, station_id, seq, hlc, command, outcome, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [entry.id, station.stationId, entry.seq, entry.hlc, entry.command, applied.outcome, applied.reason ?? null, this.now()],
+      );
+      for (const x of applied.exceptions) out.exceptions.push(await this.recordException(tx, x));
+      out.outcomes.push({ id: entry.id, outcome: applied.outcome, ...(applied.reason ? { reason: applied.reason } : {}) });
+      expectedSeq += 1;
     }
-    return { outcomes, expectedSeq: await this.expectedSeq(station.stationId), clockOffsetMs, exceptions };
+    return out;
   }
 
-  private async expectedSeq(stationId: string): Promise<number> {
-    const r = await this.db.query<{ max: string | null }>('SELECT max(seq) AS max FROM received WHERE station_id = $1', [stationId]);
+  private async recordException(tx: Queryable, x: HubException): Promise<ExceptionNotice> {
+    const createdAt = this.now();
+    const id = (await tx.query<{ id: string }>(
+      'INSERT INTO exceptions (kind, message, patron_ids, item_id, entry_ids, branch_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+      [x.kind, x.message, JSON.stringify(x.patronIds), x.itemId, JSON.stringify(x.entryIds), JSON.stringify(x.branchIds), createdAt],
+    ))[0]!.id;
+    return toNotice({ id, kind: x.kind, message: x.message, patron_ids: x.patronIds, item_id: x.itemId, entry_ids: x.entryIds, created_at: createdAt });
+  }
+
+  private async expectedSeq(q: Queryable, stationId: string): Promise<number> {
+    const r = await q.query<{ max: string | null }>('SELECT max(seq) AS max FROM received WHERE station_id = $1', [stationId]);
     return Number(r[0]?.max ?? 0) + 1;
   }
 
@@ -196,7 +232,27 @@ export class Hub {
     return { changes, nextCursor: String(last ? Number(last.change_seq) : after), more: rows.length > limit };
   }
 
-  async exceptionsFor(branchId: string): Promise<{ kind: string; message: string; patron_ids: string[]; item_id: string | null }[]> {
-    return this.db.query(`SELECT kind, message, patron_ids, item_id FROM exceptions WHERE branch_ids ? $1 AND resolved_at IS NULL ORDER BY id`, [branchId]);
+  /** Unresolved exceptions that concern a branch, after a cursor, so every branch involved sees them. */
+  async exceptionsFor(branchId: string, after = 0): Promise<ExceptionsResponse> {
+    const rows = await this.db.query<ExceptionRow>(
+      `SELECT id, kind, message, patron_ids, item_id, entry_ids, created_at FROM exceptions WHERE branch_ids ? $1 AND id > $2 ORDER BY id LIMIT 1000`,
+      [branchId, after],
+    );
+    return { exceptions: rows.map(toNotice), nextCursor: String(rows.at(-1)?.id ?? after) };
   }
+}
+
+interface ExceptionRow {
+  id: string;
+  kind: string;
+  message: string;
+  patron_ids: string[];
+  item_id: string | null;
+  entry_ids: string[];
+  created_at: string | number;
+}
+
+/** Exceptions travel with hub- ids, so a station never mistakes them for its own. */
+function toNotice(r: ExceptionRow): ExceptionNotice {
+  return { id: `hub-${r.id}`, kind: r.kind, message: r.message, patronId: r.patron_ids[0] ?? null, patronIds: r.patron_ids, itemId: r.item_id, entryIds: r.entry_ids, createdAt: Number(r.created_at) };
 }

@@ -49,9 +49,11 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     return page;
   });
 
-  app.get('/sync/exceptions', async (request) => {
+  app.get<{ Querystring: { after?: string } }>('/sync/exceptions', async (request) => {
     const station = await hub.authenticate(request.headers.authorization);
-    return hub.exceptionsFor(station.branchId);
+    const after = Number(request.query.after ?? 0);
+    if (!Number.isInteger(after) || after < 0) throw new HubError(400, 'INVALID', 'after must be a cursor from a previous answer.');
+    return hub.exceptionsFor(station.branchId, after);
   });
 
   return app;

@@ -96,7 +96,7 @@ describe.each(await openBoth())('the hub on %s', (_name, open) => {
     expect(lentTwice.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', itemId: 'i1' });
     const loans = await db.query<{ id: string; data: { returnedAt: number | null } }>(`SELECT id, data FROM rows WHERE table_name = 'loans' ORDER BY id`);
     expect(loans.map((l) => [l.id, l.data.returnedAt])).toEqual([['L1', t0 + 5000], ['L2', null]]);
-    for (const branch of [north, south]) expect((await hub.exceptionsFor(branch))[0]).toMatchObject({ kind: 'lent_twice', patron_ids: ['ana', 'ben'] });
+    for (const branch of [north, south]) expect((await hub.exceptionsFor(branch)).exceptions[0]).toMatchObject({ kind: 'lent_twice', patronIds: ['ana', 'ben'], itemId: 'i1' });
 
     // A's offline return of its (earlier) loan closes that loan only: the copy stays with Ben.
     const returnA = entry(A, 'circulation.checkin', [loan('L1', 'i1', 'ana', north, t0 + 1000, { returnedAt: t0 + 9000, returnBranchId: north }), item('i1', 'available', north)], t0 + 9000);
