@@ -4,10 +4,16 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+const SECRET_OR_PERSONAL_FIELDS = [
+  'pin', 'password', 'token', 'sessionToken', 'overrideToken', 'firstName', 'lastName', 'name', 'displayName', 'email',
+  'phone', 'address', 'birthDate', 'barcode', 'cardBarcode', 'patronBarcode', 'note', 'notes',
+];
 const REDACTIONS: [RegExp, string][] = [
+  [new RegExp(`("?\\b(?:${SECRET_OR_PERSONAL_FIELDS.join('|')})"?\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|[^\\s,}]+)`, 'gi'), '$1[redacted]'],
   [/[\w.+-]+@[\w-]+\.[\w.-]+/g, '[email]'],
-  [/("?(?:pin|password|token)"?\s*[:=]\s*)"?[^"\s,}]+"?/gi, '$1[redacted]'],
-  [/\b\d{6,}\b/g, '[number]'],
+  // Card and item barcodes, phone numbers: any long run of digits, with or without a prefix.
+  [/\b[A-Za-z]{0,3}\d{6,}\b/g, '[number]'],
+  [/\+?\d(?:[ ()-]*\d){8,}/g, '[number]'],
 ];
 
 export function redact(line: string): string {

@@ -1,106 +1,132 @@
 // The Electron main process: a thin shell. It starts the station core in a utility process,
-// opens one locked-down window on the built renderer, and relays the station API between them,
-// checking every message against the contract. All logic worth testing lives in src/ and in the
-// small modules beside this file.
-import { app, BrowserWindow, ipcMain, session, utilityProcess } from 'electron';
+// opens one locked-down window on the built renderer, and relays the station API between them.
+// Everything worth testing lives in the small modules beside this file and in
+// src/transports/ipc, written against stand-ins for Electron's objects.
+import { app, BrowserWindow, ipcMain, Menu, session, utilityProcess } from 'electron';
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkRendererCall } from '../src/transports/ipc/relay';
 import type { CorePort } from '../src/transports/ipc/protocol';
+import { EVENT_CHANNEL, forwardableEvent, installIpcRelay } from '../src/transports/ipc/relay';
 import { CoreSupervisor } from '../src/transports/ipc/supervisor';
+import { installContentSecurityPolicy } from './csp';
+import { lockDownKioskWindow } from './kiosk';
+import { denyAllPermissions, isTrustedSender, lockDownContents } from './lockdown';
+import { applyStartAtLogin } from './login-item';
 import { RotatingLog } from './logs';
 import { parseShellOptions } from './options';
 import { readDesktopSettings } from './settings';
-import { CONTENT_SECURITY_POLICY, isBlockedKioskKey, isOwnPage, mainWindowOptions } from './security';
+import { claimSingleInstance } from './single-instance';
+import { startAutoUpdates } from './updates';
+import { createMainWindowOptions } from './window';
 
 const parsed = parseShellOptions(process.argv, process.env, app.getPath('userData'));
+mkdirSync(parsed.dataDir, { recursive: true });
 const desktop = readDesktopSettings(parsed.dataDir);
-const options = { ...parsed, kiosk: parsed.kiosk || desktop.kiosk };
-const log = new RotatingLog(join(options.dataDir, 'logs'));
+const kiosk = parsed.kiosk || desktop.kiosk;
+const log = new RotatingLog(join(parsed.dataDir, 'logs'));
 const here = __dirname;
 const rendererIndex = join(here, '..', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
+const pageHash = kiosk ? { hash: 'kiosk' } : {};
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  let window: BrowserWindow | null = null;
-  mkdirSync(options.dataDir, { recursive: true });
+let window: BrowserWindow | null = null;
+let quitting = false;
+
+app.enableSandbox();
+
+if (claimSingleInstance(app, () => window)) {
+  if (kiosk) {
+    // A kiosk that hits a bug in this process starts again rather than leaving a bare desktop.
+    process.on('uncaughtException', (error) => {
+      log.write('error', `main process failed: ${error.message}; relaunching`);
+      app.relaunch();
+      app.exit(1);
+    });
+  }
 
   const supervisor = new CoreSupervisor({
-    spawn: () =>
-      utilityProcess.fork(join(here, 'core-host.mjs'), [], {
+    spawn: () => {
+      const core = utilityProcess.fork(join(here, 'core-host.mjs'), [], {
         serviceName: 'Circa station core',
-        env: { ...process.env, CIRCA_DATA_DIR: options.dataDir },
-        stdio: 'inherit',
-      }) as unknown as CorePort,
-    onEvent: (event) => {
-      if (event.type === 'core') log.write(event.state === 'ready' ? 'info' : 'warn', `station core ${event.state}`);
-      window?.webContents.send('circa:event', event);
+        env: { ...process.env, CIRCA_DATA_DIR: parsed.dataDir },
+        stdio: 'pipe',
+      });
+      // The core's own warnings go to the rotating, redacted log.
+      core.stdout?.on('data', (chunk: Buffer) => log.write('info', `core: ${chunk.toString().trimEnd()}`));
+      core.stderr?.on('data', (chunk: Buffer) => log.write('warn', `core: ${chunk.toString().trimEnd()}`));
+      return core as unknown as CorePort;
     },
+    onEvent: (event) => {
+      if (event.type === 'core') log.write(event.state === 'restarting' ? 'warn' : 'info', `station core ${event.state}`);
+      const forwarded = forwardableEvent(event);
+      if (forwarded && window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, forwarded);
+    },
+    onLog: (level, message) => log.write(level, message),
   });
 
-  ipcMain.handle('circa:call', async (event, name: unknown, input: unknown, token: unknown) => {
-    if (!window || event.sender !== window.webContents || !isOwnPage(event.senderFrame?.url ?? '', rendererUrl)) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'Not from this app.' } };
+  installIpcRelay({
+    ipcMain,
+    isTrustedSender: (event) => isTrustedSender(event, window?.webContents, rendererUrl),
+    call: (name, input, token) => supervisor.call(name, input, token),
+  });
+
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, rendererUrl, (what) => log.write('warn', `refused ${what}`)));
+
+  function openWindow(): void {
+    window = new BrowserWindow(createMainWindowOptions({ kiosk, preloadPath: join(here, 'preload.cjs') }));
+    const shown = window;
+    if (kiosk) {
+      lockDownKioskWindow(shown, {
+        isQuitting: () => quitting,
+        reload: () => void shown.loadFile(rendererIndex, pageHash),
+        relaunch: () => {
+          app.relaunch();
+          app.exit(0);
+        },
+        log: (message) => log.write('warn', message),
+      });
     }
-    const checked = checkRendererCall(name, input, token);
-    if (!checked.ok) return checked;
-    return supervisor.call(checked.name, checked.input, checked.sessionToken);
-  });
-
-  app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
-
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-navigate', (e, url) => {
-      if (!isOwnPage(url, rendererUrl)) e.preventDefault();
+    shown.once('ready-to-show', () => shown.show());
+    shown.on('closed', () => {
+      if (window === shown) window = null;
     });
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-attach-webview', (e) => e.preventDefault());
-  });
+    void shown.loadFile(rendererIndex, pageHash);
+  }
 
   void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } }),
-    );
+    denyAllPermissions(session.defaultSession);
+    installContentSecurityPolicy(session.defaultSession);
+    if (kiosk) Menu.setApplicationMenu(null);
     supervisor.start();
-    app.setLoginItemSettings({ openAtLogin: desktop.startAtLogin, args: options.kiosk ? ['--kiosk'] : [] });
-    if (desktop.updateUrl) {
-      // Off unless IT sets an update feed: libraries decide when their desks change.
-      void import('electron-updater').then(({ autoUpdater }) => {
-        autoUpdater.setFeedURL({ provider: 'generic', url: desktop.updateUrl! });
-        autoUpdater.on('error', (e) => log.write('warn', `update check failed: ${e.message}`));
-        void autoUpdater.checkForUpdatesAndNotify();
-      });
-    }
-    log.write('info', `started${options.kiosk ? ' in kiosk mode' : ''}`);
-    window = new BrowserWindow(mainWindowOptions({ preloadPath: join(here, 'preload.cjs'), kiosk: options.kiosk }));
-    if (options.kiosk) {
-      window.setMenu(null);
-      window.webContents.on('before-input-event', (e, input) => {
-        if (isBlockedKioskKey(input)) e.preventDefault();
-      });
-      // A crashed kiosk page comes back by itself.
-      window.webContents.on('render-process-gone', () => void window?.loadFile(rendererIndex, { hash: 'kiosk' }));
-    }
-    window.once('ready-to-show', () => window?.show());
-    void window.loadFile(rendererIndex, options.kiosk ? { hash: 'kiosk' } : {});
+    applyStartAtLogin({
+      enabled: desktop.startAtLogin,
+      kiosk,
+      platform: process.platform,
+      app,
+      executable: process.env.APPIMAGE ?? process.execPath,
+      autostartDir: join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'autostart'),
+    });
+    void startAutoUpdates(desktop, {
+      loadUpdater: async () => (await import('electron-updater')).autoUpdater,
+      log: (level, message) => log.write(level, message),
+    }).catch((error: unknown) => log.write('warn', `automatic updates unavailable: ${String(error)}`));
+    log.write('info', `started${kiosk ? ' in kiosk mode' : ''}, data in ${parsed.dataDir}`);
+    openWindow();
   });
 
-  let quitting = false;
-  app.on('before-quit', (e) => {
+  app.on('before-quit', (event) => {
     if (quitting) return;
-    e.preventDefault();
+    event.preventDefault();
     quitting = true;
-    // A clean shutdown: the core finishes its transaction and closes the database first.
-    void supervisor.stop().finally(() => app.quit());
+    // A clean shutdown: the core finishes the current transaction, stops sync and devices and
+    // closes the database before the app goes.
+    void supervisor.stop().finally(() => {
+      log.write('info', 'stopped');
+      app.quit();
+    });
   });
+  process.on('SIGTERM', () => app.quit());
   app.on('window-all-closed', () => app.quit());
 }

@@ -1,12 +1,5 @@
-// The only bridge between the page and the app: one object, `window.circa`, with a call and an
-// event subscription. Nothing else of Node or Electron reaches the renderer.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+// The preload: runs sandboxed before the page and exposes only the station API (see bridge.ts).
+import { contextBridge, ipcRenderer } from 'electron';
+import { exposeStationBridge } from './bridge';
 
-contextBridge.exposeInMainWorld('circa', {
-  call: (name: string, input: unknown, token: string | null) => ipcRenderer.invoke('circa:call', name, input, token),
-  subscribe: (listener: (event: unknown) => void) => {
-    const handler = (_e: IpcRendererEvent, event: unknown) => listener(event);
-    ipcRenderer.on('circa:event', handler);
-    return () => ipcRenderer.removeListener('circa:event', handler);
-  },
-});
+exposeStationBridge(contextBridge, ipcRenderer);
