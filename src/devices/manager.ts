@@ -75,6 +75,8 @@ const defaultLoadHid = async (): Promise<HidModule> => {
   return typeof mod.devices === 'function' ? mod : mod.default!;
 };
 
+const KEEP_FINISHED_JOBS = 200;
+
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 type HidScannerConfig = Extract<ScannerConfig, { kind: 'hid' }>;
@@ -313,6 +315,7 @@ export class DeviceManager {
     job.status = 'queued';
     job.attempts = 0;
     this.announce(job);
+    this.refreshQueued(job.printerId);
     void this.drain(this.printer(job.printerId));
     return { ...job };
   }
@@ -354,6 +357,7 @@ export class DeviceManager {
     this.jobList.push(job);
     this.payloads.set(job.id, bytes);
     this.announce(job);
+    this.refreshQueued(printer.id);
     if (this.stopped) this.finish(job, 'failed', 'the devices are stopped');
     else void this.drain(printer);
     return { ...job };
@@ -365,8 +369,10 @@ export class DeviceManager {
     if (status === 'printed') this.payloads.delete(job.id);
     else this.deps.log?.(`print job ${job.id} (${job.description}) on ${job.printerId} failed: ${error}`);
     this.announce(job);
+    this.refreshQueued(job.printerId);
     for (const w of this.waiters.get(job.id) ?? []) w(resultOf(job));
     this.waiters.delete(job.id);
+    this.forgetOldJobs();
   }
 
   private sleep(printerId: string, ms: number): Promise<void> {
@@ -417,8 +423,21 @@ export class DeviceManager {
     } finally {
       this.draining.delete(printer.id);
       this.wake.delete(printer.id);
-      if (!this.stopped) this.printerState(printer, this.stateById.get(printer.id)?.status ?? 'connected', this.stateById.get(printer.id)?.reason ?? null);
     }
+  }
+
+  /** The job list is for the settings screen, not an archive: keep the latest finished ones. */
+  private forgetOldJobs(): void {
+    const finished = this.jobList.filter((j) => j.status === 'printed' || j.status === 'failed');
+    for (const old of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_JOBS))) {
+      this.jobList.splice(this.jobList.indexOf(old), 1);
+      this.payloads.delete(old.id);
+    }
+  }
+
+  private refreshQueued(printerId: string): void {
+    const s = this.stateById.get(printerId);
+    if (s) this.setState({ ...s, queued: this.queued(printerId) });
   }
 
   private queued(printerId: string): number {

@@ -8,7 +8,9 @@ const CP437 =
 const CP850 =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
 const CP858 = CP850.replace('ı', '€');
-const WINDOWS1252 = new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 128 }, (_, i) => 0x80 + i));
+// Windows-1252: its own 0x80-0x9F, then Latin-1 (Node's TextDecoder maps 0x80-0x9F as Latin-1).
+const WINDOWS1252 =
+  '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ' + String.fromCharCode(...Array.from({ length: 96 }, (_, i) => 0xa0 + i));
 
 /** Epson's ESC t table numbers for the code pages the tests meet. */
 export const EPSON_CODEPAGES: Record<number, { name: string; high: string }> = {

@@ -81,7 +81,7 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         ...foot,
       ];
     case 'test':
-      return [...head, { t: 'text', text: w.testPrint, align: 'center', bold: true, big: true }, { t: 'pair', left: slip.printerId, right: slip.at }, { t: 'text', text: 'áéíóú ñÑ ¿¡ ü', align: 'center' }, { t: 'rule' }];
+      return [...head, { t: 'text', text: w.testPrint, align: 'center', bold: true }, { t: 'text', text: 'Aa Ññ 123', align: 'center', big: true }, { t: 'pair', left: slip.printerId, right: slip.at }, { t: 'text', text: 'áéíóú ñÑ ¿¡ ü', align: 'center' }, { t: 'rule' }];
   }
 }
 
@@ -146,10 +146,15 @@ export interface EncodeOptions {
   kickDrawer?: boolean;
 }
 
+// What "auto" may switch to, Western European first: left to itself the encoder reaches for
+// Turkish PC857 for the euro sign, a table some printers lack; PC858 has it and every accented
+// letter of Spanish, so a Spanish slip stays on two well-supported tables.
+const AUTO_CODEPAGES = ['cp437', 'cp858', 'cp852', 'cp866', 'cp862', 'windows1252'];
+
 function encoderFor(o: EncodeOptions): ReceiptPrinterEncoder {
   const model = o.model ?? 'epson-tm-t88vi';
   if (!ReceiptPrinterEncoder.printerModels.some((m) => m.id === model)) throw new Error(`unknown receipt printer model "${model}"`);
-  return new ReceiptPrinterEncoder({ language: 'esc-pos', columns: o.columns, printerModel: model as never });
+  return new ReceiptPrinterEncoder({ language: 'esc-pos', columns: o.columns, printerModel: model as never, codepageCandidates: AUTO_CODEPAGES as never });
 }
 
 /** ESC/POS bytes for a slip: initialize, code page, the lines, the feed and the cut, then the drawer kick if asked. */
