@@ -16,7 +16,7 @@ import { barcodePreview } from '../../src/devices/slips/render';
 import { patronOnSlip, type Slip } from '../../src/devices/slips/types';
 import type { DeviceState } from '../../src/devices/state';
 import { decodeEscPos, type Decoded } from './escpos-decoder';
-import { ptyPair, until, type PtyPair } from './support';
+import { ptyPair, until } from './support';
 import { itemBarcode, patronCard } from '../support/station';
 
 const classify = (b: string) => classifyBarcode(DEFAULT_BARCODE_RULES, b);
