@@ -9,5 +9,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    teardownTimeout: 10_000,
   },
 });

@@ -36,7 +36,7 @@ describe('the core process under supervision', () => {
   it('answers calls, survives a SIGKILL by restarting, and keeps what it had committed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'circa-ipc-'));
     const events: StationEvent[] = [];
-    const supervisor = new CoreSupervisor({ spawn: spawnCore(dataDir), onEvent: (e) => events.push(e), restartDelays: [50] });
+    const supervisor = new CoreSupervisor({ spawn: spawnCore(dataDir), onEvent: (e) => events.push(e), restartDelays: [50], readyTimeoutMs: 30_000 });
     supervisor.start();
     expect(await supervisor.call('system.health', {}, null)).toMatchObject({ ok: true, value: { ok: true, configured: false } });
     const setup = await supervisor.call(
@@ -53,7 +53,7 @@ describe('the core process under supervision', () => {
   }, 60_000);
 
   it('runs from the bundle the desktop app ships, migrations included', async () => {
-    const supervisor = new CoreSupervisor({ spawn: spawnCore(mkdtempSync(join(tmpdir(), 'circa-ipc-')), BUNDLE), onEvent: () => undefined });
+    const supervisor = new CoreSupervisor({ spawn: spawnCore(mkdtempSync(join(tmpdir(), 'circa-ipc-')), BUNDLE), onEvent: () => undefined, readyTimeoutMs: 30_000 });
     supervisor.start();
     expect(await supervisor.call('setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
     expect(await supervisor.call('no.such', {}, null)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -61,7 +61,7 @@ describe('the core process under supervision', () => {
   }, 60_000);
 
   it('shuts down cleanly when asked', async () => {
-    const supervisor = new CoreSupervisor({ spawn: spawnCore(mkdtempSync(join(tmpdir(), 'circa-ipc-'))), onEvent: () => undefined });
+    const supervisor = new CoreSupervisor({ spawn: spawnCore(mkdtempSync(join(tmpdir(), 'circa-ipc-'))), onEvent: () => undefined, readyTimeoutMs: 30_000 });
     supervisor.start();
     await supervisor.call('system.health', {}, null);
     const child = children.at(-1)!;
