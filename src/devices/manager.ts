@@ -275,7 +275,11 @@ export class DeviceManager {
   /** Watches an idle printer, so the settings screen shows an unplugged one before a slip is lost to it. */
   private async checkPrinter(p: PrinterConfig, failures: number): Promise<void> {
     if (this.stopped) return;
-    if (this.draining.has(p.id)) return this.later(() => void this.checkPrinter(p, 0), this.deps.printerCheckMs ?? 15_000);
+    // While a job is being sent, the send is the check (a second connection could upset a
+    // one-connection printer); while the queue waits out a failure, checking is what wakes it.
+    if (this.draining.has(p.id) && this.stateById.get(p.id)?.status === 'connected') {
+      return this.later(() => void this.checkPrinter(p, 0), this.deps.printerCheckMs ?? 15_000);
+    }
     try {
       await probePrinter(p.connection);
       if (this.stopped) return;
