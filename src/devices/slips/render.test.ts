@@ -60,6 +60,8 @@ describe('slips', () => {
     const text = renderSlipText(slips[4]!, es, 42).join('\n');
     for (const w of ['Recibo de pago', 'Lector', 'Pagado', 'Entregado', 'Cambio', 'Pendiente', '¡Gracias!']) expect(text).toContain(w);
     expect(text).not.toContain('Thank you');
+    // A slip may ask for its own language, whatever the desk's setting.
+    expect(renderSlipText({ ...slips[4]!, language: 'en' }, es, 42).join('\n')).toContain('Payment receipt');
   });
 
   it('puts a long value under its label rather than off the paper', () => {

@@ -19,7 +19,7 @@ type Block =
 export type PaperLine = { kind: 'text'; text: string; bold: boolean; big: boolean } | { kind: 'barcode'; value: string };
 
 function layout(slip: Slip, s: SlipSettings): Block[] {
-  const w = slipWords(s.language);
+  const w = slipWords(slip.language ?? s.language);
   const head: Block[] = [{ t: 'text', text: s.libraryName, align: 'center', bold: true }];
   if (s.header) head.push({ t: 'text', text: s.header, align: 'center' });
   head.push({ t: 'rule' });
@@ -204,5 +204,5 @@ export function renderSlipHtml(slip: Slip, settings: SlipSettings, columns = 42)
     '.big{font-size:200%}',
     '.barcode{margin:2mm 0;font-weight:bold}',
   ].join('');
-  return `<!doctype html><html lang="${escapeHtml(settings.language)}"><head><meta charset="utf-8"><title>${escapeHtml(slip.kind)}</title><style>${style}</style></head><body>${body}</body></html>`;
+  return `<!doctype html><html lang="${escapeHtml(slip.language ?? settings.language)}"><head><meta charset="utf-8"><title>${escapeHtml(slip.kind)}</title><style>${style}</style></head><body>${body}</body></html>`;
 }

@@ -1,5 +1,6 @@
 // What a slip says. Dates and money arrive already formatted in the branch's locale; the patron
 // arrives already trimmed to what a slip may show (see patronOnSlip).
+import type { SlipLanguage } from './i18n';
 
 export interface SlipPatron {
   firstName: string;
@@ -14,7 +15,10 @@ export interface SlipLine {
   detail: string;
 }
 
-export type Slip =
+/** The slip's fixed words follow `language` when given (e.g. the patron's own), else the slip settings. */
+export type Slip = SlipBody & { language?: SlipLanguage };
+
+type SlipBody =
   | { kind: 'checkout'; patron: SlipPatron; at: string; lines: SlipLine[] }
   | { kind: 'checkin'; at: string; lines: SlipLine[] }
   | { kind: 'hold'; patron: SlipPatron; pickupBranch: string; shelfExpires: string; title: string; itemBarcode: string }
