@@ -2,9 +2,11 @@
 // writer wins". The entry's effects are the station's new rows; most are stored as they are, but
 // where two stations acted on the same thing while apart the hub decides as a circulation desk
 // would, keeps every row, and records an exception staff can work through.
+import { pickHoldToTrap } from '../domain/holds';
 import { findRule, DEFAULT_RULE } from '../domain/rules';
+import { localDateOf } from '../domain/time';
 import type { JournalEntry, RowChange } from '../domain/journal';
-import type { CirculationRule, Fee, Loan, Patron } from '../domain/types';
+import type { CirculationRule, Fee, Hold, Item, Loan, Patron } from '../domain/types';
 import type { Queryable } from './db';
 
 export type Outcome = 'applied' | 'applied_with_warning' | 'conflict' | 'rejected';
@@ -74,7 +76,10 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<Ap
         conflict = (await applyLoan(tx, entry, row as unknown as Loan & Data, exceptions, warnings)) ?? conflict;
         break;
       case 'items':
-        await applyItem(tx, row, loanIdsInEntry);
+        if (await applyItem(tx, row, loanIdsInEntry)) await holdsWaitingFor(tx, entry, row as unknown as Item & Data, exceptions, warnings);
+        break;
+      case 'holds':
+        await applyHold(tx, entry, row as unknown as Hold & Data, exceptions, warnings);
         break;
       case 'fees':
         await applyFee(tx, entry, row as unknown as Fee & Data, allocations, warnings);
@@ -118,7 +123,9 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
         `SELECT data FROM rows WHERE table_name = 'patron_blocks' AND deleted = 0 AND data->>'patronId' = $1`,
         [loan.patronId],
       );
-      if (blocks.some((b) => b.data.kind === 'barred')) warnings.push('lent to a patron barred at the hub');
+      const branch = await getRow<{ timeZone: string }>(tx, 'branches', loan.branchId);
+      const day = localDateOf(loan.checkedOutAt, branch?.timeZone ?? 'UTC');
+      if (blocks.some((b) => b.data.kind === 'barred' && (b.data.until === null || b.data.until >= day))) warnings.push('lent to a patron barred at the hub');
     }
     if (RENEW_COMMANDS.has(entry.command) && loan.renewals > 0 && !(entry.payload.overrides?.length)) {
       const patron = loan.patronId ? await getRow<Patron>(tx, 'patrons', loan.patronId) : null;
@@ -132,12 +139,59 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
 }
 
 /** An offline return of a copy since lent elsewhere closes the old loan only: the copy stays with its new borrower. */
-async function applyItem(tx: Queryable, item: Data, loanIdsInEntry: Set<string>): Promise<void> {
+async function applyItem(tx: Queryable, item: Data, loanIdsInEntry: Set<string>): Promise<boolean> {
   if (item.status !== 'on_loan') {
     const open = await openLoansOfItem(tx, item.id);
-    if (open.some((l) => !loanIdsInEntry.has(l.id))) return;
+    if (open.some((l) => !loanIdsInEntry.has(l.id))) return false;
   }
   await putRow(tx, 'items', item);
+  return true;
+}
+
+/**
+ * A copy checked in offline went back on the shelf, but the hub holds a hold it could fill that
+ * the station did not know of: the hold stays pending and the branch is told to pull the copy.
+ * Where the station trapped the copy itself, its trap stands (applyHold).
+ */
+async function holdsWaitingFor(tx: Queryable, entry: JournalEntry, item: Item & Data, exceptions: HubException[], warnings: string[]): Promise<void> {
+  if (item.status !== 'available') return;
+  if (entry.payload.effects.some((e) => e.table === 'holds' && e.row.itemId === item.id)) return;
+  const holds = (await tx.query<{ data: Hold }>(
+    `SELECT data FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'recordId' = $1 AND data->>'status' = 'pending'`,
+    [item.recordId],
+  )).map((r) => r.data);
+  if (holds.length === 0) return;
+  const branch = await getRow<{ timeZone: string }>(tx, 'branches', item.currentBranchId);
+  const hold = pickHoldToTrap({ item, holds, today: localDateOf(entry.wallTime, branch?.timeZone ?? 'UTC') });
+  if (!hold) return;
+  warnings.push('checked in while the hub holds a hold for it: pull it from the shelf');
+  exceptions.push({
+    kind: 'hold_to_pull',
+    message: 'A copy checked in offline is on the shelf while a hold waits for it: pull it and check it in again to trap it.',
+    patronIds: [hold.patronId],
+    itemId: item.id,
+    entryIds: [entry.id],
+    branchIds: [...new Set([item.currentBranchId, hold.pickupBranchId])],
+  });
+}
+
+/** A station's trap stands; if the hub had meanwhile closed that hold, the copy is flagged rather than lost on a shelf. */
+async function applyHold(tx: Queryable, entry: JournalEntry, hold: Hold & Data, exceptions: HubException[], warnings: string[]): Promise<void> {
+  const current = await getRow<Hold>(tx, 'holds', hold.id);
+  const closed = (s: string) => s === 'cancelled' || s === 'expired' || s === 'fulfilled';
+  if (current && closed(current.status) && (hold.status === 'waiting' || hold.status === 'in_transit')) {
+    warnings.push(`trapped for a hold already ${current.status} at the hub`);
+    exceptions.push({
+      kind: 'trapped_for_closed_hold',
+      message: `A copy was trapped offline for a hold that was ${current.status} meanwhile: reshelve it or trap it for the next hold.`,
+      patronIds: [hold.patronId],
+      itemId: hold.itemId,
+      entryIds: [entry.id],
+      branchIds: [...new Set([entry.branchId, hold.pickupBranchId])],
+    });
+    return;
+  }
+  await putRow(tx, 'holds', hold);
 }
 
 /** The same fee paid at two stations: the hub applies each payment to what is still owed; any excess becomes a credit. */

@@ -135,6 +135,63 @@ describe.each(await openBoth())('the hub on %s', (_name, open) => {
     expect(firstPage.changes.length + rest.changes.length).toBe(all.changes.length);
     await db.close();
   }, 60_000);
+
+  it('lets an offline loan to a barred patron and an offline renewal past the limit stand, with warnings; puts held copies on the pull list; measures the clock', async () => {
+    const db = await open();
+    await migrateHub(db);
+    const hub = new Hub(db, () => Date.UTC(2026, 10, 20, 16));
+    const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+    const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+    await hub.init({ libraryName: 'County Library' });
+    const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).credential}`);
+    const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).credential}`);
+    seqs = new Map();
+    const t0 = Date.UTC(2026, 10, 20, 15);
+    const outcomes = async (st: StationIdentity, ...entries: JournalEntry[]) => (await hub.push(st, entries, t0)).outcomes.map((o) => o.outcome);
+    expect(await outcomes(A, entry(A, 'patrons.register', [patron('cy', '31', north)], t0), entry(A, 'catalogue.addItem', [item('i2', 'available', north), item('i3', 'available', north), item('i4', 'available', north)], t0))).toEqual(['applied', 'applied']);
+
+    // The clock: the station's wall time against the hub's, returned and kept per station.
+    const late = await hub.push(A, [], Date.UTC(2026, 10, 20, 16, 3));
+    expect(late.clockOffsetMs).toBe(3 * 60_000);
+    expect(Number((await db.query<{ clock_offset_ms: string }>('SELECT clock_offset_ms FROM stations WHERE id = $1', [A.stationId]))[0]!.clock_offset_ms)).toBe(3 * 60_000);
+
+    // Barred at the hub (by South) while North lent to Cy offline: the loan stands, with a warning.
+    expect(await outcomes(B, entry(B, 'patrons.block', [up('patron_blocks', { id: 'bl1', patronId: 'cy', kind: 'barred', reason: 'conduct', until: null, createdAt: t0 })], t0))).toEqual(['applied']);
+    const barredLoan = await hub.push(A, [entry(A, 'circulation.checkout', [loan('L3', 'i2', 'cy', north, t0 + 1000), item('i2', 'on_loan', north)], t0 + 1000)], t0);
+    expect(barredLoan.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('barred') });
+    expect((await db.query(`SELECT id FROM rows WHERE table_name = 'loans' AND id = 'L3' AND data->>'returnedAt' IS NULL`)).length).toBe(1);
+
+    // A third renewal offline where the rule allows two: it stands, with a warning. A second one within the limit is plain.
+    const renew = (n: number) => entry(A, 'circulation.renew', [loan('L3', 'i2', 'cy', north, t0 + 1000, { renewals: n, lastRenewedAt: t0 + n * 1000 })], t0 + n * 1000);
+    expect(await outcomes(A, renew(2))).toEqual(['applied_with_warning']); // still barred
+    await hub.push(B, [entry(B, 'patrons.unblock', [{ table: 'patron_blocks', op: 'delete', row: { id: 'bl1' } }], t0)], t0);
+    expect(await outcomes(A, renew(2))).toEqual(['applied']);
+    const over = await hub.push(A, [renew(3)], t0);
+    expect(over.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('renewal limit') });
+    const l3 = (await db.query<{ data: { renewals: number } }>(`SELECT data FROM rows WHERE table_name = 'loans' AND id = 'L3'`))[0]!;
+    expect(l3.data.renewals).toBe(3);
+
+    // South placed a hold on the title; North, offline, checked a copy in and shelved it: the hold
+    // stays pending and the copy goes on North's pull list (an exception for both branches).
+    const hold = (id: string, status: string, itemId: string | null, extra: Record<string, unknown> = {}) =>
+      up('holds', { id, patronId: 'cy', recordId: 'r1', itemId, itemLevel: false, pickupBranchId: south, placedAt: t0, status, suspendedUntil: null, waitingSince: null, shelfExpiresOn: null, ...extra });
+    await hub.push(B, [entry(B, 'holds.place', [hold('H1', 'pending', null)], t0)], t0);
+    const lendI3 = entry(A, 'circulation.checkout', [loan('L4', 'i3', 'cy', north, t0 + 2000), item('i3', 'on_loan', north)], t0 + 2000);
+    const shelved = entry(A, 'circulation.checkin', [loan('L4', 'i3', 'cy', north, t0 + 2000, { returnedAt: t0 + 3000, returnBranchId: north }), item('i3', 'available', north)], t0 + 3000);
+    const pull = await hub.push(A, [lendI3, shelved], t0);
+    expect(pull.outcomes.map((o) => o.outcome)).toEqual(['applied', 'applied_with_warning']);
+    expect(pull.exceptions?.[0]).toMatchObject({ kind: 'hold_to_pull', itemId: 'i3', patronIds: ['cy'] });
+    expect((await hub.exceptionsFor(south)).exceptions.map((x) => x.kind)).toContain('hold_to_pull');
+    const h1 = (await db.query<{ data: { status: string } }>(`SELECT data FROM rows WHERE table_name = 'holds' AND id = 'H1'`))[0]!;
+    expect(h1.data.status).toBe('pending');
+
+    // Where the station trapped a copy for the hold itself (it had pulled the hold before going offline), the trap stands.
+    const trapped = entry(A, 'circulation.checkin', [item('i4', 'in_transit', north), hold('H1', 'in_transit', 'i4')], t0 + 4000);
+    expect(await outcomes(A, trapped)).toEqual(['applied']);
+    const h1b = (await db.query<{ data: { status: string; itemId: string } }>(`SELECT data FROM rows WHERE table_name = 'holds' AND id = 'H1'`))[0]!;
+    expect(h1b.data).toMatchObject({ status: 'in_transit', itemId: 'i4' });
+    await db.close();
+  }, 60_000);
 });
 
 describe('the hub over HTTP', () => {
