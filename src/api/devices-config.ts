@@ -23,6 +23,12 @@ export const PrinterConfig = z.object({
   ]),
   /** 58 mm paper: 32 columns; 80 mm: 48 (42 on some Epson models). */
   columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(48),
+  /** Paper width in mm, when set, must agree with the columns (see src/devices/config.ts). */
+  paperWidth: z.union([z.literal(58), z.literal(80)]).optional(),
+  /** The printer's code page for accented text; 'auto' picks a well-supported one per slip. */
+  codePage: z.enum(['auto', 'cp437', 'cp850', 'cp858', 'cp860', 'cp863', 'cp865', 'windows1252']).default('auto'),
+  /** The encoder's printer model (command dialect and code page numbers). */
+  model: z.string().min(1).default('epson-tm-t88vi'),
   cashDrawer: z.boolean().default(false),
 });
 
