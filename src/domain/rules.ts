@@ -19,30 +19,26 @@ export function findRule(rules: CirculationRule[], key: { branchId: Id; category
   return null;
 }
 
-export function findPatronLimits(limits: PatronLimits[], key: { branchId: Id; categoryCode: string }): PatronLimits | null {
-  for (const [branch, category] of [
-    [key.branchId, key.categoryCode],
-    [key.branchId, ANY],
-    [ANY, key.categoryCode],
+/** Two-key lookup, most specific first: (branch, x), (branch, *), (*, x), (*, *). */
+function mostSpecific<T extends { branchId: string }>(rows: T[], branchId: Id, other: (row: T) => string, value: string): T | null {
+  for (const [branch, second] of [
+    [branchId, value],
+    [branchId, ANY],
+    [ANY, value],
     [ANY, ANY],
   ] as const) {
-    const hit = limits.find((l) => l.branchId === branch && l.categoryCode === category);
+    const hit = rows.find((r) => r.branchId === branch && other(r) === second);
     if (hit) return hit;
   }
   return null;
 }
 
+export function findPatronLimits(limits: PatronLimits[], key: { branchId: Id; categoryCode: string }): PatronLimits | null {
+  return mostSpecific(limits, key.branchId, (l) => l.categoryCode, key.categoryCode);
+}
+
 export function findReturnPolicy(policies: BranchItemPolicy[], key: { branchId: Id; itemTypeCode: string }): ReturnPolicy {
-  for (const [branch, type] of [
-    [key.branchId, key.itemTypeCode],
-    [key.branchId, ANY],
-    [ANY, key.itemTypeCode],
-    [ANY, ANY],
-  ] as const) {
-    const hit = policies.find((p) => p.branchId === branch && p.itemTypeCode === type);
-    if (hit) return hit.returnPolicy;
-  }
-  return 'home_branch';
+  return mostSpecific(policies, key.branchId, (p) => p.itemTypeCode, key.itemTypeCode)?.returnPolicy ?? 'home_branch';
 }
 
 export function ruleBranchFor(circControl: CircControl, ids: { deskBranchId: Id; patronHomeBranchId: Id; itemHomeBranchId: Id }): Id {

@@ -130,18 +130,7 @@ export class CirculationService {
     c: { patron: Patron; item: Item; rule: CirculationRule; cfg: LibraryConfig; desk: Branch; now: number; today: string },
   ): LoanResult {
     const { patron, item, rule, cfg, desk, now, today } = c;
-    const { dueAt, notices } = computeDueDate({
-      start: now,
-      length: rule.loanLength,
-      unit: rule.loanUnit,
-      timeZone: desk.timeZone,
-      closedDays: cfg.closedDays.get(desk.id) ?? [],
-      calendarMode: cfg.settings.calendarMode,
-      hardDueDate: rule.hardDueDate,
-      hardDueDateMode: rule.hardDueDateMode,
-      cardExpiresOn: patron.cardExpiresOn,
-      capAtCardExpiry: cfg.settings.capDueDateAtCardExpiry,
-    });
+    const { dueAt, notices } = computeDueDate({ ...dueDateTerms(rule, cfg, desk, patron), start: now, length: rule.loanLength });
     const loan: Loan = {
       id: this.ctx.newId(),
       itemId: item.id,
@@ -270,17 +259,10 @@ export class CirculationService {
     const desk = this.deskBranch(cfg);
     const now = this.ctx.now();
     const { dueAt, notices } = computeRenewalDueDate({
+      ...dueDateTerms(rule, cfg, desk, patron),
       currentDueAt: loan.dueAt,
       now,
       length: rule.renewalPeriod ?? rule.loanLength,
-      unit: rule.loanUnit,
-      timeZone: desk.timeZone,
-      closedDays: cfg.closedDays.get(desk.id) ?? [],
-      calendarMode: cfg.settings.calendarMode,
-      hardDueDate: rule.hardDueDate,
-      hardDueDateMode: rule.hardDueDateMode,
-      cardExpiresOn: patron.cardExpiresOn,
-      capAtCardExpiry: cfg.settings.capDueDateAtCardExpiry,
     });
     const renewed: Loan = { ...loan, dueAt, renewals: loan.renewals + 1, lastRenewedAt: now };
     tx.upsert('loans', renewed);
@@ -527,6 +509,20 @@ export class CirculationService {
     const patron = this.find.patronById(hold.patronId);
     return patron ? this.ruleFor(cfg, hold.pickupBranchId, patron, item) : DEFAULT_RULE;
   }
+}
+
+/** What a due date depends on besides its start and length: the rule, the branch's calendar and zone, the card. */
+function dueDateTerms(rule: CirculationRule, cfg: LibraryConfig, desk: Branch, patron: Pick<Patron, 'cardExpiresOn'>) {
+  return {
+    unit: rule.loanUnit,
+    timeZone: desk.timeZone,
+    closedDays: cfg.closedDays.get(desk.id) ?? [],
+    calendarMode: cfg.settings.calendarMode,
+    hardDueDate: rule.hardDueDate,
+    hardDueDateMode: rule.hardDueDateMode,
+    cardExpiresOn: patron.cardExpiresOn,
+    capAtCardExpiry: cfg.settings.capDueDateAtCardExpiry,
+  };
 }
 
 function holdRef(h: Hold): CheckinResult['hold'] {
