@@ -1,62 +1,19 @@
 // The hub on embedded PGlite and on real PostgreSQL: enrolment, exactly-once push, and the
 // circulation cases two stations create while apart.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
-import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
+import { migrateHub, openHubDb } from '../../src/hub/db';
 import { Hub, type StationIdentity } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
+import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixtures';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schemas: string[] = [];
+afterAll(dropSchemas);
 
-async function openBoth(): Promise<[string, () => Promise<HubDb>][]> {
-  return [
-    ['PGlite', () => openHubDb({})],
-    [
-      'PostgreSQL',
-      async () => {
-        const schema = `hub_test_${randomBytes(4).toString('hex')}`;
-        schemas.push(schema);
-        return openHubDb({ databaseUrl: PG_URL, schema });
-      },
-    ],
-  ];
-}
+let journals = new Journals();
+const entry = (station: StationIdentity, command: string, effects: RowChange[], at: number, overrides?: JournalEntry['payload']['overrides']) =>
+  journals.entry(station, command, effects, at, overrides);
 
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-  await client.end();
-});
-
-let seqs = new Map<string, number>();
-function entry(station: StationIdentity, command: string, effects: RowChange[], at: number, overrides?: JournalEntry['payload']['overrides']): JournalEntry {
-  const seq = (seqs.get(station.stationId) ?? 0) + 1;
-  seqs.set(station.stationId, seq);
-  return {
-    id: `${station.stationId}-${seq}`,
-    stationId: station.stationId,
-    seq,
-    hlc: `${new Date(at).toISOString()}-0000-${station.stationId}`,
-    wallTime: at,
-    staffId: null,
-    branchId: station.branchId,
-    command,
-    payload: { input: {}, effects, ...(overrides ? { overrides } : {}) },
-  };
-}
-const up = (table: RowChange['table'], row: Record<string, unknown> & { id: string }): RowChange => ({ table, op: 'upsert', row });
-const loan = (id: string, itemId: string, patronId: string, branchId: string, checkedOutAt: number, extra: Record<string, unknown> = {}) =>
-  up('loans', { id, itemId, patronId, branchId, checkedOutAt, dueAt: checkedOutAt + 21 * 864e5, renewals: 0, lastRenewedAt: null, returnedAt: null, returnBranchId: null, ...extra });
-const item = (id: string, status: string, branchId: string) =>
-  up('items', { id, barcode: `b-${id}`, recordId: 'r1', homeBranchId: branchId, currentBranchId: branchId, itemTypeCode: 'BOOK', status, damaged: false, notForLoan: false, replacementPrice: 2000, transitToBranchId: null });
-const patron = (id: string, card: string, branchId: string) =>
-  up('patrons', { id, cardBarcode: card, firstName: id, lastName: 'R', email: null, phone: null, address: null, homeBranchId: branchId, categoryCode: 'ADULT', cardExpiresOn: '2030-01-01', pinHash: null, notes: '', keepReadingHistory: false, createdAt: 1 });
-
-describe.each(await openBoth())('the hub on %s', (_name, open) => {
+describe.each(databases())('the hub on %s', (_name, open) => {
   it('enrols stations, applies each entry once, and resolves what two stations did while apart', async () => {
     const db = await open();
     await migrateHub(db);
@@ -73,7 +30,7 @@ describe.each(await openBoth())('the hub on %s', (_name, open) => {
     const A = await hub.authenticate(`Bearer ${a.credential}`);
     const B = await hub.authenticate(`Bearer ${b.credential}`);
     await expect(hub.authenticate(`Bearer ${a.stationId}.wrong`)).rejects.toThrow(/wrong credential/);
-    seqs = new Map();
+    journals = new Journals();
     const t0 = Date.UTC(2026, 10, 20, 15);
 
     // Both stations know patrons and an item; then both lend the item while apart.
@@ -145,7 +102,7 @@ describe.each(await openBoth())('the hub on %s', (_name, open) => {
     await hub.init({ libraryName: 'County Library' });
     const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).credential}`);
     const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).credential}`);
-    seqs = new Map();
+    journals = new Journals();
     const t0 = Date.UTC(2026, 10, 20, 15);
     const outcomes = async (st: StationIdentity, ...entries: JournalEntry[]) => (await hub.push(st, entries, t0)).outcomes.map((o) => o.outcome);
     expect(await outcomes(A, entry(A, 'patrons.register', [patron('cy', '31', north)], t0), entry(A, 'catalogue.addItem', [item('i2', 'available', north), item('i3', 'available', north), item('i4', 'available', north)], t0))).toEqual(['applied', 'applied']);
