@@ -1,15 +1,18 @@
-// `npm run hub -- --data <dir> --port <port>`: the hub, on embedded PGlite in <dir> by default,
-// on PostgreSQL when DATABASE_URL is set. `--cert <file> --key <file>` serves HTTPS.
-// `npm run hub -- admin <command>` sets the library up:
-//   admin init --library "County Library" [--currency USD] [--locale en-US]
-//   admin add-branch --code MAIN --name "Main Library" --tz America/New_York
-//   admin add-admin --branch MAIN --username alice --name "Alice A" --password "..."
+// `npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]`: the
+// hub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.
+// `npm run hub -- admin <command>` sets the library up (same --data / DATABASE_URL):
+//   admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]
+//   admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)
+//   admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]
 //   admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)
+//   admin stations                           (enrolled stations, last push, clock offset)
+// Without --password a one-time password is generated and printed once.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateHub, openHubDb } from '../hub/db';
-import { Hub } from '../hub/hub';
+import { Hub, HubError } from '../hub/hub';
 import { createHubServer } from '../hub/server';
 
 const { values, positionals } = parseArgs({
@@ -23,54 +26,102 @@ const { values, positionals } = parseArgs({
     library: { type: 'string' },
     currency: { type: 'string' },
     locale: { type: 'string' },
-    code: { type: 'string' },
-    name: { type: 'string' },
-    tz: { type: 'string' },
     branch: { type: 'string' },
+    admin: { type: 'string' },
     username: { type: 'string' },
+    name: { type: 'string' },
     password: { type: 'string' },
   },
 });
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+function need(name: keyof typeof values): string {
+  const v = values[name];
+  if (typeof v !== 'string' || !v) fail(`--${name} is required`);
+  return v;
+}
+
+/** "CODE:Name:Zone/City" or "Name:Zone/City" (the code is the name in capitals). */
+function parseBranch(spec: string): { code: string; name: string; timeZone: string } {
+  const parts = spec.split(':').map((p) => p.trim());
+  const [code, name, timeZone] = parts.length === 3 ? parts : [parts[0]!.toUpperCase().replace(/[^A-Z0-9]+/g, '-'), parts[0], parts[1]];
+  if (!code || !name || !timeZone || !Intl.supportedValuesOf('timeZone').concat('UTC').includes(timeZone)) {
+    fail(`--branch "${spec}": expected "CODE:Name:Zone/City" or "Name:Zone/City" with an IANA time zone`);
+  }
+  return { code, name, timeZone };
+}
+
+function passwordOrGenerated(): { password: string; generated: boolean } {
+  return values.password ? { password: values.password, generated: false } : { password: randomBytes(12).toString('base64url'), generated: true };
+}
 
 const db = await openHubDb({ dataDir: resolve(values.data!), databaseUrl: process.env.DATABASE_URL ?? null });
 await migrateHub(db);
 const hub = new Hub(db);
 
-function need(name: keyof typeof values): string {
-  const v = values[name];
-  if (typeof v !== 'string' || !v) {
-    console.error(`--${name} is required`);
-    process.exit(2);
+async function admin(command: string | undefined): Promise<void> {
+  switch (command) {
+    case 'init': {
+      const branch = values.branch ? parseBranch(values.branch) : null;
+      if (branch) await hub.addBranch(branch);
+      await hub.init({ libraryName: need('library'), currency: values.currency, locale: values.locale });
+      console.log(`library "${values.library}" ready${branch ? `, branch ${branch.code}` : ''}`);
+      if (values.admin) {
+        if (!branch) fail('--admin needs --branch');
+        const { password, generated } = passwordOrGenerated();
+        await hub.addAdmin({ branchCode: branch.code, username: values.admin, displayName: values.name ?? values.admin, password });
+        console.log(`administrator ${values.admin.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`);
+      }
+      return;
+    }
+    case 'add-branch': {
+      const branch = parseBranch(need('branch'));
+      await hub.addBranch(branch);
+      console.log(`branch ${branch.code} ready`);
+      return;
+    }
+    case 'add-admin': {
+      const { password, generated } = passwordOrGenerated();
+      const username = need('username');
+      await hub.addAdmin({ branchCode: need('branch'), username, displayName: values.name ?? username, password });
+      console.log(`administrator ${username.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`);
+      return;
+    }
+    case 'enrol-station':
+      console.log(`one-time enrolment code (24 hours, single use): ${await hub.createEnrolmentCode(need('branch'))}`);
+      return;
+    case 'stations':
+      for (const s of await hub.listStations()) {
+        const offset = s.clockOffsetMs === null ? 'never pushed' : `clock ${s.clockOffsetMs >= 0 ? '+' : ''}${Math.round(s.clockOffsetMs / 1000)} s`;
+        console.log(`${s.id}  ${s.branchCode}  ${s.name}  ${s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : '-'}  ${offset}`);
+      }
+      return;
+    default:
+      fail('admin commands: init, add-branch, add-admin, enrol-station, stations');
   }
-  return v;
 }
 
 if (positionals[0] === 'admin') {
-  switch (positionals[1]) {
-    case 'init':
-      await hub.init({ libraryName: need('library'), currency: values.currency, locale: values.locale });
-      console.log('library created');
-      break;
-    case 'add-branch':
-      console.log(`branch ${await hub.addBranch({ code: need('code'), name: need('name'), timeZone: need('tz') })}`);
-      break;
-    case 'add-admin':
-      await hub.init({ libraryName: await hub.libraryName(), admin: { branchCode: need('branch'), username: need('username'), displayName: values.name ?? need('username'), password: need('password') } });
-      console.log('administrator created');
-      break;
-    case 'enrol-station':
-      console.log(`one-time enrolment code (24 hours): ${await hub.createEnrolmentCode(need('branch'))}`);
-      break;
-    default:
-      console.error('admin commands: init, add-branch, add-admin, enrol-station');
-      process.exitCode = 2;
+  try {
+    await admin(positionals[1]);
+  } catch (error) {
+    if (!(error instanceof HubError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  } finally {
+    await db.close();
   }
-  await db.close();
 } else {
-  const https = values.cert && values.key ? { cert: readFileSync(values.cert), key: readFileSync(values.key) } : null;
+  const https = values.cert || values.key ? { cert: readFileSync(need('cert')), key: readFileSync(need('key')) } : null;
   const app = await createHubServer({ hub, https });
   await app.listen({ host: values.host!, port: Number(values.port) });
-  console.log(`Circa hub on ${https ? 'https' : 'http'}://${values.host}:${values.port}/ (${db.kind})`);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : values.port;
+  console.log(`Circa hub on ${https ? 'https' : 'http'}://${values.host}:${port}/ (${db.kind})`);
   const stop = async () => {
     await app.close();
     await db.close();

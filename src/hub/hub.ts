@@ -41,12 +41,16 @@ export class Hub {
   ) {}
 
   /**
-   * Creates the library at the hub: its settings, default categories, item types and rules, and
-   * the first administrator, as rows every station receives with its first sync.
+   * Creates the library at the hub: its settings, default categories, item types and rules, as
+   * rows every station receives with its first sync. Run again, it only renames the library: the
+   * rules staff have edited since are kept.
    */
   async init(input: { libraryName: string; currency?: string; locale?: string; admin?: { username: string; displayName: string; password: string; branchCode: string } }): Promise<void> {
     await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7401)');
+      const exists = (await tx.query('SELECT 1 FROM library WHERE id = 1')).length > 0;
       await tx.query('INSERT INTO library (id, name) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET name = excluded.name', [input.libraryName]);
+      if (exists) return;
       const settings = { ...DEFAULT_SETTINGS, name: input.libraryName, currency: input.currency ?? 'USD', locale: input.locale ?? 'en-US' };
       await putRow(tx, 'settings', { id: 'library', value: JSON.stringify(settings) });
       for (const c of [{ code: 'ADULT', name: 'Adult', cardValidityDays: 1095 }, { code: 'CHILD', name: 'Child', cardValidityDays: 1095 }]) {
@@ -58,21 +62,21 @@ export class Hub {
       await putRow(tx, 'circulation_rules', { ...DEFAULT_RULE, id: 'default-rule' });
       await putRow(tx, 'patron_limits', { id: 'default-limits', branchId: '*', categoryCode: '*', totalMaxLoans: 50, maxHolds: 20 });
     });
-    if (input.admin) {
-      const branchId = (await this.db.query<{ id: string }>('SELECT id FROM branches WHERE code = $1', [input.admin.branchCode]))[0]?.id;
-      if (!branchId) throw new HubError(404, 'NOT_FOUND', `No branch ${input.admin.branchCode}: add it first.`);
-      await this.db.transaction((tx) =>
-        putRow(tx, 'staff', {
-          id: uuidv7(),
-          username: input.admin!.username.toLowerCase(),
-          displayName: input.admin!.displayName,
-          role: 'admin',
-          branchId,
-          passwordHash: hashSecret(input.admin!.password),
-          active: true,
-        }),
-      );
-    }
+    if (input.admin) await this.addAdmin(input.admin);
+  }
+
+  /** A staff account with the admin role; its password is stored only as an scrypt hash, and stations receive that hash so staff can sign in offline. */
+  async addAdmin(admin: { username: string; displayName: string; password: string; branchCode: string }): Promise<string> {
+    const branchId = (await this.db.query<{ id: string }>('SELECT id FROM branches WHERE code = $1', [admin.branchCode]))[0]?.id;
+    if (!branchId) throw new HubError(404, 'NOT_FOUND', `No branch ${admin.branchCode}: add it first.`);
+    const username = admin.username.toLowerCase();
+    const taken = await this.db.query(`SELECT 1 FROM rows WHERE table_name = 'staff' AND deleted = 0 AND data->>'username' = $1`, [username]);
+    if (taken.length > 0) throw new HubError(409, 'CONFLICT', `There is already a staff account ${username}.`);
+    const id = uuidv7();
+    await this.db.transaction((tx) =>
+      putRow(tx, 'staff', { id, username, displayName: admin.displayName, role: 'admin', branchId, passwordHash: hashSecret(admin.password), active: true }),
+    );
+    return id;
   }
 
   async libraryName(): Promise<string> {
@@ -90,6 +94,15 @@ export class Hub {
       await putRow(tx, 'branches', { id, code: branch.code, name: branch.name, timeZone: branch.timeZone });
     });
     return id;
+  }
+
+  /** The enrolled stations, with when each last pushed and how far its clock was off then. */
+  async listStations(): Promise<{ id: string; name: string; branchCode: string; lastSeenAt: number | null; clockOffsetMs: number | null }[]> {
+    const rows = await this.db.query<{ id: string; name: string; code: string; last_seen_at: string | null; clock_offset_ms: string | null }>(
+      'SELECT s.id, s.name, b.code, s.last_seen_at, s.clock_offset_ms FROM stations s JOIN branches b ON b.id = s.branch_id ORDER BY s.created_at',
+    );
+    const num = (v: string | null) => (v === null ? null : Number(v));
+    return rows.map((r) => ({ id: r.id, name: r.name, branchCode: r.code, lastSeenAt: num(r.last_seen_at), clockOffsetMs: num(r.clock_offset_ms) }));
   }
 
   /** A one-time code, shown once to whoever installs the station; stored only as a hash. */
