@@ -73,5 +73,7 @@ export type PushRequest = z.infer<typeof PushRequest>;
 export type PushResponse = z.infer<typeof PushResponse>;
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 export type Outcome = z.infer<typeof Outcome>;
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
 export type ExceptionNotice = z.infer<typeof ExceptionNotice>;
 export type ExceptionsResponse = z.infer<typeof ExceptionsResponse>;
