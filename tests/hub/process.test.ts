@@ -59,7 +59,9 @@ describe('hub processes on PostgreSQL', () => {
     const count = async (sql: string) => Number((await setup.query(sql.replaceAll('$S', `"${schema}"`))).rows[0].n);
     try {
       // Both start at once: each applies the migrations it needs under the advisory lock.
-      let [one, two] = await Promise.all([startHub([], env), startHub([], env)]);
+      const started = await Promise.all([startHub([], env), startHub([], env)]);
+      let one = started[0];
+      const two = started[1];
       expect(await count(`SELECT count(*) AS n FROM $S.hub_migrations`)).toBe(JSON.parse(readFileSync('migrations/hub/meta/_journal.json', 'utf8')).entries.length);
       admin(['init', '--library', 'County Library', '--branch', 'N:North:America/New_York', '--admin', 'alice', '--password', 'correct horse'], env);
       const enrolled = (await call(`${one.url}/enrol`, { body: { code: codeFrom(admin(['enrol-station', '--branch', 'N'], env)), stationName: 'north desk' } })).body as EnrolResponse;
