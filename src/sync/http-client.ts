@@ -48,4 +48,3 @@ export async function enrolStation(baseUrl: string, code: string, stationName: s
   return EnrolResponse.parse(body);
 }
 
-type EnrolResponse = ReturnType<typeof EnrolResponse.parse>;

@@ -90,6 +90,18 @@ describe('a day at the desk, in the browser', () => {
   });
 });
 
+describe('renewals at the desk', () => {
+  it('renews by scanning the item, and shows why a renewal is refused', async () => {
+    await page.getByRole('button', { name: 'Renew' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Renew', level: 1 }).isVisible()).toBe(true);
+    await wedgeScan(page, itemBarcode(2)); // lent to Lisa earlier
+    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Cien años de soledad.*Due/);
+    await wedgeScan(page, itemBarcode(1)); // checked in already
+    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toContain('This item is not on loan.');
+    await screenshot(page, '10-renew');
+  });
+});
+
 describe('the devices settings screen', () => {
   it('lists devices, shows a test scan and previews a slip as it prints', async () => {
     await page.getByRole('button', { name: 'Devices' }).click();
