@@ -7,7 +7,7 @@ import { findRule, DEFAULT_RULE } from '../domain/rules';
 import { localDateOf } from '../domain/time';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { CirculationRule, Fee, Hold, Item, Loan, Patron } from '../domain/types';
-import type { Queryable } from './db';
+import type { HubDb, Queryable } from './db';
 
 export type Outcome = 'applied' | 'applied_with_warning' | 'conflict' | 'rejected';
 
@@ -33,12 +33,41 @@ export async function getRow<T = Data>(tx: Queryable, table: string, id: string)
   return r[0]?.data ?? null;
 }
 
+const touched = new WeakMap<Queryable, Map<string, [string, string]>>();
+
+/** Writes a library row; only inside writeRows, which gives it its place in the change feed. */
 export async function putRow(tx: Queryable, table: string, row: Data, deleted = false): Promise<void> {
+  const keys = touched.get(tx);
+  if (!keys) throw new Error('putRow outside writeRows: the change would never reach the stations');
+  keys.set(`${table}\u0000${row.id}`, [table, row.id]);
   await tx.query(
     `INSERT INTO rows (table_name, id, data, deleted, change_seq) VALUES ($1, $2, $3, $4, nextval('change_seq'))
      ON CONFLICT (table_name, id) DO UPDATE SET data = excluded.data, deleted = excluded.deleted, change_seq = excluded.change_seq`,
     [table, row.id, JSON.stringify(row), deleted ? 1 : 0],
   );
+}
+
+/**
+ * A write transaction on library rows. Just before it commits, its rows are stamped again with
+ * fresh change numbers under a lock held until the commit: change numbers then become visible in
+ * the order they were given. Without that, a transaction that took number 10 and committed after
+ * another took 11 would be skipped for ever by a station whose cursor had passed 11.
+ */
+export async function writeRows<T>(db: HubDb, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const keys = new Map<string, [string, string]>();
+    touched.set(tx, keys);
+    const result = await fn(tx);
+    if (keys.size > 0) {
+      const list = [...keys.values()];
+      await tx.query('SELECT pg_advisory_xact_lock(7402)');
+      await tx.query(
+        `UPDATE rows SET change_seq = nextval('change_seq') FROM unnest($1::text[], $2::text[]) AS k(t, i) WHERE rows.table_name = k.t AND rows.id = k.i`,
+        [list.map((k) => k[0]), list.map((k) => k[1])],
+      );
+    }
+    return result;
+  });
 }
 
 async function openLoansOfItem(tx: Queryable, itemId: string): Promise<Loan[]> {

@@ -8,7 +8,7 @@ import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, Outcome, Pus
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
-import { applyEntry, putRow, type HubException } from './apply';
+import { applyEntry, putRow, writeRows, type HubException } from './apply';
 import type { HubDb, Queryable } from './db';
 
 interface Received {
@@ -46,7 +46,7 @@ export class Hub {
    * rules staff have edited since are kept.
    */
   async init(input: { libraryName: string; currency?: string; locale?: string; admin?: { username: string; displayName: string; password: string; branchCode: string } }): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await writeRows(this.db, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(7401)');
       const exists = (await tx.query('SELECT 1 FROM library WHERE id = 1')).length > 0;
       await tx.query('INSERT INTO library (id, name) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET name = excluded.name', [input.libraryName]);
@@ -73,7 +73,7 @@ export class Hub {
     const taken = await this.db.query(`SELECT 1 FROM rows WHERE table_name = 'staff' AND deleted = 0 AND data->>'username' = $1`, [username]);
     if (taken.length > 0) throw new HubError(409, 'CONFLICT', `There is already a staff account ${username}.`);
     const id = uuidv7();
-    await this.db.transaction((tx) =>
+    await writeRows(this.db, (tx) =>
       putRow(tx, 'staff', { id, username, displayName: admin.displayName, role: 'admin', branchId, passwordHash: hashSecret(admin.password), active: true }),
     );
     return id;
@@ -87,7 +87,7 @@ export class Hub {
   async addBranch(branch: { code: string; name: string; timeZone: string }): Promise<string> {
     const existing = await this.db.query<{ id: string }>('SELECT id FROM branches WHERE code = $1', [branch.code]);
     const id = existing[0]?.id ?? uuidv7();
-    await this.db.transaction(async (tx) => {
+    await writeRows(this.db, async (tx) => {
       await tx.query('INSERT INTO branches (id, code, name, time_zone) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone', [
         id, branch.code, branch.name, branch.timeZone,
       ]);
@@ -159,19 +159,21 @@ export class Hub {
     let received: Received;
     try {
       // The whole batch in one transaction: one commit for a thousand entries.
-      received = await this.db.transaction((tx) => this.receive(tx, station, sorted));
+      received = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, sorted)));
     } catch (error) {
-      if (error instanceof HubError) throw error;
+      if (error instanceof HubError || isTransient(error)) throw error;
       // Some entry could not be applied. Take them one at a time, so that one is recorded as
       // rejected (the station's queue moves on rather than sticking) and the others still go in.
       received = { outcomes: [], exceptions: [] };
       for (const entry of sorted) {
         let one: Received;
         try {
-          one = await this.db.transaction((tx) => this.receive(tx, station, [entry]));
+          one = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, [entry])));
         } catch (failure) {
+          // A busy or unreachable database is not the entry's fault: the station will send it again.
+          if (isTransient(failure)) throw failure;
           console.error('hub: an entry could not be applied:', (failure as Error).message);
-          one = await this.db.transaction((tx) => this.receive(tx, station, [entry], `the hub could not apply it: ${(failure as Error).message}`));
+          one = await writeRows(this.db, (tx) => this.receive(tx, station, [entry], `the hub could not apply it: ${(failure as Error).message}`));
         }
         received.outcomes.push(...one.outcomes);
         received.exceptions.push(...one.exceptions);
@@ -268,4 +270,21 @@ interface ExceptionRow {
 /** Exceptions travel with hub- ids, so a station never mistakes them for its own. */
 function toNotice(r: ExceptionRow): ExceptionNotice {
   return { id: `hub-${r.id}`, kind: r.kind, message: r.message, patronId: r.patron_ids[0] ?? null, patronIds: r.patron_ids, itemId: r.item_id, entryIds: r.entry_ids, createdAt: Number(r.created_at) };
+}
+
+/** Deadlocks, serialization failures, lost connections, a database shutting down: worth another try, never a rejection. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  return ['40P01', '40001', '55P03', '57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(code) || /Connection terminated/i.test(String((error as Error)?.message));
+}
+
+async function retryTransient<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= attempts || !isTransient(error)) throw error;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
 }

@@ -2,10 +2,11 @@
 // circulation cases two stations create while apart.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
+import { putRow, writeRows } from '../../src/hub/apply';
 import { migrateHub, openHubDb } from '../../src/hub/db';
 import { Hub, type StationIdentity } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
-import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixtures';
+import { databases, dropSchemas, freshSchema, item, Journals, loan, patron, PG_URL, up } from './fixtures';
 
 afterAll(dropSchemas);
 
@@ -149,6 +150,35 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     expect(h1b.data).toMatchObject({ status: 'in_transit', itemId: 'i4' });
     await db.close();
   }, 60_000);
+});
+
+describe('the change feed on PostgreSQL', () => {
+  it('never lets a cursor pass a change that commits late', async () => {
+    const db = await openHubDb({ databaseUrl: PG_URL, schema: freshSchema() });
+    await migrateHub(db);
+    const hub = new Hub(db);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let written!: () => void;
+    const slowWrote = new Promise<void>((r) => (written = r));
+    // The slow transaction writes first (it would get the lower number), then waits...
+    const slow = writeRows(db, async (tx) => {
+      await putRow(tx, 'records', { id: 'slow', title: 'Slow' });
+      written();
+      await gate;
+    });
+    await slowWrote;
+    // ...while a quick one writes and commits; a station pulls and moves its cursor past it.
+    await writeRows(db, (tx) => putRow(tx, 'records', { id: 'quick', title: 'Quick' }));
+    const first = await hub.changes(0);
+    expect(first.changes.map((c) => c.row.id)).toEqual(['quick']);
+    release();
+    await slow;
+    // The late commit still comes after that cursor.
+    const next = await hub.changes(Number(first.nextCursor));
+    expect(next.changes.map((c) => c.row.id)).toEqual(['slow']);
+    await db.close();
+  });
 });
 
 describe('the hub over HTTP', () => {
