@@ -102,6 +102,32 @@ describe('renewals at the desk', () => {
   });
 });
 
+describe('patrons at the desk', () => {
+  it('registers a patron with the form, finds her, and takes a cash payment with change', async () => {
+    await page.getByRole('button', { name: 'Patrons' }).click();
+    await page.getByRole('button', { name: 'Register a patron' }).click();
+    await page.getByLabel('Patron barcode', { exact: true }).fill(patronCard(3));
+    await page.getByLabel('First name').fill('Edna');
+    await page.getByLabel('Last name').fill('Krabappel');
+    await page.getByLabel('Email', { exact: true }).fill('edna@example.org');
+    await page.getByRole('button', { name: 'Save the patron' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Edna Krabappel' }).isVisible()).toBe(true);
+    await screenshot(page, '11-patron-registered');
+
+    const lisa = await api(station.url, 'patrons.lookup', { barcode: patronCard(1) }, adminToken);
+    await api(station.url, 'fees.charge', { patronId: (lisa.patron as { id: string }).id, kind: 'damage', amount: 375, description: 'Water damage' }, adminToken);
+    await page.getByLabel('Find a patron (name, card, email or phone)').fill('lis simp');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: /Simpson, Lisa/ }).click();
+    await expect.poll(() => page.getByTestId('fees-owed').textContent()).toBe('$3.75');
+    await page.getByLabel('Cash handed over').fill('5');
+    await page.getByRole('button', { name: 'Take the payment' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('Paid $3.75. Change due: $1.25');
+    await expect.poll(() => page.getByTestId('fees-owed').textContent()).toBe('$0.00');
+    await screenshot(page, '12-payment');
+  });
+});
+
 describe('the devices settings screen', () => {
   it('lists devices, shows a test scan and previews a slip as it prints', async () => {
     await page.getByRole('button', { name: 'Devices' }).click();

@@ -1,0 +1,149 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
+import { parseMoney } from '../../src/domain/money';
+import { ApiError, client } from '../api/client';
+import { Field } from '../components/Field';
+import { Problem } from '../components/Problem';
+import { formatMoney } from '../format';
+import { useNewScans } from '../state/scans';
+import { useSession } from '../state/session';
+
+type Summary = ApiOutput<'patrons.lookup'>;
+type Hit = ApiOutput<'patrons.search'>[number];
+const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+
+/** Patrons: find by name, card, email or phone; register; see fees and take a payment. */
+export function Patrons() {
+  const { t } = useTranslation();
+  const setup = useSession((s) => s.setup);
+  const locale = setup?.locale ?? 'en-US';
+  const [hits, setHits] = useState<Hit[]>([]);
+  const [patron, setPatron] = useState<Summary | null>(null);
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [paid, setPaid] = useState<ApiOutput<'fees.pay'> | null>(null);
+  const [registering, setRegistering] = useState(false);
+
+  const open = async (barcode: string) => {
+    try {
+      setPatron(await client.call('patrons.lookup', { barcode }));
+      setPaid(null);
+      setError(null);
+    } catch (err) {
+      setError(asError(err));
+    }
+  };
+  useNewScans((scan) => scan.kind === 'patron' && void open(scan.barcode));
+
+  async function search(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setHits(await client.call('patrons.search', { query: String(new FormData(e.currentTarget).get('query') ?? '') }));
+  }
+
+  async function register(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const v = (k: string) => String(f.get(k) ?? '').trim();
+    try {
+      const created = await client.call('patrons.register', {
+        cardBarcode: v('cardBarcode'),
+        firstName: v('firstName'),
+        lastName: v('lastName'),
+        email: v('email') || null,
+        phone: v('phone') || null,
+        categoryCode: v('categoryCode') || 'ADULT',
+        pin: v('pin') || null,
+        keepReadingHistory: f.get('keepReadingHistory') === 'on',
+      });
+      setPatron(created);
+      setRegistering(false);
+      setError(null);
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  async function pay(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (!patron) return;
+    const tendered = parseMoney(String(new FormData(e.currentTarget).get('tendered') ?? ''), patron.currency);
+    if (tendered === null || tendered <= 0) return setError({ code: 'INVALID', message: 'amount' });
+    try {
+      setPaid(await client.call('fees.pay', { patronId: patron.patron.id, tendered, method: 'cash' }));
+      setPatron(await client.call('patrons.lookup', { barcode: patron.patron.cardBarcode }));
+      setError(null);
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  const money = (x: number) => formatMoney(x, patron?.currency ?? setup?.currency ?? 'USD', locale);
+  return (
+    <main id="main">
+      <h1>{t('patrons.title')}</h1>
+      <form onSubmit={(e) => void search(e)} role="search">
+        <Field label={t('patrons.search')} name="query" autoComplete="off" autoFocus />
+        <button type="submit">{t('patrons.find')}</button>
+        <button type="button" onClick={() => setRegistering(true)}>
+          {t('patrons.register')}
+        </button>
+      </form>
+      <ul className="returns">
+        {hits.map((h) => (
+          <li key={h.id}>
+            <button type="button" onClick={() => void open(h.cardBarcode)}>
+              {h.lastName}, {h.firstName} ({h.cardBarcode})
+            </button>
+          </li>
+        ))}
+      </ul>
+      <Problem error={error} />
+      {registering ? (
+        <form onSubmit={(e) => void register(e)} aria-label={t('patrons.register')} className="card">
+          <h2>{t('patrons.register')}</h2>
+          <Field label={t('checkout.patronBarcode')} name="cardBarcode" required autoComplete="off" />
+          <Field label={t('patrons.firstName')} name="firstName" required />
+          <Field label={t('patrons.lastName')} name="lastName" required />
+          <Field label={t('patrons.email')} name="email" type="email" />
+          <Field label={t('patrons.phone')} name="phone" type="tel" />
+          <Field label={t('patrons.category')} name="categoryCode" defaultValue="ADULT" />
+          <Field label={t('patrons.pin')} name="pin" type="password" inputMode="numeric" pattern="\d{4,8}" autoComplete="off" />
+          <div className="field">
+            <label>
+              <input type="checkbox" name="keepReadingHistory" /> {t('patrons.keepHistory')}
+            </label>
+          </div>
+          <button type="submit">{t('patrons.save')}</button>
+        </form>
+      ) : null}
+      {patron ? (
+        <section aria-label={`${patron.patron.firstName} ${patron.patron.lastName}`}>
+          <h2>
+            {patron.patron.firstName} {patron.patron.lastName}
+          </h2>
+          <p>
+            {t('checkout.owed')}: <strong data-testid="fees-owed">{money(patron.feesOwed)}</strong>
+          </p>
+          <ul>
+            {patron.fees.map((f) => (
+              <li key={f.id}>
+                {f.description}: {money(f.outstanding)}
+              </li>
+            ))}
+          </ul>
+          {patron.feesOwed > 0 ? (
+            <form onSubmit={(e) => void pay(e)}>
+              <Field label={t('patrons.tendered')} name="tendered" inputMode="decimal" required autoComplete="off" />
+              <button type="submit">{t('patrons.pay')}</button>
+            </form>
+          ) : null}
+          {paid ? (
+            <p role="status" data-testid="change-due">
+              {t('patrons.changeDue', { change: money(paid.change), paid: money(paid.applied) })}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+    </main>
+  );
+}
