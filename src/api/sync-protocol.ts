@@ -66,6 +66,17 @@ export const ChangesResponse = z.object({
   more: z.boolean(),
 });
 
+/**
+ * GET /sync/snapshot?after=<cursor>: a new station's first load, as NDJSON (gzip when asked).
+ * First line a SnapshotStart, then one SnapshotRow per row in cursor order, last a SnapshotEnd.
+ * Cut anywhere, it resumes with after = the cursor of the last row kept. A stream without its
+ * end line was cut. After the end, the station follows GET /sync/changes from its cursor.
+ */
+export const SnapshotStart = z.object({ start: z.literal(true), rows: z.number().int(), upTo: z.string() });
+export const SnapshotRow = RowChangeSchema.extend({ cursor: z.string() });
+export const SnapshotEnd = z.object({ end: z.literal(true), cursor: z.string() });
+export const SnapshotLine = z.union([SnapshotStart, SnapshotEnd, SnapshotRow]);
+
 export const EnrolRequest = z.object({ code: z.string().min(8).max(64), stationName: z.string().min(1).max(100) }).strict();
 export const EnrolResponse = z.object({ stationId: z.string(), credential: z.string(), branchId: z.string(), libraryName: z.string() });
 
@@ -73,6 +84,7 @@ export type PushRequest = z.infer<typeof PushRequest>;
 export type PushResponse = z.infer<typeof PushResponse>;
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 export type Outcome = z.infer<typeof Outcome>;
+export type SnapshotLine = z.infer<typeof SnapshotLine>;
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
 export type ExceptionNotice = z.infer<typeof ExceptionNotice>;

@@ -247,6 +247,32 @@ export class Hub {
     return { changes, nextCursor: String(last ? Number(last.change_seq) : after), more: rows.length > limit };
   }
 
+  /**
+   * The whole library as NDJSON lines, from a cursor up to the last change made before the
+   * stream began. Read in pages by cursor, so a million rows never sit in memory at once.
+   */
+  async *snapshot(after: number, pageSize = 5000): AsyncGenerator<string> {
+    const head = (await this.db.query<{ rows: string; up_to: string | null }>('SELECT count(*) AS rows, max(change_seq) AS up_to FROM rows WHERE change_seq > $1', [after]))[0]!;
+    const upTo = Number(head.up_to ?? after);
+    yield `${JSON.stringify({ start: true, rows: Number(head.rows), upTo: String(upTo) })}\n`;
+    let cursor = after;
+    while (cursor < upTo) {
+      const page = await this.db.query<{ table_name: string; id: string; data: Record<string, unknown>; deleted: number; change_seq: string }>(
+        'SELECT table_name, id, data, deleted, change_seq FROM rows WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq LIMIT $3',
+        [cursor, upTo, pageSize],
+      );
+      if (page.length === 0) break;
+      let chunk = '';
+      for (const r of page) {
+        const row = r.deleted ? { id: r.id } : { ...r.data, id: r.id };
+        chunk += `${JSON.stringify({ cursor: String(r.change_seq), table: r.table_name, op: r.deleted ? 'delete' : 'upsert', row })}\n`;
+      }
+      cursor = Number(page.at(-1)!.change_seq);
+      yield chunk;
+    }
+    yield `${JSON.stringify({ end: true, cursor: String(upTo) })}\n`;
+  }
+
   /** Unresolved exceptions that concern a branch, after a cursor, so every branch involved sees them. */
   async exceptionsFor(branchId: string, after = 0): Promise<ExceptionsResponse> {
     const rows = await this.db.query<ExceptionRow>(

@@ -1,7 +1,8 @@
 // The hub's HTTP API (Fastify). Stations enrol once with a one-time code, then push their journal
 // and pull the change feed with their own credential. HTTPS with a given certificate and key.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGzip, gzipSync } from 'node:zlib';
 import { EnrolRequest, PushRequest } from '../api/sync-protocol';
 import type { JournalEntry } from '../domain/journal';
 import { HubError, type Hub } from './hub';
@@ -47,6 +48,18 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
       return reply.header('content-encoding', 'gzip').type('application/json').send(gzipSync(JSON.stringify(page)));
     }
     return page;
+  });
+
+  app.get<{ Querystring: { after?: string } }>('/sync/snapshot', async (request, reply) => {
+    await hub.authenticate(request.headers.authorization);
+    const after = Number(request.query.after ?? 0);
+    if (!Number.isInteger(after) || after < 0) throw new HubError(400, 'INVALID', 'after must be a cursor from a previous answer.');
+    const lines = Readable.from(hub.snapshot(after));
+    reply.type('application/x-ndjson');
+    if (!/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.send(lines);
+    const gzip = createGzip({ level: 1 });
+    lines.on('error', (error) => gzip.destroy(error));
+    return reply.header('content-encoding', 'gzip').send(lines.pipe(gzip));
   });
 
   app.get<{ Querystring: { after?: string } }>('/sync/exceptions', async (request) => {
