@@ -146,6 +146,23 @@ describe('holds at the desk', () => {
   });
 });
 
+describe('the catalogue', () => {
+  it('adds a record and a copy, and marks the copy damaged', async () => {
+    await page.getByRole('button', { name: 'Catalogue' }).click();
+    await page.getByLabel('Title', { exact: true }).fill('El amor en los tiempos del cólera');
+    await page.getByLabel('Author', { exact: true }).fill('García Márquez, Gabriel');
+    await page.getByRole('button', { name: 'Add a record' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'El amor en los tiempos del cólera' }).isVisible()).toBe(true);
+    await page.getByLabel('Item barcode').fill(itemBarcode(40));
+    await page.getByLabel('Replacement price').fill('24.95');
+    await page.getByRole('button', { name: 'Add a copy' }).first().click();
+    await expect.poll(() => page.getByTestId('copy-row').first().textContent()).toContain('on the shelf');
+    await page.getByLabel(`Change the status of ${itemBarcode(40)}`).selectOption('damaged');
+    await expect.poll(() => page.getByTestId('copy-row').first().textContent()).toContain('damaged');
+    await screenshot(page, '14-catalogue');
+  });
+});
+
 describe('the devices settings screen', () => {
   it('lists devices, shows a test scan and previews a slip as it prints', async () => {
     await page.getByRole('button', { name: 'Devices' }).click();
