@@ -152,9 +152,12 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
         `SELECT data FROM rows WHERE table_name = 'patron_blocks' AND deleted = 0 AND data->>'patronId' = $1`,
         [loan.patronId],
       );
-      const branch = await getRow<{ timeZone: string }>(tx, 'branches', loan.branchId);
-      const day = localDateOf(loan.checkedOutAt, branch?.timeZone ?? 'UTC');
-      if (blocks.some((b) => b.data.kind === 'barred' && (b.data.until === null || b.data.until >= day))) warnings.push('lent to a patron barred at the hub');
+      const bars = blocks.filter((b) => b.data.kind === 'barred');
+      if (bars.length > 0) {
+        const branch = await getRow<{ timeZone: string }>(tx, 'branches', loan.branchId);
+        const day = localDateOf(loan.checkedOutAt, branch?.timeZone ?? 'UTC');
+        if (bars.some((b) => b.data.until === null || b.data.until >= day)) warnings.push('lent to a patron barred at the hub');
+      }
     }
     if (RENEW_COMMANDS.has(entry.command) && loan.renewals > 0 && !(entry.payload.overrides?.length)) {
       const patron = loan.patronId ? await getRow<Patron>(tx, 'patrons', loan.patronId) : null;

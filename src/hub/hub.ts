@@ -193,8 +193,9 @@ export class Hub {
     );
     let expectedSeq = await this.expectedSeq(tx, station.stationId);
     const out: Received = { outcomes: [], exceptions: [] };
+    const records: { entry: JournalEntry; outcome: Outcome; reason: string | null }[] = [];
     for (const entry of entries) {
-      const first = seen.get(entry.id);
+      const first = seen.get(entry.id) ?? out.outcomes.find((o) => o.id === entry.id);
       if (first) {
         out.outcomes.push({ id: entry.id, outcome: first.outcome, ...(first.reason ? { reason: first.reason } : {}) });
         continue;
@@ -206,13 +207,27 @@ export class Hub {
       }
       if (entry.seq !== expectedSeq) break;
       const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await applyEntry(tx, entry);
-      await tx.query(
-        'INSERT INTO received (entry_id, station_id, seq, hlc, command, outcome, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [entry.id, station.stationId, entry.seq, entry.hlc, entry.command, applied.outcome, applied.reason ?? null, this.now()],
-      );
+      records.push({ entry, outcome: applied.outcome, reason: applied.reason ?? null });
       for (const x of applied.exceptions) out.exceptions.push(await this.recordException(tx, x));
       out.outcomes.push({ id: entry.id, outcome: applied.outcome, ...(applied.reason ? { reason: applied.reason } : {}) });
       expectedSeq += 1;
+    }
+    // Recorded in the same transaction as the effects, in one statement for the whole batch.
+    if (records.length > 0) {
+      await tx.query(
+        `INSERT INTO received (entry_id, station_id, seq, hlc, command, outcome, reason, received_at)
+         SELECT e, $1, s, h, c, o, r, $2 FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[]) AS x(e, s, h, c, o, r)`,
+        [
+          station.stationId,
+          this.now(),
+          records.map((x) => x.entry.id),
+          records.map((x) => x.entry.seq),
+          records.map((x) => x.entry.hlc),
+          records.map((x) => x.entry.command),
+          records.map((x) => x.outcome),
+          records.map((x) => x.reason),
+        ],
+      );
     }
     return out;
   }

@@ -4,6 +4,7 @@
 // Library data is kept as current-state rows (table name + id -> the row as JSON), each stamped
 // with a global change sequence: the pull feed is "every row changed after cursor N". Sync
 // bookkeeping (stations, received entries and their outcomes, exceptions) has tables of its own.
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const rows = pgTable(
@@ -15,7 +16,19 @@ export const rows = pgTable(
     deleted: integer('deleted').notNull().default(0),
     changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tableName, t.id] }), index('rows_change_seq').on(t.changeSeq)],
+  (t) => [
+    primaryKey({ columns: [t.tableName, t.id] }),
+    index('rows_change_seq').on(t.changeSeq),
+    // What circulation sense looks up for every entry; without these each push scans the library.
+    index('rows_open_loans_by_item')
+      .on(sql`(${t.data}->>'itemId')`)
+      .where(sql`${t.tableName} = 'loans' AND ${t.deleted} = 0 AND (${t.data}->>'returnedAt') IS NULL`),
+    index('rows_patrons_by_card').on(sql`(${t.data}->>'cardBarcode')`).where(sql`${t.tableName} = 'patrons' AND ${t.deleted} = 0`),
+    index('rows_blocks_by_patron').on(sql`(${t.data}->>'patronId')`).where(sql`${t.tableName} = 'patron_blocks' AND ${t.deleted} = 0`),
+    index('rows_pending_holds_by_record')
+      .on(sql`(${t.data}->>'recordId')`)
+      .where(sql`${t.tableName} = 'holds' AND ${t.deleted} = 0 AND (${t.data}->>'status') = 'pending'`),
+  ],
 );
 
 export const library = pgTable('library', {

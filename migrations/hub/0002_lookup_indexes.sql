@@ -1,0 +1,4 @@
+CREATE INDEX "rows_open_loans_by_item" ON "rows" USING btree (("data"->>'itemId')) WHERE "rows"."table_name" = 'loans' AND "rows"."deleted" = 0 AND ("rows"."data"->>'returnedAt') IS NULL;--> statement-breakpoint
+CREATE INDEX "rows_patrons_by_card" ON "rows" USING btree (("data"->>'cardBarcode')) WHERE "rows"."table_name" = 'patrons' AND "rows"."deleted" = 0;--> statement-breakpoint
+CREATE INDEX "rows_blocks_by_patron" ON "rows" USING btree (("data"->>'patronId')) WHERE "rows"."table_name" = 'patron_blocks' AND "rows"."deleted" = 0;--> statement-breakpoint
+CREATE INDEX "rows_pending_holds_by_record" ON "rows" USING btree (("data"->>'recordId')) WHERE "rows"."table_name" = 'holds' AND "rows"."deleted" = 0 AND ("rows"."data"->>'status') = 'pending';
