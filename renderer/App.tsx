@@ -13,12 +13,13 @@ import { Renew } from './screens/Renew';
 import { Patrons } from './screens/Patrons';
 import { Holds } from './screens/Holds';
 import { Catalogue } from './screens/Catalogue';
+import { Reports } from './screens/Reports';
 import { Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
 import { useScans } from './state/scans';
 import { useSession } from './state/session';
 
-type Screen = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'devices';
+type Screen = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'reports' | 'devices';
 
 /** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
 function useWedgeScanner() {
@@ -121,13 +122,13 @@ export function App() {
     <>
       {header}
       <nav aria-label={t('nav.label')} className="tabs">
-        {(['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'devices'] as const).map((s) => (
+        {(['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'] as const).map((s) => (
           <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
             {t(`nav.${s}`)}
           </button>
         ))}
       </nav>
-      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : <Devices />}
+      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports /> : <Devices />}
       <StatusBar locale={setup.locale} />
     </>
   );

@@ -347,6 +347,25 @@ export const stationApi = {
     z.object({ jobId: z.number().nullable(), html: z.string() }),
   ),
 
+  // --- reports
+  'reports.today': method(
+    'query',
+    'circulate',
+    none,
+    z.object({
+      date: z.string(),
+      byHour: z.array(z.object({ hour: z.number(), checkouts: z.number(), checkins: z.number(), renewals: z.number() })),
+      byItemType: z.array(z.object({ itemType: z.string(), loans: z.number() })),
+    }),
+  ),
+  'reports.overdue': method(
+    'query',
+    'circulate',
+    none,
+    z.array(z.object({ itemBarcode: z.string(), title: z.string(), patronName: z.string(), cardBarcode: z.string(), email: z.string().nullable(), dueAt: z.number(), daysOverdue: z.number() })),
+  ),
+  'reports.inTransit': method('query', 'circulate', none, z.array(z.object({ itemBarcode: z.string(), title: z.string(), toBranch: z.string() }))),
+
   // --- the status bar
   'status.get': method(
     'query',

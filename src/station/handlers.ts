@@ -173,6 +173,10 @@ export function createHandlers(s: StationServices, devices: StationDevices): Han
       return { jobId: devices.print(slip), html: devices.renderers.renderSlipHtml(slip, devices.settings().slips) };
     },
 
+    'reports.today': () => s.reports.today(),
+    'reports.overdue': () => s.reports.overdue(),
+    'reports.inTransit': () => s.reports.inTransit(),
+
     'status.get': () => s.status(),
   };
 }

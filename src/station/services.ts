@@ -9,6 +9,7 @@ import { createServiceContext, type ContextOptions, type ServiceContext } from '
 import { FeeService } from '../services/fees';
 import { HoldService } from '../services/holds';
 import { PatronService } from '../services/patrons';
+import { ReportService } from '../services/reports';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ export interface StationServices {
   fees: FeeService;
   holds: HoldService;
   patrons: PatronService;
+  reports: ReportService;
   /** Filled in by whoever runs the sync worker and the devices. */
   statusProviders: { sync: () => Record<string, unknown>; devices: () => Record<string, unknown>[] };
   status(): StationStatus;
@@ -51,6 +53,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     fees: new FeeService(ctx),
     holds: new HoldService(ctx),
     patrons,
+    reports: new ReportService(ctx),
     statusProviders: { sync: () => ({ state: 'not_configured' }), devices: () => [] },
     status() {
       return {

@@ -163,6 +163,16 @@ describe('the catalogue', () => {
   });
 });
 
+describe('reports', () => {
+  it('shows today at a glance, with the numbers in a table as well as a chart', async () => {
+    await page.getByRole('button', { name: 'Reports' }).click();
+    await expect.poll(() => page.getByRole('img', { name: 'Check-outs, returns and renewals by hour' }).isVisible()).toBe(true);
+    expect(await page.getByTestId('hour-row').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole('link', { name: 'Download as CSV' }).getAttribute('download')).toBe('overdue.csv');
+    await screenshot(page, '15-reports');
+  });
+});
+
 describe('the devices settings screen', () => {
   it('lists devices, shows a test scan and previews a slip as it prints', async () => {
     await page.getByRole('button', { name: 'Devices' }).click();

@@ -1,5 +1,8 @@
 // The hub on embedded PGlite and on real PostgreSQL: enrolment, exactly-once push, and the
 // circulation cases two stations create while apart.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
 import { putRow, writeRows } from '../../src/hub/apply';
@@ -150,6 +153,31 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     expect(h1b.data).toMatchObject({ status: 'in_transit', itemId: 'i4' });
     await db.close();
   }, 60_000);
+});
+
+describe('the hub migrator', () => {
+  it('applies a migration merged after a newer one was applied (by tag, not by date)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'circa-hub-mig-'));
+    mkdirSync(join(dir, 'meta'));
+    const journal = (tags: [string, number][]) =>
+      writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ entries: tags.map(([tag, when], idx) => ({ idx, tag, when })) }));
+    writeFileSync(join(dir, '0000_a.sql'), 'CREATE TABLE a (id int);');
+    writeFileSync(join(dir, '0002_c.sql'), 'CREATE TABLE c (id int);--> statement-breakpoint\nINSERT INTO c VALUES (1);');
+    writeFileSync(join(dir, '0001_b.sql'), 'CREATE TABLE b (id int);');
+    const db = await openHubDb({});
+    try {
+      journal([['0000_a', 100], ['0002_c', 300]]);
+      expect(await migrateHub(db, dir)).toEqual(['0000_a', '0002_c']);
+      // A branch merged later brings a migration dated before the newest applied one.
+      journal([['0000_a', 100], ['0001_b', 200], ['0002_c', 300]]);
+      expect(await migrateHub(db, dir)).toEqual(['0001_b']);
+      expect(await db.query('SELECT * FROM b')).toEqual([]);
+      expect(await migrateHub(db, dir)).toEqual([]);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the change feed on PostgreSQL', () => {

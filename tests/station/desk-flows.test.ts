@@ -216,4 +216,20 @@ describe('a day at the desk', () => {
     expect(t.s.patrons.search(patronCard(1).slice(0, 8)).length).toBe(1);
     expect(t.s.catalogue.search('"; DROP TABLE records; --')).toEqual([]);
   });
+
+  it('reports today at a glance, the overdue list and items in transit', () => {
+    const patron = addPatron(t, 1, { firstName: 'Olga' });
+    const { barcodes } = addTitle(t, 'War and Peace', 2, 1);
+    t.s.circulation.checkout({ patronBarcode: patron.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
+    t.s.circulation.checkout({ patronBarcode: patron.cardBarcode, itemBarcode: barcodes[1]! }, t.staff);
+    t.s.circulation.checkin({ itemBarcode: barcodes[1]! }, t.staff);
+    const today = t.s.reports.today();
+    expect(today.date).toBe('2026-11-16');
+    expect(today.byHour[10]).toEqual({ hour: 10, checkouts: 2, checkins: 1, renewals: 0 }); // 10:00 in New York
+    expect(today.byItemType).toEqual([{ itemType: 'BOOK', loans: 2 }]);
+    expect(t.s.reports.overdue()).toEqual([]);
+    t.advanceDays(16);
+    expect(t.s.reports.overdue()).toEqual([expect.objectContaining({ itemBarcode: barcodes[0], patronName: 'Olga Reader', daysOverdue: 2 })]);
+    expect(t.s.reports.inTransit()).toEqual([]);
+  });
 });
