@@ -18,6 +18,7 @@ import { createHubServer } from '../hub/server';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
+    help: { type: 'boolean', short: 'h' },
     data: { type: 'string', default: './hub-data' },
     port: { type: 'string', default: '7400' },
     host: { type: 'string', default: '127.0.0.1' },
@@ -33,6 +34,11 @@ const { values, positionals } = parseArgs({
     password: { type: 'string' },
   },
 });
+
+if (values.help) {
+  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\nWithout --password a one-time password is generated and printed once.');
+  process.exit(0);
+}
 
 function fail(message: string): never {
   console.error(message);

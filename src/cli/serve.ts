@@ -8,6 +8,7 @@ import { createHttpStation } from '../transports/http/server';
 
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
     data: { type: 'string', default: './data' },
     port: { type: 'string', default: '7300' },
     host: { type: 'string', default: '127.0.0.1' },
@@ -17,6 +18,11 @@ const { values } = parseArgs({
     name: { type: 'string' },
   },
 });
+
+if (values.help) {
+  console.log('npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>]: the headless station. The desk\nat http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.');
+  process.exit(0);
+}
 
 const dataDir = resolve(values.data!);
 const port = Number(values.port);
