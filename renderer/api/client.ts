@@ -60,3 +60,10 @@ export function createClient(base = ''): SessionClient {
 }
 
 export const client = createClient();
+
+/** Staff sign-in: the session token goes with every later call. */
+export async function staffSignIn(username: string, password: string) {
+  const r = await client.call('auth.signIn', { username, password });
+  client.setToken(r.token);
+  return r;
+}

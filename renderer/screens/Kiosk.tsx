@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
-import { ApiError, client } from '../api/client';
+import { ApiError, client, staffSignIn } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { formatDate } from '../format';
 import { useNewScans } from '../state/scans';
-import { useSession } from '../state/session';
+import { signInStaff, useSession } from '../state/session';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 type Stage = 'welcome' | 'pin' | 'session' | 'receipt' | 'goodbye';
@@ -22,7 +22,6 @@ const WARNING_SECONDS = 10;
 export function Kiosk() {
   const { t } = useTranslation();
   const locale = useSession((s) => s.setup?.locale ?? 'en-US');
-  const signedIn = useSession((s) => s.signedIn);
   const [stage, setStage] = useState<Stage>('welcome');
   const [card, setCard] = useState('');
   const [summary, setSummary] = useState<Summary | null>(null);
@@ -99,11 +98,8 @@ export function Kiosk() {
   const [staffExit, setStaffExit] = useState(false);
   async function leaveKiosk(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
     try {
-      const r = await client.call('auth.signIn', { username: String(f.get('username')), password: String(f.get('password')) });
-      client.setToken(r.token);
-      signedIn(r.token, r.staff, r.permissions);
+      await signInStaff(e.currentTarget, staffSignIn);
       // Back to the desk: the same page without the kiosk path or hash.
       window.location.hash = '';
       window.history.replaceState(null, '', window.location.pathname.replace(/kiosk\/?$/, ''));

@@ -1,22 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
-import { ApiError, client } from '../api/client';
+import { ApiError, staffSignIn } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
-import { useSession } from '../state/session';
+import { signInStaff } from '../state/session';
 
 export function SignIn() {
   const { t } = useTranslation();
-  const signedIn = useSession((s) => s.signedIn);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
     try {
-      const r = await client.call('auth.signIn', { username: String(f.get('username')), password: String(f.get('password')) });
-      client.setToken(r.token);
-      signedIn(r.token, r.staff, r.permissions);
+      await signInStaff(e.currentTarget, staffSignIn);
     } catch (err) {
       setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
     }

@@ -25,3 +25,10 @@ export const useSession = create<SessionState>((set) => ({
   signedIn: (token, staff, permissions) => set({ token, staff, permissions }),
   signedOut: () => set({ token: null, staff: null, permissions: [] }),
 }));
+
+/** Signs a member of staff in from a form with `username` and `password` fields. */
+export async function signInStaff(form: HTMLFormElement, call: (username: string, password: string) => Promise<ApiOutput<'auth.signIn'>>): Promise<void> {
+  const f = new FormData(form);
+  const r = await call(String(f.get('username')), String(f.get('password')));
+  useSession.getState().signedIn(r.token, r.staff, r.permissions);
+}

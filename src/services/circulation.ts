@@ -118,7 +118,7 @@ export class CirculationService {
             .map((h) => ({ patronId: h.patronId, status: h.status })),
           pendingTitleHoldsAhead: this.titleHoldsNeedingThisCopy(item, today),
         });
-        if (isRenewal && openLoan) return this.renewLoan(tx, openLoan, patron, item, rule, cfg, override, true);
+        if (isRenewal && openLoan) return this.renewLoan(tx, openLoan, patron, item, rule, cfg, override);
         this.enforce(tx, refusals, override);
         return this.lend(tx, { patron, item, rule, cfg, desk, now, today });
       },
@@ -162,16 +162,7 @@ export class CirculationService {
       }
     }
     void today;
-    return {
-      loanId: loan.id,
-      itemId: item.id,
-      itemBarcode: item.barcode,
-      title: this.titleOf(item.recordId),
-      dueAt,
-      renewals: 0,
-      renewed: false,
-      notices: allNotices,
-    };
+    return this.loanResult(loan, item, false, allNotices);
   }
 
   // --- renew ----------------------------------------------------------------------------------
@@ -189,7 +180,7 @@ export class CirculationService {
         if (actor.kind === 'kiosk' && actor.patronId !== loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
         const patron = this.find.withBlocks(this.find.patronById(loan.patronId) as PatronRow);
         const rule = this.ruleFor(cfg, this.deskBranch(cfg).id, patron, item);
-        return this.renewLoan(tx, loan, patron, item, rule, cfg, override, false);
+        return this.renewLoan(tx, loan, patron, item, rule, cfg, override);
       },
     );
   }
@@ -211,7 +202,7 @@ export class CirculationService {
           if (refusals.length > 0) {
             result.refused.push({ itemBarcode: item.barcode, title: this.titleOf(item.recordId), refusals });
           } else {
-            result.renewed.push(this.applyRenewal(tx, loan, patron, item, rule, cfg, false));
+            result.renewed.push(this.applyRenewal(tx, loan, patron, item, rule, cfg));
           }
         }
         return result;
@@ -241,10 +232,9 @@ export class CirculationService {
     rule: CirculationRule,
     cfg: LibraryConfig,
     override: GrantedOverride | undefined,
-    fromCheckout: boolean,
   ): LoanResult {
     this.enforce(tx, this.renewalRefusals(loan, patron, item, rule, cfg), override);
-    return this.applyRenewal(tx, loan, patron, item, rule, cfg, fromCheckout);
+    return this.applyRenewal(tx, loan, patron, item, rule, cfg);
   }
 
   private applyRenewal(
@@ -254,7 +244,6 @@ export class CirculationService {
     item: Item,
     rule: CirculationRule,
     cfg: LibraryConfig,
-    fromCheckout: boolean,
   ): LoanResult {
     const desk = this.deskBranch(cfg);
     const now = this.ctx.now();
@@ -266,15 +255,19 @@ export class CirculationService {
     });
     const renewed: Loan = { ...loan, dueAt, renewals: loan.renewals + 1, lastRenewedAt: now };
     tx.upsert('loans', renewed);
+    return this.loanResult(renewed, item, true, notices);
+  }
+
+  private loanResult(loan: Loan, item: Item, renewed: boolean, notices: Notice[]): LoanResult {
     return {
       loanId: loan.id,
       itemId: item.id,
       itemBarcode: item.barcode,
       title: this.titleOf(item.recordId),
-      dueAt,
-      renewals: renewed.renewals,
-      renewed: true,
-      notices: fromCheckout ? notices : notices,
+      dueAt: loan.dueAt,
+      renewals: loan.renewals,
+      renewed,
+      notices,
     };
   }
 
