@@ -80,6 +80,9 @@ export function Reports() {
   const [today, setToday] = useState<Today | null>(null);
   const [overdue, setOverdue] = useState<Overdue>([]);
   const [transit, setTransit] = useState<ApiOutput<'reports.inTransit'>>([]);
+  const [exceptions, setExceptions] = useState<ApiOutput<'sync.exceptions'>>([]);
+  const loadExceptions = () => void client.call('sync.exceptions', {}).then(setExceptions);
+  useEffect(loadExceptions, []);
   useEffect(() => {
     void client.call('reports.today', {}).then(setToday);
     void client.call('reports.overdue', {}).then(setOverdue);
@@ -112,6 +115,21 @@ export function Reports() {
           {overdue.map((o) => (
             <li key={o.itemBarcode} data-testid="overdue-row">
               {o.patronName} — {o.title} ({o.itemBarcode}) — {t('reports.daysOverdue', { days: o.daysOverdue, date: formatDate(o.dueAt, setup?.locale ?? 'en-US', setup?.timeZone) })}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="exceptions">
+        <h2 id="exceptions">{t('reports.exceptions')}</h2>
+        {exceptions.length === 0 ? <p>{t('reports.noExceptions')}</p> : null}
+        <ul>
+          {exceptions.map((x) => (
+            <li key={x.id} data-testid="exception-row">
+              <strong>{t([`reports.exceptionKinds.${x.kind}`, 'reports.exceptionKinds.other'])}</strong>: {x.message}{' '}
+              {x.patronName ? `— ${x.patronName} (${x.cardBarcode})` : ''} {x.title ? `— ${x.title} (${x.itemBarcode})` : ''}{' '}
+              <button type="button" onClick={() => void client.call('sync.resolveException', { id: x.id }).then(loadExceptions)}>
+                {t('reports.resolve')}
+              </button>
             </li>
           ))}
         </ul>

@@ -366,6 +366,29 @@ export const stationApi = {
   ),
   'reports.inTransit': method('query', 'circulate', none, z.array(z.object({ itemBarcode: z.string(), title: z.string(), toBranch: z.string() }))),
 
+  // --- sync exceptions to work through
+  'sync.exceptions': method(
+    'query',
+    'circulate',
+    z.object({ includeResolved: z.boolean().optional() }).strict(),
+    z.array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        message: z.string(),
+        patronId: z.string().nullable(),
+        patronName: z.string().nullable(),
+        cardBarcode: z.string().nullable(),
+        itemId: z.string().nullable(),
+        itemBarcode: z.string().nullable(),
+        title: z.string().nullable(),
+        createdAt: z.number(),
+        resolvedAt: z.number().nullable(),
+      }),
+    ),
+  ),
+  'sync.resolveException': method('command', 'circulate', z.object({ id: S.Id }).strict(), z.object({ resolved: z.boolean() })),
+
   // --- the status bar
   'status.get': method(
     'query',

@@ -177,6 +177,9 @@ export function createHandlers(s: StationServices, devices: StationDevices): Han
     'reports.overdue': () => s.reports.overdue(),
     'reports.inTransit': () => s.reports.inTransit(),
 
+    'sync.exceptions': (input) => s.exceptions.list(input.includeResolved ?? false),
+    'sync.resolveException': (input, hc) => ({ resolved: s.exceptions.resolve(input.id, hc.actor.staffId) }),
+
     'status.get': () => s.status(),
   };
 }

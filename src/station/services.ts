@@ -10,6 +10,7 @@ import { FeeService } from '../services/fees';
 import { HoldService } from '../services/holds';
 import { PatronService } from '../services/patrons';
 import { ReportService } from '../services/reports';
+import { ExceptionService } from '../services/exceptions';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -32,6 +33,7 @@ export interface StationServices {
   holds: HoldService;
   patrons: PatronService;
   reports: ReportService;
+  exceptions: ExceptionService;
   /** Filled in by whoever runs the sync worker and the devices. */
   statusProviders: { sync: () => Record<string, unknown>; devices: () => Record<string, unknown>[] };
   status(): StationStatus;
@@ -54,6 +56,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     holds: new HoldService(ctx),
     patrons,
     reports: new ReportService(ctx),
+    exceptions: new ExceptionService(ctx),
     statusProviders: { sync: () => ({ state: 'not_configured' }), devices: () => [] },
     status() {
       return {

@@ -232,4 +232,22 @@ describe('a day at the desk', () => {
     expect(t.s.reports.overdue()).toEqual([expect.objectContaining({ itemBarcode: barcodes[0], patronName: 'Olga Reader', daysOverdue: 2 })]);
     expect(t.s.reports.inTransit()).toEqual([]);
   });
+
+  it('lists sync exceptions with the patron and the item, and marks them resolved', () => {
+    const patron = addPatron(t, 1, { firstName: 'Ana' });
+    const { barcodes } = addTitle(t, 'Lent Twice', 1, 1);
+    const item = t.s.catalogue.itemByBarcode(barcodes[0]!);
+    // As the sync worker records what the hub reported.
+    t.s.store.db
+      .prepare(`INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES ('hub-1', 'lent_twice', 'lent at two stations', ?, ?, '[]', 1)`)
+      .run(patron.id, item.id);
+    expect(t.s.exceptions.list()).toEqual([
+      expect.objectContaining({ id: 'hub-1', kind: 'lent_twice', patronName: 'Ana Reader', cardBarcode: patron.cardBarcode, itemBarcode: barcodes[0], title: 'Lent Twice' }),
+    ]);
+    expect(t.s.status().exceptionsOpen).toBe(1);
+    expect(t.s.exceptions.resolve('hub-1', t.staff.staffId)).toBe(true);
+    expect(t.s.exceptions.resolve('hub-1', t.staff.staffId)).toBe(false);
+    expect(t.s.exceptions.list()).toEqual([]);
+    expect(t.s.status().exceptionsOpen).toBe(0);
+  });
 });
