@@ -30,4 +30,23 @@ describe('the keyboard-wedge detector', () => {
     for (const ch of '20234000517862') d.key(ch, (t += 3));
     expect(d.key('Tab', t + 3).kind).toBe('scan');
   });
+  it('still recognises a burst with one key delivered late, as a busy machine does', () => {
+    const d = new WedgeDetector();
+    let t = 0;
+    for (const [i, ch] of [...'30234000517861'].entries()) d.key(ch, (t += i === 6 ? 90 : 5));
+    expect(d.key('Enter', t + 5)).toEqual({ kind: 'scan', barcode: '30234000517861', length: 14 });
+  });
+  it('does not take a hand-typed run with a few quick pairs for a scan', () => {
+    const d = new WedgeDetector();
+    let t = 0;
+    // A fast typist: some quick bigrams, most keys 60-110 ms apart.
+    for (const [i, ch] of [...'30234000517861'].entries()) d.key(ch, (t += i % 3 === 0 ? 25 : 80));
+    expect(d.key('Enter', t + 70)).toEqual({ kind: 'pass' });
+  });
+  it('refuses a burst with a key later than four times the gap', () => {
+    const d = new WedgeDetector();
+    let t = 0;
+    for (const [i, ch] of [...'30234000517861'].entries()) d.key(ch, (t += i === 7 ? 150 : 5));
+    expect(d.key('Enter', t + 5)).toEqual({ kind: 'scan', barcode: '0517861', length: 7 });
+  });
 });

@@ -1,14 +1,26 @@
 // Keyboard-wedge scanners type the barcode, fast, and press Enter (or Tab). This detector tells
-// a scan from typing wherever the focus is: a burst of at least `minLength` printable keys, each
-// within `maxGapMs` of the one before, ended by Enter or Tab. Slow typing passes through untouched.
+// a scan from typing wherever the focus is: a burst of at least `minLength` printable keys ended
+// by Enter or Tab, where the keys come within `maxGapMs` of each other. Slow typing passes
+// through untouched.
+//
+// A few late keys are tolerated: a busy machine (or a USB hub, or a Bluetooth scanner) delivers
+// the odd key of a burst late, and a scan missed for one delayed key is a scan the technician has
+// to repeat. A late key may be at most `lateFactor` times the gap, and only one key in eight may
+// be late; the typical (median) gap must still be a scanner's. No person types a six-key run with
+// a median gap of 30 ms, so typing still passes through.
 
 export interface WedgeOptions {
-  /** Longest gap between two keys of one scan (default 30 ms; some Zebra models need ~100). */
+  /** Longest usual gap between two keys of one scan (default 30 ms; some Zebra models need ~100). */
   maxGapMs: number;
   minLength: number;
 }
 
 export const DEFAULT_WEDGE: WedgeOptions = { maxGapMs: 30, minLength: 6 };
+
+/** How much later than `maxGapMs` a late key of a burst may be. */
+const LATE_FACTOR = 4;
+/** One late key is allowed per this many keys of the burst. */
+const KEYS_PER_LATE_KEY = 8;
 
 export type WedgeVerdict =
   /** Not part of a scan (yet): let the key through. */
@@ -18,6 +30,8 @@ export type WedgeVerdict =
 
 export class WedgeDetector {
   private buffer = '';
+  /** The gaps inside the current burst, one per key after its first, and the Enter's. */
+  private gaps: number[] = [];
   private last = -Infinity;
 
   constructor(private readonly options: WedgeOptions = DEFAULT_WEDGE) {}
@@ -28,17 +42,38 @@ export class WedgeDetector {
     this.last = at;
     if (key === 'Enter' || key === 'Tab') {
       const barcode = this.buffer;
-      this.buffer = '';
-      if (barcode.length >= this.options.minLength && gap <= this.options.maxGapMs) return { kind: 'scan', barcode, length: barcode.length };
+      const gaps = [...this.gaps, gap];
+      this.reset();
+      if (barcode.length >= this.options.minLength && this.isScannerRhythm(gaps)) return { kind: 'scan', barcode, length: barcode.length };
       return { kind: 'pass' };
     }
     if (key.length !== 1) {
       // Shift and other modifiers arrive between characters; they neither break nor extend a burst.
       if (key === 'Shift') return { kind: 'pass' };
-      this.buffer = '';
+      this.reset();
       return { kind: 'pass' };
     }
-    this.buffer = gap <= this.options.maxGapMs ? this.buffer + key : key;
+    if (this.buffer !== '' && gap <= this.options.maxGapMs * LATE_FACTOR) {
+      this.buffer += key;
+      this.gaps.push(gap);
+    } else {
+      this.buffer = key;
+      this.gaps = [];
+    }
     return { kind: 'pass' };
+  }
+
+  private reset(): void {
+    this.buffer = '';
+    this.gaps = [];
+  }
+
+  private isScannerRhythm(gaps: number[]): boolean {
+    const { maxGapMs } = this.options;
+    if (gaps.some((g) => g > maxGapMs * LATE_FACTOR)) return false;
+    const late = gaps.filter((g) => g > maxGapMs).length;
+    if (late > Math.max(1, Math.floor(gaps.length / KEYS_PER_LATE_KEY))) return false;
+    const sorted = [...gaps].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]! <= maxGapMs;
   }
 }

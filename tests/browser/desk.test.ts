@@ -13,6 +13,8 @@ beforeAll(async () => {
   station = await startServe();
   browser = await launchBrowser();
   page = await browser.newPage({ locale: 'en-US' });
+  // A step that cannot happen fails in seconds with what it waited for, not at the test's timeout.
+  page.setDefaultTimeout(10_000);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
