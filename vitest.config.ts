@@ -1,14 +1,44 @@
+import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
-// Unit tests sit next to the code they test (src/**/x.test.ts); integration, crash, device,
-// sync and browser tests live in tests/. All of them run on real SQLite files, real ports and
-// real databases, so the default timeout is generous and files run in separate forks.
+// Two projects:
+// - `node`: unit tests next to the code they test (src/**/x.test.ts) and the integration, crash,
+//   device, sync and browser tests in tests/. They run on real SQLite files, real ports and real
+//   databases, so the default timeout is generous and files run in separate forks.
+// - `components`: the renderer's components (renderer/**/x.browser.test.tsx), rendered in real
+//   Chromium (Debian's, the same one the browser tests drive) through Vitest's browser mode.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'electron/**/*.test.ts', 'tests/**/*.test.ts'],
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     teardownTimeout: 10_000,
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts', 'renderer/**/*.test.ts', 'electron/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'renderer/**/*.browser.test.tsx'],
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'components',
+          include: ['renderer/**/*.browser.test.tsx'],
+          testTimeout: 15_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });
