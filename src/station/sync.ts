@@ -9,8 +9,13 @@ import type { StationServices } from './services';
 const HUB_URL = 'hub_url';
 const HUB_CREDENTIAL = 'hub_credential';
 
-export async function joinHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<void> {
-  if (s.ctx.journal.waitingCount() > 0 || s.admin.isConfigured()) {
+/**
+ * Enrols a new station with the hub: the hub names it and gives it its own credential. The
+ * library itself arrives with the first sync (joinHub waits for it; the desk's set-up lets the
+ * background worker load it while showing progress).
+ */
+export async function enrolWithHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<{ url: string; credential: string }> {
+  if (s.ctx.journal.waitingCount() > 0 || s.admin.isConfigured() || s.ctx.readState(HUB_URL)) {
     throw new ServiceError('ALREADY_CONFIGURED', 'Only a new station can join a hub.');
   }
   const url = join.hubUrl.replace(/\/+$/, '');
@@ -21,8 +26,13 @@ export async function joinHub(s: StationServices, join: { hubUrl: string; code: 
   s.ctx.writeState(HUB_URL, url);
   s.ctx.writeState(HUB_CREDENTIAL, enrolled.credential);
   s.ctx.adoptIdentity(enrolled.stationId);
-  // The first sync loads the whole library before the desk opens.
-  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, enrolled.credential));
+  return { url, credential: enrolled.credential };
+}
+
+export async function joinHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<void> {
+  const { url, credential } = await enrolWithHub(s, join);
+  // The first sync loads the whole library before the station opens.
+  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential));
   await worker.syncNow();
 }
 
