@@ -14,7 +14,7 @@ import { Patrons } from './screens/Patrons';
 import { Holds } from './screens/Holds';
 import { Catalogue } from './screens/Catalogue';
 import { Reports } from './screens/Reports';
-import { Setup } from './screens/Setup';
+import { LoadingLibrary, Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
 import { useScans } from './state/scans';
 import { useSession } from './state/session';
@@ -36,7 +36,9 @@ function useWedgeScanner() {
       if (target instanceof HTMLInputElement && target.value.endsWith(verdict.barcode)) {
         target.value = target.value.slice(0, -verdict.barcode.length);
       }
-      push({ barcode: verdict.barcode, kind: classifyBarcode(DEFAULT_BARCODE_RULES, verdict.barcode), source: 'wedge' });
+      // Routed by the library's own barcode rules (the defaults until the station has told us).
+      const rules = useSession.getState().setup?.barcodes ?? DEFAULT_BARCODE_RULES;
+      push({ barcode: verdict.barcode, kind: classifyBarcode(rules, verdict.barcode), source: 'wedge' });
     };
     window.addEventListener('keydown', onKey, true);
     // Scans from serial and USB scanners come through the station's event stream.
@@ -94,7 +96,7 @@ export function App() {
         {t('app.skip')}
       </a>
       <span className="brand">
-        {t('app.title')} · {setup.libraryName ?? ''} {setup.branchName ? `· ${setup.branchName}` : ''}
+        {[t('app.title'), setup.libraryName, setup.branchName].filter(Boolean).join(' · ')}
       </span>
       <LanguageSwitch />
       {staff && !kiosk ? (
@@ -116,6 +118,7 @@ export function App() {
   );
 
   if (!setup.configured) return (<>{header}<Setup onDone={loadSetup} /></>);
+  if (setup.loadingLibrary) return (<>{header}<LoadingLibrary onDone={loadSetup} /></>);
   if (kiosk) return (<>{header}<Kiosk /></>);
   if (!staff) return (<>{header}<SignIn /></>);
   return (

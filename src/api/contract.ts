@@ -46,7 +46,36 @@ const S = schemas;
 export const stationApi = {
   // --- system, set-up and sessions
   'system.health': method('query', 'public', none, HealthOutput),
-  'setup.status': method('query', 'public', none, z.object({ configured: z.boolean(), libraryName: z.string().nullable(), branchName: z.string().nullable(), locale: z.string(), currency: z.string(), timeZone: z.string().nullable() })),
+  'setup.status': method(
+    'query',
+    'public',
+    none,
+    z.object({
+      configured: z.boolean(),
+      /** Joined a hub, and the library is still on its way (the first sync has not finished). */
+      loadingLibrary: z.boolean(),
+      libraryName: z.string().nullable(),
+      branchName: z.string().nullable(),
+      locale: z.string(),
+      currency: z.string(),
+      timeZone: z.string().nullable(),
+      /** The library's barcode rules: the desk routes a wedge scan by them before anyone signs in. */
+      barcodes: S.LibrarySettingsSchema.shape.barcodes,
+    }),
+  ),
+  /** First run, instead of setup.initialize: join the library's hub with a one-time enrolment code. */
+  'setup.join': method(
+    'command',
+    'public',
+    z
+      .object({
+        hubUrl: z.string().trim().regex(/^https?:\/\/\S+$/, 'an http:// or https:// address').max(300),
+        code: z.string().trim().min(4).max(100),
+        stationName: z.string().trim().min(1).max(100),
+      })
+      .strict(),
+    z.object({ joined: z.literal(true) }),
+  ),
   'setup.initialize': method(
     'command',
     'public',

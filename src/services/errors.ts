@@ -10,7 +10,9 @@ export type ServiceErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_CONFIGURED'
-  | 'ALREADY_CONFIGURED';
+  | 'ALREADY_CONFIGURED'
+  | 'HUB_UNREACHABLE'
+  | 'ENROLMENT_REFUSED';
 
 export class ServiceError extends Error {
   constructor(

@@ -9,10 +9,11 @@ import { stationApi, type ApiErrorBody, type ApiMethod, type ApiName, type CallC
 import type { Actor } from '../services/command';
 import { ServiceError } from '../services/errors';
 import type { Session } from '../services/auth';
-import { createHandlers, type HandlerContext } from './handlers';
+import { createHandlers, type CoreHooks, type HandlerContext } from './handlers';
 import { openStation, type StationServices } from './services';
 import { StationDevices } from './devices';
-import { joinHub, startSync } from './sync';
+import { enrolWithHub, joinHub, startSync } from './sync';
+import type { SyncWorker } from '../sync/worker';
 
 export { httpStatusFor, issuesOf };
 
@@ -67,11 +68,11 @@ export function toApiError(error: unknown): ApiErrorBody {
   return { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' };
 }
 
-export function createStationCore(services: StationServices): StationCore {
+export function createStationCore(services: StationServices, hooks?: CoreHooks): StationCore {
   const events = new EventEmitter();
   events.setMaxListeners(100);
   const devices = new StationDevices(services, (event) => events.emit('event', event));
-  const handlers = createHandlers(services, devices);
+  const handlers = createHandlers(services, devices, hooks);
   let closed = false;
 
   const core: StationCore = {
@@ -116,19 +117,48 @@ export function createStationCore(services: StationServices): StationCore {
   return core;
 }
 
+/** Set once the first full sync after joining a hub has finished: until then the desk shows the library loading. */
+const LIBRARY_LOADED = 'library_loaded';
+
 export async function startStationCore(opts: StationCoreOptions): Promise<StationCore> {
   const services = openStation(stationDatabasePath(opts.dataDir), { now: opts.now });
   if (opts.join && !services.admin.isConfigured()) await joinHub(services, opts.join);
   services.auth.purgeExpiredSessions();
-  const core = createStationCore(services);
+  let sync: SyncWorker | null = null;
+  const startWorker = () => {
+    sync = startSync(services, core, opts.syncIntervalMs);
+    sync?.onState((state) => {
+      if (state.lastSuccessAt !== null && services.ctx.readState(LIBRARY_LOADED) === null) services.ctx.writeState(LIBRARY_LOADED, '1');
+    });
+  };
+  const hooks: CoreHooks = {
+    async join(input) {
+      try {
+        await enrolWithHub(services, input);
+      } catch (error) {
+        throw joinError(error);
+      }
+      // The library arrives in the background; the desk shows its progress until it is in.
+      startWorker();
+    },
+    loadingLibrary: () => services.ctx.readState('hub_url') !== null && services.ctx.readState(LIBRARY_LOADED) === null,
+  };
+  const core = createStationCore(services, hooks);
   await core.devices.start();
-  const sync = startSync(services, core, opts.syncIntervalMs);
-  if (sync) {
-    const close = core.close.bind(core);
-    core.close = async () => {
-      await sync.stop();
-      await close();
-    };
-  }
+  startWorker();
+  const close = core.close.bind(core);
+  core.close = async () => {
+    await (sync as SyncWorker | null)?.stop();
+    await close();
+  };
   return core;
+}
+
+/** A failed enrolment in words for the person at the desk: a wrong code, or no hub at that address. */
+function joinError(error: unknown): unknown {
+  if (error instanceof ServiceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/^hub answered 4\d\d/.test(message)) return new ServiceError('ENROLMENT_REFUSED', `The hub refused the enrolment code (used, expired or mistyped): ${message}`);
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return new ServiceError('HUB_UNREACHABLE', `The hub at that address does not answer (${message}${cause}).`);
 }

@@ -10,6 +10,7 @@ import type { StationServices } from './services';
 import type { StationDevices } from './devices';
 import type { Slip } from '../devices/slips/types';
 import { patronOnSlip } from '../devices/slips/types';
+import { ServiceError } from '../services/errors';
 
 export interface HandlerContext {
   session: Session | null;
@@ -20,7 +21,18 @@ export interface HandlerContext {
 type Handler<N extends ApiName> = (input: ApiInput<N>, hc: HandlerContext) => unknown;
 export type Handlers = { [N in ApiName]: Handler<N> };
 
-export function createHandlers(s: StationServices, devices: StationDevices): Handlers {
+/** What the handlers need from the process around the core: joining a hub starts its sync worker. */
+export interface CoreHooks {
+  join(input: { hubUrl: string; code: string; stationName: string }): Promise<void>;
+  loadingLibrary(): boolean;
+}
+
+const NO_HUB_HOOKS: CoreHooks = {
+  join: () => Promise.reject(new ServiceError('NOT_CONFIGURED', 'This station cannot join a hub from here; start it with --join.')),
+  loadingLibrary: () => false,
+};
+
+export function createHandlers(s: StationServices, devices: StationDevices, hooks: CoreHooks = NO_HUB_HOOKS): Handlers {
   const grant = (o: { token: string; codes: string[] } | undefined): GrantedOverride | undefined =>
     o ? { codes: o.codes as RefusalCode[], grantedBy: s.auth.redeemOverride(o.token) } : undefined;
   const ok = { ok: true as const };
@@ -34,6 +46,8 @@ export function createHandlers(s: StationServices, devices: StationDevices): Han
       const branch = configured ? cfg.branches.get(s.ctx.identity().branchId) : undefined;
       return {
         configured,
+        loadingLibrary: hooks.loadingLibrary(),
+        barcodes: cfg.settings.barcodes,
         libraryName: configured ? cfg.settings.name : null,
         branchName: branch?.name ?? null,
         locale: cfg.settings.locale,
@@ -42,6 +56,10 @@ export function createHandlers(s: StationServices, devices: StationDevices): Han
       };
     },
     'setup.initialize': (input) => s.admin.initialize(input),
+    'setup.join': async (input) => {
+      await hooks.join(input);
+      return { joined: true as const };
+    },
     'auth.signIn': (input) => s.auth.signIn(input.username, input.password),
     'auth.signOut': (_input, hc) => {
       if (hc.sessionToken) s.auth.signOut(hc.sessionToken);
