@@ -48,6 +48,18 @@ export async function putRow(tx: Queryable, table: string, row: Data, deleted = 
 }
 
 /**
+ * Gives a row a new place in the change feed without changing it: where the hub kept its own
+ * version of a row an entry sent (a check-in of a copy since lent elsewhere, a renewal of a loan
+ * already returned), the station that sent it must still hear the hub's verdict. It did not
+ * apply the hub's version while its own change was waiting, and would otherwise keep its own.
+ */
+export async function touchRow(tx: Queryable, table: string, id: string): Promise<void> {
+  // Written again as it is; whatever the entry then writes to the row replaces this.
+  const current = await getRow(tx, table, id);
+  if (current) await putRow(tx, table, current);
+}
+
+/**
  * A write transaction on library rows. Just before it commits, its rows are stamped again with
  * fresh change numbers under a lock held until the commit: change numbers then become visible in
  * the order they were given. Without that, a transaction that took number 10 and committed after
@@ -94,6 +106,7 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<Ap
   for (const e of effects) if (e.table === 'payment_allocations') allocations.set(String(e.row.feeId), Number(e.row.amount));
 
   for (const change of effects) {
+    await touchRow(tx, change.table, change.row.id);
     if (change.op === 'delete') {
       const existing = await getRow(tx, change.table, change.row.id);
       if (existing) await putRow(tx, change.table, existing, true);
@@ -129,6 +142,13 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<Ap
 async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[]): Promise<string | null> {
   let result: string | null = null;
   if (loan.returnedAt === null) {
+    // A renewal made at a desk that had not heard of the return: the copy came back, the return
+    // stands (the station gets the returned loan back; see touchRow).
+    const current = await getRow<Loan>(tx, 'loans', loan.id);
+    if (current && current.returnedAt !== null) {
+      warnings.push('renewed a loan already returned: the return stands');
+      return null;
+    }
     for (const other of await openLoansOfItem(tx, loan.itemId)) {
       if (other.id === loan.id) continue;
       const incomingIsLater = loan.checkedOutAt >= other.checkedOutAt;

@@ -5,11 +5,21 @@
 // A row that still has a local journal entry waiting for the hub is never overwritten: the local
 // change is newer than anything the hub has seen, and the hub's answer to it will come back in a
 // later batch.
+//
+// A row the store refuses is not dropped: the hub's rows can arrive in an order the station's
+// constraints do not accept for a moment (a copy's new loan before the return that closed its old
+// loan, in the same batch or the next page; or another desk's loan of a copy this desk lent too
+// and has not pushed yet, until the hub settles who has it). Such a row is tried again at the end
+// of its batch, then kept aside (station_state) and tried with every later batch until it goes in
+// or a newer version of it arrives. While it waits it shows as a pull_rejected exception, which
+// resolves itself once the row is in.
 import type { RowChange } from '../domain/journal';
 import { SYNCED_TABLES, type Row } from '../store/rows';
 import type { ServiceContext } from '../services/context';
 
 export const CURSOR_KEY = 'sync_cursor';
+/** station_state key: pulled rows the store refused so far, tried again with every batch. */
+export const DEFERRED_KEY = 'sync_deferred_rows';
 
 export interface ApplyResult {
   applied: number;
@@ -32,29 +42,52 @@ export function applyPulledBatch(ctx: ServiceContext, changes: RowChange[], next
   const db = ctx.store.db;
   const result: ApplyResult = { applied: 0, keptLocal: 0, failed: 0 };
   const recordFailure = db.prepare(
-    `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES (?, 'pull_rejected', ?, NULL, NULL, '[]', ?)`,
+    `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES (?, 'pull_rejected', ?, NULL, NULL, '[]', ?)
+     ON CONFLICT(id) DO UPDATE SET message = excluded.message, resolved_at = NULL, resolved_by = NULL`,
   );
+  const resolveFailure = db.prepare('UPDATE sync_exceptions SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL');
+  const keyOf = (c: RowChange) => `${c.table}:${c.row.id}`;
   db.transaction(() => {
     // Rows of one batch may arrive child before parent; check references at commit.
     db.pragma('defer_foreign_keys = ON');
     const pending = pendingRowKeys(ctx);
-    for (const change of changes) {
-      if (!Object.hasOwn(SYNCED_TABLES, change.table)) throw new Error(`unknown table in a sync batch: ${change.table}`);
-      if (pending.has(`${change.table}:${change.row.id}`)) {
-        result.keptLocal++;
-        continue;
-      }
+    const inBatch = new Set(changes.map(keyOf));
+    const before = JSON.parse(ctx.readState(DEFERRED_KEY) ?? '[]') as RowChange[];
+    // Rows refused before (kept aside, or since replaced by a version that may go in now).
+    const waitedBefore = new Set(
+      (db.prepare(`SELECT id FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL AND id LIKE 'pull:%'`).all() as { id: string }[]).map((r) => r.id.slice(5)),
+    );
+    // A row kept aside is older than anything in this batch: a newer version of it replaces it.
+    const todo = [...before.filter((c) => !inBatch.has(keyOf(c))), ...changes];
+    const errors = new Map<string, string>();
+    const tryApply = (change: RowChange): boolean => {
       try {
         db.transaction(() => {
           if (change.op === 'delete') ctx.rows.delete(change.table, change.row.id);
           else ctx.rows.upsert(change.table, ctx.rows.pick(change.table, change.row) as Row);
         })();
         result.applied++;
+        if (waitedBefore.has(keyOf(change))) resolveFailure.run(ctx.now(), `pull:${keyOf(change)}`);
+        return true;
       } catch (error) {
-        result.failed++;
-        recordFailure.run(ctx.newId(), `${change.table} ${change.row.id}: ${(error as Error).message}`, ctx.now());
+        errors.set(keyOf(change), (error as Error).message);
+        return false;
       }
+    };
+    const refused: RowChange[] = [];
+    for (const change of todo) {
+      if (!Object.hasOwn(SYNCED_TABLES, change.table)) throw new Error(`unknown table in a sync batch: ${change.table}`);
+      if (pending.has(keyOf(change))) {
+        result.keptLocal++;
+        continue;
+      }
+      if (!tryApply(change)) refused.push(change);
     }
+    // Refused only for the order the rows came in? Then they go in now.
+    const still = refused.filter((change) => !tryApply(change));
+    for (const change of still) recordFailure.run(`pull:${keyOf(change)}`, `${change.table} ${change.row.id}: ${errors.get(keyOf(change))}`, ctx.now());
+    result.failed = still.length;
+    ctx.writeState(DEFERRED_KEY, JSON.stringify(still));
     ctx.writeState(CURSOR_KEY, nextCursor);
   }).immediate();
   ctx.config.invalidate();

@@ -27,6 +27,11 @@ export interface TcpProxy {
   stats: { connections: number; cuts: number; duplicates: number; refused: number };
   /** Resolves once a connection has been cut before its answer. */
   nextCut(): Promise<void>;
+  /**
+   * Destroys every open connection now. A client keeping connections alive (fetch does) would
+   * otherwise carry on over an old connection that a new fault never touches.
+   */
+  dropAll(): void;
   close(): Promise<void>;
 }
 
@@ -117,6 +122,9 @@ export async function startTcpProxy(target: { port: number; host?: string }, lis
     },
     stats,
     nextCut: () => new Promise<void>((resolve) => cutWaiters.push(resolve)),
+    dropAll() {
+      for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

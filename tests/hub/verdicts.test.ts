@@ -1,0 +1,60 @@
+// Found by the sync property test (tests/sync/property.test.ts), kept here as plain cases on
+// PGlite and PostgreSQL: where the hub keeps its own version of a row a station sent, the
+// station still hears the hub's verdict; and a desk that renews a loan it did not know was
+// returned elsewhere does not reopen it.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RowChange } from '../../src/domain/journal';
+import { migrateHub } from '../../src/hub/db';
+import { Hub } from '../../src/hub/hub';
+import { databases, dropSchemas, item, Journals, loan, patron } from './fixtures';
+
+afterAll(dropSchemas);
+
+describe.each(databases())('the hub\'s verdicts reach the station that sent the row, on %s', (_name, open) => {
+  it('keeps a returned loan returned when another desk renews it, and sends both desks the hub\'s rows', async () => {
+    const db = await open();
+    try {
+      await migrateHub(db);
+      const hub = new Hub(db);
+      const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+      const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+      const a = await hub.enrol(await hub.createEnrolmentCode('N'), 'north');
+      const b = await hub.enrol(await hub.createEnrolmentCode('S'), 'south');
+      const A = { stationId: a.stationId, branchId: north };
+      const B = { stationId: b.stationId, branchId: south };
+      const j = new Journals();
+      const t0 = Date.UTC(2026, 10, 20, 15);
+      await hub.push(A, [
+        j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),
+        j.entry(A, 'catalogue.addItem', [item('i1', 'available', north)], t0),
+        j.entry(A, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, t0 + 1000), item('i1', 'on_loan', north)], t0 + 1000),
+      ], Date.now());
+      // South, which pulled the loan, checks the copy in; the copy goes home in transit.
+      const returned = { returnedAt: t0 + 9000, returnBranchId: south, patronId: null };
+      await hub.push(B, [j.entry(B, 'circulation.checkin', [loan('L1', 'i1', 'ana', north, t0 + 1000, returned), { ...item('i1', 'in_transit', north), row: { ...item('i1', 'in_transit', north).row, currentBranchId: south, transitToBranchId: north } }], t0 + 9000)], Date.now());
+      const cursor = (await hub.changes(0, 5000)).nextCursor;
+
+      // North had not heard of the return and renews the loan: the return stands.
+      const renew = await hub.push(A, [j.entry(A, 'circulation.renew', [loan('L1', 'i1', 'ana', north, t0 + 1000, { renewals: 1, lastRenewedAt: t0 + 10_000, dueAt: t0 + 42 * 864e5 })], t0 + 10_000)], Date.now());
+      expect(renew.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('already returned') });
+      const rows = async (table: string, id: string) => (await db.query<{ data: Record<string, unknown> }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2', [table, id]))[0]!.data;
+      expect(await rows('loans', 'L1')).toMatchObject({ returnedAt: t0 + 9000, renewals: 0 });
+      // North kept its renewal while the entry was waiting; the feed now sends it the returned loan.
+      const after = await hub.changes(Number(cursor), 5000);
+      expect(after.changes).toContainEqual({ table: 'loans', op: 'upsert', row: expect.objectContaining({ id: 'L1', returnedAt: t0 + 9000 }) });
+
+      // North lends the copy again (it is back), and South, offline, checks in the copy it still
+      // thinks is in transit: the hub keeps the copy on loan, and sends South its copy back.
+      await hub.push(A, [j.entry(A, 'circulation.checkout', [loan('L2', 'i1', 'ana', north, t0 + 20_000), item('i1', 'on_loan', north)], t0 + 20_000)], Date.now());
+      const before = (await hub.changes(0, 5000)).nextCursor;
+      const shelved: RowChange = { table: 'items', op: 'upsert', row: { ...item('i1', 'available', north).row } };
+      const checkin = await hub.push(B, [j.entry(B, 'circulation.checkin', [shelved], t0 + 21_000)], Date.now());
+      expect(checkin.outcomes[0]!.outcome).toBe('applied');
+      expect(await rows('items', 'i1')).toMatchObject({ status: 'on_loan' });
+      const sent = await hub.changes(Number(before), 5000);
+      expect(sent.changes).toEqual([{ table: 'items', op: 'upsert', row: expect.objectContaining({ id: 'i1', status: 'on_loan' }) }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
