@@ -28,23 +28,210 @@ export interface ApplyResult {
 
 type Data = Record<string, unknown> & { id: string };
 
-export async function getRow<T = Data>(tx: Queryable, table: string, id: string): Promise<T | null> {
-  const r = await tx.query<{ data: T }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2 AND deleted = 0', [table, id]);
-  return r[0]?.data ?? null;
+// --- the rows of one write transaction ---------------------------------------------------------
+//
+// A push batch of 500 entries used to cost several round trips per entry (a lookup or two, one
+// upsert per row, then a restamp of every row). Now the rows a batch needs are read up front in a
+// handful of queries (prefetchBatch), every read inside the transaction goes through an in-memory
+// view of the rows (the database as read, overlaid with what this transaction wrote), and the
+// writes go to the database once, in one multi-row upsert, just before the commit. The circulation
+// sense below reads as before: getRow, putRow and the lookups only changed their plumbing.
+
+/** A secondary lookup the circulation rules need, mirrored in SQL (to use the partial indexes of migration 0002) and in JS (for rows written in this transaction). */
+interface Lookup {
+  table: string;
+  field: string;
+  /** Extra SQL condition, matching a partial index's predicate word for word. */
+  where: string;
+  keep: (d: Data) => boolean;
 }
 
-const touched = new WeakMap<Queryable, Map<string, [string, string]>>();
+const OPEN_LOANS_BY_ITEM: Lookup = { table: 'loans', field: 'itemId', where: `AND (data->>'returnedAt') IS NULL`, keep: (d) => d.returnedAt == null };
+const BLOCKS_BY_PATRON: Lookup = { table: 'patron_blocks', field: 'patronId', where: '', keep: () => true };
+const PATRONS_BY_CARD: Lookup = { table: 'patrons', field: 'cardBarcode', where: '', keep: () => true };
+const PENDING_HOLDS_BY_RECORD: Lookup = { table: 'holds', field: 'recordId', where: `AND (data->>'status') = 'pending'`, keep: (d) => d.status === 'pending' };
+const LOOKUPS = [OPEN_LOANS_BY_ITEM, BLOCKS_BY_PATRON, PATRONS_BY_CARD, PENDING_HOLDS_BY_RECORD];
+
+/** Parents before children, so that a station loading rows in change order meets a parent first. */
+const TABLE_RANK = new Map(
+  ['settings', 'branches', 'closed_days', 'patron_categories', 'item_types', 'circulation_rules', 'patron_limits', 'branch_item_policies', 'staff', 'records', 'items', 'patrons', 'patron_blocks', 'loans', 'holds', 'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses'].map(
+    (t, i) => [t, i],
+  ),
+);
+
+interface PendingWrite {
+  table: string;
+  id: string;
+  json: string;
+  deleted: boolean;
+  order: number;
+}
+
+const keyOf = (table: string, id: string) => `${table}\u0000${id}`;
+const fieldText = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+class TxRows {
+  /** table+id -> the row as this transaction sees it; null: absent or deleted. */
+  private readonly rows = new Map<string, Data | null>();
+  private readonly pending = new Map<string, PendingWrite>();
+  /** Rows written to the database before the end (a raw query needed them there): stamped again under the lock. */
+  private readonly flushedEarly = new Map<string, [string, string]>();
+  /** Per lookup: value -> ids the database had; value -> ids this transaction wrote. */
+  private readonly loaded = new Map<Lookup, Map<string, Set<string>>>();
+  private readonly written = new Map<Lookup, Map<string, Set<string>>>();
+  private readonly wholeTables = new Map<string, Set<string>>();
+  private readonly writtenIds = new Map<string, Set<string>>();
+  private order = 0;
+
+  constructor(readonly raw: Queryable) {
+    for (const l of LOOKUPS) {
+      this.loaded.set(l, new Map());
+      this.written.set(l, new Map());
+    }
+  }
+
+  private remember(table: string, id: string, data: Data | null): void {
+    const key = keyOf(table, id);
+    // What this transaction already saw or wrote is as new as anything read later.
+    if (!this.rows.has(key)) this.rows.set(key, data);
+  }
+
+  async get(table: string, id: string): Promise<Data | null> {
+    const key = keyOf(table, id);
+    if (!this.rows.has(key)) await this.load([[table, id]]);
+    return this.rows.get(key) ?? null;
+  }
+
+  /** Reads rows by key in one query; keys already known are skipped. */
+  async load(keys: [string, string][]): Promise<void> {
+    const missing = keys.filter(([t, i]) => !this.rows.has(keyOf(t, i)));
+    if (missing.length === 0) return;
+    const found = await this.raw.query<{ table_name: string; id: string; data: Data }>(
+      `SELECT r.table_name, r.id, r.data FROM rows r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.table_name = k.t AND r.id = k.i WHERE r.deleted = 0`,
+      [missing.map((k) => k[0]), missing.map((k) => k[1])],
+    );
+    for (const r of found) this.remember(r.table_name, r.id, r.data);
+    for (const [t, i] of missing) this.remember(t, i, null);
+  }
+
+  /** Loads the database's matches of a lookup for several values at once. */
+  async loadLookup(l: Lookup, values: string[]): Promise<void> {
+    const known = this.loaded.get(l)!;
+    const missing = [...new Set(values)].filter((v) => !known.has(v));
+    if (missing.length === 0) return;
+    for (const v of missing) known.set(v, new Set());
+    const found = await this.raw.query<{ id: string; data: Data; k: string }>(
+      `SELECT id, data, data->>'${l.field}' AS k FROM rows WHERE table_name = '${l.table}' AND deleted = 0 ${l.where} AND (data->>'${l.field}') = ANY($1::text[])`,
+      [missing],
+    );
+    for (const r of found) {
+      this.remember(l.table, r.id, r.data);
+      known.get(r.k)?.add(r.id);
+    }
+  }
+
+  async find(l: Lookup, value: string): Promise<Data[]> {
+    await this.loadLookup(l, [value]);
+    const ids = new Set([...(this.loaded.get(l)!.get(value) ?? []), ...(this.written.get(l)!.get(value) ?? [])]);
+    const out: Data[] = [];
+    for (const id of ids) {
+      const d = this.rows.get(keyOf(l.table, id));
+      if (d && fieldText(d[l.field]) === value && l.keep(d)) out.push(d);
+    }
+    return out;
+  }
+
+  async all(table: string): Promise<Data[]> {
+    let ids = this.wholeTables.get(table);
+    if (!ids) {
+      ids = new Set();
+      this.wholeTables.set(table, ids);
+      for (const r of await this.raw.query<{ id: string; data: Data }>('SELECT id, data FROM rows WHERE table_name = $1 AND deleted = 0', [table])) {
+        this.remember(table, r.id, r.data);
+        ids.add(r.id);
+      }
+    }
+    const out: Data[] = [];
+    for (const id of new Set([...ids, ...(this.writtenIds.get(table) ?? [])])) {
+      const d = this.rows.get(keyOf(table, id));
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  put(table: string, row: Data, deleted: boolean): void {
+    const key = keyOf(table, row.id);
+    // Serialized now: a caller changing the object afterwards must not change what is written.
+    const json = JSON.stringify(row);
+    const copy = JSON.parse(json) as Data;
+    this.rows.set(key, deleted ? null : copy);
+    this.pending.set(key, { table, id: row.id, json, deleted, order: this.order++ });
+    let ids = this.writtenIds.get(table);
+    if (!ids) this.writtenIds.set(table, (ids = new Set()));
+    ids.add(row.id);
+    for (const l of LOOKUPS) {
+      if (l.table !== table) continue;
+      const v = fieldText(copy[l.field]);
+      if (v === null) continue;
+      const byValue = this.written.get(l)!;
+      let set = byValue.get(v);
+      if (!set) byValue.set(v, (set = new Set()));
+      set.add(row.id);
+    }
+  }
+
+  /** Writes what is pending in one statement, each row stamped with the next change number. */
+  async flush(final: boolean): Promise<void> {
+    if (this.pending.size > 0) {
+      const writes = [...this.pending.values()].sort((a, b) => (TABLE_RANK.get(a.table) ?? 99) - (TABLE_RANK.get(b.table) ?? 99) || a.order - b.order);
+      this.pending.clear();
+      await this.raw.query(
+        `INSERT INTO rows (table_name, id, data, deleted, change_seq)
+         SELECT t, i, d::jsonb, x, nextval('change_seq') FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS k(t, i, d, x, n) ORDER BY n
+         ON CONFLICT (table_name, id) DO UPDATE SET data = excluded.data, deleted = excluded.deleted, change_seq = excluded.change_seq`,
+        [writes.map((w) => w.table), writes.map((w) => w.id), writes.map((w) => w.json), writes.map((w) => (w.deleted ? 1 : 0))],
+      );
+      for (const w of writes) {
+        const key = keyOf(w.table, w.id);
+        if (final) this.flushedEarly.delete(key);
+        else this.flushedEarly.set(key, [w.table, w.id]);
+      }
+    }
+    if (final && this.flushedEarly.size > 0) {
+      const list = [...this.flushedEarly.values()];
+      this.flushedEarly.clear();
+      await this.raw.query(
+        `UPDATE rows SET change_seq = nextval('change_seq') FROM unnest($1::text[], $2::text[]) AS k(t, i) WHERE rows.table_name = k.t AND rows.id = k.i`,
+        [list.map((k) => k[0]), list.map((k) => k[1])],
+      );
+    }
+  }
+
+  get dirty(): boolean {
+    return this.pending.size > 0 || this.flushedEarly.size > 0;
+  }
+}
+
+const txRows = new WeakMap<Queryable, TxRows>();
+
+function rowsOf(tx: Queryable): TxRows {
+  const r = txRows.get(tx);
+  if (!r) throw new Error('library rows are read and written only inside writeRows: a change outside would never reach the stations');
+  return r;
+}
+
+export async function getRow<T = Data>(tx: Queryable, table: string, id: string): Promise<T | null> {
+  const r = txRows.get(tx);
+  if (!r) {
+    const found = await tx.query<{ data: T }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2 AND deleted = 0', [table, id]);
+    return found[0]?.data ?? null;
+  }
+  return (await r.get(table, id)) as T | null;
+}
 
 /** Writes a library row; only inside writeRows, which gives it its place in the change feed. */
 export async function putRow(tx: Queryable, table: string, row: Data, deleted = false): Promise<void> {
-  const keys = touched.get(tx);
-  if (!keys) throw new Error('putRow outside writeRows: the change would never reach the stations');
-  keys.set(`${table}\u0000${row.id}`, [table, row.id]);
-  await tx.query(
-    `INSERT INTO rows (table_name, id, data, deleted, change_seq) VALUES ($1, $2, $3, $4, nextval('change_seq'))
-     ON CONFLICT (table_name, id) DO UPDATE SET data = excluded.data, deleted = excluded.deleted, change_seq = excluded.change_seq`,
-    [table, row.id, JSON.stringify(row), deleted ? 1 : 0],
-  );
+  rowsOf(tx).put(table, row, deleted);
 }
 
 /**
@@ -60,38 +247,85 @@ export async function touchRow(tx: Queryable, table: string, id: string): Promis
 }
 
 /**
- * A write transaction on library rows. Just before it commits, its rows are stamped again with
- * fresh change numbers under a lock held until the commit: change numbers then become visible in
- * the order they were given. Without that, a transaction that took number 10 and committed after
- * another took 11 would be skipped for ever by a station whose cursor had passed 11.
+ * A write transaction on library rows. Its rows reach the database just before it commits,
+ * stamped with fresh change numbers under a lock held until the commit: change numbers then
+ * become visible in the order they were given. Without that, a transaction that took number 10
+ * and committed after another took 11 would be skipped for ever by a station whose cursor had
+ * passed 11.
+ *
+ * A raw query on the rows table inside `fn` first writes what is pending, so it sees this
+ * transaction's own writes (those rows are stamped again at the end).
  */
 export async function writeRows<T>(db: HubDb, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    const keys = new Map<string, [string, string]>();
-    touched.set(tx, keys);
+  return db.transaction(async (raw) => {
+    const state = new TxRows(raw);
+    const tx: Queryable = {
+      async query<R>(sql: string, params?: unknown[]) {
+        if (/\brows\b/.test(sql) && state.dirty) await state.flush(false);
+        return raw.query<R>(sql, params);
+      },
+    };
+    txRows.set(tx, state);
     const result = await fn(tx);
-    if (keys.size > 0) {
-      const list = [...keys.values()];
-      await tx.query('SELECT pg_advisory_xact_lock(7402)');
-      await tx.query(
-        `UPDATE rows SET change_seq = nextval('change_seq') FROM unnest($1::text[], $2::text[]) AS k(t, i) WHERE rows.table_name = k.t AND rows.id = k.i`,
-        [list.map((k) => k[0]), list.map((k) => k[1])],
-      );
+    if (state.dirty) {
+      await raw.query('SELECT pg_advisory_xact_lock(7402)');
+      await state.flush(true);
     }
     return result;
   });
 }
 
+/**
+ * Reads, in a few queries, what applying these entries will look up: the rows they change, the
+ * copies and borrowers of their loans, open loans of their copies, blocks of their borrowers,
+ * patrons with their cards and holds on their titles. Anything missed is read when needed.
+ */
+export async function prefetchBatch(tx: Queryable, entries: JournalEntry[]): Promise<void> {
+  const r = rowsOf(tx);
+  const keys: [string, string][] = [];
+  const itemIds: string[] = [];
+  const patronIds: string[] = [];
+  const cards: string[] = [];
+  const recordIds: string[] = [];
+  for (const entry of entries) {
+    for (const e of entry.payload.effects) {
+      keys.push([e.table, e.row.id]);
+      if (e.op === 'delete') continue;
+      const row = e.row as Data;
+      if (e.table === 'loans') {
+        const itemId = fieldText(row.itemId);
+        const patronId = fieldText(row.patronId);
+        if (itemId) {
+          itemIds.push(itemId);
+          keys.push(['items', itemId]);
+        }
+        if (patronId) {
+          patronIds.push(patronId);
+          keys.push(['patrons', patronId]);
+        }
+      } else if (e.table === 'items') {
+        itemIds.push(row.id);
+        const recordId = fieldText(row.recordId);
+        if (recordId && row.status === 'available') recordIds.push(recordId);
+      } else if (e.table === 'patrons') {
+        const card = fieldText(row.cardBarcode);
+        if (card) cards.push(card);
+      }
+    }
+  }
+  await r.load(keys);
+  await r.loadLookup(OPEN_LOANS_BY_ITEM, itemIds);
+  if (patronIds.length > 0) await r.loadLookup(BLOCKS_BY_PATRON, patronIds);
+  if (cards.length > 0) await r.loadLookup(PATRONS_BY_CARD, cards);
+  if (recordIds.length > 0) await r.loadLookup(PENDING_HOLDS_BY_RECORD, recordIds);
+}
+
 async function openLoansOfItem(tx: Queryable, itemId: string): Promise<Loan[]> {
-  const r = await tx.query<{ data: Loan }>(
-    `SELECT data FROM rows WHERE table_name = 'loans' AND deleted = 0 AND data->>'itemId' = $1 AND data->>'returnedAt' IS NULL`,
-    [itemId],
-  );
-  return r.map((x) => x.data);
+  return (await rowsOf(tx).find(OPEN_LOANS_BY_ITEM, itemId)) as unknown as Loan[];
 }
 
 async function rulesMatrix(tx: Queryable): Promise<CirculationRule[]> {
-  return (await tx.query<{ data: CirculationRule }>(`SELECT data FROM rows WHERE table_name = 'circulation_rules' AND deleted = 0`)).map((r) => r.data);
+  return (await rowsOf(tx).all('circulation_rules')) as unknown as CirculationRule[];
 }
 
 const RENEW_COMMANDS = new Set(['circulation.renew', 'circulation.renewAll', 'circulation.checkout']);
@@ -168,15 +402,12 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
       result = 'lent twice';
     }
     if (loan.patronId) {
-      const blocks = await tx.query<{ data: { kind: string; until: string | null } }>(
-        `SELECT data FROM rows WHERE table_name = 'patron_blocks' AND deleted = 0 AND data->>'patronId' = $1`,
-        [loan.patronId],
-      );
-      const bars = blocks.filter((b) => b.data.kind === 'barred');
+      const blocks = (await rowsOf(tx).find(BLOCKS_BY_PATRON, loan.patronId)) as unknown as { kind: string; until: string | null }[];
+      const bars = blocks.filter((b) => b.kind === 'barred');
       if (bars.length > 0) {
         const branch = await getRow<{ timeZone: string }>(tx, 'branches', loan.branchId);
         const day = localDateOf(loan.checkedOutAt, branch?.timeZone ?? 'UTC');
-        if (bars.some((b) => b.data.until === null || b.data.until >= day)) warnings.push('lent to a patron barred at the hub');
+        if (bars.some((b) => b.until === null || b.until >= day)) warnings.push('lent to a patron barred at the hub');
       }
     }
     if (RENEW_COMMANDS.has(entry.command) && loan.renewals > 0 && !(entry.payload.overrides?.length)) {
@@ -208,10 +439,7 @@ async function applyItem(tx: Queryable, item: Data, loanIdsInEntry: Set<string>)
 async function holdsWaitingFor(tx: Queryable, entry: JournalEntry, item: Item & Data, exceptions: HubException[], warnings: string[]): Promise<void> {
   if (item.status !== 'available') return;
   if (entry.payload.effects.some((e) => e.table === 'holds' && e.row.itemId === item.id)) return;
-  const holds = (await tx.query<{ data: Hold }>(
-    `SELECT data FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'recordId' = $1 AND data->>'status' = 'pending'`,
-    [item.recordId],
-  )).map((r) => r.data);
+  const holds = (await rowsOf(tx).find(PENDING_HOLDS_BY_RECORD, String(item.recordId))) as unknown as Hold[];
   if (holds.length === 0) return;
   const branch = await getRow<{ timeZone: string }>(tx, 'branches', item.currentBranchId);
   const hold = pickHoldToTrap({ item, holds, today: localDateOf(entry.wallTime, branch?.timeZone ?? 'UTC') });
@@ -278,10 +506,7 @@ async function applyFee(tx: Queryable, entry: JournalEntry, fee: Fee & Data, all
 
 /** Two stations registered the same card: both patrons are kept; the second is a conflict to resolve. */
 async function applyPatron(tx: Queryable, entry: JournalEntry, patron: Patron & Data, exceptions: HubException[]): Promise<string | null> {
-  const same = await tx.query<{ id: string }>(
-    `SELECT id FROM rows WHERE table_name = 'patrons' AND deleted = 0 AND data->>'cardBarcode' = $1 AND id <> $2`,
-    [patron.cardBarcode, patron.id],
-  );
+  const same = (await rowsOf(tx).find(PATRONS_BY_CARD, String(patron.cardBarcode))).filter((p) => p.id !== patron.id);
   await putRow(tx, 'patrons', patron);
   if (same.length === 0) return null;
   exceptions.push({

@@ -8,12 +8,14 @@ import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, Outcome, Pus
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
-import { applyEntry, putRow, writeRows, type HubException } from './apply';
+import { applyEntry, prefetchBatch, putRow, writeRows, type HubException } from './apply';
 import type { HubDb, Queryable } from './db';
 
 interface Received {
   outcomes: PushResponse['outcomes'];
   exceptions: ExceptionNotice[];
+  /** The next seq the hub wants from the station, as of the end of this transaction. */
+  expectedSeq?: number;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -154,12 +156,12 @@ export class Hub {
       }
     }
     const clockOffsetMs = Math.round(stationWallTime - this.now());
-    await this.db.query('UPDATE stations SET last_seen_at = $1, clock_offset_ms = $2 WHERE id = $3', [this.now(), clockOffsetMs, station.stationId]);
+    const seen = { lastSeenAt: this.now(), clockOffsetMs };
     const sorted = [...entries].sort((a, b) => a.seq - b.seq);
     let received: Received;
     try {
       // The whole batch in one transaction: one commit for a thousand entries.
-      received = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, sorted)));
+      received = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, sorted, undefined, seen)));
     } catch (error) {
       if (error instanceof HubError || isTransient(error)) throw error;
       // Some entry could not be applied. Take them one at a time, so that one is recorded as
@@ -168,24 +170,33 @@ export class Hub {
       for (const entry of sorted) {
         let one: Received;
         try {
-          one = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, [entry])));
+          one = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, [entry], undefined, seen)));
         } catch (failure) {
           // A busy or unreachable database is not the entry's fault: the station will send it again.
           if (isTransient(failure)) throw failure;
           console.error('hub: an entry could not be applied:', (failure as Error).message);
-          one = await writeRows(this.db, (tx) => this.receive(tx, station, [entry], `the hub could not apply it: ${(failure as Error).message}`));
+          one = await writeRows(this.db, (tx) => this.receive(tx, station, [entry], `the hub could not apply it: ${(failure as Error).message}`, seen));
         }
         received.outcomes.push(...one.outcomes);
         received.exceptions.push(...one.exceptions);
         if (one.outcomes.length === 0) break;
       }
     }
-    return { ...received, expectedSeq: await this.expectedSeq(this.db, station.stationId), clockOffsetMs };
+    const { expectedSeq, ...answer } = received;
+    return { ...answer, expectedSeq: expectedSeq ?? (await this.expectedSeq(this.db, station.stationId)), clockOffsetMs };
   }
 
-  private async receive(tx: Queryable, station: StationIdentity, entries: JournalEntry[], rejectWith?: string): Promise<Received> {
+  private async receive(
+    tx: Queryable,
+    station: StationIdentity,
+    entries: JournalEntry[],
+    rejectWith?: string,
+    seenAt?: { lastSeenAt: number; clockOffsetMs: number },
+  ): Promise<Received> {
     // Two hub processes receiving the same station's entries take turns here.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [station.stationId]);
+    // In the batch's transaction rather than a commit (and an fsync) of its own.
+    if (seenAt) await tx.query('UPDATE stations SET last_seen_at = $1, clock_offset_ms = $2 WHERE id = $3', [seenAt.lastSeenAt, seenAt.clockOffsetMs, station.stationId]);
     const seen = new Map(
       (await tx.query<{ entry_id: string; outcome: Outcome; reason: string | null }>('SELECT entry_id, outcome, reason FROM received WHERE entry_id = ANY($1)', [entries.map((e) => e.id)])).map(
         (r) => [r.entry_id, r],
@@ -193,6 +204,8 @@ export class Hub {
     );
     let expectedSeq = await this.expectedSeq(tx, station.stationId);
     const out: Received = { outcomes: [], exceptions: [] };
+    // What the batch will look up, read in a few queries rather than several per entry.
+    if (!rejectWith) await prefetchBatch(tx, entries.filter((e) => e.seq >= expectedSeq && !seen.has(e.id)));
     const records: { entry: JournalEntry; outcome: Outcome; reason: string | null }[] = [];
     for (const entry of entries) {
       const first = seen.get(entry.id) ?? out.outcomes.find((o) => o.id === entry.id);
@@ -229,6 +242,7 @@ export class Hub {
         ],
       );
     }
+    out.expectedSeq = expectedSeq;
     return out;
   }
 
