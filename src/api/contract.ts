@@ -456,7 +456,14 @@ export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 /** Events the core pushes to every client (scans, sync state, device state, slips). */
 export const StationEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('scan'), barcode: z.string(), kind: z.enum(['patron', 'item', 'unknown']), deviceId: z.string() }),
+  z.object({
+    type: z.literal('scan'),
+    barcode: z.string(),
+    kind: z.enum(['patron', 'item', 'unknown']),
+    deviceId: z.string(),
+    /** The AIM symbology identifier (e.g. ]F0 for Codabar) when the scanner reports it (USB HID POS). */
+    symbology: z.string().optional(),
+  }),
   z.object({ type: z.literal('sync'), state: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('device'), deviceId: z.string(), state: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('core'), state: z.enum(['ready', 'restarting', 'stopped']) }),

@@ -1,14 +1,30 @@
 // Dates and instants in a branch's time zone. Luxon does the zone arithmetic, daylight-saving
 // changes included; everything here is pure (the current time is always passed in).
+//
+// These run in every check-out and renewal, so the hot ones avoid rebuilding Luxon objects:
+// calendar arithmetic on plain dates uses UTC Date maths (no zone can change a date's weekday),
+// a zone's local date comes from a cached Intl formatter, and a day's end in a zone is memoised
+// (a pure function of its two arguments; a desk asks about the same few days all day long).
 import { DateTime } from 'luxon';
 import type { Instant, LocalDate } from './types';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+function utcMidnight(date: LocalDate): number {
+  const { year, month, day } = parts(date);
+  return Date.UTC(year, month - 1, day);
+}
+
+const isoDate = (utcMs: number): LocalDate => new Date(utcMs).toISOString().slice(0, 10);
 
 export function isValidLocalDate(s: string): boolean {
   const m = DATE.exec(s);
   if (!m) return false;
-  return DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: 'UTC' }).isValid;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC rolls 2026-02-30 over into March: a real date reads back the same.
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
 function parts(date: LocalDate): { year: number; month: number; day: number } {
@@ -17,30 +33,56 @@ function parts(date: LocalDate): { year: number; month: number; day: number } {
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
 }
 
+/** One formatter per zone (building one is the expensive part). */
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
 export function localDateOf(instant: Instant, timeZone: string): LocalDate {
-  return DateTime.fromMillis(instant, { zone: timeZone }).toISODate() as string;
+  let f = dateFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn' });
+    dateFormatters.set(timeZone, f);
+  }
+  // By parts, not by a locale's pattern: no ICU version can reorder them.
+  let year = '';
+  let month = '';
+  let day = '';
+  for (const p of f.formatToParts(instant)) {
+    if (p.type === 'year') year = p.value;
+    else if (p.type === 'month') month = p.value;
+    else if (p.type === 'day') day = p.value;
+  }
+  return `${year.padStart(4, '0')}-${month}-${day}`;
 }
 
-export function startOfLocalDay(date: LocalDate, timeZone: string): Instant {
-  return DateTime.fromObject(parts(date), { zone: timeZone }).startOf('day').toMillis();
+/** A small memo for pure (date, zone) functions; emptied when full rather than tracking age. */
+function memo(fn: (date: LocalDate, timeZone: string) => Instant): (date: LocalDate, timeZone: string) => Instant {
+  const cache = new Map<string, Instant>();
+  return (date, timeZone) => {
+    const key = `${timeZone}|${date}`;
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = fn(date, timeZone);
+      if (cache.size >= 1024) cache.clear();
+      cache.set(key, v);
+    }
+    return v;
+  };
 }
+
+export const startOfLocalDay = memo((date, timeZone) => DateTime.fromObject(parts(date), { zone: timeZone }).startOf('day').toMillis());
 
 /** 23:59:59.999 local time: a day loan is due to the very end of its day, whatever the zone's offset that day. */
-export function endOfLocalDay(date: LocalDate, timeZone: string): Instant {
-  return DateTime.fromObject(parts(date), { zone: timeZone }).endOf('day').toMillis();
-}
+export const endOfLocalDay = memo((date, timeZone) => DateTime.fromObject(parts(date), { zone: timeZone }).endOf('day').toMillis());
 
 export function addDays(date: LocalDate, n: number): LocalDate {
-  return DateTime.fromObject(parts(date), { zone: 'UTC' }).plus({ days: n }).toISODate() as string;
+  return isoDate(utcMidnight(date) + n * DAY_MS);
 }
 
 /** 0 = Sunday ... 6 = Saturday. */
 export function weekdayOf(date: LocalDate): number {
-  return DateTime.fromObject(parts(date), { zone: 'UTC' }).weekday % 7;
+  return new Date(utcMidnight(date)).getUTCDay();
 }
 
 export function daysBetween(from: LocalDate, to: LocalDate): number {
-  const a = DateTime.fromObject(parts(from), { zone: 'UTC' });
-  const b = DateTime.fromObject(parts(to), { zone: 'UTC' });
-  return Math.round(b.diff(a, 'days').days);
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
 }

@@ -43,7 +43,7 @@ export class StationDevices {
     const manager = new DeviceManager(this.config, {
       classify: (barcode) => classifyBarcode(this.s.ctx.config.get().settings.barcodes, barcode),
     });
-    manager.onScan((scan) => this.emit({ type: 'scan', barcode: scan.barcode, kind: scan.kind, deviceId: scan.deviceId }));
+    manager.onScan((scan) => this.emit({ type: 'scan', barcode: scan.barcode, kind: scan.kind, deviceId: scan.deviceId, ...(scan.symbology ? { symbology: scan.symbology } : {}) }));
     manager.onState((state) => this.emit({ type: 'device', deviceId: state.id, state: { ...state } }));
     return manager;
   }

@@ -11,6 +11,7 @@ import { HoldService } from '../services/holds';
 import { PatronService } from '../services/patrons';
 import { ReportService } from '../services/reports';
 import { ExceptionService } from '../services/exceptions';
+import { IdleCheckpointer } from '../store/checkpoint';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -44,6 +45,9 @@ export function createStationServices(store: Store, options: ContextOptions = {}
   const ctx = createServiceContext(store, options);
   const patrons = new PatronService(ctx);
   const openExceptions = store.db.prepare('SELECT count(*) AS n FROM sync_exceptions WHERE resolved_at IS NULL');
+  // The WAL goes back into the database file between patrons, not during a check-out.
+  const checkpointer = new IdleCheckpointer(store.db);
+  const stopCheckpoints = ctx.onCommit(() => checkpointer.touch());
   const services: StationServices = {
     version: STATION_VERSION,
     store,
@@ -67,6 +71,8 @@ export function createStationServices(store: Store, options: ContextOptions = {}
       };
     },
     close() {
+      stopCheckpoints();
+      checkpointer.stop();
       store.close();
     },
   };
