@@ -416,7 +416,9 @@ export const stationApi = {
       }),
     ),
   ),
-  'sync.resolveException': method('command', 'circulate', z.object({ id: S.Id }).strict(), z.object({ resolved: z.boolean() })),
+  /** Push and pull now, rather than at the next interval (the status bar's "Sync now"); answers with the sync state after the round. */
+  'sync.now': method('command', 'staff', none, z.record(z.string(), z.unknown())),
+  'sync.resolveException': method('command', 'circulate', z.object({ id: S.Id, note: z.string().max(2000).nullable().optional() }).strict(), z.object({ resolved: z.boolean() })),
 
   // --- the status bar
   'status.get': method(

@@ -142,6 +142,11 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
       startWorker();
     },
     loadingLibrary: () => services.ctx.readState('hub_url') !== null && services.ctx.readState(LIBRARY_LOADED) === null,
+    async syncNow() {
+      const worker = sync as SyncWorker | null;
+      if (!worker) return { state: 'not_configured' };
+      return { state: 'configured', ...(await worker.syncNow()) };
+    },
   };
   const core = createStationCore(services, hooks);
   await core.devices.start();

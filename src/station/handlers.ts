@@ -25,11 +25,14 @@ export type Handlers = { [N in ApiName]: Handler<N> };
 export interface CoreHooks {
   join(input: { hubUrl: string; code: string; stationName: string }): Promise<void>;
   loadingLibrary(): boolean;
+  /** One sync round now; the state after it (or not_configured). */
+  syncNow(): Promise<Record<string, unknown>>;
 }
 
 const NO_HUB_HOOKS: CoreHooks = {
   join: () => Promise.reject(new ServiceError('NOT_CONFIGURED', 'This station cannot join a hub from here; start it with --join.')),
   loadingLibrary: () => false,
+  syncNow: () => Promise.resolve({ state: 'not_configured' }),
 };
 
 export function createHandlers(s: StationServices, devices: StationDevices, hooks: CoreHooks = NO_HUB_HOOKS): Handlers {
@@ -196,8 +199,9 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     'reports.inTransit': () => s.reports.inTransit(),
 
     'sync.exceptions': (input) => s.exceptions.list(input.includeResolved ?? false),
-    'sync.resolveException': (input, hc) => ({ resolved: s.exceptions.resolve(input.id, hc.actor.staffId) }),
+    'sync.resolveException': (input, hc) => ({ resolved: s.exceptions.resolve(input.id, hc.actor.staffId, input.note ?? null) }),
 
     'status.get': () => s.status(),
+    'sync.now': () => hooks.syncNow(),
   };
 }

@@ -73,4 +73,12 @@ describe('joining a hub from the desk', () => {
     const stations = await hub.listStations();
     expect(stations.map((s) => s.name)).toEqual(['Front desk']);
   });
+
+  it('syncs at once when staff ask, and says how it went', async () => {
+    const { token } = (await api(station.url, 'auth.signIn', { username: 'rosa', password: 'rosa password' })) as { token: string };
+    const before = Date.now();
+    const state = await api(station.url, 'sync.now', {}, token);
+    expect(state).toMatchObject({ state: 'configured', reachable: true, lastError: null, waiting: 0 });
+    expect(state.lastSuccessAt as number).toBeGreaterThanOrEqual(before);
+  });
 });
