@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client } from '../api/client';
 import { useStatus } from '../state/status';
@@ -20,7 +20,25 @@ export function StatusBar({ locale }: { locale: string }) {
       off();
     };
   }, [set]);
-  const sync = (status?.sync ?? {}) as { state?: string; reachable?: boolean | null; lastSuccessAt?: number | null; clockWarning?: boolean; clockOffsetMs?: number };
+  const [syncing, setSyncing] = useState(false);
+  const sync = (status?.sync ?? {}) as {
+    state?: string;
+    reachable?: boolean | null;
+    lastSuccessAt?: number | null;
+    lastError?: string | null;
+    clockWarning?: boolean;
+    clockOffsetMs?: number;
+    initialLoad?: { done: number; total: number } | null;
+  };
+  const syncNow = () => {
+    setSyncing(true);
+    void client
+      .call('sync.now', {})
+      .then(() => client.call('status.get', {}))
+      .then(set)
+      .catch(() => undefined)
+      .finally(() => setSyncing(false));
+  };
   const hub =
     sync.state === 'not_configured' ? t('status.notConfigured') : sync.reachable === true ? t('status.reachable') : sync.reachable === false ? t('status.unreachable') : t('status.unknown');
   const device = (kind: string) => {
@@ -34,9 +52,14 @@ export function StatusBar({ locale }: { locale: string }) {
           {t('status.clock', { minutes: Math.round((sync.clockOffsetMs ?? 0) / 60000) })}
         </p>
       ) : null}
-      <span>
+      <span title={sync.lastError ? t('status.lastError', { error: sync.lastError }) : undefined}>
         {t('status.hub')}: {hub}
       </span>
+      {sync.initialLoad ? (
+        <span role="status">
+          {t('status.loading', { done: sync.initialLoad.done, total: sync.initialLoad.total })}
+        </span>
+      ) : null}
       <span>{t('status.waiting', { count: status?.journalWaiting ?? 0 })}</span>
       <span>{t('status.lastSync', { time: sync.lastSuccessAt ? formatTime(sync.lastSuccessAt, locale) : t('status.never') })}</span>
       <span>{t('status.exceptions', { count: status?.exceptionsOpen ?? 0 })}</span>
@@ -46,6 +69,11 @@ export function StatusBar({ locale }: { locale: string }) {
       <span>
         {t('status.printer')}: {device('printer')}
       </span>
+      {sync.state === 'configured' ? (
+        <button type="button" onClick={syncNow} disabled={syncing} aria-busy={syncing}>
+          {syncing ? t('status.syncing') : t('status.syncNow')}
+        </button>
+      ) : null}
     </footer>
   );
 }

@@ -70,6 +70,11 @@ describe('joining a hub from the desk', () => {
     await page.getByLabel('Password').fill('rosa password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByLabel('Patron barcode').isVisible()).toBe(true);
+    // The status bar: the hub answers, and staff can sync at once.
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => page.getByRole('contentinfo', { name: 'Station status' }).textContent()).toContain('Hub: reachable');
+    await expect.poll(() => page.getByRole('button', { name: 'Sync now' }).isEnabled()).toBe(true);
+    await screenshot(page, '21-joined-desk');
     const stations = await hub.listStations();
     expect(stations.map((s) => s.name)).toEqual(['Front desk']);
   });
