@@ -16,10 +16,12 @@ import { Catalogue } from './screens/Catalogue';
 import { Reports } from './screens/Reports';
 import { LoadingLibrary, Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
+import { Settings, mayUseSettings } from './screens/settings/Settings';
 import { useScans } from './state/scans';
 import { useSession } from './state/session';
 
-type Screen = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'reports' | 'devices';
+type Screen = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'reports' | 'devices' | 'settings';
+const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'];
 
 /** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
 function useWedgeScanner() {
@@ -70,7 +72,7 @@ function LanguageSwitch() {
 
 export function App() {
   const { t } = useTranslation();
-  const { setup, setSetup, staff, signedOut } = useSession();
+  const { setup, setSetup, staff, signedOut, permissions } = useSession();
   const [screen, setScreen] = useState<Screen>('checkout');
   const [location, setLocation] = useState(window.location.href);
   useEffect(() => {
@@ -108,6 +110,7 @@ export function App() {
               void client.call('auth.signOut', {});
               client.setToken(null);
               signedOut();
+              setScreen('checkout');
             }}
           >
             {t('app.signOut')}
@@ -125,13 +128,13 @@ export function App() {
     <>
       {header}
       <nav aria-label={t('nav.label')} className="tabs">
-        {(['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'] as const).map((s) => (
+        {(mayUseSettings(permissions) ? [...SCREENS, 'settings' as const] : SCREENS).map((s) => (
           <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
             {t(`nav.${s}`)}
           </button>
         ))}
       </nav>
-      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports /> : <Devices />}
+      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
       <StatusBar locale={setup.locale} />
     </>
   );

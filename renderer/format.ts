@@ -9,4 +9,30 @@ export function formatTime(instant: number, locale: string): string {
   return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(instant);
 }
 
+export function formatDateTime(instant: number, locale: string, timeZone?: string | null): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(instant);
+}
+
+/** A calendar day as the API carries it (2026-12-25), in words for the locale. */
+export function formatDay(day: string, locale: string): string {
+  const at = Date.parse(`${day}T12:00:00Z`);
+  return Number.isNaN(at) ? day : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+}
+
+/** A day of every year (month 1-12, day 1-31), e.g. "December 25". */
+export function formatMonthDay(month: number, day: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, day, 12));
+}
+
+/** The weekday's name, 0 = Sunday ... 6 = Saturday. */
+export function weekdayName(weekday: number, locale: string): string {
+  // 2000-01-02 was a Sunday.
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, 0, 2 + weekday, 12));
+}
+
+/** The month's name, 1 = January. */
+export function monthName(month: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1, 12));
+}
+
 export { formatMoney };

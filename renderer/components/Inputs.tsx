@@ -1,0 +1,51 @@
+import { useId, type ComponentProps, type ReactNode } from 'react';
+
+/** A select with its visible label. */
+export function SelectField({ label, hint, children, ...select }: { label: string; hint?: string; children: ReactNode } & ComponentProps<'select'>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...select}>
+        {children}
+      </select>
+      {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
+    </div>
+  );
+}
+
+/** A checkbox with its label beside it (the whole label is clickable). */
+export function CheckField({ label, ...input }: { label: string } & Omit<ComponentProps<'input'>, 'type'>) {
+  return (
+    <div className="field check">
+      <label>
+        <input type="checkbox" {...input} /> {label}
+      </label>
+    </div>
+  );
+}
+
+/** A multi-line text box with its visible label. */
+export function TextAreaField({ label, ...area }: { label: string } & ComponentProps<'textarea'>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} {...area} />
+    </div>
+  );
+}
+
+/** Buttons at the foot of a form: the submit first, then cancel (Escape also cancels a dialog). */
+export function FormButtons({ submit, cancel, onCancel }: { submit: string; cancel?: string; onCancel?: () => void }) {
+  return (
+    <div className="form-buttons">
+      <button type="submit">{submit}</button>
+      {cancel && onCancel ? (
+        <button type="button" onClick={onCancel}>
+          {cancel}
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../../state/session';
+import { BranchesSettings } from './Branches';
+import { CalendarSettings } from './Calendar';
+import { CategoriesSettings } from './Categories';
+import { HubConnectionSettings } from './HubConnection';
+import { ItemTypesSettings } from './ItemTypes';
+import { LibrarySettings } from './Library';
+import { RulesSettings } from './Rules';
+import { StaffSettings } from './Staff';
+
+type Area = 'library' | 'branches' | 'rules' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub';
+
+/** Which settings areas a permission opens (the station checks again on every call). */
+const NEEDS: Record<Area, string> = {
+  library: 'settings',
+  branches: 'settings',
+  rules: 'edit_rules',
+  calendar: 'edit_rules',
+  categories: 'edit_rules',
+  itemTypes: 'edit_rules',
+  staff: 'manage_staff',
+  hub: 'settings',
+};
+
+/** The Settings area shows to staff whose role may change any of it. */
+export const mayUseSettings = (permissions: string[]) => Object.values(NEEDS).some((p) => permissions.includes(p));
+
+export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
+  const { t } = useTranslation();
+  const permissions = useSession((s) => s.permissions);
+  const areas = (Object.keys(NEEDS) as Area[]).filter((a) => permissions.includes(NEEDS[a]));
+  const [area, setArea] = useState<Area>(areas[0] ?? 'library');
+  return (
+    <main id="main">
+      <h1>{t('settings.title')}</h1>
+      <nav aria-label={t('settings.areas')} className="subnav">
+        {areas.map((a) => (
+          <button key={a} type="button" aria-current={area === a ? 'page' : undefined} onClick={() => setArea(a)}>
+            {t(`settings.area.${a}`)}
+          </button>
+        ))}
+        <button type="button" onClick={onOpenDevices}>
+          {t('settings.area.devices')}
+        </button>
+      </nav>
+      {area === 'library' ? (
+        <LibrarySettings />
+      ) : area === 'branches' ? (
+        <BranchesSettings />
+      ) : area === 'rules' ? (
+        <RulesSettings />
+      ) : area === 'calendar' ? (
+        <CalendarSettings />
+      ) : area === 'categories' ? (
+        <CategoriesSettings />
+      ) : area === 'itemTypes' ? (
+        <ItemTypesSettings />
+      ) : area === 'staff' ? (
+        <StaffSettings />
+      ) : (
+        <HubConnectionSettings />
+      )}
+    </main>
+  );
+}
