@@ -1,9 +1,11 @@
 // `npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>]`: the headless station. The desk
 // at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStationCore } from '../station/core';
+import { storeHubCa } from '../station/sync';
 import { createHttpStation } from '../transports/http/server';
 
 const { values } = parseArgs({
@@ -16,11 +18,12 @@ const { values } = parseArgs({
     join: { type: 'string' },
     code: { type: 'string' },
     name: { type: 'string' },
+    'hub-ca': { type: 'string' },
   },
 });
 
 if (values.help) {
-  console.log('npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>]: the headless station. The desk\nat http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.');
+  console.log('npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>] [--hub-ca <file.pem>]: the headless station. The desk\nat http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.');
   process.exit(0);
 }
 
@@ -38,6 +41,17 @@ const join = values.join ? { hubUrl: values.join, code: values.code ?? '', stati
 if (join && !join.code) {
   console.error('--join needs --code (from `npm run hub -- admin enrol-station`)');
   process.exit(2);
+}
+// `--hub-ca <file.pem>`: the library's own certificate authority for its hub's HTTPS. Stored in the
+// data folder, so later starts need not repeat it.
+if (values['hub-ca']) {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    storeHubCa(dataDir, resolve(values['hub-ca']));
+  } catch (error) {
+    console.error(`--hub-ca: ${(error as Error).message}`);
+    process.exit(2);
+  }
 }
 const core = await startStationCore({ dataDir, join });
 const app = await createHttpStation({ core, rendererDir });

@@ -1,13 +1,39 @@
 // The station and its hub: joining once with an enrolment code, then the background sync worker
 // for as long as the station runs. A station with no hub is the whole system, and says so.
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { StationEvent } from '../api/contract';
-import { enrolStation, HttpHubClient } from '../sync/http-client';
+import { enrolStation, HttpHubClient, type HubConnectionOptions } from '../sync/http-client';
 import { SyncWorker } from '../sync/worker';
 import { ServiceError } from '../services/errors';
 import type { StationServices } from './services';
 
 const HUB_URL = 'hub_url';
 const HUB_CREDENTIAL = 'hub_credential';
+/** In the station's data folder: the library's own certificate authority, when its hub's certificate is not from a public one. */
+export const HUB_CA_FILE = 'hub-ca.pem';
+
+/**
+ * Stores the certificate authority the station trusts for its hub (`serve --hub-ca <file>`): a
+ * copy in the data folder, so every later start uses it without the option. Refuses a file that
+ * holds no certificate, rather than failing later with an opaque TLS error.
+ */
+export function storeHubCa(dataDir: string, pemFile: string): void {
+  const pem = readFileSync(pemFile, 'utf8');
+  try {
+    new X509Certificate(pem);
+  } catch (error) {
+    throw new Error(`${pemFile} is not a PEM certificate: ${(error as Error).message}`, { cause: error });
+  }
+  copyFileSync(pemFile, join(dataDir, HUB_CA_FILE));
+}
+
+/** The connection options for this station's hub: its stored certificate authority, if any. */
+function connection(s: StationServices): HubConnectionOptions {
+  const file = join(dirname(s.store.path), HUB_CA_FILE);
+  return existsSync(file) ? { ca: readFileSync(file) } : {};
+}
 
 /**
  * Enrols a new station with the hub: the hub names it and gives it its own credential. The
@@ -19,7 +45,7 @@ export async function enrolWithHub(s: StationServices, join: { hubUrl: string; c
     throw new ServiceError('ALREADY_CONFIGURED', 'Only a new station can join a hub.');
   }
   const url = join.hubUrl.replace(/\/+$/, '');
-  const enrolled = await enrolStation(url, join.code, join.stationName);
+  const enrolled = await enrolStation(url, join.code, join.stationName, connection(s));
   // The hub names the station: its journal entries carry that id from the first one on.
   s.ctx.writeState('station_id', enrolled.stationId);
   s.ctx.writeState('branch_id', enrolled.branchId);
@@ -32,8 +58,12 @@ export async function enrolWithHub(s: StationServices, join: { hubUrl: string; c
 export async function joinHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<void> {
   const { url, credential } = await enrolWithHub(s, join);
   // The first sync loads the whole library before the station opens.
-  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential));
-  await worker.syncNow();
+  const client = new HttpHubClient(url, credential, connection(s));
+  try {
+    await new SyncWorker(s.ctx, client).syncNow();
+  } finally {
+    client.close();
+  }
 }
 
 export function startSync(s: StationServices, core: { emit(e: StationEvent): void }, intervalMs = 30_000): SyncWorker | null {
@@ -43,7 +73,7 @@ export function startSync(s: StationServices, core: { emit(e: StationEvent): voi
     s.statusProviders.sync = () => ({ state: 'not_configured' });
     return null;
   }
-  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential), { intervalMs });
+  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential, connection(s)), { intervalMs });
   s.statusProviders.sync = () => ({ state: 'configured', hubUrl: url, ...worker.state() });
   worker.onState((state) => core.emit({ type: 'sync', state: { ...state } }));
   worker.start();

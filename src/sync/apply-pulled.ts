@@ -16,6 +16,7 @@
 import type { RowChange } from '../domain/journal';
 import { SYNCED_TABLES, type Row } from '../store/rows';
 import type { ServiceContext } from '../services/context';
+import { pendingKeys, type PendingKeys } from './pending-keys';
 
 export const CURSOR_KEY = 'sync_cursor';
 /** station_state key: pulled rows the store refused so far, tried again with every batch. */
@@ -29,13 +30,9 @@ export interface ApplyResult {
   failed: number;
 }
 
-function pendingRowKeys(ctx: ServiceContext): Set<string> {
-  const keys = new Set<string>();
-  const rows = ctx.store.db.prepare('SELECT payload FROM journal WHERE acked_at IS NULL').all() as { payload: string }[];
-  for (const { payload } of rows) {
-    for (const e of (JSON.parse(payload) as { effects: RowChange[] }).effects) keys.add(`${e.table}:${e.row.id}`);
-  }
-  return keys;
+/** Parses only the entries written since the last batch, not every waiting one again (see pending-keys.ts). */
+function pendingRowKeys(ctx: ServiceContext): PendingKeys {
+  return pendingKeys(ctx);
 }
 
 export function applyPulledBatch(ctx: ServiceContext, changes: RowChange[], nextCursor: string): ApplyResult {

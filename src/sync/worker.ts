@@ -7,6 +7,7 @@
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
+import { applySnapshotChunk, needsInitialLoad, readLoadProgress, type LoadProgress, type SnapshotRowChange } from './initial-load';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
 export interface PushOutcome {
@@ -25,9 +26,16 @@ export interface SyncExceptionNotice {
   createdAt: number;
 }
 
+/** A line of the first-load stream: its start (how many rows), a row, or its end (the feed's cursor). */
+export type SnapshotLine = { start: true; rows: number; upTo: string } | { end: true; cursor: string } | SnapshotRowChange;
+
 export interface HubClient {
   push(entries: JournalEntry[], stationWallTime: number): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; exceptions?: SyncExceptionNotice[] }>;
   pull(cursor: string | null): Promise<{ changes: RowChange[]; nextCursor: string; more: boolean; total?: number }>;
+  /** The whole library after a cursor, streamed; without it the first load pages the change feed. */
+  snapshot?(after: string): AsyncIterable<SnapshotLine>;
+  /** Lets go of kept-alive connections. */
+  close?(): void;
 }
 
 export interface SyncState {
@@ -42,10 +50,14 @@ export interface SyncState {
   /** Off by more than two minutes: due dates computed here would be wrong. */
   clockWarning: boolean;
   pulled: number;
+  /** The first load of the library while it runs (rows stored so far of the total), for the desk's progress bar; null otherwise. */
+  initialLoad: { done: number; total: number } | null;
 }
 
 export const CLOCK_WARNING_MS = 2 * 60_000;
 const PUSH_BATCH = 500;
+/** Rows per SQLite transaction in the first load: large enough to be fast, small enough that a cut loses little. */
+const LOAD_CHUNK = 5000;
 
 export interface SyncWorkerOptions {
   intervalMs?: number;
@@ -78,7 +90,10 @@ export class SyncWorker {
       clockOffsetMs: null,
       clockWarning: false,
       pulled: 0,
+      initialLoad: null,
     };
+    const loading = readLoadProgress(ctx);
+    if (loading) this.current.initialLoad = { done: loading.done, total: loading.total };
   }
 
   state(): SyncState {
@@ -108,6 +123,7 @@ export class SyncWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     while (this.busy) await new Promise((r) => setTimeout(r, 10));
+    this.client.close?.();
   }
 
   /** Sync now (the status bar's "sync now"); resolves when the round is over. */
@@ -194,6 +210,7 @@ export class SyncWorker {
   }
 
   private async pullAll(): Promise<void> {
+    if (this.client.snapshot && needsInitialLoad(this.ctx)) await this.initialLoad(this.client.snapshot.bind(this.client));
     for (;;) {
       const cursor = this.ctx.readState(CURSOR_KEY);
       const batch = await this.client.pull(cursor);
@@ -204,5 +221,50 @@ export class SyncWorker {
       }
       if (!batch.more) return;
     }
+  }
+
+  /**
+   * The first load from the hub's snapshot stream, chunk by chunk with its progress. Cut, it
+   * throws (the round fails and is retried with back-off) and the next round resumes after the
+   * last stored chunk.
+   */
+  private async initialLoad(snapshot: (after: string) => AsyncIterable<SnapshotLine>): Promise<void> {
+    const saved = readLoadProgress(this.ctx);
+    const progress: LoadProgress = saved ?? { cursor: '0', done: 0, total: 0 };
+    this.current.initialLoad = { done: progress.done, total: progress.total };
+    this.emit();
+    let chunk: SnapshotRowChange[] = [];
+    const store = (end: string | null) => {
+      const next: LoadProgress = { cursor: chunk.at(-1)?.cursor ?? progress.cursor, done: progress.done + chunk.length, total: Math.max(progress.total, progress.done + chunk.length) };
+      const r = applySnapshotChunk(this.ctx, chunk, next, end);
+      Object.assign(progress, next);
+      this.current.pulled += r.applied;
+      this.current.initialLoad = end === null ? { done: progress.done, total: progress.total } : null;
+      chunk = [];
+      this.emit();
+    };
+    try {
+      for await (const line of snapshot(progress.cursor)) {
+        if ('start' in line) {
+          // Resumed: what is left comes on top of what is in.
+          progress.total = progress.done + line.rows;
+          this.current.initialLoad = { done: progress.done, total: progress.total };
+          this.emit();
+        } else if ('end' in line) {
+          store(line.cursor);
+          return;
+        } else {
+          chunk.push(line);
+          if (chunk.length >= LOAD_CHUNK) store(null);
+        }
+      }
+    } catch (error) {
+      // Cut: the whole rows that came before the cut are worth keeping.
+      if (chunk.length > 0) store(null);
+      throw error;
+    }
+    // The stream ended without its end line (the client should have thrown): keep what came.
+    if (chunk.length > 0) store(null);
+    throw new Error('the first load was cut before its end; it resumes where it stopped');
   }
 }

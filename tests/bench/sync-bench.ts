@@ -119,29 +119,27 @@ async function seedLibrary(h: HubSetup, size: { items: number; patrons: number; 
     [size.records],
   );
   for (let start = 1; start <= size.items; start += chunk) {
-    const n = Math.min(chunk, size.items - start + 1);
-    const codes = Array.from({ length: n }, (_, i) => barcode(3, start + i));
+    const codes = Array.from({ length: Math.min(chunk, size.items - start + 1) }, (_, i) => barcode(3, start + i));
     await h.db.query(
       `INSERT INTO rows (table_name, id, data, deleted, change_seq)
-       SELECT 'items', 'item-' || g, jsonb_build_object('id', 'item-' || g, 'barcode', ($2::text[])[g - $1 + 1], 'recordId', 'rec-' || (1 + g % $3::int),
+       SELECT 'items', 'item-' || g, jsonb_build_object('id', 'item-' || g, 'barcode', code, 'recordId', 'rec-' || (1 + g % $3::int),
          'homeBranchId', $4::text, 'currentBranchId', $4::text, 'itemTypeCode', 'BOOK', 'status', 'available', 'damaged', false, 'notForLoan', false,
          'replacementPrice', 2500, 'transitToBranchId', null),
          0, nextval('change_seq')
-       FROM generate_series($1::int, $1::int + $5::int - 1) AS g`,
-      [start, codes, size.records, h.mainBranch, n],
+       FROM unnest($2::text[]) WITH ORDINALITY AS u(code, k), LATERAL (SELECT $1::int + k::int - 1 AS g) AS n`,
+      [start, codes, size.records, h.mainBranch],
     );
   }
   for (let start = 1; start <= size.patrons; start += chunk) {
-    const n = Math.min(chunk, size.patrons - start + 1);
-    const cards = Array.from({ length: n }, (_, i) => barcode(2, start + i));
+    const cards = Array.from({ length: Math.min(chunk, size.patrons - start + 1) }, (_, i) => barcode(2, start + i));
     await h.db.query(
       `INSERT INTO rows (table_name, id, data, deleted, change_seq)
-       SELECT 'patrons', 'pat-' || g, jsonb_build_object('id', 'pat-' || g, 'cardBarcode', ($2::text[])[g - $1 + 1], 'firstName', 'First' || g, 'lastName', 'Last' || (g % 9000),
+       SELECT 'patrons', 'pat-' || g, jsonb_build_object('id', 'pat-' || g, 'cardBarcode', code, 'firstName', 'First' || g, 'lastName', 'Last' || (g % 9000),
          'email', 'p' || g || '@example.org', 'phone', null, 'address', null, 'homeBranchId', $3::text, 'categoryCode', 'ADULT', 'cardExpiresOn', '2030-12-31',
          'pinHash', null, 'notes', '', 'keepReadingHistory', false, 'createdAt', 1700000000000),
          0, nextval('change_seq')
-       FROM generate_series($1::int, $1::int + $4::int - 1) AS g`,
-      [start, cards, h.mainBranch, n],
+       FROM unnest($2::text[]) WITH ORDINALITY AS u(code, k), LATERAL (SELECT $1::int + k::int - 1 AS g) AS n`,
+      [start, cards, h.mainBranch],
     );
   }
   await h.db.query('ANALYZE rows');
