@@ -46,6 +46,10 @@ export const ExceptionNotice = z.object({
   itemId: z.string().nullable().optional(),
   entryIds: z.array(z.string()),
   createdAt: z.number(),
+  /** Set once staff resolved it, at a station or at the hub: every branch concerned learns it from GET /sync/exceptions. */
+  resolvedAt: z.number().nullable().optional(),
+  resolvedBy: z.string().nullable().optional(),
+  resolutionNote: z.string().nullable().optional(),
 });
 
 export const PushResponse = z.object({
@@ -59,6 +63,10 @@ export const PushResponse = z.object({
 });
 
 export const ExceptionsResponse = z.object({ exceptions: z.array(ExceptionNotice), nextCursor: z.string() });
+
+/** POST /sync/exceptions/:id/resolve: who dealt with it (a staff account of the station's library) and how. */
+export const ResolveExceptionRequest = z.object({ staffId: z.string().min(1).max(64).nullable().optional(), note: z.string().max(2000).nullable().optional() }).strict();
+export const ResolveExceptionResponse = z.object({ exception: ExceptionNotice, alreadyResolved: z.boolean() });
 
 export const ChangesResponse = z.object({
   changes: z.array(RowChangeSchema),
@@ -89,3 +97,5 @@ export type EnrolRequest = z.infer<typeof EnrolRequest>;
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
 export type ExceptionNotice = z.infer<typeof ExceptionNotice>;
 export type ExceptionsResponse = z.infer<typeof ExceptionsResponse>;
+export type ResolveExceptionRequest = z.infer<typeof ResolveExceptionRequest>;
+export type ResolveExceptionResponse = z.infer<typeof ResolveExceptionResponse>;

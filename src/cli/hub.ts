@@ -6,6 +6,8 @@
 //   admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]
 //   admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)
 //   admin stations                           (enrolled stations, last push, clock offset)
+//   admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)
+//   admin resolve-exception <id> --note "..." [--by name]   (every branch concerned sees it resolved)
 // Without --password a one-time password is generated and printed once.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -32,11 +34,14 @@ const { values, positionals } = parseArgs({
     username: { type: 'string' },
     name: { type: 'string' },
     password: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    note: { type: 'string' },
+    by: { type: 'string' },
   },
 });
 
 if (values.help) {
-  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\nWithout --password a one-time password is generated and printed once.');
+  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once.');
   process.exit(0);
 }
 
@@ -106,8 +111,30 @@ async function admin(command: string | undefined): Promise<void> {
         console.log(`${s.id}  ${s.branchCode}  ${s.name}  ${s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : '-'}  ${offset}`);
       }
       return;
+    case 'exceptions': {
+      const codes = new Map((await db.query<{ id: string; code: string }>('SELECT id, code FROM branches')).map((b) => [b.id, b.code]));
+      const list = await hub.listExceptions(values.all);
+      if (list.length === 0) console.log(values.all ? 'no exceptions' : 'no unresolved exceptions');
+      for (const x of list) {
+        const branches = x.branchIds.map((b) => codes.get(b) ?? b).join(',');
+        const state = x.resolvedAt ? `resolved ${new Date(x.resolvedAt).toISOString()} by ${x.resolvedBy ?? '-'}${x.resolutionNote ? `: ${x.resolutionNote}` : ''}` : 'open';
+        console.log(`${x.id}  ${x.kind}  ${new Date(x.createdAt).toISOString()}  ${branches}  ${state}\n    ${x.message}${x.itemId ? ` item ${x.itemId}` : ''}${x.patronIds?.length ? ` patrons ${x.patronIds.join(', ')}` : ''}`);
+      }
+      return;
+    }
+    case 'resolve-exception': {
+      const id = positionals[2];
+      if (!id) fail('admin resolve-exception <id> --note "what was done"');
+      const { exception, alreadyResolved } = await hub.resolveException(id, values.by ?? `hub admin ${process.env.USER ?? ''}`.trim(), need('note'));
+      console.log(
+        alreadyResolved
+          ? `${exception.id} was already resolved by ${exception.resolvedBy ?? '-'}${exception.resolutionNote ? `: ${exception.resolutionNote}` : ''}; nothing changed`
+          : `${exception.id} resolved; every branch concerned sees it resolved on its next sync`,
+      );
+      return;
+    }
     default:
-      fail('admin commands: init, add-branch, add-admin, enrol-station, stations');
+      fail('admin commands: init, add-branch, add-admin, enrol-station, stations, exceptions, resolve-exception');
   }
 }
 

@@ -8,6 +8,7 @@ import { localDateOf } from '../domain/time';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { CirculationRule, Fee, Hold, Item, Loan, Patron } from '../domain/types';
 import type { HubDb, Queryable } from './db';
+import { applyResolution, RESOLVE_COMMAND } from './exceptions';
 
 export type Outcome = 'applied' | 'applied_with_warning' | 'conflict' | 'rejected';
 
@@ -331,6 +332,8 @@ async function rulesMatrix(tx: Queryable): Promise<CirculationRule[]> {
 const RENEW_COMMANDS = new Set(['circulation.renew', 'circulation.renewAll', 'circulation.checkout']);
 
 export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<ApplyResult> {
+  // Staff at a station resolved an exception: no rows, the hub's exception list (exceptions.ts).
+  if (entry.command === RESOLVE_COMMAND) return applyResolution(tx, entry);
   const exceptions: HubException[] = [];
   const warnings: string[] = [];
   let conflict: string | null = null;

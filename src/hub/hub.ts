@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
 import { applyEntry, prefetchBatch, putRow, writeRows, type HubException } from './apply';
 import type { HubDb, Queryable } from './db';
+import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
 
 interface Received {
   outcomes: PushResponse['outcomes'];
@@ -302,13 +303,28 @@ export class Hub {
     yield `${JSON.stringify({ end: true, cursor: String(upTo) })}\n`;
   }
 
-  /** Unresolved exceptions that concern a branch, after a cursor, so every branch involved sees them. */
+  /**
+   * Exceptions that concern a branch, made or resolved after a cursor (src/hub/exceptions.ts), so
+   * every branch involved sees them, and sees them resolved.
+   */
   async exceptionsFor(branchId: string, after = 0): Promise<ExceptionsResponse> {
-    const rows = await this.db.query<ExceptionRow>(
-      `SELECT id, kind, message, patron_ids, item_id, entry_ids, created_at FROM exceptions WHERE branch_ids ? $1 AND id > $2 ORDER BY id LIMIT 1000`,
-      [branchId, after],
-    );
-    return { exceptions: rows.map(toNotice), nextCursor: String(rows.at(-1)?.id ?? after) };
+    return exceptionsFeed(this.db, branchId, after);
+  }
+
+  /** The exception list for administrators: unresolved ones, or all. */
+  async listExceptions(includeResolved = false): Promise<HubExceptionView[]> {
+    return listExceptions(this.db, includeResolved);
+  }
+
+  /**
+   * Resolves an exception ("hub-7" or "7"): once; resolving again answers with the first
+   * resolution. With `branchId` (a station asking), only an exception that concerns that branch.
+   */
+  async resolveException(id: string, by: string, note: string | null, branchId?: string): Promise<{ exception: HubExceptionView; alreadyResolved: boolean }> {
+    const { status, exception } = await this.db.transaction((tx) => resolveIn(tx, id, { by, note, at: this.now(), ...(branchId !== undefined ? { branchId } : {}) }));
+    if (status === 'not_found') throw new HubError(404, 'NOT_FOUND', `No exception ${id}.`);
+    if (status === 'forbidden') throw new HubError(403, 'FORBIDDEN', 'That exception does not concern this station\'s branch.');
+    return { exception: exception!, alreadyResolved: status === 'already_resolved' };
   }
 }
 

@@ -77,14 +77,27 @@ export const received = pgTable(
   (t) => [uniqueIndex('received_station_seq').on(t.stationId, t.seq)],
 );
 
-export const exceptions = pgTable('exceptions', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  kind: text('kind').notNull(),
-  message: text('message').notNull(),
-  patronIds: jsonb('patron_ids').notNull(),
-  itemId: text('item_id'),
-  entryIds: jsonb('entry_ids').notNull(),
-  branchIds: jsonb('branch_ids').notNull(),
-  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-  resolvedAt: bigint('resolved_at', { mode: 'number' }),
-});
+export const exceptions = pgTable(
+  'exceptions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    patronIds: jsonb('patron_ids').notNull(),
+    itemId: text('item_id'),
+    entryIds: jsonb('entry_ids').notNull(),
+    branchIds: jsonb('branch_ids').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    resolvedAt: bigint('resolved_at', { mode: 'number' }),
+    /** Who resolved it: a staff account id (from a station) or the name an administrator gave. */
+    resolvedBy: text('resolved_by'),
+    resolutionNote: text('resolution_note'),
+    /**
+     * The exceptions feed's cursor: stamped by a trigger (migration 0003) at every insert and
+     * update, under a lock held until the commit, so a resolution reaches every branch concerned
+     * and a late commit is never skipped (the same reasoning as rows.change_seq).
+     */
+    changeSeq: bigint('change_seq', { mode: 'number' }),
+  },
+  (t) => [index('exceptions_change_seq').on(t.changeSeq)],
+);

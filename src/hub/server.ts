@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
-import { EnrolRequest, PushRequest } from '../api/sync-protocol';
+import { EnrolRequest, PushRequest, ResolveExceptionRequest } from '../api/sync-protocol';
 import type { JournalEntry } from '../domain/journal';
 import { HubError, type Hub } from './hub';
 
@@ -67,6 +67,19 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     const after = Number(request.query.after ?? 0);
     if (!Number.isInteger(after) || after < 0) throw new HubError(400, 'INVALID', 'after must be a cursor from a previous answer.');
     return hub.exceptionsFor(station.branchId, after);
+  });
+
+  // Resolving an exception from a station (or any client holding a station's credential): only
+  // one that concerns the station's branch. Stations themselves send resolutions through their
+  // journal (src/services/exceptions.ts says why); both paths keep the first resolution.
+  app.post<{ Params: { id: string } }>('/sync/exceptions/:id/resolve', async (request, reply) => {
+    const station = await hub.authenticate(request.headers.authorization);
+    const parsed = ResolveExceptionRequest.safeParse(request.body ?? {});
+    if (!parsed.success) return reply.status(400).send({ code: 'INVALID', message: 'The request is not valid.', issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    const by = parsed.data.staffId ?? `station ${station.stationId}`;
+    const { exception, alreadyResolved } = await hub.resolveException(request.params.id, by, parsed.data.note?.trim() || null, station.branchId);
+    const { branchIds: _branches, ...notice } = exception;
+    return { exception: notice, alreadyResolved };
   });
 
   return app;

@@ -1,7 +1,11 @@
 // Sync exceptions (lent twice, duplicate card, ...), for staff to work through like Evergreen's
 // exception list: each names the patron and the item, with their card and barcode so the desk
 // can open them, and is marked resolved by the member of staff who dealt with it.
+import { runCommand, SYSTEM, type Actor } from './command';
 import type { ServiceContext } from './context';
+
+/** The journal command of a resolution; the hub applies it to its exception list (src/hub/exceptions.ts). */
+export const RESOLVE_EXCEPTION_COMMAND = 'sync.resolveException';
 
 export interface SyncExceptionView {
   id: string;
@@ -31,9 +35,27 @@ export class ExceptionService {
       .all(includeResolved ? 1 : 0) as SyncExceptionView[];
   }
 
-  /** Local bookkeeping (which exceptions this desk has dealt with), not circulation state: no journal entry. */
-  resolve(id: string, staffId: string | null): boolean {
-    const info = this.ctx.store.db.prepare('UPDATE sync_exceptions SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(this.ctx.now(), staffId, id);
-    return info.changes === 1;
+  /**
+   * Marks an exception resolved. The station's own ones (a pulled row its store refused) are
+   * local bookkeeping. One the hub made ("hub-..." ids) is resolved for every branch it concerns:
+   * the resolution travels as a journal entry, written in the same transaction as the local
+   * mark. The journal rather than a call to the hub from here or from the worker, because the
+   * journal already is what an offline desk needs for this: durable on disk the moment staff
+   * click, pushed by itself when the hub is back, applied exactly once there (the hub's record
+   * of received entries, written with the resolution, makes a retry after a lost answer
+   * harmless), and in order with the desk's other work. A separate call would need a queue, a
+   * retry and an idempotency key of its own.
+   */
+  resolve(id: string, staffId: string | null, note: string | null = null): boolean {
+    const mark = this.ctx.store.db.prepare('UPDATE sync_exceptions SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL');
+    const open = this.ctx.store.db.prepare('SELECT 1 FROM sync_exceptions WHERE id = ? AND resolved_at IS NULL').get(id);
+    if (!open) return false;
+    if (!id.startsWith('hub-')) return mark.run(this.ctx.now(), staffId, id).changes === 1;
+    const actor: Actor = staffId ? { kind: 'staff', staffId } : SYSTEM;
+    const cleanNote = note?.trim() || null;
+    runCommand(this.ctx, { command: RESOLVE_EXCEPTION_COMMAND, input: { id, note: cleanNote }, actor, summary: 'resolve sync exception' }, () => {
+      mark.run(this.ctx.now(), staffId, id);
+    });
+    return true;
   }
 }

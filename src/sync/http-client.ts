@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { ChangesResponse, EnrolResponse, PushResponse, SnapshotEnd, SnapshotStart } from '../api/sync-protocol';
+import { ChangesResponse, EnrolResponse, ExceptionsResponse, PushResponse, SnapshotEnd, SnapshotStart } from '../api/sync-protocol';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { HubClient, SnapshotLine } from './worker';
 
@@ -149,6 +149,12 @@ export class HttpHubClient implements HubClient {
       headers: { ...this.headers, 'accept-encoding': 'gzip' },
     });
     return ChangesResponse.parse(body);
+  }
+
+  /** Exceptions concerning this station's branch, made or resolved after the cursor. */
+  async exceptions(cursor: string | null) {
+    const body = await this.conn.json(`/sync/exceptions?after=${encodeURIComponent(cursor ?? '0')}`, { headers: this.headers });
+    return ExceptionsResponse.parse(body);
   }
 
   /**

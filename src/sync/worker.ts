@@ -8,6 +8,7 @@ import type { JournalEntry, RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
 import { applySnapshotChunk, needsInitialLoad, readLoadProgress, type LoadProgress, type SnapshotRowChange } from './initial-load';
+import { EXCEPTIONS_CURSOR_KEY, recordExceptionNotices } from './exceptions-pull';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
 export interface PushOutcome {
@@ -24,6 +25,9 @@ export interface SyncExceptionNotice {
   itemId?: string | null;
   entryIds: string[];
   createdAt: number;
+  /** Resolved at the hub, or at another desk of a branch concerned. */
+  resolvedAt?: number | null;
+  resolvedBy?: string | null;
 }
 
 /** A line of the first-load stream: its start (how many rows), a row, or its end (the feed's cursor). */
@@ -34,6 +38,8 @@ export interface HubClient {
   pull(cursor: string | null): Promise<{ changes: RowChange[]; nextCursor: string; more: boolean; total?: number }>;
   /** The whole library after a cursor, streamed; without it the first load pages the change feed. */
   snapshot?(after: string): AsyncIterable<SnapshotLine>;
+  /** The hub's exceptions concerning this branch, made or resolved after a cursor. */
+  exceptions?(cursor: string | null): Promise<{ exceptions: SyncExceptionNotice[]; nextCursor: string }>;
   /** Lets go of kept-alive connections. */
   close?(): void;
 }
@@ -156,6 +162,7 @@ export class SyncWorker {
     try {
       await this.pushAll();
       await this.pullAll();
+      await this.pullExceptions();
       this.failures = 0;
       this.current.reachable = true;
       this.current.lastSuccessAt = this.ctx.now();
@@ -207,6 +214,21 @@ export class SyncWorker {
     this.ctx.store.db.transaction(() => {
       for (const x of exceptions) insert.run(x.id, x.kind, x.message, x.patronId ?? null, x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt);
     })();
+  }
+
+  /** Other branches' exceptions that concern this one, and resolutions made elsewhere. */
+  private async pullExceptions(): Promise<void> {
+    if (!this.client.exceptions) return;
+    for (;;) {
+      const cursor = this.ctx.readState(EXCEPTIONS_CURSOR_KEY);
+      const page = await this.client.exceptions(cursor);
+      if (page.exceptions.length === 0) {
+        if (page.nextCursor !== cursor) recordExceptionNotices(this.ctx, [], page.nextCursor);
+        return;
+      }
+      recordExceptionNotices(this.ctx, page.exceptions, page.nextCursor);
+      this.emit();
+    }
   }
 
   private async pullAll(): Promise<void> {

@@ -298,7 +298,8 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
   for (const o of open) {
     expect(Number(o.n), `open loans of ${o.item}`).toBe(1);
     const item = (await db.query<{ status: string }>(`SELECT data->>'status' AS status FROM rows WHERE table_name = 'items' AND id = $1`, [o.item]))[0];
-    expect(item?.status, `status of ${o.item}, which has an open loan\n${history(desks, [o.item])}`).toBe('on_loan');
+    const loans = await db.query<{ data: unknown }>(`SELECT data FROM rows WHERE table_name = 'loans' AND data->>'itemId' = $1`, [o.item]);
+    expect(item?.status, `status of ${o.item}, which has an open loan\n${history(desks, [o.item])}\nat the hub: ${JSON.stringify(loans.map((l) => l.data))}`).toBe('on_loan');
   }
 }
 
