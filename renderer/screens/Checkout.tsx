@@ -4,7 +4,7 @@ import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
-import { formatDate, formatMoney } from '../format';
+import { formatDate, formatDay, formatMoney } from '../format';
 import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 import { printHtml } from '../print';
@@ -92,7 +92,7 @@ export function Checkout() {
             <dt>{t('checkout.category')}</dt>
             <dd>{patron.categoryName}</dd>
             <dt>{t('checkout.expires')}</dt>
-            <dd>{patron.patron.cardExpiresOn}</dd>
+            <dd>{formatDay(patron.patron.cardExpiresOn, locale)}</dd>
             <dt>{t('checkout.owed')}</dt>
             <dd>{formatMoney(patron.feesOwed, patron.currency, locale)}</dd>
             <dt>{t('checkout.holdsReady')}</dt>

@@ -1,33 +1,27 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
-import { parseMoney } from '../../src/domain/money';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
-import { formatMoney } from '../format';
+import { PatronDetail } from './patron/PatronDetail';
 import { useNewScans } from '../state/scans';
-import { useSession } from '../state/session';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 type Hit = ApiOutput<'patrons.search'>[number];
 const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
-/** Patrons: find by name, card, email or phone; register; see fees and take a payment. */
+/** Patrons: find by name, card, email or phone; register; open one to edit, block, take a payment or waive a fee. */
 export function Patrons() {
   const { t } = useTranslation();
-  const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
   const [hits, setHits] = useState<Hit[]>([]);
   const [patron, setPatron] = useState<Summary | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
-  const [paid, setPaid] = useState<ApiOutput<'fees.pay'> | null>(null);
   const [registering, setRegistering] = useState(false);
 
   const open = async (barcode: string) => {
     try {
       setPatron(await client.call('patrons.lookup', { barcode }));
-      setPaid(null);
       setError(null);
     } catch (err) {
       setError(asError(err));
@@ -63,21 +57,6 @@ export function Patrons() {
     }
   }
 
-  async function pay(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (!patron) return;
-    const tendered = parseMoney(String(new FormData(e.currentTarget).get('tendered') ?? ''), patron.currency);
-    if (tendered === null || tendered <= 0) return setError({ code: 'INVALID', message: 'amount' });
-    try {
-      setPaid(await client.call('fees.pay', { patronId: patron.patron.id, tendered, method: 'cash' }));
-      setPatron(await client.call('patrons.lookup', { barcode: patron.patron.cardBarcode }));
-      setError(null);
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
-
-  const money = (x: number) => formatMoney(x, patron?.currency ?? setup?.currency ?? 'USD', locale);
   return (
     <main id="main">
       <h1>{t('patrons.title')}</h1>
@@ -116,34 +95,7 @@ export function Patrons() {
           <button type="submit">{t('patrons.save')}</button>
         </form>
       ) : null}
-      {patron ? (
-        <section aria-label={`${patron.patron.firstName} ${patron.patron.lastName}`}>
-          <h2>
-            {patron.patron.firstName} {patron.patron.lastName}
-          </h2>
-          <p>
-            {t('checkout.owed')}: <strong data-testid="fees-owed">{money(patron.feesOwed)}</strong>
-          </p>
-          <ul>
-            {patron.fees.map((f) => (
-              <li key={f.id}>
-                {f.description}: {money(f.outstanding)}
-              </li>
-            ))}
-          </ul>
-          {patron.feesOwed > 0 ? (
-            <form onSubmit={(e) => void pay(e)}>
-              <Field label={t('patrons.tendered')} name="tendered" inputMode="decimal" required autoComplete="off" />
-              <button type="submit">{t('patrons.pay')}</button>
-            </form>
-          ) : null}
-          {paid ? (
-            <p role="status" data-testid="change-due">
-              {t('patrons.changeDue', { change: money(paid.change), paid: money(paid.applied) })}
-            </p>
-          ) : null}
-        </section>
-      ) : null}
+      {patron ? <PatronDetail key={patron.patron.id} summary={patron} onChange={setPatron} /> : null}
     </main>
   );
 }

@@ -1,0 +1,205 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiErrorBody, ApiOutput } from '../../../src/api/contract';
+import { parseMoney } from '../../../src/domain/money';
+import { client } from '../../api/client';
+import { asError } from '../../api/errors';
+import { Field } from '../../components/Field';
+import { Problem } from '../../components/Problem';
+import { useLoad } from '../../components/useLoad';
+import { formatDate, formatDay, formatMoney } from '../../format';
+import { useSession } from '../../state/session';
+import { AddBlockDialog, BlockList } from './Blocks';
+import { ReplaceCardDialog, SetPinDialog } from './CardDialogs';
+import { FeeList, WaiveDialog } from './Fees';
+import { PatronEditForm } from './PatronEdit';
+import { ReadingHistory } from './ReadingHistory';
+
+type Summary = ApiOutput<'patrons.lookup'>;
+type Fee = Summary['fees'][number];
+type Open = { kind: 'edit' } | { kind: 'replace' } | { kind: 'pin' } | { kind: 'block' } | { kind: 'waive'; fee: Fee } | null;
+
+/** One patron at the desk: details, card, PIN, blocks, notes, fees (pay, waive), loans and, if they chose it, reading history. */
+export function PatronDetail({ summary, onChange }: { summary: Summary; onChange(next: Summary): void }) {
+  const { t } = useTranslation();
+  const setup = useSession((s) => s.setup);
+  const locale = setup?.locale ?? 'en-US';
+  const tz = setup?.timeZone ?? null;
+  const p = summary.patron;
+  const [open, setOpen] = useState<Open>(null);
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [message, setMessage] = useState('');
+  const [paid, setPaid] = useState<ApiOutput<'fees.pay'> | null>(null);
+  const lists = useLoad(async () => {
+    const [categories, branches] = await Promise.all([client.call('categories.list', {}), client.call('branches.list', {})]);
+    return { categories, branches };
+  });
+  const money = (x: number) => formatMoney(x, summary.currency, locale);
+  const branchName = lists.data?.branches.find((b) => b.id === p.homeBranchId)?.name ?? '';
+
+  /** Runs a change; a dialog shows its own errors, so those rethrow. */
+  const done = (next: Summary, said: string) => {
+    onChange(next);
+    setOpen(null);
+    setError(null);
+    setMessage(said);
+  };
+  const refresh = () => client.call('patrons.get', { patronId: p.id });
+  async function act(run: () => Promise<Summary>, said: string) {
+    try {
+      done(await run(), said);
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  async function pay(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const tendered = parseMoney(String(new FormData(e.currentTarget).get('tendered') ?? ''), summary.currency);
+    if (tendered === null || tendered <= 0) return setError({ code: 'INVALID', message: 'amount' });
+    try {
+      setPaid(await client.call('fees.pay', { patronId: p.id, tendered, method: 'cash' }));
+      onChange(await client.call('patrons.lookup', { barcode: p.cardBarcode }));
+      setError(null);
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  return (
+    <section aria-label={`${p.firstName} ${p.lastName}`} className="patron">
+      <h2>
+        {p.firstName} {p.lastName}
+      </h2>
+      <dl>
+        <dt>{t('patron.card')}</dt>
+        <dd data-testid="patron-card">{p.cardBarcode}</dd>
+        <dt>{t('checkout.category')}</dt>
+        <dd>{summary.categoryName}</dd>
+        <dt>{t('checkout.expires')}</dt>
+        <dd data-testid="card-expires">{formatDay(p.cardExpiresOn, locale)}</dd>
+        <dt>{t('patron.homeBranch')}</dt>
+        <dd>{branchName}</dd>
+        <dt>{t('patrons.email')}</dt>
+        <dd>{p.email ?? '—'}</dd>
+        <dt>{t('patrons.phone')}</dt>
+        <dd>{p.phone ?? '—'}</dd>
+        <dt>{t('patron.pinSet')}</dt>
+        <dd>{p.hasPin ? t('form.yes') : t('form.no')}</dd>
+        <dt>{t('patron.privacy')}</dt>
+        <dd>{p.keepReadingHistory ? t('patron.historyKept') : t('patron.historyNotKept')}</dd>
+        {p.notes ? (
+          <>
+            <dt>{t('patron.notes')}</dt>
+            <dd data-testid="patron-notes" className="notes">
+              {p.notes}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <BlockList
+        blocks={summary.blocks}
+        locale={locale}
+        onRemove={(b) =>
+          void act(async () => {
+            await client.call('patrons.removeBlock', { blockId: b.id });
+            return refresh();
+          }, t('patron.blockRemoved'))
+        }
+      />
+      <div className="actions">
+        <button type="button" onClick={() => setOpen({ kind: 'edit' })}>
+          {t('patron.edit')}
+        </button>
+        <button type="button" onClick={() => void act(() => client.call('patrons.renewCard', { patronId: p.id }), t('patron.cardRenewed'))}>
+          {t('patron.renewCard')}
+        </button>
+        <button type="button" onClick={() => setOpen({ kind: 'replace' })}>
+          {t('patron.replaceCard')}
+        </button>
+        <button type="button" onClick={() => setOpen({ kind: 'pin' })}>
+          {t('patron.setPin')}
+        </button>
+        <button type="button" onClick={() => setOpen({ kind: 'block' })}>
+          {t('patron.addBlock')}
+        </button>
+      </div>
+      <p role="status" className="saved">
+        {message}
+      </p>
+      <Problem error={error} />
+
+      <h3>{t('patron.fees')}</h3>
+      <p>
+        {t('checkout.owed')}: <strong data-testid="fees-owed">{money(summary.feesOwed)}</strong>
+      </p>
+      <FeeList fees={summary.fees} locale={locale} onWaive={(fee) => setOpen({ kind: 'waive', fee })} />
+      {summary.feesOwed > 0 ? (
+        <form onSubmit={(e) => void pay(e)}>
+          <Field label={t('patrons.tendered')} name="tendered" inputMode="decimal" required autoComplete="off" />
+          <button type="submit">{t('patrons.pay')}</button>
+        </form>
+      ) : null}
+      {paid ? (
+        <p role="status" data-testid="change-due">
+          {t('patrons.changeDue', { change: money(paid.change), paid: money(paid.applied) })}
+        </p>
+      ) : null}
+
+      {summary.loans.length > 0 ? (
+        <>
+          <h3>{t('checkout.loans')}</h3>
+          <ul>
+            {summary.loans.map((l) => (
+              <li key={l.loanId}>
+                {l.title} ({l.itemBarcode}): {t('checkout.due', { date: formatDate(l.dueAt, locale, tz) })}
+                {l.overdue ? ` — ${t('patron.overdue')}` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      {p.keepReadingHistory ? <ReadingHistory key={p.id} patronId={p.id} locale={locale} timeZone={tz} /> : null}
+
+      {open?.kind === 'edit' ? (
+        <PatronEditForm
+          patron={p}
+          categories={lists.data?.categories ?? [{ code: p.categoryCode, name: summary.categoryName }]}
+          branches={lists.data?.branches ?? [{ id: p.homeBranchId, name: branchName }]}
+          onCancel={() => setOpen(null)}
+          onSave={async (changes) => done(await client.call('patrons.update', { patronId: p.id, changes }), t('patron.saved'))}
+        />
+      ) : null}
+      {open?.kind === 'replace' ? (
+        <ReplaceCardDialog
+          onCancel={() => setOpen(null)}
+          onSave={async (cardBarcode) => done(await client.call('patrons.replaceCard', { patronId: p.id, cardBarcode }), t('patron.cardReplaced', { card: cardBarcode }))}
+        />
+      ) : null}
+      {open?.kind === 'pin' ? (
+        <SetPinDialog
+          onCancel={() => setOpen(null)}
+          onSave={async (pin) => {
+            await client.call('patrons.setPin', { patronId: p.id, pin });
+            done(await refresh(), t('patron.pinSaved'));
+          }}
+        />
+      ) : null}
+      {open?.kind === 'block' ? (
+        <AddBlockDialog onCancel={() => setOpen(null)} onSave={async (block) => done(await client.call('patrons.addBlock', { patronId: p.id, ...block }), t('patron.blockAdded'))} />
+      ) : null}
+      {open?.kind === 'waive' ? (
+        <WaiveDialog
+          fee={open.fee}
+          locale={locale}
+          onCancel={() => setOpen(null)}
+          onSave={async ({ reason, amount }) => {
+            await client.call('fees.waive', { feeId: open.fee.id, reason, amount });
+            done(await refresh(), t('patron.waived'));
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
