@@ -10,6 +10,14 @@ import { Hub } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
 import { startStationCore, type StationCore } from '../../src/station/core';
 import { itemBarcode, patronCard } from '../support/station';
+import { openStation } from '../../src/station/services';
+import { enrolWithHub } from '../../src/station/sync';
+import { HttpHubClient } from '../../src/sync/http-client';
+import { INITIAL_LOAD_KEY } from '../../src/sync/initial-load';
+import { CURSOR_KEY } from '../../src/sync/apply-pulled';
+import { SyncWorker, type SyncState } from '../../src/sync/worker';
+import http from 'node:http';
+import net from 'node:net';
 
 let db: HubDb;
 let hub: Hub;
@@ -80,4 +88,125 @@ describe('stations and the hub', () => {
     expect(Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM received'))[0]!.n)).toBe(entries.n + southEntries.n);
     void received;
   }, 60_000);
+});
+
+/**
+ * A TCP link between a station and the hub that cuts the first snapshot answer after `cutAfter`
+ * bytes: the station has read part of the stream, as when a line drops mid-download.
+ */
+async function linkCuttingSnapshot(target: number, cutAfter: number): Promise<{ url: string; cuts: () => number; close(): Promise<void> }> {
+  let cuts = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    for (const sock of [client, upstream]) {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
+      sock.on('error', () => sock.destroy());
+    }
+    let snapshot = false;
+    let sent = 0;
+    client.on('data', (chunk) => {
+      if (chunk.toString('latin1').startsWith('GET /sync/snapshot')) snapshot = true;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (snapshot && cuts === 0 && sent + chunk.length > cutAfter) {
+        cuts += 1;
+        upstream.destroy();
+        client.write(chunk.subarray(0, cutAfter - sent), () => client.destroy());
+        return;
+      }
+      sent += chunk.length;
+      client.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    cuts: () => cuts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const sock of sockets) sock.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The size of the whole compressed snapshot, to cut it half-way. */
+function snapshotBytes(credential: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${url}/sync/snapshot?after=0`, { agent: false, headers: { authorization: `Bearer ${credential}`, 'accept-encoding': 'gzip' } }, (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => (n += c.length));
+        res.on('end', () => resolve(n));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+describe('the first load of a new station', () => {
+  it('streams the snapshot, survives a cut half-way, resumes from the last chunk kept and ends with every row exactly once', async () => {
+    // A library large enough to come in several chunks, written straight into the hub's rows.
+    const north = (await db.query<{ id: string }>("SELECT id FROM branches WHERE code = 'N'"))[0]!.id;
+    await db.query(
+      `INSERT INTO rows (table_name, id, data, deleted, change_seq)
+       SELECT 'records', 'rec-' || g, jsonb_build_object('id', 'rec-' || g, 'title', 'Title ' || g, 'author', null, 'isbn', null, 'issn', null, 'publisher', null, 'year', 2000, 'callNumber', null), 0, nextval('change_seq')
+       FROM generate_series(1, 3000) AS g`,
+    );
+    await db.query(
+      `INSERT INTO rows (table_name, id, data, deleted, change_seq)
+       SELECT 'items', 'item-' || g, jsonb_build_object('id', 'item-' || g, 'barcode', 'load-' || g, 'recordId', 'rec-' || (1 + g % 3000), 'homeBranchId', $1::text, 'currentBranchId', $1::text,
+         'itemTypeCode', 'BOOK', 'status', 'available', 'damaged', false, 'notForLoan', false, 'replacementPrice', 2500, 'transitToBranchId', null), 0, nextval('change_seq')
+       FROM generate_series(1, 30000) AS g`,
+      [north],
+    );
+    // A row changed after it was first written: its latest version comes later in the stream.
+    await db.query(`UPDATE rows SET data = data || '{"title": "Title 1, revised"}'::jsonb, change_seq = nextval('change_seq') WHERE table_name = 'records' AND id = 'rec-1'`);
+    const hubRows = await db.query<{ table_name: string; n: number }>('SELECT table_name, count(*)::int AS n FROM rows WHERE deleted = 0 GROUP BY table_name');
+    const total = hubRows.reduce((sum, r) => sum + Number(r.n), 0);
+
+    const s = openStation(join(mkdtempSync(join(tmpdir(), 'circa-load-')), 'station.db'));
+    const { credential } = await enrolWithHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('N'), stationName: 'loading desk' });
+    // Cut at 40% of the compressed stream: several chunks are in, the rest is not.
+    const link = await linkCuttingSnapshot(Number(new URL(url).port), Math.floor((await snapshotBytes(credential)) * 0.4));
+    try {
+      const worker = new SyncWorker(s.ctx, new HttpHubClient(link.url, credential));
+      const seen: NonNullable<SyncState['initialLoad']>[] = [];
+      worker.onState((state) => {
+        if (state.initialLoad) seen.push({ ...state.initialLoad });
+      });
+      const first = await worker.syncNow();
+      expect(link.cuts()).toBe(1);
+      expect(first.lastError).toMatch(/first load was cut/);
+      expect(first.initialLoad).toMatchObject({ total });
+      const kept = JSON.parse(s.ctx.readState(INITIAL_LOAD_KEY)!) as { cursor: string; done: number; total: number };
+      expect(kept.done).toBeGreaterThanOrEqual(5000);
+      expect(kept.done).toBeLessThan(total);
+      expect(s.ctx.readState(CURSOR_KEY)).toBeNull();
+      const count = (table: string) => (s.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      expect(count('items') + count('records')).toBeLessThan(33_000);
+
+      const second = await worker.syncNow();
+      expect(second.lastError).toBeNull();
+      expect(second.initialLoad).toBeNull();
+      expect(s.ctx.readState(INITIAL_LOAD_KEY)).toBeNull();
+      // Every row of the hub, each stored once: the resumed stream began after the last row kept.
+      expect(second.pulled).toBe(total);
+      for (const r of hubRows) expect(count(r.table_name)).toBe(Number(r.n));
+      expect((s.store.db.prepare("SELECT title FROM records WHERE id = 'rec-1'").get() as { title: string }).title).toBe('Title 1, revised');
+      // Progress went up to the total, for the status bar.
+      expect(seen.some((p) => p.total === total && p.done > 0 && p.done < total)).toBe(true);
+      // The change feed took over from the snapshot's end cursor.
+      expect(Number(s.ctx.readState(CURSOR_KEY))).toBe(Number((await db.query<{ m: string }>('SELECT max(change_seq) AS m FROM rows'))[0]!.m));
+      await worker.stop();
+    } finally {
+      s.close();
+      await link.close();
+    }
+  }, 120_000);
 });
