@@ -331,6 +331,31 @@ async function rulesMatrix(tx: Queryable): Promise<CirculationRule[]> {
 
 const RENEW_COMMANDS = new Set(['circulation.renew', 'circulation.renewAll', 'circulation.checkout']);
 
+/**
+ * Circulation sense reads what it decides on (a copy's open loans, a card's patrons, a fee's
+ * balance, a title's holds) and then writes. Two stations' batches in flight at once on
+ * PostgreSQL (read committed) would each decide without seeing the other's uncommitted loan:
+ * the sync property test caught a copy left "in transit" with an open loan that way. So a batch
+ * first takes a lock on every copy, card, fee and title its entries touch, all in one statement
+ * in a fixed order (no deadlock between batches), held until it commits; call it before reading.
+ */
+export async function lockWhatEntriesTouch(tx: Queryable, entries: JournalEntry[]): Promise<void> {
+  const keys = new Set<string>();
+  for (const entry of entries) {
+    for (const e of entry.payload.effects) {
+      const row = e.row as Record<string, unknown>;
+      if (e.table === 'items') keys.add(`item:${e.row.id}`);
+      if (e.table === 'fees') keys.add(`fee:${e.row.id}`);
+      if (typeof row.itemId === 'string') keys.add(`item:${row.itemId}`);
+      if (typeof row.recordId === 'string') keys.add(`record:${row.recordId}`);
+      if (e.table === 'patrons' && typeof row.cardBarcode === 'string') keys.add(`card:${row.cardBarcode}`);
+    }
+  }
+  if (keys.size === 0) return;
+  // Sorted before locking (volatile functions run after the sort).
+  await tx.query('SELECT pg_advisory_xact_lock(7404, k) FROM (SELECT DISTINCT hashtext(x) AS k FROM unnest($1::text[]) AS x ORDER BY k) AS h ORDER BY k', [[...keys]]);
+}
+
 export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<ApplyResult> {
   // Staff at a station resolved an exception: no rows, the hub's exception list (exceptions.ts).
   if (entry.command === RESOLVE_COMMAND) return applyResolution(tx, entry);

@@ -8,7 +8,7 @@ import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, Outcome, Pus
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
-import { applyEntry, prefetchBatch, putRow, writeRows, type HubException } from './apply';
+import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, type HubException } from './apply';
 import type { HubDb, Queryable } from './db';
 import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
 
@@ -196,6 +196,8 @@ export class Hub {
   ): Promise<Received> {
     // Two hub processes receiving the same station's entries take turns here.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [station.stationId]);
+    // And take turns with other stations' batches on the copies, cards, fees and titles they share.
+    await lockWhatEntriesTouch(tx, entries);
     // In the batch's transaction rather than a commit (and an fsync) of its own.
     if (seenAt) await tx.query('UPDATE stations SET last_seen_at = $1, clock_offset_ms = $2 WHERE id = $3', [seenAt.lastSeenAt, seenAt.clockOffsetMs, station.stationId]);
     const seen = new Map(
