@@ -60,7 +60,8 @@ export function StatusBar({ locale }: { locale: string }) {
           {t('status.loading', { done: sync.initialLoad.done, total: sync.initialLoad.total })}
         </span>
       ) : null}
-      <span>{t('status.waiting', { count: status?.journalWaiting ?? 0 })}</span>
+      {/* A stand-alone station has no hub to wait for: its journal is its record, not a queue. */}
+      {sync.state === 'configured' ? <span>{t('status.waiting', { count: status?.journalWaiting ?? 0 })}</span> : null}
       <span>{t('status.lastSync', { time: sync.lastSuccessAt ? formatTime(sync.lastSuccessAt, locale) : t('status.never') })}</span>
       <span>{t('status.exceptions', { count: status?.exceptionsOpen ?? 0 })}</span>
       <span>

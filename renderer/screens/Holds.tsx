@@ -4,6 +4,8 @@ import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
+import { formatDay } from '../format';
+import { useSession } from '../state/session';
 
 type Hit = ApiOutput<'catalogue.search'>[number];
 const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
@@ -11,9 +13,11 @@ const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.b
 /** Holds: place one from a catalogue search, a title's queue, the pull list and the hold shelf. */
 export function Holds() {
   const { t } = useTranslation();
+  const locale = useSession((x) => x.setup?.locale ?? 'en-US');
   const [hits, setHits] = useState<Hit[]>([]);
   const [forCard, setForCard] = useState('');
   const [queue, setQueue] = useState<ApiOutput<'holds.queue'>>([]);
+  const [queueOf, setQueueOf] = useState<{ recordId: string; title: string } | null>(null);
   const [toPull, setToPull] = useState<ApiOutput<'holds.toPull'>>([]);
   const [shelf, setShelf] = useState<ApiOutput<'holds.shelf'>>([]);
   const [message, setMessage] = useState('');
@@ -36,7 +40,25 @@ export function Holds() {
       const patron = await client.call('patrons.lookup', { barcode: forCard });
       await client.call('holds.place', { patronId: patron.patron.id, recordId });
       setMessage(t('holds.placed', { title, name: `${patron.patron.firstName} ${patron.patron.lastName}` }));
-      setQueue(await client.call('holds.queue', { recordId }));
+      await showQueue(recordId, title);
+      await refresh();
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  async function showQueue(recordId: string, title: string) {
+    setQueueOf({ recordId, title });
+    setQueue(await client.call('holds.queue', { recordId }));
+  }
+
+  /** Cancel, suspend or resume one hold of the queue on screen, then show the queue as it now is. */
+  async function change(action: () => Promise<unknown>, done: string) {
+    setError(null);
+    try {
+      await action();
+      setMessage(done);
+      if (queueOf) await showQueue(queueOf.recordId, queueOf.title);
       await refresh();
     } catch (err) {
       setError(asError(err));
@@ -57,20 +79,24 @@ export function Holds() {
             <strong>{h.title}</strong> {h.author ? `— ${h.author}` : ''} ({t('holds.available', { available: h.available, copies: h.copies })}){' '}
             <button type="button" disabled={!forCard} onClick={() => void place(h.id, h.title)}>
               {t('holds.place')}
+            </button>{' '}
+            <button type="button" aria-label={t('holds.showQueue', { title: h.title })} onClick={() => void showQueue(h.id, h.title).catch((err: unknown) => setError(asError(err)))}>
+              {t('holds.queueButton')}
             </button>
           </li>
         ))}
       </ul>
       <Problem error={error} />
       <p role="status">{message}</p>
-      {queue.length > 0 ? (
+      {queueOf ? (
         <section aria-labelledby="queue">
-          <h2 id="queue">{t('holds.queue')}</h2>
+          <h2 id="queue">
+            {t('holds.queue')}: {queueOf.title}
+          </h2>
+          {queue.length === 0 ? <p>{t('holds.queueEmpty')}</p> : null}
           <ol>
             {queue.map((q) => (
-              <li key={q.id}>
-                {q.patronName} ({t(`holds.status.${q.status}`)})
-              </li>
+              <QueueEntry key={q.id} hold={q} onChange={(action, done) => void change(action, done)} />
             ))}
           </ol>
         </section>
@@ -90,7 +116,7 @@ export function Holds() {
         <ul>
           {shelf.map((s) => (
             <li key={s.holdId} data-testid="shelf-row">
-              {s.title} — {s.patronName} — {s.shelfExpiresOn} {s.expired ? `(${t('holds.expired')})` : ''}
+              {s.title} — {s.patronName} — {s.shelfExpiresOn ? formatDay(s.shelfExpiresOn, locale) : ''} {s.expired ? `(${t('holds.expired')})` : ''}
             </li>
           ))}
         </ul>
@@ -99,5 +125,43 @@ export function Holds() {
         </button>
       </section>
     </main>
+  );
+}
+
+type QueuedHold = ApiOutput<'holds.queue'>[number];
+
+/** One patron in a title's queue: cancel, suspend until a date, or resume. */
+function QueueEntry({ hold, onChange }: { hold: QueuedHold; onChange(action: () => Promise<unknown>, done: string): void }) {
+  const { t } = useTranslation();
+  const locale = useSession((x) => x.setup?.locale ?? 'en-US');
+  const [until, setUntil] = useState('');
+  const name = hold.patronName;
+  return (
+    <li data-testid="queue-entry">
+      {name} ({t(`holds.status.${hold.status}`)}
+      {hold.suspendedUntil ? `, ${t('holds.suspendedUntil', { date: formatDay(hold.suspendedUntil, locale) })}` : ''}){' '}
+      <button type="button" aria-label={t('holds.cancelFor', { name })} onClick={() => onChange(() => client.call('holds.cancel', { holdId: hold.id }), t('holds.cancelled', { name }))}>
+        {t('holds.cancel')}
+      </button>{' '}
+      {hold.suspendedUntil ? (
+        <button type="button" aria-label={t('holds.resumeFor', { name })} onClick={() => onChange(() => client.call('holds.suspend', { holdId: hold.id, until: null }), t('holds.resumed', { name }))}>
+          {t('holds.resume')}
+        </button>
+      ) : hold.status === 'pending' ? (
+        <span className="inline-form">
+          <label>
+            {t('holds.suspendUntil')} <input type="date" aria-label={t('holds.suspendFor', { name })} value={until} onChange={(e) => setUntil(e.target.value)} />
+          </label>{' '}
+          <button
+            type="button"
+            aria-label={t('holds.suspendButtonFor', { name })}
+            disabled={!until}
+            onClick={() => onChange(() => client.call('holds.suspend', { holdId: hold.id, until }), t('holds.suspended', { name, date: formatDay(until, locale) }))}
+          >
+            {t('holds.suspend')}
+          </button>
+        </span>
+      ) : null}
+    </li>
   );
 }

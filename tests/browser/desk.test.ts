@@ -146,6 +146,25 @@ describe('holds at the desk', () => {
     await page.getByRole('button', { name: 'Holds' }).click();
     await expect.poll(() => page.getByTestId('shelf-row').first().textContent()).toContain('Edna Krabappel');
   });
+
+  it("shows a title's queue, and suspends, resumes and cancels a hold in it", async () => {
+    await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByLabel('For the patron with card').fill(patronCard(1));
+    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: 'Place a hold' }).click();
+    const lisa = page.getByTestId('queue-entry').filter({ hasText: 'Lisa Simpson' });
+    await expect.poll(() => lisa.textContent()).toContain('waiting in the queue');
+    expect(await page.getByTestId('queue-entry').filter({ hasText: 'Edna Krabappel' }).textContent()).toContain('on the hold shelf');
+    await page.getByLabel('Suspend until, for Lisa Simpson').fill('2030-01-15');
+    await page.getByRole('button', { name: 'Suspend the hold of Lisa Simpson' }).click();
+    await expect.poll(() => lisa.textContent()).toContain('suspended until Jan 15, 2030');
+    await screenshot(page, '13b-holds-queue');
+    await page.getByRole('button', { name: 'Resume the hold of Lisa Simpson' }).click();
+    await expect.poll(() => lisa.textContent()).not.toContain('suspended');
+    await page.getByRole('button', { name: 'Cancel the hold of Lisa Simpson' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('The hold of Lisa Simpson is cancelled.');
+    expect(await page.getByTestId('queue-entry').count()).toBe(1);
+  });
 });
 
 describe('the catalogue', () => {
