@@ -152,7 +152,7 @@ describe.each(databases())('sync property: stations apart and together, hub on %
 
         const d = pick(desks);
         const s = d.s;
-        const op = pick(['checkout', 'checkout', 'checkout', 'checkin', 'checkin', 'renew', 'hold', 'cancelHold', 'charge', 'pay', 'pay', 'register'] as const);
+        const op = pick(['checkout', 'checkout', 'checkout', 'checkin', 'checkin', 'renew', 'hold', 'cancelHold', 'charge', 'pay', 'pay', 'register', 'resolve'] as const);
         let what = '';
         try {
           switch (op) {
@@ -193,6 +193,12 @@ describe.each(databases())('sync property: stations apart and together, hub on %
               if (patron) s.fees.pay({ patronId: patron.id, tendered: 100_000, amount: chance(0.5) ? null : 50 + Math.floor(random() * 300) }, actor);
               break;
             }
+            case 'resolve': {
+              // Staff work through the exception list; two desks may resolve the same one.
+              const open = s.exceptions.list().filter((x) => x.id.startsWith('hub-'));
+              if (open.length > 0) s.exceptions.resolve((what = pick(open).id), staffId, `dealt with at ${d.name}`);
+              break;
+            }
             case 'register':
               what = pick(laterCards);
               s.patrons.register({ cardBarcode: what, firstName: 'Late', lastName: `Reader ${step}`, categoryCode: 'ADULT' }, actor);
@@ -218,10 +224,11 @@ describe.each(databases())('sync property: stations apart and together, hub on %
       await checkConverged(db, desks);
       const kinds = await db.query<{ kind: string; n: string }>('SELECT kind, count(*) AS n FROM exceptions GROUP BY kind ORDER BY kind');
       const outcomes = await db.query<{ outcome: string; n: string }>('SELECT outcome, count(*) AS n FROM received GROUP BY outcome ORDER BY outcome');
+      const resolved = await db.query<{ n: string }>('SELECT count(*) AS n FROM exceptions WHERE resolved_at IS NOT NULL');
       const faults = desks.map((d) => `${d.proxy.stats.refused} refused/${d.proxy.stats.cuts} cut`).join(', ');
       console.log(
         `sync property on ${_name}: seed ${SEED}, ${STEPS} steps, ${Date.now() - started} ms; entries ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(', ')}; ` +
-          `exceptions ${kinds.map((k) => `${k.kind} ${k.n}`).join(', ')}; network ${faults}`,
+          `exceptions ${kinds.map((k) => `${k.kind} ${k.n}`).join(', ')} (${resolved[0]!.n} resolved); network ${faults}`,
       );
     } catch (error) {
       console.error(`sync property failed on ${_name} with CIRCA_SEED=${SEED} (steps ${STEPS}); last steps:\n${log.slice(-40).join('\n')}`);
@@ -274,6 +281,15 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
   }
   expect(await entryCount(db)).toBe(desks.reduce((n, d) => n + (d.s.store.db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number }).n, 0));
 
+  // Every desk knows every exception that concerns its branch, resolved where the hub has it resolved.
+  const hubExceptions = await db.query<{ id: string; branch_ids: string[]; resolved_at: string | null }>('SELECT id, branch_ids, resolved_at FROM exceptions ORDER BY id');
+  for (const d of desks) {
+    const branchId = d.s.ctx.identity().branchId;
+    const expected = hubExceptions.filter((x) => x.branch_ids.includes(branchId)).map((x): [string, boolean] => [`hub-${x.id}`, x.resolved_at !== null]);
+    const known = d.s.store.db.prepare(`SELECT id, resolved_at FROM sync_exceptions WHERE id LIKE 'hub-%'`).all() as { id: string; resolved_at: number | null }[];
+    const byId = (a: [string, boolean], b: [string, boolean]) => Number(a[0].slice(4)) - Number(b[0].slice(4));
+    expect(known.map((x): [string, boolean] => [x.id, x.resolved_at !== null]).sort(byId), `${d.name}: exceptions and their resolutions`).toEqual(expected.sort(byId));
+  }
   for (const d of desks) {
     const failed = d.s.store.db.prepare(`SELECT message FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL`).all();
     expect(failed, `${d.name}: pulled rows the store refused`).toEqual([]);
