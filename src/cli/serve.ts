@@ -1,4 +1,4 @@
-// `npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>]`: the headless station. The desk
+// `npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>] [--hub-ca <file.pem>]`: the headless station. The desk
 // at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
