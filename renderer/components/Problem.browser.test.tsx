@@ -30,6 +30,17 @@ describe('<Problem>: a refusal in words', () => {
     await expect.element(screen.getByRole('alert')).toHaveTextContent('Por favor, acuda al mostrador: este ejemplar está reservado para otro lector.');
   });
 
+  it("writes a refusal's date the way the branch reads dates", async () => {
+    await i18n.changeLanguage('en');
+    const expired: ApiErrorBody = { code: 'REFUSED', message: 'refused', refusals: [{ code: 'CARD_EXPIRED', overridable: true, params: { date: '2020-01-01' } }] };
+    const screen = await render(
+      <I18nextProvider i18n={i18n}>
+        <Problem error={expired} />
+      </I18nextProvider>,
+    );
+    await expect.element(screen.getByRole('alert')).toHaveTextContent('The card expired on Jan 1, 2020.');
+  });
+
   it('renders nothing when there is nothing wrong', async () => {
     const screen = await render(<Problem error={null} />);
     expect(screen.container.textContent).toBe('');

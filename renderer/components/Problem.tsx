@@ -1,14 +1,22 @@
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
+import { formatDay } from '../format';
+import { useSession } from '../state/session';
+
+/** A refusal's parameters as the reader expects them: a calendar day (2020-01-01) in the branch's locale. */
+function localised(params: Record<string, string | number>, locale: string): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v, locale) : v]));
+}
 
 /** An error or refusal in words staff understand, announced to screen readers. */
 export function Problem({ error, kiosk = false }: { error: ApiErrorBody | null; kiosk?: boolean }) {
   const { t } = useTranslation();
+  const locale = useSession((x) => x.setup?.locale ?? 'en-US');
   if (!error) return null;
   const lines =
     error.code === 'REFUSED' && error.refusals
       ? error.refusals.map((r) =>
-          kiosk ? t([`kioskRefusals.${r.code}`, 'kioskRefusals.default']) : t(`refusals.${r.code}`, { ...(r.params ?? {}) }),
+          kiosk ? t([`kioskRefusals.${r.code}`, 'kioskRefusals.default']) : t(`refusals.${r.code}`, localised(r.params ?? {}, locale)),
         )
       : [t([`errors.${error.code}`, 'errors.INTERNAL'])];
   return (

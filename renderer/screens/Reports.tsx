@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
-import { formatDate } from '../format';
+import { formatDay, formatDate } from '../format';
 import { useSession } from '../state/session';
 
 type Today = ApiOutput<'reports.today'>;
@@ -93,7 +93,7 @@ export function Reports() {
     <main id="main">
       <h1>{t('reports.title')}</h1>
       <section aria-labelledby="today">
-        <h2 id="today">{t('reports.today', { date: today?.date ?? '' })}</h2>
+        <h2 id="today">{t('reports.today', { date: today ? formatDay(today.date, setup?.locale ?? 'en-US') : '' })}</h2>
         {today ? <HourChart today={today} /> : null}
         <ul>
           {today?.byItemType.map((x) => (

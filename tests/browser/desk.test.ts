@@ -71,7 +71,7 @@ describe('a day at the desk, in the browser', () => {
     await wedgeScan(page, patronCard(2));
     await expect.poll(() => page.getByRole('heading', { name: 'Bart Simpson' }).isVisible()).toBe(true);
     await wedgeScan(page, itemBarcode(3));
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The card expired on 2020-01-01.');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The card expired on Jan 1, 2020.');
     await screenshot(page, '04-refusal');
     await page.getByRole('button', { name: 'Override' }).click();
     await page.getByLabel('Supervisor username').fill('skinner');
