@@ -36,3 +36,18 @@ export function monthName(month: number, locale: string): string {
 }
 
 export { formatMoney };
+
+/**
+ * The locale dates and money are shown in: the library's (its region's conventions), in the
+ * language the desk is showing. A Spanish-speaking desk at an en-US library gets es-US, so a
+ * Spanish sentence never holds an English month.
+ */
+export function deskLocale(libraryLocale: string, language: string): string {
+  try {
+    const library = new Intl.Locale(libraryLocale);
+    if (library.language === language) return library.toString();
+    return new Intl.Locale(language, library.region ? { region: library.region } : {}).toString();
+  } catch {
+    return libraryLocale;
+  }
+}

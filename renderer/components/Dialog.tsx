@@ -1,16 +1,21 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 
 /**
  * A modal dialog (the browser's own <dialog>): focus moves into it and stays there, the rest of
- * the desk is inert, and Escape cancels it.
+ * the desk is inert, Escape cancels it, and when it goes the focus returns to where it was
+ * (usually the button that opened it).
  */
 export function Dialog({ title, onCancel, children }: { title: string; onCancel(): void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const dialog = ref.current;
+    const before = document.activeElement;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (before instanceof HTMLElement && before.isConnected) before.focus();
+    };
   }, []);
   return (
     <dialog

@@ -181,6 +181,10 @@ describe('settings at the desk, for an administrator', () => {
     await screenshot(page, '40-patron-waive-refused');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    // The focus is back on the button that opened the dialog.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Waive the fee: Torn cover');
+    // Bart did not choose to keep a reading history: none is shown.
+    expect(await page.getByRole('heading', { name: 'Reading history' }).count()).toBe(0);
     await signOut();
     await signIn('marge', 'donut hole 42');
   });
@@ -220,5 +224,30 @@ describe('patrons at the desk, edited', () => {
     await page.getByLabel('Item barcode').press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('The patron is blocked: Unpaid damages');
     await screenshot(page, '43-block-refuses-checkout');
+  });
+
+  it('keeps the reading history of a patron who chose it, and lifts the block', async () => {
+    await page.getByRole('button', { name: 'Check in' }).click();
+    await page.getByLabel('Item barcode').fill(itemBarcode(2));
+    await page.getByLabel('Item barcode').press('Enter');
+    await expect.poll(() => page.getByTestId('return-row').count()).toBe(1);
+    await page.getByRole('button', { name: 'Patrons' }).click();
+    await page.getByLabel('Find a patron (name, card, email or phone)').fill('Lisa');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: `Simpson, Lisa (${patronCard(1)})` }).click();
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(1);
+    expect(await page.getByTestId('history-row').textContent()).toContain('Cien años de soledad');
+    await page.getByRole('button', { name: 'Lift the block: Unpaid damages' }).click();
+    await expect.poll(() => page.getByTestId('block').count()).toBe(0);
+    await screenshot(page, '44-patron-history');
+  });
+
+  it('shows the settings in Spanish too', async () => {
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('button', { name: 'Configuración' }).click();
+    await page.getByRole('button', { name: 'Días de cierre' }).click();
+    await expect.poll(() => page.getByTestId('closed-day').first().textContent()).toContain('Cada año el 25 de diciembre');
+    await screenshot(page, '45-settings-closed-days-es');
+    await page.getByLabel('Idioma').selectOption('en');
   });
 });

@@ -6,6 +6,7 @@ import { client } from '../../api/client';
 import { asError } from '../../api/errors';
 import { Field } from '../../components/Field';
 import { Problem } from '../../components/Problem';
+import { useDeskLocale } from '../../components/useDeskLocale';
 import { useLoad } from '../../components/useLoad';
 import { formatDate, formatDay, formatMoney } from '../../format';
 import { useSession } from '../../state/session';
@@ -23,7 +24,7 @@ type Open = { kind: 'edit' } | { kind: 'replace' } | { kind: 'pin' } | { kind: '
 export function PatronDetail({ summary, onChange }: { summary: Summary; onChange(next: Summary): void }) {
   const { t } = useTranslation();
   const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
+  const locale = useDeskLocale();
   const tz = setup?.timeZone ?? null;
   const p = summary.patron;
   const [open, setOpen] = useState<Open>(null);

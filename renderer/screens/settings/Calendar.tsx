@@ -9,6 +9,7 @@ import { FormButtons, SelectField } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
 import { useLoad } from '../../components/useLoad';
 import { formatDay, formatMonthDay, monthName, weekdayName } from '../../format';
+import { useDeskLocale } from '../../components/useDeskLocale';
 import { useSession } from '../../state/session';
 
 export type ClosedDayInput = ApiInput<'calendar.addClosedDay'>['day'];
@@ -145,7 +146,7 @@ export function ClosedDaysEditor({ days, locale, onAdd, onRemove }: ClosedDaysEd
 /** Settings › Closed days, for one branch at a time. */
 export function CalendarSettings() {
   const { t } = useTranslation();
-  const setup = useSession((s) => s.setup);
+  const locale = useDeskLocale();
   const staff = useSession((s) => s.staff);
   const branches = useLoad(() => client.call('branches.list', {}));
   const [chosen, setChosen] = useState<string | null>(null);
@@ -164,7 +165,7 @@ export function CalendarSettings() {
       {branchId && days.data ? (
         <ClosedDaysEditor
           days={days.data}
-          locale={setup?.locale ?? 'en-US'}
+          locale={locale}
           onAdd={async (day) => {
             await client.call('calendar.addClosedDay', { branchId, day });
             await days.reload();

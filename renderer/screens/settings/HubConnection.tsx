@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { useDeskLocale } from '../../components/useDeskLocale';
 import { formatDateTime } from '../../format';
 import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
@@ -27,7 +28,7 @@ export function HubConnectionSettings() {
   const { t } = useTranslation();
   const status = useStatus((s) => s.status);
   const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
+  const locale = useDeskLocale();
   const hub = hubFacts(status?.sync);
   const seconds = hub.clockOffsetMs === null ? null : Math.round(hub.clockOffsetMs / 1000);
   return (

@@ -8,6 +8,7 @@ import { Field } from '../../components/Field';
 import { FormReader, moneyInput, type FieldErrors } from '../../components/formReader';
 import { CheckField, FormButtons, SelectField } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
+import { useDeskLocale } from '../../components/useDeskLocale';
 import { useLoad } from '../../components/useLoad';
 import { formatDay, formatMoney } from '../../format';
 import { useSession } from '../../state/session';
@@ -281,6 +282,7 @@ function RuleForm({
 /** Settings › Circulation rules, on the station's data. */
 export function RulesSettings() {
   const setup = useSession((s) => s.setup);
+  const locale = useDeskLocale();
   const { data, error, reload } = useLoad(async () => {
     const [matrix, branches, categories, itemTypes] = await Promise.all([
       client.call('rules.list', {}),
@@ -295,7 +297,7 @@ export function RulesSettings() {
     <RulesEditor
       {...data}
       currency={setup?.currency ?? 'USD'}
-      locale={setup?.locale ?? 'en-US'}
+      locale={locale}
       onSave={async (rule, replaces) => {
         const saved = await client.call('rules.save', rule);
         // Moved to another cell of the matrix: the old cell's rule goes.

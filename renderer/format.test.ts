@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { deskLocale, formatDay, formatMonthDay, weekdayName } from './format';
+
+describe('dates at the desk', () => {
+  it("uses the library's region in the desk's language", () => {
+    expect(deskLocale('en-US', 'en')).toBe('en-US');
+    expect(deskLocale('en-US', 'es')).toBe('es-US');
+    expect(deskLocale('es-ES', 'en')).toBe('en-ES');
+    expect(deskLocale('es', 'en')).toBe('en');
+  });
+  it('shows a calendar day, a yearly day and a weekday in words, whatever the machine zone', () => {
+    expect(formatDay('2026-12-25', 'en-US')).toBe('Dec 25, 2026');
+    expect(formatDay('2026-12-25', 'es-ES')).toBe('25 dic 2026');
+    expect(formatMonthDay(1, 1, 'en-US')).toBe('January 1');
+    expect(weekdayName(0, 'en-US')).toBe('Sunday');
+    expect(weekdayName(6, 'es-ES')).toBe('sábado');
+  });
+});
