@@ -86,6 +86,10 @@ describe.each(databases())('sync property: stations apart and together, hub on %
     // One clock for the library, moved on by the schedule so loans fall due and fines accrue.
     const clock = { now: Date.UTC(2026, 10, 16, 15, 0, 0) };
     const desks: Desk[] = [];
+    // The real worker over the real HTTP client, through the proxy; short waits so that the
+    // test's offline windows (a few hundred ms) behave like an afternoon without internet.
+    const workerFor = (s: StationServices, proxy: TcpProxy) =>
+      new SyncWorker(s.ctx, new HttpHubClient(proxy.url(), s.ctx.readState('hub_credential')!), { intervalMs: 60, backoff: { baseMs: 20, maxMs: 250 }, random });
     try {
       for (const [i, code] of ['N', 'N', 'S', 'E'].entries()) {
         const proxy = await startTcpProxy({ port: hubPort });
@@ -93,14 +97,7 @@ describe.each(databases())('sync property: stations apart and together, hub on %
         const skewMs = Math.floor((random() - 0.5) * 120_000);
         const s = openStation(join(dir, 'station.db'), { now: () => clock.now + skewMs });
         await joinHub(s, { hubUrl: proxy.url(), code: await hub.createEnrolmentCode(code), stationName: `desk ${i}` });
-        // The real worker over the real HTTP client, through the proxy; short waits so that the
-        // test's offline windows (a few hundred ms) behave like an afternoon without internet.
-        const worker = new SyncWorker(s.ctx, new HttpHubClient(proxy.url(), s.ctx.readState('hub_credential')!), {
-          intervalMs: 60,
-          backoff: { baseMs: 20, maxMs: 250 },
-          random,
-        });
-        desks.push({ name: `desk ${i} (${code})`, s, dir, proxy, worker, offline: false, skewMs });
+        desks.push({ name: `desk ${i} (${code})`, s, dir, proxy, worker: workerFor(s, proxy), offline: false, skewMs });
       }
       const staffId = (desks[0]!.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;
       const actor: Actor = { kind: 'staff', staffId };
@@ -130,7 +127,7 @@ describe.each(databases())('sync property: stations apart and together, hub on %
         // Faults on the network between one desk and the hub.
         if (chance(0.12)) {
           const d = pick(desks);
-          const fault = pick(['down', 'up', 'cut', 'delay'] as const);
+          const fault = pick(['down', 'up', 'cut', 'delay', 'twice', 'restart'] as const);
           if (fault === 'down' && !d.offline) {
             d.offline = true;
             d.proxy.fault({ kind: 'refuse' });
@@ -145,6 +142,17 @@ describe.each(databases())('sync property: stations apart and together, hub on %
           } else if (fault === 'delay' && !d.offline) {
             d.proxy.dropAll();
             d.proxy.fault({ kind: 'delay', ms: 20 + Math.floor(random() * 80) }, 2);
+          } else if (fault === 'twice' && !d.offline) {
+            // The next request reaches the hub twice, over two connections at once.
+            d.proxy.dropAll();
+            d.proxy.fault({ kind: 'duplicate' }, 1);
+          } else if (fault === 'restart') {
+            // The desk closes mid-sync and opens again on the same file (a restart, not a crash).
+            await d.worker.stop();
+            d.s.close();
+            d.s = openStation(join(d.dir, 'station.db'), { now: () => clock.now + d.skewMs });
+            d.worker = workerFor(d.s, d.proxy);
+            d.worker.start();
           }
           log.push(`${step} ${d.name} net ${fault}`);
         }
