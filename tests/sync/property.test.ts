@@ -25,6 +25,7 @@ import type { Actor } from '../../src/services/command';
 import { ServiceError } from '../../src/services/errors';
 import { openStation, type StationServices } from '../../src/station/services';
 import { joinHub } from '../../src/station/sync';
+import { SYNCED_TABLES } from '../../src/store/rows';
 import { DEFERRED_KEY } from '../../src/sync/apply-pulled';
 import { HttpHubClient } from '../../src/sync/http-client';
 import { SyncWorker } from '../../src/sync/worker';
@@ -60,8 +61,8 @@ interface Desk {
   skewMs: number;
 }
 
-/** The rows every station must hold exactly as the hub does. */
-const COMPARED: SyncedTable[] = ['items', 'loans', 'holds', 'patrons', 'patron_blocks', 'fees', 'payments', 'payment_allocations', 'fee_waivers', 'records'];
+/** The rows every station must hold exactly as the hub does: every synced table. */
+const COMPARED = Object.keys(SYNCED_TABLES) as SyncedTable[];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
