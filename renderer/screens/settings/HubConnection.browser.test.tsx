@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderInDesk } from '../../components/testing';
+import { useSession } from '../../state/session';
+import { useStatus } from '../../state/status';
+import { HubConnectionSettings } from './HubConnection';
+import { mayUseSettings } from './Settings';
+
+describe('Settings › Hub connection (read-only)', () => {
+  afterEach(() => useStatus.setState({ status: null }));
+
+  it("shows the hub's address, whether it answers, what waits, the last sync and error, and the clock", async () => {
+    useSession.getState().setSetup({
+      configured: true,
+      loadingLibrary: false,
+      libraryName: 'Springfield',
+      branchName: 'Main',
+      locale: 'en-US',
+      currency: 'USD',
+      timeZone: 'America/New_York',
+      barcodes: {
+        patron: { length: 14, minLength: 14, maxLength: 14, prefix: '2', numeric: true, checkDigit: true },
+        item: { length: 14, minLength: 14, maxLength: 14, prefix: '3', numeric: true, checkDigit: true },
+      },
+    });
+    useStatus.getState().set({
+      journalWaiting: 3,
+      exceptionsOpen: 0,
+      devices: [],
+      sync: { state: 'configured', hubUrl: 'https://hub.example:7400', reachable: false, waiting: 3, lastSuccessAt: Date.UTC(2026, 10, 22, 15, 30), lastError: 'connect ECONNREFUSED', clockOffsetMs: -2400 },
+    });
+    const screen = await renderInDesk(<HubConnectionSettings />);
+    const facts = screen.getByTestId('hub-facts');
+    await expect.element(facts).toHaveTextContent('Hub addresshttps://hub.example:7400');
+    await expect.element(facts).toHaveTextContent('Hub answersno');
+    await expect.element(facts).toHaveTextContent('Entries waiting to sync3');
+    await expect.element(facts).toHaveTextContent('Last syncNov 22, 2026, 10:30 AM');
+    await expect.element(facts).toHaveTextContent('Last errorconnect ECONNREFUSED');
+    await expect.element(facts).toHaveTextContent('Clock difference with the hub-2 seconds');
+    // No button to sync by hand: the station has no such method; it syncs by itself.
+    expect(screen.container.querySelectorAll('button').length).toBe(0);
+  });
+
+  it('says a stand-alone station has no hub', async () => {
+    useStatus.getState().set({ journalWaiting: 0, exceptionsOpen: 0, devices: [], sync: { state: 'not_configured' } });
+    const screen = await renderInDesk(<HubConnectionSettings />);
+    await expect.element(screen.getByText('This station works on its own: it has not joined a hub.')).toBeVisible();
+  });
+
+  it('Settings shows to roles that may change something there, not to technicians or supervisors', () => {
+    expect(mayUseSettings(['circulate', 'manage_patrons'])).toBe(false);
+    expect(mayUseSettings(['circulate', 'manage_patrons', 'override', 'waive_fees', 'manage_catalogue'])).toBe(false);
+    expect(mayUseSettings(['edit_rules'])).toBe(true);
+    expect(mayUseSettings(['manage_staff'])).toBe(true);
+  });
+});
