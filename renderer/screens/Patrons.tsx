@@ -27,7 +27,8 @@ export function Patrons() {
       setError(asError(err));
     }
   };
-  useNewScans((scan) => scan.kind === 'patron' && void open(scan.barcode));
+  // A scan while a dialog is open belongs to the dialog (a replacement card), not to the search.
+  useNewScans((scan) => scan.kind === 'patron' && !document.querySelector('dialog[open]') && void open(scan.barcode));
 
   async function search(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBarcode, patronCard } from '../support/station';
-import { api, launchBrowser, screenshot, startServe, type RunningStation } from './support';
+import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
 
 const TZ = 'America/New_York';
 let station: RunningStation;
@@ -240,6 +240,18 @@ describe('patrons at the desk, edited', () => {
     await page.getByRole('button', { name: 'Lift the block: Unpaid damages' }).click();
     await expect.poll(() => page.getByTestId('block').count()).toBe(0);
     await screenshot(page, '44-patron-history');
+  });
+
+  it('replaces a lost card by scanning the new one into the dialog', async () => {
+    await page.getByRole('button', { name: 'Replace a lost card' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replace a lost card' });
+    await expect.poll(() => dialog.getByLabel('New card barcode').evaluate((el) => el === document.activeElement)).toBe(true);
+    await wedgeScan(page, patronCard(5));
+    await expect.poll(() => dialog.getByLabel('New card barcode').inputValue()).toBe(patronCard(5));
+    await screenshot(page, '46-patron-replace-card');
+    await dialog.getByRole('button', { name: 'Replace the card' }).click();
+    await expect.poll(() => page.getByTestId('patron-card').textContent()).toBe(patronCard(5));
+    expect(await page.getByRole('heading', { name: 'Lisa Simpson' }).isVisible()).toBe(true);
   });
 
   it('shows the settings in Spanish too', async () => {

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../../src/api/contract';
 import { DEFAULT_BARCODE_RULES, validateBarcode } from '../../../src/domain/barcode';
@@ -8,11 +8,18 @@ import { Field } from '../../components/Field';
 import { FormReader, type FieldErrors } from '../../components/formReader';
 import { FormButtons } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
+import { useNewScans } from '../../state/scans';
 import { useSession } from '../../state/session';
 
-/** A new card for a lost one: the old barcode stops working at once. */
+/** A new card for a lost one: the old barcode stops working at once. Scanning the new card fills it in. */
 export function ReplaceCardDialog({ onSave, onCancel }: { onSave(cardBarcode: string): Promise<void>; onCancel(): void }) {
   const { t } = useTranslation();
+  const input = useRef<HTMLInputElement>(null);
+  useNewScans((scan) => {
+    if (!input.current) return;
+    input.current.value = scan.barcode;
+    input.current.focus();
+  });
   const rule = useSession((s) => s.setup?.barcodes.patron) ?? DEFAULT_BARCODE_RULES.patron;
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<ApiErrorBody | null>(null);
@@ -34,7 +41,7 @@ export function ReplaceCardDialog({ onSave, onCancel }: { onSave(cardBarcode: st
     <Dialog title={t('patron.replaceTitle')} onCancel={onCancel}>
       <form onSubmit={(e) => void submit(e)} aria-label={t('patron.replaceTitle')} noValidate>
         <p>{t('patron.replaceIntro')}</p>
-        <Field label={t('patron.newCard')} name="cardBarcode" required autoComplete="off" inputMode="numeric" autoFocus error={errors.cardBarcode} />
+        <Field label={t('patron.newCard')} ref={input} name="cardBarcode" required autoComplete="off" inputMode="numeric" autoFocus error={errors.cardBarcode} />
         <Problem error={error} />
         <FormButtons submit={t('patron.replaceSubmit')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { renderInDesk } from '../../components/testing';
+import { useScans } from '../../state/scans';
 import { AddBlockDialog } from './Blocks';
 import { ReplaceCardDialog, SetPinDialog } from './CardDialogs';
 
@@ -18,6 +19,15 @@ describe("a patron's card, PIN and blocks", () => {
     await screen.getByLabelText('New card barcode').fill('20234000000019');
     await userEvent.keyboard('{Enter}');
     expect(onSave).toHaveBeenCalledWith('20234000000019');
+  });
+
+  it('takes the new card from a scan', async () => {
+    const onSave = vi.fn((_card: string) => Promise.resolve());
+    const screen = await renderInDesk(<ReplaceCardDialog onSave={onSave} onCancel={vi.fn()} />);
+    useScans.getState().push({ barcode: '20234000000027', kind: 'patron', source: 'device' });
+    await expect.element(screen.getByLabelText('New card barcode')).toHaveValue('20234000000027');
+    await userEvent.keyboard('{Enter}');
+    expect(onSave).toHaveBeenCalledWith('20234000000027');
   });
 
   it('takes a PIN of 4 to 8 digits, typed the same twice', async () => {
