@@ -102,7 +102,8 @@ export function Checkout() {
             <div className="alerts" role="note" aria-label={t('checkout.blocks')}>
               {patron.blocks.map((b) => (
                 <p key={b.id}>
-                  {b.kind}: {b.reason}
+                  {t(`patron.blockKinds.${b.kind}`)}: {b.reason}
+                  {b.until ? ` (${t('patron.until', { date: formatDay(b.until, locale) })})` : ''}
                 </p>
               ))}
             </div>

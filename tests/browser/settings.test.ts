@@ -223,6 +223,7 @@ describe('patrons at the desk, edited', () => {
     await page.getByLabel('Item barcode').fill(itemBarcode(1));
     await page.getByLabel('Item barcode').press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('The patron is blocked: Unpaid damages');
+    expect(await page.getByRole('note', { name: 'Alerts and blocks' }).textContent()).toBe(`Blocked: Unpaid damages (until ${until.shown})`);
     await screenshot(page, '43-block-refuses-checkout');
   });
 
