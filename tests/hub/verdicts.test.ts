@@ -57,4 +57,36 @@ describe.each(databases())('the hub\'s verdicts reach the station that sent the 
       await db.close();
     }
   });
+
+  it('applies a waiver made at a desk that had not heard of a payment to what is still owed', async () => {
+    const db = await open();
+    try {
+      await migrateHub(db);
+      const hub = new Hub(db);
+      const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+      const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+      const A = { stationId: (await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).stationId, branchId: north };
+      const B = { stationId: (await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).stationId, branchId: south };
+      const j = new Journals();
+      const t0 = Date.UTC(2026, 10, 20, 15);
+      const fee = { id: 'f1', patronId: 'ana', kind: 'damage', amount: 300, currency: 'USD', loanId: null, itemId: null, description: 'damage', createdAt: t0 };
+      const up = (table: RowChange['table'], row: Record<string, unknown> & { id: string }): RowChange => ({ table, op: 'upsert', row });
+      await hub.push(A, [j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0), j.entry(A, 'fees.charge', [up('fees', { ...fee, outstanding: 300 })], t0)], Date.now());
+      // North takes 100; South, which still sees 300 owed, waives 50 and then 200.
+      const pay = { id: 'p1', patronId: 'ana', amount: 100, tendered: 100, currency: 'USD', method: 'cash', staffId: null, createdAt: t0 };
+      await hub.push(A, [j.entry(A, 'fees.pay', [up('payments', pay), up('fees', { ...fee, outstanding: 200 }), up('payment_allocations', { id: 'a1', paymentId: 'p1', feeId: 'f1', amount: 100 })], t0 + 1)], Date.now());
+      const waive = (id: string, amount: number, left: number) =>
+        j.entry(B, 'fees.waive', [up('fee_waivers', { id, feeId: 'f1', amount, reason: 'goodwill', staffId: null, createdAt: t0 + 2 }), up('fees', { ...fee, outstanding: left })], t0 + 2);
+      expect((await hub.push(B, [waive('w1', 50, 250)], Date.now())).outcomes[0]!.outcome).toBe('applied');
+      const outstanding = async () => (await db.query<{ o: number }>(`SELECT (data->>'outstanding')::int AS o FROM rows WHERE table_name = 'fees' AND id = 'f1'`))[0]!.o;
+      expect(await outstanding()).toBe(150);
+      const over = await hub.push(B, [waive('w2', 200, 50)], Date.now());
+      expect(over.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('waived 200 of a fee that owed 150') });
+      expect(await outstanding()).toBe(0);
+      // Nothing forgiven beyond the charge turns into a credit.
+      expect(await db.query(`SELECT id FROM rows WHERE table_name = 'fees' AND id <> 'f1'`)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
 });

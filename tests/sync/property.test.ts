@@ -161,7 +161,7 @@ describe.each(databases())('sync property: stations apart and together, hub on %
 
         const d = pick(desks);
         const s = d.s;
-        const op = pick(['checkout', 'checkout', 'checkout', 'checkin', 'checkin', 'renew', 'hold', 'cancelHold', 'charge', 'pay', 'pay', 'register', 'resolve'] as const);
+        const op = pick(['checkout', 'checkout', 'checkout', 'checkin', 'checkin', 'renew', 'hold', 'cancelHold', 'charge', 'pay', 'pay', 'register', 'resolve', 'waive'] as const);
         let what = '';
         try {
           switch (op) {
@@ -206,6 +206,12 @@ describe.each(databases())('sync property: stations apart and together, hub on %
               // Staff work through the exception list; two desks may resolve the same one.
               const open = s.exceptions.list().filter((x) => x.id.startsWith('hub-'));
               if (open.length > 0) s.exceptions.resolve((what = pick(open).id), staffId, `dealt with at ${d.name}`);
+              break;
+            }
+            case 'waive': {
+              const patron = s.circulation.lookups.patronByCard(pick(cards));
+              const fees = patron ? s.fees.list(patron.id).filter((f) => f.outstanding > 0) : [];
+              if (fees.length > 0) s.fees.waive({ feeId: (what = pick(fees).id), reason: 'goodwill', amount: chance(0.5) ? null : 10 + Math.floor(random() * 100) }, actor);
               break;
             }
             case 'register':
@@ -313,6 +319,27 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
       expect(ids, `${d.name}: ${table} ids\n${history(desks, missing.concat(ids.filter((id) => !expected.has(id))))}`).toEqual([...expected.keys()].sort());
       for (const id of ids) expect(d.s.ctx.rows.get(table, id), `${d.name}: ${table} ${id}\n${history(desks, [id])}`).toEqual(d.s.ctx.rows.pick(table, expected.get(id)!));
     }
+  }
+
+  // Money at the hub: what each fee still owes is what was charged less what was paid and waived
+  // against it (a fee paid twice at two desks is at 0, the excess kept as a credit fee).
+  const money = await db.query<{ id: string; amount: number; outstanding: number; paid: string; waived: string; credit: string }>(
+    `SELECT f.id, (f.data->>'amount')::int AS amount, (f.data->>'outstanding')::int AS outstanding,
+            coalesce((SELECT sum((a.data->>'amount')::int) FROM rows a WHERE a.table_name = 'payment_allocations' AND a.deleted = 0 AND a.data->>'feeId' = f.id), 0) AS paid,
+            coalesce((SELECT sum((w.data->>'amount')::int) FROM rows w WHERE w.table_name = 'fee_waivers' AND w.deleted = 0 AND w.data->>'feeId' = f.id), 0) AS waived,
+            coalesce((SELECT sum((c.data->>'outstanding')::int) FROM rows c WHERE c.table_name = 'fees' AND c.deleted = 0 AND c.id LIKE f.id || ':credit:%'), 0) AS credit
+     FROM rows f WHERE f.table_name = 'fees' AND f.deleted = 0 AND f.id NOT LIKE '%:credit:%'`,
+  );
+  // Past zero, a payment's excess is a credit, a waiver's excess forgives nothing: the fee is at 0
+  // and the credit is no more than what was paid and forgiven beyond the charge.
+  for (const f of money) {
+    const owed = f.amount - Number(f.paid) - Number(f.waived);
+    const credit = Number(f.credit);
+    const seen = { outstanding: f.outstanding, credit: owed >= 0 ? credit : Math.max(credit, owed) };
+    expect(seen, `fee ${f.id}: charged ${f.amount}, paid ${f.paid}, waived ${f.waived}, credit ${credit}\n${history(desks, [f.id])}`).toEqual(
+      owed >= 0 ? { outstanding: owed, credit: 0 } : { outstanding: 0, credit },
+    );
+    expect(credit).toBeLessThanOrEqual(0);
   }
 
   // Circulation sense at the hub: a copy lent at two desks while apart has one open loan (the later
