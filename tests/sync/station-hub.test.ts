@@ -9,12 +9,12 @@ import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
 import { Hub } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
 import { startStationCore, type StationCore } from '../../src/station/core';
-import { itemBarcode, patronCard } from '../support/station';
+import { addPatron, createTestStation, itemBarcode, patronCard } from '../support/station';
 import { openStation } from '../../src/station/services';
 import { enrolWithHub } from '../../src/station/sync';
 import { HttpHubClient } from '../../src/sync/http-client';
 import { INITIAL_LOAD_KEY } from '../../src/sync/initial-load';
-import { CURSOR_KEY } from '../../src/sync/apply-pulled';
+import { applyPulledBatch, CURSOR_KEY } from '../../src/sync/apply-pulled';
 import { SyncWorker, type SyncState } from '../../src/sync/worker';
 import http from 'node:http';
 import net from 'node:net';
@@ -209,4 +209,37 @@ describe('the first load of a new station', () => {
       await link.close();
     }
   }, 120_000);
+});
+
+describe('pulled rows and local changes still waiting', () => {
+  it('leaves a row with a waiting local change alone until the hub has acknowledged it, batch after batch', () => {
+    const t = createTestStation();
+    try {
+      const ctx = t.s.ctx;
+      const seqOf = (patronId: string) =>
+        (t.s.store.db.prepare("SELECT seq FROM journal WHERE command = 'patrons.register' AND payload LIKE ?").get(`%${patronId}%`) as { seq: number }).seq;
+      const fromHub = (patronId: string) => ({ table: 'patrons' as const, op: 'upsert' as const, row: { ...t.s.ctx.rows.get<Record<string, unknown>>('patrons', patronId)!, id: patronId, firstName: 'FromHub' } });
+      const name = (patronId: string) => t.s.ctx.rows.get<{ firstName: string }>('patrons', patronId)!.firstName;
+      // Everything the set-up wrote has reached the hub.
+      const setupSeqs = (t.s.store.db.prepare('SELECT seq FROM journal').all() as { seq: number }[]).map((r) => ({ seq: r.seq, outcome: 'applied' }));
+      ctx.journal.acknowledge(setupSeqs, ctx.now());
+
+      const first = addPatron(t, 1, { firstName: 'Local' });
+      expect(applyPulledBatch(ctx, [fromHub(first.id)], '1')).toMatchObject({ applied: 0, keptLocal: 1 });
+      // An entry written after the first batch is seen by the next one.
+      const second = addPatron(t, 2, { firstName: 'Local' });
+      const third = addPatron(t, 3, { firstName: 'Local' });
+      expect(applyPulledBatch(ctx, [fromHub(first.id), fromHub(second.id), fromHub(third.id)], '2')).toMatchObject({ applied: 0, keptLocal: 3 });
+      // The hub acknowledged the first entry, then (out of order) the third: those rows take the hub's version.
+      ctx.journal.acknowledge([{ seq: seqOf(first.id), outcome: 'applied' }], ctx.now());
+      ctx.journal.acknowledge([{ seq: seqOf(third.id), outcome: 'applied' }], ctx.now());
+      expect(applyPulledBatch(ctx, [fromHub(first.id), fromHub(second.id), fromHub(third.id)], '3')).toMatchObject({ applied: 2, keptLocal: 1 });
+      expect([name(first.id), name(second.id), name(third.id)]).toEqual(['FromHub', 'Local', 'FromHub']);
+      ctx.journal.acknowledge([{ seq: seqOf(second.id), outcome: 'applied' }], ctx.now());
+      expect(applyPulledBatch(ctx, [fromHub(second.id)], '4')).toMatchObject({ applied: 1, keptLocal: 0 });
+      expect(name(second.id)).toBe('FromHub');
+    } finally {
+      t.close();
+    }
+  });
 });
