@@ -2,8 +2,8 @@
 // authority, all made here with openssl: the station given that authority (serve --hub-ca, kept in
 // its data folder) joins and syncs; with no authority, or another one, it refuses the hub with a
 // TLS error in words and changes nothing.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -119,6 +119,50 @@ describe('a station and a hub with the library\'s own certificate authority', ()
     } finally {
       await worker.stop();
     }
+  }, 60_000);
+
+  it('npm run serve -- --join ... --hub-ca <file>: the station keeps the authority and joins over HTTPS', async () => {
+    const data = mkdtempSync(join(dir, 'serve-'));
+    const code = await hub.createEnrolmentCode('MAIN');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--data', data, '--port', '0', '--join', url, '--code', code, '--hub-ca', pem('library-ca.crt')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const started = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        let err = '';
+        const timer = setTimeout(() => reject(new Error(`the station did not start: ${err}`)), 60_000);
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (/Circa station: http/.test(out)) {
+            clearTimeout(timer);
+            resolve(out);
+          }
+        });
+        child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+        child.on('exit', (status) => reject(new Error(`the station exited (${status}): ${err}`)));
+      });
+      expect(started).toMatch(/Circa station/);
+      expect(readFileSync(join(data, HUB_CA_FILE), 'utf8')).toBe(readFileSync(pem('library-ca.crt'), 'utf8'));
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    // It joined: the station's file names its hub, and the library came.
+    const s = openStation(join(data, 'station.db'));
+    opened.push(s);
+    expect(s.ctx.readState('hub_url')).toBe(url);
+    expect(s.admin.isConfigured()).toBe(true);
+  }, 120_000);
+
+  it('npm run serve -- --hub-ca <not a certificate> stops at once and says so', () => {
+    writeFileSync(pem('junk.pem'), 'not a certificate');
+    const data = mkdtempSync(join(dir, 'serve-'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--data', data, '--port', '0', '--hub-ca', pem('junk.pem')], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--hub-ca: .*junk\.pem is not a PEM certificate/);
+    expect(existsSync(join(data, HUB_CA_FILE))).toBe(false);
   }, 60_000);
 
   it('refuses a --hub-ca file that holds no certificate', () => {
