@@ -402,9 +402,21 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<Ap
   return { outcome: 'applied', exceptions };
 }
 
+/** The hub has this loan returned at a desk (not merely closed by the hub because the copy was lent again elsewhere). */
+async function returnedAtADesk(tx: Queryable, loanId: string): Promise<boolean> {
+  const current = await getRow<Loan>(tx, 'loans', loanId);
+  return !!current && current.returnedAt !== null && current.returnBranchId !== null;
+}
+
 /** Two stations lent the same copy while apart: keep both loans; the later borrower has it. */
 async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[]): Promise<string | null> {
   let result: string | null = null;
+  if (loan.returnedAt !== null && (await returnedAtADesk(tx, loan.id))) {
+    // Checked in again at a desk that had not heard of the first check-in: the copy came back
+    // once, when it first did (its second fine is not charged, see applyFee).
+    warnings.push('checked in again: the first return stands');
+    return null;
+  }
   if (loan.returnedAt === null) {
     // A renewal made at a desk that had not heard of the return: the copy came back, the return
     // stands (the station gets the returned loan back; see touchRow).
@@ -514,19 +526,28 @@ async function applyFee(tx: Queryable, entry: JournalEntry, fee: Fee & Data, all
     // payment made meanwhile at another desk (found by the sync property test).
     const left = current.outstanding - waived;
     if (left < 0) warnings.push(`waived ${waived} of a fee that owed ${Math.max(0, current.outstanding)}: the rest was not needed`);
-    await putRow(tx, 'fees', { ...fee, outstanding: Math.max(0, left) });
+    await putRow(tx, 'fees', { ...current, outstanding: Math.max(0, left) });
+    return;
+  }
+  if (!current && fee.kind === 'overdue' && fee.loanId && (await returnedAtADesk(tx, fee.loanId))) {
+    // The fine of a second check-in of a loan already returned: kept for the record, not charged.
+    // (Kept rather than deleted: a desk may already have taken a payment against it, which then
+    // becomes a credit.)
+    warnings.push('a second fine for the same loan was not charged');
+    await putRow(tx, 'fees', { ...fee, outstanding: 0, description: `${fee.description} (not charged: returned twice)` });
     return;
   }
   if (paid === undefined || !current) {
     await putRow(tx, 'fees', fee);
     return;
   }
+  // A payment changes only what is owed: the rest of the fee is the hub's (a fine marked not charged stays so).
   const outstanding = current.outstanding - paid;
   if (outstanding >= 0) {
-    await putRow(tx, 'fees', { ...fee, outstanding });
+    await putRow(tx, 'fees', { ...current, outstanding });
     return;
   }
-  await putRow(tx, 'fees', { ...fee, outstanding: 0 });
+  await putRow(tx, 'fees', { ...current, outstanding: 0 });
   const credit: Fee = {
     id: `${fee.id}:credit:${entry.id}`,
     patronId: fee.patronId,

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RowChange } from '../../src/domain/journal';
 import { migrateHub } from '../../src/hub/db';
 import { Hub } from '../../src/hub/hub';
-import { databases, dropSchemas, item, Journals, loan, patron } from './fixtures';
+import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixtures';
 
 afterAll(dropSchemas);
 
@@ -43,6 +43,17 @@ describe.each(databases())('the hub\'s verdicts reach the station that sent the 
       const after = await hub.changes(Number(cursor), 5000);
       expect(after.changes).toContainEqual({ table: 'loans', op: 'upsert', row: expect.objectContaining({ id: 'L1', returnedAt: t0 + 9000 }) });
 
+      // North, still unaware, checks the copy in too, late, with a fine: the first return stands
+      // and the second fine is kept for the record but not charged; a payment of it is a credit.
+      const lateFine = { id: 'fine2', patronId: 'ana', kind: 'overdue', amount: 500, outstanding: 500, currency: 'USD', loanId: 'L1', itemId: 'i1', description: 'overdue', createdAt: t0 + 50 * 864e5 };
+      const again = await hub.push(A, [j.entry(A, 'circulation.checkin', [up('fees', lateFine), loan('L1', 'i1', 'ana', north, t0 + 1000, { returnedAt: t0 + 50 * 864e5, returnBranchId: north, patronId: null }), item('i1', 'available', north)], t0 + 50 * 864e5)], Date.now());
+      expect(again.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('the first return stands') });
+      expect(await rows('loans', 'L1')).toMatchObject({ returnedAt: t0 + 9000, returnBranchId: south });
+      expect(await rows('fees', 'fine2')).toMatchObject({ amount: 500, outstanding: 0, description: 'overdue (not charged: returned twice)' });
+      const paid = await hub.push(A, [j.entry(A, 'fees.pay', [up('payments', { id: 'p9', patronId: 'ana', amount: 500, tendered: 500, currency: 'USD', method: 'cash', staffId: null, createdAt: t0 }), up('fees', { ...lateFine, outstanding: 0 }), up('payment_allocations', { id: 'p9-a', paymentId: 'p9', feeId: 'fine2', amount: 500 })], t0 + 51 * 864e5)], Date.now());
+      expect(paid.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('500 kept as a credit') });
+      expect(await rows('fees', 'fine2')).toMatchObject({ outstanding: 0, description: 'overdue (not charged: returned twice)' });
+
       // North lends the copy again (it is back), and South, offline, checks in the copy it still
       // thinks is in transit: the hub keeps the copy on loan, and sends South its copy back.
       await hub.push(A, [j.entry(A, 'circulation.checkout', [loan('L2', 'i1', 'ana', north, t0 + 20_000), item('i1', 'on_loan', north)], t0 + 20_000)], Date.now());
@@ -70,7 +81,6 @@ describe.each(databases())('the hub\'s verdicts reach the station that sent the 
       const j = new Journals();
       const t0 = Date.UTC(2026, 10, 20, 15);
       const fee = { id: 'f1', patronId: 'ana', kind: 'damage', amount: 300, currency: 'USD', loanId: null, itemId: null, description: 'damage', createdAt: t0 };
-      const up = (table: RowChange['table'], row: Record<string, unknown> & { id: string }): RowChange => ({ table, op: 'upsert', row });
       await hub.push(A, [j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0), j.entry(A, 'fees.charge', [up('fees', { ...fee, outstanding: 300 })], t0)], Date.now());
       // North takes 100; South, which still sees 300 owed, waives 50 and then 200.
       const pay = { id: 'p1', patronId: 'ana', amount: 100, tendered: 100, currency: 'USD', method: 'cash', staffId: null, createdAt: t0 };
