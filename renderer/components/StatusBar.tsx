@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { client } from '../api/client';
 import { useStatus } from '../state/status';
 import { formatTime } from '../format';
+import { SyncNowButton } from './SyncNowButton';
 
 /** Hub reachable or not, journal entries waiting, last sync, exceptions, scanner and printer. */
 export function StatusBar({ locale }: { locale: string }) {
@@ -20,7 +21,6 @@ export function StatusBar({ locale }: { locale: string }) {
       off();
     };
   }, [set]);
-  const [syncing, setSyncing] = useState(false);
   const sync = (status?.sync ?? {}) as {
     state?: string;
     reachable?: boolean | null;
@@ -29,15 +29,6 @@ export function StatusBar({ locale }: { locale: string }) {
     clockWarning?: boolean;
     clockOffsetMs?: number;
     initialLoad?: { done: number; total: number } | null;
-  };
-  const syncNow = () => {
-    setSyncing(true);
-    void client
-      .call('sync.now', {})
-      .then(() => client.call('status.get', {}))
-      .then(set)
-      .catch(() => undefined)
-      .finally(() => setSyncing(false));
   };
   const hub =
     sync.state === 'not_configured' ? t('status.notConfigured') : sync.reachable === true ? t('status.reachable') : sync.reachable === false ? t('status.unreachable') : t('status.unknown');
@@ -71,9 +62,7 @@ export function StatusBar({ locale }: { locale: string }) {
         {t('status.printer')}: {device('printer')}
       </span>
       {sync.state === 'configured' ? (
-        <button type="button" onClick={syncNow} disabled={syncing} aria-busy={syncing}>
-          {syncing ? t('status.syncing') : t('status.syncNow')}
-        </button>
+        <SyncNowButton />
       ) : null}
     </footer>
   );

@@ -12,7 +12,8 @@ export type ServiceErrorCode =
   | 'NOT_CONFIGURED'
   | 'ALREADY_CONFIGURED'
   | 'HUB_UNREACHABLE'
-  | 'ENROLMENT_REFUSED';
+  | 'ENROLMENT_REFUSED'
+  | 'HUB_CERTIFICATE';
 
 export class ServiceError extends Error {
   constructor(

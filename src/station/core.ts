@@ -14,6 +14,7 @@ import { openStation, type StationServices } from './services';
 import { StationDevices } from './devices';
 import { enrolWithHub, joinHub, startSync } from './sync';
 import type { SyncWorker } from '../sync/worker';
+import { HubTlsError } from '../sync/http-client';
 
 export { httpStatusFor, issuesOf };
 
@@ -162,6 +163,8 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
 /** A failed enrolment in words for the person at the desk: a wrong code, or no hub at that address. */
 function joinError(error: unknown): unknown {
   if (error instanceof ServiceError) return error;
+  // The hub answered with a certificate this station does not trust: not a network fault.
+  if (error instanceof HubTlsError) return new ServiceError('HUB_CERTIFICATE', error.message);
   const message = error instanceof Error ? error.message : String(error);
   if (/^hub answered 4\d\d/.test(message)) return new ServiceError('ENROLMENT_REFUSED', `The hub refused the enrolment code (used, expired or mistyped): ${message}`);
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';

@@ -12,6 +12,7 @@ import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
 import { Hub } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
 import { openStation, type StationServices } from '../../src/station/services';
+import { startStationCore } from '../../src/station/core';
 import { enrolWithHub, HUB_CA_FILE, joinHub, startSync, storeHubCa } from '../../src/station/sync';
 import { HubTlsError } from '../../src/sync/http-client';
 import { CURSOR_KEY } from '../../src/sync/apply-pulled';
@@ -92,6 +93,18 @@ describe('a station and a hub with the library\'s own certificate authority', ()
     // Nothing reached the hub either: the code still works.
     const ok = station('library-ca.crt');
     await expect(enrolWithHub(ok.s, { hubUrl: url, code, stationName: 'desk' })).resolves.toMatchObject({ url });
+  }, 60_000);
+
+  it("tells the desk's set-up screen it is the certificate, not the network", async () => {
+    const data = mkdtempSync(join(dir, 'desk-'));
+    const core = await startStationCore({ dataDir: data });
+    try {
+      const r = await core.invoke('setup.join', { hubUrl: url, code: await hub.createEnrolmentCode('MAIN'), stationName: 'desk' }, {});
+      expect(r).toMatchObject({ ok: false, error: { code: 'HUB_CERTIFICATE' } });
+      expect(await core.invoke('setup.status', {}, {})).toMatchObject({ ok: true, value: { configured: false, loadingLibrary: false } });
+    } finally {
+      await core.close();
+    }
   }, 60_000);
 
   it('refuses the hub with another authority, in words, and changes nothing', async () => {

@@ -5,7 +5,7 @@ import { useStatus } from '../../state/status';
 import { HubConnectionSettings } from './HubConnection';
 import { mayUseSettings } from './Settings';
 
-describe('Settings › Hub connection (read-only)', () => {
+describe('Settings › Hub connection', () => {
   afterEach(() => useStatus.setState({ status: null }));
 
   it("shows the hub's address, whether it answers, what waits, the last sync and error, and the clock", async () => {
@@ -36,14 +36,15 @@ describe('Settings › Hub connection (read-only)', () => {
     await expect.element(facts).toHaveTextContent('Last syncNov 22, 2026, 10:30 AM');
     await expect.element(facts).toHaveTextContent('Last errorconnect ECONNREFUSED');
     await expect.element(facts).toHaveTextContent('Clock difference with the hub-2 seconds');
-    // No button to sync by hand: the station has no such method; it syncs by itself.
-    expect(screen.container.querySelectorAll('button').length).toBe(0);
+    // It syncs by itself; staff may also ask for a round at once.
+    await expect.element(screen.getByRole('button', { name: 'Sync now' })).toBeEnabled();
   });
 
   it('says a stand-alone station has no hub', async () => {
     useStatus.getState().set({ journalWaiting: 0, exceptionsOpen: 0, devices: [], sync: { state: 'not_configured' } });
     const screen = await renderInDesk(<HubConnectionSettings />);
     await expect.element(screen.getByText('This station works on its own: it has not joined a hub.')).toBeVisible();
+    expect(screen.container.querySelectorAll('button').length).toBe(0);
   });
 
   it('Settings shows to roles that may change something there, not to technicians or supervisors', () => {

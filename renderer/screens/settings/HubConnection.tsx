@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useDeskLocale } from '../../components/useDeskLocale';
 import { formatDateTime } from '../../format';
+import { SyncNowButton } from '../../components/SyncNowButton';
 import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
 
@@ -20,9 +21,9 @@ export function hubFacts(sync: Record<string, unknown> | undefined) {
 }
 
 /**
- * Settings › Hub connection, read-only: where this station syncs, whether the hub answers, what
- * waits to go, and the clock. Syncing runs by itself in the background (there is no API method to
- * start it by hand).
+ * Settings › Hub connection: where this station syncs, whether the hub answers, what
+ * waits to go, and the clock. Syncing runs by itself in the background; "Sync now" does a round at
+ * once (after fixing the network, say).
  */
 export function HubConnectionSettings() {
   const { t } = useTranslation();
@@ -50,6 +51,7 @@ export function HubConnectionSettings() {
         <dd>{seconds === null ? t('status.unknown') : t('hubConnection.seconds', { count: seconds })}</dd>
       </dl>
       <p>{t('hubConnection.automatic')}</p>
+      {hub.configured ? <SyncNowButton /> : null}
     </section>
   );
 }
