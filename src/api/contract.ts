@@ -336,6 +336,10 @@ export const stationApi = {
   ),
   'rules.save': method('command', 'edit_rules', S.CirculationRuleSchema, CirculationRuleOut()),
   'rules.delete': method('command', 'edit_rules', z.object({ id: S.Id }).strict(), ok),
+  /** A patron's totals across item types, per branch x category (`*` for any): loans and holds at once. */
+  'rules.saveLimits': method('command', 'edit_rules', PatronLimitsSchemaOf(), PatronLimitsSchemaOf().extend({ id: z.string() })),
+  /** Where a returned item goes, per branch x item type (`*` for any): its home, where it was returned, or it stays. */
+  'rules.saveReturnPolicy': method('command', 'edit_rules', ReturnPolicySchemaOf(), ReturnPolicySchemaOf().extend({ id: z.string() })),
   'staff.list': method('query', 'manage_staff', none, z.array(S.StaffAccountSchema)),
   'staff.save': method(
     'command',
@@ -433,6 +437,27 @@ export const stationApi = {
     }),
   ),
 } as const satisfies Record<string, ApiMethod>;
+
+function PatronLimitsSchemaOf() {
+  return z
+    .object({
+      branchId: z.string().min(1).max(64),
+      categoryCode: z.string().min(1).max(20),
+      totalMaxLoans: z.number().int().min(0).max(10_000).nullable(),
+      maxHolds: z.number().int().min(0).max(10_000).nullable(),
+    })
+    .strict();
+}
+
+function ReturnPolicySchemaOf() {
+  return z
+    .object({
+      branchId: z.string().min(1).max(64),
+      itemTypeCode: z.string().min(1).max(20),
+      returnPolicy: z.enum(['home_branch', 'holding_branch', 'stays']),
+    })
+    .strict();
+}
 
 function CirculationRuleOut() {
   return S.CirculationRuleSchema.extend({ id: z.string() });

@@ -99,7 +99,13 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
         const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
         // Parsing the output strips every field the contract does not name (a PIN hash, a
         // password hash) before it leaves the core.
-        return { ok: true, value: method.output.parse(value) };
+        const output = method.output.safeParse(value);
+        if (!output.success) {
+          // A defect, and the command has run: saying "nothing was changed" would be false.
+          console.error(`station core: ${apiName} answered outside its contract`, issuesOf(output.error));
+          return { ok: false, error: { code: 'INTERNAL', message: 'The station did this, but its answer could not be shown. Look again before repeating it.' } };
+        }
+        return { ok: true, value: output.data };
       } catch (error) {
         return { ok: false, error: toApiError(error) };
       }

@@ -161,6 +161,8 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     'itemTypes.save': (input, hc) => s.admin.saveItemType(input, hc.actor),
     'rules.list': () => s.admin.rulesMatrix(),
     'rules.save': (input, hc) => s.admin.saveRule(input, hc.actor),
+    'rules.saveLimits': (input, hc) => s.admin.savePatronLimits(input, hc.actor),
+    'rules.saveReturnPolicy': (input, hc) => s.admin.saveBranchItemPolicy(input, hc.actor),
     'rules.delete': (input, hc) => {
       s.admin.deleteRule(input.id, hc.actor);
       return ok;

@@ -95,6 +95,31 @@ describe('the station API', () => {
     expect(JSON.stringify(staff)).not.toMatch(/scrypt|passwordHash/);
   });
 
+  it('edits the patron limits and the return policy, which the desk then applies', async () => {
+    const record = await ok<{ id: string }>('catalogue.addRecord', { title: 'Rayuela' }, adminToken);
+    for (const n of [1, 2]) await ok('catalogue.addItem', { barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK' }, adminToken);
+    await ok('patrons.register', { cardBarcode: patronCard(1), firstName: 'Horacio', lastName: 'Oliveira', categoryCode: 'ADULT' }, adminToken);
+    // One loan at a time for adults, anywhere.
+    expect(await ok('rules.saveLimits', { branchId: '*', categoryCode: 'ADULT', totalMaxLoans: 1, maxHolds: 3 }, adminToken)).toMatchObject({ totalMaxLoans: 1 });
+    await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) }, adminToken);
+    expect(await call('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(2) }, adminToken)).toMatchObject({
+      ok: false,
+      error: { code: 'REFUSED', refusals: [{ code: 'TOO_MANY_LOANS' }] },
+    });
+    // Saved again for the same cell: one row, the new values.
+    await ok('rules.saveLimits', { branchId: '*', categoryCode: 'ADULT', totalMaxLoans: 5, maxHolds: 3 }, adminToken);
+    const listed = await ok<{ patronLimits: { categoryCode: string; totalMaxLoans: number }[] }>('rules.list', {}, adminToken);
+    expect(listed.patronLimits.filter((l) => l.categoryCode === 'ADULT')).toMatchObject([{ totalMaxLoans: 5 }]);
+    await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(2) }, adminToken);
+    // Return policy: books stay where they are returned.
+    expect(await ok('rules.saveReturnPolicy', { branchId: '*', itemTypeCode: 'BOOK', returnPolicy: 'stays' }, adminToken)).toMatchObject({ returnPolicy: 'stays' });
+    // A technician may not edit them, and a malformed one changes nothing.
+    await ok('staff.save', { username: 'tec', displayName: 'Tec', role: 'technician', password: 'tech password' }, adminToken);
+    const tec = (await ok<{ token: string }>('auth.signIn', { username: 'tec', password: 'tech password' })).token;
+    expect(await call('rules.saveLimits', { branchId: '*', categoryCode: 'ADULT', totalMaxLoans: 0, maxHolds: 0 }, tec)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('rules.saveReturnPolicy', { branchId: '*', itemTypeCode: 'BOOK', returnPolicy: 'nowhere' }, adminToken)).toMatchObject({ ok: false, error: { code: 'INVALID' } });
+  });
+
   it('shows a refusal with every reason and whether a supervisor may override it', async () => {
     const record = await ok<{ id: string }>('catalogue.addRecord', { title: 'Ficciones' }, adminToken);
     await ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' }, adminToken);
