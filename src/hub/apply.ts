@@ -367,6 +367,7 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<Ap
   const allocations = new Map<string, number>();
   for (const e of effects) if (e.table === 'payment_allocations') allocations.set(String(e.row.feeId), Number(e.row.amount));
   const waivers = new Map<string, number>();
+  const refusedTraps = new Set<string>();
   for (const e of effects) if (e.table === 'fee_waivers') waivers.set(String(e.row.feeId), Number(e.row.amount));
 
   for (const change of effects) {
@@ -382,10 +383,12 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<Ap
         conflict = (await applyLoan(tx, entry, row as unknown as Loan & Data, exceptions, warnings)) ?? conflict;
         break;
       case 'items':
+        // A copy whose trap did not stand (applyHold) stays as the hub has it.
+        if (refusedTraps.has(row.id)) break;
         if (await applyItem(tx, row, loanIdsInEntry)) await holdsWaitingFor(tx, entry, row as unknown as Item & Data, exceptions, warnings);
         break;
       case 'holds':
-        await applyHold(tx, entry, row as unknown as Hold & Data, exceptions, warnings);
+        await applyHold(tx, entry, row as unknown as Hold & Data, exceptions, warnings, refusedTraps);
         break;
       case 'fees':
         await applyFee(tx, entry, row as unknown as Fee & Data, allocations, warnings, waivers);
@@ -498,9 +501,33 @@ async function holdsWaitingFor(tx: Queryable, entry: JournalEntry, item: Item & 
 }
 
 /** A station's trap stands; if the hub had meanwhile closed that hold, the copy is flagged rather than lost on a shelf. */
-async function applyHold(tx: Queryable, entry: JournalEntry, hold: Hold & Data, exceptions: HubException[], warnings: string[]): Promise<void> {
+async function applyHold(tx: Queryable, entry: JournalEntry, hold: Hold & Data, exceptions: HubException[], warnings: string[], refusedTraps = new Set<string>()): Promise<void> {
   const current = await getRow<Hold>(tx, 'holds', hold.id);
   const closed = (s: string) => s === 'cancelled' || s === 'expired' || s === 'fulfilled';
+  const trapping = (hold.status === 'waiting' || hold.status === 'in_transit') && hold.itemId !== null;
+  if (trapping && !(current && (current.status === 'waiting' || current.status === 'in_transit') && current.itemId === hold.itemId)) {
+    // Two desks trapped the same copy for different holds while apart (it was checked in at both):
+    // the first trap stands, this hold waits again, and both branches are told to find the copy.
+    // Rare (only traps get here), so a plain query rather than an index of its own.
+    const other = (await tx.query<{ data: Hold }>(
+      `SELECT data FROM rows WHERE table_name = 'holds' AND deleted = 0 AND id <> $1 AND data->>'itemId' = $2 AND data->>'status' IN ('waiting', 'in_transit') LIMIT 1`,
+      [hold.id, hold.itemId],
+    ))[0]?.data;
+    if (other) {
+      refusedTraps.add(hold.itemId!);
+      warnings.push('the copy was already trapped for another hold: the first trap stands');
+      exceptions.push({
+        kind: 'trapped_twice',
+        message: 'A copy was trapped for two holds at two desks while they were apart; the first trap stands and the other hold waits again: check where the copy is.',
+        patronIds: [other.patronId, hold.patronId],
+        itemId: hold.itemId,
+        entryIds: [entry.id],
+        branchIds: [...new Set([entry.branchId, other.pickupBranchId, hold.pickupBranchId])],
+      });
+      await putRow(tx, 'holds', { ...(current ?? hold), status: 'pending', itemId: hold.itemLevel ? hold.itemId : null, waitingSince: null, shelfExpiresOn: null } as Data);
+      return;
+    }
+  }
   if (current && closed(current.status) && (hold.status === 'waiting' || hold.status === 'in_transit')) {
     warnings.push(`trapped for a hold already ${current.status} at the hub`);
     exceptions.push({

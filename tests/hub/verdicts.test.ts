@@ -69,6 +69,41 @@ describe.each(databases())('the hub\'s verdicts reach the station that sent the 
     }
   });
 
+  it('keeps the first trap when two desks trap the same copy for different holds', async () => {
+    const db = await open();
+    try {
+      await migrateHub(db);
+      const hub = new Hub(db);
+      const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+      const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+      const A = { stationId: (await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).stationId, branchId: north };
+      const B = { stationId: (await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).stationId, branchId: south };
+      const j = new Journals();
+      const t0 = Date.UTC(2026, 10, 20, 15);
+      const hold = (id: string, patronId: string, pickup: string, extra: Record<string, unknown> = {}) =>
+        up('holds', { id, patronId, recordId: 'r1', itemId: null, itemLevel: false, pickupBranchId: pickup, placedAt: t0, status: 'pending', suspendedUntil: null, waitingSince: null, shelfExpiresOn: null, ...extra });
+      await hub.push(A, [
+        j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),
+        j.entry(A, 'patrons.register', [patron('ben', '22', north)], t0),
+        j.entry(A, 'catalogue.addItem', [item('i1', 'available', north)], t0),
+        j.entry(A, 'holds.place', [hold('h1', 'ana', north)], t0),
+        j.entry(A, 'holds.place', [hold('h2', 'ben', south)], t0),
+      ], Date.now());
+      // North checks the copy in and traps it for Ana; South, apart, checks it in and traps it for Ben.
+      const shelf = (branch: string) => ({ ...item('i1', 'on_hold_shelf', north), row: { ...item('i1', 'on_hold_shelf', north).row, currentBranchId: branch } });
+      await hub.push(A, [j.entry(A, 'circulation.checkin', [hold('h1', 'ana', north, { status: 'waiting', itemId: 'i1', waitingSince: t0 + 1 }), shelf(north)], t0 + 1)], Date.now());
+      const second = await hub.push(B, [j.entry(B, 'circulation.checkin', [hold('h2', 'ben', south, { status: 'waiting', itemId: 'i1', waitingSince: t0 + 2 }), shelf(south)], t0 + 2)], Date.now());
+      expect(second.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('the first trap stands') });
+      expect(second.exceptions).toEqual([expect.objectContaining({ kind: 'trapped_twice', itemId: 'i1', patronIds: ['ana', 'ben'] })]);
+      const data = async (table: string, id: string) => (await db.query<{ data: Record<string, unknown> }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2', [table, id]))[0]!.data;
+      expect(await data('holds', 'h1')).toMatchObject({ status: 'waiting', itemId: 'i1' });
+      expect(await data('holds', 'h2')).toMatchObject({ status: 'pending', itemId: null, waitingSince: null });
+      expect(await data('items', 'i1')).toMatchObject({ status: 'on_hold_shelf', currentBranchId: north });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('applies a waiver made at a desk that had not heard of a payment to what is still owed', async () => {
     const db = await open();
     try {

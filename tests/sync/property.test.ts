@@ -350,6 +350,19 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
   );
   expect(fines, `loans fined twice\n${history(desks, fines.map((f) => f.loan))}`).toEqual([]);
 
+  // Holds at the hub: a copy is trapped for one hold at a time, and a copy on the hold shelf has
+  // its waiting hold, or was flagged (trapped offline for a hold closed meanwhile).
+  const trapped = await db.query<{ item: string; n: string }>(
+    `SELECT data->>'itemId' AS item, count(*) AS n FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'status' IN ('waiting', 'in_transit') GROUP BY 1 HAVING count(*) > 1`,
+  );
+  expect(trapped, `copies trapped for two holds\n${history(desks, trapped.map((t) => t.item))}`).toEqual([]);
+  const shelved = await db.query<{ id: string }>(
+    `SELECT i.id FROM rows i WHERE i.table_name = 'items' AND i.deleted = 0 AND i.data->>'status' = 'on_hold_shelf'
+       AND NOT EXISTS (SELECT 1 FROM rows h WHERE h.table_name = 'holds' AND h.deleted = 0 AND h.data->>'itemId' = i.id AND h.data->>'status' = 'waiting')
+       AND NOT EXISTS (SELECT 1 FROM exceptions x WHERE x.kind = 'trapped_for_closed_hold' AND x.item_id = i.id)`,
+  );
+  expect(shelved, `copies on the hold shelf for no hold\n${history(desks, shelved.map((x) => x.id))}`).toEqual([]);
+
   // Circulation sense at the hub: a copy lent at two desks while apart has one open loan (the later
   // borrower's), the other closed; a copy with an open loan is on loan.
   const open = await db.query<{ item: string; n: string }>(
