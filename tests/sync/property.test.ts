@@ -363,6 +363,13 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
   );
   expect(shelved, `copies on the hold shelf for no hold\n${history(desks, shelved.map((x) => x.id))}`).toEqual([]);
 
+  // Two desks registering one card keep both patrons, and a duplicate_card exception names them.
+  const cards = await db.query<{ card: string; ids: string[] }>(
+    `SELECT data->>'cardBarcode' AS card, array_agg(id ORDER BY id) AS ids FROM rows WHERE table_name = 'patrons' AND deleted = 0 GROUP BY 1 HAVING count(*) > 1`,
+  );
+  const named = new Set((await db.query<{ p: string }>(`SELECT jsonb_array_elements_text(patron_ids) AS p FROM exceptions WHERE kind = 'duplicate_card'`)).map((r) => r.p));
+  for (const c of cards) expect(c.ids.filter((id) => !named.has(id)), `patrons sharing card ${c.card} with no duplicate_card exception`).toEqual([]);
+
   // Circulation sense at the hub: a copy lent at two desks while apart has one open loan (the later
   // borrower's), the other closed; a copy with an open loan is on loan.
   const open = await db.query<{ item: string; n: string }>(
