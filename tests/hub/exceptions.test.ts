@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExceptionNotice, PushResponse, ResolveExceptionResponse } from '../../src/api/sync-protocol';
 import type { JournalEntry } from '../../src/domain/journal';
 import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
 import { Hub, type StationIdentity } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
-import { databases, dropSchemas, item, Journals, loan, patron } from './fixtures';
+import { databases, dropSchemas, freshSchema, item, Journals, loan, patron, PG_URL } from './fixtures';
 import { call } from './http-client';
 
 afterAll(dropSchemas);
@@ -153,4 +154,34 @@ describe('the admin commands for exceptions', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('the exceptions feed on PostgreSQL with a late commit', () => {
+  it('never lets a station\'s cursor pass an exception whose transaction commits late', async () => {
+    const schema = freshSchema();
+    const db = await openHubDb({ databaseUrl: PG_URL, schema });
+    const late = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+    try {
+      const { hub, north, exception } = await library(db);
+      const start = Number((await hub.exceptionsFor(north)).nextCursor);
+      // Another hub process is half-way through a push that makes an exception for North.
+      await late.connect();
+      await late.query('BEGIN');
+      await late.query(`INSERT INTO exceptions (kind, message, patron_ids, item_id, entry_ids, branch_ids, created_at) VALUES ('lent_twice', 'late', '[]', NULL, '[]', $1, 0)`, [JSON.stringify([north])]);
+      // Meanwhile North's exception is resolved here: it waits for the late one to commit...
+      let done = false;
+      const resolving = hub.resolveException(exception.id, 'alice', 'meanwhile').then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(done).toBe(false);
+      // ...so a station reading now moves its cursor past neither.
+      expect((await hub.exceptionsFor(north, start)).exceptions).toEqual([]);
+      await late.query('COMMIT');
+      await resolving;
+      const feed = await hub.exceptionsFor(north, start);
+      expect(feed.exceptions.map((x) => x.message === 'late' ? 'late' : x.resolvedBy)).toEqual(['late', 'alice']);
+    } finally {
+      await late.end();
+      await db.close();
+    }
+  });
 });
