@@ -1,13 +1,12 @@
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorBody, ApiOutput } from '../../../src/api/contract';
+import type { ApiOutput } from '../../../src/api/contract';
 import { client } from '../../api/client';
-import { asError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
-import { FormReader, type FieldErrors } from '../../components/formReader';
 import { FormButtons } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
+import { SettingsList } from '../../components/SettingsList';
+import { useFormSubmit } from '../../components/useFormSubmit';
 import { useLoad } from '../../components/useLoad';
 
 type Category = ApiOutput<'categories.save'>;
@@ -15,26 +14,15 @@ export const CODE = /^[A-Z0-9_]{1,20}$/;
 
 function CategoryForm({ category, onSave, onCancel }: { category: Category | null; onSave(c: Category): Promise<void>; onCancel(): void }) {
   const { t } = useTranslation();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormReader(e.currentTarget, t);
+  const { errors, error, onSubmit } = useFormSubmit((f) => {
     const code = category?.code ?? f.required('code', 20).toUpperCase();
     if (code && !CODE.test(code)) f.fail('code', t('categories.codeRule'));
-    const next = { code, name: f.required('name', 100), cardValidityDays: f.int('cardValidityDays', 1, 36500) };
-    setErrors(f.errors);
-    if (!f.ok) return;
-    try {
-      await onSave(next);
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
+    return { code, name: f.required('name', 100), cardValidityDays: f.int('cardValidityDays', 1, 36500) };
+  }, onSave);
   const title = category ? t('categories.editTitle', { name: category.name }) : t('categories.addTitle');
   return (
     <Dialog title={title} onCancel={onCancel}>
-      <form onSubmit={(e) => void submit(e)} aria-label={title} noValidate>
+      <form onSubmit={onSubmit} aria-label={title} noValidate>
         {category ? (
           <p>
             {t('categories.code')}: <strong>{category.code}</strong>
@@ -55,49 +43,24 @@ function CategoryForm({ category, onSave, onCancel }: { category: Category | nul
 export function CategoriesSettings() {
   const { t } = useTranslation();
   const { data, error, reload } = useLoad(() => client.call('categories.list', {}));
-  const [editing, setEditing] = useState<{ category: Category | null } | null>(null);
   return (
-    <section aria-labelledby="categories-title">
-      <h2 id="categories-title">{t('categories.title')}</h2>
-      <Problem error={error} />
-      <table className="matrix">
-        <thead>
-          <tr>
-            <th scope="col">{t('categories.code')}</th>
-            <th scope="col">{t('categories.name')}</th>
-            <th scope="col">{t('categories.validity')}</th>
-            <th scope="col">{t('rules.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(data ?? []).map((c) => (
-            <tr key={c.code} data-testid="category-row">
-              <td>{c.code}</td>
-              <td>{c.name}</td>
-              <td>{t('rules.period.days', { count: c.cardValidityDays })}</td>
-              <td>
-                <button type="button" aria-label={t('categories.editOne', { name: c.name })} onClick={() => setEditing({ category: c })}>
-                  {t('form.edit')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <button type="button" onClick={() => setEditing({ category: null })}>
-        {t('categories.add')}
-      </button>
-      {editing ? (
-        <CategoryForm
-          category={editing.category}
-          onCancel={() => setEditing(null)}
-          onSave={async (c) => {
-            await client.call('categories.save', c);
-            setEditing(null);
-            await reload();
-          }}
-        />
-      ) : null}
-    </section>
+    <SettingsList<Category, Category>
+      title={t('categories.title')}
+      headingId="categories-title"
+      loadError={error}
+      rows={data ?? []}
+      rowKey={(c) => c.code}
+      rowTestId="category-row"
+      columns={[
+        { header: t('categories.code'), cell: (c) => c.code },
+        { header: t('categories.name'), cell: (c) => c.name },
+        { header: t('categories.validity'), cell: (c) => t('rules.period.days', { count: c.cardValidityDays }) },
+      ]}
+      editLabel={(c) => t('categories.editOne', { name: c.name })}
+      addLabel={t('categories.add')}
+      save={(c) => client.call('categories.save', c)}
+      reload={reload}
+      renderForm={({ row, onSave, onCancel }) => <CategoryForm category={row} onSave={onSave} onCancel={onCancel} />}
+    />
   );
 }

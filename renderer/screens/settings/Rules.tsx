@@ -1,14 +1,17 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiInput, ApiOutput } from '../../../src/api/contract';
+import { DEFAULT_RULE } from '../../../src/domain/rules';
+import { ANY } from '../../../src/domain/types';
 import { client } from '../../api/client';
 import { asError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
-import { FormReader, moneyInput, type FieldErrors } from '../../components/formReader';
+import { moneyInput } from '../../components/formReader';
 import { CheckField, FormButtons, SelectField } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
 import { useDeskLocale } from '../../components/useDeskLocale';
+import { useFormSubmit } from '../../components/useFormSubmit';
 import { useLoad } from '../../components/useLoad';
 import { formatDay, formatMoney } from '../../format';
 import { useSession } from '../../state/session';
@@ -29,29 +32,10 @@ export interface RulesEditorProps {
   onDelete(rule: Rule): Promise<void>;
 }
 
-const ANY = '*';
-const BLANK: RuleInput = {
-  branchId: ANY,
-  categoryCode: ANY,
-  itemTypeCode: ANY,
-  loanLength: 21,
-  loanUnit: 'days',
-  hardDueDate: null,
-  hardDueDateMode: 'before',
-  maxLoans: null,
-  renewalsAllowed: 2,
-  renewalPeriod: null,
-  noRenewalBeforeDays: null,
-  fineAmount: 10,
-  finePeriod: 1,
-  graceDays: 0,
-  fineCap: null,
-  capFineAtReplacementPrice: true,
-  holdsAllowed: true,
-  holdsPerTitle: 1,
-  onShelfHoldsAllowed: true,
-  pickupPeriodDays: 7,
-};
+// Where a new rule starts when the library has no catch-all rule to copy: the rule the station
+// applies in that case, but with no fine cap. DEFAULT_RULE's cap is a fixed 500 minor units
+// whatever the library's currency; the form leaves the cap empty (no limit) for the library to set.
+const BLANK: RuleInput = { ...DEFAULT_RULE, fineCap: null };
 
 /** The most specific first, as the station picks them: branch, then category, then item type. */
 const specificity = (r: Rule) => (r.branchId === ANY ? 0 : 4) + (r.categoryCode === ANY ? 0 : 2) + (r.itemTypeCode === ANY ? 0 : 1);
@@ -153,13 +137,8 @@ function RuleForm({
   onSaved,
 }: RulesEditorProps & { rule: Rule | null; start: RuleInput; onCancel(): void; onSaved(): void }) {
   const { t } = useTranslation();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormReader(e.currentTarget, t);
-    const next: RuleInput = {
+  const { errors, error, onSubmit } = useFormSubmit(
+    (f): RuleInput => ({
       branchId: f.text('branchId') || ANY,
       categoryCode: f.text('categoryCode') || ANY,
       itemTypeCode: f.text('itemTypeCode') || ANY,
@@ -180,23 +159,19 @@ function RuleForm({
       holdsPerTitle: f.int('holdsPerTitle', 0, 1000),
       onShelfHoldsAllowed: f.bool('onShelfHoldsAllowed'),
       pickupPeriodDays: f.int('pickupPeriodDays', 1, 1000),
-    };
-    setErrors(f.errors);
-    if (!f.ok) return;
-    try {
+    }),
+    async (next) => {
       await onSave(next, rule);
       onSaved();
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
+    },
+  );
 
   const num = (name: keyof RuleInput, label: string, value: number | null, hint?: string) => (
     <Field label={label} name={name} defaultValue={value ?? ''} inputMode="numeric" autoComplete="off" error={errors[name]} hint={hint} />
   );
   return (
     <Dialog title={rule ? t('rules.editTitle') : t('rules.addTitle')} onCancel={onCancel}>
-      <form onSubmit={(e) => void submit(e)} aria-label={rule ? t('rules.editTitle') : t('rules.addTitle')} noValidate>
+      <form onSubmit={onSubmit} aria-label={rule ? t('rules.editTitle') : t('rules.addTitle')} noValidate>
         <fieldset>
           <legend>{t('rules.appliesTo')}</legend>
           <div className="grid-form">

@@ -1,13 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorBody, ApiInput, ApiOutput } from '../../../src/api/contract';
+import type { ApiInput, ApiOutput } from '../../../src/api/contract';
 import { client } from '../../api/client';
-import { asError } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
-import { FormReader, type FieldErrors } from '../../components/formReader';
 import { CheckField, FormButtons, SelectField } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
+import { SettingsList } from '../../components/SettingsList';
+import { useFormSubmit } from '../../components/useFormSubmit';
 import { useLoad } from '../../components/useLoad';
 
 export type StaffAccount = ApiOutput<'staff.save'>;
@@ -28,12 +28,7 @@ export function StaffForm({
   onCancel(): void;
 }) {
   const { t } = useTranslation();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormReader(e.currentTarget, t);
+  const { errors, error, onSubmit } = useFormSubmit((f): StaffInput => {
     const username = f.required('username', 40).toLowerCase();
     if (username && !/^[a-z0-9._-]{2,40}$/.test(username)) f.fail('username', t('staff.usernameRule'));
     const displayName = f.required('displayName', 100);
@@ -43,27 +38,21 @@ export function StaffForm({
     if (!account && !password) f.fail('password', t('staff.passwordNeeded'));
     else if (password && password.length < 8) f.fail('password', t('staff.passwordShort'));
     else if (password !== confirm) f.fail('confirm', t('staff.passwordMismatch'));
-    setErrors(f.errors);
-    if (!f.ok) return;
-    try {
-      await onSave({
-        ...(account ? { id: account.id } : {}),
-        username,
-        displayName,
-        role,
-        branchId: f.text('branchId') || null,
-        active: f.bool('active'),
-        ...(password ? { password } : {}),
-      });
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
+    return {
+      ...(account ? { id: account.id } : {}),
+      username,
+      displayName,
+      role,
+      branchId: f.text('branchId') || null,
+      active: f.bool('active'),
+      ...(password ? { password } : {}),
+    };
+  }, onSave);
 
   const title = account ? t('staff.editTitle', { name: account.displayName }) : t('staff.addTitle');
   return (
     <Dialog title={title} onCancel={onCancel}>
-      <form onSubmit={(e) => void submit(e)} aria-label={title} noValidate>
+      <form onSubmit={onSubmit} aria-label={title} noValidate>
         <Field label={t('staff.username')} name="username" defaultValue={account?.username ?? ''} required autoComplete="off" autoFocus error={errors.username} />
         <Field label={t('staff.displayName')} name="displayName" defaultValue={account?.displayName ?? ''} required autoComplete="off" error={errors.displayName} />
         <SelectField label={t('staff.role')} name="role" defaultValue={account?.role ?? 'technician'}>
@@ -104,62 +93,35 @@ export function StaffSettings() {
     const [staff, branches] = await Promise.all([client.call('staff.list', {}), client.call('branches.list', {})]);
     return { staff, branches };
   });
-  const [editing, setEditing] = useState<{ account: StaffAccount | null } | null>(null);
   const [saved, setSaved] = useState('');
   const branchName = (id: string) => data?.branches.find((b) => b.id === id)?.name ?? id;
   return (
-    <section aria-labelledby="staff-title">
-      <h2 id="staff-title">{t('staff.title')}</h2>
-      <Problem error={error} />
-      {data ? (
-        <table className="matrix">
-          <thead>
-            <tr>
-              <th scope="col">{t('staff.username')}</th>
-              <th scope="col">{t('staff.displayName')}</th>
-              <th scope="col">{t('staff.role')}</th>
-              <th scope="col">{t('staff.branch')}</th>
-              <th scope="col">{t('staff.active')}</th>
-              <th scope="col">{t('rules.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.staff.map((s) => (
-              <tr key={s.id} data-testid="staff-row">
-                <td>{s.username}</td>
-                <td>{s.displayName}</td>
-                <td>{t(`staff.roles.${s.role}`)}</td>
-                <td>{branchName(s.branchId)}</td>
-                <td>{s.active ? t('form.yes') : t('form.no')}</td>
-                <td>
-                  <button type="button" aria-label={t('staff.editAccount', { name: s.username })} onClick={() => setEditing({ account: s })}>
-                    {t('form.edit')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <button type="button" onClick={() => setEditing({ account: null })}>
-        {t('staff.add')}
-      </button>
+    <SettingsList<StaffAccount, StaffInput>
+      title={t('staff.title')}
+      headingId="staff-title"
+      loadError={error}
+      rows={data?.staff ?? null}
+      rowKey={(s) => s.id}
+      rowTestId="staff-row"
+      columns={[
+        { header: t('staff.username'), cell: (s) => s.username },
+        { header: t('staff.displayName'), cell: (s) => s.displayName },
+        { header: t('staff.role'), cell: (s) => t(`staff.roles.${s.role}`) },
+        { header: t('staff.branch'), cell: (s) => branchName(s.branchId) },
+        { header: t('staff.active'), cell: (s) => (s.active ? t('form.yes') : t('form.no')) },
+      ]}
+      editLabel={(s) => t('staff.editAccount', { name: s.username })}
+      addLabel={t('staff.add')}
+      save={async (input) => {
+        const account = await client.call('staff.save', input);
+        setSaved(t('staff.savedAccount', { name: account.username }));
+      }}
+      reload={reload}
+      renderForm={({ row, onSave, onCancel }) => <StaffForm account={row} branches={data?.branches ?? []} onSave={onSave} onCancel={onCancel} />}
+    >
       <p role="status" className="saved">
         {saved}
       </p>
-      {editing ? (
-        <StaffForm
-          account={editing.account}
-          branches={data?.branches ?? []}
-          onCancel={() => setEditing(null)}
-          onSave={async (input) => {
-            const account = await client.call('staff.save', input);
-            setEditing(null);
-            setSaved(t('staff.savedAccount', { name: account.username }));
-            await reload();
-          }}
-        />
-      ) : null}
-    </section>
+    </SettingsList>
   );
 }
