@@ -161,7 +161,7 @@ describe.each(databases())('sync property: stations apart and together, hub on %
 
         const d = pick(desks);
         const s = d.s;
-        const op = pick(['checkout', 'checkout', 'checkout', 'checkin', 'checkin', 'renew', 'hold', 'cancelHold', 'charge', 'pay', 'pay', 'register', 'resolve', 'waive'] as const);
+        const op = pick(['checkout', 'checkout', 'checkout', 'checkin', 'checkin', 'renew', 'hold', 'cancelHold', 'charge', 'pay', 'pay', 'register', 'resolve', 'waive', 'itemStatus', 'block', 'unblock', 'renewAll', 'backdated', 'suspend'] as const);
         let what = '';
         try {
           switch (op) {
@@ -212,6 +212,36 @@ describe.each(databases())('sync property: stations apart and together, hub on %
               const patron = s.circulation.lookups.patronByCard(pick(cards));
               const fees = patron ? s.fees.list(patron.id).filter((f) => f.outstanding > 0) : [];
               if (fees.length > 0) s.fees.waive({ feeId: (what = pick(fees).id), reason: 'goodwill', amount: chance(0.5) ? null : 10 + Math.floor(random() * 100) }, actor);
+              break;
+            }
+            case 'itemStatus': {
+              what = pick(items);
+              s.catalogue.setItemStatus(what, pick(['lost', 'missing', 'damaged', 'undamaged', 'found', 'found'] as const), actor);
+              break;
+            }
+            case 'block': {
+              const patron = s.circulation.lookups.patronByCard((what = pick(cards)));
+              if (patron) s.patrons.addBlock(patron.id, { kind: pick(['barred', 'manual'] as const), reason: 'desk says so' }, actor);
+              break;
+            }
+            case 'unblock': {
+              const blocks = s.store.db.prepare('SELECT id FROM patron_blocks ORDER BY id').all() as { id: string }[];
+              if (blocks.length > 0) s.patrons.removeBlock((what = pick(blocks).id), actor);
+              break;
+            }
+            case 'renewAll':
+              s.circulation.renewAll({ patronBarcode: (what = pick(cards)) }, actor);
+              break;
+            case 'backdated': {
+              // A book-drop return dated yesterday.
+              what = pick(items);
+              const yesterday = new Date(clock.now + d.skewMs - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+              s.circulation.checkin({ itemBarcode: what, backdate: yesterday }, actor);
+              break;
+            }
+            case 'suspend': {
+              const holds = s.store.db.prepare(`SELECT id FROM holds WHERE status = 'pending' ORDER BY id`).all() as { id: string }[];
+              if (holds.length > 0) s.holds.suspend((what = pick(holds).id), chance(0.5) ? null : '2030-01-01', actor);
               break;
             }
             case 'register':
