@@ -99,6 +99,34 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
     expect(problems).toEqual({});
   });
 
+  it('every settings area, and the patron limits and return policy dialogs', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+    const areas = page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button');
+    await expect.poll(() => areas.count()).toBeGreaterThanOrEqual(9);
+    const names = (await areas.allTextContents()).filter((name) => name !== 'Scanners and printers');
+    expect(names).toContain('Limits and returns');
+    const problems: Record<string, string[]> = {};
+    for (const name of names) {
+      await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name, exact: true }).click();
+      await page.waitForTimeout(150);
+      const found = await violations(page);
+      if (found.length > 0) problems[name] = found;
+    }
+    await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Limits and returns', exact: true }).click();
+    for (const [add, dialog] of [
+      ['Add patron limits', 'New patron limits'],
+      ['Add a return policy', 'New return policy'],
+    ] as const) {
+      await page.getByRole('button', { name: add }).click();
+      await expect.poll(() => page.getByRole('dialog', { name: dialog }).isVisible()).toBe(true);
+      const found = await violations(page);
+      if (found.length > 0) problems[dialog] = found;
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    }
+    expect(problems).toEqual({});
+  });
+
   it('the kiosk: welcome, PIN and the patron\'s own screen', async () => {
     const kiosk = await browser.newPage({ locale: 'en-US', bypassCSP: true });
     kiosk.setDefaultTimeout(10_000);

@@ -125,6 +125,72 @@ describe('settings at the desk, for an administrator', () => {
     await page.getByRole('button', { name: 'Finish and clear' }).click();
   });
 
+  it('sets a loan limit for children and a return policy for DVDs: both stay after a reload and take effect at the desk', async () => {
+    const token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+    const branches = (await api(station.url, 'branches.list', {}, token)) as unknown as { id: string; code: string }[];
+    const north = branches.find((b) => b.code === 'NORTH')?.id;
+    const film = await api(station.url, 'catalogue.addRecord', { title: 'Kamp Krusty' }, token);
+    const book = await api(station.url, 'catalogue.addRecord', { title: 'Treehouse of Horror' }, token);
+    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(3), recordId: film.id, itemTypeCode: 'DVD' }, token);
+    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(4), recordId: book.id, itemTypeCode: 'BOOK' }, token);
+    // Two copies that belong to North Haverbrook, to return at Main Street.
+    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(5), recordId: film.id, itemTypeCode: 'DVD', homeBranchId: north }, token);
+    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(6), recordId: book.id, itemTypeCode: 'BOOK', homeBranchId: north }, token);
+
+    await openSettings('Limits and returns');
+    await expect.poll(() => page.getByRole('columnheader', { name: 'Most loans' }).isVisible()).toBe(true);
+    // The set-up wrote the library-wide limits; children get tighter ones.
+    expect(await page.getByTestId('limit-row').textContent()).toBe('Any (*)Any (*)5020Edit');
+    await page.getByRole('button', { name: 'Add patron limits' }).click();
+    const limits = page.getByRole('dialog', { name: 'New patron limits' });
+    await limits.getByLabel('Patron category').selectOption({ label: 'Child' });
+    await limits.getByLabel('Most loans at once, all item types').fill('1');
+    await limits.getByLabel('Most holds at once').fill('5');
+    await screenshot(page, '36b-settings-limit-edit');
+    await limits.getByRole('button', { name: 'Save the limits' }).click();
+    await expect.poll(() => page.getByTestId('limit-row').count()).toBe(2);
+    expect(await page.getByTestId('limit-row').nth(1).textContent()).toBe('Any (*)Child15Edit');
+
+    await page.getByRole('button', { name: 'Add a return policy' }).click();
+    const policy = page.getByRole('dialog', { name: 'New return policy' });
+    await policy.getByLabel('Returned at').selectOption({ label: 'Main Street' });
+    await policy.getByLabel('Item type').selectOption({ label: 'DVD' });
+    await policy.getByLabel('Where it goes').selectOption({ label: 'Stays where it was returned' });
+    await policy.getByRole('button', { name: 'Save the return policy' }).click();
+    await expect.poll(() => page.getByTestId('return-policy-row').count()).toBe(1);
+    await screenshot(page, '36c-settings-limits');
+
+    // What was saved is the station's: after a reload and signing in again, both rows are there.
+    await page.reload();
+    await signIn('marge', 'donut hole 42');
+    await openSettings('Limits and returns');
+    await expect.poll(() => page.getByTestId('limit-row').count()).toBe(2);
+    expect(await page.getByTestId('limit-row').nth(1).textContent()).toBe('Any (*)Child15Edit');
+    expect(await page.getByTestId('return-policy-row').textContent()).toBe('Main StreetDVDStays where it was returnedEdit');
+
+    // Bart (a child) takes one item home; the second is refused by the limit.
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await page.getByLabel('Patron barcode').fill(patronCard(2));
+    await page.getByLabel('Patron barcode').press('Enter');
+    await page.getByLabel('Item barcode').fill(itemBarcode(3));
+    await page.getByLabel('Item barcode').press('Enter');
+    await expect.poll(() => page.getByTestId('loan-row').count()).toBe(1);
+    await page.getByLabel('Item barcode').fill(itemBarcode(4));
+    await page.getByLabel('Item barcode').press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The patron has the most loans allowed (1).');
+    expect(await page.getByTestId('loan-row').count()).toBe(1);
+    await page.getByRole('button', { name: 'Finish and clear' }).click();
+
+    // North's DVD returned at Main Street stays here; North's book (no policy: home) goes back to North.
+    await page.getByRole('button', { name: 'Check in' }).click();
+    await page.getByLabel('Item barcode').fill(itemBarcode(5));
+    await page.getByLabel('Item barcode').press('Enter');
+    await expect.poll(() => page.getByTestId('return-row').filter({ hasText: itemBarcode(5) }).textContent()).toContain('Shelve it');
+    await page.getByLabel('Item barcode').fill(itemBarcode(6));
+    await page.getByLabel('Item barcode').press('Enter');
+    await expect.poll(() => page.getByTestId('return-row').filter({ hasText: itemBarcode(6) }).textContent()).toContain('Send to North Haverbrook');
+  });
+
   it('adds a closed day with the date field and sees it in the calendar', async () => {
     const day = branchDay(40);
     await openSettings('Closed days');

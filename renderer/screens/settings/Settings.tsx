@@ -7,16 +7,18 @@ import { CategoriesSettings } from './Categories';
 import { HubConnectionSettings } from './HubConnection';
 import { ItemTypesSettings } from './ItemTypes';
 import { LibrarySettings } from './Library';
+import { LimitsSettings } from './Limits';
 import { RulesSettings } from './Rules';
 import { StaffSettings } from './Staff';
 
-type Area = 'library' | 'branches' | 'rules' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub';
+type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub';
 
 /** Which settings areas a permission opens (the station checks again on every call). */
 const NEEDS: Record<Area, string> = {
   library: 'settings',
   branches: 'settings',
   rules: 'edit_rules',
+  limits: 'edit_rules',
   calendar: 'edit_rules',
   categories: 'edit_rules',
   itemTypes: 'edit_rules',
@@ -51,6 +53,8 @@ export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
         <BranchesSettings />
       ) : area === 'rules' ? (
         <RulesSettings />
+      ) : area === 'limits' ? (
+        <LimitsSettings />
       ) : area === 'calendar' ? (
         <CalendarSettings />
       ) : area === 'categories' ? (
