@@ -108,6 +108,41 @@ describe('due dates', () => {
     const r = computeDueDate(base({ unit: 'hours', length: 4 }));
     expect(iso(r.dueAt)).toBe('2026-11-16T19:00:00.000Z');
   });
+  it('bounds hourly loans by the hard due date, at the end of that day', () => {
+    // Lent Monday 16 Nov at 10:00 New York for 72 hours: Thursday 19 Nov, 10:00 (15:00 UTC).
+    const hours = (over: Partial<DueDateInput>) => computeDueDate(base({ unit: 'hours', length: 72, ...over }));
+    const before = hours({ hardDueDate: '2026-11-17', hardDueDateMode: 'before' });
+    expect(iso(before.dueAt)).toBe('2026-11-18T04:59:59.999Z');
+    expect(before.notices).toEqual([{ code: 'DUE_DATE_HARD', params: { date: '2026-11-17' } }]);
+    // A hard date after the hours run out changes nothing under "before".
+    const later = hours({ hardDueDate: '2026-12-20', hardDueDateMode: 'before' });
+    expect(iso(later.dueAt)).toBe('2026-11-19T15:00:00.000Z');
+    expect(later.notices).toEqual([]);
+    expect(iso(hours({ hardDueDate: '2026-12-20', hardDueDateMode: 'exactly' }).dueAt)).toBe('2026-12-21T04:59:59.999Z');
+    expect(iso(hours({ hardDueDate: '2026-12-20', hardDueDateMode: 'after' }).dueAt)).toBe('2026-12-21T04:59:59.999Z');
+    expect(iso(hours({ hardDueDate: '2026-11-17', hardDueDateMode: 'after' }).dueAt)).toBe('2026-11-19T15:00:00.000Z');
+  });
+  it('caps hourly loans at the end of the card\'s last day, unless the library does not ask for it', () => {
+    // Lent at 22:00 on the card's last day for 4 hours: due at its midnight, not 02:00 the next day.
+    const start = at('2026-11-17T03:00:00Z'); // Monday 16 Nov, 22:00 in New York
+    const capped = computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-16' }));
+    expect(iso(capped.dueAt)).toBe('2026-11-17T04:59:59.999Z');
+    expect(capped.notices).toEqual([{ code: 'DUE_DATE_CAPPED_CARD_EXPIRY', params: { date: '2026-11-16' } }]);
+    expect(iso(computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-16', capAtCardExpiry: false })).dueAt)).toBe('2026-11-17T07:00:00.000Z');
+    // A card valid beyond the loan: the hours run.
+    expect(computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-20' })).notices).toEqual([]);
+    // A card expired already (lent on an override) is not capped into the past.
+    expect(iso(computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-10' })).dueAt)).toBe('2026-11-17T07:00:00.000Z');
+  });
+  it('renews an hourly loan within its bounds too', () => {
+    const due = at('2026-11-16T19:00:00Z');
+    const r = computeRenewalDueDate({ ...base({ unit: 'hours', length: 4, cardExpiresOn: '2026-11-16' }), currentDueAt: due, now: at('2026-11-16T18:00:00Z') });
+    // Due at 14:00 New York, renewed for 4 hours: 18:00, within the card's last day.
+    expect(iso(r.dueAt)).toBe('2026-11-16T23:00:00.000Z');
+    // Due at 21:00: four more hours would pass midnight, so the card's last day ends it.
+    const late = computeRenewalDueDate({ ...base({ unit: 'hours', length: 4, cardExpiresOn: '2026-11-16' }), currentDueAt: at('2026-11-17T02:00:00Z'), now: at('2026-11-17T01:00:00Z') });
+    expect(iso(late.dueAt)).toBe('2026-11-17T04:59:59.999Z');
+  });
   it('renews from the due date, or from today when overdue', () => {
     const due = at('2026-12-01T04:59:59.999Z');
     const early = computeRenewalDueDate({ ...base({}), currentDueAt: due, now: at('2026-11-25T15:00:00Z') });
