@@ -15,6 +15,19 @@ describe('dates in a branch time zone', () => {
       }
     }
   });
+  it('answers from its remembered day only for instants inside that day, in any order, over a fall-back night', () => {
+    const zones = ['America/New_York', 'Pacific/Chatham', 'Australia/Lord_Howe'];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const base = Date.UTC(2026, 9, 31, 0); // the US falls back on 1 November 2026
+    for (let i = 0; i < 3000; i++) {
+      const zone = zones[i % zones.length]!;
+      // Mostly near the last instant (the desk's case), sometimes a jump to another day and back.
+      const t = base + Math.floor(random() * 4 * 86_400_000);
+      expect(localDateOf(t, zone)).toBe(DateTime.fromMillis(t, { zone }).toISODate());
+      expect(localDateOf(t + 1, zone)).toBe(DateTime.fromMillis(t + 1, { zone }).toISODate());
+    }
+  });
   it('does plain-date arithmetic over month ends, leap days and years', () => {
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
     expect(addDays('2027-02-28', 1)).toBe('2027-03-01');

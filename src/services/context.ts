@@ -1,5 +1,5 @@
 // Everything a service needs, built once when the station opens (src/station/core.ts).
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids';
 import { hlcInit, hlcReceive, type HlcState } from '../domain/hlc';
 import type { Store } from '../store/open';
 import { JournalStore } from '../store/journal-store';
@@ -51,7 +51,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
 
   let stationId = readState('station_id');
   if (!stationId) {
-    stationId = uuidv7();
+    stationId = newId();
     writeState('station_id', stationId);
   }
   // The clock resumes from the newest journal entry, so it never runs backwards across restarts.
@@ -70,7 +70,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
     config,
     clock: { state: clockState },
     now,
-    newId: () => uuidv7(),
+    newId,
     get stationId() {
       return fixedStationId;
     },
@@ -97,3 +97,4 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
     },
   };
 }
+

@@ -11,10 +11,12 @@ import { ServiceError } from '../services/errors';
 import type { Session } from '../services/auth';
 import { createHandlers, type CoreHooks, type HandlerContext } from './handlers';
 import { openStation, type StationServices } from './services';
+import { STATION_WAL_RESERVE_MIB } from '../store/open';
 import { StationDevices } from './devices';
 import { enrolWithHub, joinHub, startSync } from './sync';
 import type { SyncWorker } from '../sync/worker';
 import { HubTlsError } from '../sync/http-client';
+import { purgeExpiredLoanHistory } from '../services/privacy';
 
 export { httpStatusFor, issuesOf };
 
@@ -26,7 +28,11 @@ export interface StationCoreOptions {
   syncIntervalMs?: number;
   /** A fixed clock, for tests. */
   now?: () => number;
+  /** How often the loan history purge runs after the one at start, ms (default: daily). */
+  privacyPurgeIntervalMs?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface StationCore extends StationCoreApi {
   services: StationServices;
@@ -128,9 +134,23 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
 const LIBRARY_LOADED = 'library_loaded';
 
 export async function startStationCore(opts: StationCoreOptions): Promise<StationCore> {
-  const services = openStation(stationDatabasePath(opts.dataDir), { now: opts.now });
+  const services = openStation(stationDatabasePath(opts.dataDir), { now: opts.now, walReserveMiB: STATION_WAL_RESERVE_MIB });
   if (opts.join && !services.admin.isConfigured()) await joinHub(services, opts.join);
   services.auth.purgeExpiredSessions();
+  // Privacy: returned loans past the library's retention period lose their patron, at start and
+  // daily (a station left running for weeks purges too). The timer never keeps the process alive.
+  const purgeLoanHistory = () => {
+    if (!services.admin.isConfigured()) return;
+    try {
+      purgeExpiredLoanHistory(services.ctx);
+    } catch (error) {
+      // Never stops the desk; tried again at the next run. No row data in the message.
+      console.error('station core: loan history purge failed', error instanceof Error ? error.message : String(error));
+    }
+  };
+  purgeLoanHistory();
+  const purgeTimer = setInterval(purgeLoanHistory, opts.privacyPurgeIntervalMs ?? DAY_MS);
+  purgeTimer.unref();
   let sync: SyncWorker | null = null;
   const startWorker = () => {
     sync = startSync(services, core, opts.syncIntervalMs);
@@ -160,6 +180,7 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
   startWorker();
   const close = core.close.bind(core);
   core.close = async () => {
+    clearInterval(purgeTimer);
     await (sync as SyncWorker | null)?.stop();
     await close();
   };

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyMigrations, readMigrations, STATION_MIGRATIONS_DIR } from './migrate';
 import * as schema from './schema';
+import { reserveWalSpace } from './wal-reserve';
 
 export type StationOrm = BetterSQLite3Database<typeof schema>;
 
@@ -32,7 +33,16 @@ export interface OpenStoreOptions {
    * instead, so in use this threshold is met only by long unbroken runs (a bulk import, a sync).
    */
   walAutocheckpointPages?: number;
+  /**
+   * Give the WAL this many MiB at open, so commits overwrite space the file already has instead
+   * of growing it (wal-reserve.ts). Default 0: a throwaway store (tests, tools) need not write
+   * tens of megabytes; the station process asks for STATION_WAL_RESERVE_MIB.
+   */
+  walReserveMiB?: number;
 }
+
+/** The WAL's working size: about what it holds when the automatic checkpoint fires. */
+export const STATION_WAL_RESERVE_MIB = 40;
 
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -44,7 +54,10 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   db.pragma(`cache_size = -${(options.cacheMiB ?? 32) * 1024}`);
   db.pragma('temp_store = MEMORY');
   db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages ?? 10_000}`);
-  if (!options.readonly) applyMigrations(db, readMigrations(options.migrationsDir ?? STATION_MIGRATIONS_DIR));
+  if (!options.readonly) {
+    applyMigrations(db, readMigrations(options.migrationsDir ?? STATION_MIGRATIONS_DIR));
+    reserveWalSpace(db, path, (options.walReserveMiB ?? 0) * 1024 * 1024);
+  }
   const orm = drizzle(db, { schema });
   let closed = false;
   return {

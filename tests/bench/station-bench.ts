@@ -14,6 +14,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { luhnCheckDigit } from '../../src/domain/barcode';
 import { DEFAULT_RULE } from '../../src/domain/rules';
 import { openStation } from '../../src/station/services';
+import { STATION_WAL_RESERVE_MIB } from '../../src/store/open';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -139,7 +140,7 @@ function time(fn: () => void): number {
 
 function measure(): Record<string, number> {
   const t0 = performance.now();
-  const s = openStation(runPath);
+  const s = openStation(runPath, { walReserveMiB: STATION_WAL_RESERVE_MIB });
   s.ctx.config.get();
   s.patrons.lookup(barcode(2, 1));
   const openMs = performance.now() - t0;
