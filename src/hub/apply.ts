@@ -5,7 +5,7 @@
 import { pickHoldToTrap } from '../domain/holds';
 import { findRule, DEFAULT_RULE } from '../domain/rules';
 import { localDateOf } from '../domain/time';
-import type { JournalEntry, RowChange } from '../domain/journal';
+import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange } from '../domain/journal';
 import type { CirculationRule, Fee, Hold, Item, Loan, Patron } from '../domain/types';
 import type { HubDb, Queryable } from './db';
 import { applyResolution, RESOLVE_COMMAND } from './exceptions';
@@ -417,6 +417,11 @@ async function returnedAtADesk(tx: Queryable, loanId: string): Promise<boolean> 
 async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[]): Promise<string | null> {
   let result: string | null = null;
   if (loan.returnedAt !== null && (await returnedAtADesk(tx, loan.id))) {
+    // Privacy: a returned loan's link to its patron, once dropped at a station (the retention
+    // period passed, src/services/privacy.ts), is dropped here too, whatever else the hub keeps.
+    const current = (await getRow<Loan & Data>(tx, 'loans', loan.id))!;
+    if (loan.patronId === null && current.patronId !== null) await putRow(tx, 'loans', { ...current, patronId: null });
+    if (entry.command === PURGE_LOAN_HISTORY_COMMAND) return null;
     // Checked in again at a desk that had not heard of the first check-in: the copy came back
     // once, when it first did (its second fine is not charged, see applyFee).
     warnings.push('checked in again: the first return stands');

@@ -1,23 +1,41 @@
-// The library's retention period for loan history: when it is set (loanHistoryRetentionDays > 0),
-// returned loans stay linked to their patron that many days (for disputes, lost-item charges),
-// then lose the link, unless the patron chose to keep a reading history. Run daily and at start.
+// The library's retention period for loan history: returned loans stay linked to their patron
+// that many days (loanHistoryRetentionDays, for disputes and lost-item charges), then lose the
+// link, unless the patron chose to keep a reading history. With no retention period (0) a loan
+// is unlinked at check-in already; the purge then unlinks what is left over, such as the history
+// of a patron who has since stopped keeping one. The station core runs it at start and daily.
+//
+// Unlinking changes rows that sync pushes, so it is a command like any other: one journal entry
+// per batch of loans, which is how the hub (and through it every other station) learns of it.
+import { PURGE_LOAN_HISTORY_COMMAND } from '../domain/journal';
 import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
 import type { Loan } from '../domain/types';
 
+/** Loans per journal entry: an entry carries each loan's whole row, so it stays small (~150 KB). */
+const BATCH = 500;
+/**
+ * Batches per run: a backlog (a retention period just shortened, a station off for months) is
+ * worked off a day at a time rather than queueing megabytes of journal for one push.
+ */
+const MAX_BATCHES = 40;
+
 export function purgeExpiredLoanHistory(ctx: ServiceContext): number {
   const days = ctx.config.get().settings.loanHistoryRetentionDays;
   const cutoff = ctx.now() - days * 86_400_000;
-  const due = ctx.store.db
-    .prepare(
-      `SELECT l.* FROM loans l JOIN patrons p ON p.id = l.patron_id
-       WHERE l.returned_at IS NOT NULL AND l.returned_at < ? AND p.keep_reading_history = 0
-       LIMIT 5000`,
-    )
-    .all(cutoff) as Record<string, unknown>[];
-  if (due.length === 0) return 0;
-  runCommand(ctx, { command: 'privacy.purgeLoanHistory', input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
-    for (const raw of due) tx.upsert('loans', { ...ctx.rows.decode<Loan>('loans', raw), patronId: null });
-  });
-  return due.length;
+  const select = ctx.store.db.prepare(
+    `SELECT l.* FROM loans l JOIN patrons p ON p.id = l.patron_id
+     WHERE l.returned_at IS NOT NULL AND l.returned_at < ? AND p.keep_reading_history = 0
+     LIMIT ${BATCH}`,
+  );
+  let unlinked = 0;
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const due = select.all(cutoff) as Record<string, unknown>[];
+    if (due.length === 0) break;
+    runCommand(ctx, { command: PURGE_LOAN_HISTORY_COMMAND, input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
+      for (const raw of due) tx.upsert('loans', { ...ctx.rows.decode<Loan>('loans', raw), patronId: null });
+    });
+    unlinked += due.length;
+    if (due.length < BATCH) break;
+  }
+  return unlinked;
 }
