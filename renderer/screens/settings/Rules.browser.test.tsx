@@ -28,11 +28,13 @@ const base: Rule = {
   pickupPeriodDays: 7,
 };
 const dvd: Rule = { ...base, id: 'r-dvd', itemTypeCode: 'DVD', loanLength: 7, renewalsAllowed: 1, fineAmount: 100, hardDueDate: '2026-12-20' };
+/** A rule of one branch: rules name it by id, the list of branches also carries its code. */
+const mainDvd: Rule = { ...dvd, id: 'r-main-dvd', branchId: 'b1', loanLength: 14 };
 
 function setup(over: Partial<RulesEditorProps> = {}) {
   const props: RulesEditorProps = {
     rules: [dvd, base],
-    branches: [{ id: 'b1', name: 'Main Street' }],
+    branches: [{ id: 'b1', code: 'MAIN', name: 'Main Street' }],
     categories: [
       { code: 'ADULT', name: 'Adult' },
       { code: 'CHILD', name: 'Child' },
@@ -57,6 +59,11 @@ describe('<RulesEditor>: the circulation rules matrix', () => {
     const rows = screen.getByTestId('rule-row');
     await expect.element(rows.nth(0)).toHaveTextContent('Any (*)Any (*)Any (*)21 days2$0.10 a day0 days$5.00none');
     await expect.element(rows.nth(1)).toHaveTextContent('Any (*)Any (*)DVD7 days1$1.00 a day0 days$5.00no later than Dec 20, 2026');
+  });
+
+  it("names a branch's own rule by the branch's name, not its id or code", async () => {
+    const screen = await setup({ rules: [mainDvd, dvd, base] }).screen;
+    await expect.element(screen.getByTestId('rule-row').nth(2)).toHaveTextContent(/^Main StreetAny \(\*\)DVD14 days/);
   });
 
   it('edits a cell: the loan period for DVDs, saved with every field of the rule', async () => {

@@ -19,7 +19,7 @@ import { useSession } from '../../state/session';
 export type Rule = ApiOutput<'rules.save'>;
 export type RuleInput = ApiInput<'rules.save'>;
 type Named = { code: string; name: string };
-type Branch = { id: string; name: string };
+type Branch = { id: string; code?: string; name: string };
 
 export interface RulesEditorProps {
   rules: Rule[];
@@ -46,8 +46,9 @@ export function RulesEditor(props: RulesEditorProps) {
   const { rules, branches, categories, itemTypes, currency, locale } = props;
   const [editing, setEditing] = useState<{ rule: Rule | null; start: RuleInput } | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
+  // Rules name a branch by its id, a category or item type by its code.
   const name = (list: { code?: string; id?: string; name: string }[], key: string) =>
-    key === ANY ? t('rules.any') : (list.find((x) => (x.code ?? x.id) === key)?.name ?? key);
+    key === ANY ? t('rules.any') : (list.find((x) => x.id === key || (x.id === undefined && x.code === key))?.name ?? key);
   const money = (x: number) => formatMoney(x, currency, locale);
   const sorted = [...rules].sort((a, b) => specificity(a) - specificity(b) || a.branchId.localeCompare(b.branchId) || a.categoryCode.localeCompare(b.categoryCode) || a.itemTypeCode.localeCompare(b.itemTypeCode));
   const fallback = rules.find((r) => r.branchId === ANY && r.categoryCode === ANY && r.itemTypeCode === ANY);
