@@ -229,7 +229,12 @@ export const stationApi = {
   ),
   'holds.cancel': method('command', 'kiosk', z.object({ holdId: S.Id }).strict(), S.HoldSchema),
   'holds.suspend': method('command', 'kiosk', z.object({ holdId: S.Id, until: S.LocalDate.nullable() }).strict(), S.HoldSchema),
-  'holds.clearExpired': method('command', 'circulate', none, z.object({ expired: z.array(z.object({ holdId: z.string(), itemBarcode: z.string().nullable() })) })),
+  'holds.clearExpired': method(
+    'command',
+    'circulate',
+    none,
+    z.object({ expired: z.array(z.object({ holdId: z.string(), itemBarcode: z.string().nullable(), title: z.string(), patronId: z.string(), patronName: z.string() })) }),
+  ),
   'holds.queue': method(
     'query',
     'circulate',

@@ -19,11 +19,23 @@ export interface PlaceHoldInput {
   pickupBranchId?: string | null;
 }
 
+/** A hold cleared from the shelf: the copy to take off it, and whose it was. */
+export interface ExpiredHold {
+  holdId: string;
+  itemBarcode: string | null;
+  title: string;
+  patronId: string;
+  patronName: string;
+}
+
 export class HoldService {
   private readonly find: Lookups;
+  private readonly titleOf: (recordId: string) => string;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
+    const stmt = ctx.store.db.prepare('SELECT title FROM records WHERE id = ?');
+    this.titleOf = (recordId) => (stmt.get(recordId) as { title: string } | undefined)?.title ?? '';
   }
 
   private today(): string {
@@ -111,19 +123,32 @@ export class HoldService {
     });
   }
 
-  /** Clears holds whose shelf time ran out; each item goes to the next hold or back to the shelf. */
-  clearExpired(actor: Actor): { expired: { holdId: string; itemBarcode: string | null }[] } {
+  /**
+   * Clears the holds whose shelf time ran out on this station's hold shelf (holds picked up at
+   * other branches are theirs to clear). Each copy becomes available where it is; the answer
+   * names the copies, titles and patrons, so staff can take them off the shelf and check them in
+   * (which routes each to the next hold, or back to its shelf).
+   */
+  clearExpired(actor: Actor): { expired: ExpiredHold[] } {
     const today = this.today();
+    const branchId = this.ctx.identity().branchId;
     return runCommand(this.ctx, { command: 'holds.clearExpired', input: { today }, actor, summary: 'clear expired holds' }, (tx) => {
       const waiting = (
-        this.ctx.store.db.prepare("SELECT * FROM holds WHERE status = 'waiting'").all() as Record<string, unknown>[]
+        this.ctx.store.db.prepare("SELECT * FROM holds WHERE status = 'waiting' AND pickup_branch_id = ?").all(branchId) as Record<string, unknown>[]
       ).map((r) => this.ctx.rows.decode<Hold>('holds', r));
-      const expired: { holdId: string; itemBarcode: string | null }[] = [];
+      const expired: ExpiredHold[] = [];
       for (const hold of waiting.filter((h) => isShelfExpired(h, today))) {
         const item = hold.itemId ? this.find.item(hold.itemId) : undefined;
+        const patron = this.find.patronById(hold.patronId);
         this.releaseItem(tx, hold);
         tx.upsert('holds', { ...hold, status: 'expired' });
-        expired.push({ holdId: hold.id, itemBarcode: item?.barcode ?? null });
+        expired.push({
+          holdId: hold.id,
+          itemBarcode: item?.barcode ?? null,
+          title: this.titleOf(hold.recordId),
+          patronId: hold.patronId,
+          patronName: patron ? `${patron.firstName} ${patron.lastName}` : '',
+        });
       }
       return { expired };
     });
