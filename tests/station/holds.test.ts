@@ -1,7 +1,7 @@
 // Holds at one desk on a real station file: clearing the expired holds of this desk's hold shelf
 // (and only this desk's), the pull list, and suspended holds that the check-in passes over.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Hold, Item } from '../../src/domain/types';
+import type { Hold } from '../../src/domain/types';
 import { applyPulledBatch } from '../../src/sync/apply-pulled';
 import { addPatron, addTitle, createTestStation, journalCount, type TestStation } from '../support/station';
 
@@ -38,7 +38,7 @@ describe('clearing expired holds', () => {
       t.s.ctx,
       [
         { table: 'holds', op: 'upsert', row: { ...benHold, status: 'waiting', itemId: thereItem.id, waitingSince: t.clock.now, shelfExpiresOn: '2026-11-23' } },
-        { table: 'items', op: 'upsert', row: { ...thereRow, status: 'on_hold_shelf', currentBranchId: north.id } as Item },
+        { table: 'items', op: 'upsert', row: { ...thereRow, status: 'on_hold_shelf', currentBranchId: north.id } },
       ],
       '1',
     );
