@@ -26,7 +26,12 @@ const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', '
 /** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
 function useWedgeScanner() {
   const push = useScans((s) => s.push);
+  // The key gap is this station's own device setting (Settings › Library), read before anyone signs in.
+  const maxGapMs = useSession((s) => s.setup?.wedge?.maxGapMs ?? DEFAULT_WEDGE.maxGapMs);
   const detector = useRef(new WedgeDetector(DEFAULT_WEDGE));
+  useEffect(() => {
+    detector.current = new WedgeDetector({ ...DEFAULT_WEDGE, maxGapMs });
+  }, [maxGapMs]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const verdict = detector.current.key(e.key, e.timeStamp);
@@ -74,6 +79,8 @@ export function App() {
   const { t } = useTranslation();
   const { setup, setSetup, staff, signedOut, permissions } = useSession();
   const [screen, setScreen] = useState<Screen>('checkout');
+  /** The status bar's exceptions button opens Reports at the exceptions (a new number each time, so a second click finds them again). */
+  const [exceptionsAsked, setExceptionsAsked] = useState(0);
   const [location, setLocation] = useState(window.location.href);
   useEffect(() => {
     const onPop = () => setLocation(window.location.href);
@@ -134,8 +141,13 @@ export function App() {
           </button>
         ))}
       </nav>
-      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
-      <StatusBar locale={setup.locale} />
+      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+      <StatusBar
+        onOpenExceptions={() => {
+          setScreen('reports');
+          setExceptionsAsked((n) => n + 1);
+        }}
+      />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deskLocale, formatDay, formatMonthDay, weekdayName } from './format';
+import { dayOf, deskLocale, formatDay, formatMonthDay, formatTime, weekdayName } from './format';
 
 describe('dates at the desk', () => {
   it("uses the library's region in the desk's language", () => {
@@ -14,5 +14,13 @@ describe('dates at the desk', () => {
     expect(formatMonthDay(1, 1, 'en-US')).toBe('January 1');
     expect(weekdayName(0, 'en-US')).toBe('Sunday');
     expect(weekdayName(6, 'es-ES')).toBe('sábado');
+  });
+  it("gives the branch's calendar day and time of an instant, not this machine's or UTC's", () => {
+    const lateEvening = Date.UTC(2026, 10, 23, 3, 30); // 22:30 on Nov 22 in New York
+    expect(dayOf(lateEvening, 'America/New_York')).toBe('2026-11-22');
+    expect(dayOf(lateEvening, 'UTC')).toBe('2026-11-23');
+    expect(dayOf(lateEvening, 'Asia/Tokyo')).toBe('2026-11-23');
+    expect(formatTime(lateEvening, 'en-US', 'America/New_York')).toBe('10:30 PM');
+    expect(formatTime(lateEvening, 'es-ES', 'Europe/Madrid')).toBe('4:30');
   });
 });

@@ -5,8 +5,15 @@ export function formatDate(instant: number, locale: string, timeZone?: string | 
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(instant);
 }
 
-export function formatTime(instant: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(instant);
+export function formatTime(instant: number, locale: string, timeZone?: string | null): string {
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(instant);
+}
+
+/** The calendar day (2026-12-25) an instant falls on in the zone (the branch's), whatever this PC's zone. */
+export function dayOf(instant: number, timeZone?: string | null): string {
+  const parts = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn', ...(timeZone ? { timeZone } : {}) }).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
 export function formatDateTime(instant: number, locale: string, timeZone?: string | null): string {

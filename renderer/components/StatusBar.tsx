@@ -4,10 +4,24 @@ import { client } from '../api/client';
 import { useStatus } from '../state/status';
 import { formatTime } from '../format';
 import { SyncNowButton } from './SyncNowButton';
+import { useBranchTimeZone, useDeskLocale } from './useDeskLocale';
 
-/** Hub reachable or not, journal entries waiting, last sync, exceptions, scanner and printer. */
-export function StatusBar({ locale }: { locale: string }) {
+interface DeviceFacts {
+  id?: string;
+  kind?: string;
+  status?: string;
+  reason?: string | null;
+  queued?: number;
+}
+
+/**
+ * Hub reachable or not, journal entries waiting, last sync, exceptions (a button to the list to
+ * work through), scanner and printer, in the desk's language and the branch's time.
+ */
+export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
   const { t } = useTranslation();
+  const locale = useDeskLocale();
+  const timeZone = useBranchTimeZone();
   const { status, set } = useStatus();
   useEffect(() => {
     let alive = true;
@@ -32,15 +46,27 @@ export function StatusBar({ locale }: { locale: string }) {
   };
   const hub =
     sync.state === 'not_configured' ? t('status.notConfigured') : sync.reachable === true ? t('status.reachable') : sync.reachable === false ? t('status.unreachable') : t('status.unknown');
-  const device = (kind: string) => {
-    const d = status?.devices.find((x) => x.kind === kind) as { state?: string } | undefined;
-    return d?.state ?? t('status.unknown');
+
+  /** Each device of the kind in words (connected, disconnected...); none set up: a wedge scanner needs none, a printer says so. */
+  const devices = (kind: 'scanner' | 'printer'): { text: string; reasons: string } => {
+    if (!status) return { text: t('status.unknown'), reasons: '' };
+    const list = (status.devices as DeviceFacts[]).filter((d) => d.kind === kind);
+    if (list.length === 0) return { text: kind === 'printer' ? t('status.noPrinter') : t('status.wedgeOnly'), reasons: '' };
+    const word = (d: DeviceFacts) =>
+      `${t([`devices.status.${d.status ?? 'unknown'}`, 'status.unknown'])}${d.queued ? ` (${t('status.queued', { count: d.queued })})` : ''}`;
+    return {
+      text: list.length === 1 ? word(list[0]!) : list.map((d) => `${d.id ?? ''}: ${word(d)}`).join(', '),
+      reasons: list.map((d) => d.reason ?? '').filter(Boolean).join('; '),
+    };
   };
+  const scanner = devices('scanner');
+  const printer = devices('printer');
+  const exceptions = t('status.exceptions', { count: status?.exceptionsOpen ?? 0 });
   return (
     <footer className="status-bar" aria-label={t('status.label')}>
       {sync.clockWarning ? (
         <p role="alert" className="clock-warning">
-          {t('status.clock', { minutes: Math.round((sync.clockOffsetMs ?? 0) / 60000) })}
+          {t('status.clock', { minutes: Math.abs(Math.round((sync.clockOffsetMs ?? 0) / 60000)) })}
         </p>
       ) : null}
       <span title={sync.lastError ? t('status.lastError', { error: sync.lastError }) : undefined}>
@@ -53,13 +79,19 @@ export function StatusBar({ locale }: { locale: string }) {
       ) : null}
       {/* A stand-alone station has no hub to wait for: its journal is its record, not a queue. */}
       {sync.state === 'configured' ? <span>{t('status.waiting', { count: status?.journalWaiting ?? 0 })}</span> : null}
-      <span>{t('status.lastSync', { time: sync.lastSuccessAt ? formatTime(sync.lastSuccessAt, locale) : t('status.never') })}</span>
-      <span>{t('status.exceptions', { count: status?.exceptionsOpen ?? 0 })}</span>
-      <span>
-        {t('status.scanner')}: {device('scanner')}
+      <span>{t('status.lastSync', { time: sync.lastSuccessAt ? formatTime(sync.lastSuccessAt, locale, timeZone) : t('status.never') })}</span>
+      {onOpenExceptions ? (
+        <button type="button" className="link" onClick={onOpenExceptions} data-testid="status-exceptions">
+          {exceptions}
+        </button>
+      ) : (
+        <span>{exceptions}</span>
+      )}
+      <span title={scanner.reasons || undefined} data-testid="status-scanner">
+        {t('status.scanner')}: {scanner.text}
       </span>
-      <span>
-        {t('status.printer')}: {device('printer')}
+      <span title={printer.reasons || undefined} data-testid="status-printer">
+        {t('status.printer')}: {printer.text}
       </span>
       {sync.state === 'configured' ? (
         <SyncNowButton />

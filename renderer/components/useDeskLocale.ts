@@ -8,3 +8,8 @@ export function useDeskLocale(): string {
   const library = useSession((s) => s.setup?.locale) ?? 'en-US';
   return deskLocale(library, i18n.language.slice(0, 2));
 }
+
+/** The branch's time zone: dates and times are the branch's, not this PC's (null before set-up). */
+export function useBranchTimeZone(): string | null {
+  return useSession((s) => s.setup?.timeZone ?? null);
+}

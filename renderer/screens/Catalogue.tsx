@@ -5,6 +5,8 @@ import { parseMoney } from '../../src/domain/money';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
+import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
+import { formatDate, formatMoney } from '../format';
 import { useSession } from '../state/session';
 
 type RecordView = ApiOutput<'catalogue.record'>;
@@ -15,6 +17,8 @@ const CHANGES = ['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn'
 export function Catalogue() {
   const { t } = useTranslation();
   const currency = useSession((s) => s.setup?.currency ?? 'USD');
+  const locale = useDeskLocale();
+  const timeZone = useBranchTimeZone();
   const [hits, setHits] = useState<ApiOutput<'catalogue.search'>>([]);
   const [record, setRecord] = useState<RecordView | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
@@ -80,6 +84,7 @@ export function Catalogue() {
               <tr>
                 <th scope="col">{t('catalogue.barcode')}</th>
                 <th scope="col">{t('catalogue.status')}</th>
+                <th scope="col">{t('catalogue.price')}</th>
                 <th scope="col">{t('catalogue.change')}</th>
               </tr>
             </thead>
@@ -90,7 +95,9 @@ export function Catalogue() {
                   <td>
                     {t(`catalogue.statuses.${i.status}`)}
                     {i.damaged ? ` · ${t('catalogue.damaged')}` : ''}
+                    {i.status === 'on_loan' && i.dueAt !== null ? ` · ${t('checkout.due', { date: formatDate(i.dueAt, locale, timeZone) })}` : ''}
                   </td>
+                  <td>{i.replacementPrice !== null ? formatMoney(i.replacementPrice, currency, locale) : ''}</td>
                   <td>
                     <label className="sr-only" htmlFor={`change-${i.id}`}>
                       {t('catalogue.changeFor', { barcode: i.barcode })}

@@ -4,16 +4,43 @@ import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
+import { useDeskLocale } from '../components/useDeskLocale';
 import { formatDay } from '../format';
-import { useSession } from '../state/session';
 
 type Hit = ApiOutput<'catalogue.search'>[number];
 const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
+/** A copy whose hold expired on the shelf: what to take off it, and whose hold it was. */
+export interface ExpiredCopy {
+  holdId: string;
+  itemBarcode: string | null;
+  title: string;
+  patronName: string;
+}
+
+/**
+ * What clearing expired holds answered, in words: the station names the title and the patron;
+ * where an answer does not (an older station), the hold shelf as it was before clearing does.
+ */
+export function expiredCopies(answer: ApiOutput<'holds.clearExpired'>, shelfBefore: ApiOutput<'holds.shelf'>): ExpiredCopy[] {
+  const onShelf = new Map(shelfBefore.map((s) => [s.holdId, s]));
+  return answer.expired.map((x) => {
+    const told = x as Record<string, unknown>;
+    const was = onShelf.get(x.holdId);
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+    return {
+      holdId: x.holdId,
+      itemBarcode: x.itemBarcode ?? was?.itemBarcode ?? null,
+      title: text(told.title) ?? was?.title ?? '',
+      patronName: text(told.patronName) ?? was?.patronName ?? '',
+    };
+  });
+}
+
 /** Holds: place one from a catalogue search, a title's queue, the pull list and the hold shelf. */
 export function Holds() {
   const { t } = useTranslation();
-  const locale = useSession((x) => x.setup?.locale ?? 'en-US');
+  const locale = useDeskLocale();
   const [hits, setHits] = useState<Hit[]>([]);
   const [forCard, setForCard] = useState('');
   const [queue, setQueue] = useState<ApiOutput<'holds.queue'>>([]);
@@ -22,16 +49,37 @@ export function Holds() {
   const [shelf, setShelf] = useState<ApiOutput<'holds.shelf'>>([]);
   const [message, setMessage] = useState('');
   const [error, setError] = useState<ApiErrorBody | null>(null);
+  /** The copies the last "Clear expired holds" took off their holds: null before it is pressed. */
+  const [cleared, setCleared] = useState<ExpiredCopy[] | null>(null);
+  const [clearError, setClearError] = useState<ApiErrorBody | null>(null);
 
   const refresh = async () => {
     setToPull(await client.call('holds.toPull', {}));
     setShelf(await client.call('holds.shelf', {}));
   };
-  useEffect(() => void refresh().catch(() => undefined), []);
+  useEffect(() => void refresh().catch((err: unknown) => setError(asError(err))), []);
 
   async function search(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setHits(await client.call('catalogue.search', { query: String(new FormData(e.currentTarget).get('query') ?? '') }));
+    const query = String(new FormData(e.currentTarget).get('query') ?? '');
+    setError(null);
+    try {
+      setHits(await client.call('catalogue.search', { query }));
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  async function clearExpired() {
+    setClearError(null);
+    setCleared(null);
+    const before = shelf;
+    try {
+      setCleared(expiredCopies(await client.call('holds.clearExpired', {}), before));
+      await refresh();
+    } catch (err) {
+      setClearError(asError(err));
+    }
   }
 
   async function place(recordId: string, title: string) {
@@ -120,9 +168,28 @@ export function Holds() {
             </li>
           ))}
         </ul>
-        <button type="button" onClick={() => void client.call('holds.clearExpired', {}).then(refresh)}>
+        <button type="button" onClick={() => void clearExpired()}>
           {t('holds.clearExpired')}
         </button>
+        <Problem error={clearError} />
+        {cleared ? (
+          <div role="status" data-testid="cleared-holds">
+            {cleared.length === 0 ? (
+              <p>{t('holds.noneExpired')}</p>
+            ) : (
+              <>
+                <p>{t('holds.takeOffShelf', { count: cleared.length })}</p>
+                <ul>
+                  {cleared.map((c) => (
+                    <li key={c.holdId} data-testid="cleared-row">
+                      {t('holds.clearedCopy', { title: c.title, barcode: c.itemBarcode ?? t('holds.noBarcode'), name: c.patronName })}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        ) : null}
       </section>
     </main>
   );
@@ -133,7 +200,7 @@ type QueuedHold = ApiOutput<'holds.queue'>[number];
 /** One patron in a title's queue: cancel, suspend until a date, or resume. */
 function QueueEntry({ hold, onChange }: { hold: QueuedHold; onChange(action: () => Promise<unknown>, done: string): void }) {
   const { t } = useTranslation();
-  const locale = useSession((x) => x.setup?.locale ?? 'en-US');
+  const locale = useDeskLocale();
   const [until, setUntil] = useState('');
   const name = hold.patronName;
   return (

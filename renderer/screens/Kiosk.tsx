@@ -4,29 +4,58 @@ import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { ApiError, client, staffSignIn } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
-import { formatDate } from '../format';
+import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
+import { formatDate, formatDay } from '../format';
+import { printHtml } from '../print';
 import { useNewScans } from '../state/scans';
 import { signInStaff, useSession } from '../state/session';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 type Stage = 'welcome' | 'pin' | 'session' | 'receipt' | 'goodbye';
+type Refusal = { code: string; params?: Record<string, string | number> };
+/** What the last renewal of one loan came to: its new due date, or why not (put in words when shown, in the language then). */
+type Outcome = { renewed: true; dueAt: number } | { renewed: false; problem: ApiErrorBody };
+/** The line under the scan field: what just happened, translated when shown. */
+type Message = { key: 'kiosk.borrowed'; title: string; dueAt: number } | { key: 'kiosk.renewSummary'; renewed: number; total: number } | null;
 
-/** Seconds of inactivity before the warning; `?idle=N` in the address sets it (default 60). */
-function idleSeconds(): number {
+const DEFAULT_IDLE_SECONDS = 60;
+const DEFAULT_WARNING_SECONDS = 10;
+
+/**
+ * Seconds of inactivity before the warning, and of the warning before the session ends: the
+ * library's settings (Settings › Library), read by the station before anyone signs in.
+ * `?idle=N` in the address still sets the first, for a test or a trial.
+ */
+function useIdleLimits(): { idle: number; warning: number } {
+  const kiosk = useSession((s) => s.setup?.kiosk);
   const n = Number(new URLSearchParams(window.location.search).get('idle'));
-  return Number.isFinite(n) && n > 0 ? n : 60;
+  return {
+    idle: Number.isFinite(n) && n > 0 ? n : (kiosk?.idleSeconds ?? DEFAULT_IDLE_SECONDS),
+    warning: kiosk?.warningSeconds ?? DEFAULT_WARNING_SECONDS,
+  };
 }
-const WARNING_SECONDS = 10;
+
+const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
 /** Self-checkout: card, PIN, scan, see loans and holds ready, renew, receipt or not. */
 export function Kiosk() {
   const { t } = useTranslation();
-  const locale = useSession((s) => s.setup?.locale ?? 'en-US');
+  const locale = useDeskLocale();
+  const timeZone = useBranchTimeZone();
+  const limits = useIdleLimits();
+  const limitsRef = useRef(limits);
+  limitsRef.current = limits;
   const [stage, setStage] = useState<Stage>('welcome');
   const [card, setCard] = useState('');
   const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [warning, setWarning] = useState<number | null>(null);
+  /** Loans lent or renewed in this session: what the receipt lists. */
+  const [sessionLoans, setSessionLoans] = useState<string[]>([]);
+  /** The outcome of the last renewal of each loan on screen, by item barcode. */
+  const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({});
+  const [message, setMessage] = useState<Message>(null);
+  const [printing, setPrinting] = useState(false);
   const lastActivity = useRef(Date.now());
 
   const end = useCallback(async () => {
@@ -36,6 +65,9 @@ export function Kiosk() {
     setCard('');
     setError(null);
     setWarning(null);
+    setSessionLoans([]);
+    setOutcomes({});
+    setMessage(null);
     setStage('welcome');
   }, []);
 
@@ -50,9 +82,9 @@ export function Kiosk() {
     window.addEventListener('pointerdown', touch);
     const timer = setInterval(() => {
       const idle = (Date.now() - lastActivity.current) / 1000;
-      const limit = idleSeconds();
-      if (idle >= limit + WARNING_SECONDS) void end();
-      else if (idle >= limit) setWarning(Math.ceil(limit + WARNING_SECONDS - idle));
+      const { idle: limit, warning: grace } = limitsRef.current;
+      if (idle >= limit + grace) void end();
+      else if (idle >= limit) setWarning(Math.ceil(limit + grace - idle));
     }, 250);
     return () => {
       clearInterval(timer);
@@ -62,6 +94,17 @@ export function Kiosk() {
   }, [stage, end]);
 
   const refresh = useCallback(async (cardBarcode: string) => setSummary(await client.call('patrons.lookup', { barcode: cardBarcode })), []);
+  const due = (at: number) => formatDate(at, locale, timeZone);
+
+  /** A refusal as a patron reads it: the kiosk's own words (see the desk...), dates in the branch's locale. */
+  const reasonsOf = (refusals: Refusal[]): string[] => [
+    ...new Set(
+      refusals.map((r) =>
+        t([`kioskRefusals.${r.code}`, 'kioskRefusals.default'], Object.fromEntries(Object.entries(r.params ?? {}).map(([k, v]) => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v, locale) : v]))),
+      ),
+    ),
+  ];
+  const reasonsOfError = (err: ApiErrorBody): string[] => (err.code === 'REFUSED' && err.refusals ? reasonsOf(err.refusals) : [t([`errors.${err.code}`, 'errors.INTERNAL'])]);
 
   async function signIn(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -74,17 +117,71 @@ export function Kiosk() {
       setError(null);
       setStage('session');
     } catch (err) {
-      setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+      setError(asError(err));
     }
   }
 
   async function borrow(itemBarcode: string) {
     setError(null);
+    setMessage(null);
     try {
-      await client.call('circulation.checkout', { patronBarcode: card, itemBarcode });
+      const loan = await client.call('circulation.checkout', { patronBarcode: card, itemBarcode });
+      setSessionLoans((ids) => [...ids, loan.loanId]);
+      setMessage({ key: 'kiosk.borrowed', title: loan.title, dueAt: loan.dueAt });
       await refresh(card);
     } catch (err) {
-      setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+      setError(asError(err));
+    }
+  }
+
+  async function renewOne(itemBarcode: string) {
+    setError(null);
+    setMessage(null);
+    try {
+      const loan = await client.call('circulation.renew', { itemBarcode });
+      setSessionLoans((ids) => [...ids, loan.loanId]);
+      setOutcomes((o) => ({ ...o, [itemBarcode]: { renewed: true, dueAt: loan.dueAt } }));
+      await refresh(card);
+    } catch (err) {
+      setOutcomes((o) => ({ ...o, [itemBarcode]: { renewed: false, problem: asError(err) } }));
+    }
+  }
+
+  async function renewAll() {
+    setError(null);
+    setMessage(null);
+    try {
+      const r = await client.call('circulation.renewAll', { patronBarcode: card });
+      setSessionLoans((ids) => [...ids, ...r.renewed.map((l) => l.loanId)]);
+      setOutcomes((o) => ({
+        ...o,
+        ...Object.fromEntries(r.renewed.map((l) => [l.itemBarcode, { renewed: true, dueAt: l.dueAt } satisfies Outcome])),
+        ...Object.fromEntries(r.refused.map((x) => [x.itemBarcode, { renewed: false, problem: { code: 'REFUSED', message: 'refused', refusals: x.refusals } } satisfies Outcome])),
+      }));
+      setMessage({ key: 'kiosk.renewSummary', renewed: r.renewed.length, total: r.renewed.length + r.refused.length });
+      await refresh(card);
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  /** The receipt: this session's loans (lent or renewed), or, if none, every loan the patron has. */
+  async function printReceipt() {
+    setError(null);
+    const current = summary?.loans ?? [];
+    const mine = new Set(sessionLoans);
+    const loanIds = (current.some((l) => mine.has(l.loanId)) ? current.filter((l) => mine.has(l.loanId)) : current).map((l) => l.loanId);
+    try {
+      if (loanIds.length > 0) {
+        // With a receipt printer the station prints it; without one, the system printer takes the same slip as HTML.
+        const r = await client.call('slips.checkout', { patronBarcode: card, loanIds });
+        if (r.jobId === null) printHtml(r.html);
+        setPrinting(true);
+      }
+      await end();
+      setStage('goodbye');
+    } catch (err) {
+      setError(asError(err));
     }
   }
 
@@ -105,9 +202,11 @@ export function Kiosk() {
       window.history.replaceState(null, '', window.location.pathname.replace(/kiosk\/?$/, ''));
       window.dispatchEvent(new PopStateEvent('popstate'));
     } catch (err) {
-      setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+      setError(asError(err));
     }
   }
+
+  const holdsReady = summary?.holds.filter((h) => h.status === 'waiting') ?? [];
 
   return (
     <main id="main" className="kiosk">
@@ -167,16 +266,46 @@ export function Kiosk() {
             <button type="submit">{t('checkout.lend')}</button>
           </form>
           <Problem error={error} kiosk />
-          {summary.holdsReady > 0 ? <p>{t('kiosk.holdsReady', { count: summary.holdsReady })}</p> : null}
+          <p role="status" data-testid="kiosk-message">
+            {message?.key === 'kiosk.borrowed'
+              ? t(message.key, { title: message.title, date: due(message.dueAt) })
+              : message?.key === 'kiosk.renewSummary'
+                ? t(message.key, { renewed: message.renewed, total: message.total })
+                : ''}
+          </p>
+          {holdsReady.length > 0 ? (
+            <section aria-labelledby="kiosk-holds">
+              <h2 id="kiosk-holds">{t('kiosk.holdsReady', { count: holdsReady.length })}</h2>
+              <ul>
+                {holdsReady.map((h) => (
+                  <li key={h.id} data-testid="kiosk-hold">
+                    {h.shelfExpiresOn ? t('kiosk.holdReadyUntil', { title: h.title, date: formatDay(h.shelfExpiresOn, locale) }) : h.title}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           <h2>{t('kiosk.yourLoans')}</h2>
-          <ul className="kiosk-loans">
-            {summary.loans.map((l) => (
-              <li key={l.loanId} data-testid="kiosk-loan">
-                {l.title}: {t('checkout.due', { date: formatDate(l.dueAt, locale) })}
-              </li>
-            ))}
+          {summary.loans.length === 0 ? <p>{t('kiosk.noLoans')}</p> : null}
+          <ul className="kiosk-loans outcomes">
+            {summary.loans.map((l) => {
+              const outcome = outcomes[l.itemBarcode];
+              return (
+                <li key={l.loanId} data-testid="kiosk-loan">
+                  {l.title}: {t('checkout.due', { date: due(l.dueAt) })}{' '}
+                  <button type="button" aria-label={t('kiosk.renewOneLabel', { title: l.title })} onClick={() => void renewOne(l.itemBarcode)}>
+                    {t('kiosk.renewOne')}
+                  </button>
+                  {outcome ? (
+                    <p data-testid="kiosk-outcome" className={outcome.renewed ? 'renewed' : 'problem'}>
+                      {outcome.renewed ? t('kiosk.renewedUntil', { date: due(outcome.dueAt) }) : t('kiosk.notRenewed', { reason: reasonsOfError(outcome.problem).join(' ') })}
+                    </p>
+                  ) : null}
+                </li>
+              );
+            })}
           </ul>
-          <button type="button" onClick={() => void client.call('circulation.renewAll', { patronBarcode: card }).then(() => refresh(card))}>
+          <button type="button" onClick={() => void renewAll()} disabled={summary.loans.length === 0}>
             {t('kiosk.renewAll')}
           </button>
           <button type="button" onClick={() => setStage('receipt')}>
@@ -187,10 +316,19 @@ export function Kiosk() {
       {stage === 'receipt' ? (
         <section>
           <h1>{t('kiosk.receipt')}</h1>
-          <button type="button" onClick={() => void end().then(() => setStage('goodbye'))}>
+          <Problem error={error} kiosk />
+          <button type="button" onClick={() => void printReceipt()}>
             {t('kiosk.print')}
           </button>
-          <button type="button" onClick={() => void end().then(() => setStage('goodbye'))}>
+          <button
+            type="button"
+            onClick={() =>
+              void end().then(() => {
+                setPrinting(false);
+                setStage('goodbye');
+              })
+            }
+          >
             {t('kiosk.noReceipt')}
           </button>
         </section>
@@ -198,7 +336,15 @@ export function Kiosk() {
       {stage === 'goodbye' ? (
         <section>
           <h1>{t('kiosk.goodbye')}</h1>
-          <button type="button" onClick={() => setStage('welcome')} autoFocus>
+          {printing ? <p role="status">{t('kiosk.printing')}</p> : null}
+          <button
+            type="button"
+            onClick={() => {
+              setPrinting(false);
+              setStage('welcome');
+            }}
+            autoFocus
+          >
             {t('kiosk.next')}
           </button>
         </section>

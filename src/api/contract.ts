@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { Permission } from '../domain/types';
 import * as schemas from './schemas';
-import { DevicesConfig } from './devices-config';
+import { DevicesConfig, WedgeSettings } from './devices-config';
 
 export type Access = 'public' | 'kiosk' | 'staff' | Permission;
 
@@ -61,6 +61,9 @@ export const stationApi = {
       timeZone: z.string().nullable(),
       /** The library's barcode rules: the desk routes a wedge scan by them before anyone signs in. */
       barcodes: S.LibrarySettingsSchema.shape.barcodes,
+      /** The kiosk's idle timeout (library settings) and this station's wedge key gap (device settings): read before anyone signs in. */
+      kiosk: S.KioskSettingsSchema.optional(),
+      wedge: WedgeSettings.optional(),
     }),
   ),
   /** First run, instead of setup.initialize: join the library's hub with a one-time enrolment code. */

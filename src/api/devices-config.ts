@@ -41,13 +41,23 @@ export const SlipSettings = z.object({
   language: z.enum(['en', 'es']).default('en'),
 });
 
+/**
+ * Keyboard-wedge scanners at this station: the longest usual gap between two keys of one scan.
+ * 30 ms suits most scanners; a slow PC, a USB hub or some Zebra models need up to ~100.
+ */
+export const WedgeSettings = z.object({
+  maxGapMs: z.number().int().min(10).max(250).default(30),
+});
+
 export const DevicesConfig = z.object({
   scanners: z.array(ScannerConfig).default([]),
   printers: z.array(PrinterConfig).default([]),
   slips: SlipSettings.default({ libraryName: 'Library', header: '', footer: '', cardDigits: 4, language: 'en' }),
+  wedge: WedgeSettings.default({ maxGapMs: 30 }),
 });
 
 export type DevicesConfig = z.infer<typeof DevicesConfig>;
 export type ScannerConfig = z.infer<typeof ScannerConfig>;
 export type PrinterConfig = z.infer<typeof PrinterConfig>;
 export type SlipSettings = z.infer<typeof SlipSettings>;
+export type WedgeSettings = z.infer<typeof WedgeSettings>;

@@ -220,6 +220,12 @@ const BarcodeRuleSchema = z.object({
   checkDigit: z.boolean(),
 });
 
+/** The self-checkout kiosk's idle timeout: it warns after `idleSeconds`, and ends the session `warningSeconds` later. */
+export const KioskSettingsSchema = z.object({
+  idleSeconds: z.number().int().min(10).max(3600),
+  warningSeconds: z.number().int().min(5).max(300),
+});
+
 export const LibrarySettingsSchema = z.object({
   name: z.string(),
   currency: z.string(),
@@ -232,4 +238,5 @@ export const LibrarySettingsSchema = z.object({
   maxFeesOwed: z.number().int().nullable(),
   loanHistoryRetentionDays: z.number().int().min(0),
   barcodes: z.object({ patron: BarcodeRuleSchema, item: BarcodeRuleSchema }),
+  kiosk: KioskSettingsSchema,
 });

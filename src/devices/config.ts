@@ -8,6 +8,7 @@ import {
   ScannerConfig as ApiScannerConfig,
   SerialOptions,
   SlipSettings as ApiSlipSettings,
+  WedgeSettings,
 } from '../api/devices-config';
 
 export { SerialOptions };
@@ -51,6 +52,7 @@ export const DevicesConfig = z
     scanners: z.array(ScannerConfig).default([]),
     printers: z.array(PrinterConfig).default([]),
     slips: SlipSettings.default(SLIP_DEFAULTS),
+    wedge: WedgeSettings.default({ maxGapMs: 30 }),
   })
   .superRefine((c, ctx) => {
     // Scans and print jobs name their device by id, so ids must be unique across all devices.

@@ -83,6 +83,13 @@ export interface LibrarySettings {
   /** Days a returned loan stays linked to its patron (0 = unlinked at once) unless opted in. */
   loanHistoryRetentionDays: number;
   barcodes: BarcodeRules;
+  /** The self-checkout kiosk: seconds of no activity before it warns, then before the warning ends the session. */
+  kiosk: KioskSettings;
+}
+
+export interface KioskSettings {
+  idleSeconds: number;
+  warningSeconds: number;
 }
 
 // ---------------------------------------------------------------------------------------------

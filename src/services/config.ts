@@ -28,6 +28,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   maxFeesOwed: 1000,
   loanHistoryRetentionDays: 0,
   barcodes: DEFAULT_BARCODE_RULES,
+  kiosk: { idleSeconds: 60, warningSeconds: 10 },
 };
 
 export interface LibraryConfig {

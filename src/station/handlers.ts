@@ -56,6 +56,8 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
         locale: cfg.settings.locale,
         currency: cfg.settings.currency,
         timeZone: branch?.timeZone ?? null,
+        kiosk: cfg.settings.kiosk,
+        wedge: devices.settings().wedge,
       };
     },
     'setup.initialize': (input) => s.admin.initialize(input),

@@ -163,7 +163,8 @@ describe('holds at the desk', () => {
     await expect.poll(() => lisa.textContent()).not.toContain('suspended');
     await page.getByRole('button', { name: 'Cancel the hold of Lisa Simpson' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('The hold of Lisa Simpson is cancelled.');
-    expect(await page.getByTestId('queue-entry').count()).toBe(1);
+    // The message comes first, then the queue as it now is.
+    await expect.poll(() => page.getByTestId('queue-entry').count()).toBe(1);
   });
 });
 
@@ -189,8 +190,15 @@ describe('reports', () => {
     await page.getByRole('button', { name: 'Reports' }).click();
     await expect.poll(() => page.getByRole('img', { name: 'Check-outs, returns and renewals by hour' }).isVisible()).toBe(true);
     expect(await page.getByTestId('hour-row').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('hour-bar').count()).toBe(24);
+    await expect.poll(() => page.getByRole('img', { name: 'Loans today by item type' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('type-row').first().textContent()).toMatch(/^Book\d+$/);
     await expect.poll(() => page.getByRole('link', { name: 'Download as CSV' }).getAttribute('download')).toBe('overdue.csv');
     await screenshot(page, '15-reports');
+    // From any screen, the status bar's exceptions count opens the list to work through.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Check in' }).click();
+    await page.getByRole('contentinfo').getByRole('button', { name: 'Sync exceptions: 0' }).click();
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Sync exceptions to work through');
   });
 });
 
@@ -202,6 +210,9 @@ describe('the devices settings screen', () => {
     await expect.poll(() => page.getByTestId('test-scan').textContent()).toContain(`${patronCard(1)} (patron, wedge)`);
     await page.getByLabel('Slip', { exact: true }).selectOption('transit');
     await expect.poll(() => page.getByTestId('slip-preview').textContent()).toContain('TRANSIT');
+    // The status bar names the devices' states in words, and says when there is no receipt printer.
+    await expect.poll(() => page.getByTestId('status-printer').textContent()).toBe('Printer: No printer');
+    await expect.poll(() => page.getByTestId('status-scanner').textContent()).toBe('Scanner: keyboard (wedge)');
     await screenshot(page, '09-devices');
   });
 });

@@ -13,6 +13,7 @@ import { useSession } from '../../state/session';
 type Settings = ApiOutput<'settings.get'>;
 type BarcodeRule = Settings['barcodes']['patron'];
 type Slips = ApiOutput<'devices.get'>['config']['slips'];
+type Wedge = ApiOutput<'devices.get'>['config']['wedge'];
 
 const LOCALES = ['en-US', 'en-GB', 'en-CA', 'es-ES', 'es-MX', 'es-US', 'es-AR', 'es-CO'];
 
@@ -71,6 +72,7 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
       maxFeesOwed: f.optMoney('maxFeesOwed', /^[A-Z]{3}$/.test(currency) ? currency : settings.currency),
       loanHistoryRetentionDays: f.int('loanHistoryRetentionDays', 0, 36500),
       barcodes: { patron: readBarcodeRule(f, 'patron', t), item: readBarcodeRule(f, 'item', t) },
+      kiosk: { idleSeconds: f.int('kioskIdleSeconds', 10, 3600), warningSeconds: f.int('kioskWarningSeconds', 5, 300) },
     };
     setErrors(f.errors);
     if (!f.ok) return;
@@ -124,6 +126,13 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
       <CheckField label={t('library.shelfSkipsClosed')} name="holdShelfSkipsClosedDays" defaultChecked={settings.holdShelfSkipsClosedDays} />
       <BarcodeRuleFields kind="patron" rule={settings.barcodes.patron} errors={errors} />
       <BarcodeRuleFields kind="item" rule={settings.barcodes.item} errors={errors} />
+      <fieldset>
+        <legend>{t('library.kiosk')}</legend>
+        <div className="grid-form">
+          <Field label={t('library.kioskIdle')} name="kioskIdleSeconds" defaultValue={settings.kiosk.idleSeconds} inputMode="numeric" error={errors.kioskIdleSeconds} />
+          <Field label={t('library.kioskWarning')} name="kioskWarningSeconds" defaultValue={settings.kiosk.warningSeconds} inputMode="numeric" error={errors.kioskWarningSeconds} />
+        </div>
+      </fieldset>
       <Problem error={error} />
       <p role="status" className="saved">
         {saved ? t('form.saved') : ''}
@@ -181,7 +190,41 @@ function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promis
   );
 }
 
-/** Settings › Library: name, language and region, currency, barcode rules, and what receipts say. */
+/** This station's keyboard-wedge scanners: how far apart the keys of one scan may come (a device setting: it never syncs). */
+export function WedgeForm({ wedge, onSave }: { wedge: Wedge; onSave(w: Wedge): Promise<void> }) {
+  const { t } = useTranslation();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [saved, setSaved] = useState(false);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setSaved(false);
+    const f = new FormReader(e.currentTarget, t);
+    const next: Wedge = { maxGapMs: f.int('maxGapMs', 10, 250) };
+    setErrors(f.errors);
+    if (!f.ok) return;
+    try {
+      await onSave(next);
+      setError(null);
+      setSaved(true);
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+  return (
+    <form onSubmit={(e) => void submit(e)} aria-labelledby="wedge-title" noValidate>
+      <h2 id="wedge-title">{t('library.wedge')}</h2>
+      <Field label={t('library.wedgeGap')} name="maxGapMs" defaultValue={wedge.maxGapMs} inputMode="numeric" hint={t('library.wedgeGapHint')} error={errors.maxGapMs} />
+      <Problem error={error} />
+      <p role="status" className="saved">
+        {saved ? t('form.saved') : ''}
+      </p>
+      <FormButtons submit={t('library.saveWedge')} />
+    </form>
+  );
+}
+
+/** Settings › Library: name, language and region, currency, barcode rules, the kiosk, what receipts say, and this station's wedge scanners. */
 export function LibrarySettings() {
   const setSetup = useSession((s) => s.setSetup);
   const settings = useLoad(() => client.call('settings.get', {}));
@@ -207,6 +250,18 @@ export function LibrarySettings() {
             const config = devices.data!.config;
             await client.call('devices.configure', { ...config, slips });
             await devices.reload();
+          }}
+        />
+      ) : null}
+      {devices.data ? (
+        <WedgeForm
+          wedge={devices.data.config.wedge}
+          onSave={async (wedge) => {
+            const config = devices.data!.config;
+            await client.call('devices.configure', { ...config, wedge });
+            await devices.reload();
+            // The desk's scanner detector reads the gap from the station's set-up facts.
+            setSetup(await client.call('setup.status', {}));
           }}
         />
       ) : null}

@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { renderInDesk } from '../components/testing';
+import { i18n } from '../i18n';
+import { useSession } from '../state/session';
+import { HourChart, ItemTypeChart, OverdueSection, overdueCsv, type Overdue } from './ReportParts';
+
+const RULE = { length: 14, minLength: 14, maxLength: 14, prefix: '2', numeric: true, checkDigit: true };
+
+// Due at the very end of the branch's day (23:59:59.999 in New York): already the next day in UTC.
+const endOfDayNewYork = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d + 1, 4, 59, 59, 999);
+const overdue: Overdue = [
+  { itemBarcode: '30234000000012', title: 'Cien años de soledad', patronName: 'Lisa Simpson', cardBarcode: '20234000000019', email: null, dueAt: endOfDayNewYork(2026, 11, 22), daysOverdue: 3 },
+  { itemBarcode: '30234000000020', title: 'Pedro Páramo', patronName: 'Bart Simpson', cardBarcode: '20234000000027', email: 'bart@example.org', dueAt: endOfDayNewYork(2026, 11, 20), daysOverdue: 5 },
+  { itemBarcode: '30234000000038', title: 'Rayuela, "a novel"', patronName: 'Lisa Simpson', cardBarcode: '20234000000019', email: null, dueAt: endOfDayNewYork(2026, 11, 23), daysOverdue: 2 },
+];
+
+describe('reports: charts, the overdue CSV and printable notices', () => {
+  beforeEach(() =>
+    useSession.getState().setSetup({
+      configured: true,
+      loadingLibrary: false,
+      libraryName: 'Springfield Public Library',
+      branchName: 'Main Street',
+      locale: 'en-US',
+      currency: 'USD',
+      timeZone: 'America/New_York',
+      barcodes: { patron: RULE, item: { ...RULE, prefix: '3' } },
+    }),
+  );
+  afterEach(() => i18n.changeLanguage('en'));
+
+  it("writes the CSV's due date as the branch's day, not the UTC day", () => {
+    const csv = overdueCsv(overdue, 'America/New_York').split('\r\n');
+    expect(csv[0]).toBe('"itemBarcode","title","patronName","cardBarcode","email","dueAt","daysOverdue"');
+    expect(csv[1]).toBe('"30234000000012","Cien años de soledad","Lisa Simpson","20234000000019","","2026-11-22","3"');
+    expect(csv[3]).toContain('"Rayuela, ""a novel""","Lisa Simpson"');
+    expect(csv[3]).toContain('"2026-11-23"');
+    // The same instant in UTC is the next day: the CSV used to say so.
+    expect(overdueCsv(overdue, 'UTC').split('\r\n')[1]).toContain('"2026-11-23"');
+  });
+
+  it('links the CSV with branch dates, and prints one notice per patron with a page break between', async () => {
+    const print = vi.fn<(html: string) => void>();
+    const screen = await renderInDesk(<OverdueSection overdue={overdue} print={print} now={() => Date.UTC(2026, 10, 25, 15)} />);
+    const href = (await screen.getByRole('link', { name: 'Download as CSV' }).element().getAttribute('href')) ?? '';
+    expect(decodeURIComponent(href.replace(/^data:text\/csv;charset=utf-8,/, ''))).toContain('"2026-11-22"');
+    await expect.element(screen.getByTestId('overdue-row').first()).toHaveTextContent('Lisa Simpson — Cien años de soledad (30234000000012) — 3 days overdue (due Nov 22, 2026)');
+
+    await screen.getByRole('button', { name: 'Print overdue notices' }).click();
+    expect(print).toHaveBeenCalledOnce();
+    const doc = new DOMParser().parseFromString(print.mock.calls[0]![0], 'text/html');
+    const notices = [...doc.querySelectorAll('section.notice')];
+    // One per patron (Lisa's two loans on one notice), in name order.
+    expect(notices.map((n) => n.getAttribute('data-card'))).toEqual(['20234000000027', '20234000000019']);
+    expect(notices[0]!.textContent).toContain('Dear Bart Simpson,');
+    expect(notices[1]!.querySelectorAll('tbody tr').length).toBe(2);
+    expect(notices[1]!.textContent).toContain('Rayuela, "a novel"');
+    expect(notices[1]!.textContent).toContain('Nov 22, 2026');
+    expect(notices[1]!.textContent).toContain('Library card ending in 0019');
+    expect(notices[1]!.textContent).not.toContain('20234000000019');
+    expect(notices[0]!.textContent).toContain('Springfield Public Library · Main Street');
+    expect(notices[0]!.textContent).toContain('Nov 25, 2026');
+    // A page break between notices, none before the first.
+    expect(doc.querySelector('style')!.textContent).toContain('.notice+.notice{break-before:page;page-break-before:always}');
+    expect(doc.documentElement.lang).toBe('en');
+  });
+
+  it('shows Spanish dates at a Spanish desk (an en-US library: es-US), on screen and on the notices', async () => {
+    const print = vi.fn<(html: string) => void>();
+    const screen = await renderInDesk(<OverdueSection overdue={overdue} print={print} now={() => Date.UTC(2026, 10, 25, 15)} />, 'es');
+    await expect.element(screen.getByTestId('overdue-row').first()).toHaveTextContent(/3 días de retraso \(vencía el 22 nov 2026\)/);
+    await screen.getByRole('button', { name: /Imprimir/ }).click();
+    const doc = new DOMParser().parseFromString(print.mock.calls[0]![0], 'text/html');
+    expect(doc.documentElement.lang).toBe('es');
+    expect(doc.body.textContent).toContain('22 nov 2026');
+    expect(doc.body.textContent).not.toContain('Nov 22');
+  });
+
+  it('offers no notices when nothing is overdue', async () => {
+    const screen = await renderInDesk(<OverdueSection overdue={[]} print={vi.fn()} />);
+    await expect.element(screen.getByRole('button', { name: 'Print overdue notices' })).toBeDisabled();
+    await expect.element(screen.getByText('No loan is overdue.')).toBeVisible();
+  });
+
+  it('draws all 24 hours, and loans by item type as a chart with its numbers in a table', async () => {
+    const byHour = [{ hour: 9, checkouts: 2, checkins: 1, renewals: 0 }, { hour: 23, checkouts: 0, checkins: 1, renewals: 0 }];
+    const screen = await renderInDesk(
+      <>
+        <HourChart today={{ date: '2026-11-25', byHour, byItemType: [] }} />
+        <ItemTypeChart
+          byItemType={[
+            { itemType: 'BOOK', loans: 7 },
+            { itemType: 'DVD', loans: 2 },
+          ]}
+          names={new Map([['BOOK', 'Book']])}
+        />
+      </>,
+    );
+    expect(screen.container.querySelectorAll('[data-testid="hour-bar"]').length).toBe(24);
+    expect(screen.getByTestId('hour-row').elements().map((r) => r.textContent)).toEqual(['9:00210', '23:00010']);
+    await expect.element(screen.getByRole('img', { name: 'Loans today by item type' })).toBeVisible();
+    expect(screen.getByTestId('type-bar').elements().map((g) => g.textContent)).toEqual(['Book7', 'DVD2']);
+    expect(screen.getByTestId('type-row').elements().map((r) => r.textContent)).toEqual(['Book7', 'DVD2']);
+    const widths = [...screen.container.querySelectorAll('.bar-type')].map((r) => Number(r.getAttribute('width')));
+    expect(widths[0]).toBeGreaterThan(widths[1]!);
+  });
+});

@@ -1,0 +1,223 @@
+// The self-checkout kiosk in a real Chromium against a real headless station with no hub: the
+// PIN is checked at the station, renewals say what happened to each loan, holds ready are named,
+// the receipt prints (system printer or receipt printer), the idle timeout is the library's
+// setting, and the desk's wedge key gap is the station's.
+import { createServer, type Server } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemBarcode, patronCard } from '../support/station';
+import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
+
+let station: RunningStation;
+let browser: Browser;
+let token = '';
+
+/** Collects what the system printer was given: printHtml's iframes, as they are added. */
+const RECORD_PRINTS = `
+  window.printed = [];
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLIFrameElement) window.printed.push(n.srcdoc);
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+beforeAll(async () => {
+  station = await startServe();
+  await api(station.url, 'setup.initialize', {
+    libraryName: 'Springfield Public Library',
+    branchCode: 'MAIN',
+    branchName: 'Main Street',
+    timeZone: 'America/New_York',
+    currency: 'USD',
+    locale: 'en-US',
+    admin: { username: 'marge', displayName: 'Marge Simpson', password: 'donut hole 42' },
+  });
+  token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+  const cien = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad' }, token);
+  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: cien.id, itemTypeCode: 'BOOK' }, token);
+  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(2), recordId: cien.id, itemTypeCode: 'BOOK' }, token);
+  const rayuela = await api(station.url, 'catalogue.addRecord', { title: 'Rayuela' }, token);
+  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(3), recordId: rayuela.id, itemTypeCode: 'BOOK' }, token);
+  const paramo = await api(station.url, 'catalogue.addRecord', { title: 'Pedro Páramo' }, token);
+  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(4), recordId: paramo.id, itemTypeCode: 'BOOK' }, token);
+  const lisa = await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234' }, token);
+  const bart = await api(station.url, 'patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' }, token);
+  // Lisa has Rayuela, which Bart is waiting for; Pedro Páramo waits for her on the hold shelf.
+  await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(3) }, token);
+  await api(station.url, 'holds.place', { patronId: (bart.patron as { id: string }).id, recordId: rayuela.id }, token);
+  await api(station.url, 'holds.place', { patronId: (lisa.patron as { id: string }).id, recordId: paramo.id }, token);
+  await api(station.url, 'circulation.checkin', { itemBarcode: itemBarcode(4) }, token);
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await station?.stop();
+});
+
+async function openKiosk(query = '?idle=600'): Promise<Page> {
+  const kiosk = await browser.newPage({ locale: 'en-US' });
+  kiosk.setDefaultTimeout(10_000);
+  await kiosk.addInitScript(RECORD_PRINTS);
+  await kiosk.goto(`${station.url}/kiosk${query}`);
+  return kiosk;
+}
+
+async function signIn(kiosk: Page, card: string, pin: string) {
+  await kiosk.getByLabel('Library card').fill(card);
+  await kiosk.getByRole('button', { name: 'Next' }).click();
+  await kiosk.getByLabel('PIN').fill(pin);
+  await kiosk.getByRole('button', { name: 'Start' }).click();
+}
+
+describe('the kiosk at a station with no hub', () => {
+  it('still requires the right PIN: a wrong one, or a card with no PIN, is refused', async () => {
+    const status = (await api(station.url, 'status.get', {})) as { sync: { state: string } };
+    expect(status.sync.state).toBe('not_configured');
+    const kiosk = await openKiosk();
+    await signIn(kiosk, patronCard(1), '9999');
+    await expect.poll(() => kiosk.getByRole('alert').textContent()).toContain('Wrong username or password');
+    expect(await kiosk.getByRole('heading', { name: 'Lisa' }).count()).toBe(0);
+    await expect.poll(() => kiosk.getByLabel('PIN').isVisible()).toBe(true);
+    // Bart has no PIN: nothing he types lets him in.
+    await kiosk.reload();
+    await signIn(kiosk, patronCard(2), '0000');
+    await expect.poll(() => kiosk.getByRole('alert').isVisible()).toBe(true);
+    expect(await kiosk.getByRole('heading', { name: 'Bart' }).count()).toBe(0);
+    // And the station refuses it however it is asked, not only on screen.
+    await expect(api(station.url, 'auth.kioskSignIn', { cardBarcode: patronCard(1), pin: '4321' })).rejects.toThrow(/UNAUTHENTICATED/);
+    await kiosk.close();
+  });
+
+  it('lends, names the holds ready, renews one loan or all with each outcome in words, and prints the receipt on the system printer', async () => {
+    const kiosk = await openKiosk();
+    await signIn(kiosk, patronCard(1), '1234');
+    await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
+    await expect.poll(() => kiosk.getByTestId('kiosk-hold').textContent()).toMatch(/^Pedro Páramo: at the hold shelf until \w{3} \d{1,2}, \d{4}$/);
+    await expect.poll(() => kiosk.getByRole('heading', { name: 'Holds ready for you: 1' }).isVisible()).toBe(true);
+
+    await kiosk.getByLabel('Item barcode').fill(itemBarcode(1));
+    await kiosk.getByLabel('Item barcode').press('Enter');
+    await expect.poll(() => kiosk.getByTestId('kiosk-loan').count()).toBe(2);
+    await expect.poll(() => kiosk.getByTestId('kiosk-message').textContent()).toMatch(/^Borrowed: Cien años de soledad, due /);
+
+    // One loan: renewed, with its due date.
+    await kiosk.getByRole('button', { name: 'Renew Cien años de soledad' }).click();
+    const cien = kiosk.getByTestId('kiosk-loan').filter({ hasText: 'Cien años de soledad' });
+    await expect.poll(() => cien.getByTestId('kiosk-outcome').textContent()).toMatch(/^Renewed: now due \w{3} \d{1,2}, \d{4}\.$/);
+    // All: one renewed, one refused, and why.
+    await kiosk.getByRole('button', { name: 'Renew all' }).click();
+    await expect.poll(() => kiosk.getByTestId('kiosk-message').textContent()).toBe('Renewed 1 of 2.');
+    const rayuela = kiosk.getByTestId('kiosk-loan').filter({ hasText: 'Rayuela' });
+    await expect.poll(() => rayuela.getByTestId('kiosk-outcome').textContent()).toBe(
+      'Not renewed. Someone is waiting for this item, so it cannot be renewed. Please return it by its due date.',
+    );
+    // Cien años has used its two renewals now.
+    await kiosk.getByRole('button', { name: 'Renew Cien años de soledad' }).click();
+    await expect.poll(() => cien.getByTestId('kiosk-outcome').textContent()).toBe('Not renewed. This item cannot be renewed again. Please return it by its due date.');
+    await screenshot(kiosk, '40-kiosk-renewals');
+
+    // A Spanish-speaking patron reads Spanish dates.
+    await kiosk.getByLabel('Language').selectOption('es');
+    await expect.poll(() => cien.textContent()).toMatch(/Vence el \d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}/);
+    await kiosk.getByLabel('Idioma').selectOption('en');
+
+    await kiosk.getByRole('button', { name: 'I am done' }).click();
+    await kiosk.getByRole('button', { name: 'Print a receipt' }).click();
+    await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
+    await expect.poll(() => kiosk.getByText('Your receipt is printing.').isVisible()).toBe(true);
+    // No receipt printer here: the slip went to the system printer as HTML, this session's loans on it.
+    const printed = (await kiosk.evaluate('window.printed')) as string[];
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('Cien años de soledad');
+    expect(printed[0]).toContain(itemBarcode(1));
+    // Rayuela was neither lent nor renewed in this session.
+    expect(printed[0]).not.toContain('Rayuela');
+    // The session is over: the patron's token no longer works.
+    await kiosk.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
+    await kiosk.close();
+  }, 60_000);
+
+  it('"No receipt" prints nothing; with a receipt printer set up, "Print" sends the slip to it', async () => {
+    let kiosk = await openKiosk();
+    await signIn(kiosk, patronCard(1), '1234');
+    await kiosk.getByRole('button', { name: 'I am done' }).click();
+    await kiosk.getByRole('button', { name: 'No receipt' }).click();
+    await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
+    expect(await kiosk.getByText('Your receipt is printing.').count()).toBe(0);
+    expect(await kiosk.evaluate('window.printed')).toEqual([]);
+    await kiosk.close();
+
+    // A network receipt printer (port 9100): a listener stands in for it.
+    const received: Buffer[] = [];
+    const printer: Server = createServer((socket) => socket.on('data', (d: Buffer) => received.push(d)));
+    await new Promise<void>((resolve) => printer.listen(0, '127.0.0.1', resolve));
+    const port = (printer.address() as { port: number }).port;
+    try {
+      await api(station.url, 'devices.configure', { printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port } }] }, token);
+      kiosk = await openKiosk();
+      await signIn(kiosk, patronCard(1), '1234');
+      await kiosk.getByLabel('Item barcode').fill(itemBarcode(2));
+      await kiosk.getByLabel('Item barcode').press('Enter');
+      await expect.poll(() => kiosk.getByTestId('kiosk-loan').count()).toBe(3);
+      await kiosk.getByRole('button', { name: 'I am done' }).click();
+      await kiosk.getByRole('button', { name: 'Print a receipt' }).click();
+      await expect.poll(() => kiosk.getByText('Your receipt is printing.').isVisible()).toBe(true);
+      // The receipt printer has it (only this session's loan), and the system printer was not asked.
+      await expect.poll(() => Buffer.concat(received).toString('latin1'), { timeout: 10_000 }).toContain(itemBarcode(2));
+      expect(Buffer.concat(received).toString('latin1')).not.toContain(itemBarcode(3));
+      expect(await kiosk.evaluate('window.printed')).toEqual([]);
+      await kiosk.close();
+    } finally {
+      await api(station.url, 'devices.configure', { printers: [] }, token);
+      await new Promise((resolve) => printer.close(resolve));
+    }
+  }, 60_000);
+});
+
+describe("the library's kiosk and scanner settings", () => {
+  let desk: Page;
+
+  it('are edited in Settings › Library', async () => {
+    desk = await browser.newPage({ locale: 'en-US' });
+    desk.setDefaultTimeout(10_000);
+    await desk.goto(station.url);
+    await desk.getByLabel('Username', { exact: true }).fill('marge');
+    await desk.getByLabel('Password', { exact: true }).fill('donut hole 42');
+    await desk.getByRole('button', { name: 'Sign in' }).click();
+    await desk.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+    await desk.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Library', exact: true }).click();
+    const idle = desk.getByLabel('Seconds without activity before the kiosk asks "Are you still there?"');
+    await expect.poll(() => idle.inputValue()).toBe('60');
+    await idle.fill('10');
+    await desk.getByLabel('Seconds it waits for an answer before ending the session').fill('5');
+    await desk.getByRole('button', { name: 'Save library settings' }).click();
+    await expect.poll(async () => ((await api(station.url, 'settings.get', {}, token)) as { kiosk: unknown }).kiosk).toEqual({ idleSeconds: 10, warningSeconds: 5 });
+
+    const gap = desk.getByLabel('Longest gap between the keys of one scan (milliseconds)');
+    await expect.poll(() => gap.inputValue()).toBe('30');
+    await gap.fill('90');
+    await desk.getByRole('button', { name: 'Save the scanner setting' }).click();
+    await expect.poll(async () => ((await api(station.url, 'setup.status', {})) as { wedge: unknown }).wedge).toEqual({ maxGapMs: 90 });
+  });
+
+  it("the desk takes a slow scanner's burst (keys 50 ms apart) as a scan once the gap allows it", async () => {
+    await desk.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Devices' }).click();
+    await expect.poll(() => desk.getByTestId('test-scan').isVisible()).toBe(true);
+    await desk.locator('body').click({ position: { x: 5, y: 5 } });
+    await wedgeScan(desk, patronCard(2), 50);
+    await expect.poll(() => desk.getByTestId('test-scan').textContent()).toContain(`${patronCard(2)} (patron, wedge)`);
+    await desk.close();
+  });
+
+  it("the kiosk warns after the library's idle time, then ends the session", async () => {
+    const kiosk = await openKiosk('');
+    await signIn(kiosk, patronCard(1), '1234');
+    await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
+    const shown = Date.now();
+    await expect.poll(() => kiosk.getByRole('alertdialog').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(Date.now() - shown).toBeGreaterThan(8_000);
+    expect(await kiosk.getByRole('alertdialog').textContent()).toMatch(/This session will end in [1-5] seconds\./);
+    await expect.poll(() => kiosk.getByText('Welcome! Scan your library card to begin.').isVisible(), { timeout: 10_000 }).toBe(true);
+    await kiosk.close();
+  }, 40_000);
+});
