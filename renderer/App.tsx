@@ -79,6 +79,12 @@ export function App() {
   const { t } = useTranslation();
   const { setup, setSetup, staff, signedOut, permissions } = useSession();
   const [screen, setScreen] = useState<Screen>('checkout');
+  /** A patron another screen linked to (a sync exception's borrower), opened on the patrons screen. */
+  const [openCard, setOpenCard] = useState<string | null>(null);
+  const openPatron = (card: string) => {
+    setOpenCard(card);
+    setScreen('patrons');
+  };
   /** The status bar's exceptions button opens Reports at the exceptions (a new number each time, so a second click finds them again). */
   const [exceptionsAsked, setExceptionsAsked] = useState(0);
   const [location, setLocation] = useState(window.location.href);
@@ -136,12 +142,20 @@ export function App() {
       {header}
       <nav aria-label={t('nav.label')} className="tabs">
         {(mayUseSettings(permissions) ? [...SCREENS, 'settings' as const] : SCREENS).map((s) => (
-          <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
+          <button
+            key={s}
+            type="button"
+            aria-current={screen === s ? 'page' : undefined}
+            onClick={() => {
+              setOpenCard(null);
+              setScreen(s);
+            }}
+          >
             {t(`nav.${s}`)}
           </button>
         ))}
       </nav>
-      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
       <StatusBar
         onOpenExceptions={() => {
           setScreen('reports');

@@ -26,6 +26,23 @@ export interface SessionClient extends StationClient {
 export function createClient(base = ''): SessionClient {
   let token: string | null = null;
   const bridge = typeof window !== 'undefined' ? window.circa : undefined;
+  // Over HTTP, one event stream for every listener, opened with the session's token (the station
+  // streams only to a signed-in session; EventSource cannot set a header, so it goes as ?token=)
+  // and opened again whenever the session changes: at sign-in, at sign-out (then none), at the
+  // kiosk between patrons. The station ends a stream whose session ended.
+  const listeners = new Set<(event: StationEvent) => void>();
+  let source: EventSource | null = null;
+  function reopen() {
+    source?.close();
+    source = null;
+    if (bridge || typeof EventSource === 'undefined' || listeners.size === 0 || !token) return;
+    const opened = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
+    opened.onmessage = (m) => {
+      const event = JSON.parse(m.data as string) as StationEvent;
+      for (const listener of listeners) listener(event);
+    };
+    source = opened;
+  }
 
   async function call<N extends ApiName>(name: N, input: ApiInput<N>): Promise<ApiOutput<N>> {
     if (bridge) {
@@ -50,13 +67,21 @@ export function createClient(base = ''): SessionClient {
 
   function subscribe(listener: (event: StationEvent) => void): () => void {
     if (bridge) return bridge.subscribe(listener);
-    if (typeof EventSource === 'undefined') return () => {};
-    const source = new EventSource(`${base}/api/events`);
-    source.onmessage = (m) => listener(JSON.parse(m.data as string) as StationEvent);
-    return () => source.close();
+    listeners.add(listener);
+    if (!source) reopen();
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) reopen();
+    };
   }
 
-  return { call, subscribe, setToken: (t) => (token = t) };
+  function setToken(next: string | null) {
+    if (next === token) return;
+    token = next;
+    reopen();
+  }
+
+  return { call, subscribe, setToken };
 }
 
 export const client = createClient();

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
@@ -11,8 +11,11 @@ type Summary = ApiOutput<'patrons.lookup'>;
 type Hit = ApiOutput<'patrons.search'>[number];
 const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
-/** Patrons: find by name, card, email or phone; register; open one to edit, block, take a payment or waive a fee. */
-export function Patrons() {
+/**
+ * Patrons: find by name, card, email or phone; register; open one to edit, block, take a payment
+ * or waive a fee. `openCard` opens that patron at once (a link from another screen).
+ */
+export function Patrons({ openCard }: { openCard?: string | null } = {}) {
   const { t } = useTranslation();
   const [hits, setHits] = useState<Hit[]>([]);
   const [patron, setPatron] = useState<Summary | null>(null);
@@ -27,6 +30,10 @@ export function Patrons() {
       setError(asError(err));
     }
   };
+  useEffect(() => {
+    // Once per card asked for.
+    if (openCard) void open(openCard);
+  }, [openCard]);
   // A scan while a dialog is open belongs to the dialog (a replacement card), not to the search.
   useNewScans((scan) => scan.kind === 'patron' && !document.querySelector('dialog[open]') && void open(scan.barcode));
 

@@ -8,8 +8,11 @@ import { HourChart, ItemTypeChart, OverdueSection, type Overdue } from './Report
 
 type Today = ApiOutput<'reports.today'>;
 
-/** Reports; `focusExceptions` (a new number each time the status bar asks) brings the exceptions to work through into view. */
-export function Reports({ focusExceptions = 0 }: { focusExceptions?: number } = {}) {
+/**
+ * Reports; `onOpenPatron` opens a patron (by card) from the exceptions list, as the patrons screen would.
+ * `focusExceptions` (a new number each time the status bar asks) brings the exceptions to work through into view.
+ */
+export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: (cardBarcode: string) => void; focusExceptions?: number } = {}) {
   const { t } = useTranslation();
   const locale = useDeskLocale();
   const [today, setToday] = useState<Today | null>(null);
@@ -52,7 +55,24 @@ export function Reports({ focusExceptions = 0 }: { focusExceptions?: number } = 
           {exceptions.map((x) => (
             <li key={x.id} data-testid="exception-row">
               <strong>{t([`reports.exceptionKinds.${x.kind}`, 'reports.exceptionKinds.other'])}</strong>: {x.message}{' '}
-              {x.patronName ? `— ${x.patronName} (${x.cardBarcode})` : ''} {x.title ? `— ${x.title} (${x.itemBarcode})` : ''}{' '}
+              {x.patrons.length > 0 ? (
+                <>
+                  {'— '}
+                  {x.patrons.map((p, i) => (
+                    <span key={p.id} data-testid="exception-patron">
+                      {i > 0 ? ', ' : ''}
+                      {p.name && p.cardBarcode ? (
+                        <button type="button" className="as-link" onClick={() => onOpenPatron?.(p.cardBarcode!)}>
+                          {p.name} ({p.cardBarcode})
+                        </button>
+                      ) : (
+                        p.id
+                      )}
+                    </span>
+                  ))}
+                </>
+              ) : null}{' '}
+              {x.title ? `— ${x.title} (${x.itemBarcode})` : ''}{' '}
               <button type="button" onClick={() => void client.call('sync.resolveException', { id: x.id }).then(loadExceptions)}>
                 {t('reports.resolve')}
               </button>

@@ -417,9 +417,12 @@ export const stationApi = {
         id: z.string(),
         kind: z.string(),
         message: z.string(),
+        /** The first patron concerned; `patrons` lists them all. */
         patronId: z.string().nullable(),
         patronName: z.string().nullable(),
         cardBarcode: z.string().nullable(),
+        /** Every patron concerned (both borrowers of a copy lent twice); name and card null for one this station does not hold. */
+        patrons: z.array(z.object({ id: z.string(), name: z.string().nullable(), cardBarcode: z.string().nullable() })),
         itemId: z.string().nullable(),
         itemBarcode: z.string().nullable(),
         title: z.string().nullable(),

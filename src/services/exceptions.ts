@@ -7,13 +7,23 @@ import type { ServiceContext } from './context';
 /** The journal command of a resolution; the hub applies it to its exception list (src/hub/exceptions.ts). */
 export const RESOLVE_EXCEPTION_COMMAND = 'sync.resolveException';
 
+/** A patron an exception concerns; name and card are null for a patron this station does not hold. */
+export interface SyncExceptionPatron {
+  id: string;
+  name: string | null;
+  cardBarcode: string | null;
+}
+
 export interface SyncExceptionView {
   id: string;
   kind: string;
   message: string;
+  /** The first patron concerned (patrons[0]). */
   patronId: string | null;
   patronName: string | null;
   cardBarcode: string | null;
+  /** Every patron concerned, in the hub's order: both borrowers of a copy lent twice, every holder of a duplicated card. */
+  patrons: SyncExceptionPatron[];
   itemId: string | null;
   itemBarcode: string | null;
   title: string | null;
@@ -25,14 +35,27 @@ export class ExceptionService {
   constructor(private readonly ctx: ServiceContext) {}
 
   list(includeResolved = false): SyncExceptionView[] {
-    return this.ctx.store.db
+    const db = this.ctx.store.db;
+    const rows = db
       .prepare(
-        `SELECT x.id, x.kind, x.message, x.patron_id AS patronId, p.first_name || ' ' || p.last_name AS patronName, p.card_barcode AS cardBarcode,
+        `SELECT x.id, x.kind, x.message, x.patron_id AS patronId, x.patron_ids AS patronIds,
                 x.item_id AS itemId, i.barcode AS itemBarcode, r.title, x.created_at AS createdAt, x.resolved_at AS resolvedAt
-         FROM sync_exceptions x LEFT JOIN patrons p ON p.id = x.patron_id LEFT JOIN items i ON i.id = x.item_id LEFT JOIN records r ON r.id = i.record_id
+         FROM sync_exceptions x LEFT JOIN items i ON i.id = x.item_id LEFT JOIN records r ON r.id = i.record_id
          WHERE ? OR x.resolved_at IS NULL ORDER BY x.created_at DESC LIMIT 500`,
       )
-      .all(includeResolved ? 1 : 0) as SyncExceptionView[];
+      .all(includeResolved ? 1 : 0) as (Omit<SyncExceptionView, 'patronName' | 'cardBarcode' | 'patrons'> & { patronIds: string })[];
+    const patron = db.prepare(`SELECT first_name || ' ' || last_name AS name, card_barcode AS cardBarcode FROM patrons WHERE id = ?`);
+    return rows.map(({ patronIds, ...x }) => {
+      const ids = JSON.parse(patronIds) as string[];
+      // An exception recorded before patron_ids existed has only patron_id.
+      if (ids.length === 0 && x.patronId) ids.push(x.patronId);
+      const patrons = ids.map((id): SyncExceptionPatron => {
+        const p = patron.get(id) as { name: string; cardBarcode: string } | undefined;
+        return { id, name: p?.name ?? null, cardBarcode: p?.cardBarcode ?? null };
+      });
+      const first = patrons[0];
+      return { ...x, patronId: first?.id ?? null, patronName: first?.name ?? null, cardBarcode: first?.cardBarcode ?? null, patrons };
+    });
   }
 
   /**

@@ -351,7 +351,10 @@ export const syncExceptions = sqliteTable('sync_exceptions', {
   id: text('id').primaryKey(),
   kind: text('kind').notNull(),
   message: text('message').notNull(),
+  /** The first patron concerned (patronIds[0]), kept for older readers. */
   patronId: text('patron_id'),
+  /** Every patron concerned, as a JSON array of ids: both borrowers of a copy lent twice, every holder of a duplicated card. */
+  patronIds: text('patron_ids').notNull().default('[]'),
   itemId: text('item_id'),
   entryIds: text('entry_ids').notNull(),
   createdAt: integer('created_at').notNull(),

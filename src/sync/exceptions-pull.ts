@@ -7,6 +7,12 @@ import type { SyncExceptionNotice } from './worker';
 /** station_state key: the exceptions feed's cursor. */
 export const EXCEPTIONS_CURSOR_KEY = 'sync_exceptions_cursor';
 
+/** Every patron a notice names: its `patronIds`, or its single `patronId` from a hub that sends only that. */
+export function patronIdsOf(x: Pick<SyncExceptionNotice, 'patronId' | 'patronIds'>): string[] {
+  const ids = x.patronIds?.length ? x.patronIds : x.patronId ? [x.patronId] : [];
+  return [...new Set(ids)];
+}
+
 /**
  * Records notices (new ones, and resolutions of known ones) with the new cursor, in one
  * transaction. A resolution made at this desk stays as it is: its own entry is on its way to
@@ -15,15 +21,18 @@ export const EXCEPTIONS_CURSOR_KEY = 'sync_exceptions_cursor';
 export function recordExceptionNotices(ctx: ServiceContext, notices: SyncExceptionNotice[], nextCursor: string | null): void {
   const db = ctx.store.db;
   const upsert = db.prepare(
-    `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at, resolved_at, resolved_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO sync_exceptions (id, kind, message, patron_id, patron_ids, item_id, entry_ids, created_at, resolved_at, resolved_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET
+       patron_ids = CASE WHEN excluded.patron_ids <> '[]' THEN excluded.patron_ids ELSE sync_exceptions.patron_ids END,
+       patron_id = coalesce(excluded.patron_id, sync_exceptions.patron_id),
        resolved_by = CASE WHEN sync_exceptions.resolved_at IS NULL THEN excluded.resolved_by ELSE sync_exceptions.resolved_by END,
        resolved_at = coalesce(sync_exceptions.resolved_at, excluded.resolved_at)`,
   );
   db.transaction(() => {
     for (const x of notices) {
-      upsert.run(x.id, x.kind, x.message, x.patronId ?? null, x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt, x.resolvedAt ?? null, x.resolvedAt ? (x.resolvedBy ?? null) : null);
+      const patronIds = patronIdsOf(x);
+      upsert.run(x.id, x.kind, x.message, patronIds[0] ?? null, JSON.stringify(patronIds), x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt, x.resolvedAt ?? null, x.resolvedAt ? (x.resolvedBy ?? null) : null);
     }
     if (nextCursor !== null) ctx.writeState(EXCEPTIONS_CURSOR_KEY, nextCursor);
   })();

@@ -8,7 +8,7 @@ import type { JournalEntry, RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
 import { applySnapshotChunk, needsInitialLoad, readLoadProgress, type LoadProgress, type SnapshotRowChange } from './initial-load';
-import { EXCEPTIONS_CURSOR_KEY, recordExceptionNotices } from './exceptions-pull';
+import { EXCEPTIONS_CURSOR_KEY, patronIdsOf, recordExceptionNotices } from './exceptions-pull';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
 export interface PushOutcome {
@@ -21,7 +21,10 @@ export interface SyncExceptionNotice {
   id: string;
   kind: string;
   message: string;
+  /** The first patron concerned; `patronIds` names them all. */
   patronId?: string | null;
+  /** Every patron concerned (both borrowers of a copy lent twice). */
+  patronIds?: string[];
   itemId?: string | null;
   entryIds: string[];
   createdAt: number;
@@ -51,7 +54,7 @@ export interface SyncState {
   waiting: number;
   lastSuccessAt: number | null;
   lastError: string | null;
-  /** Station clock minus hub clock, measured at the last push. */
+  /** Station clock minus hub clock, measured at every round's push (an empty one when nothing waits). */
   clockOffsetMs: number | null;
   /** Off by more than two minutes: due dates computed here would be wrong. */
   clockWarning: boolean;
@@ -185,13 +188,27 @@ export class SyncWorker {
     }
   }
 
+  private noteClock(clockOffsetMs: number): void {
+    this.current.clockOffsetMs = clockOffsetMs;
+    this.current.clockWarning = Math.abs(clockOffsetMs) > CLOCK_WARNING_MS;
+  }
+
   private async pushAll(): Promise<void> {
-    for (;;) {
+    for (let first = true; ; first = false) {
       const batch = this.ctx.journal.pending(PUSH_BATCH);
-      if (batch.length === 0) return;
+      if (batch.length === 0) {
+        // Nothing waiting: an empty push all the same, so that the hub measures this station's
+        // clock every round. A desk whose clock is wrong computes wrong due dates from its very
+        // first check-out, and must hear so before it, not after its first push (the offset is
+        // not kept across a restart). The hub applies nothing and records the offset.
+        if (first) {
+          this.noteClock((await this.client.push([], this.ctx.now())).clockOffsetMs);
+          this.emit();
+        }
+        return;
+      }
       const answer = await this.client.push(batch, this.ctx.now());
-      this.current.clockOffsetMs = answer.clockOffsetMs;
-      this.current.clockWarning = Math.abs(answer.clockOffsetMs) > CLOCK_WARNING_MS;
+      this.noteClock(answer.clockOffsetMs);
       const seqOf = new Map(batch.map((e) => [e.id, e.seq]));
       const outcomes = answer.outcomes.filter((o) => seqOf.has(o.id));
       if (outcomes.length === 0) throw new Error('the hub acknowledged none of the batch');
@@ -208,11 +225,14 @@ export class SyncWorker {
 
   private recordExceptions(exceptions: SyncExceptionNotice[]): void {
     const insert = this.ctx.store.db.prepare(
-      `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO sync_exceptions (id, kind, message, patron_id, patron_ids, item_id, entry_ids, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
     );
     this.ctx.store.db.transaction(() => {
-      for (const x of exceptions) insert.run(x.id, x.kind, x.message, x.patronId ?? null, x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt);
+      for (const x of exceptions) {
+        const patronIds = patronIdsOf(x);
+        insert.run(x.id, x.kind, x.message, patronIds[0] ?? null, JSON.stringify(patronIds), x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt);
+      }
     })();
   }
 

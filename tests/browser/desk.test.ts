@@ -1,6 +1,8 @@
 // The desk and the kiosk in a real Chromium against a real headless station.
+import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ptyPair } from '../devices/support';
 import { itemBarcode, patronCard } from '../support/station';
 import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
 
@@ -8,11 +10,16 @@ let station: RunningStation;
 let browser: Browser;
 let page: Page;
 let adminToken = '';
+/** Every event stream the desk opened. */
+const eventStreams: string[] = [];
 
 beforeAll(async () => {
   station = await startServe();
   browser = await launchBrowser();
   page = await browser.newPage({ locale: 'en-US' });
+  page.on('request', (r) => {
+    if (r.url().includes('/api/events')) eventStreams.push(r.url());
+  });
   // A step that cannot happen fails in seconds with what it waited for, not at the test's timeout.
   page.setDefaultTimeout(10_000);
 }, 60_000);
@@ -214,6 +221,28 @@ describe('the devices settings screen', () => {
     await expect.poll(() => page.getByTestId('status-printer').textContent()).toBe('Printer: No printer');
     await expect.poll(() => page.getByTestId('status-scanner').textContent()).toBe('Scanner: keyboard (wedge)');
     await screenshot(page, '09-devices');
+  });
+
+  it("hears the station's serial scanner through the event stream, opened with the desk's session", async () => {
+    // The station streams scans only to a signed-in session: the desk opened its stream with its token.
+    // (None before sign-in: the set-up wizard and the sign-in screen opened none.)
+    expect(eventStreams.length).toBeGreaterThan(0);
+    for (const url of eventStreams) expect(new URL(url).searchParams.get('token')).toBeTruthy();
+    expect((await fetch(`${station.url}/api/events`)).status).toBe(401);
+
+    const pair = await ptyPair();
+    const before = (await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[] };
+    try {
+      await api(station.url, 'devices.configure', { ...before, scanners: [{ kind: 'serial', id: 'desk-scanner', path: pair.device, suffix: 'CR' }] }, adminToken);
+      await expect
+        .poll(async () => ((await api(station.url, 'devices.get', {}, adminToken)).states as { id?: string; status?: string }[]).find((d) => d.id === 'desk-scanner')?.status)
+        .toBe('connected');
+      writeFileSync(pair.peer, `${patronCard(3)}\r`);
+      await expect.poll(() => page.getByTestId('test-scan').textContent()).toContain(`${patronCard(3)} (patron, device)`);
+    } finally {
+      await api(station.url, 'devices.configure', before, adminToken);
+      await pair.close();
+    }
   });
 });
 

@@ -79,16 +79,80 @@ describe('the HTTP station', () => {
     expect(await post('circulation.checkin', { itemBarcode: itemBarcode(7) }, token)).toMatchObject({ status: 200, body: { action: 'shelve', wasOnLoan: true } });
   });
 
-  it('streams station events to the browser', async () => {
-    const controller = new AbortController();
-    const res = await fetch(`${base}/api/events`, { signal: controller.signal });
-    expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reader = res.body!.getReader();
-    setTimeout(() => core.emit({ type: 'scan', barcode: itemBarcode(7), kind: 'item', deviceId: 'serial:/dev/ttyS0' }), 50);
-    let text = '';
-    while (!text.includes('data: ')) text += new TextDecoder().decode((await reader.read()).value);
-    controller.abort();
-    const event = JSON.parse(text.slice(text.indexOf('data: ') + 6).split('\n')[0]!);
-    expect(event).toEqual({ type: 'scan', barcode: itemBarcode(7), kind: 'item', deviceId: 'serial:/dev/ttyS0' });
+  it('refuses the event stream without a session: scans carry patron barcodes', async () => {
+    for (const url of [`${base}/api/events`, `${base}/api/events?token=`, `${base}/api/events?token=not-a-session`]) {
+      const res = await fetch(url);
+      expect(res.status, url).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    const res = await fetch(`${base}/api/events`, { headers: { authorization: 'Bearer not-a-session' } });
+    expect(res.status).toBe(401);
+  });
+
+  it('streams station events to a signed-in browser (the token as ?token=, as EventSource must) and to a bearer', async () => {
+    const scan = { type: 'scan', barcode: patronCard(7), kind: 'patron', deviceId: 'serial:/dev/ttyS0' } as const;
+    for (const [url, headers] of [
+      [`${base}/api/events?token=${encodeURIComponent(token)}`, {}],
+      [`${base}/api/events`, { authorization: `Bearer ${token}` }],
+    ] as const) {
+      const stream = await openEvents(url, headers);
+      expect(stream.status).toBe(200);
+      expect(stream.contentType).toContain('text/event-stream');
+      setTimeout(() => core.emit(scan), 50);
+      expect(await stream.next()).toEqual(scan);
+      stream.close();
+    }
+  });
+
+  it('gives a patron signed in at the kiosk the scans only, and ends a stream when its session ends', async () => {
+    await post('patrons.register', { cardBarcode: patronCard(9), firstName: 'Susana', lastName: 'San Juan', categoryCode: 'ADULT', pin: '1234' }, token);
+    const kiosk = await post('auth.kioskSignIn', { cardBarcode: patronCard(9), pin: '1234' });
+    expect(kiosk.status).toBe(200);
+    const stream = await openEvents(`${base}/api/events?token=${encodeURIComponent(kiosk.body.token as string)}`);
+    expect(stream.status).toBe(200);
+    setTimeout(() => {
+      core.emit({ type: 'sync', state: { reachable: true } });
+      core.emit({ type: 'scan', barcode: itemBarcode(7), kind: 'item', deviceId: 'serial:/dev/ttyS0' });
+    }, 50);
+    expect(await stream.next()).toEqual({ type: 'scan', barcode: itemBarcode(7), kind: 'item', deviceId: 'serial:/dev/ttyS0' });
+    // Signed out: the next event is not sent, and the stream ends.
+    await post('auth.signOut', {}, kiosk.body.token as string);
+    core.emit({ type: 'scan', barcode: patronCard(8), kind: 'patron', deviceId: 'serial:/dev/ttyS0' });
+    expect(await stream.rest()).not.toContain('data: ');
+    expect((await fetch(`${base}/api/events?token=${encodeURIComponent(kiosk.body.token as string)}`)).status).toBe(401);
   });
 });
+
+/** An open /api/events stream: its status, then its events one at a time. */
+async function openEvents(url: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers, signal: controller.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    async next(): Promise<unknown> {
+      while (!text.includes('data: ') || !text.slice(text.indexOf('data: ')).includes('\n\n')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended: ${text}`);
+        text += decoder.decode(value);
+      }
+      const start = text.indexOf('data: ');
+      const end = text.indexOf('\n\n', start);
+      const event = JSON.parse(text.slice(start + 6, end)) as unknown;
+      text = text.slice(end + 2);
+      return event;
+    },
+    /** Everything until the station ends the stream. */
+    async rest(): Promise<string> {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += decoder.decode(value);
+      }
+    },
+    close: () => controller.abort(),
+  };
+}

@@ -49,6 +49,22 @@ describe('the station store', () => {
     db.close();
   });
 
+  it('keeps the patron of a sync exception recorded before exceptions named every patron', () => {
+    const db = new Database(tempDb());
+    const migrations = readMigrations();
+    const at = migrations.findIndex((m) => m.tag === '0002_sync_exception_patrons');
+    applyMigrations(db, migrations.slice(0, at));
+    const insert = db.prepare(`INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES (?, 'lent_twice', 'm', ?, NULL, '[]', 1)`);
+    insert.run('hub-1', 'p1');
+    insert.run('pull:x', null);
+    applyMigrations(db, migrations);
+    expect(db.prepare('SELECT id, patron_id AS patronId, patron_ids AS patronIds FROM sync_exceptions ORDER BY id').all()).toEqual([
+      { id: 'hub-1', patronId: 'p1', patronIds: '["p1"]' },
+      { id: 'pull:x', patronId: null, patronIds: '[]' },
+    ]);
+    db.close();
+  });
+
   it('records every migration of the journal as applied after opening', () => {
     const store = openStore(tempDb());
     const tags = (store.db.prepare('SELECT tag FROM __migrations ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);

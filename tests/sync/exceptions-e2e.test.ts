@@ -77,6 +77,19 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
       // North hears of it on its next sync, from the hub's exceptions feed.
       await sync(north);
       expect(north.s.exceptions.list()).toEqual([expect.objectContaining({ id: atSouth!.id, kind: 'lent_twice', resolvedAt: null })]);
+      // Both borrowers are named on both branches' lists (the earlier borrower first), through
+      // the station API the desk reads: South's copy came with its push, North's from the feed.
+      const patronId = (d: Desk, n: number) => (d.s.store.db.prepare('SELECT id FROM patrons WHERE card_barcode = ?').get(patronCard(n)) as { id: string }).id;
+      const bothBorrowers = (d: Desk) => [
+        { id: patronId(d, 1), name: 'Pat1 Reader', cardBarcode: patronCard(1) },
+        { id: patronId(d, 2), name: 'Pat2 Reader', cardBarcode: patronCard(2) },
+      ];
+      for (const d of [south, north]) {
+        const api = createStationCore(d.s);
+        const token = ((await api.invoke('auth.signIn', { username: 'alice', password: 'alice password' }, {})) as { ok: true; value: { token: string } }).value.token;
+        const listed = await api.invoke('sync.exceptions', {}, { sessionToken: token });
+        expect(listed).toEqual({ ok: true, value: [expect.objectContaining({ id: atSouth!.id, kind: 'lent_twice', patrons: bothBorrowers(d) })] });
+      }
 
       // South loses the hub, and staff resolve it at the desk through the station API.
       south.proxy.fault({ kind: 'refuse' });

@@ -326,14 +326,21 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
   }
   expect(await entryCount(db)).toBe(desks.reduce((n, d) => n + (d.s.store.db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number }).n, 0));
 
-  // Every desk knows every exception that concerns its branch, resolved where the hub has it resolved.
-  const hubExceptions = await db.query<{ id: string; branch_ids: string[]; resolved_at: string | null }>('SELECT id, branch_ids, resolved_at FROM exceptions ORDER BY id');
+  // Every desk knows every exception that concerns its branch, with every patron it names,
+  // resolved where the hub has it resolved.
+  const hubExceptions = await db.query<{ id: string; branch_ids: string[]; patron_ids: string[]; resolved_at: string | null }>(
+    'SELECT id, branch_ids, patron_ids, resolved_at FROM exceptions ORDER BY id',
+  );
+  type Known = [string, boolean, string[]];
   for (const d of desks) {
     const branchId = d.s.ctx.identity().branchId;
-    const expected = hubExceptions.filter((x) => x.branch_ids.includes(branchId)).map((x): [string, boolean] => [`hub-${x.id}`, x.resolved_at !== null]);
-    const known = d.s.store.db.prepare(`SELECT id, resolved_at FROM sync_exceptions WHERE id LIKE 'hub-%'`).all() as { id: string; resolved_at: number | null }[];
-    const byId = (a: [string, boolean], b: [string, boolean]) => Number(a[0].slice(4)) - Number(b[0].slice(4));
-    expect(known.map((x): [string, boolean] => [x.id, x.resolved_at !== null]).sort(byId), `${d.name}: exceptions and their resolutions`).toEqual(expected.sort(byId));
+    const expected = hubExceptions.filter((x) => x.branch_ids.includes(branchId)).map((x): Known => [`hub-${x.id}`, x.resolved_at !== null, [...new Set(x.patron_ids)]]);
+    const known = d.s.store.db.prepare(`SELECT id, resolved_at, patron_ids FROM sync_exceptions WHERE id LIKE 'hub-%'`).all() as { id: string; resolved_at: number | null; patron_ids: string }[];
+    const byId = (a: Known, b: Known) => Number(a[0].slice(4)) - Number(b[0].slice(4));
+    expect(
+      known.map((x): Known => [x.id, x.resolved_at !== null, JSON.parse(x.patron_ids) as string[]]).sort(byId),
+      `${d.name}: exceptions, their patrons and their resolutions`,
+    ).toEqual(expected.sort(byId));
   }
   for (const d of desks) {
     const failed = d.s.store.db.prepare(`SELECT message FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL`).all();

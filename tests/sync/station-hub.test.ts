@@ -211,6 +211,54 @@ describe('the first load of a new station', () => {
   }, 120_000);
 });
 
+describe('a station whose clock is wrong', () => {
+  it('is warned at its first round with nothing waiting, and again at the first round after a restart', async () => {
+    const skewMs = 5 * 60_000;
+    const path = join(mkdtempSync(join(tmpdir(), 'circa-clock-')), 'station.db');
+    const now = () => Date.now() + skewMs;
+    let s = openStation(path, { now });
+    const { credential } = await enrolWithHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('S'), stationName: 'fast clock desk' });
+    const stationId = s.ctx.readState('station_id')!;
+    const roundWithNothingWaiting = async () => {
+      const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential));
+      // A worker starts knowing nothing of the clock: the offset is not kept across a restart.
+      expect(worker.state()).toMatchObject({ clockOffsetMs: null, clockWarning: false });
+      expect(s.ctx.journal.waitingCount()).toBe(0);
+      const state = await worker.syncNow();
+      await worker.stop();
+      expect(state).toMatchObject({ lastError: null, waiting: 0, clockWarning: true });
+      expect(Math.abs(state.clockOffsetMs! - skewMs)).toBeLessThan(10_000);
+      // The hub measured it from the (empty) push, and received no entry from this station.
+      const atHub = (await hub.listStations()).find((x) => x.id === stationId)!;
+      expect(Math.abs(atHub.clockOffsetMs! - skewMs)).toBeLessThan(10_000);
+      expect(await db.query('SELECT 1 FROM received WHERE station_id = $1', [stationId])).toEqual([]);
+    };
+    try {
+      // Joined, nothing done at this desk yet: the first round already warns, before any due date is set.
+      await roundWithNothingWaiting();
+      // Restarted (a new store and worker), still nothing waiting: warned again at once.
+      s.close();
+      s = openStation(path, { now });
+      await roundWithNothingWaiting();
+
+      // A station on time is not warned.
+      const onTime = openStation(join(mkdtempSync(join(tmpdir(), 'circa-clock-')), 'station.db'));
+      try {
+        const enrolled = await enrolWithHub(onTime, { hubUrl: url, code: await hub.createEnrolmentCode('S'), stationName: 'on time desk' });
+        const worker = new SyncWorker(onTime.ctx, new HttpHubClient(url, enrolled.credential));
+        const state = await worker.syncNow();
+        await worker.stop();
+        expect(state).toMatchObject({ lastError: null, waiting: 0, clockWarning: false });
+        expect(Math.abs(state.clockOffsetMs!)).toBeLessThan(10_000);
+      } finally {
+        onTime.close();
+      }
+    } finally {
+      s.close();
+    }
+  }, 60_000);
+});
+
 describe('pulled rows and local changes still waiting', () => {
   it('leaves a row with a waiting local change alone until the hub has acknowledged it, batch after batch', () => {
     const t = createTestStation();

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { stationApi, type ApiErrorBody, type ApiMethod, type StationCoreApi } from '../../api/contract';
+import { stationApi, type ApiErrorBody, type ApiMethod, type StationCoreApi, type StationEvent } from '../../api/contract';
 import { httpStatusFor, issuesOf } from '../../api/errors';
 
 export interface HttpStationOptions {
@@ -114,8 +114,29 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
   const openapi = openApiDocument();
   app.get('/api/openapi.json', async () => openapi);
 
-  // Scanner, sync and device events as Server-Sent Events.
-  app.get('/api/events', (request, reply) => {
+  /**
+   * What a session may hear: staff everything; a patron signed in at the kiosk the scans (the
+   * items they borrow) and the core's state; nobody else anything. Scans carry patron barcodes.
+   */
+  const eventsFor = async (token: string | null): Promise<((event: StationEvent) => boolean) | null | 'unavailable'> => {
+    if (!token) return null;
+    const r = await core.invoke('auth.session', {}, { sessionToken: token });
+    if (!r.ok) return 'unavailable';
+    const kind = (r.value as { kind: string }).kind;
+    if (kind === 'staff') return () => true;
+    if (kind === 'kiosk') return (event) => event.type === 'scan' || event.type === 'core';
+    return null;
+  };
+
+  // Scanner, sync and device events as Server-Sent Events, for a signed-in session only. A
+  // browser's EventSource cannot set a header, so the token may come as `?token=` instead of
+  // `Authorization: Bearer`. The session is checked again before each event and keep-alive: a
+  // stream ends when its session does (signed out, expired, account disabled).
+  app.get<{ Querystring: { token?: unknown } }>('/api/events', async (request, reply) => {
+    const token = bearer(request.headers.authorization) ?? (typeof request.query.token === 'string' && request.query.token ? request.query.token : null);
+    const first = await eventsFor(token);
+    if (first === 'unavailable') return reply.status(503).send({ code: 'INTERNAL', message: 'The station is not ready.' } satisfies ApiErrorBody);
+    if (!first) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'Please sign in.' } satisfies ApiErrorBody);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -123,14 +144,34 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
       'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
     });
     res.write(': connected\n\n');
-    const unsubscribe = core.onEvent((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    request.raw.on('close', () => {
+    let open = true;
+    // One check at a time, in order, so events keep the order they were emitted in.
+    let queue = Promise.resolve();
+    const send = (text: string, event?: StationEvent) => {
+      queue = queue
+        .then(async () => {
+          if (!open) return;
+          const allowed = await eventsFor(token);
+          if (!open || allowed === 'unavailable') return;
+          if (!allowed) return close();
+          if (!event || allowed(event)) res.write(text);
+        })
+        .catch(() => close());
+    };
+    const unsubscribe = core.onEvent((event) => send(`data: ${JSON.stringify(event)}\n\n`, event));
+    const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
+    function close() {
+      if (!open) return;
+      open = false;
       clearInterval(keepAlive);
       unsubscribe();
-    });
+      res.end();
+    }
+    res.on('close', close);
+    return reply;
   });
 
   const rendererDir = options.rendererDir;
