@@ -9,6 +9,11 @@ const SYNCED_TABLES = [
   'staff', 'settings',
 ] as const;
 
+/**
+ * A row as it travels. Only its table and id are checked here: before applying an entry the hub
+ * checks each row against its table's columns and what the station may write
+ * (src/hub/row-schemas.ts, src/hub/policy.ts), so a malformed row rejects its entry, not the batch.
+ */
 export const RowChangeSchema = z.object({
   table: z.enum(SYNCED_TABLES),
   op: z.enum(['upsert', 'delete']),

@@ -1,5 +1,6 @@
 // Applying one station's journal entry at the hub, with circulation sense rather than "last
-// writer wins". The entry's effects are the station's new rows; most are stored as they are, but
+// writer wins". The entry's effects are the station's new rows, checked first (well formed, and
+// the station's to write: src/hub/policy.ts); most are stored as they are, but
 // where two stations acted on the same thing while apart the hub decides as a circulation desk
 // would, keeps every row, and records an exception staff can work through.
 import { pickHoldToTrap } from '../domain/holds';
@@ -598,9 +599,14 @@ async function applyFee(tx: Queryable, entry: JournalEntry, fee: Fee & Data, all
   warnings.push(`fee paid twice: ${-outstanding} kept as a credit`);
 }
 
-/** Two stations registered the same card: both patrons are kept; the second is a conflict to resolve. */
+/**
+ * Two stations registered the same card: both patrons are kept; the second is a conflict to
+ * resolve. Every branch concerned is told: the one that pushed, and the home branches of the
+ * patrons holding the card (the branch that registered it first among them: the hub does not
+ * keep which station wrote a row, and a desk registers a patron at its own branch by default).
+ */
 async function applyPatron(tx: Queryable, entry: JournalEntry, patron: Patron & Data, exceptions: HubException[]): Promise<string | null> {
-  const same = (await rowsOf(tx).find(PATRONS_BY_CARD, String(patron.cardBarcode))).filter((p) => p.id !== patron.id);
+  const same = (await rowsOf(tx).find(PATRONS_BY_CARD, String(patron.cardBarcode))).filter((p) => p.id !== patron.id) as unknown as (Patron & Data)[];
   await putRow(tx, 'patrons', patron);
   if (same.length === 0) return null;
   exceptions.push({
@@ -609,7 +615,7 @@ async function applyPatron(tx: Queryable, entry: JournalEntry, patron: Patron & 
     patronIds: [...same.map((s) => s.id), patron.id],
     itemId: null,
     entryIds: [entry.id],
-    branchIds: [entry.branchId],
+    branchIds: [...new Set([...same.map((s) => s.homeBranchId), patron.homeBranchId, entry.branchId].filter((b): b is string => typeof b === 'string' && b !== ''))],
   });
   return 'duplicate card barcode';
 }

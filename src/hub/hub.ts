@@ -8,9 +8,10 @@ import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, Outcome, Pus
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
-import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, type HubException } from './apply';
+import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, type ApplyResult, type HubException } from './apply';
 import type { HubDb, Queryable } from './db';
 import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
+import { refuseEntry, screenEntry } from './policy';
 
 interface Received {
   outcomes: PushResponse['outcomes'];
@@ -222,7 +223,7 @@ export class Hub {
         continue;
       }
       if (entry.seq !== expectedSeq) break;
-      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await applyEntry(tx, entry);
+      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry);
       records.push({ entry, outcome: applied.outcome, reason: applied.reason ?? null });
       for (const x of applied.exceptions) out.exceptions.push(await this.recordException(tx, x));
       out.outcomes.push({ id: entry.id, outcome: applied.outcome, ...(applied.reason ? { reason: applied.reason } : {}) });
@@ -247,6 +248,12 @@ export class Hub {
     }
     out.expectedSeq = expectedSeq;
     return out;
+  }
+
+  /** An entry whose rows are malformed, or that the station may not write (src/hub/policy.ts), is rejected and changes nothing. */
+  private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<ApplyResult> {
+    const screened = await screenEntry(tx, station, entry);
+    return screened.ok ? applyEntry(tx, screened.entry) : refuseEntry(tx, entry, screened.reason);
   }
 
   private async recordException(tx: Queryable, x: HubException): Promise<ExceptionNotice> {

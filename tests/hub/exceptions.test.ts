@@ -96,7 +96,7 @@ describe.each(databases())('resolving sync exceptions at the hub on %s', (_name,
 
   it('resolves over HTTP for a station of a branch concerned, and for an administrator', async () => {
     const db = await open();
-    const { hub, a, b, c, j, north, south } = await library(db);
+    const { hub, a, b, c, j, north, south, east } = await library(db);
     const server = await createHubServer({ hub });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const url = (path: string) => `http://127.0.0.1:${(server.server.address() as AddressInfo).port}${path}`;
@@ -117,17 +117,22 @@ describe.each(databases())('resolving sync exceptions at the hub on %s', (_name,
       // Again (a retry after a lost answer, or another desk): nothing changes.
       const again = await call(url(`/sync/exceptions/${lentTwice}/resolve`), { body: { note: 'second try' }, credential: b.credential });
       expect(again.body as ResolveExceptionResponse).toMatchObject({ alreadyResolved: true, exception: { resolvedBy: 'staff-al', resolutionNote: 'Ana brought it back' } });
-      // The feed a station pulls shows it resolved.
+      // The feed a station pulls shows it resolved (after the duplicate card, which North sees
+      // too: card 21 was first registered there).
       const feed = await call(url('/sync/exceptions?after=0'), { credential: a.credential });
-      expect((feed.body as { exceptions: ExceptionNotice[] }).exceptions).toEqual([expect.objectContaining({ id: lentTwice, resolvedBy: 'staff-al' })]);
+      expect((feed.body as { exceptions: ExceptionNotice[] }).exceptions).toEqual([
+        expect.objectContaining({ id: duplicate.id, resolvedAt: null }),
+        expect.objectContaining({ id: lentTwice, resolvedBy: 'staff-al' }),
+      ]);
 
-      // The administrator deals with the duplicate card, which only South's desks see.
+      // The administrator deals with the duplicate card, which North's and South's desks see.
       const admin = await hub.resolveException(duplicate.id.replace('hub-', ''), 'hub admin alice', 'merged into ana');
       expect(admin).toMatchObject({ alreadyResolved: false, exception: { id: duplicate.id, resolvedBy: 'hub admin alice' } });
       await expect(hub.resolveException('nonsense', 'alice', null)).rejects.toMatchObject({ status: 404 });
       expect(await hub.listExceptions()).toEqual([]);
       expect((await hub.listExceptions(true)).map((x) => x.id)).toEqual([lentTwice, duplicate.id]);
-      expect((await hub.exceptionsFor(north)).exceptions.map((x) => x.id)).toEqual([lentTwice]);
+      expect((await hub.exceptionsFor(north)).exceptions.map((x) => x.id)).toEqual([lentTwice, duplicate.id]);
+      expect((await hub.exceptionsFor(east)).exceptions.map((x) => x.id)).toEqual([]);
     } finally {
       await server.close();
       await db.close();

@@ -1,0 +1,124 @@
+// What a station may write. A station's credential proves which station (and so which branch) is
+// pushing, not that what it sends is true: a station's store is a file on a desk computer. So
+// before an entry is applied the hub checks every row in it (src/hub/row-schemas.ts) and this
+// policy, against the hub's own rows as the batch has left them. An entry that fails either is
+// `rejected` with the reason, and nothing of it is applied.
+//
+// - Circulation (patrons and their blocks, titles and copies, loans, holds, fees, payments,
+//   waivers, in-house uses) is every desk's work, for any patron and any copy of the library: a
+//   patron borrows at one branch and returns at another. Kiosk entries name no staff account, so
+//   none is required. But a new loan (and an in-house use) is made at the station's own branch,
+//   a return is recorded at the station's own branch, a loan never changes copy or branch, and
+//   a payment or waiver names the entry's own staff account (or none).
+// - Library-wide configuration (staff accounts, settings, branches, the calendar, patron
+//   categories, item types, circulation rules, limits and return policies) changes only by an
+//   administrator: the entry's staff account must be, at the hub, an active account with the
+//   admin role. That is the permission the desk itself asks for (src/services/auth.ts), checked
+//   again with the hub's copy of the account, which a station cannot forge.
+// - Rows are never deleted by a station, except a patron's block (lifted), a closed day and a
+//   rule (by an administrator).
+import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
+import type { Loan, StaffAccount } from '../domain/types';
+import { getRow, touchRow, type ApplyResult } from './apply';
+import type { Queryable } from './db';
+import { RESOLVE_COMMAND } from './exceptions';
+import type { StationIdentity } from './hub';
+import { parseRowChange } from './row-schemas';
+
+/** Library-wide configuration, and what it is called in a reason. */
+const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
+  staff: 'staff accounts',
+  settings: 'the library settings',
+  branches: 'branches',
+  closed_days: 'the calendar',
+  patron_categories: 'patron categories',
+  item_types: 'item types',
+  circulation_rules: 'the circulation rules',
+  patron_limits: 'the circulation rules',
+  branch_item_policies: 'the circulation rules',
+};
+
+/** Tables whose rows a station may delete: a lifted block by any desk; a closed day or a rule by an administrator. */
+const DELETABLE = new Set<SyncedTable>(['patron_blocks', 'closed_days', 'circulation_rules']);
+
+export type Screened = { ok: true; entry: JournalEntry } | { ok: false; reason: string };
+
+/**
+ * Checks an entry before it is applied: its rows are well formed and the station may write them.
+ * Answers the entry with its rows as the tables define them (unknown fields dropped), or why not.
+ */
+export async function screenEntry(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Screened> {
+  const effects: RowChange[] = [];
+  for (const change of entry.payload.effects) {
+    const parsed = parseRowChange(change);
+    if (!parsed.ok) return parsed;
+    effects.push(parsed.change);
+  }
+  if (entry.command === RESOLVE_COMMAND && effects.length > 0) return { ok: false, reason: 'a resolution of an exception carries no rows' };
+  let notAdmin: string | null | undefined;
+  for (const change of effects) {
+    const what = CONFIGURATION[change.table];
+    if (change.op === 'delete' && !DELETABLE.has(change.table)) return { ok: false, reason: `a station never deletes ${change.table} rows (${change.row.id})` };
+    if (what) {
+      if (notAdmin === undefined) notAdmin = await whyNotAdmin(tx, entry.staffId);
+      if (notAdmin) return { ok: false, reason: `only an administrator changes ${what}: ${notAdmin}` };
+      continue;
+    }
+    if (change.op === 'delete') continue;
+    const refusal = await circulationRefusal(tx, station, entry, change);
+    if (refusal) return { ok: false, reason: refusal };
+  }
+  return { ok: true, entry: { ...entry, payload: { ...entry.payload, effects } } };
+}
+
+/** Null when the staff account is an active administrator at the hub; otherwise why not. */
+async function whyNotAdmin(tx: Queryable, staffId: string | null): Promise<string | null> {
+  if (!staffId) return 'the entry names no staff account';
+  const account = await getRow<StaffAccount>(tx, 'staff', staffId);
+  if (!account) return `staff account ${staffId} is unknown at the hub`;
+  if (account.active !== true) return `staff account ${account.username} is not active at the hub`;
+  if (account.role !== 'admin') return `staff account ${account.username} is a ${account.role} at the hub`;
+  return null;
+}
+
+async function circulationRefusal(tx: Queryable, station: StationIdentity, entry: JournalEntry, change: RowChange): Promise<string | null> {
+  const row = change.row;
+  switch (change.table) {
+    case 'loans': {
+      const loan = row as unknown as Loan;
+      const current = await getRow<Loan>(tx, 'loans', loan.id);
+      if (!current && loan.branchId !== station.branchId) return `loan ${loan.id} is for branch ${loan.branchId}: a station lends only at its own branch`;
+      if (current && current.branchId !== loan.branchId) return `loan ${loan.id} was made at branch ${current.branchId}: a station cannot move it to branch ${loan.branchId}`;
+      if (current && current.itemId !== loan.itemId) return `loan ${loan.id} is of copy ${current.itemId}: a station cannot change it to ${loan.itemId}`;
+      // A return is recorded where the copy came back; a station may send back the hub's own record of a return elsewhere.
+      if (loan.returnBranchId !== null && loan.returnBranchId !== station.branchId && loan.returnBranchId !== current?.returnBranchId) {
+        return `loan ${loan.id} is returned at branch ${loan.returnBranchId}: a station records returns only at its own branch`;
+      }
+      return null;
+    }
+    case 'in_house_uses': {
+      const current = await getRow<{ branchId: string }>(tx, 'in_house_uses', row.id);
+      if ((current?.branchId ?? station.branchId) !== row.branchId) return `in-house use ${row.id} is for branch ${String(row.branchId)}: a station records uses only at its own branch`;
+      return null;
+    }
+    case 'payments':
+    case 'fee_waivers': {
+      const current = await getRow<{ staffId: string | null }>(tx, change.table, row.id);
+      if (!current && row.staffId !== null && row.staffId !== entry.staffId) {
+        return `${change.table === 'payments' ? 'payment' : 'waiver'} ${row.id} names staff account ${String(row.staffId)}, not the entry's`;
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * A rejected entry changes nothing, but the rows it named that the hub has are sent again, so
+ * the station that sent it (which kept its own version while the entry waited) gets the hub's.
+ */
+export async function refuseEntry(tx: Queryable, entry: JournalEntry, reason: string): Promise<ApplyResult> {
+  for (const change of entry.payload.effects) await touchRow(tx, change.table, change.row.id);
+  return { outcome: 'rejected', reason, exceptions: [] };
+}
