@@ -304,7 +304,7 @@ export const stationApi = {
   'catalogue.setItemStatus': method(
     'command',
     'circulate',
-    z.object({ itemBarcode: S.Barcode, change: z.enum(['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn']) }).strict(),
+    z.object({ itemBarcode: S.Barcode, change: z.enum(['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn', 'claimed_returned']) }).strict(),
     S.ItemSchema,
   ),
   'catalogue.inHouseUse': method('command', 'circulate', z.object({ itemBarcode: S.Barcode }).strict(), z.object({ itemBarcode: z.string(), title: z.string() })),

@@ -23,7 +23,8 @@ export const OVERRIDABLE: Record<RefusalCode, boolean> = {
   ITEM_IN_TRANSIT: true,
   ITEM_ON_LOAN_TO_OTHER: false,
   ITEM_ON_HOLD_FOR_OTHER: true,
-  ALREADY_ON_LOAN_TO_PATRON: false,
+  // Says why a check-out came back with a renewal's refusals: the copy is with this patron already.
+  ALREADY_ON_LOAN_TO_PATRON: true,
   NOT_ON_LOAN: false,
   RENEWAL_LIMIT: true,
   RENEWAL_TOO_SOON: true,

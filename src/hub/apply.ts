@@ -433,7 +433,8 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
     // stands (the station gets the returned loan back; see touchRow).
     const current = await getRow<Loan>(tx, 'loans', loan.id);
     if (current && current.returnedAt !== null) {
-      warnings.push('renewed a loan already returned: the return stands');
+      // (A copy marked lost or claimed returned names its loan too: the same verdict.)
+      warnings.push(RENEW_COMMANDS.has(entry.command) ? 'renewed a loan already returned: the return stands' : 'a loan already returned: the return stands');
       return null;
     }
     for (const other of await openLoansOfItem(tx, loan.itemId)) {

@@ -1,11 +1,12 @@
 // The catalogue: records and items, their status, and keyword search.
 import { validateBarcode } from '../domain/barcode';
 import { refusal } from '../domain/refusals';
-import type { BibRecord, Item, ItemStatus } from '../domain/types';
+import type { BibRecord, Item, ItemStatus, Loan } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
 import { ftsPrefixQuery } from './patrons';
+import { chargeLostCopy, closeLoanOfFoundCopy } from './lost';
 
 export type RecordInput = Omit<BibRecord, 'id'>;
 
@@ -18,8 +19,11 @@ export interface ItemInput {
   notForLoan?: boolean;
 }
 
-/** What staff can set by hand. `found` brings back a lost or missing copy. */
-export type ItemStatusChange = 'lost' | 'missing' | 'damaged' | 'undamaged' | 'found' | 'withdrawn';
+/**
+ * What staff can set by hand. `found` brings back a lost or missing copy. `claimed_returned`: the
+ * borrower says it came back; the loan stays open, uncharged, until the copy is found or checked in.
+ */
+export type ItemStatusChange = 'lost' | 'missing' | 'damaged' | 'undamaged' | 'found' | 'withdrawn' | 'claimed_returned';
 
 export interface SearchHit {
   id: string;
@@ -132,13 +136,21 @@ export class CatalogueService {
     });
   }
 
-  /** Marks a copy lost, missing, damaged, found or withdrawn. A copy on loan keeps its loan until checked in, except when lost. */
+  /**
+   * Marks a copy lost, missing, damaged, found or withdrawn. A copy on loan keeps its loan; marked
+   * lost, its borrower is charged the replacement price (lost.ts). Found, a copy still on loan
+   * comes back: its loan closes (no overdue fine) and what is owed on the lost charge is forgiven.
+   */
   setItemStatus(itemBarcode: string, change: ItemStatusChange, actor: Actor): Item {
     return runCommand(this.ctx, { command: 'catalogue.setItemStatus', input: { itemBarcode, change }, actor, summary: `item ${change}` }, (tx) => {
       const item = this.ctx.store.db.prepare('SELECT id FROM items WHERE barcode = ?').get(itemBarcode.trim()) as { id: string } | undefined;
       if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
       const current = this.ctx.rows.get<Item>('items', item.id) as Item;
       const next = { ...current };
+      const openLoan = () => {
+        const raw = this.ctx.store.db.prepare('SELECT * FROM loans WHERE item_id = ? AND returned_at IS NULL').get(current.id) as Record<string, unknown> | undefined;
+        return raw ? this.ctx.rows.decode<Loan>('loans', raw) : undefined;
+      };
       switch (change) {
         case 'damaged':
           next.damaged = true;
@@ -146,10 +158,35 @@ export class CatalogueService {
         case 'undamaged':
           next.damaged = false;
           break;
-        case 'found':
+        case 'found': {
           if (!(['lost', 'missing', 'claimed_returned'] as ItemStatus[]).includes(current.status)) throw invalid('That item is not lost or missing.');
           next.status = 'available';
+          const loan = openLoan();
+          if (loan) {
+            closeLoanOfFoundCopy(this.ctx, tx, loan, actor);
+            next.currentBranchId = this.ctx.identity().branchId;
+            next.transitToBranchId = null;
+          }
           break;
+        }
+        case 'lost': {
+          next.status = 'lost';
+          const loan = openLoan();
+          if (loan) {
+            if (current.status !== 'lost') chargeLostCopy(this.ctx, tx, loan, current);
+            // The entry names the loan the copy went missing on, unchanged: the hub then takes
+            // the status for a copy it knows is out with that borrower, and only then.
+            tx.upsert('loans', loan);
+          }
+          break;
+        }
+        case 'claimed_returned': {
+          const loan = openLoan();
+          if (!loan) throw invalid('Only a copy on loan can be claimed returned.');
+          next.status = 'claimed_returned';
+          tx.upsert('loans', loan);
+          break;
+        }
         default:
           next.status = change;
       }

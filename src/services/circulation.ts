@@ -15,6 +15,8 @@ import type { LibraryConfig } from './config';
 import type { ServiceContext } from './context';
 import { invalid, refused, ServiceError } from './errors';
 import { Lookups, type PatronRow } from './lookups';
+import { forgiveLostCharges } from './lost';
+import { keepsLoanLink } from './privacy';
 
 /** Overrides the station layer has already authorised (a supervisor's credentials, or the actor's own permission). */
 export interface GrantedOverride {
@@ -118,7 +120,14 @@ export class CirculationService {
             .map((h) => ({ patronId: h.patronId, status: h.status })),
           pendingTitleHoldsAhead: this.titleHoldsNeedingThisCopy(item, today),
         });
-        if (isRenewal && openLoan) return this.renewLoan(tx, openLoan, patron, item, rule, cfg, override);
+        if (isRenewal && openLoan) {
+          // The copy is in this patron's hands already: the check-out renews it. A refused renewal
+          // says so first (ALREADY_ON_LOAN_TO_PATRON), so the desk reads the renewal's reasons
+          // for what they are; a supervisor overrides them all at once.
+          const renewalRefusals = this.renewalRefusals(openLoan, patron, item, rule, cfg);
+          this.enforce(tx, renewalRefusals.length > 0 ? [refusal('ALREADY_ON_LOAN_TO_PATRON'), ...renewalRefusals] : [], override);
+          return this.applyRenewal(tx, openLoan, patron, item, rule, cfg);
+        }
         this.enforce(tx, refusals, override);
         return this.lend(tx, { patron, item, rule, cfg, desk, now, today });
       },
@@ -296,6 +305,8 @@ export class CirculationService {
 
         const { foundLost, newStatus } = checkinStatusChange(item);
         if (foundLost) notices.push({ code: 'LOST_ITEM_FOUND' });
+        // A lost copy back over the desk: what is still owed on its lost charge is forgiven (lost.ts).
+        if (foundLost && loan) forgiveLostCharges(this.ctx, tx, loan, actor);
         let current: Item = { ...item, status: newStatus, currentBranchId: desk.id };
 
         const base = { itemId: item.id, itemBarcode: item.barcode, title: this.titleOf(item.recordId), wasOnLoan: !!loan, fine, notices };
@@ -419,7 +430,7 @@ export class CirculationService {
     }
     // Privacy: without the patron's consent (or a library retention period) a returned loan
     // keeps no link to who borrowed it.
-    const keepLink = (patronRow?.keepReadingHistory ?? false) || cfg.settings.loanHistoryRetentionDays > 0;
+    const keepLink = keepsLoanLink(cfg.settings, patronRow);
     tx.upsert('loans', { ...loan, returnedAt, returnBranchId: desk.id, patronId: keepLink ? loan.patronId : null });
     return fine;
   }

@@ -9,7 +9,12 @@
 import { PURGE_LOAN_HISTORY_COMMAND } from '../domain/journal';
 import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
-import type { Loan } from '../domain/types';
+import type { LibrarySettings, Loan, Patron } from '../domain/types';
+
+/** Does a loan returned now keep its link to the patron? Only with their consent, or a library retention period. */
+export function keepsLoanLink(settings: Pick<LibrarySettings, 'loanHistoryRetentionDays'>, patron: Pick<Patron, 'keepReadingHistory'> | undefined): boolean {
+  return (patron?.keepReadingHistory ?? false) || settings.loanHistoryRetentionDays > 0;
+}
 
 /** Loans per journal entry: an entry carries each loan's whole row, so it stays small (~150 KB). */
 const BATCH = 500;
