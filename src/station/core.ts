@@ -17,6 +17,7 @@ import { enrolWithHub, joinHub, startSync } from './sync';
 import type { SyncWorker } from '../sync/worker';
 import { HubTlsError } from '../sync/http-client';
 import { purgeExpiredLoanHistory } from '../services/privacy';
+import { redactJournalReadingHistory } from '../services/journal-privacy';
 
 export { httpStatusFor, issuesOf };
 
@@ -143,6 +144,8 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
     if (!services.admin.isConfigured()) return;
     try {
       purgeExpiredLoanHistory(services.ctx);
+      // Then the journal entries of loans that have lost their patron lose it too.
+      redactJournalReadingHistory(services.ctx);
     } catch (error) {
       // Never stops the desk; tried again at the next run. No row data in the message.
       console.error('station core: loan history purge failed', error instanceof Error ? error.message : String(error));

@@ -79,7 +79,7 @@ export class JournalStore {
     })();
   }
 
-  private lastSeq(): number | null {
+  lastSeq(): number | null {
     return (this.db.prepare('SELECT max(seq) AS s FROM journal').get() as { s: number | null }).s;
   }
 

@@ -318,8 +318,15 @@ export const journal = sqliteTable(
     /** When the hub acknowledged the entry, and what it made of it. */
     ackedAt: integer('acked_at'),
     outcome: text('outcome'),
+    /** When the patron was taken out of the payload, its loans having lost their link (src/services/journal-privacy.ts). */
+    redactedAt: integer('redacted_at'),
   },
 );
+
+/** Journal entries that name a loan still linked to its patron: looked at again on each privacy run. */
+export const journalRedactionPending = sqliteTable('journal_redaction_pending', {
+  seq: integer('seq').primaryKey(),
+});
 
 /** Who did what, for the library's own review. Holds no PIN, password or reading history. */
 export const audit = sqliteTable('audit', {

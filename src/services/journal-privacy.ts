@@ -1,0 +1,105 @@
+// Reading history in the journal. A check-out's journal entry names the patron (the card in its
+// input, the patron in the loan row it wrote), and the journal is kept for good: without this
+// module it would be a complete reading history of every patron, whatever they chose. Once a
+// loan has lost its link to the patron (at return, or when the library's retention period ends;
+// see privacy.ts), the journal entries that wrote that loan lose it too: the patron's id in the
+// loan rows and the card in the input become null. Everything else in the entry stays: which
+// item, when, by which staff account, so the journal still tells what the desk did.
+//
+// An entry is redacted only after the hub has acknowledged it (the hub keeps current rows, not
+// entries, and its copy of the loan is unlinked by the same journal entries), or at once on a
+// station that has no hub. An entry is redacted whole or not at all: a renew-all naming several
+// loans waits until every one of them is unlinked. Entries whose loans are still linked (on
+// loan, within the retention period, or a patron who keeps a reading history) are remembered in
+// journal_redaction_pending and looked at again on later runs, so each run reads only new entries.
+//
+// Redaction is bookkeeping of the local copy, not a change of circulation state: it writes an
+// audit line, not a journal entry. A trigger lets the payload change only together with
+// redacted_at, once.
+import type { ServiceContext } from './context';
+
+/** Commands whose effects may hold loan rows linked to a patron. */
+const LOAN_COMMANDS = ['circulation.checkout', 'circulation.renew', 'circulation.renewAll', 'circulation.checkin', 'catalogue.setItemStatus'];
+const SCANNED_THROUGH = 'journal_privacy_scanned_through';
+const BATCH = 5_000;
+
+interface Effect {
+  table: string;
+  op: string;
+  row: Record<string, unknown>;
+}
+interface Payload {
+  input?: Record<string, unknown> | null;
+  effects?: Effect[];
+  [k: string]: unknown;
+}
+
+export interface RedactionRun {
+  redacted: number;
+  pending: number;
+}
+
+/** Linked loans an entry still names; empty when the entry may be redacted now. */
+function linkedLoanIds(payload: Payload): string[] {
+  const ids = new Set<string>();
+  for (const e of payload.effects ?? []) {
+    if (e.table === 'loans' && e.op === 'upsert' && typeof e.row.patronId === 'string') ids.add(String(e.row.id));
+  }
+  return [...ids];
+}
+
+function redactedPayload(payload: Payload): Payload {
+  const input = payload.input && typeof payload.input === 'object' ? { ...payload.input } : payload.input;
+  if (input && 'patronBarcode' in input) input.patronBarcode = null;
+  if (input && 'patronId' in input) input.patronId = null;
+  return {
+    ...payload,
+    input,
+    effects: (payload.effects ?? []).map((e) => (e.table === 'loans' && e.op === 'upsert' && e.row.patronId ? { ...e, row: { ...e.row, patronId: null } } : e)),
+  };
+}
+
+export function redactJournalReadingHistory(ctx: ServiceContext): RedactionRun {
+  const db = ctx.store.db;
+  const hasHub = ctx.readState('hub_url') !== null;
+  // Entries the hub has not acknowledged must still go out as they were written.
+  const pushedThrough = hasHub ? ctx.journal.ackedThrough() : Number.MAX_SAFE_INTEGER;
+  const loanIsUnlinked = db.prepare('SELECT patron_id IS NULL AS unlinked FROM loans WHERE id = ?').pluck();
+  const readEntry = db.prepare('SELECT payload FROM journal WHERE seq = ?').pluck();
+  const redact = db.prepare('UPDATE journal SET payload = ?, redacted_at = ? WHERE seq = ? AND redacted_at IS NULL');
+  const remember = db.prepare('INSERT OR IGNORE INTO journal_redaction_pending (seq) VALUES (?)');
+  const forget = db.prepare('DELETE FROM journal_redaction_pending WHERE seq = ?');
+  const now = ctx.now();
+  let redacted = 0;
+
+  /** Redacts the entry if all its loans are unlinked; true when nothing of it is left to do. */
+  const settle = (seq: number, raw: string): boolean => {
+    const payload = JSON.parse(raw) as Payload;
+    const linked = linkedLoanIds(payload);
+    if (linked.length === 0) return true;
+    // A loan row that no longer exists here (deleted by the hub) has nothing left to protect.
+    if (!linked.every((id) => (loanIsUnlinked.get(id) as number | undefined) !== 0)) return false;
+    redact.run(JSON.stringify(redactedPayload(payload)), now, seq);
+    redacted++;
+    return true;
+  };
+
+  const run = db.transaction(() => {
+    // Entries left from earlier runs whose loans may have been unlinked since.
+    for (const seq of db.prepare('SELECT seq FROM journal_redaction_pending WHERE seq <= ? ORDER BY seq LIMIT ?').pluck().all(pushedThrough, BATCH) as number[]) {
+      if (settle(seq, readEntry.get(seq) as string)) forget.run(seq);
+    }
+    // New entries since the last run.
+    const from = Number(ctx.readState(SCANNED_THROUGH) ?? 0);
+    const fresh = db
+      .prepare(`SELECT seq, payload FROM journal WHERE seq > ? AND seq <= ? AND redacted_at IS NULL AND command IN (${LOAN_COMMANDS.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
+      .all(from, pushedThrough, ...LOAN_COMMANDS, BATCH) as { seq: number; payload: string }[];
+    for (const { seq, payload } of fresh) if (!settle(seq, payload)) remember.run(seq);
+    const scannedThrough = fresh.length === BATCH ? fresh.at(-1)!.seq : Math.min(pushedThrough, ctx.journal.lastSeq() ?? from);
+    if (scannedThrough > from) ctx.writeState(SCANNED_THROUGH, String(scannedThrough));
+    if (redacted > 0) ctx.journal.audit(now, null, 'privacy.redactJournal', null, `removed the patron from ${redacted} journal entries of returned loans`);
+  });
+  run.immediate();
+  const pending = db.prepare('SELECT count(*) FROM journal_redaction_pending').pluck().get() as number;
+  return { redacted, pending };
+}
