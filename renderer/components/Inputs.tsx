@@ -1,15 +1,21 @@
 import { useId, type ComponentProps, type ReactNode } from 'react';
 
-/** A select with its visible label. */
-export function SelectField({ label, hint, children, ...select }: { label: string; hint?: string; children: ReactNode } & ComponentProps<'select'>) {
+/** A select with its visible label. A field's own error shows under it. */
+export function SelectField({ label, hint, error, children, ...select }: { label: string; hint?: string; error?: string | null; children: ReactNode } & ComponentProps<'select'>) {
   const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...select}>
+      <select id={id} aria-describedby={described || undefined} aria-invalid={error ? true : undefined} {...select}>
         {children}
       </select>
       {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
+      {error ? (
+        <small id={`${id}-error`} className="field-error">
+          {error}
+        </small>
+      ) : null}
     </div>
   );
 }
@@ -25,13 +31,20 @@ export function CheckField({ label, ...input }: { label: string } & Omit<Compone
   );
 }
 
-/** A multi-line text box with its visible label. */
-export function TextAreaField({ label, ...area }: { label: string } & ComponentProps<'textarea'>) {
+/** A multi-line text box with its visible label. A field's own error shows under it. */
+export function TextAreaField({ label, hint, error, ...area }: { label: string; hint?: string; error?: string | null } & ComponentProps<'textarea'>) {
   const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} {...area} />
+      <textarea id={id} aria-describedby={described || undefined} aria-invalid={error ? true : undefined} {...area} />
+      {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
+      {error ? (
+        <small id={`${id}-error`} className="field-error">
+          {error}
+        </small>
+      ) : null}
     </div>
   );
 }

@@ -14,6 +14,16 @@ export const ScannerConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hid'), id: z.string().min(1), vendorId: z.number().int().optional(), productId: z.number().int().optional(), path: z.string().optional() }),
 ]);
 
+/** Code pages a receipt printer can be set to; "auto" lets the encoder switch per character. */
+export const CODE_PAGES = ['auto', 'cp437', 'cp850', 'cp858', 'cp860', 'cp863', 'cp865', 'windows1252'] as const;
+
+/** Which columns fit which paper in font A: 58 mm takes 32; 80 mm takes 48, or 42 on some Epson models. */
+export const COLUMNS_FOR_PAPER = { 58: [32], 80: [42, 48] } as const;
+
+/**
+ * The checks below carry `params.reason` (and what the message needs) besides the English
+ * message, so the desk's settings form can say them in its own language next to the field.
+ */
 export const PrinterConfig = z.object({
   id: z.string().min(1),
   connection: z.discriminatedUnion('kind', [
@@ -26,10 +36,21 @@ export const PrinterConfig = z.object({
   /** Paper width in mm, when set, must agree with the columns (see src/devices/config.ts). */
   paperWidth: z.union([z.literal(58), z.literal(80)]).optional(),
   /** The printer's code page for accented text; 'auto' picks a well-supported one per slip. */
-  codePage: z.enum(['auto', 'cp437', 'cp850', 'cp858', 'cp860', 'cp863', 'cp865', 'windows1252']).default('auto'),
+  codePage: z.enum(CODE_PAGES).default('auto'),
   /** The encoder's printer model (command dialect and code page numbers). */
   model: z.string().min(1).default('epson-tm-t88vi'),
   cashDrawer: z.boolean().default(false),
+}).superRefine((p, ctx) => {
+  if (p.paperWidth === undefined) return;
+  const allowed: readonly number[] = COLUMNS_FOR_PAPER[p.paperWidth];
+  if (!allowed.includes(p.columns)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['columns'],
+      message: `${p.paperWidth} mm paper takes ${allowed.join(' or ')} columns, not ${p.columns}`,
+      params: { reason: 'paperColumns', paperWidth: p.paperWidth, allowed, columns: p.columns },
+    });
+  }
 });
 
 export const SlipSettings = z.object({
@@ -49,12 +70,34 @@ export const WedgeSettings = z.object({
   maxGapMs: z.number().int().min(10).max(250).default(30),
 });
 
-export const DevicesConfig = z.object({
-  scanners: z.array(ScannerConfig).default([]),
-  printers: z.array(PrinterConfig).default([]),
-  slips: SlipSettings.default({ libraryName: 'Library', header: '', footer: '', cardDigits: 4, language: 'en' }),
-  wedge: WedgeSettings.default({ maxGapMs: 30 }),
-});
+type DeviceIds = { scanners: readonly { id: string; kind: string; path?: string; vendorId?: number; productId?: number }[]; printers: readonly { id: string }[] };
+
+/**
+ * What holds across devices: ids unique across scanners and printers (scans and print jobs name
+ * their device by id; the issue is on the second one's id), and a HID scanner that can be found.
+ */
+export function checkDevices(c: DeviceIds, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  [...c.scanners.map((s) => s.id), ...c.printers.map((p) => p.id)].forEach((id, i) => {
+    const path = i < c.scanners.length ? ['scanners', i, 'id'] : ['printers', i - c.scanners.length, 'id'];
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `device id "${id}" is used twice`, params: { reason: 'duplicateId', id } });
+    seen.add(id);
+  });
+  for (const [i, s] of c.scanners.entries()) {
+    if (s.kind === 'hid' && !s.path && (s.vendorId === undefined || s.productId === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['scanners', i], message: 'a USB HID scanner needs a path, or a vendor id and a product id', params: { reason: 'hidNeedsId' } });
+    }
+  }
+}
+
+export const DevicesConfig = z
+  .object({
+    scanners: z.array(ScannerConfig).default([]),
+    printers: z.array(PrinterConfig).default([]),
+    slips: SlipSettings.default({ libraryName: 'Library', header: '', footer: '', cardDigits: 4, language: 'en' }),
+    wedge: WedgeSettings.default({ maxGapMs: 30 }),
+  })
+  .superRefine(checkDevices);
 
 export type DevicesConfig = z.infer<typeof DevicesConfig>;
 export type ScannerConfig = z.infer<typeof ScannerConfig>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DevicesConfig as ApiDevicesConfig } from '../api/devices-config';
 import { DevicesConfig } from './config';
 
 const usb = { id: 'p', connection: { kind: 'usb-file', path: '/dev/usb/lp0' } };
@@ -39,5 +40,17 @@ describe('device settings', () => {
     expect(DevicesConfig.safeParse({ scanners: [{ kind: 'hid', id: 'x', path: '/dev/hidraw0' }], printers: [{ ...usb, id: 'x' }] }).success).toBe(false);
     expect(DevicesConfig.safeParse({ slips: { cardDigits: 12 } }).success).toBe(false);
     expect(DevicesConfig.safeParse({ printers: [{ ...usb, codePage: 'klingon' }] }).success).toBe(false);
+  });
+
+  it('names the field each refusal is about, with what the settings screen needs to say it in its own language', () => {
+    const issues = (input: unknown) => DevicesConfig.safeParse(input).error?.issues.map((i) => ({ path: i.path, params: 'params' in i ? i.params : undefined }));
+    expect(issues({ printers: [{ ...usb, paperWidth: 58, columns: 48 }] })).toEqual([{ path: ['printers', 0, 'columns'], params: { reason: 'paperColumns', paperWidth: 58, allowed: [32], columns: 48 } }]);
+    expect(issues({ scanners: [{ kind: 'hid', id: 'x', path: '/dev/hidraw0' }], printers: [usb, { ...usb, id: 'x' }] })).toEqual([
+      { path: ['printers', 1, 'id'], params: { reason: 'duplicateId', id: 'x' } },
+    ]);
+    expect(issues({ scanners: [{ kind: 'hid', id: 'h', productId: 1 }] })).toEqual([{ path: ['scanners', 0], params: { reason: 'hidNeedsId' } }]);
+    // The station API checks the same, so the desk's form and the station refuse alike.
+    expect(ApiDevicesConfig.safeParse({ printers: [{ ...usb, paperWidth: 80, columns: 32 }] }).success).toBe(false);
+    expect(ApiDevicesConfig.safeParse({ scanners: [{ kind: 'hid', id: 'p', path: '/dev/hidraw0' }], printers: [usb] }).success).toBe(false);
   });
 });

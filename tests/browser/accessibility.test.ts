@@ -127,6 +127,27 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
     expect(problems).toEqual({});
   });
 
+  it('the devices form with a scanner and a printer of each kind, and with a field error', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Devices' }).click();
+    await page.getByRole('button', { name: 'Add a scanner' }).click();
+    await page.getByRole('button', { name: 'Add a scanner' }).click();
+    await page.getByRole('group', { name: 'Scanner 2' }).getByLabel('Kind of scanner').selectOption('hid');
+    for (const connection of ['tcp', 'usb-file', 'serial']) {
+      await page.getByRole('button', { name: 'Add a receipt printer' }).click();
+      const printers = await page.getByRole('group', { name: /^Printer \d+$/ }).count();
+      await page.getByRole('group', { name: `Printer ${printers}` }).getByLabel('Connection').selectOption(connection);
+    }
+    const problems: Record<string, string[]> = {};
+    let found = await violations(page);
+    if (found.length > 0) problems['devices form'] = found;
+    // Saved empty: every required field says so.
+    await page.getByRole('button', { name: 'Save device settings' }).click();
+    await expect.poll(() => page.getByText('Nothing was saved: please correct the marked fields.').isVisible()).toBe(true);
+    found = await violations(page);
+    if (found.length > 0) problems['devices form with errors'] = found;
+    expect(problems).toEqual({});
+  });
+
   it('the kiosk: welcome, PIN and the patron\'s own screen', async () => {
     const kiosk = await browser.newPage({ locale: 'en-US', bypassCSP: true });
     kiosk.setDefaultTimeout(10_000);

@@ -1,5 +1,6 @@
 // The desk and the kiosk in a real Chromium against a real headless station.
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ptyPair } from '../devices/support';
@@ -242,6 +243,68 @@ describe('the devices settings screen', () => {
     } finally {
       await api(station.url, 'devices.configure', before, adminToken);
       await pair.close();
+    }
+  });
+
+  it('sets up a serial scanner and a network receipt printer in the form: the scanner scans, the printer prints', async () => {
+    const before = (await api(station.url, 'devices.get', {}, adminToken)).config;
+    const pair = await ptyPair();
+    // A network receipt printer (port 9100): a listener stands in for it.
+    const received: Buffer[] = [];
+    const printer: Server = createServer((socket) => socket.on('data', (d: Buffer) => received.push(d)));
+    await new Promise<void>((resolve) => printer.listen(0, '127.0.0.1', resolve));
+    const port = (printer.address() as { port: number }).port;
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Devices' }).click();
+      await page.getByRole('button', { name: 'Add a scanner' }).click();
+      const scanner = page.getByRole('group', { name: 'Scanner 1' });
+      await scanner.getByLabel('Name', { exact: true }).fill('counter-scanner');
+      await scanner.getByLabel('Serial port').fill(pair.device);
+      await scanner.getByLabel('End of each barcode').selectOption('CR');
+      await page.getByRole('button', { name: 'Add a receipt printer' }).click();
+      const receipts = page.getByRole('group', { name: 'Printer 1' });
+      await receipts.getByLabel('Name', { exact: true }).fill('counter-printer');
+      await receipts.getByLabel('Connection').selectOption('tcp');
+      await receipts.getByLabel('Address').fill('127.0.0.1');
+      // A port no printer can have is refused next to the field, and nothing is saved.
+      await receipts.getByLabel('Port', { exact: true }).fill('70000');
+      await page.getByRole('button', { name: 'Save device settings' }).click();
+      await expect.poll(() => page.getByText('At most 65535.').isVisible()).toBe(true);
+      expect(((await api(station.url, 'devices.get', {}, adminToken)).config as { printers: unknown[] }).printers).toEqual([]);
+      await receipts.getByLabel('Port', { exact: true }).fill(String(port));
+      await page.getByLabel('Footer lines').fill('Thank you for visiting');
+      await page.getByRole('button', { name: 'Save device settings' }).click();
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved. Devices restarted.' }).count()).toBe(1);
+
+      const state = (id: string) => page.getByTestId('device-row').filter({ hasText: id }).locator('td').nth(2).textContent();
+      await expect.poll(() => state('counter-scanner')).toBe('connected');
+      await expect.poll(() => state('counter-printer')).toBe('connected');
+      const saved = (await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[]; printers: unknown[]; slips: { footer: string } };
+      expect(saved.scanners).toEqual([{ kind: 'serial', id: 'counter-scanner', path: pair.device, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, suffix: 'CR' }]);
+      expect(saved.printers).toEqual([
+        { id: 'counter-printer', connection: { kind: 'tcp', host: '127.0.0.1', port }, columns: 48, paperWidth: 80, codePage: 'auto', model: 'epson-tm-t88vi', cashDrawer: false },
+      ]);
+      expect(saved.slips.footer).toBe('Thank you for visiting');
+      await screenshot(page, '09-devices-set-up');
+
+      // The serial scanner, as the form set it up, scans.
+      writeFileSync(pair.peer, `${patronCard(4)}\r`);
+      await expect.poll(() => page.getByTestId('test-scan').textContent()).toContain(`${patronCard(4)} (patron, device)`);
+      // The network printer, as the form set it up, prints the test slip.
+      await page.getByRole('button', { name: 'Print a test slip' }).click();
+      await expect.poll(() => Buffer.concat(received).toString('latin1'), { timeout: 10_000 }).toContain('counter-printer');
+
+      // Removed in the form, they are gone from the station.
+      await page.getByRole('button', { name: 'Remove printer 1' }).click();
+      await page.getByRole('button', { name: 'Remove scanner 1' }).click();
+      await page.getByRole('button', { name: 'Save device settings' }).click();
+      await expect.poll(async () => ((await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[]; printers: unknown[] }).printers).toEqual([]);
+      expect(((await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[] }).scanners).toEqual([]);
+      await expect.poll(() => page.getByTestId('status-printer').textContent()).toBe('Printer: No printer');
+    } finally {
+      await api(station.url, 'devices.configure', before, adminToken);
+      await pair.close();
+      await new Promise((resolve) => printer.close(resolve));
     }
   });
 });
