@@ -225,7 +225,14 @@ export class Hub {
       if (entry.seq !== expectedSeq) break;
       const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry);
       records.push({ entry, outcome: applied.outcome, reason: applied.reason ?? null });
-      for (const x of applied.exceptions) out.exceptions.push(await this.recordException(tx, x));
+      // An exception concerns the branch whose entry made it, whatever else it names: its desk is
+      // told of it in this answer (and warned in the entry's outcome), so it lists it, must hear
+      // of it resolved elsewhere, and may resolve it. A hold_to_pull for a copy another branch's
+      // desk found on its shelf named only the copy's branch and the hold's (found by the sync
+      // property test: the desk's resolution was rejected, and its list never agreed with the hub's).
+      for (const x of applied.exceptions) {
+        out.exceptions.push(await this.recordException(tx, { ...x, branchIds: [...new Set([...x.branchIds, station.branchId])] }));
+      }
       out.outcomes.push({ id: entry.id, outcome: applied.outcome, ...(applied.reason ? { reason: applied.reason } : {}) });
       expectedSeq += 1;
     }

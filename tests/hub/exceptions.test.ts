@@ -94,6 +94,34 @@ describe.each(databases())('resolving sync exceptions at the hub on %s', (_name,
     }
   });
 
+  it('counts the branch whose entry made an exception among those it concerns: the desk that was told lists it, hears of it resolved, and may resolve it', async () => {
+    const db = await open();
+    try {
+      const { hub, north, east, a, c, j } = await library(db);
+      // A copy of North's is missing; a hold for its title waits at North.
+      const hold = { id: 'H1', patronId: 'ana', recordId: 'r1', itemId: null, itemLevel: false, pickupBranchId: north, placedAt: t0, status: 'pending', suspendedUntil: null, waitingSince: null, shelfExpiresOn: null };
+      await hub.push(a.id, [j.entry(a.id, 'catalogue.addItem', [item('i2', 'missing', north)], t0), j.entry(a.id, 'holds.place', [{ table: 'holds', op: 'upsert', row: hold }], t0)], Date.now());
+      // East's desk finds it (the copy stays North's: no loan to close): the hub answers East that
+      // a hold waits for it, so East's desk lists a hold_to_pull naming a copy in East's hands.
+      const cursorE = Number((await hub.exceptionsFor(east)).nextCursor);
+      const found = await hub.push(c.id, [j.entry(c.id, 'catalogue.setItemStatus', [item('i2', 'available', north)], t0 + 10_000)], Date.now());
+      expect(found.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('pull it from the shelf') });
+      const pull = found.exceptions![0]!;
+      expect(pull).toMatchObject({ kind: 'hold_to_pull', itemId: 'i2', patronIds: ['ana'] });
+      // The exception East was told of is in East's feed, as it is in North's...
+      expect((await hub.exceptionsFor(east, cursorE)).exceptions.map((x) => x.id)).toEqual([pull.id]);
+      expect((await hub.exceptionsFor(north)).exceptions.map((x) => x.id)).toContain(pull.id);
+      // ...so East's staff may resolve it (before, the hub rejected that: 'does not concern this
+      // branch', and East's list kept it open, or resolved at East alone, for ever).
+      const done = await hub.push(c.id, [resolution(j, c.id, pull.id, 'pulled it')], Date.now());
+      expect(done.outcomes.map((o) => o.outcome)).toEqual(['applied']);
+      const feed = await hub.exceptionsFor(north);
+      expect(feed.exceptions.find((x) => x.id === pull.id)).toMatchObject({ resolvedBy: 'staff-bea', resolutionNote: 'pulled it' });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('resolves over HTTP for a station of a branch concerned, and for an administrator', async () => {
     const db = await open();
     const { hub, a, b, c, j, north, south, east } = await library(db);
