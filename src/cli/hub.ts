@@ -8,11 +8,13 @@
 //   admin stations                           (enrolled stations, last push, clock offset)
 //   admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)
 //   admin resolve-exception <id> --note "..." [--by name]   (every branch concerned sees it resolved)
-// Without --password a one-time password is generated and printed once.
+// Without --password a one-time password is generated and printed once. On PGlite the data folder
+// is one process's at a time: run admin commands with the hub stopped.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DataFolderInUseError } from '../hub/data-lock';
 import { migrateHub, openHubDb } from '../hub/db';
 import { Hub, HubError } from '../hub/hub';
 import { createHubServer } from '../hub/server';
@@ -41,7 +43,7 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.help) {
-  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once.');
+  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once. On PGlite the data folder is one\nprocess\'s at a time: run admin commands with the hub stopped.');
   process.exit(0);
 }
 
@@ -70,7 +72,10 @@ function passwordOrGenerated(): { password: string; generated: boolean } {
   return values.password ? { password: values.password, generated: false } : { password: randomBytes(12).toString('base64url'), generated: true };
 }
 
-const db = await openHubDb({ dataDir: resolve(values.data!), databaseUrl: process.env.DATABASE_URL ?? null });
+const db = await openHubDb({ dataDir: resolve(values.data!), databaseUrl: process.env.DATABASE_URL ?? null }).catch((error: unknown) => {
+  if (error instanceof DataFolderInUseError) fail(error.message);
+  throw error;
+});
 await migrateHub(db);
 const hub = new Hub(db);
 

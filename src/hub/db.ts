@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { findUp } from '../store/migrate';
+import { lockDataFolder } from './data-lock';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -47,8 +48,28 @@ export async function openHubDb(opts: { dataDir?: string; databaseUrl?: string |
     if (opts.schema) await db.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
     return db;
   }
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const lite = opts.dataDir ? new PGlite(join(opts.dataDir, 'pglite')) : new PGlite();
+  if (!opts.dataDir) return pgliteDb(new PGlite(), () => undefined);
+  mkdirSync(opts.dataDir, { recursive: true });
+  // One process at a time (PGlite does not check); a lock left by a killed hub is taken over.
+  const release = lockDataFolder(opts.dataDir);
+  try {
+    // What a commit has written is in the folder's files when the query returns: PGlite's Node
+    // file system writes through to them as PostgreSQL writes (syncToFs has nothing to do there,
+    // so relaxedDurability, which answers before syncToFs ends, would change nothing; it stays
+    // off all the same), and a commit's WAL is written before the commit returns. So a hub killed
+    // with SIGKILL keeps every commit and replays its WAL when it starts again. PGlite runs
+    // PostgreSQL with fsync off and its file system has no fsync, though: a power cut or an
+    // operating system crash may lose the last commits, or worse (docs/hub.md, "PGlite or
+    // PostgreSQL").
+    const lite = await PGlite.create(join(opts.dataDir, 'pglite'), { relaxedDurability: false });
+    return pgliteDb(lite, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function pgliteDb(lite: PGlite, release: () => void): HubDb {
   return {
     kind: 'pglite',
     async query<T>(sql: string, params: unknown[] = []) {
@@ -57,7 +78,13 @@ export async function openHubDb(opts: { dataDir?: string; databaseUrl?: string |
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       return lite.transaction(async (tx) => fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }));
     },
-    close: () => lite.close(),
+    async close() {
+      try {
+        await lite.close();
+      } finally {
+        release();
+      }
+    },
   };
 }
 
