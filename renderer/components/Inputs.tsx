@@ -1,22 +1,29 @@
-import { useId, type ComponentProps, type ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
+import { FieldFrame, type FieldText } from './Field';
 
 /** A select with its visible label. A field's own error shows under it. */
-export function SelectField({ label, hint, error, children, ...select }: { label: string; hint?: string; error?: string | null; children: ReactNode } & ComponentProps<'select'>) {
-  const id = useId();
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+export function SelectField({ label, hint, error, children, ...select }: FieldText & { children: ReactNode } & ComponentProps<'select'>) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} aria-describedby={described || undefined} aria-invalid={error ? true : undefined} {...select}>
-        {children}
-      </select>
-      {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
-      {error ? (
-        <small id={`${id}-error`} className="field-error">
-          {error}
-        </small>
-      ) : null}
-    </div>
+    <FieldFrame label={label} hint={hint} error={error}>
+      {(control) => (
+        <select {...control} {...select}>
+          {children}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A select's options, one per value, each shown in words. */
+export function Options<Value extends string>({ values, label }: { values: readonly Value[]; label(value: Value): string }) {
+  return (
+    <>
+      {values.map((value) => (
+        <option key={value} value={value}>
+          {label(value)}
+        </option>
+      ))}
+    </>
   );
 }
 
@@ -32,20 +39,11 @@ export function CheckField({ label, ...input }: { label: string } & Omit<Compone
 }
 
 /** A multi-line text box with its visible label. A field's own error shows under it. */
-export function TextAreaField({ label, hint, error, ...area }: { label: string; hint?: string; error?: string | null } & ComponentProps<'textarea'>) {
-  const id = useId();
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+export function TextAreaField({ label, hint, error, ...area }: FieldText & ComponentProps<'textarea'>) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} aria-describedby={described || undefined} aria-invalid={error ? true : undefined} {...area} />
-      {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
-      {error ? (
-        <small id={`${id}-error`} className="field-error">
-          {error}
-        </small>
-      ) : null}
-    </div>
+    <FieldFrame label={label} hint={hint} error={error}>
+      {(control) => <textarea {...control} {...area} />}
+    </FieldFrame>
   );
 }
 

@@ -7,7 +7,8 @@ import { FormReader, type FieldErrors } from './formReader';
 /**
  * What every desk form does on submit: `read` checks the fields with a FormReader, and only a
  * form without field errors reaches `save`. The field errors go under their fields; a refusal
- * from the station is kept for the form's <Problem> and the dialog stays open to fix it.
+ * from the station is kept for the form's <Problem> and the dialog stays open to fix it; a save
+ * that goes through clears it (a form that stays open after saving shows no old refusal).
  */
 export function useFormSubmit<Value>(
   read: (form: FormReader) => Value,
@@ -24,6 +25,7 @@ export function useFormSubmit<Value>(
     if (!form.ok) return;
     try {
       await save(value);
+      setError(null);
     } catch (err) {
       setError(asError(err));
     }

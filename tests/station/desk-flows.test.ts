@@ -1,48 +1,13 @@
 // Whole desk flows on a real station file: what a technician does in a day, and what the
 // patron would check (due dates, fines, holds, change given), plus the journal behind each.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CirculationRule } from '../../src/domain/types';
-import { ServiceError } from '../../src/services/errors';
-import { addPatron, addTitle, createTestStation, itemBarcode, journalCount, patronCard, type TestStation } from '../support/station';
-
-const RULE: CirculationRule = {
-  branchId: '*',
-  categoryCode: '*',
-  itemTypeCode: '*',
-  loanLength: 14,
-  loanUnit: 'days',
-  hardDueDate: null,
-  hardDueDateMode: 'before',
-  maxLoans: null,
-  renewalsAllowed: 1,
-  renewalPeriod: null,
-  noRenewalBeforeDays: null,
-  fineAmount: 25,
-  finePeriod: 1,
-  graceDays: 0,
-  fineCap: 500,
-  capFineAtReplacementPrice: true,
-  holdsAllowed: true,
-  holdsPerTitle: 1,
-  onShelfHoldsAllowed: true,
-  pickupPeriodDays: 7,
-};
-
-function refusalCodes(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ServiceError && e.refusals) return e.refusals.map((r) => r.code);
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
+import { addPatron, addTitle, createTestStation, DESK_RULE, itemBarcode, journalCount, patronCard, refusalCodes, type TestStation } from '../support/station';
 
 describe('a day at the desk', () => {
   let t: TestStation;
   beforeEach(() => {
     t = createTestStation();
-    t.s.admin.saveRule(RULE, t.staff);
+    t.s.admin.saveRule(DESK_RULE, t.staff);
   });
   afterEach(() => t.close());
 

@@ -3,10 +3,9 @@
 // still owed on the charge is forgiven), claimed returned, and counted as used in the library.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fee, Item, Loan } from '../../src/domain/types';
-import { ServiceError } from '../../src/services/errors';
 import { LOST_FOUND_REASON } from '../../src/services/lost';
 import { applyPulledBatch } from '../../src/sync/apply-pulled';
-import { addPatron, addTitle, createTestStation, journalCount, type TestStation } from '../support/station';
+import { addPatron, addTitle, createTestStation, journalCount, refusalCodes, type TestStation } from '../support/station';
 
 let t: TestStation;
 beforeEach(() => {
@@ -19,15 +18,6 @@ const loanRow = (id: string) => t.s.ctx.rows.get<Loan>('loans', id)!;
 const lastEntry = () =>
   t.s.store.db.prepare('SELECT command, payload FROM journal ORDER BY seq DESC LIMIT 1').get() as { command: string; payload: string };
 const effectTables = () => (JSON.parse(lastEntry().payload) as { effects: { table: string }[] }).effects.map((e) => e.table).sort();
-function refusalCodes(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ServiceError && e.refusals) return e.refusals.map((r) => r.code);
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('a copy lost by its borrower', () => {
   it('charges the replacement price once, keeps the loan, and refuses the copy to anyone else', () => {

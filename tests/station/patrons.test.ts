@@ -2,7 +2,7 @@
 // barcode stops working at once), and setting a PIN (checked, never kept or journaled in clear).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/services/errors';
-import { addPatron, addTitle, createTestStation, journalCount, patronCard, type TestStation } from '../support/station';
+import { addPatron, addTitle, createTestStation, journalCount, patronCard, refusalCodes, type TestStation } from '../support/station';
 
 let t: TestStation;
 beforeEach(() => {
@@ -10,15 +10,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function refusalCodes(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ServiceError && e.refusals) return e.refusals.map((r) => r.code);
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 const errorCode = (fn: () => unknown): string => {
   try {
     fn();

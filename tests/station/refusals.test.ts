@@ -7,43 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OVERRIDABLE } from '../../src/domain/refusals';
 import type { CirculationRule } from '../../src/domain/types';
-import { ServiceError } from '../../src/services/errors';
 import { startStationCore, type StationCore } from '../../src/station/core';
-import { addPatron, addTitle, createTestStation, itemBarcode, journalCount, patronCard, type TestStation } from '../support/station';
+import { addPatron, addTitle, createTestStation, DESK_RULE, itemBarcode, journalCount, patronCard, refusalCodes, refusalsOf, type TestStation } from '../support/station';
 
-const RULE: CirculationRule = {
-  branchId: '*',
-  categoryCode: '*',
-  itemTypeCode: '*',
-  loanLength: 14,
-  loanUnit: 'days',
-  hardDueDate: null,
-  hardDueDateMode: 'before',
-  maxLoans: null,
-  renewalsAllowed: 1,
-  renewalPeriod: null,
-  noRenewalBeforeDays: null,
-  fineAmount: 25,
-  finePeriod: 1,
-  graceDays: 0,
-  fineCap: 500,
-  capFineAtReplacementPrice: true,
-  holdsAllowed: true,
-  holdsPerTitle: 2,
-  onShelfHoldsAllowed: true,
-  pickupPeriodDays: 7,
-};
-
-function refusalsOf(fn: () => unknown): { code: string; overridable: boolean; params?: Record<string, unknown> }[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ServiceError && e.refusals) return e.refusals;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
-const codes = (fn: () => unknown) => refusalsOf(fn).map((r) => r.code);
+const RULE: CirculationRule = { ...DESK_RULE, holdsPerTitle: 2 };
 
 describe('the refusal codes', () => {
   it('are a stable list: renaming, removing or adding one, or changing who may override it, fails here first', () => {
@@ -103,17 +70,17 @@ describe('refusals at the desk', () => {
     expect(refusalsOf(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: itemBarcode(77) }, t.staff))).toEqual([
       { code: 'ITEM_NOT_FOUND', overridable: false, params: { barcode: itemBarcode(77) } },
     ]);
-    expect(codes(() => t.s.circulation.checkin({ itemBarcode: itemBarcode(77) }, t.staff))).toEqual(['ITEM_NOT_FOUND']);
-    expect(codes(() => t.s.circulation.renew({ itemBarcode: itemBarcode(77) }, t.staff))).toEqual(['ITEM_NOT_FOUND']);
-    expect(codes(() => t.s.circulation.renewAll({ patronBarcode: patronCard(77) }, t.staff))).toEqual(['PATRON_NOT_FOUND']);
-    expect(codes(() => t.s.patrons.lookup(patronCard(77)))).toEqual(['PATRON_NOT_FOUND']);
-    expect(codes(() => t.s.holds.place({ patronId: 'no-such-patron', recordId: 'r' }, t.staff))).toEqual(['PATRON_NOT_FOUND']);
+    expect(refusalCodes(() => t.s.circulation.checkin({ itemBarcode: itemBarcode(77) }, t.staff))).toEqual(['ITEM_NOT_FOUND']);
+    expect(refusalCodes(() => t.s.circulation.renew({ itemBarcode: itemBarcode(77) }, t.staff))).toEqual(['ITEM_NOT_FOUND']);
+    expect(refusalCodes(() => t.s.circulation.renewAll({ patronBarcode: patronCard(77) }, t.staff))).toEqual(['PATRON_NOT_FOUND']);
+    expect(refusalCodes(() => t.s.patrons.lookup(patronCard(77)))).toEqual(['PATRON_NOT_FOUND']);
+    expect(refusalCodes(() => t.s.holds.place({ patronId: 'no-such-patron', recordId: 'r' }, t.staff))).toEqual(['PATRON_NOT_FOUND']);
     expect(refusalsOf(() => t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff))).toEqual([{ code: 'NOT_ON_LOAN', overridable: false }]);
     // Not on loan any more: returned, then renewed.
     t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff);
     const m = journalCount(t);
-    expect(codes(() => t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff))).toEqual(['NOT_ON_LOAN']);
+    expect(refusalCodes(() => t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff))).toEqual(['NOT_ON_LOAN']);
     expect(journalCount(t)).toBe(m);
     expect(m).toBe(n + 2);
   });
@@ -131,7 +98,7 @@ describe('refusals at the desk', () => {
     ]);
     t.s.admin.saveRule({ ...RULE, holdsPerTitle: 1 }, t.staff);
     t.s.holds.place({ patronId: ben.id, recordId }, t.staff);
-    expect(codes(() => t.s.holds.place({ patronId: ben.id, recordId }, t.staff))).toEqual(['ALREADY_HOLDING_TITLE']);
+    expect(refusalCodes(() => t.s.holds.place({ patronId: ben.id, recordId }, t.staff))).toEqual(['ALREADY_HOLDING_TITLE']);
   });
 
   it('refuses a copy claimed returned', () => {
@@ -163,7 +130,7 @@ describe('refusals at the desk', () => {
     ]);
     // Someone waits for it too.
     t.s.holds.place({ patronId: ben.id, recordId }, t.staff);
-    expect(codes(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toEqual([
+    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toEqual([
       'ALREADY_ON_LOAN_TO_PATRON',
       'RENEWAL_LIMIT',
       'ITEM_NEEDED_FOR_HOLD',
@@ -173,7 +140,7 @@ describe('refusals at the desk', () => {
     // A supervisor's override names what it grants: all of it renews, part of it does not.
     t.s.admin.saveStaff({ username: 'sup', displayName: 'Sam Supervisor', role: 'supervisor', password: 'supervisor pass' }, t.staff);
     const grant = () => t.s.auth.redeemOverride(t.s.auth.verifySupervisor('sup', 'supervisor pass').overrideToken);
-    expect(codes(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff, { codes: ['RENEWAL_LIMIT', 'ITEM_NEEDED_FOR_HOLD'], grantedBy: grant() }))).toContain(
+    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff, { codes: ['RENEWAL_LIMIT', 'ITEM_NEEDED_FOR_HOLD'], grantedBy: grant() }))).toContain(
       'ALREADY_ON_LOAN_TO_PATRON',
     );
     const grantedBy = grant();

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { luhnCheckDigit } from '../../src/domain/barcode';
+import type { CirculationRule, Refusal } from '../../src/domain/types';
 import type { Actor } from '../../src/services/command';
+import { ServiceError } from '../../src/services/errors';
 import { openStation, type StationServices } from '../../src/station/services';
 
 export interface TestStation {
@@ -31,6 +33,44 @@ export const itemBarcode = (n: number) => libraryBarcode(3, n);
 
 /** 10:00 New York time on Monday 2026-11-16 (15:00 UTC). */
 export const MONDAY_10AM = Date.UTC(2026, 10, 16, 15, 0, 0);
+
+/** The desk tests' rule for everyone: 14-day loans, one renewal, 25 cents a day up to 5.00, one hold per title. */
+export const DESK_RULE: CirculationRule = {
+  branchId: '*',
+  categoryCode: '*',
+  itemTypeCode: '*',
+  loanLength: 14,
+  loanUnit: 'days',
+  hardDueDate: null,
+  hardDueDateMode: 'before',
+  maxLoans: null,
+  renewalsAllowed: 1,
+  renewalPeriod: null,
+  noRenewalBeforeDays: null,
+  fineAmount: 25,
+  finePeriod: 1,
+  graceDays: 0,
+  fineCap: 500,
+  capFineAtReplacementPrice: true,
+  holdsAllowed: true,
+  holdsPerTitle: 1,
+  onShelfHoldsAllowed: true,
+  pickupPeriodDays: 7,
+};
+
+/** The refusals `fn` is refused with; fails if it succeeds or throws anything else. */
+export function refusalsOf(fn: () => unknown): Refusal[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ServiceError && e.refusals) return e.refusals;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** Just the codes of the refusals `fn` is refused with. */
+export const refusalCodes = (fn: () => unknown): string[] => refusalsOf(fn).map((r) => r.code);
 
 export function createTestStation(opts: { start?: number; timeZone?: string; dir?: string } = {}): TestStation {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'circa-station-'));

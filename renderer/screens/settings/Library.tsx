@@ -1,19 +1,20 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorBody, ApiOutput } from '../../../src/api/contract';
+import type { ApiOutput } from '../../../src/api/contract';
 import { client } from '../../api/client';
-import { asError } from '../../api/errors';
 import { Field } from '../../components/Field';
-import { FormReader, moneyInput, type FieldErrors } from '../../components/formReader';
-import { CheckField, FormButtons, SelectField, TextAreaField } from '../../components/Inputs';
+import { moneyInput, type FieldErrors, type FormReader } from '../../components/formReader';
+import { CheckField, FormButtons, Options, SelectField, TextAreaField } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
+import { useFormSubmit } from '../../components/useFormSubmit';
 import { useLoad } from '../../components/useLoad';
 import { useSession } from '../../state/session';
 
 type Settings = ApiOutput<'settings.get'>;
 type BarcodeRule = Settings['barcodes']['patron'];
-type Slips = ApiOutput<'devices.get'>['config']['slips'];
-type Wedge = ApiOutput<'devices.get'>['config']['wedge'];
+type DeviceConfig = ApiOutput<'devices.get'>['config'];
+type Slips = DeviceConfig['slips'];
+type Wedge = DeviceConfig['wedge'];
 
 const LOCALES = ['en-US', 'en-GB', 'en-CA', 'es-ES', 'es-MX', 'es-US', 'es-AR', 'es-CO'];
 
@@ -49,23 +50,64 @@ function readBarcodeRule(f: FormReader, kind: 'patron' | 'item', t: (k: string) 
   return rule;
 }
 
+/** A form that saves in place under its own heading: its fields, the station's refusal, a note once saved, and its Save button. */
+function SavedInPlaceForm<Value>({
+  headingId,
+  title,
+  submit,
+  read,
+  onSave,
+  children,
+}: {
+  headingId: string;
+  title: string;
+  /** The submit button's label. */
+  submit: string;
+  read(form: FormReader): Value;
+  onSave(value: Value): Promise<void>;
+  /** The fields, with each one's error by name. */
+  children(errors: FieldErrors): ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [saved, setSaved] = useState(false);
+  const { errors, error, onSubmit } = useFormSubmit(read, async (value) => {
+    await onSave(value);
+    setSaved(true);
+  });
+  return (
+    <form
+      onSubmit={(e) => {
+        setSaved(false);
+        onSubmit(e);
+      }}
+      aria-labelledby={headingId}
+      noValidate
+    >
+      <h2 id={headingId}>{title}</h2>
+      {children(errors)}
+      <Problem error={error} />
+      <p role="status" className="saved">
+        {saved ? t('form.saved') : ''}
+      </p>
+      <FormButtons submit={submit} />
+    </form>
+  );
+}
+
+const CIRC_CONTROLS = ['desk_branch', 'patron_home_branch', 'item_home_branch'] as const;
+const CALENDAR_MODES = ['calendar', 'push', 'ignore'] as const;
+
 export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s: Partial<Settings>): Promise<void> }) {
   const { t } = useTranslation();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-  const [saved, setSaved] = useState(false);
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setSaved(false);
-    const f = new FormReader(e.currentTarget, t);
+  function read(f: FormReader): Partial<Settings> {
     const currency = f.required('currency', 3).toUpperCase();
     if (currency && !/^[A-Z]{3}$/.test(currency)) f.fail('currency', t('library.currencyRule'));
-    const next: Partial<Settings> = {
+    return {
       name: f.required('name', 200),
       locale: f.required('locale', 20),
       currency,
-      circControl: (['desk_branch', 'patron_home_branch', 'item_home_branch'] as const).find((c) => c === f.text('circControl')) ?? settings.circControl,
-      calendarMode: (['calendar', 'push', 'ignore'] as const).find((c) => c === f.text('calendarMode')) ?? settings.calendarMode,
+      circControl: CIRC_CONTROLS.find((c) => c === f.text('circControl')) ?? settings.circControl,
+      calendarMode: CALENDAR_MODES.find((c) => c === f.text('calendarMode')) ?? settings.calendarMode,
       capDueDateAtCardExpiry: f.bool('capDueDateAtCardExpiry'),
       finesSkipClosedDays: f.bool('finesSkipClosedDays'),
       holdShelfSkipsClosedDays: f.bool('holdShelfSkipsClosedDays'),
@@ -74,153 +116,87 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
       barcodes: { patron: readBarcodeRule(f, 'patron', t), item: readBarcodeRule(f, 'item', t) },
       kiosk: { idleSeconds: f.int('kioskIdleSeconds', 10, 3600), warningSeconds: f.int('kioskWarningSeconds', 5, 300) },
     };
-    setErrors(f.errors);
-    if (!f.ok) return;
-    try {
-      await onSave(next);
-      setError(null);
-      setSaved(true);
-    } catch (err) {
-      setError(asError(err));
-    }
   }
   return (
-    <form onSubmit={(e) => void submit(e)} aria-labelledby="library-title" noValidate>
-      <h2 id="library-title">{t('library.title')}</h2>
-      <div className="grid-form">
-        <Field label={t('library.name')} name="name" defaultValue={settings.name} required error={errors.name} />
-        <SelectField label={t('library.locale')} name="locale" defaultValue={settings.locale}>
-          {[...new Set([settings.locale, ...LOCALES])].map((l) => (
-            <option key={l} value={l}>
-              {new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l} ({l})
-            </option>
-          ))}
-        </SelectField>
-        <Field label={t('library.currency')} name="currency" defaultValue={settings.currency} required maxLength={3} autoComplete="off" error={errors.currency} hint={t('library.currencyRule')} />
-        <Field
-          label={t('library.maxFeesOwed')}
-          name="maxFeesOwed"
-          defaultValue={moneyInput(settings.maxFeesOwed, settings.currency)}
-          inputMode="decimal"
-          hint={t('rules.blankNoLimit')}
-          error={errors.maxFeesOwed}
-        />
-        <Field label={t('library.retention')} name="loanHistoryRetentionDays" defaultValue={settings.loanHistoryRetentionDays} inputMode="numeric" hint={t('library.retentionHint')} error={errors.loanHistoryRetentionDays} />
-        <SelectField label={t('library.circControl')} name="circControl" defaultValue={settings.circControl}>
-          {(['desk_branch', 'patron_home_branch', 'item_home_branch'] as const).map((c) => (
-            <option key={c} value={c}>
-              {t(`library.circControls.${c}`)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label={t('library.calendarMode')} name="calendarMode" defaultValue={settings.calendarMode}>
-          {(['calendar', 'push', 'ignore'] as const).map((c) => (
-            <option key={c} value={c}>
-              {t(`library.calendarModes.${c}`)}
-            </option>
-          ))}
-        </SelectField>
-      </div>
-      <CheckField label={t('library.capAtExpiry')} name="capDueDateAtCardExpiry" defaultChecked={settings.capDueDateAtCardExpiry} />
-      <CheckField label={t('library.finesSkipClosed')} name="finesSkipClosedDays" defaultChecked={settings.finesSkipClosedDays} />
-      <CheckField label={t('library.shelfSkipsClosed')} name="holdShelfSkipsClosedDays" defaultChecked={settings.holdShelfSkipsClosedDays} />
-      <BarcodeRuleFields kind="patron" rule={settings.barcodes.patron} errors={errors} />
-      <BarcodeRuleFields kind="item" rule={settings.barcodes.item} errors={errors} />
-      <fieldset>
-        <legend>{t('library.kiosk')}</legend>
-        <div className="grid-form">
-          <Field label={t('library.kioskIdle')} name="kioskIdleSeconds" defaultValue={settings.kiosk.idleSeconds} inputMode="numeric" error={errors.kioskIdleSeconds} />
-          <Field label={t('library.kioskWarning')} name="kioskWarningSeconds" defaultValue={settings.kiosk.warningSeconds} inputMode="numeric" error={errors.kioskWarningSeconds} />
-        </div>
-      </fieldset>
-      <Problem error={error} />
-      <p role="status" className="saved">
-        {saved ? t('form.saved') : ''}
-      </p>
-      <FormButtons submit={t('library.save')} />
-    </form>
+    <SavedInPlaceForm headingId="library-title" title={t('library.title')} submit={t('library.save')} read={read} onSave={onSave}>
+      {(errors) => (
+        <>
+          <div className="grid-form">
+            <Field label={t('library.name')} name="name" defaultValue={settings.name} required error={errors.name} />
+            <SelectField label={t('library.locale')} name="locale" defaultValue={settings.locale}>
+              <Options values={[...new Set([settings.locale, ...LOCALES])]} label={(l) => `${new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l} (${l})`} />
+            </SelectField>
+            <Field label={t('library.currency')} name="currency" defaultValue={settings.currency} required maxLength={3} autoComplete="off" error={errors.currency} hint={t('library.currencyRule')} />
+            <Field
+              label={t('library.maxFeesOwed')}
+              name="maxFeesOwed"
+              defaultValue={moneyInput(settings.maxFeesOwed, settings.currency)}
+              inputMode="decimal"
+              hint={t('rules.blankNoLimit')}
+              error={errors.maxFeesOwed}
+            />
+            <Field label={t('library.retention')} name="loanHistoryRetentionDays" defaultValue={settings.loanHistoryRetentionDays} inputMode="numeric" hint={t('library.retentionHint')} error={errors.loanHistoryRetentionDays} />
+            <SelectField label={t('library.circControl')} name="circControl" defaultValue={settings.circControl}>
+              <Options values={CIRC_CONTROLS} label={(c) => t(`library.circControls.${c}`)} />
+            </SelectField>
+            <SelectField label={t('library.calendarMode')} name="calendarMode" defaultValue={settings.calendarMode}>
+              <Options values={CALENDAR_MODES} label={(c) => t(`library.calendarModes.${c}`)} />
+            </SelectField>
+          </div>
+          <CheckField label={t('library.capAtExpiry')} name="capDueDateAtCardExpiry" defaultChecked={settings.capDueDateAtCardExpiry} />
+          <CheckField label={t('library.finesSkipClosed')} name="finesSkipClosedDays" defaultChecked={settings.finesSkipClosedDays} />
+          <CheckField label={t('library.shelfSkipsClosed')} name="holdShelfSkipsClosedDays" defaultChecked={settings.holdShelfSkipsClosedDays} />
+          <BarcodeRuleFields kind="patron" rule={settings.barcodes.patron} errors={errors} />
+          <BarcodeRuleFields kind="item" rule={settings.barcodes.item} errors={errors} />
+          <fieldset>
+            <legend>{t('library.kiosk')}</legend>
+            <div className="grid-form">
+              <Field label={t('library.kioskIdle')} name="kioskIdleSeconds" defaultValue={settings.kiosk.idleSeconds} inputMode="numeric" error={errors.kioskIdleSeconds} />
+              <Field label={t('library.kioskWarning')} name="kioskWarningSeconds" defaultValue={settings.kiosk.warningSeconds} inputMode="numeric" error={errors.kioskWarningSeconds} />
+            </div>
+          </fieldset>
+        </>
+      )}
+    </SavedInPlaceForm>
   );
 }
 
 function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promise<void> }) {
   const { t } = useTranslation();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-  const [saved, setSaved] = useState(false);
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setSaved(false);
-    const f = new FormReader(e.currentTarget, t);
-    const next: Slips = {
-      libraryName: f.required('slipName', 200),
-      header: f.text('header'),
-      footer: f.text('footer'),
-      cardDigits: f.int('cardDigits', 0, 8),
-      language: f.text('language') === 'es' ? 'es' : 'en',
-    };
-    setErrors(f.errors);
-    if (!f.ok) return;
-    try {
-      await onSave(next);
-      setError(null);
-      setSaved(true);
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
+  const read = (f: FormReader): Slips => ({
+    libraryName: f.required('slipName', 200),
+    header: f.text('header'),
+    footer: f.text('footer'),
+    cardDigits: f.int('cardDigits', 0, 8),
+    language: f.text('language') === 'es' ? 'es' : 'en',
+  });
   return (
-    <form onSubmit={(e) => void submit(e)} aria-labelledby="receipt-title" noValidate>
-      <h2 id="receipt-title">{t('library.receipts')}</h2>
-      <div className="grid-form">
-        <Field label={t('library.slipName')} name="slipName" defaultValue={slips.libraryName} required error={errors.slipName} />
-        <Field label={t('library.cardDigits')} name="cardDigits" defaultValue={slips.cardDigits} inputMode="numeric" error={errors.cardDigits} />
-        <SelectField label={t('library.slipLanguage')} name="language" defaultValue={slips.language}>
-          <option value="en">English</option>
-          <option value="es">Español</option>
-        </SelectField>
-      </div>
-      <TextAreaField label={t('library.header')} name="header" defaultValue={slips.header} rows={2} cols={48} />
-      <TextAreaField label={t('library.footer')} name="footer" defaultValue={slips.footer} rows={2} cols={48} />
-      <Problem error={error} />
-      <p role="status" className="saved">
-        {saved ? t('form.saved') : ''}
-      </p>
-      <FormButtons submit={t('library.saveReceipts')} />
-    </form>
+    <SavedInPlaceForm headingId="receipt-title" title={t('library.receipts')} submit={t('library.saveReceipts')} read={read} onSave={onSave}>
+      {(errors) => (
+        <>
+          <div className="grid-form">
+            <Field label={t('library.slipName')} name="slipName" defaultValue={slips.libraryName} required error={errors.slipName} />
+            <Field label={t('library.cardDigits')} name="cardDigits" defaultValue={slips.cardDigits} inputMode="numeric" error={errors.cardDigits} />
+            <SelectField label={t('library.slipLanguage')} name="language" defaultValue={slips.language}>
+              <option value="en">English</option>
+              <option value="es">Español</option>
+            </SelectField>
+          </div>
+          <TextAreaField label={t('library.header')} name="header" defaultValue={slips.header} rows={2} cols={48} />
+          <TextAreaField label={t('library.footer')} name="footer" defaultValue={slips.footer} rows={2} cols={48} />
+        </>
+      )}
+    </SavedInPlaceForm>
   );
 }
 
 /** This station's keyboard-wedge scanners: how far apart the keys of one scan may come (a device setting: it never syncs). */
 export function WedgeForm({ wedge, onSave }: { wedge: Wedge; onSave(w: Wedge): Promise<void> }) {
   const { t } = useTranslation();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-  const [saved, setSaved] = useState(false);
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setSaved(false);
-    const f = new FormReader(e.currentTarget, t);
-    const next: Wedge = { maxGapMs: f.int('maxGapMs', 10, 250) };
-    setErrors(f.errors);
-    if (!f.ok) return;
-    try {
-      await onSave(next);
-      setError(null);
-      setSaved(true);
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
   return (
-    <form onSubmit={(e) => void submit(e)} aria-labelledby="wedge-title" noValidate>
-      <h2 id="wedge-title">{t('library.wedge')}</h2>
-      <Field label={t('library.wedgeGap')} name="maxGapMs" defaultValue={wedge.maxGapMs} inputMode="numeric" hint={t('library.wedgeGapHint')} error={errors.maxGapMs} />
-      <Problem error={error} />
-      <p role="status" className="saved">
-        {saved ? t('form.saved') : ''}
-      </p>
-      <FormButtons submit={t('library.saveWedge')} />
-    </form>
+    <SavedInPlaceForm headingId="wedge-title" title={t('library.wedge')} submit={t('library.saveWedge')} read={(f): Wedge => ({ maxGapMs: f.int('maxGapMs', 10, 250) })} onSave={onSave}>
+      {(errors) => <Field label={t('library.wedgeGap')} name="maxGapMs" defaultValue={wedge.maxGapMs} inputMode="numeric" hint={t('library.wedgeGapHint')} error={errors.maxGapMs} />}
+    </SavedInPlaceForm>
   );
 }
 
@@ -229,6 +205,11 @@ export function LibrarySettings() {
   const setSetup = useSession((s) => s.setSetup);
   const settings = useLoad(() => client.call('settings.get', {}));
   const devices = useLoad(() => client.call('devices.get', {}));
+  /** Saves one part of this station's device configuration, the rest as it is. */
+  async function configureDevices(change: Partial<DeviceConfig>) {
+    await client.call('devices.configure', { ...devices.data!.config, ...change });
+    await devices.reload();
+  }
   return (
     <>
       <Problem error={settings.error} />
@@ -244,22 +225,13 @@ export function LibrarySettings() {
       ) : null}
       <Problem error={devices.error} />
       {devices.data ? (
-        <ReceiptForm
-          slips={devices.data.config.slips}
-          onSave={async (slips) => {
-            const config = devices.data!.config;
-            await client.call('devices.configure', { ...config, slips });
-            await devices.reload();
-          }}
-        />
+        <ReceiptForm slips={devices.data.config.slips} onSave={(slips) => configureDevices({ slips })} />
       ) : null}
       {devices.data ? (
         <WedgeForm
           wedge={devices.data.config.wedge}
           onSave={async (wedge) => {
-            const config = devices.data!.config;
-            await client.call('devices.configure', { ...config, wedge });
-            await devices.reload();
+            await configureDevices({ wedge });
             // The desk's scanner detector reads the gap from the station's set-up facts.
             setSetup(await client.call('setup.status', {}));
           }}

@@ -2,13 +2,13 @@ import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiInput, ApiOutput } from '../../../src/api/contract';
 import { ANY } from '../../../src/domain/types';
 import { client } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
-import { FormButtons, SelectField } from '../../components/Inputs';
-import { Problem } from '../../components/Problem';
-import { SettingsList } from '../../components/SettingsList';
+import { FormDialog, type FormDialogProps } from '../../components/FormDialog';
+import { Options, SelectField } from '../../components/Inputs';
+import { SettingsList, type SettingsFormProps } from '../../components/SettingsList';
 import { useFormSubmit } from '../../components/useFormSubmit';
 import { useLoad } from '../../components/useLoad';
+import { AnySelect, branchKeys, codeKeys, loadMatrix, useCellNames } from './cells';
 
 export type PatronLimits = ApiOutput<'rules.saveLimits'>;
 export type PatronLimitsInput = ApiInput<'rules.saveLimits'>;
@@ -41,29 +41,53 @@ function byCell<Row extends { branchId: string }>(second: (row: Row) => string) 
   return (a: Row, b: Row) => weight(a) - weight(b) || a.branchId.localeCompare(b.branchId) || second(a).localeCompare(second(b));
 }
 
-function useNames({ branches, categories, itemTypes }: Pick<LimitsEditorProps, 'branches' | 'categories' | 'itemTypes'>) {
-  const { t } = useTranslation();
-  const name = (list: { key: string; name: string }[], key: string) => (key === ANY ? t('rules.any') : (list.find((x) => x.key === key)?.name ?? key));
-  const byCode = (list: Named[]) => list.map((x) => ({ key: x.code, name: x.name }));
-  return {
-    branch: (id: string) => name(branches.map((b) => ({ key: b.id, name: b.name })), id),
-    category: (code: string) => name(byCode(categories), code),
-    itemType: (code: string) => name(byCode(itemTypes), code),
-  };
-}
+/** An edit dialog of either table: the row (null for a new one), how to finish, and what names a cell's keys. */
+type CellFormProps<Row, Input> = Pick<LimitsEditorProps, 'branches' | 'categories' | 'itemTypes'> & SettingsFormProps<Row, Input>;
+type CellNames = ReturnType<typeof useCellNames>;
+/** An existing row's cell, by name. */
+type Cell = { branch: string; second: string };
+const limitCell = (names: CellNames, l: Pick<PatronLimits, 'branchId' | 'categoryCode'>): Cell => ({ branch: names.branch(l.branchId), second: names.category(l.categoryCode) });
+const policyCell = (names: CellNames, p: Pick<ReturnPolicy, 'branchId' | 'itemTypeCode'>): Cell => ({ branch: names.branch(p.branchId), second: names.itemType(p.itemTypeCode) });
+const cellName = (cell: Cell) => `${cell.branch} / ${cell.second}`;
 
-/** The options of a branch, category or item type select: `*` for any, then each by name. */
-function AnyOptions({ list }: { list: { key: string; name: string }[] }) {
-  const { t } = useTranslation();
+/**
+ * The dialog of one row of a table keyed by branch × a second key (a patron category or an item
+ * type): a new row picks its cell, `*` for any; an existing one keeps its cell and shows it.
+ */
+function CellFormDialog({
+  branches,
+  branchLabel,
+  second,
+  cell,
+  children,
+  ...dialog
+}: FormDialogProps & {
+  branches: Branch[];
+  branchLabel: string;
+  /** The second key's select: its label, its field's name and its choices. */
+  second: { label: string; name: string; list: Named[] };
+  /** null for a new row. */
+  cell: Cell | null;
+}) {
   return (
-    <>
-      <option value={ANY}>{t('rules.any')}</option>
-      {list.map((x) => (
-        <option key={x.key} value={x.key}>
-          {x.name}
-        </option>
-      ))}
-    </>
+    <FormDialog {...dialog}>
+      {cell ? (
+        <>
+          <p>
+            {branchLabel}: <strong>{cell.branch}</strong>
+          </p>
+          <p>
+            {second.label}: <strong>{cell.second}</strong>
+          </p>
+        </>
+      ) : (
+        <div className="grid-form">
+          <AnySelect label={branchLabel} name="branchId" defaultValue={ANY} autoFocus list={branchKeys(branches)} />
+          <AnySelect label={second.label} name={second.name} defaultValue={ANY} list={codeKeys(second.list)} />
+        </div>
+      )}
+      {children}
+    </FormDialog>
   );
 }
 
@@ -75,9 +99,9 @@ export function PatronLimitsForm({
   itemTypes,
   onSave,
   onCancel,
-}: Pick<LimitsEditorProps, 'branches' | 'categories' | 'itemTypes'> & { row: PatronLimits | null; onSave(input: PatronLimitsInput): Promise<void>; onCancel(): void }) {
+}: CellFormProps<PatronLimits, PatronLimitsInput>) {
   const { t } = useTranslation();
-  const names = useNames({ branches, categories, itemTypes });
+  const names = useCellNames({ branches, categories, itemTypes });
   const { errors, error, onSubmit } = useFormSubmit(
     (f): PatronLimitsInput => ({
       branchId: row?.branchId ?? (f.text('branchId') || ANY),
@@ -87,46 +111,33 @@ export function PatronLimitsForm({
     }),
     onSave,
   );
-  const title = row ? t('limits.editTitle', { cell: `${names.branch(row.branchId)} / ${names.category(row.categoryCode)}` }) : t('limits.addTitle');
+  const cell = row ? limitCell(names, row) : null;
   return (
-    <Dialog title={title} onCancel={onCancel}>
-      <form onSubmit={onSubmit} aria-label={title} noValidate>
-        {row ? (
-          <>
-            <p>
-              {t('rules.branch')}: <strong>{names.branch(row.branchId)}</strong>
-            </p>
-            <p>
-              {t('rules.category')}: <strong>{names.category(row.categoryCode)}</strong>
-            </p>
-          </>
-        ) : (
-          <div className="grid-form">
-            <SelectField label={t('rules.branch')} name="branchId" defaultValue={ANY} autoFocus>
-              <AnyOptions list={branches.map((b) => ({ key: b.id, name: b.name }))} />
-            </SelectField>
-            <SelectField label={t('rules.category')} name="categoryCode" defaultValue={ANY}>
-              <AnyOptions list={categories.map((c) => ({ key: c.code, name: c.name }))} />
-            </SelectField>
-          </div>
-        )}
-        <div className="grid-form">
-          <Field
-            label={t('limits.totalMaxLoans')}
-            name="totalMaxLoans"
-            defaultValue={row?.totalMaxLoans ?? ''}
-            inputMode="numeric"
-            autoComplete="off"
-            autoFocus={!!row}
-            error={errors.totalMaxLoans}
-            hint={t('rules.blankNoLimit')}
-          />
-          <Field label={t('limits.maxHolds')} name="maxHolds" defaultValue={row?.maxHolds ?? ''} inputMode="numeric" autoComplete="off" error={errors.maxHolds} hint={t('rules.blankNoLimit')} />
-        </div>
-        <Problem error={error} />
-        <FormButtons submit={t('limits.save')} cancel={t('form.cancel')} onCancel={onCancel} />
-      </form>
-    </Dialog>
+    <CellFormDialog
+      title={cell ? t('limits.editTitle', { cell: cellName(cell) }) : t('limits.addTitle')}
+      onSubmit={onSubmit}
+      error={error}
+      submit={t('limits.save')}
+      onCancel={onCancel}
+      branches={branches}
+      branchLabel={t('rules.branch')}
+      second={{ label: t('rules.category'), name: 'categoryCode', list: categories }}
+      cell={cell}
+    >
+      <div className="grid-form">
+        <Field
+          label={t('limits.totalMaxLoans')}
+          name="totalMaxLoans"
+          defaultValue={row?.totalMaxLoans ?? ''}
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus={!!row}
+          error={errors.totalMaxLoans}
+          hint={t('rules.blankNoLimit')}
+        />
+        <Field label={t('limits.maxHolds')} name="maxHolds" defaultValue={row?.maxHolds ?? ''} inputMode="numeric" autoComplete="off" error={errors.maxHolds} hint={t('rules.blankNoLimit')} />
+      </div>
+    </CellFormDialog>
   );
 }
 
@@ -138,9 +149,9 @@ export function ReturnPolicyForm({
   itemTypes,
   onSave,
   onCancel,
-}: Pick<LimitsEditorProps, 'branches' | 'categories' | 'itemTypes'> & { row: ReturnPolicy | null; onSave(input: ReturnPolicyInput): Promise<void>; onCancel(): void }) {
+}: CellFormProps<ReturnPolicy, ReturnPolicyInput>) {
   const { t } = useTranslation();
-  const names = useNames({ branches, categories, itemTypes });
+  const names = useCellNames({ branches, categories, itemTypes });
   const { error, onSubmit } = useFormSubmit(
     (f): ReturnPolicyInput => ({
       branchId: row?.branchId ?? (f.text('branchId') || ANY),
@@ -149,40 +160,23 @@ export function ReturnPolicyForm({
     }),
     onSave,
   );
-  const title = row ? t('returnPolicy.editTitle', { cell: `${names.branch(row.branchId)} / ${names.itemType(row.itemTypeCode)}` }) : t('returnPolicy.addTitle');
+  const cell = row ? policyCell(names, row) : null;
   return (
-    <Dialog title={title} onCancel={onCancel}>
-      <form onSubmit={onSubmit} aria-label={title} noValidate>
-        {row ? (
-          <>
-            <p>
-              {t('returnPolicy.branch')}: <strong>{names.branch(row.branchId)}</strong>
-            </p>
-            <p>
-              {t('rules.itemType')}: <strong>{names.itemType(row.itemTypeCode)}</strong>
-            </p>
-          </>
-        ) : (
-          <div className="grid-form">
-            <SelectField label={t('returnPolicy.branch')} name="branchId" defaultValue={ANY} autoFocus>
-              <AnyOptions list={branches.map((b) => ({ key: b.id, name: b.name }))} />
-            </SelectField>
-            <SelectField label={t('rules.itemType')} name="itemTypeCode" defaultValue={ANY}>
-              <AnyOptions list={itemTypes.map((c) => ({ key: c.code, name: c.name }))} />
-            </SelectField>
-          </div>
-        )}
-        <SelectField label={t('returnPolicy.goesTo')} name="returnPolicy" defaultValue={row?.returnPolicy ?? 'home_branch'} autoFocus={!!row}>
-          {POLICIES.map((p) => (
-            <option key={p} value={p}>
-              {t(`returnPolicy.policy.${p}`)}
-            </option>
-          ))}
-        </SelectField>
-        <Problem error={error} />
-        <FormButtons submit={t('returnPolicy.save')} cancel={t('form.cancel')} onCancel={onCancel} />
-      </form>
-    </Dialog>
+    <CellFormDialog
+      title={cell ? t('returnPolicy.editTitle', { cell: cellName(cell) }) : t('returnPolicy.addTitle')}
+      onSubmit={onSubmit}
+      error={error}
+      submit={t('returnPolicy.save')}
+      onCancel={onCancel}
+      branches={branches}
+      branchLabel={t('returnPolicy.branch')}
+      second={{ label: t('rules.itemType'), name: 'itemTypeCode', list: itemTypes }}
+      cell={cell}
+    >
+      <SelectField label={t('returnPolicy.goesTo')} name="returnPolicy" defaultValue={row?.returnPolicy ?? 'home_branch'} autoFocus={!!row}>
+        <Options values={POLICIES} label={(p) => t(`returnPolicy.policy.${p}`)} />
+      </SelectField>
+    </CellFormDialog>
   );
 }
 
@@ -192,10 +186,8 @@ export function ReturnPolicyForm({
  */
 export function LimitsEditor(props: LimitsEditorProps) {
   const { t } = useTranslation();
-  const { branches, categories, itemTypes } = props;
-  const names = useNames(props);
-  const limitCell = (l: PatronLimits) => `${names.branch(l.branchId)} / ${names.category(l.categoryCode)}`;
-  const policyCell = (p: ReturnPolicy) => `${names.branch(p.branchId)} / ${names.itemType(p.itemTypeCode)}`;
+  const keys = { branches: props.branches, categories: props.categories, itemTypes: props.itemTypes };
+  const names = useCellNames(keys);
   const limit = (n: number | null) => (n === null ? t('limits.noLimit') : String(n));
   return (
     <>
@@ -212,13 +204,11 @@ export function LimitsEditor(props: LimitsEditorProps) {
           { header: t('limits.loans'), cell: (l) => limit(l.totalMaxLoans) },
           { header: t('limits.holds'), cell: (l) => limit(l.maxHolds) },
         ]}
-        editLabel={(l) => t('limits.editOne', { cell: limitCell(l) })}
+        editLabel={(l) => t('limits.editOne', { cell: cellName(limitCell(names, l)) })}
         addLabel={t('limits.add')}
         save={props.saveLimits}
         reload={props.reload}
-        renderForm={({ row, onSave, onCancel }) => (
-          <PatronLimitsForm row={row} branches={branches} categories={categories} itemTypes={itemTypes} onSave={onSave} onCancel={onCancel} />
-        )}
+        renderForm={(form) => <PatronLimitsForm {...form} {...keys} />}
       >
         <p>{t('limits.explain')}</p>
       </SettingsList>
@@ -234,13 +224,11 @@ export function LimitsEditor(props: LimitsEditorProps) {
           { header: t('rules.itemType'), cell: (p) => names.itemType(p.itemTypeCode) },
           { header: t('returnPolicy.goesTo'), cell: (p) => t(`returnPolicy.policy.${p.returnPolicy}`) },
         ]}
-        editLabel={(p) => t('returnPolicy.editOne', { cell: policyCell(p) })}
+        editLabel={(p) => t('returnPolicy.editOne', { cell: cellName(policyCell(names, p)) })}
         addLabel={t('returnPolicy.add')}
         save={props.saveReturnPolicy}
         reload={props.reload}
-        renderForm={({ row, onSave, onCancel }) => (
-          <ReturnPolicyForm row={row} branches={branches} categories={categories} itemTypes={itemTypes} onSave={onSave} onCancel={onCancel} />
-        )}
+        renderForm={(form) => <ReturnPolicyForm {...form} {...keys} />}
       >
         <p>{t('returnPolicy.explain')}</p>
       </SettingsList>
@@ -251,12 +239,7 @@ export function LimitsEditor(props: LimitsEditorProps) {
 /** Settings › Limits and returns, on the station's data. */
 export function LimitsSettings() {
   const { data, error, reload } = useLoad(async () => {
-    const [matrix, branches, categories, itemTypes] = await Promise.all([
-      client.call('rules.list', {}),
-      client.call('branches.list', {}),
-      client.call('categories.list', {}),
-      client.call('itemTypes.list', {}),
-    ]);
+    const { matrix, branches, categories, itemTypes } = await loadMatrix();
     // The contract lists these rows loosely; they are the rows rules.saveLimits and rules.saveReturnPolicy answer with.
     return { patronLimits: matrix.patronLimits as PatronLimits[], returnPolicies: matrix.branchItemPolicies as ReturnPolicy[], branches, categories, itemTypes };
   });

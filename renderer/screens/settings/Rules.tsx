@@ -5,16 +5,17 @@ import { DEFAULT_RULE } from '../../../src/domain/rules';
 import { ANY } from '../../../src/domain/types';
 import { client } from '../../api/client';
 import { asError } from '../../api/errors';
-import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { moneyInput } from '../../components/formReader';
-import { CheckField, FormButtons, SelectField } from '../../components/Inputs';
+import { CheckField, Options, SelectField } from '../../components/Inputs';
 import { Problem } from '../../components/Problem';
 import { useDeskLocale } from '../../components/useDeskLocale';
 import { useFormSubmit } from '../../components/useFormSubmit';
 import { useLoad } from '../../components/useLoad';
 import { formatDay, formatMoney } from '../../format';
 import { useSession } from '../../state/session';
+import { AnySelect, branchKeys, codeKeys, loadMatrix, useCellNames } from './cells';
 
 export type Rule = ApiOutput<'rules.save'>;
 export type RuleInput = ApiInput<'rules.save'>;
@@ -36,6 +37,7 @@ export interface RulesEditorProps {
 // applies in that case, but with no fine cap. DEFAULT_RULE's cap is a fixed 500 minor units
 // whatever the library's currency; the form leaves the cap empty (no limit) for the library to set.
 const BLANK: RuleInput = { ...DEFAULT_RULE, fineCap: null };
+const HARD_MODES = ['before', 'exactly', 'after'] as const;
 
 /** The most specific first, as the station picks them: branch, then category, then item type. */
 const specificity = (r: Rule) => (r.branchId === ANY ? 0 : 4) + (r.categoryCode === ANY ? 0 : 2) + (r.itemTypeCode === ANY ? 0 : 1);
@@ -43,12 +45,11 @@ const specificity = (r: Rule) => (r.branchId === ANY ? 0 : 4) + (r.categoryCode 
 /** The circulation rules matrix: one row per branch × patron category × item type, `*` for any. */
 export function RulesEditor(props: RulesEditorProps) {
   const { t } = useTranslation();
-  const { rules, branches, categories, itemTypes, currency, locale } = props;
+  const { rules, currency, locale } = props;
   const [editing, setEditing] = useState<{ rule: Rule | null; start: RuleInput } | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   // Rules name a branch by its id, a category or item type by its code.
-  const name = (list: { code?: string; id?: string; name: string }[], key: string) =>
-    key === ANY ? t('rules.any') : (list.find((x) => x.id === key || (x.id === undefined && x.code === key))?.name ?? key);
+  const names = useCellNames(props);
   const money = (x: number) => formatMoney(x, currency, locale);
   const sorted = [...rules].sort((a, b) => specificity(a) - specificity(b) || a.branchId.localeCompare(b.branchId) || a.categoryCode.localeCompare(b.categoryCode) || a.itemTypeCode.localeCompare(b.itemTypeCode));
   const fallback = rules.find((r) => r.branchId === ANY && r.categoryCode === ANY && r.itemTypeCode === ANY);
@@ -84,12 +85,12 @@ export function RulesEditor(props: RulesEditorProps) {
         </thead>
         <tbody>
           {sorted.map((r) => {
-            const cell = `${name(branches, r.branchId)} / ${name(categories, r.categoryCode)} / ${name(itemTypes, r.itemTypeCode)}`;
+            const cell = `${names.branch(r.branchId)} / ${names.category(r.categoryCode)} / ${names.itemType(r.itemTypeCode)}`;
             return (
               <tr key={r.id} data-testid="rule-row">
-                <td>{name(branches, r.branchId)}</td>
-                <td>{name(categories, r.categoryCode)}</td>
-                <td>{name(itemTypes, r.itemTypeCode)}</td>
+                <td>{names.branch(r.branchId)}</td>
+                <td>{names.category(r.categoryCode)}</td>
+                <td>{names.itemType(r.itemTypeCode)}</td>
                 <td>{t(`rules.period.${r.loanUnit}`, { count: r.loanLength })}</td>
                 <td>{r.renewalsAllowed}</td>
                 <td>{t('rules.finePer', { amount: money(r.fineAmount), count: r.finePeriod })}</td>
@@ -146,7 +147,7 @@ function RuleForm({
       loanLength: f.int('loanLength', 0, 100_000),
       loanUnit: f.text('loanUnit') === 'hours' ? 'hours' : 'days',
       hardDueDate: f.date('hardDueDate'),
-      hardDueDateMode: (['before', 'exactly', 'after'] as const).find((m) => m === f.text('hardDueDateMode')) ?? 'before',
+      hardDueDateMode: HARD_MODES.find((m) => m === f.text('hardDueDateMode')) ?? 'before',
       maxLoans: f.optInt('maxLoans', 0),
       renewalsAllowed: f.int('renewalsAllowed', 0, 1000),
       renewalPeriod: f.optInt('renewalPeriod', 1, 100_000),
@@ -171,87 +172,58 @@ function RuleForm({
     <Field label={label} name={name} defaultValue={value ?? ''} inputMode="numeric" autoComplete="off" error={errors[name]} hint={hint} />
   );
   return (
-    <Dialog title={rule ? t('rules.editTitle') : t('rules.addTitle')} onCancel={onCancel}>
-      <form onSubmit={onSubmit} aria-label={rule ? t('rules.editTitle') : t('rules.addTitle')} noValidate>
-        <fieldset>
-          <legend>{t('rules.appliesTo')}</legend>
-          <div className="grid-form">
-            <SelectField label={t('rules.branch')} name="branchId" defaultValue={start.branchId} autoFocus>
-              <option value={ANY}>{t('rules.any')}</option>
-              {branches.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </SelectField>
-            <SelectField label={t('rules.category')} name="categoryCode" defaultValue={start.categoryCode}>
-              <option value={ANY}>{t('rules.any')}</option>
-              {categories.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </SelectField>
-            <SelectField label={t('rules.itemType')} name="itemTypeCode" defaultValue={start.itemTypeCode}>
-              <option value={ANY}>{t('rules.any')}</option>
-              {itemTypes.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </SelectField>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t('rules.loanSection')}</legend>
-          <div className="grid-form">
-            {num('loanLength', t('rules.loanLength'), start.loanLength)}
-            <SelectField label={t('rules.loanUnit')} name="loanUnit" defaultValue={start.loanUnit}>
-              <option value="days">{t('rules.units.days')}</option>
-              <option value="hours">{t('rules.units.hours')}</option>
-            </SelectField>
-            {num('maxLoans', t('rules.maxLoans'), start.maxLoans, t('rules.blankNoLimit'))}
-            <Field label={t('rules.hardDueDate')} name="hardDueDate" type="date" defaultValue={start.hardDueDate ?? ''} error={errors.hardDueDate} hint={t('rules.blankNone')} />
-            <SelectField label={t('rules.hardDueDateMode')} name="hardDueDateMode" defaultValue={start.hardDueDateMode}>
-              {(['before', 'exactly', 'after'] as const).map((m) => (
-                <option key={m} value={m}>
-                  {t(`rules.hardModeLong.${m}`)}
-                </option>
-              ))}
-            </SelectField>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t('rules.renewalSection')}</legend>
-          <div className="grid-form">
-            {num('renewalsAllowed', t('rules.renewalsAllowed'), start.renewalsAllowed)}
-            {num('renewalPeriod', t('rules.renewalPeriod'), start.renewalPeriod, t('rules.blankSamePeriod'))}
-            {num('noRenewalBeforeDays', t('rules.noRenewalBefore'), start.noRenewalBeforeDays, t('rules.blankAnyTime'))}
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t('rules.fineSection')}</legend>
-          <div className="grid-form">
-            <Field label={t('rules.fineAmount', { currency })} name="fineAmount" defaultValue={moneyInput(start.fineAmount, currency)} inputMode="decimal" autoComplete="off" error={errors.fineAmount} />
-            {num('finePeriod', t('rules.finePeriod'), start.finePeriod)}
-            {num('graceDays', t('rules.graceDays'), start.graceDays)}
-            <Field label={t('rules.fineCap', { currency })} name="fineCap" defaultValue={moneyInput(start.fineCap, currency)} inputMode="decimal" autoComplete="off" error={errors.fineCap} hint={t('rules.blankNoLimit')} />
-          </div>
-          <CheckField label={t('rules.capAtPrice')} name="capFineAtReplacementPrice" defaultChecked={start.capFineAtReplacementPrice} />
-        </fieldset>
-        <fieldset>
-          <legend>{t('rules.holdSection')}</legend>
-          <CheckField label={t('rules.holdsAllowed')} name="holdsAllowed" defaultChecked={start.holdsAllowed} />
-          <CheckField label={t('rules.onShelfHolds')} name="onShelfHoldsAllowed" defaultChecked={start.onShelfHoldsAllowed} />
-          <div className="grid-form">
-            {num('holdsPerTitle', t('rules.holdsPerTitle'), start.holdsPerTitle)}
-            {num('pickupPeriodDays', t('rules.pickupDays'), start.pickupPeriodDays)}
-          </div>
-        </fieldset>
-        <Problem error={error} />
-        <FormButtons submit={t('rules.save')} cancel={t('form.cancel')} onCancel={onCancel} />
-      </form>
-    </Dialog>
+    <FormDialog title={rule ? t('rules.editTitle') : t('rules.addTitle')} onSubmit={onSubmit} error={error} submit={t('rules.save')} onCancel={onCancel}>
+      <fieldset>
+        <legend>{t('rules.appliesTo')}</legend>
+        <div className="grid-form">
+          <AnySelect label={t('rules.branch')} name="branchId" defaultValue={start.branchId} autoFocus list={branchKeys(branches)} />
+          <AnySelect label={t('rules.category')} name="categoryCode" defaultValue={start.categoryCode} list={codeKeys(categories)} />
+          <AnySelect label={t('rules.itemType')} name="itemTypeCode" defaultValue={start.itemTypeCode} list={codeKeys(itemTypes)} />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('rules.loanSection')}</legend>
+        <div className="grid-form">
+          {num('loanLength', t('rules.loanLength'), start.loanLength)}
+          <SelectField label={t('rules.loanUnit')} name="loanUnit" defaultValue={start.loanUnit}>
+            <option value="days">{t('rules.units.days')}</option>
+            <option value="hours">{t('rules.units.hours')}</option>
+          </SelectField>
+          {num('maxLoans', t('rules.maxLoans'), start.maxLoans, t('rules.blankNoLimit'))}
+          <Field label={t('rules.hardDueDate')} name="hardDueDate" type="date" defaultValue={start.hardDueDate ?? ''} error={errors.hardDueDate} hint={t('rules.blankNone')} />
+          <SelectField label={t('rules.hardDueDateMode')} name="hardDueDateMode" defaultValue={start.hardDueDateMode}>
+            <Options values={HARD_MODES} label={(m) => t(`rules.hardModeLong.${m}`)} />
+          </SelectField>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('rules.renewalSection')}</legend>
+        <div className="grid-form">
+          {num('renewalsAllowed', t('rules.renewalsAllowed'), start.renewalsAllowed)}
+          {num('renewalPeriod', t('rules.renewalPeriod'), start.renewalPeriod, t('rules.blankSamePeriod'))}
+          {num('noRenewalBeforeDays', t('rules.noRenewalBefore'), start.noRenewalBeforeDays, t('rules.blankAnyTime'))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('rules.fineSection')}</legend>
+        <div className="grid-form">
+          <Field label={t('rules.fineAmount', { currency })} name="fineAmount" defaultValue={moneyInput(start.fineAmount, currency)} inputMode="decimal" autoComplete="off" error={errors.fineAmount} />
+          {num('finePeriod', t('rules.finePeriod'), start.finePeriod)}
+          {num('graceDays', t('rules.graceDays'), start.graceDays)}
+          <Field label={t('rules.fineCap', { currency })} name="fineCap" defaultValue={moneyInput(start.fineCap, currency)} inputMode="decimal" autoComplete="off" error={errors.fineCap} hint={t('rules.blankNoLimit')} />
+        </div>
+        <CheckField label={t('rules.capAtPrice')} name="capFineAtReplacementPrice" defaultChecked={start.capFineAtReplacementPrice} />
+      </fieldset>
+      <fieldset>
+        <legend>{t('rules.holdSection')}</legend>
+        <CheckField label={t('rules.holdsAllowed')} name="holdsAllowed" defaultChecked={start.holdsAllowed} />
+        <CheckField label={t('rules.onShelfHolds')} name="onShelfHoldsAllowed" defaultChecked={start.onShelfHoldsAllowed} />
+        <div className="grid-form">
+          {num('holdsPerTitle', t('rules.holdsPerTitle'), start.holdsPerTitle)}
+          {num('pickupPeriodDays', t('rules.pickupDays'), start.pickupPeriodDays)}
+        </div>
+      </fieldset>
+    </FormDialog>
   );
 }
 
@@ -260,12 +232,7 @@ export function RulesSettings() {
   const setup = useSession((s) => s.setup);
   const locale = useDeskLocale();
   const { data, error, reload } = useLoad(async () => {
-    const [matrix, branches, categories, itemTypes] = await Promise.all([
-      client.call('rules.list', {}),
-      client.call('branches.list', {}),
-      client.call('categories.list', {}),
-      client.call('itemTypes.list', {}),
-    ]);
+    const { matrix, branches, categories, itemTypes } = await loadMatrix();
     return { rules: matrix.rules, branches, categories, itemTypes };
   });
   if (!data) return <Problem error={error} />;
