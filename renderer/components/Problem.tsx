@@ -4,7 +4,7 @@ import { formatDay } from '../format';
 import { useSession } from '../state/session';
 
 /** A refusal's parameters as the reader expects them: a calendar day (2020-01-01) in the branch's locale. */
-function localised(params: Record<string, string | number>, locale: string): Record<string, string | number> {
+export function localised(params: Record<string, string | number>, locale: string): Record<string, string | number> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v, locale) : v]));
 }
 

@@ -1,26 +1,30 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { memo, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
+import type { ApiErrorBody } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
+import { OverrideForm } from '../components/OverrideForm';
+import { HoldsReady, PatronAlerts, PatronLoans, dayIn } from '../components/PatronAtDesk';
 import { Problem } from '../components/Problem';
 import { formatDate, formatDay, formatMoney } from '../format';
+import { useDesk, type Loan } from '../state/desk';
 import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 import { printHtml } from '../print';
 
-type Summary = ApiOutput<'patrons.lookup'>;
-type Loan = ApiOutput<'circulation.checkout'>;
-
 const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
-/** The desk's main screen: a patron, then item after item, each with its due date. */
+/**
+ * The desk's main screen: a patron, then item after item, each with its due date. The patron and
+ * what was lent live in the desk store (state/desk.ts), so they are still here after a visit to
+ * another screen; "Finish" clears them.
+ */
 export function Checkout() {
   const { t } = useTranslation();
   const setup = useSession((s) => s.setup);
   const locale = setup?.locale ?? 'en-US';
-  const [patron, setPatron] = useState<Summary | null>(null);
-  const [lent, setLent] = useState<Loan[]>([]);
+  const patron = useDesk((s) => s.checkout.patron);
+  const lent = useDesk((s) => s.checkout.lent);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [pendingItem, setPendingItem] = useState<string | null>(null);
   const [overriding, setOverriding] = useState(false);
@@ -31,21 +35,26 @@ export function Checkout() {
     setError(null);
     try {
       const summary = await client.call('patrons.lookup', { barcode });
-      setPatron(summary);
-      setLent([]);
+      useDesk.getState().startCheckout(summary);
       if (patronInput.current) patronInput.current.value = summary.patron.cardBarcode;
-      itemInput.current?.focus();
     } catch (err) {
       setError(asError(err));
     }
   }
+
+  // With a patron on screen (just found, or still here after a visit to another screen) the item
+  // field has the focus: typed or scanned, the next barcode is an item. After the render, as the
+  // field only exists once there is a patron.
+  useEffect(() => {
+    if (patron) itemInput.current?.focus();
+  }, [patron]);
 
   async function lend(itemBarcode: string, override?: { token: string; codes: string[] }) {
     if (!patron) return;
     setError(null);
     try {
       const loan = await client.call('circulation.checkout', { patronBarcode: patron.patron.cardBarcode, itemBarcode, ...(override ? { override } : {}) });
-      setLent((l) => [loan, ...l.filter((x) => x.itemId !== loan.itemId)]);
+      useDesk.getState().lent(loan);
       setPendingItem(null);
       setOverriding(false);
       if (itemInput.current) itemInput.current.value = '';
@@ -61,8 +70,7 @@ export function Checkout() {
   });
 
   function finish() {
-    setPatron(null);
-    setLent([]);
+    useDesk.getState().finishCheckout();
     setError(null);
     if (patronInput.current) patronInput.current.value = '';
     patronInput.current?.focus();
@@ -70,6 +78,8 @@ export function Checkout() {
 
   const canOverride = error?.code === 'REFUSED' && !!error.refusals?.length && error.refusals.every((r) => r.overridable);
   const tz = setup?.timeZone ?? null;
+  // Renewed by re-scanning just now: shown in the list of this visit, not twice.
+  const renewedNow = lent.filter((l) => l.renewed).map((l) => l.itemId).join(',');
 
   return (
     <main id="main" className="checkout">
@@ -80,11 +90,11 @@ export function Checkout() {
           void findPatron(patronInput.current?.value ?? '');
         }}
       >
-        <Field label={t('checkout.patronBarcode')} ref={patronInput} name="patronBarcode" autoComplete="off" autoFocus inputMode="numeric" />
+        <Field label={t('checkout.patronBarcode')} ref={patronInput} name="patronBarcode" autoComplete="off" autoFocus inputMode="numeric" defaultValue={patron?.patron.cardBarcode} />
         <button type="submit">{t('checkout.find')}</button>
       </form>
       {patron ? (
-        <section aria-label={`${patron.patron.firstName} ${patron.patron.lastName}`} className="patron">
+        <section aria-label={`${patron.patron.firstName} ${patron.patron.lastName}`} className="patron" data-testid="checkout-patron">
           <h2>
             {patron.patron.firstName} {patron.patron.lastName}
           </h2>
@@ -108,6 +118,7 @@ export function Checkout() {
               ))}
             </div>
           ) : null}
+          <PatronAlerts summary={patron} today={dayIn(Date.now(), tz)} locale={locale} />
           <form
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
@@ -117,6 +128,7 @@ export function Checkout() {
             <Field label={t('checkout.itemBarcode')} ref={itemInput} name="itemBarcode" autoComplete="off" inputMode="numeric" />
             <button type="submit">{t('checkout.lend')}</button>
           </form>
+          <HoldsReady holds={patron.holds} locale={locale} />
         </section>
       ) : (
         <p>{t('checkout.noPatron')}</p>
@@ -139,17 +151,13 @@ export function Checkout() {
           <table className="loans">
             <tbody>
               {lent.map((l) => (
-                <tr key={l.loanId} data-testid="loan-row">
-                  <td>{l.title}</td>
-                  <td>{l.itemBarcode}</td>
-                  <td>{t(l.renewed ? 'checkout.renewed' : 'checkout.due', { date: formatDate(l.dueAt, locale, tz) })}</td>
-                  <td>{l.notices.map((n) => t(`notices.${n.code}`, { ...(n.params ?? {}) })).join(' ')}</td>
-                </tr>
+                <LoanRow key={l.loanId} loan={l} locale={locale} timeZone={tz} />
               ))}
             </tbody>
           </table>
         </section>
       ) : null}
+      {patron ? <PatronLoans loans={patron.loans} hidden={renewedNow} locale={locale} timeZone={tz} /> : null}
       {patron && lent.length > 0 ? (
         <button
           type="button"
@@ -173,30 +181,15 @@ export function Checkout() {
   );
 }
 
-/** A supervisor types their own credentials on the spot; the station checks them. */
-function OverrideForm({ onGranted, onCancel }: { onGranted(token: string): void; onCancel(): void }) {
+/** One loan of this visit. Memoised: a scan renders its own new row, not every row above it again. */
+const LoanRow = memo(function LoanRow({ loan: l, locale, timeZone }: { loan: Loan; locale: string; timeZone: string | null }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<ApiErrorBody | null>(null);
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    try {
-      const r = await client.call('auth.verifySupervisor', { username: String(f.get('username')), password: String(f.get('password')) });
-      onGranted(r.overrideToken);
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
   return (
-    <form onSubmit={submit} className="override" aria-label={t('checkout.overrideTitle')}>
-      <h2>{t('checkout.overrideTitle')}</h2>
-      <Field label={t('checkout.supervisor')} name="username" required autoComplete="off" autoFocus />
-      <Field label={t('checkout.supervisorPassword')} name="password" type="password" required autoComplete="off" />
-      <Problem error={error} />
-      <button type="submit">{t('checkout.overrideSubmit')}</button>
-      <button type="button" onClick={onCancel}>
-        {t('checkout.cancel')}
-      </button>
-    </form>
+    <tr data-testid="loan-row">
+      <td>{l.title}</td>
+      <td>{l.itemBarcode}</td>
+      <td>{t(l.renewed ? 'checkout.renewed' : 'checkout.due', { date: formatDate(l.dueAt, locale, timeZone) })}</td>
+      <td>{l.notices.map((n) => t(`notices.${n.code}`, { ...(n.params ?? {}) })).join(' ')}</td>
+    </tr>
   );
-}
+});

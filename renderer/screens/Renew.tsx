@@ -1,48 +1,68 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
+import type { ApiErrorBody } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
-import { Problem } from '../components/Problem';
+import { OverrideForm } from '../components/OverrideForm';
+import { Problem, localised } from '../components/Problem';
 import { formatDate } from '../format';
+import { useDesk, type RenewOutcome, type RenewOutcomeBody, type RenewRefusal } from '../state/desk';
 import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 
-type Summary = ApiOutput<'patrons.lookup'>;
-type Outcome = { itemBarcode: string; title: string; text: string; ok: boolean };
-
 const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
-/** Renew by item (scan it) or by patron (all loans, or the ones ticked). */
+/** A refusal a supervisor may lend through: every reason given is overridable. */
+const overridable = (o: RenewOutcome): boolean => !o.ok && !o.overridden && o.refusals.length > 0 && o.refusals.every((r) => r.overridable);
+
+/**
+ * Renew by item (scan it) or by patron (all loans, or the ones ticked). A refusal a supervisor
+ * may override has its Override button. The patron and the lines live in the desk store, so they
+ * are still here after a visit to another screen.
+ */
 export function Renew() {
   const { t } = useTranslation();
   const setup = useSession((s) => s.setup);
   const locale = setup?.locale ?? 'en-US';
-  const [patron, setPatron] = useState<Summary | null>(null);
+  const patron = useDesk((s) => s.renew.patron);
+  const outcomes = useDesk((s) => s.renew.outcomes);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
   const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [overriding, setOverriding] = useState<number | null>(null);
   const itemInput = useRef<HTMLInputElement>(null);
   const patronInput = useRef<HTMLInputElement>(null);
   const due = (at: number) => t('checkout.due', { date: formatDate(at, locale, setup?.timeZone) });
+  const desk = () => useDesk.getState();
 
-  async function renewItem(itemBarcode: string) {
+  async function refreshPatron() {
+    const p = desk().renew.patron;
+    if (p) desk().setRenewPatron(await client.call('patrons.lookup', { barcode: p.patron.cardBarcode }));
+  }
+
+  async function renewItem(itemBarcode: string, override?: { token: string; codes: string[] }): Promise<boolean> {
     setError(null);
     try {
-      const r = await client.call('circulation.renew', { itemBarcode });
-      setOutcomes((o) => [{ itemBarcode: r.itemBarcode, title: r.title, text: due(r.dueAt), ok: true }, ...o]);
+      const r = await client.call('circulation.renew', { itemBarcode, ...(override ? { override } : {}) });
+      desk().renewOutcomes([{ itemBarcode: r.itemBarcode, title: r.title, ok: true, dueAt: r.dueAt }]);
       if (itemInput.current) itemInput.current.value = '';
-      if (patron) setPatron(await client.call('patrons.lookup', { barcode: patron.patron.cardBarcode }));
+      await refreshPatron();
+      return true;
     } catch (err) {
       const e = asError(err);
-      setOutcomes((o) => [{ itemBarcode, title: '', text: (e.refusals ?? []).map((x) => t(`refusals.${x.code}`, { ...(x.params ?? {}) })).join(' ') || t([`errors.${e.code}`, 'errors.INTERNAL']), ok: false }, ...o]);
+      if (override) {
+        // Refused even so (or the grant expired): say why, and keep the refused line as it was.
+        setError(e);
+        return false;
+      }
+      desk().renewOutcomes([{ itemBarcode, title: '', ok: false, refusals: e.refusals ?? [], errorCode: e.refusals?.length ? null : e.code }]);
+      return false;
     }
   }
 
   async function findPatron(barcode: string) {
     setError(null);
     try {
-      setPatron(await client.call('patrons.lookup', { barcode }));
+      desk().setRenewPatron(await client.call('patrons.lookup', { barcode }));
       setChosen(new Set());
     } catch (err) {
       setError(asError(err));
@@ -51,19 +71,46 @@ export function Renew() {
 
   async function renewAll() {
     if (!patron) return;
-    const r = await client.call('circulation.renewAll', { patronBarcode: patron.patron.cardBarcode });
-    setOutcomes((o) => [
-      ...r.renewed.map((l) => ({ itemBarcode: l.itemBarcode, title: l.title, text: due(l.dueAt), ok: true })),
-      ...r.refused.map((x) => ({ itemBarcode: x.itemBarcode, title: x.title, text: x.refusals.map((f) => t(`refusals.${f.code}`, { ...((f as { params?: Record<string, string> }).params ?? {}) })).join(' '), ok: false })),
-      ...o,
-    ]);
-    setPatron(await client.call('patrons.lookup', { barcode: patron.patron.cardBarcode }));
+    setError(null);
+    try {
+      const r = await client.call('circulation.renewAll', { patronBarcode: patron.patron.cardBarcode });
+      desk().renewOutcomes([
+        ...r.renewed.map((l): RenewOutcomeBody => ({ itemBarcode: l.itemBarcode, title: l.title, ok: true, dueAt: l.dueAt })),
+        ...r.refused.map(
+          (x): RenewOutcomeBody => ({
+            itemBarcode: x.itemBarcode,
+            title: x.title,
+            ok: false,
+            refusals: x.refusals as RenewRefusal[],
+            errorCode: null,
+          }),
+        ),
+      ]);
+      await refreshPatron();
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
+  async function overrideGranted(o: RenewOutcome, token: string) {
+    if (o.ok) return;
+    const done = await renewItem(o.itemBarcode, { token, codes: o.refusals.map((r) => r.code) });
+    if (done) {
+      desk().markOverridden(o.key);
+      setOverriding(null);
+    }
   }
 
   useNewScans((scan) => {
     if (scan.kind === 'patron') void findPatron(scan.barcode);
     else void renewItem(scan.barcode);
   });
+
+  const why = (o: RenewOutcome) =>
+    o.ok
+      ? due(o.dueAt)
+      : o.refusals.map((x) => t(`refusals.${x.code}`, localised(x.params ?? {}, locale))).join(' ') || t([`errors.${o.errorCode ?? 'INTERNAL'}`, 'errors.INTERNAL']);
+  const beingOverridden = outcomes.find((o) => o.key === overriding && overridable(o));
 
   return (
     <main id="main">
@@ -101,7 +148,7 @@ export function Renew() {
               </li>
             ))}
           </ul>
-          <button type="button" disabled={chosen.size === 0} onClick={() => void Promise.all([...chosen].map(renewItem)).then(() => setChosen(new Set()))}>
+          <button type="button" disabled={chosen.size === 0} onClick={() => void Promise.all([...chosen].map((b) => renewItem(b))).then(() => setChosen(new Set()))}>
             {t('renew.renewChosen')}
           </button>
           <button type="button" onClick={() => void renewAll()}>
@@ -109,12 +156,29 @@ export function Renew() {
           </button>
         </section>
       ) : null}
+      {beingOverridden ? (
+        <OverrideForm
+          key={beingOverridden.key}
+          submitLabel={t('renew.overrideSubmit')}
+          onCancel={() => setOverriding(null)}
+          onGranted={(token) => void overrideGranted(beingOverridden, token)}
+        />
+      ) : null}
       <section aria-label={t('renew.results')} aria-live="polite">
         <h2>{t('renew.results')}</h2>
         <ul className="returns">
-          {outcomes.map((o, i) => (
-            <li key={`${o.itemBarcode}-${outcomes.length - i}`} data-testid="renew-row" className={o.ok ? '' : 'problem'}>
-              <strong>{o.title}</strong> ({o.itemBarcode}): {o.text}
+          {outcomes.map((o) => (
+            <li key={o.key} data-testid="renew-row" className={o.ok ? '' : 'problem'}>
+              <strong>{o.title}</strong> ({o.itemBarcode}): {why(o)}
+              {!o.ok && o.overridden ? ` ${t('renew.overridden')}` : ''}
+              {overridable(o) && overriding !== o.key ? (
+                <>
+                  {' '}
+                  <button type="button" onClick={() => setOverriding(o.key)}>
+                    {t('checkout.override')}
+                  </button>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

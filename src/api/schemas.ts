@@ -42,12 +42,21 @@ export const CheckinResultSchema = z.object({
   wasOnLoan: z.boolean(),
   destinationBranch: z.object({ id: z.string(), name: z.string() }).nullable(),
   hold: z
-    .object({ holdId: z.string(), patronId: z.string(), pickupBranchId: z.string(), shelfExpiresOn: z.string().nullable() })
+    .object({
+      holdId: z.string(),
+      patronId: z.string(),
+      pickupBranchId: z.string(),
+      shelfExpiresOn: z.string().nullable(),
+      /** The holder as the hold slip names them: the first name and the card's last digits, no more. */
+      patron: z.object({ firstName: z.string(), cardTail: z.string() }).optional(),
+    })
     .nullable(),
   fine: z.object({ feeId: z.string(), amount: z.number(), currency: z.string() }).nullable(),
   notices: z.array(NoticeSchema),
   /** The hold or transit slip sent to the receipt printer, if one is set up. */
   printJob: z.number().nullable().optional(),
+  /** The same slip as HTML, for the system printer (the desk prints it when there is no receipt printer). */
+  slipHtml: z.string().nullable().optional(),
 });
 
 export const BlockSchema = z.object({

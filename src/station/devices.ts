@@ -7,7 +7,7 @@ import { formatMoney } from '../domain/money';
 import { localDateOf } from '../domain/time';
 import { DevicesConfig } from '../devices/config';
 import { DeviceManager } from '../devices/manager';
-import { patronOnSlip, type Slip } from '../devices/slips/types';
+import { patronOnSlip, type Slip, type SlipPatron } from '../devices/slips/types';
 import { renderSlipHtml, renderSlipText } from '../devices/slips/render';
 import type { StationEvent } from '../api/contract';
 import type { StationServices } from './services';
@@ -80,14 +80,19 @@ export class StationDevices {
     return { date: new Date(this.s.ctx.now()).toLocaleString(cfg.settings.locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }), locale: cfg.settings.locale, tz };
   }
 
+  /** The holder as a slip names them (and the desk's check-in row too): no more than the slip settings allow. */
+  slipPatron(patronId: string): SlipPatron {
+    const p = this.s.patrons.require(patronId);
+    return patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits);
+  }
+
   /** After a check-in: the hold slip or the transit slip, printed at once. */
   slipForCheckin(result: { action: string; title: string; itemBarcode: string; destinationBranch: { name: string } | null; hold: { patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null }): Slip | null {
     const cfg = this.s.ctx.config.get();
     if (result.hold && result.action === 'hold_waiting') {
-      const p = this.s.patrons.require(result.hold.patronId);
       return {
         kind: 'hold',
-        patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits),
+        patron: this.slipPatron(result.hold.patronId),
         pickupBranch: cfg.branches.get(result.hold.pickupBranchId)?.name ?? '',
         shelfExpires: result.hold.shelfExpiresOn ?? '',
         title: result.title,

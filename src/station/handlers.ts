@@ -83,9 +83,16 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       s.circulation.checkout({ patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
     'circulation.checkin': (input, hc) => {
       const result = s.circulation.checkin(input, hc.actor);
-      // A trapped hold or a transfer prints its slip at once, with no dialog.
+      // A trapped hold or a transfer prints its slip at once, with no dialog. The desk gets the
+      // same slip as HTML too, for the system printer when there is no receipt printer.
       const slip = devices.slipForCheckin(result);
-      return { ...result, printJob: slip ? devices.print(slip) : null };
+      const hold = result.hold ? { ...result.hold, patron: devices.slipPatron(result.hold.patronId) } : null;
+      return {
+        ...result,
+        hold,
+        printJob: slip ? devices.print(slip) : null,
+        slipHtml: slip ? devices.renderers.renderSlipHtml(slip, devices.settings().slips) : null,
+      };
     },
     'circulation.renew': (input, hc) => s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
     'circulation.renewAll': (input, hc) => s.circulation.renewAll(input, hc.actor),

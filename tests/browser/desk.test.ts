@@ -74,6 +74,15 @@ describe('a day at the desk, in the browser', () => {
     expect(await page.getByTestId('loan-row').first().textContent()).toContain(itemBarcode(2));
   });
 
+  it('keeps the check-out while staff step over to Patrons and back', async () => {
+    await page.getByRole('button', { name: 'Patrons' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Patrons', level: 1 }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Lisa Simpson' }).isVisible()).toBe(true);
+    expect(await page.getByTestId('loan-row').count()).toBe(2);
+    expect(await page.getByTestId('loan-row').first().textContent()).toContain(itemBarcode(2));
+  });
+
   it('shows a refusal in words and lets a supervisor override it on the spot', async () => {
     await page.getByRole('button', { name: 'Finish and clear' }).click();
     await wedgeScan(page, patronCard(2));
@@ -109,6 +118,18 @@ describe('renewals at the desk', () => {
     await wedgeScan(page, itemBarcode(1)); // checked in already
     await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toContain('This item is not on loan.');
     await screenshot(page, '10-renew');
+  });
+
+  it('lets a supervisor override a refused renewal on the spot', async () => {
+    await wedgeScan(page, itemBarcode(3)); // lent to Bart, whose card has expired
+    const refused = page.getByTestId('renew-row').first();
+    await expect.poll(() => refused.textContent()).toContain('The card expired on Jan 1, 2020.');
+    await refused.getByRole('button', { name: 'Override' }).click();
+    await page.getByLabel('Supervisor username').fill('skinner');
+    await page.getByLabel('Supervisor password').fill('principal pass');
+    await page.getByRole('button', { name: 'Override and renew' }).click();
+    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(new RegExp(`Cien años de soledad \\(${itemBarcode(3)}\\): Due`));
+    expect(await page.getByTestId('renew-row').nth(1).textContent()).toContain('(overridden by a supervisor)');
   });
 });
 
@@ -151,6 +172,12 @@ describe('holds at the desk', () => {
     await page.getByRole('button', { name: 'Check in' }).click();
     await wedgeScan(page, itemBarcode(2));
     await expect.poll(() => page.getByTestId('return-row').first().textContent()).toContain('Hold for a patron: put it on the hold shelf');
+    // The row names her as the hold slip does (first name, the card's last digits), and offers the
+    // slip to the system printer: this desk has no receipt printer.
+    const trap = page.getByTestId('return-row').first();
+    expect(await trap.textContent()).toMatch(new RegExp(`For Edna \\*${patronCard(3).slice(-4)}\\. Keep until \\w{3} \\d{1,2}, \\d{4}\\.`));
+    expect(await trap.textContent()).not.toContain('Krabappel');
+    expect(await trap.getByRole('button', { name: 'Print slip' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Holds' }).click();
     await expect.poll(() => page.getByTestId('shelf-row').first().textContent()).toContain('Edna Krabappel');
   });

@@ -56,6 +56,10 @@ describe('the station with its devices', () => {
     await ok('holds.place', { patronId: (holder.patron as { id: string }).id, recordId: record.id });
     const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(1) });
     expect(back).toMatchObject({ action: 'hold_waiting', printJob: expect.any(Number) });
+    // The desk's row names the holder as the slip does, and no more.
+    expect(back.hold).toMatchObject({ patron: { firstName: 'Begoña', cardTail: `*${patronCard(2).slice(-4)}` } });
+    expect(JSON.stringify(back)).not.toContain('Núñez');
+    expect(back.slipHtml).toContain('RESERVA');
     await core.devices.manager.idle();
     await until(() => Buffer.concat(printed).includes(Buffer.from([0x1d, 0x56])));
     const paper = decodeEscPos(Buffer.concat(printed));
@@ -86,6 +90,25 @@ describe('the station with its devices', () => {
     expect(scan).toEqual({ type: 'scan', barcode: itemBarcode(1), kind: 'item', deviceId: 'scanner' });
     const status = await ok('status.get', {});
     expect(status.devices).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'receipts', kind: 'printer' }), expect.objectContaining({ id: 'scanner', status: 'connected' })]));
+  });
+
+  it('without a receipt printer, check-in hands the desk the hold slip as HTML for the system printer', async () => {
+    const record = await ok('catalogue.addRecord', { title: 'Nada' });
+    await ok('catalogue.addItem', { barcode: itemBarcode(2), recordId: record.id, itemTypeCode: 'BOOK' });
+    const holder = await ok('patrons.register', { cardBarcode: patronCard(3), firstName: 'Carmen', lastName: 'Laforet', categoryCode: 'ADULT' });
+    await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(2) });
+    await ok('holds.place', { patronId: (holder.patron as { id: string }).id, recordId: record.id });
+    const config = await ok('devices.get', {});
+    try {
+      await ok('devices.configure', { ...(config.config as object), printers: [] });
+      const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(2) });
+      expect(back).toMatchObject({ action: 'hold_waiting', printJob: null, hold: { patron: { firstName: 'Carmen', cardTail: `*${patronCard(3).slice(-4)}` } } });
+      expect(back.slipHtml).toMatch(/^<!doctype html>/);
+      expect(back.slipHtml).toContain('Carmen');
+      expect(back.slipHtml).not.toContain('Laforet');
+    } finally {
+      await ok('devices.configure', config.config);
+    }
   });
 
   it('previews a slip exactly as it prints, for the settings screen', async () => {
