@@ -67,6 +67,9 @@ export class StationDevices {
     this.config = next;
     this.manager = this.build();
     await this.manager.start();
+    // Devices taken away say nothing of themselves: tell the desk the set changed (deviceId '*'),
+    // so the status bar and the devices screen read the new list at once.
+    this.emit({ type: 'device', deviceId: '*', state: { reconfigured: true } });
     return next;
   }
 

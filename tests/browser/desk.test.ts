@@ -246,7 +246,7 @@ describe('the devices settings screen', () => {
     await page.getByLabel('Slip', { exact: true }).selectOption('transit');
     await expect.poll(() => page.getByTestId('slip-preview').textContent()).toContain('TRANSIT');
     // The status bar names the devices' states in words, and says when there is no receipt printer.
-    await expect.poll(() => page.getByTestId('status-printer').textContent()).toBe('Printer: No printer');
+    await expect.poll(() => page.getByTestId('status-printer').textContent(), { timeout: 5_000 }).toBe('Printer: No printer');
     await expect.poll(() => page.getByTestId('status-scanner').textContent()).toBe('Scanner: keyboard (wedge)');
     await screenshot(page, '09-devices');
   });
@@ -327,7 +327,7 @@ describe('the devices settings screen', () => {
       await page.getByRole('button', { name: 'Save device settings' }).click();
       await expect.poll(async () => ((await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[]; printers: unknown[] }).printers).toEqual([]);
       expect(((await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[] }).scanners).toEqual([]);
-      await expect.poll(() => page.getByTestId('status-printer').textContent()).toBe('Printer: No printer');
+      await expect.poll(() => page.getByTestId('status-printer').textContent(), { timeout: 5_000 }).toBe('Printer: No printer');
     } finally {
       await api(station.url, 'devices.configure', before, adminToken);
       await pair.close();
