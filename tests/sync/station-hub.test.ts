@@ -3,11 +3,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
-import { Hub } from '../../src/hub/hub';
-import { createHubServer } from '../../src/hub/server';
+import type { HubDb } from '../../src/hub/db';
+import type { Hub } from '../../src/hub/hub';
+import { startTwoBranchHub, stopTwoBranchHub, type TwoBranchHub } from './two-branch-hub';
 import { startStationCore, type StationCore } from '../../src/station/core';
 import { addPatron, createTestStation, itemBarcode, patronCard } from '../support/station';
 import { openStation } from '../../src/station/services';
@@ -21,26 +20,15 @@ import net from 'node:net';
 
 let db: HubDb;
 let hub: Hub;
-let server: FastifyInstance;
 let url: string;
 const cores: StationCore[] = [];
 
+let fixture: TwoBranchHub | undefined;
 beforeAll(async () => {
-  db = await openHubDb({});
-  await migrateHub(db);
-  hub = new Hub(db);
-  await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
-  await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-  await hub.init({ libraryName: 'County Library', admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' } });
-  server = await createHubServer({ hub });
-  await server.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
+  fixture = await startTwoBranchHub();
+  ({ db, hub, url } = fixture);
 });
-afterAll(async () => {
-  for (const c of cores) await c.close();
-  await server.close();
-  await db.close();
-});
+afterAll(() => stopTwoBranchHub(fixture, cores));
 
 async function station(branch: string, name: string): Promise<{ core: StationCore; token: string }> {
   const core = await startStationCore({
