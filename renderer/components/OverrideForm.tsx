@@ -7,7 +7,7 @@ import { Problem } from './Problem';
 
 /**
  * A supervisor types their own credentials on the spot; the station checks them and hands back
- * a one-time override token for the command that was refused (check-out, renewal).
+ * a one-time override token for the command that was refused (check-out, renewal, a fee waiver).
  */
 export function OverrideForm({ onGranted, onCancel, submitLabel }: { onGranted(token: string): void; onCancel(): void; submitLabel?: string }) {
   const { t } = useTranslation();

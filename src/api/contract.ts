@@ -205,7 +205,9 @@ export const stationApi = {
   'fees.waive': method(
     'command',
     'waive_fees',
-    z.object({ feeId: S.Id, reason: z.string().trim().min(1).max(500), amount: S.MinorUnits.positive().nullable().optional() }).strict(),
+    z
+      .object({ feeId: S.Id, reason: z.string().trim().min(1).max(500), amount: S.MinorUnits.positive().nullable().optional(), override: S.GrantInput.optional() })
+      .strict(),
     S.FeeSchema,
   ),
   'fees.charge': method(

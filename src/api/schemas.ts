@@ -13,6 +13,8 @@ export const NoticeSchema = z.object({ code: z.string(), params: z.record(z.stri
 
 /** A supervisor's one-time override (from auth.verifySupervisor) for the named refusal codes. */
 export const OverrideInput = z.object({ token: z.string().min(1), codes: z.array(RefusalCodeSchema).min(1) }).strict();
+/** A supervisor's one-time grant (auth.verifySupervisor) for a command the signed-in account lacks the permission for. */
+export const GrantInput = z.object({ token: z.string().min(1) }).strict();
 
 export const StaffAccountSchema = z.object({
   id: z.string(),

@@ -108,6 +108,19 @@ export class AuthService {
     return grant.grantedBy;
   }
 
+  /**
+   * Consumes a grant for a command the signed-in account lacks `permission` for (a technician
+   * waiving a fee): the granting account, active, must hold it itself. Returns who granted it.
+   */
+  redeemGrantFor(token: string, permission: Permission): string {
+    const grantedBy = this.redeemOverride(token);
+    const staff = this.ctx.rows.get<StaffAccount>('staff', grantedBy);
+    if (!staff || !staff.active || !ROLE_PERMISSIONS[staff.role].includes(permission)) {
+      throw new ServiceError('FORBIDDEN', `The account that granted this lacks the ${permission} permission.`);
+    }
+    return grantedBy;
+  }
+
   purgeExpiredSessions(): void {
     this.ctx.store.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(this.ctx.now());
   }

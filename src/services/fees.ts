@@ -78,8 +78,12 @@ export class FeeService {
     });
   }
 
-  /** Forgives what is still owed on a fee (or part of it). Needs the waive permission. */
-  waive(input: { feeId: string; reason: string; amount?: number | null }, actor: Actor): Fee {
+  /**
+   * Forgives what is still owed on a fee (or part of it). Needs the waive permission: the
+   * actor's own, or `grantedBy`, a supervisor's grant the station has checked (recorded in the
+   * journal entry's overrides; the waiver names the actor, who did it).
+   */
+  waive(input: { feeId: string; reason: string; amount?: number | null }, actor: Actor, grantedBy?: string): Fee {
     if (!input.reason.trim()) throw invalid('A waiver needs a reason.');
     return runCommand(this.ctx, { command: 'fees.waive', input, actor, summary: 'waive fee' }, (tx) => {
       const fee = this.ctx.rows.get<Fee>('fees', input.feeId);
@@ -94,6 +98,7 @@ export class FeeService {
         staffId: actor.staffId,
         createdAt: this.ctx.now(),
       });
+      if (grantedBy) tx.overrides.push({ code: 'waive_fees', grantedBy });
       return tx.upsert('fees', { ...fee, outstanding: fee.outstanding - amount });
     });
   }

@@ -9,6 +9,7 @@ import { stationApi, type ApiErrorBody, type ApiMethod, type ApiName, type CallC
 import type { Actor } from '../services/command';
 import { ServiceError } from '../services/errors';
 import type { Session } from '../services/auth';
+import type { Permission } from '../domain/types';
 import { createHandlers, type CoreHooks, type HandlerContext } from './handlers';
 import { openStation, type StationServices } from './services';
 import { STATION_WAL_RESERVE_MIB } from '../store/open';
@@ -44,6 +45,9 @@ export interface StationCore extends StationCoreApi {
 export function stationDatabasePath(dataDir: string): string {
   return join(dataDir, 'station.db');
 }
+
+/** Commands a staff account lacking their permission may run on a supervisor's one-time grant. */
+const GRANTABLE = new Set<ApiName>(['fees.waive']);
 
 function authorise(method: ApiMethod, session: Session | null): ApiErrorBody | null {
   const access = method.access;
@@ -100,9 +104,14 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
       }
       const session = services.auth.session(ctx.sessionToken ?? null);
       const denied = authorise(method, session);
-      if (denied) return { ok: false, error: denied };
+      const grant = (parsed.data as { override?: { token: string } }).override;
+      // A staff account without the permission may still do this one command on a supervisor's
+      // grant (fees.waive): the granting account must hold the permission itself.
+      const onGrant = denied?.code === 'FORBIDDEN' && session?.kind === 'staff' && GRANTABLE.has(apiName) && grant !== undefined;
+      if (denied && !onGrant) return { ok: false, error: denied };
       try {
-        const hc: HandlerContext = { session, actor: actorOf(session), sessionToken: ctx.sessionToken ?? null };
+        const grantedBy = onGrant ? services.auth.redeemGrantFor(grant.token, method.access as Permission) : null;
+        const hc: HandlerContext = { session, actor: actorOf(session), sessionToken: ctx.sessionToken ?? null, grantedBy };
         const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
         // Parsing the output strips every field the contract does not name (a PIN hash, a
         // password hash) before it leaves the core.

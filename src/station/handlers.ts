@@ -16,6 +16,8 @@ export interface HandlerContext {
   session: Session | null;
   actor: Actor;
   sessionToken: string | null;
+  /** Who granted this command to an account lacking its permission (a supervisor's credentials on the spot), checked by the core. */
+  grantedBy?: string | null;
 }
 
 type Handler<N extends ApiName> = (input: ApiInput<N>, hc: HandlerContext) => unknown;
@@ -122,7 +124,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       devices.print(devices.paymentSlip(input.patronId, paid), cash);
       return paid;
     },
-    'fees.waive': (input, hc) => s.fees.waive(input, hc.actor),
+    'fees.waive': (input, hc) => s.fees.waive({ feeId: input.feeId, reason: input.reason, amount: input.amount }, hc.actor, hc.grantedBy ?? undefined),
     'fees.charge': (input, hc) => s.fees.charge(input, hc.actor),
 
     'holds.place': (input, hc) => s.holds.place(input, hc.actor, staffOverride(hc, input.override)),

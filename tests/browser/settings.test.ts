@@ -230,8 +230,9 @@ describe('settings at the desk, for an administrator', () => {
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).count()).toBe(0);
   });
 
-  it("a technician may not waive a fee: the station's refusal is shown", async () => {
+  it("a technician may not waive a fee: the station's refusal is shown, and a supervisor's credentials there waive it", async () => {
     const token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+    await api(station.url, 'staff.save', { username: 'skinner', displayName: 'Seymour Skinner', role: 'supervisor', password: 'principal pass' }, token);
     const bart = await api(station.url, 'patrons.lookup', { barcode: patronCard(2) }, token);
     await api(station.url, 'fees.charge', { patronId: (bart.patron as { id: string }).id, kind: 'damage', amount: 250, description: 'Torn cover' }, token);
     await page.getByRole('button', { name: 'Patrons' }).click();
@@ -243,12 +244,31 @@ describe('settings at the desk, for an administrator', () => {
     await dialog.getByLabel('Reason for waiving').fill('Was like that when lent');
     await dialog.getByRole('button', { name: 'Waive the fee' }).click();
     await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('Your account may not do that.');
-    expect(await dialog.getByText('Ask a supervisor or an administrator to sign in and waive it.').isVisible()).toBe(true);
+    expect(await dialog.getByText('A supervisor or an administrator may waive it here with their own username and password.').isVisible()).toBe(true);
     await screenshot(page, '40-patron-waive-refused');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     // The focus is back on the button that opened the dialog.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Waive the fee: Torn cover');
+
+    // Again, and a supervisor signs in the dialog: the technician's own credentials grant nothing.
+    await page.getByRole('button', { name: 'Waive the fee: Torn cover' }).click();
+    await dialog.getByLabel('Reason for waiving').fill('Was like that when lent');
+    await dialog.getByRole('button', { name: 'Waive the fee' }).click();
+    const override = dialog.getByRole('form', { name: 'A supervisor may override' });
+    await override.getByLabel('Supervisor username').fill('lenny');
+    await override.getByLabel('Supervisor password').fill('sector 7G safety');
+    await override.getByRole('button', { name: 'Waive with their approval' }).click();
+    await expect.poll(() => override.getByRole('alert').textContent()).toContain('Your account may not do that.');
+    await override.getByLabel('Supervisor username').fill('skinner');
+    await override.getByLabel('Supervisor password').fill('principal pass');
+    await override.getByRole('button', { name: 'Waive with their approval' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(await page.getByText('Fee waived.').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Waive the fee: Torn cover' }).count()).toBe(0);
+    // Nothing is owed on it any more (the lookup lists what is still owed).
+    const fees = (await api(station.url, 'patrons.lookup', { barcode: patronCard(2) }, token)).fees as { description: string }[];
+    expect(fees.map((f) => f.description)).not.toContain('Torn cover');
     // Bart did not choose to keep a reading history: none is shown.
     expect(await page.getByRole('heading', { name: 'Reading history' }).count()).toBe(0);
     await signOut();

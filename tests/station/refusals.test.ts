@@ -257,4 +257,42 @@ describe('overrides through the station API', () => {
     // Clearing expired holds answers within its contract (copy, title, patron).
     expect(await ok('holds.clearExpired', {}, tech)).toEqual({ expired: [] });
   });
+
+  it("let a technician waive a fee once on a supervisor's credentials, never on their own", async () => {
+    await ok('setup.initialize', {
+      libraryName: 'Library',
+      branchCode: 'MAIN',
+      branchName: 'Main',
+      timeZone: 'America/New_York',
+      currency: 'USD',
+      locale: 'en-US',
+      admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
+    }, null);
+    const admin = (await ok<{ token: string }>('auth.signIn', { username: 'admin', password: 'a long password' }, null)).token;
+    await ok('staff.save', { username: 'tech', displayName: 'Tina Tech', role: 'technician', password: 'tech password' }, admin);
+    const sup = await ok<{ id: string }>('staff.save', { username: 'sup', displayName: 'Sam Sup', role: 'supervisor', password: 'supervisor pass' }, admin);
+    const tech = (await ok<{ token: string }>('auth.signIn', { username: 'tech', password: 'tech password' }, null)).token;
+    const patron = await ok<{ patron: { id: string } }>('patrons.register', { cardBarcode: patronCard(1), firstName: 'Ana', lastName: 'R', categoryCode: 'ADULT', cardExpiresOn: '2099-01-01' }, tech);
+    const fee = await ok<{ id: string }>('fees.charge', { patronId: patron.patron.id, kind: 'damage', amount: 250, description: 'Torn cover' }, tech);
+    const waive = (override?: { token: string }) => call('fees.waive', { feeId: fee.id, reason: 'Was like that', ...(override ? { override } : {}) }, tech);
+
+    expect(await waive()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The technician's own credentials grant nothing, and a made-up grant is no grant: nothing is written.
+    expect(await call('auth.verifySupervisor', { username: 'tech', password: 'tech password' }, tech)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const before = core.services.ctx.journal.waitingCount();
+    expect(await waive({ token: 'made-up' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(core.services.ctx.journal.waitingCount()).toBe(before);
+
+    // A supervisor's credentials: the waiver goes through, the technician's, granted by the supervisor.
+    const grant = await ok<{ overrideToken: string }>('auth.verifySupervisor', { username: 'sup', password: 'supervisor pass' }, tech);
+    expect(await ok<{ outstanding: number }>('fees.waive', { feeId: fee.id, reason: 'Was like that', amount: 100, override: { token: grant.overrideToken } }, tech)).toMatchObject({ outstanding: 150 });
+    const entry = core.services.store.db.prepare('SELECT staff_id, command, payload FROM journal ORDER BY seq DESC LIMIT 1').get() as { staff_id: string; command: string; payload: string };
+    const payload = JSON.parse(entry.payload) as { input: Record<string, unknown>; overrides: unknown };
+    expect(entry.command).toBe('fees.waive');
+    expect(payload.overrides).toEqual([{ code: 'waive_fees', grantedBy: sup.id }]);
+    expect(payload.input).not.toHaveProperty('override');
+    expect(entry.staff_id).not.toBe(sup.id);
+    // Once: the same grant again is refused.
+    expect(await waive({ token: grant.overrideToken })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
 });

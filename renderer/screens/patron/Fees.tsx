@@ -6,6 +6,7 @@ import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { FormReader, moneyInput, type FieldErrors } from '../../components/formReader';
 import { FormButtons } from '../../components/Inputs';
+import { OverrideForm } from '../../components/OverrideForm';
 import { Problem } from '../../components/Problem';
 import { formatDate, formatMoney } from '../../format';
 
@@ -31,37 +32,58 @@ export function FeeList({ fees, locale, onWaive }: { fees: Fee[]; locale: string
 }
 
 /**
- * Waive a fee, in full or in part, with a reason. Only staff allowed to waive fees may; the
- * station says so otherwise (a supervisor signs in to do it: fees.waive takes no override).
+ * Waive a fee, in full or in part, with a reason. Only staff allowed to waive fees may: when the
+ * station refuses the signed-in account, a supervisor types their own credentials here and the
+ * waiver goes through once on their grant (fees.waive's `override`).
  */
-export function WaiveDialog({ fee, locale, onSave, onCancel }: { fee: Fee; locale: string; onSave(input: { reason: string; amount: number | null }): Promise<void>; onCancel(): void }) {
+export function WaiveDialog({
+  fee,
+  locale,
+  onSave,
+  onCancel,
+}: {
+  fee: Fee;
+  locale: string;
+  onSave(input: { reason: string; amount: number | null; override?: { token: string } }): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<ApiErrorBody | null>(null);
-  async function submit(e: FormEvent<HTMLFormElement>) {
+  // What was refused for lack of permission: a supervisor's grant sends it again.
+  const [refused, setRefused] = useState<{ reason: string; amount: number | null } | null>(null);
+  async function save(input: { reason: string; amount: number | null }, override?: { token: string }) {
+    try {
+      await onSave(override ? { ...input, override } : input);
+    } catch (err) {
+      const e = asError(err);
+      setError(e);
+      // Refused even on a grant (it expired): the supervisor's form stays for another try.
+      if (!override) setRefused(e.code === 'FORBIDDEN' ? input : null);
+    }
+  }
+  function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormReader(e.currentTarget, t);
     const reason = f.required('reason', 500);
     const amount = f.money('amount', fee.currency);
     if (f.ok && (amount <= 0 || amount > fee.outstanding)) f.fail('amount', t('patron.waiveRange', { max: formatMoney(fee.outstanding, fee.currency, locale) }));
     setErrors(f.errors);
+    setRefused(null);
     if (!f.ok) return;
-    try {
-      await onSave({ reason, amount: amount === fee.outstanding ? null : amount });
-    } catch (err) {
-      setError(asError(err));
-    }
+    void save({ reason, amount: amount === fee.outstanding ? null : amount });
   }
   const title = t('patron.waiveTitle', { fee: fee.description });
   return (
     <Dialog title={title} onCancel={onCancel}>
-      <form onSubmit={(e) => void submit(e)} aria-label={title} noValidate>
+      <form onSubmit={submit} aria-label={title} noValidate>
         <Field label={t('patron.waiveAmount', { currency: fee.currency })} name="amount" defaultValue={moneyInput(fee.outstanding, fee.currency)} inputMode="decimal" autoComplete="off" error={errors.amount} />
         <Field label={t('patron.waiveReason')} name="reason" required autoComplete="off" autoFocus error={errors.reason} />
         <Problem error={error} />
-        {error?.code === 'FORBIDDEN' ? <p>{t('patron.waiveNeedsSupervisor')}</p> : null}
+        {refused ? <p>{t('patron.waiveNeedsSupervisor')}</p> : null}
         <FormButtons submit={t('patron.waiveSubmit')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>
+      {refused ? <OverrideForm submitLabel={t('patron.waiveOverrideSubmit')} onCancel={() => setRefused(null)} onGranted={(token) => void save(refused, { token })} /> : null}
     </Dialog>
   );
 }

@@ -195,8 +195,8 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
           fee={open.fee}
           locale={locale}
           onCancel={() => setOpen(null)}
-          onSave={async ({ reason, amount }) => {
-            await client.call('fees.waive', { feeId: open.fee.id, reason, amount });
+          onSave={async ({ reason, amount, override }) => {
+            await client.call('fees.waive', { feeId: open.fee.id, reason, amount, ...(override ? { override } : {}) });
             done(await refresh(), t('patron.waived'));
           }}
         />
