@@ -30,6 +30,12 @@ export interface ApplyResult {
 
 type Data = Record<string, unknown> & { id: string };
 
+/** The station that wrote a loan's check-out, and its clock offset (its wall clock minus the hub's) measured at the push that brought it. */
+interface LoanClock {
+  stationId: string;
+  offsetMs: number;
+}
+
 // --- the rows of one write transaction ---------------------------------------------------------
 //
 // A push batch of 500 entries used to cost several round trips per entry (a lookup or two, one
@@ -84,6 +90,9 @@ class TxRows {
   private readonly wholeTables = new Map<string, Set<string>>();
   private readonly writtenIds = new Map<string, Set<string>>();
   private order = 0;
+  /** Loans' clocks (the loan_clocks table) this transaction records, and those it looked up. */
+  private readonly newClocks = new Map<string, LoanClock>();
+  private readonly knownClocks = new Map<string, LoanClock | null>();
 
   constructor(readonly raw: Queryable) {
     for (const l of LOOKUPS) {
@@ -182,8 +191,33 @@ class TxRows {
     }
   }
 
+  /** Records which station wrote a loan's check-out and its measured clock offset; the first record stands. */
+  recordClock(loanId: string, clock: LoanClock): void {
+    if (this.knownClocks.get(loanId) || this.newClocks.has(loanId)) return;
+    this.newClocks.set(loanId, clock);
+  }
+
+  async clockOf(loanId: string): Promise<LoanClock | null> {
+    const fresh = this.newClocks.get(loanId);
+    if (fresh) return fresh;
+    if (!this.knownClocks.has(loanId)) {
+      const r = (await this.raw.query<{ station_id: string; clock_offset_ms: string }>('SELECT station_id, clock_offset_ms FROM loan_clocks WHERE loan_id = $1', [loanId]))[0];
+      this.knownClocks.set(loanId, r ? { stationId: r.station_id, offsetMs: Number(r.clock_offset_ms) } : null);
+    }
+    return this.knownClocks.get(loanId) ?? null;
+  }
+
   /** Writes what is pending in one statement, each row stamped with the next change number. */
   async flush(final: boolean): Promise<void> {
+    if (final && this.newClocks.size > 0) {
+      const clocks = [...this.newClocks];
+      this.newClocks.clear();
+      for (const [id, c] of clocks) this.knownClocks.set(id, c);
+      await this.raw.query(
+        `INSERT INTO loan_clocks (loan_id, station_id, clock_offset_ms) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (loan_id) DO NOTHING`,
+        [clocks.map((c) => c[0]), clocks.map((c) => c[1].stationId), clocks.map((c) => c[1].offsetMs)],
+      );
+    }
     if (this.pending.size > 0) {
       const writes = [...this.pending.values()].sort((a, b) => (TABLE_RANK.get(a.table) ?? 99) - (TABLE_RANK.get(b.table) ?? 99) || a.order - b.order);
       this.pending.clear();
@@ -210,7 +244,7 @@ class TxRows {
   }
 
   get dirty(): boolean {
-    return this.pending.size > 0 || this.flushedEarly.size > 0;
+    return this.pending.size > 0 || this.flushedEarly.size > 0 || this.newClocks.size > 0;
   }
 }
 
@@ -359,7 +393,12 @@ export async function lockWhatEntriesTouch(tx: Queryable, entries: JournalEntry[
   await tx.query('SELECT pg_advisory_xact_lock(7404, k) FROM (SELECT DISTINCT hashtext(x) & 1023 AS k FROM unnest($1::text[]) AS x ORDER BY k) AS h ORDER BY k', [[...keys]]);
 }
 
-export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<ApplyResult> {
+/**
+ * Applies one entry. clockOffsetMs: the pushing station's clock offset as the hub measured it at
+ * this push (its wall clock minus the hub's), or null if none is known; it orders two loans of the
+ * same copy lent while apart (applyLoan).
+ */
+export async function applyEntry(tx: Queryable, entry: JournalEntry, clockOffsetMs: number | null = null): Promise<ApplyResult> {
   // Staff at a station resolved an exception: no rows, the hub's exception list (exceptions.ts).
   if (entry.command === RESOLVE_COMMAND) return applyResolution(tx, entry);
   const exceptions: HubException[] = [];
@@ -383,7 +422,7 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry): Promise<Ap
     const row = change.row as Data;
     switch (change.table) {
       case 'loans':
-        conflict = (await applyLoan(tx, entry, row as unknown as Loan & Data, exceptions, warnings)) ?? conflict;
+        conflict = (await applyLoan(tx, entry, row as unknown as Loan & Data, exceptions, warnings, clockOffsetMs)) ?? conflict;
         break;
       case 'items':
         // A copy whose trap did not stand (applyHold) stays as the hub has it.
@@ -414,8 +453,21 @@ async function returnedAtADesk(tx: Queryable, loanId: string): Promise<boolean> 
   return !!current && current.returnedAt !== null && current.returnBranchId !== null;
 }
 
-/** Two stations lent the same copy while apart: keep both loans; the later borrower has it. */
-async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[]): Promise<string | null> {
+/**
+ * A loan's check-out time on the hub's clock: the station's time corrected by the offset the hub
+ * measured for the station that wrote it; the station's own time where no offset is known.
+ */
+async function clockOffsetOf(tx: Queryable, loan: Loan): Promise<number> {
+  return (await rowsOf(tx).clockOf(loan.id))?.offsetMs ?? 0;
+}
+
+/**
+ * Two stations lent the same copy while apart: keep both loans; the later borrower has it. Later
+ * by the hub's clock: each check-out time corrected by its station's measured clock offset, so a
+ * station whose clock runs fast does not win for that. The loans keep the times their stations
+ * wrote (their due dates were computed from them).
+ */
+async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[], clockOffsetMs: number | null = null): Promise<string | null> {
   let result: string | null = null;
   if (loan.returnedAt !== null && (await returnedAtADesk(tx, loan.id))) {
     // Privacy: a returned loan's link to its patron, once dropped at a station (the retention
@@ -437,23 +489,38 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
       warnings.push(RENEW_COMMANDS.has(entry.command) ? 'renewed a loan already returned: the return stands' : 'a loan already returned: the return stands');
       return null;
     }
+    // A check-out new to the hub: its station's clock offset, for ordering it against another
+    // station's loan of the same copy (now or when that one arrives).
+    if (!current && clockOffsetMs !== null) rowsOf(tx).recordClock(loan.id, { stationId: entry.stationId, offsetMs: clockOffsetMs });
     for (const other of await openLoansOfItem(tx, loan.itemId)) {
       if (other.id === loan.id) continue;
-      const incomingIsLater = loan.checkedOutAt >= other.checkedOutAt;
+      const offsets = new Map([
+        [loan.id, await clockOffsetOf(tx, loan)],
+        [other.id, await clockOffsetOf(tx, other)],
+      ]);
+      const trueTime = (l: Loan) => l.checkedOutAt - offsets.get(l.id)!;
+      const incomingIsLater = trueTime(loan) >= trueTime(other);
+      // The stations' clocks as the hub measured them decided, not their own wall clocks.
+      const byCorrectedClocks = incomingIsLater !== loan.checkedOutAt >= other.checkedOutAt;
       const [earlier, later] = incomingIsLater ? [other, loan] : [loan, other];
-      // The earlier loan stays in history, closed when the copy was lent again.
-      const closed = { ...earlier, returnedAt: later.checkedOutAt, returnBranchId: null };
+      // The earlier loan stays in history, closed when the copy was lent again: at the later
+      // check-out's time, or where the corrected clocks decided, that moment on the earlier
+      // station's clock (never before its own check-out).
+      const returnedAt = byCorrectedClocks ? trueTime(later) + offsets.get(earlier.id)! : later.checkedOutAt;
+      const closed = { ...earlier, returnedAt, returnBranchId: null };
       if (incomingIsLater) await putRow(tx, 'loans', closed as Data);
       else Object.assign(loan, closed);
       exceptions.push({
         kind: 'lent_twice',
-        message: 'The same copy was lent at two stations while they were apart; the later borrower has it.',
+        message: byCorrectedClocks
+          ? "The same copy was lent at two stations while they were apart; the later borrower has it. Later by the hub's clock: a station's clock was off, and its check-out time was corrected by the offset the hub measured."
+          : 'The same copy was lent at two stations while they were apart; the later borrower has it.',
         patronIds: [earlier.patronId, later.patronId].filter((p): p is string => !!p),
         itemId: loan.itemId,
         entryIds: [entry.id],
         branchIds: [...new Set([earlier.branchId, later.branchId])],
       });
-      result = 'lent twice';
+      result = byCorrectedClocks ? "lent twice (the later by the stations' clocks corrected as the hub measured them)" : 'lent twice';
     }
     if (loan.patronId) {
       const blocks = (await rowsOf(tx).find(BLOCKS_BY_PATRON, loan.patronId)) as unknown as { kind: string; until: string | null }[];

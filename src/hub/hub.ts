@@ -223,7 +223,7 @@ export class Hub {
         continue;
       }
       if (entry.seq !== expectedSeq) break;
-      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry);
+      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry, seenAt?.clockOffsetMs ?? null);
       records.push({ entry, outcome: applied.outcome, reason: applied.reason ?? null });
       // An exception concerns the branch whose entry made it, whatever else it names: its desk is
       // told of it in this answer (and warned in the entry's outcome), so it lists it, must hear
@@ -257,10 +257,13 @@ export class Hub {
     return out;
   }
 
-  /** An entry whose rows are malformed, or that the station may not write (src/hub/policy.ts), is rejected and changes nothing. */
-  private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<ApplyResult> {
+  /**
+   * An entry whose rows are malformed, or that the station may not write (src/hub/policy.ts), is
+   * rejected and changes nothing. clockOffsetMs: the station's, measured at this push.
+   */
+  private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry, clockOffsetMs: number | null): Promise<ApplyResult> {
     const screened = await screenEntry(tx, station, entry);
-    return screened.ok ? applyEntry(tx, screened.entry) : refuseEntry(tx, entry, screened.reason);
+    return screened.ok ? applyEntry(tx, screened.entry, clockOffsetMs) : refuseEntry(tx, entry, screened.reason);
   }
 
   private async recordException(tx: Queryable, x: HubException): Promise<ExceptionNotice> {

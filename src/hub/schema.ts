@@ -101,3 +101,15 @@ export const exceptions = pgTable(
   },
   (t) => [index('exceptions_change_seq').on(t.changeSeq)],
 );
+
+/**
+ * Which station wrote each loan's check-out, and that station's clock offset as the hub measured it
+ * at the push that brought the loan: when two stations lent the same copy while apart, the later
+ * borrower is decided on check-out times corrected by these offsets (src/hub/apply.ts), not on
+ * the stations' raw wall clocks. Hub-only bookkeeping: the loan rows keep the station's time.
+ */
+export const loanClocks = pgTable('loan_clocks', {
+  loanId: text('loan_id').primaryKey(),
+  stationId: text('station_id').notNull(),
+  clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }).notNull(),
+});

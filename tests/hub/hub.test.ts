@@ -153,6 +153,96 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     expect(h1b.data).toMatchObject({ status: 'in_transit', itemId: 'i4' });
     await db.close();
   }, 60_000);
+
+  it("orders a copy lent at two stations by their check-out times corrected for each station's measured clock offset", async () => {
+    const db = await open();
+    await migrateHub(db);
+    const T = Date.UTC(2026, 10, 20, 15);
+    const min = 60_000;
+    let hubNow = T;
+    const hub = new Hub(db, () => hubNow);
+    const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+    const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+    await hub.init({ libraryName: 'County Library' });
+    const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north, 10 min fast')).credential}`);
+    const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south, on time')).credential}`);
+    journals = new Journals();
+    // A's wall clock runs 10 minutes fast; B's is right. Each push carries the station's wall time.
+    const fastA = 10 * min;
+    const pushA = (...entries: JournalEntry[]) => hub.push(A, entries, hubNow + fastA);
+    const pushB = (...entries: JournalEntry[]) => hub.push(B, entries, hubNow);
+    await pushA(entry(A, 'patrons.register', [patron('ana', '21', north)], T + fastA), entry(A, 'catalogue.addItem', [item('i1', 'available', north), item('i2', 'available', north), item('i3', 'available', north)], T + fastA));
+    await pushB(entry(B, 'patrons.register', [patron('ben', '22', south)], T));
+    const loans = async (itemId: string) =>
+      Object.fromEntries(
+        (await db.query<{ id: string; data: { checkedOutAt: number; returnedAt: number | null; patronId: string } }>(`SELECT id, data FROM rows WHERE table_name = 'loans' AND data->>'itemId' = $1`, [itemId])).map((l) => [
+          l.id,
+          [l.data.patronId, l.data.checkedOutAt, l.data.returnedAt],
+        ]),
+      );
+    const lend = (st: StationIdentity, id: string, itemId: string, patronId: string, branch: string, wall: number) =>
+      entry(st, 'circulation.checkout', [loan(id, itemId, patronId, branch, wall), item(itemId, 'on_loan', branch)], wall);
+
+    // A lends i1 at true T+1 (its wall says T+11) and pushes first; B lends it at true T+5.
+    hubNow = T + 2 * min;
+    expect((await pushA(lend(A, 'L1', 'i1', 'ana', north, T + 11 * min))).outcomes[0]!.outcome).toBe('applied');
+    hubNow = T + 6 * min;
+    const second = await pushB(lend(B, 'L2', 'i1', 'ben', south, T + 5 * min));
+    expect(second.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: expect.stringContaining('clocks') });
+    expect(second.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', itemId: 'i1', patronIds: ['ana', 'ben'], message: expect.stringContaining('clock') });
+    // Ben has the copy; Ana's loan stays in history, its check-out time as A wrote it, closed at
+    // true T+5 on A's clock (T+15).
+    expect(await loans('i1')).toEqual({ L1: ['ana', T + 11 * min, T + 15 * min], L2: ['ben', T + 5 * min, null] });
+
+    // The other way round: B's loan of i2 (true T+5) reaches the hub first, then A's (true T+1, wall T+11).
+    hubNow = T + 7 * min;
+    expect((await pushB(lend(B, 'L4', 'i2', 'ben', south, T + 5 * min))).outcomes[0]!.outcome).toBe('applied');
+    hubNow = T + 8 * min;
+    const late = await pushA(lend(A, 'L3', 'i2', 'ana', north, T + 11 * min));
+    expect(late.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: expect.stringContaining('clocks') });
+    expect(late.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', itemId: 'i2', patronIds: ['ana', 'ben'] });
+    expect(await loans('i2')).toEqual({ L3: ['ana', T + 11 * min, T + 15 * min], L4: ['ben', T + 5 * min, null] });
+
+    // Where both corrected and raw times agree, the message says nothing of clocks: B lends i3 at
+    // true T+9, A at true T+10 (wall T+20): A's borrower has it, closed at A's raw time.
+    hubNow = T + 9 * min;
+    await pushB(lend(B, 'L5', 'i3', 'ben', south, T + 9 * min));
+    hubNow = T + 11 * min;
+    const plain = await pushA(lend(A, 'L6', 'i3', 'ana', north, T + 20 * min));
+    expect(plain.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: 'lent twice' });
+    expect(plain.exceptions?.[0]?.message).not.toMatch(/clock/);
+    expect(await loans('i3')).toEqual({ L5: ['ben', T + 9 * min, T + 20 * min], L6: ['ana', T + 20 * min, null] });
+    await db.close();
+  }, 60_000);
+
+  it('orders a copy lent twice by the raw check-out times where no clock offset is known', async () => {
+    const db = await open();
+    await migrateHub(db);
+    const T = Date.UTC(2026, 10, 20, 15);
+    const min = 60_000;
+    let hubNow = T;
+    const hub = new Hub(db, () => hubNow);
+    const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+    const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+    await hub.init({ libraryName: 'County Library' });
+    const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north, 10 min fast')).credential}`);
+    const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south, on time')).credential}`);
+    journals = new Journals();
+    await hub.push(A, [entry(A, 'patrons.register', [patron('ana', '21', north)], T), entry(A, 'catalogue.addItem', [item('i1', 'available', north)], T)], T);
+    await hub.push(B, [entry(B, 'patrons.register', [patron('ben', '22', south)], T)], T);
+    // A's loan reached the hub before it kept stations' clocks per loan (no loan_clocks row): its
+    // raw time stands, as it always did, and the later raw time wins.
+    hubNow = T + 2 * min;
+    await hub.push(A, [entry(A, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, T + 11 * min), item('i1', 'on_loan', north)], T + 11 * min)], hubNow + 10 * min);
+    await db.query(`DELETE FROM loan_clocks WHERE loan_id = 'L1'`);
+    hubNow = T + 6 * min;
+    const second = await hub.push(B, [entry(B, 'circulation.checkout', [loan('L2', 'i1', 'ben', south, T + 5 * min), item('i1', 'on_loan', south)], T + 5 * min)], hubNow);
+    expect(second.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: 'lent twice' });
+    expect(second.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', patronIds: ['ben', 'ana'], message: 'The same copy was lent at two stations while they were apart; the later borrower has it.' });
+    const rows = await db.query<{ id: string; data: { returnedAt: number | null } }>(`SELECT id, data FROM rows WHERE table_name = 'loans' ORDER BY id`);
+    expect(rows.map((l) => [l.id, l.data.returnedAt])).toEqual([['L1', null], ['L2', T + 11 * min]]);
+    await db.close();
+  }, 60_000);
 });
 
 describe('the hub migrator', () => {
