@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
 import { putRow, writeRows } from '../../src/hub/apply';
-import { migrateHub, openHubDb } from '../../src/hub/db';
+import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
 import { Hub, type StationIdentity } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
 import { databases, dropSchemas, freshSchema, item, Journals, loan, patron, PG_URL, up } from './fixtures';
@@ -16,6 +16,21 @@ afterAll(dropSchemas);
 let journals = new Journals();
 const entry = (station: StationIdentity, command: string, effects: RowChange[], at: number, overrides?: JournalEntry['payload']['overrides']) =>
   journals.entry(station, command, effects, at, overrides);
+
+/** A hub with North and South, station A at North (its clock will run fast) and B at South, on a clock the test moves. */
+async function twoStationsApart(open: () => Promise<HubDb>) {
+  const db = await open();
+  await migrateHub(db);
+  const clock = { start: Date.UTC(2026, 10, 20, 15), now: Date.UTC(2026, 10, 20, 15) };
+  const hub = new Hub(db, () => clock.now);
+  const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+  const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+  await hub.init({ libraryName: 'County Library' });
+  const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north, 10 min fast')).credential}`);
+  const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south, on time')).credential}`);
+  journals = new Journals();
+  return { db, hub, north, south, A, B, clock };
+}
 
 describe.each(databases())('the hub on %s', (_name, open) => {
   it('enrols stations, applies each entry once, and resolves what two stations did while apart', async () => {
@@ -155,22 +170,13 @@ describe.each(databases())('the hub on %s', (_name, open) => {
   }, 60_000);
 
   it("orders a copy lent at two stations by their check-out times corrected for each station's measured clock offset", async () => {
-    const db = await open();
-    await migrateHub(db);
-    const T = Date.UTC(2026, 10, 20, 15);
+    const { db, hub, north, south, A, B, clock } = await twoStationsApart(open);
+    const T = clock.start;
     const min = 60_000;
-    let hubNow = T;
-    const hub = new Hub(db, () => hubNow);
-    const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
-    const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-    await hub.init({ libraryName: 'County Library' });
-    const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north, 10 min fast')).credential}`);
-    const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south, on time')).credential}`);
-    journals = new Journals();
     // A's wall clock runs 10 minutes fast; B's is right. Each push carries the station's wall time.
     const fastA = 10 * min;
-    const pushA = (...entries: JournalEntry[]) => hub.push(A, entries, hubNow + fastA);
-    const pushB = (...entries: JournalEntry[]) => hub.push(B, entries, hubNow);
+    const pushA = (...entries: JournalEntry[]) => hub.push(A, entries, clock.now + fastA);
+    const pushB = (...entries: JournalEntry[]) => hub.push(B, entries, clock.now);
     await pushA(entry(A, 'patrons.register', [patron('ana', '21', north)], T + fastA), entry(A, 'catalogue.addItem', [item('i1', 'available', north), item('i2', 'available', north), item('i3', 'available', north)], T + fastA));
     await pushB(entry(B, 'patrons.register', [patron('ben', '22', south)], T));
     const loans = async (itemId: string) =>
@@ -184,9 +190,9 @@ describe.each(databases())('the hub on %s', (_name, open) => {
       entry(st, 'circulation.checkout', [loan(id, itemId, patronId, branch, wall), item(itemId, 'on_loan', branch)], wall);
 
     // A lends i1 at true T+1 (its wall says T+11) and pushes first; B lends it at true T+5.
-    hubNow = T + 2 * min;
+    clock.now = T + 2 * min;
     expect((await pushA(lend(A, 'L1', 'i1', 'ana', north, T + 11 * min))).outcomes[0]!.outcome).toBe('applied');
-    hubNow = T + 6 * min;
+    clock.now = T + 6 * min;
     const second = await pushB(lend(B, 'L2', 'i1', 'ben', south, T + 5 * min));
     expect(second.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: expect.stringContaining('clocks') });
     expect(second.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', itemId: 'i1', patronIds: ['ana', 'ben'], message: expect.stringContaining('clock') });
@@ -195,9 +201,9 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     expect(await loans('i1')).toEqual({ L1: ['ana', T + 11 * min, T + 15 * min], L2: ['ben', T + 5 * min, null] });
 
     // The other way round: B's loan of i2 (true T+5) reaches the hub first, then A's (true T+1, wall T+11).
-    hubNow = T + 7 * min;
+    clock.now = T + 7 * min;
     expect((await pushB(lend(B, 'L4', 'i2', 'ben', south, T + 5 * min))).outcomes[0]!.outcome).toBe('applied');
-    hubNow = T + 8 * min;
+    clock.now = T + 8 * min;
     const late = await pushA(lend(A, 'L3', 'i2', 'ana', north, T + 11 * min));
     expect(late.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: expect.stringContaining('clocks') });
     expect(late.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', itemId: 'i2', patronIds: ['ana', 'ben'] });
@@ -205,9 +211,9 @@ describe.each(databases())('the hub on %s', (_name, open) => {
 
     // Where both corrected and raw times agree, the message says nothing of clocks: B lends i3 at
     // true T+9, A at true T+10 (wall T+20): A's borrower has it, closed at A's raw time.
-    hubNow = T + 9 * min;
+    clock.now = T + 9 * min;
     await pushB(lend(B, 'L5', 'i3', 'ben', south, T + 9 * min));
-    hubNow = T + 11 * min;
+    clock.now = T + 11 * min;
     const plain = await pushA(lend(A, 'L6', 'i3', 'ana', north, T + 20 * min));
     expect(plain.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: 'lent twice' });
     expect(plain.exceptions?.[0]?.message).not.toMatch(/clock/);
@@ -216,27 +222,18 @@ describe.each(databases())('the hub on %s', (_name, open) => {
   }, 60_000);
 
   it('orders a copy lent twice by the raw check-out times where no clock offset is known', async () => {
-    const db = await open();
-    await migrateHub(db);
-    const T = Date.UTC(2026, 10, 20, 15);
+    const { db, hub, north, south, A, B, clock } = await twoStationsApart(open);
+    const T = clock.start;
     const min = 60_000;
-    let hubNow = T;
-    const hub = new Hub(db, () => hubNow);
-    const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
-    const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-    await hub.init({ libraryName: 'County Library' });
-    const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north, 10 min fast')).credential}`);
-    const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south, on time')).credential}`);
-    journals = new Journals();
     await hub.push(A, [entry(A, 'patrons.register', [patron('ana', '21', north)], T), entry(A, 'catalogue.addItem', [item('i1', 'available', north)], T)], T);
     await hub.push(B, [entry(B, 'patrons.register', [patron('ben', '22', south)], T)], T);
     // A's loan reached the hub before it kept stations' clocks per loan (no loan_clocks row): its
     // raw time stands, as it always did, and the later raw time wins.
-    hubNow = T + 2 * min;
-    await hub.push(A, [entry(A, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, T + 11 * min), item('i1', 'on_loan', north)], T + 11 * min)], hubNow + 10 * min);
+    clock.now = T + 2 * min;
+    await hub.push(A, [entry(A, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, T + 11 * min), item('i1', 'on_loan', north)], T + 11 * min)], clock.now + 10 * min);
     await db.query(`DELETE FROM loan_clocks WHERE loan_id = 'L1'`);
-    hubNow = T + 6 * min;
-    const second = await hub.push(B, [entry(B, 'circulation.checkout', [loan('L2', 'i1', 'ben', south, T + 5 * min), item('i1', 'on_loan', south)], T + 5 * min)], hubNow);
+    clock.now = T + 6 * min;
+    const second = await hub.push(B, [entry(B, 'circulation.checkout', [loan('L2', 'i1', 'ben', south, T + 5 * min), item('i1', 'on_loan', south)], T + 5 * min)], clock.now);
     expect(second.outcomes[0]).toMatchObject({ outcome: 'conflict', reason: 'lent twice' });
     expect(second.exceptions?.[0]).toMatchObject({ kind: 'lent_twice', patronIds: ['ben', 'ana'], message: 'The same copy was lent at two stations while they were apart; the later borrower has it.' });
     const rows = await db.query<{ id: string; data: { returnedAt: number | null } }>(`SELECT id, data FROM rows WHERE table_name = 'loans' ORDER BY id`);

@@ -207,12 +207,8 @@ describe('overrides through the station API', () => {
     if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
     return r.value as T;
   }
-  beforeEach(async () => {
-    core = await startStationCore({ dataDir: mkdtempSync(join(tmpdir(), 'circa-override-')) });
-  });
-  afterEach(async () => core.close());
-
-  it('are granted by a supervisor\'s credentials, never a technician\'s', async () => {
+  /** A set-up library with an administrator, a technician (Tina) and a supervisor (Sam), each signed in or saved. */
+  async function libraryWithTechAndSupervisor(): Promise<{ admin: string; sup: { id: string }; tech: string }> {
     await ok('setup.initialize', {
       libraryName: 'Library',
       branchCode: 'MAIN',
@@ -226,6 +222,15 @@ describe('overrides through the station API', () => {
     await ok('staff.save', { username: 'tech', displayName: 'Tina Tech', role: 'technician', password: 'tech password' }, admin);
     const sup = await ok<{ id: string }>('staff.save', { username: 'sup', displayName: 'Sam Sup', role: 'supervisor', password: 'supervisor pass' }, admin);
     const tech = (await ok<{ token: string }>('auth.signIn', { username: 'tech', password: 'tech password' }, null)).token;
+    return { admin, sup, tech };
+  }
+  beforeEach(async () => {
+    core = await startStationCore({ dataDir: mkdtempSync(join(tmpdir(), 'circa-override-')) });
+  });
+  afterEach(async () => core.close());
+
+  it('are granted by a supervisor\'s credentials, never a technician\'s', async () => {
+    const { admin, sup, tech } = await libraryWithTechAndSupervisor();
     await ok('patrons.register', { cardBarcode: patronCard(1), firstName: 'Ana', lastName: 'R', categoryCode: 'ADULT', cardExpiresOn: '2026-01-01' }, tech);
     const record = await ok<{ id: string }>('catalogue.addRecord', { title: 'Kindred' }, admin);
     await ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' }, admin);
@@ -259,19 +264,7 @@ describe('overrides through the station API', () => {
   });
 
   it("let a technician waive a fee once on a supervisor's credentials, never on their own", async () => {
-    await ok('setup.initialize', {
-      libraryName: 'Library',
-      branchCode: 'MAIN',
-      branchName: 'Main',
-      timeZone: 'America/New_York',
-      currency: 'USD',
-      locale: 'en-US',
-      admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
-    }, null);
-    const admin = (await ok<{ token: string }>('auth.signIn', { username: 'admin', password: 'a long password' }, null)).token;
-    await ok('staff.save', { username: 'tech', displayName: 'Tina Tech', role: 'technician', password: 'tech password' }, admin);
-    const sup = await ok<{ id: string }>('staff.save', { username: 'sup', displayName: 'Sam Sup', role: 'supervisor', password: 'supervisor pass' }, admin);
-    const tech = (await ok<{ token: string }>('auth.signIn', { username: 'tech', password: 'tech password' }, null)).token;
+    const { sup, tech } = await libraryWithTechAndSupervisor();
     const patron = await ok<{ patron: { id: string } }>('patrons.register', { cardBarcode: patronCard(1), firstName: 'Ana', lastName: 'R', categoryCode: 'ADULT', cardExpiresOn: '2099-01-01' }, tech);
     const fee = await ok<{ id: string }>('fees.charge', { patronId: patron.patron.id, kind: 'damage', amount: 250, description: 'Torn cover' }, tech);
     const waive = (override?: { token: string }) => call('fees.waive', { feeId: fee.id, reason: 'Was like that', ...(override ? { override } : {}) }, tech);
