@@ -21,6 +21,9 @@ import type { ServiceContext } from './context';
 /** Commands whose effects may hold loan rows linked to a patron. */
 const LOAN_COMMANDS = ['circulation.checkout', 'circulation.renew', 'circulation.renewAll', 'circulation.checkin', 'catalogue.setItemStatus'];
 const SCANNED_THROUGH = 'journal_privacy_scanned_through';
+/** Where the next look at pending entries starts (0: from the first). */
+const PENDING_FROM = 'journal_privacy_pending_from';
+/** Entries looked at per run, of each kind. */
 const BATCH = 5_000;
 
 interface Effect {
@@ -59,7 +62,8 @@ function redactedPayload(payload: Payload): Payload {
   };
 }
 
-export function redactJournalReadingHistory(ctx: ServiceContext): RedactionRun {
+export function redactJournalReadingHistory(ctx: ServiceContext, options: { batch?: number } = {}): RedactionRun {
+  const batch = options.batch ?? BATCH;
   const db = ctx.store.db;
   const hasHub = ctx.readState('hub_url') !== null;
   // Entries the hub has not acknowledged must still go out as they were written.
@@ -85,17 +89,20 @@ export function redactJournalReadingHistory(ctx: ServiceContext): RedactionRun {
   };
 
   const run = db.transaction(() => {
-    // Entries left from earlier runs whose loans may have been unlinked since.
-    for (const seq of db.prepare('SELECT seq FROM journal_redaction_pending WHERE seq <= ? ORDER BY seq LIMIT ?').pluck().all(pushedThrough, BATCH) as number[]) {
-      if (settle(seq, readEntry.get(seq) as string)) forget.run(seq);
-    }
+    // Entries left from earlier runs whose loans may have been unlinked since. A batch at a time,
+    // going round: entries that stay linked for good (a patron who keeps a reading history) must
+    // not keep the ones behind them from ever being looked at again.
+    const pendingFrom = Number(ctx.readState(PENDING_FROM) ?? 0);
+    const waiting = db.prepare('SELECT seq FROM journal_redaction_pending WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').pluck().all(pendingFrom, pushedThrough, batch) as number[];
+    for (const seq of waiting) if (settle(seq, readEntry.get(seq) as string)) forget.run(seq);
+    ctx.writeState(PENDING_FROM, String(waiting.length === batch ? waiting.at(-1)! : 0));
     // New entries since the last run.
     const from = Number(ctx.readState(SCANNED_THROUGH) ?? 0);
     const fresh = db
       .prepare(`SELECT seq, payload FROM journal WHERE seq > ? AND seq <= ? AND redacted_at IS NULL AND command IN (${LOAN_COMMANDS.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
-      .all(from, pushedThrough, ...LOAN_COMMANDS, BATCH) as { seq: number; payload: string }[];
+      .all(from, pushedThrough, ...LOAN_COMMANDS, batch) as { seq: number; payload: string }[];
     for (const { seq, payload } of fresh) if (!settle(seq, payload)) remember.run(seq);
-    const scannedThrough = fresh.length === BATCH ? fresh.at(-1)!.seq : Math.min(pushedThrough, ctx.journal.lastSeq() ?? from);
+    const scannedThrough = fresh.length === batch ? fresh.at(-1)!.seq : Math.min(pushedThrough, ctx.journal.lastSeq() ?? from);
     if (scannedThrough > from) ctx.writeState(SCANNED_THROUGH, String(scannedThrough));
     if (redacted > 0) ctx.journal.audit(now, null, 'privacy.redactJournal', null, `removed the patron from ${redacted} journal entries of returned loans`);
   });
