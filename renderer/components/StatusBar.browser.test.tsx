@@ -2,13 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
 import { i18n } from '../i18n';
-import { useSession } from '../state/session';
 import { useStatus } from '../state/status';
 import { StatusBar } from './StatusBar';
-import { renderInDesk } from './testing';
+import { renderInDesk, setUpDesk } from './testing';
 
 type Status = ApiOutput<'status.get'>;
-const RULE = { length: 14, minLength: 14, maxLength: 14, prefix: '2', numeric: true, checkDigit: true };
 
 /** The station answers status.get with `status` (and nothing else is called). */
 function stationSays(status: Status) {
@@ -20,16 +18,7 @@ const bar = (screen: Awaited<ReturnType<typeof renderInDesk>>) => screen.getByRo
 
 describe('<StatusBar>: the station at a glance', () => {
   beforeEach(() =>
-    useSession.getState().setSetup({
-      configured: true,
-      loadingLibrary: false,
-      libraryName: 'Springfield',
-      branchName: 'Main',
-      locale: 'en-US',
-      currency: 'USD',
-      timeZone: 'America/New_York',
-      barcodes: { patron: RULE, item: { ...RULE, prefix: '3' } },
-    }),
+    setUpDesk(),
   );
   afterEach(async () => {
     vi.restoreAllMocks();

@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiOutput } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
-import { renderInDesk } from '../components/testing';
+import { renderInDesk, setUpDesk } from '../components/testing';
 import { i18n } from '../i18n';
-import { useSession } from '../state/session';
 import { expiredCopies, Holds } from './Holds';
 
-const RULE = { length: 14, minLength: 14, maxLength: 14, prefix: '2', numeric: true, checkDigit: true };
 type Shelf = ApiOutput<'holds.shelf'>;
 type Cleared = ApiOutput<'holds.clearExpired'>;
 
@@ -44,16 +42,7 @@ describe('Holds › clear expired holds', () => {
   });
 
   it('lists the copies to take off the hold shelf, with their dates in the desk language', async () => {
-    useSession.getState().setSetup({
-      configured: true,
-      loadingLibrary: false,
-      libraryName: 'Springfield',
-      branchName: 'Main',
-      locale: 'en-US',
-      currency: 'USD',
-      timeZone: 'America/New_York',
-      barcodes: { patron: RULE, item: { ...RULE, prefix: '3' } },
-    });
+    setUpDesk();
     station(() => Promise.resolve({ expired: [{ holdId: 'h1', itemBarcode: '30234000000012' }] } as Cleared));
     const screen = await renderInDesk(<Holds />, 'es');
     await expect.element(screen.getByTestId('shelf-row').first()).toHaveTextContent('20 nov 2026');

@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { renderInDesk } from '../components/testing';
+import { renderInDesk, setUpDesk } from '../components/testing';
 import { i18n } from '../i18n';
-import { useSession } from '../state/session';
 import { HourChart, ItemTypeChart, OverdueSection, overdueCsv, type Overdue } from './ReportParts';
 
-const RULE = { length: 14, minLength: 14, maxLength: 14, prefix: '2', numeric: true, checkDigit: true };
 
 // Due at the very end of the branch's day (23:59:59.999 in New York): already the next day in UTC.
 const endOfDayNewYork = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d + 1, 4, 59, 59, 999);
@@ -16,16 +14,7 @@ const overdue: Overdue = [
 
 describe('reports: charts, the overdue CSV and printable notices', () => {
   beforeEach(() =>
-    useSession.getState().setSetup({
-      configured: true,
-      loadingLibrary: false,
-      libraryName: 'Springfield Public Library',
-      branchName: 'Main Street',
-      locale: 'en-US',
-      currency: 'USD',
-      timeZone: 'America/New_York',
-      barcodes: { patron: RULE, item: { ...RULE, prefix: '3' } },
-    }),
+    setUpDesk({ libraryName: 'Springfield Public Library', branchName: 'Main Street' }),
   );
   afterEach(() => i18n.changeLanguage('en'));
 

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderInDesk } from '../../components/testing';
-import { useSession } from '../../state/session';
+import { renderInDesk, setUpDesk } from '../../components/testing';
 import { useStatus } from '../../state/status';
 import { HubConnectionSettings } from './HubConnection';
 import { mayUseSettings } from './Settings';
@@ -9,19 +8,7 @@ describe('Settings › Hub connection', () => {
   afterEach(() => useStatus.setState({ status: null }));
 
   it("shows the hub's address, whether it answers, what waits, the last sync and error, and the clock", async () => {
-    useSession.getState().setSetup({
-      configured: true,
-      loadingLibrary: false,
-      libraryName: 'Springfield',
-      branchName: 'Main',
-      locale: 'en-US',
-      currency: 'USD',
-      timeZone: 'America/New_York',
-      barcodes: {
-        patron: { length: 14, minLength: 14, maxLength: 14, prefix: '2', numeric: true, checkDigit: true },
-        item: { length: 14, minLength: 14, maxLength: 14, prefix: '3', numeric: true, checkDigit: true },
-      },
-    });
+    setUpDesk();
     useStatus.getState().set({
       journalWaiting: 3,
       exceptionsOpen: 0,
