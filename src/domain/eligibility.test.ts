@@ -37,6 +37,15 @@ describe('the rules matrix', () => {
     expect(len('south', 'ADULT', 'BOOK')).toBe(1);
     expect(findRule([], { branchId: 'x', categoryCode: 'y', itemTypeCode: 'z' })).toBeNull();
   });
+  it('answers the same whatever order the rules are stored in', () => {
+    const reversed = [...rules].reverse();
+    const keys = ['north', 'south'].flatMap((b) => ['CHILD', 'ADULT'].flatMap((c) => ['DVD', 'BOOK'].map((t) => [b, c, t] as const)));
+    for (const [b, c, t] of keys) {
+      expect(findRule(reversed, { branchId: b, categoryCode: c, itemTypeCode: t })?.loanLength).toBe(len(b, c, t));
+    }
+    // A rule for another branch or category never applies, however specific.
+    expect(findRule([rule('north', 'CHILD', 'DVD', 8)], { branchId: 'south', categoryCode: 'CHILD', itemTypeCode: 'DVD' })).toBeNull();
+  });
   it('finds patron limits and return policies with wildcards, and whose branch rules', () => {
     const limits = [{ branchId: '*', categoryCode: '*', totalMaxLoans: 50, maxHolds: 10 }, { branchId: 'main', categoryCode: 'CHILD', totalMaxLoans: 5, maxHolds: 2 }];
     expect(findPatronLimits(limits, { branchId: 'main', categoryCode: 'CHILD' })?.totalMaxLoans).toBe(5);

@@ -11,12 +11,34 @@ import type { Instant, LocalDate } from './types';
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/**
+ * Plain dates to UTC midnights and back, remembered: parsing a date and formatting one cost
+ * microseconds each, a due date needs several, and the desk works on the same few weeks of days.
+ */
+const midnights = new Map<LocalDate, number>();
+const datesOfMidnight = new Map<number, LocalDate>();
+const REMEMBERED_DATES = 4096;
+
 function utcMidnight(date: LocalDate): number {
-  const { year, month, day } = parts(date);
-  return Date.UTC(year, month - 1, day);
+  let ms = midnights.get(date);
+  if (ms === undefined) {
+    const { year, month, day } = parts(date);
+    ms = Date.UTC(year, month - 1, day);
+    if (midnights.size >= REMEMBERED_DATES) midnights.clear();
+    midnights.set(date, ms);
+  }
+  return ms;
 }
 
-const isoDate = (utcMs: number): LocalDate => new Date(utcMs).toISOString().slice(0, 10);
+function isoDate(utcMs: number): LocalDate {
+  let date = datesOfMidnight.get(utcMs);
+  if (date === undefined) {
+    date = new Date(utcMs).toISOString().slice(0, 10);
+    if (datesOfMidnight.size >= REMEMBERED_DATES) datesOfMidnight.clear();
+    datesOfMidnight.set(utcMs, date);
+  }
+  return date;
+}
 
 export function isValidLocalDate(s: string): boolean {
   const m = DATE.exec(s);

@@ -14,7 +14,7 @@ import { runCommand, type Actor, type Tx } from './command';
 import type { LibraryConfig } from './config';
 import type { ServiceContext } from './context';
 import { invalid, refused, ServiceError } from './errors';
-import { Lookups, type PatronRow } from './lookups';
+import { Lookups, type DeskItem, type PatronRow } from './lookups';
 import { forgiveLostCharges } from './lost';
 import { keepsLoanLink } from './privacy';
 
@@ -76,8 +76,7 @@ export class CirculationService {
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
-    const stmt = ctx.store.db.prepare('SELECT title FROM records WHERE id = ?');
-    this.titleOf = (recordId: string) => (stmt.get(recordId) as { title: string } | undefined)?.title ?? '';
+    this.titleOf = (recordId: string) => this.find.titleOf(recordId);
   }
 
   get lookups(): Lookups {
@@ -102,6 +101,9 @@ export class CirculationService {
         const rule = this.ruleFor(cfg, desk.id, patron, item);
         const patronLoans = this.find.openLoansOfPatron(patron.id);
         const openLoan = this.find.openLoanOfItem(item.id);
+        // Read once: the rules look at them and lending the copy settles them.
+        const holdsOnItem = this.find.activeHoldsOfItem(item.id);
+        const holdsOnTitle = this.find.activeHoldsOfRecord(item.recordId);
 
         const { refusals, isRenewal } = checkoutEligibility({
           patron,
@@ -114,11 +116,10 @@ export class CirculationService {
           maxFeesOwed: cfg.settings.maxFeesOwed,
           patronLoans: patronLoans.map((l) => ({ itemId: l.itemId, itemTypeCode: l.itemTypeCode })),
           openLoanOfItem: openLoan ? { patronId: openLoan.patronId } : null,
-          holdsOnItem: this.find
-            .activeHoldsOfItem(item.id)
+          holdsOnItem: holdsOnItem
             .filter((h) => h.status !== 'pending' || h.itemLevel)
             .map((h) => ({ patronId: h.patronId, status: h.status })),
-          pendingTitleHoldsAhead: this.titleHoldsNeedingThisCopy(item, today),
+          pendingTitleHoldsAhead: this.titleHoldsNeedingThisCopy(item, holdsOnTitle, today),
         });
         if (isRenewal && openLoan) {
           // The copy is in this patron's hands already: the check-out renews it. A refused renewal
@@ -129,16 +130,26 @@ export class CirculationService {
           return this.applyRenewal(tx, openLoan, patron, item, rule, cfg);
         }
         this.enforce(tx, refusals, override);
-        return this.lend(tx, { patron, item, rule, cfg, desk, now, today });
+        return this.lend(tx, { patron, item, rule, cfg, desk, now, holdsOnItem, holdsOnTitle });
       },
     );
   }
 
   private lend(
     tx: Tx,
-    c: { patron: Patron; item: Item; rule: CirculationRule; cfg: LibraryConfig; desk: Branch; now: number; today: string },
+    c: {
+      patron: Patron;
+      item: DeskItem;
+      rule: CirculationRule;
+      cfg: LibraryConfig;
+      desk: Branch;
+      now: number;
+      /** The copy's and its title's active holds, as read in this command. */
+      holdsOnItem: Hold[];
+      holdsOnTitle: Hold[];
+    },
   ): LoanResult {
-    const { patron, item, rule, cfg, desk, now, today } = c;
+    const { patron, item, rule, cfg, desk, now, holdsOnItem, holdsOnTitle } = c;
     const { dueAt, notices } = computeDueDate({ ...dueDateTerms(rule, cfg, desk, patron), start: now, length: rule.loanLength });
     const loan: Loan = {
       id: this.ctx.newId(),
@@ -152,7 +163,7 @@ export class CirculationService {
       returnedAt: null,
       returnBranchId: null,
     };
-    tx.upsert('loans', loan);
+    tx.insert('loans', loan);
     const allNotices = [...notices];
     if (item.damaged) allNotices.push({ code: 'ITEM_DAMAGED' });
     if (item.status === 'lost' || item.status === 'missing' || item.status === 'claimed_returned') {
@@ -161,16 +172,15 @@ export class CirculationService {
     tx.upsert('items', { ...item, status: 'on_loan', currentBranchId: desk.id, transitToBranchId: null });
     // Lending a copy fills this patron's hold on it (trapped for them, or on the title).
     const ownHold =
-      this.find.activeHoldsOfItem(item.id).find((h) => h.patronId === patron.id) ??
-      this.find.activeHoldsOfRecord(item.recordId).find((h) => h.patronId === patron.id && !h.itemLevel && h.itemId === null);
+      holdsOnItem.find((h) => h.patronId === patron.id) ??
+      holdsOnTitle.find((h) => h.patronId === patron.id && !h.itemLevel && h.itemId === null);
     if (ownHold) tx.upsert('holds', { ...ownHold, status: 'fulfilled', itemId: item.id });
     // An item lent from the hold shelf to someone else (an override) leaves its hold waiting for another copy.
-    for (const other of this.find.activeHoldsOfItem(item.id)) {
+    for (const other of holdsOnItem) {
       if (other.patronId !== patron.id && other.status !== 'pending') {
         tx.upsert('holds', { ...other, status: 'pending', itemId: other.itemLevel ? other.itemId : null, waitingSince: null, shelfExpiresOn: null });
       }
     }
-    void today;
     return this.loanResult(loan, item, false, allNotices);
   }
 
@@ -250,7 +260,7 @@ export class CirculationService {
     tx: Tx,
     loan: Loan,
     patron: Patron,
-    item: Item,
+    item: DeskItem | Item,
     rule: CirculationRule,
     cfg: LibraryConfig,
   ): LoanResult {
@@ -267,12 +277,12 @@ export class CirculationService {
     return this.loanResult(renewed, item, true, notices);
   }
 
-  private loanResult(loan: Loan, item: Item, renewed: boolean, notices: Notice[]): LoanResult {
+  private loanResult(loan: Loan, item: DeskItem | Item, renewed: boolean, notices: Notice[]): LoanResult {
     return {
       loanId: loan.id,
       itemId: item.id,
       itemBarcode: item.barcode,
-      title: this.titleOf(item.recordId),
+      title: 'title' in item ? item.title : this.titleOf(item.recordId),
       dueAt: loan.dueAt,
       renewals: loan.renewals,
       renewed,
@@ -309,7 +319,7 @@ export class CirculationService {
         if (foundLost && loan) forgiveLostCharges(this.ctx, tx, loan, actor);
         let current: Item = { ...item, status: newStatus, currentBranchId: desk.id };
 
-        const base = { itemId: item.id, itemBarcode: item.barcode, title: this.titleOf(item.recordId), wasOnLoan: !!loan, fine, notices };
+        const base = { itemId: item.id, itemBarcode: item.barcode, title: item.title, wasOnLoan: !!loan, fine, notices };
 
         // An item arriving from transit for a hold picked up here goes to the hold shelf.
         const trappedHold = this.find.activeHoldsOfItem(item.id).find((h) => h.status === 'in_transit' || h.status === 'waiting');
@@ -458,10 +468,8 @@ export class CirculationService {
     for (const r of refusals) tx.overrides.push({ code: r.code, grantedBy: (override as GrantedOverride).grantedBy });
   }
 
-  private titleHoldsNeedingThisCopy(item: Item, today: string): { patronId: string }[] {
-    const pending = this.find
-      .activeHoldsOfRecord(item.recordId)
-      .filter((h) => h.status === 'pending' && !h.itemLevel && isActiveHold(h, today));
+  private titleHoldsNeedingThisCopy(item: Item, holdsOnTitle: Hold[], today: string): { patronId: string }[] {
+    const pending = holdsOnTitle.filter((h) => h.status === 'pending' && !h.itemLevel && isActiveHold(h, today));
     if (pending.length === 0) return [];
     const otherOnShelf = this.find
       .copiesOfRecord(item.recordId)
@@ -484,8 +492,8 @@ export class CirculationService {
     return this.find.withBlocks(row);
   }
 
-  private requireItem(barcode: string): Item {
-    const item = this.find.itemByBarcode(barcode);
+  private requireItem(barcode: string): DeskItem {
+    const item = this.find.deskItemByBarcode(barcode);
     if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode })]);
     return item;
   }

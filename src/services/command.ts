@@ -1,6 +1,7 @@
 // Every change of circulation state goes through runCommand: one SQLite transaction that writes
 // the new rows, exactly one journal entry describing them, and one audit line. If it is not in
 // the journal, it did not happen; if the transaction fails, none of it happened.
+import type Database from 'better-sqlite3';
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
@@ -26,6 +27,15 @@ export class Tx {
   upsert<T extends object>(table: SyncedTable, row: T): T {
     const picked = this.ctx.rows.pick(table, row as Record<string, unknown>);
     this.ctx.rows.upsert(table, picked);
+    this.effects.push({ table, op: 'upsert', row: picked });
+    if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
+    return row;
+  }
+
+  /** A new row (its id just made): as upsert, without looking for a row to update. */
+  insert<T extends object>(table: SyncedTable, row: T): T {
+    const picked = this.ctx.rows.pick(table, row as Record<string, unknown>);
+    this.ctx.rows.insert(table, picked);
     this.effects.push({ table, op: 'upsert', row: picked });
     if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
     return row;
@@ -64,7 +74,7 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
   const wallTime = ctx.now();
   let nextClock: HlcState | null = null;
   let entryId = '';
-  const run = ctx.store.db.transaction(() => {
+  const run = () => {
     const tx = new Tx(ctx);
     const result = body(tx);
     nextClock = hlcSend(ctx.clock.state, wallTime);
@@ -86,9 +96,9 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
     ctx.journal.append(entry);
     ctx.journal.audit(wallTime, spec.actor.staffId, spec.command, entryId, spec.summary ?? spec.command);
     return result;
-  });
+  };
   try {
-    const result = run.immediate();
+    const result = inImmediateTransaction(ctx.store.db, run);
     // The clock moves only once the entry is durable (Actual Budget's rule).
     if (nextClock) ctx.clock.state = nextClock;
     ctx.afterCommit(spec.command);
@@ -99,5 +109,33 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
     throw error;
   }
 }
+
+/**
+ * BEGIN IMMEDIATE, the body, COMMIT; ROLLBACK if anything throws. better-sqlite3's
+ * db.transaction() does the same but builds its wrapper functions anew on every call, which at
+ * one transaction per check-out is measurable; these statements are prepared once per
+ * connection. A command run inside another's transaction (none does today) nests as a savepoint
+ * through db.transaction(), as before.
+ */
+function inImmediateTransaction<T>(db: Database.Database, body: () => T): T {
+  if (db.inTransaction) return db.transaction(body).immediate();
+  let s = transactionStatements.get(db);
+  if (!s) {
+    s = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
+    transactionStatements.set(db, s);
+  }
+  s.begin.run();
+  try {
+    const result = body();
+    s.commit.run();
+    return result;
+  } catch (error) {
+    // A failed COMMIT may have ended the transaction already.
+    if (db.inTransaction) s.rollback.run();
+    throw error;
+  }
+}
+
+const transactionStatements = new WeakMap<Database.Database, Record<'begin' | 'commit' | 'rollback', Database.Statement>>();
 
 export type { Row };

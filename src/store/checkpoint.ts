@@ -23,15 +23,29 @@ export class IdleCheckpointer {
     this.idleMs = options.idleMs ?? 1_000;
   }
 
-  /** After every commit: the quiet period starts again. Nothing committed, nothing to checkpoint. */
+  /**
+   * After every commit: the quiet period starts again. Nothing committed, nothing to checkpoint.
+   * This runs inside every check-out, so it only notes the time; the timer, when it fires, looks
+   * at how long it has really been quiet and waits out the rest (re-arming a Node timer on each
+   * commit cost more than the rest of this put together).
+   */
   touch(): void {
     if (this.stopped) return;
-    if (this.timer) this.timer.refresh();
-    else {
-      this.timer = setTimeout(() => this.checkpointNow(), this.idleMs);
-      // A pending checkpoint never keeps the process alive.
-      this.timer.unref();
-    }
+    this.lastCommitAt = performance.now();
+    if (!this.timer) this.arm(this.idleMs);
+  }
+
+  private lastCommitAt = 0;
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const quietFor = performance.now() - this.lastCommitAt;
+      if (quietFor >= this.idleMs) this.checkpointNow();
+      else this.arm(this.idleMs - quietFor);
+    }, ms);
+    // A pending checkpoint never keeps the process alive.
+    this.timer.unref();
   }
 
   /**
@@ -39,7 +53,6 @@ export class IdleCheckpointer {
    * copies. Returns the WAL's size in pages and how many were copied into the database file.
    */
   checkpointNow(): { walPages: number; checkpointed: number } {
-    this.timer = null;
     if (this.stopped || !this.db.open) return { walPages: 0, checkpointed: 0 };
     const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     return { walPages: r?.log ?? 0, checkpointed: r?.checkpointed ?? 0 };

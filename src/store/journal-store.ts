@@ -27,7 +27,7 @@ export class JournalStore {
   constructor(private readonly db: Database.Database) {
     this.insertEntry = db.prepare(
       `INSERT INTO journal (id, station_id, hlc, wall_time, staff_id, branch_id, command, payload)
-       VALUES (@id, @stationId, @hlc, @wallTime, @staffId, @branchId, @command, @payload)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertAudit = db.prepare(
       'INSERT INTO audit (at, staff_id, command, journal_id, summary) VALUES (?, ?, ?, ?, ?)',
@@ -47,7 +47,16 @@ export class JournalStore {
 
   /** Appends one entry and returns its seq. Call inside the command's transaction. */
   append(entry: NewJournalEntry): number {
-    const info = this.insertEntry.run({ ...entry, payload: JSON.stringify(entry.payload) });
+    const info = this.insertEntry.run(
+      entry.id,
+      entry.stationId,
+      entry.hlc,
+      entry.wallTime,
+      entry.staffId,
+      entry.branchId,
+      entry.command,
+      JSON.stringify(entry.payload),
+    );
     return Number(info.lastInsertRowid);
   }
 
