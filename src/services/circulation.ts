@@ -72,11 +72,9 @@ export interface RenewAllResult {
 
 export class CirculationService {
   private readonly find: Lookups;
-  private readonly titleOf;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
-    this.titleOf = (recordId: string) => this.find.titleOf(recordId);
   }
 
   get lookups(): Lookups {
@@ -219,7 +217,7 @@ export class CirculationService {
           const rule = this.ruleFor(cfg, desk.id, patron, item);
           const refusals = this.renewalRefusals(loan, patron, item, rule, cfg);
           if (refusals.length > 0) {
-            result.refused.push({ itemBarcode: item.barcode, title: this.titleOf(item.recordId), refusals });
+            result.refused.push({ itemBarcode: item.barcode, title: this.find.titleOf(item.recordId), refusals });
           } else {
             result.renewed.push(this.applyRenewal(tx, loan, patron, item, rule, cfg));
           }
@@ -282,7 +280,7 @@ export class CirculationService {
       loanId: loan.id,
       itemId: item.id,
       itemBarcode: item.barcode,
-      title: 'title' in item ? item.title : this.titleOf(item.recordId),
+      title: 'title' in item ? item.title : this.find.titleOf(item.recordId),
       dueAt: loan.dueAt,
       renewals: loan.renewals,
       renewed,

@@ -25,17 +25,17 @@ export class Tx {
   constructor(private readonly ctx: ServiceContext) {}
 
   upsert<T extends object>(table: SyncedTable, row: T): T {
-    const picked = this.ctx.rows.pick(table, row as Record<string, unknown>);
-    this.ctx.rows.upsert(table, picked);
-    this.effects.push({ table, op: 'upsert', row: picked });
-    if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
-    return row;
+    return this.write(table, row, 'upsert');
   }
 
   /** A new row (its id just made): as upsert, without looking for a row to update. */
   insert<T extends object>(table: SyncedTable, row: T): T {
+    return this.write(table, row, 'insert');
+  }
+
+  private write<T extends object>(table: SyncedTable, row: T, how: 'upsert' | 'insert'): T {
     const picked = this.ctx.rows.pick(table, row as Record<string, unknown>);
-    this.ctx.rows.insert(table, picked);
+    this.ctx.rows[how](table, picked);
     this.effects.push({ table, op: 'upsert', row: picked });
     if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
     return row;
