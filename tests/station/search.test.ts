@@ -55,6 +55,28 @@ describe('patron search by phone number', () => {
     expect(ids('555').sort()).toEqual([ana.id, ben.id, cy.id].sort());
   });
 
+  it('finds a phone number by its digits, however it was written, and follows an edit', () => {
+    const ana = register(1, 'Ana', '555-123-4567');
+    const cy = register(3, 'Cy', '+1 (555) 246.8101');
+    register(4, 'Dee', null);
+    const ids = (q: string) => t.s.patrons.search(q).map((p) => p.id);
+    expect(ids('5551234567')).toEqual([ana.id]);
+    expect(ids('5551234')).toEqual([ana.id]);
+    expect(ids('15552468101')).toEqual([cy.id]);
+    expect(ids('1555246')).toEqual([cy.id]);
+    // From the start of the number as it was written: the digits after its country code, or from
+    // its middle, are no prefix of its run of digits.
+    expect(ids('5552468')).toEqual([]);
+    expect(ids('555 246')).toEqual([cy.id]);
+    expect(ids('1234567')).toEqual([]);
+    t.s.patrons.update(ana.id, { phone: '555 777 0000' }, t.staff);
+    expect(ids('5551234')).toEqual([]);
+    expect(ids('5557770000')).toEqual([ana.id]);
+    t.s.patrons.update(ana.id, { phone: null }, t.staff);
+    expect(ids('555777')).toEqual([]);
+    expect(ids('ana')).toEqual([ana.id]);
+  });
+
   it('never lets typed text break out of the query', () => {
     register(1, 'Ana', null);
     for (const q of ['"', 'ana"*', 'a:b', '(', ')', '^', '---', '- -', 'NEAR(ana', 'ana OR', '*']) expect(() => t.s.patrons.search(q), q).not.toThrow();

@@ -65,6 +65,25 @@ describe('the station store', () => {
     db.close();
   });
 
+  it('indexes the phone digits of patrons registered before patron search knew them', () => {
+    const db = new Database(tempDb());
+    const migrations = readMigrations();
+    const at = migrations.findIndex((m) => m.tag === '0004_patron_phone_digits');
+    applyMigrations(db, migrations.slice(0, at));
+    db.prepare("INSERT INTO branches (id, code, name, time_zone) VALUES ('b', 'B', 'B', 'UTC')").run();
+    const insert = db.prepare(
+      `INSERT INTO patrons (id, card_barcode, first_name, last_name, email, phone, address, home_branch_id, category_code, card_expires_on, pin_hash, notes, keep_reading_history, created_at)
+       VALUES (?, ?, ?, 'Reader', NULL, ?, NULL, 'b', 'ADULT', '2030-01-01', NULL, '', 0, 1)`,
+    );
+    insert.run('p1', '20000000000001', 'Ana', '(555) 123-4567');
+    insert.run('p2', '20000000000002', 'Ben', null);
+    applyMigrations(db, migrations);
+    const found = (q: string) => db.prepare('SELECT p.id FROM patrons_fts f JOIN patrons p ON p.rowid = f.rowid WHERE patrons_fts MATCH ?').pluck().all(q);
+    expect(found('"5551234"*')).toEqual(['p1']);
+    expect(found('"ben"*')).toEqual(['p2']);
+    db.close();
+  });
+
   it('records every migration of the journal as applied after opening', () => {
     const store = openStore(tempDb());
     const tags = (store.db.prepare('SELECT tag FROM __migrations ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);
