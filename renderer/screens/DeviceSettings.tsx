@@ -177,7 +177,7 @@ function SlipFields({ slips, errors, onChange }: { slips: SlipsDraft; errors: De
     <section aria-labelledby="dev-receipts">
       <h3 id="dev-receipts">{t('devices.receipts')}</h3>
       <div className="grid-form">
-        <Field label={t('devices.libraryName')} autoComplete="off" value={slips.libraryName} onChange={set('libraryName')} error={errors['slips.libraryName']} />
+        <Field label={t('devices.libraryName')} hint={t('devices.libraryNameHint')} autoComplete="off" value={slips.libraryName} onChange={set('libraryName')} error={errors['slips.libraryName']} />
         <Field label={t('devices.cardDigits')} hint={t('devices.cardDigitsHint')} inputMode="numeric" autoComplete="off" value={slips.cardDigits} onChange={set('cardDigits')} error={errors['slips.cardDigits']} />
         <SelectField label={t('devices.language')} value={slips.language} onChange={set('language')} error={errors['slips.language']}>
           <option value="en">English</option>

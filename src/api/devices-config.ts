@@ -54,7 +54,16 @@ export const PrinterConfig = z.object({
 });
 
 export const SlipSettings = z.object({
-  libraryName: z.string().default('Library'),
+  /**
+   * The name at the head of every slip; empty: the library's own name (Settings › Library), so
+   * it is kept in one place. 'Library', the old default, counts as empty: a station set up
+   * before printed "Library" and now prints the library's name.
+   */
+  libraryName: z
+    .string()
+    .trim()
+    .default('')
+    .transform((name) => (name === 'Library' ? '' : name)),
   header: z.string().default(''),
   footer: z.string().default(''),
   /** How many trailing digits of the card a slip shows. */
@@ -94,7 +103,7 @@ export const DevicesConfig = z
   .object({
     scanners: z.array(ScannerConfig).default([]),
     printers: z.array(PrinterConfig).default([]),
-    slips: SlipSettings.default({ libraryName: 'Library', header: '', footer: '', cardDigits: 4, language: 'en' }),
+    slips: SlipSettings.default({ libraryName: '', header: '', footer: '', cardDigits: 4, language: 'en' }),
     wedge: WedgeSettings.default({ maxGapMs: 30 }),
   })
   .superRefine(checkDevices);

@@ -9,7 +9,12 @@ describe('device settings', () => {
     const c = DevicesConfig.parse({ scanners: [{ kind: 'serial', id: 's', path: '/dev/ttyACM0' }], printers: [usb] });
     expect(c.scanners[0]).toEqual({ kind: 'serial', id: 's', path: '/dev/ttyACM0', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, suffix: 'CR' });
     expect(c.printers[0]).toMatchObject({ columns: 48, paperWidth: 80, codePage: 'auto', cashDrawer: false });
-    expect(c.slips).toEqual({ libraryName: 'Library', header: '', footer: '', cardDigits: 4, language: 'en' });
+    expect(c.slips).toEqual({ libraryName: '', header: '', footer: '', cardDigits: 4, language: 'en' });
+  });
+
+  it("reads the old default slip name, 'Library', as none, so slips print the library's own name", () => {
+    expect(DevicesConfig.parse({ slips: { libraryName: 'Library' } }).slips.libraryName).toBe('');
+    expect(DevicesConfig.parse({ slips: { libraryName: '  Bibliobús ' } }).slips.libraryName).toBe('Bibliobús');
   });
 
   it('matches columns to the paper: 58 mm takes 32, 80 mm takes 42 or 48', () => {

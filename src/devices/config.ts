@@ -32,7 +32,7 @@ export type PrinterConfig = z.infer<typeof PrinterConfig>;
 export const SlipSettings = ApiSlipSettings;
 export type SlipSettings = z.infer<typeof SlipSettings>;
 
-const SLIP_DEFAULTS: SlipSettings = { libraryName: 'Library', header: '', footer: '', cardDigits: 4, language: 'en' };
+const SLIP_DEFAULTS: SlipSettings = { libraryName: '', header: '', footer: '', cardDigits: 4, language: 'en' };
 
 /** The same checks as the API's DevicesConfig (unique ids, a HID scanner that can be found). */
 export const DevicesConfig = z

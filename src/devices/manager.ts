@@ -4,7 +4,7 @@
 // Entry point: createDeviceManager(config, deps). The DeviceManager class underneath also keeps
 // the synchronous queueing calls the station core already uses (print/testPrint/kickDrawer that
 // return the queued job at once).
-import type { DevicesConfig, PrinterConfig, ScannerConfig } from './config';
+import type { DevicesConfig, PrinterConfig, ScannerConfig, SlipSettings } from './config';
 import { HidPosAssembler, HID_POS_USAGE_PAGE } from './hid-pos';
 import { describeConnection, probePrinter, sendToPrinter } from './printer-transport';
 import { SerialScanner } from './serial-scanner';
@@ -66,6 +66,8 @@ export interface DeviceManagerDeps {
   maxPrintAttempts?: number;
   /** How often a connected printer is checked for being unplugged while idle. */
   printerCheckMs?: number;
+  /** The library's name, for slips whose settings leave their own name empty. */
+  libraryName?: () => string;
 }
 
 // node-hid is native and needs libusb/hidraw: load it only when a HID scanner is set, and only
@@ -296,7 +298,7 @@ export class DeviceManager {
   /** Queues a slip and returns the job at once; it is retried until printed, or reported failed. */
   print(slip: Slip, opts: { printerId?: string; kickDrawer?: boolean } = {}): PrintJob {
     const printer = this.printer(opts.printerId);
-    const bytes = encodeSlip(slip, this.config.slips, { columns: printer.columns, codePage: printer.codePage, model: printer.model, kickDrawer: !!opts.kickDrawer && printer.cashDrawer });
+    const bytes = encodeSlip(slip, this.slipSettings(), { columns: printer.columns, codePage: printer.codePage, model: printer.model, kickDrawer: !!opts.kickDrawer && printer.cashDrawer });
     return this.enqueue(printer, bytes, slip.kind);
   }
 
@@ -333,19 +335,25 @@ export class DeviceManager {
   }
 
   preview(slip: Slip, printerId?: string): string[] {
-    return renderSlipText(slip, this.config.slips, this.printer(printerId).columns);
+    return renderSlipText(slip, this.slipSettings(), this.printer(printerId).columns);
   }
 
   renderSlipText(slip: Slip, columns?: number): string[] {
-    return renderSlipText(slip, this.config.slips, columns ?? this.config.printers[0]?.columns ?? 42);
+    return renderSlipText(slip, this.slipSettings(), columns ?? this.config.printers[0]?.columns ?? 42);
   }
 
   renderSlipLines(slip: Slip, columns?: number): PaperLine[] {
-    return layoutSlip(slip, this.config.slips, columns ?? this.config.printers[0]?.columns ?? 42);
+    return layoutSlip(slip, this.slipSettings(), columns ?? this.config.printers[0]?.columns ?? 42);
   }
 
   renderSlipHtml(slip: Slip): string {
-    return renderSlipHtml(slip, this.config.slips);
+    return renderSlipHtml(slip, this.slipSettings());
+  }
+
+  /** The slip settings as printed: an empty name is the library's own, read at the time of printing. */
+  slipSettings(): SlipSettings {
+    const s = this.config.slips;
+    return s.libraryName ? s : { ...s, libraryName: this.deps.libraryName?.() ?? '' };
   }
 
   html(slip: Slip): string {

@@ -8,6 +8,7 @@ import { localDateOf } from '../domain/time';
 import { DevicesConfig } from '../devices/config';
 import { DeviceManager } from '../devices/manager';
 import { patronOnSlip, type Slip, type SlipPatron } from '../devices/slips/types';
+import type { SlipSettings } from '../devices/config';
 import { renderSlipHtml, renderSlipText } from '../devices/slips/render';
 import type { StationEvent } from '../api/contract';
 import type { StationServices } from './services';
@@ -42,6 +43,7 @@ export class StationDevices {
   private build(): DeviceManager {
     const manager = new DeviceManager(this.config, {
       classify: (barcode) => classifyBarcode(this.s.ctx.config.get().settings.barcodes, barcode),
+      libraryName: () => this.s.ctx.config.get().settings.name,
     });
     manager.onScan((scan) => this.emit({ type: 'scan', barcode: scan.barcode, kind: scan.kind, deviceId: scan.deviceId, ...(scan.symbology ? { symbology: scan.symbology } : {}) }));
     manager.onState((state) => this.emit({ type: 'device', deviceId: state.id, state: { ...state } }));
@@ -58,6 +60,11 @@ export class StationDevices {
 
   settings(): DevicesConfig {
     return this.config;
+  }
+
+  /** The slip settings as printed (the library's name where the slips name none). */
+  slipSettings(): SlipSettings {
+    return this.manager.slipSettings();
   }
 
   async configure(input: unknown): Promise<DevicesConfig> {

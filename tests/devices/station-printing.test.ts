@@ -37,7 +37,8 @@ beforeAll(async () => {
   await ok('devices.configure', {
     scanners: [{ kind: 'serial', id: 'scanner', path: pair.device, suffix: 'CR' }],
     printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port: (server.address() as { port: number }).port }, columns: 42, cashDrawer: true }],
-    slips: { libraryName: 'Biblioteca Norte', language: 'es', cardDigits: 4 },
+    // No name of their own: the slips print the library's (set up above).
+    slips: { language: 'es', cardDigits: 4 },
   });
 });
 afterAll(async () => {
@@ -64,6 +65,7 @@ describe('the station with its devices', () => {
     await until(() => Buffer.concat(printed).includes(Buffer.from([0x1d, 0x56])));
     const paper = decodeEscPos(Buffer.concat(printed));
     expect(paper.text).toContain('RESERVA');
+    expect(paper.text).toContain('Biblioteca Norte');
     expect(paper.text).toContain(`Begoña *${patronCard(2).slice(-4)}`);
     expect(paper.text).not.toContain('Núñez'); // a slip needs no surname
     expect(paper.commands).toContainEqual({ cmd: 'barcode', symbology: 73, data: itemBarcode(1) });
@@ -115,5 +117,20 @@ describe('the station with its devices', () => {
     const preview = await ok('devices.preview', { kind: 'transit' });
     expect(preview.columns).toBe(42);
     expect((preview.lines as string[]).join('\n')).toContain('TRÁNSITO');
+  });
+
+  it("heads the slips with the library's name as it is now, or with the name the receipt settings give", async () => {
+    const head = async () => ((await ok('devices.preview', { kind: 'transit' })).lines as string[]).slice(0, 2).join('\n');
+    expect(await head()).toContain('Biblioteca Norte');
+    await ok('settings.update', { name: 'Biblioteca Municipal del Norte' });
+    expect(await head()).toContain('Biblioteca Municipal del Norte');
+    const config = (await ok('devices.get', {})).config as { slips: object };
+    try {
+      await ok('devices.configure', { ...config, slips: { ...config.slips, libraryName: 'Bibliobús' } });
+      expect(await head()).toContain('Bibliobús');
+      expect(await head()).not.toContain('Municipal');
+    } finally {
+      await ok('devices.configure', config);
+    }
   });
 });

@@ -33,6 +33,11 @@ describe('slips', () => {
     }
   });
 
+  it('starts with the header when no library name is given, not with an empty line', () => {
+    const text = renderSlipText(slips[1]!, { ...en, libraryName: '' }, 32);
+    expect(text[0]).toBe('       Main Street branch');
+  });
+
   it('lays out a checkout receipt with the library, the patron, each item with its due date, and the footer', () => {
     const text = renderSlipText(slips[0]!, en, 32);
     expect(text[0]).toBe('   Springfield Public Library');

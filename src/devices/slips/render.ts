@@ -20,7 +20,7 @@ export type PaperLine = { kind: 'text'; text: string; bold: boolean; big: boolea
 
 function layout(slip: Slip, s: SlipSettings): Block[] {
   const w = slipWords(slip.language ?? s.language);
-  const head: Block[] = [{ t: 'text', text: s.libraryName, align: 'center', bold: true }];
+  const head: Block[] = s.libraryName ? [{ t: 'text', text: s.libraryName, align: 'center', bold: true }] : [];
   if (s.header) head.push({ t: 'text', text: s.header, align: 'center' });
   head.push({ t: 'rule' });
   const foot: Block[] = [{ t: 'rule' }, ...(s.footer ? [{ t: 'text' as const, text: s.footer, align: 'center' as const }] : []), { t: 'text', text: w.thanks, align: 'center' }];
