@@ -110,7 +110,14 @@ export class StationDevices {
       };
     }
     if (result.destinationBranch && (result.action === 'transit' || result.action === 'hold_transit')) {
-      return { kind: 'transit', destinationBranch: result.destinationBranch.name, title: result.title, itemBarcode: result.itemBarcode, at: this.now().date };
+      return {
+        kind: 'transit',
+        destinationBranch: result.destinationBranch.name,
+        title: result.title,
+        itemBarcode: result.itemBarcode,
+        at: this.now().date,
+        ...(result.action === 'hold_transit' && result.hold ? { holdFor: this.slipPatron(result.hold.patronId) } : {}),
+      };
     }
     return null;
   }

@@ -113,6 +113,25 @@ describe('the station with its devices', () => {
     }
   });
 
+  it('prints a transit slip that names the hold it travels for, by first name and card digits only', async () => {
+    const sur = await ok('branches.save', { code: 'S', name: 'Sur', timeZone: 'Europe/Madrid' });
+    const record = await ok('catalogue.addRecord', { title: 'Nubosidad variable' });
+    await ok('catalogue.addItem', { barcode: itemBarcode(3), recordId: record.id, itemTypeCode: 'BOOK' });
+    const holder = await ok('patrons.register', { cardBarcode: patronCard(4), firstName: 'Dolores', lastName: 'Ibárruri', categoryCode: 'ADULT' });
+    await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(3) });
+    await ok('holds.place', { patronId: (holder.patron as { id: string }).id, recordId: record.id, pickupBranchId: sur.id });
+    printed.length = 0;
+    const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(3) });
+    expect(back).toMatchObject({ action: 'hold_transit', destinationBranch: { name: 'Sur' }, printJob: expect.any(Number) });
+    await core.devices.manager.idle();
+    await until(() => Buffer.concat(printed).includes(Buffer.from([0x1d, 0x56])));
+    const paper = decodeEscPos(Buffer.concat(printed)).text;
+    expect(paper).toContain('TRÁNSITO');
+    expect(paper).toMatch(new RegExp(`Reservado para\\s+Dolores \\*${patronCard(4).slice(-4)}`));
+    expect(paper).not.toContain('Ibárruri');
+    expect(paper).not.toContain(patronCard(4));
+  });
+
   it('previews a slip exactly as it prints, for the settings screen', async () => {
     const preview = await ok('devices.preview', { kind: 'transit' });
     expect(preview.columns).toBe(42);

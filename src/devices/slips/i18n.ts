@@ -14,6 +14,7 @@ export interface SlipWords {
   keepUntil: string;
   sendTo: string;
   from: string;
+  holdFor: string;
   paid: string;
   tendered: string;
   change: string;
@@ -28,13 +29,13 @@ export interface SlipWords {
 export const SLIP_WORDS: Record<SlipLanguage, SlipWords> = {
   en: {
     checkout: 'Items borrowed', checkin: 'Items returned', hold: 'HOLD', transit: 'TRANSIT', payment: 'Payment receipt',
-    patron: 'Patron', pickupAt: 'Pick up at', keepUntil: 'On the shelf until', sendTo: 'Send to', from: 'From', paid: 'Paid',
+    patron: 'Patron', pickupAt: 'Pick up at', keepUntil: 'On the shelf until', sendTo: 'Send to', from: 'From', holdFor: 'Hold for', paid: 'Paid',
     tendered: 'Tendered', change: 'Change', remaining: 'Still owed', thanks: 'Thank you!', testPrint: 'Test print', date: 'Date',
     due: 'Due', items: (n) => (n === 1 ? '1 item' : `${n} items`),
   },
   es: {
     checkout: 'Préstamos', checkin: 'Devoluciones', hold: 'RESERVA', transit: 'TRÁNSITO', payment: 'Recibo de pago',
-    patron: 'Lector', pickupAt: 'Recoger en', keepUntil: 'En el estante hasta', sendTo: 'Enviar a', from: 'Desde', paid: 'Pagado',
+    patron: 'Lector', pickupAt: 'Recoger en', keepUntil: 'En el estante hasta', sendTo: 'Enviar a', from: 'Desde', holdFor: 'Reservado para', paid: 'Pagado',
     tendered: 'Entregado', change: 'Cambio', remaining: 'Pendiente', thanks: '¡Gracias!', testPrint: 'Prueba de impresión', date: 'Fecha',
     due: 'Vence', items: (n) => (n === 1 ? '1 ejemplar' : `${n} ejemplares`),
   },

@@ -33,6 +33,14 @@ describe('slips', () => {
     }
   });
 
+  it('names the hold a transit slip travels for, as the hold slip does, and nothing of a patron otherwise', () => {
+    const plain = renderSlipText(slips[3]!, en, 42).join('\n');
+    expect(plain).not.toContain('Hold for');
+    const forHold = renderSlipText({ ...(slips[3] as Extract<Slip, { kind: 'transit' }>), holdFor: patron }, es, 42).join('\n');
+    expect(forHold).toMatch(/Reservado para\s+José \*0019/);
+    expect(forHold).not.toContain('María');
+  });
+
   it('starts with the header when no library name is given, not with an empty line', () => {
     const text = renderSlipText(slips[1]!, { ...en, libraryName: '' }, 32);
     expect(text[0]).toBe('       Main Street branch');

@@ -62,6 +62,7 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         { t: 'text', text: slip.destinationBranch, align: 'center', bold: true, big: true },
         { t: 'blank' },
         ...(slip.fromBranch ? [{ t: 'pair' as const, left: w.from, right: slip.fromBranch }] : []),
+        ...(slip.holdFor ? [{ t: 'pair' as const, left: w.holdFor, right: `${slip.holdFor.firstName} ${slip.holdFor.cardTail}`.trim(), bold: true }] : []),
         { t: 'pair', left: w.date, right: slip.at },
         { t: 'rule' },
         { t: 'text', text: slip.title },

@@ -22,7 +22,16 @@ type SlipBody =
   | { kind: 'checkout'; patron: SlipPatron; at: string; lines: SlipLine[] }
   | { kind: 'checkin'; at: string; lines: SlipLine[] }
   | { kind: 'hold'; patron: SlipPatron; pickupBranch: string; shelfExpires: string; title: string; itemBarcode: string }
-  | { kind: 'transit'; destinationBranch: string; fromBranch?: string; title: string; itemBarcode: string; at: string }
+  | {
+      kind: 'transit';
+      destinationBranch: string;
+      fromBranch?: string;
+      title: string;
+      itemBarcode: string;
+      at: string;
+      /** The copy travels to fill this patron's hold: the branch it goes to shelves it for them. */
+      holdFor?: SlipPatron;
+    }
   | { kind: 'payment'; patron: SlipPatron; at: string; paid: string; tendered: string; change: string; remaining: string }
   | { kind: 'test'; printerId: string; at: string };
 
