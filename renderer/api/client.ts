@@ -21,6 +21,11 @@ declare global {
 
 export interface SessionClient extends StationClient {
   setToken(token: string | null): void;
+  /**
+   * The kiosk, while nobody is signed in: hear library card scans from the station's own
+   * scanners (the station streams them only to a browser on its machine). Off by default.
+   */
+  hearCardScansSignedOut(on: boolean): void;
 }
 
 export function createClient(base = ''): SessionClient {
@@ -28,15 +33,19 @@ export function createClient(base = ''): SessionClient {
   const bridge = typeof window !== 'undefined' ? window.circa : undefined;
   // Over HTTP, one event stream for every listener, opened with the session's token (the station
   // streams only to a signed-in session; EventSource cannot set a header, so it goes as ?token=)
-  // and opened again whenever the session changes: at sign-in, at sign-out (then none), at the
-  // kiosk between patrons. The station ends a stream whose session ended.
+  // and opened again whenever the session changes: at sign-in, at sign-out (then none, or at the
+  // kiosk the card scans), at the kiosk between patrons. The station ends a stream whose session
+  // ended.
   const listeners = new Set<(event: StationEvent) => void>();
   let source: EventSource | null = null;
+  let cardScansSignedOut = false;
   function reopen() {
     source?.close();
     source = null;
-    if (bridge || typeof EventSource === 'undefined' || listeners.size === 0 || !token) return;
-    const opened = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
+    if (bridge || typeof EventSource === 'undefined' || listeners.size === 0) return;
+    const url = token ? `${base}/api/events?token=${encodeURIComponent(token)}` : cardScansSignedOut ? `${base}/api/kiosk/card-scans` : null;
+    if (!url) return;
+    const opened = new EventSource(url);
     opened.onmessage = (m) => {
       const event = JSON.parse(m.data as string) as StationEvent;
       for (const listener of listeners) listener(event);
@@ -81,7 +90,13 @@ export function createClient(base = ''): SessionClient {
     reopen();
   }
 
-  return { call, subscribe, setToken };
+  function hearCardScansSignedOut(on: boolean) {
+    if (on === cardScansSignedOut) return;
+    cardScansSignedOut = on;
+    if (!token) reopen();
+  }
+
+  return { call, subscribe, setToken, hearCardScansSignedOut };
 }
 
 export const client = createClient();

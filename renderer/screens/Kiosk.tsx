@@ -71,6 +71,12 @@ export function Kiosk() {
     setStage('welcome');
   }, []);
 
+  // A card scanned on the station's own scanner reaches the welcome screen before anyone signs in.
+  useEffect(() => {
+    client.hearCardScansSignedOut(true);
+    return () => client.hearCardScansSignedOut(false);
+  }, []);
+
   // Idle: warn, then end the session, so the next patron never finds someone else's account.
   useEffect(() => {
     if (stage === 'welcome') return;

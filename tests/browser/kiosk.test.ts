@@ -5,6 +5,8 @@
 import { createServer, type Server } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { ptyPair } from '../devices/support';
 import { itemBarcode, patronCard } from '../support/station';
 import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
 
@@ -170,6 +172,51 @@ describe('the kiosk at a station with no hub', () => {
     } finally {
       await api(station.url, 'devices.configure', { printers: [] }, token);
       await new Promise((resolve) => printer.close(resolve));
+    }
+  }, 60_000);
+
+  it("takes a library card scanned on the station's serial scanner at the welcome screen, then lends what it scans", async () => {
+    const pair = await ptyPair();
+    const record = await api(station.url, 'catalogue.addRecord', { title: 'Los detectives salvajes' }, token);
+    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(9), recordId: record.id, itemTypeCode: 'BOOK' }, token);
+    try {
+      await api(station.url, 'devices.configure', { scanners: [{ kind: 'serial', id: 'kiosk-scanner', path: pair.device, suffix: 'CR' }] }, token);
+      await expect
+        .poll(async () => ((await api(station.url, 'status.get', {}, token)) as { devices: { id: string; status: string }[] }).devices.find((d) => d.id === 'kiosk-scanner')?.status)
+        .toBe('connected');
+      const kiosk = await openKiosk();
+      await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
+      // The card scanner types nothing into the page: the scan comes from the station.
+      const scan = (barcode: string) => {
+        const fd = openSync(pair.peer, 'r+');
+        writeSync(fd, `${barcode}\r`);
+        closeSync(fd);
+      };
+      // The page opens its card stream as it loads; a scan before that is not heard, so the card
+      // is scanned again until it is, as a patron would (a scan at the PIN step is ignored).
+      await expect
+        .poll(
+          async () => {
+            scan(patronCard(1));
+            return kiosk.getByLabel('PIN').isVisible();
+          },
+          { interval: 300 },
+        )
+        .toBe(true);
+      expect(await kiosk.getByLabel('PIN').inputValue()).toBe('');
+      await kiosk.getByLabel('PIN').fill('1234');
+      await kiosk.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
+      const before = await kiosk.getByTestId('kiosk-loan').count();
+      scan(itemBarcode(9));
+      await expect.poll(() => kiosk.getByTestId('kiosk-loan').count()).toBe(before + 1);
+      expect(await kiosk.getByTestId('kiosk-loan').filter({ hasText: 'Los detectives salvajes' }).count()).toBe(1);
+      await kiosk.getByRole('button', { name: 'I am done' }).click();
+      await kiosk.getByRole('button', { name: 'No receipt' }).click();
+      await kiosk.close();
+    } finally {
+      await api(station.url, 'devices.configure', { scanners: [] }, token);
+      await pair.close();
     }
   }, 60_000);
 });

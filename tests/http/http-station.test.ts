@@ -1,11 +1,11 @@
 // The headless station over real TCP: what a browser kiosk and our browser tests talk to.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStationCore, type StationCore } from '../../src/station/core';
-import { createHttpStation } from '../../src/transports/http/server';
+import { createHttpStation, isLoopback } from '../../src/transports/http/server';
 import { itemBarcode, patronCard } from '../support/station';
 
 let core: StationCore;
@@ -120,6 +120,44 @@ describe('the HTTP station', () => {
     core.emit({ type: 'scan', barcode: patronCard(8), kind: 'patron', deviceId: 'serial:/dev/ttyS0' });
     expect(await stream.rest()).not.toContain('data: ');
     expect((await fetch(`${base}/api/events?token=${encodeURIComponent(kiosk.body.token as string)}`)).status).toBe(401);
+  });
+});
+
+describe("the kiosk's card scans before anyone signs in", () => {
+  it('streams library card scans, and nothing else, to a browser on the station itself', async () => {
+    const stream = await openEvents(`${base}/api/kiosk/card-scans`);
+    expect(stream.status).toBe(200);
+    setTimeout(() => {
+      core.emit({ type: 'sync', state: { reachable: true } });
+      core.emit({ type: 'device', deviceId: 'scanner', state: { status: 'connected' } });
+      core.emit({ type: 'scan', barcode: itemBarcode(5), kind: 'item', deviceId: 'scanner' });
+      core.emit({ type: 'scan', barcode: patronCard(5), kind: 'patron', deviceId: 'scanner' });
+    }, 50);
+    expect(await stream.next()).toEqual({ type: 'scan', barcode: patronCard(5), kind: 'patron', deviceId: 'scanner' });
+    stream.close();
+  });
+
+  it('refuses a request relayed by a proxy, and one from another machine', async () => {
+    const relayed: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }];
+    for (const headers of relayed) {
+      const res = await fetch(`${base}/api/kiosk/card-scans`, { headers });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect([isLoopback('127.0.0.1'), isLoopback('::1'), isLoopback('::ffff:127.0.0.1'), isLoopback('127.1.2.3')]).toEqual([true, true, true, true]);
+    expect([isLoopback('192.0.2.2'), isLoopback('::ffff:10.0.0.5'), isLoopback('fe80::1'), isLoopback(undefined)]).toEqual([false, false, false, false]);
+    // Over a real network interface of this machine, when it has one: not the loopback.
+    const lan = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (lan) {
+      const open = await createHttpStation({ core, rendererDir: null });
+      await open.listen({ host: lan.address, port: 0 });
+      try {
+        const port = (open.server.address() as { port: number }).port;
+        expect((await fetch(`http://${lan.address}:${port}/api/kiosk/card-scans`)).status).toBe(403);
+      } finally {
+        await open.close();
+      }
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 // caller's session as a bearer token. Every input is validated against the contract here, before
 // the core sees it (and the core validates again).
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -31,6 +31,13 @@ const CSP = [
   "frame-ancestors 'none'",
   "form-action 'self'",
 ].join('; ');
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (::ffff:127.0.0.1). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
 
 function bearer(header: string | undefined): string | null {
   if (!header) return null;
@@ -137,6 +144,29 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     const first = await eventsFor(token);
     if (first === 'unavailable') return reply.status(503).send({ code: 'INTERNAL', message: 'The station is not ready.' } satisfies ApiErrorBody);
     if (!first) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'Please sign in.' } satisfies ApiErrorBody);
+    return streamEvents(reply, () => eventsFor(token));
+  });
+
+  // The kiosk's welcome screen, before anyone has signed in, hears the card scanner attached to
+  // this station: library card scans only (no items, no devices, no sync), and only for a browser
+  // on this machine, the kiosk's own screen. A card number is what a patron shows the kiosk
+  // anyway, and anything on this machine could read the station's files; a request relayed by a
+  // proxy (X-Forwarded-For, Forwarded) may come from anywhere, so it is refused.
+  const cardScansOnly = (event: StationEvent) => event.type === 'scan' && event.kind === 'patron';
+  app.get('/api/kiosk/card-scans', async (request, reply) => {
+    const relayed = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+    if (relayed || !isLoopback(request.socket.remoteAddress)) {
+      return reply.status(403).send({ code: 'FORBIDDEN', message: 'Card scans are heard only on the kiosk itself.' } satisfies ApiErrorBody);
+    }
+    return streamEvents(reply, async () => cardScansOnly);
+  });
+
+  /**
+   * Streams the core's events that `allowedNow` lets through, asked again before each event and
+   * keep-alive (one check at a time, so events keep their order); it ends the stream when the
+   * answer becomes null (the session ended).
+   */
+  function streamEvents(reply: FastifyReply, allowedNow: () => Promise<((event: StationEvent) => boolean) | null | 'unavailable'>) {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -148,13 +178,12 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     });
     res.write(': connected\n\n');
     let open = true;
-    // One check at a time, in order, so events keep the order they were emitted in.
     let queue = Promise.resolve();
     const send = (text: string, event?: StationEvent) => {
       queue = queue
         .then(async () => {
           if (!open) return;
-          const allowed = await eventsFor(token);
+          const allowed = await allowedNow();
           if (!open || allowed === 'unavailable') return;
           if (!allowed) return close();
           if (!event || allowed(event)) res.write(text);
@@ -172,7 +201,7 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     }
     res.on('close', close);
     return reply;
-  });
+  }
 
   const rendererDir = options.rendererDir;
   if (rendererDir && existsSync(join(rendererDir, 'index.html'))) {
