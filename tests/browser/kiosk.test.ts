@@ -182,7 +182,7 @@ describe('the kiosk at a station with no hub', () => {
     try {
       await api(station.url, 'devices.configure', { scanners: [{ kind: 'serial', id: 'kiosk-scanner', path: pair.device, suffix: 'CR' }] }, token);
       await expect
-        .poll(async () => ((await api(station.url, 'status.get', {}, token)) as { devices: { id: string; status: string }[] }).devices.find((d) => d.id === 'kiosk-scanner')?.status)
+        .poll(async () => ((await api(station.url, 'status.get', {}, token)) as { devices: { id: string; status: string }[] }).devices.find((d) => d.id === 'kiosk-scanner')?.status, { timeout: 10_000 })
         .toBe('connected');
       const kiosk = await openKiosk();
       await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
@@ -200,7 +200,7 @@ describe('the kiosk at a station with no hub', () => {
             scan(patronCard(1));
             return kiosk.getByLabel('PIN').isVisible();
           },
-          { interval: 300 },
+          { interval: 300, timeout: 10_000 },
         )
         .toBe(true);
       expect(await kiosk.getByLabel('PIN').inputValue()).toBe('');
@@ -209,7 +209,7 @@ describe('the kiosk at a station with no hub', () => {
       await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
       const before = await kiosk.getByTestId('kiosk-loan').count();
       scan(itemBarcode(9));
-      await expect.poll(() => kiosk.getByTestId('kiosk-loan').count()).toBe(before + 1);
+      await expect.poll(() => kiosk.getByTestId('kiosk-loan').count(), { timeout: 10_000 }).toBe(before + 1);
       expect(await kiosk.getByTestId('kiosk-loan').filter({ hasText: 'Los detectives salvajes' }).count()).toBe(1);
       await kiosk.getByRole('button', { name: 'I am done' }).click();
       await kiosk.getByRole('button', { name: 'No receipt' }).click();
