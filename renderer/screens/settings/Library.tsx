@@ -164,7 +164,8 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
 function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promise<void> }) {
   const { t } = useTranslation();
   const read = (f: FormReader): Slips => ({
-    libraryName: f.required('slipName', 200),
+    // Empty: the slips print the library's name above, whatever it becomes.
+    libraryName: f.optional('slipName', 200) ?? '',
     header: f.text('header'),
     footer: f.text('footer'),
     cardDigits: f.int('cardDigits', 0, 8),
@@ -175,7 +176,7 @@ function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promis
       {(errors) => (
         <>
           <div className="grid-form">
-            <Field label={t('library.slipName')} name="slipName" defaultValue={slips.libraryName} required error={errors.slipName} />
+            <Field label={t('library.slipName')} name="slipName" defaultValue={slips.libraryName} hint={t('library.slipNameHint')} error={errors.slipName} />
             <Field label={t('library.cardDigits')} name="cardDigits" defaultValue={slips.cardDigits} inputMode="numeric" error={errors.cardDigits} />
             <SelectField label={t('library.slipLanguage')} name="language" defaultValue={slips.language}>
               <option value="en">English</option>
