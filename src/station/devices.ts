@@ -8,8 +8,6 @@ import { localDateOf } from '../domain/time';
 import { DevicesConfig } from '../devices/config';
 import { DeviceManager } from '../devices/manager';
 import { patronOnSlip, type Slip, type SlipPatron } from '../devices/slips/types';
-import type { SlipSettings } from '../devices/config';
-import { renderSlipHtml, renderSlipText } from '../devices/slips/render';
 import type { StationEvent } from '../api/contract';
 import type { StationServices } from './services';
 
@@ -17,7 +15,6 @@ const KEY = 'devices';
 
 export class StationDevices {
   manager: DeviceManager;
-  readonly renderers = { renderSlipText, renderSlipHtml };
   private config: DevicesConfig;
 
   constructor(
@@ -62,10 +59,6 @@ export class StationDevices {
     return this.config;
   }
 
-  /** The slip settings as printed (the library's name where the slips name none). */
-  slipSettings(): SlipSettings {
-    return this.manager.slipSettings();
-  }
 
   async configure(input: unknown): Promise<DevicesConfig> {
     const next = DevicesConfig.parse(input);

@@ -93,7 +93,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
         ...result,
         hold,
         printJob: slip ? devices.print(slip) : null,
-        slipHtml: slip ? devices.renderers.renderSlipHtml(slip, devices.slipSettings()) : null,
+        slipHtml: slip ? devices.manager.renderSlipHtml(slip) : null,
       };
     },
     'circulation.renew': (input, hc) => s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
@@ -196,15 +196,14 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
         transit: { kind: 'transit', destinationBranch: 'North', title: 'Cien años de soledad', itemBarcode: '30234000000012', at },
         payment: { kind: 'payment', patron, at, paid: '$4.00', tendered: '$5.00', change: '$1.00', remaining: '$0.00' },
       };
-      const { renderSlipText } = devices.renderers;
-      return { columns, lines: renderSlipText(samples[input.kind], devices.slipSettings(), columns) };
+      return { columns, lines: devices.manager.renderSlipText(samples[input.kind], columns) };
     },
     'slips.checkout': (input, hc) => {
       const summary = s.patrons.lookup(input.patronBarcode, hc.actor);
       const wanted = new Set(input.loanIds);
       const loans = summary.loans.filter((l) => wanted.has(l.loanId));
       const slip = devices.checkoutSlip(input.patronBarcode, loans);
-      return { jobId: devices.print(slip), html: devices.renderers.renderSlipHtml(slip, devices.slipSettings()) };
+      return { jobId: devices.print(slip), html: devices.manager.renderSlipHtml(slip) };
     },
 
     'reports.today': () => s.reports.today(),

@@ -24,7 +24,12 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
   if (s.header) head.push({ t: 'text', text: s.header, align: 'center' });
   head.push({ t: 'rule' });
   const foot: Block[] = [{ t: 'rule' }, ...(s.footer ? [{ t: 'text' as const, text: s.footer, align: 'center' as const }] : []), { t: 'text', text: w.thanks, align: 'center' }];
-  const patron = (p: { firstName: string; cardTail: string }): Block => ({ t: 'pair', left: w.patron, right: `${p.firstName} ${p.cardTail}`.trim() });
+  const patron = (p: { firstName: string; cardTail: string }, label = w.patron, bold = false): Block => ({
+    t: 'pair',
+    left: label,
+    right: `${p.firstName} ${p.cardTail}`.trim(),
+    bold,
+  });
   switch (slip.kind) {
     case 'checkout':
     case 'checkin':
@@ -62,7 +67,7 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         { t: 'text', text: slip.destinationBranch, align: 'center', bold: true, big: true },
         { t: 'blank' },
         ...(slip.fromBranch ? [{ t: 'pair' as const, left: w.from, right: slip.fromBranch }] : []),
-        ...(slip.holdFor ? [{ t: 'pair' as const, left: w.holdFor, right: `${slip.holdFor.firstName} ${slip.holdFor.cardTail}`.trim(), bold: true }] : []),
+        ...(slip.holdFor ? [patron(slip.holdFor, w.holdFor, true)] : []),
         { t: 'pair', left: w.date, right: slip.at },
         { t: 'rule' },
         { t: 'text', text: slip.title },
