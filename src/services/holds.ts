@@ -30,12 +30,9 @@ export interface ExpiredHold {
 
 export class HoldService {
   private readonly find: Lookups;
-  private readonly titleOf: (recordId: string) => string;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
-    const stmt = ctx.store.db.prepare('SELECT title FROM records WHERE id = ?');
-    this.titleOf = (recordId) => (stmt.get(recordId) as { title: string } | undefined)?.title ?? '';
   }
 
   private today(): string {
@@ -145,7 +142,7 @@ export class HoldService {
         expired.push({
           holdId: hold.id,
           itemBarcode: item?.barcode ?? null,
-          title: this.titleOf(hold.recordId),
+          title: this.find.titleOf(hold.recordId),
           patronId: hold.patronId,
           patronName: patron ? `${patron.firstName} ${patron.lastName}` : '',
         });
