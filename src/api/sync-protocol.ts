@@ -34,9 +34,21 @@ export const JournalEntrySchema = z.object({
     effects: z.array(RowChangeSchema),
     overrides: z.array(z.object({ code: z.string(), grantedBy: z.string() })).optional(),
   }),
+  /** Ed25519, base64 (src/services/signing.ts): the hub rejects an entry without a valid one. */
+  signature: z.string().max(200).optional(),
 });
 
-export const PushRequest = z.object({ stationWallTime: z.number().int(), entries: z.array(JournalEntrySchema).max(1000) }).strict();
+/** An Ed25519 public key as SPKI DER in base64 (44 bytes: 60 characters). */
+export const PublicKeyText = z.string().min(40).max(200).regex(/^[A-Za-z0-9+/]+=*$/);
+
+/**
+ * stationPublicKey: the key the station signs its kiosk and housekeeping entries with. The hub
+ * records it at enrolment, or at the first push of a station enrolled before keys existed, and
+ * refuses a batch that names another.
+ */
+export const PushRequest = z
+  .object({ stationWallTime: z.number().int(), entries: z.array(JournalEntrySchema).max(1000), stationPublicKey: PublicKeyText.optional() })
+  .strict();
 
 export const Outcome = z.enum(['applied', 'applied_with_warning', 'conflict', 'rejected']);
 
@@ -90,7 +102,7 @@ export const SnapshotRow = RowChangeSchema.extend({ cursor: z.string() });
 export const SnapshotEnd = z.object({ end: z.literal(true), cursor: z.string() });
 export const SnapshotLine = z.union([SnapshotStart, SnapshotEnd, SnapshotRow]);
 
-export const EnrolRequest = z.object({ code: z.string().min(8).max(64), stationName: z.string().min(1).max(100) }).strict();
+export const EnrolRequest = z.object({ code: z.string().min(8).max(64), stationName: z.string().min(1).max(100), publicKey: PublicKeyText.optional() }).strict();
 export const EnrolResponse = z.object({ stationId: z.string(), credential: z.string(), branchId: z.string(), libraryName: z.string() });
 
 export type PushRequest = z.infer<typeof PushRequest>;

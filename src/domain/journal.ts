@@ -68,4 +68,10 @@ export interface JournalEntry {
     /** Overrides staff granted for this command, with who granted them. */
     overrides?: { code: string; grantedBy: Id }[];
   };
+  /**
+   * Ed25519 signature over the entry without its seq (src/services/signing.ts): by `staffId`'s
+   * key, or by the station's own key when no staff account made it. Entries written before
+   * signing existed have none; the hub refuses an entry without a valid one.
+   */
+  signature?: string;
 }

@@ -8,6 +8,7 @@ import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, Outcome, Pus
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
+import { newKeyPair, sealPrivateKey } from '../services/signing';
 import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, type ApplyResult, type HubException } from './apply';
 import type { HubDb, Queryable } from './db';
 import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
@@ -36,6 +37,8 @@ export class HubError extends Error {
 export interface StationIdentity {
   stationId: string;
   branchId: string;
+  /** The station's signing key as the hub recorded it; null for a station enrolled before keys existed that has not pushed since. */
+  publicKey?: string | null;
 }
 
 export class Hub {
@@ -69,7 +72,12 @@ export class Hub {
     if (input.admin) await this.addAdmin(input.admin);
   }
 
-  /** A staff account with the admin role; its password is stored only as an scrypt hash, and stations receive that hash so staff can sign in offline. */
+  /**
+   * A staff account with the admin role; its password is stored only as an scrypt hash, and
+   * stations receive that hash so staff can sign in offline. Its signing key is made here: the
+   * public half is what the hub checks the administrator's entries with, the private half travels
+   * sealed with the password, opened only where the administrator signs in.
+   */
   async addAdmin(admin: { username: string; displayName: string; password: string; branchCode: string }): Promise<string> {
     const branchId = (await this.db.query<{ id: string }>('SELECT id FROM branches WHERE code = $1', [admin.branchCode]))[0]?.id;
     if (!branchId) throw new HubError(404, 'NOT_FOUND', `No branch ${admin.branchCode}: add it first.`);
@@ -77,8 +85,12 @@ export class Hub {
     const taken = await this.db.query(`SELECT 1 FROM rows WHERE table_name = 'staff' AND deleted = 0 AND data->>'username' = $1`, [username]);
     if (taken.length > 0) throw new HubError(409, 'CONFLICT', `There is already a staff account ${username}.`);
     const id = uuidv7();
+    const key = newKeyPair();
     await writeRows(this.db, (tx) =>
-      putRow(tx, 'staff', { id, username, displayName: admin.displayName, role: 'admin', branchId, passwordHash: hashSecret(admin.password), active: true }),
+      putRow(tx, 'staff', {
+        id, username, displayName: admin.displayName, role: 'admin', branchId, passwordHash: hashSecret(admin.password), active: true,
+        publicKey: key.publicKey, sealedKey: sealPrivateKey(key.privateKey, admin.password),
+      }),
     );
     return id;
   }
@@ -118,7 +130,7 @@ export class Hub {
     return code;
   }
 
-  async enrol(code: string, stationName: string): Promise<{ stationId: string; credential: string; branchId: string; libraryName: string }> {
+  async enrol(code: string, stationName: string, publicKey: string | null = null): Promise<{ stationId: string; credential: string; branchId: string; libraryName: string }> {
     return this.db.transaction(async (tx) => {
       const row = (await tx.query<{ branch_id: string; expires_at: string; used_at: string | null }>(
         'SELECT branch_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE',
@@ -128,8 +140,8 @@ export class Hub {
       await tx.query('UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2', [this.now(), sha256(code)]);
       const stationId = uuidv7();
       const secret = randomBytes(32).toString('base64url');
-      await tx.query('INSERT INTO stations (id, name, branch_id, credential_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [
-        stationId, stationName, row.branch_id, sha256(secret), this.now(),
+      await tx.query('INSERT INTO stations (id, name, branch_id, credential_hash, created_at, public_key) VALUES ($1, $2, $3, $4, $5, $6)', [
+        stationId, stationName, row.branch_id, sha256(secret), this.now(), publicKey,
       ]);
       const name = (await tx.query<{ name: string }>('SELECT name FROM library WHERE id = 1'))[0]?.name ?? 'Library';
       return { stationId, credential: `${stationId}.${secret}`, branchId: row.branch_id, libraryName: name };
@@ -140,10 +152,23 @@ export class Hub {
     const m = /^Bearer\s+([^.\s]+)\.(\S+)$/.exec(authorization ?? '');
     if (!m) throw new HubError(401, 'UNAUTHENTICATED', 'A station credential is required.');
     const [, stationId, secret] = m as unknown as [string, string, string];
-    const row = (await this.db.query<{ branch_id: string; credential_hash: string }>('SELECT branch_id, credential_hash FROM stations WHERE id = $1', [stationId]))[0];
+    const row = (await this.db.query<{ branch_id: string; credential_hash: string; public_key: string | null }>('SELECT branch_id, credential_hash, public_key FROM stations WHERE id = $1', [stationId]))[0];
     const given = Buffer.from(sha256(secret));
     if (!row || !timingSafeEqual(given, Buffer.from(row.credential_hash))) throw new HubError(401, 'UNAUTHENTICATED', 'Unknown station or wrong credential.');
-    return { stationId, branchId: row.branch_id };
+    return { stationId, branchId: row.branch_id, publicKey: row.public_key };
+  }
+
+  /**
+   * The station's signing key, as a push names it. A station enrolled before keys existed has its
+   * first one recorded (it can sign only kiosk and housekeeping entries with it, see
+   * src/hub/policy.ts); after that a push naming another key is refused whole.
+   */
+  async stationKey(station: StationIdentity, publicKey: string | undefined): Promise<StationIdentity> {
+    if (!publicKey || station.publicKey === publicKey) return station;
+    if (station.publicKey) throw new HubError(403, 'FORBIDDEN', 'This station signs with another key than the one the hub holds for it.');
+    const updated = await this.db.query<{ public_key: string }>('UPDATE stations SET public_key = $1 WHERE id = $2 AND public_key IS NULL RETURNING public_key', [publicKey, station.stationId]);
+    if (updated.length === 0) throw new HubError(403, 'FORBIDDEN', 'This station signs with another key than the one the hub holds for it.');
+    return { ...station, publicKey };
   }
 
   /**

@@ -10,11 +10,13 @@
 //   none is required. But a new loan (and an in-house use) is made at the station's own branch,
 //   a return is recorded at the station's own branch, a loan never changes copy or branch, and
 //   a payment or waiver names the entry's own staff account (or none).
+// - Every entry is signed by the staff account that made it, or by the station for the kiosk and
+//   its housekeeping; src/hub/authority.ts checks the signature with the hub's own key for that
+//   account, and that the account may run the command and write each of its rows.
 // - Library-wide configuration (staff accounts, settings, branches, the calendar, patron
 //   categories, item types, circulation rules, limits and return policies) changes only by an
-//   administrator: the entry's staff account must be, at the hub, an active account with the
-//   admin role. That is the permission the desk itself asks for (src/services/auth.ts), checked
-//   again with the hub's copy of the account, which a station cannot forge.
+//   administrator: the entry's staff account, whose signature was just checked, must be, at the
+//   hub, an active account with the admin role.
 // - Rows are never deleted by a station, except a patron's block (lifted), a closed day and a
 //   rule (by an administrator).
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
@@ -24,6 +26,7 @@ import type { Queryable } from './db';
 import { RESOLVE_COMMAND } from './exceptions';
 import type { StationIdentity } from './hub';
 import { parseRowChange } from './row-schemas';
+import { authorityRefusal } from './authority';
 
 /** Library-wide configuration, and what it is called in a reason. */
 const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
@@ -55,6 +58,9 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
     effects.push(parsed.change);
   }
   if (entry.command === RESOLVE_COMMAND && effects.length > 0) return { ok: false, reason: 'a resolution of an exception carries no rows' };
+  // Who signed it, and whether that account (or the station's own key) may do this to these rows.
+  const unauthorised = await authorityRefusal(tx, station, entry, effects);
+  if (unauthorised) return { ok: false, reason: unauthorised };
   let notAdmin: string | null | undefined;
   for (const change of effects) {
     const what = CONFIGURATION[change.table];

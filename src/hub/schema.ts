@@ -52,6 +52,8 @@ export const stations = pgTable('stations', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   lastSeenAt: bigint('last_seen_at', { mode: 'number' }),
   clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }),
+  /** The station's Ed25519 public key (SPKI DER, base64): its kiosk and housekeeping entries are checked with it. */
+  publicKey: text('public_key'),
 });
 
 export const enrolmentCodes = pgTable('enrolment_codes', {

@@ -26,7 +26,7 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
 
   app.post('/enrol', async (request) => {
     const body = EnrolRequest.parse(request.body);
-    return hub.enrol(body.code, body.stationName);
+    return hub.enrol(body.code, body.stationName, body.publicKey ?? null);
   });
 
   app.post('/sync/push', async (request, reply) => {
@@ -34,7 +34,8 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     const parsed = PushRequest.safeParse(request.body);
     // A corrupt batch is refused whole, with where it is wrong; nothing of it is applied.
     if (!parsed.success) return reply.status(400).send({ code: 'INVALID', message: 'The batch is not valid.', issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })) });
-    return hub.push(station, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime);
+    const signing = await hub.stationKey(station, parsed.data.stationPublicKey);
+    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime);
   });
 
   app.get<{ Querystring: { after?: string; limit?: string } }>('/sync/changes', async (request, reply) => {

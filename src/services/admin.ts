@@ -1,5 +1,6 @@
 // Setting up and configuring the library: the first-run wizard, settings, branches, the
 // calendar, patron categories, item types, the rules matrix and staff accounts.
+import type { KeyObject } from 'node:crypto';
 import { DEFAULT_RULE } from '../domain/rules';
 import type {
   Branch,
@@ -17,7 +18,8 @@ import { runCommand, SYSTEM, type Actor } from './command';
 import { DEFAULT_SETTINGS } from './config';
 import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
-import { hashSecret } from './secrets';
+import { hashSecret, hashToken } from './secrets';
+import { newKeyPair, sealForSession, sealPrivateKey } from './signing';
 
 export interface SetupInput {
   libraryName: string;
@@ -58,6 +60,9 @@ export class AdminService {
     if (!input.libraryName.trim() || !input.branchName.trim() || !input.branchCode.trim()) throw invalid('Library and branch names are required.');
     const branchId = this.ctx.newId();
     const adminId = this.ctx.newId();
+    // The first administrator's key: the set-up entry itself is the station's (no one is signed
+    // in yet), and the administrator signs from the first change on.
+    const adminKey = newKeyPair();
     // The branch must be known before runCommand stamps the entry with it.
     this.ctx.writeState('branch_id', branchId);
     try {
@@ -92,9 +97,12 @@ export class AdminService {
             branchId,
             passwordHash: hashSecret(input.admin.password),
             active: true,
+            publicKey: adminKey.publicKey,
+            sealedKey: sealPrivateKey(adminKey.privateKey, input.admin.password),
           });
         },
       );
+      this.ctx.keys.unlock(adminId, adminKey.privateKey);
     } catch (error) {
       this.ctx.store.db.prepare("DELETE FROM station_state WHERE key = 'branch_id'").run();
       throw error;
@@ -209,7 +217,7 @@ export class AdminService {
 
   listStaff(): StaffAccount[] {
     return (this.ctx.store.db.prepare('SELECT * FROM staff ORDER BY username').all() as Record<string, unknown>[]).map((r) => {
-      const { passwordHash: _hash, ...account } = this.ctx.rows.decode<StaffAccount & { passwordHash: string }>('staff', r);
+      const { passwordHash: _hash, publicKey: _p, sealedKey: _s, ...account } = this.ctx.rows.decode<StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null }>('staff', r);
       return account;
     });
   }
@@ -222,25 +230,57 @@ export class AdminService {
     const username = input.username.trim().toLowerCase();
     if (!/^[a-z0-9._-]{2,40}$/.test(username)) throw invalid('A username is 2 to 40 letters, digits, dots, dashes or underscores.');
     const { password: _password, ...journaled } = input;
-    return runCommand(this.ctx, { command: 'staff.save', input: journaled, actor, summary: `staff ${username}` }, (tx) => {
+    let changedKey: { staffId: string; privateKey: KeyObject; isNew: boolean } | null = null;
+    const saved = runCommand(this.ctx, { command: 'staff.save', input: journaled, actor, summary: `staff ${username}` }, (tx) => {
       const existing = input.id ? this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', input.id) : undefined;
       if (input.id && !existing) throw notFound('staff account');
       if (!existing && !input.password) throw invalid('A new account needs a password.');
       const clash = this.ctx.store.db.prepare('SELECT id FROM staff WHERE username = ?').get(username) as { id: string } | undefined;
       if (clash && clash.id !== existing?.id) throw new ServiceError('CONFLICT', 'That username is taken.');
+      // A new password is a new key pair, its public half published in the row: the hub checks
+      // this entry with the key it holds now (the administrator's, or the account's own old key
+      // for a change of one's own password) and the account's later entries with the new one.
+      const key = input.password ? newKeyPair() : null;
+      const kept = existing as (StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null }) | undefined;
       const row = {
         id: existing?.id ?? this.ctx.newId(),
         username,
         displayName: input.displayName.trim(),
         role: input.role,
         branchId: input.branchId ?? existing?.branchId ?? this.ctx.identity().branchId,
-        passwordHash: input.password ? hashSecret(input.password) : (existing as { passwordHash: string }).passwordHash,
+        passwordHash: input.password ? hashSecret(input.password) : kept!.passwordHash,
         active: input.active ?? existing?.active ?? true,
+        publicKey: key ? key.publicKey : (kept?.publicKey ?? null),
+        sealedKey: key && input.password ? sealPrivateKey(key.privateKey, input.password) : (kept?.sealedKey ?? null),
       };
       tx.upsert('staff', row);
-      const { passwordHash: _h, ...account } = row;
+      if (key) changedKey = { staffId: row.id, privateKey: key.privateKey, isNew: !existing };
+      const { passwordHash: _h, publicKey: _p, sealedKey: _s, ...account } = row;
       return account;
     });
+    // Assigned inside the command's body, which TypeScript does not follow.
+    const changed = changedKey as { staffId: string; privateKey: KeyObject; isNew: boolean } | null;
+    if (changed) this.afterPasswordChange(changed.staffId, changed.privateKey, actor, changed.isNew);
+    return saved;
+  }
+
+  /**
+   * A new password ends the account's other sessions here: whoever knew the old one is out. One
+   * who changed their own keeps their session, which now signs with the new key. An account just
+   * made here may sign at once (its creator typed its password); one reset by someone else is
+   * signed out everywhere here until it signs in with the new password.
+   */
+  private afterPasswordChange(staffId: string, privateKey: KeyObject, actor: Actor, isNew: boolean): void {
+    const own = actor.kind === 'staff' && actor.staffId === staffId && actor.sessionToken;
+    if (own) {
+      const tokenHash = hashToken(actor.sessionToken!);
+      this.ctx.store.db.prepare('DELETE FROM sessions WHERE staff_id = ? AND token_hash <> ?').run(staffId, tokenHash);
+      this.ctx.store.db.prepare('UPDATE sessions SET sealed_key = ? WHERE token_hash = ?').run(sealForSession(privateKey, actor.sessionToken!), tokenHash);
+    } else {
+      this.ctx.store.db.prepare('DELETE FROM sessions WHERE staff_id = ?').run(staffId);
+    }
+    if (own || isNew) this.ctx.keys.unlock(staffId, privateKey);
+    else this.ctx.keys.forget(staffId);
   }
 
   rulesMatrix() {

@@ -2,17 +2,20 @@
 // and PIN (offline too: the PIN hash is in the local store). Sessions are random bearer
 // tokens stored only as hashes. Overrides need a supervisor's credentials on the spot, which
 // yield a one-time override grant.
-import type { Permission, StaffAccount, StaffRole } from '../domain/types';
+import type { Permission, StaffAccount } from '../domain/types';
+import { ROLE_PERMISSIONS } from '../domain/permissions';
 import type { ServiceContext } from './context';
 import { ServiceError } from './errors';
 import type { PatronService } from './patrons';
 import { hashToken, newToken, verifySecret } from './secrets';
+import { runCommand } from './command';
+import { newKeyPair, sealForSession, sealPrivateKey, unsealForSession, unsealPrivateKey } from './signing';
+import type { KeyObject } from 'node:crypto';
 
-export const ROLE_PERMISSIONS: Record<StaffRole, Permission[]> = {
-  technician: ['circulate', 'manage_patrons'],
-  supervisor: ['circulate', 'manage_patrons', 'override', 'waive_fees', 'manage_catalogue'],
-  admin: ['circulate', 'manage_patrons', 'override', 'waive_fees', 'manage_catalogue', 'edit_rules', 'manage_staff', 'settings'],
-};
+type StaffRow = StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null };
+const publicPart = ({ passwordHash: _h, publicKey: _p, sealedKey: _s, ...staff }: StaffRow): StaffAccount => staff;
+
+export { ROLE_PERMISSIONS };
 
 const STAFF_SESSION_MS = 12 * 60 * 60 * 1000;
 const KIOSK_SESSION_MS = 15 * 60 * 1000;
@@ -25,6 +28,8 @@ export type Session =
 interface OverrideGrant {
   grantedBy: string;
   expiresAt: number;
+  /** The session that asked for it: only that session may use it. */
+  askedBy: string | null;
 }
 
 export class AuthService {
@@ -36,34 +41,59 @@ export class AuthService {
     private readonly patrons: PatronService,
   ) {}
 
-  private staffByUsername(username: string): (StaffAccount & { passwordHash: string }) | undefined {
+  private staffByUsername(username: string): StaffRow | undefined {
     const raw = this.ctx.store.db.prepare('SELECT * FROM staff WHERE username = ?').get(username.trim().toLowerCase()) as
       | Record<string, unknown>
       | undefined;
     return raw ? this.ctx.rows.decode('staff', raw) : undefined;
   }
 
-  private checkStaff(username: string, password: string): StaffAccount {
+  private checkStaff(username: string, password: string): StaffRow {
     const row = this.staffByUsername(username);
     if (!row || !row.active || !verifySecret(password, row.passwordHash)) {
       throw new ServiceError('UNAUTHENTICATED', 'Wrong username or password.');
     }
-    const { passwordHash: _h, ...staff } = row;
-    return staff;
+    return row;
   }
 
-  private createSession(kind: 'staff' | 'kiosk', staffId: string | null, patronId: string | null, ttl: number): string {
+  /**
+   * The account's private key, opened with the password just checked. An account made before
+   * signing existed gets its key now on a station of its own (no hub to convince); a station
+   * joined to a hub cannot vouch for a key it made itself, so there an administrator must set
+   * the account a new password (which makes its key, signed by the administrator).
+   */
+  private async openKey(row: StaffRow, password: string): Promise<KeyObject> {
+    if (row.sealedKey) {
+      const key = await unsealPrivateKey(row.sealedKey, password);
+      if (!key) throw new ServiceError('UNAUTHENTICATED', 'Wrong username or password.');
+      return key;
+    }
+    if (this.ctx.readState('hub_url') !== null) {
+      throw new ServiceError('FORBIDDEN', 'This account has no signing key yet: an administrator must set a new password for it.');
+    }
+    const { publicKey, privateKey } = newKeyPair();
+    this.ctx.keys.unlock(row.id, privateKey);
+    runCommand(this.ctx, { command: 'staff.adoptKey', input: { staffId: row.id }, actor: { kind: 'staff', staffId: row.id }, summary: `signing key ${row.username}` }, (tx) => {
+      tx.upsert('staff', { ...row, publicKey, sealedKey: sealPrivateKey(privateKey, password) });
+    });
+    return privateKey;
+  }
+
+  private createSession(kind: 'staff' | 'kiosk', staffId: string | null, patronId: string | null, ttl: number, key?: KeyObject): string {
     const { token, hash } = newToken();
     const now = this.ctx.now();
     this.ctx.store.db
-      .prepare('INSERT INTO sessions (token_hash, kind, staff_id, patron_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(hash, kind, staffId, patronId, now, now + ttl);
+      .prepare('INSERT INTO sessions (token_hash, kind, staff_id, patron_id, created_at, expires_at, sealed_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(hash, kind, staffId, patronId, now, now + ttl, key ? sealForSession(key, token) : null);
     return token;
   }
 
-  signIn(username: string, password: string): { token: string; staff: StaffAccount; permissions: Permission[] } {
-    const staff = this.checkStaff(username, password);
-    return { token: this.createSession('staff', staff.id, null, STAFF_SESSION_MS), staff, permissions: ROLE_PERMISSIONS[staff.role] };
+  async signIn(username: string, password: string): Promise<{ token: string; staff: StaffAccount; permissions: Permission[] }> {
+    const row = this.checkStaff(username, password);
+    const key = await this.openKey(row, password);
+    this.ctx.keys.unlock(row.id, key);
+    const staff = publicPart(row);
+    return { token: this.createSession('staff', staff.id, null, STAFF_SESSION_MS, key), staff, permissions: ROLE_PERMISSIONS[staff.role] };
   }
 
   kioskSignIn(cardBarcode: string, pin: string): { token: string; patronId: string; firstName: string } {
@@ -73,38 +103,52 @@ export class AuthService {
   }
 
   signOut(token: string): void {
-    this.ctx.store.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hashToken(token));
+    const hash = hashToken(token);
+    const row = this.ctx.store.db.prepare('SELECT staff_id FROM sessions WHERE token_hash = ?').get(hash) as { staff_id: string | null } | undefined;
+    this.ctx.store.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    // The account's key leaves memory with its last session here.
+    if (row?.staff_id && !this.ctx.store.db.prepare('SELECT 1 FROM sessions WHERE staff_id = ?').get(row.staff_id)) this.ctx.keys.forget(row.staff_id);
   }
 
   session(token: string | null | undefined): Session | null {
     if (!token) return null;
     const row = this.ctx.store.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(hashToken(token)) as
-      | { kind: 'staff' | 'kiosk'; staff_id: string | null; patron_id: string | null; expires_at: number }
+      | { kind: 'staff' | 'kiosk'; staff_id: string | null; patron_id: string | null; expires_at: number; sealed_key: string | null }
       | undefined;
     if (!row || row.expires_at < this.ctx.now()) return null;
     if (row.kind === 'kiosk') return { kind: 'kiosk', patronId: row.patron_id as string };
-    const raw = this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', row.staff_id as string);
+    const raw = this.ctx.rows.get<StaffRow>('staff', row.staff_id as string);
     if (!raw || !raw.active) return null;
-    const { passwordHash: _h, ...staff } = raw;
+    // After a restart the account's key is opened again from the session's sealed copy, with the
+    // token this request brought; a session that cannot open it must sign in again.
+    if (!this.ctx.keys.staffKey(raw.id)) {
+      const key = row.sealed_key ? unsealForSession(row.sealed_key, token) : null;
+      if (!key) return null;
+      this.ctx.keys.unlock(raw.id, key);
+    }
+    const staff = publicPart(raw);
     return { kind: 'staff', staff, permissions: new Set(ROLE_PERMISSIONS[staff.role]) };
   }
 
   /** A supervisor types their credentials at the desk: a grant the next command may use once. */
-  verifySupervisor(username: string, password: string): { overrideToken: string; grantedBy: string; displayName: string } {
-    const staff = this.checkStaff(username, password);
+  verifySupervisor(username: string, password: string, askingSession: string | null = null): { overrideToken: string; grantedBy: string; displayName: string } {
+    const staff = publicPart(this.checkStaff(username, password));
     if (!ROLE_PERMISSIONS[staff.role].includes('override')) {
       throw new ServiceError('FORBIDDEN', 'That account may not override.');
     }
     const { token } = newToken();
-    this.grants.set(token, { grantedBy: staff.id, expiresAt: this.ctx.now() + OVERRIDE_GRANT_MS });
+    this.grants.set(token, { grantedBy: staff.id, expiresAt: this.ctx.now() + OVERRIDE_GRANT_MS, askedBy: askingSession ? hashToken(askingSession) : null });
     return { overrideToken: token, grantedBy: staff.id, displayName: staff.displayName };
   }
 
-  /** Consumes an override grant; returns who granted it. */
-  redeemOverride(token: string): string {
+  /** Consumes an override grant; returns who granted it. A grant asked for by one session is good only in that session. */
+  redeemOverride(token: string, redeemingSession: string | null = null): string {
     const grant = this.grants.get(token);
     this.grants.delete(token);
     if (!grant || grant.expiresAt < this.ctx.now()) throw new ServiceError('FORBIDDEN', 'The override has expired: ask the supervisor again.');
+    if (grant.askedBy !== null && grant.askedBy !== (redeemingSession ? hashToken(redeemingSession) : null)) {
+      throw new ServiceError('FORBIDDEN', 'That override was granted at another session: ask the supervisor again.');
+    }
     return grant.grantedBy;
   }
 
@@ -112,8 +156,8 @@ export class AuthService {
    * Consumes a grant for a command the signed-in account lacks `permission` for (a technician
    * waiving a fee): the granting account, active, must hold it itself. Returns who granted it.
    */
-  redeemGrantFor(token: string, permission: Permission): string {
-    const grantedBy = this.redeemOverride(token);
+  redeemGrantFor(token: string, permission: Permission, redeemingSession: string | null = null): string {
+    const grantedBy = this.redeemOverride(token, redeemingSession);
     const staff = this.ctx.rows.get<StaffAccount>('staff', grantedBy);
     if (!staff || !staff.active || !ROLE_PERMISSIONS[staff.role].includes(permission)) {
       throw new ServiceError('FORBIDDEN', `The account that granted this lacks the ${permission} permission.`);

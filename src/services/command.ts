@@ -6,6 +6,8 @@ import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
 import type { ServiceContext } from './context';
+import { ServiceError } from './errors';
+import { signEntry } from './signing';
 
 export interface Actor {
   kind: 'staff' | 'kiosk' | 'system';
@@ -13,6 +15,8 @@ export interface Actor {
   staffId: string | null;
   /** The signed-in patron, for kiosk sessions. */
   patronId?: string | null;
+  /** The staff session's bearer token: a change of one's own password re-seals that session's key with it. */
+  sessionToken?: string | null;
 }
 
 export const SYSTEM: Actor = { kind: 'system', staffId: null };
@@ -79,7 +83,7 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
     const result = body(tx);
     nextClock = hlcSend(ctx.clock.state, wallTime);
     entryId = ctx.newId();
-    const entry: Omit<JournalEntry, 'seq'> = {
+    const unsigned: Omit<JournalEntry, 'seq'> = {
       id: entryId,
       stationId: ctx.identity().stationId,
       hlc: formatHlc(nextClock),
@@ -93,6 +97,7 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
         ...(tx.overrides.length > 0 ? { overrides: tx.overrides } : {}),
       },
     };
+    const entry = { ...unsigned, signature: signEntry(unsigned, signingKeyFor(ctx, spec.actor)) };
     ctx.journal.append(entry);
     ctx.journal.audit(wallTime, spec.actor.staffId, spec.command, entryId, spec.summary ?? spec.command);
     return result;
@@ -108,6 +113,17 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
     ctx.config.invalidate();
     throw error;
   }
+}
+
+/**
+ * A staff account signs with its own key, open while it is signed in here; the kiosk and the
+ * station's housekeeping with the station's key (the hub allows that key only those commands).
+ */
+function signingKeyFor(ctx: ServiceContext, actor: Actor) {
+  if (actor.kind !== 'staff' || !actor.staffId) return ctx.keys.stationKey();
+  const key = ctx.keys.staffKey(actor.staffId);
+  if (!key) throw new ServiceError('UNAUTHENTICATED', 'Please sign in again: this account cannot sign changes at this station until it does.');
+  return key;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Store } from '../store/open';
 import { JournalStore } from '../store/journal-store';
 import { Rows } from '../store/rows';
 import { ConfigCache } from './config';
+import { KeyRing } from './keyring';
 import { ServiceError } from './errors';
 
 export interface StationIdentity {
@@ -17,6 +18,8 @@ export interface ServiceContext {
   rows: Rows;
   journal: JournalStore;
   config: ConfigCache;
+  /** The keys this station can sign journal entries with now (its own, and signed-in staff's). */
+  keys: KeyRing;
   clock: { state: HlcState };
   now(): number;
   newId(): string;
@@ -68,6 +71,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
     rows,
     journal,
     config,
+    keys: new KeyRing(readState, writeState),
     clock: { state: clockState },
     now,
     newId,

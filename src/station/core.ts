@@ -61,10 +61,10 @@ function authorise(method: ApiMethod, session: Session | null): ApiErrorBody | n
   return session.permissions.has(needed) ? null : { code: 'FORBIDDEN', message: `Your account lacks the ${needed} permission.` };
 }
 
-function actorOf(session: Session | null): Actor {
+function actorOf(session: Session | null, sessionToken: string | null): Actor {
   if (!session) return { kind: 'system', staffId: null };
   if (session.kind === 'kiosk') return { kind: 'kiosk', staffId: null, patronId: session.patronId };
-  return { kind: 'staff', staffId: session.staff.id };
+  return { kind: 'staff', staffId: session.staff.id, sessionToken };
 }
 
 export function toApiError(error: unknown): ApiErrorBody {
@@ -110,8 +110,9 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
       const onGrant = denied?.code === 'FORBIDDEN' && session?.kind === 'staff' && GRANTABLE.has(apiName) && grant !== undefined;
       if (denied && !onGrant) return { ok: false, error: denied };
       try {
-        const grantedBy = onGrant ? services.auth.redeemGrantFor(grant.token, method.access as Permission) : null;
-        const hc: HandlerContext = { session, actor: actorOf(session), sessionToken: ctx.sessionToken ?? null, grantedBy };
+        const sessionToken = ctx.sessionToken ?? null;
+        const grantedBy = onGrant ? services.auth.redeemGrantFor(grant.token, method.access as Permission, sessionToken) : null;
+        const hc: HandlerContext = { session, actor: actorOf(session, sessionToken), sessionToken, grantedBy };
         const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
         // Parsing the output strips every field the contract does not name (a PIN hash, a
         // password hash) before it leaves the core.

@@ -38,10 +38,10 @@ const NO_HUB_HOOKS: CoreHooks = {
 };
 
 export function createHandlers(s: StationServices, devices: StationDevices, hooks: CoreHooks = NO_HUB_HOOKS): Handlers {
-  const grant = (o: { token: string; codes: string[] } | undefined): GrantedOverride | undefined =>
-    o ? { codes: o.codes as RefusalCode[], grantedBy: s.auth.redeemOverride(o.token) } : undefined;
+  const grant = (o: { token: string; codes: string[] } | undefined, sessionToken: string | null): GrantedOverride | undefined =>
+    o ? { codes: o.codes as RefusalCode[], grantedBy: s.auth.redeemOverride(o.token, sessionToken) } : undefined;
   const ok = { ok: true as const };
-  const staffOverride = (hc: HandlerContext, o: { token: string; codes: string[] } | undefined) => (hc.actor.kind === 'kiosk' ? undefined : grant(o));
+  const staffOverride = (hc: HandlerContext, o: { token: string; codes: string[] } | undefined) => (hc.actor.kind === 'kiosk' ? undefined : grant(o, hc.sessionToken));
 
   return {
     'system.health': () => ({ ok: true, version: s.version, stationId: s.ctx.stationId, configured: s.admin.isConfigured() }),
@@ -79,7 +79,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       return { kind: 'staff', staff: session.staff, permissions: [...session.permissions], patronId: null };
     },
     'auth.kioskSignIn': (input) => s.auth.kioskSignIn(input.cardBarcode, input.pin),
-    'auth.verifySupervisor': (input) => s.auth.verifySupervisor(input.username, input.password),
+    'auth.verifySupervisor': (input, hc) => s.auth.verifySupervisor(input.username, input.password, hc.sessionToken),
 
     'circulation.checkout': (input, hc) =>
       s.circulation.checkout({ patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),

@@ -45,7 +45,7 @@ export async function enrolWithHub(s: StationServices, join: { hubUrl: string; c
     throw new ServiceError('ALREADY_CONFIGURED', 'Only a new station can join a hub.');
   }
   const url = join.hubUrl.replace(/\/+$/, '');
-  const enrolled = await enrolStation(url, join.code, join.stationName, connection(s));
+  const enrolled = await enrolStation(url, join.code, join.stationName, connection(s), s.ctx.keys.stationPublicKey());
   // The hub names the station: its journal entries carry that id from the first one on.
   s.ctx.writeState('station_id', enrolled.stationId);
   s.ctx.writeState('branch_id', enrolled.branchId);
@@ -58,7 +58,7 @@ export async function enrolWithHub(s: StationServices, join: { hubUrl: string; c
 export async function joinHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<void> {
   const { url, credential } = await enrolWithHub(s, join);
   // The first sync loads the whole library before the station opens.
-  const client = new HttpHubClient(url, credential, connection(s));
+  const client = new HttpHubClient(url, credential, connection(s), s.ctx.keys.stationPublicKey());
   try {
     await new SyncWorker(s.ctx, client).syncNow();
   } finally {
@@ -73,7 +73,7 @@ export function startSync(s: StationServices, core: { emit(e: StationEvent): voi
     s.statusProviders.sync = () => ({ state: 'not_configured' });
     return null;
   }
-  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential, connection(s)), { intervalMs });
+  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential, connection(s), s.ctx.keys.stationPublicKey()), { intervalMs });
   s.statusProviders.sync = () => ({ state: 'configured', hubUrl: url, ...worker.state() });
   worker.onState((state) => core.emit({ type: 'sync', state: { ...state } }));
   worker.start();

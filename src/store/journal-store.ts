@@ -26,8 +26,8 @@ export class JournalStore {
 
   constructor(private readonly db: Database.Database) {
     this.insertEntry = db.prepare(
-      `INSERT INTO journal (id, station_id, hlc, wall_time, staff_id, branch_id, command, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO journal (id, station_id, hlc, wall_time, staff_id, branch_id, command, payload, signature)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertAudit = db.prepare(
       'INSERT INTO audit (at, staff_id, command, journal_id, summary) VALUES (?, ?, ?, ?, ?)',
@@ -56,6 +56,7 @@ export class JournalStore {
       entry.branchId,
       entry.command,
       JSON.stringify(entry.payload),
+      entry.signature ?? null,
     );
     return Number(info.lastInsertRowid);
   }
@@ -108,5 +109,6 @@ export function decodeEntry(raw: Record<string, unknown>): JournalEntry {
     branchId: raw.branch_id as string,
     command: raw.command as string,
     payload: JSON.parse(raw.payload as string) as JournalEntry['payload'],
+    ...(typeof raw.signature === 'string' ? { signature: raw.signature } : {}),
   };
 }

@@ -114,6 +114,10 @@ export const staff = sqliteTable('staff', {
   /** scrypt, see src/services/secrets.ts. */
   passwordHash: text('password_hash').notNull(),
   active: bool('active').notNull(),
+  /** The account's Ed25519 public key (SPKI DER, base64): the hub checks the account's journal entries with it. Null for an account made before signing existed, until its password is next set. */
+  publicKey: text('public_key'),
+  /** The account's private key sealed with its password (src/services/signing.ts), opened only at sign-in. */
+  sealedKey: text('sealed_key'),
 });
 
 // --- patrons ----------------------------------------------------------------------------------
@@ -320,6 +324,8 @@ export const journal = sqliteTable(
     outcome: text('outcome'),
     /** When the patron was taken out of the payload, its loans having lost their link (src/services/journal-privacy.ts). */
     redactedAt: integer('redacted_at'),
+    /** Ed25519 signature of the entry by the account that made it, or by the station (src/services/signing.ts). */
+    signature: text('signature'),
   },
 );
 
@@ -351,6 +357,8 @@ export const sessions = sqliteTable('sessions', {
   patronId: text('patron_id'),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
+  /** A staff session's private key, sealed with the session's token (held only by the client), so a restarted station can sign again. */
+  sealedKey: text('sealed_key'),
 });
 
 /** Sync exceptions reported by the hub (lent twice, duplicate card ...), for staff to work through. */

@@ -131,6 +131,8 @@ export class HttpHubClient implements HubClient {
     baseUrl: string,
     private readonly credential: string,
     options: HubConnectionOptions = {},
+    /** The station's signing key, sent with each push (the hub keeps the first it hears of). */
+    private readonly stationPublicKey?: string,
   ) {
     this.conn = new HubConnection(baseUrl, options);
   }
@@ -140,7 +142,7 @@ export class HttpHubClient implements HubClient {
   }
 
   async push(entries: JournalEntry[], stationWallTime: number) {
-    const body = await this.conn.json('/sync/push', { method: 'POST', headers: this.headers, body: JSON.stringify({ stationWallTime, entries }) });
+    const body = await this.conn.json('/sync/push', { method: 'POST', headers: this.headers, body: JSON.stringify({ stationWallTime, entries, ...(this.stationPublicKey ? { stationPublicKey: this.stationPublicKey } : {}) }) });
     return PushResponse.parse(body);
   }
 
@@ -217,10 +219,10 @@ function parseLine(line: string): SnapshotLine {
 }
 
 /** Joins a hub with a one-time enrolment code: the station's own credential comes back. */
-export async function enrolStation(baseUrl: string, code: string, stationName: string, options: HubConnectionOptions = {}): Promise<EnrolResponse> {
+export async function enrolStation(baseUrl: string, code: string, stationName: string, options: HubConnectionOptions = {}, publicKey?: string): Promise<EnrolResponse> {
   const conn = new HubConnection(baseUrl, options);
   try {
-    const body = await conn.json('/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, stationName }) });
+    const body = await conn.json('/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, stationName, ...(publicKey ? { publicKey } : {}) }) });
     return EnrolResponse.parse(body);
   } finally {
     conn.close();

@@ -1,10 +1,13 @@
 // Shared by the hub tests: the hub on PGlite and on a fresh PostgreSQL schema, and journal
 // entries built the way a station writes them.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import pg from 'pg';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
 import { openHubDb, type HubDb } from '../../src/hub/db';
 import type { StationIdentity } from '../../src/hub/hub';
+import { putRow, writeRows } from '../../src/hub/apply';
+import { hashSecret } from '../../src/services/secrets';
+import { newKeyPair, publicKeyOf, signEntry } from '../../src/services/signing';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];
@@ -31,23 +34,73 @@ export async function dropSchemas(): Promise<void> {
   await client.end();
 }
 
-/** Writes entries for stations with gapless seqs, as their journals would. */
+/**
+ * Writes entries for stations with gapless seqs, signed, as their journals would. An entry is
+ * signed by its staff account's key (one the test made, see `signer` and `desk`) or, naming no
+ * account, by its station's key: the station identity passed in learns that key (`publicKey`),
+ * as the hub's record of the station would, and `stationPublicKey` gives it for a push over HTTP.
+ */
 export class Journals {
   private seqs = new Map<string, number>();
-  entry(station: StationIdentity, command: string, effects: RowChange[], at: number, overrides?: JournalEntry['payload']['overrides']): JournalEntry {
+  private readonly stationKeys = new Map<string, KeyObject>();
+  private readonly staffKeys = new Map<string, KeyObject>();
+  /** The account entries name when the test names none (set by `desk`). */
+  defaultStaff: string | null = null;
+
+  signer(staffId: string, key: KeyObject): void {
+    this.staffKeys.set(staffId, key);
+  }
+
+  /** An active administrator 'test-desk' at the hub, with a key this fixture signs with: the default author of entries from now on. */
+  async desk(db: HubDb, branchId: string, id = 'test-desk'): Promise<string> {
+    const key = newKeyPair();
+    await writeRows(db, (tx) =>
+      putRow(tx, 'staff', { id, username: id, displayName: 'Test desk', role: 'admin', branchId, passwordHash: hashSecret('test desk password'), active: true, publicKey: key.publicKey, sealedKey: null }),
+    );
+    this.signer(id, key.privateKey);
+    this.defaultStaff = id;
+    return id;
+  }
+
+  stationPublicKey(station: StationIdentity): string {
+    return publicKeyOf(this.stationKey(station));
+  }
+
+  private stationKey(station: StationIdentity): KeyObject {
+    let key = this.stationKeys.get(station.stationId);
+    if (!key) {
+      key = newKeyPair().privateKey;
+      this.stationKeys.set(station.stationId, key);
+    }
+    station.publicKey = publicKeyOf(key);
+    return key;
+  }
+
+  /** Signs an entry again, as its (possibly changed) staff account or its station. */
+  sign(entry: JournalEntry, station?: StationIdentity): JournalEntry {
+    const { seq: _seq, signature: _sig, ...unsigned } = entry;
+    const key = entry.staffId ? this.staffKeys.get(entry.staffId) : this.stationKey(station ?? { stationId: entry.stationId, branchId: entry.branchId });
+    // An account the test made no key for signs with a key of its own that the hub does not hold.
+    return { ...entry, signature: signEntry(unsigned, key ?? newKeyPair().privateKey) };
+  }
+
+  entry(station: StationIdentity, command: string, effects: RowChange[], at: number, overrides?: JournalEntry['payload']['overrides'], staffId: string | null = this.defaultStaff): JournalEntry {
     const seq = (this.seqs.get(station.stationId) ?? 0) + 1;
     this.seqs.set(station.stationId, seq);
-    return {
-      id: `${station.stationId}-${seq}`,
-      stationId: station.stationId,
-      seq,
-      hlc: `${new Date(at).toISOString()}-0000-${station.stationId}`,
-      wallTime: at,
-      staffId: null,
-      branchId: station.branchId,
-      command,
-      payload: { input: {}, effects, ...(overrides ? { overrides } : {}) },
-    };
+    return this.sign(
+      {
+        id: `${station.stationId}-${seq}`,
+        stationId: station.stationId,
+        seq,
+        hlc: `${new Date(at).toISOString()}-0000-${station.stationId}`,
+        wallTime: at,
+        staffId,
+        branchId: station.branchId,
+        command,
+        payload: { input: {}, effects, ...(overrides ? { overrides } : {}) },
+      },
+      station,
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 // A real station on a real SQLite file in a temporary folder, set up the way the first-run
 // wizard sets up a library, with a clock the test controls.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,7 +73,7 @@ export function refusalsOf(fn: () => unknown): Refusal[] {
 /** Just the codes of the refusals `fn` is refused with. */
 export const refusalCodes = (fn: () => unknown): string[] => refusalsOf(fn).map((r) => r.code);
 
-export function createTestStation(opts: { start?: number; timeZone?: string; dir?: string } = {}): TestStation {
+export function createTestStation(opts: { start?: number; timeZone?: string; dir?: string; adminKey?: KeyObject } = {}): TestStation {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'circa-station-'));
   const path = join(dir, 'station.db');
   const clock = { now: opts.start ?? MONDAY_10AM };
@@ -94,7 +95,10 @@ export function createTestStation(opts: { start?: number; timeZone?: string; dir
   } else {
     branchId = s.ctx.identity().branchId;
     staffId = (s.store.db.prepare("SELECT id FROM staff WHERE username = 'admin'").get() as { id: string }).id;
+    // A reopened station holds no staff key until someone signs in; the test's admin still has it.
+    if (opts.adminKey) s.ctx.keys.unlock(staffId, opts.adminKey);
   }
+  const adminKey = s.ctx.keys.staffKey(staffId) ?? undefined;
   const station: TestStation = {
     s,
     dir,
@@ -107,7 +111,7 @@ export function createTestStation(opts: { start?: number; timeZone?: string; dir
     },
     reopen() {
       s.close();
-      const again = createTestStation({ dir, start: clock.now });
+      const again = createTestStation({ dir, start: clock.now, ...(adminKey ? { adminKey } : {}) });
       return again;
     },
     close() {

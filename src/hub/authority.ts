@@ -1,0 +1,152 @@
+// Who made an entry, and whether they may. A station's credential says which station pushes; it
+// says nothing of who at that station did what, since a station's store is a file anyone at the
+// desk computer could edit. So every entry is signed (src/services/signing.ts) and the hub checks,
+// before applying anything of it:
+//
+// 1. The signature: by the key the hub holds for the entry's staff account (an active account),
+//    or, for an entry naming no account, by the key the hub holds for the pushing station.
+// 2. The command: the account's role must grant the permission the station API asks for it
+//    (src/api/contract.ts, the same table the desk itself enforces). The station's own key may
+//    sign only what the kiosk does and the station's housekeeping.
+// 3. Every row it writes: each table has the permissions that may write it (a technician's
+//    check-out may write loans, not staff accounts), and secrets have rules of their own: a
+//    patron's PIN changes only through the PIN command (or a new patron's registration), a staff
+//    account's password and keys only through saving the account, both by an account allowed to.
+// 4. Override grants name an active account at the hub that may grant them.
+//
+// The answer is null, or the reason the entry is rejected. Nothing here trusts a station's rows
+// for who someone is: every account is read from the hub's own rows.
+import { stationApi, type ApiMethod } from '../api/contract';
+import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange, type SyncedTable } from '../domain/journal';
+import { ROLE_PERMISSIONS } from '../domain/permissions';
+import type { Permission, StaffAccount } from '../domain/types';
+import { verifyEntry } from '../services/signing';
+import { getRow } from './apply';
+import type { Queryable } from './db';
+import type { StationIdentity } from './hub';
+
+/** Commands a station writes that are not station API methods, with what they need. */
+const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {
+  'catalogue.updateItem': 'manage_catalogue',
+  [PURGE_LOAN_HISTORY_COMMAND]: 'station',
+  'auth.lockout': 'station',
+};
+
+/** Commands the hub never takes from a station, with why. */
+const NEVER: Record<string, string> = {
+  'setup.initialize': 'a station set up on its own cannot bring its library into a hub',
+  'staff.adoptKey': 'a station cannot vouch for a signing key it made itself: an administrator must set the account a new password',
+};
+
+interface Signer {
+  kind: 'staff' | 'station';
+  permissions: Set<Permission>;
+  account: StaffAccount | null;
+}
+
+/** Which signers may write each table: a permission any of which suffices, or the station's key. */
+type RowRule = { permissions: Permission[]; station: boolean; commands?: string[] };
+const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
+  staff: { permissions: ['manage_staff'], station: false },
+  settings: { permissions: ['settings'], station: false },
+  branches: { permissions: ['settings'], station: false },
+  closed_days: { permissions: ['settings'], station: false },
+  patron_categories: { permissions: ['settings'], station: false },
+  item_types: { permissions: ['settings'], station: false },
+  circulation_rules: { permissions: ['edit_rules'], station: false },
+  patron_limits: { permissions: ['edit_rules'], station: false },
+  branch_item_policies: { permissions: ['edit_rules'], station: false },
+  records: { permissions: ['manage_catalogue'], station: false },
+  items: { permissions: ['manage_catalogue', 'circulate'], station: true },
+  patrons: { permissions: ['manage_patrons'], station: false },
+  patron_blocks: { permissions: ['manage_patrons', 'circulate'], station: false },
+  loans: { permissions: ['circulate'], station: true },
+  holds: { permissions: ['circulate'], station: true },
+  fees: { permissions: ['circulate'], station: true },
+  payments: { permissions: ['circulate'], station: true },
+  payment_allocations: { permissions: ['circulate'], station: true },
+  // A waiver is a supervisor's; a copy found after being paid for as lost is waived by the check-in that finds it.
+  fee_waivers: { permissions: ['waive_fees'], station: false, commands: ['circulation.checkin'] },
+  in_house_uses: { permissions: ['circulate'], station: false },
+  lockouts: { permissions: ['manage_patrons'], station: true },
+};
+
+/** Secret fields of rows, and the commands that may change them. */
+const SECRET_FIELDS: Partial<Record<SyncedTable, { fields: string[]; commands: string[]; permission: Permission; what: string }>> = {
+  patrons: { fields: ['pinHash'], commands: ['patrons.setPin', 'patrons.register'], permission: 'manage_patrons', what: "a patron's PIN" },
+  staff: { fields: ['passwordHash', 'sealedKey', 'publicKey'], commands: ['staff.save'], permission: 'manage_staff', what: "a staff account's password or key" },
+};
+
+export async function authorityRefusal(tx: Queryable, station: StationIdentity, entry: JournalEntry, effects: RowChange[]): Promise<string | null> {
+  if (NEVER[entry.command]) return `${entry.command}: ${NEVER[entry.command]}`;
+  const signer = await signerOf(tx, station, entry);
+  if (typeof signer === 'string') return signer;
+  const commandRefusal = mayRun(signer, entry.command);
+  if (commandRefusal) return commandRefusal;
+  for (const change of effects) {
+    const refusal = (await mayWrite(tx, signer, entry, change)) ?? null;
+    if (refusal) return refusal;
+  }
+  for (const o of entry.payload.overrides ?? []) {
+    const grantor = await getRow<StaffAccount>(tx, 'staff', o.grantedBy);
+    const needed: Permission = entry.command === 'fees.waive' ? 'waive_fees' : 'override';
+    if (!grantor || grantor.active !== true || !ROLE_PERMISSIONS[grantor.role]?.includes(needed)) {
+      return `the override ${o.code} names ${o.grantedBy}, which is not an active account at the hub allowed to grant it`;
+    }
+  }
+  return null;
+}
+
+async function signerOf(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Signer | string> {
+  const { seq: _seq, signature, ...signed } = entry;
+  if (!signature) return 'the entry is not signed';
+  if (entry.staffId === null) {
+    if (!station.publicKey) return 'the hub holds no signing key for this station';
+    if (!verifyEntry(signed, signature, station.publicKey)) return "the entry's signature is not this station's";
+    return { kind: 'station', permissions: new Set(), account: null };
+  }
+  const account = await getRow<StaffAccount & { publicKey?: string | null }>(tx, 'staff', entry.staffId);
+  if (!account) return `staff account ${entry.staffId} is unknown at the hub`;
+  if (account.active !== true) return `staff account ${account.username} is not active at the hub`;
+  if (!account.publicKey) return `staff account ${account.username} has no signing key at the hub: an administrator must set it a new password`;
+  if (!verifyEntry(signed, signature, account.publicKey)) return `the entry's signature is not staff account ${account.username}'s`;
+  return { kind: 'staff', permissions: new Set(ROLE_PERMISSIONS[account.role] ?? []), account };
+}
+
+function mayRun(signer: Signer, command: string): string | null {
+  const method = Object.hasOwn(stationApi, command) ? (stationApi[command as keyof typeof stationApi] as ApiMethod) : null;
+  const internal = Object.hasOwn(INTERNAL_COMMANDS, command) ? INTERNAL_COMMANDS[command] : undefined;
+  if (!method && !internal) return `${command} is not a command the hub knows`;
+  if (signer.kind === 'station') {
+    // The kiosk's own commands (a patron for themselves) and the station's housekeeping.
+    if (method?.access === 'kiosk' || internal === 'station') return null;
+    return `${command} must be signed by a staff account, not by the station`;
+  }
+  const needed: Permission | null = internal
+    ? internal === 'station'
+      ? null
+      : internal
+    : method!.access === 'kiosk'
+      ? 'circulate'
+      : method!.access === 'public' || method!.access === 'staff'
+        ? null
+        : method!.access;
+  if (internal === 'station') return `${command} is the station's own housekeeping, not a staff account's`;
+  if (needed && !signer.permissions.has(needed)) return `staff account ${signer.account!.username} lacks the ${needed} permission for ${command}`;
+  return null;
+}
+
+async function mayWrite(tx: Queryable, signer: Signer, entry: JournalEntry, change: RowChange): Promise<string | null> {
+  const rule = ROW_RULES[change.table];
+  const who = signer.kind === 'station' ? 'the station' : `staff account ${signer.account!.username}`;
+  const allowed = signer.kind === 'station' ? rule.station : rule.permissions.some((p) => signer.permissions.has(p)) || (rule.commands?.includes(entry.command) ?? false);
+  if (!allowed) return `${who} may not write ${change.table} rows (${entry.command})`;
+  const secret = SECRET_FIELDS[change.table];
+  if (!secret || change.op === 'delete') return null;
+  const current = await getRow<Record<string, unknown>>(tx, change.table, change.row.id);
+  const changed = secret.fields.some((f) => (change.row[f] ?? null) !== (current?.[f] ?? null));
+  if (!changed) return null;
+  if (!secret.commands.includes(entry.command)) return `${secret.what} changes only through ${secret.commands.join(' or ')}, not ${entry.command}`;
+  if (!signer.permissions.has(secret.permission)) return `${who} may not change ${secret.what}`;
+  return null;
+}

@@ -1,0 +1,153 @@
+// Who made a journal entry, in a form the hub can check. A station's credential proves only which
+// station is pushing; its store is a file on a desk computer, so whatever it says of who did
+// something could be written by anyone holding that file. Instead every entry is signed:
+//
+// - by the staff account that made it, with that account's Ed25519 private key. The key is kept
+//   sealed with a key derived from the account's password (scrypt, then AES-256-GCM), and opened
+//   only in memory while the account is signed in at a station: a station file alone cannot sign
+//   as anyone. The hub holds each account's public key (in its staff row) and checks.
+// - by the station's own key, for what no staff account does: the kiosk's commands and the
+//   station's housekeeping (loan history purges, lockouts). The hub allows that key only those.
+//
+// What is signed is the entry's canonical JSON (keys sorted, no whitespace) without its seq: the
+// seq is given by the journal's insert, and the hub receives each entry id only once, so a
+// signed entry cannot be replayed under another seq.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  scrypt,
+  scryptSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import type { JournalEntry } from '../domain/journal';
+
+/** scrypt cost for the key that seals a private key: the same as the password hash's. */
+const N = 16384;
+const R = 8;
+const P = 1;
+
+export interface KeyPair {
+  /** SPKI DER, base64: what the hub and stations keep in the staff row. */
+  publicKey: string;
+  privateKey: KeyObject;
+}
+
+export function newKeyPair(): KeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), privateKey };
+}
+
+export function publicKeyOf(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).toString('base64');
+}
+
+export function exportPrivateKey(privateKey: KeyObject): string {
+  return privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+}
+
+export function importPrivateKey(pkcs8: string): KeyObject {
+  return createPrivateKey({ key: Buffer.from(pkcs8, 'base64'), format: 'der', type: 'pkcs8' });
+}
+
+function encrypt(key: Buffer, plain: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return `${iv.toString('base64')}$${cipher.getAuthTag().toString('base64')}$${body.toString('base64')}`;
+}
+
+function decrypt(key: Buffer, sealed: string): Buffer | null {
+  const [ivB64, tagB64, bodyB64] = sealed.split('$');
+  if (!ivB64 || !tagB64 || bodyB64 === undefined) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivB64, 'base64'));
+    decipher.setAuthTag(Buffer.from(tagB64, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(bodyB64, 'base64')), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Seals a private key with the account's password: `seal1$N$r$p$salt$iv$tag$ciphertext`.
+ * Synchronous because it runs where an account is created or its password set, inside the
+ * command's SQLite transaction; opening it at sign-in (the path an attacker can drive) is async.
+ */
+export function sealPrivateKey(privateKey: KeyObject, password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password.normalize('NFKC'), salt, 32, { N, r: R, p: P });
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+  return `seal1$${N}$${R}$${P}$${salt.toString('base64')}$${encrypt(key, pkcs8)}`;
+}
+
+/** Opens a sealed private key with the password, off the event loop; null when the password is wrong or the seal damaged. */
+export async function unsealPrivateKey(sealed: string, password: string): Promise<KeyObject | null> {
+  const parts = sealed.split('$');
+  if (parts.length !== 8 || parts[0] !== 'seal1') return null;
+  const [, n, r, p, saltB64, ...rest] = parts as [string, string, string, string, string, string, string, string];
+  const key = await new Promise<Buffer | null>((resolve) =>
+    scrypt(password.normalize('NFKC'), Buffer.from(saltB64, 'base64'), 32, { N: Number(n), r: Number(r), p: Number(p) }, (error, derived) =>
+      resolve(error ? null : derived),
+    ),
+  );
+  if (!key) return null;
+  const pkcs8 = decrypt(key, rest.join('$'));
+  return pkcs8 ? createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) : null;
+}
+
+/**
+ * A session keeps its account's private key sealed with a key derived from the session's bearer
+ * token, which only the signed-in client holds (the station stores the token's hash): a restarted
+ * station opens it again at the session's next request, a stolen station file cannot.
+ */
+export function sealForSession(privateKey: KeyObject, token: string): string {
+  return encrypt(sessionKey(token), privateKey.export({ type: 'pkcs8', format: 'der' }));
+}
+
+export function unsealForSession(sealed: string, token: string): KeyObject | null {
+  const pkcs8 = decrypt(sessionKey(token), sealed);
+  return pkcs8 ? createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) : null;
+}
+
+function sessionKey(token: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(token, 'utf8'), Buffer.alloc(0), 'circa session key seal', 32));
+}
+
+/** JSON with every object's keys sorted: the same bytes at the station that signs and the hub that checks. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export type SignedPart = Omit<JournalEntry, 'seq' | 'signature'>;
+
+function signedBytes(entry: SignedPart): Buffer {
+  const { id, stationId, hlc, wallTime, staffId, branchId, command, payload } = entry;
+  return Buffer.from(canonicalJson({ id, stationId, hlc, wallTime, staffId, branchId, command, payload }), 'utf8');
+}
+
+export function signEntry(entry: SignedPart, privateKey: KeyObject): string {
+  return sign(null, signedBytes(entry), privateKey).toString('base64');
+}
+
+/** True when `signature` is `publicKey`'s over the entry. A malformed key or signature is false, never a throw. */
+export function verifyEntry(entry: SignedPart, signature: string | null | undefined, publicKey: string | null | undefined): boolean {
+  if (!signature || !publicKey) return false;
+  try {
+    const key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+    return verify(null, signedBytes(entry), key, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
