@@ -50,7 +50,7 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   staff: { permissions: ['manage_staff'], station: false },
   settings: { permissions: ['settings'], station: false },
   branches: { permissions: ['settings'], station: false },
-  closed_days: { permissions: ['settings'], station: false },
+  closed_days: { permissions: ['settings', 'edit_rules'], station: false },
   patron_categories: { permissions: ['settings'], station: false },
   item_types: { permissions: ['settings'], station: false },
   circulation_rules: { permissions: ['edit_rules'], station: false },

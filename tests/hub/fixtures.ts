@@ -43,6 +43,8 @@ export async function dropSchemas(): Promise<void> {
 export class Journals {
   private seqs = new Map<string, number>();
   private readonly stationKeys = new Map<string, KeyObject>();
+  /** The identity objects entries were written for, so a re-signed entry tells the same one its station's key. */
+  private readonly identities = new Map<string, StationIdentity>();
   private readonly staffKeys = new Map<string, KeyObject>();
   /** The account entries name when the test names none (set by `desk`). */
   defaultStaff: string | null = null;
@@ -51,11 +53,11 @@ export class Journals {
     this.staffKeys.set(staffId, key);
   }
 
-  /** An active administrator 'test-desk' at the hub, with a key this fixture signs with: the default author of entries from now on. */
-  async desk(db: HubDb, branchId: string, id = 'test-desk'): Promise<string> {
+  /** An active account ('test-desk', an administrator, unless told otherwise) at the hub, with a key this fixture signs with: the default author of entries from now on. */
+  async desk(db: HubDb, branchId: string, id = 'test-desk', role: 'admin' | 'supervisor' | 'technician' = 'admin'): Promise<string> {
     const key = newKeyPair();
     await writeRows(db, (tx) =>
-      putRow(tx, 'staff', { id, username: id, displayName: 'Test desk', role: 'admin', branchId, passwordHash: hashSecret('test desk password'), active: true, publicKey: key.publicKey, sealedKey: null }),
+      putRow(tx, 'staff', { id, username: id, displayName: 'Test desk', role, branchId, passwordHash: hashSecret('test desk password'), active: true, publicKey: key.publicKey, sealedKey: null }),
     );
     this.signer(id, key.privateKey);
     this.defaultStaff = id;
@@ -79,7 +81,9 @@ export class Journals {
   /** Signs an entry again, as its (possibly changed) staff account or its station. */
   sign(entry: JournalEntry, station?: StationIdentity): JournalEntry {
     const { seq: _seq, signature: _sig, ...unsigned } = entry;
-    const key = entry.staffId ? this.staffKeys.get(entry.staffId) : this.stationKey(station ?? { stationId: entry.stationId, branchId: entry.branchId });
+    if (station) this.identities.set(station.stationId, station);
+    const identity = station ?? this.identities.get(entry.stationId) ?? { stationId: entry.stationId, branchId: entry.branchId };
+    const key = entry.staffId ? this.staffKeys.get(entry.staffId) : this.stationKey(identity);
     // An account the test made no key for signs with a key of its own that the hub does not hold.
     return { ...entry, signature: signEntry(unsigned, key ?? newKeyPair().privateKey) };
   }

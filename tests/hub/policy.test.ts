@@ -19,6 +19,7 @@ import { openStation, type StationServices } from '../../src/station/services';
 import { joinHub } from '../../src/station/sync';
 import { HttpHubClient } from '../../src/sync/http-client';
 import { SyncWorker } from '../../src/sync/worker';
+import { newKeyPair, unsealPrivateKey } from '../../src/services/signing';
 import { itemBarcode, MONDAY_10AM, patronCard } from '../support/station';
 import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixtures';
 
@@ -26,9 +27,18 @@ afterAll(dropSchemas);
 
 const t0 = Date.UTC(2026, 10, 20, 15);
 const del = (table: RowChange['table'], id: string): RowChange => ({ table, op: 'delete', row: { id } });
-const by = (staffId: string | null, entry: JournalEntry): JournalEntry => ({ ...entry, staffId });
+/** The test's journals: entries are signed as the account they name (src/hub/authority.ts checks). */
+let journals: Journals;
+const by = (staffId: string | null, entry: JournalEntry): JournalEntry => journals.sign({ ...entry, staffId });
+/** Each account's key pair, made once: the row publishes the public half, the test signs with the private. */
+const keys = new Map<string, ReturnType<typeof newKeyPair>>();
+const keyOf = (id: string) => {
+  if (!keys.has(id)) keys.set(id, newKeyPair());
+  journals.signer(id, keys.get(id)!.privateKey);
+  return keys.get(id)!;
+};
 const staffRow = (id: string, username: string, role: string, branchId: string) =>
-  up('staff', { id, username, displayName: username, role, branchId, passwordHash: 'scrypt$forged$hash', active: true });
+  up('staff', { id, username, displayName: username, role, branchId, passwordHash: 'scrypt$forged$hash', active: true, publicKey: keyOf(id).publicKey, sealedKey: null });
 const record = (id: string) => up('records', { id, title: `Title ${id}`, author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null });
 
 /** A library of two branches with an administrator (alice), a station at each branch. */
@@ -44,6 +54,12 @@ async function library(db: HubDb) {
   const A: StationIdentity = { stationId: a.stationId, branchId: north };
   const B: StationIdentity = { stationId: b.stationId, branchId: south };
   const j = new Journals();
+  journals = j;
+  // Alice's key, made by `hub init`, opened with her password as her desk would at sign-in.
+  const sealed = (await db.query<{ sealed: string }>(`SELECT data->>'sealedKey' AS sealed FROM rows WHERE table_name = 'staff' AND id = $1`, [alice]))[0]!.sealed;
+  j.signer(alice, (await unsealPrivateKey(sealed, 'alice password'))!);
+  // Entries that name no one in particular are a supervisor's (circulation and the catalogue).
+  await j.desk(db, north, 'desk', 'supervisor');
   const push = async (station: StationIdentity, ...entries: JournalEntry[]) => (await hub.push(station, entries, Date.now())).outcomes;
   /** Every library row's data: what "nothing changed" compares (a touched row keeps its data). */
   const state = async () => db.query<{ table_name: string; id: string; data: unknown; deleted: number }>('SELECT table_name, id, data, deleted FROM rows ORDER BY table_name, id');
@@ -69,24 +85,37 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         by(null, j.entry(A, 'staff.save', [staffRow('mallory', 'mallory', 'admin', north)], t0 + 2)),
         by('ghost', j.entry(A, 'staff.save', [staffRow('mallory', 'mallory', 'admin', north)], t0 + 3)),
         by('tom', j.entry(A, 'staff.save', [staffRow('tom', 'tom', 'admin', north)], t0 + 4)),
+        // The attack as it was done: the entry names Alice, the real administrator, but whoever
+        // wrote it holds only Tom's key (or the station's): the signature is not hers.
+        { ...by('tom', j.entry(A, 'staff.save', [staffRow('mallory', 'mallory', 'admin', north)], t0 + 5)), staffId: alice },
+        { ...by(null, j.entry(A, 'settings.update', [up('settings', { id: 'library', value: JSON.stringify({ ...DEFAULT_SETTINGS, name: 'County Library', locale: 'xx-!!' }) })], t0 + 6)), staffId: alice },
+        // And with no signature at all.
+        { ...by(alice, j.entry(A, 'staff.save', [staffRow('mallory', 'mallory', 'admin', north)], t0 + 7)), signature: undefined },
       );
       expect(forged.map((o) => [o.outcome, o.reason])).toEqual([
-        ['rejected', 'only an administrator changes staff accounts: staff account tom is a technician at the hub'],
-        ['rejected', 'only an administrator changes staff accounts: the entry names no staff account'],
-        ['rejected', 'only an administrator changes staff accounts: staff account ghost is unknown at the hub'],
-        ['rejected', 'only an administrator changes staff accounts: staff account tom is a technician at the hub'],
+        ['rejected', 'staff account tom lacks the manage_staff permission for staff.save'],
+        ['rejected', 'staff.save must be signed by a staff account, not by the station'],
+        ['rejected', 'staff account ghost is unknown at the hub'],
+        ['rejected', 'staff account tom lacks the manage_staff permission for staff.save'],
+        ['rejected', "the entry's signature is not staff account alice's"],
+        ['rejected', "the entry's signature is not staff account alice's"],
+        ['rejected', 'the entry is not signed'],
       ]);
       expect(await state()).toEqual(before);
       // No station receives it: not the change feed, not a new station's first load.
       const feed = await hub.changes(0, 5000);
-      expect(feed.changes.filter((c) => c.table === 'staff').map((c) => [c.row.id, c.row.role])).toEqual([[alice, 'admin'], ['tom', 'technician']]);
+      expect(feed.changes.filter((c) => c.table === 'staff').map((c) => [c.row.id, c.row.role])).toEqual([[alice, 'admin'], ['desk', 'supervisor'], ['tom', 'technician']]);
       const snapshot: string[] = [];
       for await (const chunk of hub.snapshot(0)) snapshot.push(chunk);
       expect(snapshot.join('')).not.toContain('mallory');
       // Tom's own row is sent again, so his desk gets the hub's version back.
-      expect((await hub.changes(cursor, 5000)).changes).toEqual([{ table: 'staff', op: 'upsert', row: expect.objectContaining({ id: 'tom', role: 'technician' }) }]);
+      // (And the library settings the forged settings entry named.)
+      expect((await hub.changes(cursor, 5000)).changes).toEqual([
+        { table: 'settings', op: 'upsert', row: expect.objectContaining({ id: 'library', value: expect.not.stringContaining('xx-!!') }) },
+        { table: 'staff', op: 'upsert', row: expect.objectContaining({ id: 'tom', role: 'technician' }) },
+      ]);
       // Asked again, the same answers: the first outcome stands.
-      expect((await hub.push(A, [], Date.now())).expectedSeq).toBe(6);
+      expect((await hub.push(A, [], Date.now())).expectedSeq).toBe(9);
 
       // The other configuration: a technician's attempt is rejected, the administrator's applies.
       const settings = (maxFeesOwed: number | null) => up('settings', { id: 'library', value: JSON.stringify({ ...DEFAULT_SETTINGS, name: 'County Library', maxFeesOwed }) });
@@ -103,7 +132,7 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       ];
       const byTom = await push(A, ...config.map(([command, effects]) => by('tom', j.entry(A, command, effects, t0 + 10))));
       expect(byTom.map((o) => o.outcome)).toEqual(config.map(() => 'rejected'));
-      expect(byTom[0]!.reason).toBe('only an administrator changes the library settings: staff account tom is a technician at the hub');
+      expect(byTom[0]!.reason).toBe('staff account tom lacks the settings permission for settings.update');
       expect(await state()).toEqual(before);
       // Alice administers from the South desk: any branch's calendar, the whole library's settings.
       const byAlice = await push(B, ...config.map(([command, effects]) => by(alice, j.entry(B, command, effects, t0 + 20))));
@@ -120,18 +149,18 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         by(alice, j.entry(B, 'staff.remove', [del('staff', 'tom')], t0 + 30)),
       );
       expect(removals.map((o) => o.outcome)).toEqual(['applied', 'applied', 'applied', 'rejected']);
-      expect(removals[3]!.reason).toBe('a station never deletes staff rows (tom)');
+      expect(removals[3]!.reason).toBe('staff.remove is not a command the hub knows');
       expect((await push(A, by('tom', j.entry(A, 'calendar.removeClosedDay', [del('closed_days', 'cd1')], t0 + 30))))[0]!.reason).toBe(
-        'only an administrator changes the calendar: staff account tom is a technician at the hub',
+        'staff account tom lacks the edit_rules permission for calendar.removeClosedDay',
       );
       expect(await row('closed_days', 'cd1')).toBeUndefined();
       expect(await row('staff', 'sue')).toMatchObject({ role: 'supervisor' });
       // An account the hub has as inactive administers no more, whatever its desk still believes.
-      const inactive = { ...staffRow(alice, 'alice', 'admin', north).row, active: false };
+      const inactive = { ...(await row('staff', alice))!, id: alice, active: false };
       expect((await push(B, by(alice, j.entry(B, 'staff.save', [up('staff', inactive)], t0 + 40))))[0]!.outcome).toBe('applied');
       expect((await push(B, by(alice, j.entry(B, 'settings.update', [settings(700)], t0 + 41))))[0]).toMatchObject({
         outcome: 'rejected',
-        reason: 'only an administrator changes the library settings: staff account alice is not active at the hub',
+        reason: 'staff account alice is not active at the hub',
       });
     } finally {
       await db.close();
@@ -149,6 +178,7 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),
         j.entry(A, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, t0 + 1000), item('i1', 'on_loan', north)], t0 + 1000),
       );
+      expect(setup.map((o) => [o.outcome, o.reason])).toEqual([['applied', undefined], ['applied', undefined], ['applied', undefined], ['applied', undefined]]);
       expect(setup.map((o) => o.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
       const before = await state();
       const cursor = Number((await hub.changes(0, 5000)).nextCursor);
@@ -159,7 +189,7 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         j.entry(B, 'circulation.checkout', [loan('L2', 'i2', 'ana', north, t0 + 2000), item('i2', 'on_loan', south)], t0 + 2000),
         j.entry(B, 'circulation.renew', [loan('L1', 'i1', 'ana', south, t0 + 1000, { renewals: 1 })], t0 + 2000),
         j.entry(B, 'circulation.checkin', [loan('L1', 'i1', 'ana', north, t0 + 1000, { returnedAt: t0 + 3000, returnBranchId: north })], t0 + 3000),
-        j.entry(B, 'privacy.purge', [del('loans', 'L1')], t0 + 3000),
+        j.entry(B, 'circulation.checkin', [del('loans', 'L1')], t0 + 3000),
         j.entry(B, 'catalogue.inHouseUse', [up('in_house_uses', { id: 'u1', itemId: 'i2', branchId: north, usedAt: t0 })], t0 + 3000),
       );
       expect(otherBranch.map((o) => [o.outcome, o.reason])).toEqual([
@@ -224,12 +254,12 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         j.entry(B, 'holds.suspend', [up('holds', { ...hold, suspendedUntil: '2030-01-01' })], t0 + 6000),
         j.entry(B, 'fees.charge', [up('fees', fee)], t0 + 6000),
         j.entry(B, 'fees.pay', [up('payments', { id: 'p1', patronId: 'ana', amount: 100, tendered: 100, currency: 'USD', method: 'cash', staffId: null, createdAt: t0 }), up('fees', { ...fee, outstanding: 200 }), up('payment_allocations', { id: 'p1-a', paymentId: 'p1', feeId: 'f1', amount: 100 })], t0 + 6000),
-        by('sue', j.entry(B, 'fees.waive', [up('fee_waivers', { id: 'w1', feeId: 'f1', amount: 200, reason: 'goodwill', staffId: 'sue', createdAt: t0 }), up('fees', { ...fee, outstanding: 0 })], t0 + 6000)),
+        by('desk', j.entry(B, 'fees.waive', [up('fee_waivers', { id: 'w1', feeId: 'f1', amount: 200, reason: 'goodwill', staffId: 'desk', createdAt: t0 }), up('fees', { ...fee, outstanding: 0 })], t0 + 6000)),
         j.entry(B, 'patrons.addBlock', [up('patron_blocks', { id: 'bl1', patronId: 'ana', kind: 'manual', reason: 'call us', until: '2026-12-31', createdAt: t0 })], t0 + 6000),
         j.entry(B, 'patrons.removeBlock', [del('patron_blocks', 'bl1')], t0 + 6000),
         j.entry(B, 'catalogue.inHouseUse', [up('in_house_uses', { id: 'u2', itemId: 'i2', branchId: south, usedAt: t0 })], t0 + 6000),
         // A waiver naming someone else than the entry's staff account is not taken.
-        by('sue', j.entry(B, 'fees.waive', [up('fee_waivers', { id: 'w2', feeId: 'f1', amount: 1, reason: 'x', staffId: 'alice-forged', createdAt: t0 }), up('fees', { ...fee, outstanding: 0 })], t0 + 7000)),
+        by('desk', j.entry(B, 'fees.waive', [up('fee_waivers', { id: 'w2', feeId: 'f1', amount: 1, reason: 'x', staffId: 'alice-forged', createdAt: t0 }), up('fees', { ...fee, outstanding: 0 })], t0 + 7000)),
       );
       expect(desk.map((o) => o.outcome)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'rejected']);
       expect(desk.at(-1)!.reason).toBe("waiver w2 names staff account alice-forged, not the entry's");
@@ -240,6 +270,35 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       await db.close();
     }
   }, 120_000);
+
+  it("changes a patron's PIN only through the PIN command, by an account allowed to set PINs", async () => {
+    const db = await open();
+    try {
+      const { alice, north, A, j, push, row } = await library(db);
+      const ana = patron('ana', '21', north);
+      expect((await push(A, j.entry(A, 'patrons.register', [ana], t0)))[0]!.outcome).toBe('applied');
+      const withPin = (pinHash: string) => up('patrons', { ...ana.row, pinHash });
+      // The attack: any station's credential overwrote a PIN hash with an edit of the patron, or
+      // as the kiosk, then signed in as that patron at any kiosk.
+      const tries = await push(
+        A,
+        j.entry(A, 'patrons.update', [withPin('scrypt$attacker$pin')], t0 + 1),
+        by(null, j.entry(A, 'circulation.checkout', [withPin('scrypt$attacker$pin')], t0 + 2)),
+        by('tom-no-key', j.entry(A, 'patrons.setPin', [withPin('scrypt$attacker$pin')], t0 + 3)),
+      );
+      expect(tries.map((o) => [o.outcome, o.reason])).toEqual([
+        ['rejected', "a patron's PIN changes only through patrons.setPin or patrons.register, not patrons.update"],
+        ['rejected', 'the station may not write patrons rows (circulation.checkout)'],
+        ['rejected', 'staff account tom-no-key is unknown at the hub'],
+      ]);
+      expect(await row('patrons', 'ana')).toMatchObject({ pinHash: null });
+      // The desk's own PIN command, by an account that may set PINs, applies.
+      expect((await push(A, by(alice, j.entry(A, 'patrons.setPin', [withPin('scrypt$real$pin')], t0 + 4))))[0]!.outcome).toBe('applied');
+      expect(await row('patrons', 'ana')).toMatchObject({ pinHash: 'scrypt$real$pin' });
+    } finally {
+      await db.close();
+    }
+  });
 
   it('tells every branch concerned of a duplicate card, and keeps both patrons', async () => {
     const db = await open();
@@ -286,6 +345,8 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       db.query<{ command: string; outcome: string; reason: string | null }>('SELECT command, outcome, reason FROM received WHERE station_id = $1 ORDER BY seq', [s.ctx.identity().stationId]);
     try {
       const n = await station('N');
+      // Alice signs in at the desk: her key, sealed in the row the hub sent, opens with her password.
+      await n.auth.signIn('alice', 'alice password');
       const id = (sql: string) => (n.store.db.prepare(sql).get() as { id: string }).id;
       const alice: Actor = { kind: 'staff', staffId: id("SELECT id FROM staff WHERE username = 'alice'") };
       const northId = n.ctx.identity().branchId;
@@ -362,7 +423,7 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         ['settings.update', 'rejected'],
         ['calendar.addClosedDay', 'rejected'],
       ]);
-      expect(tampered[0]!.reason).toBe('only an administrator changes staff accounts: staff account tom is a technician at the hub');
+      expect(tampered[0]!.reason).toBe('staff account tom lacks the manage_staff permission for staff.save');
       // The rows the hub had came back to the tampered desk with the hub's version; what it made
       // up stays in its own file only.
       await sync(n);
@@ -374,6 +435,7 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       await sync(s);
       expect(s.store.db.prepare('SELECT username, role FROM staff ORDER BY username').all()).toEqual([
         { username: 'alice', role: 'admin' },
+        { username: 'desk', role: 'supervisor' },
         { username: 'tom', role: 'technician' },
       ]);
       expect(s.admin.settings().maxFeesOwed).toBe(2500);
