@@ -47,6 +47,8 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
       const dir = mkdtempSync(join(tmpdir(), 'circa-exc-'));
       const s = openStation(join(dir, 'station.db'), { now: () => clock.now });
       await joinHub(s, { hubUrl: proxy.url(), code: await hub.createEnrolmentCode(code), stationName: `${code} desk` });
+      // Alice signs in at each desk: her entries are signed with her key, opened by her password.
+      await s.auth.signIn('alice', 'alice password');
       const d = { s, dir, proxy, worker: new SyncWorker(s.ctx, new HttpHubClient(proxy.url(), s.ctx.readState('hub_credential')!)) };
       desks.push(d);
       return d;

@@ -102,6 +102,8 @@ describe.each(databases())('sync property: stations apart and together, hub on %
         const skewMs = Math.floor((random() - 0.5) * 120_000);
         const s = openStation(join(dir, 'station.db'), { now: () => clock.now + skewMs });
         await joinHub(s, { hubUrl: proxy.url(), code: await hub.createEnrolmentCode(code), stationName: `desk ${i}` });
+        // Alice signs in at each desk, so the entries are hers, signed with her key.
+        await s.auth.signIn('alice', 'alice password');
         desks.push({ name: `desk ${i} (${code})`, s, dir, proxy, worker: workerFor(s, proxy), offline: false, skewMs });
       }
       const staffId = (desks[0]!.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;

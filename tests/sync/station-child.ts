@@ -10,6 +10,8 @@ const count = Number(countArg);
 const core = await startStationCore({ dataDir, join: { hubUrl, code, stationName: 'killed desk' }, syncIntervalMs: 100 });
 const s = core.services;
 if (s.ctx.readState('test_work_written') === null) {
+  // Alice signs in: her key, which the hub sent sealed with her password, signs the registrations.
+  await s.auth.signIn('alice', 'alice password');
   const staffId = (s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;
   s.store.db.transaction(() => {
     // The marker and the work in one go: a kill before it leaves neither, after it both.
