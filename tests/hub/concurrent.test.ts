@@ -23,6 +23,7 @@ describe('two stations pushing at once on PostgreSQL', () => {
       const A = { stationId: a.stationId, branchId: north };
       const B = { stationId: b.stationId, branchId: south };
       const j = new Journals();
+      await j.desk(db, north);
       const t0 = Date.UTC(2026, 10, 20, 15);
       const copies = Array.from({ length: 40 }, (_, i) => `i${i}`);
       await hub.push(A, [j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0), ...copies.map((c) => j.entry(A, 'catalogue.addItem', [item(c, 'available', north)], t0))], Date.now());

@@ -37,6 +37,10 @@ async function library(db: HubDb) {
   const b = await enrol('S', south);
   const c = await enrol('E', east);
   const j = new Journals();
+  // The accounts whose desks resolve exceptions below, and the one that does the rest.
+  await j.desk(db, north, 'staff-al');
+  await j.desk(db, south, 'staff-bea');
+  await j.desk(db, north);
   await hub.push(a.id, [j.entry(a.id, 'patrons.register', [patron('ana', '21', north)], t0), j.entry(a.id, 'catalogue.addItem', [item('i1', 'available', north)], t0)], Date.now());
   await hub.push(a.id, [j.entry(a.id, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, t0 + 1000), item('i1', 'on_loan', north)], t0 + 1000)], Date.now());
   const lent = await hub.push(b.id, [j.entry(b.id, 'patrons.register', [patron('ben', '22', south)], t0), j.entry(b.id, 'circulation.checkout', [loan('L2', 'i1', 'ben', south, t0 + 5000), item('i1', 'on_loan', south)], t0 + 5000)], Date.now());
@@ -45,11 +49,12 @@ async function library(db: HubDb) {
   return { hub, north, south, east, a, b, c, j, exception };
 }
 
-const resolution = (j: Journals, s: StationIdentity, id: string, note: string | null, staffId = 'staff-bea'): JournalEntry => ({
-  ...j.entry(s, 'sync.resolveException', [], t0 + 60_000),
-  staffId,
-  payload: { input: { id, note }, effects: [] },
-});
+const resolution = (j: Journals, s: StationIdentity, id: string, note: string | null, staffId = 'staff-bea'): JournalEntry =>
+  j.sign({
+    ...j.entry(s, 'sync.resolveException', [], t0 + 60_000),
+    staffId,
+    payload: { input: { id, note }, effects: [] },
+  });
 
 describe.each(databases())('resolving sync exceptions at the hub on %s', (_name, open) => {
   it('takes a resolution from a station\'s journal once, shows it to every branch concerned, and keeps the first', async () => {

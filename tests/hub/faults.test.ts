@@ -36,6 +36,7 @@ describe.each(databases())('pushing through a faulty network to the hub on %s', 
       call(proxy.url('/sync/push'), { body: { stationWallTime: Date.now(), entries }, credential, timeoutMs });
     try {
       const j = new Journals();
+      await j.desk(db, north);
       const t0 = Date.UTC(2026, 10, 20, 15);
       const batch = [
         j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),

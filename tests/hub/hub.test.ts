@@ -29,6 +29,7 @@ async function twoStationsApart(open: () => Promise<HubDb>) {
   const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north, 10 min fast')).credential}`);
   const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south, on time')).credential}`);
   journals = new Journals();
+  await journals.desk(db, north);
   return { db, hub, north, south, A, B, clock };
 }
 
@@ -50,6 +51,7 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     const B = await hub.authenticate(`Bearer ${b.credential}`);
     await expect(hub.authenticate(`Bearer ${a.stationId}.wrong`)).rejects.toThrow(/wrong credential/);
     journals = new Journals();
+    await journals.desk(db, north);
     const t0 = Date.UTC(2026, 10, 20, 15);
 
     // Both stations know patrons and an item; then both lend the item while apart.
@@ -122,6 +124,7 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     const A = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).credential}`);
     const B = await hub.authenticate(`Bearer ${(await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).credential}`);
     journals = new Journals();
+    await journals.desk(db, north);
     const t0 = Date.UTC(2026, 10, 20, 15);
     const outcomes = async (st: StationIdentity, ...entries: JournalEntry[]) => (await hub.push(st, entries, t0)).outcomes.map((o) => o.outcome);
     expect(await outcomes(A, entry(A, 'patrons.register', [patron('cy', '31', north)], t0), entry(A, 'catalogue.addItem', [item('i2', 'available', north), item('i3', 'available', north), item('i4', 'available', north)], t0))).toEqual(['applied', 'applied']);
@@ -132,7 +135,7 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     expect(Number((await db.query<{ clock_offset_ms: string }>('SELECT clock_offset_ms FROM stations WHERE id = $1', [A.stationId]))[0]!.clock_offset_ms)).toBe(3 * 60_000);
 
     // Barred at the hub (by South) while North lent to Cy offline: the loan stands, with a warning.
-    expect(await outcomes(B, entry(B, 'patrons.block', [up('patron_blocks', { id: 'bl1', patronId: 'cy', kind: 'barred', reason: 'conduct', until: null, createdAt: t0 })], t0))).toEqual(['applied']);
+    expect(await outcomes(B, entry(B, 'patrons.addBlock', [up('patron_blocks', { id: 'bl1', patronId: 'cy', kind: 'barred', reason: 'conduct', until: null, createdAt: t0 })], t0))).toEqual(['applied']);
     const barredLoan = await hub.push(A, [entry(A, 'circulation.checkout', [loan('L3', 'i2', 'cy', north, t0 + 1000), item('i2', 'on_loan', north)], t0 + 1000)], t0);
     expect(barredLoan.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('barred') });
     expect((await db.query(`SELECT id FROM rows WHERE table_name = 'loans' AND id = 'L3' AND data->>'returnedAt' IS NULL`)).length).toBe(1);
@@ -140,7 +143,7 @@ describe.each(databases())('the hub on %s', (_name, open) => {
     // A third renewal offline where the rule allows two: it stands, with a warning. A second one within the limit is plain.
     const renew = (n: number) => entry(A, 'circulation.renew', [loan('L3', 'i2', 'cy', north, t0 + 1000, { renewals: n, lastRenewedAt: t0 + n * 1000 })], t0 + n * 1000);
     expect(await outcomes(A, renew(2))).toEqual(['applied_with_warning']); // still barred
-    await hub.push(B, [entry(B, 'patrons.unblock', [{ table: 'patron_blocks', op: 'delete', row: { id: 'bl1' } }], t0)], t0);
+    await hub.push(B, [entry(B, 'patrons.removeBlock', [{ table: 'patron_blocks', op: 'delete', row: { id: 'bl1' } }], t0)], t0);
     expect(await outcomes(A, renew(2))).toEqual(['applied']);
     const over = await hub.push(A, [renew(3)], t0);
     expect(over.outcomes[0]).toMatchObject({ outcome: 'applied_with_warning', reason: expect.stringContaining('renewal limit') });

@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../src/domain/journal';
 import type { EnrolResponse, PushResponse } from '../../src/api/sync-protocol';
 import { openHubDb, type Queryable } from '../../src/hub/db';
+import { unsealPrivateKey } from '../../src/services/signing';
 import { dropSchemas, freshSchema, item, Journals, loan, patron, PG_URL } from './fixtures';
 import { call } from './http-client';
 
@@ -83,8 +84,12 @@ describe('hub processes on PostgreSQL', () => {
       const enrolled = (await call(`${one.url}/enrol`, { body: { code: codeFrom(admin(['enrol-station', '--branch', 'N'], env)), stationName: 'north desk' } })).body as EnrolResponse;
       const station = { stationId: enrolled.stationId, branchId: enrolled.branchId };
 
-      // A busy day offline: 3 batches of 400 entries (register, add a copy, lend it).
+      // A busy day offline at alice's desk: 3 batches of 400 entries (register, add a copy, lend
+      // it), signed with the key `admin init` sealed with her password, as her desk signs them.
       const j = new Journals();
+      const alice = (await setup.query<{ id: string; data: { sealedKey: string } }>(`SELECT id, data FROM "${schema}".rows WHERE table_name = 'staff' AND data->>'username' = 'alice'`)).rows[0]!;
+      j.signer(alice.id, (await unsealPrivateKey(alice.data.sealedKey, 'correct horse'))!);
+      j.defaultStaff = alice.id;
       const t0 = Date.UTC(2026, 10, 20, 15);
       const entries: JournalEntry[] = [];
       for (let n = 0; n < 400; n += 1) {

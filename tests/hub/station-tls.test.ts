@@ -66,6 +66,9 @@ function station(ca: string | null): { s: StationServices; data: string } {
   if (ca) storeHubCa(data, pem(ca));
   const s = openStation(join(data, 'station.db'));
   opened.push(s);
+  // A station has its own signing key as it has its id (src/services/keyring.ts): made before
+  // any hub is asked, so not among what a refused hub may not change.
+  s.ctx.keys.stationKey();
   return { s, data };
 }
 

@@ -23,6 +23,7 @@ describe.each(databases())('the hub\'s verdicts reach the station that sent the 
       const A = { stationId: a.stationId, branchId: north };
       const B = { stationId: b.stationId, branchId: south };
       const j = new Journals();
+      await j.desk(db, north);
       const t0 = Date.UTC(2026, 10, 20, 15);
       await hub.push(A, [
         j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),
@@ -79,6 +80,7 @@ describe.each(databases())('the hub\'s verdicts reach the station that sent the 
       const A = { stationId: (await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).stationId, branchId: north };
       const B = { stationId: (await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).stationId, branchId: south };
       const j = new Journals();
+      await j.desk(db, north);
       const t0 = Date.UTC(2026, 10, 20, 15);
       const hold = (id: string, patronId: string, pickup: string, extra: Record<string, unknown> = {}) =>
         up('holds', { id, patronId, recordId: 'r1', itemId: null, itemLevel: false, pickupBranchId: pickup, placedAt: t0, status: 'pending', suspendedUntil: null, waitingSince: null, shelfExpiresOn: null, ...extra });
@@ -114,6 +116,7 @@ describe.each(databases())('the hub\'s verdicts reach the station that sent the 
       const A = { stationId: (await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).stationId, branchId: north };
       const B = { stationId: (await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).stationId, branchId: south };
       const j = new Journals();
+      await j.desk(db, north);
       const t0 = Date.UTC(2026, 10, 20, 15);
       const fee = { id: 'f1', patronId: 'ana', kind: 'damage', amount: 300, currency: 'USD', loanId: null, itemId: null, description: 'damage', createdAt: t0 };
       await hub.push(A, [j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0), j.entry(A, 'fees.charge', [up('fees', { ...fee, outstanding: 300 })], t0)], Date.now());
