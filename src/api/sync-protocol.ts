@@ -47,7 +47,16 @@ export const PublicKeyText = z.string().min(40).max(200).regex(/^[A-Za-z0-9+/]+=
  * refuses a batch that names another.
  */
 export const PushRequest = z
-  .object({ stationWallTime: z.number().int(), entries: z.array(JournalEntrySchema).max(1000), stationPublicKey: PublicKeyText.optional() })
+  .object({
+    stationWallTime: z.number().int(),
+    entries: z.array(JournalEntrySchema).max(1000),
+    stationPublicKey: PublicKeyText.optional(),
+    /** The secrets the entries' rows refer to, by digest (src/services/secret-refs.ts): never in an entry itself. */
+    secrets: z
+      .record(z.string().regex(/^[0-9a-f]{64}$/), z.string().min(1).max(1000))
+      .refine((r) => Object.keys(r).length <= 2000, 'at most 2,000 secrets in a push')
+      .optional(),
+  })
   .strict();
 
 export const Outcome = z.enum(['applied', 'applied_with_warning', 'conflict', 'rejected']);

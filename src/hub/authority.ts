@@ -38,7 +38,7 @@ const NEVER: Record<string, string> = {
   'staff.adoptKey': 'a station cannot vouch for a signing key it made itself: an administrator must set the account a new password',
 };
 
-interface Signer {
+export interface Signer {
   kind: 'staff' | 'station';
   permissions: Set<Permission>;
   account: StaffAccount | null;
@@ -77,10 +77,9 @@ const SECRET_FIELDS: Partial<Record<SyncedTable, { fields: string[]; commands: s
   staff: { fields: ['passwordHash', 'sealedKey', 'publicKey'], commands: ['staff.save'], permission: 'manage_staff', what: "a staff account's password or key" },
 };
 
-export async function authorityRefusal(tx: Queryable, station: StationIdentity, entry: JournalEntry, effects: RowChange[]): Promise<string | null> {
+/** Whether `signer` (the entry's, checked by signerOf) may run the entry's command and write `effects` (its rows with secrets resolved). */
+export async function authorityRefusal(tx: Queryable, signer: Signer, entry: JournalEntry, effects: RowChange[]): Promise<string | null> {
   if (NEVER[entry.command]) return `${entry.command}: ${NEVER[entry.command]}`;
-  const signer = await signerOf(tx, station, entry);
-  if (typeof signer === 'string') return signer;
   const commandRefusal = mayRun(signer, entry.command);
   if (commandRefusal) return commandRefusal;
   for (const change of effects) {
@@ -97,7 +96,8 @@ export async function authorityRefusal(tx: Queryable, station: StationIdentity, 
   return null;
 }
 
-async function signerOf(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Signer | string> {
+/** Who signed the entry, checked with the hub's own key for that account or station; or why no one valid did. */
+export async function signerOf(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Signer | string> {
   const { seq: _seq, signature, ...signed } = entry;
   if (!signature) return 'the entry is not signed';
   if (entry.staffId === null) {

@@ -176,7 +176,7 @@ export class Hub {
    * the record of its outcome; an entry seen before answers with its first outcome. Entries apply
    * in seq order: at a gap the batch stops and says which seq it expects.
    */
-  async push(station: StationIdentity, entries: JournalEntry[], stationWallTime: number): Promise<PushResponse> {
+  async push(station: StationIdentity, entries: JournalEntry[], stationWallTime: number, secrets: Record<string, string> = {}): Promise<PushResponse> {
     for (const e of entries) {
       if (e.stationId !== station.stationId || e.branchId !== station.branchId) {
         throw new HubError(403, 'FORBIDDEN', 'A station may push only its own entries, for its own branch.');
@@ -188,7 +188,7 @@ export class Hub {
     let received: Received;
     try {
       // The whole batch in one transaction: one commit for a thousand entries.
-      received = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, sorted, undefined, seen)));
+      received = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, sorted, undefined, seen, secrets)));
     } catch (error) {
       if (error instanceof HubError || isTransient(error)) throw error;
       // Some entry could not be applied. Take them one at a time, so that one is recorded as
@@ -197,7 +197,7 @@ export class Hub {
       for (const entry of sorted) {
         let one: Received;
         try {
-          one = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, [entry], undefined, seen)));
+          one = await retryTransient(() => writeRows(this.db, (tx) => this.receive(tx, station, [entry], undefined, seen, secrets)));
         } catch (failure) {
           // A busy or unreachable database is not the entry's fault: the station will send it again.
           if (isTransient(failure)) throw failure;
@@ -219,6 +219,7 @@ export class Hub {
     entries: JournalEntry[],
     rejectWith?: string,
     seenAt?: { lastSeenAt: number; clockOffsetMs: number },
+    secrets: Record<string, string> = {},
   ): Promise<Received> {
     // Two hub processes receiving the same station's entries take turns here.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [station.stationId]);
@@ -248,7 +249,7 @@ export class Hub {
         continue;
       }
       if (entry.seq !== expectedSeq) break;
-      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry, seenAt?.clockOffsetMs ?? null);
+      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry, seenAt?.clockOffsetMs ?? null, secrets);
       records.push({ entry, outcome: applied.outcome, reason: applied.reason ?? null });
       // An exception concerns the branch whose entry made it, whatever else it names: its desk is
       // told of it in this answer (and warned in the entry's outcome), so it lists it, must hear
@@ -286,8 +287,8 @@ export class Hub {
    * An entry whose rows are malformed, or that the station may not write (src/hub/policy.ts), is
    * rejected and changes nothing. clockOffsetMs: the station's, measured at this push.
    */
-  private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry, clockOffsetMs: number | null): Promise<ApplyResult> {
-    const screened = await screenEntry(tx, station, entry);
+  private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry, clockOffsetMs: number | null, secrets: Record<string, string>): Promise<ApplyResult> {
+    const screened = await screenEntry(tx, station, entry, secrets);
     return screened.ok ? applyEntry(tx, screened.entry, clockOffsetMs) : refuseEntry(tx, entry, screened.reason);
   }
 
@@ -305,8 +306,12 @@ export class Hub {
     return Number(r[0]?.max ?? 0) + 1;
   }
 
-  /** The change feed: every row changed after the cursor, oldest change first. */
-  async changes(after: number, limit = 1000): Promise<ChangesResponse> {
+  /**
+   * The change feed: every row changed after the cursor, oldest change first. For a station, a
+   * staff account's password hash and sealed key only if the account may sign in at its branch
+   * (see staffSecretsFor).
+   */
+  async changes(after: number, limit = 1000, station?: StationIdentity): Promise<ChangesResponse> {
     const rows = await this.db.query<{ table_name: string; id: string; data: Record<string, unknown>; deleted: number; change_seq: string }>(
       'SELECT table_name, id, data, deleted, change_seq FROM rows WHERE change_seq > $1 ORDER BY change_seq LIMIT $2',
       [after, limit + 1],
@@ -315,7 +320,7 @@ export class Hub {
     const changes: RowChange[] = page.map((r) => ({
       table: r.table_name as SyncedTable,
       op: r.deleted ? 'delete' : 'upsert',
-      row: r.deleted ? { id: r.id } : { ...r.data, id: r.id },
+      row: r.deleted ? { id: r.id } : staffSecretsFor(r.table_name, { ...r.data, id: r.id }, station),
     }));
     const last = page.at(-1);
     return { changes, nextCursor: String(last ? Number(last.change_seq) : after), more: rows.length > limit };
@@ -325,7 +330,7 @@ export class Hub {
    * The whole library as NDJSON lines, from a cursor up to the last change made before the
    * stream began. Read in pages by cursor, so a million rows never sit in memory at once.
    */
-  async *snapshot(after: number, pageSize = 5000): AsyncGenerator<string> {
+  async *snapshot(after: number, pageSize = 5000, station?: StationIdentity): AsyncGenerator<string> {
     const head = (await this.db.query<{ rows: string; up_to: string | null }>('SELECT count(*) AS rows, max(change_seq) AS up_to FROM rows WHERE change_seq > $1', [after]))[0]!;
     const upTo = Number(head.up_to ?? after);
     yield `${JSON.stringify({ start: true, rows: Number(head.rows), upTo: String(upTo) })}\n`;
@@ -338,7 +343,7 @@ export class Hub {
       if (page.length === 0) break;
       let chunk = '';
       for (const r of page) {
-        const row = r.deleted ? { id: r.id } : { ...r.data, id: r.id };
+        const row = r.deleted ? { id: r.id } : staffSecretsFor(r.table_name, { ...r.data, id: r.id }, station);
         chunk += `${JSON.stringify({ cursor: String(r.change_seq), table: r.table_name, op: r.deleted ? 'delete' : 'upsert', row })}\n`;
       }
       cursor = Number(page.at(-1)!.change_seq);
@@ -370,6 +375,17 @@ export class Hub {
     if (status === 'forbidden') throw new HubError(403, 'FORBIDDEN', 'That exception does not concern this station\'s branch.');
     return { exception: exception!, alreadyResolved: status === 'already_resolved' };
   }
+}
+
+/**
+ * A station receives a staff account's password hash and sealed key only when the account may
+ * sign in there: an account of its own branch, or an administrator (who works library-wide).
+ * Others reach it without them (an empty hash no password matches), so a stolen station file
+ * holds the secrets of the few who work at that branch, not of the whole library's staff.
+ */
+export function staffSecretsFor(table: string, row: Record<string, unknown> & { id: string }, station?: StationIdentity): Record<string, unknown> & { id: string } {
+  if (table !== 'staff' || !station || row.branchId === station.branchId || row.role === 'admin') return row;
+  return { ...row, passwordHash: '', sealedKey: null };
 }
 
 interface ExceptionRow {

@@ -26,7 +26,8 @@ import type { Queryable } from './db';
 import { RESOLVE_COMMAND } from './exceptions';
 import type { StationIdentity } from './hub';
 import { parseRowChange } from './row-schemas';
-import { authorityRefusal } from './authority';
+import { authorityRefusal, signerOf } from './authority';
+import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../services/secret-refs';
 
 /** Library-wide configuration, and what it is called in a reason. */
 const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
@@ -50,16 +51,22 @@ export type Screened = { ok: true; entry: JournalEntry } | { ok: false; reason: 
  * Checks an entry before it is applied: its rows are well formed and the station may write them.
  * Answers the entry with its rows as the tables define them (unknown fields dropped), or why not.
  */
-export async function screenEntry(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Screened> {
+export async function screenEntry(tx: Queryable, station: StationIdentity, entry: JournalEntry, secrets: Record<string, string> = {}): Promise<Screened> {
+  // Who signed it, over the entry as it came (its secrets as references).
+  const signer = await signerOf(tx, station, entry);
+  if (typeof signer === 'string') return { ok: false, reason: signer };
+  // The secrets its rows refer to, sent beside it, or unchanged from the hub's own row.
+  const resolved = await resolveSecrets(tx, entry.payload.effects, secrets);
+  if (!resolved.ok) return resolved;
   const effects: RowChange[] = [];
-  for (const change of entry.payload.effects) {
+  for (const change of resolved.effects) {
     const parsed = parseRowChange(change);
     if (!parsed.ok) return parsed;
     effects.push(parsed.change);
   }
   if (entry.command === RESOLVE_COMMAND && effects.length > 0) return { ok: false, reason: 'a resolution of an exception carries no rows' };
-  // Who signed it, and whether that account (or the station's own key) may do this to these rows.
-  const unauthorised = await authorityRefusal(tx, station, entry, effects);
+  // Whether that account (or the station's own key) may do this to these rows.
+  const unauthorised = await authorityRefusal(tx, signer, entry, effects);
   if (unauthorised) return { ok: false, reason: unauthorised };
   let notAdmin: string | null | undefined;
   for (const change of effects) {
@@ -75,6 +82,25 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
     if (refusal) return { ok: false, reason: refusal };
   }
   return { ok: true, entry: { ...entry, payload: { ...entry.payload, effects } } };
+}
+
+/**
+ * A secret reference is resolved from the push's secrets, or, when the entry only repeats a
+ * secret the hub already holds for that row (an edit of a patron leaves the PIN as it was), from
+ * the hub's own row.
+ */
+async function resolveSecrets(tx: Queryable, effects: RowChange[], secrets: Record<string, string>) {
+  const known = { ...secrets };
+  for (const change of effects) {
+    const fields = SECRET_FIELDS[change.table];
+    if (!fields || change.op === 'delete') continue;
+    const current = await getRow<Record<string, unknown>>(tx, change.table, change.row.id);
+    for (const f of fields) {
+      const held = current?.[f];
+      if (typeof held === 'string' && held !== '') known[digestOf(held)] ??= held;
+    }
+  }
+  return resolveSecretRefs(effects, known);
 }
 
 /** Null when the staff account is an active administrator at the hub; otherwise why not. */

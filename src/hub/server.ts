@@ -35,15 +35,15 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     // A corrupt batch is refused whole, with where it is wrong; nothing of it is applied.
     if (!parsed.success) return reply.status(400).send({ code: 'INVALID', message: 'The batch is not valid.', issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })) });
     const signing = await hub.stationKey(station, parsed.data.stationPublicKey);
-    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime);
+    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime, parsed.data.secrets ?? {});
   });
 
   app.get<{ Querystring: { after?: string; limit?: string } }>('/sync/changes', async (request, reply) => {
-    await hub.authenticate(request.headers.authorization);
+    const station = await hub.authenticate(request.headers.authorization);
     const after = Number(request.query.after ?? 0);
     const limit = Math.min(5000, Math.max(1, Number(request.query.limit ?? 1000)));
     if (!Number.isFinite(after) || after < 0) throw new HubError(400, 'INVALID', 'after must be a cursor from a previous answer.');
-    const page = await hub.changes(after, limit);
+    const page = await hub.changes(after, limit, station);
     // Large first syncs travel compressed.
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
       return reply.header('content-encoding', 'gzip').type('application/json').send(gzipSync(JSON.stringify(page)));
@@ -52,10 +52,10 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
   });
 
   app.get<{ Querystring: { after?: string } }>('/sync/snapshot', async (request, reply) => {
-    await hub.authenticate(request.headers.authorization);
+    const station = await hub.authenticate(request.headers.authorization);
     const after = Number(request.query.after ?? 0);
     if (!Number.isInteger(after) || after < 0) throw new HubError(400, 'INVALID', 'after must be a cursor from a previous answer.');
-    const lines = Readable.from(hub.snapshot(after));
+    const lines = Readable.from(hub.snapshot(after, 5000, station));
     reply.type('application/x-ndjson');
     if (!/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.send(lines);
     const gzip = createGzip({ level: 1 });

@@ -8,6 +8,7 @@ import type { Row } from '../store/rows';
 import type { ServiceContext } from './context';
 import { ServiceError } from './errors';
 import { signEntry } from './signing';
+import { withSecretRefs } from './secret-refs';
 
 export interface Actor {
   kind: 'staff' | 'kiosk' | 'system';
@@ -40,7 +41,10 @@ export class Tx {
   private write<T extends object>(table: SyncedTable, row: T, how: 'upsert' | 'insert'): T {
     const picked = this.ctx.rows.pick(table, row as Record<string, unknown>);
     this.ctx.rows[how](table, picked);
-    this.effects.push({ table, op: 'upsert', row: picked });
+    // The store keeps the row whole; the journal, a reference in place of each secret (secret-refs.ts).
+    const journaled = withSecretRefs(table, picked);
+    for (const [digest, value] of journaled.secrets) this.ctx.journal.keepSecret(digest, value);
+    this.effects.push({ table, op: 'upsert', row: journaled.row as Row });
     if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
     return row;
   }

@@ -23,6 +23,9 @@ export class JournalStore {
   private readonly readAckedThrough: Database.Statement;
   private readonly writeAckedThrough: Database.Statement;
   private readonly firstUnacked: Database.Statement;
+  private readonly insertSecret: Database.Statement;
+  private readonly selectSecret: Database.Statement;
+  private readonly deleteSecret: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.insertEntry = db.prepare(
@@ -43,6 +46,9 @@ export class JournalStore {
     );
     this.firstUnacked = db.prepare('SELECT min(seq) AS seq FROM journal WHERE seq > ? AND acked_at IS NULL');
     this.lastHlc = db.prepare('SELECT hlc FROM journal ORDER BY seq DESC LIMIT 1');
+    this.insertSecret = db.prepare('INSERT INTO journal_secrets (digest, value) VALUES (?, ?) ON CONFLICT(digest) DO NOTHING');
+    this.selectSecret = db.prepare('SELECT value FROM journal_secrets WHERE digest = ?');
+    this.deleteSecret = db.prepare('DELETE FROM journal_secrets WHERE digest = ?');
   }
 
   /** Appends one entry and returns its seq. Call inside the command's transaction. */
@@ -59,6 +65,26 @@ export class JournalStore {
       entry.signature ?? null,
     );
     return Number(info.lastInsertRowid);
+  }
+
+  /** Keeps a secret an entry refers to until the hub has it (src/services/secret-refs.ts). Inside the command's transaction. */
+  keepSecret(digest: string, value: string): void {
+    this.insertSecret.run(digest, value);
+  }
+
+  /** The secrets these digests stand for, as a push sends them; a digest whose secret is gone (acknowledged already) is left out. */
+  secrets(digests: string[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of digests) {
+      const row = this.selectSecret.get(d) as { value: string } | undefined;
+      if (row) out[d] = row.value;
+    }
+    return out;
+  }
+
+  /** Once the hub has acknowledged the entries that named them, the secrets leave the journal's side. */
+  forgetSecrets(digests: string[]): void {
+    for (const d of digests) this.deleteSecret.run(d);
   }
 
   audit(at: number, staffId: string | null, command: string, journalId: string | null, summary: string): void {

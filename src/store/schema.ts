@@ -329,6 +329,17 @@ export const journal = sqliteTable(
   },
 );
 
+/**
+ * The secrets a journal entry refers to (a PIN hash, a password hash, a sealed key), by the
+ * sha256 digest that stands for each in the entry's payload. The journal never holds a secret:
+ * they travel to the hub beside the entries that name them (src/services/secret-refs.ts), and
+ * are deleted here once the hub has acknowledged those entries.
+ */
+export const journalSecrets = sqliteTable('journal_secrets', {
+  digest: text('digest').primaryKey(),
+  value: text('value').notNull(),
+});
+
 /** Journal entries that name a loan still linked to its patron: looked at again on each privacy run. */
 export const journalRedactionPending = sqliteTable('journal_redaction_pending', {
   seq: integer('seq').primaryKey(),

@@ -141,8 +141,14 @@ export class HttpHubClient implements HubClient {
     return { authorization: `Bearer ${this.credential}`, 'content-type': 'application/json' };
   }
 
-  async push(entries: JournalEntry[], stationWallTime: number) {
-    const body = await this.conn.json('/sync/push', { method: 'POST', headers: this.headers, body: JSON.stringify({ stationWallTime, entries, ...(this.stationPublicKey ? { stationPublicKey: this.stationPublicKey } : {}) }) });
+  async push(entries: JournalEntry[], stationWallTime: number, secrets: Record<string, string> = {}) {
+    const body = await this.conn.json('/sync/push', { method: 'POST', headers: this.headers, body: JSON.stringify({
+        stationWallTime,
+        entries,
+        ...(this.stationPublicKey ? { stationPublicKey: this.stationPublicKey } : {}),
+        ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+      }),
+    });
     return PushResponse.parse(body);
   }
 

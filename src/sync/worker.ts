@@ -4,6 +4,7 @@
 //
 // When: right after each local command while the hub is reachable; on an interval otherwise,
 // with exponential back-off and jitter after failures. Any failure is retried; none stops it.
+import { secretRefsOf } from '../services/secret-refs';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
@@ -37,7 +38,8 @@ export interface SyncExceptionNotice {
 export type SnapshotLine = { start: true; rows: number; upTo: string } | { end: true; cursor: string } | SnapshotRowChange;
 
 export interface HubClient {
-  push(entries: JournalEntry[], stationWallTime: number): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; exceptions?: SyncExceptionNotice[] }>;
+  /** secrets: the values of the secret references the entries' rows carry (src/services/secret-refs.ts). */
+  push(entries: JournalEntry[], stationWallTime: number, secrets?: Record<string, string>): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; exceptions?: SyncExceptionNotice[] }>;
   pull(cursor: string | null): Promise<{ changes: RowChange[]; nextCursor: string; more: boolean; total?: number }>;
   /** The whole library after a cursor, streamed; without it the first load pages the change feed. */
   snapshot?(after: string): AsyncIterable<SnapshotLine>;
@@ -207,7 +209,8 @@ export class SyncWorker {
         }
         return;
       }
-      const answer = await this.client.push(batch, this.ctx.now());
+      const refs = new Map(batch.map((e) => [e.id, secretRefsOf(e.payload.effects)]));
+      const answer = await this.client.push(batch, this.ctx.now(), this.ctx.journal.secrets([...refs.values()].flat()));
       this.noteClock(answer.clockOffsetMs);
       const seqOf = new Map(batch.map((e) => [e.id, e.seq]));
       const outcomes = answer.outcomes.filter((o) => seqOf.has(o.id));
@@ -216,6 +219,8 @@ export class SyncWorker {
         outcomes.map((o) => ({ seq: seqOf.get(o.id)!, outcome: o.reason ? `${o.outcome}: ${o.reason}` : o.outcome })),
         this.ctx.now(),
       );
+      // The hub holds them now (a later entry naming the same one is resolved from the hub's row).
+      this.ctx.journal.forgetSecrets(outcomes.flatMap((o) => refs.get(o.id) ?? []));
       if (answer.exceptions?.length) this.recordExceptions(answer.exceptions);
       this.emit();
       // A hub that stopped at a gap answers only part of the batch: go round again.
