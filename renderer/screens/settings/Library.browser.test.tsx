@@ -19,6 +19,7 @@ const settings: Settings = {
   loanHistoryRetentionDays: 30,
   barcodes: { patron: barcodes, item: { ...barcodes, length: null, minLength: 8, prefix: '3' } },
   kiosk: { idleSeconds: 90, warningSeconds: 15 },
+  lockout: { maxFailures: 5, minutes: 15 },
 };
 const forbidden = new ApiError({ code: 'FORBIDDEN', message: 'forbidden' });
 
