@@ -16,6 +16,7 @@ export function hashSecret(secret: string): string {
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/** Synchronous: holds the event loop for the whole hash. Sign-ins use verifySecretAsync. */
 export function verifySecret(secret: string, stored: string | null | undefined): boolean {
   if (!stored) return false;
   const [scheme, n, rr, pp, saltB64, keyB64] = stored.split('$');
