@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
-import { formatDay } from '../format';
+import { formatDay, formatTime } from '../format';
 import { useSession } from '../state/session';
 
 /** A refusal's parameters as the reader expects them: a calendar day (2020-01-01) in the branch's locale. */
@@ -12,13 +12,16 @@ export function localised(params: Record<string, string | number>, locale: strin
 export function Problem({ error, kiosk = false }: { error: ApiErrorBody | null; kiosk?: boolean }) {
   const { t } = useTranslation();
   const locale = useSession((x) => x.setup?.locale ?? 'en-US');
+  const timeZone = useSession((x) => x.setup?.timeZone ?? null);
   if (!error) return null;
+  // A lockout or rate limit says when to try again.
+  const when = error.retryAt !== undefined ? { time: formatTime(error.retryAt, locale, timeZone) } : {};
   const lines =
     error.code === 'REFUSED' && error.refusals
       ? error.refusals.map((r) =>
           kiosk ? t([`kioskRefusals.${r.code}`, 'kioskRefusals.default']) : t(`refusals.${r.code}`, localised(r.params ?? {}, locale)),
         )
-      : [t([`errors.${error.code}`, 'errors.INTERNAL'])];
+      : [t([`errors.${error.code}`, 'errors.INTERNAL'], when)];
   return (
     <div role="alert" className="problem">
       <ul>

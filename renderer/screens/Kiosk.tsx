@@ -5,7 +5,7 @@ import { ApiError, client, staffSignIn } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
-import { formatDate, formatDay } from '../format';
+import { formatDate, formatDay, formatTime } from '../format';
 import { printHtml } from '../print';
 import { useNewScans } from '../state/scans';
 import { signInStaff, useSession } from '../state/session';
@@ -253,7 +253,14 @@ export function Kiosk() {
         <form onSubmit={signIn}>
           <h1>{t('kiosk.pin')}</h1>
           <Field label={t('kiosk.pin')} name="pin" type="password" inputMode="numeric" autoComplete="off" autoFocus required />
-          <Problem error={error} kiosk />
+          {error?.code === 'LOCKED' && error.retryAt !== undefined ? (
+            // Too many wrong PINs: even the right one is refused until then, so say when, and that the desk can help.
+            <div role="alert" className="problem">
+              <p>{t('kiosk.locked', { time: formatTime(error.retryAt, locale, timeZone) })}</p>
+            </div>
+          ) : (
+            <Problem error={error} kiosk />
+          )}
           <button type="submit">{t('kiosk.signIn')}</button>
         </form>
       ) : null}

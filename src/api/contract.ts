@@ -120,6 +120,8 @@ export const stationApi = {
     z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict(),
     z.object({ overrideToken: z.string(), displayName: z.string() }),
   ),
+  /** Lifts a card's PIN lockout (too many wrong PINs) at the desk; says whether there was one. */
+  'auth.clearLockout': method('command', 'manage_patrons', z.object({ patronId: S.Id }).strict(), z.object({ wasLocked: z.boolean() })),
 
   // --- circulation
   'circulation.checkout': method(
@@ -491,6 +493,8 @@ export const ApiErrorBody = z.object({
     .optional(),
   /** For a malformed input: where it is wrong. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** For LOCKED and RATE_LIMITED: when a sign-in may be tried again (epoch ms). */
+  retryAt: z.number().int().optional(),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 

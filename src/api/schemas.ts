@@ -237,6 +237,12 @@ export const KioskSettingsSchema = z.object({
   warningSeconds: z.number().int().min(5).max(300),
 });
 
+/** Wrong PINs or passwords in a row before a card or staff account is locked, and for how many minutes. */
+export const LockoutSettingsSchema = z.object({
+  maxFailures: z.number().int().min(1).max(100),
+  minutes: z.number().int().min(1).max(1440),
+});
+
 export const LibrarySettingsSchema = z.object({
   name: z.string(),
   currency: z.string(),
@@ -250,4 +256,5 @@ export const LibrarySettingsSchema = z.object({
   loanHistoryRetentionDays: z.number().int().min(0),
   barcodes: z.object({ patron: BarcodeRuleSchema, item: BarcodeRuleSchema }),
   kiosk: KioskSettingsSchema,
+  lockout: LockoutSettingsSchema,
 });

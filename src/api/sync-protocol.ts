@@ -6,7 +6,7 @@ import { z } from 'zod';
 const SYNCED_TABLES = [
   'branches', 'closed_days', 'patron_categories', 'patrons', 'patron_blocks', 'item_types', 'records', 'items', 'loans', 'holds',
   'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses', 'circulation_rules', 'patron_limits', 'branch_item_policies',
-  'staff', 'settings',
+  'staff', 'settings', 'lockouts',
 ] as const;
 
 /**

@@ -36,7 +36,8 @@ export type SyncedTable =
   | 'patron_limits'
   | 'branch_item_policies'
   | 'staff'
-  | 'settings';
+  | 'settings'
+  | 'lockouts';
 
 export interface RowChange {
   table: SyncedTable;

@@ -85,6 +85,15 @@ export interface LibrarySettings {
   barcodes: BarcodeRules;
   /** The self-checkout kiosk: seconds of no activity before it warns, then before the warning ends the session. */
   kiosk: KioskSettings;
+  /** Wrong PINs (a card) or passwords (a staff account) before sign-in is refused, and for how long. */
+  lockout: LockoutSettings;
+}
+
+export interface LockoutSettings {
+  /** Wrong tries in a row that lock the card or account. */
+  maxFailures: number;
+  /** Minutes it stays locked (staff may clear a card's lock sooner). */
+  minutes: number;
 }
 
 export interface KioskSettings {

@@ -41,10 +41,16 @@ const FIELDS: Partial<Record<SyncedTable, Shape>> = {
   // The ranges the rules form enforces (loan length, fines...), for the columns the table has.
   circulation_rules: CirculationRuleSchema.shape as unknown as Shape,
   staff: { username: z.string().min(1).max(64), passwordHash: z.string().min(1) },
+  lockouts: { failures: z.number().int().min(0).max(1000) },
 };
 
 function codeIsId(row: { id: string; code?: unknown }, ctx: z.RefinementCtx): void {
   if (row.code !== row.id) ctx.addIssue({ code: 'custom', path: ['code'], message: 'must equal the id (categories and item types are kept by code)' });
+}
+
+/** One lockout row per card or account: its id is `<kind>:<subject id>` (src/services/lockouts.ts). */
+function lockoutKey(row: { id: string; kind?: unknown; subjectId?: unknown }, ctx: z.RefinementCtx): void {
+  if (row.id !== `${String(row.kind)}:${String(row.subjectId)}`) ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be the kind and subject id, as "patron:<id>"' });
 }
 
 function closedDay(row: Record<string, unknown>, ctx: z.RefinementCtx): void {
@@ -89,6 +95,8 @@ function tableSchema(table: SyncedTable): z.ZodType<Record<string, unknown> & { 
       return base.superRefine(closedDay);
     case 'settings':
       return base.superRefine(settingsDocument);
+    case 'lockouts':
+      return base.superRefine(lockoutKey);
     default:
       return base;
   }

@@ -77,7 +77,9 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     const station = await hub.authenticate(request.headers.authorization);
     const parsed = ResolveExceptionRequest.safeParse(request.body ?? {});
     if (!parsed.success) return reply.status(400).send({ code: 'INVALID', message: 'The request is not valid.', issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })) });
-    const by = parsed.data.staffId ?? `station ${station.stationId}`;
+    // A station's credential proves the station, not who at it: the resolution is recorded as the
+    // station's. (A desk's own resolutions travel as signed journal entries, which name the account.)
+    const by = `station ${station.stationId}${parsed.data.staffId ? ` (for ${parsed.data.staffId}, unverified)` : ''}`;
     const { exception, alreadyResolved } = await hub.resolveException(request.params.id, by, parsed.data.note?.trim() || null, station.branchId);
     const { branchIds: _branches, ...notice } = exception;
     return { exception: notice, alreadyResolved };

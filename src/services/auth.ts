@@ -1,13 +1,17 @@
 // Who may do what. Staff sign in with a username and password; a patron at the kiosk with card
 // and PIN (offline too: the PIN hash is in the local store). Sessions are random bearer
 // tokens stored only as hashes. Overrides need a supervisor's credentials on the spot, which
-// yield a one-time override grant.
+// yield a one-time override grant. Every check of a password or PIN is bounded by the sign-in
+// guard (lockouts.ts: a card or account locks after a few wrong tries, a station after many) and
+// runs scrypt off the event loop (verifySecretAsync).
 import type { Permission, StaffAccount } from '../domain/types';
 import { ROLE_PERMISSIONS } from '../domain/permissions';
+import type { Actor } from './command';
 import type { ServiceContext } from './context';
-import { ServiceError } from './errors';
+import { notFound, ServiceError } from './errors';
+import { knownSubject, SignInGuard, unknownSubject } from './lockouts';
 import type { PatronService } from './patrons';
-import { hashToken, newToken, verifySecret } from './secrets';
+import { hashToken, newToken, verifySecretAsync } from './secrets';
 import { runCommand } from './command';
 import { newKeyPair, sealForSession, sealPrivateKey, unsealForSession, unsealPrivateKey } from './signing';
 import type { KeyObject } from 'node:crypto';
@@ -35,11 +39,14 @@ interface OverrideGrant {
 export class AuthService {
   /** One-time override grants live only in memory: they are good for two minutes at one desk. */
   private readonly grants = new Map<string, OverrideGrant>();
+  private readonly guard: SignInGuard;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly patrons: PatronService,
-  ) {}
+  ) {
+    this.guard = new SignInGuard(ctx);
+  }
 
   private staffByUsername(username: string): StaffRow | undefined {
     const raw = this.ctx.store.db.prepare('SELECT * FROM staff WHERE username = ?').get(username.trim().toLowerCase()) as
@@ -48,12 +55,19 @@ export class AuthService {
     return raw ? this.ctx.rows.decode('staff', raw) : undefined;
   }
 
-  private checkStaff(username: string, password: string): StaffRow {
+  /**
+   * The account, when the password is its own. An unknown or inactive account is checked against
+   * a dummy hash and locked in memory as a real one would be: the same time, the same answers.
+   */
+  private checkStaff(username: string, password: string): Promise<StaffRow> {
     const row = this.staffByUsername(username);
-    if (!row || !row.active || !verifySecret(password, row.passwordHash)) {
-      throw new ServiceError('UNAUTHENTICATED', 'Wrong username or password.');
-    }
-    return row;
+    const account = row?.active ? row : null;
+    const subject = account ? knownSubject('staff', account.id) : unknownSubject('staff', username.trim().toLowerCase());
+    return this.guard.attempt(
+      subject,
+      async () => ((await verifySecretAsync(password, account?.passwordHash)) && account ? account : null),
+      () => new ServiceError('UNAUTHENTICATED', 'Wrong username or password.'),
+    );
   }
 
   /**
@@ -89,16 +103,21 @@ export class AuthService {
   }
 
   async signIn(username: string, password: string): Promise<{ token: string; staff: StaffAccount; permissions: Permission[] }> {
-    const row = this.checkStaff(username, password);
+    const row = await this.checkStaff(username, password);
     const key = await this.openKey(row, password);
     this.ctx.keys.unlock(row.id, key);
     const staff = publicPart(row);
     return { token: this.createSession('staff', staff.id, null, STAFF_SESSION_MS, key), staff, permissions: ROLE_PERMISSIONS[staff.role] };
   }
 
-  kioskSignIn(cardBarcode: string, pin: string): { token: string; patronId: string; firstName: string } {
-    const patron = this.patrons.verifyPin(cardBarcode, pin);
-    if (!patron) throw new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.');
+  async kioskSignIn(cardBarcode: string, pin: string): Promise<{ token: string; patronId: string; firstName: string }> {
+    const card = cardBarcode.trim();
+    const holder = this.patrons.cardHolder(card);
+    const patron = await this.guard.attempt(
+      holder ? knownSubject('patron', holder.id) : unknownSubject('patron', card),
+      () => this.patrons.verifyPin(card, pin),
+      () => new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.'),
+    );
     return { token: this.createSession('kiosk', null, patron.id, KIOSK_SESSION_MS), patronId: patron.id, firstName: patron.firstName };
   }
 
@@ -131,14 +150,20 @@ export class AuthService {
   }
 
   /** A supervisor types their credentials at the desk: a grant the next command may use once. */
-  verifySupervisor(username: string, password: string, askingSession: string | null = null): { overrideToken: string; grantedBy: string; displayName: string } {
-    const staff = publicPart(this.checkStaff(username, password));
+  async verifySupervisor(username: string, password: string, askingSession: string | null = null): Promise<{ overrideToken: string; grantedBy: string; displayName: string }> {
+    const staff = publicPart(await this.checkStaff(username, password));
     if (!ROLE_PERMISSIONS[staff.role].includes('override')) {
       throw new ServiceError('FORBIDDEN', 'That account may not override.');
     }
     const { token } = newToken();
     this.grants.set(token, { grantedBy: staff.id, expiresAt: this.ctx.now() + OVERRIDE_GRANT_MS, askedBy: askingSession ? hashToken(askingSession) : null });
     return { overrideToken: token, grantedBy: staff.id, displayName: staff.displayName };
+  }
+
+  /** Staff at the desk lift a card's PIN lockout (the patron proved who they are some other way). */
+  clearPatronLockout(patronId: string, actor: Actor): { wasLocked: boolean } {
+    if (!this.ctx.rows.get('patrons', patronId)) throw notFound('patron');
+    return this.guard.clear({ ...knownSubject('patron', patronId), id: patronId }, actor);
   }
 
   /** Consumes an override grant; returns who granted it. A grant asked for by one session is good only in that session. */

@@ -29,6 +29,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   loanHistoryRetentionDays: 0,
   barcodes: DEFAULT_BARCODE_RULES,
   kiosk: { idleSeconds: 60, warningSeconds: 10 },
+  lockout: { maxFailures: 5, minutes: 15 },
 };
 
 export interface LibraryConfig {

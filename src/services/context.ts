@@ -62,6 +62,10 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
   const latest = journal.latestHlc();
   if (latest) clockState = hlcReceive(clockState, latest, now());
 
+  // The station's signing key exists from its first start, before anything could need it.
+  const keys = new KeyRing(readState, writeState);
+  keys.stationKey();
+
   const listeners = new Set<(command: string) => void>();
   let identity: StationIdentity | null = null;
   let fixedStationId = stationId;
@@ -71,7 +75,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
     rows,
     journal,
     config,
-    keys: new KeyRing(readState, writeState),
+    keys,
     clock: { state: clockState },
     now,
     newId,

@@ -7,7 +7,7 @@ import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
 import { Lookups, type PatronRow } from './lookups';
-import { hashSecret, verifySecret } from './secrets';
+import { hashSecret, verifySecretAsync } from './secrets';
 
 export interface PatronInput {
   cardBarcode: string;
@@ -142,15 +142,19 @@ export class PatronService {
     });
   }
 
-  /** Checks a kiosk sign-in; returns the patron when card and PIN match. */
-  verifyPin(cardBarcode: string, pin: string): PatronRow | null {
+  /** The patron a card belongs to, if any: whose lockout a kiosk sign-in counts against. */
+  cardHolder(cardBarcode: string): PatronRow | null {
+    return this.find.patronByCard(cardBarcode.trim()) ?? null;
+  }
+
+  /**
+   * Checks a kiosk sign-in (off the event loop); returns the patron when card and PIN match. An
+   * unknown card, or a patron with no PIN, costs the same time as a wrong PIN, so that none of
+   * them is told apart. The lockout around it is AuthService.kioskSignIn's.
+   */
+  async verifyPin(cardBarcode: string, pin: string): Promise<PatronRow | null> {
     const row = this.find.patronByCard(cardBarcode.trim());
-    if (!row) {
-      // Spend the same time as a real check, so a wrong card is not told apart from a wrong PIN.
-      verifySecret(pin, DUMMY_HASH);
-      return null;
-    }
-    return verifySecret(pin, row.pinHash) ? row : null;
+    return (await verifySecretAsync(pin, row?.pinHash)) && row ? row : null;
   }
 
   addBlock(patronId: string, block: { kind: BlockKind; reason: string; until?: string | null }, actor: Actor): PatronSummary {
@@ -253,8 +257,6 @@ export class PatronService {
       .all(patronId) as { title: string; itemBarcode: string; checkedOutAt: number; returnedAt: number }[];
   }
 }
-
-const DUMMY_HASH = hashSecret('not-a-pin');
 
 /** A word of digits, whole or written in groups as ISBNs and phone numbers are: "978-0-14", "555.123", "+1", "0-14-118280-X". */
 const DIGIT_WORD = /^\+?\d[\d.-]*[Xx]?$/;

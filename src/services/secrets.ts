@@ -1,7 +1,9 @@
 // PINs and passwords are stored only as salted scrypt hashes, and never logged. The cost is
 // chosen so that a kiosk sign-in stays well under a tenth of a second on a desk PC while a
 // stolen station file does not give up four-digit PINs cheaply (each guess costs the same).
-import { randomBytes, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
+// Checking a sign-in uses verifySecretAsync: scrypt on libuv's thread pool, so that a burst of
+// guesses does not stall the desk's event loop; hashing a new secret may stay synchronous.
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, createHash, type ScryptOptions } from 'node:crypto';
 
 const N = 16384;
 const r = 8;
@@ -14,6 +16,7 @@ export function hashSecret(secret: string): string {
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/** Synchronous: holds the event loop for the whole hash. Sign-ins use verifySecretAsync. */
 export function verifySecret(secret: string, stored: string | null | undefined): boolean {
   if (!stored) return false;
   const [scheme, n, rr, pp, saltB64, keyB64] = stored.split('$');
@@ -25,6 +28,38 @@ export function verifySecret(secret: string, stored: string | null | undefined):
     p: Number(pp),
   });
   return timingSafeEqual(actual, expected);
+}
+
+/** The parts of a stored hash, or null when it is not one of ours. */
+function parseHash(stored: string | null | undefined): { salt: Buffer; key: Buffer; options: ScryptOptions } | null {
+  if (!stored) return null;
+  const [scheme, n, rr, pp, saltB64, keyB64] = stored.split('$');
+  const options = { N: Number(n), r: Number(rr), p: Number(pp) };
+  if (scheme !== 'scrypt' || !saltB64 || !keyB64 || !Object.values(options).every((v) => Number.isInteger(v) && v > 0)) return null;
+  return { salt: Buffer.from(saltB64, 'base64'), key: Buffer.from(keyB64, 'base64'), options };
+}
+
+function scryptAsync(secret: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(secret.normalize('NFKC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+}
+
+/**
+ * A hash of the same parameters as every real one, checked when there is no real one (an unknown
+ * username or card, an inactive account, a patron with no PIN): the answer then takes as long as
+ * for a known account, so timing does not tell which names exist.
+ */
+let dummyHash: string | null = null;
+const dummy = (): string => (dummyHash ??= hashSecret(randomBytes(16).toString('hex')));
+
+/**
+ * As verifySecret, off the event loop. A missing or malformed stored hash costs the same time as
+ * a real one and never matches.
+ */
+export async function verifySecretAsync(secret: string, stored: string | null | undefined): Promise<boolean> {
+  const real = parseHash(stored);
+  const { salt, key, options } = real ?? (parseHash(dummy()) as NonNullable<ReturnType<typeof parseHash>>);
+  const actual = await scryptAsync(secret, salt, key.length, options);
+  return timingSafeEqual(actual, key) && real !== null;
 }
 
 /** A random bearer token, and the hash under which it is stored. */

@@ -73,6 +73,7 @@ export function toApiError(error: unknown): ApiErrorBody {
       code: error.code,
       message: error.message,
       ...(error.refusals ? { refusals: error.refusals.map((r) => ({ code: r.code, overridable: r.overridable, ...(r.params ? { params: r.params } : {}) })) } : {}),
+      ...(error.retryAt !== undefined ? { retryAt: error.retryAt } : {}),
     };
   }
   // Anything else is a defect: say so plainly, log it without the input (it may hold patron data).

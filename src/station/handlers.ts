@@ -80,6 +80,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     },
     'auth.kioskSignIn': (input) => s.auth.kioskSignIn(input.cardBarcode, input.pin),
     'auth.verifySupervisor': (input, hc) => s.auth.verifySupervisor(input.username, input.password, hc.sessionToken),
+    'auth.clearLockout': (input, hc) => s.auth.clearPatronLockout(input.patronId, hc.actor),
 
     'circulation.checkout': (input, hc) =>
       s.circulation.checkout({ patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),

@@ -29,6 +29,7 @@ export const SYNCED_TABLES: Record<SyncedTable, SQLiteTable> = {
   patron_limits: schema.patronLimits,
   branch_item_policies: schema.branchItemPolicies,
   staff: schema.staff,
+  lockouts: schema.lockouts,
 };
 
 export type Row = Record<string, unknown> & { id: string };

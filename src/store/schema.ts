@@ -300,6 +300,25 @@ export const inHouseUses = sqliteTable('in_house_uses', {
   usedAt: integer('used_at').notNull(),
 });
 
+// --- sign-in lockouts -------------------------------------------------------------------------
+
+/**
+ * A card or staff account locked after too many wrong PINs or passwords (src/services/lockouts.ts).
+ * Synced, so that every station refuses it, not only the one where the guessing happened. The id
+ * is `patron:<patron id>` or `staff:<staff id>`: one row per card or account, written when a lock
+ * starts and when staff clear it. The failures in between are counted per station, in memory.
+ */
+export const lockouts = sqliteTable('lockouts', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['staff', 'patron'] }).notNull(),
+  subjectId: text('subject_id').notNull(),
+  /** The wrong tries that started the lock (0 once cleared). */
+  failures: integer('failures').notNull(),
+  /** Refused until then (epoch ms); null once cleared. */
+  lockedUntil: integer('locked_until'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
 // --- the station's own records (never synced as rows) -------------------------------------------
 
 /**

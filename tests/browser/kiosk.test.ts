@@ -256,6 +256,41 @@ describe("the library's kiosk and scanner settings", () => {
     await desk.close();
   });
 
+  it('tells a patron whose card is locked after too many wrong PINs when to try again; the desk unlocks it', async () => {
+    await api(station.url, 'patrons.register', { cardBarcode: patronCard(5), firstName: 'Maggie', lastName: 'Simpson', categoryCode: 'ADULT', pin: '5678' }, token);
+    let lock: { code?: string; retryAt?: number } = {};
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${station.url}/api/call/auth.kioskSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cardBarcode: patronCard(5), pin: `000${i}` }) });
+      lock = (await res.json()) as typeof lock;
+    }
+    expect(lock.code).toBe('LOCKED');
+    const time = new Intl.DateTimeFormat('en-US', { timeStyle: 'short', timeZone: 'America/New_York' }).format(lock.retryAt!);
+    const kiosk = await openKiosk();
+    // The right PIN, and still refused: in plain words, with the branch's time.
+    await signIn(kiosk, patronCard(5), '5678');
+    await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe(`This card is locked after too many wrong PINs. Try again at ${time} or ask at the desk.`);
+    expect(await kiosk.getByRole('heading', { name: 'Maggie' }).count()).toBe(0);
+
+    const desk = await browser.newPage({ locale: 'en-US' });
+    desk.setDefaultTimeout(10_000);
+    await desk.goto(station.url);
+    await desk.getByLabel('Username', { exact: true }).fill('marge');
+    await desk.getByLabel('Password', { exact: true }).fill('donut hole 42');
+    await desk.getByRole('button', { name: 'Sign in' }).click();
+    await desk.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Patrons' }).click();
+    await desk.getByLabel('Find a patron (name, card, email or phone)').fill('maggie');
+    await desk.getByRole('button', { name: 'Search' }).click();
+    await desk.getByRole('button', { name: /Simpson, Maggie/ }).click();
+    await desk.getByRole('button', { name: 'Unlock PIN' }).click();
+    await expect.poll(() => desk.getByRole('status').filter({ hasText: 'unlocked' }).textContent()).toBe('The card is unlocked: the patron may sign in at the kiosk with their PIN again.');
+    await desk.close();
+
+    await kiosk.getByLabel('PIN').fill('5678');
+    await kiosk.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => kiosk.getByRole('heading', { name: 'Maggie' }).isVisible()).toBe(true);
+    await kiosk.close();
+  });
+
   it("the kiosk warns after the library's idle time, then ends the session", async () => {
     const kiosk = await openKiosk('');
     await signIn(kiosk, patronCard(1), '1234');

@@ -50,7 +50,7 @@ describe('a day at the desk', () => {
     expect(journalCount(t)).toBe(afterSecondPatron);
   });
 
-  it('turns a second check-out to the same patron into a renewal, up to the limit, then needs a supervisor', () => {
+  it('turns a second check-out to the same patron into a renewal, up to the limit, then needs a supervisor', async () => {
     const patron = addPatron(t, 1);
     const { barcodes } = addTitle(t, 'Dune', 1, 1);
     const first = t.s.circulation.checkout({ patronBarcode: patron.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
@@ -63,7 +63,7 @@ describe('a day at the desk', () => {
 
     // The supervisor types their password at the desk: the renewal goes through, recorded.
     t.s.admin.saveStaff({ username: 'sup', displayName: 'Sam Supervisor', role: 'supervisor', password: 'supervisor pass' }, t.staff);
-    const { overrideToken } = t.s.auth.verifySupervisor('sup', 'supervisor pass');
+    const { overrideToken } = await t.s.auth.verifySupervisor('sup', 'supervisor pass');
     const grantedBy = t.s.auth.redeemOverride(overrideToken);
     const renewed = t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff, { codes: ['RENEWAL_LIMIT'], grantedBy });
     expect(renewed.renewals).toBe(2);
@@ -150,14 +150,14 @@ describe('a day at the desk', () => {
     expect(t.s.patrons.readingHistory(historian.id).map((h) => h.title)).toEqual(['Middlemarch']);
   });
 
-  it('stores PINs only as salted hashes, never in the journal, and checks them for the kiosk', () => {
+  it('stores PINs only as salted hashes, never in the journal, and checks them for the kiosk', async () => {
     const patron = addPatron(t, 1, { pin: '4321' });
     const rows = t.s.store.db.prepare('SELECT payload FROM journal').all() as { payload: string }[];
     for (const r of rows) expect(r.payload).not.toContain('4321');
     const stored = t.s.store.db.prepare('SELECT pin_hash FROM patrons WHERE id = ?').get(patron.id) as { pin_hash: string };
     expect(stored.pin_hash).toMatch(/^scrypt\$/);
-    expect(t.s.patrons.verifyPin(patron.cardBarcode, '4321')?.id).toBe(patron.id);
-    expect(t.s.patrons.verifyPin(patron.cardBarcode, '1234')).toBeNull();
+    expect((await t.s.patrons.verifyPin(patron.cardBarcode, '4321'))?.id).toBe(patron.id);
+    expect(await t.s.patrons.verifyPin(patron.cardBarcode, '1234')).toBeNull();
   });
 
   it('sends an item home to its branch when returned elsewhere', () => {

@@ -124,7 +124,7 @@ describe('a copy claimed returned', () => {
     expect(t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff).renewed).toBe(false);
   });
 
-  it('lends on a supervisor\'s override once no loan holds it (the refusal is overridable)', () => {
+  it('lends on a supervisor\'s override once no loan holds it (the refusal is overridable)', async () => {
     const ana = addPatron(t, 1);
     const { barcodes } = addTitle(t, 'Wild Seed', 1, 1);
     t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
@@ -136,7 +136,7 @@ describe('a copy claimed returned', () => {
     const ben = addPatron(t, 2);
     expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toEqual(['ITEM_CLAIMED_RETURNED']);
     t.s.admin.saveStaff({ username: 'sup', displayName: 'Sam', role: 'supervisor', password: 'supervisor pass' }, t.staff);
-    const grantedBy = t.s.auth.redeemOverride(t.s.auth.verifySupervisor('sup', 'supervisor pass').overrideToken);
+    const grantedBy = t.s.auth.redeemOverride((await t.s.auth.verifySupervisor('sup', 'supervisor pass')).overrideToken);
     const lent = t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff, { codes: ['ITEM_CLAIMED_RETURNED'], grantedBy });
     expect(lent.notices.map((n) => n.code)).toContain('LOST_ITEM_FOUND');
     expect(item(barcodes[0]!).status).toBe('on_loan');

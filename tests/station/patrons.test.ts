@@ -85,18 +85,18 @@ describe('replacing a lost card', () => {
 describe('setting a PIN', () => {
   const PIN = '73915284';
 
-  it('checks it at the kiosk, keeps only a salted hash, and never journals or audits it in clear', () => {
+  it('checks it at the kiosk, keeps only a salted hash, and never journals or audits it in clear', async () => {
     const ana = addPatron(t, 1);
-    expect(t.s.patrons.verifyPin(ana.cardBarcode, PIN)).toBeNull();
+    expect(await t.s.patrons.verifyPin(ana.cardBarcode, PIN)).toBeNull();
     const n = journalCount(t);
     t.s.patrons.setPin(ana.id, PIN, t.staff);
     expect(journalCount(t)).toBe(n + 1);
 
-    expect(t.s.patrons.verifyPin(ana.cardBarcode, PIN)?.id).toBe(ana.id);
-    expect(t.s.patrons.verifyPin(` ${ana.cardBarcode} `, PIN)?.id).toBe(ana.id);
-    expect(t.s.patrons.verifyPin(ana.cardBarcode, '73915285')).toBeNull();
-    expect(t.s.patrons.verifyPin(patronCard(42), PIN)).toBeNull();
-    expect(t.s.auth.kioskSignIn(ana.cardBarcode, PIN).patronId).toBe(ana.id);
+    expect((await t.s.patrons.verifyPin(ana.cardBarcode, PIN))?.id).toBe(ana.id);
+    expect((await t.s.patrons.verifyPin(` ${ana.cardBarcode} `, PIN))?.id).toBe(ana.id);
+    expect(await t.s.patrons.verifyPin(ana.cardBarcode, '73915285')).toBeNull();
+    expect(await t.s.patrons.verifyPin(patronCard(42), PIN)).toBeNull();
+    expect((await t.s.auth.kioskSignIn(ana.cardBarcode, PIN)).patronId).toBe(ana.id);
 
     const stored = (t.s.store.db.prepare('SELECT pin_hash AS h FROM patrons WHERE id = ?').get(ana.id) as { h: string }).h;
     expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);

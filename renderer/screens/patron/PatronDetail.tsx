@@ -54,6 +54,17 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
     }
   }
 
+  /** A patron locked out of the kiosk by wrong PINs, at the desk: lift it, and say whether there was one. */
+  async function clearLockout() {
+    try {
+      const { wasLocked } = await client.call('auth.clearLockout', { patronId: p.id });
+      setError(null);
+      setMessage(t(wasLocked ? 'patron.lockoutCleared' : 'patron.notLocked'));
+    } catch (err) {
+      setError(asError(err));
+    }
+  }
+
   async function pay(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const tendered = parseMoney(String(new FormData(e.currentTarget).get('tendered') ?? ''), summary.currency);
@@ -120,6 +131,9 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
         </button>
         <button type="button" onClick={() => setOpen({ kind: 'pin' })}>
           {t('patron.setPin')}
+        </button>
+        <button type="button" onClick={() => void clearLockout()}>
+          {t('patron.clearLockout')}
         </button>
         <button type="button" onClick={() => setOpen({ kind: 'block' })}>
           {t('patron.addBlock')}

@@ -19,6 +19,7 @@ const settings: Settings = {
   loanHistoryRetentionDays: 30,
   barcodes: { patron: barcodes, item: { ...barcodes, length: null, minLength: 8, prefix: '3' } },
   kiosk: { idleSeconds: 90, warningSeconds: 15 },
+  lockout: { maxFailures: 3, minutes: 30 },
 };
 const forbidden = new ApiError({ code: 'FORBIDDEN', message: 'forbidden' });
 
@@ -54,8 +55,9 @@ describe('<LibraryForm>: the library settings', () => {
     await expect.element(screen.getByRole('form', { name: 'Library' })).toBeVisible();
     await expect.element(screen.getByRole('option', { name: /\(es-MX\)$/ })).toHaveValue('es-MX');
     await screen.getByLabelText('Currency').fill('eur');
+    await screen.getByLabelText('Minutes it stays locked').fill('45');
     await screen.getByRole('button', { name: 'Save library settings' }).click();
     await expect.element(screen.getByRole('status')).toHaveTextContent('Saved.');
-    expect(onSave).toHaveBeenCalledWith({ ...settings, currency: 'EUR' });
+    expect(onSave).toHaveBeenCalledWith({ ...settings, currency: 'EUR', lockout: { maxFailures: 3, minutes: 45 } });
   });
 });

@@ -115,6 +115,7 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
       loanHistoryRetentionDays: f.int('loanHistoryRetentionDays', 0, 36500),
       barcodes: { patron: readBarcodeRule(f, 'patron', t), item: readBarcodeRule(f, 'item', t) },
       kiosk: { idleSeconds: f.int('kioskIdleSeconds', 10, 3600), warningSeconds: f.int('kioskWarningSeconds', 5, 300) },
+      lockout: { maxFailures: f.int('lockoutFailures', 1, 100), minutes: f.int('lockoutMinutes', 1, 1440) },
     };
   }
   return (
@@ -153,6 +154,13 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
             <div className="grid-form">
               <Field label={t('library.kioskIdle')} name="kioskIdleSeconds" defaultValue={settings.kiosk.idleSeconds} inputMode="numeric" error={errors.kioskIdleSeconds} />
               <Field label={t('library.kioskWarning')} name="kioskWarningSeconds" defaultValue={settings.kiosk.warningSeconds} inputMode="numeric" error={errors.kioskWarningSeconds} />
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>{t('library.lockout')}</legend>
+            <div className="grid-form">
+              <Field label={t('library.lockoutFailures')} name="lockoutFailures" defaultValue={settings.lockout.maxFailures} inputMode="numeric" error={errors.lockoutFailures} />
+              <Field label={t('library.lockoutMinutes')} name="lockoutMinutes" defaultValue={settings.lockout.minutes} inputMode="numeric" hint={t('library.lockoutHint')} error={errors.lockoutMinutes} />
             </div>
           </fieldset>
         </>
