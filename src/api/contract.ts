@@ -489,8 +489,10 @@ export const ApiErrorBody = z.object({
   refusals: z
     .array(z.object({ code: z.string(), overridable: z.boolean(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
     .optional(),
-  /** For a malformed input: where it is wrong. */
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** For a malformed input: where it is wrong (and, for a check beyond the schema, why, for the desk to say in its language). */
+  issues: z
+    .array(z.object({ path: z.string(), message: z.string(), reason: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
+    .optional(),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
