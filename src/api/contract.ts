@@ -64,6 +64,8 @@ export const stationApi = {
       /** The kiosk's idle timeout (library settings) and this station's wedge key gap (device settings): read before anyone signs in. */
       kiosk: S.KioskSettingsSchema.optional(),
       wedge: WedgeSettings.optional(),
+      /** This station has a receipt printer: the kiosk offers a paper receipt only then (it never opens the system print dialog). */
+      receiptPrinter: z.boolean().optional(),
     }),
   ),
   /** First run, instead of setup.initialize: join the library's hub with a one-time enrolment code. */
