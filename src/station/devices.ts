@@ -82,6 +82,16 @@ export class StationDevices {
     return this.config.printers.length > 0;
   }
 
+  /**
+   * Whether a receipt can be printed: there is a receipt printer and it is not refused (a USB
+   * path that is not a device file never prints). One that is only unplugged still counts: its
+   * job waits for it. The kiosk offers a paper receipt only then.
+   */
+  get printsReceipts(): boolean {
+    const first = this.config.printers[0];
+    return !!first && this.manager.list().find((d) => d.id === first.id)?.status !== 'error';
+  }
+
   private now(): { date: string; locale: string; tz: string } {
     const cfg = this.s.ctx.config.get();
     const tz = cfg.branches.get(this.s.ctx.identity().branchId)?.timeZone ?? 'UTC';

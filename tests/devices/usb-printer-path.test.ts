@@ -203,6 +203,13 @@ describe('a USB printer path, in the settings (devices.configure)', () => {
     const absent = join(dir, 'lp-absent');
     expect(await configure(absent)).toMatchObject({ ok: true });
     expect(existsSync(absent)).toBe(false);
+    const receipts = async () => ((await core.invoke('setup.status', {}, {})) as { value: { receiptPrinter?: boolean } }).value.receiptPrinter;
+    expect(await receipts()).toBe(true);
+    // A file appears there instead: refused when opened, and the kiosk is told no receipt can be printed.
+    writeFileSync(absent, 'not a printer');
+    expect(await core.invoke('devices.testPrint', {}, { sessionToken: token })).toMatchObject({ ok: true });
+    await expect.poll(receipts, { timeout: 10_000 }).toBe(false);
+    expect(readFileSync(absent, 'utf8')).toBe('not a printer');
 
     const lp = await ptyPrinter();
     cleanups.push(() => lp.close());
