@@ -166,6 +166,20 @@ describe("the kiosk window's contents", () => {
     expect(logged).toEqual(['kiosk: refused a file chooser']);
   });
 
+  it('arms the guards again when the protocol is detached (a crashed page reloaded), a few times at most', async () => {
+    const s = standInContents();
+    const logged: string[] = [];
+    await lockDownKioskContents(s.contents, OWN, (m) => logged.push(m), 0);
+    const detach = s.dbg.get('detach') as (e: unknown, reason: string) => void;
+    for (let i = 0; i < 7; i++) {
+      detach({}, 'target closed');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(s.attached).toHaveLength(1 + 5);
+    expect(s.commands.filter(([m]) => m === 'Page.addScriptToEvaluateOnNewDocument')).toHaveLength(6);
+    expect(logged.filter((m) => m.includes('were detached (target closed)'))).toHaveLength(7);
+  });
+
   it('keeps the navigation guard and says so when the protocol cannot attach', async () => {
     const s = standInContents({ attachFails: true });
     const logged: string[] = [];

@@ -143,7 +143,7 @@ export interface DownloadSession {
  * navigation), no print dialog, no file chooser. Resolves once the print and file-chooser guards
  * are in place; if the debugger cannot attach, says so in the log and keeps the rest.
  */
-export async function lockDownKioskContents(contents: KioskContentsLike, rendererIndexUrl: string, log: (message: string) => void): Promise<boolean> {
+export async function lockDownKioskContents(contents: KioskContentsLike, rendererIndexUrl: string, log: (message: string) => void, rearmDelayMs = 500): Promise<boolean> {
   const guard = (event: PreventableEvent, url: string) => {
     if (isKioskPage(url, rendererIndexUrl)) return;
     event.preventDefault();
@@ -155,22 +155,37 @@ export async function lockDownKioskContents(contents: KioskContentsLike, rendere
   contents.on('will-frame-navigate', (details) => {
     if (!details.isMainFrame) guard(details, details.url);
   });
-  try {
-    contents.debugger.attach('1.3');
-  } catch (error) {
-    log(`kiosk: the print and file chooser guards could not attach (${error instanceof Error ? error.message : String(error)}); the page itself offers neither`);
-    return false;
-  }
-  contents.debugger.on('message', (_event, method) => {
+  const dbg = contents.debugger;
+  dbg.on('message', (_event, method) => {
     if (method === 'Page.fileChooserOpened') log('kiosk: refused a file chooser');
   });
-  contents.debugger.on('detach', (_event, reason) => log(`kiosk: the print and file chooser guards were detached (${reason})`));
+  // Detached (the page's process went away, say): armed again, a few times at most, so the page
+  // the crash policy reloads is guarded too.
+  let rearms = 0;
+  dbg.on('detach', (_event, reason) => {
+    log(`kiosk: the print and file chooser guards were detached (${reason})`);
+    if (rearms++ < MAX_REARMS) setTimeout(() => void armProtocolGuards(dbg, log), rearmDelayMs).unref?.();
+  });
+  return armProtocolGuards(dbg, log);
+}
+
+const MAX_REARMS = 5;
+
+/** Attaches to the page's DevTools protocol and sets the guards up; false (and logged) if it cannot. */
+async function armProtocolGuards(dbg: DebuggerLike, log: (message: string) => void): Promise<boolean> {
+  const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
   try {
-    await contents.debugger.sendCommand('Page.enable');
-    await contents.debugger.sendCommand('Page.setInterceptFileChooserDialog', { enabled: true });
-    await contents.debugger.sendCommand('Page.addScriptToEvaluateOnNewDocument', { source: NO_PRINT_SCRIPT, runImmediately: true });
+    dbg.attach('1.3');
   } catch (error) {
-    log(`kiosk: the print and file chooser guards failed (${error instanceof Error ? error.message : String(error)})`);
+    log(`kiosk: the print and file chooser guards could not attach (${why(error)}); the page itself offers neither`);
+    return false;
+  }
+  try {
+    await dbg.sendCommand('Page.enable');
+    await dbg.sendCommand('Page.setInterceptFileChooserDialog', { enabled: true });
+    await dbg.sendCommand('Page.addScriptToEvaluateOnNewDocument', { source: NO_PRINT_SCRIPT, runImmediately: true });
+  } catch (error) {
+    log(`kiosk: the print and file chooser guards failed (${why(error)})`);
     return false;
   }
   return true;
