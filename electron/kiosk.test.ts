@@ -1,5 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { CrashPolicy, isBlockedKioskKey, lockDownKioskWindow, type KioskWindowLike } from './kiosk';
+import { runInNewContext } from 'node:vm';
+import { CrashPolicy, NO_PRINT_SCRIPT, isBlockedKioskKey, isKioskPage, lockDownKioskContents, lockDownKioskWindow, refuseDownloads, type DownloadSession, type KioskContentsLike, type KioskWindowLike } from './kiosk';
+
+const OWN = 'file:///opt/Circa/resources/app.asar/dist/renderer/index.html';
+
+/** A webContents reduced to what the kiosk's contents guard touches, its debugger recording the commands sent. */
+function standInContents({ attachFails = false } = {}) {
+  const listeners = new Map<string, (...args: never[]) => void>();
+  const dbg = new Map<string, (...args: never[]) => void>();
+  const commands: [string, Record<string, unknown> | undefined][] = [];
+  const attached: string[] = [];
+  const contents = {
+    on: (e: string, l: (...args: never[]) => void) => void listeners.set(e, l),
+    debugger: {
+      attach: (v?: string) => {
+        if (attachFails) throw new Error('Another debugger is already attached');
+        attached.push(v ?? '');
+      },
+      sendCommand: async (method: string, params?: Record<string, unknown>) => void commands.push([method, params]),
+      on: (e: string, l: (...args: never[]) => void) => void dbg.set(e, l),
+    },
+  } as unknown as KioskContentsLike;
+  const navigate = (event: string, url: string, isMainFrame = true) => {
+    let prevented = false;
+    const e = { preventDefault: () => (prevented = true), url, isMainFrame };
+    const l = listeners.get(event) as (...args: unknown[]) => void;
+    if (event === 'will-frame-navigate') l(e);
+    else l(e, url);
+    return prevented;
+  };
+  return { contents, navigate, commands, attached, dbg };
+}
 
 const key = (k: string, mods: Partial<{ control: boolean; alt: boolean; meta: boolean; shift: boolean }> = {}, type = 'keyDown') => ({
   type, key: k, control: false, alt: false, meta: false, shift: false, ...mods,
@@ -36,6 +67,10 @@ describe('kiosk mode', () => {
       key('Meta'), key('BrowserBack'), key('ArrowLeft', { alt: true }), key('+', { control: true }),
     ];
     for (const k of blocked) expect(isBlockedKioskKey(k), JSON.stringify(k)).toBe(true);
+    // Print (its dialog's "print to file"), save the page, open a file: each a file chooser.
+    for (const k of [key('p', { control: true }), key('P', { control: true, shift: true }), key('s', { control: true }), key('o', { control: true }), key('p', { meta: true })]) {
+      expect(isBlockedKioskKey(k), JSON.stringify(k)).toBe(true);
+    }
   });
 
   it('lets a patron type, scan and use the page', () => {
@@ -87,5 +122,90 @@ describe('kiosk mode', () => {
     expect(actions.at(-1)).toBe('reload');
     (s.on.get('unresponsive') as () => void)();
     expect(s.calls).toContain('crashRenderer');
+  });
+});
+
+describe("the kiosk window's contents", () => {
+  it('knows the kiosk page from the desk: the same file, at #kiosk only', () => {
+    expect(isKioskPage(`${OWN}#kiosk`, OWN)).toBe(true);
+    expect(isKioskPage(OWN, OWN)).toBe(false);
+    expect(isKioskPage(`${OWN}#checkout`, OWN)).toBe(false);
+    expect(isKioskPage(`${OWN}?x=1#kiosk`, OWN)).toBe(true);
+    expect(isKioskPage('file:///etc/passwd#kiosk', OWN)).toBe(false);
+    expect(isKioskPage('https://example.org/index.html#kiosk', OWN)).toBe(false);
+    expect(isKioskPage('not a url', OWN)).toBe(false);
+  });
+
+  it("navigates only to the kiosk page: not the desk's routes, not another page, not in a frame", async () => {
+    const s = standInContents();
+    const logged: string[] = [];
+    await lockDownKioskContents(s.contents, OWN, (m) => logged.push(m));
+    expect(s.navigate('will-navigate', OWN)).toBe(true);
+    expect(s.navigate('will-navigate', `${OWN}#settings`)).toBe(true);
+    expect(s.navigate('will-navigate', 'https://example.org/')).toBe(true);
+    expect(s.navigate('will-redirect', 'file:///home/kiosk/')).toBe(true);
+    expect(s.navigate('will-navigate', `${OWN}#kiosk`)).toBe(false);
+    expect(s.navigate('will-frame-navigate', 'about:srcdoc', false)).toBe(true);
+    expect(s.navigate('will-frame-navigate', 'file:///etc/', false)).toBe(true);
+    // The main frame is will-navigate's (the same rule, said once).
+    expect(s.navigate('will-frame-navigate', `${OWN}#kiosk`, true)).toBe(false);
+    expect(logged.filter((m) => m.includes('refused a navigation'))).toHaveLength(6);
+  });
+
+  it("has every frame's print do nothing and intercepts file choosers, through the DevTools protocol", async () => {
+    const s = standInContents();
+    const logged: string[] = [];
+    expect(await lockDownKioskContents(s.contents, OWN, (m) => logged.push(m))).toBe(true);
+    expect(s.attached).toEqual(['1.3']);
+    expect(s.commands).toEqual([
+      ['Page.enable', undefined],
+      ['Page.setInterceptFileChooserDialog', { enabled: true }],
+      ['Page.addScriptToEvaluateOnNewDocument', { source: NO_PRINT_SCRIPT, runImmediately: true }],
+    ]);
+    (s.dbg.get('message') as (e: unknown, method: string, params: unknown) => void)({}, 'Page.fileChooserOpened', { mode: 'selectSingle' });
+    expect(logged).toEqual(['kiosk: refused a file chooser']);
+  });
+
+  it('arms the guards again when the protocol is detached (a crashed page reloaded), a few times at most', async () => {
+    const s = standInContents();
+    const logged: string[] = [];
+    await lockDownKioskContents(s.contents, OWN, (m) => logged.push(m), 0);
+    const detach = s.dbg.get('detach') as (e: unknown, reason: string) => void;
+    for (let i = 0; i < 7; i++) {
+      detach({}, 'target closed');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(s.attached).toHaveLength(1 + 5);
+    expect(s.commands.filter(([m]) => m === 'Page.addScriptToEvaluateOnNewDocument')).toHaveLength(6);
+    expect(logged.filter((m) => m.includes('were detached (target closed)'))).toHaveLength(7);
+  });
+
+  it('keeps the navigation guard and says so when the protocol cannot attach', async () => {
+    const s = standInContents({ attachFails: true });
+    const logged: string[] = [];
+    expect(await lockDownKioskContents(s.contents, OWN, (m) => logged.push(m))).toBe(false);
+    expect(logged[0]).toMatch(/could not attach \(Another debugger is already attached\)/);
+    expect(s.navigate('will-navigate', OWN)).toBe(true);
+  });
+
+  it('the script makes print do nothing, for good', () => {
+    let printed = 0;
+    const window = { print: () => void printed++ };
+    runInNewContext(NO_PRINT_SCRIPT, { window, Object });
+    window.print();
+    expect(() => Object.assign(window, { print: () => void printed++ })).toThrow();
+    window.print();
+    expect(printed).toBe(0);
+  });
+
+  it('refuses every download', () => {
+    let listener: ((e: { preventDefault(): void }) => void) | undefined;
+    const session = { on: (_e: string, l: (e: { preventDefault(): void }) => void) => void (listener = l) } as unknown as DownloadSession;
+    const logged: string[] = [];
+    refuseDownloads(session, (m) => logged.push(m));
+    let prevented = false;
+    listener!({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    expect(logged).toEqual(['kiosk: refused a download']);
   });
 });

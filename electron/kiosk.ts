@@ -97,3 +97,104 @@ export function lockDownKioskWindow(win: KioskWindowLike, hooks: KioskHooks): vo
   // A frozen page is crashed on purpose so that render-process-gone brings it back.
   win.on('unresponsive', () => win.webContents.forcefullyCrashRenderer());
 }
+
+// --- What the kiosk page may never open: the system print dialog (its "print to file" opens a
+// file chooser), a file chooser, a download (a "save as" dialog, a file on the desktop), or any
+// page but the kiosk's own. The page itself prints only on the receipt printer and offers none
+// of these (renderer/screens/Kiosk.tsx); this is the shell's guard should it ever try. Electron
+// has no event for window.print or for <input type=file>; the DevTools protocol, through
+// webContents.debugger, does: a script in every frame before the page's own that makes print do
+// nothing, and file choosers intercepted so that no dialog is shown.
+
+/** The kiosk's page: the app's own index.html at #kiosk. The desk (no hash, #anything else) is not. */
+export function isKioskPage(url: string, rendererIndexUrl: string): boolean {
+  try {
+    const u = new URL(url);
+    const own = new URL(rendererIndexUrl);
+    return u.protocol === 'file:' && own.protocol === 'file:' && u.host === own.host && u.pathname === own.pathname && u.hash === '#kiosk';
+  } catch {
+    return false;
+  }
+}
+
+/** Runs in every frame of the kiosk window before its own scripts: print does nothing, and cannot be put back. */
+export const NO_PRINT_SCRIPT = `(() => { try { Object.defineProperty(window, 'print', { value: () => undefined, writable: false, configurable: false }); } catch {} })();`;
+
+export interface DebuggerLike {
+  attach(protocolVersion?: string): void;
+  sendCommand(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  on(event: 'message', listener: (event: unknown, method: string, params: unknown) => void): void;
+  on(event: 'detach', listener: (event: unknown, reason: string) => void): void;
+}
+
+export interface KioskContentsLike {
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: PreventableEvent, url: string) => void): void;
+  on(event: 'will-frame-navigate', listener: (details: PreventableEvent & { url: string; isMainFrame: boolean }) => void): void;
+  debugger: DebuggerLike;
+}
+
+export interface DownloadSession {
+  on(event: 'will-download', listener: (event: PreventableEvent) => void): void;
+}
+
+/**
+ * The kiosk window's contents: navigation only to the kiosk page (the desk's routes are reached
+ * only by staff signing in on the kiosk page, which changes the route in the page, not by a
+ * navigation), no print dialog, no file chooser. Resolves once the print and file-chooser guards
+ * are in place; if the debugger cannot attach, says so in the log and keeps the rest.
+ */
+export async function lockDownKioskContents(contents: KioskContentsLike, rendererIndexUrl: string, log: (message: string) => void, rearmDelayMs = 500): Promise<boolean> {
+  const guard = (event: PreventableEvent, url: string) => {
+    if (isKioskPage(url, rendererIndexUrl)) return;
+    event.preventDefault();
+    log('kiosk: refused a navigation away from the kiosk page');
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
+  // A frame inside the page too (the kiosk has none): it could bring up a page that prints.
+  contents.on('will-frame-navigate', (details) => {
+    if (!details.isMainFrame) guard(details, details.url);
+  });
+  const dbg = contents.debugger;
+  dbg.on('message', (_event, method) => {
+    if (method === 'Page.fileChooserOpened') log('kiosk: refused a file chooser');
+  });
+  // Detached (the page's process went away, say): armed again, a few times at most, so the page
+  // the crash policy reloads is guarded too.
+  let rearms = 0;
+  dbg.on('detach', (_event, reason) => {
+    log(`kiosk: the print and file chooser guards were detached (${reason})`);
+    if (rearms++ < MAX_REARMS) setTimeout(() => void armProtocolGuards(dbg, log), rearmDelayMs).unref?.();
+  });
+  return armProtocolGuards(dbg, log);
+}
+
+const MAX_REARMS = 5;
+
+/** Attaches to the page's DevTools protocol and sets the guards up; false (and logged) if it cannot. */
+async function armProtocolGuards(dbg: DebuggerLike, log: (message: string) => void): Promise<boolean> {
+  const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  try {
+    dbg.attach('1.3');
+  } catch (error) {
+    log(`kiosk: the print and file chooser guards could not attach (${why(error)}); the page itself offers neither`);
+    return false;
+  }
+  try {
+    await dbg.sendCommand('Page.enable');
+    await dbg.sendCommand('Page.setInterceptFileChooserDialog', { enabled: true });
+    await dbg.sendCommand('Page.addScriptToEvaluateOnNewDocument', { source: NO_PRINT_SCRIPT, runImmediately: true });
+  } catch (error) {
+    log(`kiosk: the print and file chooser guards failed (${why(error)})`);
+    return false;
+  }
+  return true;
+}
+
+/** In kiosk mode nothing is downloaded: no "save as" dialog, no file left on the machine. */
+export function refuseDownloads(session: DownloadSession, log: (message: string) => void): void {
+  session.on('will-download', (event) => {
+    event.preventDefault();
+    log('kiosk: refused a download');
+  });
+}

@@ -11,7 +11,7 @@ import type { CorePort } from '../src/transports/ipc/protocol';
 import { EVENT_CHANNEL, forwardableEvent, installIpcRelay } from '../src/transports/ipc/relay';
 import { CoreSupervisor } from '../src/transports/ipc/supervisor';
 import { installContentSecurityPolicy } from './csp';
-import { lockDownKioskWindow } from './kiosk';
+import { lockDownKioskContents, lockDownKioskWindow, refuseDownloads } from './kiosk';
 import { denyAllPermissions, isTrustedSender, lockDownContents } from './lockdown';
 import { applyStartAtLogin } from './login-item';
 import { RotatingLog } from './logs';
@@ -87,6 +87,8 @@ if (claimSingleInstance(app, () => window)) {
         },
         log: (message) => log.write('warn', message),
       });
+      // Only the kiosk page; no print dialog, file chooser or download (see electron/kiosk.ts).
+      void lockDownKioskContents(shown.webContents, rendererUrl, (message) => log.write('warn', message));
     }
     shown.once('ready-to-show', () => shown.show());
     shown.on('closed', () => {
@@ -99,6 +101,7 @@ if (claimSingleInstance(app, () => window)) {
     denyAllPermissions(session.defaultSession);
     installContentSecurityPolicy(session.defaultSession);
     if (kiosk) Menu.setApplicationMenu(null);
+    if (kiosk) refuseDownloads(session.defaultSession, (message) => log.write('warn', message));
     supervisor.start();
     applyStartAtLogin({
       enabled: desktop.startAtLogin,

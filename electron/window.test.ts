@@ -26,7 +26,8 @@ describe('the desktop window', () => {
       fullscreen: true,
       minimizable: false,
       resizable: false,
-      webPreferences: { devTools: false },
+      webPreferences: { devTools: false, disableDialogs: true },
     });
+    expect(createMainWindowOptions({ kiosk: false, preloadPath: '/p' }).webPreferences).toMatchObject({ disableDialogs: false });
   });
 });

@@ -31,6 +31,8 @@ export function createMainWindowOptions(opts: { kiosk: boolean; preloadPath: str
       webviewTag: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      // No alert, confirm or leave-this-page dialog over the kiosk (its page uses none).
+      disableDialogs: opts.kiosk,
       spellcheck: false,
       devTools: !opts.kiosk,
     },

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_BARCODE_RULES, classifyBarcode } from '../src/domain/barcode';
 import { LANGUAGES, type Language } from '../src/i18n';
 import { client } from './api/client';
+import { isDialogShortcut, isKioskWindow } from './kioskMode';
 import { StatusBar } from './components/StatusBar';
 import { DEFAULT_WEDGE, WedgeDetector } from './scanner/wedge';
 import { Checkin } from './screens/Checkin';
@@ -59,6 +60,31 @@ function useWedgeScanner() {
   }, [push]);
 }
 
+/**
+ * The kiosk's own guards, in the page: no staff session carries on into it (a desk that turned
+ * into the kiosk in the same window signs its staff out), and the keys that would open a system
+ * print, save or open-file dialog do nothing.
+ */
+function useKioskGuards(kiosk: boolean) {
+  const staff = useSession((s) => s.staff);
+  const signedOut = useSession((s) => s.signedOut);
+  useEffect(() => {
+    if (!kiosk || !staff) return;
+    void client.call('auth.signOut', {}).catch(() => undefined);
+    client.setToken(null);
+    signedOut();
+    // Only when the window becomes the kiosk (not on `staff`): staff who sign in to leave it stay signed in.
+  }, [kiosk]);
+  useEffect(() => {
+    if (!kiosk) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (isDialogShortcut(e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [kiosk]);
+}
+
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
@@ -98,8 +124,9 @@ export function App() {
     };
   }, []);
   const url = new URL(location);
-  const kiosk = url.pathname.replace(/\/index\.html$/, '').endsWith('/kiosk') || url.hash === '#kiosk';
+  const kiosk = isKioskWindow(url);
   useWedgeScanner();
+  useKioskGuards(kiosk);
 
   const loadSetup = () => void client.call('setup.status', {}).then(setSetup);
   useEffect(loadSetup, [setSetup]);

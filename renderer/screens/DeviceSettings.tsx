@@ -14,6 +14,7 @@ import {
   DATA_BITS,
   draftOf,
   errorsOf,
+  stationIssueMessage,
   inputOf,
   newPrinter,
   newScanner,
@@ -288,7 +289,7 @@ export function Devices() {
       setSaveError(body);
       // The station checks with the same schema; if it still names fields, show them there.
       if (body.issues?.length) {
-        setErrors(Object.fromEntries(body.issues.map((i) => [i.path, t('devices.errors.invalid')])));
+        setErrors(Object.fromEntries(body.issues.map((i) => [i.path, stationIssueMessage(i, t)])));
         setChecked((n) => n + 1);
       }
     }

@@ -6,7 +6,7 @@ import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
 import { formatDate, formatDay, formatTime } from '../format';
-import { printHtml } from '../print';
+import { leaveKioskMode } from '../kioskMode';
 import { useNewScans } from '../state/scans';
 import { signInStaff, useSession } from '../state/session';
 
@@ -56,6 +56,12 @@ export function Kiosk() {
   const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({});
   const [message, setMessage] = useState<Message>(null);
   const [printing, setPrinting] = useState(false);
+  /** No receipt printer here: the goodbye says plainly that no receipt can be printed. */
+  const [noPaper, setNoPaper] = useState(false);
+  // Only the station's receipt printer prints at the kiosk: never the system print dialog, whose
+  // "print to file" opens a file chooser (a way out of the kiosk). Without one, no paper receipt.
+  const hasPrinter = useSession((s) => s.setup?.receiptPrinter === true);
+  const setSetup = useSession((s) => s.setSetup);
   const lastActivity = useRef(Date.now());
 
   const end = useCallback(async () => {
@@ -68,6 +74,7 @@ export function Kiosk() {
     setSessionLoans([]);
     setOutcomes({});
     setMessage(null);
+    setNoPaper(false);
     setStage('welcome');
   }, []);
 
@@ -120,6 +127,8 @@ export function Kiosk() {
       client.setToken(r.token);
       lastActivity.current = Date.now();
       await refresh(card);
+      // Whether there is a receipt printer now (it may have been set up since the page loaded).
+      void client.call('setup.status', {}).then(setSetup, () => undefined);
       setError(null);
       setStage('session');
     } catch (err) {
@@ -178,13 +187,15 @@ export function Kiosk() {
     const mine = new Set(sessionLoans);
     const loanIds = (current.some((l) => mine.has(l.loanId)) ? current.filter((l) => mine.has(l.loanId)) : current).map((l) => l.loanId);
     try {
+      let printed: boolean | null = null;
       if (loanIds.length > 0) {
-        // With a receipt printer the station prints it; without one, the system printer takes the same slip as HTML.
+        // The station prints it on its receipt printer; if that has gone meanwhile, no paper (never the system dialog).
         const r = await client.call('slips.checkout', { patronBarcode: card, loanIds });
-        if (r.jobId === null) printHtml(r.html);
-        setPrinting(true);
+        printed = r.jobId !== null;
+        setPrinting(printed);
       }
       await end();
+      if (printed === false) setNoPaper(true);
       setStage('goodbye');
     } catch (err) {
       setError(asError(err));
@@ -203,6 +214,7 @@ export function Kiosk() {
     e.preventDefault();
     try {
       await signInStaff(e.currentTarget, staffSignIn);
+      leaveKioskMode();
       // Back to the desk: the same page without the kiosk path or hash.
       window.location.hash = '';
       window.history.replaceState(null, '', window.location.pathname.replace(/kiosk\/?$/, ''));
@@ -321,7 +333,18 @@ export function Kiosk() {
           <button type="button" onClick={() => void renewAll()} disabled={summary.loans.length === 0}>
             {t('kiosk.renewAll')}
           </button>
-          <button type="button" onClick={() => setStage('receipt')}>
+          <button
+            type="button"
+            onClick={() =>
+              hasPrinter
+                ? setStage('receipt')
+                : void end().then(() => {
+                    setPrinting(false);
+                    setNoPaper(true);
+                    setStage('goodbye');
+                  })
+            }
+          >
             {t('kiosk.done')}
           </button>
         </section>
@@ -350,10 +373,12 @@ export function Kiosk() {
         <section>
           <h1>{t('kiosk.goodbye')}</h1>
           {printing ? <p role="status">{t('kiosk.printing')}</p> : null}
+          {noPaper ? <p role="status">{t('kiosk.noPrinter')}</p> : null}
           <button
             type="button"
             onClick={() => {
               setPrinting(false);
+              setNoPaper(false);
               setStage('welcome');
             }}
             autoFocus

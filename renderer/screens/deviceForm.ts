@@ -205,6 +205,19 @@ export function issueMessage(issue: SchemaIssue, t: TFunction, language: string)
   }
 }
 
+/** What the station says about a field when it refuses what the schema let through (a USB printer path that is not a device file). */
+export type StationIssue = { path: string; message: string; reason?: string; params?: Record<string, string | number> };
+
+const FILE_KINDS = ['file', 'directory', 'block', 'fifo', 'socket', 'other'] as const;
+
+/** The station's issue in the desk's language; one without a reason it knows is "not valid". */
+export function stationIssueMessage(issue: StationIssue, t: TFunction): string {
+  if (issue.reason !== 'notCharacterDevice') return t('devices.errors.invalid');
+  const found = FILE_KINDS.find((k) => k === issue.params?.found) ?? 'other';
+  const what = t(`devices.fileKinds.${found}`);
+  return t('devices.errors.notCharacterDevice', { path: String(issue.params?.path ?? ''), found: issue.params?.link ? t('devices.fileKinds.linkTo', { kind: what }) : what });
+}
+
 /** Every issue under its field; the first issue for a field is the one shown. */
 export function errorsOf(issues: readonly SchemaIssue[], t: TFunction, language: string): DeviceErrors {
   const errors: DeviceErrors = {};

@@ -64,6 +64,8 @@ export const stationApi = {
       /** The kiosk's idle timeout (library settings) and this station's wedge key gap (device settings): read before anyone signs in. */
       kiosk: S.KioskSettingsSchema.optional(),
       wedge: WedgeSettings.optional(),
+      /** This station has a receipt printer: the kiosk offers a paper receipt only then (it never opens the system print dialog). */
+      receiptPrinter: z.boolean().optional(),
     }),
   ),
   /** First run, instead of setup.initialize: join the library's hub with a one-time enrolment code. */
@@ -491,8 +493,10 @@ export const ApiErrorBody = z.object({
   refusals: z
     .array(z.object({ code: z.string(), overridable: z.boolean(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
     .optional(),
-  /** For a malformed input: where it is wrong. */
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** For a malformed input: where it is wrong (and, for a check beyond the schema, why, for the desk to say in its language). */
+  issues: z
+    .array(z.object({ path: z.string(), message: z.string(), reason: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
+    .optional(),
   /** For LOCKED and RATE_LIMITED: when a sign-in may be tried again (epoch ms). */
   retryAt: z.number().int().optional(),
 });

@@ -5,6 +5,7 @@
 // the synchronous queueing calls the station core already uses (print/testPrint/kickDrawer that
 // return the queued job at once).
 import type { DevicesConfig, PrinterConfig, ScannerConfig, SlipSettings } from './config';
+import { NotAPrinterDevice } from './device-file';
 import { HidPosAssembler, HID_POS_USAGE_PAGE } from './hid-pos';
 import { describeConnection, probePrinter, sendToPrinter } from './printer-transport';
 import { SerialScanner } from './serial-scanner';
@@ -290,6 +291,11 @@ export class DeviceManager {
       this.later(() => void this.checkPrinter(p, 0), this.deps.printerCheckMs ?? 15_000);
     } catch (error) {
       if (this.stopped) return;
+      if (error instanceof NotAPrinterDevice) {
+        // A settings mistake, not an unplugged printer: said as an error, looked at again now and then.
+        this.printerState(p, 'error', error.message);
+        return this.later(() => void this.checkPrinter(p, 0), this.deps.printerCheckMs ?? 15_000);
+      }
       this.printerState(p, 'disconnected', `printer at ${describeConnection(p.connection)}: ${message(error)}`);
       this.later(() => void this.checkPrinter(p, failures + 1), reconnectDelay(failures));
     }
@@ -419,8 +425,15 @@ export class DeviceManager {
           this.finish(job, 'printed', null);
           this.printerState(printer, 'connected', null);
         } catch (error) {
-          const reason = `printer at ${describeConnection(printer.connection)}: ${message(error)}`;
           if (this.stopped || job.status !== 'printing') return;
+          if (error instanceof NotAPrinterDevice) {
+            // Refused before a byte was written; trying again cannot help until the settings
+            // change, so the job fails at once with the reason (and can be printed again later).
+            this.finish(job, 'failed', error.message);
+            this.printerState(printer, 'error', error.message);
+            continue;
+          }
+          const reason = `printer at ${describeConnection(printer.connection)}: ${message(error)}`;
           if (job.attempts >= (this.deps.maxPrintAttempts ?? 30)) this.finish(job, 'failed', reason);
           else {
             job.status = 'queued';

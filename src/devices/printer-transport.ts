@@ -2,10 +2,11 @@
 // or raw TCP (port 9100). Each job opens, writes and closes, so an unplugged printer costs one
 // failed attempt (the job is kept and retried), never a stuck connection.
 import { constants } from 'node:fs';
-import { access, open } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { SerialPort } from 'serialport';
 import type { PrinterConfig } from './config';
+import { openPrinterDevice, refusedPrinterPath, writeAll } from './device-file';
 
 const TIMEOUT_MS = 5_000;
 
@@ -16,10 +17,10 @@ export const describeConnection = (c: Connection): string => (c.kind === 'tcp' ?
 export async function sendToPrinter(connection: Connection, bytes: Uint8Array): Promise<void> {
   switch (connection.kind) {
     case 'usb-file': {
-      // 'r+' rather than 'w': a device file must exist already; we never create a stray file.
-      const handle = await open(connection.path, 'r+');
+      // Only a character device, checked on the opened descriptor; never created or truncated.
+      const handle = await openPrinterDevice(connection.path);
       try {
-        await handle.write(bytes, 0, bytes.length, null);
+        await writeAll(handle, bytes);
       } finally {
         await handle.close();
       }
@@ -48,9 +49,16 @@ export async function sendToPrinter(connection: Connection, bytes: Uint8Array): 
   }
 }
 
-/** Is the printer there? Cheap and prints nothing: the device file or port exists and is writable, or the TCP port accepts. */
+/**
+ * Is the printer there? Cheap and prints nothing: the device file or port exists and is writable
+ * (a USB printer's path a character device, else NotAPrinterDevice), or the TCP port accepts.
+ */
 export async function probePrinter(connection: Connection): Promise<void> {
   if (connection.kind !== 'tcp') {
+    if (connection.kind === 'usb-file') {
+      const refused = await refusedPrinterPath(connection.path);
+      if (refused) throw refused;
+    }
     await access(connection.path, constants.W_OK);
     return;
   }

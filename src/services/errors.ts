@@ -37,3 +37,18 @@ export const refused = (refusals: Refusal[]): ServiceError =>
 export const notFound = (what: string): ServiceError => new ServiceError('NOT_FOUND', what);
 export const invalid = (why: string): ServiceError => new ServiceError('INVALID', why);
 export const lockedOut = (until: number, message: string): ServiceError => new ServiceError('LOCKED', message, undefined, until);
+
+/** One field of an input that passed the schema but that the station still refuses, with a reason the desk can put in its own words. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+  reason?: string;
+  params?: Record<string, string | number>;
+}
+
+/** INVALID, naming the fields (a USB printer path that is not a device file): the form shows each under its field. */
+export class InvalidFields extends ServiceError {
+  constructor(readonly issues: FieldIssue[]) {
+    super('INVALID', issues.map((i) => i.message).join('; '));
+  }
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { httpStatusFor, issuesOf } from '../api/errors';
 import { stationApi, type ApiErrorBody, type ApiMethod, type ApiName, type CallContext, type StationCoreApi, type StationEvent } from '../api/contract';
 import type { Actor } from '../services/command';
-import { ServiceError } from '../services/errors';
+import { InvalidFields, ServiceError } from '../services/errors';
 import type { Session } from '../services/auth';
 import type { Permission } from '../domain/types';
 import { createHandlers, type CoreHooks, type HandlerContext } from './handlers';
@@ -74,6 +74,7 @@ export function toApiError(error: unknown): ApiErrorBody {
       message: error.message,
       ...(error.refusals ? { refusals: error.refusals.map((r) => ({ code: r.code, overridable: r.overridable, ...(r.params ? { params: r.params } : {}) })) } : {}),
       ...(error.retryAt !== undefined ? { retryAt: error.retryAt } : {}),
+      ...(error instanceof InvalidFields ? { issues: error.issues } : {}),
     };
   }
   // Anything else is a defect: say so plainly, log it without the input (it may hold patron data).

@@ -6,7 +6,9 @@ import { classifyBarcode } from '../domain/barcode';
 import { formatMoney } from '../domain/money';
 import { localDateOf } from '../domain/time';
 import { DevicesConfig } from '../devices/config';
+import { refusedPrinterPath } from '../devices/device-file';
 import { DeviceManager } from '../devices/manager';
+import { InvalidFields, type FieldIssue } from '../services/errors';
 import { patronOnSlip, type Slip, type SlipPatron } from '../devices/slips/types';
 import type { StationEvent } from '../api/contract';
 import type { StationServices } from './services';
@@ -62,6 +64,9 @@ export class StationDevices {
 
   async configure(input: unknown): Promise<DevicesConfig> {
     const next = DevicesConfig.parse(input);
+    // Refused before anything is saved or restarted: the settings stay as they were.
+    const refused = await refusedPrinterPaths(next);
+    if (refused.length > 0) throw new InvalidFields(refused);
     this.s.ctx.writeState(KEY, JSON.stringify(next));
     await this.manager.stop();
     this.config = next;
@@ -75,6 +80,16 @@ export class StationDevices {
 
   get hasPrinter(): boolean {
     return this.config.printers.length > 0;
+  }
+
+  /**
+   * Whether a receipt can be printed: there is a receipt printer and it is not refused (a USB
+   * path that is not a device file never prints). One that is only unplugged still counts: its
+   * job waits for it. The kiosk offers a paper receipt only then.
+   */
+  get printsReceipts(): boolean {
+    const first = this.config.printers[0];
+    return !!first && this.manager.list().find((d) => d.id === first.id)?.status !== 'error';
   }
 
   private now(): { date: string; locale: string; tz: string } {
@@ -143,4 +158,26 @@ export class StationDevices {
     const { tz } = this.now();
     return localDateOf(this.s.ctx.now(), tz);
   }
+}
+
+/**
+ * USB printers whose path is there but is not a character device (station.db, a directory, a
+ * link to a file): each an issue at its path field. The device file is checked again each time
+ * it is opened (src/devices/device-file.ts); this is for a clear answer on the settings form.
+ */
+async function refusedPrinterPaths(config: DevicesConfig): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  for (const [i, p] of config.printers.entries()) {
+    if (p.connection.kind !== 'usb-file') continue;
+    const refused = await refusedPrinterPath(p.connection.path);
+    if (refused) {
+      issues.push({
+        path: `printers.${i}.connection.path`,
+        message: refused.message,
+        reason: 'notCharacterDevice',
+        params: { path: refused.path, found: refused.kind, link: refused.viaLink ? 1 : 0 },
+      });
+    }
+  }
+  return issues;
 }

@@ -60,6 +60,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
         timeZone: branch?.timeZone ?? null,
         kiosk: cfg.settings.kiosk,
         wedge: devices.settings().wedge,
+        receiptPrinter: devices.printsReceipts,
       };
     },
     'setup.initialize': (input) => s.admin.initialize(input),

@@ -1,11 +1,14 @@
 // The self-checkout kiosk in a real Chromium against a real headless station with no hub: the
 // PIN is checked at the station, renewals say what happened to each loan, holds ready are named,
-// the receipt prints (system printer or receipt printer), the idle timeout is the library's
-// setting, and the desk's wedge key gap is the station's.
+// the receipt prints on the receipt printer only (never the system print dialog, whose "print to
+// file" would open a file chooser), the desk's addresses lead back to the kiosk unless staff sign
+// in to leave it, the idle timeout is the library's setting, and the desk's wedge key gap is the
+// station's.
 import { createServer, type Server } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { decodeEscPos } from '../devices/escpos-decoder';
 import { ptyPair } from '../devices/support';
 import { itemBarcode, patronCard } from '../support/station';
 import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
@@ -14,12 +17,22 @@ let station: RunningStation;
 let browser: Browser;
 let token = '';
 
-/** Collects what the system printer was given: printHtml's iframes, as they are added. */
+/**
+ * Records every call of window.print, in the page and in any frame (init scripts run in every
+ * frame), on the top window as window.printCalls, and the slips handed to the system printer
+ * (printHtml's iframes) as window.printed. The recorder prints nothing itself.
+ */
 const RECORD_PRINTS = `
-  window.printed = [];
-  new MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLIFrameElement) window.printed.push(n.srcdoc);
-  }).observe(document, { childList: true, subtree: true });
+  (() => {
+    const top = window.top;
+    top.printCalls = top.printCalls || [];
+    window.print = () => void top.printCalls.push(location.href);
+    if (window !== top) return;
+    window.printed = [];
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLIFrameElement) window.printed.push(n.srcdoc);
+    }).observe(document, { childList: true, subtree: true });
+  })();
 `;
 
 beforeAll(async () => {
@@ -56,9 +69,11 @@ afterAll(async () => {
 });
 
 async function openKiosk(query = '?idle=600'): Promise<Page> {
-  const kiosk = await browser.newPage({ locale: 'en-US' });
+  // A context of its own, as a kiosk browser's profile: its tabs share storage.
+  const context = await browser.newContext({ locale: 'en-US' });
+  await context.addInitScript(RECORD_PRINTS);
+  const kiosk = await context.newPage();
   kiosk.setDefaultTimeout(10_000);
-  await kiosk.addInitScript(RECORD_PRINTS);
   await kiosk.goto(`${station.url}/kiosk${query}`);
   return kiosk;
 }
@@ -89,7 +104,7 @@ describe('the kiosk at a station with no hub', () => {
     await kiosk.close();
   });
 
-  it('lends, names the holds ready, renews one loan or all with each outcome in words, and prints the receipt on the system printer', async () => {
+  it('lends, names the holds ready, renews one loan or all with each outcome in words; with no receipt printer it offers no paper and never opens the print dialog', async () => {
     const kiosk = await openKiosk();
     await signIn(kiosk, patronCard(1), '1234');
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
@@ -122,33 +137,23 @@ describe('the kiosk at a station with no hub', () => {
     await expect.poll(() => cien.textContent()).toMatch(/Vence el \d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}/);
     await kiosk.getByLabel('Idioma').selectOption('en');
 
+    // No receipt printer here: no receipt is offered, the kiosk says so plainly, and nothing
+    // went to the system printer (its dialog's "print to file" would open a file chooser).
     await kiosk.getByRole('button', { name: 'I am done' }).click();
-    await kiosk.getByRole('button', { name: 'Print a receipt' }).click();
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
-    await expect.poll(() => kiosk.getByText('Your receipt is printing.').isVisible()).toBe(true);
-    // No receipt printer here: the slip went to the system printer as HTML, this session's loans on it.
-    const printed = (await kiosk.evaluate('window.printed')) as string[];
-    expect(printed).toHaveLength(1);
-    expect(printed[0]).toContain('Cien años de soledad');
-    expect(printed[0]).toContain(itemBarcode(1));
-    // Rayuela was neither lent nor renewed in this session.
-    expect(printed[0]).not.toContain('Rayuela');
+    await expect.poll(() => kiosk.getByRole('status').filter({ hasText: 'This kiosk cannot print receipts.' }).isVisible()).toBe(true);
+    expect(await kiosk.getByRole('button', { name: 'Print a receipt' }).count()).toBe(0);
+    expect(await kiosk.getByText('Your receipt is printing.').count()).toBe(0);
+    await screenshot(kiosk, '41-kiosk-no-receipt-printer');
+    expect(await kiosk.evaluate('window.printCalls')).toEqual([]);
+    expect(await kiosk.evaluate('window.printed')).toEqual([]);
     // The session is over: the patron's token no longer works.
     await kiosk.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
     await kiosk.close();
   }, 60_000);
 
-  it('"No receipt" prints nothing; with a receipt printer set up, "Print" sends the slip to it', async () => {
-    let kiosk = await openKiosk();
-    await signIn(kiosk, patronCard(1), '1234');
-    await kiosk.getByRole('button', { name: 'I am done' }).click();
-    await kiosk.getByRole('button', { name: 'No receipt' }).click();
-    await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
-    expect(await kiosk.getByText('Your receipt is printing.').count()).toBe(0);
-    expect(await kiosk.evaluate('window.printed')).toEqual([]);
-    await kiosk.close();
-
+  it('with a receipt printer set up, "No receipt" prints nothing and "Print" sends the slip to it, never to the print dialog', async () => {
     // A network receipt printer (port 9100): a listener stands in for it.
     const received: Buffer[] = [];
     const printer: Server = createServer((socket) => socket.on('data', (d: Buffer) => received.push(d)));
@@ -156,17 +161,34 @@ describe('the kiosk at a station with no hub', () => {
     const port = (printer.address() as { port: number }).port;
     try {
       await api(station.url, 'devices.configure', { printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port } }] }, token);
+      let kiosk = await openKiosk();
+      await signIn(kiosk, patronCard(1), '1234');
+      await kiosk.getByRole('button', { name: 'I am done' }).click();
+      await kiosk.getByRole('button', { name: 'No receipt' }).click();
+      await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
+      expect(await kiosk.getByText('Your receipt is printing.').count()).toBe(0);
+      expect(await kiosk.evaluate('window.printed')).toEqual([]);
+      await kiosk.close();
+      expect(received).toEqual([]);
+
       kiosk = await openKiosk();
       await signIn(kiosk, patronCard(1), '1234');
       await kiosk.getByLabel('Item barcode').fill(itemBarcode(2));
       await kiosk.getByLabel('Item barcode').press('Enter');
       await expect.poll(() => kiosk.getByTestId('kiosk-loan').count()).toBe(3);
       await kiosk.getByRole('button', { name: 'I am done' }).click();
+      await screenshot(kiosk, '42-kiosk-receipt-question');
       await kiosk.getByRole('button', { name: 'Print a receipt' }).click();
       await expect.poll(() => kiosk.getByText('Your receipt is printing.').isVisible()).toBe(true);
       // The receipt printer has it (only this session's loan), and the system printer was not asked.
-      await expect.poll(() => Buffer.concat(received).toString('latin1'), { timeout: 10_000 }).toContain(itemBarcode(2));
-      expect(Buffer.concat(received).toString('latin1')).not.toContain(itemBarcode(3));
+      await expect.poll(() => Buffer.concat(received).includes(Buffer.from([0x1d, 0x56])), { timeout: 10_000 }).toBe(true);
+      const paper = decodeEscPos(Buffer.concat(received));
+      expect(paper.text).toContain('Springfield Public Library');
+      expect(paper.text).toContain('Cien años de soledad');
+      expect(paper.text).toContain(itemBarcode(2));
+      expect(paper.text).not.toContain(itemBarcode(3));
+      expect(paper.text).not.toContain('Rayuela');
+      expect(await kiosk.evaluate('window.printCalls')).toEqual([]);
       expect(await kiosk.evaluate('window.printed')).toEqual([]);
       await kiosk.close();
     } finally {
@@ -212,13 +234,89 @@ describe('the kiosk at a station with no hub', () => {
       await expect.poll(() => kiosk.getByTestId('kiosk-loan').count(), { timeout: 10_000 }).toBe(before + 1);
       expect(await kiosk.getByTestId('kiosk-loan').filter({ hasText: 'Los detectives salvajes' }).count()).toBe(1);
       await kiosk.getByRole('button', { name: 'I am done' }).click();
-      await kiosk.getByRole('button', { name: 'No receipt' }).click();
+      await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
       await kiosk.close();
     } finally {
       await api(station.url, 'devices.configure', { scanners: [] }, token);
       await pair.close();
     }
   }, 60_000);
+});
+
+describe("the kiosk's window never leads to the desk without staff credentials", () => {
+  const deskShown = async (page: Page) => (await page.getByRole('navigation', { name: 'Main' }).count()) + (await page.getByLabel('Username', { exact: true }).count()) > 0;
+  const kioskShown = (page: Page) => page.getByRole('heading', { name: 'Welcome! Scan your library card to begin.' }).isVisible();
+
+  it("shows the kiosk at the desk's addresses, typed or followed, in a new tab, and after a hash change", async () => {
+    const kiosk = await openKiosk('');
+    await expect.poll(() => kioskShown(kiosk)).toBe(true);
+    for (const path of ['/', '/index.html', '/#checkout', '/?screen=settings', '/kiosk/../']) {
+      await kiosk.goto(`${station.url}${path}`);
+      await expect.poll(() => kioskShown(kiosk), { message: path }).toBe(true);
+      expect(await deskShown(kiosk), path).toBe(false);
+    }
+    await screenshot(kiosk, '43-kiosk-at-desk-address');
+    // In the page: the skip link, a hash change, history moved to the desk's address.
+    await kiosk.getByRole('link', { name: 'Skip to main content' }).focus();
+    await kiosk.keyboard.press('Enter');
+    await kiosk.evaluate(() => {
+      window.location.hash = '';
+      window.history.pushState(null, '', '/');
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await expect.poll(() => kioskShown(kiosk)).toBe(true);
+    expect(await deskShown(kiosk)).toBe(false);
+    // A new tab of the same browser (Ctrl+T in a browser kiosk) is the kiosk too.
+    const tab = await kiosk.context().newPage();
+    await tab.goto(station.url);
+    await expect.poll(() => kioskShown(tab)).toBe(true);
+    expect(await deskShown(tab)).toBe(false);
+    await tab.close();
+    // The print, save-page and open-file keys (each a system dialog) are cancelled by the kiosk.
+    await kiosk.evaluate(() => {
+      (window as unknown as { keys: string[] }).keys = [];
+      window.addEventListener('keydown', (e) => (window as unknown as { keys: string[] }).keys.push(`${e.key}:${e.defaultPrevented}`));
+    });
+    for (const key of ['Control+p', 'Control+s', 'Control+o']) await kiosk.keyboard.press(key);
+    expect(await kiosk.evaluate('window.keys')).toEqual(['Control:false', 'p:true', 'Control:false', 's:true', 'Control:false', 'o:true']);
+    expect(await kiosk.evaluate('window.printCalls')).toEqual([]);
+    await kiosk.close();
+  });
+
+  it('signs out staff whose desk turns into the kiosk, and lets staff leave it only with their credentials', async () => {
+    const page = await browser.newPage({ locale: 'en-US' });
+    page.setDefaultTimeout(10_000);
+    await page.goto(station.url);
+    await page.getByLabel('Username', { exact: true }).fill('marge');
+    await page.getByLabel('Password', { exact: true }).fill('donut hole 42');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+    // The same window becomes the kiosk (no reload): the staff session is ended at the station.
+    const calls: string[] = [];
+    page.on('request', (r) => calls.push(new URL(r.url()).pathname));
+    await page.evaluate(() => (window.location.hash = '#kiosk'));
+    await expect.poll(() => kioskShown(page)).toBe(true);
+    await expect.poll(() => calls).toContain('/api/call/auth.signOut');
+    // Then its address is the desk's again: still the kiosk.
+    await page.evaluate(() => (window.location.hash = ''));
+    await expect.poll(() => kioskShown(page)).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+
+    // Wrong credentials: still the kiosk. Right ones: the desk, and it stays the desk.
+    await page.getByRole('button', { name: 'Staff: leave kiosk mode' }).click();
+    const exit = page.getByRole('form', { name: 'Staff: leave kiosk mode' });
+    await exit.getByLabel('Username').fill('marge');
+    await exit.getByLabel('Password').fill('not her password');
+    await exit.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').isVisible()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    await exit.getByLabel('Password').fill('donut hole 42');
+    await exit.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+    await page.goto(station.url);
+    await expect.poll(() => page.getByLabel('Username', { exact: true }).isVisible()).toBe(true);
+    await page.close();
+  });
 });
 
 describe("the library's kiosk and scanner settings", () => {

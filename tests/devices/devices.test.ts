@@ -1,7 +1,7 @@
 // Scanners and receipt printers through real ports: socat ptys, a TCP listener on 9100's
-// behalf, a file standing in for /dev/usb/lp0. The bytes printed are decoded back to the text
+// behalf, a pty standing in for /dev/usb/lp0 (a character device, as a USB printer's is). The bytes printed are decoded back to the text
 // on the paper and compared with the preview.
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { barcodePreview } from '../../src/devices/slips/render';
 import { patronOnSlip, type Slip } from '../../src/devices/slips/types';
 import type { DeviceState } from '../../src/devices/state';
 import { decodeEscPos, type Decoded } from './escpos-decoder';
-import { ptyPair, until } from './support';
+import { ptyPair, ptyPrinter, until } from './support';
 import { itemBarcode, patronCard } from '../support/station';
 
 const classify = (b: string) => classifyBarcode(DEFAULT_BARCODE_RULES, b);
@@ -270,31 +270,28 @@ describe('receipt printers', () => {
   }, 30_000);
 
   it('writes every slip to a USB printer device file, each exactly as previewed', async () => {
-    const file = join(tmpDir('circa-lp-'), 'lp0');
-    writeFileSync(file, '');
-    const d = devices({ printers: [{ id: 'usb', connection: { kind: 'usb-file', path: file }, paperWidth: 80, columns: 42 }], slips: spanish });
+    const lp = await ptyPrinter();
+    cleanups.push(() => lp.close());
+    const d = devices({ printers: [{ id: 'usb', connection: { kind: 'usb-file', path: lp.path }, paperWidth: 80, columns: 42 }], slips: spanish });
     await d.start();
     await until(() => d.state('usb')?.status === 'connected');
     for (const slip of allSlips) {
-      writeFileSync(file, '');
       expect(await d.print(slip)).toMatchObject({ status: 'printed' });
-      const paper = decodeEscPos(readFileSync(file));
+      const paper = decodeEscPos(await lp.take());
       expect(paperText(paper, 42), slip.kind).toEqual(d.renderSlipText(slip, 42));
       expect(paper.commands.filter((c) => c.cmd === 'cut'), slip.kind).toHaveLength(1);
       expect(paper.lines.every((l) => l.length <= 42)).toBe(true);
     }
     // The transit slip: the destination in large type, the item as a barcode.
-    writeFileSync(file, '');
     await d.print(allSlips[3]!);
-    const transit = decodeEscPos(readFileSync(file));
+    const transit = decodeEscPos(await lp.take());
     expect(transit.paper).toContainEqual({ kind: 'text', text: expect.stringMatching(/^\s+Peñalara$/), bold: true, big: true });
     expect(transit.commands).toContainEqual({ cmd: 'size', width: 2, height: 2 });
     expect(transit.commands).toContainEqual({ cmd: 'barcode', symbology: 73, data: itemBarcode(4) });
     expect(transit.text).toContain('TRÁNSITO');
     // The checkout receipt: both items with their due dates, and the footer.
-    writeFileSync(file, '');
     await d.print(allSlips[0]!);
-    const checkout = decodeEscPos(readFileSync(file)).text;
+    const checkout = decodeEscPos(await lp.take()).text;
     expect(checkout).toMatch(new RegExp(`${itemBarcode(1)}\\s+Vence 13/12/2026`));
     expect(checkout).toMatch(new RegExp(`${itemBarcode(2)}\\s+Vence 13/12/2026`));
     expect(checkout).toContain('2 ejemplares');
@@ -303,14 +300,13 @@ describe('receipt printers', () => {
   });
 
   it('sets the code page so accented names and the euro print right', async () => {
-    const dir = tmpDir('circa-cp-');
+    const lp = await ptyPrinter();
+    cleanups.push(() => lp.close());
     const slip: Slip = { kind: 'payment', patron: patronOnSlip('Begoña', patronCard(3), 4), at: 'sábado', paid: '3,50 €', tendered: '5,00 €', change: '1,50 €', remaining: '0,00 €' };
     for (const [codePage, n] of [['cp858', 19], ['windows1252', 16], ['auto', null]] as const) {
-      const file = join(dir, `lp-${codePage}`);
-      writeFileSync(file, '');
-      const d = devices({ printers: [{ id: 'p', connection: { kind: 'usb-file', path: file }, columns: 32, codePage }], slips: { ...spanish, footer: 'Muñoz, Íñigo, Güell' } });
+      const d = devices({ printers: [{ id: 'p', connection: { kind: 'usb-file', path: lp.path }, columns: 32, codePage }], slips: { ...spanish, footer: 'Muñoz, Íñigo, Güell' } });
       await d.print(slip);
-      const paper = decodeEscPos(readFileSync(file));
+      const paper = decodeEscPos(await lp.take());
       if (n !== null) expect(paper.commands).toContainEqual({ cmd: 'codepage', n });
       if (codePage !== 'auto') {
         expect(paper.text).toContain('Begoña');
@@ -326,27 +322,27 @@ describe('receipt printers', () => {
   });
 
   it('kicks the cash drawer only on a printer that has one', async () => {
-    const file = join(tmpDir('circa-drawer-'), 'lp0');
-    writeFileSync(file, '');
-    const d = devices({ printers: [{ id: 'plain', connection: { kind: 'usb-file', path: file } }, { id: 'till', connection: { kind: 'usb-file', path: file }, cashDrawer: true }] });
+    const lp = await ptyPrinter();
+    cleanups.push(() => lp.close());
+    const d = devices({ printers: [{ id: 'plain', connection: { kind: 'usb-file', path: lp.path } }, { id: 'till', connection: { kind: 'usb-file', path: lp.path }, cashDrawer: true }] });
     expect(await d.kickDrawer('plain')).toMatchObject({ status: 'failed', jobId: null, error: expect.stringContaining('no cash drawer') });
-    expect(readFileSync(file)).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lp.bytes()).toHaveLength(0);
     expect(await d.kickDrawer()).toMatchObject({ status: 'printed', printerId: 'till' });
-    const paper = decodeEscPos(readFileSync(file));
+    const paper = decodeEscPos(await lp.take());
     expect(paper.commands).toContainEqual({ cmd: 'drawer', pin: 0, onMs: 100, offMs: 500 });
     expect(paper.lines.join('')).toBe('');
     // A payment receipt on a printer without a drawer prints, and does not try to kick one.
-    writeFileSync(file, '');
     await d.print(allSlips[4]!, { printerId: 'plain', kickDrawer: true });
-    expect(decodeEscPos(readFileSync(file)).commands).not.toContainEqual(expect.objectContaining({ cmd: 'drawer' }));
+    expect(decodeEscPos(await lp.take()).commands).not.toContainEqual(expect.objectContaining({ cmd: 'drawer' }));
   });
 
   it('test-prints with the accented letters and the printer id', async () => {
-    const file = join(tmpDir('circa-test-'), 'lp0');
-    writeFileSync(file, '');
-    const d = devices({ printers: [{ id: 'front-desk', connection: { kind: 'usb-file', path: file }, columns: 32 }], slips: spanish });
+    const lp = await ptyPrinter();
+    cleanups.push(() => lp.close());
+    const d = devices({ printers: [{ id: 'front-desk', connection: { kind: 'usb-file', path: lp.path }, columns: 32 }], slips: spanish });
     expect(await d.testPrint('front-desk')).toMatchObject({ status: 'printed' });
-    const text = decodeEscPos(readFileSync(file)).text;
+    const text = decodeEscPos(await lp.take()).text;
     expect(text).toContain('Prueba de impresión');
     expect(text).toContain('front-desk');
     expect(text).toContain('áéíóú ñÑ ¿¡ ü');
@@ -355,7 +351,7 @@ describe('receipt printers', () => {
 
   it('never drops a job silently: a missing printer fails it after its attempts, with the reason, and it can be printed again', async () => {
     const dir = tmpDir('circa-gone-');
-    const path = join(dir, 'lp9');
+    const path = join(dir, 'lp0');
     const d = devices({ printers: [{ id: 'gone', connection: { kind: 'usb-file', path } }] }, { maxPrintAttempts: 2 });
     const result = await d.print(holdSlip);
     expect(result).toMatchObject({ status: 'failed', attempts: 2, error: expect.stringContaining('ENOENT') });
@@ -364,9 +360,12 @@ describe('receipt printers', () => {
     expect(d.logged.join('\n')).toMatch(/print job 1 \(hold\) on gone failed/);
     expect(d.logged.join('\n')).not.toContain('José');
 
-    writeFileSync(path, '');
+    // Plugged in: the device file appears, and the job prints when asked again.
+    const lp = await ptyPrinter(dir);
+    cleanups.push(() => lp.close());
+    expect(lp.path).toBe(path);
     expect(await d.retryJob(1)).toMatchObject({ status: 'printed' });
-    expect(decodeEscPos(readFileSync(path)).text).toContain('Cien años de soledad');
+    expect(decodeEscPos(await lp.take()).text).toContain('Cien años de soledad');
   });
 
   it('reports jobs still waiting when the devices stop', async () => {

@@ -66,6 +66,10 @@ describe('the desktop main process', () => {
     expect(window!.options).toMatchObject({ kiosk: true, fullscreen: true, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false } });
     expect(find('load')[0]).toMatchObject({ file: join(root, 'dist/renderer/index.html'), options: { hash: 'kiosk' } });
     expect(find('core-spawned')[0]).toMatchObject({ modulePath: join(out, 'core-host.mjs'), dataDir });
+    // The kiosk's guards: downloads refused, and print and file choosers through the DevTools protocol.
+    expect(find('session-listener')).toEqual([{ type: 'session-listener', event: 'will-download' }]);
+    expect(find('debugger-attach')).toEqual([{ type: 'debugger-attach', version: '1.3' }]);
+    expect(find('debugger-command').map((r) => r.method)).toEqual(['Page.enable', 'Page.setInterceptFileChooserDialog', 'Page.addScriptToEvaluateOnNewDocument']);
 
     expect(await invoke(true, 'setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
     expect(await invoke(false, 'setup.status', {}, null)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
