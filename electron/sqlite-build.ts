@@ -152,7 +152,7 @@ export const electronRebuild: Fetcher = {
       filter: (from) => !['build', 'node_modules'].includes(relative(target.sqlite.dir, from).split(sep)[0]!),
     });
     writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'circa-electron-sqlite', private: true, dependencies: { 'better-sqlite3': target.sqlite.version } }));
-    const { rebuild } = (await import('@electron/rebuild')) as typeof import('@electron/rebuild');
+    const { rebuild } = await import('@electron/rebuild');
     // node-gyp takes npm's nodedir setting over the Electron target, and some npm set-ups set it
     // (Debian's npm: nodedir=/usr): it would build for the system's Node. Not for this build.
     const nodedir = Object.keys(process.env).filter((k) => k.toLowerCase() === 'npm_config_nodedir');
