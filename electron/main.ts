@@ -45,6 +45,17 @@ function sqliteBuildForCore(): Record<string, string> {
   const sqlite = installedSqlitePackage(join(here, 'main.cjs'));
   return { [ELECTRON_BUILD_ENV]: electronBuildPath({ nodeModulesDir: sqlite.nodeModulesDir, sqliteVersion: sqlite.version, electron, platform: process.platform, arch: process.arch }) };
 }
+
+/**
+ * The core's environment. A build path inherited from whoever started the app is dropped: it
+ * names a native module the core would load, and a package must run only its own code (its
+ * fuses refuse NODE_OPTIONS and ELECTRON_RUN_AS_NODE for the same reason).
+ */
+function coreEnvironment(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, CIRCA_DATA_DIR: parsed.dataDir };
+  delete env[ELECTRON_BUILD_ENV];
+  return { ...env, ...sqliteBuildForCore() };
+}
 let quitting = false;
 
 app.enableSandbox();
@@ -63,7 +74,7 @@ if (claimSingleInstance(app, () => window)) {
     spawn: () => {
       const core = utilityProcess.fork(join(here, 'core-host.mjs'), [], {
         serviceName: 'Circa station core',
-        env: { ...process.env, ...sqliteBuildForCore(), CIRCA_DATA_DIR: parsed.dataDir },
+        env: coreEnvironment(),
         stdio: 'pipe',
       });
       // The core's own warnings go to the rotating, redacted log; its errors also to the

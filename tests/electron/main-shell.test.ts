@@ -42,7 +42,8 @@ describe('the desktop main process', () => {
     const reports: Report[] = [];
     shell = fork(join(out, 'main.cjs'), ['--kiosk', '--data', dataDir], {
       execArgv: ['--import', STAND_IN],
-      env: { ...process.env, STANDIN_USER_DATA: userData, CIRCA_DATA_DIR: '' },
+      // A build path inherited from the environment must not reach the core.
+      env: { ...process.env, STANDIN_USER_DATA: userData, CIRCA_DATA_DIR: '', CIRCA_SQLITE_ELECTRON_BUILD: '/tmp/not-ours.node' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     shells.push(shell);
@@ -69,7 +70,7 @@ describe('the desktop main process', () => {
     const [window] = find('window');
     expect(window!.options).toMatchObject({ kiosk: true, fullscreen: true, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false } });
     expect(find('load')[0]).toMatchObject({ file: join(root, 'dist/renderer/index.html'), options: { hash: 'kiosk' } });
-    // Plain Node: no Electron build is named for the core.
+    // Plain Node: no Electron build is named for the core, and the inherited one is dropped.
     expect(find('core-spawned')[0]).toMatchObject({ modulePath: join(out, 'core-host.mjs'), dataDir, sqliteBuild: null });
 
     expect(await invoke(true, 'setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
