@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALL_CHANNEL as RELAY_CALL, EVENT_CHANNEL as RELAY_EVENT } from '../src/transports/ipc/relay';
-import { CALL_CHANNEL, EVENT_CHANNEL, exposeStationBridge } from './bridge';
+import { CALL_CHANNEL as RELAY_CALL, CORE_CHANNEL as RELAY_CORE, EVENT_CHANNEL as RELAY_EVENT } from '../src/transports/ipc/relay';
+import { CALL_CHANNEL, CORE_CHANNEL, EVENT_CHANNEL, exposeStationBridge } from './bridge';
 
 /** contextBridge and ipcRenderer, reduced to what the preload uses: the one allowed stand-in. */
 function standIns() {
@@ -22,12 +22,12 @@ function standIns() {
 }
 
 describe('the preload bridge', () => {
-  it('exposes exactly one object, window.circa, with call and subscribe and nothing else', () => {
+  it('exposes exactly one object, window.circa, with call, core and subscribe and nothing else', () => {
     const s = standIns();
     exposeStationBridge(s.contextBridge, s.ipcRenderer);
     expect(s.exposed.map(([key]) => key)).toEqual(['circa']);
     const api = s.exposed[0]![1] as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['call', 'subscribe']);
+    expect(Object.keys(api).sort()).toEqual(['call', 'core', 'subscribe']);
     expect(Object.isFrozen(api)).toBe(true);
   });
 
@@ -49,6 +49,17 @@ describe('the preload bridge', () => {
     expect(s.listeners.get(RELAY_EVENT)!.size).toBe(0);
     expect(CALL_CHANNEL).toBe(RELAY_CALL);
     expect(EVENT_CHANNEL).toBe(RELAY_EVENT);
+  });
+
+  it('asks for the core\'s status or a retry on the relay\'s core channel, and nothing else', async () => {
+    const s = standIns();
+    exposeStationBridge(s.contextBridge, s.ipcRenderer);
+    const circa = s.exposed[0]![1] as { core(action: string): Promise<unknown> };
+    await circa.core('status');
+    await circa.core('retry');
+    await circa.core('shell.openExternal');
+    expect(s.invoked).toEqual([[RELAY_CORE, 'status'], [RELAY_CORE, 'retry'], [RELAY_CORE, 'status']]);
+    expect(CORE_CHANNEL).toBe(RELAY_CORE);
   });
 
   it('imports nothing, so the sandboxed preload needs only electron', () => {

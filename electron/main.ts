@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ELECTRON_BUILD_ENV, electronBuildPath, installedSqlitePackage } from '../src/store/native-binding';
 import type { CorePort } from '../src/transports/ipc/protocol';
 import { EVENT_CHANNEL, forwardableEvent, installIpcRelay } from '../src/transports/ipc/relay';
 import { CoreSupervisor } from '../src/transports/ipc/supervisor';
@@ -32,6 +33,29 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 const pageHash = kiosk ? { hash: 'kiosk' } : {};
 
 let window: BrowserWindow | null = null;
+
+/**
+ * A source checkout (`npm start`): the core opens the Electron build of better-sqlite3 kept
+ * beside the Node build (electron/sqlite-build.ts makes it). An installed package: nothing, the
+ * core uses the build electron-builder rebuilt in place.
+ */
+function sqliteBuildForCore(): Record<string, string> {
+  const electron = process.versions.electron;
+  if (app.isPackaged || !electron) return {};
+  const sqlite = installedSqlitePackage(join(here, 'main.cjs'));
+  return { [ELECTRON_BUILD_ENV]: electronBuildPath({ nodeModulesDir: sqlite.nodeModulesDir, sqliteVersion: sqlite.version, electron, platform: process.platform, arch: process.arch }) };
+}
+
+/**
+ * The core's environment. A build path inherited from whoever started the app is dropped: it
+ * names a native module the core would load, and a package must run only its own code (its
+ * fuses refuse NODE_OPTIONS and ELECTRON_RUN_AS_NODE for the same reason).
+ */
+function coreEnvironment(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, CIRCA_DATA_DIR: parsed.dataDir };
+  delete env[ELECTRON_BUILD_ENV];
+  return { ...env, ...sqliteBuildForCore() };
+}
 let quitting = false;
 
 app.enableSandbox();
@@ -46,20 +70,25 @@ if (claimSingleInstance(app, () => window)) {
     });
   }
 
-  const supervisor = new CoreSupervisor({
+  const supervisor: CoreSupervisor = new CoreSupervisor({
     spawn: () => {
       const core = utilityProcess.fork(join(here, 'core-host.mjs'), [], {
         serviceName: 'Circa station core',
-        env: { ...process.env, CIRCA_DATA_DIR: parsed.dataDir },
+        env: coreEnvironment(),
         stdio: 'pipe',
       });
-      // The core's own warnings go to the rotating, redacted log.
+      // The core's own warnings go to the rotating, redacted log; its errors also to the
+      // supervisor, for the failure screen if it cannot start.
       core.stdout?.on('data', (chunk: Buffer) => log.write('info', `core: ${chunk.toString().trimEnd()}`));
-      core.stderr?.on('data', (chunk: Buffer) => log.write('warn', `core: ${chunk.toString().trimEnd()}`));
+      core.stderr?.on('data', (chunk: Buffer) => {
+        log.write('warn', `core: ${chunk.toString().trimEnd()}`);
+        supervisor.noteCoreOutput(chunk.toString());
+      });
       return core as unknown as CorePort;
     },
+    logPath: log.path,
     onEvent: (event) => {
-      if (event.type === 'core') log.write(event.state === 'restarting' ? 'warn' : 'info', `station core ${event.state}`);
+      if (event.type === 'core') log.write(event.state === 'failed' ? 'error' : event.state === 'restarting' ? 'warn' : 'info', `station core ${event.state}`);
       const forwarded = forwardableEvent(event);
       if (forwarded && window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, forwarded);
     },
@@ -70,6 +99,7 @@ if (claimSingleInstance(app, () => window)) {
     ipcMain,
     isTrustedSender: (event) => isTrustedSender(event, window?.webContents, rendererUrl),
     call: (name, input, token) => supervisor.call(name, input, token),
+    core: { status: () => supervisor.status, retry: () => supervisor.retry() },
   });
 
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, rendererUrl, (what) => log.write('warn', `refused ${what}`)));

@@ -1,6 +1,6 @@
 // The renderer's only way to the station: one typed client over the station API. In the desktop
 // app it goes through the preload's `window.circa` (Electron IPC); in a browser, over HTTP.
-import type { ApiErrorBody, ApiInput, ApiName, ApiOutput, StationClient, StationEvent } from '../../src/api/contract';
+import type { ApiErrorBody, ApiInput, ApiName, ApiOutput, CoreStatus, StationClient, StationEvent } from '../../src/api/contract';
 
 export class ApiError extends Error {
   constructor(readonly body: ApiErrorBody) {
@@ -11,6 +11,8 @@ export class ApiError extends Error {
 interface Bridge {
   call(name: string, input: unknown, token: string | null): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
   subscribe(listener: (event: StationEvent) => void): () => void;
+  /** The desktop app's station core: where it is, or start it again once it has failed. */
+  core?(action: 'status' | 'retry'): Promise<{ ok: true; value: CoreStatus } | { ok: false; error: ApiErrorBody }>;
 }
 
 declare global {
@@ -26,6 +28,26 @@ export interface SessionClient extends StationClient {
    * scanners (the station streams them only to a browser on its machine). Off by default.
    */
   hearCardScansSignedOut(on: boolean): void;
+}
+
+/** The desktop app's own station core, which the desk can ask about and retry (none over HTTP). */
+export interface CoreControl {
+  coreStatus(): Promise<CoreStatus | null>;
+  retryCore(): Promise<CoreStatus | null>;
+  subscribe(listener: (event: StationEvent) => void): () => void;
+}
+
+export function createCoreControl(bridge: Bridge | undefined = typeof window !== 'undefined' ? window.circa : undefined): CoreControl {
+  const ask = async (action: 'status' | 'retry') => {
+    if (!bridge?.core) return null;
+    const result = await bridge.core(action);
+    return result.ok ? result.value : null;
+  };
+  return {
+    coreStatus: () => ask('status'),
+    retryCore: () => ask('retry'),
+    subscribe: (listener) => (bridge ? bridge.subscribe(listener) : () => undefined),
+  };
 }
 
 export function createClient(base = ''): SessionClient {

@@ -502,6 +502,24 @@ export const ApiErrorBody = z.object({
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
+/**
+ * The desktop app's station core could not start, several times in a row, and is no longer
+ * restarted by itself: what it said, and where the whole story is. Staff see it with a Retry.
+ */
+export const CoreFailure = z.object({
+  /** The first lines of the core's own error (a file, a lock, a missing native build: no patron data). */
+  lines: z.array(z.string().max(1_000)).max(20),
+  /** How many starts in a row failed. */
+  attempts: z.number().int().nonnegative(),
+  /** The desktop app's log file. */
+  logPath: z.string().max(1_000).optional(),
+});
+export type CoreFailure = z.infer<typeof CoreFailure>;
+
+/** Where the desktop app's station core is (the desk asks once it is loaded, then hears events). */
+export const CoreStatus = z.object({ state: z.enum(['starting', 'ready', 'restarting', 'stopped', 'failed']), failure: CoreFailure.optional() });
+export type CoreStatus = z.infer<typeof CoreStatus>;
+
 /** Events the core pushes to every client (scans, sync state, device state, slips). */
 export const StationEvent = z.discriminatedUnion('type', [
   z.object({
@@ -514,7 +532,7 @@ export const StationEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('sync'), state: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('device'), deviceId: z.string(), state: z.record(z.string(), z.unknown()) }),
-  z.object({ type: z.literal('core'), state: z.enum(['ready', 'restarting', 'stopped']) }),
+  z.object({ type: z.literal('core'), state: z.enum(['ready', 'restarting', 'stopped', 'failed']), failure: CoreFailure.optional() }),
 ]);
 export type StationEvent = z.infer<typeof StationEvent>;
 

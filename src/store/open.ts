@@ -7,6 +7,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyMigrations, readMigrations, STATION_MIGRATIONS_DIR } from './migrate';
+import { currentRuntime, explainLoadFailure, sqliteBindingForThisProcess } from './native-binding';
 import * as schema from './schema';
 import { reserveWalSpace } from './wal-reserve';
 
@@ -44,9 +45,20 @@ export interface OpenStoreOptions {
 /** The WAL's working size: about what it holds when the automatic checkpoint fires. */
 export const STATION_WAL_RESERVE_MIB = 40;
 
+/** better-sqlite3 on the native build that matches this runtime (native-binding.ts). */
+function openDatabase(path: string, readonly: boolean): Database.Database {
+  const { binding, addon } = sqliteBindingForThisProcess();
+  try {
+    // The typings know only a path for nativeBinding; better-sqlite3 takes the loaded addon too.
+    return new Database(path, { readonly, ...(addon ? { nativeBinding: addon as unknown as string } : {}) });
+  } catch (error) {
+    throw explainLoadFailure(error, binding, currentRuntime()) ?? error;
+  }
+}
+
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: options.readonly ?? false });
+  const db = openDatabase(path, options.readonly ?? false);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

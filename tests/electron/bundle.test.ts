@@ -1,7 +1,7 @@
 // The files the desktop app ships, built with electron/build.ts, and the core entry point run for
 // real from its bundle: forked as the supervisor forks it, killed with SIGKILL mid-way, restarted,
 // and shut down cleanly with its database closed.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StationEvent } from '../../src/api/contract';
 import { CoreSupervisor } from '../../src/transports/ipc/supervisor';
 import { buildElectron } from '../../electron/build';
+import { ELECTRON_BUILD_ENV, installedSqlitePackage } from '../../src/store/native-binding';
 import { forkCore, killAll, spawned } from './fork-port';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -86,4 +87,64 @@ describe('the bundled core entry point, for real', () => {
     expect(existsSync(join(dataDir, 'station.db'))).toBe(true);
     expect(existsSync(join(dataDir, 'station.db-wal'))).toBe(false);
   }, 60_000);
+});
+
+describe('the bundled core entry point choosing its better-sqlite3 build', () => {
+  const PRETEND_ELECTRON = fileURLToPath(new URL('./fixtures/pretend-electron.mjs', import.meta.url));
+  const NODE_BUILD = join(installedSqlitePackage().dir, 'build', 'Release', 'better_sqlite3.node');
+  const coreStates = (events: StationEvent[]) => events.flatMap((e) => (e.type === 'core' ? [e.state] : []));
+
+  /** The bundled core under a supervisor, as the desktop app runs it; `electron` pretends to be Electron. */
+  function supervise(env: Record<string, string>, electron: boolean) {
+    const events: StationEvent[] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'circa-binding-'));
+    const supervisor = new CoreSupervisor({
+      spawn: forkCore(join(out, 'core-host.mjs'), { CIRCA_DATA_DIR: dataDir, ...env }, electron ? ['--import', PRETEND_ELECTRON] : []),
+      onEvent: (e) => events.push(e),
+      restartDelays: [20],
+      logPath: join(dataDir, 'logs', 'circa.log'),
+    });
+    supervisor.start();
+    return { supervisor, events, dataDir };
+  }
+
+  it('under Electron with its build missing: the core says which file and what to run, and the supervisor stops after three tries', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'circa-nobuild-')), 'better_sqlite3.node');
+    const { supervisor, events, dataDir } = supervise({ [ELECTRON_BUILD_ENV]: missing }, true);
+    await expect.poll(() => coreStates(events), { timeout: 20_000 }).toEqual(['restarting', 'restarting', 'failed']);
+    const failed = events.at(-1) as Extract<StationEvent, { type: 'core' }>;
+    expect(failed.failure).toMatchObject({ attempts: 3, logPath: join(dataDir, 'logs', 'circa.log') });
+    expect(failed.failure!.lines[0]).toContain(`no build for Electron 45.4.1 (${process.platform}-${process.arch}, NODE_MODULE_VERSION ${process.versions.modules}): ${missing} is missing`);
+    expect(failed.failure!.lines[1]).toContain('Run `npm run electron:sqlite`');
+    expect(await supervisor.call('setup.status', {}, null)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') } });
+    expect(spawned).toHaveLength(3);
+    await supervisor.stop();
+  }, 30_000);
+
+  it('under Electron opens its database on the build it was pointed at, and refuses one that does not load', async () => {
+    // The Node build, copied to where the Electron build goes, stands for it (this is Node).
+    const dir = mkdtempSync(join(tmpdir(), 'circa-build-'));
+    const copy = join(dir, 'better_sqlite3.node');
+    copyFileSync(NODE_BUILD, copy);
+    const good = supervise({ [ELECTRON_BUILD_ENV]: copy }, true);
+    expect(await good.supervisor.call('setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
+    await good.supervisor.stop();
+
+    const broken = join(dir, 'broken.node');
+    writeFileSync(broken, 'not a native module');
+    const bad = supervise({ [ELECTRON_BUILD_ENV]: broken }, true);
+    await expect.poll(() => coreStates(bad.events), { timeout: 20_000 }).toContain('failed');
+    const failed = bad.events.at(-1) as Extract<StationEvent, { type: 'core' }>;
+    expect(failed.failure!.lines[0]).toContain(`build at ${broken} does not load in Electron 45.4.1`);
+    expect(failed.failure!.lines[1]).toContain(`Delete the folder ${dir}`);
+    await bad.supervisor.stop();
+  }, 40_000);
+
+  it('under plain Node ignores an inherited Electron build and opens the Node build', async () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'circa-build-')), 'broken.node');
+    writeFileSync(broken, 'not a native module');
+    const { supervisor } = supervise({ [ELECTRON_BUILD_ENV]: broken }, false);
+    expect(await supervisor.call('setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
+    await supervisor.stop();
+  });
 });

@@ -54,6 +54,7 @@ describe('the core supervisor', () => {
       onEvent: (e) => events.push(e),
       restartDelays: [50, 200, 600],
       readyTimeoutMs: 500,
+      maxFailedStarts: 100,
     });
     supervisor.start();
     expect(await supervisor.call('echo', {}, null)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
@@ -94,5 +95,75 @@ describe('the core supervisor', () => {
     await supervisor.stop(300);
     await expect.poll(() => spawned[0]!.signalCode).toBe('SIGKILL');
     expect(logs.join('\n')).toMatch(/did not close in time/);
+  });
+
+  it('gives up after three failed starts in a row, tells the desk why, answers calls at once, and starts again on Retry', async () => {
+    const events: StationEvent[] = [];
+    const logs: string[] = [];
+    let mode = 'fatal-on-start';
+    const fatal = 'The database module has no build for Electron 45.4.1: /x/better_sqlite3.node is missing.\nRun `npm run electron:sqlite`, then start again.';
+    const supervisor = new CoreSupervisor({
+      spawn: () => forkCore(TEST_CORE, { TEST_CORE_MODE: mode, TEST_CORE_FATAL: fatal })(),
+      onEvent: (e) => events.push(e),
+      onLog: (_level, m) => logs.push(m),
+      restartDelays: [30, 60],
+      readyTimeoutMs: 20_000,
+      logPath: '/data/logs/circa.log',
+    });
+    supervisor.start();
+    // A call made while it starts waits, and is answered as soon as the supervisor gives up.
+    const started = Date.now();
+    const waiting = await supervisor.call('echo', {}, null);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(waiting).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: `The station could not start: ${fatal.split('\n')[0]}` } });
+    const failure = { lines: fatal.split('\n'), attempts: 3, logPath: '/data/logs/circa.log' };
+    expect(events).toEqual([
+      { type: 'core', state: 'restarting' },
+      { type: 'core', state: 'restarting' },
+      { type: 'core', state: 'failed', failure },
+    ]);
+    expect(supervisor.status).toEqual({ state: 'failed', failure });
+    expect(logs.join('\n')).toMatch(/failed to start 3 times in a row/);
+    // No fourth start by itself.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(spawned).toHaveLength(3);
+    expect(await supervisor.call('echo', {}, null)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') } });
+
+    mode = '';
+    expect(supervisor.retry()).toBe(true);
+    await expect.poll(() => coreStates(events).slice(3), { timeout: 10_000 }).toEqual(['restarting', 'ready']);
+    expect(supervisor.status).toEqual({ state: 'ready' });
+    expect(await supervisor.call('echo', { a: 1 }, null)).toMatchObject({ ok: true, value: { input: { a: 1 } } });
+    expect(supervisor.retry()).toBe(false);
+    await supervisor.stop();
+  });
+
+  it('without a fatal message, shows the first lines the last attempt wrote to stderr, or else its exit code', async () => {
+    const events: StationEvent[] = [];
+    let attempt = 0;
+    const crashing = forkCore(TEST_CORE, { TEST_CORE_MODE: 'crash-on-start' });
+    const supervisor: CoreSupervisor = new CoreSupervisor({
+      spawn: () => {
+        const port = crashing();
+        // What main.ts passes on from the utility process's stderr, attempt by attempt.
+        const said = ++attempt === 2 ? 'file:///app/core-host.mjs:1\n\nSyntaxError: Unexpected token\n' : `attempt ${attempt}\n`;
+        queueMicrotask(() => supervisor.noteCoreOutput(said));
+        return port;
+      },
+      onEvent: (e) => events.push(e),
+      restartDelays: [20],
+      maxFailedStarts: 2,
+    });
+    supervisor.start();
+    await expect.poll(() => coreStates(events), { timeout: 10_000 }).toEqual(['restarting', 'failed']);
+    expect(events.at(-1)).toEqual({ type: 'core', state: 'failed', failure: { lines: ['file:///app/core-host.mjs:1', 'SyntaxError: Unexpected token'], attempts: 2 } });
+    await supervisor.stop();
+
+    const silent: StationEvent[] = [];
+    const quiet = new CoreSupervisor({ spawn: crashing, onEvent: (e) => silent.push(e), restartDelays: [20], maxFailedStarts: 1 });
+    quiet.start();
+    await expect.poll(() => coreStates(silent), { timeout: 10_000 }).toEqual(['failed']);
+    expect(silent[0]).toEqual({ type: 'core', state: 'failed', failure: { lines: ['The station core stopped (exit code 2) before it was ready.'], attempts: 1 } });
+    await quiet.stop();
   });
 });

@@ -59,7 +59,31 @@ describe('the IPC relay', () => {
     expect(ipcMain.handlers.size).toBe(0);
   });
 
+  it('answers the app window\'s core status and Retry, and no other sender', async () => {
+    const ipcMain = standInIpcMain();
+    const failure = { lines: ['no build for Electron 45.4.1'], attempts: 3, logPath: '/d/logs/circa.log' };
+    let failed = true;
+    const retried: string[] = [];
+    installIpcRelay({
+      ipcMain,
+      isTrustedSender: (event) => event.sender === 'main-window',
+      call: async () => ({ ok: true, value: null }),
+      core: {
+        status: () => (failed ? { state: 'failed', failure } : { state: 'starting' }),
+        retry: () => (retried.push('retry'), (failed = false), true),
+      },
+    });
+    const handler = ipcMain.handlers.get('circa:core')!;
+    expect(await handler(own, 'status')).toEqual({ ok: true, value: { state: 'failed', failure } });
+    expect(await handler({ sender: 'other', senderFrame: { url: 'https://evil.example/' } }, 'retry')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(retried).toEqual([]);
+    expect(await handler(own, 'kill')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await handler(own, 'retry')).toEqual({ ok: true, value: { state: 'starting' } });
+    expect(retried).toEqual(['retry']);
+  });
+
   it('forwards to the page only events the contract knows', () => {
+    expect(forwardableEvent({ type: 'core', state: 'failed', failure: { lines: ['x'], attempts: 3 } })).toEqual({ type: 'core', state: 'failed', failure: { lines: ['x'], attempts: 3 } });
     expect(forwardableEvent({ type: 'core', state: 'restarting' })).toEqual({ type: 'core', state: 'restarting' });
     expect(forwardableEvent({ type: 'core', state: 'on fire' })).toBeNull();
     expect(forwardableEvent({ type: 'secret', path: '/etc' })).toBeNull();

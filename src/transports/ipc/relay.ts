@@ -2,13 +2,15 @@
 // API contract before it goes to the core (which checks again), so an unknown method, a
 // malformed input or a message from a page that is not the app's own never leaves the main
 // process. Electron's ipcMain is passed in, so this runs (and is tested) without Electron.
-import { StationEvent, stationApi, type ApiErrorBody } from '../../api/contract';
+import { StationEvent, stationApi, type ApiErrorBody, type CoreStatus } from '../../api/contract';
 import { issuesOf } from '../../api/errors';
 import type { CallResult } from './protocol';
 
 /** The channels the preload uses; electron/bridge.ts repeats them (a test keeps both equal). */
 export const CALL_CHANNEL = 'circa:call';
 export const EVENT_CHANNEL = 'circa:event';
+/** The desk asks where the core is ('status') or, once it has failed, asks it to start again ('retry'). */
+export const CORE_CHANNEL = 'circa:core';
 
 export type Checked = { ok: true; name: string; input: unknown; sessionToken: string | null } | { ok: false; error: ApiErrorBody };
 
@@ -41,19 +43,31 @@ export interface RelayOptions {
   isTrustedSender(event: InvokeEventLike): boolean;
   /** Sends a checked call to the core (CoreSupervisor.call). */
   call(name: string, input: unknown, sessionToken: string | null): Promise<CallResult>;
+  /** The supervisor's status and Retry (CoreSupervisor.status, .retry). */
+  core?: { status(): CoreStatus; retry(): boolean };
 }
 
 const FOREIGN: CallResult = { ok: false, error: { code: 'FORBIDDEN', message: 'Not from this app.' } };
 
 /** Installs the call handler; returns a function that removes it. */
-export function installIpcRelay({ ipcMain, isTrustedSender, call }: RelayOptions): () => void {
+export function installIpcRelay({ ipcMain, isTrustedSender, call, core }: RelayOptions): () => void {
   ipcMain.handle(CALL_CHANNEL, async (event, name, input, sessionToken) => {
     if (!isTrustedSender(event)) return FOREIGN;
     const checked = checkRendererCall(name, input, sessionToken);
     if (!checked.ok) return checked;
     return call(checked.name, checked.input, checked.sessionToken);
   });
-  return () => ipcMain.removeHandler(CALL_CHANNEL);
+  if (!core) return () => ipcMain.removeHandler(CALL_CHANNEL);
+  ipcMain.handle(CORE_CHANNEL, async (event, action): Promise<CallResult> => {
+    if (!isTrustedSender(event)) return FOREIGN;
+    if (action === 'retry') core.retry();
+    else if (action !== 'status') return { ok: false, error: { code: 'NOT_FOUND', message: 'Unknown core action.' } };
+    return { ok: true, value: core.status() };
+  });
+  return () => {
+    ipcMain.removeHandler(CALL_CHANNEL);
+    ipcMain.removeHandler(CORE_CHANNEL);
+  };
 }
 
 /** Only events that match the contract reach the page. */
