@@ -157,7 +157,7 @@ describe('a station reached by DNS rebinding (Host: evil.example)', () => {
 
   it("refuses a POST from another site's page, and one a browser marks cross-site", async () => {
     const own = `http://127.0.0.1:${station.port}`;
-    for (const headers of [
+    const crossSite: Record<string, string>[] = [
       { origin: 'http://evil.example' },
       { origin: `http://evil.example:${station.port}` },
       { origin: 'null' },
@@ -165,7 +165,8 @@ describe('a station reached by DNS rebinding (Host: evil.example)', () => {
       { origin: `http://localhost:${station.port + 1}` },
       { origin: own, 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
-    ]) {
+    ];
+    for (const headers of crossSite) {
       const res = await call(station, 'setup.initialize', SETUP, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.json()).toMatchObject({ code: 'FORBIDDEN' });
@@ -180,7 +181,8 @@ describe('a station reached by DNS rebinding (Host: evil.example)', () => {
   });
 
   it('lets a browser on this machine set it up, but not one whose request a proxy relayed', async () => {
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }]) {
+    const relayed: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }];
+    for (const headers of relayed) {
       const res = await call(station, 'setup.initialize', SETUP, headers);
       expect(res.status).toBe(403);
       expect(res.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('own machine') });
