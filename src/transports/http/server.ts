@@ -58,7 +58,7 @@ export function openApiDocument(): Record<string, unknown> {
       post: {
         operationId: name,
         summary: `${m.kind}: ${name}`,
-        description: `Access: ${m.access}`,
+        description: `Access: ${m.access}${m.localOnly ? " (only from the station's own machine)" : ''}`,
         security: m.access === 'public' ? [] : [{ bearer: [] }],
         requestBody: { required: true, content: { 'application/json': { schema: schema(m.input, 'input') } } },
         responses: {
