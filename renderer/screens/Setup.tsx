@@ -7,7 +7,11 @@ import { Problem } from '../components/Problem';
 
 type Mode = 'new' | 'join';
 
-const asApiError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+/** A set-up refused as FORBIDDEN was asked from another machine (only the station's own may): said so, not "your account". */
+const asApiError = (err: unknown): ApiErrorBody => {
+  const body: ApiErrorBody = err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) };
+  return body.code === 'FORBIDDEN' ? { ...body, code: 'SETUP_LOCAL_ONLY' } : body;
+};
 
 /** First run: either a new library (this station is the whole system) or joining a library's hub. */
 export function Setup({ onDone }: { onDone(): void }) {

@@ -19,6 +19,8 @@ export interface ApiMethod<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   access: Access;
   input: I;
   output: O;
+  /** Only for a caller on the station's own machine (CallContext.local), whatever its session. */
+  localOnly?: boolean;
 }
 
 const method = <I extends z.ZodType, O extends z.ZodType>(
@@ -27,6 +29,13 @@ const method = <I extends z.ZodType, O extends z.ZodType>(
   input: I,
   output: O,
 ): ApiMethod<I, O> => ({ kind, access, input, output });
+
+/**
+ * Setting the station up and joining it to a hub: before either, the station has no staff to
+ * sign in, so anyone who reached it could make themselves its administrator or point it at a hub
+ * of their own. Only someone at the station's own machine may.
+ */
+const onThisMachineOnly = <I extends z.ZodType, O extends z.ZodType>(m: ApiMethod<I, O>): ApiMethod<I, O> & { localOnly: true } => ({ ...m, localOnly: true });
 
 export const HealthOutput = z.object({
   ok: z.boolean(),
@@ -69,7 +78,7 @@ export const stationApi = {
     }),
   ),
   /** First run, instead of setup.initialize: join the library's hub with a one-time enrolment code. */
-  'setup.join': method(
+  'setup.join': onThisMachineOnly(method(
     'command',
     'public',
     z
@@ -80,8 +89,8 @@ export const stationApi = {
       })
       .strict(),
     z.object({ joined: z.literal(true) }),
-  ),
-  'setup.initialize': method(
+  )),
+  'setup.initialize': onThisMachineOnly(method(
     'command',
     'public',
     z
@@ -96,7 +105,7 @@ export const stationApi = {
       })
       .strict(),
     z.object({ branchId: z.string(), adminId: z.string() }),
-  ),
+  )),
   'auth.signIn': method(
     'command',
     'public',
@@ -442,12 +451,18 @@ export const stationApi = {
   'sync.resolveException': method('command', 'circulate', z.object({ id: S.Id, note: z.string().max(2000).nullable().optional() }).strict(), z.object({ resolved: z.boolean() })),
 
   // --- the status bar
+  /**
+   * Public, for the first-load progress a new station shows before anyone can sign in. Only a
+   * staff session hears the hub's address, the entries waiting to go (journalWaiting, sync.waiting)
+   * and the last sync error; others get the sync state without them (src/station/handlers.ts).
+   */
   'status.get': method(
     'query',
     'public',
     none,
     z.object({
-      journalWaiting: z.number(),
+      /** Staff sessions only. */
+      journalWaiting: z.number().optional(),
       sync: z.record(z.string(), z.unknown()),
       devices: z.array(z.record(z.string(), z.unknown())),
       exceptionsOpen: z.number(),
@@ -545,6 +560,12 @@ export interface StationClient {
 /** Who is calling: carried by the transport (an HTTP bearer token, the IPC window's session). */
 export interface CallContext {
   sessionToken?: string | null;
+  /**
+   * The caller is on the station's own machine: the Electron window (IPC) always; over HTTP a
+   * loopback socket with no proxy in between. Absent means not known to be local: the core then
+   * refuses the methods marked localOnly.
+   */
+  local?: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@
 // (a corrupt batch is refused whole, with the reason, and changes nothing), and the station
 // validates every answer.
 import { z } from 'zod';
+import { EARLIEST_WALL_TIME_MS, LATEST_WALL_TIME_MS } from '../domain/plausible-clock';
 
 const SYNCED_TABLES = [
   'branches', 'closed_days', 'patron_categories', 'patrons', 'patron_blocks', 'item_types', 'records', 'items', 'loans', 'holds',
@@ -25,7 +26,7 @@ export const JournalEntrySchema = z.object({
   stationId: z.string().min(1),
   seq: z.number().int().positive(),
   hlc: z.string().min(1).max(120),
-  wallTime: z.number().int(),
+  wallTime: z.number().int().min(EARLIEST_WALL_TIME_MS).max(LATEST_WALL_TIME_MS - 1), // not a clock: the batch is refused
   staffId: z.string().nullable(),
   branchId: z.string().min(1),
   command: z.string().min(1).max(80),

@@ -1,5 +1,7 @@
-// `npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>] [--hub-ca <file.pem>]`: the headless station. The desk
-// at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.
+// `npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code>] [--hub-ca <file.pem>]`:
+// the headless station. The desk at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.
+// It answers only requests that name it by its own names: loopback ones, the address a request
+// arrives at, and those given with --allowed-host or CIRCA_ALLOWED_HOSTS (docs/it-guide.md).
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -7,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startStationCore } from '../station/core';
 import { storeHubCa } from '../station/sync';
 import { createHttpStation } from '../transports/http/server';
+import { allowedHostsFrom } from '../transports/http/own-host';
 
 const { values } = parseArgs({
   options: {
@@ -19,11 +22,16 @@ const { values } = parseArgs({
     code: { type: 'string' },
     name: { type: 'string' },
     'hub-ca': { type: 'string' },
+    'allowed-host': { type: 'string', multiple: true },
   },
 });
 
 if (values.help) {
-  console.log('npm run serve -- --data <dir> --port <port> [--host <host>] [--join <hub> --code <code>] [--hub-ca <file.pem>]: the headless station. The desk\nat http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.');
+  console.log(
+    'npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code>] [--hub-ca <file.pem>]:\n' +
+      'the headless station. The desk at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.\n' +
+      '--allowed-host (repeatable; or CIRCA_ALLOWED_HOSTS=name,name:port): a name other machines reach this station by.',
+  );
   process.exit(0);
 }
 
@@ -31,6 +39,13 @@ const dataDir = resolve(values.data!);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a port number, not "${values.port}"`);
+  process.exit(2);
+}
+let allowedHosts;
+try {
+  allowedHosts = allowedHostsFrom(values['allowed-host'] ?? [], process.env.CIRCA_ALLOWED_HOSTS, values.host);
+} catch (error) {
+  console.error(`--allowed-host / CIRCA_ALLOWED_HOSTS: ${(error as Error).message}`);
   process.exit(2);
 }
 const rendererDir = values.renderer ? resolve(values.renderer) : fileURLToPath(new URL('../../dist/renderer', import.meta.url));
@@ -54,7 +69,7 @@ if (values['hub-ca']) {
   }
 }
 const core = await startStationCore({ dataDir, join });
-const app = await createHttpStation({ core, rendererDir });
+const app = await createHttpStation({ core, rendererDir, allowedHosts });
 await app.listen({ host: values.host!, port });
 const address = app.server.address();
 const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -13,6 +13,7 @@ import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, typ
 import type { HubDb, Queryable } from './db';
 import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
 import { refuseEntry, screenEntry } from './policy';
+import { entryTooLarge, MAX_ENTRY_BYTES, stationClockProblem } from './request-limits';
 
 interface Received {
   outcomes: PushResponse['outcomes'];
@@ -29,6 +30,8 @@ export class HubError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** More facts for the answer's body (a refused clock's measured offset). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -182,9 +185,13 @@ export class Hub {
         throw new HubError(403, 'FORBIDDEN', 'A station may push only its own entries, for its own branch.');
       }
     }
+    // A clock that is no clock (-9e15) or is years out is refused before it is recorded as the
+    // station's offset or used to order its loans (src/hub/request-limits.ts).
+    const clock = stationClockProblem(stationWallTime, this.now());
+    if (clock) throw new HubError(400, 'CLOCK_IMPLAUSIBLE', clock.message, clock.clockOffsetMs === undefined ? {} : { clockOffsetMs: clock.clockOffsetMs });
     const clockOffsetMs = Math.round(stationWallTime - this.now());
     const seen = { lastSeenAt: this.now(), clockOffsetMs };
-    const sorted = [...entries].sort((a, b) => a.seq - b.seq);
+    const sorted = entries.map(withoutOversizedContents).sort((a, b) => a.seq - b.seq);
     let received: Received;
     try {
       // The whole batch in one transaction: one commit for a thousand entries.
@@ -288,6 +295,8 @@ export class Hub {
    * rejected and changes nothing. clockOffsetMs: the station's, measured at this push.
    */
   private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry, clockOffsetMs: number | null, secrets: Record<string, string>): Promise<ApplyResult> {
+    const bytes = OVERSIZED.get(entry);
+    if (bytes !== undefined) return { outcome: 'rejected', reason: `the entry is ${Math.ceil(bytes / 1024)} KB, over the hub's limit of ${MAX_ENTRY_BYTES / 1024} KB per entry`, exceptions: [] };
     const screened = await screenEntry(tx, station, entry, secrets);
     return screened.ok ? applyEntry(tx, screened.entry, clockOffsetMs) : refuseEntry(tx, entry, screened.reason);
   }
@@ -386,6 +395,22 @@ export class Hub {
 export function staffSecretsFor(table: string, row: Record<string, unknown> & { id: string }, station?: StationIdentity): Record<string, unknown> & { id: string } {
   if (table !== 'staff' || !station || row.branchId === station.branchId || row.role === 'admin') return row;
   return { ...row, passwordHash: '', sealedKey: null };
+}
+
+/** Entries over MAX_ENTRY_BYTES (their size), emptied by withoutOversizedContents: rejected when their turn comes. */
+const OVERSIZED = new WeakMap<JournalEntry, number>();
+
+/**
+ * An entry over the size limit keeps its place in the station's sequence (it is rejected in turn,
+ * and the station's queue moves on past it) but not its contents: nothing in it is locked,
+ * looked up or sent back, so a huge entry costs the hub no more than a small one.
+ */
+function withoutOversizedContents(entry: JournalEntry): JournalEntry {
+  const bytes = entryTooLarge(entry);
+  if (bytes === null) return entry;
+  const emptied: JournalEntry = { ...entry, payload: { input: null, effects: [] } };
+  OVERSIZED.set(emptied, bytes);
+  return emptied;
 }
 
 interface ExceptionRow {

@@ -100,6 +100,13 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
       if (!Object.hasOwn(stationApi, name)) return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown method ${name}.` } };
       const apiName = name as ApiName;
       const method: ApiMethod = stationApi[apiName];
+      // Before the input is even read: set-up and joining a hub are for the station's own machine.
+      if (method.localOnly && ctx.local !== true) {
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'Setting up this station, and joining it to a hub, can only be done on its own machine (the desktop app, or http://127.0.0.1:<port>/ there), not over the network.' },
+        };
+      }
       const parsed = method.input.safeParse(input ?? {});
       if (!parsed.success) {
         return { ok: false, error: { code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) } };
@@ -114,7 +121,7 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
       try {
         const sessionToken = ctx.sessionToken ?? null;
         const grantedBy = onGrant ? services.auth.redeemGrantFor(grant.token, method.access as Permission, sessionToken) : null;
-        const hc: HandlerContext = { session, actor: actorOf(session, sessionToken), sessionToken, grantedBy };
+        const hc: HandlerContext = { session, actor: actorOf(session, sessionToken), sessionToken, grantedBy, local: ctx.local === true };
         const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
         // Parsing the output strips every field the contract does not name (a PIN hash, a
         // password hash) before it leaves the core.

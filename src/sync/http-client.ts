@@ -114,7 +114,8 @@ export class HubConnection {
     }
     if (res.status >= 400) {
       const message = (body as { message?: string } | null)?.message ?? res.statusText;
-      throw new Error(`hub answered ${res.status}: ${message}`);
+      // The refusal's body goes along: a refused clock carries the offset the hub measured.
+      throw Object.assign(new Error(`hub answered ${res.status}: ${message}`), { status: res.status, body });
     }
     return body;
   }

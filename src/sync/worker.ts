@@ -67,6 +67,12 @@ export interface SyncState {
 
 export const CLOCK_WARNING_MS = 2 * 60_000;
 const PUSH_BATCH = 500;
+/**
+ * Bytes of entries per push, beyond which a batch is cut short (never below one entry): well
+ * under the hub's body limit (16 MB, src/hub/request-limits.ts), which a batch of 500 large
+ * entries (loan-history purges, ~150 KB each) would pass.
+ */
+const PUSH_BYTES = 8 * 1024 * 1024;
 /** Rows per SQLite transaction in the first load: large enough to be fast, small enough that a cut loses little. */
 const LOAD_CHUNK = 5000;
 
@@ -176,6 +182,10 @@ export class SyncWorker {
       this.failures++;
       this.current.reachable = false;
       this.current.lastError = error instanceof Error ? error.message : String(error);
+      // A hub that refused this station's clock as no clock at all (before 2000, say) said by how
+      // much: staff get the same warning as for a clock a few minutes out.
+      const refusedClock = (error as { body?: { code?: unknown; clockOffsetMs?: unknown } }).body;
+      if (refusedClock?.code === 'CLOCK_IMPLAUSIBLE' && typeof refusedClock.clockOffsetMs === 'number') this.noteClock(refusedClock.clockOffsetMs);
     } finally {
       this.busy = false;
       this.emit();
@@ -197,7 +207,7 @@ export class SyncWorker {
 
   private async pushAll(): Promise<void> {
     for (let first = true; ; first = false) {
-      const batch = this.ctx.journal.pending(PUSH_BATCH);
+      const batch = withinBytes(this.ctx.journal.pending(PUSH_BATCH), PUSH_BYTES);
       if (batch.length === 0) {
         // Nothing waiting: an empty push all the same, so that the hub measures this station's
         // clock every round. A desk whose clock is wrong computes wrong due dates from its very
@@ -314,4 +324,14 @@ export class SyncWorker {
     if (chunk.length > 0) store(null);
     throw new Error('the first load was cut before its end; it resumes where it stopped');
   }
+}
+
+/** The first entries of a batch whose JSON stays within `limit` bytes; at least the first one. */
+function withinBytes(batch: JournalEntry[], limit: number): JournalEntry[] {
+  let bytes = 0;
+  for (let i = 0; i < batch.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(batch[i]));
+    if (bytes > limit && i > 0) return batch.slice(0, i);
+  }
+  return batch;
 }

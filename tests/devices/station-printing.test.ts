@@ -32,7 +32,7 @@ beforeAll(async () => {
   await core.invoke('setup.initialize', {
     libraryName: 'Biblioteca Norte', branchCode: 'N', branchName: 'Norte', timeZone: 'Europe/Madrid', currency: 'EUR', locale: 'es-ES',
     admin: { username: 'admin', displayName: 'Admin', password: 'contraseña larga' },
-  }, {});
+  }, { local: true });
   token = ((await core.invoke('auth.signIn', { username: 'admin', password: 'contraseña larga' }, {})) as { value: { token: string } }).value.token;
   await ok('devices.configure', {
     scanners: [{ kind: 'serial', id: 'scanner', path: pair.device, suffix: 'CR' }],

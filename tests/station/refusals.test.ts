@@ -202,7 +202,7 @@ describe('refusals at the desk', () => {
 
 describe('overrides through the station API', () => {
   let core: StationCore;
-  const call = (name: string, input: unknown, token: string | null) => core.invoke(name, input, { sessionToken: token });
+  const call = (name: string, input: unknown, token: string | null) => core.invoke(name, input, { sessionToken: token, local: true });
   async function ok<T = Record<string, unknown>>(name: string, input: unknown, token: string | null): Promise<T> {
     const r = await call(name, input, token);
     if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { stationApi, type ApiErrorBody, type ApiMethod, type StationCoreApi, type StationEvent } from '../../api/contract';
 import { httpStatusFor, issuesOf } from '../../api/errors';
+import { isLocalCaller, isLoopbackName, judgeRequest, type AllowedHost } from './own-host';
 
 export interface HttpStationOptions {
   core: StationCoreApi;
@@ -18,6 +19,11 @@ export interface HttpStationOptions {
   port?: number;
   /** Largest request body, bytes. */
   bodyLimit?: number;
+  /**
+   * Names besides the loopback ones and the address a connection arrives at that this station
+   * answers to (`--allowed-host`, CIRCA_ALLOWED_HOSTS): see own-host.ts.
+   */
+  allowedHosts?: AllowedHost[];
 }
 
 const CSP = [
@@ -34,9 +40,7 @@ const CSP = [
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (::ffff:127.0.0.1). */
 export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
+  return !!address && isLoopbackName(address);
 }
 
 function bearer(header: string | undefined): string | null {
@@ -54,7 +58,7 @@ export function openApiDocument(): Record<string, unknown> {
       post: {
         operationId: name,
         summary: `${m.kind}: ${name}`,
-        description: `Access: ${m.access}`,
+        description: `Access: ${m.access}${m.localOnly ? " (only from the station's own machine)" : ''}`,
         security: m.access === 'public' ? [] : [{ bearer: [] }],
         requestBody: { required: true, content: { 'application/json': { schema: schema(m.input, 'input') } } },
         responses: {
@@ -88,6 +92,29 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     return payload;
   });
 
+  // Before anything else, on every route (API, event streams, the renderer's files): a request
+  // must name this station by one of its own names, and one that changes something must come
+  // from one of its own pages (or from no page at all). DNS rebinding and cross-site pages stop here.
+  const policy = { allowed: options.allowedHosts ?? [] };
+  app.addHook('onRequest', async (request, reply) => {
+    const header = (name: string) => {
+      const v = request.headers[name];
+      return Array.isArray(v) ? v.join(',') : v;
+    };
+    const verdict = judgeRequest(policy, {
+      method: request.method,
+      path: request.url.split('?')[0]!,
+      host: header('host'),
+      origin: header('origin'),
+      secFetchSite: header('sec-fetch-site'),
+      localAddress: request.socket.localAddress,
+      localPort: request.socket.localPort,
+    });
+    if (!verdict.ok) {
+      return reply.status(verdict.status).send({ code: verdict.status === 421 ? 'WRONG_HOST' : 'FORBIDDEN', message: verdict.message } satisfies ApiErrorBody);
+    }
+  });
+
   // Malformed JSON and other request errors get the same error shape as everything else.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -108,7 +135,10 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
         .status(400)
         .send({ code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) } satisfies ApiErrorBody);
     }
-    const result = await core.invoke(name, parsed.data, { sessionToken: bearer(request.headers.authorization) });
+    const result = await core.invoke(name, parsed.data, {
+      sessionToken: bearer(request.headers.authorization),
+      local: isLocalCaller(request.socket.remoteAddress, request.headers),
+    });
     if (result.ok) return reply.status(200).send(result.value);
     return reply.status(httpStatusFor(result.error.code)).send(result.error);
   });
@@ -151,11 +181,10 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
   // this station: library card scans only (no items, no devices, no sync), and only for a browser
   // on this machine, the kiosk's own screen. A card number is what a patron shows the kiosk
   // anyway, and anything on this machine could read the station's files; a request relayed by a
-  // proxy (X-Forwarded-For, Forwarded) may come from anywhere, so it is refused.
+  // proxy (X-Forwarded-For, Forwarded, X-Real-IP) may come from anywhere, so it is refused.
   const cardScansOnly = (event: StationEvent) => event.type === 'scan' && event.kind === 'patron';
   app.get('/api/kiosk/card-scans', async (request, reply) => {
-    const relayed = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
-    if (relayed || !isLoopback(request.socket.remoteAddress)) {
+    if (!isLocalCaller(request.socket.remoteAddress, request.headers)) {
       return reply.status(403).send({ code: 'FORBIDDEN', message: 'Card scans are heard only on the kiosk itself.' } satisfies ApiErrorBody);
     }
     return streamEvents(reply, async () => cardScansOnly);

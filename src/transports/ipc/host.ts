@@ -42,8 +42,9 @@ export function hostStationCore({ port, openCore, exit }: HostOptions): HostedCo
         port.postMessage({ type: 'result', id: message.id, ...SHUTTING_DOWN });
         return;
       }
+      // The Electron window is the station's own screen: its calls are always local.
       const run = opening
-        .then((core) => core.invoke(message.name, message.input, { sessionToken: message.sessionToken }))
+        .then((core) => core.invoke(message.name, message.input, { sessionToken: message.sessionToken, local: true }))
         .catch((): CallResult => ({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' } }))
         .then((result) => port.postMessage({ type: 'result', id: message.id, ...result }));
       inFlight.add(run);
