@@ -9,9 +9,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnrolResponse, PushResponse } from '../../src/api/sync-protocol';
+import type { ChangesResponse, EnrolResponse, PushResponse } from '../../src/api/sync-protocol';
 import type { JournalEntry } from '../../src/domain/journal';
 import { Journals, patron } from './fixtures';
+import { unsealPrivateKey } from '../../src/services/signing';
+import type { KeyObject } from 'node:crypto';
 import { call } from './http-client';
 
 const HUB = ['--import', 'tsx', 'src/cli/hub.ts'];
@@ -114,6 +116,7 @@ describe('a hub process fed what no station sends', () => {
   let station: EnrolResponse;
   let offsetLine: string;
   const j = new Journals();
+  let alice: { id: string; key: KeyObject };
   let me: { stationId: string; branchId: string };
   // Every push the hub should believe comes from a clock 90 s fast: what `admin stations` must show at the end.
   const push = (entries: JournalEntry[], stationWallTime = Date.now() + 90_000) => call(`${hub.url}/sync/push`, { body: { stationWallTime, entries }, credential: station.credential, timeoutMs: 60_000 });
@@ -121,13 +124,20 @@ describe('a hub process fed what no station sends', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'circa-hub-limits-'));
-    admin(dataDir, ['init', '--library', 'County Library', '--branch', 'MAIN:Main:America/New_York']);
+    admin(dataDir, ['init', '--library', 'County Library', '--branch', 'MAIN:Main:America/New_York', '--admin', 'alice', '--password', 'alice password']);
     const code = /enrolment code[^:]*: (\S+)/.exec(admin(dataDir, ['enrol-station', '--branch', 'MAIN']))![1]!;
     hub = await startHub(dataDir);
     const enrolled = await call(`${hub.url}/enrol`, { body: { code, stationName: 'north desk' } });
     expect(enrolled.status).toBe(200);
     station = enrolled.body as EnrolResponse;
     me = { stationId: station.stationId, branchId: station.branchId };
+    // The entries are Alice's, signed with her key as her desk would after she signs in: the hub
+    // sends her row (an administrator's) with the key sealed under her password.
+    const feed = (await call(`${hub.url}/sync/changes?after=0&limit=5000`, { credential: station.credential })).body as ChangesResponse;
+    const row = feed.changes.find((c) => c.table === 'staff' && c.row.username === 'alice')!.row;
+    alice = { id: row.id, key: (await unsealPrivateKey(String(row.sealedKey), 'alice password'))! };
+    j.signer(alice.id, alice.key);
+    j.defaultStaff = alice.id;
     // A real clock, 90 s fast: the offset `admin stations` must still show at the end.
     const first = await push([], Date.now() + 90_000);
     expect(first.status).toBe(200);
@@ -152,6 +162,8 @@ describe('a hub process fed what no station sends', () => {
 
   it('rejects an entry of 5 MB on its own, applies the rest of its batch, and takes a batch of 1000 ordinary entries', async () => {
     const fresh = new Journals();
+    fresh.signer(alice.id, alice.key);
+    fresh.defaultStaff = alice.id;
     const huge = fresh.entry(me, 'patrons.register', [patron('huge', '29000000000003', me.branchId)], Date.now());
     huge.payload.input = { notes: 'x'.repeat(5 * 1024 * 1024) };
     const after = fresh.entry(me, 'patrons.register', [patron('after', '29000000000004', me.branchId)], Date.now());
