@@ -136,10 +136,12 @@ export class PatronService {
   setPin(patronId: string, pin: string, actor: Actor): void {
     if (!PIN_PATTERN.test(pin)) throw invalid('A PIN is 4 to 8 digits.');
     const p = this.require(patronId);
-    // The journal records that a PIN was set, and the hash the hub needs; never the PIN.
+    // The journal records that a PIN was set, and a reference to the hash the hub needs; never the PIN.
     runCommand(this.ctx, { command: 'patrons.setPin', input: { patronId }, actor, summary: 'set PIN' }, (tx) => {
       tx.upsert('patrons', { ...p, pinHash: hashSecret(pin) });
     });
+    // Whoever signed in at a kiosk with the old PIN is out.
+    this.ctx.store.db.prepare("DELETE FROM sessions WHERE kind = 'kiosk' AND patron_id = ?").run(patronId);
   }
 
   /** The patron a card belongs to, if any: whose lockout a kiosk sign-in counts against. */

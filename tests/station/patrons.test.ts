@@ -111,6 +111,9 @@ describe('setting a PIN', () => {
     for (const e of entries) {
       expect(e.payload).not.toContain(PIN);
       expect(JSON.parse(e.payload).input).toEqual({ patronId: ana.id });
+      // Nor the hash: a reference to it, which travels to the hub beside the entry.
+      expect(e.payload).not.toContain('scrypt');
+      expect(JSON.parse(e.payload).effects[0].row.pinHash).toMatch(/^secret:[0-9a-f]{64}$/);
     }
     const audit = t.s.store.db.prepare('SELECT * FROM audit').all();
     expect(JSON.stringify(audit)).not.toContain(PIN);
@@ -118,6 +121,15 @@ describe('setting a PIN', () => {
     const summary = t.s.patrons.summary(ana.id);
     expect(summary.patron.hasPin).toBe(true);
     expect(JSON.stringify(summary)).not.toContain('scrypt');
+  });
+
+  it("ends the patron's kiosk sessions when a new PIN is set", async () => {
+    const ana = addPatron(t, 1);
+    t.s.patrons.setPin(ana.id, '2468', t.staff);
+    const { token } = await t.s.auth.kioskSignIn(ana.cardBarcode, '2468');
+    expect(t.s.auth.session(token)).toMatchObject({ kind: 'kiosk', patronId: ana.id });
+    t.s.patrons.setPin(ana.id, '1357', t.staff);
+    expect(t.s.auth.session(token)).toBeNull();
   });
 
   it('refuses a PIN that is not 4 to 8 digits, and writes nothing', () => {
