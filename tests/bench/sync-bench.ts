@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { luhnCheckDigit } from '../../src/domain/barcode';
+import type { KeyObject } from 'node:crypto';
+import { signEntry, unsealPrivateKey } from '../../src/services/signing';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
 import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
 import { Hub } from '../../src/hub/hub';
@@ -216,6 +218,8 @@ async function busyDay(h: HubSetup, url: string): Promise<{ entries: number; sec
   const { s, client } = await newStation(h, url, 'day', clock);
   const worker = new SyncWorker(s.ctx, client);
   await worker.syncNow();
+  // The desk's work is the administrator's, signed with her key as at a real desk after sign-in.
+  await s.auth.signIn('admin', 'bench password');
   const staffId = (s.store.db.prepare("SELECT id FROM staff WHERE username = 'admin'").get() as { id: string }).id;
   const staff = { kind: 'staff' as const, staffId };
   const target = SIZE.dayEntries;
@@ -309,7 +313,18 @@ async function firstSync(h: HubSetup, url: string): Promise<{ rows: number; seco
 // --- c. fifty stations at once -----------------------------------------------------------------------
 
 /** A station's journal as the desk writes it: whole new rows for each command's effects. */
-function stationJournal(stationId: string, branchId: string, n: number, firstItem: number, itemsEach: number): JournalEntry[] {
+/** Entries as a desk signs them: the administrator's, with her key (src/services/signing.ts). */
+interface Signer {
+  staffId: string;
+  key: KeyObject;
+}
+
+async function adminSigner(h: HubSetup): Promise<Signer> {
+  const row = (await h.hub.db.query<{ id: string; sealed: string }>(`SELECT id, data->>'sealedKey' AS sealed FROM rows WHERE table_name = 'staff' AND data->>'username' = 'admin'`))[0]!;
+  return { staffId: row.id, key: (await unsealPrivateKey(row.sealed, 'bench password'))! };
+}
+
+function stationJournal(signer: Signer, stationId: string, branchId: string, n: number, firstItem: number, itemsEach: number): JournalEntry[] {
   const entries: JournalEntry[] = [];
   const open: { loan: Record<string, unknown> & { id: string }; item: number }[] = [];
   let free = Array.from({ length: itemsEach }, (_, i) => firstItem + i);
@@ -321,7 +336,8 @@ function stationJournal(stationId: string, branchId: string, n: number, firstIte
   const push = (command: string, effects: RowChange[]) => {
     at += 1500;
     const seq = entries.length + 1;
-    entries.push({ id: `${stationId}-${seq}`, stationId, seq, hlc: `${new Date(at).toISOString()}-0000-${stationId}`, wallTime: at, staffId: null, branchId, command, payload: { input: {}, effects } });
+    const unsigned = { id: `${stationId}-${seq}`, stationId, hlc: `${new Date(at).toISOString()}-0000-${stationId}`, wallTime: at, staffId: signer.staffId, branchId, command, payload: { input: {}, effects } };
+    entries.push({ ...unsigned, seq, signature: signEntry(unsigned, signer.key) });
   };
   for (let i = 0; entries.length < n; i++) {
     const r = rand();
@@ -354,13 +370,14 @@ function stationJournal(stationId: string, branchId: string, n: number, firstIte
 async function manyStations(h: HubSetup, url: string): Promise<{ entries: number; seconds: number; perSecond: number; p99Ms: number; p50Ms: number }> {
   const clients: { client: HttpHubClient; entries: JournalEntry[] }[] = [];
   const itemsEach = Math.floor((SMALL.items - SIZE.dayEntries) / SIZE.stations);
+  const signer = await adminSigner(h);
   for (let k = 0; k < SIZE.stations; k++) {
     const code = await h.hub.createEnrolmentCode('EAST');
     const res = await fetch(`${url}/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, stationName: `desk ${k}` }) });
     const enrolled = (await res.json()) as { stationId: string; credential: string; branchId: string };
     // Items past those scenario a lent, a range of its own for each station.
     const firstItem = SIZE.dayEntries + 1 + k * itemsEach;
-    clients.push({ client: new HttpHubClient(url, enrolled.credential), entries: stationJournal(enrolled.stationId, enrolled.branchId, SIZE.perStation, firstItem, itemsEach) });
+    clients.push({ client: new HttpHubClient(url, enrolled.credential), entries: stationJournal(signer, enrolled.stationId, enrolled.branchId, SIZE.perStation, firstItem, itemsEach) });
   }
   const latencies: number[] = [];
   const t0 = performance.now();
@@ -373,6 +390,9 @@ async function manyStations(h: HubSetup, url: string): Promise<{ entries: number
         const answer = await client.push(batch, Date.now());
         latencies.push(performance.now() - started);
         if (answer.outcomes.length !== batch.length) throw new Error(`the hub answered ${answer.outcomes.length} of ${batch.length}`);
+        // A benchmark of rejections would measure nothing: every entry must go in.
+        const refused = answer.outcomes.find((o) => o.outcome === 'rejected');
+        if (refused) throw new Error(`the hub rejected an entry: ${refused.reason}`);
       }
     }),
   );
