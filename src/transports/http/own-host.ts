@@ -36,7 +36,9 @@ export type Verdict = { ok: true } | { ok: false; status: 421 | 403; message: st
 /** `name`, `name:port`, `[v6]`, `[v6]:port` -> name (lower case, brackets and a final dot off) and port. */
 export function splitHost(value: string): { name: string; port: number | null } | null {
   const text = value.trim().toLowerCase();
-  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(text);
+  // A DNS name or an IPv4 address (letters, digits, - _ .), or an IPv6 address in brackets: no
+  // user@, no path, no spaces.
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?$/.exec(text);
   if (!m) return null;
   const name = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!.replace(/\.$/, '');
   const port = m[2] === undefined ? null : Number(m[2]);
@@ -54,7 +56,7 @@ export function allowedHostsFrom(options: string[], env: string | undefined, lis
   const specs = [...options, ...(env ?? '').split(',')].map((s) => s.trim()).filter(Boolean);
   const allowed = specs.map((spec) => {
     const parsed = splitHost(spec);
-    if (!parsed || /[/@\s]/.test(spec)) throw new Error(`"${spec}" is not a host name or address (expected name or name:port, e.g. desk.library.example:7300)`);
+    if (!parsed) throw new Error(`"${spec}" is not a host name or address (expected name or name:port, e.g. desk.library.example:7300)`);
     return isIP(parsed.name) ? { ...parsed, name: canonicalIp(parsed.name) } : parsed;
   });
   const listen = listenHost ? splitHost(listenHost.includes(':') && !listenHost.startsWith('[') ? `[${listenHost}]` : listenHost) : null;
