@@ -14,7 +14,11 @@ const HTTP_STATUS_BY_CODE: Record<string, number> = {
   HUB_UNREACHABLE: 502,
   ENROLMENT_REFUSED: 403,
   HUB_CERTIFICATE: 502,
+  NO_PRINTER: 409,
+  PRINT_FAILED: 503,
   INTERNAL: 500,
+  // A defect after the command was committed: it is done, and the answer says so (not "nothing changed").
+  DONE_UNCONFIRMED: 500,
 };
 
 /** The HTTP status a transport should use for an error code. */

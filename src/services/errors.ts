@@ -13,7 +13,11 @@ export type ServiceErrorCode =
   | 'ALREADY_CONFIGURED'
   | 'HUB_UNREACHABLE'
   | 'ENROLMENT_REFUSED'
-  | 'HUB_CERTIFICATE';
+  | 'HUB_CERTIFICATE'
+  /** A print was asked for and this station has no receipt printer (or not the one named). */
+  | 'NO_PRINTER'
+  /** The slip could not be made or queued (an unknown printer model, say). */
+  | 'PRINT_FAILED';
 
 export class ServiceError extends Error {
   constructor(
