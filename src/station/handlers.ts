@@ -112,16 +112,16 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       // gets the same slip as HTML too, for the system printer when there is no receipt printer.
       const holder = result.hold ? followUp('SLIP_NOT_PRINTED', () => devices.slipPatron(result.hold!.patronId)) : null;
       const hold = result.hold ? { ...result.hold, ...(holder?.ok ? { patron: holder.value } : {}) } : null;
-      const slipped = followUp('SLIP_NOT_PRINTED', () => {
+      const made = followUp('SLIP_NOT_PRINTED', () => {
         const slip = devices.slipForCheckin(result);
-        if (!slip) return { printJob: null, slipHtml: null };
-        // The HTML first: if the receipt printer fails, the desk can still print this.
-        const slipHtml = devices.manager.renderSlipHtml(slip);
-        return { slipHtml, printJob: devices.print(slip) };
+        return slip ? { slip, html: devices.manager.renderSlipHtml(slip) } : null;
       });
-      return slipped.ok
-        ? { ...result, hold, ...slipped.value }
-        : { ...result, hold, printJob: null, slipHtml: null, followUpFailed: slipped.failed };
+      if (!made.ok) return { ...result, hold, printJob: null, slipHtml: null, followUpFailed: made.failed };
+      if (!made.value) return { ...result, hold, printJob: null, slipHtml: null };
+      const { slip, html } = made.value;
+      // The receipt printer failing leaves the HTML: the desk offers it to the system printer.
+      const printed = followUp('SLIP_NOT_PRINTED', () => devices.print(slip));
+      return printed.ok ? { ...result, hold, printJob: printed.value, slipHtml: html } : { ...result, hold, printJob: null, slipHtml: html, followUpFailed: printed.failed };
     },
     'circulation.renew': (input, hc) => s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
     'circulation.renewAll': (input, hc) => s.circulation.renewAll(input, hc.actor),
