@@ -192,7 +192,7 @@ export const PatronInputSchema = z
     categoryCode: Code,
     /** Left out or null at registration: the category's validity from today. */
     cardExpiresOn: LocalDate.nullable().optional(),
-    notes: MultiLine(4000).optional(),
+    notes: MultiLine(2000).optional(),
     keepReadingHistory: z.boolean().optional(),
     pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').nullable().optional(),
   })

@@ -63,9 +63,8 @@ export class PatronService {
     for (const v of [input.firstName, input.lastName, input.email, input.phone]) {
       if (v != null && (v.length > 200 || !isSingleLineText(v))) throw invalid('Names, email and phone are one line each, without control characters.');
     }
-    for (const v of [input.address, input.notes]) {
-      if (v != null && (v.length > 4000 || !isMultiLineText(v))) throw invalid('The address and notes may not hold control characters.');
-    }
+    if (input.address != null && (input.address.length > 400 || !isMultiLineText(input.address))) throw invalid('An address is at most 400 characters, without control characters.');
+    if (input.notes != null && (input.notes.length > 2000 || !isMultiLineText(input.notes))) throw invalid('Notes are at most 2000 characters, without control characters.');
     if (input.cardExpiresOn != null && !isValidLocalDate(input.cardExpiresOn)) throw invalid('The card expiry must be a calendar date like 2027-06-30.');
   }
 

@@ -44,7 +44,7 @@ export function PatronEditForm({
       homeBranchId: f.text('homeBranchId') || patron.homeBranchId,
       categoryCode: f.text('categoryCode') || patron.categoryCode,
       cardExpiresOn: f.requiredDate('cardExpiresOn'),
-      notes: f.multiLine('notes', 4000),
+      notes: f.multiLine('notes', 2000),
       keepReadingHistory: f.bool('keepReadingHistory'),
     };
     setErrors(f.errors);
