@@ -7,10 +7,13 @@
 // - the core answers (it never throws) and never with INTERNAL or DONE_UNCONFIRMED: bad input is
 //   a clear 4xx-style refusal;
 // - a refused call changes nothing: the row count of every table, the journal's included, is
-//   the same after as before.
+//   the same after as before, and so is every row (a hash of each table).
 //
-// Bounded for CI (CIRCA_FUZZ_RUNS, default 120 runs of up to 8 calls). A failure prints its
-// seed and path; replay it with CIRCA_SEED=<seed> npx vitest run tests/station/fuzz.test.ts.
+// Bounded for CI (CIRCA_FUZZ_RUNS, default 120 runs of up to 8 calls, ~15 s). A failure prints
+// its seed; replay it with CIRCA_SEED=<seed> npx vitest run tests/station/fuzz.test.ts (the
+// station's state builds up over the runs, so replay from the seed, not from the path alone).
+// CIRCA_FUZZ_TRACE=<file> logs every call and its answer code; CIRCA_FUZZ_STATS=1 prints the
+// answer codes per method at the end.
 import fc from 'fast-check';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -313,6 +316,7 @@ describe('the station API under random and hostile input', () => {
           if (c.laterBy) t.clock.now += c.laterBy;
           const token = c.caller === 'admin' ? t.admin : c.caller === 'kiosk' ? t.kiosk : null;
           const before = t.counts();
+          const fingerprint = t.fingerprint();
           if (process.env.CIRCA_FUZZ_TRACE) appendFileSync(process.env.CIRCA_FUZZ_TRACE, `${c.caller} ${c.name} ${JSON.stringify(c.input)?.slice(0, 400)}\n`);
           const answer = await t.call(c.name, c.input, token);
           calls += 1;
@@ -329,6 +333,7 @@ describe('the station API under random and hostile input', () => {
           const where = `${c.name} as ${c.caller} with ${JSON.stringify(c.input)?.slice(0, 300)}`;
           expect(REFUSAL_IS_A_DEFECT.has(answer.error.code), `${where} answered ${JSON.stringify(answer.error)}`).toBe(false);
           expect(t.counts(), `${where} was refused (${answer.error.code}) but changed rows`).toEqual(before);
+          expect(t.fingerprint(), `${where} was refused (${answer.error.code}) but changed a row`).toEqual(fingerprint);
         }
       }),
       { numRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: true },

@@ -18,12 +18,12 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-/** Runs the call, and checks it was refused with `code` and left every table as it was. */
+/** Runs the call, and checks it was refused with `code` and left every row of every table as it was. */
 async function refusedUnchanged(name: string, input: unknown, code: string, token: string | null = t.admin): Promise<Extract<Answer, { ok: false }>> {
-  const before = t.counts();
+  const before = t.fingerprint();
   const answer = await t.call(name, input, token);
   expect(answer, `${name} should be refused`).toMatchObject({ ok: false, error: { code } });
-  expect(t.counts()).toEqual(before);
+  expect(t.fingerprint()).toEqual(before);
   return answer as Extract<Answer, { ok: false }>;
 }
 

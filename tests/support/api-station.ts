@@ -2,6 +2,7 @@
 // through its own API: a library, an admin's staff session, a kiosk patron's session, and a few
 // patrons, titles, copies, a loan, a fee and a hold to act on. For tests that drive the station
 // API the way the desk and the kiosk do, and look at the tables afterwards.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,8 @@ export interface ApiStation {
   ok<T = Record<string, unknown>>(name: string, input: unknown, token?: string | null): Promise<T>;
   /** Rows in every table of the station's database (the journal's included), by table. */
   counts(): Record<string, number>;
+  /** A hash of every row of every table, by table: equal before and after means nothing changed at all. */
+  fingerprint(): Record<string, string>;
   /** Signs the admin and the kiosk patron in again if a call ended their sessions. */
   refreshSessions(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +100,7 @@ export async function createApiStation(opts: { locale?: string; currency?: strin
     (t) => t.name,
   );
   const counters = tables.map((t) => [t, services.store.db.prepare(`SELECT count(*) AS n FROM "${t}"`)] as const);
+  const readers = tables.map((t) => [t, services.store.db.prepare(`SELECT * FROM "${t}"`)] as const);
 
   const station: ApiStation = {
     core,
@@ -118,6 +122,14 @@ export async function createApiStation(opts: { locale?: string; currency?: strin
     call,
     ok,
     counts: () => Object.fromEntries(counters.map(([t, stmt]) => [t, (stmt.get() as { n: number }).n])),
+    fingerprint: () =>
+      Object.fromEntries(
+        readers.map(([t, stmt]) => {
+          const hash = createHash('sha1');
+          for (const row of stmt.iterate()) hash.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)));
+          return [t, hash.digest('hex')];
+        }),
+      ),
     async refreshSessions() {
       if (!services.auth.session(station.admin)) station.admin = await signIn();
       if (!services.auth.session(station.kiosk)) station.kiosk = await kioskSignIn();
