@@ -2,6 +2,8 @@
 // each problem is kept under the field's name, in words the desk shows under that field.
 import type { TFunction } from 'i18next';
 import { parseMoney } from '../../src/domain/money';
+import { isMultiLineText, isSingleLineText } from '../../src/domain/text';
+import { isValidLocalDate } from '../../src/domain/time';
 
 export type FieldErrors = Record<string, string>;
 
@@ -24,19 +26,32 @@ export class FormReader {
     return String(this.data.get(name) ?? '').trim();
   }
 
-  /** Text that must be there. */
+  /** Text that must be there: one line (a name, a title, a code), as the station takes it. */
   required(name: string, max = 200): string {
     const v = this.text(name);
     if (!v) this.errors[name] = this.t('form.required');
-    else if (v.length > max) this.errors[name] = this.t('form.tooLong', { max });
+    else this.checkText(name, v, max, isSingleLineText);
     return v;
   }
 
-  /** Text or null when left empty. */
+  /** One line of text, or null when left empty. */
   optional(name: string, max = 200): string | null {
     const v = this.text(name);
-    if (v.length > max) this.errors[name] = this.t('form.tooLong', { max });
+    this.checkText(name, v, max, isSingleLineText);
     return v || null;
+  }
+
+  /** Text that may span lines (notes): line breaks allowed, no other control characters. */
+  multiLine(name: string, max = 4000): string {
+    const v = this.text(name);
+    this.checkText(name, v, max, isMultiLineText);
+    return v;
+  }
+
+  /** The station refuses control and text-direction characters (pasted ones too): said under the field. */
+  private checkText(name: string, v: string, max: number, allowed: (s: string) => boolean): void {
+    if (v.length > max) this.errors[name] = this.t('form.tooLong', { max });
+    else if (!allowed(v)) this.errors[name] = this.t('form.controlCharacters');
   }
 
   bool(name: string): boolean {
@@ -82,6 +97,7 @@ export class FormReader {
     const v = this.text(name);
     if (!v) return null;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) this.errors[name] = this.t('form.date');
+    else if (!isValidLocalDate(v)) this.errors[name] = this.t('form.notADate');
     return v;
   }
 

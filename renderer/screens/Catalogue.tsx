@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { parseMoney } from '../../src/domain/money';
-import { ApiError, client } from '../api/client';
+import { client } from '../api/client';
+import { asError } from '../api/errors';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
@@ -10,7 +11,6 @@ import { formatDate, formatMoney } from '../format';
 import { useSession } from '../state/session';
 
 type RecordView = ApiOutput<'catalogue.record'>;
-const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 const CHANGES = ['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn'] as const;
 
 /** The catalogue: search, a record with its copies and their status, adding records and copies. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import type { ApiOutput } from '../../src/api/contract';
-import { client } from '../api/client';
+import { ApiError, client } from '../api/client';
 import { renderInDesk } from '../components/testing';
 import { printHtml } from '../print';
 import { useDesk } from '../state/desk';
@@ -82,6 +82,31 @@ describe('<Checkin>', () => {
       'Cien años de soledad (30000002): Hol',
       'Cien años de soledad (30000001): She',
     ]);
+  });
+
+  it('says the item is checked in when only its slip failed, and offers the slip to the system printer', async () => {
+    station({ '30000002': { ...trapped, followUpFailed: { code: 'SLIP_NOT_PRINTED', message: 'printer' } } });
+    const screen = await renderInDesk(<Checkin />);
+    await checkIn(screen, '30000002');
+    const row = screen.getByTestId('return-row');
+    await expect.element(row.getByTestId('follow-up-failed')).toHaveTextContent('Done; only its slip could not print.');
+    // Not an error: nothing on the screen says it failed or that nothing changed.
+    expect(screen.getByRole('alert').elements()).toHaveLength(0);
+    await expect.element(row.getByRole('button', { name: 'Print slip' })).toBeVisible();
+  });
+
+  it('says why a book-drop date before the check-out is refused', async () => {
+    vi.spyOn(client, 'call').mockRejectedValue(
+      new ApiError({
+        code: 'REFUSED',
+        message: 'RETURN_DATE_BEFORE_CHECKOUT',
+        refusals: [{ code: 'RETURN_DATE_BEFORE_CHECKOUT', overridable: false, params: { date: '1900-01-01', checkedOutOn: '2026-11-16' } }],
+      }),
+    );
+    const screen = await renderInDesk(<Checkin />);
+    await screen.getByLabelText('Item barcode').fill('30000001');
+    await userEvent.keyboard('{Enter}');
+    await expect.element(screen.getByRole('alert')).toHaveTextContent('The return date Jan 1, 1900 is before the item was checked out (Nov 16, 2026).');
   });
 
   it('in Spanish', async () => {

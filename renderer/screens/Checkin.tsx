@@ -1,7 +1,8 @@
 import { memo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
-import { ApiError, client } from '../api/client';
+import { client } from '../api/client';
+import { asError } from '../api/errors';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { formatDay, formatMoney } from '../format';
@@ -32,7 +33,7 @@ export function Checkin() {
       useDesk.getState().returned(r);
       if (item.current) item.current.value = '';
     } catch (err) {
-      setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+      setError(asError(err));
     }
   }
 
@@ -78,6 +79,13 @@ const ReturnRow = memo(function ReturnRow({ r, locale }: { r: Returned; locale: 
       {r.fine ? ` ${t('checkin.fine', { amount: formatMoney(r.fine.amount, r.fine.currency, locale) })}` : ''}
       {!r.wasOnLoan ? ` ${t('checkin.notOnLoan')}` : ''}
       {notices.length > 0 ? <strong className="notice"> {notices.map((n) => t(`notices.${n.code}`, { ...(n.params ?? {}) })).join(' ')}</strong> : null}
+      {/* Checked in all the same: only the slip did not follow. */}
+      {r.followUpFailed ? (
+        <strong className="notice" role="status" data-testid="follow-up-failed">
+          {' '}
+          {t(`followUp.${r.followUpFailed.code}`)}
+        </strong>
+      ) : null}
       {r.slipHtml && r.printJob == null ? (
         <>
           {' '}

@@ -1,7 +1,8 @@
 import { memo, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
-import { ApiError, client } from '../api/client';
+import { client } from '../api/client';
+import { asError } from '../api/errors';
 import { Field } from '../components/Field';
 import { OverrideForm } from '../components/OverrideForm';
 import { HoldsReady, PatronAlerts, PatronLoans, dayIn } from '../components/PatronAtDesk';
@@ -12,7 +13,6 @@ import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 import { printHtml } from '../print';
 
-const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
 /**
  * The desk's main screen: a patron, then item after item, each with its due date. The patron and

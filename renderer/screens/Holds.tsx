@@ -1,14 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
-import { ApiError, client } from '../api/client';
+import { client } from '../api/client';
+import { asError } from '../api/errors';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { useDeskLocale } from '../components/useDeskLocale';
 import { formatDay } from '../format';
 
 type Hit = ApiOutput<'catalogue.search'>[number];
-const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
 /** A copy whose hold expired on the shelf: what to take off it, and whose hold it was. */
 export interface ExpiredCopy {

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
-import { ApiError, client } from '../api/client';
+import { client } from '../api/client';
+import { asError } from '../api/errors';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { PatronDetail } from './patron/PatronDetail';
@@ -9,7 +10,6 @@ import { useNewScans } from '../state/scans';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 type Hit = ApiOutput<'patrons.search'>[number];
-const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
 /**
  * Patrons: find by name, card, email or phone; register; open one to edit, block, take a payment

@@ -1,7 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
-import { ApiError, client } from '../api/client';
+import { client } from '../api/client';
+import { asError } from '../api/errors';
 import { Field } from '../components/Field';
 import { OverrideForm } from '../components/OverrideForm';
 import { Problem, localised } from '../components/Problem';
@@ -10,7 +11,6 @@ import { useDesk, type RenewOutcome, type RenewOutcomeBody, type RenewRefusal } 
 import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 
-const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
 /** A refusal a supervisor may lend through: every reason given is overridable. */
 const overridable = (o: RenewOutcome): boolean => !o.ok && !o.overridden && o.refusals.length > 0 && o.refusals.every((r) => r.overridable);

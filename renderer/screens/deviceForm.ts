@@ -188,6 +188,8 @@ export function issueMessage(issue: SchemaIssue, t: TFunction, language: string)
     return t('devices.errors.paperColumns', { ...issue.params, allowed: new Intl.ListFormat(language, { type: 'disjunction' }).format(allowed) });
   }
   if (reason === 'duplicateId' || reason === 'hidNeedsId') return t(`devices.errors.${reason}`, { ...issue.params });
+  // The shared text rules of src/api/schemas.ts: control or text-direction characters.
+  if (reason === 'controlCharacters') return t('form.controlCharacters');
   switch (issue.code) {
     case 'too_small':
       return issue.origin === 'string' ? t('form.required') : t('devices.errors.atLeast', { min: Number(issue.minimum) });

@@ -83,9 +83,9 @@ export const stationApi = {
     'public',
     z
       .object({
-        hubUrl: z.string().trim().regex(/^https?:\/\/\S+$/, 'an http:// or https:// address').max(300),
-        code: z.string().trim().min(4).max(100),
-        stationName: z.string().trim().min(1).max(100),
+        hubUrl: S.SingleLine(300).trim().regex(/^https?:\/\/\S+$/, 'an http:// or https:// address'),
+        code: S.SingleLine(100).trim().min(4),
+        stationName: S.RequiredLine(100),
       })
       .strict(),
     z.object({ joined: z.literal(true) }),
@@ -95,13 +95,13 @@ export const stationApi = {
     'public',
     z
       .object({
-        libraryName: z.string().trim().min(1).max(200),
-        branchCode: z.string().trim().min(1).max(20),
-        branchName: z.string().trim().min(1).max(200),
-        timeZone: z.string().min(1).max(64),
-        currency: z.string().regex(/^[A-Z]{3}$/),
-        locale: z.string().min(2).max(20),
-        admin: z.object({ username: z.string().trim().min(2).max(40), displayName: z.string().trim().min(1).max(100), password: z.string().min(8).max(200) }).strict(),
+        libraryName: S.RequiredLine(200),
+        branchCode: S.Code,
+        branchName: S.RequiredLine(200),
+        timeZone: S.TimeZone,
+        currency: S.Currency,
+        locale: S.Locale,
+        admin: z.object({ username: S.RequiredLine(40).min(2), displayName: S.RequiredLine(100), password: z.string().min(8).max(200) }).strict(),
       })
       .strict(),
     z.object({ branchId: z.string(), adminId: z.string() }),
@@ -109,7 +109,7 @@ export const stationApi = {
   'auth.signIn': method(
     'command',
     'public',
-    z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict(),
+    z.object({ username: S.SingleLine(40).min(1), password: z.string().min(1).max(200) }).strict(),
     z.object({ token: z.string(), staff: S.StaffAccountSchema, permissions: z.array(z.string()) }),
   ),
   'auth.signOut': method('command', 'public', none, ok),
@@ -122,13 +122,13 @@ export const stationApi = {
   'auth.kioskSignIn': method(
     'command',
     'public',
-    z.object({ cardBarcode: S.Barcode, pin: z.string().min(1).max(8) }).strict(),
+    z.object({ cardBarcode: S.Barcode, pin: S.SingleLine(8).min(1) }).strict(),
     z.object({ token: z.string(), patronId: z.string(), firstName: z.string() }),
   ),
   'auth.verifySupervisor': method(
     'command',
     'circulate',
-    z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict(),
+    z.object({ username: S.SingleLine(40).min(1), password: z.string().min(1).max(200) }).strict(),
     z.object({ overrideToken: z.string(), displayName: z.string() }),
   ),
   /** Lifts a card's PIN lockout (too many wrong PINs) at the desk; says whether there was one. */
@@ -164,14 +164,20 @@ export const stationApi = {
   'patrons.search': method(
     'query',
     'circulate',
-    z.object({ query: z.string().max(200) }).strict(),
+    z.object({ query: S.SingleLine(200) }).strict(),
     z.array(z.object({ id: z.string(), cardBarcode: z.string(), firstName: z.string(), lastName: z.string(), email: z.string().nullable() })),
   ),
   'patrons.register': method('command', 'manage_patrons', S.PatronInputSchema, S.PatronSummarySchema),
   'patrons.update': method(
     'command',
     'manage_patrons',
-    z.object({ patronId: S.Id, changes: S.PatronInputSchema.omit({ cardBarcode: true, pin: true }).partial() }).strict(),
+    z
+      .object({
+        patronId: S.Id,
+        // A card always has an expiry: an edit may move it, not clear it (renewCard extends it).
+        changes: S.PatronInputSchema.omit({ cardBarcode: true, pin: true }).extend({ cardExpiresOn: S.LocalDate, homeBranchId: S.Id }).partial(),
+      })
+      .strict(),
     S.PatronSummarySchema,
   ),
   'patrons.renewCard': method('command', 'manage_patrons', z.object({ patronId: S.Id }).strict(), S.PatronSummarySchema),
@@ -180,7 +186,7 @@ export const stationApi = {
   'patrons.addBlock': method(
     'command',
     'manage_patrons',
-    z.object({ patronId: S.Id, kind: z.enum(['barred', 'lost_card', 'manual']), reason: z.string().trim().min(1).max(500), until: S.LocalDate.nullable().optional() }).strict(),
+    z.object({ patronId: S.Id, kind: z.enum(['barred', 'lost_card', 'manual']), reason: S.RequiredLine(500), until: S.LocalDate.nullable().optional() }).strict(),
     S.PatronSummarySchema,
   ),
   'patrons.removeBlock': method('command', 'manage_patrons', z.object({ blockId: S.Id }).strict(), ok),
@@ -202,7 +208,7 @@ export const stationApi = {
         tendered: S.MinorUnits.positive(),
         amount: S.MinorUnits.positive().nullable().optional(),
         method: z.enum(['cash', 'card', 'other']).optional(),
-        feeIds: z.array(S.Id).nullable().optional(),
+        feeIds: z.array(S.Id).max(500).nullable().optional(),
       })
       .strict(),
     z.object({
@@ -213,13 +219,15 @@ export const stationApi = {
       currency: z.string(),
       allocations: z.array(z.object({ feeId: z.string(), amount: z.number() })),
       remainingOwed: z.number(),
+      /** The payment is recorded, but its receipt could not be made or printed. */
+      followUpFailed: S.FollowUpFailedSchema.optional(),
     }),
   ),
   'fees.waive': method(
     'command',
     'waive_fees',
     z
-      .object({ feeId: S.Id, reason: z.string().trim().min(1).max(500), amount: S.MinorUnits.positive().nullable().optional(), override: S.GrantInput.optional() })
+      .object({ feeId: S.Id, reason: S.RequiredLine(500), amount: S.MinorUnits.positive().nullable().optional(), override: S.GrantInput.optional() })
       .strict(),
     S.FeeSchema,
   ),
@@ -231,7 +239,7 @@ export const stationApi = {
         patronId: S.Id,
         kind: z.enum(['lost', 'damage', 'card_replacement', 'manual']),
         amount: S.MinorUnits.positive(),
-        description: z.string().trim().min(1).max(300),
+        description: S.RequiredLine(300),
         itemId: S.Id.nullable().optional(),
       })
       .strict(),
@@ -278,7 +286,7 @@ export const stationApi = {
   'catalogue.search': method(
     'query',
     'kiosk',
-    z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    z.object({ query: S.SingleLine(200), limit: z.number().int().min(1).max(100).optional() }).strict(),
     z.array(
       z.object({
         id: z.string(),
@@ -308,7 +316,7 @@ export const stationApi = {
       .object({
         barcode: S.Barcode,
         recordId: S.Id,
-        itemTypeCode: z.string().min(1).max(20),
+        itemTypeCode: S.Code,
         homeBranchId: S.Id.nullable().optional(),
         replacementPrice: S.MinorUnits.min(0).nullable().optional(),
         notForLoan: z.boolean().optional(),
@@ -325,13 +333,13 @@ export const stationApi = {
   'catalogue.inHouseUse': method('command', 'circulate', z.object({ itemBarcode: S.Barcode }).strict(), z.object({ itemBarcode: z.string(), title: z.string() })),
 
   // --- configuration
-  'settings.get': method('query', 'staff', none, S.LibrarySettingsSchema),
-  'settings.update': method('command', 'settings', S.LibrarySettingsSchema.partial().strict(), S.LibrarySettingsSchema),
+  'settings.get': method('query', 'staff', none, S.LibrarySettingsOutputSchema),
+  'settings.update': method('command', 'settings', S.LibrarySettingsSchema.partial().strict(), S.LibrarySettingsOutputSchema),
   'branches.list': method('query', 'public', none, z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() }))),
   'branches.save': method(
     'command',
     'settings',
-    z.object({ id: S.Id.nullable().optional(), code: z.string().trim().min(1).max(20), name: z.string().trim().min(1).max(200), timeZone: z.string().min(1).max(64) }).strict(),
+    z.object({ id: S.Id.nullable().optional(), code: S.Code, name: S.RequiredLine(200), timeZone: S.TimeZone }).strict(),
     z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() }),
   ),
   'calendar.list': method('query', 'staff', z.object({ branchId: S.Id }).strict(), z.array(z.record(z.string(), z.unknown()))),
@@ -341,14 +349,14 @@ export const stationApi = {
   'categories.save': method(
     'command',
     'edit_rules',
-    z.object({ code: z.string().min(1).max(20), name: z.string().trim().min(1).max(100), cardValidityDays: z.number().int().min(1).max(36500) }).strict(),
+    z.object({ code: S.Code, name: S.RequiredLine(100), cardValidityDays: z.number().int().min(1).max(36500) }).strict(),
     z.object({ code: z.string(), name: z.string(), cardValidityDays: z.number() }),
   ),
   'itemTypes.list': method('query', 'staff', none, z.array(z.object({ code: z.string(), name: z.string(), notForLoan: z.boolean() }))),
   'itemTypes.save': method(
     'command',
     'edit_rules',
-    z.object({ code: z.string().min(1).max(20), name: z.string().trim().min(1).max(100), notForLoan: z.boolean() }).strict(),
+    z.object({ code: S.Code, name: S.RequiredLine(100), notForLoan: z.boolean() }).strict(),
     z.object({ code: z.string(), name: z.string(), notForLoan: z.boolean() }),
   ),
   'rules.list': method(
@@ -370,8 +378,8 @@ export const stationApi = {
     z
       .object({
         id: S.Id.nullable().optional(),
-        username: z.string().trim().min(2).max(40),
-        displayName: z.string().trim().min(1).max(100),
+        username: S.RequiredLine(40).min(2),
+        displayName: S.RequiredLine(100),
         role: z.enum(['technician', 'supervisor', 'admin']),
         branchId: S.Id.nullable().optional(),
         password: z.string().min(8).max(200).nullable().optional(),
@@ -389,18 +397,18 @@ export const stationApi = {
     z.object({ config: DevicesConfig, states: z.array(z.record(z.string(), z.unknown())), jobs: z.array(z.record(z.string(), z.unknown())) }),
   ),
   'devices.configure': method('command', 'settings', DevicesConfig, DevicesConfig),
-  'devices.testPrint': method('command', 'settings', z.object({ printerId: z.string().optional() }).strict(), z.object({ jobId: z.number() })),
+  'devices.testPrint': method('command', 'settings', z.object({ printerId: S.SingleLine(64).min(1).optional() }).strict(), z.object({ jobId: z.number() })),
   'devices.preview': method(
     'query',
     'staff',
-    z.object({ kind: z.enum(['checkout', 'checkin', 'hold', 'transit', 'payment']), printerId: z.string().optional() }).strict(),
+    z.object({ kind: z.enum(['checkout', 'checkin', 'hold', 'transit', 'payment']), printerId: S.SingleLine(64).optional() }).strict(),
     z.object({ columns: z.number(), lines: z.array(z.string()) }),
   ),
   'slips.checkout': method(
     'command',
     'kiosk',
     z.object({ patronBarcode: S.Barcode, loanIds: z.array(S.Id).min(1).max(100) }).strict(),
-    z.object({ jobId: z.number().nullable(), html: z.string() }),
+    z.object({ jobId: z.number().nullable(), html: z.string(), followUpFailed: S.FollowUpFailedSchema.optional() }),
   ),
 
   // --- reports
@@ -448,7 +456,7 @@ export const stationApi = {
   ),
   /** Push and pull now, rather than at the next interval (the status bar's "Sync now"); answers with the sync state after the round. */
   'sync.now': method('command', 'staff', none, z.record(z.string(), z.unknown())),
-  'sync.resolveException': method('command', 'circulate', z.object({ id: S.Id, note: z.string().max(2000).nullable().optional() }).strict(), z.object({ resolved: z.boolean() })),
+  'sync.resolveException': method('command', 'circulate', z.object({ id: S.Id, note: S.MultiLine(2000).nullable().optional() }).strict(), z.object({ resolved: z.boolean() })),
 
   // --- the status bar
   /**
@@ -473,8 +481,8 @@ export const stationApi = {
 function PatronLimitsSchemaOf() {
   return z
     .object({
-      branchId: z.string().min(1).max(64),
-      categoryCode: z.string().min(1).max(20),
+      branchId: S.Id,
+      categoryCode: S.Code,
       totalMaxLoans: z.number().int().min(0).max(10_000).nullable(),
       maxHolds: z.number().int().min(0).max(10_000).nullable(),
     })
@@ -484,8 +492,8 @@ function PatronLimitsSchemaOf() {
 function ReturnPolicySchemaOf() {
   return z
     .object({
-      branchId: z.string().min(1).max(64),
-      itemTypeCode: z.string().min(1).max(20),
+      branchId: S.Id,
+      itemTypeCode: S.Code,
       returnPolicy: z.enum(['home_branch', 'holding_branch', 'stays']),
     })
     .strict();

@@ -1,17 +1,28 @@
 // Device settings, as the settings screen saves them and the station reads them.
 import { z } from 'zod';
+import { MultiLine, SingleLine } from './schemas';
+
+// Lengths: a device id is a short name; a path or a host name fits the longest the OS allows.
+const DeviceId = SingleLine(64).min(1);
+const DevicePath = SingleLine(260).min(1);
 
 export const SerialOptions = z.object({
-  path: z.string().min(1),
-  baudRate: z.number().int().positive().default(9600),
+  path: DevicePath,
+  baudRate: z.number().int().positive().max(4_000_000).default(9600),
   dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).default(8),
   parity: z.enum(['none', 'even', 'odd', 'mark', 'space']).default('none'),
   stopBits: z.union([z.literal(1), z.literal(1.5), z.literal(2)]).default(1),
 });
 
 export const ScannerConfig = z.discriminatedUnion('kind', [
-  SerialOptions.extend({ kind: z.literal('serial'), id: z.string().min(1), suffix: z.enum(['CR', 'LF', 'CRLF', 'TAB']).default('CR') }),
-  z.object({ kind: z.literal('hid'), id: z.string().min(1), vendorId: z.number().int().optional(), productId: z.number().int().optional(), path: z.string().optional() }),
+  SerialOptions.extend({ kind: z.literal('serial'), id: DeviceId, suffix: z.enum(['CR', 'LF', 'CRLF', 'TAB']).default('CR') }),
+  z.object({
+    kind: z.literal('hid'),
+    id: DeviceId,
+    vendorId: z.number().int().min(0).max(0xffff).optional(),
+    productId: z.number().int().min(0).max(0xffff).optional(),
+    path: SingleLine(260).optional(),
+  }),
 ]);
 
 /** Code pages a receipt printer can be set to; "auto" lets the encoder switch per character. */
@@ -25,11 +36,11 @@ export const COLUMNS_FOR_PAPER = { 58: [32], 80: [42, 48] } as const;
  * message, so the desk's settings form can say them in its own language next to the field.
  */
 export const PrinterConfig = z.object({
-  id: z.string().min(1),
+  id: DeviceId,
   connection: z.discriminatedUnion('kind', [
     SerialOptions.extend({ kind: z.literal('serial') }),
-    z.object({ kind: z.literal('usb-file'), path: z.string().min(1) }),
-    z.object({ kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65535).default(9100) }),
+    z.object({ kind: z.literal('usb-file'), path: DevicePath }),
+    z.object({ kind: z.literal('tcp'), host: SingleLine(253).min(1), port: z.number().int().min(1).max(65535).default(9100) }),
   ]),
   /** 58 mm paper: 32 columns; 80 mm: 48 (42 on some Epson models). */
   columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(48),
@@ -38,7 +49,7 @@ export const PrinterConfig = z.object({
   /** The printer's code page for accented text; 'auto' picks a well-supported one per slip. */
   codePage: z.enum(CODE_PAGES).default('auto'),
   /** The encoder's printer model (command dialect and code page numbers). */
-  model: z.string().min(1).default('epson-tm-t88vi'),
+  model: SingleLine(64).min(1).default('epson-tm-t88vi'),
   cashDrawer: z.boolean().default(false),
 }).superRefine((p, ctx) => {
   if (p.paperWidth === undefined) return;
@@ -59,13 +70,13 @@ export const SlipSettings = z.object({
    * it is kept in one place. 'Library', the old default, counts as empty: a station set up
    * before printed "Library" and now prints the library's name.
    */
-  libraryName: z
-    .string()
+  libraryName: SingleLine(200)
     .trim()
     .default('')
     .transform((name) => (name === 'Library' ? '' : name)),
-  header: z.string().default(''),
-  footer: z.string().default(''),
+  /** Printed above and below every slip: a few lines, no control characters (they would reach the printer as commands). */
+  header: MultiLine(1000).default(''),
+  footer: MultiLine(1000).default(''),
   /** How many trailing digits of the card a slip shows. */
   cardDigits: z.number().int().min(0).max(8).default(4),
   language: z.enum(['en', 'es']).default('en'),
@@ -101,8 +112,8 @@ export function checkDevices(c: DeviceIds, ctx: z.RefinementCtx): void {
 
 export const DevicesConfig = z
   .object({
-    scanners: z.array(ScannerConfig).default([]),
-    printers: z.array(PrinterConfig).default([]),
+    scanners: z.array(ScannerConfig).max(20).default([]),
+    printers: z.array(PrinterConfig).max(20).default([]),
     slips: SlipSettings.default({ libraryName: '', header: '', footer: '', cardDigits: 4, language: 'en' }),
     wedge: WedgeSettings.default({ maxGapMs: 30 }),
   })

@@ -16,7 +16,11 @@ const HTTP_STATUS_BY_CODE: Record<string, number> = {
   HUB_CERTIFICATE: 502,
   LOCKED: 423,
   RATE_LIMITED: 429,
+  NO_PRINTER: 409,
+  PRINT_FAILED: 503,
   INTERNAL: 500,
+  // A defect after the command was committed: it is done, and the answer says so (not "nothing changed").
+  DONE_UNCONFIRMED: 500,
 };
 
 /** The HTTP status a transport should use for an error code. */

@@ -2,19 +2,62 @@
 // an error, not silently ignored); outputs describe what the core returns, for the typed client
 // and the OpenAPI document.
 import { z } from 'zod';
+import { isValidLocalDate } from '../domain/time';
+import { isMultiLineText, isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
 
-export const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-22');
-export const Barcode = z.string().trim().min(1, 'a barcode').max(64);
-export const Id = z.string().min(1).max(64);
-export const MinorUnits = z.number().int();
+// --- reusable text and date schemas ------------------------------------------------------------
+// Every string the station API takes has a length limit and a character rule (src/domain/text.ts).
+// The refusals carry `params.reason`, so a form can say them in the desk's language next to the
+// field (renderer/screens/deviceForm.ts reads them).
+
+const NOT_SINGLE_LINE = { message: 'control or text-direction characters are not allowed', params: { reason: 'controlCharacters' } };
+
+/** One line of printable text of at most `max` characters (names, titles, codes, searches). */
+export const SingleLine = (max: number) => z.string().max(max).refine(isSingleLineText, NOT_SINGLE_LINE);
+/** As SingleLine, trimmed, and required (at least one character left after trimming). */
+export const RequiredLine = (max: number) => z.string().trim().min(1).max(max).refine(isSingleLineText, NOT_SINGLE_LINE);
+/** Text that may span lines (notes, a slip's header): line breaks allowed, no other controls. */
+export const MultiLine = (max: number) =>
+  z.string().max(max).refine(isMultiLineText, { message: 'control or text-direction characters are not allowed', params: { reason: 'controlCharacters' } });
+/** A code (a patron category, an item type, a branch): up to 20 characters, one line. */
+export const Code = RequiredLine(20);
+
+/** A calendar date that exists: 2026-02-28, not 2026-02-30 nor 2099-13-45. */
+export const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-22')
+  .refine(isValidLocalDate, { message: 'not a calendar date', params: { reason: 'notADate' } });
+export const Barcode = RequiredLine(64).describe('a barcode');
+export const Id = z.string().min(1).max(64).refine(isSingleLineText, NOT_SINGLE_LINE);
+export const MinorUnits = z.number().int().min(-1_000_000_000).max(1_000_000_000);
+/** A secret or a token as typed or handed back: bounded, otherwise anything (it is compared, never shown). */
+export const Token = z.string().min(1).max(512);
+
+/** A BCP 47 language tag both Intl.NumberFormat and Intl.DateTimeFormat support: "en-US", "es". */
+export const Locale = z.string().min(2).max(35).refine(isSupportedLocale, { message: 'not a language tag this station can format in, e.g. en-US', params: { reason: 'locale' } });
+/** An ISO 4217 currency code: "USD", "EUR". */
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. USD').refine(isSupportedCurrency, { message: 'not an ISO 4217 currency', params: { reason: 'currency' } });
+/** An IANA time zone: "America/New_York". */
+export const TimeZone = z.string().min(1).max(64).refine(isSupportedTimeZone, { message: 'not a time zone, e.g. America/New_York', params: { reason: 'timeZone' } });
 
 export const RefusalCodeSchema = z.string();
 export const NoticeSchema = z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
 
+/**
+ * Work that follows a committed command and could not be done (a slip or receipt that did not
+ * print). The command itself is done: the desk says so, and what did not follow.
+ */
+export const FollowUpFailedSchema = z.object({
+  code: z.enum(['RECEIPT_NOT_PRINTED', 'SLIP_NOT_PRINTED']),
+  /** For the log and a developer: what went wrong, in English, with no patron data. */
+  message: z.string(),
+});
+export type FollowUpFailed = z.infer<typeof FollowUpFailedSchema>;
+
 /** A supervisor's one-time override (from auth.verifySupervisor) for the named refusal codes. */
-export const OverrideInput = z.object({ token: z.string().min(1), codes: z.array(RefusalCodeSchema).min(1) }).strict();
+export const OverrideInput = z.object({ token: Token, codes: z.array(RefusalCodeSchema.max(40)).min(1).max(50) }).strict();
 /** A supervisor's one-time grant (auth.verifySupervisor) for a command the signed-in account lacks the permission for. */
-export const GrantInput = z.object({ token: z.string().min(1) }).strict();
+export const GrantInput = z.object({ token: Token }).strict();
 
 export const StaffAccountSchema = z.object({
   id: z.string(),
@@ -59,6 +102,8 @@ export const CheckinResultSchema = z.object({
   printJob: z.number().nullable().optional(),
   /** The same slip as HTML, for the system printer (the desk prints it when there is no receipt printer). */
   slipHtml: z.string().nullable().optional(),
+  /** The item is checked in, but its slip could not be made or printed. */
+  followUpFailed: FollowUpFailedSchema.optional(),
 });
 
 export const BlockSchema = z.object({
@@ -138,15 +183,16 @@ export const PatronSummarySchema = z.object({
 export const PatronInputSchema = z
   .object({
     cardBarcode: Barcode,
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
-    email: z.string().trim().max(200).nullable().optional(),
-    phone: z.string().trim().max(40).nullable().optional(),
-    address: z.string().trim().max(400).nullable().optional(),
+    firstName: RequiredLine(100),
+    lastName: RequiredLine(100),
+    email: SingleLine(200).trim().nullable().optional(),
+    phone: SingleLine(40).trim().nullable().optional(),
+    address: MultiLine(400).trim().nullable().optional(),
     homeBranchId: Id.nullable().optional(),
-    categoryCode: z.string().min(1).max(20),
+    categoryCode: Code,
+    /** Left out or null at registration: the category's validity from today. */
     cardExpiresOn: LocalDate.nullable().optional(),
-    notes: z.string().max(2000).optional(),
+    notes: MultiLine(2000).optional(),
     keepReadingHistory: z.boolean().optional(),
     pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').nullable().optional(),
   })
@@ -165,13 +211,13 @@ export const RecordSchema = z.object({
 
 export const RecordInputSchema = z
   .object({
-    title: z.string().trim().min(1).max(500),
-    author: z.string().max(300).nullable().optional(),
-    isbn: z.string().max(20).nullable().optional(),
-    issn: z.string().max(12).nullable().optional(),
-    publisher: z.string().max(300).nullable().optional(),
+    title: RequiredLine(500),
+    author: SingleLine(300).nullable().optional(),
+    isbn: SingleLine(20).nullable().optional(),
+    issn: SingleLine(12).nullable().optional(),
+    publisher: SingleLine(300).nullable().optional(),
     year: z.number().int().min(0).max(3000).nullable().optional(),
-    callNumber: z.string().max(100).nullable().optional(),
+    callNumber: SingleLine(100).nullable().optional(),
   })
   .strict();
 
@@ -191,42 +237,50 @@ export const ItemSchema = z.object({
 
 export const CirculationRuleSchema = z
   .object({
-    branchId: z.string().min(1),
-    categoryCode: z.string().min(1),
-    itemTypeCode: z.string().min(1),
-    loanLength: z.number().int().min(0),
+    /** A branch id, or `*` for any (as the two codes). */
+    branchId: Id,
+    categoryCode: Code,
+    itemTypeCode: Code,
+    // Upper bounds keep the date arithmetic in range: a loan of 100 years is already absurd.
+    loanLength: z.number().int().min(0).max(36_500),
     loanUnit: z.enum(['days', 'hours']),
     hardDueDate: LocalDate.nullable(),
     hardDueDateMode: z.enum(['before', 'exactly', 'after']),
-    maxLoans: z.number().int().min(0).nullable(),
-    renewalsAllowed: z.number().int().min(0),
-    renewalPeriod: z.number().int().min(1).nullable(),
-    noRenewalBeforeDays: z.number().int().min(0).nullable(),
+    maxLoans: z.number().int().min(0).max(10_000).nullable(),
+    renewalsAllowed: z.number().int().min(0).max(1_000),
+    renewalPeriod: z.number().int().min(1).max(36_500).nullable(),
+    noRenewalBeforeDays: z.number().int().min(0).max(36_500).nullable(),
     fineAmount: MinorUnits.min(0),
-    finePeriod: z.number().int().min(1),
-    graceDays: z.number().int().min(0),
+    finePeriod: z.number().int().min(1).max(36_500),
+    graceDays: z.number().int().min(0).max(36_500),
     fineCap: MinorUnits.min(0).nullable(),
     capFineAtReplacementPrice: z.boolean(),
     holdsAllowed: z.boolean(),
-    holdsPerTitle: z.number().int().min(0),
+    holdsPerTitle: z.number().int().min(0).max(1_000),
     onShelfHoldsAllowed: z.boolean(),
-    pickupPeriodDays: z.number().int().min(1),
+    pickupPeriodDays: z.number().int().min(1).max(3_650),
   })
   .strict();
 
 export const ClosedDaySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('date'), date: LocalDate, description: z.string().max(200).optional() }).strict(),
-  z.object({ kind: z.literal('weekly'), weekday: z.number().int().min(0).max(6), description: z.string().max(200).optional() }).strict(),
+  z.object({ kind: z.literal('date'), date: LocalDate, description: SingleLine(200).optional() }).strict(),
+  z.object({ kind: z.literal('weekly'), weekday: z.number().int().min(0).max(6), description: SingleLine(200).optional() }).strict(),
   z
-    .object({ kind: z.literal('yearly'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), description: z.string().max(200).optional() })
-    .strict(),
+    .object({ kind: z.literal('yearly'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), description: SingleLine(200).optional() })
+    .strict()
+    // 29 February is a closed day in leap years; 31 April never is.
+    .refine((d) => isValidLocalDate(`2024-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`), {
+      message: 'that day does not exist in that month',
+      path: ['day'],
+      params: { reason: 'notADate' },
+    }),
 ]);
 
 const BarcodeRuleSchema = z.object({
   length: z.number().int().min(1).max(64).nullable(),
   minLength: z.number().int().min(1).max(64),
   maxLength: z.number().int().min(1).max(64),
-  prefix: z.string().max(10),
+  prefix: SingleLine(10),
   numeric: z.boolean(),
   checkDigit: z.boolean(),
 });
@@ -243,18 +297,26 @@ export const LockoutSettingsSchema = z.object({
   minutes: z.number().int().min(1).max(1440),
 });
 
+/**
+ * The library's settings as settings.update takes them (and as the hub checks a pushed settings
+ * row). What the station answers with is LibrarySettingsOutputSchema, looser, so settings saved
+ * before these checks can still be read and corrected.
+ */
 export const LibrarySettingsSchema = z.object({
-  name: z.string(),
-  currency: z.string(),
-  locale: z.string(),
+  name: SingleLine(200),
+  currency: Currency,
+  locale: Locale,
   circControl: z.enum(['desk_branch', 'patron_home_branch', 'item_home_branch']),
   calendarMode: z.enum(['calendar', 'push', 'ignore']),
   capDueDateAtCardExpiry: z.boolean(),
   finesSkipClosedDays: z.boolean(),
   holdShelfSkipsClosedDays: z.boolean(),
-  maxFeesOwed: z.number().int().nullable(),
-  loanHistoryRetentionDays: z.number().int().min(0),
+  maxFeesOwed: MinorUnits.min(0).nullable(),
+  loanHistoryRetentionDays: z.number().int().min(0).max(36_500),
   barcodes: z.object({ patron: BarcodeRuleSchema, item: BarcodeRuleSchema }),
   kiosk: KioskSettingsSchema,
   lockout: LockoutSettingsSchema,
 });
+
+export const LibrarySettingsOutputSchema = LibrarySettingsSchema.extend({ name: z.string(), currency: z.string(), locale: z.string() });
+

@@ -36,6 +36,10 @@ export const OVERRIDABLE: Record<RefusalCode, boolean> = {
   ALREADY_ON_LOAN_FOR_HOLD: false,
   ON_SHELF_HOLDS_NOT_ALLOWED: true,
   NO_LOANABLE_COPY: false,
+  // A book-drop return date lies between the loan's check-out and today: any other is a typo, and
+  // one before the check-out would take the fine off a late return.
+  RETURN_DATE_IN_FUTURE: false,
+  RETURN_DATE_BEFORE_CHECKOUT: false,
 };
 
 export function refusal(code: RefusalCode, params?: Record<string, string | number>): Refusal {

@@ -343,7 +343,9 @@ export type RefusalCode =
   | 'ALREADY_HOLDING_TITLE'
   | 'ALREADY_ON_LOAN_FOR_HOLD'
   | 'ON_SHELF_HOLDS_NOT_ALLOWED'
-  | 'NO_LOANABLE_COPY';
+  | 'NO_LOANABLE_COPY'
+  | 'RETURN_DATE_IN_FUTURE'
+  | 'RETURN_DATE_BEFORE_CHECKOUT';
 
 export interface Refusal {
   code: RefusalCode;

@@ -20,6 +20,8 @@ import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import { hashSecret, hashToken } from './secrets';
 import { newKeyPair, sealForSession, sealPrivateKey } from './signing';
+import { isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
+import { isValidLocalDate } from '../domain/time';
 
 export interface SetupInput {
   libraryName: string;
@@ -34,11 +36,21 @@ export interface SetupInput {
 const MIN_PASSWORD = 8;
 
 function checkTimeZone(tz: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
-    throw invalid(`Unknown time zone ${tz}.`);
-  }
+  if (!isSupportedTimeZone(tz)) throw invalid('Unknown time zone.');
+}
+
+/**
+ * The library's locale and currency format every date and amount on screen and on slips: a tag
+ * Intl cannot format with would fail every receipt after its payment is recorded.
+ */
+function checkLocaleAndCurrency(s: { locale?: string; currency?: string }): void {
+  if (s.locale !== undefined && !isSupportedLocale(s.locale)) throw invalid('The language is a BCP 47 tag this station can format in, e.g. en-US or es-MX.');
+  if (s.currency !== undefined && !isSupportedCurrency(s.currency)) throw invalid('The currency is an ISO 4217 code, e.g. USD.');
+}
+
+/** A name or code as one line of printable text (the API schemas check it too; services may be called without them). */
+function checkLine(value: string, what: string, max: number): void {
+  if (value.length > max || !isSingleLineText(value)) throw invalid(`${what}: at most ${max} characters, on one line, without control characters.`);
 }
 
 export class AdminService {
@@ -55,7 +67,10 @@ export class AdminService {
   initialize(input: SetupInput): { branchId: string; adminId: string } {
     if (this.isConfigured()) throw new ServiceError('ALREADY_CONFIGURED', 'This station is set up already.');
     checkTimeZone(input.timeZone);
-    if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid('The currency is a three-letter ISO code, e.g. USD.');
+    checkLocaleAndCurrency(input);
+    checkLine(input.libraryName, 'The library name', 200);
+    checkLine(input.branchName, 'The branch name', 200);
+    checkLine(input.branchCode, 'The branch code', 20);
     if (input.admin.password.length < MIN_PASSWORD) throw invalid(`A password has at least ${MIN_PASSWORD} characters.`);
     if (!input.libraryName.trim() || !input.branchName.trim() || !input.branchCode.trim()) throw invalid('Library and branch names are required.');
     const branchId = this.ctx.newId();
@@ -116,7 +131,8 @@ export class AdminService {
 
   updateSettings(changes: Partial<LibrarySettings>, actor: Actor): LibrarySettings {
     const next = { ...this.settings(), ...changes };
-    if (changes.currency && !/^[A-Z]{3}$/.test(changes.currency)) throw invalid('The currency is a three-letter ISO code.');
+    checkLocaleAndCurrency(changes);
+    if (changes.name !== undefined) checkLine(changes.name, 'The library name', 200);
     runCommand(this.ctx, { command: 'settings.update', input: changes, actor, summary: 'edit settings' }, (tx) => {
       tx.upsert('settings', { id: 'library', value: JSON.stringify(next) });
     });
@@ -125,12 +141,24 @@ export class AdminService {
 
   saveBranch(branch: Omit<Branch, 'id'> & { id?: string | null }, actor: Actor): Branch {
     checkTimeZone(branch.timeZone);
+    checkLine(branch.code, 'The branch code', 20);
+    checkLine(branch.name, 'The branch name', 200);
     const row: Branch = { id: branch.id ?? this.ctx.newId(), code: branch.code.trim(), name: branch.name.trim(), timeZone: branch.timeZone };
-    return runCommand(this.ctx, { command: 'branches.save', input: row, actor, summary: `branch ${row.code}` }, (tx) => tx.upsert('branches', row));
+    if (!row.code || !row.name) throw invalid('A branch needs a code and a name.');
+    return runCommand(this.ctx, { command: 'branches.save', input: row, actor, summary: `branch ${row.code}` }, (tx) => {
+      // Branch codes are unique (the table says so): say which rule it broke, not a constraint error.
+      const clash = this.ctx.store.db.prepare('SELECT id FROM branches WHERE code = ?').get(row.code) as { id: string } | undefined;
+      if (clash && clash.id !== row.id) throw new ServiceError('CONFLICT', 'Another branch has that code.');
+      return tx.upsert('branches', row);
+    });
   }
 
   addClosedDay(branchId: string, day: ClosedDay, actor: Actor): { id: string } {
     if (!this.ctx.config.get().branches.has(branchId)) throw notFound('branch');
+    if (day.kind === 'date' && !isValidLocalDate(day.date)) throw invalid('The closed day must be a calendar date like 2026-12-25.');
+    if (day.kind === 'yearly' && !isValidLocalDate(`2024-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`)) {
+      throw invalid('That day does not exist in that month.');
+    }
     const id = this.ctx.newId();
     const row = {
       id,
@@ -182,6 +210,7 @@ export class AdminService {
   /** Adds or replaces the rule for one branch x category x item type cell of the matrix. */
   saveRule(rule: CirculationRule, actor: Actor): CirculationRule & { id: string } {
     if (rule.loanLength < 0 || rule.renewalsAllowed < 0 || rule.finePeriod <= 0) throw invalid('Loan length, renewals and charge period must be positive.');
+    if (rule.hardDueDate !== null && !isValidLocalDate(rule.hardDueDate)) throw invalid('The hard due date must be a calendar date like 2026-12-31.');
     return runCommand(this.ctx, { command: 'rules.save', input: rule, actor, summary: 'edit rule' }, (tx) => {
       const existing = this.ctx.store.db
         .prepare('SELECT id FROM circulation_rules WHERE branch_id = ? AND category_code = ? AND item_type_code = ?')

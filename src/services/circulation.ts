@@ -297,7 +297,8 @@ export class CirculationService {
     const now = this.ctx.now();
     if (input.backdate != null) {
       if (!isValidLocalDate(input.backdate)) throw invalid('The return date must be a date like 2026-11-20.');
-      if (input.backdate > localDateOf(now, desk.timeZone)) throw invalid('The return date cannot be in the future.');
+      const today = localDateOf(now, desk.timeZone);
+      if (input.backdate > today) throw refused([refusal('RETURN_DATE_IN_FUTURE', { date: input.backdate, today })]);
     }
     return runCommand(
       this.ctx,
@@ -308,6 +309,11 @@ export class CirculationService {
         const today = localDateOf(now, desk.timeZone);
         const notices: Notice[] = [];
         const loan = this.find.openLoanOfItem(item.id);
+        if (loan && input.backdate) {
+          // Returned before it was lent is impossible; accepted, it would wipe out a late fine.
+          const checkedOutOn = localDateOf(loan.checkedOutAt, desk.timeZone);
+          if (input.backdate < checkedOutOn) throw refused([refusal('RETURN_DATE_BEFORE_CHECKOUT', { date: input.backdate, checkedOutOn })]);
+        }
         let fine: CheckinResult['fine'] = null;
         if (loan) fine = this.closeLoan(tx, loan, item, returnedAt, cfg, desk, notices);
 

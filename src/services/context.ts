@@ -97,7 +97,15 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
     readState,
     writeState,
     afterCommit(command) {
-      for (const l of listeners) l(command);
+      // The command is committed: a listener's failure (the sync worker's nudge, the checkpointer)
+      // must not reach the caller as if the command had failed.
+      for (const l of listeners) {
+        try {
+          l(command);
+        } catch (error) {
+          console.error('station: a listener failed after a commit', error instanceof Error ? error.message : String(error));
+        }
+      }
     },
     onCommit(listener) {
       listeners.add(listener);

@@ -17,7 +17,11 @@ export type ServiceErrorCode =
   /** Too many wrong PINs or passwords for this card or account: refused, even when right, until retryAt. */
   | 'LOCKED'
   /** Too many wrong sign-ins at this station, across accounts: refused for a short while. */
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** A print was asked for and this station has no receipt printer (or not the one named). */
+  | 'NO_PRINTER'
+  /** The slip could not be made or queued (an unknown printer model, say). */
+  | 'PRINT_FAILED';
 
 export class ServiceError extends Error {
   constructor(

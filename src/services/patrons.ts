@@ -1,7 +1,8 @@
 // Patrons: registration, editing, cards, PINs, blocks, and what the desk sees of a patron.
 import { validateBarcode } from '../domain/barcode';
 import { refusal } from '../domain/refusals';
-import { addDays, localDateOf } from '../domain/time';
+import { addDays, isValidLocalDate, localDateOf } from '../domain/time';
+import { isMultiLineText, isSingleLineText, withoutControlCharacters } from '../domain/text';
 import type { BlockKind, Fee, Hold, Patron, PatronBlock } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
@@ -58,6 +59,13 @@ export class PatronService {
     if (!this.ctx.config.get().categories.has(input.categoryCode)) throw invalid(`Unknown patron category ${input.categoryCode}.`);
     if (input.pin != null && !PIN_PATTERN.test(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
     if (input.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) throw invalid('That email address is not valid.');
+    // The API schemas check these too; services are also called without them (tests, tools).
+    for (const v of [input.firstName, input.lastName, input.email, input.phone]) {
+      if (v != null && (v.length > 200 || !isSingleLineText(v))) throw invalid('Names, email and phone are one line each, without control characters.');
+    }
+    if (input.address != null && (input.address.length > 400 || !isMultiLineText(input.address))) throw invalid('An address is at most 400 characters, without control characters.');
+    if (input.notes != null && (input.notes.length > 2000 || !isMultiLineText(input.notes))) throw invalid('Notes are at most 2000 characters, without control characters.');
+    if (input.cardExpiresOn != null && !isValidLocalDate(input.cardExpiresOn)) throw invalid('The card expiry must be a calendar date like 2027-06-30.');
   }
 
   register(input: PatronInput, actor: Actor): PatronSummary {
@@ -96,6 +104,9 @@ export class PatronService {
 
   update(patronId: string, changes: Partial<Omit<PatronInput, 'cardBarcode' | 'pin'>>, actor: Actor): PatronSummary {
     const existing = this.require(patronId);
+    // A card always has an expiry (the column is required): an edit may move it, not clear it.
+    if (changes.cardExpiresOn === null) throw invalid('A card needs an expiry date; renew the card to extend it.');
+    if (changes.homeBranchId === null) throw invalid('A patron needs a home branch.');
     const merged = { ...existing, ...stripUndefined(changes) } as PatronRow;
     this.checkInput({ ...merged, pin: null });
     if (!this.ctx.config.get().branches.has(merged.homeBranchId)) throw invalid('Unknown home branch.');
@@ -162,6 +173,7 @@ export class PatronService {
   addBlock(patronId: string, block: { kind: BlockKind; reason: string; until?: string | null }, actor: Actor): PatronSummary {
     this.require(patronId);
     if (!block.reason.trim()) throw invalid('A block needs a reason.');
+    if (block.until != null && !isValidLocalDate(block.until)) throw invalid('The block end must be a calendar date like 2026-12-31.');
     runCommand(this.ctx, { command: 'patrons.addBlock', input: { patronId, ...block }, actor, summary: `block ${block.kind}` }, (tx) => {
       tx.upsert('patron_blocks', {
         id: this.ctx.newId(),
@@ -278,7 +290,8 @@ const DIGIT_WORD = /^\+?\d[\d.-]*[Xx]?$/;
  * search on 200,000 patrons.
  */
 export function ftsPrefixQuery(text: string): string | null {
-  const words = text
+  // Control characters (a NUL, say) have no place in a search and upset FTS5: they become spaces.
+  const words = withoutControlCharacters(text)
     .normalize('NFKC')
     .split(/[\s,;]+/)
     .map((w) => w.replace(/["*^:()]/g, ''))

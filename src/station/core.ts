@@ -82,12 +82,22 @@ export function toApiError(error: unknown): ApiErrorBody {
   return { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' };
 }
 
+/** The command ran and is committed, but the station could not finish its answer. */
+function doneUnconfirmed(): ApiErrorBody {
+  return { code: 'DONE_UNCONFIRMED', message: 'The station did this, but could not finish its answer. Look again before repeating it.' };
+}
+
 export function createStationCore(services: StationServices, hooks?: CoreHooks): StationCore {
   const events = new EventEmitter();
   events.setMaxListeners(100);
   const devices = new StationDevices(services, (event) => events.emit('event', event));
   const handlers = createHandlers(services, devices, hooks);
   let closed = false;
+  // Counts committed commands, so a failure can tell whether its call had already committed one.
+  let commits = 0;
+  services.ctx.onCommit(() => {
+    commits += 1;
+  });
 
   const core: StationCore = {
     services,
@@ -118,6 +128,7 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
       // grant (fees.waive): the granting account must hold the permission itself.
       const onGrant = denied?.code === 'FORBIDDEN' && session?.kind === 'staff' && GRANTABLE.has(apiName) && grant !== undefined;
       if (denied && !onGrant) return { ok: false, error: denied };
+      const commitsBefore = commits;
       try {
         const sessionToken = ctx.sessionToken ?? null;
         const grantedBy = onGrant ? services.auth.redeemGrantFor(grant.token, method.access as Permission, sessionToken) : null;
@@ -129,10 +140,18 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
         if (!output.success) {
           // A defect, and the command has run: saying "nothing was changed" would be false.
           console.error(`station core: ${apiName} answered outside its contract`, issuesOf(output.error));
-          return { ok: false, error: { code: 'INTERNAL', message: 'The station did this, but its answer could not be shown. Look again before repeating it.' } };
+          return { ok: false, error: doneUnconfirmed() };
         }
         return { ok: true, value: output.data };
       } catch (error) {
+        // A defect after this call committed its command (work after runCommand returned): the
+        // command stands, so the answer must not say nothing changed. A refusal (ServiceError)
+        // comes from inside the transaction and rolled it back; an async handler may overlap
+        // another call's commit, so only defects are judged by the count.
+        if (commits !== commitsBefore && !(error instanceof ServiceError)) {
+          console.error(`station core: ${apiName} failed after its command was committed`, error instanceof Error ? error.stack : String(error));
+          return { ok: false, error: doneUnconfirmed() };
+        }
         return { ok: false, error: toApiError(error) };
       }
     },

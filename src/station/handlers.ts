@@ -11,6 +11,29 @@ import type { StationDevices } from './devices';
 import type { Slip } from '../devices/slips/types';
 import { patronOnSlip } from '../devices/slips/types';
 import { ServiceError } from '../services/errors';
+import type { FollowUpFailed } from '../api/schemas';
+
+/**
+ * Runs work that follows a committed command (a slip, a receipt): the command is done whatever
+ * happens here, so a failure is logged and handed back for the answer to say, never thrown
+ * (thrown, the desk would read it as "nothing was changed" and take the money again).
+ */
+function followUp<T>(code: FollowUpFailed['code'], work: () => T): { ok: true; value: T } | { ok: false; failed: FollowUpFailed } {
+  try {
+    return { ok: true, value: work() };
+  } catch (error) {
+    // The error's own words (a printer's, Intl's): no patron data goes into a slip's error.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`station: ${code} after a committed command: ${message}`);
+    return { ok: false, failed: { code, message: `The command is done; its slip could not be printed (${message}).` } };
+  }
+}
+
+/** A print asked for on its own (a test page, a check-out slip): a clear refusal, not a defect. */
+function printError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  return new ServiceError('PRINT_FAILED', `The slip could not be printed: ${error instanceof Error ? error.message : String(error)}`);
+}
 
 export interface HandlerContext {
   session: Session | null;
@@ -102,16 +125,20 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       s.circulation.checkout({ patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
     'circulation.checkin': (input, hc) => {
       const result = s.circulation.checkin(input, hc.actor);
-      // A trapped hold or a transfer prints its slip at once, with no dialog. The desk gets the
-      // same slip as HTML too, for the system printer when there is no receipt printer.
-      const slip = devices.slipForCheckin(result);
-      const hold = result.hold ? { ...result.hold, patron: devices.slipPatron(result.hold.patronId) } : null;
-      return {
-        ...result,
-        hold,
-        printJob: slip ? devices.print(slip) : null,
-        slipHtml: slip ? devices.manager.renderSlipHtml(slip) : null,
-      };
+      // Committed. A trapped hold or a transfer prints its slip at once, with no dialog. The desk
+      // gets the same slip as HTML too, for the system printer when there is no receipt printer.
+      const holder = result.hold ? followUp('SLIP_NOT_PRINTED', () => devices.slipPatron(result.hold!.patronId)) : null;
+      const hold = result.hold ? { ...result.hold, ...(holder?.ok ? { patron: holder.value } : {}) } : null;
+      const made = followUp('SLIP_NOT_PRINTED', () => {
+        const slip = devices.slipForCheckin(result);
+        return slip ? { slip, html: devices.manager.renderSlipHtml(slip) } : null;
+      });
+      if (!made.ok) return { ...result, hold, printJob: null, slipHtml: null, followUpFailed: made.failed };
+      if (!made.value) return { ...result, hold, printJob: null, slipHtml: null };
+      const { slip, html } = made.value;
+      // The receipt printer failing leaves the HTML: the desk offers it to the system printer.
+      const printed = followUp('SLIP_NOT_PRINTED', () => devices.print(slip));
+      return printed.ok ? { ...result, hold, printJob: printed.value, slipHtml: html } : { ...result, hold, printJob: null, slipHtml: html, followUpFailed: printed.failed };
     },
     'circulation.renew': (input, hc) => s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
     'circulation.renewAll': (input, hc) => s.circulation.renewAll(input, hc.actor),
@@ -137,9 +164,11 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     'fees.list': (input) => s.fees.list(input.patronId),
     'fees.pay': (input, hc) => {
       const paid = s.fees.pay(input, hc.actor);
+      // Committed: the money is taken. The receipt (and the drawer) follow, or the answer says they did not.
+      if (!devices.hasPrinter) return paid;
       const cash = (input.method ?? 'cash') === 'cash';
-      devices.print(devices.paymentSlip(input.patronId, paid), cash);
-      return paid;
+      const printed = followUp('RECEIPT_NOT_PRINTED', () => devices.print(devices.paymentSlip(input.patronId, paid), cash));
+      return printed.ok ? paid : { ...paid, followUpFailed: printed.failed };
     },
     'fees.waive': (input, hc) => s.fees.waive({ feeId: input.feeId, reason: input.reason, amount: input.amount }, hc.actor, hc.grantedBy ?? undefined),
     'fees.charge': (input, hc) => s.fees.charge(input, hc.actor),
@@ -200,7 +229,17 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
 
     'devices.get': () => ({ config: devices.settings(), states: devices.manager.list().map((d) => ({ ...d })), jobs: devices.manager.printJobs().map((j) => ({ ...j })) }),
     'devices.configure': (input) => devices.configure(input),
-    'devices.testPrint': (input) => ({ jobId: devices.manager.testPrint(input.printerId).id }),
+    'devices.testPrint': (input) => {
+      const named = input.printerId === undefined || devices.settings().printers.some((p) => p.id === input.printerId);
+      if (!devices.hasPrinter || !named) {
+        throw new ServiceError('NO_PRINTER', input.printerId ? 'This station has no printer by that name.' : 'This station has no receipt printer set up.');
+      }
+      try {
+        return { jobId: devices.manager.testPrint(input.printerId).id };
+      } catch (error) {
+        throw printError(error);
+      }
+    },
     'devices.preview': (input) => {
       const printer = devices.settings().printers.find((p) => p.id === input.printerId) ?? devices.settings().printers[0];
       const columns = printer?.columns ?? 48;
@@ -219,8 +258,16 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       const summary = s.patrons.lookup(input.patronBarcode, hc.actor);
       const wanted = new Set(input.loanIds);
       const loans = summary.loans.filter((l) => wanted.has(l.loanId));
-      const slip = devices.checkoutSlip(input.patronBarcode, loans);
-      return { jobId: devices.print(slip), html: devices.manager.renderSlipHtml(slip) };
+      let slip: Slip;
+      let html: string;
+      try {
+        slip = devices.checkoutSlip(input.patronBarcode, loans);
+        html = devices.manager.renderSlipHtml(slip);
+      } catch (error) {
+        throw printError(error);
+      }
+      const printed = followUp('SLIP_NOT_PRINTED', () => devices.print(slip));
+      return printed.ok ? { jobId: printed.value, html } : { jobId: null, html, followUpFailed: printed.failed };
     },
 
     'reports.today': () => s.reports.today(),

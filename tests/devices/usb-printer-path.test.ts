@@ -159,7 +159,7 @@ describe('a USB printer path, in the settings (devices.configure)', () => {
     await core.invoke('setup.initialize', {
       libraryName: 'Springfield', branchCode: 'MAIN', branchName: 'Main', timeZone: 'UTC', currency: 'USD', locale: 'en-US',
       admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
-    }, {});
+    }, { local: true });
     token = ((await core.invoke('auth.signIn', { username: 'admin', password: 'a long password' }, {})) as { value: { token: string } }).value.token;
   });
   afterAll(async () => {

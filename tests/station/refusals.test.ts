@@ -47,8 +47,10 @@ describe('the refusal codes', () => {
       ALREADY_ON_LOAN_FOR_HOLD: false,
       ON_SHELF_HOLDS_NOT_ALLOWED: true,
       NO_LOANABLE_COPY: false,
+      RETURN_DATE_IN_FUTURE: false,
+      RETURN_DATE_BEFORE_CHECKOUT: false,
     });
-    expect(Object.keys(OVERRIDABLE)).toHaveLength(30);
+    expect(Object.keys(OVERRIDABLE)).toHaveLength(32);
   });
 });
 

@@ -158,6 +158,8 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
       {paid ? (
         <p role="status" data-testid="change-due">
           {t('patrons.changeDue', { change: money(paid.change), paid: money(paid.applied) })}
+          {/* The payment is recorded all the same: say so, so nobody takes the money twice. */}
+          {paid.followUpFailed ? <strong data-testid="follow-up-failed"> {t(`followUp.${paid.followUpFailed.code}`)}</strong> : null}
         </p>
       ) : null}
 

@@ -40,11 +40,11 @@ export function PatronEditForm({
       lastName: f.required('lastName', 100),
       email,
       phone: f.optional('phone', 40),
-      address: f.optional('address', 400),
+      address: f.multiLine('address', 400) || null,
       homeBranchId: f.text('homeBranchId') || patron.homeBranchId,
       categoryCode: f.text('categoryCode') || patron.categoryCode,
       cardExpiresOn: f.requiredDate('cardExpiresOn'),
-      notes: f.optional('notes', 2000) ?? '',
+      notes: f.multiLine('notes', 2000),
       keepReadingHistory: f.bool('keepReadingHistory'),
     };
     setErrors(f.errors);

@@ -174,8 +174,8 @@ function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promis
   const read = (f: FormReader): Slips => ({
     // Empty: the slips print the library's name above, whatever it becomes.
     libraryName: f.optional('slipName', 200) ?? '',
-    header: f.text('header'),
-    footer: f.text('footer'),
+    header: f.multiLine('header', 1000),
+    footer: f.multiLine('footer', 1000),
     cardDigits: f.int('cardDigits', 0, 8),
     language: f.text('language') === 'es' ? 'es' : 'en',
   });
@@ -191,8 +191,8 @@ function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promis
               <option value="es">Español</option>
             </SelectField>
           </div>
-          <TextAreaField label={t('library.header')} name="header" defaultValue={slips.header} rows={2} cols={48} />
-          <TextAreaField label={t('library.footer')} name="footer" defaultValue={slips.footer} rows={2} cols={48} />
+          <TextAreaField label={t('library.header')} name="header" defaultValue={slips.header} rows={2} cols={48} error={errors.header} />
+          <TextAreaField label={t('library.footer')} name="footer" defaultValue={slips.footer} rows={2} cols={48} error={errors.footer} />
         </>
       )}
     </SavedInPlaceForm>
