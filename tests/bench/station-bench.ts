@@ -147,13 +147,15 @@ function time(fn: () => void): number {
   return performance.now() - t0;
 }
 
-function measure(): Record<string, number> {
+async function measure(): Promise<Record<string, number>> {
   const t0 = performance.now();
   const s = openStation(runPath, { walReserveMiB: STATION_WAL_RESERVE_MIB });
   s.ctx.config.get();
   s.patrons.lookup(barcode(2, 1));
   const openMs = performance.now() - t0;
   const db = s.store.db;
+  // The desk's administrator signs in (outside the timings), so her key signs every entry as at a real desk.
+  await s.auth.signIn('admin', 'bench password');
   const staff = { kind: 'staff' as const, staffId: (db.prepare("SELECT id FROM staff WHERE username = 'admin'").get() as { id: string }).id };
   const nPatrons = size.patrons;
   const nItems = size.items;
@@ -261,7 +263,7 @@ function measure(): Record<string, number> {
 
 if (flag('measure-only')) {
   // The child: report as one JSON line to the parent.
-  console.log(JSON.stringify(measure()));
+  console.log(JSON.stringify(await measure()));
 } else {
   if (flag('rebuild') || !existsSync(dbPath)) build();
   for (const suffix of ['', '-wal', '-shm']) rmSync(runPath + suffix, { force: true });
