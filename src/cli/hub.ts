@@ -6,6 +6,7 @@
 //   admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]
 //   admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)
 //   admin stations                           (enrolled stations, last push, clock offset)
+//   admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)
 //   admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)
 //   admin resolve-exception <id> --note "..." [--by name]   (every branch concerned sees it resolved)
 // Without --password a one-time password is generated and printed once. On PGlite the data folder
@@ -43,7 +44,7 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.help) {
-  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once. On PGlite the data folder is one\nprocess\'s at a time: run admin commands with the hub stopped.');
+  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once. On PGlite the data folder is one\nprocess\'s at a time: run admin commands with the hub stopped.');
   process.exit(0);
 }
 
@@ -116,6 +117,17 @@ async function admin(command: string | undefined): Promise<void> {
         console.log(`${s.id}  ${s.branchCode}  ${s.name}  ${s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : '-'}  ${offset}`);
       }
       return;
+    case 'remove-station': {
+      const id = positionals[2];
+      if (!id) fail('admin remove-station <station id>   (ids: admin stations)');
+      if (!(await hub.removeStation(id))) {
+        console.error(`no station ${id}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`station ${id} removed: its credential and signing key are refused from now on`);
+      return;
+    }
     case 'exceptions': {
       const codes = new Map((await db.query<{ id: string; code: string }>('SELECT id, code FROM branches')).map((b) => [b.id, b.code]));
       const list = await hub.listExceptions(values.all);
@@ -139,7 +151,7 @@ async function admin(command: string | undefined): Promise<void> {
       return;
     }
     default:
-      fail('admin commands: init, add-branch, add-admin, enrol-station, stations, exceptions, resolve-exception');
+      fail('admin commands: init, add-branch, add-admin, enrol-station, stations, remove-station, exceptions, resolve-exception');
   }
 }
 

@@ -124,6 +124,14 @@ export class Hub {
     return rows.map((r) => ({ id: r.id, name: r.name, branchCode: r.code, lastSeenAt: num(r.last_seen_at), clockOffsetMs: num(r.clock_offset_ms) }));
   }
 
+  /**
+   * Removes a station (a lost or stolen desk PC): its credential and signing key stop working at
+   * once. What it pushed stays; its unpushed work is lost with it. Answers whether it was there.
+   */
+  async removeStation(stationId: string): Promise<boolean> {
+    return (await this.db.query<{ id: string }>('DELETE FROM stations WHERE id = $1 RETURNING id', [stationId])).length > 0;
+  }
+
   /** A one-time code, shown once to whoever installs the station; stored only as a hash. */
   async createEnrolmentCode(branchCode: string): Promise<string> {
     const branch = (await this.db.query<{ id: string }>('SELECT id FROM branches WHERE code = $1', [branchCode]))[0];

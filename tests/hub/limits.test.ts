@@ -243,4 +243,17 @@ describe('a hub process fed what no station sends', () => {
     expect(listed).toMatch(/clock \+(89|90|91) s/);
     expect(offsetLine).toMatch(/clock \+(89|90|91) s/);
   }, 120_000);
+
+  it('refuses a removed station: a lost desk PC\'s credential and key stop working', async () => {
+    expect(admin(dataDir, ['remove-station', station.stationId])).toContain(`station ${station.stationId} removed`);
+    expect(admin(dataDir, ['stations'])).not.toContain('north desk');
+    hub = await startHub(dataDir);
+    const refused = await push([j.entry(me, 'patrons.register', [patron('late', '29000000000009', me.branchId)], Date.now())]);
+    expect(refused.status).toBe(401);
+    expect((await call(`${hub.url}/sync/changes?after=0`, { credential: station.credential })).status).toBe(401);
+    hub.child.kill('SIGTERM');
+    await new Promise((r) => hub.child.once('exit', r));
+    // A mistyped id says so.
+    expect(() => admin(dataDir, ['remove-station', 'no-such-station'])).toThrow(/no station no-such-station/);
+  }, 120_000);
 });
