@@ -19,6 +19,7 @@ import type { SyncWorker } from '../sync/worker';
 import { HubTlsError } from '../sync/http-client';
 import { purgeExpiredLoanHistory } from '../services/privacy';
 import { redactJournalReadingHistory } from '../services/journal-privacy';
+import { redactJournalSecrets } from '../services/journal-secrets';
 
 export { httpStatusFor, issuesOf };
 
@@ -190,6 +191,12 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
     }
   };
   purgeLoanHistory();
+  // Once, after the upgrade that keeps secrets out of the journal: older entries lose theirs too.
+  try {
+    redactJournalSecrets(services.ctx);
+  } catch (error) {
+    console.error('station core: taking secrets out of older journal entries failed', error instanceof Error ? error.message : String(error));
+  }
   const purgeTimer = setInterval(purgeLoanHistory, opts.privacyPurgeIntervalMs ?? DAY_MS);
   purgeTimer.unref();
   let sync: SyncWorker | null = null;
