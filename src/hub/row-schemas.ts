@@ -11,14 +11,22 @@ import { z } from 'zod';
 import { CirculationRuleSchema, LibrarySettingsSchema, LocalDate } from '../api/schemas';
 import type { RowChange, SyncedTable } from '../domain/journal';
 import { SYNCED_TABLES } from '../store/rows';
+import { LATEST_WALL_TIME_MS } from '../domain/plausible-clock';
 
 type Shape = Record<string, z.ZodType>;
 
-function columnSchema(column: SQLiteColumn): z.ZodType {
+/**
+ * A time column (`checkedOutAt`, `dueAt`, `lockedUntil`...) holds ms since 1970 before the year
+ * 2200: a loan "checked out" at -9e15 would win every ordering of two desks' loans of a copy.
+ */
+const INSTANT = z.number().int().min(0).lt(LATEST_WALL_TIME_MS, 'is not a time before the year 2200');
+const isTimeColumn = (property: string) => /(At|Until)$/.test(property);
+
+function columnSchema(column: SQLiteColumn, property: string): z.ZodType {
   const enumValues = (column as { enumValues?: string[] }).enumValues;
   let schema: z.ZodType;
   if (column.dataType === 'boolean') schema = z.boolean();
-  else if (column.dataType === 'number') schema = z.number().int();
+  else if (column.dataType === 'number') schema = isTimeColumn(property) ? INSTANT : z.number().int();
   else if (enumValues && enumValues.length > 0) schema = z.enum(enumValues as [string, ...string[]]);
   else if (column.dataType === 'string') schema = z.string();
   else schema = z.union([z.string(), z.number(), z.boolean()]);
@@ -27,7 +35,7 @@ function columnSchema(column: SQLiteColumn): z.ZodType {
 
 function columnsOf(table: SyncedTable): Shape {
   const shape: Shape = {};
-  for (const [property, column] of Object.entries(getTableColumns(SYNCED_TABLES[table]) as Record<string, SQLiteColumn>)) shape[property] = columnSchema(column);
+  for (const [property, column] of Object.entries(getTableColumns(SYNCED_TABLES[table]) as Record<string, SQLiteColumn>)) shape[property] = columnSchema(column, property);
   shape.id = z.string().min(1).max(200);
   return shape;
 }

@@ -237,6 +237,11 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         const res = await app.inject({ method: 'POST', url: '/sync/push', headers: { authorization: `Bearer ${a.credential}` }, payload: { stationWallTime: Date.now(), entries: [bad] } });
         expect(res.statusCode).toBe(200);
         expect(res.json().outcomes).toEqual([{ id: bad.id, outcome: 'rejected', reason: expect.stringContaining('malformed loans row L4: dueAt: ') }]);
+        // A check-out time that is no time (it would win every ordering of two desks' loans of a copy).
+        const ancient = j.entry(A, 'circulation.checkout', [loan('L5', 'i2', 'ana', north, -9e15)], t0 + 5000);
+        const res2 = await app.inject({ method: 'POST', url: '/sync/push', headers: { authorization: `Bearer ${a.credential}` }, payload: { stationWallTime: Date.now(), entries: [ancient] } });
+        expect(res2.json().outcomes).toEqual([{ id: ancient.id, outcome: 'rejected', reason: expect.stringMatching(/^malformed loans row L5: checkedOutAt: .*dueAt: /) }]);
+        expect(await row('loans', 'L5')).toBeUndefined();
       } finally {
         await app.close();
       }
