@@ -3,7 +3,6 @@
 // -9e15, empty enrolments and cursors that are not cursors. Each is a clear 4xx (or, for one
 // oversized entry, that entry's rejection), the hub keeps answering, and nothing is recorded:
 // `admin stations` still shows the station's real clock offset.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,39 +14,13 @@ import { Journals, patron } from './fixtures';
 import { unsealPrivateKey } from '../../src/services/signing';
 import type { KeyObject } from 'node:crypto';
 import { call } from './http-client';
+import { hubAdmin, killHubChildren, startHubProcess, type HubProcess } from './hub-process';
 
-const HUB = ['--import', 'tsx', 'src/cli/hub.ts'];
-const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
+afterAll(killHubChildren);
 
-function admin(dataDir: string, args: string[]): string {
-  return execFileSync(process.execPath, [...HUB, 'admin', ...args, '--data', dataDir], { encoding: 'utf8', timeout: 60_000, stdio: 'pipe' });
-}
+const admin = (dataDir: string, args: string[]): string => hubAdmin([...args, '--data', dataDir]);
+const startHub = (dataDir: string): Promise<HubProcess> => startHubProcess(['--data', dataDir]);
 
-function startHub(dataDir: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [...HUB, '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`hub did not start: ${err}`)), 60_000);
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Circa hub on (\S+?)\/? \(/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, stderr: () => err });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`hub exited (${code}): ${err}`)));
-  });
-}
-
-/** A request with a body sent as given (not JSON.stringify'd): nesting, sizes and emptiness as an attacker writes them. */
 function raw(url: string, opts: { method?: string; body?: string; contentType?: string | null; credential?: string }): Promise<{ status: number; body: Record<string, unknown> }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {

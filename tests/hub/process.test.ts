@@ -20,49 +20,17 @@ import { openHubDb, type Queryable } from '../../src/hub/db';
 import { unsealPrivateKey } from '../../src/services/signing';
 import { dropSchemas, freshSchema, item, Journals, loan, patron, PG_URL } from './fixtures';
 import { call } from './http-client';
+import { hubAdmin, killHubChildren, startHubProcess, type HubProcess } from './hub-process';
 
 const children = new Set<ChildProcess>();
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
+  killHubChildren();
   await dropSchemas();
 });
 
-const HUB = ['--import', 'tsx', 'src/cli/hub.ts'];
-
-function admin(args: string[], env: NodeJS.ProcessEnv): string {
-  return execFileSync(process.execPath, [...HUB, 'admin', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, stdio: 'pipe' });
-}
-
-interface HubProcess {
-  child: ChildProcess;
-  url: string;
-  /** What it wrote to stderr so far. */
-  stderr(): string;
-  exited: Promise<void>;
-}
-
-/** Starts a hub process (node itself, not a wrapper, so SIGKILL reaches the hub) and waits for its address. */
-function startHub(args: string[], env: NodeJS.ProcessEnv): Promise<HubProcess> {
-  const child = spawn(process.execPath, [...HUB, '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.on('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`hub did not start: ${err}`)), 60_000);
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Circa hub on (\S+?)\/? \(/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, stderr: () => err, exited });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`hub exited (${code}): ${err}`)));
-  });
-}
+const admin = (args: string[], env: NodeJS.ProcessEnv): string => hubAdmin(args, env);
+const startHub = (args: string[], env: NodeJS.ProcessEnv): Promise<HubProcess> => startHubProcess(args, env);
 
 const codeFrom = (out: string) => /enrolment code[^:]*: (\S+)/.exec(out)![1]!;
 
