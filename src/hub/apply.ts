@@ -324,6 +324,8 @@ export async function prefetchBatch(tx: Queryable, entries: JournalEntry[]): Pro
   const cards: string[] = [];
   const recordIds: string[] = [];
   for (const entry of entries) {
+    // The account that signed it (src/hub/authority.ts checks its key and role).
+    if (entry.staffId) keys.push(['staff', entry.staffId]);
     for (const e of entry.payload.effects) {
       keys.push([e.table, e.row.id]);
       if (e.op === 'delete') continue;
