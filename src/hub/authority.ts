@@ -122,16 +122,10 @@ function mayRun(signer: Signer, command: string): string | null {
     if (method?.access === 'kiosk' || internal === 'station') return null;
     return `${command} must be signed by a staff account, not by the station`;
   }
-  const needed: Permission | null = internal
-    ? internal === 'station'
-      ? null
-      : internal
-    : method!.access === 'kiosk'
-      ? 'circulate'
-      : method!.access === 'public' || method!.access === 'staff'
-        ? null
-        : method!.access;
   if (internal === 'station') return `${command} is the station's own housekeeping, not a staff account's`;
+  // The permission the desk asks of a session for it: a kiosk command is circulation for staff.
+  const access = method?.access;
+  const needed: Permission | null = internal ?? (access === 'kiosk' ? 'circulate' : access === 'public' || access === 'staff' ? null : (access ?? null));
   if (needed && !signer.permissions.has(needed)) return `staff account ${signer.account!.username} lacks the ${needed} permission for ${command}`;
   return null;
 }
