@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ptyPrinter, type PtyPrinter } from '../devices/support';
-import { api, launchBrowser, screenshot, startServe, type RunningStation } from './support';
+import { api, launchBrowser, screenshot, startServe, type RunningStation, setUpSpringfield } from './support';
 
 let station: RunningStation;
 let browser: Browser;
@@ -18,16 +18,7 @@ let lp: PtyPrinter;
 
 beforeAll(async () => {
   station = await startServe();
-  await api(station.url, 'setup.initialize', {
-    libraryName: 'Springfield Public Library',
-    branchCode: 'MAIN',
-    branchName: 'Main Street',
-    timeZone: 'America/New_York',
-    currency: 'USD',
-    locale: 'en-US',
-    admin: { username: 'marge', displayName: 'Marge Simpson', password: 'donut hole 42' },
-  });
-  token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+  token = await setUpSpringfield(station.url);
   lp = await ptyPrinter();
   browser = await launchBrowser();
   page = await browser.newPage({ locale: 'en-US' });

@@ -11,7 +11,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { decodeEscPos } from '../devices/escpos-decoder';
 import { ptyPair } from '../devices/support';
 import { itemBarcode, patronCard } from '../support/station';
-import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
+import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation, setUpSpringfield } from './support';
 
 let station: RunningStation;
 let browser: Browser;
@@ -37,16 +37,7 @@ const RECORD_PRINTS = `
 
 beforeAll(async () => {
   station = await startServe();
-  await api(station.url, 'setup.initialize', {
-    libraryName: 'Springfield Public Library',
-    branchCode: 'MAIN',
-    branchName: 'Main Street',
-    timeZone: 'America/New_York',
-    currency: 'USD',
-    locale: 'en-US',
-    admin: { username: 'marge', displayName: 'Marge Simpson', password: 'donut hole 42' },
-  });
-  token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+  token = await setUpSpringfield(station.url);
   const cien = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad' }, token);
   await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: cien.id, itemTypeCode: 'BOOK' }, token);
   await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(2), recordId: cien.id, itemTypeCode: 'BOOK' }, token);

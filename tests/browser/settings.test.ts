@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBarcode, patronCard } from '../support/station';
-import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation } from './support';
+import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation, setUpSpringfield } from './support';
 
 const TZ = 'America/New_York';
 let station: RunningStation;
@@ -36,16 +36,7 @@ async function openSettings(area: string) {
 
 beforeAll(async () => {
   station = await startServe();
-  await api(station.url, 'setup.initialize', {
-    libraryName: 'Springfield Public Library',
-    branchCode: 'MAIN',
-    branchName: 'Main Street',
-    timeZone: TZ,
-    currency: 'USD',
-    locale: 'en-US',
-    admin: { username: 'marge', displayName: 'Marge Simpson', password: 'donut hole 42' },
-  });
-  const token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+  const token = await setUpSpringfield(station.url, TZ);
   const film = await api(station.url, 'catalogue.addRecord', { title: 'The Itchy & Scratchy Movie' }, token);
   await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: film.id, itemTypeCode: 'DVD' }, token);
   const book = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad' }, token);

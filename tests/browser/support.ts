@@ -89,3 +89,17 @@ export async function api(url: string, name: string, input: unknown, token?: str
   if (!res.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
   return body;
 }
+
+/** The Springfield library the browser tests start from, set up through the API: Marge, its administrator, signed in; her session token. */
+export async function setUpSpringfield(url: string, timeZone = 'America/New_York'): Promise<string> {
+  await api(url, 'setup.initialize', {
+    libraryName: 'Springfield Public Library',
+    branchCode: 'MAIN',
+    branchName: 'Main Street',
+    timeZone,
+    currency: 'USD',
+    locale: 'en-US',
+    admin: { username: 'marge', displayName: 'Marge Simpson', password: 'donut hole 42' },
+  });
+  return (await api(url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+}
