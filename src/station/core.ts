@@ -185,18 +185,14 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
       purgeExpiredLoanHistory(services.ctx);
       // Then the journal entries of loans that have lost their patron lose it too.
       redactJournalReadingHistory(services.ctx);
+      // Older entries lose their PIN and password hashes (once, after the upgrade; a no-op after).
+      redactJournalSecrets(services.ctx);
     } catch (error) {
       // Never stops the desk; tried again at the next run. No row data in the message.
-      console.error('station core: loan history purge failed', error instanceof Error ? error.message : String(error));
+      console.error('station core: journal privacy run failed', error instanceof Error ? error.message : String(error));
     }
   };
   purgeLoanHistory();
-  // Once, after the upgrade that keeps secrets out of the journal: older entries lose theirs too.
-  try {
-    redactJournalSecrets(services.ctx);
-  } catch (error) {
-    console.error('station core: taking secrets out of older journal entries failed', error instanceof Error ? error.message : String(error));
-  }
   const purgeTimer = setInterval(purgeLoanHistory, opts.privacyPurgeIntervalMs ?? DAY_MS);
   purgeTimer.unref();
   let sync: SyncWorker | null = null;
