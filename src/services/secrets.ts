@@ -5,29 +5,15 @@
 // guesses does not stall the desk's event loop; hashing a new secret may stay synchronous.
 import { randomBytes, scrypt, scryptSync, timingSafeEqual, createHash, type ScryptOptions } from 'node:crypto';
 
-const N = 16384;
-const r = 8;
-const p = 1;
+/** scrypt's cost, for every hash and for the key that seals a staff account's private key (signing.ts). */
+export const SCRYPT_COST = { N: 16384, r: 8, p: 1 } as const;
+const { N, r, p } = SCRYPT_COST;
 const KEY_LENGTH = 32;
 
 export function hashSecret(secret: string): string {
   const salt = randomBytes(16);
   const key = scryptSync(secret.normalize('NFKC'), salt, KEY_LENGTH, { N, r, p });
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
-}
-
-/** Synchronous: holds the event loop for the whole hash. Sign-ins use verifySecretAsync. */
-export function verifySecret(secret: string, stored: string | null | undefined): boolean {
-  if (!stored) return false;
-  const [scheme, n, rr, pp, saltB64, keyB64] = stored.split('$');
-  if (scheme !== 'scrypt' || !saltB64 || !keyB64) return false;
-  const expected = Buffer.from(keyB64, 'base64');
-  const actual = scryptSync(secret.normalize('NFKC'), Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(rr),
-    p: Number(pp),
-  });
-  return timingSafeEqual(actual, expected);
 }
 
 /** The parts of a stored hash, or null when it is not one of ours. */
@@ -39,7 +25,8 @@ function parseHash(stored: string | null | undefined): { salt: Buffer; key: Buff
   return { salt: Buffer.from(saltB64, 'base64'), key: Buffer.from(keyB64, 'base64'), options };
 }
 
-function scryptAsync(secret: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
+/** scrypt of the secret (NFKC-normalised, as typed on any keyboard) on libuv's thread pool. */
+export function scryptAsync(secret: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(secret.normalize('NFKC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
@@ -52,8 +39,8 @@ let dummyHash: string | null = null;
 const dummy = (): string => (dummyHash ??= hashSecret(randomBytes(16).toString('hex')));
 
 /**
- * As verifySecret, off the event loop. A missing or malformed stored hash costs the same time as
- * a real one and never matches.
+ * Whether the secret is the one the stored hash was made from, off the event loop. A missing or
+ * malformed stored hash costs the same time as a real one and never matches.
  */
 export async function verifySecretAsync(secret: string, stored: string | null | undefined): Promise<boolean> {
   const real = parseHash(stored);

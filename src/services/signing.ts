@@ -20,18 +20,16 @@ import {
   generateKeyPairSync,
   hkdfSync,
   randomBytes,
-  scrypt,
   scryptSync,
   sign,
   verify,
   type KeyObject,
 } from 'node:crypto';
 import type { JournalEntry } from '../domain/journal';
+import { SCRYPT_COST, scryptAsync } from './secrets';
 
 /** scrypt cost for the key that seals a private key: the same as the password hash's. */
-const N = 16384;
-const R = 8;
-const P = 1;
+const { N, r: R, p: P } = SCRYPT_COST;
 
 export interface KeyPair {
   /** SPKI DER, base64: what the hub and stations keep in the staff row. */
@@ -92,11 +90,7 @@ export async function unsealPrivateKey(sealed: string, password: string): Promis
   const parts = sealed.split('$');
   if (parts.length !== 8 || parts[0] !== 'seal1') return null;
   const [, n, r, p, saltB64, ...rest] = parts as [string, string, string, string, string, string, string, string];
-  const key = await new Promise<Buffer | null>((resolve) =>
-    scrypt(password.normalize('NFKC'), Buffer.from(saltB64, 'base64'), 32, { N: Number(n), r: Number(r), p: Number(p) }, (error, derived) =>
-      resolve(error ? null : derived),
-    ),
-  );
+  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), 32, { N: Number(n), r: Number(r), p: Number(p) }).catch(() => null);
   if (!key) return null;
   const pkcs8 = decrypt(key, rest.join('$'));
   return pkcs8 ? createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) : null;
