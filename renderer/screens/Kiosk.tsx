@@ -1,22 +1,24 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
-import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
-import { ApiError, client, staffSignIn } from '../api/client';
-import { Field } from '../components/Field';
-import { Problem } from '../components/Problem';
-import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
-import { formatDate, formatDay, formatTime } from '../format';
-import { leaveKioskMode } from '../kioskMode';
+// The self-checkout kiosk: one step per screen, each with a clear way back or on. Card (scanned
+// or typed), PIN, borrowing (scan a book: lent), the account (loans and renewals, fees owed,
+// holds ready), the receipt question (only with a receipt printer), goodbye, and the welcome
+// again by itself. Idle for the library's time, a full-screen count-down, then the session ends.
+// The steps are drawn in ./kiosk/; this file holds the visit's state and talks to the station.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiErrorBody } from '../../src/api/contract';
+import { ApiError, client } from '../api/client';
 import { useNewScans } from '../state/scans';
-import { signInStaff, useSession } from '../state/session';
+import { useSession } from '../state/session';
+import { AccountStep, type Outcome } from './kiosk/AccountStep';
+import { BorrowStep, type Borrowed, type Summary } from './kiosk/BorrowStep';
+import { GoodbyeStep, ReceiptStep } from './kiosk/EndSteps';
+import { IdleCountdown } from './kiosk/IdleCountdown';
+import { KioskBrand } from './kiosk/KioskBrand';
+import { PinStep } from './kiosk/PinStep';
+import { useKioskSounds } from './kiosk/sounds';
+import { WelcomeStep, type NotACard } from './kiosk/WelcomeStep';
+import '../styles/kiosk.css';
 
-type Summary = ApiOutput<'patrons.lookup'>;
-type Stage = 'welcome' | 'pin' | 'session' | 'receipt' | 'goodbye';
-type Refusal = { code: string; params?: Record<string, string | number> };
-/** What the last renewal of one loan came to: its new due date, or why not (put in words when shown, in the language then). */
-type Outcome = { renewed: true; dueAt: number } | { renewed: false; problem: ApiErrorBody };
-/** The line under the scan field: what just happened, translated when shown. */
-type Message = { key: 'kiosk.borrowed'; title: string; dueAt: number } | { key: 'kiosk.renewSummary'; renewed: number; total: number } | null;
+type Stage = 'welcome' | 'pin' | 'borrow' | 'account' | 'receipt' | 'goodbye';
 
 const DEFAULT_IDLE_SECONDS = 60;
 const DEFAULT_WARNING_SECONDS = 10;
@@ -37,24 +39,25 @@ function useIdleLimits(): { idle: number; warning: number } {
 
 const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
 
-/** Self-checkout: card, PIN, scan, see loans and holds ready, renew, receipt or not. */
 export function Kiosk() {
-  const { t } = useTranslation();
-  const locale = useDeskLocale();
-  const timeZone = useBranchTimeZone();
   const limits = useIdleLimits();
   const limitsRef = useRef(limits);
   limitsRef.current = limits;
+  const sound = useKioskSounds();
   const [stage, setStage] = useState<Stage>('welcome');
   const [card, setCard] = useState('');
+  const [notACard, setNotACard] = useState<NotACard>(null);
   const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [busy, setBusy] = useState(false);
   const [warning, setWarning] = useState<number | null>(null);
-  /** Loans lent or renewed in this session: what the receipt lists. */
+  /** What this visit borrowed, oldest first. */
+  const [borrowed, setBorrowed] = useState<Borrowed[]>([]);
+  /** Loans lent or renewed in this visit: what the receipt lists. */
   const [sessionLoans, setSessionLoans] = useState<string[]>([]);
-  /** The outcome of the last renewal of each loan on screen, by item barcode. */
+  /** The outcome of the last renewal of each loan, by item barcode. */
   const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({});
-  const [message, setMessage] = useState<Message>(null);
+  const [renewSummary, setRenewSummary] = useState<{ renewed: number; total: number } | null>(null);
   const [printing, setPrinting] = useState(false);
   /** No receipt printer here: the goodbye says plainly that no receipt can be printed. */
   const [noPaper, setNoPaper] = useState(false);
@@ -64,6 +67,7 @@ export function Kiosk() {
   const setSetup = useSession((s) => s.setSetup);
   const lastActivity = useRef(Date.now());
 
+  /** Ends the visit at the station and forgets everything of it on this screen. */
   const end = useCallback(async () => {
     await client.call('auth.signOut', {}).catch(() => undefined);
     client.setToken(null);
@@ -71,10 +75,20 @@ export function Kiosk() {
     setCard('');
     setError(null);
     setWarning(null);
+    setBorrowed([]);
     setSessionLoans([]);
     setOutcomes({});
-    setMessage(null);
+    setRenewSummary(null);
+  }, []);
+  const goodbye = useCallback((paper: { printing: boolean; noPaper: boolean }) => {
+    setPrinting(paper.printing);
+    setNoPaper(paper.noPaper);
+    setStage('goodbye');
+  }, []);
+  const welcomeAgain = useCallback(() => {
+    setPrinting(false);
     setNoPaper(false);
+    setNotACard(null);
     setStage('welcome');
   }, []);
 
@@ -86,17 +100,18 @@ export function Kiosk() {
 
   // Idle: warn, then end the session, so the next patron never finds someone else's account.
   useEffect(() => {
-    if (stage === 'welcome') return;
+    if (stage === 'welcome' || stage === 'goodbye') return;
     const touch = () => {
       lastActivity.current = Date.now();
       setWarning(null);
     };
+    touch();
     window.addEventListener('keydown', touch);
     window.addEventListener('pointerdown', touch);
     const timer = setInterval(() => {
       const idle = (Date.now() - lastActivity.current) / 1000;
       const { idle: limit, warning: grace } = limitsRef.current;
-      if (idle >= limit + grace) void end();
+      if (idle >= limit + grace) void end().then(welcomeAgain);
       else if (idle >= limit) setWarning(Math.ceil(limit + grace - idle));
     }, 250);
     return () => {
@@ -104,45 +119,47 @@ export function Kiosk() {
       window.removeEventListener('keydown', touch);
       window.removeEventListener('pointerdown', touch);
     };
-  }, [stage, end]);
+  }, [stage, end, welcomeAgain]);
+
+  // Every refusal is heard as well as read (if the library keeps the kiosk's sounds on).
+  useEffect(() => {
+    if (error || notACard) sound('refusal');
+  }, [error, notACard, sound]);
 
   const refresh = useCallback(async (cardBarcode: string) => setSummary(await client.call('patrons.lookup', { barcode: cardBarcode })), []);
-  const due = (at: number) => formatDate(at, locale, timeZone);
 
-  /** A refusal as a patron reads it: the kiosk's own words (see the desk...), dates in the branch's locale. */
-  const reasonsOf = (refusals: Refusal[]): string[] => [
-    ...new Set(
-      refusals.map((r) =>
-        t([`kioskRefusals.${r.code}`, 'kioskRefusals.default'], Object.fromEntries(Object.entries(r.params ?? {}).map(([k, v]) => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v, locale) : v]))),
-      ),
-    ),
-  ];
-  const reasonsOfError = (err: ApiErrorBody): string[] => (err.code === 'REFUSED' && err.refusals ? reasonsOf(err.refusals) : [t([`errors.${err.code}`, 'errors.INTERNAL'])]);
+  function chooseCard(cardBarcode: string) {
+    setCard(cardBarcode);
+    setNotACard(null);
+    setError(null);
+    setStage('pin');
+  }
 
-  async function signIn(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const pin = String(new FormData(e.currentTarget).get('pin') ?? '');
+  async function signIn(pin: string) {
+    setBusy(true);
+    setError(null);
     try {
       const r = await client.call('auth.kioskSignIn', { cardBarcode: card, pin });
       client.setToken(r.token);
-      lastActivity.current = Date.now();
       await refresh(card);
       // Whether there is a receipt printer now (it may have been set up since the page loaded).
       void client.call('setup.status', {}).then(setSetup, () => undefined);
-      setError(null);
-      setStage('session');
+      setStage('borrow');
     } catch (err) {
       setError(asError(err));
+    } finally {
+      setBusy(false);
     }
   }
 
   async function borrow(itemBarcode: string) {
     setError(null);
-    setMessage(null);
+    setStage('borrow');
     try {
       const loan = await client.call('circulation.checkout', { patronBarcode: card, itemBarcode });
       setSessionLoans((ids) => [...ids, loan.loanId]);
-      setMessage({ key: 'kiosk.borrowed', title: loan.title, dueAt: loan.dueAt });
+      setBorrowed((list) => [...list, { loanId: loan.loanId, title: loan.title, dueAt: loan.dueAt }]);
+      sound('success');
       await refresh(card);
     } catch (err) {
       setError(asError(err));
@@ -151,20 +168,22 @@ export function Kiosk() {
 
   async function renewOne(itemBarcode: string) {
     setError(null);
-    setMessage(null);
+    setRenewSummary(null);
     try {
       const loan = await client.call('circulation.renew', { itemBarcode });
       setSessionLoans((ids) => [...ids, loan.loanId]);
       setOutcomes((o) => ({ ...o, [itemBarcode]: { renewed: true, dueAt: loan.dueAt } }));
+      sound('success');
       await refresh(card);
     } catch (err) {
       setOutcomes((o) => ({ ...o, [itemBarcode]: { renewed: false, problem: asError(err) } }));
+      sound('refusal');
     }
   }
 
   async function renewAll() {
     setError(null);
-    setMessage(null);
+    setRenewSummary(null);
     try {
       const r = await client.call('circulation.renewAll', { patronBarcode: card });
       setSessionLoans((ids) => [...ids, ...r.renewed.map((l) => l.loanId)]);
@@ -173,14 +192,15 @@ export function Kiosk() {
         ...Object.fromEntries(r.renewed.map((l) => [l.itemBarcode, { renewed: true, dueAt: l.dueAt } satisfies Outcome])),
         ...Object.fromEntries(r.refused.map((x) => [x.itemBarcode, { renewed: false, problem: { code: 'REFUSED', message: 'refused', refusals: x.refusals } } satisfies Outcome])),
       }));
-      setMessage({ key: 'kiosk.renewSummary', renewed: r.renewed.length, total: r.renewed.length + r.refused.length });
+      setRenewSummary({ renewed: r.renewed.length, total: r.renewed.length + r.refused.length });
+      sound(r.refused.length === 0 ? 'success' : 'refusal');
       await refresh(card);
     } catch (err) {
       setError(asError(err));
     }
   }
 
-  /** The receipt: this session's loans (lent or renewed), or, if none, every loan the patron has. */
+  /** The receipt: this visit's loans (lent or renewed), or, if none, every loan the patron has. */
   async function printReceipt() {
     setError(null);
     const current = summary?.loans ?? [];
@@ -192,201 +212,68 @@ export function Kiosk() {
         // The station prints it on its receipt printer; if that has gone meanwhile, no paper (never the system dialog).
         const r = await client.call('slips.checkout', { patronBarcode: card, loanIds });
         printed = r.jobId !== null;
-        setPrinting(printed);
       }
       await end();
-      if (printed === false) setNoPaper(true);
-      setStage('goodbye');
+      goodbye({ printing: printed === true, noPaper: printed === false });
     } catch (err) {
       setError(asError(err));
     }
+  }
+
+  function done() {
+    if (hasPrinter) {
+      setError(null);
+      setStage('receipt');
+    } else void end().then(() => goodbye({ printing: false, noPaper: true }));
   }
 
   useNewScans((scan) => {
-    if (stage === 'welcome' && scan.kind === 'patron') {
-      setCard(scan.barcode);
-      setStage('pin');
-    } else if (stage === 'session' && scan.kind !== 'patron') void borrow(scan.barcode);
+    if (stage === 'welcome') {
+      // A card goes on to the PIN; a book or a misread is answered, never dropped.
+      if (scan.kind === 'patron') chooseCard(scan.barcode);
+      else setNotACard(scan.kind === 'item' ? 'item' : 'misread');
+    } else if ((stage === 'borrow' || stage === 'account') && scan.kind !== 'patron') void borrow(scan.barcode);
   });
 
-  const [staffExit, setStaffExit] = useState(false);
-  async function leaveKiosk(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    try {
-      await signInStaff(e.currentTarget, staffSignIn);
-      leaveKioskMode();
-      // Back to the desk: the same page without the kiosk path or hash.
-      window.location.hash = '';
-      window.history.replaceState(null, '', window.location.pathname.replace(/kiosk\/?$/, ''));
-      window.dispatchEvent(new PopStateEvent('popstate'));
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
-
-  const holdsReady = summary?.holds.filter((h) => h.status === 'waiting') ?? [];
-
   return (
-    <main id="main" className="kiosk">
+    <main id="main" className="kiosk-screen" data-stage={stage}>
+      <KioskBrand />
       {warning !== null ? (
-        <div role="alertdialog" aria-modal="true" aria-labelledby="idle-text" className="idle">
-          <p id="idle-text">{t('kiosk.idle', { seconds: warning })}</p>
-          <button type="button" onClick={() => ((lastActivity.current = Date.now()), setWarning(null))} autoFocus>
-            {t('kiosk.stay')}
-          </button>
-        </div>
-      ) : null}
-      {stage === 'welcome' ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (card.trim()) setStage('pin');
+        <IdleCountdown
+          seconds={warning}
+          onStay={() => {
+            lastActivity.current = Date.now();
+            setWarning(null);
           }}
-        >
-          <h1>{t('kiosk.welcome')}</h1>
-          <Field label={t('kiosk.card')} value={card} onChange={(e) => setCard(e.target.value)} autoFocus autoComplete="off" inputMode="numeric" />
-          <button type="submit">{t('kiosk.next')}</button>
-          <p>
-            <button type="button" className="staff-exit" onClick={() => setStaffExit(!staffExit)}>
-              {t('kiosk.staffExit')}
-            </button>
-          </p>
-        </form>
+        />
       ) : null}
-      {stage === 'welcome' && staffExit ? (
-        <form onSubmit={leaveKiosk} aria-label={t('kiosk.staffExit')}>
-          <Field label={t('signIn.username')} name="username" required autoComplete="off" />
-          <Field label={t('signIn.password')} name="password" type="password" required autoComplete="off" />
-          <Problem error={error} />
-          <button type="submit">{t('signIn.submit')}</button>
-        </form>
-      ) : null}
+      {stage === 'welcome' ? <WelcomeStep notACard={notACard} onCard={chooseCard} onNotACard={setNotACard} /> : null}
       {stage === 'pin' ? (
-        <form onSubmit={signIn}>
-          <h1>{t('kiosk.pin')}</h1>
-          <Field label={t('kiosk.pin')} name="pin" type="password" inputMode="numeric" autoComplete="off" autoFocus required />
-          {error?.code === 'LOCKED' && error.retryAt !== undefined ? (
-            // Too many wrong PINs: even the right one is refused until then, so say when, and that the desk can help.
-            <div role="alert" className="problem">
-              <p>{t('kiosk.locked', { time: formatTime(error.retryAt, locale, timeZone) })}</p>
-            </div>
-          ) : (
-            <Problem error={error} kiosk />
-          )}
-          <button type="submit">{t('kiosk.signIn')}</button>
-        </form>
+        <PinStep
+          error={error}
+          busy={busy}
+          onPin={signIn}
+          onBack={() => {
+            setCard('');
+            setError(null);
+            setStage('welcome');
+          }}
+        />
       ) : null}
-      {stage === 'session' && summary ? (
-        <section>
-          <h1>{summary.patron.firstName}</h1>
-          <p>{t('kiosk.scanItems')}</p>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              const input = e.currentTarget.elements.namedItem('itemBarcode') as HTMLInputElement;
-              void borrow(input.value).then(() => (input.value = ''));
-            }}
-          >
-            <Field label={t('checkout.itemBarcode')} name="itemBarcode" autoFocus autoComplete="off" inputMode="numeric" />
-            <button type="submit">{t('checkout.lend')}</button>
-          </form>
-          <Problem error={error} kiosk />
-          <p role="status" data-testid="kiosk-message">
-            {message?.key === 'kiosk.borrowed'
-              ? t(message.key, { title: message.title, date: due(message.dueAt) })
-              : message?.key === 'kiosk.renewSummary'
-                ? t(message.key, { renewed: message.renewed, total: message.total })
-                : ''}
-          </p>
-          {holdsReady.length > 0 ? (
-            <section aria-labelledby="kiosk-holds">
-              <h2 id="kiosk-holds">{t('kiosk.holdsReady', { count: holdsReady.length })}</h2>
-              <ul>
-                {holdsReady.map((h) => (
-                  <li key={h.id} data-testid="kiosk-hold">
-                    {h.shelfExpiresOn ? t('kiosk.holdReadyUntil', { title: h.title, date: formatDay(h.shelfExpiresOn, locale) }) : h.title}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ) : null}
-          <h2>{t('kiosk.yourLoans')}</h2>
-          {summary.loans.length === 0 ? <p>{t('kiosk.noLoans')}</p> : null}
-          <ul className="kiosk-loans outcomes">
-            {summary.loans.map((l) => {
-              const outcome = outcomes[l.itemBarcode];
-              return (
-                <li key={l.loanId} data-testid="kiosk-loan">
-                  {l.title}: {t('checkout.due', { date: due(l.dueAt) })}{' '}
-                  <button type="button" aria-label={t('kiosk.renewOneLabel', { title: l.title })} onClick={() => void renewOne(l.itemBarcode)}>
-                    {t('kiosk.renewOne')}
-                  </button>
-                  {outcome ? (
-                    <p data-testid="kiosk-outcome" className={outcome.renewed ? 'renewed' : 'problem'}>
-                      {outcome.renewed ? t('kiosk.renewedUntil', { date: due(outcome.dueAt) }) : t('kiosk.notRenewed', { reason: reasonsOfError(outcome.problem).join(' ') })}
-                    </p>
-                  ) : null}
-                </li>
-              );
-            })}
-          </ul>
-          <button type="button" onClick={() => void renewAll()} disabled={summary.loans.length === 0}>
-            {t('kiosk.renewAll')}
-          </button>
-          <button
-            type="button"
-            onClick={() =>
-              hasPrinter
-                ? setStage('receipt')
-                : void end().then(() => {
-                    setPrinting(false);
-                    setNoPaper(true);
-                    setStage('goodbye');
-                  })
-            }
-          >
-            {t('kiosk.done')}
-          </button>
-        </section>
+      {stage === 'borrow' && summary ? <BorrowStep summary={summary} borrowed={borrowed} error={error} onBorrow={borrow} onAccount={() => (setError(null), setStage('account'))} onDone={done} /> : null}
+      {stage === 'account' && summary ? (
+        <AccountStep
+          summary={summary}
+          outcomes={outcomes}
+          renewSummary={renewSummary}
+          error={error}
+          onRenew={(barcode) => void renewOne(barcode)}
+          onRenewAll={() => void renewAll()}
+          onBack={() => (setError(null), setRenewSummary(null), setStage('borrow'))}
+        />
       ) : null}
-      {stage === 'receipt' ? (
-        <section>
-          <h1>{t('kiosk.receipt')}</h1>
-          <Problem error={error} kiosk />
-          <button type="button" onClick={() => void printReceipt()}>
-            {t('kiosk.print')}
-          </button>
-          <button
-            type="button"
-            onClick={() =>
-              void end().then(() => {
-                setPrinting(false);
-                setStage('goodbye');
-              })
-            }
-          >
-            {t('kiosk.noReceipt')}
-          </button>
-        </section>
-      ) : null}
-      {stage === 'goodbye' ? (
-        <section>
-          <h1>{t('kiosk.goodbye')}</h1>
-          {printing ? <p role="status">{t('kiosk.printing')}</p> : null}
-          {noPaper ? <p role="status">{t('kiosk.noPrinter')}</p> : null}
-          <button
-            type="button"
-            onClick={() => {
-              setPrinting(false);
-              setNoPaper(false);
-              setStage('welcome');
-            }}
-            autoFocus
-          >
-            {t('kiosk.next')}
-          </button>
-        </section>
-      ) : null}
+      {stage === 'receipt' ? <ReceiptStep error={error} onPrint={() => void printReceipt()} onNoReceipt={() => void end().then(() => goodbye({ printing: false, noPaper: false }))} /> : null}
+      {stage === 'goodbye' ? <GoodbyeStep printing={printing} noPaper={noPaper} onAgain={welcomeAgain} /> : null}
     </main>
   );
 }

@@ -285,10 +285,27 @@ const BarcodeRuleSchema = z.object({
   checkDigit: z.boolean(),
 });
 
-/** The self-checkout kiosk's idle timeout: it warns after `idleSeconds`, and ends the session `warningSeconds` later. */
+/**
+ * The library's logo for the kiosk: an image as a data: address, since the pages' content security
+ * policy loads images from the station itself or data: only (a web address would be refused, and
+ * would make the kiosk depend on the network). At most 200,000 characters (about 145 KB of image).
+ */
+export const KioskLogoSchema = z
+  .string()
+  .max(200_000, 'at most 200,000 characters (an image of about 145 KB)')
+  .regex(/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/, 'a PNG, JPEG, GIF, WebP or SVG image as a data: address');
+
+/**
+ * The self-checkout kiosk: its idle timeout (it warns after `idleSeconds`, and ends the session
+ * `warningSeconds` later), the library's logo at its top (absent or null: the name alone) and
+ * whether it plays a tone on success and refusal (absent: it does). The last two are optional so
+ * settings saved before they existed stay valid.
+ */
 export const KioskSettingsSchema = z.object({
   idleSeconds: z.number().int().min(10).max(3600),
   warningSeconds: z.number().int().min(5).max(300),
+  logo: KioskLogoSchema.nullable().optional(),
+  sounds: z.boolean().optional(),
 });
 
 /** Wrong PINs or passwords in a row before a card or staff account is locked, and for how many minutes. */

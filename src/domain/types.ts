@@ -99,6 +99,10 @@ export interface LockoutSettings {
 export interface KioskSettings {
   idleSeconds: number;
   warningSeconds: number;
+  /** The library's logo at the top of the kiosk, as a data: address; absent or null: the name alone. */
+  logo?: string | null;
+  /** A tone on success and on refusal; absent: on. */
+  sounds?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -124,15 +124,19 @@ describe('the HTTP station', () => {
 });
 
 describe("the kiosk's card scans before anyone signs in", () => {
-  it('streams library card scans, and nothing else, to a browser on the station itself', async () => {
+  it('streams library card scans to a browser on the station itself, and any other scan without its barcode', async () => {
     const stream = await openEvents(`${base}/api/kiosk/card-scans`);
     expect(stream.status).toBe(200);
     setTimeout(() => {
       core.emit({ type: 'sync', state: { reachable: true } });
       core.emit({ type: 'device', deviceId: 'scanner', state: { status: 'connected' } });
       core.emit({ type: 'scan', barcode: itemBarcode(5), kind: 'item', deviceId: 'scanner' });
+      core.emit({ type: 'scan', barcode: '21234000000001', kind: 'unknown', deviceId: 'scanner' });
       core.emit({ type: 'scan', barcode: patronCard(5), kind: 'patron', deviceId: 'scanner' });
     }, 50);
+    // A book or a misread card: the kiosk hears that a scan it cannot use happened, not what it was.
+    expect(await stream.next()).toEqual({ type: 'scan', barcode: '', kind: 'item', deviceId: 'scanner' });
+    expect(await stream.next()).toEqual({ type: 'scan', barcode: '', kind: 'unknown', deviceId: 'scanner' });
     expect(await stream.next()).toEqual({ type: 'scan', barcode: patronCard(5), kind: 'patron', deviceId: 'scanner' });
     stream.close();
   });

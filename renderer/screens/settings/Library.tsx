@@ -9,6 +9,7 @@ import { Problem } from '../../components/Problem';
 import { useFormSubmit } from '../../components/useFormSubmit';
 import { useLoad } from '../../components/useLoad';
 import { useSession } from '../../state/session';
+import { KioskLogoField } from './KioskLogoField';
 
 type Settings = ApiOutput<'settings.get'>;
 type BarcodeRule = Settings['barcodes']['patron'];
@@ -114,7 +115,7 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
       maxFeesOwed: f.optMoney('maxFeesOwed', /^[A-Z]{3}$/.test(currency) ? currency : settings.currency),
       loanHistoryRetentionDays: f.int('loanHistoryRetentionDays', 0, 36500),
       barcodes: { patron: readBarcodeRule(f, 'patron', t), item: readBarcodeRule(f, 'item', t) },
-      kiosk: { idleSeconds: f.int('kioskIdleSeconds', 10, 3600), warningSeconds: f.int('kioskWarningSeconds', 5, 300) },
+      kiosk: { idleSeconds: f.int('kioskIdleSeconds', 10, 3600), warningSeconds: f.int('kioskWarningSeconds', 5, 300), logo: f.text('kioskLogo') || null, sounds: f.bool('kioskSounds') },
       lockout: { maxFailures: f.int('lockoutFailures', 1, 100), minutes: f.int('lockoutMinutes', 1, 1440) },
     };
   }
@@ -155,6 +156,8 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
               <Field label={t('library.kioskIdle')} name="kioskIdleSeconds" defaultValue={settings.kiosk.idleSeconds} inputMode="numeric" error={errors.kioskIdleSeconds} />
               <Field label={t('library.kioskWarning')} name="kioskWarningSeconds" defaultValue={settings.kiosk.warningSeconds} inputMode="numeric" error={errors.kioskWarningSeconds} />
             </div>
+            <CheckField label={t('library.kioskSounds')} name="kioskSounds" defaultChecked={settings.kiosk.sounds !== false} />
+            <KioskLogoField name="kioskLogo" logo={settings.kiosk.logo ?? null} />
           </fieldset>
           <fieldset>
             <legend>{t('library.lockout')}</legend>

@@ -178,24 +178,31 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
   });
 
   // The kiosk's welcome screen, before anyone has signed in, hears the card scanner attached to
-  // this station: library card scans only (no items, no devices, no sync), and only for a browser
-  // on this machine, the kiosk's own screen. A card number is what a patron shows the kiosk
-  // anyway, and anything on this machine could read the station's files; a request relayed by a
-  // proxy (X-Forwarded-For, Forwarded, X-Real-IP) may come from anywhere, so it is refused.
-  const cardScansOnly = (event: StationEvent) => event.type === 'scan' && event.kind === 'patron';
+  // this station: library card scans (no devices, no sync), and only for a browser on this
+  // machine, the kiosk's own screen. A card number is what a patron shows the kiosk anyway, and
+  // anything on this machine could read the station's files; a request relayed by a proxy
+  // (X-Forwarded-For, Forwarded, X-Real-IP) may come from anywhere, so it is refused. Any other
+  // scan (a book, a misread card) is told without its barcode: enough for the welcome screen to
+  // say it could not read a card, nothing of what was scanned.
+  const cardScansOnly = (event: StationEvent) => event.type === 'scan';
+  const withoutOtherBarcodes = (event: StationEvent): StationEvent => (event.type === 'scan' && event.kind !== 'patron' ? { ...event, barcode: '' } : event);
   app.get('/api/kiosk/card-scans', async (request, reply) => {
     if (!isLocalCaller(request.socket.remoteAddress, request.headers)) {
       return reply.status(403).send({ code: 'FORBIDDEN', message: 'Card scans are heard only on the kiosk itself.' } satisfies ApiErrorBody);
     }
-    return streamEvents(reply, async () => cardScansOnly);
+    return streamEvents(reply, async () => cardScansOnly, withoutOtherBarcodes);
   });
 
   /**
    * Streams the core's events that `allowedNow` lets through, asked again before each event and
    * keep-alive (one check at a time, so events keep their order); it ends the stream when the
-   * answer becomes null (the session ended).
+   * answer becomes null (the session ended). `told` is what of an event the stream may say.
    */
-  function streamEvents(reply: FastifyReply, allowedNow: () => Promise<((event: StationEvent) => boolean) | null | 'unavailable'>) {
+  function streamEvents(
+    reply: FastifyReply,
+    allowedNow: () => Promise<((event: StationEvent) => boolean) | null | 'unavailable'>,
+    told: (event: StationEvent) => StationEvent = (event) => event,
+  ) {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -219,7 +226,7 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
         })
         .catch(() => close());
     };
-    const unsubscribe = core.onEvent((event) => send(`data: ${JSON.stringify(event)}\n\n`, event));
+    const unsubscribe = core.onEvent((event) => send(`data: ${JSON.stringify(told(event))}\n\n`, event));
     const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
     function close() {
       if (!open) return;

@@ -1,0 +1,46 @@
+// Step 1: the card. A scan of a library card goes straight on to the PIN; anything else scanned or
+// typed here (a misread card, a book) is answered in plain words, never silently dropped.
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_BARCODE_RULES, classifyBarcode } from '../../../src/domain/barcode';
+import { Field } from '../../components/Field';
+import { useSession } from '../../state/session';
+import { KioskNotice } from './KioskProblem';
+import { ScanCardPicture } from './Pictures';
+import { StaffExit } from './StaffExit';
+
+/** What the welcome says about a scan or a typed number that is not a library card. */
+export type NotACard = 'misread' | 'item' | 'typed' | null;
+
+export function WelcomeStep({ notACard, onCard, onNotACard }: { notACard: NotACard; onCard(card: string): void; onNotACard(why: NotACard): void }) {
+  const { t } = useTranslation();
+  // Not a controlled field: a scan typed into it is taken back out by the wedge scanner, and the
+  // field must not put it back on the next render.
+  const field = useRef<HTMLInputElement | null>(null);
+  const rules = useSession((s) => s.setup?.barcodes ?? DEFAULT_BARCODE_RULES);
+  const notice = notACard === 'misread' ? t('kiosk.misread') : notACard === 'item' ? t('kiosk.itemAtWelcome') : notACard === 'typed' ? t('kiosk.notACard') : null;
+  return (
+    <section className="kiosk-step">
+      <h1 id="kiosk-welcome">{t('kiosk.welcome')}</h1>
+      <ScanCardPicture />
+      <KioskNotice text={notice} />
+      <form
+        className="kiosk-entry"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const typed = field.current?.value.trim() ?? '';
+          if (!typed) return;
+          // Typed by hand: the same barcode rules as a scan, so a mistyped number is said at once.
+          if (classifyBarcode(rules, typed) === 'patron') onCard(typed);
+          else onNotACard('typed');
+        }}
+      >
+        <Field ref={field} label={t('kiosk.card')} hint={t('kiosk.cardHint')} name="card" autoFocus autoComplete="off" inputMode="numeric" />
+        <button type="submit" className="kiosk-button kiosk-primary">
+          {t('kiosk.next')}
+        </button>
+      </form>
+      <StaffExit />
+    </section>
+  );
+}
