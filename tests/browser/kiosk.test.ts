@@ -20,15 +20,15 @@ const misreadCard = (n: number) => {
   const card = patronCard(n);
   return `${card.slice(0, -1)}${(Number(card.at(-1)) + 1) % 10}`;
 };
-import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation, setUpSpringfield } from './support';
+import { SCREENSHOTS, api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation, setUpSpringfield } from './support';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** The library's logo, as the settings keep it: an SVG as a data: address. */
-const LOGO = `data:image/svg+xml;base64,${Buffer.from(
-  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="80" viewBox="0 0 160 80"><rect width="160" height="80" rx="14" fill="#0b5cad"/><text x="80" y="53" font-size="36" font-weight="700" text-anchor="middle" fill="#fff" font-family="sans-serif">SPL</text></svg>',
-).toString('base64')}`;
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="80" viewBox="0 0 160 80"><rect width="160" height="80" rx="14" fill="#0b5cad"/><text x="80" y="53" font-size="36" font-weight="700" text-anchor="middle" fill="#fff" font-family="sans-serif">SPL</text></svg>';
+const LOGO = `data:image/svg+xml;base64,${Buffer.from(LOGO_SVG).toString('base64')}`;
 
 /** axe-core's findings on the page as it is now (a context with bypassCSP: the page's CSP refuses the injected script). */
 async function violations(page: Page): Promise<string[]> {
@@ -46,6 +46,24 @@ async function smallTargets(page: Page): Promise<string[]> {
     .filter(({ r, style }) => r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && style.visibility !== 'hidden')
     .filter(({ r }) => r.width < 48 || r.height < 48)
     .map(({ el, r }) => el.tagName + ' ' + (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || '').trim() + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))`)) as string[];
+}
+
+/**
+ * Scans at the welcome with the keyboard wedge until the kiosk says `answer`. On a busy machine a
+ * burst now and then arrives too slowly to be a scan and is taken as typing (the wedge's own
+ * tests cover that rhythm); the patron, like this, scans again.
+ */
+async function scanAtWelcome(page: Page, barcode: string, answer: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await page.getByLabel('Library card').fill('');
+        await wedgeScan(page, barcode);
+        return page.getByRole('alert').filter({ hasText: answer }).isVisible();
+      },
+      { interval: 300, timeout: 10_000 },
+    )
+    .toBe(true);
 }
 
 let station: RunningStation;
@@ -332,13 +350,10 @@ describe('the kiosk, made for touch and for anyone', () => {
   it('answers a misread card, a book and a mistyped number at the welcome in plain words, and the PIN step has a way back (#12 bug 2)', async () => {
     const kiosk = await openKiosk();
     await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
-    await kiosk.getByLabel('Library card').click();
-    await wedgeScan(kiosk, misreadCard(1));
-    await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe('We could not read that card. Please scan it again, or type its number.');
+    await scanAtWelcome(kiosk, misreadCard(1), 'We could not read that card. Please scan it again, or type its number.');
     expect(await kiosk.getByLabel('PIN').count()).toBe(0);
     expect(await kiosk.getByLabel('Library card').inputValue()).toBe('');
-    await wedgeScan(kiosk, itemBarcode(1));
-    await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe('That is a book, not a library card. Please scan your library card first.');
+    await scanAtWelcome(kiosk, itemBarcode(1), 'That is a book, not a library card. Please scan your library card first.');
     await kiosk.getByLabel('Library card').fill(misreadCard(1));
     await kiosk.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe('That is not a library card number. Please check it and try again.');
@@ -435,14 +450,17 @@ describe('the kiosk, made for touch and for anyone', () => {
         expect(await smallTargets(kiosk), name).toEqual([]);
         // Nothing wider than the screen.
         expect(await kiosk.evaluate('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(width);
-        await screenshot(kiosk, `kiosk-${size}-${name}`);
+        // What the patron sees, without scrolling: every button that leads on is on screen.
+        for (const button of await kiosk.locator('.kiosk-actions button, .kiosk-entry button').all()) {
+          const box = (await button.boundingBox())!;
+          expect(box.y + box.height, `${name}: ${await button.textContent()}`).toBeLessThanOrEqual(height);
+        }
+        await kiosk.screenshot({ path: join(SCREENSHOTS, `kiosk-${size}-${name}.png`) });
       };
       await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
       await expect.poll(() => kiosk.getByTestId('kiosk-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
       await look('1-welcome');
-      await kiosk.getByLabel('Library card').click();
-      await wedgeScan(kiosk, misreadCard(7));
-      await expect.poll(() => kiosk.getByRole('alert').isVisible()).toBe(true);
+      await scanAtWelcome(kiosk, misreadCard(7), 'We could not read that card. Please scan it again, or type its number.');
       await look('2-welcome-misread');
       await kiosk.getByLabel('Library card').fill(patronCard(7));
       await kiosk.getByRole('button', { name: 'Next' }).click();
@@ -460,6 +478,7 @@ describe('the kiosk, made for touch and for anyone', () => {
       await kiosk.getByRole('button', { name: 'My loans and fines' }).click();
       await expect.poll(() => kiosk.getByTestId('kiosk-fee').isVisible()).toBe(true);
       await look('5-account');
+      await screenshot(kiosk, `kiosk-${size}-5-account-whole-page`);
       await kiosk.getByLabel('Language').selectOption('es');
       await expect.poll(() => kiosk.getByRole('heading', { name: 'Sus préstamos y multas' }).isVisible()).toBe(true);
       await look('5-account-es');
@@ -485,7 +504,8 @@ describe('the kiosk, made for touch and for anyone', () => {
       await signIn(idle, patronCard(7), '7777');
       await expect.poll(() => idle.getByRole('alertdialog').isVisible(), { timeout: 10_000 }).toBe(true);
       expect(await violations(idle)).toEqual([]);
-      await screenshot(idle, `kiosk-${size}-8-idle`);
+      // What the screen shows (the page under the warning is longer than the screen).
+      await idle.screenshot({ path: join(SCREENSHOTS, `kiosk-${size}-8-idle.png`) });
       await idle.close();
     }, 90_000);
   }
@@ -586,6 +606,18 @@ describe("the library's kiosk and scanner settings", () => {
     await desk.getByRole('button', { name: 'Save library settings' }).click();
     await expect.poll(async () => ((await api(station.url, 'settings.get', {}, token)) as { kiosk: unknown }).kiosk).toEqual({ idleSeconds: 10, warningSeconds: 5, logo: null, sounds: true });
 
+    // The kiosk's logo: an image file chosen here, kept as a data: address. The sounds are on unless turned off.
+    expect(await desk.getByLabel('Play a sound at the kiosk when an item is borrowed and when something is refused').isChecked()).toBe(true);
+    const logo = desk.getByLabel('Logo shown on the kiosk');
+    await logo.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    await expect.poll(() => desk.getByRole('alert').filter({ hasText: 'That file is not a PNG, JPEG, GIF, WebP or SVG image.' }).isVisible()).toBe(true);
+    await logo.setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(LOGO_SVG) });
+    await expect.poll(() => desk.getByRole('img', { name: "The kiosk's logo now" }).isVisible()).toBe(true);
+    await desk.getByRole('button', { name: 'Save library settings' }).click();
+    await expect.poll(async () => ((await api(station.url, 'settings.get', {}, token)) as { kiosk: { logo?: string } }).kiosk.logo).toBe(LOGO);
+    // The station refuses anything but an image as a data: address (a web address would also break the kiosk's CSP).
+    await expect(api(station.url, 'settings.update', { kiosk: { idleSeconds: 10, warningSeconds: 5, logo: 'https://example.org/logo.png' } }, token)).rejects.toThrow(/INVALID/);
+
     const gap = desk.getByLabel('Longest gap between the keys of one scan (milliseconds)');
     await expect.poll(() => gap.inputValue()).toBe('30');
     await gap.fill('90');
@@ -639,6 +671,8 @@ describe("the library's kiosk and scanner settings", () => {
 
   it("the kiosk warns after the library's idle time, then ends the session", async () => {
     const kiosk = await openKiosk('');
+    // The logo set in Settings › Library is at the top of the kiosk.
+    await expect.poll(() => kiosk.getByTestId('kiosk-logo').getAttribute('src')).toBe(LOGO);
     await signIn(kiosk, patronCard(1), '1234');
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
     const shown = Date.now();

@@ -44,7 +44,7 @@ export function AccountStep({
       <h1 id="kiosk-account">{t('kiosk.accountTitle')}</h1>
       <AccountBadges summary={summary} />
       <KioskProblem error={error} at="session" />
-      <p role="status" data-testid="kiosk-message">
+      <p role="status" data-testid="kiosk-message" className="kiosk-live">
         {renewSummary ? t('kiosk.renewSummary', { renewed: renewSummary.renewed, total: renewSummary.total }) : ''}
       </p>
 

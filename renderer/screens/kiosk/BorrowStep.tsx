@@ -69,55 +69,65 @@ export function BorrowStep({
   const holdsReady = summary.holds.filter((h) => h.status === 'waiting');
   return (
     <section className="kiosk-step">
-      <h1 id="kiosk-hello">{t('kiosk.hello', { name: summary.patron.firstName })}</h1>
+      <h1>{t('kiosk.hello', { name: summary.patron.firstName })}</h1>
       <AccountBadges summary={summary} />
-      {holdsReady.length > 0 ? (
-        <section aria-labelledby="kiosk-holds" className="kiosk-panel">
-          <h2 id="kiosk-holds">{t('kiosk.holdsReady', { count: holdsReady.length })}</h2>
-          <ul className="kiosk-list">
-            {holdsReady.map((h) => (
-              <li key={h.id} data-testid="kiosk-hold">
-                {h.shelfExpiresOn ? t('kiosk.holdReadyUntil', { title: h.title, date: format.day(h.shelfExpiresOn) }) : h.title}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <p className="kiosk-lead">{t('kiosk.scanItems')}</p>
-      <PlaceBookPicture />
-      <form
-        className="kiosk-entry"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const input = field.current;
-          if (!input?.value.trim()) return;
-          const barcode = input.value.trim();
-          input.value = '';
-          void onBorrow(barcode).then(() => input.focus());
-        }}
-      >
-        <Field ref={field} label={t('kiosk.itemBarcode')} name="itemBarcode" autoFocus autoComplete="off" inputMode="numeric" />
-        <button type="submit" className="kiosk-button kiosk-primary">
-          {t('kiosk.borrow')}
-        </button>
-      </form>
-      <KioskProblem error={error} at="session" />
-      <p role="status" data-testid="kiosk-message" className={last && !error ? 'kiosk-success' : 'kiosk-quiet'}>
-        {last && !error ? t('kiosk.borrowed', { title: last.title, date: format.date(last.dueAt) }) : ''}
-      </p>
-      {borrowed.length > 0 ? (
-        <section aria-labelledby="kiosk-borrowed" className="kiosk-panel">
-          <h2 id="kiosk-borrowed">{t('kiosk.borrowedNow', { count: borrowed.length })}</h2>
-          <ul className="kiosk-list">
-            {[...borrowed].reverse().map((b) => (
-              <li key={b.loanId} data-testid="kiosk-borrowed">
-                <span className="kiosk-title">{b.title}</span> <Badge tone="ok">{t('kiosk.due', { date: format.date(b.dueAt) })}</Badge>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <div className="kiosk-tiles">
+      {/* Side by side on a landscape screen: where to scan on the left, what is waiting and what was borrowed on the right. */}
+      <div className="kiosk-columns">
+        <div className="kiosk-column">
+          <p className="kiosk-lead">{t('kiosk.scanItems')}</p>
+          <PlaceBookPicture />
+          <form
+            className="kiosk-entry"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const input = field.current;
+              if (!input?.value.trim()) return;
+              const barcode = input.value.trim();
+              input.value = '';
+              void onBorrow(barcode).then(() => input.focus());
+            }}
+          >
+            <Field ref={field} label={t('kiosk.itemBarcode')} name="itemBarcode" autoFocus autoComplete="off" inputMode="numeric" />
+            <button type="submit" className="kiosk-button kiosk-primary">
+              {t('kiosk.borrow')}
+            </button>
+          </form>
+          <KioskProblem error={error} at="session" />
+          <p role="status" data-testid="kiosk-message" className={last && !error ? 'kiosk-live kiosk-success' : 'kiosk-live'}>
+            {last && !error ? t('kiosk.borrowed', { title: last.title, date: format.date(last.dueAt) }) : ''}
+          </p>
+        </div>
+        {holdsReady.length > 0 || borrowed.length > 0 ? (
+          <div className="kiosk-column">
+            {holdsReady.length > 0 ? (
+              <section aria-labelledby="kiosk-holds" className="kiosk-panel">
+                <h2 id="kiosk-holds">{t('kiosk.holdsReady', { count: holdsReady.length })}</h2>
+                <ul className="kiosk-list">
+                  {holdsReady.map((h) => (
+                    <li key={h.id} data-testid="kiosk-hold">
+                      {h.shelfExpiresOn ? t('kiosk.holdReadyUntil', { title: h.title, date: format.day(h.shelfExpiresOn) }) : h.title}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+            {borrowed.length > 0 ? (
+              <section aria-labelledby="kiosk-borrowed" className="kiosk-panel">
+                <h2 id="kiosk-borrowed">{t('kiosk.borrowedNow', { count: borrowed.length })}</h2>
+                <ul className="kiosk-list">
+                  {[...borrowed].reverse().map((b) => (
+                    <li key={b.loanId} data-testid="kiosk-borrowed">
+                      <span className="kiosk-title">{b.title}</span> <Badge tone="ok">{t('kiosk.due', { date: format.date(b.dueAt) })}</Badge>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      {/* Always on screen, however long the lists: the way on. */}
+      <div className="kiosk-tiles kiosk-actions">
         <button type="button" className="kiosk-tile" onClick={onAccount}>
           <TileIcon name="list" />
           {t('kiosk.myAccount')}

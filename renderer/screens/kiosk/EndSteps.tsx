@@ -12,7 +12,7 @@ export const GOODBYE_SECONDS = 8;
 export function ReceiptStep({ error, onPrint, onNoReceipt }: { error: ApiErrorBody | null; onPrint(): void; onNoReceipt(): void }) {
   const { t } = useTranslation();
   return (
-    <section className="kiosk-step">
+    <section className="kiosk-step kiosk-centered">
       <h1 id="kiosk-receipt">{t('kiosk.receipt')}</h1>
       <KioskProblem error={error} at="session" />
       <div className="kiosk-tiles">
@@ -42,7 +42,7 @@ export function GoodbyeStep({ printing, noPaper, seconds = GOODBYE_SECONDS, onAg
     return () => clearInterval(timer);
   }, [seconds, onAgain]);
   return (
-    <section className="kiosk-step kiosk-goodbye">
+    <section className="kiosk-step kiosk-centered kiosk-goodbye">
       <div className="kiosk-big-icon">
         <TileIcon name="check" />
       </div>

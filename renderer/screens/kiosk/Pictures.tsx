@@ -26,7 +26,6 @@ function Scanner() {
       <path d="M70 150 L170 150 L160 118 L80 118 Z" fill="#3b4350" />
       <rect x="96" y="112" width="48" height="8" rx="3" fill="#c81e1e" />
       <path d="M100 112 L70 62 L170 62 L140 112 Z" fill="#e53935" opacity="0.22" />
-      <line x1="74" y1="66" x2="166" y2="66" stroke="#c81e1e" strokeWidth="3" />
     </g>
   );
 }

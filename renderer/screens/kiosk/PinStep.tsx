@@ -21,7 +21,7 @@ export function PinStep({ error, busy, onPin, onBack }: { error: ApiErrorBody | 
     field.current?.focus();
   }
   return (
-    <section className="kiosk-step">
+    <section className="kiosk-step kiosk-centered">
       <h1 id="kiosk-pin-title">{t('kiosk.pinTitle')}</h1>
       <form className="kiosk-entry" onSubmit={(e) => void submit(e)}>
         <Field

@@ -20,7 +20,7 @@ export function WelcomeStep({ notACard, onCard, onNotACard }: { notACard: NotACa
   const rules = useSession((s) => s.setup?.barcodes ?? DEFAULT_BARCODE_RULES);
   const notice = notACard === 'misread' ? t('kiosk.misread') : notACard === 'item' ? t('kiosk.itemAtWelcome') : notACard === 'typed' ? t('kiosk.notACard') : null;
   return (
-    <section className="kiosk-step">
+    <section className="kiosk-step kiosk-centered">
       <h1 id="kiosk-welcome">{t('kiosk.welcome')}</h1>
       <ScanCardPicture />
       <KioskNotice text={notice} />
@@ -35,10 +35,14 @@ export function WelcomeStep({ notACard, onCard, onNotACard }: { notACard: NotACa
           else onNotACard('typed');
         }}
       >
-        <Field ref={field} label={t('kiosk.card')} hint={t('kiosk.cardHint')} name="card" autoFocus autoComplete="off" inputMode="numeric" />
+        <Field ref={field} label={t('kiosk.card')} name="card" autoFocus autoComplete="off" inputMode="numeric" aria-describedby="kiosk-card-hint" />
         <button type="submit" className="kiosk-button kiosk-primary">
           {t('kiosk.next')}
         </button>
+        {/* Under the whole row (not inside the field), so the button lines up with the box. */}
+        <p id="kiosk-card-hint" className="kiosk-hint">
+          {t('kiosk.cardHint')}
+        </p>
       </form>
       <StaffExit />
     </section>
