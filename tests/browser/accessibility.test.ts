@@ -159,6 +159,10 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
     expect(await violations(kiosk)).toEqual([]);
     await kiosk.getByLabel('PIN').fill('1234');
     await kiosk.getByRole('button', { name: 'Start' }).click();
+    // Borrowing, then the patron's own loans and fines (a step of its own); every step is in tests/browser/kiosk.test.ts.
+    await expect.poll(() => kiosk.getByLabel('Item barcode').isVisible()).toBe(true);
+    expect(await violations(kiosk)).toEqual([]);
+    await kiosk.getByRole('button', { name: 'My loans and fines' }).click();
     await expect.poll(() => kiosk.getByText('Pedro Páramo').isVisible()).toBe(true);
     expect(await violations(kiosk)).toEqual([]);
     await kiosk.close();

@@ -350,7 +350,7 @@ describe('the self-checkout kiosk', () => {
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Lisa' }).isVisible()).toBe(true);
     await kiosk.getByLabel('Item barcode').fill(itemBarcode(1));
     await kiosk.getByLabel('Item barcode').press('Enter');
-    await expect.poll(() => kiosk.getByTestId('kiosk-loan').count()).toBe(1);
+    await expect.poll(() => kiosk.getByTestId('kiosk-borrowed').count()).toBe(1);
     await screenshot(kiosk, '07-kiosk');
     // Walk away: the warning comes, then the session ends.
     await expect.poll(() => kiosk.getByRole('alertdialog').isVisible(), { timeout: 10_000 }).toBe(true);
