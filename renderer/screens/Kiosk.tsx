@@ -15,7 +15,7 @@ import { IdleCountdown } from './kiosk/IdleCountdown';
 import { KioskBrand } from './kiosk/KioskBrand';
 import { PinStep } from './kiosk/PinStep';
 import { useKioskSounds } from './kiosk/sounds';
-import { WelcomeStep, type NotACard } from './kiosk/WelcomeStep';
+import { WelcomeStep, type NotACard, type NotACardWhy } from './kiosk/WelcomeStep';
 import '../styles/kiosk.css';
 
 type Stage = 'welcome' | 'pin' | 'borrow' | 'account' | 'receipt' | 'goodbye';
@@ -46,7 +46,8 @@ export function Kiosk() {
   const sound = useKioskSounds();
   const [stage, setStage] = useState<Stage>('welcome');
   const [card, setCard] = useState('');
-  const [notACard, setNotACard] = useState<NotACard>(null);
+  const [notACard, setNotACard] = useState<NotACard | null>(null);
+  const notACardBecause = (why: NotACardWhy) => setNotACard({ why });
   const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [busy, setBusy] = useState(false);
@@ -231,7 +232,7 @@ export function Kiosk() {
     if (stage === 'welcome') {
       // A card goes on to the PIN; a book or a misread is answered, never dropped.
       if (scan.kind === 'patron') chooseCard(scan.barcode);
-      else setNotACard(scan.kind === 'item' ? 'item' : 'misread');
+      else notACardBecause(scan.kind === 'item' ? 'item' : 'misread');
     } else if ((stage === 'borrow' || stage === 'account') && scan.kind !== 'patron') void borrow(scan.barcode);
   });
 
@@ -247,7 +248,7 @@ export function Kiosk() {
           }}
         />
       ) : null}
-      {stage === 'welcome' ? <WelcomeStep notACard={notACard} onCard={chooseCard} onNotACard={setNotACard} /> : null}
+      {stage === 'welcome' ? <WelcomeStep notACard={notACard} onCard={chooseCard} onNotACard={notACardBecause} /> : null}
       {stage === 'pin' ? (
         <PinStep
           error={error}

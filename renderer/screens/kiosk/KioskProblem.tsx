@@ -9,6 +9,18 @@ import { useKioskFormat, type KioskFormat } from './useKioskFormat';
 
 export type ProblemAt = 'pin' | 'session';
 
+/**
+ * A new alert element for each new error or notice, even with the same words (a second wrong
+ * PIN): a screen reader announces an alert when it appears, not when it stays.
+ */
+const alertIds = new WeakMap<object, number>();
+let lastAlertId = 0;
+function alertKey(of: object): number {
+  let id = alertIds.get(of);
+  if (id === undefined) alertIds.set(of, (id = ++lastAlertId));
+  return id;
+}
+
 const isDay = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
 /** The lines a patron reads for an error or refusal. */
@@ -49,7 +61,7 @@ export function KioskProblem({ error, at }: { error: ApiErrorBody | null; at: Pr
       <span className="kiosk-problem-icon" aria-hidden="true">
         !
       </span>
-      <div role="alert">
+      <div role="alert" key={alertKey(error)}>
         {lines.map((line) => (
           <p key={line}>{line}</p>
         ))}
@@ -58,15 +70,15 @@ export function KioskProblem({ error, at }: { error: ApiErrorBody | null; at: Pr
   );
 }
 
-/** A notice of the kiosk's own (a misread card), shown and announced as a problem is. */
-export function KioskNotice({ text }: { text: string | null }) {
-  if (!text) return null;
+/** A notice of the kiosk's own (a misread card), shown and announced as a problem is; `of` is this occurrence of it. */
+export function KioskNotice({ text, of }: { text: string | null; of: object | null }) {
+  if (!text || !of) return null;
   return (
     <div className="kiosk-problem">
       <span className="kiosk-problem-icon" aria-hidden="true">
         !
       </span>
-      <div role="alert">
+      <div role="alert" key={alertKey(of)}>
         <p>{text}</p>
       </div>
     </div>

@@ -9,21 +9,27 @@ import { KioskNotice } from './KioskProblem';
 import { ScanCardPicture } from './Pictures';
 import { StaffExit } from './StaffExit';
 
-/** What the welcome says about a scan or a typed number that is not a library card. */
-export type NotACard = 'misread' | 'item' | 'typed' | null;
+/** Why a scan or a typed number was not taken for a library card. */
+export type NotACardWhy = 'misread' | 'item' | 'typed';
+/** One time it happened (a new object each time, so the same answer twice is announced twice). */
+export interface NotACard {
+  why: NotACardWhy;
+}
 
-export function WelcomeStep({ notACard, onCard, onNotACard }: { notACard: NotACard; onCard(card: string): void; onNotACard(why: NotACard): void }) {
+const NOTICES: Record<NotACardWhy, string> = { misread: 'kiosk.misread', item: 'kiosk.itemAtWelcome', typed: 'kiosk.notACard' };
+
+export function WelcomeStep({ notACard, onCard, onNotACard }: { notACard: NotACard | null; onCard(card: string): void; onNotACard(why: NotACardWhy): void }) {
   const { t } = useTranslation();
   // Not a controlled field: a scan typed into it is taken back out by the wedge scanner, and the
   // field must not put it back on the next render.
   const field = useRef<HTMLInputElement | null>(null);
   const rules = useSession((s) => s.setup?.barcodes ?? DEFAULT_BARCODE_RULES);
-  const notice = notACard === 'misread' ? t('kiosk.misread') : notACard === 'item' ? t('kiosk.itemAtWelcome') : notACard === 'typed' ? t('kiosk.notACard') : null;
+  const notice = notACard ? t(NOTICES[notACard.why]) : null;
   return (
     <section className="kiosk-step kiosk-centered">
       <h1 id="kiosk-welcome">{t('kiosk.welcome')}</h1>
       <ScanCardPicture />
-      <KioskNotice text={notice} />
+      <KioskNotice text={notice} of={notACard} />
       <form
         className="kiosk-entry"
         onSubmit={(e) => {
