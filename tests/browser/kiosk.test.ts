@@ -460,6 +460,12 @@ describe('the kiosk, made for touch and for anyone', () => {
       await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
       await expect.poll(() => kiosk.getByTestId('kiosk-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
       await look('1-welcome');
+      // Staff's way out, open: as large and as clean.
+      await kiosk.getByRole('button', { name: 'Staff: leave kiosk mode' }).click();
+      await expect.poll(() => kiosk.getByRole('form', { name: 'Staff: leave kiosk mode' }).isVisible()).toBe(true);
+      expect(await violations(kiosk)).toEqual([]);
+      expect(await smallTargets(kiosk)).toEqual([]);
+      await kiosk.getByRole('button', { name: 'Staff: leave kiosk mode' }).click();
       await scanAtWelcome(kiosk, misreadCard(7), 'We could not read that card. Please scan it again, or type its number.');
       await look('2-welcome-misread');
       await kiosk.getByLabel('Library card').fill(patronCard(7));
