@@ -51,7 +51,7 @@ describe('the refusal codes', () => {
       RETURN_DATE_IN_FUTURE: false,
       RETURN_DATE_BEFORE_CHECKOUT: false,
     });
-    expect(Object.keys(OVERRIDABLE)).toHaveLength(32);
+    expect(Object.keys(OVERRIDABLE)).toHaveLength(33);
   });
 });
 
