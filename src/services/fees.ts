@@ -58,9 +58,17 @@ export interface PaymentResult {
 
 export class FeeService {
   private readonly find: Lookups;
+  /** Prepared once: the desk reads a patron's fee lines on every look-up. */
+  private readonly s;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
+    const db = ctx.store.db;
+    this.s = {
+      all: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? ORDER BY f.created_at, f.id`),
+      open: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? AND f.outstanding <> 0 ORDER BY f.created_at, f.id`),
+      one: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.id = ?`),
+    };
   }
 
   /**
@@ -190,16 +198,16 @@ export class FeeService {
 
   /** Every fee of the patron, oldest first, each with what it is for. */
   list(patronId: string): FeeLine[] {
-    return this.lines(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? ORDER BY f.created_at, f.id`, patronId);
+    return this.lines(this.s.all, patronId);
   }
 
   /** Fees with something still owed (or a credit), oldest first. */
   open(patronId: string): FeeLine[] {
-    return this.lines(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? AND f.outstanding <> 0 ORDER BY f.created_at, f.id`, patronId);
+    return this.lines(this.s.open, patronId);
   }
 
   line(feeId: string): FeeLine {
-    const found = this.lines(`SELECT ${FEE_LINE_COLUMNS} WHERE f.id = ?`, feeId)[0];
+    const found = this.lines(this.s.one, feeId)[0];
     if (!found) throw notFound('fee');
     return found;
   }
@@ -238,8 +246,8 @@ export class FeeService {
     return out.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
   }
 
-  private lines(sql: string, param: string): FeeLine[] {
-    return (this.ctx.store.db.prepare(sql).all(param) as Record<string, unknown>[]).map((r) => ({
+  private lines(statement: { all(param: string): unknown[] }, param: string): FeeLine[] {
+    return (statement.all(param) as Record<string, unknown>[]).map((r) => ({
       ...this.ctx.rows.decode<Fee>('fees', r),
       title: (r.__title as string | null) ?? null,
       itemBarcode: (r.__barcode as string | null) ?? null,

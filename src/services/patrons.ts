@@ -49,9 +49,13 @@ const PIN_PATTERN = /^\d{4,8}$/;
 
 export class PatronService {
   private readonly find: Lookups;
+  private readonly accrual: FineAccrual;
+  private readonly fees: FeeService;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
+    this.accrual = new FineAccrual(ctx);
+    this.fees = new FeeService(ctx);
   }
 
   private cardBarcode(raw: string): string {
@@ -239,7 +243,7 @@ export class PatronService {
         .all(patronId) as Record<string, unknown>[]
     ).map((raw) => ({ ...this.ctx.rows.decode<Hold>('holds', raw), title: raw.__title as string }));
     const blocks = this.find.withBlocks(row).blocks;
-    const accrual = new FineAccrual(this.ctx).forPatron(row, now);
+    const accrual = this.accrual.forPatron(row, now);
     return {
       patron: { ...patron, hasPin: !!pinHash },
       categoryName: cfg.categories.get(row.categoryCode)?.name ?? row.categoryCode,
@@ -247,7 +251,7 @@ export class PatronService {
       feesOwed: this.find.feesOwed(patronId) + accrual.total,
       accruedFines: accrual.total,
       currency: cfg.settings.currency,
-      fees: new FeeService(this.ctx).open(patronId),
+      fees: this.fees.open(patronId),
       accruing: accrual.fines,
       loans,
       holds,
