@@ -126,8 +126,8 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
       </p>
       <Problem error={error} />
 
-      {/* Fees, accruing fines, payments, charges, waivers and their history: ./Fees.tsx. */}
-      <FeesPanel summary={summary} locale={locale} timeZone={tz} onChange={onChange} />
+      {/* Fees, accruing fines, payments, charges, waivers and their history (./Fees.tsx); its state is one patron's. */}
+      <FeesPanel key={p.id} summary={summary} locale={locale} timeZone={tz} onChange={onChange} />
 
       {summary.loans.length > 0 ? (
         <>
