@@ -236,13 +236,14 @@ export function FeesPanel({ summary, locale, timeZone, onChange }: { summary: Su
             ? t('fees.paidBy', { paid: money(paid.applied), method: t(`fees.methods.${paid.method}`) })
             : t('patrons.changeDue', { change: money(paid.change), paid: money(paid.applied) })}
           {/* The payment is recorded all the same: say so, so nobody takes the money twice. */}
-          {paid.followUpFailed ? <strong data-testid="follow-up-failed"> {t(`followUp.${paid.followUpFailed.code}`)}</strong> : null}{' '}
-          {paid.receiptHtml ? (
-            <button type="button" onClick={() => printHtml(paid.receiptHtml!)}>
-              {t('fees.printReceipt')}
-            </button>
-          ) : null}
+          {paid.followUpFailed ? <strong data-testid="follow-up-failed"> {t(`followUp.${paid.followUpFailed.code}`)}</strong> : null}
         </p>
+      ) : null}
+      {/* The receipt for the system printer (no receipt printer here), or a copy of it. */}
+      {paid?.receiptHtml ? (
+        <button type="button" onClick={() => printHtml(paid.receiptHtml!)}>
+          {t('fees.printReceipt')}
+        </button>
       ) : null}
       <p role="status" className="saved">
         {message}
