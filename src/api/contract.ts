@@ -199,6 +199,7 @@ export const stationApi = {
 
   // --- fees
   'fees.list': method('query', 'circulate', z.object({ patronId: S.Id }).strict(), z.array(S.FeeSchema)),
+  'fees.history': method('query', 'circulate', z.object({ patronId: S.Id }).strict(), z.array(S.FeeHistoryLineSchema)),
   'fees.pay': method(
     'command',
     'circulate',
@@ -207,7 +208,9 @@ export const stationApi = {
         patronId: S.Id,
         tendered: S.MinorUnits.positive(),
         amount: S.MinorUnits.positive().nullable().optional(),
-        method: z.enum(['cash', 'card', 'other']).optional(),
+        method: z.enum(['cash', 'card', 'cheque', 'other']).optional(),
+        /** The card slip's or the cheque's number (required for a cheque); not kept for cash. */
+        reference: S.SingleLine(120).nullable().optional(),
         feeIds: z.array(S.Id).max(500).nullable().optional(),
       })
       .strict(),
@@ -217,8 +220,15 @@ export const stationApi = {
       tendered: z.number(),
       change: z.number(),
       currency: z.string(),
+      method: z.enum(['cash', 'card', 'cheque', 'other']).optional(),
+      reference: z.string().nullable().optional(),
       allocations: z.array(z.object({ feeId: z.string(), amount: z.number() })),
+      lines: z
+        .array(z.object({ feeId: z.string(), amount: z.number(), kind: z.string(), description: z.string(), title: z.string().nullable(), itemBarcode: z.string().nullable() }))
+        .optional(),
       remainingOwed: z.number(),
+      /** The receipt as HTML, for the system printer when the desk has no receipt printer (or to print it again). */
+      receiptHtml: z.string().nullable().optional(),
       /** The payment is recorded, but its receipt could not be made or printed. */
       followUpFailed: S.FollowUpFailedSchema.optional(),
     }),
@@ -237,10 +247,13 @@ export const stationApi = {
     z
       .object({
         patronId: S.Id,
-        kind: z.enum(['lost', 'damage', 'card_replacement', 'manual']),
+        kind: z.enum(['lost', 'damage', 'card_replacement', 'printing', 'manual']),
         amount: S.MinorUnits.positive(),
+        /** The reason, as the fee's description. */
         description: S.RequiredLine(300),
         itemId: S.Id.nullable().optional(),
+        /** The copy the charge is for (damage), as scanned. */
+        itemBarcode: S.SingleLine(64).nullable().optional(),
       })
       .strict(),
     S.FeeSchema,

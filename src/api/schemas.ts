@@ -125,6 +125,36 @@ export const FeeSchema = z.object({
   itemId: z.string().nullable(),
   description: z.string(),
   createdAt: z.number(),
+  /** What the fee is for: the copy's title and barcode (null for a fee about no copy). */
+  title: z.string().nullable().optional(),
+  itemBarcode: z.string().nullable().optional(),
+});
+
+/** An overdue fine still accruing on a copy not yet returned: charged as a fee when it is. */
+export const AccruingFineSchema = z.object({
+  loanId: z.string(),
+  itemId: z.string(),
+  itemBarcode: z.string(),
+  title: z.string(),
+  dueAt: z.number(),
+  amount: z.number(),
+  overdueUnits: z.number(),
+});
+
+export const FeeHistoryLineSchema = z.object({
+  id: z.string(),
+  event: z.enum(['charged', 'paid', 'waived', 'credited']),
+  at: z.number(),
+  amount: z.number(),
+  currency: z.string(),
+  feeId: z.string(),
+  feeKind: z.string(),
+  description: z.string(),
+  title: z.string().nullable(),
+  itemBarcode: z.string().nullable(),
+  method: z.enum(['cash', 'card', 'cheque', 'other']).nullable(),
+  reference: z.string().nullable(),
+  reason: z.string().nullable(),
 });
 
 export const HoldSchema = z.object({
@@ -163,8 +193,11 @@ export const PatronSummarySchema = z.object({
   categoryName: z.string(),
   blocks: z.array(BlockSchema),
   feesOwed: z.number(),
+  /** Optional only so a desk built before accrual still reads the answer. */
+  accruedFines: z.number().optional(),
   currency: z.string(),
   fees: z.array(FeeSchema),
+  accruing: z.array(AccruingFineSchema).optional(),
   loans: z.array(
     z.object({
       loanId: z.string(),
@@ -329,6 +362,8 @@ export const LibrarySettingsSchema = z.object({
   finesSkipClosedDays: z.boolean(),
   holdShelfSkipsClosedDays: z.boolean(),
   maxFeesOwed: MinorUnits.min(0).nullable(),
+  // Optional: a settings document saved before the overdue block existed has none (no block).
+  overdueBlockDays: z.number().int().min(0).max(3650).nullable().optional(),
   loanHistoryRetentionDays: z.number().int().min(0).max(36_500),
   barcodes: z.object({ patron: BarcodeRuleSchema, item: BarcodeRuleSchema }),
   kiosk: KioskSettingsSchema,

@@ -76,6 +76,14 @@ describe('check-out eligibility', () => {
       { code: 'ITEM_LOST', overridable: true },
     ]);
   });
+  it('refuses past the overdue block, and only when the library sets one', () => {
+    expect(codes(ctx({ mostDaysOverdue: 30 }))).toEqual([]);
+    expect(codes(ctx({ mostDaysOverdue: 3, overdueBlockDays: 3 }))).toEqual([]);
+    expect(checkoutEligibility(ctx({ mostDaysOverdue: 4, overdueBlockDays: 3 })).refusals).toEqual([
+      { code: 'PATRON_HAS_OVERDUES', params: { days: 4, limit: 3 }, overridable: true },
+    ]);
+    expect(codes(ctx({ mostDaysOverdue: 1, overdueBlockDays: 0 }))).toEqual(['PATRON_HAS_OVERDUES']);
+  });
   it('ignores blocks that have ended, and knows lost cards and manual blocks', () => {
     const blocks = [
       { id: 'a', kind: 'manual' as const, reason: 'old', until: '2026-11-21', createdAt: 0 },

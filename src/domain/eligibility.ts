@@ -35,8 +35,13 @@ export interface CheckoutContext {
   rule: CirculationRule | null;
   limits: PatronLimits | null;
   today: LocalDate;
+  /** Charged fees still owed plus the fines the patron's open loans have accrued so far (src/domain/fines.ts accruedFine). */
   feesOwed: number;
   maxFeesOwed: number | null;
+  /** The most days any of the patron's open loans is overdue (0 for none). */
+  mostDaysOverdue?: number;
+  /** The library's overdue block: no borrowing with a loan more than this many days overdue; null (the default) for none. */
+  overdueBlockDays?: number | null;
   patronLoans: { itemId: Id; itemTypeCode: string }[];
   openLoanOfItem: { patronId: Id | null } | null;
   holdsOnItem: { patronId: Id; status: HoldStatus }[];
@@ -59,6 +64,10 @@ export function checkoutEligibility(ctx: CheckoutContext): { refusals: Refusal[]
   const refusals = patronStandingRefusals(patron, ctx.today);
   if (ctx.maxFeesOwed !== null && ctx.feesOwed > ctx.maxFeesOwed) {
     refusals.push(refusal('FEES_OVER_LIMIT', { owed: ctx.feesOwed, limit: ctx.maxFeesOwed }));
+  }
+  const blockAfter = ctx.overdueBlockDays;
+  if (blockAfter != null && (ctx.mostDaysOverdue ?? 0) > blockAfter) {
+    refusals.push(refusal('PATRON_HAS_OVERDUES', { days: ctx.mostDaysOverdue ?? 0, limit: blockAfter }));
   }
   const total = ctx.limits?.totalMaxLoans;
   if (total != null && ctx.patronLoans.length >= total) refusals.push(refusal('TOO_MANY_LOANS', { limit: total }));

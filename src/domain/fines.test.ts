@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeOverdueFine, type FineInput } from './fines';
+import { accruedFine, computeOverdueFine, daysOverdue, fineTerms, type FineInput } from './fines';
 
 const NY = 'America/New_York';
 const due = Date.parse('2026-11-30T04:59:59.999Z'); // end of Sunday 29 Nov in New York
@@ -44,5 +44,28 @@ describe('overdue fines', () => {
   it('charges hourly loans by the started hour', () => {
     const hourly = base({ unit: 'hours', returnedAt: due + 2.5 * 3_600_000, fineAmount: 100 });
     expect(computeOverdueFine(hourly)).toEqual({ amount: 300, overdueUnits: 3 });
+  });
+});
+
+describe('fines that accrue on an open loan', () => {
+  const terms = fineTerms(
+    { loanUnit: 'days', fineAmount: 25, finePeriod: 1, graceDays: 0, fineCap: 500, capFineAtReplacementPrice: true },
+    2000,
+    { timeZone: NY, closedDays: [], skipClosedDays: false },
+  );
+  it('is the fine a return now would be charged, capped by the rule', () => {
+    for (const days of [0, 1, 3, 19, 20, 100]) {
+      const now = due + days * day;
+      expect(accruedFine({ dueAt: due }, terms, now)).toEqual(computeOverdueFine({ ...terms, dueAt: due, returnedAt: now }));
+    }
+    expect(accruedFine({ dueAt: due }, terms, due + 100 * day)).toEqual({ amount: 500, overdueUnits: 100 });
+    expect(accruedFine({ dueAt: due }, { ...terms, fineCap: null }, due + 100 * day).amount).toBe(2000); // the replacement price
+  });
+  it("counts calendar days overdue in the branch's zone for the overdue block", () => {
+    expect(daysOverdue(due, due - 1, NY)).toBe(0);
+    expect(daysOverdue(due, due + 1000, NY)).toBe(1);
+    expect(daysOverdue(due, due + 5 * day, NY)).toBe(5);
+    // An hourly loan overdue on its own due day counts as one day.
+    expect(daysOverdue(due - 3_600_000 * 5, due - 3_600_000, NY)).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ export const OVERRIDABLE: Record<RefusalCode, boolean> = {
   CARD_LOST: false,
   PATRON_BLOCKED: true,
   FEES_OVER_LIMIT: true,
+  PATRON_HAS_OVERDUES: true,
   TOO_MANY_LOANS: true,
   TOO_MANY_LOANS_OF_TYPE: true,
   ITEM_NOT_FOR_LOAN: true,

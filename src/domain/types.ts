@@ -80,6 +80,11 @@ export interface LibrarySettings {
   holdShelfSkipsClosedDays: boolean;
   /** Patron may not borrow once fees owed exceed this (minor units); null for no limit. */
   maxFeesOwed: number | null;
+  /**
+   * The overdue block (Koha's OverduesBlockCirc): no borrowing while a loan is more than this
+   * many days overdue (0: any overdue loan blocks); null for no block.
+   */
+  overdueBlockDays: number | null;
   /** Days a returned loan stays linked to its patron (0 = unlinked at once) unless opted in. */
   loanHistoryRetentionDays: number;
   barcodes: BarcodeRules;
@@ -231,7 +236,10 @@ export interface Hold {
   shelfExpiresOn: LocalDate | null;
 }
 
-export type FeeKind = 'overdue' | 'lost' | 'damage' | 'hold_expired' | 'card_replacement' | 'manual';
+export type FeeKind = 'overdue' | 'lost' | 'damage' | 'hold_expired' | 'card_replacement' | 'printing' | 'manual';
+
+/** How a patron paid: card and cheque payments carry a reference (the slip or cheque number). */
+export type PaymentMethod = 'cash' | 'card' | 'cheque' | 'other';
 
 export interface Fee {
   id: Id;
@@ -326,6 +334,7 @@ export type RefusalCode =
   | 'CARD_LOST'
   | 'PATRON_BLOCKED'
   | 'FEES_OVER_LIMIT'
+  | 'PATRON_HAS_OVERDUES'
   | 'TOO_MANY_LOANS'
   | 'TOO_MANY_LOANS_OF_TYPE'
   | 'ITEM_NOT_FOR_LOAN'

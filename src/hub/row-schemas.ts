@@ -50,6 +50,8 @@ const FIELDS: Partial<Record<SyncedTable, Shape>> = {
   circulation_rules: CirculationRuleSchema.shape as unknown as Shape,
   staff: { username: z.string().min(1).max(64), passwordHash: z.string().min(1) },
   lockouts: { failures: z.number().int().min(0).max(1000) },
+  // A column added later (0008): a station not yet updated sends payments without it.
+  payments: { reference: z.string().max(200).nullable().default(null) },
 };
 
 function codeIsId(row: { id: string; code?: unknown }, ctx: z.RefinementCtx): void {

@@ -4,12 +4,13 @@ import { validateBarcode } from '../domain/barcode';
 import { checkinStatusChange, routeReturnedItem } from '../domain/checkin';
 import { computeDueDate, computeRenewalDueDate } from '../domain/due-date';
 import { checkoutEligibility, renewalEligibility } from '../domain/eligibility';
-import { computeOverdueFine } from '../domain/fines';
+import { accruedFine } from '../domain/fines';
 import { isActiveHold, otherCopyCanFill, pickHoldToTrap, shelfExpiry, trapDecision } from '../domain/holds';
 import { refusal, unoverridden } from '../domain/refusals';
-import { DEFAULT_RULE, findPatronLimits, findReturnPolicy, findRule, ruleBranchFor } from '../domain/rules';
+import { DEFAULT_RULE, findPatronLimits, findReturnPolicy } from '../domain/rules';
 import { endOfLocalDay, isValidLocalDate, localDateOf } from '../domain/time';
 import type { Branch, CirculationRule, Fee, Hold, Item, Loan, Notice, Patron, Refusal, RefusalCode } from '../domain/types';
+import { circulationRuleFor, FineAccrual, fineTermsAt } from './accrual';
 import { runCommand, type Actor, type Tx } from './command';
 import type { LibraryConfig } from './config';
 import type { ServiceContext } from './context';
@@ -72,9 +73,11 @@ export interface RenewAllResult {
 
 export class CirculationService {
   private readonly find: Lookups;
+  private readonly accrual: FineAccrual;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
+    this.accrual = new FineAccrual(ctx);
   }
 
   get lookups(): Lookups {
@@ -102,6 +105,8 @@ export class CirculationService {
         // Read once: the rules look at them and lending the copy settles them.
         const holdsOnItem = this.find.activeHoldsOfItem(item.id);
         const holdsOnTitle = this.find.activeHoldsOfRecord(item.recordId);
+        // The fines limit and the overdue block count what open loans have accrued, not only what was charged.
+        const accrued = this.accrual.forPatron(patron, now);
 
         const { refusals, isRenewal } = checkoutEligibility({
           patron,
@@ -110,8 +115,10 @@ export class CirculationService {
           rule,
           limits: findPatronLimits(cfg.matrix.patronLimits, { branchId: desk.id, categoryCode: patron.categoryCode }),
           today,
-          feesOwed: this.find.feesOwed(patron.id),
+          feesOwed: this.find.feesOwed(patron.id) + accrued.total,
           maxFeesOwed: cfg.settings.maxFeesOwed,
+          mostDaysOverdue: accrued.mostDaysOverdue,
+          overdueBlockDays: cfg.settings.overdueBlockDays,
           patronLoans: patronLoans.map((l) => ({ itemId: l.itemId, itemTypeCode: l.itemTypeCode })),
           openLoanOfItem: openLoan ? { patronId: openLoan.patronId } : null,
           holdsOnItem: holdsOnItem
@@ -410,20 +417,9 @@ export class CirculationService {
     let fine: CheckinResult['fine'] = null;
     if (patronRow && returnedAt > loan.dueAt) {
       const rule = this.ruleFor(cfg, loan.branchId, patronRow, item);
-      const { amount } = computeOverdueFine({
-        dueAt: loan.dueAt,
-        returnedAt,
-        unit: rule.loanUnit,
-        fineAmount: rule.fineAmount,
-        finePeriod: rule.finePeriod,
-        graceDays: rule.graceDays,
-        fineCap: rule.fineCap,
-        capAtReplacementPrice: rule.capFineAtReplacementPrice,
-        replacementPrice: item.replacementPrice,
-        timeZone: desk.timeZone,
-        closedDays: cfg.closedDays.get(desk.id) ?? [],
-        skipClosedDays: cfg.settings.finesSkipClosedDays,
-      });
+      // The fine the loan has accrued until its return (src/services/accrual.ts): the same terms
+      // and computation the desk showed as accruing, now charged once as a fee.
+      const { amount } = accruedFine(loan, fineTermsAt(cfg, desk, rule, item), returnedAt);
       if (amount > 0) {
         const fee: Fee = {
           id: this.ctx.newId(),
@@ -513,12 +509,7 @@ export class CirculationService {
   }
 
   ruleFor(cfg: LibraryConfig, deskBranchId: string, patron: Pick<Patron, 'homeBranchId' | 'categoryCode'>, item: Item): CirculationRule {
-    const branchId = ruleBranchFor(cfg.settings.circControl, {
-      deskBranchId,
-      patronHomeBranchId: patron.homeBranchId,
-      itemHomeBranchId: item.homeBranchId,
-    });
-    return findRule(cfg.matrix.rules, { branchId, categoryCode: patron.categoryCode, itemTypeCode: item.itemTypeCode }) ?? DEFAULT_RULE;
+    return circulationRuleFor(cfg, deskBranchId, patron, item);
   }
 
   private ruleForHold(cfg: LibraryConfig, hold: Hold, item: Item): CirculationRule {

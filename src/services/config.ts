@@ -26,6 +26,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   finesSkipClosedDays: true,
   holdShelfSkipsClosedDays: true,
   maxFeesOwed: 1000,
+  overdueBlockDays: null,
   loanHistoryRetentionDays: 0,
   barcodes: DEFAULT_BARCODE_RULES,
   kiosk: { idleSeconds: 60, warningSeconds: 10 },

@@ -1,10 +1,44 @@
 // Fees, payments and waivers. Money is integer minor units in the library's currency.
+// Every fee line the desk shows names what it is for (the copy's title and barcode, when the fee
+// is for a copy); an overdue fine still accruing on a copy not yet back is not a fee row at all
+// (src/services/accrual.ts) until the check-in charges it.
 import { allocatePayment } from '../domain/money';
-import type { Fee, FeeKind } from '../domain/types';
+import type { Fee, FeeKind, PaymentMethod } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound } from './errors';
 import { Lookups } from './lookups';
+
+/** A fee as the desk shows it: with the title and barcode of the copy it is for (null for a fee about no copy). */
+export type FeeLine = Fee & { title: string | null; itemBarcode: string | null };
+
+/** One line of a patron's fee history: a charge, a payment of (part of) a fee, a waiver, a credit. */
+export interface FeeHistoryLine {
+  /** `${event}:${row id}`: unique in the history. */
+  id: string;
+  event: 'charged' | 'paid' | 'waived' | 'credited';
+  at: number;
+  /** Minor units, positive (a credit's too: its direction is its event). */
+  amount: number;
+  currency: string;
+  feeId: string;
+  feeKind: FeeKind;
+  description: string;
+  title: string | null;
+  itemBarcode: string | null;
+  /** Payments: how, and the card slip's or cheque's number. */
+  method: PaymentMethod | null;
+  reference: string | null;
+  /** Waivers: why. */
+  reason: string | null;
+}
+
+/** The methods whose payment must say which slip or cheque it was: a cheque always. */
+const REFERENCE_REQUIRED = new Set<PaymentMethod>(['cheque']);
+const REFERENCE_KEPT = new Set<PaymentMethod>(['card', 'cheque', 'other']);
+
+const FEE_LINE_COLUMNS = `f.*, i.barcode AS __barcode, r.title AS __title
+  FROM fees f LEFT JOIN items i ON i.id = f.item_id LEFT JOIN records r ON r.id = i.record_id`;
 
 export interface PaymentResult {
   paymentId: string;
@@ -14,15 +48,27 @@ export interface PaymentResult {
   /** Cash to hand back. */
   change: number;
   currency: string;
+  method: PaymentMethod;
+  reference: string | null;
   allocations: { feeId: string; amount: number }[];
+  /** What the payment paid, fee by fee, for the receipt: each line's fee, title and barcode. */
+  lines: { feeId: string; amount: number; kind: FeeKind; description: string; title: string | null; itemBarcode: string | null }[];
   remainingOwed: number;
 }
 
 export class FeeService {
   private readonly find: Lookups;
+  /** Prepared once: the desk reads a patron's fee lines on every look-up. */
+  private readonly s;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
+    const db = ctx.store.db;
+    this.s = {
+      all: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? ORDER BY f.created_at, f.id`),
+      open: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? AND f.outstanding <> 0 ORDER BY f.created_at, f.id`),
+      one: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.id = ?`),
+    };
   }
 
   /**
@@ -31,14 +77,17 @@ export class FeeService {
    * over, and the difference is the change.
    */
   pay(
-    input: { patronId: string; amount?: number | null; tendered: number; method?: 'cash' | 'card' | 'other'; feeIds?: string[] | null },
+    input: { patronId: string; amount?: number | null; tendered: number; method?: PaymentMethod; reference?: string | null; feeIds?: string[] | null },
     actor: Actor,
   ): PaymentResult {
     if (!Number.isInteger(input.tendered) || input.tendered <= 0) throw invalid('The amount tendered must be a positive amount.');
+    const method = input.method ?? 'cash';
+    const reference = REFERENCE_KEPT.has(method) ? input.reference?.trim() || null : null;
+    if (REFERENCE_REQUIRED.has(method) && !reference) throw invalid('A cheque payment needs the cheque number as its reference.');
     const currency = this.ctx.config.get().settings.currency;
-    return runCommand(this.ctx, { command: 'fees.pay', input, actor, summary: 'payment' }, (tx) => {
+    return runCommand(this.ctx, { command: 'fees.pay', input: { ...input, method, reference }, actor, summary: `payment ${method}` }, (tx) => {
       if (!this.find.patronById(input.patronId)) throw notFound('patron');
-      let fees = this.find.openFees(input.patronId).filter((f) => f.outstanding > 0);
+      let fees = this.open(input.patronId).filter((f) => f.outstanding > 0);
       if (input.feeIds && input.feeIds.length > 0) {
         const chosen = new Set(input.feeIds);
         fees = fees.filter((f) => chosen.has(f.id));
@@ -47,6 +96,8 @@ export class FeeService {
       if (owed === 0) throw invalid('Nothing is owed on those fees.');
       const amount = Math.min(input.amount ?? owed, owed, input.tendered);
       if (!Number.isInteger(amount) || amount <= 0) throw invalid('The payment must be a positive amount.');
+      // Only cash is handed back as change: a card or a cheque is for the amount paid.
+      if (method !== 'cash' && input.tendered !== amount) throw invalid('A card or cheque payment is for the amount paid: nothing is handed back.');
       const { allocations } = allocatePayment(fees, amount);
       const paymentId = this.ctx.newId();
       const now = this.ctx.now();
@@ -56,23 +107,29 @@ export class FeeService {
         amount,
         tendered: input.tendered,
         currency,
-        method: input.method ?? 'cash',
+        method,
+        reference,
         staffId: actor.staffId,
         createdAt: now,
       });
       const byId = new Map(fees.map((f) => [f.id, f]));
+      const lines: PaymentResult['lines'] = [];
       for (const a of allocations) {
-        const fee = byId.get(a.feeId) as Fee;
+        const fee = byId.get(a.feeId) as FeeLine;
         tx.upsert('fees', { ...fee, outstanding: fee.outstanding - a.amount });
         tx.upsert('payment_allocations', { id: this.ctx.newId(), paymentId, feeId: a.feeId, amount: a.amount });
+        lines.push({ feeId: fee.id, amount: a.amount, kind: fee.kind, description: fee.description, title: fee.title, itemBarcode: fee.itemBarcode });
       }
       return {
         paymentId,
         applied: amount,
         tendered: input.tendered,
-        change: input.method === 'cash' || !input.method ? input.tendered - amount : 0,
+        change: method === 'cash' ? input.tendered - amount : 0,
         currency,
+        method,
+        reference,
         allocations,
+        lines,
         remainingOwed: this.find.feesOwed(input.patronId),
       };
     });
@@ -103,11 +160,25 @@ export class FeeService {
     });
   }
 
-  /** A charge staff add by hand (damage, a replacement card, ...). */
-  charge(input: { patronId: string; kind: FeeKind; amount: number; description: string; itemId?: string | null }, actor: Actor): Fee {
+  /**
+   * A charge staff add by hand (a lost card, damage, printing, ...), with its reason as the
+   * description. A charge for a copy (damage) names it by id or by the barcode staff scanned.
+   */
+  charge(
+    input: { patronId: string; kind: FeeKind; amount: number; description: string; itemId?: string | null; itemBarcode?: string | null },
+    actor: Actor,
+  ): FeeLine {
     if (!Number.isInteger(input.amount) || input.amount <= 0) throw invalid('A charge must be a positive amount.');
-    return runCommand(this.ctx, { command: 'fees.charge', input, actor, summary: `charge ${input.kind}` }, (tx) => {
+    const description = input.description.trim();
+    if (!description) throw invalid('A charge needs a reason.');
+    return runCommand(this.ctx, { command: 'fees.charge', input: { ...input, description }, actor, summary: `charge ${input.kind}` }, (tx) => {
       if (!this.find.patronById(input.patronId)) throw notFound('patron');
+      let itemId = input.itemId ?? null;
+      if (input.itemBarcode) {
+        const item = this.find.itemByBarcode(input.itemBarcode.trim());
+        if (!item) throw invalid(`No copy has the barcode ${input.itemBarcode.trim()}.`);
+        itemId = item.id;
+      } else if (itemId && !this.find.item(itemId)) throw notFound('item');
       const fee: Fee = {
         id: this.ctx.newId(),
         patronId: input.patronId,
@@ -116,17 +187,70 @@ export class FeeService {
         outstanding: input.amount,
         currency: this.ctx.config.get().settings.currency,
         loanId: null,
-        itemId: input.itemId ?? null,
-        description: input.description,
+        itemId,
+        description,
         createdAt: this.ctx.now(),
       };
-      return tx.upsert('fees', fee);
+      tx.upsert('fees', fee);
+      return this.line(fee.id);
     });
   }
 
-  list(patronId: string): Fee[] {
-    return (
-      this.ctx.store.db.prepare('SELECT * FROM fees WHERE patron_id = ? ORDER BY created_at, id').all(patronId) as Record<string, unknown>[]
-    ).map((r) => this.ctx.rows.decode<Fee>('fees', r));
+  /** Every fee of the patron, oldest first, each with what it is for. */
+  list(patronId: string): FeeLine[] {
+    return this.lines(this.s.all, patronId);
+  }
+
+  /** Fees with something still owed (or a credit), oldest first. */
+  open(patronId: string): FeeLine[] {
+    return this.lines(this.s.open, patronId);
+  }
+
+  line(feeId: string): FeeLine {
+    const found = this.lines(this.s.one, feeId)[0];
+    if (!found) throw notFound('fee');
+    return found;
+  }
+
+  /**
+   * The patron's fee history, newest first: each charge, each payment of a fee (how it was paid,
+   * its reference), each waiver (why) and each credit, with the title and barcode of the copy.
+   */
+  history(patronId: string): FeeHistoryLine[] {
+    if (!this.find.patronById(patronId)) throw notFound('patron');
+    const fees = new Map(this.list(patronId).map((f) => [f.id, f]));
+    const out: FeeHistoryLine[] = [];
+    const about = (fee: FeeLine) => ({ feeId: fee.id, feeKind: fee.kind, description: fee.description, title: fee.title, itemBarcode: fee.itemBarcode, currency: fee.currency });
+    for (const fee of fees.values()) {
+      const credit = fee.amount < 0;
+      out.push({ id: `${credit ? 'credited' : 'charged'}:${fee.id}`, event: credit ? 'credited' : 'charged', at: fee.createdAt, amount: Math.abs(fee.amount), ...about(fee), method: null, reference: null, reason: null });
+    }
+    const db = this.ctx.store.db;
+    const paid = db
+      .prepare(
+        `SELECT a.id, a.fee_id AS feeId, a.amount, p.method, p.reference, p.created_at AS at
+         FROM payments p JOIN payment_allocations a ON a.payment_id = p.id WHERE p.patron_id = ?`,
+      )
+      .all(patronId) as { id: string; feeId: string; amount: number; method: PaymentMethod; reference: string | null; at: number }[];
+    for (const p of paid) {
+      const fee = fees.get(p.feeId);
+      if (fee) out.push({ id: `paid:${p.id}`, event: 'paid', at: p.at, amount: p.amount, ...about(fee), method: p.method, reference: p.reference, reason: null });
+    }
+    const waived = db
+      .prepare('SELECT w.id, w.fee_id AS feeId, w.amount, w.reason, w.created_at AS at FROM fee_waivers w JOIN fees f ON f.id = w.fee_id WHERE f.patron_id = ?')
+      .all(patronId) as { id: string; feeId: string; amount: number; reason: string; at: number }[];
+    for (const w of waived) {
+      const fee = fees.get(w.feeId);
+      if (fee) out.push({ id: `waived:${w.id}`, event: 'waived', at: w.at, amount: w.amount, ...about(fee), method: null, reference: null, reason: w.reason });
+    }
+    return out.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
+  }
+
+  private lines(statement: { all(param: string): unknown[] }, param: string): FeeLine[] {
+    return (statement.all(param) as Record<string, unknown>[]).map((r) => ({
+      ...this.ctx.rows.decode<Fee>('fees', r),
+      title: (r.__title as string | null) ?? null,
+      itemBarcode: (r.__barcode as string | null) ?? null,
+    }));
   }
 }

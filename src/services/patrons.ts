@@ -3,10 +3,12 @@ import { validateBarcode } from '../domain/barcode';
 import { refusal } from '../domain/refusals';
 import { addDays, isValidLocalDate, localDateOf } from '../domain/time';
 import { isMultiLineText, isSingleLineText, withoutControlCharacters } from '../domain/text';
-import type { BlockKind, Fee, Hold, Patron, PatronBlock } from '../domain/types';
+import type { BlockKind, Hold, Patron, PatronBlock } from '../domain/types';
+import { FineAccrual, type AccruingFine } from './accrual';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
+import { FeeService, type FeeLine } from './fees';
 import { Lookups, type PatronRow } from './lookups';
 import { hashSecret, verifySecretAsync } from './secrets';
 
@@ -31,9 +33,13 @@ export interface PatronSummary {
   patron: Omit<Patron, 'blocks'> & { hasPin: boolean };
   categoryName: string;
   blocks: PatronBlock[];
+  /** Charged fees still owed plus the fines open loans have accrued (what the fines limit counts). */
   feesOwed: number;
+  /** The accrued part of feesOwed: fines of copies not yet back, charged when they are (src/services/accrual.ts). */
+  accruedFines: number;
   currency: string;
-  fees: Fee[];
+  fees: FeeLine[];
+  accruing: AccruingFine[];
   loans: { loanId: string; itemId: string; itemBarcode: string; title: string; dueAt: number; renewals: number; overdue: boolean }[];
   holds: (Hold & { title: string })[];
   holdsReady: number;
@@ -43,9 +49,13 @@ const PIN_PATTERN = /^\d{4,8}$/;
 
 export class PatronService {
   private readonly find: Lookups;
+  private readonly accrual: FineAccrual;
+  private readonly fees: FeeService;
 
   constructor(private readonly ctx: ServiceContext) {
     this.find = new Lookups(ctx);
+    this.accrual = new FineAccrual(ctx);
+    this.fees = new FeeService(ctx);
   }
 
   private cardBarcode(raw: string): string {
@@ -233,13 +243,16 @@ export class PatronService {
         .all(patronId) as Record<string, unknown>[]
     ).map((raw) => ({ ...this.ctx.rows.decode<Hold>('holds', raw), title: raw.__title as string }));
     const blocks = this.find.withBlocks(row).blocks;
+    const accrual = this.accrual.forPatron(row, now);
     return {
       patron: { ...patron, hasPin: !!pinHash },
       categoryName: cfg.categories.get(row.categoryCode)?.name ?? row.categoryCode,
       blocks,
-      feesOwed: this.find.feesOwed(patronId),
+      feesOwed: this.find.feesOwed(patronId) + accrual.total,
+      accruedFines: accrual.total,
       currency: cfg.settings.currency,
-      fees: this.find.openFees(patronId),
+      fees: this.fees.open(patronId),
+      accruing: accrual.fines,
       loans,
       holds,
       holdsReady: holds.filter((h) => h.status === 'waiting').length,

@@ -141,11 +141,35 @@ export class StationDevices {
     };
   }
 
-  paymentSlip(patronId: string, r: { applied: number; tendered: number; change: number; currency: string; remainingOwed: number }): Slip {
+  paymentSlip(
+    patronId: string,
+    r: {
+      applied: number;
+      tendered: number;
+      change: number;
+      currency: string;
+      remainingOwed: number;
+      method?: 'cash' | 'card' | 'cheque' | 'other';
+      reference?: string | null;
+      lines?: { amount: number; description: string; title: string | null; itemBarcode: string | null }[];
+    },
+  ): Slip {
     const p = this.s.patrons.require(patronId);
     const { date, locale } = this.now();
     const m = (x: number) => formatMoney(x, r.currency, locale);
-    return { kind: 'payment', patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits), at: date, paid: m(r.applied), tendered: m(r.tendered), change: m(r.change), remaining: m(r.remainingOwed) };
+    return {
+      kind: 'payment',
+      patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits),
+      at: date,
+      paid: m(r.applied),
+      tendered: m(r.tendered),
+      change: m(r.change),
+      remaining: m(r.remainingOwed),
+      ...(r.method ? { method: r.method } : {}),
+      ...(r.reference ? { reference: r.reference } : {}),
+      // Each fee paid, named as the desk names it: the copy's title and barcode, or the charge's reason.
+      ...(r.lines ? { lines: r.lines.map((l) => ({ title: l.title ?? l.description, barcode: l.itemBarcode ?? '', detail: m(l.amount) })) } : {}),
+    };
   }
 
   /** Prints if a printer is set; returns the job id, or null when there is no receipt printer (the desktop prints HTML). */

@@ -244,7 +244,7 @@ export const fees = sqliteTable(
   {
     id: text('id').primaryKey(),
     patronId: text('patron_id').notNull().references(() => patrons.id),
-    kind: text('kind', { enum: ['overdue', 'lost', 'damage', 'hold_expired', 'card_replacement', 'manual'] }).notNull(),
+    kind: text('kind', { enum: ['overdue', 'lost', 'damage', 'hold_expired', 'card_replacement', 'printing', 'manual'] }).notNull(),
     amount: integer('amount').notNull(),
     outstanding: integer('outstanding').notNull(),
     currency: text('currency').notNull(),
@@ -266,7 +266,9 @@ export const payments = sqliteTable(
     /** Cash handed over; change = tendered - amount. */
     tendered: integer('tendered').notNull(),
     currency: text('currency').notNull(),
-    method: text('method', { enum: ['cash', 'card', 'other'] }).notNull(),
+    method: text('method', { enum: ['cash', 'card', 'cheque', 'other'] }).notNull(),
+    /** The card slip's or the cheque's number, as staff typed it; null for cash. */
+    reference: text('reference'),
     staffId: text('staff_id'),
     createdAt: integer('created_at').notNull(),
   },

@@ -230,8 +230,8 @@ describe('settings at the desk, for an administrator', () => {
     await page.getByLabel('Find a patron (name, card, email or phone)').fill('Bart');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('button', { name: `Simpson, Bart (${patronCard(2)})` }).click();
-    await page.getByRole('button', { name: 'Waive the fee: Torn cover' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Waive: Torn cover' });
+    await page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Waive: Damage: Torn cover' });
     await dialog.getByLabel('Reason for waiving').fill('Was like that when lent');
     await dialog.getByRole('button', { name: 'Waive the fee' }).click();
     await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('Your account may not do that.');
@@ -240,10 +240,10 @@ describe('settings at the desk, for an administrator', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     // The focus is back on the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Waive the fee: Torn cover');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Waive $2.50 — Damage: Torn cover');
 
     // Again, and a supervisor signs in the dialog: the technician's own credentials grant nothing.
-    await page.getByRole('button', { name: 'Waive the fee: Torn cover' }).click();
+    await page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).click();
     await dialog.getByLabel('Reason for waiving').fill('Was like that when lent');
     await dialog.getByRole('button', { name: 'Waive the fee' }).click();
     const override = dialog.getByRole('form', { name: 'A supervisor may override' });
@@ -256,7 +256,7 @@ describe('settings at the desk, for an administrator', () => {
     await override.getByRole('button', { name: 'Waive with their approval' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(await page.getByText('Fee waived.').isVisible()).toBe(true);
-    expect(await page.getByRole('button', { name: 'Waive the fee: Torn cover' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).count()).toBe(0);
     // Nothing is owed on it any more (the lookup lists what is still owed).
     const fees = (await api(station.url, 'patrons.lookup', { barcode: patronCard(2) }, token)).fees as { description: string }[];
     expect(fees.map((f) => f.description)).not.toContain('Torn cover');

@@ -95,6 +95,7 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'patrons.removeBlock': { blockId: p2 },
     'patrons.readingHistory': { patronId: p1 },
     'fees.list': { patronId: p2 },
+    'fees.history': { patronId: p2 },
     'fees.pay': { patronId: p2, tendered: 500, amount: 100, method: 'cash', feeIds: ids.feeIds },
     'fees.waive': { feeId: ids.feeIds[0], reason: 'kindness', amount: 50 },
     'fees.charge': { patronId: p2, kind: 'manual', amount: 100, description: 'lost bookmark', itemId: null },

@@ -25,6 +25,7 @@ describe('the refusal codes', () => {
       CARD_LOST: false,
       PATRON_BLOCKED: true,
       FEES_OVER_LIMIT: true,
+      PATRON_HAS_OVERDUES: true,
       TOO_MANY_LOANS: true,
       TOO_MANY_LOANS_OF_TYPE: true,
       ITEM_NOT_FOR_LOAN: true,
@@ -50,7 +51,7 @@ describe('the refusal codes', () => {
       RETURN_DATE_IN_FUTURE: false,
       RETURN_DATE_BEFORE_CHECKOUT: false,
     });
-    expect(Object.keys(OVERRIDABLE)).toHaveLength(32);
+    expect(Object.keys(OVERRIDABLE)).toHaveLength(33);
   });
 });
 

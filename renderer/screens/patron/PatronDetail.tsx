@@ -1,24 +1,21 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../../src/api/contract';
-import { parseMoney } from '../../../src/domain/money';
 import { client } from '../../api/client';
 import { asError } from '../../api/errors';
-import { Field } from '../../components/Field';
 import { Problem } from '../../components/Problem';
 import { useDeskLocale } from '../../components/useDeskLocale';
 import { useLoad } from '../../components/useLoad';
-import { formatDate, formatDay, formatMoney } from '../../format';
+import { formatDate, formatDay } from '../../format';
 import { useSession } from '../../state/session';
 import { AddBlockDialog, BlockList } from './Blocks';
 import { ReplaceCardDialog, SetPinDialog } from './CardDialogs';
-import { FeeList, WaiveDialog } from './Fees';
+import { FeesPanel } from './Fees';
 import { PatronEditForm } from './PatronEdit';
 import { ReadingHistory } from './ReadingHistory';
 
 type Summary = ApiOutput<'patrons.lookup'>;
-type Fee = Summary['fees'][number];
-type Open = { kind: 'edit' } | { kind: 'replace' } | { kind: 'pin' } | { kind: 'block' } | { kind: 'waive'; fee: Fee } | null;
+type Open = { kind: 'edit' } | { kind: 'replace' } | { kind: 'pin' } | { kind: 'block' } | null;
 
 /** One patron at the desk: details, card, PIN, blocks, notes, fees (pay, waive), loans and, if they chose it, reading history. */
 export function PatronDetail({ summary, onChange }: { summary: Summary; onChange(next: Summary): void }) {
@@ -30,12 +27,10 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
   const [open, setOpen] = useState<Open>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [message, setMessage] = useState('');
-  const [paid, setPaid] = useState<ApiOutput<'fees.pay'> | null>(null);
   const lists = useLoad(async () => {
     const [categories, branches] = await Promise.all([client.call('categories.list', {}), client.call('branches.list', {})]);
     return { categories, branches };
   });
-  const money = (x: number) => formatMoney(x, summary.currency, locale);
   const branchName = lists.data?.branches.find((b) => b.id === p.homeBranchId)?.name ?? '';
 
   /** Runs a change; a dialog shows its own errors, so those rethrow. */
@@ -60,19 +55,6 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
       const { wasLocked } = await client.call('auth.clearLockout', { patronId: p.id });
       setError(null);
       setMessage(t(wasLocked ? 'patron.lockoutCleared' : 'patron.notLocked'));
-    } catch (err) {
-      setError(asError(err));
-    }
-  }
-
-  async function pay(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const tendered = parseMoney(String(new FormData(e.currentTarget).get('tendered') ?? ''), summary.currency);
-    if (tendered === null || tendered <= 0) return setError({ code: 'INVALID', message: 'amount' });
-    try {
-      setPaid(await client.call('fees.pay', { patronId: p.id, tendered, method: 'cash' }));
-      onChange(await client.call('patrons.lookup', { barcode: p.cardBarcode }));
-      setError(null);
     } catch (err) {
       setError(asError(err));
     }
@@ -144,24 +126,8 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
       </p>
       <Problem error={error} />
 
-      <h3>{t('patron.fees')}</h3>
-      <p>
-        {t('checkout.owed')}: <strong data-testid="fees-owed">{money(summary.feesOwed)}</strong>
-      </p>
-      <FeeList fees={summary.fees} locale={locale} onWaive={(fee) => setOpen({ kind: 'waive', fee })} />
-      {summary.feesOwed > 0 ? (
-        <form onSubmit={(e) => void pay(e)}>
-          <Field label={t('patrons.tendered')} name="tendered" inputMode="decimal" required autoComplete="off" />
-          <button type="submit">{t('patrons.pay')}</button>
-        </form>
-      ) : null}
-      {paid ? (
-        <p role="status" data-testid="change-due">
-          {t('patrons.changeDue', { change: money(paid.change), paid: money(paid.applied) })}
-          {/* The payment is recorded all the same: say so, so nobody takes the money twice. */}
-          {paid.followUpFailed ? <strong data-testid="follow-up-failed"> {t(`followUp.${paid.followUpFailed.code}`)}</strong> : null}
-        </p>
-      ) : null}
+      {/* Fees, accruing fines, payments, charges, waivers and their history (./Fees.tsx); its state is one patron's. */}
+      <FeesPanel key={p.id} summary={summary} locale={locale} timeZone={tz} onChange={onChange} />
 
       {summary.loans.length > 0 ? (
         <>
@@ -205,17 +171,6 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
       ) : null}
       {open?.kind === 'block' ? (
         <AddBlockDialog onCancel={() => setOpen(null)} onSave={async (block) => done(await client.call('patrons.addBlock', { patronId: p.id, ...block }), t('patron.blockAdded'))} />
-      ) : null}
-      {open?.kind === 'waive' ? (
-        <WaiveDialog
-          fee={open.fee}
-          locale={locale}
-          onCancel={() => setOpen(null)}
-          onSave={async ({ reason, amount, override }) => {
-            await client.call('fees.waive', { feeId: open.fee.id, reason, amount, ...(override ? { override } : {}) });
-            done(await refresh(), t('patron.waived'));
-          }}
-        />
       ) : null}
     </section>
   );

@@ -16,6 +16,7 @@ const settings: Settings = {
   finesSkipClosedDays: true,
   holdShelfSkipsClosedDays: false,
   maxFeesOwed: 750,
+  overdueBlockDays: 14,
   loanHistoryRetentionDays: 30,
   barcodes: { patron: barcodes, item: { ...barcodes, length: null, minLength: 8, prefix: '3' } },
   kiosk: { idleSeconds: 90, warningSeconds: 15 },

@@ -113,6 +113,8 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
       finesSkipClosedDays: f.bool('finesSkipClosedDays'),
       holdShelfSkipsClosedDays: f.bool('holdShelfSkipsClosedDays'),
       maxFeesOwed: f.optMoney('maxFeesOwed', /^[A-Z]{3}$/.test(currency) ? currency : settings.currency),
+      // Koha's overdue block: empty for none (docs/circulation.md, "Fines that accrue").
+      overdueBlockDays: f.optInt('overdueBlockDays', 0, 3650),
       loanHistoryRetentionDays: f.int('loanHistoryRetentionDays', 0, 36500),
       barcodes: { patron: readBarcodeRule(f, 'patron', t), item: readBarcodeRule(f, 'item', t) },
       kiosk: { idleSeconds: f.int('kioskIdleSeconds', 10, 3600), warningSeconds: f.int('kioskWarningSeconds', 5, 300), logo: f.text('kioskLogo') || null, sounds: f.bool('kioskSounds') },
@@ -136,6 +138,14 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
               inputMode="decimal"
               hint={t('rules.blankNoLimit')}
               error={errors.maxFeesOwed}
+            />
+            <Field
+              label={t('library.overdueBlockDays')}
+              name="overdueBlockDays"
+              defaultValue={settings.overdueBlockDays ?? ''}
+              inputMode="numeric"
+              hint={t('library.overdueBlockHint')}
+              error={errors.overdueBlockDays}
             />
             <Field label={t('library.retention')} name="loanHistoryRetentionDays" defaultValue={settings.loanHistoryRetentionDays} inputMode="numeric" hint={t('library.retentionHint')} error={errors.loanHistoryRetentionDays} />
             <SelectField label={t('library.circControl')} name="circControl" defaultValue={settings.circControl}>

@@ -19,6 +19,9 @@ export interface SlipWords {
   tendered: string;
   change: string;
   remaining: string;
+  paidBy: string;
+  reference: string;
+  methods: Record<'cash' | 'card' | 'cheque' | 'other', string>;
   thanks: string;
   testPrint: string;
   date: string;
@@ -30,13 +33,15 @@ export const SLIP_WORDS: Record<SlipLanguage, SlipWords> = {
   en: {
     checkout: 'Items borrowed', checkin: 'Items returned', hold: 'HOLD', transit: 'TRANSIT', payment: 'Payment receipt',
     patron: 'Patron', pickupAt: 'Pick up at', keepUntil: 'On the shelf until', sendTo: 'Send to', from: 'From', holdFor: 'Hold for', paid: 'Paid',
-    tendered: 'Tendered', change: 'Change', remaining: 'Still owed', thanks: 'Thank you!', testPrint: 'Test print', date: 'Date',
+    tendered: 'Tendered', change: 'Change', remaining: 'Still owed', paidBy: 'Paid by', reference: 'Reference',
+    methods: { cash: 'Cash', card: 'Card', cheque: 'Cheque', other: 'Other' }, thanks: 'Thank you!', testPrint: 'Test print', date: 'Date',
     due: 'Due', items: (n) => (n === 1 ? '1 item' : `${n} items`),
   },
   es: {
     checkout: 'Préstamos', checkin: 'Devoluciones', hold: 'RESERVA', transit: 'TRÁNSITO', payment: 'Recibo de pago',
     patron: 'Lector', pickupAt: 'Recoger en', keepUntil: 'En el estante hasta', sendTo: 'Enviar a', from: 'Desde', holdFor: 'Reservado para', paid: 'Pagado',
-    tendered: 'Entregado', change: 'Cambio', remaining: 'Pendiente', thanks: '¡Gracias!', testPrint: 'Prueba de impresión', date: 'Fecha',
+    tendered: 'Entregado', change: 'Cambio', remaining: 'Pendiente', paidBy: 'Forma de pago', reference: 'Referencia',
+    methods: { cash: 'Efectivo', card: 'Tarjeta', cheque: 'Cheque', other: 'Otro' }, thanks: '¡Gracias!', testPrint: 'Prueba de impresión', date: 'Fecha',
     due: 'Vence', items: (n) => (n === 1 ? '1 ejemplar' : `${n} ejemplares`),
   },
 };

@@ -80,9 +80,21 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         patron(slip.patron),
         { t: 'pair', left: w.date, right: slip.at },
         { t: 'rule' },
+        ...(slip.lines ?? []).flatMap((l): Block[] => [
+          { t: 'text', text: l.title, bold: true },
+          { t: 'pair', left: l.barcode, right: l.detail },
+        ]),
+        ...(slip.lines && slip.lines.length > 0 ? [{ t: 'rule' as const }] : []),
         { t: 'pair', left: w.paid, right: slip.paid, bold: true },
-        { t: 'pair', left: w.tendered, right: slip.tendered },
-        { t: 'pair', left: w.change, right: slip.change },
+        ...(slip.method ? [{ t: 'pair' as const, left: w.paidBy, right: w.methods[slip.method] }] : []),
+        ...(slip.reference ? [{ t: 'pair' as const, left: w.reference, right: slip.reference }] : []),
+        // Tendered and change are cash words: a card or cheque is for the amount paid.
+        ...(!slip.method || slip.method === 'cash'
+          ? [
+              { t: 'pair' as const, left: w.tendered, right: slip.tendered },
+              { t: 'pair' as const, left: w.change, right: slip.change },
+            ]
+          : []),
         { t: 'pair', left: w.remaining, right: slip.remaining },
         ...foot,
       ];

@@ -32,7 +32,20 @@ type SlipBody =
       /** The copy travels to fill this patron's hold: the branch it goes to shelves it for them. */
       holdFor?: SlipPatron;
     }
-  | { kind: 'payment'; patron: SlipPatron; at: string; paid: string; tendered: string; change: string; remaining: string }
+  | {
+      kind: 'payment';
+      patron: SlipPatron;
+      at: string;
+      paid: string;
+      tendered: string;
+      change: string;
+      remaining: string;
+      /** How it was paid, and the card slip's or cheque's number. */
+      method?: 'cash' | 'card' | 'cheque' | 'other';
+      reference?: string | null;
+      /** What was paid: each fee's title (or its description) and barcode, the amount in detail. */
+      lines?: SlipLine[];
+    }
   | { kind: 'test'; printerId: string; at: string };
 
 export type SlipKind = Slip['kind'];
