@@ -1,14 +1,18 @@
-// Copy cataloguing end to end, against a real SRU server: yaz-ztest started on loopback. Staff
+// Copy cataloguing end to end, against a real SRU and Z39.50 server: yaz-ztest started on loopback. Staff
 // set the target up in the library's settings, search it by ISBN, title and author over SRU 1.2
 // and 2.0, pick a record, and it is a catalogue record (journaled like any) with copies added.
 // A target that refuses connections, or never answers, says so and breaks nothing.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { marcToRecord } from '../../src/services/copy-cataloguing/marc-to-record';
+import { parseMarcXml } from '../../src/services/copy-cataloguing/marcxml';
 import { cqlQuery, CopyCatalogueError, sruSearch } from '../../src/services/copy-cataloguing/sru';
+import { readIso2709, z3950Search } from '../../src/services/copy-cataloguing/z3950';
 import { startStationCore, type StationCore } from '../../src/station/core';
 import { itemBarcode } from '../support/station';
 import { freePort, startZTest, type ZTest } from '../support/ztest';
@@ -144,14 +148,13 @@ describe('copy cataloguing over SRU', () => {
     expect(await ok('catalogue.search', { query: 'computer' })).toBeInstanceOf(Array);
   });
 
-  it('refuses a bad record, an unknown target and a Z39.50 target clearly, changing nothing', async () => {
+  it('refuses a bad record and an unknown target clearly, changing nothing', async () => {
     const before = core.services.ctx.journal.waitingCount();
     expect(await call('copyCatalogue.import', { marcxml: '<record><leader>' })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     expect(await call('copyCatalogue.import', { marcxml: '<html><body>not MARC</body></html>' })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     const noTitle = '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><datafield tag="100" ind1="1" ind2=" "><subfield code="a">Nobody</subfield></datafield></record>';
     expect(await call('copyCatalogue.import', { marcxml: noTitle })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     expect(await call('copyCatalogue.search', { targetId: 'nope', by: 'title', term: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await call('copyCatalogue.search', { targetId: 'z', by: 'title', term: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED' } });
     expect(core.services.ctx.journal.waitingCount()).toBe(before);
   });
 
@@ -161,6 +164,55 @@ describe('copy cataloguing over SRU', () => {
     expect((await ok<{ id: string }[]>('copyCatalogue.targets', {})).map((t) => t.id)).toEqual(['ztest', 'ztest2', 'gone', 'z']);
   });
 });
+
+describe('copy cataloguing over Z39.50', () => {
+  it('searches the same server by Bib-1 title, ISBN and author, and copies a record from it', async () => {
+    const byTitle = await ok<SearchResult>('copyCatalogue.search', { targetId: 'z', by: 'title', term: 'computer' });
+    expect(byTitle.total).toBeGreaterThan(0);
+    expect(byTitle.hits).toHaveLength(10);
+    expect(byTitle.hits[0]).toMatchObject({ title: 'How to program a computer', author: 'Jack Collins' });
+    // What the server heard: an RPN query with the Bib-1 use attribute of each kind of search.
+    await ok('copyCatalogue.search', { targetId: 'z', by: 'isbn', term: '0-8391-0882-6' });
+    await ok('copyCatalogue.search', { targetId: 'z', by: 'author', term: 'Collins' });
+    const log = ztest.log();
+    expect(log).toMatch(/Search Default OK \d+ default 1\+0 RPN @attrset Bib-1 @attr 1=4 computer/);
+    expect(log).toContain('@attr 1=7 0839108826');
+    expect(log).toContain('@attr 1=1003 Collins');
+    // The second page starts where the first ended.
+    const second = await ok<SearchResult & { hits: { position: number }[] }>('copyCatalogue.search', { targetId: 'z', by: 'title', term: 'computer', start: 11 });
+    expect(second.hits[0]?.position).toBe(11);
+
+    const picked = byTitle.hits.find((h) => h.title.startsWith('The Computer Bible'));
+    expect(picked, 'a sample record not copied yet').toBeDefined();
+    const record = await ok<{ title: string; author: string | null }>('copyCatalogue.import', { marcxml: picked!.marcxml });
+    expect(record).toMatchObject({ title: picked!.title, author: picked!.author });
+  });
+
+  it('reads ISO 2709 (USMARC) records as yaz-marcdump writes them', () => {
+    // The MARCXML of an SRU record, turned into ISO 2709 by YAZ's own converter, reads back the same.
+    const xml = execFileSync('yaz-marcdump', ['-i', 'marcxml', '-o', 'marcxml', '-'], { input: SAMPLE_XML });
+    const iso = execFileSync('yaz-marcdump', ['-i', 'marcxml', '-o', 'marc', '-'], { input: SAMPLE_XML });
+    expect(marcToRecord(readIso2709(iso))).toEqual(marcToRecord(parseMarcXml(xml.toString('utf8'))[0]!));
+    expect(marcToRecord(readIso2709(iso))).toMatchObject({ title: 'Cien años de soledad', author: 'García Márquez, Gabriel', isbn: '9788497592208' });
+  });
+
+  it('says a Z39.50 target that refuses connections cannot be reached', async () => {
+    await ok('settings.update', {
+      copyCatalogueTargets: [
+        ...(await ok<{ copyCatalogueTargets: unknown[] }>('settings.get', {})).copyCatalogueTargets,
+        { id: 'zgone', name: 'Offline Z39.50', kind: 'z3950', address: `127.0.0.1:${refusedPort}`, database: 'Default', sruVersion: '1.2' },
+      ],
+    });
+    expect(await call('copyCatalogue.search', { targetId: 'zgone', by: 'title', term: 'x' })).toMatchObject({ ok: false, error: { code: 'TARGET_UNREACHABLE' } });
+  });
+});
+
+const SAMPLE_XML = `<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader>
+<controlfield tag="001">cien-1</controlfield>
+<datafield tag="020" ind1=" " ind2=" "><subfield code="a">9788497592208</subfield></datafield>
+<datafield tag="100" ind1="1" ind2=" "><subfield code="a">García Márquez, Gabriel.</subfield></datafield>
+<datafield tag="245" ind1="1" ind2="0"><subfield code="a">Cien años de soledad /</subfield><subfield code="c">Gabriel García Márquez.</subfield></datafield>
+</record>`;
 
 describe('a target that accepts the connection and never answers', () => {
   let server: Server;
@@ -183,5 +235,11 @@ describe('a target that accepts the connection and never answers', () => {
     expect(error).toBeInstanceOf(CopyCatalogueError);
     expect((error as CopyCatalogueError).code).toBe('TARGET_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('gives up on a Z39.50 target the same way', async () => {
+    const target = { id: 't', name: 'Slow', kind: 'z3950' as const, address: `127.0.0.1:${port}`, database: 'Default', sruVersion: '1.2' as const };
+    const error = await z3950Search(target, 'title', 'x', { timeoutMs: 300, readXml: (x) => parseMarcXml(x)[0]! }).catch((e: unknown) => e);
+    expect((error as CopyCatalogueError).code).toBe('TARGET_TIMEOUT');
   });
 });

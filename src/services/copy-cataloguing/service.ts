@@ -1,4 +1,5 @@
-// Copy cataloguing: search another library's catalogue (a target in the library's settings),
+// Copy cataloguing: search another library's catalogue (a target in the library's settings, SRU
+// or Z39.50),
 // show its records, and make the one staff pick a record of ours. The network call happens
 // here, in the station; the record is added by the catalogue service like any other, so it is
 // journaled and synced the same way.
@@ -9,8 +10,9 @@ import type { Actor } from '../command';
 import type { ServiceContext } from '../context';
 import { invalid, notFound, ServiceError } from '../errors';
 import { marcToRecord } from './marc-to-record';
-import { MarcXmlError, parseMarcXml } from './marcxml';
+import { MarcXmlError, parseMarcXml, type MarcRecord } from './marcxml';
 import { CopyCatalogueError, sruSearch, type SearchBy } from './sru';
+import { z3950Search } from './z3950';
 
 /** How long a target may take to answer one search. Other libraries' servers can be slow; the desk should not wait longer. */
 export const TARGET_TIMEOUT_MS = 10_000;
@@ -55,12 +57,12 @@ export class CopyCataloguingService {
     const target = this.targets().find((t) => t.id === targetId);
     if (!target) throw notFound('copy cataloguing target');
     if (!term.trim()) throw invalid('Type what to search for.');
-    if (target.kind !== 'sru') {
-      throw new ServiceError('NOT_CONFIGURED', 'This station searches SRU targets only; Z39.50 is not built yet. Use the target\'s SRU address.');
-    }
     let found;
     try {
-      found = await sruSearch(target, by, term, { timeoutMs: this.timeoutMs, start, max: PAGE_SIZE }, (el) => this.serializer.serializeToString(el));
+      found =
+        target.kind === 'sru'
+          ? await sruSearch(target, by, term, { timeoutMs: this.timeoutMs, start, max: PAGE_SIZE }, (el) => this.serializer.serializeToString(el))
+          : await z3950Search(target, by, term, { timeoutMs: this.timeoutMs, start, max: PAGE_SIZE, readXml: readOneMarcXml });
     } catch (error) {
       throw asServiceError(error);
     }
@@ -91,6 +93,13 @@ export class CopyCataloguingService {
     }
     return this.catalogue.addRecord(record, actor);
   }
+}
+
+/** The one MARC record of a MARCXML text (a Z39.50 XML record). */
+function readOneMarcXml(xml: string): MarcRecord {
+  const [record] = parseMarcXml(xml);
+  if (!record) throw new MarcXmlError('no MARC record');
+  return record;
 }
 
 function asServiceError(error: unknown): unknown {
