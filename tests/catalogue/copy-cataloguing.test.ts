@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRowChange } from '../../src/hub/row-schemas';
 import { marcToRecord } from '../../src/services/copy-cataloguing/marc-to-record';
 import { parseMarcXml } from '../../src/services/copy-cataloguing/marcxml';
 import { cqlQuery, CopyCatalogueError, sruSearch } from '../../src/services/copy-cataloguing/sru';
@@ -156,6 +157,13 @@ describe('copy cataloguing over SRU', () => {
     expect(await call('copyCatalogue.import', { marcxml: noTitle })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     expect(await call('copyCatalogue.search', { targetId: 'nope', by: 'title', term: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(core.services.ctx.journal.waitingCount()).toBe(before);
+  });
+
+  it('is a library setting the hub takes from a station, and checks as the station does', () => {
+    const stored = core.services.store.db.prepare("SELECT value FROM settings WHERE id = 'library'").get() as { value: string };
+    expect(parseRowChange({ table: 'settings', op: 'upsert', row: { id: 'library', value: stored.value } })).toMatchObject({ ok: true });
+    const bad = { ...JSON.parse(stored.value), copyCatalogueTargets: [{ id: 'x', name: 'X', kind: 'sru', address: 'file:///etc/passwd', database: '', sruVersion: '1.2' }] };
+    expect(parseRowChange({ table: 'settings', op: 'upsert', row: { id: 'library', value: JSON.stringify(bad) } })).toMatchObject({ ok: false, reason: expect.stringContaining('copyCatalogueTargets') });
   });
 
   it('refuses a target that is not an address, in the settings', async () => {
