@@ -100,6 +100,12 @@ describe('copy cataloguing at the desk', () => {
     await expect.poll(() => page.getByTestId('copy-row').first().textContent()).toContain(itemBarcode(7));
 
     const labels = page.getByRole('region', { name: 'Labels' });
+    // A range the wrong way round: the station's reason, in the desk's words.
+    await labels.getByLabel('Labels for').selectOption('range');
+    await labels.getByLabel('First barcode').fill(itemBarcode(9));
+    await labels.getByLabel('Last barcode').fill(itemBarcode(8));
+    await labels.getByRole('button', { name: 'Make the labels' }).click();
+    await expect.poll(() => labels.getByRole('alert').textContent()).toBe('The first barcode of the range comes after the last.');
     await labels.getByLabel('Labels for').selectOption('addedToday');
     await labels.getByLabel('Label', { exact: true }).selectOption('spine');
     await labels.getByLabel('Start at label').fill('31');

@@ -158,14 +158,16 @@ describe('barcode labels', () => {
     expect(() => encodeBars('AB-100', 'codabar')).toThrow(/cannot be printed as Codabar/);
     expect(encodeBars('AB-100', 'code128').bars.length).toBeGreaterThan(10);
     const unknown = await call('labels.pdf', { copies: { kind: 'barcodes', barcodes: [itemBarcode(9)] }, sheet: 'l7160', labelKind: 'barcode', symbology: 'codabar', startPosition: 1 });
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining(itemBarcode(9)) } });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID', issues: [{ reason: 'noSuchCopy', params: { barcodes: itemBarcode(9) } }] } });
   });
 
   it('refuses a start position off the sheet and an empty selection, clearly', async () => {
     const base = { sheet: 'l7160', labelKind: 'barcode', symbology: 'code128' };
-    expect(await call('labels.pdf', { ...base, copies: { kind: 'barcodes', barcodes: [itemBarcode(1)] }, startPosition: 22 })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    expect(await call('labels.pdf', { ...base, copies: { kind: 'search', query: 'nothing like this' }, startPosition: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await call('labels.pdf', { ...base, copies: { kind: 'range', from: '1', to: itemBarcode(1) }, startPosition: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
+    const reason = (r: unknown) => (r as { error?: { issues?: { reason?: string }[] } }).error?.issues?.[0]?.reason;
+    expect(reason(await call('labels.pdf', { ...base, copies: { kind: 'barcodes', barcodes: [itemBarcode(1)] }, startPosition: 22 }))).toBe('startPosition');
+    expect(reason(await call('labels.pdf', { ...base, copies: { kind: 'search', query: 'nothing like this' }, startPosition: 1 }))).toBe('noCopies');
+    expect(reason(await call('labels.pdf', { ...base, copies: { kind: 'range', from: '1', to: itemBarcode(1) }, startPosition: 1 }))).toBe('rangeLengths');
+    expect(reason(await call('labels.pdf', { ...base, copies: { kind: 'range', from: itemBarcode(3), to: itemBarcode(1) }, startPosition: 1 }))).toBe('rangeOrder');
   });
 });
 
@@ -188,6 +190,6 @@ describe('spine labels', () => {
     expect(cell4.map((w) => w.text)).toEqual(['616.07572', 'TER', '1977', 'c.2']);
     // Nothing added since a minute from now: nothing to print, said so.
     const none = await call('labels.pdf', { copies: { kind: 'addedSince', since: Date.now() + 60_000 }, sheet: 'l7160', labelKind: 'spine', symbology: 'code128', startPosition: 1 });
-    expect(none).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(none).toMatchObject({ ok: false, error: { code: 'INVALID', issues: [{ reason: 'noCopies' }] } });
   });
 });

@@ -127,7 +127,14 @@ export function Labels() {
         <Field label={t('labels.leftMargin')} name="leftMarginMm" inputMode="decimal" autoComplete="off" error={errors.leftMarginMm} hint={t('labels.marginHint')} />
         <button type="submit">{t('labels.make')}</button>
       </form>
-      <Problem error={error} />
+      {/* The station says why it refused (a barcode no copy has, a copy with no call number) as a reason the desk words. */}
+      {error?.issues?.[0]?.reason ? (
+        <div role="alert" className="problem">
+          <p>{t([`labels.reasons.${error.issues[0].reason}`, 'errors.INVALID'], error.issues[0].params ?? {})}</p>
+        </div>
+      ) : (
+        <Problem error={error} />
+      )}
       {made ? (
         <p role="status">
           {t('labels.made', { count: made.result.labels, pages: made.result.pages })}{' '}

@@ -3,7 +3,7 @@
 // barcodes (a roll of pre-printed numbers), or the copies of the records a search finds.
 import type { CatalogueService } from '../catalogue';
 import type { ServiceContext } from '../context';
-import { invalid, ServiceError } from '../errors';
+import { InvalidFields } from '../errors';
 import { LabelError, renderLabelsPdf, type LabelCopy, type LabelKind, type Symbology } from './pdf';
 import { labelsPerSheet, POINTS_PER_MM, SHEETS, type SheetId } from './sheets';
 
@@ -26,6 +26,13 @@ export interface LabelRequest {
   topMarginMm?: number | null;
   leftMarginMm?: number | null;
 }
+
+/** A refusal the desk says in its own words: `reason` names the message, `params` fill it in (renderer/screens/catalogue/Labels.tsx). */
+function refuse(path: string, message: string, reason: string, params: Record<string, string | number> = {}): InvalidFields {
+  return new InvalidFields([{ path, message, reason, params }]);
+}
+
+const some = (list: string[]) => `${list.slice(0, 5).join(', ')}${list.length > 5 ? '…' : ''}`;
 
 export interface LabelPdf {
   pdf: Buffer;
@@ -51,7 +58,7 @@ export class LabelService {
     const db = this.ctx.store.db;
     const select = 'SELECT i.barcode, r.title, r.call_number AS callNumber FROM items i JOIN records r ON r.id = i.record_id';
     const capped = (rows: LabelCopy[]) => {
-      if (rows.length > MAX_LABELS) throw invalid(`That is ${rows.length} copies; print at most ${MAX_LABELS} labels at a time.`);
+      if (rows.length > MAX_LABELS) throw refuse('copies', `More than ${MAX_LABELS} copies; print at most ${MAX_LABELS} labels at a time.`, 'tooManyLabels', { max: MAX_LABELS });
       return rows;
     };
     switch (selection.kind) {
@@ -64,7 +71,7 @@ export class LabelService {
           if (row) found.push(row);
           else missing.push(barcode);
         }
-        if (missing.length > 0) throw invalid(`No copy has the barcode ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
+        if (missing.length > 0) throw refuse('copies.barcodes', `No copy has the barcode ${some(missing)}.`, 'noSuchCopy', { barcodes: some(missing) });
         return capped(found);
       }
       case 'addedSince':
@@ -73,8 +80,8 @@ export class LabelService {
         const from = selection.from.trim();
         const to = selection.to.trim();
         // Barcodes of one roll have one length: comparing text of equal length is comparing numbers.
-        if (from.length !== to.length) throw invalid('The first and last barcode of a range must have the same number of characters.');
-        if (from > to) throw invalid('The first barcode of the range comes after the last.');
+        if (from.length !== to.length) throw refuse('copies.to', 'The first and last barcode of a range must have the same number of characters.', 'rangeLengths');
+        if (from > to) throw refuse('copies.to', 'The first barcode of the range comes after the last.', 'rangeOrder');
         return capped(
           db.prepare(`${select} WHERE i.barcode BETWEEN ? AND ? AND length(i.barcode) = ? ORDER BY i.barcode LIMIT ?`).all(from, to, from.length, MAX_LABELS + 1) as LabelCopy[],
         );
@@ -91,13 +98,14 @@ export class LabelService {
     const sheet = SHEETS[request.sheet];
     const perSheet = labelsPerSheet(sheet);
     if (!Number.isInteger(request.startPosition) || request.startPosition < 1 || request.startPosition > perSheet) {
-      throw invalid(`The start position is a label from 1 to ${perSheet} on this sheet.`);
+      throw refuse('startPosition', `The start position is a label from 1 to ${perSheet} on this sheet.`, 'startPosition', { max: perSheet });
     }
     const copies = this.copies(request.copies);
-    if (copies.length === 0) throw new ServiceError('NOT_FOUND', 'No copies to print labels for.');
+    if (copies.length === 0) throw refuse('copies', 'No copies to print labels for.', 'noCopies');
     if (request.labelKind === 'spine') {
       const without = copies.filter((c) => !c.callNumber?.trim());
-      if (without.length > 0) throw invalid(`These copies have no call number for a spine label: ${without.slice(0, 5).map((c) => c.barcode).join(', ')}.`);
+      const barcodes = some(without.map((c) => c.barcode));
+      if (without.length > 0) throw refuse('labelKind', `These copies have no call number for a spine label: ${barcodes}.`, 'noCallNumber', { barcodes });
     }
     const margins = {
       top: request.topMarginMm != null ? request.topMarginMm * POINTS_PER_MM : sheet.topMargin,
@@ -114,7 +122,7 @@ export class LabelService {
       });
       return { pdf, pages, labels: copies.length, barcodes: copies.map((c) => c.barcode) };
     } catch (error) {
-      if (error instanceof LabelError) throw invalid(error.message);
+      if (error instanceof LabelError) throw refuse('symbology', error.message, 'symbology', { barcode: error.barcode ?? '', symbology: request.symbology === 'codabar' ? 'Codabar' : 'Code 128' });
       throw error;
     }
   }
