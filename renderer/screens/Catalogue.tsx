@@ -9,6 +9,8 @@ import { Problem } from '../components/Problem';
 import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
 import { formatDate, formatMoney } from '../format';
 import { useSession } from '../state/session';
+import { CopyCataloguing } from './catalogue/CopyCataloguing';
+import { Labels } from './catalogue/Labels';
 
 type RecordView = ApiOutput<'catalogue.record'>;
 const CHANGES = ['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn'] as const;
@@ -137,6 +139,8 @@ export function Catalogue() {
         <Field label={t('catalogue.year')} name="year" inputMode="numeric" />
         <button type="submit">{t('catalogue.addRecord')}</button>
       </form>
+      <CopyCataloguing onRecord={(recordId) => guard(() => open(recordId))()} />
+      <Labels />
     </main>
   );
 }

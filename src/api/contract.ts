@@ -345,6 +345,64 @@ export const stationApi = {
   ),
   'catalogue.inHouseUse': method('command', 'circulate', z.object({ itemBarcode: S.Barcode }).strict(), z.object({ itemBarcode: z.string(), title: z.string() })),
 
+  // --- copy cataloguing (another library's catalogue over SRU) and labels
+  /** The targets staff may search (Settings › Copy cataloguing keeps them, in settings.copyCatalogueTargets). */
+  'copyCatalogue.targets': method(
+    'query',
+    'manage_catalogue',
+    none,
+    z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['sru', 'z3950']) })),
+  ),
+  /** One search of a target by ISBN, title or author: its records as ours would be, each with its MARCXML for copyCatalogue.import. */
+  'copyCatalogue.search': method(
+    'query',
+    'manage_catalogue',
+    z
+      .object({
+        targetId: S.RequiredLine(40),
+        by: z.enum(['isbn', 'title', 'author']),
+        term: S.RequiredLine(200),
+        start: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    z.object({
+      target: z.object({ id: z.string(), name: z.string() }),
+      total: z.number(),
+      hits: z.array(
+        S.RecordSchema.omit({ id: true }).extend({
+          position: z.number(),
+          controlNumber: z.string().nullable(),
+          existingRecordId: z.string().nullable(),
+          marcxml: z.string(),
+        }),
+      ),
+    }),
+  ),
+  /** The record picked from a search becomes a catalogue record (journaled as catalogue.addRecord). */
+  'copyCatalogue.import': method('command', 'manage_catalogue', z.object({ marcxml: z.string().min(1).max(200_000) }).strict(), S.RecordSchema),
+  /** Barcode or spine labels for a list of copies, as a PDF (base64) on a label sheet. */
+  'labels.pdf': method(
+    'query',
+    'manage_catalogue',
+    z
+      .object({
+        copies: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('barcodes'), barcodes: z.array(S.Barcode).min(1).max(1_000) }).strict(),
+          z.object({ kind: z.literal('addedSince'), since: z.number().int().min(0) }).strict(),
+          z.object({ kind: z.literal('range'), from: S.Barcode, to: S.Barcode }).strict(),
+          z.object({ kind: z.literal('search'), query: S.RequiredLine(200) }).strict(),
+        ]),
+        sheet: z.enum(['avery5160', 'l7160']),
+        labelKind: z.enum(['barcode', 'spine']),
+        symbology: z.enum(['codabar', 'code128']),
+        startPosition: z.number().int().min(1).max(30),
+        topMarginMm: z.number().min(0).max(50).nullable().optional(),
+        leftMarginMm: z.number().min(0).max(50).nullable().optional(),
+      })
+      .strict(),
+    z.object({ pdfBase64: z.string(), pages: z.number(), labels: z.number(), barcodes: z.array(z.string()) }),
+  ),
+
   // --- configuration
   'settings.get': method('query', 'staff', none, S.LibrarySettingsOutputSchema),
   'settings.update': method('command', 'settings', S.LibrarySettingsSchema.partial().strict(), S.LibrarySettingsOutputSchema),

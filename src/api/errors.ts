@@ -18,6 +18,8 @@ const HTTP_STATUS_BY_CODE: Record<string, number> = {
   RATE_LIMITED: 429,
   NO_PRINTER: 409,
   PRINT_FAILED: 503,
+  TARGET_UNREACHABLE: 502,
+  TARGET_ERROR: 502,
   INTERNAL: 500,
   // A defect after the command was committed: it is done, and the answer says so (not "nothing changed").
   DONE_UNCONFIRMED: 500,

@@ -347,6 +347,30 @@ export const LockoutSettingsSchema = z.object({
   minutes: z.number().int().min(1).max(1440),
 });
 
+/** A catalogue to copy records from (src/domain/types.ts CopyCatalogueTarget). */
+export const CopyCatalogueTargetSchema = z
+  .object({
+    id: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _'),
+    name: RequiredLine(100),
+    kind: z.enum(['sru', 'z3950']),
+    address: RequiredLine(300),
+    database: SingleLine(100).trim(),
+    sruVersion: z.enum(['1.2', '2.0']),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    // An SRU target is a web address; a Z39.50 one is host:port. Anything else is refused here, not at search time.
+    const ok = t.kind === 'sru' ? /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(t.address) : /^[A-Za-z0-9.-]+:\d{1,5}$/.test(t.address);
+    if (!ok) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['address'],
+        message: t.kind === 'sru' ? 'an http:// or https:// address without a query' : 'host:port',
+        params: { reason: t.kind === 'sru' ? 'sruAddress' : 'z3950Address' },
+      });
+    }
+  });
+
 /**
  * The library's settings as settings.update takes them (and as the hub checks a pushed settings
  * row). What the station answers with is LibrarySettingsOutputSchema, looser, so settings saved
@@ -368,7 +392,18 @@ export const LibrarySettingsSchema = z.object({
   barcodes: z.object({ patron: BarcodeRuleSchema, item: BarcodeRuleSchema }),
   kiosk: KioskSettingsSchema,
   lockout: LockoutSettingsSchema,
+  copyCatalogueTargets: z
+    .array(CopyCatalogueTargetSchema)
+    .max(20)
+    .refine((list) => new Set(list.map((t) => t.id)).size === list.length, { message: 'two targets have the same id', params: { reason: 'duplicateTarget' } }),
 });
 
-export const LibrarySettingsOutputSchema = LibrarySettingsSchema.extend({ name: z.string(), currency: z.string(), locale: z.string() });
+export const LibrarySettingsOutputSchema = LibrarySettingsSchema.extend({
+  name: z.string(),
+  currency: z.string(),
+  locale: z.string(),
+  copyCatalogueTargets: z
+    .array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['sru', 'z3950']), address: z.string(), database: z.string(), sruVersion: z.enum(['1.2', '2.0']) }))
+    .optional(),
+});
 

@@ -92,6 +92,22 @@ export interface LibrarySettings {
   kiosk: KioskSettings;
   /** Wrong PINs (a card) or passwords (a staff account) before sign-in is refused, and for how long. */
   lockout: LockoutSettings;
+  /** Other libraries' catalogues to copy records from (SRU or Z39.50), in the order staff see them. */
+  copyCatalogueTargets: CopyCatalogueTarget[];
+}
+
+/**
+ * A catalogue to copy records from. SRU: `address` is the base URL (http://host:port/path) and
+ * `database`, if any, is appended as its last path segment. Z39.50: `address` is host:port.
+ */
+export interface CopyCatalogueTarget {
+  id: string;
+  name: string;
+  kind: 'sru' | 'z3950';
+  address: string;
+  database: string;
+  /** SRU only: the protocol version the target speaks. */
+  sruVersion: '1.2' | '2.0';
 }
 
 export interface LockoutSettings {

@@ -21,7 +21,11 @@ export type ServiceErrorCode =
   /** A print was asked for and this station has no receipt printer (or not the one named). */
   | 'NO_PRINTER'
   /** The slip could not be made or queued (an unknown printer model, say). */
-  | 'PRINT_FAILED';
+  | 'PRINT_FAILED'
+  /** Copy cataloguing: the other library's catalogue does not answer (offline, refused, too slow). */
+  | 'TARGET_UNREACHABLE'
+  /** Copy cataloguing: it answered, but not with records (a diagnostic, not SRU, a broken record). */
+  | 'TARGET_ERROR';
 
 export class ServiceError extends Error {
   constructor(

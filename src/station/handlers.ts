@@ -210,6 +210,14 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     'catalogue.setItemStatus': (input, hc) => s.catalogue.setItemStatus(input.itemBarcode, input.change, hc.actor),
     'catalogue.inHouseUse': (input, hc) => s.catalogue.inHouseUse(input.itemBarcode, hc.actor),
 
+    'copyCatalogue.targets': () => s.copyCataloguing.targets().map((t) => ({ id: t.id, name: t.name, kind: t.kind })),
+    'copyCatalogue.search': (input) => s.copyCataloguing.search(input.targetId, input.by, input.term, input.start),
+    'copyCatalogue.import': (input, hc) => s.copyCataloguing.import(input.marcxml, hc.actor),
+    'labels.pdf': async (input) => {
+      const made = await s.labels.pdf(input);
+      return { pdfBase64: made.pdf.toString('base64'), pages: made.pages, labels: made.labels, barcodes: made.barcodes };
+    },
+
     'settings.get': () => s.admin.settings(),
     'settings.update': (input, hc) => s.admin.updateSettings(input, hc.actor),
     'branches.list': () => [...s.ctx.config.get().branches.values()],

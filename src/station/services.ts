@@ -4,6 +4,8 @@ import { openStore, type OpenStoreOptions, type Store } from '../store/open';
 import { AdminService } from '../services/admin';
 import { AuthService } from '../services/auth';
 import { CatalogueService } from '../services/catalogue';
+import { CopyCataloguingService } from '../services/copy-cataloguing/service';
+import { LabelService } from '../services/labels/service';
 import { CirculationService } from '../services/circulation';
 import { createServiceContext, type ContextOptions, type ServiceContext } from '../services/context';
 import { FeeService } from '../services/fees';
@@ -29,6 +31,10 @@ export interface StationServices {
   admin: AdminService;
   auth: AuthService;
   catalogue: CatalogueService;
+  /** Records copied from other libraries' catalogues (SRU). */
+  copyCataloguing: CopyCataloguingService;
+  /** Barcode and spine labels as PDF. */
+  labels: LabelService;
   circulation: CirculationService;
   fees: FeeService;
   holds: HoldService;
@@ -44,6 +50,7 @@ export interface StationServices {
 export function createStationServices(store: Store, options: ContextOptions = {}): StationServices {
   const ctx = createServiceContext(store, options);
   const patrons = new PatronService(ctx);
+  const catalogue = new CatalogueService(ctx);
   const openExceptions = store.db.prepare('SELECT count(*) AS n FROM sync_exceptions WHERE resolved_at IS NULL');
   // The WAL goes back into the database file between patrons, not during a check-out.
   const checkpointer = new IdleCheckpointer(store.db);
@@ -54,7 +61,9 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     ctx,
     admin: new AdminService(ctx),
     auth: new AuthService(ctx, patrons),
-    catalogue: new CatalogueService(ctx),
+    catalogue,
+    copyCataloguing: new CopyCataloguingService(ctx, catalogue),
+    labels: new LabelService(ctx, catalogue),
     circulation: new CirculationService(ctx),
     fees: new FeeService(ctx),
     holds: new HoldService(ctx),

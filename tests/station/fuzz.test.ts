@@ -114,6 +114,14 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'catalogue.addItem': { barcode: itemBarcode(70), recordId: r2, itemTypeCode: 'BOOK', homeBranchId: ids.branchId, replacementPrice: 1000, notForLoan: false },
     'catalogue.setItemStatus': { itemBarcode: ids.items[2], change: 'damaged' },
     'catalogue.inHouseUse': { itemBarcode: ids.items[3] },
+    'copyCatalogue.targets': {},
+    // No target is configured here: the search is refused before any network call.
+    'copyCatalogue.search': { targetId: 'loc', by: 'isbn', term: '9780131103627' },
+    'copyCatalogue.import': {
+      marcxml:
+        '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><datafield tag="245" ind1="0" ind2="0"><subfield code="a">Fuzzed title</subfield></datafield></record>',
+    },
+    'labels.pdf': { copies: { kind: 'barcodes', barcodes: [ids.items[0]] }, sheet: 'avery5160', labelKind: 'barcode', symbology: 'code128', startPosition: 1 },
     'settings.get': {},
     'settings.update': { name: 'Biblioteca Test', locale: 'es-MX', currency: 'USD', maxFeesOwed: 1000 },
     'branches.list': {},

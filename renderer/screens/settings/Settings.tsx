@@ -4,6 +4,7 @@ import { useSession } from '../../state/session';
 import { BranchesSettings } from './Branches';
 import { CalendarSettings } from './Calendar';
 import { CategoriesSettings } from './Categories';
+import { CopyCatalogueTargetsSettings } from './CopyCatalogueTargets';
 import { HubConnectionSettings } from './HubConnection';
 import { ItemTypesSettings } from './ItemTypes';
 import { LibrarySettings } from './Library';
@@ -11,7 +12,7 @@ import { LimitsSettings } from './Limits';
 import { RulesSettings } from './Rules';
 import { StaffSettings } from './Staff';
 
-type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub';
+type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue';
 
 /** Which settings areas a permission opens (the station checks again on every call). */
 const NEEDS: Record<Area, string> = {
@@ -24,6 +25,7 @@ const NEEDS: Record<Area, string> = {
   itemTypes: 'edit_rules',
   staff: 'manage_staff',
   hub: 'settings',
+  copyCatalogue: 'settings',
 };
 
 /** The Settings area shows to staff whose role may change any of it. */
@@ -63,6 +65,8 @@ export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
         <ItemTypesSettings />
       ) : area === 'staff' ? (
         <StaffSettings />
+      ) : area === 'copyCatalogue' ? (
+        <CopyCatalogueTargetsSettings />
       ) : (
         <HubConnectionSettings />
       )}
