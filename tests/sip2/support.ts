@@ -34,7 +34,7 @@ export async function sipStation(opts: { allowed?: Sip2Capability[]; requirePin?
       const c = await SipClient.open(port);
       clients.push(c);
       const r = await c.send(login(SELF_CHECK.login, SELF_CHECK.password));
-      if (r.raw !== '941\r') throw new Error(`login failed: ${JSON.stringify(r.raw)}`);
+      if (!r.raw.startsWith('941')) throw new Error(`login failed: ${JSON.stringify(r.raw)}`);
       return c;
     },
     async close() {
