@@ -9,6 +9,7 @@ import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import type { SignInGuard } from './lockouts';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashSecret, verifySecretAsync } from './secrets';
 
 export interface Sip2Account {
@@ -66,6 +67,14 @@ const publicPart = ({ passwordHash: _h, allowed, ...row }: Sip2AccountRow): Sip2
 
 export class Sip2AccountService {
   private readonly listeners = new Set<() => void>();
+  /**
+   * Logins already proven right, per account: an HMAC of the password under a key that lives
+   * only in this process, and the hash it was checked against. Twenty self-checks sharing a login
+   * reconnect after a network blip without twenty scrypt runs in a row; a wrong password still
+   * costs a full scrypt, and a new password (a new hash) forgets the old.
+   */
+  private readonly proven = new Map<string, { passwordHash: string; mac: Buffer }>();
+  private readonly macKey = randomBytes(32);
   private listenerState: Sip2ListenerState = { listening: false, port: null, host: null, connections: 0, error: null };
 
   constructor(
@@ -152,9 +161,23 @@ export class Sip2AccountService {
     const usable = row && row.active && row.branchId === this.ctx.readState('branch_id') ? row : null;
     return this.guard.attempt(
       { kind: 'sip', id: null, key: `sip:${login.trim()}` },
-      async () => ((await verifySecretAsync(password, usable?.passwordHash)) && usable ? publicPart(usable) : null),
+      async () => {
+        if (usable && this.provenBefore(usable, password)) return publicPart(usable);
+        if (!(await verifySecretAsync(password, usable?.passwordHash)) || !usable) return null;
+        this.proven.set(usable.id, { passwordHash: usable.passwordHash, mac: this.mac(password) });
+        return publicPart(usable);
+      },
       () => new ServiceError('UNAUTHENTICATED', 'Wrong SIP2 login or password.'),
     );
+  }
+
+  private mac(password: string): Buffer {
+    return createHmac('sha256', this.macKey).update(password, 'utf8').digest();
+  }
+
+  private provenBefore(row: Sip2AccountRow, password: string): boolean {
+    const p = this.proven.get(row.id);
+    return !!p && p.passwordHash === row.passwordHash && timingSafeEqual(p.mac, this.mac(password));
   }
 
   // --- this station's listener ------------------------------------------------------------------
