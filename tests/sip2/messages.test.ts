@@ -151,7 +151,7 @@ describe('SIP2: patrons', () => {
     const c = await st.client();
     const r = await c.send(m.blockPatron(AO, card1, 'card left in machine'));
     expect(r.code).toBe('24');
-    expect(r.fixed.patronStatus.slice(0, 4)).toBe('YYYY');
+    expect(r.fixed.patronStatus!.slice(0, 4)).toBe('YYYY');
     expect(st.t.s.patrons.summary(p.id).blocks).toHaveLength(1);
     expect(lastEntry(st)).toMatchObject({ command: 'patrons.addBlock', staffId: null, payload: { actor: { kind: 'sip' } } });
     const out = await c.send(m.checkout(AO, card1, barcodes[0]!));
@@ -165,7 +165,7 @@ describe('SIP2: patrons', () => {
     const c = await st.client();
     const r = await c.send(m.patronEnable(AO, card1));
     expect(r.code).toBe('26');
-    expect(r.fixed.patronStatus[0]).toBe('Y');
+    expect(r.fixed.patronStatus![0]).toBe('Y');
     expect(r.all.get('AF')).toContain('A block is lifted only at the desk.');
     expect(st.t.s.patrons.summary(p.id).blocks).toHaveLength(1);
   });
