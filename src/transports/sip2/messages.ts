@@ -127,10 +127,19 @@ export const bit = (b: boolean): string => (b ? '1' : '0');
 /** A fixed-width count: four digits, "9999" at most. */
 export const count4 = (n: number): string => String(Math.max(0, Math.min(9999, Math.trunc(n)))).padStart(4, '0');
 
+/** One formatter per zone: every response carries a date, and making a formatter costs more than using one. */
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
 /** A date in SIP2's 18-character form, local time in `timeZone`, with four blanks for the zone. */
 export function sipDate(ms: number, timeZone: string): string {
-  const d = DateTime.fromMillis(ms, { zone: timeZone });
-  return `${d.toFormat('yyyyLLdd')}    ${d.toFormat('HHmmss')}`;
+  let f = FORMATTERS.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    FORMATTERS.set(timeZone, f);
+  }
+  const p: Record<string, string> = {};
+  for (const part of f.formatToParts(ms)) p[part.type] = part.value;
+  return `${p.year}${p.month}${p.day}    ${p.hour}${p.minute}${p.second}`;
 }
 
 /**
