@@ -237,8 +237,10 @@ describe('SIP2: check-out, renewal, check-in', () => {
     const wrong = await c.send(m.checkout(AO, card1, barcodes[0]!, 'AD0000|'));
     expect(wrong.fixed.ok).toBe('0');
     expect(wrong.get('AF')).toBe('That card and PIN do not match.');
+    expect(wrong.get('CQ')).toBe('N');
     const right = await c.send(m.checkout(AO, card1, barcodes[0]!, 'AD1234|'));
     expect(right.fixed.ok).toBe('1');
+    expect(right.get('CQ')).toBe('Y');
   });
 
   it('29 renews the patron\'s own loan only, and says why when it cannot', async () => {

@@ -481,7 +481,11 @@ export class Sip2Session {
     const itemBarcode = r.fields.get('AB') ?? '';
     const patron = this.patronRow(card);
     const pin = await this.pin(r);
-    const refusedWith = (messages: string[]) => this.failure(r, messages);
+    // A refusal still says whether the PIN was right, when one was sent.
+    const refusedWith = (messages: string[]) => {
+      const resp = this.failure(r, messages);
+      return pin.valid === null ? resp : resp.field('CQ', yn(pin.valid));
+    };
     if (pin.valid === false) return refusedWith(pin.why);
     if (pin.valid === null && this.account!.requirePin) return refusedWith([this.t('sip2.pinRequired')]);
     try {
