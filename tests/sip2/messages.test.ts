@@ -72,6 +72,20 @@ describe('SIP2: login and status', () => {
     expect(out.get('AF')).toBe('This self-check may not do that. Please see the desk.');
   });
 
+  it('a removed account is logged out at its next request; a change of what it may do applies at once', async () => {
+    // Another account keeps the port open (with none left, the station closes it).
+    st.t.s.sip2.save({ login: 'sorter1', password: 'sorter-pass', branchId: st.t.branchId, allowed: ['checkin'] }, st.t.staff);
+    const c = await st.client();
+    const id = st.t.s.sip2.byLogin(SELF_CHECK.login)!.id;
+    st.t.s.sip2.save({ id, login: SELF_CHECK.login, branchId: st.t.branchId, allowed: ['checkin'] }, st.t.staff);
+    expect((await c.send(m.scStatus())).fixed.checkoutOk).toBe('N');
+    st.t.s.sip2.remove(id, st.t.staff);
+    const r = await c.send(m.checkin(AO, itemBarcode(1)));
+    expect(r.fixed.ok).toBe('0');
+    expect(r.get('AF')).toBe('This self-check has not logged in.');
+    expect((await c.send(m.login(SELF_CHECK.login, SELF_CHECK.password))).raw).toBe('940\r');
+  });
+
   it('ends a session with 36', async () => {
     const c = await st.client();
     const r = await c.send(m.endSession(AO, card1));

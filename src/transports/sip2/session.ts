@@ -85,6 +85,7 @@ export class Sip2Session {
     if (request.sequence !== null && this.lastRequest && this.lastRequest.sequence === request.sequence && this.lastRequest.line === line && this.lastResponse) {
       return this.lastResponse;
     }
+    this.refreshAccount();
     let response: SipResponse | null;
     try {
       response = await this.respond(request);
@@ -97,6 +98,16 @@ export class Sip2Session {
     const text = response.toString(this.wantsDetection(request.hasChecksum) ? { sequence: request.sequence } : undefined);
     this.lastRequest = request.sequence !== null ? { line, sequence: request.sequence } : null;
     return this.remember(text, true);
+  }
+
+  /**
+   * The account as it stands now: a removed account (or one moved to another branch) is logged
+   * out at its next request, and a change of what it may do applies at once, without a reconnect.
+   */
+  private refreshAccount(): void {
+    if (!this.account) return;
+    const now = this.s.sip2.get(this.account.id);
+    this.account = now && now.active && now.branchId === this.s.ctx.identity().branchId ? now : null;
   }
 
   private remember(text: string, keep: boolean): string {
