@@ -69,7 +69,9 @@ async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> 
   throw new Error('timed out');
 }
 
-const station = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'station.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+const station = (...args: string[]) => stationWith({}, ...args);
+const stationWith = (env: Record<string, string>, ...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'station.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
 
 describe('SIP2 from the command line', () => {
   it('serve --sip2-port runs on a fresh folder, opens the port once a SIP2 account exists; the station CLI manages accounts on a stopped folder', async () => {
@@ -138,5 +140,23 @@ describe('SIP2 from the command line', () => {
     const remove = station('sip2', 'remove', '--data', dataDir, '--login', 'sorter1');
     expect(remove.status).toBe(0);
     expect(station('sip2', 'list', '--data', dataDir).stdout).toMatch(/sorter1\s+MAIN\s+removed/);
+
+    // Signed by an administrator (as a station joined to a hub needs): the entry names the account, and its session ends.
+    const wrong = stationWith({ CIRCA_ADMIN_PASSWORD: 'not it' }, 'sip2', 'add-account', '--data', dataDir, '--login', 'gate1', '--password', 'gate-secret-1', '--branch', 'MAIN', '--admin', 'admin');
+    expect(wrong.status).not.toBe(0);
+    const countSessions = () => {
+      const db2 = new Database(join(dataDir, 'station.db'), { readonly: true });
+      const n = (db2.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+      db2.close();
+      return n;
+    };
+    const sessionsBefore = countSessions();
+    const signed = stationWith({ CIRCA_ADMIN_PASSWORD: 'a good password' }, 'sip2', 'add-account', '--data', dataDir, '--login', 'gate1', '--password', 'gate-secret-1', '--branch', 'MAIN', '--admin', 'admin');
+    expect(signed.status).toBe(0);
+    const sdb = new Database(join(dataDir, 'station.db'), { readonly: true });
+    const last = sdb.prepare("SELECT j.staff_id AS staffId, s.username FROM journal j JOIN staff s ON s.id = j.staff_id WHERE j.command = 'sip2.saveAccount' ORDER BY j.seq DESC LIMIT 1").get();
+    sdb.close();
+    expect(last).toMatchObject({ username: 'admin' });
+    expect(countSessions()).toBe(sessionsBefore);
   }, 120_000);
 });

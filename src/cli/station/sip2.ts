@@ -88,12 +88,18 @@ export const command = {
       }
       throw error;
     } finally {
+      // The administrator's sign-in was for this one change: its session ends with it.
+      if (adminSession) s.auth.signOut(adminSession);
+      adminSession = null;
       s.close();
     }
   },
 };
 
 type Values = Record<string, string | boolean | undefined>;
+
+/** The session `--admin` opened, signed out when the command ends. */
+let adminSession: string | null = null;
 
 /** Who signs the change: an administrator when named (needed on a hub), else the station. */
 async function actorFor(s: StationServices, values: Values): Promise<Actor | null> {
@@ -115,6 +121,7 @@ async function actorFor(s: StationServices, values: Values): Promise<Actor | nul
     console.error(`sip2: ${admin} may not change the library's settings`);
     return null;
   }
+  adminSession = signedIn.token;
   return { kind: 'staff', staffId: signedIn.staff.id, sessionToken: signedIn.token };
 }
 
