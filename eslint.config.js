@@ -48,6 +48,12 @@ const layerRules = [
     patterns: [into(['hub', 'cli'], 'A transport may not import a shell.'), noElectron],
   },
   {
+    // The SIP2 transport: its message parsing and formatting are pure (unit-tested without a
+    // socket); the session calls the station's services; only server.ts and listener.ts do I/O.
+    files: ['src/transports/sip2/messages.ts'],
+    patterns: [into(['store', 'services', 'sync', 'devices', 'station', 'hub', 'cli'], 'SIP2 messages are pure text: parse and format only.'), nodeIo, nativeOrIoPackages, noElectron],
+  },
+  {
     files: ['src/hub/**', 'src/cli/**'],
     patterns: [noElectron],
   },

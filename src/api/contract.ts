@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Permission } from '../domain/types';
 import * as schemas from './schemas';
 import { DevicesConfig, WedgeSettings } from './devices-config';
+import { SIP2_CAPABILITIES } from '../domain/sip2-capabilities';
 
 export type Access = 'public' | 'kiosk' | 'staff' | Permission;
 
@@ -36,6 +37,29 @@ const method = <I extends z.ZodType, O extends z.ZodType>(
  * of their own. Only someone at the station's own machine may.
  */
 const onThisMachineOnly = <I extends z.ZodType, O extends z.ZodType>(m: ApiMethod<I, O>): ApiMethod<I, O> & { localOnly: true } => ({ ...m, localOnly: true });
+
+export const Sip2AccountSchema = z.object({
+  id: z.string(),
+  login: z.string(),
+  branchId: z.string(),
+  allowed: z.array(z.enum(SIP2_CAPABILITIES)),
+  requirePin: z.boolean(),
+  errorDetection: z.boolean(),
+  active: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+const Sip2SettingsOutput = z.object({
+  enabled: z.boolean(),
+  port: z.number(),
+  host: z.string(),
+  listening: z.boolean(),
+  /** The port the listener opened (it may differ when the command line named one). */
+  listeningPort: z.number().nullable(),
+  connections: z.number(),
+  error: z.string().nullable(),
+});
 
 export const HealthOutput = z.object({
   ok: z.boolean(),
@@ -442,6 +466,35 @@ export const stationApi = {
   'rules.saveLimits': method('command', 'edit_rules', PatronLimitsSchemaOf(), PatronLimitsSchemaOf().extend({ id: z.string() })),
   /** Where a returned item goes, per branch x item type (`*` for any): its home, where it was returned, or it stays. */
   'rules.saveReturnPolicy': method('command', 'edit_rules', ReturnPolicySchemaOf(), ReturnPolicySchemaOf().extend({ id: z.string() })),
+  // --- SIP2 (self-checks, sorters, gates; src/transports/sip2, docs/sip2.md)
+  'sip2.accounts': method('query', 'settings', none, z.array(Sip2AccountSchema)),
+  /** Adds or changes a SIP2 account; a new one needs a password, an existing one keeps its own unless given one. */
+  'sip2.saveAccount': method(
+    'command',
+    'settings',
+    z
+      .object({
+        id: S.Id.nullable().optional(),
+        login: S.RequiredLine(64),
+        password: z.string().min(6).max(200).nullable().optional(),
+        branchId: S.Id,
+        allowed: z.array(z.enum(SIP2_CAPABILITIES)).max(SIP2_CAPABILITIES.length),
+        requirePin: z.boolean().optional(),
+        errorDetection: z.boolean().optional(),
+        active: z.boolean().optional(),
+      })
+      .strict(),
+    Sip2AccountSchema,
+  ),
+  'sip2.removeAccount': method('command', 'settings', z.object({ id: S.Id }).strict(), ok),
+  /** This station's SIP2 listener: the setting, and whether it is listening now. */
+  'sip2.settings': method('query', 'settings', none, Sip2SettingsOutput),
+  'sip2.saveSettings': method(
+    'command',
+    'settings',
+    z.object({ enabled: z.boolean(), port: z.number().int().min(1).max(65535), host: S.SingleLine(253).trim().min(1) }).strict(),
+    Sip2SettingsOutput,
+  ),
   'staff.list': method('query', 'manage_staff', none, z.array(S.StaffAccountSchema)),
   'staff.save': method(
     'command',

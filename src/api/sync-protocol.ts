@@ -7,7 +7,7 @@ import { EARLIEST_WALL_TIME_MS, LATEST_WALL_TIME_MS } from '../domain/plausible-
 const SYNCED_TABLES = [
   'branches', 'closed_days', 'patron_categories', 'patrons', 'patron_blocks', 'item_types', 'records', 'items', 'loans', 'holds',
   'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses', 'circulation_rules', 'patron_limits', 'branch_item_policies',
-  'staff', 'settings', 'lockouts',
+  'staff', 'settings', 'lockouts', 'sip_accounts',
 ] as const;
 
 /**
@@ -34,6 +34,7 @@ export const JournalEntrySchema = z.object({
     input: z.unknown(),
     effects: z.array(RowChangeSchema),
     overrides: z.array(z.object({ code: z.string(), grantedBy: z.string() })).optional(),
+    actor: z.object({ kind: z.literal('sip'), sipAccountId: z.string().min(1).max(200) }).strict().optional(),
   }),
   /** Ed25519, base64 (src/services/signing.ts): the hub rejects an entry without a valid one. */
   signature: z.string().max(200).optional(),

@@ -1,4 +1,4 @@
-// `npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code>] [--hub-ca <file.pem>]`:
+// `npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code>] [--hub-ca <file.pem>] [--sip2-port <port> [--sip2-host <addr>]]`:
 // the headless station. The desk at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.
 // It answers only requests that name it by its own names: loopback ones, the address a request
 // arrives at, and those given with --allowed-host or CIRCA_ALLOWED_HOSTS (docs/it-guide.md).
@@ -10,6 +10,7 @@ import { startStationCore } from '../station/core';
 import { storeHubCa } from '../station/sync';
 import { createHttpStation } from '../transports/http/server';
 import { allowedHostsFrom } from '../transports/http/own-host';
+import { startSip2Listener } from '../transports/sip2/listener';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     name: { type: 'string' },
     'hub-ca': { type: 'string' },
     'allowed-host': { type: 'string', multiple: true },
+    'sip2-port': { type: 'string' },
+    'sip2-host': { type: 'string' },
   },
 });
 
@@ -30,7 +33,9 @@ if (values.help) {
   console.log(
     'npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code>] [--hub-ca <file.pem>]:\n' +
       'the headless station. The desk at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.\n' +
-      '--allowed-host (repeatable; or CIRCA_ALLOWED_HOSTS=name,name:port): a name other machines reach this station by.',
+      '--allowed-host (repeatable; or CIRCA_ALLOWED_HOSTS=name,name:port): a name other machines reach this station by.\n' +
+      '--sip2-port <port> [--sip2-host <addr>]: the SIP2 server for self-checks and sorters (loopback unless an address is named;\n' +
+      '  it opens once the station has a SIP2 account: npm run station -- sip2 add-account). See docs/sip2.md.',
   );
   process.exit(0);
 }
@@ -39,6 +44,18 @@ const dataDir = resolve(values.data!);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a port number, not "${values.port}"`);
+  process.exit(2);
+}
+let sip2Port: number | null = null;
+if (values['sip2-port'] !== undefined) {
+  sip2Port = Number(values['sip2-port']);
+  if (!/^\d+$/.test(values['sip2-port']) || sip2Port > 65535) {
+    console.error(`--sip2-port must be a port number, not "${values['sip2-port']}"`);
+    process.exit(2);
+  }
+}
+if (values['sip2-host'] !== undefined && sip2Port === null) {
+  console.error('--sip2-host needs --sip2-port');
   process.exit(2);
 }
 let allowedHosts;
@@ -69,6 +86,7 @@ if (values['hub-ca']) {
   }
 }
 const core = await startStationCore({ dataDir, join });
+const sip2 = await startSip2Listener(core.services, { port: sip2Port, host: values['sip2-host'] ?? null });
 const app = await createHttpStation({ core, rendererDir, allowedHosts });
 await app.listen({ host: values.host!, port });
 const address = app.server.address();
@@ -81,6 +99,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   console.log(`${signal}: finishing the current work and closing the station`);
   await app.close();
+  await sip2.close();
   await core.close();
   process.exit(0);
 }

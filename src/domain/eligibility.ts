@@ -28,6 +28,9 @@ export function patronStandingRefusals(patron: Patron, today: LocalDate): Refusa
   return out;
 }
 
+/** Fees owed past the library's limit stop check-outs (and SIP2 reports them as excessive fines). */
+export const feesOverLimit = (feesOwed: number, maxFeesOwed: number | null): boolean => maxFeesOwed !== null && feesOwed > maxFeesOwed;
+
 export interface CheckoutContext {
   patron: Patron;
   item: Item;
@@ -62,8 +65,8 @@ export function checkoutEligibility(ctx: CheckoutContext): { refusals: Refusal[]
   if (ctx.openLoanOfItem && ctx.openLoanOfItem.patronId === patron.id) return { refusals: [], isRenewal: true };
 
   const refusals = patronStandingRefusals(patron, ctx.today);
-  if (ctx.maxFeesOwed !== null && ctx.feesOwed > ctx.maxFeesOwed) {
-    refusals.push(refusal('FEES_OVER_LIMIT', { owed: ctx.feesOwed, limit: ctx.maxFeesOwed }));
+  if (feesOverLimit(ctx.feesOwed, ctx.maxFeesOwed)) {
+    refusals.push(refusal('FEES_OVER_LIMIT', { owed: ctx.feesOwed, limit: ctx.maxFeesOwed as number }));
   }
   const blockAfter = ctx.overdueBlockDays;
   if (blockAfter != null && (ctx.mostDaysOverdue ?? 0) > blockAfter) {

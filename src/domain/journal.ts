@@ -37,7 +37,8 @@ export type SyncedTable =
   | 'branch_item_policies'
   | 'staff'
   | 'settings'
-  | 'lockouts';
+  | 'lockouts'
+  | 'sip_accounts';
 
 export interface RowChange {
   table: SyncedTable;
@@ -68,6 +69,11 @@ export interface JournalEntry {
     effects: RowChange[];
     /** Overrides staff granted for this command, with who granted them. */
     overrides?: { code: string; grantedBy: Id }[];
+    /**
+     * An entry no staff account made, made for a SIP2 account (a self-check, a sorter): signed by
+     * the station's key, and accepted by the hub only as far as that account is allowed.
+     */
+    actor?: { kind: 'sip'; sipAccountId: Id };
   };
   /**
    * Ed25519 signature over the entry without its seq (src/services/signing.ts): by `staffId`'s

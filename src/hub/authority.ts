@@ -13,6 +13,12 @@
 //    patron's PIN changes only through the PIN command (or a new patron's registration), a staff
 //    account's password and keys only through saving the account, both by an account allowed to.
 // 4. Override grants name an active account at the hub that may grant them.
+// 5. An entry a SIP2 account's request wrote (a self-check's check-out, a sorter's check-in) is
+//    signed by the station's key and names the account (payload.actor). The hub takes it only
+//    when that account is, in the hub's own rows, active, of the pushing station's branch, and
+//    allowed the command (src/domain/sip2-capabilities.ts); the account itself is a row only an
+//    administrator's signed entry writes. So a station's key alone cannot invent a SIP2 account,
+//    nor make a check-in account pay fees.
 //
 // The answer is null, or the reason the entry is rejected. Nothing here trusts a station's rows
 // for who someone is: every account is read from the hub's own rows.
@@ -21,6 +27,7 @@ import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange, type Syn
 import { ROLE_PERMISSIONS } from '../domain/permissions';
 import type { Permission, StaffAccount } from '../domain/types';
 import { verifyEntry } from '../services/signing';
+import { parseCapabilities, SIP2_COMMANDS, type Sip2Capability } from '../domain/sip2-capabilities';
 import { getRow } from './apply';
 import type { Queryable } from './db';
 import type { StationIdentity } from './hub';
@@ -39,10 +46,15 @@ const NEVER: Record<string, string> = {
 };
 
 export interface Signer {
-  kind: 'staff' | 'station';
+  kind: 'staff' | 'station' | 'sip';
   permissions: Set<Permission>;
   account: StaffAccount | null;
+  /** For a SIP2 account's entry: its login and what it may do. */
+  sip?: { login: string; allowed: Sip2Capability[] };
 }
+
+/** What a SIP2 account's entries may write: a self-check's circulation rows (and a block it sets). */
+const SIP_ROW_PERMISSIONS: Permission[] = ['circulate'];
 
 /** Which signers may write each table: a permission any of which suffices, or the station's key. */
 type RowRule = { permissions: Permission[]; station: boolean; commands?: string[] };
@@ -69,12 +81,14 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   fee_waivers: { permissions: ['waive_fees'], station: false, commands: ['circulation.checkin'] },
   in_house_uses: { permissions: ['circulate'], station: false },
   lockouts: { permissions: ['manage_patrons'], station: true },
+  sip_accounts: { permissions: ['settings'], station: false },
 };
 
 /** Secret fields of rows, and the commands that may change them. */
 const SECRET_FIELDS: Partial<Record<SyncedTable, { fields: string[]; commands: string[]; permission: Permission; what: string }>> = {
   patrons: { fields: ['pinHash'], commands: ['patrons.setPin', 'patrons.register'], permission: 'manage_patrons', what: "a patron's PIN" },
   staff: { fields: ['passwordHash', 'sealedKey', 'publicKey'], commands: ['staff.save'], permission: 'manage_staff', what: "a staff account's password or key" },
+  sip_accounts: { fields: ['passwordHash'], commands: ['sip2.saveAccount'], permission: 'settings', what: "a SIP2 account's password" },
 };
 
 /** Whether `signer` (the entry's, checked by signerOf) may run the entry's command and write `effects` (its rows with secrets resolved). */
@@ -103,6 +117,8 @@ export async function signerOf(tx: Queryable, station: StationIdentity, entry: J
   if (entry.staffId === null) {
     if (!station.publicKey) return 'the hub holds no signing key for this station';
     if (!verifyEntry(signed, signature, station.publicKey)) return "the entry's signature is not this station's";
+    const sip = entry.payload.actor;
+    if (sip) return sipSigner(tx, station, entry, sip.sipAccountId);
     return { kind: 'station', permissions: new Set(), account: null };
   }
   const account = await getRow<StaffAccount & { publicKey?: string | null }>(tx, 'staff', entry.staffId);
@@ -113,10 +129,25 @@ export async function signerOf(tx: Queryable, station: StationIdentity, entry: J
   return { kind: 'staff', permissions: new Set(ROLE_PERMISSIONS[account.role] ?? []), account };
 }
 
+/** The SIP2 account a station-signed entry names, as the hub's own rows know it; or why it may not act. */
+async function sipSigner(tx: Queryable, station: StationIdentity, entry: JournalEntry, accountId: string): Promise<Signer | string> {
+  const account = await getRow<{ login: string; branchId: string; allowed: string; active: boolean }>(tx, 'sip_accounts', accountId);
+  if (!account) return `SIP2 account ${accountId} is unknown at the hub`;
+  if (account.active !== true) return `SIP2 account ${account.login} is not active at the hub`;
+  if (account.branchId !== station.branchId || entry.branchId !== station.branchId) return `SIP2 account ${account.login} acts for another branch than this station's`;
+  return { kind: 'sip', permissions: new Set(SIP_ROW_PERMISSIONS), account: null, sip: { login: account.login, allowed: parseCapabilities(account.allowed) } };
+}
+
 function mayRun(signer: Signer, command: string): string | null {
   const method = Object.hasOwn(stationApi, command) ? (stationApi[command as keyof typeof stationApi] as ApiMethod) : null;
   const internal = Object.hasOwn(INTERNAL_COMMANDS, command) ? INTERNAL_COMMANDS[command] : undefined;
   if (!method && !internal) return `${command} is not a command the hub knows`;
+  if (signer.kind === 'sip') {
+    const needed = Object.hasOwn(SIP2_COMMANDS, command) ? SIP2_COMMANDS[command] : undefined;
+    if (!needed) return `${command} is not something a SIP2 account does`;
+    if (!signer.sip!.allowed.includes(needed)) return `SIP2 account ${signer.sip!.login} is not allowed ${needed} (${command})`;
+    return null;
+  }
   if (signer.kind === 'station') {
     // The kiosk's own commands (a patron for themselves) and the station's housekeeping.
     if (method?.access === 'kiosk' || internal === 'station') return null;
@@ -132,7 +163,7 @@ function mayRun(signer: Signer, command: string): string | null {
 
 async function mayWrite(tx: Queryable, signer: Signer, entry: JournalEntry, change: RowChange): Promise<string | null> {
   const rule = ROW_RULES[change.table];
-  const who = signer.kind === 'station' ? 'the station' : `staff account ${signer.account!.username}`;
+  const who = signer.kind === 'station' ? 'the station' : signer.kind === 'sip' ? `SIP2 account ${signer.sip!.login}` : `staff account ${signer.account!.username}`;
   const allowed = signer.kind === 'station' ? rule.station : rule.permissions.some((p) => signer.permissions.has(p)) || (rule.commands?.includes(entry.command) ?? false);
   if (!allowed) return `${who} may not write ${change.table} rows (${entry.command})`;
   const secret = SECRET_FIELDS[change.table];

@@ -401,6 +401,8 @@ export class Hub {
  * holds the secrets of the few who work at that branch, not of the whole library's staff.
  */
 export function staffSecretsFor(table: string, row: Record<string, unknown> & { id: string }, station?: StationIdentity): Record<string, unknown> & { id: string } {
+  // A SIP2 account logs in only at a station of its own branch: only there does its hash go.
+  if (table === 'sip_accounts') return !station || row.branchId === station.branchId ? row : { ...row, passwordHash: '' };
   if (table !== 'staff' || !station || row.branchId === station.branchId || row.role === 'admin') return row;
   return { ...row, passwordHash: '', sealedKey: null };
 }

@@ -40,6 +40,7 @@ const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
   circulation_rules: 'the circulation rules',
   patron_limits: 'the circulation rules',
   branch_item_policies: 'the circulation rules',
+  sip_accounts: 'SIP2 accounts',
 };
 
 /** Tables whose rows a station may delete: a lifted block by any desk; a closed day or a rule by an administrator. */

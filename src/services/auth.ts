@@ -39,7 +39,7 @@ interface OverrideGrant {
 export class AuthService {
   /** One-time override grants live only in memory: they are good for two minutes at one desk. */
   private readonly grants = new Map<string, OverrideGrant>();
-  private readonly guard: SignInGuard;
+  readonly guard: SignInGuard;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -119,6 +119,21 @@ export class AuthService {
       () => new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.'),
     );
     return { token: this.createSession('kiosk', null, patron.id, KIOSK_SESSION_MS), patronId: patron.id, firstName: patron.firstName };
+  }
+
+  /**
+   * A patron's PIN sent by a self-check over SIP2 (AD): the kiosk's check, with the kiosk's
+   * lockout, and no session. The patron, or UNAUTHENTICATED / LOCKED / RATE_LIMITED.
+   */
+  async checkPatronPin(cardBarcode: string, pin: string): Promise<{ patronId: string }> {
+    const card = cardBarcode.trim();
+    const holder = this.patrons.cardHolder(card);
+    const patron = await this.guard.attempt(
+      holder ? knownSubject('patron', holder.id) : unknownSubject('patron', card),
+      () => this.patrons.verifyPin(card, pin),
+      () => new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.'),
+    );
+    return { patronId: patron.id };
   }
 
   signOut(token: string): void {

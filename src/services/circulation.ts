@@ -201,7 +201,8 @@ export class CirculationService {
         const item = this.requireItem(itemBarcode);
         const loan = this.find.openLoanOfItem(item.id);
         if (!loan || !loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
-        if (actor.kind === 'kiosk' && actor.patronId !== loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
+        // The kiosk, and a self-check over SIP2 naming the card in front of it, renew only that patron's loans.
+        if ((actor.kind === 'kiosk' || (actor.kind === 'sip' && actor.patronId)) && actor.patronId !== loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
         const patron = this.find.withBlocks(this.find.patronById(loan.patronId) as PatronRow);
         const rule = this.ruleFor(cfg, this.deskBranch(cfg).id, patron, item);
         return this.renewLoan(tx, loan, patron, item, rule, cfg, override);

@@ -11,13 +11,15 @@ import { signEntry } from './signing';
 import { withSecretRefs } from './secret-refs';
 
 export interface Actor {
-  kind: 'staff' | 'kiosk' | 'system';
+  kind: 'staff' | 'kiosk' | 'system' | 'sip';
   /** The staff account, for staff sessions. */
   staffId: string | null;
   /** The signed-in patron, for kiosk sessions. */
   patronId?: string | null;
   /** The staff session's bearer token: a change of one's own password re-seals that session's key with it. */
   sessionToken?: string | null;
+  /** The SIP2 account a self-check or sorter logged in with (kind 'sip'): recorded in the entry, signed by the station. */
+  sip?: { accountId: string; login: string } | null;
 }
 
 export const SYSTEM: Actor = { kind: 'system', staffId: null };
@@ -99,11 +101,13 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
         input: spec.input,
         effects: tx.effects,
         ...(tx.overrides.length > 0 ? { overrides: tx.overrides } : {}),
+        ...(spec.actor.kind === 'sip' && spec.actor.sip ? { actor: { kind: 'sip' as const, sipAccountId: spec.actor.sip.accountId } } : {}),
       },
     };
     const entry = { ...unsigned, signature: signEntry(unsigned, signingKeyFor(ctx, spec.actor)) };
     ctx.journal.append(entry);
-    ctx.journal.audit(wallTime, spec.actor.staffId, spec.command, entryId, spec.summary ?? spec.command);
+    const summary = spec.summary ?? spec.command;
+    ctx.journal.audit(wallTime, spec.actor.staffId, spec.command, entryId, spec.actor.kind === 'sip' && spec.actor.sip ? `${summary} (SIP2 ${spec.actor.sip.login})` : summary);
     return result;
   };
   try {

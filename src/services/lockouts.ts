@@ -21,7 +21,8 @@ import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
 import { lockedOut, ServiceError } from './errors';
 
-export type LockoutKind = 'staff' | 'patron';
+/** A SIP2 login (sip) is locked in memory only: no lockouts row is ever written for one. */
+export type LockoutKind = 'staff' | 'patron' | 'sip';
 
 /** What a sign-in names: a card or account the library has (id), or none (id null, keyed by the name typed). */
 export interface SignInSubject {
@@ -71,6 +72,7 @@ export class SignInGuard {
   private readonly pools: Record<LockoutKind, StationPool> = {
     staff: { recent: [], inFlight: 0, coolDownUntil: 0 },
     patron: { recent: [], inFlight: 0, coolDownUntil: 0 },
+    sip: { recent: [], inFlight: 0, coolDownUntil: 0 },
   };
 
   constructor(private readonly ctx: ServiceContext) {}
@@ -192,6 +194,7 @@ export class SignInGuard {
 }
 
 function lockedMessage(kind: LockoutKind): string {
+  if (kind === 'sip') return 'This SIP2 login is locked after too many wrong passwords. Try again later.';
   return kind === 'patron'
     ? 'This card is locked after too many wrong PINs. Try again later or ask at the desk.'
     : 'This account is locked after too many wrong passwords. Try again later.';

@@ -12,6 +12,7 @@ import type { RowChange, SyncedTable } from '../domain/journal';
 export const SECRET_FIELDS: Partial<Record<SyncedTable, readonly string[]>> = {
   patrons: ['pinHash'],
   staff: ['passwordHash', 'sealedKey'],
+  sip_accounts: ['passwordHash'],
 };
 
 const PREFIX = 'secret:';

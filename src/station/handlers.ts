@@ -58,6 +58,11 @@ function publicStatus(status: ReturnType<StationServices['status']>, local: bool
   return { sync, devices: status.devices, exceptionsOpen: status.exceptionsOpen };
 }
 
+function sip2Settings(s: StationServices) {
+  const state = s.sip2.state();
+  return { ...s.sip2.settings(), listening: state.listening, listeningPort: state.port, connections: state.connections, error: state.error };
+}
+
 type Handler<N extends ApiName> = (input: ApiInput<N>, hc: HandlerContext) => unknown;
 export type Handlers = { [N in ApiName]: Handler<N> };
 
@@ -239,6 +244,17 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     'rules.delete': (input, hc) => {
       s.admin.deleteRule(input.id, hc.actor);
       return ok;
+    },
+    'sip2.accounts': () => s.sip2.list(),
+    'sip2.saveAccount': (input, hc) => s.sip2.save(input, hc.actor),
+    'sip2.removeAccount': (input, hc) => {
+      s.sip2.remove(input.id, hc.actor);
+      return ok;
+    },
+    'sip2.settings': () => sip2Settings(s),
+    'sip2.saveSettings': (input) => {
+      s.sip2.saveSettings(input);
+      return sip2Settings(s);
     },
     'staff.list': () => s.admin.listStaff(),
     'staff.save': (input, hc) => s.admin.saveStaff(input, hc.actor),

@@ -13,6 +13,7 @@ import { HoldService } from '../services/holds';
 import { PatronService } from '../services/patrons';
 import { ReportService } from '../services/reports';
 import { ExceptionService } from '../services/exceptions';
+import { Sip2AccountService } from '../services/sip2-accounts';
 import { IdleCheckpointer } from '../store/checkpoint';
 
 export const STATION_VERSION = '0.1.0';
@@ -41,6 +42,7 @@ export interface StationServices {
   patrons: PatronService;
   reports: ReportService;
   exceptions: ExceptionService;
+  sip2: Sip2AccountService;
   /** Filled in by whoever runs the sync worker and the devices. */
   statusProviders: { sync: () => Record<string, unknown>; devices: () => Record<string, unknown>[] };
   status(): StationStatus;
@@ -50,6 +52,7 @@ export interface StationServices {
 export function createStationServices(store: Store, options: ContextOptions = {}): StationServices {
   const ctx = createServiceContext(store, options);
   const patrons = new PatronService(ctx);
+  const auth = new AuthService(ctx, patrons);
   const catalogue = new CatalogueService(ctx);
   const openExceptions = store.db.prepare('SELECT count(*) AS n FROM sync_exceptions WHERE resolved_at IS NULL');
   // The WAL goes back into the database file between patrons, not during a check-out.
@@ -60,7 +63,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     store,
     ctx,
     admin: new AdminService(ctx),
-    auth: new AuthService(ctx, patrons),
+    auth,
     catalogue,
     copyCataloguing: new CopyCataloguingService(ctx, catalogue),
     labels: new LabelService(ctx, catalogue),
@@ -70,6 +73,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     patrons,
     reports: new ReportService(ctx),
     exceptions: new ExceptionService(ctx),
+    sip2: new Sip2AccountService(ctx, auth.guard),
     statusProviders: { sync: () => ({ state: 'not_configured' }), devices: () => [] },
     status() {
       return {

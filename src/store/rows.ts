@@ -30,6 +30,7 @@ export const SYNCED_TABLES: Record<SyncedTable, SQLiteTable> = {
   branch_item_policies: schema.branchItemPolicies,
   staff: schema.staff,
   lockouts: schema.lockouts,
+  sip_accounts: schema.sipAccounts,
 };
 
 export type Row = Record<string, unknown> & { id: string };

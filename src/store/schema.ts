@@ -321,6 +321,31 @@ export const lockouts = sqliteTable('lockouts', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+// --- SIP2 accounts ------------------------------------------------------------------------------
+
+/**
+ * The accounts self-checks, sorters and gates log in with over SIP2 (93 login; src/transports/sip2).
+ * Synced: the hub checks each SIP-driven entry against the account it names (active, of the
+ * station's branch, allowed that command; src/hub/authority.ts). The password is a scrypt hash
+ * like a staff password, and travels as a journal secret reference (src/services/secret-refs.ts).
+ */
+export const sipAccounts = sqliteTable('sip_accounts', {
+  id: text('id').primaryKey(),
+  login: text('login').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  /** The branch it acts for: the station serving that branch answers it, AO is its code. */
+  branchId: text('branch_id').notNull(),
+  /** What it may do, comma-separated (src/domain/sip2-capabilities.ts): checkout,checkin,renew,fees,hold,patron_info,block,item_status. */
+  allowed: text('allowed').notNull(),
+  /** Check-outs need the patron's PIN (AD); by default a self-check that checked it with 63 need not resend it. */
+  requirePin: bool('require_pin').notNull(),
+  /** Always send AY/AZ error detection back, even when the request has none. */
+  errorDetection: bool('error_detection').notNull(),
+  active: bool('active').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
 // --- the station's own records (never synced as rows) -------------------------------------------
 
 /**

@@ -406,6 +406,9 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       expect(purgeExpiredLoanHistory(n.ctx)).toBe(1);
       // A kiosk session lends with no staff account.
       n.circulation.checkout({ patronBarcode: patronCard(2), itemBarcode: itemBarcode(2) }, { kind: 'kiosk', staffId: null, patronId: juan.id });
+      // A self-check over SIP2 checks it in: its account saved by the administrator, its entry signed by the station.
+      const selfCheck = n.sip2.save({ login: 'selfcheck1', password: 'sc-secret-1', branchId: northId, allowed: ['checkout', 'checkin'] }, alice);
+      n.circulation.checkin({ itemBarcode: itemBarcode(2) }, { kind: 'sip', staffId: null, sip: { accountId: selfCheck.id, login: selfCheck.login } });
       n.holds.clearExpired(t);
       await sync(n);
       const legit = await received(n);
@@ -420,6 +423,9 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       n.admin.saveStaff({ id: tom.id, username: 'tom', displayName: 'Tom', role: 'admin' }, t);
       n.admin.updateSettings({ maxFeesOwed: null }, t);
       n.admin.addClosedDay(southId, { kind: 'date', date: '2026-11-18' }, t);
+      // The station's key alone makes a SIP2 account (the CLI without --admin), which then lends.
+      const rogue = n.sip2.save({ login: 'rogue', password: 'rogue-pass', branchId: northId, allowed: ['checkout', 'checkin', 'fees'] }, { kind: 'system', staffId: null });
+      n.circulation.checkout({ patronBarcode: patronCard(3), itemBarcode: itemBarcode(2) }, { kind: 'sip', staffId: null, sip: { accountId: rogue.id, login: rogue.login } });
       await sync(n);
       const tampered = (await received(n)).slice(legit.length);
       expect(tampered.map((r) => [r.command, r.outcome])).toEqual([
@@ -427,6 +433,12 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
         ['staff.save', 'rejected'],
         ['settings.update', 'rejected'],
         ['calendar.addClosedDay', 'rejected'],
+        ['sip2.saveAccount', 'rejected'],
+        ['circulation.checkout', 'rejected'],
+      ]);
+      expect(tampered.slice(-2).map((r) => r.reason)).toEqual([
+        'sip2.saveAccount must be signed by a staff account, not by the station',
+        `SIP2 account ${rogue.id} is unknown at the hub`,
       ]);
       expect(tampered[0]!.reason).toBe('staff account tom lacks the manage_staff permission for staff.save');
       // The rows the hub had came back to the tampered desk with the hub's version; what it made

@@ -139,6 +139,12 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'rules.saveLimits': { branchId: '*', categoryCode: '*', totalMaxLoans: 10, maxHolds: 5 },
     'rules.saveReturnPolicy': { branchId: '*', itemTypeCode: '*', returnPolicy: 'home_branch' },
     'staff.list': {},
+    'sip2.accounts': {},
+    'sip2.saveAccount': { login: 'selfcheck1', password: 'sip password', branchId: ids.branchId, allowed: ['checkout', 'checkin'] },
+    'sip2.removeAccount': { id: r1 },
+    'sip2.settings': {},
+    // Off: the fuzzer never opens a port.
+    'sip2.saveSettings': { enabled: false, port: 6001, host: '127.0.0.1' },
     'staff.save': { username: 'clerk', displayName: 'Clerk', role: 'technician', password: 'clerk password', active: true },
     'devices.get': {},
     // 127.0.0.1:9 (discard): nothing leaves the machine, whatever the fuzzer keeps of it.

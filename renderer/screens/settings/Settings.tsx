@@ -11,8 +11,9 @@ import { LibrarySettings } from './Library';
 import { LimitsSettings } from './Limits';
 import { RulesSettings } from './Rules';
 import { StaffSettings } from './Staff';
+import { Sip2Settings } from './Sip2';
 
-type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue';
+type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue' | 'sip2';
 
 /** Which settings areas a permission opens (the station checks again on every call). */
 const NEEDS: Record<Area, string> = {
@@ -26,6 +27,7 @@ const NEEDS: Record<Area, string> = {
   staff: 'manage_staff',
   hub: 'settings',
   copyCatalogue: 'settings',
+  sip2: 'settings',
 };
 
 /** The Settings area shows to staff whose role may change any of it. */
@@ -67,6 +69,8 @@ export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
         <StaffSettings />
       ) : area === 'copyCatalogue' ? (
         <CopyCatalogueTargetsSettings />
+      ) : area === 'sip2' ? (
+        <Sip2Settings />
       ) : (
         <HubConnectionSettings />
       )}

@@ -29,7 +29,17 @@ if (!dataDir) {
 
 const hosted = hostStationCore({
   port: parentChannel(),
-  openCore: async () => (await import('../../station/core')).startStationCore({ dataDir }),
+  openCore: async () => {
+    const core = await (await import('../../station/core')).startStationCore({ dataDir });
+    // The desk's Settings › SIP2 turns the self-check port on and off in this process.
+    const sip2 = await (await import('../sip2/listener')).startSip2Listener(core.services);
+    const close = core.close.bind(core);
+    core.close = async () => {
+      await sip2.close();
+      await close();
+    };
+    return core;
+  },
   exit: (code) => process.exit(code),
 });
 
