@@ -95,7 +95,7 @@ export function mapRecord(record: MarcRecord): MappedRecord {
 function mapMarc21(r: MarcRecord): MappedRecord {
   const titleField = fieldsOf(r, '245')[0];
   const title = titleField ? trimPunctuation(joined(titleField, 'abnp')) : '';
-  const mainEntry = fieldsOf(r, /^1[01]1$/)[0] ?? fieldsOf(r, /^7[01]1$/)[0];
+  const mainEntry = fieldsOf(r, /^1(00|10|11)$/)[0] ?? fieldsOf(r, /^7(00|10|11)$/)[0];
   const author = mainEntry ? trimPunctuation(joined(mainEntry, mainEntry[0]!.endsWith('00') ? 'abcq' : 'ab')) || null : null;
   const pub = fieldsOf(r, '264').find((f) => f[1]?.[1] === '1') ?? fieldsOf(r, '260')[0] ?? fieldsOf(r, '264')[0];
   const fixed = controlValue(r, '008');

@@ -18,7 +18,7 @@ import type { ServiceContext } from '../context';
 import { ServiceError } from '../errors';
 import type { LibraryConfig } from '../config';
 import { branchIdFor, codeFor, ResumeMark, SkipList, type CodeMapping, type ImportProgress, type Skipped } from './common';
-import { readMarc, type MarcFileKind } from './marc-reader';
+import { readMarc, type ByteSource, type MarcFileKind } from './marc-reader';
 
 export const IMPORT_RECORDS_COMMAND = 'catalogue.importRecords';
 
@@ -87,7 +87,7 @@ export class MarcImporter {
     this.itemByBarcode = db.prepare('SELECT * FROM items WHERE barcode = ?');
   }
 
-  async import(source: AsyncIterable<Uint8Array>, actor: Actor, options: MarcImportOptions = {}): Promise<MarcImportReport> {
+  async import(source: ByteSource, actor: Actor, options: MarcImportOptions = {}): Promise<MarcImportReport> {
     const dryRun = options.dryRun ?? false;
     const mapping = options.mapping ?? {};
     const profiles = profilesWith(mapping.holdings);
@@ -145,7 +145,10 @@ export class MarcImporter {
     const mapped = mapRecord(marc);
     if (!mapped.title) return { reason: 'has no title (245 $a, or 200 $a in UNIMARC)' };
     const holdings = holdingsOf(marc, profiles);
+    // A record Circa made and exported carries Circa's id as its 001 (marc-export.ts).
+    const ownId = mapped.controlNumber?.startsWith('Circa|') ? mapped.controlNumber.slice(6) : null;
     const matchedId =
+      (ownId && (pending.records.has(ownId) || this.ctx.rows.get('records', ownId)) ? ownId : null) ||
       (mapped.controlNumber && (pending.control.get(mapped.controlNumber) ?? (this.byControl.get(mapped.controlNumber) as string | undefined))) ||
       (mapped.isbn && (pending.isbn.get(mapped.isbn) ?? (this.byIsbn.get(mapped.isbn) as string | undefined))) ||
       null;

@@ -18,6 +18,9 @@ export type ReadRecord =
 
 export class NotMarcError extends Error {}
 
+/** A file's bytes: a read stream, or chunks already in memory. */
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
 /** The file's kind from its first bytes (a UTF-8 byte order mark and blank space skipped). */
 export function sniffKind(head: Uint8Array): MarcFileKind {
   let i = 0;
@@ -35,8 +38,10 @@ export interface ReaderOptions {
 }
 
 /** Reads a MARC file's records in order. Throws NotMarcError before any record if it is neither kind. */
-export async function* readMarc(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}): AsyncGenerator<ReadRecord & { kind: MarcFileKind }> {
-  const iterator = source[Symbol.asyncIterator]();
+export async function* readMarc(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<ReadRecord & { kind: MarcFileKind }> {
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (async function* () {
+    yield* source;
+  })();
   let first = await iterator.next();
   while (!first.done && first.value.length === 0) first = await iterator.next();
   if (first.done) throw new NotMarcError('The file is empty.');
@@ -73,7 +78,8 @@ async function* readIso2709(chunks: AsyncIterable<Uint8Array>, options: ReaderOp
   if (carry.toString('latin1').trim().length > 0) {
     position++;
     const decoded = decodeIso2709(Buffer.concat([carry, Buffer.of(RECORD_TERMINATOR)]));
-    yield { position, ok: false, reason: 'ends without a record terminator: the file was cut short', controlNumber: decoded.ok ? null : decoded.controlNumber };
+    const controlNumber = decoded.ok ? (decoded.record.fields.find((f) => f[0] === '001')?.[1] ?? null) : decoded.controlNumber;
+    yield { position, ok: false, reason: 'ends without a record terminator: the file was cut short', controlNumber };
   }
 }
 

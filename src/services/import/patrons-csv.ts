@@ -83,7 +83,7 @@ export interface PatronImportReport {
 
 const BATCH = 250;
 
-export async function importPatrons(ctx: ServiceContext, source: AsyncIterable<Uint8Array>, actor: Actor, options: PatronImportOptions = {}): Promise<PatronImportReport> {
+export async function importPatrons(ctx: ServiceContext, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, actor: Actor, options: PatronImportOptions = {}): Promise<PatronImportReport> {
   const dryRun = options.dryRun ?? false;
   const mapping = options.mapping ?? {};
   const cfg = ctx.config.get();
