@@ -16,8 +16,7 @@ const file = join(dir, 'bench.mrc');
 // Written in slices so the generator does not hold the whole file's records at once.
 writeFileSync(file, '');
 for (let from = 0; from < N; from += 10_000) {
-  const books = generatedBooks(Math.min(10_000, N - from), 1 + Math.floor((from * 4) / 3) + 10);
-  books.forEach((b, i) => (b.fields[0]![1] = `gen${from + i + 1}`));
+  const books = generatedBooks(Math.min(10_000, N - from), 1 + Math.ceil((from * 4) / 3) + 10, from + 1);
   writeFileSync(file, iso2709(books), { flag: 'a' });
 }
 const size = statSync(file).size;

@@ -43,10 +43,10 @@ export function marcXml(records: MarcRecord[], prefix = ''): string {
 }
 
 /** `n` generated books, each with one or two copies, barcodes from `firstItem`. */
-export function generatedBooks(n: number, firstItem = 1): MarcRecord[] {
+export function generatedBooks(n: number, firstItem = 1, firstNumber = 1): MarcRecord[] {
   const out: MarcRecord[] = [];
   let item = firstItem;
-  for (let i = 1; i <= n; i++) {
+  for (let i = firstNumber; i < firstNumber + n; i++) {
     const copies = [{ barcode: itemBarcode(item++), price: '24.99' }];
     if (i % 3 === 0) copies.push({ barcode: itemBarcode(item++), price: '19.50' });
     out.push(bookRecord({ id: `gen${i}`, title: `Generated book number ${i}`, author: `Author ${i % 97}`, isbn: isbn13(i), copies }));
