@@ -190,7 +190,7 @@ describe('MARC import', () => {
     for (const e of entries) {
       expect(e.signature).toBeTruthy();
       expect(e.staff_id).toBe(t.staff.staffId);
-      expect(Buffer.byteLength(e.payload)).toBeLessThan(MAX_ENTRY_BYTES * 0.7);
+      expect(Buffer.byteLength(e.payload)).toBeLessThan(MAX_ENTRY_BYTES * 0.8);
     }
   });
 });
