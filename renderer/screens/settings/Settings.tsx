@@ -10,8 +10,9 @@ import { LibrarySettings } from './Library';
 import { LimitsSettings } from './Limits';
 import { RulesSettings } from './Rules';
 import { StaffSettings } from './Staff';
+import { ImportSettings } from './Import';
 
-type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub';
+type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'import';
 
 /** Which settings areas a permission opens (the station checks again on every call). */
 const NEEDS: Record<Area, string> = {
@@ -24,6 +25,7 @@ const NEEDS: Record<Area, string> = {
   itemTypes: 'edit_rules',
   staff: 'manage_staff',
   hub: 'settings',
+  import: 'settings',
 };
 
 /** The Settings area shows to staff whose role may change any of it. */
@@ -63,6 +65,8 @@ export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
         <ItemTypesSettings />
       ) : area === 'staff' ? (
         <StaffSettings />
+      ) : area === 'import' ? (
+        <ImportSettings />
       ) : (
         <HubConnectionSettings />
       )}
