@@ -102,9 +102,7 @@ export function ImportSettings() {
       {phase !== 'idle' || status ? (
         <div>
           <p id="import-progress-label">{phase === 'sending' ? t('import.sending') : status?.state === 'running' ? t('import.importing', { read: status.read }) : t('import.finished')}</p>
-          <div role="progressbar" aria-labelledby="import-progress-label" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} className="progress">
-            <div style={{ width: `${Math.round(fraction * 100)}%` }} className="progress-fill" />
-          </div>
+          <progress aria-labelledby="import-progress-label" max={100} value={Math.round(fraction * 100)} />
         </div>
       ) : null}
       <Problem error={error} />
