@@ -385,6 +385,8 @@ export const stationApi = {
       error: z.string().nullable(),
     }),
   ),
+  /** Every patron as CSV (Koha's column names; no PIN, loans or history). */
+  'export.patrons': method('query', 'settings', none, z.object({ csv: z.string(), patrons: z.number() })),
   /** Koha's .koc or Evergreen's offline file of a span of days; the entries it carries are marked exported. */
   'export.offline': method(
     'command',

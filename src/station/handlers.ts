@@ -14,6 +14,7 @@ import { ServiceError } from '../services/errors';
 import type { FollowUpFailed } from '../api/schemas';
 import { buildOfflineExport, markExported } from '../services/import/offline-export';
 import { ImportJobs } from './imports';
+import { exportPatrons } from '../services/import/patrons-csv';
 
 /**
  * Runs work that follows a committed command (a slip, a receipt): the command is done whatever
@@ -220,6 +221,11 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     'import.upload': (input) => imports.upload(input),
     'import.start': (input, hc) => imports.start(input, hc.actor),
     'import.status': (input) => imports.status(input.jobId),
+    'export.patrons': async () => {
+      const parts: string[] = [];
+      const r = await exportPatrons(s.ctx, async (chunk) => void parts.push(chunk));
+      return { csv: parts.join(''), patrons: r.patrons };
+    },
     'export.offline': (input) => {
       const out = buildOfflineExport(s.ctx, input.format, { from: input.from, to: input.to, again: input.again ?? false, generatorVersion: s.version });
       // The desk saves the file the moment it has the answer; the entries count as exported from then.

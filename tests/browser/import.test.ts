@@ -1,6 +1,7 @@
 // Settings › Import and export in a real Chromium against a real headless station: a MARC file
 // with a broken record goes in through the desk (sent in pieces), the progress bar is labelled,
 // and the report lists what did not go in, by position and reason.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -17,7 +18,7 @@ beforeAll(async () => {
   token = await setUpSpringfield(station.url);
   browser = await launchBrowser();
   // bypassCSP: the station's CSP (rightly) refuses the injected axe script.
-  page = await browser.newPage({ locale: 'en-US', bypassCSP: true });
+  page = await browser.newPage({ locale: 'en-US', bypassCSP: true, acceptDownloads: true });
   page.setDefaultTimeout(15_000);
 }, 60_000);
 afterAll(async () => {
@@ -50,6 +51,12 @@ it('imports a MARC file from the desk, dry run first, and reports the broken rec
   expect(await rows.first().textContent()).toMatch(/^2broken-1Record 2 says in its leader that it is \d+ bytes long/);
   const found = (await api(station.url, 'catalogue.search', { query: 'record before' }, token)) as unknown as { title: string }[];
   expect(found.map((h) => h.title)).toEqual(['The record before']);
+
+  // The patrons come out as a CSV file the browser saves, in Koha's column names.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the patrons as CSV' }).click()]);
+  const saved = await readFile((await download.path())!, 'utf8');
+  expect(saved.split('\n')[0]).toBe('cardnumber,surname,firstname,email,phone,address,categorycode,branchcode,dateexpiry,borrowernotes');
+  expect(download.suggestedFilename()).toBe('circa-patrons.csv');
 
   // axe-core finds nothing to fix on the screen with its report showing.
   await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });

@@ -127,6 +127,7 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'import.upload': { uploadId: null, chunk: Buffer.from('cardnumber,surname\n').toString('base64') },
     'import.start': { uploadId: 'no-such-upload', kind: 'patrons', dryRun: true },
     'import.status': { jobId: 'no-such-job' },
+    'export.patrons': {},
     'export.offline': { format: 'koc', from: '2026-11-16', to: '2026-11-16' },
     'rules.list': {},
     'rules.save': { ...DESK_RULE },

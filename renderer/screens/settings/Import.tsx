@@ -134,7 +134,46 @@ export function ImportSettings() {
           ) : null}
         </section>
       ) : null}
+      <PatronsExport />
       <OfflineExport />
+    </section>
+  );
+}
+
+/** The browser saves `text` as a file called `name`. */
+function saveFile(text: string, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+/** Every patron as CSV, in Koha's column names (no PIN, loans or history). */
+function PatronsExport() {
+  const { t } = useTranslation();
+  const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  async function save() {
+    setError(null);
+    setDone(null);
+    try {
+      const r = await client.call('export.patrons', {});
+      saveFile(r.csv, 'circa-patrons.csv', 'text/csv');
+      setDone(t('import.patronsExported', { count: r.patrons }));
+    } catch (err) {
+      setError(asProblem(err));
+    }
+  }
+  return (
+    <section aria-labelledby="patrons-export-title">
+      <h3 id="patrons-export-title">{t('import.patronsExportTitle')}</h3>
+      <button type="button" onClick={() => void save()}>
+        {t('import.patronsExport')}
+      </button>
+      {done ? <p role="status">{done}</p> : null}
+      <Problem error={error} />
     </section>
   );
 }
@@ -152,12 +191,7 @@ function OfflineExport() {
     setDone(null);
     try {
       const r = await client.call('export.offline', { format, from: String(form.get('from') ?? ''), to: String(form.get('to') ?? ''), again: form.get('again') === 'on' });
-      const url = URL.createObjectURL(new Blob([r.text], { type: 'text/plain' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `circa-${String(form.get('from'))}-${String(form.get('to'))}.${format === 'koc' ? 'koc' : 'json'}`;
-      a.click();
-      URL.revokeObjectURL(url);
+      saveFile(r.text, `circa-${String(form.get('from'))}-${String(form.get('to'))}.${format === 'koc' ? 'koc' : 'json'}`, 'text/plain');
       setDone(t('import.exported', { count: r.transactions }));
     } catch (err) {
       setError(asProblem(err));
