@@ -447,6 +447,48 @@ export const stationApi = {
     z.object({ code: S.Code, name: S.RequiredLine(100), cardValidityDays: z.number().int().min(1).max(36500) }).strict(),
     z.object({ code: z.string(), name: z.string(), cardValidityDays: z.number() }),
   ),
+  // --- data in and out (Settings › Import; src/station/imports.ts). The file comes in pieces of
+  // at most 512 KB (base64), under the HTTP body limit.
+  'import.upload': method('command', 'settings', z.object({ uploadId: z.string().max(64).nullable(), chunk: z.string().max(700_000) }).strict(), z.object({ uploadId: z.string(), bytes: z.number() })),
+  'import.start': method(
+    'command',
+    'settings',
+    z.object({ uploadId: z.string().max(64), kind: z.enum(['marc', 'patrons']), dryRun: z.boolean(), defaultItemType: S.Code.nullable().optional(), defaultCategory: S.Code.nullable().optional() }).strict(),
+    z.object({ jobId: z.string() }),
+  ),
+  'import.status': method(
+    'query',
+    'settings',
+    z.object({ jobId: z.string().max(64) }).strict(),
+    z.object({
+      state: z.enum(['running', 'done', 'failed']),
+      kind: z.enum(['marc', 'patrons']),
+      read: z.number(),
+      bytes: z.number(),
+      totalBytes: z.number(),
+      report: z
+        .object({
+          dryRun: z.boolean(),
+          read: z.number(),
+          added: z.number(),
+          updated: z.number(),
+          copies: z.number(),
+          skipped: z.number(),
+          skippedRows: z.array(z.object({ position: z.number(), id: z.string().nullable(), reason: z.string() })),
+        })
+        .nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+  /** Every patron as CSV (Koha's column names; no PIN, loans or history). */
+  'export.patrons': method('query', 'settings', none, z.object({ csv: z.string(), patrons: z.number() })),
+  /** Koha's .koc or Evergreen's offline file of a span of days; the entries it carries are marked exported. */
+  'export.offline': method(
+    'command',
+    'settings',
+    z.object({ format: z.enum(['koc', 'evergreen']), from: S.LocalDate, to: S.LocalDate, again: z.boolean().optional() }).strict(),
+    z.object({ text: z.string(), transactions: z.number(), skipped: z.number() }),
+  ),
   'itemTypes.list': method('query', 'staff', none, z.array(z.object({ code: z.string(), name: z.string(), notForLoan: z.boolean() }))),
   'itemTypes.save': method(
     'command',

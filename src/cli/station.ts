@@ -14,8 +14,8 @@ interface StationCommand {
 }
 
 const COMMANDS: Record<string, () => Promise<StationCommand>> = {
-  // import: () => import('./station/import').then((m) => m.command),
-  // export: () => import('./station/export').then((m) => m.command),
+  import: () => import('./station/import').then((m) => m.command),
+  export: () => import('./station/export').then((m) => m.command),
   sip2: () => import('./station/sip2').then((m) => m.command),
 };
 

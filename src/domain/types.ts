@@ -185,6 +185,14 @@ export interface BibRecord {
   publisher: string | null;
   year: number | null;
   callNumber: string | null;
+  /** Edition statement (MARC 250). */
+  edition?: string | null;
+  /** Subject headings (MARC 6XX), for keyword search. */
+  subjects?: string | null;
+  /** An imported record's control number, "003|001": matched on re-import. */
+  controlNumber?: string | null;
+  /** The whole imported MARC record, MARC-in-JSON (src/domain/marc/record.ts); null for a record typed in. */
+  marc?: string | null;
 }
 
 export type ItemStatus =

@@ -204,7 +204,7 @@ export class CatalogueService {
   }
 }
 
-function normaliseRecord(input: RecordInput): RecordInput {
+export function normaliseRecord(input: RecordInput): RecordInput {
   const clean = (v: string | null | undefined) => (v == null || v.trim() === '' ? null : v.trim());
   return {
     title: input.title.trim(),
@@ -214,5 +214,9 @@ function normaliseRecord(input: RecordInput): RecordInput {
     publisher: clean(input.publisher),
     year: input.year ?? null,
     callNumber: clean(input.callNumber),
+    edition: clean(input.edition),
+    subjects: clean(input.subjects),
+    controlNumber: input.controlNumber ?? null,
+    marc: input.marc ?? null,
   };
 }

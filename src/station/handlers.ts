@@ -12,6 +12,9 @@ import type { Slip } from '../devices/slips/types';
 import { patronOnSlip } from '../devices/slips/types';
 import { ServiceError } from '../services/errors';
 import type { FollowUpFailed } from '../api/schemas';
+import { buildOfflineExport, markExported } from '../services/import/offline-export';
+import { ImportJobs } from './imports';
+import { exportPatrons } from '../services/import/patrons-csv';
 
 /**
  * Runs work that follows a committed command (a slip, a receipt): the command is done whatever
@@ -84,6 +87,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
   const grant = (o: { token: string; codes: string[] } | undefined, sessionToken: string | null): GrantedOverride | undefined =>
     o ? { codes: o.codes as RefusalCode[], grantedBy: s.auth.redeemOverride(o.token, sessionToken) } : undefined;
   const ok = { ok: true as const };
+  const imports = new ImportJobs(s);
   const staffOverride = (hc: HandlerContext, o: { token: string; codes: string[] } | undefined) => (hc.actor.kind === 'kiosk' ? undefined : grant(o, hc.sessionToken));
 
   return {
@@ -235,6 +239,20 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     },
     'categories.list': () => [...s.ctx.config.get().categories.values()],
     'categories.save': (input, hc) => s.admin.saveCategory(input, hc.actor),
+    'import.upload': (input) => imports.upload(input),
+    'import.start': (input, hc) => imports.start(input, hc.actor),
+    'import.status': (input) => imports.status(input.jobId),
+    'export.patrons': async () => {
+      const parts: string[] = [];
+      const r = await exportPatrons(s.ctx, async (chunk) => void parts.push(chunk));
+      return { csv: parts.join(''), patrons: r.patrons };
+    },
+    'export.offline': (input) => {
+      const out = buildOfflineExport(s.ctx, input.format, { from: input.from, to: input.to, again: input.again ?? false, generatorVersion: s.version });
+      // The desk saves the file the moment it has the answer; the entries count as exported from then.
+      markExported(s.ctx, input.format, out.entries);
+      return { text: out.text, transactions: out.transactions, skipped: out.skipped.length };
+    },
     'itemTypes.list': () => [...s.ctx.config.get().itemTypes.values()],
     'itemTypes.save': (input, hc) => s.admin.saveItemType(input, hc.actor),
     'rules.list': () => s.admin.rulesMatrix(),

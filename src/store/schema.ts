@@ -6,7 +6,7 @@
 // synced table has a text `id` (UUIDv7, or the code for categories and item types).
 
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const bool = (name: string) => integer(name, { mode: 'boolean' });
 
@@ -161,16 +161,31 @@ export const patronBlocks = sqliteTable(
 
 // --- catalogue --------------------------------------------------------------------------------
 
-export const records = sqliteTable('records', {
-  id: text('id').primaryKey(),
-  title: text('title').notNull(),
-  author: text('author'),
-  isbn: text('isbn'),
-  issn: text('issn'),
-  publisher: text('publisher'),
-  year: integer('year'),
-  callNumber: text('call_number'),
-});
+export const records = sqliteTable(
+  'records',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    author: text('author'),
+    isbn: text('isbn'),
+    issn: text('issn'),
+    publisher: text('publisher'),
+    year: integer('year'),
+    callNumber: text('call_number'),
+    /** Edition (MARC 250), for the desk and search. */
+    edition: text('edition'),
+    /** Subject headings (MARC 6XX), joined by " -- " and "; ", kept for keyword search. */
+    subjects: text('subjects'),
+    /** The imported record's control number: 003 and 001 as "003|001" (or "|001"), matched on re-import. */
+    controlNumber: text('control_number'),
+    /**
+     * The whole MARC record as it was imported (MARC-in-JSON, src/domain/marc/record.ts), holdings
+     * fields included, so an export gives another system back everything it had.
+     */
+    marc: text('marc'),
+  },
+  (t) => [index('records_control_number').on(t.controlNumber), index('records_isbn').on(t.isbn)],
+);
 
 export const items = sqliteTable(
   'items',
@@ -417,6 +432,21 @@ export const sessions = sqliteTable('sessions', {
   /** A staff session's private key, sealed with the session's token (held only by the client), so a restarted station can sign again. */
   sealedKey: text('sealed_key'),
 });
+
+/**
+ * Which journal entries each offline-circulation export (Koha's .koc, Evergreen's) has carried,
+ * so that the next export of a span carries only what is new: Koha and Evergreen load a file
+ * as it is, and an entry loaded twice is a loan (or a payment) recorded twice.
+ */
+export const exportMarks = sqliteTable(
+  'export_marks',
+  {
+    format: text('format', { enum: ['koc', 'evergreen'] }).notNull(),
+    seq: integer('seq').notNull(),
+    exportedAt: integer('exported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.format, t.seq] })],
+);
 
 /** Sync exceptions reported by the hub (lent twice, duplicate card ...), for staff to work through. */
 export const syncExceptions = sqliteTable('sync_exceptions', {

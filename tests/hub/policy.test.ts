@@ -21,6 +21,9 @@ import { HttpHubClient } from '../../src/sync/http-client';
 import { SyncWorker } from '../../src/sync/worker';
 import { newKeyPair, unsealPrivateKey } from '../../src/services/signing';
 import { itemBarcode, MONDAY_10AM, patronCard } from '../support/station';
+import { generatedBooks, iso2709 } from '../support/marc-files';
+import { MarcImporter } from '../../src/services/import/marc-import';
+import { importPatrons } from '../../src/services/import/patrons-csv';
 import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixtures';
 
 afterAll(dropSchemas);
@@ -379,6 +382,10 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       const copy = n.catalogue.addItem({ barcode: itemBarcode(1), recordId: title.id, itemTypeCode: 'BOOK', replacementPrice: 2000 }, alice);
       n.catalogue.addItem({ barcode: itemBarcode(2), recordId: title.id, itemTypeCode: 'BOOK' }, alice);
       n.catalogue.updateItem(copy.id, { replacementPrice: 2500 }, alice);
+      // A MARC import (the administrator) and a patron CSV import (the technician): batches of
+      // records, copies and patrons, each one signed entry the hub checks and applies.
+      expect(await new MarcImporter(n.ctx).import([iso2709(generatedBooks(30, 100))], alice, { mapping: { branches: { MAIN: 'N' } } })).toMatchObject({ added: 30, copies: 40, skippedCount: 0 });
+      await importPatrons(n.ctx, [Buffer.from(`cardnumber,surname,firstname,categorycode\n${patronCard(50)},Import,Ed,ADULT\n`)], t);
       const juan = n.patrons.register({ cardBarcode: patronCard(1), firstName: 'Juan', lastName: 'Preciado', categoryCode: 'ADULT' }, t).patron;
       const dolores = n.patrons.register({ cardBarcode: patronCard(3), firstName: 'Dolores', lastName: 'Preciado', categoryCode: 'ADULT', homeBranchId: southId }, t).patron;
       n.patrons.update(juan.id, { email: 'juan@example.org' }, t);
@@ -458,6 +465,11 @@ describe.each(databases())('what a station may write, hub on %s', (_name, open) 
       expect(s.admin.settings().maxFeesOwed).toBe(2500);
       expect(s.admin.listClosedDays(southId)).toEqual([]);
       expect(s.admin.listClosedDays(northId).map((d) => d.kind).sort()).toEqual(['weekly', 'yearly']);
+      // The imports reached the other station whole: each record with its MARC, its copies, the patron.
+      expect(s.store.db.prepare('SELECT count(*) AS n FROM records WHERE marc IS NOT NULL').get()).toEqual({ n: 30 });
+      expect(s.store.db.prepare("SELECT count(*) AS n FROM items i JOIN records r ON r.id = i.record_id WHERE r.title LIKE 'Generated book%'").get()).toEqual({ n: 40 });
+      expect(s.store.db.prepare('SELECT last_name FROM patrons WHERE card_barcode = ?').get(patronCard(50))).toEqual({ last_name: 'Import' });
+      expect(legit.filter((r) => r.command === 'catalogue.importRecords' || r.command === 'patrons.importBatch').map((r) => r.outcome)).toEqual(['applied', 'applied']);
     } finally {
       for (const o of opened) {
         o.s.close();

@@ -12,8 +12,9 @@ import { LimitsSettings } from './Limits';
 import { RulesSettings } from './Rules';
 import { StaffSettings } from './Staff';
 import { Sip2Settings } from './Sip2';
+import { ImportSettings } from './Import';
 
-type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue' | 'sip2';
+type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue' | 'sip2' | 'import';
 
 /** Which settings areas a permission opens (the station checks again on every call). */
 const NEEDS: Record<Area, string> = {
@@ -28,6 +29,7 @@ const NEEDS: Record<Area, string> = {
   hub: 'settings',
   copyCatalogue: 'settings',
   sip2: 'settings',
+  import: 'settings',
 };
 
 /** The Settings area shows to staff whose role may change any of it. */
@@ -71,6 +73,8 @@ export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
         <CopyCatalogueTargetsSettings />
       ) : area === 'sip2' ? (
         <Sip2Settings />
+      ) : area === 'import' ? (
+        <ImportSettings />
       ) : (
         <HubConnectionSettings />
       )}

@@ -1,0 +1,182 @@
+// What Circa takes from a MARC record: the fields of its own record (title, author, ISBN...)
+// and the copies its holdings fields describe. MARC 21 by default; a record with a 200 and no
+// 245 is UNIMARC and is read by UNIMARC's tags (title 200, holdings 995), whole.
+import { controlNumberOf, controlValue, fieldsOf, firstSubfield, subfield, subfields, type MarcField, type MarcRecord } from './record';
+
+export interface MappedRecord {
+  title: string;
+  author: string | null;
+  isbn: string | null;
+  issn: string | null;
+  publisher: string | null;
+  year: number | null;
+  callNumber: string | null;
+  edition: string | null;
+  subjects: string | null;
+  controlNumber: string | null;
+}
+
+export interface Holding {
+  /** Index of the field in record.fields, so an export can put the copy's current state there. */
+  fieldIndex: number;
+  tag: string;
+  barcode: string | null;
+  callNumber: string | null;
+  itemType: string | null;
+  homeBranch: string | null;
+  holdingBranch: string | null;
+  /** Minor units. */
+  price: number | null;
+  notForLoan: boolean;
+}
+
+/** Which subfield holds what, in one holdings field. The library can change these (the mapping file). */
+export interface HoldingsProfile {
+  barcode: string;
+  callNumber: string[];
+  itemType?: string;
+  homeBranch?: string;
+  holdingBranch?: string;
+  /** Tried in order: replacement price first, then purchase price. */
+  price?: string[];
+  notForLoan?: string;
+}
+
+export const HOLDINGS_PROFILES: Record<string, HoldingsProfile> = {
+  // Koha MARC 21.
+  '952': { barcode: 'p', callNumber: ['o'], itemType: 'y', homeBranch: 'a', holdingBranch: 'b', price: ['v', 'g'], notForLoan: '7' },
+  // MARC 21 Holdings location: $b sublocation (branch), $h classification + $i item part.
+  '852': { barcode: 'p', callNumber: ['h', 'i'], homeBranch: 'b', price: ['9'] },
+  // The common local item field (OCLC, Sirsi exports): $i barcode, $a call number, $t type, $l location.
+  '949': { barcode: 'i', callNumber: ['a'], itemType: 't', homeBranch: 'l', price: ['p'] },
+  // Koha UNIMARC.
+  '995': { barcode: 'f', callNumber: ['k'], itemType: 'r', homeBranch: 'b', holdingBranch: 'c', price: ['u'], notForLoan: 'o' },
+};
+
+export type MarcFlavour = 'marc21' | 'unimarc';
+
+export function flavourOf(record: MarcRecord): MarcFlavour {
+  const has = (tag: string) => record.fields.some((f) => f[0] === tag);
+  return !has('245') && has('200') ? 'unimarc' : 'marc21';
+}
+
+/** Trailing ISBD punctuation (" /", " :", ";", ",", ".") and spaces, as catalogues end subfields. */
+export function trimPunctuation(value: string): string {
+  return value.replace(/[\s/:;,=]+$/u, '').replace(/(?<!\b\p{Lu})\.$/u, '').trim();
+}
+
+const clip = (v: string | null, max: number) => (v == null ? null : v.length > max ? v.slice(0, max) : v);
+const joined = (field: MarcField, codes: string) => {
+  const parts: string[] = [];
+  for (let i = 2; i + 1 < field.length; i += 2) if (codes.includes(field[i] as string)) parts.push((field[i + 1] as string).trim());
+  return parts.filter(Boolean).join(' ');
+};
+
+/** The first ISBN of 020 $a (or UNIMARC 010 $a), digits and X only, when it is 10 or 13 long. */
+export function normaliseIsbn(value: string | null): string | null {
+  if (!value) return null;
+  const m = /[0-9][0-9\-\s]{8,16}[0-9Xx]/.exec(value);
+  const isbn = m ? m[0].replace(/[-\s]/g, '').toUpperCase() : '';
+  return isbn.length === 10 || isbn.length === 13 ? isbn : null;
+}
+
+function yearOf(values: (string | null)[]): number | null {
+  for (const v of values) {
+    const m = v ? /(1[0-9]|20)\d\d/.exec(v) : null;
+    if (m) return Number(m[0]);
+  }
+  return null;
+}
+
+export function mapRecord(record: MarcRecord): MappedRecord {
+  return flavourOf(record) === 'unimarc' ? mapUnimarc(record) : mapMarc21(record);
+}
+
+function mapMarc21(r: MarcRecord): MappedRecord {
+  const titleField = fieldsOf(r, '245')[0];
+  const title = titleField ? trimPunctuation(joined(titleField, 'abnp')) : '';
+  const mainEntry = fieldsOf(r, /^1(00|10|11)$/)[0] ?? fieldsOf(r, /^7(00|10|11)$/)[0];
+  const author = mainEntry ? trimPunctuation(joined(mainEntry, mainEntry[0]!.endsWith('00') ? 'abcq' : 'ab')) || null : null;
+  const pub = fieldsOf(r, '264').find((f) => f[1]?.[1] === '1') ?? fieldsOf(r, '260')[0] ?? fieldsOf(r, '264')[0];
+  const fixed = controlValue(r, '008');
+  const callField = ['050', '082', '090', '092'].map((t) => fieldsOf(r, t)[0]).find((f) => f && subfield(f, 'a'));
+  return {
+    title: clip(title, 500) ?? '',
+    author: clip(author, 300),
+    isbn: normaliseIsbn(firstSubfield(r, ['020'], 'a')),
+    issn: clip(firstSubfield(r, ['022'], 'a')?.trim() ?? null, 12),
+    publisher: clip(pub && subfield(pub, 'b') ? trimPunctuation(subfields(pub, 'b').join(' ')) : null, 300),
+    year: yearOf([pub ? subfield(pub, 'c') : null, fixed && /^\d{4}$/.test(fixed.slice(7, 11)) ? fixed.slice(7, 11) : null]),
+    callNumber: clip(callField ? joined(callField, 'ab') : null, 100),
+    edition: clip(firstSubfield(r, ['250'], 'a') ? trimPunctuation(firstSubfield(r, ['250'], 'a')!) : null, 300),
+    subjects: subjectsOf(fieldsOf(r, /^6\d\d$/)),
+    controlNumber: controlNumberOf(r),
+  };
+}
+
+function mapUnimarc(r: MarcRecord): MappedRecord {
+  const titleField = fieldsOf(r, '200')[0]!;
+  const person = fieldsOf(r, /^70[012]$/)[0];
+  const body = fieldsOf(r, /^71[012]$/)[0];
+  const author = person ? [subfield(person, 'a'), subfield(person, 'b')].filter(Boolean).join(', ') : body ? subfield(body, 'a') : null;
+  const pub = fieldsOf(r, '214')[0] ?? fieldsOf(r, '210')[0];
+  const callField = ['676', '686'].map((t) => fieldsOf(r, t)[0]).find((f) => f && subfield(f, 'a'));
+  return {
+    title: clip(trimPunctuation(joined(titleField, 'aehi')), 500) ?? '',
+    author: clip(author ? trimPunctuation(author) : null, 300),
+    isbn: normaliseIsbn(firstSubfield(r, ['010'], 'a')),
+    issn: clip(firstSubfield(r, ['011'], 'a')?.trim() ?? null, 12),
+    publisher: clip(pub && subfield(pub, 'c') ? trimPunctuation(subfield(pub, 'c')!) : null, 300),
+    year: yearOf([pub ? subfield(pub, 'd') : null]),
+    callNumber: clip(callField ? subfield(callField, 'a') : null, 100),
+    edition: clip(firstSubfield(r, ['205'], 'a'), 300),
+    subjects: subjectsOf(fieldsOf(r, /^6[01]\d$/)),
+    controlNumber: controlNumberOf(r),
+  };
+}
+
+function subjectsOf(fields: MarcField[]): string | null {
+  const headings = fields
+    .map((f) => {
+      const main = joined(f, 'abcdt');
+      const subdivisions = ['v', 'x', 'y', 'z'].flatMap((c) => subfields(f, c)).map((s) => s.trim());
+      return trimPunctuation([main, ...subdivisions].filter(Boolean).join(' -- '));
+    })
+    .filter(Boolean);
+  return headings.length > 0 ? clip([...new Set(headings)].join('; '), 2000) : null;
+}
+
+/** "12.50", "12,50", "$12.50", "12" -> cents; null when it is not a price. */
+export function priceInCents(value: string | null): number | null {
+  if (!value) return null;
+  const m = /(\d+)(?:[.,](\d{1,2}))?/.exec(value.replace(/\s/g, ''));
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+/** Every holdings field of the record, with the profile of its tag (the library's or the default). */
+export function holdingsOf(record: MarcRecord, profiles: Record<string, HoldingsProfile> = HOLDINGS_PROFILES): Holding[] {
+  const flavour = flavourOf(record);
+  const out: Holding[] = [];
+  record.fields.forEach((field, fieldIndex) => {
+    const tag = field[0] as string;
+    // 995 is UNIMARC's; in a MARC 21 record it is someone's local field.
+    if ((tag === '995') !== (flavour === 'unimarc')) return;
+    const p = profiles[tag];
+    if (!p) return;
+    const get = (code: string | undefined) => (code ? subfield(field, code)?.trim() || null : null);
+    const notForLoanValue = get(p.notForLoan);
+    out.push({
+      fieldIndex,
+      tag,
+      barcode: get(p.barcode),
+      callNumber: p.callNumber.map((c) => get(c)).filter(Boolean).join(' ') || null,
+      itemType: get(p.itemType),
+      homeBranch: get(p.homeBranch),
+      holdingBranch: get(p.holdingBranch),
+      price: (p.price ?? []).map((c) => priceInCents(get(c))).find((v) => v !== null) ?? null,
+      notForLoan: notForLoanValue !== null && notForLoanValue !== '0',
+    });
+  });
+  return out;
+}

@@ -1,0 +1,279 @@
+// MARC import: each record of the file becomes a Circa record (or updates the one it matches)
+// with the copies its holdings fields describe. Records go in by batches, each batch one
+// command (one transaction, one signed journal entry that syncs to the hub), so a record is in
+// whole or not at all, and an interrupted import keeps every batch it committed; the resume
+// mark (common.ts) lets the next run of the same file skip them.
+//
+// A record is refused whole, with its position and the reason, when anything in it cannot go
+// in (no title, a copy without a barcode or with one that fails the barcode rules or belongs
+// to another record, an item type or branch Circa does not know); the rest goes in. A dry run
+// reads, checks and matches everything the same way and writes nothing.
+import { validateBarcode } from '../../domain/barcode';
+import { holdingsOf, mapRecord, type Holding, type HoldingsProfile, HOLDINGS_PROFILES } from '../../domain/marc/mapping';
+import { serialiseMarc, type MarcRecord } from '../../domain/marc/record';
+import type { BibRecord, Item } from '../../domain/types';
+import { normaliseRecord } from '../catalogue';
+import { runCommand, type Actor } from '../command';
+import type { ServiceContext } from '../context';
+import { ServiceError } from '../errors';
+import type { LibraryConfig } from '../config';
+import { branchIdFor, codeFor, ResumeMark, SkipList, type CodeMapping, type ImportProgress, type Skipped } from './common';
+import { readMarc, type ByteSource, type MarcFileKind } from './marc-reader';
+
+export const IMPORT_RECORDS_COMMAND = 'catalogue.importRecords';
+
+export interface MarcMapping extends CodeMapping {
+  /** The item type of a copy whose holdings field names none. */
+  defaultItemType?: string | null;
+  /** Which subfield holds what in each holdings tag (952, 852, 949, 995): the defaults, changed. */
+  holdings?: Record<string, Partial<HoldingsProfile>>;
+}
+
+export interface MarcImportOptions {
+  dryRun?: boolean;
+  mapping?: MarcMapping;
+  /** What the file is called, for the journal and the audit. */
+  fileName?: string;
+  /** Identifies the file for resuming (import/fingerprint.ts); without it, no resume. */
+  fingerprint?: string | null;
+  /** Start from the first record even if an earlier run of this file stopped part way. */
+  restart?: boolean;
+  totalBytes?: number | null;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface MarcImportReport {
+  kind: MarcFileKind | null;
+  dryRun: boolean;
+  /** Records read from the file (good and bad). */
+  records: number;
+  added: number;
+  updated: number;
+  copies: number;
+  copiesUpdated: number;
+  skippedCount: number;
+  /** The first SKIPPED_LISTED skipped records, by position. */
+  skipped: Skipped[];
+  /** Records an earlier, interrupted run of this file had committed, not read again. */
+  resumedAfter: number;
+}
+
+interface PlannedItem {
+  row: Item;
+  isNew: boolean;
+}
+
+interface Plan {
+  position: number;
+  record: BibRecord;
+  isNew: boolean;
+  items: PlannedItem[];
+  bytes: number;
+}
+
+/**
+ * A journal entry stays under the hub's 512 KB per entry (src/hub/request-limits.ts): the
+ * estimate runs about 15% under the entry's JSON, so 320 KB of it is ~370 KB of entry. Bigger
+ * batches are fewer commits, each an fsync.
+ */
+const BATCH_BYTES = 320 * 1024;
+const BATCH_RECORDS = 500;
+
+export class MarcImporter {
+  private readonly byControl;
+  private readonly byIsbn;
+  private readonly itemByBarcode;
+
+  constructor(private readonly ctx: ServiceContext) {
+    const db = ctx.store.db;
+    this.byControl = db.prepare('SELECT id FROM records WHERE control_number = ? LIMIT 1').pluck();
+    this.byIsbn = db.prepare('SELECT id FROM records WHERE isbn = ? ORDER BY rowid LIMIT 1').pluck();
+    this.itemByBarcode = db.prepare('SELECT * FROM items WHERE barcode = ?');
+  }
+
+  async import(source: ByteSource, actor: Actor, options: MarcImportOptions = {}): Promise<MarcImportReport> {
+    const dryRun = options.dryRun ?? false;
+    const mapping = options.mapping ?? {};
+    const profiles = profilesWith(mapping.holdings);
+    const cfg = this.ctx.config.get();
+    const homeBranch = this.ctx.identity().branchId;
+    const mark = new ResumeMark(this.ctx, 'marc', dryRun ? null : (options.fingerprint ?? null));
+    if (options.restart) mark.clear();
+    const resumeAfter = mark.read();
+    const skipped = new SkipList();
+    const report: MarcImportReport = { kind: null, dryRun, records: 0, added: 0, updated: 0, copies: 0, copiesUpdated: 0, skippedCount: 0, skipped: skipped.list, resumedAfter: resumeAfter };
+    // What this run has planned but not yet written (all of it, in a dry run): matched like the store.
+    const pending = new PendingIndex();
+    let batch: Plan[] = [];
+    let batchBytes = 0;
+    let bytes = 0;
+    const progress = () => options.onProgress?.({ read: report.records, bytes, totalBytes: options.totalBytes ?? null });
+
+    const flush = () => {
+      if (batch.length === 0) return;
+      if (!dryRun) this.write(batch, actor, options.fileName ?? null, mark, skipped, report);
+      else for (const p of batch) count(report, p);
+      batch = [];
+      batchBytes = 0;
+      if (!dryRun) pending.clear();
+      progress();
+    };
+
+    for await (const read of readMarc(source, { onBytes: (b) => (bytes = b) })) {
+      report.kind = read.kind;
+      report.records = read.position;
+      if (read.position <= resumeAfter) continue;
+      if (!read.ok) {
+        skipped.add({ position: read.position, id: read.controlNumber, reason: `Record ${read.position} ${read.reason}.` });
+        continue;
+      }
+      const planned = this.plan(read.position, read.record, cfg, mapping, profiles, homeBranch, pending);
+      if ('reason' in planned) {
+        skipped.add({ position: read.position, id: read.record.fields.find((f) => f[0] === '001')?.[1] ?? null, reason: `Record ${read.position} ${planned.reason}.` });
+        continue;
+      }
+      pending.add(planned);
+      batch.push(planned);
+      batchBytes += planned.bytes;
+      if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) flush();
+    }
+    flush();
+    if (!dryRun) mark.clear();
+    report.skippedCount = skipped.count;
+    progress();
+    return report;
+  }
+
+  /** The rows one record becomes, or why it cannot go in. */
+  private plan(position: number, marc: MarcRecord, cfg: LibraryConfig, mapping: MarcMapping, profiles: Record<string, HoldingsProfile>, homeBranch: string, pending: PendingIndex): Plan | { reason: string } {
+    const mapped = mapRecord(marc);
+    if (!mapped.title) return { reason: 'has no title (245 $a, or 200 $a in UNIMARC)' };
+    const holdings = holdingsOf(marc, profiles);
+    // A record Circa made and exported carries Circa's id as its 001 (marc-export.ts).
+    const ownId = mapped.controlNumber?.startsWith('Circa|') ? mapped.controlNumber.slice(6) : null;
+    const matchedId =
+      (ownId && (pending.records.has(ownId) || this.ctx.rows.get('records', ownId)) ? ownId : null) ||
+      (mapped.controlNumber && (pending.control.get(mapped.controlNumber) ?? (this.byControl.get(mapped.controlNumber) as string | undefined))) ||
+      (mapped.isbn && (pending.isbn.get(mapped.isbn) ?? (this.byIsbn.get(mapped.isbn) as string | undefined))) ||
+      null;
+    const existing = matchedId ? (pending.records.get(matchedId) ?? this.ctx.rows.get<BibRecord>('records', matchedId)) : undefined;
+    const marcText = serialiseMarc(marc);
+    const fields = normaliseRecord({ ...mapped, callNumber: mapped.callNumber ?? holdings.find((h) => h.callNumber)?.callNumber ?? null, marc: marcText });
+    const record: BibRecord = { ...(existing ?? {}), ...fields, id: existing?.id ?? this.ctx.newId() } as BibRecord;
+    const items: PlannedItem[] = [];
+    const seen = new Set<string>();
+    for (const [n, h] of holdings.entries()) {
+      const item = this.planItem(h, n + 1, record.id, cfg, mapping, homeBranch, pending);
+      if ('reason' in item) return item;
+      if (seen.has(item.row.barcode)) return { reason: `has the copy barcode ${item.row.barcode} twice` };
+      seen.add(item.row.barcode);
+      items.push(item);
+    }
+    return { position, record, isNew: !existing, items, bytes: marcText.length + 400 + items.length * 300 };
+  }
+
+  private planItem(h: Holding, n: number, recordId: string, cfg: LibraryConfig, mapping: MarcMapping, homeBranch: string, pending: PendingIndex): PlannedItem | { reason: string } {
+    const which = `copy ${n} (${h.tag})`;
+    if (!h.barcode) return { reason: `has a ${which} without a barcode` };
+    const check = validateBarcode(cfg.settings.barcodes.item, h.barcode);
+    if (!check.ok) return { reason: `has a ${which} whose barcode ${h.barcode} fails the item barcode rules (${check.reason.replace('_', ' ')})` };
+    const itemTypeCode = h.itemType ? codeFor(cfg.itemTypes.keys(), mapping.itemTypes, h.itemType) : (mapping.defaultItemType ?? null);
+    if (!itemTypeCode || !cfg.itemTypes.has(itemTypeCode)) {
+      return { reason: h.itemType ? `has a ${which} of item type "${h.itemType}", which Circa does not have: add it or map it` : `has a ${which} without an item type, and no default item type is set` };
+    }
+    const home = h.homeBranch ? branchIdFor(cfg, mapping, h.homeBranch) : homeBranch;
+    if (!home) return { reason: `has a ${which} at branch "${h.homeBranch}", which Circa does not have: add it or map it` };
+    const holding = h.holdingBranch ? branchIdFor(cfg, mapping, h.holdingBranch) : home;
+    if (!holding) return { reason: `has a ${which} held at branch "${h.holdingBranch}", which Circa does not have: add it or map it` };
+    const barcode = check.barcode;
+    const current = pending.items.get(barcode) ?? this.storedItem(barcode);
+    if (current && current.recordId !== recordId) return { reason: `has a ${which} with the barcode ${barcode}, which is a copy of another record already` };
+    const fields = { itemTypeCode, homeBranchId: home, replacementPrice: h.price, notForLoan: h.notForLoan };
+    if (current) return { row: { ...current, ...fields }, isNew: false };
+    return {
+      row: { id: this.ctx.newId(), barcode, recordId, currentBranchId: holding, status: 'available', damaged: false, transitToBranchId: null, ...fields },
+      isNew: true,
+    };
+  }
+
+  private storedItem(barcode: string): Item | undefined {
+    const raw = this.itemByBarcode.get(barcode) as Record<string, unknown> | undefined;
+    return raw ? this.ctx.rows.decode<Item>('items', raw) : undefined;
+  }
+
+  /** One batch, one command. Should it fail as a whole (it should not: everything was checked), each record is tried alone so one bad record costs only itself. */
+  private write(batch: Plan[], actor: Actor, fileName: string | null, mark: ResumeMark, skipped: SkipList, report: MarcImportReport): void {
+    const run = (plans: Plan[]) =>
+      runCommand(
+        this.ctx,
+        {
+          command: IMPORT_RECORDS_COMMAND,
+          input: { file: fileName, from: plans[0]!.position, to: plans[plans.length - 1]!.position, records: plans.length },
+          actor,
+          summary: `import ${plans.length} MARC records`,
+        },
+        (tx) => {
+          for (const p of plans) {
+            if (p.isNew) tx.insert('records', p.record);
+            else tx.upsert('records', p.record);
+            for (const i of p.items) {
+              if (i.isNew) tx.insert('items', i.row);
+              else tx.upsert('items', i.row);
+            }
+          }
+          mark.write(plans[plans.length - 1]!.position);
+        },
+      );
+    try {
+      run(batch);
+      for (const p of batch) count(report, p);
+    } catch (error) {
+      // Not a bad record but a station that cannot write at all: stop, do not list every record.
+      if (error instanceof ServiceError && (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED')) throw error;
+      if (batch.length === 1) {
+        skipped.add({ position: batch[0]!.position, id: null, reason: `Record ${batch[0]!.position} could not be written: ${error instanceof Error ? error.message : String(error)}.` });
+        return;
+      }
+      for (const p of batch) this.write([p], actor, fileName, mark, skipped, report);
+    }
+  }
+}
+
+function count(report: MarcImportReport, p: Plan): void {
+  if (p.isNew) report.added++;
+  else report.updated++;
+  for (const i of p.items) {
+    if (i.isNew) report.copies++;
+    else report.copiesUpdated++;
+  }
+}
+
+function profilesWith(changes: Record<string, Partial<HoldingsProfile>> | undefined): Record<string, HoldingsProfile> {
+  const out: Record<string, HoldingsProfile> = { ...HOLDINGS_PROFILES };
+  for (const [tag, change] of Object.entries(changes ?? {})) {
+    const base = out[tag] ?? { barcode: 'p', callNumber: [] };
+    out[tag] = { ...base, ...change } as HoldingsProfile;
+  }
+  return out;
+}
+
+/** Records and copies this run has planned and not yet written, found as the store would find them. */
+class PendingIndex {
+  readonly records = new Map<string, BibRecord>();
+  readonly control = new Map<string, string>();
+  readonly isbn = new Map<string, string>();
+  readonly items = new Map<string, Item>();
+  add(plan: Plan): void {
+    // Without its MARC: a dry run of a large file keeps every record here, and the next plan replaces it anyway.
+    this.records.set(plan.record.id, { ...plan.record, marc: null });
+    if (plan.record.controlNumber) this.control.set(plan.record.controlNumber, plan.record.id);
+    if (plan.record.isbn && !this.isbn.has(plan.record.isbn)) this.isbn.set(plan.record.isbn, plan.record.id);
+    for (const i of plan.items) this.items.set(i.row.barcode, i.row);
+  }
+  clear(): void {
+    this.records.clear();
+    this.control.clear();
+    this.isbn.clear();
+    this.items.clear();
+  }
+}
