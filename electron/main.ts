@@ -2,11 +2,12 @@
 // opens one locked-down window on the built renderer, and relays the station API between them.
 // Everything worth testing lives in the small modules beside this file and in
 // src/transports/ipc, written against stand-ins for Electron's objects.
-import { app, BrowserWindow, ipcMain, Menu, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DataFolderInUseError, lockDataFolder } from '../src/store/data-lock';
 import { ELECTRON_BUILD_ENV, electronBuildPath, installedSqlitePackage } from '../src/store/native-binding';
 import type { CorePort } from '../src/transports/ipc/protocol';
 import { EVENT_CHANNEL, forwardableEvent, installIpcRelay } from '../src/transports/ipc/relay';
@@ -60,7 +61,26 @@ let quitting = false;
 
 app.enableSandbox();
 
-if (claimSingleInstance(app, () => window)) {
+/**
+ * The data folder is one station program's at a time (src/store/data-lock.ts): the single-instance
+ * lock keeps a second desktop app out, this keeps out `npm run serve` or an administration
+ * command on the same folder. Held by this main process for the app's whole life, so a core
+ * restarted after a crash finds it still taken by its own app.
+ */
+function claimDataFolder(): boolean {
+  try {
+    lockDataFolder(parsed.dataDir, (line) => log.write('warn', line));
+    return true;
+  } catch (error) {
+    if (!(error instanceof DataFolderInUseError)) throw error;
+    log.write('error', error.message);
+    dialog.showErrorBox('Circa', error.message);
+    app.exit(4);
+    return false;
+  }
+}
+
+if (claimSingleInstance(app, () => window) && claimDataFolder()) {
   if (kiosk) {
     // A kiosk that hits a bug in this process starts again rather than leaving a bare desktop.
     process.on('uncaughtException', (error) => {

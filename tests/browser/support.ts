@@ -36,7 +36,7 @@ export async function startServe(): Promise<RunningStation> {
   if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('build the renderer first: npm run build:renderer');
   const dataDir = mkdtempSync(join(tmpdir(), 'circa-browser-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), '--no-build'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

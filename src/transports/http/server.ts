@@ -81,7 +81,21 @@ export function openApiDocument(): Record<string, unknown> {
 
 export async function createHttpStation(options: HttpStationOptions): Promise<FastifyInstance> {
   const { core } = options;
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1_048_576 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    // At close, idle keep-alive connections are dropped at once (a desk's browser keeps several
+    // open); a request being answered is finished first.
+    forceCloseConnections: 'idle',
+  });
+
+  // Open event streams (a signed-in desk holds one for as long as it is open). Fastify does not
+  // know them (they are hijacked), so closing the server would wait for each browser to hang up:
+  // at close they are ended first, and the desk's EventSource finds the station gone.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...openStreams]) end();
+  });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Content-Security-Policy', CSP);
@@ -224,10 +238,14 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     function close() {
       if (!open) return;
       open = false;
+      openStreams.delete(close);
       clearInterval(keepAlive);
       unsubscribe();
       res.end();
+      // The socket too: an ended response on a keep-alive connection would otherwise hold it open.
+      res.socket?.destroySoon();
     }
+    openStreams.add(close);
     res.on('close', close);
     return reply;
   }
