@@ -129,7 +129,7 @@ function ThemeSwitch() {
   const { t } = useTranslation();
   const [theme, setTheme] = useTheme();
   return (
-    <label className="language">
+    <label className="language theme-switch">
       {t('shell.theme')}{' '}
       <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
         {THEMES.map((name) => (
@@ -145,7 +145,7 @@ function ThemeSwitch() {
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
-    <label className="language">
+    <label className="language language-switch">
       {t('app.language')}{' '}
       <select value={i18n.language.slice(0, 2)} onChange={(e) => void i18n.changeLanguage(e.target.value as Language)}>
         {Object.entries(LANGUAGES).map(([code, name]) => (
