@@ -4,6 +4,7 @@ import { DEFAULT_BARCODE_RULES, classifyBarcode } from '../src/domain/barcode';
 import { LANGUAGES, type Language } from '../src/i18n';
 import { client } from './api/client';
 import { isDialogShortcut, isKioskWindow } from './kioskMode';
+import { isDialogOpen } from './components/Dialog';
 import { StatusBar } from './components/StatusBar';
 import { KeyboardHelp } from './components/ui/KeyboardHelp';
 import { HELP_KEY, findBarcodeField, isBarcodeKey, isHelpKey, screenForKey, screenShortcut, type ScreenId } from './components/ui/shortcuts';
@@ -38,7 +39,7 @@ function useDeskShortcuts(screens: readonly Screen[], open: (screen: Screen) => 
   useEffect(() => {
     if (!active) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || document.querySelector('dialog[open], [role="dialog"][aria-modal="true"], .modal-overlay')) return;
+      if (e.defaultPrevented || isDialogOpen()) return;
       const screen = screenForKey(e, screens);
       if (screen) {
         e.preventDefault();

@@ -105,7 +105,7 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
     await page.emulateMedia({ colorScheme: null });
     await page.evaluate(() => delete document.documentElement.dataset.theme);
     // The keyboard shortcuts dialog.
-    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    await page.getByRole('button', { name: 'Shortcuts', exact: true }).click();
     await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
     const inDialog = await violations(page);
     if (inDialog.length > 0) problems['keyboard shortcuts dialog'] = inDialog;

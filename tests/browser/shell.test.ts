@@ -97,7 +97,7 @@ describe('the desk shell', () => {
     // Typed into a text field, ? is only a character.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Catalogue' }).click();
     await page.keyboard.press('F2');
-    await page.getByRole('button', { name: 'Keyboard shortcuts' }).focus();
+    await page.getByRole('button', { name: 'Shortcuts' }).focus();
     await page.keyboard.press('Shift+Slash');
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
@@ -110,11 +110,11 @@ describe('the desk shell', () => {
     await screenshotIn(page, 'shell-keyboard-help');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Keyboard shortcuts');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Shortcuts');
 
     // And in Spanish.
     await page.locator('.language-switch select').selectOption('es');
-    await page.getByRole('button', { name: 'Atajos de teclado' }).click();
+    await page.getByRole('button', { name: 'Atajos', exact: true }).click();
     await expect.poll(() => page.getByRole('dialog', { name: 'Atajos de teclado' }).isVisible()).toBe(true);
     expect(await page.getByRole('dialog').getByRole('row', { name: /Alt\+R Ir a Devolución|Alt\+R Ir a/ }).count()).toBe(1);
     await page.getByRole('dialog').getByRole('button', { name: 'Cerrar' }).filter({ hasText: 'Cerrar' }).click();

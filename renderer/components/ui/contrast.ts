@@ -1,5 +1,5 @@
 // WCAG 2.2 contrast, computed from the design tokens in styles.css: which colour each token has
-// in each theme, and the contrast ratio of a pair. Used by contrast.test.ts (and handy for anyone
+// in each theme, and the contrast ratio of a pair. Used by tests/design/contrast.test.ts (and handy for anyone
 // choosing a new colour: run it and it names the pair that falls short).
 
 export type ThemeName = 'light' | 'dark' | 'contrast';

@@ -3,9 +3,9 @@
 // (1.4.11). A new tone or a changed colour that falls short fails here, naming the pair.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contrastRatio, themeTokens, type ThemeName } from './contrast';
+import { contrastRatio, themeTokens, type ThemeName } from '../../renderer/components/ui/contrast';
 
-const CSS = readFileSync(new URL('../../styles.css', import.meta.url), 'utf8');
+const CSS = readFileSync(new URL('../../renderer/styles.css', import.meta.url), 'utf8');
 const THEMES: ThemeName[] = ['light', 'dark', 'contrast'];
 const TONES = ['ok', 'info', 'warning', 'refused', 'overdue', 'hold', 'transit', 'lost', 'danger'];
 
