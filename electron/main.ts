@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DataFolderInUseError, lockDataFolder } from '../src/store/data-lock';
 import { ELECTRON_BUILD_ENV, electronBuildPath, installedSqlitePackage } from '../src/store/native-binding';
 import type { CorePort } from '../src/transports/ipc/protocol';
 import { EVENT_CHANNEL, forwardableEvent, installIpcRelay } from '../src/transports/ipc/relay';
@@ -19,6 +18,7 @@ import { applyStartAtLogin } from './login-item';
 import { RotatingLog } from './logs';
 import { parseShellOptions } from './options';
 import { readDesktopSettings } from './settings';
+import { claimDataFolder } from './data-folder';
 import { claimSingleInstance } from './single-instance';
 import { startAutoUpdates } from './updates';
 import { createMainWindowOptions } from './window';
@@ -61,26 +61,13 @@ let quitting = false;
 
 app.enableSandbox();
 
-/**
- * The data folder is one station program's at a time (src/store/data-lock.ts): the single-instance
- * lock keeps a second desktop app out, this keeps out `npm run serve` or an administration
- * command on the same folder. Held by this main process for the app's whole life, so a core
- * restarted after a crash finds it still taken by its own app.
- */
-function claimDataFolder(): boolean {
-  try {
-    lockDataFolder(parsed.dataDir, (line) => log.write('warn', line));
-    return true;
-  } catch (error) {
-    if (!(error instanceof DataFolderInUseError)) throw error;
-    log.write('error', error.message);
-    dialog.showErrorBox('Circa', error.message);
-    app.exit(4);
-    return false;
-  }
-}
-
-if (claimSingleInstance(app, () => window) && claimDataFolder()) {
+// One desktop app per machine, and the data folder this app's alone (electron/data-folder.ts).
+const dataFolderShell = {
+  showErrorBox: (title: string, content: string) => dialog.showErrorBox(title, content),
+  exit: (code: number) => app.exit(code),
+  log: (level: 'warn' | 'error', message: string) => log.write(level, message),
+};
+if (claimSingleInstance(app, () => window) && claimDataFolder(parsed.dataDir, dataFolderShell)) {
   if (kiosk) {
     // A kiosk that hits a bug in this process starts again rather than leaving a bare desktop.
     process.on('uncaughtException', (error) => {

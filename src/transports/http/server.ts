@@ -260,7 +260,7 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     });
   } else {
     app.get('/', async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send('Circa station API is running. Build the desk with `npm run build:renderer`.'),
+      reply.type('text/plain; charset=utf-8').send('Circa station API is running, without its desk: this station was started with --no-build or a --renderer folder that holds none. Start it without --no-build (npm run serve builds the desk), or run npm run build:renderer.'),
     );
   }
   return app;
