@@ -190,6 +190,12 @@ describe('the desk shell', () => {
     const width = await page.evaluate(() => document.querySelector('main')!.getBoundingClientRect().width);
     expect(width).toBeLessThanOrEqual(1440);
     for (const theme of ['light', 'dark', 'contrast'] as const) await screenshotIn(page, 'shell-checkout', { theme });
+    // The shortcuts dialog over the desk, dark.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'Shortcuts', exact: true }).click();
+    await screenshotIn(page, 'shell-keyboard-help', { theme: 'dark' });
+    await page.keyboard.press('Escape');
+    await page.emulateMedia({ colorScheme: null });
     await screenshotIn(page, 'shell-checkout', { theme: 'dark', locale: 'es' });
     await page.setViewportSize({ width: 1280, height: 720 });
   });
