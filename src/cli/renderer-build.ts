@@ -1,7 +1,7 @@
 // `npm run serve` serves the desk it was checked out with: a fresh checkout has no
 // dist/renderer yet, and one pulled since the last build has a desk older than its sources. Either
 // way the station builds it (vite, a few seconds) before it opens, rather than answering `/` with
-// "build the desk". A folder given with --renderer is taken as it is, built only when empty.
+// "build the desk". A folder given with --renderer is taken as it is, never built.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,15 +21,14 @@ function newestSource(path: string): number {
   return newest;
 }
 
-/** Why the renderer in `dir` must be built, or null when it is there and (for the default one) up to date. */
-export function rendererBuildReason(dir: string, isDefault: boolean): string | null {
+/** Why the desk's build in `dir` must be made (again), or null when it is there and up to date. */
+export function rendererBuildReason(dir: string): string | null {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return `the desk is not built yet (${index} is missing)`;
-  if (!isDefault) return null;
   const sources = SOURCES.map((s) => join(SOURCE_ROOT, s)).filter((s) => existsSync(s));
   if (sources.length === 0) return null; // an installed copy without its sources
   const built = statSync(index).mtimeMs;
-  return Math.max(...sources.map(newestSource)) > built ? 'the desk in dist/renderer is older than its sources' : null;
+  return Math.max(...sources.map(newestSource)) > built ? `the desk in ${dir} is older than its sources` : null;
 }
 
 /** Builds the renderer into `dir` with vite; throws with vite's own output when it fails. */

@@ -36,7 +36,8 @@ if (values.help) {
     'npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code>] [--hub-ca <file.pem>]:\n' +
       'the headless station. The desk at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.\n' +
       '--allowed-host (repeatable; or CIRCA_ALLOWED_HOSTS=name,name:port): a name other machines reach this station by.\n' +
-      '--renderer <dir>: serve the desk from this folder; --no-build: do not build the desk when it is missing or older than its sources.\n' +
+      '--renderer <dir>: serve the desk from this folder, as it is. Otherwise the desk in dist/renderer (or CIRCA_RENDERER_DIR) is built first\n' +
+      'when it is missing or older than its sources; --no-build: never build it.\n' +
       'Exit codes: 1 could not start, 2 bad options, 3 port in use or not allowed, 4 data folder in use by another station process.',
   );
   process.exit(0);
@@ -67,9 +68,11 @@ try {
   process.exit(EXIT.dataFolderInUse);
 }
 
-// The desk it serves: built first when missing (a fresh checkout) or older than its sources.
-const rendererDir = values.renderer ? resolve(values.renderer) : DEFAULT_RENDERER_DIR;
-const buildReason = values['no-build'] ? null : rendererBuildReason(rendererDir, !values.renderer);
+// The desk it serves. Its build (dist/renderer, or CIRCA_RENDERER_DIR) is made first when it is
+// missing (a fresh checkout) or older than its sources (a checkout pulled since); a folder given
+// with --renderer is served as it is.
+const rendererDir = values.renderer ? resolve(values.renderer) : process.env.CIRCA_RENDERER_DIR ? resolve(process.env.CIRCA_RENDERER_DIR) : DEFAULT_RENDERER_DIR;
+const buildReason = values['no-build'] || values.renderer ? null : rendererBuildReason(rendererDir);
 if (buildReason) {
   console.log(`Circa station: building the desk first: ${buildReason} (--no-build skips this)`);
   try {

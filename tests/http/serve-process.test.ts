@@ -3,12 +3,13 @@
 // is busy, refuses a second station on the same data folder (and takes over a lock left by a
 // killed one), and builds the desk it serves when it is missing.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { hostname, tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rendererBuildReason } from '../../src/cli/renderer-build';
 import { STATION_LOCK_FILE } from '../../src/store/data-lock';
 import { freePort, ROOT } from '../browser/support';
 
@@ -32,11 +33,12 @@ function folder(): string {
   return dir;
 }
 
-async function serve(options: { dataDir?: string; port?: number; args?: string[] } = {}): Promise<Serve> {
+async function serve(options: { dataDir?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<Serve> {
   const dataDir = options.dataDir ?? folder();
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), ...(options.args ?? ['--no-build'])], {
     cwd: ROOT,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -165,13 +167,34 @@ describe('npm run serve, the process', () => {
   }, 90_000);
 
   it('builds the desk it serves when it is missing, so / is the desk on a fresh checkout', async () => {
+    // Where the build goes (dist/renderer unless CIRCA_RENDERER_DIR says otherwise): here an empty
+    // folder, as a fresh checkout's dist/renderer is.
     const rendererDir = join(folder(), 'renderer');
-    const s = await serve({ args: ['--renderer', rendererDir] });
+    const s = await serve({ args: [], env: { CIRCA_RENDERER_DIR: rendererDir } });
     await answering(s, 120_000);
-    expect(s.output()).toContain('building the desk first');
+    expect(s.output()).toContain('building the desk first: the desk is not built yet');
     expect(existsSync(join(rendererDir, 'index.html'))).toBe(true);
     const page = await (await fetch(`${s.url}/`)).text();
     expect(page).toContain('<div id="root">');
     expect(page).not.toContain('build:renderer');
   }, 180_000);
+
+  it('builds the desk again when it is older than its sources, and not when it is up to date', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+    utimesSync(join(dir, 'index.html'), new Date('2001-01-01'), new Date('2001-01-01'));
+    expect(rendererBuildReason(dir)).toContain('older than its sources');
+    const future = new Date(Date.now() + 86_400_000);
+    utimesSync(join(dir, 'index.html'), future, future);
+    expect(rendererBuildReason(dir)).toBeNull();
+    expect(rendererBuildReason(join(dir, 'nothing-here'))).toContain('not built yet');
+  });
+
+  it('serves a --renderer folder as it is, never building into it', async () => {
+    const rendererDir = join(folder(), 'typo');
+    const s = await serve({ args: ['--renderer', rendererDir] });
+    await answering(s);
+    expect(existsSync(rendererDir)).toBe(false);
+    expect(await (await fetch(`${s.url}/`)).text()).toContain('without its desk');
+  }, 90_000);
 });
