@@ -135,6 +135,11 @@ describe('the desk shell', () => {
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('contrast');
     await page.getByLabel('Theme').selectOption('auto');
     expect(await page.evaluate(() => document.documentElement.dataset.theme ?? null)).toBeNull();
+    // On "As this computer", a system set to more contrast gets the high-contrast theme, as it changes.
+    await page.emulateMedia({ contrast: 'more' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? null)).toBe('contrast');
+    await page.emulateMedia({ contrast: null });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? null)).toBeNull();
 
     await nav().getByRole('button', { name: 'Check out' }).focus();
     await page.keyboard.press('Tab');
