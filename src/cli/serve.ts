@@ -15,21 +15,28 @@ import { buildRenderer, DEFAULT_RENDERER_DIR, rendererBuildReason } from './rend
 // Exit codes a service manager or script can tell apart (docs/it-guide.md).
 const EXIT = { cannotStart: 1, usage: 2, portUnavailable: 3, dataFolderInUse: 4 } as const;
 
-const { values } = parseArgs({
-  options: {
-    help: { type: 'boolean', short: 'h' },
-    data: { type: 'string', default: './data' },
-    port: { type: 'string', default: '7300' },
-    host: { type: 'string', default: '127.0.0.1' },
-    renderer: { type: 'string' },
-    'no-build': { type: 'boolean' },
-    join: { type: 'string' },
-    code: { type: 'string' },
-    name: { type: 'string' },
-    'hub-ca': { type: 'string' },
-    'allowed-host': { type: 'string', multiple: true },
-  },
-});
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  data: { type: 'string', default: './data' },
+  port: { type: 'string', default: '7300' },
+  host: { type: 'string', default: '127.0.0.1' },
+  renderer: { type: 'string' },
+  'no-build': { type: 'boolean' },
+  join: { type: 'string' },
+  code: { type: 'string' },
+  name: { type: 'string' },
+  'hub-ca': { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
+} as const;
+
+// A mistyped option is one line and exit code 2, not a stack trace.
+let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+try {
+  values = parseArgs({ options: OPTIONS }).values;
+} catch (error) {
+  console.error(`npm run serve: ${(error as Error).message} (npm run serve -- --help lists the options)`);
+  process.exit(EXIT.usage);
+}
 
 if (values.help) {
   console.log(

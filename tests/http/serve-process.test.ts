@@ -137,6 +137,12 @@ describe('npm run serve, the process', () => {
     expect(existsSync(join(s.dataDir, STATION_LOCK_FILE))).toBe(false);
   }, 90_000);
 
+  it('says in one line that an option is mistyped, with exit code 2', async () => {
+    const s = await serve({ args: ['--prot', '7300'] });
+    expect((await s.exited).code).toBe(2);
+    expect(s.output().trim().split('\n')).toEqual([expect.stringContaining("Unknown option '--prot'")]);
+  }, 60_000);
+
   it('refuses a second station on the same data folder with a clear message and exit code 4', async () => {
     const first = await serve();
     await answering(first);
