@@ -121,12 +121,16 @@ export interface ShotOptions {
 export async function screenshotIn(page: Page, name: string, options: ShotOptions = {}): Promise<string> {
   const theme = options.theme ?? 'light';
   const before = { viewport: page.viewportSize(), theme: await page.evaluate(() => document.documentElement.dataset.theme ?? null) };
+  // The header's Theme list, when the page has one (and no dialog covers it), so the screenshot shows the choice it is in.
+  const themeList = page.locator('.theme-switch select');
+  const themeListBefore = (await themeList.count()) > 0 && (await page.locator('[role="dialog"]').count()) === 0 ? await themeList.inputValue() : null;
   const language = page.locator('.language-switch select');
   const hasLanguage = (await language.count()) > 0;
   const languageBefore = hasLanguage ? await language.inputValue() : null;
   try {
     if (options.viewport) await page.setViewportSize(options.viewport);
     await page.emulateMedia({ colorScheme: theme === 'dark' ? 'dark' : 'light' });
+    if (themeListBefore !== null) await themeList.selectOption(theme === 'contrast' ? 'contrast' : 'auto');
     await page.evaluate((t) => {
       if (t === 'contrast') document.documentElement.dataset.theme = 'contrast';
       else delete document.documentElement.dataset.theme;
@@ -145,6 +149,7 @@ export async function screenshotIn(page: Page, name: string, options: ShotOption
     if (hasLanguage && languageBefore && options.locale && options.locale !== languageBefore) await language.selectOption(languageBefore);
     if (before.viewport) await page.setViewportSize(before.viewport);
     await page.emulateMedia({ colorScheme: null });
+    if (themeListBefore !== null) await themeList.selectOption(themeListBefore);
     await page.evaluate((t) => {
       if (t) document.documentElement.dataset.theme = t;
       else delete document.documentElement.dataset.theme;
