@@ -2,7 +2,7 @@
 // opens one locked-down window on the built renderer, and relays the station API between them.
 // Everything worth testing lives in the small modules beside this file and in
 // src/transports/ipc, written against stand-ins for Electron's objects.
-import { app, BrowserWindow, ipcMain, Menu, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, utilityProcess } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { applyStartAtLogin } from './login-item';
 import { RotatingLog } from './logs';
 import { parseShellOptions } from './options';
 import { readDesktopSettings } from './settings';
+import { claimDataFolder } from './data-folder';
 import { claimSingleInstance } from './single-instance';
 import { startAutoUpdates } from './updates';
 import { createMainWindowOptions } from './window';
@@ -60,7 +61,13 @@ let quitting = false;
 
 app.enableSandbox();
 
-if (claimSingleInstance(app, () => window)) {
+// One desktop app per machine, and the data folder this app's alone (electron/data-folder.ts).
+const dataFolderShell = {
+  showErrorBox: (title: string, content: string) => dialog.showErrorBox(title, content),
+  exit: (code: number) => app.exit(code),
+  log: (level: 'warn' | 'error', message: string) => log.write(level, message),
+};
+if (claimSingleInstance(app, () => window) && claimDataFolder(parsed.dataDir, dataFolderShell)) {
   if (kiosk) {
     // A kiosk that hits a bug in this process starts again rather than leaving a bare desktop.
     process.on('uncaughtException', (error) => {

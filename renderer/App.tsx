@@ -1,11 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_BARCODE_RULES, classifyBarcode } from '../src/domain/barcode';
 import { LANGUAGES, type Language } from '../src/i18n';
 import { client } from './api/client';
 import { isDialogShortcut, isKioskWindow } from './kioskMode';
+import { isDialogOpen } from './components/Dialog';
 import { StatusBar } from './components/StatusBar';
-import { DEFAULT_WEDGE, WedgeDetector } from './scanner/wedge';
+import { KeyboardHelp } from './components/ui/KeyboardHelp';
+import { HELP_KEY, findBarcodeField, isBarcodeKey, isHelpKey, screenForKey, screenShortcut, type ScreenId } from './components/ui/shortcuts';
+import { THEMES, applyTheme, readTheme, useTheme, type Theme } from './components/ui/theme';
+import { DEFAULT_WEDGE, WedgeDetector, isSecretField } from './scanner/wedge';
 import { Checkin } from './screens/Checkin';
 import { Checkout } from './screens/Checkout';
 import { Devices } from './screens/DeviceSettings';
@@ -19,10 +23,46 @@ import { LoadingLibrary, Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
 import { Settings, mayUseSettings } from './screens/settings/Settings';
 import { useScans } from './state/scans';
-import { useSession } from './state/session';
+import { restoreStaffSession, useSession } from './state/session';
 
-type Screen = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'reports' | 'devices' | 'settings';
+type Screen = ScreenId;
 const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'];
+
+// The theme is on <html> before the first paint, so a dark desk never flashes white.
+applyTheme(readTheme());
+
+/**
+ * The desk's own keys (renderer/components/ui/shortcuts.ts): Alt+letter to a screen, F2 into its
+ * barcode field, `?` for the list. None while a dialog is open: its keys are its own.
+ */
+function useDeskShortcuts(screens: readonly Screen[], open: (screen: Screen) => void, showHelp: () => void, active: boolean) {
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isDialogOpen()) return;
+      const screen = screenForKey(e, screens);
+      if (screen) {
+        e.preventDefault();
+        open(screen);
+        return;
+      }
+      if (isBarcodeKey(e)) {
+        const field = findBarcodeField();
+        if (!field) return;
+        e.preventDefault();
+        field.focus();
+        field.select();
+        return;
+      }
+      if (isHelpKey(e, e.target)) {
+        e.preventDefault();
+        showHelp();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [screens, open, showHelp, active]);
+}
 
 /** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
 function useWedgeScanner() {
@@ -35,7 +75,8 @@ function useWedgeScanner() {
   }, [maxGapMs]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const verdict = detector.current.key(e.key, e.timeStamp);
+      // A password manager filling a password field types as fast as a scanner: never a scan there.
+      const verdict = detector.current.key(e.key, e.timeStamp, isSecretField(e.target));
       if (verdict.kind !== 'scan') return;
       e.preventDefault();
       e.stopPropagation();
@@ -85,10 +126,27 @@ function useKioskGuards(kiosk: boolean) {
   }, [kiosk]);
 }
 
+function ThemeSwitch() {
+  const { t } = useTranslation();
+  const [theme, setTheme] = useTheme();
+  return (
+    <label className="language theme-switch">
+      {t('shell.theme')}{' '}
+      <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+        {THEMES.map((name) => (
+          <option key={name} value={name}>
+            {t(`shell.themes.${name}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
-    <label className="language">
+    <label className="language language-switch">
       {t('app.language')}{' '}
       <select value={i18n.language.slice(0, 2)} onChange={(e) => void i18n.changeLanguage(e.target.value as Language)}>
         {Object.entries(LANGUAGES).map(([code, name]) => (
@@ -127,11 +185,24 @@ export function App() {
   const kiosk = isKioskWindow(url);
   useWedgeScanner();
   useKioskGuards(kiosk);
+  const restored = useSession((s) => s.restored);
+  // Once, at start: this tab's staff session, kept over a reload (never in a kiosk window).
+  useEffect(() => void restoreStaffSession(client, kiosk), []);
 
   const loadSetup = () => void client.call('setup.status', {}).then(setSetup);
   useEffect(loadSetup, [setSetup]);
 
-  if (!setup) return null;
+  const screens = useMemo(() => (mayUseSettings(permissions) ? [...SCREENS, 'settings' as const] : SCREENS), [permissions]);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const goTo = useCallback((s: Screen) => {
+    setOpenCard(null);
+    setScreen(s);
+  }, []);
+  const showHelp = useCallback(() => setHelpOpen(true), []);
+  const desk = !!setup && !!staff && !kiosk && setup.configured && !setup.loadingLibrary;
+  useDeskShortcuts(screens, goTo, showHelp, desk);
+
+  if (!setup || !restored) return null;
   const header = (
     <header className="top">
       <a className="skip" href="#main">
@@ -141,9 +212,15 @@ export function App() {
         {[t('app.title'), setup.libraryName, setup.branchName].filter(Boolean).join(' · ')}
       </span>
       <LanguageSwitch />
+      <ThemeSwitch />
+      {desk ? (
+        <button type="button" className="quiet" aria-keyshortcuts={HELP_KEY} onClick={showHelp}>
+          {t('shell.keyboardButton')} <kbd aria-hidden="true">{HELP_KEY}</kbd>
+        </button>
+      ) : null}
       {staff && !kiosk ? (
         <>
-          <span>{t('app.signedInAs', { name: staff.displayName })}</span>
+          <span className="signed-in">{t('app.signedInAs', { name: staff.displayName })}</span>
           <button
             type="button"
             onClick={() => {
@@ -167,18 +244,12 @@ export function App() {
   return (
     <>
       {header}
+      {/* Navigation between pages of one app: buttons marked aria-current, each with its key shown (and given to assistive technology as aria-keyshortcuts). */}
       <nav aria-label={t('nav.label')} className="tabs">
-        {(mayUseSettings(permissions) ? [...SCREENS, 'settings' as const] : SCREENS).map((s) => (
-          <button
-            key={s}
-            type="button"
-            aria-current={screen === s ? 'page' : undefined}
-            onClick={() => {
-              setOpenCard(null);
-              setScreen(s);
-            }}
-          >
-            {t(`nav.${s}`)}
+        {screens.map((s) => (
+          <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} aria-keyshortcuts={screenShortcut(s)} onClick={() => goTo(s)}>
+            <span className="tab-label">{t(`nav.${s}`)}</span>
+            <kbd aria-hidden="true">{screenShortcut(s)}</kbd>
           </button>
         ))}
       </nav>
@@ -189,6 +260,7 @@ export function App() {
           setExceptionsAsked((n) => n + 1);
         }}
       />
+      <KeyboardHelp open={helpOpen} onClose={() => setHelpOpen(false)} screens={screens} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { client } from '../api/client';
 import { useStatus } from '../state/status';
 import { formatTime } from '../format';
 import { SyncNowButton } from './SyncNowButton';
+import type { Tone } from './ui/Badge';
 import { useBranchTimeZone, useDeskLocale } from './useDeskLocale';
 
 interface DeviceFacts {
@@ -44,19 +45,22 @@ export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
     clockOffsetMs?: number;
     initialLoad?: { done: number; total: number } | null;
   };
+  // A coloured mark beside what needs looking at (the words say it too: never colour alone).
+  const hubTone: Tone | undefined = sync.state === 'not_configured' ? undefined : sync.reachable === true ? 'ok' : sync.reachable === false ? 'warning' : undefined;
   const hub =
     sync.state === 'not_configured' ? t('status.notConfigured') : sync.reachable === true ? t('status.reachable') : sync.reachable === false ? t('status.unreachable') : t('status.unknown');
 
   /** Each device of the kind in words (connected, disconnected...); none set up: a wedge scanner needs none, a printer says so. */
-  const devices = (kind: 'scanner' | 'printer'): { text: string; reasons: string } => {
-    if (!status) return { text: t('status.unknown'), reasons: '' };
+  const devices = (kind: 'scanner' | 'printer'): { text: string; reasons: string; tone: Tone | undefined } => {
+    if (!status) return { text: t('status.unknown'), reasons: '', tone: undefined };
     const list = (status.devices as DeviceFacts[]).filter((d) => d.kind === kind);
-    if (list.length === 0) return { text: kind === 'printer' ? t('status.noPrinter') : t('status.wedgeOnly'), reasons: '' };
+    if (list.length === 0) return { text: kind === 'printer' ? t('status.noPrinter') : t('status.wedgeOnly'), reasons: '', tone: undefined };
     const word = (d: DeviceFacts) =>
       `${t([`devices.status.${d.status ?? 'unknown'}`, 'status.unknown'])}${d.queued ? ` (${t('status.queued', { count: d.queued })})` : ''}`;
     return {
       text: list.length === 1 ? word(list[0]!) : list.map((d) => `${d.id ?? ''}: ${word(d)}`).join(', '),
       reasons: list.map((d) => d.reason ?? '').filter(Boolean).join('; '),
+      tone: list.every((d) => d.status === 'connected') ? 'ok' : 'warning',
     };
   };
   const scanner = devices('scanner');
@@ -69,7 +73,7 @@ export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
           {t('status.clock', { minutes: Math.abs(Math.round((sync.clockOffsetMs ?? 0) / 60000)) })}
         </p>
       ) : null}
-      <span title={sync.lastError ? t('status.lastError', { error: sync.lastError }) : undefined}>
+      <span className="status-item" data-tone={hubTone} title={sync.lastError ? t('status.lastError', { error: sync.lastError }) : undefined}>
         {t('status.hub')}: {hub}
       </span>
       {sync.initialLoad ? (
@@ -87,10 +91,10 @@ export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
       ) : (
         <span>{exceptions}</span>
       )}
-      <span title={scanner.reasons || undefined} data-testid="status-scanner">
+      <span className="status-item" data-tone={scanner.tone} title={scanner.reasons || undefined} data-testid="status-scanner">
         {t('status.scanner')}: {scanner.text}
       </span>
-      <span title={printer.reasons || undefined} data-testid="status-printer">
+      <span className="status-item" data-tone={printer.tone} title={printer.reasons || undefined} data-testid="status-printer">
         {t('status.printer')}: {printer.text}
       </span>
       {sync.state === 'configured' ? (

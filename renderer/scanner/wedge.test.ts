@@ -50,3 +50,26 @@ describe('the keyboard-wedge detector', () => {
     expect(d.key('Enter', t + 5)).toEqual({ kind: 'scan', barcode: '0517861', length: 7 });
   });
 });
+
+describe('keys typed into a secret field', () => {
+  it('are never a scan, however fast (a password manager types 10 ms a key, then Enter)', () => {
+    const d = new WedgeDetector();
+    let t = 0;
+    for (const ch of 'donut hole 42') expect(d.key(ch, (t += 10), true)).toEqual({ kind: 'pass' });
+    expect(d.key('Enter', t + 10, true)).toEqual({ kind: 'pass' });
+  });
+  it('end a burst begun outside the field, so what follows in it is not taken for one', () => {
+    const d = new WedgeDetector();
+    let t = 0;
+    for (const ch of '3023') d.key(ch, (t += 5));
+    for (const ch of '400051786') d.key(ch, (t += 5), true);
+    expect(d.key('Enter', t + 5, true)).toEqual({ kind: 'pass' });
+  });
+  it('leave the detector ready for the next real scan', () => {
+    const d = new WedgeDetector();
+    let t = 0;
+    for (const ch of 'secret-password') d.key(ch, (t += 10), true);
+    d.key('Enter', (t += 10), true);
+    expect(type(d, '30234000517861', t + 500, 5)).toEqual({ kind: 'scan', barcode: '30234000517861', length: 14 });
+  });
+});

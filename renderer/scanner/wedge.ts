@@ -8,6 +8,10 @@
 // to repeat. A late key may be at most `lateFactor` times the gap, and only one key in eight may
 // be late; the typical (median) gap must still be a scanner's. No person types a six-key run with
 // a median gap of 30 ms, so typing still passes through.
+//
+// A password manager types as fast as a scanner (10 ms a key, then Enter), so rhythm alone cannot
+// tell them apart: a key typed into a secret field (a password or PIN input) is never part of a
+// scan. It passes through and ends any burst, and nothing is taken out of that field.
 
 export interface WedgeOptions {
   /** Longest usual gap between two keys of one scan (default 30 ms; some Zebra models need ~100). */
@@ -36,10 +40,17 @@ export class WedgeDetector {
 
   constructor(private readonly options: WedgeOptions = DEFAULT_WEDGE) {}
 
-  /** Feed every keydown: the key (as KeyboardEvent.key) and its timestamp in ms. */
-  key(key: string, at: number): WedgeVerdict {
+  /**
+   * Feed every keydown: the key (as KeyboardEvent.key), its timestamp in ms, and whether it was
+   * typed into a secret field (see isSecretField), which is never a scan.
+   */
+  key(key: string, at: number, inSecretField = false): WedgeVerdict {
     const gap = at - this.last;
     this.last = at;
+    if (inSecretField) {
+      this.reset();
+      return { kind: 'pass' };
+    }
     if (key === 'Enter' || key === 'Tab') {
       const barcode = this.buffer;
       const gaps = [...this.gaps, gap];
@@ -76,4 +87,16 @@ export class WedgeDetector {
     const sorted = [...gaps].sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)]! <= maxGapMs;
   }
+}
+
+/**
+ * Is this the field of a secret (a password, a PIN), whose keys are never a scan? Password inputs,
+ * and any field marked as one for a password manager (autocomplete current-password,
+ * new-password, one-time-code), whatever its type.
+ */
+export function isSecretField(target: EventTarget | null): boolean {
+  if (typeof HTMLInputElement === 'undefined' || !(target instanceof HTMLInputElement)) return false;
+  if (target.type === 'password') return true;
+  const autocomplete = target.autocomplete.toLowerCase().split(/\s+/);
+  return autocomplete.some((token) => token === 'current-password' || token === 'new-password' || token === 'one-time-code');
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
 import { asError } from '../api/errors';
+import { isDialogOpen } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { PatronDetail } from './patron/PatronDetail';
@@ -35,7 +36,7 @@ export function Patrons({ openCard }: { openCard?: string | null } = {}) {
     if (openCard) void open(openCard);
   }, [openCard]);
   // A scan while a dialog is open belongs to the dialog (a replacement card), not to the search.
-  useNewScans((scan) => scan.kind === 'patron' && !document.querySelector('dialog[open]') && void open(scan.barcode));
+  useNewScans((scan) => scan.kind === 'patron' && !isDialogOpen() && void open(scan.barcode));
 
   async function search(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();

@@ -85,7 +85,7 @@ export function HourChart({ today }: { today: Today }) {
   const w = 22;
   return (
     <figure>
-      <svg role="img" aria-labelledby="chart-title" width={hours.length * (w + 6)} height={140} className="chart">
+      <svg role="img" aria-labelledby="chart-title" width={hours.length * (w + 6)} height={140} viewBox={`0 0 ${hours.length * (w + 6)} 140`} className="chart">
         <title id="chart-title">{t('reports.chartTitle')}</title>
         {hours.map((h, i) => {
           const parts = [
@@ -154,7 +154,7 @@ export function ItemTypeChart({ byItemType, names }: { byItemType: Today['byItem
   return (
     <figure>
       {heading}
-      <svg role="img" aria-labelledby="types-title" width={label + bars + 50} height={byItemType.length * row + 4} className="chart chart-types">
+      <svg role="img" aria-labelledby="types-title" width={label + bars + 50} height={byItemType.length * row + 4} viewBox={`0 0 ${label + bars + 50} ${byItemType.length * row + 4}`} className="chart chart-types">
         {byItemType.map((x, i) => (
           <g key={x.itemType} data-testid="type-bar">
             <text x={label - 8} y={i * row + 18} textAnchor="end" fontSize="13">

@@ -5,10 +5,17 @@
 // Each command lives in its own module under `src/cli/station/` and is listed once here, so
 // adding one touches one line of this file.
 import { argv, exit } from 'node:process';
+import { runWithDataFolderLock } from './station-lock';
 
 interface StationCommand {
   /** One line for `npm run station -- help`. */
   summary: string;
+  /**
+   * False for a command that never opens the station's store (it works on files only). Every
+   * other command runs holding the data folder's lock (src/cli/station-lock.ts), so it refuses to
+   * run against a folder a running station has open.
+   */
+  opensStore?: boolean;
   /** Runs with the arguments after the command's name; resolves to the exit code. */
   run(args: string[]): Promise<number>;
 }
@@ -26,7 +33,8 @@ if (name === undefined || name.startsWith('-')) {
   console.log('npm run station -- <command> --data <dir> ...   (or options only: the headless station, as npm run serve)\n');
   for (const [commandName, load] of Object.entries(COMMANDS)) console.log(`  ${commandName.padEnd(8)} ${(await load()).summary}`);
 } else if (name in COMMANDS) {
-  exit(await (await COMMANDS[name]!()).run(rest));
+  const command = await COMMANDS[name]!();
+  exit(command.opensStore === false ? await command.run(rest) : await runWithDataFolderLock(rest, () => command.run(rest)));
 } else {
   console.error(`npm run station: no command "${name}". \`npm run station -- help\` lists them.`);
   exit(2);

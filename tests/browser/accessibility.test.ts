@@ -86,16 +86,31 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
     await page.getByLabel('Item barcode').press('Enter');
     await expect.poll(() => page.getByTestId('loan-row').count()).toBe(1);
 
+    // Each tab's name (its shortcut key beside it is aria-hidden: aria-keyshortcuts carries it).
     const tabs = page.getByRole('navigation').first().getByRole('button');
-    const names = await tabs.allTextContents();
+    const names = await tabs.locator('.tab-label').allTextContents();
     expect(names.length).toBeGreaterThanOrEqual(8);
     const problems: Record<string, string[]> = {};
-    for (const name of names) {
-      await page.getByRole('navigation').first().getByRole('button', { name, exact: true }).click();
-      await page.waitForTimeout(150);
-      const found = await violations(page);
-      if (found.length > 0) problems[name] = found;
+    // Every screen in the light theme, the dark one (as the OS asks) and the high-contrast one.
+    for (const theme of ['light', 'dark', 'contrast'] as const) {
+      await page.emulateMedia({ colorScheme: theme === 'dark' ? 'dark' : 'light' });
+      await page.evaluate((t) => (t === 'contrast' ? (document.documentElement.dataset.theme = 'contrast') : delete document.documentElement.dataset.theme), theme);
+      for (const name of names) {
+        await page.getByRole('navigation').first().getByRole('button', { name, exact: true }).click();
+        await page.waitForTimeout(150);
+        const found = await violations(page);
+        if (found.length > 0) problems[`${name} (${theme})`] = found;
+      }
     }
+    await page.emulateMedia({ colorScheme: null });
+    await page.evaluate(() => delete document.documentElement.dataset.theme);
+    // The keyboard shortcuts dialog.
+    await page.getByRole('button', { name: 'Shortcuts', exact: true }).click();
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
+    const inDialog = await violations(page);
+    if (inDialog.length > 0) problems['keyboard shortcuts dialog'] = inDialog;
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(problems).toEqual({});
   });
 

@@ -36,7 +36,7 @@ export async function startServe(): Promise<RunningStation> {
   if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('build the renderer first: npm run build:renderer');
   const dataDir = mkdtempSync(join(tmpdir(), 'circa-browser-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), '--no-build'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -102,4 +102,57 @@ export async function setUpSpringfield(url: string, timeZone = 'America/New_York
     admin: { username: 'marge', displayName: 'Marge Simpson', password: 'donut hole 42' },
   });
   return (await api(url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+}
+
+export interface ShotOptions {
+  /** 'light' and 'dark' as the OS would ask (prefers-color-scheme); 'contrast' the high-contrast theme. */
+  theme?: 'light' | 'dark' | 'contrast';
+  /** The desk's language, switched with its own Language list (and switched back afterwards). */
+  locale?: 'en' | 'es';
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * A full-page screenshot of the page as it is, in a given theme, language and window size
+ * (e.g. `screenshotIn(page, 'checkout', { theme: 'dark', locale: 'es', viewport: { width: 1920, height: 1080 } })`
+ * saves tests/screenshots/checkout-dark-es-1920x1080.png). The page is put back as it was.
+ * Returns the file's path.
+ */
+export async function screenshotIn(page: Page, name: string, options: ShotOptions = {}): Promise<string> {
+  const theme = options.theme ?? 'light';
+  const before = { viewport: page.viewportSize(), theme: await page.evaluate(() => document.documentElement.dataset.theme ?? null) };
+  // The header's Theme list, when the page has one (and no dialog covers it), so the screenshot shows the choice it is in.
+  const themeList = page.locator('.theme-switch select');
+  const themeListBefore = (await themeList.count()) > 0 && (await page.locator('[role="dialog"]').count()) === 0 ? await themeList.inputValue() : null;
+  const language = page.locator('.language-switch select');
+  const hasLanguage = (await language.count()) > 0;
+  const languageBefore = hasLanguage ? await language.inputValue() : null;
+  try {
+    if (options.viewport) await page.setViewportSize(options.viewport);
+    await page.emulateMedia({ colorScheme: theme === 'dark' ? 'dark' : 'light' });
+    if (themeListBefore !== null) await themeList.selectOption(theme === 'contrast' ? 'contrast' : 'auto');
+    await page.evaluate((t) => {
+      if (t === 'contrast') document.documentElement.dataset.theme = 'contrast';
+      else delete document.documentElement.dataset.theme;
+    }, theme);
+    if (options.locale && hasLanguage && options.locale !== languageBefore) {
+      await language.selectOption(options.locale);
+      await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), options.locale);
+    }
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const size = page.viewportSize();
+    const file = join(SCREENSHOTS, [name, theme, options.locale ?? languageBefore ?? 'en', size ? `${size.width}x${size.height}` : ''].filter(Boolean).join('-') + '.png');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  } finally {
+    if (hasLanguage && languageBefore && options.locale && options.locale !== languageBefore) await language.selectOption(languageBefore);
+    if (before.viewport) await page.setViewportSize(before.viewport);
+    await page.emulateMedia({ colorScheme: null });
+    if (themeListBefore !== null) await themeList.selectOption(themeListBefore);
+    await page.evaluate((t) => {
+      if (t) document.documentElement.dataset.theme = t;
+      else delete document.documentElement.dataset.theme;
+    }, before.theme);
+  }
 }

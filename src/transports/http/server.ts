@@ -81,7 +81,21 @@ export function openApiDocument(): Record<string, unknown> {
 
 export async function createHttpStation(options: HttpStationOptions): Promise<FastifyInstance> {
   const { core } = options;
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1_048_576 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    // At close, idle keep-alive connections are dropped at once (a desk's browser keeps several
+    // open); a request being answered is finished first.
+    forceCloseConnections: 'idle',
+  });
+
+  // Open event streams (a signed-in desk holds one for as long as it is open). Fastify does not
+  // know them (they are hijacked), so closing the server would wait for each browser to hang up:
+  // at close they are ended first, and the desk's EventSource finds the station gone.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...openStreams]) end();
+  });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Content-Security-Policy', CSP);
@@ -231,10 +245,14 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     function close() {
       if (!open) return;
       open = false;
+      openStreams.delete(close);
       clearInterval(keepAlive);
       unsubscribe();
       res.end();
+      // The socket too: an ended response on a keep-alive connection would otherwise hold it open.
+      res.socket?.destroySoon();
     }
+    openStreams.add(close);
     res.on('close', close);
     return reply;
   }
@@ -249,7 +267,7 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     });
   } else {
     app.get('/', async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send('Circa station API is running. Build the desk with `npm run build:renderer`.'),
+      reply.type('text/plain; charset=utf-8').send('Circa station API is running, without its desk: this station was started with --no-build or a --renderer folder that holds none. Start it without --no-build (npm run serve builds the desk), or run npm run build:renderer.'),
     );
   }
   return app;
