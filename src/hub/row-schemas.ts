@@ -30,7 +30,9 @@ function columnSchema(column: SQLiteColumn, property: string): z.ZodType {
   else if (enumValues && enumValues.length > 0) schema = z.enum(enumValues as [string, ...string[]]);
   else if (column.dataType === 'string') schema = z.string();
   else schema = z.union([z.string(), z.number(), z.boolean()]);
-  return column.notNull ? schema : schema.nullable();
+  // A nullable column may be missing: it was added by a later migration than the sending
+  // station has (records' MARC columns, payments' reference), and missing means null.
+  return column.notNull ? schema : schema.nullable().default(null);
 }
 
 function columnsOf(table: SyncedTable): Shape {
