@@ -27,7 +27,6 @@ import type { StationIdentity } from './hub';
 
 /** Commands a station writes that are not station API methods, with what they need. */
 const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {
-  'catalogue.updateItem': 'manage_catalogue',
   [PURGE_LOAN_HISTORY_COMMAND]: 'station',
   'auth.lockout': 'station',
 };
