@@ -1,0 +1,57 @@
+// A choice among many (a time zone of ~400, a currency of ~300), built on React Aria's ComboBox:
+// type to narrow the list, arrow keys to move, Enter to choose. Only a value from the list is
+// taken; with `name`, the chosen id is submitted with the form.
+import { Button, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text, type Key } from 'react-aria-components';
+import type { Choice } from './ChoiceSelect';
+import { usePortalContainer } from './portal';
+
+export function SearchableChoice({
+  label,
+  name,
+  choices,
+  defaultValue,
+  onChange,
+  hint,
+  error,
+  isRequired,
+  openLabel,
+}: {
+  label: string;
+  name: string;
+  choices: readonly Choice[];
+  defaultValue?: string | null;
+  onChange?(id: string | null): void;
+  hint?: string;
+  error?: string | null;
+  isRequired?: boolean;
+  /** The accessible name of the button that opens the whole list. */
+  openLabel: string;
+}) {
+  const portal = usePortalContainer<HTMLDivElement>();
+  return (
+    <ComboBox
+      ref={portal.ref}
+      className="ra-field"
+      name={name}
+      formValue="key"
+      defaultItems={choices}
+      {...(defaultValue ? { defaultValue } : {})}
+      onChange={(key: Key | null) => onChange?.(key === null ? null : String(key))}
+      menuTrigger="focus"
+      isInvalid={!!error}
+      isRequired={isRequired}
+      allowsEmptyCollection
+    >
+      <Label>{label}</Label>
+      <div className="ra-control">
+        <Input />
+        <Button aria-label={openLabel}>▾</Button>
+      </div>
+      {hint ? <Text slot="description">{hint}</Text> : null}
+      <FieldError>{error}</FieldError>
+      <Popover {...(portal.container ? { UNSTABLE_portalContainer: portal.container } : {})}>
+        <ListBox>{(c: Choice) => <ListBoxItem id={c.id} textValue={c.name}>{c.name}</ListBoxItem>}</ListBox>
+      </Popover>
+    </ComboBox>
+  );
+}
