@@ -5,9 +5,9 @@ import { renderInDesk, setUpDesk } from '../components/testing';
 import { i18n } from '../i18n';
 import { Catalogue } from './Catalogue';
 
-type Record = ApiOutput<'catalogue.record'>;
+type RecordView = ApiOutput<'catalogue.record'>;
 const DUE = Date.UTC(2026, 11, 22, 17);
-const record: Record = {
+const record: RecordView = {
   record: { id: 'r1', title: 'Pedro Páramo', author: 'Juan Rulfo', isbn: '9780060883287', issn: null, publisher: null, year: 1955, callNumber: 'F RUL' },
   items: [
     { id: 'i1', barcode: '30234000000012', recordId: 'r1', homeBranchId: 'b1', currentBranchId: 'b1', itemTypeCode: 'BOOK', status: 'on_loan', damaged: false, notForLoan: false, replacementPrice: 2500, transitToBranchId: null, dueAt: DUE },
