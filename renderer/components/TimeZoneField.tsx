@@ -14,7 +14,7 @@ export function TimeZoneField({ label, name, defaultValue, error, hint }: { labe
     if (!zones.includes('UTC')) zones.push('UTC');
     // A saved zone the browser does not list (an alias) is still offered, so it is not lost.
     if (defaultValue && !zones.includes(defaultValue)) zones.push(defaultValue);
-    return zones.map((z) => ({ id: z, name: z.replaceAll('_', ' ') }));
+    return zones.map((z) => ({ id: z, name: z }));
   }, [defaultValue]);
   return <SearchableChoice label={label} name={name} choices={choices} defaultValue={defaultValue ?? null} error={error} hint={hint} isRequired openLabel={t('setup.showZones')} />;
 }

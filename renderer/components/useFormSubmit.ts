@@ -34,14 +34,20 @@ export function stationFieldErrors(
  * <Problem> (next to its Save button) and the form stays as typed to fix it; a save that goes
  * through clears it (a form that stays open after saving shows no old refusal).
  *
- * `save` gets the form element itself, taken before anything is awaited: React's event (and its
- * currentTarget) is not the form's any more once the station has answered (#12 bug 1: a form
- * reset after an await threw, and a record that was made was reported as not made).
+ * `afterSave` gets the form element itself, taken before anything is awaited: React's event (and
+ * its currentTarget) is not the form's any more once the station has answered (#12 bug 1: a
+ * form reset after an await threw, and a record that was made was reported as not made).
+ * `fieldOf` names the control a station issue's path belongs to (changes.isbn -> isbn).
  */
+export interface FormSubmitOptions {
+  fieldOf?: (path: string) => string | undefined;
+  afterSave?: (form: HTMLFormElement) => void;
+}
+
 export function useFormSubmit<Value>(
   read: (form: FormReader) => Value,
-  save: (value: Value, form: HTMLFormElement) => Promise<void>,
-  fieldOf?: (path: string) => string | undefined,
+  save: (value: Value) => Promise<void>,
+  { fieldOf, afterSave }: FormSubmitOptions = {},
 ): { errors: FieldErrors; error: ApiErrorBody | null; onSubmit(e: FormEvent<HTMLFormElement>): void; busy: boolean } {
   const { t } = useTranslation();
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -56,8 +62,9 @@ export function useFormSubmit<Value>(
     if (!form.ok) return;
     setBusy(true);
     try {
-      await save(value, formElement);
+      await save(value);
       setError(null);
+      afterSave?.(formElement);
     } catch (err) {
       const placed = stationFieldErrors(asError(err), formElement, t, fieldOf);
       setErrors(placed.errors);

@@ -179,7 +179,7 @@ function EditCopyDialog({ copy, itemTypes, currency, onSaved, onCancel }: { copy
       await client.call('catalogue.updateItem', { itemId: copy.id, changes });
       await onSaved();
     },
-    PRICE_FIELD,
+    { fieldOf: PRICE_FIELD },
   );
   return (
     <FormDialog title={t('catalogue.editCopy', { barcode: copy.barcode })} onSubmit={onSubmit} error={error} submit={t('catalogue.saveCopy')} onCancel={onCancel}>
@@ -199,14 +199,18 @@ export function AddCopyForm({ recordId, itemTypes, currency, onAdded }: { record
   const barcodeRef = useRef<HTMLInputElement>(null);
   const { errors, error, onSubmit, busy } = useFormSubmit(
     (f) => ({ barcode: f.required('barcode', 64), itemTypeCode: f.text('itemType') || (itemTypes[0]?.code ?? 'BOOK'), replacementPrice: f.optMoney('price', currency) }),
-    async (input, form) => {
+    async (input) => {
       const copy = await client.call('catalogue.addItem', { ...input, recordId });
-      const barcode = form.elements.namedItem('barcode');
-      if (barcode instanceof HTMLInputElement) barcode.value = '';
-      barcodeRef.current?.focus();
       await onAdded(copy.barcode);
     },
-    PRICE_FIELD,
+    {
+      fieldOf: PRICE_FIELD,
+      afterSave: (form) => {
+        const barcode = form.elements.namedItem('barcode');
+        if (barcode instanceof HTMLInputElement) barcode.value = '';
+        barcodeRef.current?.focus();
+      },
+    },
   );
   return (
     <form onSubmit={onSubmit} aria-label={t('catalogue.addItem')} noValidate>

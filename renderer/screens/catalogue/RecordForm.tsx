@@ -66,12 +66,12 @@ export function AddRecordForm({ onAdded }: { onAdded(record: BibRecord): Promise
   const isbn = useDuplicateIsbn(null);
   const { errors, error, onSubmit, busy } = useFormSubmit(
     (f) => readRecord(f, t),
-    async (input, form) => {
+    async (input) => {
       const created = await client.call('catalogue.addRecord', input);
-      form.reset();
       isbn.clear();
       await onAdded(created);
     },
+    { afterSave: (form) => form.reset() },
   );
   return (
     <form onSubmit={onSubmit} aria-label={t('catalogue.addRecord')} className="panel" noValidate>
@@ -92,7 +92,7 @@ export function EditRecordDialog({ record, onSaved, onCancel }: { record: BibRec
   const { errors, error, onSubmit } = useFormSubmit(
     (f) => readRecord(f, t),
     async (changes) => onSaved(await client.call('catalogue.updateRecord', { recordId: record.id, changes })),
-    (path) => path.replace(/^changes\./, ''),
+    { fieldOf: (path) => path.replace(/^changes\./, '') },
   );
   return (
     <FormDialog title={t('catalogue.editRecordTitle', { title: record.title })} onSubmit={onSubmit} error={error} submit={t('catalogue.saveRecord')} onCancel={onCancel}>
