@@ -17,14 +17,29 @@ export interface HoldPatron {
   name: string;
 }
 
-export function PlaceHold({ recordId, title, patron, onPlaced, onCancel }: { recordId: string; title: string; patron?: HoldPatron; onPlaced(said: string): void | Promise<void>; onCancel(): void }) {
+export function PlaceHold({
+  recordId,
+  title,
+  patron,
+  initialCard = '',
+  onPlaced,
+  onCancel,
+}: {
+  recordId: string;
+  title: string;
+  patron?: HoldPatron;
+  /** A card already typed elsewhere on the screen (the Holds screen's "for the patron with card"). */
+  initialCard?: string;
+  onPlaced(said: string): void | Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const branchName = useSession((s) => s.setup?.branchName ?? null);
   const lists = useLoad(async () => {
     const [branches, record] = await Promise.all([client.call('branches.list', {}), client.call('catalogue.record', { recordId })]);
     return { branches, copies: record.items };
   }, recordId);
-  const [card, setCard] = useState('');
+  const [card, setCard] = useState(initialCard);
   const [pickup, setPickup] = useState<string | null>(null);
   const [level, setLevel] = useState<'title' | 'item'>('title');
   const [copyId, setCopyId] = useState<string | null>(null);

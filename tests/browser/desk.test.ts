@@ -149,7 +149,7 @@ describe('patrons at the desk', () => {
     await api(station.url, 'fees.charge', { patronId: (lisa.patron as { id: string }).id, kind: 'damage', amount: 375, description: 'Water damage' }, adminToken);
     await page.getByLabel('Find a patron (name, card, email or phone)').fill('lis simp');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('button', { name: /Simpson, Lisa/ }).click();
+    await page.getByRole('button', { name: 'Open Lisa Simpson' }).click();
     await expect.poll(() => page.getByTestId('fees-owed').textContent()).toBe('$3.75');
     await page.getByLabel('Cash handed over').fill('5');
     await page.getByRole('button', { name: 'Take the payment' }).click();
@@ -165,7 +165,11 @@ describe('holds at the desk', () => {
     await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('For the patron with card').fill(patronCard(3));
-    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: 'Place a hold' }).click();
+    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: /^Place a hold/ }).click();
+    // The card typed above is the hold's; the pickup branch is this desk's unless another is chosen.
+    const holdForm = page.getByRole('form', { name: 'Place a hold on Cien años de soledad' });
+    await expect.poll(() => holdForm.getByRole('button', { name: /Pick up at/ }).textContent()).toContain('Main Street');
+    await holdForm.getByRole('button', { name: 'Place a hold', exact: true }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Hold placed on Cien años de soledad for Edna Krabappel.');
     await screenshot(page, '13-holds');
     // Lisa returns her copy: it is trapped for Edna.
@@ -186,7 +190,8 @@ describe('holds at the desk', () => {
     await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('For the patron with card').fill(patronCard(1));
-    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: 'Place a hold' }).click();
+    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: /^Place a hold/ }).click();
+    await page.getByRole('form', { name: 'Place a hold on Cien años de soledad' }).getByRole('button', { name: 'Place a hold', exact: true }).click();
     const lisa = page.getByTestId('queue-entry').filter({ hasText: 'Lisa Simpson' });
     await expect.poll(() => lisa.textContent()).toContain('waiting in the queue');
     expect(await page.getByTestId('queue-entry').filter({ hasText: 'Edna Krabappel' }).textContent()).toContain('on the hold shelf');

@@ -1,6 +1,7 @@
 // Catalogue search results as a table: what each title is, how many of its copies are on the
 // shelf ("2 of 3 on the shelf") and when the first one out is due, sortable where staff sort.
 // How many were found, or that nothing was, is said aloud (a live region) as well as shown.
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutput } from '../../../src/api/contract';
 import { SortHeader, useSort } from '../../components/SortableTable';
@@ -32,7 +33,7 @@ export function Availability({ hit }: { hit: Hit }) {
   );
 }
 
-export function SearchResults({ hits, selectedId, onOpen, onHold }: { hits: Hit[]; selectedId: string | null; onOpen(hit: Hit): void; onHold?(hit: Hit): void }) {
+export function SearchResults({ hits, selectedId, onOpen, onHold, more }: { hits: Hit[]; selectedId: string | null; onOpen?(hit: Hit): void; onHold?(hit: Hit): void; /** Further buttons for a row (the Holds screen's queue). */ more?(hit: Hit): ReactNode }) {
   const { t } = useTranslation();
   const f = useDeskFormat();
   const { sorted, sort, toggle } = useSort(
@@ -73,14 +74,17 @@ export function SearchResults({ hits, selectedId, onOpen, onHold }: { hits: Hit[
               <Availability hit={h} />
             </td>
             <td className="actions-cell">
-              <button type="button" aria-label={t('catalogue.openRecord', { title: h.title })} onClick={() => onOpen(h)}>
-                {t('catalogue.open')}
-              </button>
+              {onOpen ? (
+                <button type="button" aria-label={t('catalogue.openRecord', { title: h.title })} onClick={() => onOpen(h)}>
+                  {t('catalogue.open')}
+                </button>
+              ) : null}
               {onHold ? (
                 <button type="button" aria-label={t('holds.placeOn', { title: h.title })} onClick={() => onHold(h)}>
                   {t('holds.place')}
                 </button>
               ) : null}
+              {more?.(h)}
             </td>
           </tr>
         ))}
