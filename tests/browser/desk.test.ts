@@ -34,7 +34,9 @@ describe('a day at the desk, in the browser', () => {
     await page.goto(station.url);
     await page.getByLabel('Library name').fill('Springfield Public Library');
     await page.getByLabel('Branch name').fill('Main Street');
-    await page.getByLabel('Time zone').fill('America/New_York');
+    // The time zone is a searchable list (a combobox): typed whole, the zone is chosen.
+    await page.getByRole('combobox', { name: 'Time zone' }).fill('America/New_York');
+    await page.getByRole('combobox', { name: 'Time zone' }).press('Tab');
     await page.getByLabel('Administrator username').fill('marge');
     await page.getByLabel('Administrator full name').fill('Marge Simpson');
     await page.getByLabel('Administrator password (8 characters or more)').fill('donut hole 42');

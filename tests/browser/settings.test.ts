@@ -74,9 +74,11 @@ describe('settings at the desk, for an administrator', () => {
     await page.getByRole('button', { name: 'Add a branch' }).click();
     await page.getByLabel('Code').fill('NORTH');
     await page.getByLabel('Name', { exact: true }).fill('North Haverbrook');
-    await page.getByLabel('Time zone').fill('America/Chicago');
+    await page.getByRole('combobox', { name: 'Time zone' }).fill('America/Chicago');
     await screenshot(page, '31-settings-branch');
-    await page.getByLabel('Time zone').press('Enter');
+    // The first Enter takes the zone from the open list (a combobox), the second saves.
+    await page.getByRole('combobox', { name: 'Time zone' }).press('Enter');
+    await page.getByRole('combobox', { name: 'Time zone' }).press('Enter');
     await expect.poll(() => page.getByTestId('branch-row').count()).toBe(2);
 
     await openSettings('Patron categories');
