@@ -46,6 +46,11 @@ export function Catalogue() {
     if (recordId) await open(recordId);
     if (query.trim()) await search(query);
   };
+  /** A record just catalogued (typed in, or copied from elsewhere): said, and opened for its copies. */
+  const added = async (created: { id: string; title: string }) => {
+    setMessage(t('catalogue.recordAdded', { title: created.title }));
+    await open(created.id);
+  };
 
   return (
     <main id="main" className="records-screen">
@@ -94,12 +99,8 @@ export function Catalogue() {
           }}
         />
       ) : null}
-      <AddRecordForm
-        onAdded={async (created) => {
-          setMessage(t('catalogue.recordAdded', { title: created.title }));
-          await open(created.id);
-        }}
-      />
+      <AddRecordForm onAdded={added} />
+      {/* Copy cataloguing (a record fetched from elsewhere) mounts here, as one line: <CopyCataloguing onAdded={added} /> */}
     </main>
   );
 }
