@@ -36,6 +36,8 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [message, setMessage] = useState('');
   const [paid, setPaid] = useState<ApiOutput<'fees.pay'> | null>(null);
+  const [payError, setPayError] = useState<ApiErrorBody | null>(null);
+  const [payFieldError, setPayFieldError] = useState<string | null>(null);
   const lists = useLoad(async () => {
     const [categories, branches] = await Promise.all([client.call('categories.list', {}), client.call('branches.list', {})]);
     return { categories, branches };
@@ -73,13 +75,15 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
   async function pay(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const tendered = parseMoney(String(new FormData(e.currentTarget).get('tendered') ?? ''), summary.currency);
-    if (tendered === null || tendered <= 0) return setError({ code: 'INVALID', message: 'amount' });
+    // A wrong amount is said under the amount, a refusal next to the button: where the eye is.
+    setPayFieldError(null);
+    setPayError(null);
+    if (tendered === null || tendered <= 0) return setPayFieldError(t('form.money'));
     try {
       setPaid(await client.call('fees.pay', { patronId: p.id, tendered, method: 'cash' }));
       onChange(await client.call('patrons.lookup', { barcode: p.cardBarcode }));
-      setError(null);
     } catch (err) {
-      setError(asError(err));
+      setPayError(asError(err));
     }
   }
 
@@ -155,8 +159,9 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
       </p>
       <FeeList fees={summary.fees} locale={locale} onWaive={(fee) => setOpen({ kind: 'waive', fee })} />
       {summary.feesOwed > 0 ? (
-        <form onSubmit={(e) => void pay(e)}>
-          <Field label={t('patrons.tendered')} name="tendered" inputMode="decimal" required autoComplete="off" />
+        <form onSubmit={(e) => void pay(e)} noValidate>
+          <Field label={t('patrons.tendered')} name="tendered" inputMode="decimal" required autoComplete="off" error={payFieldError} />
+          <Problem error={payError} />
           <button type="submit">{t('patrons.pay')}</button>
         </form>
       ) : null}
