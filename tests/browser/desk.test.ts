@@ -225,6 +225,28 @@ describe('the catalogue', () => {
     await expect.poll(() => page.getByTestId('copy-row').first().textContent()).toContain('damaged');
     await screenshot(page, '14-catalogue');
   });
+
+  it('corrects the catalogue: deletes a copy added by mistake, and says why a copy on loan cannot go', async () => {
+    await page.getByLabel('Item barcode').fill(itemBarcode(41));
+    await page.getByRole('button', { name: 'Add a copy' }).first().click();
+    await expect.poll(() => page.getByTestId('copy-row').count()).toBe(2);
+    // Ready for the next barcode.
+    await expect.poll(() => page.getByLabel('Item barcode').inputValue()).toBe('');
+    await page.getByRole('button', { name: `Delete copy ${itemBarcode(41)}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => page.getByTestId('copy-row').count()).toBe(1);
+
+    await page.getByLabel(/Search the catalogue/).fill('soledad');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('catalogue-hit').first().textContent()).toMatch(/\d of 3 on the shelf/);
+    await page.getByRole('button', { name: 'Open Cien años de soledad' }).click();
+    await page.getByRole('button', { name: `Delete copy ${itemBarcode(3)}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => page.getByRole('dialog').getByRole('alert').textContent()).toContain(`Copy ${itemBarcode(3)} is on loan`);
+    await screenshot(page, '14b-catalogue-delete-refused');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByTestId('copy-row').count()).toBe(3);
+  });
 });
 
 describe('reports', () => {
