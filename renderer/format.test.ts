@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, deskLocale, formatDay, formatMonthDay, formatTime, weekdayName } from './format';
+import { dayOf, deskFormat, deskLocale, formatDay, formatMonthDay, formatTime, weekdayName } from './format';
 
 describe('dates at the desk', () => {
   it("uses the library's region in the desk's language", () => {
@@ -22,5 +22,16 @@ describe('dates at the desk', () => {
     expect(dayOf(lateEvening, 'Asia/Tokyo')).toBe('2026-11-23');
     expect(formatTime(lateEvening, 'en-US', 'America/New_York')).toBe('10:30 PM');
     expect(formatTime(lateEvening, 'es-ES', 'Europe/Madrid')).toBe('4:30');
+  });
+});
+
+describe('deskFormat: the one formatter every screen uses (#12 bug 9)', () => {
+  it('says dates in the desk language and the branch zone, not the PC\'s', () => {
+    const f = deskFormat(deskLocale('en-US', 'es'), 'America/Chicago');
+    expect(f.date(Date.UTC(2026, 11, 22, 17))).toBe('22 dic 2026');
+    // 03:00 UTC on the 26th is still the 25th in Chicago.
+    expect(f.date(Date.UTC(2026, 10, 26, 3))).toBe('25 nov 2026');
+    expect(f.day('2026-11-29')).toBe('29 nov 2026');
+    expect(deskFormat('en-US', 'America/New_York').date(Date.UTC(2026, 11, 22, 17))).toBe('Dec 22, 2026');
   });
 });

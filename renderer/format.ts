@@ -1,5 +1,8 @@
 // Dates, times and money in the branch's locale and zone.
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../src/domain/money';
+import { useSession } from './state/session';
 
 export function formatDate(instant: number, locale: string, timeZone?: string | null): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(instant);
@@ -57,4 +60,45 @@ export function deskLocale(libraryLocale: string, language: string): string {
   } catch {
     return libraryLocale;
   }
+}
+
+/**
+ * The one way a screen says a date, a time or an amount: in the desk's language with the
+ * library's regional conventions (deskLocale), and in the branch's time zone, whatever this PC's
+ * zone and language. "Vence el 22 dic 2026", never "Dec 22, 2026" in a Spanish sentence.
+ * Screens take it from useDeskFormat(); print code that runs outside React builds it here.
+ */
+export interface DeskFormat {
+  locale: string;
+  timeZone: string | null;
+  /** An instant (epoch ms) as a date: 22 dic 2026. */
+  date(instant: number): string;
+  /** An instant as a date and time. */
+  dateTime(instant: number): string;
+  /** An instant as a time of day. */
+  time(instant: number): string;
+  /** A calendar day as the API carries it (2026-12-22). */
+  day(day: string): string;
+  money(amount: number, currency: string): string;
+}
+
+export function deskFormat(locale: string, timeZone: string | null): DeskFormat {
+  return {
+    locale,
+    timeZone,
+    date: (instant) => formatDate(instant, locale, timeZone),
+    dateTime: (instant) => formatDateTime(instant, locale, timeZone),
+    time: (instant) => formatTime(instant, locale, timeZone),
+    day: (day) => formatDay(day, locale),
+    money: (amount, currency) => formatMoney(amount, currency, locale),
+  };
+}
+
+/** The desk's formatter now: the language showing, the library's locale, the branch's zone. Re-renders when the language changes. */
+export function useDeskFormat(): DeskFormat {
+  const { i18n } = useTranslation();
+  const library = useSession((s) => s.setup?.locale) ?? 'en-US';
+  const timeZone = useSession((s) => s.setup?.timeZone ?? null);
+  const language = i18n.language.slice(0, 2);
+  return useMemo(() => deskFormat(deskLocale(library, language), timeZone), [library, language, timeZone]);
 }

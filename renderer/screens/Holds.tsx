@@ -4,11 +4,14 @@ import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
 import { asError } from '../api/errors';
 import { Field } from '../components/Field';
+import { PlaceHold } from '../components/PlaceHold';
 import { Problem } from '../components/Problem';
-import { useDeskLocale } from '../components/useDeskLocale';
-import { formatDay } from '../format';
-
-type Hit = ApiOutput<'catalogue.search'>[number];
+import { SortHeader, useSort } from '../components/SortableTable';
+import { Badge } from '../components/ui/Badge';
+import { useDeskFormat } from '../format';
+import { ResultCount, SearchResults, type Hit } from './catalogue/SearchResults';
+import { HOLD_TONE } from './patron/PatronHolds';
+import '../styles/records.css';
 
 /** A copy whose hold expired on the shelf: what to take off it, and whose hold it was. */
 export interface ExpiredCopy {
@@ -40,8 +43,9 @@ export function expiredCopies(answer: ApiOutput<'holds.clearExpired'>, shelfBefo
 /** Holds: place one from a catalogue search, a title's queue, the pull list and the hold shelf. */
 export function Holds() {
   const { t } = useTranslation();
-  const locale = useDeskLocale();
-  const [hits, setHits] = useState<Hit[]>([]);
+  const [hits, setHits] = useState<Hit[] | null>(null);
+  const [query, setQuery] = useState('');
+  const [holdOn, setHoldOn] = useState<Hit | null>(null);
   const [forCard, setForCard] = useState('');
   const [queue, setQueue] = useState<ApiOutput<'holds.queue'>>([]);
   const [queueOf, setQueueOf] = useState<{ recordId: string; title: string } | null>(null);
@@ -61,10 +65,11 @@ export function Holds() {
 
   async function search(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const query = String(new FormData(e.currentTarget).get('query') ?? '');
+    const q = String(new FormData(e.currentTarget).get('query') ?? '');
+    setQuery(q);
     setError(null);
     try {
-      setHits(await client.call('catalogue.search', { query }));
+      setHits(q.trim() ? await client.call('catalogue.search', { query: q }) : []);
     } catch (err) {
       setError(asError(err));
     }
@@ -82,12 +87,11 @@ export function Holds() {
     }
   }
 
-  async function place(recordId: string, title: string) {
-    setError(null);
+  /** A hold placed (PlaceHold): said, then the title's queue and the lists as they now are. */
+  async function placed(said: string, recordId: string, title: string) {
+    setHoldOn(null);
+    setMessage(said);
     try {
-      const patron = await client.call('patrons.lookup', { barcode: forCard });
-      await client.call('holds.place', { patronId: patron.patron.id, recordId });
-      setMessage(t('holds.placed', { title, name: `${patron.patron.firstName} ${patron.patron.lastName}` }));
       await showQueue(recordId, title);
       await refresh();
     } catch (err) {
@@ -121,53 +125,58 @@ export function Holds() {
         <button type="submit">{t('patrons.find')}</button>
       </form>
       <Field label={t('holds.forPatron')} value={forCard} onChange={(e) => setForCard(e.target.value)} autoComplete="off" inputMode="numeric" />
-      <ul className="returns">
-        {hits.map((h) => (
-          <li key={h.id} data-testid="catalogue-hit">
-            <strong>{h.title}</strong> {h.author ? `— ${h.author}` : ''} ({t('holds.available', { available: h.available, copies: h.copies })}){' '}
-            <button type="button" disabled={!forCard} onClick={() => void place(h.id, h.title)}>
-              {t('holds.place')}
-            </button>{' '}
-            <button type="button" aria-label={t('holds.showQueue', { title: h.title })} onClick={() => void showQueue(h.id, h.title).catch((err: unknown) => setError(asError(err)))}>
-              {t('holds.queueButton')}
-            </button>
-          </li>
-        ))}
-      </ul>
+      {/* What was just done comes first, before the search's own count. */}
+      <p role="status" className="saved">
+        {message}
+      </p>
+      <ResultCount hits={hits} query={query} />
+      <SearchResults
+        hits={hits ?? []}
+        selectedId={holdOn?.id ?? null}
+        onHold={(h) => setHoldOn(h)}
+        more={(h) => (
+          <button type="button" aria-label={t('holds.showQueue', { title: h.title })} onClick={() => void showQueue(h.id, h.title).catch((err: unknown) => setError(asError(err)))}>
+            {t('holds.queueButton')}
+          </button>
+        )}
+      />
+      {holdOn ? (
+        <PlaceHold key={holdOn.id} recordId={holdOn.id} title={holdOn.title} initialCard={forCard} onCancel={() => setHoldOn(null)} onPlaced={(said) => placed(said, holdOn.id, holdOn.title)} />
+      ) : null}
       <Problem error={error} />
-      <p role="status">{message}</p>
       {queueOf ? (
         <section aria-labelledby="queue">
           <h2 id="queue">
             {t('holds.queue')}: {queueOf.title}
           </h2>
-          {queue.length === 0 ? <p>{t('holds.queueEmpty')}</p> : null}
-          <ol>
-            {queue.map((q) => (
-              <QueueEntry key={q.id} hold={q} onChange={(action, done) => void change(action, done)} />
-            ))}
-          </ol>
+          {queue.length === 0 ? (
+            <p>{t('holds.queueEmpty')}</p>
+          ) : (
+            <table className="data-table" aria-labelledby="queue">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">{t('patrons.name')}</th>
+                  <th scope="col">{t('catalogue.status')}</th>
+                  <th scope="col">{t('catalogue.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {queue.map((q) => (
+                  <QueueEntry key={q.id} hold={q} onChange={(action, done) => void change(action, done)} />
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
       ) : null}
       <section aria-labelledby="pull">
         <h2 id="pull">{t('holds.toPull')}</h2>
-        <ul>
-          {toPull.map((p) => (
-            <li key={p.holdId}>
-              {p.title} — {p.callNumber ?? ''} {p.itemBarcode}
-            </li>
-          ))}
-        </ul>
+        <PullList rows={toPull} />
       </section>
       <section aria-labelledby="shelf">
         <h2 id="shelf">{t('holds.shelf')}</h2>
-        <ul>
-          {shelf.map((s) => (
-            <li key={s.holdId} data-testid="shelf-row">
-              {s.title} — {s.patronName} — {s.shelfExpiresOn ? formatDay(s.shelfExpiresOn, locale) : ''} {s.expired ? `(${t('holds.expired')})` : ''}
-            </li>
-          ))}
-        </ul>
+        <ShelfList rows={shelf} />
         <button type="button" onClick={() => void clearExpired()}>
           {t('holds.clearExpired')}
         </button>
@@ -200,13 +209,18 @@ type QueuedHold = ApiOutput<'holds.queue'>[number];
 /** One patron in a title's queue: cancel, suspend until a date, or resume. */
 function QueueEntry({ hold, onChange }: { hold: QueuedHold; onChange(action: () => Promise<unknown>, done: string): void }) {
   const { t } = useTranslation();
-  const locale = useDeskLocale();
+  const f = useDeskFormat();
   const [until, setUntil] = useState('');
   const name = hold.patronName;
   return (
-    <li data-testid="queue-entry">
-      {name} ({t(`holds.status.${hold.status}`)}
-      {hold.suspendedUntil ? `, ${t('holds.suspendedUntil', { date: formatDay(hold.suspendedUntil, locale) })}` : ''}){' '}
+    <tr data-testid="queue-entry">
+      <td>{hold.position}</td>
+      <td>{name}</td>
+      <td>
+        <Badge tone={HOLD_TONE[hold.status]}>{t(`holds.status.${hold.status}`)}</Badge>
+        {hold.suspendedUntil ? <div>{t('holds.suspendedUntil', { date: f.day(hold.suspendedUntil) })}</div> : null}
+      </td>
+      <td className="actions-cell">
       <button type="button" aria-label={t('holds.cancelFor', { name })} onClick={() => onChange(() => client.call('holds.cancel', { holdId: hold.id }), t('holds.cancelled', { name }))}>
         {t('holds.cancel')}
       </button>{' '}
@@ -223,12 +237,87 @@ function QueueEntry({ hold, onChange }: { hold: QueuedHold; onChange(action: () 
             type="button"
             aria-label={t('holds.suspendButtonFor', { name })}
             disabled={!until}
-            onClick={() => onChange(() => client.call('holds.suspend', { holdId: hold.id, until }), t('holds.suspended', { name, date: formatDay(until, locale) }))}
+            onClick={() => onChange(() => client.call('holds.suspend', { holdId: hold.id, until }), t('holds.suspended', { name, date: f.day(until) }))}
           >
             {t('holds.suspend')}
           </button>
         </span>
       ) : null}
-    </li>
+      </td>
+    </tr>
+  );
+}
+
+/** Holds to pull: the oldest first, sortable by call number to walk the shelves in order. */
+function PullList({ rows }: { rows: ApiOutput<'holds.toPull'> }) {
+  const { t } = useTranslation();
+  const f = useDeskFormat();
+  const { sorted, sort, toggle } = useSort(rows, { placed: (r) => r.placedAt, title: (r) => r.title, callNumber: (r) => r.callNumber }, { key: 'placed', direction: 'ascending' }, f.locale);
+  if (rows.length === 0) return <p>{t('holds.nothingToPull')}</p>;
+  return (
+    <table className="data-table" aria-labelledby="pull">
+      <thead>
+        <tr>
+          <SortHeader column="title" sort={sort} onSort={toggle}>
+            {t('catalogue.recordTitle')}
+          </SortHeader>
+          <SortHeader column="callNumber" sort={sort} onSort={toggle}>
+            {t('catalogue.callNumber')}
+          </SortHeader>
+          <th scope="col">{t('catalogue.barcode')}</th>
+          <SortHeader column="placed" sort={sort} onSort={toggle}>
+            {t('patron.holdPlaced')}
+          </SortHeader>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((p) => (
+          <tr key={p.holdId} data-testid="pull-row">
+            <td>{p.title}</td>
+            <td>{p.callNumber ?? ''}</td>
+            <td>{p.itemBarcode}</td>
+            <td>{f.date(p.placedAt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The hold shelf: whose each copy is and until when, the expired ones marked; sortable by patron or day. */
+function ShelfList({ rows }: { rows: ApiOutput<'holds.shelf'> }) {
+  const { t } = useTranslation();
+  const f = useDeskFormat();
+  const { sorted, sort, toggle } = useSort(rows, { patron: (r) => r.patronName, title: (r) => r.title, until: (r) => r.shelfExpiresOn }, { key: 'until', direction: 'ascending' }, f.locale);
+  if (rows.length === 0) return <p>{t('holds.shelfEmpty')}</p>;
+  return (
+    <table className="data-table" aria-labelledby="shelf">
+      <thead>
+        <tr>
+          <SortHeader column="title" sort={sort} onSort={toggle}>
+            {t('catalogue.recordTitle')}
+          </SortHeader>
+          <SortHeader column="patron" sort={sort} onSort={toggle}>
+            {t('patrons.name')}
+          </SortHeader>
+          <SortHeader column="until" sort={sort} onSort={toggle}>
+            {t('holds.shelfUntil')}
+          </SortHeader>
+          <th scope="col">{t('catalogue.status')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((s) => (
+          <tr key={s.holdId} data-testid="shelf-row">
+            <td>
+              {s.title} {s.itemBarcode ? `(${s.itemBarcode})` : ''}
+            </td>
+            <td>{s.patronName}</td>
+            <td>{s.shelfExpiresOn ? f.day(s.shelfExpiresOn) : ''}</td>
+            <td>{s.expired ? <Badge tone="warning">{t('holds.expired')}</Badge> : <Badge tone="hold">{t('holds.status.waiting')}</Badge>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

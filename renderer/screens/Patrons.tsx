@@ -6,22 +6,29 @@ import { asError } from '../api/errors';
 import { isDialogOpen } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
+import { SortHeader, useSort } from '../components/SortableTable';
+import { useLoad } from '../components/useLoad';
+import { useDeskFormat } from '../format';
 import { PatronDetail } from './patron/PatronDetail';
+import { RegisterForm } from './patron/RegisterForm';
 import { useNewScans } from '../state/scans';
+import '../styles/records.css';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 type Hit = ApiOutput<'patrons.search'>[number];
 
 /**
- * Patrons: find by name, card, email or phone; register; open one to edit, block, take a payment
- * or waive a fee. `openCard` opens that patron at once (a link from another screen).
+ * Patrons: find by name, card, email or phone; register; open one to edit, block, take a payment,
+ * waive a fee or place a hold. `openCard` opens that patron at once (a link from another screen).
  */
 export function Patrons({ openCard }: { openCard?: string | null } = {}) {
   const { t } = useTranslation();
-  const [hits, setHits] = useState<Hit[]>([]);
+  const [hits, setHits] = useState<Hit[] | null>(null);
+  const [query, setQuery] = useState('');
   const [patron, setPatron] = useState<Summary | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [registering, setRegistering] = useState(false);
+  const categories = useLoad(() => client.call('categories.list', {}));
 
   const open = async (barcode: string) => {
     try {
@@ -40,26 +47,10 @@ export function Patrons({ openCard }: { openCard?: string | null } = {}) {
 
   async function search(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setHits(await client.call('patrons.search', { query: String(new FormData(e.currentTarget).get('query') ?? '') }));
-  }
-
-  async function register(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const v = (k: string) => String(f.get(k) ?? '').trim();
+    const q = String(new FormData(e.currentTarget).get('query') ?? '');
+    setQuery(q);
     try {
-      const created = await client.call('patrons.register', {
-        cardBarcode: v('cardBarcode'),
-        firstName: v('firstName'),
-        lastName: v('lastName'),
-        email: v('email') || null,
-        phone: v('phone') || null,
-        categoryCode: v('categoryCode') || 'ADULT',
-        pin: v('pin') || null,
-        keepReadingHistory: f.get('keepReadingHistory') === 'on',
-      });
-      setPatron(created);
-      setRegistering(false);
+      setHits(await client.call('patrons.search', { query: q }));
       setError(null);
     } catch (err) {
       setError(asError(err));
@@ -67,44 +58,80 @@ export function Patrons({ openCard }: { openCard?: string | null } = {}) {
   }
 
   return (
-    <main id="main">
+    <main id="main" className="records-screen">
       <h1>{t('patrons.title')}</h1>
       <form onSubmit={(e) => void search(e)} role="search">
-        <Field label={t('patrons.search')} name="query" autoComplete="off" autoFocus />
-        <button type="submit">{t('patrons.find')}</button>
-        <button type="button" onClick={() => setRegistering(true)}>
-          {t('patrons.register')}
-        </button>
+        <div className="form-row">
+          <Field label={t('patrons.search')} name="query" autoComplete="off" autoFocus />
+          <button type="submit">{t('patrons.find')}</button>
+          <button type="button" onClick={() => setRegistering(true)}>
+            {t('patrons.register')}
+          </button>
+        </div>
       </form>
-      <ul className="returns">
-        {hits.map((h) => (
-          <li key={h.id}>
-            <button type="button" onClick={() => void open(h.cardBarcode)}>
-              {h.lastName}, {h.firstName} ({h.cardBarcode})
-            </button>
-          </li>
-        ))}
-      </ul>
+      <p role="status" aria-live="polite" data-testid="patron-count" className={hits?.length === 0 ? 'no-results' : undefined}>
+        {hits === null ? '' : hits.length === 0 ? t('patrons.noResults', { query }) : t('patrons.results', { count: hits.length })}
+      </p>
       <Problem error={error} />
+      <PatronResults hits={hits ?? []} selectedId={patron?.patron.id ?? null} onOpen={(h) => void open(h.cardBarcode)} />
       {registering ? (
-        <form onSubmit={(e) => void register(e)} aria-label={t('patrons.register')} className="card">
-          <h2>{t('patrons.register')}</h2>
-          <Field label={t('checkout.patronBarcode')} name="cardBarcode" required autoComplete="off" />
-          <Field label={t('patrons.firstName')} name="firstName" required />
-          <Field label={t('patrons.lastName')} name="lastName" required />
-          <Field label={t('patrons.email')} name="email" type="email" />
-          <Field label={t('patrons.phone')} name="phone" type="tel" />
-          <Field label={t('patrons.category')} name="categoryCode" defaultValue="ADULT" />
-          <Field label={t('patrons.pin')} name="pin" type="password" inputMode="numeric" pattern="\d{4,8}" autoComplete="off" />
-          <div className="field">
-            <label>
-              <input type="checkbox" name="keepReadingHistory" /> {t('patrons.keepHistory')}
-            </label>
-          </div>
-          <button type="submit">{t('patrons.save')}</button>
-        </form>
+        <RegisterForm
+          categories={categories.data ?? []}
+          onCancel={() => setRegistering(false)}
+          onRegistered={(created) => {
+            setPatron(created);
+            setRegistering(false);
+            setError(null);
+          }}
+        />
       ) : null}
       {patron ? <PatronDetail key={patron.patron.id} summary={patron} onChange={setPatron} /> : null}
     </main>
+  );
+}
+
+function PatronResults({ hits, selectedId, onOpen }: { hits: Hit[]; selectedId: string | null; onOpen(hit: Hit): void }) {
+  const { t } = useTranslation();
+  const f = useDeskFormat();
+  const { sorted, sort, toggle } = useSort(
+    hits,
+    { name: (h) => `${h.lastName} ${h.firstName}`, card: (h) => h.cardBarcode, email: (h) => h.email },
+    { key: 'name', direction: 'ascending' },
+    f.locale,
+  );
+  if (hits.length === 0) return null;
+  return (
+    <table className="data-table" aria-label={t('patrons.resultsTable')}>
+      <thead>
+        <tr>
+          <SortHeader column="name" sort={sort} onSort={toggle}>
+            {t('patrons.name')}
+          </SortHeader>
+          <SortHeader column="card" sort={sort} onSort={toggle}>
+            {t('patron.card')}
+          </SortHeader>
+          <SortHeader column="email" sort={sort} onSort={toggle}>
+            {t('patrons.email')}
+          </SortHeader>
+          <th scope="col">{t('catalogue.actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((h) => (
+          <tr key={h.id} data-testid="patron-hit" className={h.id === selectedId ? 'selected' : undefined}>
+            <td>
+              {h.lastName}, {h.firstName}
+            </td>
+            <td>{h.cardBarcode}</td>
+            <td>{h.email ?? ''}</td>
+            <td className="actions-cell">
+              <button type="button" aria-label={t('patrons.openPatron', { name: `${h.firstName} ${h.lastName}` })} onClick={() => onOpen(h)}>
+                {t('catalogue.open')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -4,6 +4,8 @@ import type { ApiErrorBody } from '../../src/api/contract';
 import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
+import { CurrencyField, TimeZoneField } from '../components/TimeZoneField';
+import '../styles/records.css';
 
 type Mode = 'new' | 'join';
 
@@ -37,11 +39,16 @@ export function Setup({ onDone }: { onDone(): void }) {
 function NewLibrary({ onDone }: { onDone(): void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const guessZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const v = (k: string) => String(f.get(k) ?? '');
+    // The two lists take only what they list: nothing chosen is said at the list, not sent.
+    const missing = Object.fromEntries((['timeZone', 'currency'] as const).filter((k) => !v(k)).map((k) => [k, t(`form.reasons.${k}`)]));
+    setFieldErrors(missing);
+    if (Object.keys(missing).length > 0) return;
     try {
       await client.call('setup.initialize', {
         libraryName: v('libraryName'),
@@ -63,8 +70,8 @@ function NewLibrary({ onDone }: { onDone(): void }) {
       <Field label={t('setup.libraryName')} name="libraryName" required />
       <Field label={t('setup.branchCode')} name="branchCode" required defaultValue="MAIN" />
       <Field label={t('setup.branchName')} name="branchName" required />
-      <Field label={t('setup.timeZone')} name="timeZone" required defaultValue={guessZone} />
-      <Field label={t('setup.currency')} name="currency" required defaultValue="USD" maxLength={3} />
+      <TimeZoneField label={t('setup.timeZone')} name="timeZone" defaultValue={guessZone} error={fieldErrors.timeZone} />
+      <CurrencyField label={t('setup.currency')} name="currency" defaultValue="USD" error={fieldErrors.currency} />
       <Field label={t('setup.locale')} name="locale" required defaultValue={navigator.language || 'en-US'} />
       <Field label={t('setup.adminUsername')} name="adminUsername" required autoComplete="username" />
       <Field label={t('setup.adminName')} name="adminName" required />

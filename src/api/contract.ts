@@ -334,8 +334,17 @@ export const stationApi = {
         year: z.number().nullable(),
         copies: z.number(),
         available: z.number(),
+        /** When the first copy out on loan is due back (epoch ms), or null when none is out. */
+        nextDueAt: z.number().nullable(),
       }),
     ),
+  ),
+  /** Records that already carry this ISBN (typed with or without hyphens): a warning before a duplicate is catalogued. */
+  'catalogue.findIsbn': method(
+    'query',
+    'manage_catalogue',
+    z.object({ isbn: S.Isbn }).strict(),
+    z.array(z.object({ id: z.string(), title: z.string(), author: z.string().nullable() })),
   ),
   'catalogue.record': method(
     'query',
@@ -361,6 +370,29 @@ export const stationApi = {
       .strict(),
     S.ItemSchema,
   ),
+  /** A copy's item type, home branch, replacement price or not-for-loan flag corrected. */
+  'catalogue.updateItem': method(
+    'command',
+    'manage_catalogue',
+    z
+      .object({
+        itemId: S.Id,
+        changes: z
+          .object({
+            itemTypeCode: S.Code.optional(),
+            homeBranchId: S.Id.optional(),
+            replacementPrice: S.MinorUnits.min(0).nullable().optional(),
+            notForLoan: z.boolean().optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+    S.ItemSchema,
+  ),
+  /** A copy catalogued by mistake deleted: refused (with the reason) while it is on loan, holds a hold, or has a history. */
+  'catalogue.deleteItem': method('command', 'manage_catalogue', z.object({ itemId: S.Id }).strict(), ok),
+  /** A record catalogued by mistake deleted: refused while it has copies or holds. */
+  'catalogue.deleteRecord': method('command', 'manage_catalogue', z.object({ recordId: S.Id }).strict(), ok),
   'catalogue.setItemStatus': method(
     'command',
     'circulate',

@@ -28,6 +28,10 @@ const HTTP_STATUS_BY_CODE: Record<string, number> = {
 /** The HTTP status a transport should use for an error code. */
 export const httpStatusFor = (code: string): number => HTTP_STATUS_BY_CODE[code] ?? 500;
 
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+/** Each issue with where it is; a check of ours (a refine with params.reason) says why, for the desk to word it. */
+export function issuesOf(error: z.ZodError): { path: string; message: string; reason?: string }[] {
+  return error.issues.map((i) => {
+    const reason = (i as { params?: { reason?: unknown } }).params?.reason;
+    return { path: i.path.join('.'), message: i.message, ...(typeof reason === 'string' ? { reason } : {}) };
+  });
 }

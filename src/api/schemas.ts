@@ -2,6 +2,7 @@
 // an error, not silently ignored); outputs describe what the core returns, for the typed client
 // and the OpenAPI document.
 import { z } from 'zod';
+import { isValidIsbn } from '../domain/isbn';
 import { isValidLocalDate } from '../domain/time';
 import { isMultiLineText, isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
 
@@ -242,14 +243,22 @@ export const RecordSchema = z.object({
   callNumber: z.string().nullable(),
 });
 
+/**
+ * An ISBN-10 or ISBN-13 with its check digit right (hyphens and spaces allowed; empty is no
+ * ISBN). A typo is refused, not kept: a wrong ISBN finds no copy and matches no other record.
+ */
+export const Isbn = SingleLine(20).refine((v) => v.trim() === '' || isValidIsbn(v), { message: 'not an ISBN (10 or 13 digits, the check digit right)', params: { reason: 'isbn' } });
+/** A year of publication, a whole number (a text year is refused, not dropped). */
+export const Year = z.number({ error: 'a year, e.g. 1955' }).int().min(0).max(3000);
+
 export const RecordInputSchema = z
   .object({
     title: RequiredLine(500),
     author: SingleLine(300).nullable().optional(),
-    isbn: SingleLine(20).nullable().optional(),
+    isbn: Isbn.nullable().optional(),
     issn: SingleLine(12).nullable().optional(),
     publisher: SingleLine(300).nullable().optional(),
-    year: z.number().int().min(0).max(3000).nullable().optional(),
+    year: Year.nullable().optional(),
     callNumber: SingleLine(100).nullable().optional(),
   })
   .strict();

@@ -41,6 +41,13 @@ export const OVERRIDABLE: Record<RefusalCode, boolean> = {
   // one before the check-out would take the fine off a late return.
   RETURN_DATE_IN_FUTURE: false,
   RETURN_DATE_BEFORE_CHECKOUT: false,
+  // Deleting from the catalogue: nobody may delete what a borrower or a hold still needs, or a
+  // copy whose loans, fees or uses are on record (it is withdrawn instead).
+  COPY_ON_LOAN: false,
+  COPY_HELD: false,
+  COPY_HAS_HISTORY: false,
+  RECORD_HAS_COPIES: false,
+  RECORD_HAS_HOLDS: false,
 };
 
 export function refusal(code: RefusalCode, params?: Record<string, string | number>): Refusal {

@@ -382,7 +382,13 @@ export type RefusalCode =
   | 'ON_SHELF_HOLDS_NOT_ALLOWED'
   | 'NO_LOANABLE_COPY'
   | 'RETURN_DATE_IN_FUTURE'
-  | 'RETURN_DATE_BEFORE_CHECKOUT';
+  | 'RETURN_DATE_BEFORE_CHECKOUT'
+  // Why a copy or a record catalogued by mistake cannot be deleted.
+  | 'COPY_ON_LOAN'
+  | 'COPY_HELD'
+  | 'COPY_HAS_HISTORY'
+  | 'RECORD_HAS_COPIES'
+  | 'RECORD_HAS_HOLDS';
 
 export interface Refusal {
   code: RefusalCode;

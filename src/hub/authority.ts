@@ -34,7 +34,6 @@ import type { StationIdentity } from './hub';
 
 /** Commands a station writes that are not station API methods, with what they need. */
 const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {
-  'catalogue.updateItem': 'manage_catalogue',
   // A batch of a MARC import (src/services/import/marc-import.ts): records and their copies.
   'catalogue.importRecords': 'manage_catalogue',
   // A batch of a patron CSV import (src/services/import/patrons-csv.ts): patrons, without PINs.

@@ -18,7 +18,8 @@
 //   administrator: the entry's staff account, whose signature was just checked, must be, at the
 //   hub, an active account with the admin role.
 // - Rows are never deleted by a station, except a patron's block (lifted), a closed day and a
-//   rule (by an administrator).
+//   rule (by an administrator), and a copy or a record catalogued by mistake (by its delete
+//   command, and only when nothing at the hub still needs it: catalogueDeleteRefusal).
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import type { Loan, StaffAccount } from '../domain/types';
 import { getRow, touchRow, type ApplyResult } from './apply';
@@ -46,6 +47,32 @@ const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
 /** Tables whose rows a station may delete: a lifted block by any desk; a closed day or a rule by an administrator. */
 const DELETABLE = new Set<SyncedTable>(['patron_blocks', 'closed_days', 'circulation_rules']);
 
+/** Catalogue rows a station may delete, each by its own command only. */
+const CATALOGUE_DELETES: Partial<Record<SyncedTable, string>> = { items: 'catalogue.deleteItem', records: 'catalogue.deleteRecord' };
+
+/**
+ * A copy or a record deleted at a desk, checked against what the hub knows and that desk may not
+ * have heard of yet: a copy lent or trapped for a hold at another branch, a record given a copy
+ * or a hold elsewhere. The desk refuses the same (src/services/catalogue.ts); here it is checked
+ * again, across the library.
+ */
+async function catalogueDeleteRefusal(tx: Queryable, entry: JournalEntry, change: RowChange): Promise<string | null> {
+  const command = CATALOGUE_DELETES[change.table]!;
+  if (entry.command !== command) return `${change.table} rows are deleted only by ${command}, not ${entry.command}`;
+  const id = change.row.id;
+  const any = async (sql: string) => (await tx.query(sql, [id])).length > 0;
+  if (change.table === 'items') {
+    if (await any(`SELECT 1 FROM rows WHERE table_name = 'loans' AND deleted = 0 AND data->>'itemId' = $1 LIMIT 1`)) return `copy ${id} has loans at the hub: it is withdrawn, not deleted`;
+    if (await any(`SELECT 1 FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'itemId' = $1 AND data->>'status' IN ('pending', 'in_transit', 'waiting') LIMIT 1`)) {
+      return `copy ${id} is held for a hold at the hub`;
+    }
+    return null;
+  }
+  if (await any(`SELECT 1 FROM rows WHERE table_name = 'items' AND deleted = 0 AND data->>'recordId' = $1 LIMIT 1`)) return `record ${id} still has copies at the hub`;
+  if (await any(`SELECT 1 FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'recordId' = $1 LIMIT 1`)) return `record ${id} has holds at the hub`;
+  return null;
+}
+
 export type Screened = { ok: true; entry: JournalEntry } | { ok: false; reason: string };
 
 /**
@@ -72,6 +99,11 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
   let notAdmin: string | null | undefined;
   for (const change of effects) {
     const what = CONFIGURATION[change.table];
+    if (change.op === 'delete' && CATALOGUE_DELETES[change.table] !== undefined) {
+      const refusal = await catalogueDeleteRefusal(tx, entry, change);
+      if (refusal) return { ok: false, reason: refusal };
+      continue;
+    }
     if (change.op === 'delete' && !DELETABLE.has(change.table)) return { ok: false, reason: `a station never deletes ${change.table} rows (${change.row.id})` };
     if (what) {
       if (notAdmin === undefined) notAdmin = await whyNotAdmin(tx, entry.staffId);

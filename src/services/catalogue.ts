@@ -1,10 +1,11 @@
 // The catalogue: records and items, their status, and keyword search.
 import { validateBarcode } from '../domain/barcode';
+import { normaliseIsbn } from '../domain/isbn';
 import { refusal } from '../domain/refusals';
 import type { BibRecord, Item, ItemStatus, Loan } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
-import { invalid, notFound, refused, ServiceError } from './errors';
+import { invalid, InvalidFields, notFound, refused, ServiceError } from './errors';
 import { ftsPrefixQuery } from './patrons';
 import { chargeLostCopy, closeLoanOfFoundCopy } from './lost';
 
@@ -34,7 +35,11 @@ export interface SearchHit {
   year: number | null;
   copies: number;
   available: number;
+  nextDueAt: number | null;
 }
+
+/** What a copy's form may correct. */
+export type ItemChanges = Partial<Pick<Item, 'itemTypeCode' | 'homeBranchId' | 'replacementPrice' | 'notForLoan'>>;
 
 export class CatalogueService {
   private readonly searchStmt;
@@ -45,7 +50,8 @@ export class CatalogueService {
       `WITH hits AS (SELECT rowid, rank FROM records_fts WHERE records_fts MATCH ? ORDER BY rank LIMIT ?)
        SELECT r.id, r.title, r.author, r.isbn, r.call_number AS callNumber, r.year,
               (SELECT count(*) FROM items i WHERE i.record_id = r.id) AS copies,
-              (SELECT count(*) FROM items i WHERE i.record_id = r.id AND i.status = 'available') AS available
+              (SELECT count(*) FROM items i WHERE i.record_id = r.id AND i.status = 'available') AS available,
+              (SELECT min(l.due_at) FROM loans l JOIN items i ON i.id = l.item_id WHERE i.record_id = r.id AND l.returned_at IS NULL) AS nextDueAt
        FROM hits JOIN records r ON r.rowid = hits.rowid ORDER BY hits.rank`,
     );
   }
@@ -70,6 +76,13 @@ export class CatalogueService {
     return { record, items };
   }
 
+  /** Records that already carry this ISBN, however it was typed. */
+  findIsbn(isbn: string): { id: string; title: string; author: string | null }[] {
+    const normal = normaliseIsbn(isbn);
+    if (!normal) return [];
+    return this.ctx.store.db.prepare('SELECT id, title, author FROM records WHERE isbn = ? ORDER BY title LIMIT 20').all(normal) as { id: string; title: string; author: string | null }[];
+  }
+
   itemByBarcode(barcode: string): Item & { title: string } {
     const raw = this.ctx.store.db
       .prepare('SELECT i.*, r.title AS __title FROM items i JOIN records r ON r.id = i.record_id WHERE i.barcode = ?')
@@ -80,6 +93,7 @@ export class CatalogueService {
 
   addRecord(input: RecordInput, actor: Actor): BibRecord {
     if (!input.title.trim()) throw invalid('A record needs a title.');
+    checkRecordFields(input);
     const record: BibRecord = { ...normaliseRecord(input), id: this.ctx.newId() };
     return runCommand(this.ctx, { command: 'catalogue.addRecord', input, actor, summary: 'add record' }, (tx) =>
       tx.upsert('records', record),
@@ -90,6 +104,7 @@ export class CatalogueService {
     return runCommand(this.ctx, { command: 'catalogue.updateRecord', input: { recordId, changes }, actor, summary: 'edit record' }, (tx) => {
       const existing = this.ctx.rows.get<BibRecord>('records', recordId);
       if (!existing) throw notFound('record');
+      checkRecordFields(changes);
       const merged = normaliseRecord({ ...existing, ...changes });
       if (!merged.title) throw invalid('A record needs a title.');
       return tx.upsert('records', { ...merged, id: recordId });
@@ -101,9 +116,7 @@ export class CatalogueService {
     const check = validateBarcode(cfg.settings.barcodes.item, input.barcode);
     if (!check.ok) throw refused([refusal('BARCODE_INVALID', { kind: 'item', reason: check.reason })]);
     if (!cfg.itemTypes.has(input.itemTypeCode)) throw invalid(`Unknown item type ${input.itemTypeCode}.`);
-    if (input.replacementPrice != null && (!Number.isInteger(input.replacementPrice) || input.replacementPrice < 0)) {
-      throw invalid('The replacement price must be a whole number of cents.');
-    }
+    checkPrice(input.replacementPrice);
     const branchId = input.homeBranchId ?? this.ctx.identity().branchId;
     if (!cfg.branches.has(branchId)) throw invalid('Unknown branch.');
     return runCommand(this.ctx, { command: 'catalogue.addItem', input: { ...input, barcode: check.barcode }, actor, summary: `add item ${check.barcode}` }, (tx) => {
@@ -128,11 +141,48 @@ export class CatalogueService {
     });
   }
 
-  updateItem(itemId: string, changes: Partial<Pick<Item, 'itemTypeCode' | 'homeBranchId' | 'replacementPrice' | 'notForLoan'>>, actor: Actor): Item {
+  updateItem(itemId: string, changes: ItemChanges, actor: Actor): Item {
+    const cfg = this.ctx.config.get();
+    if (changes.itemTypeCode !== undefined && !cfg.itemTypes.has(changes.itemTypeCode)) throw invalid(`Unknown item type ${changes.itemTypeCode}.`);
+    if (changes.homeBranchId !== undefined && !cfg.branches.has(changes.homeBranchId)) throw invalid('Unknown branch.');
+    checkPrice(changes.replacementPrice);
     return runCommand(this.ctx, { command: 'catalogue.updateItem', input: { itemId, changes }, actor, summary: 'edit item' }, (tx) => {
       const item = this.ctx.rows.get<Item>('items', itemId);
       if (!item) throw notFound('item');
       return tx.upsert('items', { ...item, ...changes });
+    });
+  }
+
+  /**
+   * Deletes a copy catalogued by mistake (a duplicate, a wrong barcode). Refused while a borrower
+   * has it or a hold waits on it, and for a copy with loans, fees or in-house uses on record: the
+   * history keeps its copy, which is withdrawn instead.
+   */
+  deleteItem(itemId: string, actor: Actor): void {
+    runCommand(this.ctx, { command: 'catalogue.deleteItem', input: { itemId }, actor, summary: 'delete item' }, (tx) => {
+      const item = this.ctx.rows.get<Item>('items', itemId);
+      if (!item) throw notFound('item');
+      const db = this.ctx.store.db;
+      const has = (sql: string) => db.prepare(sql).get({ itemId }) !== undefined;
+      if (has('SELECT 1 FROM loans WHERE item_id = @itemId AND returned_at IS NULL')) throw refused([refusal('COPY_ON_LOAN', { barcode: item.barcode })]);
+      if (has("SELECT 1 FROM holds WHERE item_id = @itemId AND status IN ('pending', 'in_transit', 'waiting')")) throw refused([refusal('COPY_HELD', { barcode: item.barcode })]);
+      if (has('SELECT 1 FROM loans WHERE item_id = @itemId UNION ALL SELECT 1 FROM fees WHERE item_id = @itemId UNION ALL SELECT 1 FROM in_house_uses WHERE item_id = @itemId')) {
+        throw refused([refusal('COPY_HAS_HISTORY', { barcode: item.barcode })]);
+      }
+      tx.delete('items', itemId);
+    });
+  }
+
+  /** Deletes a record catalogued by mistake: refused while it has copies (delete or move them first) or holds. */
+  deleteRecord(recordId: string, actor: Actor): void {
+    runCommand(this.ctx, { command: 'catalogue.deleteRecord', input: { recordId }, actor, summary: 'delete record' }, (tx) => {
+      const record = this.ctx.rows.get<BibRecord>('records', recordId);
+      if (!record) throw notFound('record');
+      const count = (sql: string) => (this.ctx.store.db.prepare(sql).get(recordId) as { n: number }).n;
+      const copies = count('SELECT count(*) AS n FROM items WHERE record_id = ?');
+      if (copies > 0) throw refused([refusal('RECORD_HAS_COPIES', { count: copies })]);
+      if (count('SELECT count(*) AS n FROM holds WHERE record_id = ?') > 0) throw refused([refusal('RECORD_HAS_HOLDS')]);
+      tx.delete('records', recordId);
     });
   }
 
@@ -204,12 +254,29 @@ export class CatalogueService {
   }
 }
 
+/** The station checks again what the schema checks, for callers that reach the service directly (a test, the CLI). */
+function checkRecordFields(input: Partial<RecordInput>): void {
+  const issues = [];
+  if (input.isbn != null && input.isbn.trim() !== '' && !normaliseIsbn(input.isbn)) issues.push({ path: 'isbn', message: 'not an ISBN', reason: 'isbn' });
+  if (input.year != null && (!Number.isInteger(input.year) || input.year < 0 || input.year > 3000)) issues.push({ path: 'year', message: 'not a year', reason: 'year' });
+  if (issues.length) throw new InvalidFields(issues);
+}
+
+function checkPrice(price: number | null | undefined): void {
+  if (price != null && (!Number.isInteger(price) || price < 0)) {
+    throw new InvalidFields([{ path: 'replacementPrice', message: 'The replacement price must be a whole number of cents, not below zero.', reason: 'money' }]);
+  }
+}
+
+/** An ISBN kept as one run of digits; one from before ISBNs were checked is kept as it was, without hyphens. */
+const isbnOf = (typed: string | null): string | null => (typed === null ? null : (normaliseIsbn(typed) ?? typed.replace(/[-\s]/g, '')));
+
 export function normaliseRecord(input: RecordInput): RecordInput {
   const clean = (v: string | null | undefined) => (v == null || v.trim() === '' ? null : v.trim());
   return {
     title: input.title.trim(),
     author: clean(input.author),
-    isbn: clean(input.isbn)?.replace(/[-\s]/g, '') ?? null,
+    isbn: isbnOf(clean(input.isbn)),
     issn: clean(input.issn),
     publisher: clean(input.publisher),
     year: input.year ?? null,

@@ -98,6 +98,18 @@ export class StationDevices {
     return { date: new Date(this.s.ctx.now()).toLocaleString(cfg.settings.locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }), locale: cfg.settings.locale, tz };
   }
 
+  /**
+   * A calendar day (2026-11-29) as the slip's reader says it, "29 nov 2026" in Spanish: in the
+   * slip's language with the library's regional conventions, never the raw ISO form.
+   */
+  private slipDay(day: string): string {
+    const library = new Intl.Locale(this.s.ctx.config.get().settings.locale);
+    const language = this.config.slips.language;
+    const locale = library.language === language ? library.toString() : new Intl.Locale(language, library.region ? { region: library.region } : {}).toString();
+    const at = Date.parse(`${day}T12:00:00Z`);
+    return Number.isNaN(at) ? day : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+  }
+
   /** The holder as a slip names them (and the desk's check-in row too): no more than the slip settings allow. */
   slipPatron(patronId: string): SlipPatron {
     const p = this.s.patrons.require(patronId);
@@ -112,7 +124,7 @@ export class StationDevices {
         kind: 'hold',
         patron: this.slipPatron(result.hold.patronId),
         pickupBranch: cfg.branches.get(result.hold.pickupBranchId)?.name ?? '',
-        shelfExpires: result.hold.shelfExpiresOn ?? '',
+        shelfExpires: result.hold.shelfExpiresOn ? this.slipDay(result.hold.shelfExpiresOn) : '',
         title: result.title,
         itemBarcode: result.itemBarcode,
       };

@@ -216,6 +216,16 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       ),
     'catalogue.updateRecord': (input, hc) => s.catalogue.updateRecord(input.recordId, input.changes, hc.actor),
     'catalogue.addItem': (input, hc) => s.catalogue.addItem(input, hc.actor),
+    'catalogue.findIsbn': (input) => s.catalogue.findIsbn(input.isbn),
+    'catalogue.updateItem': (input, hc) => s.catalogue.updateItem(input.itemId, input.changes, hc.actor),
+    'catalogue.deleteItem': (input, hc) => {
+      s.catalogue.deleteItem(input.itemId, hc.actor);
+      return { ok: true as const };
+    },
+    'catalogue.deleteRecord': (input, hc) => {
+      s.catalogue.deleteRecord(input.recordId, hc.actor);
+      return { ok: true as const };
+    },
     'catalogue.setItemStatus': (input, hc) => s.catalogue.setItemStatus(input.itemBarcode, input.change, hc.actor),
     'catalogue.inHouseUse': (input, hc) => s.catalogue.inHouseUse(input.itemBarcode, hc.actor),
 

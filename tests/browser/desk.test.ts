@@ -34,7 +34,9 @@ describe('a day at the desk, in the browser', () => {
     await page.goto(station.url);
     await page.getByLabel('Library name').fill('Springfield Public Library');
     await page.getByLabel('Branch name').fill('Main Street');
-    await page.getByLabel('Time zone').fill('America/New_York');
+    // The time zone is a searchable list (a combobox): typed whole, the zone is chosen.
+    await page.getByRole('combobox', { name: 'Time zone' }).fill('America/New_York');
+    await page.getByRole('combobox', { name: 'Time zone' }).press('Tab');
     await page.getByLabel('Administrator username').fill('marge');
     await page.getByLabel('Administrator full name').fill('Marge Simpson');
     await page.getByLabel('Administrator password (8 characters or more)').fill('donut hole 42');
@@ -149,7 +151,7 @@ describe('patrons at the desk', () => {
     await api(station.url, 'fees.charge', { patronId: (lisa.patron as { id: string }).id, kind: 'damage', amount: 375, description: 'Water damage' }, adminToken);
     await page.getByLabel('Find a patron (name, card, email or phone)').fill('lis simp');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('button', { name: /Simpson, Lisa/ }).click();
+    await page.getByRole('button', { name: 'Open Lisa Simpson' }).click();
     await expect.poll(() => page.getByTestId('fees-owed').textContent()).toBe('$3.75');
     await page.getByLabel('Cash handed over').fill('5');
     await page.getByRole('button', { name: 'Take the payment' }).click();
@@ -165,7 +167,11 @@ describe('holds at the desk', () => {
     await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('For the patron with card').fill(patronCard(3));
-    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: 'Place a hold' }).click();
+    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: /^Place a hold/ }).click();
+    // The card typed above is the hold's; the pickup branch is this desk's unless another is chosen.
+    const holdForm = page.getByRole('form', { name: 'Place a hold on Cien años de soledad' });
+    await expect.poll(() => holdForm.getByRole('button', { name: /Pick up at/ }).textContent()).toContain('Main Street');
+    await holdForm.getByRole('button', { name: 'Place a hold', exact: true }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Hold placed on Cien años de soledad for Edna Krabappel.');
     await screenshot(page, '13-holds');
     // Lisa returns her copy: it is trapped for Edna.
@@ -186,7 +192,8 @@ describe('holds at the desk', () => {
     await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('For the patron with card').fill(patronCard(1));
-    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: 'Place a hold' }).click();
+    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: /^Place a hold/ }).click();
+    await page.getByRole('form', { name: 'Place a hold on Cien años de soledad' }).getByRole('button', { name: 'Place a hold', exact: true }).click();
     const lisa = page.getByTestId('queue-entry').filter({ hasText: 'Lisa Simpson' });
     await expect.poll(() => lisa.textContent()).toContain('waiting in the queue');
     expect(await page.getByTestId('queue-entry').filter({ hasText: 'Edna Krabappel' }).textContent()).toContain('on the hold shelf');
@@ -217,6 +224,28 @@ describe('the catalogue', () => {
     await page.getByLabel(`Change the status of ${itemBarcode(40)}`).selectOption('damaged');
     await expect.poll(() => page.getByTestId('copy-row').first().textContent()).toContain('damaged');
     await screenshot(page, '14-catalogue');
+  });
+
+  it('corrects the catalogue: deletes a copy added by mistake, and says why a copy on loan cannot go', async () => {
+    await page.getByLabel('Item barcode').fill(itemBarcode(41));
+    await page.getByRole('button', { name: 'Add a copy' }).first().click();
+    await expect.poll(() => page.getByTestId('copy-row').count()).toBe(2);
+    // Ready for the next barcode.
+    await expect.poll(() => page.getByLabel('Item barcode').inputValue()).toBe('');
+    await page.getByRole('button', { name: `Delete copy ${itemBarcode(41)}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => page.getByTestId('copy-row').count()).toBe(1);
+
+    await page.getByLabel(/Search the catalogue/).fill('soledad');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('catalogue-hit').first().textContent()).toMatch(/\d of 3 on the shelf/);
+    await page.getByRole('button', { name: 'Open Cien años de soledad' }).click();
+    await page.getByRole('button', { name: `Delete copy ${itemBarcode(3)}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => page.getByRole('dialog').getByRole('alert').textContent()).toContain(`Copy ${itemBarcode(3)} is on loan`);
+    await screenshot(page, '14b-catalogue-delete-refused');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByTestId('copy-row').count()).toBe(3);
   });
 });
 

@@ -61,6 +61,10 @@ describe('the station with its devices', () => {
     expect(back.hold).toMatchObject({ patron: { firstName: 'Begoña', cardTail: `*${patronCard(2).slice(-4)}` } });
     expect(JSON.stringify(back)).not.toContain('Núñez');
     expect(back.slipHtml).toContain('RESERVA');
+    // The day it stays on the shelf, in words of the slip's language (#12 bug 9), not 2026-11-23.
+    const shelfDay = (back.hold as { shelfExpiresOn: string }).shelfExpiresOn;
+    expect(back.slipHtml).not.toContain(shelfDay);
+    expect(back.slipHtml).toContain(new Intl.DateTimeFormat('es-ES', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.parse(`${shelfDay}T12:00:00Z`)));
     await core.devices.manager.idle();
     await until(() => Buffer.concat(printed).includes(Buffer.from([0x1d, 0x56])));
     const paper = decodeEscPos(Buffer.concat(printed));

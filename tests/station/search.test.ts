@@ -18,7 +18,7 @@ const register = (n: number, firstName: string, phone: string | null) =>
 describe('catalogue search by ISBN', () => {
   it('finds an ISBN typed with hyphens or spaces, whole or in part, as it is kept without them', () => {
     const penguin = addRecord('Nineteen Eighty-Four', '978-0-14-118776-1');
-    const ten = addRecord('Brave New World', '0-06-085052-X');
+    const ten = addRecord('Brave New World', '0-8044-2957-X');
     addRecord('Another', '978-1-4028-9462-6');
     expect(t.s.ctx.rows.get<{ isbn: string }>('records', penguin.id)!.isbn).toBe('9780141187761');
     const ids = (q: string) => t.s.catalogue.search(q).map((h) => h.id);
@@ -26,8 +26,8 @@ describe('catalogue search by ISBN', () => {
     expect(ids('978 0 14')).toEqual([penguin.id]);
     expect(ids('978-0-14-118776-1')).toEqual([penguin.id]);
     expect(ids('9780141')).toEqual([penguin.id]);
-    expect(ids('0-06-085052-X')).toEqual([ten.id]);
-    expect(ids('0 06 085052 x')).toEqual([ten.id]);
+    expect(ids('0-8044-2957-X')).toEqual([ten.id]);
+    expect(ids('0 8044 2957 x')).toEqual([ten.id]);
     // Words still narrow as before, and a hyphenated word is not taken for a number.
     expect(ids('eighty-four')).toEqual([penguin.id]);
     expect(ids('nineteen 978-0-14')).toEqual([penguin.id]);

@@ -53,3 +53,14 @@ describe('<PatronDetail>: taking a payment', () => {
     expect(screen.getByTestId('follow-up-failed').elements()).toHaveLength(0);
   });
 });
+
+describe('<PatronDetail>: a wrong amount', () => {
+  it('is said under the amount field, not far above the form (#12 bug 6)', async () => {
+    station(paid);
+    setUpDesk();
+    const screen = await renderInDesk(<PatronDetail summary={summary} onChange={() => {}} />);
+    await screen.getByLabelText('Cash handed over').fill('abc');
+    await userEvent.keyboard('{Enter}');
+    await expect.element(screen.getByLabelText('Cash handed over')).toHaveAccessibleDescription('An amount, like 1.50.');
+  });
+});

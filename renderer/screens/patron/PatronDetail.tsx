@@ -6,13 +6,16 @@ import { asError } from '../../api/errors';
 import { Problem } from '../../components/Problem';
 import { useDeskLocale } from '../../components/useDeskLocale';
 import { useLoad } from '../../components/useLoad';
-import { formatDate, formatDay } from '../../format';
 import { useSession } from '../../state/session';
 import { AddBlockDialog, BlockList } from './Blocks';
 import { ReplaceCardDialog, SetPinDialog } from './CardDialogs';
 import { FeesPanel } from './Fees';
 import { PatronEditForm } from './PatronEdit';
+import { PatronHolds } from './PatronHolds';
+import { Badge } from '../../components/ui/Badge';
+import { useDeskFormat } from '../../format';
 import { ReadingHistory } from './ReadingHistory';
+import '../../styles/records.css';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 type Open = { kind: 'edit' } | { kind: 'replace' } | { kind: 'pin' } | { kind: 'block' } | null;
@@ -23,6 +26,7 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
   const setup = useSession((s) => s.setup);
   const locale = useDeskLocale();
   const tz = setup?.timeZone ?? null;
+  const f = useDeskFormat();
   const p = summary.patron;
   const [open, setOpen] = useState<Open>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
@@ -71,7 +75,7 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
         <dt>{t('checkout.category')}</dt>
         <dd>{summary.categoryName}</dd>
         <dt>{t('checkout.expires')}</dt>
-        <dd data-testid="card-expires">{formatDay(p.cardExpiresOn, locale)}</dd>
+        <dd data-testid="card-expires">{f.day(p.cardExpiresOn)}</dd>
         <dt>{t('patron.homeBranch')}</dt>
         <dd>{branchName}</dd>
         <dt>{t('patrons.email')}</dt>
@@ -131,17 +135,31 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
 
       {summary.loans.length > 0 ? (
         <>
-          <h3>{t('checkout.loans')}</h3>
-          <ul>
-            {summary.loans.map((l) => (
-              <li key={l.loanId}>
-                {l.title} ({l.itemBarcode}): {t('checkout.due', { date: formatDate(l.dueAt, locale, tz) })}
-                {l.overdue ? ` — ${t('patron.overdue')}` : ''}
-              </li>
-            ))}
-          </ul>
+          <h3 id="patron-loans">{t('checkout.loans')}</h3>
+          <table className="data-table" aria-labelledby="patron-loans">
+            <thead>
+              <tr>
+                <th scope="col">{t('catalogue.recordTitle')}</th>
+                <th scope="col">{t('catalogue.barcode')}</th>
+                <th scope="col">{t('patron.dueColumn')}</th>
+                <th scope="col">{t('catalogue.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.loans.map((l) => (
+                <tr key={l.loanId} data-testid="patron-loan">
+                  <td>{l.title}</td>
+                  <td>{l.itemBarcode}</td>
+                  <td>{t('checkout.due', { date: f.date(l.dueAt) })}</td>
+                  <td>{l.overdue ? <Badge tone="overdue">{t('patron.overdue')}</Badge> : <Badge tone="ok">{t('patron.onTime')}</Badge>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </>
       ) : null}
+
+      <PatronHolds summary={summary} onPlaced={async (said) => done(await refresh(), said)} />
 
       {p.keepReadingHistory ? <ReadingHistory key={p.id} patronId={p.id} locale={locale} timeZone={tz} /> : null}
 

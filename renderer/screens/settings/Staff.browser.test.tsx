@@ -11,6 +11,14 @@ const branches = [
 const skinner: StaffAccount = { id: 's1', username: 'skinner', displayName: 'Seymour Skinner', role: 'supervisor', branchId: 'b1', active: true };
 
 describe('<StaffForm>: a staff account', () => {
+  it('asks nothing about reading history: that is a patron\'s choice, not a staff account\'s (#12 set-up)', async () => {
+    const screen = await renderInDesk(<StaffForm account={skinner} branches={branches} onSave={vi.fn()} onCancel={vi.fn()} />);
+    const dialog = screen.getByRole('dialog', { name: 'Edit Seymour Skinner' });
+    await expect.element(dialog.getByLabelText('Username')).toBeVisible();
+    expect(dialog.element().textContent).not.toMatch(/reading|history|historial|lectura/i);
+    expect(dialog.getByRole('checkbox').elements().map((c) => c.closest('label')?.textContent?.trim())).toEqual(['Active (may sign in)']);
+  });
+
   it('a new account: every field labelled, the focus on the username, a password required', async () => {
     const onSave = vi.fn((_input: StaffInput) => Promise.resolve());
     const screen = await renderInDesk(<StaffForm account={null} branches={branches} onSave={onSave} onCancel={vi.fn()} />);
