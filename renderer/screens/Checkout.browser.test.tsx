@@ -26,7 +26,7 @@ function lisa(over: Partial<Summary> = {}, patron: Partial<Summary['patron']> = 
 }
 
 const loan = (n: number, renewed = false): ApiOutput<'circulation.checkout'> => ({
-  loanId: `L${n}`, itemId: `i${n}`, itemBarcode: `3000000${n}`, title: `Title ${n}`, dueAt: Date.now() + 21 * DAY, renewals: renewed ? 1 : 0, renewed, notices: [],
+  loanId: `L${n}`, itemId: `i${n}`, itemBarcode: `3000000${n}`, title: `Title ${n}`, dueAt: Date.now() + 21 * DAY, renewals: renewed ? 1 : 0, renewalsLeft: renewed ? 1 : 2, renewed, notices: [],
 });
 
 /** The station, as far as these tests need it: a lookup answers `summary`, each check-out lends the next loan. */

@@ -28,7 +28,7 @@ describe('<Renew>: a supervisor may override a refused renewal', () => {
       calls.push({ name, input });
       if (name === 'auth.verifySupervisor') return Promise.resolve({ overrideToken: 'tok-1' });
       if (name === 'circulation.renew' && !input.override) return Promise.reject(refused([{ code: 'CARD_EXPIRED', overridable: true, params: { date: '2020-01-01' } }, { code: 'RENEWAL_LIMIT', overridable: true, params: { limit: '2' } as never }]));
-      if (name === 'circulation.renew') return Promise.resolve({ loanId: 'L1', itemId: 'i3', itemBarcode: '30000003', title: 'Cien años de soledad', dueAt: Date.parse('2031-01-10T17:00:00Z'), renewals: 3, renewed: true, notices: [] });
+      if (name === 'circulation.renew') return Promise.resolve({ loanId: 'L1', itemId: 'i3', itemBarcode: '30000003', title: 'Cien años de soledad', dueAt: Date.parse('2031-01-10T17:00:00Z'), renewals: 3, renewalsLeft: 0, renewed: true, notices: [] });
       return Promise.reject(new Error(`unexpected ${name}`));
     }) as never);
     const screen = await renderInDesk(<Renew />);
@@ -88,7 +88,7 @@ describe('<Renew>: a supervisor may override a refused renewal', () => {
     vi.spyOn(client, 'call').mockImplementation(((name: string) =>
       name === 'patrons.lookup'
         ? Promise.resolve({ patron: { cardBarcode: '20000001', firstName: 'Lisa', lastName: 'Simpson' }, loans: [{ loanId: 'L1', itemId: 'i1', itemBarcode: '30000001', title: 'T', dueAt: Date.now() + DAY, renewals: 0, overdue: false }] })
-        : Promise.resolve({ loanId: 'L1', itemId: 'i1', itemBarcode: '30000001', title: 'T', dueAt: Date.now() + 2 * DAY, renewals: 1, renewed: true, notices: [] })) as never);
+        : Promise.resolve({ loanId: 'L1', itemId: 'i1', itemBarcode: '30000001', title: 'T', dueAt: Date.now() + 2 * DAY, renewals: 1, renewalsLeft: 1, renewed: true, notices: [] })) as never);
     const first = await renderInDesk(<Renew />);
     await first.getByLabelText('Patron barcode').fill('20000001');
     await userEvent.keyboard('{Enter}');

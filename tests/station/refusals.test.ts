@@ -39,6 +39,7 @@ describe('the refusal codes', () => {
       NOT_ON_LOAN: false,
       RENEWAL_LIMIT: true,
       RENEWAL_TOO_SOON: true,
+      RENEWAL_NO_LATER_DUE_DATE: false,
       ITEM_NEEDED_FOR_HOLD: true,
       HOLDS_NOT_ALLOWED: false,
       TOO_MANY_HOLDS: true,
@@ -50,7 +51,7 @@ describe('the refusal codes', () => {
       RETURN_DATE_IN_FUTURE: false,
       RETURN_DATE_BEFORE_CHECKOUT: false,
     });
-    expect(Object.keys(OVERRIDABLE)).toHaveLength(32);
+    expect(Object.keys(OVERRIDABLE)).toHaveLength(33);
   });
 });
 
