@@ -306,7 +306,7 @@ describe('<Checkout>: issue 12', () => {
     expect(screen.getByRole('alert').elements()).toHaveLength(0);
   });
 
-  it('shows the visit as a table, newest first, with the running count and a Check in to undo a loan', async () => {
+  it('shows the visit as a table, newest first, with the running count and Undo for a loan made by mistake', async () => {
     const calls: string[] = [];
     let n = 0;
     vi.spyOn(client, 'call').mockImplementation(((name: string) => {
@@ -323,7 +323,7 @@ describe('<Checkout>: issue 12', () => {
     expect(screen.getByTestId('loan-row').elements().map((r) => r.querySelector('td:nth-child(2)')!.textContent)).toEqual(['30000003', '30000002', '30000001']);
     await expect.element(screen.getByTestId('session-count')).toHaveTextContent('3 items');
     await expect.element(screen.getByTestId('loan-row').first()).toHaveTextContent('Checked out');
-    await screen.getByRole('button', { name: 'Check in Title 2 (lent by mistake)' }).click();
+    await screen.getByRole('button', { name: 'Undo the loan of Title 2 (lent by mistake)' }).click();
     await expect.poll(() => screen.getByTestId('loan-row').elements().length).toBe(2);
     await expect.element(screen.getByTestId('session-count')).toHaveTextContent('2 items');
     expect(calls).toContain('circulation.checkin');
