@@ -89,13 +89,15 @@ export const PatronCard = memo(function PatronCard({ summary, today, locale }: {
         <dd data-testid="fees-owed">{formatMoney(summary.feesOwed, summary.currency, locale)}</dd>
       </dl>
       {alerts.length > 0 ? (
-        <ul className="patron-alerts" role="note" aria-label={t('checkout.alerts')} data-testid="patron-alerts">
-          {alerts.map((a) => (
-            <li key={a.key} data-alert={a.key}>
-              <Badge tone={a.tone}>{a.text}</Badge>
-            </li>
-          ))}
-        </ul>
+        <div role="note" aria-label={t('checkout.alerts')} data-testid="patron-alerts">
+          <ul className="patron-alerts">
+            {alerts.map((a) => (
+              <li key={a.key} data-alert={a.key}>
+                <Badge tone={a.tone}>{a.text}</Badge>
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       <HoldsReady holds={summary.holds} locale={locale} />
     </section>

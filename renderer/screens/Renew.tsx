@@ -46,10 +46,11 @@ export function Renew() {
 
   async function renewItem(itemBarcode: string, override?: { token: string; codes: string[] }): Promise<boolean> {
     setError(null);
+    // Renewed or refused, the line below names the barcode: the field is ready for the next one.
+    if (itemInput.current) itemInput.current.value = '';
     try {
       const r = await client.call('circulation.renew', { itemBarcode, ...(override ? { override } : {}) });
       desk().renewOutcomes([{ itemBarcode: r.itemBarcode, title: r.title, ok: true, dueAt: r.dueAt, renewalsLeft: r.renewalsLeft }]);
-      if (itemInput.current) itemInput.current.value = '';
       await refreshPatron();
       return true;
     } catch (err) {
