@@ -156,7 +156,7 @@ export const PatronLoans = memo(function PatronLoans({
           {shown.map((l) => (
             <tr key={l.loanId} className={l.overdue ? 'overdue' : undefined} data-testid="patron-loan">
               <td>{l.title}</td>
-              <td>{l.itemBarcode}</td>
+              <td className="nowrap">{l.itemBarcode}</td>
               <td>
                 {formatDate(l.dueAt, locale, timeZone)} {l.overdue ? <Badge tone="overdue">{t('checkout.overdue')}</Badge> : null}
               </td>

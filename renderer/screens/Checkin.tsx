@@ -5,7 +5,7 @@ import { client } from '../api/client';
 import { asError } from '../api/errors';
 import { AlertModal } from '../components/AlertModal';
 import { Field } from '../components/Field';
-import { Problem } from '../components/Problem';
+import { Problem, localised } from '../components/Problem';
 import { Badge } from '../components/ui/Badge';
 import { formatDay, formatMoney } from '../format';
 import { printHtml } from '../print';
@@ -188,7 +188,7 @@ const ReturnRow = memo(function ReturnRow({ r, latest, locale }: { r: Returned; 
         {latest ? <span className="sr-only">{t('checkin.latest')} </span> : null}
         {r.title}
       </td>
-      <td>{r.itemBarcode}</td>
+      <td className="nowrap">{r.itemBarcode}</td>
       <td className="badges">
         <WhatToDo r={r} />
         {r.fine ? <Badge tone="warning">{t('checkin.badgeFine', { amount: formatMoney(r.fine.amount, r.fine.currency, locale) })}</Badge> : null}
@@ -197,7 +197,7 @@ const ReturnRow = memo(function ReturnRow({ r, latest, locale }: { r: Returned; 
         {r.hold?.shelfExpiresOn && r.action === 'hold_waiting' ? <span>{t('checkin.keepUntil', { date: formatDay(r.hold.shelfExpiresOn, locale) })} </span> : null}
         {r.backdatedTo ? <span>{t('checkin.returnedOn', { date: formatDay(r.backdatedTo, locale) })} </span> : null}
         {!r.wasOnLoan ? <span>{t('checkin.notOnLoan')} </span> : null}
-        {notices.length > 0 ? <strong className="notice">{notices.map((n) => t(`notices.${n.code}`, { ...(n.params ?? {}) })).join(' ')}</strong> : null}
+        {notices.length > 0 ? <strong className="notice">{notices.map((n) => t(`notices.${n.code}`, localised(n.params ?? {}, locale))).join(' ')}</strong> : null}
         {/* Checked in all the same: only the slip did not follow. */}
         {r.followUpFailed ? (
           <strong className="notice" role="status" data-testid="follow-up-failed">
@@ -206,7 +206,7 @@ const ReturnRow = memo(function ReturnRow({ r, latest, locale }: { r: Returned; 
           </strong>
         ) : null}
       </td>
-      <td>
+      <td className="nowrap">
         {r.slipHtml && r.printJob == null ? (
           <button type="button" className="small" onClick={() => printHtml(r.slipHtml!)}>
             {t('checkin.printSlip')}

@@ -8,7 +8,7 @@ import { Field } from '../components/Field';
 import { OverrideForm } from '../components/OverrideForm';
 import { PatronCard, PatronLoans, dayIn } from '../components/PatronAtDesk';
 import { PatronFinder } from '../components/PatronFinder';
-import { Problem } from '../components/Problem';
+import { Problem, localised } from '../components/Problem';
 import { Badge } from '../components/ui/Badge';
 import { formatDate } from '../format';
 import { printHtml } from '../print';
@@ -318,18 +318,18 @@ const LoanRow = memo(function LoanRow({
   onUndo(loan: Loan): void;
 }) {
   const { t } = useTranslation();
-  const notices = l.notices.map((n) => t(`notices.${n.code}`, { ...(n.params ?? {}) })).join(' ');
+  const notices = l.notices.map((n) => t(`notices.${n.code}`, localised(n.params ?? {}, locale))).join(' ');
   return (
     <tr data-testid="loan-row">
       <td>{l.title}</td>
-      <td>{l.itemBarcode}</td>
-      <td>{formatDate(l.dueAt, locale, timeZone)}</td>
+      <td className="nowrap">{l.itemBarcode}</td>
+      <td className="nowrap">{formatDate(l.dueAt, locale, timeZone)}</td>
       <td>
         <Badge tone={l.renewed ? 'info' : 'ok'}>{t(l.renewed ? 'checkout.statusRenewed' : 'checkout.statusLent')}</Badge>
         {l.renewed ? <span className="renewals-left"> {l.renewalsLeft > 0 ? t('renew.renewalsLeft', { count: l.renewalsLeft }) : t('renew.noRenewalsLeft')}</span> : null}
         {notices ? <span className="row-notice"> {notices}</span> : null}
       </td>
-      <td>
+      <td className="nowrap">
         {l.renewed ? null : (
           <button type="button" className="small" aria-label={t('checkout.undoFor', { title: l.title })} onClick={() => onUndo(l)}>
             {t('checkout.undo')}

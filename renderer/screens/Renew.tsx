@@ -60,7 +60,9 @@ export function Renew() {
         setError(e);
         return false;
       }
-      desk().renewOutcomes([{ itemBarcode, title: '', ok: false, refusals: e.refusals ?? [], errorCode: e.refusals?.length ? null : e.code }]);
+      // A refusal carries no title: the patron on screen may have the copy on loan, and name it.
+      const title = desk().renew.patron?.loans.find((l) => l.itemBarcode === itemBarcode.trim())?.title ?? '';
+      desk().renewOutcomes([{ itemBarcode, title, ok: false, refusals: e.refusals ?? [], errorCode: e.refusals?.length ? null : e.code }]);
       return false;
     }
   }
@@ -199,7 +201,7 @@ export function Renew() {
                 {outcomes.map((o) => (
                   <tr key={o.key} data-testid="renew-row" className={o.ok ? undefined : 'refused'}>
                     <td>{o.title}</td>
-                    <td>{o.itemBarcode}</td>
+                    <td className="nowrap">{o.itemBarcode}</td>
                     <td>
                       {o.ok ? (
                         <>
@@ -213,7 +215,7 @@ export function Renew() {
                         </>
                       )}
                     </td>
-                    <td>
+                    <td className="nowrap">
                       {overridable(o) && overriding !== o.key ? (
                         <button type="button" className="small" onClick={() => setOverriding(o.key)}>
                           {t('checkout.override')}
