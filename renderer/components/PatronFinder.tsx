@@ -1,6 +1,6 @@
 // The circulation screens' patron box: scan or type a card and press Enter, or type a name and
 // pick the patron from the list (a real combobox: arrow keys, Enter, Escape, announced options).
-import { useEffect, useState, type Ref } from 'react';
+import { memo, useEffect, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ComboBox, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import type { ApiOutput } from '../../src/api/contract';
@@ -16,7 +16,11 @@ const SEARCH_DELAY_MS = 200;
 /** A name has a letter in it; a card (scanned or typed) does not, so it is never searched by name. */
 export const looksLikeName = (text: string): boolean => /\p{L}/u.test(text) && text.trim().length >= 2;
 
-export function PatronFinder({
+/**
+ * Memoised: the screen around it renders on every item scanned, and a combobox is not cheap to
+ * render; it needs to only when its own text changes (the bench measures scan to row).
+ */
+export const PatronFinder = memo(function PatronFinder({
   value,
   onValueChange,
   onFind,
@@ -100,4 +104,4 @@ export function PatronFinder({
       <button type="submit">{t('checkout.find')}</button>
     </form>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState, type FormEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -48,6 +48,14 @@ export function Checkout() {
   const patronInput = useRef<HTMLInputElement>(null);
   const itemInput = useRef<HTMLInputElement>(null);
   const desk = () => useDesk.getState();
+  // One function for the life of the screen (the patron box is memoised), calling the latest findPatron.
+  const findLatest = useRef<(card: string) => void>(() => undefined);
+  findLatest.current = (card) => void findPatron(card);
+  const onFind = useCallback((card: string) => findLatest.current(card), []);
+  // Stable too, or every memoised row of the visit would render again with each new loan.
+  const undoLatest = useRef<(loan: Loan) => void>(() => undefined);
+  undoLatest.current = (loan) => void undo(loan);
+  const onUndo = useCallback((loan: Loan) => undoLatest.current(loan), []);
 
   // Shown again (after Check in, Patrons...): the patron as the station has them now.
   useEffect(() => {
@@ -180,7 +188,7 @@ export function Checkout() {
           <PatronFinder
             value={card}
             onValueChange={setCard}
-            onFind={(c) => void findPatron(c)}
+            onFind={onFind}
             inputRef={patronInput}
             autoFocus={!patron}
           />
@@ -238,7 +246,7 @@ export function Checkout() {
                   </thead>
                   <tbody>
                     {lent.map((l) => (
-                      <LoanRow key={l.loanId} loan={l} locale={locale} timeZone={tz} onUndo={undo} />
+                      <LoanRow key={l.loanId} loan={l} locale={locale} timeZone={tz} onUndo={onUndo} />
                     ))}
                   </tbody>
                 </table>

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -38,6 +38,10 @@ export function Renew() {
   const itemInput = useRef<HTMLInputElement>(null);
   const due = (at: number) => formatDate(at, locale, tz);
   const desk = () => useDesk.getState();
+  // One function for the life of the screen (the patron box is memoised), calling the latest findPatron.
+  const findLatest = useRef<(card: string) => void>(() => undefined);
+  findLatest.current = (card) => void findPatron(card);
+  const onFind = useCallback((card: string) => findLatest.current(card), []);
 
   async function refreshPatron() {
     const p = desk().renew.patron;
@@ -125,7 +129,7 @@ export function Renew() {
       <h1>{t('renew.title')}</h1>
       <div className="circ-layout">
         <div className="circ-patron">
-          <PatronFinder value={card} onValueChange={setCard} onFind={(c) => void findPatron(c)} />
+          <PatronFinder value={card} onValueChange={setCard} onFind={onFind} />
           {patron ? (
             <>
               <PatronCard summary={patron} today={dayIn(Date.now(), tz)} locale={locale} />
