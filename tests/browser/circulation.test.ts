@@ -269,3 +269,20 @@ describe('at 200 % zoom (640 x 360 CSS pixels)', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 });
+
+describe('in Spanish', () => {
+  it('the three screens speak Spanish, dates included', async () => {
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('button', { name: 'Préstamo', exact: true }).first().click();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Código del lector o nombre' }).isVisible()).toBe(true);
+    await screenshot(page, 'circ-12-checkout-es');
+    await page.getByRole('button', { name: 'Devolución', exact: true }).first().click();
+    await expect.poll(() => page.getByText('Ejemplares devueltos').isVisible()).toBe(true);
+    expect(await page.getByTestId('return-row').first().textContent()).toContain('Estante de reservas para Edna');
+    await screenshot(page, 'circ-13-checkin-es');
+    await page.getByRole('button', { name: 'Renovar', exact: true }).first().click();
+    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Renovado, vence el .*Queda 1 renovación/);
+    await screenshot(page, 'circ-14-renew-es');
+    await page.getByLabel('Idioma').selectOption('en');
+  });
+});
