@@ -1,99 +1,218 @@
-import { memo, useRef, useState, type FormEvent } from 'react';
+import { memo, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
 import { asError } from '../api/errors';
+import { AlertModal } from '../components/AlertModal';
 import { Field } from '../components/Field';
-import { Problem } from '../components/Problem';
+import { Problem, localised } from '../components/Problem';
+import { Badge } from '../components/ui/Badge';
 import { formatDay, formatMoney } from '../format';
 import { printHtml } from '../print';
+import { holdSoundOn, playHoldSound, setHoldSound } from '../sounds';
 import { useDesk, type Returned } from '../state/desk';
 import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
+import '../styles/circulation.css';
 
-/** Notices the row already says in its own words (the action, the fine). */
+/** Notices the row already says in its own words (the action badge, the fine badge). */
 const SAID_BY_THE_ROW = new Set(['HOLD_TRAPPED_WAITING', 'HOLD_TRAPPED_TRANSIT', 'ROUTE_TO_BRANCH', 'FINE_CHARGED']);
 
+const holderOf = (r: Returned) => (r.hold?.patron ? `${r.hold.patron.firstName} ${r.hold.patron.cardTail}`.trim() : '');
+const isHold = (r: Returned) => r.action === 'hold_waiting' || r.action === 'hold_transit';
+
 /**
- * Returns: each item says what to do with it next. The list lives in the desk store, so it is
- * still here after a visit to another screen.
+ * Returns: each copy says what to do with it next, in a badge, the latest on top and marked.
+ * A hold found stops the desk in a dialog (with a sound, unless turned off) until staff say they
+ * have it. A book-drop date, once set, shows as a banner over the list until "Stop backdating"
+ * (or leaving the screen): no return is ever backdated without it showing.
  */
 export function Checkin() {
   const { t } = useTranslation();
   const setup = useSession((s) => s.setup);
+  const locale = setup?.locale ?? 'en-US';
   const results = useDesk((s) => s.checkin.results);
   const [error, setError] = useState<ApiErrorBody | null>(null);
+  const [backdate, setBackdate] = useState('');
+  const [holdFound, setHoldFound] = useState<Returned | null>(null);
+  const [heldBack, setHeldBack] = useState<string | null>(null);
+  const [sound, setSound] = useState(holdSoundOn);
   const item = useRef<HTMLInputElement>(null);
-  const backdate = useRef<HTMLInputElement>(null);
 
   async function checkin(itemBarcode: string) {
     setError(null);
     try {
-      const r = await client.call('circulation.checkin', { itemBarcode, backdate: backdate.current?.value || null });
-      useDesk.getState().returned(r);
+      const r = await client.call('circulation.checkin', { itemBarcode, backdate: backdate || null });
+      useDesk.getState().returned({ ...r, backdatedTo: backdate || null });
       if (item.current) item.current.value = '';
+      if (isHold(r)) {
+        setHeldBack(null);
+        setHoldFound(r);
+        if (holdSoundOn()) playHoldSound();
+      }
     } catch (err) {
       setError(asError(err));
     }
   }
 
+  function acknowledge() {
+    setHoldFound(null);
+    setHeldBack(null);
+    item.current?.focus();
+  }
+
+  useEffect(() => {
+    if (!holdFound) item.current?.focus();
+  }, [holdFound]);
+
   useNewScans((scan) => {
-    if (scan.kind !== 'patron') void checkin(scan.barcode);
+    if (scan.kind === 'patron') return;
+    // Nothing is checked in behind the hold dialog: the copy in hand is dealt with first.
+    if (holdFound) setHeldBack(scan.barcode);
+    else void checkin(scan.barcode);
   });
 
   return (
-    <main id="main">
+    <main id="main" className="circ checkin">
       <h1>{t('checkin.title')}</h1>
       <form
+        className="barcode-bar"
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
           void checkin(item.current?.value ?? '');
         }}
       >
         <Field label={t('checkin.itemBarcode')} ref={item} name="itemBarcode" autoComplete="off" autoFocus inputMode="numeric" />
-        <Field label={t('checkin.backdate')} ref={backdate} name="backdate" type="date" />
+        <Field label={t('checkin.backdate')} name="backdate" type="date" value={backdate} onChange={(e) => setBackdate(e.target.value)} />
         <button type="submit">{t('checkin.submit')}</button>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={sound}
+            onChange={(e) => {
+              setHoldSound(e.target.checked);
+              setSound(e.target.checked);
+            }}
+          />{' '}
+          {t('checkin.holdSound')}
+        </label>
       </form>
+      {backdate ? (
+        <div className="backdate-banner" role="status" data-testid="backdate-banner">
+          <Badge tone="warning">{t('checkin.backdateOnBadge')}</Badge>
+          <span>{t('checkin.backdateOn', { date: formatDay(backdate, locale) })}</span>
+          <button
+            type="button"
+            onClick={() => {
+              setBackdate('');
+              item.current?.focus();
+            }}
+          >
+            {t('checkin.stopBackdating')}
+          </button>
+        </div>
+      ) : null}
       <Problem error={error} />
-      <section aria-label={t('checkin.results')} aria-live="polite">
-        <h2>{t('checkin.results')}</h2>
-        <ul className="returns">
-          {results.map((r, i) => (
-            <ReturnRow key={`${r.itemId}-${results.length - i}`} r={r} locale={setup?.locale ?? 'en-US'} />
-          ))}
-        </ul>
+      <section aria-labelledby="returned-items" className="returned">
+        <h2 id="returned-items">
+          {t('checkin.results')} <span className="count" data-testid="return-count">{t('checkin.count', { count: results.length })}</span>
+        </h2>
+        {/* Polite: each new row is read out (the latest first), without interrupting. */}
+        <table className="data-table" aria-live="polite">
+          <thead>
+            <tr>
+              <th scope="col">{t('circ.colTitle')}</th>
+              <th scope="col">{t('circ.colBarcode')}</th>
+              <th scope="col">{t('checkin.colToDo')}</th>
+              <th scope="col">{t('checkin.colNotes')}</th>
+              <th scope="col">{t('circ.colAction')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {results.map((r, i) => (
+              <ReturnRow key={`${r.itemId}-${results.length - i}`} r={r} latest={i === 0} locale={locale} />
+            ))}
+          </tbody>
+        </table>
       </section>
+      {holdFound ? (
+        <AlertModal title={t('checkin.holdFoundTitle')} tone="hold" testId="hold-found">
+          <p className="hold-found-title">
+            <strong>{holdFound.title}</strong> ({holdFound.itemBarcode})
+          </p>
+          <p className="hold-found-what">
+            <WhatToDo r={holdFound} />
+          </p>
+          {holdFound.hold?.shelfExpiresOn && holdFound.action === 'hold_waiting' ? (
+            <p>{t('checkin.keepUntil', { date: formatDay(holdFound.hold.shelfExpiresOn, locale) })}</p>
+          ) : null}
+          {holdFound.printJob != null ? <p>{t('checkin.slipPrinted')}</p> : null}
+          {heldBack ? (
+            <p role="alert" className="problem">
+              {t('checkin.scanHeldBack', { barcode: heldBack })}
+            </p>
+          ) : null}
+          <div className="modal-buttons">
+            {holdFound.slipHtml && holdFound.printJob == null ? (
+              <button type="button" onClick={() => printHtml(holdFound.slipHtml!)}>
+                {t('checkin.printSlip')}
+              </button>
+            ) : null}
+            <button type="button" className="primary" autoFocus onClick={acknowledge}>
+              {t('checkin.acknowledge')}
+            </button>
+          </div>
+        </AlertModal>
+      ) : null}
     </main>
   );
 }
 
-const ReturnRow = memo(function ReturnRow({ r, locale }: { r: Returned; locale: string }) {
+/** What to do with the copy, as a badge: shelve it, hold shelf for someone, send it somewhere. */
+function WhatToDo({ r }: { r: Returned }) {
   const { t } = useTranslation();
-  const holder = r.hold?.patron ? `${r.hold.patron.firstName} ${r.hold.patron.cardTail}`.trim() : '';
+  const name = holderOf(r);
+  const branch = r.destinationBranch?.name ?? '';
+  if (r.action === 'hold_waiting') return <Badge tone="hold">{t('checkin.badgeHoldShelf', { name })}</Badge>;
+  if (r.action === 'hold_transit') return <Badge tone="hold">{t('checkin.badgeHoldTransit', { name, branch })}</Badge>;
+  if (r.action === 'transit') return <Badge tone="transit">{t('checkin.transit', { branch })}</Badge>;
+  return <Badge tone="ok">{t('checkin.badgeShelve')}</Badge>;
+}
+
+const ReturnRow = memo(function ReturnRow({ r, latest, locale }: { r: Returned; latest: boolean; locale: string }) {
+  const { t } = useTranslation();
   const notices = r.notices.filter((n) => !SAID_BY_THE_ROW.has(n.code));
   return (
-    <li className={`action-${r.action}`} data-testid="return-row">
-      <strong>{r.title}</strong> ({r.itemBarcode}): {t(`checkin.${r.action}`, { branch: r.destinationBranch?.name ?? '' })}
-      {holder ? ` ${t('checkin.holdFor', { name: holder })}` : ''}
-      {r.hold?.shelfExpiresOn ? ` ${t('checkin.keepUntil', { date: formatDay(r.hold.shelfExpiresOn, locale) })}` : ''}
-      {r.fine ? ` ${t('checkin.fine', { amount: formatMoney(r.fine.amount, r.fine.currency, locale) })}` : ''}
-      {!r.wasOnLoan ? ` ${t('checkin.notOnLoan')}` : ''}
-      {notices.length > 0 ? <strong className="notice"> {notices.map((n) => t(`notices.${n.code}`, { ...(n.params ?? {}) })).join(' ')}</strong> : null}
-      {/* Checked in all the same: only the slip did not follow. */}
-      {r.followUpFailed ? (
-        <strong className="notice" role="status" data-testid="follow-up-failed">
-          {' '}
-          {t(`followUp.${r.followUpFailed.code}`)}
-        </strong>
-      ) : null}
-      {r.slipHtml && r.printJob == null ? (
-        <>
-          {' '}
-          <button type="button" onClick={() => printHtml(r.slipHtml!)}>
+    <tr className={latest ? 'latest' : undefined} data-testid="return-row" aria-current={latest ? 'true' : undefined}>
+      <td>
+        {latest ? <span className="sr-only">{t('checkin.latest')} </span> : null}
+        {r.title}
+      </td>
+      <td className="nowrap">{r.itemBarcode}</td>
+      <td className="badges">
+        <WhatToDo r={r} />
+        {r.fine ? <Badge tone="warning">{t('checkin.badgeFine', { amount: formatMoney(r.fine.amount, r.fine.currency, locale) })}</Badge> : null}
+      </td>
+      <td>
+        {r.hold?.shelfExpiresOn && r.action === 'hold_waiting' ? <span>{t('checkin.keepUntil', { date: formatDay(r.hold.shelfExpiresOn, locale) })} </span> : null}
+        {r.backdatedTo ? <span>{t('checkin.returnedOn', { date: formatDay(r.backdatedTo, locale) })} </span> : null}
+        {!r.wasOnLoan ? <span>{t('checkin.notOnLoan')} </span> : null}
+        {notices.length > 0 ? <strong className="notice">{notices.map((n) => t(`notices.${n.code}`, localised(n.params ?? {}, locale))).join(' ')}</strong> : null}
+        {/* Checked in all the same: only the slip did not follow. */}
+        {r.followUpFailed ? (
+          <strong className="notice" role="status" data-testid="follow-up-failed">
+            {' '}
+            {t(`followUp.${r.followUpFailed.code}`)}
+          </strong>
+        ) : null}
+      </td>
+      <td className="nowrap">
+        {r.slipHtml && r.printJob == null ? (
+          <button type="button" className="small" onClick={() => printHtml(r.slipHtml!)}>
             {t('checkin.printSlip')}
           </button>
-        </>
-      ) : null}
-    </li>
+        ) : null}
+      </td>
+    </tr>
   );
 });

@@ -8,7 +8,8 @@ import { useSession } from './session';
 
 export type PatronSummary = ApiOutput<'patrons.lookup'>;
 export type Loan = ApiOutput<'circulation.checkout'>;
-export type Returned = ApiOutput<'circulation.checkin'>;
+/** A return, and the book-drop day it was backdated to (shown on its row), if any. */
+export type Returned = ApiOutput<'circulation.checkin'> & { backdatedTo?: string | null };
 
 export interface RenewRefusal {
   code: string;
@@ -18,7 +19,7 @@ export interface RenewRefusal {
 
 /** One line of the Renew screen: renewed (with its new due date) or refused (and why). */
 export type RenewOutcomeBody =
-  | { itemBarcode: string; title: string; ok: true; dueAt: number }
+  | { itemBarcode: string; title: string; ok: true; dueAt: number; renewalsLeft: number }
   | { itemBarcode: string; title: string; ok: false; refusals: RenewRefusal[]; errorCode: string | null; overridden?: boolean };
 export type RenewOutcome = RenewOutcomeBody & { key: number };
 
@@ -33,6 +34,10 @@ interface DeskState {
   startCheckout(patron: PatronSummary): void;
   /** A loan made (or a renewal by re-scanning): on top, once. */
   lent(loan: Loan): void;
+  /** A loan of this visit checked in again at once (lent by mistake): off the list. */
+  unlent(itemId: string): void;
+  /** The same patron, as the station has them now (fees, overdue loans): the list of this visit stays. */
+  refreshCheckoutPatron(patron: PatronSummary): void;
   finishCheckout(): void;
 
   returned(result: Returned): void;
@@ -56,6 +61,9 @@ export const useDesk = create<DeskState>((set) => ({
   ...EMPTY,
   startCheckout: (patron) => set({ checkout: { patron, lent: [] } }),
   lent: (loan) => set((s) => ({ checkout: { patron: s.checkout.patron, lent: [loan, ...s.checkout.lent.filter((x) => x.itemId !== loan.itemId)] } })),
+  unlent: (itemId) => set((s) => ({ checkout: { patron: s.checkout.patron, lent: s.checkout.lent.filter((x) => x.itemId !== itemId) } })),
+  refreshCheckoutPatron: (patron) =>
+    set((s) => (s.checkout.patron?.patron.id === patron.patron.id ? { checkout: { patron, lent: s.checkout.lent } } : {})),
   finishCheckout: () => set({ checkout: EMPTY.checkout }),
   returned: (result) => set((s) => ({ checkin: { results: [result, ...s.checkin.results].slice(0, RETURNS_KEPT) } })),
   setRenewPatron: (patron) => set((s) => ({ renew: { ...s.renew, patron } })),

@@ -76,6 +76,8 @@ export const LoanResultSchema = z.object({
   title: z.string(),
   dueAt: z.number(),
   renewals: z.number(),
+  /** How many more renewals the rule allows. */
+  renewalsLeft: z.number(),
   renewed: z.boolean(),
   notices: z.array(NoticeSchema),
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeReturnedItem, checkinStatusChange } from './checkin';
-import { checkoutEligibility, renewalEligibility, type CheckoutContext } from './eligibility';
+import { checkoutEligibility, renewalEligibility, renewalsLeft, type CheckoutContext } from './eligibility';
 import { refusal, unoverridden } from './refusals';
 import { DEFAULT_RULE, findPatronLimits, findReturnPolicy, findRule, ruleBranchFor } from './rules';
 import type { CirculationRule, Item, Loan, Patron } from './types';
@@ -117,7 +117,7 @@ describe('check-out eligibility', () => {
 
 describe('renewal eligibility', () => {
   const loan: Loan = { id: 'l', itemId: 'i1', patronId: 'p1', branchId: 'main', checkedOutAt: 0, dueAt: Date.parse('2026-12-01T04:59:59.999Z'), renewals: 0, lastRenewedAt: null, returnedAt: null, returnBranchId: null };
-  const base = { patron: patron(), loan, rule: DEFAULT_RULE, now: Date.parse('2026-11-22T15:00:00Z'), today: '2026-11-22', timeZone: 'America/New_York', holdNeedsItem: false };
+  const base = { patron: patron(), loan, rule: DEFAULT_RULE, now: Date.parse('2026-11-22T15:00:00Z'), today: '2026-11-22', timeZone: 'America/New_York', holdNeedsItem: false, proposedDueAt: loan.dueAt + 14 * 86_400_000 };
   it('renews within the limit and refuses past it', () => {
     expect(renewalEligibility(base)).toEqual([]);
     expect(renewalEligibility({ ...base, loan: { ...loan, renewals: 2 } }).map((r) => r.code)).toEqual(['RENEWAL_LIMIT']);
@@ -130,6 +130,18 @@ describe('renewal eligibility', () => {
   it('refuses when a hold needs the copy, and for a blocked patron', () => {
     expect(renewalEligibility({ ...base, holdNeedsItem: true }).map((r) => r.code)).toEqual(['ITEM_NEEDED_FOR_HOLD']);
     expect(renewalEligibility({ ...base, patron: patron({ blocks: [{ id: 'b', kind: 'barred', reason: 'x', until: null, createdAt: 0 }] }) }).map((r) => r.code)).toEqual(['PATRON_BARRED']);
+  });
+  it('refuses a renewal that cannot move the due date later (a hard due date reached), with the date it stays at', () => {
+    expect(renewalEligibility({ ...base, proposedDueAt: loan.dueAt })).toEqual([
+      { code: 'RENEWAL_NO_LATER_DUE_DATE', params: { date: '2026-11-30' }, overridable: false },
+    ]);
+    expect(renewalEligibility({ ...base, proposedDueAt: loan.dueAt - 1 }).map((r) => r.code)).toEqual(['RENEWAL_NO_LATER_DUE_DATE']);
+  });
+  it('counts the renewals left, never below zero', () => {
+    expect(renewalsLeft(0, { renewalsAllowed: 2 })).toBe(2);
+    expect(renewalsLeft(2, { renewalsAllowed: 2 })).toBe(0);
+    expect(renewalsLeft(3, { renewalsAllowed: 2 })).toBe(0);
+    expect(renewalsLeft(0, null)).toBe(0);
   });
 });
 

@@ -99,6 +99,11 @@ export interface RenewalContext {
   today: LocalDate;
   timeZone: string;
   holdNeedsItem: boolean;
+  /**
+   * The due date a renewal now would give. A renewal that cannot move the due date later (a hard
+   * due date reached, a card about to expire) is no renewal: it would use one up for nothing.
+   */
+  proposedDueAt: Instant;
 }
 
 export function renewalEligibility(ctx: RenewalContext): Refusal[] {
@@ -111,5 +116,11 @@ export function renewalEligibility(ctx: RenewalContext): Refusal[] {
     if (ctx.today < earliest) refusals.push(refusal('RENEWAL_TOO_SOON', { date: earliest }));
   }
   if (ctx.holdNeedsItem) refusals.push(refusal('ITEM_NEEDED_FOR_HOLD'));
+  if (ctx.proposedDueAt <= ctx.loan.dueAt) refusals.push(refusal('RENEWAL_NO_LATER_DUE_DATE', { date: localDateOf(ctx.loan.dueAt, ctx.timeZone) }));
   return refusals;
+}
+
+/** How many more renewals the rule allows this loan (never below zero: an override may go past it). */
+export function renewalsLeft(renewals: number, rule: Pick<CirculationRule, 'renewalsAllowed'> | null): number {
+  return Math.max(0, (rule?.renewalsAllowed ?? 0) - renewals);
 }

@@ -29,6 +29,8 @@ export const OVERRIDABLE: Record<RefusalCode, boolean> = {
   NOT_ON_LOAN: false,
   RENEWAL_LIMIT: true,
   RENEWAL_TOO_SOON: true,
+  // Not overridable: an override cannot move a due date the rules pin (a hard due date, the card's end).
+  RENEWAL_NO_LATER_DUE_DATE: false,
   ITEM_NEEDED_FOR_HOLD: true,
   HOLDS_NOT_ALLOWED: false,
   TOO_MANY_HOLDS: true,

@@ -3,7 +3,7 @@
 import { validateBarcode } from '../domain/barcode';
 import { checkinStatusChange, routeReturnedItem } from '../domain/checkin';
 import { computeDueDate, computeRenewalDueDate } from '../domain/due-date';
-import { checkoutEligibility, renewalEligibility } from '../domain/eligibility';
+import { checkoutEligibility, renewalEligibility, renewalsLeft } from '../domain/eligibility';
 import { accruedFine } from '../domain/fines';
 import { isActiveHold, otherCopyCanFill, pickHoldToTrap, shelfExpiry, trapDecision } from '../domain/holds';
 import { refusal, unoverridden } from '../domain/refusals';
@@ -37,6 +37,8 @@ export interface LoanResult {
   title: string;
   dueAt: number;
   renewals: number;
+  /** How many more times the rule lets it be renewed (said with every loan and renewal). */
+  renewalsLeft: number;
   /** The item was already on loan to this patron: the check-out became a renewal. */
   renewed: boolean;
   notices: Notice[];
@@ -186,7 +188,7 @@ export class CirculationService {
         tx.upsert('holds', { ...other, status: 'pending', itemId: other.itemLevel ? other.itemId : null, waitingSince: null, shelfExpiresOn: null });
       }
     }
-    return this.loanResult(loan, item, false, allNotices);
+    return this.loanResult(loan, item, false, allNotices, rule);
   }
 
   // --- renew ----------------------------------------------------------------------------------
@@ -246,7 +248,18 @@ export class CirculationService {
     const holdNeedsItem =
       needed &&
       !otherCopyCanFill({ loanItemId: item.id, copies: this.find.copiesOfRecord(item.recordId), holds: holds.filter((h) => isActiveHold(h, today)) });
-    return renewalEligibility({ patron, loan, rule, now, today, timeZone: desk.timeZone, holdNeedsItem });
+    const proposedDueAt = this.renewalDueDate(loan, patron, rule, cfg).dueAt;
+    return renewalEligibility({ patron, loan, rule, now, today, timeZone: desk.timeZone, holdNeedsItem, proposedDueAt });
+  }
+
+  /** The due date a renewal of this loan now would give (the same rules decide it and whether it may happen). */
+  private renewalDueDate(loan: Loan, patron: Patron, rule: CirculationRule, cfg: LibraryConfig) {
+    return computeRenewalDueDate({
+      ...dueDateTerms(rule, cfg, this.deskBranch(cfg), patron),
+      currentDueAt: loan.dueAt,
+      now: this.ctx.now(),
+      length: rule.renewalPeriod ?? rule.loanLength,
+    });
   }
 
   private renewLoan(
@@ -270,20 +283,14 @@ export class CirculationService {
     rule: CirculationRule,
     cfg: LibraryConfig,
   ): LoanResult {
-    const desk = this.deskBranch(cfg);
     const now = this.ctx.now();
-    const { dueAt, notices } = computeRenewalDueDate({
-      ...dueDateTerms(rule, cfg, desk, patron),
-      currentDueAt: loan.dueAt,
-      now,
-      length: rule.renewalPeriod ?? rule.loanLength,
-    });
+    const { dueAt, notices } = this.renewalDueDate(loan, patron, rule, cfg);
     const renewed: Loan = { ...loan, dueAt, renewals: loan.renewals + 1, lastRenewedAt: now };
     tx.upsert('loans', renewed);
-    return this.loanResult(renewed, item, true, notices);
+    return this.loanResult(renewed, item, true, notices, rule);
   }
 
-  private loanResult(loan: Loan, item: DeskItem | Item, renewed: boolean, notices: Notice[]): LoanResult {
+  private loanResult(loan: Loan, item: DeskItem | Item, renewed: boolean, notices: Notice[], rule: CirculationRule): LoanResult {
     return {
       loanId: loan.id,
       itemId: item.id,
@@ -291,6 +298,7 @@ export class CirculationService {
       title: 'title' in item ? item.title : this.find.titleOf(item.recordId),
       dueAt: loan.dueAt,
       renewals: loan.renewals,
+      renewalsLeft: renewalsLeft(loan.renewals, rule),
       renewed,
       notices,
     };

@@ -64,7 +64,7 @@ describe('a day at the desk, in the browser', () => {
     await page.getByLabel('Item barcode').fill(itemBarcode(1));
     await page.getByLabel('Item barcode').press('Enter');
     const row = page.getByTestId('loan-row').first();
-    await expect.poll(() => row.textContent()).toMatch(/Cien años de soledad.*Due/);
+    await expect.poll(() => row.textContent()).toMatch(/Cien años de soledad.*Checked out/);
     await screenshot(page, '03-checkout');
   });
 
@@ -102,7 +102,7 @@ describe('a day at the desk, in the browser', () => {
   it('checks in with a scan and says what to do with the item, in Spanish too', async () => {
     await page.getByRole('button', { name: 'Check in' }).click();
     await wedgeScan(page, itemBarcode(1));
-    await expect.poll(() => page.getByTestId('return-row').first().textContent()).toContain('Shelve it');
+    await expect.poll(() => page.getByTestId('return-row').first().textContent()).toContain('Shelve');
     await screenshot(page, '05-checkin');
     await page.getByLabel('Language').selectOption('es');
     await expect.poll(() => page.getByLabel('Código del ejemplar').isVisible()).toBe(true);
@@ -116,7 +116,7 @@ describe('renewals at the desk', () => {
     await page.getByRole('button', { name: 'Renew' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Renew', level: 1 }).isVisible()).toBe(true);
     await wedgeScan(page, itemBarcode(2)); // lent to Lisa earlier
-    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Cien años de soledad.*Due/);
+    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Cien años de soledad.*Renewed, due/);
     await wedgeScan(page, itemBarcode(1)); // checked in already
     await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toContain('This item is not on loan.');
     await screenshot(page, '10-renew');
@@ -130,7 +130,7 @@ describe('renewals at the desk', () => {
     await page.getByLabel('Supervisor username').fill('skinner');
     await page.getByLabel('Supervisor password').fill('principal pass');
     await page.getByRole('button', { name: 'Override and renew' }).click();
-    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(new RegExp(`Cien años de soledad \\(${itemBarcode(3)}\\): Due`));
+    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(new RegExp(`Cien años de soledad${itemBarcode(3)}.*Renewed, due`));
     expect(await page.getByTestId('renew-row').nth(1).textContent()).toContain('(overridden by a supervisor)');
   });
 });
@@ -177,13 +177,17 @@ describe('holds at the desk', () => {
     // Lisa returns her copy: it is trapped for Edna.
     await page.getByRole('button', { name: 'Check in' }).click();
     await wedgeScan(page, itemBarcode(2));
-    await expect.poll(() => page.getByTestId('return-row').first().textContent()).toContain('Hold for a patron: put it on the hold shelf');
-    // The row names her as the hold slip does (first name, the card's last digits), and offers the
+    // A hold found stops the desk in a dialog until staff acknowledge it.
+    const found = page.getByRole('alertdialog', { name: 'Hold found' });
+    await expect.poll(() => found.textContent()).toContain('Hold shelf for Edna');
+    // It names her as the hold slip does (first name, the card's last digits), and offers the
     // slip to the system printer: this desk has no receipt printer.
+    expect(await found.textContent()).toMatch(new RegExp(`Hold shelf for Edna \\*${patronCard(3).slice(-4)}.*Keep until \\w{3} \\d{1,2}, \\d{4}\\.`));
+    expect(await found.textContent()).not.toContain('Krabappel');
+    expect(await found.getByRole('button', { name: 'Print slip' }).isVisible()).toBe(true);
+    await found.getByRole('button', { name: 'OK, I have it' }).click();
     const trap = page.getByTestId('return-row').first();
-    expect(await trap.textContent()).toMatch(new RegExp(`For Edna \\*${patronCard(3).slice(-4)}\\. Keep until \\w{3} \\d{1,2}, \\d{4}\\.`));
-    expect(await trap.textContent()).not.toContain('Krabappel');
-    expect(await trap.getByRole('button', { name: 'Print slip' }).isVisible()).toBe(true);
+    expect(await trap.textContent()).toContain(`Hold shelf for Edna *${patronCard(3).slice(-4)}`);
     await page.getByRole('button', { name: 'Holds' }).click();
     await expect.poll(() => page.getByTestId('shelf-row').first().textContent()).toContain('Edna Krabappel');
   });

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CirculationRule } from '../../src/domain/types';
 import { DEFAULT_RULE } from '../../src/domain/rules';
-import { addPatron, addTitle, createTestStation, type TestStation } from '../support/station';
+import { addPatron, addTitle, createTestStation, refusalsOf, type TestStation } from '../support/station';
 
 const HOURLY: CirculationRule = { ...DEFAULT_RULE, itemTypeCode: 'LAPTOP', loanLength: 72, loanUnit: 'hours', renewalsAllowed: 1 };
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -30,9 +30,11 @@ describe('hourly loans', () => {
     const bounded = t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[1]! }, t.staff);
     expect(iso(bounded.dueAt)).toBe('2026-11-18T04:59:59.999Z');
     expect(bounded.notices).toEqual([{ code: 'DUE_DATE_HARD', params: { date: '2026-11-17' } }]);
-    // Renewing it cannot pass the hard date either.
-    const renewed = t.s.circulation.renew({ itemBarcode: barcodes[1]! }, t.staff);
-    expect(iso(renewed.dueAt)).toBe('2026-11-18T04:59:59.999Z');
+    // Renewing it cannot pass the hard date either: a renewal that would not move the due date
+    // is refused (and not counted), with the date it stays at.
+    expect(refusalsOf(() => t.s.circulation.renew({ itemBarcode: barcodes[1]! }, t.staff))).toEqual([
+      { code: 'RENEWAL_NO_LATER_DUE_DATE', params: { date: '2026-11-17' }, overridable: false },
+    ]);
   });
 
   it('end with the patron\'s card', () => {

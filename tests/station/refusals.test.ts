@@ -40,6 +40,7 @@ describe('the refusal codes', () => {
       NOT_ON_LOAN: false,
       RENEWAL_LIMIT: true,
       RENEWAL_TOO_SOON: true,
+      RENEWAL_NO_LATER_DUE_DATE: false,
       ITEM_NEEDED_FOR_HOLD: true,
       HOLDS_NOT_ALLOWED: false,
       TOO_MANY_HOLDS: true,
@@ -57,7 +58,7 @@ describe('the refusal codes', () => {
       RECORD_HAS_COPIES: false,
       RECORD_HAS_HOLDS: false,
     });
-    expect(Object.keys(OVERRIDABLE)).toHaveLength(38);
+    expect(Object.keys(OVERRIDABLE)).toHaveLength(39);
   });
 });
 
