@@ -1,10 +1,18 @@
 // `npm run bench:ui`: speed at the desk, as a technician feels it. In Chromium, against a real
 // headless station, 50 item scans typed as a wedge scanner types them (keys 5 ms apart, then
-// Enter); for each, the time from the Enter to its loan row on screen. Prints p50 and p95.
+// Enter); for each, the time from the Enter to its loan row on screen. Prints p50 and p95, and
+// where the time goes: before the request leaves the page (key handling, routing the scan), the
+// station's own work (its Server-Timing header), the transport (the HTTP round trip less the
+// station's work) and rendering (from the answer to the row painted). The bar: p95 at most
+// 20 ms; the aim is one frame, 16.7 ms.
 import { api, launchBrowser, startServe, wedgeScan } from '../browser/support';
 import { itemBarcode, patronCard } from '../support/station';
 
 const SCANS = 50;
+const BAR_P95_MS = 20;
+const PARTS = ['before', 'station', 'transport', 'render'] as const;
+type Split = { total: number } & Record<(typeof PARTS)[number], number>;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const station = await startServe();
 const browser = await launchBrowser();
 try {
@@ -32,32 +40,57 @@ try {
   await page.getByRole('heading', { name: 'Bench Reader' }).waitFor();
 
   const samples: number[] = [];
+  const parts: Record<(typeof PARTS)[number], number[]> = { before: [], station: [], transport: [], render: [] };
   for (let i = 1; i <= SCANS; i++) {
     const barcode = itemBarcode(i);
     // Measured inside the page: from the real Enter keydown to the loan row painted.
     // Page code as text: the TypeScript loader's helpers do not exist inside the page.
     const measured = page.evaluate(`new Promise((resolve) => {
       let start = 0;
-      const onKey = (e) => { if (e.key === 'Enter') start = performance.now(); };
+      performance.clearResourceTimings();
+      // The event's own time stamp: the desk's scan listener runs before this one and may already have sent the request.
+      const onKey = (e) => { if (e.key === 'Enter') start = e.timeStamp; };
       window.addEventListener('keydown', onKey, { capture: true });
       const observer = new MutationObserver(() => {
         const row = document.querySelector('[data-testid="loan-row"]');
         if (start > 0 && row && row.textContent.includes(${JSON.stringify(barcode)})) {
           observer.disconnect();
           window.removeEventListener('keydown', onKey, { capture: true });
-          requestAnimationFrame(() => resolve(performance.now() - start));
+          requestAnimationFrame(() => {
+            const end = performance.now();
+            const call = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/call/circulation.checkout'));
+            const station = call ? (call.serverTiming.find((t) => t.name === 'station')?.duration ?? 0) : 0;
+            resolve({
+              total: end - start,
+              before: call ? call.startTime - start : 0,
+              station,
+              transport: call ? call.responseEnd - call.startTime - station : 0,
+              render: call ? end - call.responseEnd : 0,
+            });
+          });
         }
       });
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-    })`) as Promise<number>;
+    })`) as Promise<Split>;
     await wedgeScan(page, barcode);
-    const ms = await measured;
-    samples.push(ms);
+    const split = await measured;
+    samples.push(split.total);
+    for (const part of PARTS) parts[part].push(split[part]);
   }
   samples.sort((a, b) => a - b);
   const p = (q: number) => samples[Math.min(samples.length - 1, Math.ceil((q / 100) * samples.length) - 1)]!;
-  const result = { scans: SCANS, scan_to_row_p50_ms: Math.round(p(50) * 10) / 10, scan_to_row_p95_ms: Math.round(p(95) * 10) / 10 };
-  console.log(`scan to loan row on screen, ${SCANS} scans: p50 ${result.scan_to_row_p50_ms} ms, p95 ${result.scan_to_row_p95_ms} ms (bar: p95 at most 50 ms) ${result.scan_to_row_p95_ms <= 50 ? 'PASS' : 'MISS'}`);
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  const result = {
+    scans: SCANS,
+    scan_to_row_p50_ms: round(p(50)),
+    scan_to_row_p95_ms: round(p(95)),
+    ...Object.fromEntries(PARTS.map((part) => [`${part}_p50_ms`, round(median(parts[part]))])),
+  };
+  console.log(
+    `scan to loan row on screen, ${SCANS} scans: p50 ${result.scan_to_row_p50_ms} ms, p95 ${result.scan_to_row_p95_ms} ms ` +
+      `(bar: p95 at most ${BAR_P95_MS} ms) ${result.scan_to_row_p95_ms <= BAR_P95_MS ? 'PASS' : 'MISS'}`,
+  );
+  console.log(`where it goes (medians): ${PARTS.map((part) => `${part} ${round(median(parts[part]))} ms`).join(', ')}`);
   console.log(JSON.stringify(result));
 } finally {
   await browser.close();
