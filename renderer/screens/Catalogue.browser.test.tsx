@@ -27,6 +27,7 @@ function station(answer: (name: string, input: Record<string, unknown>) => unkno
     if (name === 'catalogue.search') return String(input.query).includes('nothing') ? [] : [hit];
     if (name === 'catalogue.record') return record;
     if (name === 'catalogue.findIsbn') return [];
+    if (name === 'copyCatalogue.targets') return [];
     if (name === 'branches.list') return [{ id: 'b1', code: 'MAIN', name: 'Main', timeZone: 'America/New_York' }, { id: 'b2', code: 'N', name: 'North', timeZone: 'America/New_York' }];
     throw new Error(`unexpected ${name}`);
   }) as typeof client.call);

@@ -106,9 +106,9 @@ describe('<Checkin>', () => {
     const [latest, earlier] = screen.getByTestId('return-row').elements();
     expect(latest!.className).toBe('latest');
     expect(latest!.textContent).toContain('Latest:');
-    expect([...latest!.querySelectorAll('.badge')].map((b) => [b.className, b.textContent])).toEqual([['badge badge-transit', '➜Send to North']]);
+    expect([...latest!.querySelectorAll('.badge')].map((b) => [b.className, b.textContent])).toEqual([['badge badge-transit', 'Send to North']]);
     expect(earlier!.className).toBe('');
-    expect([...earlier!.querySelectorAll('.badge')].map((b) => b.textContent)).toEqual(['✓Shelve', '⚠Fee charged $1.25']);
+    expect([...earlier!.querySelectorAll('.badge')].map((b) => b.textContent)).toEqual(['Shelve', 'Fee charged $1.25']);
     await expect.element(screen.getByTestId('return-count')).toHaveTextContent('2 items');
   });
 

@@ -19,7 +19,7 @@ const settings: Settings = {
   overdueBlockDays: 14,
   loanHistoryRetentionDays: 30,
   barcodes: { patron: barcodes, item: { ...barcodes, length: null, minLength: 8, prefix: '3' } },
-  kiosk: { idleSeconds: 90, warningSeconds: 15 },
+  kiosk: { idleSeconds: 90, warningSeconds: 15, logo: null, sounds: true },
   lockout: { maxFailures: 3, minutes: 30 },
 };
 const forbidden = new ApiError({ code: 'FORBIDDEN', message: 'forbidden' });
