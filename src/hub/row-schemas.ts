@@ -30,9 +30,7 @@ function columnSchema(column: SQLiteColumn, property: string): z.ZodType {
   else if (enumValues && enumValues.length > 0) schema = z.enum(enumValues as [string, ...string[]]);
   else if (column.dataType === 'string') schema = z.string();
   else schema = z.union([z.string(), z.number(), z.boolean()]);
-  // A nullable column may be missing: it was added by a later migration than the sending
-  // station has (records' MARC columns, payments' reference), and missing means null.
-  return column.notNull ? schema : schema.nullable().default(null);
+  return column.notNull ? schema : schema.nullable();
 }
 
 function columnsOf(table: SyncedTable): Shape {
@@ -52,8 +50,15 @@ const FIELDS: Partial<Record<SyncedTable, Shape>> = {
   circulation_rules: CirculationRuleSchema.shape as unknown as Shape,
   staff: { username: z.string().min(1).max(64), passwordHash: z.string().min(1) },
   lockouts: { failures: z.number().int().min(0).max(1000) },
-  // A column added later (0008): a station not yet updated sends payments without it.
+  // Columns added by later migrations (0008, 0010): a station not yet updated sends rows
+  // without them, and missing means null. Every other column must be there.
   payments: { reference: z.string().max(200).nullable().default(null) },
+  records: {
+    edition: z.string().nullable().default(null),
+    subjects: z.string().nullable().default(null),
+    controlNumber: z.string().nullable().default(null),
+    marc: z.string().nullable().default(null),
+  },
 };
 
 function codeIsId(row: { id: string; code?: unknown }, ctx: z.RefinementCtx): void {
