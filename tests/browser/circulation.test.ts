@@ -142,7 +142,11 @@ describe('check out', () => {
     const alerts = page.getByRole('note', { name: 'Patron alerts' });
     await expect.poll(() => alerts.textContent()).toContain('1 loan is overdue.');
     expect(await alerts.textContent()).toContain('Note: Prefers large print.');
-    expect(await page.getByTestId('fees-owed').textContent()).toBe('$0.00');
+    // Her late copy's fine grows each day: the card shows what the station counts.
+    const marge = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+    const owed = (await api(station.url, 'patrons.lookup', { barcode: patronCard(1) }, marge)).feesOwed as number;
+    expect(owed).toBeGreaterThan(0);
+    expect(await page.getByTestId('fees-owed').textContent()).toBe(`$${(owed / 100).toFixed(2)}`);
     // The card is on the left of the work.
     const card = await page.getByTestId('checkout-patron').boundingBox();
     const field = await page.getByLabel('Item barcode').boundingBox();
