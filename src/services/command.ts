@@ -7,7 +7,7 @@ import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
 import type { ServiceContext } from './context';
 import { ServiceError } from './errors';
-import { signEntry } from './signing';
+import { canonicalJson, signEntry } from './signing';
 import { withSecretRefs } from './secret-refs';
 
 export interface Actor {
@@ -104,8 +104,10 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
         ...(spec.actor.kind === 'sip' && spec.actor.sip ? { actor: { kind: 'sip' as const, sipAccountId: spec.actor.sip.accountId } } : {}),
       },
     };
-    const entry = { ...unsigned, signature: signEntry(unsigned, signingKeyFor(ctx, spec.actor)) };
-    ctx.journal.append(entry);
+    // Serialised once: the signed bytes and the journal's payload column are the same text.
+    const payloadJson = canonicalJson(unsigned.payload);
+    const entry = { ...unsigned, signature: signEntry(unsigned, signingKeyFor(ctx, spec.actor), payloadJson) };
+    ctx.journal.append(entry, payloadJson);
     const summary = spec.summary ?? spec.command;
     ctx.journal.audit(wallTime, spec.actor.staffId, spec.command, entryId, spec.actor.kind === 'sip' && spec.actor.sip ? `${summary} (SIP2 ${spec.actor.sip.login})` : summary);
     return result;

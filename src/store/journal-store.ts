@@ -51,8 +51,8 @@ export class JournalStore {
     this.deleteSecret = db.prepare('DELETE FROM journal_secrets WHERE digest = ?');
   }
 
-  /** Appends one entry and returns its seq. Call inside the command's transaction. */
-  append(entry: NewJournalEntry): number {
+  /** Appends one entry and returns its seq. Call inside the command's transaction. `payloadJson`: the payload already serialised. */
+  append(entry: NewJournalEntry, payloadJson?: string): number {
     const info = this.insertEntry.run(
       entry.id,
       entry.stationId,
@@ -61,7 +61,7 @@ export class JournalStore {
       entry.staffId,
       entry.branchId,
       entry.command,
-      JSON.stringify(entry.payload),
+      payloadJson ?? JSON.stringify(entry.payload),
       entry.signature ?? null,
     );
     return Number(info.lastInsertRowid);

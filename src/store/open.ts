@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { restoreSearchIndex } from './search-index';
 import { applyMigrations, readMigrations, STATION_MIGRATIONS_DIR } from './migrate';
 import { currentRuntime, explainLoadFailure, sqliteBindingForThisProcess } from './native-binding';
 import * as schema from './schema';
@@ -69,6 +70,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   if (!options.readonly) {
     applyMigrations(db, readMigrations(options.migrationsDir ?? STATION_MIGRATIONS_DIR));
     reserveWalSpace(db, path, (options.walReserveMiB ?? 0) * 1024 * 1024);
+    // An import that stopped while the keyword index was suspended: build it now.
+    restoreSearchIndex(db);
   }
   const orm = drizzle(db, { schema });
   let closed = false;

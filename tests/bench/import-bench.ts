@@ -30,6 +30,7 @@ const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsag
 // The floor: marcjs's own stream parser over the same file, nothing else.
 let parsed = 0;
 const parseStart = performance.now();
+const parseCpu = process.cpuUsage();
 await new Promise<void>((done, fail) => {
   const parser = new (Iso2709Parser as unknown as new () => NodeJS.ReadWriteStream)();
   parser.on('data', () => void parsed++);
@@ -38,11 +39,14 @@ await new Promise<void>((done, fail) => {
   createReadStream(file).pipe(parser);
 });
 const parseSeconds = (performance.now() - parseStart) / 1000;
+const parseCpuSeconds = cpuSecondsSince(parseCpu);
 
 const t = createTestStation();
 const importStart = performance.now();
+const importCpu = process.cpuUsage();
 const report = await new MarcImporter(t.s.ctx).import(createReadStream(file, { highWaterMark: 256 * 1024 }), t.staff, { fingerprint: 'bench' });
 const importSeconds = (performance.now() - importStart) / 1000;
+const importCpuSeconds = cpuSecondsSince(importCpu);
 clearInterval(sample);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -58,6 +62,10 @@ const result = {
   importPerSecond: Math.round(importRate),
   importSeconds: +importSeconds.toFixed(1),
   ratio: +(importRate / parseRate).toFixed(2),
+  // The machine is shared: CPU seconds (user + system) say what each part cost whatever else ran.
+  parseCpuSeconds: +parseCpuSeconds.toFixed(1),
+  importCpuSeconds: +importCpuSeconds.toFixed(1),
+  cpuRatio: +(parseCpuSeconds / parsed / (importCpuSeconds / report.records)).toFixed(2),
   peakRssMB: Math.round(peakRss / 1e6),
   dbMB: +(statSync(t.path).size / 1e6).toFixed(1),
 };
@@ -67,6 +75,11 @@ console.log(ok ? 'bench:import: within the bar (a third of the bare parse rate, 
 t.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(ok ? 0 : 1);
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
 
 /** Written in slices so the generator does not hold the whole file's records at once. */
 function generate(path: string): void {

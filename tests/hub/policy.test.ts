@@ -42,7 +42,7 @@ const keyOf = (id: string) => {
 };
 const staffRow = (id: string, username: string, role: string, branchId: string) =>
   up('staff', { id, username, displayName: username, role, branchId, passwordHash: 'scrypt$forged$hash', active: true, publicKey: keyOf(id).publicKey, sealedKey: null });
-const record = (id: string) => up('records', { id, title: `Title ${id}`, author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null });
+const record = (id: string) => up('records', { id, title: `Title ${id}`, author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null, edition: null, subjects: null, controlNumber: null, marc: null });
 
 /** A library of two branches with an administrator (alice), a station at each branch. */
 async function library(db: HubDb) {

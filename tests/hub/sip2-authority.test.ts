@@ -14,7 +14,7 @@ import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixt
 afterAll(dropSchemas);
 
 const t0 = Date.UTC(2026, 10, 20, 15);
-const record = (id: string) => up('records', { id, title: `Title ${id}`, author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null });
+const record = (id: string) => up('records', { id, title: `Title ${id}`, author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null, edition: null, subjects: null, controlNumber: null, marc: null });
 const PASSWORD_HASH = hashSecret('sc-secret-1');
 const sipAccount = (id: string, login: string, branchId: string, allowed: string, active = true) =>
   up('sip_accounts', { id, login, passwordHash: PASSWORD_HASH, branchId, allowed, requirePin: false, errorDetection: false, active, createdAt: t0, updatedAt: t0 });

@@ -4,6 +4,7 @@
 // entries are numbers that point inside the record, every field ends where its entry says.
 // A record that passes is decoded by marcjs (UTF-8, leader/09 = a) or by the MARC-8 table
 // (leader/09 blank), and comes back with its leader saying UTF-8.
+import { isUtf8 } from 'node:buffer';
 import { Iso2709Parser } from 'marcjs';
 import { decodeMarc8, Marc8Error } from './marc8';
 import type { MarcField, MarcRecord } from './record';
@@ -14,9 +15,8 @@ export const SUBFIELD_DELIMITER = 0x1f;
 
 export type Decoded = { ok: true; record: MarcRecord } | { ok: false; reason: string; controlNumber: string | null };
 
-const ascii = (raw: Uint8Array, from: number, to: number) => String.fromCharCode(...raw.subarray(from, to));
+const ascii = (raw: Uint8Array, from: number, to: number) => Buffer.from(raw.buffer, raw.byteOffset + from, Math.max(0, Math.min(to, raw.length) - from)).toString('latin1');
 const digits = (s: string) => /^\d+$/.test(s);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 interface Entry {
   tag: string;
@@ -53,11 +53,8 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
   if (entries.length === 0) return fail('has no fields');
   const encoding = leader[9];
   if (encoding === 'a') {
-    try {
-      utf8.decode(raw);
-    } catch {
-      return fail('says it is UTF-8 (leader/09 = "a") but is not: check the file\'s character encoding');
-    }
+    // Checked without decoding it to a string only to throw that away.
+    if (!isUtf8(raw)) return fail('says it is UTF-8 (leader/09 = "a") but is not: check the file\'s character encoding');
     const parsed = Iso2709Parser.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.length - 1));
     return { ok: true, record: { leader: parsed.leader, fields: parsed.fields.map(cleanField) } };
   }
