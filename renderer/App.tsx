@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_BARCODE_RULES, classifyBarcode } from '../src/domain/barcode';
 import { LANGUAGES, type Language } from '../src/i18n';
 import { client } from './api/client';
 import { isDialogShortcut, isKioskWindow } from './kioskMode';
@@ -9,7 +8,7 @@ import { StatusBar } from './components/StatusBar';
 import { KeyboardHelp } from './components/ui/KeyboardHelp';
 import { HELP_KEY, findBarcodeField, isBarcodeKey, isHelpKey, screenForKey, screenShortcut, type ScreenId } from './components/ui/shortcuts';
 import { THEMES, applyTheme, readTheme, useTheme, type Theme } from './components/ui/theme';
-import { DEFAULT_WEDGE, WedgeDetector, isSecretField } from './scanner/wedge';
+import { useWedgeScanner } from './scanner/useWedgeScanner';
 import { Checkin } from './screens/Checkin';
 import { Checkout } from './screens/Checkout';
 import { Devices } from './screens/DeviceSettings';
@@ -22,7 +21,6 @@ import { Reports } from './screens/Reports';
 import { LoadingLibrary, Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
 import { Settings, mayUseSettings } from './screens/settings/Settings';
-import { useScans } from './state/scans';
 import { restoreStaffSession, useSession } from './state/session';
 
 type Screen = ScreenId;
@@ -62,43 +60,6 @@ function useDeskShortcuts(screens: readonly Screen[], open: (screen: Screen) => 
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [screens, open, showHelp, active]);
-}
-
-/** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
-function useWedgeScanner() {
-  const push = useScans((s) => s.push);
-  // The key gap is this station's own device setting (Settings › Library), read before anyone signs in.
-  const maxGapMs = useSession((s) => s.setup?.wedge?.maxGapMs ?? DEFAULT_WEDGE.maxGapMs);
-  const detector = useRef(new WedgeDetector(DEFAULT_WEDGE));
-  useEffect(() => {
-    detector.current = new WedgeDetector({ ...DEFAULT_WEDGE, maxGapMs });
-  }, [maxGapMs]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      // A password manager filling a password field types as fast as a scanner: never a scan there.
-      const verdict = detector.current.key(e.key, e.timeStamp, isSecretField(e.target));
-      if (verdict.kind !== 'scan') return;
-      e.preventDefault();
-      e.stopPropagation();
-      // The scanner typed into whatever had the focus: take those characters back out.
-      const target = e.target;
-      if (target instanceof HTMLInputElement && target.value.endsWith(verdict.barcode)) {
-        target.value = target.value.slice(0, -verdict.barcode.length);
-      }
-      // Routed by the library's own barcode rules (the defaults until the station has told us).
-      const rules = useSession.getState().setup?.barcodes ?? DEFAULT_BARCODE_RULES;
-      push({ barcode: verdict.barcode, kind: classifyBarcode(rules, verdict.barcode), source: 'wedge' });
-    };
-    window.addEventListener('keydown', onKey, true);
-    // Scans from serial and USB scanners come through the station's event stream.
-    const off = client.subscribe((event) => {
-      if (event.type === 'scan') push({ barcode: event.barcode, kind: event.kind, source: 'device' });
-    });
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-      off();
-    };
-  }, [push]);
 }
 
 /**
