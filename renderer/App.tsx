@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language } from '../src/i18n';
 import { client } from './api/client';
@@ -11,17 +11,23 @@ import { THEMES, applyTheme, readTheme, useTheme, type Theme } from './component
 import { useWedgeScanner } from './scanner/useWedgeScanner';
 import { Checkin } from './screens/Checkin';
 import { Checkout } from './screens/Checkout';
-import { Devices } from './screens/DeviceSettings';
-import { Kiosk } from './screens/Kiosk';
 import { Renew } from './screens/Renew';
-import { Patrons } from './screens/Patrons';
-import { Holds } from './screens/Holds';
-import { Catalogue } from './screens/Catalogue';
-import { Reports } from './screens/Reports';
-import { LoadingLibrary, Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
-import { Settings, mayUseSettings } from './screens/settings/Settings';
+import { mayUseSettings } from './screens/settings/access';
 import { restoreStaffSession, useSession } from './state/session';
+
+// The desk's first load is what a technician needs at once: sign-in and the three circulation
+// screens. The rest (and the kiosk, set-up, settings) load the first time they are opened, each
+// a chunk of its own, so the first load stays small (#17: the one bundle was over 500 kB).
+const Kiosk = lazy(() => import('./screens/Kiosk').then((m) => ({ default: m.Kiosk })));
+const Setup = lazy(() => import('./screens/Setup').then((m) => ({ default: m.Setup })));
+const LoadingLibrary = lazy(() => import('./screens/Setup').then((m) => ({ default: m.LoadingLibrary })));
+const Patrons = lazy(() => import('./screens/Patrons').then((m) => ({ default: m.Patrons })));
+const Holds = lazy(() => import('./screens/Holds').then((m) => ({ default: m.Holds })));
+const Catalogue = lazy(() => import('./screens/Catalogue').then((m) => ({ default: m.Catalogue })));
+const Reports = lazy(() => import('./screens/Reports').then((m) => ({ default: m.Reports })));
+const Settings = lazy(() => import('./screens/settings/Settings').then((m) => ({ default: m.Settings })));
+const Devices = lazy(() => import('./screens/DeviceSettings').then((m) => ({ default: m.Devices })));
 
 type Screen = ScreenId;
 const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'];
@@ -198,9 +204,10 @@ export function App() {
     </header>
   );
 
-  if (!setup.configured) return (<>{header}<Setup onDone={loadSetup} /></>);
-  if (setup.loadingLibrary) return (<>{header}<LoadingLibrary onDone={loadSetup} /></>);
-  if (kiosk) return (<>{header}<Kiosk /></>);
+  // A screen loading its chunk (a moment, once) shows nothing rather than a flash of words.
+  if (!setup.configured) return (<>{header}<Suspense fallback={null}><Setup onDone={loadSetup} /></Suspense></>);
+  if (setup.loadingLibrary) return (<>{header}<Suspense fallback={null}><LoadingLibrary onDone={loadSetup} /></Suspense></>);
+  if (kiosk) return (<>{header}<Suspense fallback={null}><Kiosk /></Suspense></>);
   if (!staff) return (<>{header}<SignIn /></>);
   return (
     <>
@@ -214,7 +221,9 @@ export function App() {
           </button>
         ))}
       </nav>
-      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+      <Suspense fallback={null}>
+        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+      </Suspense>
       <StatusBar
         onOpenExceptions={() => {
           setScreen('reports');
