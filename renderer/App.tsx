@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_BARCODE_RULES, classifyBarcode } from '../src/domain/barcode';
 import { LANGUAGES, type Language } from '../src/i18n';
 import { client } from './api/client';
 import { isDialogShortcut, isKioskWindow } from './kioskMode';
@@ -9,21 +8,26 @@ import { StatusBar } from './components/StatusBar';
 import { KeyboardHelp } from './components/ui/KeyboardHelp';
 import { HELP_KEY, findBarcodeField, isBarcodeKey, isHelpKey, screenForKey, screenShortcut, type ScreenId } from './components/ui/shortcuts';
 import { THEMES, applyTheme, readTheme, useTheme, type Theme } from './components/ui/theme';
-import { DEFAULT_WEDGE, WedgeDetector, isSecretField } from './scanner/wedge';
+import { useWedgeScanner } from './scanner/useWedgeScanner';
 import { Checkin } from './screens/Checkin';
 import { Checkout } from './screens/Checkout';
-import { Devices } from './screens/DeviceSettings';
-import { Kiosk } from './screens/Kiosk';
 import { Renew } from './screens/Renew';
-import { Patrons } from './screens/Patrons';
-import { Holds } from './screens/Holds';
-import { Catalogue } from './screens/Catalogue';
-import { Reports } from './screens/Reports';
-import { LoadingLibrary, Setup } from './screens/Setup';
 import { SignIn } from './screens/SignIn';
-import { Settings, mayUseSettings } from './screens/settings/Settings';
-import { useScans } from './state/scans';
+import { mayUseSettings } from './screens/settings/access';
 import { restoreStaffSession, useSession } from './state/session';
+
+// The desk's first load is what a technician needs at once: sign-in and the three circulation
+// screens. The rest (and the kiosk, set-up, settings) load the first time they are opened, each
+// a chunk of its own, so the first load stays small (#17: the one bundle was over 500 kB).
+const Kiosk = lazy(() => import('./screens/Kiosk').then((m) => ({ default: m.Kiosk })));
+const Setup = lazy(() => import('./screens/Setup').then((m) => ({ default: m.Setup })));
+const LoadingLibrary = lazy(() => import('./screens/Setup').then((m) => ({ default: m.LoadingLibrary })));
+const Patrons = lazy(() => import('./screens/Patrons').then((m) => ({ default: m.Patrons })));
+const Holds = lazy(() => import('./screens/Holds').then((m) => ({ default: m.Holds })));
+const Catalogue = lazy(() => import('./screens/Catalogue').then((m) => ({ default: m.Catalogue })));
+const Reports = lazy(() => import('./screens/Reports').then((m) => ({ default: m.Reports })));
+const Settings = lazy(() => import('./screens/settings/Settings').then((m) => ({ default: m.Settings })));
+const Devices = lazy(() => import('./screens/DeviceSettings').then((m) => ({ default: m.Devices })));
 
 type Screen = ScreenId;
 const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'];
@@ -62,43 +66,6 @@ function useDeskShortcuts(screens: readonly Screen[], open: (screen: Screen) => 
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [screens, open, showHelp, active]);
-}
-
-/** Listens to every key on the page and turns a scanner's burst into one scan, wherever the focus is. */
-function useWedgeScanner() {
-  const push = useScans((s) => s.push);
-  // The key gap is this station's own device setting (Settings › Library), read before anyone signs in.
-  const maxGapMs = useSession((s) => s.setup?.wedge?.maxGapMs ?? DEFAULT_WEDGE.maxGapMs);
-  const detector = useRef(new WedgeDetector(DEFAULT_WEDGE));
-  useEffect(() => {
-    detector.current = new WedgeDetector({ ...DEFAULT_WEDGE, maxGapMs });
-  }, [maxGapMs]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      // A password manager filling a password field types as fast as a scanner: never a scan there.
-      const verdict = detector.current.key(e.key, e.timeStamp, isSecretField(e.target));
-      if (verdict.kind !== 'scan') return;
-      e.preventDefault();
-      e.stopPropagation();
-      // The scanner typed into whatever had the focus: take those characters back out.
-      const target = e.target;
-      if (target instanceof HTMLInputElement && target.value.endsWith(verdict.barcode)) {
-        target.value = target.value.slice(0, -verdict.barcode.length);
-      }
-      // Routed by the library's own barcode rules (the defaults until the station has told us).
-      const rules = useSession.getState().setup?.barcodes ?? DEFAULT_BARCODE_RULES;
-      push({ barcode: verdict.barcode, kind: classifyBarcode(rules, verdict.barcode), source: 'wedge' });
-    };
-    window.addEventListener('keydown', onKey, true);
-    // Scans from serial and USB scanners come through the station's event stream.
-    const off = client.subscribe((event) => {
-      if (event.type === 'scan') push({ barcode: event.barcode, kind: event.kind, source: 'device' });
-    });
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-      off();
-    };
-  }, [push]);
 }
 
 /**
@@ -237,9 +204,10 @@ export function App() {
     </header>
   );
 
-  if (!setup.configured) return (<>{header}<Setup onDone={loadSetup} /></>);
-  if (setup.loadingLibrary) return (<>{header}<LoadingLibrary onDone={loadSetup} /></>);
-  if (kiosk) return (<>{header}<Kiosk /></>);
+  // A screen loading its chunk (a moment, once) shows nothing rather than a flash of words.
+  if (!setup.configured) return (<>{header}<Suspense fallback={null}><Setup onDone={loadSetup} /></Suspense></>);
+  if (setup.loadingLibrary) return (<>{header}<Suspense fallback={null}><LoadingLibrary onDone={loadSetup} /></Suspense></>);
+  if (kiosk) return (<>{header}<Suspense fallback={null}><Kiosk /></Suspense></>);
   if (!staff) return (<>{header}<SignIn /></>);
   return (
     <>
@@ -253,7 +221,9 @@ export function App() {
           </button>
         ))}
       </nav>
-      {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+      <Suspense fallback={null}>
+        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+      </Suspense>
       <StatusBar
         onOpenExceptions={() => {
           setScreen('reports');

@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
-import { formatDay, formatTime } from '../format';
-import { useSession } from '../state/session';
+import { formatDay, formatTime, useDeskFormat } from '../format';
 
 /** A refusal's parameters as the reader expects them: a calendar day (2020-01-01) in the branch's locale. */
 export function localised(params: Record<string, string | number>, locale: string): Record<string, string | number> {
@@ -11,8 +10,8 @@ export function localised(params: Record<string, string | number>, locale: strin
 /** An error or refusal in words staff understand, announced to screen readers. */
 export function Problem({ error, kiosk = false }: { error: ApiErrorBody | null; kiosk?: boolean }) {
   const { t } = useTranslation();
-  const locale = useSession((x) => x.setup?.locale ?? 'en-US');
-  const timeZone = useSession((x) => x.setup?.timeZone ?? null);
+  // The one formatter: a refusal's dates in the desk's language, times in the branch's zone.
+  const { locale, timeZone } = useDeskFormat();
   if (!error) return null;
   // A lockout or rate limit says when to try again.
   const when = error.retryAt !== undefined ? { time: formatTime(error.retryAt, locale, timeZone) } : {};

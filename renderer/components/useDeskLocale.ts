@@ -1,15 +1,11 @@
-import { useTranslation } from 'react-i18next';
-import { deskLocale } from '../format';
-import { useSession } from '../state/session';
+import { useDeskFormat } from '../format';
 
-/** The locale for dates and money at this desk now (see deskLocale). */
+/** The locale for dates and money at this desk now: the one formatter's (useDeskFormat, deskLocale). */
 export function useDeskLocale(): string {
-  const { i18n } = useTranslation();
-  const library = useSession((s) => s.setup?.locale) ?? 'en-US';
-  return deskLocale(library, i18n.language.slice(0, 2));
+  return useDeskFormat().locale;
 }
 
-/** The branch's time zone: dates and times are the branch's, not this PC's (null before set-up). */
+/** The branch's time zone: dates and times are the branch's, not this PC's (null before set-up). The one formatter's too. */
 export function useBranchTimeZone(): string | null {
-  return useSession((s) => s.setup?.timeZone ?? null);
+  return useDeskFormat().timeZone;
 }

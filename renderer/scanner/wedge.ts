@@ -74,6 +74,11 @@ export class WedgeDetector {
     return { kind: 'pass' };
   }
 
+  /** How many characters the burst under way holds (1 = this key began a new one). */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
   private reset(): void {
     this.buffer = '';
     this.gaps = [];
@@ -99,4 +104,40 @@ export function isSecretField(target: EventTarget | null): boolean {
   if (target.type === 'password') return true;
   const autocomplete = target.autocomplete.toLowerCase().split(/\s+/);
   return autocomplete.some((token) => token === 'current-password' || token === 'new-password' || token === 'one-time-code');
+}
+
+type Editable = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+function isEditable(target: EventTarget | null): target is Editable {
+  if (typeof HTMLElement === 'undefined') return false;
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+}
+
+/**
+ * The field a scan may type into, as it was before the scan's first key: call it on that key's
+ * keydown (the character is not in yet), and call `restore()` when the burst turns out to be a
+ * scan. A scan must come back out of whatever it typed into: a date field (the book-drop
+ * "Returned on" date takes digits as a day, a month, a year), a number, a search box, a list
+ * (typing picks an option), not only a plain text box. Restoring the whole value, rather than
+ * cutting the barcode off its end, is what works for a field that does not keep what was typed
+ * as typed. A secret field is never a scan, so never restored (null).
+ */
+export function fieldBeforeScan(target: EventTarget | null): { target: Editable; restore(): void } | null {
+  if (!isEditable(target) || isSecretField(target)) return null;
+  const value = target.value;
+  return {
+    target,
+    restore() {
+      if (target.value === value) return;
+      // Through the prototype's setter and an input event, so React's onChange (a controlled
+      // field's state) hears of it as of any edit; setting .value alone would be undone at the
+      // next render.
+      const proto = Object.getPrototypeOf(target) as object;
+      const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
+      if (setter) setter.call(target, value);
+      else target.value = value;
+      target.dispatchEvent(new Event('input', { bubbles: true }));
+      target.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+  };
 }

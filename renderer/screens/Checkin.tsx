@@ -7,12 +7,11 @@ import { AlertModal } from '../components/AlertModal';
 import { Field } from '../components/Field';
 import { Problem, localised } from '../components/Problem';
 import { Badge } from '../components/ui/Badge';
-import { formatDay, formatMoney } from '../format';
+import { formatDay, formatMoney, useDeskFormat } from '../format';
 import { printHtml } from '../print';
 import { holdSoundOn, playHoldSound, setHoldSound } from '../sounds';
 import { useDesk, type Returned } from '../state/desk';
 import { useNewScans } from '../state/scans';
-import { useSession } from '../state/session';
 import '../styles/circulation.css';
 
 /** Notices the row already says in its own words (the action badge, the fine badge). */
@@ -29,8 +28,8 @@ const isHold = (r: Returned) => r.action === 'hold_waiting' || r.action === 'hol
  */
 export function Checkin() {
   const { t } = useTranslation();
-  const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
+  // The one formatter: the desk's language, the branch's zone.
+  const locale = useDeskFormat().locale;
   const results = useDesk((s) => s.checkin.results);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [backdate, setBackdate] = useState('');

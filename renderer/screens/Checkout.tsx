@@ -10,11 +10,10 @@ import { PatronCard, PatronLoans, dayIn } from '../components/PatronAtDesk';
 import { PatronFinder } from '../components/PatronFinder';
 import { Problem, localised } from '../components/Problem';
 import { Badge } from '../components/ui/Badge';
-import { formatDate } from '../format';
+import { formatDate, useDeskFormat } from '../format';
 import { printHtml } from '../print';
 import { useDesk, type Loan, type PatronSummary } from '../state/desk';
 import { useNewScans } from '../state/scans';
-import { useSession } from '../state/session';
 import '../styles/circulation.css';
 
 /** A scan the station's barcode rules cannot place: said at once, with the barcode, as a refusal. */
@@ -34,9 +33,10 @@ const fullName = (p: PatronSummary) => `${p.patron.firstName} ${p.patron.lastNam
  */
 export function Checkout() {
   const { t } = useTranslation();
-  const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
-  const tz = setup?.timeZone ?? null;
+  // The one formatter: the desk's language (22 dic 2026 in Spanish), the branch's zone.
+  const format = useDeskFormat();
+  const locale = format.locale;
+  const tz = format.timeZone;
   const patron = useDesk((s) => s.checkout.patron);
   const lent = useDesk((s) => s.checkout.lent);
   const [card, setCard] = useState(patron?.patron.cardBarcode ?? '');

@@ -9,10 +9,9 @@ import { PatronCard, dayIn } from '../components/PatronAtDesk';
 import { PatronFinder } from '../components/PatronFinder';
 import { Problem, localised } from '../components/Problem';
 import { Badge } from '../components/ui/Badge';
-import { formatDate } from '../format';
+import { useDeskFormat } from '../format';
 import { useDesk, type RenewOutcome, type RenewOutcomeBody, type RenewRefusal } from '../state/desk';
 import { useNewScans } from '../state/scans';
-import { useSession } from '../state/session';
 import '../styles/circulation.css';
 
 /** A refusal a supervisor may lend through: every reason given is overridable. */
@@ -26,9 +25,10 @@ const overridable = (o: RenewOutcome): boolean => !o.ok && !o.overridden && o.re
  */
 export function Renew() {
   const { t } = useTranslation();
-  const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
-  const tz = setup?.timeZone ?? null;
+  // The one formatter: the desk's language, the branch's zone.
+  const format = useDeskFormat();
+  const locale = format.locale;
+  const tz = format.timeZone;
   const patron = useDesk((s) => s.renew.patron);
   const outcomes = useDesk((s) => s.renew.outcomes);
   const [card, setCard] = useState(patron?.patron.cardBarcode ?? '');
@@ -36,7 +36,7 @@ export function Renew() {
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [overriding, setOverriding] = useState<number | null>(null);
   const itemInput = useRef<HTMLInputElement>(null);
-  const due = (at: number) => formatDate(at, locale, tz);
+  const due = format.date;
   const desk = () => useDesk.getState();
   // One function for the life of the screen (the patron box is memoised), calling the latest findPatron.
   const findLatest = useRef<(card: string) => void>(() => undefined);

@@ -92,22 +92,33 @@ export class StationDevices {
     return !!first && this.manager.list().find((d) => d.id === first.id)?.status !== 'error';
   }
 
+  /**
+   * The locale a slip's dates and money are written in: the slip's language with the library's
+   * regional conventions (es-US for Spanish slips at an en-US library), as the desk's one
+   * formatter does (renderer/format.ts deskLocale). "22 dic 2026", never "12/22/2026" or ISO.
+   */
+  private slipLocale(): string {
+    const libraryLocale = this.s.ctx.config.get().settings.locale;
+    try {
+      const library = new Intl.Locale(libraryLocale);
+      const language = this.config.slips.language;
+      return library.language === language ? library.toString() : new Intl.Locale(language, library.region ? { region: library.region } : {}).toString();
+    } catch {
+      return libraryLocale;
+    }
+  }
+
   private now(): { date: string; locale: string; tz: string } {
     const cfg = this.s.ctx.config.get();
     const tz = cfg.branches.get(this.s.ctx.identity().branchId)?.timeZone ?? 'UTC';
-    return { date: new Date(this.s.ctx.now()).toLocaleString(cfg.settings.locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }), locale: cfg.settings.locale, tz };
+    const locale = this.slipLocale();
+    return { date: new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(this.s.ctx.now()), locale, tz };
   }
 
-  /**
-   * A calendar day (2026-11-29) as the slip's reader says it, "29 nov 2026" in Spanish: in the
-   * slip's language with the library's regional conventions, never the raw ISO form.
-   */
+  /** A calendar day (2026-11-29) as the slip's reader says it, "29 nov 2026" in Spanish, never the raw ISO form. */
   private slipDay(day: string): string {
-    const library = new Intl.Locale(this.s.ctx.config.get().settings.locale);
-    const language = this.config.slips.language;
-    const locale = library.language === language ? library.toString() : new Intl.Locale(language, library.region ? { region: library.region } : {}).toString();
     const at = Date.parse(`${day}T12:00:00Z`);
-    return Number.isNaN(at) ? day : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+    return Number.isNaN(at) ? day : new Intl.DateTimeFormat(this.slipLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
   }
 
   /** The holder as a slip names them (and the desk's check-in row too): no more than the slip settings allow. */
@@ -149,7 +160,7 @@ export class StationDevices {
       kind: 'checkout',
       patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits),
       at: date,
-      lines: loans.map((l) => ({ title: l.title, barcode: l.itemBarcode, detail: new Date(l.dueAt).toLocaleDateString(locale, { timeZone: tz }) })),
+      lines: loans.map((l) => ({ title: l.title, barcode: l.itemBarcode, detail: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: tz }).format(l.dueAt) })),
     };
   }
 

@@ -189,6 +189,48 @@ describe('the desk shell', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 
+  /**
+   * The header and the tabs at the page's current size: neither scrolls or clips sideways, every
+   * control in them is wholly in the window, and together they leave most of the height to the
+   * work (at 200 % zoom nine full-size tabs in three rows left the barcode field below the fold).
+   */
+  async function headerProblems(maxShare: number): Promise<string[]> {
+    return page.evaluate((maxShare) => {
+      const problems: string[] = [];
+      const width = document.documentElement.clientWidth;
+      const height = document.documentElement.clientHeight;
+      const parts = [document.querySelector('.top')!, document.querySelector('nav.tabs')!];
+      for (const part of parts) {
+        const name = part.tagName.toLowerCase() + '.' + part.className;
+        if (part.scrollWidth > part.clientWidth + 1) problems.push(`${name} scrolls sideways by ${part.scrollWidth - part.clientWidth}px`);
+        for (const control of part.querySelectorAll<HTMLElement>('button, select, a:not(.skip), label, .brand')) {
+          const r = control.getBoundingClientRect();
+          if (r.width === 0) continue;
+          if (r.left < -1 || r.right > width + 1) problems.push(`${name}: "${control.textContent?.trim().slice(0, 30)}" is cut off (${Math.round(r.left)}..${Math.round(r.right)} of ${width})`);
+          if (control.scrollWidth > control.clientWidth + 1 && getComputedStyle(control).overflowX !== 'visible') problems.push(`${name}: "${control.textContent?.trim().slice(0, 30)}" clips its text`);
+        }
+      }
+      const bottom = parts[1]!.getBoundingClientRect().bottom;
+      if (bottom > height * maxShare) problems.push(`the header and tabs take ${Math.round(bottom)}px of ${height}px, over ${Math.round(maxShare * 100)} %`);
+      return problems;
+    }, maxShare);
+  }
+
+  it('fits the header and every tab in the window at 1280 x 720 and at 200 % zoom (640 x 360), leaving room for the work', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await nav().getByRole('button', { name: 'Check out' }).click();
+    expect(await headerProblems(0.25)).toEqual([]);
+    await page.setViewportSize({ width: 640, height: 360 });
+    expect(await headerProblems(0.5)).toEqual([]);
+    // Every tab still there, named, and working by click at that size.
+    for (const name of SCREEN_TABS) await expect.poll(() => nav().getByRole('button', { name }).isVisible()).toBe(true);
+    await nav().getByRole('button', { name: 'Check in' }).click();
+    expect(await currentTab()).toBe('Check in');
+    await nav().getByRole('button', { name: 'Check out' }).click();
+    await screenshotIn(page, 'shell-header-zoom200');
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
   it('keeps the work area to a readable width on a 1920-pixel screen', async () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await nav().getByRole('button', { name: 'Check out' }).click();

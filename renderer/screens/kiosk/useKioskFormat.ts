@@ -1,9 +1,8 @@
-// Every date, time and amount the kiosk shows, in one place: in the language the kiosk is
-// showing (with the library's regional conventions) and in the branch's time zone, never this
-// PC's. The formatting itself is renderer/format.ts, shared with the desk.
+// Every date, time and amount the kiosk shows, in one place. It is the desk's one formatter
+// (renderer/format.ts, useDeskFormat: the language showing, the library's regional conventions,
+// the branch's time zone), so a due date reads the same at the kiosk as at Check out.
 import { useMemo } from 'react';
-import { useBranchTimeZone, useDeskLocale } from '../../components/useDeskLocale';
-import { formatDate, formatDay, formatMoney, formatTime } from '../../format';
+import { useDeskFormat } from '../../format';
 import { useSession } from '../../state/session';
 
 export interface KioskFormat {
@@ -14,22 +13,21 @@ export interface KioskFormat {
   day(day: string): string;
   /** An instant's time of day (when a lock ends). */
   time(at: number): string;
-  /** An amount in minor units (cents). */
+  /** An amount in minor units (cents); the library's currency unless given. */
   money(amount: number, currency?: string): string;
 }
 
 export function useKioskFormat(): KioskFormat {
-  const locale = useDeskLocale();
-  const timeZone = useBranchTimeZone();
+  const desk = useDeskFormat();
   const currency = useSession((s) => s.setup?.currency ?? 'USD');
   return useMemo(
     () => ({
-      locale,
-      date: (at) => formatDate(at, locale, timeZone),
-      day: (day) => formatDay(day, locale),
-      time: (at) => formatTime(at, locale, timeZone),
-      money: (amount, cur = currency) => formatMoney(amount, cur, locale),
+      locale: desk.locale,
+      date: desk.date,
+      day: desk.day,
+      time: desk.time,
+      money: (amount, cur = currency) => desk.money(amount, cur),
     }),
-    [locale, timeZone, currency],
+    [desk, currency],
   );
 }

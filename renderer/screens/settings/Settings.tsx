@@ -14,26 +14,9 @@ import { StaffSettings } from './Staff';
 import { Sip2Settings } from './Sip2';
 import { ImportSettings } from './Import';
 
-type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue' | 'sip2' | 'import';
+import { NEEDS, type Area } from './access';
 
-/** Which settings areas a permission opens (the station checks again on every call). */
-const NEEDS: Record<Area, string> = {
-  library: 'settings',
-  branches: 'settings',
-  rules: 'edit_rules',
-  limits: 'edit_rules',
-  calendar: 'edit_rules',
-  categories: 'edit_rules',
-  itemTypes: 'edit_rules',
-  staff: 'manage_staff',
-  hub: 'settings',
-  copyCatalogue: 'settings',
-  sip2: 'settings',
-  import: 'settings',
-};
-
-/** The Settings area shows to staff whose role may change any of it. */
-export const mayUseSettings = (permissions: string[]) => Object.values(NEEDS).some((p) => permissions.includes(p));
+export { mayUseSettings } from './access';
 
 export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
   const { t } = useTranslation();
