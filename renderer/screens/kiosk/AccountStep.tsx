@@ -33,6 +33,9 @@ export function AccountStep({
   // Overdue first: what the patron most needs to bring back.
   const loans = [...summary.loans].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt - b.dueAt);
   const fees = summary.fees.filter((f) => f.outstanding > 0);
+  // Fines still growing on loans not yet back count in what the patron owes: listed too, or the
+  // panel would say "You owe nothing" under a badge saying they owe.
+  const accruing = summary.accruing ?? [];
   return (
     <section className="kiosk-step">
       <div className="kiosk-row kiosk-top-row">
@@ -82,7 +85,7 @@ export function AccountStep({
 
       <section aria-labelledby="kiosk-fees" className="kiosk-panel">
         <h2 id="kiosk-fees">{t('kiosk.feesTitle')}</h2>
-        {fees.length === 0 ? (
+        {fees.length === 0 && accruing.length === 0 ? (
           <p data-testid="kiosk-fees-total">{t('kiosk.noFees')}</p>
         ) : (
           <>
@@ -93,6 +96,11 @@ export function AccountStep({
               {fees.map((f) => (
                 <li key={f.id} data-testid="kiosk-fee">
                   <span className="kiosk-title">{f.description}</span> <span className="kiosk-amount">{format.money(f.outstanding, f.currency)}</span>
+                </li>
+              ))}
+              {accruing.map((f) => (
+                <li key={f.loanId} data-testid="kiosk-fee">
+                  <span className="kiosk-title">{t('kiosk.accruingFine', { title: f.title })}</span> <span className="kiosk-amount">{format.money(f.amount, summary.currency)}</span>
                 </li>
               ))}
             </ul>
