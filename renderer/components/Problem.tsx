@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { useDeskLocale } from './useDeskLocale';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { formatDay, formatTime } from '../format';
 import { useSession } from '../state/session';
@@ -11,7 +12,7 @@ export function localised(params: Record<string, string | number>, locale: strin
 /** An error or refusal in words staff understand, announced to screen readers. */
 export function Problem({ error, kiosk = false }: { error: ApiErrorBody | null; kiosk?: boolean }) {
   const { t } = useTranslation();
-  const locale = useSession((x) => x.setup?.locale ?? 'en-US');
+  const locale = useDeskLocale();
   const timeZone = useSession((x) => x.setup?.timeZone ?? null);
   if (!error) return null;
   // A lockout or rate limit says when to try again.

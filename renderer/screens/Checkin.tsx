@@ -1,4 +1,5 @@
 import { memo, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useDeskLocale } from '../components/useDeskLocale';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -12,7 +13,6 @@ import { printHtml } from '../print';
 import { holdSoundOn, playHoldSound, setHoldSound } from '../sounds';
 import { useDesk, type Returned } from '../state/desk';
 import { useNewScans } from '../state/scans';
-import { useSession } from '../state/session';
 import '../styles/circulation.css';
 
 /** Notices the row already says in its own words (the action badge, the fine badge). */
@@ -29,8 +29,8 @@ const isHold = (r: Returned) => r.action === 'hold_waiting' || r.action === 'hol
  */
 export function Checkin() {
   const { t } = useTranslation();
-  const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
+  // Dates and money in the desk's language (the library's locale in English), not always the library's.
+  const locale = useDeskLocale();
   const results = useDesk((s) => s.checkin.results);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [backdate, setBackdate] = useState('');

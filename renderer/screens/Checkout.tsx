@@ -1,4 +1,5 @@
 import { memo, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useDeskLocale } from '../components/useDeskLocale';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -35,7 +36,8 @@ const fullName = (p: PatronSummary) => `${p.patron.firstName} ${p.patron.lastNam
 export function Checkout() {
   const { t } = useTranslation();
   const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
+  // Dates and money in the desk's language (the library's locale in English), not always the library's.
+  const locale = useDeskLocale();
   const tz = setup?.timeZone ?? null;
   const patron = useDesk((s) => s.checkout.patron);
   const lent = useDesk((s) => s.checkout.lent);

@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { useDeskLocale } from '../components/useDeskLocale';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -27,7 +28,8 @@ const overridable = (o: RenewOutcome): boolean => !o.ok && !o.overridden && o.re
 export function Renew() {
   const { t } = useTranslation();
   const setup = useSession((s) => s.setup);
-  const locale = setup?.locale ?? 'en-US';
+  // Dates and money in the desk's language (the library's locale in English), not always the library's.
+  const locale = useDeskLocale();
   const tz = setup?.timeZone ?? null;
   const patron = useDesk((s) => s.renew.patron);
   const outcomes = useDesk((s) => s.renew.outcomes);

@@ -21,6 +21,8 @@ const DESK_SIZES = [
   { width: 1280, height: 720 },
   { width: 1920, height: 1080 },
 ];
+/** A date as en-US writes it ("Dec 8, 2026"), which a Spanish desk must not show. */
+const US_DATE = /\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}\b/g;
 const KIOSK_SIZE = { width: 1080, height: 1920 };
 
 let station: RunningStation;
@@ -168,6 +170,11 @@ describe('every screen in both themes, both languages and two window sizes, axe-
         // The screen's own data loaded (its heading, then a moment for what it fetches).
         await page.getByRole('heading', { level: 1 }).first().waitFor();
         await page.waitForTimeout(250);
+        // In Spanish, no date written the US way ("Dec 8, 2026"): #12 bug 9.
+        if (lang === 'es') {
+          const usDates = (await page.locator('main').innerText()).match(US_DATE);
+          if (usDates) problems[`${screen}-es: US-style dates`] = usDates;
+        }
         Object.assign(problems, await lookAt(page, screen, lang, DESK_SIZES));
       }
     }
