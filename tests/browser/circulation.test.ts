@@ -142,7 +142,8 @@ describe('check out', () => {
     const alerts = page.getByRole('note', { name: 'Patron alerts' });
     await expect.poll(() => alerts.textContent()).toContain('1 loan is overdue.');
     expect(await alerts.textContent()).toContain('Note: Prefers large print.');
-    expect(await page.getByTestId('fees-owed').textContent()).toBe('$0.00');
+    // Her DVD is ten days overdue at 50 cents a day: the fine accrues before it comes back (capped at $5.00).
+    expect(await page.getByTestId('fees-owed').textContent()).toBe('$5.00');
     // The card is on the left of the work.
     const card = await page.getByTestId('checkout-patron').boundingBox();
     const field = await page.getByLabel('Item barcode').boundingBox();
