@@ -36,3 +36,6 @@ i18n.on('languageChanged', (lng) => {
   const language = lng.slice(0, 2);
   if (isLanguage(language)) storage()?.setItem(LANGUAGE_KEY, language);
 });
+// init() with its resources at hand has already set the language, before the listener above was
+// there: the page's lang must still say it (a screen reader reads Spanish text with a Spanish voice).
+if (typeof document !== 'undefined') document.documentElement.lang = i18n.language;

@@ -386,7 +386,7 @@ describe('the kiosk, made for touch and for anyone', () => {
     await kiosk.getByRole('button', { name: 'My loans and fines' }).click();
     const loan = kiosk.getByTestId('kiosk-loan').filter({ hasText: 'The Joy of Donuts' });
     await expect.poll(() => loan.textContent()).toContain('Overdue: was due Nov 25, 2026');
-    expect(await kiosk.getByTestId('kiosk-fee').allTextContents()).toEqual(['Water damage $3.75', `Late fine so far: The Joy of Donuts $${((owed - 375) / 100).toFixed(2)}`]);
+    expect(await kiosk.getByTestId('kiosk-fee').allTextContents()).toEqual(['Water damage $3.75', `Overdue fine so far: The Joy of Donuts $${((owed - 375) / 100).toFixed(2)}`]);
     expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe(`You owe ${dollars}. You can pay at the desk.`);
     // Read-only: nothing to pay or waive here.
     expect(await kiosk.getByRole('button', { name: /pay|waive/i }).count()).toBe(0);
