@@ -111,10 +111,10 @@ describe('settings at the desk, for an administrator', () => {
     await page.getByLabel('Patron barcode').press('Enter');
     await page.getByLabel('Item barcode').fill(itemBarcode(1));
     await page.getByLabel('Item barcode').press('Enter');
-    await expect.poll(() => page.getByTestId('loan-row').first().textContent()).toContain(`Due ${branchDay(3).shown}`);
+    await expect.poll(() => page.getByTestId('loan-row').first().textContent()).toContain(branchDay(3).shown);
     await page.getByLabel('Item barcode').fill(itemBarcode(2));
     await page.getByLabel('Item barcode').press('Enter');
-    await expect.poll(() => page.getByTestId('loan-row').first().textContent()).toContain(`Due ${branchDay(21).shown}`);
+    await expect.poll(() => page.getByTestId('loan-row').first().textContent()).toContain(branchDay(21).shown);
     await page.getByRole('button', { name: 'Finish and clear' }).click();
   });
 
@@ -178,7 +178,7 @@ describe('settings at the desk, for an administrator', () => {
     await page.getByRole('button', { name: 'Check in' }).click();
     await page.getByLabel('Item barcode').fill(itemBarcode(5));
     await page.getByLabel('Item barcode').press('Enter');
-    await expect.poll(() => page.getByTestId('return-row').filter({ hasText: itemBarcode(5) }).textContent()).toContain('Shelve it');
+    await expect.poll(() => page.getByTestId('return-row').filter({ hasText: itemBarcode(5) }).textContent()).toContain('Shelve');
     await page.getByLabel('Item barcode').fill(itemBarcode(6));
     await page.getByLabel('Item barcode').press('Enter');
     await expect.poll(() => page.getByTestId('return-row').filter({ hasText: itemBarcode(6) }).textContent()).toContain('Send to North Haverbrook');
@@ -302,8 +302,7 @@ describe('patrons at the desk, edited', () => {
     await page.getByLabel('Item barcode').fill(itemBarcode(1));
     await page.getByLabel('Item barcode').press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('The patron is blocked: Unpaid damages');
-    expect(await page.getByRole('note', { name: 'Alerts and blocks' }).textContent()).toBe(`Blocked: Unpaid damages (until ${until.shown})`);
-    await screenshot(page, '43-block-refuses-checkout');
+    expect(await page.getByRole('note', { name: 'Patron alerts' }).textContent()).toContain(`Blocked: Unpaid damages (until ${until.shown})`);
   });
 
   it('keeps the reading history of a patron who chose it, and lifts the block', async () => {
