@@ -26,6 +26,12 @@ export default defineConfig({
       },
       {
         plugins: [react()],
+        // Pre-bundled before the first test: on a fresh clone Vite otherwise finds these one test
+        // file at a time, re-optimises and reloads the page under a running test (seen in CI as a
+        // 15 s time-out of whichever test first reached React Aria's lazily loaded screens).
+        optimizeDeps: {
+          include: ['react', 'react-dom', 'react-dom/client', 'react-i18next', 'i18next', 'react-aria-components', 'zustand', 'zod', 'luxon', 'vitest-browser-react'],
+        },
         test: {
           name: 'components',
           include: ['renderer/**/*.browser.test.tsx'],
