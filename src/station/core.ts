@@ -83,6 +83,11 @@ export function toApiError(error: unknown): ApiErrorBody {
   return { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' };
 }
 
+/** The command committed, but the disk did not confirm it: a power cut now could undo it. */
+function notFlushed(): ApiErrorBody {
+  return { code: 'DONE_UNCONFIRMED', message: 'The station did this, but its disk did not confirm it was saved. Look again before repeating it, and tell IT: the disk may be failing.' };
+}
+
 /** The command ran and is committed, but the station could not finish its answer. */
 function doneUnconfirmed(): ApiErrorBody {
   return { code: 'DONE_UNCONFIRMED', message: 'The station did this, but could not finish its answer. Look again before repeating it.' };
@@ -135,6 +140,14 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
         const grantedBy = onGrant ? services.auth.redeemGrantFor(grant.token, method.access as Permission, sessionToken) : null;
         const hc: HandlerContext = { session, actor: actorOf(session, sessionToken), sessionToken, grantedBy, local: ctx.local === true };
         const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
+        // Nothing is confirmed before it is on the disk; the flush is shared with whatever else
+        // committed meanwhile (src/store/durability.ts).
+        try {
+          await services.ctx.store.durable();
+        } catch (error) {
+          console.error(`station core: ${apiName} committed but could not be flushed to the disk`, error instanceof Error ? error.message : String(error));
+          return { ok: false, error: notFlushed() };
+        }
         // Parsing the output strips every field the contract does not name (a PIN hash, a
         // password hash) before it leaves the core.
         const output = method.output.safeParse(value);

@@ -10,6 +10,7 @@ import { restoreSearchIndex } from './search-index';
 import { applyMigrations, readMigrations, STATION_MIGRATIONS_DIR } from './migrate';
 import { currentRuntime, explainLoadFailure, sqliteBindingForThisProcess } from './native-binding';
 import * as schema from './schema';
+import { ALWAYS_DURABLE, walDurability } from './durability';
 import { reserveWalSpace } from './wal-reserve';
 
 export type StationOrm = BetterSQLite3Database<typeof schema>;
@@ -20,6 +21,11 @@ export interface Store {
   /** drizzle over the same connection, for everything else. */
   orm: StationOrm;
   path: string;
+  /**
+   * Resolves once everything committed so far is on the disk (durability.ts): await it before
+   * confirming anything to anyone. Commits themselves do not wait for the disk.
+   */
+  durable(): Promise<void>;
   close(): void;
 }
 
@@ -61,7 +67,10 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = openDatabase(path, options.readonly ?? false);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  // NORMAL: a commit writes the WAL without flushing it; the flush is shared by the commits of a
+  // moment and awaited before any answer (durability.ts). Never OFF: NORMAL still flushes around
+  // checkpoints, so the file cannot be corrupted by a power cut.
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = -${(options.cacheMiB ?? 32) * 1024}`);
@@ -74,14 +83,17 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     restoreSearchIndex(db);
   }
   const orm = drizzle(db, { schema });
+  const durability = path === ':memory:' || options.readonly ? ALWAYS_DURABLE : walDurability(db, path);
   let closed = false;
   return {
     db,
     orm,
     path,
+    durable: () => durability.durable(),
     close() {
       if (closed) return;
       closed = true;
+      durability.close();
       try {
         if (!options.readonly) {
           db.pragma('optimize');

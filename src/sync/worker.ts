@@ -207,6 +207,9 @@ export class SyncWorker {
 
   private async pushAll(): Promise<void> {
     for (let first = true; ; first = false) {
+      // Only entries on the disk leave the station: one a power cut could undo would be a seq the
+      // station writes again with other content (src/store/durability.ts).
+      await this.ctx.store.durable();
       const batch = withinBytes(this.ctx.journal.pending(PUSH_BATCH), PUSH_BYTES);
       if (batch.length === 0) {
         // Nothing waiting: an empty push all the same, so that the hub measures this station's

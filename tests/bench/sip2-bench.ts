@@ -1,7 +1,8 @@
 // `npm run bench:sip2`: what SIP2 adds to a check-out. In one run, on one real station (a
 // SQLite file, durable commits) with its SIP2 server on loopback TCP:
 //
-//   a. the station's own check-out, in process (the service call a SIP2 check-out makes);
+//   a. the station's own check-out, in process (the service call a SIP2 check-out makes, and
+//      the flush to the disk every confirmed answer waits for);
 //   b. a bare TCP echo round trip over loopback (a 100-byte line and its answer): the floor;
 //   c. SIP2 check-out round trips (11 -> 12), one self-check, one after the other;
 //   d. 20 self-checks at once, each checking out in turn: the slowest round trip.
@@ -108,6 +109,8 @@ try {
       const pair = nextPair();
       const t = performance.now();
       s.circulation.checkout(pair, sipActor);
+      // Confirmed, as every answer is: on the disk (src/store/durability.ts).
+      await s.store.durable();
       inProcess.push(performance.now() - t);
     }
     // b. a bare TCP echo over loopback

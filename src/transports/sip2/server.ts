@@ -45,7 +45,7 @@ export function createSip2Server(services: StationServices, translators: Transla
     socket.on('close', () => sockets.delete(socket));
     // A reset or a half-closed peer: nothing to answer, nothing to log.
     socket.on('error', () => socket.destroy());
-    serveConnection(socket, new Sip2Session(services, translators), maxBytes);
+    serveConnection(socket, new Sip2Session(services, translators), () => services.ctx.store.durable(), maxBytes);
   });
   // Beyond what the server itself caps, the OS backlog holds the rest briefly.
   server.maxConnections = maxConnections + 16;
@@ -62,7 +62,7 @@ export function createSip2Server(services: StationServices, translators: Transla
 }
 
 /** Reads messages off one socket and answers each in order; the next waits for the one before. */
-function serveConnection(socket: Socket, session: Sip2Session, maxBytes: number): void {
+function serveConnection(socket: Socket, session: Sip2Session, durable: () => Promise<void>, maxBytes: number): void {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const queue: string[] = [];
@@ -75,6 +75,10 @@ function serveConnection(socket: Socket, session: Sip2Session, maxBytes: number)
       while (queue.length > 0 && !socket.destroyed) {
         const line = queue.shift() as string;
         const response = await session.handle(line);
+        // Answered only once what it did is on the disk (src/store/durability.ts): the flush is
+        // shared by every connection that committed meanwhile. A flush that fails answers
+        // nothing: the self-check times out and asks again, and the desk sees what happened.
+        await durable();
         if (response !== null && !socket.destroyed) socket.write(response, 'utf8');
       }
     } finally {
