@@ -1,5 +1,6 @@
 // Setting up and configuring the library: the first-run wizard, settings, branches, the
 // calendar, patron categories, item types, the rules matrix and staff accounts.
+import { LANGUAGES, resources, type Language } from '../i18n';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_RULE } from '../domain/rules';
 import type {
@@ -22,6 +23,13 @@ import { hashSecret, hashToken } from './secrets';
 import { newKeyPair, sealForSession, sealPrivateKey } from './signing';
 import { isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
 import { isValidLocalDate } from '../domain/time';
+
+
+/** The set-up's starting names in the library's language (en-US, es-MX...), English otherwise. */
+function defaultNamesFor(locale: string): Record<'ADULT' | 'CHILD' | 'BOOK' | 'DVD' | 'REF', string> {
+  const language = locale.slice(0, 2);
+  return (language in LANGUAGES ? resources[language as Language] : resources.en).translation.setup.defaultNames;
+}
 
 export interface SetupInput {
   libraryName: string;
@@ -89,16 +97,19 @@ export class AdminService {
           const settings: LibrarySettings = { ...DEFAULT_SETTINGS, name: input.libraryName.trim(), currency: input.currency, locale: input.locale };
           tx.upsert('settings', { id: 'library', value: JSON.stringify(settings) });
           tx.upsert('branches', { id: branchId, code: input.branchCode.trim(), name: input.branchName.trim(), timeZone: input.timeZone });
+          // The starting categories and item types are named in the library's language: they are
+          // the library's own data from then on (renamed in Settings), shown as they are.
+          const names = defaultNamesFor(input.locale);
           for (const c of [
-            { code: 'ADULT', name: 'Adult', cardValidityDays: 1095 },
-            { code: 'CHILD', name: 'Child', cardValidityDays: 1095 },
+            { code: 'ADULT', name: names.ADULT, cardValidityDays: 1095 },
+            { code: 'CHILD', name: names.CHILD, cardValidityDays: 1095 },
           ]) {
             tx.upsert('patron_categories', { id: c.code, ...c });
           }
           for (const t of [
-            { code: 'BOOK', name: 'Book', notForLoan: false },
-            { code: 'DVD', name: 'DVD', notForLoan: false },
-            { code: 'REF', name: 'Reference', notForLoan: true },
+            { code: 'BOOK', name: names.BOOK, notForLoan: false },
+            { code: 'DVD', name: names.DVD, notForLoan: false },
+            { code: 'REF', name: names.REF, notForLoan: true },
           ]) {
             tx.upsert('item_types', { id: t.code, ...t });
           }
