@@ -58,25 +58,39 @@ export function FeeList({
   const owed = fees.filter((f) => f.outstanding > 0);
   if (owed.length === 0) return null;
   return (
-    <ul aria-label={t('patron.fees')} className="fees">
-      {owed.map((f) => {
-        const label = feeLabel(t, f);
-        const amount = formatMoney(f.outstanding, f.currency, locale);
-        return (
-          <li key={f.id} data-testid="fee">
-            {t('fees.line', { fee: label, amount, date: formatDate(f.createdAt, locale, timeZone) })}{' '}
-            {onPay ? (
-              <button type="button" aria-label={t('fees.payFee', { amount, fee: label })} onClick={() => onPay(f)}>
-                {t('fees.pay')}
-              </button>
-            ) : null}{' '}
-            <button type="button" aria-label={t('patron.waiveFee', { amount, fee: label })} onClick={() => onWaive(f)}>
-              {t('patron.waive')}
-            </button>
-          </li>
-        );
-      })}
-    </ul>
+    <table aria-label={t('patron.fees')} className="data-table fees">
+      <thead>
+        <tr>
+          <th scope="col">{t('fees.colFee')}</th>
+          <th scope="col">{t('fees.colSince')}</th>
+          <th scope="col" className="num">{t('fees.colOwed')}</th>
+          <th scope="col">{t('fees.colActions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {owed.map((f) => {
+          const label = feeLabel(t, f);
+          const amount = formatMoney(f.outstanding, f.currency, locale);
+          return (
+            <tr key={f.id} data-testid="fee">
+              <td>{label}</td>
+              <td className="nowrap">{formatDate(f.createdAt, locale, timeZone)}</td>
+              <td className="num nowrap">{amount}</td>
+              <td className="nowrap">
+                {onPay ? (
+                  <button type="button" className="small" aria-label={t('fees.payFee', { amount, fee: label })} onClick={() => onPay(f)}>
+                    {t('fees.pay')}
+                  </button>
+                ) : null}{' '}
+                <button type="button" className="small" aria-label={t('patron.waiveFee', { amount, fee: label })} onClick={() => onWaive(f)}>
+                  {t('patron.waive')}
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
@@ -87,18 +101,26 @@ export function AccruingList({ accruing, currency, locale, timeZone }: { accruin
   return (
     <>
       <h4>{t('fees.accruingTitle')}</h4>
-      <ul aria-label={t('fees.accruingTitle')} className="fees accruing">
-        {accruing.map((a) => (
-          <li key={a.loanId} data-testid="accruing-fine">
-            {t('fees.accruingLine', {
-              title: a.title,
-              barcode: a.itemBarcode,
-              date: formatDate(a.dueAt, locale, timeZone),
-              amount: formatMoney(a.amount, currency, locale),
-            })}
-          </li>
-        ))}
-      </ul>
+      <table aria-label={t('fees.accruingTitle')} className="data-table fees accruing">
+        <thead>
+          <tr>
+            <th scope="col">{t('circ.colTitle')}</th>
+            <th scope="col">{t('circ.colBarcode')}</th>
+            <th scope="col">{t('circ.colDue')}</th>
+            <th scope="col" className="num">{t('fees.colSoFar')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {accruing.map((a) => (
+            <tr key={a.loanId} data-testid="accruing-fine">
+              <td>{a.title}</td>
+              <td className="nowrap">{a.itemBarcode}</td>
+              <td className="nowrap">{formatDate(a.dueAt, locale, timeZone)}</td>
+              <td className="num nowrap">{formatMoney(a.amount, currency, locale)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <p className="hint">{t('fees.accruingHint')}</p>
     </>
   );
