@@ -7,12 +7,10 @@ CREATE TABLE `stats_active` (
 --> statement-breakpoint
 CREATE TABLE `stats_counts` (
 	`day` text NOT NULL,
-	`hour` integer NOT NULL,
 	`branch_id` text NOT NULL,
-	`item_type` text NOT NULL,
-	`collection` text NOT NULL,
-	`patron_category` text NOT NULL,
+	`dimension` text NOT NULL,
+	`value` text NOT NULL,
 	`measure` text NOT NULL,
 	`n` integer NOT NULL,
-	PRIMARY KEY(`day`, `hour`, `branch_id`, `item_type`, `collection`, `patron_category`, `measure`)
+	PRIMARY KEY(`day`, `branch_id`, `dimension`, `value`, `measure`)
 ) STRICT;

@@ -52,22 +52,35 @@ export function collectionOf(callNumber: string | null | undefined): string {
   return text.split(/\s+/)[0]!.slice(0, 20);
 }
 
-const hourFormats = new Map<string, Intl.DateTimeFormat>();
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const formats = new Map<string, Intl.DateTimeFormat>();
+const quarterHours = new Map<string, Map<number, { day: string; hour: number }>>();
+const QUARTER_HOUR = 900_000;
 
-/** The calendar day (YYYY-MM-DD) and the hour (0-23) of an instant in a time zone. */
+/**
+ * The calendar day (YYYY-MM-DD) and the hour (0-23) of an instant in a time zone. Every zone's
+ * offset is a whole number of quarter hours, so the answer is the same within one: it is worked
+ * out once per quarter hour (Intl is slow, and a year of journal asks 150,000 times).
+ */
 export function localDayAndHour(at: number, timeZone: string): { day: string; hour: number } {
-  let d = dayFormats.get(timeZone);
-  if (!d) {
-    d = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, d);
+  let cache = quarterHours.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    quarterHours.set(timeZone, cache);
   }
-  let h = hourFormats.get(timeZone);
-  if (!h) {
-    h = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
-    hourFormats.set(timeZone, h);
+  const slot = Math.floor(at / QUARTER_HOUR);
+  let found = cache.get(slot);
+  if (!found) {
+    let f = formats.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+      formats.set(timeZone, f);
+    }
+    const parts = Object.fromEntries(f.formatToParts(slot * QUARTER_HOUR).map((p) => [p.type, p.value]));
+    found = { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+    if (cache.size > 100_000) cache.clear();
+    cache.set(slot, found);
   }
-  return { day: d.format(at), hour: Number(h.format(at)) };
+  return found;
 }
 
 // --- HyperLogLog ---------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ export interface Lookup {
 }
 
 /** Lookups in the current rows, remembered for one batch. */
-function rowLookup(ctx: ServiceContext): Lookup {
+export function currentRowsLookup(ctx: ServiceContext): Lookup {
   const db = ctx.store.db;
   const items = new Map<string, Record<string, unknown> | undefined>();
   const calls = new Map<string, string | null>();
@@ -170,8 +170,8 @@ export function catchUpStatistics(ctx: ServiceContext, options: { batch?: number
   const db = ctx.store.db;
   const select = db.prepare('SELECT seq, command, wall_time AS wallTime, branch_id AS branchId, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?');
   const bump = db.prepare(
-    `INSERT INTO stats_counts (day, hour, branch_id, item_type, collection, patron_category, measure, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (day, hour, branch_id, item_type, collection, patron_category, measure) DO UPDATE SET n = n + excluded.n`,
+    `INSERT INTO stats_counts (day, branch_id, dimension, value, measure, n) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (day, branch_id, dimension, value, measure) DO UPDATE SET n = n + excluded.n`,
   );
   const readSketch = db.prepare('SELECT sketch FROM stats_active WHERE day = ? AND branch_id = ?').pluck();
   const writeSketch = db.prepare('INSERT INTO stats_active (day, branch_id, sketch) VALUES (?, ?, ?) ON CONFLICT (day, branch_id) DO UPDATE SET sketch = excluded.sketch');
@@ -182,12 +182,24 @@ export function catchUpStatistics(ctx: ServiceContext, options: { batch?: number
       const rows = select.all(from, batch) as { seq: number; command: string; wallTime: number; branchId: string; payload: string }[];
       if (rows.length === 0) return true;
       const branches = ctx.config.get().branches;
-      const lookup = rowLookup(ctx);
+      const lookup = currentRowsLookup(ctx);
       const key = sketchKey(ctx);
       const sketches = new Map<string, Uint8Array>();
+      // A batch's counts add up in memory first: a day's entries share most of their rows.
+      const sums = new Map<string, number>();
+      const add = (facts: EntryFacts, dimension: string, value: string | number, measure: Measure, n: number) => {
+        const k = [facts.day, facts.branchId, dimension, String(value), measure].join('\u0000');
+        sums.set(k, (sums.get(k) ?? 0) + n);
+      };
       for (const r of rows) {
         const facts = factsOfEntry({ ...r, payload: JSON.parse(r.payload) as { effects?: Effect[] } }, branches.get(r.branchId)?.timeZone ?? 'UTC', lookup);
-        for (const c of facts.counts) bump.run(facts.day, facts.hour, facts.branchId, c.dims.itemType, c.dims.collection, c.dims.patronCategory, c.measure, c.n);
+        for (const c of facts.counts) {
+          add(facts, 'total', '', c.measure, c.n);
+          add(facts, 'hour', facts.hour, c.measure, c.n);
+          add(facts, 'itemType', c.dims.itemType, c.measure, c.n);
+          add(facts, 'collection', c.dims.collection, c.measure, c.n);
+          add(facts, 'patronCategory', c.dims.patronCategory, c.measure, c.n);
+        }
         if (facts.borrowers.length === 0) continue;
         const slot = `${facts.day}\u0000${facts.branchId}`;
         let sketch = sketches.get(slot);
@@ -198,6 +210,7 @@ export function catchUpStatistics(ctx: ServiceContext, options: { batch?: number
         }
         for (const patronId of facts.borrowers) sketchAdd(sketch, createHmac('sha256', key).update(patronId).digest());
       }
+      for (const [k, n] of sums) bump.run(...k.split('\u0000'), n);
       for (const [slot, sketch] of sketches) {
         const [day, branchId] = slot.split('\u0000');
         writeSketch.run(day, branchId, Buffer.from(sketch));
@@ -257,15 +270,16 @@ const isDay = (s: string) => DAY_RE.test(s) && !Number.isNaN(Date.parse(`${s}T00
 const MAX_SPAN_DAYS = 3_660;
 const MAX_DAY_ROWS = 731;
 
-const GROUP_SQL: Record<Grouping, string> = {
-  day: 'day',
-  month: 'substr(day, 1, 7)',
-  year: 'substr(day, 1, 4)',
-  hour: 'CAST(hour AS TEXT)',
-  branch: 'branch_id',
-  itemType: 'item_type',
-  collection: 'collection',
-  patronCategory: 'patron_category',
+/** Where each grouping's counts are: the dimension's rows, and the group's key in them. */
+const GROUP_SQL: Record<Grouping, { dimension: string; key: string }> = {
+  day: { dimension: 'total', key: 'day' },
+  month: { dimension: 'total', key: 'substr(day, 1, 7)' },
+  year: { dimension: 'total', key: 'substr(day, 1, 4)' },
+  branch: { dimension: 'total', key: 'branch_id' },
+  hour: { dimension: 'hour', key: 'value' },
+  itemType: { dimension: 'itemType', key: 'value' },
+  collection: { dimension: 'collection', key: 'value' },
+  patronCategory: { dimension: 'patronCategory', key: 'value' },
 };
 
 function zeroCounts(): MeasureCounts {
@@ -297,7 +311,7 @@ export function statisticsReport(ctx: ServiceContext, q: StatisticsQuery): Stati
   const where = `day BETWEEN ? AND ?${branch ? ' AND branch_id = ?' : ''}`;
   const args = branch ? [q.from, q.to, branch] : [q.from, q.to];
   const group = GROUP_SQL[q.groupBy];
-  const counted = db.prepare(`SELECT ${group} AS key, measure, sum(n) AS n FROM stats_counts WHERE ${where} GROUP BY 1, 2`).all(...args) as { key: string; measure: Measure; n: number }[];
+  const counted = db.prepare(`SELECT ${group.key} AS key, measure, sum(n) AS n FROM stats_counts WHERE dimension = ? AND ${where} GROUP BY 1, 2`).all(group.dimension, ...args) as { key: string; measure: Measure; n: number }[];
   const byKey = new Map<string, MeasureCounts>();
   for (const key of allKeys(q.groupBy, q.from, q.to) ?? []) byKey.set(key, zeroCounts());
   const totals = zeroCounts();

@@ -467,25 +467,24 @@ export const syncExceptions = sqliteTable('sync_exceptions', {
 // --- statistics (derived from the journal; never synced, rebuildable) ---------------------------
 
 /**
- * Counts of what the desk did, by the branch's day and hour and by what was lent
- * (src/services/statistics.ts, docs/statistics.md). Derived from the journal, a high-water mark
- * at a time, so a year's report reads these rows instead of parsing every entry. It names no
- * patron: the patron's category is counted, never the patron. `n` is a count, or minor units for
- * finesCollected. Empty dimension values ('') are "not known".
+ * Counts of what the desk did, by the branch's day, one dimension at a time
+ * (src/services/statistics.ts, docs/statistics.md): `dimension` is 'total' (value ''), 'hour'
+ * ('0'..'23', the branch's clock), 'itemType', 'collection' or 'patronCategory'. Derived from
+ * the journal, a high-water mark at a time, so a year's report reads a few thousand of these
+ * rows instead of parsing every entry. It names no patron: the patron's category is counted,
+ * never the patron. `n` is a count, or minor units for finesCollected; '' is "not known".
  */
 export const statsCounts = sqliteTable(
   'stats_counts',
   {
     day: text('day').notNull(),
-    hour: integer('hour').notNull(),
     branchId: text('branch_id').notNull(),
-    itemType: text('item_type').notNull(),
-    collection: text('collection').notNull(),
-    patronCategory: text('patron_category').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
     measure: text('measure').notNull(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.hour, t.branchId, t.itemType, t.collection, t.patronCategory, t.measure] })],
+  (t) => [primaryKey({ columns: [t.day, t.branchId, t.dimension, t.value, t.measure] })],
 );
 
 /**
