@@ -63,6 +63,8 @@ export function Statistics() {
   const [report, setReport] = useState<StatisticsReport | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The form's own check, said at the field: the period ends before it starts. */
+  const [toError, setToError] = useState<string | null>(null);
 
   const load = (q: { from: string; to: string; groupBy: Grouping }) => {
     setBusy(true);
@@ -76,6 +78,11 @@ export function Statistics() {
   useEffect(() => load({ from, to, groupBy }), []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (from && to && to < from) {
+      setToError(t('statistics.endsBeforeStart'));
+      return;
+    }
+    setToError(null);
     load({ from, to, groupBy });
   };
 
@@ -93,7 +100,7 @@ export function Statistics() {
       <p>{t('statistics.intro')}</p>
       <form onSubmit={submit} className="statistics-form" aria-label={t('statistics.period')}>
         <Field label={t('statistics.from')} type="date" name="from" value={from} required onChange={(e) => setFrom(e.target.value)} />
-        <Field label={t('statistics.to')} type="date" name="to" value={to} required onChange={(e) => setTo(e.target.value)} />
+        <Field label={t('statistics.to')} type="date" name="to" value={to} required error={toError} onChange={(e) => setTo(e.target.value)} />
         <ChoiceSelect label={t('statistics.groupBy')} value={groupBy} onChange={(g) => setGroupBy(g as Grouping)} choices={GROUPINGS.map((g) => ({ id: g, name: t(`statistics.groupings.${g}`) }))} />
         <button type="submit" disabled={busy}>
           {t('statistics.show')}
@@ -183,7 +190,9 @@ function StatChart({
             <p>{t('statistics.notByGroup')}</p>
           )}
         </div>
-        <table className="loans statistics-table">
+        {/* Scrolls when a year is shown by day: focusable, so the keyboard can scroll it. */}
+        <div className="statistics-table" tabIndex={0} role="region" aria-label={t('statistics.tableOf', { title })}>
+        <table className="loans">
           <caption className="sr-only">{title}</caption>
           <thead>
             <tr>
@@ -206,6 +215,7 @@ function StatChart({
             ))}
           </tbody>
         </table>
+        </div>
       </div>
     </figure>
   );
