@@ -196,7 +196,7 @@ function StatChart({
           <caption className="sr-only">{title}</caption>
           <thead>
             <tr>
-              <th scope="col">{groupName}</th>
+              <th scope="col">{groupName.charAt(0).toLocaleUpperCase() + groupName.slice(1)}</th>
               {measures.map((m) => (
                 <th scope="col" key={m}>
                   {measureName(m)}
