@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -7,6 +7,9 @@ import { formatDay } from '../format';
 import { HourChart, ItemTypeChart, OverdueSection, type Overdue } from './ReportParts';
 
 type Today = ApiOutput<'reports.today'>;
+
+/** Statistics carry recharts, the desk's largest package: loaded only when staff ask for them. */
+const Statistics = lazy(() => import('./Statistics').then((m) => ({ default: m.Statistics })));
 
 /**
  * Reports; `onOpenPatron` opens a patron (by card) from the exceptions list, as the patrons screen would.
@@ -23,6 +26,7 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
     exceptionsHeading.current?.scrollIntoView({ block: 'start' });
     exceptionsHeading.current?.focus();
   }, [focusExceptions]);
+  const [showStatistics, setShowStatistics] = useState(false);
   const [overdue, setOverdue] = useState<Overdue>([]);
   const [transit, setTransit] = useState<ApiOutput<'reports.inTransit'>>([]);
   const [exceptions, setExceptions] = useState<ApiOutput<'sync.exceptions'>>([]);
@@ -45,6 +49,19 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
         {today ? <HourChart today={today} /> : null}
         {today ? <ItemTypeChart byItemType={today.byItemType} names={typeNames} /> : null}
       </section>
+      {showStatistics ? (
+        <Suspense fallback={<p role="status">{t('statistics.loading')}</p>}>
+          <Statistics />
+        </Suspense>
+      ) : (
+        <section aria-labelledby="statistics-open">
+          <h2 id="statistics-open">{t('statistics.title')}</h2>
+          <p>{t('statistics.intro')}</p>
+          <button type="button" onClick={() => setShowStatistics(true)}>
+            {t('statistics.open')}
+          </button>
+        </section>
+      )}
       <OverdueSection overdue={overdue} />
       <section aria-labelledby="exceptions">
         <h2 id="exceptions" tabIndex={-1} ref={exceptionsHeading}>

@@ -12,6 +12,7 @@ import type { Permission } from '../domain/types';
 import * as schemas from './schemas';
 import { DevicesConfig, WedgeSettings } from './devices-config';
 import { SIP2_CAPABILITIES } from '../domain/sip2-capabilities';
+import { GROUPINGS } from '../domain/statistics';
 
 export type Access = 'public' | 'kiosk' | 'staff' | Permission;
 
@@ -59,6 +60,30 @@ const Sip2SettingsOutput = z.object({
   listeningPort: z.number().nullable(),
   connections: z.number(),
   error: z.string().nullable(),
+});
+
+const StatisticsCounts = {
+  checkouts: z.number(),
+  renewals: z.number(),
+  checkins: z.number(),
+  inHouseUses: z.number(),
+  holdsFilled: z.number(),
+  newPatrons: z.number(),
+  illBorrowed: z.number(),
+  illLent: z.number(),
+  /** Minor units (cents) of `currency`. */
+  finesCollected: z.number(),
+};
+
+/** Statistics of a period (src/services/statistics.ts): counts by group, never a patron. */
+export const StatisticsReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  groupBy: z.enum(GROUPINGS),
+  branchId: z.string().nullable(),
+  currency: z.string(),
+  rows: z.array(z.object({ key: z.string(), label: z.string(), ...StatisticsCounts, activePatrons: z.number().nullable() })),
+  totals: z.object({ ...StatisticsCounts, activePatrons: z.number() }),
 });
 
 export const HealthOutput = z.object({
@@ -625,6 +650,19 @@ export const stationApi = {
     'circulate',
     none,
     z.array(z.object({ itemBarcode: z.string(), title: z.string(), patronName: z.string(), cardBarcode: z.string(), email: z.string().nullable(), dueAt: z.number(), daysOverdue: z.number() })),
+  ),
+  'reports.statistics': method(
+    'query',
+    'circulate',
+    z
+      .object({
+        from: S.SingleLine(10),
+        to: S.SingleLine(10),
+        groupBy: z.enum(GROUPINGS),
+        branchId: S.Id.nullable().optional(),
+      })
+      .strict(),
+    StatisticsReportSchema,
   ),
   'reports.inTransit': method('query', 'circulate', none, z.array(z.object({ itemBarcode: z.string(), title: z.string(), toBranch: z.string() }))),
 

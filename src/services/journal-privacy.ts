@@ -17,6 +17,7 @@
 // audit line, not a journal entry. A trigger lets the payload change only together with
 // redacted_at, once.
 import type { ServiceContext } from './context';
+import { catchUpStatistics } from './statistics';
 
 /** Commands whose effects may hold loan rows linked to a patron. */
 const LOAN_COMMANDS = ['circulation.checkout', 'circulation.renew', 'circulation.renewAll', 'circulation.checkin', 'catalogue.setItemStatus'];
@@ -65,6 +66,9 @@ function redactedPayload(payload: Payload): Payload {
 export function redactJournalReadingHistory(ctx: ServiceContext, options: { batch?: number } = {}): RedactionRun {
   const batch = options.batch ?? BATCH;
   const db = ctx.store.db;
+  // Statistics count a loan by its patron's category and its borrower among active patrons:
+  // they read every entry before it loses the patron (the counts keep no patron).
+  catchUpStatistics(ctx);
   const hasHub = ctx.readState('hub_url') !== null;
   // Entries the hub has not acknowledged must still go out as they were written.
   const pushedThrough = hasHub ? ctx.journal.ackedThrough() : Number.MAX_SAFE_INTEGER;

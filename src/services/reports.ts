@@ -2,6 +2,7 @@
 // history; the overdue list names patrons because staff must contact them.
 import { localDateOf, startOfLocalDay } from '../domain/time';
 import type { ServiceContext } from './context';
+import { statisticsReport, type StatisticsQuery, type StatisticsReport } from './statistics';
 
 export class ReportService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -32,6 +33,11 @@ export class ReportService {
       .prepare(`SELECT i.item_type_code AS itemType, count(*) AS loans FROM loans l JOIN items i ON i.id = l.item_id WHERE l.checked_out_at >= ? GROUP BY i.item_type_code ORDER BY loans DESC`)
       .all(start) as { itemType: string; loans: number }[];
     return { date, byHour, byItemType };
+  }
+
+  /** Statistics of a period, grouped one way (src/services/statistics.ts): counts only, no patron. */
+  statistics(query: StatisticsQuery): StatisticsReport {
+    return statisticsReport(this.ctx, query);
   }
 
   overdue(): { itemBarcode: string; title: string; patronName: string; cardBarcode: string; email: string | null; dueAt: number; daysOverdue: number }[] {

@@ -332,6 +332,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
 
     'reports.today': () => s.reports.today(),
     'reports.overdue': () => s.reports.overdue(),
+    'reports.statistics': (input) => s.reports.statistics(input),
     'reports.inTransit': () => s.reports.inTransit(),
 
     'sync.exceptions': (input) => s.exceptions.list(input.includeResolved ?? false),

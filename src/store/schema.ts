@@ -6,7 +6,7 @@
 // synced table has a text `id` (UUIDv7, or the code for categories and item types).
 
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const bool = (name: string) => integer(name, { mode: 'boolean' });
 
@@ -463,3 +463,40 @@ export const syncExceptions = sqliteTable('sync_exceptions', {
   resolvedAt: integer('resolved_at'),
   resolvedBy: text('resolved_by'),
 });
+
+// --- statistics (derived from the journal; never synced, rebuildable) ---------------------------
+
+/**
+ * Counts of what the desk did, by the branch's day, one dimension at a time
+ * (src/services/statistics.ts, docs/statistics.md): `dimension` is 'total' (value ''), 'hour'
+ * ('0'..'23', the branch's clock), 'itemType', 'collection' or 'patronCategory'. Derived from
+ * the journal, a high-water mark at a time, so a year's report reads a few thousand of these
+ * rows instead of parsing every entry. It names no patron: the patron's category is counted,
+ * never the patron. `n` is a count, or minor units for finesCollected; '' is "not known".
+ */
+export const statsCounts = sqliteTable(
+  'stats_counts',
+  {
+    day: text('day').notNull(),
+    branchId: text('branch_id').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    measure: text('measure').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.branchId, t.dimension, t.value, t.measure] })],
+);
+
+/**
+ * Active patrons: one HyperLogLog sketch per branch and day (src/domain/statistics.ts) of keyed
+ * hashes of the patrons who borrowed or renewed. It tells about how many, not who.
+ */
+export const statsActive = sqliteTable(
+  'stats_active',
+  {
+    day: text('day').notNull(),
+    branchId: text('branch_id').notNull(),
+    sketch: blob('sketch', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.branchId] })],
+);

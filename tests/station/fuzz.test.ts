@@ -169,6 +169,7 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'reports.today': {},
     'reports.overdue': {},
     'reports.inTransit': {},
+    'reports.statistics': { from: '2026-01-01', to: '2026-12-31', groupBy: 'month' },
     'sync.exceptions': { includeResolved: true },
     'sync.now': {},
     'sync.resolveException': { id: ids.loanIds[0], note: 'checked' },
