@@ -153,8 +153,13 @@ function agencyText(parent: XmlElement, name: string): string {
 /** Reads a message; a document that is not one of the three ISO 18626 messages is refused with why. */
 export function readIso18626(xml: string): Iso18626Message {
   const problems: string[] = [];
-  const doc = new DOMParser({ onError: (level, message) => void (level !== 'warning' && problems.push(message)) }).parseFromString(xml, 'text/xml');
-  const root = doc.documentElement;
+  let root: XmlElement | null = null;
+  try {
+    root = new DOMParser({ onError: (level, message) => void (level !== 'warning' && problems.push(message)) }).parseFromString(xml, 'text/xml').documentElement;
+  } catch (error) {
+    // xmldom throws on a fatal error (a document cut short) after reporting it.
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
   if (problems.length > 0 || !root) throw invalid(`That is not well-formed XML: ${problems[0] ?? 'no document'}.`);
   if (root.localName !== 'ISO18626Message' || root.namespaceURI !== ISO18626_NS) throw invalid('That is not an ISO 18626 message.');
   const body = Array.from(root.childNodes).find((n): n is XmlElement => n.nodeType === 1) as XmlElement | undefined;
