@@ -637,7 +637,7 @@ export const stationApi = {
   'devices.preview': method(
     'query',
     'staff',
-    z.object({ kind: z.enum(['checkout', 'checkin', 'hold', 'transit', 'payment']), printerId: S.SingleLine(64).optional() }).strict(),
+    z.object({ kind: z.enum(['checkout', 'checkin', 'hold', 'transit', 'payment', 'ill']), printerId: S.SingleLine(64).optional() }).strict(),
     z.object({ columns: z.number(), lines: z.array(z.string()) }),
   ),
   'slips.checkout': method(

@@ -329,6 +329,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
         hold: { kind: 'hold', patron, pickupBranch: 'Main', shelfExpires: '2026-11-29', title: 'Cien años de soledad', itemBarcode: '30234000000012' },
         transit: { kind: 'transit', destinationBranch: 'North', title: 'Cien años de soledad', itemBarcode: '30234000000012', at },
         payment: { kind: 'payment', patron, at, paid: '$4.00', tendered: '$5.00', change: '$1.00', remaining: '$0.00' },
+        ill: { kind: 'ill', purpose: 'lend', toLibrary: 'Hill County Library', agencyId: 'ISIL:US-HCL', requestId: 'HCL-2026-77', fromLibrary: devices.settings().slips.libraryName || 'Library', title: 'Cien años de soledad', itemBarcode: '30234000000012', dueBack: '20 Dec 2026', at },
       };
       return { columns, lines: devices.manager.renderSlipText(samples[input.kind], columns) };
     },
