@@ -2,6 +2,7 @@
 // search that finds nothing becomes a borrowing request, which staff walk through sent, shipped
 // and received on the ILL screen; the check-in that brings it back says to ship it back, and the
 // ILL screen ships it. The same screen in Spanish. The kiosk shows the patron their request.
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, launchBrowser, screenshot, setUpSpringfield, startServe, type RunningStation } from './support';
@@ -11,6 +12,14 @@ let station: RunningStation;
 let browser: Browser;
 let page: Page;
 let token: string;
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** axe-core's WCAG 2.2 A/AA findings on the page as it is now (as tests/browser/accessibility.test.ts runs it). */
+async function axe(p: Page): Promise<string[]> {
+  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.addScriptTag({ path: AXE_SOURCE });
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+  return (await p.evaluate(`window.axe.run(document.querySelector('main'), { runOnly: { type: 'tag', values: ${JSON.stringify(tags)} }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' ' + JSON.stringify(v.nodes.map((n) => n.target))))`)) as string[];
+}
 
 beforeAll(async () => {
   station = await startServe();
@@ -23,7 +32,8 @@ beforeAll(async () => {
   token = await setUpSpringfield(station.url, 'America/New_York');
   await api(station.url, 'patrons.register', { cardBarcode: patronCard(7), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '2468' }, token);
   browser = await launchBrowser();
-  page = await browser.newPage({ locale: 'en-US' });
+  // bypassCSP: the station's CSP (rightly) refuses the injected axe script.
+  page = await browser.newPage({ locale: 'en-US', bypassCSP: true });
   page.setDefaultTimeout(10_000);
 }, 120_000);
 afterAll(async () => {
@@ -79,6 +89,7 @@ describe('the ILL screen', () => {
     expect(await received.textContent()).toContain('Check it out to the patron at the desk');
     const barcode = (await received.textContent())!.match(/3999999\d{7}/)![0];
     await screenshot(page, 'ill-02-received');
+    expect(await axe(page)).toEqual([]);
 
     // Lent and returned through the desk's own check-out and check-in.
     await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(7), itemBarcode: barcode }, token);
@@ -111,6 +122,7 @@ describe('the ILL screen', () => {
     const unnamed = await page.$$eval('main input, main textarea, main button', (els) => els.filter((e) => !(e as HTMLElement).innerText?.trim() && !e.getAttribute('aria-label') && !(e as HTMLInputElement).labels?.length).length);
     expect(unnamed).toBe(0);
     await screenshot(page, 'ill-03-es');
+    expect(await axe(page)).toEqual([]);
     await page.getByLabel('Idioma').selectOption('en');
   }, 30_000);
 });
