@@ -27,10 +27,11 @@ const Holds = lazy(() => import('./screens/Holds').then((m) => ({ default: m.Hol
 const Catalogue = lazy(() => import('./screens/Catalogue').then((m) => ({ default: m.Catalogue })));
 const Reports = lazy(() => import('./screens/Reports').then((m) => ({ default: m.Reports })));
 const Settings = lazy(() => import('./screens/settings/Settings').then((m) => ({ default: m.Settings })));
+const Ill = lazy(() => import('./screens/Ill').then((m) => ({ default: m.Ill })));
 const Devices = lazy(() => import('./screens/DeviceSettings').then((m) => ({ default: m.Devices })));
 
 type Screen = ScreenId;
-const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'];
+const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'ill', 'reports', 'devices'];
 
 // The theme is on <html> before the first paint, so a dark desk never flashes white.
 applyTheme(readTheme());
@@ -138,6 +139,12 @@ export function App() {
   };
   /** The status bar's exceptions button opens Reports at the exceptions (a new number each time, so a second click finds them again). */
   const [exceptionsAsked, setExceptionsAsked] = useState(0);
+  /** A catalogue search that found nothing, carried to a new interlibrary loan request. */
+  const [illDraft, setIllDraft] = useState<string | null>(null);
+  const requestIll = (query: string) => {
+    setIllDraft(query);
+    setScreen('ill');
+  };
   const [location, setLocation] = useState(window.location.href);
   useEffect(() => {
     const onPop = () => setLocation(window.location.href);
@@ -222,7 +229,7 @@ export function App() {
         ))}
       </nav>
       <Suspense fallback={null}>
-        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue onRequestIll={requestIll} /> : screen === 'ill' ? <Ill draftTitle={illDraft} /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
       </Suspense>
       <StatusBar
         onOpenExceptions={() => {

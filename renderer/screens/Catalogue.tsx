@@ -21,7 +21,8 @@ import '../styles/records.css';
 
 type RecordView = ApiOutput<'catalogue.record'>;
 
-export function Catalogue() {
+/** onRequestIll: a search that found nothing offers to ask another library for it (the ILL screen). */
+export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => void } = {}) {
   const { t } = useTranslation();
   const currency = useSession((s) => s.setup?.currency ?? 'USD');
   const itemTypes = useLoad(() => client.call('itemTypes.list', {}));
@@ -71,6 +72,11 @@ export function Catalogue() {
         </div>
       </form>
       <ResultCount hits={hits} query={query} />
+      {onRequestIll && hits?.length === 0 && query.trim() ? (
+        <button type="button" onClick={() => onRequestIll(query.trim())}>
+          {t('ill.fromCatalogue', { query: query.trim() })}
+        </button>
+      ) : null}
       <Problem error={error} />
       <SearchResults hits={hits ?? []} selectedId={record?.record.id ?? null} onOpen={(h) => guard(() => open(h.id))} onHold={(h) => setHoldOn(h)} />
       {holdOn ? (

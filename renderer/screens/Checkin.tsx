@@ -15,7 +15,7 @@ import { useNewScans } from '../state/scans';
 import '../styles/circulation.css';
 
 /** Notices the row already says in its own words (the action badge, the fine badge). */
-const SAID_BY_THE_ROW = new Set(['HOLD_TRAPPED_WAITING', 'HOLD_TRAPPED_TRANSIT', 'ROUTE_TO_BRANCH', 'FINE_CHARGED']);
+const SAID_BY_THE_ROW = new Set(['HOLD_TRAPPED_WAITING', 'HOLD_TRAPPED_TRANSIT', 'ROUTE_TO_BRANCH', 'FINE_CHARGED', 'ILL_SHIP_BACK']);
 
 const holderOf = (r: Returned) => (r.hold?.patron ? `${r.hold.patron.firstName} ${r.hold.patron.cardTail}`.trim() : '');
 const isHold = (r: Returned) => r.action === 'hold_waiting' || r.action === 'hold_transit';
@@ -175,6 +175,8 @@ function WhatToDo({ r }: { r: Returned }) {
   if (r.action === 'hold_waiting') return <Badge tone="hold">{t('checkin.badgeHoldShelf', { name })}</Badge>;
   if (r.action === 'hold_transit') return <Badge tone="hold">{t('checkin.badgeHoldTransit', { name, branch })}</Badge>;
   if (r.action === 'transit') return <Badge tone="transit">{t('checkin.transit', { branch })}</Badge>;
+  // A borrowed item's temporary copy: off the shelf, into the box for the lending library.
+  if (r.action === 'ill_ship_back') return <Badge tone="warning">{t('checkin.illShipBack', { library: r.notices.find((n) => n.code === 'ILL_SHIP_BACK')?.params?.library ?? '' })}</Badge>;
   return <Badge tone="ok">{t('checkin.badgeShelve')}</Badge>;
 }
 

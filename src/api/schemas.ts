@@ -86,7 +86,7 @@ export const CheckinResultSchema = z.object({
   itemId: z.string(),
   itemBarcode: z.string(),
   title: z.string(),
-  action: z.enum(['shelve', 'transit', 'hold_waiting', 'hold_transit']),
+  action: z.enum(['shelve', 'transit', 'hold_waiting', 'hold_transit', 'ill_ship_back']),
   wasOnLoan: z.boolean(),
   destinationBranch: z.object({ id: z.string(), name: z.string() }).nullable(),
   hold: z
@@ -407,6 +407,16 @@ export const LibrarySettingsSchema = z.object({
     .array(CopyCatalogueTargetSchema)
     .max(20)
     .refine((list) => new Set(list.map((t) => t.id)).size === list.length, { message: 'two targets have the same id', params: { reason: 'duplicateTarget' } }),
+  ill: z
+    .object({
+      agencyId: z.string().trim().max(100).regex(/^([A-Za-z0-9]+:)?[^\s:]*$/, 'an agency id like ISIL:US-ABC'),
+      tempBarcodeFirst: z.string().trim().min(1).max(64).nullable(),
+      tempBarcodeLast: z.string().trim().min(1).max(64).nullable(),
+      libraryCategoryCode: z.string().trim().min(1).max(20),
+      returnMarginDays: z.number().int().min(0).max(60),
+    })
+    .strict()
+    .optional(),
 });
 
 export const LibrarySettingsOutputSchema = LibrarySettingsSchema.extend({

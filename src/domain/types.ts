@@ -94,6 +94,21 @@ export interface LibrarySettings {
   lockout: LockoutSettings;
   /** Other libraries' catalogues to copy records from (SRU or Z39.50), in the order staff see them. */
   copyCatalogueTargets: CopyCatalogueTarget[];
+  /** Interlibrary loan (docs/ill.md); absent in settings saved before it existed: the defaults. */
+  ill?: IllSettings;
+}
+
+/** Interlibrary loan settings (src/services/ill.ts). */
+export interface IllSettings {
+  /** This library's ISO 18626 agency id, "TYPE:VALUE" (e.g. "ISIL:US-XYZ"); empty until set. */
+  agencyId: string;
+  /** The barcodes set aside for temporary copies of borrowed items, first and last; null for the default range. */
+  tempBarcodeFirst: string | null;
+  tempBarcodeLast: string | null;
+  /** The patron category of other libraries borrowing from us (made the first time it is needed). */
+  libraryCategoryCode: string;
+  /** Days before the lender's due date the patron's loan ends, to leave time to ship it back. */
+  returnMarginDays: number;
 }
 
 /**
@@ -411,7 +426,9 @@ export type NoticeCode =
   | 'HOLD_TRAPPED_WAITING'
   | 'HOLD_TRAPPED_TRANSIT'
   | 'CARD_EXPIRES_SOON'
-  | 'FEES_OWED';
+  | 'FEES_OWED'
+  | 'ILL_SHIP_BACK'
+  | 'ILL_DUE_SET_BY_LENDER';
 
 export interface Notice {
   code: NoticeCode;

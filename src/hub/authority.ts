@@ -25,6 +25,7 @@
 import { stationApi, type ApiMethod } from '../api/contract';
 import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange, type SyncedTable } from '../domain/journal';
 import { ROLE_PERMISSIONS } from '../domain/permissions';
+import { ILL_BORROWED_COMMAND, ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
 import type { Permission, StaffAccount } from '../domain/types';
 import { verifyEntry } from '../services/signing';
 import { parseCapabilities, SIP2_COMMANDS, type Sip2Capability } from '../domain/sip2-capabilities';
@@ -66,12 +67,14 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   settings: { permissions: ['settings'], station: false },
   branches: { permissions: ['settings'], station: false },
   closed_days: { permissions: ['settings', 'edit_rules'], station: false },
-  patron_categories: { permissions: ['settings'], station: false },
+  // The ILL category of other libraries' cards, made by the first lending request when missing (policy.ts allows only its creation).
+  patron_categories: { permissions: ['settings'], station: false, commands: [ILL_RECORD_LENDING_COMMAND] },
   item_types: { permissions: ['settings'], station: false },
   circulation_rules: { permissions: ['edit_rules'], station: false },
   patron_limits: { permissions: ['edit_rules'], station: false },
   branch_item_policies: { permissions: ['edit_rules'], station: false },
-  records: { permissions: ['manage_catalogue'], station: false },
+  // A borrowed item's temporary record is made by its receipt, circulation's work (src/services/ill.ts).
+  records: { permissions: ['manage_catalogue'], station: false, commands: [ILL_BORROWED_COMMAND] },
   items: { permissions: ['manage_catalogue', 'circulate'], station: true },
   patrons: { permissions: ['manage_patrons'], station: false },
   patron_blocks: { permissions: ['manage_patrons', 'circulate'], station: false },
@@ -85,6 +88,8 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   in_house_uses: { permissions: ['circulate'], station: false },
   lockouts: { permissions: ['manage_patrons'], station: true },
   sip_accounts: { permissions: ['settings'], station: false },
+  // Interlibrary loan requests: circulation; the kiosk's check-out of a borrowed copy moves its request too.
+  ill_requests: { permissions: ['circulate'], station: true },
 };
 
 /** Secret fields of rows, and the commands that may change them. */

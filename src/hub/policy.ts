@@ -29,6 +29,7 @@ import type { StationIdentity } from './hub';
 import { parseRowChange } from './row-schemas';
 import { authorityRefusal, signerOf } from './authority';
 import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../services/secret-refs';
+import { ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
 
 /** Library-wide configuration, and what it is called in a reason. */
 const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
@@ -105,6 +106,9 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
       continue;
     }
     if (change.op === 'delete' && !DELETABLE.has(change.table)) return { ok: false, reason: `a station never deletes ${change.table} rows (${change.row.id})` };
+    // The one piece of configuration a desk makes: the ILL patron category, when a first lending
+    // request needs it and the hub has none by that code. Changing an existing category stays an administrator's.
+    if (change.table === 'patron_categories' && entry.command === ILL_RECORD_LENDING_COMMAND && !(await getRow(tx, 'patron_categories', change.row.id))) continue;
     if (what) {
       if (notAdmin === undefined) notAdmin = await whyNotAdmin(tx, entry.staffId);
       if (notAdmin) return { ok: false, reason: `only an administrator changes ${what}: ${notAdmin}` };

@@ -18,6 +18,7 @@ import { invalid, refused, ServiceError } from './errors';
 import { Lookups, type DeskItem, type PatronRow } from './lookups';
 import { forgiveLostCharges } from './lost';
 import { keepsLoanLink } from './privacy';
+import { illOnCheckin, illOnCheckout, illRenewalCap } from './ill-circulation';
 
 /** Overrides the station layer has already authorised (a supervisor's credentials, or the actor's own permission). */
 export interface GrantedOverride {
@@ -50,7 +51,8 @@ export interface CheckinInput {
   backdate?: string | null;
 }
 
-export type CheckinAction = 'shelve' | 'transit' | 'hold_waiting' | 'hold_transit';
+/** ill_ship_back: a borrowed item's temporary copy, back from its patron, to be shipped back to the lender (docs/ill.md). */
+export type CheckinAction = 'shelve' | 'transit' | 'hold_waiting' | 'hold_transit' | 'ill_ship_back';
 
 export interface CheckinResult {
   itemId: string;
@@ -157,7 +159,12 @@ export class CirculationService {
     },
   ): LoanResult {
     const { patron, item, rule, cfg, desk, now, holdsOnItem, holdsOnTitle } = c;
-    const { dueAt, notices } = computeDueDate({ ...dueDateTerms(rule, cfg, desk, patron), start: now, length: rule.loanLength });
+    const computed = computeDueDate({ ...dueDateTerms(rule, cfg, desk, patron), start: now, length: rule.loanLength });
+    const notices = [...computed.notices];
+    // An interlibrary loan copy is due when the lender says (src/services/ill-circulation.ts).
+    const illDueAt = illOnCheckout(this.ctx, tx, { itemId: item.id, patronId: patron.id, by: tx.actorStaffId, timeZone: desk.timeZone });
+    const dueAt = illDueAt ?? computed.dueAt;
+    if (illDueAt !== null) notices.push({ code: 'ILL_DUE_SET_BY_LENDER' });
     const loan: Loan = {
       id: this.ctx.newId(),
       itemId: item.id,
@@ -284,7 +291,11 @@ export class CirculationService {
     cfg: LibraryConfig,
   ): LoanResult {
     const now = this.ctx.now();
-    const { dueAt, notices } = this.renewalDueDate(loan, patron, rule, cfg);
+    const computed = this.renewalDueDate(loan, patron, rule, cfg);
+    const notices = computed.notices;
+    // A borrowed copy's loan never runs past the day it must go back to the lender.
+    const cap = illRenewalCap(this.ctx, item.id, this.deskBranch(cfg).timeZone);
+    const dueAt = cap !== null ? Math.min(cap, computed.dueAt) : computed.dueAt;
     const renewed: Loan = { ...loan, dueAt, renewals: loan.renewals + 1, lastRenewedAt: now };
     tx.upsert('loans', renewed);
     return this.loanResult(renewed, item, true, notices, rule);
@@ -382,6 +393,14 @@ export class CirculationService {
           const dest = this.branchRef(cfg, decision.toBranchId);
           notices.push({ code: 'HOLD_TRAPPED_TRANSIT', params: { branch: dest.name } });
           return { ...base, action: 'hold_transit', destinationBranch: dest, hold: holdRef(moving) };
+        }
+
+        // No hold: a borrowed item's temporary copy goes back to the library that lent it.
+        const ill = illOnCheckin(this.ctx, tx, item.id, actor.staffId);
+        if (ill) {
+          tx.upsert('items', { ...current, status: 'in_transit', notForLoan: true, transitToBranchId: null });
+          notices.push({ code: 'ILL_SHIP_BACK', params: { library: ill.shipBackTo } });
+          return { ...base, action: 'ill_ship_back', destinationBranch: null, hold: null };
         }
 
         // No hold: shelve here, or send it where the return policy says it belongs.

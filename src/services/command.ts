@@ -29,7 +29,11 @@ export class Tx {
   readonly effects: RowChange[] = [];
   readonly overrides: { code: string; grantedBy: string }[] = [];
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    /** The staff account running the command (null for the kiosk, SIP2 or the system), for rows that record who did a step. */
+    readonly actorStaffId: string | null = null,
+  ) {}
 
   upsert<T extends object>(table: SyncedTable, row: T): T {
     return this.write(table, row, 'upsert');
@@ -85,7 +89,7 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
   let nextClock: HlcState | null = null;
   let entryId = '';
   const run = () => {
-    const tx = new Tx(ctx);
+    const tx = new Tx(ctx, spec.actor.staffId);
     const result = body(tx);
     nextClock = hlcSend(ctx.clock.state, wallTime);
     entryId = ctx.newId();

@@ -32,6 +32,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   kiosk: { idleSeconds: 60, warningSeconds: 10 },
   lockout: { maxFailures: 5, minutes: 15 },
   copyCatalogueTargets: [],
+  ill: { agencyId: '', tempBarcodeFirst: null, tempBarcodeLast: null, libraryCategoryCode: 'ILL', returnMarginDays: 3 },
 };
 
 export interface LibraryConfig {

@@ -153,6 +153,23 @@ export class StationDevices {
     return null;
   }
 
+  /** The slip that goes in an interlibrary loan package: where it goes, which request, when it is due back. */
+  illSlip(request: { direction: 'borrowing' | 'lending'; partnerName: string; partnerAgencyId: string; requestingRequestId: string; title: string; itemBarcode: string | null; lenderDueOn: string | null }): Slip {
+    const cfg = this.s.ctx.config.get();
+    return {
+      kind: 'ill',
+      purpose: request.direction === 'lending' ? 'lend' : 'return',
+      toLibrary: request.partnerName,
+      agencyId: request.partnerAgencyId,
+      requestId: request.requestingRequestId,
+      fromLibrary: cfg.settings.name,
+      title: request.title,
+      itemBarcode: request.itemBarcode,
+      dueBack: request.lenderDueOn ? this.slipDay(request.lenderDueOn) : null,
+      at: this.now().date,
+    };
+  }
+
   checkoutSlip(patronBarcode: string, loans: { title: string; itemBarcode: string; dueAt: number }[]): Slip {
     const p = this.s.patrons.lookup(patronBarcode).patron;
     const { date, locale, tz } = this.now();

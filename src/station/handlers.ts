@@ -90,6 +90,24 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
   const imports = new ImportJobs(s);
   const staffOverride = (hc: HandlerContext, o: { token: string; codes: string[] } | undefined) => (hc.actor.kind === 'kiosk' ? undefined : grant(o, hc.sessionToken));
 
+  /** A committed step's answer with its slip: printed on the receipt printer if there is one, and as HTML for the system printer. */
+  const withSlip = <T extends object>(result: T, made: ReturnType<typeof followUp<{ slip: Slip; html: string } | null>>) => {
+    if (!made.ok) return { ...result, printJob: null, slipHtml: null, followUpFailed: made.failed };
+    if (!made.value) return { ...result, printJob: null, slipHtml: null };
+    const { slip, html } = made.value;
+    const printed = followUp('SLIP_NOT_PRINTED', () => devices.print(slip));
+    return printed.ok ? { ...result, printJob: printed.value, slipHtml: html } : { ...result, printJob: null, slipHtml: html, followUpFailed: printed.failed };
+  };
+  /** A package leaves (a lent copy, or a borrowed one going back): its ILL slip prints by itself. */
+  const illShipped = <T extends Parameters<StationDevices['illSlip']>[0]>(request: T) =>
+    withSlip(
+      request,
+      followUp('SLIP_NOT_PRINTED', () => {
+        const slip = devices.illSlip(request);
+        return { slip, html: devices.manager.renderSlipHtml(slip) };
+      }),
+    );
+
   return {
     'system.health': () => ({ ok: true, version: s.version, stationId: s.ctx.stationId, configured: s.admin.isConfigured() }),
     'setup.status': () => {
@@ -311,6 +329,7 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
         hold: { kind: 'hold', patron, pickupBranch: 'Main', shelfExpires: '2026-11-29', title: 'Cien años de soledad', itemBarcode: '30234000000012' },
         transit: { kind: 'transit', destinationBranch: 'North', title: 'Cien años de soledad', itemBarcode: '30234000000012', at },
         payment: { kind: 'payment', patron, at, paid: '$4.00', tendered: '$5.00', change: '$1.00', remaining: '$0.00' },
+        ill: { kind: 'ill', purpose: 'lend', toLibrary: 'Hill County Library', agencyId: 'ISIL:US-HCL', requestId: 'HCL-2026-77', fromLibrary: devices.settings().slips.libraryName || 'Library', title: 'Cien años de soledad', itemBarcode: '30234000000012', dueBack: '20 Dec 2026', at },
       };
       return { columns, lines: devices.manager.renderSlipText(samples[input.kind], columns) };
     },
@@ -329,6 +348,49 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       const printed = followUp('SLIP_NOT_PRINTED', () => devices.print(slip));
       return printed.ok ? { jobId: printed.value, html } : { jobId: null, html, followUpFailed: printed.failed };
     },
+
+    'ill.list': (input) => s.ill.list(input),
+    'ill.get': (input) => s.ill.get(input.id),
+    'ill.pullList': () => s.ill.pullList(),
+    'ill.forPatron': (input, hc) => {
+      // The kiosk shows a patron their own requests, no one else's.
+      if (hc.actor.kind === 'kiosk' && hc.actor.patronId !== input.patronId) throw new ServiceError('FORBIDDEN', 'A kiosk session acts only for the patron who signed in.');
+      return s.ill.forPatron(input.patronId);
+    },
+    'ill.requestBorrowing': (input, hc) => s.ill.requestBorrowing(input, hc.actor),
+    'ill.send': (input, hc) => s.ill.send(input.id, hc.actor),
+    'ill.markShipped': (input, hc) => s.ill.markShipped(input.id, input.lenderDueOn ?? null, hc.actor),
+    'ill.receive': (input, hc) => {
+      const received = s.ill.receive(input.id, { lenderDueOn: input.lenderDueOn, itemTypeCode: input.itemTypeCode ?? null }, hc.actor);
+      // Committed. The patron's hold on the copy is trapped: its hold slip prints, as at check-in.
+      if (!received.hold || !received.itemBarcode) return received;
+      const made = followUp('SLIP_NOT_PRINTED', () => {
+        const slip = devices.slipForCheckin({ action: 'hold_waiting', title: received.title, itemBarcode: received.itemBarcode!, destinationBranch: null, hold: received.hold });
+        return slip ? { slip, html: devices.manager.renderSlipHtml(slip) } : null;
+      });
+      return withSlip(received, made);
+    },
+    'ill.shipBack': (input, hc) => illShipped(s.ill.shipBack(input.id, hc.actor)),
+    'ill.recordLending': (input, hc) => s.ill.recordLending(input, hc.actor),
+    'ill.pull': (input, hc) => s.ill.pull(input.id, input.itemBarcode, hc.actor),
+    'ill.shipLending': (input, hc) => illShipped(s.ill.shipLending(input.id, hc.actor)),
+    'ill.cancel': (input, hc) => s.ill.close(input.id, 'cancelled', input.note ?? null, hc.actor),
+    'ill.markUnfilled': (input, hc) => s.ill.close(input.id, 'unfilled', input.note ?? null, hc.actor),
+    'ill.slip': (input) => {
+      let slip: Slip;
+      let html: string;
+      try {
+        slip = devices.illSlip(s.ill.get(input.id));
+        html = devices.manager.renderSlipHtml(slip);
+      } catch (error) {
+        if (error instanceof ServiceError) throw error;
+        throw printError(error);
+      }
+      const printed = followUp('SLIP_NOT_PRINTED', () => devices.print(slip));
+      return printed.ok ? { jobId: printed.value, html } : { jobId: null, html, followUpFailed: printed.failed };
+    },
+    'ill.exportIso': (input) => ({ xml: s.ill.exportIso(input.id, input.message) }),
+    'ill.readIso': (input) => s.ill.readIso(input.xml),
 
     'reports.today': () => s.reports.today(),
     'reports.overdue': () => s.reports.overdue(),

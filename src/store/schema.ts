@@ -361,6 +361,47 @@ export const sipAccounts = sqliteTable('sip_accounts', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+// --- interlibrary loan --------------------------------------------------------------------------
+
+/**
+ * Interlibrary loan requests, both ways (src/domain/ill.ts): a patron's request borrowed from
+ * another library, or another library's request for a copy of ours. Synced like circulation. The
+ * life cycle's steps are dated in `history` (JSON); a borrowing request drops its patron when it
+ * closes unless the patron keeps a reading history (src/services/ill.ts).
+ */
+export const illRequests = sqliteTable(
+  'ill_requests',
+  {
+    id: text('id').primaryKey(),
+    direction: text('direction', { enum: ['borrowing', 'lending'] }).notNull(),
+    status: text('status', {
+      enum: ['requested', 'sent', 'shipped', 'received', 'on_loan', 'pulled', 'checked_out', 'returned', 'shipped_back', 'cancelled', 'unfilled'],
+    }).notNull(),
+    branchId: text('branch_id').notNull(),
+    patronId: text('patron_id'),
+    title: text('title').notNull(),
+    author: text('author'),
+    isbn: text('isbn'),
+    partnerName: text('partner_name').notNull(),
+    partnerAgencyId: text('partner_agency_id').notNull(),
+    needBy: text('need_by'),
+    requestingRequestId: text('requesting_request_id').notNull(),
+    recordId: text('record_id'),
+    itemId: text('item_id'),
+    lenderDueOn: text('lender_due_on'),
+    note: text('note'),
+    history: text('history').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('ill_requests_status').on(t.status, t.createdAt),
+    // Check-out and check-in ask whether a copy is an ILL one: a small index, only of requests that have a copy.
+    index('ill_requests_item').on(t.itemId).where(sql`item_id IS NOT NULL`),
+    index('ill_requests_patron').on(t.patronId).where(sql`patron_id IS NOT NULL`),
+  ],
+);
+
 // --- the station's own records (never synced as rows) -------------------------------------------
 
 /**

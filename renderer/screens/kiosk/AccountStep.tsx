@@ -1,8 +1,10 @@
 // The patron's account, read-only but for renewing: what they have on loan (overdue ones marked
 // and first), each renewal's outcome in words, the fees they owe (paid at the desk, not here),
 // the holds waiting for them. One way back: to borrowing.
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorBody } from '../../../src/api/contract';
+import type { ApiErrorBody, ApiOutput } from '../../../src/api/contract';
+import { client } from '../../api/client';
 import { Badge } from '../../components/ui/Badge';
 import { AccountBadges, type Summary } from './BorrowStep';
 import { KioskProblem, kioskProblemLines } from './KioskProblem';
@@ -83,6 +85,8 @@ export function AccountStep({
         ) : null}
       </section>
 
+      <KioskIllRequests patronId={summary.patron.id} />
+
       <section aria-labelledby="kiosk-fees" className="kiosk-panel">
         <h2 id="kiosk-fees">{t('kiosk.feesTitle')}</h2>
         {fees.length === 0 && accruing.length === 0 ? (
@@ -107,6 +111,36 @@ export function AccountStep({
           </>
         )}
       </section>
+    </section>
+  );
+}
+
+/** The patron's interlibrary loan requests (docs/ill.md): what they asked another library for, and where it is. */
+function KioskIllRequests({ patronId }: { patronId: string }) {
+  const { t } = useTranslation();
+  const format = useKioskFormat();
+  const [requests, setRequests] = useState<ApiOutput<'ill.forPatron'> | null>(null);
+  useEffect(() => {
+    let live = true;
+    // A station without interlibrary loan (or offline from it) simply shows none.
+    client.call('ill.forPatron', { patronId }).then((r) => live && setRequests(r), () => live && setRequests([]));
+    return () => {
+      live = false;
+    };
+  }, [patronId]);
+  if (requests === null) return null;
+  return (
+    <section aria-labelledby="kiosk-ill" className="kiosk-panel">
+      <h2 id="kiosk-ill">{t('ill.kioskTitle')}</h2>
+      {requests.length === 0 ? <p>{t('ill.kioskNone')}</p> : null}
+      <ul className="kiosk-list">
+        {requests.map((r) => (
+          <li key={r.id} data-testid="kiosk-ill">
+            <span className="kiosk-title">{r.title}</span> <Badge tone={r.status === 'received' ? 'hold' : 'info'}>{t(`ill.status.${r.status}`)}</Badge>
+            {r.needBy ? <span> {t('ill.needBy', { date: format.day(r.needBy) })}</span> : null}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -27,6 +27,11 @@ export interface SlipWords {
   date: string;
   due: string;
   items: (n: number) => string;
+  ill: string;
+  illLend: string;
+  illReturn: string;
+  illRequest: string;
+  illDueBack: string;
 }
 
 export const SLIP_WORDS: Record<SlipLanguage, SlipWords> = {
@@ -36,6 +41,7 @@ export const SLIP_WORDS: Record<SlipLanguage, SlipWords> = {
     tendered: 'Tendered', change: 'Change', remaining: 'Still owed', paidBy: 'Paid by', reference: 'Reference',
     methods: { cash: 'Cash', card: 'Card', cheque: 'Cheque', other: 'Other' }, thanks: 'Thank you!', testPrint: 'Test print', date: 'Date',
     due: 'Due', items: (n) => (n === 1 ? '1 item' : `${n} items`),
+    ill: 'INTERLIBRARY LOAN', illLend: 'Loan to your library', illReturn: 'Returned to the lender', illRequest: 'Request', illDueBack: 'Due back',
   },
   es: {
     checkout: 'Préstamos', checkin: 'Devoluciones', hold: 'RESERVA', transit: 'TRÁNSITO', payment: 'Recibo de pago',
@@ -43,6 +49,7 @@ export const SLIP_WORDS: Record<SlipLanguage, SlipWords> = {
     tendered: 'Entregado', change: 'Cambio', remaining: 'Pendiente', paidBy: 'Forma de pago', reference: 'Referencia',
     methods: { cash: 'Efectivo', card: 'Tarjeta', cheque: 'Cheque', other: 'Otro' }, thanks: '¡Gracias!', testPrint: 'Prueba de impresión', date: 'Fecha',
     due: 'Vence', items: (n) => (n === 1 ? '1 ejemplar' : `${n} ejemplares`),
+    ill: 'PRÉSTAMO INTERBIBLIOTECARIO', illLend: 'Préstamo a su biblioteca', illReturn: 'Devolución a la biblioteca prestadora', illRequest: 'Solicitud', illDueBack: 'Devolver antes del',
   },
 };
 

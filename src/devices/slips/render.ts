@@ -98,6 +98,23 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         { t: 'pair', left: w.remaining, right: slip.remaining },
         ...foot,
       ];
+    case 'ill':
+      return [
+        ...head,
+        { t: 'text', text: w.ill, align: 'center', bold: true, big: true },
+        { t: 'text', text: slip.purpose === 'lend' ? w.illLend : w.illReturn, align: 'center' },
+        { t: 'text', text: w.sendTo, align: 'center' },
+        { t: 'text', text: slip.toLibrary, align: 'center', bold: true, big: true },
+        ...(slip.agencyId ? [{ t: 'text' as const, text: slip.agencyId, align: 'center' as const }] : []),
+        { t: 'blank' },
+        { t: 'pair', left: w.from, right: slip.fromLibrary },
+        { t: 'pair', left: w.illRequest, right: slip.requestId },
+        ...(slip.dueBack ? [{ t: 'pair' as const, left: w.illDueBack, right: slip.dueBack, bold: true }] : []),
+        { t: 'pair', left: w.date, right: slip.at },
+        { t: 'rule' },
+        { t: 'text', text: slip.title, bold: true },
+        ...(slip.itemBarcode ? [{ t: 'barcode' as const, value: slip.itemBarcode }] : []),
+      ];
     case 'test':
       return [...head, { t: 'text', text: w.testPrint, align: 'center', bold: true }, { t: 'text', text: 'Aa Ññ 123', align: 'center', big: true }, { t: 'pair', left: slip.printerId, right: slip.at }, { t: 'text', text: 'áéíóú ñÑ ¿¡ ü', align: 'center' }, { t: 'rule' }];
   }

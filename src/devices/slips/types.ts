@@ -46,6 +46,22 @@ type SlipBody =
       /** What was paid: each fee's title (or its description) and barcode, the amount in detail. */
       lines?: SlipLine[];
     }
+  | {
+      /** Goes with an interlibrary loan package: a lent copy on its way out, or a borrowed one shipped back (docs/ill.md). */
+      kind: 'ill';
+      /** lend: our copy to a borrowing library; return: a borrowed copy back to its lender. */
+      purpose: 'lend' | 'return';
+      toLibrary: string;
+      /** The other library's ISO 18626 agency id, and the requesting library's request id. */
+      agencyId: string;
+      requestId: string;
+      fromLibrary: string;
+      title: string;
+      itemBarcode: string | null;
+      /** The day it is due back at the lender, already formatted. */
+      dueBack: string | null;
+      at: string;
+    }
   | { kind: 'test'; printerId: string; at: string };
 
 export type SlipKind = Slip['kind'];
