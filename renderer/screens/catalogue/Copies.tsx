@@ -18,7 +18,7 @@ import { ConfirmDelete } from './ConfirmDelete';
 
 export type Copy = ApiOutput<'catalogue.record'>['items'][number];
 export type ItemType = ApiOutput<'itemTypes.list'>[number];
-const CHANGES = ['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn'] as const;
+const CHANGES = ['lost', 'missing', 'damaged', 'undamaged', 'found', 'repaired', 'withdrawn'] as const;
 
 /** Each copy status in a tone (colour and icon) as well as its word. */
 export const STATUS_TONE: Record<Copy['status'], Tone> = {
@@ -30,6 +30,7 @@ export const STATUS_TONE: Record<Copy['status'], Tone> = {
   missing: 'lost',
   withdrawn: 'lost',
   claimed_returned: 'warning',
+  in_repair: 'warning',
 };
 
 export function CopyStatus({ copy }: { copy: Copy }) {
