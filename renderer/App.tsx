@@ -25,12 +25,13 @@ const LoadingLibrary = lazy(() => import('./screens/Setup').then((m) => ({ defau
 const Patrons = lazy(() => import('./screens/Patrons').then((m) => ({ default: m.Patrons })));
 const Holds = lazy(() => import('./screens/Holds').then((m) => ({ default: m.Holds })));
 const Catalogue = lazy(() => import('./screens/Catalogue').then((m) => ({ default: m.Catalogue })));
+const Shelf = lazy(() => import('./screens/Shelf').then((m) => ({ default: m.Shelf })));
 const Reports = lazy(() => import('./screens/Reports').then((m) => ({ default: m.Reports })));
 const Settings = lazy(() => import('./screens/settings/Settings').then((m) => ({ default: m.Settings })));
 const Devices = lazy(() => import('./screens/DeviceSettings').then((m) => ({ default: m.Devices })));
 
 type Screen = ScreenId;
-const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'reports', 'devices'];
+const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'shelf', 'reports', 'devices'];
 
 // The theme is on <html> before the first paint, so a dark desk never flashes white.
 applyTheme(readTheme());
@@ -222,7 +223,7 @@ export function App() {
         ))}
       </nav>
       <Suspense fallback={null}>
-        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue /> : screen === 'shelf' ? <Shelf /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
       </Suspense>
       <StatusBar
         onOpenExceptions={() => {
