@@ -371,7 +371,7 @@ export class CirculationService {
               currency: cfg.settings.currency,
               loanId: loan.id,
               itemId: item.id,
-              description: `damage: ${damage.note}`,
+              description: damage.note,
               createdAt: now,
             };
             tx.insert('fees', fee);
