@@ -3,12 +3,23 @@
 // seeded, each said by its badge at its scan, put right on the spot (check it in, mark it found),
 // the end of the range listing the copy nobody scanned, the not-seen report with its CSV; then
 // Check in's "Damaged" with a charge, seen in the patron's fees. Screenshots: tests/screenshots/shelf-*.
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBarcode, patronCard } from '../support/station';
 import { api, launchBrowser, screenshot, setUpSpringfield, startServe, type RunningStation } from './support';
 
 const ZONE = 'America/New_York';
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe-core's WCAG 2.2 A/AA violations on the page as it is. */
+async function violations(p: Page): Promise<string[]> {
+  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.addScriptTag({ path: AXE_SOURCE });
+  return (await p.evaluate(
+    `window.axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' (' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ') + ')'))`,
+  )) as string[];
+}
 let station: RunningStation;
 let browser: Browser;
 let page: Page;
@@ -63,7 +74,8 @@ beforeAll(async () => {
   await call('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(200) });
 
   browser = await launchBrowser();
-  page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 720 } });
+  // bypassCSP: the station's CSP (rightly) refuses the injected axe script.
+  page = await browser.newPage({ locale: 'en-US', viewport: { width: 1280, height: 720 }, bypassCSP: true });
   page.setDefaultTimeout(10_000);
   await page.goto(station.url);
   await page.getByLabel('Username', { exact: true }).fill('marge');
@@ -122,6 +134,7 @@ describe('shelf reading at the desk, by scans alone', () => {
     expect(await missing.locator('tbody tr').first().textContent()).toContain(copy(8));
     expect(await missing.locator('tbody tr').first().textContent()).toContain('910 ATL');
     await screenshot(page, 'shelf-missing');
+    expect(await violations(page)).toEqual([]);
 
     // The not-seen report: since today, on the adult shelves being read, the copy nobody scanned;
     // on every shelf of the branch, the atlas too (out with Lisa). With a CSV.
@@ -154,6 +167,7 @@ describe('a damaged check-in at the desk', () => {
     await page.getByLabel('What is damaged').fill('Map pages torn');
     await page.getByLabel('An amount').check();
     await page.getByLabel('Amount (USD)').fill('7.50');
+    expect(await violations(page)).toEqual([]);
     await page.getByLabel('Item barcode').fill(itemBarcode(200));
     await page.getByLabel('Item barcode').press('Enter');
     const row = page.getByTestId('return-row').first();
