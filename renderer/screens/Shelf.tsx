@@ -56,27 +56,34 @@ export function Shelf() {
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [said, setSaid] = useState('');
   const field = useRef<HTMLInputElement>(null);
+  // Scans go to the station one after another, each naming the copy recorded just before it:
+  // a scanner is faster than a round trip, and the order is the whole point.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const previous = useRef<string | null>(null);
 
-  async function scan(itemBarcode: string) {
+  function scan(itemBarcode: string) {
     const barcode = itemBarcode.trim();
     if (!barcode) return;
-    setError(null);
-    try {
-      const previous = scans[0]?.itemBarcode ?? null;
-      const r = await client.call('shelf.scan', { itemBarcode: barcode, previousBarcode: previous, location: location.trim() || null });
-      setScans((list) => [r, ...list]);
-      if (field.current) field.current.value = '';
-    } catch (err) {
-      setError(asError(err));
-    }
+    if (field.current) field.current.value = '';
+    queue.current = queue.current.then(async () => {
+      setError(null);
+      try {
+        const r = await client.call('shelf.scan', { itemBarcode: barcode, previousBarcode: previous.current, location: location.trim() || null });
+        previous.current = r.itemBarcode;
+        setScans((list) => [r, ...list]);
+      } catch (err) {
+        setError(asError(err));
+      }
+    });
   }
 
   useNewScans((s) => {
-    if (s.kind !== 'patron') void scan(s.barcode);
+    if (s.kind !== 'patron') scan(s.barcode);
   });
 
   function newRange() {
     setScans([]);
+    previous.current = null;
     setMissing(null);
     setError(null);
     setSince(Date.now());
@@ -124,7 +131,7 @@ export function Shelf() {
         className="barcode-bar"
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          void scan(field.current?.value ?? '');
+          scan(field.current?.value ?? '');
         }}
       >
         <Field label={t('shelf.itemBarcode')} ref={field} name="itemBarcode" data-barcode-field="" autoComplete="off" autoFocus inputMode="numeric" />

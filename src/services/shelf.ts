@@ -135,7 +135,8 @@ export class ShelfService {
 
         if (previousBarcode && previousBarcode !== itemBarcode) {
           const previous = this.s.callNumberOf.get(previousBarcode) as string | null | undefined;
-          if (previous !== undefined && compareCallNumbers(callNumber, previous) < 0) {
+          // A copy without a call number has no place to be out of: only two call numbers compare.
+          if (previous && callNumber && compareCallNumbers(callNumber, previous) < 0) {
             problems.push({ code: 'OUT_OF_ORDER', params: { previous: previous ?? '', previousBarcode } });
           }
         }

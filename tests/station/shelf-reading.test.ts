@@ -153,6 +153,20 @@ describe('a shelf of 200 scans with each kind of problem seeded', () => {
   });
 });
 
+describe('a copy without a call number', () => {
+  it('is never out of order, nor puts the next copy out of order', () => {
+    const add = (n: number, callNumber: string | null) => {
+      const record = t.s.catalogue.addRecord({ title: `T${n}`, author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber }, t.staff);
+      return t.s.catalogue.addItem({ barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK' }, t.staff).barcode;
+    };
+    const [late, none, early] = [add(1, '900 ZZZ'), add(2, null), add(3, '100 AAA')];
+    t.s.shelf.scan({ itemBarcode: late }, t.staff);
+    expect(t.s.shelf.scan({ itemBarcode: none, previousBarcode: late }, t.staff).problems).toEqual([]);
+    expect(t.s.shelf.scan({ itemBarcode: early, previousBarcode: none }, t.staff).problems).toEqual([]);
+    expect(t.s.shelf.scan({ itemBarcode: early, previousBarcode: late }, t.staff).problems.map((p) => p.code)).toEqual(['OUT_OF_ORDER']);
+  });
+});
+
 describe('a copy checked in damaged', () => {
   function lent(price: number | null = 2400) {
     const ana = addPatron(t, 1, { firstName: 'Ana' });
