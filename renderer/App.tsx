@@ -25,13 +25,14 @@ const LoadingLibrary = lazy(() => import('./screens/Setup').then((m) => ({ defau
 const Patrons = lazy(() => import('./screens/Patrons').then((m) => ({ default: m.Patrons })));
 const Holds = lazy(() => import('./screens/Holds').then((m) => ({ default: m.Holds })));
 const Catalogue = lazy(() => import('./screens/Catalogue').then((m) => ({ default: m.Catalogue })));
+const Shelf = lazy(() => import('./screens/Shelf').then((m) => ({ default: m.Shelf })));
 const Reports = lazy(() => import('./screens/Reports').then((m) => ({ default: m.Reports })));
 const Settings = lazy(() => import('./screens/settings/Settings').then((m) => ({ default: m.Settings })));
 const Ill = lazy(() => import('./screens/Ill').then((m) => ({ default: m.Ill })));
 const Devices = lazy(() => import('./screens/DeviceSettings').then((m) => ({ default: m.Devices })));
 
 type Screen = ScreenId;
-const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'ill', 'reports', 'devices'];
+const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'shelf', 'ill', 'reports', 'devices'];
 
 // The theme is on <html> before the first paint, so a dark desk never flashes white.
 applyTheme(readTheme());
@@ -229,7 +230,7 @@ export function App() {
         ))}
       </nav>
       <Suspense fallback={null}>
-        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue onRequestIll={requestIll} /> : screen === 'ill' ? <Ill draftTitle={illDraft} /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue onRequestIll={requestIll} /> : screen === 'shelf' ? <Shelf /> : screen === 'ill' ? <Ill draftTitle={illDraft} /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
       </Suspense>
       <StatusBar
         onOpenExceptions={() => {

@@ -12,10 +12,14 @@ import { printHtml } from '../print';
 import { holdSoundOn, playHoldSound, setHoldSound } from '../sounds';
 import { useDesk, type Returned } from '../state/desk';
 import { useNewScans } from '../state/scans';
+import { useSession } from '../state/session';
+import { parseMoney } from '../../src/domain/money';
 import '../styles/circulation.css';
 
 /** Notices the row already says in its own words (the action badge, the fine badge). */
-const SAID_BY_THE_ROW = new Set(['HOLD_TRAPPED_WAITING', 'HOLD_TRAPPED_TRANSIT', 'ROUTE_TO_BRANCH', 'FINE_CHARGED', 'ILL_SHIP_BACK']);
+const SAID_BY_THE_ROW = new Set(['HOLD_TRAPPED_WAITING', 'HOLD_TRAPPED_TRANSIT', 'ROUTE_TO_BRANCH', 'FINE_CHARGED', 'ILL_SHIP_BACK', 'ITEM_TO_REPAIR', 'DAMAGE_CHARGED']);
+
+type DamageCharge = 'none' | 'price' | 'amount';
 
 const holderOf = (r: Returned) => (r.hold?.patron ? `${r.hold.patron.firstName} ${r.hold.patron.cardTail}`.trim() : '');
 const isHold = (r: Returned) => r.action === 'hold_waiting' || r.action === 'hold_transit';
@@ -37,13 +41,40 @@ export function Checkin() {
   const [heldBack, setHeldBack] = useState<string | null>(null);
   const [sound, setSound] = useState(holdSoundOn);
   const item = useRef<HTMLInputElement>(null);
+  // "Damaged": applies to the next copy checked in only, then clears itself.
+  const currency = useSession((s) => s.setup?.currency ?? 'USD');
+  const [damaged, setDamaged] = useState(false);
+  const [damageNote, setDamageNote] = useState('');
+  const [charge, setCharge] = useState<DamageCharge>('none');
+  const [amount, setAmount] = useState('');
+  const [amountError, setAmountError] = useState<string | null>(null);
+
+  function damageInput() {
+    if (!damaged) return null;
+    if (charge !== 'amount') return { note: damageNote, charge };
+    const minor = parseMoney(amount, currency);
+    return { note: damageNote, charge, amount: minor };
+  }
 
   async function checkin(itemBarcode: string) {
     setError(null);
+    setAmountError(null);
+    const damage = damageInput();
+    if (damage && damage.charge === 'amount' && (damage.amount == null || damage.amount <= 0)) {
+      setAmountError(t('checkin.damageAmountInvalid'));
+      return;
+    }
     try {
-      const r = await client.call('circulation.checkin', { itemBarcode, backdate: backdate || null });
+      const r = await client.call('circulation.checkin', { itemBarcode, backdate: backdate || null, ...(damage ? { damage } : {}) });
       useDesk.getState().returned({ ...r, backdatedTo: backdate || null });
       if (item.current) item.current.value = '';
+      if (damage) {
+        setDamaged(false);
+        setDamageNote('');
+        setCharge('none');
+        setAmount('');
+        item.current?.focus();
+      }
       if (isHold(r)) {
         setHeldBack(null);
         setHoldFound(r);
@@ -95,6 +126,25 @@ export function Checkin() {
           />{' '}
           {t('checkin.holdSound')}
         </label>
+        <label className="check">
+          <input type="checkbox" name="damaged" checked={damaged} onChange={(e) => setDamaged(e.target.checked)} /> {t('checkin.damaged')}
+        </label>
+        {damaged ? (
+          <div className="damage-fields" data-testid="damage-fields">
+            <Field label={t('checkin.damageNote')} name="damageNote" value={damageNote} maxLength={500} onChange={(e) => setDamageNote(e.target.value)} />
+            <fieldset className="choice">
+              <legend>{t('checkin.damageCharge')}</legend>
+              {(['none', 'price', 'amount'] as const).map((c) => (
+                <label key={c} className="check">
+                  <input type="radio" name="damageCharge" value={c} checked={charge === c} onChange={() => setCharge(c)} /> {t(`checkin.damageCharges.${c}`)}
+                </label>
+              ))}
+            </fieldset>
+            {charge === 'amount' ? (
+              <Field label={t('checkin.damageAmount', { currency })} name="damageAmount" inputMode="decimal" value={amount} error={amountError} onChange={(e) => setAmount(e.target.value)} />
+            ) : null}
+          </div>
+        ) : null}
       </form>
       {backdate ? (
         <div className="backdate-banner" role="status" data-testid="backdate-banner">
@@ -177,6 +227,7 @@ function WhatToDo({ r }: { r: Returned }) {
   if (r.action === 'transit') return <Badge tone="transit">{t('checkin.transit', { branch })}</Badge>;
   // A borrowed item's temporary copy: off the shelf, into the box for the lending library.
   if (r.action === 'ill_ship_back') return <Badge tone="warning">{t('checkin.illShipBack', { library: r.notices.find((n) => n.code === 'ILL_SHIP_BACK')?.params?.library ?? '' })}</Badge>;
+  if (r.action === 'repair') return <Badge tone="warning">{t('checkin.badgeRepair')}</Badge>;
   return <Badge tone="ok">{t('checkin.badgeShelve')}</Badge>;
 }
 
@@ -193,8 +244,10 @@ const ReturnRow = memo(function ReturnRow({ r, latest, locale }: { r: Returned; 
       <td className="badges">
         <WhatToDo r={r} />
         {r.fine ? <Badge tone="warning">{t('checkin.badgeFine', { amount: formatMoney(r.fine.amount, r.fine.currency, locale) })}</Badge> : null}
+        {r.damage?.charge ? <Badge tone="warning">{t('checkin.badgeDamageCharge', { amount: formatMoney(r.damage.charge.amount, r.damage.charge.currency, locale) })}</Badge> : null}
       </td>
       <td>
+        {r.damage ? <span>{t('checkin.damagedNote', { note: r.damage.note })} </span> : null}
         {r.hold?.shelfExpiresOn && r.action === 'hold_waiting' ? <span>{t('checkin.keepUntil', { date: formatDay(r.hold.shelfExpiresOn, locale) })} </span> : null}
         {r.backdatedTo ? <span>{t('checkin.returnedOn', { date: formatDay(r.backdatedTo, locale) })} </span> : null}
         {!r.wasOnLoan ? <span>{t('checkin.notOnLoan')} </span> : null}

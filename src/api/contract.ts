@@ -231,7 +231,22 @@ export const stationApi = {
   'circulation.checkin': method(
     'command',
     'circulate',
-    z.object({ itemBarcode: S.Barcode, backdate: S.LocalDate.nullable().optional() }).strict(),
+    z
+      .object({
+        itemBarcode: S.Barcode,
+        backdate: S.LocalDate.nullable().optional(),
+        /** Checked in damaged: to repair, with a note, and a charge to the borrower if staff choose one. */
+        damage: z
+          .object({
+            note: S.RequiredLine(500),
+            charge: z.enum(['none', 'price', 'amount']),
+            amount: S.MinorUnits.min(1).nullable().optional(),
+          })
+          .strict()
+          .nullable()
+          .optional(),
+      })
+      .strict(),
     S.CheckinResultSchema,
   ),
   'circulation.renew': method('command', 'kiosk', z.object({ itemBarcode: S.Barcode, override: S.OverrideInput.optional() }).strict(), S.LoanResultSchema),
@@ -429,6 +444,7 @@ export const stationApi = {
         homeBranchId: S.Id.nullable().optional(),
         replacementPrice: S.MinorUnits.min(0).nullable().optional(),
         notForLoan: z.boolean().optional(),
+        location: S.SingleLine(100).nullable().optional(),
       })
       .strict(),
     S.ItemSchema,
@@ -446,6 +462,7 @@ export const stationApi = {
             homeBranchId: S.Id.optional(),
             replacementPrice: S.MinorUnits.min(0).nullable().optional(),
             notForLoan: z.boolean().optional(),
+            location: S.SingleLine(100).nullable().optional(),
           })
           .strict(),
       })
@@ -459,7 +476,7 @@ export const stationApi = {
   'catalogue.setItemStatus': method(
     'command',
     'circulate',
-    z.object({ itemBarcode: S.Barcode, change: z.enum(['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn', 'claimed_returned']) }).strict(),
+    z.object({ itemBarcode: S.Barcode, change: z.enum(['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn', 'claimed_returned', 'repaired']) }).strict(),
     S.ItemSchema,
   ),
   'catalogue.inHouseUse': method('command', 'circulate', z.object({ itemBarcode: S.Barcode }).strict(), z.object({ itemBarcode: z.string(), title: z.string() })),
@@ -794,6 +811,29 @@ export const stationApi = {
     StatisticsReportSchema,
   ),
   'reports.inTransit': method('query', 'circulate', none, z.array(z.object({ itemBarcode: z.string(), title: z.string(), toBranch: z.string() }))),
+
+  // --- shelf reading (src/services/shelf.ts)
+  /** One copy scanned on the shelf: recorded as seen now, with what is wrong with it. */
+  'shelf.scan': method(
+    'command',
+    'circulate',
+    z.object({ itemBarcode: S.Barcode, previousBarcode: S.Barcode.nullable().optional(), location: S.SingleLine(100).nullable().optional() }).strict(),
+    S.ShelfScanResultSchema,
+  ),
+  /** The copies the catalogue expects in a call-number range of this branch that were not seen since the reading began. */
+  'shelf.missing': method(
+    'query',
+    'circulate',
+    z.object({ from: S.RequiredLine(100), to: S.RequiredLine(100), location: S.SingleLine(100).nullable().optional(), since: z.number().int().min(0) }).strict(),
+    z.array(S.ShelfCopySchema),
+  ),
+  /** This branch's copies not seen (scanned or checked in) since a day, in shelf order. */
+  'shelf.notSeen': method(
+    'query',
+    'circulate',
+    z.object({ since: S.LocalDate, location: S.SingleLine(100).nullable().optional() }).strict(),
+    z.array(S.ShelfCopySchema),
+  ),
 
   // --- sync exceptions to work through
   'sync.exceptions': method(

@@ -86,7 +86,7 @@ export const CheckinResultSchema = z.object({
   itemId: z.string(),
   itemBarcode: z.string(),
   title: z.string(),
-  action: z.enum(['shelve', 'transit', 'hold_waiting', 'hold_transit', 'ill_ship_back']),
+  action: z.enum(['shelve', 'transit', 'hold_waiting', 'hold_transit', 'ill_ship_back', 'repair']),
   wasOnLoan: z.boolean(),
   destinationBranch: z.object({ id: z.string(), name: z.string() }).nullable(),
   hold: z
@@ -100,6 +100,8 @@ export const CheckinResultSchema = z.object({
     })
     .nullable(),
   fine: z.object({ feeId: z.string(), amount: z.number(), currency: z.string() }).nullable(),
+  /** Checked in as damaged: the copy went to repair, and the charge to the borrower if staff chose one. */
+  damage: z.object({ note: z.string(), charge: z.object({ feeId: z.string(), amount: z.number(), currency: z.string() }).nullable() }).nullable().optional(),
   notices: z.array(NoticeSchema),
   /** The hold or transit slip sent to the receipt printer, if one is set up. */
   printJob: z.number().nullable().optional(),
@@ -107,6 +109,36 @@ export const CheckinResultSchema = z.object({
   slipHtml: z.string().nullable().optional(),
   /** The item is checked in, but its slip could not be made or printed. */
   followUpFailed: FollowUpFailedSchema.optional(),
+});
+
+const ItemStatusSchema = z.enum(['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair']);
+
+export const ShelfScanResultSchema = z.object({
+  itemId: z.string(),
+  itemBarcode: z.string(),
+  title: z.string(),
+  callNumber: z.string().nullable(),
+  location: z.string().nullable(),
+  status: ItemStatusSchema,
+  homeBranch: z.object({ id: z.string(), name: z.string() }),
+  previouslySeenAt: z.number().nullable(),
+  seenAt: z.number(),
+  problems: z.array(
+    z.object({
+      code: z.enum(['OUT_OF_ORDER', 'OTHER_BRANCH', 'OTHER_LOCATION', 'ON_LOAN', 'MARKED_LOST', 'HOLD_WAITING', 'UNEXPECTED_STATUS']),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    }),
+  ),
+});
+
+export const ShelfCopySchema = z.object({
+  itemId: z.string(),
+  itemBarcode: z.string(),
+  title: z.string(),
+  callNumber: z.string().nullable(),
+  location: z.string().nullable(),
+  status: ItemStatusSchema,
+  lastSeenAt: z.number().nullable(),
 });
 
 export const BlockSchema = z.object({
@@ -272,11 +304,13 @@ export const ItemSchema = z.object({
   homeBranchId: z.string(),
   currentBranchId: z.string(),
   itemTypeCode: z.string(),
-  status: z.enum(['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned']),
+  status: z.enum(['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair']),
   damaged: z.boolean(),
   notForLoan: z.boolean(),
   replacementPrice: z.number().nullable(),
   transitToBranchId: z.string().nullable(),
+  location: z.string().nullable().optional(),
+  lastSeenAt: z.number().nullable().optional(),
 });
 
 export const CirculationRuleSchema = z

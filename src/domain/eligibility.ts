@@ -57,6 +57,7 @@ const STATUS_REFUSALS = {
   withdrawn: 'ITEM_WITHDRAWN',
   claimed_returned: 'ITEM_CLAIMED_RETURNED',
   in_transit: 'ITEM_IN_TRANSIT',
+  in_repair: 'ITEM_IN_REPAIR',
 } as const;
 
 export function checkoutEligibility(ctx: CheckoutContext): { refusals: Refusal[]; isRenewal: boolean } {

@@ -6,7 +6,7 @@ import { addDays } from './time';
 import type { CirculationRule, ClosedDay, Hold, Id, Item, LocalDate, Patron, PatronLimits, Refusal } from './types';
 
 const ACTIVE = new Set(['pending', 'in_transit', 'waiting']);
-const UNLOANABLE = new Set(['lost', 'missing', 'withdrawn', 'claimed_returned']);
+const UNLOANABLE = new Set(['lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair']);
 
 export interface HoldPlacementContext {
   patron: Patron;

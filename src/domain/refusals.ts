@@ -21,6 +21,7 @@ export const OVERRIDABLE: Record<RefusalCode, boolean> = {
   ITEM_MISSING: true,
   ITEM_WITHDRAWN: true,
   ITEM_CLAIMED_RETURNED: true,
+  ITEM_IN_REPAIR: true,
   ITEM_IN_TRANSIT: true,
   ITEM_ON_LOAN_TO_OTHER: false,
   ITEM_ON_HOLD_FOR_OTHER: true,

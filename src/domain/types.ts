@@ -218,7 +218,9 @@ export type ItemStatus =
   | 'lost'
   | 'missing'
   | 'withdrawn'
-  | 'claimed_returned';
+  | 'claimed_returned'
+  /** Came back damaged and went to be mended (check-in's "damaged"); back to available when repaired. */
+  | 'in_repair';
 
 export interface Item {
   id: Id;
@@ -236,6 +238,10 @@ export interface Item {
   replacementPrice: number | null;
   /** Where an in-transit item is going. */
   transitToBranchId: Id | null;
+  /** Shelving location or collection within the branch ("JUV", "REF"); null or absent: the general shelves. */
+  location?: string | null;
+  /** Last scanned in a shelf reading or checked in; null: never seen since it was catalogued. */
+  lastSeenAt?: Instant | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,6 +259,9 @@ export interface Loan {
   lastRenewedAt: Instant | null;
   returnedAt: Instant | null;
   returnBranchId: Id | null;
+  /** Checked in damaged from this loan (with staff's note); absent or null: not damaged. */
+  damagedAt?: Instant | null;
+  damageNote?: string | null;
 }
 
 export type HoldStatus = 'pending' | 'in_transit' | 'waiting' | 'fulfilled' | 'cancelled' | 'expired';
@@ -381,6 +390,7 @@ export type RefusalCode =
   | 'ITEM_MISSING'
   | 'ITEM_WITHDRAWN'
   | 'ITEM_CLAIMED_RETURNED'
+  | 'ITEM_IN_REPAIR'
   | 'ITEM_IN_TRANSIT'
   | 'ITEM_ON_LOAN_TO_OTHER'
   | 'ITEM_ON_HOLD_FOR_OTHER'
@@ -422,6 +432,8 @@ export type NoticeCode =
   | 'ITEM_DAMAGED'
   | 'LOST_ITEM_FOUND'
   | 'FINE_CHARGED'
+  | 'ITEM_TO_REPAIR'
+  | 'DAMAGE_CHARGED'
   | 'ROUTE_TO_BRANCH'
   | 'HOLD_TRAPPED_WAITING'
   | 'HOLD_TRAPPED_TRANSIT'

@@ -50,9 +50,12 @@ const FIELDS: Partial<Record<SyncedTable, Shape>> = {
   circulation_rules: CirculationRuleSchema.shape as unknown as Shape,
   staff: { username: z.string().min(1).max(64), passwordHash: z.string().min(1) },
   lockouts: { failures: z.number().int().min(0).max(1000) },
-  // Columns added by later migrations (0008, 0010): a station not yet updated sends rows
+  // Columns added by later migrations (0008, 0010, 0011): a station not yet updated sends rows
   // without them, and missing means null. Every other column must be there.
   payments: { reference: z.string().max(200).nullable().default(null) },
+  // 0011: a copy's shelving location and when it was last seen; a loan's damage at check-in.
+  items: { location: z.string().max(100).nullable().default(null), lastSeenAt: INSTANT.nullable().default(null) },
+  loans: { damagedAt: INSTANT.nullable().default(null), damageNote: z.string().max(1000).nullable().default(null) },
   records: {
     edition: z.string().nullable().default(null),
     subjects: z.string().nullable().default(null),

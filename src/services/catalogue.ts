@@ -1,4 +1,5 @@
 // The catalogue: records and items, their status, and keyword search.
+import { normaliseLocation } from './shelf';
 import { validateBarcode } from '../domain/barcode';
 import { normaliseIsbn } from '../domain/isbn';
 import { refusal } from '../domain/refusals';
@@ -18,13 +19,15 @@ export interface ItemInput {
   homeBranchId?: string | null;
   replacementPrice?: number | null;
   notForLoan?: boolean;
+  /** Shelving location or collection code ("JUV", "REF"); shelf reading checks it. */
+  location?: string | null;
 }
 
 /**
  * What staff can set by hand. `found` brings back a lost or missing copy. `claimed_returned`: the
  * borrower says it came back; the loan stays open, uncharged, until the copy is found or checked in.
  */
-export type ItemStatusChange = 'lost' | 'missing' | 'damaged' | 'undamaged' | 'found' | 'withdrawn' | 'claimed_returned';
+export type ItemStatusChange = 'lost' | 'missing' | 'damaged' | 'undamaged' | 'found' | 'withdrawn' | 'claimed_returned' | 'repaired';
 
 export interface SearchHit {
   id: string;
@@ -39,7 +42,7 @@ export interface SearchHit {
 }
 
 /** What a copy's form may correct. */
-export type ItemChanges = Partial<Pick<Item, 'itemTypeCode' | 'homeBranchId' | 'replacementPrice' | 'notForLoan'>>;
+export type ItemChanges = Partial<Pick<Item, 'itemTypeCode' | 'homeBranchId' | 'replacementPrice' | 'notForLoan' | 'location'>>;
 
 export class CatalogueService {
   private readonly searchStmt;
@@ -136,6 +139,8 @@ export class CatalogueService {
         notForLoan: input.notForLoan ?? false,
         replacementPrice: input.replacementPrice ?? null,
         transitToBranchId: null,
+        location: normaliseLocation(input.location),
+        lastSeenAt: null,
       };
       return tx.upsert('items', item);
     });
@@ -149,7 +154,7 @@ export class CatalogueService {
     return runCommand(this.ctx, { command: 'catalogue.updateItem', input: { itemId, changes }, actor, summary: 'edit item' }, (tx) => {
       const item = this.ctx.rows.get<Item>('items', itemId);
       if (!item) throw notFound('item');
-      return tx.upsert('items', { ...item, ...changes });
+      return tx.upsert('items', { ...item, ...changes, ...(changes.location !== undefined ? { location: normaliseLocation(changes.location) } : {}) });
     });
   }
 
@@ -206,6 +211,12 @@ export class CatalogueService {
           next.damaged = true;
           break;
         case 'undamaged':
+          next.damaged = false;
+          break;
+        case 'repaired':
+          // Back from the mender (a damaged check-in sent it there): on the shelf, no longer damaged.
+          if (current.status !== 'in_repair') throw invalid('That item is not in repair.');
+          next.status = 'available';
           next.damaged = false;
           break;
         case 'found': {

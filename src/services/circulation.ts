@@ -14,7 +14,7 @@ import { circulationRuleFor, FineAccrual, fineTermsAt } from './accrual';
 import { runCommand, type Actor, type Tx } from './command';
 import type { LibraryConfig } from './config';
 import type { ServiceContext } from './context';
-import { invalid, refused, ServiceError } from './errors';
+import { invalid, InvalidFields, refused, ServiceError } from './errors';
 import { Lookups, type DeskItem, type PatronRow } from './lookups';
 import { forgiveLostCharges } from './lost';
 import { keepsLoanLink } from './privacy';
@@ -49,10 +49,23 @@ export interface CheckinInput {
   itemBarcode: string;
   /** Book drop: the day the item was actually returned (branch-local date). */
   backdate?: string | null;
+  /** The copy came back damaged: it goes to repair, and its borrower is charged if staff chose so. */
+  damage?: DamageInput | null;
 }
 
-/** ill_ship_back: a borrowed item's temporary copy, back from its patron, to be shipped back to the lender (docs/ill.md). */
-export type CheckinAction = 'shelve' | 'transit' | 'hold_waiting' | 'hold_transit' | 'ill_ship_back';
+export interface DamageInput {
+  /** What is wrong with it, for the mender and the loan's record. */
+  note: string;
+  /** No charge, the copy's replacement price, or an amount staff enter (minor units). */
+  charge: 'none' | 'price' | 'amount';
+  amount?: number | null;
+}
+
+/**
+ * ill_ship_back: a borrowed item's temporary copy, back from its patron, to be shipped back to the
+ * lender (docs/ill.md); repair: damaged at check-in (docs/circulation.md).
+ */
+export type CheckinAction = 'shelve' | 'transit' | 'hold_waiting' | 'hold_transit' | 'ill_ship_back' | 'repair';
 
 export interface CheckinResult {
   itemId: string;
@@ -65,6 +78,8 @@ export interface CheckinResult {
   /** The hold it fills: enough for a hold slip, no more. */
   hold: { holdId: string; patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null;
   fine: { feeId: string; amount: number; currency: string } | null;
+  /** Checked in damaged: the note, and the charge to the borrower if there was one. */
+  damage: { note: string; charge: { feeId: string; amount: number; currency: string } | null } | null;
   notices: Notice[];
 }
 
@@ -327,9 +342,10 @@ export class CirculationService {
       const today = localDateOf(now, desk.timeZone);
       if (input.backdate > today) throw refused([refusal('RETURN_DATE_IN_FUTURE', { date: input.backdate, today })]);
     }
+    const damage = input.damage ? checkDamage(input.damage) : null;
     return runCommand(
       this.ctx,
-      { command: 'circulation.checkin', input: { itemBarcode, backdate: input.backdate ?? null }, actor, summary: `checkin ${itemBarcode}` },
+      { command: 'circulation.checkin', input: { itemBarcode, backdate: input.backdate ?? null, ...(damage ? { damage } : {}) }, actor, summary: `checkin ${itemBarcode}${damage ? ' damaged' : ''}` },
       (tx) => {
         const item = this.requireItem(itemBarcode);
         const returnedAt = input.backdate ? Math.min(now, endOfLocalDay(input.backdate, desk.timeZone)) : now;
@@ -341,16 +357,55 @@ export class CirculationService {
           const checkedOutOn = localDateOf(loan.checkedOutAt, desk.timeZone);
           if (input.backdate < checkedOutOn) throw refused([refusal('RETURN_DATE_BEFORE_CHECKOUT', { date: input.backdate, checkedOutOn })]);
         }
+        // The damage charge goes to the borrower of the loan closing now: read before the
+        // return unlinks the loan from them (privacy), and refused before anything is written.
+        const damageCharge = damage ? this.damageCharge(damage, loan, item) : null;
         let fine: CheckinResult['fine'] = null;
-        if (loan) fine = this.closeLoan(tx, loan, item, returnedAt, cfg, desk, notices);
+        if (loan) fine = this.closeLoan(tx, loan, item, returnedAt, cfg, desk, notices, damage ? { damagedAt: now, damageNote: damage.note } : null);
 
         const { foundLost, newStatus } = checkinStatusChange(item);
         if (foundLost) notices.push({ code: 'LOST_ITEM_FOUND' });
         // A lost copy back over the desk: what is still owed on its lost charge is forgiven (lost.ts).
         if (foundLost && loan) forgiveLostCharges(this.ctx, tx, loan, actor);
-        let current: Item = { ...item, status: newStatus, currentBranchId: desk.id };
+        // Checked in is seen: a shelf reading's not-seen report counts it (src/services/shelf.ts).
+        const { title: _title, ...itemRow } = item;
+        let current: Item = { ...itemRow, status: newStatus, currentBranchId: desk.id, lastSeenAt: now };
 
-        const base = { itemId: item.id, itemBarcode: item.barcode, title: item.title, wasOnLoan: !!loan, fine, notices };
+        const base = { itemId: item.id, itemBarcode: item.barcode, title: item.title, wasOnLoan: !!loan, fine, damage: null, notices };
+
+        if (damage) {
+          let charge: NonNullable<CheckinResult['damage']>['charge'] = null;
+          if (damageCharge && loan) {
+            const fee: Fee = {
+              id: this.ctx.newId(),
+              patronId: damageCharge.patronId,
+              kind: 'damage',
+              amount: damageCharge.amount,
+              outstanding: damageCharge.amount,
+              currency: cfg.settings.currency,
+              loanId: loan.id,
+              itemId: item.id,
+              description: damage.note,
+              createdAt: now,
+            };
+            tx.insert('fees', fee);
+            charge = { feeId: fee.id, amount: fee.amount, currency: fee.currency };
+            notices.push({ code: 'DAMAGE_CHARGED', params: { amount: fee.amount } });
+          }
+          // A damaged copy is not lent nor trapped until mended: a hold it was going to fill waits for another copy.
+          for (const h of this.find.activeHoldsOfItem(item.id)) {
+            if (h.status !== 'pending') tx.upsert('holds', { ...h, status: 'pending', itemId: h.itemLevel ? h.itemId : null, waitingSince: null, shelfExpiresOn: null });
+          }
+          tx.upsert('items', { ...current, status: 'in_repair', damaged: true, transitToBranchId: null });
+          notices.push({ code: 'ITEM_TO_REPAIR' });
+          return { ...base, damage: { note: damage.note, charge }, action: 'repair', destinationBranch: null, hold: null };
+        }
+        // Still with the mender (checked in again before being marked repaired): it stays in repair.
+        if (current.status === 'in_repair') {
+          tx.upsert('items', { ...current, transitToBranchId: null });
+          notices.push({ code: 'ITEM_TO_REPAIR' });
+          return { ...base, action: 'repair', destinationBranch: null, hold: null };
+        }
 
         // An item arriving from transit for a hold picked up here goes to the hold shelf.
         const trappedHold = this.find.activeHoldsOfItem(item.id).find((h) => h.status === 'in_transit' || h.status === 'waiting');
@@ -440,6 +495,7 @@ export class CirculationService {
     cfg: LibraryConfig,
     desk: Branch,
     notices: Notice[],
+    damage: { damagedAt: number; damageNote: string } | null,
   ): CheckinResult['fine'] {
     const patronRow = loan.patronId ? this.find.patronById(loan.patronId) : undefined;
     let fine: CheckinResult['fine'] = null;
@@ -469,8 +525,24 @@ export class CirculationService {
     // Privacy: without the patron's consent (or a library retention period) a returned loan
     // keeps no link to who borrowed it.
     const keepLink = keepsLoanLink(cfg.settings, patronRow);
-    tx.upsert('loans', { ...loan, returnedAt, returnBranchId: desk.id, patronId: keepLink ? loan.patronId : null });
+    tx.upsert('loans', { ...loan, returnedAt, returnBranchId: desk.id, patronId: keepLink ? loan.patronId : null, ...(damage ?? {}) });
     return fine;
+  }
+
+  /** Who pays for the damage and how much, or null for no charge; a charge that cannot be made is refused. */
+  private damageCharge(damage: DamageInput, loan: Loan | undefined, item: Item): { patronId: string; amount: number } | null {
+    if (damage.charge === 'none') return null;
+    // Only the loan closing now names its borrower: an earlier one has no link to them (privacy).
+    if (!loan?.patronId) throw fieldInvalid('damage.charge', 'no_borrower', 'This copy was not on loan, so there is no borrower to charge for the damage.');
+    if (!this.find.patronById(loan.patronId)) throw fieldInvalid('damage.charge', 'no_borrower', 'The borrower of this copy is not known at this station.');
+    const amount = damage.charge === 'price' ? item.replacementPrice : damage.amount;
+    if (amount == null) {
+      throw damage.charge === 'price'
+        ? fieldInvalid('damage.amount', 'no_price', 'This copy has no replacement price: enter the amount to charge.')
+        : fieldInvalid('damage.amount', 'required', 'Enter the amount to charge.');
+    }
+    if (!Number.isInteger(amount) || amount <= 0) throw fieldInvalid('damage.amount', 'amount', 'The charge must be more than nothing.');
+    return { patronId: loan.patronId, amount };
   }
 
   private putOnShelf(tx: Tx, hold: Hold, item: Item, desk: Branch, today: string, cfg: LibraryConfig): Hold {
@@ -546,6 +618,17 @@ export class CirculationService {
   }
 }
 
+const fieldInvalid = (path: string, reason: string, message: string) => new InvalidFields([{ path, reason, message }]);
+
+/** A damage note is required (the mender reads it); the amount only for an entered charge. */
+function checkDamage(d: DamageInput): DamageInput {
+  const note = (d.note ?? '').trim().replace(/\s+/g, ' ');
+  if (!note) throw fieldInvalid('damage.note', 'required', 'Say what is damaged.');
+  if (note.length > 500) throw fieldInvalid('damage.note', 'too_long', 'The damage note is too long (500 characters at most).');
+  if (!['none', 'price', 'amount'].includes(d.charge)) throw fieldInvalid('damage.charge', 'choice', 'Choose no charge, the replacement price or an amount.');
+  return { note, charge: d.charge, amount: d.charge === 'amount' ? (d.amount ?? null) : null };
+}
+
 /** What a due date depends on besides its start and length: the rule, the branch's calendar and zone, the card. */
 function dueDateTerms(rule: CirculationRule, cfg: LibraryConfig, desk: Branch, patron: Pick<Patron, 'cardExpiresOn'>) {
   return {
@@ -571,5 +654,5 @@ function dedupe(holds: Hold[]): Hold[] {
 
 /** Only a copy that can go on a shelf can fill a hold: not a withdrawn or not-for-loan one. */
 function canTrap(item: Item): boolean {
-  return !item.notForLoan && item.status !== 'withdrawn';
+  return !item.notForLoan && item.status !== 'withdrawn' && item.status !== 'in_repair';
 }

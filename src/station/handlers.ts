@@ -397,6 +397,10 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
     'reports.statistics': (input) => s.reports.statistics(input),
     'reports.inTransit': () => s.reports.inTransit(),
 
+    'shelf.scan': (input, hc) => s.shelf.scan(input, hc.actor),
+    'shelf.missing': (input) => s.shelf.missingInRange(input),
+    'shelf.notSeen': (input) => s.shelf.notSeenSince(input),
+
     'sync.exceptions': (input) => s.exceptions.list(input.includeResolved ?? false),
     'sync.resolveException': (input, hc) => ({ resolved: s.exceptions.resolve(input.id, hc.actor.staffId, input.note ?? null) }),
 

@@ -12,6 +12,7 @@ import { FeeService } from '../services/fees';
 import { HoldService } from '../services/holds';
 import { PatronService } from '../services/patrons';
 import { ReportService } from '../services/reports';
+import { ShelfService } from '../services/shelf';
 import { ExceptionService } from '../services/exceptions';
 import { Sip2AccountService } from '../services/sip2-accounts';
 import { IllService } from '../services/ill';
@@ -42,6 +43,8 @@ export interface StationServices {
   holds: HoldService;
   patrons: PatronService;
   reports: ReportService;
+  /** Shelf reading and the not-seen report. */
+  shelf: ShelfService;
   exceptions: ExceptionService;
   sip2: Sip2AccountService;
   /** Interlibrary loan, both ways (docs/ill.md). */
@@ -75,6 +78,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     holds: new HoldService(ctx),
     patrons,
     reports: new ReportService(ctx),
+    shelf: new ShelfService(ctx),
     exceptions: new ExceptionService(ctx),
     sip2: new Sip2AccountService(ctx, auth.guard),
     ill: new IllService(ctx),

@@ -197,12 +197,16 @@ export const items = sqliteTable(
     currentBranchId: text('current_branch_id').notNull(),
     itemTypeCode: text('item_type_code').notNull(),
     status: text('status', {
-      enum: ['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned'],
+      enum: ['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair'],
     }).notNull(),
     damaged: bool('damaged').notNull(),
     notForLoan: bool('not_for_loan').notNull(),
     replacementPrice: integer('replacement_price'),
     transitToBranchId: text('transit_to_branch_id'),
+    /** The shelving location or collection within its branch ("ADULT", "JUV", "REF"); null for the branch's general shelves. */
+    location: text('location'),
+    /** When the copy was last in staff's hands: scanned in a shelf reading or checked in (src/services/shelf.ts). */
+    lastSeenAt: integer('last_seen_at'),
   },
   // Few indexes on purpose: every index is another page written (and fsynced) by each check-out.
   (t) => [index('items_record').on(t.recordId)],
@@ -223,6 +227,9 @@ export const loans = sqliteTable(
     lastRenewedAt: integer('last_renewed_at'),
     returnedAt: integer('returned_at'),
     returnBranchId: text('return_branch_id'),
+    /** The copy came back damaged from this loan (check-in's "damaged"), with staff's note. */
+    damagedAt: integer('damaged_at'),
+    damageNote: text('damage_note'),
   },
   (t) => [
     // One open loan per item: the store itself refuses to lend a copy twice.

@@ -14,7 +14,7 @@ import { SCREENSHOTS, api, launchBrowser, setUpSpringfield, startServe, type Run
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** The desk's tabs, in their order on screen (clicked by position, so the same in both languages). */
-const SCREENS = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'ill', 'reports', 'devices', 'settings'];
+const SCREENS = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'shelf', 'ill', 'reports', 'devices', 'settings'];
 const THEMES = ['light', 'dark'] as const;
 const LANGUAGES = ['en', 'es'] as const;
 const DESK_SIZES = [

@@ -41,7 +41,8 @@ export async function startServe(): Promise<RunningStation> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  // Up to 30 s: on a busy shared machine tsx alone takes over 10 s to load the station.
+  for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;
     } catch {

@@ -33,6 +33,7 @@ describe('the refusal codes', () => {
       ITEM_MISSING: true,
       ITEM_WITHDRAWN: true,
       ITEM_CLAIMED_RETURNED: true,
+      ITEM_IN_REPAIR: true,
       ITEM_IN_TRANSIT: true,
       ITEM_ON_LOAN_TO_OTHER: false,
       ITEM_ON_HOLD_FOR_OTHER: true,
@@ -58,7 +59,7 @@ describe('the refusal codes', () => {
       RECORD_HAS_COPIES: false,
       RECORD_HAS_HOLDS: false,
     });
-    expect(Object.keys(OVERRIDABLE)).toHaveLength(39);
+    expect(Object.keys(OVERRIDABLE)).toHaveLength(40);
   });
 });
 

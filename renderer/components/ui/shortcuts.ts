@@ -9,7 +9,7 @@
 // their physical position (KeyboardEvent.code), so they work on every keyboard layout and with
 // macOS's Option key, which types a letter of its own.
 
-export type ScreenId = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'reports' | 'ill' | 'devices' | 'settings';
+export type ScreenId = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'shelf' | 'ill' | 'reports' | 'devices' | 'settings';
 
 /** Alt + this letter opens the screen. */
 export const SCREEN_KEYS: Record<ScreenId, string> = {
@@ -19,6 +19,8 @@ export const SCREEN_KEYS: Record<ScreenId, string> = {
   holds: 'O',
   patrons: 'Y',
   catalogue: 'Q',
+  // iNventory: shelf reading (L is interlibrary loan's).
+  shelf: 'N',
   reports: 'J',
   ill: 'L',
   devices: 'I',

@@ -18,7 +18,7 @@ import { ConfirmDelete } from './ConfirmDelete';
 
 export type Copy = ApiOutput<'catalogue.record'>['items'][number];
 export type ItemType = ApiOutput<'itemTypes.list'>[number];
-const CHANGES = ['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn'] as const;
+const CHANGES = ['lost', 'missing', 'damaged', 'undamaged', 'found', 'repaired', 'withdrawn'] as const;
 
 /** Each copy status in a tone (colour and icon) as well as its word. */
 export const STATUS_TONE: Record<Copy['status'], Tone> = {
@@ -30,6 +30,7 @@ export const STATUS_TONE: Record<Copy['status'], Tone> = {
   missing: 'lost',
   withdrawn: 'lost',
   claimed_returned: 'warning',
+  in_repair: 'warning',
 };
 
 export function CopyStatus({ copy }: { copy: Copy }) {
@@ -174,7 +175,7 @@ const PRICE_FIELD = (path: string) => (path.endsWith('replacementPrice') ? 'pric
 function EditCopyDialog({ copy, itemTypes, currency, onSaved, onCancel }: { copy: Copy; itemTypes: ItemType[]; currency: string; onSaved(): Promise<void>; onCancel(): void }) {
   const { t } = useTranslation();
   const { errors, error, onSubmit } = useFormSubmit(
-    (f) => ({ itemTypeCode: f.text('itemType') || copy.itemTypeCode, replacementPrice: f.optMoney('price', currency), notForLoan: f.bool('notForLoan') }),
+    (f) => ({ itemTypeCode: f.text('itemType') || copy.itemTypeCode, replacementPrice: f.optMoney('price', currency), notForLoan: f.bool('notForLoan'), location: f.text('location').trim() || null }),
     async (changes) => {
       await client.call('catalogue.updateItem', { itemId: copy.id, changes });
       await onSaved();
@@ -185,6 +186,7 @@ function EditCopyDialog({ copy, itemTypes, currency, onSaved, onCancel }: { copy
     <FormDialog title={t('catalogue.editCopy', { barcode: copy.barcode })} onSubmit={onSubmit} error={error} submit={t('catalogue.saveCopy')} onCancel={onCancel}>
       <ItemTypeField itemTypes={itemTypes} defaultValue={copy.itemTypeCode} error={errors.itemType} />
       <Field label={t('catalogue.price')} name="price" inputMode="decimal" defaultValue={moneyInput(copy.replacementPrice, currency)} error={errors.price} />
+      <Field label={t('catalogue.location')} hint={t('catalogue.locationHint')} name="location" maxLength={100} defaultValue={copy.location ?? ''} />
       <CheckField label={t('catalogue.notForLoan')} name="notForLoan" defaultChecked={copy.notForLoan} />
     </FormDialog>
   );
@@ -198,7 +200,7 @@ export function AddCopyForm({ recordId, itemTypes, currency, onAdded }: { record
   const { t } = useTranslation();
   const barcodeRef = useRef<HTMLInputElement>(null);
   const { errors, error, onSubmit, busy } = useFormSubmit(
-    (f) => ({ barcode: f.required('barcode', 64), itemTypeCode: f.text('itemType') || (itemTypes[0]?.code ?? 'BOOK'), replacementPrice: f.optMoney('price', currency) }),
+    (f) => ({ barcode: f.required('barcode', 64), itemTypeCode: f.text('itemType') || (itemTypes[0]?.code ?? 'BOOK'), replacementPrice: f.optMoney('price', currency), location: f.text('location').trim() || null }),
     async (input) => {
       const copy = await client.call('catalogue.addItem', { ...input, recordId });
       await onAdded(copy.barcode);
@@ -219,6 +221,7 @@ export function AddCopyForm({ recordId, itemTypes, currency, onAdded }: { record
         <Field ref={barcodeRef} label={t('checkout.itemBarcode')} name="barcode" required autoComplete="off" error={errors.barcode} />
         <ItemTypeField itemTypes={itemTypes} defaultValue={itemTypes.find((x) => x.code === 'BOOK')?.code ?? itemTypes[0]?.code ?? ''} error={errors.itemType} />
         <Field label={t('catalogue.price')} name="price" inputMode="decimal" error={errors.price} />
+        <Field label={t('catalogue.location')} name="location" maxLength={100} />
       </div>
       <Problem error={error} />
       <button type="submit" disabled={busy}>

@@ -28,6 +28,8 @@ export interface Holding {
   /** Minor units. */
   price: number | null;
   notForLoan: boolean;
+  /** The shelving location or collection code (Koha's 952 $c, MARC 852 $c); shelf reading checks it. */
+  location?: string | null;
 }
 
 /** Which subfield holds what, in one holdings field. The library can change these (the mapping file). */
@@ -40,13 +42,14 @@ export interface HoldingsProfile {
   /** Tried in order: replacement price first, then purchase price. */
   price?: string[];
   notForLoan?: string;
+  location?: string;
 }
 
 export const HOLDINGS_PROFILES: Record<string, HoldingsProfile> = {
   // Koha MARC 21.
-  '952': { barcode: 'p', callNumber: ['o'], itemType: 'y', homeBranch: 'a', holdingBranch: 'b', price: ['v', 'g'], notForLoan: '7' },
+  '952': { barcode: 'p', callNumber: ['o'], itemType: 'y', homeBranch: 'a', holdingBranch: 'b', price: ['v', 'g'], notForLoan: '7', location: 'c' },
   // MARC 21 Holdings location: $b sublocation (branch), $h classification + $i item part.
-  '852': { barcode: 'p', callNumber: ['h', 'i'], homeBranch: 'b', price: ['9'] },
+  '852': { barcode: 'p', callNumber: ['h', 'i'], homeBranch: 'b', price: ['9'], location: 'c' },
   // The common local item field (OCLC, Sirsi exports): $i barcode, $a call number, $t type, $l location.
   '949': { barcode: 'i', callNumber: ['a'], itemType: 't', homeBranch: 'l', price: ['p'] },
   // Koha UNIMARC.
@@ -176,6 +179,7 @@ export function holdingsOf(record: MarcRecord, profiles: Record<string, Holdings
       holdingBranch: get(p.holdingBranch),
       price: (p.price ?? []).map((c) => priceInCents(get(c))).find((v) => v !== null) ?? null,
       notForLoan: notForLoanValue !== null && notForLoanValue !== '0',
+      location: get(p.location),
     });
   });
   return out;

@@ -79,6 +79,8 @@ function holdingField(item: Item, original: { field: MarcField; callNumber: stri
   set.set('b', branchCode.get(item.currentBranchId) ?? item.currentBranchId);
   const callNumber = original?.callNumber ?? record.callNumber;
   if (callNumber) set.set('o', callNumber);
+  // Koha's shelving location; a copy without one keeps what the imported field had.
+  if (item.location) set.set('c', item.location);
   set.set('p', item.barcode);
   if (item.replacementPrice !== null) set.set('v', (item.replacementPrice / 100).toFixed(2));
   set.set('y', item.itemTypeCode);

@@ -8,6 +8,7 @@
 // in (no title, a copy without a barcode or with one that fails the barcode rules or belongs
 // to another record, an item type or branch Circa does not know); the rest goes in. A dry run
 // reads, checks and matches everything the same way and writes nothing.
+import { normaliseLocation } from '../shelf';
 import { validateBarcode } from '../../domain/barcode';
 import { holdingsOf, mapRecord, type Holding, type HoldingsProfile, HOLDINGS_PROFILES } from '../../domain/marc/mapping';
 import { serialiseMarc, type MarcRecord } from '../../domain/marc/record';
@@ -296,7 +297,8 @@ export class MarcImporter {
     const barcode = check.barcode;
     const current = pending.items.get(barcode) ?? (this.mayBeStored('barcode', barcode) ? this.storedItem(barcode) : undefined);
     if (current && current.recordId !== recordId) return { reason: `has a ${which} with the barcode ${barcode}, which is a copy of another record already` };
-    const fields = { itemTypeCode, homeBranchId: home, replacementPrice: h.price, notForLoan: h.notForLoan };
+    // A file without a location leaves the copy's own (set at the desk) as it is.
+    const fields = { itemTypeCode, homeBranchId: home, replacementPrice: h.price, notForLoan: h.notForLoan, ...(h.location ? { location: normaliseLocation(h.location) } : {}) };
     if (current) return { row: { ...current, ...fields }, isNew: false };
     return {
       row: { id: this.ctx.newId(), barcode, recordId, currentBranchId: holding, status: 'available', damaged: false, transitToBranchId: null, ...fields },
