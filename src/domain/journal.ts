@@ -38,7 +38,8 @@ export type SyncedTable =
   | 'staff'
   | 'settings'
   | 'lockouts'
-  | 'sip_accounts';
+  | 'sip_accounts'
+  | 'notices';
 
 export interface RowChange {
   table: SyncedTable;

@@ -40,6 +40,8 @@ const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {
   'patrons.importBatch': 'manage_patrons',
   [PURGE_LOAN_HISTORY_COMMAND]: 'station',
   'auth.lockout': 'station',
+  // The notice pass of the sending station (src/services/notices.ts): a notice made, sent, printed, unlinked.
+  'notices.record': 'station',
 };
 
 /** Commands the hub never takes from a station, with why. */
@@ -85,6 +87,8 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   in_house_uses: { permissions: ['circulate'], station: false },
   lockouts: { permissions: ['manage_patrons'], station: true },
   sip_accounts: { permissions: ['settings'], station: false },
+  // Made and sent by the station's notice pass; staff mark letters printed or send one again.
+  notices: { permissions: ['circulate'], station: true },
 };
 
 /** Secret fields of rows, and the commands that may change them. */

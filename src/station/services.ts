@@ -14,6 +14,7 @@ import { PatronService } from '../services/patrons';
 import { ReportService } from '../services/reports';
 import { ExceptionService } from '../services/exceptions';
 import { Sip2AccountService } from '../services/sip2-accounts';
+import { NoticeService } from '../services/notices';
 import { IdleCheckpointer } from '../store/checkpoint';
 
 export const STATION_VERSION = '0.1.0';
@@ -43,6 +44,8 @@ export interface StationServices {
   reports: ReportService;
   exceptions: ExceptionService;
   sip2: Sip2AccountService;
+  /** Notices to patrons: the outbox and its pass (src/services/notices.ts). */
+  notices: NoticeService;
   /** Filled in by whoever runs the sync worker and the devices. */
   statusProviders: { sync: () => Record<string, unknown>; devices: () => Record<string, unknown>[] };
   status(): StationStatus;
@@ -74,6 +77,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     reports: new ReportService(ctx),
     exceptions: new ExceptionService(ctx),
     sip2: new Sip2AccountService(ctx, auth.guard),
+    notices: new NoticeService(ctx),
     statusProviders: { sync: () => ({ state: 'not_configured' }), devices: () => [] },
     status() {
       return {

@@ -31,6 +31,7 @@ export const SYNCED_TABLES: Record<SyncedTable, SQLiteTable> = {
   staff: schema.staff,
   lockouts: schema.lockouts,
   sip_accounts: schema.sipAccounts,
+  notices: schema.notices,
 };
 
 export type Row = Record<string, unknown> & { id: string };
