@@ -68,5 +68,8 @@ export function classify(error: unknown): { kind: 'transient' | 'permanent' | 'u
   if (code !== null && code >= 500) return { kind: code === 535 || code === 530 ? 'transient' : 'permanent', error: message };
   // The message was being handed over (DATA) when the line broke, with no answer: it may have arrived.
   if (code === null && e.command === 'DATA' && e.code !== 'ECONNECTION') return { kind: 'uncertain', error: message };
+  // The server went quiet mid-conversation (nodemailer's socket timeout names no phase): it may
+  // have been in the middle of taking the message, so it is not tried again by itself.
+  if (code === null && e.code === 'ETIMEDOUT' && e.message === 'Timeout') return { kind: 'uncertain', error: message };
   return { kind: 'transient', error: message };
 }

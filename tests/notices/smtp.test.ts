@@ -184,7 +184,8 @@ describe('a station killed while it hands a notice to the server', () => {
     t = null;
 
     // `npm run station -- notices run` in its own process; killed once the server has the message.
-    const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['src/cli/station.ts', 'notices', 'run', '--data', dir], { stdio: 'ignore' });
+    // Node itself (not the tsx wrapper, whose child would outlive a SIGKILL of the wrapper).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/station.ts', 'notices', 'run', '--data', dir], { stdio: 'ignore' });
     const deadline = Date.now() + 30_000;
     while (hanging.dataStarted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(hanging.dataStarted).toBe(1);
