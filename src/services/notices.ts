@@ -65,14 +65,6 @@ export interface NoticeRow {
   sentAt: number | null;
 }
 
-interface OutboxRow {
-  notice_id: string;
-  state: 'waiting' | 'sending';
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-}
-
 export interface NoticeRunResult {
   /** Why nothing was done: notices are off, or another station sends them. */
   skipped: 'disabled' | 'not_sender' | null;
