@@ -3,7 +3,7 @@
 // the server down, the notices queued, the station restarted, the server back: each sent once;
 // letters for patrons without email rendered in Chromium, one a page, the address in the window.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -262,7 +262,6 @@ describe('printed letters', () => {
     // The text of each page is its own letter.
     const page1 = execFileSync('pdftotext', ['-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' });
     expect(page1.split('Estimado/a').length + page1.split('Dear ').length).toBe(3);
-    void readFileSync;
 
     // Printed: recorded on the patron, and not on the next page of letters.
     expect(t.s.notices.markPrinted(page.ids, t.staff)).toBe(2);
