@@ -221,6 +221,8 @@ export const PatronSchema = z.object({
   keepReadingHistory: z.boolean(),
   createdAt: z.number(),
   hasPin: z.boolean(),
+  language: z.enum(['en', 'es']).nullable().optional(),
+  noticeChannel: z.enum(['email', 'print']).nullable().optional(),
 });
 
 export const PatronSummarySchema = z.object({
@@ -262,6 +264,10 @@ export const PatronInputSchema = z
     cardExpiresOn: LocalDate.nullable().optional(),
     notes: MultiLine(2000).optional(),
     keepReadingHistory: z.boolean().optional(),
+    /** The language of the patron's notices; null: the library's. */
+    language: z.enum(['en', 'es']).nullable().optional(),
+    /** Email or a printed letter; null: email when there is an address. */
+    noticeChannel: z.enum(['email', 'print']).nullable().optional(),
     pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').nullable().optional(),
   })
   .strict();

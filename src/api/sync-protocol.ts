@@ -7,7 +7,7 @@ import { EARLIEST_WALL_TIME_MS, LATEST_WALL_TIME_MS } from '../domain/plausible-
 const SYNCED_TABLES = [
   'branches', 'closed_days', 'patron_categories', 'patrons', 'patron_blocks', 'item_types', 'records', 'items', 'loans', 'holds',
   'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses', 'circulation_rules', 'patron_limits', 'branch_item_policies',
-  'staff', 'settings', 'lockouts', 'sip_accounts', 'ill_requests',
+  'staff', 'settings', 'lockouts', 'sip_accounts', 'ill_requests', 'notices',
 ] as const;
 
 /**

@@ -39,7 +39,8 @@ export type SyncedTable =
   | 'settings'
   | 'lockouts'
   | 'sip_accounts'
-  | 'ill_requests';
+  | 'ill_requests'
+  | 'notices';
 
 export interface RowChange {
   table: SyncedTable;

@@ -179,6 +179,10 @@ export interface Patron {
   /** The patron chose to keep a reading history. Without it, returned loans are unlinked. */
   keepReadingHistory: boolean;
   createdAt: Instant;
+  /** The language of their notices ('en', 'es'); null: the library's. */
+  language?: 'en' | 'es' | null;
+  /** How notices reach them; null: email when there is an address, else print (src/domain/notices.ts). */
+  noticeChannel?: 'email' | 'print' | null;
 }
 
 // ---------------------------------------------------------------------------------------------

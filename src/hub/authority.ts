@@ -41,6 +41,8 @@ const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {
   'patrons.importBatch': 'manage_patrons',
   [PURGE_LOAN_HISTORY_COMMAND]: 'station',
   'auth.lockout': 'station',
+  // The notice pass of the sending station (src/services/notices.ts): a notice made, sent, printed, unlinked.
+  'notices.record': 'station',
 };
 
 /** Commands the hub never takes from a station, with why. */
@@ -90,6 +92,8 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   sip_accounts: { permissions: ['settings'], station: false },
   // Interlibrary loan requests: circulation; the kiosk's check-out of a borrowed copy moves its request too.
   ill_requests: { permissions: ['circulate'], station: true },
+  // Made and sent by the station's notice pass; staff mark letters printed or send one again.
+  notices: { permissions: ['circulate'], station: true },
 };
 
 /** Secret fields of rows, and the commands that may change them. */

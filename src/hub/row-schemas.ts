@@ -9,6 +9,7 @@ import { getTableColumns } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { CirculationRuleSchema, LibrarySettingsSchema, LocalDate } from '../api/schemas';
+import { NoticeSettingsSchema } from '../api/notices';
 import type { RowChange, SyncedTable } from '../domain/journal';
 import { SYNCED_TABLES } from '../store/rows';
 import { LATEST_WALL_TIME_MS } from '../domain/plausible-clock';
@@ -42,7 +43,7 @@ function columnsOf(table: SyncedTable): Shape {
 
 /** The stricter field checks some tables get on top of their columns. */
 const FIELDS: Partial<Record<SyncedTable, Shape>> = {
-  patrons: { cardBarcode: z.string().min(1).max(64), cardExpiresOn: LocalDate },
+  patrons: { cardBarcode: z.string().min(1).max(64), cardExpiresOn: LocalDate, language: z.enum(['en', 'es']).nullable().default(null), noticeChannel: z.enum(['email', 'print']).nullable().default(null) },
   patron_blocks: { until: LocalDate.nullable() },
   holds: { suspendedUntil: LocalDate.nullable(), shelfExpiresOn: LocalDate.nullable() },
   closed_days: { date: LocalDate.nullable() },
@@ -88,8 +89,8 @@ function closedDay(row: Record<string, unknown>, ctx: z.RefinementCtx): void {
 
 /** The library settings document: JSON, each field it has of the right type (a missing one takes its default at the stations). */
 function settingsDocument(row: { id: string; value?: unknown }, ctx: z.RefinementCtx): void {
-  if (row.id !== 'library') {
-    ctx.addIssue({ code: 'custom', path: ['id'], message: 'the only settings row is "library"' });
+  if (row.id !== 'library' && row.id !== 'notices') {
+    ctx.addIssue({ code: 'custom', path: ['id'], message: 'the settings rows are "library" and "notices"' });
     return;
   }
   let doc: unknown;
@@ -99,7 +100,7 @@ function settingsDocument(row: { id: string; value?: unknown }, ctx: z.Refinemen
     ctx.addIssue({ code: 'custom', path: ['value'], message: 'is not JSON' });
     return;
   }
-  const parsed = LibrarySettingsSchema.partial().safeParse(doc);
+  const parsed = (row.id === 'notices' ? NoticeSettingsSchema.partial() : LibrarySettingsSchema.partial()).safeParse(doc);
   if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['value', ...issue.path.map(String)], message: issue.message });
 }
 

@@ -24,6 +24,8 @@ export interface PatronInput {
   cardExpiresOn?: string | null;
   notes?: string;
   keepReadingHistory?: boolean;
+  language?: 'en' | 'es' | null;
+  noticeChannel?: 'email' | 'print' | null;
   /** Kiosk PIN, 4 to 8 digits. Hashed at once; never journaled. */
   pin?: string | null;
 }
@@ -103,6 +105,8 @@ export class PatronService {
       notes: input.notes ?? '',
       keepReadingHistory: input.keepReadingHistory ?? false,
       createdAt: now,
+      language: input.language ?? null,
+      noticeChannel: input.noticeChannel ?? null,
     };
     const { pin: _pin, ...journaled } = input;
     runCommand(this.ctx, { command: 'patrons.register', input: { ...journaled, cardBarcode }, actor, summary: 'register patron' }, (tx) => {

@@ -20,6 +20,7 @@ import { HubTlsError } from '../sync/http-client';
 import { purgeExpiredLoanHistory } from '../services/privacy';
 import { redactJournalReadingHistory } from '../services/journal-privacy';
 import { redactJournalSecrets } from '../services/journal-secrets';
+import { startNoticeScheduler } from './notice-scheduler';
 
 export { httpStatusFor, issuesOf };
 
@@ -33,6 +34,8 @@ export interface StationCoreOptions {
   now?: () => number;
   /** How often the loan history purge runs after the one at start, ms (default: daily). */
   privacyPurgeIntervalMs?: number;
+  /** How often the notice pass runs, ms (default: every 5 minutes; src/station/notice-scheduler.ts). */
+  noticeIntervalMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -235,8 +238,18 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
   const core = createStationCore(services, hooks);
   await core.devices.start();
   startWorker();
+  // Notices: a station stopped mid-send finds its interrupted notices at once, before any pass.
+  if (services.admin.isConfigured()) {
+    try {
+      services.notices.recoverInterrupted();
+    } catch (error) {
+      console.error('station core: notice recovery failed', error instanceof Error ? error.message : String(error));
+    }
+  }
+  const notices = startNoticeScheduler(services, opts.noticeIntervalMs);
   const close = core.close.bind(core);
   core.close = async () => {
+    notices.stop();
     clearInterval(purgeTimer);
     await (sync as SyncWorker | null)?.stop();
     await close();

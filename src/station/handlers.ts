@@ -291,6 +291,18 @@ export function createHandlers(s: StationServices, devices: StationDevices, hook
       s.admin.deleteRule(input.id, hc.actor);
       return ok;
     },
+    'notices.settings': () => s.notices.view(),
+    'notices.saveSettings': (input, hc) => s.notices.saveSettings(input.settings, hc.actor, input.smtpPassword),
+    'notices.preview': (input) => s.notices.preview(input.template, input.language),
+    'notices.run': () => s.notices.run(),
+    'notices.status': () => {
+      const settings = s.notices.settings();
+      return { counts: s.notices.counts(), attention: s.notices.needingAttention(), isSender: s.notices.isSender(settings), enabled: settings.enabled };
+    },
+    'notices.forPatron': (input) => s.notices.forPatron(input.patronId),
+    'notices.letters': () => s.notices.lettersPage(),
+    'notices.markPrinted': (input, hc) => ({ printed: s.notices.markPrinted(input.ids, hc.actor) }),
+    'notices.retry': (input, hc) => s.notices.retry(input.id, hc.actor),
     'sip2.accounts': () => s.sip2.list(),
     'sip2.saveAccount': (input, hc) => s.sip2.save(input, hc.actor),
     'sip2.removeAccount': (input, hc) => {

@@ -16,6 +16,7 @@ import { ShelfService } from '../services/shelf';
 import { ExceptionService } from '../services/exceptions';
 import { Sip2AccountService } from '../services/sip2-accounts';
 import { IllService } from '../services/ill';
+import { NoticeService } from '../services/notices';
 import { IdleCheckpointer } from '../store/checkpoint';
 
 export const STATION_VERSION = '0.1.0';
@@ -49,6 +50,8 @@ export interface StationServices {
   sip2: Sip2AccountService;
   /** Interlibrary loan, both ways (docs/ill.md). */
   ill: IllService;
+  /** Notices to patrons: the outbox and its pass (src/services/notices.ts). */
+  notices: NoticeService;
   /** Filled in by whoever runs the sync worker and the devices. */
   statusProviders: { sync: () => Record<string, unknown>; devices: () => Record<string, unknown>[] };
   status(): StationStatus;
@@ -82,6 +85,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
     exceptions: new ExceptionService(ctx),
     sip2: new Sip2AccountService(ctx, auth.guard),
     ill: new IllService(ctx),
+    notices: new NoticeService(ctx),
     statusProviders: { sync: () => ({ state: 'not_configured' }), devices: () => [] },
     status() {
       return {

@@ -32,6 +32,7 @@ export const SYNCED_TABLES: Record<SyncedTable, SQLiteTable> = {
   lockouts: schema.lockouts,
   sip_accounts: schema.sipAccounts,
   ill_requests: schema.illRequests,
+  notices: schema.notices,
 };
 
 export type Row = Record<string, unknown> & { id: string };

@@ -140,6 +140,10 @@ export const patrons = sqliteTable(
     notes: text('notes').notNull(),
     keepReadingHistory: bool('keep_reading_history').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** The language of the patron's notices ('en', 'es'); null: the library's. */
+    language: text('language'),
+    /** How notices reach the patron; null: email when there is an address, else a printed letter (src/domain/notices.ts). */
+    noticeChannel: text('notice_channel', { enum: ['email', 'print'] }),
   },
   // Not unique: two stations may register the same card while apart, and the hub reports the
   // conflict; the services refuse a duplicate locally.
@@ -409,6 +413,42 @@ export const illRequests = sqliteTable(
   ],
 );
 
+// --- notices to patrons ---------------------------------------------------------------------------
+
+/**
+ * A notice to a patron (src/services/notices.ts): made once per key (patron, kind, subject,
+ * level), by the one station that sends notices, and journaled when made and when it was sent
+ * or printed, so the hub and every desk show it in the patron's notice history. It holds no text:
+ * the message is rendered when it is sent, and the subject (a loan) is dropped once the loan has
+ * lost its patron, so the notices keep no reading history.
+ */
+export const notices = sqliteTable(
+  'notices',
+  {
+    id: text('id').primaryKey(),
+    patronId: text('patron_id').notNull(),
+    kind: text('kind', { enum: ['courtesy', 'overdue', 'hold_ready', 'hold_expiring', 'lost_bill'] }).notNull(),
+    /** The loan, hold or fee; null once a returned loan is unlinked for privacy. */
+    subjectId: text('subject_id'),
+    level: text('level').notNull(),
+    /** patron|kind|subject|level while the subject is known (the notice is made once per key). */
+    noticeKey: text('notice_key').notNull(),
+    channel: text('channel', { enum: ['email', 'print'] }).notNull(),
+    language: text('language').notNull(),
+    status: text('status', { enum: ['queued', 'sent', 'printed', 'failed', 'uncertain', 'cancelled'] }).notNull(),
+    /** The Message-ID the email carried (derived from the id): what to look for in the mail server's log. */
+    messageId: text('message_id'),
+    /** Why it failed, in words for staff (never a password). */
+    error: text('error'),
+    stationId: text('station_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  // Not unique on purpose: a row pulled from another station must always apply. The key is
+  // checked inside the transaction that makes the notice, and only one station makes them.
+  (t) => [index('notices_key').on(t.noticeKey), index('notices_patron').on(t.patronId, t.createdAt), index('notices_status').on(t.status)],
+);
+
 // --- the station's own records (never synced as rows) -------------------------------------------
 
 /**
@@ -495,6 +535,19 @@ export const exportMarks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.format, t.seq] })],
 );
+
+/**
+ * The sending station's own delivery state of each notice it has to send (not synced): attempts,
+ * the next try (back-off), and `sending`, written and committed BEFORE the SMTP conversation, so
+ * a station killed mid-send finds it at start and does not send it again by itself.
+ */
+export const noticeOutbox = sqliteTable('notice_outbox', {
+  noticeId: text('notice_id').primaryKey(),
+  state: text('state', { enum: ['waiting', 'sending'] }).notNull(),
+  attempts: integer('attempts').notNull(),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+});
 
 /** Sync exceptions reported by the hub (lent twice, duplicate card ...), for staff to work through. */
 export const syncExceptions = sqliteTable('sync_exceptions', {

@@ -15,6 +15,7 @@
 // CIRCA_FUZZ_TRACE=<file> logs every call and its answer code; CIRCA_FUZZ_STATS=1 prints the
 // answer codes per method at the end.
 import fc from 'fast-check';
+import { DEFAULT_NOTICE_SETTINGS } from '../../src/domain/notices';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +149,15 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'rules.saveLimits': { branchId: '*', categoryCode: '*', totalMaxLoans: 10, maxHolds: 5 },
     'rules.saveReturnPolicy': { branchId: '*', itemTypeCode: '*', returnPolicy: 'home_branch' },
     'staff.list': {},
+    'notices.settings': {},
+    'notices.saveSettings': { settings: { ...DEFAULT_NOTICE_SETTINGS, smtp: { host: '127.0.0.1', port: 2525, secure: false, user: null, from: 'Library <desk@library.example>' } } },
+    'notices.preview': { template: DEFAULT_NOTICE_SETTINGS.templates.courtesy.es, language: 'es' },
+    'notices.run': {},
+    'notices.status': {},
+    'notices.forPatron': { patronId: p1 },
+    'notices.letters': {},
+    'notices.markPrinted': { ids: [r1] },
+    'notices.retry': { id: r1 },
     'sip2.accounts': {},
     'sip2.saveAccount': { login: 'selfcheck1', password: 'sip password', branchId: ids.branchId, allowed: ['checkout', 'checkin'] },
     'sip2.removeAccount': { id: r1 },

@@ -14,6 +14,7 @@ import { PatronEditForm } from './PatronEdit';
 import { PatronHolds } from './PatronHolds';
 import { Badge } from '../../components/ui/Badge';
 import { useDeskFormat } from '../../format';
+import { PatronNotices } from './PatronNotices';
 import { ReadingHistory } from './ReadingHistory';
 import '../../styles/records.css';
 
@@ -162,6 +163,8 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
       <PatronHolds summary={summary} onPlaced={async (said) => done(await refresh(), said)} />
 
       {p.keepReadingHistory ? <ReadingHistory key={p.id} patronId={p.id} locale={locale} timeZone={tz} /> : null}
+
+      <PatronNotices key={`notices-${p.id}`} patronId={p.id} locale={locale} timeZone={tz} />
 
       {open?.kind === 'edit' ? (
         <PatronEditForm

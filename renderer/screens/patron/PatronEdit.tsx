@@ -46,6 +46,8 @@ export function PatronEditForm({
       cardExpiresOn: f.requiredDate('cardExpiresOn'),
       notes: f.multiLine('notes', 2000),
       keepReadingHistory: f.bool('keepReadingHistory'),
+      language: (f.text('language') || null) as PatronChanges['language'],
+      noticeChannel: (f.text('noticeChannel') || null) as PatronChanges['noticeChannel'],
     };
     setErrors(f.errors);
     if (!f.ok) return;
@@ -86,6 +88,16 @@ export function PatronEditForm({
         <TextAreaField label={t('patron.notes')} name="notes" defaultValue={patron.notes} rows={3} cols={50} />
         {errors.notes ? <p className="field-error">{errors.notes}</p> : null}
         <CheckField label={t('patron.keepHistory')} name="keepReadingHistory" defaultChecked={patron.keepReadingHistory} />
+        <SelectField label={t('patron.noticeLanguage')} name="language" defaultValue={patron.language ?? ''}>
+          <option value="">{t('patron.noticeLanguageLibrary')}</option>
+          <option value="en">{t('noticeSettings.lang.en')}</option>
+          <option value="es">{t('noticeSettings.lang.es')}</option>
+        </SelectField>
+        <SelectField label={t('patron.noticeChannel')} name="noticeChannel" defaultValue={patron.noticeChannel ?? ''}>
+          <option value="">{t('patron.noticeChannelDefault')}</option>
+          <option value="email">{t('noticeSettings.channel.email')}</option>
+          <option value="print">{t('noticeSettings.channel.print')}</option>
+        </SelectField>
         <Problem error={error} />
         <FormButtons submit={t('patron.saveChanges')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

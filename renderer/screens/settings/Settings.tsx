@@ -13,6 +13,7 @@ import { RulesSettings } from './Rules';
 import { StaffSettings } from './Staff';
 import { Sip2Settings } from './Sip2';
 import { ImportSettings } from './Import';
+import { NoticesSettings } from './Notices';
 
 import { NEEDS, type Area } from './access';
 
@@ -56,6 +57,8 @@ export function Settings({ onOpenDevices }: { onOpenDevices(): void }) {
         <CopyCatalogueTargetsSettings />
       ) : area === 'sip2' ? (
         <Sip2Settings />
+      ) : area === 'notices' ? (
+        <NoticesSettings />
       ) : area === 'import' ? (
         <ImportSettings />
       ) : (

@@ -1,6 +1,6 @@
 // Who may open Settings, apart from the screens themselves: the desk's shell asks it on every
 // sign-in, and the Settings screens are loaded only when opened (a chunk of their own).
-export type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue' | 'sip2' | 'import';
+export type Area = 'library' | 'branches' | 'rules' | 'limits' | 'calendar' | 'categories' | 'itemTypes' | 'staff' | 'hub' | 'copyCatalogue' | 'sip2' | 'notices' | 'import';
 
 /** Which settings areas a permission opens (the station checks again on every call). */
 export const NEEDS: Record<Area, string> = {
@@ -15,6 +15,7 @@ export const NEEDS: Record<Area, string> = {
   hub: 'settings',
   copyCatalogue: 'settings',
   sip2: 'settings',
+  notices: 'settings',
   import: 'settings',
 };
 

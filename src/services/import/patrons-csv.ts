@@ -171,7 +171,7 @@ export async function importPatrons(ctx: ServiceContext, source: AsyncIterable<U
       const existing = raw ? ctx.rows.decode<PatronRow>('patrons', raw) : undefined;
       const patron: PatronRow = existing
         ? { ...existing, ...result, notes: result.notes || existing.notes }
-        : { id: ctx.newId(), pinHash: null, keepReadingHistory: false, createdAt: ctx.now(), ...result };
+        : { id: ctx.newId(), pinHash: null, keepReadingHistory: false, createdAt: ctx.now(), language: null, noticeChannel: null, ...result };
       batch.push({ row, patron, isNew: !existing });
       if (batch.length >= BATCH) flush();
     }

@@ -1,0 +1,64 @@
+// `npm run station -- notices <run|letters|status> --data <dir>`: the notice pass of a stopped
+// station's data folder, from a script or cron (the running station does the same every few
+// minutes, and Settings › Notices has "Send now"). `run` makes the notices that are due and sends
+// the queued email through the library's SMTP server; only the station named as the notice
+// sender does anything (docs/notices.md). `letters` writes the letters waiting to be printed as
+// one HTML page, one letter a page, for window envelopes; staff mark them printed at the desk.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDataFolder, runCli, UsageError } from './common';
+
+const USAGE = `npm run station -- notices run --data <dir> [--json]
+npm run station -- notices letters --data <dir> --out <letters.html>
+npm run station -- notices status --data <dir> [--json]
+  See docs/notices.md.`;
+
+export const command = {
+  summary: 'notices to patrons: run the notice pass now, write the letters to print, status (docs/notices.md)',
+  async run(args: string[]): Promise<number> {
+    const [action, ...rest] = args;
+    return runCli(async () => {
+      let values;
+      try {
+        values = parseArgs({ args: rest, options: { data: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+      } catch (error) {
+        throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+      }
+      if (values.help || !action || action === 'help') {
+        console.log(USAGE);
+        return action ? 0 : 2;
+      }
+      if (!['run', 'letters', 'status'].includes(action)) throw new UsageError(`notices: no action "${action}"\n${USAGE}`);
+      const s = openDataFolder(values.data);
+      try {
+        if (!s.admin.isConfigured()) throw new UsageError('this station is not set up yet: set it up (the desk, or npm run serve) first');
+        if (action === 'run') {
+          const result = await s.notices.run();
+          if (values.json) console.log(JSON.stringify(result));
+          else if (result.skipped === 'disabled') console.log('Notices are turned off (Settings › Notices).');
+          else if (result.skipped === 'not_sender') console.log('Another station sends this library\'s notices (Settings › Notices names it); nothing done here.');
+          else {
+            console.log(`${result.created} new, ${result.sent} emailed, ${result.waiting} email waiting, ${result.toPrint} letters to print, ${result.failed + result.uncertain} for staff to look at.`);
+            if (result.waiting > 0 && result.lastError) console.log(`The mail server said: ${result.lastError}`);
+          }
+          return 0;
+        }
+        if (action === 'letters') {
+          if (!values.out) throw new UsageError('--out <file.html> names the page to write');
+          const page = s.notices.lettersPage();
+          writeFileSync(resolve(values.out), page.html);
+          console.log(`${page.ids.length} letters written to ${resolve(values.out)}. Mark them printed at the desk (Settings › Notices) once they are out.`);
+          return 0;
+        }
+        const counts = s.notices.counts();
+        const settings = s.notices.settings();
+        const status = { enabled: settings.enabled, isSender: s.notices.isSender(settings), ...counts };
+        console.log(values.json ? JSON.stringify(status) : Object.entries(status).map(([k, v]) => `${k}: ${String(v)}`).join('\n'));
+        return 0;
+      } finally {
+        s.close();
+      }
+    });
+  },
+};
