@@ -78,6 +78,21 @@ function passwordOrGenerated(): { password: string; generated: boolean } {
   return values.password ? { password: values.password, generated: false } : { password: randomBytes(12).toString('base64url'), generated: true };
 }
 
+// init --from-station reads the station first: a running station, or one joined to a hub, is
+// refused before the hub's database is opened (or a PGlite folder made).
+const founding = positionals[0] === 'admin' && positionals[1] === 'init' && values['from-station'] ? openStationOrFail(values['from-station']) : null;
+
+function openStationOrFail(file: string): ReturnType<typeof openFoundingStation> {
+  if (values.library || values.branch || values.admin) fail('init --from-station takes the library, its branches and staff from the station: no --library, --branch or --admin');
+  try {
+    return openFoundingStation(file, values.name);
+  } catch (error) {
+    if (!(error instanceof FromStationError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 const db = await openHubDb({ dataDir: resolve(values.data!), databaseUrl: process.env.DATABASE_URL ?? null }).catch((error: unknown) => {
   if (error instanceof DataFolderInUseError) fail(error.message);
   throw error;
@@ -90,22 +105,14 @@ const hub = new Hub(db);
  * staff and history with it, and that station enrolled (src/hub/founding.ts). It then joins with
  * the code printed here, keeping its id and journal.
  */
-async function initFromStation(file: string): Promise<void> {
-  if (values.library || values.branch || values.admin) fail('init --from-station takes the library, its branches and staff from the station: no --library, --branch or --admin');
-  let opened: ReturnType<typeof openFoundingStation>;
-  try {
-    opened = openFoundingStation(file, values.name);
-  } catch (error) {
-    if (!(error instanceof FromStationError)) throw error;
-    throw new HubError(409, 'REFUSED', error.message);
-  }
+async function initFromStation(file: string, opened: ReturnType<typeof openFoundingStation>): Promise<void> {
   try {
     const r = await foundHubFromStation(hub, opened.station);
     const others = r.outcomes.applied_with_warning + r.outcomes.conflict;
     console.log(`library "${opened.station.libraryName}" ready, made from station ${opened.station.stationId} (branch ${r.branchCode})`);
     console.log(`  ${r.entries} journal entries received as if synced from the first day${others ? ` (${r.outcomes.applied_with_warning} with a warning, ${r.outcomes.conflict} conflicts: admin exceptions)` : ''}; ${r.rows} library rows, ${r.staff} staff accounts`);
     console.log(`one-time code for that station (24 hours, single use): ${r.code}`);
-    console.log(`  with the station stopped: npm run station -- hub join --data ${dirname(resolve(file.endsWith('.db') ? file : `${file}/station.db`))} --hub <this hub's address> --code ${r.code}`);
+    console.log(`  with the station stopped: npm run station -- hub join --data ${dirname(resolve(file.endsWith('.db') ? file : `${file}/station.db`))} --hub <this hub's address> --code=${r.code}`);
   } finally {
     opened.close();
   }
@@ -114,7 +121,7 @@ async function initFromStation(file: string): Promise<void> {
 async function admin(command: string | undefined): Promise<void> {
   switch (command) {
     case 'init': {
-      if (values['from-station']) return initFromStation(values['from-station']);
+      if (founding && values['from-station']) return initFromStation(values['from-station'], founding);
       const branch = values.branch ? parseBranch(values.branch) : null;
       if (branch) await hub.addBranch(branch);
       await hub.init({ libraryName: need('library'), currency: values.currency, locale: values.locale });
