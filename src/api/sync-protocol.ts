@@ -113,8 +113,22 @@ export const SnapshotRow = RowChangeSchema.extend({ cursor: z.string() });
 export const SnapshotEnd = z.object({ end: z.literal(true), cursor: z.string() });
 export const SnapshotLine = z.union([SnapshotStart, SnapshotEnd, SnapshotRow]);
 
-export const EnrolRequest = z.object({ code: z.string().min(8).max(64), stationName: z.string().min(1).max(100), publicKey: PublicKeyText.optional() }).strict();
-export const EnrolResponse = z.object({ stationId: z.string(), credential: z.string(), branchId: z.string(), libraryName: z.string() });
+/**
+ * POST /enrol. `stationId`: sent by a stand-alone station joining the hub that was made from it
+ * (admin init --from-station): it keeps its id, and the answer's `journal` says through which seq
+ * the hub already holds its journal (and every outcome other than applied), so it never sends
+ * those entries again. A new station sends none and gets a new id.
+ */
+export const EnrolRequest = z
+  .object({ code: z.string().min(8).max(64), stationName: z.string().min(1).max(100), publicKey: PublicKeyText.optional(), stationId: z.string().min(1).max(100).optional() })
+  .strict();
+export const EnrolResponse = z.object({
+  stationId: z.string(),
+  credential: z.string(),
+  branchId: z.string(),
+  libraryName: z.string(),
+  journal: z.object({ receivedThrough: z.number().int().min(0), outcomes: z.array(z.object({ seq: z.number().int(), outcome: Outcome, reason: z.string().optional() })) }).optional(),
+});
 
 export type PushRequest = z.infer<typeof PushRequest>;
 export type PushResponse = z.infer<typeof PushResponse>;

@@ -2,9 +2,10 @@
 // hub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.
 // `npm run hub -- admin <command>` sets the library up (same --data / DATABASE_URL):
 //   admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]
+//   admin init --from-station <station.db> [--name "Main desk"]   (a new hub made from a stand-alone station, its history with it)
 //   admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)
 //   admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]
-//   admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)
+//   admin enrol-station --branch MAIN [--station <id>]   (prints a one-time code, valid 24 hours; --station: for the station the hub was made from)
 //   admin stations                           (enrolled stations, last push, clock offset)
 //   admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)
 //   admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)
@@ -13,12 +14,14 @@
 // is one process's at a time: run admin commands with the hub stopped.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataFolderInUseError } from '../hub/data-lock';
 import { migrateHub, openHubDb } from '../hub/db';
 import { Hub, HubError } from '../hub/hub';
+import { foundHubFromStation } from '../hub/founding';
 import { createHubServer } from '../hub/server';
+import { FromStationError, openFoundingStation } from './hub-from-station';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -40,11 +43,13 @@ const { values, positionals } = parseArgs({
     all: { type: 'boolean', default: false },
     note: { type: 'string' },
     by: { type: 'string' },
+    'from-station': { type: 'string' },
+    station: { type: 'string' },
   },
 });
 
 if (values.help) {
-  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN        (prints a one-time code, valid 24 hours)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once. On PGlite the data folder is one\nprocess\'s at a time: run admin commands with the hub stopped.');
+  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin init --from-station <station.db> [--name "Main desk"]   (a new, empty hub made from a stopped stand-alone station)\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN [--station <id>]   (a one-time code, 24 hours; --station: for the station the hub was made from)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once. On PGlite the data folder is one\nprocess\'s at a time: run admin commands with the hub stopped.');
   process.exit(0);
 }
 
@@ -73,6 +78,21 @@ function passwordOrGenerated(): { password: string; generated: boolean } {
   return values.password ? { password: values.password, generated: false } : { password: randomBytes(12).toString('base64url'), generated: true };
 }
 
+// init --from-station reads the station first: a running station, or one joined to a hub, is
+// refused before the hub's database is opened (or a PGlite folder made).
+const founding = positionals[0] === 'admin' && positionals[1] === 'init' && values['from-station'] ? openStationOrFail(values['from-station']) : null;
+
+function openStationOrFail(file: string): ReturnType<typeof openFoundingStation> {
+  if (values.library || values.branch || values.admin) fail('init --from-station takes the library, its branches and staff from the station: no --library, --branch or --admin');
+  try {
+    return openFoundingStation(file, values.name);
+  } catch (error) {
+    if (!(error instanceof FromStationError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 const db = await openHubDb({ dataDir: resolve(values.data!), databaseUrl: process.env.DATABASE_URL ?? null }).catch((error: unknown) => {
   if (error instanceof DataFolderInUseError) fail(error.message);
   throw error;
@@ -80,9 +100,28 @@ const db = await openHubDb({ dataDir: resolve(values.data!), databaseUrl: proces
 await migrateHub(db);
 const hub = new Hub(db);
 
+/**
+ * admin init --from-station: a new hub made from a stand-alone station's file, its library,
+ * staff and history with it, and that station enrolled (src/hub/founding.ts). It then joins with
+ * the code printed here, keeping its id and journal.
+ */
+async function initFromStation(file: string, opened: ReturnType<typeof openFoundingStation>): Promise<void> {
+  try {
+    const r = await foundHubFromStation(hub, opened.station);
+    const others = r.outcomes.applied_with_warning + r.outcomes.conflict;
+    console.log(`library "${opened.station.libraryName}" ready, made from station ${opened.station.stationId} (branch ${r.branchCode})`);
+    console.log(`  ${r.entries} journal entries received as if synced from the first day${others ? ` (${r.outcomes.applied_with_warning} with a warning, ${r.outcomes.conflict} conflicts: admin exceptions)` : ''}; ${r.rows} library rows, ${r.staff} staff accounts`);
+    console.log(`one-time code for that station (24 hours, single use): ${r.code}`);
+    console.log(`  with the station stopped: npm run station -- hub join --data ${dirname(resolve(file.endsWith('.db') ? file : `${file}/station.db`))} --hub <this hub's address> --code=${r.code}`);
+  } finally {
+    opened.close();
+  }
+}
+
 async function admin(command: string | undefined): Promise<void> {
   switch (command) {
     case 'init': {
+      if (founding && values['from-station']) return initFromStation(values['from-station'], founding);
       const branch = values.branch ? parseBranch(values.branch) : null;
       if (branch) await hub.addBranch(branch);
       await hub.init({ libraryName: need('library'), currency: values.currency, locale: values.locale });
@@ -109,7 +148,8 @@ async function admin(command: string | undefined): Promise<void> {
       return;
     }
     case 'enrol-station':
-      console.log(`one-time enrolment code (24 hours, single use): ${await hub.createEnrolmentCode(need('branch'))}`);
+      // --station <id>: a new code for the station the hub was made from, if its code was lost or expired.
+      console.log(`one-time enrolment code (24 hours, single use): ${await hub.createEnrolmentCode(need('branch'), values.station ?? null)}`);
       return;
     case 'stations':
       for (const s of await hub.listStations()) {

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<StationCommand>> = {
   export: () => import('./station/export').then((m) => m.command),
   sip2: () => import('./station/sip2').then((m) => m.command),
   notices: () => import('./station/notices').then((m) => m.command),
+  hub: () => import('./station/hub').then((m) => m.command),
 };
 
 const [name, ...rest] = argv.slice(2);

@@ -27,7 +27,8 @@ import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange, type Syn
 import { ROLE_PERMISSIONS } from '../domain/permissions';
 import { ILL_BORROWED_COMMAND, ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
 import type { Permission, StaffAccount } from '../domain/types';
-import { verifyEntry } from '../services/signing';
+import { canonicalJson, verifyEntry } from '../services/signing';
+import { digestOf } from '../services/secret-refs';
 import { parseCapabilities, SIP2_COMMANDS, type Sip2Capability } from '../domain/sip2-capabilities';
 import { getRow } from './apply';
 import type { Queryable } from './db';
@@ -57,6 +58,12 @@ export interface Signer {
   account: StaffAccount | null;
   /** For a SIP2 account's entry: its login and what it may do. */
   sip?: { login: string; allowed: Sip2Capability[] };
+  /**
+   * One of the two acts of a stand-alone station's own history that no station may bring to a
+   * running hub, taken once from the station a new hub is made from (admin init --from-station,
+   * src/hub/founding.ts): the library's set-up, and an account adopting its first signing key.
+   */
+  founding?: 'setup' | 'adopt-key';
 }
 
 /** What a SIP2 account's entries may write: a self-check's circulation rows (and a block it sets). */
@@ -105,6 +112,8 @@ const SECRET_FIELDS: Partial<Record<SyncedTable, { fields: string[]; commands: s
 
 /** Whether `signer` (the entry's, checked by signerOf) may run the entry's command and write `effects` (its rows with secrets resolved). */
 export async function authorityRefusal(tx: Queryable, signer: Signer, entry: JournalEntry, effects: RowChange[]): Promise<string | null> {
+  // Checked in full by foundingSignerOf: who signed it, and that it writes only what that act writes.
+  if (signer.founding) return null;
   if (NEVER[entry.command]) return `${entry.command}: ${NEVER[entry.command]}`;
   const commandRefusal = mayRun(signer, entry.command);
   if (commandRefusal) return commandRefusal;
@@ -186,4 +195,44 @@ async function mayWrite(tx: Queryable, signer: Signer, entry: JournalEntry, chan
   if (!secret.commands.includes(entry.command)) return `${secret.what} changes only through ${secret.commands.join(' or ')}, not ${entry.command}`;
   if (!signer.permissions.has(secret.permission)) return `${who} may not change ${secret.what}`;
   return null;
+}
+
+/**
+ * The founding station's acts a hub takes only while it is made from that station (admin init
+ * --from-station: the administrator's own act, run once on an empty hub). Null for any other
+ * entry, which is checked as every push is. What is trusted is narrow:
+ *
+ * - `setup.initialize`, signed by the founding station's own key, while the hub has no library
+ *   settings yet: the set-up that created the library, its first branch and administrator.
+ * - `staff.adoptKey`, signed by the very key it records, for an account the hub holds without a
+ *   key, changing nothing of the account but its key (a stand-alone station gives an account made
+ *   before signing existed its first key at sign-in, src/services/auth.ts).
+ *
+ * Rows are still checked for shape and secrets (src/hub/policy.ts) like any other entry's.
+ */
+export async function foundingSignerOf(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Signer | string | null> {
+  if (!station.founding) return null;
+  const { seq: _seq, signature, ...signed } = entry;
+  if (entry.command === 'setup.initialize') {
+    if (entry.staffId !== null) return 'the library\'s set-up is signed by its station, not by a staff account';
+    if (await getRow(tx, 'settings', 'library')) return 'the library is set up at the hub already: a library is set up once';
+    if (!verifyEntry(signed, signature, station.publicKey)) return "the entry's signature is not this station's";
+    return { kind: 'station', permissions: new Set(), account: null, founding: 'setup' };
+  }
+  if (entry.command !== 'staff.adoptKey') return null;
+  const account = entry.staffId ? await getRow<StaffAccount & Record<string, unknown>>(tx, 'staff', entry.staffId) : null;
+  if (!account) return `staff account ${entry.staffId ?? '(none)'} is unknown at the hub`;
+  if (account.active !== true) return `staff account ${account.username} is not active at the hub`;
+  if (account.publicKey) return `staff account ${account.username} has a signing key at the hub already`;
+  const [change, ...more] = entry.payload.effects;
+  if (!change || more.length > 0 || change.table !== 'staff' || change.op !== 'upsert' || change.row.id !== account.id) return 'a signing key is adopted for the signing account alone';
+  const row = change.row as Record<string, unknown>;
+  const held = typeof account.passwordHash === 'string' ? account.passwordHash : '';
+  if (row.passwordHash !== held && row.passwordHash !== `secret:${digestOf(held)}`) return 'adopting a signing key changes no password';
+  for (const field of new Set([...Object.keys(row), ...Object.keys(account)])) {
+    if (['passwordHash', 'sealedKey', 'publicKey'].includes(field)) continue;
+    if (canonicalJson(row[field] ?? null) !== canonicalJson(account[field] ?? null)) return `adopting a signing key changes nothing but the key (not ${field})`;
+  }
+  if (typeof row.publicKey !== 'string' || !verifyEntry(signed, signature, row.publicKey)) return "the entry's signature is not by the key it adopts";
+  return { kind: 'staff', permissions: new Set(ROLE_PERMISSIONS[account.role] ?? []), account, founding: 'adopt-key' };
 }

@@ -4,7 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
-import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, Outcome, PushResponse } from '../api/sync-protocol';
+import type { ChangesResponse, EnrolResponse, ExceptionNotice, ExceptionsResponse, Outcome, PushResponse } from '../api/sync-protocol';
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../services/config';
 import { hashSecret } from '../services/secrets';
@@ -42,6 +42,11 @@ export interface StationIdentity {
   branchId: string;
   /** The station's signing key as the hub recorded it; null for a station enrolled before keys existed that has not pushed since. */
   publicKey?: string | null;
+  /**
+   * Set only while a new hub is made from a stand-alone station (admin init --from-station,
+   * src/hub/founding.ts): that station's set-up is taken once (src/hub/authority.ts).
+   */
+  founding?: boolean;
 }
 
 export class Hub {
@@ -132,22 +137,35 @@ export class Hub {
     return (await this.db.query<{ id: string }>('DELETE FROM stations WHERE id = $1 RETURNING id', [stationId])).length > 0;
   }
 
-  /** A one-time code, shown once to whoever installs the station; stored only as a hash. */
-  async createEnrolmentCode(branchCode: string): Promise<string> {
-    const branch = (await this.db.query<{ id: string }>('SELECT id FROM branches WHERE code = $1', [branchCode]))[0];
+  /**
+   * A one-time code, shown once to whoever installs the station; stored only as a hash. With
+   * `stationId`, the code enrols that station, which the hub already holds (the station a new hub
+   * was made from, src/hub/founding.ts) and which joins with its own id and journal.
+   */
+  async createEnrolmentCode(branchCode: string, stationId: string | null = null, q: Queryable = this.db): Promise<string> {
+    const branch = (await q.query<{ id: string }>('SELECT id FROM branches WHERE code = $1', [branchCode]))[0];
     if (!branch) throw new HubError(404, 'NOT_FOUND', `No branch ${branchCode}.`);
+    if (stationId !== null && (await q.query('SELECT 1 FROM stations WHERE id = $1 AND branch_id = $2', [stationId, branch.id])).length === 0) {
+      throw new HubError(404, 'NOT_FOUND', `No station ${stationId} at branch ${branchCode}.`);
+    }
     const code = randomBytes(9).toString('base64url');
-    await this.db.query('INSERT INTO enrolment_codes (code_hash, branch_id, expires_at) VALUES ($1, $2, $3)', [sha256(code), branch.id, this.now() + ENROLMENT_TTL_MS]);
+    await q.query('INSERT INTO enrolment_codes (code_hash, branch_id, expires_at, station_id) VALUES ($1, $2, $3, $4)', [sha256(code), branch.id, this.now() + ENROLMENT_TTL_MS, stationId]);
     return code;
   }
 
-  async enrol(code: string, stationName: string, publicKey: string | null = null): Promise<{ stationId: string; credential: string; branchId: string; libraryName: string }> {
+  /**
+   * Enrols a station with a one-time code. A new station gets a new id. The station a hub was made
+   * from (`existingStationId`, with the key the hub took from its file) keeps its id, and hears how
+   * far the hub holds its journal: it never sends those entries again.
+   */
+  async enrol(code: string, stationName: string, publicKey: string | null = null, existingStationId: string | null = null): Promise<EnrolResponse> {
     return this.db.transaction(async (tx) => {
-      const row = (await tx.query<{ branch_id: string; expires_at: string; used_at: string | null }>(
-        'SELECT branch_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE',
+      const row = (await tx.query<{ branch_id: string; expires_at: string; used_at: string | null; station_id: string | null }>(
+        'SELECT branch_id, expires_at, used_at, station_id FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE',
         [sha256(code)],
       ))[0];
       if (!row || row.used_at !== null || Number(row.expires_at) < this.now()) throw new HubError(401, 'UNAUTHENTICATED', 'That enrolment code is not valid (used, expired or mistyped).');
+      if (row.station_id !== null || existingStationId !== null) return this.enrolFoundingStation(tx, code, row, publicKey, existingStationId);
       await tx.query('UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2', [this.now(), sha256(code)]);
       const stationId = uuidv7();
       const secret = randomBytes(32).toString('base64url');
@@ -157,6 +175,52 @@ export class Hub {
       const name = (await tx.query<{ name: string }>('SELECT name FROM library WHERE id = 1'))[0]?.name ?? 'Library';
       return { stationId, credential: `${stationId}.${secret}`, branchId: row.branch_id, libraryName: name };
     });
+  }
+
+  /**
+   * The founding station's enrolment (src/hub/founding.ts): only with the code made for it, only
+   * from the station whose key the hub took from its file. Refused, the code stays unused.
+   */
+  private async enrolFoundingStation(
+    tx: Queryable,
+    code: string,
+    row: { branch_id: string; station_id: string | null },
+    publicKey: string | null,
+    existingStationId: string | null,
+  ): Promise<EnrolResponse> {
+    if (row.station_id === null) {
+      throw new HubError(409, 'NOT_FOUNDING_CODE', "That code enrols a new station, and this station's own library is not at this hub: a stand-alone station joins the hub made from it (admin init --from-station), with the code that printed.");
+    }
+    const station = (await tx.query<{ name: string; public_key: string | null }>('SELECT name, public_key FROM stations WHERE id = $1', [row.station_id]))[0];
+    if (!station || existingStationId !== row.station_id || !publicKey || station.public_key !== publicKey) {
+      throw new HubError(403, 'WRONG_STATION', `That code is for the station this hub was made from (${station?.name ?? row.station_id}): run the join there, on its own data folder.`);
+    }
+    await tx.query('UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2', [this.now(), sha256(code)]);
+    const secret = randomBytes(32).toString('base64url');
+    await tx.query('UPDATE stations SET credential_hash = $1 WHERE id = $2', [sha256(secret), row.station_id]);
+    const held = await tx.query<{ seq: string; outcome: Outcome; reason: string | null }>(
+      `SELECT seq, outcome, reason FROM received WHERE station_id = $1 AND outcome <> 'applied' ORDER BY seq`,
+      [row.station_id],
+    );
+    const libraryName = (await tx.query<{ name: string }>('SELECT name FROM library WHERE id = 1'))[0]?.name ?? 'Library';
+    return {
+      stationId: row.station_id,
+      credential: `${row.station_id}.${secret}`,
+      branchId: row.branch_id,
+      libraryName,
+      journal: {
+        receivedThrough: (await this.expectedSeq(tx, row.station_id)) - 1,
+        outcomes: held.map((h) => ({ seq: Number(h.seq), outcome: h.outcome, ...(h.reason ? { reason: h.reason } : {}) })),
+      },
+    };
+  }
+
+  /**
+   * Receives the founding station's journal while a new hub is made from it (src/hub/founding.ts),
+   * inside that one transaction: as a push from its first day would, with its set-up taken once.
+   */
+  async receiveFounding(tx: Queryable, station: StationIdentity, entries: JournalEntry[], secrets: Record<string, string>): Promise<PushResponse['outcomes']> {
+    return (await this.receive(tx, { ...station, founding: true }, entries, undefined, undefined, secrets)).outcomes;
   }
 
   async authenticate(authorization: string | undefined): Promise<StationIdentity> {

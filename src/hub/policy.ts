@@ -27,7 +27,7 @@ import type { Queryable } from './db';
 import { RESOLVE_COMMAND } from './exceptions';
 import type { StationIdentity } from './hub';
 import { parseRowChange } from './row-schemas';
-import { authorityRefusal, signerOf } from './authority';
+import { authorityRefusal, foundingSignerOf, signerOf } from './authority';
 import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../services/secret-refs';
 import { ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
 
@@ -81,8 +81,9 @@ export type Screened = { ok: true; entry: JournalEntry } | { ok: false; reason: 
  * Answers the entry with its rows as the tables define them (unknown fields dropped), or why not.
  */
 export async function screenEntry(tx: Queryable, station: StationIdentity, entry: JournalEntry, secrets: Record<string, string> = {}): Promise<Screened> {
-  // Who signed it, over the entry as it came (its secrets as references).
-  const signer = await signerOf(tx, station, entry);
+  // Who signed it, over the entry as it came (its secrets as references). A new hub made from a
+  // stand-alone station takes that station's set-up once (authority.ts, foundingSignerOf).
+  const signer = (await foundingSignerOf(tx, station, entry)) ?? (await signerOf(tx, station, entry));
   if (typeof signer === 'string') return { ok: false, reason: signer };
   // The secrets its rows refer to, sent beside it, or unchanged from the hub's own row.
   const resolved = await resolveSecrets(tx, entry.payload.effects, secrets);
@@ -110,6 +111,8 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
     // request needs it and the hub has none by that code. Changing an existing category stays an administrator's.
     if (change.table === 'patron_categories' && entry.command === ILL_RECORD_LENDING_COMMAND && !(await getRow(tx, 'patron_categories', change.row.id))) continue;
     if (what) {
+      // The founding acts are the administrator's own (admin init --from-station).
+      if (signer.founding) continue;
       if (notAdmin === undefined) notAdmin = await whyNotAdmin(tx, entry.staffId);
       if (notAdmin) return { ok: false, reason: `only an administrator changes ${what}: ${notAdmin}` };
       continue;

@@ -61,6 +61,11 @@ export const enrolmentCodes = pgTable('enrolment_codes', {
   branchId: text('branch_id').notNull(),
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
   usedAt: bigint('used_at', { mode: 'number' }),
+  /**
+   * Set for the code `admin init --from-station` prints: it enrols that station, already known to
+   * the hub with its own id, key and journal (src/hub/founding.ts), rather than a new one.
+   */
+  stationId: text('station_id'),
 });
 
 /** Every journal entry the hub has received, with the outcome it got: the idempotency record. */

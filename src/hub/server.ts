@@ -55,7 +55,7 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
   app.post('/enrol', async (request, reply) => {
     const parsed = EnrolRequest.safeParse(request.body ?? {});
     if (!parsed.success) return reply.status(400).send(invalid('An enrolment needs the code and the station\'s name.', parsed.error));
-    return hub.enrol(parsed.data.code, parsed.data.stationName, parsed.data.publicKey ?? null);
+    return hub.enrol(parsed.data.code, parsed.data.stationName, parsed.data.publicKey ?? null, parsed.data.stationId ?? null);
   });
 
   app.post('/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request, reply) => {

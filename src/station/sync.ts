@@ -7,6 +7,7 @@ import type { StationEvent } from '../api/contract';
 import { enrolStation, HttpHubClient, type HubConnectionOptions } from '../sync/http-client';
 import { SyncWorker } from '../sync/worker';
 import { ServiceError } from '../services/errors';
+import { secretRefsOf } from '../services/secret-refs';
 import type { StationServices } from './services';
 
 const HUB_URL = 'hub_url';
@@ -53,6 +54,44 @@ export async function enrolWithHub(s: StationServices, join: { hubUrl: string; c
   s.ctx.writeState(HUB_CREDENTIAL, enrolled.credential);
   s.ctx.adoptIdentity(enrolled.stationId);
   return { url, credential: enrolled.credential };
+}
+
+/**
+ * A stand-alone station joins the hub that was made from its own file (`npm run hub -- admin init
+ * --from-station`, src/hub/founding.ts), with the code that printed. It keeps its station id, its
+ * journal and its seq numbering: the hub holds the journal through the seq it answers, so those
+ * entries are marked acknowledged here, with the hub's outcomes, and never pushed again; entries
+ * made since the init wait and go with the first sync, as after any outage. The library is here
+ * already: the first sync still loads the hub's copy of it once (the station then holds exactly
+ * what the hub does, a staff account of another branch without its password, as every station).
+ */
+export async function joinHubWithOwnLibrary(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<{ url: string; receivedThrough: number }> {
+  if (!s.admin.isConfigured()) throw new ServiceError('NOT_CONFIGURED', 'This station is not set up: a new station joins a hub from its first-run screen (or npm run serve -- --join).');
+  const joined = s.ctx.readState(HUB_URL);
+  if (joined) throw new ServiceError('ALREADY_CONFIGURED', `This station is joined to the hub at ${joined} already.`);
+  const url = join.hubUrl.replace(/\/+$/, '');
+  const stationId = s.ctx.stationId;
+  const enrolled = await enrolStation(url, join.code, join.stationName, connection(s), s.ctx.keys.stationPublicKey(), stationId);
+  if (enrolled.stationId !== stationId || enrolled.branchId !== s.ctx.identity().branchId || !enrolled.journal) {
+    // The hub checks the station's key first; this is a hub of another make or a bug.
+    throw new ServiceError('ENROLMENT_REFUSED', 'The hub enrolled another station than this one: nothing was changed here.');
+  }
+  const through = enrolled.journal.receivedThrough;
+  const last = s.ctx.journal.lastSeq() ?? 0;
+  if (through > last) throw new ServiceError('ENROLMENT_REFUSED', `The hub holds ${through} entries of this station's journal, which has ${last}: it was made from another copy of this station.`);
+  const told = new Map(enrolled.journal.outcomes.map((o) => [o.seq, o.reason ? `${o.outcome}: ${o.reason}` : o.outcome]));
+  s.store.db.transaction(() => {
+    const outcomes = [];
+    for (let seq = 1; seq <= through; seq++) outcomes.push({ seq, outcome: told.get(seq) ?? 'applied' });
+    s.ctx.journal.acknowledge(outcomes, s.ctx.now());
+    // The hub holds the secrets of what it has; those of entries still waiting stay for their push.
+    s.ctx.journal.forgetSecretsExcept(new Set(s.ctx.journal.pending(Number.MAX_SAFE_INTEGER).flatMap((e) => secretRefsOf(e.payload.effects))));
+    s.ctx.writeState(HUB_URL, url);
+    s.ctx.writeState(HUB_CREDENTIAL, enrolled.credential);
+    // The desk does not show "the library is loading": it is here (src/station/core.ts).
+    s.ctx.writeState('library_loaded', '1');
+  }).immediate();
+  return { url, receivedThrough: through };
 }
 
 export async function joinHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<void> {

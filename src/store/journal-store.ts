@@ -87,6 +87,13 @@ export class JournalStore {
     for (const d of digests) this.deleteSecret.run(d);
   }
 
+  /** Every secret kept but those of `keep` leaves the journal's side (a station joining the hub that holds its journal already). */
+  forgetSecretsExcept(keep: ReadonlySet<string>): void {
+    for (const { digest } of this.db.prepare('SELECT digest FROM journal_secrets').all() as { digest: string }[]) {
+      if (!keep.has(digest)) this.deleteSecret.run(digest);
+    }
+  }
+
   audit(at: number, staffId: string | null, command: string, journalId: string | null, summary: string): void {
     this.insertAudit.run(at, staffId, command, journalId, summary);
   }

@@ -225,11 +225,15 @@ function parseLine(line: string): SnapshotLine {
   return value as unknown as RowChange & { cursor: string };
 }
 
-/** Joins a hub with a one-time enrolment code: the station's own credential comes back. */
-export async function enrolStation(baseUrl: string, code: string, stationName: string, options: HubConnectionOptions = {}, publicKey?: string): Promise<EnrolResponse> {
+/**
+ * Joins a hub with a one-time enrolment code: the station's own credential comes back.
+ * `stationId`: a stand-alone station joining the hub made from it keeps its id (src/hub/founding.ts).
+ */
+export async function enrolStation(baseUrl: string, code: string, stationName: string, options: HubConnectionOptions = {}, publicKey?: string, stationId?: string): Promise<EnrolResponse> {
   const conn = new HubConnection(baseUrl, options);
   try {
-    const body = await conn.json('/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, stationName, ...(publicKey ? { publicKey } : {}) }) });
+    const request = { code, stationName, ...(publicKey ? { publicKey } : {}), ...(stationId ? { stationId } : {}) };
+    const body = await conn.json('/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
     return EnrolResponse.parse(body);
   } finally {
     conn.close();
