@@ -1,6 +1,6 @@
 // Who made an entry, and whether they may. A station's credential says which station pushes; it
 // says nothing of who at that station did what, since a station's store is a file anyone at the
-// desk computer could edit. So every entry is signed (src/services/signing.ts) and the hub checks,
+// desk computer could edit. So every entry is signed (src/shared/signing.ts) and the hub checks,
 // before applying anything of it:
 //
 // 1. The signature: by the key the hub holds for the entry's staff account (an active account),
@@ -26,7 +26,7 @@ import { stationApi, type ApiMethod } from '../api/contract';
 import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange, type SyncedTable } from '../domain/journal';
 import { ROLE_PERMISSIONS } from '../domain/permissions';
 import type { Permission, StaffAccount } from '../domain/types';
-import { verifyEntry } from '../services/signing';
+import { verifyEntry } from '../shared/signing';
 import { parseCapabilities, SIP2_COMMANDS, type Sip2Capability } from '../domain/sip2-capabilities';
 import { getRow } from './apply';
 import type { Queryable } from './db';

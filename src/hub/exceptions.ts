@@ -3,8 +3,7 @@
 // by staff at a station of a branch it concerns. A resolution is kept once: resolving again
 // changes nothing and answers with the first resolution, so a retry or a second desk is harmless.
 import type { ExceptionNotice, ExceptionsResponse } from '../api/sync-protocol';
-import type { JournalEntry } from '../domain/journal';
-import { RESOLVE_EXCEPTION_COMMAND } from '../services/exceptions';
+import { RESOLVE_EXCEPTION_COMMAND, type JournalEntry } from '../domain/journal';
 import type { ApplyResult } from './apply';
 import type { Queryable } from './db';
 

@@ -28,7 +28,7 @@ import { RESOLVE_COMMAND } from './exceptions';
 import type { StationIdentity } from './hub';
 import { parseRowChange } from './row-schemas';
 import { authorityRefusal, signerOf } from './authority';
-import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../services/secret-refs';
+import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../shared/secret-refs';
 
 /** Library-wide configuration, and what it is called in a reason. */
 const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
