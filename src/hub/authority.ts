@@ -30,7 +30,7 @@ import { verifyEntry } from '../shared/signing';
 import { parseCapabilities, SIP2_COMMANDS, type Sip2Capability } from '../domain/sip2-capabilities';
 import { getRow } from './apply';
 import type { Queryable } from './db';
-import type { StationIdentity } from './hub';
+import type { StationIdentity } from './station-identity';
 
 /** Commands a station writes that are not station API methods, with what they need. */
 const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {

@@ -14,6 +14,9 @@ import type { HubDb, Queryable } from './db';
 import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
 import { refuseEntry, screenEntry } from './policy';
 import { entryTooLarge, MAX_ENTRY_BYTES, stationClockProblem } from './request-limits';
+import type { StationIdentity } from './station-identity';
+
+export type { StationIdentity };
 
 interface Received {
   outcomes: PushResponse['outcomes'];
@@ -35,13 +38,6 @@ export class HubError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface StationIdentity {
-  stationId: string;
-  branchId: string;
-  /** The station's signing key as the hub recorded it; null for a station enrolled before keys existed that has not pushed since. */
-  publicKey?: string | null;
 }
 
 export class Hub {

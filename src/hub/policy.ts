@@ -25,7 +25,7 @@ import type { Loan, StaffAccount } from '../domain/types';
 import { getRow, touchRow, type ApplyResult } from './apply';
 import type { Queryable } from './db';
 import { RESOLVE_COMMAND } from './exceptions';
-import type { StationIdentity } from './hub';
+import type { StationIdentity } from './station-identity';
 import { parseRowChange } from './row-schemas';
 import { authorityRefusal, signerOf } from './authority';
 import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../shared/secret-refs';
