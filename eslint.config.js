@@ -1,13 +1,22 @@
-// ESLint flat config. Besides the usual TypeScript checks, it enforces Circa's layering:
-//   domain <- store <- services <- station <- transports <- shells (cli, hub, electron, renderer)
+// ESLint flat config. Besides the usual TypeScript checks, it enforces Circa's layering
+// (docs/architecture.md):
+//   domain, api, i18n <- shared <- store <- services <- sync, devices <- station <- transports
+//   <- shells (cli, electron, renderer);   domain, api, shared <- hub
 // Each layer may import only from layers to its left. The rule works on the import text, so it
-// catches relative paths ("../store/db") and package names ("better-sqlite3") alike.
+// catches relative paths ("../store/db") and package names ("better-sqlite3") alike, in static
+// imports and re-exports (no-restricted-imports) and in `import()` and `require()` calls
+// (circa/no-restricted-dynamic-imports, below). Import cycles are kept out by
+// tests/lint/cycles.test.ts (scripts/import-cycles.ts).
 import js from '@eslint/js';
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-/** A restricted-import pattern that matches a relative or aliased path into one of `folders`. */
+/** A relative path's start, up to a folder named next (so 'csv-stringify/sync' is not the sync layer). */
+const RELATIVE = '^(\\.\\.?/)+(.*/)?';
+
+/** A restricted-import pattern that matches a relative path into one of `folders`. */
 const into = (folders, message) => ({
-  regex: `(^|/)(${folders.join('|')})(/|$)`,
+  regex: `${RELATIVE}(${folders.join('|')})(/|$)`,
   message,
 });
 
@@ -15,6 +24,10 @@ const NODE_IO = ['fs', 'net', 'tls', 'http', 'https', 'child_process', 'worker_t
 const nodeIo = {
   regex: `^(node:)?(${NODE_IO.join('|')})(/.*)?$`,
   message: 'This layer is pure: no file, network or process I/O. Pass what you need in as arguments.',
+};
+const nodeBuiltins = {
+  regex: `^(node:.*|(${builtinModules.filter((m) => !m.startsWith('_')).join('|')})(/.*)?)$`,
+  message: 'The renderer never touches Node: no Node built-in module.',
 };
 const nativeOrIoPackages = {
   regex: '^(better-sqlite3|drizzle-orm|drizzle-kit|serialport|@serialport/.*|node-hid|fastify|@fastify/.*|pg|@electric-sql/pglite|electron|electron-updater)(/.*)?$',
@@ -25,19 +38,35 @@ const noElectron = {
   message: 'src/ is plain Node: no Electron import. Electron lives only in electron/.',
 };
 
-const ABOVE_DOMAIN = ['store', 'services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli'];
+const ABOVE_DOMAIN = ['shared', 'store', 'services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli'];
 const layerRules = [
   {
     files: ['src/domain/**', 'src/api/**', 'src/i18n/**'],
     patterns: [into([...ABOVE_DOMAIN, 'renderer', 'electron'], 'The domain layer (and the API contract) may not reach upward.'), nodeIo, nativeOrIoPackages],
   },
   {
-    files: ['src/store/**'],
-    patterns: [into(['services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'api'], 'The store may import only the domain.'), noElectron],
+    // Node code both the station and the hub use (secret hashing, signing, migrations, the synced
+    // tables' columns). It may read the station's table declarations (store/schema.ts, no I/O)
+    // and nothing else of the station.
+    files: ['src/shared/**'],
+    patterns: [
+      { regex: `${RELATIVE}store/(?!schema$)`, message: 'Shared code may read only the table declarations (store/schema) of the store.' },
+      into(['services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'renderer', 'electron'], 'Shared code may import only the domain, the API contract and other shared code.'),
+      noElectron,
+    ],
   },
   {
-    files: ['src/services/**', 'src/sync/**', 'src/devices/**'],
-    patterns: [into(['station', 'transports', 'hub', 'cli'], 'Services may import only the store and the domain.'), noElectron],
+    files: ['src/store/**'],
+    patterns: [into(['services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'api'], 'The store may import only the domain and shared code.'), noElectron],
+  },
+  {
+    // The sync worker runs on top of the services; a service never calls the sync.
+    files: ['src/services/**'],
+    patterns: [into(['sync', 'station', 'transports', 'hub', 'cli'], 'Services may import only the store, shared code and the domain (not sync).'), noElectron],
+  },
+  {
+    files: ['src/sync/**', 'src/devices/**'],
+    patterns: [into(['station', 'transports', 'hub', 'cli'], 'Sync and devices may import only services, the store, shared code and the domain.'), noElectron],
   },
   {
     files: ['src/station/**'],
@@ -54,20 +83,83 @@ const layerRules = [
     patterns: [into(['store', 'services', 'sync', 'devices', 'station', 'hub', 'cli'], 'SIP2 messages are pure text: parse and format only.'), nodeIo, nativeOrIoPackages, noElectron],
   },
   {
-    files: ['src/hub/**', 'src/cli/**'],
+    // The hub is a program of its own (often on another machine): it shares with the station only
+    // the domain rules, the API and sync contract and src/shared, never the station's internals.
+    files: ['src/hub/**', 'src/cli/hub.ts'],
+    patterns: [
+      into(['store', 'services', 'sync', 'devices', 'station', 'transports', 'i18n', 'renderer', 'electron'], 'The hub may import only shared code: src/domain, src/api and src/shared.'),
+      noElectron,
+    ],
+  },
+  {
+    files: ['src/cli/**'],
+    ignores: ['src/cli/hub.ts'],
     patterns: [noElectron],
+  },
+  {
+    // The Electron shell starts the station core in a utility process (src/transports/ipc) and
+    // needs only the data folder's lock and the native SQLite binding before that.
+    files: ['electron/**'],
+    ignores: ['electron/**/*.test.ts'],
+    patterns: [
+      { regex: `${RELATIVE}src/store/(?!(data-lock|native-binding)$)`, message: 'The Electron shell may use only the store\'s data-lock and native-binding; the rest goes through the station core.' },
+      into(['src/services', 'src/sync', 'src/devices', 'src/hub', 'src/cli', 'renderer'], 'The Electron shell talks to the station core (src/station, src/transports), never to services, sync or devices directly.'),
+    ],
   },
   {
     files: ['renderer/**'],
     ignores: ['renderer/vite.config.ts'],
     patterns: [
-      into(['store', 'services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'electron'], 'The renderer talks only to the station API: import src/api, src/domain or src/i18n.'),
-      { regex: '^node:', message: 'The renderer never touches Node.' },
-      nodeIo,
+      into(['shared', 'store', 'services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'electron'], 'The renderer talks only to the station API: import src/api, src/domain or src/i18n.'),
+      nodeBuiltins,
       nativeOrIoPackages,
     ],
   },
 ];
+
+/** The text of a module specifier written as a literal ('x' or `x` without substitutions), else null. */
+function specifierText(node) {
+  if (!node) return null;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked;
+  return null;
+}
+
+/**
+ * no-restricted-imports sees only import and export declarations; this sees the same patterns in
+ * `import('x')`, `require('x')` and `import x = require('x')`.
+ */
+const noRestrictedDynamicImports = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'The layer rule for import() and require() calls.' },
+    schema: [{ type: 'object', properties: { patterns: { type: 'array' } }, additionalProperties: false }],
+  },
+  create(context) {
+    const patterns = (context.options[0]?.patterns ?? []).map((p) => ({ re: new RegExp(p.regex), message: p.message }));
+    const check = (node, source) => {
+      const text = specifierText(source);
+      if (text === null) return;
+      const hit = patterns.find((p) => p.re.test(text));
+      if (hit) context.report({ node, message: `'${text}' import is restricted from being used by a pattern. ${hit.message}` });
+    };
+    return {
+      ImportExpression: (node) => check(node, node.source),
+      CallExpression: (node) => {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node, node.arguments[0]);
+      },
+      TSExternalModuleReference: (node) => check(node, node.expression),
+    };
+  },
+};
+
+/** What the domain may not touch: it is pure, runs in the station, the hub and the browser, and takes the time as an argument. */
+const DOMAIN_GLOBALS = [
+  ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage'].map((name) => ({ name, message: 'The domain runs in Node and the browser alike: no browser globals.' })),
+  // (Buffer is allowed: the MARC parser, domain/marc, works on bytes; the renderer does not import it.)
+  ...['process', 'require', '__dirname', '__filename'].map((name) => ({ name, message: 'The domain runs in Node and the browser alike: no Node globals. Pass what you need in as an argument.' })),
+];
+const NOT_NOW = 'The domain takes the time as an argument (a `now` parameter), so that its rules are testable and the same at every desk and at the hub.';
 
 export default tseslint.config(
   {
@@ -86,17 +178,50 @@ export default tseslint.config(
         AbortController: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly', navigator: 'readonly',
       },
     },
+    plugins: { circa: { rules: { 'no-restricted-dynamic-imports': noRestrictedDynamicImports } } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  {
+    // Type-aware checks, with each file's own tsconfig.json (Node, renderer, browser tests). A
+    // promise nobody awaits loses its rejection: await it, or write `void` and say why.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: {
+        // The UI benchmark is in tests/bench (with the other benchmarks) but checked as a browser test.
+        projectService: { allowDefaultProject: ['tests/bench/ui-bench.ts'], defaultProject: 'tests/browser/tsconfig.json' },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }] },
+  },
   ...layerRules.map(({ files, ignores, patterns }) => ({
     files,
     ...(ignores ? { ignores } : {}),
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns }],
+      'circa/no-restricted-dynamic-imports': ['error', { patterns }],
+    },
   })),
+  {
+    files: ['src/domain/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...DOMAIN_GLOBALS],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: NOT_NOW }, { object: 'globalThis', property: 'process', message: 'The domain runs in Node and the browser alike: no Node globals.' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW }],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    ignores: ['renderer/vite.config.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...['process', 'Buffer', 'require', '__dirname', '__filename', 'global'].map((name) => ({ name, message: 'The renderer never touches Node: ask the station API.' }))],
+    },
+  },
   {
     // Tests, benchmarks, scripts and entry points may print.
     files: ['tests/**', 'scripts/**', 'src/cli/**', '**/*.test.ts', '**/*.test.tsx'],

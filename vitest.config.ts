@@ -8,9 +8,14 @@ import { defineConfig } from 'vitest/config';
 //   databases, so the default timeout is generous and files run in separate forks.
 // - `components`: the renderer's components (renderer/**/x.browser.test.tsx), rendered in real
 //   Chromium (Debian's, the same one the browser tests drive) through Vitest's browser mode.
+// `npm run test:unit` (vitest --mode unit): the node project without what needs Chromium or
+// PostgreSQL (and the hub and sync suites, which run every case on both PGlite and PostgreSQL).
+// A minute or two instead of many; docs/architecture.md says how to run one area's tests.
+const NOT_UNIT = ['tests/browser/**', 'tests/electron/**', 'electron/kiosk-cdp.test.ts', 'tests/hub/**', 'tests/sync/**', 'tests/bench/**'];
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   test: {
     teardownTimeout: 10_000,
     projects: [
@@ -18,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['src/**/*.test.ts', 'renderer/**/*.test.ts', 'electron/**/*.test.ts', 'tests/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'renderer/**/*.browser.test.tsx'],
+          exclude: ['**/node_modules/**', 'renderer/**/*.browser.test.tsx', ...(mode === 'unit' ? NOT_UNIT : [])],
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -47,4 +52,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

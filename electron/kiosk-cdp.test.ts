@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser, CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../tests/browser/support';
+import { launchBrowser } from '../tests/support/launch';
 import { lockDownKioskContents, type KioskContentsLike } from './kiosk';
 
 const PAGE = `<!doctype html><title>kiosk</title>

@@ -36,7 +36,7 @@ export const JournalEntrySchema = z.object({
     overrides: z.array(z.object({ code: z.string(), grantedBy: z.string() })).optional(),
     actor: z.object({ kind: z.literal('sip'), sipAccountId: z.string().min(1).max(200) }).strict().optional(),
   }),
-  /** Ed25519, base64 (src/services/signing.ts): the hub rejects an entry without a valid one. */
+  /** Ed25519, base64 (src/shared/signing.ts): the hub rejects an entry without a valid one. */
   signature: z.string().max(200).optional(),
 });
 
@@ -53,7 +53,7 @@ export const PushRequest = z
     stationWallTime: z.number().int(),
     entries: z.array(JournalEntrySchema).max(1000),
     stationPublicKey: PublicKeyText.optional(),
-    /** The secrets the entries' rows refer to, by digest (src/services/secret-refs.ts): never in an entry itself. */
+    /** The secrets the entries' rows refer to, by digest (src/shared/secret-refs.ts): never in an entry itself. */
     secrets: z
       .record(z.string().regex(/^[0-9a-f]{64}$/), z.string().min(1).max(1000))
       .refine((r) => Object.keys(r).length <= 2000, 'at most 2,000 secrets in a push')

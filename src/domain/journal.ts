@@ -15,6 +15,9 @@ import type { Id, Instant } from './types';
  */
 export const PURGE_LOAN_HISTORY_COMMAND = 'privacy.purgeLoanHistory';
 
+/** The journal command of a sync exception's resolution: a station writes it, the hub applies it to its exception list (src/hub/exceptions.ts). */
+export const RESOLVE_EXCEPTION_COMMAND = 'sync.resolveException';
+
 /** Tables whose rows travel between stations and the hub. */
 export type SyncedTable =
   | 'branches'
@@ -78,7 +81,7 @@ export interface JournalEntry {
     actor?: { kind: 'sip'; sipAccountId: Id };
   };
   /**
-   * Ed25519 signature over the entry without its seq (src/services/signing.ts): by `staffId`'s
+   * Ed25519 signature over the entry without its seq (src/shared/signing.ts): by `staffId`'s
    * key, or by the station's own key when no staff account made it. Entries written before
    * signing existed have none; the hub refuses an entry without a valid one.
    */

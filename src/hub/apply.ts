@@ -11,22 +11,9 @@ import type { CirculationRule, Fee, Hold, Item, Loan, Patron } from '../domain/t
 import type { HubDb, Queryable } from './db';
 import { applyResolution, RESOLVE_COMMAND } from './exceptions';
 
-export type Outcome = 'applied' | 'applied_with_warning' | 'conflict' | 'rejected';
+import type { ApplyResult, HubException } from './verdicts';
 
-export interface HubException {
-  kind: string;
-  message: string;
-  patronIds: string[];
-  itemId: string | null;
-  entryIds: string[];
-  branchIds: string[];
-}
-
-export interface ApplyResult {
-  outcome: Outcome;
-  reason?: string;
-  exceptions: HubException[];
-}
+export type { ApplyResult, HubException, Outcome } from './verdicts';
 
 type Data = Record<string, unknown> & { id: string };
 

@@ -1,6 +1,6 @@
 // Who made an entry, and whether they may. A station's credential says which station pushes; it
 // says nothing of who at that station did what, since a station's store is a file anyone at the
-// desk computer could edit. So every entry is signed (src/services/signing.ts) and the hub checks,
+// desk computer could edit. So every entry is signed (src/shared/signing.ts) and the hub checks,
 // before applying anything of it:
 //
 // 1. The signature: by the key the hub holds for the entry's staff account (an active account),
@@ -27,12 +27,12 @@ import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange, type Syn
 import { ROLE_PERMISSIONS } from '../domain/permissions';
 import { ILL_BORROWED_COMMAND, ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
 import type { Permission, StaffAccount } from '../domain/types';
-import { canonicalJson, verifyEntry } from '../services/signing';
-import { digestOf } from '../services/secret-refs';
+import { canonicalJson, verifyEntry } from '../shared/signing';
+import { digestOf } from '../shared/secret-refs';
 import { parseCapabilities, SIP2_COMMANDS, type Sip2Capability } from '../domain/sip2-capabilities';
 import { getRow } from './apply';
 import type { Queryable } from './db';
-import type { StationIdentity } from './hub';
+import type { StationIdentity } from './station-identity';
 
 /** Commands a station writes that are not station API methods, with what they need. */
 const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {

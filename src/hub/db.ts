@@ -1,11 +1,11 @@
 // The hub's database: embedded PGlite by default (nothing to set up), PostgreSQL when
 // DATABASE_URL is given. Both behind one small interface, so every query runs on both.
 import { PGlite } from '@electric-sql/pglite';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { findUp } from '../store/migrate';
+import { findUp, readMigrations } from '../shared/migrations';
 import { lockDataFolder } from './data-lock';
 
 export interface Queryable {
@@ -93,17 +93,15 @@ function pgliteDb(lite: PGlite, release: () => void): HubDb {
  * an advisory lock so that hub processes starting together do not race.
  */
 export async function migrateHub(db: HubDb, dir = HUB_MIGRATIONS_DIR): Promise<string[]> {
-  const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+  const migrations = readMigrations(dir);
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7400)');
     await tx.query('CREATE TABLE IF NOT EXISTS hub_migrations (tag text PRIMARY KEY, applied_at bigint NOT NULL)');
     const applied = new Set((await tx.query<{ tag: string }>('SELECT tag FROM hub_migrations')).map((r) => r.tag));
     const done: string[] = [];
-    for (const { tag } of [...journal.entries].sort((a, b) => a.idx - b.idx)) {
+    for (const { tag, statements } of migrations) {
       if (applied.has(tag)) continue;
-      for (const statement of readFileSync(join(dir, `${tag}.sql`), 'utf8').split('--> statement-breakpoint')) {
-        if (statement.trim()) await tx.query(statement);
-      }
+      for (const statement of statements) await tx.query(statement);
       await tx.query('INSERT INTO hub_migrations (tag, applied_at) VALUES ($1, $2)', [tag, Date.now()]);
       done.push(tag);
     }

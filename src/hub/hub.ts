@@ -6,14 +6,17 @@ import { v7 as uuidv7 } from 'uuid';
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import type { ChangesResponse, EnrolResponse, ExceptionNotice, ExceptionsResponse, Outcome, PushResponse } from '../api/sync-protocol';
 import { DEFAULT_RULE } from '../domain/rules';
-import { DEFAULT_SETTINGS } from '../services/config';
-import { hashSecret } from '../services/secrets';
-import { newKeyPair, sealPrivateKey } from '../services/signing';
+import { DEFAULT_SETTINGS } from '../domain/settings';
+import { hashSecret } from '../shared/secrets';
+import { newKeyPair, sealPrivateKey } from '../shared/signing';
 import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, type ApplyResult, type HubException } from './apply';
 import type { HubDb, Queryable } from './db';
 import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
 import { refuseEntry, screenEntry } from './policy';
 import { entryTooLarge, MAX_ENTRY_BYTES, stationClockProblem } from './request-limits';
+import type { StationIdentity } from './station-identity';
+
+export type { StationIdentity };
 
 interface Received {
   outcomes: PushResponse['outcomes'];
@@ -35,18 +38,6 @@ export class HubError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface StationIdentity {
-  stationId: string;
-  branchId: string;
-  /** The station's signing key as the hub recorded it; null for a station enrolled before keys existed that has not pushed since. */
-  publicKey?: string | null;
-  /**
-   * Set only while a new hub is made from a stand-alone station (admin init --from-station,
-   * src/hub/founding.ts): that station's set-up is taken once (src/hub/authority.ts).
-   */
-  founding?: boolean;
 }
 
 export class Hub {

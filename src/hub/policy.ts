@@ -25,10 +25,10 @@ import type { Loan, StaffAccount } from '../domain/types';
 import { getRow, touchRow, type ApplyResult } from './apply';
 import type { Queryable } from './db';
 import { RESOLVE_COMMAND } from './exceptions';
-import type { StationIdentity } from './hub';
+import type { StationIdentity } from './station-identity';
 import { parseRowChange } from './row-schemas';
 import { authorityRefusal, foundingSignerOf, signerOf } from './authority';
-import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../services/secret-refs';
+import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../shared/secret-refs';
 import { ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
 
 /** Library-wide configuration, and what it is called in a reason. */

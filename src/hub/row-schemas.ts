@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { CirculationRuleSchema, LibrarySettingsSchema, LocalDate } from '../api/schemas';
 import { NoticeSettingsSchema } from '../api/notices';
 import type { RowChange, SyncedTable } from '../domain/journal';
-import { SYNCED_TABLES } from '../store/rows';
+import { SYNCED_TABLES } from '../shared/synced-tables';
 import { LATEST_WALL_TIME_MS } from '../domain/plausible-clock';
 
 type Shape = Record<string, z.ZodType>;

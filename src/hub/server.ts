@@ -27,7 +27,8 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
       done(Object.assign(new Error(`The body is nested more than ${MAX_JSON_DEPTH} levels deep; nothing was applied.`), { statusCode: 400 }), undefined);
       return;
     }
-    parseJson(request, body as string, done);
+    // Fastify's own parser answers through `done` (its type allows a promise; it returns none).
+    void parseJson(request, body as string, done);
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {

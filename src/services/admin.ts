@@ -16,11 +16,11 @@ import type {
   StaffRole,
 } from '../domain/types';
 import { runCommand, SYSTEM, type Actor } from './command';
-import { DEFAULT_SETTINGS } from './config';
+import { DEFAULT_SETTINGS } from '../domain/settings';
 import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
-import { hashSecret, hashToken } from './secrets';
-import { newKeyPair, sealForSession, sealPrivateKey } from './signing';
+import { hashSecret, hashToken } from '../shared/secrets';
+import { newKeyPair, sealForSession, sealPrivateKey } from '../shared/signing';
 import { isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
 import { isValidLocalDate } from '../domain/time';
 

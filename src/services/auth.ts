@@ -11,9 +11,9 @@ import type { ServiceContext } from './context';
 import { notFound, ServiceError } from './errors';
 import { knownSubject, SignInGuard, unknownSubject } from './lockouts';
 import type { PatronService } from './patrons';
-import { hashToken, newToken, verifySecretAsync } from './secrets';
+import { hashToken, newToken, verifySecretAsync } from '../shared/secrets';
 import { runCommand } from './command';
-import { newKeyPair, sealForSession, sealPrivateKey, unsealForSession, unsealPrivateKey } from './signing';
+import { newKeyPair, sealForSession, sealPrivateKey, unsealForSession, unsealPrivateKey } from '../shared/signing';
 import type { KeyObject } from 'node:crypto';
 
 type StaffRow = StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null };

@@ -7,8 +7,8 @@ import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
 import type { ServiceContext } from './context';
 import { ServiceError } from './errors';
-import { canonicalJson, signEntry } from './signing';
-import { withSecretRefs } from './secret-refs';
+import { canonicalJson, signEntry } from '../shared/signing';
+import { withSecretRefs } from '../shared/secret-refs';
 
 export interface Actor {
   kind: 'staff' | 'kiosk' | 'system' | 'sip';

@@ -2,7 +2,6 @@
 // read on every check-out, so it is held in memory and rebuilt only after a command or a sync
 // batch changes one of its tables.
 import type Database from 'better-sqlite3';
-import { DEFAULT_BARCODE_RULES } from '../domain/barcode';
 import type {
   Branch,
   BranchItemPolicy,
@@ -14,26 +13,11 @@ import type {
   PatronLimits,
   RulesMatrix,
 } from '../domain/types';
+import { DEFAULT_SETTINGS } from '../domain/settings';
 import type { Rows } from '../store/rows';
 
-export const DEFAULT_SETTINGS: LibrarySettings = {
-  name: 'Library',
-  currency: 'USD',
-  locale: 'en-US',
-  circControl: 'desk_branch',
-  calendarMode: 'push',
-  capDueDateAtCardExpiry: true,
-  finesSkipClosedDays: true,
-  holdShelfSkipsClosedDays: true,
-  maxFeesOwed: 1000,
-  overdueBlockDays: null,
-  loanHistoryRetentionDays: 0,
-  barcodes: DEFAULT_BARCODE_RULES,
-  kiosk: { idleSeconds: 60, warningSeconds: 10 },
-  lockout: { maxFailures: 5, minutes: 15 },
-  copyCatalogueTargets: [],
-  ill: { agencyId: '', tempBarcodeFirst: null, tempBarcodeLast: null, libraryCategoryCode: 'ILL', returnMarginDays: 3 },
-};
+/** Also here for the station's code that reads settings beside the rest of the configuration. */
+export { DEFAULT_SETTINGS };
 
 export interface LibraryConfig {
   settings: LibrarySettings;

@@ -1,11 +1,11 @@
 // Sync exceptions (lent twice, duplicate card, ...), for staff to work through like Evergreen's
 // exception list: each names the patron and the item, with their card and barcode so the desk
 // can open them, and is marked resolved by the member of staff who dealt with it.
+import { RESOLVE_EXCEPTION_COMMAND } from '../domain/journal';
 import { runCommand, SYSTEM, type Actor } from './command';
 import type { ServiceContext } from './context';
 
-/** The journal command of a resolution; the hub applies it to its exception list (src/hub/exceptions.ts). */
-export const RESOLVE_EXCEPTION_COMMAND = 'sync.resolveException';
+export { RESOLVE_EXCEPTION_COMMAND };
 
 /** A patron an exception concerns; name and card are null for a patron this station does not hold. */
 export interface SyncExceptionPatron {

@@ -6,7 +6,7 @@
 // line, no journal entry, and the payload changes once, with redacted_at.
 import type { SyncedTable } from '../domain/journal';
 import type { ServiceContext } from './context';
-import { withSecretRefs } from './secret-refs';
+import { withSecretRefs } from '../shared/secret-refs';
 
 /** station_state key: set once every older entry has been looked at. */
 const DONE = 'journal_secrets_redacted';

@@ -1,9 +1,9 @@
-// The private keys a station can sign with right now (src/services/signing.ts): its own, made at
+// The private keys a station can sign with right now (src/shared/signing.ts): its own, made at
 // its first start and kept in its store, and those of the staff accounts signed in at it, kept
 // only in memory, put here at sign-in (or when a session's sealed copy is opened after a
 // restart) and dropped when the account's last session here ends.
 import type { KeyObject } from 'node:crypto';
-import { exportPrivateKey, importPrivateKey, newKeyPair, publicKeyOf } from './signing';
+import { exportPrivateKey, importPrivateKey, newKeyPair, publicKeyOf } from '../shared/signing';
 
 /** station_state key of the station's own private key (PKCS#8 DER, base64). */
 const STATION_KEY = 'station_signing_key';

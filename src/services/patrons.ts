@@ -10,7 +10,7 @@ import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
 import { FeeService, type FeeLine } from './fees';
 import { Lookups, type PatronRow } from './lookups';
-import { hashSecret, verifySecretAsync } from './secrets';
+import { hashSecret, verifySecretAsync } from '../shared/secrets';
 
 export interface PatronInput {
   cardBarcode: string;

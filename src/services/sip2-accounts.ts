@@ -10,7 +10,7 @@ import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import type { SignInGuard } from './lockouts';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { hashSecret, verifySecretAsync } from './secrets';
+import { hashSecret, verifySecretAsync } from '../shared/secrets';
 
 export interface Sip2Account {
   id: string;

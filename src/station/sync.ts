@@ -7,7 +7,7 @@ import type { StationEvent } from '../api/contract';
 import { enrolStation, HttpHubClient, type HubConnectionOptions } from '../sync/http-client';
 import { SyncWorker } from '../sync/worker';
 import { ServiceError } from '../services/errors';
-import { secretRefsOf } from '../services/secret-refs';
+import { secretRefsOf } from '../shared/secret-refs';
 import type { StationServices } from './services';
 
 const HUB_URL = 'hub_url';

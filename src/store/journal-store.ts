@@ -67,7 +67,7 @@ export class JournalStore {
     return Number(info.lastInsertRowid);
   }
 
-  /** Keeps a secret an entry refers to until the hub has it (src/services/secret-refs.ts). Inside the command's transaction. */
+  /** Keeps a secret an entry refers to until the hub has it (src/shared/secret-refs.ts). Inside the command's transaction. */
   keepSecret(digest: string, value: string): void {
     this.insertSecret.run(digest, value);
   }

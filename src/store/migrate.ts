@@ -4,9 +4,9 @@
 // migration of the journal whose tag is not yet recorded, in journal order, each in its own
 // transaction.
 import type Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findUp, readMigrations as readMigrationFolder, type Migration } from '../shared/migrations';
 
 /**
  * migrations/station, found by walking up from this module: the same code runs from src/ (tsx),
@@ -14,39 +14,10 @@ import { fileURLToPath } from 'node:url';
  */
 export const STATION_MIGRATIONS_DIR = findUp(join('migrations', 'station'), fileURLToPath(new URL('.', import.meta.url)));
 
-export function findUp(relative: string, from: string): string {
-  let dir = from;
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, relative);
-    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error(`cannot find ${relative} above ${from}`);
-}
+export type { Migration };
 
-interface MigrationJournal {
-  entries: { idx: number; when: number; tag: string }[];
-}
-
-export interface Migration {
-  tag: string;
-  statements: string[];
-}
-
-export function readMigrations(dir: string = STATION_MIGRATIONS_DIR): Migration[] {
-  const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as MigrationJournal;
-  return [...journal.entries]
-    .sort((a, b) => a.idx - b.idx)
-    .map(({ tag }) => ({
-      tag,
-      statements: readFileSync(join(dir, `${tag}.sql`), 'utf8')
-        .split('--> statement-breakpoint')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    }));
-}
+/** The station's migrations (or another folder's), in journal order. */
+export const readMigrations = (dir: string = STATION_MIGRATIONS_DIR): Migration[] => readMigrationFolder(dir);
 
 /** Applies what is missing and returns the tags it applied. */
 export function applyMigrations(db: Database.Database, migrations: Migration[] = readMigrations()): string[] {

@@ -4,36 +4,12 @@
 // the hot path of every check-out.
 import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { SyncedTable } from '../domain/journal';
-import * as schema from './schema';
+import { SYNCED_TABLES } from '../shared/synced-tables';
 
-export const SYNCED_TABLES: Record<SyncedTable, SQLiteTable> = {
-  settings: schema.settings,
-  branches: schema.branches,
-  closed_days: schema.closedDays,
-  patron_categories: schema.patronCategories,
-  patrons: schema.patrons,
-  patron_blocks: schema.patronBlocks,
-  item_types: schema.itemTypes,
-  records: schema.records,
-  items: schema.items,
-  loans: schema.loans,
-  holds: schema.holds,
-  fees: schema.fees,
-  payments: schema.payments,
-  payment_allocations: schema.paymentAllocations,
-  fee_waivers: schema.feeWaivers,
-  in_house_uses: schema.inHouseUses,
-  circulation_rules: schema.circulationRules,
-  patron_limits: schema.patronLimits,
-  branch_item_policies: schema.branchItemPolicies,
-  staff: schema.staff,
-  lockouts: schema.lockouts,
-  sip_accounts: schema.sipAccounts,
-  ill_requests: schema.illRequests,
-  notices: schema.notices,
-};
+/** The drizzle table of each synced table; kept in src/shared since the hub reads the same columns. */
+export { SYNCED_TABLES };
 
 export type Row = Record<string, unknown> & { id: string };
 

@@ -111,12 +111,12 @@ export const staff = sqliteTable('staff', {
   displayName: text('display_name').notNull(),
   role: text('role', { enum: ['technician', 'supervisor', 'admin'] }).notNull(),
   branchId: text('branch_id').notNull(),
-  /** scrypt, see src/services/secrets.ts. */
+  /** scrypt, see src/shared/secrets.ts. */
   passwordHash: text('password_hash').notNull(),
   active: bool('active').notNull(),
   /** The account's Ed25519 public key (SPKI DER, base64): the hub checks the account's journal entries with it. Null for an account made before signing existed, until its password is next set. */
   publicKey: text('public_key'),
-  /** The account's private key sealed with its password (src/services/signing.ts), opened only at sign-in. */
+  /** The account's private key sealed with its password (src/shared/signing.ts), opened only at sign-in. */
   sealedKey: text('sealed_key'),
 });
 
@@ -353,7 +353,7 @@ export const lockouts = sqliteTable('lockouts', {
  * The accounts self-checks, sorters and gates log in with over SIP2 (93 login; src/transports/sip2).
  * Synced: the hub checks each SIP-driven entry against the account it names (active, of the
  * station's branch, allowed that command; src/hub/authority.ts). The password is a scrypt hash
- * like a staff password, and travels as a journal secret reference (src/services/secret-refs.ts).
+ * like a staff password, and travels as a journal secret reference (src/shared/secret-refs.ts).
  */
 export const sipAccounts = sqliteTable('sip_accounts', {
   id: text('id').primaryKey(),
@@ -473,7 +473,7 @@ export const journal = sqliteTable(
     outcome: text('outcome'),
     /** When the patron was taken out of the payload, its loans having lost their link (src/services/journal-privacy.ts). */
     redactedAt: integer('redacted_at'),
-    /** Ed25519 signature of the entry by the account that made it, or by the station (src/services/signing.ts). */
+    /** Ed25519 signature of the entry by the account that made it, or by the station (src/shared/signing.ts). */
     signature: text('signature'),
   },
 );
@@ -481,7 +481,7 @@ export const journal = sqliteTable(
 /**
  * The secrets a journal entry refers to (a PIN hash, a password hash, a sealed key), by the
  * sha256 digest that stands for each in the entry's payload. The journal never holds a secret:
- * they travel to the hub beside the entries that name them (src/services/secret-refs.ts), and
+ * they travel to the hub beside the entries that name them (src/shared/secret-refs.ts), and
  * are deleted here once the hub has acknowledged those entries.
  */
 export const journalSecrets = sqliteTable('journal_secrets', {

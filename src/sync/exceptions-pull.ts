@@ -1,8 +1,8 @@
 // The station's copy of the hub's exceptions that concern its branch: made by its own pushes or
 // by another branch's, and resolved here, at another desk or at the hub. The hub's feed
 // (GET /sync/exceptions) brings every exception made or resolved after the station's cursor.
+import type { ExceptionNotice as SyncExceptionNotice } from '../api/sync-protocol';
 import type { ServiceContext } from '../services/context';
-import type { SyncExceptionNotice } from './worker';
 
 /** station_state key: the exceptions feed's cursor. */
 export const EXCEPTIONS_CURSOR_KEY = 'sync_exceptions_cursor';

@@ -4,7 +4,7 @@
 //
 // When: right after each local command while the hub is reachable; on an interval otherwise,
 // with exponential back-off and jitter after failures. Any failure is retried; none stops it.
-import { secretRefsOf } from '../services/secret-refs';
+import { secretRefsOf } from '../shared/secret-refs';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
@@ -38,7 +38,7 @@ export interface SyncExceptionNotice {
 export type SnapshotLine = { start: true; rows: number; upTo: string } | { end: true; cursor: string } | SnapshotRowChange;
 
 export interface HubClient {
-  /** secrets: the values of the secret references the entries' rows carry (src/services/secret-refs.ts). */
+  /** secrets: the values of the secret references the entries' rows carry (src/shared/secret-refs.ts). */
   push(entries: JournalEntry[], stationWallTime: number, secrets?: Record<string, string>): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; exceptions?: SyncExceptionNotice[] }>;
   pull(cursor: string | null): Promise<{ changes: RowChange[]; nextCursor: string; more: boolean; total?: number }>;
   /** The whole library after a cursor, streamed; without it the first load pages the change feed. */

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { luhnCheckDigit } from '../../src/domain/barcode';
 import type { KeyObject } from 'node:crypto';
-import { signEntry, unsealPrivateKey } from '../../src/services/signing';
+import { signEntry, unsealPrivateKey } from '../../src/shared/signing';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
 import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
 import { Hub } from '../../src/hub/hub';
@@ -313,7 +313,7 @@ async function firstSync(h: HubSetup, url: string): Promise<{ rows: number; seco
 // --- c. fifty stations at once -----------------------------------------------------------------------
 
 /** A station's journal as the desk writes it: whole new rows for each command's effects. */
-/** Entries as a desk signs them: the administrator's, with her key (src/services/signing.ts). */
+/** Entries as a desk signs them: the administrator's, with her key (src/shared/signing.ts). */
 interface Signer {
   staffId: string;
   key: KeyObject;

@@ -3,27 +3,15 @@
 // to tests/screenshots/ (named in the README) for anyone to look at.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { freePort, ROOT } from '../support/launch';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// In tests/support/launch.ts since tests that run no page (HTTP, SIP2, Electron) use them too.
+export { freePort, launchBrowser, ROOT } from '../support/launch';
+
 export const SCREENSHOTS = join(ROOT, 'tests', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export interface RunningStation {
   url: string;
@@ -59,13 +47,6 @@ export async function startServe(): Promise<RunningStation> {
       await new Promise((r) => child.once('exit', r));
     },
   };
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rendererBuildReason } from '../../src/cli/renderer-build';
 import { STATION_LOCK_FILE } from '../../src/store/data-lock';
-import { freePort, ROOT } from '../browser/support';
+import { freePort, ROOT } from '../support/launch';
 
 interface Serve {
   child: ChildProcess;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataDirOf, runWithDataFolderLock } from '../../src/cli/station-lock';
 import { STATION_LOCK_FILE } from '../../src/store/data-lock';
-import { freePort, ROOT } from '../browser/support';
+import { freePort, ROOT } from '../support/launch';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -6,8 +6,8 @@ import type { JournalEntry, RowChange } from '../../src/domain/journal';
 import { openHubDb, type HubDb } from '../../src/hub/db';
 import type { StationIdentity } from '../../src/hub/hub';
 import { putRow, writeRows } from '../../src/hub/apply';
-import { hashSecret } from '../../src/services/secrets';
-import { newKeyPair, publicKeyOf, signEntry } from '../../src/services/signing';
+import { hashSecret } from '../../src/shared/secrets';
+import { newKeyPair, publicKeyOf, signEntry } from '../../src/shared/signing';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesResponse, EnrolResponse, PushResponse } from '../../src/api/sync-protocol';
 import type { JournalEntry } from '../../src/domain/journal';
 import { Journals, patron } from './fixtures';
-import { unsealPrivateKey } from '../../src/services/signing';
+import { unsealPrivateKey } from '../../src/shared/signing';
 import type { KeyObject } from 'node:crypto';
 import { call } from './http-client';
 import { hubAdmin, killHubChildren, startHubProcess, type HubProcess } from './hub-process';

@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../src/domain/journal';
 import type { EnrolResponse, PushResponse } from '../../src/api/sync-protocol';
 import { openHubDb, type Queryable } from '../../src/hub/db';
-import { unsealPrivateKey } from '../../src/services/signing';
+import { unsealPrivateKey } from '../../src/shared/signing';
 import { dropSchemas, freshSchema, item, Journals, loan, patron, PG_URL } from './fixtures';
 import { call } from './http-client';
 import { hubAdmin, killHubChildren, startHubProcess, type HubProcess } from './hub-process';

@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../src/domain/journal';
 import { migrateHub } from '../../src/hub/db';
 import { Hub, type StationIdentity } from '../../src/hub/hub';
-import { hashSecret } from '../../src/services/secrets';
-import { newKeyPair, signEntry, unsealPrivateKey } from '../../src/services/signing';
+import { hashSecret } from '../../src/shared/secrets';
+import { newKeyPair, signEntry, unsealPrivateKey } from '../../src/shared/signing';
 import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixtures';
 
 afterAll(dropSchemas);

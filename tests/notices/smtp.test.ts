@@ -238,7 +238,7 @@ describe('printed letters', () => {
         const mm = 25.4 / 96;
         const a = l.querySelector('.address')!.getBoundingClientRect();
         const p = l.getBoundingClientRect();
-        return { left: (a.left - p.left) * mm, top: (a.top - p.top) * mm, right: (a.right - p.left) * mm, bottom: (a.bottom - p.top) * mm, text: (l as HTMLElement).innerText, lang: l.getAttribute('lang') };
+        return { left: (a.left - p.left) * mm, top: (a.top - p.top) * mm, right: (a.right - p.left) * mm, bottom: (a.bottom - p.top) * mm, text: (l as unknown as { innerText: string }).innerText, lang: l.getAttribute('lang') };
       }),
     );
     // A #10 window: 7/8 in (22.2 mm) from the left, 4 1/2 by 1 1/8 in, its top about 48 mm down on a folded Letter page.

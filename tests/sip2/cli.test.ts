@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, ROOT } from '../browser/support';
+import { freePort, ROOT } from '../support/launch';
 import * as m from './client';
 import { SipClient } from './client';
 

@@ -2,7 +2,7 @@
 // the hashes become references, and an entry still waiting for the hub keeps the values beside it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { redactJournalSecrets } from '../../src/services/journal-secrets';
-import { digestOf } from '../../src/services/secret-refs';
+import { digestOf } from '../../src/shared/secret-refs';
 import { addPatron, createTestStation, type TestStation } from '../support/station';
 
 let t: TestStation;

@@ -16,7 +16,7 @@ import { Hub } from '../../src/hub/hub';
 import { foundHubFromStation } from '../../src/hub/founding';
 import { createHubServer } from '../../src/hub/server';
 import { openFoundingStation } from '../../src/cli/hub-from-station';
-import { newKeyPair } from '../../src/services/signing';
+import { newKeyPair } from '../../src/shared/signing';
 import { startStationCore, type StationCore } from '../../src/station/core';
 import { openStation, type StationServices } from '../../src/station/services';
 import { lockDataFolder } from '../../src/store/data-lock';
