@@ -92,8 +92,15 @@ export interface LibrarySettings {
   kiosk: KioskSettings;
   /** Wrong PINs (a card) or passwords (a staff account) before sign-in is refused, and for how long. */
   lockout: LockoutSettings;
+  /** Sync with the hub: how often a station pulls other branches' work while the hub answers. */
+  sync?: SyncSettings;
   /** Other libraries' catalogues to copy records from (SRU or Z39.50), in the order staff see them. */
   copyCatalogueTargets: CopyCatalogueTarget[];
+}
+
+export interface SyncSettings {
+  /** Seconds between pulls while the hub answers (after a failure, the back-off decides). */
+  pullIntervalSeconds: number;
 }
 
 /**
@@ -406,6 +413,7 @@ export type NoticeCode =
   | 'DUE_DATE_HARD'
   | 'ITEM_DAMAGED'
   | 'LOST_ITEM_FOUND'
+  | 'CLOCK_WENT_BACK'
   | 'FINE_CHARGED'
   | 'ROUTE_TO_BRANCH'
   | 'HOLD_TRAPPED_WAITING'

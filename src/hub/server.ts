@@ -50,6 +50,14 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     return n;
   };
 
+  // When each request arrived, on the hub's clock, before its body was read: a push answers with
+  // it (t1 of the station's round-trip clock measurement, src/domain/clock-offset.ts).
+  const ARRIVED = new WeakMap<object, number>();
+  const arrivedAt = (request: object) => ARRIVED.get(request) ?? hub.clock();
+  app.addHook('onRequest', async (request) => {
+    ARRIVED.set(request, hub.clock());
+  });
+
   app.get('/health', async () => ({ ok: true, database: hub.db.kind }));
 
   app.post('/enrol', async (request, reply) => {
@@ -64,7 +72,10 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     // A corrupt batch is refused whole, with where it is wrong; nothing of it is applied.
     if (!parsed.success) return reply.status(400).send(invalid('The batch is not valid.', parsed.error));
     const signing = await hub.stationKey(station, parsed.data.stationPublicKey);
-    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime, parsed.data.secrets ?? {});
+    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime, parsed.data.secrets ?? {}, {
+      receivedAt: arrivedAt(request),
+      ...(parsed.data.clock ? { clock: parsed.data.clock } : {}),
+    });
   });
 
   app.get<{ Querystring: { after?: unknown; limit?: unknown } }>('/sync/changes', async (request, reply) => {
