@@ -106,6 +106,21 @@ export class Hub {
     return id;
   }
 
+  /** An active administrator's password hash, by username (the admin API signs in with it); null for anyone else. */
+  async adminAccount(username: string): Promise<{ id: string; passwordHash: string } | null> {
+    const r = (await this.db.query<{ id: string; data: { role?: string; active?: boolean; passwordHash?: string } }>(
+      `SELECT id, data FROM rows WHERE table_name = 'staff' AND deleted = 0 AND data->>'username' = $1`,
+      [username.toLowerCase()],
+    ))[0];
+    if (!r || r.data.role !== 'admin' || r.data.active === false || !r.data.passwordHash) return null;
+    return { id: r.id, passwordHash: r.data.passwordHash };
+  }
+
+  /** Branch id -> code, for listings. */
+  async branchCodes(): Promise<Record<string, string>> {
+    return Object.fromEntries((await this.db.query<{ id: string; code: string }>('SELECT id, code FROM branches')).map((b) => [b.id, b.code]));
+  }
+
   async libraryName(): Promise<string> {
     return (await this.db.query<{ name: string }>('SELECT name FROM library WHERE id = 1'))[0]?.name ?? 'Library';
   }

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { EnrolRequest, PushRequest, ResolveExceptionRequest } from '../api/sync-protocol';
 import type { JournalEntry } from '../domain/journal';
+import { registerAdminApi } from './admin-api';
 import { HubError, type Hub } from './hub';
 import { integerParam, jsonDeeperThan, MAX_JSON_DEPTH, PUSH_BODY_LIMIT, SMALL_BODY_LIMIT } from './request-limits';
 
@@ -122,6 +123,8 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     const { branchIds: _branches, ...notice } = exception;
     return { exception: notice, alreadyResolved };
   });
+
+  registerAdminApi(app, hub);
 
   return app;
 }
