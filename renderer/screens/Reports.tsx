@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutput } from '../../src/api/contract';
@@ -71,7 +72,7 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
         <ul>
           {exceptions.map((x) => (
             <li key={x.id} data-testid="exception-row">
-              <strong>{t([`reports.exceptionKinds.${x.kind}`, 'reports.exceptionKinds.other'])}</strong>: {x.message}{' '}
+              <strong>{t([`reports.exceptionKinds.${x.kind}`, 'reports.exceptionKinds.other'])}</strong>: {exceptionWords(t, x)}{' '}
               {x.patrons.length > 0 ? (
                 <>
                   {'— '}
@@ -109,4 +110,17 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
       </section>
     </main>
   );
+}
+
+/**
+ * An exception in the desk's language where its kind and facts (params) have words here; the
+ * hub's English message otherwise (an entry's outcome keeps the hub's reason, in its words).
+ */
+function exceptionWords(t: TFunction, x: { kind: string; message: string; params?: Record<string, string | number | boolean | null> }): string {
+  const p = x.params;
+  if (!p) return x.message;
+  const seconds = typeof p.byMs === 'number' ? Math.ceil(p.byMs / 1000) : undefined;
+  if (x.kind === 'lent_twice' && typeof p.decidedBy === 'string') return t([`reports.exceptionMessages.lent_twice_${p.decidedBy}`, 'reports.exceptionMessages.lent_twice_station_clocks'], { ...p });
+  if (x.kind === 'time_went_back' || x.kind === 'clock_set_back') return t(`reports.exceptionMessages.${x.kind}`, { seconds });
+  return x.message;
 }

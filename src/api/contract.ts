@@ -903,7 +903,10 @@ export const stationApi = {
       z.object({
         id: z.string(),
         kind: z.string(),
+        /** The hub's (or station's) words in English; the desk words a kind it knows from `params` in its own language. */
         message: z.string(),
+        /** The facts behind the message: a lent-twice verdict's grounds (decidedBy, apartMs, uncertaintyMs, rule), an entry's outcome and command. */
+        params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
         /** The first patron concerned; `patrons` lists them all. */
         patronId: z.string().nullable(),
         patronName: z.string().nullable(),

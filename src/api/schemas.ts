@@ -398,6 +398,11 @@ export const LockoutSettingsSchema = z.object({
   minutes: z.number().int().min(1).max(1440),
 });
 
+/** How often a station pulls other branches' work while its hub answers (src/sync/worker.ts). */
+export const SyncSettingsSchema = z.object({
+  pullIntervalSeconds: z.number().int().min(1).max(3600),
+});
+
 /** A catalogue to copy records from (src/domain/types.ts CopyCatalogueTarget). */
 export const CopyCatalogueTargetSchema = z
   .object({
@@ -443,6 +448,8 @@ export const LibrarySettingsSchema = z.object({
   barcodes: z.object({ patron: BarcodeRuleSchema, item: BarcodeRuleSchema }),
   kiosk: KioskSettingsSchema,
   lockout: LockoutSettingsSchema,
+  // Optional: a settings document saved before it existed pulls at the default interval.
+  sync: SyncSettingsSchema.optional(),
   copyCatalogueTargets: z
     .array(CopyCatalogueTargetSchema)
     .max(20)

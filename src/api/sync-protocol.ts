@@ -48,9 +48,23 @@ export const PublicKeyText = z.string().min(40).max(200).regex(/^[A-Za-z0-9+/]+=
  * records it at enrolment, or at the first push of a station enrolled before keys existed, and
  * refuses a batch that names another.
  */
+/**
+ * The station's clock as it measured it from its last round trip with the hub (NTP-style, see
+ * src/sync/clock.ts): its wall clock minus the hub's, and how far off that can be (half the round
+ * trip's network time). The hub orders loans of one copy lent twice by it (src/hub/apply.ts).
+ */
+export const StationClock = z
+  .object({
+    offsetMs: z.number().int(),
+    uncertaintyMs: z.number().int().min(0).max(10 * 60_000),
+  })
+  .strict();
+
 export const PushRequest = z
   .object({
     stationWallTime: z.number().int(),
+    /** Absent from stations older than round-trip measurement: the hub then measures one way, uncertainty unknown. */
+    clock: StationClock.optional(),
     entries: z.array(JournalEntrySchema).max(1000),
     stationPublicKey: PublicKeyText.optional(),
     /** The secrets the entries' rows refer to, by digest (src/shared/secret-refs.ts): never in an entry itself. */
@@ -63,11 +77,19 @@ export const PushRequest = z
 
 export const Outcome = z.enum(['applied', 'applied_with_warning', 'conflict', 'rejected']);
 
+/**
+ * An exception's facts beyond its kind, for the desk to word in its own language (the English
+ * `message` is kept for older desks and the hub's CLI): e.g. a copy lent twice at check-outs too
+ * close to tell apart carries `decidedBy: 'too_close'`, `apartMs`, `uncertaintyMs` and `rule`.
+ */
+export const ExceptionParams = z.record(z.string().max(60), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]));
+
 /** Something the hub resolved with circulation sense that staff should look at (lent twice, duplicate card...). */
 export const ExceptionNotice = z.object({
   id: z.string(),
   kind: z.string(),
   message: z.string(),
+  params: ExceptionParams.optional(),
   patronId: z.string().nullable().optional(),
   /** Every patron concerned (both borrowers of a copy lent twice). */
   patronIds: z.array(z.string()).optional(),
@@ -86,6 +108,9 @@ export const PushResponse = z.object({
   expectedSeq: z.number().int(),
   /** stationWallTime minus the hub's clock when the push arrived: the station warns past two minutes. */
   clockOffsetMs: z.number().int(),
+  /** The hub's clock when the request arrived (t1) and when it answered (t2): with its own send and receive times the station measures its offset from the round trip. */
+  hubReceivedAt: z.number().int().optional(),
+  hubAnsweredAt: z.number().int().optional(),
   /** Exceptions this push created; those other stations created for this branch come from GET /sync/exceptions. */
   exceptions: z.array(ExceptionNotice).optional(),
 });
@@ -131,6 +156,8 @@ export const EnrolResponse = z.object({
 });
 
 export type PushRequest = z.infer<typeof PushRequest>;
+export type StationClock = z.infer<typeof StationClock>;
+export type ExceptionParams = z.infer<typeof ExceptionParams>;
 export type PushResponse = z.infer<typeof PushResponse>;
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 export type Outcome = z.infer<typeof Outcome>;

@@ -10,18 +10,23 @@
 //   admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)
 //   admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)
 //   admin resolve-exception <id> --note "..." [--by name]   (every branch concerned sees it resolved)
-// Without --password a one-time password is generated and printed once. On PGlite the data folder
-// is one process's at a time: run admin commands with the hub stopped.
+// Without --password a one-time password is generated and printed once.
+// Against a running hub (PGlite included: its data folder is the hub's alone), every command but
+// init goes through the hub's admin API: `--hub http://127.0.0.1:7400` (or CIRCA_HUB_URL), found
+// by itself for a PGlite hub running on the same --data folder; sign in as an administrator with
+// `--as alice` (or CIRCA_HUB_ADMIN) and CIRCA_HUB_ADMIN_PASSWORD (or the password asked for).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataFolderInUseError } from '../hub/data-lock';
-import { migrateHub, openHubDb } from '../hub/db';
+import { migrateHub, openHubDb, type HubDb } from '../hub/db';
+import type { HubExceptionView } from '../hub/exceptions';
 import { Hub, HubError } from '../hub/hub';
 import { foundHubFromStation } from '../hub/founding';
 import { createHubServer } from '../hub/server';
 import { FromStationError, openFoundingStation } from './hub-from-station';
+import { askPassword, HUB_ENDPOINT_FILE, RemoteHubAdmin, runningHubUrl } from './hub-admin-remote';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -45,11 +50,14 @@ const { values, positionals } = parseArgs({
     by: { type: 'string' },
     'from-station': { type: 'string' },
     station: { type: 'string' },
+    hub: { type: 'string' },
+    as: { type: 'string' },
+    'hub-ca': { type: 'string' },
   },
 });
 
 if (values.help) {
-  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin init --from-station <station.db> [--name "Main desk"]   (a new, empty hub made from a stopped stand-alone station)\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN [--station <id>]   (a one-time code, 24 hours; --station: for the station the hub was made from)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once. On PGlite the data folder is one\nprocess\'s at a time: run admin commands with the hub stopped.');
+  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin init --from-station <station.db> [--name "Main desk"]   (a new, empty hub made from a stopped stand-alone station)\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN [--station <id>]   (a one-time code, 24 hours; --station: for the station the hub was made from)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once.\nWhile the hub runs, admin commands (but init) go through its admin API: --hub <url> (or CIRCA_HUB_URL; found\nby itself for a PGlite hub on the same --data), signed in with --as <admin> (or CIRCA_HUB_ADMIN) and\nCIRCA_HUB_ADMIN_PASSWORD (or asked for).');
   process.exit(0);
 }
 
@@ -78,6 +86,60 @@ function passwordOrGenerated(): { password: string; generated: boolean } {
   return values.password ? { password: values.password, generated: false } : { password: randomBytes(12).toString('base64url'), generated: true };
 }
 
+/** What the admin commands need, from the hub's database here or from a running hub's admin API. */
+interface AdminOps {
+  addBranch(b: { code: string; name: string; timeZone: string }): Promise<void>;
+  addAdmin(a: { username: string; displayName: string; password: string; branchCode: string }): Promise<void>;
+  /** stationId: a code only that station may use (the station a hub was made from, src/hub/founding.ts). */
+  enrolmentCode(branchCode: string, stationId: string | null): Promise<string>;
+  stations(): Promise<Awaited<ReturnType<Hub['listStations']>>>;
+  removeStation(id: string): Promise<boolean>;
+  exceptions(all: boolean): Promise<{ list: HubExceptionView[]; codes: Map<string, string> }>;
+  resolve(id: string, by: string | undefined, note: string): Promise<{ exception: HubExceptionView; alreadyResolved: boolean }>;
+  close(): Promise<void>;
+}
+
+function localOps(hub: Hub, db: HubDb): AdminOps {
+  return {
+    addBranch: async (b) => void (await hub.addBranch(b)),
+    addAdmin: async (a) => void (await hub.addAdmin(a)),
+    enrolmentCode: (b, station) => hub.createEnrolmentCode(b, station),
+    stations: () => hub.listStations(),
+    removeStation: (id) => hub.removeStation(id),
+    exceptions: async (all) => ({ list: await hub.listExceptions(all), codes: new Map(Object.entries(await hub.branchCodes())) }),
+    resolve: (id, by, note) => hub.resolveException(id, by ?? `hub admin ${process.env.USER ?? ''}`.trim(), note),
+    close: () => db.close(),
+  };
+}
+
+async function remoteOps(url: string): Promise<AdminOps> {
+  const username = values.as ?? process.env.CIRCA_HUB_ADMIN;
+  if (!username) fail(`The hub at ${url} is running: admin commands go through its admin API. Sign in with --as <administrator> (or CIRCA_HUB_ADMIN) and CIRCA_HUB_ADMIN_PASSWORD.`);
+  const password = process.env.CIRCA_HUB_ADMIN_PASSWORD ?? (await askPassword(`password for ${username} at ${url}: `));
+  const api = new RemoteHubAdmin(url, username, password, values['hub-ca'] ? readFileSync(values['hub-ca']) : null);
+  return {
+    addBranch: async (b) => void (await api.call('POST', '/admin/branches', b)),
+    addAdmin: async (a) => void (await api.call('POST', '/admin/staff', a)),
+    enrolmentCode: async (branchCode, stationId) => (await api.call<{ code: string }>('POST', '/admin/enrolment-codes', { branchCode, ...(stationId ? { stationId } : {}) })).code,
+    stations: async () => (await api.call<{ stations: Awaited<ReturnType<Hub['listStations']>> }>('GET', '/admin/stations')).stations,
+    removeStation: async (id) => {
+      try {
+        await api.call('DELETE', `/admin/stations/${encodeURIComponent(id)}`);
+        return true;
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return false;
+        throw error;
+      }
+    },
+    exceptions: async (all) => {
+      const r = await api.call<{ exceptions: HubExceptionView[]; branches: Record<string, string> }>('GET', `/admin/exceptions${all ? '?all=1' : ''}`);
+      return { list: r.exceptions, codes: new Map(Object.entries(r.branches)) };
+    },
+    resolve: (id, by, note) => api.call('POST', `/admin/exceptions/${encodeURIComponent(id)}/resolve`, { note, ...(by ? { by } : {}) }),
+    close: async () => api.close(),
+  };
+}
+
 // init --from-station reads the station first: a running station, or one joined to a hub, is
 // refused before the hub's database is opened (or a PGlite folder made).
 const founding = positionals[0] === 'admin' && positionals[1] === 'init' && values['from-station'] ? openStationOrFail(values['from-station']) : null;
@@ -93,12 +155,25 @@ function openStationOrFail(file: string): ReturnType<typeof openFoundingStation>
   }
 }
 
-const db = await openHubDb({ dataDir: resolve(values.data!), databaseUrl: process.env.DATABASE_URL ?? null }).catch((error: unknown) => {
-  if (error instanceof DataFolderInUseError) fail(error.message);
-  throw error;
-});
-await migrateHub(db);
-const hub = new Hub(db);
+const dataDir = resolve(values.data!);
+const isAdmin = positionals[0] === 'admin';
+const hubUrl = values.hub ?? process.env.CIRCA_HUB_URL ?? null;
+
+/** The local database, or null when a running PGlite hub holds the folder (its API is used instead). */
+async function openLocal(): Promise<HubDb | null> {
+  try {
+    const db = await openHubDb({ dataDir, databaseUrl: process.env.DATABASE_URL ?? null });
+    await migrateHub(db);
+    return db;
+  } catch (error) {
+    if (!(error instanceof DataFolderInUseError)) throw error;
+    if (isAdmin && runningHubUrl(dataDir)) return null;
+    fail(`${error.message}${isAdmin ? ' Give the running hub\'s address with --hub <url> to administer it.' : ''}`);
+  }
+}
+
+const db = isAdmin && hubUrl && positionals[1] !== 'init' ? null : await openLocal();
+const hub = db ? new Hub(db) : null;
 
 /**
  * admin init --from-station: a new hub made from a stand-alone station's file, its library,
@@ -107,7 +182,7 @@ const hub = new Hub(db);
  */
 async function initFromStation(file: string, opened: ReturnType<typeof openFoundingStation>): Promise<void> {
   try {
-    const r = await foundHubFromStation(hub, opened.station);
+    const r = await foundHubFromStation(hub!, opened.station);
     const others = r.outcomes.applied_with_warning + r.outcomes.conflict;
     console.log(`library "${opened.station.libraryName}" ready, made from station ${opened.station.stationId} (branch ${r.branchCode})`);
     console.log(`  ${r.entries} journal entries received as if synced from the first day${others ? ` (${r.outcomes.applied_with_warning} with a warning, ${r.outcomes.conflict} conflicts: admin exceptions)` : ''}; ${r.rows} library rows, ${r.staff} staff accounts`);
@@ -118,9 +193,10 @@ async function initFromStation(file: string, opened: ReturnType<typeof openFound
   }
 }
 
-async function admin(command: string | undefined): Promise<void> {
+async function admin(command: string | undefined, ops: AdminOps): Promise<void> {
   switch (command) {
     case 'init': {
+      if (!hub) fail('admin init sets up a new hub on its own database: run it before the hub first starts (or with DATABASE_URL).');
       if (founding && values['from-station']) return initFromStation(values['from-station'], founding);
       const branch = values.branch ? parseBranch(values.branch) : null;
       if (branch) await hub.addBranch(branch);
@@ -136,23 +212,23 @@ async function admin(command: string | undefined): Promise<void> {
     }
     case 'add-branch': {
       const branch = parseBranch(need('branch'));
-      await hub.addBranch(branch);
+      await ops.addBranch(branch);
       console.log(`branch ${branch.code} ready`);
       return;
     }
     case 'add-admin': {
       const { password, generated } = passwordOrGenerated();
       const username = need('username');
-      await hub.addAdmin({ branchCode: need('branch'), username, displayName: values.name ?? username, password });
+      await ops.addAdmin({ branchCode: need('branch'), username, displayName: values.name ?? username, password });
       console.log(`administrator ${username.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`);
       return;
     }
     case 'enrol-station':
       // --station <id>: a new code for the station the hub was made from, if its code was lost or expired.
-      console.log(`one-time enrolment code (24 hours, single use): ${await hub.createEnrolmentCode(need('branch'), values.station ?? null)}`);
+      console.log(`one-time enrolment code (24 hours, single use): ${await ops.enrolmentCode(need('branch'), values.station ?? null)}`);
       return;
     case 'stations':
-      for (const s of await hub.listStations()) {
+      for (const s of await ops.stations()) {
         const offset = s.clockOffsetMs === null ? 'never pushed' : `clock ${s.clockOffsetMs >= 0 ? '+' : ''}${Math.round(s.clockOffsetMs / 1000)} s`;
         console.log(`${s.id}  ${s.branchCode}  ${s.name}  ${s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : '-'}  ${offset}`);
       }
@@ -160,7 +236,7 @@ async function admin(command: string | undefined): Promise<void> {
     case 'remove-station': {
       const id = positionals[2];
       if (!id) fail('admin remove-station <station id>   (ids: admin stations)');
-      if (!(await hub.removeStation(id))) {
+      if (!(await ops.removeStation(id))) {
         console.error(`no station ${id}`);
         process.exitCode = 1;
         return;
@@ -169,8 +245,7 @@ async function admin(command: string | undefined): Promise<void> {
       return;
     }
     case 'exceptions': {
-      const codes = new Map((await db.query<{ id: string; code: string }>('SELECT id, code FROM branches')).map((b) => [b.id, b.code]));
-      const list = await hub.listExceptions(values.all);
+      const { list, codes } = await ops.exceptions(values.all!);
       if (list.length === 0) console.log(values.all ? 'no exceptions' : 'no unresolved exceptions');
       for (const x of list) {
         const branches = x.branchIds.map((b) => codes.get(b) ?? b).join(',');
@@ -182,7 +257,7 @@ async function admin(command: string | undefined): Promise<void> {
     case 'resolve-exception': {
       const id = positionals[2];
       if (!id) fail('admin resolve-exception <id> --note "what was done"');
-      const { exception, alreadyResolved } = await hub.resolveException(id, values.by ?? `hub admin ${process.env.USER ?? ''}`.trim(), need('note'));
+      const { exception, alreadyResolved } = await ops.resolve(id, values.by, need('note'));
       console.log(
         alreadyResolved
           ? `${exception.id} was already resolved by ${exception.resolvedBy ?? '-'}${exception.resolutionNote ? `: ${exception.resolutionNote}` : ''}; nothing changed`
@@ -195,24 +270,32 @@ async function admin(command: string | undefined): Promise<void> {
   }
 }
 
-if (positionals[0] === 'admin') {
+if (isAdmin) {
+  const ops = hub && db ? localOps(hub, db) : await remoteOps(hubUrl ?? runningHubUrl(dataDir)!);
   try {
-    await admin(positionals[1]);
+    await admin(positionals[1], ops);
   } catch (error) {
-    if (!(error instanceof HubError)) throw error;
-    console.error(error.message);
+    // A refusal from the hub here (HubError) or from its API (an answer with a status): its words.
+    if (!(error instanceof HubError) && typeof (error as { status?: unknown }).status !== 'number') throw error;
+    console.error((error as Error).message);
     process.exitCode = 1;
   } finally {
-    await db.close();
+    await ops.close();
   }
 } else {
+  if (!hub || !db) fail('no database');
   const https = values.cert || values.key ? { cert: readFileSync(need('cert')), key: readFileSync(need('key')) } : null;
   const app = await createHubServer({ hub, https });
   await app.listen({ host: values.host!, port: Number(values.port) });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : values.port;
-  console.log(`Circa hub on ${https ? 'https' : 'http'}://${values.host}:${port}/ (${db.kind})`);
+  const url = `${https ? 'https' : 'http'}://${values.host}:${port}/`;
+  console.log(`Circa hub on ${url} (${db.kind})`);
+  // A PGlite hub's folder is its alone: the admin CLI finds the hub's API here instead.
+  const endpoint = join(dataDir, HUB_ENDPOINT_FILE);
+  if (db.kind === 'pglite') writeFileSync(endpoint, `${JSON.stringify({ url, pid: process.pid })}\n`);
   const stop = async () => {
+    if (db.kind === 'pglite') rmSync(endpoint, { force: true });
     await app.close();
     await db.close();
     process.exit(0);

@@ -19,6 +19,7 @@ export const DEFAULT_SETTINGS: LibrarySettings = {
   barcodes: DEFAULT_BARCODE_RULES,
   kiosk: { idleSeconds: 60, warningSeconds: 10 },
   lockout: { maxFailures: 5, minutes: 15 },
+  sync: { pullIntervalSeconds: 5 },
   copyCatalogueTargets: [],
   ill: { agencyId: '', tempBarcodeFirst: null, tempBarcodeLast: null, libraryCategoryCode: 'ILL', returnMarginDays: 3 },
 };

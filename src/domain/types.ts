@@ -92,6 +92,8 @@ export interface LibrarySettings {
   kiosk: KioskSettings;
   /** Wrong PINs (a card) or passwords (a staff account) before sign-in is refused, and for how long. */
   lockout: LockoutSettings;
+  /** Sync with the hub: how often a station pulls other branches' work while the hub answers. */
+  sync?: SyncSettings;
   /** Other libraries' catalogues to copy records from (SRU or Z39.50), in the order staff see them. */
   copyCatalogueTargets: CopyCatalogueTarget[];
   /** Interlibrary loan (docs/ill.md); absent in settings saved before it existed: the defaults. */
@@ -109,6 +111,11 @@ export interface IllSettings {
   libraryCategoryCode: string;
   /** Days before the lender's due date the patron's loan ends, to leave time to ship it back. */
   returnMarginDays: number;
+}
+
+export interface SyncSettings {
+  /** Seconds between pulls while the hub answers (after a failure, the back-off decides). */
+  pullIntervalSeconds: number;
 }
 
 /**
@@ -435,6 +442,7 @@ export type NoticeCode =
   | 'DUE_DATE_HARD'
   | 'ITEM_DAMAGED'
   | 'LOST_ITEM_FOUND'
+  | 'CLOCK_WENT_BACK'
   | 'FINE_CHARGED'
   | 'ITEM_TO_REPAIR'
   | 'DAMAGE_CHARGED'

@@ -3,6 +3,7 @@
 // the station's to write: src/hub/policy.ts); most are stored as they are, but
 // where two stations acted on the same thing while apart the hub decides as a circulation desk
 // would, keeps every row, and records an exception staff can work through.
+import { orderCheckouts, TOO_CLOSE_RULE, type TimedCheckout } from '../domain/clock-offset';
 import { pickHoldToTrap } from '../domain/holds';
 import { findRule, DEFAULT_RULE } from '../domain/rules';
 import { localDateOf } from '../domain/time';
@@ -17,10 +18,15 @@ export type { ApplyResult, HubException, Outcome } from './verdicts';
 
 type Data = Record<string, unknown> & { id: string };
 
-/** The station that wrote a loan's check-out, and its clock offset (its wall clock minus the hub's) measured at the push that brought it. */
-interface LoanClock {
+/**
+ * The station that wrote a loan's check-out, and its clock offset (its wall clock minus the hub's)
+ * as known at the push that brought it, with that measurement's uncertainty (null: measured one
+ * way by the hub, for a station that does not measure round trips, or recorded before they were).
+ */
+export interface LoanClock {
   stationId: string;
   offsetMs: number;
+  uncertaintyMs: number | null;
 }
 
 // --- the rows of one write transaction ---------------------------------------------------------
@@ -188,8 +194,11 @@ class TxRows {
     const fresh = this.newClocks.get(loanId);
     if (fresh) return fresh;
     if (!this.knownClocks.has(loanId)) {
-      const r = (await this.raw.query<{ station_id: string; clock_offset_ms: string }>('SELECT station_id, clock_offset_ms FROM loan_clocks WHERE loan_id = $1', [loanId]))[0];
-      this.knownClocks.set(loanId, r ? { stationId: r.station_id, offsetMs: Number(r.clock_offset_ms) } : null);
+      const r = (await this.raw.query<{ station_id: string; clock_offset_ms: string; uncertainty_ms: string | null }>(
+        'SELECT station_id, clock_offset_ms, uncertainty_ms FROM loan_clocks WHERE loan_id = $1',
+        [loanId],
+      ))[0];
+      this.knownClocks.set(loanId, r ? { stationId: r.station_id, offsetMs: Number(r.clock_offset_ms), uncertaintyMs: r.uncertainty_ms === null ? null : Number(r.uncertainty_ms) } : null);
     }
     return this.knownClocks.get(loanId) ?? null;
   }
@@ -201,8 +210,8 @@ class TxRows {
       this.newClocks.clear();
       for (const [id, c] of clocks) this.knownClocks.set(id, c);
       await this.raw.query(
-        `INSERT INTO loan_clocks (loan_id, station_id, clock_offset_ms) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (loan_id) DO NOTHING`,
-        [clocks.map((c) => c[0]), clocks.map((c) => c[1].stationId), clocks.map((c) => c[1].offsetMs)],
+        `INSERT INTO loan_clocks (loan_id, station_id, clock_offset_ms, uncertainty_ms) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) ON CONFLICT (loan_id) DO NOTHING`,
+        [clocks.map((c) => c[0]), clocks.map((c) => c[1].stationId), clocks.map((c) => c[1].offsetMs), clocks.map((c) => c[1].uncertaintyMs)],
       );
     }
     if (this.pending.size > 0) {
@@ -382,12 +391,18 @@ export async function lockWhatEntriesTouch(tx: Queryable, entries: JournalEntry[
   await tx.query('SELECT pg_advisory_xact_lock(7404, k) FROM (SELECT DISTINCT hashtext(x) & 1023 AS k FROM unnest($1::text[]) AS x ORDER BY k) AS h ORDER BY k', [[...keys]]);
 }
 
+/** The pushing station's clock as known at this push (src/domain/clock-offset.ts). */
+export interface PushClock {
+  offsetMs: number;
+  uncertaintyMs: number | null;
+}
+
 /**
- * Applies one entry. clockOffsetMs: the pushing station's clock offset as the hub measured it at
- * this push (its wall clock minus the hub's), or null if none is known; it orders two loans of the
- * same copy lent while apart (applyLoan).
+ * Applies one entry. clock: the pushing station's clock offset (its wall clock minus the hub's)
+ * and its uncertainty, or null if none is known; it orders two loans of the same copy lent while
+ * apart (applyLoan).
  */
-export async function applyEntry(tx: Queryable, entry: JournalEntry, clockOffsetMs: number | null = null): Promise<ApplyResult> {
+export async function applyEntry(tx: Queryable, entry: JournalEntry, clock: PushClock | null = null): Promise<ApplyResult> {
   // Staff at a station resolved an exception: no rows, the hub's exception list (exceptions.ts).
   if (entry.command === RESOLVE_COMMAND) return applyResolution(tx, entry);
   const exceptions: HubException[] = [];
@@ -411,7 +426,7 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry, clockOffset
     const row = change.row as Data;
     switch (change.table) {
       case 'loans':
-        conflict = (await applyLoan(tx, entry, row as unknown as Loan & Data, exceptions, warnings, clockOffsetMs)) ?? conflict;
+        conflict = (await applyLoan(tx, entry, row as unknown as Loan & Data, exceptions, warnings, clock)) ?? conflict;
         break;
       case 'items':
         // A copy whose trap did not stand (applyHold) stays as the hub has it.
@@ -443,21 +458,61 @@ async function returnedAtADesk(tx: Queryable, loanId: string): Promise<boolean> 
 }
 
 /**
- * A loan's check-out time on the hub's clock: the station's time corrected by the offset the hub
- * measured for the station that wrote it; the station's own time where no offset is known.
+ * A loan's check-out as the hub orders it: the station's time, the offset known for the station
+ * that wrote it and that offset's uncertainty; the station's own time (offset 0, uncertainty
+ * unknown) where no offset is known.
  */
-async function clockOffsetOf(tx: Queryable, loan: Loan): Promise<number> {
-  return (await rowsOf(tx).clockOf(loan.id))?.offsetMs ?? 0;
+async function timedCheckout(tx: Queryable, loan: Loan): Promise<TimedCheckout> {
+  const clock = await rowsOf(tx).clockOf(loan.id);
+  return { loanId: loan.id, stationId: clock?.stationId ?? '', checkedOutAt: loan.checkedOutAt, offsetMs: clock?.offsetMs ?? 0, uncertaintyMs: clock?.uncertaintyMs ?? null };
+}
+
+const LENT_TWICE_MESSAGES = {
+  station_clocks: 'The same copy was lent at two stations while they were apart; the later borrower has it.',
+  corrected_clocks:
+    "The same copy was lent at two stations while they were apart; the later borrower has it. Later by the hub's clock: a station's clock was off, and its check-out time was corrected by the offset the hub measured.",
+  too_close:
+    'The same copy was lent at two stations while they were apart, at check-outs too close to tell which came first (%APART% ms apart, within the clocks\' combined uncertainty of %UNCERTAINTY% ms). By the stated rule, the check-out at the station with the lower id keeps the copy.',
+} as const;
+
+const LENT_TWICE_REASONS = {
+  station_clocks: 'lent twice',
+  corrected_clocks: "lent twice (the later by the stations' clocks corrected as the hub measured them)",
+  too_close: 'lent twice, too close to tell (the station with the lower id keeps the copy)',
+} as const;
+
+/**
+ * A time that went backwards at the station: a loan returned before it was checked out (its
+ * clock was corrected back between the two). Never stored as it is: the return is clamped to the
+ * check-out, the entry is applied with a warning, and the branch is told.
+ */
+function clampBackwardsReturn(entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[]): void {
+  if (loan.returnedAt === null || loan.returnedAt >= loan.checkedOutAt) return;
+  const byMs = loan.checkedOutAt - loan.returnedAt;
+  loan.returnedAt = loan.checkedOutAt;
+  warnings.push(`returned ${Math.ceil(byMs / 1000)} s before its check-out by the station's clock: the return was set to the check-out time`);
+  exceptions.push({
+    kind: 'time_went_back',
+    message: `A loan was returned ${Math.ceil(byMs / 1000)} s before it was checked out by the station's clock (its clock was set back): the return was recorded at the check-out time. Check the station's clock.`,
+    params: { field: 'returnedAt', byMs },
+    patronIds: loan.patronId ? [loan.patronId] : [],
+    itemId: loan.itemId,
+    entryIds: [entry.id],
+    branchIds: [entry.branchId],
+  });
 }
 
 /**
  * Two stations lent the same copy while apart: keep both loans; the later borrower has it. Later
  * by the hub's clock: each check-out time corrected by its station's measured clock offset, so a
- * station whose clock runs fast does not win for that. The loans keep the times their stations
- * wrote (their due dates were computed from them).
+ * station whose clock runs fast does not win for that. Check-outs closer than the offsets'
+ * combined uncertainty are too close to tell: a stated rule decides (src/domain/clock-offset.ts)
+ * and the exception says so. The loans keep the times their stations wrote (their due dates were
+ * computed from them).
  */
-async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[], clockOffsetMs: number | null = null): Promise<string | null> {
+async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[], clock: PushClock | null = null): Promise<string | null> {
   let result: string | null = null;
+  clampBackwardsReturn(entry, loan, exceptions, warnings);
   if (loan.returnedAt !== null && (await returnedAtADesk(tx, loan.id))) {
     // Privacy: a returned loan's link to its patron, once dropped at a station (the retention
     // period passed, src/services/privacy.ts), is dropped here too, whatever else the hub keeps.
@@ -480,36 +535,37 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
     }
     // A check-out new to the hub: its station's clock offset, for ordering it against another
     // station's loan of the same copy (now or when that one arrives).
-    if (!current && clockOffsetMs !== null) rowsOf(tx).recordClock(loan.id, { stationId: entry.stationId, offsetMs: clockOffsetMs });
+    if (!current && clock !== null) rowsOf(tx).recordClock(loan.id, { stationId: entry.stationId, offsetMs: clock.offsetMs, uncertaintyMs: clock.uncertaintyMs });
     for (const other of await openLoansOfItem(tx, loan.itemId)) {
       if (other.id === loan.id) continue;
-      const offsets = new Map([
-        [loan.id, await clockOffsetOf(tx, loan)],
-        [other.id, await clockOffsetOf(tx, other)],
-      ]);
-      const trueTime = (l: Loan) => l.checkedOutAt - offsets.get(l.id)!;
-      const incomingIsLater = trueTime(loan) >= trueTime(other);
-      // The stations' clocks as the hub measured them decided, not their own wall clocks.
-      const byCorrectedClocks = incomingIsLater !== loan.checkedOutAt >= other.checkedOutAt;
+      const incoming = await timedCheckout(tx, loan);
+      const order = orderCheckouts(incoming, await timedCheckout(tx, other));
+      const incomingIsLater = order.later === incoming;
       const [earlier, later] = incomingIsLater ? [other, loan] : [loan, other];
       // The earlier loan stays in history, closed when the copy was lent again: at the later
       // check-out's time, or where the corrected clocks decided, that moment on the earlier
-      // station's clock (never before its own check-out).
-      const returnedAt = byCorrectedClocks ? trueTime(later) + offsets.get(earlier.id)! : later.checkedOutAt;
+      // station's clock; never before its own check-out.
+      const laterOnEarliersClock = order.later.checkedOutAt - order.later.offsetMs + order.earlier.offsetMs;
+      const returnedAt = order.decidedBy === 'station_clocks' ? later.checkedOutAt : Math.max(earlier.checkedOutAt, laterOnEarliersClock);
       const closed = { ...earlier, returnedAt, returnBranchId: null };
       if (incomingIsLater) await putRow(tx, 'loans', closed as Data);
       else Object.assign(loan, closed);
+      const apartMs = Math.round(order.apartMs);
+      const uncertaintyMs = order.decidedBy === 'too_close' ? order.uncertaintyMs : null;
       exceptions.push({
         kind: 'lent_twice',
-        message: byCorrectedClocks
-          ? "The same copy was lent at two stations while they were apart; the later borrower has it. Later by the hub's clock: a station's clock was off, and its check-out time was corrected by the offset the hub measured."
-          : 'The same copy was lent at two stations while they were apart; the later borrower has it.',
+        message: LENT_TWICE_MESSAGES[order.decidedBy].replace('%APART%', String(apartMs)).replace('%UNCERTAINTY%', String(uncertaintyMs)),
+        params: {
+          decidedBy: order.decidedBy,
+          apartMs,
+          ...(order.decidedBy === 'too_close' ? { uncertaintyMs, rule: TOO_CLOSE_RULE, keptByStationId: order.later.stationId } : {}),
+        },
         patronIds: [earlier.patronId, later.patronId].filter((p): p is string => !!p),
         itemId: loan.itemId,
         entryIds: [entry.id],
         branchIds: [...new Set([earlier.branchId, later.branchId])],
       });
-      result = byCorrectedClocks ? "lent twice (the later by the stations' clocks corrected as the hub measured them)" : 'lent twice';
+      result = LENT_TWICE_REASONS[order.decidedBy];
     }
     if (loan.patronId) {
       const blocks = (await rowsOf(tx).find(BLOCKS_BY_PATRON, loan.patronId)) as unknown as { kind: string; until: string | null }[];

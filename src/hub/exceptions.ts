@@ -14,6 +14,7 @@ interface ExceptionRow {
   id: string;
   kind: string;
   message: string;
+  params: Record<string, string | number | boolean | null> | null;
   patron_ids: string[];
   item_id: string | null;
   entry_ids: string[];
@@ -29,7 +30,7 @@ export interface HubExceptionView extends ExceptionNotice {
   branchIds: string[];
 }
 
-const COLUMNS = 'id, kind, message, patron_ids, item_id, entry_ids, branch_ids, created_at, resolved_at, resolved_by, resolution_note, change_seq';
+const COLUMNS = 'id, kind, message, params, patron_ids, item_id, entry_ids, branch_ids, created_at, resolved_at, resolved_by, resolution_note, change_seq';
 
 /** Exceptions travel with hub- ids, so a station never mistakes them for its own. */
 function toView(r: ExceptionRow): HubExceptionView {
@@ -37,6 +38,7 @@ function toView(r: ExceptionRow): HubExceptionView {
     id: `hub-${r.id}`,
     kind: r.kind,
     message: r.message,
+    ...(r.params ? { params: r.params } : {}),
     patronId: r.patron_ids[0] ?? null,
     patronIds: r.patron_ids,
     itemId: r.item_id,

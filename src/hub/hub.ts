@@ -4,12 +4,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
-import type { ChangesResponse, EnrolResponse, ExceptionNotice, ExceptionsResponse, Outcome, PushResponse } from '../api/sync-protocol';
+import type { ChangesResponse, EnrolResponse, ExceptionNotice, ExceptionsResponse, Outcome, PushResponse, StationClock } from '../api/sync-protocol';
+import { MIN_CLOCK_UNCERTAINTY_MS } from '../domain/clock-offset';
 import { DEFAULT_RULE } from '../domain/rules';
 import { DEFAULT_SETTINGS } from '../domain/settings';
 import { hashSecret } from '../shared/secrets';
 import { newKeyPair, sealPrivateKey } from '../shared/signing';
-import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, type ApplyResult, type HubException } from './apply';
+import { applyEntry, lockWhatEntriesTouch, prefetchBatch, putRow, writeRows, type ApplyResult, type HubException, type PushClock } from './apply';
 import type { HubDb, Queryable } from './db';
 import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
 import { refuseEntry, screenEntry } from './policy';
@@ -27,6 +28,8 @@ interface Received {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const ENROLMENT_TTL_MS = 24 * 60 * 60 * 1000;
+/** A station's own clock measurement further than this from the hub's one-way one is stale (see Hub.pushClock). */
+const STALE_CLOCK_MS = 5_000;
 
 export class HubError extends Error {
   constructor(
@@ -45,6 +48,11 @@ export class Hub {
     readonly db: HubDb,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The hub's clock (the server stamps a request's arrival with it). */
+  clock(): number {
+    return this.now();
+  }
 
   /**
    * Creates the library at the hub: its settings, default categories, item types and rules, as
@@ -92,6 +100,21 @@ export class Hub {
       }),
     );
     return id;
+  }
+
+  /** An active administrator's password hash, by username (the admin API signs in with it); null for anyone else. */
+  async adminAccount(username: string): Promise<{ id: string; passwordHash: string } | null> {
+    const r = (await this.db.query<{ id: string; data: { role?: string; active?: boolean; passwordHash?: string } }>(
+      `SELECT id, data FROM rows WHERE table_name = 'staff' AND deleted = 0 AND data->>'username' = $1`,
+      [username.toLowerCase()],
+    ))[0];
+    if (!r || r.data.role !== 'admin' || r.data.active === false || !r.data.passwordHash) return null;
+    return { id: r.id, passwordHash: r.data.passwordHash };
+  }
+
+  /** Branch id -> code, for listings. */
+  async branchCodes(): Promise<Record<string, string>> {
+    return Object.fromEntries((await this.db.query<{ id: string; code: string }>('SELECT id, code FROM branches')).map((b) => [b.id, b.code]));
   }
 
   async libraryName(): Promise<string> {
@@ -242,7 +265,20 @@ export class Hub {
    * the record of its outcome; an entry seen before answers with its first outcome. Entries apply
    * in seq order: at a gap the batch stops and says which seq it expects.
    */
-  async push(station: StationIdentity, entries: JournalEntry[], stationWallTime: number, secrets: Record<string, string> = {}): Promise<PushResponse> {
+  /**
+   * opts.clock: the station's offset as it measured it from its last round trip (it orders loans
+   * lent twice); without it the hub measures one way, uncertainty unknown (an older station).
+   * opts.receivedAt: when the request arrived (the server notes it before parsing the body); it
+   * and the answer's time go back to the station, which measures its offset from them.
+   */
+  async push(
+    station: StationIdentity,
+    entries: JournalEntry[],
+    stationWallTime: number,
+    secrets: Record<string, string> = {},
+    opts: { clock?: StationClock; receivedAt?: number } = {},
+  ): Promise<PushResponse> {
+    const hubReceivedAt = opts.receivedAt ?? this.now();
     for (const e of entries) {
       if (e.stationId !== station.stationId || e.branchId !== station.branchId) {
         throw new HubError(403, 'FORBIDDEN', 'A station may push only its own entries, for its own branch.');
@@ -250,10 +286,13 @@ export class Hub {
     }
     // A clock that is no clock (-9e15) or is years out is refused before it is recorded as the
     // station's offset or used to order its loans (src/hub/request-limits.ts).
-    const clock = stationClockProblem(stationWallTime, this.now());
-    if (clock) throw new HubError(400, 'CLOCK_IMPLAUSIBLE', clock.message, clock.clockOffsetMs === undefined ? {} : { clockOffsetMs: clock.clockOffsetMs });
-    const clockOffsetMs = Math.round(stationWallTime - this.now());
-    const seen = { lastSeenAt: this.now(), clockOffsetMs };
+    const refused = stationClockProblem(stationWallTime, this.now());
+    if (refused) throw new HubError(400, 'CLOCK_IMPLAUSIBLE', refused.message, refused.clockOffsetMs === undefined ? {} : { clockOffsetMs: refused.clockOffsetMs });
+    // Measured one way: the station's send time against this arrival (off by the request's time
+    // on the network, and by however long the station took to build the request).
+    const clockOffsetMs = Math.round(stationWallTime - hubReceivedAt);
+    const clock = this.pushClock(opts.clock, clockOffsetMs);
+    const seen = { lastSeenAt: this.now(), clock };
     const sorted = entries.map(withoutOversizedContents).sort((a, b) => a.seq - b.seq);
     let received: Received;
     try {
@@ -280,7 +319,22 @@ export class Hub {
       }
     }
     const { expectedSeq, ...answer } = received;
-    return { ...answer, expectedSeq: expectedSeq ?? (await this.expectedSeq(this.db, station.stationId)), clockOffsetMs };
+    const expected = expectedSeq ?? (await this.expectedSeq(this.db, station.stationId));
+    return { ...answer, expectedSeq: expected, clockOffsetMs, hubReceivedAt, hubAnsweredAt: this.now() };
+  }
+
+  /**
+   * The clock the push's loans are ordered by: the station's round-trip measurement, unless it
+   * disagrees with this push's one-way one by more than STALE_CLOCK_MS (the station's clock was
+   * stepped since it measured: its own measurement is stale); then the one-way measurement, with
+   * its uncertainty unknown, so that no check-out of this push is called "too close to tell" on
+   * the strength of a measurement that no longer holds.
+   */
+  private pushClock(claimed: StationClock | undefined, oneWayMs: number): PushClock {
+    if (claimed && Math.abs(claimed.offsetMs - oneWayMs) <= STALE_CLOCK_MS + claimed.uncertaintyMs) {
+      return { offsetMs: claimed.offsetMs, uncertaintyMs: Math.max(MIN_CLOCK_UNCERTAINTY_MS, claimed.uncertaintyMs) };
+    }
+    return { offsetMs: oneWayMs, uncertaintyMs: null };
   }
 
   private async receive(
@@ -288,7 +342,7 @@ export class Hub {
     station: StationIdentity,
     entries: JournalEntry[],
     rejectWith?: string,
-    seenAt?: { lastSeenAt: number; clockOffsetMs: number },
+    seenAt?: { lastSeenAt: number; clock: PushClock },
     secrets: Record<string, string> = {},
   ): Promise<Received> {
     // Two hub processes receiving the same station's entries take turns here.
@@ -296,7 +350,11 @@ export class Hub {
     // And take turns with other stations' batches on the copies, cards, fees and titles they share.
     await lockWhatEntriesTouch(tx, entries);
     // In the batch's transaction rather than a commit (and an fsync) of its own.
-    if (seenAt) await tx.query('UPDATE stations SET last_seen_at = $1, clock_offset_ms = $2 WHERE id = $3', [seenAt.lastSeenAt, seenAt.clockOffsetMs, station.stationId]);
+    if (seenAt) {
+      await tx.query('UPDATE stations SET last_seen_at = $1, clock_offset_ms = $2, clock_uncertainty_ms = $3 WHERE id = $4', [
+        seenAt.lastSeenAt, seenAt.clock.offsetMs, seenAt.clock.uncertaintyMs, station.stationId,
+      ]);
+    }
     const seen = new Map(
       (await tx.query<{ entry_id: string; outcome: Outcome; reason: string | null }>('SELECT entry_id, outcome, reason FROM received WHERE entry_id = ANY($1)', [entries.map((e) => e.id)])).map(
         (r) => [r.entry_id, r],
@@ -319,7 +377,7 @@ export class Hub {
         continue;
       }
       if (entry.seq !== expectedSeq) break;
-      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry, seenAt?.clockOffsetMs ?? null, secrets);
+      const applied = rejectWith ? { outcome: 'rejected' as const, reason: rejectWith, exceptions: [] } : await this.screenAndApply(tx, station, entry, seenAt?.clock ?? null, secrets);
       records.push({ entry, outcome: applied.outcome, reason: applied.reason ?? null });
       // An exception concerns the branch whose entry made it, whatever else it names: its desk is
       // told of it in this answer (and warned in the entry's outcome), so it lists it, must hear
@@ -355,22 +413,22 @@ export class Hub {
 
   /**
    * An entry whose rows are malformed, or that the station may not write (src/hub/policy.ts), is
-   * rejected and changes nothing. clockOffsetMs: the station's, measured at this push.
+   * rejected and changes nothing. clock: the station's, as known at this push.
    */
-  private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry, clockOffsetMs: number | null, secrets: Record<string, string>): Promise<ApplyResult> {
+  private async screenAndApply(tx: Queryable, station: StationIdentity, entry: JournalEntry, clock: PushClock | null, secrets: Record<string, string>): Promise<ApplyResult> {
     const bytes = OVERSIZED.get(entry);
     if (bytes !== undefined) return { outcome: 'rejected', reason: `the entry is ${Math.ceil(bytes / 1024)} KB, over the hub's limit of ${MAX_ENTRY_BYTES / 1024} KB per entry`, exceptions: [] };
     const screened = await screenEntry(tx, station, entry, secrets);
-    return screened.ok ? applyEntry(tx, screened.entry, clockOffsetMs) : refuseEntry(tx, entry, screened.reason);
+    return screened.ok ? applyEntry(tx, screened.entry, clock) : refuseEntry(tx, entry, screened.reason);
   }
 
   private async recordException(tx: Queryable, x: HubException): Promise<ExceptionNotice> {
     const createdAt = this.now();
     const id = (await tx.query<{ id: string }>(
-      'INSERT INTO exceptions (kind, message, patron_ids, item_id, entry_ids, branch_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
-      [x.kind, x.message, JSON.stringify(x.patronIds), x.itemId, JSON.stringify(x.entryIds), JSON.stringify(x.branchIds), createdAt],
+      'INSERT INTO exceptions (kind, message, params, patron_ids, item_id, entry_ids, branch_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
+      [x.kind, x.message, x.params ? JSON.stringify(x.params) : null, JSON.stringify(x.patronIds), x.itemId, JSON.stringify(x.entryIds), JSON.stringify(x.branchIds), createdAt],
     ))[0]!.id;
-    return toNotice({ id, kind: x.kind, message: x.message, patron_ids: x.patronIds, item_id: x.itemId, entry_ids: x.entryIds, created_at: createdAt });
+    return toNotice({ id, kind: x.kind, message: x.message, params: x.params ?? null, patron_ids: x.patronIds, item_id: x.itemId, entry_ids: x.entryIds, created_at: createdAt });
   }
 
   private async expectedSeq(q: Queryable, stationId: string): Promise<number> {
@@ -482,6 +540,7 @@ interface ExceptionRow {
   id: string;
   kind: string;
   message: string;
+  params: Record<string, string | number | boolean | null> | null;
   patron_ids: string[];
   item_id: string | null;
   entry_ids: string[];
@@ -490,7 +549,7 @@ interface ExceptionRow {
 
 /** Exceptions travel with hub- ids, so a station never mistakes them for its own. */
 function toNotice(r: ExceptionRow): ExceptionNotice {
-  return { id: `hub-${r.id}`, kind: r.kind, message: r.message, patronId: r.patron_ids[0] ?? null, patronIds: r.patron_ids, itemId: r.item_id, entryIds: r.entry_ids, createdAt: Number(r.created_at) };
+  return { id: `hub-${r.id}`, kind: r.kind, message: r.message, ...(r.params ? { params: r.params } : {}), patronId: r.patron_ids[0] ?? null, patronIds: r.patron_ids, itemId: r.item_id, entryIds: r.entry_ids, createdAt: Number(r.created_at) };
 }
 
 /** Deadlocks, serialization failures, lost connections, a database shutting down: worth another try, never a rejection. */

@@ -52,6 +52,8 @@ export const stations = pgTable('stations', {
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   lastSeenAt: bigint('last_seen_at', { mode: 'number' }),
   clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }),
+  /** Half the round trip of the measurement behind clockOffsetMs (src/domain/clock-offset.ts); null: measured one way. */
+  clockUncertaintyMs: bigint('clock_uncertainty_ms', { mode: 'number' }),
   /** The station's Ed25519 public key (SPKI DER, base64): its kiosk and housekeeping entries are checked with it. */
   publicKey: text('public_key'),
 });
@@ -90,6 +92,8 @@ export const exceptions = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     kind: text('kind').notNull(),
     message: text('message').notNull(),
+    /** The facts the desk words the exception with, in its own language (ExceptionParams in src/api/sync-protocol.ts). */
+    params: jsonb('params'),
     patronIds: jsonb('patron_ids').notNull(),
     itemId: text('item_id'),
     entryIds: jsonb('entry_ids').notNull(),
@@ -119,4 +123,6 @@ export const loanClocks = pgTable('loan_clocks', {
   loanId: text('loan_id').primaryKey(),
   stationId: text('station_id').notNull(),
   clockOffsetMs: bigint('clock_offset_ms', { mode: 'number' }).notNull(),
+  /** That offset's uncertainty (half the round trip it was measured from); null: measured one way, or before round trips were. */
+  uncertaintyMs: bigint('uncertainty_ms', { mode: 'number' }),
 });

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { EnrolRequest, PushRequest, ResolveExceptionRequest } from '../api/sync-protocol';
 import type { JournalEntry } from '../domain/journal';
+import { registerAdminApi } from './admin-api';
 import { HubError, type Hub } from './hub';
 import { integerParam, jsonDeeperThan, MAX_JSON_DEPTH, PUSH_BODY_LIMIT, SMALL_BODY_LIMIT } from './request-limits';
 
@@ -51,6 +52,14 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     return n;
   };
 
+  // When each request arrived, on the hub's clock, before its body was read: a push answers with
+  // it (t1 of the station's round-trip clock measurement, src/domain/clock-offset.ts).
+  const ARRIVED = new WeakMap<object, number>();
+  const arrivedAt = (request: object) => ARRIVED.get(request) ?? hub.clock();
+  app.addHook('onRequest', async (request) => {
+    ARRIVED.set(request, hub.clock());
+  });
+
   app.get('/health', async () => ({ ok: true, database: hub.db.kind }));
 
   app.post('/enrol', async (request, reply) => {
@@ -65,7 +74,10 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     // A corrupt batch is refused whole, with where it is wrong; nothing of it is applied.
     if (!parsed.success) return reply.status(400).send(invalid('The batch is not valid.', parsed.error));
     const signing = await hub.stationKey(station, parsed.data.stationPublicKey);
-    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime, parsed.data.secrets ?? {});
+    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime, parsed.data.secrets ?? {}, {
+      receivedAt: arrivedAt(request),
+      ...(parsed.data.clock ? { clock: parsed.data.clock } : {}),
+    });
   });
 
   app.get<{ Querystring: { after?: unknown; limit?: unknown } }>('/sync/changes', async (request, reply) => {
@@ -112,6 +124,8 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     const { branchIds: _branches, ...notice } = exception;
     return { exception: notice, alreadyResolved };
   });
+
+  registerAdminApi(app, hub);
 
   return app;
 }

@@ -6,6 +6,8 @@ export type Outcome = 'applied' | 'applied_with_warning' | 'conflict' | 'rejecte
 export interface HubException {
   kind: string;
   message: string;
+  /** The facts a desk words the exception with, in its own language (src/api/sync-protocol.ts ExceptionParams). */
+  params?: Record<string, string | number | boolean | null>;
   patronIds: string[];
   itemId: string | null;
   entryIds: string[];

@@ -17,6 +17,7 @@ import type { ServiceContext } from './context';
 import { invalid, InvalidFields, refused, ServiceError } from './errors';
 import { Lookups, type DeskItem, type PatronRow } from './lookups';
 import { forgiveLostCharges } from './lost';
+import { recordLocalExceptions } from './exceptions';
 import { keepsLoanLink } from './privacy';
 import { illOnCheckin, illOnCheckout, illRenewalCap } from './ill-circulation';
 
@@ -499,6 +500,26 @@ export class CirculationService {
   ): CheckinResult['fine'] {
     const patronRow = loan.patronId ? this.find.patronById(loan.patronId) : undefined;
     let fine: CheckinResult['fine'] = null;
+    // A return before the check-out: this station's clock was set back since it lent the copy (a
+    // fast clock corrected). Never stored as it is: the return is clamped to the check-out, the
+    // desk is told now and the exception stays for staff to work through.
+    if (returnedAt < loan.checkedOutAt) {
+      const byMs = loan.checkedOutAt - returnedAt;
+      returnedAt = loan.checkedOutAt;
+      notices.push({ code: 'CLOCK_WENT_BACK', params: { seconds: Math.ceil(byMs / 1000) } });
+      recordLocalExceptions(this.ctx, [
+        {
+          id: `clock:${loan.id}`,
+          kind: 'time_went_back',
+          message: `This loan was returned ${Math.ceil(byMs / 1000)} s before it was checked out by this station's clock (the clock was set back): the return was recorded at the check-out time. Check the station's clock.`,
+          params: { field: 'returnedAt', byMs },
+          patronIds: loan.patronId ? [loan.patronId] : [],
+          itemId: loan.itemId,
+          entryIds: [],
+          createdAt: this.ctx.now(),
+        },
+      ]);
+    }
     if (patronRow && returnedAt > loan.dueAt) {
       const rule = this.ruleFor(cfg, loan.branchId, patronRow, item);
       // The fine the loan has accrued until its return (src/services/accrual.ts): the same terms

@@ -18,6 +18,8 @@ export interface SyncExceptionView {
   id: string;
   kind: string;
   message: string;
+  /** The facts the desk words it with in its own language (a copy lent twice "too close to tell": how far apart, the rule); null for kinds worded by the message alone. */
+  params?: Record<string, string | number | boolean | null>;
   /** The first patron concerned (patrons[0]). */
   patronId: string | null;
   patronName: string | null;
@@ -38,14 +40,14 @@ export class ExceptionService {
     const db = this.ctx.store.db;
     const rows = db
       .prepare(
-        `SELECT x.id, x.kind, x.message, x.patron_id AS patronId, x.patron_ids AS patronIds,
+        `SELECT x.id, x.kind, x.message, x.params, x.patron_id AS patronId, x.patron_ids AS patronIds,
                 x.item_id AS itemId, i.barcode AS itemBarcode, r.title, x.created_at AS createdAt, x.resolved_at AS resolvedAt
          FROM sync_exceptions x LEFT JOIN items i ON i.id = x.item_id LEFT JOIN records r ON r.id = i.record_id
          WHERE ? OR x.resolved_at IS NULL ORDER BY x.created_at DESC LIMIT 500`,
       )
-      .all(includeResolved ? 1 : 0) as (Omit<SyncExceptionView, 'patronName' | 'cardBarcode' | 'patrons'> & { patronIds: string })[];
+      .all(includeResolved ? 1 : 0) as (Omit<SyncExceptionView, 'patronName' | 'cardBarcode' | 'patrons' | 'params'> & { patronIds: string; params: string | null })[];
     const patron = db.prepare(`SELECT first_name || ' ' || last_name AS name, card_barcode AS cardBarcode FROM patrons WHERE id = ?`);
-    return rows.map(({ patronIds, ...x }) => {
+    return rows.map(({ patronIds, params, ...x }) => {
       const ids = JSON.parse(patronIds) as string[];
       // An exception recorded before patron_ids existed has only patron_id.
       if (ids.length === 0 && x.patronId) ids.push(x.patronId);
@@ -54,7 +56,7 @@ export class ExceptionService {
         return { id, name: p?.name ?? null, cardBarcode: p?.cardBarcode ?? null };
       });
       const first = patrons[0];
-      return { ...x, patronId: first?.id ?? null, patronName: first?.name ?? null, cardBarcode: first?.cardBarcode ?? null, patrons };
+      return { ...x, ...(params ? { params: JSON.parse(params) as NonNullable<SyncExceptionView['params']> } : {}), patronId: first?.id ?? null, patronName: first?.name ?? null, cardBarcode: first?.cardBarcode ?? null, patrons };
     });
   }
 
@@ -80,5 +82,31 @@ export class ExceptionService {
       mark.run(this.ctx.now(), staffId, id);
     });
     return true;
+  }
+}
+
+/** An exception the station itself records (not one the hub made): a time that went backwards here, an entry the hub did not apply as sent. */
+export interface LocalException {
+  id: string;
+  kind: string;
+  message: string;
+  params?: Record<string, string | number | boolean | null>;
+  patronIds: string[];
+  itemId: string | null;
+  entryIds: string[];
+  createdAt: number;
+}
+
+/**
+ * Records local exceptions for staff to work through, beside the hub's; an id already recorded
+ * is left as it is. Runs inside the caller's transaction when there is one (SQLite nests none).
+ */
+export function recordLocalExceptions(ctx: ServiceContext, exceptions: LocalException[]): void {
+  const insert = ctx.store.db.prepare(
+    `INSERT INTO sync_exceptions (id, kind, message, params, patron_id, patron_ids, item_id, entry_ids, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  );
+  for (const x of exceptions) {
+    insert.run(x.id, x.kind, x.message, x.params ? JSON.stringify(x.params) : null, x.patronIds[0] ?? null, JSON.stringify(x.patronIds), x.itemId, JSON.stringify(x.entryIds), x.createdAt);
   }
 }

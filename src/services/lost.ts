@@ -53,5 +53,6 @@ export function closeLoanOfFoundCopy(ctx: ServiceContext, tx: Tx, loan: Loan, ac
   const patron = loan.patronId ? ctx.rows.get<Patron>('patrons', loan.patronId) : undefined;
   forgiveLostCharges(ctx, tx, loan, actor);
   const keepLink = keepsLoanLink(ctx.config.get().settings, patron);
-  tx.upsert('loans', { ...loan, returnedAt: ctx.now(), returnBranchId: ctx.identity().branchId, patronId: keepLink ? loan.patronId : null });
+  // Never returned before it was lent, whatever this station's clock says now (a clock set back).
+  tx.upsert('loans', { ...loan, returnedAt: Math.max(ctx.now(), loan.checkedOutAt), returnBranchId: ctx.identity().branchId, patronId: keepLink ? loan.patronId : null });
 }

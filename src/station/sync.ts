@@ -105,14 +105,15 @@ export async function joinHub(s: StationServices, join: { hubUrl: string; code: 
   }
 }
 
-export function startSync(s: StationServices, core: { emit(e: StationEvent): void }, intervalMs = 30_000): SyncWorker | null {
+/** intervalMs: the pull interval while the hub answers; without it, the library's setting (sync.pullIntervalSeconds). */
+export function startSync(s: StationServices, core: { emit(e: StationEvent): void }, intervalMs?: number): SyncWorker | null {
   const url = s.ctx.readState(HUB_URL);
   const credential = s.ctx.readState(HUB_CREDENTIAL);
   if (!url || !credential) {
     s.statusProviders.sync = () => ({ state: 'not_configured' });
     return null;
   }
-  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential, connection(s), s.ctx.keys.stationPublicKey()), { intervalMs });
+  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential, connection(s), s.ctx.keys.stationPublicKey()), intervalMs === undefined ? {} : { intervalMs });
   s.statusProviders.sync = () => ({ state: 'configured', hubUrl: url, ...worker.state() });
   worker.onState((state) => core.emit({ type: 'sync', state: { ...state } }));
   worker.start();

@@ -554,6 +554,8 @@ export const syncExceptions = sqliteTable('sync_exceptions', {
   id: text('id').primaryKey(),
   kind: text('kind').notNull(),
   message: text('message').notNull(),
+  /** The facts the desk words the exception with in its own language (JSON object), as the hub sent them or the station recorded them. */
+  params: text('params'),
   /** The first patron concerned (patronIds[0]), kept for older readers. */
   patronId: text('patron_id'),
   /** Every patron concerned, as a JSON array of ids: both borrowers of a copy lent twice, every holder of a duplicated card. */

@@ -21,9 +21,10 @@ export function patronIdsOf(x: Pick<SyncExceptionNotice, 'patronId' | 'patronIds
 export function recordExceptionNotices(ctx: ServiceContext, notices: SyncExceptionNotice[], nextCursor: string | null): void {
   const db = ctx.store.db;
   const upsert = db.prepare(
-    `INSERT INTO sync_exceptions (id, kind, message, patron_id, patron_ids, item_id, entry_ids, created_at, resolved_at, resolved_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO sync_exceptions (id, kind, message, params, patron_id, patron_ids, item_id, entry_ids, created_at, resolved_at, resolved_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET
+       params = coalesce(excluded.params, sync_exceptions.params),
        patron_ids = CASE WHEN excluded.patron_ids <> '[]' THEN excluded.patron_ids ELSE sync_exceptions.patron_ids END,
        patron_id = coalesce(excluded.patron_id, sync_exceptions.patron_id),
        resolved_by = CASE WHEN sync_exceptions.resolved_at IS NULL THEN excluded.resolved_by ELSE sync_exceptions.resolved_by END,
@@ -32,7 +33,7 @@ export function recordExceptionNotices(ctx: ServiceContext, notices: SyncExcepti
   db.transaction(() => {
     for (const x of notices) {
       const patronIds = patronIdsOf(x);
-      upsert.run(x.id, x.kind, x.message, patronIds[0] ?? null, JSON.stringify(patronIds), x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt, x.resolvedAt ?? null, x.resolvedAt ? (x.resolvedBy ?? null) : null);
+      upsert.run(x.id, x.kind, x.message, x.params ? JSON.stringify(x.params) : null, patronIds[0] ?? null, JSON.stringify(patronIds), x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt, x.resolvedAt ?? null, x.resolvedAt ? (x.resolvedBy ?? null) : null);
     }
     if (nextCursor !== null) ctx.writeState(EXCEPTIONS_CURSOR_KEY, nextCursor);
   })();

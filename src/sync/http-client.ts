@@ -9,6 +9,7 @@ import https from 'node:https';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ChangesResponse, EnrolResponse, ExceptionsResponse, PushResponse, SnapshotEnd, SnapshotStart } from '../api/sync-protocol';
+import type { ClockMeasurement } from '../domain/clock-offset';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { HubClient, SnapshotLine } from './worker';
 
@@ -131,20 +132,21 @@ export class HttpHubClient implements HubClient {
   constructor(
     baseUrl: string,
     private readonly credential: string,
-    options: HubConnectionOptions = {},
+    private readonly connOptions: HubConnectionOptions = {},
     /** The station's signing key, sent with each push (the hub keeps the first it hears of). */
     private readonly stationPublicKey?: string,
   ) {
-    this.conn = new HubConnection(baseUrl, options);
+    this.conn = new HubConnection(baseUrl, connOptions);
   }
 
   private get headers() {
     return { authorization: `Bearer ${this.credential}`, 'content-type': 'application/json' };
   }
 
-  async push(entries: JournalEntry[], stationWallTime: number, secrets: Record<string, string> = {}) {
+  async push(entries: JournalEntry[], stationWallTime: number, secrets: Record<string, string> = {}, clock?: ClockMeasurement) {
     const body = await this.conn.json('/sync/push', { method: 'POST', headers: this.headers, body: JSON.stringify({
         stationWallTime,
+        ...(clock ? { clock: { offsetMs: Math.round(clock.offsetMs), uncertaintyMs: Math.ceil(clock.uncertaintyMs) } } : {}),
         entries,
         ...(this.stationPublicKey ? { stationPublicKey: this.stationPublicKey } : {}),
         ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
@@ -158,6 +160,17 @@ export class HttpHubClient implements HubClient {
       headers: { ...this.headers, 'accept-encoding': 'gzip' },
     });
     return ChangesResponse.parse(body);
+  }
+
+  /** GET /health with its own short timeout: true if the hub answered 200 in time. */
+  async probe(timeoutMs: number): Promise<boolean> {
+    const probe = new HubConnection(this.conn.base.href, { ...this.connOptions, timeoutMs });
+    const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    try {
+      return await Promise.race([probe.json('/health').then(() => true, () => false), timer]);
+    } finally {
+      probe.close();
+    }
   }
 
   /** Exceptions concerning this station's branch, made or resolved after the cursor. */

@@ -2,8 +2,17 @@
 // did, and keeps at it by itself. It runs in the station process but never blocks the desk: all
 // waiting is on the network, and each database step is one short transaction.
 //
-// When: right after each local command while the hub is reachable; on an interval otherwise,
-// with exponential back-off and jitter after failures. Any failure is retried; none stops it.
+// When: right after each local command while the hub is reachable; on an interval otherwise
+// (the library's sync.pullIntervalSeconds, 5 s by default), with exponential back-off and jitter
+// after failures. A local command while the hub is marked unreachable probes it at once (one
+// probe at a time, a short timeout): a hub that is back gets the desk's work within a second,
+// not at the end of a back-off of minutes. Any failure is retried; none stops it.
+//
+// The clock: every push sends the station's offset from the hub as measured from its last round
+// trip (src/domain/clock-offset.ts); the hub orders loans of a copy lent twice by it.
+import { performance } from 'node:perf_hooks';
+import { measureClockOffset, type ClockMeasurement } from '../domain/clock-offset';
+import { recordLocalExceptions, type LocalException } from '../services/exceptions';
 import { secretRefsOf } from '../shared/secret-refs';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
@@ -22,6 +31,7 @@ export interface SyncExceptionNotice {
   id: string;
   kind: string;
   message: string;
+  params?: Record<string, string | number | boolean | null>;
   /** The first patron concerned; `patronIds` names them all. */
   patronId?: string | null;
   /** Every patron concerned (both borrowers of a copy lent twice). */
@@ -39,7 +49,15 @@ export type SnapshotLine = { start: true; rows: number; upTo: string } | { end: 
 
 export interface HubClient {
   /** secrets: the values of the secret references the entries' rows carry (src/shared/secret-refs.ts). */
-  push(entries: JournalEntry[], stationWallTime: number, secrets?: Record<string, string>): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; exceptions?: SyncExceptionNotice[] }>;
+  /** clock: this station's offset as measured from its last round trip, if it has a fresh one. */
+  push(
+    entries: JournalEntry[],
+    stationWallTime: number,
+    secrets?: Record<string, string>,
+    clock?: ClockMeasurement,
+  ): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; hubReceivedAt?: number; hubAnsweredAt?: number; exceptions?: SyncExceptionNotice[] }>;
+  /** Is the hub there? One short request (GET /health) with a short timeout; resolves true or false, never throws. */
+  probe?(timeoutMs: number): Promise<boolean>;
   pull(cursor: string | null): Promise<{ changes: RowChange[]; nextCursor: string; more: boolean; total?: number }>;
   /** The whole library after a cursor, streamed; without it the first load pages the change feed. */
   snapshot?(after: string): AsyncIterable<SnapshotLine>;
@@ -56,8 +74,10 @@ export interface SyncState {
   waiting: number;
   lastSuccessAt: number | null;
   lastError: string | null;
-  /** Station clock minus hub clock, measured at every round's push (an empty one when nothing waits). */
+  /** Station clock minus hub clock, measured from the round trip of every round's push (an empty one when nothing waits). */
   clockOffsetMs: number | null;
+  /** How far clockOffsetMs can be off (half the round trip's network time); null: measured one way only. */
+  clockUncertaintyMs: number | null;
   /** Off by more than two minutes: due dates computed here would be wrong. */
   clockWarning: boolean;
   pulled: number;
@@ -66,6 +86,14 @@ export interface SyncState {
 }
 
 export const CLOCK_WARNING_MS = 2 * 60_000;
+/** The pull interval while the hub answers, when the library's settings name none. */
+export const DEFAULT_PULL_INTERVAL_MS = 5_000;
+/** A probe of an unreachable hub after a desk command gives up after this long. */
+export const PROBE_TIMEOUT_MS = 1_500;
+/** A clock measurement is used for at most this long, */
+const CLOCK_MAX_AGE_MS = 10 * 60_000;
+/** and not at all once the station's wall clock moved this much against its monotonic clock (it was set). */
+const CLOCK_STEP_MS = 1_000;
 const PUSH_BATCH = 500;
 /**
  * Bytes of entries per push, beyond which a batch is cut short (never below one entry): well
@@ -77,6 +105,7 @@ const PUSH_BYTES = 8 * 1024 * 1024;
 const LOAD_CHUNK = 5000;
 
 export interface SyncWorkerOptions {
+  /** The pull interval while the hub answers; without it, the library's sync.pullIntervalSeconds. */
   intervalMs?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
@@ -91,6 +120,9 @@ export class SyncWorker {
   private readonly listeners = new Set<(state: SyncState) => void>();
   private current: SyncState;
   private unsubscribe: (() => void) | null = null;
+  private probing = false;
+  /** The last round-trip measurement, with when it was made on the wall and the monotonic clock. */
+  private measured: (ClockMeasurement & { wallAt: number; monoAt: number }) | null = null;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -105,6 +137,7 @@ export class SyncWorker {
       lastSuccessAt: null,
       lastError: null,
       clockOffsetMs: null,
+      clockUncertaintyMs: null,
       clockWarning: false,
       pulled: 0,
       initialLoad: null,
@@ -129,6 +162,7 @@ export class SyncWorker {
     // Push as soon as the desk commits something, while the hub answers.
     this.unsubscribe = this.ctx.onCommit(() => {
       if (this.current.reachable !== false) this.schedule(0);
+      else void this.probe();
     });
     this.schedule(0);
   }
@@ -147,6 +181,28 @@ export class SyncWorker {
   async syncNow(): Promise<SyncState> {
     await this.round();
     return this.state();
+  }
+
+  /**
+   * The hub is marked unreachable and the desk just did something: ask the hub at once, briefly,
+   * rather than leave the work waiting for the back-off. At most one probe in flight, none while
+   * a round runs (that round is already asking); a hub that answers gets a round now.
+   */
+  private async probe(): Promise<void> {
+    if (this.probing || this.busy || this.stopped) return;
+    this.probing = true;
+    try {
+      const up = this.client.probe ? await this.client.probe(PROBE_TIMEOUT_MS) : true;
+      if (up && !this.stopped && !this.busy) this.schedule(0);
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private pullIntervalMs(): number {
+    if (this.options.intervalMs !== undefined) return this.options.intervalMs;
+    const seconds = this.ctx.config.get().settings.sync?.pullIntervalSeconds;
+    return seconds ? seconds * 1000 : DEFAULT_PULL_INTERVAL_MS;
   }
 
   private schedule(delayMs: number): void {
@@ -196,13 +252,66 @@ export class SyncWorker {
     } else if (this.failures > 0) {
       this.schedule(backoffDelay(this.failures, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random));
     } else {
-      this.schedule(this.options.intervalMs ?? 30_000);
+      this.schedule(this.pullIntervalMs());
     }
   }
 
-  private noteClock(clockOffsetMs: number): void {
+  private noteClock(clockOffsetMs: number, uncertaintyMs: number | null = null): void {
     this.current.clockOffsetMs = clockOffsetMs;
+    this.current.clockUncertaintyMs = uncertaintyMs;
     this.current.clockWarning = Math.abs(clockOffsetMs) > CLOCK_WARNING_MS;
+  }
+
+  /**
+   * The last measurement, if it still holds: not too old, and the station's clock not set since
+   * (its wall clock moved with its monotonic clock). A clock set back by more than a few seconds
+   * is also recorded for staff: times written here before and after do not compare.
+   */
+  private freshClock(): ClockMeasurement | undefined {
+    const m = this.measured;
+    if (!m) return undefined;
+    const monoElapsed = performance.now() - m.monoAt;
+    const step = this.ctx.now() - m.wallAt - monoElapsed;
+    if (Math.abs(step) > CLOCK_STEP_MS || monoElapsed > CLOCK_MAX_AGE_MS) {
+      this.measured = null;
+      if (step < -CLOCK_STEP_MS) this.flagClockSetBack(-step);
+      return undefined;
+    }
+    return { offsetMs: m.offsetMs, uncertaintyMs: m.uncertaintyMs };
+  }
+
+  private flagClockSetBack(byMs: number): void {
+    const at = this.ctx.now();
+    recordLocalExceptions(this.ctx, [
+      {
+        id: `clock-set-back:${at}`,
+        kind: 'clock_set_back',
+        message: `This station's clock was set back by ${Math.round(byMs / 1000)} s. Loans, returns and fees recorded around then may carry times out of order; returns before their check-outs are recorded at the check-out time.`,
+        params: { byMs: Math.round(byMs) },
+        patronIds: [],
+        itemId: null,
+        entryIds: [],
+        createdAt: at,
+      },
+    ]);
+  }
+
+  /** One push, timed: its round trip measures this station's clock against the hub's. */
+  private async timedPush(entries: JournalEntry[], secrets?: Record<string, string>) {
+    const clock = this.freshClock();
+    const t0 = this.ctx.now();
+    const mono0 = performance.now();
+    const answer = await this.client.push(entries, t0, secrets, clock);
+    const t3 = this.ctx.now();
+    const m = answer.hubReceivedAt !== undefined && answer.hubAnsweredAt !== undefined ? measureClockOffset(t0, answer.hubReceivedAt, answer.hubAnsweredAt, t3) : null;
+    // A wall clock that moved unlike the monotonic one during the exchange measured nothing.
+    if (m && Math.abs(t3 - t0 - (performance.now() - mono0)) <= CLOCK_STEP_MS) {
+      this.measured = { ...m, wallAt: t3, monoAt: performance.now() };
+      this.noteClock(m.offsetMs, m.uncertaintyMs);
+    } else {
+      this.noteClock(answer.clockOffsetMs);
+    }
+    return answer;
   }
 
   private async pushAll(): Promise<void> {
@@ -217,14 +326,15 @@ export class SyncWorker {
         // first check-out, and must hear so before it, not after its first push (the offset is
         // not kept across a restart). The hub applies nothing and records the offset.
         if (first) {
-          this.noteClock((await this.client.push([], this.ctx.now())).clockOffsetMs);
+          await this.timedPush([]);
           this.emit();
         }
         return;
       }
+      // Entries go with a measured clock: without a fresh measurement, an empty push makes one.
+      if (!this.freshClock()) await this.timedPush([]);
       const refs = new Map(batch.map((e) => [e.id, secretRefsOf(e.payload.effects)]));
-      const answer = await this.client.push(batch, this.ctx.now(), this.ctx.journal.secrets([...refs.values()].flat()));
-      this.noteClock(answer.clockOffsetMs);
+      const answer = await this.timedPush(batch, this.ctx.journal.secrets([...refs.values()].flat()));
       const seqOf = new Map(batch.map((e) => [e.id, e.seq]));
       const outcomes = answer.outcomes.filter((o) => seqOf.has(o.id));
       if (outcomes.length === 0) throw new Error('the hub acknowledged none of the batch');
@@ -235,6 +345,7 @@ export class SyncWorker {
       // The hub holds them now (a later entry naming the same one is resolved from the hub's row).
       this.ctx.journal.forgetSecrets(outcomes.flatMap((o) => refs.get(o.id) ?? []));
       if (answer.exceptions?.length) this.recordExceptions(answer.exceptions);
+      this.recordOutcomes(batch, outcomes, answer.exceptions ?? []);
       this.emit();
       // A hub that stopped at a gap answers only part of the batch: go round again.
       if (outcomes.length < batch.length && batch.length < PUSH_BATCH) return;
@@ -242,16 +353,30 @@ export class SyncWorker {
   }
 
   private recordExceptions(exceptions: SyncExceptionNotice[]): void {
-    const insert = this.ctx.store.db.prepare(
-      `INSERT INTO sync_exceptions (id, kind, message, patron_id, patron_ids, item_id, entry_ids, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
-    );
     this.ctx.store.db.transaction(() => {
-      for (const x of exceptions) {
-        const patronIds = patronIdsOf(x);
-        insert.run(x.id, x.kind, x.message, patronIds[0] ?? null, JSON.stringify(patronIds), x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt);
-      }
+      recordLocalExceptions(
+        this.ctx,
+        exceptions.map((x) => ({ ...x, patronIds: patronIdsOf(x), itemId: x.itemId ?? null })),
+      );
     })();
+  }
+
+  /**
+   * Every outcome other than `applied` reaches the desk: an entry the hub rejected, applied with a
+   * warning or as a conflict becomes an exception to work through (linked to the patron and copy
+   * its rows name), unless the hub already made one for that entry. Its id is the entry's, so a
+   * second acknowledgement of the same entry records nothing new.
+   */
+  private recordOutcomes(batch: JournalEntry[], outcomes: PushOutcome[], exceptions: SyncExceptionNotice[]): void {
+    const explained = new Set(exceptions.flatMap((x) => x.entryIds));
+    const byId = new Map(batch.map((e) => [e.id, e]));
+    const local: LocalException[] = [];
+    for (const o of outcomes) {
+      const entry = byId.get(o.id);
+      if (o.outcome === 'applied' || !entry || explained.has(o.id)) continue;
+      local.push(outcomeException(entry, o, this.ctx.now()));
+    }
+    if (local.length > 0) this.ctx.store.db.transaction(() => recordLocalExceptions(this.ctx, local))();
   }
 
   /** Other branches' exceptions that concern this one, and resolutions made elsewhere. */
@@ -337,4 +462,30 @@ function withinBytes(batch: JournalEntry[], limit: number): JournalEntry[] {
     if (bytes > limit && i > 0) return batch.slice(0, i);
   }
   return batch;
+}
+
+/** The kind of exception an outcome other than `applied` becomes at the desk. */
+const OUTCOME_KINDS = { rejected: 'entry_rejected', conflict: 'entry_conflict', applied_with_warning: 'entry_warning' } as const;
+
+/** An entry's outcome as an exception: the patron and copy its rows name, the hub's reason as its message. */
+export function outcomeException(entry: JournalEntry, o: PushOutcome, at: number): LocalException {
+  const patronIds = new Set<string>();
+  let itemId: string | null = null;
+  for (const e of entry.payload.effects) {
+    const row = e.row as Record<string, unknown>;
+    if (e.table === 'patrons') patronIds.add(e.row.id);
+    else if (typeof row.patronId === 'string') patronIds.add(row.patronId);
+    if (e.table === 'items') itemId ??= e.row.id;
+    else if (typeof row.itemId === 'string') itemId ??= row.itemId;
+  }
+  return {
+    id: `outcome:${entry.id}`,
+    kind: OUTCOME_KINDS[o.outcome as keyof typeof OUTCOME_KINDS],
+    message: o.reason ?? o.outcome,
+    params: { command: entry.command, outcome: o.outcome, reason: o.reason ?? null },
+    patronIds: [...patronIds],
+    itemId,
+    entryIds: [entry.id],
+    createdAt: at,
+  };
 }

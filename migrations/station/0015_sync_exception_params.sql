@@ -1,0 +1,1 @@
+ALTER TABLE `sync_exceptions` ADD `params` text;
