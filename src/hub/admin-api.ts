@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isSupportedTimeZone } from '../domain/text';
-import { verifySecretAsync } from '../services/secrets';
+import { verifySecretAsync } from '../shared/secrets';
 import { HubError, type Hub } from './hub';
 
 const Code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');

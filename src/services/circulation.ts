@@ -120,7 +120,7 @@ export class CirculationService {
         const now = this.ctx.now();
         const today = localDateOf(now, desk.timeZone);
         const rule = this.ruleFor(cfg, desk.id, patron, item);
-        const patronLoans = this.find.openLoansOfPatron(patron.id);
+        const patronLoans = this.find.openLoanTypesOfPatron(patron.id);
         const openLoan = this.find.openLoanOfItem(item.id);
         // Read once: the rules look at them and lending the copy settles them.
         const holdsOnItem = this.find.activeHoldsOfItem(item.id);
@@ -139,7 +139,7 @@ export class CirculationService {
           maxFeesOwed: cfg.settings.maxFeesOwed,
           mostDaysOverdue: accrued.mostDaysOverdue,
           overdueBlockDays: cfg.settings.overdueBlockDays,
-          patronLoans: patronLoans.map((l) => ({ itemId: l.itemId, itemTypeCode: l.itemTypeCode })),
+          patronLoans,
           openLoanOfItem: openLoan ? { patronId: openLoan.patronId } : null,
           holdsOnItem: holdsOnItem
             .filter((h) => h.status !== 'pending' || h.itemLevel)

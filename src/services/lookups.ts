@@ -23,6 +23,10 @@ export class Lookups {
         `SELECT l.*, i.item_type_code AS __type FROM loans l JOIN items i ON i.id = l.item_id
          WHERE l.patron_id = ? AND l.returned_at IS NULL ORDER BY l.due_at`,
       ),
+      openLoanTypesOfPatron: db.prepare(
+        `SELECT l.item_id AS itemId, i.item_type_code AS itemTypeCode FROM loans l JOIN items i ON i.id = l.item_id
+         WHERE l.patron_id = ? AND l.returned_at IS NULL`,
+      ),
       feesOwed: db.prepare('SELECT coalesce(sum(outstanding), 0) AS owed FROM fees WHERE patron_id = ?'),
       openFees: db.prepare('SELECT * FROM fees WHERE patron_id = ? AND outstanding <> 0 ORDER BY created_at, id'),
       activeHoldsOfRecord: db.prepare(
@@ -84,6 +88,11 @@ export class Lookups {
       ...this.ctx.rows.decode<Loan>('loans', raw),
       itemTypeCode: raw.__type as string,
     }));
+  }
+
+  /** What the loan limits count: each open loan's copy and its item type, without decoding the loans. */
+  openLoanTypesOfPatron(patronId: string): { itemId: string; itemTypeCode: string }[] {
+    return this.s.openLoanTypesOfPatron.all(patronId) as { itemId: string; itemTypeCode: string }[];
   }
 
   feesOwed(patronId: string): number {
