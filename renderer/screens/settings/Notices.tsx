@@ -17,10 +17,9 @@ import type { ApiErrorBody } from '../../../src/api/contract';
 type View = ApiOutput<'notices.settings'>;
 
 /** When, and how: the schedule and the SMTP server. */
-function ScheduleForm({ view, onSaved }: { view: View; onSaved(): Promise<void> }) {
+function ScheduleForm({ view, saved, onSaved }: { view: View; saved: string; onSaved(message: string): Promise<void> }) {
   const { t } = useTranslation();
   const s = view.settings;
-  const [saved, setSaved] = useState('');
   const { errors, error, onSubmit } = useFormSubmit(
     (f) => {
       const overdueDays = ['overdue1', 'overdue2', 'overdue3'].map((n) => f.optInt(n, 1, 365)).filter((d): d is number => d !== null);
@@ -42,8 +41,7 @@ function ScheduleForm({ view, onSaved }: { view: View; onSaved(): Promise<void> 
     },
     async (input) => {
       await client.call('notices.saveSettings', input);
-      setSaved(t('noticeSettings.saved'));
-      await onSaved();
+      await onSaved(t('noticeSettings.saved'));
     },
   );
   return (
@@ -249,11 +247,22 @@ function Outbox({ onRun }: { onRun(): Promise<void> }) {
 export function NoticesSettings() {
   const { t } = useTranslation();
   const { data, error, reload } = useLoad(() => client.call('notices.settings', {}));
+  // Kept here: the form is made anew from what the station saved (its key), and the word that
+  // it was saved must outlive it.
+  const [scheduleSaved, setScheduleSaved] = useState('');
   if (!data) return <Problem error={error} />;
   return (
     <section aria-labelledby="notices-title">
       <h2 id="notices-title">{t('noticeSettings.title')}</h2>
-      <ScheduleForm key={JSON.stringify(data.settings)} view={data} onSaved={reload} />
+      <ScheduleForm
+        key={JSON.stringify(data.settings)}
+        view={data}
+        saved={scheduleSaved}
+        onSaved={async (message) => {
+          await reload();
+          setScheduleSaved(message);
+        }}
+      />
       <TemplateEditor view={data} onSaved={reload} />
       <Outbox onRun={reload} />
     </section>
