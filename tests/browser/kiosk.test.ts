@@ -372,6 +372,8 @@ describe('the kiosk, made for touch and for anyone', () => {
 
   it("shows the fines owed and the overdue loans, read-only, with dates in the kiosk's language and the branch's zone", async () => {
     // The kiosk PC's own clock is in Tokyo: the dates must still be New York's.
+    // And a book he asked another library for (docs/ill.md): the kiosk shows where it is.
+    await api(station.url, 'ill.requestBorrowing', { patronId: homer.id, title: 'Silas Marner', partnerName: 'State University Library', needBy: '2026-12-18' }, token);
     const kiosk = await openKiosk('?idle=600', { timezoneId: 'Asia/Tokyo' });
     await signIn(kiosk, patronCard(7), '7777');
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Hello, Homer!' }).isVisible()).toBe(true);
@@ -390,7 +392,11 @@ describe('the kiosk, made for touch and for anyone', () => {
     expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe(`You owe ${dollars}. You can pay at the desk.`);
     // Read-only: nothing to pay or waive here.
     expect(await kiosk.getByRole('button', { name: /pay|waive/i }).count()).toBe(0);
+    await expect.poll(() => kiosk.getByTestId('kiosk-ill').textContent()).toContain('Silas Marner');
+    expect(await kiosk.getByRole('heading', { name: 'Your interlibrary loan requests' }).isVisible()).toBe(true);
+    expect(await kiosk.getByTestId('kiosk-ill').textContent()).toMatch(/Silas Marner\s*Requested/);
     await kiosk.getByLabel('Language').selectOption('es');
+    await expect.poll(() => kiosk.getByTestId('kiosk-ill').textContent()).toContain('Solicitada');
     await expect.poll(() => loan.textContent()).toContain('Con retraso: vencía el 25 nov 2026');
     expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe(`Debe ${dollars}. Puede pagar en el mostrador.`);
     await kiosk.getByLabel('Idioma').selectOption('en');
