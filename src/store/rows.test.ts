@@ -9,7 +9,7 @@ const branch = { id: 'b1', code: 'MAIN', name: 'Main', timeZone: 'UTC' };
 const record = { id: 'r1', title: 'Moby-Dick', author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null, edition: null, subjects: null, controlNumber: null, marc: null };
 const item = {
   id: 'i1', barcode: '30000000000017', recordId: 'r1', homeBranchId: 'b1', currentBranchId: 'b1', itemTypeCode: 'BOOK',
-  status: 'available', damaged: false, notForLoan: false, replacementPrice: 2500, transitToBranchId: null,
+  status: 'available', damaged: false, notForLoan: false, replacementPrice: 2500, transitToBranchId: null, location: null, lastSeenAt: null,
 };
 
 describe('writing whole rows', () => {

@@ -288,7 +288,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     // Two DVDs 100 days late at 25 cents a day, each capped at $5.00: $10.00, all still accruing.
     await expect.poll(() => page.getByTestId('fees-owed').textContent()).toBe('$10.00');
     expect(await page.getByTestId('fees-accruing').textContent()).toContain('$10.00');
-    expect(await page.getByText(`The Simpsons Movie (${itemBarcode(3)}), due ${shownDay(-100)}: $5.00 so far`).isVisible()).toBe(true);
+    // A row of the accruing fines' table: title, barcode, due date, so far.
+    const accruing = page.getByTestId('accruing-fine').filter({ hasText: 'The Simpsons Movie' });
+    expect(await accruing.locator('td').allTextContents()).toEqual(['The Simpsons Movie', itemBarcode(3), shownDay(-100), '$5.00']);
     await look(page, 'patron-accruing');
   });
 
@@ -328,8 +330,10 @@ describe('a desk day, from set-up to the kiosk', () => {
 
   it("a fee with its title, barcode and the branch's date (bug 10), paid by cheque with a receipt", async () => {
     await openPatron('lisa', 'Lisa Simpson');
-    const fee = `Overdue fine: The Simpsons Movie (${itemBarcode(3)}) — $5.00 owed, since ${shownDay(0)}`;
-    await expect.poll(() => page.getByText(fee).isVisible()).toBe(true);
+    // A row of the fees table: what it is for, since when (the branch's day), what is owed.
+    const fee = page.getByTestId('fee').filter({ hasText: 'The Simpsons Movie' });
+    await expect.poll(() => fee.locator('td').first().textContent()).toBe(`Overdue fine: The Simpsons Movie (${itemBarcode(3)})`);
+    expect((await fee.locator('td').allTextContents()).slice(1, 3)).toEqual([shownDay(0), '$5.00']);
     await page.getByLabel('Paid by').selectOption('cheque');
     await page.getByLabel('Cheque number').fill('000417');
     await look(page, 'patron-fees');

@@ -13,7 +13,7 @@ let page: Page;
 
 const nav = () => page.getByRole('navigation', { name: 'Main' });
 const currentTab = () => nav().locator('[aria-current="page"] .tab-label').textContent();
-const SCREEN_TABS = ['Check out', 'Check in', 'Renew', 'Holds', 'Patrons', 'Catalogue', 'Reports', 'Devices', 'Settings'];
+const SCREEN_TABS = ['Check out', 'Check in', 'Renew', 'Holds', 'Patrons', 'Catalogue', 'Shelf reading', 'Interlibrary loan', 'Reports', 'Devices', 'Settings'];
 
 beforeAll(async () => {
   station = await startServe();
@@ -74,7 +74,7 @@ describe('the desk shell', () => {
   it('shows each screen shortcut on its tab and opens the screen with it; F2 goes to the barcode field', async () => {
     const tabs = nav().getByRole('button');
     expect(await tabs.locator('.tab-label').allTextContents()).toEqual(SCREEN_TABS);
-    expect(await tabs.locator('kbd').allTextContents()).toEqual(['Alt+U', 'Alt+R', 'Alt+W', 'Alt+O', 'Alt+Y', 'Alt+Q', 'Alt+J', 'Alt+I', 'Alt+G']);
+    expect(await tabs.locator('kbd').allTextContents()).toEqual(['Alt+U', 'Alt+R', 'Alt+W', 'Alt+O', 'Alt+Y', 'Alt+Q', 'Alt+N', 'Alt+L', 'Alt+J', 'Alt+I', 'Alt+G']);
     expect(await nav().getByRole('button', { name: 'Check in' }).getAttribute('aria-keyshortcuts')).toBe('Alt+R');
 
     await page.keyboard.press('Alt+r');

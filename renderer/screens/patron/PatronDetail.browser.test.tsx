@@ -23,6 +23,8 @@ function station(payment: ApiOutput<'fees.pay'>) {
     if (name === 'categories.list' || name === 'branches.list') return Promise.resolve([]);
     if (name === 'fees.pay') return Promise.resolve(payment);
     if (name === 'patrons.lookup') return Promise.resolve({ ...summary, feesOwed: 0, fees: [] });
+    // The patron's notice history (none yet), shown beside their fees.
+    if (name === 'notices.forPatron') return Promise.resolve([]);
     return Promise.reject(new Error(`unexpected ${name}`));
   }) as never);
 }

@@ -90,6 +90,9 @@ describe('<PatronEditForm>: editing a patron', () => {
       cardExpiresOn: '2028-01-31',
       notes: 'Prefers large print',
       keepReadingHistory: true,
+      // The library's language and email-when-there-is-one: nothing chosen for this patron.
+      language: null,
+      noticeChannel: null,
     });
   });
 
