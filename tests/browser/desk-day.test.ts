@@ -289,7 +289,7 @@ describe('a desk day, from set-up to the kiosk', () => {
     await expect.poll(() => page.getByTestId('fees-owed').textContent()).toBe('$10.00');
     expect(await page.getByTestId('fees-accruing').textContent()).toContain('$10.00');
     // A row of the accruing fines' table: title, barcode, due date, so far.
-    const accruing = page.getByTestId('accruing-fine').filter({ hasText: 'The Simpsons Movie' });
+    const accruing = page.getByTestId('accruing-fine').filter({ hasText: itemBarcode(3) });
     expect(await accruing.locator('td').allTextContents()).toEqual(['The Simpsons Movie', itemBarcode(3), shownDay(-100), '$5.00']);
     await look(page, 'patron-accruing');
   });
@@ -331,7 +331,7 @@ describe('a desk day, from set-up to the kiosk', () => {
   it("a fee with its title, barcode and the branch's date (bug 10), paid by cheque with a receipt", async () => {
     await openPatron('lisa', 'Lisa Simpson');
     // A row of the fees table: what it is for, since when (the branch's day), what is owed.
-    const fee = page.getByTestId('fee').filter({ hasText: 'The Simpsons Movie' });
+    const fee = page.getByTestId('fee').filter({ hasText: itemBarcode(3) });
     await expect.poll(() => fee.locator('td').first().textContent()).toBe(`Overdue fine: The Simpsons Movie (${itemBarcode(3)})`);
     expect((await fee.locator('td').allTextContents()).slice(1, 3)).toEqual([shownDay(0), '$5.00']);
     await page.getByLabel('Paid by').selectOption('cheque');

@@ -281,14 +281,16 @@ async function onPglite(): Promise<Backend> {
     afterRestart(stderr) {
       // They do not stop the restart; the takeover is said in a line.
       expect(stderr).toMatch(/hub: stale lock \S+hub\.lock taken over: process \d+ is no longer running \(killed or crashed\)/);
-      // A second process on the folder while the hub runs would write over its WAL: refused.
+      // A second process on the folder while the hub runs would write over its WAL: it never
+      // opens the database, and admin commands go to the running hub's admin API instead, which
+      // asks who is asking (docs/hub.md).
       let refusal = '';
       try {
         admin(['stations', '--data', data], { DATABASE_URL: '' });
       } catch (error) {
         refusal = String((error as { stderr?: string }).stderr);
       }
-      expect(refusal).toMatch(/data folder \S+ is in use by process \d+ .*stop that hub before running admin commands/);
+      expect(refusal).toMatch(/The hub at http:\/\/127\.0\.0\.1:\d+\/ is running: admin commands go through its admin API\. Sign in with --as/);
     },
     afterStop() {
       expect(existsSync(join(data, 'hub.lock'))).toBe(false);
