@@ -1,8 +1,8 @@
 // Setting up and configuring the library: the first-run wizard, settings, branches, the
 // calendar, patron categories, item types, the rules matrix and staff accounts.
-import { LANGUAGES, resources, type Language } from '../i18n';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_RULE } from '../domain/rules';
+import { LANGUAGES, resources, type Language } from '../i18n';
 import type {
   Branch,
   BranchItemPolicy,
@@ -23,7 +23,6 @@ import { hashSecret, hashToken } from '../shared/secrets';
 import { newKeyPair, sealForSession, sealPrivateKey } from '../shared/signing';
 import { isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
 import { isValidLocalDate } from '../domain/time';
-
 
 /** The set-up's starting names in the library's language (en-US, es-MX...), English otherwise. */
 function defaultNamesFor(locale: string): Record<'ADULT' | 'CHILD' | 'BOOK' | 'DVD' | 'REF', string> {

@@ -10,9 +10,9 @@ import { addDays, endOfLocalDay } from '../domain/time';
 import type { Tx } from './command';
 import type { ServiceContext } from './context';
 
-/** The open request a copy belongs to, if any: one small indexed read, only of requests that have a copy. */
 const openRequestOfItem = new WeakMap<Database.Database, Database.Statement>();
 
+/** The open request a copy belongs to, if any: one small indexed read, only of requests that have a copy. */
 export function illRequestOfItem(ctx: ServiceContext, itemId: string): IllRequest | undefined {
   // Asked on every check-out and check-in: prepared once per connection (a prepare costs more
   // than the query, bench:sip2).
