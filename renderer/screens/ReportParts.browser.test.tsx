@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderInDesk, setUpDesk } from '../components/testing';
 import { i18n } from '../i18n';
-import { HourChart, ItemTypeChart, OverdueSection, overdueCsv, type Overdue } from './ReportParts';
+import { HourChart, ItemTypeChart, OverdueSection, TransitTable, overdueCsv, type Overdue } from './ReportParts';
 
 
 // Due at the very end of the branch's day (23:59:59.999 in New York): already the next day in UTC.
@@ -33,7 +33,19 @@ describe('reports: charts, the overdue CSV and printable notices', () => {
     const screen = await renderInDesk(<OverdueSection overdue={overdue} print={print} now={() => Date.UTC(2026, 10, 25, 15)} />);
     const href = (await screen.getByRole('link', { name: 'Download as CSV' }).element().getAttribute('href')) ?? '';
     expect(decodeURIComponent(href.replace(/^data:text\/csv;charset=utf-8,/, ''))).toContain('"2026-11-22"');
-    await expect.element(screen.getByTestId('overdue-row').first()).toHaveTextContent('Lisa Simpson — Cien años de soledad (30234000000012) — 3 days overdue (due Nov 22, 2026)');
+    // A table, most overdue first; the days column sorts the other way when its header is pressed.
+    const cells = (r: Element) => [...r.querySelectorAll('td')].map((c) => c.textContent);
+    await expect.element(screen.getByTestId('overdue-row').first()).toBeVisible();
+    expect(screen.getByTestId('overdue-row').elements().map(cells)).toEqual([
+      ['Bart Simpson', 'Pedro Páramo', '30234000000020', 'Nov 20, 2026', '5 days'],
+      ['Lisa Simpson', 'Cien años de soledad', '30234000000012', 'Nov 22, 2026', '3 days'],
+      ['Lisa Simpson', 'Rayuela, "a novel"', '30234000000038', 'Nov 23, 2026', '2 days'],
+    ]);
+    expect(screen.getByRole('columnheader', { name: /Overdue/ }).element().getAttribute('aria-sort')).toBe('descending');
+    await screen.getByRole('button', { name: /Overdue/ }).click();
+    await expect.poll(() => screen.getByTestId('overdue-row').elements().map((r) => r.querySelector('td')?.textContent)).toEqual(['Lisa Simpson', 'Lisa Simpson', 'Bart Simpson']);
+    await screen.getByRole('button', { name: /Patron/ }).click();
+    expect(screen.getByTestId('overdue-row').elements().map((r) => r.querySelectorAll('td')[1]?.textContent)).toEqual(['Pedro Páramo', 'Cien años de soledad', 'Rayuela, "a novel"']);
 
     await screen.getByRole('button', { name: 'Print overdue notices' }).click();
     expect(print).toHaveBeenCalledOnce();
@@ -57,12 +69,20 @@ describe('reports: charts, the overdue CSV and printable notices', () => {
   it('shows Spanish dates at a Spanish desk (an en-US library: es-US), on screen and on the notices', async () => {
     const print = vi.fn<(html: string) => void>();
     const screen = await renderInDesk(<OverdueSection overdue={overdue} print={print} now={() => Date.UTC(2026, 10, 25, 15)} />, 'es');
-    await expect.element(screen.getByTestId('overdue-row').first()).toHaveTextContent(/3 días de retraso \(vencía el 22 nov 2026\)/);
+    await expect.element(screen.getByTestId('overdue-row').first()).toHaveTextContent(/^Bart SimpsonPedro Páramo3023400000002020 nov 20265 días$/);
+    await expect.element(screen.getByRole('columnheader', { name: /Retraso/ })).toBeVisible();
     await screen.getByRole('button', { name: /Imprimir/ }).click();
     const doc = new DOMParser().parseFromString(print.mock.calls[0]![0], 'text/html');
     expect(doc.documentElement.lang).toBe('es');
     expect(doc.body.textContent).toContain('22 nov 2026');
     expect(doc.body.textContent).not.toContain('Nov 22');
+  });
+
+  it('lists the items in transit as a table, and says so when there are none', async () => {
+    const screen = await renderInDesk(<TransitTable transit={[{ itemBarcode: '30234000000046', title: 'Pedro Páramo', toBranch: 'North' }]} />);
+    expect(screen.getByTestId('transit-row').elements().map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent))).toEqual([['Pedro Páramo', '30234000000046', 'North']]);
+    const none = await renderInDesk(<TransitTable transit={[]} />, 'es');
+    await expect.element(none.getByText('Ningún ejemplar está en tránsito.')).toBeVisible();
   });
 
   it('offers no notices when nothing is overdue', async () => {
@@ -87,6 +107,10 @@ describe('reports: charts, the overdue CSV and printable notices', () => {
     );
     expect(screen.container.querySelectorAll('[data-testid="hour-bar"]').length).toBe(24);
     expect(screen.getByTestId('hour-row').elements().map((r) => r.textContent)).toEqual(['9:00210', '23:00010']);
+    // The key names each bar's colour in words; the axis labels take the page's ink (readable in the dark theme).
+    expect(screen.container.querySelector('.chart-legend')!.textContent).toBe('Check-outsReturnsRenewals');
+    const label = screen.container.querySelector('svg.chart text')!;
+    expect(getComputedStyle(label).fill).toBe(getComputedStyle(screen.container).color);
     await expect.element(screen.getByRole('img', { name: 'Loans today by item type' })).toBeVisible();
     expect(screen.getByTestId('type-bar').elements().map((g) => g.textContent)).toEqual(['Book7', 'DVD2']);
     expect(screen.getByTestId('type-row').elements().map((r) => r.textContent)).toEqual(['Book7', 'DVD2']);

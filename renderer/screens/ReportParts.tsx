@@ -1,8 +1,10 @@
 // The parts of the Reports screen that draw or export data: the two charts of today, the
-// overdue list with its CSV and its printable notices. Each takes its data as props, so a
+// overdue table with its CSV and its printable notices, the items in transit. Each takes its data as props, so a
 // component test can check it without a station.
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { SortHeader, useSort } from '../components/SortableTable';
+import { Badge } from '../components/ui/Badge';
 import type { ApiOutput } from '../../src/api/contract';
 import { useBranchTimeZone, useDeskLocale } from '../components/useDeskLocale';
 import { dayOf, formatDate } from '../format';
@@ -108,14 +110,35 @@ export function HourChart({ today }: { today: Today }) {
           );
         })}
       </svg>
-      <figcaption>{t('reports.legend')}</figcaption>
-      <table className="loans">
+      <figcaption>
+        <ul className="chart-legend">
+          <li className="legend-out">
+            <span className="swatch" aria-hidden="true" />
+            {t('reports.checkouts')}
+          </li>
+          <li className="legend-in">
+            <span className="swatch" aria-hidden="true" />
+            {t('reports.checkins')}
+          </li>
+          <li className="legend-renew">
+            <span className="swatch" aria-hidden="true" />
+            {t('reports.renewals')}
+          </li>
+        </ul>
+      </figcaption>
+      <table className="data-table report-table">
         <thead>
           <tr>
             <th scope="col">{t('reports.hour')}</th>
-            <th scope="col">{t('reports.checkouts')}</th>
-            <th scope="col">{t('reports.checkins')}</th>
-            <th scope="col">{t('reports.renewals')}</th>
+            <th scope="col" className="num">
+              {t('reports.checkouts')}
+            </th>
+            <th scope="col" className="num">
+              {t('reports.checkins')}
+            </th>
+            <th scope="col" className="num">
+              {t('reports.renewals')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -124,9 +147,9 @@ export function HourChart({ today }: { today: Today }) {
             .map((h) => (
               <tr key={h.hour} data-testid="hour-row">
                 <th scope="row">{`${h.hour}:00`}</th>
-                <td>{h.checkouts}</td>
-                <td>{h.checkins}</td>
-                <td>{h.renewals}</td>
+                <td className="num">{h.checkouts}</td>
+                <td className="num">{h.checkins}</td>
+                <td className="num">{h.renewals}</td>
               </tr>
             ))}
         </tbody>
@@ -167,18 +190,20 @@ export function ItemTypeChart({ byItemType, names }: { byItemType: Today['byItem
           </g>
         ))}
       </svg>
-      <table className="loans">
+      <table className="data-table report-table">
         <thead>
           <tr>
             <th scope="col">{t('reports.itemType')}</th>
-            <th scope="col">{t('reports.loans')}</th>
+            <th scope="col" className="num">
+              {t('reports.loans')}
+            </th>
           </tr>
         </thead>
         <tbody>
           {byItemType.map((x) => (
             <tr key={x.itemType} data-testid="type-row">
               <th scope="row">{name(x.itemType)}</th>
-              <td>{x.loans}</td>
+              <td className="num">{x.loans}</td>
             </tr>
           ))}
         </tbody>
@@ -215,14 +240,79 @@ export function OverdueSection({ overdue, print = printHtml, now = Date.now }: {
       <button type="button" onClick={printNotices} disabled={overdue.length === 0}>
         {t('reports.printNotices')}
       </button>
-      {overdue.length === 0 ? <p>{t('reports.noOverdue')}</p> : null}
-      <ul>
-        {overdue.map((o) => (
-          <li key={o.itemBarcode} data-testid="overdue-row">
-            {o.patronName} — {o.title} ({o.itemBarcode}) — {t('reports.daysOverdue', { days: o.daysOverdue, date: formatDate(o.dueAt, locale, timeZone) })}
-          </li>
-        ))}
-      </ul>
+      {overdue.length === 0 ? <p>{t('reports.noOverdue')}</p> : <OverdueTable overdue={overdue} locale={locale} timeZone={timeZone} />}
     </section>
+  );
+}
+
+type OverdueColumn = 'patron' | 'title' | 'barcode' | 'due' | 'days';
+
+/** The overdue loans as a table staff sort: most overdue first, by patron to call them in turn. */
+function OverdueTable({ overdue, locale, timeZone }: { overdue: Overdue; locale: string; timeZone: string | null }) {
+  const { t } = useTranslation();
+  const { sorted, sort, toggle } = useSort<Overdue[number], OverdueColumn>(
+    overdue,
+    { patron: (o) => o.patronName, title: (o) => o.title, barcode: (o) => o.itemBarcode, due: (o) => o.dueAt, days: (o) => o.daysOverdue },
+    { key: 'days', direction: 'descending' },
+    locale,
+  );
+  const header = (column: OverdueColumn, label: string) => (
+    <SortHeader column={column} sort={sort} onSort={toggle}>
+      {label}
+    </SortHeader>
+  );
+  return (
+    <table className="data-table">
+      <thead>
+        <tr>
+          {header('patron', t('reports.columns.patron'))}
+          {header('title', t('reports.columns.title'))}
+          {header('barcode', t('reports.columns.barcode'))}
+          {header('due', t('reports.columns.due'))}
+          {header('days', t('reports.columns.daysOverdue'))}
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((o) => (
+          <tr key={o.itemBarcode} data-testid="overdue-row" className="overdue">
+            <td>{o.patronName}</td>
+            <td>{o.title}</td>
+            <td>{o.itemBarcode}</td>
+            <td>{formatDate(o.dueAt, locale, timeZone)}</td>
+            <td>
+              <Badge tone="overdue">{t('reports.daysOverdueBadge', { count: o.daysOverdue })}</Badge>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Copies on their way to another branch: what, which copy, where to. */
+export function TransitTable({ transit }: { transit: ApiOutput<'reports.inTransit'> }) {
+  const { t } = useTranslation();
+  if (transit.length === 0) return <p>{t('reports.noTransit')}</p>;
+  return (
+    <table className="data-table">
+      <thead>
+        <tr>
+          <th scope="col">{t('reports.columns.title')}</th>
+          <th scope="col">{t('reports.columns.barcode')}</th>
+          <th scope="col">{t('reports.columns.to')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {transit.map((x) => (
+          <tr key={x.itemBarcode} data-testid="transit-row">
+            <td>{x.title}</td>
+            <td>{x.itemBarcode}</td>
+            <td>
+              <Badge tone="transit">{x.toBranch}</Badge>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -5,7 +5,7 @@ import type { ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
 import { useDeskLocale } from '../components/useDeskLocale';
 import { formatDay } from '../format';
-import { HourChart, ItemTypeChart, OverdueSection, type Overdue } from './ReportParts';
+import { HourChart, ItemTypeChart, OverdueSection, TransitTable, type Overdue } from './ReportParts';
 
 type Today = ApiOutput<'reports.today'>;
 
@@ -100,13 +100,7 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
       </section>
       <section aria-labelledby="transit">
         <h2 id="transit">{t('reports.inTransit')}</h2>
-        <ul>
-          {transit.map((x) => (
-            <li key={x.itemBarcode}>
-              {x.title} ({x.itemBarcode}) → {x.toBranch}
-            </li>
-          ))}
-        </ul>
+        <TransitTable transit={transit} />
       </section>
     </main>
   );
