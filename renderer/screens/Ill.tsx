@@ -193,41 +193,51 @@ export function Ill({ draftTitle = null }: { draftTitle?: string | null }) {
         </ul>
       </section>
 
-      <section aria-labelledby="ill-new-borrowing">
-        <h2 id="ill-new-borrowing">{t('ill.newBorrowing')}</h2>
-        <form onSubmit={(e) => void requestBorrowing(e)} key={draftTitle ?? ''}>
-          <Field label={t('ill.field.card')} name="card" required autoComplete="off" inputMode="numeric" />
-          <Field label={t('ill.field.title')} name="title" required defaultValue={draftTitle ?? ''} />
-          <Field label={t('ill.field.author')} name="author" />
-          <Field label={t('ill.field.isbn')} name="isbn" />
-          <Field label={t('ill.field.lender')} name="partner" required />
-          <Field label={t('ill.field.agency')} name="agency" hint={t('ill.field.agencyHint')} />
-          <Field label={t('ill.field.needBy')} name="needBy" type="date" />
-          <button type="submit">{t('ill.requestButton')}</button>
-        </form>
-      </section>
+      {/* The two new-request forms side by side (one above the other in a narrow window), each
+          a panel whose fields share rows: the screen's lists stay in sight above them. */}
+      <div className="ill-new">
+        <section aria-labelledby="ill-new-borrowing" className="panel">
+          <h2 id="ill-new-borrowing">{t('ill.newBorrowing')}</h2>
+          <form onSubmit={(e) => void requestBorrowing(e)} key={draftTitle ?? ''} className="grid-form">
+            <Field label={t('ill.field.card')} name="card" required autoComplete="off" inputMode="numeric" />
+            <Field label={t('ill.field.title')} name="title" required defaultValue={draftTitle ?? ''} />
+            <Field label={t('ill.field.author')} name="author" />
+            <Field label={t('ill.field.isbn')} name="isbn" />
+            <Field label={t('ill.field.lender')} name="partner" required />
+            <Field label={t('ill.field.agency')} name="agency" hint={t('ill.field.agencyHint')} />
+            <Field label={t('ill.field.needBy')} name="needBy" type="date" />
+            <div className="form-buttons ill-submit">
+              <button type="submit">{t('ill.requestButton')}</button>
+            </div>
+          </form>
+        </section>
 
-      <section aria-labelledby="ill-new-lending">
-        <h2 id="ill-new-lending">{t('ill.newLending')}</h2>
-        <form onSubmit={(e) => void readMessage(e)}>
-          <label className="field">
-            {t('ill.field.xml')}
-            <textarea name="xml" rows={4} />
-          </label>
-          <button type="submit">{t('ill.readButton')}</button>
-        </form>
-        <form onSubmit={(e) => void recordLending(e)} key={JSON.stringify(lendingDraft)}>
-          <Field label={t('ill.field.library')} name="partner" required />
-          <Field label={t('ill.field.agency')} name="agency" defaultValue={lendingDraft.agency ?? ''} hint={t('ill.field.agencyHint')} />
-          <Field label={t('ill.field.libraryCard')} name="card" required autoComplete="off" inputMode="numeric" />
-          <Field label={t('ill.field.theirId')} name="theirId" required defaultValue={lendingDraft.theirId ?? ''} />
-          <Field label={t('ill.field.title')} name="title" required defaultValue={lendingDraft.title ?? ''} />
-          <Field label={t('ill.field.author')} name="author" defaultValue={lendingDraft.author ?? ''} />
-          <Field label={t('ill.field.isbn')} name="isbn" defaultValue={lendingDraft.isbn ?? ''} />
-          <Field label={t('ill.field.dueBack')} name="due" type="date" />
-          <button type="submit">{t('ill.recordButton')}</button>
-        </form>
-      </section>
+        <section aria-labelledby="ill-new-lending" className="panel">
+          <h2 id="ill-new-lending">{t('ill.newLending')}</h2>
+          <form onSubmit={(e) => void readMessage(e)}>
+            <label className="field">
+              {t('ill.field.xml')}
+              <textarea name="xml" rows={4} />
+            </label>
+            <div className="form-buttons">
+              <button type="submit">{t('ill.readButton')}</button>
+            </div>
+          </form>
+          <form onSubmit={(e) => void recordLending(e)} key={JSON.stringify(lendingDraft)} className="grid-form">
+            <Field label={t('ill.field.library')} name="partner" required />
+            <Field label={t('ill.field.agency')} name="agency" defaultValue={lendingDraft.agency ?? ''} hint={t('ill.field.agencyHint')} />
+            <Field label={t('ill.field.libraryCard')} name="card" required autoComplete="off" inputMode="numeric" />
+            <Field label={t('ill.field.theirId')} name="theirId" required defaultValue={lendingDraft.theirId ?? ''} />
+            <Field label={t('ill.field.title')} name="title" required defaultValue={lendingDraft.title ?? ''} />
+            <Field label={t('ill.field.author')} name="author" defaultValue={lendingDraft.author ?? ''} />
+            <Field label={t('ill.field.isbn')} name="isbn" defaultValue={lendingDraft.isbn ?? ''} />
+            <Field label={t('ill.field.dueBack')} name="due" type="date" />
+            <div className="form-buttons ill-submit">
+              <button type="submit">{t('ill.recordButton')}</button>
+            </div>
+          </form>
+        </section>
+      </div>
     </main>
   );
 }
@@ -247,14 +257,17 @@ function RequestRow({
   const [date, setDate] = useState(r.lenderDueOn ?? '');
   const [barcode, setBarcode] = useState('');
   const said = (status: string) => t('ill.saidStep', { title: r.title, status: t(`ill.status.${status}`) });
-  const step = (name: 'ill.send' | 'ill.shipBack' | 'ill.shipLending' | 'ill.cancel' | 'ill.markUnfilled', status: string) => () =>
-    void run(() => client.call(name, { id: r.id }), said(status));
+  const step = (name: 'ill.send' | 'ill.shipBack' | 'ill.shipLending' | 'ill.cancel' | 'ill.markUnfilled', status: string) => () => void run(() => client.call(name, { id: r.id }), said(status));
   const who = r.patron ? `${r.patron.firstName} ${r.patron.lastName}`.trim() : '';
   const label = (action: string) => t('ill.actionFor', { action: t(`ill.action.${action}`), title: r.title });
   let next: ReactNode = <span>{t(`ill.action.${r.nextAction}`)}</span>;
   switch (r.nextAction) {
     case 'send':
-      next = <button type="button" aria-label={label('send')} onClick={step('ill.send', 'sent')}>{t('ill.action.send')}</button>;
+      next = (
+        <button type="button" aria-label={label('send')} onClick={step('ill.send', 'sent')}>
+          {t('ill.action.send')}
+        </button>
+      );
       break;
     case 'mark_shipped':
     case 'receive':
@@ -279,7 +292,11 @@ function RequestRow({
       );
       break;
     case 'ship_back':
-      next = <button type="button" aria-label={label('ship_back')} onClick={step('ill.shipBack', 'shipped_back')}>{t('ill.action.ship_back')}</button>;
+      next = (
+        <button type="button" aria-label={label('ship_back')} onClick={step('ill.shipBack', 'shipped_back')}>
+          {t('ill.action.ship_back')}
+        </button>
+      );
       break;
     case 'pull':
       next = (
@@ -305,7 +322,11 @@ function RequestRow({
       );
       break;
     case 'ship':
-      next = <button type="button" aria-label={label('ship')} onClick={step('ill.shipLending', 'shipped')}>{t('ill.action.ship')}</button>;
+      next = (
+        <button type="button" aria-label={label('ship')} onClick={step('ill.shipLending', 'shipped')}>
+          {t('ill.action.ship')}
+        </button>
+      );
       break;
   }
   const cancellable = r.nextSteps.includes('cancelled');
@@ -337,7 +358,12 @@ function RequestRow({
             </button>
           </>
         ) : null}{' '}
-        <button type="button" className="quiet" aria-label={t('ill.isoFor', { title: r.title })} onClick={() => onExport(r.direction === 'borrowing' ? (r.status === 'requested' ? 'request' : 'requestingAgencyMessage') : 'supplyingAgencyMessage')}>
+        <button
+          type="button"
+          className="quiet"
+          aria-label={t('ill.isoFor', { title: r.title })}
+          onClick={() => onExport(r.direction === 'borrowing' ? (r.status === 'requested' ? 'request' : 'requestingAgencyMessage') : 'supplyingAgencyMessage')}
+        >
           {t('ill.isoButton')}
         </button>
       </td>
