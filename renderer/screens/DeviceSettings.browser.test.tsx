@@ -220,11 +220,11 @@ describe('Devices › the device settings form', () => {
       return () => undefined;
     });
     const screen = await renderInDesk(<Devices />);
-    await expect.element(screen.getByTestId('device-row')).toHaveTextContent('receiptsprinterdisconnected');
+    await expect.element(screen.getByTestId('device-row')).toHaveTextContent('receiptsPrinterdisconnected');
     await screen.getByRole('group', { name: 'Printer 1' }).getByLabelText('Address').fill('10.0.0.8');
     status = 'connected';
     hear({ type: 'device', deviceId: 'receipts', state: { status } });
-    await expect.element(screen.getByTestId('device-row')).toHaveTextContent('receiptsprinterconnected');
+    await expect.element(screen.getByTestId('device-row')).toHaveTextContent('receiptsPrinterconnected');
     await expect.element(screen.getByRole('group', { name: 'Printer 1' }).getByLabelText('Address')).toHaveValue('10.0.0.8');
   });
 

@@ -6,6 +6,7 @@ import { ApiError, client } from '../api/client';
 import { Field } from '../components/Field';
 import { CheckField, SelectField, TextAreaField } from '../components/Inputs';
 import { Problem } from '../components/Problem';
+import { Badge, type Tone } from '../components/ui/Badge';
 import { useScans } from '../state/scans';
 import {
   CODE_PAGES,
@@ -30,6 +31,9 @@ import {
   type SerialDraft,
   type SlipsDraft,
 } from './deviceForm';
+
+/** A device's state at a glance: connected is fine, an error is refused work, the rest wants a look. */
+const STATUS_TONES: Record<string, Tone> = { connected: 'ok', error: 'refused', disconnected: 'warning', unavailable: 'warning' };
 
 type DevicesView = ApiOutput<'devices.get'>;
 const KINDS = ['checkout', 'checkin', 'hold', 'transit', 'payment'] as const;
@@ -314,26 +318,32 @@ export function Devices() {
       <h1>{t('devices.title')}</h1>
       <section aria-labelledby="dev-list">
         <h2 id="dev-list">{t('devices.connected')}</h2>
-        <table className="loans">
-          <thead>
-            <tr>
-              <th scope="col">{t('devices.id')}</th>
-              <th scope="col">{t('devices.kind')}</th>
-              <th scope="col">{t('devices.state')}</th>
-              <th scope="col">{t('devices.reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(view?.states ?? []).map((d) => (
-              <tr key={String(d.id)} data-testid="device-row">
-                <td>{String(d.id)}</td>
-                <td>{String(d.kind)}</td>
-                <td>{t(`devices.status.${String(d.status)}`)}</td>
-                <td>{d.reason ? String(d.reason) : ''}</td>
+        {(view?.states ?? []).length === 0 ? (
+          <p>{t('devices.noDevices')}</p>
+        ) : (
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('devices.id')}</th>
+                <th scope="col">{t('devices.kind')}</th>
+                <th scope="col">{t('devices.state')}</th>
+                <th scope="col">{t('devices.reason')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {(view?.states ?? []).map((d) => (
+                <tr key={String(d.id)} data-testid="device-row">
+                  <td>{String(d.id)}</td>
+                  <td>{t(d.kind === 'printer' ? 'status.printer' : 'status.scanner')}</td>
+                  <td>
+                    <Badge tone={STATUS_TONES[String(d.status)] ?? 'warning'}>{t(`devices.status.${String(d.status)}`)}</Badge>
+                  </td>
+                  <td>{d.reason ? String(d.reason) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <p aria-live="polite" data-testid="test-scan">
           {t('devices.testScan')}: {lastScan ? `${lastScan.barcode} (${lastScan.kind}, ${lastScan.source})` : t('devices.noScan')}
         </p>
