@@ -87,7 +87,8 @@ export function Labels() {
   return (
     <section aria-labelledby="labels-title" className="card">
       <h2 id="labels-title">{t('labels.title')}</h2>
-      <form onSubmit={onSubmit} aria-label={t('labels.title')} noValidate>
+      {/* Fields share rows (what to print, then how), so the whole form is in sight with the catalogue. */}
+      <form onSubmit={onSubmit} aria-label={t('labels.title')} noValidate className="grid-form">
         <SelectField label={t('labels.which')} name="which" value={which} onChange={(e) => setWhich(e.target.value as Which)}>
           <Options values={WHICH} label={(w) => t(`labels.whichOptions.${w}`)} />
         </SelectField>
@@ -125,7 +126,9 @@ export function Labels() {
         />
         <Field label={t('labels.topMargin')} name="topMarginMm" inputMode="decimal" autoComplete="off" error={errors.topMarginMm} hint={t('labels.marginHint')} />
         <Field label={t('labels.leftMargin')} name="leftMarginMm" inputMode="decimal" autoComplete="off" error={errors.leftMarginMm} hint={t('labels.marginHint')} />
-        <button type="submit">{t('labels.make')}</button>
+        <div className="form-buttons grid-form-end">
+          <button type="submit">{t('labels.make')}</button>
+        </div>
       </form>
       {/* The station says why it refused (a barcode no copy has, a copy with no call number) as a reason the desk words. */}
       {error?.issues?.[0]?.reason ? (
