@@ -20,10 +20,38 @@ export const AdminResolveRequest = z.object({ note: z.string().trim().min(1).max
 
 /** Failed sign-ins per username before the admin API refuses it for a while (a password guessed by brute force). */
 const MAX_FAILURES = 5;
+/** Failed sign-ins from one address, whatever the usernames (a guesser spraying many accounts). */
+const MAX_FAILURES_PER_ADDRESS = 20;
 const LOCK_MS = 15 * 60_000;
+/** The most failure counts kept: past it the oldest go first, so a flood of made-up usernames cannot fill the memory. */
+export const MAX_TRACKED = 10_000;
+
+/** Failure counts by key ("user:alice", "ip:10.0.0.9"), each forgotten LOCK_MS after its last failure. */
+export class FailureCounts {
+  private readonly counts = new Map<string, { count: number; until: number }>();
+  constructor(private readonly clock: () => number) {}
+  locked(key: string, max: number): boolean {
+    const f = this.counts.get(key);
+    return !!f && f.count >= max && f.until > this.clock();
+  }
+  fail(key: string): void {
+    const now = this.clock();
+    const f = this.counts.get(key);
+    const count = f && f.until > now ? f.count + 1 : 1;
+    this.counts.delete(key); // re-inserted last: the Map's order is the order of last failure
+    this.counts.set(key, { count, until: now + LOCK_MS });
+    while (this.counts.size > MAX_TRACKED) this.counts.delete(this.counts.keys().next().value!);
+  }
+  clear(key: string): void {
+    this.counts.delete(key);
+  }
+  get size(): number {
+    return this.counts.size;
+  }
+}
 
 export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
-  const failures = new Map<string, { count: number; until: number }>();
+  const failures = new FailureCounts(() => hub.clock());
 
   async function administrator(request: FastifyRequest): Promise<string> {
     const m = /^Basic\s+([A-Za-z0-9+/=]+)$/.exec(request.headers.authorization ?? '');
@@ -32,15 +60,17 @@ export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
     if (colon <= 0) throw new HubError(401, 'UNAUTHENTICATED', "An administrator's username and password are required.");
     const username = decoded.slice(0, colon).toLowerCase();
     const password = decoded.slice(colon + 1);
-    const locked = failures.get(username);
-    if (locked && locked.count >= MAX_FAILURES && locked.until > hub.clock()) throw new HubError(429, 'LOCKED', 'Too many wrong passwords for that account: try again later.');
+    const user = `user:${username}`;
+    const address = `ip:${request.ip}`;
+    if (failures.locked(user, MAX_FAILURES)) throw new HubError(429, 'LOCKED', 'Too many wrong passwords for that account: try again later.');
+    if (failures.locked(address, MAX_FAILURES_PER_ADDRESS)) throw new HubError(429, 'LOCKED', 'Too many wrong passwords from this address: try again later.');
     const account = await hub.adminAccount(username);
     if (!(await verifySecretAsync(password, account?.passwordHash)) || !account) {
-      const f = failures.get(username) ?? { count: 0, until: 0 };
-      failures.set(username, { count: f.count + 1, until: hub.clock() + LOCK_MS });
+      failures.fail(user);
+      failures.fail(address);
       throw new HubError(401, 'UNAUTHENTICATED', 'Unknown administrator or wrong password.');
     }
-    failures.delete(username);
+    failures.clear(user);
     return username;
   }
 
@@ -95,4 +125,5 @@ export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
     const r = body(AdminResolveRequest, request.body);
     return hub.resolveException(request.params.id, r.by || `hub admin ${username}`, r.note);
   });
+
 }
