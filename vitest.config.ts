@@ -25,6 +25,10 @@ export default defineConfig(({ mode }) => ({
           include: ['src/**/*.test.ts', 'renderer/**/*.test.ts', 'electron/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'renderer/**/*.browser.test.tsx', ...(mode === 'unit' ? NOT_UNIT : [])],
           pool: 'forks',
+          // Two files at a time on the 2-core CI machine (vitest's default there is one): most of
+          // these tests wait on disks, sockets, child processes and timers, not the CPU. Each file
+          // has its own temporary folders, ports and PostgreSQL schemas, so they do not meet.
+          maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
