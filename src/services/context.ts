@@ -4,6 +4,7 @@ import { hlcInit, hlcReceive, type HlcState } from '../domain/hlc';
 import type { Store } from '../store/open';
 import { JournalStore } from '../store/journal-store';
 import { Rows } from '../store/rows';
+import { CirculationQueries } from '../store/queries/circulation';
 import { ConfigCache } from './config';
 import { KeyRing } from './keyring';
 import { ServiceError } from './errors';
@@ -16,6 +17,8 @@ export interface StationIdentity {
 export interface ServiceContext {
   store: Store;
   rows: Rows;
+  /** The circulation reads, prepared once on this connection (they run inside every check-out). */
+  circulation: CirculationQueries;
   journal: JournalStore;
   config: ConfigCache;
   /** The keys this station can sign journal entries with now (its own, and signed-in staff's). */
@@ -73,6 +76,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
   return {
     store,
     rows,
+    circulation: new CirculationQueries(db, rows),
     journal,
     config,
     keys,

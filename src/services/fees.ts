@@ -7,7 +7,7 @@ import type { Fee, FeeKind, PaymentMethod } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound } from './errors';
-import { Lookups } from './lookups';
+import type { Lookups } from './lookups';
 
 /** A fee as the desk shows it: with the title and barcode of the copy it is for (null for a fee about no copy). */
 export type FeeLine = Fee & { title: string | null; itemBarcode: string | null };
@@ -62,7 +62,7 @@ export class FeeService {
   private readonly s;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
     const db = ctx.store.db;
     this.s = {
       all: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? ORDER BY f.created_at, f.id`),

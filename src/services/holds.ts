@@ -8,7 +8,7 @@ import type { Hold, Item } from '../domain/types';
 import { runCommand, type Actor, type Tx } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
-import { Lookups } from './lookups';
+import type { Lookups } from './lookups';
 import type { GrantedOverride } from './circulation';
 
 export interface PlaceHoldInput {
@@ -32,7 +32,7 @@ export class HoldService {
   private readonly find: Lookups;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
   }
 
   private today(): string {

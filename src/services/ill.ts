@@ -30,7 +30,7 @@ import { DEFAULT_SETTINGS } from './config';
 import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import { readIso18626, writeIso18626, type Iso18626Message, type Iso18626MessageKind } from './ill-iso18626';
-import { Lookups, type PatronRow } from './lookups';
+import type { Lookups, PatronRow } from './lookups';
 import { keepsLoanLink } from './privacy';
 import { circulationRuleFor } from './accrual';
 
@@ -86,7 +86,7 @@ export class IllService {
   private readonly find: Lookups;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
   }
 
   settings(): IllSettings {

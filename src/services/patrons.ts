@@ -9,7 +9,7 @@ import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
 import { FeeService, type FeeLine } from './fees';
-import { Lookups, type PatronRow } from './lookups';
+import type { Lookups, PatronRow } from './lookups';
 import { hashSecret, verifySecretAsync } from '../shared/secrets';
 
 export interface PatronInput {
@@ -55,7 +55,7 @@ export class PatronService {
   private readonly fees: FeeService;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
     this.accrual = new FineAccrual(ctx);
     this.fees = new FeeService(ctx);
   }

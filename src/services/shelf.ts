@@ -15,7 +15,7 @@ import type { Item, ItemStatus } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, refused, ServiceError } from './errors';
-import { Lookups } from './lookups';
+import type { Lookups } from './lookups';
 
 /** What can be wrong with a copy on the shelf, each with what staff do about it. */
 export type ShelfProblemCode =
@@ -96,7 +96,7 @@ export class ShelfService {
   private readonly s;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
     const db = ctx.store.db;
     this.s = {
       callNumberOf: db.prepare('SELECT r.call_number FROM items i JOIN records r ON r.id = i.record_id WHERE i.barcode = ?').pluck(),
