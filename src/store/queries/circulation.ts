@@ -2,23 +2,38 @@
 // as statements prepared once per connection: they run inside every check-out, and a prepare
 // costs more than the query (bench, bench:sip2). The service context builds one of these when
 // the station opens (services/context.ts); every service shares it.
-import type Database from 'better-sqlite3';
 import type { IllRequest } from '../../domain/ill';
 import type { Fee, Hold, Item, Loan, Patron, PatronBlock } from '../../domain/types';
 import type { Rows } from '../rows';
+import type { Reader } from './reader';
 
 export type PatronRow = Omit<Patron, 'blocks'> & { pinHash: string | null };
 
 /** A copy scanned at the desk, with the title its slip and the desk's answer name. */
 export type DeskItem = Item & { title: string };
 
+/** An overdue loan as fine accrual reads it. */
+export type OverdueLoanForFine = {
+  loanId: string;
+  itemId: string;
+  branchId: string;
+  dueAt: number;
+  itemBarcode: string;
+  homeBranchId: string;
+  itemTypeCode: string;
+  replacementPrice: number | null;
+  status: string;
+  title: string;
+};
+
 export class CirculationQueries {
   private readonly s;
 
-  constructor(
-    db: Database.Database,
-    private readonly rows: Rows,
-  ) {
+  private readonly rows: Rows;
+
+  constructor(r: Reader) {
+    this.rows = r.rows;
+    const db = r.store.db;
     this.s = {
       patronByCard: db.prepare('SELECT * FROM patrons WHERE card_barcode = ? ORDER BY created_at LIMIT 1'),
       blocksOf: db.prepare('SELECT * FROM patron_blocks WHERE patron_id = ?'),
@@ -46,6 +61,14 @@ export class CirculationQueries {
         `SELECT * FROM holds WHERE patron_id = ? AND status IN ('pending', 'in_transit', 'waiting') ORDER BY placed_at, id`,
       ),
       copiesOfRecord: db.prepare('SELECT * FROM items WHERE record_id = ?'),
+      // Fines accrue on every patron look-up (services/accrual.ts).
+      overdueLoansOfPatron: db.prepare(
+        `SELECT l.id AS loanId, l.item_id AS itemId, l.branch_id AS branchId, l.due_at AS dueAt,
+                i.barcode AS itemBarcode, i.home_branch_id AS homeBranchId, i.item_type_code AS itemTypeCode,
+                i.replacement_price AS replacementPrice, i.status AS status, r.title AS title
+         FROM loans l JOIN items i ON i.id = l.item_id JOIN records r ON r.id = i.record_id
+         WHERE l.patron_id = ? AND l.returned_at IS NULL AND l.due_at < ? ORDER BY l.due_at, l.id`,
+      ),
       // Asked on every check-out and check-in (services/ill-circulation.ts): one small indexed
       // read, only of requests that have a copy.
       openIllRequestOfItem: db.prepare(
@@ -133,6 +156,11 @@ export class CirculationQueries {
 
   copiesOfRecord(recordId: string): Item[] {
     return (this.s.copiesOfRecord.all(recordId) as Record<string, unknown>[]).map((r) => this.rows.decode<Item>('items', r));
+  }
+
+  /** The patron's open loans due before `now`, soonest first, with what a fine needs of the copy. */
+  overdueLoansOfPatron(patronId: string, now: number): OverdueLoanForFine[] {
+    return this.s.overdueLoansOfPatron.all(patronId, now) as OverdueLoanForFine[];
   }
 
   /** The open interlibrary-loan request a copy belongs to, if any. */
