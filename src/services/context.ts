@@ -76,7 +76,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
   return {
     store,
     rows,
-    circulation: new CirculationQueries(db, rows),
+    circulation: new CirculationQueries({ store, rows }),
     journal,
     config,
     keys,
