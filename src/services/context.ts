@@ -5,6 +5,7 @@ import type { Store } from '../store/open';
 import { JournalStore } from '../store/journal-store';
 import { Rows } from '../store/rows';
 import { CirculationQueries } from '../store/queries/circulation';
+import { stationStateAccess } from '../store/queries/station-state';
 import { ConfigCache } from './config';
 import { KeyRing } from './keyring';
 import { ServiceError } from './errors';
@@ -46,14 +47,11 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
   const { db } = store;
   const rows = new Rows(db);
   const journal = new JournalStore(db);
-  const config = new ConfigCache(db, rows);
+  const config = new ConfigCache({ store, rows });
   const now = options.now ?? Date.now;
-  const getState = db.prepare('SELECT value FROM station_state WHERE key = ?');
-  const setState = db.prepare(
-    'INSERT INTO station_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  );
-  const readState = (key: string) => (getState.get(key) as { value: string } | undefined)?.value ?? null;
-  const writeState = (key: string, value: string) => void setState.run(key, value);
+  const state = stationStateAccess({ store });
+  const readState = (key: string) => state.read(key);
+  const writeState = (key: string, value: string) => state.write(key, value);
 
   let stationId = readState('station_id');
   if (!stationId) {
