@@ -93,3 +93,13 @@ export function copyCountOfRecord(r: Reader, recordId: string): number {
 export function holdCountOfRecord(r: Reader, recordId: string): number {
   return (r.store.db.prepare('SELECT count(*) AS n FROM holds WHERE record_id = ?').get(recordId) as { n: number }).n;
 }
+
+/** A reader of the first record with an ISBN (prepared once, for a page of search hits). */
+export function recordIdWithIsbn(r: Reader): (isbn: string) => string | undefined {
+  const statement = r.store.db.prepare('SELECT id FROM records WHERE isbn = ? LIMIT 1');
+  return (isbn) => (statement.get(isbn) as { id: string } | undefined)?.id;
+}
+
+export function isbnCatalogued(r: Reader, isbn: string): boolean {
+  return r.store.db.prepare('SELECT 1 FROM records WHERE isbn = ?').get(isbn) !== undefined;
+}
