@@ -67,3 +67,32 @@ export class ReadingHistoryRedaction {
     return this.c.store.db.prepare('SELECT count(*) FROM journal_redaction_pending').pluck().get() as number;
   }
 }
+
+// --- reading the journal (the sync's pending keys, a hub founded from this station) ------------
+
+/** Entries after `after` up to `through` that the hub has acknowledged (out of order, past the prefix). */
+export function acknowledgedSeqsBetween(c: Connection, after: number, through: number): number[] {
+  return (c.store.db.prepare('SELECT seq FROM journal WHERE seq > ? AND seq <= ? AND acked_at IS NOT NULL').all(after, through) as { seq: number }[]).map((r) => r.seq);
+}
+
+/** Entries after `after` the hub has not acknowledged, in order, with their payloads. */
+export function unacknowledgedEntriesAfter(c: Connection, after: number): { seq: number; payload: string }[] {
+  return c.store.db.prepare('SELECT seq, payload FROM journal WHERE seq > ? AND acked_at IS NULL ORDER BY seq').all(after) as { seq: number; payload: string }[];
+}
+
+/** How many entries a hub has acknowledged (none, for a station that never joined one). */
+export function acknowledgedEntryCount(c: Connection): number {
+  return (c.store.db.prepare('SELECT count(*) AS n FROM journal WHERE acked_at IS NOT NULL').get() as { n: number }).n;
+}
+
+/** A reader of the journal a batch at a time: raw rows after `after`, in order (prepared once). */
+export function journalRowsAfter(c: Connection): (after: number, limit: number) => Record<string, unknown>[] {
+  const statement = c.store.db.prepare('SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?');
+  return (after, limit) => statement.all(after, limit) as Record<string, unknown>[];
+}
+
+/** A reader of the secret values kept beside entries (journal_secrets), by digest (prepared once). */
+export function journalSecretByDigest(c: Connection): (digest: string) => string | undefined {
+  const statement = c.store.db.prepare('SELECT value FROM journal_secrets WHERE digest = ?');
+  return (digest) => (statement.get(digest) as { value: string } | undefined)?.value;
+}
