@@ -33,3 +33,8 @@ export function allStaff(r: Reader): Record<string, unknown>[] {
 export function staffIdByUsername(r: Reader, username: string): string | undefined {
   return idOf(r.store.db.prepare('SELECT id FROM staff WHERE username = ?').get(username));
 }
+
+/** Every branch's id, code, name and time zone, by code. */
+export function branchList(r: Pick<Reader, 'store'>): { id: string; code: string; name: string; timeZone: string }[] {
+  return r.store.db.prepare('SELECT id, code, name, time_zone AS timeZone FROM branches ORDER BY code').all() as { id: string; code: string; name: string; timeZone: string }[];
+}
