@@ -3,7 +3,7 @@ import { normaliseLocation } from './shelf';
 import { validateBarcode } from '../domain/barcode';
 import { normaliseIsbn } from '../domain/isbn';
 import { refusal } from '../domain/refusals';
-import type { BibRecord, Item, ItemStatus, Loan } from '../domain/types';
+import type { BibRecord, Item, ItemStatus } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import {

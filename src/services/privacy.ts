@@ -10,7 +10,7 @@ import { PURGE_LOAN_HISTORY_COMMAND } from '../domain/journal';
 import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
 import { returnedLoansToUnlink } from '../store/queries/privacy';
-import type { LibrarySettings, Loan, Patron } from '../domain/types';
+import type { LibrarySettings, Patron } from '../domain/types';
 
 /** Does a loan returned now keep its link to the patron? Only with their consent, or a library retention period. */
 export function keepsLoanLink(settings: Pick<LibrarySettings, 'loanHistoryRetentionDays'>, patron: Pick<Patron, 'keepReadingHistory'> | undefined): boolean {
