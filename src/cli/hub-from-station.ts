@@ -6,6 +6,10 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { JournalEntry } from '../domain/journal';
 import type { FoundingStation } from '../hub/founding';
+import { branchList } from '../store/queries/admin';
+import { storedLibrarySettings } from '../store/queries/config';
+import { acknowledgedEntryCount, journalRowsAfter, journalSecretByDigest } from '../store/queries/journal';
+import { stationStateAccess } from '../store/queries/station-state';
 import { secretRefsOf } from '../shared/secret-refs';
 import { importPrivateKey, publicKeyOf } from '../shared/signing';
 import { DataFolderInUseError, lockDataFolder } from '../store/data-lock';
@@ -35,10 +39,9 @@ export function openFoundingStation(path: string, stationName: string | undefine
   let store: ReturnType<typeof openStore> | null = null;
   try {
     store = openStore(file);
-    const db = store.db;
-    const state = (key: string) => (db.prepare('SELECT value FROM station_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+    const state = stationStateAccess({ store }).read;
     const hubUrl = state('hub_url');
-    const acknowledged = (db.prepare('SELECT count(*) AS n FROM journal WHERE acked_at IS NOT NULL').get() as { n: number }).n;
+    const acknowledged = acknowledgedEntryCount({ store });
     if (hubUrl || state('hub_credential') || acknowledged > 0) {
       throw new FromStationError(`This station is joined to a hub already${hubUrl ? ` (${hubUrl})` : ''}: its library is at that hub. A hub is made only from a station that has worked on its own.`);
     }
@@ -46,12 +49,12 @@ export function openFoundingStation(path: string, stationName: string | undefine
     const branchId = state('branch_id');
     const key = state('station_signing_key');
     if (!stationId || !branchId || !key) throw new FromStationError(`The station at ${file} is not set up: there is no library to bring to a hub.`);
-    const branches = (db.prepare('SELECT id, code, name, time_zone AS timeZone FROM branches ORDER BY code').all() as FoundingStation['branches']);
-    const settings = db.prepare("SELECT value FROM settings WHERE id = 'library'").get() as { value: string } | undefined;
-    const libraryName = settings ? String((JSON.parse(settings.value) as { name?: unknown }).name ?? 'Library') : 'Library';
+    const branches: FoundingStation['branches'] = branchList({ store });
+    const settings = storedLibrarySettings({ store });
+    const libraryName = settings ? String((JSON.parse(settings) as { name?: unknown }).name ?? 'Library') : 'Library';
     const home = branches.find((b) => b.id === branchId);
-    const readBatch = db.prepare('SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?');
-    const readSecret = db.prepare('SELECT value FROM journal_secrets WHERE digest = ?');
+    const readBatch = journalRowsAfter({ store });
+    const readSecret = journalSecretByDigest({ store });
     const station: FoundingStation = {
       stationId,
       stationName: stationName ?? `${home?.name ?? 'first'} desk`,
@@ -61,11 +64,11 @@ export function openFoundingStation(path: string, stationName: string | undefine
       branches,
       async *journal() {
         for (let after = 0; ; ) {
-          const entries: JournalEntry[] = (readBatch.all(after, BATCH) as Record<string, unknown>[]).map(decodeEntry);
+          const entries: JournalEntry[] = readBatch(after, BATCH).map(decodeEntry);
           if (entries.length === 0) return;
           const secrets: Record<string, string> = {};
           for (const digest of entries.flatMap((e) => secretRefsOf(e.payload.effects))) {
-            const value = (readSecret.get(digest) as { value: string } | undefined)?.value;
+            const value = readSecret(digest);
             if (value !== undefined) secrets[digest] = value;
           }
           yield { entries, secrets };

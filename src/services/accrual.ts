@@ -70,17 +70,7 @@ export function fineTermsAt(cfg: LibraryConfig, desk: Branch, rule: CirculationR
 const NOT_ACCRUING = new Set(['lost', 'claimed_returned']);
 
 export class FineAccrual {
-  private readonly overdueLoans;
-
-  constructor(private readonly ctx: ServiceContext) {
-    this.overdueLoans = ctx.store.db.prepare(
-      `SELECT l.id AS loanId, l.item_id AS itemId, l.branch_id AS branchId, l.due_at AS dueAt,
-              i.barcode AS itemBarcode, i.home_branch_id AS homeBranchId, i.item_type_code AS itemTypeCode,
-              i.replacement_price AS replacementPrice, i.status AS status, r.title AS title
-       FROM loans l JOIN items i ON i.id = l.item_id JOIN records r ON r.id = i.record_id
-       WHERE l.patron_id = ? AND l.returned_at IS NULL AND l.due_at < ? ORDER BY l.due_at, l.id`,
-    );
-  }
+  constructor(private readonly ctx: ServiceContext) {}
 
   /** What the patron's open loans have accrued by now (the station's clock), at this station's branch. */
   forPatron(patron: Pick<Patron, 'id' | 'homeBranchId' | 'categoryCode'>, now = this.ctx.now()): Accrual {
@@ -88,7 +78,7 @@ export class FineAccrual {
     const desk = cfg.branches.get(this.ctx.identity().branchId);
     const result: Accrual = { fines: [], total: 0, mostDaysOverdue: 0 };
     if (!desk) return result;
-    const rows = this.overdueLoans.all(patron.id, now) as (Omit<AccruingFine, 'amount' | 'overdueUnits'> & {
+    const rows = this.ctx.circulation.overdueLoansOfPatron(patron.id, now) as (Omit<AccruingFine, 'amount' | 'overdueUnits'> & {
       branchId: string;
       homeBranchId: string;
       itemTypeCode: string;

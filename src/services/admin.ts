@@ -18,6 +18,9 @@ import type {
 import { runCommand, SYSTEM, type Actor } from './command';
 import { DEFAULT_SETTINGS } from '../domain/settings';
 import type { ServiceContext } from './context';
+import { allStaff, branchIdByCode, branchItemPolicyId, circulationRuleId, closedDaysOf, patronLimitsId, staffIdByUsername } from '../store/queries/admin';
+import { deleteSessionsOfStaff, keepOnlySession } from '../store/queries/auth';
+import { deleteStationState } from '../store/queries/station-state';
 import { invalid, notFound, ServiceError } from './errors';
 import { hashSecret, hashToken } from '../shared/secrets';
 import { newKeyPair, sealForSession, sealPrivateKey } from '../shared/signing';
@@ -129,7 +132,7 @@ export class AdminService {
       );
       this.ctx.keys.unlock(adminId, adminKey.privateKey);
     } catch (error) {
-      this.ctx.store.db.prepare("DELETE FROM station_state WHERE key = 'branch_id'").run();
+      deleteStationState(this.ctx, 'branch_id');
       throw error;
     }
     return { branchId, adminId };
@@ -157,8 +160,8 @@ export class AdminService {
     if (!row.code || !row.name) throw invalid('A branch needs a code and a name.');
     return runCommand(this.ctx, { command: 'branches.save', input: row, actor, summary: `branch ${row.code}` }, (tx) => {
       // Branch codes are unique (the table says so): say which rule it broke, not a constraint error.
-      const clash = this.ctx.store.db.prepare('SELECT id FROM branches WHERE code = ?').get(row.code) as { id: string } | undefined;
-      if (clash && clash.id !== row.id) throw new ServiceError('CONFLICT', 'Another branch has that code.');
+      const clash = branchIdByCode(this.ctx, row.code);
+      if (clash && clash !== row.id) throw new ServiceError('CONFLICT', 'Another branch has that code.');
       return tx.upsert('branches', row);
     });
   }
@@ -192,7 +195,7 @@ export class AdminService {
   }
 
   listClosedDays(branchId: string): (ClosedDay & { id: string })[] {
-    return (this.ctx.store.db.prepare('SELECT * FROM closed_days WHERE branch_id = ?').all(branchId) as Record<string, unknown>[]).map((r) => ({
+    return closedDaysOf(this.ctx, branchId).map((r) => ({
       ...(r.kind === 'weekly'
         ? { kind: 'weekly' as const, weekday: r.weekday as number }
         : r.kind === 'yearly'
@@ -222,10 +225,8 @@ export class AdminService {
     if (rule.loanLength < 0 || rule.renewalsAllowed < 0 || rule.finePeriod <= 0) throw invalid('Loan length, renewals and charge period must be positive.');
     if (rule.hardDueDate !== null && !isValidLocalDate(rule.hardDueDate)) throw invalid('The hard due date must be a calendar date like 2026-12-31.');
     return runCommand(this.ctx, { command: 'rules.save', input: rule, actor, summary: 'edit rule' }, (tx) => {
-      const existing = this.ctx.store.db
-        .prepare('SELECT id FROM circulation_rules WHERE branch_id = ? AND category_code = ? AND item_type_code = ?')
-        .get(rule.branchId, rule.categoryCode, rule.itemTypeCode) as { id: string } | undefined;
-      return tx.upsert('circulation_rules', { ...rule, id: existing?.id ?? this.ctx.newId() });
+      const existing = circulationRuleId(this.ctx, rule.branchId, rule.categoryCode, rule.itemTypeCode);
+      return tx.upsert('circulation_rules', { ...rule, id: existing ?? this.ctx.newId() });
     });
   }
 
@@ -238,24 +239,20 @@ export class AdminService {
 
   savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits {
     return runCommand(this.ctx, { command: 'rules.saveLimits', input: limits, actor, summary: 'edit limits' }, (tx) => {
-      const existing = this.ctx.store.db
-        .prepare('SELECT id FROM patron_limits WHERE branch_id = ? AND category_code = ?')
-        .get(limits.branchId, limits.categoryCode) as { id: string } | undefined;
-      return tx.upsert('patron_limits', { ...limits, id: existing?.id ?? this.ctx.newId() });
+      const existing = patronLimitsId(this.ctx, limits.branchId, limits.categoryCode);
+      return tx.upsert('patron_limits', { ...limits, id: existing ?? this.ctx.newId() });
     });
   }
 
   saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy {
     return runCommand(this.ctx, { command: 'rules.saveReturnPolicy', input: policy, actor, summary: 'edit return policy' }, (tx) => {
-      const existing = this.ctx.store.db
-        .prepare('SELECT id FROM branch_item_policies WHERE branch_id = ? AND item_type_code = ?')
-        .get(policy.branchId, policy.itemTypeCode) as { id: string } | undefined;
-      return tx.upsert('branch_item_policies', { ...policy, id: existing?.id ?? this.ctx.newId() });
+      const existing = branchItemPolicyId(this.ctx, policy.branchId, policy.itemTypeCode);
+      return tx.upsert('branch_item_policies', { ...policy, id: existing ?? this.ctx.newId() });
     });
   }
 
   listStaff(): StaffAccount[] {
-    return (this.ctx.store.db.prepare('SELECT * FROM staff ORDER BY username').all() as Record<string, unknown>[]).map((r) => {
+    return allStaff(this.ctx).map((r) => {
       const { passwordHash: _hash, publicKey: _p, sealedKey: _s, ...account } = this.ctx.rows.decode<StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null }>('staff', r);
       return account;
     });
@@ -274,8 +271,8 @@ export class AdminService {
       const existing = input.id ? this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', input.id) : undefined;
       if (input.id && !existing) throw notFound('staff account');
       if (!existing && !input.password) throw invalid('A new account needs a password.');
-      const clash = this.ctx.store.db.prepare('SELECT id FROM staff WHERE username = ?').get(username) as { id: string } | undefined;
-      if (clash && clash.id !== existing?.id) throw new ServiceError('CONFLICT', 'That username is taken.');
+      const clash = staffIdByUsername(this.ctx, username);
+      if (clash && clash !== existing?.id) throw new ServiceError('CONFLICT', 'That username is taken.');
       // A new password is a new key pair, its public half published in the row: the hub checks
       // this entry with the key it holds now (the administrator's, or the account's own old key
       // for a change of one's own password) and the account's later entries with the new one.
@@ -313,10 +310,9 @@ export class AdminService {
     const own = actor.kind === 'staff' && actor.staffId === staffId && actor.sessionToken;
     if (own) {
       const tokenHash = hashToken(actor.sessionToken!);
-      this.ctx.store.db.prepare('DELETE FROM sessions WHERE staff_id = ? AND token_hash <> ?').run(staffId, tokenHash);
-      this.ctx.store.db.prepare('UPDATE sessions SET sealed_key = ? WHERE token_hash = ?').run(sealForSession(privateKey, actor.sessionToken!), tokenHash);
+      keepOnlySession(this.ctx, staffId, tokenHash, sealForSession(privateKey, actor.sessionToken!));
     } else {
-      this.ctx.store.db.prepare('DELETE FROM sessions WHERE staff_id = ?').run(staffId);
+      deleteSessionsOfStaff(this.ctx, staffId);
     }
     if (own || isNew) this.ctx.keys.unlock(staffId, privateKey);
     else this.ctx.keys.forget(staffId);

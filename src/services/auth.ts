@@ -8,6 +8,7 @@ import type { Permission, StaffAccount } from '../domain/types';
 import { ROLE_PERMISSIONS } from '../domain/permissions';
 import type { Actor } from './command';
 import type { ServiceContext } from './context';
+import { deleteSession, deleteSessionsExpiredBefore, insertSession, sessionByTokenHash, staffByUsername as staffRowByUsername, staffHasSession } from '../store/queries/auth';
 import { notFound, ServiceError } from './errors';
 import { knownSubject, SignInGuard, unknownSubject } from './lockouts';
 import type { PatronService } from './patrons';
@@ -49,9 +50,7 @@ export class AuthService {
   }
 
   private staffByUsername(username: string): StaffRow | undefined {
-    const raw = this.ctx.store.db.prepare('SELECT * FROM staff WHERE username = ?').get(username.trim().toLowerCase()) as
-      | Record<string, unknown>
-      | undefined;
+    const raw = staffRowByUsername(this.ctx, username.trim().toLowerCase());
     return raw ? this.ctx.rows.decode('staff', raw) : undefined;
   }
 
@@ -96,9 +95,7 @@ export class AuthService {
   private createSession(kind: 'staff' | 'kiosk', staffId: string | null, patronId: string | null, ttl: number, key?: KeyObject): string {
     const { token, hash } = newToken();
     const now = this.ctx.now();
-    this.ctx.store.db
-      .prepare('INSERT INTO sessions (token_hash, kind, staff_id, patron_id, created_at, expires_at, sealed_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(hash, kind, staffId, patronId, now, now + ttl, key ? sealForSession(key, token) : null);
+    insertSession(this.ctx, { tokenHash: hash, kind, staffId, patronId, createdAt: now, expiresAt: now + ttl, sealedKey: key ? sealForSession(key, token) : null });
     return token;
   }
 
@@ -138,17 +135,15 @@ export class AuthService {
 
   signOut(token: string): void {
     const hash = hashToken(token);
-    const row = this.ctx.store.db.prepare('SELECT staff_id FROM sessions WHERE token_hash = ?').get(hash) as { staff_id: string | null } | undefined;
-    this.ctx.store.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    const row = sessionByTokenHash(this.ctx, hash);
+    deleteSession(this.ctx, hash);
     // The account's key leaves memory with its last session here.
-    if (row?.staff_id && !this.ctx.store.db.prepare('SELECT 1 FROM sessions WHERE staff_id = ?').get(row.staff_id)) this.ctx.keys.forget(row.staff_id);
+    if (row?.staff_id && !staffHasSession(this.ctx, row.staff_id)) this.ctx.keys.forget(row.staff_id);
   }
 
   session(token: string | null | undefined): Session | null {
     if (!token) return null;
-    const row = this.ctx.store.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(hashToken(token)) as
-      | { kind: 'staff' | 'kiosk'; staff_id: string | null; patron_id: string | null; expires_at: number; sealed_key: string | null }
-      | undefined;
+    const row = sessionByTokenHash(this.ctx, hashToken(token));
     if (!row || row.expires_at < this.ctx.now()) return null;
     if (row.kind === 'kiosk') return { kind: 'kiosk', patronId: row.patron_id as string };
     const raw = this.ctx.rows.get<StaffRow>('staff', row.staff_id as string);
@@ -206,6 +201,6 @@ export class AuthService {
   }
 
   purgeExpiredSessions(): void {
-    this.ctx.store.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(this.ctx.now());
+    deleteSessionsExpiredBefore(this.ctx, this.ctx.now());
   }
 }

@@ -3,9 +3,22 @@ import { normaliseLocation } from './shelf';
 import { validateBarcode } from '../domain/barcode';
 import { normaliseIsbn } from '../domain/isbn';
 import { refusal } from '../domain/refusals';
-import type { BibRecord, Item, ItemStatus, Loan } from '../domain/types';
+import type { BibRecord, Item, ItemStatus } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
+import {
+  barcodeTaken,
+  CatalogueSearch,
+  copiesOfRecordWithDue,
+  copyCountOfRecord,
+  copyDeletionChecks,
+  holdCountOfRecord,
+  itemIdByBarcode,
+  itemWithTitleByBarcode,
+  openLoanOfItem,
+  recordsWithIsbn,
+  type SearchHit,
+} from '../store/queries/catalogue';
 import { invalid, InvalidFields, notFound, refused, ServiceError } from './errors';
 import { ftsPrefixQuery } from './patrons';
 import { chargeLostCopy, closeLoanOfFoundCopy } from './lost';
@@ -29,53 +42,28 @@ export interface ItemInput {
  */
 export type ItemStatusChange = 'lost' | 'missing' | 'damaged' | 'undamaged' | 'found' | 'withdrawn' | 'claimed_returned' | 'repaired';
 
-export interface SearchHit {
-  id: string;
-  title: string;
-  author: string | null;
-  isbn: string | null;
-  callNumber: string | null;
-  year: number | null;
-  copies: number;
-  available: number;
-  nextDueAt: number | null;
-}
+export type { SearchHit };
 
 /** What a copy's form may correct. */
 export type ItemChanges = Partial<Pick<Item, 'itemTypeCode' | 'homeBranchId' | 'replacementPrice' | 'notForLoan' | 'location'>>;
 
 export class CatalogueService {
-  private readonly searchStmt;
+  private readonly searcher: CatalogueSearch;
 
   constructor(private readonly ctx: ServiceContext) {
-    // The FTS query picks the best records first; counting copies touches only those.
-    this.searchStmt = ctx.store.db.prepare(
-      `WITH hits AS (SELECT rowid, rank FROM records_fts WHERE records_fts MATCH ? ORDER BY rank LIMIT ?)
-       SELECT r.id, r.title, r.author, r.isbn, r.call_number AS callNumber, r.year,
-              (SELECT count(*) FROM items i WHERE i.record_id = r.id) AS copies,
-              (SELECT count(*) FROM items i WHERE i.record_id = r.id AND i.status = 'available') AS available,
-              (SELECT min(l.due_at) FROM loans l JOIN items i ON i.id = l.item_id WHERE i.record_id = r.id AND l.returned_at IS NULL) AS nextDueAt
-       FROM hits JOIN records r ON r.rowid = hits.rowid ORDER BY hits.rank`,
-    );
+    this.searcher = new CatalogueSearch(ctx);
   }
 
   search(query: string, limit = 25): SearchHit[] {
     const match = ftsPrefixQuery(query);
     if (!match) return [];
-    return this.searchStmt.all(match, limit) as SearchHit[];
+    return this.searcher.search(match, limit);
   }
 
   record(recordId: string): { record: BibRecord; items: (Item & { dueAt: number | null })[] } {
     const record = this.ctx.rows.get<BibRecord>('records', recordId);
     if (!record) throw notFound('record');
-    const items = (
-      this.ctx.store.db
-        .prepare(
-          `SELECT i.*, l.due_at AS __due FROM items i LEFT JOIN loans l ON l.item_id = i.id AND l.returned_at IS NULL
-           WHERE i.record_id = ? ORDER BY i.barcode`,
-        )
-        .all(recordId) as Record<string, unknown>[]
-    ).map((raw) => ({ ...this.ctx.rows.decode<Item>('items', raw), dueAt: (raw.__due as number | null) ?? null }));
+    const items = copiesOfRecordWithDue(this.ctx, recordId);
     return { record, items };
   }
 
@@ -83,15 +71,13 @@ export class CatalogueService {
   findIsbn(isbn: string): { id: string; title: string; author: string | null }[] {
     const normal = normaliseIsbn(isbn);
     if (!normal) return [];
-    return this.ctx.store.db.prepare('SELECT id, title, author FROM records WHERE isbn = ? ORDER BY title LIMIT 20').all(normal) as { id: string; title: string; author: string | null }[];
+    return recordsWithIsbn(this.ctx, normal);
   }
 
   itemByBarcode(barcode: string): Item & { title: string } {
-    const raw = this.ctx.store.db
-      .prepare('SELECT i.*, r.title AS __title FROM items i JOIN records r ON r.id = i.record_id WHERE i.barcode = ?')
-      .get(barcode.trim()) as Record<string, unknown> | undefined;
-    if (!raw) throw refused([refusal('ITEM_NOT_FOUND', { barcode })]);
-    return { ...this.ctx.rows.decode<Item>('items', raw), title: raw.__title as string };
+    const item = itemWithTitleByBarcode(this.ctx, barcode.trim());
+    if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode })]);
+    return item;
   }
 
   addRecord(input: RecordInput, actor: Actor): BibRecord {
@@ -124,7 +110,7 @@ export class CatalogueService {
     if (!cfg.branches.has(branchId)) throw invalid('Unknown branch.');
     return runCommand(this.ctx, { command: 'catalogue.addItem', input: { ...input, barcode: check.barcode }, actor, summary: `add item ${check.barcode}` }, (tx) => {
       if (!this.ctx.rows.get('records', input.recordId)) throw notFound('record');
-      if (this.ctx.store.db.prepare('SELECT 1 FROM items WHERE barcode = ?').get(check.barcode)) {
+      if (barcodeTaken(this.ctx, check.barcode)) {
         throw new ServiceError('CONFLICT', 'An item with that barcode exists already.');
       }
       const item: Item = {
@@ -167,11 +153,9 @@ export class CatalogueService {
     runCommand(this.ctx, { command: 'catalogue.deleteItem', input: { itemId }, actor, summary: 'delete item' }, (tx) => {
       const item = this.ctx.rows.get<Item>('items', itemId);
       if (!item) throw notFound('item');
-      const db = this.ctx.store.db;
-      const has = (sql: string) => db.prepare(sql).get({ itemId }) !== undefined;
-      if (has('SELECT 1 FROM loans WHERE item_id = @itemId AND returned_at IS NULL')) throw refused([refusal('COPY_ON_LOAN', { barcode: item.barcode })]);
-      if (has("SELECT 1 FROM holds WHERE item_id = @itemId AND status IN ('pending', 'in_transit', 'waiting')")) throw refused([refusal('COPY_HELD', { barcode: item.barcode })]);
-      if (has('SELECT 1 FROM loans WHERE item_id = @itemId UNION ALL SELECT 1 FROM fees WHERE item_id = @itemId UNION ALL SELECT 1 FROM in_house_uses WHERE item_id = @itemId')) {
+      if (copyDeletionChecks.onLoan(this.ctx, itemId)) throw refused([refusal('COPY_ON_LOAN', { barcode: item.barcode })]);
+      if (copyDeletionChecks.held(this.ctx, itemId)) throw refused([refusal('COPY_HELD', { barcode: item.barcode })]);
+      if (copyDeletionChecks.hasHistory(this.ctx, itemId)) {
         throw refused([refusal('COPY_HAS_HISTORY', { barcode: item.barcode })]);
       }
       tx.delete('items', itemId);
@@ -183,10 +167,9 @@ export class CatalogueService {
     runCommand(this.ctx, { command: 'catalogue.deleteRecord', input: { recordId }, actor, summary: 'delete record' }, (tx) => {
       const record = this.ctx.rows.get<BibRecord>('records', recordId);
       if (!record) throw notFound('record');
-      const count = (sql: string) => (this.ctx.store.db.prepare(sql).get(recordId) as { n: number }).n;
-      const copies = count('SELECT count(*) AS n FROM items WHERE record_id = ?');
+      const copies = copyCountOfRecord(this.ctx, recordId);
       if (copies > 0) throw refused([refusal('RECORD_HAS_COPIES', { count: copies })]);
-      if (count('SELECT count(*) AS n FROM holds WHERE record_id = ?') > 0) throw refused([refusal('RECORD_HAS_HOLDS')]);
+      if (holdCountOfRecord(this.ctx, recordId) > 0) throw refused([refusal('RECORD_HAS_HOLDS')]);
       tx.delete('records', recordId);
     });
   }
@@ -198,14 +181,11 @@ export class CatalogueService {
    */
   setItemStatus(itemBarcode: string, change: ItemStatusChange, actor: Actor): Item {
     return runCommand(this.ctx, { command: 'catalogue.setItemStatus', input: { itemBarcode, change }, actor, summary: `item ${change}` }, (tx) => {
-      const item = this.ctx.store.db.prepare('SELECT id FROM items WHERE barcode = ?').get(itemBarcode.trim()) as { id: string } | undefined;
-      if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
-      const current = this.ctx.rows.get<Item>('items', item.id) as Item;
+      const itemId = itemIdByBarcode(this.ctx, itemBarcode.trim());
+      if (!itemId) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
+      const current = this.ctx.rows.get<Item>('items', itemId) as Item;
       const next = { ...current };
-      const openLoan = () => {
-        const raw = this.ctx.store.db.prepare('SELECT * FROM loans WHERE item_id = ? AND returned_at IS NULL').get(current.id) as Record<string, unknown> | undefined;
-        return raw ? this.ctx.rows.decode<Loan>('loans', raw) : undefined;
-      };
+      const openLoan = () => openLoanOfItem(this.ctx, current.id);
       switch (change) {
         case 'damaged':
           next.damaged = true;

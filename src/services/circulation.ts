@@ -15,7 +15,7 @@ import { runCommand, type Actor, type Tx } from './command';
 import type { LibraryConfig } from './config';
 import type { ServiceContext } from './context';
 import { invalid, InvalidFields, refused, ServiceError } from './errors';
-import { Lookups, type DeskItem, type PatronRow } from './lookups';
+import type { Lookups, DeskItem, PatronRow } from './lookups';
 import { forgiveLostCharges } from './lost';
 import { recordLocalExceptions } from './exceptions';
 import { keepsLoanLink } from './privacy';
@@ -96,7 +96,7 @@ export class CirculationService {
   private readonly accrual: FineAccrual;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
     this.accrual = new FineAccrual(ctx);
   }
 

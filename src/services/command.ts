@@ -1,10 +1,10 @@
 // Every change of circulation state goes through runCommand: one SQLite transaction that writes
 // the new rows, exactly one journal entry describing them, and one audit line. If it is not in
 // the journal, it did not happen; if the transaction fails, none of it happened.
-import type Database from 'better-sqlite3';
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
+import { inImmediateTransaction } from '../store/transaction';
 import type { ServiceContext } from './context';
 import { ServiceError } from './errors';
 import { canonicalJson, signEntry } from '../shared/signing';
@@ -117,7 +117,7 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
     return result;
   };
   try {
-    const result = inImmediateTransaction(ctx.store.db, run);
+    const result = inImmediateTransaction(ctx, run);
     // The clock moves only once the entry is durable (Actual Budget's rule).
     if (nextClock) ctx.clock.state = nextClock;
     ctx.afterCommit(spec.command);
@@ -139,33 +139,5 @@ function signingKeyFor(ctx: ServiceContext, actor: Actor) {
   if (!key) throw new ServiceError('UNAUTHENTICATED', 'Please sign in again: this account cannot sign changes at this station until it does.');
   return key;
 }
-
-/**
- * BEGIN IMMEDIATE, the body, COMMIT; ROLLBACK if anything throws. better-sqlite3's
- * db.transaction() does the same but builds its wrapper functions anew on every call, which at
- * one transaction per check-out is measurable; these statements are prepared once per
- * connection. A command run inside another's transaction (none does today) nests as a savepoint
- * through db.transaction(), as before.
- */
-function inImmediateTransaction<T>(db: Database.Database, body: () => T): T {
-  if (db.inTransaction) return db.transaction(body).immediate();
-  let s = transactionStatements.get(db);
-  if (!s) {
-    s = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
-    transactionStatements.set(db, s);
-  }
-  s.begin.run();
-  try {
-    const result = body();
-    s.commit.run();
-    return result;
-  } catch (error) {
-    // A failed COMMIT may have ended the transaction already.
-    if (db.inTransaction) s.rollback.run();
-    throw error;
-  }
-}
-
-const transactionStatements = new WeakMap<Database.Database, Record<'begin' | 'commit' | 'rollback', Database.Statement>>();
 
 export type { Row };

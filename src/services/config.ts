@@ -1,7 +1,6 @@
 // The library's configuration (settings, branches, calendar, categories, item types, rules),
 // read on every check-out, so it is held in memory and rebuilt only after a command or a sync
 // batch changes one of its tables.
-import type Database from 'better-sqlite3';
 import type {
   Branch,
   BranchItemPolicy,
@@ -14,7 +13,8 @@ import type {
   RulesMatrix,
 } from '../domain/types';
 import { DEFAULT_SETTINGS } from '../domain/settings';
-import type { Rows } from '../store/rows';
+import { storedLibrarySettings, wholeTable } from '../store/queries/config';
+import type { Reader } from '../store/queries/reader';
 
 /** Also here for the station's code that reads settings beside the rest of the configuration. */
 export { DEFAULT_SETTINGS };
@@ -31,10 +31,7 @@ export interface LibraryConfig {
 export class ConfigCache {
   private current: LibraryConfig | null = null;
 
-  constructor(
-    private readonly db: Database.Database,
-    private readonly rows: Rows,
-  ) {}
+  constructor(private readonly reader: Reader) {}
 
   invalidate(): void {
     this.current = null;
@@ -45,20 +42,18 @@ export class ConfigCache {
     return this.current;
   }
 
-  private all<T>(table: Parameters<Rows['decode']>[0], sqlTable: string): T[] {
-    return (this.db.prepare(`SELECT * FROM ${sqlTable}`).all() as Record<string, unknown>[]).map((r) =>
-      this.rows.decode<T>(table, r),
-    );
+  private all<T>(table: Parameters<typeof wholeTable>[1]): T[] {
+    return wholeTable<T>(this.reader, table);
   }
 
   private load(): LibraryConfig {
-    const stored = this.db.prepare("SELECT value FROM settings WHERE id = 'library'").get() as { value: string } | undefined;
+    const stored = storedLibrarySettings(this.reader);
     const settings: LibrarySettings = stored
-      ? { ...DEFAULT_SETTINGS, ...(JSON.parse(stored.value) as Partial<LibrarySettings>) }
+      ? { ...DEFAULT_SETTINGS, ...(JSON.parse(stored) as Partial<LibrarySettings>) }
       : DEFAULT_SETTINGS;
-    const branches = new Map(this.all<Branch>('branches', 'branches').map((b) => [b.id, b]));
+    const branches = new Map(this.all<Branch>('branches').map((b) => [b.id, b]));
     const closedDays = new Map<string, ClosedDay[]>();
-    for (const row of this.all<Record<string, unknown>>('closed_days', 'closed_days')) {
+    for (const row of this.all<Record<string, unknown>>('closed_days')) {
       const list = closedDays.get(row.branchId as string) ?? [];
       list.push(toClosedDay(row));
       closedDays.set(row.branchId as string, list);
@@ -67,12 +62,12 @@ export class ConfigCache {
       settings,
       branches,
       closedDays,
-      categories: new Map(this.all<PatronCategory & { id: string }>('patron_categories', 'patron_categories').map((c) => [c.code, c])),
-      itemTypes: new Map(this.all<ItemType & { id: string }>('item_types', 'item_types').map((t) => [t.code, t])),
+      categories: new Map(this.all<PatronCategory & { id: string }>('patron_categories').map((c) => [c.code, c])),
+      itemTypes: new Map(this.all<ItemType & { id: string }>('item_types').map((t) => [t.code, t])),
       matrix: {
-        rules: this.all<CirculationRule>('circulation_rules', 'circulation_rules'),
-        patronLimits: this.all<PatronLimits>('patron_limits', 'patron_limits'),
-        branchItemPolicies: this.all<BranchItemPolicy>('branch_item_policies', 'branch_item_policies'),
+        rules: this.all<CirculationRule>('circulation_rules'),
+        patronLimits: this.all<PatronLimits>('patron_limits'),
+        branchItemPolicies: this.all<BranchItemPolicy>('branch_item_policies'),
       },
     };
   }

@@ -4,6 +4,8 @@ import { hlcInit, hlcReceive, type HlcState } from '../domain/hlc';
 import type { Store } from '../store/open';
 import { JournalStore } from '../store/journal-store';
 import { Rows } from '../store/rows';
+import { CirculationQueries } from '../store/queries/circulation';
+import { stationStateAccess } from '../store/queries/station-state';
 import { ConfigCache } from './config';
 import { KeyRing } from './keyring';
 import { ServiceError } from './errors';
@@ -16,6 +18,8 @@ export interface StationIdentity {
 export interface ServiceContext {
   store: Store;
   rows: Rows;
+  /** The circulation reads, prepared once on this connection (they run inside every check-out). */
+  circulation: CirculationQueries;
   journal: JournalStore;
   config: ConfigCache;
   /** The keys this station can sign journal entries with now (its own, and signed-in staff's). */
@@ -43,14 +47,11 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
   const { db } = store;
   const rows = new Rows(db);
   const journal = new JournalStore(db);
-  const config = new ConfigCache(db, rows);
+  const config = new ConfigCache({ store, rows });
   const now = options.now ?? Date.now;
-  const getState = db.prepare('SELECT value FROM station_state WHERE key = ?');
-  const setState = db.prepare(
-    'INSERT INTO station_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  );
-  const readState = (key: string) => (getState.get(key) as { value: string } | undefined)?.value ?? null;
-  const writeState = (key: string, value: string) => void setState.run(key, value);
+  const state = stationStateAccess({ store });
+  const readState = (key: string) => state.read(key);
+  const writeState = (key: string, value: string) => state.write(key, value);
 
   let stationId = readState('station_id');
   if (!stationId) {
@@ -73,6 +74,7 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
   return {
     store,
     rows,
+    circulation: new CirculationQueries({ store, rows }),
     journal,
     config,
     keys,

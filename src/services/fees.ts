@@ -7,10 +7,11 @@ import type { Fee, FeeKind, PaymentMethod } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound } from './errors';
-import { Lookups } from './lookups';
+import type { Lookups } from './lookups';
+import { FeeLineQueries, paymentAllocationsOfPatron, waiversOfPatron, type FeeLine } from '../store/queries/fees';
 
 /** A fee as the desk shows it: with the title and barcode of the copy it is for (null for a fee about no copy). */
-export type FeeLine = Fee & { title: string | null; itemBarcode: string | null };
+export type { FeeLine };
 
 /** One line of a patron's fee history: a charge, a payment of (part of) a fee, a waiver, a credit. */
 export interface FeeHistoryLine {
@@ -37,9 +38,6 @@ export interface FeeHistoryLine {
 const REFERENCE_REQUIRED = new Set<PaymentMethod>(['cheque']);
 const REFERENCE_KEPT = new Set<PaymentMethod>(['card', 'cheque', 'other']);
 
-const FEE_LINE_COLUMNS = `f.*, i.barcode AS __barcode, r.title AS __title
-  FROM fees f LEFT JOIN items i ON i.id = f.item_id LEFT JOIN records r ON r.id = i.record_id`;
-
 export interface PaymentResult {
   paymentId: string;
   /** Applied to fees. */
@@ -59,16 +57,11 @@ export interface PaymentResult {
 export class FeeService {
   private readonly find: Lookups;
   /** Prepared once: the desk reads a patron's fee lines on every look-up. */
-  private readonly s;
+  private readonly s: FeeLineQueries;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
-    const db = ctx.store.db;
-    this.s = {
-      all: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? ORDER BY f.created_at, f.id`),
-      open: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? AND f.outstanding <> 0 ORDER BY f.created_at, f.id`),
-      one: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.id = ?`),
-    };
+    this.find = ctx.circulation;
+    this.s = new FeeLineQueries(ctx);
   }
 
   /**
@@ -198,16 +191,16 @@ export class FeeService {
 
   /** Every fee of the patron, oldest first, each with what it is for. */
   list(patronId: string): FeeLine[] {
-    return this.lines(this.s.all, patronId);
+    return this.s.ofPatron(patronId);
   }
 
   /** Fees with something still owed (or a credit), oldest first. */
   open(patronId: string): FeeLine[] {
-    return this.lines(this.s.open, patronId);
+    return this.s.openOfPatron(patronId);
   }
 
   line(feeId: string): FeeLine {
-    const found = this.lines(this.s.one, feeId)[0];
+    const found = this.s.one(feeId);
     if (!found) throw notFound('fee');
     return found;
   }
@@ -225,32 +218,16 @@ export class FeeService {
       const credit = fee.amount < 0;
       out.push({ id: `${credit ? 'credited' : 'charged'}:${fee.id}`, event: credit ? 'credited' : 'charged', at: fee.createdAt, amount: Math.abs(fee.amount), ...about(fee), method: null, reference: null, reason: null });
     }
-    const db = this.ctx.store.db;
-    const paid = db
-      .prepare(
-        `SELECT a.id, a.fee_id AS feeId, a.amount, p.method, p.reference, p.created_at AS at
-         FROM payments p JOIN payment_allocations a ON a.payment_id = p.id WHERE p.patron_id = ?`,
-      )
-      .all(patronId) as { id: string; feeId: string; amount: number; method: PaymentMethod; reference: string | null; at: number }[];
+    const paid = paymentAllocationsOfPatron(this.ctx, patronId);
     for (const p of paid) {
       const fee = fees.get(p.feeId);
       if (fee) out.push({ id: `paid:${p.id}`, event: 'paid', at: p.at, amount: p.amount, ...about(fee), method: p.method, reference: p.reference, reason: null });
     }
-    const waived = db
-      .prepare('SELECT w.id, w.fee_id AS feeId, w.amount, w.reason, w.created_at AS at FROM fee_waivers w JOIN fees f ON f.id = w.fee_id WHERE f.patron_id = ?')
-      .all(patronId) as { id: string; feeId: string; amount: number; reason: string; at: number }[];
+    const waived = waiversOfPatron(this.ctx, patronId);
     for (const w of waived) {
       const fee = fees.get(w.feeId);
       if (fee) out.push({ id: `waived:${w.id}`, event: 'waived', at: w.at, amount: w.amount, ...about(fee), method: null, reference: null, reason: w.reason });
     }
     return out.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
-  }
-
-  private lines(statement: { all(param: string): unknown[] }, param: string): FeeLine[] {
-    return (statement.all(param) as Record<string, unknown>[]).map((r) => ({
-      ...this.ctx.rows.decode<Fee>('fees', r),
-      title: (r.__title as string | null) ?? null,
-      itemBarcode: (r.__barcode as string | null) ?? null,
-    }));
   }
 }

@@ -8,7 +8,8 @@ import type { Hold, Item } from '../domain/types';
 import { runCommand, type Actor, type Tx } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
-import { Lookups } from './lookups';
+import type { Lookups } from './lookups';
+import { holdShelf, holdsToPull, queuedHoldsOfRecord, waitingHoldsAt } from '../store/queries/holds';
 import type { GrantedOverride } from './circulation';
 
 export interface PlaceHoldInput {
@@ -32,7 +33,7 @@ export class HoldService {
   private readonly find: Lookups;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
   }
 
   private today(): string {
@@ -130,9 +131,7 @@ export class HoldService {
     const today = this.today();
     const branchId = this.ctx.identity().branchId;
     return runCommand(this.ctx, { command: 'holds.clearExpired', input: { today }, actor, summary: 'clear expired holds' }, (tx) => {
-      const waiting = (
-        this.ctx.store.db.prepare("SELECT * FROM holds WHERE status = 'waiting' AND pickup_branch_id = ?").all(branchId) as Record<string, unknown>[]
-      ).map((r) => this.ctx.rows.decode<Hold>('holds', r));
+      const waiting = waitingHoldsAt(this.ctx, branchId);
       const expired: ExpiredHold[] = [];
       for (const hold of waiting.filter((h) => isShelfExpired(h, today))) {
         const item = hold.itemId ? this.find.item(hold.itemId) : undefined;
@@ -164,13 +163,7 @@ export class HoldService {
   }
 
   queue(recordId: string): (Hold & { position: number; patronName: string })[] {
-    const holds = sortQueue(
-      (
-        this.ctx.store.db
-          .prepare(`SELECT * FROM holds WHERE record_id = ? AND status IN ('pending','in_transit','waiting')`)
-          .all(recordId) as Record<string, unknown>[]
-      ).map((r) => this.ctx.rows.decode<Hold>('holds', r)),
-    );
+    const holds = sortQueue(queuedHoldsOfRecord(this.ctx, recordId));
     return holds.map((h, i) => {
       const p = this.find.patronById(h.patronId);
       return { ...h, position: i + 1, patronName: p ? `${p.firstName} ${p.lastName}` : '' };
@@ -180,30 +173,13 @@ export class HoldService {
   /** Holds to pull: pending holds with a copy on the shelf here. */
   toPull(): { holdId: string; title: string; callNumber: string | null; itemBarcode: string; placedAt: number }[] {
     const branchId = this.ctx.identity().branchId;
-    return this.ctx.store.db
-      .prepare(
-        `SELECT h.id AS holdId, r.title, r.call_number AS callNumber, min(i.barcode) AS itemBarcode, h.placed_at AS placedAt
-         FROM holds h JOIN records r ON r.id = h.record_id
-         JOIN items i ON i.record_id = h.record_id AND (h.item_id IS NULL OR i.id = h.item_id)
-         WHERE h.status = 'pending' AND i.status = 'available' AND i.current_branch_id = ? AND i.not_for_loan = 0
-           AND (h.suspended_until IS NULL OR h.suspended_until <= ?)
-         GROUP BY h.id ORDER BY h.placed_at`,
-      )
-      .all(branchId, this.today()) as { holdId: string; title: string; callNumber: string | null; itemBarcode: string; placedAt: number }[];
+    return holdsToPull(this.ctx, branchId, this.today());
   }
 
   /** The hold shelf here: waiting holds, the expired ones first. */
   shelf(): { holdId: string; title: string; itemBarcode: string | null; patronName: string; shelfExpiresOn: string | null; expired: boolean }[] {
     const today = this.today();
-    const rows = this.ctx.store.db
-      .prepare(
-        `SELECT h.id AS holdId, r.title, i.barcode AS itemBarcode, p.first_name || ' ' || p.last_name AS patronName,
-                h.shelf_expires_on AS shelfExpiresOn
-         FROM holds h JOIN records r ON r.id = h.record_id JOIN patrons p ON p.id = h.patron_id
-         LEFT JOIN items i ON i.id = h.item_id
-         WHERE h.status = 'waiting' AND h.pickup_branch_id = ? ORDER BY h.shelf_expires_on`,
-      )
-      .all(this.ctx.identity().branchId) as { holdId: string; title: string; itemBarcode: string | null; patronName: string; shelfExpiresOn: string | null }[];
+    const rows = holdShelf(this.ctx, this.ctx.identity().branchId);
     return rows.map((r) => ({ ...r, expired: r.shelfExpiresOn !== null && r.shelfExpiresOn < today }));
   }
 }

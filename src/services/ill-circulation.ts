@@ -4,27 +4,14 @@
 // instead of a shelf; a lent copy goes out by the normal check-out to the borrowing library's
 // own patron record, and its check-in closes the lending request. These steps are written in the
 // check-out's or check-in's own journal entry: one command, one entry.
-import type Database from 'better-sqlite3';
 import { moved, type IllRequest } from '../domain/ill';
 import { addDays, endOfLocalDay } from '../domain/time';
 import type { Tx } from './command';
 import type { ServiceContext } from './context';
 
-const openRequestOfItem = new WeakMap<Database.Database, Database.Statement>();
-
-/** The open request a copy belongs to, if any: one small indexed read, only of requests that have a copy. */
+/** The open request a copy belongs to, if any (asked on every check-out and check-in: prepared once per connection). */
 export function illRequestOfItem(ctx: ServiceContext, itemId: string): IllRequest | undefined {
-  // Asked on every check-out and check-in: prepared once per connection (a prepare costs more
-  // than the query, bench:sip2).
-  let statement = openRequestOfItem.get(ctx.store.db);
-  if (!statement) {
-    statement = ctx.store.db.prepare(
-      "SELECT * FROM ill_requests WHERE item_id = ? AND status NOT IN ('shipped_back', 'cancelled', 'unfilled') AND NOT (direction = 'lending' AND status = 'returned') ORDER BY created_at DESC LIMIT 1",
-    );
-    openRequestOfItem.set(ctx.store.db, statement);
-  }
-  const raw = statement.get(itemId) as Record<string, unknown> | undefined;
-  return raw ? ctx.rows.decode<IllRequest>('ill_requests', raw) : undefined;
+  return ctx.circulation.openIllRequestOfItem(itemId);
 }
 
 /** The day the patron's loan of a borrowed copy ends: the lender's due date less the margin to ship it back. */

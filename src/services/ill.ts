@@ -30,7 +30,8 @@ import { DEFAULT_SETTINGS } from './config';
 import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import { readIso18626, writeIso18626, type Iso18626Message, type Iso18626MessageKind } from './ill-iso18626';
-import { Lookups, type PatronRow } from './lookups';
+import type { Lookups, PatronRow } from './lookups';
+import { barcodesInRange, borrowingRequestsOfPatron, illRequestIdByRequestingId, lendableCopiesAt, lendingRequestsToPull, recentIllRequests } from '../store/queries/ill';
 import { keepsLoanLink } from './privacy';
 import { circulationRuleFor } from './accrual';
 
@@ -86,7 +87,7 @@ export class IllService {
   private readonly find: Lookups;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
   }
 
   settings(): IllSettings {
@@ -332,33 +333,21 @@ export class IllService {
 
   /** Open requests (or all), newest first. */
   list(options: { includeClosed?: boolean } = {}): IllView[] {
-    const raws = this.ctx.store.db.prepare('SELECT * FROM ill_requests ORDER BY created_at DESC LIMIT 1000').all() as Record<string, unknown>[];
-    return raws
-      .map((r) => this.ctx.rows.decode<IllRequest>('ill_requests', r))
+    return recentIllRequests(this.ctx)
       .filter((r) => options.includeClosed || !isClosed(r.direction, r.status))
       .map((r) => this.view(r));
   }
 
   /** A patron's own borrowing requests, for the kiosk: what they asked for and where it is. */
   forPatron(patronId: string): { id: string; title: string; author: string | null; status: IllStatus; needBy: string | null; updatedAt: number }[] {
-    const raws = this.ctx.store.db
-      .prepare("SELECT * FROM ill_requests WHERE patron_id = ? AND direction = 'borrowing' ORDER BY created_at DESC LIMIT 100")
-      .all(patronId) as Record<string, unknown>[];
-    return raws
-      .map((r) => this.ctx.rows.decode<IllRequest>('ill_requests', r))
-      .map((r) => ({ id: r.id, title: r.title, author: r.author, status: r.status, needBy: r.needBy, updatedAt: r.updatedAt }));
+    return borrowingRequestsOfPatron(this.ctx, patronId).map((r) => ({ id: r.id, title: r.title, author: r.author, status: r.status, needBy: r.needBy, updatedAt: r.updatedAt }));
   }
 
   /** Lending requests waiting for a copy, with the copies of the title on this branch's shelves. */
   pullList(): PullListLine[] {
     const branchId = this.ctx.identity().branchId;
-    const raws = this.ctx.store.db.prepare("SELECT * FROM ill_requests WHERE direction = 'lending' AND status = 'requested' ORDER BY created_at").all() as Record<string, unknown>[];
-    const copies = this.ctx.store.db.prepare(
-      "SELECT i.barcode AS itemBarcode, r.call_number AS callNumber FROM items i JOIN records r ON r.id = i.record_id WHERE i.record_id = ? AND i.status = 'available' AND i.not_for_loan = 0 AND i.current_branch_id = ? ORDER BY i.barcode",
-    );
-    return raws
-      .map((r) => this.ctx.rows.decode<IllRequest>('ill_requests', r))
-      .map((r) => ({ requestId: r.id, title: r.title, partnerName: r.partnerName, copies: r.recordId ? (copies.all(r.recordId, branchId) as PullListLine['copies']) : [] }));
+    const copies = lendableCopiesAt(this.ctx);
+    return lendingRequestsToPull(this.ctx).map((r) => ({ requestId: r.id, title: r.title, partnerName: r.partnerName, copies: r.recordId ? (copies(r.recordId, branchId) as PullListLine['copies']) : [] }));
   }
 
   /** The request as an ISO 18626 message, to send to the other library. */
@@ -369,8 +358,7 @@ export class IllService {
   /** What an ISO 18626 message that arrived says (the screen fills a lending request, or a lender's due date, from it). */
   readIso(xml: string): Iso18626Message & { requestId: string | null } {
     const message = readIso18626(xml);
-    const row = this.ctx.store.db.prepare('SELECT id FROM ill_requests WHERE requesting_request_id = ? LIMIT 1').get(message.requestingAgencyRequestId) as { id: string } | undefined;
-    return { ...message, requestId: row?.id ?? null };
+    return { ...message, requestId: illRequestIdByRequestingId(this.ctx, message.requestingAgencyRequestId) ?? null };
   }
 
   // --- shared pieces --------------------------------------------------------------------------
@@ -462,7 +450,7 @@ export class IllService {
     const range = s.tempBarcodeFirst && s.tempBarcodeLast ? { first: s.tempBarcodeFirst, last: s.tempBarcodeLast } : defaultRange(rule);
     if (!range) throw invalid('Set aside a barcode range for ILL copies under Settings first.');
     const used = new Set(
-      (this.ctx.store.db.prepare('SELECT barcode FROM items WHERE barcode >= ? AND barcode <= ?').all(range.first, range.last) as { barcode: string }[]).map((r) => r.barcode),
+      barcodesInRange(this.ctx, range.first, range.last),
     );
     const barcode = nextRangeBarcode(range, used, rule.checkDigit ? (body) => luhnCheckDigit(body) : null);
     if (!barcode) throw new ServiceError('CONFLICT', 'The barcode range set aside for ILL copies is used up: set aside another under Settings.');

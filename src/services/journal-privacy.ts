@@ -17,6 +17,8 @@
 // audit line, not a journal entry. A trigger lets the payload change only together with
 // redacted_at, once.
 import type { ServiceContext } from './context';
+import { journalRedactor, ReadingHistoryRedaction } from '../store/queries/journal';
+import { immediateTransaction } from '../store/transaction';
 import { catchUpStatistics } from './statistics';
 
 /** Commands whose effects may hold loan rows linked to a patron. */
@@ -65,18 +67,14 @@ function redactedPayload(payload: Payload): Payload {
 
 export function redactJournalReadingHistory(ctx: ServiceContext, options: { batch?: number } = {}): RedactionRun {
   const batch = options.batch ?? BATCH;
-  const db = ctx.store.db;
   // Statistics count a loan by its patron's category and its borrower among active patrons:
   // they read every entry before it loses the patron (the counts keep no patron).
   catchUpStatistics(ctx);
   const hasHub = ctx.readState('hub_url') !== null;
   // Entries the hub has not acknowledged must still go out as they were written.
   const pushedThrough = hasHub ? ctx.journal.ackedThrough() : Number.MAX_SAFE_INTEGER;
-  const loanIsUnlinked = db.prepare('SELECT patron_id IS NULL AS unlinked FROM loans WHERE id = ?').pluck();
-  const readEntry = db.prepare('SELECT payload FROM journal WHERE seq = ?').pluck();
-  const redact = db.prepare('UPDATE journal SET payload = ?, redacted_at = ? WHERE seq = ? AND redacted_at IS NULL');
-  const remember = db.prepare('INSERT OR IGNORE INTO journal_redaction_pending (seq) VALUES (?)');
-  const forget = db.prepare('DELETE FROM journal_redaction_pending WHERE seq = ?');
+  const q = new ReadingHistoryRedaction(ctx);
+  const redact = journalRedactor(ctx);
   const now = ctx.now();
   let redacted = 0;
 
@@ -86,31 +84,28 @@ export function redactJournalReadingHistory(ctx: ServiceContext, options: { batc
     const linked = linkedLoanIds(payload);
     if (linked.length === 0) return true;
     // A loan row that no longer exists here (deleted by the hub) has nothing left to protect.
-    if (!linked.every((id) => (loanIsUnlinked.get(id) as number | undefined) !== 0)) return false;
-    redact.run(JSON.stringify(redactedPayload(payload)), now, seq);
+    if (!linked.every((id) => q.loanUnlinked(id) !== 0)) return false;
+    redact(seq, JSON.stringify(redactedPayload(payload)), now);
     redacted++;
     return true;
   };
 
-  const run = db.transaction(() => {
+  immediateTransaction(ctx, () => {
     // Entries left from earlier runs whose loans may have been unlinked since. A batch at a time,
     // going round: entries that stay linked for good (a patron who keeps a reading history) must
     // not keep the ones behind them from ever being looked at again.
     const pendingFrom = Number(ctx.readState(PENDING_FROM) ?? 0);
-    const waiting = db.prepare('SELECT seq FROM journal_redaction_pending WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').pluck().all(pendingFrom, pushedThrough, batch) as number[];
-    for (const seq of waiting) if (settle(seq, readEntry.get(seq) as string)) forget.run(seq);
+    const waiting = q.pendingBetween(pendingFrom, pushedThrough, batch);
+    for (const seq of waiting) if (settle(seq, q.entryPayload(seq))) q.forgetPending(seq);
     ctx.writeState(PENDING_FROM, String(waiting.length === batch ? waiting.at(-1)! : 0));
     // New entries since the last run.
     const from = Number(ctx.readState(SCANNED_THROUGH) ?? 0);
-    const fresh = db
-      .prepare(`SELECT seq, payload FROM journal WHERE seq > ? AND seq <= ? AND redacted_at IS NULL AND command IN (${LOAN_COMMANDS.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
-      .all(from, pushedThrough, ...LOAN_COMMANDS, batch) as { seq: number; payload: string }[];
-    for (const { seq, payload } of fresh) if (!settle(seq, payload)) remember.run(seq);
+    const fresh = q.entriesOfCommandsBetween(from, pushedThrough, LOAN_COMMANDS, batch);
+    for (const { seq, payload } of fresh) if (!settle(seq, payload)) q.rememberPending(seq);
     const scannedThrough = fresh.length === batch ? fresh.at(-1)!.seq : Math.min(pushedThrough, ctx.journal.lastSeq() ?? from);
     if (scannedThrough > from) ctx.writeState(SCANNED_THROUGH, String(scannedThrough));
     if (redacted > 0) ctx.journal.audit(now, null, 'privacy.redactJournal', null, `removed the patron from ${redacted} journal entries of returned loans`);
   });
-  run.immediate();
-  const pending = db.prepare('SELECT count(*) FROM journal_redaction_pending').pluck().get() as number;
+  const pending = q.pendingCount();
   return { redacted, pending };
 }

@@ -6,6 +6,8 @@
 // line, no journal entry, and the payload changes once, with redacted_at.
 import type { SyncedTable } from '../domain/journal';
 import type { ServiceContext } from './context';
+import { entriesHoldingSecrets, journalRedactor } from '../store/queries/journal';
+import { immediateTransaction } from '../store/transaction';
 import { withSecretRefs } from '../shared/secret-refs';
 
 /** station_state key: set once every older entry has been looked at. */
@@ -19,18 +21,12 @@ interface Payload {
 /** Takes the secrets out of older journal entries; answers how many entries changed. */
 export function redactJournalSecrets(ctx: ServiceContext): number {
   if (ctx.readState(DONE) !== null) return 0;
-  const db = ctx.store.db;
   const waitingFrom = ctx.readState('hub_url') !== null ? ctx.journal.ackedThrough() : Number.MAX_SAFE_INTEGER;
   const now = ctx.now();
   let changed = 0;
-  db.transaction(() => {
-    const rows = db
-      .prepare(
-        `SELECT seq, payload FROM journal WHERE redacted_at IS NULL
-           AND (payload LIKE '%"pinHash":"scrypt$%' OR payload LIKE '%"passwordHash":"scrypt$%' OR payload LIKE '%"sealedKey":"seal1$%')`,
-      )
-      .all() as { seq: number; payload: string }[];
-    const update = db.prepare('UPDATE journal SET payload = ?, redacted_at = ? WHERE seq = ? AND redacted_at IS NULL');
+  immediateTransaction(ctx, () => {
+    const rows = entriesHoldingSecrets(ctx);
+    const update = journalRedactor(ctx);
     for (const { seq, payload } of rows) {
       const parsed = JSON.parse(payload) as Payload;
       const effects = (parsed.effects ?? []).map((e) => {
@@ -40,11 +36,11 @@ export function redactJournalSecrets(ctx: ServiceContext): number {
         if (seq > waitingFrom) for (const [digest, value] of secrets) ctx.journal.keepSecret(digest, value);
         return { ...e, row };
       });
-      update.run(JSON.stringify({ ...parsed, effects }), now, seq);
+      update(seq, JSON.stringify({ ...parsed, effects }), now);
       changed++;
     }
     if (changed > 0) ctx.journal.audit(now, null, 'privacy.redactJournalSecrets', null, `took the PIN and password hashes out of ${changed} older journal entries`);
     ctx.writeState(DONE, String(now));
-  }).immediate();
+  });
   return changed;
 }

@@ -8,6 +8,7 @@ import type { Fee, Item, Loan, Patron } from '../domain/types';
 import type { Actor, Tx } from './command';
 import type { ServiceContext } from './context';
 import { keepsLoanLink } from './privacy';
+import { hasLostFee, owedLostFees } from '../store/queries/fees';
 
 export const LOST_FOUND_REASON = 'lost copy found';
 
@@ -15,7 +16,7 @@ export const LOST_FOUND_REASON = 'lost copy found';
 export function chargeLostCopy(ctx: ServiceContext, tx: Tx, loan: Loan, item: Item): Fee | null {
   if (!loan.patronId || !item.replacementPrice || item.replacementPrice <= 0) return null;
   // By patron first: fees are indexed by patron (a copy is marked lost rarely, but fees are many).
-  if (ctx.store.db.prepare("SELECT 1 FROM fees WHERE patron_id = ? AND loan_id = ? AND kind = 'lost'").get(loan.patronId, loan.id)) return null;
+  if (hasLostFee(ctx, loan.patronId, loan.id)) return null;
   const fee: Fee = {
     id: ctx.newId(),
     patronId: loan.patronId,
@@ -34,11 +35,7 @@ export function chargeLostCopy(ctx: ServiceContext, tx: Tx, loan: Loan, item: It
 /** Forgives what is still owed on the lost charges of a loan whose copy came back; returns the amount forgiven. */
 export function forgiveLostCharges(ctx: ServiceContext, tx: Tx, loan: Loan, actor: Actor): number {
   if (!loan.patronId) return 0;
-  const fees = (
-    ctx.store.db.prepare("SELECT * FROM fees WHERE patron_id = ? AND loan_id = ? AND kind = 'lost' AND outstanding > 0").all(loan.patronId, loan.id) as Record<string, unknown>[]
-  ).map(
-    (r) => ctx.rows.decode<Fee>('fees', r),
-  );
+  const fees = owedLostFees(ctx, loan.patronId, loan.id);
   let forgiven = 0;
   for (const fee of fees) {
     tx.upsert('fee_waivers', { id: ctx.newId(), feeId: fee.id, amount: fee.outstanding, reason: LOST_FOUND_REASON, staffId: actor.staffId, createdAt: ctx.now() });

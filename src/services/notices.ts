@@ -42,6 +42,32 @@ import { localDateOf } from '../domain/time';
 import type { Patron } from '../domain/types';
 import { runCommand, SYSTEM, type Actor, type Tx } from './command';
 import type { ServiceContext } from './context';
+import {
+  copyForNotice,
+  dropFromOutbox,
+  emailNoticesDue,
+  enqueueNotice,
+  feeForNotice,
+  holdForNotice,
+  lastOutboxError,
+  lettersQueued,
+  loanForNotice,
+  loanNoticesToUnlink,
+  markSending,
+  noticeCounts,
+  noticeKeyExists,
+  noticesLeftSending,
+  noticesNeedingAttention,
+  noticesOfPatron,
+  noticeSubjects,
+  outboxAttempts,
+  queuedNotices,
+  recordForNotice,
+  requeueNotice,
+  retryLater,
+  storedSettingsValue,
+} from '../store/queries/notices';
+import { deleteStationState } from '../store/queries/station-state';
 import { invalid, notFound, ServiceError } from './errors';
 import { lettersHtml } from './notice-letters';
 import { smtpSender, type MailSender } from './notice-mail';
@@ -111,7 +137,7 @@ export class NoticeService {
   // --- settings ---------------------------------------------------------------------------------
 
   settings(): NoticeSettings {
-    const raw = this.ctx.store.db.prepare('SELECT value FROM settings WHERE id = ?').pluck().get(SETTINGS_ID) as string | undefined;
+    const raw = storedSettingsValue(this.ctx, SETTINGS_ID);
     if (!raw) return withNoticeDefaults(null);
     try {
       return withNoticeDefaults(JSON.parse(raw) as Partial<NoticeSettings>);
@@ -149,7 +175,7 @@ export class NoticeService {
   /** Keeps the SMTP password on this station (null forgets it). Not journaled: it never leaves the machine. */
   setSmtpPassword(password: string | null): void {
     if (password === null || password === '') {
-      this.ctx.store.db.prepare('DELETE FROM station_state WHERE key = ?').run(SMTP_PASSWORD_KEY);
+      deleteStationState(this.ctx, SMTP_PASSWORD_KEY);
       return;
     }
     if (password.length > 500 || /[\r\n]/.test(password)) throw invalid('The SMTP password is one line of at most 500 characters.');
@@ -197,19 +223,13 @@ export class NoticeService {
     result.toPrint = counts.queuedPrint;
     result.failed = counts.failed;
     result.uncertain = counts.uncertain;
-    result.lastError = (this.ctx.store.db.prepare('SELECT last_error FROM notice_outbox WHERE last_error IS NOT NULL ORDER BY attempts DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
+    result.lastError = lastOutboxError(this.ctx) ?? null;
     this.lastRun = { at: this.ctx.now(), result };
     return result;
   }
 
   counts() {
-    const n = (sql: string) => this.ctx.store.db.prepare(sql).pluck().get() as number;
-    return {
-      queuedEmail: n("SELECT count(*) FROM notices WHERE status = 'queued' AND channel = 'email'"),
-      queuedPrint: n("SELECT count(*) FROM notices WHERE status = 'queued' AND channel = 'print'"),
-      failed: n("SELECT count(*) FROM notices WHERE status = 'failed'"),
-      uncertain: n("SELECT count(*) FROM notices WHERE status = 'uncertain'"),
-    };
+    return noticeCounts(this.ctx);
   }
 
   /**
@@ -217,12 +237,12 @@ export class NoticeService {
    * have it. Marked uncertain, for staff to check by its Message-ID and send again if need be.
    */
   recoverInterrupted(): number {
-    const stuck = this.ctx.store.db.prepare("SELECT notice_id FROM notice_outbox WHERE state = 'sending'").pluck().all() as string[];
+    const stuck = noticesLeftSending(this.ctx);
     if (stuck.length === 0) return 0;
     runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { uncertain: stuck }, actor: SYSTEM, summary: `${stuck.length} notices interrupted while sending` }, (tx) => {
       for (const id of stuck) {
         const notice = this.ctx.rows.get<NoticeRow>('notices', id);
-        this.ctx.store.db.prepare('DELETE FROM notice_outbox WHERE notice_id = ?').run(id);
+        dropFromOutbox(this.ctx, id);
         if (notice && notice.status === 'queued') {
           tx.upsert('notices', { ...notice, status: 'uncertain', error: 'The station stopped while handing this notice to the mail server: it may have been sent. Look for its Message-ID in the server log.' });
         }
@@ -237,38 +257,26 @@ export class NoticeService {
   }
 
   private currentDue(settings: NoticeSettings): DueNotice[] {
-    const db = this.ctx.store.db;
+    const subjects = noticeSubjects(this.ctx);
     return dueNotices({
       now: this.ctx.now(),
       settings,
       calendars: this.calendars(),
-      loans: db.prepare('SELECT id, patron_id AS patronId, branch_id AS branchId, due_at AS dueAt FROM loans WHERE returned_at IS NULL AND patron_id IS NOT NULL').all() as DueNotice[] & never,
-      holds: db
-        .prepare("SELECT id, patron_id AS patronId, pickup_branch_id AS pickupBranchId, status, waiting_since AS waitingSince, shelf_expires_on AS shelfExpiresOn FROM holds WHERE status = 'waiting'")
-        .all() as never,
-      fees: db.prepare("SELECT id, patron_id AS patronId, kind, outstanding FROM fees WHERE kind = 'lost' AND outstanding > 0").all() as never,
+      loans: subjects.loans as never,
+      holds: subjects.holds as never,
+      fees: subjects.fees as never,
     });
   }
 
   /** Steps 1 and 2: new notices, stale ones cancelled, loans unlinked; one journal entry for all of it. */
   makeDueNotices(settings = this.settings()): { created: number; cancelled: number; unlinked: number } {
-    const db = this.ctx.store.db;
     const due = this.currentDue(settings);
     const dueKeys = new Set(due.map(noticeKey));
-    const exists = db.prepare('SELECT 1 FROM notices WHERE notice_key = ? LIMIT 1').pluck();
-    const fresh = due.filter((d) => !exists.get(noticeKey(d)));
-    const stale = (db.prepare("SELECT * FROM notices WHERE status = 'queued'").all() as Record<string, unknown>[])
-      .map((r) => this.ctx.rows.decode<NoticeRow>('notices', r))
-      .filter((n) => !dueKeys.has(n.noticeKey));
+    const exists = noticeKeyExists(this.ctx);
+    const fresh = due.filter((d) => !exists(noticeKey(d)));
+    const stale = queuedNotices<NoticeRow>(this.ctx).filter((n) => !dueKeys.has(n.noticeKey));
     // Loan notices whose loan no longer names its patron (returned and unlinked): the link goes.
-    const unlink = (
-      db
-        .prepare(
-          `SELECT n.* FROM notices n LEFT JOIN loans l ON l.id = n.subject_id
-           WHERE n.kind IN ('courtesy', 'overdue') AND n.subject_id IS NOT NULL AND n.status <> 'queued' AND (l.id IS NULL OR l.patron_id IS NULL)`,
-        )
-        .all() as Record<string, unknown>[]
-    ).map((r) => this.ctx.rows.decode<NoticeRow>('notices', r));
+    const unlink = loanNoticesToUnlink<NoticeRow>(this.ctx);
     if (fresh.length === 0 && stale.length === 0 && unlink.length === 0) return { created: 0, cancelled: 0, unlinked: 0 };
     const now = this.ctx.now();
     const locale = this.ctx.config.get().settings.locale;
@@ -279,7 +287,7 @@ export class NoticeService {
       (tx) => {
         for (const d of fresh) {
           // Checked again inside the transaction: the key is made once.
-          if (exists.get(noticeKey(d))) continue;
+          if (exists(noticeKey(d))) continue;
           const patron = this.ctx.rows.get<Patron>('patrons', d.patronId);
           if (!patron) continue;
           const id = this.ctx.newId();
@@ -299,12 +307,12 @@ export class NoticeService {
             createdAt: now,
             sentAt: null,
           } satisfies NoticeRow);
-          db.prepare("INSERT INTO notice_outbox (notice_id, state, attempts, next_attempt_at, last_error) VALUES (?, 'waiting', 0, ?, NULL)").run(id, now);
+          enqueueNotice(this.ctx, id, now);
           created++;
         }
         for (const n of stale) {
           tx.upsert('notices', { ...n, status: 'cancelled', error: null });
-          db.prepare('DELETE FROM notice_outbox WHERE notice_id = ?').run(n.id);
+          dropFromOutbox(this.ctx, n.id);
         }
         for (const n of unlink) tx.upsert('notices', { ...n, subjectId: null, noticeKey: `${n.patronId}|${n.kind}|-${n.id}|${n.level}` });
       },
@@ -313,30 +321,21 @@ export class NoticeService {
   }
 
   private dueForSending(): NoticeRow[] {
-    const rows = this.ctx.store.db
-      .prepare(
-        `SELECT n.* FROM notice_outbox o JOIN notices n ON n.id = o.notice_id
-         WHERE o.state = 'waiting' AND o.next_attempt_at <= ? AND n.status = 'queued' AND n.channel = 'email'
-         ORDER BY n.created_at LIMIT ?`,
-      )
-      .all(this.ctx.now(), SEND_BATCH) as Record<string, unknown>[];
-    return rows.map((r) => this.ctx.rows.decode<NoticeRow>('notices', r));
+    return emailNoticesDue<NoticeRow>(this.ctx, this.ctx.now(), SEND_BATCH);
   }
 
   /** Step 3 for one notice. 'stop': the server is away; the rest of the batch waits too. */
   private async sendOne(notice: NoticeRow, settings: NoticeSettings, sender: MailSender): Promise<'sent' | 'later' | 'stop' | 'print'> {
-    const db = this.ctx.store.db;
     const rendered = this.render(notice, settings);
     if (!rendered.to) return this.toPrint(notice, 'The patron has no email address any more.');
     const messageId = messageIdFor(notice.id, settings.smtp!.from);
     // Committed before a byte goes to the server (see the top of this file).
-    const marked = db.prepare("UPDATE notice_outbox SET state = 'sending', attempts = attempts + 1 WHERE notice_id = ? AND state = 'waiting'").run(notice.id);
-    if (marked.changes !== 1) return 'later';
+    if (!markSending(this.ctx, notice.id)) return 'later';
     const outcome = await sender.send({ to: rendered.to, subject: rendered.subject, text: rendered.body, messageId, language: notice.language });
     const current = this.ctx.rows.get<NoticeRow>('notices', notice.id)!;
     if (outcome.ok) {
       runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { sent: notice.id }, actor: SYSTEM, summary: `notice ${notice.kind} emailed` }, (tx) => {
-        db.prepare('DELETE FROM notice_outbox WHERE notice_id = ?').run(notice.id);
+        dropFromOutbox(this.ctx, notice.id);
         tx.upsert('notices', { ...current, status: 'sent', sentAt: this.ctx.now(), messageId, error: null });
       });
       return 'sent';
@@ -344,20 +343,20 @@ export class NoticeService {
     if (outcome.kind === 'permanent') return this.toPrint(current, `The mail server refused it: ${outcome.error}`, messageId);
     if (outcome.kind === 'uncertain') {
       runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { uncertain: [notice.id] }, actor: SYSTEM, summary: 'notice may have been sent' }, (tx) => {
-        db.prepare('DELETE FROM notice_outbox WHERE notice_id = ?').run(notice.id);
+        dropFromOutbox(this.ctx, notice.id);
         tx.upsert('notices', { ...current, status: 'uncertain', messageId, error: `The connection broke while the message was handed over: it may have been sent (${outcome.error}).` });
       });
       return 'later';
     }
-    const attempts = (db.prepare('SELECT attempts FROM notice_outbox WHERE notice_id = ?').pluck().get(notice.id) as number | undefined) ?? 1;
-    db.prepare("UPDATE notice_outbox SET state = 'waiting', next_attempt_at = ?, last_error = ? WHERE notice_id = ?").run(this.ctx.now() + retryDelayMs(attempts), outcome.error, notice.id);
+    const attempts = outboxAttempts(this.ctx, notice.id) ?? 1;
+    retryLater(this.ctx, notice.id, this.ctx.now() + retryDelayMs(attempts), outcome.error);
     return 'stop';
   }
 
   /** An email that cannot go (no address, refused for good) becomes a letter: never lost. */
   private toPrint(notice: NoticeRow, why: string, messageId: string | null = null): 'print' {
     runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { toPrint: notice.id }, actor: SYSTEM, summary: 'email notice turned into a letter' }, (tx) => {
-      this.ctx.store.db.prepare('DELETE FROM notice_outbox WHERE notice_id = ?').run(notice.id);
+      dropFromOutbox(this.ctx, notice.id);
       tx.upsert('notices', { ...notice, channel: 'print', messageId, error: why });
     });
     return 'print';
@@ -377,17 +376,16 @@ export class NoticeService {
   private valuesFor(notice: NoticeRow, patron: Patron, language: NoticeLanguage): NoticeValues {
     const cfg = this.ctx.config.get();
     const locale = noticeLocale(language, cfg.settings.locale);
-    const db = this.ctx.store.db;
     const values: NoticeValues = { firstName: patron.firstName, lastName: patron.lastName, libraryName: cfg.settings.name };
     const branchName = (id: string | null | undefined) => (id ? cfg.branches.get(id)?.name : undefined);
     const titleOf = (itemId: string | null) => {
       if (!itemId) return {};
-      const row = db.prepare('SELECT i.barcode, r.title, r.author FROM items i JOIN records r ON r.id = i.record_id WHERE i.id = ?').get(itemId) as { barcode: string; title: string; author: string | null } | undefined;
+      const row = copyForNotice(this.ctx, itemId);
       return row ? { title: row.title, author: row.author ?? '', barcode: row.barcode } : {};
     };
     values.branchName = branchName(patron.homeBranchId);
     if ((notice.kind === 'courtesy' || notice.kind === 'overdue') && notice.subjectId) {
-      const loan = db.prepare('SELECT item_id AS itemId, branch_id AS branchId, due_at AS dueAt FROM loans WHERE id = ?').get(notice.subjectId) as { itemId: string; branchId: string; dueAt: number } | undefined;
+      const loan = loanForNotice(this.ctx, notice.subjectId);
       if (loan) {
         const zone = cfg.branches.get(loan.branchId)?.timeZone ?? 'UTC';
         Object.assign(values, titleOf(loan.itemId), { branchName: branchName(loan.branchId), dueDate: formatNoticeDate(localDateOf(loan.dueAt, zone), locale) });
@@ -395,16 +393,14 @@ export class NoticeService {
         if (days !== undefined) values.daysOverdue = String(days);
       }
     } else if ((notice.kind === 'hold_ready' || notice.kind === 'hold_expiring') && notice.subjectId) {
-      const hold = db.prepare('SELECT record_id AS recordId, item_id AS itemId, pickup_branch_id AS pickupBranchId, shelf_expires_on AS shelfExpiresOn FROM holds WHERE id = ?').get(notice.subjectId) as
-        | { recordId: string; itemId: string | null; pickupBranchId: string; shelfExpiresOn: string | null }
-        | undefined;
+      const hold = holdForNotice(this.ctx, notice.subjectId);
       if (hold) {
-        const record = db.prepare('SELECT title, author FROM records WHERE id = ?').get(hold.recordId) as { title: string; author: string | null } | undefined;
+        const record = recordForNotice(this.ctx, hold.recordId);
         Object.assign(values, titleOf(hold.itemId), { title: record?.title, author: record?.author ?? '' }, { pickupBranch: branchName(hold.pickupBranchId), branchName: branchName(hold.pickupBranchId) });
         if (hold.shelfExpiresOn) values.expiresOn = formatNoticeDate(hold.shelfExpiresOn, locale);
       }
     } else if (notice.kind === 'lost_bill' && notice.subjectId) {
-      const fee = db.prepare('SELECT item_id AS itemId, outstanding, currency FROM fees WHERE id = ?').get(notice.subjectId) as { itemId: string | null; outstanding: number; currency: string } | undefined;
+      const fee = feeForNotice(this.ctx, notice.subjectId);
       if (fee) Object.assign(values, titleOf(fee.itemId), { amount: formatMoney(fee.outstanding, fee.currency, locale) });
     }
     return values;
@@ -443,9 +439,7 @@ export class NoticeService {
 
   /** Queued letters (print notices), oldest first. */
   lettersToPrint(): NoticeRow[] {
-    return (this.ctx.store.db.prepare("SELECT * FROM notices WHERE status = 'queued' AND channel = 'print' ORDER BY created_at, id").all() as Record<string, unknown>[]).map((r) =>
-      this.ctx.rows.decode<NoticeRow>('notices', r),
-    );
+    return lettersQueued<NoticeRow>(this.ctx);
   }
 
   /** The queued letters as one printable page (HTML, one letter a page), with their ids to mark printed once out. */
@@ -471,7 +465,7 @@ export class NoticeService {
         const notice = this.ctx.rows.get<NoticeRow>('notices', id);
         if (!notice) throw notFound('Notice');
         if (notice.channel !== 'print' || notice.status !== 'queued') throw new ServiceError('CONFLICT', 'That notice is not a letter waiting to be printed.');
-        this.ctx.store.db.prepare('DELETE FROM notice_outbox WHERE notice_id = ?').run(id);
+        dropFromOutbox(this.ctx, id);
         tx.upsert('notices', { ...notice, status: 'printed', sentAt: this.ctx.now() });
         n++;
       }
@@ -492,25 +486,19 @@ export class NoticeService {
     const next: NoticeRow = { ...notice, status: 'queued', channel, error: null };
     runCommand(this.ctx, { command: 'notices.retry', input: { id }, actor, summary: 'notice sent again' }, (tx: Tx) => {
       tx.upsert('notices', next);
-      this.ctx.store.db
-        .prepare("INSERT INTO notice_outbox (notice_id, state, attempts, next_attempt_at, last_error) VALUES (?, 'waiting', 0, ?, NULL) ON CONFLICT(notice_id) DO UPDATE SET state = 'waiting', next_attempt_at = excluded.next_attempt_at")
-        .run(id, this.ctx.now());
+      requeueNotice(this.ctx, id, this.ctx.now());
     });
     return next;
   }
 
   /** A patron's notices, newest first: what went out, how, and when. */
   forPatron(patronId: string): NoticeRow[] {
-    return (this.ctx.store.db.prepare('SELECT * FROM notices WHERE patron_id = ? ORDER BY created_at DESC, id DESC LIMIT 200').all(patronId) as Record<string, unknown>[]).map((r) =>
-      this.ctx.rows.decode<NoticeRow>('notices', r),
-    );
+    return noticesOfPatron<NoticeRow>(this.ctx, patronId);
   }
 
   /** Notices needing staff: failed, uncertain. */
   needingAttention(): NoticeRow[] {
-    return (this.ctx.store.db.prepare("SELECT * FROM notices WHERE status IN ('failed', 'uncertain') ORDER BY created_at DESC LIMIT 200").all() as Record<string, unknown>[]).map((r) =>
-      this.ctx.rows.decode<NoticeRow>('notices', r),
-    );
+    return noticesNeedingAttention<NoticeRow>(this.ctx);
   }
 }
 

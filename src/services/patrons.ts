@@ -9,7 +9,9 @@ import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, notFound, refused, ServiceError } from './errors';
 import { FeeService, type FeeLine } from './fees';
-import { Lookups, type PatronRow } from './lookups';
+import type { Lookups, PatronRow } from './lookups';
+import { deleteKioskSessionsOf } from '../store/queries/auth';
+import { activeHoldLinesOfPatron, openLoanLinesOfPatron, patronsMatching, readingHistoryOf } from '../store/queries/patrons';
 import { hashSecret, verifySecretAsync } from '../shared/secrets';
 
 export interface PatronInput {
@@ -55,7 +57,7 @@ export class PatronService {
   private readonly fees: FeeService;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
+    this.find = ctx.circulation;
     this.accrual = new FineAccrual(ctx);
     this.fees = new FeeService(ctx);
   }
@@ -166,7 +168,7 @@ export class PatronService {
       tx.upsert('patrons', { ...p, pinHash: hashSecret(pin) });
     });
     // Whoever signed in at a kiosk with the old PIN is out.
-    this.ctx.store.db.prepare("DELETE FROM sessions WHERE kind = 'kiosk' AND patron_id = ?").run(patronId);
+    deleteKioskSessionsOf(this.ctx, patronId);
   }
 
   /** The patron a card belongs to, if any: whose lockout a kiosk sign-in counts against. */
@@ -227,25 +229,9 @@ export class PatronService {
     const row = this.require(patronId);
     const { pinHash, ...patron } = row;
     const cfg = this.ctx.config.get();
-    const db = this.ctx.store.db;
     const now = this.ctx.now();
-    const loans = (
-      db
-        .prepare(
-          `SELECT l.id AS loanId, l.item_id AS itemId, i.barcode AS itemBarcode, r.title, l.due_at AS dueAt, l.renewals
-           FROM loans l JOIN items i ON i.id = l.item_id JOIN records r ON r.id = i.record_id
-           WHERE l.patron_id = ? AND l.returned_at IS NULL ORDER BY l.due_at`,
-        )
-        .all(patronId) as { loanId: string; itemId: string; itemBarcode: string; title: string; dueAt: number; renewals: number }[]
-    ).map((l) => ({ ...l, overdue: l.dueAt < now }));
-    const holds = (
-      db
-        .prepare(
-          `SELECT h.*, r.title AS __title FROM holds h JOIN records r ON r.id = h.record_id
-           WHERE h.patron_id = ? AND h.status IN ('pending', 'in_transit', 'waiting') ORDER BY h.placed_at`,
-        )
-        .all(patronId) as Record<string, unknown>[]
-    ).map((raw) => ({ ...this.ctx.rows.decode<Hold>('holds', raw), title: raw.__title as string }));
+    const loans = openLoanLinesOfPatron(this.ctx, patronId).map((l) => ({ ...l, overdue: l.dueAt < now }));
+    const holds = activeHoldLinesOfPatron(this.ctx, patronId);
     const blocks = this.find.withBlocks(row).blocks;
     const accrual = this.accrual.forPatron(row, now);
     return {
@@ -267,25 +253,14 @@ export class PatronService {
   search(query: string, limit = 25): { id: string; cardBarcode: string; firstName: string; lastName: string; email: string | null }[] {
     const match = ftsPrefixQuery(query);
     if (!match) return [];
-    return this.ctx.store.db
-      .prepare(
-        `SELECT p.id, p.card_barcode AS cardBarcode, p.first_name AS firstName, p.last_name AS lastName, p.email
-         FROM patrons_fts f JOIN patrons p ON p.rowid = f.rowid WHERE patrons_fts MATCH ? ORDER BY rank LIMIT ?`,
-      )
-      .all(match, limit) as { id: string; cardBarcode: string; firstName: string; lastName: string; email: string | null }[];
+    return patronsMatching(this.ctx, match, limit);
   }
 
   /** Only for patrons who chose to keep a reading history. */
   readingHistory(patronId: string): { title: string; itemBarcode: string; checkedOutAt: number; returnedAt: number }[] {
     const p = this.require(patronId);
     if (!p.keepReadingHistory) return [];
-    return this.ctx.store.db
-      .prepare(
-        `SELECT r.title, i.barcode AS itemBarcode, l.checked_out_at AS checkedOutAt, l.returned_at AS returnedAt
-         FROM loans l JOIN items i ON i.id = l.item_id JOIN records r ON r.id = i.record_id
-         WHERE l.patron_id = ? AND l.returned_at IS NOT NULL ORDER BY l.returned_at DESC LIMIT 500`,
-      )
-      .all(patronId) as { title: string; itemBarcode: string; checkedOutAt: number; returnedAt: number }[];
+    return readingHistoryOf(this.ctx, patronId);
   }
 }
 

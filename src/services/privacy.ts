@@ -9,7 +9,8 @@
 import { PURGE_LOAN_HISTORY_COMMAND } from '../domain/journal';
 import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
-import type { LibrarySettings, Loan, Patron } from '../domain/types';
+import { returnedLoansToUnlink } from '../store/queries/privacy';
+import type { LibrarySettings, Patron } from '../domain/types';
 
 /** Does a loan returned now keep its link to the patron? Only with their consent, or a library retention period. */
 export function keepsLoanLink(settings: Pick<LibrarySettings, 'loanHistoryRetentionDays'>, patron: Pick<Patron, 'keepReadingHistory'> | undefined): boolean {
@@ -27,17 +28,12 @@ const MAX_BATCHES = 40;
 export function purgeExpiredLoanHistory(ctx: ServiceContext): number {
   const days = ctx.config.get().settings.loanHistoryRetentionDays;
   const cutoff = ctx.now() - days * 86_400_000;
-  const select = ctx.store.db.prepare(
-    `SELECT l.* FROM loans l JOIN patrons p ON p.id = l.patron_id
-     WHERE l.returned_at IS NOT NULL AND l.returned_at < ? AND p.keep_reading_history = 0
-     LIMIT ${BATCH}`,
-  );
   let unlinked = 0;
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
-    const due = select.all(cutoff) as Record<string, unknown>[];
+    const due = returnedLoansToUnlink(ctx, cutoff, BATCH);
     if (due.length === 0) break;
     runCommand(ctx, { command: PURGE_LOAN_HISTORY_COMMAND, input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
-      for (const raw of due) tx.upsert('loans', { ...ctx.rows.decode<Loan>('loans', raw), patronId: null });
+      for (const loan of due) tx.upsert('loans', { ...loan, patronId: null });
     });
     unlinked += due.length;
     if (due.length < BATCH) break;

@@ -15,7 +15,8 @@ import type { Item, ItemStatus } from '../domain/types';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, refused, ServiceError } from './errors';
-import { Lookups } from './lookups';
+import type { Lookups } from './lookups';
+import { ShelfQueries, type ShelfCopy } from '../store/queries/shelf';
 
 /** What can be wrong with a copy on the shelf, each with what staff do about it. */
 export type ShelfProblemCode =
@@ -61,15 +62,7 @@ export interface ShelfScanResult {
   problems: ShelfProblem[];
 }
 
-export interface ShelfCopy {
-  itemId: string;
-  itemBarcode: string;
-  title: string;
-  callNumber: string | null;
-  location: string | null;
-  status: ItemStatus;
-  lastSeenAt: number | null;
-}
+export type { ShelfCopy };
 
 export interface ShelfRangeInput {
   /** The range read, both ends included (the first and last call numbers scanned, or typed). */
@@ -93,19 +86,11 @@ const LOST: ItemStatus[] = ['lost', 'missing', 'claimed_returned'];
 
 export class ShelfService {
   private readonly find: Lookups;
-  private readonly s;
+  private readonly s: ShelfQueries;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.find = new Lookups(ctx);
-    const db = ctx.store.db;
-    this.s = {
-      callNumberOf: db.prepare('SELECT r.call_number FROM items i JOIN records r ON r.id = i.record_id WHERE i.barcode = ?').pluck(),
-      recordCallNumber: db.prepare('SELECT call_number FROM records WHERE id = ?').pluck(),
-      copiesOfBranch: db.prepare(
-        `SELECT i.id AS itemId, i.barcode AS itemBarcode, r.title, r.call_number AS callNumber, i.location, i.status, i.last_seen_at AS lastSeenAt
-         FROM items i JOIN records r ON r.id = i.record_id WHERE i.home_branch_id = ?`,
-      ),
-    };
+    this.find = ctx.circulation;
+    this.s = new ShelfQueries(ctx);
   }
 
   private desk() {
@@ -130,11 +115,11 @@ export class ShelfService {
         if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
         const now = this.ctx.now();
         const today = localDateOf(now, branch.timeZone);
-        const callNumber = (this.s.recordCallNumber.get(item.recordId) as string | null | undefined) ?? null;
+        const callNumber = this.s.recordCallNumber(item.recordId) ?? null;
         const problems: ShelfProblem[] = [];
 
         if (previousBarcode && previousBarcode !== itemBarcode) {
-          const previous = this.s.callNumberOf.get(previousBarcode) as string | null | undefined;
+          const previous = this.s.callNumberOfBarcode(previousBarcode);
           // A copy without a call number has no place to be out of: only two call numbers compare.
           if (previous && callNumber && compareCallNumbers(callNumber, previous) < 0) {
             problems.push({ code: 'OUT_OF_ORDER', params: { previous: previous ?? '', previousBarcode } });
@@ -200,7 +185,7 @@ export class ShelfService {
 
   /** The branch's copies (of one location, if named) in shelf order. */
   private copiesOfBranch(location: string | null): ShelfCopy[] {
-    const rows = (this.s.copiesOfBranch.all(this.ctx.identity().branchId) as ShelfCopy[])
+    const rows = this.s.copiesOfBranch(this.ctx.identity().branchId)
       .filter((c) => !location || normaliseLocation(c.location) === location)
       .map((c) => ({ ...c, key: callNumberSortKey(c.callNumber) }));
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.itemBarcode < b.itemBarcode ? -1 : 1));

@@ -27,6 +27,8 @@ import {
   type Measure,
 } from '../domain/statistics';
 import type { ServiceContext } from './context';
+import { activeSketches, clearStatistics, countsGrouped, currentRowReaders, StatisticsCounting } from '../store/queries/statistics';
+import { deferredTransaction, immediateTransaction } from '../store/transaction';
 import { ServiceError } from './errors';
 
 /** station_state: every journal entry up to this seq has been counted. */
@@ -137,17 +139,14 @@ export interface Lookup {
 
 /** Lookups in the current rows, remembered for one batch. */
 export function currentRowsLookup(ctx: ServiceContext): Lookup {
-  const db = ctx.store.db;
   const items = new Map<string, Record<string, unknown> | undefined>();
   const calls = new Map<string, string | null>();
   const cats = new Map<string, string>();
-  const item = db.prepare('SELECT item_type_code AS itemTypeCode, record_id AS recordId FROM items WHERE id = ?');
-  const call = db.prepare('SELECT call_number FROM records WHERE id = ?').pluck();
-  const cat = db.prepare('SELECT category_code FROM patrons WHERE id = ?').pluck();
+  const read = currentRowReaders(ctx);
   return {
-    item: (id) => (items.has(id) ? items.get(id) : (items.set(id, item.get(id) as Record<string, unknown> | undefined), items.get(id))),
-    callNumber: (id) => (calls.has(id) ? calls.get(id)! : (calls.set(id, (call.get(id) as string | null | undefined) ?? null), calls.get(id)!)),
-    category: (id) => (cats.has(id) ? cats.get(id)! : (cats.set(id, (cat.get(id) as string | undefined) ?? UNKNOWN), cats.get(id)!)),
+    item: (id) => (items.has(id) ? items.get(id) : (items.set(id, read.item(id)), items.get(id))),
+    callNumber: (id) => (calls.has(id) ? calls.get(id)! : (calls.set(id, read.callNumber(id) ?? null), calls.get(id)!)),
+    category: (id) => (cats.has(id) ? cats.get(id)! : (cats.set(id, read.category(id) ?? UNKNOWN), cats.get(id)!)),
   };
 }
 
@@ -167,19 +166,12 @@ function sketchKey(ctx: ServiceContext): string {
  */
 export function catchUpStatistics(ctx: ServiceContext, options: { batch?: number } = {}): number {
   const batch = options.batch ?? BATCH;
-  const db = ctx.store.db;
-  const select = db.prepare('SELECT seq, command, wall_time AS wallTime, branch_id AS branchId, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?');
-  const bump = db.prepare(
-    `INSERT INTO stats_counts (day, branch_id, dimension, value, measure, n) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (day, branch_id, dimension, value, measure) DO UPDATE SET n = n + excluded.n`,
-  );
-  const readSketch = db.prepare('SELECT sketch FROM stats_active WHERE day = ? AND branch_id = ?').pluck();
-  const writeSketch = db.prepare('INSERT INTO stats_active (day, branch_id, sketch) VALUES (?, ?, ?) ON CONFLICT (day, branch_id) DO UPDATE SET sketch = excluded.sketch');
+  const q = new StatisticsCounting(ctx);
   let counted = 0;
   for (;;) {
-    const done = db.transaction(() => {
+    const done = immediateTransaction(ctx, () => {
       const from = Number(ctx.readState(COUNTED_THROUGH) ?? 0);
-      const rows = select.all(from, batch) as { seq: number; command: string; wallTime: number; branchId: string; payload: string }[];
+      const rows = q.entriesAfter(from, batch);
       if (rows.length === 0) return true;
       const branches = ctx.config.get().branches;
       const lookup = currentRowsLookup(ctx);
@@ -204,31 +196,31 @@ export function catchUpStatistics(ctx: ServiceContext, options: { batch?: number
         const slot = `${facts.day}\u0000${facts.branchId}`;
         let sketch = sketches.get(slot);
         if (!sketch) {
-          const stored = readSketch.get(facts.day, facts.branchId) as Buffer | undefined;
+          const stored = q.sketch(facts.day, facts.branchId);
           sketch = stored ? new Uint8Array(stored) : emptySketch();
           sketches.set(slot, sketch);
         }
         for (const patronId of facts.borrowers) sketchAdd(sketch, createHmac('sha256', key).update(patronId).digest());
       }
-      for (const [k, n] of sums) bump.run(...k.split('\u0000'), n);
+      for (const [k, n] of sums) q.add(k.split('\u0000'), n);
       for (const [slot, sketch] of sketches) {
         const [day, branchId] = slot.split('\u0000');
-        writeSketch.run(day, branchId, Buffer.from(sketch));
+        q.saveSketch(day, branchId, Buffer.from(sketch));
       }
       ctx.writeState(COUNTED_THROUGH, String(rows.at(-1)!.seq));
       counted += rows.length;
       return rows.length < batch;
     });
-    if (done.immediate()) return counted;
+    if (done) return counted;
   }
 }
 
 /** Forgets the derived tables and counts the whole journal again. */
 export function rebuildStatistics(ctx: ServiceContext): number {
-  ctx.store.db.transaction(() => {
-    ctx.store.db.exec('DELETE FROM stats_counts; DELETE FROM stats_active;');
+  deferredTransaction(ctx, () => {
+    clearStatistics(ctx);
     ctx.writeState(COUNTED_THROUGH, '0');
-  })();
+  });
   return catchUpStatistics(ctx);
 }
 
@@ -271,17 +263,6 @@ const MAX_SPAN_DAYS = 3_660;
 const MAX_DAY_ROWS = 731;
 
 /** Where each grouping's counts are: the dimension's rows, and the group's key in them. */
-const GROUP_SQL: Record<Grouping, { dimension: string; key: string }> = {
-  day: { dimension: 'total', key: 'day' },
-  month: { dimension: 'total', key: 'substr(day, 1, 7)' },
-  year: { dimension: 'total', key: 'substr(day, 1, 4)' },
-  branch: { dimension: 'total', key: 'branch_id' },
-  hour: { dimension: 'hour', key: 'value' },
-  itemType: { dimension: 'itemType', key: 'value' },
-  collection: { dimension: 'collection', key: 'value' },
-  patronCategory: { dimension: 'patronCategory', key: 'value' },
-};
-
 function zeroCounts(): MeasureCounts {
   return Object.fromEntries(MEASURES.map((m) => [m, 0])) as MeasureCounts;
 }
@@ -305,13 +286,10 @@ export function statisticsReport(ctx: ServiceContext, q: StatisticsQuery): Stati
   if (span > MAX_SPAN_DAYS) throw new ServiceError('INVALID', 'A report covers at most ten years.');
   if (q.groupBy === 'day' && span > MAX_DAY_ROWS) throw new ServiceError('INVALID', 'Day by day, a report covers at most two years: group by month or year for longer.');
   catchUpStatistics(ctx);
-  const db = ctx.store.db;
   const cfg = ctx.config.get();
   const branch = q.branchId ?? null;
-  const where = `day BETWEEN ? AND ?${branch ? ' AND branch_id = ?' : ''}`;
-  const args = branch ? [q.from, q.to, branch] : [q.from, q.to];
-  const group = GROUP_SQL[q.groupBy];
-  const counted = db.prepare(`SELECT ${group.key} AS key, measure, sum(n) AS n FROM stats_counts WHERE dimension = ? AND ${where} GROUP BY 1, 2`).all(group.dimension, ...args) as { key: string; measure: Measure; n: number }[];
+  const period = { groupBy: q.groupBy, from: q.from, to: q.to, branchId: branch };
+  const counted = countsGrouped(ctx, period);
   const byKey = new Map<string, MeasureCounts>();
   for (const key of allKeys(q.groupBy, q.from, q.to) ?? []) byKey.set(key, zeroCounts());
   const totals = zeroCounts();
@@ -323,8 +301,7 @@ export function statisticsReport(ctx: ServiceContext, q: StatisticsQuery): Stati
     totals[c.measure] += c.n;
   }
   // Active patrons: the period's daily sketches merged, per group of time and for the whole span.
-  const sketchGroup = q.groupBy === 'day' ? 'day' : q.groupBy === 'month' ? 'substr(day, 1, 7)' : q.groupBy === 'year' ? 'substr(day, 1, 4)' : "''";
-  const daily = db.prepare(`SELECT ${sketchGroup} AS key, sketch FROM stats_active WHERE ${where}`).all(...args) as { key: string; sketch: Buffer }[];
+  const daily = activeSketches(ctx, period);
   const all = emptySketch();
   const perGroup = new Map<string, Uint8Array>();
   for (const d of daily) {

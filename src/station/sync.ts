@@ -8,6 +8,7 @@ import { enrolStation, HttpHubClient, type HubConnectionOptions } from '../sync/
 import { SyncWorker } from '../sync/worker';
 import { ServiceError } from '../services/errors';
 import { secretRefsOf } from '../shared/secret-refs';
+import { immediateTransaction } from '../store/transaction';
 import type { StationServices } from './services';
 
 const HUB_URL = 'hub_url';
@@ -80,7 +81,7 @@ export async function joinHubWithOwnLibrary(s: StationServices, join: { hubUrl: 
   const last = s.ctx.journal.lastSeq() ?? 0;
   if (through > last) throw new ServiceError('ENROLMENT_REFUSED', `The hub holds ${through} entries of this station's journal, which has ${last}: it was made from another copy of this station.`);
   const told = new Map(enrolled.journal.outcomes.map((o) => [o.seq, o.reason ? `${o.outcome}: ${o.reason}` : o.outcome]));
-  s.store.db.transaction(() => {
+  immediateTransaction(s, () => {
     const outcomes = [];
     for (let seq = 1; seq <= through; seq++) outcomes.push({ seq, outcome: told.get(seq) ?? 'applied' });
     s.ctx.journal.acknowledge(outcomes, s.ctx.now());
@@ -90,7 +91,7 @@ export async function joinHubWithOwnLibrary(s: StationServices, join: { hubUrl: 
     s.ctx.writeState(HUB_CREDENTIAL, enrolled.credential);
     // The desk does not show "the library is loading": it is here (src/station/core.ts).
     s.ctx.writeState('library_loaded', '1');
-  }).immediate();
+  });
   return { url, receivedThrough: through };
 }
 

@@ -4,6 +4,7 @@
 // waiting and a large pull, that was quadratic).
 import type { RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
+import { acknowledgedSeqsBetween, unacknowledgedEntriesAfter } from '../store/queries/journal';
 
 export interface PendingKeys {
   /** `table:id` of a row with a waiting local change. */
@@ -31,15 +32,13 @@ class Tracker implements PendingKeys {
   }
 
   refresh(): this {
-    const db = this.ctx.store.db;
     const ackedThrough = this.ctx.journal.ackedThrough();
     // Acknowledged since: the prefix up to ackedThrough, and any single entry acknowledged past it.
     for (const seq of this.bySeq.keys()) if (seq <= ackedThrough) this.drop(seq);
     if (this.bySeq.size > 0) {
-      const acked = db.prepare('SELECT seq FROM journal WHERE seq > ? AND seq <= ? AND acked_at IS NOT NULL').all(ackedThrough, this.lastSeq) as { seq: number }[];
-      for (const { seq } of acked) this.drop(seq);
+      for (const seq of acknowledgedSeqsBetween(this.ctx, ackedThrough, this.lastSeq)) this.drop(seq);
     }
-    const fresh = db.prepare('SELECT seq, payload FROM journal WHERE seq > ? AND acked_at IS NULL ORDER BY seq').all(Math.max(this.lastSeq, ackedThrough)) as { seq: number; payload: string }[];
+    const fresh = unacknowledgedEntriesAfter(this.ctx, Math.max(this.lastSeq, ackedThrough));
     for (const { seq, payload } of fresh) {
       const keys = [...new Set((JSON.parse(payload) as { effects: RowChange[] }).effects.map((e) => `${e.table}:${e.row.id}`))];
       this.bySeq.set(seq, keys);

@@ -8,6 +8,7 @@ import type { BibRecord, CopyCatalogueTarget } from '../../domain/types';
 import type { CatalogueService } from '../catalogue';
 import type { Actor } from '../command';
 import type { ServiceContext } from '../context';
+import { isbnCatalogued, recordIdWithIsbn } from '../../store/queries/catalogue';
 import { invalid, notFound, ServiceError } from '../errors';
 import { marcToRecord } from './marc-to-record';
 import { MarcXmlError, parseMarcXml, type MarcRecord } from './marcxml';
@@ -66,11 +67,11 @@ export class CopyCataloguingService {
     } catch (error) {
       throw asServiceError(error);
     }
-    const byIsbn = this.ctx.store.db.prepare('SELECT id FROM records WHERE isbn = ? LIMIT 1');
+    const byIsbn = recordIdWithIsbn(this.ctx);
     const hits = found.records.map(({ position, marc, marcxml }) => {
       const record = marcToRecord(marc);
-      const existing = record.isbn ? (byIsbn.get(record.isbn) as { id: string } | undefined) : undefined;
-      return { position, ...record, title: record.title || '—', existingRecordId: existing?.id ?? null, marcxml };
+      const existing = record.isbn ? byIsbn(record.isbn) : undefined;
+      return { position, ...record, title: record.title || '—', existingRecordId: existing ?? null, marcxml };
     });
     return { target: { id: target.id, name: target.name }, total: found.total, hits };
   }
@@ -88,7 +89,7 @@ export class CopyCataloguingService {
     if (!marc || records.length !== 1) throw invalid('Pick one record to copy.');
     const { controlNumber: _controlNumber, ...record } = marcToRecord(marc);
     if (!record.title) throw invalid('The record has no title (MARC 245), so it cannot be copied.');
-    if (record.isbn && this.ctx.store.db.prepare('SELECT 1 FROM records WHERE isbn = ?').get(record.isbn)) {
+    if (record.isbn && isbnCatalogued(this.ctx, record.isbn)) {
       throw new ServiceError('CONFLICT', 'The catalogue has a record with that ISBN already.');
     }
     return this.catalogue.addRecord(record, actor);

@@ -3,6 +3,7 @@
 // barcodes (a roll of pre-printed numbers), or the copies of the records a search finds.
 import type { CatalogueService } from '../catalogue';
 import type { ServiceContext } from '../context';
+import { labelCopiesFromId, labelCopiesInRange, labelCopiesOfRecord, labelCopyByBarcode } from '../../store/queries/labels';
 import { InvalidFields } from '../errors';
 import { LabelError, renderLabelsPdf, type LabelCopy, type LabelKind, type Symbology } from './pdf';
 import { labelsPerSheet, POINTS_PER_MM, SHEETS, type SheetId } from './sheets';
@@ -55,19 +56,17 @@ export class LabelService {
 
   /** The copies a selection names, in barcode order (a range, a search) or as listed. */
   copies(selection: LabelSelection): LabelCopy[] {
-    const db = this.ctx.store.db;
-    const select = 'SELECT i.barcode, r.title, r.call_number AS callNumber FROM items i JOIN records r ON r.id = i.record_id';
     const capped = (rows: LabelCopy[]) => {
       if (rows.length > MAX_LABELS) throw refuse('copies', `More than ${MAX_LABELS} copies; print at most ${MAX_LABELS} labels at a time.`, 'tooManyLabels', { max: MAX_LABELS });
       return rows;
     };
     switch (selection.kind) {
       case 'barcodes': {
-        const one = db.prepare(`${select} WHERE i.barcode = ?`);
+        const one = labelCopyByBarcode(this.ctx);
         const found: LabelCopy[] = [];
         const missing: string[] = [];
         for (const barcode of selection.barcodes) {
-          const row = one.get(barcode.trim()) as LabelCopy | undefined;
+          const row = one(barcode.trim());
           if (row) found.push(row);
           else missing.push(barcode);
         }
@@ -75,7 +74,7 @@ export class LabelService {
         return capped(found);
       }
       case 'addedSince':
-        return capped(db.prepare(`${select} WHERE i.id >= ? ORDER BY i.id LIMIT ?`).all(v7Floor(selection.since), MAX_LABELS + 1) as LabelCopy[]);
+        return capped(labelCopiesFromId(this.ctx, v7Floor(selection.since), MAX_LABELS + 1));
       case 'range': {
         const from = selection.from.trim();
         const to = selection.to.trim();
@@ -83,13 +82,13 @@ export class LabelService {
         if (from.length !== to.length) throw refuse('copies.to', 'The first and last barcode of a range must have the same number of characters.', 'rangeLengths');
         if (from > to) throw refuse('copies.to', 'The first barcode of the range comes after the last.', 'rangeOrder');
         return capped(
-          db.prepare(`${select} WHERE i.barcode BETWEEN ? AND ? AND length(i.barcode) = ? ORDER BY i.barcode LIMIT ?`).all(from, to, from.length, MAX_LABELS + 1) as LabelCopy[],
+          labelCopiesInRange(this.ctx, from, to, MAX_LABELS + 1),
         );
       }
       case 'search': {
         const hits = this.catalogue.search(selection.query, 100);
-        const ofRecord = db.prepare(`${select} WHERE i.record_id = ? ORDER BY i.barcode`);
-        return capped(hits.flatMap((h) => ofRecord.all(h.id) as LabelCopy[]));
+        const ofRecord = labelCopiesOfRecord(this.ctx);
+        return capped(hits.flatMap((h) => ofRecord(h.id)));
       }
     }
   }
