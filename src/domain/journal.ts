@@ -8,16 +8,6 @@
 
 import type { Id, Instant } from './types';
 
-/**
- * The command that unlinks returned loans from their patrons once the library's retention period
- * has passed (src/services/privacy.ts). The hub applies its unlinking even to a loan whose return
- * it already holds (src/hub/apply.ts): a link to a patron, once dropped, never comes back.
- */
-export const PURGE_LOAN_HISTORY_COMMAND = 'privacy.purgeLoanHistory';
-
-/** The journal command of a sync exception's resolution: a station writes it, the hub applies it to its exception list (src/hub/exceptions.ts). */
-export const RESOLVE_EXCEPTION_COMMAND = 'sync.resolveException';
-
 /** Tables whose rows travel between stations and the hub. */
 export type SyncedTable =
   | 'branches'

@@ -2,6 +2,7 @@
 // the new rows, exactly one journal entry describing them, and one audit line. If it is not in
 // the journal, it did not happen; if the transaction fails, none of it happened.
 import type Database from 'better-sqlite3';
+import type { CommandName } from '../domain/commands';
 import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
@@ -75,8 +76,8 @@ const CONFIG_TABLES = new Set<SyncedTable>([
 ]);
 
 export interface CommandSpec {
-  /** The station API name, e.g. "circulation.checkout". */
-  command: string;
+  /** The command's name from the one list of them (src/domain/commands.ts), e.g. COMMAND.circulation.checkout. */
+  command: CommandName;
   /** What goes into the journal as the input: never a PIN or a password. */
   input: unknown;
   actor: Actor;

@@ -6,7 +6,7 @@
 //
 // Unlinking changes rows that sync pushes, so it is a command like any other: one journal entry
 // per batch of loans, which is how the hub (and through it every other station) learns of it.
-import { PURGE_LOAN_HISTORY_COMMAND } from '../domain/journal';
+import { COMMAND } from '../domain/commands';
 import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
 import type { LibrarySettings, Loan, Patron } from '../domain/types';
@@ -36,7 +36,7 @@ export function purgeExpiredLoanHistory(ctx: ServiceContext): number {
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const due = select.all(cutoff) as Record<string, unknown>[];
     if (due.length === 0) break;
-    runCommand(ctx, { command: PURGE_LOAN_HISTORY_COMMAND, input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
+    runCommand(ctx, { command: COMMAND.privacy.purgeLoanHistory, input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
       for (const raw of due) tx.upsert('loans', { ...ctx.rows.decode<Loan>('loans', raw), patronId: null });
     });
     unlinked += due.length;

@@ -3,6 +3,7 @@
 import { localDateOf, startOfLocalDay } from '../domain/time';
 import type { ServiceContext } from './context';
 import { statisticsReport, type StatisticsQuery, type StatisticsReport } from './statistics';
+import { COMMAND } from '../domain/commands';
 
 export class ReportService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -25,9 +26,9 @@ export class ReportService {
     const hourOf = (at: number) => Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: tz }).format(at));
     for (const r of rows) {
       const slot = byHour[hourOf(r.at)]!;
-      if (r.command === 'circulation.checkout') slot.checkouts++;
-      else if (r.command === 'circulation.checkin') slot.checkins++;
-      else if (r.command === 'circulation.renew' || r.command === 'circulation.renewAll') slot.renewals++;
+      if (r.command === COMMAND.circulation.checkout) slot.checkouts++;
+      else if (r.command === COMMAND.circulation.checkin) slot.checkins++;
+      else if (r.command === COMMAND.circulation.renew || r.command === COMMAND.circulation.renewAll) slot.renewals++;
     }
     const byItemType = this.ctx.store.db
       .prepare(`SELECT i.item_type_code AS itemType, count(*) AS loans FROM loans l JOIN items i ON i.id = l.item_id WHERE l.checked_out_at >= ? GROUP BY i.item_type_code ORDER BY loans DESC`)

@@ -16,6 +16,7 @@ import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
 import { invalid, refused, ServiceError } from './errors';
 import { Lookups } from './lookups';
+import { COMMAND } from '../domain/commands';
 
 /** What can be wrong with a copy on the shelf, each with what staff do about it. */
 export type ShelfProblemCode =
@@ -124,7 +125,7 @@ export class ShelfService {
     const { cfg, branch } = this.desk();
     return runCommand(
       this.ctx,
-      { command: 'shelf.scan', input: { itemBarcode, previousBarcode, location }, actor, summary: `shelf scan ${itemBarcode}` },
+      { command: COMMAND.shelf.scan, input: { itemBarcode, previousBarcode, location }, actor, summary: `shelf scan ${itemBarcode}` },
       (tx) => {
         const item = this.find.deskItemByBarcode(itemBarcode);
         if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
