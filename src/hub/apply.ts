@@ -8,7 +8,7 @@ import { pickHoldToTrap } from '../domain/holds';
 import { findRule, DEFAULT_RULE } from '../domain/rules';
 import { localDateOf } from '../domain/time';
 import { COMMAND } from '../domain/commands';
-import type { JournalEntry, RowChange } from '../domain/journal';
+import { SYNCED_TABLES, type JournalEntry, type RowChange } from '../domain/journal';
 import type { CirculationRule, Fee, Hold, Item, Loan, Patron } from '../domain/types';
 import type { HubDb, Queryable } from './db';
 import { applyResolution } from './exceptions';
@@ -55,11 +55,7 @@ const PENDING_HOLDS_BY_RECORD: Lookup = { table: 'holds', field: 'recordId', whe
 const LOOKUPS = [OPEN_LOANS_BY_ITEM, BLOCKS_BY_PATRON, PATRONS_BY_CARD, PENDING_HOLDS_BY_RECORD];
 
 /** Parents before children, so that a station loading rows in change order meets a parent first. */
-const TABLE_RANK = new Map(
-  ['settings', 'branches', 'closed_days', 'patron_categories', 'item_types', 'circulation_rules', 'patron_limits', 'branch_item_policies', 'staff', 'records', 'items', 'patrons', 'patron_blocks', 'loans', 'holds', 'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses'].map(
-    (t, i) => [t, i],
-  ),
-);
+const TABLE_RANK = new Map<string, number>(SYNCED_TABLES.map((t, i) => [t, i]));
 
 interface PendingWrite {
   table: string;

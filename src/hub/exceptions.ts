@@ -3,7 +3,6 @@
 // by staff at a station of a branch it concerns. A resolution is kept once: resolving again
 // changes nothing and answers with the first resolution, so a retry or a second desk is harmless.
 import type { ExceptionNotice, ExceptionsResponse } from '../api/sync-protocol';
-import { COMMAND } from '../domain/commands';
 import type { JournalEntry } from '../domain/journal';
 import type { Queryable } from './db';
 import type { ApplyResult } from './verdicts';

@@ -20,7 +20,7 @@
 // - Rows are never deleted by a station, except a patron's block (lifted), a closed day and a
 //   rule (by an administrator), and a copy or a record catalogued by mistake (by its delete
 //   command, and only when nothing at the hub still needs it: catalogueDeleteRefusal).
-import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
+import type { AdministratorTable, JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import type { Loan, StaffAccount } from '../domain/types';
 import { getRow, touchRow, type ApplyResult } from './apply';
 import type { Queryable } from './db';
@@ -30,7 +30,7 @@ import { authorityRefusal, foundingSignerOf, signerOf } from './authority';
 import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../shared/secret-refs';
 import { COMMAND } from '../domain/commands';
 
-/** Library-wide configuration, and what it is called in a reason. */
+/** Library-wide configuration (src/domain/journal.ts, ADMINISTRATOR_TABLES), and what it is called in a reason. */
 const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
   staff: 'staff accounts',
   settings: 'the library settings',
@@ -42,7 +42,7 @@ const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
   patron_limits: 'the circulation rules',
   branch_item_policies: 'the circulation rules',
   sip_accounts: 'SIP2 accounts',
-};
+} satisfies Record<AdministratorTable, string>;
 
 /** Tables whose rows a station may delete: a lifted block by any desk; a closed day or a rule by an administrator. */
 const DELETABLE = new Set<SyncedTable>(['patron_blocks', 'closed_days', 'circulation_rules']);

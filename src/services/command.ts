@@ -3,7 +3,7 @@
 // the journal, it did not happen; if the transaction fails, none of it happened.
 import type Database from 'better-sqlite3';
 import type { CommandName } from '../domain/commands';
-import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
+import { CONFIGURATION_TABLES, type JournalEntry, type RowChange, type SyncedTable } from '../domain/journal';
 import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
 import type { ServiceContext } from './context';
@@ -64,16 +64,7 @@ export class Tx {
 }
 
 /** Tables the in-memory configuration cache is built from. */
-const CONFIG_TABLES = new Set<SyncedTable>([
-  'settings',
-  'branches',
-  'closed_days',
-  'patron_categories',
-  'item_types',
-  'circulation_rules',
-  'patron_limits',
-  'branch_item_policies',
-]);
+const CONFIG_TABLES = new Set<SyncedTable>(CONFIGURATION_TABLES);
 
 export interface CommandSpec {
   /** The command's name from the one list of them (src/domain/commands.ts), e.g. COMMAND.circulation.checkout. */
