@@ -15,7 +15,7 @@ import { measureClockOffset, type ClockMeasurement } from '../domain/clock-offse
 import { recordLocalExceptions, type LocalException } from '../services/exceptions';
 import { secretRefsOf } from '../shared/secret-refs';
 import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, PushResponse, SnapshotLine } from '../api/sync-protocol';
-import type { JournalEntry, RowChange } from '../domain/journal';
+import type { JournalEntry } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
 import { applySnapshotChunk, needsInitialLoad, readLoadProgress, type LoadProgress, type SnapshotRowChange } from './initial-load';
