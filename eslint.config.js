@@ -8,6 +8,7 @@
 // (circa/no-restricted-dynamic-imports, below). Import cycles are kept out by
 // tests/lint/cycles.test.ts (scripts/import-cycles.ts).
 import js from '@eslint/js';
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
@@ -159,6 +160,18 @@ const DOMAIN_GLOBALS = [
   // (Buffer is allowed: the MARC parser, domain/marc, works on bytes; the renderer does not import it.)
   ...['process', 'require', '__dirname', '__filename'].map((name) => ({ name, message: 'The domain runs in Node and the browser alike: no Node globals. Pass what you need in as an argument.' })),
 ];
+/**
+ * The journal's command names, read from the one list of them (src/domain/commands.ts): written as
+ * a string anywhere else in the code that journals or compares them, a name could drift from the
+ * list unnoticed, so it must be `COMMAND.<area>.<name>`.
+ */
+const COMMAND_NAMES = [...readFileSync(new URL('./src/domain/commands.ts', import.meta.url), 'utf8').matchAll(/: '([a-z][A-Za-z0-9]*\.[A-Za-z0-9]+)'/g)].map((m) => m[1]);
+const COMMAND_NAME_REGEX = `/^(${COMMAND_NAMES.map((n) => n.replace('.', '\\.')).join('|')})$/`;
+const NOT_A_COMMAND_LITERAL = 'A command name comes from src/domain/commands.ts (COMMAND.<area>.<name>), not a string literal.';
+const COMMAND_LITERALS = [
+  { selector: `Literal[value=${COMMAND_NAME_REGEX}]`, message: NOT_A_COMMAND_LITERAL },
+  { selector: `TemplateLiteral[expressions.length=0] > TemplateElement[value.raw=${COMMAND_NAME_REGEX}]`, message: NOT_A_COMMAND_LITERAL },
+];
 const NOT_NOW = 'The domain takes the time as an argument (a `now` parameter), so that its rules are testable and the same at every desk and at the hub.';
 
 /**
@@ -244,11 +257,29 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': ['error', ...DOMAIN_GLOBALS],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: NOT_NOW }, { object: 'globalThis', property: 'process', message: 'The domain runs in Node and the browser alike: no Node globals.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW }, ...COMMAND_LITERALS],
     },
   },
   {
-    files: ['src/services/**', 'src/sync/**', 'src/station/**', 'src/cli/**'],
+    // The list of command names itself.
+    files: ['src/domain/commands.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW }] },
+  },
+  // One rule's options replace, not join, an earlier block's for the same file, so each folder's
+  // no-restricted-syntax is written whole: command names from src/domain/commands.ts where entries
+  // are written, applied and counted; SQL only through src/store/queries outside the store.
+  {
+    files: ['src/store/**', 'src/services/**', 'src/sync/**', 'src/hub/**'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...COMMAND_LITERALS] },
+  },
+  {
+    files: ['src/services/**', 'src/sync/**'],
+    ignores: ['**/*.test.ts', ...RAW_SQL_ALLOWED],
+    rules: { 'no-restricted-syntax': ['error', ...RAW_SQL_SELECTORS, ...COMMAND_LITERALS] },
+  },
+  {
+    files: ['src/station/**', 'src/cli/**'],
     ignores: ['**/*.test.ts', ...RAW_SQL_ALLOWED],
     rules: { 'no-restricted-syntax': ['error', ...RAW_SQL_SELECTORS] },
   },

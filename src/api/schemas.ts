@@ -4,6 +4,20 @@
 import { z } from 'zod';
 import { isValidIsbn } from '../domain/isbn';
 import { isValidLocalDate } from '../domain/time';
+import {
+  BLOCK_KINDS,
+  CALENDAR_MODES,
+  CIRC_CONTROLS,
+  FEE_KINDS,
+  HARD_DUE_DATE_MODES,
+  HOLD_STATUSES,
+  ITEM_STATUSES,
+  LOAN_UNITS,
+  NOTICE_CHANNELS,
+  PATRON_LANGUAGES,
+  PAYMENT_METHODS,
+  STAFF_ROLES,
+} from '../domain/types';
 import { isMultiLineText, isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
 
 // --- reusable text and date schemas ------------------------------------------------------------
@@ -64,7 +78,7 @@ export const StaffAccountSchema = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
-  role: z.enum(['technician', 'supervisor', 'admin']),
+  role: z.enum(STAFF_ROLES),
   branchId: z.string(),
   active: z.boolean(),
 });
@@ -111,7 +125,7 @@ export const CheckinResultSchema = z.object({
   followUpFailed: FollowUpFailedSchema.optional(),
 });
 
-const ItemStatusSchema = z.enum(['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair']);
+const ItemStatusSchema = z.enum(ITEM_STATUSES);
 
 export const ShelfScanResultSchema = z.object({
   itemId: z.string(),
@@ -143,7 +157,7 @@ export const ShelfCopySchema = z.object({
 
 export const BlockSchema = z.object({
   id: z.string(),
-  kind: z.enum(['barred', 'lost_card', 'manual']),
+  kind: z.enum(BLOCK_KINDS),
   reason: z.string(),
   until: z.string().nullable(),
   createdAt: z.number(),
@@ -152,7 +166,7 @@ export const BlockSchema = z.object({
 export const FeeSchema = z.object({
   id: z.string(),
   patronId: z.string(),
-  kind: z.string(),
+  kind: z.enum(FEE_KINDS),
   amount: z.number(),
   outstanding: z.number(),
   currency: z.string(),
@@ -183,11 +197,11 @@ export const FeeHistoryLineSchema = z.object({
   amount: z.number(),
   currency: z.string(),
   feeId: z.string(),
-  feeKind: z.string(),
+  feeKind: z.enum(FEE_KINDS),
   description: z.string(),
   title: z.string().nullable(),
   itemBarcode: z.string().nullable(),
-  method: z.enum(['cash', 'card', 'cheque', 'other']).nullable(),
+  method: z.enum(PAYMENT_METHODS).nullable(),
   reference: z.string().nullable(),
   reason: z.string().nullable(),
 });
@@ -200,7 +214,7 @@ export const HoldSchema = z.object({
   itemLevel: z.boolean(),
   pickupBranchId: z.string(),
   placedAt: z.number(),
-  status: z.enum(['pending', 'in_transit', 'waiting', 'fulfilled', 'cancelled', 'expired']),
+  status: z.enum(HOLD_STATUSES),
   suspendedUntil: z.string().nullable(),
   waitingSince: z.number().nullable(),
   shelfExpiresOn: z.string().nullable(),
@@ -221,8 +235,8 @@ export const PatronSchema = z.object({
   keepReadingHistory: z.boolean(),
   createdAt: z.number(),
   hasPin: z.boolean(),
-  language: z.enum(['en', 'es']).nullable().optional(),
-  noticeChannel: z.enum(['email', 'print']).nullable().optional(),
+  language: z.enum(PATRON_LANGUAGES).nullable().optional(),
+  noticeChannel: z.enum(NOTICE_CHANNELS).nullable().optional(),
 });
 
 export const PatronSummarySchema = z.object({
@@ -265,9 +279,9 @@ export const PatronInputSchema = z
     notes: MultiLine(2000).optional(),
     keepReadingHistory: z.boolean().optional(),
     /** The language of the patron's notices; null: the library's. */
-    language: z.enum(['en', 'es']).nullable().optional(),
+    language: z.enum(PATRON_LANGUAGES).nullable().optional(),
     /** Email or a printed letter; null: email when there is an address. */
-    noticeChannel: z.enum(['email', 'print']).nullable().optional(),
+    noticeChannel: z.enum(NOTICE_CHANNELS).nullable().optional(),
     pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').nullable().optional(),
   })
   .strict();
@@ -310,7 +324,7 @@ export const ItemSchema = z.object({
   homeBranchId: z.string(),
   currentBranchId: z.string(),
   itemTypeCode: z.string(),
-  status: z.enum(['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair']),
+  status: z.enum(ITEM_STATUSES),
   damaged: z.boolean(),
   notForLoan: z.boolean(),
   replacementPrice: z.number().nullable(),
@@ -327,9 +341,9 @@ export const CirculationRuleSchema = z
     itemTypeCode: Code,
     // Upper bounds keep the date arithmetic in range: a loan of 100 years is already absurd.
     loanLength: z.number().int().min(0).max(36_500),
-    loanUnit: z.enum(['days', 'hours']),
+    loanUnit: z.enum(LOAN_UNITS),
     hardDueDate: LocalDate.nullable(),
-    hardDueDateMode: z.enum(['before', 'exactly', 'after']),
+    hardDueDateMode: z.enum(HARD_DUE_DATE_MODES),
     maxLoans: z.number().int().min(0).max(10_000).nullable(),
     renewalsAllowed: z.number().int().min(0).max(1_000),
     renewalPeriod: z.number().int().min(1).max(36_500).nullable(),
@@ -436,8 +450,8 @@ export const LibrarySettingsSchema = z.object({
   name: SingleLine(200),
   currency: Currency,
   locale: Locale,
-  circControl: z.enum(['desk_branch', 'patron_home_branch', 'item_home_branch']),
-  calendarMode: z.enum(['calendar', 'push', 'ignore']),
+  circControl: z.enum(CIRC_CONTROLS),
+  calendarMode: z.enum(CALENDAR_MODES),
   capDueDateAtCardExpiry: z.boolean(),
   finesSkipClosedDays: z.boolean(),
   holdShelfSkipsClosedDays: z.boolean(),

@@ -2,13 +2,8 @@
 // (a corrupt batch is refused whole, with the reason, and changes nothing), and the station
 // validates every answer.
 import { z } from 'zod';
+import { SYNCED_TABLES } from '../domain/journal';
 import { EARLIEST_WALL_TIME_MS, LATEST_WALL_TIME_MS } from '../domain/plausible-clock';
-
-const SYNCED_TABLES = [
-  'branches', 'closed_days', 'patron_categories', 'patrons', 'patron_blocks', 'item_types', 'records', 'items', 'loans', 'holds',
-  'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses', 'circulation_rules', 'patron_limits', 'branch_item_policies',
-  'staff', 'settings', 'lockouts', 'sip_accounts', 'ill_requests', 'notices',
-] as const;
 
 /**
  * A row as it travels. Only its table and id are checked here: before applying an entry the hub

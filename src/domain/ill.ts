@@ -9,14 +9,6 @@
 // Lending:   requested -> pulled -> checked_out -> shipped -> returned; cancelled or unfilled
 //            before the copy leaves.
 
-/** The journal's name for "a borrowed item was received" (a statistics module counts these entries). */
-export const ILL_BORROWED_COMMAND = 'ill.receive';
-/** The journal's name for "a lent copy was shipped" (a statistics module counts these entries). */
-export const ILL_LENT_COMMAND = 'ill.shipLending';
-
-/** Another library's request recorded: the command that may also make the ILL patron category (src/hub/policy.ts). */
-export const ILL_RECORD_LENDING_COMMAND = 'ill.recordLending';
-
 export const ILL_DIRECTIONS = ['borrowing', 'lending'] as const;
 export type IllDirection = (typeof ILL_DIRECTIONS)[number];
 

@@ -9,41 +9,56 @@
 import type { Id, Instant } from './types';
 
 /**
- * The command that unlinks returned loans from their patrons once the library's retention period
- * has passed (src/services/privacy.ts). The hub applies its unlinking even to a loan whose return
- * it already holds (src/hub/apply.ts): a link to a patron, once dropped, never comes back.
+ * Tables whose rows travel between stations and the hub, parents before children: the hub writes a
+ * batch's rows in this order (src/hub/apply.ts), so that a station loading rows in change order
+ * meets a parent before its children. A new synced table goes here, after the tables it refers to.
  */
-export const PURGE_LOAN_HISTORY_COMMAND = 'privacy.purgeLoanHistory';
+export const SYNCED_TABLES = [
+  'settings',
+  'branches',
+  'closed_days',
+  'patron_categories',
+  'item_types',
+  'circulation_rules',
+  'patron_limits',
+  'branch_item_policies',
+  'staff',
+  'records',
+  'items',
+  'patrons',
+  'patron_blocks',
+  'loans',
+  'holds',
+  'fees',
+  'payments',
+  'payment_allocations',
+  'fee_waivers',
+  'in_house_uses',
+  'lockouts',
+  'sip_accounts',
+  'ill_requests',
+  'notices',
+] as const;
+export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
-/** The journal command of a sync exception's resolution: a station writes it, the hub applies it to its exception list (src/hub/exceptions.ts). */
-export const RESOLVE_EXCEPTION_COMMAND = 'sync.resolveException';
+/**
+ * The library's configuration: what a station's configuration cache is built from
+ * (src/services/config.ts), invalidated by any write to one of these (src/services/command.ts).
+ */
+export const CONFIGURATION_TABLES = [
+  'settings',
+  'branches',
+  'closed_days',
+  'patron_categories',
+  'item_types',
+  'circulation_rules',
+  'patron_limits',
+  'branch_item_policies',
+] as const satisfies readonly SyncedTable[];
 
-/** Tables whose rows travel between stations and the hub. */
-export type SyncedTable =
-  | 'branches'
-  | 'closed_days'
-  | 'patron_categories'
-  | 'patrons'
-  | 'patron_blocks'
-  | 'item_types'
-  | 'records'
-  | 'items'
-  | 'loans'
-  | 'holds'
-  | 'fees'
-  | 'payments'
-  | 'payment_allocations'
-  | 'fee_waivers'
-  | 'in_house_uses'
-  | 'circulation_rules'
-  | 'patron_limits'
-  | 'branch_item_policies'
-  | 'staff'
-  | 'settings'
-  | 'lockouts'
-  | 'sip_accounts'
-  | 'ill_requests'
-  | 'notices';
+/** Tables only an administrator changes, at the hub's say (src/hub/policy.ts): the configuration, staff accounts and SIP2 accounts. */
+export const ADMINISTRATOR_TABLES = [...CONFIGURATION_TABLES, 'staff', 'sip_accounts'] as const satisfies readonly SyncedTable[];
+export type AdministratorTable = (typeof ADMINISTRATOR_TABLES)[number];
 
 export interface RowChange {
   table: SyncedTable;

@@ -10,7 +10,7 @@
 // take it back for two of them.
 import { isClosed, openDaysBetween } from './calendar';
 import { addDays, localDateOf } from './time';
-import type { ClosedDay, Id, Instant, LocalDate } from './types';
+import { PATRON_LANGUAGES, type ClosedDay, type Id, type Instant, type LocalDate, type NoticeChannel, type PatronLanguage } from './types';
 
 export const NOTICE_KINDS = ['courtesy', 'overdue', 'hold_ready', 'hold_expiring', 'lost_bill'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -19,9 +19,10 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export const NOTICE_TEMPLATE_KEYS = ['courtesy', 'overdue_1', 'overdue_2', 'overdue_3', 'hold_ready', 'hold_expiring', 'lost_bill'] as const;
 export type NoticeTemplateKey = (typeof NOTICE_TEMPLATE_KEYS)[number];
 
-export const NOTICE_LANGUAGES = ['en', 'es'] as const;
-export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
-export type NoticeChannel = 'email' | 'print';
+/** A notice is in its patron's language (src/domain/types.ts) and goes by a patron's channel. */
+export const NOTICE_LANGUAGES = PATRON_LANGUAGES;
+export type NoticeLanguage = PatronLanguage;
+export type { NoticeChannel };
 
 export interface NoticeTemplate {
   subject: string;

@@ -2,6 +2,7 @@
 // capability covers. The station checks it before running a SIP2 request (src/transports/sip2),
 // and the hub checks it again for every entry a SIP2 account's requests wrote
 // (src/hub/authority.ts): one table for both.
+import { COMMAND, type CommandName } from './commands';
 
 export const SIP2_CAPABILITIES = ['checkout', 'checkin', 'renew', 'fees', 'hold', 'patron_info', 'block', 'status_before_login'] as const;
 export type Sip2Capability = (typeof SIP2_CAPABILITIES)[number];
@@ -10,15 +11,15 @@ export type Sip2Capability = (typeof SIP2_CAPABILITIES)[number];
 export const DEFAULT_SIP2_CAPABILITIES: Sip2Capability[] = ['checkout', 'checkin', 'renew', 'patron_info', 'status_before_login'];
 
 /** The journaled station commands a SIP2 account's requests run, by the capability each needs. */
-export const SIP2_COMMANDS: Record<string, Sip2Capability> = {
-  'circulation.checkout': 'checkout',
-  'circulation.checkin': 'checkin',
-  'circulation.renew': 'renew',
-  'circulation.renewAll': 'renew',
-  'fees.pay': 'fees',
-  'holds.place': 'hold',
-  'holds.cancel': 'hold',
-  'patrons.addBlock': 'block',
+export const SIP2_COMMANDS: Partial<Record<CommandName, Sip2Capability>> = {
+  [COMMAND.circulation.checkout]: 'checkout',
+  [COMMAND.circulation.checkin]: 'checkin',
+  [COMMAND.circulation.renew]: 'renew',
+  [COMMAND.circulation.renewAll]: 'renew',
+  [COMMAND.fees.pay]: 'fees',
+  [COMMAND.holds.place]: 'hold',
+  [COMMAND.holds.cancel]: 'hold',
+  [COMMAND.patrons.addBlock]: 'block',
 };
 
 /** Capabilities from their comma-separated form (as stored); unknown words are dropped. */

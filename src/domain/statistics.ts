@@ -27,10 +27,6 @@ export type Grouping = (typeof GROUPINGS)[number];
 /** Groupings that are periods of time: active patrons can be told for each such group. */
 export const TIME_GROUPINGS: ReadonlySet<Grouping> = new Set(['day', 'month', 'year']);
 
-/** Interlibrary loan commands (the ILL module's names): an entry of each is one item borrowed or lent. */
-export const ILL_BORROWED_COMMAND = 'ill.receive';
-export const ILL_LENT_COMMAND = 'ill.shipLending';
-
 /** A dimension value that is not known (a copy deleted since, an entry redacted before it was counted). */
 export const UNKNOWN = '';
 

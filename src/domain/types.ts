@@ -30,6 +30,8 @@ export interface Branch {
   timeZone: string;
 }
 
+export const CLOSED_DAY_KINDS = ['date', 'weekly', 'yearly'] as const satisfies readonly ClosedDay['kind'][];
+
 /** A closed day: one date, every week on a weekday, or every year on a month and day. */
 export type ClosedDay =
   | { kind: 'date'; date: LocalDate; description?: string }
@@ -42,10 +44,12 @@ export type ClosedDay =
  * - `push`: count plainly, then move the due date forward to the next open day;
  * - `ignore`: the calendar plays no part.
  */
-export type CalendarMode = 'calendar' | 'push' | 'ignore';
+export const CALENDAR_MODES = ['calendar', 'push', 'ignore'] as const;
+export type CalendarMode = (typeof CALENDAR_MODES)[number];
 
 /** Whose branch's rules apply to a loan (Koha's CircControl). */
-export type CircControl = 'desk_branch' | 'patron_home_branch' | 'item_home_branch';
+export const CIRC_CONTROLS = ['desk_branch', 'patron_home_branch', 'item_home_branch'] as const;
+export type CircControl = (typeof CIRC_CONTROLS)[number];
 
 export interface BarcodeRule {
   /** Exact length required, or null for any length between minLength and maxLength. */
@@ -158,7 +162,15 @@ export interface PatronCategory {
   cardValidityDays: number;
 }
 
-export type BlockKind = 'barred' | 'lost_card' | 'manual';
+export const BLOCK_KINDS = ['barred', 'lost_card', 'manual'] as const;
+export type BlockKind = (typeof BLOCK_KINDS)[number];
+
+/** The languages a patron's notices can be in. */
+export const PATRON_LANGUAGES = ['en', 'es'] as const;
+export type PatronLanguage = (typeof PATRON_LANGUAGES)[number];
+/** How notices reach a patron: by email or as a printed letter. */
+export const NOTICE_CHANNELS = ['email', 'print'] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
 
 export interface PatronBlock {
   id: Id;
@@ -187,9 +199,9 @@ export interface Patron {
   keepReadingHistory: boolean;
   createdAt: Instant;
   /** The language of their notices ('en', 'es'); null: the library's. */
-  language?: 'en' | 'es' | null;
+  language?: PatronLanguage | null;
   /** How notices reach them; null: email when there is an address, else print (src/domain/notices.ts). */
-  noticeChannel?: 'email' | 'print' | null;
+  noticeChannel?: NoticeChannel | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,17 +233,19 @@ export interface BibRecord {
   marc?: string | null;
 }
 
-export type ItemStatus =
-  | 'available'
-  | 'on_loan'
-  | 'in_transit'
-  | 'on_hold_shelf'
-  | 'lost'
-  | 'missing'
-  | 'withdrawn'
-  | 'claimed_returned'
-  /** Came back damaged and went to be mended (check-in's "damaged"); back to available when repaired. */
-  | 'in_repair';
+export const ITEM_STATUSES = [
+  'available',
+  'on_loan',
+  'in_transit',
+  'on_hold_shelf',
+  'lost',
+  'missing',
+  'withdrawn',
+  'claimed_returned',
+  // Came back damaged and went to be mended (check-in's "damaged"); back to available when repaired.
+  'in_repair',
+] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 export interface Item {
   id: Id;
@@ -275,7 +289,8 @@ export interface Loan {
   damageNote?: string | null;
 }
 
-export type HoldStatus = 'pending' | 'in_transit' | 'waiting' | 'fulfilled' | 'cancelled' | 'expired';
+export const HOLD_STATUSES = ['pending', 'in_transit', 'waiting', 'fulfilled', 'cancelled', 'expired'] as const;
+export type HoldStatus = (typeof HOLD_STATUSES)[number];
 
 export interface Hold {
   id: Id;
@@ -295,10 +310,12 @@ export interface Hold {
   shelfExpiresOn: LocalDate | null;
 }
 
-export type FeeKind = 'overdue' | 'lost' | 'damage' | 'hold_expired' | 'card_replacement' | 'printing' | 'manual';
+export const FEE_KINDS = ['overdue', 'lost', 'damage', 'hold_expired', 'card_replacement', 'printing', 'manual'] as const;
+export type FeeKind = (typeof FEE_KINDS)[number];
 
 /** How a patron paid: card and cheque payments carry a reference (the slip or cheque number). */
-export type PaymentMethod = 'cash' | 'card' | 'cheque' | 'other';
+export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export interface Fee {
   id: Id;
@@ -321,8 +338,10 @@ export interface Fee {
 /** `*` matches any branch, patron category or item type. */
 export const ANY = '*';
 
-export type LoanUnit = 'days' | 'hours';
-export type HardDueDateMode = 'before' | 'exactly' | 'after';
+export const LOAN_UNITS = ['days', 'hours'] as const;
+export type LoanUnit = (typeof LOAN_UNITS)[number];
+export const HARD_DUE_DATE_MODES = ['before', 'exactly', 'after'] as const;
+export type HardDueDateMode = (typeof HARD_DUE_DATE_MODES)[number];
 
 export interface CirculationRule {
   branchId: Id | typeof ANY;
@@ -366,7 +385,8 @@ export interface PatronLimits {
   maxHolds: number | null;
 }
 
-export type ReturnPolicy = 'home_branch' | 'holding_branch' | 'stays';
+export const RETURN_POLICIES = ['home_branch', 'holding_branch', 'stays'] as const;
+export type ReturnPolicy = (typeof RETURN_POLICIES)[number];
 
 /** Per branch x item type: where returns go. */
 export interface BranchItemPolicy {
@@ -462,7 +482,8 @@ export interface Notice {
 // ---------------------------------------------------------------------------------------------
 // Staff
 
-export type StaffRole = 'technician' | 'supervisor' | 'admin';
+export const STAFF_ROLES = ['technician', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export type Permission =
   | 'circulate'

@@ -7,10 +7,11 @@ import { orderCheckouts, TOO_CLOSE_RULE, type TimedCheckout } from '../domain/cl
 import { pickHoldToTrap } from '../domain/holds';
 import { findRule, DEFAULT_RULE } from '../domain/rules';
 import { localDateOf } from '../domain/time';
-import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange } from '../domain/journal';
+import { COMMAND } from '../domain/commands';
+import { SYNCED_TABLES, type JournalEntry, type RowChange } from '../domain/journal';
 import type { CirculationRule, Fee, Hold, Item, Loan, Patron } from '../domain/types';
 import type { HubDb, Queryable } from './db';
-import { applyResolution, RESOLVE_COMMAND } from './exceptions';
+import { applyResolution } from './exceptions';
 
 import type { ApplyResult, HubException } from './verdicts';
 
@@ -54,11 +55,7 @@ const PENDING_HOLDS_BY_RECORD: Lookup = { table: 'holds', field: 'recordId', whe
 const LOOKUPS = [OPEN_LOANS_BY_ITEM, BLOCKS_BY_PATRON, PATRONS_BY_CARD, PENDING_HOLDS_BY_RECORD];
 
 /** Parents before children, so that a station loading rows in change order meets a parent first. */
-const TABLE_RANK = new Map(
-  ['settings', 'branches', 'closed_days', 'patron_categories', 'item_types', 'circulation_rules', 'patron_limits', 'branch_item_policies', 'staff', 'records', 'items', 'patrons', 'patron_blocks', 'loans', 'holds', 'fees', 'payments', 'payment_allocations', 'fee_waivers', 'in_house_uses'].map(
-    (t, i) => [t, i],
-  ),
-);
+const TABLE_RANK = new Map<string, number>(SYNCED_TABLES.map((t, i) => [t, i]));
 
 interface PendingWrite {
   table: string;
@@ -362,7 +359,7 @@ async function rulesMatrix(tx: Queryable): Promise<CirculationRule[]> {
   return (await rowsOf(tx).all('circulation_rules')) as unknown as CirculationRule[];
 }
 
-const RENEW_COMMANDS = new Set(['circulation.renew', 'circulation.renewAll', 'circulation.checkout']);
+const RENEW_COMMANDS = new Set<string>([COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkout]);
 
 /**
  * Circulation sense reads what it decides on (a copy's open loans, a card's patrons, a fee's
@@ -404,7 +401,7 @@ export interface PushClock {
  */
 export async function applyEntry(tx: Queryable, entry: JournalEntry, clock: PushClock | null = null): Promise<ApplyResult> {
   // Staff at a station resolved an exception: no rows, the hub's exception list (exceptions.ts).
-  if (entry.command === RESOLVE_COMMAND) return applyResolution(tx, entry);
+  if (entry.command === COMMAND.sync.resolveException) return applyResolution(tx, entry);
   const exceptions: HubException[] = [];
   const warnings: string[] = [];
   let conflict: string | null = null;
@@ -518,7 +515,7 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
     // period passed, src/services/privacy.ts), is dropped here too, whatever else the hub keeps.
     const current = (await getRow<Loan & Data>(tx, 'loans', loan.id))!;
     if (loan.patronId === null && current.patronId !== null) await putRow(tx, 'loans', { ...current, patronId: null });
-    if (entry.command === PURGE_LOAN_HISTORY_COMMAND) return null;
+    if (entry.command === COMMAND.privacy.purgeLoanHistory) return null;
     // Checked in again at a desk that had not heard of the first check-in: the copy came back
     // once, when it first did (its second fine is not charged, see applyFee).
     warnings.push('checked in again: the first return stands');

@@ -23,9 +23,9 @@
 // The answer is null, or the reason the entry is rejected. Nothing here trusts a station's rows
 // for who someone is: every account is read from the hub's own rows.
 import { stationApi, type ApiMethod } from '../api/contract';
-import { PURGE_LOAN_HISTORY_COMMAND, type JournalEntry, type RowChange, type SyncedTable } from '../domain/journal';
+import { COMMAND, type CommandName } from '../domain/commands';
+import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import { ROLE_PERMISSIONS } from '../domain/permissions';
-import { ILL_BORROWED_COMMAND, ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
 import type { Permission, StaffAccount } from '../domain/types';
 import { canonicalJson, verifyEntry } from '../shared/signing';
 import { digestOf } from '../shared/secret-refs';
@@ -37,19 +37,19 @@ import type { StationIdentity } from './station-identity';
 /** Commands a station writes that are not station API methods, with what they need. */
 const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {
   // A batch of a MARC import (src/services/import/marc-import.ts): records and their copies.
-  'catalogue.importRecords': 'manage_catalogue',
+  [COMMAND.catalogue.importRecords]: 'manage_catalogue',
   // A batch of a patron CSV import (src/services/import/patrons-csv.ts): patrons, without PINs.
-  'patrons.importBatch': 'manage_patrons',
-  [PURGE_LOAN_HISTORY_COMMAND]: 'station',
-  'auth.lockout': 'station',
+  [COMMAND.patrons.importBatch]: 'manage_patrons',
+  [COMMAND.privacy.purgeLoanHistory]: 'station',
+  [COMMAND.auth.lockout]: 'station',
   // The notice pass of the sending station (src/services/notices.ts): a notice made, sent, printed, unlinked.
-  'notices.record': 'station',
+  [COMMAND.notices.record]: 'station',
 };
 
 /** Commands the hub never takes from a station, with why. */
 const NEVER: Record<string, string> = {
-  'setup.initialize': 'a station set up on its own cannot bring its library into a hub',
-  'staff.adoptKey': 'a station cannot vouch for a signing key it made itself: an administrator must set the account a new password',
+  [COMMAND.setup.initialize]: 'a station set up on its own cannot bring its library into a hub',
+  [COMMAND.staff.adoptKey]: 'a station cannot vouch for a signing key it made itself: an administrator must set the account a new password',
 };
 
 export interface Signer {
@@ -77,13 +77,13 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   branches: { permissions: ['settings'], station: false },
   closed_days: { permissions: ['settings', 'edit_rules'], station: false },
   // The ILL category of other libraries' cards, made by the first lending request when missing (policy.ts allows only its creation).
-  patron_categories: { permissions: ['settings'], station: false, commands: [ILL_RECORD_LENDING_COMMAND] },
+  patron_categories: { permissions: ['settings'], station: false, commands: [COMMAND.ill.recordLending] },
   item_types: { permissions: ['settings'], station: false },
   circulation_rules: { permissions: ['edit_rules'], station: false },
   patron_limits: { permissions: ['edit_rules'], station: false },
   branch_item_policies: { permissions: ['edit_rules'], station: false },
   // A borrowed item's temporary record is made by its receipt, circulation's work (src/services/ill.ts).
-  records: { permissions: ['manage_catalogue'], station: false, commands: [ILL_BORROWED_COMMAND] },
+  records: { permissions: ['manage_catalogue'], station: false, commands: [COMMAND.ill.receive] },
   items: { permissions: ['manage_catalogue', 'circulate'], station: true },
   patrons: { permissions: ['manage_patrons'], station: false },
   patron_blocks: { permissions: ['manage_patrons', 'circulate'], station: false },
@@ -93,7 +93,7 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
   payments: { permissions: ['circulate'], station: true },
   payment_allocations: { permissions: ['circulate'], station: true },
   // A waiver is a supervisor's; a copy found after being paid for as lost is waived by the check-in that finds it.
-  fee_waivers: { permissions: ['waive_fees'], station: false, commands: ['circulation.checkin'] },
+  fee_waivers: { permissions: ['waive_fees'], station: false, commands: [COMMAND.circulation.checkin] },
   in_house_uses: { permissions: ['circulate'], station: false },
   lockouts: { permissions: ['manage_patrons'], station: true },
   sip_accounts: { permissions: ['settings'], station: false },
@@ -105,9 +105,9 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
 
 /** Secret fields of rows, and the commands that may change them. */
 const SECRET_FIELDS: Partial<Record<SyncedTable, { fields: string[]; commands: string[]; permission: Permission; what: string }>> = {
-  patrons: { fields: ['pinHash'], commands: ['patrons.setPin', 'patrons.register'], permission: 'manage_patrons', what: "a patron's PIN" },
-  staff: { fields: ['passwordHash', 'sealedKey', 'publicKey'], commands: ['staff.save'], permission: 'manage_staff', what: "a staff account's password or key" },
-  sip_accounts: { fields: ['passwordHash'], commands: ['sip2.saveAccount'], permission: 'settings', what: "a SIP2 account's password" },
+  patrons: { fields: ['pinHash'], commands: [COMMAND.patrons.setPin, COMMAND.patrons.register], permission: 'manage_patrons', what: "a patron's PIN" },
+  staff: { fields: ['passwordHash', 'sealedKey', 'publicKey'], commands: [COMMAND.staff.save], permission: 'manage_staff', what: "a staff account's password or key" },
+  sip_accounts: { fields: ['passwordHash'], commands: [COMMAND.sip2.saveAccount], permission: 'settings', what: "a SIP2 account's password" },
 };
 
 /** Whether `signer` (the entry's, checked by signerOf) may run the entry's command and write `effects` (its rows with secrets resolved). */
@@ -123,7 +123,7 @@ export async function authorityRefusal(tx: Queryable, signer: Signer, entry: Jou
   }
   for (const o of entry.payload.overrides ?? []) {
     const grantor = await getRow<StaffAccount>(tx, 'staff', o.grantedBy);
-    const needed: Permission = entry.command === 'fees.waive' ? 'waive_fees' : 'override';
+    const needed: Permission = entry.command === COMMAND.fees.waive ? 'waive_fees' : 'override';
     if (!grantor || grantor.active !== true || !ROLE_PERMISSIONS[grantor.role]?.includes(needed)) {
       return `the override ${o.code} names ${o.grantedBy}, which is not an active account at the hub allowed to grant it`;
     }
@@ -164,7 +164,7 @@ function mayRun(signer: Signer, command: string): string | null {
   const internal = Object.hasOwn(INTERNAL_COMMANDS, command) ? INTERNAL_COMMANDS[command] : undefined;
   if (!method && !internal) return `${command} is not a command the hub knows`;
   if (signer.kind === 'sip') {
-    const needed = Object.hasOwn(SIP2_COMMANDS, command) ? SIP2_COMMANDS[command] : undefined;
+    const needed = Object.hasOwn(SIP2_COMMANDS, command) ? SIP2_COMMANDS[command as CommandName] : undefined;
     if (!needed) return `${command} is not something a SIP2 account does`;
     if (!signer.sip!.allowed.includes(needed)) return `SIP2 account ${signer.sip!.login} is not allowed ${needed} (${command})`;
     return null;
@@ -213,13 +213,13 @@ async function mayWrite(tx: Queryable, signer: Signer, entry: JournalEntry, chan
 export async function foundingSignerOf(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Signer | string | null> {
   if (!station.founding) return null;
   const { seq: _seq, signature, ...signed } = entry;
-  if (entry.command === 'setup.initialize') {
+  if (entry.command === COMMAND.setup.initialize) {
     if (entry.staffId !== null) return 'the library\'s set-up is signed by its station, not by a staff account';
     if (await getRow(tx, 'settings', 'library')) return 'the library is set up at the hub already: a library is set up once';
     if (!verifyEntry(signed, signature, station.publicKey)) return "the entry's signature is not this station's";
     return { kind: 'station', permissions: new Set(), account: null, founding: 'setup' };
   }
-  if (entry.command !== 'staff.adoptKey') return null;
+  if (entry.command !== COMMAND.staff.adoptKey) return null;
   const account = entry.staffId ? await getRow<StaffAccount & Record<string, unknown>>(tx, 'staff', entry.staffId) : null;
   if (!account) return `staff account ${entry.staffId ?? '(none)'} is unknown at the hub`;
   if (account.active !== true) return `staff account ${account.username} is not active at the hub`;

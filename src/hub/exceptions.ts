@@ -3,12 +3,9 @@
 // by staff at a station of a branch it concerns. A resolution is kept once: resolving again
 // changes nothing and answers with the first resolution, so a retry or a second desk is harmless.
 import type { ExceptionNotice, ExceptionsResponse } from '../api/sync-protocol';
-import { RESOLVE_EXCEPTION_COMMAND, type JournalEntry } from '../domain/journal';
+import type { JournalEntry } from '../domain/journal';
 import type { Queryable } from './db';
 import type { ApplyResult } from './verdicts';
-
-/** The station command whose journal entry carries a resolution (see src/services/exceptions.ts). */
-export const RESOLVE_COMMAND = RESOLVE_EXCEPTION_COMMAND;
 
 interface ExceptionRow {
   id: string;

@@ -20,18 +20,17 @@
 // - Rows are never deleted by a station, except a patron's block (lifted), a closed day and a
 //   rule (by an administrator), and a copy or a record catalogued by mistake (by its delete
 //   command, and only when nothing at the hub still needs it: catalogueDeleteRefusal).
-import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
+import type { AdministratorTable, JournalEntry, RowChange, SyncedTable } from '../domain/journal';
 import type { Loan, StaffAccount } from '../domain/types';
 import { getRow, touchRow, type ApplyResult } from './apply';
 import type { Queryable } from './db';
-import { RESOLVE_COMMAND } from './exceptions';
 import type { StationIdentity } from './station-identity';
 import { parseRowChange } from './row-schemas';
 import { authorityRefusal, foundingSignerOf, signerOf } from './authority';
 import { digestOf, resolveSecretRefs, SECRET_FIELDS } from '../shared/secret-refs';
-import { ILL_RECORD_LENDING_COMMAND } from '../domain/ill';
+import { COMMAND } from '../domain/commands';
 
-/** Library-wide configuration, and what it is called in a reason. */
+/** Library-wide configuration (src/domain/journal.ts, ADMINISTRATOR_TABLES), and what it is called in a reason. */
 const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
   staff: 'staff accounts',
   settings: 'the library settings',
@@ -43,13 +42,13 @@ const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
   patron_limits: 'the circulation rules',
   branch_item_policies: 'the circulation rules',
   sip_accounts: 'SIP2 accounts',
-};
+} satisfies Record<AdministratorTable, string>;
 
 /** Tables whose rows a station may delete: a lifted block by any desk; a closed day or a rule by an administrator. */
 const DELETABLE = new Set<SyncedTable>(['patron_blocks', 'closed_days', 'circulation_rules']);
 
 /** Catalogue rows a station may delete, each by its own command only. */
-const CATALOGUE_DELETES: Partial<Record<SyncedTable, string>> = { items: 'catalogue.deleteItem', records: 'catalogue.deleteRecord' };
+const CATALOGUE_DELETES: Partial<Record<SyncedTable, string>> = { items: COMMAND.catalogue.deleteItem, records: COMMAND.catalogue.deleteRecord };
 
 /**
  * A copy or a record deleted at a desk, checked against what the hub knows and that desk may not
@@ -94,7 +93,7 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
     if (!parsed.ok) return parsed;
     effects.push(parsed.change);
   }
-  if (entry.command === RESOLVE_COMMAND && effects.length > 0) return { ok: false, reason: 'a resolution of an exception carries no rows' };
+  if (entry.command === COMMAND.sync.resolveException && effects.length > 0) return { ok: false, reason: 'a resolution of an exception carries no rows' };
   // Whether that account (or the station's own key) may do this to these rows.
   const unauthorised = await authorityRefusal(tx, signer, entry, effects);
   if (unauthorised) return { ok: false, reason: unauthorised };
@@ -109,7 +108,7 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
     if (change.op === 'delete' && !DELETABLE.has(change.table)) return { ok: false, reason: `a station never deletes ${change.table} rows (${change.row.id})` };
     // The one piece of configuration a desk makes: the ILL patron category, when a first lending
     // request needs it and the hub has none by that code. Changing an existing category stays an administrator's.
-    if (change.table === 'patron_categories' && entry.command === ILL_RECORD_LENDING_COMMAND && !(await getRow(tx, 'patron_categories', change.row.id))) continue;
+    if (change.table === 'patron_categories' && entry.command === COMMAND.ill.recordLending && !(await getRow(tx, 'patron_categories', change.row.id))) continue;
     if (what) {
       // The founding acts are the administrator's own (admin init --from-station).
       if (signer.founding) continue;

@@ -26,6 +26,7 @@ import { hashSecret, hashToken } from '../shared/secrets';
 import { newKeyPair, sealForSession, sealPrivateKey } from '../shared/signing';
 import { isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
 import { isValidLocalDate } from '../domain/time';
+import { COMMAND } from '../domain/commands';
 
 /** The set-up's starting names in the library's language (en-US, es-MX...), English otherwise. */
 function defaultNamesFor(locale: string): Record<'ADULT' | 'CHILD' | 'BOOK' | 'DVD' | 'REF', string> {
@@ -94,7 +95,7 @@ export class AdminService {
       const { admin, ...rest } = input;
       runCommand(
         this.ctx,
-        { command: 'setup.initialize', input: { ...rest, admin: { username: admin.username, displayName: admin.displayName } }, actor: SYSTEM, summary: 'set up library' },
+        { command: COMMAND.setup.initialize, input: { ...rest, admin: { username: admin.username, displayName: admin.displayName } }, actor: SYSTEM, summary: 'set up library' },
         (tx) => {
           const settings: LibrarySettings = { ...DEFAULT_SETTINGS, name: input.libraryName.trim(), currency: input.currency, locale: input.locale };
           tx.upsert('settings', { id: 'library', value: JSON.stringify(settings) });
@@ -146,7 +147,7 @@ export class AdminService {
     const next = { ...this.settings(), ...changes };
     checkLocaleAndCurrency(changes);
     if (changes.name !== undefined) checkLine(changes.name, 'The library name', 200);
-    runCommand(this.ctx, { command: 'settings.update', input: changes, actor, summary: 'edit settings' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.settings.update, input: changes, actor, summary: 'edit settings' }, (tx) => {
       tx.upsert('settings', { id: 'library', value: JSON.stringify(next) });
     });
     return next;
@@ -158,7 +159,7 @@ export class AdminService {
     checkLine(branch.name, 'The branch name', 200);
     const row: Branch = { id: branch.id ?? this.ctx.newId(), code: branch.code.trim(), name: branch.name.trim(), timeZone: branch.timeZone };
     if (!row.code || !row.name) throw invalid('A branch needs a code and a name.');
-    return runCommand(this.ctx, { command: 'branches.save', input: row, actor, summary: `branch ${row.code}` }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.branches.save, input: row, actor, summary: `branch ${row.code}` }, (tx) => {
       // Branch codes are unique (the table says so): say which rule it broke, not a constraint error.
       const clash = branchIdByCode(this.ctx, row.code);
       if (clash && clash !== row.id) throw new ServiceError('CONFLICT', 'Another branch has that code.');
@@ -183,12 +184,12 @@ export class AdminService {
       day: day.kind === 'yearly' ? day.day : null,
       description: day.description ?? null,
     };
-    runCommand(this.ctx, { command: 'calendar.addClosedDay', input: { branchId, day }, actor, summary: 'closed day' }, (tx) => tx.upsert('closed_days', row));
+    runCommand(this.ctx, { command: COMMAND.calendar.addClosedDay, input: { branchId, day }, actor, summary: 'closed day' }, (tx) => tx.upsert('closed_days', row));
     return { id };
   }
 
   removeClosedDay(id: string, actor: Actor): void {
-    runCommand(this.ctx, { command: 'calendar.removeClosedDay', input: { id }, actor, summary: 'remove closed day' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.calendar.removeClosedDay, input: { id }, actor, summary: 'remove closed day' }, (tx) => {
       if (!this.ctx.rows.get('closed_days', id)) throw notFound('closed day');
       tx.delete('closed_days', id);
     });
@@ -208,14 +209,14 @@ export class AdminService {
 
   saveCategory(category: PatronCategory, actor: Actor): PatronCategory {
     if (!/^[A-Z0-9_]{1,20}$/.test(category.code)) throw invalid('A category code is 1 to 20 capital letters or digits.');
-    return runCommand(this.ctx, { command: 'categories.save', input: category, actor, summary: `category ${category.code}` }, (tx) =>
+    return runCommand(this.ctx, { command: COMMAND.categories.save, input: category, actor, summary: `category ${category.code}` }, (tx) =>
       tx.upsert('patron_categories', { id: category.code, ...category }),
     );
   }
 
   saveItemType(itemType: ItemType, actor: Actor): ItemType {
     if (!/^[A-Z0-9_]{1,20}$/.test(itemType.code)) throw invalid('An item type code is 1 to 20 capital letters or digits.');
-    return runCommand(this.ctx, { command: 'itemTypes.save', input: itemType, actor, summary: `item type ${itemType.code}` }, (tx) =>
+    return runCommand(this.ctx, { command: COMMAND.itemTypes.save, input: itemType, actor, summary: `item type ${itemType.code}` }, (tx) =>
       tx.upsert('item_types', { id: itemType.code, ...itemType }),
     );
   }
@@ -224,28 +225,28 @@ export class AdminService {
   saveRule(rule: CirculationRule, actor: Actor): CirculationRule & { id: string } {
     if (rule.loanLength < 0 || rule.renewalsAllowed < 0 || rule.finePeriod <= 0) throw invalid('Loan length, renewals and charge period must be positive.');
     if (rule.hardDueDate !== null && !isValidLocalDate(rule.hardDueDate)) throw invalid('The hard due date must be a calendar date like 2026-12-31.');
-    return runCommand(this.ctx, { command: 'rules.save', input: rule, actor, summary: 'edit rule' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.rules.save, input: rule, actor, summary: 'edit rule' }, (tx) => {
       const existing = circulationRuleId(this.ctx, rule.branchId, rule.categoryCode, rule.itemTypeCode);
       return tx.upsert('circulation_rules', { ...rule, id: existing ?? this.ctx.newId() });
     });
   }
 
   deleteRule(id: string, actor: Actor): void {
-    runCommand(this.ctx, { command: 'rules.delete', input: { id }, actor, summary: 'delete rule' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.rules.delete, input: { id }, actor, summary: 'delete rule' }, (tx) => {
       if (!this.ctx.rows.get('circulation_rules', id)) throw notFound('rule');
       tx.delete('circulation_rules', id);
     });
   }
 
   savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits {
-    return runCommand(this.ctx, { command: 'rules.saveLimits', input: limits, actor, summary: 'edit limits' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.rules.saveLimits, input: limits, actor, summary: 'edit limits' }, (tx) => {
       const existing = patronLimitsId(this.ctx, limits.branchId, limits.categoryCode);
       return tx.upsert('patron_limits', { ...limits, id: existing ?? this.ctx.newId() });
     });
   }
 
   saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy {
-    return runCommand(this.ctx, { command: 'rules.saveReturnPolicy', input: policy, actor, summary: 'edit return policy' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.rules.saveReturnPolicy, input: policy, actor, summary: 'edit return policy' }, (tx) => {
       const existing = branchItemPolicyId(this.ctx, policy.branchId, policy.itemTypeCode);
       return tx.upsert('branch_item_policies', { ...policy, id: existing ?? this.ctx.newId() });
     });
@@ -267,7 +268,7 @@ export class AdminService {
     if (!/^[a-z0-9._-]{2,40}$/.test(username)) throw invalid('A username is 2 to 40 letters, digits, dots, dashes or underscores.');
     const { password: _password, ...journaled } = input;
     let changedKey: { staffId: string; privateKey: KeyObject; isNew: boolean } | null = null;
-    const saved = runCommand(this.ctx, { command: 'staff.save', input: journaled, actor, summary: `staff ${username}` }, (tx) => {
+    const saved = runCommand(this.ctx, { command: COMMAND.staff.save, input: journaled, actor, summary: `staff ${username}` }, (tx) => {
       const existing = input.id ? this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', input.id) : undefined;
       if (input.id && !existing) throw notFound('staff account');
       if (!existing && !input.password) throw invalid('A new account needs a password.');

@@ -16,6 +16,7 @@ import { hashToken, newToken, verifySecretAsync } from '../shared/secrets';
 import { runCommand } from './command';
 import { newKeyPair, sealForSession, sealPrivateKey, unsealForSession, unsealPrivateKey } from '../shared/signing';
 import type { KeyObject } from 'node:crypto';
+import { COMMAND } from '../domain/commands';
 
 type StaffRow = StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null };
 const publicPart = ({ passwordHash: _h, publicKey: _p, sealedKey: _s, ...staff }: StaffRow): StaffAccount => staff;
@@ -86,7 +87,7 @@ export class AuthService {
     }
     const { publicKey, privateKey } = newKeyPair();
     this.ctx.keys.unlock(row.id, privateKey);
-    runCommand(this.ctx, { command: 'staff.adoptKey', input: { staffId: row.id }, actor: { kind: 'staff', staffId: row.id }, summary: `signing key ${row.username}` }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.staff.adoptKey, input: { staffId: row.id }, actor: { kind: 'staff', staffId: row.id }, summary: `signing key ${row.username}` }, (tx) => {
       tx.upsert('staff', { ...row, publicKey, sealedKey: sealPrivateKey(privateKey, password) });
     });
     return privateKey;

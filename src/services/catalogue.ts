@@ -22,6 +22,7 @@ import {
 import { invalid, InvalidFields, notFound, refused, ServiceError } from './errors';
 import { ftsPrefixQuery } from './patrons';
 import { chargeLostCopy, closeLoanOfFoundCopy } from './lost';
+import { COMMAND } from '../domain/commands';
 
 export type RecordInput = Omit<BibRecord, 'id'>;
 
@@ -84,13 +85,13 @@ export class CatalogueService {
     if (!input.title.trim()) throw invalid('A record needs a title.');
     checkRecordFields(input);
     const record: BibRecord = { ...normaliseRecord(input), id: this.ctx.newId() };
-    return runCommand(this.ctx, { command: 'catalogue.addRecord', input, actor, summary: 'add record' }, (tx) =>
+    return runCommand(this.ctx, { command: COMMAND.catalogue.addRecord, input, actor, summary: 'add record' }, (tx) =>
       tx.upsert('records', record),
     );
   }
 
   updateRecord(recordId: string, changes: Partial<RecordInput>, actor: Actor): BibRecord {
-    return runCommand(this.ctx, { command: 'catalogue.updateRecord', input: { recordId, changes }, actor, summary: 'edit record' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.catalogue.updateRecord, input: { recordId, changes }, actor, summary: 'edit record' }, (tx) => {
       const existing = this.ctx.rows.get<BibRecord>('records', recordId);
       if (!existing) throw notFound('record');
       checkRecordFields(changes);
@@ -108,7 +109,7 @@ export class CatalogueService {
     checkPrice(input.replacementPrice);
     const branchId = input.homeBranchId ?? this.ctx.identity().branchId;
     if (!cfg.branches.has(branchId)) throw invalid('Unknown branch.');
-    return runCommand(this.ctx, { command: 'catalogue.addItem', input: { ...input, barcode: check.barcode }, actor, summary: `add item ${check.barcode}` }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.catalogue.addItem, input: { ...input, barcode: check.barcode }, actor, summary: `add item ${check.barcode}` }, (tx) => {
       if (!this.ctx.rows.get('records', input.recordId)) throw notFound('record');
       if (barcodeTaken(this.ctx, check.barcode)) {
         throw new ServiceError('CONFLICT', 'An item with that barcode exists already.');
@@ -137,7 +138,7 @@ export class CatalogueService {
     if (changes.itemTypeCode !== undefined && !cfg.itemTypes.has(changes.itemTypeCode)) throw invalid(`Unknown item type ${changes.itemTypeCode}.`);
     if (changes.homeBranchId !== undefined && !cfg.branches.has(changes.homeBranchId)) throw invalid('Unknown branch.');
     checkPrice(changes.replacementPrice);
-    return runCommand(this.ctx, { command: 'catalogue.updateItem', input: { itemId, changes }, actor, summary: 'edit item' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.catalogue.updateItem, input: { itemId, changes }, actor, summary: 'edit item' }, (tx) => {
       const item = this.ctx.rows.get<Item>('items', itemId);
       if (!item) throw notFound('item');
       return tx.upsert('items', { ...item, ...changes, ...(changes.location !== undefined ? { location: normaliseLocation(changes.location) } : {}) });
@@ -150,7 +151,7 @@ export class CatalogueService {
    * history keeps its copy, which is withdrawn instead.
    */
   deleteItem(itemId: string, actor: Actor): void {
-    runCommand(this.ctx, { command: 'catalogue.deleteItem', input: { itemId }, actor, summary: 'delete item' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.catalogue.deleteItem, input: { itemId }, actor, summary: 'delete item' }, (tx) => {
       const item = this.ctx.rows.get<Item>('items', itemId);
       if (!item) throw notFound('item');
       if (copyDeletionChecks.onLoan(this.ctx, itemId)) throw refused([refusal('COPY_ON_LOAN', { barcode: item.barcode })]);
@@ -164,7 +165,7 @@ export class CatalogueService {
 
   /** Deletes a record catalogued by mistake: refused while it has copies (delete or move them first) or holds. */
   deleteRecord(recordId: string, actor: Actor): void {
-    runCommand(this.ctx, { command: 'catalogue.deleteRecord', input: { recordId }, actor, summary: 'delete record' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.catalogue.deleteRecord, input: { recordId }, actor, summary: 'delete record' }, (tx) => {
       const record = this.ctx.rows.get<BibRecord>('records', recordId);
       if (!record) throw notFound('record');
       const copies = copyCountOfRecord(this.ctx, recordId);
@@ -180,7 +181,7 @@ export class CatalogueService {
    * comes back: its loan closes (no overdue fine) and what is owed on the lost charge is forgiven.
    */
   setItemStatus(itemBarcode: string, change: ItemStatusChange, actor: Actor): Item {
-    return runCommand(this.ctx, { command: 'catalogue.setItemStatus', input: { itemBarcode, change }, actor, summary: `item ${change}` }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.catalogue.setItemStatus, input: { itemBarcode, change }, actor, summary: `item ${change}` }, (tx) => {
       const itemId = itemIdByBarcode(this.ctx, itemBarcode.trim());
       if (!itemId) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
       const current = this.ctx.rows.get<Item>('items', itemId) as Item;
@@ -238,7 +239,7 @@ export class CatalogueService {
   /** Counts a use in the library (read at a table, not borrowed); no patron is recorded. */
   inHouseUse(itemBarcode: string, actor: Actor): { itemBarcode: string; title: string } {
     const item = this.itemByBarcode(itemBarcode);
-    return runCommand(this.ctx, { command: 'catalogue.inHouseUse', input: { itemBarcode }, actor, summary: 'in-house use' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.catalogue.inHouseUse, input: { itemBarcode }, actor, summary: 'in-house use' }, (tx) => {
       tx.upsert('in_house_uses', { id: this.ctx.newId(), itemId: item.id, branchId: this.ctx.identity().branchId, usedAt: this.ctx.now() });
       return { itemBarcode: item.barcode, title: item.title };
     });

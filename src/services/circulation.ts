@@ -20,6 +20,7 @@ import { forgiveLostCharges } from './lost';
 import { recordLocalExceptions } from './exceptions';
 import { keepsLoanLink } from './privacy';
 import { illOnCheckin, illOnCheckout, illRenewalCap } from './ill-circulation';
+import { COMMAND } from '../domain/commands';
 
 /** Overrides the station layer has already authorised (a supervisor's credentials, or the actor's own permission). */
 export interface GrantedOverride {
@@ -112,7 +113,7 @@ export class CirculationService {
     const itemBarcode = this.requireBarcode('item', input.itemBarcode, cfg);
     return runCommand(
       this.ctx,
-      { command: 'circulation.checkout', input: { patronBarcode, itemBarcode }, actor, summary: `checkout ${itemBarcode}` },
+      { command: COMMAND.circulation.checkout, input: { patronBarcode, itemBarcode }, actor, summary: `checkout ${itemBarcode}` },
       (tx) => {
         const patron = this.requirePatron(patronBarcode, actor);
         const item = this.requireItem(itemBarcode);
@@ -221,7 +222,7 @@ export class CirculationService {
     const itemBarcode = this.requireBarcode('item', input.itemBarcode, cfg);
     return runCommand(
       this.ctx,
-      { command: 'circulation.renew', input: { itemBarcode }, actor, summary: `renew ${itemBarcode}` },
+      { command: COMMAND.circulation.renew, input: { itemBarcode }, actor, summary: `renew ${itemBarcode}` },
       (tx) => {
         const item = this.requireItem(itemBarcode);
         const loan = this.find.openLoanOfItem(item.id);
@@ -240,7 +241,7 @@ export class CirculationService {
     const patronBarcode = this.requireBarcode('patron', input.patronBarcode, cfg);
     return runCommand(
       this.ctx,
-      { command: 'circulation.renewAll', input: { patronBarcode }, actor, summary: 'renew all' },
+      { command: COMMAND.circulation.renewAll, input: { patronBarcode }, actor, summary: 'renew all' },
       (tx) => {
         const patron = this.requirePatron(patronBarcode, actor);
         const result: RenewAllResult = { renewed: [], refused: [] };
@@ -346,7 +347,7 @@ export class CirculationService {
     const damage = input.damage ? checkDamage(input.damage) : null;
     return runCommand(
       this.ctx,
-      { command: 'circulation.checkin', input: { itemBarcode, backdate: input.backdate ?? null, ...(damage ? { damage } : {}) }, actor, summary: `checkin ${itemBarcode}${damage ? ' damaged' : ''}` },
+      { command: COMMAND.circulation.checkin, input: { itemBarcode, backdate: input.backdate ?? null, ...(damage ? { damage } : {}) }, actor, summary: `checkin ${itemBarcode}${damage ? ' damaged' : ''}` },
       (tx) => {
         const item = this.requireItem(itemBarcode);
         const returnedAt = input.backdate ? Math.min(now, endOfLocalDay(input.backdate, desk.timeZone)) : now;

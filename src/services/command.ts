@@ -1,7 +1,8 @@
 // Every change of circulation state goes through runCommand: one SQLite transaction that writes
 // the new rows, exactly one journal entry describing them, and one audit line. If it is not in
 // the journal, it did not happen; if the transaction fails, none of it happened.
-import type { JournalEntry, RowChange, SyncedTable } from '../domain/journal';
+import type { CommandName } from '../domain/commands';
+import { CONFIGURATION_TABLES, type JournalEntry, type RowChange, type SyncedTable } from '../domain/journal';
 import { formatHlc, hlcSend, type HlcState } from '../domain/hlc';
 import type { Row } from '../store/rows';
 import { inImmediateTransaction } from '../store/transaction';
@@ -63,20 +64,11 @@ export class Tx {
 }
 
 /** Tables the in-memory configuration cache is built from. */
-const CONFIG_TABLES = new Set<SyncedTable>([
-  'settings',
-  'branches',
-  'closed_days',
-  'patron_categories',
-  'item_types',
-  'circulation_rules',
-  'patron_limits',
-  'branch_item_policies',
-]);
+const CONFIG_TABLES = new Set<SyncedTable>(CONFIGURATION_TABLES);
 
 export interface CommandSpec {
-  /** The station API name, e.g. "circulation.checkout". */
-  command: string;
+  /** The command's name from the one list of them (src/domain/commands.ts), e.g. COMMAND.circulation.checkout. */
+  command: CommandName;
   /** What goes into the journal as the input: never a PIN or a password. */
   input: unknown;
   actor: Actor;

@@ -1,11 +1,9 @@
 // Sync exceptions (lent twice, duplicate card, ...), for staff to work through like Evergreen's
 // exception list: each names the patron and the item, with their card and barcode so the desk
 // can open them, and is marked resolved by the member of staff who dealt with it.
-import { RESOLVE_EXCEPTION_COMMAND } from '../domain/journal';
+import { COMMAND } from '../domain/commands';
 import { runCommand, SYSTEM, type Actor } from './command';
 import type { ServiceContext } from './context';
-
-export { RESOLVE_EXCEPTION_COMMAND };
 
 /** A patron an exception concerns; name and card are null for a patron this station does not hold. */
 export interface SyncExceptionPatron {
@@ -78,7 +76,7 @@ export class ExceptionService {
     if (!id.startsWith('hub-')) return mark.run(this.ctx.now(), staffId, id).changes === 1;
     const actor: Actor = staffId ? { kind: 'staff', staffId } : SYSTEM;
     const cleanNote = note?.trim() || null;
-    runCommand(this.ctx, { command: RESOLVE_EXCEPTION_COMMAND, input: { id, note: cleanNote }, actor, summary: 'resolve sync exception' }, () => {
+    runCommand(this.ctx, { command: COMMAND.sync.resolveException, input: { id, note: cleanNote }, actor, summary: 'resolve sync exception' }, () => {
       mark.run(this.ctx.now(), staffId, id);
     });
     return true;

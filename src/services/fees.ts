@@ -9,6 +9,7 @@ import type { ServiceContext } from './context';
 import { invalid, notFound } from './errors';
 import type { Lookups } from './lookups';
 import { FeeLineQueries, paymentAllocationsOfPatron, waiversOfPatron, type FeeLine } from '../store/queries/fees';
+import { COMMAND } from '../domain/commands';
 
 /** A fee as the desk shows it: with the title and barcode of the copy it is for (null for a fee about no copy). */
 export type { FeeLine };
@@ -78,7 +79,7 @@ export class FeeService {
     const reference = REFERENCE_KEPT.has(method) ? input.reference?.trim() || null : null;
     if (REFERENCE_REQUIRED.has(method) && !reference) throw invalid('A cheque payment needs the cheque number as its reference.');
     const currency = this.ctx.config.get().settings.currency;
-    return runCommand(this.ctx, { command: 'fees.pay', input: { ...input, method, reference }, actor, summary: `payment ${method}` }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.fees.pay, input: { ...input, method, reference }, actor, summary: `payment ${method}` }, (tx) => {
       if (!this.find.patronById(input.patronId)) throw notFound('patron');
       let fees = this.open(input.patronId).filter((f) => f.outstanding > 0);
       if (input.feeIds && input.feeIds.length > 0) {
@@ -135,7 +136,7 @@ export class FeeService {
    */
   waive(input: { feeId: string; reason: string; amount?: number | null }, actor: Actor, grantedBy?: string): Fee {
     if (!input.reason.trim()) throw invalid('A waiver needs a reason.');
-    return runCommand(this.ctx, { command: 'fees.waive', input, actor, summary: 'waive fee' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.fees.waive, input, actor, summary: 'waive fee' }, (tx) => {
       const fee = this.ctx.rows.get<Fee>('fees', input.feeId);
       if (!fee) throw notFound('fee');
       const amount = Math.min(input.amount ?? fee.outstanding, fee.outstanding);
@@ -164,7 +165,7 @@ export class FeeService {
     if (!Number.isInteger(input.amount) || input.amount <= 0) throw invalid('A charge must be a positive amount.');
     const description = input.description.trim();
     if (!description) throw invalid('A charge needs a reason.');
-    return runCommand(this.ctx, { command: 'fees.charge', input: { ...input, description }, actor, summary: `charge ${input.kind}` }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.fees.charge, input: { ...input, description }, actor, summary: `charge ${input.kind}` }, (tx) => {
       if (!this.find.patronById(input.patronId)) throw notFound('patron');
       let itemId = input.itemId ?? null;
       if (input.itemBarcode) {

@@ -11,6 +11,7 @@ import { invalid, notFound, refused, ServiceError } from './errors';
 import type { Lookups } from './lookups';
 import { holdShelf, holdsToPull, queuedHoldsOfRecord, waitingHoldsAt } from '../store/queries/holds';
 import type { GrantedOverride } from './circulation';
+import { COMMAND } from '../domain/commands';
 
 export interface PlaceHoldInput {
   patronId: string;
@@ -44,7 +45,7 @@ export class HoldService {
 
   place(input: PlaceHoldInput, actor: Actor, override?: GrantedOverride): Hold {
     const cfg = this.ctx.config.get();
-    return runCommand(this.ctx, { command: 'holds.place', input, actor, summary: 'place hold' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.holds.place, input, actor, summary: 'place hold' }, (tx) => {
       const row = this.find.patronById(input.patronId);
       if (!row) throw refused([refusal('PATRON_NOT_FOUND')]);
       if (actor.kind === 'kiosk' && actor.patronId !== row.id) throw new ServiceError('FORBIDDEN', 'Not your card.');
@@ -103,7 +104,7 @@ export class HoldService {
 
   /** Cancels a hold; a copy already trapped for it goes back to circulation (check it in again). */
   cancel(holdId: string, actor: Actor): Hold {
-    return runCommand(this.ctx, { command: 'holds.cancel', input: { holdId }, actor, summary: 'cancel hold' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.holds.cancel, input: { holdId }, actor, summary: 'cancel hold' }, (tx) => {
       const hold = this.requireHold(holdId, actor);
       if (!['pending', 'in_transit', 'waiting'].includes(hold.status)) throw invalid('That hold is no longer active.');
       this.releaseItem(tx, hold);
@@ -114,7 +115,7 @@ export class HoldService {
   /** Suspends a pending hold until a date (it is not filled before then), or resumes it (null). */
   suspend(holdId: string, until: string | null, actor: Actor): Hold {
     if (until !== null && !isValidLocalDate(until)) throw invalid('The date must look like 2026-12-31.');
-    return runCommand(this.ctx, { command: 'holds.suspend', input: { holdId, until }, actor, summary: until ? 'suspend hold' : 'resume hold' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.holds.suspend, input: { holdId, until }, actor, summary: until ? 'suspend hold' : 'resume hold' }, (tx) => {
       const hold = this.requireHold(holdId, actor);
       if (hold.status !== 'pending') throw invalid('Only a hold still in the queue can be suspended.');
       return tx.upsert('holds', { ...hold, suspendedUntil: until });
@@ -130,7 +131,7 @@ export class HoldService {
   clearExpired(actor: Actor): { expired: ExpiredHold[] } {
     const today = this.today();
     const branchId = this.ctx.identity().branchId;
-    return runCommand(this.ctx, { command: 'holds.clearExpired', input: { today }, actor, summary: 'clear expired holds' }, (tx) => {
+    return runCommand(this.ctx, { command: COMMAND.holds.clearExpired, input: { today }, actor, summary: 'clear expired holds' }, (tx) => {
       const waiting = waitingHoldsAt(this.ctx, branchId);
       const expired: ExpiredHold[] = [];
       for (const hold of waiting.filter((h) => isShelfExpired(h, today))) {

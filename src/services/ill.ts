@@ -6,9 +6,6 @@
 import { luhnCheckDigit, validateBarcode } from '../domain/barcode';
 import { shelfExpiry } from '../domain/holds';
 import {
-  ILL_BORROWED_COMMAND,
-  ILL_LENT_COMMAND,
-  ILL_RECORD_LENDING_COMMAND,
   isClosed,
   moved,
   nextAction,
@@ -34,6 +31,7 @@ import type { Lookups, PatronRow } from './lookups';
 import { barcodesInRange, borrowingRequestsOfPatron, illRequestIdByRequestingId, lendableCopiesAt, lendingRequestsToPull, recentIllRequests } from '../store/queries/ill';
 import { keepsLoanLink } from './privacy';
 import { circulationRuleFor } from './accrual';
+import { COMMAND, type CommandName } from '../domain/commands';
 
 export interface BorrowingInput {
   patronId: string;
@@ -124,7 +122,7 @@ export class IllService {
       createdAt: now,
       updatedAt: now,
     };
-    runCommand(this.ctx, { command: 'ill.requestBorrowing', input: { ...input, patronId: patron.id }, actor, summary: 'ILL borrowing request' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.ill.requestBorrowing, input: { ...input, patronId: patron.id }, actor, summary: 'ILL borrowing request' }, (tx) => {
       tx.insert('ill_requests', request);
     });
     return this.view(request);
@@ -132,13 +130,13 @@ export class IllService {
 
   /** requested -> sent: the request went to the lending library (by ISO 18626, email, a broker). */
   send(id: string, actor: Actor): IllView {
-    return this.step(id, 'borrowing', 'sent', 'ill.send', actor);
+    return this.step(id, 'borrowing', 'sent', COMMAND.ill.send, actor);
   }
 
   /** sent -> shipped: the lender says it is on its way, and until when we may keep it. */
   markShipped(id: string, lenderDueOn: string | null, actor: Actor): IllView {
     const due = this.optionalDay(lenderDueOn, "The lender's due date");
-    return this.step(id, 'borrowing', 'shipped', 'ill.markShipped', actor, { lenderDueOn: due }, (r) => (due ? { ...r, lenderDueOn: due } : r));
+    return this.step(id, 'borrowing', 'shipped', COMMAND.ill.markShipped, actor, { lenderDueOn: due }, (r) => (due ? { ...r, lenderDueOn: due } : r));
   }
 
   /**
@@ -153,7 +151,7 @@ export class IllService {
     const itemTypeCode = input.itemTypeCode ?? this.defaultItemType();
     if (!cfg.itemTypes.has(itemTypeCode)) throw invalid(`Unknown item type ${itemTypeCode}.`);
     let hold: Hold | null = null;
-    const result = runCommand(this.ctx, { command: ILL_BORROWED_COMMAND, input: { id, lenderDueOn, itemTypeCode }, actor, summary: 'ILL received' }, (tx) => {
+    const result = runCommand(this.ctx, { command: COMMAND.ill.receive, input: { id, lenderDueOn, itemTypeCode }, actor, summary: 'ILL received' }, (tx) => {
       const request = this.requireOpen(id, 'borrowing', 'received');
       const now = this.ctx.now();
       const branchId = this.ctx.identity().branchId;
@@ -218,7 +216,7 @@ export class IllService {
 
   /** returned (or received and never collected) -> shipped_back: the temporary copy is withdrawn, and the patron's link dropped. */
   shipBack(id: string, actor: Actor): IllView {
-    return this.step(id, 'borrowing', 'shipped_back', 'ill.shipBack', actor, {}, (r, tx) => {
+    return this.step(id, 'borrowing', 'shipped_back', COMMAND.ill.shipBack, actor, {}, (r, tx) => {
       if (r.itemId) {
         const item = this.ctx.rows.get<Item>('items', r.itemId);
         if (item) {
@@ -271,7 +269,7 @@ export class IllService {
       createdAt: now,
       updatedAt: now,
     };
-    runCommand(this.ctx, { command: ILL_RECORD_LENDING_COMMAND, input: { ...input, libraryCardBarcode: card.barcode }, actor, summary: 'ILL lending request' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.ill.recordLending, input: { ...input, libraryCardBarcode: card.barcode }, actor, summary: 'ILL lending request' }, (tx) => {
       if (!existing) {
         const category = this.ensureCategory(tx, categoryCode);
         const home = cfg.branches.get(branchId)!;
@@ -304,7 +302,7 @@ export class IllService {
     const cfg = this.ctx.config.get();
     const check = validateBarcode(cfg.settings.barcodes.item, itemBarcode);
     if (!check.ok) throw invalid(`That is not an item barcode (${check.reason}).`);
-    return this.step(id, 'lending', 'pulled', 'ill.pull', actor, { itemBarcode: check.barcode }, (r) => {
+    return this.step(id, 'lending', 'pulled', COMMAND.ill.pull, actor, { itemBarcode: check.barcode }, (r) => {
       const item = this.find.itemByBarcode(check.barcode);
       if (!item) throw notFound('item');
       if (item.status !== 'available' || item.notForLoan) throw new ServiceError('CONFLICT', 'That copy is not on the shelf to lend.');
@@ -315,7 +313,7 @@ export class IllService {
 
   /** checked_out -> shipped: the package left for the borrowing library. */
   shipLending(id: string, actor: Actor): IllView {
-    return this.step(id, 'lending', 'shipped', ILL_LENT_COMMAND, actor);
+    return this.step(id, 'lending', 'shipped', COMMAND.ill.shipLending, actor);
   }
 
   // --- either way -----------------------------------------------------------------------------
@@ -324,7 +322,7 @@ export class IllService {
   close(id: string, outcome: 'cancelled' | 'unfilled', note: string | null, actor: Actor): IllView {
     const n = line(note, 'The note', false);
     const request = this.require(id);
-    return this.step(id, request.direction, outcome, outcome === 'cancelled' ? 'ill.cancel' : 'ill.markUnfilled', actor, { note: n }, (r) => (n ? { ...r, note: n } : r));
+    return this.step(id, request.direction, outcome, outcome === 'cancelled' ? COMMAND.ill.cancel : COMMAND.ill.markUnfilled, actor, { note: n }, (r) => (n ? { ...r, note: n } : r));
   }
 
   get(id: string): IllView {
@@ -367,7 +365,7 @@ export class IllService {
     id: string,
     direction: IllDirection,
     to: IllStatus,
-    command: string,
+    command: CommandName,
     actor: Actor,
     extraInput: Record<string, unknown> = {},
     change: (r: IllRequest, tx: Tx) => IllRequest = (r) => r,

@@ -20,9 +20,10 @@ import type { ServiceContext } from './context';
 import { journalRedactor, ReadingHistoryRedaction } from '../store/queries/journal';
 import { immediateTransaction } from '../store/transaction';
 import { catchUpStatistics } from './statistics';
+import { COMMAND } from '../domain/commands';
 
 /** Commands whose effects may hold loan rows linked to a patron. */
-const LOAN_COMMANDS = ['circulation.checkout', 'circulation.renew', 'circulation.renewAll', 'circulation.checkin', 'catalogue.setItemStatus'];
+const LOAN_COMMANDS = [COMMAND.circulation.checkout, COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkin, COMMAND.catalogue.setItemStatus];
 const SCANNED_THROUGH = 'journal_privacy_scanned_through';
 /** Where the next look at pending entries starts (0: from the first). */
 const PENDING_FROM = 'journal_privacy_pending_from';

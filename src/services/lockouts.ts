@@ -20,6 +20,7 @@ import type { Actor } from './command';
 import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
 import { lockedOut, ServiceError } from './errors';
+import { COMMAND } from '../domain/commands';
 
 /** A SIP2 login (sip) is locked in memory only: no lockouts row is ever written for one. */
 export type LockoutKind = 'staff' | 'patron' | 'sip';
@@ -123,7 +124,7 @@ export class SignInGuard {
     const now = this.ctx.now();
     if (!row || row.lockedUntil === null || row.lockedUntil <= now) return { wasLocked: false };
     const cleared: LockoutRow = { ...row, failures: 0, lockedUntil: null, updatedAt: now };
-    runCommand(this.ctx, { command: 'auth.clearLockout', input: { kind: subject.kind, subjectId: subject.id }, actor, summary: `clear ${subject.kind} lockout` }, (tx) =>
+    runCommand(this.ctx, { command: COMMAND.auth.clearLockout, input: { kind: subject.kind, subjectId: subject.id }, actor, summary: `clear ${subject.kind} lockout` }, (tx) =>
       tx.upsert('lockouts', cleared),
     );
     return { wasLocked: true };
@@ -150,7 +151,7 @@ export class SignInGuard {
       this.forgetStale(now);
     } else {
       const row: LockoutRow = { id: subject.key, kind: subject.kind, subjectId: subject.id, failures: count, lockedUntil: until, updatedAt: now };
-      runCommand(this.ctx, { command: 'auth.lockout', input: { kind: subject.kind, subjectId: subject.id, lockedUntil: until }, actor: SYSTEM, summary: `lock ${subject.kind} after ${count} wrong tries` }, (tx) =>
+      runCommand(this.ctx, { command: COMMAND.auth.lockout, input: { kind: subject.kind, subjectId: subject.id, lockedUntil: until }, actor: SYSTEM, summary: `lock ${subject.kind} after ${count} wrong tries` }, (tx) =>
         tx.upsert('lockouts', row),
       );
     }

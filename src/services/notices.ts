@@ -71,6 +71,7 @@ import { deleteStationState } from '../store/queries/station-state';
 import { invalid, notFound, ServiceError } from './errors';
 import { lettersHtml } from './notice-letters';
 import { smtpSender, type MailSender } from './notice-mail';
+import { COMMAND } from '../domain/commands';
 
 export type NoticeStatus = 'queued' | 'sent' | 'printed' | 'failed' | 'uncertain' | 'cancelled';
 
@@ -121,7 +122,6 @@ const SEND_BATCH = 50;
 /** Back-off after each failed try: 1, 2, 4 ... minutes, at most an hour. */
 export const retryDelayMs = (attempts: number): number => Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempts - 1));
 
-export const NOTICE_RECORD_COMMAND = 'notices.record';
 
 export class NoticeService {
   /** A pass at a time: the scheduler and "Send now" may ask at once. */
@@ -165,7 +165,7 @@ export class NoticeService {
    */
   saveSettings(next: NoticeSettings, actor: Actor, smtpPassword?: string | null) {
     const settings = withNoticeDefaults({ ...next, senderStationId: next.senderStationId ?? this.ctx.stationId });
-    runCommand(this.ctx, { command: 'notices.saveSettings', input: settings, actor, summary: 'edit notice settings' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.notices.saveSettings, input: settings, actor, summary: 'edit notice settings' }, (tx) => {
       tx.upsert('settings', { id: SETTINGS_ID, value: JSON.stringify(settings) });
     });
     if (smtpPassword !== undefined) this.setSmtpPassword(smtpPassword);
@@ -239,7 +239,7 @@ export class NoticeService {
   recoverInterrupted(): number {
     const stuck = noticesLeftSending(this.ctx);
     if (stuck.length === 0) return 0;
-    runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { uncertain: stuck }, actor: SYSTEM, summary: `${stuck.length} notices interrupted while sending` }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.notices.record, input: { uncertain: stuck }, actor: SYSTEM, summary: `${stuck.length} notices interrupted while sending` }, (tx) => {
       for (const id of stuck) {
         const notice = this.ctx.rows.get<NoticeRow>('notices', id);
         dropFromOutbox(this.ctx, id);
@@ -283,7 +283,7 @@ export class NoticeService {
     let created = 0;
     runCommand(
       this.ctx,
-      { command: NOTICE_RECORD_COMMAND, input: { pass: true }, actor: SYSTEM, summary: `notices: ${fresh.length} new, ${stale.length} no longer due` },
+      { command: COMMAND.notices.record, input: { pass: true }, actor: SYSTEM, summary: `notices: ${fresh.length} new, ${stale.length} no longer due` },
       (tx) => {
         for (const d of fresh) {
           // Checked again inside the transaction: the key is made once.
@@ -334,7 +334,7 @@ export class NoticeService {
     const outcome = await sender.send({ to: rendered.to, subject: rendered.subject, text: rendered.body, messageId, language: notice.language });
     const current = this.ctx.rows.get<NoticeRow>('notices', notice.id)!;
     if (outcome.ok) {
-      runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { sent: notice.id }, actor: SYSTEM, summary: `notice ${notice.kind} emailed` }, (tx) => {
+      runCommand(this.ctx, { command: COMMAND.notices.record, input: { sent: notice.id }, actor: SYSTEM, summary: `notice ${notice.kind} emailed` }, (tx) => {
         dropFromOutbox(this.ctx, notice.id);
         tx.upsert('notices', { ...current, status: 'sent', sentAt: this.ctx.now(), messageId, error: null });
       });
@@ -342,7 +342,7 @@ export class NoticeService {
     }
     if (outcome.kind === 'permanent') return this.toPrint(current, `The mail server refused it: ${outcome.error}`, messageId);
     if (outcome.kind === 'uncertain') {
-      runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { uncertain: [notice.id] }, actor: SYSTEM, summary: 'notice may have been sent' }, (tx) => {
+      runCommand(this.ctx, { command: COMMAND.notices.record, input: { uncertain: [notice.id] }, actor: SYSTEM, summary: 'notice may have been sent' }, (tx) => {
         dropFromOutbox(this.ctx, notice.id);
         tx.upsert('notices', { ...current, status: 'uncertain', messageId, error: `The connection broke while the message was handed over: it may have been sent (${outcome.error}).` });
       });
@@ -355,7 +355,7 @@ export class NoticeService {
 
   /** An email that cannot go (no address, refused for good) becomes a letter: never lost. */
   private toPrint(notice: NoticeRow, why: string, messageId: string | null = null): 'print' {
-    runCommand(this.ctx, { command: NOTICE_RECORD_COMMAND, input: { toPrint: notice.id }, actor: SYSTEM, summary: 'email notice turned into a letter' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.notices.record, input: { toPrint: notice.id }, actor: SYSTEM, summary: 'email notice turned into a letter' }, (tx) => {
       dropFromOutbox(this.ctx, notice.id);
       tx.upsert('notices', { ...notice, channel: 'print', messageId, error: why });
     });
@@ -460,7 +460,7 @@ export class NoticeService {
   /** Marks letters as printed (staff, after the print came out): journaled, shown on the patron. */
   markPrinted(ids: string[], actor: Actor): number {
     let n = 0;
-    runCommand(this.ctx, { command: 'notices.markPrinted', input: { ids }, actor, summary: `${ids.length} notice letters printed` }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.notices.markPrinted, input: { ids }, actor, summary: `${ids.length} notice letters printed` }, (tx) => {
       for (const id of ids) {
         const notice = this.ctx.rows.get<NoticeRow>('notices', id);
         if (!notice) throw notFound('Notice');
@@ -484,7 +484,7 @@ export class NoticeService {
     const patron = this.ctx.rows.get<Patron>('patrons', notice.patronId);
     const channel = patron ? noticeChannelOf({ email: patron.email, noticeChannel: patron.noticeChannel ?? null }) : 'print';
     const next: NoticeRow = { ...notice, status: 'queued', channel, error: null };
-    runCommand(this.ctx, { command: 'notices.retry', input: { id }, actor, summary: 'notice sent again' }, (tx: Tx) => {
+    runCommand(this.ctx, { command: COMMAND.notices.retry, input: { id }, actor, summary: 'notice sent again' }, (tx: Tx) => {
       tx.upsert('notices', next);
       requeueNotice(this.ctx, id, this.ctx.now());
     });

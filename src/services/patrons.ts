@@ -13,6 +13,7 @@ import type { Lookups, PatronRow } from './lookups';
 import { deleteKioskSessionsOf } from '../store/queries/auth';
 import { activeHoldLinesOfPatron, openLoanLinesOfPatron, patronsMatching, readingHistoryOf } from '../store/queries/patrons';
 import { hashSecret, verifySecretAsync } from '../shared/secrets';
+import { COMMAND } from '../domain/commands';
 
 export interface PatronInput {
   cardBarcode: string;
@@ -111,7 +112,7 @@ export class PatronService {
       noticeChannel: input.noticeChannel ?? null,
     };
     const { pin: _pin, ...journaled } = input;
-    runCommand(this.ctx, { command: 'patrons.register', input: { ...journaled, cardBarcode }, actor, summary: 'register patron' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.patrons.register, input: { ...journaled, cardBarcode }, actor, summary: 'register patron' }, (tx) => {
       if (this.find.patronByCard(cardBarcode)) throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
       tx.upsert('patrons', patron);
     });
@@ -126,7 +127,7 @@ export class PatronService {
     const merged = { ...existing, ...stripUndefined(changes) } as PatronRow;
     this.checkInput({ ...merged, pin: null });
     if (!this.ctx.config.get().branches.has(merged.homeBranchId)) throw invalid('Unknown home branch.');
-    runCommand(this.ctx, { command: 'patrons.update', input: { patronId, changes }, actor, summary: 'edit patron' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.patrons.update, input: { patronId, changes }, actor, summary: 'edit patron' }, (tx) => {
       tx.upsert('patrons', merged);
     });
     return this.summary(patronId);
@@ -140,7 +141,7 @@ export class PatronService {
     const today = localDateOf(this.ctx.now(), home?.timeZone ?? 'UTC');
     const base = p.cardExpiresOn > today ? p.cardExpiresOn : today;
     const validity = cfg.categories.get(p.categoryCode)?.cardValidityDays ?? 365;
-    runCommand(this.ctx, { command: 'patrons.renewCard', input: { patronId }, actor, summary: 'renew card' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.patrons.renewCard, input: { patronId }, actor, summary: 'renew card' }, (tx) => {
       tx.upsert('patrons', { ...p, cardExpiresOn: addDays(base, validity) });
     });
     return this.summary(patronId);
@@ -150,7 +151,7 @@ export class PatronService {
   replaceCard(patronId: string, newBarcode: string, actor: Actor): PatronSummary {
     const p = this.require(patronId);
     const cardBarcode = this.cardBarcode(newBarcode);
-    runCommand(this.ctx, { command: 'patrons.replaceCard', input: { patronId, cardBarcode }, actor, summary: 'replace card' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.patrons.replaceCard, input: { patronId, cardBarcode }, actor, summary: 'replace card' }, (tx) => {
       const holder = this.find.patronByCard(cardBarcode);
       if (holder && holder.id !== patronId) throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
       tx.upsert('patrons', { ...p, cardBarcode });
@@ -164,7 +165,7 @@ export class PatronService {
     if (!PIN_PATTERN.test(pin)) throw invalid('A PIN is 4 to 8 digits.');
     const p = this.require(patronId);
     // The journal records that a PIN was set, and a reference to the hash the hub needs; never the PIN.
-    runCommand(this.ctx, { command: 'patrons.setPin', input: { patronId }, actor, summary: 'set PIN' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.patrons.setPin, input: { patronId }, actor, summary: 'set PIN' }, (tx) => {
       tx.upsert('patrons', { ...p, pinHash: hashSecret(pin) });
     });
     // Whoever signed in at a kiosk with the old PIN is out.
@@ -190,7 +191,7 @@ export class PatronService {
     this.require(patronId);
     if (!block.reason.trim()) throw invalid('A block needs a reason.');
     if (block.until != null && !isValidLocalDate(block.until)) throw invalid('The block end must be a calendar date like 2026-12-31.');
-    runCommand(this.ctx, { command: 'patrons.addBlock', input: { patronId, ...block }, actor, summary: `block ${block.kind}` }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.patrons.addBlock, input: { patronId, ...block }, actor, summary: `block ${block.kind}` }, (tx) => {
       tx.upsert('patron_blocks', {
         id: this.ctx.newId(),
         patronId,
@@ -206,7 +207,7 @@ export class PatronService {
   removeBlock(blockId: string, actor: Actor): void {
     const block = this.ctx.rows.get<PatronBlock & { patronId: string }>('patron_blocks', blockId);
     if (!block) throw notFound('block');
-    runCommand(this.ctx, { command: 'patrons.removeBlock', input: { blockId }, actor, summary: 'lift block' }, (tx) => {
+    runCommand(this.ctx, { command: COMMAND.patrons.removeBlock, input: { blockId }, actor, summary: 'lift block' }, (tx) => {
       tx.delete('patron_blocks', blockId);
     });
   }

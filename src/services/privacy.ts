@@ -6,7 +6,7 @@
 //
 // Unlinking changes rows that sync pushes, so it is a command like any other: one journal entry
 // per batch of loans, which is how the hub (and through it every other station) learns of it.
-import { PURGE_LOAN_HISTORY_COMMAND } from '../domain/journal';
+import { COMMAND } from '../domain/commands';
 import { runCommand, SYSTEM } from './command';
 import type { ServiceContext } from './context';
 import { returnedLoansToUnlink } from '../store/queries/privacy';
@@ -32,7 +32,7 @@ export function purgeExpiredLoanHistory(ctx: ServiceContext): number {
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const due = returnedLoansToUnlink(ctx, cutoff, BATCH);
     if (due.length === 0) break;
-    runCommand(ctx, { command: PURGE_LOAN_HISTORY_COMMAND, input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
+    runCommand(ctx, { command: COMMAND.privacy.purgeLoanHistory, input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
       for (const loan of due) tx.upsert('loans', { ...loan, patronId: null });
     });
     unlinked += due.length;

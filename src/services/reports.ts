@@ -4,6 +4,7 @@ import { localDateOf, startOfLocalDay } from '../domain/time';
 import { copiesInTransit, journalCommandsSince, loansByItemTypeSince, overdueLoans } from '../store/queries/reports';
 import type { ServiceContext } from './context';
 import { statisticsReport, type StatisticsQuery, type StatisticsReport } from './statistics';
+import { COMMAND } from '../domain/commands';
 
 export class ReportService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -24,9 +25,9 @@ export class ReportService {
     const hourOf = (at: number) => Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: tz }).format(at));
     for (const r of rows) {
       const slot = byHour[hourOf(r.at)]!;
-      if (r.command === 'circulation.checkout') slot.checkouts++;
-      else if (r.command === 'circulation.checkin') slot.checkins++;
-      else if (r.command === 'circulation.renew' || r.command === 'circulation.renewAll') slot.renewals++;
+      if (r.command === COMMAND.circulation.checkout) slot.checkouts++;
+      else if (r.command === COMMAND.circulation.checkin) slot.checkins++;
+      else if (r.command === COMMAND.circulation.renew || r.command === COMMAND.circulation.renewAll) slot.renewals++;
     }
     const byItemType = loansByItemTypeSince(this.ctx, start);
     return { date, byHour, byItemType };

@@ -17,6 +17,7 @@ import type { ServiceContext } from './context';
 import { invalid, refused, ServiceError } from './errors';
 import type { Lookups } from './lookups';
 import { ShelfQueries, type ShelfCopy } from '../store/queries/shelf';
+import { COMMAND } from '../domain/commands';
 
 /** What can be wrong with a copy on the shelf, each with what staff do about it. */
 export type ShelfProblemCode =
@@ -109,7 +110,7 @@ export class ShelfService {
     const { cfg, branch } = this.desk();
     return runCommand(
       this.ctx,
-      { command: 'shelf.scan', input: { itemBarcode, previousBarcode, location }, actor, summary: `shelf scan ${itemBarcode}` },
+      { command: COMMAND.shelf.scan, input: { itemBarcode, previousBarcode, location }, actor, summary: `shelf scan ${itemBarcode}` },
       (tx) => {
         const item = this.find.deskItemByBarcode(itemBarcode);
         if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);

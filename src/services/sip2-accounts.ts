@@ -11,6 +11,7 @@ import { invalid, notFound, ServiceError } from './errors';
 import type { SignInGuard } from './lockouts';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashSecret, verifySecretAsync } from '../shared/secrets';
+import { COMMAND } from '../domain/commands';
 
 export interface Sip2Account {
   id: string;
@@ -109,7 +110,7 @@ export class Sip2AccountService {
     if (unknown.length > 0) throw invalid(`Unknown SIP2 permissions: ${unknown.join(', ')} (known: ${SIP2_CAPABILITIES.join(', ')}).`);
     if (!this.ctx.config.get().branches.has(input.branchId)) throw invalid('Unknown branch.');
     const { password: _password, ...journaled } = input;
-    const saved = runCommand(this.ctx, { command: 'sip2.saveAccount', input: { ...journaled, login }, actor, summary: `SIP2 account ${login}` }, (tx) => {
+    const saved = runCommand(this.ctx, { command: COMMAND.sip2.saveAccount, input: { ...journaled, login }, actor, summary: `SIP2 account ${login}` }, (tx) => {
       const existing = input.id ? this.ctx.rows.get<Sip2AccountRow>('sip_accounts', input.id) : this.byLogin(login);
       if (input.id && !existing) throw notFound('SIP2 account');
       const clash = this.byLogin(login);
@@ -140,7 +141,7 @@ export class Sip2AccountService {
   remove(id: string, actor: Actor): void {
     const row = this.ctx.rows.get<Sip2AccountRow>('sip_accounts', id);
     if (!row) throw notFound('SIP2 account');
-    runCommand(this.ctx, { command: 'sip2.removeAccount', input: { id }, actor, summary: `remove SIP2 account ${row.login}` }, (tx) =>
+    runCommand(this.ctx, { command: COMMAND.sip2.removeAccount, input: { id }, actor, summary: `remove SIP2 account ${row.login}` }, (tx) =>
       tx.upsert('sip_accounts', { ...row, active: false, updatedAt: this.ctx.now() }),
     );
     this.changed();

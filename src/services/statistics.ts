@@ -14,8 +14,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import {
   collectionOf,
   emptySketch,
-  ILL_BORROWED_COMMAND,
-  ILL_LENT_COMMAND,
   localDayAndHour,
   MEASURES,
   sketchAdd,
@@ -30,6 +28,7 @@ import type { ServiceContext } from './context';
 import { activeSketches, clearStatistics, countsGrouped, currentRowReaders, StatisticsCounting } from '../store/queries/statistics';
 import { deferredTransaction, immediateTransaction } from '../store/transaction';
 import { ServiceError } from './errors';
+import { COMMAND } from '../domain/commands';
 
 /** station_state: every journal entry up to this seq has been counted. */
 const COUNTED_THROUGH = 'statistics_counted_through';
@@ -85,7 +84,7 @@ export function factsOfEntry(
   const add = (measure: Measure, dims: Dims, n = 1) => facts.counts.push({ measure, dims, n });
   const loans = effects.filter((e) => e.table === 'loans');
   switch (entry.command) {
-    case 'circulation.checkout':
+    case COMMAND.circulation.checkout:
       for (const l of loans) {
         add('checkouts', { ...itemDims(l.row.itemId), patronCategory: category(l.row.patronId) });
         if (typeof l.row.patronId === 'string') facts.borrowers.push(l.row.patronId);
@@ -94,29 +93,29 @@ export function factsOfEntry(
         if (h.table === 'holds' && h.row.status === 'fulfilled') add('holdsFilled', { ...itemDims(h.row.itemId), patronCategory: category(h.row.patronId) });
       }
       break;
-    case 'circulation.renew':
-    case 'circulation.renewAll':
+    case COMMAND.circulation.renew:
+    case COMMAND.circulation.renewAll:
       for (const l of loans) {
         add('renewals', { ...itemDims(l.row.itemId), patronCategory: category(l.row.patronId) });
         if (typeof l.row.patronId === 'string') facts.borrowers.push(l.row.patronId);
       }
       break;
-    case 'circulation.checkin':
+    case COMMAND.circulation.checkin:
       // The returned loan has usually lost its patron already (at check-in, by the library's
       // choice): a check-in is counted by its copy, and by category only when the link is kept.
       for (const l of loans) if (l.row.returnedAt != null) add('checkins', { ...itemDims(l.row.itemId), patronCategory: category(l.row.patronId) });
       break;
-    case 'catalogue.inHouseUse':
+    case COMMAND.catalogue.inHouseUse:
       for (const u of effects) if (u.table === 'in_house_uses') add('inHouseUses', { ...itemDims(u.row.itemId), patronCategory: UNKNOWN });
       break;
-    case 'fees.pay':
+    case COMMAND.fees.pay:
       for (const p of effects) if (p.table === 'payments') add('finesCollected', { ...NO_DIMS, patronCategory: category(p.row.patronId) }, Number(p.row.amount) || 0);
       break;
-    case ILL_BORROWED_COMMAND:
-    case ILL_LENT_COMMAND: {
+    case COMMAND.ill.receive:
+    case COMMAND.ill.shipLending: {
       // One entry is one item; its copy, when the entry writes one, gives the type and collection.
       const item = effects.find((e) => e.table === 'items');
-      add(entry.command === ILL_BORROWED_COMMAND ? 'illBorrowed' : 'illLent', item ? { ...itemDims(item.row.id), patronCategory: UNKNOWN } : NO_DIMS);
+      add(entry.command === COMMAND.ill.receive ? 'illBorrowed' : 'illLent', item ? { ...itemDims(item.row.id), patronCategory: UNKNOWN } : NO_DIMS);
       break;
     }
     default:

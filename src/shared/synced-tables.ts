@@ -7,6 +7,9 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { SyncedTable } from '../domain/journal';
 import * as schema from '../store/schema';
 
+/** Each drizzle table's SQL name is its journal name: checked by the compiler (`satisfies`), so the two lists cannot drift. */
+type NamedAs = { [T in SyncedTable]: SQLiteTable & { _: { name: T } } };
+
 export const SYNCED_TABLES: Record<SyncedTable, SQLiteTable> = {
   settings: schema.settings,
   branches: schema.branches,
@@ -32,4 +35,4 @@ export const SYNCED_TABLES: Record<SyncedTable, SQLiteTable> = {
   sip_accounts: schema.sipAccounts,
   ill_requests: schema.illRequests,
   notices: schema.notices,
-};
+} satisfies NamedAs;

@@ -7,6 +7,21 @@
 
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ILL_DIRECTIONS, ILL_STATUSES } from '../domain/ill';
+import { NOTICE_KINDS } from '../domain/notices';
+import {
+  BLOCK_KINDS,
+  CLOSED_DAY_KINDS,
+  FEE_KINDS,
+  HARD_DUE_DATE_MODES,
+  HOLD_STATUSES,
+  ITEM_STATUSES,
+  LOAN_UNITS,
+  NOTICE_CHANNELS,
+  PAYMENT_METHODS,
+  RETURN_POLICIES,
+  STAFF_ROLES,
+} from '../domain/types';
 
 const bool = (name: string) => integer(name, { mode: 'boolean' });
 
@@ -30,7 +45,7 @@ export const closedDays = sqliteTable(
   {
     id: text('id').primaryKey(),
     branchId: text('branch_id').notNull().references(() => branches.id),
-    kind: text('kind', { enum: ['date', 'weekly', 'yearly'] }).notNull(),
+    kind: text('kind', { enum: CLOSED_DAY_KINDS }).notNull(),
     date: text('date'),
     weekday: integer('weekday'),
     month: integer('month'),
@@ -62,9 +77,9 @@ export const circulationRules = sqliteTable(
     categoryCode: text('category_code').notNull(),
     itemTypeCode: text('item_type_code').notNull(),
     loanLength: integer('loan_length').notNull(),
-    loanUnit: text('loan_unit', { enum: ['days', 'hours'] }).notNull(),
+    loanUnit: text('loan_unit', { enum: LOAN_UNITS }).notNull(),
     hardDueDate: text('hard_due_date'),
-    hardDueDateMode: text('hard_due_date_mode', { enum: ['before', 'exactly', 'after'] }).notNull(),
+    hardDueDateMode: text('hard_due_date_mode', { enum: HARD_DUE_DATE_MODES }).notNull(),
     maxLoans: integer('max_loans'),
     renewalsAllowed: integer('renewals_allowed').notNull(),
     renewalPeriod: integer('renewal_period'),
@@ -100,7 +115,7 @@ export const branchItemPolicies = sqliteTable(
     id: text('id').primaryKey(),
     branchId: text('branch_id').notNull(),
     itemTypeCode: text('item_type_code').notNull(),
-    returnPolicy: text('return_policy', { enum: ['home_branch', 'holding_branch', 'stays'] }).notNull(),
+    returnPolicy: text('return_policy', { enum: RETURN_POLICIES }).notNull(),
   },
   (t) => [uniqueIndex('branch_item_policies_key').on(t.branchId, t.itemTypeCode)],
 );
@@ -109,7 +124,7 @@ export const staff = sqliteTable('staff', {
   id: text('id').primaryKey(),
   username: text('username').notNull().unique(),
   displayName: text('display_name').notNull(),
-  role: text('role', { enum: ['technician', 'supervisor', 'admin'] }).notNull(),
+  role: text('role', { enum: STAFF_ROLES }).notNull(),
   branchId: text('branch_id').notNull(),
   /** scrypt, see src/shared/secrets.ts. */
   passwordHash: text('password_hash').notNull(),
@@ -143,7 +158,7 @@ export const patrons = sqliteTable(
     /** The language of the patron's notices ('en', 'es'); null: the library's. */
     language: text('language'),
     /** How notices reach the patron; null: email when there is an address, else a printed letter (src/domain/notices.ts). */
-    noticeChannel: text('notice_channel', { enum: ['email', 'print'] }),
+    noticeChannel: text('notice_channel', { enum: NOTICE_CHANNELS }),
   },
   // Not unique: two stations may register the same card while apart, and the hub reports the
   // conflict; the services refuse a duplicate locally.
@@ -155,7 +170,7 @@ export const patronBlocks = sqliteTable(
   {
     id: text('id').primaryKey(),
     patronId: text('patron_id').notNull().references(() => patrons.id),
-    kind: text('kind', { enum: ['barred', 'lost_card', 'manual'] }).notNull(),
+    kind: text('kind', { enum: BLOCK_KINDS }).notNull(),
     reason: text('reason').notNull(),
     until: text('until'),
     createdAt: integer('created_at').notNull(),
@@ -200,9 +215,7 @@ export const items = sqliteTable(
     homeBranchId: text('home_branch_id').notNull(),
     currentBranchId: text('current_branch_id').notNull(),
     itemTypeCode: text('item_type_code').notNull(),
-    status: text('status', {
-      enum: ['available', 'on_loan', 'in_transit', 'on_hold_shelf', 'lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair'],
-    }).notNull(),
+    status: text('status', { enum: ITEM_STATUSES }).notNull(),
     damaged: bool('damaged').notNull(),
     notForLoan: bool('not_for_loan').notNull(),
     replacementPrice: integer('replacement_price'),
@@ -253,7 +266,7 @@ export const holds = sqliteTable(
     itemLevel: bool('item_level').notNull(),
     pickupBranchId: text('pickup_branch_id').notNull(),
     placedAt: integer('placed_at').notNull(),
-    status: text('status', { enum: ['pending', 'in_transit', 'waiting', 'fulfilled', 'cancelled', 'expired'] }).notNull(),
+    status: text('status', { enum: HOLD_STATUSES }).notNull(),
     suspendedUntil: text('suspended_until'),
     waitingSince: integer('waiting_since'),
     shelfExpiresOn: text('shelf_expires_on'),
@@ -270,7 +283,7 @@ export const fees = sqliteTable(
   {
     id: text('id').primaryKey(),
     patronId: text('patron_id').notNull().references(() => patrons.id),
-    kind: text('kind', { enum: ['overdue', 'lost', 'damage', 'hold_expired', 'card_replacement', 'printing', 'manual'] }).notNull(),
+    kind: text('kind', { enum: FEE_KINDS }).notNull(),
     amount: integer('amount').notNull(),
     outstanding: integer('outstanding').notNull(),
     currency: text('currency').notNull(),
@@ -292,7 +305,7 @@ export const payments = sqliteTable(
     /** Cash handed over; change = tendered - amount. */
     tendered: integer('tendered').notNull(),
     currency: text('currency').notNull(),
-    method: text('method', { enum: ['cash', 'card', 'cheque', 'other'] }).notNull(),
+    method: text('method', { enum: PAYMENT_METHODS }).notNull(),
     /** The card slip's or the cheque's number, as staff typed it; null for cash. */
     reference: text('reference'),
     staffId: text('staff_id'),
@@ -384,10 +397,8 @@ export const illRequests = sqliteTable(
   'ill_requests',
   {
     id: text('id').primaryKey(),
-    direction: text('direction', { enum: ['borrowing', 'lending'] }).notNull(),
-    status: text('status', {
-      enum: ['requested', 'sent', 'shipped', 'received', 'on_loan', 'pulled', 'checked_out', 'returned', 'shipped_back', 'cancelled', 'unfilled'],
-    }).notNull(),
+    direction: text('direction', { enum: ILL_DIRECTIONS }).notNull(),
+    status: text('status', { enum: ILL_STATUSES }).notNull(),
     branchId: text('branch_id').notNull(),
     patronId: text('patron_id'),
     title: text('title').notNull(),
@@ -427,13 +438,13 @@ export const notices = sqliteTable(
   {
     id: text('id').primaryKey(),
     patronId: text('patron_id').notNull(),
-    kind: text('kind', { enum: ['courtesy', 'overdue', 'hold_ready', 'hold_expiring', 'lost_bill'] }).notNull(),
+    kind: text('kind', { enum: NOTICE_KINDS }).notNull(),
     /** The loan, hold or fee; null once a returned loan is unlinked for privacy. */
     subjectId: text('subject_id'),
     level: text('level').notNull(),
     /** patron|kind|subject|level while the subject is known (the notice is made once per key). */
     noticeKey: text('notice_key').notNull(),
-    channel: text('channel', { enum: ['email', 'print'] }).notNull(),
+    channel: text('channel', { enum: NOTICE_CHANNELS }).notNull(),
     language: text('language').notNull(),
     status: text('status', { enum: ['queued', 'sent', 'printed', 'failed', 'uncertain', 'cancelled'] }).notNull(),
     /** The Message-ID the email carried (derived from the id): what to look for in the mail server's log. */

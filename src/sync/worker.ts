@@ -14,38 +14,26 @@ import { performance } from 'node:perf_hooks';
 import { measureClockOffset, type ClockMeasurement } from '../domain/clock-offset';
 import { recordLocalExceptions, type LocalException } from '../services/exceptions';
 import { secretRefsOf } from '../shared/secret-refs';
-import type { JournalEntry, RowChange } from '../domain/journal';
+import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, PushResponse, SnapshotLine } from '../api/sync-protocol';
+import type { JournalEntry } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
 import { applySnapshotChunk, needsInitialLoad, readLoadProgress, type LoadProgress, type SnapshotRowChange } from './initial-load';
 import { EXCEPTIONS_CURSOR_KEY, patronIdsOf, recordExceptionNotices } from './exceptions-pull';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
-export interface PushOutcome {
-  id: string;
-  outcome: 'applied' | 'applied_with_warning' | 'conflict' | 'rejected';
-  reason?: string;
-}
+// The messages between station and hub are the sync protocol's zod schemas
+// (src/api/sync-protocol.ts), which the client validates every answer with; the worker's types
+// are derived from them, so the two cannot drift.
 
-export interface SyncExceptionNotice {
-  id: string;
-  kind: string;
-  message: string;
-  params?: Record<string, string | number | boolean | null>;
-  /** The first patron concerned; `patronIds` names them all. */
-  patronId?: string | null;
-  /** Every patron concerned (both borrowers of a copy lent twice). */
-  patronIds?: string[];
-  itemId?: string | null;
-  entryIds: string[];
-  createdAt: number;
-  /** Resolved at the hub, or at another desk of a branch concerned. */
-  resolvedAt?: number | null;
-  resolvedBy?: string | null;
-}
+/** The hub's outcome for one pushed entry. */
+export type PushOutcome = PushResponse['outcomes'][number];
+
+/** An exception the hub made or resolved that concerns this branch. */
+export type SyncExceptionNotice = ExceptionNotice;
 
 /** A line of the first-load stream: its start (how many rows), a row, or its end (the feed's cursor). */
-export type SnapshotLine = { start: true; rows: number; upTo: string } | { end: true; cursor: string } | SnapshotRowChange;
+export type { SnapshotLine };
 
 export interface HubClient {
   /** secrets: the values of the secret references the entries' rows carry (src/shared/secret-refs.ts). */
@@ -55,14 +43,14 @@ export interface HubClient {
     stationWallTime: number,
     secrets?: Record<string, string>,
     clock?: ClockMeasurement,
-  ): Promise<{ outcomes: PushOutcome[]; clockOffsetMs: number; hubReceivedAt?: number; hubAnsweredAt?: number; exceptions?: SyncExceptionNotice[] }>;
+  ): Promise<Omit<PushResponse, 'expectedSeq'>>;
   /** Is the hub there? One short request (GET /health) with a short timeout; resolves true or false, never throws. */
   probe?(timeoutMs: number): Promise<boolean>;
-  pull(cursor: string | null): Promise<{ changes: RowChange[]; nextCursor: string; more: boolean; total?: number }>;
+  pull(cursor: string | null): Promise<ChangesResponse & { total?: number }>;
   /** The whole library after a cursor, streamed; without it the first load pages the change feed. */
   snapshot?(after: string): AsyncIterable<SnapshotLine>;
   /** The hub's exceptions concerning this branch, made or resolved after a cursor. */
-  exceptions?(cursor: string | null): Promise<{ exceptions: SyncExceptionNotice[]; nextCursor: string }>;
+  exceptions?(cursor: string | null): Promise<ExceptionsResponse>;
   /** Lets go of kept-alive connections. */
   close?(): void;
 }

@@ -94,6 +94,21 @@ describe('the globals the domain may touch', () => {
   });
 });
 
+describe('command names', () => {
+  const literals = (filePath: string, source: string) => messages(filePath, source, new Set(['no-restricted-syntax']));
+  it('refuses a command name written as a string where entries are written, applied or counted', async () => {
+    for (const file of ['src/services/x.ts', 'src/hub/x.ts', 'src/sync/x.ts', 'src/store/x.ts', 'src/domain/x.ts']) {
+      expect(await literals(file, "export const name = 'circulation.checkout';\n")).toHaveLength(1);
+      expect(await literals(file, 'export const name = `holds.place`;\n')).toHaveLength(1);
+    }
+  });
+  it('takes the name from the list, and a string that is no command name', async () => {
+    expect(await literals('src/services/x.ts', "import { COMMAND } from '../domain/commands';\nexport const name = COMMAND.circulation.checkout;\n")).toEqual([]);
+    expect(await literals('src/services/x.ts', "export const file = 'station.db';\n")).toEqual([]);
+    expect(await literals('src/domain/commands.ts', "export const COMMAND = { circulation: { checkout: 'circulation.checkout' } };\n")).toEqual([]);
+  });
+});
+
 describe('the type-aware lint', () => {
   // With the real configuration (types from the file's tsconfig), on the text of a file that is
   // in the Node program: the project service checks the text given, not the file on disk.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ILL_BORROWED_COMMAND, ILL_LENT_COMMAND } from '../../src/domain/ill';
+import { COMMAND } from '../../src/domain/commands';
 import { addDays, endOfLocalDay, localDateOf } from '../../src/domain/time';
 import { startStationCore, stationDatabasePath, type StationCore } from '../../src/station/core';
 import { decodeEscPos } from '../devices/escpos-decoder';
@@ -119,7 +119,7 @@ describe('interlibrary loan', () => {
     // The temporary copy's barcode comes from the range set aside (the top of the item barcodes' space).
     expect(received.itemBarcode).toMatch(/^3999999\d{7}$/);
     expect(await paper()).toContain('HOLD');
-    expect(journal(ILL_BORROWED_COMMAND)).toBe(1);
+    expect(journal(COMMAND.ill.receive)).toBe(1);
 
     // The normal check-out lends it, due when the lender says (less three days to ship it back).
     const loan = await ok<{ dueAt: number; notices: { code: string }[] }>('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: received.itemBarcode });
@@ -187,7 +187,7 @@ describe('interlibrary loan', () => {
 
     const shipped = await ok<View & { printJob: number }>('ill.shipLending', { id: asked.id });
     expect(shipped).toMatchObject({ status: 'shipped', printJob: expect.any(Number) });
-    expect(journal(ILL_LENT_COMMAND)).toBe(1);
+    expect(journal(COMMAND.ill.shipLending)).toBe(1);
     const slip = await paper();
     expect(slip).toContain('INTERLIBRARY LOAN');
     expect(slip).toMatch(/Hill County\s+Library/);

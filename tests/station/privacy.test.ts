@@ -3,7 +3,7 @@
 // a reading history), and journals it like any other change, so the hub learns of it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { PURGE_LOAN_HISTORY_COMMAND } from '../../src/domain/journal';
+import { COMMAND } from '../../src/domain/commands';
 import { startStationCore, type StationCore } from '../../src/station/core';
 import { addPatron, addTitle, createTestStation, type TestStation } from '../support/station';
 
@@ -53,17 +53,17 @@ describe('the loan history purge', () => {
     expect(core.services.patrons.readingHistory(ben.id).map((h) => h.title)).toEqual(['Solaris']);
 
     // One journal entry, by the system, carrying the unlinked loan's whole row for the hub.
-    const entries = db.prepare('SELECT staff_id, payload FROM journal WHERE command = ?').all(PURGE_LOAN_HISTORY_COMMAND) as { staff_id: string | null; payload: string }[];
+    const entries = db.prepare('SELECT staff_id, payload FROM journal WHERE command = ?').all(COMMAND.privacy.purgeLoanHistory) as { staff_id: string | null; payload: string }[];
     expect(entries).toHaveLength(1);
     expect(entries[0]!.staff_id).toBeNull();
     const { effects } = JSON.parse(entries[0]!.payload) as { effects: { table: string; row: { id: string; patronId: unknown; returnedAt: unknown } }[] };
     expect(effects).toEqual([{ table: 'loans', op: 'upsert', row: expect.objectContaining({ id: old, patronId: null, returnedAt: expect.any(Number) }) }]);
-    expect(db.prepare("SELECT count(*) AS n FROM audit WHERE command = ?").get(PURGE_LOAN_HISTORY_COMMAND)).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM audit WHERE command = ?").get(COMMAND.privacy.purgeLoanHistory)).toEqual({ n: 1 });
 
     // Nothing more to unlink: a second start writes nothing.
     await core.close();
     core = await startStationCore({ dataDir: t.dir, now: () => t!.clock.now });
-    expect(core.services.store.db.prepare('SELECT count(*) AS n FROM journal WHERE command = ?').get(PURGE_LOAN_HISTORY_COMMAND)).toEqual({ n: 1 });
+    expect(core.services.store.db.prepare('SELECT count(*) AS n FROM journal WHERE command = ?').get(COMMAND.privacy.purgeLoanHistory)).toEqual({ n: 1 });
   });
 
   it('runs again daily while the station stays up, and stops when it closes', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PURGE_LOAN_HISTORY_COMMAND } from '../../src/domain/journal';
+import { COMMAND } from '../../src/domain/commands';
 import type { HubDb } from '../../src/hub/db';
 import type { Hub } from '../../src/hub/hub';
 import { startTwoBranchHub, stopTwoBranchHub, type TwoBranchHub } from './two-branch-hub';
@@ -68,7 +68,7 @@ describe('the loan history purge and the hub', () => {
     clock.now += 31 * DAY;
     await expect.poll(() => stationLoanPatron(north.core, loanId), { timeout: 10_000 }).toBeNull();
     await expect.poll(async () => (await hubLoan(loanId))?.patronId, { timeout: 10_000 }).toBeNull();
-    const outcomes = await db.query<{ outcome: string }>('SELECT outcome FROM received WHERE command = $1', [PURGE_LOAN_HISTORY_COMMAND]);
+    const outcomes = await db.query<{ outcome: string }>('SELECT outcome FROM received WHERE command = $1', [COMMAND.privacy.purgeLoanHistory]);
     expect(outcomes.map((o) => o.outcome)).toEqual(['applied']);
     expect(await hubLoan(loanId)).toMatchObject({ returnedAt: expect.any(Number) });
 

@@ -14,9 +14,9 @@ type Summary = ApiOutput<'patrons.lookup'>;
 // 23:30 on Wednesday 25 November in Chicago is already the 26th in UTC (and in New York).
 const LATE_CHICAGO_RETURN = Date.parse('2026-11-26T05:30:00Z');
 const fine = (id: string, title: string, barcode: string, at = LATE_CHICAGO_RETURN) => ({
-  id, patronId: 'p1', kind: 'overdue', amount: 150, outstanding: 150, currency: 'USD', loanId: `l-${id}`, itemId: `i-${id}`, description: 'overdue', createdAt: at, title, itemBarcode: barcode,
+  id, patronId: 'p1', kind: 'overdue' as const, amount: 150, outstanding: 150, currency: 'USD', loanId: `l-${id}`, itemId: `i-${id}`, description: 'overdue', createdAt: at, title, itemBarcode: barcode,
 });
-const printing = { id: 'f3', patronId: 'p1', kind: 'printing', amount: 40, outstanding: 40, currency: 'USD', loanId: null, itemId: null, description: '4 pages', createdAt: LATE_CHICAGO_RETURN, title: null, itemBarcode: null };
+const printing = { id: 'f3', patronId: 'p1', kind: 'printing' as const, amount: 40, outstanding: 40, currency: 'USD', loanId: null, itemId: null, description: '4 pages', createdAt: LATE_CHICAGO_RETURN, title: null, itemBarcode: null };
 const summary: Summary = {
   patron: {
     id: 'p1', cardBarcode: '20234000000019', firstName: 'Ana', lastName: 'Reader', email: null, phone: null, address: null, homeBranchId: 'b1',

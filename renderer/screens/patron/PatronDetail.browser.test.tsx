@@ -8,7 +8,7 @@ import { PatronDetail } from './PatronDetail';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 
-const fee = { id: 'f1', patronId: 'p1', kind: 'damage', amount: 300, outstanding: 300, currency: 'USD', loanId: null, itemId: null, description: 'torn page', createdAt: 0 };
+const fee = { id: 'f1', patronId: 'p1', kind: 'damage' as const, amount: 300, outstanding: 300, currency: 'USD', loanId: null, itemId: null, description: 'torn page', createdAt: 0 };
 const summary: Summary = {
   patron: {
     id: 'p1', cardBarcode: '20234000000019', firstName: 'Ana', lastName: 'Reader', email: null, phone: null, address: null, homeBranchId: 'b1',

@@ -65,7 +65,7 @@ describe("a patron's card, PIN and blocks", () => {
 
 describe('waiving a fee the signed-in account may not waive', () => {
   afterEach(() => vi.restoreAllMocks());
-  const fee = { id: 'f1', patronId: 'p1', kind: 'damage', amount: 250, outstanding: 250, currency: 'USD', loanId: null, itemId: null, description: 'Torn cover', createdAt: Date.parse('2030-01-02T12:00:00Z') };
+  const fee = { id: 'f1', patronId: 'p1', kind: 'damage' as const, amount: 250, outstanding: 250, currency: 'USD', loanId: null, itemId: null, description: 'Torn cover', createdAt: Date.parse('2030-01-02T12:00:00Z') };
   const forbidden = () => new ApiError({ code: 'FORBIDDEN', message: 'Your account lacks the waive_fees permission.' });
 
   it("offers the supervisor's form: a technician's own credentials grant nothing, a supervisor's waive it with the grant", async () => {

@@ -22,8 +22,8 @@ import { branchIdFor, codeFor, ResumeMark, SkipList, type CodeMapping, type Impo
 import { readMarc, type ByteSource, type MarcFileKind } from './marc-reader';
 import { SeenKeys, type KeyKind } from './seen-keys';
 import { restoreSearchIndex, suspendSearchIndex } from '../../store/search-index';
+import { COMMAND } from '../../domain/commands';
 
-export const IMPORT_RECORDS_COMMAND = 'catalogue.importRecords';
 
 export interface MarcMapping extends CodeMapping {
   /** The item type of a copy whose holdings field names none. */
@@ -317,7 +317,7 @@ export class MarcImporter {
       runCommand(
         this.ctx,
         {
-          command: IMPORT_RECORDS_COMMAND,
+          command: COMMAND.catalogue.importRecords,
           input: { file: fileName, from: plans[0]!.position, to: plans[plans.length - 1]!.position, records: plans.length },
           actor,
           summary: `import ${plans.length} MARC records`,

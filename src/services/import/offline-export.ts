@@ -20,6 +20,7 @@ import type { Loan } from '../../domain/types';
 import type { ServiceContext } from '../context';
 import { invalid } from '../errors';
 import { isValidLocalDate } from '../../domain/time';
+import { COMMAND } from '../../domain/commands';
 
 export type OfflineFormat = 'koc' | 'evergreen';
 
@@ -43,8 +44,8 @@ export interface OfflineExport {
 }
 
 const COMMANDS: Record<OfflineFormat, string[]> = {
-  koc: ['circulation.checkout', 'circulation.renew', 'circulation.renewAll', 'circulation.checkin', 'fees.pay'],
-  evergreen: ['circulation.checkout', 'circulation.renew', 'circulation.renewAll', 'circulation.checkin', 'catalogue.inHouseUse'],
+  koc: [COMMAND.circulation.checkout, COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkin, COMMAND.fees.pay],
+  evergreen: [COMMAND.circulation.checkout, COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkin, COMMAND.catalogue.inHouseUse],
 };
 
 interface JournalRow {
@@ -88,13 +89,13 @@ export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, o
     const effects = payload.effects ?? [];
     const loans = effects.filter((e) => e.table === 'loans').map((e) => e.row as unknown as Loan);
     const card = (loan: Loan | undefined) => (typeof input.patronBarcode === 'string' ? input.patronBarcode : loan?.patronId ? ((cardOf.get(loan.patronId) as string | undefined) ?? null) : null);
-    const itemBarcode = (loan: Loan | undefined) => (typeof input.itemBarcode === 'string' && row.command !== 'circulation.renewAll' ? input.itemBarcode : loan ? ((barcodeOf.get(loan.itemId) as string | undefined) ?? null) : null);
+    const itemBarcode = (loan: Loan | undefined) => (typeof input.itemBarcode === 'string' && row.command !== COMMAND.circulation.renewAll ? input.itemBarcode : loan ? ((barcodeOf.get(loan.itemId) as string | undefined) ?? null) : null);
     const out: string[] = [];
     let why: string | null = null;
     switch (row.command) {
-      case 'circulation.checkout':
-      case 'circulation.renew':
-      case 'circulation.renewAll': {
+      case COMMAND.circulation.checkout:
+      case COMMAND.circulation.renew:
+      case COMMAND.circulation.renewAll: {
         for (const loan of loans) {
           const patron = card(loan);
           const item = itemBarcode(loan);
@@ -102,16 +103,16 @@ export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, o
             why = 'the loan is no longer linked to its patron (reading privacy)';
             continue;
           }
-          const at = row.command === 'circulation.checkout' ? loan.checkedOutAt : (loan.lastRenewedAt ?? row.wall_time);
+          const at = row.command === COMMAND.circulation.checkout ? loan.checkedOutAt : (loan.lastRenewedAt ?? row.wall_time);
           if (format === 'koc') out.push(`${kocTime(at, zone)}\tissue\t${patron}\t${item}`);
           else {
-            const type = row.command === 'circulation.checkout' ? 'checkout' : 'renew';
+            const type = row.command === COMMAND.circulation.checkout ? 'checkout' : 'renew';
             out.push(JSON.stringify({ timestamp: Math.floor(at / 1000), type, delta: 0, patron_barcode: patron, barcode: item, due_date: new Date(loan.dueAt).toISOString(), checkout_time: new Date(at).toISOString() }));
           }
         }
         break;
       }
-      case 'circulation.checkin': {
+      case COMMAND.circulation.checkin: {
         const loan = loans.find((l) => l.returnedAt !== null);
         const item = typeof input.itemBarcode === 'string' ? input.itemBarcode : itemBarcode(loan);
         // A check-in of a copy that was not on loan changed nothing Koha or Evergreen would record.
@@ -121,7 +122,7 @@ export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, o
         else out.push(JSON.stringify({ timestamp: Math.floor(row.wall_time / 1000), type: 'checkin', delta: 0, barcode: item, backdate: new Date(at).toISOString() }));
         break;
       }
-      case 'fees.pay': {
+      case COMMAND.fees.pay: {
         const payment = effects.find((e) => e.table === 'payments')?.row as { patronId?: string; amount?: number; createdAt?: number } | undefined;
         const patron = payment?.patronId ? (cardOf.get(payment.patronId) as string | undefined) : undefined;
         if (!payment || !patron || !payment.amount) {
@@ -131,7 +132,7 @@ export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, o
         out.push(`${kocTime(payment.createdAt ?? row.wall_time, zone)}\tpayment\t${patron}\t${(payment.amount / 100).toFixed(2)}`);
         break;
       }
-      case 'catalogue.inHouseUse': {
+      case COMMAND.catalogue.inHouseUse: {
         const item = typeof input.itemBarcode === 'string' ? input.itemBarcode : null;
         if (item) out.push(JSON.stringify({ timestamp: Math.floor(row.wall_time / 1000), type: 'in_house_use', delta: 0, barcode: item, count: 1 }));
         break;

@@ -19,8 +19,8 @@ import type { ServiceContext } from '../context';
 import { ServiceError } from '../errors';
 import type { PatronRow } from '../lookups';
 import { branchIdFor, codeFor, ResumeMark, SkipList, type CodeMapping, type ImportProgress, type Skipped } from './common';
+import { COMMAND } from '../../domain/commands';
 
-export const IMPORT_PATRONS_COMMAND = 'patrons.importBatch';
 
 type PatronField = 'cardBarcode' | 'lastName' | 'firstName' | 'middleName' | 'email' | 'phone' | 'address' | 'address2' | 'city' | 'state' | 'postcode' | 'country' | 'category' | 'branch' | 'expiry' | 'dateOfBirth' | 'notes' | 'ignore';
 
@@ -103,7 +103,7 @@ export async function importPatrons(ctx: ServiceContext, source: AsyncIterable<U
     if (batch.length === 0) return;
     if (!dryRun) {
       const rows = batch;
-      runCommand(ctx, { command: IMPORT_PATRONS_COMMAND, input: { file: options.fileName ?? null, from: rows[0]!.row, to: rows[rows.length - 1]!.row, patrons: rows.length }, actor, summary: `import ${rows.length} patrons` }, (tx) => {
+      runCommand(ctx, { command: COMMAND.patrons.importBatch, input: { file: options.fileName ?? null, from: rows[0]!.row, to: rows[rows.length - 1]!.row, patrons: rows.length }, actor, summary: `import ${rows.length} patrons` }, (tx) => {
         for (const r of rows) {
           if (r.isNew) tx.insert('patrons', r.patron);
           else tx.upsert('patrons', r.patron);
