@@ -73,11 +73,11 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
     if (!isUtf8(raw)) return fail('says it is UTF-8 (leader/09 = "a") but is not: check the file\'s character encoding');
     const fields: MarcField[] = new Array(count);
     for (let n = 0, at = 24; n < count; n++, at += 12) {
-      const tag = buf.latin1Slice(at, at + 3);
+      const tag = buf.toString('latin1', at, at + 3);
       const from = spans[2 * n]!;
-      fields[n] = utf8Field(tag, buf.utf8Slice(from, from + spans[2 * n + 1]! - 1));
+      fields[n] = utf8Field(tag, buf.toString('utf8', from, from + spans[2 * n + 1]! - 1));
     }
-    return { ok: true, record: { leader: buf.utf8Slice(0, 24), fields } };
+    return { ok: true, record: { leader: buf.toString('utf8', 0, 24), fields } };
   }
   const leader = ascii(raw, 0, 24);
   if (encoding !== 0x20) return fail(`has an unknown character coding in leader/09 ("${leader[9]}")`);
@@ -85,7 +85,7 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
     const fields: MarcField[] = new Array(count);
     for (let n = 0, at = 24; n < count; n++, at += 12) {
       const from = spans[2 * n]!;
-      fields[n] = splitField(buf.latin1Slice(at, at + 3), decodeMarc8(raw.subarray(from, from + spans[2 * n + 1]! - 1)));
+      fields[n] = splitField(buf.toString('latin1', at, at + 3), decodeMarc8(raw.subarray(from, from + spans[2 * n + 1]! - 1)));
     }
     return { ok: true, record: { leader: `${leader.slice(0, 9)}a${leader.slice(10)}`, fields } };
   } catch (error) {

@@ -19,7 +19,7 @@ import type { ServiceContext } from '../context';
 import { ServiceError } from '../errors';
 import type { LibraryConfig } from '../config';
 import { branchIdFor, codeFor, ResumeMark, SkipList, type CodeMapping, type ImportProgress, type Skipped } from './common';
-import { readMarc, type ByteSource, type MarcFileKind } from './marc-reader';
+import { readMarcInSlices, type ByteSource, type MarcFileKind } from './marc-reader';
 import { SeenKeys, type KeyKind } from './seen-keys';
 import { restoreSearchIndex, suspendSearchIndex } from '../../store/search-index';
 
@@ -222,23 +222,25 @@ export class MarcImporter {
     const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
     if (!dryRun) db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
     try {
-      for await (const read of readMarc(source, { onBytes: (b) => (bytes = b) })) {
-        report.kind = read.kind;
-        report.records = read.position;
-        if (read.position <= resumeAfter) continue;
-        if (!read.ok) {
-          skipped.add({ position: read.position, id: read.controlNumber, reason: `Record ${read.position} ${read.reason}.` });
-          continue;
+      for await (const slice of readMarcInSlices(source, { onBytes: (b) => (bytes = b) })) {
+        report.kind = slice.kind;
+        for (const read of slice.records) {
+          report.records = read.position;
+          if (read.position <= resumeAfter) continue;
+          if (!read.ok) {
+            skipped.add({ position: read.position, id: read.controlNumber, reason: `Record ${read.position} ${read.reason}.` });
+            continue;
+          }
+          const planned = this.plan(read.position, read.record, cfg, mapping, profiles, homeBranch, pending);
+          if ('reason' in planned) {
+            refuse(read.position, read.record, planned.reason);
+            continue;
+          }
+          remember(planned);
+          batch.push(planned);
+          batchBytes += planned.bytes;
+          if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) flush();
         }
-        const planned = this.plan(read.position, read.record, cfg, mapping, profiles, homeBranch, pending);
-        if ('reason' in planned) {
-          refuse(read.position, read.record, planned.reason);
-          continue;
-        }
-        remember(planned);
-        batch.push(planned);
-        batchBytes += planned.bytes;
-        if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) flush();
       }
       flush(true);
     } finally {
