@@ -32,6 +32,16 @@ function numberAt(raw: Uint8Array, from: number, n: number): number {
 }
 
 /**
+ * One array for every record's directory, grown when a record has more fields: a typed array
+ * a record was memory outside the heap for each, given back only at the next collection.
+ */
+let spanScratch = new Int32Array(2 * 256);
+function spansFor(fields: number): Int32Array {
+  if (spanScratch.length < 2 * fields) spanScratch = new Int32Array(2 * fields);
+  return spanScratch;
+}
+
+/**
  * `raw` is one record as framed by its terminator (the terminator included).
  *
  * Checked and decoded in one pass over the bytes, without marcjs: an import reads every record
@@ -54,7 +64,7 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
   const count = (base - 25) / 12;
   if (count === 0) return fail('has no fields');
   // The directory's numbers, checked before any field is believed: [start, length] a field.
-  const spans = new Int32Array(count * 2);
+  const spans = spansFor(count);
   for (let n = 0, at = 24; n < count; n++, at += 12) {
     const length = numberAt(raw, at + 3, 4);
     const start = numberAt(raw, at + 7, 5);

@@ -11,7 +11,7 @@
 import { normaliseLocation } from '../shelf';
 import { validateBarcode } from '../../domain/barcode';
 import { holdingsOf, mapRecord, type Holding, type HoldingsProfile, HOLDINGS_PROFILES } from '../../domain/marc/mapping';
-import { serialiseMarc, type MarcRecord } from '../../domain/marc/record';
+import { parseStoredMarc, serialiseMarc, type MarcRecord } from '../../domain/marc/record';
 import type { BibRecord, Item } from '../../domain/types';
 import { normaliseRecord } from '../catalogue';
 import { runCommand, type Actor } from '../command';
@@ -68,8 +68,11 @@ interface PlannedItem {
 
 interface Plan {
   position: number;
-  /** The record as read, should the plan have to be made again (see FreshCatalogue). */
-  marc: MarcRecord;
+  /**
+   * The record as read is not kept: should the plan have to be made again (see FreshCatalogue),
+   * it is read back from the row's MARC text. Four batches of records held twice (as objects
+   * and as that text) were tens of megabytes of the import's heap.
+   */
   record: BibRecord;
   isNew: boolean;
   items: PlannedItem[];
@@ -184,8 +187,9 @@ export class MarcImporter {
           batches = batches.map((again) => {
             const replanned: Plan[] = [];
             for (const p of again) {
-              const planned = this.plan(p.position, p.marc, cfg, mapping, profiles, homeBranch, pending);
-              if ('reason' in planned) refuse(p.position, p.marc, planned.reason);
+              const marc = parseStoredMarc(p.record.marc)!;
+              const planned = this.plan(p.position, marc, cfg, mapping, profiles, homeBranch, pending);
+              if ('reason' in planned) refuse(p.position, marc, planned.reason);
               else {
                 remember(planned);
                 replanned.push(planned);
@@ -280,7 +284,7 @@ export class MarcImporter {
       seen.add(item.row.barcode);
       items.push(item);
     }
-    return { position, marc, record, isNew: !existing, items, bytes: marcText.length + 400 + items.length * 300 };
+    return { position, record, isNew: !existing, items, bytes: marcText.length + 400 + items.length * 300 };
   }
 
   private planItem(h: Holding, n: number, recordId: string, cfg: LibraryConfig, mapping: MarcMapping, homeBranch: string, pending: PendingIndex): PlannedItem | { reason: string } {
