@@ -39,6 +39,11 @@ it('imports MARC whatever the file is called, reports broken records, exports MA
   expect(dry.code).toBe(0);
   expect(lastJson(dry.stdout)).toMatchObject({ kind: 'marcxml', dryRun: true, records: 3, added: 3, copies: 3, skipped: 0 });
 
+  // And a MARCXML file named .mrc: its kind is its content's too.
+  copyFileSync(join(FIXTURES, 'books.xml'), join(data, 'catalogue.mrc'));
+  const named = await station(['import', 'marc', join(data, 'catalogue.mrc'), '--data', data, '--dry-run', '--json', '--item-type', 'BOOK', '--mapping', writeMapping(data)]);
+  expect(lastJson(named.stdout)).toMatchObject({ kind: 'marcxml', dryRun: true, records: 3, skipped: 0 });
+
   const real = await station(['import', 'marc', join(data, 'catalogue.dat'), '--data', data, '--user', 'admin', '--json', '--mapping', writeMapping(data)]);
   expect(real.code).toBe(0);
   expect(lastJson(real.stdout)).toMatchObject({ kind: 'marcxml', records: 3, added: 3, copies: 3, patrons: 0, skipped: 0 });
@@ -68,6 +73,10 @@ it('imports MARC whatever the file is called, reports broken records, exports MA
   expect(readFileSync(join(data, 'out.koc'), 'utf8')).toBe(`Version=1.0\tGenerator=Circa\tGeneratorVersion=0.1.0\n2026-11-16 10:00:00 000\tissue\t${p.cardBarcode}\t${barcodes[0]}\n`);
   const again = await station(['export', 'koc', '--data', data, '--from', '2026-11-16', '--to', '2026-11-16', '--out', join(data, 'again.koc'), '--json']);
   expect(lastJson(again.stdout)).toMatchObject({ transactions: 0 });
+  // Evergreen keeps its own marks: the same check-out, once, one JSON object a line.
+  const evergreen = await station(['export', 'evergreen', '--data', data, '--from', '2026-11-16', '--to', '2026-11-16', '--out', join(data, 'out.evergreen'), '--json']);
+  expect(lastJson(evergreen.stdout)).toMatchObject({ format: 'evergreen', transactions: 1 });
+  expect(readFileSync(join(data, 'out.evergreen'), 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { type: string; barcode: string }))).toMatchObject([{ type: 'checkout', barcode: barcodes[0] }]);
 
   const usage = await station(['import', 'marc', join(data, 'nope.mrc'), '--data', data]);
   expect(usage.code).toBe(2);

@@ -126,6 +126,29 @@ describe('MARC import', () => {
     expect(t.s.catalogue.itemByBarcode(itemBarcode(301)).title).toBe("L'Étranger");
   });
 
+  it('refuses a UNIMARC record whole when one of its 995 copies cannot go in, never half of it', async () => {
+    t = createTestStation();
+    const unimarc = (id: string, title: string, copies: [string, string][]) => ({
+      leader: '00000nam  2200000   4500',
+      fields: [['001', id], ['200', '1 ', 'a', title, 'f', 'Camus'], ...copies.map(([barcode, type]) => ['995', '  ', 'b', 'MAIN', 'f', barcode, 'r', type])],
+    });
+    const r = await importFile([
+      iso2709([
+        unimarc('u1', 'Premier', [[itemBarcode(501), 'BOOK']]),
+        unimarc('u2', 'Deuxième', [[itemBarcode(502), 'BOOK'], [itemBarcode(503), 'ZINE']]),
+        unimarc('u3', 'Troisième', [[itemBarcode(504), 'BOOK']]),
+      ]),
+    ]);
+    expect(r).toMatchObject({ records: 3, added: 2, copies: 2, skippedCount: 1 });
+    expect(r.skipped[0]).toMatchObject({ position: 2, id: 'u2' });
+    expect(r.skipped[0]!.reason).toMatch(/copy 2 \(995\) of item type "ZINE"/);
+    // Neither the record (title from 200) nor its good first copy went in without the other.
+    expect(recordByTitle('Deuxième')).toBeUndefined();
+    expect(count(`SELECT count(*) AS n FROM items WHERE barcode = '${itemBarcode(502)}'`)).toBe(0);
+    expect(recordByTitle('Premier')).toBeDefined();
+    expect(t.s.catalogue.itemByBarcode(itemBarcode(504)).title).toBe('Troisième');
+  });
+
   it('refuses a record whole, with the reason, when one of its copies cannot go in', async () => {
     t = createTestStation();
     const file = iso2709([

@@ -158,6 +158,19 @@ describe('offline circulation for Koha and Evergreen', () => {
     }
   });
 
+  it('carries payments in KOC only, and nothing but circulation in either', () => {
+    const { card } = circulate();
+    const patron = t.s.store.db.prepare('SELECT id FROM patrons WHERE card_barcode = ?').get(card) as { id: string };
+    t.s.fees.charge({ patronId: patron.id, kind: 'manual', amount: 150, description: 'lost card' }, t.staff);
+    t.clock.now += 60_000;
+    t.s.fees.pay({ patronId: patron.id, tendered: 150 }, t.staff);
+    const koc = buildOfflineExport(t.s.ctx, 'koc', { from: '2026-11-16', to: '2026-11-16' }).text.trimEnd().split('\n').slice(1);
+    expect(koc.map((l) => l.split('\t')[1])).toEqual(['issue', 'issue', 'issue', 'return', 'payment']);
+    expect(koc[4]).toBe(`2026-11-16 11:01:00 000\tpayment\t${card}\t1.50`);
+    const evergreen = buildOfflineExport(t.s.ctx, 'evergreen', { from: '2026-11-16', to: '2026-11-16' }).text.trimEnd().split('\n');
+    expect(evergreen.map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['checkout', 'checkout', 'renew', 'checkin', 'in_house_use']);
+  });
+
   it('exports each entry once per format, and the days are the branch\'s, both included', () => {
     circulate();
     // 2026-11-15 in New York ends at 05:00 UTC on the 16th: nothing of the 16th's 10:00 in it.

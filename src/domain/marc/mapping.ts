@@ -1,7 +1,7 @@
 // What Circa takes from a MARC record: the fields of its own record (title, author, ISBN...)
 // and the copies its holdings fields describe. MARC 21 by default; a record with a 200 and no
 // 245 is UNIMARC and is read by UNIMARC's tags (title 200, holdings 995), whole.
-import { controlNumberOf, controlValue, fieldsOf, firstSubfield, subfield, subfields, type MarcField, type MarcRecord } from './record';
+import { controlNumberOf, fieldsOf, firstSubfield, isControlTag, subfield, subfields, type MarcField, type MarcRecord } from './record';
 
 export interface MappedRecord {
   title: string;
@@ -59,8 +59,13 @@ export const HOLDINGS_PROFILES: Record<string, HoldingsProfile> = {
 export type MarcFlavour = 'marc21' | 'unimarc';
 
 export function flavourOf(record: MarcRecord): MarcFlavour {
-  const has = (tag: string) => record.fields.some((f) => f[0] === tag);
-  return !has('245') && has('200') ? 'unimarc' : 'marc21';
+  let has200 = false;
+  for (const f of record.fields) {
+    const tag = f[0];
+    if (tag === '245') return 'marc21';
+    if (tag === '200') has200 = true;
+  }
+  return has200 ? 'unimarc' : 'marc21';
 }
 
 /** Trailing ISBD punctuation (" /", " :", ";", ",", ".") and spaces, as catalogues end subfields. */
@@ -95,27 +100,104 @@ export function mapRecord(record: MarcRecord): MappedRecord {
   return flavourOf(record) === 'unimarc' ? mapUnimarc(record) : mapMarc21(record);
 }
 
+/** The first of `field`'s `code` subfields, when it is not blank: firstSubfield's test, one field at a time. */
+const nonBlank = (field: MarcField, code: string) => {
+  const v = subfield(field, code);
+  return v && v.trim() ? v : null;
+};
+
+/**
+ * Read in one pass over the fields (an import maps every record: a search of all the fields for
+ * each tag asked of them was a measurable share of its time); what each value is taken from is
+ * as the field-by-field look-ups had it, first field of a tag first.
+ */
 function mapMarc21(r: MarcRecord): MappedRecord {
-  const titleField = fieldsOf(r, '245')[0];
+  let titleField: MarcField | undefined;
+  let mainEntry: MarcField | undefined;
+  let addedEntry: MarcField | undefined;
+  let pub264First: MarcField | undefined;
+  let pub264: MarcField | undefined;
+  let pub260: MarcField | undefined;
+  const calls: (MarcField | undefined)[] = [undefined, undefined, undefined, undefined];
+  let isbn: string | null = null;
+  let issn: string | null = null;
+  let edition: string | null = null;
+  let fixed: MarcField | undefined;
+  const subjectFields: MarcField[] = [];
+  for (const f of r.fields) {
+    const tag = f[0] as string;
+    if (tag.length !== 3) continue;
+    if (isControlTag(tag)) {
+      if (tag === '008') fixed ??= f;
+      continue;
+    }
+    switch (tag) {
+      case '245':
+        titleField ??= f;
+        break;
+      case '100':
+      case '110':
+      case '111':
+        mainEntry ??= f;
+        break;
+      case '700':
+      case '710':
+      case '711':
+        addedEntry ??= f;
+        break;
+      case '264':
+        pub264First ??= f;
+        if (!pub264 && f[1]?.[1] === '1') pub264 = f;
+        break;
+      case '260':
+        pub260 ??= f;
+        break;
+      case '050':
+        calls[0] ??= f;
+        break;
+      case '082':
+        calls[1] ??= f;
+        break;
+      case '090':
+        calls[2] ??= f;
+        break;
+      case '092':
+        calls[3] ??= f;
+        break;
+      case '020':
+        isbn ??= nonBlank(f, 'a');
+        break;
+      case '022':
+        issn ??= nonBlank(f, 'a');
+        break;
+      case '250':
+        edition ??= nonBlank(f, 'a');
+        break;
+      default:
+        if (tag.charCodeAt(0) === 0x36 /* 6 */ && isDigitCode(tag.charCodeAt(1)) && isDigitCode(tag.charCodeAt(2))) subjectFields.push(f);
+    }
+  }
   const title = titleField ? trimPunctuation(joined(titleField, 'abnp')) : '';
-  const mainEntry = fieldsOf(r, /^1(00|10|11)$/)[0] ?? fieldsOf(r, /^7(00|10|11)$/)[0];
-  const author = mainEntry ? trimPunctuation(joined(mainEntry, mainEntry[0]!.endsWith('00') ? 'abcq' : 'ab')) || null : null;
-  const pub = fieldsOf(r, '264').find((f) => f[1]?.[1] === '1') ?? fieldsOf(r, '260')[0] ?? fieldsOf(r, '264')[0];
-  const fixed = controlValue(r, '008');
-  const callField = ['050', '082', '090', '092'].map((t) => fieldsOf(r, t)[0]).find((f) => f && subfield(f, 'a'));
+  const entry = mainEntry ?? addedEntry;
+  const author = entry ? trimPunctuation(joined(entry, entry[0]!.endsWith('00') ? 'abcq' : 'ab')) || null : null;
+  const pub = pub264 ?? pub260 ?? pub264First;
+  const fixedValue = fixed && fixed.length >= 2 ? (fixed[1] ?? null) : null;
+  const callField = calls.find((f) => f && subfield(f, 'a'));
   return {
     title: clip(title, 500) ?? '',
     author: clip(author, 300),
-    isbn: normaliseIsbn(firstSubfield(r, ['020'], 'a')),
-    issn: clip(firstSubfield(r, ['022'], 'a')?.trim() ?? null, 12),
+    isbn: normaliseIsbn(isbn),
+    issn: clip(issn?.trim() ?? null, 12),
     publisher: clip(pub && subfield(pub, 'b') ? trimPunctuation(subfields(pub, 'b').join(' ')) : null, 300),
-    year: yearOf([pub ? subfield(pub, 'c') : null, fixed && /^\d{4}$/.test(fixed.slice(7, 11)) ? fixed.slice(7, 11) : null]),
+    year: yearOf([pub ? subfield(pub, 'c') : null, fixedValue && /^\d{4}$/.test(fixedValue.slice(7, 11)) ? fixedValue.slice(7, 11) : null]),
     callNumber: clip(callField ? joined(callField, 'ab') : null, 100),
-    edition: clip(firstSubfield(r, ['250'], 'a') ? trimPunctuation(firstSubfield(r, ['250'], 'a')!) : null, 300),
-    subjects: subjectsOf(fieldsOf(r, /^6\d\d$/)),
+    edition: clip(edition ? trimPunctuation(edition) : null, 300),
+    subjects: subjectsOf(subjectFields),
     controlNumber: controlNumberOf(r),
   };
 }
+
+const isDigitCode = (c: number) => c >= 0x30 && c <= 0x39;
 
 function mapUnimarc(r: MarcRecord): MappedRecord {
   const titleField = fieldsOf(r, '200')[0]!;
@@ -139,15 +221,26 @@ function mapUnimarc(r: MarcRecord): MappedRecord {
 }
 
 function subjectsOf(fields: MarcField[]): string | null {
-  const headings = fields
-    .map((f) => {
-      const main = joined(f, 'abcdt');
-      const subdivisions = ['v', 'x', 'y', 'z'].flatMap((c) => subfields(f, c)).map((s) => s.trim());
-      return trimPunctuation([main, ...subdivisions].filter(Boolean).join(' -- '));
-    })
-    .filter(Boolean);
-  return headings.length > 0 ? clip([...new Set(headings)].join('; '), 2000) : null;
+  if (fields.length === 0) return null;
+  const headings = new Set<string>();
+  for (const f of fields) {
+    const parts: string[] = [];
+    const main = joined(f, 'abcdt');
+    if (main) parts.push(main);
+    for (const c of SUBDIVISIONS) {
+      for (let i = 2; i + 1 < f.length; i += 2) {
+        if (f[i] !== c) continue;
+        const s = (f[i + 1] as string).trim();
+        if (s) parts.push(s);
+      }
+    }
+    const heading = trimPunctuation(parts.join(' -- '));
+    if (heading) headings.add(heading);
+  }
+  return headings.size > 0 ? clip([...headings].join('; '), 2000) : null;
 }
+
+const SUBDIVISIONS = ['v', 'x', 'y', 'z'];
 
 /** "12.50", "12,50", "$12.50", "12" -> cents; null when it is not a price. */
 export function priceInCents(value: string | null): number | null {

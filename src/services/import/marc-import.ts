@@ -11,7 +11,7 @@
 import { normaliseLocation } from '../shelf';
 import { validateBarcode } from '../../domain/barcode';
 import { holdingsOf, mapRecord, type Holding, type HoldingsProfile, HOLDINGS_PROFILES } from '../../domain/marc/mapping';
-import { serialiseMarc, type MarcRecord } from '../../domain/marc/record';
+import { parseStoredMarc, serialiseMarc, type MarcRecord } from '../../domain/marc/record';
 import type { BibRecord, Item } from '../../domain/types';
 import { normaliseRecord } from '../catalogue';
 import { runCommand, type Actor } from '../command';
@@ -19,7 +19,7 @@ import type { ServiceContext } from '../context';
 import { ServiceError } from '../errors';
 import type { LibraryConfig } from '../config';
 import { branchIdFor, codeFor, ResumeMark, SkipList, type CodeMapping, type ImportProgress, type Skipped } from './common';
-import { readMarc, type ByteSource, type MarcFileKind } from './marc-reader';
+import { readMarcInSlices, type ByteSource, type MarcFileKind } from './marc-reader';
 import { SeenKeys, type KeyKind } from './seen-keys';
 import { restoreSearchIndex, suspendSearchIndex } from '../../store/search-index';
 import { COMMAND } from '../../domain/commands';
@@ -68,8 +68,11 @@ interface PlannedItem {
 
 interface Plan {
   position: number;
-  /** The record as read, should the plan have to be made again (see FreshCatalogue). */
-  marc: MarcRecord;
+  /**
+   * The record as read is not kept: should the plan have to be made again (see FreshCatalogue),
+   * it is read back from the row's MARC text. Four batches of records held twice (as objects
+   * and as that text) were tens of megabytes of the import's heap.
+   */
   record: BibRecord;
   isNew: boolean;
   items: PlannedItem[];
@@ -184,8 +187,9 @@ export class MarcImporter {
           batches = batches.map((again) => {
             const replanned: Plan[] = [];
             for (const p of again) {
-              const planned = this.plan(p.position, p.marc, cfg, mapping, profiles, homeBranch, pending);
-              if ('reason' in planned) refuse(p.position, p.marc, planned.reason);
+              const marc = parseStoredMarc(p.record.marc)!;
+              const planned = this.plan(p.position, marc, cfg, mapping, profiles, homeBranch, pending);
+              if ('reason' in planned) refuse(p.position, marc, planned.reason);
               else {
                 remember(planned);
                 replanned.push(planned);
@@ -222,23 +226,25 @@ export class MarcImporter {
     const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
     if (!dryRun) db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
     try {
-      for await (const read of readMarc(source, { onBytes: (b) => (bytes = b) })) {
-        report.kind = read.kind;
-        report.records = read.position;
-        if (read.position <= resumeAfter) continue;
-        if (!read.ok) {
-          skipped.add({ position: read.position, id: read.controlNumber, reason: `Record ${read.position} ${read.reason}.` });
-          continue;
+      for await (const slice of readMarcInSlices(source, { onBytes: (b) => (bytes = b) })) {
+        report.kind = slice.kind;
+        for (const read of slice.records) {
+          report.records = read.position;
+          if (read.position <= resumeAfter) continue;
+          if (!read.ok) {
+            skipped.add({ position: read.position, id: read.controlNumber, reason: `Record ${read.position} ${read.reason}.` });
+            continue;
+          }
+          const planned = this.plan(read.position, read.record, cfg, mapping, profiles, homeBranch, pending);
+          if ('reason' in planned) {
+            refuse(read.position, read.record, planned.reason);
+            continue;
+          }
+          remember(planned);
+          batch.push(planned);
+          batchBytes += planned.bytes;
+          if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) flush();
         }
-        const planned = this.plan(read.position, read.record, cfg, mapping, profiles, homeBranch, pending);
-        if ('reason' in planned) {
-          refuse(read.position, read.record, planned.reason);
-          continue;
-        }
-        remember(planned);
-        batch.push(planned);
-        batchBytes += planned.bytes;
-        if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) flush();
       }
       flush(true);
     } finally {
@@ -278,7 +284,7 @@ export class MarcImporter {
       seen.add(item.row.barcode);
       items.push(item);
     }
-    return { position, marc, record, isNew: !existing, items, bytes: marcText.length + 400 + items.length * 300 };
+    return { position, record, isNew: !existing, items, bytes: marcText.length + 400 + items.length * 300 };
   }
 
   private planItem(h: Holding, n: number, recordId: string, cfg: LibraryConfig, mapping: MarcMapping, homeBranch: string, pending: PendingIndex): PlannedItem | { reason: string } {
