@@ -11,6 +11,7 @@ import { invalid, notFound, ServiceError } from './errors';
 import type { SignInGuard } from './lockouts';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashSecret, verifySecretAsync } from '../shared/secrets';
+import type Database from 'better-sqlite3';
 import { COMMAND } from '../domain/commands';
 
 export interface Sip2Account {
@@ -94,6 +95,20 @@ export class Sip2AccountService {
     const branchId = this.ctx.readState('branch_id');
     return this.list().filter((a) => a.active && a.branchId === branchId);
   }
+
+  /**
+   * What a logged-in SIP2 session compares at each message to know the account is as it read
+   * it: every column but the password, as one string (prepared once: it runs per message). A
+   * change saved here or arriving by sync changes it; null when the account is gone.
+   */
+  fingerprint(id: string): string | null {
+    this.fingerprintOf ??= this.ctx.store.db
+      .prepare("SELECT updated_at || '|' || active || '|' || branch_id || '|' || allowed || '|' || require_pin || '|' || error_detection || '|' || login FROM sip_accounts WHERE id = ?")
+      .pluck();
+    return (this.fingerprintOf.get(id) as string | undefined) ?? null;
+  }
+
+  private fingerprintOf: Database.Statement | null = null;
 
   get(id: string): Sip2Account | null {
     const row = this.ctx.rows.get<Sip2AccountRow>('sip_accounts', id);

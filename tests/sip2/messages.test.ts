@@ -482,3 +482,40 @@ describe('SIP2: error detection, resend, line ends', () => {
     c.close();
   });
 });
+
+describe('SIP2: what every reply is made of', () => {
+  beforeEach(async () => {
+    st = await sipStation();
+  });
+
+  it('replies are UTF-8 bytes ending in a lone CR, dated in the branch\'s local time with four blanks for the zone', async () => {
+    patronWithPin(st.t, 1, { firstName: 'Íñigo', lastName: 'Muñoz' });
+    const { barcodes } = addTitle(st.t, 'Cien años de soledad', 1, 1);
+    const c = await st.client();
+    const bytes: Buffer[] = [];
+    // What came off the wire, read as UTF-8 and written back as bytes: a reply in another
+    // encoding (Latin-1's single byte for ñ) would not come through this whole.
+    c.socket.prependListener('data', (chunk: Buffer | string) => bytes.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'utf8')));
+    const out = await c.send(m.checkout(AO, card1, barcodes[0]!));
+    expect(out.fixed.ok).toBe('1');
+    // 15:00 UTC is 10:00 in New York (the test branch's zone) on 16 November.
+    expect(out.fixed.date).toBe('20261116    100000');
+    expect(out.get('AH')).toBe('20261130    235959');
+    const raw = Buffer.concat(bytes);
+    expect(raw.includes(Buffer.from('Cien años de soledad', 'utf8'))).toBe(true);
+    expect(raw.at(-1)).toBe(0x0d);
+    expect(raw.includes(0x0a)).toBe(false);
+    // A second and a half later, the next reply says so (dates are never reused across seconds).
+    st.t.clock.now += 1_500;
+    const info = await c.send(m.patronInformation(AO, card1));
+    expect(info.fixed.date).toBe('20261116    100001');
+    expect(info.get('AE')).toBe('Íñigo Muñoz');
+    const status = await c.send(m.patronStatus(AO, card1));
+    expect(status.get('AE')).toBe('Íñigo Muñoz');
+    expect(status.fixed.date).toMatch(DATE18);
+    // In summer the same hour of UTC is an hour later in New York: the zone's rules, not a fixed offset.
+    st.t.clock.now = Date.UTC(2027, 6, 1, 15, 0, 0);
+    const summer = await c.send(m.itemInformation(AO, barcodes[0]!));
+    expect(summer.fixed.date).toBe('20270701    110000');
+  });
+});

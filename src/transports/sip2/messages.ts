@@ -130,8 +130,25 @@ export const count4 = (n: number): string => String(Math.max(0, Math.min(9999, M
 /** One formatter per zone: every response carries a date, and making a formatter costs more than using one. */
 const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * The last few dates made, per zone and second: a response carries the time of day, and a
+ * check-out's due date is usually the same as the one before (end of the same day).
+ */
+const RECENT = new Map<string, string>();
+const RECENT_MAX = 64;
+
 /** A date in SIP2's 18-character form, local time in `timeZone`, with four blanks for the zone. */
 export function sipDate(ms: number, timeZone: string): string {
+  const key = `${timeZone} ${Math.floor(ms / 1000)}`;
+  const known = RECENT.get(key);
+  if (known !== undefined) return known;
+  const made = formatSipDate(ms, timeZone);
+  if (RECENT.size >= RECENT_MAX) RECENT.delete(RECENT.keys().next().value as string);
+  RECENT.set(key, made);
+  return made;
+}
+
+function formatSipDate(ms: number, timeZone: string): string {
   let f = FORMATTERS.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });

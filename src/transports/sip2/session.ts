@@ -53,8 +53,13 @@ const SUPPORTED: [string, Sip2Capability | null | false][] = [
   ['65', 'renew'],
 ];
 
+/** What `pin()` answers when the request carried no PIN: nothing to check, no await. */
+const NO_PIN: { valid: boolean | null; why: string[] } = { valid: null, why: [] };
+
 export class Sip2Session {
   private account: Sip2Account | null = null;
+  /** The account row as it stood when `account` was read (Sip2AccountService.fingerprint). */
+  private accountFingerprint: string | null = null;
   private lastResponse: string | null = null;
   private lastRequest: { line: string; sequence: string } | null = null;
   /** The patron's language, as the self-check last said it (23, 63); else the library's. */
@@ -88,7 +93,9 @@ export class Sip2Session {
     this.refreshAccount();
     let response: SipResponse | null;
     try {
-      response = await this.respond(request);
+      const answered = this.respond(request);
+      // Most requests are answered synchronously: awaited only when there is something to wait for.
+      response = answered instanceof Promise ? await answered : answered;
     } catch (error) {
       // A defect: logged without the request (it may hold a PIN), answered as a refusal.
       console.error('sip2: unexpected error', error instanceof Error ? error.stack : String(error));
@@ -106,8 +113,13 @@ export class Sip2Session {
    */
   private refreshAccount(): void {
     if (!this.account) return;
+    // Read again only when the row changed (here, or by sync): one short indexed look-up per
+    // message instead of decoding the account each time.
+    const fingerprint = this.s.sip2.fingerprint(this.account.id);
+    if (fingerprint !== null && fingerprint === this.accountFingerprint) return;
     const now = this.s.sip2.get(this.account.id);
     this.account = now && now.active && now.branchId === this.s.ctx.identity().branchId ? now : null;
+    this.accountFingerprint = this.account ? fingerprint : null;
   }
 
   private remember(text: string, keep: boolean): string {
@@ -235,10 +247,15 @@ export class Sip2Session {
    * The PIN check when AD was sent: true, false (wrong, or locked: with why), or null when no
    * PIN was sent. The kiosk's check, with its lockout.
    */
-  private async pin(r: SipRequest): Promise<{ valid: boolean | null; why: string[] }> {
+  private pin(r: SipRequest): Promise<{ valid: boolean | null; why: string[] }> | { valid: boolean | null; why: string[] } {
     const pin = r.fields.get('AD');
-    const card = r.fields.get('AA') ?? '';
-    if (pin === undefined || pin === '') return { valid: null, why: [] };
+    // Most check-outs carry no PIN (the self-check checked it with 63): answered without a hop
+    // through the event loop's promise queue.
+    if (pin === undefined || pin === '') return NO_PIN;
+    return this.checkPin(r.fields.get('AA') ?? '', pin);
+  }
+
+  private async checkPin(card: string, pin: string): Promise<{ valid: boolean | null; why: string[] }> {
     try {
       await this.s.auth.checkPatronPin(card, pin);
       return { valid: true, why: [] };
@@ -319,11 +336,13 @@ export class Sip2Session {
     const password = r.fields.get('CO') ?? '';
     try {
       this.account = await this.s.sip2.login(login, password);
+      this.accountFingerprint = this.s.sip2.fingerprint(this.account.id);
       return new SipResponse('94', '1');
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       // A failed login leaves the connection open for another try, logged out.
       this.account = null;
+      this.accountFingerprint = null;
       return new SipResponse('94', '0');
     }
   }
@@ -486,12 +505,16 @@ export class Sip2Session {
 
   // --- 11 check-out, 29 renew, 65 renew all -----------------------------------------------------
 
-  private async checkout(r: SipRequest): Promise<SipResponse> {
+  /** Synchronous unless a PIN is to be checked (scrypt, off the event loop). */
+  private checkout(r: SipRequest): SipResponse | Promise<SipResponse> {
     if (!this.may('checkout')) return this.notAllowed(r);
+    const pin = this.pin(r);
+    return pin instanceof Promise ? pin.then((checked) => this.checkoutWith(r, checked)) : this.checkoutWith(r, pin);
+  }
+
+  private checkoutWith(r: SipRequest, pin: { valid: boolean | null; why: string[] }): SipResponse {
     const card = r.fields.get('AA') ?? '';
     const itemBarcode = r.fields.get('AB') ?? '';
-    const patron = this.patronRow(card);
-    const pin = await this.pin(r);
     // A refusal still says whether the PIN was right, when one was sent.
     const refusedWith = (messages: string[]) => {
       const resp = this.failure(r, messages);
@@ -508,7 +531,8 @@ export class Sip2Session {
         .field('AB', loan.itemBarcode)
         .field('AJ', loan.title)
         .field('AH', this.date(loan.dueAt))
-        .field('BL', yn(!!patron));
+        // The service found the patron by this card, or there would be no loan: no second look-up.
+        .field('BL', 'Y');
       if (pin.valid !== null) resp.field('CQ', yn(pin.valid));
       return this.withScreen(resp, loan.renewed ? [this.t('sip2.renewed')] : []);
     } catch (error) {
