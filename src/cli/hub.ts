@@ -18,7 +18,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DataFolderInUseError } from '../hub/data-lock';
 import { migrateHub, openHubDb, type HubDb } from '../hub/db';
 import type { HubExceptionView } from '../hub/exceptions';
@@ -27,8 +26,12 @@ import { foundHubFromStation } from '../hub/founding';
 import { createHubServer } from '../hub/server';
 import { FromStationError, openFoundingStation } from './hub-from-station';
 import { askPassword, HUB_ENDPOINT_FILE, RemoteHubAdmin, runningHubUrl } from './hub-admin-remote';
+import { parseCommandLine, printUsage, USAGE_EXIT } from './args';
 
-const { values, positionals } = parseArgs({
+const USAGE =
+  'npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin init --from-station <station.db> [--name "Main desk"]   (a new, empty hub made from a stopped stand-alone station)\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN [--station <id>]   (a one-time code, 24 hours; --station: for the station the hub was made from)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once.\nWhile the hub runs, admin commands (but init) go through its admin API: --hub <url> (or CIRCA_HUB_URL; found\nby itself for a PGlite hub on the same --data), signed in with --as <admin> (or CIRCA_HUB_ADMIN) and\nCIRCA_HUB_ADMIN_PASSWORD (or asked for).';
+
+const parsed = parseCommandLine('npm run hub', USAGE, {
   allowPositionals: true,
   options: {
     help: { type: 'boolean', short: 'h' },
@@ -55,15 +58,14 @@ const { values, positionals } = parseArgs({
     'hub-ca': { type: 'string' },
   },
 });
+if (!parsed) process.exit(USAGE_EXIT);
+const { values, positionals } = parsed;
 
-if (values.help) {
-  console.log('npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin init --from-station <station.db> [--name "Main desk"]   (a new, empty hub made from a stopped stand-alone station)\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN [--station <id>]   (a one-time code, 24 hours; --station: for the station the hub was made from)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once.\nWhile the hub runs, admin commands (but init) go through its admin API: --hub <url> (or CIRCA_HUB_URL; found\nby itself for a PGlite hub on the same --data), signed in with --as <admin> (or CIRCA_HUB_ADMIN) and\nCIRCA_HUB_ADMIN_PASSWORD (or asked for).');
-  process.exit(0);
-}
+if (values.help) process.exit(printUsage(USAGE, true));
 
 function fail(message: string): never {
   console.error(message);
-  process.exit(2);
+  process.exit(USAGE_EXIT);
 }
 
 function need(name: keyof typeof values): string {

@@ -9,12 +9,12 @@
 import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { exportMarc } from '../../services/import/marc-export';
 import { buildOfflineExport, markExported } from '../../services/import/offline-export';
 import { exportPatrons } from '../../services/import/patrons-csv';
 import { STATION_VERSION } from '../../station/services';
 import { openDataFolder, runCli, UsageError } from './common';
+import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE =
   'npm run station -- export marc --data <dir> --out <file> [--xml]\n' +
@@ -27,7 +27,7 @@ export const command = {
 };
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommandLine('npm run station', USAGE, {
     args,
     allowPositionals: true,
     options: {
@@ -41,11 +41,10 @@ async function run(args: string[]): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
+  if (!parsed) return USAGE_EXIT;
+  const { values, positionals } = parsed;
   const [what] = positionals;
-  if (values.help || !what) {
-    console.log(USAGE);
-    return values.help ? 0 : 2;
-  }
+  if (values.help || !what) return printUsage(USAGE, values.help);
   if (!['marc', 'patrons', 'koc', 'evergreen'].includes(what)) throw new UsageError(`export ${what}? It is marc, patrons, koc or evergreen.\n${USAGE}`);
   if (!values.out) throw new UsageError('--out <file> is required.');
   const out = resolve(values.out);

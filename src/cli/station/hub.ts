@@ -6,10 +6,10 @@
 // `npm run serve -- --join` or the desk's first-run screen instead.)
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ServiceError } from '../../services/errors';
 import { openStation } from '../../station/services';
 import { joinHubWithOwnLibrary, storeHubCa } from '../../station/sync';
+import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE = `npm run station -- hub join --data <dir> --hub <address> --code <code> [--name "Main desk"] [--hub-ca <file.pem>]
   The station stopped; the code is the one \`npm run hub -- admin init --from-station\` printed.`;
@@ -18,33 +18,26 @@ export const command = {
   summary: 'hub join: a stand-alone station joins the hub made from it (docs/hub.md)',
   async run(args: string[]): Promise<number> {
     const [action, ...rest] = args;
-    let values;
-    try {
-      values = parseArgs({
-        args: rest,
-        options: { data: { type: 'string' }, hub: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, 'hub-ca': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      }).values;
-    } catch (error) {
-      console.error(`hub: ${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (values.help || action !== 'join') {
-      console.log(USAGE);
-      return values.help ? 0 : 2;
-    }
+    const parsed = parseCommandLine('hub', USAGE, {
+      args: rest,
+      options: { data: { type: 'string' }, hub: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, 'hub-ca': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (!parsed) return USAGE_EXIT;
+    const { values } = parsed;
+    if (values.help || action !== 'join') return printUsage(USAGE, values.help === true);
     if (!values.data || !values.hub || !values.code) {
       console.error(`hub join: --data, --hub and --code are required\n${USAGE}`);
-      return 2;
+      return USAGE_EXIT;
     }
     if (!/^https?:\/\/\S+$/.test(values.hub)) {
       console.error(`hub join: --hub is the hub's address, http:// or https://\n${USAGE}`);
-      return 2;
+      return USAGE_EXIT;
     }
     const dir = resolve(values.data);
     const path = join(dir, 'station.db');
     if (!existsSync(path)) {
       console.error(`hub join: no station in ${dir} (no station.db)`);
-      return 2;
+      return USAGE_EXIT;
     }
     if (values['hub-ca']) storeHubCa(dir, values['hub-ca']);
     const s = openStation(path);

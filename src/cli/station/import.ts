@@ -5,11 +5,11 @@
 // CIRCA_PASSWORD or the prompt. A dry run needs no account: it writes nothing. With --json the
 // last line printed is one JSON object with the counts.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { SYSTEM } from '../../services/command';
 import { MarcImporter, type MarcMapping } from '../../services/import/marc-import';
 import { importPatrons, type PatronMapping } from '../../services/import/patrons-csv';
 import { fingerprint, inputFile, openDataFolder, progressPrinter, runCli, signIn, UsageError } from './common';
+import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE =
   'npm run station -- import marc <file> --data <dir> --user <name> [--dry-run] [--json] [--mapping <file.json>] [--item-type <code>] [--restart]\n' +
@@ -21,7 +21,7 @@ export const command = {
 };
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommandLine('npm run station', USAGE, {
     args,
     allowPositionals: true,
     options: {
@@ -36,11 +36,10 @@ async function run(args: string[]): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
+  if (!parsed) return USAGE_EXIT;
+  const { values, positionals } = parsed;
   const [what, file] = positionals;
-  if (values.help || !what) {
-    console.log(USAGE);
-    return values.help ? 0 : 2;
-  }
+  if (values.help || !what) return printUsage(USAGE, values.help);
   if (what !== 'marc' && what !== 'patrons') throw new UsageError(`import ${what}? It is "import marc" or "import patrons".\n${USAGE}`);
   const input = inputFile(file);
   const mapping = values.mapping ? readMapping(values.mapping) : {};

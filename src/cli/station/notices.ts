@@ -6,8 +6,8 @@
 // one HTML page, one letter a page, for window envelopes; staff mark them printed at the desk.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDataFolder, runCli, UsageError } from './common';
+import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE = `npm run station -- notices run --data <dir> [--json]
 npm run station -- notices letters --data <dir> --out <letters.html>
@@ -19,16 +19,10 @@ export const command = {
   async run(args: string[]): Promise<number> {
     const [action, ...rest] = args;
     return runCli(async () => {
-      let values;
-      try {
-        values = parseArgs({ args: rest, options: { data: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
-      } catch (error) {
-        throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-      }
-      if (values.help || !action || action === 'help') {
-        console.log(USAGE);
-        return action ? 0 : 2;
-      }
+      const parsed = parseCommandLine('npm run station', USAGE, { args: rest, options: { data: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+      if (!parsed) return USAGE_EXIT;
+      const { values } = parsed;
+      if (values.help || !action || action === 'help') return printUsage(USAGE, Boolean(action));
       if (!['run', 'letters', 'status'].includes(action)) throw new UsageError(`notices: no action "${action}"\n${USAGE}`);
       const s = openDataFolder(values.data);
       try {

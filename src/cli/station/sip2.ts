@@ -7,11 +7,11 @@
 // an administrator, and so accepts what those accounts' self-checks do.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_SIP2_CAPABILITIES, SIP2_CAPABILITIES, type Sip2Capability } from '../../domain/sip2-capabilities';
 import type { Actor } from '../../services/command';
 import { ServiceError } from '../../services/errors';
 import { openStation, type StationServices } from '../../station/services';
+import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE = `npm run station -- sip2 add-account --data <dir> --login <id> --password <pw> --branch <code> [--allow ${SIP2_CAPABILITIES.join(',')}] [--require-pin] [--checksums]
 npm run station -- sip2 list --data <dir> [--json]
@@ -23,40 +23,33 @@ export const command = {
   summary: 'SIP2 accounts for self-checks and sorters: add-account, list, remove (docs/sip2.md)',
   async run(args: string[]): Promise<number> {
     const [action, ...rest] = args;
-    let values;
-    try {
-      values = parseArgs({
-        args: rest,
-        options: {
-          data: { type: 'string' },
-          login: { type: 'string' },
-          password: { type: 'string' },
-          branch: { type: 'string' },
-          allow: { type: 'string' },
-          'require-pin': { type: 'boolean' },
-          checksums: { type: 'boolean' },
-          admin: { type: 'string' },
-          'admin-password': { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }).values;
-    } catch (error) {
-      console.error(`sip2: ${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    if (values.help || !action || action === 'help') {
-      console.log(USAGE);
-      return action ? 0 : 2;
-    }
+    const parsed = parseCommandLine('sip2', USAGE, {
+      args: rest,
+      options: {
+        data: { type: 'string' },
+        login: { type: 'string' },
+        password: { type: 'string' },
+        branch: { type: 'string' },
+        allow: { type: 'string' },
+        'require-pin': { type: 'boolean' },
+        checksums: { type: 'boolean' },
+        admin: { type: 'string' },
+        'admin-password': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (!parsed) return USAGE_EXIT;
+    const { values } = parsed;
+    if (values.help || !action || action === 'help') return printUsage(USAGE, Boolean(action));
     if (!values.data) {
       console.error(`sip2: --data <dir> names the station's data folder\n${USAGE}`);
-      return 2;
+      return USAGE_EXIT;
     }
     const dbPath = join(resolve(values.data), 'station.db');
     if (!existsSync(dbPath)) {
       console.error(`sip2: no station in ${resolve(values.data)} (no station.db): start it once and set it up first`);
-      return 2;
+      return USAGE_EXIT;
     }
     let s: StationServices;
     try {
@@ -68,7 +61,7 @@ export const command = {
     try {
       if (!s.admin.isConfigured()) {
         console.error('sip2: this station is not set up yet: set it up (the desk, or npm run serve) first');
-        return 2;
+        return USAGE_EXIT;
       }
       switch (action) {
         case 'add-account':
@@ -79,12 +72,12 @@ export const command = {
           return await remove(s, values);
         default:
           console.error(`sip2: no action "${action}"\n${USAGE}`);
-          return 2;
+          return USAGE_EXIT;
       }
     } catch (error) {
       if (error instanceof ServiceError) {
         console.error(`sip2: ${error.message}`);
-        return 2;
+        return USAGE_EXIT;
       }
       throw error;
     } finally {
