@@ -236,7 +236,7 @@ export class AdminService {
     });
   }
 
-  savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits {
+  savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits & { id: string } {
     return runCommand(this.ctx, { command: 'rules.saveLimits', input: limits, actor, summary: 'edit limits' }, (tx) => {
       const existing = this.ctx.store.db
         .prepare('SELECT id FROM patron_limits WHERE branch_id = ? AND category_code = ?')
@@ -245,7 +245,7 @@ export class AdminService {
     });
   }
 
-  saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy {
+  saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy & { id: string } {
     return runCommand(this.ctx, { command: 'rules.saveReturnPolicy', input: policy, actor, summary: 'edit return policy' }, (tx) => {
       const existing = this.ctx.store.db
         .prepare('SELECT id FROM branch_item_policies WHERE branch_id = ? AND item_type_code = ?')
