@@ -6,7 +6,7 @@
 // 1. The signature: by the key the hub holds for the entry's staff account (an active account),
 //    or, for an entry naming no account, by the key the hub holds for the pushing station.
 // 2. The command: the account's role must grant the permission the station API asks for it
-//    (src/api/contract.ts, the same table the desk itself enforces). The station's own key may
+//    (src/api/contract/, the same table the desk itself enforces). The station's own key may
 //    sign only what the kiosk does and the station's housekeeping.
 // 3. Every row it writes: each table has the permissions that may write it (a technician's
 //    check-out may write loans, not staff accounts), and secrets have rules of their own: a

@@ -238,14 +238,14 @@ export class AdminService {
     });
   }
 
-  savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits {
+  savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits & { id: string } {
     return runCommand(this.ctx, { command: COMMAND.rules.saveLimits, input: limits, actor, summary: 'edit limits' }, (tx) => {
       const existing = patronLimitsId(this.ctx, limits.branchId, limits.categoryCode);
       return tx.upsert('patron_limits', { ...limits, id: existing ?? this.ctx.newId() });
     });
   }
 
-  saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy {
+  saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy & { id: string } {
     return runCommand(this.ctx, { command: COMMAND.rules.saveReturnPolicy, input: policy, actor, summary: 'edit return policy' }, (tx) => {
       const existing = branchItemPolicyId(this.ctx, policy.branchId, policy.itemTypeCode);
       return tx.upsert('branch_item_policies', { ...policy, id: existing ?? this.ctx.newId() });

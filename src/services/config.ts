@@ -25,7 +25,14 @@ export interface LibraryConfig {
   closedDays: Map<string, ClosedDay[]>;
   categories: Map<string, PatronCategory & { id: string }>;
   itemTypes: Map<string, ItemType & { id: string }>;
-  matrix: RulesMatrix;
+  matrix: StoredRulesMatrix;
+}
+
+/** The rules matrix as the station keeps it: each row with its id (the desk edits and deletes rows by it). */
+export interface StoredRulesMatrix extends RulesMatrix {
+  rules: (CirculationRule & { id: string })[];
+  patronLimits: (PatronLimits & { id: string })[];
+  branchItemPolicies: (BranchItemPolicy & { id: string })[];
 }
 
 export class ConfigCache {
@@ -65,9 +72,9 @@ export class ConfigCache {
       categories: new Map(this.all<PatronCategory & { id: string }>('patron_categories').map((c) => [c.code, c])),
       itemTypes: new Map(this.all<ItemType & { id: string }>('item_types').map((t) => [t.code, t])),
       matrix: {
-        rules: this.all<CirculationRule>('circulation_rules'),
-        patronLimits: this.all<PatronLimits>('patron_limits'),
-        branchItemPolicies: this.all<BranchItemPolicy>('branch_item_policies'),
+        rules: this.all<CirculationRule & { id: string }>('circulation_rules'),
+        patronLimits: this.all<PatronLimits & { id: string }>('patron_limits'),
+        branchItemPolicies: this.all<BranchItemPolicy & { id: string }>('branch_item_policies'),
       },
     };
   }

@@ -41,6 +41,11 @@ describe('the layering lint rule', () => {
     expect(await restrictedImports('src/services/x.ts', "import { findRule } from '../domain/rules';\nvoid findRule;\n")).toEqual([]);
     expect(await restrictedImports('renderer/x.ts', "import { stationApi } from '../src/api/contract';\nvoid stationApi;\n")).toEqual([]);
   });
+  it('tells an area of the contract named like a layer from that layer', async () => {
+    expect(await restrictedImports('src/api/contract/index.ts', "import { syncApi } from './sync';\nvoid syncApi;\n")).toEqual([]);
+    expect(await restrictedImports('src/api/contract/index.ts', "import { x } from '../../sync/worker';\nvoid x;\n")).toHaveLength(1);
+    expect(await restrictedImports('src/api/x.ts', "import { x } from '../devices/manager';\nvoid x;\n")).toHaveLength(1);
+  });
 
   it('sees dynamic import() and require() as well as import declarations', async () => {
     expect(await restrictedImports('src/domain/x.ts', "export const load = () => import('../store/open');\n")).toHaveLength(1);

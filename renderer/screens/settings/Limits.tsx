@@ -240,8 +240,7 @@ export function LimitsEditor(props: LimitsEditorProps) {
 export function LimitsSettings() {
   const { data, error, reload } = useLoad(async () => {
     const { matrix, branches, categories, itemTypes } = await loadMatrix();
-    // The contract lists these rows loosely; they are the rows rules.saveLimits and rules.saveReturnPolicy answer with.
-    return { patronLimits: matrix.patronLimits as PatronLimits[], returnPolicies: matrix.branchItemPolicies as ReturnPolicy[], branches, categories, itemTypes };
+    return { patronLimits: matrix.patronLimits, returnPolicies: matrix.branchItemPolicies, branches, categories, itemTypes };
   });
   return (
     <LimitsEditor
