@@ -4,45 +4,61 @@ import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../src/domain/money';
 import { useSession } from './state/session';
 
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One Intl.DateTimeFormat per locale and options, kept: building one (with a time zone above all)
+ * costs more than formatting with it, and the check-out formats a due date on every scan.
+ */
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify([locale, options]);
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
 export function formatDate(instant: number, locale: string, timeZone?: string | null): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(instant);
+  return dateTimeFormat(locale, { dateStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(instant);
 }
 
 export function formatTime(instant: number, locale: string, timeZone?: string | null): string {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(instant);
+  return dateTimeFormat(locale, { timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(instant);
 }
 
 /** The calendar day (2026-12-25) an instant falls on in the zone (the branch's), whatever this PC's zone. */
 export function dayOf(instant: number, timeZone?: string | null): string {
-  const parts = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn', ...(timeZone ? { timeZone } : {}) }).formatToParts(instant);
+  const parts = dateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn', ...(timeZone ? { timeZone } : {}) }).formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
 export function formatDateTime(instant: number, locale: string, timeZone?: string | null): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(instant);
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(instant);
 }
 
 /** A calendar day as the API carries it (2026-12-25), in words for the locale. */
 export function formatDay(day: string, locale: string): string {
   const at = Date.parse(`${day}T12:00:00Z`);
-  return Number.isNaN(at) ? day : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+  return Number.isNaN(at) ? day : dateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
 }
 
 /** A day of every year (month 1-12, day 1-31), e.g. "December 25". */
 export function formatMonthDay(month: number, day: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, day, 12));
+  return dateTimeFormat(locale, { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, day, 12));
 }
 
 /** The weekday's name, 0 = Sunday ... 6 = Saturday. */
 export function weekdayName(weekday: number, locale: string): string {
   // 2000-01-02 was a Sunday.
-  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, 0, 2 + weekday, 12));
+  return dateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, 0, 2 + weekday, 12));
 }
 
 /** The month's name, 1 = January. */
 export function monthName(month: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1, 12));
+  return dateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1, 12));
 }
 
 export { formatMoney };

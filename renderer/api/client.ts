@@ -1,6 +1,8 @@
 // The renderer's only way to the station: one typed client over the station API. In the desktop
-// app it goes through the preload's `window.circa` (Electron IPC); in a browser, over HTTP.
+// app it goes through the preload's `window.circa` (Electron IPC); in a browser, over a WebSocket
+// kept open to the station when it is open (socket.ts), over HTTP otherwise.
 import type { ApiErrorBody, ApiInput, ApiName, ApiOutput, CoreStatus, StationClient, StationEvent } from '../../src/api/contract';
+import { createSocketCalls, socketUrl, type SocketCalls } from './socket';
 
 export class ApiError extends Error {
   constructor(readonly body: ApiErrorBody) {
@@ -50,9 +52,13 @@ export function createCoreControl(bridge: Bridge | undefined = typeof window !==
   };
 }
 
-export function createClient(base = ''): SessionClient {
+export function createClient(base = '', options: { webSocket?: boolean } = {}): SessionClient {
   let token: string | null = null;
   const bridge = typeof window !== 'undefined' ? window.circa : undefined;
+  // Opened at the first call (not at import: a component test's page has no station), used from
+  // the first call after it is open; the calls before go over HTTP.
+  let sockets: SocketCalls | null = null;
+  const socketsWanted = options.webSocket !== false && !bridge && typeof WebSocket !== 'undefined' && typeof location !== 'undefined';
   // Over HTTP, one event stream for every listener, opened with the session's token (the station
   // streams only to a signed-in session; EventSource cannot set a header, so it goes as ?token=)
   // and opened again whenever the session changes: at sign-in, at sign-out (then none, or at the
@@ -80,6 +86,15 @@ export function createClient(base = ''): SessionClient {
       const result = await bridge.call(name, input, token);
       if (!result.ok) throw new ApiError(result.error);
       return result.value as ApiOutput<N>;
+    }
+    if (socketsWanted) {
+      sockets ??= createSocketCalls(socketUrl(base, location));
+      const answer = sockets.send(name, input, token);
+      if (answer) {
+        const result = await answer;
+        if (!result.ok) throw new ApiError(result.error);
+        return result.value as ApiOutput<N>;
+      }
     }
     let res: Response;
     try {

@@ -1,4 +1,5 @@
 import { memo, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -38,7 +39,8 @@ export function Checkout() {
   const locale = format.locale;
   const tz = format.timeZone;
   const patron = useDesk((s) => s.checkout.patron);
-  const lent = useDesk((s) => s.checkout.lent);
+  // Not the list of this visit's loans: the parts that show it subscribe to it themselves, so a
+  // new loan renders its row, the count and the receipt button, not this whole screen again.
   const [card, setCard] = useState(patron?.patron.cardBarcode ?? '');
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [pendingItem, setPendingItem] = useState<string | null>(null);
@@ -56,6 +58,9 @@ export function Checkout() {
   const undoLatest = useRef<(loan: Loan) => void>(() => undefined);
   undoLatest.current = (loan) => void undo(loan);
   const onUndo = useCallback((loan: Loan) => undoLatest.current(loan), []);
+  const printAndFinishLatest = useRef<() => void>(() => undefined);
+  printAndFinishLatest.current = () => void printReceipt().then((ok) => ok && finish());
+  const onPrintAndFinish = useCallback(() => printAndFinishLatest.current(), []);
 
   // Shown again (after Check in, Patrons...): the patron as the station has them now.
   useEffect(() => {
@@ -108,9 +113,14 @@ export function Checkout() {
     setError(null);
     try {
       const loan = await client.call('circulation.checkout', { patronBarcode: patron.patron.cardBarcode, itemBarcode, ...(override ? { override } : {}) });
-      desk().lent(loan);
-      setPendingItem(null);
-      setOverriding(false);
+      // The row committed in the task the answer arrived in, not in a later one: a task later is
+      // often a frame later (npm run bench:ui). Only now: the copy is shown as lent once the
+      // station has said it is.
+      flushSync(() => {
+        desk().lent(loan);
+        setPendingItem(null);
+        setOverriding(false);
+      });
       if (itemInput.current) itemInput.current.value = '';
     } catch (err) {
       setPendingItem(itemBarcode);
@@ -177,9 +187,6 @@ export function Checkout() {
 
   const canOverride = error?.code === 'REFUSED' && !!error.refusals?.length && error.refusals.every((r) => r.overridable);
   const onLoanToOther = error?.code === 'REFUSED' && !!error.refusals?.some((r) => r.code === 'ITEM_ON_LOAN_TO_OTHER');
-  // Lent or renewed just now: shown in the table of this visit, not twice.
-  const lentNow = lent.map((l) => l.itemId).join(',');
-
   return (
     <main id="main" className="circ checkout">
       <h1>{t('checkout.title')}</h1>
@@ -228,39 +235,11 @@ export function Checkout() {
               onGranted={(token) => void lend(pendingItem, { token, codes: error.refusals!.map((r) => r.code) })}
             />
           ) : null}
-          {patron ? (
-            <section aria-labelledby="session-loans" className="session-loans">
-              <h2 id="session-loans">
-                {t('checkout.sessionLoans')} <span className="count" data-testid="session-count">{t('checkout.sessionCount', { count: lent.length })}</span>
-              </h2>
-              {lent.length > 0 ? (
-                <table className="data-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('circ.colTitle')}</th>
-                      <th scope="col">{t('circ.colBarcode')}</th>
-                      <th scope="col">{t('circ.colDue')}</th>
-                      <th scope="col">{t('circ.colStatus')}</th>
-                      <th scope="col">{t('circ.colAction')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {lent.map((l) => (
-                      <LoanRow key={l.loanId} loan={l} locale={locale} timeZone={tz} onUndo={onUndo} />
-                    ))}
-                  </tbody>
-                </table>
-              ) : null}
-            </section>
-          ) : null}
-          {patron ? <PatronLoans loans={patron.loans} hidden={lentNow} locale={locale} timeZone={tz} /> : null}
+          {patron ? <SessionLoans locale={locale} timeZone={tz} onUndo={onUndo} /> : null}
+          {patron ? <LoansBeforeThisVisit loans={patron.loans} locale={locale} timeZone={tz} /> : null}
           {patron ? (
             <div className="actions">
-              {lent.length > 0 ? (
-                <button type="button" onClick={() => void printReceipt().then((ok) => ok && finish())}>
-                  {t('checkout.printReceipt')}
-                </button>
-              ) : null}
+              <ReceiptButton onPrint={onPrintAndFinish} />
               <button type="button" onClick={finish}>
                 {t('checkout.finish')}
               </button>
@@ -270,7 +249,7 @@ export function Checkout() {
       </div>
       {nextCard && patron ? (
         <AlertModal title={t('checkout.newCardTitle')} tone="warning" testId="new-card-dialog">
-          <p>{t('checkout.newCardBody', { name: fullName(patron), count: lent.length })}</p>
+          <p>{t('checkout.newCardBody', { name: fullName(patron), count: desk().checkout.lent.length })}</p>
           <div className="modal-buttons">
             <button
               type="button"
@@ -312,6 +291,61 @@ export function Checkout() {
     </main>
   );
 }
+
+/** This visit's loans, newest first, with their count: the only part of the screen a new loan renders again (with its own row). */
+const SessionLoans = memo(function SessionLoans({ locale, timeZone, onUndo }: { locale: string; timeZone: string | null; onUndo(loan: Loan): void }) {
+  const { t } = useTranslation();
+  const lent = useDesk((s) => s.checkout.lent);
+  return (
+    <section aria-labelledby="session-loans" className="session-loans">
+      <h2 id="session-loans">
+        {t('checkout.sessionLoans')} <span className="count" data-testid="session-count">{t('checkout.sessionCount', { count: lent.length })}</span>
+      </h2>
+      {lent.length > 0 ? (
+        <table className="data-table">
+          <SessionLoansHead />
+          <tbody>
+            {lent.map((l) => (
+              <LoanRow key={l.loanId} loan={l} locale={locale} timeZone={timeZone} onUndo={onUndo} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+});
+
+const SessionLoansHead = memo(function SessionLoansHead() {
+  const { t } = useTranslation();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t('circ.colTitle')}</th>
+        <th scope="col">{t('circ.colBarcode')}</th>
+        <th scope="col">{t('circ.colDue')}</th>
+        <th scope="col">{t('circ.colStatus')}</th>
+        <th scope="col">{t('circ.colAction')}</th>
+      </tr>
+    </thead>
+  );
+});
+
+/** What the patron already had on loan: lent or renewed just now, a loan is in the table of this visit, not twice. */
+function LoansBeforeThisVisit({ loans, locale, timeZone }: { loans: PatronSummary['loans']; locale: string; timeZone: string | null }) {
+  const lentNow = useDesk((s) => s.checkout.lent.map((l) => l.itemId).join(','));
+  return <PatronLoans loans={loans} hidden={lentNow} locale={locale} timeZone={timeZone} />;
+}
+
+/** "Print receipt", once something was lent in this visit. */
+const ReceiptButton = memo(function ReceiptButton({ onPrint }: { onPrint(): void }) {
+  const { t } = useTranslation();
+  const anyLent = useDesk((s) => s.checkout.lent.length > 0);
+  return anyLent ? (
+    <button type="button" onClick={onPrint}>
+      {t('checkout.printReceipt')}
+    </button>
+  ) : null;
+});
 
 /** One loan of this visit. Memoised: a scan renders its own new row, not every row above it again. */
 const LoanRow = memo(function LoanRow({

@@ -571,13 +571,16 @@ describe("the kiosk's window never leads to the desk without staff credentials",
   it('signs out staff whose desk turns into the kiosk, and lets staff leave it only with their credentials', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
     page.setDefaultTimeout(10_000);
+    // The calls the page makes, over fetch (below) or over its WebSocket (src/transports/ws),
+    // which it opens at its first call.
+    const calls: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => calls.push(`/api/call/${(JSON.parse(String(f.payload)) as { name: string }).name}`)));
     await page.goto(station.url);
     await page.getByLabel('Username', { exact: true }).fill('marge');
     await page.getByLabel('Password', { exact: true }).fill('donut hole 42');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
     // The same window becomes the kiosk (no reload): the staff session is ended at the station.
-    const calls: string[] = [];
     page.on('request', (r) => calls.push(new URL(r.url()).pathname));
     await page.evaluate(() => (window.location.hash = '#kiosk'));
     await expect.poll(() => kioskShown(page)).toBe(true);

@@ -61,4 +61,15 @@ describe("the station's own names", () => {
     expect(isLocalCaller(undefined, {})).toBe(false);
     for (const h of ['x-forwarded-for', 'forwarded', 'x-real-ip']) expect(isLocalCaller('127.0.0.1', { [h]: '203.0.113.9' }), h).toBe(false);
   });
+
+  it("judges a WebSocket handshake's origin as a POST's: a GET that opens a socket for calls", () => {
+    const ws = (over: Partial<RequestFacts>) => judgeRequest({ allowed: [] }, facts({ path: '/api/ws', webSocket: true, ...over }));
+    expect(ws({ origin: 'http://127.0.0.1:7300' })).toEqual({ ok: true });
+    expect(ws({})).toEqual({ ok: true });
+    for (const origin of ['http://evil.example', 'null', 'http://127.0.0.1:7301', 'https://127.0.0.1:7300']) expect(ws({ origin }), origin).toMatchObject({ ok: false, status: 403 });
+    expect(ws({ origin: 'http://127.0.0.1:7300', secFetchSite: 'cross-site' })).toMatchObject({ ok: false, status: 403 });
+    expect(ws({ host: 'evil.example:7300', origin: 'http://evil.example:7300' })).toMatchObject({ ok: false, status: 421 });
+    // The same GET without the upgrade is a page load: another site's Origin does not matter there.
+    expect(judgeRequest({ allowed: [] }, facts({ path: '/', origin: 'http://evil.example' }))).toEqual({ ok: true });
+  });
 });

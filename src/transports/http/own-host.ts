@@ -26,6 +26,12 @@ export interface RequestFacts {
   host: string | undefined;
   origin: string | undefined;
   secFetchSite: string | undefined;
+  /**
+   * A WebSocket handshake (`Upgrade: websocket`): judged as a request that changes something,
+   * since every call on the socket may. Browsers send no CORS preflight for a WebSocket and let
+   * any page open one to any host: its Origin is the only word of whose page it is.
+   */
+  webSocket?: boolean;
   /** The socket's own address and port: what the connection really reached. */
   localAddress: string | undefined;
   localPort: number | undefined;
@@ -117,7 +123,7 @@ export function judgeRequest(policy: OwnHostPolicy, facts: RequestFacts): Verdic
     };
   }
   const api = facts.path.startsWith('/api/') || facts.path === '/api';
-  const changes = STATE_CHANGING.has(facts.method.toUpperCase());
+  const changes = STATE_CHANGING.has(facts.method.toUpperCase()) || facts.webSocket === true;
   // A page of another site may not drive the API, and may not open its event streams.
   if ((changes || api) && facts.secFetchSite !== undefined && !OWN_FETCH_SITES.has(facts.secFetchSite.toLowerCase())) {
     return { ok: false, status: 403, message: "Requests from another site's pages are refused: use the station's own pages." };

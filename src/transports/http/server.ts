@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { stationApi, type ApiErrorBody, type ApiMethod, type StationCoreApi, type StationEvent } from '../../api/contract';
 import { httpStatusFor } from '../../api/errors';
+import { registerWsCalls } from '../ws/calls';
 import { isLocalCaller, isLoopbackName, judgeRequest, type AllowedHost } from './own-host';
 
 export interface HttpStationOptions {
@@ -24,6 +25,8 @@ export interface HttpStationOptions {
    * answers to (`--allowed-host`, CIRCA_ALLOWED_HOSTS): see own-host.ts.
    */
   allowedHosts?: AllowedHost[];
+  /** The API over a WebSocket kept open too (`/api/ws`, src/transports/ws): on unless false. */
+  webSocket?: boolean;
 }
 
 const CSP = [
@@ -81,9 +84,10 @@ export function openApiDocument(): Record<string, unknown> {
 
 export async function createHttpStation(options: HttpStationOptions): Promise<FastifyInstance> {
   const { core } = options;
+  const bodyLimit = options.bodyLimit ?? 1_048_576;
   const app = Fastify({
     logger: false,
-    bodyLimit: options.bodyLimit ?? 1_048_576,
+    bodyLimit,
     // At close, idle keep-alive connections are dropped at once (a desk's browser keeps several
     // open); a request being answered is finished first.
     forceCloseConnections: 'idle',
@@ -121,12 +125,21 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
       host: header('host'),
       origin: header('origin'),
       secFetchSite: header('sec-fetch-site'),
+      webSocket: header('upgrade')?.toLowerCase() === 'websocket',
       localAddress: request.socket.localAddress,
       localPort: request.socket.localPort,
     });
     if (!verdict.ok) {
       return reply.status(verdict.status).send({ code: verdict.status === 421 ? 'WRONG_HOST' : 'FORBIDDEN', message: verdict.message } satisfies ApiErrorBody);
     }
+  });
+
+  // A WebSocket handshake answered with HTTP (refused above, or a path with no socket): its
+  // connection is closed after the answer. Node hands an upgrade's socket over instead of keeping
+  // it with the server's connections, so nothing else would close it, and a refused client could
+  // hold it open, and the station's close would wait for it.
+  app.addHook('onResponse', async (request) => {
+    if (request.headers.upgrade?.toLowerCase() === 'websocket') request.raw.socket?.destroy();
   });
 
   // Malformed JSON and other request errors get the same error shape as everything else.
@@ -155,6 +168,8 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     if (result.ok) return reply.status(200).send(result.value);
     return reply.status(httpStatusFor(result.error.code)).send(result.error);
   });
+
+  if (options.webSocket !== false) await registerWsCalls(app, { core, maxPayload: bodyLimit });
 
   app.get('/api/health', async (_request, reply) => {
     const result = await core.invoke('system.health', {}, {});
