@@ -16,12 +16,20 @@ import type {
   Refusal,
 } from './types';
 
+type BlockTerm = Pick<Patron['blocks'][number], 'until'>;
+
+/** A block is in force on a day up to and including its `until` date (null: until lifted). */
+export const isBlockInForceOn = (block: BlockTerm, day: LocalDate): boolean => block.until === null || block.until >= day;
+
+/** Is the patron barred on this day? Asked by the desk (below) and by the hub of a loan made offline. */
+export const isBarredOn = (blocks: (BlockTerm & { kind: string })[], day: LocalDate): boolean => blocks.some((b) => b.kind === 'barred' && isBlockInForceOn(b, day));
+
 /** Refusals about the patron's standing, shared by check-out, renewal and holds. */
 export function patronStandingRefusals(patron: Patron, today: LocalDate): Refusal[] {
   const out: Refusal[] = [];
   if (today > patron.cardExpiresOn) out.push(refusal('CARD_EXPIRED', { date: patron.cardExpiresOn }));
-  const active = patron.blocks.filter((b) => b.until === null || b.until >= today);
-  if (active.some((b) => b.kind === 'barred')) out.push(refusal('PATRON_BARRED'));
+  const active = patron.blocks.filter((b) => isBlockInForceOn(b, today));
+  if (isBarredOn(patron.blocks, today)) out.push(refusal('PATRON_BARRED'));
   if (active.some((b) => b.kind === 'lost_card')) out.push(refusal('CARD_LOST'));
   const manual = active.find((b) => b.kind === 'manual');
   if (manual) out.push(refusal('PATRON_BLOCKED', { reason: manual.reason }));
@@ -110,7 +118,7 @@ export interface RenewalContext {
 export function renewalEligibility(ctx: RenewalContext): Refusal[] {
   const refusals = patronStandingRefusals(ctx.patron, ctx.today);
   const allowed = ctx.rule?.renewalsAllowed ?? 0;
-  if (ctx.loan.renewals >= allowed) refusals.push(refusal('RENEWAL_LIMIT', { limit: allowed }));
+  if (isBeyondRenewalLimit(ctx.loan.renewals + 1, ctx.rule)) refusals.push(refusal('RENEWAL_LIMIT', { limit: allowed }));
   const notBefore = ctx.rule?.noRenewalBeforeDays;
   if (notBefore != null) {
     const earliest = addDays(localDateOf(ctx.loan.dueAt, ctx.timeZone), -notBefore);
@@ -119,6 +127,14 @@ export function renewalEligibility(ctx: RenewalContext): Refusal[] {
   if (ctx.holdNeedsItem) refusals.push(refusal('ITEM_NEEDED_FOR_HOLD'));
   if (ctx.proposedDueAt <= ctx.loan.dueAt) refusals.push(refusal('RENEWAL_NO_LATER_DUE_DATE', { date: localDateOf(ctx.loan.dueAt, ctx.timeZone) }));
   return refusals;
+}
+
+/**
+ * Would a loan renewed this many times be past the rule's limit? The desk asks it of the renewal
+ * it is about to make (renewals + 1), the hub of a loan renewed offline (its renewals as sent).
+ */
+export function isBeyondRenewalLimit(renewals: number, rule: Pick<CirculationRule, 'renewalsAllowed'> | null): boolean {
+  return renewals > (rule?.renewalsAllowed ?? 0);
 }
 
 /** How many more renewals the rule allows this loan (never below zero: an override may go past it). */

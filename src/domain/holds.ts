@@ -3,9 +3,11 @@ import { addOpenDays } from './calendar';
 import { patronStandingRefusals } from './eligibility';
 import { refusal } from './refusals';
 import { addDays } from './time';
-import type { CirculationRule, ClosedDay, Hold, Id, Item, LocalDate, Patron, PatronLimits, Refusal } from './types';
+import type { CirculationRule, ClosedDay, Hold, HoldStatus, Id, Item, LocalDate, Patron, PatronLimits, Refusal } from './types';
 
 const ACTIVE = new Set(['pending', 'in_transit', 'waiting']);
+/** Fulfilled, cancelled or expired: a hold that no copy may be trapped for any more. */
+export const isClosedHoldStatus = (status: HoldStatus): boolean => !ACTIVE.has(status);
 const UNLOANABLE = new Set(['lost', 'missing', 'withdrawn', 'claimed_returned', 'in_repair']);
 
 export interface HoldPlacementContext {

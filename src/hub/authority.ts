@@ -30,7 +30,7 @@ import type { Permission, StaffAccount } from '../domain/types';
 import { canonicalJson, verifyEntry } from '../shared/signing';
 import { digestOf } from '../shared/secret-refs';
 import { parseCapabilities, SIP2_COMMANDS, type Sip2Capability } from '../domain/sip2-capabilities';
-import { getRow } from './apply';
+import { getRow } from './row-store';
 import type { Queryable } from './db';
 import type { StationIdentity } from './station-identity';
 

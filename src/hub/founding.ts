@@ -19,7 +19,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Outcome } from '../api/sync-protocol';
 import type { JournalEntry } from '../domain/journal';
-import { writeRows } from './apply';
+import { writeRows } from './row-store';
 import type { Queryable } from './db';
 import { HubError, type Hub, type StationIdentity } from './hub';
 

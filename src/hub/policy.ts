@@ -16,13 +16,16 @@
 // - Library-wide configuration (staff accounts, settings, branches, the calendar, patron
 //   categories, item types, circulation rules, limits and return policies) changes only by an
 //   administrator: the entry's staff account, whose signature was just checked, must be, at the
-//   hub, an active account with the admin role.
+//   hub, an active account whose role holds the configuration permissions (mayConfigureLibrary in
+//   src/domain/permissions.ts, the table the desk's sessions use).
 // - Rows are never deleted by a station, except a patron's block (lifted), a closed day and a
 //   rule (by an administrator), and a copy or a record catalogued by mistake (by its delete
 //   command, and only when nothing at the hub still needs it: catalogueDeleteRefusal).
 import type { AdministratorTable, JournalEntry, RowChange, SyncedTable } from '../domain/journal';
+import { mayConfigureLibrary } from '../domain/permissions';
 import type { Loan, StaffAccount } from '../domain/types';
-import { getRow, touchRow, type ApplyResult } from './apply';
+import { getRow, touchRow } from './row-store';
+import type { ApplyResult } from './verdicts';
 import type { Queryable } from './db';
 import type { StationIdentity } from './station-identity';
 import { parseRowChange } from './row-schemas';
@@ -148,7 +151,7 @@ async function whyNotAdmin(tx: Queryable, staffId: string | null): Promise<strin
   const account = await getRow<StaffAccount>(tx, 'staff', staffId);
   if (!account) return `staff account ${staffId} is unknown at the hub`;
   if (account.active !== true) return `staff account ${account.username} is not active at the hub`;
-  if (account.role !== 'admin') return `staff account ${account.username} is a ${account.role} at the hub`;
+  if (!mayConfigureLibrary(account.role)) return `staff account ${account.username} is a ${account.role} at the hub`;
   return null;
 }
 

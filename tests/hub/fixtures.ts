@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
 import { openHubDb, type HubDb } from '../../src/hub/db';
 import type { StationIdentity } from '../../src/hub/hub';
-import { putRow, writeRows } from '../../src/hub/apply';
+import { putRow, writeRows } from '../../src/hub/row-store';
 import { hashSecret } from '../../src/shared/secrets';
 import { newKeyPair, publicKeyOf, signEntry } from '../../src/shared/signing';
 

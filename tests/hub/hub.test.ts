@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, RowChange } from '../../src/domain/journal';
-import { putRow, writeRows } from '../../src/hub/apply';
+import { putRow, writeRows } from '../../src/hub/row-store';
 import { migrateHub, openHubDb, type HubDb } from '../../src/hub/db';
 import { Hub, type StationIdentity } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';

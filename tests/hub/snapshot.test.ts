@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SnapshotLine, type ChangesResponse } from '../../src/api/sync-protocol';
-import { putRow, writeRows } from '../../src/hub/apply';
+import { putRow, writeRows } from '../../src/hub/row-store';
 import { migrateHub } from '../../src/hub/db';
 import { Hub } from '../../src/hub/hub';
 import { createHubServer } from '../../src/hub/server';
