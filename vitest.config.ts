@@ -43,6 +43,9 @@ export default defineConfig(({ mode }) => ({
         },
         test: {
           name: 'components',
+          // After the node project (projects with the same group order must share maxWorkers):
+          // Chromium then has the machine to itself.
+          sequence: { groupOrder: 1 },
           include: ['renderer/**/*.browser.test.tsx'],
           testTimeout: 15_000,
           browser: {
