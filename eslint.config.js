@@ -205,7 +205,6 @@ const RAW_SQL_ALLOWED = [
   'src/services/sip2-accounts.ts',
   'src/services/exceptions.ts',
   'src/sync/exceptions-pull.ts',
-  'src/station/handlers.ts',
   // They read or write sync_exceptions, whose single owner is being made (issue #15 item 3):
   'src/sync/apply-pulled.ts', // pull_rejected exceptions, in the batch's transaction
   'src/sync/initial-load.ts', // pull_rejected exceptions; also foreign_keys off around a chunk

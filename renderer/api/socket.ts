@@ -34,6 +34,9 @@ export function socketUrl(base: string, location: { protocol: string; host: stri
   return `${page.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.host}/api/ws`;
 }
 
+/** Calls the desk keeps waiting on the socket at once; more go over HTTP (the station takes 32). */
+export const SOCKET_CALLS_AT_ONCE = 16;
+
 export function createSocketCalls(url: string): SocketCalls {
   let socket: WebSocket | null = null;
   let open = false;
@@ -84,6 +87,9 @@ export function createSocketCalls(url: string): SocketCalls {
         connect();
         return null;
       }
+      // The station answers at most MAX_CALLS_IN_FLIGHT at once per socket: a bulk action (renew
+      // thirty loans) past the desk's share goes over HTTP, as the browser would queue fetches.
+      if (waiting.size >= SOCKET_CALLS_AT_ONCE) return null;
       const id = nextId++;
       const sentAt = performance.now();
       const live = socket;

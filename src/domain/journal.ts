@@ -10,7 +10,7 @@ import type { Id, Instant } from './types';
 
 /**
  * Tables whose rows travel between stations and the hub, parents before children: the hub writes a
- * batch's rows in this order (src/hub/apply.ts), so that a station loading rows in change order
+ * batch's rows in this order (src/hub/row-store.ts), so that a station loading rows in change order
  * meets a parent before its children. A new synced table goes here, after the tables it refers to.
  */
 export const SYNCED_TABLES = [

@@ -230,3 +230,56 @@ describe('the station API over a WebSocket', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('a WebSocket client that misbehaves over time', () => {
+  it('gets INVALID for a call carrying __proto__, as an HTTP body would', async () => {
+    const s = await open();
+    const answer = await s.garbage('{"id": 7, "name": "system.health", "input": {"__proto__": {"admin": true}}, "token": null}');
+    expect(answer).toMatchObject({ id: null, ok: false, status: 400, error: { code: 'INVALID' } });
+    s.close();
+  });
+
+  /** A station whose socket side is set tight: two sockets, a ping every 100 ms. */
+  async function tightStation() {
+    const tight = (await import('fastify')).default({ logger: false });
+    const { registerWsCalls } = await import('../../src/transports/ws/calls');
+    await registerWsCalls(tight, { core, maxPayload: BODY_LIMIT, maxSockets: 2, pingIntervalMs: 100 });
+    await tight.listen({ host: '127.0.0.1', port: 0 });
+    return { tight, url: `ws://127.0.0.1:${(tight.server.address() as { port: number }).port}/api/ws` };
+  }
+
+  it('closes sockets past its limit with 1013, and takes a new one once one has gone', async () => {
+    const { tight, url } = await tightStation();
+    try {
+      const first = (await connect({}, url)) as Socket;
+      const second = (await connect({}, url)) as Socket;
+      const third = (await connect({}, url)) as Socket;
+      expect(await third.closed).toEqual({ code: 1013, reason: 'Too many connections: try again later.' });
+      first.close();
+      await first.closed;
+      const fourth = (await connect({}, url)) as Socket;
+      expect(await fourth.call('system.health', {}, null)).toMatchObject({ ok: true });
+      second.close();
+      fourth.close();
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it('drops a socket that stops answering pings (a desk PC that slept), and keeps one that answers', async () => {
+    const { tight, url } = await tightStation();
+    try {
+      // ws answers pings by itself; a peer that went away does not: this one is told not to.
+      const deafWs = new WebSocket(url, { autoPong: false });
+      await new Promise((r) => deafWs.once('open', r));
+      const deaf = new Socket(deafWs);
+      const awake = (await connect({}, url)) as Socket;
+      const gone = await Promise.race([deaf.closed, new Promise((r) => setTimeout(() => r('still open'), 3_000))]);
+      expect(gone).toMatchObject({ code: 1006 });
+      expect(await awake.call('system.health', {}, null)).toMatchObject({ ok: true });
+      awake.close();
+    } finally {
+      await tight.close();
+    }
+  });
+});

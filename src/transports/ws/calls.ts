@@ -16,6 +16,7 @@
 // sends throws out of here.
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
 import type { RawData, WebSocket } from 'ws';
 import { stationApi, type ApiErrorBody, type StationCoreApi } from '../../api/contract';
 import { httpStatusFor } from '../../api/errors';
@@ -25,6 +26,12 @@ export const WS_CALLS_PATH = '/api/ws';
 
 /** Calls one socket may have waiting for the core at once; more are refused (as a browser holds at most 6 HTTP requests to a host). */
 export const MAX_CALLS_IN_FLIGHT = 32;
+
+/** Open sockets the station keeps at once (desks and kiosks are a handful); more are closed with 1013, try again later. */
+export const MAX_SOCKETS = 64;
+
+/** Every socket is pinged this often; one that has not answered the last ping is dropped (a desk PC that slept, a cable pulled). */
+export const PING_INTERVAL_MS = 30_000;
 
 /** A call, as the desk sends it: `id` is the client's own, echoed in the answer. */
 export interface WsCall {
@@ -48,7 +55,8 @@ export function readCall(data: RawData, isBinary: boolean): WsCall | { id: numbe
   if (isBinary) return { id: null, error: { code: 'INVALID', message: 'A call is a JSON text frame, not binary.' } };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString());
+    // As Fastify parses an HTTP body: a __proto__ or constructor.prototype key is refused, not kept.
+    parsed = secureJson.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString(), undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch {
     return { id: null, error: { code: 'INVALID', message: 'A call is a JSON object: {"id": 1, "name": "...", "input": {...}, "token": "..."}.' } };
   }
@@ -71,6 +79,9 @@ export interface WsCallsOptions {
   core: StationCoreApi;
   /** Largest frame, bytes: the HTTP transport's body limit. */
   maxPayload: number;
+  /** Tests only: a shorter ping interval, fewer sockets. */
+  pingIntervalMs?: number;
+  maxSockets?: number;
 }
 
 /** Registers `GET /api/ws` (the upgrade) on the HTTP station; the station's hooks have judged the handshake. */
@@ -82,11 +93,51 @@ export async function registerWsCalls(app: FastifyInstance, options: WsCallsOpti
     // answered with its close code (1009, 1002) and closes the socket itself. Nothing to log.
     errorHandler: () => undefined,
   });
+  const sockets = new Set<WebSocket>();
+  const alive = new WeakSet<WebSocket>();
+  // A socket outside Node's request timeouts: without this, half-open sockets would pile up for ever.
+  const pinger = setInterval(() => {
+    for (const s of sockets) {
+      if (!alive.has(s)) {
+        s.terminate();
+        continue;
+      }
+      alive.delete(s);
+      s.ping();
+    }
+  }, options.pingIntervalMs ?? PING_INTERVAL_MS);
+  pinger.unref();
+  app.addHook('onClose', async () => clearInterval(pinger));
+  // The answers a socket may leave unread before it is dropped: a client sending calls (or junk)
+  // without reading what comes back would otherwise grow the station's memory without bound.
+  const maxUnread = Math.max(4 * options.maxPayload, 1 << 20);
+
   app.get(WS_CALLS_PATH, { websocket: true }, (socket: WebSocket, request) => {
+    if (sockets.size >= (options.maxSockets ?? MAX_SOCKETS)) {
+      socket.close(1013, 'Too many connections: try again later.');
+      return;
+    }
+    sockets.add(socket);
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+    socket.on('close', () => sockets.delete(socket));
     const local = isLocalCaller(request.socket.remoteAddress, request.headers);
     let inFlight = 0;
     const answer = (a: WsAnswer) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(a));
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > maxUnread) {
+        socket.terminate();
+        return;
+      }
+      let text: string;
+      try {
+        text = JSON.stringify(a);
+      } catch (error) {
+        // A value JSON cannot carry is the station's defect: answered as the HTTP error handler would.
+        console.error('ws station:', error instanceof Error ? error.message : String(error));
+        text = JSON.stringify({ id: a.id, ok: false, error: { code: 'INTERNAL', message: 'Something went wrong.' }, status: 500, stationMs: 0 });
+      }
+      socket.send(text);
     };
     socket.on('message', (data, isBinary) => {
       const call = readCall(data, isBinary);
@@ -103,18 +154,16 @@ export async function registerWsCalls(app: FastifyInstance, options: WsCallsOpti
       // Not awaited: calls on one socket run side by side, as HTTP requests do; each answers itself.
       void core
         .invoke(call.name, call.input ?? {}, { sessionToken: call.token ?? null, local })
-        .then(
-          (result) => {
-            const stationMs = Math.round((performance.now() - started) * 100) / 100;
-            if (result.ok) answer({ id: call.id, ok: true, value: result.value, status: 200, stationMs });
-            else answer({ id: call.id, ok: false, error: result.error, status: httpStatusFor(result.error.code), stationMs });
-          },
-          // invoke never throws by contract; a defect still answers, as the HTTP error handler does.
-          (error: unknown) => {
-            console.error('ws station:', error instanceof Error ? error.message : String(error));
-            answer({ id: call.id, ok: false, error: { code: 'INTERNAL', message: 'Something went wrong.' }, status: 500, stationMs: 0 });
-          },
-        )
+        .then((result) => {
+          const stationMs = Math.round((performance.now() - started) * 100) / 100;
+          if (result.ok) answer({ id: call.id, ok: true, value: result.value, status: 200, stationMs });
+          else answer({ id: call.id, ok: false, error: result.error, status: httpStatusFor(result.error.code), stationMs });
+        })
+        // invoke never throws by contract; a defect still answers, as the HTTP error handler does.
+        .catch((error: unknown) => {
+          console.error('ws station:', error instanceof Error ? error.message : String(error));
+          answer({ id: call.id, ok: false, error: { code: 'INTERNAL', message: 'Something went wrong.' }, status: 500, stationMs: 0 });
+        })
         .finally(() => inFlight--);
     });
   });
