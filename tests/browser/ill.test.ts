@@ -109,7 +109,8 @@ describe('the ILL screen', () => {
     await expect.poll(() => returned.count()).toBe(1);
     await page.getByRole('button', { name: 'Ship back: Silent Spring' }).click();
     await expect.poll(() => page.getByRole('main').getByRole('status').first().textContent()).toBe('Silent Spring: Shipped back.');
-    expect(await page.getByRole('region', { name: 'Borrowing for our patrons' }).textContent()).toContain('No open requests.');
+    // The lists load again after the step's message: on a loaded machine a moment later.
+    await expect.poll(() => page.getByRole('region', { name: 'Borrowing for our patrons' }).textContent()).toContain('No open requests.');
   }, 90_000);
 
   it('reads the same screen in Spanish, every control labelled', async () => {
