@@ -274,7 +274,7 @@ function OverdueTable({ overdue, locale, timeZone }: { overdue: Overdue; locale:
       </thead>
       <tbody>
         {sorted.map((o) => (
-          <tr key={o.itemBarcode} data-testid="overdue-row" className="overdue">
+          <tr key={o.itemBarcode} data-testid="overdue-row">
             <td>{o.patronName}</td>
             <td>{o.title}</td>
             <td>{o.itemBarcode}</td>

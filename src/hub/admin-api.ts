@@ -26,7 +26,7 @@ const LOCK_MS = 15 * 60_000;
 /** The most failure counts kept: past it the oldest go first, so a flood of made-up usernames cannot fill the memory. */
 export const MAX_TRACKED = 10_000;
 
-/** Failure counts by key ("user:alice", "ip:10.0.0.9"), each forgotten LOCK_MS after its last failure. */
+/** Failure counts by key ("user:alice", "ip:10.0.0.9"), each locking for LOCK_MS after its last failure; a success clears a username's. */
 export class FailureCounts {
   private readonly counts = new Map<string, { count: number; until: number }>();
   constructor(private readonly clock: () => number) {}
@@ -36,8 +36,8 @@ export class FailureCounts {
   }
   fail(key: string): void {
     const now = this.clock();
-    const f = this.counts.get(key);
-    const count = f && f.until > now ? f.count + 1 : 1;
+    // The count outlives its lock, as before: after a lock ends, the next wrong password locks again.
+    const count = (this.counts.get(key)?.count ?? 0) + 1;
     this.counts.delete(key); // re-inserted last: the Map's order is the order of last failure
     this.counts.set(key, { count, until: now + LOCK_MS });
     while (this.counts.size > MAX_TRACKED) this.counts.delete(this.counts.keys().next().value!);
