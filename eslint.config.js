@@ -40,7 +40,8 @@ const nodeBuiltins = {
   message: 'The renderer never touches Node: no Node built-in module.',
 };
 const nativeOrIoPackages = {
-  regex: '^(better-sqlite3|drizzle-orm|drizzle-kit|serialport|@serialport/.*|node-hid|fastify|@fastify/.*|pg|@electric-sql/pglite|electron|electron-updater)(/.*)?$',
+  regex:
+    '^(better-sqlite3|drizzle-orm|drizzle-kit|serialport|@serialport/.*|node-hid|fastify|@fastify/.*|pg|@electric-sql/pglite|electron|electron-updater)(/.*)?$',
   message: 'This layer may not depend on storage, device, server or Electron packages.',
 };
 const noElectron = {
@@ -52,7 +53,14 @@ const ABOVE_DOMAIN = ['shared', 'store', 'services', 'sync', 'devices', 'station
 const layerRules = [
   {
     files: ['src/domain/**', 'src/api/**', 'src/i18n/**'],
-    patterns: [intoParent([...ABOVE_DOMAIN, 'renderer', 'electron'], 'The domain layer (and the API contract) may not reach upward.'), nodeIo, nativeOrIoPackages],
+    patterns: [
+      intoParent(
+        [...ABOVE_DOMAIN, 'renderer', 'electron'],
+        'The domain layer (and the API contract) may not reach upward.',
+      ),
+      nodeIo,
+      nativeOrIoPackages,
+    ],
   },
   {
     // Node code both the station and the hub use (secret hashing, signing, migrations, the synced
@@ -60,27 +68,54 @@ const layerRules = [
     // and nothing else of the station.
     files: ['src/shared/**'],
     patterns: [
-      { regex: `${RELATIVE}store/(?!schema$)`, message: 'Shared code may read only the table declarations (store/schema) of the store.' },
-      into(['services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'renderer', 'electron'], 'Shared code may import only the domain, the API contract and other shared code.'),
+      {
+        regex: `${RELATIVE}store/(?!schema$)`,
+        message: 'Shared code may read only the table declarations (store/schema) of the store.',
+      },
+      into(
+        ['services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'renderer', 'electron'],
+        'Shared code may import only the domain, the API contract and other shared code.',
+      ),
       noElectron,
     ],
   },
   {
     files: ['src/store/**'],
-    patterns: [into(['services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'api'], 'The store may import only the domain and shared code.'), noElectron],
+    patterns: [
+      into(
+        ['services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'api'],
+        'The store may import only the domain and shared code.',
+      ),
+      noElectron,
+    ],
   },
   {
     // The sync worker runs on top of the services; a service never calls the sync.
     files: ['src/services/**'],
-    patterns: [into(['sync', 'station', 'transports', 'hub', 'cli'], 'Services may import only the store, shared code and the domain (not sync).'), noElectron],
+    patterns: [
+      into(
+        ['sync', 'station', 'transports', 'hub', 'cli'],
+        'Services may import only the store, shared code and the domain (not sync).',
+      ),
+      noElectron,
+    ],
   },
   {
     files: ['src/sync/**', 'src/devices/**'],
-    patterns: [into(['station', 'transports', 'hub', 'cli'], 'Sync and devices may import only services, the store, shared code and the domain.'), noElectron],
+    patterns: [
+      into(
+        ['station', 'transports', 'hub', 'cli'],
+        'Sync and devices may import only services, the store, shared code and the domain.',
+      ),
+      noElectron,
+    ],
   },
   {
     files: ['src/station/**'],
-    patterns: [into(['transports', 'hub', 'cli'], 'The station core may not import a transport or a shell.'), noElectron],
+    patterns: [
+      into(['transports', 'hub', 'cli'], 'The station core may not import a transport or a shell.'),
+      noElectron,
+    ],
   },
   {
     files: ['src/transports/**'],
@@ -90,14 +125,25 @@ const layerRules = [
     // The SIP2 transport: its message parsing and formatting are pure (unit-tested without a
     // socket); the session calls the station's services; only server.ts and listener.ts do I/O.
     files: ['src/transports/sip2/messages.ts'],
-    patterns: [into(['store', 'services', 'sync', 'devices', 'station', 'hub', 'cli'], 'SIP2 messages are pure text: parse and format only.'), nodeIo, nativeOrIoPackages, noElectron],
+    patterns: [
+      into(
+        ['store', 'services', 'sync', 'devices', 'station', 'hub', 'cli'],
+        'SIP2 messages are pure text: parse and format only.',
+      ),
+      nodeIo,
+      nativeOrIoPackages,
+      noElectron,
+    ],
   },
   {
     // The hub is a program of its own (often on another machine): it shares with the station only
     // the domain rules, the API and sync contract and src/shared, never the station's internals.
     files: ['src/hub/**', 'src/cli/hub.ts'],
     patterns: [
-      into(['store', 'services', 'sync', 'devices', 'station', 'transports', 'i18n', 'renderer', 'electron'], 'The hub may import only shared code: src/domain, src/api and src/shared.'),
+      into(
+        ['store', 'services', 'sync', 'devices', 'station', 'transports', 'i18n', 'renderer', 'electron'],
+        'The hub may import only shared code: src/domain, src/api and src/shared.',
+      ),
       noElectron,
     ],
   },
@@ -112,15 +158,25 @@ const layerRules = [
     files: ['electron/**'],
     ignores: ['electron/**/*.test.ts'],
     patterns: [
-      { regex: `${RELATIVE}src/store/(?!(data-lock|native-binding)$)`, message: 'The Electron shell may use only the store\'s data-lock and native-binding; the rest goes through the station core.' },
-      into(['src/services', 'src/sync', 'src/devices', 'src/hub', 'src/cli', 'renderer'], 'The Electron shell talks to the station core (src/station, src/transports), never to services, sync or devices directly.'),
+      {
+        regex: `${RELATIVE}src/store/(?!(data-lock|native-binding)$)`,
+        message:
+          "The Electron shell may use only the store's data-lock and native-binding; the rest goes through the station core.",
+      },
+      into(
+        ['src/services', 'src/sync', 'src/devices', 'src/hub', 'src/cli', 'renderer'],
+        'The Electron shell talks to the station core (src/station, src/transports), never to services, sync or devices directly.',
+      ),
     ],
   },
   {
     files: ['renderer/**'],
     ignores: ['renderer/vite.config.ts'],
     patterns: [
-      into(['shared', 'store', 'services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'electron'], 'The renderer talks only to the station API: import src/api, src/domain or src/i18n.'),
+      into(
+        ['shared', 'store', 'services', 'sync', 'devices', 'station', 'transports', 'hub', 'cli', 'electron'],
+        'The renderer talks only to the station API: import src/api, src/domain or src/i18n.',
+      ),
       nodeBuiltins,
       nativeOrIoPackages,
     ],
@@ -151,7 +207,11 @@ const noRestrictedDynamicImports = {
       const text = specifierText(source);
       if (text === null) return;
       const hit = patterns.find((p) => p.re.test(text));
-      if (hit) context.report({ node, message: `'${text}' import is restricted from being used by a pattern. ${hit.message}` });
+      if (hit)
+        context.report({
+          node,
+          message: `'${text}' import is restricted from being used by a pattern. ${hit.message}`,
+        });
     };
     return {
       ImportExpression: (node) => check(node, node.source),
@@ -165,23 +225,38 @@ const noRestrictedDynamicImports = {
 
 /** What the domain may not touch: it is pure, runs in the station, the hub and the browser, and takes the time as an argument. */
 const DOMAIN_GLOBALS = [
-  ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage'].map((name) => ({ name, message: 'The domain runs in Node and the browser alike: no browser globals.' })),
+  ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage'].map((name) => ({
+    name,
+    message: 'The domain runs in Node and the browser alike: no browser globals.',
+  })),
   // (Buffer is allowed: the MARC parser, domain/marc, works on bytes; the renderer does not import it.)
-  ...['process', 'require', '__dirname', '__filename'].map((name) => ({ name, message: 'The domain runs in Node and the browser alike: no Node globals. Pass what you need in as an argument.' })),
+  ...['process', 'require', '__dirname', '__filename'].map((name) => ({
+    name,
+    message: 'The domain runs in Node and the browser alike: no Node globals. Pass what you need in as an argument.',
+  })),
 ];
 /**
  * The journal's command names, read from the one list of them (src/domain/commands.ts): written as
  * a string anywhere else in the code that journals or compares them, a name could drift from the
  * list unnoticed, so it must be `COMMAND.<area>.<name>`.
  */
-const COMMAND_NAMES = [...readFileSync(new URL('./src/domain/commands.ts', import.meta.url), 'utf8').matchAll(/: '([a-z][A-Za-z0-9]*\.[A-Za-z0-9]+)'/g)].map((m) => m[1]);
+const COMMAND_NAMES = [
+  ...readFileSync(new URL('./src/domain/commands.ts', import.meta.url), 'utf8').matchAll(
+    /: '([a-z][A-Za-z0-9]*\.[A-Za-z0-9]+)'/g,
+  ),
+].map((m) => m[1]);
 const COMMAND_NAME_REGEX = `/^(${COMMAND_NAMES.map((n) => n.replace('.', '\\.')).join('|')})$/`;
-const NOT_A_COMMAND_LITERAL = 'A command name comes from src/domain/commands.ts (COMMAND.<area>.<name>), not a string literal.';
+const NOT_A_COMMAND_LITERAL =
+  'A command name comes from src/domain/commands.ts (COMMAND.<area>.<name>), not a string literal.';
 const COMMAND_LITERALS = [
   { selector: `Literal[value=${COMMAND_NAME_REGEX}]`, message: NOT_A_COMMAND_LITERAL },
-  { selector: `TemplateLiteral[expressions.length=0] > TemplateElement[value.raw=${COMMAND_NAME_REGEX}]`, message: NOT_A_COMMAND_LITERAL },
+  {
+    selector: `TemplateLiteral[expressions.length=0] > TemplateElement[value.raw=${COMMAND_NAME_REGEX}]`,
+    message: NOT_A_COMMAND_LITERAL,
+  },
 ];
-const NOT_NOW = 'The domain takes the time as an argument (a `now` parameter), so that its rules are testable and the same at every desk and at the hub.';
+const NOT_NOW =
+  'The domain takes the time as an argument (a `now` parameter), so that its rules are testable and the same at every desk and at the hub.';
 
 /**
  * Reads behind named queries (issue #15): SQL lives in the store (src/store/queries/<area>.ts, as
@@ -225,10 +300,25 @@ export default tseslint.config(
       ecmaVersion: 2023,
       sourceType: 'module',
       globals: {
-        console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
-        setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', TextEncoder: 'readonly',
-        TextDecoder: 'readonly', window: 'readonly', document: 'readonly', fetch: 'readonly', performance: 'readonly',
-        AbortController: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly', navigator: 'readonly',
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        AbortController: 'readonly',
+        queueMicrotask: 'readonly',
+        structuredClone: 'readonly',
+        navigator: 'readonly',
       },
     },
     plugins: { circa: { rules: { 'no-restricted-dynamic-imports': noRestrictedDynamicImports } } },
@@ -245,7 +335,10 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // The UI benchmark is in tests/bench (with the other benchmarks) but checked as a browser test.
-        projectService: { allowDefaultProject: ['tests/bench/ui-bench.ts'], defaultProject: 'tests/browser/tsconfig.json' },
+        projectService: {
+          allowDefaultProject: ['tests/bench/ui-bench.ts'],
+          defaultProject: 'tests/browser/tsconfig.json',
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -264,14 +357,31 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-globals': ['error', ...DOMAIN_GLOBALS],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: NOT_NOW }, { object: 'globalThis', property: 'process', message: 'The domain runs in Node and the browser alike: no Node globals.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW }, ...COMMAND_LITERALS],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: NOT_NOW },
+        {
+          object: 'globalThis',
+          property: 'process',
+          message: 'The domain runs in Node and the browser alike: no Node globals.',
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW },
+        ...COMMAND_LITERALS,
+      ],
     },
   },
   {
     // The list of command names itself.
     files: ['src/domain/commands.ts'],
-    rules: { 'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW }] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: NOT_NOW },
+      ],
+    },
   },
   // One rule's options replace, not join, an earlier block's for the same file, so each folder's
   // no-restricted-syntax is written whole: command names from src/domain/commands.ts where entries
@@ -295,7 +405,13 @@ export default tseslint.config(
     files: ['renderer/**'],
     ignores: ['renderer/vite.config.ts'],
     rules: {
-      'no-restricted-globals': ['error', ...['process', 'Buffer', 'require', '__dirname', '__filename', 'global'].map((name) => ({ name, message: 'The renderer never touches Node: ask the station API.' }))],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', '__dirname', '__filename', 'global'].map((name) => ({
+          name,
+          message: 'The renderer never touches Node: ask the station API.',
+        })),
+      ],
     },
   },
   {

@@ -11,9 +11,23 @@ import { defineConfig } from 'vitest/config';
 // `npm run test:unit` (vitest --mode unit): the node project without what needs Chromium or
 // PostgreSQL (and the hub and sync suites, which run every case on both PGlite and PostgreSQL).
 // A minute or two instead of many; docs/architecture.md says how to run one area's tests.
-const NOT_UNIT = ['tests/browser/**', 'tests/electron/**', 'electron/kiosk-cdp.test.ts', 'tests/hub/**', 'tests/sync/**', 'tests/bench/**'];
+const NOT_UNIT = [
+  'tests/browser/**',
+  'tests/electron/**',
+  'electron/kiosk-cdp.test.ts',
+  'tests/hub/**',
+  'tests/sync/**',
+  'tests/bench/**',
+];
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 export default defineConfig(({ mode }) => ({
   test: {
@@ -39,7 +53,18 @@ export default defineConfig(({ mode }) => ({
         // file at a time, re-optimises and reloads the page under a running test (seen in CI as a
         // 15 s time-out of whichever test first reached React Aria's lazily loaded screens).
         optimizeDeps: {
-          include: ['react', 'react-dom', 'react-dom/client', 'react-i18next', 'i18next', 'react-aria-components', 'zustand', 'zod', 'luxon', 'vitest-browser-react'],
+          include: [
+            'react',
+            'react-dom',
+            'react-dom/client',
+            'react-i18next',
+            'i18next',
+            'react-aria-components',
+            'zustand',
+            'zod',
+            'luxon',
+            'vitest-browser-react',
+          ],
         },
         test: {
           name: 'components',
@@ -52,7 +77,9 @@ export default defineConfig(({ mode }) => ({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS } }),
+            provider: playwright({
+              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+            }),
             instances: [{ browser: 'chromium' }],
           },
         },

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALL_CHANNEL as RELAY_CALL, CORE_CHANNEL as RELAY_CORE, EVENT_CHANNEL as RELAY_EVENT } from '../src/transports/ipc/relay';
+import {
+  CALL_CHANNEL as RELAY_CALL,
+  CORE_CHANNEL as RELAY_CORE,
+  EVENT_CHANNEL as RELAY_EVENT,
+} from '../src/transports/ipc/relay';
 import { CALL_CHANNEL, CORE_CHANNEL, EVENT_CHANNEL, exposeStationBridge } from './bridge';
 
 /** contextBridge and ipcRenderer, reduced to what the preload uses: the one allowed stand-in. */
@@ -15,8 +19,10 @@ function standIns() {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void exposed.push([key, api]) },
     ipcRenderer: {
       invoke: async (...args: unknown[]) => (invoked.push(args), { ok: true, value: 'v' }),
-      on: (channel: string, l: (event: unknown, payload: unknown) => void) => listeners.set(channel, (listeners.get(channel) ?? new Set()).add(l)),
-      removeListener: (channel: string, l: (event: unknown, payload: unknown) => void) => listeners.get(channel)?.delete(l),
+      on: (channel: string, l: (event: unknown, payload: unknown) => void) =>
+        listeners.set(channel, (listeners.get(channel) ?? new Set()).add(l)),
+      removeListener: (channel: string, l: (event: unknown, payload: unknown) => void) =>
+        listeners.get(channel)?.delete(l),
     },
   };
 }
@@ -31,10 +37,13 @@ describe('the preload bridge', () => {
     expect(Object.isFrozen(api)).toBe(true);
   });
 
-  it('sends calls on the relay\'s channel and passes events on without the IPC event object', async () => {
+  it("sends calls on the relay's channel and passes events on without the IPC event object", async () => {
     const s = standIns();
     exposeStationBridge(s.contextBridge, s.ipcRenderer);
-    const circa = s.exposed[0]![1] as { call(n: string, i: unknown, t?: string | null): Promise<unknown>; subscribe(l: (e: unknown) => void): () => void };
+    const circa = s.exposed[0]![1] as {
+      call(n: string, i: unknown, t?: string | null): Promise<unknown>;
+      subscribe(l: (e: unknown) => void): () => void;
+    };
     expect(await circa.call('system.health', {})).toEqual({ ok: true, value: 'v' });
     await circa.call('staff.list', {}, 'tok');
     expect(s.invoked).toEqual([
@@ -51,14 +60,18 @@ describe('the preload bridge', () => {
     expect(EVENT_CHANNEL).toBe(RELAY_EVENT);
   });
 
-  it('asks for the core\'s status or a retry on the relay\'s core channel, and nothing else', async () => {
+  it("asks for the core's status or a retry on the relay's core channel, and nothing else", async () => {
     const s = standIns();
     exposeStationBridge(s.contextBridge, s.ipcRenderer);
     const circa = s.exposed[0]![1] as { core(action: string): Promise<unknown> };
     await circa.core('status');
     await circa.core('retry');
     await circa.core('shell.openExternal');
-    expect(s.invoked).toEqual([[RELAY_CORE, 'status'], [RELAY_CORE, 'retry'], [RELAY_CORE, 'status']]);
+    expect(s.invoked).toEqual([
+      [RELAY_CORE, 'status'],
+      [RELAY_CORE, 'retry'],
+      [RELAY_CORE, 'status'],
+    ]);
     expect(CORE_CHANNEL).toBe(RELAY_CORE);
   });
 

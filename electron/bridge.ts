@@ -22,7 +22,8 @@ export function exposeStationBridge(contextBridge: ContextBridgeLike, ipcRendere
   const circa = {
     // The session token is the renderer's own, as over HTTP; the main process checks it is a
     // short string and the core decides what it allows.
-    call: (name: string, input: unknown, sessionToken: string | null = null) => ipcRenderer.invoke(CALL_CHANNEL, name, input, sessionToken),
+    call: (name: string, input: unknown, sessionToken: string | null = null) =>
+      ipcRenderer.invoke(CALL_CHANNEL, name, input, sessionToken),
     // Where the station core is, and Retry once it has failed to start (the desk's failure screen).
     core: (action: 'status' | 'retry') => ipcRenderer.invoke(CORE_CHANNEL, action === 'retry' ? 'retry' : 'status'),
     subscribe: (listener: (event: unknown) => void) => {

@@ -22,7 +22,8 @@ export const ENTRIES = {
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Anything that is not a relative or absolute path is a package (or a Node built-in): left to require/import at run time. */
-const isExternal = (id: string) => id === 'electron' || builtins.has(id) || /^(@[\w.-]+\/)?[\w.-]+(\/.*)?$/.test(id) && !id.startsWith('.');
+const isExternal = (id: string) =>
+  id === 'electron' || builtins.has(id) || (/^(@[\w.-]+\/)?[\w.-]+(\/.*)?$/.test(id) && !id.startsWith('.'));
 
 export function electronBuildConfig(name: keyof typeof ENTRIES, outDir: string): InlineConfig {
   const { entry, format, file } = ENTRIES[name];
@@ -54,7 +55,12 @@ export async function buildElectron(outDir = 'dist/electron'): Promise<string> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   buildElectron(process.argv[2]).then(
-    (out) => console.warn(`built ${Object.values(ENTRIES).map((e) => e.file).join(', ')} into ${out}`),
+    (out) =>
+      console.warn(
+        `built ${Object.values(ENTRIES)
+          .map((e) => e.file)
+          .join(', ')} into ${out}`,
+      ),
     (error: unknown) => {
       console.error(error);
       process.exit(1);

@@ -19,16 +19,25 @@ type Headers = Record<string, string | string[]>;
 
 export interface HeaderSession {
   webRequest: {
-    onHeadersReceived(listener: (details: { responseHeaders?: Headers }, callback: (response: { responseHeaders: Headers }) => void) => void): void;
+    onHeadersReceived(
+      listener: (
+        details: { responseHeaders?: Headers },
+        callback: (response: { responseHeaders: Headers }) => void,
+      ) => void,
+    ): void;
   };
 }
 
 /** Replaces any policy a response brings (whatever its header's case) with the app's own. */
 export function withContentSecurityPolicy(headers: Headers = {}): Headers {
-  const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-security-policy'));
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-security-policy'),
+  );
   return { ...kept, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] };
 }
 
 export function installContentSecurityPolicy(session: HeaderSession): void {
-  session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }));
+  session.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
+  );
 }

@@ -14,7 +14,12 @@ afterEach(() => {
 });
 function shell() {
   const said = { boxes: [] as string[], exits: [] as number[], logs: [] as string[] };
-  return { said, showErrorBox: (_t: string, c: string) => void said.boxes.push(c), exit: (code: number) => void said.exits.push(code), log: (_l: string, m: string) => void said.logs.push(m) };
+  return {
+    said,
+    showErrorBox: (_t: string, c: string) => void said.boxes.push(c),
+    exit: (code: number) => void said.exits.push(code),
+    log: (_l: string, m: string) => void said.logs.push(m),
+  };
 }
 
 describe('the desktop app and its data folder', () => {
@@ -23,7 +28,16 @@ describe('the desktop app and its data folder', () => {
     dirs.push(dir);
     const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     try {
-      writeFileSync(join(dir, STATION_LOCK_FILE), JSON.stringify({ pid: holder.pid, host: hostname(), bootedAt: Date.now() - uptime() * 1000, startedAt: Date.now(), command: 'serve.ts --data x' }));
+      writeFileSync(
+        join(dir, STATION_LOCK_FILE),
+        JSON.stringify({
+          pid: holder.pid,
+          host: hostname(),
+          bootedAt: Date.now() - uptime() * 1000,
+          startedAt: Date.now(),
+          command: 'serve.ts --data x',
+        }),
+      );
       const s = shell();
       expect(claimDataFolder(dir, s)).toBe(false);
       expect(s.said.exits).toEqual([4]);
@@ -39,7 +53,16 @@ describe('the desktop app and its data folder', () => {
     dirs.push(dir);
     const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
     await new Promise((r) => gone.once('exit', r));
-    writeFileSync(join(dir, STATION_LOCK_FILE), JSON.stringify({ pid: gone.pid, host: hostname(), bootedAt: Date.now() - uptime() * 1000, startedAt: Date.now(), command: 'main.cjs' }));
+    writeFileSync(
+      join(dir, STATION_LOCK_FILE),
+      JSON.stringify({
+        pid: gone.pid,
+        host: hostname(),
+        bootedAt: Date.now() - uptime() * 1000,
+        startedAt: Date.now(),
+        command: 'main.cjs',
+      }),
+    );
     const s = shell();
     expect(claimDataFolder(dir, s)).toBe(true);
     expect(s.said.exits).toEqual([]);

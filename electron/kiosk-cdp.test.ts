@@ -37,7 +37,10 @@ function contentsOver(cdp: CDPSession): KioskContentsLike {
       attach: () => undefined,
       sendCommand: (method, params) => cdp.send(method as 'Page.enable', params as never),
       on: (event: string, listener: (...args: never[]) => void) => {
-        if (event === 'message') cdp.on('Page.fileChooserOpened', (params) => (listener as (e: unknown, m: string, p: unknown) => void)({}, 'Page.fileChooserOpened', params));
+        if (event === 'message')
+          cdp.on('Page.fileChooserOpened', (params) =>
+            (listener as (e: unknown, m: string, p: unknown) => void)({}, 'Page.fileChooserOpened', params),
+          );
       },
     },
   } as KioskContentsLike;
@@ -64,7 +67,10 @@ describe("the kiosk shell's protocol guards, in real Chromium", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(url);
-    expect(await page.evaluate('[window.print.toString(), frames[0].print.toString()]')).toEqual(['function print() { [native code] }', 'function print() { [native code] }']);
+    expect(await page.evaluate('[window.print.toString(), frames[0].print.toString()]')).toEqual([
+      'function print() { [native code] }',
+      'function print() { [native code] }',
+    ]);
     await context.close();
   });
 });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { runInNewContext } from 'node:vm';
-import { CrashPolicy, NO_PRINT_SCRIPT, isBlockedKioskKey, isKioskPage, lockDownKioskContents, lockDownKioskWindow, refuseDownloads, type DownloadSession, type KioskContentsLike, type KioskWindowLike } from './kiosk';
+import {
+  CrashPolicy,
+  NO_PRINT_SCRIPT,
+  isBlockedKioskKey,
+  isKioskPage,
+  lockDownKioskContents,
+  lockDownKioskWindow,
+  refuseDownloads,
+  type DownloadSession,
+  type KioskContentsLike,
+  type KioskWindowLike,
+} from './kiosk';
 
 const OWN = 'file:///opt/Circa/resources/app.asar/dist/renderer/index.html';
 
@@ -32,8 +43,18 @@ function standInContents({ attachFails = false } = {}) {
   return { contents, navigate, commands, attached, dbg };
 }
 
-const key = (k: string, mods: Partial<{ control: boolean; alt: boolean; meta: boolean; shift: boolean }> = {}, type = 'keyDown') => ({
-  type, key: k, control: false, alt: false, meta: false, shift: false, ...mods,
+const key = (
+  k: string,
+  mods: Partial<{ control: boolean; alt: boolean; meta: boolean; shift: boolean }> = {},
+  type = 'keyDown',
+) => ({
+  type,
+  key: k,
+  control: false,
+  alt: false,
+  meta: false,
+  shift: false,
+  ...mods,
 });
 
 /** A BrowserWindow reduced to what the kiosk lock-down touches: the one allowed stand-in. */
@@ -61,20 +82,52 @@ function standInWindow() {
 describe('kiosk mode', () => {
   it('blocks the keys that close, leave, reload or inspect the window', () => {
     const blocked = [
-      key('F4', { alt: true }), key('Tab', { alt: true }), key('w', { control: true }), key('q', { control: true }), key('Q', { meta: true }),
-      key('I', { control: true, shift: true }), key('J', { control: true, shift: true }), key('F11'), key('F12'), key('F5'),
-      key('r', { control: true }), key('p', { control: true }), key('n', { control: true }), key('Escape', { control: true, shift: true }),
-      key('Meta'), key('BrowserBack'), key('ArrowLeft', { alt: true }), key('+', { control: true }),
+      key('F4', { alt: true }),
+      key('Tab', { alt: true }),
+      key('w', { control: true }),
+      key('q', { control: true }),
+      key('Q', { meta: true }),
+      key('I', { control: true, shift: true }),
+      key('J', { control: true, shift: true }),
+      key('F11'),
+      key('F12'),
+      key('F5'),
+      key('r', { control: true }),
+      key('p', { control: true }),
+      key('n', { control: true }),
+      key('Escape', { control: true, shift: true }),
+      key('Meta'),
+      key('BrowserBack'),
+      key('ArrowLeft', { alt: true }),
+      key('+', { control: true }),
     ];
     for (const k of blocked) expect(isBlockedKioskKey(k), JSON.stringify(k)).toBe(true);
     // Print (its dialog's "print to file"), save the page, open a file: each a file chooser.
-    for (const k of [key('p', { control: true }), key('P', { control: true, shift: true }), key('s', { control: true }), key('o', { control: true }), key('p', { meta: true })]) {
+    for (const k of [
+      key('p', { control: true }),
+      key('P', { control: true, shift: true }),
+      key('s', { control: true }),
+      key('o', { control: true }),
+      key('p', { meta: true }),
+    ]) {
       expect(isBlockedKioskKey(k), JSON.stringify(k)).toBe(true);
     }
   });
 
   it('lets a patron type, scan and use the page', () => {
-    for (const k of [key('a'), key('A', { shift: true }), key('3'), key('Enter'), key('Tab'), key('Backspace'), key('Escape'), key('ArrowDown'), key('a', { control: true }), key('c', { control: true }), key('v', { control: true })]) {
+    for (const k of [
+      key('a'),
+      key('A', { shift: true }),
+      key('3'),
+      key('Enter'),
+      key('Tab'),
+      key('Backspace'),
+      key('Escape'),
+      key('ArrowDown'),
+      key('a', { control: true }),
+      key('c', { control: true }),
+      key('v', { control: true }),
+    ]) {
       expect(isBlockedKioskKey(k), JSON.stringify(k)).toBe(false);
     }
     expect(isBlockedKioskKey(key('F4', { alt: true }, 'keyUp'))).toBe(false);
@@ -83,9 +136,17 @@ describe('kiosk mode', () => {
   it('locks the window: no menu, keys filtered, no closing unless the app quits, no devtools', () => {
     const s = standInWindow();
     let quitting = false;
-    lockDownKioskWindow(s.win, { isQuitting: () => quitting, reload: () => undefined, relaunch: () => undefined, log: () => undefined });
+    lockDownKioskWindow(s.win, {
+      isQuitting: () => quitting,
+      reload: () => undefined,
+      relaunch: () => undefined,
+      log: () => undefined,
+    });
     expect(s.calls).toEqual(['setMenu(null)']);
-    const input = s.wcOn.get('before-input-event') as (e: { preventDefault(): void }, i: ReturnType<typeof key>) => void;
+    const input = s.wcOn.get('before-input-event') as (
+      e: { preventDefault(): void },
+      i: ReturnType<typeof key>,
+    ) => void;
     expect(s.prevented((e) => input(e, key('F4', { alt: true })))).toBe(true);
     expect(s.prevented((e) => input(e, key('7')))).toBe(false);
     const close = s.on.get('close') as (e: { preventDefault(): void }) => void;
@@ -162,7 +223,9 @@ describe("the kiosk window's contents", () => {
       ['Page.setInterceptFileChooserDialog', { enabled: true }],
       ['Page.addScriptToEvaluateOnNewDocument', { source: NO_PRINT_SCRIPT, runImmediately: true }],
     ]);
-    (s.dbg.get('message') as (e: unknown, method: string, params: unknown) => void)({}, 'Page.fileChooserOpened', { mode: 'selectSingle' });
+    (s.dbg.get('message') as (e: unknown, method: string, params: unknown) => void)({}, 'Page.fileChooserOpened', {
+      mode: 'selectSingle',
+    });
     expect(logged).toEqual(['kiosk: refused a file chooser']);
   });
 
@@ -200,7 +263,9 @@ describe("the kiosk window's contents", () => {
 
   it('refuses every download', () => {
     let listener: ((e: { preventDefault(): void }) => void) | undefined;
-    const session = { on: (_e: string, l: (e: { preventDefault(): void }) => void) => void (listener = l) } as unknown as DownloadSession;
+    const session = {
+      on: (_e: string, l: (e: { preventDefault(): void }) => void) => void (listener = l),
+    } as unknown as DownloadSession;
     const logged: string[] = [];
     refuseDownloads(session, (m) => logged.push(m));
     let prevented = false;

@@ -12,9 +12,48 @@ export interface KeyInput {
   shift: boolean;
 }
 
-const WITH_CTRL = new Set(['w', 'q', 'r', 'n', 't', 'p', 'o', 's', 'l', 'h', 'j', 'u', 'm', 'f', 'g', '+', '-', '=', '0', 'tab', 'pageup', 'pagedown', 'f4']);
+const WITH_CTRL = new Set([
+  'w',
+  'q',
+  'r',
+  'n',
+  't',
+  'p',
+  'o',
+  's',
+  'l',
+  'h',
+  'j',
+  'u',
+  'm',
+  'f',
+  'g',
+  '+',
+  '-',
+  '=',
+  '0',
+  'tab',
+  'pageup',
+  'pagedown',
+  'f4',
+]);
 const WITH_CTRL_SHIFT = new Set(['i', 'j', 'c', 'r', 'n', 't', 'w', 'q', 'delete', 'escape']);
-const ALONE = new Set(['f1', 'f3', 'f5', 'f6', 'f7', 'f10', 'f11', 'f12', 'browserback', 'browserforward', 'browserrefresh', 'browserhome', 'browsersearch', 'contextmenu']);
+const ALONE = new Set([
+  'f1',
+  'f3',
+  'f5',
+  'f6',
+  'f7',
+  'f10',
+  'f11',
+  'f12',
+  'browserback',
+  'browserforward',
+  'browserrefresh',
+  'browserhome',
+  'browsersearch',
+  'contextmenu',
+]);
 
 /** The keys that would leave, close, reload, print, save or inspect the kiosk window. */
 export function isBlockedKioskKey(input: KeyInput): boolean {
@@ -111,7 +150,13 @@ export function isKioskPage(url: string, rendererIndexUrl: string): boolean {
   try {
     const u = new URL(url);
     const own = new URL(rendererIndexUrl);
-    return u.protocol === 'file:' && own.protocol === 'file:' && u.host === own.host && u.pathname === own.pathname && u.hash === '#kiosk';
+    return (
+      u.protocol === 'file:' &&
+      own.protocol === 'file:' &&
+      u.host === own.host &&
+      u.pathname === own.pathname &&
+      u.hash === '#kiosk'
+    );
   } catch {
     return false;
   }
@@ -129,7 +174,10 @@ export interface DebuggerLike {
 
 export interface KioskContentsLike {
   on(event: 'will-navigate' | 'will-redirect', listener: (event: PreventableEvent, url: string) => void): void;
-  on(event: 'will-frame-navigate', listener: (details: PreventableEvent & { url: string; isMainFrame: boolean }) => void): void;
+  on(
+    event: 'will-frame-navigate',
+    listener: (details: PreventableEvent & { url: string; isMainFrame: boolean }) => void,
+  ): void;
   debugger: DebuggerLike;
 }
 
@@ -143,7 +191,12 @@ export interface DownloadSession {
  * navigation), no print dialog, no file chooser. Resolves once the print and file-chooser guards
  * are in place; if the debugger cannot attach, says so in the log and keeps the rest.
  */
-export async function lockDownKioskContents(contents: KioskContentsLike, rendererIndexUrl: string, log: (message: string) => void, rearmDelayMs = 500): Promise<boolean> {
+export async function lockDownKioskContents(
+  contents: KioskContentsLike,
+  rendererIndexUrl: string,
+  log: (message: string) => void,
+  rearmDelayMs = 500,
+): Promise<boolean> {
   const guard = (event: PreventableEvent, url: string) => {
     if (isKioskPage(url, rendererIndexUrl)) return;
     event.preventDefault();

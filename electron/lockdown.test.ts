@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { denyAllPermissions, isOwnPage, isTrustedSender, lockDownContents, type ContentsLike, type PermissionSession } from './lockdown';
+import {
+  denyAllPermissions,
+  isOwnPage,
+  isTrustedSender,
+  lockDownContents,
+  type ContentsLike,
+  type PermissionSession,
+} from './lockdown';
 
 const OWN = 'file:///opt/Circa/resources/app.asar/dist/renderer/index.html';
 
@@ -20,7 +27,7 @@ function standInContents() {
 }
 
 describe('the window lock-down', () => {
-  it('recognises only the app\'s own page', () => {
+  it("recognises only the app's own page", () => {
     expect(isOwnPage(`${OWN}#kiosk`, OWN)).toBe(true);
     expect(isOwnPage('https://evil.example/', OWN)).toBe(false);
     expect(isOwnPage('file:///etc/passwd', OWN)).toBe(false);
@@ -49,9 +56,20 @@ describe('the window lock-down', () => {
       setDevicePermissionHandler: (h: never) => (handlers.device = h),
     } as unknown as PermissionSession;
     denyAllPermissions(session);
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'serial', 'hid', 'usb', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'serial',
+      'hid',
+      'usb',
+      'fullscreen',
+    ]) {
       const answers: boolean[] = [];
-      (handlers.request as (c: unknown, p: string, cb: (g: boolean) => void) => void)({}, permission, (g) => answers.push(g));
+      (handlers.request as (c: unknown, p: string, cb: (g: boolean) => void) => void)({}, permission, (g) =>
+        answers.push(g),
+      );
       expect(answers, permission).toEqual([false]);
       expect((handlers.check as (c: unknown, p: string) => boolean)({}, permission)).toBe(false);
     }
@@ -62,7 +80,9 @@ describe('the window lock-down', () => {
     const windowContents = { id: 1 };
     expect(isTrustedSender({ sender: windowContents, senderFrame: { url: OWN } }, windowContents, OWN)).toBe(true);
     expect(isTrustedSender({ sender: { id: 2 }, senderFrame: { url: OWN } }, windowContents, OWN)).toBe(false);
-    expect(isTrustedSender({ sender: windowContents, senderFrame: { url: 'https://evil.example/' } }, windowContents, OWN)).toBe(false);
+    expect(
+      isTrustedSender({ sender: windowContents, senderFrame: { url: 'https://evil.example/' } }, windowContents, OWN),
+    ).toBe(false);
     expect(isTrustedSender({ sender: windowContents, senderFrame: null }, windowContents, OWN)).toBe(false);
     expect(isTrustedSender({ sender: undefined, senderFrame: { url: OWN } }, undefined, OWN)).toBe(false);
   });

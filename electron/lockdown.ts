@@ -23,7 +23,11 @@ export interface ContentsLike {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
 
-export function lockDownContents(contents: ContentsLike, rendererIndexUrl: string, onRefused: (what: string) => void = () => undefined): void {
+export function lockDownContents(
+  contents: ContentsLike,
+  rendererIndexUrl: string,
+  onRefused: (what: string) => void = () => undefined,
+): void {
   const guard = (event: PreventableEvent, url: string) => {
     if (isOwnPage(url, rendererIndexUrl)) return;
     event.preventDefault();
@@ -42,7 +46,9 @@ export function lockDownContents(contents: ContentsLike, rendererIndexUrl: strin
 }
 
 export interface PermissionSession {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+  ): void;
   setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
 }
@@ -54,6 +60,15 @@ export function denyAllPermissions(session: PermissionSession): void {
 }
 
 /** An IPC message counts only if it comes from the app's window, showing the app's page. */
-export function isTrustedSender(event: { sender: unknown; senderFrame?: { url: string } | null }, windowContents: unknown, rendererIndexUrl: string): boolean {
-  return windowContents !== undefined && event.sender === windowContents && !!event.senderFrame && isOwnPage(event.senderFrame.url, rendererIndexUrl);
+export function isTrustedSender(
+  event: { sender: unknown; senderFrame?: { url: string } | null },
+  windowContents: unknown,
+  rendererIndexUrl: string,
+): boolean {
+  return (
+    windowContents !== undefined &&
+    event.sender === windowContents &&
+    !!event.senderFrame &&
+    isOwnPage(event.senderFrame.url, rendererIndexUrl)
+  );
 }

@@ -5,11 +5,33 @@ import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } f
 import { join } from 'node:path';
 
 const SECRET_OR_PERSONAL_FIELDS = [
-  'pin', 'password', 'token', 'sessionToken', 'overrideToken', 'firstName', 'lastName', 'name', 'displayName', 'email',
-  'phone', 'address', 'birthDate', 'barcode', 'cardBarcode', 'patronBarcode', 'note', 'notes',
+  'pin',
+  'password',
+  'token',
+  'sessionToken',
+  'overrideToken',
+  'firstName',
+  'lastName',
+  'name',
+  'displayName',
+  'email',
+  'phone',
+  'address',
+  'birthDate',
+  'barcode',
+  'cardBarcode',
+  'patronBarcode',
+  'note',
+  'notes',
 ];
 const REDACTIONS: [RegExp, string][] = [
-  [new RegExp(`("?\\b(?:${SECRET_OR_PERSONAL_FIELDS.join('|')})"?\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|[^\\s,}]+)`, 'gi'), '$1[redacted]'],
+  [
+    new RegExp(
+      `("?\\b(?:${SECRET_OR_PERSONAL_FIELDS.join('|')})"?\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|[^\\s,}]+)`,
+      'gi',
+    ),
+    '$1[redacted]',
+  ],
   [/[\w.+-]+@[\w-]+\.[\w.-]+/g, '[email]'],
   // Card and item barcodes, phone numbers: any long run of digits, with or without a prefix.
   [/\b[A-Za-z]{0,3}\d{6,}\b/g, '[number]'],

@@ -44,7 +44,15 @@ function sqliteBuildForCore(): Record<string, string> {
   const electron = process.versions.electron;
   if (app.isPackaged || !electron) return {};
   const sqlite = installedSqlitePackage(join(here, 'main.cjs'));
-  return { [ELECTRON_BUILD_ENV]: electronBuildPath({ nodeModulesDir: sqlite.nodeModulesDir, sqliteVersion: sqlite.version, electron, platform: process.platform, arch: process.arch }) };
+  return {
+    [ELECTRON_BUILD_ENV]: electronBuildPath({
+      nodeModulesDir: sqlite.nodeModulesDir,
+      sqliteVersion: sqlite.version,
+      electron,
+      platform: process.platform,
+      arch: process.arch,
+    }),
+  };
 }
 
 /**
@@ -95,7 +103,11 @@ if (claimSingleInstance(app, () => window) && claimDataFolder(parsed.dataDir, da
     },
     logPath: log.path,
     onEvent: (event) => {
-      if (event.type === 'core') log.write(event.state === 'failed' ? 'error' : event.state === 'restarting' ? 'warn' : 'info', `station core ${event.state}`);
+      if (event.type === 'core')
+        log.write(
+          event.state === 'failed' ? 'error' : event.state === 'restarting' ? 'warn' : 'info',
+          `station core ${event.state}`,
+        );
       const forwarded = forwardableEvent(event);
       if (forwarded && window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, forwarded);
     },
@@ -109,7 +121,9 @@ if (claimSingleInstance(app, () => window) && claimDataFolder(parsed.dataDir, da
     core: { status: () => supervisor.status, retry: () => supervisor.retry() },
   });
 
-  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, rendererUrl, (what) => log.write('warn', `refused ${what}`)));
+  app.on('web-contents-created', (_event, contents) =>
+    lockDownContents(contents, rendererUrl, (what) => log.write('warn', `refused ${what}`)),
+  );
 
   function openWindow(): void {
     window = new BrowserWindow(createMainWindowOptions({ kiosk, preloadPath: join(here, 'preload.cjs') }));

@@ -7,7 +7,11 @@ export interface ShellOptions {
 }
 
 /** `--kiosk` opens the self-checkout; `--data <dir>` or CIRCA_DATA_DIR moves the data folder. */
-export function parseShellOptions(argv: string[], env: Record<string, string | undefined>, userDataDir: string): ShellOptions {
+export function parseShellOptions(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  userDataDir: string,
+): ShellOptions {
   const i = argv.indexOf('--data');
   const dataArg = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--data='))?.slice('--data='.length);
   return {

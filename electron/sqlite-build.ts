@@ -36,13 +36,21 @@ const BUILD_TOOLS =
   'build tools: on Linux python3, make and g++ (Debian: sudo apt-get install python3 make g++); on macOS the Xcode ' +
   'Command Line Tools (xcode-select --install); on Windows Visual Studio Build Tools with "Desktop development with C++"';
 
-export async function ensureElectronSqliteBuild(options: { target: BuildTarget; out: string; fetchers: Fetcher[]; force?: boolean; log?: (line: string) => void }): Promise<BuildOutcome> {
+export async function ensureElectronSqliteBuild(options: {
+  target: BuildTarget;
+  out: string;
+  fetchers: Fetcher[];
+  force?: boolean;
+  log?: (line: string) => void;
+}): Promise<BuildOutcome> {
   const { target, out, fetchers } = options;
   const log = options.log ?? (() => undefined);
   if (existsSync(out) && !options.force) {
     const found = builtForAbi(out);
     if (!target.abi || !found || found === target.abi) return { status: 'present', path: out };
-    log(`better-sqlite3 for Electron ${target.electron}: ${out} is for NODE_MODULE_VERSION ${found}, not ${target.abi}; making it again`);
+    log(
+      `better-sqlite3 for Electron ${target.electron}: ${out} is for NODE_MODULE_VERSION ${found}, not ${target.abi}; making it again`,
+    );
   }
   const stagingRoot = `${dirname(out)}.staging-${process.pid}`;
   const failures: string[] = [];
@@ -57,7 +65,9 @@ export async function ensureElectronSqliteBuild(options: { target: BuildTarget; 
         if (!existsSync(made)) throw new Error(`it finished but left no ${made}`);
         const abi = builtForAbi(made);
         if (target.abi && abi && abi !== target.abi) {
-          throw new Error(`it made a build for NODE_MODULE_VERSION ${abi}, but Electron ${target.electron} needs ${target.abi} (is npm's nodedir setting pointing node-gyp at the system Node's headers?)`);
+          throw new Error(
+            `it made a build for NODE_MODULE_VERSION ${abi}, but Electron ${target.electron} needs ${target.abi} (is npm's nodedir setting pointing node-gyp at the system Node's headers?)`,
+          );
         }
         // Copied then renamed: a half-written file must never pass for a build.
         mkdirSync(dirname(out), { recursive: true });
@@ -74,7 +84,7 @@ export async function ensureElectronSqliteBuild(options: { target: BuildTarget; 
   throw new Error(
     `Could not make better-sqlite3 for Electron ${target.electron} (${target.platform}-${target.arch}).\n` +
       failures.map((f) => `  - ${f}`).join('\n') +
-      '\nThe prebuilt binary comes from github.com; building it needs Electron\'s headers from electronjs.org and ' +
+      "\nThe prebuilt binary comes from github.com; building it needs Electron's headers from electronjs.org and " +
       `${BUILD_TOOLS}. Check the network (or the proxy: npm_config_proxy, HTTPS_PROXY), install the build tools, then run \`npm run electron:sqlite\` again.`,
   );
 }
@@ -92,7 +102,8 @@ export function builtForAbi(file: string): string | null {
 export async function electronAbi(electron: string, from: string = import.meta.url): Promise<string | undefined> {
   try {
     const dir = dirname(createRequire(from).resolve('electron/package.json'));
-    if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version === electron) return readFileSync(join(dir, 'abi_version'), 'utf8').trim();
+    if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version === electron)
+      return readFileSync(join(dir, 'abi_version'), 'utf8').trim();
   } catch {
     // not installed, or no abi_version file: ask node-abi
   }
@@ -113,9 +124,15 @@ function oneLine(error: unknown): string {
 
 /** The last words of a tool that failed: its own error line if it printed one. */
 export function reasonFrom(output: string, code: number | null): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = lines.find((l) => /^Error: /.test(l)) ?? [...lines].reverse().find((l) => / (warn|ERR!?) /.test(l));
-  return (error ?? lines.at(-1) ?? `exited with code ${code ?? 'none'}`).replace(/^prebuild-install (warn|ERR!?) (install )?/, '');
+  return (error ?? lines.at(-1) ?? `exited with code ${code ?? 'none'}`).replace(
+    /^prebuild-install (warn|ERR!?) (install )?/,
+    '',
+  );
 }
 
 function run(command: string, args: string[], cwd: string): Promise<void> {
@@ -136,7 +153,11 @@ export const prebuildInstall: Fetcher = {
     copyFileSync(join(target.sqlite.dir, 'package.json'), join(staging, 'package.json'));
     // better-sqlite3 depends on prebuild-install: resolved from there, it is the one npm installed for it.
     const bin = createRequire(join(target.sqlite.dir, 'package.json')).resolve('prebuild-install/bin.js');
-    await run(process.execPath, [bin, '--runtime', 'electron', '--target', target.electron, '--arch', target.arch, '--platform', target.platform], staging);
+    await run(
+      process.execPath,
+      [bin, '--runtime', 'electron', '--target', target.electron, '--arch', target.arch, '--platform', target.platform],
+      staging,
+    );
     return join(staging, 'build', 'Release', 'better_sqlite3.node');
   },
 };
@@ -151,7 +172,14 @@ export const electronRebuild: Fetcher = {
       // Without the Node build (build/) and anything nested: sources, binding.gyp and deps/ only.
       filter: (from) => !['build', 'node_modules'].includes(relative(target.sqlite.dir, from).split(sep)[0]!),
     });
-    writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'circa-electron-sqlite', private: true, dependencies: { 'better-sqlite3': target.sqlite.version } }));
+    writeFileSync(
+      join(staging, 'package.json'),
+      JSON.stringify({
+        name: 'circa-electron-sqlite',
+        private: true,
+        dependencies: { 'better-sqlite3': target.sqlite.version },
+      }),
+    );
     const { rebuild } = await import('@electron/rebuild');
     // node-gyp takes npm's nodedir setting over the Electron target, and some npm set-ups set it
     // (Debian's npm: nodedir=/usr): it would build for the system's Node. Not for this build.
@@ -160,7 +188,16 @@ export const electronRebuild: Fetcher = {
     for (const k of nodedir) delete process.env[k];
     try {
       // From source: prebuild-install (the same download) was tried already.
-      await rebuild({ buildPath: staging, electronVersion: target.electron, arch: target.arch, platform: target.platform as NodeJS.Platform, onlyModules: ['better-sqlite3'], force: true, buildFromSource: true, mode: 'sequential' });
+      await rebuild({
+        buildPath: staging,
+        electronVersion: target.electron,
+        arch: target.arch,
+        platform: target.platform as NodeJS.Platform,
+        onlyModules: ['better-sqlite3'],
+        force: true,
+        buildFromSource: true,
+        mode: 'sequential',
+      });
     } finally {
       for (const [k, v] of saved) process.env[k] = v;
     }
@@ -194,14 +231,39 @@ export async function main(argv: string[]): Promise<BuildOutcome> {
   const args = parseArgs(argv);
   const sqlite = installedSqlitePackage();
   const electron = args.electron ?? installedElectronVersion();
-  const target: BuildTarget = { electron, abi: await electronAbi(electron), platform: process.platform, arch: process.arch, sqlite };
-  const out = args.out ? resolve(args.out) : electronBuildPath({ nodeModulesDir: sqlite.nodeModulesDir, sqliteVersion: sqlite.version, electron: target.electron, platform: target.platform, arch: target.arch });
-  return ensureElectronSqliteBuild({ target, out, force: args.force, fetchers: [prebuildInstall, electronRebuild], log: (line) => console.warn(line) });
+  const target: BuildTarget = {
+    electron,
+    abi: await electronAbi(electron),
+    platform: process.platform,
+    arch: process.arch,
+    sqlite,
+  };
+  const out = args.out
+    ? resolve(args.out)
+    : electronBuildPath({
+        nodeModulesDir: sqlite.nodeModulesDir,
+        sqliteVersion: sqlite.version,
+        electron: target.electron,
+        platform: target.platform,
+        arch: target.arch,
+      });
+  return ensureElectronSqliteBuild({
+    target,
+    out,
+    force: args.force,
+    fetchers: [prebuildInstall, electronRebuild],
+    log: (line) => console.warn(line),
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).then(
-    (outcome) => console.warn(outcome.status === 'present' ? `better-sqlite3 for Electron: ${outcome.path} is there` : `better-sqlite3 for Electron: made ${outcome.path} with ${outcome.by}`),
+    (outcome) =>
+      console.warn(
+        outcome.status === 'present'
+          ? `better-sqlite3 for Electron: ${outcome.path} is there`
+          : `better-sqlite3 for Electron: made ${outcome.path} with ${outcome.by}`,
+      ),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
       process.exit(1);

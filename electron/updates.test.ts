@@ -17,7 +17,10 @@ function standInUpdater() {
 describe('automatic updates', () => {
   it('are off by default: electron-updater is not even loaded', async () => {
     let loaded = false;
-    const state = await startAutoUpdates({ updateUrl: null }, { loadUpdater: async () => ((loaded = true), standInUpdater()), log: () => undefined });
+    const state = await startAutoUpdates(
+      { updateUrl: null },
+      { loadUpdater: async () => ((loaded = true), standInUpdater()), log: () => undefined },
+    );
     expect(state).toBe('off');
     expect(loaded).toBe(false);
   });
@@ -27,7 +30,12 @@ describe('automatic updates', () => {
     const timers: number[] = [];
     const state = await startAutoUpdates(
       { updateUrl: 'https://updates.example.org/circa/' },
-      { loadUpdater: async () => updater, log: () => undefined, everyMs: 3_600_000, setInterval: (_f, ms) => timers.push(ms) },
+      {
+        loadUpdater: async () => updater,
+        log: () => undefined,
+        everyMs: 3_600_000,
+        setInterval: (_f, ms) => timers.push(ms),
+      },
     );
     expect(state).toBe('on');
     expect(updater.calls).toEqual(['feed generic https://updates.example.org/circa/', 'check']);

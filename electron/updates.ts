@@ -19,7 +19,10 @@ export interface UpdateHooks {
   setInterval?(fn: () => void, ms: number): unknown;
 }
 
-export async function startAutoUpdates(settings: Pick<DesktopSettings, 'updateUrl'>, hooks: UpdateHooks): Promise<'off' | 'on'> {
+export async function startAutoUpdates(
+  settings: Pick<DesktopSettings, 'updateUrl'>,
+  hooks: UpdateHooks,
+): Promise<'off' | 'on'> {
   if (!settings.updateUrl) return 'off';
   const updater = await hooks.loadUpdater();
   updater.autoDownload = true;
@@ -27,7 +30,10 @@ export async function startAutoUpdates(settings: Pick<DesktopSettings, 'updateUr
   updater.autoInstallOnAppQuit = true;
   updater.setFeedURL({ provider: 'generic', url: settings.updateUrl });
   updater.on('error', (error) => hooks.log('warn', `update check failed: ${error.message}`));
-  const check = () => void updater.checkForUpdatesAndNotify().catch((error: unknown) => hooks.log('warn', `update check failed: ${String(error)}`));
+  const check = () =>
+    void updater
+      .checkForUpdatesAndNotify()
+      .catch((error: unknown) => hooks.log('warn', `update check failed: ${String(error)}`));
   check();
   const every = hooks.everyMs ?? 6 * 60 * 60 * 1000;
   if (every > 0) (hooks.setInterval ?? setInterval)(check, every);

@@ -20,7 +20,11 @@ describe('the desktop window', () => {
     }
   });
   it('keeps developer tools for the desk, and fills the screen without them at the kiosk', () => {
-    expect(createMainWindowOptions({ kiosk: false, preloadPath: '/p' })).toMatchObject({ kiosk: false, fullscreen: false, webPreferences: { devTools: true } });
+    expect(createMainWindowOptions({ kiosk: false, preloadPath: '/p' })).toMatchObject({
+      kiosk: false,
+      fullscreen: false,
+      webPreferences: { devTools: true },
+    });
     expect(createMainWindowOptions({ kiosk: true, preloadPath: '/p' })).toMatchObject({
       kiosk: true,
       fullscreen: true,
@@ -28,6 +32,8 @@ describe('the desktop window', () => {
       resizable: false,
       webPreferences: { devTools: false, disableDialogs: true },
     });
-    expect(createMainWindowOptions({ kiosk: false, preloadPath: '/p' }).webPreferences).toMatchObject({ disableDialogs: false });
+    expect(createMainWindowOptions({ kiosk: false, preloadPath: '/p' }).webPreferences).toMatchObject({
+      disableDialogs: false,
+    });
   });
 });

@@ -2,7 +2,10 @@
 // sandboxed and isolated from the preload, and in kiosk mode has no developer tools.
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-export function createMainWindowOptions(opts: { kiosk: boolean; preloadPath: string }): BrowserWindowConstructorOptions {
+export function createMainWindowOptions(opts: {
+  kiosk: boolean;
+  preloadPath: string;
+}): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 860,

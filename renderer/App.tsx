@@ -6,7 +6,15 @@ import { isDialogShortcut, isKioskWindow } from './kioskMode';
 import { isDialogOpen } from './components/Dialog';
 import { StatusBar } from './components/StatusBar';
 import { KeyboardHelp } from './components/ui/KeyboardHelp';
-import { HELP_KEY, findBarcodeField, isBarcodeKey, isHelpKey, screenForKey, screenShortcut, type ScreenId } from './components/ui/shortcuts';
+import {
+  HELP_KEY,
+  findBarcodeField,
+  isBarcodeKey,
+  isHelpKey,
+  screenForKey,
+  screenShortcut,
+  type ScreenId,
+} from './components/ui/shortcuts';
 import { THEMES, applyTheme, readTheme, useTheme, type Theme } from './components/ui/theme';
 import { useWedgeScanner } from './scanner/useWedgeScanner';
 import { Checkin } from './screens/Checkin';
@@ -32,7 +40,18 @@ const Ill = lazy(() => import('./screens/Ill').then((m) => ({ default: m.Ill }))
 const Devices = lazy(() => import('./screens/DeviceSettings').then((m) => ({ default: m.Devices })));
 
 type Screen = ScreenId;
-const SCREENS: Screen[] = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'shelf', 'ill', 'reports', 'devices'];
+const SCREENS: Screen[] = [
+  'checkout',
+  'checkin',
+  'renew',
+  'holds',
+  'patrons',
+  'catalogue',
+  'shelf',
+  'ill',
+  'reports',
+  'devices',
+];
 
 // The theme is on <html> before the first paint, so a dark desk never flashes white.
 applyTheme(readTheme());
@@ -41,7 +60,12 @@ applyTheme(readTheme());
  * The desk's own keys (renderer/components/ui/shortcuts.ts): Alt+letter to a screen, F2 into its
  * barcode field, `?` for the list. None while a dialog is open: its keys are its own.
  */
-function useDeskShortcuts(screens: readonly Screen[], open: (screen: Screen) => void, showHelp: () => void, active: boolean) {
+function useDeskShortcuts(
+  screens: readonly Screen[],
+  open: (screen: Screen) => void,
+  showHelp: () => void,
+  active: boolean,
+) {
   useEffect(() => {
     if (!active) return;
     const onKey = (e: KeyboardEvent) => {
@@ -167,7 +191,10 @@ export function App() {
   const loadSetup = () => void client.call('setup.status', {}).then(setSetup);
   useEffect(loadSetup, [setSetup]);
 
-  const screens = useMemo(() => (mayUseSettings(permissions) ? [...SCREENS, 'settings' as const] : SCREENS), [permissions]);
+  const screens = useMemo(
+    () => (mayUseSettings(permissions) ? [...SCREENS, 'settings' as const] : SCREENS),
+    [permissions],
+  );
   const [helpOpen, setHelpOpen] = useState(false);
   const goTo = useCallback((s: Screen) => {
     setOpenCard(null);
@@ -183,9 +210,7 @@ export function App() {
       <a className="skip" href="#main">
         {t('app.skip')}
       </a>
-      <span className="brand">
-        {[t('app.title'), setup.libraryName, setup.branchName].filter(Boolean).join(' · ')}
-      </span>
+      <span className="brand">{[t('app.title'), setup.libraryName, setup.branchName].filter(Boolean).join(' · ')}</span>
       <LanguageSwitch />
       <ThemeSwitch />
       {desk ? (
@@ -213,24 +238,82 @@ export function App() {
   );
 
   // A screen loading its chunk (a moment, once) shows nothing rather than a flash of words.
-  if (!setup.configured) return (<>{header}<Suspense fallback={null}><Setup onDone={loadSetup} /></Suspense></>);
-  if (setup.loadingLibrary) return (<>{header}<Suspense fallback={null}><LoadingLibrary onDone={loadSetup} /></Suspense></>);
-  if (kiosk) return (<>{header}<Suspense fallback={null}><Kiosk /></Suspense></>);
-  if (!staff) return (<>{header}<SignIn /></>);
+  if (!setup.configured)
+    return (
+      <>
+        {header}
+        <Suspense fallback={null}>
+          <Setup onDone={loadSetup} />
+        </Suspense>
+      </>
+    );
+  if (setup.loadingLibrary)
+    return (
+      <>
+        {header}
+        <Suspense fallback={null}>
+          <LoadingLibrary onDone={loadSetup} />
+        </Suspense>
+      </>
+    );
+  if (kiosk)
+    return (
+      <>
+        {header}
+        <Suspense fallback={null}>
+          <Kiosk />
+        </Suspense>
+      </>
+    );
+  if (!staff)
+    return (
+      <>
+        {header}
+        <SignIn />
+      </>
+    );
   return (
     <>
       {header}
       {/* Navigation between pages of one app: buttons marked aria-current, each with its key shown (and given to assistive technology as aria-keyshortcuts). */}
       <nav aria-label={t('nav.label')} className="tabs">
         {screens.map((s) => (
-          <button key={s} type="button" aria-current={screen === s ? 'page' : undefined} aria-keyshortcuts={screenShortcut(s)} onClick={() => goTo(s)}>
+          <button
+            key={s}
+            type="button"
+            aria-current={screen === s ? 'page' : undefined}
+            aria-keyshortcuts={screenShortcut(s)}
+            onClick={() => goTo(s)}
+          >
             <span className="tab-label">{t(`nav.${s}`)}</span>
             <kbd aria-hidden="true">{screenShortcut(s)}</kbd>
           </button>
         ))}
       </nav>
       <Suspense fallback={null}>
-        {screen === 'checkout' ? <Checkout /> : screen === 'checkin' ? <Checkin /> : screen === 'renew' ? <Renew /> : screen === 'patrons' ? <Patrons openCard={openCard} /> : screen === 'holds' ? <Holds /> : screen === 'catalogue' ? <Catalogue onRequestIll={requestIll} /> : screen === 'shelf' ? <Shelf /> : screen === 'ill' ? <Ill draftTitle={illDraft} /> : screen === 'reports' ? <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} /> : screen === 'settings' ? <Settings onOpenDevices={() => setScreen('devices')} /> : <Devices />}
+        {screen === 'checkout' ? (
+          <Checkout />
+        ) : screen === 'checkin' ? (
+          <Checkin />
+        ) : screen === 'renew' ? (
+          <Renew />
+        ) : screen === 'patrons' ? (
+          <Patrons openCard={openCard} />
+        ) : screen === 'holds' ? (
+          <Holds />
+        ) : screen === 'catalogue' ? (
+          <Catalogue onRequestIll={requestIll} />
+        ) : screen === 'shelf' ? (
+          <Shelf />
+        ) : screen === 'ill' ? (
+          <Ill draftTitle={illDraft} />
+        ) : screen === 'reports' ? (
+          <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} />
+        ) : screen === 'settings' ? (
+          <Settings onOpenDevices={() => setScreen('devices')} />
+        ) : (
+          <Devices />
+        )}
       </Suspense>
       <StatusBar
         onOpenExceptions={() => {

@@ -26,7 +26,7 @@ describe('dates at the desk', () => {
 });
 
 describe('deskFormat: the one formatter every screen uses (#12 bug 9)', () => {
-  it('says dates in the desk language and the branch zone, not the PC\'s', () => {
+  it("says dates in the desk language and the branch zone, not the PC's", () => {
     const f = deskFormat(deskLocale('en-US', 'es'), 'America/Chicago');
     expect(f.date(Date.UTC(2026, 11, 22, 17))).toBe('22 dic 2026');
     // 03:00 UTC on the 26th is still the 25th in Chicago.

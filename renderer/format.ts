@@ -30,13 +30,22 @@ export function formatTime(instant: number, locale: string, timeZone?: string | 
 
 /** The calendar day (2026-12-25) an instant falls on in the zone (the branch's), whatever this PC's zone. */
 export function dayOf(instant: number, timeZone?: string | null): string {
-  const parts = dateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn', ...(timeZone ? { timeZone } : {}) }).formatToParts(instant);
+  const parts = dateTimeFormat('en-US', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    calendar: 'iso8601',
+    numberingSystem: 'latn',
+    ...(timeZone ? { timeZone } : {}),
+  }).formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
 export function formatDateTime(instant: number, locale: string, timeZone?: string | null): string {
-  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(instant);
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(
+    instant,
+  );
 }
 
 /** A calendar day as the API carries it (2026-12-25), in words for the locale. */
@@ -47,7 +56,9 @@ export function formatDay(day: string, locale: string): string {
 
 /** A day of every year (month 1-12, day 1-31), e.g. "December 25". */
 export function formatMonthDay(month: number, day: number, locale: string): string {
-  return dateTimeFormat(locale, { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, day, 12));
+  return dateTimeFormat(locale, { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
+    Date.UTC(2000, month - 1, day, 12),
+  );
 }
 
 /** The weekday's name, 0 = Sunday ... 6 = Saturday. */

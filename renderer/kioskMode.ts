@@ -16,7 +16,11 @@ function store(): Storage | null {
 }
 
 /** Does this address ask for the kiosk? */
-export const asksForKiosk = (url: URL): boolean => url.pathname.replace(/\/index\.html$/, '').replace(/\/$/, '').endsWith('/kiosk') || url.hash === '#kiosk';
+export const asksForKiosk = (url: URL): boolean =>
+  url.pathname
+    .replace(/\/index\.html$/, '')
+    .replace(/\/$/, '')
+    .endsWith('/kiosk') || url.hash === '#kiosk';
 
 /** Is this window the kiosk? Asking for it once makes it so. */
 export function isKioskWindow(url: URL): boolean {

@@ -34,10 +34,19 @@ export function hubColumns(sqlText: string): { column: string; type: string }[] 
   const columns: { column: string; type: string }[] = [];
   for (const statement of sqlText.split(BREAKPOINT)) {
     const table = /^\s*CREATE TABLE\s+(?:IF NOT EXISTS\s+)?"[^"]+"\s*\(([\s\S]*)\)\s*;?\s*$/i.exec(statement);
-    const lines = table ? table[1]!.split('\n') : [...statement.matchAll(/ADD COLUMN\s+(?:IF NOT EXISTS\s+)?("[^"]+"\s+[^;,]+)/gi)].map((m) => m[1]!);
+    const lines = table
+      ? table[1]!.split('\n')
+      : [...statement.matchAll(/ADD COLUMN\s+(?:IF NOT EXISTS\s+)?("[^"]+"\s+[^;,]+)/gi)].map((m) => m[1]!);
     for (const line of lines) {
-      const column = /^\s*"([^"]+)"\s+([a-z][a-z ]*?)(?=\s*(\(|\[|PRIMARY|NOT|DEFAULT|NULL|UNIQUE|REFERENCES|GENERATED|CHECK|,|$))/i.exec(line);
-      if (column) columns.push({ column: column[1]!, type: column[2]!.trim().toLowerCase() + (column[3] === '[' ? '[]' : column[3] === '(' ? '(…)' : '') });
+      const column =
+        /^\s*"([^"]+)"\s+([a-z][a-z ]*?)(?=\s*(\(|\[|PRIMARY|NOT|DEFAULT|NULL|UNIQUE|REFERENCES|GENERATED|CHECK|,|$))/i.exec(
+          line,
+        );
+      if (column)
+        columns.push({
+          column: column[1]!,
+          type: column[2]!.trim().toLowerCase() + (column[3] === '[' ? '[]' : column[3] === '(' ? '(…)' : ''),
+        });
     }
   }
   return columns;
@@ -85,7 +94,9 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
     const problems = checkHub(dir);
     for (const p of problems) console.error(p);
     if (problems.length > 0) {
-      console.error('The hub migrations are not strict: change the column types in src/hub/schema.ts and generate again.');
+      console.error(
+        'The hub migrations are not strict: change the column types in src/hub/schema.ts and generate again.',
+      );
       process.exitCode = 1;
     }
   } else {

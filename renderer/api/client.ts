@@ -1,7 +1,15 @@
 // The renderer's only way to the station: one typed client over the station API. In the desktop
 // app it goes through the preload's `window.circa` (Electron IPC); in a browser, over a WebSocket
 // kept open to the station when it is open (socket.ts), over HTTP otherwise.
-import type { ApiErrorBody, ApiInput, ApiName, ApiOutput, CoreStatus, StationClient, StationEvent } from '../../src/api/contract';
+import type {
+  ApiErrorBody,
+  ApiInput,
+  ApiName,
+  ApiOutput,
+  CoreStatus,
+  StationClient,
+  StationEvent,
+} from '../../src/api/contract';
 import { createSocketCalls, socketUrl, type SocketCalls } from './socket';
 
 export class ApiError extends Error {
@@ -11,7 +19,11 @@ export class ApiError extends Error {
 }
 
 interface Bridge {
-  call(name: string, input: unknown, token: string | null): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
+  call(
+    name: string,
+    input: unknown,
+    token: string | null,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
   subscribe(listener: (event: StationEvent) => void): () => void;
   /** The desktop app's station core: where it is, or start it again once it has failed. */
   core?(action: 'status' | 'retry'): Promise<{ ok: true; value: CoreStatus } | { ok: false; error: ApiErrorBody }>;
@@ -39,7 +51,9 @@ export interface CoreControl {
   subscribe(listener: (event: StationEvent) => void): () => void;
 }
 
-export function createCoreControl(bridge: Bridge | undefined = typeof window !== 'undefined' ? window.circa : undefined): CoreControl {
+export function createCoreControl(
+  bridge: Bridge | undefined = typeof window !== 'undefined' ? window.circa : undefined,
+): CoreControl {
   const ask = async (action: 'status' | 'retry') => {
     if (!bridge?.core) return null;
     const result = await bridge.core(action);
@@ -58,7 +72,8 @@ export function createClient(base = '', options: { webSocket?: boolean } = {}): 
   // Opened at the first call (not at import: a component test's page has no station), used from
   // the first call after it is open; the calls before go over HTTP.
   let sockets: SocketCalls | null = null;
-  const socketsWanted = options.webSocket !== false && !bridge && typeof WebSocket !== 'undefined' && typeof location !== 'undefined';
+  const socketsWanted =
+    options.webSocket !== false && !bridge && typeof WebSocket !== 'undefined' && typeof location !== 'undefined';
   // Over HTTP, one event stream for every listener, opened with the session's token (the station
   // streams only to a signed-in session; EventSource cannot set a header, so it goes as ?token=)
   // and opened again whenever the session changes: at sign-in, at sign-out (then none, or at the
@@ -71,7 +86,11 @@ export function createClient(base = '', options: { webSocket?: boolean } = {}): 
     source?.close();
     source = null;
     if (bridge || typeof EventSource === 'undefined' || listeners.size === 0) return;
-    const url = token ? `${base}/api/events?token=${encodeURIComponent(token)}` : cardScansSignedOut ? `${base}/api/kiosk/card-scans` : null;
+    const url = token
+      ? `${base}/api/events?token=${encodeURIComponent(token)}`
+      : cardScansSignedOut
+        ? `${base}/api/kiosk/card-scans`
+        : null;
     if (!url) return;
     const opened = new EventSource(url);
     opened.onmessage = (m) => {

@@ -69,13 +69,18 @@ export function createSocketCalls(url: string): SocketCalls {
       if (!call) return;
       waiting.delete(answer.id!);
       timed(call.name, call.sentAt, answer.stationMs ?? 0);
-      call.resolve(answer.ok ? { ok: true, value: answer.value } : { ok: false, error: answer.error ?? { code: 'INTERNAL', message: 'Bad answer' } });
+      call.resolve(
+        answer.ok
+          ? { ok: true, value: answer.value }
+          : { ok: false, error: answer.error ?? { code: 'INTERNAL', message: 'Bad answer' } },
+      );
     };
     opened.onclose = () => {
       open = false;
       socket = null;
       closedAt = performance.now();
-      for (const call of waiting.values()) call.resolve({ ok: false, error: { code: 'NETWORK', message: 'The station does not answer.' } });
+      for (const call of waiting.values())
+        call.resolve({ ok: false, error: { code: 'NETWORK', message: 'The station does not answer.' } });
       waiting.clear();
     };
   }

@@ -57,7 +57,10 @@ describe('<CoreFailed>: a core that cannot start', () => {
   });
 
   it('in Spanish too, and shows that it is starting while it retries', async () => {
-    const screen = await renderInDesk(<CoreFailed failure={{ ...failure, attempts: 1, logPath: undefined }} retrying onRetry={() => undefined} />, 'es');
+    const screen = await renderInDesk(
+      <CoreFailed failure={{ ...failure, attempts: 1, logPath: undefined }} retrying onRetry={() => undefined} />,
+      'es',
+    );
     await expect.element(screen.getByRole('heading', { name: 'El puesto no ha podido arrancar' })).toBeVisible();
     await expect.element(screen.getByRole('alert')).toHaveTextContent('1 vez');
     await expect.element(screen.getByRole('button', { name: 'Arrancando el puesto…' })).toBeDisabled();

@@ -7,7 +7,15 @@ import { useTranslation } from 'react-i18next';
 import type { CoreFailure } from '../../src/api/contract';
 import { createCoreControl, type CoreControl } from '../api/client';
 
-export function CoreFailed({ failure, retrying, onRetry }: { failure: CoreFailure; retrying: boolean; onRetry(): void }) {
+export function CoreFailed({
+  failure,
+  retrying,
+  onRetry,
+}: {
+  failure: CoreFailure;
+  retrying: boolean;
+  onRetry(): void;
+}) {
   const { t } = useTranslation();
   return (
     <main id="main" className="core-failed">

@@ -7,12 +7,20 @@ import type { ReactNode } from 'react';
 
 /** Is a modal dialog open on the page? (A scan or a shortcut meant for the screen then waits.) */
 export function isDialogOpen(): boolean {
-  return typeof document !== 'undefined' && document.querySelector('[role="dialog"], [role="alertdialog"], dialog[open]') !== null;
+  return (
+    typeof document !== 'undefined' &&
+    document.querySelector('[role="dialog"], [role="alertdialog"], dialog[open]') !== null
+  );
 }
 
 export function Dialog({ title, onCancel, children }: { title: string; onCancel(): void; children: ReactNode }) {
   return (
-    <ModalOverlay className="modal-overlay" isOpen isKeyboardDismissDisabled={false} onOpenChange={(open) => (open ? undefined : onCancel())}>
+    <ModalOverlay
+      className="modal-overlay"
+      isOpen
+      isKeyboardDismissDisabled={false}
+      onOpenChange={(open) => (open ? undefined : onCancel())}
+    >
       <Modal className="modal dialog">
         <AriaDialog className="dialog-body">
           <Heading slot="title" level={2}>

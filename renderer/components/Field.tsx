@@ -15,7 +15,12 @@ export interface FieldControlProps {
 }
 
 /** A control's visible label, its hint and its own error under it: the control itself is drawn by `children`. */
-export function FieldFrame({ label, hint, error, children }: FieldText & { children: (control: FieldControlProps) => ReactNode }) {
+export function FieldFrame({
+  label,
+  hint,
+  error,
+  children,
+}: FieldText & { children: (control: FieldControlProps) => ReactNode }) {
   const id = useId();
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (

@@ -2,7 +2,13 @@ import type { ComponentProps, ReactNode } from 'react';
 import { FieldFrame, type FieldText } from './Field';
 
 /** A select with its visible label. A field's own error shows under it. */
-export function SelectField({ label, hint, error, children, ...select }: FieldText & { children: ReactNode } & ComponentProps<'select'>) {
+export function SelectField({
+  label,
+  hint,
+  error,
+  children,
+  ...select
+}: FieldText & { children: ReactNode } & ComponentProps<'select'>) {
   return (
     <FieldFrame label={label} hint={hint} error={error}>
       {(control) => (
@@ -15,7 +21,13 @@ export function SelectField({ label, hint, error, children, ...select }: FieldTe
 }
 
 /** A select's options, one per value, each shown in words. */
-export function Options<Value extends string>({ values, label }: { values: readonly Value[]; label(value: Value): string }) {
+export function Options<Value extends string>({
+  values,
+  label,
+}: {
+  values: readonly Value[];
+  label(value: Value): string;
+}) {
   return (
     <>
       {values.map((value) => (

@@ -9,14 +9,25 @@ import { Problem } from './Problem';
  * A supervisor types their own credentials on the spot; the station checks them and hands back
  * a one-time override token for the command that was refused (check-out, renewal, a fee waiver).
  */
-export function OverrideForm({ onGranted, onCancel, submitLabel }: { onGranted(token: string): void; onCancel(): void; submitLabel?: string }) {
+export function OverrideForm({
+  onGranted,
+  onCancel,
+  submitLabel,
+}: {
+  onGranted(token: string): void;
+  onCancel(): void;
+  submitLabel?: string;
+}) {
   const { t } = useTranslation();
   const [error, setError] = useState<ApiErrorBody | null>(null);
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     try {
-      const r = await client.call('auth.verifySupervisor', { username: String(f.get('username')), password: String(f.get('password')) });
+      const r = await client.call('auth.verifySupervisor', {
+        username: String(f.get('username')),
+        password: String(f.get('password')),
+      });
       onGranted(r.overrideToken);
     } catch (err) {
       setError(err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });

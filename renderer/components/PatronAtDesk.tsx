@@ -20,7 +20,12 @@ export function dayIn(instant: number, timeZone: string | null | undefined): str
   // One formatter per zone: building one is the expensive part, and the check-out renders on every scan.
   let f = dayFormatters.get(timeZone ?? '');
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timeZone ? { timeZone } : {}) });
+    f = new Intl.DateTimeFormat('en-CA', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      ...(timeZone ? { timeZone } : {}),
+    });
     dayFormatters.set(timeZone ?? '', f);
   }
   const parts = f.formatToParts(instant);
@@ -29,7 +34,11 @@ export function dayIn(instant: number, timeZone: string | null | undefined): str
 }
 
 /** Whether the card has expired, expires soon, or neither (days are 2026-11-22 strings). */
-export function cardExpiry(expiresOn: string, today: string, warningDays = CARD_EXPIRY_WARNING_DAYS): 'expired' | 'soon' | null {
+export function cardExpiry(
+  expiresOn: string,
+  today: string,
+  warningDays = CARD_EXPIRY_WARNING_DAYS,
+): 'expired' | 'soon' | null {
   if (expiresOn < today) return 'expired';
   const days = (Date.parse(`${expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000;
   return days <= warningDays ? 'soon' : null;
@@ -47,19 +56,31 @@ function usePatronAlerts(summary: Summary, today: string, locale: string): Alert
   const alerts: Alert[] = [];
   for (const b of summary.blocks) {
     const until = b.until ? ` (${t('patron.until', { date: formatDay(b.until, locale) })})` : '';
-    alerts.push({ key: `block-${b.id}`, tone: 'refused', text: `${t(`patron.blockKinds.${b.kind}`)}: ${b.reason}${until}` });
+    alerts.push({
+      key: `block-${b.id}`,
+      tone: 'refused',
+      text: `${t(`patron.blockKinds.${b.kind}`)}: ${b.reason}${until}`,
+    });
   }
   const expiry = cardExpiry(summary.patron.cardExpiresOn, today);
   if (expiry) {
     alerts.push({
       key: 'card',
       tone: expiry === 'expired' ? 'refused' : 'warning',
-      text: t(expiry === 'expired' ? 'checkout.cardExpired' : 'checkout.cardExpiresSoon', { date: formatDay(summary.patron.cardExpiresOn, locale) }),
+      text: t(expiry === 'expired' ? 'checkout.cardExpired' : 'checkout.cardExpiresSoon', {
+        date: formatDay(summary.patron.cardExpiresOn, locale),
+      }),
     });
   }
   const overdue = summary.loans.filter((l) => l.overdue).length;
-  if (overdue > 0) alerts.push({ key: 'overdue', tone: 'overdue', text: t('checkout.overdueCount', { count: overdue }) });
-  if (summary.feesOwed > 0) alerts.push({ key: 'fees', tone: 'warning', text: t('checkout.feesOwedBadge', { amount: formatMoney(summary.feesOwed, summary.currency, locale) }) });
+  if (overdue > 0)
+    alerts.push({ key: 'overdue', tone: 'overdue', text: t('checkout.overdueCount', { count: overdue }) });
+  if (summary.feesOwed > 0)
+    alerts.push({
+      key: 'fees',
+      tone: 'warning',
+      text: t('checkout.feesOwedBadge', { amount: formatMoney(summary.feesOwed, summary.currency, locale) }),
+    });
   const ready = summary.holds.filter((h) => h.status === 'waiting').length;
   if (ready > 0) alerts.push({ key: 'holds', tone: 'hold', text: t('checkout.holdsReadyBadge', { count: ready }) });
   const note = summary.patron.notes.trim();
@@ -71,7 +92,15 @@ function usePatronAlerts(summary: Summary, today: string, locale: string): Alert
  * The patron's card. Memoised on the summary: a scan that lends an item does not render the
  * patron again (the bench measures the scan-to-row time).
  */
-export const PatronCard = memo(function PatronCard({ summary, today, locale }: { summary: Summary; today: string; locale: string }) {
+export const PatronCard = memo(function PatronCard({
+  summary,
+  today,
+  locale,
+}: {
+  summary: Summary;
+  today: string;
+  locale: string;
+}) {
   const { t } = useTranslation();
   const name = `${summary.patron.firstName} ${summary.patron.lastName}`;
   const alerts = usePatronAlerts(summary, today, locale);
@@ -158,7 +187,8 @@ export const PatronLoans = memo(function PatronLoans({
               <td>{l.title}</td>
               <td className="nowrap">{l.itemBarcode}</td>
               <td>
-                {formatDate(l.dueAt, locale, timeZone)} {l.overdue ? <Badge tone="overdue">{t('checkout.overdue')}</Badge> : null}
+                {formatDate(l.dueAt, locale, timeZone)}{' '}
+                {l.overdue ? <Badge tone="overdue">{t('checkout.overdue')}</Badge> : null}
               </td>
             </tr>
           ))}

@@ -89,7 +89,14 @@ export const PatronFinder = memo(function PatronFinder({
           {t('checkout.patronHint')}
         </Text>
         <Popover className="combobox-popover" placement="bottom start">
-          <ListBox<Match> className="combobox-list" renderEmptyState={() => <p className="combobox-empty">{t(matches?.query === query ? 'checkout.noMatches' : 'checkout.searching')}</p>}>
+          <ListBox<Match>
+            className="combobox-list"
+            renderEmptyState={() => (
+              <p className="combobox-empty">
+                {t(matches?.query === query ? 'checkout.noMatches' : 'checkout.searching')}
+              </p>
+            )}
+          >
             {(m) => (
               <ListBoxItem id={m.cardBarcode} textValue={`${m.firstName} ${m.lastName}`} className="combobox-option">
                 <span className="option-name">

@@ -36,7 +36,10 @@ export function PlaceHold({
   const { t } = useTranslation();
   const branchName = useSession((s) => s.setup?.branchName ?? null);
   const lists = useLoad(async () => {
-    const [branches, record] = await Promise.all([client.call('branches.list', {}), client.call('catalogue.record', { recordId })]);
+    const [branches, record] = await Promise.all([
+      client.call('branches.list', {}),
+      client.call('catalogue.record', { recordId }),
+    ]);
     return { branches, copies: record.items };
   }, recordId);
   const [card, setCard] = useState(initialCard);
@@ -85,19 +88,44 @@ export function PlaceHold({
       }}
     >
       <h3>{t('holds.placeFor', { title })}</h3>
-      {patron ? <p>{t('holds.forName', { name: patron.name })}</p> : <Field label={t('holds.forPatron')} value={card} onChange={(e) => setCard(e.target.value)} autoComplete="off" inputMode="numeric" autoFocus error={cardError} />}
+      {patron ? (
+        <p>{t('holds.forName', { name: patron.name })}</p>
+      ) : (
+        <Field
+          label={t('holds.forPatron')}
+          value={card}
+          onChange={(e) => setCard(e.target.value)}
+          autoComplete="off"
+          inputMode="numeric"
+          autoFocus
+          error={cardError}
+        />
+      )}
       <ChoiceSelect label={t('holds.pickupBranch')} choices={branches} value={pickupId} onChange={setPickup} />
       <fieldset>
         <legend>{t('holds.level')}</legend>
         <label className="radio">
-          <input type="radio" name="level" checked={level === 'title'} onChange={() => setLevel('title')} /> {t('holds.titleLevel')}
+          <input type="radio" name="level" checked={level === 'title'} onChange={() => setLevel('title')} />{' '}
+          {t('holds.titleLevel')}
         </label>
         <label className="radio">
-          <input type="radio" name="level" checked={level === 'item'} onChange={() => setLevel('item')} disabled={copies.length === 0} /> {t('holds.itemLevel')}
+          <input
+            type="radio"
+            name="level"
+            checked={level === 'item'}
+            onChange={() => setLevel('item')}
+            disabled={copies.length === 0}
+          />{' '}
+          {t('holds.itemLevel')}
         </label>
       </fieldset>
       {level === 'item' ? (
-        <ChoiceSelect label={t('holds.whichCopy')} choices={copies.map((c) => ({ id: c.id, name: `${c.barcode} · ${t(`catalogue.statuses.${c.status}`)}` }))} value={chosenCopy} onChange={setCopyId} />
+        <ChoiceSelect
+          label={t('holds.whichCopy')}
+          choices={copies.map((c) => ({ id: c.id, name: `${c.barcode} · ${t(`catalogue.statuses.${c.status}`)}` }))}
+          value={chosenCopy}
+          onChange={setCopyId}
+        />
       ) : null}
       <Problem error={error ?? lists.error} />
       <div className="form-buttons">

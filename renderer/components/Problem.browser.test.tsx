@@ -5,7 +5,11 @@ import { i18n } from '../i18n';
 import { Problem } from './Problem';
 import type { ApiErrorBody } from '../../src/api/contract';
 
-const onHold: ApiErrorBody = { code: 'REFUSED', message: 'refused', refusals: [{ code: 'ITEM_ON_HOLD_FOR_OTHER', overridable: true }] };
+const onHold: ApiErrorBody = {
+  code: 'REFUSED',
+  message: 'refused',
+  refusals: [{ code: 'ITEM_ON_HOLD_FOR_OTHER', overridable: true }],
+};
 
 describe('<Problem>: a refusal in words', () => {
   afterEach(() => i18n.changeLanguage('en'));
@@ -27,12 +31,18 @@ describe('<Problem>: a refusal in words', () => {
         <Problem error={onHold} kiosk />
       </I18nextProvider>,
     );
-    await expect.element(screen.getByRole('alert')).toHaveTextContent('Por favor, acuda al mostrador: este ejemplar está reservado para otro lector.');
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('Por favor, acuda al mostrador: este ejemplar está reservado para otro lector.');
   });
 
   it("writes a refusal's date the way the branch reads dates", async () => {
     await i18n.changeLanguage('en');
-    const expired: ApiErrorBody = { code: 'REFUSED', message: 'refused', refusals: [{ code: 'CARD_EXPIRED', overridable: true, params: { date: '2020-01-01' } }] };
+    const expired: ApiErrorBody = {
+      code: 'REFUSED',
+      message: 'refused',
+      refusals: [{ code: 'CARD_EXPIRED', overridable: true, params: { date: '2020-01-01' } }],
+    };
     const screen = await render(
       <I18nextProvider i18n={i18n}>
         <Problem error={expired} />

@@ -4,7 +4,12 @@ import { formatDay, formatTime, useDeskFormat } from '../format';
 
 /** A refusal's parameters as the reader expects them: a calendar day (2020-01-01) in the branch's locale. */
 export function localised(params: Record<string, string | number>, locale: string): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v, locale) : v]));
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v, locale) : v,
+    ]),
+  );
 }
 
 /** An error or refusal in words staff understand, announced to screen readers. */
@@ -18,7 +23,9 @@ export function Problem({ error, kiosk = false }: { error: ApiErrorBody | null; 
   const lines =
     error.code === 'REFUSED' && error.refusals
       ? error.refusals.map((r) =>
-          kiosk ? t([`kioskRefusals.${r.code}`, 'kioskRefusals.default']) : t(`refusals.${r.code}`, localised(r.params ?? {}, locale)),
+          kiosk
+            ? t([`kioskRefusals.${r.code}`, 'kioskRefusals.default'])
+            : t(`refusals.${r.code}`, localised(r.params ?? {}, locale)),
         )
       : [t([`errors.${error.code}`, 'errors.INTERNAL'], when)];
   return (

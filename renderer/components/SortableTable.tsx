@@ -13,7 +13,12 @@ export interface SortState<Key extends string> {
 export type SortValue = string | number | null | undefined;
 
 /** The rows in the order chosen, and the state and toggle for the headers. */
-export function useSort<Row, Key extends string>(rows: readonly Row[], by: Record<Key, (row: Row) => SortValue>, initial: SortState<NoInfer<Key>>, locale: string) {
+export function useSort<Row, Key extends string>(
+  rows: readonly Row[],
+  by: Record<Key, (row: Row) => SortValue>,
+  initial: SortState<NoInfer<Key>>,
+  locale: string,
+) {
   const [sort, setSort] = useState<SortState<Key>>(initial);
   const sorted = useMemo(() => {
     const value = by[sort.key];
@@ -27,12 +32,23 @@ export function useSort<Row, Key extends string>(rows: readonly Row[], by: Recor
     });
     // `by` is a fresh object each render; its functions read only the row, so it is no dependency.
   }, [rows, sort, locale]);
-  const toggle = (key: Key) => setSort((s) => ({ key, direction: s.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }));
+  const toggle = (key: Key) =>
+    setSort((s) => ({ key, direction: s.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }));
   return { sorted, sort, toggle };
 }
 
 /** A column header that sorts its table: a button inside the th, aria-sort on the th. */
-export function SortHeader<Key extends string>({ column, sort, onSort, children }: { column: Key; sort: SortState<Key>; onSort(key: Key): void; children: ReactNode }) {
+export function SortHeader<Key extends string>({
+  column,
+  sort,
+  onSort,
+  children,
+}: {
+  column: Key;
+  sort: SortState<Key>;
+  onSort(key: Key): void;
+  children: ReactNode;
+}) {
   const active = sort.key === column;
   return (
     <th scope="col" aria-sort={active ? sort.direction : 'none'}>

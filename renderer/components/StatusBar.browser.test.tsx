@@ -10,16 +10,16 @@ type Status = ApiOutput<'status.get'>;
 
 /** The station answers status.get with `status` (and nothing else is called). */
 function stationSays(status: Status) {
-  vi.spyOn(client, 'call').mockImplementation(((name: string) => (name === 'status.get' ? Promise.resolve(status) : Promise.reject(new Error(name)))) as typeof client.call);
+  vi.spyOn(client, 'call').mockImplementation(((name: string) =>
+    name === 'status.get' ? Promise.resolve(status) : Promise.reject(new Error(name))) as typeof client.call);
   vi.spyOn(client, 'subscribe').mockImplementation(() => () => undefined);
 }
 
-const bar = (screen: Awaited<ReturnType<typeof renderInDesk>>) => screen.getByRole('contentinfo', { name: /Station status|Estado del puesto/ });
+const bar = (screen: Awaited<ReturnType<typeof renderInDesk>>) =>
+  screen.getByRole('contentinfo', { name: /Station status|Estado del puesto/ });
 
 describe('<StatusBar>: the station at a glance', () => {
-  beforeEach(() =>
-    setUpDesk(),
-  );
+  beforeEach(() => setUpDesk());
   afterEach(async () => {
     vi.restoreAllMocks();
     useStatus.setState({ status: null });
@@ -34,24 +34,39 @@ describe('<StatusBar>: the station at a glance', () => {
         { id: 'front-scanner', kind: 'scanner', status: 'connected', reason: null },
         { id: 'receipts', kind: 'printer', status: 'disconnected', reason: 'ECONNREFUSED 10.0.0.9:9100', queued: 2 },
       ],
-      sync: { state: 'configured', reachable: false, lastSuccessAt: Date.UTC(2026, 10, 22, 15, 30), clockWarning: true, clockOffsetMs: -5 * 60_000 },
+      sync: {
+        state: 'configured',
+        reachable: false,
+        lastSuccessAt: Date.UTC(2026, 10, 22, 15, 30),
+        clockWarning: true,
+        clockOffsetMs: -5 * 60_000,
+      },
     });
     const onOpenExceptions = vi.fn();
     const screen = await renderInDesk(<StatusBar onOpenExceptions={onOpenExceptions} />);
     await expect.element(screen.getByTestId('status-scanner')).toHaveTextContent('Scanner: connected');
-    await expect.element(screen.getByTestId('status-printer')).toHaveTextContent('Printer: disconnected (2 jobs waiting)');
+    await expect
+      .element(screen.getByTestId('status-printer'))
+      .toHaveTextContent('Printer: disconnected (2 jobs waiting)');
     await expect.element(screen.getByTestId('status-printer')).toHaveAttribute('title', 'ECONNREFUSED 10.0.0.9:9100');
     await expect.element(bar(screen)).toHaveTextContent('Hub: not reachable');
     await expect.element(bar(screen)).toHaveTextContent('Waiting to sync: 2');
     // 15:30 UTC is 10:30 at the branch (New York), whatever this machine's zone.
     await expect.element(bar(screen)).toHaveTextContent('Last sync: 10:30 AM');
-    await expect.element(screen.getByRole('alert')).toHaveTextContent('The station clock is off by 5 minutes: due dates may be wrong. Please fix the clock.');
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('The station clock is off by 5 minutes: due dates may be wrong. Please fix the clock.');
     await screen.getByRole('button', { name: 'Sync exceptions: 3' }).click();
     expect(onOpenExceptions).toHaveBeenCalledOnce();
   });
 
   it('says when no printer is set up (a wedge scanner needs none), with no clock warning when the clock is right', async () => {
-    stationSays({ journalWaiting: 0, exceptionsOpen: 0, devices: [], sync: { state: 'not_configured', clockWarning: false } });
+    stationSays({
+      journalWaiting: 0,
+      exceptionsOpen: 0,
+      devices: [],
+      sync: { state: 'not_configured', clockWarning: false },
+    });
     const screen = await renderInDesk(<StatusBar onOpenExceptions={vi.fn()} />);
     await expect.element(screen.getByTestId('status-printer')).toHaveTextContent('Printer: No printer');
     await expect.element(screen.getByTestId('status-scanner')).toHaveTextContent('Scanner: keyboard (wedge)');

@@ -26,7 +26,11 @@ export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
   const { status, set } = useStatus();
   useEffect(() => {
     let alive = true;
-    const refresh = () => void client.call('status.get', {}).then((s) => alive && set(s)).catch(() => undefined);
+    const refresh = () =>
+      void client
+        .call('status.get', {})
+        .then((s) => alive && set(s))
+        .catch(() => undefined);
     refresh();
     const timer = setInterval(refresh, 2_000);
     const off = client.subscribe((e) => (e.type === 'sync' || e.type === 'device' ? refresh() : undefined));
@@ -46,20 +50,37 @@ export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
     initialLoad?: { done: number; total: number } | null;
   };
   // A coloured mark beside what needs looking at (the words say it too: never colour alone).
-  const hubTone: Tone | undefined = sync.state === 'not_configured' ? undefined : sync.reachable === true ? 'ok' : sync.reachable === false ? 'warning' : undefined;
+  const hubTone: Tone | undefined =
+    sync.state === 'not_configured'
+      ? undefined
+      : sync.reachable === true
+        ? 'ok'
+        : sync.reachable === false
+          ? 'warning'
+          : undefined;
   const hub =
-    sync.state === 'not_configured' ? t('status.notConfigured') : sync.reachable === true ? t('status.reachable') : sync.reachable === false ? t('status.unreachable') : t('status.unknown');
+    sync.state === 'not_configured'
+      ? t('status.notConfigured')
+      : sync.reachable === true
+        ? t('status.reachable')
+        : sync.reachable === false
+          ? t('status.unreachable')
+          : t('status.unknown');
 
   /** Each device of the kind in words (connected, disconnected...); none set up: a wedge scanner needs none, a printer says so. */
   const devices = (kind: 'scanner' | 'printer'): { text: string; reasons: string; tone: Tone | undefined } => {
     if (!status) return { text: t('status.unknown'), reasons: '', tone: undefined };
     const list = (status.devices as DeviceFacts[]).filter((d) => d.kind === kind);
-    if (list.length === 0) return { text: kind === 'printer' ? t('status.noPrinter') : t('status.wedgeOnly'), reasons: '', tone: undefined };
+    if (list.length === 0)
+      return { text: kind === 'printer' ? t('status.noPrinter') : t('status.wedgeOnly'), reasons: '', tone: undefined };
     const word = (d: DeviceFacts) =>
       `${t([`devices.status.${d.status ?? 'unknown'}`, 'status.unknown'])}${d.queued ? ` (${t('status.queued', { count: d.queued })})` : ''}`;
     return {
       text: list.length === 1 ? word(list[0]!) : list.map((d) => `${d.id ?? ''}: ${word(d)}`).join(', '),
-      reasons: list.map((d) => d.reason ?? '').filter(Boolean).join('; '),
+      reasons: list
+        .map((d) => d.reason ?? '')
+        .filter(Boolean)
+        .join('; '),
       tone: list.every((d) => d.status === 'connected') ? 'ok' : 'warning',
     };
   };
@@ -73,17 +94,23 @@ export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
           {t('status.clock', { minutes: Math.abs(Math.round((sync.clockOffsetMs ?? 0) / 60000)) })}
         </p>
       ) : null}
-      <span className="status-item" data-tone={hubTone} title={sync.lastError ? t('status.lastError', { error: sync.lastError }) : undefined}>
+      <span
+        className="status-item"
+        data-tone={hubTone}
+        title={sync.lastError ? t('status.lastError', { error: sync.lastError }) : undefined}
+      >
         {t('status.hub')}: {hub}
       </span>
       {sync.initialLoad ? (
-        <span role="status">
-          {t('status.loading', { done: sync.initialLoad.done, total: sync.initialLoad.total })}
-        </span>
+        <span role="status">{t('status.loading', { done: sync.initialLoad.done, total: sync.initialLoad.total })}</span>
       ) : null}
       {/* A stand-alone station has no hub to wait for: its journal is its record, not a queue. */}
       {sync.state === 'configured' ? <span>{t('status.waiting', { count: status?.journalWaiting ?? 0 })}</span> : null}
-      <span>{t('status.lastSync', { time: sync.lastSuccessAt ? formatTime(sync.lastSuccessAt, locale, timeZone) : t('status.never') })}</span>
+      <span>
+        {t('status.lastSync', {
+          time: sync.lastSuccessAt ? formatTime(sync.lastSuccessAt, locale, timeZone) : t('status.never'),
+        })}
+      </span>
       {onOpenExceptions ? (
         <button type="button" className="link" onClick={onOpenExceptions} data-testid="status-exceptions">
           {exceptions}
@@ -91,15 +118,23 @@ export function StatusBar({ onOpenExceptions }: { onOpenExceptions?(): void }) {
       ) : (
         <span>{exceptions}</span>
       )}
-      <span className="status-item" data-tone={scanner.tone} title={scanner.reasons || undefined} data-testid="status-scanner">
+      <span
+        className="status-item"
+        data-tone={scanner.tone}
+        title={scanner.reasons || undefined}
+        data-testid="status-scanner"
+      >
         {t('status.scanner')}: {scanner.text}
       </span>
-      <span className="status-item" data-tone={printer.tone} title={printer.reasons || undefined} data-testid="status-printer">
+      <span
+        className="status-item"
+        data-tone={printer.tone}
+        title={printer.reasons || undefined}
+        data-testid="status-printer"
+      >
         {t('status.printer')}: {printer.text}
       </span>
-      {sync.state === 'configured' ? (
-        <SyncNowButton />
-      ) : null}
+      {sync.state === 'configured' ? <SyncNowButton /> : null}
     </footer>
   );
 }

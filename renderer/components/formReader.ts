@@ -116,6 +116,7 @@ export class FormReader {
 /** Money in minor units as it is typed back into a field (1.50), for a form's default value. */
 export function moneyInput(amount: number | null, currency: string): string {
   if (amount === null) return '';
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   return (amount / 10 ** digits).toFixed(digits);
 }

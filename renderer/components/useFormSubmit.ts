@@ -21,7 +21,8 @@ export function stationFieldErrors(
   const unplaced = [];
   for (const issue of error.issues) {
     const name = fieldOf(issue.path);
-    if (name && form.elements.namedItem(name)) errors[name] ??= t([`form.reasons.${issue.reason ?? 'invalid'}`, 'form.reasons.invalid']);
+    if (name && form.elements.namedItem(name))
+      errors[name] ??= t([`form.reasons.${issue.reason ?? 'invalid'}`, 'form.reasons.invalid']);
     else unplaced.push(issue);
   }
   return { errors, rest: unplaced.length ? { ...error, issues: unplaced } : null };

@@ -14,7 +14,17 @@ import { useSession } from '../state/session';
 import { useWedgeScanner } from './useWedgeScanner';
 
 const returned = (itemBarcode: string): ApiOutput<'circulation.checkin'> => ({
-  itemId: `i${itemBarcode}`, itemBarcode, title: 'Cien años de soledad', action: 'shelve', wasOnLoan: true, destinationBranch: null, hold: null, fine: null, notices: [], printJob: null, slipHtml: null,
+  itemId: `i${itemBarcode}`,
+  itemBarcode,
+  title: 'Cien años de soledad',
+  action: 'shelve',
+  wasOnLoan: true,
+  destinationBranch: null,
+  hold: null,
+  fine: null,
+  notices: [],
+  printJob: null,
+  slipHtml: null,
 });
 
 function Wedge({ children }: { children: React.ReactNode }) {
@@ -25,16 +35,26 @@ function Wedge({ children }: { children: React.ReactNode }) {
 beforeEach(() => {
   useDesk.getState().reset();
   useScans.setState({ last: null });
-  useSession.setState({ setup: { configured: true, locale: 'en-US', currency: 'USD', timeZone: 'America/New_York' } as never });
+  useSession.setState({
+    setup: { configured: true, locale: 'en-US', currency: 'USD', timeZone: 'America/New_York' } as never,
+  });
   localStorage.clear();
 });
 afterEach(() => vi.restoreAllMocks());
 
 describe('a wedge scan typed into a field that is not a text box', () => {
   it('at Check in, a scan with the focus in the empty book-drop date is checked in, and the date stays empty', async () => {
-    const spy = vi.spyOn(client, 'call').mockImplementation(((name: string, input: { itemBarcode: string }) =>
-      name === 'circulation.checkin' ? Promise.resolve(returned(input.itemBarcode)) : Promise.reject(new Error(`unexpected ${name}`))) as never);
-    const screen = await renderInDesk(<Wedge><Checkin /></Wedge>);
+    const spy = vi
+      .spyOn(client, 'call')
+      .mockImplementation(((name: string, input: { itemBarcode: string }) =>
+        name === 'circulation.checkin'
+          ? Promise.resolve(returned(input.itemBarcode))
+          : Promise.reject(new Error(`unexpected ${name}`))) as never);
+    const screen = await renderInDesk(
+      <Wedge>
+        <Checkin />
+      </Wedge>,
+    );
     const date = screen.getByLabelText('Returned on (book drop)');
     await date.click();
     await userEvent.keyboard('30000001{Enter}');
@@ -45,9 +65,17 @@ describe('a wedge scan typed into a field that is not a text box', () => {
   });
 
   it('a book-drop date already set stays the date it was, and the scan is backdated to it', async () => {
-    const spy = vi.spyOn(client, 'call').mockImplementation(((name: string, input: { itemBarcode: string }) =>
-      name === 'circulation.checkin' ? Promise.resolve(returned(input.itemBarcode)) : Promise.reject(new Error(`unexpected ${name}`))) as never);
-    const screen = await renderInDesk(<Wedge><Checkin /></Wedge>);
+    const spy = vi
+      .spyOn(client, 'call')
+      .mockImplementation(((name: string, input: { itemBarcode: string }) =>
+        name === 'circulation.checkin'
+          ? Promise.resolve(returned(input.itemBarcode))
+          : Promise.reject(new Error(`unexpected ${name}`))) as never);
+    const screen = await renderInDesk(
+      <Wedge>
+        <Checkin />
+      </Wedge>,
+    );
     const date = screen.getByLabelText('Returned on (book drop)');
     await date.fill('2026-11-20');
     await date.click();
@@ -60,9 +88,19 @@ describe('a wedge scan typed into a field that is not a text box', () => {
   it('takes the scan back out of a number field and a list, never out of a password field', async () => {
     const screen = await renderInDesk(
       <Wedge>
-        <label>Copies <input type="number" defaultValue="2" /></label>
-        <label>Shelf <select defaultValue="a"><option value="a">Adult</option><option value="3">3 Children</option></select></label>
-        <label>Password <input type="password" /></label>
+        <label>
+          Copies <input type="number" defaultValue="2" />
+        </label>
+        <label>
+          Shelf{' '}
+          <select defaultValue="a">
+            <option value="a">Adult</option>
+            <option value="3">3 Children</option>
+          </select>
+        </label>
+        <label>
+          Password <input type="password" />
+        </label>
       </Wedge>,
     );
     const scans = () => useScans.getState().last;

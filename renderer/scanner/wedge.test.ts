@@ -9,7 +9,11 @@ const type = (d: WedgeDetector, text: string, start: number, gap: number) => {
 
 describe('the keyboard-wedge detector', () => {
   it('recognises a scanner burst ending in Enter', () => {
-    expect(type(new WedgeDetector(), '30234000517861', 0, 5)).toEqual({ kind: 'scan', barcode: '30234000517861', length: 14 });
+    expect(type(new WedgeDetector(), '30234000517861', 0, 5)).toEqual({
+      kind: 'scan',
+      barcode: '30234000517861',
+      length: 14,
+    });
   });
   it('lets a person typing pass through', () => {
     expect(type(new WedgeDetector(), '30234000517861', 0, 120)).toEqual({ kind: 'pass' });

@@ -55,7 +55,8 @@ export class WedgeDetector {
       const barcode = this.buffer;
       const gaps = [...this.gaps, gap];
       this.reset();
-      if (barcode.length >= this.options.minLength && this.isScannerRhythm(gaps)) return { kind: 'scan', barcode, length: barcode.length };
+      if (barcode.length >= this.options.minLength && this.isScannerRhythm(gaps))
+        return { kind: 'scan', barcode, length: barcode.length };
       return { kind: 'pass' };
     }
     if (key.length !== 1) {
@@ -103,14 +104,18 @@ export function isSecretField(target: EventTarget | null): boolean {
   if (typeof HTMLInputElement === 'undefined' || !(target instanceof HTMLInputElement)) return false;
   if (target.type === 'password') return true;
   const autocomplete = target.autocomplete.toLowerCase().split(/\s+/);
-  return autocomplete.some((token) => token === 'current-password' || token === 'new-password' || token === 'one-time-code');
+  return autocomplete.some(
+    (token) => token === 'current-password' || token === 'new-password' || token === 'one-time-code',
+  );
 }
 
 type Editable = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
 function isEditable(target: EventTarget | null): target is Editable {
   if (typeof HTMLElement === 'undefined') return false;
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+  return (
+    target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement
+  );
 }
 
 /**

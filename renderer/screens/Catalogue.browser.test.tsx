@@ -8,13 +8,58 @@ import { Catalogue } from './Catalogue';
 type RecordView = ApiOutput<'catalogue.record'>;
 const DUE = Date.UTC(2026, 11, 22, 17);
 const record: RecordView = {
-  record: { id: 'r1', title: 'Pedro Páramo', author: 'Juan Rulfo', isbn: '9780060883287', issn: null, publisher: null, year: 1955, callNumber: 'F RUL' },
+  record: {
+    id: 'r1',
+    title: 'Pedro Páramo',
+    author: 'Juan Rulfo',
+    isbn: '9780060883287',
+    issn: null,
+    publisher: null,
+    year: 1955,
+    callNumber: 'F RUL',
+  },
   items: [
-    { id: 'i1', barcode: '30234000000012', recordId: 'r1', homeBranchId: 'b1', currentBranchId: 'b1', itemTypeCode: 'BOOK', status: 'on_loan', damaged: false, notForLoan: false, replacementPrice: 2500, transitToBranchId: null, dueAt: DUE },
-    { id: 'i2', barcode: '30234000000020', recordId: 'r1', homeBranchId: 'b1', currentBranchId: 'b1', itemTypeCode: 'BOOK', status: 'available', damaged: false, notForLoan: false, replacementPrice: null, transitToBranchId: null, dueAt: null },
+    {
+      id: 'i1',
+      barcode: '30234000000012',
+      recordId: 'r1',
+      homeBranchId: 'b1',
+      currentBranchId: 'b1',
+      itemTypeCode: 'BOOK',
+      status: 'on_loan',
+      damaged: false,
+      notForLoan: false,
+      replacementPrice: 2500,
+      transitToBranchId: null,
+      dueAt: DUE,
+    },
+    {
+      id: 'i2',
+      barcode: '30234000000020',
+      recordId: 'r1',
+      homeBranchId: 'b1',
+      currentBranchId: 'b1',
+      itemTypeCode: 'BOOK',
+      status: 'available',
+      damaged: false,
+      notForLoan: false,
+      replacementPrice: null,
+      transitToBranchId: null,
+      dueAt: null,
+    },
   ],
 };
-const hit = { id: 'r1', title: 'Pedro Páramo', author: 'Juan Rulfo', isbn: '9780060883287', callNumber: 'F RUL', year: 1955, copies: 3, available: 2, nextDueAt: DUE };
+const hit = {
+  id: 'r1',
+  title: 'Pedro Páramo',
+  author: 'Juan Rulfo',
+  isbn: '9780060883287',
+  callNumber: 'F RUL',
+  year: 1955,
+  copies: 3,
+  available: 2,
+  nextDueAt: DUE,
+};
 
 /** A station answering the catalogue's calls; `answer` may take over any call (return undefined to fall through). */
 function station(answer: (name: string, input: Record<string, unknown>) => unknown = () => undefined) {
@@ -23,12 +68,20 @@ function station(answer: (name: string, input: Record<string, unknown>) => unkno
     calls.push([name, input]);
     const own = await answer(name, input);
     if (own !== undefined) return own;
-    if (name === 'itemTypes.list') return [{ code: 'BOOK', name: 'Book', notForLoan: false }, { code: 'DVD', name: 'DVD', notForLoan: false }];
+    if (name === 'itemTypes.list')
+      return [
+        { code: 'BOOK', name: 'Book', notForLoan: false },
+        { code: 'DVD', name: 'DVD', notForLoan: false },
+      ];
     if (name === 'catalogue.search') return String(input.query).includes('nothing') ? [] : [hit];
     if (name === 'catalogue.record') return record;
     if (name === 'catalogue.findIsbn') return [];
     if (name === 'copyCatalogue.targets') return [];
-    if (name === 'branches.list') return [{ id: 'b1', code: 'MAIN', name: 'Main', timeZone: 'America/New_York' }, { id: 'b2', code: 'N', name: 'North', timeZone: 'America/New_York' }];
+    if (name === 'branches.list')
+      return [
+        { id: 'b1', code: 'MAIN', name: 'Main', timeZone: 'America/New_York' },
+        { id: 'b2', code: 'N', name: 'North', timeZone: 'America/New_York' },
+      ];
     throw new Error(`unexpected ${name}`);
   }) as typeof client.call);
   return calls;
@@ -42,7 +95,9 @@ describe('Catalogue', () => {
 
   it('adds a record and says so, empties the form for the next one, with no "Something went wrong" (#12 bug 1)', async () => {
     setUpDesk();
-    station((name, input) => (name === 'catalogue.addRecord' ? { ...record.record, id: 'r1', title: String(input.title) } : undefined));
+    station((name, input) =>
+      name === 'catalogue.addRecord' ? { ...record.record, id: 'r1', title: String(input.title) } : undefined,
+    );
     const screen = await renderInDesk(<Catalogue />);
     const form = screen.getByRole('form', { name: 'Add a record' });
     await form.getByLabelText('Title').fill('Pedro Páramo');
@@ -74,7 +129,9 @@ describe('Catalogue', () => {
     for (const price of ['-5', 'abc']) {
       await copy.getByLabelText('Replacement price').fill(price);
       await copy.getByRole('button', { name: 'Add a copy' }).click();
-      await expect.element(copy.getByLabelText('Replacement price')).toHaveAccessibleDescription('An amount, like 1.50.');
+      await expect
+        .element(copy.getByLabelText('Replacement price'))
+        .toHaveAccessibleDescription('An amount, like 1.50.');
     }
     expect(calls.some(([n]) => n === 'catalogue.addItem')).toBe(false);
   });
@@ -82,7 +139,12 @@ describe('Catalogue', () => {
   it('shows the station refusing a field under that field', async () => {
     setUpDesk();
     station((name) => {
-      if (name === 'catalogue.addRecord') throw new ApiError({ code: 'INVALID', message: 'bad', issues: [{ path: 'isbn', message: 'not an ISBN', reason: 'isbn' }] });
+      if (name === 'catalogue.addRecord')
+        throw new ApiError({
+          code: 'INVALID',
+          message: 'bad',
+          issues: [{ path: 'isbn', message: 'not an ISBN', reason: 'isbn' }],
+        });
       return undefined;
     });
     const screen = await renderInDesk(<Catalogue />);
@@ -104,7 +166,9 @@ describe('Catalogue', () => {
     await expect.element(row).toHaveTextContent('el próximo vence el 22 dic 2026');
     await expect.element(screen.getByRole('columnheader', { name: /Título/ })).toHaveAttribute('aria-sort', 'none');
     await screen.getByRole('button', { name: /^Título/ }).click();
-    await expect.element(screen.getByRole('columnheader', { name: /Título/ })).toHaveAttribute('aria-sort', 'ascending');
+    await expect
+      .element(screen.getByRole('columnheader', { name: /Título/ }))
+      .toHaveAttribute('aria-sort', 'ascending');
 
     await screen.getByLabelText(/Buscar en el catálogo/).fill('nothing at all');
     await screen.getByRole('button', { name: 'Buscar' }).click();
@@ -117,7 +181,12 @@ describe('Catalogue', () => {
     setUpDesk();
     const calls = station((name, input) => {
       if (name === 'catalogue.addItem') return { ...record.items[1], id: 'i3', barcode: String(input.barcode) };
-      if (name === 'catalogue.deleteItem') throw new ApiError({ code: 'REFUSED', message: 'COPY_ON_LOAN', refusals: [{ code: 'COPY_ON_LOAN', overridable: false, params: { barcode: '30234000000012' } }] });
+      if (name === 'catalogue.deleteItem')
+        throw new ApiError({
+          code: 'REFUSED',
+          message: 'COPY_ON_LOAN',
+          refusals: [{ code: 'COPY_ON_LOAN', overridable: false, params: { barcode: '30234000000012' } }],
+        });
       return undefined;
     });
     const screen = await renderInDesk(<Catalogue />);
@@ -130,17 +199,26 @@ describe('Catalogue', () => {
     await copy.getByLabelText('Replacement price').fill('12.50');
     await copy.getByLabelText('Item barcode').fill('30234000000038');
     await copy.getByRole('button', { name: 'Add a copy' }).click();
-    await expect.element(screen.getByTestId('catalogue-message')).toHaveTextContent('Copy 30234000000038 added. Scan the next one.');
+    await expect
+      .element(screen.getByTestId('catalogue-message'))
+      .toHaveTextContent('Copy 30234000000038 added. Scan the next one.');
     await expect.element(copy.getByLabelText('Item barcode')).toHaveValue('');
     await expect.element(copy.getByLabelText('Item barcode')).toHaveFocus();
     await expect.element(copy.getByLabelText('Item type')).toHaveValue('DVD');
     await expect.element(copy.getByLabelText('Replacement price')).toHaveValue('12.50');
-    expect(calls.find(([n]) => n === 'catalogue.addItem')![1]).toMatchObject({ barcode: '30234000000038', itemTypeCode: 'DVD', replacementPrice: 1250, recordId: 'r1' });
+    expect(calls.find(([n]) => n === 'catalogue.addItem')![1]).toMatchObject({
+      barcode: '30234000000038',
+      itemTypeCode: 'DVD',
+      replacementPrice: 1250,
+      recordId: 'r1',
+    });
 
     await screen.getByRole('button', { name: 'Delete copy 30234000000012' }).click();
     const dialog = screen.getByRole('dialog', { name: 'Delete copy 30234000000012' });
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await expect.element(dialog.getByRole('alert')).toHaveTextContent('Copy 30234000000012 is on loan: it cannot be deleted until it is checked in.');
+    await expect
+      .element(dialog.getByRole('alert'))
+      .toHaveTextContent('Copy 30234000000012 is on loan: it cannot be deleted until it is checked in.');
   });
 
   it('places a hold from a result, for a card, at the branch chosen in the list', async () => {
@@ -161,6 +239,11 @@ describe('Catalogue', () => {
     await form.getByLabelText('One particular copy').click();
     await form.getByRole('button', { name: 'Place a hold', exact: true }).click();
     await expect.element(screen.getByTestId('catalogue-message')).toHaveTextContent('Pedro Páramo');
-    expect(calls.find(([n]) => n === 'holds.place')![1]).toEqual({ patronId: 'p1', recordId: 'r1', pickupBranchId: 'b2', itemId: 'i1' });
+    expect(calls.find(([n]) => n === 'holds.place')![1]).toEqual({
+      patronId: 'p1',
+      recordId: 'r1',
+      pickupBranchId: 'b2',
+      itemId: 'i1',
+    });
   });
 });

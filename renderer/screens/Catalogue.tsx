@@ -78,7 +78,12 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
         </button>
       ) : null}
       <Problem error={error} />
-      <SearchResults hits={hits ?? []} selectedId={record?.record.id ?? null} onOpen={(h) => guard(() => open(h.id))} onHold={(h) => setHoldOn(h)} />
+      <SearchResults
+        hits={hits ?? []}
+        selectedId={record?.record.id ?? null}
+        onOpen={(h) => guard(() => open(h.id))}
+        onHold={(h) => setHoldOn(h)}
+      />
       {holdOn ? (
         <PlaceHold
           key={holdOn.id}
@@ -116,14 +121,30 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
 }
 
 /** One record: its facts, its corrections, its copies and the form for the next copy. */
-function RecordPanel({ view, itemTypes, currency, onChanged, onDeleted }: { view: RecordView; itemTypes: ItemType[]; currency: string; onChanged(said: string): Promise<void>; onDeleted(said: string): Promise<void> }) {
+function RecordPanel({
+  view,
+  itemTypes,
+  currency,
+  onChanged,
+  onDeleted,
+}: {
+  view: RecordView;
+  itemTypes: ItemType[];
+  currency: string;
+  onChanged(said: string): Promise<void>;
+  onDeleted(said: string): Promise<void>;
+}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<'edit' | 'delete' | null>(null);
   const r = view.record;
   return (
     <section aria-labelledby="record-title" className="panel">
       <h2 id="record-title">{r.title}</h2>
-      <p>{[r.author, r.isbn ? `ISBN ${r.isbn}` : null, r.callNumber, r.year].filter((x) => x !== null && x !== '').join(' · ')}</p>
+      <p>
+        {[r.author, r.isbn ? `ISBN ${r.isbn}` : null, r.callNumber, r.year]
+          .filter((x) => x !== null && x !== '')
+          .join(' · ')}
+      </p>
       <div className="actions">
         <button type="button" onClick={() => setOpen('edit')}>
           {t('catalogue.editRecord')}
@@ -134,7 +155,12 @@ function RecordPanel({ view, itemTypes, currency, onChanged, onDeleted }: { view
       </div>
       <h3>{t('catalogue.copies')}</h3>
       <CopiesTable copies={view.items} itemTypes={itemTypes} currency={currency} onChanged={onChanged} />
-      <AddCopyForm recordId={r.id} itemTypes={itemTypes} currency={currency} onAdded={(barcode) => onChanged(t('catalogue.copyAdded', { barcode }))} />
+      <AddCopyForm
+        recordId={r.id}
+        itemTypes={itemTypes}
+        currency={currency}
+        onAdded={(barcode) => onChanged(t('catalogue.copyAdded', { barcode }))}
+      />
       {open === 'edit' ? (
         <EditRecordDialog
           record={r}

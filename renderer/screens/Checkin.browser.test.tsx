@@ -14,21 +14,41 @@ vi.mock('../print', () => ({ printHtml: vi.fn() }));
 type Returned = ApiOutput<'circulation.checkin'>;
 
 const base: Returned = {
-  itemId: 'i1', itemBarcode: '30000001', title: 'Cien años de soledad', action: 'shelve', wasOnLoan: true, destinationBranch: null, hold: null, fine: null, notices: [], printJob: null, slipHtml: null,
+  itemId: 'i1',
+  itemBarcode: '30000001',
+  title: 'Cien años de soledad',
+  action: 'shelve',
+  wasOnLoan: true,
+  destinationBranch: null,
+  hold: null,
+  fine: null,
+  notices: [],
+  printJob: null,
+  slipHtml: null,
 };
 const trapped: Returned = {
   ...base,
   itemId: 'i2',
   itemBarcode: '30000002',
   action: 'hold_waiting',
-  hold: { holdId: 'h1', patronId: 'p3', pickupBranchId: 'b1', shelfExpiresOn: '2031-01-10', patron: { firstName: 'Edna', cardTail: '*0003' } },
+  hold: {
+    holdId: 'h1',
+    patronId: 'p3',
+    pickupBranchId: 'b1',
+    shelfExpiresOn: '2031-01-10',
+    patron: { firstName: 'Edna', cardTail: '*0003' },
+  },
   notices: [{ code: 'HOLD_TRAPPED_WAITING' }],
   slipHtml: '<!doctype html><html><body><pre>HOLD</pre></body></html>',
 };
 
 function station(answers: Record<string, Returned>) {
-  return vi.spyOn(client, 'call').mockImplementation(((name: string, input: { itemBarcode: string }) =>
-    name === 'circulation.checkin' && answers[input.itemBarcode] ? Promise.resolve(answers[input.itemBarcode]) : Promise.reject(new Error(`unexpected ${name}`))) as never);
+  return vi
+    .spyOn(client, 'call')
+    .mockImplementation(((name: string, input: { itemBarcode: string }) =>
+      name === 'circulation.checkin' && answers[input.itemBarcode]
+        ? Promise.resolve(answers[input.itemBarcode])
+        : Promise.reject(new Error(`unexpected ${name}`))) as never);
 }
 
 async function checkIn(screen: Awaited<ReturnType<typeof renderInDesk>>, barcode: string) {
@@ -39,7 +59,9 @@ async function checkIn(screen: Awaited<ReturnType<typeof renderInDesk>>, barcode
 
 beforeEach(() => {
   useDesk.getState().reset();
-  useSession.setState({ setup: { configured: true, locale: 'en-US', currency: 'USD', timeZone: 'America/New_York' } as never });
+  useSession.setState({
+    setup: { configured: true, locale: 'en-US', currency: 'USD', timeZone: 'America/New_York' } as never,
+  });
   vi.mocked(printHtml).mockClear();
   localStorage.clear();
 });
@@ -76,7 +98,9 @@ describe('<Checkin>', () => {
     const screen = await renderInDesk(<Checkin />);
     await checkIn(screen, '30000002');
     useScans.getState().push({ barcode: '30000001', kind: 'item', source: 'wedge' });
-    await expect.element(screen.getByRole('alertdialog').getByRole('alert')).toHaveTextContent('30000001 was not checked in: press OK first, then scan it again.');
+    await expect
+      .element(screen.getByRole('alertdialog').getByRole('alert'))
+      .toHaveTextContent('30000001 was not checked in: press OK first, then scan it again.');
     expect(spy.mock.calls.filter(([name]) => name === 'circulation.checkin')).toHaveLength(1);
   });
 
@@ -97,8 +121,19 @@ describe('<Checkin>', () => {
 
   it('lists returns as a table: what to do in a badge, the fine charged, the latest on top and marked, with the count', async () => {
     station({
-      '30000001': { ...base, fine: { feeId: 'f1', amount: 125, currency: 'USD' }, notices: [{ code: 'FINE_CHARGED', params: { amount: 125 } }] },
-      '30000003': { ...base, itemId: 'i3', itemBarcode: '30000003', action: 'transit', destinationBranch: { id: 'b2', name: 'North' }, notices: [{ code: 'ROUTE_TO_BRANCH', params: { branch: 'North' } }] },
+      '30000001': {
+        ...base,
+        fine: { feeId: 'f1', amount: 125, currency: 'USD' },
+        notices: [{ code: 'FINE_CHARGED', params: { amount: 125 } }],
+      },
+      '30000003': {
+        ...base,
+        itemId: 'i3',
+        itemBarcode: '30000003',
+        action: 'transit',
+        destinationBranch: { id: 'b2', name: 'North' },
+        notices: [{ code: 'ROUTE_TO_BRANCH', params: { branch: 'North' } }],
+      },
     });
     const screen = await renderInDesk(<Checkin />);
     await checkIn(screen, '30000001');
@@ -106,7 +141,9 @@ describe('<Checkin>', () => {
     const [latest, earlier] = screen.getByTestId('return-row').elements();
     expect(latest!.className).toBe('latest');
     expect(latest!.textContent).toContain('Latest:');
-    expect([...latest!.querySelectorAll('.badge')].map((b) => [b.className, b.textContent])).toEqual([['badge badge-transit', 'Send to North']]);
+    expect([...latest!.querySelectorAll('.badge')].map((b) => [b.className, b.textContent])).toEqual([
+      ['badge badge-transit', 'Send to North'],
+    ]);
     expect(earlier!.className).toBe('');
     expect([...earlier!.querySelectorAll('.badge')].map((b) => b.textContent)).toEqual(['Shelve', 'Fee charged $1.25']);
     await expect.element(screen.getByTestId('return-count')).toHaveTextContent('2 items');
@@ -117,7 +154,9 @@ describe('<Checkin>', () => {
     const screen = await renderInDesk(<Checkin />);
     await screen.getByLabelText('Returned on (book drop)').fill('2026-11-20');
     const banner = screen.getByTestId('backdate-banner');
-    await expect.element(banner).toHaveTextContent('Every item checked in now is returned on Nov 20, 2026 (book drop).');
+    await expect
+      .element(banner)
+      .toHaveTextContent('Every item checked in now is returned on Nov 20, 2026 (book drop).');
     await checkIn(screen, '30000001');
     // Still on for the next copy of the book drop, and still said.
     await expect.element(banner).toBeVisible();
@@ -158,7 +197,9 @@ describe('<Checkin>', () => {
     station({ '30000001': { ...base, wasOnLoan: false, notices: [{ code: 'LOST_ITEM_FOUND' }] } });
     const screen = await renderInDesk(<Checkin />);
     await checkIn(screen, '30000001');
-    await expect.element(screen.getByTestId('return-row')).toHaveTextContent('This item was not on loan. This item was lost and is now found.');
+    await expect
+      .element(screen.getByTestId('return-row'))
+      .toHaveTextContent('This item was not on loan. This item was lost and is now found.');
   });
 
   it('keeps the returns after the screen is left and shown again', async () => {
@@ -169,7 +210,12 @@ describe('<Checkin>', () => {
     await first.getByRole('button', { name: 'OK, I have it' }).click();
     await first.unmount();
     const again = await renderInDesk(<Checkin />);
-    expect(again.getByTestId('return-row').elements().map((r) => r.querySelector('td:nth-child(2)')!.textContent)).toEqual(['30000002', '30000001']);
+    expect(
+      again
+        .getByTestId('return-row')
+        .elements()
+        .map((r) => r.querySelector('td:nth-child(2)')!.textContent),
+    ).toEqual(['30000002', '30000001']);
   });
 
   it('says the item is checked in when only its slip failed, and offers the slip to the system printer', async () => {
@@ -189,13 +235,21 @@ describe('<Checkin>', () => {
       new ApiError({
         code: 'REFUSED',
         message: 'RETURN_DATE_BEFORE_CHECKOUT',
-        refusals: [{ code: 'RETURN_DATE_BEFORE_CHECKOUT', overridable: false, params: { date: '1900-01-01', checkedOutOn: '2026-11-16' } }],
+        refusals: [
+          {
+            code: 'RETURN_DATE_BEFORE_CHECKOUT',
+            overridable: false,
+            params: { date: '1900-01-01', checkedOutOn: '2026-11-16' },
+          },
+        ],
       }),
     );
     const screen = await renderInDesk(<Checkin />);
     await screen.getByLabelText('Item barcode').fill('30000001');
     await userEvent.keyboard('{Enter}');
-    await expect.element(screen.getByRole('alert')).toHaveTextContent('The return date Jan 1, 1900 is before the item was checked out (Nov 16, 2026).');
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('The return date Jan 1, 1900 is before the item was checked out (Nov 16, 2026).');
   });
 
   it('in Spanish', async () => {

@@ -17,7 +17,15 @@ import { parseMoney } from '../../src/domain/money';
 import '../styles/circulation.css';
 
 /** Notices the row already says in its own words (the action badge, the fine badge). */
-const SAID_BY_THE_ROW = new Set(['HOLD_TRAPPED_WAITING', 'HOLD_TRAPPED_TRANSIT', 'ROUTE_TO_BRANCH', 'FINE_CHARGED', 'ILL_SHIP_BACK', 'ITEM_TO_REPAIR', 'DAMAGE_CHARGED']);
+const SAID_BY_THE_ROW = new Set([
+  'HOLD_TRAPPED_WAITING',
+  'HOLD_TRAPPED_TRANSIT',
+  'ROUTE_TO_BRANCH',
+  'FINE_CHARGED',
+  'ILL_SHIP_BACK',
+  'ITEM_TO_REPAIR',
+  'DAMAGE_CHARGED',
+]);
 
 type DamageCharge = 'none' | 'price' | 'amount';
 
@@ -65,7 +73,11 @@ export function Checkin() {
       return;
     }
     try {
-      const r = await client.call('circulation.checkin', { itemBarcode, backdate: backdate || null, ...(damage ? { damage } : {}) });
+      const r = await client.call('circulation.checkin', {
+        itemBarcode,
+        backdate: backdate || null,
+        ...(damage ? { damage } : {}),
+      });
       useDesk.getState().returned({ ...r, backdatedTo: backdate || null });
       if (item.current) item.current.value = '';
       if (damage) {
@@ -112,8 +124,21 @@ export function Checkin() {
           void checkin(item.current?.value ?? '');
         }}
       >
-        <Field label={t('checkin.itemBarcode')} ref={item} name="itemBarcode" autoComplete="off" autoFocus inputMode="numeric" />
-        <Field label={t('checkin.backdate')} name="backdate" type="date" value={backdate} onChange={(e) => setBackdate(e.target.value)} />
+        <Field
+          label={t('checkin.itemBarcode')}
+          ref={item}
+          name="itemBarcode"
+          autoComplete="off"
+          autoFocus
+          inputMode="numeric"
+        />
+        <Field
+          label={t('checkin.backdate')}
+          name="backdate"
+          type="date"
+          value={backdate}
+          onChange={(e) => setBackdate(e.target.value)}
+        />
         <button type="submit">{t('checkin.submit')}</button>
         <label className="check">
           <input
@@ -127,21 +152,42 @@ export function Checkin() {
           {t('checkin.holdSound')}
         </label>
         <label className="check">
-          <input type="checkbox" name="damaged" checked={damaged} onChange={(e) => setDamaged(e.target.checked)} /> {t('checkin.damaged')}
+          <input type="checkbox" name="damaged" checked={damaged} onChange={(e) => setDamaged(e.target.checked)} />{' '}
+          {t('checkin.damaged')}
         </label>
         {damaged ? (
           <div className="damage-fields" data-testid="damage-fields">
-            <Field label={t('checkin.damageNote')} name="damageNote" value={damageNote} maxLength={500} onChange={(e) => setDamageNote(e.target.value)} />
+            <Field
+              label={t('checkin.damageNote')}
+              name="damageNote"
+              value={damageNote}
+              maxLength={500}
+              onChange={(e) => setDamageNote(e.target.value)}
+            />
             <fieldset className="choice">
               <legend>{t('checkin.damageCharge')}</legend>
               {(['none', 'price', 'amount'] as const).map((c) => (
                 <label key={c} className="check">
-                  <input type="radio" name="damageCharge" value={c} checked={charge === c} onChange={() => setCharge(c)} /> {t(`checkin.damageCharges.${c}`)}
+                  <input
+                    type="radio"
+                    name="damageCharge"
+                    value={c}
+                    checked={charge === c}
+                    onChange={() => setCharge(c)}
+                  />{' '}
+                  {t(`checkin.damageCharges.${c}`)}
                 </label>
               ))}
             </fieldset>
             {charge === 'amount' ? (
-              <Field label={t('checkin.damageAmount', { currency })} name="damageAmount" inputMode="decimal" value={amount} error={amountError} onChange={(e) => setAmount(e.target.value)} />
+              <Field
+                label={t('checkin.damageAmount', { currency })}
+                name="damageAmount"
+                inputMode="decimal"
+                value={amount}
+                error={amountError}
+                onChange={(e) => setAmount(e.target.value)}
+              />
             ) : null}
           </div>
         ) : null}
@@ -164,7 +210,10 @@ export function Checkin() {
       <Problem error={error} />
       <section aria-labelledby="returned-items" className="returned">
         <h2 id="returned-items">
-          {t('checkin.results')} <span className="count" data-testid="return-count">{t('checkin.count', { count: results.length })}</span>
+          {t('checkin.results')}{' '}
+          <span className="count" data-testid="return-count">
+            {t('checkin.count', { count: results.length })}
+          </span>
         </h2>
         {/* Polite: each new row is read out (the latest first), without interrupting. */}
         <table className="data-table" aria-live="polite">
@@ -226,7 +275,14 @@ function WhatToDo({ r }: { r: Returned }) {
   if (r.action === 'hold_transit') return <Badge tone="hold">{t('checkin.badgeHoldTransit', { name, branch })}</Badge>;
   if (r.action === 'transit') return <Badge tone="transit">{t('checkin.transit', { branch })}</Badge>;
   // A borrowed item's temporary copy: off the shelf, into the box for the lending library.
-  if (r.action === 'ill_ship_back') return <Badge tone="warning">{t('checkin.illShipBack', { library: r.notices.find((n) => n.code === 'ILL_SHIP_BACK')?.params?.library ?? '' })}</Badge>;
+  if (r.action === 'ill_ship_back')
+    return (
+      <Badge tone="warning">
+        {t('checkin.illShipBack', {
+          library: r.notices.find((n) => n.code === 'ILL_SHIP_BACK')?.params?.library ?? '',
+        })}
+      </Badge>
+    );
   if (r.action === 'repair') return <Badge tone="warning">{t('checkin.badgeRepair')}</Badge>;
   return <Badge tone="ok">{t('checkin.badgeShelve')}</Badge>;
 }
@@ -243,15 +299,31 @@ const ReturnRow = memo(function ReturnRow({ r, latest, locale }: { r: Returned; 
       <td className="nowrap">{r.itemBarcode}</td>
       <td className="badges">
         <WhatToDo r={r} />
-        {r.fine ? <Badge tone="warning">{t('checkin.badgeFine', { amount: formatMoney(r.fine.amount, r.fine.currency, locale) })}</Badge> : null}
-        {r.damage?.charge ? <Badge tone="warning">{t('checkin.badgeDamageCharge', { amount: formatMoney(r.damage.charge.amount, r.damage.charge.currency, locale) })}</Badge> : null}
+        {r.fine ? (
+          <Badge tone="warning">
+            {t('checkin.badgeFine', { amount: formatMoney(r.fine.amount, r.fine.currency, locale) })}
+          </Badge>
+        ) : null}
+        {r.damage?.charge ? (
+          <Badge tone="warning">
+            {t('checkin.badgeDamageCharge', {
+              amount: formatMoney(r.damage.charge.amount, r.damage.charge.currency, locale),
+            })}
+          </Badge>
+        ) : null}
       </td>
       <td>
         {r.damage ? <span>{t('checkin.damagedNote', { note: r.damage.note })} </span> : null}
-        {r.hold?.shelfExpiresOn && r.action === 'hold_waiting' ? <span>{t('checkin.keepUntil', { date: formatDay(r.hold.shelfExpiresOn, locale) })} </span> : null}
+        {r.hold?.shelfExpiresOn && r.action === 'hold_waiting' ? (
+          <span>{t('checkin.keepUntil', { date: formatDay(r.hold.shelfExpiresOn, locale) })} </span>
+        ) : null}
         {r.backdatedTo ? <span>{t('checkin.returnedOn', { date: formatDay(r.backdatedTo, locale) })} </span> : null}
         {!r.wasOnLoan ? <span>{t('checkin.notOnLoan')} </span> : null}
-        {notices.length > 0 ? <strong className="notice">{notices.map((n) => t(`notices.${n.code}`, localised(n.params ?? {}, locale))).join(' ')}</strong> : null}
+        {notices.length > 0 ? (
+          <strong className="notice">
+            {notices.map((n) => t(`notices.${n.code}`, localised(n.params ?? {}, locale))).join(' ')}
+          </strong>
+        ) : null}
         {/* Checked in all the same: only the slip did not follow. */}
         {r.followUpFailed ? (
           <strong className="notice" role="status" data-testid="follow-up-failed">

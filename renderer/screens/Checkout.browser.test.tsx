@@ -21,7 +21,15 @@ function station(summary: Summary) {
 beforeEach(() => {
   useDesk.getState().reset();
   useSession.setState({
-    setup: { configured: true, loadingLibrary: false, libraryName: 'Springfield', branchName: 'Main', locale: 'en-US', currency: 'USD', timeZone: 'America/New_York' } as never,
+    setup: {
+      configured: true,
+      loadingLibrary: false,
+      libraryName: 'Springfield',
+      branchName: 'Main',
+      locale: 'en-US',
+      currency: 'USD',
+      timeZone: 'America/New_York',
+    } as never,
     staff: { id: 's1', username: 'marge', displayName: 'Marge', role: 'admin', branchId: 'b1', active: true } as never,
   });
 });
@@ -52,7 +60,12 @@ describe('<Checkout>: the patron and the loans stay while staff visit another sc
     await expect.element(again.getByRole('heading', { name: 'Lisa Simpson' })).toBeVisible();
     await expect.element(again.getByLabelText('Patron barcode')).toHaveValue('20000001');
     await expect.element(again.getByLabelText('Item barcode')).toHaveFocus();
-    expect(again.getByTestId('loan-row').elements().map((r) => r.textContent)).toEqual([expect.stringContaining('30000002'), expect.stringContaining('30000001')]);
+    expect(
+      again
+        .getByTestId('loan-row')
+        .elements()
+        .map((r) => r.textContent),
+    ).toEqual([expect.stringContaining('30000002'), expect.stringContaining('30000001')]);
     // Lending goes on from where it was.
     await again.getByLabelText('Item barcode').fill('30000003');
     await userEvent.keyboard('{Enter}');
@@ -119,12 +132,54 @@ describe("<Checkout>: the patron's card", () => {
     const summary = lisa(
       {
         loans: [
-          { loanId: 'L8', itemId: 'i8', itemBarcode: '30000008', title: 'Late Book', dueAt: Date.now() - 3 * DAY, renewals: 0, overdue: true },
-          { loanId: 'L9', itemId: 'i9', itemBarcode: '30000009', title: 'Fresh Book', dueAt: Date.now() + 10 * DAY, renewals: 0, overdue: false },
+          {
+            loanId: 'L8',
+            itemId: 'i8',
+            itemBarcode: '30000008',
+            title: 'Late Book',
+            dueAt: Date.now() - 3 * DAY,
+            renewals: 0,
+            overdue: true,
+          },
+          {
+            loanId: 'L9',
+            itemId: 'i9',
+            itemBarcode: '30000009',
+            title: 'Fresh Book',
+            dueAt: Date.now() + 10 * DAY,
+            renewals: 0,
+            overdue: false,
+          },
         ],
         holds: [
-          { id: 'h1', patronId: 'p1', recordId: 'r1', itemId: 'i5', itemLevel: false, pickupBranchId: 'b1', placedAt: 0, status: 'waiting', suspendedUntil: null, waitingSince: 0, shelfExpiresOn: '2031-01-10', title: 'Ready Title' },
-          { id: 'h2', patronId: 'p1', recordId: 'r2', itemId: null, itemLevel: false, pickupBranchId: 'b1', placedAt: 0, status: 'pending', suspendedUntil: null, waitingSince: null, shelfExpiresOn: null, title: 'Still Queued' },
+          {
+            id: 'h1',
+            patronId: 'p1',
+            recordId: 'r1',
+            itemId: 'i5',
+            itemLevel: false,
+            pickupBranchId: 'b1',
+            placedAt: 0,
+            status: 'waiting',
+            suspendedUntil: null,
+            waitingSince: 0,
+            shelfExpiresOn: '2031-01-10',
+            title: 'Ready Title',
+          },
+          {
+            id: 'h2',
+            patronId: 'p1',
+            recordId: 'r2',
+            itemId: null,
+            itemLevel: false,
+            pickupBranchId: 'b1',
+            placedAt: 0,
+            status: 'pending',
+            suspendedUntil: null,
+            waitingSince: null,
+            shelfExpiresOn: null,
+            title: 'Still Queued',
+          },
         ],
         holdsReady: 1,
         feesOwed: 350,
@@ -142,11 +197,20 @@ describe("<Checkout>: the patron's card", () => {
     const alerts = screen.getByRole('note', { name: 'Patron alerts' });
     const badge = (key: string) => alerts.element().querySelector(`[data-alert="${key}"] .badge`);
     // Most serious first, each a badge of its own tone with its words.
-    expect([...alerts.element().querySelectorAll('li')].map((li) => li.getAttribute('data-alert'))).toEqual(['block-k1', 'card', 'overdue', 'fees', 'holds', 'note']);
+    expect([...alerts.element().querySelectorAll('li')].map((li) => li.getAttribute('data-alert'))).toEqual([
+      'block-k1',
+      'card',
+      'overdue',
+      'fees',
+      'holds',
+      'note',
+    ]);
     expect(badge('block-k1')!.className).toBe('badge badge-refused');
     expect(badge('block-k1')!.textContent).toContain('Blocked: Unpaid damages');
     expect(badge('card')!.className).toBe('badge badge-warning');
-    expect(badge('card')!.textContent).toContain(`The card expires soon, on ${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.parse(`${inDays(10)}T12:00:00Z`))}`);
+    expect(badge('card')!.textContent).toContain(
+      `The card expires soon, on ${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.parse(`${inDays(10)}T12:00:00Z`))}`,
+    );
     expect(badge('overdue')!.className).toBe('badge badge-overdue');
     expect(badge('overdue')!.textContent).toContain('1 loan is overdue.');
     expect(badge('fees')!.textContent).toContain('Owes $3.50');
@@ -176,19 +240,47 @@ describe("<Checkout>: the patron's card", () => {
     expect(screen.getByTestId('hold-ready').elements()).toHaveLength(0);
 
     vi.restoreAllMocks();
-    station(lisa({ loans: [1, 2].map((n) => ({ loanId: `L${n}`, itemId: `i${n}`, itemBarcode: `3000000${n}`, title: `T${n}`, dueAt: 0, renewals: 0, overdue: true })) }, { cardExpiresOn: '2020-01-01' }));
+    station(
+      lisa(
+        {
+          loans: [1, 2].map((n) => ({
+            loanId: `L${n}`,
+            itemId: `i${n}`,
+            itemBarcode: `3000000${n}`,
+            title: `T${n}`,
+            dueAt: 0,
+            renewals: 0,
+            overdue: true,
+          })),
+        },
+        { cardExpiresOn: '2020-01-01' },
+      ),
+    );
     await screen.getByLabelText('Patron barcode').fill('20000001');
     await userEvent.keyboard('{Enter}');
-    await expect.element(screen.getByRole('note', { name: 'Patron alerts' })).toHaveTextContent('The card expired on Jan 1, 2020.');
+    await expect
+      .element(screen.getByRole('note', { name: 'Patron alerts' }))
+      .toHaveTextContent('The card expired on Jan 1, 2020.');
     await expect.element(screen.getByRole('note', { name: 'Patron alerts' })).toHaveTextContent('2 loans are overdue.');
   });
 
   it('the card in Spanish', async () => {
-    station(lisa({ loans: [{ loanId: 'L1', itemId: 'i1', itemBarcode: '30000001', title: 'T', dueAt: 0, renewals: 0, overdue: true }] }, { notes: 'Ojo' }));
+    station(
+      lisa(
+        {
+          loans: [
+            { loanId: 'L1', itemId: 'i1', itemBarcode: '30000001', title: 'T', dueAt: 0, renewals: 0, overdue: true },
+          ],
+        },
+        { notes: 'Ojo' },
+      ),
+    );
     const screen = await renderInDesk(<Checkout />, 'es');
     await screen.getByLabelText('Código del lector').fill('20000001');
     await userEvent.keyboard('{Enter}');
-    await expect.element(screen.getByRole('note', { name: 'Avisos del lector' })).toHaveTextContent('1 préstamo está vencido.');
+    await expect
+      .element(screen.getByRole('note', { name: 'Avisos del lector' }))
+      .toHaveTextContent('1 préstamo está vencido.');
     await expect.element(screen.getByRole('note', { name: 'Avisos del lector' })).toHaveTextContent('Nota: Ojo');
     await expect.element(screen.getByTestId('patron-loan')).toHaveTextContent('Vencido');
   });
@@ -199,7 +291,11 @@ describe('<Checkout>: issue 12', () => {
     station(lisa());
     const screen = await renderInDesk(<Checkout />);
     useScans.getState().push({ barcode: '30234000517862', kind: 'unknown', source: 'wedge' });
-    await expect.element(screen.getByRole('alert')).toHaveTextContent('The scan 30234000517862 is neither a patron card nor an item barcode (a misread?). Scan it again.');
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent(
+        'The scan 30234000517862 is neither a patron card nor an item barcode (a misread?). Scan it again.',
+      );
     // And with a patron on screen, an item's misread is not lent nor dropped either.
     await findAndLend(screen, []);
     useScans.getState().push({ barcode: '30234000517863', kind: 'unknown', source: 'device' });
@@ -211,11 +307,25 @@ describe('<Checkout>: issue 12', () => {
     station(lisa());
     const screen = await renderInDesk(<Checkout />);
     useScans.getState().push({ barcode: '30234000517861', kind: 'item', source: 'wedge' });
-    await expect.element(screen.getByRole('alert')).toHaveTextContent('30234000517861 is an item: find the patron first.');
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('30234000517861 is an item: find the patron first.');
   });
 
   it('bug 3: shown again, the check-out reads the patron afresh (a fine charged at Check in meanwhile), and keeps the visit', async () => {
-    let summary = lisa({ loans: [{ loanId: 'L7', itemId: 'i7', itemBarcode: '30000007', title: 'Late DVD', dueAt: Date.now() - 5 * DAY, renewals: 0, overdue: true }] });
+    let summary = lisa({
+      loans: [
+        {
+          loanId: 'L7',
+          itemId: 'i7',
+          itemBarcode: '30000007',
+          title: 'Late DVD',
+          dueAt: Date.now() - 5 * DAY,
+          renewals: 0,
+          overdue: true,
+        },
+      ],
+    });
     let n = 0;
     vi.spyOn(client, 'call').mockImplementation(((name: string) => {
       if (name === 'patrons.lookup') return Promise.resolve(summary);
@@ -229,7 +339,20 @@ describe('<Checkout>: issue 12', () => {
     await first.unmount();
 
     // Meanwhile, at Check in: the DVD came back late, a fine of $1.25 was charged.
-    summary = lisa({ feesOwed: 125, loans: [{ loanId: 'L1', itemId: 'i1', itemBarcode: '30000001', title: 'Title 1', dueAt: Date.now() + 21 * DAY, renewals: 0, overdue: false }] });
+    summary = lisa({
+      feesOwed: 125,
+      loans: [
+        {
+          loanId: 'L1',
+          itemId: 'i1',
+          itemBarcode: '30000001',
+          title: 'Title 1',
+          dueAt: Date.now() + 21 * DAY,
+          renewals: 0,
+          overdue: false,
+        },
+      ],
+    });
     const again = await renderInDesk(<Checkout />);
     await expect.element(again.getByTestId('fees-owed')).toHaveTextContent('$1.25');
     await expect.element(again.getByRole('note', { name: 'Patron alerts' })).toHaveTextContent('Owes $1.25');
@@ -271,7 +394,8 @@ describe('<Checkout>: issue 12', () => {
   });
 
   it('says when no patron has that name', async () => {
-    vi.spyOn(client, 'call').mockImplementation(((name: string) => (name === 'patrons.search' ? Promise.resolve([]) : Promise.reject(new Error(name)))) as never);
+    vi.spyOn(client, 'call').mockImplementation(((name: string) =>
+      name === 'patrons.search' ? Promise.resolve([]) : Promise.reject(new Error(name))) as never);
     const screen = await renderInDesk(<Checkout />);
     await screen.getByRole('combobox', { name: 'Patron barcode or name' }).fill('zzyzx');
     await expect.element(screen.getByText('No patron by that name.')).toBeVisible();
@@ -285,10 +409,26 @@ describe('<Checkout>: issue 12', () => {
       if (name === 'patrons.lookup') return Promise.resolve(lisa());
       if (name === 'circulation.checkin') {
         returned = true;
-        return Promise.resolve({ itemId: 'i4', itemBarcode: '30000004', title: 'Title 4', action: 'shelve', wasOnLoan: true, destinationBranch: null, hold: null, fine: null, notices: [] });
+        return Promise.resolve({
+          itemId: 'i4',
+          itemBarcode: '30000004',
+          title: 'Title 4',
+          action: 'shelve',
+          wasOnLoan: true,
+          destinationBranch: null,
+          hold: null,
+          fine: null,
+          notices: [],
+        });
       }
       if (name === 'circulation.checkout' && !returned)
-        return Promise.reject(new ApiError({ code: 'REFUSED', message: 'ITEM_ON_LOAN_TO_OTHER', refusals: [{ code: 'ITEM_ON_LOAN_TO_OTHER', overridable: false }] }));
+        return Promise.reject(
+          new ApiError({
+            code: 'REFUSED',
+            message: 'ITEM_ON_LOAN_TO_OTHER',
+            refusals: [{ code: 'ITEM_ON_LOAN_TO_OTHER', overridable: false }],
+          }),
+        );
       if (name === 'circulation.checkout') return Promise.resolve(loan(4));
       return Promise.reject(new Error(`unexpected call ${name}`));
     }) as never);
@@ -319,8 +459,19 @@ describe('<Checkout>: issue 12', () => {
     const screen = await renderInDesk(<Checkout />);
     await findAndLend(screen, ['30000001', '30000002', '30000003']);
     const table = screen.getByRole('region', { name: /Checked out now/ }).getByRole('table');
-    expect([...table.element().querySelectorAll('th')].map((th) => th.textContent)).toEqual(['Title', 'Barcode', 'Due', 'Status', 'Action']);
-    expect(screen.getByTestId('loan-row').elements().map((r) => r.querySelector('td:nth-child(2)')!.textContent)).toEqual(['30000003', '30000002', '30000001']);
+    expect([...table.element().querySelectorAll('th')].map((th) => th.textContent)).toEqual([
+      'Title',
+      'Barcode',
+      'Due',
+      'Status',
+      'Action',
+    ]);
+    expect(
+      screen
+        .getByTestId('loan-row')
+        .elements()
+        .map((r) => r.querySelector('td:nth-child(2)')!.textContent),
+    ).toEqual(['30000003', '30000002', '30000001']);
     await expect.element(screen.getByTestId('session-count')).toHaveTextContent('3 items');
     await expect.element(screen.getByTestId('loan-row').first()).toHaveTextContent('Checked out');
     await screen.getByRole('button', { name: 'Undo the loan of Title 2 (lent by mistake)' }).click();

@@ -112,7 +112,11 @@ export function Checkout() {
     if (!patron) return;
     setError(null);
     try {
-      const loan = await client.call('circulation.checkout', { patronBarcode: patron.patron.cardBarcode, itemBarcode, ...(override ? { override } : {}) });
+      const loan = await client.call('circulation.checkout', {
+        patronBarcode: patron.patron.cardBarcode,
+        itemBarcode,
+        ...(override ? { override } : {}),
+      });
       // The row committed in the task the answer arrived in, not in a later one: a task later is
       // often a frame later (npm run bench:ui). Only now: the copy is shown as lent once the
       // station has said it is.
@@ -155,7 +159,12 @@ export function Checkout() {
     if (nextCard) return;
     if (scan.kind === 'patron') void findPatron(scan.barcode);
     else if (scan.kind === 'item' && patron) void lend(scan.barcode);
-    else if (scan.kind === 'item') setError({ code: 'REFUSED', message: 'patron first', refusals: [{ code: 'PATRON_FIRST', overridable: false, params: { barcode: scan.barcode } }] });
+    else if (scan.kind === 'item')
+      setError({
+        code: 'REFUSED',
+        message: 'patron first',
+        refusals: [{ code: 'PATRON_FIRST', overridable: false, params: { barcode: scan.barcode } }],
+      });
     else {
       // A misread (a wrong check digit): never dropped silently.
       if (!patron) setCard('');
@@ -176,7 +185,10 @@ export function Checkout() {
     const p = desk().checkout;
     if (!p.patron || p.lent.length === 0) return true;
     try {
-      const r = await client.call('slips.checkout', { patronBarcode: p.patron.patron.cardBarcode, loanIds: p.lent.map((l) => l.loanId) });
+      const r = await client.call('slips.checkout', {
+        patronBarcode: p.patron.patron.cardBarcode,
+        loanIds: p.lent.map((l) => l.loanId),
+      });
       if (r.jobId === null) printHtml(r.html);
       return true;
     } catch (err) {
@@ -185,7 +197,8 @@ export function Checkout() {
     }
   }
 
-  const canOverride = error?.code === 'REFUSED' && !!error.refusals?.length && error.refusals.every((r) => r.overridable);
+  const canOverride =
+    error?.code === 'REFUSED' && !!error.refusals?.length && error.refusals.every((r) => r.overridable);
   const onLoanToOther = error?.code === 'REFUSED' && !!error.refusals?.some((r) => r.code === 'ITEM_ON_LOAN_TO_OTHER');
   return (
     <main id="main" className="circ checkout">
@@ -199,7 +212,11 @@ export function Checkout() {
             inputRef={patronInput}
             autoFocus={!patron}
           />
-          {patron ? <PatronCard summary={patron} today={dayIn(Date.now(), tz)} locale={locale} /> : <p className="circ-empty">{t('checkout.noPatron')}</p>}
+          {patron ? (
+            <PatronCard summary={patron} today={dayIn(Date.now(), tz)} locale={locale} />
+          ) : (
+            <p className="circ-empty">{t('checkout.noPatron')}</p>
+          )}
         </div>
         <div className="circ-work">
           {patron ? (
@@ -210,7 +227,13 @@ export function Checkout() {
                 void lend(itemInput.current?.value ?? '');
               }}
             >
-              <Field label={t('checkout.itemBarcode')} ref={itemInput} name="itemBarcode" autoComplete="off" inputMode="numeric" />
+              <Field
+                label={t('checkout.itemBarcode')}
+                ref={itemInput}
+                name="itemBarcode"
+                autoComplete="off"
+                inputMode="numeric"
+              />
               <button type="submit">{t('checkout.lend')}</button>
             </form>
           ) : null}
@@ -293,13 +316,24 @@ export function Checkout() {
 }
 
 /** This visit's loans, newest first, with their count: the only part of the screen a new loan renders again (with its own row). */
-const SessionLoans = memo(function SessionLoans({ locale, timeZone, onUndo }: { locale: string; timeZone: string | null; onUndo(loan: Loan): void }) {
+const SessionLoans = memo(function SessionLoans({
+  locale,
+  timeZone,
+  onUndo,
+}: {
+  locale: string;
+  timeZone: string | null;
+  onUndo(loan: Loan): void;
+}) {
   const { t } = useTranslation();
   const lent = useDesk((s) => s.checkout.lent);
   return (
     <section aria-labelledby="session-loans" className="session-loans">
       <h2 id="session-loans">
-        {t('checkout.sessionLoans')} <span className="count" data-testid="session-count">{t('checkout.sessionCount', { count: lent.length })}</span>
+        {t('checkout.sessionLoans')}{' '}
+        <span className="count" data-testid="session-count">
+          {t('checkout.sessionCount', { count: lent.length })}
+        </span>
       </h2>
       {lent.length > 0 ? (
         <table className="data-table">
@@ -331,7 +365,15 @@ const SessionLoansHead = memo(function SessionLoansHead() {
 });
 
 /** What the patron already had on loan: lent or renewed just now, a loan is in the table of this visit, not twice. */
-function LoansBeforeThisVisit({ loans, locale, timeZone }: { loans: PatronSummary['loans']; locale: string; timeZone: string | null }) {
+function LoansBeforeThisVisit({
+  loans,
+  locale,
+  timeZone,
+}: {
+  loans: PatronSummary['loans'];
+  locale: string;
+  timeZone: string | null;
+}) {
   const lentNow = useDesk((s) => s.checkout.lent.map((l) => l.itemId).join(','));
   return <PatronLoans loans={loans} hidden={lentNow} locale={locale} timeZone={timeZone} />;
 }
@@ -367,13 +409,25 @@ const LoanRow = memo(function LoanRow({
       <td className="nowrap">{l.itemBarcode}</td>
       <td className="nowrap">{formatDate(l.dueAt, locale, timeZone)}</td>
       <td>
-        <Badge tone={l.renewed ? 'info' : 'ok'}>{t(l.renewed ? 'checkout.statusRenewed' : 'checkout.statusLent')}</Badge>
-        {l.renewed ? <span className="renewals-left"> {l.renewalsLeft > 0 ? t('renew.renewalsLeft', { count: l.renewalsLeft }) : t('renew.noRenewalsLeft')}</span> : null}
+        <Badge tone={l.renewed ? 'info' : 'ok'}>
+          {t(l.renewed ? 'checkout.statusRenewed' : 'checkout.statusLent')}
+        </Badge>
+        {l.renewed ? (
+          <span className="renewals-left">
+            {' '}
+            {l.renewalsLeft > 0 ? t('renew.renewalsLeft', { count: l.renewalsLeft }) : t('renew.noRenewalsLeft')}
+          </span>
+        ) : null}
         {notices ? <span className="row-notice"> {notices}</span> : null}
       </td>
       <td className="nowrap">
         {l.renewed ? null : (
-          <button type="button" className="small" aria-label={t('checkout.undoFor', { title: l.title })} onClick={() => onUndo(l)}>
+          <button
+            type="button"
+            className="small"
+            aria-label={t('checkout.undoFor', { title: l.title })}
+            onClick={() => onUndo(l)}
+          >
             {t('checkout.undo')}
           </button>
         )}

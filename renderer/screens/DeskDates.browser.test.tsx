@@ -18,7 +18,15 @@ const SPANISH_DUE = '22 dic 2026';
 beforeEach(() => {
   useDesk.getState().reset();
   useSession.setState({
-    setup: { configured: true, loadingLibrary: false, libraryName: 'Springfield', branchName: 'Main', locale: 'en-US', currency: 'USD', timeZone: 'America/New_York' } as never,
+    setup: {
+      configured: true,
+      loadingLibrary: false,
+      libraryName: 'Springfield',
+      branchName: 'Main',
+      locale: 'en-US',
+      currency: 'USD',
+      timeZone: 'America/New_York',
+    } as never,
     staff: { id: 's1', username: 'marge', displayName: 'Marge', role: 'admin', branchId: 'b1', active: true } as never,
   });
 });
@@ -28,7 +36,10 @@ describe('dates in Spanish, the same on every screen', () => {
   it('shows the due date at Check out, Renew and the kiosk as the one formatter says it', async () => {
     const lent = { ...loan(1), dueAt: DUE };
     vi.spyOn(client, 'call').mockImplementation(((name: string) => {
-      if (name === 'patrons.lookup') return Promise.resolve(lisa({ loans: [{ ...lent, checkedOutAt: DUE - 21 * 86_400_000, overdue: false } as never] }));
+      if (name === 'patrons.lookup')
+        return Promise.resolve(
+          lisa({ loans: [{ ...lent, checkedOutAt: DUE - 21 * 86_400_000, overdue: false } as never] }),
+        );
       if (name === 'circulation.checkout') return Promise.resolve(lent);
       if (name === 'circulation.renew') return Promise.resolve({ ...lent, renewed: true, renewals: 1 });
       return Promise.reject(new Error(`unexpected call ${name}`));
@@ -51,7 +62,14 @@ describe('dates in Spanish, the same on every screen', () => {
     await renew.unmount();
 
     const kiosk = await renderInDesk(
-      <BorrowStep summary={lisa()} borrowed={[{ loanId: lent.loanId, title: lent.title, dueAt: DUE }]} error={null} onBorrow={async () => undefined} onAccount={() => undefined} onDone={() => undefined} />,
+      <BorrowStep
+        summary={lisa()}
+        borrowed={[{ loanId: lent.loanId, title: lent.title, dueAt: DUE }]}
+        error={null}
+        onBorrow={async () => undefined}
+        onAccount={() => undefined}
+        onDone={() => undefined}
+      />,
       'es',
     );
     await expect.element(kiosk.getByTestId('kiosk-borrowed')).toHaveTextContent(SPANISH_DUE);

@@ -9,7 +9,10 @@ import { i18n } from '../i18n';
 import { Devices } from './DeviceSettings';
 
 type Config = ApiOutput<'devices.get'>['config'];
-const EMPTY: Config = DevicesConfig.parse({ slips: { libraryName: 'Springfield', header: '', footer: 'Open 9-5', cardDigits: 4, language: 'en' }, wedge: { maxGapMs: 90 } });
+const EMPTY: Config = DevicesConfig.parse({
+  slips: { libraryName: 'Springfield', header: '', footer: 'Open 9-5', cardDigits: 4, language: 'en' },
+  wedge: { maxGapMs: 90 },
+});
 
 /** A station that keeps what devices.configure is sent (checked by the API schema, as the station does) and hands it back. */
 function station(start: Config = EMPTY) {
@@ -37,7 +40,9 @@ describe('Devices › the device settings form', () => {
   it('adds a serial scanner and a network printer, saves them, and shows them again as saved', async () => {
     const s = station();
     const screen = await renderInDesk(<Devices />);
-    await expect.element(screen.getByText('No serial or USB scanner is set up. Keyboard (wedge) scanners need no setting here.')).toBeVisible();
+    await expect
+      .element(screen.getByText('No serial or USB scanner is set up. Keyboard (wedge) scanners need no setting here.'))
+      .toBeVisible();
 
     await screen.getByRole('button', { name: 'Add a scanner' }).click();
     const scanner = screen.getByRole('group', { name: 'Scanner 1' });
@@ -67,8 +72,29 @@ describe('Devices › the device settings form', () => {
     await expect.element(screen.getByRole('status').filter({ hasText: 'Saved. Devices restarted.' })).toBeVisible();
     expect(s.configure).toHaveBeenCalledTimes(1);
     expect(s.configure.mock.calls[0]![0]).toEqual({
-      scanners: [{ kind: 'serial', id: 'desk-scanner', path: '/dev/ttyACM0', baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 1, suffix: 'CRLF' }],
-      printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '10.0.0.7', port: 9100 }, columns: 48, paperWidth: 80, codePage: 'cp858', model: 'epson-tm-t88vi', cashDrawer: true }],
+      scanners: [
+        {
+          kind: 'serial',
+          id: 'desk-scanner',
+          path: '/dev/ttyACM0',
+          baudRate: 19200,
+          dataBits: 7,
+          parity: 'even',
+          stopBits: 1,
+          suffix: 'CRLF',
+        },
+      ],
+      printers: [
+        {
+          id: 'receipts',
+          connection: { kind: 'tcp', host: '10.0.0.7', port: 9100 },
+          columns: 48,
+          paperWidth: 80,
+          codePage: 'cp858',
+          model: 'epson-tm-t88vi',
+          cashDrawer: true,
+        },
+      ],
       slips: { libraryName: 'Springfield', header: '', footer: 'Open 9 to 8', cardDigits: 3, language: 'es' },
       // Not on this form (Settings › Library): kept as it was.
       wedge: { maxGapMs: 90 },
@@ -111,7 +137,9 @@ describe('Devices › the device settings form', () => {
     await expect.element(port).toHaveAccessibleDescription(/At most 65535\./);
     await expect.element(port).toHaveAttribute('aria-invalid', 'true');
     await expect.element(port).toHaveFocus();
-    await expect.element(screen.getByRole('alert')).toHaveTextContent('Nothing was saved: please correct the marked fields.');
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('Nothing was saved: please correct the marked fields.');
 
     await port.fill('91OO');
     await screen.getByRole('button', { name: 'Save device settings' }).click();
@@ -134,17 +162,25 @@ describe('Devices › the device settings form', () => {
     await screen.getByRole('button', { name: 'Save device settings' }).click();
     await expect
       .element(printer.getByLabelText('Characters per line'))
-      .toHaveAccessibleDescription(/58 mm paper takes 32 characters per line, not 48\. Change the paper width or the characters per line\./);
+      .toHaveAccessibleDescription(
+        /58 mm paper takes 32 characters per line, not 48\. Change the paper width or the characters per line\./,
+      );
     expect(s.configure).not.toHaveBeenCalled();
     // 80 mm takes 42 or 48.
     await printer.getByLabelText('Paper width').selectOptions('80');
     await printer.getByLabelText('Characters per line').selectOptions('32');
     await screen.getByRole('button', { name: 'Save device settings' }).click();
-    await expect.element(printer.getByLabelText('Characters per line')).toHaveAccessibleDescription(/80 mm paper takes 42 or 48 characters per line, not 32\./);
+    await expect
+      .element(printer.getByLabelText('Characters per line'))
+      .toHaveAccessibleDescription(/80 mm paper takes 42 or 48 characters per line, not 32\./);
     await printer.getByLabelText('Characters per line').selectOptions('42');
     await screen.getByRole('button', { name: 'Save device settings' }).click();
     await expect.poll(() => s.configure.mock.calls.length).toBe(1);
-    expect(s.saved().printers[0]).toMatchObject({ connection: { kind: 'usb-file', path: '/dev/usb/lp0' }, paperWidth: 80, columns: 42 });
+    expect(s.saved().printers[0]).toMatchObject({
+      connection: { kind: 'usb-file', path: '/dev/usb/lp0' },
+      paperWidth: 80,
+      columns: 42,
+    });
   });
 
   it('takes USB ids in hexadecimal, names a HID scanner that cannot be found, and a name used twice', async () => {
@@ -159,14 +195,18 @@ describe('Devices › the device settings form', () => {
     await expect.element(scanner).toHaveTextContent('Give both the vendor id and the product id, or the device path.');
     await scanner.getByLabelText('Product id').fill('zz');
     await screen.getByRole('button', { name: 'Save device settings' }).click();
-    await expect.element(scanner.getByLabelText('Product id')).toHaveAccessibleDescription(/A hexadecimal id of up to four digits/);
+    await expect
+      .element(scanner.getByLabelText('Product id'))
+      .toHaveAccessibleDescription(/A hexadecimal id of up to four digits/);
     await scanner.getByLabelText('Product id').fill('1200');
     await screen.getByRole('button', { name: 'Add a receipt printer' }).click();
     const printer = screen.getByRole('group', { name: 'Printer 1' });
     await printer.getByLabelText('Name', { exact: true }).fill('usb-scanner');
     await printer.getByLabelText('Address').fill('printer.local');
     await screen.getByRole('button', { name: 'Save device settings' }).click();
-    await expect.element(printer.getByLabelText('Name', { exact: true })).toHaveAccessibleDescription(/Another device is already named "usb-scanner"/);
+    await expect
+      .element(printer.getByLabelText('Name', { exact: true }))
+      .toHaveAccessibleDescription(/Another device is already named "usb-scanner"/);
     expect(s.configure).not.toHaveBeenCalled();
 
     await printer.getByLabelText('Name', { exact: true }).fill('receipts');
@@ -185,11 +225,17 @@ describe('Devices › the device settings form', () => {
   });
 
   it('removes a device, and works from the keyboard alone', async () => {
-    const s = station(DevicesConfig.parse({ ...EMPTY, printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '10.0.0.7' } }] }));
+    const s = station(
+      DevicesConfig.parse({ ...EMPTY, printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '10.0.0.7' } }] }),
+    );
     const screen = await renderInDesk(<Devices />);
-    await expect.element(screen.getByRole('group', { name: 'Printer 1' }).getByLabelText('Address')).toHaveValue('10.0.0.7');
+    await expect
+      .element(screen.getByRole('group', { name: 'Printer 1' }).getByLabelText('Address'))
+      .toHaveValue('10.0.0.7');
     await screen.getByRole('button', { name: 'Remove printer 1' }).click();
-    await expect.element(screen.getByText('No receipt printer is set up: receipts go to the system printer.')).toBeVisible();
+    await expect
+      .element(screen.getByText('No receipt printer is set up: receipts go to the system printer.'))
+      .toBeVisible();
     await expect.element(screen.getByRole('button', { name: 'Add a receipt printer' })).toHaveFocus();
     // Enter on "Add a scanner", type, Tab through, Enter in a field saves.
     screen.getByRole('button', { name: 'Add a scanner' }).element().focus();
@@ -203,15 +249,30 @@ describe('Devices › the device settings form', () => {
     await userEvent.keyboard('/dev/ttyUSB0{Enter}');
     await expect.poll(() => s.configure.mock.calls.length).toBe(1);
     expect(s.saved().printers).toEqual([]);
-    expect(s.saved().scanners).toEqual([{ kind: 'serial', id: 'front-desk', path: '/dev/ttyUSB0', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, suffix: 'CR' }]);
+    expect(s.saved().scanners).toEqual([
+      {
+        kind: 'serial',
+        id: 'front-desk',
+        path: '/dev/ttyUSB0',
+        baudRate: 9600,
+        dataBits: 8,
+        parity: 'none',
+        stopBits: 1,
+        suffix: 'CR',
+      },
+    ]);
   });
 
   it("updates a device's state when the station says it changed, and keeps what is being typed", async () => {
     let status = 'disconnected';
     let hear: (e: StationEvent) => void = () => undefined;
-    const config = DevicesConfig.parse({ ...EMPTY, printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '10.0.0.7' } }] });
+    const config = DevicesConfig.parse({
+      ...EMPTY,
+      printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '10.0.0.7' } }],
+    });
     vi.spyOn(client, 'call').mockImplementation((async (name: string) => {
-      if (name === 'devices.get') return { config, states: [{ id: 'receipts', kind: 'printer', status, reason: null }], jobs: [] };
+      if (name === 'devices.get')
+        return { config, states: [{ id: 'receipts', kind: 'printer', status, reason: null }], jobs: [] };
       if (name === 'devices.preview') return { columns: 48, lines: [] };
       throw new Error(name);
     }) as typeof client.call);
@@ -225,7 +286,9 @@ describe('Devices › the device settings form', () => {
     status = 'connected';
     hear({ type: 'device', deviceId: 'receipts', state: { status } });
     await expect.element(screen.getByTestId('device-row')).toHaveTextContent('receiptsPrinterconnected');
-    await expect.element(screen.getByRole('group', { name: 'Printer 1' }).getByLabelText('Address')).toHaveValue('10.0.0.8');
+    await expect
+      .element(screen.getByRole('group', { name: 'Printer 1' }).getByLabelText('Address'))
+      .toHaveValue('10.0.0.8');
   });
 
   it('speaks Spanish: labels and the errors', async () => {
@@ -237,8 +300,12 @@ describe('Devices › the device settings form', () => {
     await printer.getByLabelText('Puerto', { exact: true }).fill('0');
     await printer.getByLabelText('Ancho del papel').selectOptions('58');
     await screen.getByRole('button', { name: 'Guardar configuración' }).click();
-    await expect.element(printer.getByLabelText('Puerto', { exact: true })).toHaveAccessibleDescription(/Como mínimo 1\./);
-    await expect.element(printer.getByLabelText('Caracteres por línea')).toHaveAccessibleDescription(/El papel de 58 mm admite 32 caracteres por línea, no 48\./);
+    await expect
+      .element(printer.getByLabelText('Puerto', { exact: true }))
+      .toHaveAccessibleDescription(/Como mínimo 1\./);
+    await expect
+      .element(printer.getByLabelText('Caracteres por línea'))
+      .toHaveAccessibleDescription(/El papel de 58 mm admite 32 caracteres por línea, no 48\./);
     await expect.element(screen.getByRole('heading', { name: 'Recibos' })).toBeVisible();
   });
 });

@@ -33,33 +33,72 @@ import {
 } from './deviceForm';
 
 /** A device's state at a glance: connected is fine, an error is refused work, the rest wants a look. */
-const STATUS_TONES: Record<string, Tone> = { connected: 'ok', error: 'refused', disconnected: 'warning', unavailable: 'warning' };
+const STATUS_TONES: Record<string, Tone> = {
+  connected: 'ok',
+  error: 'refused',
+  disconnected: 'warning',
+  unavailable: 'warning',
+};
 
 type DevicesView = ApiOutput<'devices.get'>;
 const KINDS = ['checkout', 'checkin', 'hold', 'transit', 'payment'] as const;
 
 /** Baud rate, data bits, parity and stop bits, for a serial scanner or a serial printer; `at` is the settings path of the connection. */
-function SerialFields({ at, serial, errors, onChange }: { at: string; serial: SerialDraft; errors: DeviceErrors; onChange(s: SerialDraft): void }) {
+function SerialFields({
+  at,
+  serial,
+  errors,
+  onChange,
+}: {
+  at: string;
+  serial: SerialDraft;
+  errors: DeviceErrors;
+  onChange(s: SerialDraft): void;
+}) {
   const { t } = useTranslation();
-  const set = (k: keyof SerialDraft) => (e: { target: { value: string } }) => onChange({ ...serial, [k]: e.target.value });
+  const set = (k: keyof SerialDraft) => (e: { target: { value: string } }) =>
+    onChange({ ...serial, [k]: e.target.value });
   return (
     <>
-      <Field label={t('devices.baudRate')} hint={t('devices.baudRateHint')} inputMode="numeric" autoComplete="off" value={serial.baudRate} onChange={set('baudRate')} error={errors[`${at}.baudRate`]} />
-      <SelectField label={t('devices.dataBits')} value={serial.dataBits} onChange={set('dataBits')} error={errors[`${at}.dataBits`]}>
+      <Field
+        label={t('devices.baudRate')}
+        hint={t('devices.baudRateHint')}
+        inputMode="numeric"
+        autoComplete="off"
+        value={serial.baudRate}
+        onChange={set('baudRate')}
+        error={errors[`${at}.baudRate`]}
+      />
+      <SelectField
+        label={t('devices.dataBits')}
+        value={serial.dataBits}
+        onChange={set('dataBits')}
+        error={errors[`${at}.dataBits`]}
+      >
         {DATA_BITS.map((b) => (
           <option key={b} value={b}>
             {b}
           </option>
         ))}
       </SelectField>
-      <SelectField label={t('devices.parity')} value={serial.parity} onChange={set('parity')} error={errors[`${at}.parity`]}>
+      <SelectField
+        label={t('devices.parity')}
+        value={serial.parity}
+        onChange={set('parity')}
+        error={errors[`${at}.parity`]}
+      >
         {PARITIES.map((p) => (
           <option key={p} value={p}>
             {t(`devices.parities.${p}`)}
           </option>
         ))}
       </SelectField>
-      <SelectField label={t('devices.stopBits')} value={serial.stopBits} onChange={set('stopBits')} error={errors[`${at}.stopBits`]}>
+      <SelectField
+        label={t('devices.stopBits')}
+        value={serial.stopBits}
+        onChange={set('stopBits')}
+        error={errors[`${at}.stopBits`]}
+      >
         {STOP_BITS.map((b) => (
           <option key={b} value={b}>
             {b}
@@ -71,7 +110,21 @@ function SerialFields({ at, serial, errors, onChange }: { at: string; serial: Se
 }
 
 /** One device's fieldset: its number in the legend, its fields, a problem with the device as a whole, and Remove. */
-function DeviceFieldset({ deviceKey, legend, problem, remove, onRemove, children }: { deviceKey: string; legend: string; problem?: string; remove: string; onRemove(): void; children: ReactNode }) {
+function DeviceFieldset({
+  deviceKey,
+  legend,
+  problem,
+  remove,
+  onRemove,
+  children,
+}: {
+  deviceKey: string;
+  legend: string;
+  problem?: string;
+  remove: string;
+  onRemove(): void;
+  children: ReactNode;
+}) {
   return (
     <fieldset data-device={deviceKey} data-testid="device-fieldset">
       <legend>{legend}</legend>
@@ -84,25 +137,69 @@ function DeviceFieldset({ deviceKey, legend, problem, remove, onRemove, children
   );
 }
 
-function ScannerFields({ scanner: s, n, errors, onChange, onRemove }: { scanner: ScannerDraft; n: number; errors: DeviceErrors; onChange(s: ScannerDraft): void; onRemove(): void }) {
+function ScannerFields({
+  scanner: s,
+  n,
+  errors,
+  onChange,
+  onRemove,
+}: {
+  scanner: ScannerDraft;
+  n: number;
+  errors: DeviceErrors;
+  onChange(s: ScannerDraft): void;
+  onRemove(): void;
+}) {
   const { t } = useTranslation();
   const at = `scanners.${n - 1}`;
-  const set = (k: 'id' | 'path' | 'suffix' | 'vendorId' | 'productId') => (e: { target: { value: string } }) => onChange({ ...s, [k]: e.target.value });
+  const set = (k: 'id' | 'path' | 'suffix' | 'vendorId' | 'productId') => (e: { target: { value: string } }) =>
+    onChange({ ...s, [k]: e.target.value });
   return (
-    <DeviceFieldset deviceKey={s.key} legend={t('devices.scanner', { n })} problem={errors[at]} remove={t('devices.removeScanner', { n })} onRemove={onRemove}>
-      <SelectField label={t('devices.scannerKind')} value={s.kind} onChange={(e) => onChange({ ...s, kind: e.target.value === 'hid' ? 'hid' : 'serial' })}>
+    <DeviceFieldset
+      deviceKey={s.key}
+      legend={t('devices.scanner', { n })}
+      problem={errors[at]}
+      remove={t('devices.removeScanner', { n })}
+      onRemove={onRemove}
+    >
+      <SelectField
+        label={t('devices.scannerKind')}
+        value={s.kind}
+        onChange={(e) => onChange({ ...s, kind: e.target.value === 'hid' ? 'hid' : 'serial' })}
+      >
         {SCANNER_KINDS.map((k) => (
           <option key={k} value={k}>
             {t(`devices.scannerKinds.${k}`)}
           </option>
         ))}
       </SelectField>
-      <Field label={t('devices.deviceId')} hint={t('devices.deviceIdHint')} autoComplete="off" value={s.id} onChange={set('id')} error={errors[`${at}.id`]} />
+      <Field
+        label={t('devices.deviceId')}
+        hint={t('devices.deviceIdHint')}
+        autoComplete="off"
+        value={s.id}
+        onChange={set('id')}
+        error={errors[`${at}.id`]}
+      />
       {s.kind === 'serial' ? (
         <>
-          <Field label={t('devices.serialPath')} hint={t('devices.serialPathHint')} autoComplete="off" spellCheck={false} value={s.path} onChange={set('path')} error={errors[`${at}.path`]} />
+          <Field
+            label={t('devices.serialPath')}
+            hint={t('devices.serialPathHint')}
+            autoComplete="off"
+            spellCheck={false}
+            value={s.path}
+            onChange={set('path')}
+            error={errors[`${at}.path`]}
+          />
           <SerialFields at={at} serial={s.serial} errors={errors} onChange={(serial) => onChange({ ...s, serial })} />
-          <SelectField label={t('devices.suffix')} hint={t('devices.suffixHint')} value={s.suffix} onChange={set('suffix')} error={errors[`${at}.suffix`]}>
+          <SelectField
+            label={t('devices.suffix')}
+            hint={t('devices.suffixHint')}
+            value={s.suffix}
+            onChange={set('suffix')}
+            error={errors[`${at}.suffix`]}
+          >
             {SUFFIXES.map((x) => (
               <option key={x} value={x}>
                 {t(`devices.suffixes.${x}`)}
@@ -112,23 +209,79 @@ function ScannerFields({ scanner: s, n, errors, onChange, onRemove }: { scanner:
         </>
       ) : (
         <>
-          <Field label={t('devices.vendorId')} hint={t('devices.usbIdHint')} autoComplete="off" spellCheck={false} value={s.vendorId} onChange={set('vendorId')} error={errors[`${at}.vendorId`]} />
-          <Field label={t('devices.productId')} hint={t('devices.usbIdHint')} autoComplete="off" spellCheck={false} value={s.productId} onChange={set('productId')} error={errors[`${at}.productId`]} />
-          <Field label={t('devices.hidPath')} hint={t('devices.hidPathHint')} autoComplete="off" spellCheck={false} value={s.path} onChange={set('path')} error={errors[`${at}.path`]} />
+          <Field
+            label={t('devices.vendorId')}
+            hint={t('devices.usbIdHint')}
+            autoComplete="off"
+            spellCheck={false}
+            value={s.vendorId}
+            onChange={set('vendorId')}
+            error={errors[`${at}.vendorId`]}
+          />
+          <Field
+            label={t('devices.productId')}
+            hint={t('devices.usbIdHint')}
+            autoComplete="off"
+            spellCheck={false}
+            value={s.productId}
+            onChange={set('productId')}
+            error={errors[`${at}.productId`]}
+          />
+          <Field
+            label={t('devices.hidPath')}
+            hint={t('devices.hidPathHint')}
+            autoComplete="off"
+            spellCheck={false}
+            value={s.path}
+            onChange={set('path')}
+            error={errors[`${at}.path`]}
+          />
         </>
       )}
     </DeviceFieldset>
   );
 }
 
-function PrinterFields({ printer: p, n, errors, onChange, onRemove }: { printer: PrinterDraft; n: number; errors: DeviceErrors; onChange(p: PrinterDraft): void; onRemove(): void }) {
+function PrinterFields({
+  printer: p,
+  n,
+  errors,
+  onChange,
+  onRemove,
+}: {
+  printer: PrinterDraft;
+  n: number;
+  errors: DeviceErrors;
+  onChange(p: PrinterDraft): void;
+  onRemove(): void;
+}) {
   const { t } = useTranslation();
   const at = `printers.${n - 1}`;
-  const set = (k: 'id' | 'path' | 'host' | 'port' | 'columns' | 'paperWidth' | 'codePage' | 'model') => (e: { target: { value: string } }) => onChange({ ...p, [k]: e.target.value });
+  const set =
+    (k: 'id' | 'path' | 'host' | 'port' | 'columns' | 'paperWidth' | 'codePage' | 'model') =>
+    (e: { target: { value: string } }) =>
+      onChange({ ...p, [k]: e.target.value });
   return (
-    <DeviceFieldset deviceKey={p.key} legend={t('devices.printer', { n })} problem={errors[at]} remove={t('devices.removePrinter', { n })} onRemove={onRemove}>
-      <Field label={t('devices.deviceId')} hint={t('devices.deviceIdHint')} autoComplete="off" value={p.id} onChange={set('id')} error={errors[`${at}.id`]} />
-      <SelectField label={t('devices.connection')} value={p.connection} onChange={(e) => onChange({ ...p, connection: CONNECTIONS.find((c) => c === e.target.value) ?? 'tcp' })}>
+    <DeviceFieldset
+      deviceKey={p.key}
+      legend={t('devices.printer', { n })}
+      problem={errors[at]}
+      remove={t('devices.removePrinter', { n })}
+      onRemove={onRemove}
+    >
+      <Field
+        label={t('devices.deviceId')}
+        hint={t('devices.deviceIdHint')}
+        autoComplete="off"
+        value={p.id}
+        onChange={set('id')}
+        error={errors[`${at}.id`]}
+      />
+      <SelectField
+        label={t('devices.connection')}
+        value={p.connection}
+        onChange={(e) => onChange({ ...p, connection: CONNECTIONS.find((c) => c === e.target.value) ?? 'tcp' })}
+      >
         {CONNECTIONS.map((c) => (
           <option key={c} value={c}>
             {t(`devices.connections.${c}`)}
@@ -137,69 +290,179 @@ function PrinterFields({ printer: p, n, errors, onChange, onRemove }: { printer:
       </SelectField>
       {p.connection === 'tcp' ? (
         <>
-          <Field label={t('devices.host')} hint={t('devices.hostHint')} autoComplete="off" spellCheck={false} value={p.host} onChange={set('host')} error={errors[`${at}.connection.host`]} />
-          <Field label={t('devices.tcpPort')} hint={t('devices.tcpPortHint')} inputMode="numeric" autoComplete="off" value={p.port} onChange={set('port')} error={errors[`${at}.connection.port`]} />
+          <Field
+            label={t('devices.host')}
+            hint={t('devices.hostHint')}
+            autoComplete="off"
+            spellCheck={false}
+            value={p.host}
+            onChange={set('host')}
+            error={errors[`${at}.connection.host`]}
+          />
+          <Field
+            label={t('devices.tcpPort')}
+            hint={t('devices.tcpPortHint')}
+            inputMode="numeric"
+            autoComplete="off"
+            value={p.port}
+            onChange={set('port')}
+            error={errors[`${at}.connection.port`]}
+          />
         </>
       ) : p.connection === 'usb-file' ? (
-        <Field label={t('devices.usbPath')} hint={t('devices.usbPathHint')} autoComplete="off" spellCheck={false} value={p.path} onChange={set('path')} error={errors[`${at}.connection.path`]} />
+        <Field
+          label={t('devices.usbPath')}
+          hint={t('devices.usbPathHint')}
+          autoComplete="off"
+          spellCheck={false}
+          value={p.path}
+          onChange={set('path')}
+          error={errors[`${at}.connection.path`]}
+        />
       ) : (
         <>
-          <Field label={t('devices.serialPath')} hint={t('devices.serialPathHint')} autoComplete="off" spellCheck={false} value={p.path} onChange={set('path')} error={errors[`${at}.connection.path`]} />
-          <SerialFields at={`${at}.connection`} serial={p.serial} errors={errors} onChange={(serial) => onChange({ ...p, serial })} />
+          <Field
+            label={t('devices.serialPath')}
+            hint={t('devices.serialPathHint')}
+            autoComplete="off"
+            spellCheck={false}
+            value={p.path}
+            onChange={set('path')}
+            error={errors[`${at}.connection.path`]}
+          />
+          <SerialFields
+            at={`${at}.connection`}
+            serial={p.serial}
+            errors={errors}
+            onChange={(serial) => onChange({ ...p, serial })}
+          />
         </>
       )}
-      <SelectField label={t('devices.paperWidth')} value={p.paperWidth} onChange={set('paperWidth')} error={errors[`${at}.paperWidth`]}>
+      <SelectField
+        label={t('devices.paperWidth')}
+        value={p.paperWidth}
+        onChange={set('paperWidth')}
+        error={errors[`${at}.paperWidth`]}
+      >
         {PAPER_WIDTHS.map((w) => (
           <option key={w} value={w}>
             {t('devices.mm', { mm: w })}
           </option>
         ))}
       </SelectField>
-      <SelectField label={t('devices.columns')} hint={t('devices.columnsHint')} value={p.columns} onChange={set('columns')} error={errors[`${at}.columns`]}>
+      <SelectField
+        label={t('devices.columns')}
+        hint={t('devices.columnsHint')}
+        value={p.columns}
+        onChange={set('columns')}
+        error={errors[`${at}.columns`]}
+      >
         {COLUMNS.map((c) => (
           <option key={c} value={c}>
             {c}
           </option>
         ))}
       </SelectField>
-      <SelectField label={t('devices.codePage')} hint={t('devices.codePageHint')} value={p.codePage} onChange={set('codePage')} error={errors[`${at}.codePage`]}>
+      <SelectField
+        label={t('devices.codePage')}
+        hint={t('devices.codePageHint')}
+        value={p.codePage}
+        onChange={set('codePage')}
+        error={errors[`${at}.codePage`]}
+      >
         {CODE_PAGES.map((c) => (
           <option key={c} value={c}>
             {c === 'auto' ? t('devices.codePageAuto') : c}
           </option>
         ))}
       </SelectField>
-      <Field label={t('devices.model')} hint={t('devices.modelHint')} autoComplete="off" spellCheck={false} value={p.model} onChange={set('model')} error={errors[`${at}.model`]} />
-      <CheckField label={t('devices.cashDrawer')} checked={p.cashDrawer} onChange={(e) => onChange({ ...p, cashDrawer: e.target.checked })} />
+      <Field
+        label={t('devices.model')}
+        hint={t('devices.modelHint')}
+        autoComplete="off"
+        spellCheck={false}
+        value={p.model}
+        onChange={set('model')}
+        error={errors[`${at}.model`]}
+      />
+      <CheckField
+        label={t('devices.cashDrawer')}
+        checked={p.cashDrawer}
+        onChange={(e) => onChange({ ...p, cashDrawer: e.target.checked })}
+      />
     </DeviceFieldset>
   );
 }
 
-function SlipFields({ slips, errors, onChange }: { slips: SlipsDraft; errors: DeviceErrors; onChange(s: SlipsDraft): void }) {
+function SlipFields({
+  slips,
+  errors,
+  onChange,
+}: {
+  slips: SlipsDraft;
+  errors: DeviceErrors;
+  onChange(s: SlipsDraft): void;
+}) {
   const { t } = useTranslation();
-  const set = (k: keyof SlipsDraft) => (e: { target: { value: string } }) => onChange({ ...slips, [k]: e.target.value });
+  const set = (k: keyof SlipsDraft) => (e: { target: { value: string } }) =>
+    onChange({ ...slips, [k]: e.target.value });
   return (
     <section aria-labelledby="dev-receipts">
       <h3 id="dev-receipts">{t('devices.receipts')}</h3>
       <div className="grid-form">
-        <Field label={t('devices.libraryName')} hint={t('devices.libraryNameHint')} autoComplete="off" value={slips.libraryName} onChange={set('libraryName')} error={errors['slips.libraryName']} />
-        <Field label={t('devices.cardDigits')} hint={t('devices.cardDigitsHint')} inputMode="numeric" autoComplete="off" value={slips.cardDigits} onChange={set('cardDigits')} error={errors['slips.cardDigits']} />
-        <SelectField label={t('devices.language')} value={slips.language} onChange={set('language')} error={errors['slips.language']}>
+        <Field
+          label={t('devices.libraryName')}
+          hint={t('devices.libraryNameHint')}
+          autoComplete="off"
+          value={slips.libraryName}
+          onChange={set('libraryName')}
+          error={errors['slips.libraryName']}
+        />
+        <Field
+          label={t('devices.cardDigits')}
+          hint={t('devices.cardDigitsHint')}
+          inputMode="numeric"
+          autoComplete="off"
+          value={slips.cardDigits}
+          onChange={set('cardDigits')}
+          error={errors['slips.cardDigits']}
+        />
+        <SelectField
+          label={t('devices.language')}
+          value={slips.language}
+          onChange={set('language')}
+          error={errors['slips.language']}
+        >
           <option value="en">English</option>
           <option value="es" lang="es">
             Español
           </option>
         </SelectField>
       </div>
-      <TextAreaField label={t('devices.header')} rows={2} cols={48} value={slips.header} onChange={set('header')} error={errors['slips.header']} />
-      <TextAreaField label={t('devices.footer')} rows={2} cols={48} value={slips.footer} onChange={set('footer')} error={errors['slips.footer']} />
+      <TextAreaField
+        label={t('devices.header')}
+        rows={2}
+        cols={48}
+        value={slips.header}
+        onChange={set('header')}
+        error={errors['slips.header']}
+      />
+      <TextAreaField
+        label={t('devices.footer')}
+        rows={2}
+        cols={48}
+        value={slips.footer}
+        onChange={set('footer')}
+        error={errors['slips.footer']}
+      />
     </section>
   );
 }
 
 /** The paths the form shows an error at; an issue anywhere else is listed under the form. */
 function shownAt(draft: DevicesDraft): (key: string) => boolean {
-  const device = /^(scanners|printers)\.\d+(\.(id|path|baudRate|dataBits|parity|stopBits|suffix|vendorId|productId|columns|paperWidth|codePage|model|connection\.(host|port|path|baudRate|dataBits|parity|stopBits)))?$/;
+  const device =
+    /^(scanners|printers)\.\d+(\.(id|path|baudRate|dataBits|parity|stopBits|suffix|vendorId|productId|columns|paperWidth|codePage|model|connection\.(host|port|path|baudRate|dataBits|parity|stopBits)))?$/;
   const slips = /^slips\.(libraryName|cardDigits|language|header|footer)$/;
   return (key) => {
     const m = /^(scanners|printers)\.(\d+)/.exec(key);
@@ -247,12 +510,24 @@ export function Devices() {
       }),
     [],
   );
-  useEffect(() => void client.call('devices.preview', { kind }).then((p) => setPreview(p.lines)).catch(() => setPreview([])), [kind, loaded]);
+  useEffect(
+    () =>
+      void client
+        .call('devices.preview', { kind })
+        .then((p) => setPreview(p.lines))
+        .catch(() => setPreview([])),
+    [kind, loaded],
+  );
 
   // After a refused save, the first field to correct gets the focus (its error is read with it).
   useEffect(() => {
     if (checked === 0) return;
-    const first = form.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.current?.querySelector<HTMLElement>('.field-error')?.closest('fieldset')?.querySelector<HTMLElement>('input, select');
+    const first =
+      form.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      form.current
+        ?.querySelector<HTMLElement>('.field-error')
+        ?.closest('fieldset')
+        ?.querySelector<HTMLElement>('input, select');
     first?.focus();
   }, [checked]);
   // A device just added: its first field gets the focus.
@@ -336,7 +611,9 @@ export function Devices() {
                   <td>{String(d.id)}</td>
                   <td>{t(d.kind === 'printer' ? 'status.printer' : 'status.scanner')}</td>
                   <td>
-                    <Badge tone={STATUS_TONES[String(d.status)] ?? 'warning'}>{t(`devices.status.${String(d.status)}`)}</Badge>
+                    <Badge tone={STATUS_TONES[String(d.status)] ?? 'warning'}>
+                      {t(`devices.status.${String(d.status)}`)}
+                    </Badge>
                   </td>
                   <td>{d.reason ? String(d.reason) : ''}</td>
                 </tr>
@@ -345,7 +622,8 @@ export function Devices() {
           </table>
         )}
         <p aria-live="polite" data-testid="test-scan">
-          {t('devices.testScan')}: {lastScan ? `${lastScan.barcode} (${lastScan.kind}, ${lastScan.source})` : t('devices.noScan')}
+          {t('devices.testScan')}:{' '}
+          {lastScan ? `${lastScan.barcode} (${lastScan.kind}, ${lastScan.source})` : t('devices.noScan')}
         </p>
         <button type="button" onClick={() => void testPrint()}>
           {t('devices.testPrint')}
@@ -365,7 +643,9 @@ export function Devices() {
                 scanner={s}
                 n={i + 1}
                 errors={errors}
-                onChange={(next) => edit({ ...draft, scanners: draft.scanners.map((x) => (x.key === s.key ? next : x)) })}
+                onChange={(next) =>
+                  edit({ ...draft, scanners: draft.scanners.map((x) => (x.key === s.key ? next : x)) })
+                }
                 onRemove={() => {
                   edit({ ...draft, scanners: draft.scanners.filter((x) => x.key !== s.key) }, { removed: true });
                   addScanner.current?.focus();
@@ -393,7 +673,9 @@ export function Devices() {
                 printer={p}
                 n={i + 1}
                 errors={errors}
-                onChange={(next) => edit({ ...draft, printers: draft.printers.map((x) => (x.key === p.key ? next : x)) })}
+                onChange={(next) =>
+                  edit({ ...draft, printers: draft.printers.map((x) => (x.key === p.key ? next : x)) })
+                }
                 onRemove={() => {
                   edit({ ...draft, printers: draft.printers.filter((x) => x.key !== p.key) }, { removed: true });
                   addPrinter.current?.focus();
@@ -446,7 +728,9 @@ export function Devices() {
             </option>
           ))}
         </select>
-        <pre className="slip-preview" data-testid="slip-preview">{preview.join('\n')}</pre>
+        <pre className="slip-preview" data-testid="slip-preview">
+          {preview.join('\n')}
+        </pre>
       </section>
     </main>
   );

@@ -9,8 +9,22 @@ type Shelf = ApiOutput<'holds.shelf'>;
 type Cleared = ApiOutput<'holds.clearExpired'>;
 
 const shelf: Shelf = [
-  { holdId: 'h1', title: 'Cien años de soledad', itemBarcode: '30234000000012', patronName: 'Lisa Simpson', shelfExpiresOn: '2026-11-20', expired: true },
-  { holdId: 'h2', title: 'Pedro Páramo', itemBarcode: '30234000000020', patronName: 'Bart Simpson', shelfExpiresOn: '2026-12-02', expired: false },
+  {
+    holdId: 'h1',
+    title: 'Cien años de soledad',
+    itemBarcode: '30234000000012',
+    patronName: 'Lisa Simpson',
+    shelfExpiresOn: '2026-11-20',
+    expired: true,
+  },
+  {
+    holdId: 'h2',
+    title: 'Pedro Páramo',
+    itemBarcode: '30234000000020',
+    patronName: 'Bart Simpson',
+    shelfExpiresOn: '2026-12-02',
+    expired: false,
+  },
 ];
 
 /** A station that answers the holds screen's calls; `clear` is what clearing expired holds does. */
@@ -35,10 +49,24 @@ describe('Holds › clear expired holds', () => {
   });
 
   it('names the copies to take off the shelf: from the answer, or from the shelf as it was', () => {
-    const told = { expired: [{ holdId: 'h1', itemBarcode: '30234000000012', title: 'Cien años de soledad', patronId: 'p1', patronName: 'Lisa Simpson' }] } as unknown as Cleared;
-    expect(expiredCopies(told, [])).toEqual([{ holdId: 'h1', itemBarcode: '30234000000012', title: 'Cien años de soledad', patronName: 'Lisa Simpson' }]);
+    const told = {
+      expired: [
+        {
+          holdId: 'h1',
+          itemBarcode: '30234000000012',
+          title: 'Cien años de soledad',
+          patronId: 'p1',
+          patronName: 'Lisa Simpson',
+        },
+      ],
+    } as unknown as Cleared;
+    expect(expiredCopies(told, [])).toEqual([
+      { holdId: 'h1', itemBarcode: '30234000000012', title: 'Cien años de soledad', patronName: 'Lisa Simpson' },
+    ]);
     const bare = { expired: [{ holdId: 'h1', itemBarcode: '30234000000012' }] } as unknown as Cleared;
-    expect(expiredCopies(bare, shelf)).toEqual([{ holdId: 'h1', itemBarcode: '30234000000012', title: 'Cien años de soledad', patronName: 'Lisa Simpson' }]);
+    expect(expiredCopies(bare, shelf)).toEqual([
+      { holdId: 'h1', itemBarcode: '30234000000012', title: 'Cien años de soledad', patronName: 'Lisa Simpson' },
+    ]);
   });
 
   it('lists the copies to take off the hold shelf, with their dates in the desk language', async () => {
@@ -47,8 +75,12 @@ describe('Holds › clear expired holds', () => {
     const screen = await renderInDesk(<Holds />, 'es');
     await expect.element(screen.getByTestId('shelf-row').first()).toHaveTextContent('20 nov 2026');
     await screen.getByRole('button', { name: 'Retirar reservas caducadas' }).click();
-    await expect.element(screen.getByTestId('cleared-holds')).toHaveTextContent('Retire este ejemplar del estante de reservas');
-    await expect.element(screen.getByTestId('cleared-row')).toHaveTextContent('Cien años de soledad (30234000000012), reservado para Lisa Simpson');
+    await expect
+      .element(screen.getByTestId('cleared-holds'))
+      .toHaveTextContent('Retire este ejemplar del estante de reservas');
+    await expect
+      .element(screen.getByTestId('cleared-row'))
+      .toHaveTextContent('Cien años de soledad (30234000000012), reservado para Lisa Simpson');
     await expect.poll(() => screen.getByTestId('shelf-row').elements().length).toBe(1);
   });
 

@@ -25,7 +25,10 @@ export interface ExpiredCopy {
  * What clearing expired holds answered, in words: the station names the title and the patron;
  * where an answer does not (an older station), the hold shelf as it was before clearing does.
  */
-export function expiredCopies(answer: ApiOutput<'holds.clearExpired'>, shelfBefore: ApiOutput<'holds.shelf'>): ExpiredCopy[] {
+export function expiredCopies(
+  answer: ApiOutput<'holds.clearExpired'>,
+  shelfBefore: ApiOutput<'holds.shelf'>,
+): ExpiredCopy[] {
   const onShelf = new Map(shelfBefore.map((s) => [s.holdId, s]));
   return answer.expired.map((x) => {
     const told = x as Record<string, unknown>;
@@ -124,7 +127,13 @@ export function Holds() {
         <Field label={t('holds.search')} name="query" autoComplete="off" autoFocus />
         <button type="submit">{t('patrons.find')}</button>
       </form>
-      <Field label={t('holds.forPatron')} value={forCard} onChange={(e) => setForCard(e.target.value)} autoComplete="off" inputMode="numeric" />
+      <Field
+        label={t('holds.forPatron')}
+        value={forCard}
+        onChange={(e) => setForCard(e.target.value)}
+        autoComplete="off"
+        inputMode="numeric"
+      />
       {/* What was just done comes first, before the search's own count. */}
       <p role="status" className="saved">
         {message}
@@ -135,13 +144,24 @@ export function Holds() {
         selectedId={holdOn?.id ?? null}
         onHold={(h) => setHoldOn(h)}
         more={(h) => (
-          <button type="button" aria-label={t('holds.showQueue', { title: h.title })} onClick={() => void showQueue(h.id, h.title).catch((err: unknown) => setError(asError(err)))}>
+          <button
+            type="button"
+            aria-label={t('holds.showQueue', { title: h.title })}
+            onClick={() => void showQueue(h.id, h.title).catch((err: unknown) => setError(asError(err)))}
+          >
             {t('holds.queueButton')}
           </button>
         )}
       />
       {holdOn ? (
-        <PlaceHold key={holdOn.id} recordId={holdOn.id} title={holdOn.title} initialCard={forCard} onCancel={() => setHoldOn(null)} onPlaced={(said) => placed(said, holdOn.id, holdOn.title)} />
+        <PlaceHold
+          key={holdOn.id}
+          recordId={holdOn.id}
+          title={holdOn.title}
+          initialCard={forCard}
+          onCancel={() => setHoldOn(null)}
+          onPlaced={(said) => placed(said, holdOn.id, holdOn.title)}
+        />
       ) : null}
       <Problem error={error} />
       {queueOf ? (
@@ -191,7 +211,11 @@ export function Holds() {
                 <ul>
                   {cleared.map((c) => (
                     <li key={c.holdId} data-testid="cleared-row">
-                      {t('holds.clearedCopy', { title: c.title, barcode: c.itemBarcode ?? t('holds.noBarcode'), name: c.patronName })}
+                      {t('holds.clearedCopy', {
+                        title: c.title,
+                        barcode: c.itemBarcode ?? t('holds.noBarcode'),
+                        name: c.patronName,
+                      })}
                     </li>
                   ))}
                 </ul>
@@ -207,7 +231,13 @@ export function Holds() {
 type QueuedHold = ApiOutput<'holds.queue'>[number];
 
 /** One patron in a title's queue: cancel, suspend until a date, or resume. */
-function QueueEntry({ hold, onChange }: { hold: QueuedHold; onChange(action: () => Promise<unknown>, done: string): void }) {
+function QueueEntry({
+  hold,
+  onChange,
+}: {
+  hold: QueuedHold;
+  onChange(action: () => Promise<unknown>, done: string): void;
+}) {
   const { t } = useTranslation();
   const f = useDeskFormat();
   const [until, setUntil] = useState('');
@@ -221,28 +251,54 @@ function QueueEntry({ hold, onChange }: { hold: QueuedHold; onChange(action: () 
         {hold.suspendedUntil ? <div>{t('holds.suspendedUntil', { date: f.day(hold.suspendedUntil) })}</div> : null}
       </td>
       <td className="actions-cell">
-      <button type="button" aria-label={t('holds.cancelFor', { name })} onClick={() => onChange(() => client.call('holds.cancel', { holdId: hold.id }), t('holds.cancelled', { name }))}>
-        {t('holds.cancel')}
-      </button>{' '}
-      {hold.suspendedUntil ? (
-        <button type="button" aria-label={t('holds.resumeFor', { name })} onClick={() => onChange(() => client.call('holds.suspend', { holdId: hold.id, until: null }), t('holds.resumed', { name }))}>
-          {t('holds.resume')}
-        </button>
-      ) : hold.status === 'pending' ? (
-        <span className="inline-form">
-          <label>
-            {t('holds.suspendUntil')} <input type="date" aria-label={t('holds.suspendFor', { name })} value={until} onChange={(e) => setUntil(e.target.value)} />
-          </label>{' '}
+        <button
+          type="button"
+          aria-label={t('holds.cancelFor', { name })}
+          onClick={() =>
+            onChange(() => client.call('holds.cancel', { holdId: hold.id }), t('holds.cancelled', { name }))
+          }
+        >
+          {t('holds.cancel')}
+        </button>{' '}
+        {hold.suspendedUntil ? (
           <button
             type="button"
-            aria-label={t('holds.suspendButtonFor', { name })}
-            disabled={!until}
-            onClick={() => onChange(() => client.call('holds.suspend', { holdId: hold.id, until }), t('holds.suspended', { name, date: f.day(until) }))}
+            aria-label={t('holds.resumeFor', { name })}
+            onClick={() =>
+              onChange(
+                () => client.call('holds.suspend', { holdId: hold.id, until: null }),
+                t('holds.resumed', { name }),
+              )
+            }
           >
-            {t('holds.suspend')}
+            {t('holds.resume')}
           </button>
-        </span>
-      ) : null}
+        ) : hold.status === 'pending' ? (
+          <span className="inline-form">
+            <label>
+              {t('holds.suspendUntil')}{' '}
+              <input
+                type="date"
+                aria-label={t('holds.suspendFor', { name })}
+                value={until}
+                onChange={(e) => setUntil(e.target.value)}
+              />
+            </label>{' '}
+            <button
+              type="button"
+              aria-label={t('holds.suspendButtonFor', { name })}
+              disabled={!until}
+              onClick={() =>
+                onChange(
+                  () => client.call('holds.suspend', { holdId: hold.id, until }),
+                  t('holds.suspended', { name, date: f.day(until) }),
+                )
+              }
+            >
+              {t('holds.suspend')}
+            </button>
+          </span>
+        ) : null}
       </td>
     </tr>
   );
@@ -252,7 +308,12 @@ function QueueEntry({ hold, onChange }: { hold: QueuedHold; onChange(action: () 
 function PullList({ rows }: { rows: ApiOutput<'holds.toPull'> }) {
   const { t } = useTranslation();
   const f = useDeskFormat();
-  const { sorted, sort, toggle } = useSort(rows, { placed: (r) => r.placedAt, title: (r) => r.title, callNumber: (r) => r.callNumber }, { key: 'placed', direction: 'ascending' }, f.locale);
+  const { sorted, sort, toggle } = useSort(
+    rows,
+    { placed: (r) => r.placedAt, title: (r) => r.title, callNumber: (r) => r.callNumber },
+    { key: 'placed', direction: 'ascending' },
+    f.locale,
+  );
   if (rows.length === 0) return <p>{t('holds.nothingToPull')}</p>;
   return (
     <table className="data-table" aria-labelledby="pull">
@@ -288,7 +349,12 @@ function PullList({ rows }: { rows: ApiOutput<'holds.toPull'> }) {
 function ShelfList({ rows }: { rows: ApiOutput<'holds.shelf'> }) {
   const { t } = useTranslation();
   const f = useDeskFormat();
-  const { sorted, sort, toggle } = useSort(rows, { patron: (r) => r.patronName, title: (r) => r.title, until: (r) => r.shelfExpiresOn }, { key: 'until', direction: 'ascending' }, f.locale);
+  const { sorted, sort, toggle } = useSort(
+    rows,
+    { patron: (r) => r.patronName, title: (r) => r.title, until: (r) => r.shelfExpiresOn },
+    { key: 'until', direction: 'ascending' },
+    f.locale,
+  );
   if (rows.length === 0) return <p>{t('holds.shelfEmpty')}</p>;
   return (
     <table className="data-table" aria-labelledby="shelf">
@@ -314,7 +380,13 @@ function ShelfList({ rows }: { rows: ApiOutput<'holds.shelf'> }) {
             </td>
             <td>{s.patronName}</td>
             <td>{s.shelfExpiresOn ? f.day(s.shelfExpiresOn) : ''}</td>
-            <td>{s.expired ? <Badge tone="warning">{t('holds.expired')}</Badge> : <Badge tone="hold">{t('holds.status.waiting')}</Badge>}</td>
+            <td>
+              {s.expired ? (
+                <Badge tone="warning">{t('holds.expired')}</Badge>
+              ) : (
+                <Badge tone="hold">{t('holds.status.waiting')}</Badge>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

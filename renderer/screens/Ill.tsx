@@ -111,7 +111,13 @@ export function Ill({ draftTitle = null }: { draftTitle?: string | null }) {
     setError(null);
     try {
       const m = await client.call('ill.readIso', { xml: String(form.get('xml') ?? '') });
-      setLendingDraft({ title: m.title ?? '', author: m.author ?? '', isbn: m.isbn ?? '', agency: m.requestingAgencyId, theirId: m.requestingAgencyRequestId });
+      setLendingDraft({
+        title: m.title ?? '',
+        author: m.author ?? '',
+        isbn: m.isbn ?? '',
+        agency: m.requestingAgencyId,
+        theirId: m.requestingAgencyRequestId,
+      });
       setMessage(t('ill.saidRead', { kind: t(`ill.messages.${m.kind}`) }));
     } catch (err) {
       setError(asError(err));
@@ -127,7 +133,8 @@ export function Ill({ draftTitle = null }: { draftTitle?: string | null }) {
     }
   }
 
-  const open = (direction: 'borrowing' | 'lending', status: string) => requests.filter((r) => r.direction === direction && r.status === status);
+  const open = (direction: 'borrowing' | 'lending', status: string) =>
+    requests.filter((r) => r.direction === direction && r.status === status);
 
   return (
     <main id="main" className="ill">
@@ -167,7 +174,11 @@ export function Ill({ draftTitle = null }: { draftTitle?: string | null }) {
               </section>
             );
           })}
-          {(direction === 'borrowing' ? BORROWING_STATES : LENDING_STATES).every((s) => open(direction, s).length === 0) ? <p>{t('ill.none')}</p> : null}
+          {(direction === 'borrowing' ? BORROWING_STATES : LENDING_STATES).every(
+            (s) => open(direction, s).length === 0,
+          ) ? (
+            <p>{t('ill.none')}</p>
+          ) : null}
         </section>
       ))}
 
@@ -187,7 +198,10 @@ export function Ill({ draftTitle = null }: { draftTitle?: string | null }) {
         <ul>
           {pulls.map((p) => (
             <li key={p.requestId}>
-              <strong>{p.title}</strong> — {p.partnerName}: {p.copies.length === 0 ? t('ill.noCopy') : p.copies.map((c) => `${c.itemBarcode}${c.callNumber ? ` (${c.callNumber})` : ''}`).join(', ')}
+              <strong>{p.title}</strong> — {p.partnerName}:{' '}
+              {p.copies.length === 0
+                ? t('ill.noCopy')
+                : p.copies.map((c) => `${c.itemBarcode}${c.callNumber ? ` (${c.callNumber})` : ''}`).join(', ')}
             </li>
           ))}
         </ul>
@@ -225,7 +239,12 @@ export function Ill({ draftTitle = null }: { draftTitle?: string | null }) {
           </form>
           <form onSubmit={(e) => void recordLending(e)} key={JSON.stringify(lendingDraft)} className="grid-form">
             <Field label={t('ill.field.library')} name="partner" required />
-            <Field label={t('ill.field.agency')} name="agency" defaultValue={lendingDraft.agency ?? ''} hint={t('ill.field.agencyHint')} />
+            <Field
+              label={t('ill.field.agency')}
+              name="agency"
+              defaultValue={lendingDraft.agency ?? ''}
+              hint={t('ill.field.agencyHint')}
+            />
             <Field label={t('ill.field.libraryCard')} name="card" required autoComplete="off" inputMode="numeric" />
             <Field label={t('ill.field.theirId')} name="theirId" required defaultValue={lendingDraft.theirId ?? ''} />
             <Field label={t('ill.field.title')} name="title" required defaultValue={lendingDraft.title ?? ''} />
@@ -257,7 +276,9 @@ function RequestRow({
   const [date, setDate] = useState(r.lenderDueOn ?? '');
   const [barcode, setBarcode] = useState('');
   const said = (status: string) => t('ill.saidStep', { title: r.title, status: t(`ill.status.${status}`) });
-  const step = (name: 'ill.send' | 'ill.shipBack' | 'ill.shipLending' | 'ill.cancel' | 'ill.markUnfilled', status: string) => () => void run(() => client.call(name, { id: r.id }), said(status));
+  const step =
+    (name: 'ill.send' | 'ill.shipBack' | 'ill.shipLending' | 'ill.cancel' | 'ill.markUnfilled', status: string) => () =>
+      void run(() => client.call(name, { id: r.id }), said(status));
   const who = r.patron ? `${r.patron.firstName} ${r.patron.lastName}`.trim() : '';
   const label = (action: string) => t('ill.actionFor', { action: t(`ill.action.${action}`), title: r.title });
   let next: ReactNode = <span>{t(`ill.action.${r.nextAction}`)}</span>;
@@ -281,7 +302,10 @@ function RequestRow({
             aria-label={label(r.nextAction)}
             onClick={() =>
               void run(
-                () => (r.nextAction === 'receive' ? client.call('ill.receive', { id: r.id, lenderDueOn: date }) : client.call('ill.markShipped', { id: r.id, lenderDueOn: date || null })),
+                () =>
+                  r.nextAction === 'receive'
+                    ? client.call('ill.receive', { id: r.id, lenderDueOn: date })
+                    : client.call('ill.markShipped', { id: r.id, lenderDueOn: date || null }),
                 said(r.nextAction === 'receive' ? 'received' : 'shipped'),
               )
             }
@@ -302,9 +326,19 @@ function RequestRow({
       next = (
         <>
           <label>
-            {t('ill.field.itemBarcode')} <input value={barcode} onChange={(e) => setBarcode(e.target.value)} autoComplete="off" inputMode="numeric" />
+            {t('ill.field.itemBarcode')}{' '}
+            <input
+              value={barcode}
+              onChange={(e) => setBarcode(e.target.value)}
+              autoComplete="off"
+              inputMode="numeric"
+            />
           </label>{' '}
-          <button type="button" aria-label={label('pull')} onClick={() => void run(() => client.call('ill.pull', { id: r.id, itemBarcode: barcode }), said('pulled'))}>
+          <button
+            type="button"
+            aria-label={label('pull')}
+            onClick={() => void run(() => client.call('ill.pull', { id: r.id, itemBarcode: barcode }), said('pulled'))}
+          >
             {t('ill.action.pull')}
           </button>
         </>
@@ -315,7 +349,16 @@ function RequestRow({
         <button
           type="button"
           aria-label={label('check_out_to_library')}
-          onClick={() => void run(() => client.call('circulation.checkout', { patronBarcode: r.patron?.cardBarcode ?? '', itemBarcode: r.itemBarcode ?? '' }), said('checked_out'))}
+          onClick={() =>
+            void run(
+              () =>
+                client.call('circulation.checkout', {
+                  patronBarcode: r.patron?.cardBarcode ?? '',
+                  itemBarcode: r.itemBarcode ?? '',
+                }),
+              said('checked_out'),
+            )
+          }
         >
           {t('ill.action.check_out_to_library')}
         </button>
@@ -350,10 +393,20 @@ function RequestRow({
         {cancellable ? (
           <>
             {' '}
-            <button type="button" className="quiet" aria-label={label('cancel')} onClick={step('ill.cancel', 'cancelled')}>
+            <button
+              type="button"
+              className="quiet"
+              aria-label={label('cancel')}
+              onClick={step('ill.cancel', 'cancelled')}
+            >
               {t('ill.action.cancel')}
             </button>{' '}
-            <button type="button" className="quiet" aria-label={label('unfilled')} onClick={step('ill.markUnfilled', 'unfilled')}>
+            <button
+              type="button"
+              className="quiet"
+              aria-label={label('unfilled')}
+              onClick={step('ill.markUnfilled', 'unfilled')}
+            >
               {t('ill.action.unfilled')}
             </button>
           </>
@@ -362,7 +415,15 @@ function RequestRow({
           type="button"
           className="quiet"
           aria-label={t('ill.isoFor', { title: r.title })}
-          onClick={() => onExport(r.direction === 'borrowing' ? (r.status === 'requested' ? 'request' : 'requestingAgencyMessage') : 'supplyingAgencyMessage')}
+          onClick={() =>
+            onExport(
+              r.direction === 'borrowing'
+                ? r.status === 'requested'
+                  ? 'request'
+                  : 'requestingAgencyMessage'
+                : 'supplyingAgencyMessage',
+            )
+          }
         >
           {t('ill.isoButton')}
         </button>

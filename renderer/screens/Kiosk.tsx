@@ -37,7 +37,8 @@ function useIdleLimits(): { idle: number; warning: number } {
   };
 }
 
-const asError = (err: unknown): ApiErrorBody => (err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) });
+const asError = (err: unknown): ApiErrorBody =>
+  err instanceof ApiError ? err.body : { code: 'INTERNAL', message: String(err) };
 
 export function Kiosk() {
   const limits = useIdleLimits();
@@ -127,7 +128,10 @@ export function Kiosk() {
     if (error || notACard) sound('refusal');
   }, [error, notACard, sound]);
 
-  const refresh = useCallback(async (cardBarcode: string) => setSummary(await client.call('patrons.lookup', { barcode: cardBarcode })), []);
+  const refresh = useCallback(
+    async (cardBarcode: string) => setSummary(await client.call('patrons.lookup', { barcode: cardBarcode })),
+    [],
+  );
 
   function chooseCard(cardBarcode: string) {
     setCard(cardBarcode);
@@ -190,8 +194,18 @@ export function Kiosk() {
       setSessionLoans((ids) => [...ids, ...r.renewed.map((l) => l.loanId)]);
       setOutcomes((o) => ({
         ...o,
-        ...Object.fromEntries(r.renewed.map((l) => [l.itemBarcode, { renewed: true, dueAt: l.dueAt } satisfies Outcome])),
-        ...Object.fromEntries(r.refused.map((x) => [x.itemBarcode, { renewed: false, problem: { code: 'REFUSED', message: 'refused', refusals: x.refusals } } satisfies Outcome])),
+        ...Object.fromEntries(
+          r.renewed.map((l) => [l.itemBarcode, { renewed: true, dueAt: l.dueAt } satisfies Outcome]),
+        ),
+        ...Object.fromEntries(
+          r.refused.map((x) => [
+            x.itemBarcode,
+            {
+              renewed: false,
+              problem: { code: 'REFUSED', message: 'refused', refusals: x.refusals },
+            } satisfies Outcome,
+          ]),
+        ),
       }));
       setRenewSummary({ renewed: r.renewed.length, total: r.renewed.length + r.refused.length });
       sound(r.refused.length === 0 ? 'success' : 'refusal');
@@ -206,7 +220,9 @@ export function Kiosk() {
     setError(null);
     const current = summary?.loans ?? [];
     const mine = new Set(sessionLoans);
-    const loanIds = (current.some((l) => mine.has(l.loanId)) ? current.filter((l) => mine.has(l.loanId)) : current).map((l) => l.loanId);
+    const loanIds = (current.some((l) => mine.has(l.loanId)) ? current.filter((l) => mine.has(l.loanId)) : current).map(
+      (l) => l.loanId,
+    );
     try {
       let printed: boolean | null = null;
       if (loanIds.length > 0) {
@@ -248,7 +264,9 @@ export function Kiosk() {
           }}
         />
       ) : null}
-      {stage === 'welcome' ? <WelcomeStep notACard={notACard} onCard={chooseCard} onNotACard={notACardBecause} /> : null}
+      {stage === 'welcome' ? (
+        <WelcomeStep notACard={notACard} onCard={chooseCard} onNotACard={notACardBecause} />
+      ) : null}
       {stage === 'pin' ? (
         <PinStep
           error={error}
@@ -261,7 +279,16 @@ export function Kiosk() {
           }}
         />
       ) : null}
-      {stage === 'borrow' && summary ? <BorrowStep summary={summary} borrowed={borrowed} error={error} onBorrow={borrow} onAccount={() => (setError(null), setStage('account'))} onDone={done} /> : null}
+      {stage === 'borrow' && summary ? (
+        <BorrowStep
+          summary={summary}
+          borrowed={borrowed}
+          error={error}
+          onBorrow={borrow}
+          onAccount={() => (setError(null), setStage('account'))}
+          onDone={done}
+        />
+      ) : null}
       {stage === 'account' && summary ? (
         <AccountStep
           summary={summary}
@@ -273,7 +300,13 @@ export function Kiosk() {
           onBack={() => (setError(null), setRenewSummary(null), setStage('borrow'))}
         />
       ) : null}
-      {stage === 'receipt' ? <ReceiptStep error={error} onPrint={() => void printReceipt()} onNoReceipt={() => void end().then(() => goodbye({ printing: false, noPaper: false }))} /> : null}
+      {stage === 'receipt' ? (
+        <ReceiptStep
+          error={error}
+          onPrint={() => void printReceipt()}
+          onNoReceipt={() => void end().then(() => goodbye({ printing: false, noPaper: false }))}
+        />
+      ) : null}
       {stage === 'goodbye' ? <GoodbyeStep printing={printing} noPaper={noPaper} onAgain={welcomeAgain} /> : null}
     </main>
   );

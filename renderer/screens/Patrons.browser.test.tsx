@@ -9,12 +9,39 @@ type Summary = ApiOutput<'patrons.lookup'>;
 const DUE = Date.UTC(2026, 11, 22, 17);
 const lisa: Summary = {
   patron: {
-    id: 'p1', cardBarcode: '20234000000019', firstName: 'Lisa', lastName: 'Simpson', email: 'lisa@example.org', phone: null, address: null, homeBranchId: 'b1',
-    categoryCode: 'CHILD', cardExpiresOn: '2027-06-30', notes: '', keepReadingHistory: false, createdAt: 0, hasPin: false,
+    id: 'p1',
+    cardBarcode: '20234000000019',
+    firstName: 'Lisa',
+    lastName: 'Simpson',
+    email: 'lisa@example.org',
+    phone: null,
+    address: null,
+    homeBranchId: 'b1',
+    categoryCode: 'CHILD',
+    cardExpiresOn: '2027-06-30',
+    notes: '',
+    keepReadingHistory: false,
+    createdAt: 0,
+    hasPin: false,
   },
-  categoryName: 'Child', blocks: [], feesOwed: 0, currency: 'USD', fees: [],
-  loans: [{ loanId: 'l1', itemId: 'i1', itemBarcode: '30234000000012', title: 'Pedro Páramo', dueAt: DUE, renewals: 0, overdue: true }],
-  holds: [], holdsReady: 0,
+  categoryName: 'Child',
+  blocks: [],
+  feesOwed: 0,
+  currency: 'USD',
+  fees: [],
+  loans: [
+    {
+      loanId: 'l1',
+      itemId: 'i1',
+      itemBarcode: '30234000000012',
+      title: 'Pedro Páramo',
+      dueAt: DUE,
+      renewals: 0,
+      overdue: true,
+    },
+  ],
+  holds: [],
+  holdsReady: 0,
 };
 const hits = [
   { id: 'p2', cardBarcode: '20234000000027', firstName: 'Bart', lastName: 'Simpson', email: null },
@@ -27,7 +54,11 @@ function station(answer: (name: string, input: Record<string, unknown>) => unkno
     calls.push([name, input]);
     const own = await answer(name, input);
     if (own !== undefined) return own;
-    if (name === 'categories.list') return [{ code: 'ADULT', name: 'Adult', cardValidityDays: 365 }, { code: 'CHILD', name: 'Child', cardValidityDays: 365 }];
+    if (name === 'categories.list')
+      return [
+        { code: 'ADULT', name: 'Adult', cardValidityDays: 365 },
+        { code: 'CHILD', name: 'Child', cardValidityDays: 365 },
+      ];
     if (name === 'branches.list') return [{ id: 'b1', code: 'MAIN', name: 'Main', timeZone: 'America/New_York' }];
     if (name === 'patrons.search') return hits;
     if (name === 'patrons.lookup' || name === 'patrons.get') return lisa;
@@ -42,10 +73,11 @@ describe('Patrons', () => {
     await i18n.changeLanguage('en');
   });
 
-  it('says a card that is already someone else\'s at the card field, next to Save, and announces it (#12 bug 6)', async () => {
+  it("says a card that is already someone else's at the card field, next to Save, and announces it (#12 bug 6)", async () => {
     setUpDesk();
     station((name) => {
-      if (name === 'patrons.register') throw new ApiError({ code: 'CONFLICT', message: 'That card barcode belongs to another patron.' });
+      if (name === 'patrons.register')
+        throw new ApiError({ code: 'CONFLICT', message: 'That card barcode belongs to another patron.' });
       return undefined;
     });
     const screen = await renderInDesk(<Patrons />);
@@ -88,7 +120,9 @@ describe('Patrons', () => {
     await expect.element(screen.getByTestId('patron-count')).toHaveTextContent('2 lectores encontrados.');
     await expect.element(screen.getByTestId('patron-hit').first()).toHaveTextContent('Abbott, Lisa');
     await screen.getByRole('button', { name: /^Nombre/ }).click();
-    await expect.element(screen.getByRole('columnheader', { name: /Nombre/ })).toHaveAttribute('aria-sort', 'descending');
+    await expect
+      .element(screen.getByRole('columnheader', { name: /Nombre/ }))
+      .toHaveAttribute('aria-sort', 'descending');
     await expect.element(screen.getByTestId('patron-hit').first()).toHaveTextContent('Simpson, Bart');
     await screen.getByRole('button', { name: 'Abrir Bart Simpson' }).click();
     const loan = screen.getByTestId('patron-loan');
@@ -97,10 +131,23 @@ describe('Patrons', () => {
     await expect.element(loan.getByText('con retraso')).toBeVisible();
   });
 
-  it('places a hold from the patron\'s page, for that patron, with no card to type', async () => {
+  it("places a hold from the patron's page, for that patron, with no card to type", async () => {
     setUpDesk();
     const calls = station((name) => {
-      if (name === 'catalogue.search') return [{ id: 'r1', title: 'Rayuela', author: 'Julio Cortázar', isbn: null, callNumber: null, year: 1963, copies: 1, available: 0, nextDueAt: DUE }];
+      if (name === 'catalogue.search')
+        return [
+          {
+            id: 'r1',
+            title: 'Rayuela',
+            author: 'Julio Cortázar',
+            isbn: null,
+            callNumber: null,
+            year: 1963,
+            copies: 1,
+            available: 0,
+            nextDueAt: DUE,
+          },
+        ];
       if (name === 'catalogue.record') return { record: { id: 'r1' }, items: [] };
       if (name === 'holds.place') return { id: 'h1' };
       return undefined;
@@ -113,7 +160,9 @@ describe('Patrons', () => {
     const form = screen.getByRole('form', { name: 'Place a hold on Rayuela' });
     await expect.element(form).toHaveTextContent('For Lisa Simpson');
     await form.getByRole('button', { name: 'Place a hold', exact: true }).click();
-    await expect.poll(() => calls.find(([n]) => n === 'holds.place')?.[1]).toEqual({ patronId: 'p1', recordId: 'r1', pickupBranchId: 'b1' });
+    await expect
+      .poll(() => calls.find(([n]) => n === 'holds.place')?.[1])
+      .toEqual({ patronId: 'p1', recordId: 'r1', pickupBranchId: 'b1' });
     await expect.element(screen.getByText('Hold placed on Rayuela for Lisa Simpson.')).toBeVisible();
   });
 });

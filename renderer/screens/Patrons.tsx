@@ -69,11 +69,24 @@ export function Patrons({ openCard }: { openCard?: string | null } = {}) {
           </button>
         </div>
       </form>
-      <p role="status" aria-live="polite" data-testid="patron-count" className={hits?.length === 0 ? 'no-results' : undefined}>
-        {hits === null ? '' : hits.length === 0 ? t('patrons.noResults', { query }) : t('patrons.results', { count: hits.length })}
+      <p
+        role="status"
+        aria-live="polite"
+        data-testid="patron-count"
+        className={hits?.length === 0 ? 'no-results' : undefined}
+      >
+        {hits === null
+          ? ''
+          : hits.length === 0
+            ? t('patrons.noResults', { query })
+            : t('patrons.results', { count: hits.length })}
       </p>
       <Problem error={error} />
-      <PatronResults hits={hits ?? []} selectedId={patron?.patron.id ?? null} onOpen={(h) => void open(h.cardBarcode)} />
+      <PatronResults
+        hits={hits ?? []}
+        selectedId={patron?.patron.id ?? null}
+        onOpen={(h) => void open(h.cardBarcode)}
+      />
       {registering ? (
         <RegisterForm
           categories={categories.data ?? []}
@@ -90,7 +103,15 @@ export function Patrons({ openCard }: { openCard?: string | null } = {}) {
   );
 }
 
-function PatronResults({ hits, selectedId, onOpen }: { hits: Hit[]; selectedId: string | null; onOpen(hit: Hit): void }) {
+function PatronResults({
+  hits,
+  selectedId,
+  onOpen,
+}: {
+  hits: Hit[];
+  selectedId: string | null;
+  onOpen(hit: Hit): void;
+}) {
   const { t } = useTranslation();
   const f = useDeskFormat();
   const { sorted, sort, toggle } = useSort(
@@ -125,7 +146,11 @@ function PatronResults({ hits, selectedId, onOpen }: { hits: Hit[]; selectedId: 
             <td>{h.cardBarcode}</td>
             <td>{h.email ?? ''}</td>
             <td className="actions-cell">
-              <button type="button" aria-label={t('patrons.openPatron', { name: `${h.firstName} ${h.lastName}` })} onClick={() => onOpen(h)}>
+              <button
+                type="button"
+                aria-label={t('patrons.openPatron', { name: `${h.firstName} ${h.lastName}` })}
+                onClick={() => onOpen(h)}
+              >
                 {t('catalogue.open')}
               </button>
             </td>

@@ -15,7 +15,8 @@ import { useNewScans } from '../state/scans';
 import '../styles/circulation.css';
 
 /** A refusal a supervisor may lend through: every reason given is overridable. */
-const overridable = (o: RenewOutcome): boolean => !o.ok && !o.overridden && o.refusals.length > 0 && o.refusals.every((r) => r.overridable);
+const overridable = (o: RenewOutcome): boolean =>
+  !o.ok && !o.overridden && o.refusals.length > 0 && o.refusals.every((r) => r.overridable);
 
 /**
  * Renew by item (scan it) or by patron (all loans, or the ones ticked): the patron on the left,
@@ -54,7 +55,9 @@ export function Renew() {
     if (itemInput.current) itemInput.current.value = '';
     try {
       const r = await client.call('circulation.renew', { itemBarcode, ...(override ? { override } : {}) });
-      desk().renewOutcomes([{ itemBarcode: r.itemBarcode, title: r.title, ok: true, dueAt: r.dueAt, renewalsLeft: r.renewalsLeft }]);
+      desk().renewOutcomes([
+        { itemBarcode: r.itemBarcode, title: r.title, ok: true, dueAt: r.dueAt, renewalsLeft: r.renewalsLeft },
+      ]);
       await refreshPatron();
       return true;
     } catch (err) {
@@ -66,7 +69,9 @@ export function Renew() {
       }
       // A refusal carries no title: the patron on screen may have the copy on loan, and name it.
       const title = desk().renew.patron?.loans.find((l) => l.itemBarcode === itemBarcode.trim())?.title ?? '';
-      desk().renewOutcomes([{ itemBarcode, title, ok: false, refusals: e.refusals ?? [], errorCode: e.refusals?.length ? null : e.code }]);
+      desk().renewOutcomes([
+        { itemBarcode, title, ok: false, refusals: e.refusals ?? [], errorCode: e.refusals?.length ? null : e.code },
+      ]);
       return false;
     }
   }
@@ -89,16 +94,20 @@ export function Renew() {
     try {
       const r = await client.call('circulation.renewAll', { patronBarcode: patron.patron.cardBarcode });
       desk().renewOutcomes([
-        ...r.renewed.map((l): RenewOutcomeBody => ({ itemBarcode: l.itemBarcode, title: l.title, ok: true, dueAt: l.dueAt, renewalsLeft: l.renewalsLeft })),
-        ...r.refused.map(
-          (x): RenewOutcomeBody => ({
-            itemBarcode: x.itemBarcode,
-            title: x.title,
-            ok: false,
-            refusals: x.refusals as RenewRefusal[],
-            errorCode: null,
-          }),
-        ),
+        ...r.renewed.map((l): RenewOutcomeBody => ({
+          itemBarcode: l.itemBarcode,
+          title: l.title,
+          ok: true,
+          dueAt: l.dueAt,
+          renewalsLeft: l.renewalsLeft,
+        })),
+        ...r.refused.map((x): RenewOutcomeBody => ({
+          itemBarcode: x.itemBarcode,
+          title: x.title,
+          ok: false,
+          refusals: x.refusals as RenewRefusal[],
+          errorCode: null,
+        })),
       ]);
       await refreshPatron();
     } catch (err) {
@@ -121,7 +130,8 @@ export function Renew() {
   });
 
   const why = (o: RenewOutcome & { ok: false }) =>
-    o.refusals.map((x) => t(`refusals.${x.code}`, localised(x.params ?? {}, locale))).join(' ') || t([`errors.${o.errorCode ?? 'INTERNAL'}`, 'errors.INTERNAL']);
+    o.refusals.map((x) => t(`refusals.${x.code}`, localised(x.params ?? {}, locale))).join(' ') ||
+    t([`errors.${o.errorCode ?? 'INTERNAL'}`, 'errors.INTERNAL']);
   const beingOverridden = outcomes.find((o) => o.key === overriding && overridable(o));
 
   return (
@@ -153,7 +163,12 @@ export function Renew() {
                           }
                         />{' '}
                         {l.title} ({l.itemBarcode}): {t('checkout.due', { date: due(l.dueAt) })}
-                        {l.overdue ? <> <Badge tone="overdue">{t('checkout.overdue')}</Badge></> : null}
+                        {l.overdue ? (
+                          <>
+                            {' '}
+                            <Badge tone="overdue">{t('checkout.overdue')}</Badge>
+                          </>
+                        ) : null}
                       </label>
                     </li>
                   ))}
@@ -162,7 +177,9 @@ export function Renew() {
                   <button
                     type="button"
                     disabled={chosen.size === 0}
-                    onClick={() => void Promise.all([...chosen].map((b) => renewItem(b))).then(() => setChosen(new Set()))}
+                    onClick={() =>
+                      void Promise.all([...chosen].map((b) => renewItem(b))).then(() => setChosen(new Set()))
+                    }
                   >
                     {t('renew.renewChosen')}
                   </button>
@@ -175,8 +192,18 @@ export function Renew() {
           ) : null}
         </div>
         <div className="circ-work">
-          <form className="barcode-bar" onSubmit={(e: FormEvent) => (e.preventDefault(), void renewItem(itemInput.current?.value ?? ''))}>
-            <Field label={t('checkout.itemBarcode')} ref={itemInput} name="itemBarcode" autoComplete="off" autoFocus inputMode="numeric" />
+          <form
+            className="barcode-bar"
+            onSubmit={(e: FormEvent) => (e.preventDefault(), void renewItem(itemInput.current?.value ?? ''))}
+          >
+            <Field
+              label={t('checkout.itemBarcode')}
+              ref={itemInput}
+              name="itemBarcode"
+              autoComplete="off"
+              autoFocus
+              inputMode="numeric"
+            />
             <button type="submit">{t('renew.renewItem')}</button>
           </form>
           <Problem error={error} />
@@ -190,7 +217,8 @@ export function Renew() {
           ) : null}
           <section aria-labelledby="renew-results" className="renew-results">
             <h2 id="renew-results">
-              {t('renew.results')} <span className="count">{t('renew.count', { count: outcomes.filter((o) => o.ok).length })}</span>
+              {t('renew.results')}{' '}
+              <span className="count">{t('renew.count', { count: outcomes.filter((o) => o.ok).length })}</span>
             </h2>
             <table className="data-table" aria-live="polite">
               <thead>
@@ -210,7 +238,11 @@ export function Renew() {
                       {o.ok ? (
                         <>
                           <Badge tone="ok">{t('checkout.renewed', { date: due(o.dueAt) })}</Badge>{' '}
-                          <span className="renewals-left">{o.renewalsLeft > 0 ? t('renew.renewalsLeft', { count: o.renewalsLeft }) : t('renew.noRenewalsLeft')}</span>
+                          <span className="renewals-left">
+                            {o.renewalsLeft > 0
+                              ? t('renew.renewalsLeft', { count: o.renewalsLeft })
+                              : t('renew.noRenewalsLeft')}
+                          </span>
                         </>
                       ) : (
                         <>

@@ -27,7 +27,8 @@ export function overdueCsv(overdue: Overdue, timeZone: string | null): string {
   return toCsv(overdue.map((o) => ({ ...o, dueAt: dayOf(o.dueAt, timeZone) })));
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface NoticeContext {
   t: TFunction;
@@ -53,7 +54,10 @@ export function overdueNoticesHtml(overdue: Overdue, c: NoticeContext): string {
   const notices = patrons.map((loans) => {
     const p = loans[0]!;
     const rows = loans
-      .map((o) => `<tr><td>${e(o.title)}</td><td>${e(o.itemBarcode)}</td><td>${e(formatDate(o.dueAt, c.locale, c.timeZone))}</td><td>${o.daysOverdue}</td></tr>`)
+      .map(
+        (o) =>
+          `<tr><td>${e(o.title)}</td><td>${e(o.itemBarcode)}</td><td>${e(formatDate(o.dueAt, c.locale, c.timeZone))}</td><td>${o.daysOverdue}</td></tr>`,
+      )
       .join('');
     return [
       `<section class="notice" data-card="${e(p.cardBarcode)}">`,
@@ -82,12 +86,22 @@ export function overdueNoticesHtml(overdue: Overdue, c: NoticeContext): string {
 export function HourChart({ today }: { today: Today }) {
   const { t } = useTranslation();
   const counts = new Map(today.byHour.map((h) => [h.hour, h]));
-  const hours = Array.from({ length: 24 }, (_, hour) => counts.get(hour) ?? { hour, checkouts: 0, checkins: 0, renewals: 0 });
+  const hours = Array.from(
+    { length: 24 },
+    (_, hour) => counts.get(hour) ?? { hour, checkouts: 0, checkins: 0, renewals: 0 },
+  );
   const max = Math.max(1, ...hours.map((h) => h.checkouts + h.checkins + h.renewals));
   const w = 22;
   return (
     <figure>
-      <svg role="img" aria-labelledby="chart-title" width={hours.length * (w + 6)} height={140} viewBox={`0 0 ${hours.length * (w + 6)} 140`} className="chart">
+      <svg
+        role="img"
+        aria-labelledby="chart-title"
+        width={hours.length * (w + 6)}
+        height={140}
+        viewBox={`0 0 ${hours.length * (w + 6)} 140`}
+        className="chart"
+      >
         <title id="chart-title">{t('reports.chartTitle')}</title>
         {hours.map((h, i) => {
           const parts = [
@@ -159,7 +173,13 @@ export function HourChart({ today }: { today: Today }) {
 }
 
 /** Today's loans by item type: horizontal bars (the item type's name when known), and the same numbers in a table. */
-export function ItemTypeChart({ byItemType, names }: { byItemType: Today['byItemType']; names: ReadonlyMap<string, string> }) {
+export function ItemTypeChart({
+  byItemType,
+  names,
+}: {
+  byItemType: Today['byItemType'];
+  names: ReadonlyMap<string, string>;
+}) {
   const { t } = useTranslation();
   const heading = <h3 id="types-title">{t('reports.typesChartTitle')}</h3>;
   if (byItemType.length === 0)
@@ -177,7 +197,14 @@ export function ItemTypeChart({ byItemType, names }: { byItemType: Today['byItem
   return (
     <figure>
       {heading}
-      <svg role="img" aria-labelledby="types-title" width={label + bars + 50} height={byItemType.length * row + 4} viewBox={`0 0 ${label + bars + 50} ${byItemType.length * row + 4}`} className="chart chart-types">
+      <svg
+        role="img"
+        aria-labelledby="types-title"
+        width={label + bars + 50}
+        height={byItemType.length * row + 4}
+        viewBox={`0 0 ${label + bars + 50} ${byItemType.length * row + 4}`}
+        className="chart chart-types"
+      >
         {byItemType.map((x, i) => (
           <g key={x.itemType} data-testid="type-bar">
             <text x={label - 8} y={i * row + 18} textAnchor="end" fontSize="13">
@@ -213,7 +240,15 @@ export function ItemTypeChart({ byItemType, names }: { byItemType: Today['byItem
 }
 
 /** The overdue loans: the list, the CSV and the printable notices (through the browser's print). */
-export function OverdueSection({ overdue, print = printHtml, now = Date.now }: { overdue: Overdue; print?: (html: string) => void; now?: () => number }) {
+export function OverdueSection({
+  overdue,
+  print = printHtml,
+  now = Date.now,
+}: {
+  overdue: Overdue;
+  print?: (html: string) => void;
+  now?: () => number;
+}) {
   const { t, i18n } = useTranslation();
   const locale = useDeskLocale();
   const timeZone = useBranchTimeZone();
@@ -240,7 +275,11 @@ export function OverdueSection({ overdue, print = printHtml, now = Date.now }: {
       <button type="button" onClick={printNotices} disabled={overdue.length === 0}>
         {t('reports.printNotices')}
       </button>
-      {overdue.length === 0 ? <p>{t('reports.noOverdue')}</p> : <OverdueTable overdue={overdue} locale={locale} timeZone={timeZone} />}
+      {overdue.length === 0 ? (
+        <p>{t('reports.noOverdue')}</p>
+      ) : (
+        <OverdueTable overdue={overdue} locale={locale} timeZone={timeZone} />
+      )}
     </section>
   );
 }
@@ -252,7 +291,13 @@ function OverdueTable({ overdue, locale, timeZone }: { overdue: Overdue; locale:
   const { t } = useTranslation();
   const { sorted, sort, toggle } = useSort<Overdue[number], OverdueColumn>(
     overdue,
-    { patron: (o) => o.patronName, title: (o) => o.title, barcode: (o) => o.itemBarcode, due: (o) => o.dueAt, days: (o) => o.daysOverdue },
+    {
+      patron: (o) => o.patronName,
+      title: (o) => o.title,
+      barcode: (o) => o.itemBarcode,
+      due: (o) => o.dueAt,
+      days: (o) => o.daysOverdue,
+    },
     { key: 'days', direction: 'descending' },
     locale,
   );

@@ -30,7 +30,8 @@ describe('Reports › sync exceptions', () => {
   it('names every patron of an exception (both borrowers of a copy lent twice), each opening the patron', async () => {
     vi.spyOn(client, 'call').mockImplementation(((name: string) => {
       if (name === 'sync.exceptions') return Promise.resolve([lentTwice]);
-      if (name === 'reports.overdue' || name === 'reports.inTransit' || name === 'itemTypes.list') return Promise.resolve([]);
+      if (name === 'reports.overdue' || name === 'reports.inTransit' || name === 'itemTypes.list')
+        return Promise.resolve([]);
       return new Promise(() => {});
     }) as typeof client.call);
     const onOpenPatron = vi.fn();

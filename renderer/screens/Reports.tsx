@@ -16,7 +16,10 @@ const Statistics = lazy(() => import('./Statistics').then((m) => ({ default: m.S
  * Reports; `onOpenPatron` opens a patron (by card) from the exceptions list, as the patrons screen would.
  * `focusExceptions` (a new number each time the status bar asks) brings the exceptions to work through into view.
  */
-export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: (cardBarcode: string) => void; focusExceptions?: number } = {}) {
+export function Reports({
+  onOpenPatron,
+  focusExceptions = 0,
+}: { onOpenPatron?: (cardBarcode: string) => void; focusExceptions?: number } = {}) {
   const { t } = useTranslation();
   const locale = useDeskLocale();
   const [today, setToday] = useState<Today | null>(null);
@@ -72,7 +75,8 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
         <ul>
           {exceptions.map((x) => (
             <li key={x.id} data-testid="exception-row">
-              <strong>{t([`reports.exceptionKinds.${x.kind}`, 'reports.exceptionKinds.other'])}</strong>: {exceptionWords(t, x)}{' '}
+              <strong>{t([`reports.exceptionKinds.${x.kind}`, 'reports.exceptionKinds.other'])}</strong>:{' '}
+              {exceptionWords(t, x)}{' '}
               {x.patrons.length > 0 ? (
                 <>
                   {'— '}
@@ -91,7 +95,10 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
                 </>
               ) : null}{' '}
               {x.title ? `— ${x.title} (${x.itemBarcode})` : ''}{' '}
-              <button type="button" onClick={() => void client.call('sync.resolveException', { id: x.id }).then(loadExceptions)}>
+              <button
+                type="button"
+                onClick={() => void client.call('sync.resolveException', { id: x.id }).then(loadExceptions)}
+              >
                 {t('reports.resolve')}
               </button>
             </li>
@@ -110,11 +117,19 @@ export function Reports({ onOpenPatron, focusExceptions = 0 }: { onOpenPatron?: 
  * An exception in the desk's language where its kind and facts (params) have words here; the
  * hub's English message otherwise (an entry's outcome keeps the hub's reason, in its words).
  */
-function exceptionWords(t: TFunction, x: { kind: string; message: string; params?: Record<string, string | number | boolean | null> }): string {
+function exceptionWords(
+  t: TFunction,
+  x: { kind: string; message: string; params?: Record<string, string | number | boolean | null> },
+): string {
   const p = x.params;
   if (!p) return x.message;
   const seconds = typeof p.byMs === 'number' ? Math.ceil(p.byMs / 1000) : undefined;
-  if (x.kind === 'lent_twice' && typeof p.decidedBy === 'string') return t([`reports.exceptionMessages.lent_twice_${p.decidedBy}`, 'reports.exceptionMessages.lent_twice_station_clocks'], { ...p });
-  if (x.kind === 'time_went_back' || x.kind === 'clock_set_back') return t(`reports.exceptionMessages.${x.kind}`, { seconds });
+  if (x.kind === 'lent_twice' && typeof p.decidedBy === 'string')
+    return t(
+      [`reports.exceptionMessages.lent_twice_${p.decidedBy}`, 'reports.exceptionMessages.lent_twice_station_clocks'],
+      { ...p },
+    );
+  if (x.kind === 'time_went_back' || x.kind === 'clock_set_back')
+    return t(`reports.exceptionMessages.${x.kind}`, { seconds });
   return x.message;
 }

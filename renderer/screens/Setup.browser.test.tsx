@@ -40,7 +40,12 @@ describe('Set-up: the time zone and the currency from lists', () => {
     const zone = screen.getByRole('combobox', { name: 'Time zone' });
     await zone.fill('chicago');
     await expect.element(screen.getByRole('option', { name: 'America/Chicago' })).toBeVisible();
-    expect(screen.getByRole('option').elements().map((o) => o.textContent)).toEqual(['America/Chicago']);
+    expect(
+      screen
+        .getByRole('option')
+        .elements()
+        .map((o) => o.textContent),
+    ).toEqual(['America/Chicago']);
     // Typed (or picked) whole, the zone is the one chosen.
     await zone.fill('America/Chicago');
     await userEvent.keyboard('{Tab}');
@@ -54,7 +59,9 @@ describe('Set-up: the time zone and the currency from lists', () => {
     await expect.element(currency).toHaveValue('EUR — Euro');
     await fillTheRest(screen);
     await screen.getByRole('button', { name: 'Set up the station' }).click();
-    await expect.poll(() => calls.find(([n]) => n === 'setup.initialize')?.[1]).toMatchObject({ timeZone: 'America/Chicago', currency: 'EUR' });
+    await expect
+      .poll(() => calls.find(([n]) => n === 'setup.initialize')?.[1])
+      .toMatchObject({ timeZone: 'America/Chicago', currency: 'EUR' });
   });
 
   it('takes a zone typed whole, and refuses text that is no zone at the field, sending nothing', async () => {
@@ -64,6 +71,8 @@ describe('Set-up: the time zone and the currency from lists', () => {
     await zone.fill('Europe/Madrid');
     await fillTheRest(screen);
     await screen.getByRole('button', { name: 'Set up the station' }).click();
-    await expect.poll(() => calls.find(([n]) => n === 'setup.initialize')?.[1]).toMatchObject({ timeZone: 'Europe/Madrid', currency: 'USD' });
+    await expect
+      .poll(() => calls.find(([n]) => n === 'setup.initialize')?.[1])
+      .toMatchObject({ timeZone: 'Europe/Madrid', currency: 'USD' });
   });
 });

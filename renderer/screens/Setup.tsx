@@ -26,7 +26,8 @@ export function Setup({ onDone }: { onDone(): void }) {
         <legend>{t('setup.modeLabel')}</legend>
         {(['new', 'join'] as const).map((m) => (
           <label key={m}>
-            <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} /> {t(m === 'new' ? 'setup.modeNew' : 'setup.modeJoin')}
+            <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
+            {t(m === 'new' ? 'setup.modeNew' : 'setup.modeJoin')}
           </label>
         ))}
       </fieldset>
@@ -46,7 +47,9 @@ function NewLibrary({ onDone }: { onDone(): void }) {
     const f = new FormData(e.currentTarget);
     const v = (k: string) => String(f.get(k) ?? '');
     // The two lists take only what they list: nothing chosen is said at the list, not sent.
-    const missing = Object.fromEntries((['timeZone', 'currency'] as const).filter((k) => !v(k)).map((k) => [k, t(`form.reasons.${k}`)]));
+    const missing = Object.fromEntries(
+      (['timeZone', 'currency'] as const).filter((k) => !v(k)).map((k) => [k, t(`form.reasons.${k}`)]),
+    );
     setFieldErrors(missing);
     if (Object.keys(missing).length > 0) return;
     try {
@@ -70,12 +73,24 @@ function NewLibrary({ onDone }: { onDone(): void }) {
       <Field label={t('setup.libraryName')} name="libraryName" required />
       <Field label={t('setup.branchCode')} name="branchCode" required defaultValue="MAIN" />
       <Field label={t('setup.branchName')} name="branchName" required />
-      <TimeZoneField label={t('setup.timeZone')} name="timeZone" defaultValue={guessZone} error={fieldErrors.timeZone} />
+      <TimeZoneField
+        label={t('setup.timeZone')}
+        name="timeZone"
+        defaultValue={guessZone}
+        error={fieldErrors.timeZone}
+      />
       <CurrencyField label={t('setup.currency')} name="currency" defaultValue="USD" error={fieldErrors.currency} />
       <Field label={t('setup.locale')} name="locale" required defaultValue={navigator.language || 'en-US'} />
       <Field label={t('setup.adminUsername')} name="adminUsername" required autoComplete="username" />
       <Field label={t('setup.adminName')} name="adminName" required />
-      <Field label={t('setup.adminPassword')} name="adminPassword" type="password" required minLength={8} autoComplete="new-password" />
+      <Field
+        label={t('setup.adminPassword')}
+        name="adminPassword"
+        type="password"
+        required
+        minLength={8}
+        autoComplete="new-password"
+      />
       <Problem error={error} />
       <button type="submit">{t('setup.submit')}</button>
     </form>
@@ -104,7 +119,14 @@ function JoinHub({ onDone }: { onDone(): void }) {
   return (
     <form onSubmit={submit} aria-busy={busy}>
       <p>{t('setup.joinIntro')}</p>
-      <Field label={t('setup.hubUrl')} hint={t('setup.hubUrlHint')} name="hubUrl" type="url" required autoComplete="url" />
+      <Field
+        label={t('setup.hubUrl')}
+        hint={t('setup.hubUrlHint')}
+        name="hubUrl"
+        type="url"
+        required
+        autoComplete="url"
+      />
       <Field label={t('setup.enrolmentCode')} name="code" required autoComplete="off" spellCheck={false} />
       <Field label={t('setup.stationName')} hint={t('setup.stationNameHint')} name="stationName" required />
       <Problem error={error} />
@@ -121,7 +143,10 @@ export function LoadingLibrary({ onDone }: { onDone(): void }) {
   const [sync, setSync] = useState<Record<string, unknown>>({});
   useEffect(() => {
     const timer = setInterval(() => {
-      void client.call('status.get', {}).then((s) => setSync(s.sync)).catch(() => undefined);
+      void client
+        .call('status.get', {})
+        .then((s) => setSync(s.sync))
+        .catch(() => undefined);
       void client
         .call('setup.status', {})
         .then((s) => (s.loadingLibrary ? undefined : onDone()))

@@ -39,7 +39,10 @@ function ProblemBadges({ r }: { r: Scanned }) {
     <>
       {r.problems.map((p) => (
         <Badge key={p.code} tone={TONES[p.code]}>
-          {t(`shelf.problems.${p.code}`, { ...p.params, status: p.params?.status ? t(`catalogue.statuses.${String(p.params.status)}`) : '' })}
+          {t(`shelf.problems.${p.code}`, {
+            ...p.params,
+            status: p.params?.status ? t(`catalogue.statuses.${String(p.params.status)}`) : '',
+          })}
         </Badge>
       ))}
     </>
@@ -68,7 +71,11 @@ export function Shelf() {
     queue.current = queue.current.then(async () => {
       setError(null);
       try {
-        const r = await client.call('shelf.scan', { itemBarcode: barcode, previousBarcode: previous.current, location: location.trim() || null });
+        const r = await client.call('shelf.scan', {
+          itemBarcode: barcode,
+          previousBarcode: previous.current,
+          location: location.trim() || null,
+        });
         previous.current = r.itemBarcode;
         setScans((list) => [r, ...list]);
       } catch (err) {
@@ -93,7 +100,10 @@ export function Shelf() {
 
   async function endRange() {
     setError(null);
-    const numbers = scans.map((s) => s.callNumber).filter((c): c is string => !!c?.trim()).sort(compareCallNumbers);
+    const numbers = scans
+      .map((s) => s.callNumber)
+      .filter((c): c is string => !!c?.trim())
+      .sort(compareCallNumbers);
     if (numbers.length === 0) {
       setSaid(t('shelf.nothingScanned'));
       return;
@@ -101,7 +111,12 @@ export function Shelf() {
     try {
       // Seen since the range began, by the station's clock (its first scan's time), whatever this PC's says.
       const began = Math.min(since, scans[scans.length - 1]!.seenAt);
-      const list = await client.call('shelf.missing', { from: numbers[0]!, to: numbers[numbers.length - 1]!, location: location.trim() || null, since: began });
+      const list = await client.call('shelf.missing', {
+        from: numbers[0]!,
+        to: numbers[numbers.length - 1]!,
+        location: location.trim() || null,
+        since: began,
+      });
       setMissing(list);
       setSaid(t('shelf.missingCount', { count: list.length }));
     } catch (err) {
@@ -134,8 +149,23 @@ export function Shelf() {
           scan(field.current?.value ?? '');
         }}
       >
-        <Field label={t('shelf.itemBarcode')} ref={field} name="itemBarcode" data-barcode-field="" autoComplete="off" autoFocus inputMode="numeric" />
-        <Field label={t('shelf.location')} hint={t('shelf.locationHint')} name="location" value={location} onChange={(e) => setLocation(e.target.value)} maxLength={100} />
+        <Field
+          label={t('shelf.itemBarcode')}
+          ref={field}
+          name="itemBarcode"
+          data-barcode-field=""
+          autoComplete="off"
+          autoFocus
+          inputMode="numeric"
+        />
+        <Field
+          label={t('shelf.location')}
+          hint={t('shelf.locationHint')}
+          name="location"
+          value={location}
+          onChange={(e) => setLocation(e.target.value)}
+          maxLength={100}
+        />
         <button type="submit">{t('shelf.record')}</button>
         <button type="button" onClick={() => void endRange()}>
           {t('shelf.endRange')}
@@ -161,7 +191,10 @@ export function Shelf() {
       ) : null}
       <section aria-labelledby="shelf-scans">
         <h2 id="shelf-scans">
-          {t('shelf.scans')} <span className="count" data-testid="shelf-count">{t('shelf.count', { count: scans.length })}</span>
+          {t('shelf.scans')}{' '}
+          <span className="count" data-testid="shelf-count">
+            {t('shelf.count', { count: scans.length })}
+          </span>
         </h2>
         <table className="data-table">
           <thead>
@@ -175,13 +208,19 @@ export function Shelf() {
           </thead>
           <tbody>
             {scans.map((r, i) => (
-              <tr key={`${r.itemId}-${scans.length - i}`} data-testid="shelf-row" className={i === 0 ? 'latest' : undefined}>
+              <tr
+                key={`${r.itemId}-${scans.length - i}`}
+                data-testid="shelf-row"
+                className={i === 0 ? 'latest' : undefined}
+              >
                 <td className="nowrap">{r.callNumber ?? ''}</td>
                 <td>{r.title}</td>
                 <td className="nowrap">{r.itemBarcode}</td>
                 <td className="badges">
                   <ProblemBadges r={r} />
-                  {r.fixed ? <Badge tone="ok">{t(r.fixed === 'checked_in' ? 'shelf.fixedCheckedIn' : 'shelf.fixedFound')}</Badge> : null}
+                  {r.fixed ? (
+                    <Badge tone="ok">{t(r.fixed === 'checked_in' ? 'shelf.fixedCheckedIn' : 'shelf.fixedFound')}</Badge>
+                  ) : null}
                 </td>
                 <td className="nowrap">
                   {!r.fixed && r.problems.some((p) => p.code === 'ON_LOAN') ? (
@@ -203,7 +242,11 @@ export function Shelf() {
       {missing ? (
         <section aria-labelledby="shelf-missing" data-testid="shelf-missing">
           <h2 id="shelf-missing">{t('shelf.missingTitle')}</h2>
-          {missing.length === 0 ? <p>{t('shelf.noneMissing')}</p> : <CopyTable copies={missing} label={t('shelf.missingTitle')} />}
+          {missing.length === 0 ? (
+            <p>{t('shelf.noneMissing')}</p>
+          ) : (
+            <CopyTable copies={missing} label={t('shelf.missingTitle')} />
+          )}
         </section>
       ) : null}
       <NotSeenReport location={location} timeZone={f.timeZone} />
@@ -247,7 +290,16 @@ function NotSeenReport({ location, timeZone }: { location: string; timeZone: str
   const [copies, setCopies] = useState<Copy[] | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const csv = copies
-    ? toCsv(copies.map((c) => ({ barcode: c.itemBarcode, callNumber: c.callNumber ?? '', title: c.title, location: c.location ?? '', status: c.status, lastSeen: c.lastSeenAt === null ? '' : dayOf(c.lastSeenAt, timeZone) })))
+    ? toCsv(
+        copies.map((c) => ({
+          barcode: c.itemBarcode,
+          callNumber: c.callNumber ?? '',
+          title: c.title,
+          location: c.location ?? '',
+          status: c.status,
+          lastSeen: c.lastSeenAt === null ? '' : dayOf(c.lastSeenAt, timeZone),
+        })),
+      )
     : '';
   return (
     <section aria-labelledby="not-seen" className="not-seen">
@@ -257,10 +309,19 @@ function NotSeenReport({ location, timeZone }: { location: string; timeZone: str
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
           setError(null);
-          client.call('shelf.notSeen', { since, location: location.trim() || null }).then(setCopies, (err: unknown) => setError(asError(err)));
+          client
+            .call('shelf.notSeen', { since, location: location.trim() || null })
+            .then(setCopies, (err: unknown) => setError(asError(err)));
         }}
       >
-        <Field label={t('shelf.notSeenSince')} name="notSeenSince" type="date" required value={since} onChange={(e) => setSince(e.target.value)} />
+        <Field
+          label={t('shelf.notSeenSince')}
+          name="notSeenSince"
+          type="date"
+          required
+          value={since}
+          onChange={(e) => setSince(e.target.value)}
+        />
         <button type="submit">{t('shelf.showNotSeen')}</button>
       </form>
       <Problem error={error} />
@@ -269,7 +330,10 @@ function NotSeenReport({ location, timeZone }: { location: string; timeZone: str
           <p data-testid="not-seen-count">{t('shelf.notSeenCount', { count: copies.length })}</p>
           {copies.length > 0 ? (
             <>
-              <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`} download={`not-seen-since-${since}.csv`}>
+              <a
+                href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`}
+                download={`not-seen-since-${since}.csv`}
+              >
                 {t('reports.csv')}
               </a>
               <CopyTable copies={copies} label={t('shelf.notSeenTitle')} />

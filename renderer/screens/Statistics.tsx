@@ -28,25 +28,53 @@ type Measure = Exclude<keyof StatisticsReport['totals'], never>;
 const GROUPINGS: Grouping[] = ['day', 'month', 'year', 'hour', 'branch', 'itemType', 'collection', 'patronCategory'];
 const CIRCULATION: Measure[] = ['checkouts', 'renewals', 'checkins'];
 /** What the second chart may show, one at a time. */
-const ACTIVITY: Measure[] = ['activePatrons', 'newPatrons', 'inHouseUses', 'holdsFilled', 'illBorrowed', 'illLent', 'finesCollected'];
+const ACTIVITY: Measure[] = [
+  'activePatrons',
+  'newPatrons',
+  'inHouseUses',
+  'holdsFilled',
+  'illBorrowed',
+  'illLent',
+  'finesCollected',
+];
 const ALL: Measure[] = [...CIRCULATION, ...ACTIVITY];
 
 /** The group's name as the desk says it: a day or month in the desk's language, an hour as 14:00. */
-export function groupLabel(row: Pick<Row, 'key' | 'label'>, groupBy: Grouping, locale: string, unknown: string): string {
+export function groupLabel(
+  row: Pick<Row, 'key' | 'label'>,
+  groupBy: Grouping,
+  locale: string,
+  unknown: string,
+): string {
   if (row.key === '') return unknown;
   if (groupBy === 'day') return formatDay(row.key, locale);
-  if (groupBy === 'month') return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${row.key}-15T12:00:00Z`));
+  if (groupBy === 'month')
+    return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+      Date.parse(`${row.key}-15T12:00:00Z`),
+    );
   if (groupBy === 'hour') return `${row.key.padStart(2, '0')}:00`;
   return row.label || row.key;
 }
 
 /** The report as CSV: one line a group, every measure; fines in the currency's units (12.50), not minor units. */
-export function statisticsCsv(report: StatisticsReport, names: { group: string; measure: (m: Measure) => string; label: (row: Row) => string }): string {
+export function statisticsCsv(
+  report: StatisticsReport,
+  names: { group: string; measure: (m: Measure) => string; label: (row: Row) => string },
+): string {
   return toCsv(
     report.rows.map((r) => ({
       [names.group]: r.key,
       '': names.label(r),
-      ...Object.fromEntries(ALL.map((m) => [names.measure(m), m === 'finesCollected' ? (r.finesCollected / 10 ** minorUnitDigits(report.currency)).toFixed(minorUnitDigits(report.currency)) : m === 'activePatrons' ? (r.activePatrons ?? '') : r[m]])),
+      ...Object.fromEntries(
+        ALL.map((m) => [
+          names.measure(m),
+          m === 'finesCollected'
+            ? (r.finesCollected / 10 ** minorUnitDigits(report.currency)).toFixed(minorUnitDigits(report.currency))
+            : m === 'activePatrons'
+              ? (r.activePatrons ?? '')
+              : r[m],
+        ]),
+      ),
     })),
   );
 }
@@ -91,17 +119,40 @@ export function Statistics() {
   const shown = report?.groupBy ?? groupBy;
   const label = (r: Row) => groupLabel(r, shown, locale, unknown);
   const money = (cents: number) => formatMoney(cents, report?.currency ?? 'USD', locale);
-  const value = (m: Measure, n: number | null) => (n === null ? '—' : m === 'finesCollected' ? money(n) : n.toLocaleString(locale));
-  const csv = report ? statisticsCsv(report, { group: t(`statistics.groupings.${report.groupBy}`), measure: measureName, label }) : '';
+  const value = (m: Measure, n: number | null) =>
+    n === null ? '—' : m === 'finesCollected' ? money(n) : n.toLocaleString(locale);
+  const csv = report
+    ? statisticsCsv(report, { group: t(`statistics.groupings.${report.groupBy}`), measure: measureName, label })
+    : '';
 
   return (
     <section aria-labelledby="statistics" className="statistics">
       <h2 id="statistics">{t('statistics.title')}</h2>
       <p>{t('statistics.intro')}</p>
       <form onSubmit={submit} className="statistics-form" aria-label={t('statistics.period')}>
-        <Field label={t('statistics.from')} type="date" name="from" value={from} required onChange={(e) => setFrom(e.target.value)} />
-        <Field label={t('statistics.to')} type="date" name="to" value={to} required error={toError} onChange={(e) => setTo(e.target.value)} />
-        <ChoiceSelect label={t('statistics.groupBy')} value={groupBy} onChange={(g) => setGroupBy(g as Grouping)} choices={GROUPINGS.map((g) => ({ id: g, name: t(`statistics.groupings.${g}`) }))} />
+        <Field
+          label={t('statistics.from')}
+          type="date"
+          name="from"
+          value={from}
+          required
+          onChange={(e) => setFrom(e.target.value)}
+        />
+        <Field
+          label={t('statistics.to')}
+          type="date"
+          name="to"
+          value={to}
+          required
+          error={toError}
+          onChange={(e) => setTo(e.target.value)}
+        />
+        <ChoiceSelect
+          label={t('statistics.groupBy')}
+          value={groupBy}
+          onChange={(g) => setGroupBy(g as Grouping)}
+          choices={GROUPINGS.map((g) => ({ id: g, name: t(`statistics.groupings.${g}`) }))}
+        />
         <button type="submit" disabled={busy}>
           {t('statistics.show')}
         </button>
@@ -110,7 +161,11 @@ export function Statistics() {
       {report ? (
         <>
           <p role="status" data-testid="statistics-summary">
-            {t('statistics.summary', { from: formatDay(report.from, locale), to: formatDay(report.to, locale), grouping: t(`statistics.groupings.${report.groupBy}`) })}
+            {t('statistics.summary', {
+              from: formatDay(report.from, locale),
+              to: formatDay(report.to, locale),
+              grouping: t(`statistics.groupings.${report.groupBy}`),
+            })}
           </p>
           <h3 id="statistics-totals">{t('statistics.totals')}</h3>
           <dl className="statistics-totals" aria-labelledby="statistics-totals">
@@ -121,15 +176,39 @@ export function Statistics() {
               </div>
             ))}
           </dl>
-          <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`} download={`statistics-${report.from}-${report.to}-${report.groupBy}.csv`}>
+          <a
+            href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`}
+            download={`statistics-${report.from}-${report.to}-${report.groupBy}.csv`}
+          >
             {t('statistics.csv')}
           </a>
-          <StatChart title={t('statistics.circulationChart')} rows={report.rows} measures={CIRCULATION} label={label} measureName={measureName} value={value} groupName={t(`statistics.groupings.${report.groupBy}`)} />
+          <StatChart
+            title={t('statistics.circulationChart')}
+            rows={report.rows}
+            measures={CIRCULATION}
+            label={label}
+            measureName={measureName}
+            value={value}
+            groupName={t(`statistics.groupings.${report.groupBy}`)}
+          />
           <div className="statistics-activity">
-            <ChoiceSelect label={t('statistics.activityMeasure')} value={activity} onChange={(m) => setActivity(m as Measure)} choices={ACTIVITY.map((m) => ({ id: m, name: measureName(m) }))} />
+            <ChoiceSelect
+              label={t('statistics.activityMeasure')}
+              value={activity}
+              onChange={(m) => setActivity(m as Measure)}
+              choices={ACTIVITY.map((m) => ({ id: m, name: measureName(m) }))}
+            />
             {activity === 'activePatrons' ? <p className="hint">{t('statistics.activeHint')}</p> : null}
           </div>
-          <StatChart title={measureName(activity)} rows={report.rows} measures={[activity]} label={label} measureName={measureName} value={value} groupName={t(`statistics.groupings.${report.groupBy}`)} />
+          <StatChart
+            title={measureName(activity)}
+            rows={report.rows}
+            measures={[activity]}
+            label={label}
+            measureName={measureName}
+            value={value}
+            groupName={t(`statistics.groupings.${report.groupBy}`)}
+          />
         </>
       ) : null}
     </section>
@@ -158,7 +237,11 @@ function StatChart({
   const id = useId();
   const data = rows.map((r) => ({ name: label(r), ...Object.fromEntries(measures.map((m) => [m, r[m] ?? 0])) }));
   const applicable = rows.some((r) => measures.some((m) => r[m] !== null));
-  const description = t('statistics.chartDescription', { measures: measures.map(measureName).join(', '), groups: rows.length, grouping: groupName });
+  const description = t('statistics.chartDescription', {
+    measures: measures.map(measureName).join(', '),
+    groups: rows.length,
+    grouping: groupName,
+  });
   return (
     <figure className="statistics-figure" aria-labelledby={`${id}-title`} data-testid="statistics-chart">
       <h3 id={`${id}-title`}>{title}</h3>
@@ -167,13 +250,25 @@ function StatChart({
           {applicable ? (
             <>
               <ResponsiveContainer width="100%" height={260}>
-                <BarChart data={data} title={title} desc={`${description} ${t('statistics.keyboardHint')}`} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+                <BarChart
+                  data={data}
+                  title={title}
+                  desc={`${description} ${t('statistics.keyboardHint')}`}
+                  margin={{ top: 8, right: 8, bottom: 8, left: 8 }}
+                >
                   <CartesianGrid strokeDasharray="3 3" className="statistics-grid" />
                   <XAxis dataKey="name" tick={{ fontSize: 12 }} />
                   <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
                   <Tooltip formatter={(v, name) => [value(name as Measure, Number(v)), measureName(name as Measure)]} />
                   {measures.map((m, i) => (
-                    <Bar key={m} dataKey={m} name={m} className={`statistics-bar statistics-bar-${i}`} fill="currentColor" isAnimationActive={false} />
+                    <Bar
+                      key={m}
+                      dataKey={m}
+                      name={m}
+                      className={`statistics-bar statistics-bar-${i}`}
+                      fill="currentColor"
+                      isAnimationActive={false}
+                    />
                   ))}
                 </BarChart>
               </ResponsiveContainer>
@@ -192,29 +287,29 @@ function StatChart({
         </div>
         {/* Scrolls when a year is shown by day: focusable, so the keyboard can scroll it. */}
         <div className="statistics-table" tabIndex={0} role="region" aria-label={t('statistics.tableOf', { title })}>
-        <table className="loans">
-          <caption className="sr-only">{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{groupName.charAt(0).toLocaleUpperCase() + groupName.slice(1)}</th>
-              {measures.map((m) => (
-                <th scope="col" key={m}>
-                  {measureName(m)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key} data-testid="statistics-row">
-                <th scope="row">{label(r)}</th>
+          <table className="loans">
+            <caption className="sr-only">{title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{groupName.charAt(0).toLocaleUpperCase() + groupName.slice(1)}</th>
                 {measures.map((m) => (
-                  <td key={m}>{value(m, r[m])}</td>
+                  <th scope="col" key={m}>
+                    {measureName(m)}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.key} data-testid="statistics-row">
+                  <th scope="row">{label(r)}</th>
+                  {measures.map((m) => (
+                    <td key={m}>{value(m, r[m])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       </div>
     </figure>

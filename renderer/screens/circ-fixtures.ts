@@ -12,17 +12,46 @@ export const inDays = (n: number) => new Date(Date.parse(`${today}T12:00:00Z`) +
 export function lisa(over: Partial<Summary> = {}, patron: Partial<Summary['patron']> = {}): Summary {
   return {
     patron: {
-      id: 'p1', cardBarcode: '20000001', firstName: 'Lisa', lastName: 'Simpson', email: null, phone: null, address: null, homeBranchId: 'b1',
-      categoryCode: 'ADULT', cardExpiresOn: inDays(400), notes: '', keepReadingHistory: false, createdAt: 0, hasPin: false, ...patron,
+      id: 'p1',
+      cardBarcode: '20000001',
+      firstName: 'Lisa',
+      lastName: 'Simpson',
+      email: null,
+      phone: null,
+      address: null,
+      homeBranchId: 'b1',
+      categoryCode: 'ADULT',
+      cardExpiresOn: inDays(400),
+      notes: '',
+      keepReadingHistory: false,
+      createdAt: 0,
+      hasPin: false,
+      ...patron,
     },
-    categoryName: 'Adult', blocks: [], feesOwed: 0, currency: 'USD', fees: [], loans: [], holds: [], holdsReady: 0,
+    categoryName: 'Adult',
+    blocks: [],
+    feesOwed: 0,
+    currency: 'USD',
+    fees: [],
+    loans: [],
+    holds: [],
+    holdsReady: 0,
     ...over,
   };
 }
 
 /** Bart Simpson, card 20000002. */
-export const bart = (over: Partial<Summary> = {}): Summary => lisa(over, { id: 'p2', cardBarcode: '20000002', firstName: 'Bart' });
+export const bart = (over: Partial<Summary> = {}): Summary =>
+  lisa(over, { id: 'p2', cardBarcode: '20000002', firstName: 'Bart' });
 
 export const loan = (n: number, renewed = false): ApiOutput<'circulation.checkout'> => ({
-  loanId: `L${n}`, itemId: `i${n}`, itemBarcode: `3000000${n}`, title: `Title ${n}`, dueAt: Date.now() + 21 * DAY, renewals: renewed ? 1 : 0, renewalsLeft: renewed ? 1 : 2, renewed, notices: [],
+  loanId: `L${n}`,
+  itemId: `i${n}`,
+  itemBarcode: `3000000${n}`,
+  title: `Title ${n}`,
+  dueAt: Date.now() + 21 * DAY,
+  renewals: renewed ? 1 : 0,
+  renewalsLeft: renewed ? 1 : 2,
+  renewed,
+  notices: [],
 });

@@ -22,7 +22,16 @@ export { CODE_PAGES };
 /** Serial line settings as typed. */
 export type SerialDraft = { baudRate: string; dataBits: string; parity: string; stopBits: string };
 /** `key` tells React which scanner is which while they are added and removed; it is never saved. */
-export type ScannerDraft = { key: string; kind: (typeof SCANNER_KINDS)[number]; id: string; path: string; serial: SerialDraft; suffix: string; vendorId: string; productId: string };
+export type ScannerDraft = {
+  key: string;
+  kind: (typeof SCANNER_KINDS)[number];
+  id: string;
+  path: string;
+  serial: SerialDraft;
+  suffix: string;
+  vendorId: string;
+  productId: string;
+};
 export type PrinterDraft = {
   key: string;
   id: string;
@@ -46,7 +55,8 @@ let keys = 0;
 const nextKey = () => `d${++keys}`;
 
 /** A USB vendor or product id as lsusb and the scanner's manual write it: 0x05e0. */
-export const usbIdText = (n: number | undefined): string => (n === undefined ? '' : `0x${n.toString(16).padStart(4, '0')}`);
+export const usbIdText = (n: number | undefined): string =>
+  n === undefined ? '' : `0x${n.toString(16).padStart(4, '0')}`;
 
 const serialDraft = (s: { baudRate: number; dataBits: number; parity: string; stopBits: number }): SerialDraft => ({
   baudRate: String(s.baudRate),
@@ -60,8 +70,26 @@ export function draftOf(config: Config): DevicesDraft {
   return {
     scanners: config.scanners.map((s) =>
       s.kind === 'serial'
-        ? { key: nextKey(), kind: 'serial', id: s.id, path: s.path, serial: serialDraft(s), suffix: s.suffix, vendorId: '', productId: '' }
-        : { key: nextKey(), kind: 'hid', id: s.id, path: s.path ?? '', serial: { ...SERIAL_DEFAULTS }, suffix: 'CR', vendorId: usbIdText(s.vendorId), productId: usbIdText(s.productId) },
+        ? {
+            key: nextKey(),
+            kind: 'serial',
+            id: s.id,
+            path: s.path,
+            serial: serialDraft(s),
+            suffix: s.suffix,
+            vendorId: '',
+            productId: '',
+          }
+        : {
+            key: nextKey(),
+            kind: 'hid',
+            id: s.id,
+            path: s.path ?? '',
+            serial: { ...SERIAL_DEFAULTS },
+            suffix: 'CR',
+            vendorId: usbIdText(s.vendorId),
+            productId: usbIdText(s.productId),
+          },
     ),
     printers: config.printers.map((p) => {
       const c = p.connection;
@@ -132,7 +160,12 @@ function usbId(text: string): number | string | undefined {
   return /^(0x)?[0-9a-f]{1,4}$/i.test(v) ? parseInt(v.replace(/^0x/i, ''), 16) : v;
 }
 
-const serialInput = (s: SerialDraft) => ({ baudRate: num(s.baudRate), dataBits: num(s.dataBits), parity: s.parity, stopBits: num(s.stopBits) });
+const serialInput = (s: SerialDraft) => ({
+  baudRate: num(s.baudRate),
+  dataBits: num(s.dataBits),
+  parity: s.parity,
+  stopBits: num(s.stopBits),
+});
 
 /**
  * The fields as the settings the station takes: not yet checked (the schema does that, and its
@@ -143,7 +176,13 @@ export function inputOf(draft: DevicesDraft, wedge: Config['wedge']): unknown {
     scanners: draft.scanners.map((s) =>
       s.kind === 'serial'
         ? { kind: 'serial', id: s.id.trim(), path: s.path.trim(), ...serialInput(s.serial), suffix: s.suffix }
-        : { kind: 'hid', id: s.id.trim(), vendorId: usbId(s.vendorId), productId: usbId(s.productId), path: s.path.trim() || undefined },
+        : {
+            kind: 'hid',
+            id: s.id.trim(),
+            vendorId: usbId(s.vendorId),
+            productId: usbId(s.productId),
+            path: s.path.trim() || undefined,
+          },
     ),
     printers: draft.printers.map((p) => ({
       id: p.id.trim(),
@@ -185,16 +224,23 @@ export function issueMessage(issue: SchemaIssue, t: TFunction, language: string)
   const reason = issue.code === 'custom' ? issue.params?.reason : undefined;
   if (reason === 'paperColumns') {
     const allowed = Array.isArray(issue.params?.allowed) ? issue.params.allowed.map(String) : [];
-    return t('devices.errors.paperColumns', { ...issue.params, allowed: new Intl.ListFormat(language, { type: 'disjunction' }).format(allowed) });
+    return t('devices.errors.paperColumns', {
+      ...issue.params,
+      allowed: new Intl.ListFormat(language, { type: 'disjunction' }).format(allowed),
+    });
   }
   if (reason === 'duplicateId' || reason === 'hidNeedsId') return t(`devices.errors.${reason}`, { ...issue.params });
   // The shared text rules of src/api/schemas.ts: control or text-direction characters.
   if (reason === 'controlCharacters') return t('form.controlCharacters');
   switch (issue.code) {
     case 'too_small':
-      return issue.origin === 'string' ? t('form.required') : t('devices.errors.atLeast', { min: Number(issue.minimum) });
+      return issue.origin === 'string'
+        ? t('form.required')
+        : t('devices.errors.atLeast', { min: Number(issue.minimum) });
     case 'too_big':
-      return issue.origin === 'string' ? t('form.tooLong', { max: Number(issue.maximum) }) : t('devices.errors.atMost', { max: Number(issue.maximum) });
+      return issue.origin === 'string'
+        ? t('form.tooLong', { max: Number(issue.maximum) })
+        : t('devices.errors.atMost', { max: Number(issue.maximum) });
     case 'invalid_type':
       if (last === 'vendorId' || last === 'productId') return t('devices.errors.usbId');
       if (issue.expected === 'number' || issue.expected === 'int') return t('devices.errors.wholeNumber');
@@ -217,7 +263,10 @@ export function stationIssueMessage(issue: StationIssue, t: TFunction): string {
   if (issue.reason !== 'notCharacterDevice') return t('devices.errors.invalid');
   const found = FILE_KINDS.find((k) => k === issue.params?.found) ?? 'other';
   const what = t(`devices.fileKinds.${found}`);
-  return t('devices.errors.notCharacterDevice', { path: String(issue.params?.path ?? ''), found: issue.params?.link ? t('devices.fileKinds.linkTo', { kind: what }) : what });
+  return t('devices.errors.notCharacterDevice', {
+    path: String(issue.params?.path ?? ''),
+    found: issue.params?.link ? t('devices.fileKinds.linkTo', { kind: what }) : what,
+  });
 }
 
 /** Every issue under its field; the first issue for a field is the one shown. */

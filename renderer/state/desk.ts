@@ -20,7 +20,14 @@ export interface RenewRefusal {
 /** One line of the Renew screen: renewed (with its new due date) or refused (and why). */
 export type RenewOutcomeBody =
   | { itemBarcode: string; title: string; ok: true; dueAt: number; renewalsLeft: number }
-  | { itemBarcode: string; title: string; ok: false; refusals: RenewRefusal[]; errorCode: string | null; overridden?: boolean };
+  | {
+      itemBarcode: string;
+      title: string;
+      ok: false;
+      refusals: RenewRefusal[];
+      errorCode: string | null;
+      overridden?: boolean;
+    };
 export type RenewOutcome = RenewOutcomeBody & { key: number };
 
 const RETURNS_KEPT = 50;
@@ -60,10 +67,16 @@ const EMPTY = {
 export const useDesk = create<DeskState>((set) => ({
   ...EMPTY,
   startCheckout: (patron) => set({ checkout: { patron, lent: [] } }),
-  lent: (loan) => set((s) => ({ checkout: { patron: s.checkout.patron, lent: [loan, ...s.checkout.lent.filter((x) => x.itemId !== loan.itemId)] } })),
-  unlent: (itemId) => set((s) => ({ checkout: { patron: s.checkout.patron, lent: s.checkout.lent.filter((x) => x.itemId !== itemId) } })),
+  lent: (loan) =>
+    set((s) => ({
+      checkout: { patron: s.checkout.patron, lent: [loan, ...s.checkout.lent.filter((x) => x.itemId !== loan.itemId)] },
+    })),
+  unlent: (itemId) =>
+    set((s) => ({ checkout: { patron: s.checkout.patron, lent: s.checkout.lent.filter((x) => x.itemId !== itemId) } })),
   refreshCheckoutPatron: (patron) =>
-    set((s) => (s.checkout.patron?.patron.id === patron.patron.id ? { checkout: { patron, lent: s.checkout.lent } } : {})),
+    set((s) =>
+      s.checkout.patron?.patron.id === patron.patron.id ? { checkout: { patron, lent: s.checkout.lent } } : {},
+    ),
   finishCheckout: () => set({ checkout: EMPTY.checkout }),
   returned: (result) => set((s) => ({ checkin: { results: [result, ...s.checkin.results].slice(0, RETURNS_KEPT) } })),
   setRenewPatron: (patron) => set((s) => ({ renew: { ...s.renew, patron } })),
@@ -75,7 +88,12 @@ export const useDesk = create<DeskState>((set) => ({
       return { renew: { ...s.renew, outcomes: [...keyed, ...s.renew.outcomes], n } };
     }),
   markOverridden: (key) =>
-    set((s) => ({ renew: { ...s.renew, outcomes: s.renew.outcomes.map((o) => (o.key === key && !o.ok ? { ...o, overridden: true } : o)) } })),
+    set((s) => ({
+      renew: {
+        ...s.renew,
+        outcomes: s.renew.outcomes.map((o) => (o.key === key && !o.ok ? { ...o, overridden: true } : o)),
+      },
+    })),
   reset: () => set(EMPTY),
 }));
 

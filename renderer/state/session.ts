@@ -90,7 +90,10 @@ export async function restoreStaffSession(client: SessionRestoreClient, kiosk: b
 }
 
 /** Signs a member of staff in from a form with `username` and `password` fields. */
-export async function signInStaff(form: HTMLFormElement, call: (username: string, password: string) => Promise<ApiOutput<'auth.signIn'>>): Promise<void> {
+export async function signInStaff(
+  form: HTMLFormElement,
+  call: (username: string, password: string) => Promise<ApiOutput<'auth.signIn'>>,
+): Promise<void> {
   const f = new FormData(form);
   const r = await call(String(f.get('username')), String(f.get('password')));
   useSession.getState().signedIn(r.token, r.staff, r.permissions);

@@ -15,7 +15,11 @@ export const SerialOptions = z.object({
 });
 
 export const ScannerConfig = z.discriminatedUnion('kind', [
-  SerialOptions.extend({ kind: z.literal('serial'), id: DeviceId, suffix: z.enum(['CR', 'LF', 'CRLF', 'TAB']).default('CR') }),
+  SerialOptions.extend({
+    kind: z.literal('serial'),
+    id: DeviceId,
+    suffix: z.enum(['CR', 'LF', 'CRLF', 'TAB']).default('CR'),
+  }),
   z.object({
     kind: z.literal('hid'),
     id: DeviceId,
@@ -35,34 +39,40 @@ export const COLUMNS_FOR_PAPER = { 58: [32], 80: [42, 48] } as const;
  * The checks below carry `params.reason` (and what the message needs) besides the English
  * message, so the desk's settings form can say them in its own language next to the field.
  */
-export const PrinterConfig = z.object({
-  id: DeviceId,
-  connection: z.discriminatedUnion('kind', [
-    SerialOptions.extend({ kind: z.literal('serial') }),
-    z.object({ kind: z.literal('usb-file'), path: DevicePath }),
-    z.object({ kind: z.literal('tcp'), host: SingleLine(253).min(1), port: z.number().int().min(1).max(65535).default(9100) }),
-  ]),
-  /** 58 mm paper: 32 columns; 80 mm: 48 (42 on some Epson models). */
-  columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(48),
-  /** Paper width in mm, when set, must agree with the columns (see src/devices/config.ts). */
-  paperWidth: z.union([z.literal(58), z.literal(80)]).optional(),
-  /** The printer's code page for accented text; 'auto' picks a well-supported one per slip. */
-  codePage: z.enum(CODE_PAGES).default('auto'),
-  /** The encoder's printer model (command dialect and code page numbers). */
-  model: SingleLine(64).min(1).default('epson-tm-t88vi'),
-  cashDrawer: z.boolean().default(false),
-}).superRefine((p, ctx) => {
-  if (p.paperWidth === undefined) return;
-  const allowed: readonly number[] = COLUMNS_FOR_PAPER[p.paperWidth];
-  if (!allowed.includes(p.columns)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['columns'],
-      message: `${p.paperWidth} mm paper takes ${allowed.join(' or ')} columns, not ${p.columns}`,
-      params: { reason: 'paperColumns', paperWidth: p.paperWidth, allowed, columns: p.columns },
-    });
-  }
-});
+export const PrinterConfig = z
+  .object({
+    id: DeviceId,
+    connection: z.discriminatedUnion('kind', [
+      SerialOptions.extend({ kind: z.literal('serial') }),
+      z.object({ kind: z.literal('usb-file'), path: DevicePath }),
+      z.object({
+        kind: z.literal('tcp'),
+        host: SingleLine(253).min(1),
+        port: z.number().int().min(1).max(65535).default(9100),
+      }),
+    ]),
+    /** 58 mm paper: 32 columns; 80 mm: 48 (42 on some Epson models). */
+    columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(48),
+    /** Paper width in mm, when set, must agree with the columns (see src/devices/config.ts). */
+    paperWidth: z.union([z.literal(58), z.literal(80)]).optional(),
+    /** The printer's code page for accented text; 'auto' picks a well-supported one per slip. */
+    codePage: z.enum(CODE_PAGES).default('auto'),
+    /** The encoder's printer model (command dialect and code page numbers). */
+    model: SingleLine(64).min(1).default('epson-tm-t88vi'),
+    cashDrawer: z.boolean().default(false),
+  })
+  .superRefine((p, ctx) => {
+    if (p.paperWidth === undefined) return;
+    const allowed: readonly number[] = COLUMNS_FOR_PAPER[p.paperWidth];
+    if (!allowed.includes(p.columns)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['columns'],
+        message: `${p.paperWidth} mm paper takes ${allowed.join(' or ')} columns, not ${p.columns}`,
+        params: { reason: 'paperColumns', paperWidth: p.paperWidth, allowed, columns: p.columns },
+      });
+    }
+  });
 
 export const SlipSettings = z.object({
   /**
@@ -90,7 +100,10 @@ export const WedgeSettings = z.object({
   maxGapMs: z.number().int().min(10).max(250).default(30),
 });
 
-type DeviceIds = { scanners: readonly { id: string; kind: string; path?: string; vendorId?: number; productId?: number }[]; printers: readonly { id: string }[] };
+type DeviceIds = {
+  scanners: readonly { id: string; kind: string; path?: string; vendorId?: number; productId?: number }[];
+  printers: readonly { id: string }[];
+};
 
 /**
  * What holds across devices: ids unique across scanners and printers (scans and print jobs name
@@ -100,12 +113,23 @@ export function checkDevices(c: DeviceIds, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   [...c.scanners.map((s) => s.id), ...c.printers.map((p) => p.id)].forEach((id, i) => {
     const path = i < c.scanners.length ? ['scanners', i, 'id'] : ['printers', i - c.scanners.length, 'id'];
-    if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `device id "${id}" is used twice`, params: { reason: 'duplicateId', id } });
+    if (seen.has(id))
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `device id "${id}" is used twice`,
+        params: { reason: 'duplicateId', id },
+      });
     seen.add(id);
   });
   for (const [i, s] of c.scanners.entries()) {
     if (s.kind === 'hid' && !s.path && (s.vendorId === undefined || s.productId === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['scanners', i], message: 'a USB HID scanner needs a path, or a vendor id and a product id', params: { reason: 'hidNeedsId' } });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scanners', i],
+        message: 'a USB HID scanner needs a path, or a vendor id and a product id',
+        params: { reason: 'hidNeedsId' },
+      });
     }
   }
 }

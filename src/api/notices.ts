@@ -9,25 +9,54 @@ const TemplateText = (max: number) =>
     .max(max)
     .superRefine((text, ctx) => {
       const unknown = unknownPlaceholders(text);
-      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}` });
+      if (unknown.length > 0)
+        ctx.addIssue({ code: 'custom', message: `unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}` });
       // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) ctx.addIssue({ code: 'custom', message: 'has control characters' });
+      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text))
+        ctx.addIssue({ code: 'custom', message: 'has control characters' });
     });
 
-export const NoticeTemplateSchema = z.object({ subject: TemplateText(200).pipe(z.string().min(1)), body: TemplateText(5000).pipe(z.string().min(1)) }).strict();
+export const NoticeTemplateSchema = z
+  .object({ subject: TemplateText(200).pipe(z.string().min(1)), body: TemplateText(5000).pipe(z.string().min(1)) })
+  .strict();
 
-const languages = Object.fromEntries(NOTICE_LANGUAGES.map((l) => [l, NoticeTemplateSchema])) as Record<(typeof NOTICE_LANGUAGES)[number], typeof NoticeTemplateSchema>;
-export const NoticeTemplatesSchema = z.object(Object.fromEntries(NOTICE_TEMPLATE_KEYS.map((k) => [k, z.object(languages).strict()])) as Record<(typeof NOTICE_TEMPLATE_KEYS)[number], z.ZodObject<typeof languages>>).strict();
+const languages = Object.fromEntries(NOTICE_LANGUAGES.map((l) => [l, NoticeTemplateSchema])) as Record<
+  (typeof NOTICE_LANGUAGES)[number],
+  typeof NoticeTemplateSchema
+>;
+export const NoticeTemplatesSchema = z
+  .object(
+    Object.fromEntries(NOTICE_TEMPLATE_KEYS.map((k) => [k, z.object(languages).strict()])) as Record<
+      (typeof NOTICE_TEMPLATE_KEYS)[number],
+      z.ZodObject<typeof languages>
+    >,
+  )
+  .strict();
 
 const DaysOrNull = z.number().int().min(1).max(60).nullable();
 
 export const SmtpSettingsSchema = z
   .object({
-    host: z.string().trim().min(1).max(253).regex(/^[0-9A-Za-z.:_-]+$/, 'is a host name or an address'),
+    host: z
+      .string()
+      .trim()
+      .min(1)
+      .max(253)
+      .regex(/^[0-9A-Za-z.:_-]+$/, 'is a host name or an address'),
     port: z.number().int().min(1).max(65535),
     secure: z.boolean(),
-    user: z.string().trim().max(200).regex(/^[^\r\n]*$/).nullable(),
-    from: z.string().trim().min(3).max(300).regex(/^[^\r\n]*@[^\r\n]*$/, 'is an email address, with a name if you like: Library <desk@library.example>'),
+    user: z
+      .string()
+      .trim()
+      .max(200)
+      .regex(/^[^\r\n]*$/)
+      .nullable(),
+    from: z
+      .string()
+      .trim()
+      .min(3)
+      .max(300)
+      .regex(/^[^\r\n]*@[^\r\n]*$/, 'is an email address, with a name if you like: Library <desk@library.example>'),
   })
   .strict();
 
@@ -35,7 +64,12 @@ export const NoticeSettingsSchema = z
   .object({
     enabled: z.boolean(),
     courtesyDaysBefore: DaysOrNull,
-    overdueDays: z.array(z.number().int()).refine(validOverdueDays, 'up to three days after the due date, each from 1 to 365 and later than the one before'),
+    overdueDays: z
+      .array(z.number().int())
+      .refine(
+        validOverdueDays,
+        'up to three days after the due date, each from 1 to 365 and later than the one before',
+      ),
     holdReady: z.boolean(),
     holdExpiringDaysBefore: DaysOrNull,
     lostBills: z.boolean(),

@@ -18,22 +18,38 @@ import {
   PAYMENT_METHODS,
   STAFF_ROLES,
 } from '../domain/types';
-import { isMultiLineText, isSingleLineText, isSupportedCurrency, isSupportedLocale, isSupportedTimeZone } from '../domain/text';
+import {
+  isMultiLineText,
+  isSingleLineText,
+  isSupportedCurrency,
+  isSupportedLocale,
+  isSupportedTimeZone,
+} from '../domain/text';
 
 // --- reusable text and date schemas ------------------------------------------------------------
 // Every string the station API takes has a length limit and a character rule (src/domain/text.ts).
 // The refusals carry `params.reason`, so a form can say them in the desk's language next to the
 // field (renderer/screens/deviceForm.ts reads them).
 
-const NOT_SINGLE_LINE = { message: 'control or text-direction characters are not allowed', params: { reason: 'controlCharacters' } };
+const NOT_SINGLE_LINE = {
+  message: 'control or text-direction characters are not allowed',
+  params: { reason: 'controlCharacters' },
+};
 
 /** One line of printable text of at most `max` characters (names, titles, codes, searches). */
 export const SingleLine = (max: number) => z.string().max(max).refine(isSingleLineText, NOT_SINGLE_LINE);
 /** As SingleLine, trimmed, and required (at least one character left after trimming). */
-export const RequiredLine = (max: number) => z.string().trim().min(1).max(max).refine(isSingleLineText, NOT_SINGLE_LINE);
+export const RequiredLine = (max: number) =>
+  z.string().trim().min(1).max(max).refine(isSingleLineText, NOT_SINGLE_LINE);
 /** Text that may span lines (notes, a slip's header): line breaks allowed, no other controls. */
 export const MultiLine = (max: number) =>
-  z.string().max(max).refine(isMultiLineText, { message: 'control or text-direction characters are not allowed', params: { reason: 'controlCharacters' } });
+  z
+    .string()
+    .max(max)
+    .refine(isMultiLineText, {
+      message: 'control or text-direction characters are not allowed',
+      params: { reason: 'controlCharacters' },
+    });
 /** A code (a patron category, an item type, a branch): up to 20 characters, one line. */
 export const Code = RequiredLine(20);
 
@@ -49,14 +65,31 @@ export const MinorUnits = z.number().int().min(-1_000_000_000).max(1_000_000_000
 export const Token = z.string().min(1).max(512);
 
 /** A BCP 47 language tag both Intl.NumberFormat and Intl.DateTimeFormat support: "en-US", "es". */
-export const Locale = z.string().min(2).max(35).refine(isSupportedLocale, { message: 'not a language tag this station can format in, e.g. en-US', params: { reason: 'locale' } });
+export const Locale = z
+  .string()
+  .min(2)
+  .max(35)
+  .refine(isSupportedLocale, {
+    message: 'not a language tag this station can format in, e.g. en-US',
+    params: { reason: 'locale' },
+  });
 /** An ISO 4217 currency code: "USD", "EUR". */
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. USD').refine(isSupportedCurrency, { message: 'not an ISO 4217 currency', params: { reason: 'currency' } });
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. USD')
+  .refine(isSupportedCurrency, { message: 'not an ISO 4217 currency', params: { reason: 'currency' } });
 /** An IANA time zone: "America/New_York". */
-export const TimeZone = z.string().min(1).max(64).refine(isSupportedTimeZone, { message: 'not a time zone, e.g. America/New_York', params: { reason: 'timeZone' } });
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isSupportedTimeZone, { message: 'not a time zone, e.g. America/New_York', params: { reason: 'timeZone' } });
 
 export const RefusalCodeSchema = z.string();
-export const NoticeSchema = z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
+export const NoticeSchema = z.object({
+  code: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 
 /**
  * Work that follows a committed command and could not be done (a slip or receipt that did not
@@ -70,7 +103,9 @@ export const FollowUpFailedSchema = z.object({
 export type FollowUpFailed = z.infer<typeof FollowUpFailedSchema>;
 
 /** A supervisor's one-time override (from auth.verifySupervisor) for the named refusal codes. */
-export const OverrideInput = z.object({ token: Token, codes: z.array(RefusalCodeSchema.max(40)).min(1).max(50) }).strict();
+export const OverrideInput = z
+  .object({ token: Token, codes: z.array(RefusalCodeSchema.max(40)).min(1).max(50) })
+  .strict();
 /** A supervisor's one-time grant (auth.verifySupervisor) for a command the signed-in account lacks the permission for. */
 export const GrantInput = z.object({ token: Token }).strict();
 
@@ -115,7 +150,13 @@ export const CheckinResultSchema = z.object({
     .nullable(),
   fine: z.object({ feeId: z.string(), amount: z.number(), currency: z.string() }).nullable(),
   /** Checked in as damaged: the copy went to repair, and the charge to the borrower if staff chose one. */
-  damage: z.object({ note: z.string(), charge: z.object({ feeId: z.string(), amount: z.number(), currency: z.string() }).nullable() }).nullable().optional(),
+  damage: z
+    .object({
+      note: z.string(),
+      charge: z.object({ feeId: z.string(), amount: z.number(), currency: z.string() }).nullable(),
+    })
+    .nullable()
+    .optional(),
   notices: z.array(NoticeSchema),
   /** The hold or transit slip sent to the receipt printer, if one is set up. */
   printJob: z.number().nullable().optional(),
@@ -139,7 +180,15 @@ export const ShelfScanResultSchema = z.object({
   seenAt: z.number(),
   problems: z.array(
     z.object({
-      code: z.enum(['OUT_OF_ORDER', 'OTHER_BRANCH', 'OTHER_LOCATION', 'ON_LOAN', 'MARKED_LOST', 'HOLD_WAITING', 'UNEXPECTED_STATUS']),
+      code: z.enum([
+        'OUT_OF_ORDER',
+        'OTHER_BRANCH',
+        'OTHER_LOCATION',
+        'ON_LOAN',
+        'MARKED_LOST',
+        'HOLD_WAITING',
+        'UNEXPECTED_STATUS',
+      ]),
       params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     }),
   ),
@@ -282,7 +331,11 @@ export const PatronInputSchema = z
     language: z.enum(PATRON_LANGUAGES).nullable().optional(),
     /** Email or a printed letter; null: email when there is an address. */
     noticeChannel: z.enum(NOTICE_CHANNELS).nullable().optional(),
-    pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').nullable().optional(),
+    pin: z
+      .string()
+      .regex(/^\d{4,8}$/, '4 to 8 digits')
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -301,7 +354,10 @@ export const RecordSchema = z.object({
  * An ISBN-10 or ISBN-13 with its check digit right (hyphens and spaces allowed; empty is no
  * ISBN). A typo is refused, not kept: a wrong ISBN finds no copy and matches no other record.
  */
-export const Isbn = SingleLine(20).refine((v) => v.trim() === '' || isValidIsbn(v), { message: 'not an ISBN (10 or 13 digits, the check digit right)', params: { reason: 'isbn' } });
+export const Isbn = SingleLine(20).refine((v) => v.trim() === '' || isValidIsbn(v), {
+  message: 'not an ISBN (10 or 13 digits, the check digit right)',
+  params: { reason: 'isbn' },
+});
 /** A year of publication, a whole number (a text year is refused, not dropped). */
 export const Year = z.number({ error: 'a year, e.g. 1955' }).int().min(0).max(3000);
 
@@ -362,9 +418,20 @@ export const CirculationRuleSchema = z
 
 export const ClosedDaySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('date'), date: LocalDate, description: SingleLine(200).optional() }).strict(),
-  z.object({ kind: z.literal('weekly'), weekday: z.number().int().min(0).max(6), description: SingleLine(200).optional() }).strict(),
   z
-    .object({ kind: z.literal('yearly'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), description: SingleLine(200).optional() })
+    .object({
+      kind: z.literal('weekly'),
+      weekday: z.number().int().min(0).max(6),
+      description: SingleLine(200).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('yearly'),
+      month: z.number().int().min(1).max(12),
+      day: z.number().int().min(1).max(31),
+      description: SingleLine(200).optional(),
+    })
     .strict()
     // 29 February is a closed day in leap years; 31 April never is.
     .refine((d) => isValidLocalDate(`2024-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`), {
@@ -391,7 +458,10 @@ const BarcodeRuleSchema = z.object({
 export const KioskLogoSchema = z
   .string()
   .max(200_000, 'at most 200,000 characters (an image of about 145 KB)')
-  .regex(/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/, 'a PNG, JPEG, GIF, WebP or SVG image as a data: address');
+  .regex(
+    /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/,
+    'a PNG, JPEG, GIF, WebP or SVG image as a data: address',
+  );
 
 /**
  * The self-checkout kiosk: its idle timeout (it warns after `idleSeconds`, and ends the session
@@ -420,7 +490,12 @@ export const SyncSettingsSchema = z.object({
 /** A catalogue to copy records from (src/domain/types.ts CopyCatalogueTarget). */
 export const CopyCatalogueTargetSchema = z
   .object({
-    id: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _'),
+    id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _'),
     name: RequiredLine(100),
     kind: z.enum(['sru', 'z3950']),
     address: RequiredLine(300),
@@ -430,7 +505,10 @@ export const CopyCatalogueTargetSchema = z
   .strict()
   .superRefine((t, ctx) => {
     // An SRU target is a web address; a Z39.50 one is host:port. Anything else is refused here, not at search time.
-    const ok = t.kind === 'sru' ? /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(t.address) : /^[A-Za-z0-9.-]+:\d{1,5}$/.test(t.address);
+    const ok =
+      t.kind === 'sru'
+        ? /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(t.address)
+        : /^[A-Za-z0-9.-]+:\d{1,5}$/.test(t.address);
     if (!ok) {
       ctx.addIssue({
         code: 'custom',
@@ -467,10 +545,17 @@ export const LibrarySettingsSchema = z.object({
   copyCatalogueTargets: z
     .array(CopyCatalogueTargetSchema)
     .max(20)
-    .refine((list) => new Set(list.map((t) => t.id)).size === list.length, { message: 'two targets have the same id', params: { reason: 'duplicateTarget' } }),
+    .refine((list) => new Set(list.map((t) => t.id)).size === list.length, {
+      message: 'two targets have the same id',
+      params: { reason: 'duplicateTarget' },
+    }),
   ill: z
     .object({
-      agencyId: z.string().trim().max(100).regex(/^([A-Za-z0-9]+:)?[^\s:]*$/, 'an agency id like ISIL:US-ABC'),
+      agencyId: z
+        .string()
+        .trim()
+        .max(100)
+        .regex(/^([A-Za-z0-9]+:)?[^\s:]*$/, 'an agency id like ISIL:US-ABC'),
       tempBarcodeFirst: z.string().trim().min(1).max(64).nullable(),
       tempBarcodeLast: z.string().trim().min(1).max(64).nullable(),
       libraryCategoryCode: z.string().trim().min(1).max(20),
@@ -485,7 +570,15 @@ export const LibrarySettingsOutputSchema = LibrarySettingsSchema.extend({
   currency: z.string(),
   locale: z.string(),
   copyCatalogueTargets: z
-    .array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['sru', 'z3950']), address: z.string(), database: z.string(), sruVersion: z.enum(['1.2', '2.0']) }))
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.enum(['sru', 'z3950']),
+        address: z.string(),
+        database: z.string(),
+        sruVersion: z.enum(['1.2', '2.0']),
+      }),
+    )
     .optional(),
 });
-

@@ -21,7 +21,11 @@ export const JournalEntrySchema = z.object({
   stationId: z.string().min(1),
   seq: z.number().int().positive(),
   hlc: z.string().min(1).max(120),
-  wallTime: z.number().int().min(EARLIEST_WALL_TIME_MS).max(LATEST_WALL_TIME_MS - 1), // not a clock: the batch is refused
+  wallTime: z
+    .number()
+    .int()
+    .min(EARLIEST_WALL_TIME_MS)
+    .max(LATEST_WALL_TIME_MS - 1), // not a clock: the batch is refused
   staffId: z.string().nullable(),
   branchId: z.string().min(1),
   command: z.string().min(1).max(80),
@@ -29,14 +33,21 @@ export const JournalEntrySchema = z.object({
     input: z.unknown(),
     effects: z.array(RowChangeSchema),
     overrides: z.array(z.object({ code: z.string(), grantedBy: z.string() })).optional(),
-    actor: z.object({ kind: z.literal('sip'), sipAccountId: z.string().min(1).max(200) }).strict().optional(),
+    actor: z
+      .object({ kind: z.literal('sip'), sipAccountId: z.string().min(1).max(200) })
+      .strict()
+      .optional(),
   }),
   /** Ed25519, base64 (src/shared/signing.ts): the hub rejects an entry without a valid one. */
   signature: z.string().max(200).optional(),
 });
 
 /** An Ed25519 public key as SPKI DER in base64 (44 bytes: 60 characters). */
-export const PublicKeyText = z.string().min(40).max(200).regex(/^[A-Za-z0-9+/]+=*$/);
+export const PublicKeyText = z
+  .string()
+  .min(40)
+  .max(200)
+  .regex(/^[A-Za-z0-9+/]+=*$/);
 
 /**
  * stationPublicKey: the key the station signs its kiosk and housekeeping entries with. The hub
@@ -51,7 +62,11 @@ export const PublicKeyText = z.string().min(40).max(200).regex(/^[A-Za-z0-9+/]+=
 export const StationClock = z
   .object({
     offsetMs: z.number().int(),
-    uncertaintyMs: z.number().int().min(0).max(10 * 60_000),
+    uncertaintyMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 60_000),
   })
   .strict();
 
@@ -77,7 +92,10 @@ export const Outcome = z.enum(['applied', 'applied_with_warning', 'conflict', 'r
  * `message` is kept for older desks and the hub's CLI): e.g. a copy lent twice at check-outs too
  * close to tell apart carries `decidedBy: 'too_close'`, `apartMs`, `uncertaintyMs` and `rule`.
  */
-export const ExceptionParams = z.record(z.string().max(60), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]));
+export const ExceptionParams = z.record(
+  z.string().max(60),
+  z.union([z.string().max(500), z.number(), z.boolean(), z.null()]),
+);
 
 /** Something the hub resolved with circulation sense that staff should look at (lent twice, duplicate card...). */
 export const ExceptionNotice = z.object({
@@ -113,7 +131,12 @@ export const PushResponse = z.object({
 export const ExceptionsResponse = z.object({ exceptions: z.array(ExceptionNotice), nextCursor: z.string() });
 
 /** POST /sync/exceptions/:id/resolve: who dealt with it (a staff account of the station's library) and how. */
-export const ResolveExceptionRequest = z.object({ staffId: z.string().min(1).max(64).nullable().optional(), note: z.string().max(2000).nullable().optional() }).strict();
+export const ResolveExceptionRequest = z
+  .object({
+    staffId: z.string().min(1).max(64).nullable().optional(),
+    note: z.string().max(2000).nullable().optional(),
+  })
+  .strict();
 export const ResolveExceptionResponse = z.object({ exception: ExceptionNotice, alreadyResolved: z.boolean() });
 
 export const ChangesResponse = z.object({
@@ -140,14 +163,24 @@ export const SnapshotLine = z.union([SnapshotStart, SnapshotEnd, SnapshotRow]);
  * those entries again. A new station sends none and gets a new id.
  */
 export const EnrolRequest = z
-  .object({ code: z.string().min(8).max(64), stationName: z.string().min(1).max(100), publicKey: PublicKeyText.optional(), stationId: z.string().min(1).max(100).optional() })
+  .object({
+    code: z.string().min(8).max(64),
+    stationName: z.string().min(1).max(100),
+    publicKey: PublicKeyText.optional(),
+    stationId: z.string().min(1).max(100).optional(),
+  })
   .strict();
 export const EnrolResponse = z.object({
   stationId: z.string(),
   credential: z.string(),
   branchId: z.string(),
   libraryName: z.string(),
-  journal: z.object({ receivedThrough: z.number().int().min(0), outcomes: z.array(z.object({ seq: z.number().int(), outcome: Outcome, reason: z.string().optional() })) }).optional(),
+  journal: z
+    .object({
+      receivedThrough: z.number().int().min(0),
+      outcomes: z.array(z.object({ seq: z.number().int(), outcome: Outcome, reason: z.string().optional() })),
+    })
+    .optional(),
 });
 
 export type PushRequest = z.infer<typeof PushRequest>;

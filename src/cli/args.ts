@@ -10,7 +10,11 @@ export const USAGE_EXIT = 2;
  * `parseArgs` with `config`, or null after printing "<prefix>: <what is wrong>" and the usage on
  * stderr; the caller then exits with USAGE_EXIT.
  */
-export function parseCommandLine<C extends ParseArgsConfig>(prefix: string, usage: string, config: C): ReturnType<typeof parseArgs<C>> | null {
+export function parseCommandLine<C extends ParseArgsConfig>(
+  prefix: string,
+  usage: string,
+  config: C,
+): ReturnType<typeof parseArgs<C>> | null {
   try {
     return parseArgs(config);
   } catch (error) {

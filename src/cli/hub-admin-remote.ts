@@ -24,7 +24,8 @@ export function runningHubUrl(dataDir: string): string | null {
 
 /** Reads a password from the terminal without showing it. */
 export async function askPassword(prompt: string): Promise<string> {
-  if (!process.stdin.isTTY) throw new Error('No administrator password: set CIRCA_HUB_ADMIN_PASSWORD or run on a terminal.');
+  if (!process.stdin.isTTY)
+    throw new Error('No administrator password: set CIRCA_HUB_ADMIN_PASSWORD or run on a terminal.');
   let muted = false;
   const output = new Writable({
     write(chunk, _enc, done) {
@@ -53,7 +54,10 @@ export class RemoteHubAdmin {
   call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     return this.conn.json(path, {
       method,
-      headers: { authorization: this.authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: this.authorization,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     }) as Promise<T>;
   }

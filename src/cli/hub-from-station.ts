@@ -25,16 +25,24 @@ const BATCH = 500;
  * Opens the station at `path` (its station.db, or its data folder) for the init, holding its data
  * folder; `close` lets go of both. Refuses a station that is running, not set up, or joined to a hub.
  */
-export function openFoundingStation(path: string, stationName: string | undefined): { station: FoundingStation; close(): void } {
+export function openFoundingStation(
+  path: string,
+  stationName: string | undefined,
+): { station: FoundingStation; close(): void } {
   const given = resolve(path);
-  const file = existsSync(given) && basename(given) !== 'station.db' && !given.endsWith('.db') ? resolve(given, 'station.db') : given;
+  const file =
+    existsSync(given) && basename(given) !== 'station.db' && !given.endsWith('.db')
+      ? resolve(given, 'station.db')
+      : given;
   if (!existsSync(file)) throw new FromStationError(`There is no station file ${file}.`);
   let release: () => void;
   try {
     release = lockDataFolder(dirname(file));
   } catch (error) {
     if (!(error instanceof DataFolderInUseError)) throw error;
-    throw new FromStationError(`The station is running: ${error.message} Its journal must not grow while the hub is made from it.`);
+    throw new FromStationError(
+      `The station is running: ${error.message} Its journal must not grow while the hub is made from it.`,
+    );
   }
   let store: ReturnType<typeof openStore> | null = null;
   try {
@@ -43,12 +51,15 @@ export function openFoundingStation(path: string, stationName: string | undefine
     const hubUrl = state('hub_url');
     const acknowledged = acknowledgedEntryCount({ store });
     if (hubUrl || state('hub_credential') || acknowledged > 0) {
-      throw new FromStationError(`This station is joined to a hub already${hubUrl ? ` (${hubUrl})` : ''}: its library is at that hub. A hub is made only from a station that has worked on its own.`);
+      throw new FromStationError(
+        `This station is joined to a hub already${hubUrl ? ` (${hubUrl})` : ''}: its library is at that hub. A hub is made only from a station that has worked on its own.`,
+      );
     }
     const stationId = state('station_id');
     const branchId = state('branch_id');
     const key = state('station_signing_key');
-    if (!stationId || !branchId || !key) throw new FromStationError(`The station at ${file} is not set up: there is no library to bring to a hub.`);
+    if (!stationId || !branchId || !key)
+      throw new FromStationError(`The station at ${file} is not set up: there is no library to bring to a hub.`);
     const branches: FoundingStation['branches'] = branchList({ store });
     const settings = storedLibrarySettings({ store });
     const libraryName = settings ? String((JSON.parse(settings) as { name?: unknown }).name ?? 'Library') : 'Library';
@@ -63,7 +74,7 @@ export function openFoundingStation(path: string, stationName: string | undefine
       libraryName,
       branches,
       async *journal() {
-        for (let after = 0; ; ) {
+        for (let after = 0; ;) {
           const entries: JournalEntry[] = readBatch(after, BATCH).map(decodeEntry);
           if (entries.length === 0) return;
           const secrets: Record<string, string> = {};

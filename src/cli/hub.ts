@@ -77,7 +77,8 @@ function need(name: keyof typeof values): string {
 /** "CODE:Name:Zone/City" or "Name:Zone/City" (the code is the name in capitals). */
 function parseBranch(spec: string): { code: string; name: string; timeZone: string } {
   const parts = spec.split(':').map((p) => p.trim());
-  const [code, name, timeZone] = parts.length === 3 ? parts : [parts[0]!.toUpperCase().replace(/[^A-Z0-9]+/g, '-'), parts[0], parts[1]];
+  const [code, name, timeZone] =
+    parts.length === 3 ? parts : [parts[0]!.toUpperCase().replace(/[^A-Z0-9]+/g, '-'), parts[0], parts[1]];
   if (!code || !name || !timeZone || !Intl.supportedValuesOf('timeZone').concat('UTC').includes(timeZone)) {
     fail(`--branch "${spec}": expected "CODE:Name:Zone/City" or "Name:Zone/City" with an IANA time zone`);
   }
@@ -85,7 +86,9 @@ function parseBranch(spec: string): { code: string; name: string; timeZone: stri
 }
 
 function passwordOrGenerated(): { password: string; generated: boolean } {
-  return values.password ? { password: values.password, generated: false } : { password: randomBytes(12).toString('base64url'), generated: true };
+  return values.password
+    ? { password: values.password, generated: false }
+    : { password: randomBytes(12).toString('base64url'), generated: true };
 }
 
 /** What the admin commands need, from the hub's database here or from a running hub's admin API. */
@@ -97,7 +100,11 @@ interface AdminOps {
   stations(): Promise<Awaited<ReturnType<Hub['listStations']>>>;
   removeStation(id: string): Promise<boolean>;
   exceptions(all: boolean): Promise<{ list: HubExceptionView[]; codes: Map<string, string> }>;
-  resolve(id: string, by: string | undefined, note: string): Promise<{ exception: HubExceptionView; alreadyResolved: boolean }>;
+  resolve(
+    id: string,
+    by: string | undefined,
+    note: string,
+  ): Promise<{ exception: HubExceptionView; alreadyResolved: boolean }>;
   close(): Promise<void>;
 }
 
@@ -108,7 +115,10 @@ function localOps(hub: Hub, db: HubDb): AdminOps {
     enrolmentCode: (b, station) => hub.createEnrolmentCode(b, station),
     stations: () => hub.listStations(),
     removeStation: (id) => hub.removeStation(id),
-    exceptions: async (all) => ({ list: await hub.listExceptions(all), codes: new Map(Object.entries(await hub.branchCodes())) }),
+    exceptions: async (all) => ({
+      list: await hub.listExceptions(all),
+      codes: new Map(Object.entries(await hub.branchCodes())),
+    }),
     resolve: (id, by, note) => hub.resolveException(id, by ?? `hub admin ${process.env.USER ?? ''}`.trim(), note),
     close: () => db.close(),
   };
@@ -116,14 +126,24 @@ function localOps(hub: Hub, db: HubDb): AdminOps {
 
 async function remoteOps(url: string): Promise<AdminOps> {
   const username = values.as ?? process.env.CIRCA_HUB_ADMIN;
-  if (!username) fail(`The hub at ${url} is running: admin commands go through its admin API. Sign in with --as <administrator> (or CIRCA_HUB_ADMIN) and CIRCA_HUB_ADMIN_PASSWORD.`);
+  if (!username)
+    fail(
+      `The hub at ${url} is running: admin commands go through its admin API. Sign in with --as <administrator> (or CIRCA_HUB_ADMIN) and CIRCA_HUB_ADMIN_PASSWORD.`,
+    );
   const password = process.env.CIRCA_HUB_ADMIN_PASSWORD ?? (await askPassword(`password for ${username} at ${url}: `));
   const api = new RemoteHubAdmin(url, username, password, values['hub-ca'] ? readFileSync(values['hub-ca']) : null);
   return {
     addBranch: async (b) => void (await api.call('POST', '/admin/branches', b)),
     addAdmin: async (a) => void (await api.call('POST', '/admin/staff', a)),
-    enrolmentCode: async (branchCode, stationId) => (await api.call<{ code: string }>('POST', '/admin/enrolment-codes', { branchCode, ...(stationId ? { stationId } : {}) })).code,
-    stations: async () => (await api.call<{ stations: Awaited<ReturnType<Hub['listStations']>> }>('GET', '/admin/stations')).stations,
+    enrolmentCode: async (branchCode, stationId) =>
+      (
+        await api.call<{ code: string }>('POST', '/admin/enrolment-codes', {
+          branchCode,
+          ...(stationId ? { stationId } : {}),
+        })
+      ).code,
+    stations: async () =>
+      (await api.call<{ stations: Awaited<ReturnType<Hub['listStations']>> }>('GET', '/admin/stations')).stations,
     removeStation: async (id) => {
       try {
         await api.call('DELETE', `/admin/stations/${encodeURIComponent(id)}`);
@@ -134,20 +154,30 @@ async function remoteOps(url: string): Promise<AdminOps> {
       }
     },
     exceptions: async (all) => {
-      const r = await api.call<{ exceptions: HubExceptionView[]; branches: Record<string, string> }>('GET', `/admin/exceptions${all ? '?all=1' : ''}`);
+      const r = await api.call<{ exceptions: HubExceptionView[]; branches: Record<string, string> }>(
+        'GET',
+        `/admin/exceptions${all ? '?all=1' : ''}`,
+      );
       return { list: r.exceptions, codes: new Map(Object.entries(r.branches)) };
     },
-    resolve: (id, by, note) => api.call('POST', `/admin/exceptions/${encodeURIComponent(id)}/resolve`, { note, ...(by ? { by } : {}) }),
+    resolve: (id, by, note) =>
+      api.call('POST', `/admin/exceptions/${encodeURIComponent(id)}/resolve`, { note, ...(by ? { by } : {}) }),
     close: async () => api.close(),
   };
 }
 
 // init --from-station reads the station first: a running station, or one joined to a hub, is
 // refused before the hub's database is opened (or a PGlite folder made).
-const founding = positionals[0] === 'admin' && positionals[1] === 'init' && values['from-station'] ? openStationOrFail(values['from-station']) : null;
+const founding =
+  positionals[0] === 'admin' && positionals[1] === 'init' && values['from-station']
+    ? openStationOrFail(values['from-station'])
+    : null;
 
 function openStationOrFail(file: string): ReturnType<typeof openFoundingStation> {
-  if (values.library || values.branch || values.admin) fail('init --from-station takes the library, its branches and staff from the station: no --library, --branch or --admin');
+  if (values.library || values.branch || values.admin)
+    fail(
+      'init --from-station takes the library, its branches and staff from the station: no --library, --branch or --admin',
+    );
   try {
     return openFoundingStation(file, values.name);
   } catch (error) {
@@ -170,7 +200,7 @@ async function openLocal(): Promise<HubDb | null> {
   } catch (error) {
     if (!(error instanceof DataFolderInUseError)) throw error;
     if (isAdmin && runningHubUrl(dataDir)) return null;
-    fail(`${error.message}${isAdmin ? ' Give the running hub\'s address with --hub <url> to administer it.' : ''}`);
+    fail(`${error.message}${isAdmin ? " Give the running hub's address with --hub <url> to administer it." : ''}`);
   }
 }
 
@@ -186,10 +216,16 @@ async function initFromStation(file: string, opened: ReturnType<typeof openFound
   try {
     const r = await foundHubFromStation(hub!, opened.station);
     const others = r.outcomes.applied_with_warning + r.outcomes.conflict;
-    console.log(`library "${opened.station.libraryName}" ready, made from station ${opened.station.stationId} (branch ${r.branchCode})`);
-    console.log(`  ${r.entries} journal entries received as if synced from the first day${others ? ` (${r.outcomes.applied_with_warning} with a warning, ${r.outcomes.conflict} conflicts: admin exceptions)` : ''}; ${r.rows} library rows, ${r.staff} staff accounts`);
+    console.log(
+      `library "${opened.station.libraryName}" ready, made from station ${opened.station.stationId} (branch ${r.branchCode})`,
+    );
+    console.log(
+      `  ${r.entries} journal entries received as if synced from the first day${others ? ` (${r.outcomes.applied_with_warning} with a warning, ${r.outcomes.conflict} conflicts: admin exceptions)` : ''}; ${r.rows} library rows, ${r.staff} staff accounts`,
+    );
     console.log(`one-time code for that station (24 hours, single use): ${r.code}`);
-    console.log(`  with the station stopped: npm run station -- hub join --data ${dirname(resolve(file.endsWith('.db') ? file : `${file}/station.db`))} --hub <this hub's address> --code=${r.code}`);
+    console.log(
+      `  with the station stopped: npm run station -- hub join --data ${dirname(resolve(file.endsWith('.db') ? file : `${file}/station.db`))} --hub <this hub's address> --code=${r.code}`,
+    );
   } finally {
     opened.close();
   }
@@ -198,7 +234,10 @@ async function initFromStation(file: string, opened: ReturnType<typeof openFound
 async function admin(command: string | undefined, ops: AdminOps): Promise<void> {
   switch (command) {
     case 'init': {
-      if (!hub) fail('admin init sets up a new hub on its own database: run it before the hub first starts (or with DATABASE_URL).');
+      if (!hub)
+        fail(
+          'admin init sets up a new hub on its own database: run it before the hub first starts (or with DATABASE_URL).',
+        );
       if (founding && values['from-station']) return initFromStation(values['from-station'], founding);
       const branch = values.branch ? parseBranch(values.branch) : null;
       if (branch) await hub.addBranch(branch);
@@ -207,8 +246,15 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
       if (values.admin) {
         if (!branch) fail('--admin needs --branch');
         const { password, generated } = passwordOrGenerated();
-        await hub.addAdmin({ branchCode: branch.code, username: values.admin, displayName: values.name ?? values.admin, password });
-        console.log(`administrator ${values.admin.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`);
+        await hub.addAdmin({
+          branchCode: branch.code,
+          username: values.admin,
+          displayName: values.name ?? values.admin,
+          password,
+        });
+        console.log(
+          `administrator ${values.admin.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`,
+        );
       }
       return;
     }
@@ -222,17 +268,26 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
       const { password, generated } = passwordOrGenerated();
       const username = need('username');
       await ops.addAdmin({ branchCode: need('branch'), username, displayName: values.name ?? username, password });
-      console.log(`administrator ${username.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`);
+      console.log(
+        `administrator ${username.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`,
+      );
       return;
     }
     case 'enrol-station':
       // --station <id>: a new code for the station the hub was made from, if its code was lost or expired.
-      console.log(`one-time enrolment code (24 hours, single use): ${await ops.enrolmentCode(need('branch'), values.station ?? null)}`);
+      console.log(
+        `one-time enrolment code (24 hours, single use): ${await ops.enrolmentCode(need('branch'), values.station ?? null)}`,
+      );
       return;
     case 'stations':
       for (const s of await ops.stations()) {
-        const offset = s.clockOffsetMs === null ? 'never pushed' : `clock ${s.clockOffsetMs >= 0 ? '+' : ''}${Math.round(s.clockOffsetMs / 1000)} s`;
-        console.log(`${s.id}  ${s.branchCode}  ${s.name}  ${s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : '-'}  ${offset}`);
+        const offset =
+          s.clockOffsetMs === null
+            ? 'never pushed'
+            : `clock ${s.clockOffsetMs >= 0 ? '+' : ''}${Math.round(s.clockOffsetMs / 1000)} s`;
+        console.log(
+          `${s.id}  ${s.branchCode}  ${s.name}  ${s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : '-'}  ${offset}`,
+        );
       }
       return;
     case 'remove-station': {
@@ -251,8 +306,12 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
       if (list.length === 0) console.log(values.all ? 'no exceptions' : 'no unresolved exceptions');
       for (const x of list) {
         const branches = x.branchIds.map((b) => codes.get(b) ?? b).join(',');
-        const state = x.resolvedAt ? `resolved ${new Date(x.resolvedAt).toISOString()} by ${x.resolvedBy ?? '-'}${x.resolutionNote ? `: ${x.resolutionNote}` : ''}` : 'open';
-        console.log(`${x.id}  ${x.kind}  ${new Date(x.createdAt).toISOString()}  ${branches}  ${state}\n    ${x.message}${x.itemId ? ` item ${x.itemId}` : ''}${x.patronIds?.length ? ` patrons ${x.patronIds.join(', ')}` : ''}`);
+        const state = x.resolvedAt
+          ? `resolved ${new Date(x.resolvedAt).toISOString()} by ${x.resolvedBy ?? '-'}${x.resolutionNote ? `: ${x.resolutionNote}` : ''}`
+          : 'open';
+        console.log(
+          `${x.id}  ${x.kind}  ${new Date(x.createdAt).toISOString()}  ${branches}  ${state}\n    ${x.message}${x.itemId ? ` item ${x.itemId}` : ''}${x.patronIds?.length ? ` patrons ${x.patronIds.join(', ')}` : ''}`,
+        );
       }
       return;
     }
@@ -268,7 +327,9 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
       return;
     }
     default:
-      fail('admin commands: init, add-branch, add-admin, enrol-station, stations, remove-station, exceptions, resolve-exception');
+      fail(
+        'admin commands: init, add-branch, add-admin, enrol-station, stations, remove-station, exceptions, resolve-exception',
+      );
   }
 }
 

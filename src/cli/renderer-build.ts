@@ -35,10 +35,24 @@ export function rendererBuildReason(dir: string): string | null {
 export function buildRenderer(dir: string): void {
   const vite = join(SOURCE_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) throw new Error('vite is not installed (npm install), so the desk cannot be built');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(SOURCE_ROOT, 'renderer', 'vite.config.ts'), '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: SOURCE_ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      vite,
+      'build',
+      '--config',
+      join(SOURCE_ROOT, 'renderer', 'vite.config.ts'),
+      '--outDir',
+      dir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: SOURCE_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (result.status !== 0) throw new Error(`building the desk failed:\n${result.stdout}${result.stderr}`);
 }

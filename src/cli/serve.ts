@@ -95,7 +95,11 @@ try {
 // The desk it serves. Its build (dist/renderer, or CIRCA_RENDERER_DIR) is made first when it is
 // missing (a fresh checkout) or older than its sources (a checkout pulled since); a folder given
 // with --renderer is served as it is.
-const rendererDir = values.renderer ? resolve(values.renderer) : process.env.CIRCA_RENDERER_DIR ? resolve(process.env.CIRCA_RENDERER_DIR) : DEFAULT_RENDERER_DIR;
+const rendererDir = values.renderer
+  ? resolve(values.renderer)
+  : process.env.CIRCA_RENDERER_DIR
+    ? resolve(process.env.CIRCA_RENDERER_DIR)
+    : DEFAULT_RENDERER_DIR;
 const buildReason = values['no-build'] || values.renderer ? null : rendererBuildReason(rendererDir);
 if (buildReason) {
   console.log(`Circa station: building the desk first: ${buildReason} (--no-build skips this)`);
@@ -109,7 +113,9 @@ if (buildReason) {
 
 // `--join https://hub:7400 --code XXXX [--name "Front desk"]`: a new station joins the hub and
 // loads the library before it opens.
-const join = values.join ? { hubUrl: values.join, code: values.code ?? '', stationName: values.name ?? 'station' } : null;
+const join = values.join
+  ? { hubUrl: values.join, code: values.code ?? '', stationName: values.name ?? 'station' }
+  : null;
 if (join && !join.code) {
   console.error('--join needs --code (from `npm run hub -- admin enrol-station`)');
   process.exit(EXIT.usage);
@@ -176,7 +182,9 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   console.log(`${signal}: finishing the current work and closing the station`);
   const deadline = setTimeout(() => {
-    console.error(`Circa station: still closing after ${SHUTDOWN_DEADLINE_MS / 1000} s; stopping now (the database recovers from its journal).`);
+    console.error(
+      `Circa station: still closing after ${SHUTDOWN_DEADLINE_MS / 1000} s; stopping now (the database recovers from its journal).`,
+    );
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS);
   deadline.unref();

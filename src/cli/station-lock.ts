@@ -20,7 +20,11 @@ export function dataDirOf(args: readonly string[]): string {
 }
 
 /** Runs `run` holding the data folder named in `args`; refused (exit code 4, one line) when another process holds it. */
-export async function runWithDataFolderLock(args: readonly string[], run: () => Promise<number>, error: (line: string) => void = (line) => console.error(line)): Promise<number> {
+export async function runWithDataFolderLock(
+  args: readonly string[],
+  run: () => Promise<number>,
+  error: (line: string) => void = (line) => console.error(line),
+): Promise<number> {
   let release: () => void;
   try {
     release = lockDataFolder(dataDirOf(args), error);

@@ -32,11 +32,16 @@ const [name, ...rest] = argv.slice(2);
 if (name === undefined || name.startsWith('-')) {
   await import('./serve');
 } else if (name === 'help') {
-  console.log('npm run station -- <command> --data <dir> ...   (or options only: the headless station, as npm run serve)\n');
-  for (const [commandName, load] of Object.entries(COMMANDS)) console.log(`  ${commandName.padEnd(8)} ${(await load()).summary}`);
+  console.log(
+    'npm run station -- <command> --data <dir> ...   (or options only: the headless station, as npm run serve)\n',
+  );
+  for (const [commandName, load] of Object.entries(COMMANDS))
+    console.log(`  ${commandName.padEnd(8)} ${(await load()).summary}`);
 } else if (name in COMMANDS) {
   const command = await COMMANDS[name]!();
-  exit(command.opensStore === false ? await command.run(rest) : await runWithDataFolderLock(rest, () => command.run(rest)));
+  exit(
+    command.opensStore === false ? await command.run(rest) : await runWithDataFolderLock(rest, () => command.run(rest)),
+  );
 } else {
   console.error(`npm run station: no command "${name}". \`npm run station -- help\` lists them.`);
   exit(2);

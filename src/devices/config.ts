@@ -26,7 +26,10 @@ export type PaperWidth = keyof typeof COLUMNS_FOR_PAPER;
 export const paperWidthFor = (columns: number): PaperWidth => (columns === 32 ? 58 : 80);
 
 /** The API's printer (columns checked against the paper there), with the paper width filled in from the columns when not set. */
-export const PrinterConfig = ApiPrinterConfig.transform((p) => ({ ...p, paperWidth: p.paperWidth ?? paperWidthFor(p.columns) }));
+export const PrinterConfig = ApiPrinterConfig.transform((p) => ({
+  ...p,
+  paperWidth: p.paperWidth ?? paperWidthFor(p.columns),
+}));
 export type PrinterConfig = z.infer<typeof PrinterConfig>;
 
 export const SlipSettings = ApiSlipSettings;

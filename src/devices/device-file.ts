@@ -41,7 +41,9 @@ export class NotAPrinterDevice extends Error {
     /** The path is a symbolic link (to something of `kind`). */
     readonly viaLink = false,
   ) {
-    super(`${path} is ${viaLink ? 'a link to ' : ''}${KIND_WORDS[kind]}, not a printer's device file (a character device such as /dev/usb/lp0); nothing was written to it`);
+    super(
+      `${path} is ${viaLink ? 'a link to ' : ''}${KIND_WORDS[kind]}, not a printer's device file (a character device such as /dev/usb/lp0); nothing was written to it`,
+    );
     this.name = 'NotAPrinterDevice';
   }
 }
@@ -61,7 +63,10 @@ export async function refusedPrinterPath(path: string): Promise<NotAPrinterDevic
   }
   const kind = kindOf(target);
   if (kind === 'character') return null;
-  const viaLink = await lstat(path).then((l) => l.isSymbolicLink(), () => false);
+  const viaLink = await lstat(path).then(
+    (l) => l.isSymbolicLink(),
+    () => false,
+  );
   return new NotAPrinterDevice(path, kind, viaLink);
 }
 
@@ -79,7 +84,15 @@ export async function openPrinterDevice(path: string): Promise<FileHandle> {
   const handle = await open(path, OPEN_FLAGS);
   try {
     const kind = kindOf(await handle.stat());
-    if (kind !== 'character') throw new NotAPrinterDevice(path, kind, await lstat(path).then((l) => l.isSymbolicLink(), () => false));
+    if (kind !== 'character')
+      throw new NotAPrinterDevice(
+        path,
+        kind,
+        await lstat(path).then(
+          (l) => l.isSymbolicLink(),
+          () => false,
+        ),
+      );
     return handle;
   } catch (error) {
     await handle.close();

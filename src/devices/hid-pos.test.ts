@@ -18,8 +18,16 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('HID POS scanner reports', () => {
   it('reads the barcode and the AIM symbology, with or without the report id byte', () => {
-    expect(parseHidPosReport(report(2, 'A31234000000070B', ']F0', false))).toEqual({ symbology: ']F0', data: 'A31234000000070B', more: false });
-    expect(parseHidPosReport(report(null, '9780306406157', ']E0', false))).toEqual({ symbology: ']E0', data: '9780306406157', more: false });
+    expect(parseHidPosReport(report(2, 'A31234000000070B', ']F0', false))).toEqual({
+      symbology: ']F0',
+      data: 'A31234000000070B',
+      more: false,
+    });
+    expect(parseHidPosReport(report(null, '9780306406157', ']E0', false))).toEqual({
+      symbology: ']E0',
+      data: '9780306406157',
+      more: false,
+    });
   });
 
   it('joins a barcode that spans two reports', () => {
@@ -33,7 +41,10 @@ describe('HID POS scanner reports', () => {
 
   it('drops the scanner suffix and ignores empty or malformed reports', () => {
     const a = new HidPosAssembler();
-    expect(a.push(report(2, '31234000000070\r', ']C0', false))).toEqual({ barcode: '31234000000070', symbology: ']C0' });
+    expect(a.push(report(2, '31234000000070\r', ']C0', false))).toEqual({
+      barcode: '31234000000070',
+      symbology: ']C0',
+    });
     expect(a.push(report(2, '', ']C0', false))).toBeNull();
     expect(a.push(new Uint8Array([3, 0x5d]))).toBeNull();
     expect(a.push(new Uint8Array([60, 0x5d, 0x43, 0x30, 0x31]))).toBeNull(); // length beyond the report

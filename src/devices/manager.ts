@@ -9,7 +9,14 @@ import { NotAPrinterDevice } from './device-file';
 import { HidPosAssembler, HID_POS_USAGE_PAGE } from './hid-pos';
 import { describeConnection, probePrinter, sendToPrinter } from './printer-transport';
 import { SerialScanner } from './serial-scanner';
-import { encodeDrawerKick, encodeSlip, layoutSlip, renderSlipHtml, renderSlipText, type PaperLine } from './slips/render';
+import {
+  encodeDrawerKick,
+  encodeSlip,
+  layoutSlip,
+  renderSlipHtml,
+  renderSlipText,
+  type PaperLine,
+} from './slips/render';
 import type { Slip } from './slips/types';
 import { reconnectDelay, sameState, type DeviceState } from './state';
 
@@ -106,8 +113,10 @@ export class DeviceManager {
     private readonly config: DevicesConfig,
     private readonly deps: DeviceManagerDeps,
   ) {
-    for (const s of config.scanners) this.setState({ id: s.id, kind: 'scanner', status: 'disconnected', reason: 'not started' });
-    for (const p of config.printers) this.setState({ id: p.id, kind: 'printer', status: 'disconnected', reason: 'not checked yet', queued: 0 });
+    for (const s of config.scanners)
+      this.setState({ id: s.id, kind: 'scanner', status: 'disconnected', reason: 'not started' });
+    for (const p of config.printers)
+      this.setState({ id: p.id, kind: 'printer', status: 'disconnected', reason: 'not checked yet', queued: 0 });
   }
 
   // --- listeners and state
@@ -144,7 +153,8 @@ export class DeviceManager {
     const before = this.stateById.get(state.id);
     if (sameState(before, state)) return;
     this.stateById.set(state.id, state);
-    if (before?.status !== state.status) this.deps.log?.(`${state.kind} ${state.id}: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+    if (before?.status !== state.status)
+      this.deps.log?.(`${state.kind} ${state.id}: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
     for (const l of this.stateListeners) this.safely(() => l({ ...state }));
   }
 
@@ -158,7 +168,12 @@ export class DeviceManager {
   }
 
   private emitScan(barcode: string, deviceId: string, symbology?: string): void {
-    const scan: ScanEvent = { barcode, kind: this.deps.classify(barcode), deviceId, ...(symbology ? { symbology } : {}) };
+    const scan: ScanEvent = {
+      barcode,
+      kind: this.deps.classify(barcode),
+      deviceId,
+      ...(symbology ? { symbology } : {}),
+    };
     for (const l of this.scanListeners) this.safely(() => l(scan));
   }
 
@@ -179,7 +194,11 @@ export class DeviceManager {
     this.stopped = false;
     for (const s of this.config.scanners) {
       if (s.kind === 'serial') {
-        const scanner = new SerialScanner(s, (barcode) => this.emitScan(barcode, s.id), (state) => this.setState(state));
+        const scanner = new SerialScanner(
+          s,
+          (barcode) => this.emitScan(barcode, s.id),
+          (state) => this.setState(state),
+        );
         this.serialScanners.push(scanner);
         scanner.start();
       } else {
@@ -214,7 +233,12 @@ export class DeviceManager {
     try {
       hid = await (this.deps.loadHid ?? defaultLoadHid)();
     } catch (error) {
-      this.setState({ id: s.id, kind: 'scanner', status: 'unavailable', reason: `USB HID support could not load (is libusb/hidraw installed?): ${message(error)}` });
+      this.setState({
+        id: s.id,
+        kind: 'scanner',
+        status: 'unavailable',
+        reason: `USB HID support could not load (is libusb/hidraw installed?): ${message(error)}`,
+      });
       return;
     }
     const attempt = async (n: number): Promise<void> => {
@@ -224,13 +248,29 @@ export class DeviceManager {
       try {
         found = hid
           .devices()
-          .find((d) => (s.path ? d.path === s.path : d.vendorId === s.vendorId && d.productId === s.productId && (d.usagePage ?? HID_POS_USAGE_PAGE) === HID_POS_USAGE_PAGE));
+          .find((d) =>
+            s.path
+              ? d.path === s.path
+              : d.vendorId === s.vendorId &&
+                d.productId === s.productId &&
+                (d.usagePage ?? HID_POS_USAGE_PAGE) === HID_POS_USAGE_PAGE,
+          );
       } catch (error) {
-        this.setState({ id: s.id, kind: 'scanner', status: 'error', reason: `could not list USB devices: ${message(error)}` });
+        this.setState({
+          id: s.id,
+          kind: 'scanner',
+          status: 'error',
+          reason: `could not list USB devices: ${message(error)}`,
+        });
         return retry();
       }
       if (!found?.path) {
-        this.setState({ id: s.id, kind: 'scanner', status: 'disconnected', reason: 'no such USB scanner is plugged in' });
+        this.setState({
+          id: s.id,
+          kind: 'scanner',
+          status: 'disconnected',
+          reason: 'no such USB scanner is plugged in',
+        });
         return retry();
       }
       try {
@@ -248,7 +288,12 @@ export class DeviceManager {
           if (scan) this.emitScan(scan.barcode, s.id, scan.symbology);
         });
         device.on('error', (error) => {
-          this.setState({ id: s.id, kind: 'scanner', status: 'disconnected', reason: `the scanner went away: ${error.message}` });
+          this.setState({
+            id: s.id,
+            kind: 'scanner',
+            status: 'disconnected',
+            reason: `the scanner went away: ${error.message}`,
+          });
           void close();
           this.later(() => void attempt(0), reconnectDelay(0));
         });
@@ -256,7 +301,12 @@ export class DeviceManager {
         this.setState({ id: s.id, kind: 'scanner', status: 'connected', reason: null });
       } catch (error) {
         // Usually permissions: the hidraw node exists but this user may not open it.
-        this.setState({ id: s.id, kind: 'scanner', status: 'error', reason: `could not open the USB scanner: ${message(error)}` });
+        this.setState({
+          id: s.id,
+          kind: 'scanner',
+          status: 'error',
+          reason: `could not open the USB scanner: ${message(error)}`,
+        });
         retry();
       }
     };
@@ -304,26 +354,38 @@ export class DeviceManager {
   /** Queues a slip and returns the job at once; it is retried until printed, or reported failed. */
   print(slip: Slip, opts: { printerId?: string; kickDrawer?: boolean } = {}): PrintJob {
     const printer = this.printer(opts.printerId);
-    const bytes = encodeSlip(slip, this.slipSettings(), { columns: printer.columns, codePage: printer.codePage, model: printer.model, kickDrawer: !!opts.kickDrawer && printer.cashDrawer });
+    const bytes = encodeSlip(slip, this.slipSettings(), {
+      columns: printer.columns,
+      codePage: printer.codePage,
+      model: printer.model,
+      kickDrawer: !!opts.kickDrawer && printer.cashDrawer,
+    });
     return this.enqueue(printer, bytes, slip.kind);
   }
 
   testPrint(printerId?: string): PrintJob {
     const printer = this.printer(printerId);
-    return this.print({ kind: 'test', printerId: printer.id, at: new Date().toISOString().slice(0, 16).replace('T', ' ') }, { printerId: printer.id });
+    return this.print(
+      { kind: 'test', printerId: printer.id, at: new Date().toISOString().slice(0, 16).replace('T', ' ') },
+      { printerId: printer.id },
+    );
   }
 
   /** Opens the cash drawer on the printer it hangs from. */
   kickDrawer(printerId?: string): PrintJob {
     const printer = printerId ? this.printer(printerId) : this.config.printers.find((p) => p.cashDrawer);
-    if (!printer?.cashDrawer) throw new Error(printerId ? `printer "${printerId}" has no cash drawer set up` : 'no printer has a cash drawer set up');
+    if (!printer?.cashDrawer)
+      throw new Error(
+        printerId ? `printer "${printerId}" has no cash drawer set up` : 'no printer has a cash drawer set up',
+      );
     return this.enqueue(printer, encodeDrawerKick({ columns: printer.columns, model: printer.model }), 'drawer');
   }
 
   /** Puts a failed job back in the queue (the settings screen's "print again"). */
   retryJob(jobId: number): PrintJob {
     const job = this.jobList.find((j) => j.id === jobId);
-    if (!job || job.status !== 'failed' || !this.payloads.has(jobId)) throw new Error(`job ${jobId} cannot be printed again`);
+    if (!job || job.status !== 'failed' || !this.payloads.has(jobId))
+      throw new Error(`job ${jobId} cannot be printed again`);
     job.status = 'queued';
     job.attempts = 0;
     this.announce(job);
@@ -335,7 +397,8 @@ export class DeviceManager {
   /** Resolves when the job has printed or failed. */
   outcome(jobId: number): Promise<PrintJobResult> {
     const job = this.jobList.find((j) => j.id === jobId);
-    if (!job) return Promise.resolve({ jobId, printerId: null, status: 'failed', attempts: 0, error: `no job ${jobId}` });
+    if (!job)
+      return Promise.resolve({ jobId, printerId: null, status: 'failed', attempts: 0, error: `no job ${jobId}` });
     if (job.status === 'printed' || job.status === 'failed') return Promise.resolve(resultOf(job));
     return new Promise((resolve) => this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), resolve]));
   }
@@ -371,7 +434,14 @@ export class DeviceManager {
   }
 
   private enqueue(printer: PrinterConfig, bytes: Uint8Array, description: string): PrintJob {
-    const job: PrintJob = { id: this.nextJob++, printerId: printer.id, description, status: 'queued', attempts: 0, lastError: null };
+    const job: PrintJob = {
+      id: this.nextJob++,
+      printerId: printer.id,
+      description,
+      status: 'queued',
+      attempts: 0,
+      lastError: null,
+    };
     this.jobList.push(job);
     this.payloads.set(job.id, bytes);
     this.announce(job);
@@ -466,7 +536,8 @@ export class DeviceManager {
   }
 
   private queued(printerId: string): number {
-    return this.jobList.filter((j) => j.printerId === printerId && (j.status === 'queued' || j.status === 'printing')).length;
+    return this.jobList.filter((j) => j.printerId === printerId && (j.status === 'queued' || j.status === 'printing'))
+      .length;
   }
 
   /** Resolves once every job has printed or failed (for tests and a clean shutdown). */
@@ -508,9 +579,18 @@ export interface DeviceManagerApi {
   renderSlipHtml(slip: Slip): string;
 }
 
-const failedBeforeQueue = (error: unknown, printerId?: string): PrintJobResult => ({ jobId: null, printerId: printerId ?? null, status: 'failed', attempts: 0, error: message(error) });
+const failedBeforeQueue = (error: unknown, printerId?: string): PrintJobResult => ({
+  jobId: null,
+  printerId: printerId ?? null,
+  status: 'failed',
+  attempts: 0,
+  error: message(error),
+});
 
-export function createDeviceManager(config: DevicesConfig, deps: DeviceManagerDeps): DeviceManagerApi & { readonly manager: DeviceManager } {
+export function createDeviceManager(
+  config: DevicesConfig,
+  deps: DeviceManagerDeps,
+): DeviceManagerApi & { readonly manager: DeviceManager } {
   const m = new DeviceManager(config, deps);
   const run = async (queue: () => PrintJob, printerId?: string): Promise<PrintJobResult> => {
     let job: PrintJob;

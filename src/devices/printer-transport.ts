@@ -29,7 +29,9 @@ export async function sendToPrinter(connection: Connection, bytes: Uint8Array): 
     case 'tcp':
       return new Promise((resolve, reject) => {
         const socket = connect({ host: connection.host, port: connection.port });
-        socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error(`printer ${connection.host}:${connection.port} did not answer`)));
+        socket.setTimeout(TIMEOUT_MS, () =>
+          socket.destroy(new Error(`printer ${connection.host}:${connection.port} did not answer`)),
+        );
         socket.once('error', reject);
         socket.once('connect', () => socket.end(Buffer.from(bytes)));
         socket.once('close', (hadError) => (hadError ? undefined : resolve()));
@@ -64,7 +66,9 @@ export async function probePrinter(connection: Connection): Promise<void> {
   }
   await new Promise<void>((resolve, reject) => {
     const socket = connect({ host: connection.host, port: connection.port });
-    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error(`printer ${connection.host}:${connection.port} did not answer`)));
+    socket.setTimeout(TIMEOUT_MS, () =>
+      socket.destroy(new Error(`printer ${connection.host}:${connection.port} did not answer`)),
+    );
     socket.once('error', reject);
     socket.once('connect', () => {
       socket.end();

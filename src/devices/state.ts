@@ -12,7 +12,8 @@ export interface DeviceState {
 }
 
 /** Reconnect attempts: quick at first (250 ms), doubling, then every 10 s. */
-export const reconnectDelay = (attempt: number): number => Math.min(10_000, 250 * 2 ** Math.min(Math.max(attempt, 0), 6));
+export const reconnectDelay = (attempt: number): number =>
+  Math.min(10_000, 250 * 2 ** Math.min(Math.max(attempt, 0), 6));
 
 export const sameState = (a: DeviceState | undefined, b: DeviceState): boolean =>
   !!a && a.status === b.status && a.reason === b.reason && a.queued === b.queued && a.kind === b.kind;

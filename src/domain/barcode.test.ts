@@ -6,7 +6,10 @@ describe('library barcodes', () => {
     expect(luhnCheckDigit('3023400051786')).toBe(1);
   });
   it('accepts a good scan, trimming the scanner suffix', () => {
-    expect(validateBarcode(DEFAULT_BARCODE_RULES.item, '30234000517861\r\n')).toEqual({ ok: true, barcode: '30234000517861' });
+    expect(validateBarcode(DEFAULT_BARCODE_RULES.item, '30234000517861\r\n')).toEqual({
+      ok: true,
+      barcode: '30234000517861',
+    });
   });
   it('refuses misreads with the reason', () => {
     const item = DEFAULT_BARCODE_RULES.item;

@@ -20,13 +20,21 @@ export function luhnCheckDigit(first13: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-export function validateBarcode(rule: BarcodeRule, raw: string): { ok: true; barcode: string } | { ok: false; reason: BarcodeProblem } {
+export function validateBarcode(
+  rule: BarcodeRule,
+  raw: string,
+): { ok: true; barcode: string } | { ok: false; reason: BarcodeProblem } {
   // Scanners add CR, LF, Tab and sometimes Codabar start/stop letters' control noise.
   // eslint-disable-next-line no-control-regex
   const barcode = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   if (barcode.length === 0) return { ok: false, reason: 'empty' };
-  if (rule.numeric ? !/^\d+$/.test(barcode) : !/^[\x21-\x7e]+$/.test(barcode)) return { ok: false, reason: 'characters' };
-  if (rule.length !== null ? barcode.length !== rule.length : barcode.length < rule.minLength || barcode.length > rule.maxLength) {
+  if (rule.numeric ? !/^\d+$/.test(barcode) : !/^[\x21-\x7e]+$/.test(barcode))
+    return { ok: false, reason: 'characters' };
+  if (
+    rule.length !== null
+      ? barcode.length !== rule.length
+      : barcode.length < rule.minLength || barcode.length > rule.maxLength
+  ) {
     return { ok: false, reason: 'length' };
   }
   if (rule.prefix && !barcode.startsWith(rule.prefix)) return { ok: false, reason: 'prefix' };
@@ -43,6 +51,13 @@ export function classifyBarcode(rules: BarcodeRules, raw: string): 'patron' | 'i
   return 'unknown';
 }
 
-const codabar14 = (prefix: string): BarcodeRule => ({ length: 14, minLength: 14, maxLength: 14, prefix, numeric: true, checkDigit: true });
+const codabar14 = (prefix: string): BarcodeRule => ({
+  length: 14,
+  minLength: 14,
+  maxLength: 14,
+  prefix,
+  numeric: true,
+  checkDigit: true,
+});
 
 export const DEFAULT_BARCODE_RULES: BarcodeRules = { patron: codabar14('2'), item: codabar14('3') };

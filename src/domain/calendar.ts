@@ -11,7 +11,11 @@ export function isClosed(closedDays: ClosedDay[], date: LocalDate): boolean {
   const month = Number(date.slice(5, 7));
   const day = Number(date.slice(8, 10));
   return closedDays.some((c) =>
-    c.kind === 'date' ? c.date === date : c.kind === 'weekly' ? c.weekday === weekday : c.month === month && c.day === day,
+    c.kind === 'date'
+      ? c.date === date
+      : c.kind === 'weekly'
+        ? c.weekday === weekday
+        : c.month === month && c.day === day,
   );
 }
 

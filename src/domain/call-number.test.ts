@@ -12,7 +12,18 @@ function expectShelfOrder(list: string[]) {
 describe('Dewey call numbers', () => {
   it('file the class number as a number with decimals, not as characters', () => {
     // As characters "599.8" < "599.75" is false and "5" < "50" < "500" would hold by luck only.
-    expectShelfOrder(['5 ABC', '20 BRO', '158.1 CAR', '500 SCI', '599.7 ATT', '599.75 WIL', '599.757 SCH', '599.8 GOO', '616.07572 SMI', '616.1 ZEE']);
+    expectShelfOrder([
+      '5 ABC',
+      '20 BRO',
+      '158.1 CAR',
+      '500 SCI',
+      '599.7 ATT',
+      '599.75 WIL',
+      '599.757 SCH',
+      '599.8 GOO',
+      '616.07572 SMI',
+      '616.1 ZEE',
+    ]);
   });
 
   it('file cutters letter by letter, then their digits as a decimal (.B47 before .B5)', () => {
@@ -30,13 +41,34 @@ describe('Dewey call numbers', () => {
   });
 
   it('keep each prefix a section of its own: no prefix, then B, E, FIC, J, J FIC, REF', () => {
-    expectShelfOrder(['599.75 WIL', '972 PAZ', 'B LIN', 'E CAR', 'FIC ADA', 'FIC SMI', 'J 398.2 GRI', 'J 599.75 WIL', 'J FIC ROW', 'REF 030 ENC', 'REF 423 OXF']);
+    expectShelfOrder([
+      '599.75 WIL',
+      '972 PAZ',
+      'B LIN',
+      'E CAR',
+      'FIC ADA',
+      'FIC SMI',
+      'J 398.2 GRI',
+      'J 599.75 WIL',
+      'J FIC ROW',
+      'REF 030 ENC',
+      'REF 423 OXF',
+    ]);
   });
 
   it('read a prefix before a Dewey number, even one it does not know', () => {
-    expect(parseCallNumber('J 599.75 WIL')).toMatchObject({ scheme: 'dewey', prefixes: ['J'], classNumber: '599.75', rest: ['WIL'] });
+    expect(parseCallNumber('J 599.75 WIL')).toMatchObject({
+      scheme: 'dewey',
+      prefixes: ['J'],
+      classNumber: '599.75',
+      rest: ['WIL'],
+    });
     expect(parseCallNumber('REF 030 ENC')).toMatchObject({ scheme: 'dewey', prefixes: ['REF'], classNumber: '030' });
-    expect(parseCallNumber('CAS 947.08 SOL')).toMatchObject({ scheme: 'dewey', prefixes: ['CAS'], classNumber: '947.08' });
+    expect(parseCallNumber('CAS 947.08 SOL')).toMatchObject({
+      scheme: 'dewey',
+      prefixes: ['CAS'],
+      classNumber: '947.08',
+    });
     expect(parseCallNumber('FIC SMI')).toMatchObject({ scheme: 'other', prefixes: ['FIC'], rest: ['SMI'] });
     expect(parseCallNumber('J FIC ROW')).toMatchObject({ scheme: 'other', prefixes: ['J', 'FIC'], rest: ['ROW'] });
   });
@@ -53,19 +85,38 @@ describe('Library of Congress call numbers', () => {
   });
 
   it('file the class number as a number with decimals', () => {
-    expectShelfOrder(['QA9 .L63', 'QA76 .C3', 'QA76.5 .S4', 'QA76.73 .J38', 'QA76.9 .D3', 'QA77 .B4', 'QA100 .A1', 'QA303.2 .S75']);
+    expectShelfOrder([
+      'QA9 .L63',
+      'QA76 .C3',
+      'QA76.5 .S4',
+      'QA76.73 .J38',
+      'QA76.9 .D3',
+      'QA77 .B4',
+      'QA100 .A1',
+      'QA303.2 .S75',
+    ]);
   });
 
   it('file cutters as decimals, first cutter then second, then the date', () => {
     expectShelfOrder(['PS3545 .I345', 'PS3545 .I345 Z5', 'PS3545 .I345 Z5 1990', 'PS3545 .I345 Z52', 'PS3545 .I35']);
     expectShelfOrder(['QA76.73 .J38 2019', 'QA76.73 .J38 S65 2019', 'QA76.73 .J38 S7', 'QA76.73 .J4']);
-    expectShelfOrder(['HF5415.13 .K67 1999', 'HF5415.13 .K67 2005', 'HF5415.13 .K67 2005 c.2', 'HF5415.13 .K67 2005 c.10']);
+    expectShelfOrder([
+      'HF5415.13 .K67 1999',
+      'HF5415.13 .K67 2005',
+      'HF5415.13 .K67 2005 c.2',
+      'HF5415.13 .K67 2005 c.10',
+    ]);
   });
 
   it('read run-on cutters and a space before the number as the same call number', () => {
     expect(callNumberSortKey('QA76.73.J38S65 2019')).toBe(callNumberSortKey('QA76.73 .J38 S65 2019'));
     expect(callNumberSortKey('QA 76.73 .J38')).toBe(callNumberSortKey('QA76.73 .J38'));
-    expect(parseCallNumber('QA76.73.J38 S65 2019')).toMatchObject({ scheme: 'lc', classLetters: 'QA', classNumber: '76.73', rest: ['J38', 'S65', '2019'] });
+    expect(parseCallNumber('QA76.73.J38 S65 2019')).toMatchObject({
+      scheme: 'lc',
+      classLetters: 'QA',
+      classNumber: '76.73',
+      rest: ['J38', 'S65', '2019'],
+    });
   });
 
   it('keep Dewey and LC apart on a mixed shelf: Dewey first, then LC, then anything else', () => {

@@ -32,11 +32,58 @@ export interface ParsedCallNumber {
  * with or without a number after them ("FIC SMI", "J FIC ROW", "REF 030 ENC").
  */
 const KNOWN_PREFIXES = new Set([
-  'J', 'E', 'YA', 'JUV', 'REF', 'R', 'FIC', 'F', 'B', 'BIO', 'SC', 'GN', 'LP', 'PB', 'DVD', 'CD', 'AV', 'PER', 'OVERSIZE', 'OS', 'SPA', 'ESP', 'TEEN', 'EASY', 'PIC', 'ER', 'JE', 'LT', 'MYS', 'SF', 'WES', 'ROM',
+  'J',
+  'E',
+  'YA',
+  'JUV',
+  'REF',
+  'R',
+  'FIC',
+  'F',
+  'B',
+  'BIO',
+  'SC',
+  'GN',
+  'LP',
+  'PB',
+  'DVD',
+  'CD',
+  'AV',
+  'PER',
+  'OVERSIZE',
+  'OS',
+  'SPA',
+  'ESP',
+  'TEEN',
+  'EASY',
+  'PIC',
+  'ER',
+  'JE',
+  'LT',
+  'MYS',
+  'SF',
+  'WES',
+  'ROM',
 ]);
 
 /** Words for a volume, part or copy: the number after them is a whole number (v.2 before v.10). */
-const ENUMERATION = new Set(['C', 'CO', 'COP', 'COPY', 'V', 'VOL', 'NO', 'PT', 'T', 'BK', 'BD', 'SUPPL', 'SUP', 'SER', 'ED']);
+const ENUMERATION = new Set([
+  'C',
+  'CO',
+  'COP',
+  'COPY',
+  'V',
+  'VOL',
+  'NO',
+  'PT',
+  'T',
+  'BK',
+  'BD',
+  'SUPPL',
+  'SUP',
+  'SER',
+  'ED',
+]);
 
 const TOKEN = new RegExp(`\\b(${[...ENUMERATION].join('|')})(?:\\. ?| )(\\d+)|([A-Z]+\\d*)|(\\d+(?:\\.\\d+)?)`, 'g');
 
@@ -84,7 +131,14 @@ export function parseCallNumber(callNumber: string): ParsedCallNumber {
     s = '';
   }
   const dewey = DEWEY_NUMBER.exec(s);
-  if (dewey) return { scheme: 'dewey', prefixes, classLetters: '', classNumber: dewey[1]!.replace(/\.$/, ''), rest: tokens(dewey[2]!) };
+  if (dewey)
+    return {
+      scheme: 'dewey',
+      prefixes,
+      classLetters: '',
+      classNumber: dewey[1]!.replace(/\.$/, ''),
+      rest: tokens(dewey[2]!),
+    };
   const lc = prefixes.length === 0 ? LC_CLASS.exec(s) : null;
   if (lc) return { scheme: 'lc', prefixes, classLetters: lc[1]!, classNumber: lc[2]!, rest: tokens(lc[3]!) };
   return { scheme: 'other', prefixes, classLetters: '', classNumber: '', rest: tokens(s) };
@@ -137,7 +191,11 @@ export function compareCallNumbers(a: string | null | undefined, b: string | nul
 }
 
 /** Whether `callNumber` files from `from` to `to`, both ends included (either end null: open). */
-export function inCallNumberRange(callNumber: string | null | undefined, from: string | null | undefined, to: string | null | undefined): boolean {
+export function inCallNumberRange(
+  callNumber: string | null | undefined,
+  from: string | null | undefined,
+  to: string | null | undefined,
+): boolean {
   const k = callNumberSortKey(callNumber);
   if (from && k < callNumberSortKey(from)) return false;
   if (to && k > callNumberSortKey(to)) return false;

@@ -29,7 +29,10 @@ export interface ClockMeasurement {
 export function measureClockOffset(t0: number, t1: number, t2: number, t3: number): ClockMeasurement | null {
   const network = t3 - t0 - (t2 - t1);
   if (t2 < t1 || t3 < t0 || network < 0) return null;
-  return { offsetMs: Math.round((t0 - t1 + (t3 - t2)) / 2), uncertaintyMs: Math.max(MIN_CLOCK_UNCERTAINTY_MS, Math.ceil(network / 2)) };
+  return {
+    offsetMs: Math.round((t0 - t1 + (t3 - t2)) / 2),
+    uncertaintyMs: Math.max(MIN_CLOCK_UNCERTAINTY_MS, Math.ceil(network / 2)),
+  };
 }
 
 /** A check-out as the hub orders it: its station's time, the offset measured for that station, and the measurement's uncertainty (null: unknown, an older station measured one way). */

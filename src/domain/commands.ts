@@ -27,7 +27,12 @@ export const COMMAND = {
     importRecords: 'catalogue.importRecords',
   },
   categories: { save: 'categories.save' },
-  circulation: { checkout: 'circulation.checkout', checkin: 'circulation.checkin', renew: 'circulation.renew', renewAll: 'circulation.renewAll' },
+  circulation: {
+    checkout: 'circulation.checkout',
+    checkin: 'circulation.checkin',
+    renew: 'circulation.renew',
+    renewAll: 'circulation.renewAll',
+  },
   fees: { charge: 'fees.charge', pay: 'fees.pay', waive: 'fees.waive' },
   holds: { place: 'holds.place', cancel: 'holds.cancel', suspend: 'holds.suspend', clearExpired: 'holds.clearExpired' },
   ill: {
@@ -46,7 +51,12 @@ export const COMMAND = {
     markUnfilled: 'ill.markUnfilled',
   },
   itemTypes: { save: 'itemTypes.save' },
-  notices: { saveSettings: 'notices.saveSettings', markPrinted: 'notices.markPrinted', retry: 'notices.retry', record: 'notices.record' },
+  notices: {
+    saveSettings: 'notices.saveSettings',
+    markPrinted: 'notices.markPrinted',
+    retry: 'notices.retry',
+    record: 'notices.record',
+  },
   patrons: {
     register: 'patrons.register',
     update: 'patrons.update',
@@ -63,7 +73,12 @@ export const COMMAND = {
    * it already holds (src/hub/apply.ts): a link to a patron, once dropped, never comes back.
    */
   privacy: { purgeLoanHistory: 'privacy.purgeLoanHistory' },
-  rules: { save: 'rules.save', delete: 'rules.delete', saveLimits: 'rules.saveLimits', saveReturnPolicy: 'rules.saveReturnPolicy' },
+  rules: {
+    save: 'rules.save',
+    delete: 'rules.delete',
+    saveLimits: 'rules.saveLimits',
+    saveReturnPolicy: 'rules.saveReturnPolicy',
+  },
   settings: { update: 'settings.update' },
   setup: { initialize: 'setup.initialize' },
   shelf: { scan: 'shelf.scan' },

@@ -54,7 +54,10 @@ describe('the calendar of closed days', () => {
     expect(isClosed(closed, '2026-11-23')).toBe(false);
   });
   it('walks to the next and previous open day across a month end', () => {
-    const run: ClosedDay[] = ['2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01'].map((date) => ({ kind: 'date', date }));
+    const run: ClosedDay[] = ['2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01'].map((date) => ({
+      kind: 'date',
+      date,
+    }));
     expect(nextOpenDay(run, '2026-11-28')).toBe('2026-12-02');
     expect(previousOpenDay(run, '2026-12-01')).toBe('2026-11-27');
     expect(addOpenDays(run, '2026-11-27', 1)).toBe('2026-12-02');
@@ -91,18 +94,30 @@ describe('due dates', () => {
     expect(localDateOf(r.dueAt, NY)).toBe('2028-03-01');
   });
   it('applies hard due dates before, exactly and after', () => {
-    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-11-20', hardDueDateMode: 'before' })).dueAt, NY)).toBe('2026-11-20');
-    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-12-20', hardDueDateMode: 'before' })).dueAt, NY)).toBe('2026-11-30');
-    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-12-20', hardDueDateMode: 'exactly' })).dueAt, NY)).toBe('2026-12-20');
-    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-12-20', hardDueDateMode: 'after' })).dueAt, NY)).toBe('2026-12-20');
-    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-11-20', hardDueDateMode: 'after' })).dueAt, NY)).toBe('2026-11-30');
+    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-11-20', hardDueDateMode: 'before' })).dueAt, NY)).toBe(
+      '2026-11-20',
+    );
+    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-12-20', hardDueDateMode: 'before' })).dueAt, NY)).toBe(
+      '2026-11-30',
+    );
+    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-12-20', hardDueDateMode: 'exactly' })).dueAt, NY)).toBe(
+      '2026-12-20',
+    );
+    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-12-20', hardDueDateMode: 'after' })).dueAt, NY)).toBe(
+      '2026-12-20',
+    );
+    expect(localDateOf(computeDueDate(base({ hardDueDate: '2026-11-20', hardDueDateMode: 'after' })).dueAt, NY)).toBe(
+      '2026-11-30',
+    );
   });
   it('caps at card expiry, moved back off a closed day', () => {
     const r = computeDueDate(base({ cardExpiresOn: '2026-11-22', closedDays: [SUNDAYS] }));
     expect(localDateOf(r.dueAt, NY)).toBe('2026-11-21');
     expect(r.notices.map((n) => n.code)).toContain('DUE_DATE_CAPPED_CARD_EXPIRY');
     // Not when the library does not ask for it.
-    expect(localDateOf(computeDueDate(base({ cardExpiresOn: '2026-11-22', capAtCardExpiry: false })).dueAt, NY)).toBe('2026-11-30');
+    expect(localDateOf(computeDueDate(base({ cardExpiresOn: '2026-11-22', capAtCardExpiry: false })).dueAt, NY)).toBe(
+      '2026-11-30',
+    );
   });
   it('runs hourly loans by the hour', () => {
     const r = computeDueDate(base({ unit: 'hours', length: 4 }));
@@ -118,29 +133,46 @@ describe('due dates', () => {
     const later = hours({ hardDueDate: '2026-12-20', hardDueDateMode: 'before' });
     expect(iso(later.dueAt)).toBe('2026-11-19T15:00:00.000Z');
     expect(later.notices).toEqual([]);
-    expect(iso(hours({ hardDueDate: '2026-12-20', hardDueDateMode: 'exactly' }).dueAt)).toBe('2026-12-21T04:59:59.999Z');
+    expect(iso(hours({ hardDueDate: '2026-12-20', hardDueDateMode: 'exactly' }).dueAt)).toBe(
+      '2026-12-21T04:59:59.999Z',
+    );
     expect(iso(hours({ hardDueDate: '2026-12-20', hardDueDateMode: 'after' }).dueAt)).toBe('2026-12-21T04:59:59.999Z');
     expect(iso(hours({ hardDueDate: '2026-11-17', hardDueDateMode: 'after' }).dueAt)).toBe('2026-11-19T15:00:00.000Z');
   });
-  it('caps hourly loans at the end of the card\'s last day, unless the library does not ask for it', () => {
+  it("caps hourly loans at the end of the card's last day, unless the library does not ask for it", () => {
     // Lent at 22:00 on the card's last day for 4 hours: due at its midnight, not 02:00 the next day.
     const start = at('2026-11-17T03:00:00Z'); // Monday 16 Nov, 22:00 in New York
     const capped = computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-16' }));
     expect(iso(capped.dueAt)).toBe('2026-11-17T04:59:59.999Z');
     expect(capped.notices).toEqual([{ code: 'DUE_DATE_CAPPED_CARD_EXPIRY', params: { date: '2026-11-16' } }]);
-    expect(iso(computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-16', capAtCardExpiry: false })).dueAt)).toBe('2026-11-17T07:00:00.000Z');
+    expect(
+      iso(
+        computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-16', capAtCardExpiry: false }))
+          .dueAt,
+      ),
+    ).toBe('2026-11-17T07:00:00.000Z');
     // A card valid beyond the loan: the hours run.
     expect(computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-20' })).notices).toEqual([]);
     // A card expired already (lent on an override) is not capped into the past.
-    expect(iso(computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-10' })).dueAt)).toBe('2026-11-17T07:00:00.000Z');
+    expect(iso(computeDueDate(base({ unit: 'hours', length: 4, start, cardExpiresOn: '2026-11-10' })).dueAt)).toBe(
+      '2026-11-17T07:00:00.000Z',
+    );
   });
   it('renews an hourly loan within its bounds too', () => {
     const due = at('2026-11-16T19:00:00Z');
-    const r = computeRenewalDueDate({ ...base({ unit: 'hours', length: 4, cardExpiresOn: '2026-11-16' }), currentDueAt: due, now: at('2026-11-16T18:00:00Z') });
+    const r = computeRenewalDueDate({
+      ...base({ unit: 'hours', length: 4, cardExpiresOn: '2026-11-16' }),
+      currentDueAt: due,
+      now: at('2026-11-16T18:00:00Z'),
+    });
     // Due at 14:00 New York, renewed for 4 hours: 18:00, within the card's last day.
     expect(iso(r.dueAt)).toBe('2026-11-16T23:00:00.000Z');
     // Due at 21:00: four more hours would pass midnight, so the card's last day ends it.
-    const late = computeRenewalDueDate({ ...base({ unit: 'hours', length: 4, cardExpiresOn: '2026-11-16' }), currentDueAt: at('2026-11-17T02:00:00Z'), now: at('2026-11-17T01:00:00Z') });
+    const late = computeRenewalDueDate({
+      ...base({ unit: 'hours', length: 4, cardExpiresOn: '2026-11-16' }),
+      currentDueAt: at('2026-11-17T02:00:00Z'),
+      now: at('2026-11-17T01:00:00Z'),
+    });
     expect(iso(late.dueAt)).toBe('2026-11-17T04:59:59.999Z');
   });
   it('renews from the due date, or from today when overdue', () => {

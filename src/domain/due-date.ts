@@ -47,7 +47,15 @@ export function computeDueDate(input: DueDateInput): DueDate {
   if (input.hardDueDate) {
     const hard = input.hardDueDate;
     const bounded =
-      input.hardDueDateMode === 'exactly' ? hard : input.hardDueDateMode === 'before' ? (day > hard ? hard : day) : day < hard ? hard : day;
+      input.hardDueDateMode === 'exactly'
+        ? hard
+        : input.hardDueDateMode === 'before'
+          ? day > hard
+            ? hard
+            : day
+          : day < hard
+            ? hard
+            : day;
     if (bounded !== day) {
       day = bounded;
       notices.push({ code: 'DUE_DATE_HARD', params: { date: day } });
@@ -76,7 +84,11 @@ function hourlyDueDate(input: DueDateInput): DueDate {
   if (input.hardDueDate) {
     const hardEnd = endOfLocalDay(input.hardDueDate, timeZone);
     const bounded =
-      input.hardDueDateMode === 'exactly' ? hardEnd : input.hardDueDateMode === 'before' ? Math.min(dueAt, hardEnd) : Math.max(dueAt, hardEnd);
+      input.hardDueDateMode === 'exactly'
+        ? hardEnd
+        : input.hardDueDateMode === 'before'
+          ? Math.min(dueAt, hardEnd)
+          : Math.max(dueAt, hardEnd);
     if (bounded !== dueAt) {
       dueAt = bounded;
       notices.push({ code: 'DUE_DATE_HARD', params: { date: input.hardDueDate } });
@@ -95,7 +107,9 @@ function hourlyDueDate(input: DueDateInput): DueDate {
 }
 
 /** A renewal counts from the current due date, or from now when the loan is already overdue (Koha's default). */
-export function computeRenewalDueDate(input: Omit<DueDateInput, 'start'> & { currentDueAt: Instant; now: Instant }): DueDate {
+export function computeRenewalDueDate(
+  input: Omit<DueDateInput, 'start'> & { currentDueAt: Instant; now: Instant },
+): DueDate {
   const { currentDueAt, now, ...rest } = input;
   const base = currentDueAt > now ? currentDueAt : now;
   // For day loans the base is the due day itself; counting from its last millisecond would skip a day.

@@ -19,10 +19,12 @@ import type {
 type BlockTerm = Pick<Patron['blocks'][number], 'until'>;
 
 /** A block is in force on a day up to and including its `until` date (null: until lifted). */
-export const isBlockInForceOn = (block: BlockTerm, day: LocalDate): boolean => block.until === null || block.until >= day;
+export const isBlockInForceOn = (block: BlockTerm, day: LocalDate): boolean =>
+  block.until === null || block.until >= day;
 
 /** Is the patron barred on this day? Asked by the desk (below) and by the hub of a loan made offline. */
-export const isBarredOn = (blocks: (BlockTerm & { kind: string })[], day: LocalDate): boolean => blocks.some((b) => b.kind === 'barred' && isBlockInForceOn(b, day));
+export const isBarredOn = (blocks: (BlockTerm & { kind: string })[], day: LocalDate): boolean =>
+  blocks.some((b) => b.kind === 'barred' && isBlockInForceOn(b, day));
 
 /** Refusals about the patron's standing, shared by check-out, renewal and holds. */
 export function patronStandingRefusals(patron: Patron, today: LocalDate): Refusal[] {
@@ -37,7 +39,8 @@ export function patronStandingRefusals(patron: Patron, today: LocalDate): Refusa
 }
 
 /** Fees owed past the library's limit stop check-outs (and SIP2 reports them as excessive fines). */
-export const feesOverLimit = (feesOwed: number, maxFeesOwed: number | null): boolean => maxFeesOwed !== null && feesOwed > maxFeesOwed;
+export const feesOverLimit = (feesOwed: number, maxFeesOwed: number | null): boolean =>
+  maxFeesOwed !== null && feesOwed > maxFeesOwed;
 
 export interface CheckoutContext {
   patron: Patron;
@@ -87,8 +90,10 @@ export function checkoutEligibility(ctx: CheckoutContext): { refusals: Refusal[]
   if (ofType != null && ctx.patronLoans.filter((l) => l.itemTypeCode === item.itemTypeCode).length >= ofType) {
     refusals.push(refusal('TOO_MANY_LOANS_OF_TYPE', { limit: ofType, type: item.itemTypeCode }));
   }
-  if (item.notForLoan || ctx.itemType?.notForLoan || ctx.rule?.loanLength === 0) refusals.push(refusal('ITEM_NOT_FOR_LOAN'));
-  if (item.status in STATUS_REFUSALS) refusals.push(refusal(STATUS_REFUSALS[item.status as keyof typeof STATUS_REFUSALS]));
+  if (item.notForLoan || ctx.itemType?.notForLoan || ctx.rule?.loanLength === 0)
+    refusals.push(refusal('ITEM_NOT_FOR_LOAN'));
+  if (item.status in STATUS_REFUSALS)
+    refusals.push(refusal(STATUS_REFUSALS[item.status as keyof typeof STATUS_REFUSALS]));
   if (ctx.openLoanOfItem) refusals.push(refusal('ITEM_ON_LOAN_TO_OTHER'));
 
   const trappedForOther = ctx.holdsOnItem.some((h) => h.patronId !== patron.id);
@@ -118,14 +123,16 @@ export interface RenewalContext {
 export function renewalEligibility(ctx: RenewalContext): Refusal[] {
   const refusals = patronStandingRefusals(ctx.patron, ctx.today);
   const allowed = ctx.rule?.renewalsAllowed ?? 0;
-  if (isBeyondRenewalLimit(ctx.loan.renewals + 1, ctx.rule)) refusals.push(refusal('RENEWAL_LIMIT', { limit: allowed }));
+  if (isBeyondRenewalLimit(ctx.loan.renewals + 1, ctx.rule))
+    refusals.push(refusal('RENEWAL_LIMIT', { limit: allowed }));
   const notBefore = ctx.rule?.noRenewalBeforeDays;
   if (notBefore != null) {
     const earliest = addDays(localDateOf(ctx.loan.dueAt, ctx.timeZone), -notBefore);
     if (ctx.today < earliest) refusals.push(refusal('RENEWAL_TOO_SOON', { date: earliest }));
   }
   if (ctx.holdNeedsItem) refusals.push(refusal('ITEM_NEEDED_FOR_HOLD'));
-  if (ctx.proposedDueAt <= ctx.loan.dueAt) refusals.push(refusal('RENEWAL_NO_LATER_DUE_DATE', { date: localDateOf(ctx.loan.dueAt, ctx.timeZone) }));
+  if (ctx.proposedDueAt <= ctx.loan.dueAt)
+    refusals.push(refusal('RENEWAL_NO_LATER_DUE_DATE', { date: localDateOf(ctx.loan.dueAt, ctx.timeZone) }));
   return refusals;
 }
 

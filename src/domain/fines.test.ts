@@ -34,7 +34,10 @@ describe('overdue fines', () => {
   });
   it('stops at the cap and at the replacement price', () => {
     expect(computeOverdueFine(base({ returnedAt: due + 60 * day, fineCap: 500 })).amount).toBe(500);
-    expect(computeOverdueFine(base({ returnedAt: due + 60 * day, capAtReplacementPrice: true, replacementPrice: 1299 })).amount).toBe(1299);
+    expect(
+      computeOverdueFine(base({ returnedAt: due + 60 * day, capAtReplacementPrice: true, replacementPrice: 1299 }))
+        .amount,
+    ).toBe(1299);
   });
   it('leaves closed days out when the library says so', () => {
     const closed = [{ kind: 'weekly' as const, weekday: 1 }]; // closed Mondays
@@ -56,7 +59,9 @@ describe('fines that accrue on an open loan', () => {
   it('is the fine a return now would be charged, capped by the rule', () => {
     for (const days of [0, 1, 3, 19, 20, 100]) {
       const now = due + days * day;
-      expect(accruedFine({ dueAt: due }, terms, now)).toEqual(computeOverdueFine({ ...terms, dueAt: due, returnedAt: now }));
+      expect(accruedFine({ dueAt: due }, terms, now)).toEqual(
+        computeOverdueFine({ ...terms, dueAt: due, returnedAt: now }),
+      );
     }
     expect(accruedFine({ dueAt: due }, terms, due + 100 * day)).toEqual({ amount: 500, overdueUnits: 100 });
     expect(accruedFine({ dueAt: due }, { ...terms, fineCap: null }, due + 100 * day).amount).toBe(2000); // the replacement price

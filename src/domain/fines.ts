@@ -19,7 +19,9 @@ export interface FineInput {
   skipClosedDays: boolean;
 }
 
-export function overdueUnits(input: Pick<FineInput, 'dueAt' | 'returnedAt' | 'unit' | 'timeZone' | 'closedDays' | 'skipClosedDays'>): number {
+export function overdueUnits(
+  input: Pick<FineInput, 'dueAt' | 'returnedAt' | 'unit' | 'timeZone' | 'closedDays' | 'skipClosedDays'>,
+): number {
   if (input.returnedAt <= input.dueAt) return 0;
   if (input.unit === 'hours') return Math.ceil((input.returnedAt - input.dueAt) / 3_600_000);
   const dueDay = localDateOf(input.dueAt, input.timeZone);
@@ -42,7 +44,10 @@ export type FineTerms = Omit<FineInput, 'dueAt' | 'returnedAt'>;
 
 /** The fine terms of one loan: its rule, its copy's replacement price, the branch's zone and calendar. */
 export function fineTerms(
-  rule: Pick<CirculationRule, 'loanUnit' | 'fineAmount' | 'finePeriod' | 'graceDays' | 'fineCap' | 'capFineAtReplacementPrice'>,
+  rule: Pick<
+    CirculationRule,
+    'loanUnit' | 'fineAmount' | 'finePeriod' | 'graceDays' | 'fineCap' | 'capFineAtReplacementPrice'
+  >,
   replacementPrice: number | null,
   calendar: { timeZone: string; closedDays: ClosedDay[]; skipClosedDays: boolean },
 ): FineTerms {
@@ -63,7 +68,11 @@ export function fineTerms(
  * is the same computation (Koha's fines job writes the same number into the account each night;
  * here it is worked out when asked, see docs/circulation.md, "Fines that accrue").
  */
-export function accruedFine(loan: { dueAt: Instant }, terms: FineTerms, now: Instant): { amount: number; overdueUnits: number } {
+export function accruedFine(
+  loan: { dueAt: Instant },
+  terms: FineTerms,
+  now: Instant,
+): { amount: number; overdueUnits: number } {
   return computeOverdueFine({ ...terms, dueAt: loan.dueAt, returnedAt: now });
 }
 

@@ -3,7 +3,18 @@ import { addOpenDays } from './calendar';
 import { patronStandingRefusals } from './eligibility';
 import { refusal } from './refusals';
 import { addDays } from './time';
-import type { CirculationRule, ClosedDay, Hold, HoldStatus, Id, Item, LocalDate, Patron, PatronLimits, Refusal } from './types';
+import type {
+  CirculationRule,
+  ClosedDay,
+  Hold,
+  HoldStatus,
+  Id,
+  Item,
+  LocalDate,
+  Patron,
+  PatronLimits,
+  Refusal,
+} from './types';
 
 const ACTIVE = new Set(['pending', 'in_transit', 'waiting']);
 /** Fulfilled, cancelled or expired: a hold that no copy may be trapped for any more. */
@@ -24,7 +35,9 @@ export interface HoldPlacementContext {
 export function holdPlacementEligibility(ctx: HoldPlacementContext): Refusal[] {
   const refusals = patronStandingRefusals(ctx.patron, ctx.today);
   const candidates = ctx.itemLevelItem ? ctx.copies.filter((c) => c.item.id === ctx.itemLevelItem!.id) : ctx.copies;
-  const loanable = candidates.filter((c) => !c.item.notForLoan && !UNLOANABLE.has(c.item.status) && (c.rule?.loanLength ?? 1) > 0);
+  const loanable = candidates.filter(
+    (c) => !c.item.notForLoan && !UNLOANABLE.has(c.item.status) && (c.rule?.loanLength ?? 1) > 0,
+  );
   if (loanable.length === 0) return [...refusals, refusal('NO_LOANABLE_COPY')];
   const holdable = loanable.filter((c) => c.rule?.holdsAllowed ?? true);
   if (holdable.length === 0) return [...refusals, refusal('HOLDS_NOT_ALLOWED')];
@@ -36,9 +49,11 @@ export function holdPlacementEligibility(ctx: HoldPlacementContext): Refusal[] {
   const perTitle = Math.max(...holdable.map((c) => c.rule?.holdsPerTitle ?? 1));
   if (onThisTitle > 0 && perTitle <= 1) refusals.push(refusal('ALREADY_HOLDING_TITLE'));
   else if (onThisTitle >= perTitle) refusals.push(refusal('TOO_MANY_HOLDS_FOR_TITLE', { limit: perTitle }));
-  if (ctx.copies.some((c) => ctx.patronLoanItemIds.includes(c.item.id))) refusals.push(refusal('ALREADY_ON_LOAN_FOR_HOLD'));
+  if (ctx.copies.some((c) => ctx.patronLoanItemIds.includes(c.item.id)))
+    refusals.push(refusal('ALREADY_ON_LOAN_FOR_HOLD'));
   const onShelf = holdable.some((c) => c.item.status === 'available');
-  if (onShelf && holdable.every((c) => !(c.rule?.onShelfHoldsAllowed ?? true))) refusals.push(refusal('ON_SHELF_HOLDS_NOT_ALLOWED'));
+  if (onShelf && holdable.every((c) => !(c.rule?.onShelfHoldsAllowed ?? true)))
+    refusals.push(refusal('ON_SHELF_HOLDS_NOT_ALLOWED'));
   return refusals;
 }
 
@@ -53,7 +68,12 @@ export function isActiveHold(hold: Hold, today: LocalDate): boolean {
 }
 
 /** The oldest active hold the returned copy can fill: item-level holds on it, or title holds on its record. */
-export function pickHoldToTrap(ctx: { item: Item; holds: Hold[]; today: LocalDate; canFill?: (hold: Hold, item: Item) => boolean }): Hold | null {
+export function pickHoldToTrap(ctx: {
+  item: Item;
+  holds: Hold[];
+  today: LocalDate;
+  canFill?: (hold: Hold, item: Item) => boolean;
+}): Hold | null {
   const fillable = ctx.holds.filter(
     (h) =>
       isActiveHold(h, ctx.today) &&
@@ -65,7 +85,12 @@ export function pickHoldToTrap(ctx: { item: Item; holds: Hold[]; today: LocalDat
 }
 
 /** The last day on the hold shelf, counted in open days where the library says so. */
-export function shelfExpiry(fromDate: LocalDate, pickupPeriodDays: number, closedDays: ClosedDay[], skipClosedDays: boolean): LocalDate {
+export function shelfExpiry(
+  fromDate: LocalDate,
+  pickupPeriodDays: number,
+  closedDays: ClosedDay[],
+  skipClosedDays: boolean,
+): LocalDate {
   return skipClosedDays ? addOpenDays(closedDays, fromDate, pickupPeriodDays) : addDays(fromDate, pickupPeriodDays);
 }
 
@@ -77,8 +102,12 @@ export function trapDecision(ctx: {
   closedDays: ClosedDay[];
   skipClosedDays: boolean;
 }): { status: 'waiting'; shelfExpiresOn: LocalDate } | { status: 'in_transit'; toBranchId: Id } {
-  if (ctx.hold.pickupBranchId !== ctx.checkinBranchId) return { status: 'in_transit', toBranchId: ctx.hold.pickupBranchId };
-  return { status: 'waiting', shelfExpiresOn: shelfExpiry(ctx.today, ctx.pickupPeriodDays, ctx.closedDays, ctx.skipClosedDays) };
+  if (ctx.hold.pickupBranchId !== ctx.checkinBranchId)
+    return { status: 'in_transit', toBranchId: ctx.hold.pickupBranchId };
+  return {
+    status: 'waiting',
+    shelfExpiresOn: shelfExpiry(ctx.today, ctx.pickupPeriodDays, ctx.closedDays, ctx.skipClosedDays),
+  };
 }
 
 export function isShelfExpired(hold: Hold, today: LocalDate): boolean {

@@ -176,7 +176,8 @@ export function stepsOf(request: Pick<IllRequest, 'history'>): IllStep[] {
 
 /** The request moved to `to`, its history one dated step longer. Throws on a step the life cycle has not. */
 export function moved(request: IllRequest, to: IllStatus, at: number, by: string | null, note?: string): IllRequest {
-  if (!canMove(request.direction, request.status, to)) throw new Error(`an ILL ${request.direction} request cannot go from ${request.status} to ${to}`);
+  if (!canMove(request.direction, request.status, to))
+    throw new Error(`an ILL ${request.direction} request cannot go from ${request.status} to ${to}`);
   const step: IllStep = { status: to, at, by, ...(note ? { note } : {}) };
   return { ...request, status: to, history: JSON.stringify([...stepsOf(request), step]), updatedAt: at };
 }

@@ -57,7 +57,11 @@ export const CONFIGURATION_TABLES = [
 ] as const satisfies readonly SyncedTable[];
 
 /** Tables only an administrator changes, at the hub's say (src/hub/policy.ts): the configuration, staff accounts and SIP2 accounts. */
-export const ADMINISTRATOR_TABLES = [...CONFIGURATION_TABLES, 'staff', 'sip_accounts'] as const satisfies readonly SyncedTable[];
+export const ADMINISTRATOR_TABLES = [
+  ...CONFIGURATION_TABLES,
+  'staff',
+  'sip_accounts',
+] as const satisfies readonly SyncedTable[];
 export type AdministratorTable = (typeof ADMINISTRATOR_TABLES)[number];
 
 export interface RowChange {

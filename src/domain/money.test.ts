@@ -8,7 +8,13 @@ describe('money', () => {
       { id: 'a', outstanding: 200, createdAt: 1 },
       { id: 'paid', outstanding: 0, createdAt: 0 },
     ];
-    expect(allocatePayment(fees, 350)).toEqual({ allocations: [{ feeId: 'a', amount: 200 }, { feeId: 'b', amount: 150 }], unallocated: 0 });
+    expect(allocatePayment(fees, 350)).toEqual({
+      allocations: [
+        { feeId: 'a', amount: 200 },
+        { feeId: 'b', amount: 150 },
+      ],
+      unallocated: 0,
+    });
     expect(allocatePayment(fees, 700).unallocated).toBe(200);
   });
   it('formats in the branch locale and the currency digits', () => {

@@ -26,7 +26,9 @@ export function allocatePayment(
 ): { allocations: { feeId: string; amount: number }[]; unallocated: number } {
   let left = amount;
   const allocations: { feeId: string; amount: number }[] = [];
-  const ordered = fees.filter((f) => f.outstanding > 0).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  const ordered = fees
+    .filter((f) => f.outstanding > 0)
+    .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   for (const fee of ordered) {
     if (left <= 0) break;
     const take = Math.min(left, fee.outstanding);

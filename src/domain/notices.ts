@@ -10,13 +10,29 @@
 // take it back for two of them.
 import { isClosed, openDaysBetween } from './calendar';
 import { addDays, localDateOf } from './time';
-import { PATRON_LANGUAGES, type ClosedDay, type Id, type Instant, type LocalDate, type NoticeChannel, type PatronLanguage } from './types';
+import {
+  PATRON_LANGUAGES,
+  type ClosedDay,
+  type Id,
+  type Instant,
+  type LocalDate,
+  type NoticeChannel,
+  type PatronLanguage,
+} from './types';
 
 export const NOTICE_KINDS = ['courtesy', 'overdue', 'hold_ready', 'hold_expiring', 'lost_bill'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** One template per kind, the overdue kind one per level. */
-export const NOTICE_TEMPLATE_KEYS = ['courtesy', 'overdue_1', 'overdue_2', 'overdue_3', 'hold_ready', 'hold_expiring', 'lost_bill'] as const;
+export const NOTICE_TEMPLATE_KEYS = [
+  'courtesy',
+  'overdue_1',
+  'overdue_2',
+  'overdue_3',
+  'hold_ready',
+  'hold_expiring',
+  'lost_bill',
+] as const;
 export type NoticeTemplateKey = (typeof NOTICE_TEMPLATE_KEYS)[number];
 
 /** A notice is in its patron's language (src/domain/types.ts) and goes by a patron's channel. */
@@ -83,32 +99,74 @@ const t = (subject: string, body: string): NoticeTemplate => ({ subject, body })
 
 export const DEFAULT_NOTICE_TEMPLATES: NoticeTemplates = {
   courtesy: {
-    en: t('{{libraryName}}: due soon', 'Dear {{firstName}},\n\n"{{title}}" is due back on {{dueDate}}. You can renew it at the desk or at the self-checkout.\n\n{{branchName}}'),
-    es: t('{{libraryName}}: vence pronto', 'Estimado/a {{firstName}}:\n\n"{{title}}" debe devolverse el {{dueDate}}. Puede renovarlo en el mostrador o en el autopréstamo.\n\n{{branchName}}'),
+    en: t(
+      '{{libraryName}}: due soon',
+      'Dear {{firstName}},\n\n"{{title}}" is due back on {{dueDate}}. You can renew it at the desk or at the self-checkout.\n\n{{branchName}}',
+    ),
+    es: t(
+      '{{libraryName}}: vence pronto',
+      'Estimado/a {{firstName}}:\n\n"{{title}}" debe devolverse el {{dueDate}}. Puede renovarlo en el mostrador o en el autopréstamo.\n\n{{branchName}}',
+    ),
   },
   overdue_1: {
-    en: t('{{libraryName}}: overdue', 'Dear {{firstName}},\n\n"{{title}}" was due on {{dueDate}} and is now {{daysOverdue}} days overdue. Please return or renew it.\n\n{{branchName}}'),
-    es: t('{{libraryName}}: préstamo vencido', 'Estimado/a {{firstName}}:\n\n"{{title}}" debía devolverse el {{dueDate}} y lleva {{daysOverdue}} días de retraso. Por favor, devuélvalo o renuévelo.\n\n{{branchName}}'),
+    en: t(
+      '{{libraryName}}: overdue',
+      'Dear {{firstName}},\n\n"{{title}}" was due on {{dueDate}} and is now {{daysOverdue}} days overdue. Please return or renew it.\n\n{{branchName}}',
+    ),
+    es: t(
+      '{{libraryName}}: préstamo vencido',
+      'Estimado/a {{firstName}}:\n\n"{{title}}" debía devolverse el {{dueDate}} y lleva {{daysOverdue}} días de retraso. Por favor, devuélvalo o renuévelo.\n\n{{branchName}}',
+    ),
   },
   overdue_2: {
-    en: t('{{libraryName}}: second overdue notice', 'Dear {{firstName}},\n\n"{{title}}", due on {{dueDate}}, is {{daysOverdue}} days overdue. Please return it as soon as you can.\n\n{{branchName}}'),
-    es: t('{{libraryName}}: segundo aviso de retraso', 'Estimado/a {{firstName}}:\n\n"{{title}}", que vencía el {{dueDate}}, lleva {{daysOverdue}} días de retraso. Por favor, devuélvalo cuanto antes.\n\n{{branchName}}'),
+    en: t(
+      '{{libraryName}}: second overdue notice',
+      'Dear {{firstName}},\n\n"{{title}}", due on {{dueDate}}, is {{daysOverdue}} days overdue. Please return it as soon as you can.\n\n{{branchName}}',
+    ),
+    es: t(
+      '{{libraryName}}: segundo aviso de retraso',
+      'Estimado/a {{firstName}}:\n\n"{{title}}", que vencía el {{dueDate}}, lleva {{daysOverdue}} días de retraso. Por favor, devuélvalo cuanto antes.\n\n{{branchName}}',
+    ),
   },
   overdue_3: {
-    en: t('{{libraryName}}: final overdue notice', 'Dear {{firstName}},\n\nThis is our final notice: "{{title}}" was due on {{dueDate}} ({{daysOverdue}} days ago). If it is not returned it will be billed as lost.\n\n{{branchName}}'),
-    es: t('{{libraryName}}: último aviso de retraso', 'Estimado/a {{firstName}}:\n\nÚltimo aviso: "{{title}}" debía devolverse el {{dueDate}} (hace {{daysOverdue}} días). Si no se devuelve, se le cobrará como perdido.\n\n{{branchName}}'),
+    en: t(
+      '{{libraryName}}: final overdue notice',
+      'Dear {{firstName}},\n\nThis is our final notice: "{{title}}" was due on {{dueDate}} ({{daysOverdue}} days ago). If it is not returned it will be billed as lost.\n\n{{branchName}}',
+    ),
+    es: t(
+      '{{libraryName}}: último aviso de retraso',
+      'Estimado/a {{firstName}}:\n\nÚltimo aviso: "{{title}}" debía devolverse el {{dueDate}} (hace {{daysOverdue}} días). Si no se devuelve, se le cobrará como perdido.\n\n{{branchName}}',
+    ),
   },
   hold_ready: {
-    en: t('{{libraryName}}: your hold is ready', 'Dear {{firstName}},\n\n"{{title}}" is waiting for you at {{pickupBranch}} until {{expiresOn}}.\n\n{{libraryName}}'),
-    es: t('{{libraryName}}: su reserva está lista', 'Estimado/a {{firstName}}:\n\n"{{title}}" le espera en {{pickupBranch}} hasta el {{expiresOn}}.\n\n{{libraryName}}'),
+    en: t(
+      '{{libraryName}}: your hold is ready',
+      'Dear {{firstName}},\n\n"{{title}}" is waiting for you at {{pickupBranch}} until {{expiresOn}}.\n\n{{libraryName}}',
+    ),
+    es: t(
+      '{{libraryName}}: su reserva está lista',
+      'Estimado/a {{firstName}}:\n\n"{{title}}" le espera en {{pickupBranch}} hasta el {{expiresOn}}.\n\n{{libraryName}}',
+    ),
   },
   hold_expiring: {
-    en: t('{{libraryName}}: your hold is about to expire', 'Dear {{firstName}},\n\n"{{title}}" is still waiting for you at {{pickupBranch}}, but only until {{expiresOn}}.\n\n{{libraryName}}'),
-    es: t('{{libraryName}}: su reserva está a punto de caducar', 'Estimado/a {{firstName}}:\n\n"{{title}}" sigue esperándole en {{pickupBranch}}, pero solo hasta el {{expiresOn}}.\n\n{{libraryName}}'),
+    en: t(
+      '{{libraryName}}: your hold is about to expire',
+      'Dear {{firstName}},\n\n"{{title}}" is still waiting for you at {{pickupBranch}}, but only until {{expiresOn}}.\n\n{{libraryName}}',
+    ),
+    es: t(
+      '{{libraryName}}: su reserva está a punto de caducar',
+      'Estimado/a {{firstName}}:\n\n"{{title}}" sigue esperándole en {{pickupBranch}}, pero solo hasta el {{expiresOn}}.\n\n{{libraryName}}',
+    ),
   },
   lost_bill: {
-    en: t('{{libraryName}}: bill for a lost item', 'Dear {{firstName}},\n\n"{{title}}" ({{barcode}}) is recorded as lost. You owe {{amount}} for it. If you find it, bring it back and the charge will be looked at again.\n\n{{branchName}}'),
-    es: t('{{libraryName}}: factura por un documento perdido', 'Estimado/a {{firstName}}:\n\n"{{title}}" ({{barcode}}) consta como perdido. Debe {{amount}} por él. Si lo encuentra, devuélvalo y revisaremos el cargo.\n\n{{branchName}}'),
+    en: t(
+      '{{libraryName}}: bill for a lost item',
+      'Dear {{firstName}},\n\n"{{title}}" ({{barcode}}) is recorded as lost. You owe {{amount}} for it. If you find it, bring it back and the charge will be looked at again.\n\n{{branchName}}',
+    ),
+    es: t(
+      '{{libraryName}}: factura por un documento perdido',
+      'Estimado/a {{firstName}}:\n\n"{{title}}" ({{barcode}}) consta como perdido. Debe {{amount}} por él. Si lo encuentra, devuélvalo y revisaremos el cargo.\n\n{{branchName}}',
+    ),
   },
 };
 
@@ -142,7 +200,9 @@ export function unknownPlaceholders(text: string): string[] {
 
 /** Whether the overdue days are 1 to 3 ascending whole numbers of at least 1. */
 export function validOverdueDays(days: number[]): boolean {
-  return days.length <= 3 && days.every((d, i) => Number.isInteger(d) && d >= 1 && d <= 365 && (i === 0 || d > days[i - 1]!));
+  return (
+    days.length <= 3 && days.every((d, i) => Number.isInteger(d) && d >= 1 && d <= 365 && (i === 0 || d > days[i - 1]!))
+  );
 }
 
 // --- which notices are due ----------------------------------------------------------------------
@@ -192,7 +252,8 @@ export interface DueNotice {
 }
 
 /** The key that makes a notice once: patron, kind, subject and level. */
-export const noticeKey = (n: Pick<DueNotice, 'patronId' | 'kind' | 'subjectId' | 'level'>): string => `${n.patronId}|${n.kind}|${n.subjectId}|${n.level}`;
+export const noticeKey = (n: Pick<DueNotice, 'patronId' | 'kind' | 'subjectId' | 'level'>): string =>
+  `${n.patronId}|${n.kind}|${n.subjectId}|${n.level}`;
 
 export interface NoticeInputs {
   now: Instant;
@@ -236,7 +297,8 @@ export function dueNotices(input: NoticeInputs): DueNotice[] {
     });
     if (level === 0) continue;
     // The last configured level is the final notice, whatever how many the library uses.
-    const template: NoticeTemplateKey = level === settings.overdueDays.length ? 'overdue_3' : (`overdue_${level}` as NoticeTemplateKey);
+    const template: NoticeTemplateKey =
+      level === settings.overdueDays.length ? 'overdue_3' : (`overdue_${level}` as NoticeTemplateKey);
     out.push({ ...base, kind: 'overdue', level: `${dueDate}#${level}`, template, daysOverdue: late });
   }
   for (const hold of input.holds) {
@@ -244,7 +306,8 @@ export function dueNotices(input: NoticeInputs): DueNotice[] {
     const at = today(hold.pickupBranchId);
     if (!at) continue;
     const base = { patronId: hold.patronId, subjectId: hold.id };
-    if (settings.holdReady) out.push({ ...base, kind: 'hold_ready', level: String(hold.waitingSince), template: 'hold_ready' });
+    if (settings.holdReady)
+      out.push({ ...base, kind: 'hold_ready', level: String(hold.waitingSince), template: 'hold_ready' });
     const expires = hold.shelfExpiresOn;
     if (settings.holdExpiringDaysBefore !== null && expires && expires >= at.date && hold.waitingSince < input.now) {
       // The reminder goes out on an open day, and not on the day the hold came in.
@@ -257,7 +320,8 @@ export function dueNotices(input: NoticeInputs): DueNotice[] {
   }
   if (settings.lostBills) {
     for (const fee of input.fees) {
-      if (fee.kind === 'lost' && fee.outstanding > 0) out.push({ patronId: fee.patronId, subjectId: fee.id, kind: 'lost_bill', level: '1', template: 'lost_bill' });
+      if (fee.kind === 'lost' && fee.outstanding > 0)
+        out.push({ patronId: fee.patronId, subjectId: fee.id, kind: 'lost_bill', level: '1', template: 'lost_bill' });
     }
   }
   return out;
@@ -303,7 +367,13 @@ export type NoticeValues = Partial<Record<NoticePlaceholder, string>>;
 
 /** Fills the template's placeholders; one with no value becomes empty rather than showing braces to a patron. */
 export function renderNotice(template: NoticeTemplate, values: NoticeValues): NoticeTemplate {
-  const fill = (text: string) => text.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, name: string) => values[name as NoticePlaceholder] ?? '');
+  const fill = (text: string) =>
+    text.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, name: string) => values[name as NoticePlaceholder] ?? '');
   // A subject is one line whatever a title holds.
-  return { subject: fill(template.subject).replace(/[\r\n]+/g, ' ').trim(), body: fill(template.body) };
+  return {
+    subject: fill(template.subject)
+      .replace(/[\r\n]+/g, ' ')
+      .trim(),
+    body: fill(template.body),
+  };
 }

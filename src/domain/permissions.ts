@@ -5,7 +5,16 @@ import type { Permission, StaffRole } from './types';
 export const ROLE_PERMISSIONS: Record<StaffRole, Permission[]> = {
   technician: ['circulate', 'manage_patrons'],
   supervisor: ['circulate', 'manage_patrons', 'override', 'waive_fees', 'manage_catalogue'],
-  admin: ['circulate', 'manage_patrons', 'override', 'waive_fees', 'manage_catalogue', 'edit_rules', 'manage_staff', 'settings'],
+  admin: [
+    'circulate',
+    'manage_patrons',
+    'override',
+    'waive_fees',
+    'manage_catalogue',
+    'edit_rules',
+    'manage_staff',
+    'settings',
+  ],
 };
 
 /** The permissions that library-wide configuration (staff, settings, branches, calendar, rules) asks for. */

@@ -4,7 +4,10 @@
 import { ANY } from './types';
 import type { BranchItemPolicy, CircControl, CirculationRule, Id, PatronLimits, ReturnPolicy } from './types';
 
-export function findRule(rules: CirculationRule[], key: { branchId: Id; categoryCode: string; itemTypeCode: string }): CirculationRule | null {
+export function findRule(
+  rules: CirculationRule[],
+  key: { branchId: Id; categoryCode: string; itemTypeCode: string },
+): CirculationRule | null {
   let best: CirculationRule | null = null;
   let bestRank = NO_MATCH;
   for (const r of rules) {
@@ -41,7 +44,12 @@ function pairRank(rowFirst: string, first: string, rowSecond: string, second: st
 }
 
 /** Two-key lookup, most specific first: (branch, x), (branch, *), (*, x), (*, *). */
-function mostSpecific<T extends { branchId: string }>(rows: T[], branchId: Id, other: (row: T) => string, value: string): T | null {
+function mostSpecific<T extends { branchId: string }>(
+  rows: T[],
+  branchId: Id,
+  other: (row: T) => string,
+  value: string,
+): T | null {
   let best: T | null = null;
   let bestRank = NO_MATCH;
   for (const r of rows) {
@@ -55,16 +63,29 @@ function mostSpecific<T extends { branchId: string }>(rows: T[], branchId: Id, o
   return best;
 }
 
-export function findPatronLimits(limits: PatronLimits[], key: { branchId: Id; categoryCode: string }): PatronLimits | null {
+export function findPatronLimits(
+  limits: PatronLimits[],
+  key: { branchId: Id; categoryCode: string },
+): PatronLimits | null {
   return mostSpecific(limits, key.branchId, (l) => l.categoryCode, key.categoryCode);
 }
 
-export function findReturnPolicy(policies: BranchItemPolicy[], key: { branchId: Id; itemTypeCode: string }): ReturnPolicy {
+export function findReturnPolicy(
+  policies: BranchItemPolicy[],
+  key: { branchId: Id; itemTypeCode: string },
+): ReturnPolicy {
   return mostSpecific(policies, key.branchId, (p) => p.itemTypeCode, key.itemTypeCode)?.returnPolicy ?? 'home_branch';
 }
 
-export function ruleBranchFor(circControl: CircControl, ids: { deskBranchId: Id; patronHomeBranchId: Id; itemHomeBranchId: Id }): Id {
-  return circControl === 'patron_home_branch' ? ids.patronHomeBranchId : circControl === 'item_home_branch' ? ids.itemHomeBranchId : ids.deskBranchId;
+export function ruleBranchFor(
+  circControl: CircControl,
+  ids: { deskBranchId: Id; patronHomeBranchId: Id; itemHomeBranchId: Id },
+): Id {
+  return circControl === 'patron_home_branch'
+    ? ids.patronHomeBranchId
+    : circControl === 'item_home_branch'
+      ? ids.itemHomeBranchId
+      : ids.deskBranchId;
 }
 
 /** The rule that applies when the library has written none: three weeks, two renewals, modest fines. */

@@ -4,9 +4,21 @@ import { collectionOf, emptySketch, localDayAndHour, sketchAdd, sketchEstimate, 
 
 describe('collectionOf', () => {
   it('counts Dewey by hundred, LC by class letters, anything else by its prefix', () => {
-    expect(['823.914 ROW', '599 ATT', '004.67', 'PS3563 .O8749', 'QA 76.73', 'FIC SMITH', 'j 591 att', 'DVD 12', 'REF', '  ', null].map(collectionOf)).toEqual([
-      '800', '500', '000', 'PS', 'QA', 'FIC', 'J', 'DVD', 'REF', '', '',
-    ]);
+    expect(
+      [
+        '823.914 ROW',
+        '599 ATT',
+        '004.67',
+        'PS3563 .O8749',
+        'QA 76.73',
+        'FIC SMITH',
+        'j 591 att',
+        'DVD 12',
+        'REF',
+        '  ',
+        null,
+      ].map(collectionOf),
+    ).toEqual(['800', '500', '000', 'PS', 'QA', 'FIC', 'J', 'DVD', 'REF', '', '']);
   });
 });
 
@@ -17,7 +29,10 @@ describe('localDayAndHour', () => {
     expect(localDayAndHour(Date.UTC(2025, 2, 9, 7, 0), 'America/New_York')).toEqual({ day: '2025-03-09', hour: 3 });
     // 23:30 UTC is 05:15 the next day in Kathmandu (+05:45); 18:14 UTC is 23:59, 18:15 is midnight.
     expect(localDayAndHour(Date.UTC(2025, 0, 1, 23, 30), 'Asia/Kathmandu')).toEqual({ day: '2025-01-02', hour: 5 });
-    expect(localDayAndHour(Date.UTC(2025, 0, 1, 18, 14, 59), 'Asia/Kathmandu')).toEqual({ day: '2025-01-01', hour: 23 });
+    expect(localDayAndHour(Date.UTC(2025, 0, 1, 18, 14, 59), 'Asia/Kathmandu')).toEqual({
+      day: '2025-01-01',
+      hour: 23,
+    });
     expect(localDayAndHour(Date.UTC(2025, 0, 1, 18, 15), 'Asia/Kathmandu')).toEqual({ day: '2025-01-02', hour: 0 });
   });
 });

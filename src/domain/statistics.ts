@@ -21,7 +21,16 @@ export const MEASURES = [
 export type Measure = (typeof MEASURES)[number];
 
 /** What a report may be grouped by. Day, month and year are the branch's calendar; hour its clock. */
-export const GROUPINGS = ['day', 'month', 'year', 'hour', 'branch', 'itemType', 'collection', 'patronCategory'] as const;
+export const GROUPINGS = [
+  'day',
+  'month',
+  'year',
+  'hour',
+  'branch',
+  'itemType',
+  'collection',
+  'patronCategory',
+] as const;
 export type Grouping = (typeof GROUPINGS)[number];
 
 /** Groupings that are periods of time: active patrons can be told for each such group. */
@@ -68,7 +77,14 @@ export function localDayAndHour(at: number, timeZone: string): { day: string; ho
   if (!found) {
     let f = formats.get(timeZone);
     if (!f) {
-      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+      f = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      });
       formats.set(timeZone, f);
     }
     const parts = Object.fromEntries(f.formatToParts(slot * QUARTER_HOUR).map((p) => [p.type, p.value]));

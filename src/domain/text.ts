@@ -13,7 +13,10 @@
 const BIDI = '\\u202A-\\u202E\\u2066-\\u2069';
 const LONE_SURROGATE = '\\p{Cs}';
 const SINGLE_LINE_FORBIDDEN = new RegExp(`[\\u0000-\\u001F\\u007F-\\u009F${BIDI}${LONE_SURROGATE}]`, 'u');
-const MULTI_LINE_FORBIDDEN = new RegExp(`[\\u0000-\\u0009\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${BIDI}${LONE_SURROGATE}]`, 'u');
+const MULTI_LINE_FORBIDDEN = new RegExp(
+  `[\\u0000-\\u0009\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${BIDI}${LONE_SURROGATE}]`,
+  'u',
+);
 
 /** True when `s` is one line of printable text (see above). */
 export function isSingleLineText(s: string): boolean {
@@ -40,7 +43,10 @@ export function isSupportedLocale(tag: string): boolean {
   try {
     const [canonical] = Intl.getCanonicalLocales(tag);
     if (!canonical) return false;
-    return Intl.NumberFormat.supportedLocalesOf([canonical]).length === 1 && Intl.DateTimeFormat.supportedLocalesOf([canonical]).length === 1;
+    return (
+      Intl.NumberFormat.supportedLocalesOf([canonical]).length === 1 &&
+      Intl.DateTimeFormat.supportedLocalesOf([canonical]).length === 1
+    );
   } catch {
     return false;
   }

@@ -18,7 +18,7 @@ describe('dates in a branch time zone', () => {
   it('answers from its remembered day only for instants inside that day, in any order, over a fall-back night', () => {
     const zones = ['America/New_York', 'Pacific/Chatham', 'Australia/Lord_Howe'];
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const base = Date.UTC(2026, 9, 31, 0); // the US falls back on 1 November 2026
     for (let i = 0; i < 3000; i++) {
       const zone = zones[i % zones.length]!;

@@ -80,7 +80,14 @@ export function localDateOf(instant: Instant, timeZone: string): LocalDate {
 function formatLocalDate(instant: Instant, timeZone: string): LocalDate {
   let f = dateFormatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      calendar: 'iso8601',
+      numberingSystem: 'latn',
+    });
     dateFormatters.set(timeZone, f);
   }
   // By parts, not by a locale's pattern: no ICU version can reorder them.
@@ -110,10 +117,14 @@ function memo(fn: (date: LocalDate, timeZone: string) => Instant): (date: LocalD
   };
 }
 
-export const startOfLocalDay = memo((date, timeZone) => DateTime.fromObject(parts(date), { zone: timeZone }).startOf('day').toMillis());
+export const startOfLocalDay = memo((date, timeZone) =>
+  DateTime.fromObject(parts(date), { zone: timeZone }).startOf('day').toMillis(),
+);
 
 /** 23:59:59.999 local time: a day loan is due to the very end of its day, whatever the zone's offset that day. */
-export const endOfLocalDay = memo((date, timeZone) => DateTime.fromObject(parts(date), { zone: timeZone }).endOf('day').toMillis());
+export const endOfLocalDay = memo((date, timeZone) =>
+  DateTime.fromObject(parts(date), { zone: timeZone }).endOf('day').toMillis(),
+);
 
 export function addDays(date: LocalDate, n: number): LocalDate {
   return isoDate(utcMidnight(date) + n * DAY_MS);

@@ -310,7 +310,15 @@ export interface Hold {
   shelfExpiresOn: LocalDate | null;
 }
 
-export const FEE_KINDS = ['overdue', 'lost', 'damage', 'hold_expired', 'card_replacement', 'printing', 'manual'] as const;
+export const FEE_KINDS = [
+  'overdue',
+  'lost',
+  'damage',
+  'hold_expired',
+  'card_replacement',
+  'printing',
+  'manual',
+] as const;
 export type FeeKind = (typeof FEE_KINDS)[number];
 
 /** How a patron paid: card and cheque payments carry a reference (the slip or cheque number). */

@@ -9,14 +9,34 @@ import { isSupportedTimeZone } from '../domain/text';
 import { verifySecretAsync } from '../shared/secrets';
 import { HubError, type Hub } from './hub';
 
-const Code = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
-export const AdminBranchRequest = z.object({ code: Code, name: z.string().trim().min(1).max(200), timeZone: z.string().refine(isSupportedTimeZone, 'an IANA time zone') }).strict();
+const Code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+export const AdminBranchRequest = z
+  .object({
+    code: Code,
+    name: z.string().trim().min(1).max(200),
+    timeZone: z.string().refine(isSupportedTimeZone, 'an IANA time zone'),
+  })
+  .strict();
 export const AdminStaffRequest = z
-  .object({ branchCode: Code, username: z.string().trim().min(1).max(64), displayName: z.string().trim().min(1).max(200).optional(), password: z.string().min(8).max(200) })
+  .object({
+    branchCode: Code,
+    username: z.string().trim().min(1).max(64),
+    displayName: z.string().trim().min(1).max(200).optional(),
+    password: z.string().min(8).max(200),
+  })
   .strict();
 /** stationId: a code only that station may redeem (the station a hub was made from). */
-export const AdminEnrolmentRequest = z.object({ branchCode: Code, stationId: z.string().min(1).max(100).optional() }).strict();
-export const AdminResolveRequest = z.object({ note: z.string().trim().min(1).max(2000), by: z.string().trim().max(200).optional() }).strict();
+export const AdminEnrolmentRequest = z
+  .object({ branchCode: Code, stationId: z.string().min(1).max(100).optional() })
+  .strict();
+export const AdminResolveRequest = z
+  .object({ note: z.string().trim().min(1).max(2000), by: z.string().trim().max(200).optional() })
+  .strict();
 
 /** Failed sign-ins per username before the admin API refuses it for a while (a password guessed by brute force). */
 const MAX_FAILURES = 5;
@@ -57,13 +77,16 @@ export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
     const m = /^Basic\s+([A-Za-z0-9+/=]+)$/.exec(request.headers.authorization ?? '');
     const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    if (colon <= 0) throw new HubError(401, 'UNAUTHENTICATED', "An administrator's username and password are required.");
+    if (colon <= 0)
+      throw new HubError(401, 'UNAUTHENTICATED', "An administrator's username and password are required.");
     const username = decoded.slice(0, colon).toLowerCase();
     const password = decoded.slice(colon + 1);
     const user = `user:${username}`;
     const address = `ip:${request.ip}`;
-    if (failures.locked(user, MAX_FAILURES)) throw new HubError(429, 'LOCKED', 'Too many wrong passwords for that account: try again later.');
-    if (failures.locked(address, MAX_FAILURES_PER_ADDRESS)) throw new HubError(429, 'LOCKED', 'Too many wrong passwords from this address: try again later.');
+    if (failures.locked(user, MAX_FAILURES))
+      throw new HubError(429, 'LOCKED', 'Too many wrong passwords for that account: try again later.');
+    if (failures.locked(address, MAX_FAILURES_PER_ADDRESS))
+      throw new HubError(429, 'LOCKED', 'Too many wrong passwords from this address: try again later.');
     const account = await hub.adminAccount(username);
     if (!(await verifySecretAsync(password, account?.passwordHash)) || !account) {
       failures.fail(user);
@@ -78,7 +101,11 @@ export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
     const parsed = schema.safeParse(value ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new HubError(400, 'INVALID', `The request is not valid: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'bad body'}.`);
+      throw new HubError(
+        400,
+        'INVALID',
+        `The request is not valid: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'bad body'}.`,
+      );
     }
     return parsed.data;
   };
@@ -94,7 +121,12 @@ export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
   app.post('/admin/staff', async (request) => {
     await administrator(request);
     const s = body(AdminStaffRequest, request.body);
-    const id = await hub.addAdmin({ branchCode: s.branchCode, username: s.username, displayName: s.displayName ?? s.username, password: s.password });
+    const id = await hub.addAdmin({
+      branchCode: s.branchCode,
+      username: s.username,
+      displayName: s.displayName ?? s.username,
+      password: s.password,
+    });
     return { id, username: s.username.toLowerCase(), role: 'admin' };
   });
 
@@ -111,13 +143,17 @@ export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
 
   app.delete<{ Params: { id: string } }>('/admin/stations/:id', async (request) => {
     await administrator(request);
-    if (!(await hub.removeStation(request.params.id))) throw new HubError(404, 'NOT_FOUND', `No station ${request.params.id}.`);
+    if (!(await hub.removeStation(request.params.id)))
+      throw new HubError(404, 'NOT_FOUND', `No station ${request.params.id}.`);
     return { removed: request.params.id };
   });
 
   app.get<{ Querystring: { all?: string } }>('/admin/exceptions', async (request) => {
     await administrator(request);
-    return { exceptions: await hub.listExceptions(request.query.all === '1' || request.query.all === 'true'), branches: await hub.branchCodes() };
+    return {
+      exceptions: await hub.listExceptions(request.query.all === '1' || request.query.all === 'true'),
+      branches: await hub.branchCodes(),
+    };
   });
 
   app.post<{ Params: { id: string } }>('/admin/exceptions/:id/resolve', async (request) => {
@@ -125,5 +161,4 @@ export function registerAdminApi(app: FastifyInstance, hub: Hub): void {
     const r = body(AdminResolveRequest, request.body);
     return hub.resolveException(request.params.id, r.by || `hub admin ${username}`, r.note);
   });
-
 }

@@ -12,11 +12,27 @@ import { COMMAND } from '../domain/commands';
 import type { JournalEntry } from '../domain/journal';
 import type { Fee, Hold, Item, Loan, Patron } from '../domain/types';
 import type { Queryable } from './db';
-import { blocksOfPatron, clockOfLoan, getRow, touchRow, openLoansOfItem, patronsWithCard, pendingHoldsOfRecord, putRow, recordLoanClock, rulesMatrix, type Data } from './row-store';
+import {
+  blocksOfPatron,
+  clockOfLoan,
+  getRow,
+  touchRow,
+  openLoansOfItem,
+  patronsWithCard,
+  pendingHoldsOfRecord,
+  putRow,
+  recordLoanClock,
+  rulesMatrix,
+  type Data,
+} from './row-store';
 import { applyResolution } from './exceptions';
 import type { ApplyResult, HubException } from './verdicts';
 
-const RENEW_COMMANDS = new Set<string>([COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkout]);
+const RENEW_COMMANDS = new Set<string>([
+  COMMAND.circulation.renew,
+  COMMAND.circulation.renewAll,
+  COMMAND.circulation.checkout,
+]);
 
 /** The pushing station's clock as known at this push (src/domain/clock-offset.ts). */
 export interface PushClock {
@@ -29,7 +45,11 @@ export interface PushClock {
  * and its uncertainty, or null if none is known; it orders two loans of the same copy lent while
  * apart (applyLoan).
  */
-export async function applyEntry(tx: Queryable, entry: JournalEntry, clock: PushClock | null = null): Promise<ApplyResult> {
+export async function applyEntry(
+  tx: Queryable,
+  entry: JournalEntry,
+  clock: PushClock | null = null,
+): Promise<ApplyResult> {
   // Staff at a station resolved an exception: no rows, the hub's exception list (exceptions.ts).
   if (entry.command === COMMAND.sync.resolveException) return applyResolution(tx, entry);
   const exceptions: HubException[] = [];
@@ -38,7 +58,8 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry, clock: Push
   const effects = entry.payload.effects;
   const loanIdsInEntry = new Set(effects.filter((e) => e.table === 'loans').map((e) => e.row.id));
   const allocations = new Map<string, number>();
-  for (const e of effects) if (e.table === 'payment_allocations') allocations.set(String(e.row.feeId), Number(e.row.amount));
+  for (const e of effects)
+    if (e.table === 'payment_allocations') allocations.set(String(e.row.feeId), Number(e.row.amount));
   const waivers = new Map<string, number>();
   const refusedTraps = new Set<string>();
   for (const e of effects) if (e.table === 'fee_waivers') waivers.set(String(e.row.feeId), Number(e.row.amount));
@@ -58,7 +79,8 @@ export async function applyEntry(tx: Queryable, entry: JournalEntry, clock: Push
       case 'items':
         // A copy whose trap did not stand (applyHold) stays as the hub has it.
         if (refusedTraps.has(row.id)) break;
-        if (await applyItem(tx, row, loanIdsInEntry)) await holdsWaitingFor(tx, entry, row as unknown as Item & Data, exceptions, warnings);
+        if (await applyItem(tx, row, loanIdsInEntry))
+          await holdsWaitingFor(tx, entry, row as unknown as Item & Data, exceptions, warnings);
         break;
       case 'holds':
         await applyHold(tx, entry, row as unknown as Hold & Data, exceptions, warnings, refusedTraps);
@@ -91,7 +113,13 @@ async function returnedAtADesk(tx: Queryable, loanId: string): Promise<boolean> 
  */
 async function timedCheckout(tx: Queryable, loan: Loan): Promise<TimedCheckout> {
   const clock = await clockOfLoan(tx, loan.id);
-  return { loanId: loan.id, stationId: clock?.stationId ?? '', checkedOutAt: loan.checkedOutAt, offsetMs: clock?.offsetMs ?? 0, uncertaintyMs: clock?.uncertaintyMs ?? null };
+  return {
+    loanId: loan.id,
+    stationId: clock?.stationId ?? '',
+    checkedOutAt: loan.checkedOutAt,
+    offsetMs: clock?.offsetMs ?? 0,
+    uncertaintyMs: clock?.uncertaintyMs ?? null,
+  };
 }
 
 const LENT_TWICE_MESSAGES = {
@@ -99,7 +127,7 @@ const LENT_TWICE_MESSAGES = {
   corrected_clocks:
     "The same copy was lent at two stations while they were apart; the later borrower has it. Later by the hub's clock: a station's clock was off, and its check-out time was corrected by the offset the hub measured.",
   too_close:
-    'The same copy was lent at two stations while they were apart, at check-outs too close to tell which came first (%APART% ms apart, within the clocks\' combined uncertainty of %UNCERTAINTY% ms). By the stated rule, the check-out at the station with the lower id keeps the copy.',
+    "The same copy was lent at two stations while they were apart, at check-outs too close to tell which came first (%APART% ms apart, within the clocks' combined uncertainty of %UNCERTAINTY% ms). By the stated rule, the check-out at the station with the lower id keeps the copy.",
 } as const;
 
 const LENT_TWICE_REASONS = {
@@ -113,11 +141,18 @@ const LENT_TWICE_REASONS = {
  * clock was corrected back between the two). Never stored as it is: the return is clamped to the
  * check-out, the entry is applied with a warning, and the branch is told.
  */
-function clampBackwardsReturn(entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[]): void {
+function clampBackwardsReturn(
+  entry: JournalEntry,
+  loan: Loan & Data,
+  exceptions: HubException[],
+  warnings: string[],
+): void {
   if (loan.returnedAt === null || loan.returnedAt >= loan.checkedOutAt) return;
   const byMs = loan.checkedOutAt - loan.returnedAt;
   loan.returnedAt = loan.checkedOutAt;
-  warnings.push(`returned ${Math.ceil(byMs / 1000)} s before its check-out by the station's clock: the return was set to the check-out time`);
+  warnings.push(
+    `returned ${Math.ceil(byMs / 1000)} s before its check-out by the station's clock: the return was set to the check-out time`,
+  );
   exceptions.push({
     kind: 'time_went_back',
     message: `A loan was returned ${Math.ceil(byMs / 1000)} s before it was checked out by the station's clock (its clock was set back): the return was recorded at the check-out time. Check the station's clock.`,
@@ -137,7 +172,14 @@ function clampBackwardsReturn(entry: JournalEntry, loan: Loan & Data, exceptions
  * and the exception says so. The loans keep the times their stations wrote (their due dates were
  * computed from them).
  */
-async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, exceptions: HubException[], warnings: string[], clock: PushClock | null = null): Promise<string | null> {
+async function applyLoan(
+  tx: Queryable,
+  entry: JournalEntry,
+  loan: Loan & Data,
+  exceptions: HubException[],
+  warnings: string[],
+  clock: PushClock | null = null,
+): Promise<string | null> {
   let result: string | null = null;
   clampBackwardsReturn(entry, loan, exceptions, warnings);
   if (loan.returnedAt !== null && (await returnedAtADesk(tx, loan.id))) {
@@ -157,12 +199,21 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
     const current = await getRow<Loan>(tx, 'loans', loan.id);
     if (current && current.returnedAt !== null) {
       // (A copy marked lost or claimed returned names its loan too: the same verdict.)
-      warnings.push(RENEW_COMMANDS.has(entry.command) ? 'renewed a loan already returned: the return stands' : 'a loan already returned: the return stands');
+      warnings.push(
+        RENEW_COMMANDS.has(entry.command)
+          ? 'renewed a loan already returned: the return stands'
+          : 'a loan already returned: the return stands',
+      );
       return null;
     }
     // A check-out new to the hub: its station's clock offset, for ordering it against another
     // station's loan of the same copy (now or when that one arrives).
-    if (!current && clock !== null) recordLoanClock(tx, loan.id, { stationId: entry.stationId, offsetMs: clock.offsetMs, uncertaintyMs: clock.uncertaintyMs });
+    if (!current && clock !== null)
+      recordLoanClock(tx, loan.id, {
+        stationId: entry.stationId,
+        offsetMs: clock.offsetMs,
+        uncertaintyMs: clock.uncertaintyMs,
+      });
     for (const other of await openLoansOfItem(tx, loan.itemId)) {
       if (other.id === loan.id) continue;
       const incoming = await timedCheckout(tx, loan);
@@ -173,7 +224,10 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
       // check-out's time, or where the corrected clocks decided, that moment on the earlier
       // station's clock; never before its own check-out.
       const laterOnEarliersClock = order.later.checkedOutAt - order.later.offsetMs + order.earlier.offsetMs;
-      const returnedAt = order.decidedBy === 'station_clocks' ? later.checkedOutAt : Math.max(earlier.checkedOutAt, laterOnEarliersClock);
+      const returnedAt =
+        order.decidedBy === 'station_clocks'
+          ? later.checkedOutAt
+          : Math.max(earlier.checkedOutAt, laterOnEarliersClock);
       const closed = { ...earlier, returnedAt, returnBranchId: null };
       if (incomingIsLater) await putRow(tx, 'loans', closed as Data);
       else Object.assign(loan, closed);
@@ -181,11 +235,15 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
       const uncertaintyMs = order.decidedBy === 'too_close' ? order.uncertaintyMs : null;
       exceptions.push({
         kind: 'lent_twice',
-        message: LENT_TWICE_MESSAGES[order.decidedBy].replace('%APART%', String(apartMs)).replace('%UNCERTAINTY%', String(uncertaintyMs)),
+        message: LENT_TWICE_MESSAGES[order.decidedBy]
+          .replace('%APART%', String(apartMs))
+          .replace('%UNCERTAINTY%', String(uncertaintyMs)),
         params: {
           decidedBy: order.decidedBy,
           apartMs,
-          ...(order.decidedBy === 'too_close' ? { uncertaintyMs, rule: TOO_CLOSE_RULE, keptByStationId: order.later.stationId } : {}),
+          ...(order.decidedBy === 'too_close'
+            ? { uncertaintyMs, rule: TOO_CLOSE_RULE, keptByStationId: order.later.stationId }
+            : {}),
         },
         patronIds: [earlier.patronId, later.patronId].filter((p): p is string => !!p),
         itemId: loan.itemId,
@@ -203,10 +261,15 @@ async function applyLoan(tx: Queryable, entry: JournalEntry, loan: Loan & Data, 
         if (isBarredOn(blocks, day)) warnings.push('lent to a patron barred at the hub');
       }
     }
-    if (RENEW_COMMANDS.has(entry.command) && loan.renewals > 0 && !(entry.payload.overrides?.length)) {
+    if (RENEW_COMMANDS.has(entry.command) && loan.renewals > 0 && !entry.payload.overrides?.length) {
       const patron = loan.patronId ? await getRow<Patron>(tx, 'patrons', loan.patronId) : null;
       const item = await getRow<{ itemTypeCode: string }>(tx, 'items', loan.itemId);
-      const rule = findRule(await rulesMatrix(tx), { branchId: loan.branchId, categoryCode: patron?.categoryCode ?? '*', itemTypeCode: item?.itemTypeCode ?? '*' }) ?? DEFAULT_RULE;
+      const rule =
+        findRule(await rulesMatrix(tx), {
+          branchId: loan.branchId,
+          categoryCode: patron?.categoryCode ?? '*',
+          itemTypeCode: item?.itemTypeCode ?? '*',
+        }) ?? DEFAULT_RULE;
       if (isBeyondRenewalLimit(loan.renewals, rule)) warnings.push('renewed offline beyond the renewal limit');
     }
   }
@@ -229,7 +292,13 @@ async function applyItem(tx: Queryable, item: Data, loanIdsInEntry: Set<string>)
  * the station did not know of: the hold stays pending and the branch is told to pull the copy.
  * Where the station trapped the copy itself, its trap stands (applyHold).
  */
-async function holdsWaitingFor(tx: Queryable, entry: JournalEntry, item: Item & Data, exceptions: HubException[], warnings: string[]): Promise<void> {
+async function holdsWaitingFor(
+  tx: Queryable,
+  entry: JournalEntry,
+  item: Item & Data,
+  exceptions: HubException[],
+  warnings: string[],
+): Promise<void> {
   if (item.status !== 'available') return;
   if (entry.payload.effects.some((e) => e.table === 'holds' && e.row.itemId === item.id)) return;
   const holds = await pendingHoldsOfRecord(tx, String(item.recordId));
@@ -240,7 +309,8 @@ async function holdsWaitingFor(tx: Queryable, entry: JournalEntry, item: Item & 
   warnings.push('checked in while the hub holds a hold for it: pull it from the shelf');
   exceptions.push({
     kind: 'hold_to_pull',
-    message: 'A copy checked in offline is on the shelf while a hold waits for it: pull it and check it in again to trap it.',
+    message:
+      'A copy checked in offline is on the shelf while a hold waits for it: pull it and check it in again to trap it.',
     patronIds: [hold.patronId],
     itemId: item.id,
     entryIds: [entry.id],
@@ -249,29 +319,48 @@ async function holdsWaitingFor(tx: Queryable, entry: JournalEntry, item: Item & 
 }
 
 /** A station's trap stands; if the hub had meanwhile closed that hold, the copy is flagged rather than lost on a shelf. */
-async function applyHold(tx: Queryable, entry: JournalEntry, hold: Hold & Data, exceptions: HubException[], warnings: string[], refusedTraps = new Set<string>()): Promise<void> {
+async function applyHold(
+  tx: Queryable,
+  entry: JournalEntry,
+  hold: Hold & Data,
+  exceptions: HubException[],
+  warnings: string[],
+  refusedTraps = new Set<string>(),
+): Promise<void> {
   const current = await getRow<Hold>(tx, 'holds', hold.id);
   const trapping = (hold.status === 'waiting' || hold.status === 'in_transit') && hold.itemId !== null;
-  if (trapping && !(current && (current.status === 'waiting' || current.status === 'in_transit') && current.itemId === hold.itemId)) {
+  if (
+    trapping &&
+    !(current && (current.status === 'waiting' || current.status === 'in_transit') && current.itemId === hold.itemId)
+  ) {
     // Two desks trapped the same copy for different holds while apart (it was checked in at both):
     // the first trap stands, this hold waits again, and both branches are told to find the copy.
     // Rare (only traps get here), so a plain query rather than an index of its own.
-    const other = (await tx.query<{ data: Hold }>(
-      `SELECT data FROM rows WHERE table_name = 'holds' AND deleted = 0 AND id <> $1 AND data->>'itemId' = $2 AND data->>'status' IN ('waiting', 'in_transit') LIMIT 1`,
-      [hold.id, hold.itemId],
-    ))[0]?.data;
+    const other = (
+      await tx.query<{ data: Hold }>(
+        `SELECT data FROM rows WHERE table_name = 'holds' AND deleted = 0 AND id <> $1 AND data->>'itemId' = $2 AND data->>'status' IN ('waiting', 'in_transit') LIMIT 1`,
+        [hold.id, hold.itemId],
+      )
+    )[0]?.data;
     if (other) {
       refusedTraps.add(hold.itemId!);
       warnings.push('the copy was already trapped for another hold: the first trap stands');
       exceptions.push({
         kind: 'trapped_twice',
-        message: 'A copy was trapped for two holds at two desks while they were apart; the first trap stands and the other hold waits again: check where the copy is.',
+        message:
+          'A copy was trapped for two holds at two desks while they were apart; the first trap stands and the other hold waits again: check where the copy is.',
         patronIds: [other.patronId, hold.patronId],
         itemId: hold.itemId,
         entryIds: [entry.id],
         branchIds: [...new Set([entry.branchId, other.pickupBranchId, hold.pickupBranchId])],
       });
-      await putRow(tx, 'holds', { ...(current ?? hold), status: 'pending', itemId: hold.itemLevel ? hold.itemId : null, waitingSince: null, shelfExpiresOn: null } as Data);
+      await putRow(tx, 'holds', {
+        ...(current ?? hold),
+        status: 'pending',
+        itemId: hold.itemLevel ? hold.itemId : null,
+        waitingSince: null,
+        shelfExpiresOn: null,
+      } as Data);
       return;
     }
   }
@@ -291,7 +380,14 @@ async function applyHold(tx: Queryable, entry: JournalEntry, hold: Hold & Data, 
 }
 
 /** The same fee paid at two stations: the hub applies each payment to what is still owed; any excess becomes a credit. */
-async function applyFee(tx: Queryable, entry: JournalEntry, fee: Fee & Data, allocations: Map<string, number>, warnings: string[], waivers = new Map<string, number>()): Promise<void> {
+async function applyFee(
+  tx: Queryable,
+  entry: JournalEntry,
+  fee: Fee & Data,
+  allocations: Map<string, number>,
+  warnings: string[],
+  waivers = new Map<string, number>(),
+): Promise<void> {
   const paid = allocations.get(fee.id);
   const current = await getRow<Fee & Data>(tx, 'fees', fee.id);
   const waived = waivers.get(fee.id);
@@ -299,7 +395,8 @@ async function applyFee(tx: Queryable, entry: JournalEntry, fee: Fee & Data, all
     // A waiver forgives what is still owed at the hub, never more: the station's row would undo a
     // payment made meanwhile at another desk (found by the sync property test).
     const left = current.outstanding - waived;
-    if (left < 0) warnings.push(`waived ${waived} of a fee that owed ${Math.max(0, current.outstanding)}: the rest was not needed`);
+    if (left < 0)
+      warnings.push(`waived ${waived} of a fee that owed ${Math.max(0, current.outstanding)}: the rest was not needed`);
     await putRow(tx, 'fees', { ...current, outstanding: Math.max(0, left) });
     return;
   }
@@ -308,7 +405,11 @@ async function applyFee(tx: Queryable, entry: JournalEntry, fee: Fee & Data, all
     // (Kept rather than deleted: a desk may already have taken a payment against it, which then
     // becomes a credit.)
     warnings.push('a second fine for the same loan was not charged');
-    await putRow(tx, 'fees', { ...fee, outstanding: 0, description: `${fee.description} (not charged: returned twice)` });
+    await putRow(tx, 'fees', {
+      ...fee,
+      outstanding: 0,
+      description: `${fee.description} (not charged: returned twice)`,
+    });
     return;
   }
   if (paid === undefined || !current) {
@@ -344,8 +445,15 @@ async function applyFee(tx: Queryable, entry: JournalEntry, fee: Fee & Data, all
  * patrons holding the card (the branch that registered it first among them: the hub does not
  * keep which station wrote a row, and a desk registers a patron at its own branch by default).
  */
-async function applyPatron(tx: Queryable, entry: JournalEntry, patron: Patron & Data, exceptions: HubException[]): Promise<string | null> {
-  const same = (await patronsWithCard(tx, String(patron.cardBarcode))).filter((p) => p.id !== patron.id) as unknown as (Patron & Data)[];
+async function applyPatron(
+  tx: Queryable,
+  entry: JournalEntry,
+  patron: Patron & Data,
+  exceptions: HubException[],
+): Promise<string | null> {
+  const same = (await patronsWithCard(tx, String(patron.cardBarcode))).filter(
+    (p) => p.id !== patron.id,
+  ) as unknown as (Patron & Data)[];
   await putRow(tx, 'patrons', patron);
   if (same.length === 0) return null;
   exceptions.push({
@@ -354,8 +462,13 @@ async function applyPatron(tx: Queryable, entry: JournalEntry, patron: Patron & 
     patronIds: [...same.map((s) => s.id), patron.id],
     itemId: null,
     entryIds: [entry.id],
-    branchIds: [...new Set([...same.map((s) => s.homeBranchId), patron.homeBranchId, entry.branchId].filter((b): b is string => typeof b === 'string' && b !== ''))],
+    branchIds: [
+      ...new Set(
+        [...same.map((s) => s.homeBranchId), patron.homeBranchId, entry.branchId].filter(
+          (b): b is string => typeof b === 'string' && b !== '',
+        ),
+      ),
+    ],
   });
   return 'duplicate card barcode';
 }
-

@@ -49,7 +49,8 @@ const INTERNAL_COMMANDS: Record<string, Permission | 'station'> = {
 /** Commands the hub never takes from a station, with why. */
 const NEVER: Record<string, string> = {
   [COMMAND.setup.initialize]: 'a station set up on its own cannot bring its library into a hub',
-  [COMMAND.staff.adoptKey]: 'a station cannot vouch for a signing key it made itself: an administrator must set the account a new password',
+  [COMMAND.staff.adoptKey]:
+    'a station cannot vouch for a signing key it made itself: an administrator must set the account a new password',
 };
 
 export interface Signer {
@@ -104,14 +105,36 @@ const ROW_RULES: Record<SyncedTable | 'lockouts', RowRule> = {
 };
 
 /** Secret fields of rows, and the commands that may change them. */
-const SECRET_FIELDS: Partial<Record<SyncedTable, { fields: string[]; commands: string[]; permission: Permission; what: string }>> = {
-  patrons: { fields: ['pinHash'], commands: [COMMAND.patrons.setPin, COMMAND.patrons.register], permission: 'manage_patrons', what: "a patron's PIN" },
-  staff: { fields: ['passwordHash', 'sealedKey', 'publicKey'], commands: [COMMAND.staff.save], permission: 'manage_staff', what: "a staff account's password or key" },
-  sip_accounts: { fields: ['passwordHash'], commands: [COMMAND.sip2.saveAccount], permission: 'settings', what: "a SIP2 account's password" },
+const SECRET_FIELDS: Partial<
+  Record<SyncedTable, { fields: string[]; commands: string[]; permission: Permission; what: string }>
+> = {
+  patrons: {
+    fields: ['pinHash'],
+    commands: [COMMAND.patrons.setPin, COMMAND.patrons.register],
+    permission: 'manage_patrons',
+    what: "a patron's PIN",
+  },
+  staff: {
+    fields: ['passwordHash', 'sealedKey', 'publicKey'],
+    commands: [COMMAND.staff.save],
+    permission: 'manage_staff',
+    what: "a staff account's password or key",
+  },
+  sip_accounts: {
+    fields: ['passwordHash'],
+    commands: [COMMAND.sip2.saveAccount],
+    permission: 'settings',
+    what: "a SIP2 account's password",
+  },
 };
 
 /** Whether `signer` (the entry's, checked by signerOf) may run the entry's command and write `effects` (its rows with secrets resolved). */
-export async function authorityRefusal(tx: Queryable, signer: Signer, entry: JournalEntry, effects: RowChange[]): Promise<string | null> {
+export async function authorityRefusal(
+  tx: Queryable,
+  signer: Signer,
+  entry: JournalEntry,
+  effects: RowChange[],
+): Promise<string | null> {
   // Checked in full by foundingSignerOf: who signed it, and that it writes only what that act writes.
   if (signer.founding) return null;
   if (NEVER[entry.command]) return `${entry.command}: ${NEVER[entry.command]}`;
@@ -145,28 +168,48 @@ export async function signerOf(tx: Queryable, station: StationIdentity, entry: J
   const account = await getRow<StaffAccount & { publicKey?: string | null }>(tx, 'staff', entry.staffId);
   if (!account) return `staff account ${entry.staffId} is unknown at the hub`;
   if (account.active !== true) return `staff account ${account.username} is not active at the hub`;
-  if (!account.publicKey) return `staff account ${account.username} has no signing key at the hub: an administrator must set it a new password`;
-  if (!verifyEntry(signed, signature, account.publicKey)) return `the entry's signature is not staff account ${account.username}'s`;
+  if (!account.publicKey)
+    return `staff account ${account.username} has no signing key at the hub: an administrator must set it a new password`;
+  if (!verifyEntry(signed, signature, account.publicKey))
+    return `the entry's signature is not staff account ${account.username}'s`;
   return { kind: 'staff', permissions: new Set(ROLE_PERMISSIONS[account.role] ?? []), account };
 }
 
 /** The SIP2 account a station-signed entry names, as the hub's own rows know it; or why it may not act. */
-async function sipSigner(tx: Queryable, station: StationIdentity, entry: JournalEntry, accountId: string): Promise<Signer | string> {
-  const account = await getRow<{ login: string; branchId: string; allowed: string; active: boolean }>(tx, 'sip_accounts', accountId);
+async function sipSigner(
+  tx: Queryable,
+  station: StationIdentity,
+  entry: JournalEntry,
+  accountId: string,
+): Promise<Signer | string> {
+  const account = await getRow<{ login: string; branchId: string; allowed: string; active: boolean }>(
+    tx,
+    'sip_accounts',
+    accountId,
+  );
   if (!account) return `SIP2 account ${accountId} is unknown at the hub`;
   if (account.active !== true) return `SIP2 account ${account.login} is not active at the hub`;
-  if (account.branchId !== station.branchId || entry.branchId !== station.branchId) return `SIP2 account ${account.login} acts for another branch than this station's`;
-  return { kind: 'sip', permissions: new Set(SIP_ROW_PERMISSIONS), account: null, sip: { login: account.login, allowed: parseCapabilities(account.allowed) } };
+  if (account.branchId !== station.branchId || entry.branchId !== station.branchId)
+    return `SIP2 account ${account.login} acts for another branch than this station's`;
+  return {
+    kind: 'sip',
+    permissions: new Set(SIP_ROW_PERMISSIONS),
+    account: null,
+    sip: { login: account.login, allowed: parseCapabilities(account.allowed) },
+  };
 }
 
 function mayRun(signer: Signer, command: string): string | null {
-  const method = Object.hasOwn(stationApi, command) ? (stationApi[command as keyof typeof stationApi] as ApiMethod) : null;
+  const method = Object.hasOwn(stationApi, command)
+    ? (stationApi[command as keyof typeof stationApi] as ApiMethod)
+    : null;
   const internal = Object.hasOwn(INTERNAL_COMMANDS, command) ? INTERNAL_COMMANDS[command] : undefined;
   if (!method && !internal) return `${command} is not a command the hub knows`;
   if (signer.kind === 'sip') {
     const needed = Object.hasOwn(SIP2_COMMANDS, command) ? SIP2_COMMANDS[command as CommandName] : undefined;
     if (!needed) return `${command} is not something a SIP2 account does`;
-    if (!signer.sip!.allowed.includes(needed)) return `SIP2 account ${signer.sip!.login} is not allowed ${needed} (${command})`;
+    if (!signer.sip!.allowed.includes(needed))
+      return `SIP2 account ${signer.sip!.login} is not allowed ${needed} (${command})`;
     return null;
   }
   if (signer.kind === 'station') {
@@ -177,22 +220,34 @@ function mayRun(signer: Signer, command: string): string | null {
   if (internal === 'station') return `${command} is the station's own housekeeping, not a staff account's`;
   // The permission the desk asks of a session for it: a kiosk command is circulation for staff.
   const access = method?.access;
-  const needed: Permission | null = internal ?? (access === 'kiosk' ? 'circulate' : access === 'public' || access === 'staff' ? null : (access ?? null));
-  if (needed && !signer.permissions.has(needed)) return `staff account ${signer.account!.username} lacks the ${needed} permission for ${command}`;
+  const needed: Permission | null =
+    internal ??
+    (access === 'kiosk' ? 'circulate' : access === 'public' || access === 'staff' ? null : (access ?? null));
+  if (needed && !signer.permissions.has(needed))
+    return `staff account ${signer.account!.username} lacks the ${needed} permission for ${command}`;
   return null;
 }
 
 async function mayWrite(tx: Queryable, signer: Signer, entry: JournalEntry, change: RowChange): Promise<string | null> {
   const rule = ROW_RULES[change.table];
-  const who = signer.kind === 'station' ? 'the station' : signer.kind === 'sip' ? `SIP2 account ${signer.sip!.login}` : `staff account ${signer.account!.username}`;
-  const allowed = signer.kind === 'station' ? rule.station : rule.permissions.some((p) => signer.permissions.has(p)) || (rule.commands?.includes(entry.command) ?? false);
+  const who =
+    signer.kind === 'station'
+      ? 'the station'
+      : signer.kind === 'sip'
+        ? `SIP2 account ${signer.sip!.login}`
+        : `staff account ${signer.account!.username}`;
+  const allowed =
+    signer.kind === 'station'
+      ? rule.station
+      : rule.permissions.some((p) => signer.permissions.has(p)) || (rule.commands?.includes(entry.command) ?? false);
   if (!allowed) return `${who} may not write ${change.table} rows (${entry.command})`;
   const secret = SECRET_FIELDS[change.table];
   if (!secret || change.op === 'delete') return null;
   const current = await getRow<Record<string, unknown>>(tx, change.table, change.row.id);
   const changed = secret.fields.some((f) => (change.row[f] ?? null) !== (current?.[f] ?? null));
   if (!changed) return null;
-  if (!secret.commands.includes(entry.command)) return `${secret.what} changes only through ${secret.commands.join(' or ')}, not ${entry.command}`;
+  if (!secret.commands.includes(entry.command))
+    return `${secret.what} changes only through ${secret.commands.join(' or ')}, not ${entry.command}`;
   if (!signer.permissions.has(secret.permission)) return `${who} may not change ${secret.what}`;
   return null;
 }
@@ -210,29 +265,40 @@ async function mayWrite(tx: Queryable, signer: Signer, entry: JournalEntry, chan
  *
  * Rows are still checked for shape and secrets (src/hub/policy.ts) like any other entry's.
  */
-export async function foundingSignerOf(tx: Queryable, station: StationIdentity, entry: JournalEntry): Promise<Signer | string | null> {
+export async function foundingSignerOf(
+  tx: Queryable,
+  station: StationIdentity,
+  entry: JournalEntry,
+): Promise<Signer | string | null> {
   if (!station.founding) return null;
   const { seq: _seq, signature, ...signed } = entry;
   if (entry.command === COMMAND.setup.initialize) {
-    if (entry.staffId !== null) return 'the library\'s set-up is signed by its station, not by a staff account';
-    if (await getRow(tx, 'settings', 'library')) return 'the library is set up at the hub already: a library is set up once';
+    if (entry.staffId !== null) return "the library's set-up is signed by its station, not by a staff account";
+    if (await getRow(tx, 'settings', 'library'))
+      return 'the library is set up at the hub already: a library is set up once';
     if (!verifyEntry(signed, signature, station.publicKey)) return "the entry's signature is not this station's";
     return { kind: 'station', permissions: new Set(), account: null, founding: 'setup' };
   }
   if (entry.command !== COMMAND.staff.adoptKey) return null;
-  const account = entry.staffId ? await getRow<StaffAccount & Record<string, unknown>>(tx, 'staff', entry.staffId) : null;
+  const account = entry.staffId
+    ? await getRow<StaffAccount & Record<string, unknown>>(tx, 'staff', entry.staffId)
+    : null;
   if (!account) return `staff account ${entry.staffId ?? '(none)'} is unknown at the hub`;
   if (account.active !== true) return `staff account ${account.username} is not active at the hub`;
   if (account.publicKey) return `staff account ${account.username} has a signing key at the hub already`;
   const [change, ...more] = entry.payload.effects;
-  if (!change || more.length > 0 || change.table !== 'staff' || change.op !== 'upsert' || change.row.id !== account.id) return 'a signing key is adopted for the signing account alone';
+  if (!change || more.length > 0 || change.table !== 'staff' || change.op !== 'upsert' || change.row.id !== account.id)
+    return 'a signing key is adopted for the signing account alone';
   const row = change.row as Record<string, unknown>;
   const held = typeof account.passwordHash === 'string' ? account.passwordHash : '';
-  if (row.passwordHash !== held && row.passwordHash !== `secret:${digestOf(held)}`) return 'adopting a signing key changes no password';
+  if (row.passwordHash !== held && row.passwordHash !== `secret:${digestOf(held)}`)
+    return 'adopting a signing key changes no password';
   for (const field of new Set([...Object.keys(row), ...Object.keys(account)])) {
     if (['passwordHash', 'sealedKey', 'publicKey'].includes(field)) continue;
-    if (canonicalJson(row[field] ?? null) !== canonicalJson(account[field] ?? null)) return `adopting a signing key changes nothing but the key (not ${field})`;
+    if (canonicalJson(row[field] ?? null) !== canonicalJson(account[field] ?? null))
+      return `adopting a signing key changes nothing but the key (not ${field})`;
   }
-  if (typeof row.publicKey !== 'string' || !verifyEntry(signed, signature, row.publicKey)) return "the entry's signature is not by the key it adopts";
+  if (typeof row.publicKey !== 'string' || !verifyEntry(signed, signature, row.publicKey))
+    return "the entry's signature is not by the key it adopts";
   return { kind: 'staff', permissions: new Set(ROLE_PERMISSIONS[account.role] ?? []), account, founding: 'adopt-key' };
 }

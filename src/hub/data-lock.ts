@@ -51,7 +51,8 @@ function staleness(lock: LockRecord | null): string | null {
   if (lock.host !== hostname()) return null;
   if (Math.abs(bootedAt() - lock.bootedAt) > 120_000) return `process ${lock.pid} ran before the machine restarted`;
   // This process holds no lock here (held is checked first): the pid was an earlier process's.
-  if (lock.pid === process.pid || !alive(lock.pid)) return `process ${lock.pid} is no longer running (killed or crashed)`;
+  if (lock.pid === process.pid || !alive(lock.pid))
+    return `process ${lock.pid} is no longer running (killed or crashed)`;
   return null;
 }
 
@@ -59,7 +60,10 @@ function staleness(lock: LockRecord | null): string | null {
  * Takes the data folder for this process, or throws DataFolderInUseError naming the process that
  * has it. Returns the release (also run at exit).
  */
-export function lockDataFolder(dataDir: string, log: (line: string) => void = (line) => console.error(line)): () => void {
+export function lockDataFolder(
+  dataDir: string,
+  log: (line: string) => void = (line) => console.error(line),
+): () => void {
   const dir = resolve(dataDir);
   const file = join(dir, LOCK_FILE);
   if (held.has(dir)) throw new DataFolderInUseError(`The hub's data folder ${dir} is already open in this process.`);
@@ -86,7 +90,9 @@ export function lockDataFolder(dataDir: string, log: (line: string) => void = (l
       }
       // Two processes taking over the same stale lock at the same instant could both go on; the
       // window is the few microseconds between this read and the unlink below.
-      log(`hub: stale lock ${file} taken over: ${why}. The database recovers from its write-ahead log as after a crash.`);
+      log(
+        `hub: stale lock ${file} taken over: ${why}. The database recovers from its write-ahead log as after a crash.`,
+      );
       try {
         unlinkSync(file);
       } catch (e) {
@@ -94,7 +100,13 @@ export function lockDataFolder(dataDir: string, log: (line: string) => void = (l
       }
       continue;
     }
-    const record: LockRecord = { pid: process.pid, host: hostname(), bootedAt: bootedAt(), startedAt: Date.now(), command: [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ') };
+    const record: LockRecord = {
+      pid: process.pid,
+      host: hostname(),
+      bootedAt: bootedAt(),
+      startedAt: Date.now(),
+      command: [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' '),
+    };
     try {
       writeSync(fd, JSON.stringify(record));
     } finally {

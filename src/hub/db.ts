@@ -20,10 +20,18 @@ export interface HubDb extends Queryable {
 
 export const HUB_MIGRATIONS_DIR = findUp(join('migrations', 'hub'), fileURLToPath(new URL('.', import.meta.url)));
 
-export async function openHubDb(opts: { dataDir?: string; databaseUrl?: string | null; schema?: string }): Promise<HubDb> {
+export async function openHubDb(opts: {
+  dataDir?: string;
+  databaseUrl?: string | null;
+  schema?: string;
+}): Promise<HubDb> {
   if (opts.databaseUrl) {
     // A schema per hub when asked (tests run several side by side on one database).
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}) });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
     const db: HubDb = {
       kind: 'postgres',
       async query<T>(sql: string, params: unknown[] = []) {
@@ -33,7 +41,9 @@ export async function openHubDb(opts: { dataDir?: string; databaseUrl?: string |
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
-          const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] });
+          const result = await fn({
+            query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+          });
           await client.query('COMMIT');
           return result;
         } catch (error) {
@@ -76,7 +86,9 @@ function pgliteDb(lite: PGlite, release: () => void): HubDb {
       return (await lite.query<T>(sql, params)).rows;
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
-      return lite.transaction(async (tx) => fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }));
+      return lite.transaction(async (tx) =>
+        fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }),
+      );
     },
     async close() {
       try {

@@ -27,7 +27,8 @@ export interface HubExceptionView extends ExceptionNotice {
   branchIds: string[];
 }
 
-const COLUMNS = 'id, kind, message, params, patron_ids, item_id, entry_ids, branch_ids, created_at, resolved_at, resolved_by, resolution_note, change_seq';
+const COLUMNS =
+  'id, kind, message, params, patron_ids, item_id, entry_ids, branch_ids, created_at, resolved_at, resolved_by, resolution_note, change_seq';
 
 /** Exceptions travel with hub- ids, so a station never mistakes them for its own. */
 function toView(r: ExceptionRow): HubExceptionView {
@@ -63,7 +64,12 @@ export function parseExceptionId(id: string): number | null {
  * Exceptions concerning a branch that were made or resolved after the cursor, oldest change
  * first: a station keeps its list in step with the hub, resolutions made elsewhere included.
  */
-export async function exceptionsFeed(q: Queryable, branchId: string, after: number, limit = 1000): Promise<ExceptionsResponse> {
+export async function exceptionsFeed(
+  q: Queryable,
+  branchId: string,
+  after: number,
+  limit = 1000,
+): Promise<ExceptionsResponse> {
   const rows = await q.query<ExceptionRow>(
     `SELECT ${COLUMNS} FROM exceptions WHERE branch_ids ? $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`,
     [branchId, after, limit],
@@ -73,7 +79,10 @@ export async function exceptionsFeed(q: Queryable, branchId: string, after: numb
 
 /** For the administrator: the unresolved ones (or all), oldest first. */
 export async function listExceptions(q: Queryable, includeResolved: boolean): Promise<HubExceptionView[]> {
-  const rows = await q.query<ExceptionRow>(`SELECT ${COLUMNS} FROM exceptions WHERE $1 OR resolved_at IS NULL ORDER BY id`, [includeResolved]);
+  const rows = await q.query<ExceptionRow>(
+    `SELECT ${COLUMNS} FROM exceptions WHERE $1 OR resolved_at IS NULL ORDER BY id`,
+    [includeResolved],
+  );
   return rows.map(toView);
 }
 
@@ -92,12 +101,15 @@ export async function resolveIn(
   if (n === null) return { status: 'not_found', exception: null };
   const row = (await tx.query<ExceptionRow>(`SELECT ${COLUMNS} FROM exceptions WHERE id = $1 FOR UPDATE`, [n]))[0];
   if (!row) return { status: 'not_found', exception: null };
-  if (resolution.branchId !== undefined && !row.branch_ids.includes(resolution.branchId)) return { status: 'forbidden', exception: null };
+  if (resolution.branchId !== undefined && !row.branch_ids.includes(resolution.branchId))
+    return { status: 'forbidden', exception: null };
   if (row.resolved_at !== null) return { status: 'already_resolved', exception: toView(row) };
-  const updated = (await tx.query<ExceptionRow>(
-    `UPDATE exceptions SET resolved_at = $2, resolved_by = $3, resolution_note = $4 WHERE id = $1 RETURNING ${COLUMNS}`,
-    [n, resolution.at, resolution.by, resolution.note],
-  ))[0]!;
+  const updated = (
+    await tx.query<ExceptionRow>(
+      `UPDATE exceptions SET resolved_at = $2, resolved_by = $3, resolution_note = $4 WHERE id = $1 RETURNING ${COLUMNS}`,
+      [n, resolution.at, resolution.by, resolution.note],
+    )
+  )[0]!;
   return { status: 'resolved', exception: toView(updated) };
 }
 
@@ -116,7 +128,11 @@ export async function applyResolution(tx: Queryable, entry: JournalEntry): Promi
     case 'resolved':
       return { outcome: 'applied', exceptions: [] };
     case 'already_resolved':
-      return { outcome: 'applied_with_warning', reason: `already resolved by ${exception?.resolvedBy ?? 'someone'}`, exceptions: [] };
+      return {
+        outcome: 'applied_with_warning',
+        reason: `already resolved by ${exception?.resolvedBy ?? 'someone'}`,
+        exceptions: [],
+      };
     case 'forbidden':
       return { outcome: 'rejected', reason: 'that exception does not concern this branch', exceptions: [] };
     case 'not_found':

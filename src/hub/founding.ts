@@ -73,28 +73,39 @@ async function whyNotEmpty(tx: Queryable): Promise<string | null> {
  */
 export async function foundHubFromStation(hub: Hub, station: FoundingStation): Promise<FoundingReport> {
   const home = station.branches.find((b) => b.id === station.branchId);
-  if (!home) throw new HubError(422, 'INVALID', `The station's own branch ${station.branchId} is not among its branches.`);
+  if (!home)
+    throw new HubError(422, 'INVALID', `The station's own branch ${station.branchId} is not among its branches.`);
   return writeRows(hub.db, async (tx) => {
     // admin init's lock: two inits at once take turns, and the second finds the hub full.
     await tx.query('SELECT pg_advisory_xact_lock(7401)');
     const full = await whyNotEmpty(tx);
-    if (full) throw new HubError(409, 'HUB_NOT_EMPTY', `This hub already holds ${full}: a hub is made from a station only while it is empty. Give init --from-station a new --data folder (or an empty PostgreSQL database or schema).`);
+    if (full)
+      throw new HubError(
+        409,
+        'HUB_NOT_EMPTY',
+        `This hub already holds ${full}: a hub is made from a station only while it is empty. Give init --from-station a new --data folder (or an empty PostgreSQL database or schema).`,
+      );
     await tx.query('INSERT INTO library (id, name) VALUES (1, $1)', [station.libraryName]);
     for (const b of station.branches) {
       // The hub's own list of branches, which enrolment codes name (the rows come with the journal).
-      await tx.query('INSERT INTO branches (id, code, name, time_zone) VALUES ($1, $2, $3, $4)', [b.id, b.code, b.name, b.timeZone]);
+      await tx.query('INSERT INTO branches (id, code, name, time_zone) VALUES ($1, $2, $3, $4)', [
+        b.id,
+        b.code,
+        b.name,
+        b.timeZone,
+      ]);
     }
     // Enrolled but not joined: no credential works until the station exchanges its code.
     const unusable = createHash('sha256').update(randomBytes(32)).digest('hex');
-    await tx.query('INSERT INTO stations (id, name, branch_id, credential_hash, created_at, public_key) VALUES ($1, $2, $3, $4, $5, $6)', [
-      station.stationId,
-      station.stationName,
-      station.branchId,
-      unusable,
-      Date.now(),
-      station.publicKey,
-    ]);
-    const identity: StationIdentity = { stationId: station.stationId, branchId: station.branchId, publicKey: station.publicKey };
+    await tx.query(
+      'INSERT INTO stations (id, name, branch_id, credential_hash, created_at, public_key) VALUES ($1, $2, $3, $4, $5, $6)',
+      [station.stationId, station.stationName, station.branchId, unusable, Date.now(), station.publicKey],
+    );
+    const identity: StationIdentity = {
+      stationId: station.stationId,
+      branchId: station.branchId,
+      publicKey: station.publicKey,
+    };
     const outcomes: Record<Outcome, number> = { applied: 0, applied_with_warning: 0, conflict: 0, rejected: 0 };
     let entries = 0;
     for await (const batch of station.journal()) {
@@ -102,7 +113,12 @@ export async function foundHubFromStation(hub: Hub, station: FoundingStation): P
       const byId = new Map(answered.map((o) => [o.id, o]));
       for (const entry of batch.entries) {
         const o = byId.get(entry.id);
-        if (!o) throw new HubError(422, 'STATION_JOURNAL_REFUSED', `The station's journal has a gap before seq ${entry.seq}: the hub takes a journal whole. Nothing was written to the hub.`);
+        if (!o)
+          throw new HubError(
+            422,
+            'STATION_JOURNAL_REFUSED',
+            `The station's journal has a gap before seq ${entry.seq}: the hub takes a journal whole. Nothing was written to the hub.`,
+          );
         if (o.outcome === 'rejected') {
           throw new HubError(
             422,
@@ -116,7 +132,16 @@ export async function foundHubFromStation(hub: Hub, station: FoundingStation): P
     }
     if (entries === 0) throw new HubError(422, 'INVALID', 'The station has no journal: it was never set up.');
     const code = await hub.createEnrolmentCode(home.code, station.stationId, tx);
-    const counts = await tx.query<{ rows: string; staff: string }>(`SELECT count(*) AS rows, count(*) FILTER (WHERE table_name = 'staff') AS staff FROM rows WHERE deleted = 0`);
-    return { entries, outcomes, branchCode: home.code, code, rows: Number(counts[0]!.rows), staff: Number(counts[0]!.staff) };
+    const counts = await tx.query<{ rows: string; staff: string }>(
+      `SELECT count(*) AS rows, count(*) FILTER (WHERE table_name = 'staff') AS staff FROM rows WHERE deleted = 0`,
+    );
+    return {
+      entries,
+      outcomes,
+      branchCode: home.code,
+      code,
+      rows: Number(counts[0]!.rows),
+      staff: Number(counts[0]!.staff),
+    };
   });
 }

@@ -51,7 +51,10 @@ const CONFIGURATION: Partial<Record<SyncedTable, string>> = {
 const DELETABLE = new Set<SyncedTable>(['patron_blocks', 'closed_days', 'circulation_rules']);
 
 /** Catalogue rows a station may delete, each by its own command only. */
-const CATALOGUE_DELETES: Partial<Record<SyncedTable, string>> = { items: COMMAND.catalogue.deleteItem, records: COMMAND.catalogue.deleteRecord };
+const CATALOGUE_DELETES: Partial<Record<SyncedTable, string>> = {
+  items: COMMAND.catalogue.deleteItem,
+  records: COMMAND.catalogue.deleteRecord,
+};
 
 /**
  * A copy or a record deleted at a desk, checked against what the hub knows and that desk may not
@@ -65,14 +68,21 @@ async function catalogueDeleteRefusal(tx: Queryable, entry: JournalEntry, change
   const id = change.row.id;
   const any = async (sql: string) => (await tx.query(sql, [id])).length > 0;
   if (change.table === 'items') {
-    if (await any(`SELECT 1 FROM rows WHERE table_name = 'loans' AND deleted = 0 AND data->>'itemId' = $1 LIMIT 1`)) return `copy ${id} has loans at the hub: it is withdrawn, not deleted`;
-    if (await any(`SELECT 1 FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'itemId' = $1 AND data->>'status' IN ('pending', 'in_transit', 'waiting') LIMIT 1`)) {
+    if (await any(`SELECT 1 FROM rows WHERE table_name = 'loans' AND deleted = 0 AND data->>'itemId' = $1 LIMIT 1`))
+      return `copy ${id} has loans at the hub: it is withdrawn, not deleted`;
+    if (
+      await any(
+        `SELECT 1 FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'itemId' = $1 AND data->>'status' IN ('pending', 'in_transit', 'waiting') LIMIT 1`,
+      )
+    ) {
       return `copy ${id} is held for a hold at the hub`;
     }
     return null;
   }
-  if (await any(`SELECT 1 FROM rows WHERE table_name = 'items' AND deleted = 0 AND data->>'recordId' = $1 LIMIT 1`)) return `record ${id} still has copies at the hub`;
-  if (await any(`SELECT 1 FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'recordId' = $1 LIMIT 1`)) return `record ${id} has holds at the hub`;
+  if (await any(`SELECT 1 FROM rows WHERE table_name = 'items' AND deleted = 0 AND data->>'recordId' = $1 LIMIT 1`))
+    return `record ${id} still has copies at the hub`;
+  if (await any(`SELECT 1 FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'recordId' = $1 LIMIT 1`))
+    return `record ${id} has holds at the hub`;
   return null;
 }
 
@@ -82,7 +92,12 @@ export type Screened = { ok: true; entry: JournalEntry } | { ok: false; reason: 
  * Checks an entry before it is applied: its rows are well formed and the station may write them.
  * Answers the entry with its rows as the tables define them (unknown fields dropped), or why not.
  */
-export async function screenEntry(tx: Queryable, station: StationIdentity, entry: JournalEntry, secrets: Record<string, string> = {}): Promise<Screened> {
+export async function screenEntry(
+  tx: Queryable,
+  station: StationIdentity,
+  entry: JournalEntry,
+  secrets: Record<string, string> = {},
+): Promise<Screened> {
   // Who signed it, over the entry as it came (its secrets as references). A new hub made from a
   // stand-alone station takes that station's set-up once (authority.ts, foundingSignerOf).
   const signer = (await foundingSignerOf(tx, station, entry)) ?? (await signerOf(tx, station, entry));
@@ -96,7 +111,8 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
     if (!parsed.ok) return parsed;
     effects.push(parsed.change);
   }
-  if (entry.command === COMMAND.sync.resolveException && effects.length > 0) return { ok: false, reason: 'a resolution of an exception carries no rows' };
+  if (entry.command === COMMAND.sync.resolveException && effects.length > 0)
+    return { ok: false, reason: 'a resolution of an exception carries no rows' };
   // Whether that account (or the station's own key) may do this to these rows.
   const unauthorised = await authorityRefusal(tx, signer, entry, effects);
   if (unauthorised) return { ok: false, reason: unauthorised };
@@ -108,10 +124,16 @@ export async function screenEntry(tx: Queryable, station: StationIdentity, entry
       if (refusal) return { ok: false, reason: refusal };
       continue;
     }
-    if (change.op === 'delete' && !DELETABLE.has(change.table)) return { ok: false, reason: `a station never deletes ${change.table} rows (${change.row.id})` };
+    if (change.op === 'delete' && !DELETABLE.has(change.table))
+      return { ok: false, reason: `a station never deletes ${change.table} rows (${change.row.id})` };
     // The one piece of configuration a desk makes: the ILL patron category, when a first lending
     // request needs it and the hub has none by that code. Changing an existing category stays an administrator's.
-    if (change.table === 'patron_categories' && entry.command === COMMAND.ill.recordLending && !(await getRow(tx, 'patron_categories', change.row.id))) continue;
+    if (
+      change.table === 'patron_categories' &&
+      entry.command === COMMAND.ill.recordLending &&
+      !(await getRow(tx, 'patron_categories', change.row.id))
+    )
+      continue;
     if (what) {
       // The founding acts are the administrator's own (admin init --from-station).
       if (signer.founding) continue;
@@ -155,24 +177,37 @@ async function whyNotAdmin(tx: Queryable, staffId: string | null): Promise<strin
   return null;
 }
 
-async function circulationRefusal(tx: Queryable, station: StationIdentity, entry: JournalEntry, change: RowChange): Promise<string | null> {
+async function circulationRefusal(
+  tx: Queryable,
+  station: StationIdentity,
+  entry: JournalEntry,
+  change: RowChange,
+): Promise<string | null> {
   const row = change.row;
   switch (change.table) {
     case 'loans': {
       const loan = row as unknown as Loan;
       const current = await getRow<Loan>(tx, 'loans', loan.id);
-      if (!current && loan.branchId !== station.branchId) return `loan ${loan.id} is for branch ${loan.branchId}: a station lends only at its own branch`;
-      if (current && current.branchId !== loan.branchId) return `loan ${loan.id} was made at branch ${current.branchId}: a station cannot move it to branch ${loan.branchId}`;
-      if (current && current.itemId !== loan.itemId) return `loan ${loan.id} is of copy ${current.itemId}: a station cannot change it to ${loan.itemId}`;
+      if (!current && loan.branchId !== station.branchId)
+        return `loan ${loan.id} is for branch ${loan.branchId}: a station lends only at its own branch`;
+      if (current && current.branchId !== loan.branchId)
+        return `loan ${loan.id} was made at branch ${current.branchId}: a station cannot move it to branch ${loan.branchId}`;
+      if (current && current.itemId !== loan.itemId)
+        return `loan ${loan.id} is of copy ${current.itemId}: a station cannot change it to ${loan.itemId}`;
       // A return is recorded where the copy came back; a station may send back the hub's own record of a return elsewhere.
-      if (loan.returnBranchId !== null && loan.returnBranchId !== station.branchId && loan.returnBranchId !== current?.returnBranchId) {
+      if (
+        loan.returnBranchId !== null &&
+        loan.returnBranchId !== station.branchId &&
+        loan.returnBranchId !== current?.returnBranchId
+      ) {
         return `loan ${loan.id} is returned at branch ${loan.returnBranchId}: a station records returns only at its own branch`;
       }
       return null;
     }
     case 'in_house_uses': {
       const current = await getRow<{ branchId: string }>(tx, 'in_house_uses', row.id);
-      if ((current?.branchId ?? station.branchId) !== row.branchId) return `in-house use ${row.id} is for branch ${String(row.branchId)}: a station records uses only at its own branch`;
+      if ((current?.branchId ?? station.branchId) !== row.branchId)
+        return `in-house use ${row.id} is for branch ${String(row.branchId)}: a station records uses only at its own branch`;
       return null;
     }
     case 'payments':

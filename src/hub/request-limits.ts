@@ -61,7 +61,10 @@ export function entryTooLarge(entry: unknown): number | null {
  * is what puts its loans in the right order against other stations'. Refusing it would stop that
  * desk's sync and gain nothing: a station with a credential writes its loans' times itself.
  */
-export function stationClockProblem(stationWallTime: number, hubNow: number): { message: string; clockOffsetMs?: number } | null {
+export function stationClockProblem(
+  stationWallTime: number,
+  hubNow: number,
+): { message: string; clockOffsetMs?: number } | null {
   if (isPlausibleWallTime(stationWallTime)) return null;
   const offset = Math.round(stationWallTime - hubNow);
   const years = Math.abs(Math.round(offset / (365.25 * 86_400_000)));

@@ -36,14 +36,22 @@ function columnSchema(column: SQLiteColumn, property: string): z.ZodType {
 
 function columnsOf(table: SyncedTable): Shape {
   const shape: Shape = {};
-  for (const [property, column] of Object.entries(getTableColumns(SYNCED_TABLES[table]) as Record<string, SQLiteColumn>)) shape[property] = columnSchema(column, property);
+  for (const [property, column] of Object.entries(
+    getTableColumns(SYNCED_TABLES[table]) as Record<string, SQLiteColumn>,
+  ))
+    shape[property] = columnSchema(column, property);
   shape.id = z.string().min(1).max(200);
   return shape;
 }
 
 /** The stricter field checks some tables get on top of their columns. */
 const FIELDS: Partial<Record<SyncedTable, Shape>> = {
-  patrons: { cardBarcode: z.string().min(1).max(64), cardExpiresOn: LocalDate, language: z.enum(['en', 'es']).nullable().default(null), noticeChannel: z.enum(['email', 'print']).nullable().default(null) },
+  patrons: {
+    cardBarcode: z.string().min(1).max(64),
+    cardExpiresOn: LocalDate,
+    language: z.enum(['en', 'es']).nullable().default(null),
+    noticeChannel: z.enum(['email', 'print']).nullable().default(null),
+  },
   patron_blocks: { until: LocalDate.nullable() },
   holds: { suspendedUntil: LocalDate.nullable(), shelfExpiresOn: LocalDate.nullable() },
   closed_days: { date: LocalDate.nullable() },
@@ -66,19 +74,27 @@ const FIELDS: Partial<Record<SyncedTable, Shape>> = {
 };
 
 function codeIsId(row: { id: string; code?: unknown }, ctx: z.RefinementCtx): void {
-  if (row.code !== row.id) ctx.addIssue({ code: 'custom', path: ['code'], message: 'must equal the id (categories and item types are kept by code)' });
+  if (row.code !== row.id)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['code'],
+      message: 'must equal the id (categories and item types are kept by code)',
+    });
 }
 
 /** One lockout row per card or account: its id is `<kind>:<subject id>` (src/services/lockouts.ts). */
 function lockoutKey(row: { id: string; kind?: unknown; subjectId?: unknown }, ctx: z.RefinementCtx): void {
-  if (row.id !== `${String(row.kind)}:${String(row.subjectId)}`) ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be the kind and subject id, as "patron:<id>"' });
+  if (row.id !== `${String(row.kind)}:${String(row.subjectId)}`)
+    ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be the kind and subject id, as "patron:<id>"' });
 }
 
 function closedDay(row: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const need = (field: string, ok: (v: unknown) => boolean, what: string) => {
-    if (!ok(row[field])) ctx.addIssue({ code: 'custom', path: [field], message: `a ${String(row.kind)} closed day needs ${what}` });
+    if (!ok(row[field]))
+      ctx.addIssue({ code: 'custom', path: [field], message: `a ${String(row.kind)} closed day needs ${what}` });
   };
-  const int = (lo: number, hi: number) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+  const int = (lo: number, hi: number) => (v: unknown) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
   if (row.kind === 'date') need('date', (v) => typeof v === 'string', 'a date');
   if (row.kind === 'weekly') need('weekday', int(0, 6), 'a weekday from 0 (Sunday) to 6');
   if (row.kind === 'yearly') {
@@ -100,8 +116,12 @@ function settingsDocument(row: { id: string; value?: unknown }, ctx: z.Refinemen
     ctx.addIssue({ code: 'custom', path: ['value'], message: 'is not JSON' });
     return;
   }
-  const parsed = (row.id === 'notices' ? NoticeSettingsSchema.partial() : LibrarySettingsSchema.partial()).safeParse(doc);
-  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['value', ...issue.path.map(String)], message: issue.message });
+  const parsed = (row.id === 'notices' ? NoticeSettingsSchema.partial() : LibrarySettingsSchema.partial()).safeParse(
+    doc,
+  );
+  if (!parsed.success)
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['value', ...issue.path.map(String)], message: issue.message });
 }
 
 function tableSchema(table: SyncedTable): z.ZodType<Record<string, unknown> & { id: string }> {
@@ -134,7 +154,8 @@ export function rowSchema(table: SyncedTable): z.ZodType<Record<string, unknown>
 
 function describe(issue: z.core.$ZodIssue, row: Record<string, unknown>): string {
   const path = issue.path.map(String).join('.');
-  if (issue.code === 'invalid_type' && issue.path.length === 1 && row[String(issue.path[0])] === undefined) return `${path} is missing`;
+  if (issue.code === 'invalid_type' && issue.path.length === 1 && row[String(issue.path[0])] === undefined)
+    return `${path} is missing`;
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
@@ -142,7 +163,8 @@ function describe(issue: z.core.$ZodIssue, row: Record<string, unknown>): string
  * The row of a change as the table defines it, or why it is not one. A delete names only the id.
  */
 export function parseRowChange(change: RowChange): { ok: true; change: RowChange } | { ok: false; reason: string } {
-  if (change.op === 'delete') return { ok: true, change: { table: change.table, op: 'delete', row: { id: change.row.id } } };
+  if (change.op === 'delete')
+    return { ok: true, change: { table: change.table, op: 'delete', row: { id: change.row.id } } };
   const parsed = rowSchema(change.table).safeParse(change.row);
   if (parsed.success) return { ok: true, change: { table: change.table, op: 'upsert', row: parsed.data } };
   const issues = parsed.error.issues.slice(0, 3).map((i) => describe(i, change.row));

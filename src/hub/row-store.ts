@@ -38,10 +38,20 @@ interface Lookup {
   keep: (d: Data) => boolean;
 }
 
-const OPEN_LOANS_BY_ITEM: Lookup = { table: 'loans', field: 'itemId', where: `AND (data->>'returnedAt') IS NULL`, keep: (d) => d.returnedAt == null };
+const OPEN_LOANS_BY_ITEM: Lookup = {
+  table: 'loans',
+  field: 'itemId',
+  where: `AND (data->>'returnedAt') IS NULL`,
+  keep: (d) => d.returnedAt == null,
+};
 const BLOCKS_BY_PATRON: Lookup = { table: 'patron_blocks', field: 'patronId', where: '', keep: () => true };
 const PATRONS_BY_CARD: Lookup = { table: 'patrons', field: 'cardBarcode', where: '', keep: () => true };
-const PENDING_HOLDS_BY_RECORD: Lookup = { table: 'holds', field: 'recordId', where: `AND (data->>'status') = 'pending'`, keep: (d) => d.status === 'pending' };
+const PENDING_HOLDS_BY_RECORD: Lookup = {
+  table: 'holds',
+  field: 'recordId',
+  where: `AND (data->>'status') = 'pending'`,
+  keep: (d) => d.status === 'pending',
+};
 const LOOKUPS = [OPEN_LOANS_BY_ITEM, BLOCKS_BY_PATRON, PATRONS_BY_CARD, PENDING_HOLDS_BY_RECORD];
 
 /** Parents before children, so that a station loading rows in change order meets a parent first. */
@@ -56,7 +66,8 @@ interface PendingWrite {
 }
 
 const keyOf = (table: string, id: string) => `${table}\u0000${id}`;
-const fieldText = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const fieldText = (v: unknown): string | null =>
+  v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 class TxRows {
   /** table+id -> the row as this transaction sees it; null: absent or deleted. */
@@ -137,7 +148,10 @@ class TxRows {
     if (!ids) {
       ids = new Set();
       this.wholeTables.set(table, ids);
-      for (const r of await this.raw.query<{ id: string; data: Data }>('SELECT id, data FROM rows WHERE table_name = $1 AND deleted = 0', [table])) {
+      for (const r of await this.raw.query<{ id: string; data: Data }>(
+        'SELECT id, data FROM rows WHERE table_name = $1 AND deleted = 0',
+        [table],
+      )) {
         this.remember(table, r.id, r.data);
         ids.add(r.id);
       }
@@ -181,11 +195,22 @@ class TxRows {
     const fresh = this.newClocks.get(loanId);
     if (fresh) return fresh;
     if (!this.knownClocks.has(loanId)) {
-      const r = (await this.raw.query<{ station_id: string; clock_offset_ms: string; uncertainty_ms: string | null }>(
-        'SELECT station_id, clock_offset_ms, uncertainty_ms FROM loan_clocks WHERE loan_id = $1',
-        [loanId],
-      ))[0];
-      this.knownClocks.set(loanId, r ? { stationId: r.station_id, offsetMs: Number(r.clock_offset_ms), uncertaintyMs: r.uncertainty_ms === null ? null : Number(r.uncertainty_ms) } : null);
+      const r = (
+        await this.raw.query<{ station_id: string; clock_offset_ms: string; uncertainty_ms: string | null }>(
+          'SELECT station_id, clock_offset_ms, uncertainty_ms FROM loan_clocks WHERE loan_id = $1',
+          [loanId],
+        )
+      )[0];
+      this.knownClocks.set(
+        loanId,
+        r
+          ? {
+              stationId: r.station_id,
+              offsetMs: Number(r.clock_offset_ms),
+              uncertaintyMs: r.uncertainty_ms === null ? null : Number(r.uncertainty_ms),
+            }
+          : null,
+      );
     }
     return this.knownClocks.get(loanId) ?? null;
   }
@@ -198,17 +223,29 @@ class TxRows {
       for (const [id, c] of clocks) this.knownClocks.set(id, c);
       await this.raw.query(
         `INSERT INTO loan_clocks (loan_id, station_id, clock_offset_ms, uncertainty_ms) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) ON CONFLICT (loan_id) DO NOTHING`,
-        [clocks.map((c) => c[0]), clocks.map((c) => c[1].stationId), clocks.map((c) => c[1].offsetMs), clocks.map((c) => c[1].uncertaintyMs)],
+        [
+          clocks.map((c) => c[0]),
+          clocks.map((c) => c[1].stationId),
+          clocks.map((c) => c[1].offsetMs),
+          clocks.map((c) => c[1].uncertaintyMs),
+        ],
       );
     }
     if (this.pending.size > 0) {
-      const writes = [...this.pending.values()].sort((a, b) => (TABLE_RANK.get(a.table) ?? 99) - (TABLE_RANK.get(b.table) ?? 99) || a.order - b.order);
+      const writes = [...this.pending.values()].sort(
+        (a, b) => (TABLE_RANK.get(a.table) ?? 99) - (TABLE_RANK.get(b.table) ?? 99) || a.order - b.order,
+      );
       this.pending.clear();
       await this.raw.query(
         `INSERT INTO rows (table_name, id, data, deleted, change_seq)
          SELECT t, i, d::jsonb, x, nextval('change_seq') FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS k(t, i, d, x, n) ORDER BY n
          ON CONFLICT (table_name, id) DO UPDATE SET data = excluded.data, deleted = excluded.deleted, change_seq = excluded.change_seq`,
-        [writes.map((w) => w.table), writes.map((w) => w.id), writes.map((w) => w.json), writes.map((w) => (w.deleted ? 1 : 0))],
+        [
+          writes.map((w) => w.table),
+          writes.map((w) => w.id),
+          writes.map((w) => w.json),
+          writes.map((w) => (w.deleted ? 1 : 0)),
+        ],
       );
       for (const w of writes) {
         const key = keyOf(w.table, w.id);
@@ -235,14 +272,20 @@ const txRows = new WeakMap<Queryable, TxRows>();
 
 function rowsOf(tx: Queryable): TxRows {
   const r = txRows.get(tx);
-  if (!r) throw new Error('library rows are read and written only inside writeRows: a change outside would never reach the stations');
+  if (!r)
+    throw new Error(
+      'library rows are read and written only inside writeRows: a change outside would never reach the stations',
+    );
   return r;
 }
 
 export async function getRow<T = Data>(tx: Queryable, table: string, id: string): Promise<T | null> {
   const r = txRows.get(tx);
   if (!r) {
-    const found = await tx.query<{ data: T }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2 AND deleted = 0', [table, id]);
+    const found = await tx.query<{ data: T }>(
+      'SELECT data FROM rows WHERE table_name = $1 AND id = $2 AND deleted = 0',
+      [table, id],
+    );
     return found[0]?.data ?? null;
   }
   return (await r.get(table, id)) as T | null;
@@ -349,7 +392,6 @@ export async function rulesMatrix(tx: Queryable): Promise<CirculationRule[]> {
   return (await rowsOf(tx).all('circulation_rules')) as unknown as CirculationRule[];
 }
 
-
 /**
  * Circulation sense reads what it decides on (a copy's open loans, a card's patrons, a fee's
  * balance, a title's holds) and then writes. Two stations' batches in flight at once on
@@ -374,11 +416,17 @@ export async function lockWhatEntriesTouch(tx: Queryable, entries: JournalEntry[
   // Sorted before locking (volatile functions run after the sort). Keys fall into 1024 buckets:
   // a first sync of a thousand entries must not take thousands of locks (PostgreSQL's lock table
   // is shared and finite); two small batches rarely meet in a bucket.
-  await tx.query('SELECT pg_advisory_xact_lock(7404, k) FROM (SELECT DISTINCT hashtext(x) & 1023 AS k FROM unnest($1::text[]) AS x ORDER BY k) AS h ORDER BY k', [[...keys]]);
+  await tx.query(
+    'SELECT pg_advisory_xact_lock(7404, k) FROM (SELECT DISTINCT hashtext(x) & 1023 AS k FROM unnest($1::text[]) AS x ORDER BY k) AS h ORDER BY k',
+    [[...keys]],
+  );
 }
 
 /** A patron's blocks, as this transaction sees them. */
-export async function blocksOfPatron(tx: Queryable, patronId: string): Promise<{ kind: string; until: string | null }[]> {
+export async function blocksOfPatron(
+  tx: Queryable,
+  patronId: string,
+): Promise<{ kind: string; until: string | null }[]> {
   return (await rowsOf(tx).find(BLOCKS_BY_PATRON, patronId)) as unknown as { kind: string; until: string | null }[];
 }
 

@@ -23,8 +23,12 @@ export const rows = pgTable(
     index('rows_open_loans_by_item')
       .on(sql`(${t.data}->>'itemId')`)
       .where(sql`${t.tableName} = 'loans' AND ${t.deleted} = 0 AND (${t.data}->>'returnedAt') IS NULL`),
-    index('rows_patrons_by_card').on(sql`(${t.data}->>'cardBarcode')`).where(sql`${t.tableName} = 'patrons' AND ${t.deleted} = 0`),
-    index('rows_blocks_by_patron').on(sql`(${t.data}->>'patronId')`).where(sql`${t.tableName} = 'patron_blocks' AND ${t.deleted} = 0`),
+    index('rows_patrons_by_card')
+      .on(sql`(${t.data}->>'cardBarcode')`)
+      .where(sql`${t.tableName} = 'patrons' AND ${t.deleted} = 0`),
+    index('rows_blocks_by_patron')
+      .on(sql`(${t.data}->>'patronId')`)
+      .where(sql`${t.tableName} = 'patron_blocks' AND ${t.deleted} = 0`),
     index('rows_pending_holds_by_record')
       .on(sql`(${t.data}->>'recordId')`)
       .where(sql`${t.tableName} = 'holds' AND ${t.deleted} = 0 AND (${t.data}->>'status') = 'pending'`),

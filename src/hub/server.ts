@@ -25,7 +25,12 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (jsonDeeperThan(body as string, MAX_JSON_DEPTH)) {
-      done(Object.assign(new Error(`The body is nested more than ${MAX_JSON_DEPTH} levels deep; nothing was applied.`), { statusCode: 400 }), undefined);
+      done(
+        Object.assign(new Error(`The body is nested more than ${MAX_JSON_DEPTH} levels deep; nothing was applied.`), {
+          statusCode: 400,
+        }),
+        undefined,
+      );
       return;
     }
     // Fastify's own parser answers through `done` (its type allows a promise; it returns none).
@@ -33,11 +38,20 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-    if (error instanceof HubError) return reply.status(error.status).send({ ...error.details, code: error.code, message: error.message });
+    if (error instanceof HubError)
+      return reply.status(error.status).send({ ...error.details, code: error.code, message: error.message });
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) console.error('hub:', error.message);
-    if (status === 413) return reply.status(413).send({ code: 'TOO_LARGE', message: 'The request is larger than the hub accepts; nothing was applied.' });
-    return reply.status(status).send({ code: status === 500 ? 'INTERNAL' : 'INVALID', message: status === 500 ? 'The hub failed; nothing was applied.' : error.message });
+    if (status === 413)
+      return reply
+        .status(413)
+        .send({ code: 'TOO_LARGE', message: 'The request is larger than the hub accepts; nothing was applied.' });
+    return reply
+      .status(status)
+      .send({
+        code: status === 500 ? 'INTERNAL' : 'INVALID',
+        message: status === 500 ? 'The hub failed; nothing was applied.' : error.message,
+      });
   });
 
   const invalid = (message: string, error: { issues: { path: PropertyKey[]; message: string }[] }) => ({
@@ -48,7 +62,8 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
   /** ?after= : a cursor from a previous answer (digits), 0 when absent. */
   const cursor = (value: unknown) => {
     const n = integerParam(value, 0);
-    if (n === null) throw new HubError(400, 'INVALID', 'after must be a cursor from a previous answer (a whole number).');
+    if (n === null)
+      throw new HubError(400, 'INVALID', 'after must be a cursor from a previous answer (a whole number).');
     return n;
   };
 
@@ -64,8 +79,14 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
 
   app.post('/enrol', async (request, reply) => {
     const parsed = EnrolRequest.safeParse(request.body ?? {});
-    if (!parsed.success) return reply.status(400).send(invalid('An enrolment needs the code and the station\'s name.', parsed.error));
-    return hub.enrol(parsed.data.code, parsed.data.stationName, parsed.data.publicKey ?? null, parsed.data.stationId ?? null);
+    if (!parsed.success)
+      return reply.status(400).send(invalid("An enrolment needs the code and the station's name.", parsed.error));
+    return hub.enrol(
+      parsed.data.code,
+      parsed.data.stationName,
+      parsed.data.publicKey ?? null,
+      parsed.data.stationId ?? null,
+    );
   });
 
   app.post('/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request, reply) => {
@@ -74,10 +95,16 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     // A corrupt batch is refused whole, with where it is wrong; nothing of it is applied.
     if (!parsed.success) return reply.status(400).send(invalid('The batch is not valid.', parsed.error));
     const signing = await hub.stationKey(station, parsed.data.stationPublicKey);
-    return hub.push(signing, parsed.data.entries as JournalEntry[], parsed.data.stationWallTime, parsed.data.secrets ?? {}, {
-      receivedAt: arrivedAt(request),
-      ...(parsed.data.clock ? { clock: parsed.data.clock } : {}),
-    });
+    return hub.push(
+      signing,
+      parsed.data.entries as JournalEntry[],
+      parsed.data.stationWallTime,
+      parsed.data.secrets ?? {},
+      {
+        receivedAt: arrivedAt(request),
+        ...(parsed.data.clock ? { clock: parsed.data.clock } : {}),
+      },
+    );
   });
 
   app.get<{ Querystring: { after?: unknown; limit?: unknown } }>('/sync/changes', async (request, reply) => {
@@ -88,7 +115,10 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     const page = await hub.changes(after, limit, station);
     // Large first syncs travel compressed.
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      return reply.header('content-encoding', 'gzip').type('application/json').send(gzipSync(JSON.stringify(page)));
+      return reply
+        .header('content-encoding', 'gzip')
+        .type('application/json')
+        .send(gzipSync(JSON.stringify(page)));
     }
     return page;
   });
@@ -120,7 +150,12 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
     // A station's credential proves the station, not who at it: the resolution is recorded as the
     // station's. (A desk's own resolutions travel as signed journal entries, which name the account.)
     const by = `station ${station.stationId}${parsed.data.staffId ? ` (for ${parsed.data.staffId}, unverified)` : ''}`;
-    const { exception, alreadyResolved } = await hub.resolveException(request.params.id, by, parsed.data.note?.trim() || null, station.branchId);
+    const { exception, alreadyResolved } = await hub.resolveException(
+      request.params.id,
+      by,
+      parsed.data.note?.trim() || null,
+      station.branchId,
+    );
     const { branchIds: _branches, ...notice } = exception;
     return { exception: notice, alreadyResolved };
   });

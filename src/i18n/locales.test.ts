@@ -6,15 +6,22 @@ import type { RefusalCode } from '../domain/types';
 import { OVERRIDABLE } from '../domain/refusals';
 
 const keys = (o: object, prefix = ''): string[] =>
-  Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 
 describe('translations', () => {
   it('has the same keys in English and Spanish, none empty', () => {
     expect(keys(es).sort()).toEqual(keys(en).sort());
-    for (const k of keys(es)) expect(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], es), k).not.toBe('');
+    for (const k of keys(es))
+      expect(
+        k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], es),
+        k,
+      ).not.toBe('');
   });
   it('explains every refusal code in words', () => {
-    for (const code of Object.keys(OVERRIDABLE) as RefusalCode[]) expect(Object.keys(en.refusals), code).toContain(code);
+    for (const code of Object.keys(OVERRIDABLE) as RefusalCode[])
+      expect(Object.keys(en.refusals), code).toContain(code);
   });
   it('interpolates and falls back to English', async () => {
     const t = (await createI18n('es-ES')).t;

@@ -50,12 +50,24 @@ export function circulationRuleFor(
   patron: Pick<Patron, 'homeBranchId' | 'categoryCode'>,
   item: Pick<Item, 'homeBranchId' | 'itemTypeCode'>,
 ): CirculationRule {
-  const branchId = ruleBranchFor(cfg.settings.circControl, { deskBranchId, patronHomeBranchId: patron.homeBranchId, itemHomeBranchId: item.homeBranchId });
-  return findRule(cfg.matrix.rules, { branchId, categoryCode: patron.categoryCode, itemTypeCode: item.itemTypeCode }) ?? DEFAULT_RULE;
+  const branchId = ruleBranchFor(cfg.settings.circControl, {
+    deskBranchId,
+    patronHomeBranchId: patron.homeBranchId,
+    itemHomeBranchId: item.homeBranchId,
+  });
+  return (
+    findRule(cfg.matrix.rules, { branchId, categoryCode: patron.categoryCode, itemTypeCode: item.itemTypeCode }) ??
+    DEFAULT_RULE
+  );
 }
 
 /** A loan's fine terms at this desk: the check-in charges on these, and the accrual reckons on them. */
-export function fineTermsAt(cfg: LibraryConfig, desk: Branch, rule: CirculationRule, item: Pick<Item, 'replacementPrice'>): FineTerms {
+export function fineTermsAt(
+  cfg: LibraryConfig,
+  desk: Branch,
+  rule: CirculationRule,
+  item: Pick<Item, 'replacementPrice'>,
+): FineTerms {
   return fineTerms(rule, item.replacementPrice, {
     timeZone: desk.timeZone,
     closedDays: cfg.closedDays.get(desk.id) ?? [],
@@ -78,7 +90,10 @@ export class FineAccrual {
     const desk = cfg.branches.get(this.ctx.identity().branchId);
     const result: Accrual = { fines: [], total: 0, mostDaysOverdue: 0 };
     if (!desk) return result;
-    const rows = this.ctx.circulation.overdueLoansOfPatron(patron.id, now) as (Omit<AccruingFine, 'amount' | 'overdueUnits'> & {
+    const rows = this.ctx.circulation.overdueLoansOfPatron(patron.id, now) as (Omit<
+      AccruingFine,
+      'amount' | 'overdueUnits'
+    > & {
       branchId: string;
       homeBranchId: string;
       itemTypeCode: string;
@@ -92,7 +107,15 @@ export class FineAccrual {
       const rule = circulationRuleFor(cfg, row.branchId, patron, row);
       const { amount, overdueUnits } = accruedFine(row, fineTermsAt(cfg, desk, rule, row), now);
       if (amount <= 0) continue;
-      result.fines.push({ loanId: row.loanId, itemId: row.itemId, itemBarcode: row.itemBarcode, title: row.title, dueAt: row.dueAt, amount, overdueUnits });
+      result.fines.push({
+        loanId: row.loanId,
+        itemId: row.itemId,
+        itemBarcode: row.itemBarcode,
+        title: row.title,
+        dueAt: row.dueAt,
+        amount,
+        overdueUnits,
+      });
       result.total += amount;
     }
     return result;

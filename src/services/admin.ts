@@ -18,7 +18,15 @@ import type {
 import { runCommand, SYSTEM, type Actor } from './command';
 import { DEFAULT_SETTINGS } from '../domain/settings';
 import type { ServiceContext } from './context';
-import { allStaff, branchIdByCode, branchItemPolicyId, circulationRuleId, closedDaysOf, patronLimitsId, staffIdByUsername } from '../store/queries/admin';
+import {
+  allStaff,
+  branchIdByCode,
+  branchItemPolicyId,
+  circulationRuleId,
+  closedDaysOf,
+  patronLimitsId,
+  staffIdByUsername,
+} from '../store/queries/admin';
 import { deleteSessionsOfStaff, keepOnlySession } from '../store/queries/auth';
 import { deleteStationState } from '../store/queries/station-state';
 import { invalid, notFound, ServiceError } from './errors';
@@ -55,13 +63,16 @@ function checkTimeZone(tz: string): void {
  * Intl cannot format with would fail every receipt after its payment is recorded.
  */
 function checkLocaleAndCurrency(s: { locale?: string; currency?: string }): void {
-  if (s.locale !== undefined && !isSupportedLocale(s.locale)) throw invalid('The language is a BCP 47 tag this station can format in, e.g. en-US or es-MX.');
-  if (s.currency !== undefined && !isSupportedCurrency(s.currency)) throw invalid('The currency is an ISO 4217 code, e.g. USD.');
+  if (s.locale !== undefined && !isSupportedLocale(s.locale))
+    throw invalid('The language is a BCP 47 tag this station can format in, e.g. en-US or es-MX.');
+  if (s.currency !== undefined && !isSupportedCurrency(s.currency))
+    throw invalid('The currency is an ISO 4217 code, e.g. USD.');
 }
 
 /** A name or code as one line of printable text (the API schemas check it too; services may be called without them). */
 function checkLine(value: string, what: string, max: number): void {
-  if (value.length > max || !isSingleLineText(value)) throw invalid(`${what}: at most ${max} characters, on one line, without control characters.`);
+  if (value.length > max || !isSingleLineText(value))
+    throw invalid(`${what}: at most ${max} characters, on one line, without control characters.`);
 }
 
 export class AdminService {
@@ -82,8 +93,10 @@ export class AdminService {
     checkLine(input.libraryName, 'The library name', 200);
     checkLine(input.branchName, 'The branch name', 200);
     checkLine(input.branchCode, 'The branch code', 20);
-    if (input.admin.password.length < MIN_PASSWORD) throw invalid(`A password has at least ${MIN_PASSWORD} characters.`);
-    if (!input.libraryName.trim() || !input.branchName.trim() || !input.branchCode.trim()) throw invalid('Library and branch names are required.');
+    if (input.admin.password.length < MIN_PASSWORD)
+      throw invalid(`A password has at least ${MIN_PASSWORD} characters.`);
+    if (!input.libraryName.trim() || !input.branchName.trim() || !input.branchCode.trim())
+      throw invalid('Library and branch names are required.');
     const branchId = this.ctx.newId();
     const adminId = this.ctx.newId();
     // The first administrator's key: the set-up entry itself is the station's (no one is signed
@@ -95,11 +108,26 @@ export class AdminService {
       const { admin, ...rest } = input;
       runCommand(
         this.ctx,
-        { command: COMMAND.setup.initialize, input: { ...rest, admin: { username: admin.username, displayName: admin.displayName } }, actor: SYSTEM, summary: 'set up library' },
+        {
+          command: COMMAND.setup.initialize,
+          input: { ...rest, admin: { username: admin.username, displayName: admin.displayName } },
+          actor: SYSTEM,
+          summary: 'set up library',
+        },
         (tx) => {
-          const settings: LibrarySettings = { ...DEFAULT_SETTINGS, name: input.libraryName.trim(), currency: input.currency, locale: input.locale };
+          const settings: LibrarySettings = {
+            ...DEFAULT_SETTINGS,
+            name: input.libraryName.trim(),
+            currency: input.currency,
+            locale: input.locale,
+          };
           tx.upsert('settings', { id: 'library', value: JSON.stringify(settings) });
-          tx.upsert('branches', { id: branchId, code: input.branchCode.trim(), name: input.branchName.trim(), timeZone: input.timeZone });
+          tx.upsert('branches', {
+            id: branchId,
+            code: input.branchCode.trim(),
+            name: input.branchName.trim(),
+            timeZone: input.timeZone,
+          });
           // The starting categories and item types are named in the library's language: they are
           // the library's own data from then on (renamed in Settings), shown as they are.
           const names = defaultNamesFor(input.locale);
@@ -117,7 +145,13 @@ export class AdminService {
             tx.upsert('item_types', { id: t.code, ...t });
           }
           tx.upsert('circulation_rules', { ...DEFAULT_RULE, id: this.ctx.newId() });
-          tx.upsert('patron_limits', { id: this.ctx.newId(), branchId: '*', categoryCode: '*', totalMaxLoans: 50, maxHolds: 20 });
+          tx.upsert('patron_limits', {
+            id: this.ctx.newId(),
+            branchId: '*',
+            categoryCode: '*',
+            totalMaxLoans: 50,
+            maxHolds: 20,
+          });
           tx.upsert('staff', {
             id: adminId,
             username: input.admin.username.trim().toLowerCase(),
@@ -147,9 +181,13 @@ export class AdminService {
     const next = { ...this.settings(), ...changes };
     checkLocaleAndCurrency(changes);
     if (changes.name !== undefined) checkLine(changes.name, 'The library name', 200);
-    runCommand(this.ctx, { command: COMMAND.settings.update, input: changes, actor, summary: 'edit settings' }, (tx) => {
-      tx.upsert('settings', { id: 'library', value: JSON.stringify(next) });
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.settings.update, input: changes, actor, summary: 'edit settings' },
+      (tx) => {
+        tx.upsert('settings', { id: 'library', value: JSON.stringify(next) });
+      },
+    );
     return next;
   }
 
@@ -157,20 +195,33 @@ export class AdminService {
     checkTimeZone(branch.timeZone);
     checkLine(branch.code, 'The branch code', 20);
     checkLine(branch.name, 'The branch name', 200);
-    const row: Branch = { id: branch.id ?? this.ctx.newId(), code: branch.code.trim(), name: branch.name.trim(), timeZone: branch.timeZone };
+    const row: Branch = {
+      id: branch.id ?? this.ctx.newId(),
+      code: branch.code.trim(),
+      name: branch.name.trim(),
+      timeZone: branch.timeZone,
+    };
     if (!row.code || !row.name) throw invalid('A branch needs a code and a name.');
-    return runCommand(this.ctx, { command: COMMAND.branches.save, input: row, actor, summary: `branch ${row.code}` }, (tx) => {
-      // Branch codes are unique (the table says so): say which rule it broke, not a constraint error.
-      const clash = branchIdByCode(this.ctx, row.code);
-      if (clash && clash !== row.id) throw new ServiceError('CONFLICT', 'Another branch has that code.');
-      return tx.upsert('branches', row);
-    });
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.branches.save, input: row, actor, summary: `branch ${row.code}` },
+      (tx) => {
+        // Branch codes are unique (the table says so): say which rule it broke, not a constraint error.
+        const clash = branchIdByCode(this.ctx, row.code);
+        if (clash && clash !== row.id) throw new ServiceError('CONFLICT', 'Another branch has that code.');
+        return tx.upsert('branches', row);
+      },
+    );
   }
 
   addClosedDay(branchId: string, day: ClosedDay, actor: Actor): { id: string } {
     if (!this.ctx.config.get().branches.has(branchId)) throw notFound('branch');
-    if (day.kind === 'date' && !isValidLocalDate(day.date)) throw invalid('The closed day must be a calendar date like 2026-12-25.');
-    if (day.kind === 'yearly' && !isValidLocalDate(`2024-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`)) {
+    if (day.kind === 'date' && !isValidLocalDate(day.date))
+      throw invalid('The closed day must be a calendar date like 2026-12-25.');
+    if (
+      day.kind === 'yearly' &&
+      !isValidLocalDate(`2024-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`)
+    ) {
       throw invalid('That day does not exist in that month.');
     }
     const id = this.ctx.newId();
@@ -184,15 +235,23 @@ export class AdminService {
       day: day.kind === 'yearly' ? day.day : null,
       description: day.description ?? null,
     };
-    runCommand(this.ctx, { command: COMMAND.calendar.addClosedDay, input: { branchId, day }, actor, summary: 'closed day' }, (tx) => tx.upsert('closed_days', row));
+    runCommand(
+      this.ctx,
+      { command: COMMAND.calendar.addClosedDay, input: { branchId, day }, actor, summary: 'closed day' },
+      (tx) => tx.upsert('closed_days', row),
+    );
     return { id };
   }
 
   removeClosedDay(id: string, actor: Actor): void {
-    runCommand(this.ctx, { command: COMMAND.calendar.removeClosedDay, input: { id }, actor, summary: 'remove closed day' }, (tx) => {
-      if (!this.ctx.rows.get('closed_days', id)) throw notFound('closed day');
-      tx.delete('closed_days', id);
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.calendar.removeClosedDay, input: { id }, actor, summary: 'remove closed day' },
+      (tx) => {
+        if (!this.ctx.rows.get('closed_days', id)) throw notFound('closed day');
+        tx.delete('closed_days', id);
+      },
+    );
   }
 
   listClosedDays(branchId: string): (ClosedDay & { id: string })[] {
@@ -208,23 +267,31 @@ export class AdminService {
   }
 
   saveCategory(category: PatronCategory, actor: Actor): PatronCategory {
-    if (!/^[A-Z0-9_]{1,20}$/.test(category.code)) throw invalid('A category code is 1 to 20 capital letters or digits.');
-    return runCommand(this.ctx, { command: COMMAND.categories.save, input: category, actor, summary: `category ${category.code}` }, (tx) =>
-      tx.upsert('patron_categories', { id: category.code, ...category }),
+    if (!/^[A-Z0-9_]{1,20}$/.test(category.code))
+      throw invalid('A category code is 1 to 20 capital letters or digits.');
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.categories.save, input: category, actor, summary: `category ${category.code}` },
+      (tx) => tx.upsert('patron_categories', { id: category.code, ...category }),
     );
   }
 
   saveItemType(itemType: ItemType, actor: Actor): ItemType {
-    if (!/^[A-Z0-9_]{1,20}$/.test(itemType.code)) throw invalid('An item type code is 1 to 20 capital letters or digits.');
-    return runCommand(this.ctx, { command: COMMAND.itemTypes.save, input: itemType, actor, summary: `item type ${itemType.code}` }, (tx) =>
-      tx.upsert('item_types', { id: itemType.code, ...itemType }),
+    if (!/^[A-Z0-9_]{1,20}$/.test(itemType.code))
+      throw invalid('An item type code is 1 to 20 capital letters or digits.');
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.itemTypes.save, input: itemType, actor, summary: `item type ${itemType.code}` },
+      (tx) => tx.upsert('item_types', { id: itemType.code, ...itemType }),
     );
   }
 
   /** Adds or replaces the rule for one branch x category x item type cell of the matrix. */
   saveRule(rule: CirculationRule, actor: Actor): CirculationRule & { id: string } {
-    if (rule.loanLength < 0 || rule.renewalsAllowed < 0 || rule.finePeriod <= 0) throw invalid('Loan length, renewals and charge period must be positive.');
-    if (rule.hardDueDate !== null && !isValidLocalDate(rule.hardDueDate)) throw invalid('The hard due date must be a calendar date like 2026-12-31.');
+    if (rule.loanLength < 0 || rule.renewalsAllowed < 0 || rule.finePeriod <= 0)
+      throw invalid('Loan length, renewals and charge period must be positive.');
+    if (rule.hardDueDate !== null && !isValidLocalDate(rule.hardDueDate))
+      throw invalid('The hard due date must be a calendar date like 2026-12-31.');
     return runCommand(this.ctx, { command: COMMAND.rules.save, input: rule, actor, summary: 'edit rule' }, (tx) => {
       const existing = circulationRuleId(this.ctx, rule.branchId, rule.categoryCode, rule.itemTypeCode);
       return tx.upsert('circulation_rules', { ...rule, id: existing ?? this.ctx.newId() });
@@ -239,62 +306,94 @@ export class AdminService {
   }
 
   savePatronLimits(limits: PatronLimits, actor: Actor): PatronLimits & { id: string } {
-    return runCommand(this.ctx, { command: COMMAND.rules.saveLimits, input: limits, actor, summary: 'edit limits' }, (tx) => {
-      const existing = patronLimitsId(this.ctx, limits.branchId, limits.categoryCode);
-      return tx.upsert('patron_limits', { ...limits, id: existing ?? this.ctx.newId() });
-    });
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.rules.saveLimits, input: limits, actor, summary: 'edit limits' },
+      (tx) => {
+        const existing = patronLimitsId(this.ctx, limits.branchId, limits.categoryCode);
+        return tx.upsert('patron_limits', { ...limits, id: existing ?? this.ctx.newId() });
+      },
+    );
   }
 
   saveBranchItemPolicy(policy: BranchItemPolicy, actor: Actor): BranchItemPolicy & { id: string } {
-    return runCommand(this.ctx, { command: COMMAND.rules.saveReturnPolicy, input: policy, actor, summary: 'edit return policy' }, (tx) => {
-      const existing = branchItemPolicyId(this.ctx, policy.branchId, policy.itemTypeCode);
-      return tx.upsert('branch_item_policies', { ...policy, id: existing ?? this.ctx.newId() });
-    });
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.rules.saveReturnPolicy, input: policy, actor, summary: 'edit return policy' },
+      (tx) => {
+        const existing = branchItemPolicyId(this.ctx, policy.branchId, policy.itemTypeCode);
+        return tx.upsert('branch_item_policies', { ...policy, id: existing ?? this.ctx.newId() });
+      },
+    );
   }
 
   listStaff(): StaffAccount[] {
     return allStaff(this.ctx).map((r) => {
-      const { passwordHash: _hash, publicKey: _p, sealedKey: _s, ...account } = this.ctx.rows.decode<StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null }>('staff', r);
+      const {
+        passwordHash: _hash,
+        publicKey: _p,
+        sealedKey: _s,
+        ...account
+      } = this.ctx.rows.decode<
+        StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null }
+      >('staff', r);
       return account;
     });
   }
 
   saveStaff(
-    input: { id?: string | null; username: string; displayName: string; role: StaffRole; branchId?: string | null; password?: string | null; active?: boolean },
+    input: {
+      id?: string | null;
+      username: string;
+      displayName: string;
+      role: StaffRole;
+      branchId?: string | null;
+      password?: string | null;
+      active?: boolean;
+    },
     actor: Actor,
   ): StaffAccount {
-    if (input.password != null && input.password.length < MIN_PASSWORD) throw invalid(`A password has at least ${MIN_PASSWORD} characters.`);
+    if (input.password != null && input.password.length < MIN_PASSWORD)
+      throw invalid(`A password has at least ${MIN_PASSWORD} characters.`);
     const username = input.username.trim().toLowerCase();
-    if (!/^[a-z0-9._-]{2,40}$/.test(username)) throw invalid('A username is 2 to 40 letters, digits, dots, dashes or underscores.');
+    if (!/^[a-z0-9._-]{2,40}$/.test(username))
+      throw invalid('A username is 2 to 40 letters, digits, dots, dashes or underscores.');
     const { password: _password, ...journaled } = input;
     let changedKey: { staffId: string; privateKey: KeyObject; isNew: boolean } | null = null;
-    const saved = runCommand(this.ctx, { command: COMMAND.staff.save, input: journaled, actor, summary: `staff ${username}` }, (tx) => {
-      const existing = input.id ? this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', input.id) : undefined;
-      if (input.id && !existing) throw notFound('staff account');
-      if (!existing && !input.password) throw invalid('A new account needs a password.');
-      const clash = staffIdByUsername(this.ctx, username);
-      if (clash && clash !== existing?.id) throw new ServiceError('CONFLICT', 'That username is taken.');
-      // A new password is a new key pair, its public half published in the row: the hub checks
-      // this entry with the key it holds now (the administrator's, or the account's own old key
-      // for a change of one's own password) and the account's later entries with the new one.
-      const key = input.password ? newKeyPair() : null;
-      const kept = existing as (StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null }) | undefined;
-      const row = {
-        id: existing?.id ?? this.ctx.newId(),
-        username,
-        displayName: input.displayName.trim(),
-        role: input.role,
-        branchId: input.branchId ?? existing?.branchId ?? this.ctx.identity().branchId,
-        passwordHash: input.password ? hashSecret(input.password) : kept!.passwordHash,
-        active: input.active ?? existing?.active ?? true,
-        publicKey: key ? key.publicKey : (kept?.publicKey ?? null),
-        sealedKey: key && input.password ? sealPrivateKey(key.privateKey, input.password) : (kept?.sealedKey ?? null),
-      };
-      tx.upsert('staff', row);
-      if (key) changedKey = { staffId: row.id, privateKey: key.privateKey, isNew: !existing };
-      const { passwordHash: _h, publicKey: _p, sealedKey: _s, ...account } = row;
-      return account;
-    });
+    const saved = runCommand(
+      this.ctx,
+      { command: COMMAND.staff.save, input: journaled, actor, summary: `staff ${username}` },
+      (tx) => {
+        const existing = input.id
+          ? this.ctx.rows.get<StaffAccount & { passwordHash: string }>('staff', input.id)
+          : undefined;
+        if (input.id && !existing) throw notFound('staff account');
+        if (!existing && !input.password) throw invalid('A new account needs a password.');
+        const clash = staffIdByUsername(this.ctx, username);
+        if (clash && clash !== existing?.id) throw new ServiceError('CONFLICT', 'That username is taken.');
+        // A new password is a new key pair, its public half published in the row: the hub checks
+        // this entry with the key it holds now (the administrator's, or the account's own old key
+        // for a change of one's own password) and the account's later entries with the new one.
+        const key = input.password ? newKeyPair() : null;
+        const kept = existing as
+          (StaffAccount & { passwordHash: string; publicKey: string | null; sealedKey: string | null }) | undefined;
+        const row = {
+          id: existing?.id ?? this.ctx.newId(),
+          username,
+          displayName: input.displayName.trim(),
+          role: input.role,
+          branchId: input.branchId ?? existing?.branchId ?? this.ctx.identity().branchId,
+          passwordHash: input.password ? hashSecret(input.password) : kept!.passwordHash,
+          active: input.active ?? existing?.active ?? true,
+          publicKey: key ? key.publicKey : (kept?.publicKey ?? null),
+          sealedKey: key && input.password ? sealPrivateKey(key.privateKey, input.password) : (kept?.sealedKey ?? null),
+        };
+        tx.upsert('staff', row);
+        if (key) changedKey = { staffId: row.id, privateKey: key.privateKey, isNew: !existing };
+        const { passwordHash: _h, publicKey: _p, sealedKey: _s, ...account } = row;
+        return account;
+      },
+    );
     // Assigned inside the command's body, which TypeScript does not follow.
     const changed = changedKey as { staffId: string; privateKey: KeyObject; isNew: boolean } | null;
     if (changed) this.afterPasswordChange(changed.staffId, changed.privateKey, actor, changed.isNew);

@@ -8,7 +8,14 @@ import type { Permission, StaffAccount } from '../domain/types';
 import { ROLE_PERMISSIONS } from '../domain/permissions';
 import type { Actor } from './command';
 import type { ServiceContext } from './context';
-import { deleteSession, deleteSessionsExpiredBefore, insertSession, sessionByTokenHash, staffByUsername as staffRowByUsername, staffHasSession } from '../store/queries/auth';
+import {
+  deleteSession,
+  deleteSessionsExpiredBefore,
+  insertSession,
+  sessionByTokenHash,
+  staffByUsername as staffRowByUsername,
+  staffHasSession,
+} from '../store/queries/auth';
 import { notFound, ServiceError } from './errors';
 import { knownSubject, SignInGuard, unknownSubject } from './lockouts';
 import type { PatronService } from './patrons';
@@ -28,8 +35,7 @@ const KIOSK_SESSION_MS = 15 * 60 * 1000;
 const OVERRIDE_GRANT_MS = 2 * 60 * 1000;
 
 export type Session =
-  | { kind: 'staff'; staff: StaffAccount; permissions: Set<Permission> }
-  | { kind: 'kiosk'; patronId: string };
+  { kind: 'staff'; staff: StaffAccount; permissions: Set<Permission> } | { kind: 'kiosk'; patronId: string };
 
 interface OverrideGrant {
   grantedBy: string;
@@ -62,7 +68,9 @@ export class AuthService {
   private checkStaff(username: string, password: string): Promise<StaffRow> {
     const row = this.staffByUsername(username);
     const account = row?.active ? row : null;
-    const subject = account ? knownSubject('staff', account.id) : unknownSubject('staff', username.trim().toLowerCase());
+    const subject = account
+      ? knownSubject('staff', account.id)
+      : unknownSubject('staff', username.trim().toLowerCase());
     return this.guard.attempt(
       subject,
       async () => ((await verifySecretAsync(password, account?.passwordHash)) && account ? account : null),
@@ -83,29 +91,62 @@ export class AuthService {
       return key;
     }
     if (this.ctx.readState('hub_url') !== null) {
-      throw new ServiceError('FORBIDDEN', 'This account has no signing key yet: an administrator must set a new password for it.');
+      throw new ServiceError(
+        'FORBIDDEN',
+        'This account has no signing key yet: an administrator must set a new password for it.',
+      );
     }
     const { publicKey, privateKey } = newKeyPair();
     this.ctx.keys.unlock(row.id, privateKey);
-    runCommand(this.ctx, { command: COMMAND.staff.adoptKey, input: { staffId: row.id }, actor: { kind: 'staff', staffId: row.id }, summary: `signing key ${row.username}` }, (tx) => {
-      tx.upsert('staff', { ...row, publicKey, sealedKey: sealPrivateKey(privateKey, password) });
-    });
+    runCommand(
+      this.ctx,
+      {
+        command: COMMAND.staff.adoptKey,
+        input: { staffId: row.id },
+        actor: { kind: 'staff', staffId: row.id },
+        summary: `signing key ${row.username}`,
+      },
+      (tx) => {
+        tx.upsert('staff', { ...row, publicKey, sealedKey: sealPrivateKey(privateKey, password) });
+      },
+    );
     return privateKey;
   }
 
-  private createSession(kind: 'staff' | 'kiosk', staffId: string | null, patronId: string | null, ttl: number, key?: KeyObject): string {
+  private createSession(
+    kind: 'staff' | 'kiosk',
+    staffId: string | null,
+    patronId: string | null,
+    ttl: number,
+    key?: KeyObject,
+  ): string {
     const { token, hash } = newToken();
     const now = this.ctx.now();
-    insertSession(this.ctx, { tokenHash: hash, kind, staffId, patronId, createdAt: now, expiresAt: now + ttl, sealedKey: key ? sealForSession(key, token) : null });
+    insertSession(this.ctx, {
+      tokenHash: hash,
+      kind,
+      staffId,
+      patronId,
+      createdAt: now,
+      expiresAt: now + ttl,
+      sealedKey: key ? sealForSession(key, token) : null,
+    });
     return token;
   }
 
-  async signIn(username: string, password: string): Promise<{ token: string; staff: StaffAccount; permissions: Permission[] }> {
+  async signIn(
+    username: string,
+    password: string,
+  ): Promise<{ token: string; staff: StaffAccount; permissions: Permission[] }> {
     const row = await this.checkStaff(username, password);
     const key = await this.openKey(row, password);
     this.ctx.keys.unlock(row.id, key);
     const staff = publicPart(row);
-    return { token: this.createSession('staff', staff.id, null, STAFF_SESSION_MS, key), staff, permissions: ROLE_PERMISSIONS[staff.role] };
+    return {
+      token: this.createSession('staff', staff.id, null, STAFF_SESSION_MS, key),
+      staff,
+      permissions: ROLE_PERMISSIONS[staff.role],
+    };
   }
 
   async kioskSignIn(cardBarcode: string, pin: string): Promise<{ token: string; patronId: string; firstName: string }> {
@@ -116,7 +157,11 @@ export class AuthService {
       () => this.patrons.verifyPin(card, pin),
       () => new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.'),
     );
-    return { token: this.createSession('kiosk', null, patron.id, KIOSK_SESSION_MS), patronId: patron.id, firstName: patron.firstName };
+    return {
+      token: this.createSession('kiosk', null, patron.id, KIOSK_SESSION_MS),
+      patronId: patron.id,
+      firstName: patron.firstName,
+    };
   }
 
   /**
@@ -161,13 +206,21 @@ export class AuthService {
   }
 
   /** A supervisor types their credentials at the desk: a grant the next command may use once. */
-  async verifySupervisor(username: string, password: string, askingSession: string | null = null): Promise<{ overrideToken: string; grantedBy: string; displayName: string }> {
+  async verifySupervisor(
+    username: string,
+    password: string,
+    askingSession: string | null = null,
+  ): Promise<{ overrideToken: string; grantedBy: string; displayName: string }> {
     const staff = publicPart(await this.checkStaff(username, password));
     if (!ROLE_PERMISSIONS[staff.role].includes('override')) {
       throw new ServiceError('FORBIDDEN', 'That account may not override.');
     }
     const { token } = newToken();
-    this.grants.set(token, { grantedBy: staff.id, expiresAt: this.ctx.now() + OVERRIDE_GRANT_MS, askedBy: askingSession ? hashToken(askingSession) : null });
+    this.grants.set(token, {
+      grantedBy: staff.id,
+      expiresAt: this.ctx.now() + OVERRIDE_GRANT_MS,
+      askedBy: askingSession ? hashToken(askingSession) : null,
+    });
     return { overrideToken: token, grantedBy: staff.id, displayName: staff.displayName };
   }
 
@@ -181,7 +234,8 @@ export class AuthService {
   redeemOverride(token: string, redeemingSession: string | null = null): string {
     const grant = this.grants.get(token);
     this.grants.delete(token);
-    if (!grant || grant.expiresAt < this.ctx.now()) throw new ServiceError('FORBIDDEN', 'The override has expired: ask the supervisor again.');
+    if (!grant || grant.expiresAt < this.ctx.now())
+      throw new ServiceError('FORBIDDEN', 'The override has expired: ask the supervisor again.');
     if (grant.askedBy !== null && grant.askedBy !== (redeemingSession ? hashToken(redeemingSession) : null)) {
       throw new ServiceError('FORBIDDEN', 'That override was granted at another session: ask the supervisor again.');
     }

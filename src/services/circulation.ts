@@ -9,7 +9,18 @@ import { isActiveHold, otherCopyCanFill, pickHoldToTrap, shelfExpiry, trapDecisi
 import { refusal, unoverridden } from '../domain/refusals';
 import { DEFAULT_RULE, findPatronLimits, findReturnPolicy } from '../domain/rules';
 import { endOfLocalDay, isValidLocalDate, localDateOf } from '../domain/time';
-import type { Branch, CirculationRule, Fee, Hold, Item, Loan, Notice, Patron, Refusal, RefusalCode } from '../domain/types';
+import type {
+  Branch,
+  CirculationRule,
+  Fee,
+  Hold,
+  Item,
+  Loan,
+  Notice,
+  Patron,
+  Refusal,
+  RefusalCode,
+} from '../domain/types';
 import { circulationRuleFor, FineAccrual, fineTermsAt } from './accrual';
 import { runCommand, type Actor, type Tx } from './command';
 import type { LibraryConfig } from './config';
@@ -113,7 +124,12 @@ export class CirculationService {
     const itemBarcode = this.requireBarcode('item', input.itemBarcode, cfg);
     return runCommand(
       this.ctx,
-      { command: COMMAND.circulation.checkout, input: { patronBarcode, itemBarcode }, actor, summary: `checkout ${itemBarcode}` },
+      {
+        command: COMMAND.circulation.checkout,
+        input: { patronBarcode, itemBarcode },
+        actor,
+        summary: `checkout ${itemBarcode}`,
+      },
       (tx) => {
         const patron = this.requirePatron(patronBarcode, actor);
         const item = this.requireItem(itemBarcode);
@@ -152,7 +168,11 @@ export class CirculationService {
           // says so first (ALREADY_ON_LOAN_TO_PATRON), so the desk reads the renewal's reasons
           // for what they are; a supervisor overrides them all at once.
           const renewalRefusals = this.renewalRefusals(openLoan, patron, item, rule, cfg);
-          this.enforce(tx, renewalRefusals.length > 0 ? [refusal('ALREADY_ON_LOAN_TO_PATRON'), ...renewalRefusals] : [], override);
+          this.enforce(
+            tx,
+            renewalRefusals.length > 0 ? [refusal('ALREADY_ON_LOAN_TO_PATRON'), ...renewalRefusals] : [],
+            override,
+          );
           return this.applyRenewal(tx, openLoan, patron, item, rule, cfg);
         }
         this.enforce(tx, refusals, override);
@@ -179,7 +199,12 @@ export class CirculationService {
     const computed = computeDueDate({ ...dueDateTerms(rule, cfg, desk, patron), start: now, length: rule.loanLength });
     const notices = [...computed.notices];
     // An interlibrary loan copy is due when the lender says (src/services/ill-circulation.ts).
-    const illDueAt = illOnCheckout(this.ctx, tx, { itemId: item.id, patronId: patron.id, by: tx.actorStaffId, timeZone: desk.timeZone });
+    const illDueAt = illOnCheckout(this.ctx, tx, {
+      itemId: item.id,
+      patronId: patron.id,
+      by: tx.actorStaffId,
+      timeZone: desk.timeZone,
+    });
     const dueAt = illDueAt ?? computed.dueAt;
     if (illDueAt !== null) notices.push({ code: 'ILL_DUE_SET_BY_LENDER' });
     const loan: Loan = {
@@ -209,7 +234,13 @@ export class CirculationService {
     // An item lent from the hold shelf to someone else (an override) leaves its hold waiting for another copy.
     for (const other of holdsOnItem) {
       if (other.patronId !== patron.id && other.status !== 'pending') {
-        tx.upsert('holds', { ...other, status: 'pending', itemId: other.itemLevel ? other.itemId : null, waitingSince: null, shelfExpiresOn: null });
+        tx.upsert('holds', {
+          ...other,
+          status: 'pending',
+          itemId: other.itemLevel ? other.itemId : null,
+          waitingSince: null,
+          shelfExpiresOn: null,
+        });
       }
     }
     return this.loanResult(loan, item, false, allNotices, rule);
@@ -228,7 +259,8 @@ export class CirculationService {
         const loan = this.find.openLoanOfItem(item.id);
         if (!loan || !loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
         // The kiosk, and a self-check over SIP2 naming the card in front of it, renew only that patron's loans.
-        if ((actor.kind === 'kiosk' || (actor.kind === 'sip' && actor.patronId)) && actor.patronId !== loan.patronId) throw refused([refusal('NOT_ON_LOAN')]);
+        if ((actor.kind === 'kiosk' || (actor.kind === 'sip' && actor.patronId)) && actor.patronId !== loan.patronId)
+          throw refused([refusal('NOT_ON_LOAN')]);
         const patron = this.find.withBlocks(this.find.patronById(loan.patronId) as PatronRow);
         const rule = this.ruleFor(cfg, this.deskBranch(cfg).id, patron, item);
         return this.renewLoan(tx, loan, patron, item, rule, cfg, override);
@@ -261,7 +293,13 @@ export class CirculationService {
     );
   }
 
-  private renewalRefusals(loan: Loan, patron: Patron, item: Item, rule: CirculationRule, cfg: LibraryConfig): Refusal[] {
+  private renewalRefusals(
+    loan: Loan,
+    patron: Patron,
+    item: Item,
+    rule: CirculationRule,
+    cfg: LibraryConfig,
+  ): Refusal[] {
     const desk = this.deskBranch(cfg);
     const now = this.ctx.now();
     const today = localDateOf(now, desk.timeZone);
@@ -271,9 +309,22 @@ export class CirculationService {
     const needed = holds.some((h) => isActiveHold(h, today) || (h.status !== 'pending' && h.itemId === item.id));
     const holdNeedsItem =
       needed &&
-      !otherCopyCanFill({ loanItemId: item.id, copies: this.find.copiesOfRecord(item.recordId), holds: holds.filter((h) => isActiveHold(h, today)) });
+      !otherCopyCanFill({
+        loanItemId: item.id,
+        copies: this.find.copiesOfRecord(item.recordId),
+        holds: holds.filter((h) => isActiveHold(h, today)),
+      });
     const proposedDueAt = this.renewalDueDate(loan, patron, rule, cfg).dueAt;
-    return renewalEligibility({ patron, loan, rule, now, today, timeZone: desk.timeZone, holdNeedsItem, proposedDueAt });
+    return renewalEligibility({
+      patron,
+      loan,
+      rule,
+      now,
+      today,
+      timeZone: desk.timeZone,
+      holdNeedsItem,
+      proposedDueAt,
+    });
   }
 
   /** The due date a renewal of this loan now would give (the same rules decide it and whether it may happen). */
@@ -318,7 +369,13 @@ export class CirculationService {
     return this.loanResult(renewed, item, true, notices, rule);
   }
 
-  private loanResult(loan: Loan, item: DeskItem | Item, renewed: boolean, notices: Notice[], rule: CirculationRule): LoanResult {
+  private loanResult(
+    loan: Loan,
+    item: DeskItem | Item,
+    renewed: boolean,
+    notices: Notice[],
+    rule: CirculationRule,
+  ): LoanResult {
     return {
       loanId: loan.id,
       itemId: item.id,
@@ -347,7 +404,12 @@ export class CirculationService {
     const damage = input.damage ? checkDamage(input.damage) : null;
     return runCommand(
       this.ctx,
-      { command: COMMAND.circulation.checkin, input: { itemBarcode, backdate: input.backdate ?? null, ...(damage ? { damage } : {}) }, actor, summary: `checkin ${itemBarcode}${damage ? ' damaged' : ''}` },
+      {
+        command: COMMAND.circulation.checkin,
+        input: { itemBarcode, backdate: input.backdate ?? null, ...(damage ? { damage } : {}) },
+        actor,
+        summary: `checkin ${itemBarcode}${damage ? ' damaged' : ''}`,
+      },
       (tx) => {
         const item = this.requireItem(itemBarcode);
         const returnedAt = input.backdate ? Math.min(now, endOfLocalDay(input.backdate, desk.timeZone)) : now;
@@ -357,13 +419,24 @@ export class CirculationService {
         if (loan && input.backdate) {
           // Returned before it was lent is impossible; accepted, it would wipe out a late fine.
           const checkedOutOn = localDateOf(loan.checkedOutAt, desk.timeZone);
-          if (input.backdate < checkedOutOn) throw refused([refusal('RETURN_DATE_BEFORE_CHECKOUT', { date: input.backdate, checkedOutOn })]);
+          if (input.backdate < checkedOutOn)
+            throw refused([refusal('RETURN_DATE_BEFORE_CHECKOUT', { date: input.backdate, checkedOutOn })]);
         }
         // The damage charge goes to the borrower of the loan closing now: read before the
         // return unlinks the loan from them (privacy), and refused before anything is written.
         const damageCharge = damage ? this.damageCharge(damage, loan, item) : null;
         let fine: CheckinResult['fine'] = null;
-        if (loan) fine = this.closeLoan(tx, loan, item, returnedAt, cfg, desk, notices, damage ? { damagedAt: now, damageNote: damage.note } : null);
+        if (loan)
+          fine = this.closeLoan(
+            tx,
+            loan,
+            item,
+            returnedAt,
+            cfg,
+            desk,
+            notices,
+            damage ? { damagedAt: now, damageNote: damage.note } : null,
+          );
 
         const { foundLost, newStatus } = checkinStatusChange(item);
         if (foundLost) notices.push({ code: 'LOST_ITEM_FOUND' });
@@ -373,7 +446,15 @@ export class CirculationService {
         const { title: _title, ...itemRow } = item;
         let current: Item = { ...itemRow, status: newStatus, currentBranchId: desk.id, lastSeenAt: now };
 
-        const base = { itemId: item.id, itemBarcode: item.barcode, title: item.title, wasOnLoan: !!loan, fine, damage: null, notices };
+        const base = {
+          itemId: item.id,
+          itemBarcode: item.barcode,
+          title: item.title,
+          wasOnLoan: !!loan,
+          fine,
+          damage: null,
+          notices,
+        };
 
         if (damage) {
           let charge: NonNullable<CheckinResult['damage']>['charge'] = null;
@@ -396,11 +477,24 @@ export class CirculationService {
           }
           // A damaged copy is not lent nor trapped until mended: a hold it was going to fill waits for another copy.
           for (const h of this.find.activeHoldsOfItem(item.id)) {
-            if (h.status !== 'pending') tx.upsert('holds', { ...h, status: 'pending', itemId: h.itemLevel ? h.itemId : null, waitingSince: null, shelfExpiresOn: null });
+            if (h.status !== 'pending')
+              tx.upsert('holds', {
+                ...h,
+                status: 'pending',
+                itemId: h.itemLevel ? h.itemId : null,
+                waitingSince: null,
+                shelfExpiresOn: null,
+              });
           }
           tx.upsert('items', { ...current, status: 'in_repair', damaged: true, transitToBranchId: null });
           notices.push({ code: 'ITEM_TO_REPAIR' });
-          return { ...base, damage: { note: damage.note, charge }, action: 'repair', destinationBranch: null, hold: null };
+          return {
+            ...base,
+            damage: { note: damage.note, charge },
+            action: 'repair',
+            destinationBranch: null,
+            hold: null,
+          };
         }
         // Still with the mender (checked in again before being marked repaired): it stays in repair.
         if (current.status === 'in_repair') {
@@ -410,7 +504,9 @@ export class CirculationService {
         }
 
         // An item arriving from transit for a hold picked up here goes to the hold shelf.
-        const trappedHold = this.find.activeHoldsOfItem(item.id).find((h) => h.status === 'in_transit' || h.status === 'waiting');
+        const trappedHold = this.find
+          .activeHoldsOfItem(item.id)
+          .find((h) => h.status === 'in_transit' || h.status === 'waiting');
         if (trappedHold) {
           if (trappedHold.pickupBranchId === desk.id) {
             const hold = this.putOnShelf(tx, trappedHold, item, desk, today, cfg);
@@ -425,7 +521,10 @@ export class CirculationService {
         }
 
         // The oldest hold this copy can fill.
-        const candidates = dedupe([...this.find.activeHoldsOfItem(item.id), ...this.find.activeHoldsOfRecord(item.recordId)]);
+        const candidates = dedupe([
+          ...this.find.activeHoldsOfItem(item.id),
+          ...this.find.activeHoldsOfRecord(item.recordId),
+        ]);
         const hold = canTrap(current) ? pickHoldToTrap({ item: current, holds: candidates, today }) : null;
         if (hold) {
           const pickupRule = this.ruleForHold(cfg, hold, current);
@@ -438,7 +537,13 @@ export class CirculationService {
             skipClosedDays: cfg.settings.holdShelfSkipsClosedDays,
           });
           if (decision.status === 'waiting') {
-            const trapped = { ...hold, status: 'waiting' as const, itemId: item.id, waitingSince: now, shelfExpiresOn: decision.shelfExpiresOn };
+            const trapped = {
+              ...hold,
+              status: 'waiting' as const,
+              itemId: item.id,
+              waitingSince: now,
+              shelfExpiresOn: decision.shelfExpiresOn,
+            };
             tx.upsert('holds', trapped);
             tx.upsert('items', { ...current, status: 'on_hold_shelf', transitToBranchId: null });
             notices.push({ code: 'HOLD_TRAPPED_WAITING' });
@@ -470,7 +575,10 @@ export class CirculationService {
         const route = routeReturnedItem({
           item,
           checkinBranchId: desk.id,
-          returnPolicy: findReturnPolicy(cfg.matrix.branchItemPolicies, { branchId: desk.id, itemTypeCode: item.itemTypeCode }),
+          returnPolicy: findReturnPolicy(cfg.matrix.branchItemPolicies, {
+            branchId: desk.id,
+            itemTypeCode: item.itemTypeCode,
+          }),
         });
         if (route.inTransit) {
           current = { ...current, status: 'in_transit', transitToBranchId: route.destinationBranchId };
@@ -547,23 +655,40 @@ export class CirculationService {
     // Privacy: without the patron's consent (or a library retention period) a returned loan
     // keeps no link to who borrowed it.
     const keepLink = keepsLoanLink(cfg.settings, patronRow);
-    tx.upsert('loans', { ...loan, returnedAt, returnBranchId: desk.id, patronId: keepLink ? loan.patronId : null, ...(damage ?? {}) });
+    tx.upsert('loans', {
+      ...loan,
+      returnedAt,
+      returnBranchId: desk.id,
+      patronId: keepLink ? loan.patronId : null,
+      ...(damage ?? {}),
+    });
     return fine;
   }
 
   /** Who pays for the damage and how much, or null for no charge; a charge that cannot be made is refused. */
-  private damageCharge(damage: DamageInput, loan: Loan | undefined, item: Item): { patronId: string; amount: number } | null {
+  private damageCharge(
+    damage: DamageInput,
+    loan: Loan | undefined,
+    item: Item,
+  ): { patronId: string; amount: number } | null {
     if (damage.charge === 'none') return null;
     // Only the loan closing now names its borrower: an earlier one has no link to them (privacy).
-    if (!loan?.patronId) throw fieldInvalid('damage.charge', 'no_borrower', 'This copy was not on loan, so there is no borrower to charge for the damage.');
-    if (!this.find.patronById(loan.patronId)) throw fieldInvalid('damage.charge', 'no_borrower', 'The borrower of this copy is not known at this station.');
+    if (!loan?.patronId)
+      throw fieldInvalid(
+        'damage.charge',
+        'no_borrower',
+        'This copy was not on loan, so there is no borrower to charge for the damage.',
+      );
+    if (!this.find.patronById(loan.patronId))
+      throw fieldInvalid('damage.charge', 'no_borrower', 'The borrower of this copy is not known at this station.');
     const amount = damage.charge === 'price' ? item.replacementPrice : damage.amount;
     if (amount == null) {
       throw damage.charge === 'price'
         ? fieldInvalid('damage.amount', 'no_price', 'This copy has no replacement price: enter the amount to charge.')
         : fieldInvalid('damage.amount', 'required', 'Enter the amount to charge.');
     }
-    if (!Number.isInteger(amount) || amount <= 0) throw fieldInvalid('damage.amount', 'amount', 'The charge must be more than nothing.');
+    if (!Number.isInteger(amount) || amount <= 0)
+      throw fieldInvalid('damage.amount', 'amount', 'The charge must be more than nothing.');
     return { patronId: loan.patronId, amount };
   }
 
@@ -574,7 +699,12 @@ export class CirculationService {
       status: 'waiting',
       itemId: item.id,
       waitingSince: this.ctx.now(),
-      shelfExpiresOn: shelfExpiry(today, rule.pickupPeriodDays, cfg.closedDays.get(desk.id) ?? [], cfg.settings.holdShelfSkipsClosedDays),
+      shelfExpiresOn: shelfExpiry(
+        today,
+        rule.pickupPeriodDays,
+        cfg.closedDays.get(desk.id) ?? [],
+        cfg.settings.holdShelfSkipsClosedDays,
+      ),
     };
     tx.upsert('holds', waiting);
     return waiting;
@@ -630,7 +760,12 @@ export class CirculationService {
     return { id, name: cfg.branches.get(id)?.name ?? id };
   }
 
-  ruleFor(cfg: LibraryConfig, deskBranchId: string, patron: Pick<Patron, 'homeBranchId' | 'categoryCode'>, item: Item): CirculationRule {
+  ruleFor(
+    cfg: LibraryConfig,
+    deskBranchId: string,
+    patron: Pick<Patron, 'homeBranchId' | 'categoryCode'>,
+    item: Item,
+  ): CirculationRule {
     return circulationRuleFor(cfg, deskBranchId, patron, item);
   }
 
@@ -646,8 +781,10 @@ const fieldInvalid = (path: string, reason: string, message: string) => new Inva
 function checkDamage(d: DamageInput): DamageInput {
   const note = (d.note ?? '').trim().replace(/\s+/g, ' ');
   if (!note) throw fieldInvalid('damage.note', 'required', 'Say what is damaged.');
-  if (note.length > 500) throw fieldInvalid('damage.note', 'too_long', 'The damage note is too long (500 characters at most).');
-  if (!['none', 'price', 'amount'].includes(d.charge)) throw fieldInvalid('damage.charge', 'choice', 'Choose no charge, the replacement price or an amount.');
+  if (note.length > 500)
+    throw fieldInvalid('damage.note', 'too_long', 'The damage note is too long (500 characters at most).');
+  if (!['none', 'price', 'amount'].includes(d.charge))
+    throw fieldInvalid('damage.charge', 'choice', 'Choose no charge, the replacement price or an amount.');
   return { note, charge: d.charge, amount: d.charge === 'amount' ? (d.amount ?? null) : null };
 }
 

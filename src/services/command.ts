@@ -97,7 +97,9 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
         input: spec.input,
         effects: tx.effects,
         ...(tx.overrides.length > 0 ? { overrides: tx.overrides } : {}),
-        ...(spec.actor.kind === 'sip' && spec.actor.sip ? { actor: { kind: 'sip' as const, sipAccountId: spec.actor.sip.accountId } } : {}),
+        ...(spec.actor.kind === 'sip' && spec.actor.sip
+          ? { actor: { kind: 'sip' as const, sipAccountId: spec.actor.sip.accountId } }
+          : {}),
       },
     };
     // Serialised once: the signed bytes and the journal's payload column are the same text.
@@ -105,7 +107,13 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
     const entry = { ...unsigned, signature: signEntry(unsigned, signingKeyFor(ctx, spec.actor), payloadJson) };
     ctx.journal.append(entry, payloadJson);
     const summary = spec.summary ?? spec.command;
-    ctx.journal.audit(wallTime, spec.actor.staffId, spec.command, entryId, spec.actor.kind === 'sip' && spec.actor.sip ? `${summary} (SIP2 ${spec.actor.sip.login})` : summary);
+    ctx.journal.audit(
+      wallTime,
+      spec.actor.staffId,
+      spec.command,
+      entryId,
+      spec.actor.kind === 'sip' && spec.actor.sip ? `${summary} (SIP2 ${spec.actor.sip.login})` : summary,
+    );
     return result;
   };
   try {
@@ -128,7 +136,11 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
 function signingKeyFor(ctx: ServiceContext, actor: Actor) {
   if (actor.kind !== 'staff' || !actor.staffId) return ctx.keys.stationKey();
   const key = ctx.keys.staffKey(actor.staffId);
-  if (!key) throw new ServiceError('UNAUTHENTICATED', 'Please sign in again: this account cannot sign changes at this station until it does.');
+  if (!key)
+    throw new ServiceError(
+      'UNAUTHENTICATED',
+      'Please sign in again: this account cannot sign changes at this station until it does.',
+    );
   return key;
 }
 

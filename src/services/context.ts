@@ -105,7 +105,10 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
         try {
           l(command);
         } catch (error) {
-          console.error('station: a listener failed after a commit', error instanceof Error ? error.message : String(error));
+          console.error(
+            'station: a listener failed after a commit',
+            error instanceof Error ? error.message : String(error),
+          );
         }
       }
     },
@@ -115,4 +118,3 @@ export function createServiceContext(store: Store, options: ContextOptions = {})
     },
   };
 }
-

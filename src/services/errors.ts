@@ -44,7 +44,8 @@ export const refused = (refusals: Refusal[]): ServiceError =>
   new ServiceError('REFUSED', refusals.map((r) => r.code).join(', '), refusals);
 export const notFound = (what: string): ServiceError => new ServiceError('NOT_FOUND', what);
 export const invalid = (why: string): ServiceError => new ServiceError('INVALID', why);
-export const lockedOut = (until: number, message: string): ServiceError => new ServiceError('LOCKED', message, undefined, until);
+export const lockedOut = (until: number, message: string): ServiceError =>
+  new ServiceError('LOCKED', message, undefined, until);
 
 /** One field of an input that passed the schema but that the station still refuses, with a reason the desk can put in its own words. */
 export interface FieldIssue {

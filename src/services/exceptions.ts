@@ -43,8 +43,13 @@ export class ExceptionService {
          FROM sync_exceptions x LEFT JOIN items i ON i.id = x.item_id LEFT JOIN records r ON r.id = i.record_id
          WHERE ? OR x.resolved_at IS NULL ORDER BY x.created_at DESC LIMIT 500`,
       )
-      .all(includeResolved ? 1 : 0) as (Omit<SyncExceptionView, 'patronName' | 'cardBarcode' | 'patrons' | 'params'> & { patronIds: string; params: string | null })[];
-    const patron = db.prepare(`SELECT first_name || ' ' || last_name AS name, card_barcode AS cardBarcode FROM patrons WHERE id = ?`);
+      .all(includeResolved ? 1 : 0) as (Omit<SyncExceptionView, 'patronName' | 'cardBarcode' | 'patrons' | 'params'> & {
+      patronIds: string;
+      params: string | null;
+    })[];
+    const patron = db.prepare(
+      `SELECT first_name || ' ' || last_name AS name, card_barcode AS cardBarcode FROM patrons WHERE id = ?`,
+    );
     return rows.map(({ patronIds, params, ...x }) => {
       const ids = JSON.parse(patronIds) as string[];
       // An exception recorded before patron_ids existed has only patron_id.
@@ -54,7 +59,14 @@ export class ExceptionService {
         return { id, name: p?.name ?? null, cardBarcode: p?.cardBarcode ?? null };
       });
       const first = patrons[0];
-      return { ...x, ...(params ? { params: JSON.parse(params) as NonNullable<SyncExceptionView['params']> } : {}), patronId: first?.id ?? null, patronName: first?.name ?? null, cardBarcode: first?.cardBarcode ?? null, patrons };
+      return {
+        ...x,
+        ...(params ? { params: JSON.parse(params) as NonNullable<SyncExceptionView['params']> } : {}),
+        patronId: first?.id ?? null,
+        patronName: first?.name ?? null,
+        cardBarcode: first?.cardBarcode ?? null,
+        patrons,
+      };
     });
   }
 
@@ -70,15 +82,28 @@ export class ExceptionService {
    * retry and an idempotency key of its own.
    */
   resolve(id: string, staffId: string | null, note: string | null = null): boolean {
-    const mark = this.ctx.store.db.prepare('UPDATE sync_exceptions SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL');
-    const open = this.ctx.store.db.prepare('SELECT 1 FROM sync_exceptions WHERE id = ? AND resolved_at IS NULL').get(id);
+    const mark = this.ctx.store.db.prepare(
+      'UPDATE sync_exceptions SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL',
+    );
+    const open = this.ctx.store.db
+      .prepare('SELECT 1 FROM sync_exceptions WHERE id = ? AND resolved_at IS NULL')
+      .get(id);
     if (!open) return false;
     if (!id.startsWith('hub-')) return mark.run(this.ctx.now(), staffId, id).changes === 1;
     const actor: Actor = staffId ? { kind: 'staff', staffId } : SYSTEM;
     const cleanNote = note?.trim() || null;
-    runCommand(this.ctx, { command: COMMAND.sync.resolveException, input: { id, note: cleanNote }, actor, summary: 'resolve sync exception' }, () => {
-      mark.run(this.ctx.now(), staffId, id);
-    });
+    runCommand(
+      this.ctx,
+      {
+        command: COMMAND.sync.resolveException,
+        input: { id, note: cleanNote },
+        actor,
+        summary: 'resolve sync exception',
+      },
+      () => {
+        mark.run(this.ctx.now(), staffId, id);
+      },
+    );
     return true;
   }
 }
@@ -105,6 +130,16 @@ export function recordLocalExceptions(ctx: ServiceContext, exceptions: LocalExce
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
   );
   for (const x of exceptions) {
-    insert.run(x.id, x.kind, x.message, x.params ? JSON.stringify(x.params) : null, x.patronIds[0] ?? null, JSON.stringify(x.patronIds), x.itemId, JSON.stringify(x.entryIds), x.createdAt);
+    insert.run(
+      x.id,
+      x.kind,
+      x.message,
+      x.params ? JSON.stringify(x.params) : null,
+      x.patronIds[0] ?? null,
+      JSON.stringify(x.patronIds),
+      x.itemId,
+      JSON.stringify(x.entryIds),
+      x.createdAt,
+    );
   }
 }

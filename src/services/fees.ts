@@ -51,7 +51,14 @@ export interface PaymentResult {
   reference: string | null;
   allocations: { feeId: string; amount: number }[];
   /** What the payment paid, fee by fee, for the receipt: each line's fee, title and barcode. */
-  lines: { feeId: string; amount: number; kind: FeeKind; description: string; title: string | null; itemBarcode: string | null }[];
+  lines: {
+    feeId: string;
+    amount: number;
+    kind: FeeKind;
+    description: string;
+    title: string | null;
+    itemBarcode: string | null;
+  }[];
   remainingOwed: number;
 }
 
@@ -71,62 +78,83 @@ export class FeeService {
    * over, and the difference is the change.
    */
   pay(
-    input: { patronId: string; amount?: number | null; tendered: number; method?: PaymentMethod; reference?: string | null; feeIds?: string[] | null },
+    input: {
+      patronId: string;
+      amount?: number | null;
+      tendered: number;
+      method?: PaymentMethod;
+      reference?: string | null;
+      feeIds?: string[] | null;
+    },
     actor: Actor,
   ): PaymentResult {
-    if (!Number.isInteger(input.tendered) || input.tendered <= 0) throw invalid('The amount tendered must be a positive amount.');
+    if (!Number.isInteger(input.tendered) || input.tendered <= 0)
+      throw invalid('The amount tendered must be a positive amount.');
     const method = input.method ?? 'cash';
     const reference = REFERENCE_KEPT.has(method) ? input.reference?.trim() || null : null;
-    if (REFERENCE_REQUIRED.has(method) && !reference) throw invalid('A cheque payment needs the cheque number as its reference.');
+    if (REFERENCE_REQUIRED.has(method) && !reference)
+      throw invalid('A cheque payment needs the cheque number as its reference.');
     const currency = this.ctx.config.get().settings.currency;
-    return runCommand(this.ctx, { command: COMMAND.fees.pay, input: { ...input, method, reference }, actor, summary: `payment ${method}` }, (tx) => {
-      if (!this.find.patronById(input.patronId)) throw notFound('patron');
-      let fees = this.open(input.patronId).filter((f) => f.outstanding > 0);
-      if (input.feeIds && input.feeIds.length > 0) {
-        const chosen = new Set(input.feeIds);
-        fees = fees.filter((f) => chosen.has(f.id));
-      }
-      const owed = fees.reduce((s, f) => s + f.outstanding, 0);
-      if (owed === 0) throw invalid('Nothing is owed on those fees.');
-      const amount = Math.min(input.amount ?? owed, owed, input.tendered);
-      if (!Number.isInteger(amount) || amount <= 0) throw invalid('The payment must be a positive amount.');
-      // Only cash is handed back as change: a card or a cheque is for the amount paid.
-      if (method !== 'cash' && input.tendered !== amount) throw invalid('A card or cheque payment is for the amount paid: nothing is handed back.');
-      const { allocations } = allocatePayment(fees, amount);
-      const paymentId = this.ctx.newId();
-      const now = this.ctx.now();
-      tx.upsert('payments', {
-        id: paymentId,
-        patronId: input.patronId,
-        amount,
-        tendered: input.tendered,
-        currency,
-        method,
-        reference,
-        staffId: actor.staffId,
-        createdAt: now,
-      });
-      const byId = new Map(fees.map((f) => [f.id, f]));
-      const lines: PaymentResult['lines'] = [];
-      for (const a of allocations) {
-        const fee = byId.get(a.feeId) as FeeLine;
-        tx.upsert('fees', { ...fee, outstanding: fee.outstanding - a.amount });
-        tx.upsert('payment_allocations', { id: this.ctx.newId(), paymentId, feeId: a.feeId, amount: a.amount });
-        lines.push({ feeId: fee.id, amount: a.amount, kind: fee.kind, description: fee.description, title: fee.title, itemBarcode: fee.itemBarcode });
-      }
-      return {
-        paymentId,
-        applied: amount,
-        tendered: input.tendered,
-        change: method === 'cash' ? input.tendered - amount : 0,
-        currency,
-        method,
-        reference,
-        allocations,
-        lines,
-        remainingOwed: this.find.feesOwed(input.patronId),
-      };
-    });
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.fees.pay, input: { ...input, method, reference }, actor, summary: `payment ${method}` },
+      (tx) => {
+        if (!this.find.patronById(input.patronId)) throw notFound('patron');
+        let fees = this.open(input.patronId).filter((f) => f.outstanding > 0);
+        if (input.feeIds && input.feeIds.length > 0) {
+          const chosen = new Set(input.feeIds);
+          fees = fees.filter((f) => chosen.has(f.id));
+        }
+        const owed = fees.reduce((s, f) => s + f.outstanding, 0);
+        if (owed === 0) throw invalid('Nothing is owed on those fees.');
+        const amount = Math.min(input.amount ?? owed, owed, input.tendered);
+        if (!Number.isInteger(amount) || amount <= 0) throw invalid('The payment must be a positive amount.');
+        // Only cash is handed back as change: a card or a cheque is for the amount paid.
+        if (method !== 'cash' && input.tendered !== amount)
+          throw invalid('A card or cheque payment is for the amount paid: nothing is handed back.');
+        const { allocations } = allocatePayment(fees, amount);
+        const paymentId = this.ctx.newId();
+        const now = this.ctx.now();
+        tx.upsert('payments', {
+          id: paymentId,
+          patronId: input.patronId,
+          amount,
+          tendered: input.tendered,
+          currency,
+          method,
+          reference,
+          staffId: actor.staffId,
+          createdAt: now,
+        });
+        const byId = new Map(fees.map((f) => [f.id, f]));
+        const lines: PaymentResult['lines'] = [];
+        for (const a of allocations) {
+          const fee = byId.get(a.feeId) as FeeLine;
+          tx.upsert('fees', { ...fee, outstanding: fee.outstanding - a.amount });
+          tx.upsert('payment_allocations', { id: this.ctx.newId(), paymentId, feeId: a.feeId, amount: a.amount });
+          lines.push({
+            feeId: fee.id,
+            amount: a.amount,
+            kind: fee.kind,
+            description: fee.description,
+            title: fee.title,
+            itemBarcode: fee.itemBarcode,
+          });
+        }
+        return {
+          paymentId,
+          applied: amount,
+          tendered: input.tendered,
+          change: method === 'cash' ? input.tendered - amount : 0,
+          currency,
+          method,
+          reference,
+          allocations,
+          lines,
+          remainingOwed: this.find.feesOwed(input.patronId),
+        };
+      },
+    );
   }
 
   /**
@@ -159,35 +187,46 @@ export class FeeService {
    * description. A charge for a copy (damage) names it by id or by the barcode staff scanned.
    */
   charge(
-    input: { patronId: string; kind: FeeKind; amount: number; description: string; itemId?: string | null; itemBarcode?: string | null },
+    input: {
+      patronId: string;
+      kind: FeeKind;
+      amount: number;
+      description: string;
+      itemId?: string | null;
+      itemBarcode?: string | null;
+    },
     actor: Actor,
   ): FeeLine {
     if (!Number.isInteger(input.amount) || input.amount <= 0) throw invalid('A charge must be a positive amount.');
     const description = input.description.trim();
     if (!description) throw invalid('A charge needs a reason.');
-    return runCommand(this.ctx, { command: COMMAND.fees.charge, input: { ...input, description }, actor, summary: `charge ${input.kind}` }, (tx) => {
-      if (!this.find.patronById(input.patronId)) throw notFound('patron');
-      let itemId = input.itemId ?? null;
-      if (input.itemBarcode) {
-        const item = this.find.itemByBarcode(input.itemBarcode.trim());
-        if (!item) throw invalid(`No copy has the barcode ${input.itemBarcode.trim()}.`);
-        itemId = item.id;
-      } else if (itemId && !this.find.item(itemId)) throw notFound('item');
-      const fee: Fee = {
-        id: this.ctx.newId(),
-        patronId: input.patronId,
-        kind: input.kind,
-        amount: input.amount,
-        outstanding: input.amount,
-        currency: this.ctx.config.get().settings.currency,
-        loanId: null,
-        itemId,
-        description,
-        createdAt: this.ctx.now(),
-      };
-      tx.upsert('fees', fee);
-      return this.line(fee.id);
-    });
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.fees.charge, input: { ...input, description }, actor, summary: `charge ${input.kind}` },
+      (tx) => {
+        if (!this.find.patronById(input.patronId)) throw notFound('patron');
+        let itemId = input.itemId ?? null;
+        if (input.itemBarcode) {
+          const item = this.find.itemByBarcode(input.itemBarcode.trim());
+          if (!item) throw invalid(`No copy has the barcode ${input.itemBarcode.trim()}.`);
+          itemId = item.id;
+        } else if (itemId && !this.find.item(itemId)) throw notFound('item');
+        const fee: Fee = {
+          id: this.ctx.newId(),
+          patronId: input.patronId,
+          kind: input.kind,
+          amount: input.amount,
+          outstanding: input.amount,
+          currency: this.ctx.config.get().settings.currency,
+          loanId: null,
+          itemId,
+          description,
+          createdAt: this.ctx.now(),
+        };
+        tx.upsert('fees', fee);
+        return this.line(fee.id);
+      },
+    );
   }
 
   /** Every fee of the patron, oldest first, each with what it is for. */
@@ -214,20 +253,56 @@ export class FeeService {
     if (!this.find.patronById(patronId)) throw notFound('patron');
     const fees = new Map(this.list(patronId).map((f) => [f.id, f]));
     const out: FeeHistoryLine[] = [];
-    const about = (fee: FeeLine) => ({ feeId: fee.id, feeKind: fee.kind, description: fee.description, title: fee.title, itemBarcode: fee.itemBarcode, currency: fee.currency });
+    const about = (fee: FeeLine) => ({
+      feeId: fee.id,
+      feeKind: fee.kind,
+      description: fee.description,
+      title: fee.title,
+      itemBarcode: fee.itemBarcode,
+      currency: fee.currency,
+    });
     for (const fee of fees.values()) {
       const credit = fee.amount < 0;
-      out.push({ id: `${credit ? 'credited' : 'charged'}:${fee.id}`, event: credit ? 'credited' : 'charged', at: fee.createdAt, amount: Math.abs(fee.amount), ...about(fee), method: null, reference: null, reason: null });
+      out.push({
+        id: `${credit ? 'credited' : 'charged'}:${fee.id}`,
+        event: credit ? 'credited' : 'charged',
+        at: fee.createdAt,
+        amount: Math.abs(fee.amount),
+        ...about(fee),
+        method: null,
+        reference: null,
+        reason: null,
+      });
     }
     const paid = paymentAllocationsOfPatron(this.ctx, patronId);
     for (const p of paid) {
       const fee = fees.get(p.feeId);
-      if (fee) out.push({ id: `paid:${p.id}`, event: 'paid', at: p.at, amount: p.amount, ...about(fee), method: p.method, reference: p.reference, reason: null });
+      if (fee)
+        out.push({
+          id: `paid:${p.id}`,
+          event: 'paid',
+          at: p.at,
+          amount: p.amount,
+          ...about(fee),
+          method: p.method,
+          reference: p.reference,
+          reason: null,
+        });
     }
     const waived = waiversOfPatron(this.ctx, patronId);
     for (const w of waived) {
       const fee = fees.get(w.feeId);
-      if (fee) out.push({ id: `waived:${w.id}`, event: 'waived', at: w.at, amount: w.amount, ...about(fee), method: null, reference: null, reason: w.reason });
+      if (fee)
+        out.push({
+          id: `waived:${w.id}`,
+          event: 'waived',
+          at: w.at,
+          amount: w.amount,
+          ...about(fee),
+          method: null,
+          reference: null,
+          reason: w.reason,
+        });
     }
     return out.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
   }

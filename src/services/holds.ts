@@ -62,7 +62,13 @@ export class HoldService {
           patronHomeBranchId: patron.homeBranchId,
           itemHomeBranchId: item.homeBranchId,
         });
-        return findRule(cfg.matrix.rules, { branchId, categoryCode: patron.categoryCode, itemTypeCode: item.itemTypeCode }) ?? DEFAULT_RULE;
+        return (
+          findRule(cfg.matrix.rules, {
+            branchId,
+            categoryCode: patron.categoryCode,
+            itemTypeCode: item.itemTypeCode,
+          }) ?? DEFAULT_RULE
+        );
       };
       const refusals = holdPlacementEligibility({
         patron,
@@ -71,7 +77,10 @@ export class HoldService {
         copies: copies.map((item) => ({ item, rule: ruleFor(item) })),
         patronHolds: this.find.activeHoldsOfPatron(patron.id),
         patronLoanItemIds: this.find.openLoansOfPatron(patron.id).map((l) => l.itemId),
-        limits: findPatronLimits(cfg.matrix.patronLimits, { branchId: pickupBranchId, categoryCode: patron.categoryCode }),
+        limits: findPatronLimits(cfg.matrix.patronLimits, {
+          branchId: pickupBranchId,
+          categoryCode: patron.categoryCode,
+        }),
         today: this.today(),
       });
       if (refusals.length > 0) {
@@ -98,28 +107,43 @@ export class HoldService {
   private requireHold(holdId: string, actor: Actor): Hold {
     const hold = this.ctx.rows.get<Hold>('holds', holdId);
     if (!hold) throw notFound('hold');
-    if (actor.kind === 'kiosk' && actor.patronId !== hold.patronId) throw new ServiceError('FORBIDDEN', 'Not your hold.');
+    if (actor.kind === 'kiosk' && actor.patronId !== hold.patronId)
+      throw new ServiceError('FORBIDDEN', 'Not your hold.');
     return hold;
   }
 
   /** Cancels a hold; a copy already trapped for it goes back to circulation (check it in again). */
   cancel(holdId: string, actor: Actor): Hold {
-    return runCommand(this.ctx, { command: COMMAND.holds.cancel, input: { holdId }, actor, summary: 'cancel hold' }, (tx) => {
-      const hold = this.requireHold(holdId, actor);
-      if (!['pending', 'in_transit', 'waiting'].includes(hold.status)) throw invalid('That hold is no longer active.');
-      this.releaseItem(tx, hold);
-      return tx.upsert('holds', { ...hold, status: 'cancelled' });
-    });
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.holds.cancel, input: { holdId }, actor, summary: 'cancel hold' },
+      (tx) => {
+        const hold = this.requireHold(holdId, actor);
+        if (!['pending', 'in_transit', 'waiting'].includes(hold.status))
+          throw invalid('That hold is no longer active.');
+        this.releaseItem(tx, hold);
+        return tx.upsert('holds', { ...hold, status: 'cancelled' });
+      },
+    );
   }
 
   /** Suspends a pending hold until a date (it is not filled before then), or resumes it (null). */
   suspend(holdId: string, until: string | null, actor: Actor): Hold {
     if (until !== null && !isValidLocalDate(until)) throw invalid('The date must look like 2026-12-31.');
-    return runCommand(this.ctx, { command: COMMAND.holds.suspend, input: { holdId, until }, actor, summary: until ? 'suspend hold' : 'resume hold' }, (tx) => {
-      const hold = this.requireHold(holdId, actor);
-      if (hold.status !== 'pending') throw invalid('Only a hold still in the queue can be suspended.');
-      return tx.upsert('holds', { ...hold, suspendedUntil: until });
-    });
+    return runCommand(
+      this.ctx,
+      {
+        command: COMMAND.holds.suspend,
+        input: { holdId, until },
+        actor,
+        summary: until ? 'suspend hold' : 'resume hold',
+      },
+      (tx) => {
+        const hold = this.requireHold(holdId, actor);
+        if (hold.status !== 'pending') throw invalid('Only a hold still in the queue can be suspended.');
+        return tx.upsert('holds', { ...hold, suspendedUntil: until });
+      },
+    );
   }
 
   /**
@@ -131,24 +155,28 @@ export class HoldService {
   clearExpired(actor: Actor): { expired: ExpiredHold[] } {
     const today = this.today();
     const branchId = this.ctx.identity().branchId;
-    return runCommand(this.ctx, { command: COMMAND.holds.clearExpired, input: { today }, actor, summary: 'clear expired holds' }, (tx) => {
-      const waiting = waitingHoldsAt(this.ctx, branchId);
-      const expired: ExpiredHold[] = [];
-      for (const hold of waiting.filter((h) => isShelfExpired(h, today))) {
-        const item = hold.itemId ? this.find.item(hold.itemId) : undefined;
-        const patron = this.find.patronById(hold.patronId);
-        this.releaseItem(tx, hold);
-        tx.upsert('holds', { ...hold, status: 'expired' });
-        expired.push({
-          holdId: hold.id,
-          itemBarcode: item?.barcode ?? null,
-          title: this.find.titleOf(hold.recordId),
-          patronId: hold.patronId,
-          patronName: patron ? `${patron.firstName} ${patron.lastName}` : '',
-        });
-      }
-      return { expired };
-    });
+    return runCommand(
+      this.ctx,
+      { command: COMMAND.holds.clearExpired, input: { today }, actor, summary: 'clear expired holds' },
+      (tx) => {
+        const waiting = waitingHoldsAt(this.ctx, branchId);
+        const expired: ExpiredHold[] = [];
+        for (const hold of waiting.filter((h) => isShelfExpired(h, today))) {
+          const item = hold.itemId ? this.find.item(hold.itemId) : undefined;
+          const patron = this.find.patronById(hold.patronId);
+          this.releaseItem(tx, hold);
+          tx.upsert('holds', { ...hold, status: 'expired' });
+          expired.push({
+            holdId: hold.id,
+            itemBarcode: item?.barcode ?? null,
+            title: this.find.titleOf(hold.recordId),
+            patronId: hold.patronId,
+            patronName: patron ? `${patron.firstName} ${patron.lastName}` : '',
+          });
+        }
+        return { expired };
+      },
+    );
   }
 
   /**
@@ -178,7 +206,14 @@ export class HoldService {
   }
 
   /** The hold shelf here: waiting holds, the expired ones first. */
-  shelf(): { holdId: string; title: string; itemBarcode: string | null; patronName: string; shelfExpiresOn: string | null; expired: boolean }[] {
+  shelf(): {
+    holdId: string;
+    title: string;
+    itemBarcode: string | null;
+    patronName: string;
+    shelfExpiresOn: string | null;
+    expired: boolean;
+  }[] {
     const today = this.today();
     const rows = holdShelf(this.ctx, this.ctx.identity().branchId);
     return rows.map((r) => ({ ...r, expired: r.shelfExpiresOn !== null && r.shelfExpiresOn < today }));

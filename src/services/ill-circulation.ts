@@ -26,7 +26,11 @@ export function illPatronDueAt(ctx: ServiceContext, request: IllRequest, timeZon
  * pulled copy lent to the borrowing library (pulled -> checked_out). Answers the due date the
  * loan must have instead of the rules' one (a borrowed copy's), or null.
  */
-export function illOnCheckout(ctx: ServiceContext, tx: Tx, c: { itemId: string; patronId: string; by: string | null; timeZone: string }): number | null {
+export function illOnCheckout(
+  ctx: ServiceContext,
+  tx: Tx,
+  c: { itemId: string; patronId: string; by: string | null; timeZone: string },
+): number | null {
   const request = illRequestOfItem(ctx, c.itemId);
   if (!request) return null;
   const now = ctx.now();
@@ -39,14 +43,17 @@ export function illOnCheckout(ctx: ServiceContext, tx: Tx, c: { itemId: string; 
     return request.lenderDueOn ? endOfLocalDay(request.lenderDueOn, c.timeZone) : null;
   }
   // A borrowed copy renewed or lent on: it still never runs past the lender's date.
-  if (request.direction === 'borrowing' && request.status === 'on_loan') return illPatronDueAt(ctx, request, c.timeZone);
+  if (request.direction === 'borrowing' && request.status === 'on_loan')
+    return illPatronDueAt(ctx, request, c.timeZone);
   return null;
 }
 
 /** A renewal of a borrowed copy's loan stops at the lender's date too. */
 export function illRenewalCap(ctx: ServiceContext, itemId: string, timeZone: string): number | null {
   const request = illRequestOfItem(ctx, itemId);
-  return request?.direction === 'borrowing' && request.status === 'on_loan' ? illPatronDueAt(ctx, request, timeZone) : null;
+  return request?.direction === 'borrowing' && request.status === 'on_loan'
+    ? illPatronDueAt(ctx, request, timeZone)
+    : null;
 }
 
 /**
@@ -55,13 +62,19 @@ export function illRenewalCap(ctx: ServiceContext, itemId: string, timeZone: str
  * the borrowing library closes its request (shipped -> returned) and is shelved as usual.
  * Answers the partner's name when the copy is to be shipped back, else null.
  */
-export function illOnCheckin(ctx: ServiceContext, tx: Tx, itemId: string, by: string | null): { shipBackTo: string } | null {
+export function illOnCheckin(
+  ctx: ServiceContext,
+  tx: Tx,
+  itemId: string,
+  by: string | null,
+): { shipBackTo: string } | null {
   const request = illRequestOfItem(ctx, itemId);
   if (!request) return null;
   const now = ctx.now();
   if (request.direction === 'borrowing') {
     if (request.status === 'on_loan') tx.upsert('ill_requests', moved(request, 'returned', now, by));
-    if (request.status === 'on_loan' || request.status === 'returned' || request.status === 'received') return { shipBackTo: request.partnerName };
+    if (request.status === 'on_loan' || request.status === 'returned' || request.status === 'received')
+      return { shipBackTo: request.partnerName };
     return null;
   }
   if (request.status === 'shipped' || request.status === 'checked_out') {

@@ -109,18 +109,31 @@ function requesterAction(status: IllStatus): string {
   }
 }
 
-export function writeIso18626(kind: Iso18626MessageKind, request: IllRequest, ownAgencyId: string, now: number): string {
+export function writeIso18626(
+  kind: Iso18626MessageKind,
+  request: IllRequest,
+  ownAgencyId: string,
+  now: number,
+): string {
   const head = header(request, ownAgencyId, now);
   if (kind === 'request') {
     const bib = el(
       'bibliographicInfo',
       el('title', esc(request.title)) +
         opt('author', request.author) +
-        (request.isbn ? el('bibliographicItemId', el('bibliographicItemIdentifier', esc(request.isbn)) + el('bibliographicItemIdentifierCode', 'ISBN')) : ''),
+        (request.isbn
+          ? el(
+              'bibliographicItemId',
+              el('bibliographicItemIdentifier', esc(request.isbn)) + el('bibliographicItemIdentifierCode', 'ISBN'),
+            )
+          : ''),
     );
     const service = el(
       'serviceInfo',
-      el('requestType', 'New') + el('serviceType', 'Loan') + (request.needBy ? el('needBeforeDate', dayTime(request.needBy)) : '') + opt('note', request.note),
+      el('requestType', 'New') +
+        el('serviceType', 'Loan') +
+        (request.needBy ? el('needBeforeDate', dayTime(request.needBy)) : '') +
+        opt('note', request.note),
     );
     return envelope(el('request', head + bib + service));
   }
@@ -128,12 +141,19 @@ export function writeIso18626(kind: Iso18626MessageKind, request: IllRequest, ow
     const status = supplierStatus(request.status);
     const reason = request.status === 'requested' ? 'RequestResponse' : 'StatusChange';
     const message = el('messageInfo', el('reasonForMessage', reason) + opt('note', request.note));
-    const statusInfo = el('statusInfo', el('status', status) + (request.lenderDueOn ? el('dueDate', dayTime(request.lenderDueOn)) : '') + el('lastChange', iso(request.updatedAt)));
+    const statusInfo = el(
+      'statusInfo',
+      el('status', status) +
+        (request.lenderDueOn ? el('dueDate', dayTime(request.lenderDueOn)) : '') +
+        el('lastChange', iso(request.updatedAt)),
+    );
     const shippedStep = request.status === 'shipped' || request.status === 'returned';
     const delivery = shippedStep ? el('deliveryInfo', el('dateSent', iso(request.updatedAt))) : '';
     return envelope(el('supplyingAgencyMessage', head + message + statusInfo + delivery));
   }
-  return envelope(el('requestingAgencyMessage', head + el('action', requesterAction(request.status)) + opt('note', request.note)));
+  return envelope(
+    el('requestingAgencyMessage', head + el('action', requesterAction(request.status)) + opt('note', request.note)),
+  );
 }
 
 const text = (parent: XmlElement | null | undefined, name: string): string | undefined => {
@@ -155,13 +175,16 @@ export function readIso18626(xml: string): Iso18626Message {
   const problems: string[] = [];
   let root: XmlElement | null = null;
   try {
-    root = new DOMParser({ onError: (level, message) => void (level !== 'warning' && problems.push(message)) }).parseFromString(xml, 'text/xml').documentElement;
+    root = new DOMParser({
+      onError: (level, message) => void (level !== 'warning' && problems.push(message)),
+    }).parseFromString(xml, 'text/xml').documentElement;
   } catch (error) {
     // xmldom throws on a fatal error (a document cut short) after reporting it.
     problems.push(error instanceof Error ? error.message : String(error));
   }
   if (problems.length > 0 || !root) throw invalid(`That is not well-formed XML: ${problems[0] ?? 'no document'}.`);
-  if (root.localName !== 'ISO18626Message' || root.namespaceURI !== ISO18626_NS) throw invalid('That is not an ISO 18626 message.');
+  if (root.localName !== 'ISO18626Message' || root.namespaceURI !== ISO18626_NS)
+    throw invalid('That is not an ISO 18626 message.');
   const body = Array.from(root.childNodes).find((n): n is XmlElement => n.nodeType === 1) as XmlElement | undefined;
   const kind = body?.localName;
   if (!body || (kind !== 'request' && kind !== 'supplyingAgencyMessage' && kind !== 'requestingAgencyMessage')) {
@@ -186,7 +209,14 @@ export function readIso18626(xml: string): Iso18626Message {
     put('title', text(bib, 'title'));
     put('author', text(bib, 'author'));
     const ids = bib ? Array.from(bib.getElementsByTagNameNS(ISO18626_NS, 'bibliographicItemId')) : [];
-    put('isbn', ids.map((i) => (text(i, 'bibliographicItemIdentifierCode') === 'ISBN' ? text(i, 'bibliographicItemIdentifier') : undefined)).find(Boolean));
+    put(
+      'isbn',
+      ids
+        .map((i) =>
+          text(i, 'bibliographicItemIdentifierCode') === 'ISBN' ? text(i, 'bibliographicItemIdentifier') : undefined,
+        )
+        .find(Boolean),
+    );
     const service = body.getElementsByTagNameNS(ISO18626_NS, 'serviceInfo')[0];
     put('needBeforeDate', text(service, 'needBeforeDate')?.slice(0, 10));
     put('note', text(service, 'note'));

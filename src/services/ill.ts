@@ -28,7 +28,14 @@ import type { ServiceContext } from './context';
 import { invalid, notFound, ServiceError } from './errors';
 import { readIso18626, writeIso18626, type Iso18626Message, type Iso18626MessageKind } from './ill-iso18626';
 import type { Lookups, PatronRow } from './lookups';
-import { barcodesInRange, borrowingRequestsOfPatron, illRequestIdByRequestingId, lendableCopiesAt, lendingRequestsToPull, recentIllRequests } from '../store/queries/ill';
+import {
+  barcodesInRange,
+  borrowingRequestsOfPatron,
+  illRequestIdByRequestingId,
+  lendableCopiesAt,
+  lendingRequestsToPull,
+  recentIllRequests,
+} from '../store/queries/ill';
 import { keepsLoanLink } from './privacy';
 import { circulationRuleFor } from './accrual';
 import { COMMAND, type CommandName } from '../domain/commands';
@@ -122,9 +129,18 @@ export class IllService {
       createdAt: now,
       updatedAt: now,
     };
-    runCommand(this.ctx, { command: COMMAND.ill.requestBorrowing, input: { ...input, patronId: patron.id }, actor, summary: 'ILL borrowing request' }, (tx) => {
-      tx.insert('ill_requests', request);
-    });
+    runCommand(
+      this.ctx,
+      {
+        command: COMMAND.ill.requestBorrowing,
+        input: { ...input, patronId: patron.id },
+        actor,
+        summary: 'ILL borrowing request',
+      },
+      (tx) => {
+        tx.insert('ill_requests', request);
+      },
+    );
     return this.view(request);
   }
 
@@ -136,7 +152,9 @@ export class IllService {
   /** sent -> shipped: the lender says it is on its way, and until when we may keep it. */
   markShipped(id: string, lenderDueOn: string | null, actor: Actor): IllView {
     const due = this.optionalDay(lenderDueOn, "The lender's due date");
-    return this.step(id, 'borrowing', 'shipped', COMMAND.ill.markShipped, actor, { lenderDueOn: due }, (r) => (due ? { ...r, lenderDueOn: due } : r));
+    return this.step(id, 'borrowing', 'shipped', COMMAND.ill.markShipped, actor, { lenderDueOn: due }, (r) =>
+      due ? { ...r, lenderDueOn: due } : r,
+    );
   }
 
   /**
@@ -144,74 +162,99 @@ export class IllService {
    * from the range set aside for ILL, its due date the lender's), and the patron's hold on it is
    * trapped: the copy waits on the hold shelf for the normal check-out.
    */
-  receive(id: string, input: { lenderDueOn: string; itemTypeCode?: string | null }, actor: Actor): IllView & { hold: { holdId: string; patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null } {
+  receive(
+    id: string,
+    input: { lenderDueOn: string; itemTypeCode?: string | null },
+    actor: Actor,
+  ): IllView & {
+    hold: { holdId: string; patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null;
+  } {
     const lenderDueOn = this.optionalDay(input.lenderDueOn, "The lender's due date");
     if (!lenderDueOn) throw invalid("The lender's due date is needed: it is the copy's due date.");
     const cfg = this.ctx.config.get();
     const itemTypeCode = input.itemTypeCode ?? this.defaultItemType();
     if (!cfg.itemTypes.has(itemTypeCode)) throw invalid(`Unknown item type ${itemTypeCode}.`);
     let hold: Hold | null = null;
-    const result = runCommand(this.ctx, { command: COMMAND.ill.receive, input: { id, lenderDueOn, itemTypeCode }, actor, summary: 'ILL received' }, (tx) => {
-      const request = this.requireOpen(id, 'borrowing', 'received');
-      const now = this.ctx.now();
-      const branchId = this.ctx.identity().branchId;
-      const desk = cfg.branches.get(branchId)!;
-      const record: BibRecord = {
-        id: this.ctx.newId(),
-        title: request.title,
-        author: request.author,
-        isbn: request.isbn,
-        issn: null,
-        publisher: null,
-        year: null,
-        callNumber: 'ILL',
-        edition: null,
-        subjects: null,
-        controlNumber: null,
-        marc: null,
-      };
-      tx.insert('records', record);
-      const item: Item = {
-        id: this.ctx.newId(),
-        barcode: this.nextTempBarcode(),
-        recordId: record.id,
-        homeBranchId: branchId,
-        currentBranchId: branchId,
-        itemTypeCode,
-        status: 'on_hold_shelf',
-        damaged: false,
-        notForLoan: false,
-        replacementPrice: null,
-        transitToBranchId: null,
-      };
-      tx.insert('items', item);
-      const today = localDateOf(now, desk.timeZone);
-      if (request.patronId) {
-        const patron = this.find.patronById(request.patronId);
-        const rule = patron ? circulationRuleFor(cfg, branchId, patron, item) : DEFAULT_RULE;
-        hold = {
+    const result = runCommand(
+      this.ctx,
+      { command: COMMAND.ill.receive, input: { id, lenderDueOn, itemTypeCode }, actor, summary: 'ILL received' },
+      (tx) => {
+        const request = this.requireOpen(id, 'borrowing', 'received');
+        const now = this.ctx.now();
+        const branchId = this.ctx.identity().branchId;
+        const desk = cfg.branches.get(branchId)!;
+        const record: BibRecord = {
           id: this.ctx.newId(),
-          patronId: request.patronId,
-          recordId: record.id,
-          itemId: item.id,
-          itemLevel: true,
-          pickupBranchId: branchId,
-          placedAt: now,
-          status: 'waiting',
-          suspendedUntil: null,
-          waitingSince: now,
-          shelfExpiresOn: shelfExpiry(today, rule.pickupPeriodDays, cfg.closedDays.get(branchId) ?? [], cfg.settings.holdShelfSkipsClosedDays),
+          title: request.title,
+          author: request.author,
+          isbn: request.isbn,
+          issn: null,
+          publisher: null,
+          year: null,
+          callNumber: 'ILL',
+          edition: null,
+          subjects: null,
+          controlNumber: null,
+          marc: null,
         };
-        tx.insert('holds', hold);
-      } else {
-        tx.upsert('items', { ...item, status: 'available' });
-      }
-      const next = moved({ ...request, recordId: record.id, itemId: item.id, lenderDueOn }, 'received', now, actor.staffId);
-      tx.upsert('ill_requests', next);
-      return next;
-    });
+        tx.insert('records', record);
+        const item: Item = {
+          id: this.ctx.newId(),
+          barcode: this.nextTempBarcode(),
+          recordId: record.id,
+          homeBranchId: branchId,
+          currentBranchId: branchId,
+          itemTypeCode,
+          status: 'on_hold_shelf',
+          damaged: false,
+          notForLoan: false,
+          replacementPrice: null,
+          transitToBranchId: null,
+        };
+        tx.insert('items', item);
+        const today = localDateOf(now, desk.timeZone);
+        if (request.patronId) {
+          const patron = this.find.patronById(request.patronId);
+          const rule = patron ? circulationRuleFor(cfg, branchId, patron, item) : DEFAULT_RULE;
+          hold = {
+            id: this.ctx.newId(),
+            patronId: request.patronId,
+            recordId: record.id,
+            itemId: item.id,
+            itemLevel: true,
+            pickupBranchId: branchId,
+            placedAt: now,
+            status: 'waiting',
+            suspendedUntil: null,
+            waitingSince: now,
+            shelfExpiresOn: shelfExpiry(
+              today,
+              rule.pickupPeriodDays,
+              cfg.closedDays.get(branchId) ?? [],
+              cfg.settings.holdShelfSkipsClosedDays,
+            ),
+          };
+          tx.insert('holds', hold);
+        } else {
+          tx.upsert('items', { ...item, status: 'available' });
+        }
+        const next = moved(
+          { ...request, recordId: record.id, itemId: item.id, lenderDueOn },
+          'received',
+          now,
+          actor.staffId,
+        );
+        tx.upsert('ill_requests', next);
+        return next;
+      },
+    );
     const h = hold as Hold | null;
-    return { ...this.view(result), hold: h ? { holdId: h.id, patronId: h.patronId, pickupBranchId: h.pickupBranchId, shelfExpiresOn: h.shelfExpiresOn } : null };
+    return {
+      ...this.view(result),
+      hold: h
+        ? { holdId: h.id, patronId: h.patronId, pickupBranchId: h.pickupBranchId, shelfExpiresOn: h.shelfExpiresOn }
+        : null,
+    };
   }
 
   /** returned (or received and never collected) -> shipped_back: the temporary copy is withdrawn, and the patron's link dropped. */
@@ -220,7 +263,8 @@ export class IllService {
       if (r.itemId) {
         const item = this.ctx.rows.get<Item>('items', r.itemId);
         if (item) {
-          if (this.find.openLoanOfItem(item.id)) throw new ServiceError('CONFLICT', 'The copy is still on loan: check it in first.');
+          if (this.find.openLoanOfItem(item.id))
+            throw new ServiceError('CONFLICT', 'The copy is still on loan: check it in first.');
           tx.upsert('items', { ...item, status: 'withdrawn', notForLoan: true, transitToBranchId: null });
           // Its patron's hold, if never collected, ends with it.
           for (const h of this.find.activeHoldsOfItem(item.id)) tx.upsert('holds', { ...h, status: 'cancelled' });
@@ -247,7 +291,8 @@ export class IllService {
     if (input.recordId && !this.ctx.rows.get('records', input.recordId)) throw notFound('record');
     const categoryCode = this.settings().libraryCategoryCode;
     const existing = this.find.patronByCard(card.barcode);
-    if (existing && existing.categoryCode !== categoryCode) throw new ServiceError('CONFLICT', `That card belongs to a patron who is not in the ${categoryCode} category.`);
+    if (existing && existing.categoryCode !== categoryCode)
+      throw new ServiceError('CONFLICT', `That card belongs to a patron who is not in the ${categoryCode} category.`);
     const now = this.ctx.now();
     const branchId = this.ctx.identity().branchId;
     const request: IllRequest = {
@@ -269,31 +314,40 @@ export class IllService {
       createdAt: now,
       updatedAt: now,
     };
-    runCommand(this.ctx, { command: COMMAND.ill.recordLending, input: { ...input, libraryCardBarcode: card.barcode }, actor, summary: 'ILL lending request' }, (tx) => {
-      if (!existing) {
-        const category = this.ensureCategory(tx, categoryCode);
-        const home = cfg.branches.get(branchId)!;
-        const today = localDateOf(now, home.timeZone);
-        const patron: PatronRow = {
-          id: request.patronId!,
-          cardBarcode: card.barcode,
-          firstName: partnerName,
-          lastName: '',
-          email: null,
-          phone: null,
-          address: null,
-          homeBranchId: branchId,
-          categoryCode,
-          cardExpiresOn: addYears(today, Math.max(1, Math.ceil(category.cardValidityDays / 365))),
-          pinHash: null,
-          notes: `Interlibrary loan: ${request.partnerAgencyId}`,
-          keepReadingHistory: false,
-          createdAt: now,
-        };
-        tx.insert('patrons', patron);
-      }
-      tx.insert('ill_requests', request);
-    });
+    runCommand(
+      this.ctx,
+      {
+        command: COMMAND.ill.recordLending,
+        input: { ...input, libraryCardBarcode: card.barcode },
+        actor,
+        summary: 'ILL lending request',
+      },
+      (tx) => {
+        if (!existing) {
+          const category = this.ensureCategory(tx, categoryCode);
+          const home = cfg.branches.get(branchId)!;
+          const today = localDateOf(now, home.timeZone);
+          const patron: PatronRow = {
+            id: request.patronId!,
+            cardBarcode: card.barcode,
+            firstName: partnerName,
+            lastName: '',
+            email: null,
+            phone: null,
+            address: null,
+            homeBranchId: branchId,
+            categoryCode,
+            cardExpiresOn: addYears(today, Math.max(1, Math.ceil(category.cardValidityDays / 365))),
+            pinHash: null,
+            notes: `Interlibrary loan: ${request.partnerAgencyId}`,
+            keepReadingHistory: false,
+            createdAt: now,
+          };
+          tx.insert('patrons', patron);
+        }
+        tx.insert('ill_requests', request);
+      },
+    );
     return this.view(request);
   }
 
@@ -305,8 +359,10 @@ export class IllService {
     return this.step(id, 'lending', 'pulled', COMMAND.ill.pull, actor, { itemBarcode: check.barcode }, (r) => {
       const item = this.find.itemByBarcode(check.barcode);
       if (!item) throw notFound('item');
-      if (item.status !== 'available' || item.notForLoan) throw new ServiceError('CONFLICT', 'That copy is not on the shelf to lend.');
-      if (r.recordId && r.recordId !== item.recordId) throw new ServiceError('CONFLICT', 'That copy is of another title than the one asked for.');
+      if (item.status !== 'available' || item.notForLoan)
+        throw new ServiceError('CONFLICT', 'That copy is not on the shelf to lend.');
+      if (r.recordId && r.recordId !== item.recordId)
+        throw new ServiceError('CONFLICT', 'That copy is of another title than the one asked for.');
       return { ...r, itemId: item.id, recordId: item.recordId };
     });
   }
@@ -322,7 +378,15 @@ export class IllService {
   close(id: string, outcome: 'cancelled' | 'unfilled', note: string | null, actor: Actor): IllView {
     const n = line(note, 'The note', false);
     const request = this.require(id);
-    return this.step(id, request.direction, outcome, outcome === 'cancelled' ? COMMAND.ill.cancel : COMMAND.ill.markUnfilled, actor, { note: n }, (r) => (n ? { ...r, note: n } : r));
+    return this.step(
+      id,
+      request.direction,
+      outcome,
+      outcome === 'cancelled' ? COMMAND.ill.cancel : COMMAND.ill.markUnfilled,
+      actor,
+      { note: n },
+      (r) => (n ? { ...r, note: n } : r),
+    );
   }
 
   get(id: string): IllView {
@@ -337,15 +401,36 @@ export class IllService {
   }
 
   /** A patron's own borrowing requests, for the kiosk: what they asked for and where it is. */
-  forPatron(patronId: string): { id: string; title: string; author: string | null; status: IllStatus; needBy: string | null; updatedAt: number }[] {
-    return borrowingRequestsOfPatron(this.ctx, patronId).map((r) => ({ id: r.id, title: r.title, author: r.author, status: r.status, needBy: r.needBy, updatedAt: r.updatedAt }));
+  forPatron(
+    patronId: string,
+  ): {
+    id: string;
+    title: string;
+    author: string | null;
+    status: IllStatus;
+    needBy: string | null;
+    updatedAt: number;
+  }[] {
+    return borrowingRequestsOfPatron(this.ctx, patronId).map((r) => ({
+      id: r.id,
+      title: r.title,
+      author: r.author,
+      status: r.status,
+      needBy: r.needBy,
+      updatedAt: r.updatedAt,
+    }));
   }
 
   /** Lending requests waiting for a copy, with the copies of the title on this branch's shelves. */
   pullList(): PullListLine[] {
     const branchId = this.ctx.identity().branchId;
     const copies = lendableCopiesAt(this.ctx);
-    return lendingRequestsToPull(this.ctx).map((r) => ({ requestId: r.id, title: r.title, partnerName: r.partnerName, copies: r.recordId ? (copies(r.recordId, branchId) as PullListLine['copies']) : [] }));
+    return lendingRequestsToPull(this.ctx).map((r) => ({
+      requestId: r.id,
+      title: r.title,
+      partnerName: r.partnerName,
+      copies: r.recordId ? (copies(r.recordId, branchId) as PullListLine['copies']) : [],
+    }));
   }
 
   /** The request as an ISO 18626 message, to send to the other library. */
@@ -370,17 +455,21 @@ export class IllService {
     extraInput: Record<string, unknown> = {},
     change: (r: IllRequest, tx: Tx) => IllRequest = (r) => r,
   ): IllView {
-    const result = runCommand(this.ctx, { command, input: { id, ...extraInput }, actor, summary: `ILL ${to}` }, (tx) => {
-      const request = this.requireOpen(id, direction, to);
-      let next = moved(change(request, tx), to, this.ctx.now(), actor.staffId);
-      // Privacy: a finished borrowing request keeps no link to who asked, unless they keep a reading history.
-      if (direction === 'borrowing' && isClosed(direction, to) && next.patronId) {
-        const patron = this.find.patronById(next.patronId);
-        if (!keepsLoanLink(this.ctx.config.get().settings, patron)) next = { ...next, patronId: null };
-      }
-      tx.upsert('ill_requests', next);
-      return next;
-    });
+    const result = runCommand(
+      this.ctx,
+      { command, input: { id, ...extraInput }, actor, summary: `ILL ${to}` },
+      (tx) => {
+        const request = this.requireOpen(id, direction, to);
+        let next = moved(change(request, tx), to, this.ctx.now(), actor.staffId);
+        // Privacy: a finished borrowing request keeps no link to who asked, unless they keep a reading history.
+        if (direction === 'borrowing' && isClosed(direction, to) && next.patronId) {
+          const patron = this.find.patronById(next.patronId);
+          if (!keepsLoanLink(this.ctx.config.get().settings, patron)) next = { ...next, patronId: null };
+        }
+        tx.upsert('ill_requests', next);
+        return next;
+      },
+    );
     return this.view(result);
   }
 
@@ -396,7 +485,10 @@ export class IllService {
     if (request.direction !== direction) throw new ServiceError('CONFLICT', `That is a ${request.direction} request.`);
     const allowed = nextSteps(direction, request.status);
     if (!allowed.includes(to)) {
-      throw new ServiceError('CONFLICT', `An ILL request that is ${request.status.replace('_', ' ')} cannot be marked ${to.replace('_', ' ')}.`);
+      throw new ServiceError(
+        'CONFLICT',
+        `An ILL request that is ${request.status.replace('_', ' ')} cannot be marked ${to.replace('_', ' ')}.`,
+      );
     }
     return request;
   }
@@ -445,13 +537,18 @@ export class IllService {
     const cfg = this.ctx.config.get();
     const rule = cfg.settings.barcodes.item;
     const s = this.settings();
-    const range = s.tempBarcodeFirst && s.tempBarcodeLast ? { first: s.tempBarcodeFirst, last: s.tempBarcodeLast } : defaultRange(rule);
+    const range =
+      s.tempBarcodeFirst && s.tempBarcodeLast
+        ? { first: s.tempBarcodeFirst, last: s.tempBarcodeLast }
+        : defaultRange(rule);
     if (!range) throw invalid('Set aside a barcode range for ILL copies under Settings first.');
-    const used = new Set(
-      barcodesInRange(this.ctx, range.first, range.last),
-    );
+    const used = new Set(barcodesInRange(this.ctx, range.first, range.last));
     const barcode = nextRangeBarcode(range, used, rule.checkDigit ? (body) => luhnCheckDigit(body) : null);
-    if (!barcode) throw new ServiceError('CONFLICT', 'The barcode range set aside for ILL copies is used up: set aside another under Settings.');
+    if (!barcode)
+      throw new ServiceError(
+        'CONFLICT',
+        'The barcode range set aside for ILL copies is used up: set aside another under Settings.',
+      );
     const valid = validateBarcode(rule, barcode);
     if (!valid.ok) throw invalid(`The ILL barcode range does not make valid item barcodes (${valid.reason}).`);
     return barcode;
@@ -468,7 +565,12 @@ export class IllService {
 }
 
 /** The ILL copies' default barcodes: the highest of the item barcodes' space (a fixed-length numeric rule), e.g. 3999999000001-... */
-function defaultRange(rule: { length: number | null; prefix: string; numeric: boolean; checkDigit: boolean }): { first: string; last: string } | null {
+function defaultRange(rule: {
+  length: number | null;
+  prefix: string;
+  numeric: boolean;
+  checkDigit: boolean;
+}): { first: string; last: string } | null {
   if (!rule.numeric || rule.length === null) return null;
   const bodyLength = rule.length - (rule.checkDigit ? 1 : 0);
   const seq = 6;

@@ -23,7 +23,13 @@ import { catchUpStatistics } from './statistics';
 import { COMMAND } from '../domain/commands';
 
 /** Commands whose effects may hold loan rows linked to a patron. */
-const LOAN_COMMANDS = [COMMAND.circulation.checkout, COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkin, COMMAND.catalogue.setItemStatus];
+const LOAN_COMMANDS = [
+  COMMAND.circulation.checkout,
+  COMMAND.circulation.renew,
+  COMMAND.circulation.renewAll,
+  COMMAND.circulation.checkin,
+  COMMAND.catalogue.setItemStatus,
+];
 const SCANNED_THROUGH = 'journal_privacy_scanned_through';
 /** Where the next look at pending entries starts (0: from the first). */
 const PENDING_FROM = 'journal_privacy_pending_from';
@@ -62,7 +68,9 @@ function redactedPayload(payload: Payload): Payload {
   return {
     ...payload,
     input,
-    effects: (payload.effects ?? []).map((e) => (e.table === 'loans' && e.op === 'upsert' && e.row.patronId ? { ...e, row: { ...e.row, patronId: null } } : e)),
+    effects: (payload.effects ?? []).map((e) =>
+      e.table === 'loans' && e.op === 'upsert' && e.row.patronId ? { ...e, row: { ...e.row, patronId: null } } : e,
+    ),
   };
 }
 
@@ -103,9 +111,17 @@ export function redactJournalReadingHistory(ctx: ServiceContext, options: { batc
     const from = Number(ctx.readState(SCANNED_THROUGH) ?? 0);
     const fresh = q.entriesOfCommandsBetween(from, pushedThrough, LOAN_COMMANDS, batch);
     for (const { seq, payload } of fresh) if (!settle(seq, payload)) q.rememberPending(seq);
-    const scannedThrough = fresh.length === batch ? fresh.at(-1)!.seq : Math.min(pushedThrough, ctx.journal.lastSeq() ?? from);
+    const scannedThrough =
+      fresh.length === batch ? fresh.at(-1)!.seq : Math.min(pushedThrough, ctx.journal.lastSeq() ?? from);
     if (scannedThrough > from) ctx.writeState(SCANNED_THROUGH, String(scannedThrough));
-    if (redacted > 0) ctx.journal.audit(now, null, 'privacy.redactJournal', null, `removed the patron from ${redacted} journal entries of returned loans`);
+    if (redacted > 0)
+      ctx.journal.audit(
+        now,
+        null,
+        'privacy.redactJournal',
+        null,
+        `removed the patron from ${redacted} journal entries of returned loans`,
+      );
   });
   const pending = q.pendingCount();
   return { redacted, pending };

@@ -39,7 +39,14 @@ export function redactJournalSecrets(ctx: ServiceContext): number {
       update(seq, JSON.stringify({ ...parsed, effects }), now);
       changed++;
     }
-    if (changed > 0) ctx.journal.audit(now, null, 'privacy.redactJournalSecrets', null, `took the PIN and password hashes out of ${changed} older journal entries`);
+    if (changed > 0)
+      ctx.journal.audit(
+        now,
+        null,
+        'privacy.redactJournalSecrets',
+        null,
+        `took the PIN and password hashes out of ${changed} older journal entries`,
+      );
     ctx.writeState(DONE, String(now));
   });
   return changed;

@@ -33,7 +33,11 @@ export interface SignInSubject {
 }
 
 export const knownSubject = (kind: LockoutKind, id: string): SignInSubject => ({ kind, id, key: lockoutId(kind, id) });
-export const unknownSubject = (kind: LockoutKind, typed: string): SignInSubject => ({ kind, id: null, key: `${kind}-unknown:${typed}` });
+export const unknownSubject = (kind: LockoutKind, typed: string): SignInSubject => ({
+  kind,
+  id: null,
+  key: `${kind}-unknown:${typed}`,
+});
 
 /** The id of a card's or account's row in the lockouts table. */
 export const lockoutId = (kind: LockoutKind, subjectId: string): string => `${kind}:${subjectId}`;
@@ -91,7 +95,12 @@ export class SignInGuard {
       const pool = this.pool(subject.kind, now);
       if (pool.coolDownUntil > now || pool.recent.length + pool.inFlight >= STATION_MAX_FAILURES) {
         const retryAt = Math.max(pool.coolDownUntil, (pool.recent[0] ?? now) + STATION_WINDOW_MS);
-        throw new ServiceError('RATE_LIMITED', 'Too many wrong sign-ins at this station: wait a minute, then try again.', undefined, retryAt);
+        throw new ServiceError(
+          'RATE_LIMITED',
+          'Too many wrong sign-ins at this station: wait a minute, then try again.',
+          undefined,
+          retryAt,
+        );
       }
       pool.inFlight++;
       let result: T | null;
@@ -124,8 +133,15 @@ export class SignInGuard {
     const now = this.ctx.now();
     if (!row || row.lockedUntil === null || row.lockedUntil <= now) return { wasLocked: false };
     const cleared: LockoutRow = { ...row, failures: 0, lockedUntil: null, updatedAt: now };
-    runCommand(this.ctx, { command: COMMAND.auth.clearLockout, input: { kind: subject.kind, subjectId: subject.id }, actor, summary: `clear ${subject.kind} lockout` }, (tx) =>
-      tx.upsert('lockouts', cleared),
+    runCommand(
+      this.ctx,
+      {
+        command: COMMAND.auth.clearLockout,
+        input: { kind: subject.kind, subjectId: subject.id },
+        actor,
+        summary: `clear ${subject.kind} lockout`,
+      },
+      (tx) => tx.upsert('lockouts', cleared),
     );
     return { wasLocked: true };
   }
@@ -150,9 +166,23 @@ export class SignInGuard {
       this.unknownLocks.set(subject.key, until);
       this.forgetStale(now);
     } else {
-      const row: LockoutRow = { id: subject.key, kind: subject.kind, subjectId: subject.id, failures: count, lockedUntil: until, updatedAt: now };
-      runCommand(this.ctx, { command: COMMAND.auth.lockout, input: { kind: subject.kind, subjectId: subject.id, lockedUntil: until }, actor: SYSTEM, summary: `lock ${subject.kind} after ${count} wrong tries` }, (tx) =>
-        tx.upsert('lockouts', row),
+      const row: LockoutRow = {
+        id: subject.key,
+        kind: subject.kind,
+        subjectId: subject.id,
+        failures: count,
+        lockedUntil: until,
+        updatedAt: now,
+      };
+      runCommand(
+        this.ctx,
+        {
+          command: COMMAND.auth.lockout,
+          input: { kind: subject.kind, subjectId: subject.id, lockedUntil: until },
+          actor: SYSTEM,
+          summary: `lock ${subject.kind} after ${count} wrong tries`,
+        },
+        (tx) => tx.upsert('lockouts', row),
       );
     }
     return lockedOut(until, lockedMessage(subject.kind));

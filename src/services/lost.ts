@@ -38,7 +38,14 @@ export function forgiveLostCharges(ctx: ServiceContext, tx: Tx, loan: Loan, acto
   const fees = owedLostFees(ctx, loan.patronId, loan.id);
   let forgiven = 0;
   for (const fee of fees) {
-    tx.upsert('fee_waivers', { id: ctx.newId(), feeId: fee.id, amount: fee.outstanding, reason: LOST_FOUND_REASON, staffId: actor.staffId, createdAt: ctx.now() });
+    tx.upsert('fee_waivers', {
+      id: ctx.newId(),
+      feeId: fee.id,
+      amount: fee.outstanding,
+      reason: LOST_FOUND_REASON,
+      staffId: actor.staffId,
+      createdAt: ctx.now(),
+    });
     tx.upsert('fees', { ...fee, outstanding: 0 });
     forgiven += fee.outstanding;
   }
@@ -51,5 +58,10 @@ export function closeLoanOfFoundCopy(ctx: ServiceContext, tx: Tx, loan: Loan, ac
   forgiveLostCharges(ctx, tx, loan, actor);
   const keepLink = keepsLoanLink(ctx.config.get().settings, patron);
   // Never returned before it was lent, whatever this station's clock says now (a clock set back).
-  tx.upsert('loans', { ...loan, returnedAt: Math.max(ctx.now(), loan.checkedOutAt), returnBranchId: ctx.identity().branchId, patronId: keepLink ? loan.patronId : null });
+  tx.upsert('loans', {
+    ...loan,
+    returnedAt: Math.max(ctx.now(), loan.checkedOutAt),
+    returnBranchId: ctx.identity().branchId,
+    patronId: keepLink ? loan.patronId : null,
+  });
 }

@@ -24,9 +24,13 @@ export function paperFor(locale: string): 'letter' | 'a4' {
   return LETTER_REGIONS.has((locale.split('-')[1] ?? '').toUpperCase()) ? 'letter' : 'a4';
 }
 
-export function lettersHtml(letters: Letter[], opts: { libraryName: string; returnAddress: string; locale: string; title: string }): string {
+export function lettersHtml(
+  letters: Letter[],
+  opts: { libraryName: string; returnAddress: string; locale: string; title: string },
+): string {
   const paper = paperFor(opts.locale);
-  const window = paper === 'letter' ? { left: 22, top: 48, width: 102, height: 29 } : { left: 20, top: 45, width: 85, height: 45 };
+  const window =
+    paper === 'letter' ? { left: 22, top: 48, width: 102, height: 29 } : { left: 20, top: 45, width: 85, height: 45 };
   const style = `
 @page { size: ${paper === 'letter' ? 'letter' : 'A4'}; margin: 0; }
 html, body { margin: 0; padding: 0; }

@@ -15,7 +15,8 @@ export interface OutgoingMail {
   language: string;
 }
 
-export type SendOutcome = { ok: true; response: string } | { ok: false; kind: 'transient' | 'permanent' | 'uncertain'; error: string };
+export type SendOutcome =
+  { ok: true; response: string } | { ok: false; kind: 'transient' | 'permanent' | 'uncertain'; error: string };
 
 export interface MailSender {
   send(mail: OutgoingMail): Promise<SendOutcome>;
@@ -62,10 +63,13 @@ export function smtpSender(smtp: SmtpSettings, password: string | null): MailSen
 export function classify(error: unknown): { kind: 'transient' | 'permanent' | 'uncertain'; error: string } {
   const e = (error ?? {}) as { responseCode?: number; command?: string; code?: string; message?: string };
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
-  const message = String(e.message ?? error).replace(/[\r\n]+/g, ' ').slice(0, 300);
+  const message = String(e.message ?? error)
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 300);
   // 5xx to the sender, a recipient or the message: refused for good. Authentication failures
   // (535) are 5xx too but are the library's settings, not the patron's address: try again once fixed.
-  if (code !== null && code >= 500) return { kind: code === 535 || code === 530 ? 'transient' : 'permanent', error: message };
+  if (code !== null && code >= 500)
+    return { kind: code === 535 || code === 530 ? 'transient' : 'permanent', error: message };
   // The message was being handed over (DATA) when the line broke, with no answer: it may have arrived.
   if (code === null && e.command === 'DATA' && e.code !== 'ECONNECTION') return { kind: 'uncertain', error: message };
   // The server went quiet mid-conversation (nodemailer's socket timeout names no phase): it may

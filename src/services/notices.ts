@@ -120,8 +120,8 @@ export const SMTP_PASSWORD_KEY = 'notices_smtp_password';
 /** Email notices tried per pass; the rest wait for the next one. */
 const SEND_BATCH = 50;
 /** Back-off after each failed try: 1, 2, 4 ... minutes, at most an hour. */
-export const retryDelayMs = (attempts: number): number => Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempts - 1));
-
+export const retryDelayMs = (attempts: number): number =>
+  Math.min(60 * 60_000, 60_000 * 2 ** Math.max(0, attempts - 1));
 
 export class NoticeService {
   /** A pass at a time: the scheduler and "Send now" may ask at once. */
@@ -131,7 +131,8 @@ export class NoticeService {
   constructor(
     private readonly ctx: ServiceContext,
     /** Tests and the CLI may give another sender; the station uses the SMTP settings. */
-    private readonly senderFor: (settings: NoticeSettings, password: string | null) => MailSender | null = (s, p) => (s.smtp ? smtpSender(s.smtp, p) : null),
+    private readonly senderFor: (settings: NoticeSettings, password: string | null) => MailSender | null = (s, p) =>
+      s.smtp ? smtpSender(s.smtp, p) : null,
   ) {}
 
   // --- settings ---------------------------------------------------------------------------------
@@ -165,9 +166,13 @@ export class NoticeService {
    */
   saveSettings(next: NoticeSettings, actor: Actor, smtpPassword?: string | null) {
     const settings = withNoticeDefaults({ ...next, senderStationId: next.senderStationId ?? this.ctx.stationId });
-    runCommand(this.ctx, { command: COMMAND.notices.saveSettings, input: settings, actor, summary: 'edit notice settings' }, (tx) => {
-      tx.upsert('settings', { id: SETTINGS_ID, value: JSON.stringify(settings) });
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.notices.saveSettings, input: settings, actor, summary: 'edit notice settings' },
+      (tx) => {
+        tx.upsert('settings', { id: SETTINGS_ID, value: JSON.stringify(settings) });
+      },
+    );
     if (smtpPassword !== undefined) this.setSmtpPassword(smtpPassword);
     return this.view();
   }
@@ -178,7 +183,8 @@ export class NoticeService {
       deleteStationState(this.ctx, SMTP_PASSWORD_KEY);
       return;
     }
-    if (password.length > 500 || /[\r\n]/.test(password)) throw invalid('The SMTP password is one line of at most 500 characters.');
+    if (password.length > 500 || /[\r\n]/.test(password))
+      throw invalid('The SMTP password is one line of at most 500 characters.');
     this.ctx.writeState(SMTP_PASSWORD_KEY, password);
   }
 
@@ -198,7 +204,17 @@ export class NoticeService {
 
   private async pass(): Promise<NoticeRunResult> {
     const settings = this.settings();
-    const result: NoticeRunResult = { skipped: null, created: 0, cancelled: 0, sent: 0, waiting: 0, toPrint: 0, failed: 0, uncertain: 0, lastError: null };
+    const result: NoticeRunResult = {
+      skipped: null,
+      created: 0,
+      cancelled: 0,
+      sent: 0,
+      waiting: 0,
+      toPrint: 0,
+      failed: 0,
+      uncertain: 0,
+      lastError: null,
+    };
     if (!settings.enabled) result.skipped = 'disabled';
     else if (!this.isSender(settings)) result.skipped = 'not_sender';
     if (result.skipped) return this.finish(result);
@@ -239,21 +255,40 @@ export class NoticeService {
   recoverInterrupted(): number {
     const stuck = noticesLeftSending(this.ctx);
     if (stuck.length === 0) return 0;
-    runCommand(this.ctx, { command: COMMAND.notices.record, input: { uncertain: stuck }, actor: SYSTEM, summary: `${stuck.length} notices interrupted while sending` }, (tx) => {
-      for (const id of stuck) {
-        const notice = this.ctx.rows.get<NoticeRow>('notices', id);
-        dropFromOutbox(this.ctx, id);
-        if (notice && notice.status === 'queued') {
-          tx.upsert('notices', { ...notice, status: 'uncertain', error: 'The station stopped while handing this notice to the mail server: it may have been sent. Look for its Message-ID in the server log.' });
+    runCommand(
+      this.ctx,
+      {
+        command: COMMAND.notices.record,
+        input: { uncertain: stuck },
+        actor: SYSTEM,
+        summary: `${stuck.length} notices interrupted while sending`,
+      },
+      (tx) => {
+        for (const id of stuck) {
+          const notice = this.ctx.rows.get<NoticeRow>('notices', id);
+          dropFromOutbox(this.ctx, id);
+          if (notice && notice.status === 'queued') {
+            tx.upsert('notices', {
+              ...notice,
+              status: 'uncertain',
+              error:
+                'The station stopped while handing this notice to the mail server: it may have been sent. Look for its Message-ID in the server log.',
+            });
+          }
         }
-      }
-    });
+      },
+    );
     return stuck.length;
   }
 
   private calendars(): Map<string, BranchCalendar> {
     const cfg = this.ctx.config.get();
-    return new Map([...cfg.branches.values()].map((b) => [b.id, { timeZone: b.timeZone, closedDays: cfg.closedDays.get(b.id) ?? [] }]));
+    return new Map(
+      [...cfg.branches.values()].map((b) => [
+        b.id,
+        { timeZone: b.timeZone, closedDays: cfg.closedDays.get(b.id) ?? [] },
+      ]),
+    );
   }
 
   private currentDue(settings: NoticeSettings): DueNotice[] {
@@ -277,13 +312,19 @@ export class NoticeService {
     const stale = queuedNotices<NoticeRow>(this.ctx).filter((n) => !dueKeys.has(n.noticeKey));
     // Loan notices whose loan no longer names its patron (returned and unlinked): the link goes.
     const unlink = loanNoticesToUnlink<NoticeRow>(this.ctx);
-    if (fresh.length === 0 && stale.length === 0 && unlink.length === 0) return { created: 0, cancelled: 0, unlinked: 0 };
+    if (fresh.length === 0 && stale.length === 0 && unlink.length === 0)
+      return { created: 0, cancelled: 0, unlinked: 0 };
     const now = this.ctx.now();
     const locale = this.ctx.config.get().settings.locale;
     let created = 0;
     runCommand(
       this.ctx,
-      { command: COMMAND.notices.record, input: { pass: true }, actor: SYSTEM, summary: `notices: ${fresh.length} new, ${stale.length} no longer due` },
+      {
+        command: COMMAND.notices.record,
+        input: { pass: true },
+        actor: SYSTEM,
+        summary: `notices: ${fresh.length} new, ${stale.length} no longer due`,
+      },
       (tx) => {
         for (const d of fresh) {
           // Checked again inside the transaction: the key is made once.
@@ -314,7 +355,8 @@ export class NoticeService {
           tx.upsert('notices', { ...n, status: 'cancelled', error: null });
           dropFromOutbox(this.ctx, n.id);
         }
-        for (const n of unlink) tx.upsert('notices', { ...n, subjectId: null, noticeKey: `${n.patronId}|${n.kind}|-${n.id}|${n.level}` });
+        for (const n of unlink)
+          tx.upsert('notices', { ...n, subjectId: null, noticeKey: `${n.patronId}|${n.kind}|-${n.id}|${n.level}` });
       },
     );
     return { created, cancelled: stale.length, unlinked: unlink.length };
@@ -325,27 +367,61 @@ export class NoticeService {
   }
 
   /** Step 3 for one notice. 'stop': the server is away; the rest of the batch waits too. */
-  private async sendOne(notice: NoticeRow, settings: NoticeSettings, sender: MailSender): Promise<'sent' | 'later' | 'stop' | 'print'> {
+  private async sendOne(
+    notice: NoticeRow,
+    settings: NoticeSettings,
+    sender: MailSender,
+  ): Promise<'sent' | 'later' | 'stop' | 'print'> {
     const rendered = this.render(notice, settings);
     if (!rendered.to) return this.toPrint(notice, 'The patron has no email address any more.');
     const messageId = messageIdFor(notice.id, settings.smtp!.from);
     // Committed before a byte goes to the server (see the top of this file).
     if (!markSending(this.ctx, notice.id)) return 'later';
-    const outcome = await sender.send({ to: rendered.to, subject: rendered.subject, text: rendered.body, messageId, language: notice.language });
+    const outcome = await sender.send({
+      to: rendered.to,
+      subject: rendered.subject,
+      text: rendered.body,
+      messageId,
+      language: notice.language,
+    });
     const current = this.ctx.rows.get<NoticeRow>('notices', notice.id)!;
     if (outcome.ok) {
-      runCommand(this.ctx, { command: COMMAND.notices.record, input: { sent: notice.id }, actor: SYSTEM, summary: `notice ${notice.kind} emailed` }, (tx) => {
-        dropFromOutbox(this.ctx, notice.id);
-        tx.upsert('notices', { ...current, status: 'sent', sentAt: this.ctx.now(), messageId, error: null });
-      });
+      runCommand(
+        this.ctx,
+        {
+          command: COMMAND.notices.record,
+          input: { sent: notice.id },
+          actor: SYSTEM,
+          summary: `notice ${notice.kind} emailed`,
+        },
+        (tx) => {
+          dropFromOutbox(this.ctx, notice.id);
+          tx.upsert('notices', { ...current, status: 'sent', sentAt: this.ctx.now(), messageId, error: null });
+        },
+      );
       return 'sent';
     }
-    if (outcome.kind === 'permanent') return this.toPrint(current, `The mail server refused it: ${outcome.error}`, messageId);
+    if (outcome.kind === 'permanent')
+      return this.toPrint(current, `The mail server refused it: ${outcome.error}`, messageId);
     if (outcome.kind === 'uncertain') {
-      runCommand(this.ctx, { command: COMMAND.notices.record, input: { uncertain: [notice.id] }, actor: SYSTEM, summary: 'notice may have been sent' }, (tx) => {
-        dropFromOutbox(this.ctx, notice.id);
-        tx.upsert('notices', { ...current, status: 'uncertain', messageId, error: `The connection broke while the message was handed over: it may have been sent (${outcome.error}).` });
-      });
+      runCommand(
+        this.ctx,
+        {
+          command: COMMAND.notices.record,
+          input: { uncertain: [notice.id] },
+          actor: SYSTEM,
+          summary: 'notice may have been sent',
+        },
+        (tx) => {
+          dropFromOutbox(this.ctx, notice.id);
+          tx.upsert('notices', {
+            ...current,
+            status: 'uncertain',
+            messageId,
+            error: `The connection broke while the message was handed over: it may have been sent (${outcome.error}).`,
+          });
+        },
+      );
       return 'later';
     }
     const attempts = outboxAttempts(this.ctx, notice.id) ?? 1;
@@ -355,10 +431,19 @@ export class NoticeService {
 
   /** An email that cannot go (no address, refused for good) becomes a letter: never lost. */
   private toPrint(notice: NoticeRow, why: string, messageId: string | null = null): 'print' {
-    runCommand(this.ctx, { command: COMMAND.notices.record, input: { toPrint: notice.id }, actor: SYSTEM, summary: 'email notice turned into a letter' }, (tx) => {
-      dropFromOutbox(this.ctx, notice.id);
-      tx.upsert('notices', { ...notice, channel: 'print', messageId, error: why });
-    });
+    runCommand(
+      this.ctx,
+      {
+        command: COMMAND.notices.record,
+        input: { toPrint: notice.id },
+        actor: SYSTEM,
+        summary: 'email notice turned into a letter',
+      },
+      (tx) => {
+        dropFromOutbox(this.ctx, notice.id);
+        tx.upsert('notices', { ...notice, channel: 'print', messageId, error: why });
+      },
+    );
     return 'print';
   }
 
@@ -370,13 +455,28 @@ export class NoticeService {
     const template = templateFor(settings, notice);
     const values = this.valuesFor(notice, patron, notice.language as NoticeLanguage);
     const { subject, body } = renderNotice(template, values);
-    return { subject, body, to: patron.email, addressLines: [`${patron.firstName} ${patron.lastName}`, ...(patron.address ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)] };
+    return {
+      subject,
+      body,
+      to: patron.email,
+      addressLines: [
+        `${patron.firstName} ${patron.lastName}`,
+        ...(patron.address ?? '')
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean),
+      ],
+    };
   }
 
   private valuesFor(notice: NoticeRow, patron: Patron, language: NoticeLanguage): NoticeValues {
     const cfg = this.ctx.config.get();
     const locale = noticeLocale(language, cfg.settings.locale);
-    const values: NoticeValues = { firstName: patron.firstName, lastName: patron.lastName, libraryName: cfg.settings.name };
+    const values: NoticeValues = {
+      firstName: patron.firstName,
+      lastName: patron.lastName,
+      libraryName: cfg.settings.name,
+    };
     const branchName = (id: string | null | undefined) => (id ? cfg.branches.get(id)?.name : undefined);
     const titleOf = (itemId: string | null) => {
       if (!itemId) return {};
@@ -388,7 +488,10 @@ export class NoticeService {
       const loan = loanForNotice(this.ctx, notice.subjectId);
       if (loan) {
         const zone = cfg.branches.get(loan.branchId)?.timeZone ?? 'UTC';
-        Object.assign(values, titleOf(loan.itemId), { branchName: branchName(loan.branchId), dueDate: formatNoticeDate(localDateOf(loan.dueAt, zone), locale) });
+        Object.assign(values, titleOf(loan.itemId), {
+          branchName: branchName(loan.branchId),
+          dueDate: formatNoticeDate(localDateOf(loan.dueAt, zone), locale),
+        });
         const days = notice.kind === 'overdue' ? this.daysOverdue(notice) : undefined;
         if (days !== undefined) values.daysOverdue = String(days);
       }
@@ -396,19 +499,27 @@ export class NoticeService {
       const hold = holdForNotice(this.ctx, notice.subjectId);
       if (hold) {
         const record = recordForNotice(this.ctx, hold.recordId);
-        Object.assign(values, titleOf(hold.itemId), { title: record?.title, author: record?.author ?? '' }, { pickupBranch: branchName(hold.pickupBranchId), branchName: branchName(hold.pickupBranchId) });
+        Object.assign(
+          values,
+          titleOf(hold.itemId),
+          { title: record?.title, author: record?.author ?? '' },
+          { pickupBranch: branchName(hold.pickupBranchId), branchName: branchName(hold.pickupBranchId) },
+        );
         if (hold.shelfExpiresOn) values.expiresOn = formatNoticeDate(hold.shelfExpiresOn, locale);
       }
     } else if (notice.kind === 'lost_bill' && notice.subjectId) {
       const fee = feeForNotice(this.ctx, notice.subjectId);
-      if (fee) Object.assign(values, titleOf(fee.itemId), { amount: formatMoney(fee.outstanding, fee.currency, locale) });
+      if (fee)
+        Object.assign(values, titleOf(fee.itemId), { amount: formatMoney(fee.outstanding, fee.currency, locale) });
     }
     return values;
   }
 
   /** Open days overdue as the level was reached: the level's text says "#n"; the days are counted now. */
   private daysOverdue(notice: NoticeRow): number | undefined {
-    const found = this.currentDue(this.settings()).find((d) => d.subjectId === notice.subjectId && d.kind === 'overdue');
+    const found = this.currentDue(this.settings()).find(
+      (d) => d.subjectId === notice.subjectId && d.kind === 'overdue',
+    );
     return found?.daysOverdue;
   }
 
@@ -451,25 +562,41 @@ export class NoticeService {
     const rows = this.lettersToPrint();
     const letters = rows.map((n) => {
       const r = this.render(n, settings);
-      return { id: n.id, language: n.language, addressLines: r.addressLines, rendered: { subject: r.subject, body: r.body }, date: formatNoticeDate(today, noticeLocale(n.language as NoticeLanguage, cfg.settings.locale)) };
+      return {
+        id: n.id,
+        language: n.language,
+        addressLines: r.addressLines,
+        rendered: { subject: r.subject, body: r.body },
+        date: formatNoticeDate(today, noticeLocale(n.language as NoticeLanguage, cfg.settings.locale)),
+      };
     });
-    const html = lettersHtml(letters, { libraryName: cfg.settings.name, returnAddress: [cfg.settings.name, branch?.name].filter(Boolean).join(' · '), locale: cfg.settings.locale, title: `${cfg.settings.name}: notices` });
+    const html = lettersHtml(letters, {
+      libraryName: cfg.settings.name,
+      returnAddress: [cfg.settings.name, branch?.name].filter(Boolean).join(' · '),
+      locale: cfg.settings.locale,
+      title: `${cfg.settings.name}: notices`,
+    });
     return { html, ids: rows.map((r) => r.id) };
   }
 
   /** Marks letters as printed (staff, after the print came out): journaled, shown on the patron. */
   markPrinted(ids: string[], actor: Actor): number {
     let n = 0;
-    runCommand(this.ctx, { command: COMMAND.notices.markPrinted, input: { ids }, actor, summary: `${ids.length} notice letters printed` }, (tx) => {
-      for (const id of ids) {
-        const notice = this.ctx.rows.get<NoticeRow>('notices', id);
-        if (!notice) throw notFound('Notice');
-        if (notice.channel !== 'print' || notice.status !== 'queued') throw new ServiceError('CONFLICT', 'That notice is not a letter waiting to be printed.');
-        dropFromOutbox(this.ctx, id);
-        tx.upsert('notices', { ...notice, status: 'printed', sentAt: this.ctx.now() });
-        n++;
-      }
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.notices.markPrinted, input: { ids }, actor, summary: `${ids.length} notice letters printed` },
+      (tx) => {
+        for (const id of ids) {
+          const notice = this.ctx.rows.get<NoticeRow>('notices', id);
+          if (!notice) throw notFound('Notice');
+          if (notice.channel !== 'print' || notice.status !== 'queued')
+            throw new ServiceError('CONFLICT', 'That notice is not a letter waiting to be printed.');
+          dropFromOutbox(this.ctx, id);
+          tx.upsert('notices', { ...notice, status: 'printed', sentAt: this.ctx.now() });
+          n++;
+        }
+      },
+    );
     return n;
   }
 
@@ -480,14 +607,21 @@ export class NoticeService {
   retry(id: string, actor: Actor): NoticeRow {
     const notice = this.ctx.rows.get<NoticeRow>('notices', id);
     if (!notice) throw notFound('Notice');
-    if (notice.status !== 'uncertain' && notice.status !== 'failed') throw new ServiceError('CONFLICT', 'Only a notice that failed or may not have been sent can be sent again.');
+    if (notice.status !== 'uncertain' && notice.status !== 'failed')
+      throw new ServiceError('CONFLICT', 'Only a notice that failed or may not have been sent can be sent again.');
     const patron = this.ctx.rows.get<Patron>('patrons', notice.patronId);
-    const channel = patron ? noticeChannelOf({ email: patron.email, noticeChannel: patron.noticeChannel ?? null }) : 'print';
+    const channel = patron
+      ? noticeChannelOf({ email: patron.email, noticeChannel: patron.noticeChannel ?? null })
+      : 'print';
     const next: NoticeRow = { ...notice, status: 'queued', channel, error: null };
-    runCommand(this.ctx, { command: COMMAND.notices.retry, input: { id }, actor, summary: 'notice sent again' }, (tx: Tx) => {
-      tx.upsert('notices', next);
-      requeueNotice(this.ctx, id, this.ctx.now());
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.notices.retry, input: { id }, actor, summary: 'notice sent again' },
+      (tx: Tx) => {
+        tx.upsert('notices', next);
+        requeueNotice(this.ctx, id, this.ctx.now());
+      },
+    );
     return next;
   }
 
@@ -502,13 +636,21 @@ export class NoticeService {
   }
 }
 
-export function templateFor(settings: NoticeSettings, notice: Pick<NoticeRow, 'kind' | 'level' | 'language'>): NoticeTemplate {
+export function templateFor(
+  settings: NoticeSettings,
+  notice: Pick<NoticeRow, 'kind' | 'level' | 'language'>,
+): NoticeTemplate {
   let key: NoticeTemplateKey;
   if (notice.kind === 'overdue') {
     const level = Number(notice.level.split('#')[1] ?? '1');
-    key = level >= settings.overdueDays.length ? 'overdue_3' : (`overdue_${Math.min(3, Math.max(1, level))}` as NoticeTemplateKey);
+    key =
+      level >= settings.overdueDays.length
+        ? 'overdue_3'
+        : (`overdue_${Math.min(3, Math.max(1, level))}` as NoticeTemplateKey);
   } else key = notice.kind;
-  return settings.templates[key][(notice.language as NoticeLanguage) in settings.templates[key] ? (notice.language as NoticeLanguage) : 'en'];
+  return settings.templates[key][
+    (notice.language as NoticeLanguage) in settings.templates[key] ? (notice.language as NoticeLanguage) : 'en'
+  ];
 }
 
 /** `<notice-<id>@<the From address's domain>>`: one per notice, the same on every try. */

@@ -11,7 +11,12 @@ import { invalid, notFound, refused, ServiceError } from './errors';
 import { FeeService, type FeeLine } from './fees';
 import type { Lookups, PatronRow } from './lookups';
 import { deleteKioskSessionsOf } from '../store/queries/auth';
-import { activeHoldLinesOfPatron, openLoanLinesOfPatron, patronsMatching, readingHistoryOf } from '../store/queries/patrons';
+import {
+  activeHoldLinesOfPatron,
+  openLoanLinesOfPatron,
+  patronsMatching,
+  readingHistoryOf,
+} from '../store/queries/patrons';
 import { hashSecret, verifySecretAsync } from '../shared/secrets';
 import { COMMAND } from '../domain/commands';
 
@@ -45,7 +50,15 @@ export interface PatronSummary {
   currency: string;
   fees: FeeLine[];
   accruing: AccruingFine[];
-  loans: { loanId: string; itemId: string; itemBarcode: string; title: string; dueAt: number; renewals: number; overdue: boolean }[];
+  loans: {
+    loanId: string;
+    itemId: string;
+    itemBarcode: string;
+    title: string;
+    dueAt: number;
+    renewals: number;
+    overdue: boolean;
+  }[];
   holds: (Hold & { title: string })[];
   holdsReady: number;
 }
@@ -71,16 +84,22 @@ export class PatronService {
 
   private checkInput(input: PatronInput): void {
     if (!input.firstName.trim() || !input.lastName.trim()) throw invalid('First and last name are required.');
-    if (!this.ctx.config.get().categories.has(input.categoryCode)) throw invalid(`Unknown patron category ${input.categoryCode}.`);
+    if (!this.ctx.config.get().categories.has(input.categoryCode))
+      throw invalid(`Unknown patron category ${input.categoryCode}.`);
     if (input.pin != null && !PIN_PATTERN.test(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
-    if (input.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) throw invalid('That email address is not valid.');
+    if (input.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email))
+      throw invalid('That email address is not valid.');
     // The API schemas check these too; services are also called without them (tests, tools).
     for (const v of [input.firstName, input.lastName, input.email, input.phone]) {
-      if (v != null && (v.length > 200 || !isSingleLineText(v))) throw invalid('Names, email and phone are one line each, without control characters.');
+      if (v != null && (v.length > 200 || !isSingleLineText(v)))
+        throw invalid('Names, email and phone are one line each, without control characters.');
     }
-    if (input.address != null && (input.address.length > 400 || !isMultiLineText(input.address))) throw invalid('An address is at most 400 characters, without control characters.');
-    if (input.notes != null && (input.notes.length > 2000 || !isMultiLineText(input.notes))) throw invalid('Notes are at most 2000 characters, without control characters.');
-    if (input.cardExpiresOn != null && !isValidLocalDate(input.cardExpiresOn)) throw invalid('The card expiry must be a calendar date like 2027-06-30.');
+    if (input.address != null && (input.address.length > 400 || !isMultiLineText(input.address)))
+      throw invalid('An address is at most 400 characters, without control characters.');
+    if (input.notes != null && (input.notes.length > 2000 || !isMultiLineText(input.notes)))
+      throw invalid('Notes are at most 2000 characters, without control characters.');
+    if (input.cardExpiresOn != null && !isValidLocalDate(input.cardExpiresOn))
+      throw invalid('The card expiry must be a calendar date like 2027-06-30.');
   }
 
   register(input: PatronInput, actor: Actor): PatronSummary {
@@ -112,10 +131,15 @@ export class PatronService {
       noticeChannel: input.noticeChannel ?? null,
     };
     const { pin: _pin, ...journaled } = input;
-    runCommand(this.ctx, { command: COMMAND.patrons.register, input: { ...journaled, cardBarcode }, actor, summary: 'register patron' }, (tx) => {
-      if (this.find.patronByCard(cardBarcode)) throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
-      tx.upsert('patrons', patron);
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.patrons.register, input: { ...journaled, cardBarcode }, actor, summary: 'register patron' },
+      (tx) => {
+        if (this.find.patronByCard(cardBarcode))
+          throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
+        tx.upsert('patrons', patron);
+      },
+    );
     return this.summary(patron.id);
   }
 
@@ -127,9 +151,13 @@ export class PatronService {
     const merged = { ...existing, ...stripUndefined(changes) } as PatronRow;
     this.checkInput({ ...merged, pin: null });
     if (!this.ctx.config.get().branches.has(merged.homeBranchId)) throw invalid('Unknown home branch.');
-    runCommand(this.ctx, { command: COMMAND.patrons.update, input: { patronId, changes }, actor, summary: 'edit patron' }, (tx) => {
-      tx.upsert('patrons', merged);
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.patrons.update, input: { patronId, changes }, actor, summary: 'edit patron' },
+      (tx) => {
+        tx.upsert('patrons', merged);
+      },
+    );
     return this.summary(patronId);
   }
 
@@ -141,9 +169,13 @@ export class PatronService {
     const today = localDateOf(this.ctx.now(), home?.timeZone ?? 'UTC');
     const base = p.cardExpiresOn > today ? p.cardExpiresOn : today;
     const validity = cfg.categories.get(p.categoryCode)?.cardValidityDays ?? 365;
-    runCommand(this.ctx, { command: COMMAND.patrons.renewCard, input: { patronId }, actor, summary: 'renew card' }, (tx) => {
-      tx.upsert('patrons', { ...p, cardExpiresOn: addDays(base, validity) });
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.patrons.renewCard, input: { patronId }, actor, summary: 'renew card' },
+      (tx) => {
+        tx.upsert('patrons', { ...p, cardExpiresOn: addDays(base, validity) });
+      },
+    );
     return this.summary(patronId);
   }
 
@@ -151,13 +183,18 @@ export class PatronService {
   replaceCard(patronId: string, newBarcode: string, actor: Actor): PatronSummary {
     const p = this.require(patronId);
     const cardBarcode = this.cardBarcode(newBarcode);
-    runCommand(this.ctx, { command: COMMAND.patrons.replaceCard, input: { patronId, cardBarcode }, actor, summary: 'replace card' }, (tx) => {
-      const holder = this.find.patronByCard(cardBarcode);
-      if (holder && holder.id !== patronId) throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
-      tx.upsert('patrons', { ...p, cardBarcode });
-      // The block for the lost card goes with the old card.
-      for (const b of this.find.withBlocks(p).blocks) if (b.kind === 'lost_card') tx.delete('patron_blocks', b.id);
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.patrons.replaceCard, input: { patronId, cardBarcode }, actor, summary: 'replace card' },
+      (tx) => {
+        const holder = this.find.patronByCard(cardBarcode);
+        if (holder && holder.id !== patronId)
+          throw new ServiceError('CONFLICT', 'That card barcode belongs to another patron.');
+        tx.upsert('patrons', { ...p, cardBarcode });
+        // The block for the lost card goes with the old card.
+        for (const b of this.find.withBlocks(p).blocks) if (b.kind === 'lost_card') tx.delete('patron_blocks', b.id);
+      },
+    );
     return this.summary(patronId);
   }
 
@@ -187,29 +224,42 @@ export class PatronService {
     return (await verifySecretAsync(pin, row?.pinHash)) && row ? row : null;
   }
 
-  addBlock(patronId: string, block: { kind: BlockKind; reason: string; until?: string | null }, actor: Actor): PatronSummary {
+  addBlock(
+    patronId: string,
+    block: { kind: BlockKind; reason: string; until?: string | null },
+    actor: Actor,
+  ): PatronSummary {
     this.require(patronId);
     if (!block.reason.trim()) throw invalid('A block needs a reason.');
-    if (block.until != null && !isValidLocalDate(block.until)) throw invalid('The block end must be a calendar date like 2026-12-31.');
-    runCommand(this.ctx, { command: COMMAND.patrons.addBlock, input: { patronId, ...block }, actor, summary: `block ${block.kind}` }, (tx) => {
-      tx.upsert('patron_blocks', {
-        id: this.ctx.newId(),
-        patronId,
-        kind: block.kind,
-        reason: block.reason.trim(),
-        until: block.until ?? null,
-        createdAt: this.ctx.now(),
-      });
-    });
+    if (block.until != null && !isValidLocalDate(block.until))
+      throw invalid('The block end must be a calendar date like 2026-12-31.');
+    runCommand(
+      this.ctx,
+      { command: COMMAND.patrons.addBlock, input: { patronId, ...block }, actor, summary: `block ${block.kind}` },
+      (tx) => {
+        tx.upsert('patron_blocks', {
+          id: this.ctx.newId(),
+          patronId,
+          kind: block.kind,
+          reason: block.reason.trim(),
+          until: block.until ?? null,
+          createdAt: this.ctx.now(),
+        });
+      },
+    );
     return this.summary(patronId);
   }
 
   removeBlock(blockId: string, actor: Actor): void {
     const block = this.ctx.rows.get<PatronBlock & { patronId: string }>('patron_blocks', blockId);
     if (!block) throw notFound('block');
-    runCommand(this.ctx, { command: COMMAND.patrons.removeBlock, input: { blockId }, actor, summary: 'lift block' }, (tx) => {
-      tx.delete('patron_blocks', blockId);
-    });
+    runCommand(
+      this.ctx,
+      { command: COMMAND.patrons.removeBlock, input: { blockId }, actor, summary: 'lift block' },
+      (tx) => {
+        tx.delete('patron_blocks', blockId);
+      },
+    );
   }
 
   require(patronId: string): PatronRow {
@@ -251,7 +301,10 @@ export class PatronService {
   }
 
   /** Search by name, card, email or phone, with prefix matching ("mar gar" finds María García). */
-  search(query: string, limit = 25): { id: string; cardBarcode: string; firstName: string; lastName: string; email: string | null }[] {
+  search(
+    query: string,
+    limit = 25,
+  ): { id: string; cardBarcode: string; firstName: string; lastName: string; email: string | null }[] {
     const match = ftsPrefixQuery(query);
     if (!match) return [];
     return patronsMatching(this.ctx, match, limit);
@@ -294,12 +347,16 @@ export function ftsPrefixQuery(text: string): string | null {
   const run = (w: string) => w.replace(/[.+-]/g, '');
   const grouped = (w: string) => /[.-]/.test(w);
   // An ISBN-10's check digit X may stand on its own at the end ("0 06 085052 X").
-  const digitGroups = words.every((w, i) => DIGIT_WORD.test(w) || (i > 0 && i === words.length - 1 && /^[Xx]$/.test(w)));
+  const digitGroups = words.every(
+    (w, i) => DIGIT_WORD.test(w) || (i > 0 && i === words.length - 1 && /^[Xx]$/.test(w)),
+  );
   if (words.length > 1 && digitGroups) {
     // "978 0 14", "(555) 123 4567": one run of digits, or every group as typed.
     return `${term(words.map(run).join(''))} OR (${words.map(term).join(' AND ')})`;
   }
-  return words.map((w) => (DIGIT_WORD.test(w) && grouped(w) ? `(${term(run(w))} OR ${term(w)})` : term(w))).join(' AND ');
+  return words
+    .map((w) => (DIGIT_WORD.test(w) && grouped(w) ? `(${term(run(w))} OR ${term(w)})` : term(w)))
+    .join(' AND ');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

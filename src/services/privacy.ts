@@ -13,7 +13,10 @@ import { returnedLoansToUnlink } from '../store/queries/privacy';
 import type { LibrarySettings, Patron } from '../domain/types';
 
 /** Does a loan returned now keep its link to the patron? Only with their consent, or a library retention period. */
-export function keepsLoanLink(settings: Pick<LibrarySettings, 'loanHistoryRetentionDays'>, patron: Pick<Patron, 'keepReadingHistory'> | undefined): boolean {
+export function keepsLoanLink(
+  settings: Pick<LibrarySettings, 'loanHistoryRetentionDays'>,
+  patron: Pick<Patron, 'keepReadingHistory'> | undefined,
+): boolean {
   return (patron?.keepReadingHistory ?? false) || settings.loanHistoryRetentionDays > 0;
 }
 
@@ -32,9 +35,18 @@ export function purgeExpiredLoanHistory(ctx: ServiceContext): number {
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const due = returnedLoansToUnlink(ctx, cutoff, BATCH);
     if (due.length === 0) break;
-    runCommand(ctx, { command: COMMAND.privacy.purgeLoanHistory, input: { cutoff }, actor: SYSTEM, summary: `unlinked ${due.length} returned loans` }, (tx) => {
-      for (const loan of due) tx.upsert('loans', { ...loan, patronId: null });
-    });
+    runCommand(
+      ctx,
+      {
+        command: COMMAND.privacy.purgeLoanHistory,
+        input: { cutoff },
+        actor: SYSTEM,
+        summary: `unlinked ${due.length} returned loans`,
+      },
+      (tx) => {
+        for (const loan of due) tx.upsert('loans', { ...loan, patronId: null });
+      },
+    );
     unlinked += due.length;
     if (due.length < BATCH) break;
   }

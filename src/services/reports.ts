@@ -15,14 +15,19 @@ export class ReportService {
   }
 
   /** Today at a glance: check-outs, returns and renewals by hour (branch time), and loans by item type. */
-  today(): { date: string; byHour: { hour: number; checkouts: number; checkins: number; renewals: number }[]; byItemType: { itemType: string; loans: number }[] } {
+  today(): {
+    date: string;
+    byHour: { hour: number; checkouts: number; checkins: number; renewals: number }[];
+    byItemType: { itemType: string; loans: number }[];
+  } {
     const tz = this.zone();
     const now = this.ctx.now();
     const date = localDateOf(now, tz);
     const start = startOfLocalDay(date, tz);
     const rows = journalCommandsSince(this.ctx, start);
     const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, checkouts: 0, checkins: 0, renewals: 0 }));
-    const hourOf = (at: number) => Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: tz }).format(at));
+    const hourOf = (at: number) =>
+      Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: tz }).format(at));
     for (const r of rows) {
       const slot = byHour[hourOf(r.at)]!;
       if (r.command === COMMAND.circulation.checkout) slot.checkouts++;
@@ -38,7 +43,15 @@ export class ReportService {
     return statisticsReport(this.ctx, query);
   }
 
-  overdue(): { itemBarcode: string; title: string; patronName: string; cardBarcode: string; email: string | null; dueAt: number; daysOverdue: number }[] {
+  overdue(): {
+    itemBarcode: string;
+    title: string;
+    patronName: string;
+    cardBarcode: string;
+    email: string | null;
+    dueAt: number;
+    daysOverdue: number;
+  }[] {
     const now = this.ctx.now();
     const rows = overdueLoans(this.ctx, now);
     return rows.map((r) => ({ ...r, daysOverdue: Math.floor((now - r.dueAt) / 86_400_000) + 1 }));
@@ -46,6 +59,10 @@ export class ReportService {
 
   inTransit(): { itemBarcode: string; title: string; toBranch: string }[] {
     const cfg = this.ctx.config.get();
-    return copiesInTransit(this.ctx).map((r) => ({ itemBarcode: r.itemBarcode, title: r.title, toBranch: (r.toId && cfg.branches.get(r.toId)?.name) || '' }));
+    return copiesInTransit(this.ctx).map((r) => ({
+      itemBarcode: r.itemBarcode,
+      title: r.title,
+      toBranch: (r.toId && cfg.branches.get(r.toId)?.name) || '',
+    }));
   }
 }

@@ -110,7 +110,12 @@ export class ShelfService {
     const { cfg, branch } = this.desk();
     return runCommand(
       this.ctx,
-      { command: COMMAND.shelf.scan, input: { itemBarcode, previousBarcode, location }, actor, summary: `shelf scan ${itemBarcode}` },
+      {
+        command: COMMAND.shelf.scan,
+        input: { itemBarcode, previousBarcode, location },
+        actor,
+        summary: `shelf scan ${itemBarcode}`,
+      },
       (tx) => {
         const item = this.find.deskItemByBarcode(itemBarcode);
         if (!item) throw refused([refusal('ITEM_NOT_FOUND', { barcode: itemBarcode })]);
@@ -127,14 +132,20 @@ export class ShelfService {
           }
         }
         if (item.homeBranchId !== branch.id) {
-          problems.push({ code: 'OTHER_BRANCH', params: { branch: cfg.branches.get(item.homeBranchId)?.name ?? item.homeBranchId } });
+          problems.push({
+            code: 'OTHER_BRANCH',
+            params: { branch: cfg.branches.get(item.homeBranchId)?.name ?? item.homeBranchId },
+          });
         }
         const itemLocation = normaliseLocation(item.location);
-        if (location && itemLocation !== location) problems.push({ code: 'OTHER_LOCATION', params: { location: itemLocation ?? '' } });
+        if (location && itemLocation !== location)
+          problems.push({ code: 'OTHER_LOCATION', params: { location: itemLocation ?? '' } });
         if (item.status === 'on_loan' || this.find.openLoanOfItem(item.id)) problems.push({ code: 'ON_LOAN' });
         else if (LOST.includes(item.status)) problems.push({ code: 'MARKED_LOST', params: { status: item.status } });
-        else if (item.status !== 'available') problems.push({ code: 'UNEXPECTED_STATUS', params: { status: item.status } });
-        if (item.status === 'available' && !item.notForLoan && this.holdWaitsFor(item, today)) problems.push({ code: 'HOLD_WAITING' });
+        else if (item.status !== 'available')
+          problems.push({ code: 'UNEXPECTED_STATUS', params: { status: item.status } });
+        if (item.status === 'available' && !item.notForLoan && this.holdWaitsFor(item, today))
+          problems.push({ code: 'HOLD_WAITING' });
 
         const { title: _title, ...row } = item;
         tx.upsert('items', { ...row, lastSeenAt: now });
@@ -161,7 +172,9 @@ export class ShelfService {
   private holdWaitsFor(item: Item, today: string): boolean {
     const onItem = this.find.activeHoldsOfItem(item.id).some((h) => h.status === 'pending' && isActiveHold(h, today));
     if (onItem) return true;
-    return this.find.activeHoldsOfRecord(item.recordId).some((h) => h.status === 'pending' && !h.itemLevel && h.itemId === null && isActiveHold(h, today));
+    return this.find
+      .activeHoldsOfRecord(item.recordId)
+      .some((h) => h.status === 'pending' && !h.itemLevel && h.itemId === null && isActiveHold(h, today));
   }
 
   /**
@@ -172,8 +185,12 @@ export class ShelfService {
     if (!input.from.trim() || !input.to.trim()) throw invalid('Give the first and the last call number of the range.');
     const [from, to] = compareCallNumbers(input.from, input.to) <= 0 ? [input.from, input.to] : [input.to, input.from];
     const location = normaliseLocation(input.location);
-    return this.copiesOfBranch(location)
-      .filter((c) => ON_THE_SHELF.includes(c.status) && (c.lastSeenAt ?? 0) < input.since && inCallNumberRange(c.callNumber, from, to));
+    return this.copiesOfBranch(location).filter(
+      (c) =>
+        ON_THE_SHELF.includes(c.status) &&
+        (c.lastSeenAt ?? 0) < input.since &&
+        inCallNumberRange(c.callNumber, from, to),
+    );
   }
 
   /** Copies of this branch not seen since a day (the start of that day, branch time), in shelf order. */
@@ -181,12 +198,15 @@ export class ShelfService {
     if (!isValidLocalDate(input.since)) throw invalid('The date must be a date like 2026-11-20.');
     const { branch } = this.desk();
     const since = startOfLocalDay(input.since, branch.timeZone);
-    return this.copiesOfBranch(normaliseLocation(input.location)).filter((c) => c.status !== 'withdrawn' && (c.lastSeenAt ?? 0) < since);
+    return this.copiesOfBranch(normaliseLocation(input.location)).filter(
+      (c) => c.status !== 'withdrawn' && (c.lastSeenAt ?? 0) < since,
+    );
   }
 
   /** The branch's copies (of one location, if named) in shelf order. */
   private copiesOfBranch(location: string | null): ShelfCopy[] {
-    const rows = this.s.copiesOfBranch(this.ctx.identity().branchId)
+    const rows = this.s
+      .copiesOfBranch(this.ctx.identity().branchId)
       .filter((c) => !location || normaliseLocation(c.location) === location)
       .map((c) => ({ ...c, key: callNumberSortKey(c.callNumber) }));
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.itemBarcode < b.itemBarcode ? -1 : 1));

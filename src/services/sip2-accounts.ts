@@ -3,7 +3,12 @@
 // `npm run station -- sip2`), its password a scrypt hash like a staff password that the journal
 // carries only as a reference (secret-refs.ts). Logging in is checked by the same sign-in guard as
 // the desk and the kiosk (lockouts.ts), off the event loop.
-import { formatCapabilities, parseCapabilities, SIP2_CAPABILITIES, type Sip2Capability } from '../domain/sip2-capabilities';
+import {
+  formatCapabilities,
+  parseCapabilities,
+  SIP2_CAPABILITIES,
+  type Sip2Capability,
+} from '../domain/sip2-capabilities';
 import { isSingleLineText } from '../domain/text';
 import { runCommand, type Actor } from './command';
 import type { ServiceContext } from './context';
@@ -65,7 +70,10 @@ const SETTINGS_KEY = 'sip2_settings';
 const LOGIN = /^[A-Za-z0-9._@-]{1,64}$/;
 export const MIN_SIP2_PASSWORD = 6;
 
-const publicPart = ({ passwordHash: _h, allowed, ...row }: Sip2AccountRow): Sip2Account => ({ ...row, allowed: parseCapabilities(allowed) });
+const publicPart = ({ passwordHash: _h, allowed, ...row }: Sip2AccountRow): Sip2Account => ({
+  ...row,
+  allowed: parseCapabilities(allowed),
+});
 
 export class Sip2AccountService {
   private readonly listeners = new Set<() => void>();
@@ -85,9 +93,9 @@ export class Sip2AccountService {
   ) {}
 
   list(): Sip2Account[] {
-    return (this.ctx.store.db.prepare('SELECT * FROM sip_accounts ORDER BY login').all() as Record<string, unknown>[]).map((r) =>
-      publicPart(this.ctx.rows.decode<Sip2AccountRow>('sip_accounts', r)),
-    );
+    return (
+      this.ctx.store.db.prepare('SELECT * FROM sip_accounts ORDER BY login').all() as Record<string, unknown>[]
+    ).map((r) => publicPart(this.ctx.rows.decode<Sip2AccountRow>('sip_accounts', r)));
   }
 
   /** Active accounts this station answers: those of its own branch. */
@@ -103,7 +111,9 @@ export class Sip2AccountService {
    */
   fingerprint(id: string): string | null {
     this.fingerprintOf ??= this.ctx.store.db
-      .prepare("SELECT updated_at || '|' || active || '|' || branch_id || '|' || allowed || '|' || require_pin || '|' || error_detection || '|' || login FROM sip_accounts WHERE id = ?")
+      .prepare(
+        "SELECT updated_at || '|' || active || '|' || branch_id || '|' || allowed || '|' || require_pin || '|' || error_detection || '|' || login FROM sip_accounts WHERE id = ?",
+      )
       .pluck();
     return (this.fingerprintOf.get(id) as string | undefined) ?? null;
   }
@@ -118,36 +128,49 @@ export class Sip2AccountService {
   save(input: Sip2AccountInput, actor: Actor): Sip2Account {
     const login = input.login.trim();
     if (!LOGIN.test(login)) throw invalid('A SIP2 login is 1 to 64 letters, digits, dots, dashes, underscores or @.');
-    if (input.password != null && (input.password.length < MIN_SIP2_PASSWORD || input.password.length > 200 || !isSingleLineText(input.password) || input.password.includes('|'))) {
-      throw invalid(`A SIP2 password is ${MIN_SIP2_PASSWORD} to 200 characters on one line, without "|" (SIP2's field separator).`);
+    if (
+      input.password != null &&
+      (input.password.length < MIN_SIP2_PASSWORD ||
+        input.password.length > 200 ||
+        !isSingleLineText(input.password) ||
+        input.password.includes('|'))
+    ) {
+      throw invalid(
+        `A SIP2 password is ${MIN_SIP2_PASSWORD} to 200 characters on one line, without "|" (SIP2's field separator).`,
+      );
     }
     const unknown = input.allowed.filter((c) => !(SIP2_CAPABILITIES as readonly string[]).includes(c));
-    if (unknown.length > 0) throw invalid(`Unknown SIP2 permissions: ${unknown.join(', ')} (known: ${SIP2_CAPABILITIES.join(', ')}).`);
+    if (unknown.length > 0)
+      throw invalid(`Unknown SIP2 permissions: ${unknown.join(', ')} (known: ${SIP2_CAPABILITIES.join(', ')}).`);
     if (!this.ctx.config.get().branches.has(input.branchId)) throw invalid('Unknown branch.');
     const { password: _password, ...journaled } = input;
-    const saved = runCommand(this.ctx, { command: COMMAND.sip2.saveAccount, input: { ...journaled, login }, actor, summary: `SIP2 account ${login}` }, (tx) => {
-      const existing = input.id ? this.ctx.rows.get<Sip2AccountRow>('sip_accounts', input.id) : this.byLogin(login);
-      if (input.id && !existing) throw notFound('SIP2 account');
-      const clash = this.byLogin(login);
-      if (clash && clash.id !== existing?.id) throw new ServiceError('CONFLICT', 'That SIP2 login is taken.');
-      if (!existing && !input.password) throw invalid('A new SIP2 account needs a password.');
-      const now = this.ctx.now();
-      const row: Sip2AccountRow = {
-        id: existing?.id ?? this.ctx.newId(),
-        login,
-        passwordHash: input.password ? hashSecret(input.password) : existing!.passwordHash,
-        branchId: input.branchId,
-        allowed: formatCapabilities(input.allowed),
-        requirePin: input.requirePin ?? existing?.requirePin ?? false,
-        errorDetection: input.errorDetection ?? existing?.errorDetection ?? false,
-        // Saving a removed account's login again with a password brings it back.
-        active: input.active ?? (input.password ? true : (existing?.active ?? true)),
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      };
-      tx.upsert('sip_accounts', row);
-      return publicPart(row);
-    });
+    const saved = runCommand(
+      this.ctx,
+      { command: COMMAND.sip2.saveAccount, input: { ...journaled, login }, actor, summary: `SIP2 account ${login}` },
+      (tx) => {
+        const existing = input.id ? this.ctx.rows.get<Sip2AccountRow>('sip_accounts', input.id) : this.byLogin(login);
+        if (input.id && !existing) throw notFound('SIP2 account');
+        const clash = this.byLogin(login);
+        if (clash && clash.id !== existing?.id) throw new ServiceError('CONFLICT', 'That SIP2 login is taken.');
+        if (!existing && !input.password) throw invalid('A new SIP2 account needs a password.');
+        const now = this.ctx.now();
+        const row: Sip2AccountRow = {
+          id: existing?.id ?? this.ctx.newId(),
+          login,
+          passwordHash: input.password ? hashSecret(input.password) : existing!.passwordHash,
+          branchId: input.branchId,
+          allowed: formatCapabilities(input.allowed),
+          requirePin: input.requirePin ?? existing?.requirePin ?? false,
+          errorDetection: input.errorDetection ?? existing?.errorDetection ?? false,
+          // Saving a removed account's login again with a password brings it back.
+          active: input.active ?? (input.password ? true : (existing?.active ?? true)),
+          createdAt: existing?.createdAt ?? now,
+          updatedAt: now,
+        };
+        tx.upsert('sip_accounts', row);
+        return publicPart(row);
+      },
+    );
     this.changed();
     return saved;
   }
@@ -156,14 +179,17 @@ export class Sip2AccountService {
   remove(id: string, actor: Actor): void {
     const row = this.ctx.rows.get<Sip2AccountRow>('sip_accounts', id);
     if (!row) throw notFound('SIP2 account');
-    runCommand(this.ctx, { command: COMMAND.sip2.removeAccount, input: { id }, actor, summary: `remove SIP2 account ${row.login}` }, (tx) =>
-      tx.upsert('sip_accounts', { ...row, active: false, updatedAt: this.ctx.now() }),
+    runCommand(
+      this.ctx,
+      { command: COMMAND.sip2.removeAccount, input: { id }, actor, summary: `remove SIP2 account ${row.login}` },
+      (tx) => tx.upsert('sip_accounts', { ...row, active: false, updatedAt: this.ctx.now() }),
     );
     this.changed();
   }
 
   byLogin(login: string): Sip2AccountRow | undefined {
-    const raw = this.ctx.store.db.prepare('SELECT * FROM sip_accounts WHERE login = ?').get(login.trim()) as Record<string, unknown> | undefined;
+    const raw = this.ctx.store.db.prepare('SELECT * FROM sip_accounts WHERE login = ?').get(login.trim()) as
+      Record<string, unknown> | undefined;
     return raw ? this.ctx.rows.decode<Sip2AccountRow>('sip_accounts', raw) : undefined;
   }
 
@@ -209,8 +235,10 @@ export class Sip2AccountService {
   }
 
   saveSettings(settings: Sip2Settings): Sip2Settings {
-    if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) throw invalid('The SIP2 port is a number from 1 to 65535.');
-    if (!/^[0-9A-Za-z.:_-]{1,253}$/.test(settings.host)) throw invalid('The SIP2 address is an IP address or a host name of this machine.');
+    if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535)
+      throw invalid('The SIP2 port is a number from 1 to 65535.');
+    if (!/^[0-9A-Za-z.:_-]{1,253}$/.test(settings.host))
+      throw invalid('The SIP2 address is an IP address or a host name of this machine.');
     const saved = { enabled: settings.enabled, port: settings.port, host: settings.host };
     this.ctx.writeState(SETTINGS_KEY, JSON.stringify(saved));
     this.changed();
@@ -237,7 +265,10 @@ export class Sip2AccountService {
       try {
         l();
       } catch (error) {
-        console.error('station: a SIP2 settings listener failed', error instanceof Error ? error.message : String(error));
+        console.error(
+          'station: a SIP2 settings listener failed',
+          error instanceof Error ? error.message : String(error),
+        );
       }
     }
   }

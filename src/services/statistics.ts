@@ -25,7 +25,13 @@ import {
   type Measure,
 } from '../domain/statistics';
 import type { ServiceContext } from './context';
-import { activeSketches, clearStatistics, countsGrouped, currentRowReaders, StatisticsCounting } from '../store/queries/statistics';
+import {
+  activeSketches,
+  clearStatistics,
+  countsGrouped,
+  currentRowReaders,
+  StatisticsCounting,
+} from '../store/queries/statistics';
 import { deferredTransaction, immediateTransaction } from '../store/transaction';
 import { ServiceError } from './errors';
 import { COMMAND } from '../domain/commands';
@@ -78,7 +84,10 @@ export function factsOfEntry(
   const itemDims = (itemId: unknown): Omit<Dims, 'patronCategory'> => {
     const item = itemsHere.get(String(itemId)) ?? lookup.item(String(itemId));
     if (!item) return { itemType: UNKNOWN, collection: UNKNOWN };
-    return { itemType: String(item.itemTypeCode ?? UNKNOWN), collection: collectionOf(lookup.callNumber(String(item.recordId))) };
+    return {
+      itemType: String(item.itemTypeCode ?? UNKNOWN),
+      collection: collectionOf(lookup.callNumber(String(item.recordId))),
+    };
   };
   const category = (patronId: unknown) => (typeof patronId === 'string' ? lookup.category(patronId) : UNKNOWN);
   const add = (measure: Measure, dims: Dims, n = 1) => facts.counts.push({ measure, dims, n });
@@ -90,7 +99,8 @@ export function factsOfEntry(
         if (typeof l.row.patronId === 'string') facts.borrowers.push(l.row.patronId);
       }
       for (const h of effects) {
-        if (h.table === 'holds' && h.row.status === 'fulfilled') add('holdsFilled', { ...itemDims(h.row.itemId), patronCategory: category(h.row.patronId) });
+        if (h.table === 'holds' && h.row.status === 'fulfilled')
+          add('holdsFilled', { ...itemDims(h.row.itemId), patronCategory: category(h.row.patronId) });
       }
       break;
     case COMMAND.circulation.renew:
@@ -103,19 +113,27 @@ export function factsOfEntry(
     case COMMAND.circulation.checkin:
       // The returned loan has usually lost its patron already (at check-in, by the library's
       // choice): a check-in is counted by its copy, and by category only when the link is kept.
-      for (const l of loans) if (l.row.returnedAt != null) add('checkins', { ...itemDims(l.row.itemId), patronCategory: category(l.row.patronId) });
+      for (const l of loans)
+        if (l.row.returnedAt != null)
+          add('checkins', { ...itemDims(l.row.itemId), patronCategory: category(l.row.patronId) });
       break;
     case COMMAND.catalogue.inHouseUse:
-      for (const u of effects) if (u.table === 'in_house_uses') add('inHouseUses', { ...itemDims(u.row.itemId), patronCategory: UNKNOWN });
+      for (const u of effects)
+        if (u.table === 'in_house_uses') add('inHouseUses', { ...itemDims(u.row.itemId), patronCategory: UNKNOWN });
       break;
     case COMMAND.fees.pay:
-      for (const p of effects) if (p.table === 'payments') add('finesCollected', { ...NO_DIMS, patronCategory: category(p.row.patronId) }, Number(p.row.amount) || 0);
+      for (const p of effects)
+        if (p.table === 'payments')
+          add('finesCollected', { ...NO_DIMS, patronCategory: category(p.row.patronId) }, Number(p.row.amount) || 0);
       break;
     case COMMAND.ill.receive:
     case COMMAND.ill.shipLending: {
       // One entry is one item; its copy, when the entry writes one, gives the type and collection.
       const item = effects.find((e) => e.table === 'items');
-      add(entry.command === COMMAND.ill.receive ? 'illBorrowed' : 'illLent', item ? { ...itemDims(item.row.id), patronCategory: UNKNOWN } : NO_DIMS);
+      add(
+        entry.command === COMMAND.ill.receive ? 'illBorrowed' : 'illLent',
+        item ? { ...itemDims(item.row.id), patronCategory: UNKNOWN } : NO_DIMS,
+      );
       break;
     }
     default:
@@ -125,7 +143,8 @@ export function factsOfEntry(
   for (const p of effects) {
     if (p.table !== 'patrons') continue;
     const createdAt = Number(p.row.createdAt);
-    if (createdAt <= entry.wallTime && createdAt >= entry.wallTime - NEW_PATRON_WINDOW_MS) add('newPatrons', { ...NO_DIMS, patronCategory: String(p.row.categoryCode ?? UNKNOWN) });
+    if (createdAt <= entry.wallTime && createdAt >= entry.wallTime - NEW_PATRON_WINDOW_MS)
+      add('newPatrons', { ...NO_DIMS, patronCategory: String(p.row.categoryCode ?? UNKNOWN) });
   }
   return facts;
 }
@@ -183,7 +202,11 @@ export function catchUpStatistics(ctx: ServiceContext, options: { batch?: number
         sums.set(k, (sums.get(k) ?? 0) + n);
       };
       for (const r of rows) {
-        const facts = factsOfEntry({ ...r, payload: JSON.parse(r.payload) as { effects?: Effect[] } }, branches.get(r.branchId)?.timeZone ?? 'UTC', lookup);
+        const facts = factsOfEntry(
+          { ...r, payload: JSON.parse(r.payload) as { effects?: Effect[] } },
+          branches.get(r.branchId)?.timeZone ?? 'UTC',
+          lookup,
+        );
         for (const c of facts.counts) {
           add(facts, 'total', '', c.measure, c.n);
           add(facts, 'hour', facts.hour, c.measure, c.n);
@@ -256,7 +279,10 @@ export interface StatisticsReport {
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (s: string) => DAY_RE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const isDay = (s: string) =>
+  DAY_RE.test(s) &&
+  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 /** The longest span a report covers, and the longest one grouped by day (a row a day). */
 const MAX_SPAN_DAYS = 3_660;
 const MAX_DAY_ROWS = 731;
@@ -279,11 +305,16 @@ function allKeys(groupBy: Grouping, from: string, to: string): string[] | null {
 }
 
 export function statisticsReport(ctx: ServiceContext, q: StatisticsQuery): StatisticsReport {
-  if (!isDay(q.from) || !isDay(q.to)) throw new ServiceError('INVALID', 'The period needs calendar days like 2026-01-31.');
+  if (!isDay(q.from) || !isDay(q.to))
+    throw new ServiceError('INVALID', 'The period needs calendar days like 2026-01-31.');
   if (q.from > q.to) throw new ServiceError('INVALID', 'The period must start on or before the day it ends.');
   const span = (Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`)) / 86_400_000 + 1;
   if (span > MAX_SPAN_DAYS) throw new ServiceError('INVALID', 'A report covers at most ten years.');
-  if (q.groupBy === 'day' && span > MAX_DAY_ROWS) throw new ServiceError('INVALID', 'Day by day, a report covers at most two years: group by month or year for longer.');
+  if (q.groupBy === 'day' && span > MAX_DAY_ROWS)
+    throw new ServiceError(
+      'INVALID',
+      'Day by day, a report covers at most two years: group by month or year for longer.',
+    );
   catchUpStatistics(ctx);
   const cfg = ctx.config.get();
   const branch = q.branchId ?? null;
@@ -328,5 +359,13 @@ export function statisticsReport(ctx: ServiceContext, q: StatisticsQuery): Stati
     ...byKey.get(key)!,
     activePatrons: TIME_GROUPINGS.has(q.groupBy) ? (perGroup.has(key) ? sketchEstimate(perGroup.get(key)!) : 0) : null,
   }));
-  return { from: q.from, to: q.to, groupBy: q.groupBy, branchId: branch, currency: cfg.settings.currency, rows, totals: { ...totals, activePatrons: daily.length > 0 ? sketchEstimate(all) : 0 } };
+  return {
+    from: q.from,
+    to: q.to,
+    groupBy: q.groupBy,
+    branchId: branch,
+    currency: cfg.settings.currency,
+    rows,
+    totals: { ...totals, activePatrons: daily.length > 0 ? sketchEstimate(all) : 0 },
+  };
 }

@@ -43,4 +43,3 @@ export function readMigrations(dir: string): Migration[] {
         .filter((s) => s.length > 0),
     }));
 }
-

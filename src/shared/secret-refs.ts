@@ -20,7 +20,10 @@ const PREFIX = 'secret:';
 export const digestOf = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
 /** The row as the journal keeps it, and the secrets it stands for (digest -> value). */
-export function withSecretRefs(table: SyncedTable, row: Record<string, unknown>): { row: Record<string, unknown>; secrets: [string, string][] } {
+export function withSecretRefs(
+  table: SyncedTable,
+  row: Record<string, unknown>,
+): { row: Record<string, unknown>; secrets: [string, string][] } {
   const fields = SECRET_FIELDS[table];
   if (!fields) return { row, secrets: [] };
   const secrets: [string, string][] = [];
@@ -51,7 +54,10 @@ export function secretRefsOf(effects: RowChange[]): string[] {
  * The effects with each reference replaced by the secret it stands for, or the reason it cannot
  * be: a reference whose value did not come with the push, or came altered.
  */
-export function resolveSecretRefs(effects: RowChange[], secrets: Record<string, string>): { ok: true; effects: RowChange[] } | { ok: false; reason: string } {
+export function resolveSecretRefs(
+  effects: RowChange[],
+  secrets: Record<string, string>,
+): { ok: true; effects: RowChange[] } | { ok: false; reason: string } {
   const out: RowChange[] = [];
   for (const change of effects) {
     const fields = SECRET_FIELDS[change.table];
@@ -65,8 +71,13 @@ export function resolveSecretRefs(effects: RowChange[], secrets: Record<string, 
       if (typeof value !== 'string' || !value.startsWith(PREFIX)) continue;
       const digest = value.slice(PREFIX.length);
       const secret = Object.hasOwn(secrets, digest) ? secrets[digest] : undefined;
-      if (secret === undefined) return { ok: false, reason: `the ${f} of ${change.table} row ${change.row.id} did not come with the push` };
-      if (digestOf(secret) !== digest) return { ok: false, reason: `the ${f} sent for ${change.table} row ${change.row.id} is not the one the entry names` };
+      if (secret === undefined)
+        return { ok: false, reason: `the ${f} of ${change.table} row ${change.row.id} did not come with the push` };
+      if (digestOf(secret) !== digest)
+        return {
+          ok: false,
+          reason: `the ${f} sent for ${change.table} row ${change.row.id} is not the one the entry names`,
+        };
       row[f] = secret;
     }
     out.push({ ...change, row });

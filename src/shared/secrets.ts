@@ -21,13 +21,16 @@ function parseHash(stored: string | null | undefined): { salt: Buffer; key: Buff
   if (!stored) return null;
   const [scheme, n, rr, pp, saltB64, keyB64] = stored.split('$');
   const options = { N: Number(n), r: Number(rr), p: Number(pp) };
-  if (scheme !== 'scrypt' || !saltB64 || !keyB64 || !Object.values(options).every((v) => Number.isInteger(v) && v > 0)) return null;
+  if (scheme !== 'scrypt' || !saltB64 || !keyB64 || !Object.values(options).every((v) => Number.isInteger(v) && v > 0))
+    return null;
   return { salt: Buffer.from(saltB64, 'base64'), key: Buffer.from(keyB64, 'base64'), options };
 }
 
 /** scrypt of the secret (NFKC-normalised, as typed on any keyboard) on libuv's thread pool. */
 export function scryptAsync(secret: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(secret.normalize('NFKC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(secret.normalize('NFKC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 }
 
 /**

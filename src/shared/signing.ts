@@ -90,7 +90,11 @@ export async function unsealPrivateKey(sealed: string, password: string): Promis
   const parts = sealed.split('$');
   if (parts.length !== 8 || parts[0] !== 'seal1') return null;
   const [, n, r, p, saltB64, ...rest] = parts as [string, string, string, string, string, string, string, string];
-  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), 32, { N: Number(n), r: Number(r), p: Number(p) }).catch(() => null);
+  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), 32, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  }).catch(() => null);
   if (!key) return null;
   const pkcs8 = decrypt(key, rest.join('$'));
   return pkcs8 ? createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) : null;
@@ -177,7 +181,11 @@ export function signEntry(entry: SignedPart, privateKey: KeyObject, payloadJson?
 }
 
 /** True when `signature` is `publicKey`'s over the entry. A malformed key or signature is false, never a throw. */
-export function verifyEntry(entry: SignedPart, signature: string | null | undefined, publicKey: string | null | undefined): boolean {
+export function verifyEntry(
+  entry: SignedPart,
+  signature: string | null | undefined,
+  publicKey: string | null | undefined,
+): boolean {
   if (!signature || !publicKey) return false;
   try {
     const key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });

@@ -5,7 +5,15 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { httpStatusFor, issuesOf } from '../api/errors';
-import { stationApi, type ApiErrorBody, type ApiMethod, type ApiName, type CallContext, type StationCoreApi, type StationEvent } from '../api/contract';
+import {
+  stationApi,
+  type ApiErrorBody,
+  type ApiMethod,
+  type ApiName,
+  type CallContext,
+  type StationCoreApi,
+  type StationEvent,
+} from '../api/contract';
 import type { Actor } from '../services/command';
 import { InvalidFields, ServiceError } from '../services/errors';
 import type { Session } from '../services/auth';
@@ -62,7 +70,9 @@ function authorise(method: ApiMethod, session: Session | null): ApiErrorBody | n
   }
   if (access === 'staff') return null;
   const needed = access === 'kiosk' ? 'circulate' : access;
-  return session.permissions.has(needed) ? null : { code: 'FORBIDDEN', message: `Your account lacks the ${needed} permission.` };
+  return session.permissions.has(needed)
+    ? null
+    : { code: 'FORBIDDEN', message: `Your account lacks the ${needed} permission.` };
 }
 
 function actorOf(session: Session | null, sessionToken: string | null): Actor {
@@ -76,7 +86,15 @@ export function toApiError(error: unknown): ApiErrorBody {
     return {
       code: error.code,
       message: error.message,
-      ...(error.refusals ? { refusals: error.refusals.map((r) => ({ code: r.code, overridable: r.overridable, ...(r.params ? { params: r.params } : {}) })) } : {}),
+      ...(error.refusals
+        ? {
+            refusals: error.refusals.map((r) => ({
+              code: r.code,
+              overridable: r.overridable,
+              ...(r.params ? { params: r.params } : {}),
+            })),
+          }
+        : {}),
       ...(error.retryAt !== undefined ? { retryAt: error.retryAt } : {}),
       ...(error instanceof InvalidFields ? { issues: error.issues } : {}),
     };
@@ -88,12 +106,19 @@ export function toApiError(error: unknown): ApiErrorBody {
 
 /** The command committed, but the disk did not confirm it: a power cut now could undo it. */
 function notFlushed(): ApiErrorBody {
-  return { code: 'DONE_UNCONFIRMED', message: 'The station did this, but its disk did not confirm it was saved. Look again before repeating it, and tell IT: the disk may be failing.' };
+  return {
+    code: 'DONE_UNCONFIRMED',
+    message:
+      'The station did this, but its disk did not confirm it was saved. Look again before repeating it, and tell IT: the disk may be failing.',
+  };
 }
 
 /** The command ran and is committed, but the station could not finish its answer. */
 function doneUnconfirmed(): ApiErrorBody {
-  return { code: 'DONE_UNCONFIRMED', message: 'The station did this, but could not finish its answer. Look again before repeating it.' };
+  return {
+    code: 'DONE_UNCONFIRMED',
+    message: 'The station did this, but could not finish its answer. Look again before repeating it.',
+  };
 }
 
 export function createStationCore(services: StationServices, hooks?: CoreHooks): StationCore {
@@ -116,39 +141,59 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
     },
     async invoke(name, input, ctx: CallContext) {
       if (closed) return { ok: false, error: { code: 'INTERNAL', message: 'The station is shutting down.' } };
-      if (!Object.hasOwn(stationApi, name)) return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown method ${name}.` } };
+      if (!Object.hasOwn(stationApi, name))
+        return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown method ${name}.` } };
       const apiName = name as ApiName;
       const method: ApiMethod = stationApi[apiName];
       // Before the input is even read: set-up and joining a hub are for the station's own machine.
       if (method.localOnly && ctx.local !== true) {
         return {
           ok: false,
-          error: { code: 'FORBIDDEN', message: 'Setting up this station, and joining it to a hub, can only be done on its own machine (the desktop app, or http://127.0.0.1:<port>/ there), not over the network.' },
+          error: {
+            code: 'FORBIDDEN',
+            message:
+              'Setting up this station, and joining it to a hub, can only be done on its own machine (the desktop app, or http://127.0.0.1:<port>/ there), not over the network.',
+          },
         };
       }
       const parsed = method.input.safeParse(input ?? {});
       if (!parsed.success) {
-        return { ok: false, error: { code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) } };
+        return {
+          ok: false,
+          error: { code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) },
+        };
       }
       const session = services.auth.session(ctx.sessionToken ?? null);
       const denied = authorise(method, session);
       const grant = (parsed.data as { override?: { token: string } }).override;
       // A staff account without the permission may still do this one command on a supervisor's
       // grant (fees.waive): the granting account must hold the permission itself.
-      const onGrant = denied?.code === 'FORBIDDEN' && session?.kind === 'staff' && GRANTABLE.has(apiName) && grant !== undefined;
+      const onGrant =
+        denied?.code === 'FORBIDDEN' && session?.kind === 'staff' && GRANTABLE.has(apiName) && grant !== undefined;
       if (denied && !onGrant) return { ok: false, error: denied };
       const commitsBefore = commits;
       try {
         const sessionToken = ctx.sessionToken ?? null;
-        const grantedBy = onGrant ? services.auth.redeemGrantFor(grant.token, method.access as Permission, sessionToken) : null;
-        const hc: HandlerContext = { session, actor: actorOf(session, sessionToken), sessionToken, grantedBy, local: ctx.local === true };
+        const grantedBy = onGrant
+          ? services.auth.redeemGrantFor(grant.token, method.access as Permission, sessionToken)
+          : null;
+        const hc: HandlerContext = {
+          session,
+          actor: actorOf(session, sessionToken),
+          sessionToken,
+          grantedBy,
+          local: ctx.local === true,
+        };
         const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
         // Nothing is confirmed before it is on the disk; the flush is shared with whatever else
         // committed meanwhile (src/store/durability.ts).
         try {
           await services.ctx.store.durable();
         } catch (error) {
-          console.error(`station core: ${apiName} committed but could not be flushed to the disk`, error instanceof Error ? error.message : String(error));
+          console.error(
+            `station core: ${apiName} committed but could not be flushed to the disk`,
+            error instanceof Error ? error.message : String(error),
+          );
           return { ok: false, error: notFlushed() };
         }
         // Parsing the output strips every field the contract does not name (a PIN hash, a
@@ -166,7 +211,10 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
         // comes from inside the transaction and rolled it back; an async handler may overlap
         // another call's commit, so only defects are judged by the count.
         if (commits !== commitsBefore && !(error instanceof ServiceError)) {
-          console.error(`station core: ${apiName} failed after its command was committed`, error instanceof Error ? error.stack : String(error));
+          console.error(
+            `station core: ${apiName} failed after its command was committed`,
+            error instanceof Error ? error.stack : String(error),
+          );
           return { ok: false, error: doneUnconfirmed() };
         }
         return { ok: false, error: toApiError(error) };
@@ -190,7 +238,10 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
 const LIBRARY_LOADED = 'library_loaded';
 
 export async function startStationCore(opts: StationCoreOptions): Promise<StationCore> {
-  const services = openStation(stationDatabasePath(opts.dataDir), { now: opts.now, walReserveMiB: STATION_WAL_RESERVE_MIB });
+  const services = openStation(stationDatabasePath(opts.dataDir), {
+    now: opts.now,
+    walReserveMiB: STATION_WAL_RESERVE_MIB,
+  });
   if (opts.join && !services.admin.isConfigured()) await joinHub(services, opts.join);
   services.auth.purgeExpiredSessions();
   // Privacy: returned loans past the library's retention period lose their patron, at start and
@@ -215,7 +266,8 @@ export async function startStationCore(opts: StationCoreOptions): Promise<Statio
   const startWorker = () => {
     sync = startSync(services, core, opts.syncIntervalMs);
     sync?.onState((state) => {
-      if (state.lastSuccessAt !== null && services.ctx.readState(LIBRARY_LOADED) === null) services.ctx.writeState(LIBRARY_LOADED, '1');
+      if (state.lastSuccessAt !== null && services.ctx.readState(LIBRARY_LOADED) === null)
+        services.ctx.writeState(LIBRARY_LOADED, '1');
     });
   };
   const hooks: CoreHooks = {
@@ -263,7 +315,11 @@ function joinError(error: unknown): unknown {
   // The hub answered with a certificate this station does not trust: not a network fault.
   if (error instanceof HubTlsError) return new ServiceError('HUB_CERTIFICATE', error.message);
   const message = error instanceof Error ? error.message : String(error);
-  if (/^hub answered 4\d\d/.test(message)) return new ServiceError('ENROLMENT_REFUSED', `The hub refused the enrolment code (used, expired or mistyped): ${message}`);
+  if (/^hub answered 4\d\d/.test(message))
+    return new ServiceError(
+      'ENROLMENT_REFUSED',
+      `The hub refused the enrolment code (used, expired or mistyped): ${message}`,
+    );
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return new ServiceError('HUB_UNREACHABLE', `The hub at that address does not answer (${message}${cause}).`);
 }

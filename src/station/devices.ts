@@ -44,7 +44,15 @@ export class StationDevices {
       classify: (barcode) => classifyBarcode(this.s.ctx.config.get().settings.barcodes, barcode),
       libraryName: () => this.s.ctx.config.get().settings.name,
     });
-    manager.onScan((scan) => this.emit({ type: 'scan', barcode: scan.barcode, kind: scan.kind, deviceId: scan.deviceId, ...(scan.symbology ? { symbology: scan.symbology } : {}) }));
+    manager.onScan((scan) =>
+      this.emit({
+        type: 'scan',
+        barcode: scan.barcode,
+        kind: scan.kind,
+        deviceId: scan.deviceId,
+        ...(scan.symbology ? { symbology: scan.symbology } : {}),
+      }),
+    );
     manager.onState((state) => this.emit({ type: 'device', deviceId: state.id, state: { ...state } }));
     return manager;
   }
@@ -60,7 +68,6 @@ export class StationDevices {
   settings(): DevicesConfig {
     return this.config;
   }
-
 
   async configure(input: unknown): Promise<DevicesConfig> {
     const next = DevicesConfig.parse(input);
@@ -102,7 +109,9 @@ export class StationDevices {
     try {
       const library = new Intl.Locale(libraryLocale);
       const language = this.config.slips.language;
-      return library.language === language ? library.toString() : new Intl.Locale(language, library.region ? { region: library.region } : {}).toString();
+      return library.language === language
+        ? library.toString()
+        : new Intl.Locale(language, library.region ? { region: library.region } : {}).toString();
     } catch {
       return libraryLocale;
     }
@@ -112,13 +121,21 @@ export class StationDevices {
     const cfg = this.s.ctx.config.get();
     const tz = cfg.branches.get(this.s.ctx.identity().branchId)?.timeZone ?? 'UTC';
     const locale = this.slipLocale();
-    return { date: new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(this.s.ctx.now()), locale, tz };
+    return {
+      date: new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(
+        this.s.ctx.now(),
+      ),
+      locale,
+      tz,
+    };
   }
 
   /** A calendar day (2026-11-29) as the slip's reader says it, "29 nov 2026" in Spanish, never the raw ISO form. */
   private slipDay(day: string): string {
     const at = Date.parse(`${day}T12:00:00Z`);
-    return Number.isNaN(at) ? day : new Intl.DateTimeFormat(this.slipLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+    return Number.isNaN(at)
+      ? day
+      : new Intl.DateTimeFormat(this.slipLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
   }
 
   /** The holder as a slip names them (and the desk's check-in row too): no more than the slip settings allow. */
@@ -128,7 +145,13 @@ export class StationDevices {
   }
 
   /** After a check-in: the hold slip or the transit slip, printed at once. */
-  slipForCheckin(result: { action: string; title: string; itemBarcode: string; destinationBranch: { name: string } | null; hold: { patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null }): Slip | null {
+  slipForCheckin(result: {
+    action: string;
+    title: string;
+    itemBarcode: string;
+    destinationBranch: { name: string } | null;
+    hold: { patronId: string; pickupBranchId: string; shelfExpiresOn: string | null } | null;
+  }): Slip | null {
     const cfg = this.s.ctx.config.get();
     if (result.hold && result.action === 'hold_waiting') {
       return {
@@ -154,7 +177,15 @@ export class StationDevices {
   }
 
   /** The slip that goes in an interlibrary loan package: where it goes, which request, when it is due back. */
-  illSlip(request: { direction: 'borrowing' | 'lending'; partnerName: string; partnerAgencyId: string; requestingRequestId: string; title: string; itemBarcode: string | null; lenderDueOn: string | null }): Slip {
+  illSlip(request: {
+    direction: 'borrowing' | 'lending';
+    partnerName: string;
+    partnerAgencyId: string;
+    requestingRequestId: string;
+    title: string;
+    itemBarcode: string | null;
+    lenderDueOn: string | null;
+  }): Slip {
     const cfg = this.s.ctx.config.get();
     return {
       kind: 'ill',
@@ -177,7 +208,11 @@ export class StationDevices {
       kind: 'checkout',
       patron: patronOnSlip(p.firstName, p.cardBarcode, this.config.slips.cardDigits),
       at: date,
-      lines: loans.map((l) => ({ title: l.title, barcode: l.itemBarcode, detail: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: tz }).format(l.dueAt) })),
+      lines: loans.map((l) => ({
+        title: l.title,
+        barcode: l.itemBarcode,
+        detail: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: tz }).format(l.dueAt),
+      })),
     };
   }
 
@@ -208,7 +243,15 @@ export class StationDevices {
       ...(r.method ? { method: r.method } : {}),
       ...(r.reference ? { reference: r.reference } : {}),
       // Each fee paid, named as the desk names it: the copy's title and barcode, or the charge's reason.
-      ...(r.lines ? { lines: r.lines.map((l) => ({ title: l.title ?? l.description, barcode: l.itemBarcode ?? '', detail: m(l.amount) })) } : {}),
+      ...(r.lines
+        ? {
+            lines: r.lines.map((l) => ({
+              title: l.title ?? l.description,
+              barcode: l.itemBarcode ?? '',
+              detail: m(l.amount),
+            })),
+          }
+        : {}),
     };
   }
 

@@ -20,7 +20,15 @@ export interface ImportJobStatus {
   read: number;
   bytes: number;
   totalBytes: number;
-  report: { dryRun: boolean; read: number; added: number; updated: number; copies: number; skipped: number; skippedRows: { position: number; id: string | null; reason: string }[] } | null;
+  report: {
+    dryRun: boolean;
+    read: number;
+    added: number;
+    updated: number;
+    copies: number;
+    skipped: number;
+    skippedRows: { position: number; id: string | null; reason: string }[];
+  } | null;
   error: string | null;
 }
 
@@ -37,7 +45,8 @@ export class ImportJobs {
     const data = Buffer.from(input.chunk, 'base64');
     const upload = input.uploadId ? this.uploads.get(input.uploadId) : this.newUpload();
     if (!upload) throw notFound('upload');
-    if (upload.bytes + data.length > MAX_UPLOAD_BYTES) throw invalid('The file is larger than 1 GB: import it with npm run station -- import.');
+    if (upload.bytes + data.length > MAX_UPLOAD_BYTES)
+      throw invalid('The file is larger than 1 GB: import it with npm run station -- import.');
     appendFileSync(upload.path, data);
     upload.bytes += data.length;
     const uploadId = input.uploadId ?? [...this.uploads].find(([, u]) => u === upload)![0];
@@ -52,20 +61,49 @@ export class ImportJobs {
     return upload;
   }
 
-  start(input: { uploadId: string; kind: 'marc' | 'patrons'; dryRun: boolean; defaultItemType?: string | null; defaultCategory?: string | null }, actor: Actor): { jobId: string } {
+  start(
+    input: {
+      uploadId: string;
+      kind: 'marc' | 'patrons';
+      dryRun: boolean;
+      defaultItemType?: string | null;
+      defaultCategory?: string | null;
+    },
+    actor: Actor,
+  ): { jobId: string } {
     const upload = this.uploads.get(input.uploadId);
     if (!upload) throw notFound('upload');
     this.uploads.delete(input.uploadId);
-    if ([...this.jobs.values()].some((j) => j.state === 'running')) throw new ServiceError('CONFLICT', 'An import is running already: wait for it to finish.');
+    if ([...this.jobs.values()].some((j) => j.state === 'running'))
+      throw new ServiceError('CONFLICT', 'An import is running already: wait for it to finish.');
     const jobId = randomUUID();
-    const job: ImportJobStatus = { state: 'running', kind: input.kind, read: 0, bytes: 0, totalBytes: statSync(upload.path).size, report: null, error: null };
+    const job: ImportJobStatus = {
+      state: 'running',
+      kind: input.kind,
+      read: 0,
+      bytes: 0,
+      totalBytes: statSync(upload.path).size,
+      report: null,
+      error: null,
+    };
     this.jobs.set(jobId, job);
-    const common = { dryRun: input.dryRun, fileName: 'desk upload', totalBytes: job.totalBytes, onProgress: (p: { read: number; bytes: number }) => Object.assign(job, { read: p.read, bytes: p.bytes }) };
+    const common = {
+      dryRun: input.dryRun,
+      fileName: 'desk upload',
+      totalBytes: job.totalBytes,
+      onProgress: (p: { read: number; bytes: number }) => Object.assign(job, { read: p.read, bytes: p.bytes }),
+    };
     const stream = createReadStream(upload.path, { highWaterMark: 256 * 1024 });
     const run: Promise<MarcImportReport | PatronImportReport> =
       input.kind === 'marc'
-        ? new MarcImporter(this.s.ctx).import(stream, actor, { ...common, mapping: input.defaultItemType ? { defaultItemType: input.defaultItemType } : {} })
-        : importPatrons(this.s.ctx, stream, actor, { ...common, mapping: input.defaultCategory ? { defaultCategory: input.defaultCategory } : {} });
+        ? new MarcImporter(this.s.ctx).import(stream, actor, {
+            ...common,
+            mapping: input.defaultItemType ? { defaultItemType: input.defaultItemType } : {},
+          })
+        : importPatrons(this.s.ctx, stream, actor, {
+            ...common,
+            mapping: input.defaultCategory ? { defaultCategory: input.defaultCategory } : {},
+          });
     run
       .then((r) => {
         const marc = 'records' in r ? r : null;

@@ -14,7 +14,10 @@ export interface NoticeScheduler {
   stop(): void;
 }
 
-export function startNoticeScheduler(services: StationServices, intervalMs = DEFAULT_NOTICE_INTERVAL_MS): NoticeScheduler {
+export function startNoticeScheduler(
+  services: StationServices,
+  intervalMs = DEFAULT_NOTICE_INTERVAL_MS,
+): NoticeScheduler {
   let stopped = false;
   const tick = async () => {
     if (stopped || !services.admin.isConfigured()) return;

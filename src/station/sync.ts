@@ -42,7 +42,10 @@ function connection(s: StationServices): HubConnectionOptions {
  * library itself arrives with the first sync (joinHub waits for it; the desk's set-up lets the
  * background worker load it while showing progress).
  */
-export async function enrolWithHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<{ url: string; credential: string }> {
+export async function enrolWithHub(
+  s: StationServices,
+  join: { hubUrl: string; code: string; stationName: string },
+): Promise<{ url: string; credential: string }> {
   if (s.ctx.journal.waitingCount() > 0 || s.admin.isConfigured() || s.ctx.readState(HUB_URL)) {
     throw new ServiceError('ALREADY_CONFIGURED', 'Only a new station can join a hub.');
   }
@@ -66,27 +69,52 @@ export async function enrolWithHub(s: StationServices, join: { hubUrl: string; c
  * already: the first sync still loads the hub's copy of it once (the station then holds exactly
  * what the hub does, a staff account of another branch without its password, as every station).
  */
-export async function joinHubWithOwnLibrary(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<{ url: string; receivedThrough: number }> {
-  if (!s.admin.isConfigured()) throw new ServiceError('NOT_CONFIGURED', 'This station is not set up: a new station joins a hub from its first-run screen (or npm run serve -- --join).');
+export async function joinHubWithOwnLibrary(
+  s: StationServices,
+  join: { hubUrl: string; code: string; stationName: string },
+): Promise<{ url: string; receivedThrough: number }> {
+  if (!s.admin.isConfigured())
+    throw new ServiceError(
+      'NOT_CONFIGURED',
+      'This station is not set up: a new station joins a hub from its first-run screen (or npm run serve -- --join).',
+    );
   const joined = s.ctx.readState(HUB_URL);
   if (joined) throw new ServiceError('ALREADY_CONFIGURED', `This station is joined to the hub at ${joined} already.`);
   const url = join.hubUrl.replace(/\/+$/, '');
   const stationId = s.ctx.stationId;
-  const enrolled = await enrolStation(url, join.code, join.stationName, connection(s), s.ctx.keys.stationPublicKey(), stationId);
+  const enrolled = await enrolStation(
+    url,
+    join.code,
+    join.stationName,
+    connection(s),
+    s.ctx.keys.stationPublicKey(),
+    stationId,
+  );
   if (enrolled.stationId !== stationId || enrolled.branchId !== s.ctx.identity().branchId || !enrolled.journal) {
     // The hub checks the station's key first; this is a hub of another make or a bug.
-    throw new ServiceError('ENROLMENT_REFUSED', 'The hub enrolled another station than this one: nothing was changed here.');
+    throw new ServiceError(
+      'ENROLMENT_REFUSED',
+      'The hub enrolled another station than this one: nothing was changed here.',
+    );
   }
   const through = enrolled.journal.receivedThrough;
   const last = s.ctx.journal.lastSeq() ?? 0;
-  if (through > last) throw new ServiceError('ENROLMENT_REFUSED', `The hub holds ${through} entries of this station's journal, which has ${last}: it was made from another copy of this station.`);
-  const told = new Map(enrolled.journal.outcomes.map((o) => [o.seq, o.reason ? `${o.outcome}: ${o.reason}` : o.outcome]));
+  if (through > last)
+    throw new ServiceError(
+      'ENROLMENT_REFUSED',
+      `The hub holds ${through} entries of this station's journal, which has ${last}: it was made from another copy of this station.`,
+    );
+  const told = new Map(
+    enrolled.journal.outcomes.map((o) => [o.seq, o.reason ? `${o.outcome}: ${o.reason}` : o.outcome]),
+  );
   immediateTransaction(s, () => {
     const outcomes = [];
     for (let seq = 1; seq <= through; seq++) outcomes.push({ seq, outcome: told.get(seq) ?? 'applied' });
     s.ctx.journal.acknowledge(outcomes, s.ctx.now());
     // The hub holds the secrets of what it has; those of entries still waiting stay for their push.
-    s.ctx.journal.forgetSecretsExcept(new Set(s.ctx.journal.pending(Number.MAX_SAFE_INTEGER).flatMap((e) => secretRefsOf(e.payload.effects))));
+    s.ctx.journal.forgetSecretsExcept(
+      new Set(s.ctx.journal.pending(Number.MAX_SAFE_INTEGER).flatMap((e) => secretRefsOf(e.payload.effects))),
+    );
     s.ctx.writeState(HUB_URL, url);
     s.ctx.writeState(HUB_CREDENTIAL, enrolled.credential);
     // The desk does not show "the library is loading": it is here (src/station/core.ts).
@@ -95,7 +123,10 @@ export async function joinHubWithOwnLibrary(s: StationServices, join: { hubUrl: 
   return { url, receivedThrough: through };
 }
 
-export async function joinHub(s: StationServices, join: { hubUrl: string; code: string; stationName: string }): Promise<void> {
+export async function joinHub(
+  s: StationServices,
+  join: { hubUrl: string; code: string; stationName: string },
+): Promise<void> {
   const { url, credential } = await enrolWithHub(s, join);
   // The first sync loads the whole library before the station opens.
   const client = new HttpHubClient(url, credential, connection(s), s.ctx.keys.stationPublicKey());
@@ -107,14 +138,22 @@ export async function joinHub(s: StationServices, join: { hubUrl: string; code: 
 }
 
 /** intervalMs: the pull interval while the hub answers; without it, the library's setting (sync.pullIntervalSeconds). */
-export function startSync(s: StationServices, core: { emit(e: StationEvent): void }, intervalMs?: number): SyncWorker | null {
+export function startSync(
+  s: StationServices,
+  core: { emit(e: StationEvent): void },
+  intervalMs?: number,
+): SyncWorker | null {
   const url = s.ctx.readState(HUB_URL);
   const credential = s.ctx.readState(HUB_CREDENTIAL);
   if (!url || !credential) {
     s.statusProviders.sync = () => ({ state: 'not_configured' });
     return null;
   }
-  const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential, connection(s), s.ctx.keys.stationPublicKey()), intervalMs === undefined ? {} : { intervalMs });
+  const worker = new SyncWorker(
+    s.ctx,
+    new HttpHubClient(url, credential, connection(s), s.ctx.keys.stationPublicKey()),
+    intervalMs === undefined ? {} : { intervalMs },
+  );
   s.statusProviders.sync = () => ({ state: 'configured', hubUrl: url, ...worker.state() });
   worker.onState((state) => core.emit({ type: 'sync', state: { ...state } }));
   worker.start();

@@ -68,7 +68,8 @@ function staleness(lock: LockRecord | null): string | null {
   if (lock.host !== hostname()) return null;
   if (Math.abs(bootedAt() - lock.bootedAt) > 120_000) return `process ${lock.pid} ran before the machine restarted`;
   // This process holds no lock here (held is checked first): the pid was an earlier process's.
-  if (lock.pid === process.pid || !alive(lock.pid)) return `process ${lock.pid} is no longer running (killed or crashed)`;
+  if (lock.pid === process.pid || !alive(lock.pid))
+    return `process ${lock.pid} is no longer running (killed or crashed)`;
   return null;
 }
 
@@ -77,10 +78,14 @@ function staleness(lock: LockRecord | null): string | null {
  * DataFolderInUseError naming the process that has it. Returns the release, which is also run at
  * process exit; calling it twice is harmless.
  */
-export function lockDataFolder(dataDir: string, log: (line: string) => void = (line) => console.error(line)): () => void {
+export function lockDataFolder(
+  dataDir: string,
+  log: (line: string) => void = (line) => console.error(line),
+): () => void {
   const dir = resolve(dataDir);
   const file = join(dir, STATION_LOCK_FILE);
-  if (held.has(dir)) throw new DataFolderInUseError(`The station's data folder ${dir} is already open in this process.`, process.pid);
+  if (held.has(dir))
+    throw new DataFolderInUseError(`The station's data folder ${dir} is already open in this process.`, process.pid);
   mkdirSync(dir, { recursive: true });
   for (let attempt = 0; ; attempt += 1) {
     let fd: number;

@@ -29,7 +29,11 @@ export interface Durability {
 }
 
 /** For a store with no file of its own (`:memory:`) or one that never writes. */
-export const ALWAYS_DURABLE: Durability = { durable: () => Promise.resolve(), flushes: () => 0, close: () => undefined };
+export const ALWAYS_DURABLE: Durability = {
+  durable: () => Promise.resolve(),
+  flushes: () => 0,
+  close: () => undefined,
+};
 
 /**
  * Flushes `<path>-wal` once per group of commits. The WAL file lives as long as the connection

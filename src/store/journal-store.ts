@@ -46,7 +46,9 @@ export class JournalStore {
     );
     this.firstUnacked = db.prepare('SELECT min(seq) AS seq FROM journal WHERE seq > ? AND acked_at IS NULL');
     this.lastHlc = db.prepare('SELECT hlc FROM journal ORDER BY seq DESC LIMIT 1');
-    this.insertSecret = db.prepare('INSERT INTO journal_secrets (digest, value) VALUES (?, ?) ON CONFLICT(digest) DO NOTHING');
+    this.insertSecret = db.prepare(
+      'INSERT INTO journal_secrets (digest, value) VALUES (?, ?) ON CONFLICT(digest) DO NOTHING',
+    );
     this.selectSecret = db.prepare('SELECT value FROM journal_secrets WHERE digest = ?');
     this.deleteSecret = db.prepare('DELETE FROM journal_secrets WHERE digest = ?');
   }

@@ -12,7 +12,10 @@ import { findUp, readMigrations as readMigrationFolder, type Migration } from '.
  * migrations/station, found by walking up from this module: the same code runs from src/ (tsx),
  * from a bundle in dist/electron (or a chunk below it) and from the packaged app's asar.
  */
-export const STATION_MIGRATIONS_DIR = findUp(join('migrations', 'station'), fileURLToPath(new URL('.', import.meta.url)));
+export const STATION_MIGRATIONS_DIR = findUp(
+  join('migrations', 'station'),
+  fileURLToPath(new URL('.', import.meta.url)),
+);
 
 export type { Migration };
 
@@ -22,9 +25,7 @@ export const readMigrations = (dir: string = STATION_MIGRATIONS_DIR): Migration[
 /** Applies what is missing and returns the tags it applied. */
 export function applyMigrations(db: Database.Database, migrations: Migration[] = readMigrations()): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS __migrations (tag TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
-  const applied = new Set(
-    (db.prepare('SELECT tag FROM __migrations').all() as { tag: string }[]).map((r) => r.tag),
-  );
+  const applied = new Set((db.prepare('SELECT tag FROM __migrations').all() as { tag: string }[]).map((r) => r.tag));
   const record = db.prepare('INSERT INTO __migrations (tag, applied_at) VALUES (?, ?)');
   const done: string[] = [];
   for (const migration of migrations) {

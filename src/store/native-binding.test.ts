@@ -19,26 +19,51 @@ import {
 } from './native-binding';
 
 const node: Runtime = { versions: { node: '20.19.5', modules: '115' }, platform: 'linux', arch: 'x64', env: {} };
-const electron = (env: Record<string, string> = {}): Runtime => ({ versions: { node: '22.20.0', modules: '140', electron: '45.4.1' }, platform: 'linux', arch: 'x64', env });
+const electron = (env: Record<string, string> = {}): Runtime => ({
+  versions: { node: '22.20.0', modules: '140', electron: '45.4.1' },
+  platform: 'linux',
+  arch: 'x64',
+  env,
+});
 const scratch = () => mkdtempSync(join(tmpdir(), 'circa-binding-'));
 const NODE_BUILD = join(installedSqlitePackage().dir, 'build', 'Release', 'better_sqlite3.node');
 
 describe('the choice of better-sqlite3 build', () => {
   it('under plain Node is the build npm install made, even when the Electron variable is inherited', () => {
     expect(chooseSqliteBinding(node)).toEqual({ kind: 'node' });
-    expect(chooseSqliteBinding({ ...node, env: { [ELECTRON_BUILD_ENV]: '/somewhere/better_sqlite3.node' } })).toEqual({ kind: 'node' });
+    expect(chooseSqliteBinding({ ...node, env: { [ELECTRON_BUILD_ENV]: '/somewhere/better_sqlite3.node' } })).toEqual({
+      kind: 'node',
+    });
     expect(loadSqliteBinding({ kind: 'node' }, node)).toBeUndefined();
   });
 
   it('under Electron is the build kept for Electron when the main process names it, else the package’s own', () => {
-    expect(chooseSqliteBinding(electron({ [ELECTRON_BUILD_ENV]: '/c/better_sqlite3.node' }))).toEqual({ kind: 'electron-build', electron: '45.4.1', path: '/c/better_sqlite3.node' });
+    expect(chooseSqliteBinding(electron({ [ELECTRON_BUILD_ENV]: '/c/better_sqlite3.node' }))).toEqual({
+      kind: 'electron-build',
+      electron: '45.4.1',
+      path: '/c/better_sqlite3.node',
+    });
     expect(chooseSqliteBinding(electron())).toEqual({ kind: 'electron-package', electron: '45.4.1' });
     expect(loadSqliteBinding({ kind: 'electron-package', electron: '45.4.1' }, electron())).toBeUndefined();
   });
 
   it('keeps the Electron build in a folder of its own per better-sqlite3 version, Electron version, OS and CPU', () => {
-    const path = electronBuildPath({ nodeModulesDir: '/p/node_modules', sqliteVersion: '12.6.2', electron: '45.4.1', platform: 'win32', arch: 'arm64' });
-    expect(path).toBe(join('/p/node_modules', '.cache', 'circa', 'better-sqlite3-12.6.2-electron-45.4.1-win32-arm64', 'better_sqlite3.node'));
+    const path = electronBuildPath({
+      nodeModulesDir: '/p/node_modules',
+      sqliteVersion: '12.6.2',
+      electron: '45.4.1',
+      platform: 'win32',
+      arch: 'arm64',
+    });
+    expect(path).toBe(
+      join(
+        '/p/node_modules',
+        '.cache',
+        'circa',
+        'better-sqlite3-12.6.2-electron-45.4.1-win32-arm64',
+        'better_sqlite3.node',
+      ),
+    );
     const pkg = installedSqlitePackage();
     expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(dirname(pkg.dir)).toBe(pkg.nodeModulesDir);
@@ -84,7 +109,10 @@ describe('a build that is missing or does not load', () => {
     writeFileSync(path, 'this is not a native module');
     const runtime = electron({ [ELECTRON_BUILD_ENV]: path });
     expect(() => loadSqliteBinding(chooseSqliteBinding(runtime), runtime)).toThrow(
-      new RegExp(`build at ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} does not load in Electron 45\\.4\\.1.*(invalid ELF header|not a valid|mach-o|too short)[\\s\\S]*Delete the folder`, 'i'),
+      new RegExp(
+        `build at ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} does not load in Electron 45\\.4\\.1.*(invalid ELF header|not a valid|mach-o|too short)[\\s\\S]*Delete the folder`,
+        'i',
+      ),
     );
   });
 
@@ -94,7 +122,9 @@ describe('a build that is missing or does not load', () => {
       "The module '/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 140. This version of Node.js requires\nNODE_MODULE_VERSION 115. Please try re-compiling or re-installing\nthe module (for instance, using `npm rebuild` or `npm install`).",
     );
     const forNode = explainLoadFailure(mismatch, { kind: 'node' }, node)!;
-    expect(forNode.message).toMatch(/does not load in Node 20\.19\.5 \(NODE_MODULE_VERSION 115\): The module .* using NODE_MODULE_VERSION 140\. This version/);
+    expect(forNode.message).toMatch(
+      /does not load in Node 20\.19\.5 \(NODE_MODULE_VERSION 115\): The module .* using NODE_MODULE_VERSION 140\. This version/,
+    );
     expect(forNode.message).toContain('npm rebuild better-sqlite3');
     const forPackage = explainLoadFailure(mismatch, { kind: 'electron-package', electron: '45.4.1' }, electron())!;
     expect(forPackage.message).toMatch(/in this package does not load in Electron 45\.4\.1/);

@@ -48,16 +48,30 @@ export function chooseSqliteBinding(runtime: Runtime): SqliteBinding {
  * starts clean), one folder per better-sqlite3 version, Electron version, OS and CPU, so an
  * upgrade of either never loads a stale build.
  */
-export function electronBuildPath(options: { nodeModulesDir: string; sqliteVersion: string; electron: string; platform: string; arch: string }): string {
+export function electronBuildPath(options: {
+  nodeModulesDir: string;
+  sqliteVersion: string;
+  electron: string;
+  platform: string;
+  arch: string;
+}): string {
   const folder = `better-sqlite3-${options.sqliteVersion}-electron-${options.electron}-${options.platform}-${options.arch}`;
   return join(options.nodeModulesDir, '.cache', 'circa', folder, 'better_sqlite3.node');
 }
 
 /** The installed better-sqlite3 package: its folder, its version and the node_modules holding it. */
-export function installedSqlitePackage(from: string = import.meta.url): { dir: string; version: string; nodeModulesDir: string } {
+export function installedSqlitePackage(from: string = import.meta.url): {
+  dir: string;
+  version: string;
+  nodeModulesDir: string;
+} {
   const manifest = createRequire(from).resolve('better-sqlite3/package.json');
   const dir = dirname(manifest);
-  return { dir, version: (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version, nodeModulesDir: dirname(dir) };
+  return {
+    dir,
+    version: (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version,
+    nodeModulesDir: dirname(dir),
+  };
 }
 
 export class NativeBuildError extends Error {
@@ -74,7 +88,11 @@ const summary = (error: unknown) => {
  * The addon to hand better-sqlite3 as its nativeBinding, or undefined for its own lookup.
  * Throws a NativeBuildError that says what is missing or broken and how to fix it.
  */
-export function loadSqliteBinding(binding: SqliteBinding, runtime: Runtime, requireNative: (path: string) => unknown = createRequire(import.meta.url)): object | undefined {
+export function loadSqliteBinding(
+  binding: SqliteBinding,
+  runtime: Runtime,
+  requireNative: (path: string) => unknown = createRequire(import.meta.url),
+): object | undefined {
   if (binding.kind !== 'electron-build') return undefined;
   const where = `Electron ${binding.electron} (${runtime.platform}-${runtime.arch}, NODE_MODULE_VERSION ${runtime.versions.modules})`;
   if (!existsSync(binding.path)) {
@@ -95,14 +113,20 @@ export function loadSqliteBinding(binding: SqliteBinding, runtime: Runtime, requ
 }
 
 /** How a native module that cannot be loaded announces itself, on Linux, macOS and Windows. */
-const NATIVE_LOAD_FAILURE = /NODE_MODULE_VERSION|Could not locate the bindings file|invalid ELF header|wrong ELF class|not a valid Win32 application|did not self-register|incompatible architecture|mach-o|cannot open shared object|The specified module could not be found/i;
+const NATIVE_LOAD_FAILURE =
+  /NODE_MODULE_VERSION|Could not locate the bindings file|invalid ELF header|wrong ELF class|not a valid Win32 application|did not self-register|incompatible architecture|mach-o|cannot open shared object|The specified module could not be found/i;
 
 /**
  * For better-sqlite3's own lookup (plain Node, an installed package): turns "this build was made
  * for another runtime" into what it means here and what to do. Other errors: null.
  */
 export function explainLoadFailure(error: unknown, binding: SqliteBinding, runtime: Runtime): NativeBuildError | null {
-  if (binding.kind === 'electron-build' || error instanceof NativeBuildError || !NATIVE_LOAD_FAILURE.test(summary(error))) return null;
+  if (
+    binding.kind === 'electron-build' ||
+    error instanceof NativeBuildError ||
+    !NATIVE_LOAD_FAILURE.test(summary(error))
+  )
+    return null;
   if (binding.kind === 'node') {
     return new NativeBuildError(
       `The station's database module (better-sqlite3) does not load in Node ${runtime.versions.node} (NODE_MODULE_VERSION ${runtime.versions.modules}): ${summary(error)}\n` +

@@ -6,10 +6,34 @@ import { openStore, type Store } from './open';
 import { Rows } from './rows';
 
 const branch = { id: 'b1', code: 'MAIN', name: 'Main', timeZone: 'UTC' };
-const record = { id: 'r1', title: 'Moby-Dick', author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null, edition: null, subjects: null, controlNumber: null, marc: null };
+const record = {
+  id: 'r1',
+  title: 'Moby-Dick',
+  author: null,
+  isbn: null,
+  issn: null,
+  publisher: null,
+  year: null,
+  callNumber: null,
+  edition: null,
+  subjects: null,
+  controlNumber: null,
+  marc: null,
+};
 const item = {
-  id: 'i1', barcode: '30000000000017', recordId: 'r1', homeBranchId: 'b1', currentBranchId: 'b1', itemTypeCode: 'BOOK',
-  status: 'available', damaged: false, notForLoan: false, replacementPrice: 2500, transitToBranchId: null, location: null, lastSeenAt: null,
+  id: 'i1',
+  barcode: '30000000000017',
+  recordId: 'r1',
+  homeBranchId: 'b1',
+  currentBranchId: 'b1',
+  itemTypeCode: 'BOOK',
+  status: 'available',
+  damaged: false,
+  notForLoan: false,
+  replacementPrice: 2500,
+  transitToBranchId: null,
+  location: null,
+  lastSeenAt: null,
 };
 
 describe('writing whole rows', () => {
@@ -25,7 +49,9 @@ describe('writing whole rows', () => {
     // column in the statement's SET list, changed or not (as it rewrites indexes on them).
     store.db.exec('CREATE TEMP TABLE named (col TEXT)');
     for (const col of ['barcode', 'record_id', 'status', 'current_branch_id']) {
-      store.db.exec(`CREATE TEMP TRIGGER named_${col} AFTER UPDATE OF ${col} ON items BEGIN INSERT INTO named VALUES ('${col}'); END`);
+      store.db.exec(
+        `CREATE TEMP TRIGGER named_${col} AFTER UPDATE OF ${col} ON items BEGIN INSERT INTO named VALUES ('${col}'); END`,
+      );
     }
     const columnsWritten = () => {
       const named = store.db.prepare('SELECT col FROM named ORDER BY col').pluck().all() as string[];
@@ -65,7 +91,9 @@ describe('writing whole rows', () => {
     rows.upsert('items', item);
     rows.upsert('items', { ...item, id: 'i2', barcode: '30000000000033' });
     expect(() => rows.upsert('items', { ...item, id: 'i2' })).toThrow(/UNIQUE constraint failed: items.barcode/);
-    expect(() => rows.upsert('items', { ...item, recordId: 'no such record' })).toThrow(/FOREIGN KEY constraint failed/);
+    expect(() => rows.upsert('items', { ...item, recordId: 'no such record' })).toThrow(
+      /FOREIGN KEY constraint failed/,
+    );
     expect(rows.get('items', 'i1')).toEqual(item);
   });
 

@@ -44,7 +44,9 @@ export const closedDays = sqliteTable(
   'closed_days',
   {
     id: text('id').primaryKey(),
-    branchId: text('branch_id').notNull().references(() => branches.id),
+    branchId: text('branch_id')
+      .notNull()
+      .references(() => branches.id),
     kind: text('kind', { enum: CLOSED_DAY_KINDS }).notNull(),
     date: text('date'),
     weekday: integer('weekday'),
@@ -147,7 +149,9 @@ export const patrons = sqliteTable(
     email: text('email'),
     phone: text('phone'),
     address: text('address'),
-    homeBranchId: text('home_branch_id').notNull().references(() => branches.id),
+    homeBranchId: text('home_branch_id')
+      .notNull()
+      .references(() => branches.id),
     categoryCode: text('category_code').notNull(),
     cardExpiresOn: text('card_expires_on').notNull(),
     /** scrypt hash of the kiosk PIN; null when no PIN is set. */
@@ -169,7 +173,9 @@ export const patronBlocks = sqliteTable(
   'patron_blocks',
   {
     id: text('id').primaryKey(),
-    patronId: text('patron_id').notNull().references(() => patrons.id),
+    patronId: text('patron_id')
+      .notNull()
+      .references(() => patrons.id),
     kind: text('kind', { enum: BLOCK_KINDS }).notNull(),
     reason: text('reason').notNull(),
     until: text('until'),
@@ -211,7 +217,9 @@ export const items = sqliteTable(
   {
     id: text('id').primaryKey(),
     barcode: text('barcode').notNull().unique(),
-    recordId: text('record_id').notNull().references(() => records.id),
+    recordId: text('record_id')
+      .notNull()
+      .references(() => records.id),
     homeBranchId: text('home_branch_id').notNull(),
     currentBranchId: text('current_branch_id').notNull(),
     itemTypeCode: text('item_type_code').notNull(),
@@ -235,7 +243,9 @@ export const loans = sqliteTable(
   'loans',
   {
     id: text('id').primaryKey(),
-    itemId: text('item_id').notNull().references(() => items.id),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id),
     patronId: text('patron_id').references(() => patrons.id),
     branchId: text('branch_id').notNull(),
     checkedOutAt: integer('checked_out_at').notNull(),
@@ -250,9 +260,15 @@ export const loans = sqliteTable(
   },
   (t) => [
     // One open loan per item: the store itself refuses to lend a copy twice.
-    uniqueIndex('loans_open_item').on(t.itemId).where(sql`returned_at IS NULL`),
-    index('loans_open_patron').on(t.patronId).where(sql`returned_at IS NULL`),
-    index('loans_returned').on(t.returnedAt).where(sql`returned_at IS NOT NULL AND patron_id IS NOT NULL`),
+    uniqueIndex('loans_open_item')
+      .on(t.itemId)
+      .where(sql`returned_at IS NULL`),
+    index('loans_open_patron')
+      .on(t.patronId)
+      .where(sql`returned_at IS NULL`),
+    index('loans_returned')
+      .on(t.returnedAt)
+      .where(sql`returned_at IS NOT NULL AND patron_id IS NOT NULL`),
   ],
 );
 
@@ -260,8 +276,12 @@ export const holds = sqliteTable(
   'holds',
   {
     id: text('id').primaryKey(),
-    patronId: text('patron_id').notNull().references(() => patrons.id),
-    recordId: text('record_id').notNull().references(() => records.id),
+    patronId: text('patron_id')
+      .notNull()
+      .references(() => patrons.id),
+    recordId: text('record_id')
+      .notNull()
+      .references(() => records.id),
     itemId: text('item_id'),
     itemLevel: bool('item_level').notNull(),
     pickupBranchId: text('pickup_branch_id').notNull(),
@@ -272,9 +292,15 @@ export const holds = sqliteTable(
     shelfExpiresOn: text('shelf_expires_on'),
   },
   (t) => [
-    index('holds_record_active').on(t.recordId, t.placedAt).where(sql`status IN ('pending', 'in_transit', 'waiting')`),
-    index('holds_item_active').on(t.itemId).where(sql`status IN ('pending', 'in_transit', 'waiting')`),
-    index('holds_patron_active').on(t.patronId).where(sql`status IN ('pending', 'in_transit', 'waiting')`),
+    index('holds_record_active')
+      .on(t.recordId, t.placedAt)
+      .where(sql`status IN ('pending', 'in_transit', 'waiting')`),
+    index('holds_item_active')
+      .on(t.itemId)
+      .where(sql`status IN ('pending', 'in_transit', 'waiting')`),
+    index('holds_patron_active')
+      .on(t.patronId)
+      .where(sql`status IN ('pending', 'in_transit', 'waiting')`),
   ],
 );
 
@@ -282,7 +308,9 @@ export const fees = sqliteTable(
   'fees',
   {
     id: text('id').primaryKey(),
-    patronId: text('patron_id').notNull().references(() => patrons.id),
+    patronId: text('patron_id')
+      .notNull()
+      .references(() => patrons.id),
     kind: text('kind', { enum: FEE_KINDS }).notNull(),
     amount: integer('amount').notNull(),
     outstanding: integer('outstanding').notNull(),
@@ -299,7 +327,9 @@ export const payments = sqliteTable(
   'payments',
   {
     id: text('id').primaryKey(),
-    patronId: text('patron_id').notNull().references(() => patrons.id),
+    patronId: text('patron_id')
+      .notNull()
+      .references(() => patrons.id),
     /** What was applied to fees, minor units. */
     amount: integer('amount').notNull(),
     /** Cash handed over; change = tendered - amount. */
@@ -318,8 +348,12 @@ export const paymentAllocations = sqliteTable(
   'payment_allocations',
   {
     id: text('id').primaryKey(),
-    paymentId: text('payment_id').notNull().references(() => payments.id),
-    feeId: text('fee_id').notNull().references(() => fees.id),
+    paymentId: text('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    feeId: text('fee_id')
+      .notNull()
+      .references(() => fees.id),
     amount: integer('amount').notNull(),
   },
   (t) => [index('payment_allocations_fee').on(t.feeId)],
@@ -327,7 +361,9 @@ export const paymentAllocations = sqliteTable(
 
 export const feeWaivers = sqliteTable('fee_waivers', {
   id: text('id').primaryKey(),
-  feeId: text('fee_id').notNull().references(() => fees.id),
+  feeId: text('fee_id')
+    .notNull()
+    .references(() => fees.id),
   amount: integer('amount').notNull(),
   reason: text('reason').notNull(),
   staffId: text('staff_id'),
@@ -336,7 +372,9 @@ export const feeWaivers = sqliteTable('fee_waivers', {
 
 export const inHouseUses = sqliteTable('in_house_uses', {
   id: text('id').primaryKey(),
-  itemId: text('item_id').notNull().references(() => items.id),
+  itemId: text('item_id')
+    .notNull()
+    .references(() => items.id),
   branchId: text('branch_id').notNull(),
   usedAt: integer('used_at').notNull(),
 });
@@ -419,8 +457,12 @@ export const illRequests = sqliteTable(
   (t) => [
     index('ill_requests_status').on(t.status, t.createdAt),
     // Check-out and check-in ask whether a copy is an ILL one: a small index, only of requests that have a copy.
-    index('ill_requests_item').on(t.itemId).where(sql`item_id IS NOT NULL`),
-    index('ill_requests_patron').on(t.patronId).where(sql`patron_id IS NOT NULL`),
+    index('ill_requests_item')
+      .on(t.itemId)
+      .where(sql`item_id IS NOT NULL`),
+    index('ill_requests_patron')
+      .on(t.patronId)
+      .where(sql`patron_id IS NOT NULL`),
   ],
 );
 
@@ -457,7 +499,11 @@ export const notices = sqliteTable(
   },
   // Not unique on purpose: a row pulled from another station must always apply. The key is
   // checked inside the transaction that makes the notice, and only one station makes them.
-  (t) => [index('notices_key').on(t.noticeKey), index('notices_patron').on(t.patronId, t.createdAt), index('notices_status').on(t.status)],
+  (t) => [
+    index('notices_key').on(t.noticeKey),
+    index('notices_patron').on(t.patronId, t.createdAt),
+    index('notices_status').on(t.status),
+  ],
 );
 
 // --- the station's own records (never synced as rows) -------------------------------------------
@@ -466,28 +512,25 @@ export const notices = sqliteTable(
  * The journal: append-only (triggers in the FTS migration refuse DELETE and any UPDATE other
  * than recording the hub's acknowledgement). `seq` is the push order.
  */
-export const journal = sqliteTable(
-  'journal',
-  {
-    seq: integer('seq').primaryKey(),
-    /** UUIDv7, unique by construction; not indexed, since acknowledgements go by seq. */
-    id: text('id').notNull(),
-    stationId: text('station_id').notNull(),
-    hlc: text('hlc').notNull(),
-    wallTime: integer('wall_time').notNull(),
-    staffId: text('staff_id'),
-    branchId: text('branch_id').notNull(),
-    command: text('command').notNull(),
-    payload: text('payload').notNull(),
-    /** When the hub acknowledged the entry, and what it made of it. */
-    ackedAt: integer('acked_at'),
-    outcome: text('outcome'),
-    /** When the patron was taken out of the payload, its loans having lost their link (src/services/journal-privacy.ts). */
-    redactedAt: integer('redacted_at'),
-    /** Ed25519 signature of the entry by the account that made it, or by the station (src/shared/signing.ts). */
-    signature: text('signature'),
-  },
-);
+export const journal = sqliteTable('journal', {
+  seq: integer('seq').primaryKey(),
+  /** UUIDv7, unique by construction; not indexed, since acknowledgements go by seq. */
+  id: text('id').notNull(),
+  stationId: text('station_id').notNull(),
+  hlc: text('hlc').notNull(),
+  wallTime: integer('wall_time').notNull(),
+  staffId: text('staff_id'),
+  branchId: text('branch_id').notNull(),
+  command: text('command').notNull(),
+  payload: text('payload').notNull(),
+  /** When the hub acknowledged the entry, and what it made of it. */
+  ackedAt: integer('acked_at'),
+  outcome: text('outcome'),
+  /** When the patron was taken out of the payload, its loans having lost their link (src/services/journal-privacy.ts). */
+  redactedAt: integer('redacted_at'),
+  /** Ed25519 signature of the entry by the account that made it, or by the station (src/shared/signing.ts). */
+  signature: text('signature'),
+});
 
 /**
  * The secrets a journal entry refers to (a PIN hash, a password hash, a sealed key), by the

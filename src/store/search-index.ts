@@ -37,7 +37,9 @@ export function searchIndexSuspended(db: Database.Database): boolean {
 /** Stops indexing records as they are written. Call inside the transaction of the first writes it is for. */
 export function suspendSearchIndex(db: Database.Database): void {
   for (const name of TRIGGER_NAMES) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
-  db.prepare('INSERT INTO station_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(MARK, String(Date.now()));
+  db.prepare(
+    'INSERT INTO station_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(MARK, String(Date.now()));
 }
 
 /** Builds the index from every record and indexes records as they are written again. Does nothing unless suspended. */

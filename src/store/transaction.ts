@@ -33,7 +33,10 @@ export function inImmediateTransaction<T>(c: Connection, body: () => T): T {
   }
 }
 
-const transactionStatements = new WeakMap<Database.Database, Record<'begin' | 'commit' | 'rollback', Database.Statement>>();
+const transactionStatements = new WeakMap<
+  Database.Database,
+  Record<'begin' | 'commit' | 'rollback', Database.Statement>
+>();
 
 /** better-sqlite3's own transaction, BEGIN IMMEDIATE (a savepoint when nested). */
 export function immediateTransaction<T>(c: Connection, body: () => T): T {

@@ -52,7 +52,13 @@ export function applyPulledBatch(ctx: ServiceContext, changes: RowChange[], next
     const before = JSON.parse(ctx.readState(DEFERRED_KEY) ?? '[]') as RowChange[];
     // Rows refused before (kept aside, or since replaced by a version that may go in now).
     const waitedBefore = new Set(
-      (db.prepare(`SELECT id FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL AND id LIKE 'pull:%'`).all() as { id: string }[]).map((r) => r.id.slice(5)),
+      (
+        db
+          .prepare(
+            `SELECT id FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL AND id LIKE 'pull:%'`,
+          )
+          .all() as { id: string }[]
+      ).map((r) => r.id.slice(5)),
     );
     // A row kept aside is older than anything in this batch: a newer version of it replaces it.
     const todo = [...before.filter((c) => !inBatch.has(keyOf(c))), ...changes];
@@ -73,7 +79,8 @@ export function applyPulledBatch(ctx: ServiceContext, changes: RowChange[], next
     };
     const refused: RowChange[] = [];
     for (const change of todo) {
-      if (!Object.hasOwn(SYNCED_TABLES, change.table)) throw new Error(`unknown table in a sync batch: ${change.table}`);
+      if (!Object.hasOwn(SYNCED_TABLES, change.table))
+        throw new Error(`unknown table in a sync batch: ${change.table}`);
       if (pending.has(keyOf(change))) {
         result.keptLocal++;
         continue;
@@ -82,7 +89,12 @@ export function applyPulledBatch(ctx: ServiceContext, changes: RowChange[], next
     }
     // Refused only for the order the rows came in? Then they go in now.
     const still = refused.filter((change) => !tryApply(change));
-    for (const change of still) recordFailure.run(`pull:${keyOf(change)}`, `${change.table} ${change.row.id}: ${errors.get(keyOf(change))}`, ctx.now());
+    for (const change of still)
+      recordFailure.run(
+        `pull:${keyOf(change)}`,
+        `${change.table} ${change.row.id}: ${errors.get(keyOf(change))}`,
+        ctx.now(),
+      );
     result.failed = still.length;
     ctx.writeState(DEFERRED_KEY, JSON.stringify(still));
     ctx.writeState(CURSOR_KEY, nextCursor);

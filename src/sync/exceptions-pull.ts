@@ -18,7 +18,11 @@ export function patronIdsOf(x: Pick<SyncExceptionNotice, 'patronId' | 'patronIds
  * transaction. A resolution made at this desk stays as it is: its own entry is on its way to
  * the hub, and the hub keeps whichever resolution came first.
  */
-export function recordExceptionNotices(ctx: ServiceContext, notices: SyncExceptionNotice[], nextCursor: string | null): void {
+export function recordExceptionNotices(
+  ctx: ServiceContext,
+  notices: SyncExceptionNotice[],
+  nextCursor: string | null,
+): void {
   const db = ctx.store.db;
   const upsert = db.prepare(
     `INSERT INTO sync_exceptions (id, kind, message, params, patron_id, patron_ids, item_id, entry_ids, created_at, resolved_at, resolved_by)
@@ -33,7 +37,19 @@ export function recordExceptionNotices(ctx: ServiceContext, notices: SyncExcepti
   db.transaction(() => {
     for (const x of notices) {
       const patronIds = patronIdsOf(x);
-      upsert.run(x.id, x.kind, x.message, x.params ? JSON.stringify(x.params) : null, patronIds[0] ?? null, JSON.stringify(patronIds), x.itemId ?? null, JSON.stringify(x.entryIds), x.createdAt, x.resolvedAt ?? null, x.resolvedAt ? (x.resolvedBy ?? null) : null);
+      upsert.run(
+        x.id,
+        x.kind,
+        x.message,
+        x.params ? JSON.stringify(x.params) : null,
+        patronIds[0] ?? null,
+        JSON.stringify(patronIds),
+        x.itemId ?? null,
+        JSON.stringify(x.entryIds),
+        x.createdAt,
+        x.resolvedAt ?? null,
+        x.resolvedAt ? (x.resolvedBy ?? null) : null,
+      );
     }
     if (nextCursor !== null) ctx.writeState(EXCEPTIONS_CURSOR_KEY, nextCursor);
   })();

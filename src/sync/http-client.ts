@@ -8,7 +8,14 @@ import http from 'node:http';
 import https from 'node:https';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { ChangesResponse, EnrolResponse, ExceptionsResponse, PushResponse, SnapshotEnd, SnapshotStart } from '../api/sync-protocol';
+import {
+  ChangesResponse,
+  EnrolResponse,
+  ExceptionsResponse,
+  PushResponse,
+  SnapshotEnd,
+  SnapshotStart,
+} from '../api/sync-protocol';
 import type { ClockMeasurement } from '../domain/clock-offset';
 import type { JournalEntry, RowChange } from '../domain/journal';
 import type { HubClient, SnapshotLine } from './worker';
@@ -24,8 +31,14 @@ export interface HubConnectionOptions {
 
 /** Certificate problems the station can name: the person at the desk needs to know it is trust, not the network. */
 const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_REJECTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REJECTED',
 ]);
 
 /** A TLS failure reaching the hub, in words; `code` keeps Node's own code. */
@@ -45,10 +58,18 @@ function explain(error: Error & { code?: string }, url: URL, withCa: boolean): E
     const hint = withCa
       ? 'it is not signed by the certificate authority the station was given (--hub-ca)'
       : "it is not signed by a public certificate authority; if the library uses its own, give the station that authority's certificate with --hub-ca <file.pem>";
-    return new HubTlsError(`The hub's certificate at ${url.host} is not trusted: ${hint} (${code}). Nothing was sent.`, code);
+    return new HubTlsError(
+      `The hub's certificate at ${url.host} is not trusted: ${hint} (${code}). Nothing was sent.`,
+      code,
+    );
   }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return new HubTlsError(`The hub's certificate is not for ${url.hostname} (${code}). Nothing was sent.`, code);
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return new HubTlsError(`The hub's certificate is out of date (${code}); check the hub's certificate and this station's clock. Nothing was sent.`, code);
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return new HubTlsError(`The hub's certificate is not for ${url.hostname} (${code}). Nothing was sent.`, code);
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return new HubTlsError(
+      `The hub's certificate is out of date (${code}); check the hub's certificate and this station's clock. Nothing was sent.`,
+      code,
+    );
   return error;
 }
 
@@ -77,20 +98,30 @@ export class HubConnection {
   }
 
   /** Sends a request and resolves with the answer's status and its (decompressed) body stream. */
-  open(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
+  open(
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<RawAnswer> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = lib.request(url, {
         method: init.method ?? 'GET',
         agent: this.agent,
-        headers: { ...init.headers, ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}) },
+        headers: {
+          ...init.headers,
+          ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}),
+        },
       });
       // An idle timeout: a long first load keeps sending, a dead hub does not.
-      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`the hub did not answer within ${Math.round(this.timeoutMs / 1000)} s`)));
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(new Error(`the hub did not answer within ${Math.round(this.timeoutMs / 1000)} s`)),
+      );
       req.on('error', (error) => reject(explain(error, url, !!this.options.ca)));
       req.on('response', (res) => {
-        res.setTimeout(this.timeoutMs, () => res.destroy(new Error(`the hub stopped sending for ${Math.round(this.timeoutMs / 1000)} s`)));
+        res.setTimeout(this.timeoutMs, () =>
+          res.destroy(new Error(`the hub stopped sending for ${Math.round(this.timeoutMs / 1000)} s`)),
+        );
         const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
         if (body !== res) res.on('error', (e) => body.destroy(e));
         resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body });
@@ -100,7 +131,10 @@ export class HubConnection {
   }
 
   /** A whole JSON answer; a refusal becomes an error "hub answered <status>: <message>". */
-  async json(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<unknown> {
+  async json(
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<unknown> {
     const res = await this.open(path, init);
     const chunks: Buffer[] = [];
     for await (const chunk of res.body) chunks.push(chunk as Buffer);
@@ -143,10 +177,20 @@ export class HttpHubClient implements HubClient {
     return { authorization: `Bearer ${this.credential}`, 'content-type': 'application/json' };
   }
 
-  async push(entries: JournalEntry[], stationWallTime: number, secrets: Record<string, string> = {}, clock?: ClockMeasurement) {
-    const body = await this.conn.json('/sync/push', { method: 'POST', headers: this.headers, body: JSON.stringify({
+  async push(
+    entries: JournalEntry[],
+    stationWallTime: number,
+    secrets: Record<string, string> = {},
+    clock?: ClockMeasurement,
+  ) {
+    const body = await this.conn.json('/sync/push', {
+      method: 'POST',
+      headers: this.headers,
+      body: JSON.stringify({
         stationWallTime,
-        ...(clock ? { clock: { offsetMs: Math.round(clock.offsetMs), uncertaintyMs: Math.ceil(clock.uncertaintyMs) } } : {}),
+        ...(clock
+          ? { clock: { offsetMs: Math.round(clock.offsetMs), uncertaintyMs: Math.ceil(clock.uncertaintyMs) } }
+          : {}),
         entries,
         ...(this.stationPublicKey ? { stationPublicKey: this.stationPublicKey } : {}),
         ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
@@ -167,7 +211,13 @@ export class HttpHubClient implements HubClient {
     const probe = new HubConnection(this.conn.base.href, { ...this.connOptions, timeoutMs });
     const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
     try {
-      return await Promise.race([probe.json('/health').then(() => true, () => false), timer]);
+      return await Promise.race([
+        probe.json('/health').then(
+          () => true,
+          () => false,
+        ),
+        timer,
+      ]);
     } finally {
       probe.close();
     }
@@ -175,7 +225,9 @@ export class HttpHubClient implements HubClient {
 
   /** Exceptions concerning this station's branch, made or resolved after the cursor. */
   async exceptions(cursor: string | null) {
-    const body = await this.conn.json(`/sync/exceptions?after=${encodeURIComponent(cursor ?? '0')}`, { headers: this.headers });
+    const body = await this.conn.json(`/sync/exceptions?after=${encodeURIComponent(cursor ?? '0')}`, {
+      headers: this.headers,
+    });
     return ExceptionsResponse.parse(body);
   }
 
@@ -187,7 +239,9 @@ export class HttpHubClient implements HubClient {
    * row it kept.
    */
   async *snapshot(after: string): AsyncGenerator<SnapshotLine> {
-    const res = await this.conn.open(`/sync/snapshot?after=${encodeURIComponent(after)}`, { headers: { ...this.headers, 'accept-encoding': 'gzip' } });
+    const res = await this.conn.open(`/sync/snapshot?after=${encodeURIComponent(after)}`, {
+      headers: { ...this.headers, 'accept-encoding': 'gzip' },
+    });
     if (res.status >= 400) {
       const chunks: Buffer[] = [];
       for await (const chunk of res.body) chunks.push(chunk as Buffer);
@@ -232,7 +286,12 @@ function parseLine(line: string): SnapshotLine {
   if (value.start === true) return SnapshotStart.parse(value);
   if (value.end === true) return SnapshotEnd.parse(value);
   const row = value.row as { id?: unknown } | undefined;
-  if (typeof value.cursor !== 'string' || typeof value.table !== 'string' || (value.op !== 'upsert' && value.op !== 'delete') || typeof row?.id !== 'string') {
+  if (
+    typeof value.cursor !== 'string' ||
+    typeof value.table !== 'string' ||
+    (value.op !== 'upsert' && value.op !== 'delete') ||
+    typeof row?.id !== 'string'
+  ) {
     throw new Error(`a line of the first load is not a row: ${line.slice(0, 200)}`);
   }
   return value as unknown as RowChange & { cursor: string };
@@ -242,11 +301,22 @@ function parseLine(line: string): SnapshotLine {
  * Joins a hub with a one-time enrolment code: the station's own credential comes back.
  * `stationId`: a stand-alone station joining the hub made from it keeps its id (src/hub/founding.ts).
  */
-export async function enrolStation(baseUrl: string, code: string, stationName: string, options: HubConnectionOptions = {}, publicKey?: string, stationId?: string): Promise<EnrolResponse> {
+export async function enrolStation(
+  baseUrl: string,
+  code: string,
+  stationName: string,
+  options: HubConnectionOptions = {},
+  publicKey?: string,
+  stationId?: string,
+): Promise<EnrolResponse> {
   const conn = new HubConnection(baseUrl, options);
   try {
     const request = { code, stationName, ...(publicKey ? { publicKey } : {}), ...(stationId ? { stationId } : {}) };
-    const body = await conn.json('/enrol', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    const body = await conn.json('/enrol', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
     return EnrolResponse.parse(body);
   } finally {
     conn.close();

@@ -35,7 +35,12 @@ export type SnapshotRowChange = RowChange & { cursor: string };
  * Stores one chunk of the snapshot with the progress, in one transaction. `end`: the snapshot's
  * end cursor, when this is the last chunk: the change feed continues from there.
  */
-export function applySnapshotChunk(ctx: ServiceContext, rows: SnapshotRowChange[], progress: LoadProgress, end: string | null): { applied: number; failed: number } {
+export function applySnapshotChunk(
+  ctx: ServiceContext,
+  rows: SnapshotRowChange[],
+  progress: LoadProgress,
+  end: string | null,
+): { applied: number; failed: number } {
   const db = ctx.store.db;
   const result = { applied: 0, failed: 0 };
   const write = (change: RowChange) => {
@@ -81,7 +86,11 @@ export function applySnapshotChunk(ctx: ServiceContext, rows: SnapshotRowChange[
             result.applied++;
           } catch (error) {
             result.failed++;
-            recordFailure.run(`pull:${change.table}:${change.row.id}`, `${change.table} ${change.row.id}: ${(error as Error).message}`, ctx.now());
+            recordFailure.run(
+              `pull:${change.table}:${change.row.id}`,
+              `${change.table} ${change.row.id}: ${(error as Error).message}`,
+              ctx.now(),
+            );
           }
         }
         finish();

@@ -40,7 +40,9 @@ class Tracker implements PendingKeys {
     }
     const fresh = unacknowledgedEntriesAfter(this.ctx, Math.max(this.lastSeq, ackedThrough));
     for (const { seq, payload } of fresh) {
-      const keys = [...new Set((JSON.parse(payload) as { effects: RowChange[] }).effects.map((e) => `${e.table}:${e.row.id}`))];
+      const keys = [
+        ...new Set((JSON.parse(payload) as { effects: RowChange[] }).effects.map((e) => `${e.table}:${e.row.id}`)),
+      ];
       this.bySeq.set(seq, keys);
       for (const key of keys) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
       this.lastSeq = seq;

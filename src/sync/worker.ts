@@ -14,11 +14,23 @@ import { performance } from 'node:perf_hooks';
 import { measureClockOffset, type ClockMeasurement } from '../domain/clock-offset';
 import { recordLocalExceptions, type LocalException } from '../services/exceptions';
 import { secretRefsOf } from '../shared/secret-refs';
-import type { ChangesResponse, ExceptionNotice, ExceptionsResponse, PushResponse, SnapshotLine } from '../api/sync-protocol';
+import type {
+  ChangesResponse,
+  ExceptionNotice,
+  ExceptionsResponse,
+  PushResponse,
+  SnapshotLine,
+} from '../api/sync-protocol';
 import type { JournalEntry } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { applyPulledBatch, CURSOR_KEY } from './apply-pulled';
-import { applySnapshotChunk, needsInitialLoad, readLoadProgress, type LoadProgress, type SnapshotRowChange } from './initial-load';
+import {
+  applySnapshotChunk,
+  needsInitialLoad,
+  readLoadProgress,
+  type LoadProgress,
+  type SnapshotRowChange,
+} from './initial-load';
 import { EXCEPTIONS_CURSOR_KEY, patronIdsOf, recordExceptionNotices } from './exceptions-pull';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
@@ -229,7 +241,8 @@ export class SyncWorker {
       // A hub that refused this station's clock as no clock at all (before 2000, say) said by how
       // much: staff get the same warning as for a clock a few minutes out.
       const refusedClock = (error as { body?: { code?: unknown; clockOffsetMs?: unknown } }).body;
-      if (refusedClock?.code === 'CLOCK_IMPLAUSIBLE' && typeof refusedClock.clockOffsetMs === 'number') this.noteClock(refusedClock.clockOffsetMs);
+      if (refusedClock?.code === 'CLOCK_IMPLAUSIBLE' && typeof refusedClock.clockOffsetMs === 'number')
+        this.noteClock(refusedClock.clockOffsetMs);
     } finally {
       this.busy = false;
       this.emit();
@@ -291,7 +304,10 @@ export class SyncWorker {
     const mono0 = performance.now();
     const answer = await this.client.push(entries, t0, secrets, clock);
     const t3 = this.ctx.now();
-    const m = answer.hubReceivedAt !== undefined && answer.hubAnsweredAt !== undefined ? measureClockOffset(t0, answer.hubReceivedAt, answer.hubAnsweredAt, t3) : null;
+    const m =
+      answer.hubReceivedAt !== undefined && answer.hubAnsweredAt !== undefined
+        ? measureClockOffset(t0, answer.hubReceivedAt, answer.hubAnsweredAt, t3)
+        : null;
     // A wall clock that moved unlike the monotonic one during the exchange measured nothing.
     if (m && Math.abs(t3 - t0 - (performance.now() - mono0)) <= CLOCK_STEP_MS) {
       this.measured = { ...m, wallAt: t3, monoAt: performance.now() };
@@ -383,7 +399,8 @@ export class SyncWorker {
   }
 
   private async pullAll(): Promise<void> {
-    if (this.client.snapshot && needsInitialLoad(this.ctx)) await this.initialLoad(this.client.snapshot.bind(this.client));
+    if (this.client.snapshot && needsInitialLoad(this.ctx))
+      await this.initialLoad(this.client.snapshot.bind(this.client));
     for (;;) {
       const cursor = this.ctx.readState(CURSOR_KEY);
       const batch = await this.client.pull(cursor);
@@ -408,7 +425,11 @@ export class SyncWorker {
     this.emit();
     let chunk: SnapshotRowChange[] = [];
     const store = (end: string | null) => {
-      const next: LoadProgress = { cursor: chunk.at(-1)?.cursor ?? progress.cursor, done: progress.done + chunk.length, total: Math.max(progress.total, progress.done + chunk.length) };
+      const next: LoadProgress = {
+        cursor: chunk.at(-1)?.cursor ?? progress.cursor,
+        done: progress.done + chunk.length,
+        total: Math.max(progress.total, progress.done + chunk.length),
+      };
       const r = applySnapshotChunk(this.ctx, chunk, next, end);
       Object.assign(progress, next);
       this.current.pulled += r.applied;
@@ -453,7 +474,11 @@ function withinBytes(batch: JournalEntry[], limit: number): JournalEntry[] {
 }
 
 /** The kind of exception an outcome other than `applied` becomes at the desk. */
-const OUTCOME_KINDS = { rejected: 'entry_rejected', conflict: 'entry_conflict', applied_with_warning: 'entry_warning' } as const;
+const OUTCOME_KINDS = {
+  rejected: 'entry_rejected',
+  conflict: 'entry_conflict',
+  applied_with_warning: 'entry_warning',
+} as const;
 
 /** An entry's outcome as an exception: the patron and copy its rows name, the hub's reason as its message. */
 export function outcomeException(entry: JournalEntry, o: PushOutcome, at: number): LocalException {

@@ -20,9 +20,10 @@ if (process.argv[2] === '--generate') {
 const dir = mkdtempSync(join(tmpdir(), 'circa-import-bench-'));
 const file = join(dir, 'bench.mrc');
 // The file is made by a child process, so the memory measured is the import's, not the generator's.
-execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--generate', file], { stdio: 'inherit' });
+execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--generate', file], {
+  stdio: 'inherit',
+});
 const size = statSync(file).size;
-
 
 let peakRss = 0;
 const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -44,7 +45,9 @@ const parseCpuSeconds = cpuSecondsSince(parseCpu);
 const t = createTestStation();
 const importStart = performance.now();
 const importCpu = process.cpuUsage();
-const report = await new MarcImporter(t.s.ctx).import(createReadStream(file, { highWaterMark: 256 * 1024 }), t.staff, { fingerprint: 'bench' });
+const report = await new MarcImporter(t.s.ctx).import(createReadStream(file, { highWaterMark: 256 * 1024 }), t.staff, {
+  fingerprint: 'bench',
+});
 const importSeconds = (performance.now() - importStart) / 1000;
 const importCpuSeconds = cpuSecondsSince(importCpu);
 clearInterval(sample);
@@ -71,7 +74,11 @@ const result = {
 };
 console.log(JSON.stringify(result));
 const ok = result.ratio >= 1 / 3 && result.peakRssMB < 300 && report.skippedCount === 0 && parsed === N;
-console.log(ok ? 'bench:import: within the bar (a third of the bare parse rate, RSS under 300 MB)' : 'bench:import: OUTSIDE the bar');
+console.log(
+  ok
+    ? 'bench:import: within the bar (a third of the bare parse rate, RSS under 300 MB)'
+    : 'bench:import: OUTSIDE the bar',
+);
 t.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(ok ? 0 : 1);

@@ -55,7 +55,12 @@ const clock = { now: Date.UTC(2026, 10, 16, 15) };
 const s = openStation(join(dir, 'station.db'), { now: () => clock.now, walReserveMiB: STATION_WAL_RESERVE_MIB });
 try {
   const setup = s.admin.initialize({
-    libraryName: 'Bench Library', branchCode: 'MAIN', branchName: 'Main', timeZone: 'America/New_York', currency: 'USD', locale: 'en-US',
+    libraryName: 'Bench Library',
+    branchCode: 'MAIN',
+    branchName: 'Main',
+    timeZone: 'America/New_York',
+    currency: 'USD',
+    locale: 'en-US',
     admin: { username: 'admin', displayName: 'Admin', password: 'bench password 1' },
   });
   const staff: Actor = { kind: 'staff', staffId: setup.adminId };
@@ -64,15 +69,34 @@ try {
   const itemsNeeded = COUNT * 2 + CLIENTS * PER_CLIENT + 50;
   const patrons = Math.ceil(itemsNeeded / 5) + CLIENTS;
   log(`setting up ${itemsNeeded} copies and ${patrons} patrons...`);
-  const record = s.catalogue.addRecord({ title: 'Bench Title', author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber: null }, staff);
-  for (let i = 0; i < itemsNeeded; i++) s.catalogue.addItem({ barcode: barcode(3, i + 1), recordId: record.id, itemTypeCode: 'BOOK' }, staff);
-  for (let i = 0; i < patrons; i++) s.patrons.register({ cardBarcode: barcode(2, i + 1), firstName: 'Bench', lastName: `Reader ${i}`, categoryCode: 'ADULT' }, staff);
-  const account = s.sip2.save({ login: 'bench', password: 'bench-sip-1', branchId: setup.branchId, allowed: ['checkout', 'checkin', 'patron_info'] }, staff);
+  const record = s.catalogue.addRecord(
+    { title: 'Bench Title', author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber: null },
+    staff,
+  );
+  for (let i = 0; i < itemsNeeded; i++)
+    s.catalogue.addItem({ barcode: barcode(3, i + 1), recordId: record.id, itemTypeCode: 'BOOK' }, staff);
+  for (let i = 0; i < patrons; i++)
+    s.patrons.register(
+      { cardBarcode: barcode(2, i + 1), firstName: 'Bench', lastName: `Reader ${i}`, categoryCode: 'ADULT' },
+      staff,
+    );
+  const account = s.sip2.save(
+    {
+      login: 'bench',
+      password: 'bench-sip-1',
+      branchId: setup.branchId,
+      allowed: ['checkout', 'checkin', 'patron_info'],
+    },
+    staff,
+  );
   const sipActor: Actor = { kind: 'sip', staffId: null, sip: { accountId: account.id, login: account.login } };
   let nextItem = 1;
   let nextLoan = 0;
   // Five loans per card, then the next card.
-  const nextPair = () => ({ patronBarcode: barcode(2, Math.floor(nextLoan++ / 5) + 1), itemBarcode: barcode(3, nextItem++) });
+  const nextPair = () => ({
+    patronBarcode: barcode(2, Math.floor(nextLoan++ / 5) + 1),
+    itemBarcode: barcode(3, nextItem++),
+  });
 
   // Warm up as the station would have by mid-morning: statements prepared, pages cached, the WAL
   // copied back. PASSIVE, as the station's quiet-time checkpoint (src/store/checkpoint.ts): a
@@ -182,11 +206,24 @@ try {
   log('');
   log(`a. check-out in process (${a.n}):     p50 ${ms(a.p50)}   p99 ${ms(a.p99)}`);
   log(`b. TCP echo round trip (${b.n}):      p50 ${ms(b.p50)}   p99 ${ms(b.p99)}`);
-  log(`c. SIP2 check-out round trip (${c.n}): p50 ${ms(c.p50)}   p99 ${ms(c.p99)}   bar: p99 <= ${ms(bar)} (a.p99 + 2 x b.p99)  ${passC ? 'PASS' : 'MISS'}`);
-  log(`d. ${CLIENTS} self-checks at once (${d.n}): p50 ${ms(d.p50)}   p99 ${ms(d.p99)}   max ${ms(d.max)}   bar: max <= 50 ms  ${passD ? 'PASS' : 'MISS'}   (${((d.n / wall) * 1000).toFixed(0)} check-outs/s)`);
+  log(
+    `c. SIP2 check-out round trip (${c.n}): p50 ${ms(c.p50)}   p99 ${ms(c.p99)}   bar: p99 <= ${ms(bar)} (a.p99 + 2 x b.p99)  ${passC ? 'PASS' : 'MISS'}`,
+  );
+  log(
+    `d. ${CLIENTS} self-checks at once (${d.n}): p50 ${ms(d.p50)}   p99 ${ms(d.p99)}   max ${ms(d.max)}   bar: max <= 50 ms  ${passD ? 'PASS' : 'MISS'}   (${((d.n / wall) * 1000).toFixed(0)} check-outs/s)`,
+  );
   if (refused > 0) log(`(${refused} SIP2 check-outs were refused: the bench library is misconfigured)`);
   if (json) {
-    console.log(JSON.stringify({ inProcess: a, echo: b, sip2: c, concurrent: { ...d, clients: CLIENTS, perSecond: (d.n / wall) * 1000 }, bar, pass: passC && passD && refused === 0 }));
+    console.log(
+      JSON.stringify({
+        inProcess: a,
+        echo: b,
+        sip2: c,
+        concurrent: { ...d, clients: CLIENTS, perSecond: (d.n / wall) * 1000 },
+        bar,
+        pass: passC && passD && refused === 0,
+      }),
+    );
   }
   process.exitCode = passC && passD && refused === 0 ? 0 : 1;
 } finally {

@@ -7,18 +7,31 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const KEYS = [
-  'items', 'patrons', 'floor_p99_ms', 'checkout_p50_ms', 'checkout_p99_ms', 'checkin_p99_ms', 'renew_p99_ms',
-  'patron_lookup_p99_ms', 'search_p95_ms', 'open_ms', 'rss_mb',
+  'items',
+  'patrons',
+  'floor_p99_ms',
+  'checkout_p50_ms',
+  'checkout_p99_ms',
+  'checkin_p99_ms',
+  'renew_p99_ms',
+  'patron_lookup_p99_ms',
+  'search_p95_ms',
+  'open_ms',
+  'rss_mb',
 ];
 
 describe('npm run bench', () => {
   it('builds a small library, measures it and prints the figures as one JSON line, with every key the bar names', () => {
     const dir = mkdtempSync(join(tmpdir(), 'circa-bench-'));
     try {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/station-bench.ts', '--scale', '0.002', '--json', '--dir', dir], {
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'tests/bench/station-bench.ts', '--scale', '0.002', '--json', '--dir', dir],
+        {
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
       expect(run.status, run.stderr).toBe(0);
       const figures = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
       for (const key of KEYS) expect(figures[key], key).toBeGreaterThan(0);

@@ -65,7 +65,7 @@ function word(n: number): string {
 const VOCABULARY = Array.from({ length: 20_000 }, (_, i) => word(i * 7919));
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)]!;
 
 function build(): void {
@@ -82,14 +82,22 @@ function build(): void {
     locale: 'en-US',
     admin: { username: 'admin', displayName: 'Admin', password: 'bench password' },
   });
-  s.admin.saveRule({ ...DEFAULT_RULE, renewalsAllowed: 1000, maxLoans: null, holdsPerTitle: 5 }, { kind: 'staff', staffId: setup.adminId });
-  s.admin.savePatronLimits({ branchId: '*', categoryCode: '*', totalMaxLoans: null, maxHolds: null }, { kind: 'staff', staffId: setup.adminId });
+  s.admin.saveRule(
+    { ...DEFAULT_RULE, renewalsAllowed: 1000, maxLoans: null, holdsPerTitle: 5 },
+    { kind: 'staff', staffId: setup.adminId },
+  );
+  s.admin.savePatronLimits(
+    { branchId: '*', categoryCode: '*', totalMaxLoans: null, maxHolds: null },
+    { kind: 'staff', staffId: setup.adminId },
+  );
   const db = s.store.db;
   // Bulk loading is not desk work: no fsync per row here.
   db.pragma('synchronous = OFF');
   const branch = setup.branchId;
   const now = Date.now();
-  const insertRecord = db.prepare('INSERT INTO records (id, title, author, isbn, year, call_number) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertRecord = db.prepare(
+    'INSERT INTO records (id, title, author, isbn, year, call_number) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const insertItem = db.prepare(
     `INSERT INTO items (id, barcode, record_id, home_branch_id, current_branch_id, item_type_code, status, damaged, not_for_loan, replacement_price)
      VALUES (?, ?, ?, ?, ?, 'BOOK', 'available', 0, 0, 2500)`,
@@ -115,7 +123,14 @@ function build(): void {
     const id = uuidv7();
     recordIds.push(id);
     const title = Array.from({ length: 3 + (i % 4) }, () => pick(VOCABULARY)).join(' ');
-    insertRecord.run(id, title, `${pick(VOCABULARY)}, ${pick(VOCABULARY)}`, `978${String(i).padStart(10, '0')}`, 1950 + (i % 75), `${i % 1000}.${i % 97}`);
+    insertRecord.run(
+      id,
+      title,
+      `${pick(VOCABULARY)}, ${pick(VOCABULARY)}`,
+      `978${String(i).padStart(10, '0')}`,
+      1950 + (i % 75),
+      `${i % 1000}.${i % 97}`,
+    );
   });
   chunk(size.items, (i) => {
     const id = uuidv7();
@@ -127,7 +142,15 @@ function build(): void {
   });
   chunk(size.pastLoans, (i) => {
     const out = now - (400 - (i % 400)) * 86_400_000;
-    insertLoan.run(uuidv7(), itemIds[i % itemIds.length], branch, out, out + 21 * 86_400_000, out + 10 * 86_400_000, branch);
+    insertLoan.run(
+      uuidv7(),
+      itemIds[i % itemIds.length],
+      branch,
+      out,
+      out + 21 * 86_400_000,
+      out + 10 * 86_400_000,
+      branch,
+    );
   });
   db.exec('CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT');
   db.pragma('synchronous = FULL');
@@ -156,7 +179,10 @@ async function measure(): Promise<Record<string, number>> {
   const db = s.store.db;
   // The desk's administrator signs in (outside the timings), so her key signs every entry as at a real desk.
   await s.auth.signIn('admin', 'bench password');
-  const staff = { kind: 'staff' as const, staffId: (db.prepare("SELECT id FROM staff WHERE username = 'admin'").get() as { id: string }).id };
+  const staff = {
+    kind: 'staff' as const,
+    staffId: (db.prepare("SELECT id FROM staff WHERE username = 'admin'").get() as { id: string }).id,
+  };
   const nPatrons = size.patrons;
   const nItems = size.items;
   const randomPatron = () => barcode(2, 1 + Math.floor(rand() * nPatrons));
@@ -208,7 +234,11 @@ async function measure(): Promise<Record<string, number>> {
   }
 
   // Renewals of loans just made.
-  const lent = (db.prepare("SELECT i.barcode FROM loans l JOIN items i ON i.id = l.item_id WHERE l.returned_at IS NULL LIMIT 200").all() as { barcode: string }[]).map((r) => r.barcode);
+  const lent = (
+    db
+      .prepare('SELECT i.barcode FROM loans l JOIN items i ON i.id = l.item_id WHERE l.returned_at IS NULL LIMIT 200')
+      .all() as { barcode: string }[]
+  ).map((r) => r.barcode);
   const renew = lent.map((b) => time(() => s.circulation.renew({ itemBarcode: b }, staff)));
 
   // Check-in with a hold to trap: another patron holds the title of each item before it comes back.
@@ -277,22 +307,36 @@ if (flag('measure-only')) {
     closeSync(fd);
   }
   // Measure in a fresh process, so building the library does not count in its memory.
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args, '--measure-only'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), ...args, '--measure-only'],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (child.status !== 0) process.exit(child.status ?? 1);
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
   const round = (x: number) => Math.round(x * 1000) / 1000;
   const bars: [string, string, (r: Record<string, number>) => boolean][] = [
-    ['check-out p99 within 3x the floor p99', `${round(result.checkout_p99_ms!)} ms vs ${round(3 * result.floor_p99_ms!)} ms`, (r) => r.checkout_p99_ms! <= 3 * r.floor_p99_ms!],
+    [
+      'check-out p99 within 3x the floor p99',
+      `${round(result.checkout_p99_ms!)} ms vs ${round(3 * result.floor_p99_ms!)} ms`,
+      (r) => r.checkout_p99_ms! <= 3 * r.floor_p99_ms!,
+    ],
     ['search p95 at most 20 ms', `${round(result.search_p95_ms!)} ms`, (r) => r.search_p95_ms! <= 20],
-    ['patron lookup p99 at most 1 ms', `${round(result.patron_lookup_p99_ms!)} ms`, (r) => r.patron_lookup_p99_ms! <= 1],
+    [
+      'patron lookup p99 at most 1 ms',
+      `${round(result.patron_lookup_p99_ms!)} ms`,
+      (r) => r.patron_lookup_p99_ms! <= 1,
+    ],
     ['open to ready at most 1 s', `${round(result.open_ms!)} ms`, (r) => r.open_ms! <= 1000],
     ['resident memory at most 200 MB', `${round(result.rss_mb!)} MB`, (r) => r.rss_mb! <= 200],
   ];
   if (!json || flag('table')) {
-    console.log(`\nCirca station benchmark: ${size.items} items, ${size.records} records, ${size.patrons} patrons, ${size.pastLoans} past loans\n`);
+    console.log(
+      `\nCirca station benchmark: ${size.items} items, ${size.records} records, ${size.patrons} patrons, ${size.pastLoans} past loans\n`,
+    );
     console.table(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, round(v)])));
     for (const [name, value, ok] of bars) console.log(`${ok(result) ? 'PASS' : 'MISS'}  ${name}: ${value}`);
   }

@@ -96,12 +96,17 @@ async function openBenchHub(name: string): Promise<HubSetup> {
   const hub = new Hub(db);
   const mainBranch = await hub.addBranch({ code: 'MAIN', name: 'Main Library', timeZone: 'America/New_York' });
   await hub.addBranch({ code: 'EAST', name: 'East Branch', timeZone: 'America/New_York' });
-  await hub.init({ libraryName: 'Bench County Library', admin: { branchCode: 'MAIN', username: 'admin', displayName: 'Admin', password: 'bench password' } });
+  await hub.init({
+    libraryName: 'Bench County Library',
+    admin: { branchCode: 'MAIN', username: 'admin', displayName: 'Admin', password: 'bench password' },
+  });
   // A generous rule, so that the day's work is not refused by limits the bench does not test.
   await db.query(
     `UPDATE rows SET data = data || '{"renewalsAllowed": 1000, "maxLoans": null}'::jsonb, change_seq = nextval('change_seq') WHERE table_name = 'circulation_rules'`,
   );
-  await db.query(`UPDATE rows SET data = data || '{"totalMaxLoans": null}'::jsonb, change_seq = nextval('change_seq') WHERE table_name = 'patron_limits'`);
+  await db.query(
+    `UPDATE rows SET data = data || '{"totalMaxLoans": null}'::jsonb, change_seq = nextval('change_seq') WHERE table_name = 'patron_limits'`,
+  );
   return { db, hub, env, dataDir, mainBranch };
 }
 
@@ -146,7 +151,9 @@ async function seedLibrary(h: HubSetup, size: { items: number; patrons: number; 
     );
   }
   await h.db.query('ANALYZE rows');
-  log(`  seeded ${size.records.toLocaleString()} records, ${size.items.toLocaleString()} items, ${size.patrons.toLocaleString()} patrons in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `  seeded ${size.records.toLocaleString()} records, ${size.items.toLocaleString()} items, ${size.patrons.toLocaleString()} patrons in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 interface RunningHub {
@@ -204,7 +211,12 @@ async function stopHub(child: ChildProcess): Promise<void> {
 }
 
 /** A new station on disk, enrolled with the hub; the library not loaded yet. */
-async function newStation(h: HubSetup, url: string, name: string, clock?: { now: number }): Promise<{ s: StationServices; client: HttpHubClient }> {
+async function newStation(
+  h: HubSetup,
+  url: string,
+  name: string,
+  clock?: { now: number },
+): Promise<{ s: StationServices; client: HttpHubClient }> {
   const s = openStation(join(work, `${name}.db`), clock ? { now: () => clock.now } : {});
   const code = await h.hub.createEnrolmentCode('MAIN');
   const { credential } = await enrolWithHub(s, { hubUrl: url, code, stationName: name });
@@ -227,7 +239,9 @@ async function busyDay(h: HubSetup, url: string): Promise<{ entries: number; sec
   const t0 = performance.now();
   // The mix of a busy desk: 40% check-outs, 15% renewals, 30% check-ins, 5% payments, 10% registrations.
   const lent: string[] = [];
-  const borrowerOf = s.store.db.prepare('SELECT l.patron_id FROM loans l JOIN items i ON i.id = l.item_id WHERE i.barcode = ? AND l.returned_at IS NULL');
+  const borrowerOf = s.store.db.prepare(
+    'SELECT l.patron_id FROM loans l JOIN items i ON i.id = l.item_id WHERE i.barcode = ? AND l.returned_at IS NULL',
+  );
   const finedPatrons: string[] = [];
   let nextItem = 1;
   let nextCard = SMALL.patrons + 1;
@@ -243,11 +257,26 @@ async function busyDay(h: HubSetup, url: string): Promise<{ entries: number; sec
     const r = rand();
     clock.now += 2_000;
     if (r < 0.1 || left < 5) {
-      tryDo(() => s.patrons.register({ cardBarcode: barcode(2, nextCard++), firstName: 'New', lastName: 'Reader', categoryCode: 'ADULT', keepReadingHistory: false, pin: null }, staff));
+      tryDo(() =>
+        s.patrons.register(
+          {
+            cardBarcode: barcode(2, nextCard++),
+            firstName: 'New',
+            lastName: 'Reader',
+            categoryCode: 'ADULT',
+            keepReadingHistory: false,
+            pin: null,
+          },
+          staff,
+        ),
+      );
     } else if (r < 0.5 && nextItem <= SMALL.items) {
       const item = barcode(3, nextItem++);
       tryDo(() => {
-        s.circulation.checkout({ patronBarcode: barcode(2, 1 + Math.floor(rand() * SMALL.patrons)), itemBarcode: item }, staff);
+        s.circulation.checkout(
+          { patronBarcode: barcode(2, 1 + Math.floor(rand() * SMALL.patrons)), itemBarcode: item },
+          staff,
+        );
         lent.push(item);
       });
     } else if (r < 0.65 && lent.length > 0) {
@@ -268,8 +297,12 @@ async function busyDay(h: HubSetup, url: string): Promise<{ entries: number; sec
       tryDo(() => s.fees.pay({ patronId, tendered: 100_000 }, staff));
     }
   }
-  const kinds = s.store.db.prepare('SELECT command, count(*) AS n FROM journal GROUP BY command ORDER BY n DESC').all() as { command: string; n: number }[];
-  log(`  a day's work made offline in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${kinds.map((k) => `${k.command} ${k.n}`).join(', ')}`);
+  const kinds = s.store.db
+    .prepare('SELECT command, count(*) AS n FROM journal GROUP BY command ORDER BY n DESC')
+    .all() as { command: string; n: number }[];
+  log(
+    `  a day's work made offline in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${kinds.map((k) => `${k.command} ${k.n}`).join(', ')}`,
+  );
 
   const entries = s.ctx.journal.waitingCount();
   const start = performance.now();
@@ -278,7 +311,8 @@ async function busyDay(h: HubSetup, url: string): Promise<{ entries: number; sec
     if (state.waiting === 0 && doneAt === 0) doneAt = performance.now();
   });
   await worker.syncNow();
-  if (doneAt === 0 || s.ctx.journal.waitingCount() > 0) throw new Error(`the day did not reach the hub: ${worker.state().lastError}`);
+  if (doneAt === 0 || s.ctx.journal.waitingCount() > 0)
+    throw new Error(`the day did not reach the hub: ${worker.state().lastError}`);
   const received = Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM received'))[0]!.n);
   if (received < entries) throw new Error(`the hub has ${received} of ${entries} entries`);
   s.close();
@@ -305,7 +339,8 @@ async function firstSync(h: HubSetup, url: string): Promise<{ rows: number; seco
   if (state.lastError) throw new Error(`first sync failed: ${state.lastError}`);
   const items = (s.store.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
   const patrons = (s.store.db.prepare('SELECT count(*) AS n FROM patrons').get() as { n: number }).n;
-  if (items !== SIZE.items || patrons < SIZE.patrons) throw new Error(`the station has ${items} items and ${patrons} patrons`);
+  if (items !== SIZE.items || patrons < SIZE.patrons)
+    throw new Error(`the station has ${items} items and ${patrons} patrons`);
   s.close();
   return { rows: expected, seconds };
 }
@@ -320,32 +355,75 @@ interface Signer {
 }
 
 async function adminSigner(h: HubSetup): Promise<Signer> {
-  const row = (await h.hub.db.query<{ id: string; sealed: string }>(`SELECT id, data->>'sealedKey' AS sealed FROM rows WHERE table_name = 'staff' AND data->>'username' = 'admin'`))[0]!;
+  const row = (
+    await h.hub.db.query<{ id: string; sealed: string }>(
+      `SELECT id, data->>'sealedKey' AS sealed FROM rows WHERE table_name = 'staff' AND data->>'username' = 'admin'`,
+    )
+  )[0]!;
   return { staffId: row.id, key: (await unsealPrivateKey(row.sealed, 'bench password'))! };
 }
 
-function stationJournal(signer: Signer, stationId: string, branchId: string, n: number, firstItem: number, itemsEach: number): JournalEntry[] {
+function stationJournal(
+  signer: Signer,
+  stationId: string,
+  branchId: string,
+  n: number,
+  firstItem: number,
+  itemsEach: number,
+): JournalEntry[] {
   const entries: JournalEntry[] = [];
   const open: { loan: Record<string, unknown> & { id: string }; item: number }[] = [];
   let free = Array.from({ length: itemsEach }, (_, i) => firstItem + i);
   let at = Date.UTC(2026, 10, 16, 14, 0, 0);
   const itemRow = (k: number, status: string) => ({
-    id: `item-${k}`, barcode: barcode(3, k), recordId: `rec-${1 + (k % SMALL.records)}`, homeBranchId: branchId, currentBranchId: branchId,
-    itemTypeCode: 'BOOK', status, damaged: false, notForLoan: false, replacementPrice: 2500, transitToBranchId: null,
+    id: `item-${k}`,
+    barcode: barcode(3, k),
+    recordId: `rec-${1 + (k % SMALL.records)}`,
+    homeBranchId: branchId,
+    currentBranchId: branchId,
+    itemTypeCode: 'BOOK',
+    status,
+    damaged: false,
+    notForLoan: false,
+    replacementPrice: 2500,
+    transitToBranchId: null,
   });
   const push = (command: string, effects: RowChange[]) => {
     at += 1500;
     const seq = entries.length + 1;
-    const unsigned = { id: `${stationId}-${seq}`, stationId, hlc: `${new Date(at).toISOString()}-0000-${stationId}`, wallTime: at, staffId: signer.staffId, branchId, command, payload: { input: {}, effects } };
+    const unsigned = {
+      id: `${stationId}-${seq}`,
+      stationId,
+      hlc: `${new Date(at).toISOString()}-0000-${stationId}`,
+      wallTime: at,
+      staffId: signer.staffId,
+      branchId,
+      command,
+      payload: { input: {}, effects },
+    };
     entries.push({ ...unsigned, seq, signature: signEntry(unsigned, signer.key) });
   };
   for (let i = 0; entries.length < n; i++) {
     const r = rand();
     if (r < 0.4 && free.length > 0) {
       const k = free.pop()!;
-      const loan = { id: `${stationId}-loan-${i}`, itemId: `item-${k}`, patronId: `pat-${1 + Math.floor(rand() * SMALL.patrons)}`, branchId, checkedOutAt: at, dueAt: at + 21 * 864e5, renewals: 0, lastRenewedAt: null, returnedAt: null, returnBranchId: null };
+      const loan = {
+        id: `${stationId}-loan-${i}`,
+        itemId: `item-${k}`,
+        patronId: `pat-${1 + Math.floor(rand() * SMALL.patrons)}`,
+        branchId,
+        checkedOutAt: at,
+        dueAt: at + 21 * 864e5,
+        renewals: 0,
+        lastRenewedAt: null,
+        returnedAt: null,
+        returnBranchId: null,
+      };
       open.push({ loan, item: k });
-      push('circulation.checkout', [{ table: 'loans', op: 'upsert', row: loan }, { table: 'items', op: 'upsert', row: itemRow(k, 'on_loan') }]);
+      push('circulation.checkout', [
+        { table: 'loans', op: 'upsert', row: loan },
+        { table: 'items', op: 'upsert', row: itemRow(k, 'on_loan') },
+      ]);
     } else if (r < 0.55 && open.length > 0) {
       const o = open[Math.floor(rand() * open.length)]!;
       o.loan = { ...o.loan, renewals: Number(o.loan.renewals) + 1, lastRenewedAt: at, dueAt: at + 21 * 864e5 };
@@ -353,31 +431,93 @@ function stationJournal(signer: Signer, stationId: string, branchId: string, n: 
     } else if (r < 0.85 && open.length > 0) {
       const o = open.splice(Math.floor(rand() * open.length), 1)[0]!;
       free = [o.item, ...free];
-      push('circulation.checkin', [{ table: 'loans', op: 'upsert', row: { ...o.loan, returnedAt: at, returnBranchId: branchId } }, { table: 'items', op: 'upsert', row: itemRow(o.item, 'available') }]);
+      push('circulation.checkin', [
+        { table: 'loans', op: 'upsert', row: { ...o.loan, returnedAt: at, returnBranchId: branchId } },
+        { table: 'items', op: 'upsert', row: itemRow(o.item, 'available') },
+      ]);
     } else if (r < 0.9) {
       const patronId = `pat-${1 + Math.floor(rand() * SMALL.patrons)}`;
-      const fee = { id: `${stationId}-fee-${i}`, patronId, kind: 'manual', amount: 150, outstanding: 0, currency: 'USD', loanId: null, itemId: null, description: 'printing', createdAt: at };
-      const payment = { id: `${stationId}-pay-${i}`, patronId, amount: 150, tendered: 200, currency: 'USD', method: 'cash', staffId: null, createdAt: at };
-      push('fees.pay', [{ table: 'fees', op: 'upsert', row: fee }, { table: 'payments', op: 'upsert', row: payment }, { table: 'payment_allocations', op: 'upsert', row: { id: `${stationId}-alloc-${i}`, paymentId: payment.id, feeId: fee.id, amount: 150 } }]);
+      const fee = {
+        id: `${stationId}-fee-${i}`,
+        patronId,
+        kind: 'manual',
+        amount: 150,
+        outstanding: 0,
+        currency: 'USD',
+        loanId: null,
+        itemId: null,
+        description: 'printing',
+        createdAt: at,
+      };
+      const payment = {
+        id: `${stationId}-pay-${i}`,
+        patronId,
+        amount: 150,
+        tendered: 200,
+        currency: 'USD',
+        method: 'cash',
+        staffId: null,
+        createdAt: at,
+      };
+      push('fees.pay', [
+        { table: 'fees', op: 'upsert', row: fee },
+        { table: 'payments', op: 'upsert', row: payment },
+        {
+          table: 'payment_allocations',
+          op: 'upsert',
+          row: { id: `${stationId}-alloc-${i}`, paymentId: payment.id, feeId: fee.id, amount: 150 },
+        },
+      ]);
     } else {
       const id = `${stationId}-patron-${i}`;
-      push('patrons.register', [{ table: 'patrons', op: 'upsert', row: { id, cardBarcode: `29${stationId.slice(-6)}${String(i).padStart(6, '0')}`, firstName: 'New', lastName: 'Reader', email: null, phone: null, address: null, homeBranchId: branchId, categoryCode: 'ADULT', cardExpiresOn: '2029-12-31', pinHash: null, notes: '', keepReadingHistory: false, createdAt: at } }]);
+      push('patrons.register', [
+        {
+          table: 'patrons',
+          op: 'upsert',
+          row: {
+            id,
+            cardBarcode: `29${stationId.slice(-6)}${String(i).padStart(6, '0')}`,
+            firstName: 'New',
+            lastName: 'Reader',
+            email: null,
+            phone: null,
+            address: null,
+            homeBranchId: branchId,
+            categoryCode: 'ADULT',
+            cardExpiresOn: '2029-12-31',
+            pinHash: null,
+            notes: '',
+            keepReadingHistory: false,
+            createdAt: at,
+          },
+        },
+      ]);
     }
   }
   return entries;
 }
 
-async function manyStations(h: HubSetup, url: string): Promise<{ entries: number; seconds: number; perSecond: number; p99Ms: number; p50Ms: number }> {
+async function manyStations(
+  h: HubSetup,
+  url: string,
+): Promise<{ entries: number; seconds: number; perSecond: number; p99Ms: number; p50Ms: number }> {
   const clients: { client: HttpHubClient; entries: JournalEntry[] }[] = [];
   const itemsEach = Math.floor((SMALL.items - SIZE.dayEntries) / SIZE.stations);
   const signer = await adminSigner(h);
   for (let k = 0; k < SIZE.stations; k++) {
     const code = await h.hub.createEnrolmentCode('EAST');
-    const res = await fetch(`${url}/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, stationName: `desk ${k}` }) });
+    const res = await fetch(`${url}/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, stationName: `desk ${k}` }),
+    });
     const enrolled = (await res.json()) as { stationId: string; credential: string; branchId: string };
     // Items past those scenario a lent, a range of its own for each station.
     const firstItem = SIZE.dayEntries + 1 + k * itemsEach;
-    clients.push({ client: new HttpHubClient(url, enrolled.credential), entries: stationJournal(signer, enrolled.stationId, enrolled.branchId, SIZE.perStation, firstItem, itemsEach) });
+    clients.push({
+      client: new HttpHubClient(url, enrolled.credential),
+      entries: stationJournal(signer, enrolled.stationId, enrolled.branchId, SIZE.perStation, firstItem, itemsEach),
+    });
   }
   const latencies: number[] = [];
   const t0 = performance.now();
@@ -389,7 +529,8 @@ async function manyStations(h: HubSetup, url: string): Promise<{ entries: number
         const started = performance.now();
         const answer = await client.push(batch, Date.now());
         latencies.push(performance.now() - started);
-        if (answer.outcomes.length !== batch.length) throw new Error(`the hub answered ${answer.outcomes.length} of ${batch.length}`);
+        if (answer.outcomes.length !== batch.length)
+          throw new Error(`the hub answered ${answer.outcomes.length} of ${batch.length}`);
         // A benchmark of rejections would measure nothing: every entry must go in.
         const refused = answer.outcomes.find((o) => o.outcome === 'rejected');
         if (refused) throw new Error(`the hub rejected an entry: ${refused.reason}`);
@@ -398,7 +539,13 @@ async function manyStations(h: HubSetup, url: string): Promise<{ entries: number
   );
   const seconds = (performance.now() - t0) / 1000;
   const entries = clients.reduce((s, c) => s + c.entries.length, 0);
-  return { entries, seconds, perSecond: entries / seconds, p99Ms: percentile(latencies, 99), p50Ms: percentile(latencies, 50) };
+  return {
+    entries,
+    seconds,
+    perSecond: entries / seconds,
+    p99Ms: percentile(latencies, 99),
+    p50Ms: percentile(latencies, 50),
+  };
 }
 
 // --- the run -------------------------------------------------------------------------------------------
@@ -440,17 +587,37 @@ async function main(): Promise<void> {
       log('a. a busy day offline, pushed');
       const a = await busyDay(h, url);
       const bar = 5 * (SIZE.dayEntries / 10_000);
-      figures.push({ name: `a. ${a.entries.toLocaleString()} entries from one station, until applied`, value: a.seconds, unit: 's', bar: `<= ${bar} s`, pass: a.seconds <= bar });
+      figures.push({
+        name: `a. ${a.entries.toLocaleString()} entries from one station, until applied`,
+        value: a.seconds,
+        unit: 's',
+        bar: `<= ${bar} s`,
+        pass: a.seconds <= bar,
+      });
       result.a = { ...a, perSecond: Math.round(a.entries / a.seconds) };
       log(`  ${a.entries} entries in ${a.seconds.toFixed(2)} s (${Math.round(a.entries / a.seconds)} entries/s)`);
     }
     if (only.has('c')) {
       log(`c. ${SIZE.stations} stations pushing at once`);
       const c = await manyStations(h, url);
-      figures.push({ name: `c. ${SIZE.stations} stations at once: hub throughput`, value: c.perSecond, unit: 'entries/s', bar: '>= 2000 entries/s', pass: c.perSecond >= 2000 });
-      figures.push({ name: 'c. push request (500 entries) p99', value: c.p99Ms, unit: 'ms', bar: '(reported)', pass: true });
+      figures.push({
+        name: `c. ${SIZE.stations} stations at once: hub throughput`,
+        value: c.perSecond,
+        unit: 'entries/s',
+        bar: '>= 2000 entries/s',
+        pass: c.perSecond >= 2000,
+      });
+      figures.push({
+        name: 'c. push request (500 entries) p99',
+        value: c.p99Ms,
+        unit: 'ms',
+        bar: '(reported)',
+        pass: true,
+      });
       result.c = c;
-      log(`  ${c.entries} entries in ${c.seconds.toFixed(2)} s; push p50 ${c.p50Ms.toFixed(0)} ms, p99 ${c.p99Ms.toFixed(0)} ms`);
+      log(
+        `  ${c.entries} entries in ${c.seconds.toFixed(2)} s; push p50 ${c.p50Ms.toFixed(0)} ms, p99 ${c.p99Ms.toFixed(0)} ms`,
+      );
     }
     await stop();
     await h.db.close();
@@ -463,7 +630,13 @@ async function main(): Promise<void> {
     const { url, stop } = await startHub(h);
     const b = await firstSync(h, url);
     const bar = 60 * Math.max(0.05, scale);
-    figures.push({ name: `b. first sync, ${b.rows.toLocaleString()} rows, enrolment to ready`, value: b.seconds, unit: 's', bar: `<= ${bar} s`, pass: b.seconds <= bar });
+    figures.push({
+      name: `b. first sync, ${b.rows.toLocaleString()} rows, enrolment to ready`,
+      value: b.seconds,
+      unit: 's',
+      bar: `<= ${bar} s`,
+      pass: b.seconds <= bar,
+    });
     result.b = { ...b, rowsPerSecond: Math.round(b.rows / b.seconds) };
     log(`  ${b.rows} rows in ${b.seconds.toFixed(1)} s (${Math.round(b.rows / b.seconds)} rows/s)`);
     await stop();
@@ -474,8 +647,13 @@ async function main(): Promise<void> {
     const w = Math.max(...figures.map((f) => f.name.length));
     console.log(`\n${'figure'.padEnd(w)}  ${'measured'.padStart(18)}  ${'bar'.padEnd(18)}  result`);
     for (const f of figures) {
-      const v = f.unit === 'entries/s' ? `${Math.round(f.value)} ${f.unit}` : `${f.value.toFixed(f.unit === 'ms' ? 0 : 2)} ${f.unit}`;
-      console.log(`${f.name.padEnd(w)}  ${v.padStart(18)}  ${f.bar.padEnd(18)}  ${f.bar === '(reported)' ? '' : f.pass ? 'PASS' : 'FAIL'}`);
+      const v =
+        f.unit === 'entries/s'
+          ? `${Math.round(f.value)} ${f.unit}`
+          : `${f.value.toFixed(f.unit === 'ms' ? 0 : 2)} ${f.unit}`;
+      console.log(
+        `${f.name.padEnd(w)}  ${v.padStart(18)}  ${f.bar.padEnd(18)}  ${f.bar === '(reported)' ? '' : f.pass ? 'PASS' : 'FAIL'}`,
+      );
     }
   }
   result.figures = figures;

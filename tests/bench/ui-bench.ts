@@ -12,24 +12,66 @@ import { itemBarcode, patronCard } from '../support/station';
 const SCANS = 50;
 const BAR_P95_MS = 20;
 const PARTS = ['before', 'station', 'transport', 'render'] as const;
-type Split = { total: number; inPage: number; transport: 'ws' | 'http' | 'unknown'; transport_ms: number } & Record<Exclude<(typeof PARTS)[number], 'transport'>, number>;
+type Split = { total: number; inPage: number; transport: 'ws' | 'http' | 'unknown'; transport_ms: number } & Record<
+  Exclude<(typeof PARTS)[number], 'transport'>,
+  number
+>;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const station = await startServe();
 const browser = await launchBrowser();
 try {
   await api(station.url, 'setup.initialize', {
-    libraryName: 'Bench', branchCode: 'MAIN', branchName: 'Main', timeZone: 'America/New_York', currency: 'USD', locale: 'en-US',
+    libraryName: 'Bench',
+    branchCode: 'MAIN',
+    branchName: 'Main',
+    timeZone: 'America/New_York',
+    currency: 'USD',
+    locale: 'en-US',
     admin: { username: 'admin', displayName: 'Admin', password: 'bench password' },
   });
-  const token = (await api(station.url, 'auth.signIn', { username: 'admin', password: 'bench password' })).token as string;
-  await api(station.url, 'rules.save', {
-    branchId: '*', categoryCode: '*', itemTypeCode: '*', loanLength: 21, loanUnit: 'days', hardDueDate: null, hardDueDateMode: 'before',
-    maxLoans: null, renewalsAllowed: 2, renewalPeriod: null, noRenewalBeforeDays: null, fineAmount: 10, finePeriod: 1, graceDays: 0, fineCap: 500,
-    capFineAtReplacementPrice: true, holdsAllowed: true, holdsPerTitle: 1, onShelfHoldsAllowed: true, pickupPeriodDays: 7,
-  }, token);
+  const token = (await api(station.url, 'auth.signIn', { username: 'admin', password: 'bench password' }))
+    .token as string;
+  await api(
+    station.url,
+    'rules.save',
+    {
+      branchId: '*',
+      categoryCode: '*',
+      itemTypeCode: '*',
+      loanLength: 21,
+      loanUnit: 'days',
+      hardDueDate: null,
+      hardDueDateMode: 'before',
+      maxLoans: null,
+      renewalsAllowed: 2,
+      renewalPeriod: null,
+      noRenewalBeforeDays: null,
+      fineAmount: 10,
+      finePeriod: 1,
+      graceDays: 0,
+      fineCap: 500,
+      capFineAtReplacementPrice: true,
+      holdsAllowed: true,
+      holdsPerTitle: 1,
+      onShelfHoldsAllowed: true,
+      pickupPeriodDays: 7,
+    },
+    token,
+  );
   const record = await api(station.url, 'catalogue.addRecord', { title: 'Bench Title' }, token);
-  for (let i = 1; i <= SCANS; i++) await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(i), recordId: record.id, itemTypeCode: 'BOOK' }, token);
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Bench', lastName: 'Reader', categoryCode: 'ADULT' }, token);
+  for (let i = 1; i <= SCANS; i++)
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(i), recordId: record.id, itemTypeCode: 'BOOK' },
+      token,
+    );
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(1), firstName: 'Bench', lastName: 'Reader', categoryCode: 'ADULT' },
+    token,
+  );
 
   const page = await browser.newPage();
   // `--http`: the desk as it is where its WebSocket cannot open (a proxy that drops upgrades):
@@ -116,8 +158,12 @@ try {
     `scan to loan row on screen, ${SCANS} scans: p50 ${result.scan_to_row_p50_ms} ms, p95 ${result.scan_to_row_p95_ms} ms ` +
       `(bar: p95 at most ${BAR_P95_MS} ms) ${result.scan_to_row_p95_ms <= BAR_P95_MS ? 'PASS' : 'MISS'}`,
   );
-  console.log(`the row in the page (before its frame): p50 ${result.scan_to_row_in_page_p50_ms} ms, p95 ${result.scan_to_row_in_page_p95_ms} ms`);
-  console.log(`where it goes (medians, over ${result.transport}): ${PARTS.map((part) => `${part} ${round(median(parts[part]))} ms`).join(', ')}`);
+  console.log(
+    `the row in the page (before its frame): p50 ${result.scan_to_row_in_page_p50_ms} ms, p95 ${result.scan_to_row_in_page_p95_ms} ms`,
+  );
+  console.log(
+    `where it goes (medians, over ${result.transport}): ${PARTS.map((part) => `${part} ${round(median(parts[part]))} ms`).join(', ')}`,
+  );
   console.log(JSON.stringify(result));
 } finally {
   await browser.close();

@@ -24,8 +24,16 @@ interface Violation {
 async function violations(p: Page): Promise<string[]> {
   if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.addScriptTag({ path: AXE_SOURCE });
   // Passed as a string: the test runner's transpiler would otherwise add helpers the page lacks.
-  const found = (await p.evaluate(`window.axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`)) as Violation[];
-  return found.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  const found = (await p.evaluate(
+    `window.axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
+  )) as Violation[];
+  return found.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')})`,
+  );
 }
 
 beforeAll(async () => {
@@ -43,7 +51,9 @@ afterAll(async () => {
 describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
   it('finds what it should: an unlabelled field and grey-on-grey text are reported', async () => {
     const probe = await browser.newPage({ bypassCSP: true });
-    await probe.setContent('<html lang="en"><head><title>probe</title></head><body><main><input type="text"><p style="color:#aaa;background:#bbb">faint</p></main></body></html>');
+    await probe.setContent(
+      '<html lang="en"><head><title>probe</title></head><body><main><input type="text"><p style="color:#aaa;background:#bbb">faint</p></main></body></html>',
+    );
     const found = await violations(probe);
     expect(found.some((v) => v.startsWith('label:'))).toBe(true);
     expect(found.some((v) => v.startsWith('color-contrast:'))).toBe(true);
@@ -68,10 +78,27 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
       locale: 'en-US',
       admin: { username: 'admin', displayName: 'Ada Admin', password: 'admin password' },
     });
-    const { token } = (await api(station.url, 'auth.signIn', { username: 'admin', password: 'admin password' })) as { token: string };
-    const record = await api(station.url, 'catalogue.addRecord', { title: 'Pedro Páramo', author: 'Rulfo, Juan' }, token);
-    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' }, token);
-    await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Susana', lastName: 'San Juan', categoryCode: 'ADULT', pin: '1234' }, token);
+    const { token } = (await api(station.url, 'auth.signIn', { username: 'admin', password: 'admin password' })) as {
+      token: string;
+    };
+    const record = await api(
+      station.url,
+      'catalogue.addRecord',
+      { title: 'Pedro Páramo', author: 'Rulfo, Juan' },
+      token,
+    );
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' },
+      token,
+    );
+    await api(
+      station.url,
+      'patrons.register',
+      { cardBarcode: patronCard(1), firstName: 'Susana', lastName: 'San Juan', categoryCode: 'ADULT', pin: '1234' },
+      token,
+    );
 
     await page.reload();
     await page.getByLabel('Username', { exact: true }).fill('admin');
@@ -94,7 +121,13 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
     // Every screen in the light theme, the dark one (as the OS asks) and the high-contrast one.
     for (const theme of ['light', 'dark', 'contrast'] as const) {
       await page.emulateMedia({ colorScheme: theme === 'dark' ? 'dark' : 'light' });
-      await page.evaluate((t) => (t === 'contrast' ? (document.documentElement.dataset.theme = 'contrast') : delete document.documentElement.dataset.theme), theme);
+      await page.evaluate(
+        (t) =>
+          t === 'contrast'
+            ? (document.documentElement.dataset.theme = 'contrast')
+            : delete document.documentElement.dataset.theme,
+        theme,
+      );
       for (const name of names) {
         await page.getByRole('navigation').first().getByRole('button', { name, exact: true }).click();
         await page.waitForTimeout(150);
@@ -127,7 +160,10 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
       const found = await violations(page);
       if (found.length > 0) problems[name] = found;
     }
-    await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Limits and returns', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Settings areas' })
+      .getByRole('button', { name: 'Limits and returns', exact: true })
+      .click();
     for (const [add, dialog] of [
       ['Add patron limits', 'New patron limits'],
       ['Add a return policy', 'New return policy'],
@@ -150,20 +186,25 @@ describe('accessibility of every screen (axe-core, WCAG 2.2 AA)', () => {
     for (const connection of ['tcp', 'usb-file', 'serial']) {
       await page.getByRole('button', { name: 'Add a receipt printer' }).click();
       const printers = await page.getByRole('group', { name: /^Printer \d+$/ }).count();
-      await page.getByRole('group', { name: `Printer ${printers}` }).getByLabel('Connection').selectOption(connection);
+      await page
+        .getByRole('group', { name: `Printer ${printers}` })
+        .getByLabel('Connection')
+        .selectOption(connection);
     }
     const problems: Record<string, string[]> = {};
     let found = await violations(page);
     if (found.length > 0) problems['devices form'] = found;
     // Saved empty: every required field says so.
     await page.getByRole('button', { name: 'Save device settings' }).click();
-    await expect.poll(() => page.getByText('Nothing was saved: please correct the marked fields.').isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByText('Nothing was saved: please correct the marked fields.').isVisible())
+      .toBe(true);
     found = await violations(page);
     if (found.length > 0) problems['devices form with errors'] = found;
     expect(problems).toEqual({});
   });
 
-  it('the kiosk: welcome, PIN and the patron\'s own screen', async () => {
+  it("the kiosk: welcome, PIN and the patron's own screen", async () => {
     const kiosk = await browser.newPage({ locale: 'en-US', bypassCSP: true });
     kiosk.setDefaultTimeout(10_000);
     await kiosk.goto(`${station.url}/kiosk`);

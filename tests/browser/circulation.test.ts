@@ -6,23 +6,49 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBarcode, patronCard } from '../support/station';
-import { api, launchBrowser, screenshot, setUpSpringfield, startServe, wedgeScan, type RunningStation } from './support';
+import {
+  api,
+  launchBrowser,
+  screenshot,
+  setUpSpringfield,
+  startServe,
+  wedgeScan,
+  type RunningStation,
+} from './support';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const DAY = 86_400_000;
 const ZONE = 'America/New_York';
 /** A day in the branch's zone, `offset` days from today (2026-11-22). */
-const dayFrom = (offset: number) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(Date.now() + offset * DAY);
+const dayFrom = (offset: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(Date.now() + offset * DAY);
 
 let station: RunningStation;
 let browser: Browser;
 let page: Page;
 
 const RULE = {
-  branchId: '*', categoryCode: '*', itemTypeCode: '*', loanLength: 21, loanUnit: 'days', hardDueDate: null, hardDueDateMode: 'before',
-  maxLoans: null, renewalsAllowed: 2, renewalPeriod: null, noRenewalBeforeDays: null, fineAmount: 25, finePeriod: 1, graceDays: 0, fineCap: 500,
-  capFineAtReplacementPrice: true, holdsAllowed: true, holdsPerTitle: 1, onShelfHoldsAllowed: true, pickupPeriodDays: 7,
+  branchId: '*',
+  categoryCode: '*',
+  itemTypeCode: '*',
+  loanLength: 21,
+  loanUnit: 'days',
+  hardDueDate: null,
+  hardDueDateMode: 'before',
+  maxLoans: null,
+  renewalsAllowed: 2,
+  renewalPeriod: null,
+  noRenewalBeforeDays: null,
+  fineAmount: 25,
+  finePeriod: 1,
+  graceDays: 0,
+  fineCap: 500,
+  capFineAtReplacementPrice: true,
+  holdsAllowed: true,
+  holdsPerTitle: 1,
+  onShelfHoldsAllowed: true,
+  pickupPeriodDays: 7,
 };
 
 /** A scan the library's rules cannot place: the last (check) digit wrong. */
@@ -88,10 +114,18 @@ beforeAll(async () => {
   await call('itemTypes.save', { code: 'RESERVE', name: 'Course reserve', notForLoan: false });
   await call('rules.save', RULE);
   // DVDs this term were all due ten days ago (a hard due date, exactly): a DVD lent now is overdue.
-  await call('rules.save', { ...RULE, itemTypeCode: 'DVD', hardDueDate: dayFrom(-10), hardDueDateMode: 'exactly', fineAmount: 50 });
+  await call('rules.save', {
+    ...RULE,
+    itemTypeCode: 'DVD',
+    hardDueDate: dayFrom(-10),
+    hardDueDateMode: 'exactly',
+    fineAmount: 50,
+  });
   // Course reserves go back at the end of the week: no renewal can move that date.
   await call('rules.save', { ...RULE, itemTypeCode: 'RESERVE', hardDueDate: dayFrom(3), hardDueDateMode: 'before' });
-  const cien = (await call('catalogue.addRecord', { title: 'Cien años de soledad', author: 'García Márquez' })) as { id: string };
+  const cien = (await call('catalogue.addRecord', { title: 'Cien años de soledad', author: 'García Márquez' })) as {
+    id: string;
+  };
   const movie = (await call('catalogue.addRecord', { title: 'The Simpsons Movie' })) as { id: string };
   const paper = (await call('catalogue.addRecord', { title: 'Term Paper Sources' })) as { id: string };
   const pedro = (await call('catalogue.addRecord', { title: 'Pedro Páramo', author: 'Rulfo' })) as { id: string };
@@ -100,9 +134,25 @@ beforeAll(async () => {
   await call('catalogue.addItem', { barcode: itemBarcode(3), recordId: movie.id, itemTypeCode: 'DVD' });
   await call('catalogue.addItem', { barcode: itemBarcode(4), recordId: paper.id, itemTypeCode: 'RESERVE' });
   await call('catalogue.addItem', { barcode: itemBarcode(5), recordId: pedro.id, itemTypeCode: 'BOOK' });
-  await call('patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', notes: 'Prefers large print.' });
-  await call('patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' });
-  const edna = (await call('patrons.register', { cardBarcode: patronCard(3), firstName: 'Edna', lastName: 'Krabappel', categoryCode: 'ADULT' })) as { patron: { id: string } };
+  await call('patrons.register', {
+    cardBarcode: patronCard(1),
+    firstName: 'Lisa',
+    lastName: 'Simpson',
+    categoryCode: 'ADULT',
+    notes: 'Prefers large print.',
+  });
+  await call('patrons.register', {
+    cardBarcode: patronCard(2),
+    firstName: 'Bart',
+    lastName: 'Simpson',
+    categoryCode: 'ADULT',
+  });
+  const edna = (await call('patrons.register', {
+    cardBarcode: patronCard(3),
+    firstName: 'Edna',
+    lastName: 'Krabappel',
+    categoryCode: 'ADULT',
+  })) as { patron: { id: string } };
   // Lisa has the DVD (overdue already); Bart has copy 1 of Cien años and Pedro Páramo, which Edna waits for.
   await call('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(3) });
   await call('circulation.checkout', { patronBarcode: patronCard(2), itemBarcode: itemBarcode(1) });
@@ -129,7 +179,9 @@ describe('check out', () => {
     // Scanned with the focus anywhere (here: nowhere in particular), the scan is routed by the rules.
     await page.getByRole('heading', { name: 'Check out', level: 1 }).click();
     await fastScan(page, misread(patronCard(1)));
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`The scan ${misread(patronCard(1))} is neither a patron card nor an item barcode`);
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain(`The scan ${misread(patronCard(1))} is neither a patron card nor an item barcode`);
   });
 
   it('finds the patron by name in the check-out box, and shows her card on the left with badges', async () => {
@@ -143,7 +195,8 @@ describe('check out', () => {
     await expect.poll(() => alerts.textContent()).toContain('1 loan is overdue.');
     expect(await alerts.textContent()).toContain('Note: Prefers large print.');
     // Her late copy's fine grows each day: the card shows what the station counts.
-    const marge = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+    const marge = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' }))
+      .token as string;
     const owed = (await api(station.url, 'patrons.lookup', { barcode: patronCard(1) }, marge)).feesOwed as number;
     expect(owed).toBeGreaterThan(0);
     expect(await page.getByTestId('fees-owed').textContent()).toBe(`$${(owed / 100).toFixed(2)}`);
@@ -154,12 +207,14 @@ describe('check out', () => {
     expect(await violations(page)).toEqual([]);
   });
 
-  it('lends by scan, newest first with the count; a copy still on Bart\'s card is checked in and lent', async () => {
+  it("lends by scan, newest first with the count; a copy still on Bart's card is checked in and lent", async () => {
     await wedgeScan(page, itemBarcode(2));
     await expect.poll(() => page.getByTestId('loan-row').count()).toBe(1);
     // An item misread, typed by hand: said, nothing lent.
     await lendTyped(misread(itemBarcode(4)));
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('This barcode does not look right (a misread?)');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('This barcode does not look right (a misread?)');
     await lendTyped(itemBarcode(1));
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('This item is on loan to another patron.');
     await screenshot(page, 'circ-02-on-loan-to-other');
@@ -181,11 +236,15 @@ describe('check in', () => {
     await page.getByRole('button', { name: 'Check in', exact: true }).first().click();
     await expect.poll(() => page.getByRole('heading', { name: 'Check in', level: 1 }).isVisible()).toBe(true);
     await page.getByLabel('Returned on (book drop)').fill(dayFrom(0));
-    await expect.poll(() => page.getByTestId('backdate-banner').textContent()).toContain('Every item checked in now is returned on');
+    await expect
+      .poll(() => page.getByTestId('backdate-banner').textContent())
+      .toContain('Every item checked in now is returned on');
     // Lisa's overdue DVD: the fine is charged, said in a badge.
     await lendTyped(itemBarcode(3));
     const row = page.getByTestId('return-row').first();
-    await expect.poll(() => row.textContent()).toMatch(/The Simpsons Movie.*Shelve.*Fee charged \$\d+\.\d\d.*Returned on/);
+    await expect
+      .poll(() => row.textContent())
+      .toMatch(/The Simpsons Movie.*Shelve.*Fee charged \$\d+\.\d\d.*Returned on/);
     expect(await page.getByTestId('backdate-banner').isVisible()).toBe(true);
     await screenshot(page, 'circ-04-checkin-backdating');
     await page.getByRole('button', { name: 'Stop backdating' }).click();
@@ -250,10 +309,19 @@ describe('renew', () => {
     await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toContain('Not renewed');
     expect(await page.getByTestId('renew-row').first().textContent()).toContain('Renewing would not move the due date');
     await lendTyped(itemBarcode(2));
-    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Renewed, due .* 1 renewal left/);
+    await expect
+      .poll(() => page.getByTestId('renew-row').first().textContent())
+      .toMatch(/Renewed, due .* 1 renewal left/);
     // The refused renewal did not count: asked again through the API, it still has none used.
-    const summary = await api(station.url, 'patrons.lookup', { barcode: patronCard(1) }, (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string);
-    const reserve = (summary.loans as { itemBarcode: string; renewals: number }[]).find((l) => l.itemBarcode === itemBarcode(4));
+    const summary = await api(
+      station.url,
+      'patrons.lookup',
+      { barcode: patronCard(1) },
+      (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string,
+    );
+    const reserve = (summary.loans as { itemBarcode: string; renewals: number }[]).find(
+      (l) => l.itemBarcode === itemBarcode(4),
+    );
     expect(reserve!.renewals).toBe(0);
     expect(await overflow(page)).toEqual([]);
     expect(await violations(page)).toEqual([]);
@@ -264,7 +332,11 @@ describe('renew', () => {
 describe('at 200 % zoom (640 x 360 CSS pixels)', () => {
   it('nothing on the three screens is cut off or needs sideways scrolling', async () => {
     await page.setViewportSize({ width: 640, height: 360 });
-    for (const [tab, shot] of [['Renew', 'circ-09-renew-zoom'], ['Check in', 'circ-10-checkin-zoom'], ['Check out', 'circ-11-checkout-zoom']] as const) {
+    for (const [tab, shot] of [
+      ['Renew', 'circ-09-renew-zoom'],
+      ['Check in', 'circ-10-checkin-zoom'],
+      ['Check out', 'circ-11-checkout-zoom'],
+    ] as const) {
       await page.getByRole('button', { name: tab, exact: true }).first().click();
       await expect.poll(() => page.getByRole('heading', { name: tab, level: 1 }).isVisible()).toBe(true);
       expect(await overflow(page), tab).toEqual([]);
@@ -285,7 +357,9 @@ describe('in Spanish', () => {
     expect(await page.getByTestId('return-row').first().textContent()).toContain('Estante de reservas para Edna');
     await screenshot(page, 'circ-13-checkin-es');
     await page.getByRole('button', { name: 'Renovar', exact: true }).first().click();
-    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Renovado, vence el .*Queda 1 renovación/);
+    await expect
+      .poll(() => page.getByTestId('renew-row').first().textContent())
+      .toMatch(/Renovado, vence el .*Queda 1 renovación/);
     await screenshot(page, 'circ-14-renew-es');
     await page.getByLabel('Idioma').selectOption('en');
   });

@@ -49,7 +49,10 @@ describe('copy cataloguing at the desk', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByLabel('Patron barcode').isVisible()).toBe(true);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Copy cataloguing', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Settings areas' })
+      .getByRole('button', { name: 'Copy cataloguing', exact: true })
+      .click();
 
     await page.getByRole('button', { name: 'Add a catalogue' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a catalogue to copy from' });
@@ -57,7 +60,9 @@ describe('copy cataloguing at the desk', () => {
     await dialog.getByLabel('Name', { exact: true }).fill('Bad');
     await dialog.getByLabel('Address').fill('library.example.org');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => dialog.getByText('An http:// or https:// address, without a ? part.').isVisible()).toBe(true);
+    await expect
+      .poll(() => dialog.getByText('An http:// or https:// address, without a ? part.').isVisible())
+      .toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     await addTarget('ztest', 'YAZ test server', ztest.url);
@@ -93,7 +98,9 @@ describe('copy cataloguing at the desk', () => {
     await hit.getByRole('button', { name: /^Copy the record/ }).click();
 
     // The copied record opens, ready for its copies.
-    await expect.poll(() => page.getByRole('heading', { level: 2, name: /^Reconstruction tomography/ }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 2, name: /^Reconstruction tomography/ }).isVisible())
+      .toBe(true);
     await expect.poll(() => hit.getByRole('button', { name: /^Open our record/ }).isVisible()).toBe(true);
     await page.getByLabel('Item barcode').fill(itemBarcode(7));
     await page.getByRole('button', { name: 'Add a copy' }).first().click();
@@ -105,7 +112,9 @@ describe('copy cataloguing at the desk', () => {
     await labels.getByLabel('First barcode').fill(itemBarcode(9));
     await labels.getByLabel('Last barcode').fill(itemBarcode(8));
     await labels.getByRole('button', { name: 'Make the labels' }).click();
-    await expect.poll(() => labels.getByRole('alert').textContent()).toBe('The first barcode of the range comes after the last.');
+    await expect
+      .poll(() => labels.getByRole('alert').textContent())
+      .toBe('The first barcode of the range comes after the last.');
     await labels.getByLabel('Labels for').selectOption('addedToday');
     await labels.getByLabel('Label', { exact: true }).selectOption('spine');
     await labels.getByLabel('Start at label').fill('31');

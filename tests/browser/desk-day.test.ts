@@ -11,16 +11,37 @@ import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStat
 const DAY = 86_400_000;
 const ZONE = 'America/Chicago';
 /** A day in the branch's calendar, `offset` days from today, as the date fields take it. */
-const dayFrom = (offset: number) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(Date.now() + offset * DAY);
+const dayFrom = (offset: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(Date.now() + offset * DAY);
 /** A day in the branch's calendar as the desk writes it in English ("Dec 1, 2026"). */
-const shownDay = (offset: number) => new Intl.DateTimeFormat('en-US', { timeZone: ZONE, month: 'short', day: 'numeric', year: 'numeric' }).format(Date.now() + offset * DAY);
+const shownDay = (offset: number) =>
+  new Intl.DateTimeFormat('en-US', { timeZone: ZONE, month: 'short', day: 'numeric', year: 'numeric' }).format(
+    Date.now() + offset * DAY,
+  );
 /** A scan the library's rules cannot place: the last (check) digit wrong. */
 const misread = (barcode: string) => barcode.slice(0, -1) + String((Number(barcode.at(-1)) + 1) % 10);
 
 const RULE = {
-  branchId: '*', categoryCode: '*', itemTypeCode: '*', loanLength: 21, loanUnit: 'days', hardDueDate: null, hardDueDateMode: 'before',
-  maxLoans: null, renewalsAllowed: 2, renewalPeriod: null, noRenewalBeforeDays: null, fineAmount: 25, finePeriod: 1, graceDays: 0, fineCap: 500,
-  capFineAtReplacementPrice: false, holdsAllowed: true, holdsPerTitle: 1, onShelfHoldsAllowed: true, pickupPeriodDays: 7,
+  branchId: '*',
+  categoryCode: '*',
+  itemTypeCode: '*',
+  loanLength: 21,
+  loanUnit: 'days',
+  hardDueDate: null,
+  hardDueDateMode: 'before',
+  maxLoans: null,
+  renewalsAllowed: 2,
+  renewalPeriod: null,
+  noRenewalBeforeDays: null,
+  fineAmount: 25,
+  finePeriod: 1,
+  graceDays: 0,
+  fineCap: 500,
+  capFineAtReplacementPrice: false,
+  holdsAllowed: true,
+  holdsPerTitle: 1,
+  onShelfHoldsAllowed: true,
+  pickupPeriodDays: 7,
 };
 
 let station: RunningStation;
@@ -65,10 +86,16 @@ async function openPatron(words: string, name: string) {
 beforeAll(async () => {
   station = await startServe();
   browser = await launchBrowser();
-  context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 720 } });
+  context = await browser.newContext({
+    locale: 'en-US',
+    timezoneId: 'Asia/Tokyo',
+    viewport: { width: 1280, height: 720 },
+  });
   // The system print dialog would block a headless page: what is sent to it is kept instead (the
   // receipt prints from a frame of its own, so it is kept in the top window).
-  await context.addInitScript('window.print = () => { const top = window.top; top.printed = (top.printed || []).concat(document.body ? document.body.innerText : ""); };');
+  await context.addInitScript(
+    'window.print = () => { const top = window.top; top.printed = (top.printed || []).concat(document.body ? document.body.innerText : ""); };',
+  );
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
 }, 60_000);
@@ -108,7 +135,10 @@ describe('a desk day, from set-up to the kiosk', () => {
     // Course reserves go back at the end of the week: no renewal can move that date (bug 7).
     await call('rules.save', { ...RULE, itemTypeCode: 'RESERVE', hardDueDate: dayFrom(3), hardDueDateMode: 'before' });
     await tab('Settings');
-    await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Circulation rules', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Settings areas' })
+      .getByRole('button', { name: 'Circulation rules', exact: true })
+      .click();
     // The library's default rule and the two above.
     await expect.poll(() => page.getByTestId('rule-row').count()).toBe(3);
     const rows = 3;
@@ -125,7 +155,10 @@ describe('a desk day, from set-up to the kiosk', () => {
   });
 
   it('staff: a technician account, added in Settings › Staff accounts', async () => {
-    await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Staff accounts', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Settings areas' })
+      .getByRole('button', { name: 'Staff accounts', exact: true })
+      .click();
     await page.getByRole('button', { name: 'Add a staff account' }).click();
     const dialog = page.getByRole('dialog', { name: 'New staff account' });
     await dialog.getByLabel('Username').fill('lenny');
@@ -136,7 +169,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     // Staff accounts carry no reading-history choice (that is the patron's).
     expect(await dialog.getByText(/reading history/i).count()).toBe(0);
     await dialog.getByRole('button', { name: 'Save the account' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved the account lenny.' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Saved the account lenny.' }).isVisible())
+      .toBe(true);
     await look(page, 'staff');
   });
 
@@ -168,7 +203,11 @@ describe('a desk day, from set-up to the kiosk', () => {
     const edit = page.getByRole('dialog', { name: 'Edit Cien años de soledad' });
     await edit.getByLabel('ISBN').fill('978-0-06-088328-0');
     await edit.getByRole('button', { name: 'Save the record' }).click();
-    await expect.poll(() => edit.getByText('Not an ISBN: 10 or 13 digits with the check digit right (hyphens allowed).').isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        edit.getByText('Not an ISBN: 10 or 13 digits with the check digit right (hyphens allowed).').isVisible(),
+      )
+      .toBe(true);
     await look(page, 'catalogue-bad-isbn');
     await edit.getByLabel('ISBN').fill('978-0-06-088328-7');
     await edit.getByLabel('Year').fill('1967');
@@ -185,8 +224,19 @@ describe('a desk day, from set-up to the kiosk', () => {
   });
 
   it('patrons: registers Edna; a card already in use is refused at the form, in sight (bug 6)', async () => {
-    await call('patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234' });
-    await call('patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' });
+    await call('patrons.register', {
+      cardBarcode: patronCard(1),
+      firstName: 'Lisa',
+      lastName: 'Simpson',
+      categoryCode: 'ADULT',
+      pin: '1234',
+    });
+    await call('patrons.register', {
+      cardBarcode: patronCard(2),
+      firstName: 'Bart',
+      lastName: 'Simpson',
+      categoryCode: 'ADULT',
+    });
     await tab('Patrons');
     await page.getByRole('button', { name: 'Register a patron' }).click();
     await page.getByLabel('Patron barcode', { exact: true }).fill(patronCard(3));
@@ -211,7 +261,7 @@ describe('a desk day, from set-up to the kiosk', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('check-out: a misread scan is reported (bug 2); finds Lisa by name; a copy on Bart\'s card is checked in and lent', async () => {
+  it("check-out: a misread scan is reported (bug 2); finds Lisa by name; a copy on Bart's card is checked in and lent", async () => {
     // Lisa kept two of last term's DVDs (100 days overdue); Bart has copy 1 of Cien años.
     await call('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(3) });
     await call('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(6) });
@@ -219,7 +269,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     await tab('Check out');
     await page.getByRole('heading', { name: 'Check out', level: 1 }).click();
     await fastScan(page, misread(patronCard(1)));
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`The scan ${misread(patronCard(1))} is neither a patron card nor an item barcode`);
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain(`The scan ${misread(patronCard(1))} is neither a patron card nor an item barcode`);
     await look(page, 'checkout-misread');
 
     await page.getByRole('combobox', { name: 'Patron barcode or name' }).fill('simpson');
@@ -251,7 +303,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     await page.getByRole('button', { name: 'Open Cien años de soledad' }).click();
     await page.getByRole('button', { name: `Delete copy ${itemBarcode(1)}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
-    await expect.poll(() => page.getByRole('dialog').getByRole('alert').textContent()).toContain(`Copy ${itemBarcode(1)} is on loan`);
+    await expect
+      .poll(() => page.getByRole('dialog').getByRole('alert').textContent())
+      .toContain(`Copy ${itemBarcode(1)} is on loan`);
     await look(page, 'catalogue-delete-refused');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByTestId('copy-row').count()).toBe(2);
@@ -262,7 +316,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     await findPatron(patronCard(1));
     await expect.poll(() => page.getByRole('heading', { name: 'Lisa Simpson' }).isVisible()).toBe(true);
     await typeItem(itemBarcode(2));
-    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Renewed, due .* 1 renewal left/);
+    await expect
+      .poll(() => page.getByTestId('renew-row').first().textContent())
+      .toMatch(/Renewed, due .* 1 renewal left/);
     await typeItem(itemBarcode(4));
     await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toContain('Not renewed');
     expect(await page.getByTestId('renew-row').first().textContent()).toContain('Renewing would not move the due date');
@@ -274,12 +330,20 @@ describe('a desk day, from set-up to the kiosk', () => {
     await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('For the patron with card').fill(patronCard(3));
-    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: /^Place a hold/ }).click();
+    await page
+      .getByTestId('catalogue-hit')
+      .first()
+      .getByRole('button', { name: /^Place a hold/ })
+      .click();
     const holdForm = page.getByRole('form', { name: 'Place a hold on Cien años de soledad' });
-    await expect.poll(() => holdForm.getByRole('button', { name: /Pick up at/ }).textContent()).toContain('Main Street');
+    await expect
+      .poll(() => holdForm.getByRole('button', { name: /Pick up at/ }).textContent())
+      .toContain('Main Street');
     await look(page, 'hold-form');
     await holdForm.getByRole('button', { name: 'Place a hold', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Hold placed on Cien años de soledad for Edna Krabappel.');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Hold placed on Cien años de soledad for Edna Krabappel.');
     await look(page, 'holds');
   });
 
@@ -290,14 +354,21 @@ describe('a desk day, from set-up to the kiosk', () => {
     expect(await page.getByTestId('fees-accruing').textContent()).toContain('$10.00');
     // A row of the accruing fines' table: title, barcode, due date, so far.
     const accruing = page.getByTestId('accruing-fine').filter({ hasText: itemBarcode(3) });
-    expect(await accruing.locator('td').allTextContents()).toEqual(['The Simpsons Movie', itemBarcode(3), shownDay(-100), '$5.00']);
+    expect(await accruing.locator('td').allTextContents()).toEqual([
+      'The Simpsons Movie',
+      itemBarcode(3),
+      shownDay(-100),
+      '$5.00',
+    ]);
     await look(page, 'patron-accruing');
   });
 
   it('check-in: book-drop backdating is visibly on, then stopped (bug 4); a hold found is a dialog to acknowledge', async () => {
     await tab('Check in');
     await page.getByLabel('Returned on (book drop)').fill(dayFrom(0));
-    await expect.poll(() => page.getByTestId('backdate-banner').textContent()).toContain('Every item checked in now is returned on');
+    await expect
+      .poll(() => page.getByTestId('backdate-banner').textContent())
+      .toContain('Every item checked in now is returned on');
     await typeItem(itemBarcode(3));
     const row = page.getByTestId('return-row').first();
     await expect.poll(() => row.textContent()).toMatch(/The Simpsons Movie.*Fee charged \$5\.00.*Returned on/);
@@ -332,7 +403,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     await openPatron('lisa', 'Lisa Simpson');
     // A row of the fees table: what it is for, since when (the branch's day), what is owed.
     const fee = page.getByTestId('fee').filter({ hasText: itemBarcode(3) });
-    await expect.poll(() => fee.locator('td').first().textContent()).toBe(`Overdue fine: The Simpsons Movie (${itemBarcode(3)})`);
+    await expect
+      .poll(() => fee.locator('td').first().textContent())
+      .toBe(`Overdue fine: The Simpsons Movie (${itemBarcode(3)})`);
     expect((await fee.locator('td').allTextContents()).slice(1, 3)).toEqual([shownDay(0), '$5.00']);
     await page.getByLabel('Paid by').selectOption('cheque');
     await page.getByLabel('Cheque number').fill('000417');
@@ -377,7 +450,11 @@ describe('a desk day, from set-up to the kiosk', () => {
   });
 
   it('the kiosk: a misread card answered (bug 2), a wrong PIN in kiosk words and emptied (bug 8), fines and overdue shown, goodbye returns by itself', async () => {
-    const kioskContext = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Tokyo', viewport: { width: 1080, height: 1920 } });
+    const kioskContext = await browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'Asia/Tokyo',
+      viewport: { width: 1080, height: 1920 },
+    });
     const kiosk = await kioskContext.newPage();
     kiosk.setDefaultTimeout(10_000);
     await kiosk.goto(`${station.url}/kiosk?idle=600`);
@@ -385,13 +462,19 @@ describe('a desk day, from set-up to the kiosk', () => {
     await look(kiosk, 'kiosk-welcome');
     // Scanned until the kiosk answers, as a patron would (a burst on a busy machine now and then arrives as typing).
     await expect
-      .poll(async () => {
-        await kiosk.getByLabel('Library card').fill('');
-        await kiosk.locator('body').click({ position: { x: 5, y: 5 } });
-        await fastScan(kiosk, misread(patronCard(1)));
-        await kiosk.waitForTimeout(300);
-        return kiosk.getByRole('alert').textContent().catch(() => '');
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          await kiosk.getByLabel('Library card').fill('');
+          await kiosk.locator('body').click({ position: { x: 5, y: 5 } });
+          await fastScan(kiosk, misread(patronCard(1)));
+          await kiosk.waitForTimeout(300);
+          return kiosk
+            .getByRole('alert')
+            .textContent()
+            .catch(() => '');
+        },
+        { timeout: 15_000 },
+      )
       .toBe('We could not read that card. Please scan it again, or type its number.');
     await look(kiosk, 'kiosk-misread');
 
@@ -399,7 +482,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     await kiosk.getByRole('button', { name: 'Next' }).click();
     await kiosk.getByLabel('PIN').fill('9999');
     await kiosk.getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe('That PIN is not right for this card. Please try again.');
+    await expect
+      .poll(() => kiosk.getByRole('alert').textContent())
+      .toBe('That PIN is not right for this card. Please try again.');
     expect(await kiosk.getByLabel('PIN').inputValue()).toBe('');
     await look(kiosk, 'kiosk-wrong-pin');
     await kiosk.getByLabel('PIN').fill('1234');
@@ -410,7 +495,9 @@ describe('a desk day, from set-up to the kiosk', () => {
     expect(await glance.textContent()).toContain('You owe $5.00.');
     await look(kiosk, 'kiosk-account');
     await kiosk.getByRole('button', { name: 'My loans and fines' }).click();
-    await expect.poll(() => kiosk.getByTestId('kiosk-loan').filter({ hasText: 'The Simpsons Movie' }).textContent()).toContain(`Overdue: was due ${shownDay(-100)}`);
+    await expect
+      .poll(() => kiosk.getByTestId('kiosk-loan').filter({ hasText: 'The Simpsons Movie' }).textContent())
+      .toContain(`Overdue: was due ${shownDay(-100)}`);
     // The fine still accruing is listed where the patron looks for what they owe.
     expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe('You owe $5.00. You can pay at the desk.');
     expect(await kiosk.getByTestId('kiosk-fee').textContent()).toBe('Overdue fine so far: The Simpsons Movie $5.00');
@@ -422,7 +509,11 @@ describe('a desk day, from set-up to the kiosk', () => {
     if (await noReceipt.isVisible().catch(() => false)) await noReceipt.click();
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
     await look(kiosk, 'kiosk-goodbye');
-    await expect.poll(() => kiosk.getByRole('heading', { name: 'Welcome! Scan your library card to begin.' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => kiosk.getByRole('heading', { name: 'Welcome! Scan your library card to begin.' }).isVisible(), {
+        timeout: 20_000,
+      })
+      .toBe(true);
     await kioskContext.close();
   }, 60_000);
 });

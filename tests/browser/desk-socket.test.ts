@@ -15,9 +15,25 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const token = await setUpSpringfield(station.url);
   const record = await api(station.url, 'catalogue.addRecord', { title: 'The Socket Book' }, token);
-  for (const n of [1, 2, 3]) await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK' }, token);
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT' }, token);
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' }, token);
+  for (const n of [1, 2, 3])
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK' },
+      token,
+    );
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT' },
+    token,
+  );
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' },
+    token,
+  );
   // Item 3 is on Bart's card already: lending it to Lisa is refused.
   await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(2), itemBarcode: itemBarcode(3) }, token);
 });
@@ -40,7 +56,8 @@ async function signInAndFindLisa(page: Page) {
 const checkoutTransport = (page: Page) =>
   page.evaluate(() => ({
     socket: performance.getEntriesByName('circa.call circulation.checkout', 'measure').length,
-    fetch: performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/call/circulation.checkout')).length,
+    fetch: performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/call/circulation.checkout'))
+      .length,
   }));
 
 describe('the desk over its WebSocket', () => {
@@ -50,14 +67,31 @@ describe('the desk over its WebSocket', () => {
     page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
     await signInAndFindLisa(page);
     await wedgeScan(page, itemBarcode(1));
-    await expect.poll(() => page.getByTestId('loan-row').filter({ hasText: itemBarcode(1) }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('loan-row')
+          .filter({ hasText: itemBarcode(1) })
+          .count(),
+      )
+      .toBe(1);
     expect(await checkoutTransport(page)).toEqual({ socket: 1, fetch: 0 });
-    const call = sent.map((f) => JSON.parse(f) as { name: string; token: string | null; input: unknown }).find((c) => c.name === 'circulation.checkout');
-    expect(call).toMatchObject({ input: { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) }, token: expect.any(String) });
+    const call = sent
+      .map((f) => JSON.parse(f) as { name: string; token: string | null; input: unknown })
+      .find((c) => c.name === 'circulation.checkout');
+    expect(call).toMatchObject({
+      input: { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) },
+      token: expect.any(String),
+    });
 
     await wedgeScan(page, itemBarcode(3));
     await page.getByRole('alert').filter({ hasText: 'on loan to another patron' }).waitFor();
-    expect(await page.getByTestId('loan-row').filter({ hasText: itemBarcode(3) }).count()).toBe(0);
+    expect(
+      await page
+        .getByTestId('loan-row')
+        .filter({ hasText: itemBarcode(3) })
+        .count(),
+    ).toBe(0);
     expect(await page.getByTestId('session-count').textContent()).toContain('1');
     await page.close();
   });
@@ -69,7 +103,14 @@ describe('the desk over its WebSocket', () => {
     const page = await context.newPage();
     await signInAndFindLisa(page);
     await wedgeScan(page, itemBarcode(2));
-    await expect.poll(() => page.getByTestId('loan-row').filter({ hasText: itemBarcode(2) }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('loan-row')
+          .filter({ hasText: itemBarcode(2) })
+          .count(),
+      )
+      .toBe(1);
     expect(await checkoutTransport(page)).toEqual({ socket: 0, fetch: 1 });
     await context.close();
   });

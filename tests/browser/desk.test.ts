@@ -49,12 +49,45 @@ describe('a day at the desk, in the browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByLabel('Patron barcode').isVisible()).toBe(true);
 
-    adminToken = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
-    const record = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad', author: 'García Márquez, Gabriel' }, adminToken);
-    for (const n of [1, 2, 3]) await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK' }, adminToken);
-    await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234' }, adminToken);
-    await api(station.url, 'patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT', cardExpiresOn: '2020-01-01' }, adminToken);
-    await api(station.url, 'staff.save', { username: 'skinner', displayName: 'Seymour Skinner', role: 'supervisor', password: 'principal pass' }, adminToken);
+    adminToken = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' }))
+      .token as string;
+    const record = await api(
+      station.url,
+      'catalogue.addRecord',
+      { title: 'Cien años de soledad', author: 'García Márquez, Gabriel' },
+      adminToken,
+    );
+    for (const n of [1, 2, 3])
+      await api(
+        station.url,
+        'catalogue.addItem',
+        { barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK' },
+        adminToken,
+      );
+    await api(
+      station.url,
+      'patrons.register',
+      { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234' },
+      adminToken,
+    );
+    await api(
+      station.url,
+      'patrons.register',
+      {
+        cardBarcode: patronCard(2),
+        firstName: 'Bart',
+        lastName: 'Simpson',
+        categoryCode: 'ADULT',
+        cardExpiresOn: '2020-01-01',
+      },
+      adminToken,
+    );
+    await api(
+      station.url,
+      'staff.save',
+      { username: 'skinner', displayName: 'Seymour Skinner', role: 'supervisor', password: 'principal pass' },
+      adminToken,
+    );
   });
 
   it('checks out by typing, with the due date on screen', async () => {
@@ -116,7 +149,9 @@ describe('renewals at the desk', () => {
     await page.getByRole('button', { name: 'Renew' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Renew', level: 1 }).isVisible()).toBe(true);
     await wedgeScan(page, itemBarcode(2)); // lent to Lisa earlier
-    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(/Cien años de soledad.*Renewed, due/);
+    await expect
+      .poll(() => page.getByTestId('renew-row').first().textContent())
+      .toMatch(/Cien años de soledad.*Renewed, due/);
     await wedgeScan(page, itemBarcode(1)); // checked in already
     await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toContain('This item is not on loan.');
     await screenshot(page, '10-renew');
@@ -130,7 +165,9 @@ describe('renewals at the desk', () => {
     await page.getByLabel('Supervisor username').fill('skinner');
     await page.getByLabel('Supervisor password').fill('principal pass');
     await page.getByRole('button', { name: 'Override and renew' }).click();
-    await expect.poll(() => page.getByTestId('renew-row').first().textContent()).toMatch(new RegExp(`Cien años de soledad${itemBarcode(3)}.*Renewed, due`));
+    await expect
+      .poll(() => page.getByTestId('renew-row').first().textContent())
+      .toMatch(new RegExp(`Cien años de soledad${itemBarcode(3)}.*Renewed, due`));
     expect(await page.getByTestId('renew-row').nth(1).textContent()).toContain('(overridden by a supervisor)');
   });
 });
@@ -148,7 +185,12 @@ describe('patrons at the desk', () => {
     await screenshot(page, '11-patron-registered');
 
     const lisa = await api(station.url, 'patrons.lookup', { barcode: patronCard(1) }, adminToken);
-    await api(station.url, 'fees.charge', { patronId: (lisa.patron as { id: string }).id, kind: 'damage', amount: 375, description: 'Water damage' }, adminToken);
+    await api(
+      station.url,
+      'fees.charge',
+      { patronId: (lisa.patron as { id: string }).id, kind: 'damage', amount: 375, description: 'Water damage' },
+      adminToken,
+    );
     await page.getByLabel('Find a patron (name, card, email or phone)').fill('lis simp');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('button', { name: 'Open Lisa Simpson' }).click();
@@ -167,12 +209,20 @@ describe('holds at the desk', () => {
     await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('For the patron with card').fill(patronCard(3));
-    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: /^Place a hold/ }).click();
+    await page
+      .getByTestId('catalogue-hit')
+      .first()
+      .getByRole('button', { name: /^Place a hold/ })
+      .click();
     // The card typed above is the hold's; the pickup branch is this desk's unless another is chosen.
     const holdForm = page.getByRole('form', { name: 'Place a hold on Cien años de soledad' });
-    await expect.poll(() => holdForm.getByRole('button', { name: /Pick up at/ }).textContent()).toContain('Main Street');
+    await expect
+      .poll(() => holdForm.getByRole('button', { name: /Pick up at/ }).textContent())
+      .toContain('Main Street');
     await holdForm.getByRole('button', { name: 'Place a hold', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Hold placed on Cien años de soledad for Edna Krabappel.');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Hold placed on Cien años de soledad for Edna Krabappel.');
     await screenshot(page, '13-holds');
     // Lisa returns her copy: it is trapped for Edna.
     await page.getByRole('button', { name: 'Check in' }).click();
@@ -182,7 +232,9 @@ describe('holds at the desk', () => {
     await expect.poll(() => found.textContent()).toContain('Hold shelf for Edna');
     // It names her as the hold slip does (first name, the card's last digits), and offers the
     // slip to the system printer: this desk has no receipt printer.
-    expect(await found.textContent()).toMatch(new RegExp(`Hold shelf for Edna \\*${patronCard(3).slice(-4)}.*Keep until \\w{3} \\d{1,2}, \\d{4}\\.`));
+    expect(await found.textContent()).toMatch(
+      new RegExp(`Hold shelf for Edna \\*${patronCard(3).slice(-4)}.*Keep until \\w{3} \\d{1,2}, \\d{4}\\.`),
+    );
     expect(await found.textContent()).not.toContain('Krabappel');
     expect(await found.getByRole('button', { name: 'Print slip' }).isVisible()).toBe(true);
     await found.getByRole('button', { name: 'OK, I have it' }).click();
@@ -196,11 +248,20 @@ describe('holds at the desk', () => {
     await page.getByLabel('Find a title (words from the title, author, ISBN or call number)').fill('soledad');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('For the patron with card').fill(patronCard(1));
-    await page.getByTestId('catalogue-hit').first().getByRole('button', { name: /^Place a hold/ }).click();
-    await page.getByRole('form', { name: 'Place a hold on Cien años de soledad' }).getByRole('button', { name: 'Place a hold', exact: true }).click();
+    await page
+      .getByTestId('catalogue-hit')
+      .first()
+      .getByRole('button', { name: /^Place a hold/ })
+      .click();
+    await page
+      .getByRole('form', { name: 'Place a hold on Cien años de soledad' })
+      .getByRole('button', { name: 'Place a hold', exact: true })
+      .click();
     const lisa = page.getByTestId('queue-entry').filter({ hasText: 'Lisa Simpson' });
     await expect.poll(() => lisa.textContent()).toContain('waiting in the queue');
-    expect(await page.getByTestId('queue-entry').filter({ hasText: 'Edna Krabappel' }).textContent()).toContain('on the hold shelf');
+    expect(await page.getByTestId('queue-entry').filter({ hasText: 'Edna Krabappel' }).textContent()).toContain(
+      'on the hold shelf',
+    );
     await page.getByLabel('Suspend until, for Lisa Simpson').fill('2030-01-15');
     await page.getByRole('button', { name: 'Suspend the hold of Lisa Simpson' }).click();
     await expect.poll(() => lisa.textContent()).toContain('suspended until Jan 15, 2030');
@@ -208,7 +269,9 @@ describe('holds at the desk', () => {
     await page.getByRole('button', { name: 'Resume the hold of Lisa Simpson' }).click();
     await expect.poll(() => lisa.textContent()).not.toContain('suspended');
     await page.getByRole('button', { name: 'Cancel the hold of Lisa Simpson' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('The hold of Lisa Simpson is cancelled.');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('The hold of Lisa Simpson is cancelled.');
     // The message comes first, then the queue as it now is.
     await expect.poll(() => page.getByTestId('queue-entry').count()).toBe(1);
   });
@@ -220,7 +283,9 @@ describe('the catalogue', () => {
     await page.getByLabel('Title', { exact: true }).fill('El amor en los tiempos del cólera');
     await page.getByLabel('Author', { exact: true }).fill('García Márquez, Gabriel');
     await page.getByRole('button', { name: 'Add a record' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'El amor en los tiempos del cólera' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'El amor en los tiempos del cólera' }).isVisible())
+      .toBe(true);
     await page.getByLabel('Item barcode').fill(itemBarcode(40));
     await page.getByLabel('Replacement price').fill('24.95');
     await page.getByRole('button', { name: 'Add a copy' }).first().click();
@@ -246,7 +311,9 @@ describe('the catalogue', () => {
     await page.getByRole('button', { name: 'Open Cien años de soledad' }).click();
     await page.getByRole('button', { name: `Delete copy ${itemBarcode(3)}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
-    await expect.poll(() => page.getByRole('dialog').getByRole('alert').textContent()).toContain(`Copy ${itemBarcode(3)} is on loan`);
+    await expect
+      .poll(() => page.getByRole('dialog').getByRole('alert').textContent())
+      .toContain(`Copy ${itemBarcode(3)} is on loan`);
     await screenshot(page, '14b-catalogue-delete-refused');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByTestId('copy-row').count()).toBe(3);
@@ -256,17 +323,23 @@ describe('the catalogue', () => {
 describe('reports', () => {
   it('shows today at a glance, with the numbers in a table as well as a chart', async () => {
     await page.getByRole('button', { name: 'Reports' }).click();
-    await expect.poll(() => page.getByRole('img', { name: 'Check-outs, returns and renewals by hour' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('img', { name: 'Check-outs, returns and renewals by hour' }).isVisible())
+      .toBe(true);
     expect(await page.getByTestId('hour-row').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('hour-bar').count()).toBe(24);
     await expect.poll(() => page.getByRole('img', { name: 'Loans today by item type' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('type-row').first().textContent()).toMatch(/^Book\d+$/);
-    await expect.poll(() => page.getByRole('link', { name: 'Download as CSV' }).getAttribute('download')).toBe('overdue.csv');
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Download as CSV' }).getAttribute('download'))
+      .toBe('overdue.csv');
     await screenshot(page, '15-reports');
     // From any screen, the status bar's exceptions count opens the list to work through.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Check in' }).click();
     await page.getByRole('contentinfo').getByRole('button', { name: 'Sync exceptions: 0' }).click();
-    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Sync exceptions to work through');
+    await expect
+      .poll(() => page.evaluate('document.activeElement && document.activeElement.textContent'))
+      .toBe('Sync exceptions to work through');
   });
 });
 
@@ -279,7 +352,9 @@ describe('the devices settings screen', () => {
     await page.getByLabel('Slip', { exact: true }).selectOption('transit');
     await expect.poll(() => page.getByTestId('slip-preview').textContent()).toContain('TRANSIT');
     // The status bar names the devices' states in words, and says when there is no receipt printer.
-    await expect.poll(() => page.getByTestId('status-printer').textContent(), { timeout: 5_000 }).toBe('Printer: No printer');
+    await expect
+      .poll(() => page.getByTestId('status-printer').textContent(), { timeout: 5_000 })
+      .toBe('Printer: No printer');
     await expect.poll(() => page.getByTestId('status-scanner').textContent()).toBe('Scanner: keyboard (wedge)');
     await screenshot(page, '09-devices');
   });
@@ -294,12 +369,24 @@ describe('the devices settings screen', () => {
     const pair = await ptyPair();
     const before = (await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[] };
     try {
-      await api(station.url, 'devices.configure', { ...before, scanners: [{ kind: 'serial', id: 'desk-scanner', path: pair.device, suffix: 'CR' }] }, adminToken);
+      await api(
+        station.url,
+        'devices.configure',
+        { ...before, scanners: [{ kind: 'serial', id: 'desk-scanner', path: pair.device, suffix: 'CR' }] },
+        adminToken,
+      );
       await expect
-        .poll(async () => ((await api(station.url, 'devices.get', {}, adminToken)).states as { id?: string; status?: string }[]).find((d) => d.id === 'desk-scanner')?.status)
+        .poll(
+          async () =>
+            ((await api(station.url, 'devices.get', {}, adminToken)).states as { id?: string; status?: string }[]).find(
+              (d) => d.id === 'desk-scanner',
+            )?.status,
+        )
         .toBe('connected');
       writeFileSync(pair.peer, `${patronCard(3)}\r`);
-      await expect.poll(() => page.getByTestId('test-scan').textContent()).toContain(`${patronCard(3)} (patron, device)`);
+      await expect
+        .poll(() => page.getByTestId('test-scan').textContent())
+        .toContain(`${patronCard(3)} (patron, device)`);
     } finally {
       await api(station.url, 'devices.configure', before, adminToken);
       await pair.close();
@@ -330,37 +417,83 @@ describe('the devices settings screen', () => {
       await receipts.getByLabel('Port', { exact: true }).fill('70000');
       await page.getByRole('button', { name: 'Save device settings' }).click();
       await expect.poll(() => page.getByText('At most 65535.').isVisible()).toBe(true);
-      expect(((await api(station.url, 'devices.get', {}, adminToken)).config as { printers: unknown[] }).printers).toEqual([]);
+      expect(
+        ((await api(station.url, 'devices.get', {}, adminToken)).config as { printers: unknown[] }).printers,
+      ).toEqual([]);
       await receipts.getByLabel('Port', { exact: true }).fill(String(port));
       await page.getByLabel('Footer lines').fill('Thank you for visiting');
       await page.getByRole('button', { name: 'Save device settings' }).click();
-      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved. Devices restarted.' }).count()).toBe(1);
+      await expect
+        .poll(() => page.getByRole('status').filter({ hasText: 'Saved. Devices restarted.' }).count())
+        .toBe(1);
 
-      const state = (id: string) => page.getByTestId('device-row').filter({ hasText: id }).locator('td').nth(2).textContent();
+      const state = (id: string) =>
+        page.getByTestId('device-row').filter({ hasText: id }).locator('td').nth(2).textContent();
       await expect.poll(() => state('counter-scanner')).toBe('connected');
       await expect.poll(() => state('counter-printer')).toBe('connected');
-      const saved = (await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[]; printers: unknown[]; slips: { footer: string } };
-      expect(saved.scanners).toEqual([{ kind: 'serial', id: 'counter-scanner', path: pair.device, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, suffix: 'CR' }]);
+      const saved = (await api(station.url, 'devices.get', {}, adminToken)).config as {
+        scanners: unknown[];
+        printers: unknown[];
+        slips: { footer: string };
+      };
+      expect(saved.scanners).toEqual([
+        {
+          kind: 'serial',
+          id: 'counter-scanner',
+          path: pair.device,
+          baudRate: 9600,
+          dataBits: 8,
+          parity: 'none',
+          stopBits: 1,
+          suffix: 'CR',
+        },
+      ]);
       expect(saved.printers).toEqual([
-        { id: 'counter-printer', connection: { kind: 'tcp', host: '127.0.0.1', port }, columns: 48, paperWidth: 80, codePage: 'auto', model: 'epson-tm-t88vi', cashDrawer: false },
+        {
+          id: 'counter-printer',
+          connection: { kind: 'tcp', host: '127.0.0.1', port },
+          columns: 48,
+          paperWidth: 80,
+          codePage: 'auto',
+          model: 'epson-tm-t88vi',
+          cashDrawer: false,
+        },
       ]);
       expect(saved.slips.footer).toBe('Thank you for visiting');
       await screenshot(page, '09-devices-set-up');
 
       // The serial scanner, as the form set it up, scans.
       writeFileSync(pair.peer, `${patronCard(4)}\r`);
-      await expect.poll(() => page.getByTestId('test-scan').textContent()).toContain(`${patronCard(4)} (patron, device)`);
+      await expect
+        .poll(() => page.getByTestId('test-scan').textContent())
+        .toContain(`${patronCard(4)} (patron, device)`);
       // The network printer, as the form set it up, prints the test slip.
       await page.getByRole('button', { name: 'Print a test slip' }).click();
-      await expect.poll(() => Buffer.concat(received).toString('latin1'), { timeout: 10_000 }).toContain('counter-printer');
+      await expect
+        .poll(() => Buffer.concat(received).toString('latin1'), { timeout: 10_000 })
+        .toContain('counter-printer');
 
       // Removed in the form, they are gone from the station.
       await page.getByRole('button', { name: 'Remove printer 1' }).click();
       await page.getByRole('button', { name: 'Remove scanner 1' }).click();
       await page.getByRole('button', { name: 'Save device settings' }).click();
-      await expect.poll(async () => ((await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[]; printers: unknown[] }).printers).toEqual([]);
-      expect(((await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[] }).scanners).toEqual([]);
-      await expect.poll(() => page.getByTestId('status-printer').textContent(), { timeout: 5_000 }).toBe('Printer: No printer');
+      await expect
+        .poll(
+          async () =>
+            (
+              (await api(station.url, 'devices.get', {}, adminToken)).config as {
+                scanners: unknown[];
+                printers: unknown[];
+              }
+            ).printers,
+        )
+        .toEqual([]);
+      expect(
+        ((await api(station.url, 'devices.get', {}, adminToken)).config as { scanners: unknown[] }).scanners,
+      ).toEqual([]);
+      await expect
+        .poll(() => page.getByTestId('status-printer').textContent(), { timeout: 5_000 })
+        .toBe('Printer: No printer');
     } finally {
       await api(station.url, 'devices.configure', before, adminToken);
       await pair.close();
@@ -388,7 +521,9 @@ describe('the self-checkout kiosk', () => {
     // Walk away: the warning comes, then the session ends.
     await expect.poll(() => kiosk.getByRole('alertdialog').isVisible(), { timeout: 10_000 }).toBe(true);
     await screenshot(kiosk, '08-kiosk-idle');
-    await expect.poll(() => kiosk.getByText('Welcome! Scan your library card to begin.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => kiosk.getByText('Welcome! Scan your library card to begin.').isVisible(), { timeout: 20_000 })
+      .toBe(true);
     // No way to the staff screens but a member of staff's own credentials.
     await kiosk.getByRole('button', { name: 'Staff: leave kiosk mode' }).click();
     await kiosk.getByLabel('Password', { exact: true }).fill('wrong');

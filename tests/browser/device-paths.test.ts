@@ -34,7 +34,9 @@ const printer = () => page.getByRole('group', { name: /^(Printer|Impresora) 1$/ 
 const pathError = () => printer().locator('.field-error');
 
 async function saveWithPath(path: string, save = 'Save device settings') {
-  await printer().getByLabel(/^(Device file|Archivo de dispositivo)$/).fill(path);
+  await printer()
+    .getByLabel(/^(Device file|Archivo de dispositivo)$/)
+    .fill(path);
   await page.getByRole('button', { name: save }).click();
 }
 
@@ -52,21 +54,36 @@ describe('a USB printer path in Settings › Devices', () => {
 
     const db = join(station.dataDir, 'station.db');
     await saveWithPath(db);
-    await expect.poll(() => pathError().textContent()).toBe(`${db} is a regular file, not a printer's device file (ls -l /dev/usb lists those).`);
+    await expect
+      .poll(() => pathError().textContent())
+      .toBe(`${db} is a regular file, not a printer's device file (ls -l /dev/usb lists those).`);
     // The field says it is wrong and has the focus, for the reader to correct it.
     await expect.poll(() => printer().getByLabel('Device file').getAttribute('aria-invalid')).toBe('true');
-    await expect.poll(() => printer().getByLabel('Device file').evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() =>
+        printer()
+          .getByLabel('Device file')
+          .evaluate((el) => el === document.activeElement),
+      )
+      .toBe(true);
     await screenshot(page, '47-devices-usb-path-refused');
     // Nothing saved, and the library is whole.
-    expect(((await api(station.url, 'devices.get', {}, token)) as { config: { printers: unknown[] } }).config.printers).toEqual([]);
-    expect(await api(station.url, 'setup.status', {})).toMatchObject({ configured: true, libraryName: 'Springfield Public Library' });
+    expect(
+      ((await api(station.url, 'devices.get', {}, token)) as { config: { printers: unknown[] } }).config.printers,
+    ).toEqual([]);
+    expect(await api(station.url, 'setup.status', {})).toMatchObject({
+      configured: true,
+      libraryName: 'Springfield Public Library',
+    });
   });
 
   it('names a folder and a link to a file as what they are, in Spanish too', async () => {
     const folder = join(station.dataDir, 'not-a-printer');
     mkdirSync(folder);
     await saveWithPath(folder);
-    await expect.poll(() => pathError().textContent()).toBe(`${folder} is a folder, not a printer's device file (ls -l /dev/usb lists those).`);
+    await expect
+      .poll(() => pathError().textContent())
+      .toBe(`${folder} is a folder, not a printer's device file (ls -l /dev/usb lists those).`);
 
     const notes = join(station.dataDir, 'notes.txt');
     writeFileSync(notes, 'keep me');
@@ -74,9 +91,11 @@ describe('a USB printer path in Settings › Devices', () => {
     symlinkSync(notes, link);
     await page.locator('header').getByLabel('Language').selectOption('es');
     await saveWithPath(link, 'Guardar configuración');
-    await expect.poll(() => pathError().textContent()).toBe(
-      `${link} es un enlace a un archivo normal, no el archivo de dispositivo de una impresora (ls -l /dev/usb los muestra).`,
-    );
+    await expect
+      .poll(() => pathError().textContent())
+      .toBe(
+        `${link} es un enlace a un archivo normal, no el archivo de dispositivo de una impresora (ls -l /dev/usb los muestra).`,
+      );
     expect(readFileSync(notes, 'utf8')).toBe('keep me');
     await screenshot(page, '48-devices-usb-path-refused-es');
     await page.locator('header').getByLabel('Idioma').selectOption('en');
@@ -88,7 +107,9 @@ describe('a USB printer path in Settings › Devices', () => {
     await saveWithPath(lp.path);
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'saved' }).count()).toBeGreaterThan(0);
     expect(await pathError().count()).toBe(0);
-    await expect.poll(() => page.getByRole('row').filter({ hasText: 'printer-1' }).textContent(), { timeout: 10_000 }).toContain('connected');
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'printer-1' }).textContent(), { timeout: 10_000 })
+      .toContain('connected');
     await page.getByRole('button', { name: 'Print a test slip' }).click();
     expect((await lp.take()).toString('latin1')).toContain('printer-1');
     await screenshot(page, '49-devices-usb-printer-connected');

@@ -18,19 +18,29 @@ const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 async function axe(p: Page): Promise<string[]> {
   if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.addScriptTag({ path: AXE_SOURCE });
   const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-  return (await p.evaluate(`window.axe.run(document.querySelector('main'), { runOnly: { type: 'tag', values: ${JSON.stringify(tags)} }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' ' + JSON.stringify(v.nodes.map((n) => n.target))))`)) as string[];
+  return (await p.evaluate(
+    `window.axe.run(document.querySelector('main'), { runOnly: { type: 'tag', values: ${JSON.stringify(tags)} }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' ' + JSON.stringify(v.nodes.map((n) => n.target))))`,
+  )) as string[];
 }
 
 beforeAll(async () => {
   station = await startServe();
   // startServe waits ten seconds for the station; on a loaded machine it may need longer.
   for (let i = 0; i < 600; i++) {
-    const up = await fetch(`${station.url}/api/health`).then((r) => r.ok, () => false);
+    const up = await fetch(`${station.url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   token = await setUpSpringfield(station.url, 'America/New_York');
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(7), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '2468' }, token);
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(7), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '2468' },
+    token,
+  );
   browser = await launchBrowser();
   // bypassCSP: the station's CSP (rightly) refuses the injected axe script.
   page = await browser.newPage({ locale: 'en-US', bypassCSP: true });
@@ -95,22 +105,39 @@ describe('the ILL screen', () => {
     await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(7), itemBarcode: barcode }, token);
 
     // The patron sees it at the kiosk.
-    const session = (await api(station.url, 'auth.kioskSignIn', { cardBarcode: patronCard(7), pin: '2468' })) as { token: string };
-    const mine = (await api(station.url, 'ill.forPatron', { patronId: ((await api(station.url, 'patrons.lookup', { barcode: patronCard(7) }, session.token)).patron as { id: string }).id }, session.token)) as unknown as { title: string; status: string }[];
+    const session = (await api(station.url, 'auth.kioskSignIn', { cardBarcode: patronCard(7), pin: '2468' })) as {
+      token: string;
+    };
+    const mine = (await api(
+      station.url,
+      'ill.forPatron',
+      {
+        patronId: (
+          (await api(station.url, 'patrons.lookup', { barcode: patronCard(7) }, session.token)).patron as { id: string }
+        ).id,
+      },
+      session.token,
+    )) as unknown as { title: string; status: string }[];
     expect(mine).toEqual([expect.objectContaining({ title: 'Silent Spring', status: 'on_loan' })]);
 
     await nav.getByRole('button', { name: 'Check in' }).click();
     await page.getByRole('main').getByLabel('Item barcode', { exact: true }).fill(barcode);
     await page.getByRole('main').getByRole('button', { name: 'Check in', exact: true }).click();
-    await expect.poll(() => page.getByTestId('return-row').first().textContent()).toContain('ILL to ship back: Shelbyville Library');
+    await expect
+      .poll(() => page.getByTestId('return-row').first().textContent())
+      .toContain('ILL to ship back: Shelbyville Library');
 
     await nav.getByRole('button', { name: 'Interlibrary loan' }).click();
     const returned = page.getByRole('region', { name: 'Returned (1)' });
     await expect.poll(() => returned.count()).toBe(1);
     await page.getByRole('button', { name: 'Ship back: Silent Spring' }).click();
-    await expect.poll(() => page.getByRole('main').getByRole('status').first().textContent()).toBe('Silent Spring: Shipped back.');
+    await expect
+      .poll(() => page.getByRole('main').getByRole('status').first().textContent())
+      .toBe('Silent Spring: Shipped back.');
     // The lists load again after the step's message: on a loaded machine a moment later.
-    await expect.poll(() => page.getByRole('region', { name: 'Borrowing for our patrons' }).textContent()).toContain('No open requests.');
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Borrowing for our patrons' }).textContent())
+      .toContain('No open requests.');
   }, 90_000);
 
   it('reads the same screen in Spanish, every control labelled', async () => {
@@ -120,7 +147,16 @@ describe('the ILL screen', () => {
     expect(await page.getByLabel('Carné del lector').count()).toBe(1);
     expect(await page.getByLabel('Biblioteca prestadora', { exact: true }).count()).toBe(1);
     // No control without a name.
-    const unnamed = await page.$$eval('main input, main textarea, main button', (els) => els.filter((e) => !(e as HTMLElement).innerText?.trim() && !e.getAttribute('aria-label') && !(e as HTMLInputElement).labels?.length).length);
+    const unnamed = await page.$$eval(
+      'main input, main textarea, main button',
+      (els) =>
+        els.filter(
+          (e) =>
+            !(e as HTMLElement).innerText?.trim() &&
+            !e.getAttribute('aria-label') &&
+            !(e as HTMLInputElement).labels?.length,
+        ).length,
+    );
     expect(unnamed).toBe(0);
     await screenshot(page, 'ill-03-es');
     expect(await axe(page)).toEqual([]);

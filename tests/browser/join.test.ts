@@ -21,7 +21,10 @@ beforeAll(async () => {
   await migrateHub(db);
   hub = new Hub(db);
   await hub.addBranch({ code: 'E', name: 'East', timeZone: 'Europe/Madrid' });
-  await hub.init({ libraryName: 'Biblioteca Municipal', admin: { branchCode: 'E', username: 'rosa', displayName: 'Rosa', password: 'rosa password' } });
+  await hub.init({
+    libraryName: 'Biblioteca Municipal',
+    admin: { branchCode: 'E', username: 'rosa', displayName: 'Rosa', password: 'rosa password' },
+  });
   server = await createHubServer({ hub });
   await server.listen({ host: '127.0.0.1', port: 0 });
   hubUrl = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
@@ -64,7 +67,9 @@ describe('joining a hub from the desk', () => {
     await page.getByLabel('Enrolment code').fill(await hub.createEnrolmentCode('E'));
     await page.getByRole('button', { name: 'Join the hub' }).click();
     // The library arrives from the hub; then the desk asks staff to sign in, with the hub's admin.
-    await expect.poll(() => page.getByRole('heading', { name: 'Staff sign-in' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Staff sign-in' }).isVisible(), { timeout: 20_000 })
+      .toBe(true);
     expect(await page.locator('.brand').textContent()).toContain('Biblioteca Municipal');
     await page.getByLabel('Username').fill('rosa');
     await page.getByLabel('Password').fill('rosa password');
@@ -72,7 +77,9 @@ describe('joining a hub from the desk', () => {
     await expect.poll(() => page.getByLabel('Patron barcode').isVisible()).toBe(true);
     // The status bar: the hub answers, and staff can sync at once.
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => page.getByRole('contentinfo', { name: 'Station status' }).textContent()).toContain('Hub: reachable');
+    await expect
+      .poll(() => page.getByRole('contentinfo', { name: 'Station status' }).textContent())
+      .toContain('Hub: reachable');
     await expect.poll(() => page.getByRole('button', { name: 'Sync now' }).isEnabled()).toBe(true);
     await screenshot(page, '21-joined-desk');
     const stations = await hub.listStations();
@@ -80,7 +87,9 @@ describe('joining a hub from the desk', () => {
   });
 
   it('syncs at once when staff ask, and says how it went', async () => {
-    const { token } = (await api(station.url, 'auth.signIn', { username: 'rosa', password: 'rosa password' })) as { token: string };
+    const { token } = (await api(station.url, 'auth.signIn', { username: 'rosa', password: 'rosa password' })) as {
+      token: string;
+    };
     const before = Date.now();
     const state = await api(station.url, 'sync.now', {}, token);
     expect(state).toMatchObject({ state: 'configured', reachable: true, lastError: null, waiting: 0 });

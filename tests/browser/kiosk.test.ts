@@ -20,7 +20,16 @@ const misreadCard = (n: number) => {
   const card = patronCard(n);
   return `${card.slice(0, -1)}${(Number(card.at(-1)) + 1) % 10}`;
 };
-import { SCREENSHOTS, api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation, setUpSpringfield } from './support';
+import {
+  SCREENSHOTS,
+  api,
+  launchBrowser,
+  screenshot,
+  startServe,
+  wedgeScan,
+  type RunningStation,
+  setUpSpringfield,
+} from './support';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -101,14 +110,44 @@ beforeAll(async () => {
   station = await startServe();
   token = await setUpSpringfield(station.url);
   const cien = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: cien.id, itemTypeCode: 'BOOK' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(2), recordId: cien.id, itemTypeCode: 'BOOK' }, token);
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(1), recordId: cien.id, itemTypeCode: 'BOOK' },
+    token,
+  );
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(2), recordId: cien.id, itemTypeCode: 'BOOK' },
+    token,
+  );
   const rayuela = await api(station.url, 'catalogue.addRecord', { title: 'Rayuela' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(3), recordId: rayuela.id, itemTypeCode: 'BOOK' }, token);
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(3), recordId: rayuela.id, itemTypeCode: 'BOOK' },
+    token,
+  );
   const paramo = await api(station.url, 'catalogue.addRecord', { title: 'Pedro Páramo' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(4), recordId: paramo.id, itemTypeCode: 'BOOK' }, token);
-  const lisa = await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234' }, token);
-  const bart = await api(station.url, 'patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' }, token);
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(4), recordId: paramo.id, itemTypeCode: 'BOOK' },
+    token,
+  );
+  const lisa = await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234' },
+    token,
+  );
+  const bart = await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' },
+    token,
+  );
   // Lisa has Rayuela, which Bart is waiting for; Pedro Páramo waits for her on the hold shelf.
   await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(3) }, token);
   await api(station.url, 'holds.place', { patronId: (bart.patron as { id: string }).id, recordId: rayuela.id }, token);
@@ -145,11 +184,15 @@ describe('the kiosk at a station with no hub', () => {
     const kiosk = await openKiosk();
     await signIn(kiosk, patronCard(1), '9999');
     // #12 bug 8: not the desk's "Wrong username or password", and the PIN is gone from the page.
-    await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe('That PIN is not right for this card. Please try again.');
+    await expect
+      .poll(() => kiosk.getByRole('alert').textContent())
+      .toBe('That PIN is not right for this card. Please try again.');
     expect(await kiosk.getByRole('heading', { name: 'Lisa' }).count()).toBe(0);
     await expect.poll(() => kiosk.getByLabel('PIN').isVisible()).toBe(true);
     expect(await kiosk.getByLabel('PIN').inputValue()).toBe('');
-    expect(await kiosk.evaluate(() => [...document.querySelectorAll('input')].some((i) => i.value.includes('9999')))).toBe(false);
+    expect(
+      await kiosk.evaluate(() => [...document.querySelectorAll('input')].some((i) => i.value.includes('9999'))),
+    ).toBe(false);
     await screenshot(kiosk, '39-kiosk-wrong-pin');
     // Bart has no PIN: nothing he types lets him in.
     await kiosk.reload();
@@ -157,7 +200,9 @@ describe('the kiosk at a station with no hub', () => {
     await expect.poll(() => kiosk.getByRole('alert').isVisible()).toBe(true);
     expect(await kiosk.getByRole('heading', { name: 'Bart' }).count()).toBe(0);
     // And the station refuses it however it is asked, not only on screen.
-    await expect(api(station.url, 'auth.kioskSignIn', { cardBarcode: patronCard(1), pin: '4321' })).rejects.toThrow(/UNAUTHENTICATED/);
+    await expect(api(station.url, 'auth.kioskSignIn', { cardBarcode: patronCard(1), pin: '4321' })).rejects.toThrow(
+      /UNAUTHENTICATED/,
+    );
     await kiosk.close();
   });
 
@@ -165,13 +210,17 @@ describe('the kiosk at a station with no hub', () => {
     const kiosk = await openKiosk();
     await signIn(kiosk, patronCard(1), '1234');
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Hello, Lisa!' }).isVisible()).toBe(true);
-    await expect.poll(() => kiosk.getByTestId('kiosk-hold').textContent()).toMatch(/^Pedro Páramo: at the hold shelf until \w{3} \d{1,2}, \d{4}$/);
+    await expect
+      .poll(() => kiosk.getByTestId('kiosk-hold').textContent())
+      .toMatch(/^Pedro Páramo: at the hold shelf until \w{3} \d{1,2}, \d{4}$/);
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Holds ready for you: 1' }).isVisible()).toBe(true);
 
     await kiosk.getByLabel('Item barcode').fill(itemBarcode(1));
     await kiosk.getByLabel('Item barcode').press('Enter');
     await expect.poll(() => kiosk.getByTestId('kiosk-borrowed').count()).toBe(1);
-    await expect.poll(() => kiosk.getByTestId('kiosk-message').textContent()).toMatch(/^Borrowed: Cien años de soledad, due /);
+    await expect
+      .poll(() => kiosk.getByTestId('kiosk-message').textContent())
+      .toMatch(/^Borrowed: Cien años de soledad, due /);
     expect(await kiosk.getByLabel('Item barcode').inputValue()).toBe('');
 
     // The loans and renewals are a step of their own, with a way back.
@@ -182,22 +231,30 @@ describe('the kiosk at a station with no hub', () => {
     // One loan: renewed, with its due date.
     await kiosk.getByRole('button', { name: 'Renew Cien años de soledad' }).click();
     const cien = kiosk.getByTestId('kiosk-loan').filter({ hasText: 'Cien años de soledad' });
-    await expect.poll(() => cien.getByTestId('kiosk-outcome').textContent()).toMatch(/^Renewed: now due \w{3} \d{1,2}, \d{4}\.$/);
+    await expect
+      .poll(() => cien.getByTestId('kiosk-outcome').textContent())
+      .toMatch(/^Renewed: now due \w{3} \d{1,2}, \d{4}\.$/);
     // All: one renewed, one refused, and why.
     await kiosk.getByRole('button', { name: 'Renew all' }).click();
     await expect.poll(() => kiosk.getByTestId('kiosk-message').textContent()).toBe('Renewed 1 of 2.');
     const rayuela = kiosk.getByTestId('kiosk-loan').filter({ hasText: 'Rayuela' });
-    await expect.poll(() => rayuela.getByTestId('kiosk-outcome').textContent()).toBe(
-      'Not renewed. Someone is waiting for this item, so it cannot be renewed. Please return it by its due date.',
-    );
+    await expect
+      .poll(() => rayuela.getByTestId('kiosk-outcome').textContent())
+      .toBe(
+        'Not renewed. Someone is waiting for this item, so it cannot be renewed. Please return it by its due date.',
+      );
     // Cien años has used its two renewals now.
     await kiosk.getByRole('button', { name: 'Renew Cien años de soledad' }).click();
-    await expect.poll(() => cien.getByTestId('kiosk-outcome').textContent()).toBe('Not renewed. This item cannot be renewed again. Please return it by its due date.');
+    await expect
+      .poll(() => cien.getByTestId('kiosk-outcome').textContent())
+      .toBe('Not renewed. This item cannot be renewed again. Please return it by its due date.');
     await screenshot(kiosk, '40-kiosk-renewals');
 
     // A Spanish-speaking patron reads Spanish dates.
     await kiosk.getByLabel('Language').selectOption('es');
-    await expect.poll(() => cien.textContent()).toMatch(/Vence el \d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}/);
+    await expect
+      .poll(() => cien.textContent())
+      .toMatch(/Vence el \d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}/);
     await kiosk.getByLabel('Idioma').selectOption('en');
     await kiosk.getByRole('button', { name: 'Back to borrowing' }).click();
 
@@ -205,7 +262,9 @@ describe('the kiosk at a station with no hub', () => {
     // went to the system printer (its dialog's "print to file" would open a file chooser).
     await kiosk.getByRole('button', { name: 'I am done' }).click();
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
-    await expect.poll(() => kiosk.getByRole('status').filter({ hasText: 'This kiosk cannot print receipts.' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => kiosk.getByRole('status').filter({ hasText: 'This kiosk cannot print receipts.' }).isVisible())
+      .toBe(true);
     expect(await kiosk.getByRole('button', { name: 'Print a receipt' }).count()).toBe(0);
     expect(await kiosk.getByText('Your receipt is printing.').count()).toBe(0);
     await screenshot(kiosk, '41-kiosk-no-receipt-printer');
@@ -224,7 +283,12 @@ describe('the kiosk at a station with no hub', () => {
     await new Promise<void>((resolve) => printer.listen(0, '127.0.0.1', resolve));
     const port = (printer.address() as { port: number }).port;
     try {
-      await api(station.url, 'devices.configure', { printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port } }] }, token);
+      await api(
+        station.url,
+        'devices.configure',
+        { printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port } }] },
+        token,
+      );
       let kiosk = await openKiosk();
       await signIn(kiosk, patronCard(1), '1234');
       await kiosk.getByRole('button', { name: 'I am done' }).click();
@@ -245,7 +309,9 @@ describe('the kiosk at a station with no hub', () => {
       await kiosk.getByRole('button', { name: 'Print a receipt' }).click();
       await expect.poll(() => kiosk.getByText('Your receipt is printing.').isVisible()).toBe(true);
       // The receipt printer has it (only this session's loan), and the system printer was not asked.
-      await expect.poll(() => Buffer.concat(received).includes(Buffer.from([0x1d, 0x56])), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => Buffer.concat(received).includes(Buffer.from([0x1d, 0x56])), { timeout: 10_000 })
+        .toBe(true);
       const paper = decodeEscPos(Buffer.concat(received));
       expect(paper.text).toContain('Springfield Public Library');
       expect(paper.text).toContain('Cien años de soledad');
@@ -264,11 +330,27 @@ describe('the kiosk at a station with no hub', () => {
   it("takes a library card scanned on the station's serial scanner at the welcome screen, then lends what it scans", async () => {
     const pair = await ptyPair();
     const record = await api(station.url, 'catalogue.addRecord', { title: 'Los detectives salvajes' }, token);
-    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(9), recordId: record.id, itemTypeCode: 'BOOK' }, token);
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(9), recordId: record.id, itemTypeCode: 'BOOK' },
+      token,
+    );
     try {
-      await api(station.url, 'devices.configure', { scanners: [{ kind: 'serial', id: 'kiosk-scanner', path: pair.device, suffix: 'CR' }] }, token);
+      await api(
+        station.url,
+        'devices.configure',
+        { scanners: [{ kind: 'serial', id: 'kiosk-scanner', path: pair.device, suffix: 'CR' }] },
+        token,
+      );
       await expect
-        .poll(async () => ((await api(station.url, 'status.get', {}, token)) as { devices: { id: string; status: string }[] }).devices.find((d) => d.id === 'kiosk-scanner')?.status, { timeout: 10_000 })
+        .poll(
+          async () =>
+            (
+              (await api(station.url, 'status.get', {}, token)) as { devices: { id: string; status: string }[] }
+            ).devices.find((d) => d.id === 'kiosk-scanner')?.status,
+          { timeout: 10_000 },
+        )
         .toBe('connected');
       const kiosk = await openKiosk();
       await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
@@ -322,23 +404,62 @@ describe('the kiosk, made for touch and for anyone', () => {
 
   beforeAll(async () => {
     // Homer: an overdue loan (due late on Nov 25 in New York, already Nov 26 in UTC and Tokyo) and a fee.
-    homer = (await api(station.url, 'patrons.register', { cardBarcode: patronCard(7), firstName: 'Homer', lastName: 'Simpson', categoryCode: 'ADULT', pin: '7777' }, token)).patron as { id: string };
+    homer = (
+      await api(
+        station.url,
+        'patrons.register',
+        { cardBarcode: patronCard(7), firstName: 'Homer', lastName: 'Simpson', categoryCode: 'ADULT', pin: '7777' },
+        token,
+      )
+    ).patron as { id: string };
     const donuts = await api(station.url, 'catalogue.addRecord', { title: 'The Joy of Donuts' }, token);
-    for (const n of [20, 21, 22, 23, 24]) await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(n), recordId: donuts.id, itemTypeCode: 'BOOK' }, token);
-    await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(7), itemBarcode: itemBarcode(20) }, token);
+    for (const n of [20, 21, 22, 23, 24])
+      await api(
+        station.url,
+        'catalogue.addItem',
+        { barcode: itemBarcode(n), recordId: donuts.id, itemTypeCode: 'BOOK' },
+        token,
+      );
+    await api(
+      station.url,
+      'circulation.checkout',
+      { patronBarcode: patronCard(7), itemBarcode: itemBarcode(20) },
+      token,
+    );
     const db = new Database(join(station.dataDir, 'station.db'));
     try {
       db.pragma('busy_timeout = 5000');
-      const changed = db.prepare('UPDATE loans SET due_at = ? WHERE returned_at IS NULL AND item_id = (SELECT id FROM items WHERE barcode = ?)').run(Date.UTC(2026, 10, 26, 3, 0), itemBarcode(20)).changes;
+      const changed = db
+        .prepare(
+          'UPDATE loans SET due_at = ? WHERE returned_at IS NULL AND item_id = (SELECT id FROM items WHERE barcode = ?)',
+        )
+        .run(Date.UTC(2026, 10, 26, 3, 0), itemBarcode(20)).changes;
       expect(changed).toBe(1);
     } finally {
       db.close();
     }
-    await api(station.url, 'fees.charge', { patronId: homer.id, kind: 'damage', amount: 375, description: 'Water damage' }, token);
+    await api(
+      station.url,
+      'fees.charge',
+      { patronId: homer.id, kind: 'damage', amount: 375, description: 'Water damage' },
+      token,
+    );
     // A receipt printer, so the receipt question is asked; and the library's logo.
     printer = createServer((socket) => socket.resume());
     await new Promise<void>((resolve) => printer.listen(0, '127.0.0.1', resolve));
-    await api(station.url, 'devices.configure', { printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port: (printer.address() as { port: number }).port } }] }, token);
+    await api(
+      station.url,
+      'devices.configure',
+      {
+        printers: [
+          {
+            id: 'receipts',
+            connection: { kind: 'tcp', host: '127.0.0.1', port: (printer.address() as { port: number }).port },
+          },
+        ],
+      },
+      token,
+    );
     await api(station.url, 'settings.update', { kiosk: { idleSeconds: 60, warningSeconds: 10, logo: LOGO } }, token);
   }, 60_000);
   afterAll(async () => {
@@ -350,13 +471,23 @@ describe('the kiosk, made for touch and for anyone', () => {
   it('answers a misread card, a book and a mistyped number at the welcome in plain words, and the PIN step has a way back (#12 bug 2)', async () => {
     const kiosk = await openKiosk();
     await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
-    await scanAtWelcome(kiosk, misreadCard(1), 'We could not read that card. Please scan it again, or type its number.');
+    await scanAtWelcome(
+      kiosk,
+      misreadCard(1),
+      'We could not read that card. Please scan it again, or type its number.',
+    );
     expect(await kiosk.getByLabel('PIN').count()).toBe(0);
     expect(await kiosk.getByLabel('Library card').inputValue()).toBe('');
-    await scanAtWelcome(kiosk, itemBarcode(1), 'That is a book, not a library card. Please scan your library card first.');
+    await scanAtWelcome(
+      kiosk,
+      itemBarcode(1),
+      'That is a book, not a library card. Please scan your library card first.',
+    );
     await kiosk.getByLabel('Library card').fill(misreadCard(1));
     await kiosk.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe('That is not a library card number. Please check it and try again.');
+    await expect
+      .poll(() => kiosk.getByRole('alert').textContent())
+      .toBe('That is not a library card number. Please check it and try again.');
     expect(await kiosk.getByLabel('PIN').count()).toBe(0);
     // A good card, scanned, goes on to the PIN; Back returns to the welcome with nothing kept.
     await kiosk.getByLabel('Library card').fill('');
@@ -373,7 +504,12 @@ describe('the kiosk, made for touch and for anyone', () => {
   it("shows the fines owed and the overdue loans, read-only, with dates in the kiosk's language and the branch's zone", async () => {
     // The kiosk PC's own clock is in Tokyo: the dates must still be New York's.
     // And a book he asked another library for (docs/ill.md): the kiosk shows where it is.
-    await api(station.url, 'ill.requestBorrowing', { patronId: homer.id, title: 'Silas Marner', partnerName: 'State University Library', needBy: '2026-12-18' }, token);
+    await api(
+      station.url,
+      'ill.requestBorrowing',
+      { patronId: homer.id, title: 'Silas Marner', partnerName: 'State University Library', needBy: '2026-12-18' },
+      token,
+    );
     const kiosk = await openKiosk('?idle=600', { timezoneId: 'Asia/Tokyo' });
     await signIn(kiosk, patronCard(7), '7777');
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Hello, Homer!' }).isVisible()).toBe(true);
@@ -388,8 +524,13 @@ describe('the kiosk, made for touch and for anyone', () => {
     await kiosk.getByRole('button', { name: 'My loans and fines' }).click();
     const loan = kiosk.getByTestId('kiosk-loan').filter({ hasText: 'The Joy of Donuts' });
     await expect.poll(() => loan.textContent()).toContain('Overdue: was due Nov 25, 2026');
-    expect(await kiosk.getByTestId('kiosk-fee').allTextContents()).toEqual(['Water damage $3.75', `Overdue fine so far: The Joy of Donuts $${((owed - 375) / 100).toFixed(2)}`]);
-    expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe(`You owe ${dollars}. You can pay at the desk.`);
+    expect(await kiosk.getByTestId('kiosk-fee').allTextContents()).toEqual([
+      'Water damage $3.75',
+      `Overdue fine so far: The Joy of Donuts $${((owed - 375) / 100).toFixed(2)}`,
+    ]);
+    expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe(
+      `You owe ${dollars}. You can pay at the desk.`,
+    );
     // Read-only: nothing to pay or waive here.
     expect(await kiosk.getByRole('button', { name: /pay|waive/i }).count()).toBe(0);
     await expect.poll(() => kiosk.getByTestId('kiosk-ill').textContent()).toContain('Silas Marner');
@@ -398,7 +539,9 @@ describe('the kiosk, made for touch and for anyone', () => {
     await kiosk.getByLabel('Language').selectOption('es');
     await expect.poll(() => kiosk.getByTestId('kiosk-ill').textContent()).toContain('Solicitada');
     await expect.poll(() => loan.textContent()).toContain('Con retraso: vencía el 25 nov 2026');
-    expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe(`Debe ${dollars}. Puede pagar en el mostrador.`);
+    expect(await kiosk.getByTestId('kiosk-fees-total').textContent()).toBe(
+      `Debe ${dollars}. Puede pagar en el mostrador.`,
+    );
     await kiosk.getByLabel('Idioma').selectOption('en');
     await kiosk.close();
   });
@@ -410,8 +553,14 @@ describe('the kiosk, made for touch and for anyone', () => {
     await kiosk.getByRole('button', { name: 'No receipt' }).click();
     await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
     const shown = Date.now();
-    await expect.poll(() => kiosk.getByTestId('kiosk-goodbye-countdown').textContent()).toMatch(/^This screen starts again in \d seconds?\.$/);
-    await expect.poll(() => kiosk.getByRole('heading', { name: 'Welcome! Scan your library card to begin.' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => kiosk.getByTestId('kiosk-goodbye-countdown').textContent())
+      .toMatch(/^This screen starts again in \d seconds?\.$/);
+    await expect
+      .poll(() => kiosk.getByRole('heading', { name: 'Welcome! Scan your library card to begin.' }).isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     expect(Date.now() - shown).toBeGreaterThan(5_000);
     await kiosk.close();
   }, 30_000);
@@ -431,7 +580,12 @@ describe('the kiosk, made for touch and for anyone', () => {
     await expect.poll(() => kiosk.evaluate('window.tones')).toEqual([660, 990, 440, 294]);
     await kiosk.close();
 
-    await api(station.url, 'settings.update', { kiosk: { idleSeconds: 60, warningSeconds: 10, logo: LOGO, sounds: false } }, token);
+    await api(
+      station.url,
+      'settings.update',
+      { kiosk: { idleSeconds: 60, warningSeconds: 10, logo: LOGO, sounds: false } },
+      token,
+    );
     try {
       kiosk = await openKiosk();
       await signIn(kiosk, patronCard(1), '1234');
@@ -469,7 +623,9 @@ describe('the kiosk, made for touch and for anyone', () => {
         await kiosk.screenshot({ path: join(SCREENSHOTS, `kiosk-${size}-${name}.png`) });
       };
       await expect.poll(() => kiosk.getByLabel('Library card').isVisible()).toBe(true);
-      await expect.poll(() => kiosk.getByTestId('kiosk-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+      await expect
+        .poll(() => kiosk.getByTestId('kiosk-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth))
+        .toBeGreaterThan(0);
       await look('1-welcome');
       // Staff's way out, open: as large and as clean.
       await kiosk.getByRole('button', { name: 'Staff: leave kiosk mode' }).click();
@@ -477,7 +633,11 @@ describe('the kiosk, made for touch and for anyone', () => {
       expect(await violations(kiosk)).toEqual([]);
       expect(await smallTargets(kiosk)).toEqual([]);
       await kiosk.getByRole('button', { name: 'Staff: leave kiosk mode' }).click();
-      await scanAtWelcome(kiosk, misreadCard(7), 'We could not read that card. Please scan it again, or type its number.');
+      await scanAtWelcome(
+        kiosk,
+        misreadCard(7),
+        'We could not read that card. Please scan it again, or type its number.',
+      );
       await look('2-welcome-misread');
       await kiosk.getByLabel('Library card').fill(patronCard(7));
       await kiosk.getByRole('button', { name: 'Next' }).click();
@@ -504,7 +664,8 @@ describe('the kiosk, made for touch and for anyone', () => {
       await kiosk.getByRole('button', { name: 'I am done' }).click();
       await expect.poll(() => kiosk.getByRole('button', { name: 'Print a receipt' }).isVisible()).toBe(true);
       // The receipt choice: two big buttons.
-      for (const name of ['Print a receipt', 'No receipt']) expect((await kiosk.getByRole('button', { name }).boundingBox())!.height).toBeGreaterThanOrEqual(96);
+      for (const name of ['Print a receipt', 'No receipt'])
+        expect((await kiosk.getByRole('button', { name }).boundingBox())!.height).toBeGreaterThanOrEqual(96);
       await look('6-receipt');
       await kiosk.getByRole('button', { name: 'No receipt' }).click();
       await expect.poll(() => kiosk.getByRole('heading', { name: 'Thank you! See you soon.' }).isVisible()).toBe(true);
@@ -529,8 +690,12 @@ describe('the kiosk, made for touch and for anyone', () => {
 });
 
 describe("the kiosk's window never leads to the desk without staff credentials", () => {
-  const deskShown = async (page: Page) => (await page.getByRole('navigation', { name: 'Main' }).count()) + (await page.getByLabel('Username', { exact: true }).count()) > 0;
-  const kioskShown = (page: Page) => page.getByRole('heading', { name: 'Welcome! Scan your library card to begin.' }).isVisible();
+  const deskShown = async (page: Page) =>
+    (await page.getByRole('navigation', { name: 'Main' }).count()) +
+      (await page.getByLabel('Username', { exact: true }).count()) >
+    0;
+  const kioskShown = (page: Page) =>
+    page.getByRole('heading', { name: 'Welcome! Scan your library card to begin.' }).isVisible();
 
   it("shows the kiosk at the desk's addresses, typed or followed, in a new tab, and after a hash change", async () => {
     const kiosk = await openKiosk('');
@@ -560,10 +725,19 @@ describe("the kiosk's window never leads to the desk without staff credentials",
     // The print, save-page and open-file keys (each a system dialog) are cancelled by the kiosk.
     await kiosk.evaluate(() => {
       (window as unknown as { keys: string[] }).keys = [];
-      window.addEventListener('keydown', (e) => (window as unknown as { keys: string[] }).keys.push(`${e.key}:${e.defaultPrevented}`));
+      window.addEventListener('keydown', (e) =>
+        (window as unknown as { keys: string[] }).keys.push(`${e.key}:${e.defaultPrevented}`),
+      );
     });
     for (const key of ['Control+p', 'Control+s', 'Control+o']) await kiosk.keyboard.press(key);
-    expect(await kiosk.evaluate('window.keys')).toEqual(['Control:false', 'p:true', 'Control:false', 's:true', 'Control:false', 'o:true']);
+    expect(await kiosk.evaluate('window.keys')).toEqual([
+      'Control:false',
+      'p:true',
+      'Control:false',
+      's:true',
+      'Control:false',
+      'o:true',
+    ]);
     expect(await kiosk.evaluate('window.printCalls')).toEqual([]);
     await kiosk.close();
   });
@@ -574,7 +748,9 @@ describe("the kiosk's window never leads to the desk without staff credentials",
     // The calls the page makes, over fetch (below) or over its WebSocket (src/transports/ws),
     // which it opens at its first call.
     const calls: string[] = [];
-    page.on('websocket', (ws) => ws.on('framesent', (f) => calls.push(`/api/call/${(JSON.parse(String(f.payload)) as { name: string }).name}`)));
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (f) => calls.push(`/api/call/${(JSON.parse(String(f.payload)) as { name: string }).name}`)),
+    );
     await page.goto(station.url);
     await page.getByLabel('Username', { exact: true }).fill('marge');
     await page.getByLabel('Password', { exact: true }).fill('donut hole 42');
@@ -619,31 +795,60 @@ describe("the library's kiosk and scanner settings", () => {
     await desk.getByLabel('Password', { exact: true }).fill('donut hole 42');
     await desk.getByRole('button', { name: 'Sign in' }).click();
     await desk.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
-    await desk.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Library', exact: true }).click();
+    await desk
+      .getByRole('navigation', { name: 'Settings areas' })
+      .getByRole('button', { name: 'Library', exact: true })
+      .click();
     const idle = desk.getByLabel('Seconds without activity before the kiosk asks "Are you still there?"');
     await expect.poll(() => idle.inputValue()).toBe('60');
     await idle.fill('10');
     await desk.getByLabel('Seconds it waits for an answer before ending the session').fill('5');
     await desk.getByRole('button', { name: 'Save library settings' }).click();
-    await expect.poll(async () => ((await api(station.url, 'settings.get', {}, token)) as { kiosk: unknown }).kiosk).toEqual({ idleSeconds: 10, warningSeconds: 5, logo: null, sounds: true });
+    await expect
+      .poll(async () => ((await api(station.url, 'settings.get', {}, token)) as { kiosk: unknown }).kiosk)
+      .toEqual({ idleSeconds: 10, warningSeconds: 5, logo: null, sounds: true });
 
     // The kiosk's logo: an image file chosen here, kept as a data: address. The sounds are on unless turned off.
-    expect(await desk.getByLabel('Play a sound at the kiosk when an item is borrowed and when something is refused').isChecked()).toBe(true);
+    expect(
+      await desk
+        .getByLabel('Play a sound at the kiosk when an item is borrowed and when something is refused')
+        .isChecked(),
+    ).toBe(true);
     const logo = desk.getByLabel('Logo shown on the kiosk');
     await logo.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
-    await expect.poll(() => desk.getByRole('alert').filter({ hasText: 'That file is not a PNG, JPEG, GIF, WebP or SVG image.' }).isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        desk
+          .getByRole('alert')
+          .filter({ hasText: 'That file is not a PNG, JPEG, GIF, WebP or SVG image.' })
+          .isVisible(),
+      )
+      .toBe(true);
     await logo.setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(LOGO_SVG) });
     await expect.poll(() => desk.getByRole('img', { name: "The kiosk's logo now" }).isVisible()).toBe(true);
     await desk.getByRole('button', { name: 'Save library settings' }).click();
-    await expect.poll(async () => ((await api(station.url, 'settings.get', {}, token)) as { kiosk: { logo?: string } }).kiosk.logo).toBe(LOGO);
+    await expect
+      .poll(
+        async () => ((await api(station.url, 'settings.get', {}, token)) as { kiosk: { logo?: string } }).kiosk.logo,
+      )
+      .toBe(LOGO);
     // The station refuses anything but an image as a data: address (a web address would also break the kiosk's CSP).
-    await expect(api(station.url, 'settings.update', { kiosk: { idleSeconds: 10, warningSeconds: 5, logo: 'https://example.org/logo.png' } }, token)).rejects.toThrow(/INVALID/);
+    await expect(
+      api(
+        station.url,
+        'settings.update',
+        { kiosk: { idleSeconds: 10, warningSeconds: 5, logo: 'https://example.org/logo.png' } },
+        token,
+      ),
+    ).rejects.toThrow(/INVALID/);
 
     const gap = desk.getByLabel('Longest gap between the keys of one scan (milliseconds)');
     await expect.poll(() => gap.inputValue()).toBe('30');
     await gap.fill('200');
     await desk.getByRole('button', { name: 'Save the scanner setting' }).click();
-    await expect.poll(async () => ((await api(station.url, 'setup.status', {})) as { wedge: unknown }).wedge).toEqual({ maxGapMs: 200 });
+    await expect
+      .poll(async () => ((await api(station.url, 'setup.status', {})) as { wedge: unknown }).wedge)
+      .toEqual({ maxGapMs: 200 });
   });
 
   it("the desk takes a slow scanner's burst (keys 50 ms apart) as a scan once the gap allows it", async () => {
@@ -656,18 +861,31 @@ describe("the library's kiosk and scanner settings", () => {
   });
 
   it('tells a patron whose card is locked after too many wrong PINs when to try again; the desk unlocks it', async () => {
-    await api(station.url, 'patrons.register', { cardBarcode: patronCard(5), firstName: 'Maggie', lastName: 'Simpson', categoryCode: 'ADULT', pin: '5678' }, token);
+    await api(
+      station.url,
+      'patrons.register',
+      { cardBarcode: patronCard(5), firstName: 'Maggie', lastName: 'Simpson', categoryCode: 'ADULT', pin: '5678' },
+      token,
+    );
     let lock: { code?: string; retryAt?: number } = {};
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${station.url}/api/call/auth.kioskSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cardBarcode: patronCard(5), pin: `000${i}` }) });
+      const res = await fetch(`${station.url}/api/call/auth.kioskSignIn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cardBarcode: patronCard(5), pin: `000${i}` }),
+      });
       lock = (await res.json()) as typeof lock;
     }
     expect(lock.code).toBe('LOCKED');
-    const time = new Intl.DateTimeFormat('en-US', { timeStyle: 'short', timeZone: 'America/New_York' }).format(lock.retryAt!);
+    const time = new Intl.DateTimeFormat('en-US', { timeStyle: 'short', timeZone: 'America/New_York' }).format(
+      lock.retryAt!,
+    );
     const kiosk = await openKiosk();
     // The right PIN, and still refused: in plain words, with the branch's time.
     await signIn(kiosk, patronCard(5), '5678');
-    await expect.poll(() => kiosk.getByRole('alert').textContent()).toBe(`This card is locked after too many wrong PINs. Try again at ${time} or ask at the desk.`);
+    await expect
+      .poll(() => kiosk.getByRole('alert').textContent())
+      .toBe(`This card is locked after too many wrong PINs. Try again at ${time} or ask at the desk.`);
     expect(await kiosk.getByRole('heading', { name: 'Maggie' }).count()).toBe(0);
 
     const desk = await browser.newPage({ locale: 'en-US' });
@@ -681,7 +899,9 @@ describe("the library's kiosk and scanner settings", () => {
     await desk.getByRole('button', { name: 'Search' }).click();
     await desk.getByRole('button', { name: 'Open Maggie Simpson' }).click();
     await desk.getByRole('button', { name: 'Unlock PIN' }).click();
-    await expect.poll(() => desk.getByRole('status').filter({ hasText: 'unlocked' }).textContent()).toBe('The card is unlocked: the patron may sign in at the kiosk with their PIN again.');
+    await expect
+      .poll(() => desk.getByRole('status').filter({ hasText: 'unlocked' }).textContent())
+      .toBe('The card is unlocked: the patron may sign in at the kiosk with their PIN again.');
     await desk.close();
 
     await kiosk.getByLabel('PIN').fill('5678');
@@ -706,7 +926,9 @@ describe("the library's kiosk and scanner settings", () => {
     expect([box?.width, box?.height]).toEqual([viewport.width, viewport.height]);
     const stay = await kiosk.getByRole('button', { name: 'I am still here' }).boundingBox();
     expect(stay!.height).toBeGreaterThanOrEqual(48);
-    await expect.poll(() => kiosk.getByText('Welcome! Scan your library card to begin.').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => kiosk.getByText('Welcome! Scan your library card to begin.').isVisible(), { timeout: 10_000 })
+      .toBe(true);
     await kiosk.close();
   }, 40_000);
 });

@@ -17,9 +17,30 @@ beforeAll(async () => {
   station = await startServe();
   const token = await setUpSpringfield(station.url, 'America/New_York');
   const record = await api(station.url, 'catalogue.addRecord', { title: 'The Phantom Tollbooth' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' }, token);
-  const lisa = await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', email: 'lisa@springfield.example' }, token);
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' }, token);
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' },
+    token,
+  );
+  const lisa = await api(
+    station.url,
+    'patrons.register',
+    {
+      cardBarcode: patronCard(1),
+      firstName: 'Lisa',
+      lastName: 'Simpson',
+      categoryCode: 'ADULT',
+      email: 'lisa@springfield.example',
+    },
+    token,
+  );
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' },
+    token,
+  );
   // Bart has the book Lisa waits for; he brings it back, and her hold is ready on the shelf.
   await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(2), itemBarcode: itemBarcode(1) }, token);
   await api(station.url, 'holds.place', { patronId: (lisa.patron as { id: string }).id, recordId: record.id }, token);
@@ -41,7 +62,10 @@ describe('Settings › Notices', () => {
     await page.getByLabel('Password', { exact: true }).fill('donut hole 42');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'Notices', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Settings areas' })
+      .getByRole('button', { name: 'Notices', exact: true })
+      .click();
 
     await page.getByLabel('Send notices').check();
     await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');

@@ -14,7 +14,11 @@ const KB = 1000;
 describe('the built renderer', () => {
   it('keeps every chunk under 500 kB and the kiosk, set-up and settings out of the first load', () => {
     const chunks = readdirSync(assets).filter((f) => f.endsWith('.js'));
-    for (const chunk of chunks) expect({ chunk, kB: Math.round(statSync(join(assets, chunk)).size / KB) }).toEqual({ chunk, kB: expect.toSatisfy((kB: number) => kB <= 500) });
+    for (const chunk of chunks)
+      expect({ chunk, kB: Math.round(statSync(join(assets, chunk)).size / KB) }).toEqual({
+        chunk,
+        kB: expect.toSatisfy((kB: number) => kB <= 500),
+      });
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
     const firstLoad = [...html.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1]!);
     expect(firstLoad.length).toBeGreaterThan(0);

@@ -14,7 +14,19 @@ import { SCREENSHOTS, api, launchBrowser, setUpSpringfield, startServe, type Run
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** The desk's tabs, in their order on screen (clicked by position, so the same in both languages). */
-const SCREENS = ['checkout', 'checkin', 'renew', 'holds', 'patrons', 'catalogue', 'shelf', 'ill', 'reports', 'devices', 'settings'];
+const SCREENS = [
+  'checkout',
+  'checkin',
+  'renew',
+  'holds',
+  'patrons',
+  'catalogue',
+  'shelf',
+  'ill',
+  'reports',
+  'devices',
+  'settings',
+];
 const THEMES = ['light', 'dark'] as const;
 const LANGUAGES = ['en', 'es'] as const;
 const DESK_SIZES = [
@@ -55,7 +67,12 @@ async function language(p: Page, lang: (typeof LANGUAGES)[number]) {
  * Screenshots `p` at each size in each theme, runs axe on each, and returns the findings by file
  * name (empty when clean).
  */
-async function lookAt(p: Page, name: string, lang: string, sizes: { width: number; height: number }[]): Promise<Record<string, string[]>> {
+async function lookAt(
+  p: Page,
+  name: string,
+  lang: string,
+  sizes: { width: number; height: number }[],
+): Promise<Record<string, string[]>> {
   const problems: Record<string, string[]> = {};
   for (const theme of THEMES) {
     await inTheme(p, theme);
@@ -85,11 +102,34 @@ beforeAll(async () => {
   for (const [i, [title, author]] of titles.entries()) {
     const record = (await call('catalogue.addRecord', { title, author, year: 1960 + i })) as { id: string };
     records.push(record);
-    for (const n of [1, 2]) await call('catalogue.addItem', { barcode: itemBarcode(i * 10 + n), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 1995 });
+    for (const n of [1, 2])
+      await call('catalogue.addItem', {
+        barcode: itemBarcode(i * 10 + n),
+        recordId: record.id,
+        itemTypeCode: 'BOOK',
+        replacementPrice: 1995,
+      });
   }
-  await call('patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT', pin: '1234', email: 'lisa@example.org' });
-  await call('patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' });
-  const edna = (await call('patrons.register', { cardBarcode: patronCard(3), firstName: 'Edna', lastName: 'Krabappel', categoryCode: 'ADULT' })) as { patron: { id: string } };
+  await call('patrons.register', {
+    cardBarcode: patronCard(1),
+    firstName: 'Lisa',
+    lastName: 'Simpson',
+    categoryCode: 'ADULT',
+    pin: '1234',
+    email: 'lisa@example.org',
+  });
+  await call('patrons.register', {
+    cardBarcode: patronCard(2),
+    firstName: 'Bart',
+    lastName: 'Simpson',
+    categoryCode: 'ADULT',
+  });
+  const edna = (await call('patrons.register', {
+    cardBarcode: patronCard(3),
+    firstName: 'Edna',
+    lastName: 'Krabappel',
+    categoryCode: 'ADULT',
+  })) as { patron: { id: string } };
   const lisa = (await call('patrons.lookup', { barcode: patronCard(1) })) as { patron: { id: string } };
   await call('fees.charge', { patronId: lisa.patron.id, kind: 'damage', amount: 375, description: 'Water damage' });
   // Bart has two books; Edna waits for one of them (Pedro Páramo); Lisa's loans are made at the desk below.
@@ -114,7 +154,11 @@ afterAll(async () => {
 
 // The first navigation is the tabs (its name is in the desk's language; Settings has a second one).
 const nav = () => page.getByRole('navigation').first();
-const item = (barcode: string) => page.getByLabel('Item barcode').fill(barcode).then(() => page.getByLabel('Item barcode').press('Enter'));
+const item = (barcode: string) =>
+  page
+    .getByLabel('Item barcode')
+    .fill(barcode)
+    .then(() => page.getByLabel('Item barcode').press('Enter'));
 
 /**
  * Patrons and Catalogue start afresh each time they are opened: Lisa's account and the record are
@@ -122,7 +166,11 @@ const item = (barcode: string) => page.getByLabel('Item barcode').fill(barcode).
  */
 async function reopen(screen: string) {
   const [words, name, loaded] =
-    screen === 'patrons' ? ['simpson', /Lisa Simpson/, 'fees-owed'] : screen === 'catalogue' ? ['soledad', /Cien años de soledad/, 'copy-row'] : [null, null, null];
+    screen === 'patrons'
+      ? ['simpson', /Lisa Simpson/, 'fees-owed']
+      : screen === 'catalogue'
+        ? ['soledad', /Cien años de soledad/, 'copy-row']
+        : [null, null, null];
   if (!words || !name || !loaded) return;
   if ((await page.getByTestId(loaded).count()) > 0) return;
   const box = page.getByRole('main').getByRole('textbox').first();
@@ -140,9 +188,13 @@ describe('every screen in both themes, both languages and two window sizes, axe-
     await box.press('Enter');
     await expect.poll(() => page.getByRole('heading', { name: 'Lisa Simpson' }).isVisible()).toBe(true);
     await item(itemBarcode(2));
-    await expect.poll(async () => [await page.getByTestId('loan-row').count(), await page.getByRole('alert').allTextContents()]).toEqual([1, []]);
+    await expect
+      .poll(async () => [await page.getByTestId('loan-row').count(), await page.getByRole('alert').allTextContents()])
+      .toEqual([1, []]);
     await item(itemBarcode(31));
-    await expect.poll(async () => [await page.getByTestId('loan-row').count(), await page.getByRole('alert').allTextContents()]).toEqual([2, []]);
+    await expect
+      .poll(async () => [await page.getByTestId('loan-row').count(), await page.getByRole('alert').allTextContents()])
+      .toEqual([2, []]);
     // Check in: Bart's two books come back, one trapped for Edna's hold.
     await nav().getByRole('button', { name: 'Check in', exact: true }).click();
     await item(itemBarcode(21));

@@ -3,7 +3,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBarcode, patronCard } from '../support/station';
-import { api, launchBrowser, screenshot, startServe, wedgeScan, type RunningStation, setUpSpringfield } from './support';
+import {
+  api,
+  launchBrowser,
+  screenshot,
+  startServe,
+  wedgeScan,
+  type RunningStation,
+  setUpSpringfield,
+} from './support';
 
 const TZ = 'America/New_York';
 let station: RunningStation;
@@ -14,7 +22,10 @@ let page: Page;
 function branchDay(plusDays: number): { iso: string; shown: string } {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(Date.now());
   const at = Date.parse(`${today}T12:00:00Z`) + plusDays * 86_400_000;
-  return { iso: new Date(at).toISOString().slice(0, 10), shown: new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(at) };
+  return {
+    iso: new Date(at).toISOString().slice(0, 10),
+    shown: new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(at),
+  };
 }
 
 async function signIn(username: string, password: string) {
@@ -31,18 +42,41 @@ async function signOut() {
 
 async function openSettings(area: string) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: area, exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Settings areas' })
+    .getByRole('button', { name: area, exact: true })
+    .click();
 }
 
 beforeAll(async () => {
   station = await startServe();
   const token = await setUpSpringfield(station.url, TZ);
   const film = await api(station.url, 'catalogue.addRecord', { title: 'The Itchy & Scratchy Movie' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: film.id, itemTypeCode: 'DVD' }, token);
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(1), recordId: film.id, itemTypeCode: 'DVD' },
+    token,
+  );
   const book = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(2), recordId: book.id, itemTypeCode: 'BOOK' }, token);
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT' }, token);
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'CHILD' }, token);
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(2), recordId: book.id, itemTypeCode: 'BOOK' },
+    token,
+  );
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT' },
+    token,
+  );
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'CHILD' },
+    token,
+  );
 
   browser = await launchBrowser();
   page = await browser.newPage({ locale: 'en-US' });
@@ -57,20 +91,28 @@ describe('settings at the desk, for an administrator', () => {
   it('signs in as the administrator, who sees Settings', async () => {
     await page.goto(station.url);
     await signIn('marge', 'donut hole 42');
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);
+    expect(
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).isVisible(),
+    ).toBe(true);
   });
 
   it('shows the library settings, branches, categories, item types and the hub connection', async () => {
     await openSettings('Library');
-    await expect.poll(() => page.getByLabel('Library name', { exact: true }).inputValue()).toBe('Springfield Public Library');
-    await expect.poll(() => page.getByRole('group', { name: 'Patron card barcodes' }).getByLabel('Exact length').inputValue()).toBe('14');
+    await expect
+      .poll(() => page.getByLabel('Library name', { exact: true }).inputValue())
+      .toBe('Springfield Public Library');
+    await expect
+      .poll(() => page.getByRole('group', { name: 'Patron card barcodes' }).getByLabel('Exact length').inputValue())
+      .toBe('14');
     await screenshot(page, '30-settings-library');
     await page.getByLabel('Header lines').fill('Open 9 to 5, Monday to Saturday');
     await page.getByRole('button', { name: 'Save receipt settings' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(1);
 
     await openSettings('Branches');
-    await expect.poll(() => page.getByTestId('branch-row').first().textContent()).toBe('MAINMain StreetAmerica/New_YorkEdit');
+    await expect
+      .poll(() => page.getByTestId('branch-row').first().textContent())
+      .toBe('MAINMain StreetAmerica/New_YorkEdit');
     await page.getByRole('button', { name: 'Add a branch' }).click();
     await page.getByLabel('Code').fill('NORTH');
     await page.getByLabel('Name', { exact: true }).fill('North Haverbrook');
@@ -119,16 +161,37 @@ describe('settings at the desk, for an administrator', () => {
   });
 
   it('sets a loan limit for children and a return policy for DVDs: both stay after a reload and take effect at the desk', async () => {
-    const token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+    const token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' }))
+      .token as string;
     const branches = (await api(station.url, 'branches.list', {}, token)) as unknown as { id: string; code: string }[];
     const north = branches.find((b) => b.code === 'NORTH')?.id;
     const film = await api(station.url, 'catalogue.addRecord', { title: 'Kamp Krusty' }, token);
     const book = await api(station.url, 'catalogue.addRecord', { title: 'Treehouse of Horror' }, token);
-    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(3), recordId: film.id, itemTypeCode: 'DVD' }, token);
-    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(4), recordId: book.id, itemTypeCode: 'BOOK' }, token);
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(3), recordId: film.id, itemTypeCode: 'DVD' },
+      token,
+    );
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(4), recordId: book.id, itemTypeCode: 'BOOK' },
+      token,
+    );
     // Two copies that belong to North Haverbrook, to return at Main Street.
-    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(5), recordId: film.id, itemTypeCode: 'DVD', homeBranchId: north }, token);
-    await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(6), recordId: book.id, itemTypeCode: 'BOOK', homeBranchId: north }, token);
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(5), recordId: film.id, itemTypeCode: 'DVD', homeBranchId: north },
+      token,
+    );
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(6), recordId: book.id, itemTypeCode: 'BOOK', homeBranchId: north },
+      token,
+    );
 
     await openSettings('Limits and returns');
     await expect.poll(() => page.getByRole('columnheader', { name: 'Most loans' }).isVisible()).toBe(true);
@@ -159,7 +222,9 @@ describe('settings at the desk, for an administrator', () => {
     await openSettings('Limits and returns');
     await expect.poll(() => page.getByTestId('limit-row').count()).toBe(2);
     expect(await page.getByTestId('limit-row').nth(1).textContent()).toBe('Any (*)Child15Edit');
-    expect(await page.getByTestId('return-policy-row').textContent()).toBe('Main StreetDVDStays where it was returnedEdit');
+    expect(await page.getByTestId('return-policy-row').textContent()).toBe(
+      'Main StreetDVDStays where it was returnedEdit',
+    );
 
     // Bart (a child) takes one item home; the second is refused by the limit.
     await page.getByRole('button', { name: 'Check out' }).click();
@@ -170,7 +235,9 @@ describe('settings at the desk, for an administrator', () => {
     await expect.poll(() => page.getByTestId('loan-row').count()).toBe(1);
     await page.getByLabel('Item barcode').fill(itemBarcode(4));
     await page.getByLabel('Item barcode').press('Enter');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The patron has the most loans allowed (1).');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('The patron has the most loans allowed (1).');
     expect(await page.getByTestId('loan-row').count()).toBe(1);
     await page.getByRole('button', { name: 'Finish and clear' }).click();
 
@@ -178,10 +245,24 @@ describe('settings at the desk, for an administrator', () => {
     await page.getByRole('button', { name: 'Check in' }).click();
     await page.getByLabel('Item barcode').fill(itemBarcode(5));
     await page.getByLabel('Item barcode').press('Enter');
-    await expect.poll(() => page.getByTestId('return-row').filter({ hasText: itemBarcode(5) }).textContent()).toContain('Shelve');
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('return-row')
+          .filter({ hasText: itemBarcode(5) })
+          .textContent(),
+      )
+      .toContain('Shelve');
     await page.getByLabel('Item barcode').fill(itemBarcode(6));
     await page.getByLabel('Item barcode').press('Enter');
-    await expect.poll(() => page.getByTestId('return-row').filter({ hasText: itemBarcode(6) }).textContent()).toContain('Send to North Haverbrook');
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('return-row')
+          .filter({ hasText: itemBarcode(6) })
+          .textContent(),
+      )
+      .toContain('Send to North Haverbrook');
   });
 
   it('adds a closed day with the date field and sees it in the calendar', async () => {
@@ -191,14 +272,18 @@ describe('settings at the desk, for an administrator', () => {
     await page.getByLabel('Date', { exact: true }).fill(day.iso);
     await page.getByLabel('Reason (optional)').fill('Staff training');
     await page.getByRole('button', { name: 'Add the closed day' }).click();
-    await expect.poll(() => page.getByTestId('closed-day').first().textContent()).toContain(`${day.shown} — Staff training`);
+    await expect
+      .poll(() => page.getByTestId('closed-day').first().textContent())
+      .toContain(`${day.shown} — Staff training`);
     await page.getByRole('radio', { name: 'Every year' }).check();
     await page.getByLabel('Month', { exact: true }).selectOption({ label: 'December' });
     await page.getByLabel('Day of the month').fill('25');
     await page.getByLabel('Reason (optional)').fill('Christmas Day');
     await page.getByLabel('Reason (optional)').press('Enter');
     await expect.poll(() => page.getByTestId('closed-day').count()).toBe(2);
-    expect(await page.getByTestId('closed-day').first().textContent()).toContain('Every year on December 25 — Christmas Day');
+    expect(await page.getByTestId('closed-day').first().textContent()).toContain(
+      'Every year on December 25 — Christmas Day',
+    );
     await screenshot(page, '37-settings-closed-days');
   });
 
@@ -214,20 +299,35 @@ describe('settings at the desk, for an administrator', () => {
     await screenshot(page, '38-settings-staff-form');
     await dialog.getByRole('button', { name: 'Save the account' }).click();
     await expect.poll(() => page.getByTestId('staff-row').count()).toBe(2);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved the account lenny.' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Saved the account lenny.' }).isVisible())
+      .toBe(true);
     await screenshot(page, '39-settings-staff');
 
     await signOut();
     await signIn('lenny', 'sector 7G safety');
     expect(await page.getByText('Signed in as Lenny Leonard').isVisible()).toBe(true);
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).count()).toBe(
+      0,
+    );
   });
 
   it("a technician may not waive a fee: the station's refusal is shown, and a supervisor's credentials there waive it", async () => {
-    const token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
-    await api(station.url, 'staff.save', { username: 'skinner', displayName: 'Seymour Skinner', role: 'supervisor', password: 'principal pass' }, token);
+    const token = (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' }))
+      .token as string;
+    await api(
+      station.url,
+      'staff.save',
+      { username: 'skinner', displayName: 'Seymour Skinner', role: 'supervisor', password: 'principal pass' },
+      token,
+    );
     const bart = await api(station.url, 'patrons.lookup', { barcode: patronCard(2) }, token);
-    await api(station.url, 'fees.charge', { patronId: (bart.patron as { id: string }).id, kind: 'damage', amount: 250, description: 'Torn cover' }, token);
+    await api(
+      station.url,
+      'fees.charge',
+      { patronId: (bart.patron as { id: string }).id, kind: 'damage', amount: 250, description: 'Torn cover' },
+      token,
+    );
     await page.getByRole('button', { name: 'Patrons' }).click();
     await page.getByLabel('Find a patron (name, card, email or phone)').fill('Bart');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -237,12 +337,18 @@ describe('settings at the desk, for an administrator', () => {
     await dialog.getByLabel('Reason for waiving').fill('Was like that when lent');
     await dialog.getByRole('button', { name: 'Waive the fee' }).click();
     await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('Your account may not do that.');
-    expect(await dialog.getByText('A supervisor or an administrator may waive it here with their own username and password.').isVisible()).toBe(true);
+    expect(
+      await dialog
+        .getByText('A supervisor or an administrator may waive it here with their own username and password.')
+        .isVisible(),
+    ).toBe(true);
     await screenshot(page, '40-patron-waive-refused');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     // The focus is back on the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Waive $2.50 — Damage: Torn cover');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Waive $2.50 — Damage: Torn cover',
+    );
 
     // Again, and a supervisor signs in the dialog: the technician's own credentials grant nothing.
     await page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).click();
@@ -260,7 +366,9 @@ describe('settings at the desk, for an administrator', () => {
     expect(await page.getByText('Fee waived.').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).count()).toBe(0);
     // Nothing is owed on it any more (the lookup lists what is still owed).
-    const fees = (await api(station.url, 'patrons.lookup', { barcode: patronCard(2) }, token)).fees as { description: string }[];
+    const fees = (await api(station.url, 'patrons.lookup', { barcode: patronCard(2) }, token)).fees as {
+      description: string;
+    }[];
     expect(fees.map((f) => f.description)).not.toContain('Torn cover');
     // Bart did not choose to keep a reading history: none is shown.
     expect(await page.getByRole('heading', { name: 'Reading history' }).count()).toBe(0);
@@ -293,7 +401,9 @@ describe('patrons at the desk, edited', () => {
     await block.getByLabel('Reason').fill('Unpaid damages');
     await block.getByLabel('Blocked until').fill(until.iso);
     await block.getByRole('button', { name: 'Add the block' }).click();
-    await expect.poll(() => page.getByTestId('block').textContent()).toContain(`Blocked: Unpaid damages (until ${until.shown})`);
+    await expect
+      .poll(() => page.getByTestId('block').textContent())
+      .toContain(`Blocked: Unpaid damages (until ${until.shown})`);
     await screenshot(page, '42-patron-blocked');
 
     await page.getByRole('button', { name: 'Check out' }).click();
@@ -302,7 +412,9 @@ describe('patrons at the desk, edited', () => {
     await page.getByLabel('Item barcode').fill(itemBarcode(1));
     await page.getByLabel('Item barcode').press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('The patron is blocked: Unpaid damages');
-    expect(await page.getByRole('note', { name: 'Patron alerts' }).textContent()).toContain(`Blocked: Unpaid damages (until ${until.shown})`);
+    expect(await page.getByRole('note', { name: 'Patron alerts' }).textContent()).toContain(
+      `Blocked: Unpaid damages (until ${until.shown})`,
+    );
   });
 
   it('keeps the reading history of a patron who chose it, and lifts the block', async () => {
@@ -324,7 +436,9 @@ describe('patrons at the desk, edited', () => {
   it('replaces a lost card by scanning the new one into the dialog', async () => {
     await page.getByRole('button', { name: 'Replace a lost card' }).click();
     const dialog = page.getByRole('dialog', { name: 'Replace a lost card' });
-    await expect.poll(() => dialog.getByLabel('New card barcode').evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() => dialog.getByLabel('New card barcode').evaluate((el) => el === document.activeElement))
+      .toBe(true);
     await wedgeScan(page, patronCard(5));
     await expect.poll(() => dialog.getByLabel('New card barcode').inputValue()).toBe(patronCard(5));
     await screenshot(page, '46-patron-replace-card');
@@ -337,7 +451,9 @@ describe('patrons at the desk, edited', () => {
     await page.getByLabel('Language').selectOption('es');
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('button', { name: 'Configuración' }).click();
     await page.getByRole('button', { name: 'Días de cierre' }).click();
-    await expect.poll(() => page.getByTestId('closed-day').first().textContent()).toContain('Cada año el 25 de diciembre');
+    await expect
+      .poll(() => page.getByTestId('closed-day').first().textContent())
+      .toContain('Cada año el 25 de diciembre');
     await screenshot(page, '45-settings-closed-days-es');
     await page.getByLabel('Idioma').selectOption('en');
   });

@@ -25,13 +25,41 @@ let browser: Browser;
 let page: Page;
 
 const RULE = {
-  branchId: '*', categoryCode: '*', itemTypeCode: '*', loanLength: 21, loanUnit: 'days', hardDueDate: null, hardDueDateMode: 'before',
-  maxLoans: null, renewalsAllowed: 2, renewalPeriod: null, noRenewalBeforeDays: null, fineAmount: 25, finePeriod: 1, graceDays: 0, fineCap: 500,
-  capFineAtReplacementPrice: true, holdsAllowed: true, holdsPerTitle: 1, onShelfHoldsAllowed: true, pickupPeriodDays: 7,
+  branchId: '*',
+  categoryCode: '*',
+  itemTypeCode: '*',
+  loanLength: 21,
+  loanUnit: 'days',
+  hardDueDate: null,
+  hardDueDateMode: 'before',
+  maxLoans: null,
+  renewalsAllowed: 2,
+  renewalPeriod: null,
+  noRenewalBeforeDays: null,
+  fineAmount: 25,
+  finePeriod: 1,
+  graceDays: 0,
+  fineCap: 500,
+  capFineAtReplacementPrice: true,
+  holdsAllowed: true,
+  holdsPerTitle: 1,
+  onShelfHoldsAllowed: true,
+  pickupPeriodDays: 7,
 };
 
 /** The shelf, in filing order (641.5 .B47 files before 641.5 .B5: a cutter is a decimal). */
-const SHELF = ['599.75 WIL', '599.8 GOO', '613.2 POL', '641.5 .B47', '641.5 .B5', '741.5 ABC', '813.54 KIN', '813.54 SMI 2019', '910 ATL', '972 PAZ'];
+const SHELF = [
+  '599.75 WIL',
+  '599.8 GOO',
+  '613.2 POL',
+  '641.5 .B47',
+  '641.5 .B5',
+  '741.5 ABC',
+  '813.54 KIN',
+  '813.54 SMI 2019',
+  '910 ATL',
+  '972 PAZ',
+];
 const copy = (i: number) => itemBarcode(100 + i);
 /** The order met on the shelf: .B47 after .B5 (out of order), 910 ATL not there. */
 const SCAN_ORDER = [0, 1, 2, 4, 3, 5, 6, 7, 9];
@@ -49,7 +77,9 @@ beforeAll(async () => {
   const token = await setUpSpringfield(station.url, ZONE);
   const call = (name: string, input: unknown) => api(station.url, name, input, token);
   await call('rules.save', RULE);
-  const shelbyville = (await call('branches.save', { code: 'SHELBY', name: 'Shelbyville', timeZone: ZONE })) as { id: string };
+  const shelbyville = (await call('branches.save', { code: 'SHELBY', name: 'Shelbyville', timeZone: ZONE })) as {
+    id: string;
+  };
   const records: string[] = [];
   for (const [i, callNumber] of SHELF.entries()) {
     const record = (await call('catalogue.addRecord', { title: `Shelf book ${i}`, callNumber })) as { id: string };
@@ -64,9 +94,24 @@ beforeAll(async () => {
     });
   }
   const atlas = (await call('catalogue.addRecord', { title: 'Torn Atlas', callNumber: '912 ATL' })) as { id: string };
-  await call('catalogue.addItem', { barcode: itemBarcode(200), recordId: atlas.id, itemTypeCode: 'BOOK', replacementPrice: 3000 });
-  await call('patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT' });
-  const bart = (await call('patrons.register', { cardBarcode: patronCard(2), firstName: 'Bart', lastName: 'Simpson', categoryCode: 'ADULT' })) as { patron: { id: string } };
+  await call('catalogue.addItem', {
+    barcode: itemBarcode(200),
+    recordId: atlas.id,
+    itemTypeCode: 'BOOK',
+    replacementPrice: 3000,
+  });
+  await call('patrons.register', {
+    cardBarcode: patronCard(1),
+    firstName: 'Lisa',
+    lastName: 'Simpson',
+    categoryCode: 'ADULT',
+  });
+  const bart = (await call('patrons.register', {
+    cardBarcode: patronCard(2),
+    firstName: 'Bart',
+    lastName: 'Simpson',
+    categoryCode: 'ADULT',
+  })) as { patron: { id: string } };
   // Seeded: 613.2 POL lent to Bart, 641.5 .B5 lost, 813.54 SMI 2019 wanted by Bart's hold; Lisa has the atlas.
   await call('circulation.checkout', { patronBarcode: patronCard(2), itemBarcode: copy(2) });
   await call('catalogue.setItemStatus', { itemBarcode: copy(4), change: 'lost' });
@@ -113,7 +158,9 @@ describe('shelf reading at the desk, by scans alone', () => {
     };
     for (const [n, i] of SCAN_ORDER.entries()) {
       await scan(page, copy(i));
-      await expect.poll(() => page.getByTestId('shelf-count').textContent()).toBe(`${n + 1} ${n === 0 ? 'copy' : 'copies'}`);
+      await expect
+        .poll(() => page.getByTestId('shelf-count').textContent())
+        .toBe(`${n + 1} ${n === 0 ? 'copy' : 'copies'}`);
       await expect.poll(() => page.getByTestId('shelf-latest').textContent()).toContain(SHELF[i]!);
       expect({ i, badges: (await latestBadges()).map((b) => b.trim()) }).toEqual({ i, badges: expected[i] });
       if (i === 3) await screenshot(page, 'shelf-out-of-order');
@@ -128,7 +175,9 @@ describe('shelf reading at the desk, by scans alone', () => {
 
     // The end of the range: 910 ATL, expected between 599.75 and 972, was not scanned.
     await page.getByRole('button', { name: 'End of range' }).press('Enter');
-    await expect.poll(() => page.getByTestId('shelf-said').textContent()).toBe('1 copy the catalogue expects in this range was not scanned.');
+    await expect
+      .poll(() => page.getByTestId('shelf-said').textContent())
+      .toBe('1 copy the catalogue expects in this range was not scanned.');
     const missing = page.getByRole('table', { name: 'Expected in this range but not scanned' });
     expect(await missing.locator('tbody tr').count()).toBe(1);
     expect(await missing.locator('tbody tr').first().textContent()).toContain(copy(8));
@@ -146,8 +195,17 @@ describe('shelf reading at the desk, by scans alone', () => {
     await page.getByLabel('Not seen since', { exact: true }).press('Enter');
     await expect.poll(() => page.getByTestId('not-seen-count').textContent()).toBe('2 copies not seen since then.');
     const report = page.getByRole('table', { name: 'Copies not seen since a date' });
-    expect((await report.locator('tbody tr').allTextContents()).map((r) => r.includes(copy(8)) || r.includes(itemBarcode(200)))).toEqual([true, true]);
-    const csv = decodeURIComponent((await page.getByRole('link', { name: 'CSV' }).getAttribute('href'))!.replace(/^data:text\/csv;charset=utf-8,/, ''));
+    expect(
+      (await report.locator('tbody tr').allTextContents()).map(
+        (r) => r.includes(copy(8)) || r.includes(itemBarcode(200)),
+      ),
+    ).toEqual([true, true]);
+    const csv = decodeURIComponent(
+      (await page.getByRole('link', { name: 'CSV' }).getAttribute('href'))!.replace(
+        /^data:text\/csv;charset=utf-8,/,
+        '',
+      ),
+    );
     expect(csv.split('\r\n')[0]).toBe('"barcode","callNumber","title","location","status","lastSeen"');
     expect(csv).toContain(`"${copy(8)}","910 ATL","Shelf book 8","ADULT","available",""`);
   });
@@ -155,7 +213,8 @@ describe('shelf reading at the desk, by scans alone', () => {
 
 let sessionToken: string | null = null;
 async function token(): Promise<string> {
-  sessionToken ??= (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' })).token as string;
+  sessionToken ??= (await api(station.url, 'auth.signIn', { username: 'marge', password: 'donut hole 42' }))
+    .token as string;
   return sessionToken;
 }
 
@@ -177,7 +236,9 @@ describe('a damaged check-in at the desk', () => {
     // One copy at a time: "Damaged" clears itself for the next.
     expect(await page.getByLabel('Damaged').isChecked()).toBe(false);
     await screenshot(page, 'shelf-damaged-checkin');
-    expect((await api(station.url, 'catalogue.item', { barcode: itemBarcode(200) }, await token())).status).toBe('in_repair');
+    expect((await api(station.url, 'catalogue.item', { barcode: itemBarcode(200) }, await token())).status).toBe(
+      'in_repair',
+    );
 
     await page.keyboard.press('Alt+KeyY');
     await page.getByLabel('Find a patron (name, card, email or phone)').fill('Lisa');

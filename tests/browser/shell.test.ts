@@ -13,14 +13,41 @@ let page: Page;
 
 const nav = () => page.getByRole('navigation', { name: 'Main' });
 const currentTab = () => nav().locator('[aria-current="page"] .tab-label').textContent();
-const SCREEN_TABS = ['Check out', 'Check in', 'Renew', 'Holds', 'Patrons', 'Catalogue', 'Shelf reading', 'Interlibrary loan', 'Reports', 'Devices', 'Settings'];
+const SCREEN_TABS = [
+  'Check out',
+  'Check in',
+  'Renew',
+  'Holds',
+  'Patrons',
+  'Catalogue',
+  'Shelf reading',
+  'Interlibrary loan',
+  'Reports',
+  'Devices',
+  'Settings',
+];
 
 beforeAll(async () => {
   station = await startServe();
   const token = await setUpSpringfield(station.url);
-  const record = await api(station.url, 'catalogue.addRecord', { title: 'Cien años de soledad', author: 'García Márquez, Gabriel' }, token);
-  await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' }, token);
-  await api(station.url, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT' }, token);
+  const record = await api(
+    station.url,
+    'catalogue.addRecord',
+    { title: 'Cien años de soledad', author: 'García Márquez, Gabriel' },
+    token,
+  );
+  await api(
+    station.url,
+    'catalogue.addItem',
+    { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' },
+    token,
+  );
+  await api(
+    station.url,
+    'patrons.register',
+    { cardBarcode: patronCard(1), firstName: 'Lisa', lastName: 'Simpson', categoryCode: 'ADULT' },
+    token,
+  );
   browser = await launchBrowser();
   page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 720 } })).newPage();
   page.setDefaultTimeout(10_000);
@@ -74,14 +101,28 @@ describe('the desk shell', () => {
   it('shows each screen shortcut on its tab and opens the screen with it; F2 goes to the barcode field', async () => {
     const tabs = nav().getByRole('button');
     expect(await tabs.locator('.tab-label').allTextContents()).toEqual(SCREEN_TABS);
-    expect(await tabs.locator('kbd').allTextContents()).toEqual(['Alt+U', 'Alt+R', 'Alt+W', 'Alt+O', 'Alt+Y', 'Alt+Q', 'Alt+N', 'Alt+L', 'Alt+J', 'Alt+I', 'Alt+G']);
+    expect(await tabs.locator('kbd').allTextContents()).toEqual([
+      'Alt+U',
+      'Alt+R',
+      'Alt+W',
+      'Alt+O',
+      'Alt+Y',
+      'Alt+Q',
+      'Alt+N',
+      'Alt+L',
+      'Alt+J',
+      'Alt+I',
+      'Alt+G',
+    ]);
     expect(await nav().getByRole('button', { name: 'Check in' }).getAttribute('aria-keyshortcuts')).toBe('Alt+R');
 
     await page.keyboard.press('Alt+r');
     await expect.poll(currentTab).toBe('Check in');
     await page.getByRole('heading', { level: 1 }).first().click();
     await page.keyboard.press('F2');
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('itemBarcode');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name))
+      .toBe('itemBarcode');
 
     await page.keyboard.press('Alt+q');
     await expect.poll(currentTab).toBe('Catalogue');
@@ -90,7 +131,9 @@ describe('the desk shell', () => {
     // With a patron at the desk, F2 goes to the item barcode (where the next scan goes).
     await page.getByRole('heading', { level: 1 }).first().click();
     await page.keyboard.press('F2');
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toMatch(/Barcode$/);
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name))
+      .toMatch(/Barcode$/);
   });
 
   it('opens the list of shortcuts with ?, a real dialog that Escape closes', async () => {
@@ -116,7 +159,12 @@ describe('the desk shell', () => {
     await page.locator('.language-switch select').selectOption('es');
     await page.getByRole('button', { name: 'Atajos', exact: true }).click();
     await expect.poll(() => page.getByRole('dialog', { name: 'Atajos de teclado' }).isVisible()).toBe(true);
-    expect(await page.getByRole('dialog').getByRole('row', { name: /Alt\+R Ir a Devolución|Alt\+R Ir a/ }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('dialog')
+        .getByRole('row', { name: /Alt\+R Ir a Devolución|Alt\+R Ir a/ })
+        .count(),
+    ).toBe(1);
     await page.getByRole('dialog').getByRole('button', { name: 'Cerrar' }).filter({ hasText: 'Cerrar' }).click();
     await page.locator('.language-switch select').selectOption('en');
   });
@@ -162,8 +210,12 @@ describe('the desk shell', () => {
         const bar = document.querySelector('.status-bar')!;
         const main = document.querySelector('main')!;
         // The outermost element that runs past the window's right edge, to say what to fix.
-        const past = [...document.querySelectorAll('body *')].find((el) => el.getBoundingClientRect().right > root.clientWidth + 1);
-        const culprit = past ? `${past.tagName.toLowerCase()}${past.className ? `.${String(past.className).split(' ').join('.')}` : ''} "${(past.textContent ?? '').slice(0, 40)}"` : '';
+        const past = [...document.querySelectorAll('body *')].find(
+          (el) => el.getBoundingClientRect().right > root.clientWidth + 1,
+        );
+        const culprit = past
+          ? `${past.tagName.toLowerCase()}${past.className ? `.${String(past.className).split(' ').join('.')}` : ''} "${(past.textContent ?? '').slice(0, 40)}"`
+          : '';
         return {
           culprit,
           overflow: root.scrollWidth - root.clientWidth,
@@ -172,7 +224,8 @@ describe('the desk shell', () => {
         };
       });
       if (facts.overflow > 0) problems.push(`${name}: ${facts.overflow}px wider than the window (${facts.culprit})`);
-      if (facts.barPosition === 'fixed' || facts.barPosition === 'absolute') problems.push(`${name}: the status bar is ${facts.barPosition}`);
+      if (facts.barPosition === 'fixed' || facts.barPosition === 'absolute')
+        problems.push(`${name}: the status bar is ${facts.barPosition}`);
       if (!facts.barBelowMain) problems.push(`${name}: the status bar is not after the content`);
     }
     return problems;
@@ -202,16 +255,24 @@ describe('the desk shell', () => {
       const parts = [document.querySelector('.top')!, document.querySelector('nav.tabs')!];
       for (const part of parts) {
         const name = part.tagName.toLowerCase() + '.' + part.className;
-        if (part.scrollWidth > part.clientWidth + 1) problems.push(`${name} scrolls sideways by ${part.scrollWidth - part.clientWidth}px`);
+        if (part.scrollWidth > part.clientWidth + 1)
+          problems.push(`${name} scrolls sideways by ${part.scrollWidth - part.clientWidth}px`);
         for (const control of part.querySelectorAll<HTMLElement>('button, select, a:not(.skip), label, .brand')) {
           const r = control.getBoundingClientRect();
           if (r.width === 0) continue;
-          if (r.left < -1 || r.right > width + 1) problems.push(`${name}: "${control.textContent?.trim().slice(0, 30)}" is cut off (${Math.round(r.left)}..${Math.round(r.right)} of ${width})`);
-          if (control.scrollWidth > control.clientWidth + 1 && getComputedStyle(control).overflowX !== 'visible') problems.push(`${name}: "${control.textContent?.trim().slice(0, 30)}" clips its text`);
+          if (r.left < -1 || r.right > width + 1)
+            problems.push(
+              `${name}: "${control.textContent?.trim().slice(0, 30)}" is cut off (${Math.round(r.left)}..${Math.round(r.right)} of ${width})`,
+            );
+          if (control.scrollWidth > control.clientWidth + 1 && getComputedStyle(control).overflowX !== 'visible')
+            problems.push(`${name}: "${control.textContent?.trim().slice(0, 30)}" clips its text`);
         }
       }
       const bottom = parts[1]!.getBoundingClientRect().bottom;
-      if (bottom > height * maxShare) problems.push(`the header and tabs take ${Math.round(bottom)}px of ${height}px, over ${Math.round(maxShare * 100)} %`);
+      if (bottom > height * maxShare)
+        problems.push(
+          `the header and tabs take ${Math.round(bottom)}px of ${height}px, over ${Math.round(maxShare * 100)} %`,
+        );
       return problems;
     }, maxShare);
   }

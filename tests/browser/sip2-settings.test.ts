@@ -36,7 +36,10 @@ describe('Settings › SIP2', () => {
     await page.getByLabel('Password', { exact: true }).fill('donut hole 42');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('navigation', { name: 'Settings areas' }).getByRole('button', { name: 'SIP2 (self-checks)', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Settings areas' })
+      .getByRole('button', { name: 'SIP2 (self-checks)', exact: true })
+      .click();
     await expect.poll(() => page.getByTestId('sip2-state').textContent()).toBe('Off.');
 
     await page.getByRole('button', { name: 'Add a SIP2 account' }).click();
@@ -50,7 +53,9 @@ describe('Settings › SIP2', () => {
     await page.getByLabel('SIP2 on').check();
     await page.getByLabel('Port', { exact: true }).fill(String(port));
     await page.getByRole('button', { name: 'Save the SIP2 port' }).click();
-    await expect.poll(() => page.getByTestId('sip2-state').textContent()).toMatch(new RegExp(`^Listening on 127\\.0\\.0\\.1:${port} `));
+    await expect
+      .poll(() => page.getByTestId('sip2-state').textContent())
+      .toMatch(new RegExp(`^Listening on 127\\.0\\.0\\.1:${port} `));
     await screenshot(page, '45-settings-sip2');
 
     const c = await SipClient.open(port);
@@ -59,8 +64,13 @@ describe('Settings › SIP2', () => {
     c.close();
 
     await page.getByRole('button', { name: 'Edit SIP2 account selfcheck1' }).click();
-    await page.getByRole('dialog', { name: 'Edit selfcheck1' }).getByRole('button', { name: 'Remove selfcheck1' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Removed the SIP2 account selfcheck1' }).count()).toBe(1);
+    await page
+      .getByRole('dialog', { name: 'Edit selfcheck1' })
+      .getByRole('button', { name: 'Remove selfcheck1' })
+      .click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Removed the SIP2 account selfcheck1' }).count())
+      .toBe(1);
     await expect.poll(() => answers(port)).toBe(false);
   }, 60_000);
 });

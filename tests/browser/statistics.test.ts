@@ -22,29 +22,71 @@ async function violations(p: Page): Promise<string[]> {
   const found = (await p.evaluate(
     `window.axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
   )) as { id: string; help: string; nodes: { target: string[] }[] }[];
-  return found.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  return found.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')})`,
+  );
 }
 
 beforeAll(async () => {
   station = await startServe();
   // startServe waits ten seconds; on a busy machine the station may take longer to open.
-  for (let i = 0; i < 120 && !(await fetch(`${station.url}/api/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 500));
+  for (
+    let i = 0;
+    i < 120 &&
+    !(await fetch(`${station.url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 500));
   const token = await setUpSpringfield(station.url, 'America/New_York');
-  const record = await api(station.url, 'catalogue.addRecord', { title: 'The Lord of the Rings', author: 'Tolkien, J. R. R.', callNumber: '823.912 TOL' }, token);
-  for (let i = 1; i <= 5; i++) await api(station.url, 'catalogue.addItem', { barcode: itemBarcode(i), recordId: record.id, itemTypeCode: 'BOOK' }, token);
+  const record = await api(
+    station.url,
+    'catalogue.addRecord',
+    { title: 'The Lord of the Rings', author: 'Tolkien, J. R. R.', callNumber: '823.912 TOL' },
+    token,
+  );
+  for (let i = 1; i <= 5; i++)
+    await api(
+      station.url,
+      'catalogue.addItem',
+      { barcode: itemBarcode(i), recordId: record.id, itemTypeCode: 'BOOK' },
+      token,
+    );
   patronIds = [];
   for (let i = 1; i <= 3; i++) {
-    const p = (await api(station.url, 'patrons.register', { cardBarcode: patronCard(i), firstName: `Reader${i}`, lastName: 'Simpson', categoryCode: 'ADULT' }, token)) as { patron: { id: string } };
+    const p = (await api(
+      station.url,
+      'patrons.register',
+      { cardBarcode: patronCard(i), firstName: `Reader${i}`, lastName: 'Simpson', categoryCode: 'ADULT' },
+      token,
+    )) as { patron: { id: string } };
     patronIds.push(p.patron.id);
   }
   // Five check-outs by three patrons, two returns, one in-house use.
-  for (let i = 1; i <= 5; i++) await api(station.url, 'circulation.checkout', { patronBarcode: patronCard(((i - 1) % 3) + 1), itemBarcode: itemBarcode(i) }, token);
+  for (let i = 1; i <= 5; i++)
+    await api(
+      station.url,
+      'circulation.checkout',
+      { patronBarcode: patronCard(((i - 1) % 3) + 1), itemBarcode: itemBarcode(i) },
+      token,
+    );
   await api(station.url, 'circulation.checkin', { itemBarcode: itemBarcode(1) }, token);
   await api(station.url, 'circulation.checkin', { itemBarcode: itemBarcode(2) }, token);
   await api(station.url, 'catalogue.inHouseUse', { itemBarcode: itemBarcode(1) }, token);
   browser = await launchBrowser();
   // bypassCSP: the station's CSP (rightly) refuses the injected axe script.
-  page = await browser.newPage({ locale: 'en-US', bypassCSP: true, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({
+    locale: 'en-US',
+    bypassCSP: true,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+  });
   page.setDefaultTimeout(15_000);
 }, 90_000);
 afterAll(async () => {
@@ -74,26 +116,41 @@ describe('Reports › Statistics', () => {
     // Each chart: a figure named by its heading, a focusable chart surface with a title, and a table of the same numbers.
     const circulation = page.getByRole('figure', { name: 'Check-outs, renewals and returns' });
     await expect.poll(() => circulation.locator('svg.recharts-surface').count()).toBe(1);
-    expect(await circulation.locator('svg.recharts-surface title').textContent()).toBe('Check-outs, renewals and returns');
-    const month = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'America/New_York' }).format(Date.now());
+    expect(await circulation.locator('svg.recharts-surface title').textContent()).toBe(
+      'Check-outs, renewals and returns',
+    );
+    const month = new Intl.DateTimeFormat('en-US', {
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'America/New_York',
+    }).format(Date.now());
     const monthRow = circulation.getByRole('row', { name: new RegExp(`^${month}`) });
     expect(await monthRow.locator('td').allTextContents()).toEqual(['5', '0', '2']);
     // The keyboard reaches the chart, and the arrow keys go from bar to bar with their numbers.
     await circulation.locator('svg.recharts-surface').focus();
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => circulation.locator('.recharts-tooltip-wrapper').textContent()).toMatch(/January|Check-outs/);
+    await expect
+      .poll(() => circulation.locator('.recharts-tooltip-wrapper').textContent())
+      .toMatch(/January|Check-outs/);
 
     expect(await violations(page)).toEqual([]);
     await screenshot(page, 'statistics-by-month');
 
     // The CSV: a line a month, the same numbers, no patron.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the statistics as CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download the statistics as CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^statistics-\d{4}-01-01-\d{4}-\d{2}-\d{2}-month\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('"month","","Check-outs","Renewals","Returns","Active patrons","New patrons","In-house uses","Holds filled","ILL borrowed","ILL lent","Fines collected"');
+    expect(lines[0]).toBe(
+      '"month","","Check-outs","Renewals","Returns","Active patrons","New patrons","In-house uses","Holds filled","ILL borrowed","ILL lent","Fines collected"',
+    );
     const thisMonth = new Date().toLocaleDateString('en-CA', { timeZone: 'America/New_York' }).slice(0, 7);
-    expect(lines.find((l) => l.startsWith(`"${thisMonth}"`))).toBe(`"${thisMonth}","${month}","5","0","2","3","3","1","0","0","0","0.00"`);
+    expect(lines.find((l) => l.startsWith(`"${thisMonth}"`))).toBe(
+      `"${thisMonth}","${month}","5","0","2","3","3","1","0","0","0","0.00"`,
+    );
     for (const id of patronIds) expect(csv.includes(id)).toBe(false);
 
     // Today by hour of the day: 24 rows, the work in the hour it was done (New York time).
@@ -105,9 +162,15 @@ describe('Reports › Statistics', () => {
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await expect.poll(() => page.getByTestId('statistics-summary').textContent()).toMatch(/by hour of the day\.$/);
     expect(await circulation.getByTestId('statistics-row').count()).toBe(24);
-    const hour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'America/New_York' }).format(Date.now());
+    const hour = new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'America/New_York',
+    }).format(Date.now());
     // (The set-up ran a moment ago: the same hour, unless it just turned.)
-    const busy = circulation.getByRole('row', { name: new RegExp(`^(${hour}|${String((Number(hour) + 23) % 24).padStart(2, '0')}):00`) }).filter({ hasText: '5' });
+    const busy = circulation
+      .getByRole('row', { name: new RegExp(`^(${hour}|${String((Number(hour) + 23) % 24).padStart(2, '0')}):00`) })
+      .filter({ hasText: '5' });
     expect(await busy.count()).toBe(1);
     // Active patrons are told for periods only: by hour, the second chart says so.
     expect(await page.getByText('Not counted by this grouping').count()).toBe(1);

@@ -21,13 +21,18 @@ export interface RunningStation {
 }
 
 export async function startServe(): Promise<RunningStation> {
-  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('build the renderer first: npm run build:renderer');
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html')))
+    throw new Error('build the renderer first: npm run build:renderer');
   const dataDir = mkdtempSync(join(tmpdir(), 'circa-browser-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), '--no-build'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), '--no-build'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   // Up to 30 s: on a busy shared machine tsx alone takes over 10 s to load the station.
   for (let i = 0; i < 300; i++) {
@@ -56,7 +61,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Types as a keyboard-wedge scanner does: keys a few ms apart, then Enter. */
 export async function wedgeScan(page: Page, barcode: string, gapMs = 5): Promise<void> {
-  for (const ch of barcode) await page.keyboard.press(ch, { delay: 0 }).then(() => new Promise((r) => setTimeout(r, gapMs)));
+  for (const ch of barcode)
+    await page.keyboard.press(ch, { delay: 0 }).then(() => new Promise((r) => setTimeout(r, gapMs)));
   await page.keyboard.press('Enter');
 }
 
@@ -102,10 +108,16 @@ export interface ShotOptions {
  */
 export async function screenshotIn(page: Page, name: string, options: ShotOptions = {}): Promise<string> {
   const theme = options.theme ?? 'light';
-  const before = { viewport: page.viewportSize(), theme: await page.evaluate(() => document.documentElement.dataset.theme ?? null) };
+  const before = {
+    viewport: page.viewportSize(),
+    theme: await page.evaluate(() => document.documentElement.dataset.theme ?? null),
+  };
   // The header's Theme list, when the page has one (and no dialog covers it), so the screenshot shows the choice it is in.
   const themeList = page.locator('.theme-switch select');
-  const themeListBefore = (await themeList.count()) > 0 && (await page.locator('[role="dialog"]').count()) === 0 ? await themeList.inputValue() : null;
+  const themeListBefore =
+    (await themeList.count()) > 0 && (await page.locator('[role="dialog"]').count()) === 0
+      ? await themeList.inputValue()
+      : null;
   const language = page.locator('.language-switch select');
   const hasLanguage = (await language.count()) > 0;
   const languageBefore = hasLanguage ? await language.inputValue() : null;
@@ -123,12 +135,18 @@ export async function screenshotIn(page: Page, name: string, options: ShotOption
     }
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const size = page.viewportSize();
-    const file = join(SCREENSHOTS, [name, theme, options.locale ?? languageBefore ?? 'en', size ? `${size.width}x${size.height}` : ''].filter(Boolean).join('-') + '.png');
+    const file = join(
+      SCREENSHOTS,
+      [name, theme, options.locale ?? languageBefore ?? 'en', size ? `${size.width}x${size.height}` : '']
+        .filter(Boolean)
+        .join('-') + '.png',
+    );
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: file, fullPage: true });
     return file;
   } finally {
-    if (hasLanguage && languageBefore && options.locale && options.locale !== languageBefore) await language.selectOption(languageBefore);
+    if (hasLanguage && languageBefore && options.locale && options.locale !== languageBefore)
+      await language.selectOption(languageBefore);
     if (before.viewport) await page.setViewportSize(before.viewport);
     await page.emulateMedia({ colorScheme: null });
     if (themeListBefore !== null) await themeList.selectOption(themeListBefore);

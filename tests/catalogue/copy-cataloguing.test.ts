@@ -71,9 +71,30 @@ beforeAll(async () => {
   await ok('settings.update', {
     copyCatalogueTargets: [
       { id: 'ztest', name: 'YAZ test server', kind: 'sru', address: ztest.url, database: 'Default', sruVersion: '1.2' },
-      { id: 'ztest2', name: 'YAZ test server (SRU 2.0)', kind: 'sru', address: `${ztest.url}/`, database: 'Default', sruVersion: '2.0' },
-      { id: 'gone', name: 'A library that is offline', kind: 'sru', address: `http://127.0.0.1:${refusedPort}`, database: 'Default', sruVersion: '1.2' },
-      { id: 'z', name: 'A Z39.50 target', kind: 'z3950', address: `127.0.0.1:${ztest.port}`, database: 'Default', sruVersion: '1.2' },
+      {
+        id: 'ztest2',
+        name: 'YAZ test server (SRU 2.0)',
+        kind: 'sru',
+        address: `${ztest.url}/`,
+        database: 'Default',
+        sruVersion: '2.0',
+      },
+      {
+        id: 'gone',
+        name: 'A library that is offline',
+        kind: 'sru',
+        address: `http://127.0.0.1:${refusedPort}`,
+        database: 'Default',
+        sruVersion: '1.2',
+      },
+      {
+        id: 'z',
+        name: 'A Z39.50 target',
+        kind: 'z3950',
+        address: `127.0.0.1:${ztest.port}`,
+        database: 'Default',
+        sruVersion: '1.2',
+      },
     ],
   });
 }, 30_000);
@@ -98,15 +119,27 @@ describe('copy cataloguing over SRU', () => {
     expect(result.total).toBeGreaterThan(0);
     expect(result.hits.length).toBeGreaterThan(0);
     expect(result.hits.length).toBeLessThanOrEqual(10);
-    expect(result.hits[0]).toMatchObject({ title: 'How to program a computer', author: 'Jack Collins', existingRecordId: null });
+    expect(result.hits[0]).toMatchObject({
+      title: 'How to program a computer',
+      author: 'Jack Collins',
+      existingRecordId: null,
+    });
     // What the server was asked: the CQL a title search makes, for MARCXML.
     expect(ztest.log()).toContain('dc.title');
   });
 
   it('searches by ISBN and by author, over SRU 2.0 too', async () => {
-    const byIsbn = await ok<SearchResult>('copyCatalogue.search', { targetId: 'ztest', by: 'isbn', term: '0-8391-0882-6' });
+    const byIsbn = await ok<SearchResult>('copyCatalogue.search', {
+      targetId: 'ztest',
+      by: 'isbn',
+      term: '0-8391-0882-6',
+    });
     expect(byIsbn.hits.length).toBeGreaterThan(0);
-    const byAuthor = await ok<SearchResult>('copyCatalogue.search', { targetId: 'ztest2', by: 'author', term: 'Collins' });
+    const byAuthor = await ok<SearchResult>('copyCatalogue.search', {
+      targetId: 'ztest2',
+      by: 'author',
+      term: 'Collins',
+    });
     expect(byAuthor.hits.length).toBeGreaterThan(0);
     expect(byAuthor.hits[0]?.author).toBe('Jack Collins');
     expect(cqlQuery('isbn', '0-8391-0882-6')).toBe('bath.isbn="0839108826" or dc.identifier="0839108826"');
@@ -118,11 +151,24 @@ describe('copy cataloguing over SRU', () => {
     const picked = result.hits.find((h) => h.isbn === '0839108826');
     expect(picked, 'the sample record with ISBN 0839108826').toBeDefined();
     const journalBefore = core.services.ctx.journal.waitingCount();
-    const record = await ok<{ id: string; title: string; isbn: string | null; callNumber: string | null; author: string | null }>('copyCatalogue.import', { marcxml: picked!.marcxml });
-    expect(record).toMatchObject({ title: picked!.title, isbn: '0839108826', author: picked!.author, callNumber: picked!.callNumber });
+    const record = await ok<{
+      id: string;
+      title: string;
+      isbn: string | null;
+      callNumber: string | null;
+      author: string | null;
+    }>('copyCatalogue.import', { marcxml: picked!.marcxml });
+    expect(record).toMatchObject({
+      title: picked!.title,
+      isbn: '0839108826',
+      author: picked!.author,
+      callNumber: picked!.callNumber,
+    });
     expect(record.callNumber).toBeTruthy();
     expect(core.services.ctx.journal.waitingCount()).toBe(journalBefore + 1);
-    const entry = core.services.store.db.prepare('SELECT command FROM journal ORDER BY seq DESC LIMIT 1').get() as { command: string };
+    const entry = core.services.store.db.prepare('SELECT command FROM journal ORDER BY seq DESC LIMIT 1').get() as {
+      command: string;
+    };
     expect(entry.command).toBe('catalogue.addRecord');
 
     await ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' });
@@ -145,31 +191,67 @@ describe('copy cataloguing over SRU', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'TARGET_UNREACHABLE' } });
     expect(core.services.ctx.journal.waitingCount()).toBe(before);
     // Nothing else broke: the station's own catalogue and another target still answer.
-    expect((await ok<SearchResult>('copyCatalogue.search', { targetId: 'ztest', by: 'author', term: 'Collins' })).hits.length).toBeGreaterThan(0);
+    expect(
+      (await ok<SearchResult>('copyCatalogue.search', { targetId: 'ztest', by: 'author', term: 'Collins' })).hits
+        .length,
+    ).toBeGreaterThan(0);
     expect(await ok('catalogue.search', { query: 'computer' })).toBeInstanceOf(Array);
   });
 
   it('refuses a bad record and an unknown target clearly, changing nothing', async () => {
     const before = core.services.ctx.journal.waitingCount();
-    expect(await call('copyCatalogue.import', { marcxml: '<record><leader>' })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    expect(await call('copyCatalogue.import', { marcxml: '<html><body>not MARC</body></html>' })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    const noTitle = '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><datafield tag="100" ind1="1" ind2=" "><subfield code="a">Nobody</subfield></datafield></record>';
-    expect(await call('copyCatalogue.import', { marcxml: noTitle })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    expect(await call('copyCatalogue.search', { targetId: 'nope', by: 'title', term: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call('copyCatalogue.import', { marcxml: '<record><leader>' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    });
+    expect(await call('copyCatalogue.import', { marcxml: '<html><body>not MARC</body></html>' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    });
+    const noTitle =
+      '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><datafield tag="100" ind1="1" ind2=" "><subfield code="a">Nobody</subfield></datafield></record>';
+    expect(await call('copyCatalogue.import', { marcxml: noTitle })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    });
+    expect(await call('copyCatalogue.search', { targetId: 'nope', by: 'title', term: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(core.services.ctx.journal.waitingCount()).toBe(before);
   });
 
   it('is a library setting the hub takes from a station, and checks as the station does', () => {
-    const stored = core.services.store.db.prepare("SELECT value FROM settings WHERE id = 'library'").get() as { value: string };
-    expect(parseRowChange({ table: 'settings', op: 'upsert', row: { id: 'library', value: stored.value } })).toMatchObject({ ok: true });
-    const bad = { ...JSON.parse(stored.value), copyCatalogueTargets: [{ id: 'x', name: 'X', kind: 'sru', address: 'file:///etc/passwd', database: '', sruVersion: '1.2' }] };
-    expect(parseRowChange({ table: 'settings', op: 'upsert', row: { id: 'library', value: JSON.stringify(bad) } })).toMatchObject({ ok: false, reason: expect.stringContaining('copyCatalogueTargets') });
+    const stored = core.services.store.db.prepare("SELECT value FROM settings WHERE id = 'library'").get() as {
+      value: string;
+    };
+    expect(
+      parseRowChange({ table: 'settings', op: 'upsert', row: { id: 'library', value: stored.value } }),
+    ).toMatchObject({ ok: true });
+    const bad = {
+      ...JSON.parse(stored.value),
+      copyCatalogueTargets: [
+        { id: 'x', name: 'X', kind: 'sru', address: 'file:///etc/passwd', database: '', sruVersion: '1.2' },
+      ],
+    };
+    expect(
+      parseRowChange({ table: 'settings', op: 'upsert', row: { id: 'library', value: JSON.stringify(bad) } }),
+    ).toMatchObject({ ok: false, reason: expect.stringContaining('copyCatalogueTargets') });
   });
 
   it('refuses a target that is not an address, in the settings', async () => {
-    const r = await call('settings.update', { copyCatalogueTargets: [{ id: 'x', name: 'X', kind: 'sru', address: 'not a url', database: '', sruVersion: '1.2' }] });
+    const r = await call('settings.update', {
+      copyCatalogueTargets: [
+        { id: 'x', name: 'X', kind: 'sru', address: 'not a url', database: '', sruVersion: '1.2' },
+      ],
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    expect((await ok<{ id: string }[]>('copyCatalogue.targets', {})).map((t) => t.id)).toEqual(['ztest', 'ztest2', 'gone', 'z']);
+    expect((await ok<{ id: string }[]>('copyCatalogue.targets', {})).map((t) => t.id)).toEqual([
+      'ztest',
+      'ztest2',
+      'gone',
+      'z',
+    ]);
   });
 });
 
@@ -187,12 +269,19 @@ describe('copy cataloguing over Z39.50', () => {
     expect(log).toContain('@attr 1=7 0839108826');
     expect(log).toContain('@attr 1=1003 Collins');
     // The second page starts where the first ended.
-    const second = await ok<SearchResult & { hits: { position: number }[] }>('copyCatalogue.search', { targetId: 'z', by: 'title', term: 'computer', start: 11 });
+    const second = await ok<SearchResult & { hits: { position: number }[] }>('copyCatalogue.search', {
+      targetId: 'z',
+      by: 'title',
+      term: 'computer',
+      start: 11,
+    });
     expect(second.hits[0]?.position).toBe(11);
 
     const picked = byTitle.hits.find((h) => h.title.startsWith('The Computer Bible'));
     expect(picked, 'a sample record not copied yet').toBeDefined();
-    const record = await ok<{ title: string; author: string | null }>('copyCatalogue.import', { marcxml: picked!.marcxml });
+    const record = await ok<{ title: string; author: string | null }>('copyCatalogue.import', {
+      marcxml: picked!.marcxml,
+    });
     expect(record).toMatchObject({ title: picked!.title, author: picked!.author });
   });
 
@@ -201,17 +290,31 @@ describe('copy cataloguing over Z39.50', () => {
     const xml = execFileSync('yaz-marcdump', ['-i', 'marcxml', '-o', 'marcxml', '-'], { input: SAMPLE_XML });
     const iso = execFileSync('yaz-marcdump', ['-i', 'marcxml', '-o', 'marc', '-'], { input: SAMPLE_XML });
     expect(marcToRecord(readIso2709(iso))).toEqual(marcToRecord(parseMarcXml(xml.toString('utf8'))[0]!));
-    expect(marcToRecord(readIso2709(iso))).toMatchObject({ title: 'Cien años de soledad', author: 'García Márquez, Gabriel', isbn: '9788497592208' });
+    expect(marcToRecord(readIso2709(iso))).toMatchObject({
+      title: 'Cien años de soledad',
+      author: 'García Márquez, Gabriel',
+      isbn: '9788497592208',
+    });
   });
 
   it('says a Z39.50 target that refuses connections cannot be reached', async () => {
     await ok('settings.update', {
       copyCatalogueTargets: [
         ...(await ok<{ copyCatalogueTargets: unknown[] }>('settings.get', {})).copyCatalogueTargets,
-        { id: 'zgone', name: 'Offline Z39.50', kind: 'z3950', address: `127.0.0.1:${refusedPort}`, database: 'Default', sruVersion: '1.2' },
+        {
+          id: 'zgone',
+          name: 'Offline Z39.50',
+          kind: 'z3950',
+          address: `127.0.0.1:${refusedPort}`,
+          database: 'Default',
+          sruVersion: '1.2',
+        },
       ],
     });
-    expect(await call('copyCatalogue.search', { targetId: 'zgone', by: 'title', term: 'x' })).toMatchObject({ ok: false, error: { code: 'TARGET_UNREACHABLE' } });
+    expect(await call('copyCatalogue.search', { targetId: 'zgone', by: 'title', term: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'TARGET_UNREACHABLE' },
+    });
   });
 });
 
@@ -237,17 +340,36 @@ describe('a target that accepts the connection and never answers', () => {
   });
 
   it('gives up after the timeout with TARGET_TIMEOUT', async () => {
-    const target = { id: 't', name: 'Slow', kind: 'sru' as const, address: `http://127.0.0.1:${port}`, database: 'Default', sruVersion: '1.2' as const };
+    const target = {
+      id: 't',
+      name: 'Slow',
+      kind: 'sru' as const,
+      address: `http://127.0.0.1:${port}`,
+      database: 'Default',
+      sruVersion: '1.2' as const,
+    };
     const started = Date.now();
-    const error = await sruSearch(target, 'title', 'x', { timeoutMs: 300 }, (el) => new XMLSerializer().serializeToString(el)).catch((e: unknown) => e);
+    const error = await sruSearch(target, 'title', 'x', { timeoutMs: 300 }, (el) =>
+      new XMLSerializer().serializeToString(el),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CopyCatalogueError);
     expect((error as CopyCatalogueError).code).toBe('TARGET_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it('gives up on a Z39.50 target the same way', async () => {
-    const target = { id: 't', name: 'Slow', kind: 'z3950' as const, address: `127.0.0.1:${port}`, database: 'Default', sruVersion: '1.2' as const };
-    const error = await z3950Search(target, 'title', 'x', { timeoutMs: 300, readXml: (x) => parseMarcXml(x)[0]! }).catch((e: unknown) => e);
+    const target = {
+      id: 't',
+      name: 'Slow',
+      kind: 'z3950' as const,
+      address: `127.0.0.1:${port}`,
+      database: 'Default',
+      sruVersion: '1.2' as const,
+    };
+    const error = await z3950Search(target, 'title', 'x', {
+      timeoutMs: 300,
+      readXml: (x) => parseMarcXml(x)[0]!,
+    }).catch((e: unknown) => e);
     expect((error as CopyCatalogueError).code).toBe('TARGET_TIMEOUT');
   });
 });

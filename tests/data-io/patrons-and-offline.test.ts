@@ -11,7 +11,8 @@ let t: TestStation;
 afterEach(() => t?.close());
 
 const csv = (text: string) => [Buffer.from(text)];
-const patronByCard = (card: string) => t.s.store.db.prepare('SELECT * FROM patrons WHERE card_barcode = ?').get(card) as Record<string, unknown> | undefined;
+const patronByCard = (card: string) =>
+  t.s.store.db.prepare('SELECT * FROM patrons WHERE card_barcode = ?').get(card) as Record<string, unknown> | undefined;
 
 describe('patron CSV import', () => {
   it("reads Koha's borrowers export without a mapping, and never imports its passwords", async () => {
@@ -23,7 +24,15 @@ describe('patron CSV import', () => {
     const r = await importPatrons(t.s.ctx, csv(file), t.staff);
     expect(r).toMatchObject({ rows: 2, added: 2, updated: 0, skippedCount: 0 });
     expect(r.ignoredColumns).toContain('password');
-    expect(patronByCard(patronCard(1))).toMatchObject({ last_name: 'Lovelace', first_name: 'Ada', email: 'ada@example.org', card_expires_on: '2027-06-30', address: '12 Analytical St\nLondon N1', notes: 'Likes "engines"', pin_hash: null });
+    expect(patronByCard(patronCard(1))).toMatchObject({
+      last_name: 'Lovelace',
+      first_name: 'Ada',
+      email: 'ada@example.org',
+      card_expires_on: '2027-06-30',
+      address: '12 Analytical St\nLondon N1',
+      notes: 'Likes "engines"',
+      pin_hash: null,
+    });
     // No expiry in the file: the category's validity from today.
     expect(String(patronByCard(patronCard(2))!.card_expires_on) > '2026-11-16').toBe(true);
   });
@@ -33,10 +42,16 @@ describe('patron CSV import', () => {
     const file = `barcode;family_name;first_given_name;second_given_name;profile;home_ou;day_phone;street1;post_code;expire_date\n${patronCard(3)};Turing;Alan;Mathison;adult;main;555-0199;Bletchley Park;MK3;2028-01-31T00:00:00-05:00\n`;
     const r = await importPatrons(t.s.ctx, csv(file), t.staff);
     expect(r).toMatchObject({ added: 1, skippedCount: 0 });
-    expect(patronByCard(patronCard(3))).toMatchObject({ first_name: 'Alan Mathison', last_name: 'Turing', category_code: 'ADULT', phone: '555-0199', card_expires_on: '2028-01-31' });
+    expect(patronByCard(patronCard(3))).toMatchObject({
+      first_name: 'Alan Mathison',
+      last_name: 'Turing',
+      category_code: 'ADULT',
+      phone: '555-0199',
+      card_expires_on: '2028-01-31',
+    });
   });
 
-  it('reports every kind of mistake by row, keeps a repeated card\'s first row, and imports the rest', async () => {
+  it("reports every kind of mistake by row, keeps a repeated card's first row, and imports the rest", async () => {
     t = createTestStation();
     const rows = [
       'cardnumber,surname,firstname,categorycode,branchcode,email,dateexpiry',
@@ -77,7 +92,9 @@ describe('patron CSV import', () => {
     expect(patronByCard(patronCard(10))).toMatchObject({ last_name: 'Good' });
     expect(patronByCard(patronCard(17))).toMatchObject({ last_name: 'Quoted, Name' });
     // With a default category and a branch mapping, the rows those stopped go in.
-    const mapped = await importPatrons(t.s.ctx, csv(rows), t.staff, { mapping: { defaultCategory: 'ADULT', branches: { ATLANTIS: 'MAIN' }, categories: { WIZARD: 'ADULT' } } });
+    const mapped = await importPatrons(t.s.ctx, csv(rows), t.staff, {
+      mapping: { defaultCategory: 'ADULT', branches: { ATLANTIS: 'MAIN' }, categories: { WIZARD: 'ADULT' } },
+    });
     expect(mapped.added).toBe(3);
   });
 
@@ -95,7 +112,18 @@ describe('patron CSV import', () => {
     expect(r.patrons).toBe(2);
     const text = out.join('');
     const rows = parse(text) as string[][];
-    expect(rows[0]).toEqual(['cardnumber', 'surname', 'firstname', 'email', 'phone', 'address', 'categorycode', 'branchcode', 'dateexpiry', 'borrowernotes']);
+    expect(rows[0]).toEqual([
+      'cardnumber',
+      'surname',
+      'firstname',
+      'email',
+      'phone',
+      'address',
+      'categorycode',
+      'branchcode',
+      'dateexpiry',
+      'borrowernotes',
+    ]);
     expect(rows[1]![1]).toBe(`'=HYPERLINK("x")`);
     expect(text).not.toMatch(/scrypt|pin/i);
     const back = await importPatrons(t.s.ctx, [Buffer.from(text)], t.staff);
@@ -134,7 +162,12 @@ describe('offline circulation for Koha and Evergreen', () => {
       expect(rest).toHaveLength(args[command!]!);
     }
     // Koha: an issue of a copy already lent to that card is a renewal; no in-house use in KOC.
-    expect(lines.slice(1).map((l) => l.split('\t').slice(1).join(' '))).toEqual([`issue ${card} ${barcodes[0]}`, `issue ${card} ${barcodes[1]}`, `issue ${card} ${barcodes[1]}`, `return ${barcodes[0]}`]);
+    expect(lines.slice(1).map((l) => l.split('\t').slice(1).join(' '))).toEqual([
+      `issue ${card} ${barcodes[0]}`,
+      `issue ${card} ${barcodes[1]}`,
+      `issue ${card} ${barcodes[1]}`,
+      `return ${barcodes[0]}`,
+    ]);
     // Local time: 10:00 in New York, not 15:00 UTC.
     expect(lines[1]!.startsWith('2026-11-16 10:00:00 000')).toBe(true);
     expect(kocTime(Date.UTC(2026, 6, 1, 12, 0, 0, 7), 'Europe/Madrid')).toBe('2026-07-01 14:00:00 007');
@@ -143,7 +176,10 @@ describe('offline circulation for Koha and Evergreen', () => {
   it("writes Evergreen's offline transactions, one JSON object a line", () => {
     const { barcodes, card } = circulate();
     const out = buildOfflineExport(t.s.ctx, 'evergreen', { from: '2026-11-16', to: '2026-11-16' });
-    const lines = out.text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.type)).toEqual(['checkout', 'checkout', 'renew', 'checkin', 'in_house_use']);
     for (const l of lines) {
       expect(Number.isInteger(l.timestamp)).toBe(true);
@@ -164,14 +200,25 @@ describe('offline circulation for Koha and Evergreen', () => {
     t.s.fees.charge({ patronId: patron.id, kind: 'manual', amount: 150, description: 'lost card' }, t.staff);
     t.clock.now += 60_000;
     t.s.fees.pay({ patronId: patron.id, tendered: 150 }, t.staff);
-    const koc = buildOfflineExport(t.s.ctx, 'koc', { from: '2026-11-16', to: '2026-11-16' }).text.trimEnd().split('\n').slice(1);
+    const koc = buildOfflineExport(t.s.ctx, 'koc', { from: '2026-11-16', to: '2026-11-16' })
+      .text.trimEnd()
+      .split('\n')
+      .slice(1);
     expect(koc.map((l) => l.split('\t')[1])).toEqual(['issue', 'issue', 'issue', 'return', 'payment']);
     expect(koc[4]).toBe(`2026-11-16 11:01:00 000\tpayment\t${card}\t1.50`);
-    const evergreen = buildOfflineExport(t.s.ctx, 'evergreen', { from: '2026-11-16', to: '2026-11-16' }).text.trimEnd().split('\n');
-    expect(evergreen.map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['checkout', 'checkout', 'renew', 'checkin', 'in_house_use']);
+    const evergreen = buildOfflineExport(t.s.ctx, 'evergreen', { from: '2026-11-16', to: '2026-11-16' })
+      .text.trimEnd()
+      .split('\n');
+    expect(evergreen.map((l) => (JSON.parse(l) as { type: string }).type)).toEqual([
+      'checkout',
+      'checkout',
+      'renew',
+      'checkin',
+      'in_house_use',
+    ]);
   });
 
-  it('exports each entry once per format, and the days are the branch\'s, both included', () => {
+  it("exports each entry once per format, and the days are the branch's, both included", () => {
     circulate();
     // 2026-11-15 in New York ends at 05:00 UTC on the 16th: nothing of the 16th's 10:00 in it.
     expect(buildOfflineExport(t.s.ctx, 'koc', { from: '2026-11-15', to: '2026-11-15' }).transactions).toBe(0);
@@ -180,7 +227,9 @@ describe('offline circulation for Koha and Evergreen', () => {
     expect(buildOfflineExport(t.s.ctx, 'koc', { from: '2026-11-16', to: '2026-11-16' }).transactions).toBe(0);
     // Evergreen has its own marks; --again carries them all.
     expect(buildOfflineExport(t.s.ctx, 'evergreen', { from: '2026-11-10', to: '2026-11-20' }).transactions).toBe(5);
-    expect(buildOfflineExport(t.s.ctx, 'koc', { from: '2026-11-16', to: '2026-11-16', again: true }).transactions).toBe(4);
+    expect(buildOfflineExport(t.s.ctx, 'koc', { from: '2026-11-16', to: '2026-11-16', again: true }).transactions).toBe(
+      4,
+    );
     // A new check-out after the export is all the next one carries.
     const { barcodes } = addTitle(t, 'Later', 1, 900);
     t.s.circulation.checkout({ patronBarcode: patronCard(7), itemBarcode: barcodes[0]! }, t.staff);

@@ -11,7 +11,9 @@ const TONES = ['ok', 'info', 'warning', 'refused', 'overdue', 'hold', 'transit',
 
 /** [foreground, background, the least ratio] */
 const PAIRS: [string, string, number][] = [
-  ...['--ink', '--muted', '--accent'].flatMap((fg) => ['--paper', '--surface'].map((bg): [string, string, number] => [fg, bg, 4.5])),
+  ...['--ink', '--muted', '--accent'].flatMap((fg) =>
+    ['--paper', '--surface'].map((bg): [string, string, number] => [fg, bg, 4.5]),
+  ),
   ['--accent-ink', '--accent', 4.5],
   ['--button-ink', '--button-bg', 4.5],
   ...TONES.map((tone): [string, string, number] => [`--${tone}-ink`, `--${tone}-bg`, 4.5]),
@@ -20,7 +22,9 @@ const PAIRS: [string, string, number][] = [
   ['--danger-ink', '--surface', 4.5],
   ['--ok-ink', '--paper', 4.5],
   // Edges of controls and the focus ring, against what is around them (1.4.11 non-text contrast).
-  ...['--control-border', '--focus'].flatMap((fg) => ['--paper', '--surface', '--button-bg'].map((bg): [string, string, number] => [fg, bg, 3])),
+  ...['--control-border', '--focus'].flatMap((fg) =>
+    ['--paper', '--surface', '--button-bg'].map((bg): [string, string, number] => [fg, bg, 3]),
+  ),
   ['--accent', '--paper', 3],
 ];
 
@@ -32,7 +36,17 @@ describe('the design tokens', () => {
         expect(tokens[`--${tone}-bg`], `${theme}: --${tone}-bg`).toMatch(/^#[0-9a-f]{6}$/i);
         expect(tokens[`--${tone}-ink`], `${theme}: --${tone}-ink`).toMatch(/^#[0-9a-f]{6}$/i);
       }
-      for (const name of ['--space-1', '--space-6', '--text-sm', '--text-md', '--text-lg', '--text-xl', '--border', '--surface']) expect(tokens[name], `${theme}: ${name}`).toBeTruthy();
+      for (const name of [
+        '--space-1',
+        '--space-6',
+        '--text-sm',
+        '--text-md',
+        '--text-lg',
+        '--text-xl',
+        '--border',
+        '--surface',
+      ])
+        expect(tokens[name], `${theme}: ${name}`).toBeTruthy();
     }
   });
 
@@ -45,7 +59,8 @@ describe('the design tokens', () => {
   it.each(THEMES)('meet WCAG 2.2 AA in every pair, %s theme', (theme) => {
     const tokens = themeTokens(CSS, theme);
     const short = PAIRS.filter(([fg, bg, least]) => contrastRatio(tokens[fg]!, tokens[bg]!) < least).map(
-      ([fg, bg, least]) => `${fg} ${tokens[fg]} on ${bg} ${tokens[bg]}: ${contrastRatio(tokens[fg]!, tokens[bg]!).toFixed(2)} < ${least}`,
+      ([fg, bg, least]) =>
+        `${fg} ${tokens[fg]} on ${bg} ${tokens[bg]}: ${contrastRatio(tokens[fg]!, tokens[bg]!).toFixed(2)} < ${least}`,
     );
     expect(short).toEqual([]);
   });

@@ -27,9 +27,17 @@ afterEach(async () => {
 
 function devices(input: DevicesConfigInput, deps: Partial<DeviceManagerDeps> = {}) {
   const logged: string[] = [];
-  const d = createDeviceManager(DevicesConfig.parse(input), { classify, log: (m) => logged.push(m), printerCheckMs: 200, ...deps });
+  const d = createDeviceManager(DevicesConfig.parse(input), {
+    classify,
+    log: (m) => logged.push(m),
+    printerCheckMs: 200,
+    ...deps,
+  });
   cleanups.push(() => d.stop());
-  return Object.assign(d, { logged, state: (id: string): DeviceState | undefined => d.states().find((s) => s.id === id) });
+  return Object.assign(d, {
+    logged,
+    state: (id: string): DeviceState | undefined => d.states().find((s) => s.id === id),
+  });
 }
 
 function tmpDir(prefix: string): string {
@@ -41,17 +49,57 @@ function paperText(paper: Decoded, columns: number): string[] {
   return paper.paper.map((p) => (p.kind === 'barcode' ? barcodePreview(p.value, columns) : p.text));
 }
 
-const spanish = { libraryName: 'Biblioteca Municipal', header: 'Sucursal Norte', footer: 'Horario: L-V 9-20', language: 'es' as const, cardDigits: 4 };
+const spanish = {
+  libraryName: 'Biblioteca Municipal',
+  header: 'Sucursal Norte',
+  footer: 'Horario: L-V 9-20',
+  language: 'es' as const,
+  cardDigits: 4,
+};
 const card = patronCard(42);
 const jose = patronOnSlip('José', card, 4);
 
-const holdSlip: Slip = { kind: 'hold', patron: jose, pickupBranch: 'Biblioteca Central', shelfExpires: '28 nov 2026', title: 'Cien años de soledad', itemBarcode: itemBarcode(7) };
+const holdSlip: Slip = {
+  kind: 'hold',
+  patron: jose,
+  pickupBranch: 'Biblioteca Central',
+  shelfExpires: '28 nov 2026',
+  title: 'Cien años de soledad',
+  itemBarcode: itemBarcode(7),
+};
 const allSlips: Slip[] = [
-  { kind: 'checkout', patron: patronOnSlip('Ana', patronCard(1), 4), at: '22/11/2026 10:00', lines: [{ title: 'La casa de los espíritus', barcode: itemBarcode(1), detail: '13/12/2026' }, { title: 'Rayuela', barcode: itemBarcode(2), detail: '13/12/2026' }] },
-  { kind: 'checkin', at: '22/11/2026 10:01', lines: [{ title: 'Pedro Páramo', barcode: itemBarcode(3), detail: 'Estante' }] },
+  {
+    kind: 'checkout',
+    patron: patronOnSlip('Ana', patronCard(1), 4),
+    at: '22/11/2026 10:00',
+    lines: [
+      { title: 'La casa de los espíritus', barcode: itemBarcode(1), detail: '13/12/2026' },
+      { title: 'Rayuela', barcode: itemBarcode(2), detail: '13/12/2026' },
+    ],
+  },
+  {
+    kind: 'checkin',
+    at: '22/11/2026 10:01',
+    lines: [{ title: 'Pedro Páramo', barcode: itemBarcode(3), detail: 'Estante' }],
+  },
   holdSlip,
-  { kind: 'transit', destinationBranch: 'Peñalara', fromBranch: 'Norte', title: 'Niebla', itemBarcode: itemBarcode(4), at: '22/11/2026' },
-  { kind: 'payment', patron: patronOnSlip('Inés', patronCard(2), 4), at: '22/11/2026 10:02', paid: '4,00 €', tendered: '5,00 €', change: '1,00 €', remaining: '0,00 €' },
+  {
+    kind: 'transit',
+    destinationBranch: 'Peñalara',
+    fromBranch: 'Norte',
+    title: 'Niebla',
+    itemBarcode: itemBarcode(4),
+    at: '22/11/2026',
+  },
+  {
+    kind: 'payment',
+    patron: patronOnSlip('Inés', patronCard(2), 4),
+    at: '22/11/2026 10:02',
+    paid: '4,00 €',
+    tendered: '5,00 €',
+    change: '1,00 €',
+    remaining: '0,00 €',
+  },
 ];
 
 describe('a serial scanner', () => {
@@ -59,7 +107,9 @@ describe('a serial scanner', () => {
     const dir = tmpDir('circa-scan-');
     let pair = await ptyPair(dir);
     cleanups.push(() => pair.close());
-    const d = devices({ scanners: [{ kind: 'serial', id: 'desk-scanner', path: pair.device, baudRate: 9600, suffix: 'CRLF' }] });
+    const d = devices({
+      scanners: [{ kind: 'serial', id: 'desk-scanner', path: pair.device, baudRate: 9600, suffix: 'CRLF' }],
+    });
     const scans: ScanEvent[] = [];
     const states: string[] = [];
     d.onScan((s) => scans.push(s));
@@ -128,13 +178,21 @@ function recordedHid() {
     devices: () => (plugged ? [{ path: '/dev/hidraw3', vendorId: 0x0c2e, productId: 0x0b61, usagePage: 0x8c }] : []),
     HIDAsync: { open: async () => device as never },
   };
-  return { hid, device, unplug: () => ((plugged = false), device.emit('error', new Error('could not read from HID device'))), plug: () => (plugged = true) };
+  return {
+    hid,
+    device,
+    unplug: () => ((plugged = false), device.emit('error', new Error('could not read from HID device'))),
+    plug: () => (plugged = true),
+  };
 }
 
 describe('a USB HID point-of-sale scanner', () => {
   it('turns reports into scans with their symbology and device, joining multi-report codes, and recovers from an unplug', async () => {
     const usb = recordedHid();
-    const d = devices({ scanners: [{ kind: 'hid', id: 'usb-scanner', vendorId: 0x0c2e, productId: 0x0b61 }] }, { loadHid: async () => usb.hid });
+    const d = devices(
+      { scanners: [{ kind: 'hid', id: 'usb-scanner', vendorId: 0x0c2e, productId: 0x0b61 }] },
+      { loadHid: async () => usb.hid },
+    );
     const scans: ScanEvent[] = [];
     d.onScan((s) => scans.push(s));
     await d.start();
@@ -150,7 +208,10 @@ describe('a USB HID point-of-sale scanner', () => {
     ]);
 
     usb.unplug();
-    expect(d.state('usb-scanner')).toMatchObject({ status: 'disconnected', reason: expect.stringContaining('went away') });
+    expect(d.state('usb-scanner')).toMatchObject({
+      status: 'disconnected',
+      reason: expect.stringContaining('went away'),
+    });
     expect(usb.device.closed).toBe(true);
     usb.plug();
     await until(() => d.state('usb-scanner')?.status === 'connected');
@@ -166,13 +227,18 @@ describe('a USB HID point-of-sale scanner', () => {
       },
     );
     await d.start();
-    expect(d.states()).toEqual([{ id: 'usb-scanner', kind: 'scanner', status: 'unavailable', reason: expect.stringContaining('libusb-1.0.so.0') }]);
+    expect(d.states()).toEqual([
+      { id: 'usb-scanner', kind: 'scanner', status: 'unavailable', reason: expect.stringContaining('libusb-1.0.so.0') },
+    ]);
   });
 
   it('reports an absent USB scanner as disconnected with the real node-hid', async () => {
     const d = devices({ scanners: [{ kind: 'hid', id: 'usb-scanner', vendorId: 0xfffe, productId: 0xfffe }] });
     await d.start();
-    expect(d.state('usb-scanner')).toMatchObject({ status: expect.stringMatching(/disconnected|unavailable/), reason: expect.any(String) });
+    expect(d.state('usb-scanner')).toMatchObject({
+      status: expect.stringMatching(/disconnected|unavailable/),
+      reason: expect.any(String),
+    });
   });
 });
 
@@ -183,7 +249,10 @@ async function serialPrinterEnd(path: string): Promise<{ bytes: () => Buffer; cl
   port.on('data', (d: Buffer) => received.push(d));
   port.on('error', () => undefined);
   await new Promise((r) => port.once('open', r));
-  return { bytes: () => Buffer.concat(received), close: () => new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r())) };
+  return {
+    bytes: () => Buffer.concat(received),
+    close: () => new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r())),
+  };
 }
 
 describe('receipt printers', () => {
@@ -192,7 +261,17 @@ describe('receipt printers', () => {
     cleanups.push(() => pair.close());
     const end = await serialPrinterEnd(pair.peer);
     cleanups.push(() => end.close());
-    const d = devices({ printers: [{ id: 'desk-printer', connection: { kind: 'serial', path: pair.device, baudRate: 115200 }, paperWidth: 58, columns: 32 }], slips: spanish });
+    const d = devices({
+      printers: [
+        {
+          id: 'desk-printer',
+          connection: { kind: 'serial', path: pair.device, baudRate: 115200 },
+          paperWidth: 58,
+          columns: 32,
+        },
+      ],
+      slips: spanish,
+    });
     await d.start();
     await until(() => d.state('desk-printer')?.status === 'connected');
 
@@ -217,7 +296,9 @@ describe('receipt printers', () => {
   it('holds a job while the serial printer is unplugged and prints it when it is back', async () => {
     const dir = tmpDir('circa-printer-');
     let pair = await ptyPair(dir);
-    const d = devices({ printers: [{ id: 'p', connection: { kind: 'serial', path: pair.device, baudRate: 115200 }, columns: 42 }] });
+    const d = devices({
+      printers: [{ id: 'p', connection: { kind: 'serial', path: pair.device, baudRate: 115200 }, columns: 42 }],
+    });
     await d.start();
     await until(() => d.state('p')?.status === 'connected');
     await pair.close();
@@ -247,7 +328,9 @@ describe('receipt printers', () => {
         s.close(() => resolve(p));
       });
     });
-    const d = devices({ printers: [{ id: 'net', connection: { kind: 'tcp', host: '127.0.0.1', port }, columns: 48, cashDrawer: true }] });
+    const d = devices({
+      printers: [{ id: 'net', connection: { kind: 'tcp', host: '127.0.0.1', port }, columns: 48, cashDrawer: true }],
+    });
     await d.start();
     await until(() => d.state('net')?.reason?.includes('ECONNREFUSED'));
     const payment = allSlips[4]!;
@@ -272,20 +355,31 @@ describe('receipt printers', () => {
   it('writes every slip to a USB printer device file, each exactly as previewed', async () => {
     const lp = await ptyPrinter();
     cleanups.push(() => lp.close());
-    const d = devices({ printers: [{ id: 'usb', connection: { kind: 'usb-file', path: lp.path }, paperWidth: 80, columns: 42 }], slips: spanish });
+    const d = devices({
+      printers: [{ id: 'usb', connection: { kind: 'usb-file', path: lp.path }, paperWidth: 80, columns: 42 }],
+      slips: spanish,
+    });
     await d.start();
     await until(() => d.state('usb')?.status === 'connected');
     for (const slip of allSlips) {
       expect(await d.print(slip)).toMatchObject({ status: 'printed' });
       const paper = decodeEscPos(await lp.take());
       expect(paperText(paper, 42), slip.kind).toEqual(d.renderSlipText(slip, 42));
-      expect(paper.commands.filter((c) => c.cmd === 'cut'), slip.kind).toHaveLength(1);
+      expect(
+        paper.commands.filter((c) => c.cmd === 'cut'),
+        slip.kind,
+      ).toHaveLength(1);
       expect(paper.lines.every((l) => l.length <= 42)).toBe(true);
     }
     // The transit slip: the destination in large type, the item as a barcode.
     await d.print(allSlips[3]!);
     const transit = decodeEscPos(await lp.take());
-    expect(transit.paper).toContainEqual({ kind: 'text', text: expect.stringMatching(/^\s+Peñalara$/), bold: true, big: true });
+    expect(transit.paper).toContainEqual({
+      kind: 'text',
+      text: expect.stringMatching(/^\s+Peñalara$/),
+      bold: true,
+      big: true,
+    });
     expect(transit.commands).toContainEqual({ cmd: 'size', width: 2, height: 2 });
     expect(transit.commands).toContainEqual({ cmd: 'barcode', symbology: 73, data: itemBarcode(4) });
     expect(transit.text).toContain('TRÁNSITO');
@@ -302,9 +396,24 @@ describe('receipt printers', () => {
   it('sets the code page so accented names and the euro print right', async () => {
     const lp = await ptyPrinter();
     cleanups.push(() => lp.close());
-    const slip: Slip = { kind: 'payment', patron: patronOnSlip('Begoña', patronCard(3), 4), at: 'sábado', paid: '3,50 €', tendered: '5,00 €', change: '1,50 €', remaining: '0,00 €' };
-    for (const [codePage, n] of [['cp858', 19], ['windows1252', 16], ['auto', null]] as const) {
-      const d = devices({ printers: [{ id: 'p', connection: { kind: 'usb-file', path: lp.path }, columns: 32, codePage }], slips: { ...spanish, footer: 'Muñoz, Íñigo, Güell' } });
+    const slip: Slip = {
+      kind: 'payment',
+      patron: patronOnSlip('Begoña', patronCard(3), 4),
+      at: 'sábado',
+      paid: '3,50 €',
+      tendered: '5,00 €',
+      change: '1,50 €',
+      remaining: '0,00 €',
+    };
+    for (const [codePage, n] of [
+      ['cp858', 19],
+      ['windows1252', 16],
+      ['auto', null],
+    ] as const) {
+      const d = devices({
+        printers: [{ id: 'p', connection: { kind: 'usb-file', path: lp.path }, columns: 32, codePage }],
+        slips: { ...spanish, footer: 'Muñoz, Íñigo, Güell' },
+      });
       await d.print(slip);
       const paper = decodeEscPos(await lp.take());
       if (n !== null) expect(paper.commands).toContainEqual({ cmd: 'codepage', n });
@@ -324,8 +433,17 @@ describe('receipt printers', () => {
   it('kicks the cash drawer only on a printer that has one', async () => {
     const lp = await ptyPrinter();
     cleanups.push(() => lp.close());
-    const d = devices({ printers: [{ id: 'plain', connection: { kind: 'usb-file', path: lp.path } }, { id: 'till', connection: { kind: 'usb-file', path: lp.path }, cashDrawer: true }] });
-    expect(await d.kickDrawer('plain')).toMatchObject({ status: 'failed', jobId: null, error: expect.stringContaining('no cash drawer') });
+    const d = devices({
+      printers: [
+        { id: 'plain', connection: { kind: 'usb-file', path: lp.path } },
+        { id: 'till', connection: { kind: 'usb-file', path: lp.path }, cashDrawer: true },
+      ],
+    });
+    expect(await d.kickDrawer('plain')).toMatchObject({
+      status: 'failed',
+      jobId: null,
+      error: expect.stringContaining('no cash drawer'),
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect(lp.bytes()).toHaveLength(0);
     expect(await d.kickDrawer()).toMatchObject({ status: 'printed', printerId: 'till' });
@@ -340,7 +458,10 @@ describe('receipt printers', () => {
   it('test-prints with the accented letters and the printer id', async () => {
     const lp = await ptyPrinter();
     cleanups.push(() => lp.close());
-    const d = devices({ printers: [{ id: 'front-desk', connection: { kind: 'usb-file', path: lp.path }, columns: 32 }], slips: spanish });
+    const d = devices({
+      printers: [{ id: 'front-desk', connection: { kind: 'usb-file', path: lp.path }, columns: 32 }],
+      slips: spanish,
+    });
     expect(await d.testPrint('front-desk')).toMatchObject({ status: 'printed' });
     const text = decodeEscPos(await lp.take()).text;
     expect(text).toContain('Prueba de impresión');
@@ -355,7 +476,11 @@ describe('receipt printers', () => {
     const d = devices({ printers: [{ id: 'gone', connection: { kind: 'usb-file', path } }] }, { maxPrintAttempts: 2 });
     const result = await d.print(holdSlip);
     expect(result).toMatchObject({ status: 'failed', attempts: 2, error: expect.stringContaining('ENOENT') });
-    expect(d.jobs()[0]).toMatchObject({ status: 'failed', description: 'hold', lastError: expect.stringContaining(path) });
+    expect(d.jobs()[0]).toMatchObject({
+      status: 'failed',
+      description: 'hold',
+      lastError: expect.stringContaining(path),
+    });
     expect(d.state('gone')).toMatchObject({ status: 'disconnected' });
     expect(d.logged.join('\n')).toMatch(/print job 1 \(hold\) on gone failed/);
     expect(d.logged.join('\n')).not.toContain('José');
@@ -379,7 +504,13 @@ describe('receipt printers', () => {
 
   it('says so when no receipt printer is set, and still renders the slip as HTML for the system printer', async () => {
     const d = devices({ slips: spanish });
-    expect(await d.print(holdSlip)).toEqual({ jobId: null, printerId: null, status: 'failed', attempts: 0, error: 'no receipt printer is set up' });
+    expect(await d.print(holdSlip)).toEqual({
+      jobId: null,
+      printerId: null,
+      status: 'failed',
+      attempts: 0,
+      error: 'no receipt printer is set up',
+    });
     const html = d.renderSlipHtml(holdSlip);
     expect(html).toContain('Cien años de soledad');
     expect(html).toContain(itemBarcode(7));

@@ -10,7 +10,8 @@ const CP850 =
 const CP858 = CP850.replace('ı', '€');
 // Windows-1252: its own 0x80-0x9F, then Latin-1 (Node's TextDecoder maps 0x80-0x9F as Latin-1).
 const WINDOWS1252 =
-  '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ' + String.fromCharCode(...Array.from({ length: 96 }, (_, i) => 0xa0 + i));
+  '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ' +
+  String.fromCharCode(...Array.from({ length: 96 }, (_, i) => 0xa0 + i));
 
 /** Epson's ESC t table numbers for the code pages the tests meet. */
 export const EPSON_CODEPAGES: Record<number, { name: string; high: string }> = {
@@ -31,7 +32,8 @@ export type Command =
   | { cmd: 'drawer'; pin: number; onMs: number; offMs: number }
   | { cmd: 'other'; bytes: number[] };
 
-export type PaperItem = { kind: 'text'; text: string; bold: boolean; big: boolean } | { kind: 'barcode'; value: string };
+export type PaperItem =
+  { kind: 'text'; text: string; bold: boolean; big: boolean } | { kind: 'barcode'; value: string };
 
 export interface Decoded {
   /** Text lines only, as printed. */
@@ -53,7 +55,8 @@ export function decodeEscPos(b: Uint8Array): Decoded {
   let lineBold = false;
   let lineBig = false;
   let afterBarcode = false;
-  const char = (x: number) => (x < 0x80 ? String.fromCharCode(x) : (EPSON_CODEPAGES[codepage]?.high[x - 0x80] ?? '\ufffd'));
+  const char = (x: number) =>
+    x < 0x80 ? String.fromCharCode(x) : (EPSON_CODEPAGES[codepage]?.high[x - 0x80] ?? '\ufffd');
   const endLine = () => {
     lines.push(line);
     paper.push({ kind: 'text', text: line, bold: lineBold, big: lineBig });
@@ -131,6 +134,7 @@ export function decodeEscPos(b: Uint8Array): Decoded {
   if (line) endLine();
   // The feed before the cut is paper, not content.
   const cutAt = commands.findIndex((c) => c.cmd === 'cut');
-  if (cutAt >= 0) while (paper.length && paper.at(-1)!.kind === 'text' && (paper.at(-1) as { text: string }).text === '') paper.pop();
+  if (cutAt >= 0)
+    while (paper.length && paper.at(-1)!.kind === 'text' && (paper.at(-1) as { text: string }).text === '') paper.pop();
   return { lines, paper, commands, text: lines.join('\n') };
 }

@@ -18,11 +18,24 @@ async function ok(name: string, input: unknown): Promise<Record<string, unknown>
 
 beforeAll(async () => {
   core = await startStationCore({ dataDir: mkdtempSync(join(tmpdir(), 'circa-slipdates-')) });
-  await core.invoke('setup.initialize', {
-    libraryName: 'Springfield', branchCode: 'M', branchName: 'Main', timeZone: 'America/Chicago', currency: 'USD', locale: 'en-US',
-    admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
-  }, { local: true });
-  token = ((await core.invoke('auth.signIn', { username: 'admin', password: 'a long password' }, {})) as { value: { token: string } }).value.token;
+  await core.invoke(
+    'setup.initialize',
+    {
+      libraryName: 'Springfield',
+      branchCode: 'M',
+      branchName: 'Main',
+      timeZone: 'America/Chicago',
+      currency: 'USD',
+      locale: 'en-US',
+      admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
+    },
+    { local: true },
+  );
+  token = (
+    (await core.invoke('auth.signIn', { username: 'admin', password: 'a long password' }, {})) as {
+      value: { token: string };
+    }
+  ).value.token;
   const config = (await ok('devices.get', {})).config as { slips: object };
   await ok('devices.configure', { ...config, slips: { ...config.slips, language: 'es' } });
 });
@@ -34,12 +47,18 @@ describe('dates on slips', () => {
   it('prints the checkout slip with its due date and its date in the slip language', async () => {
     const record = await ok('catalogue.addRecord', { title: 'Pedro Páramo' });
     await ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' });
-    await ok('patrons.register', { cardBarcode: patronCard(1), firstName: 'Juan', lastName: 'Preciado', categoryCode: 'ADULT' });
+    await ok('patrons.register', {
+      cardBarcode: patronCard(1),
+      firstName: 'Juan',
+      lastName: 'Preciado',
+      categoryCode: 'ADULT',
+    });
     const loan = await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) });
     const dueAt = loan.dueAt as number;
     const slip = await ok('slips.checkout', { patronBarcode: patronCard(1), loanIds: [loan.loanId as string] });
     const html = slip.html as string;
-    const es = (at: number) => new Intl.DateTimeFormat('es-US', { dateStyle: 'medium', timeZone: 'America/Chicago' }).format(at);
+    const es = (at: number) =>
+      new Intl.DateTimeFormat('es-US', { dateStyle: 'medium', timeZone: 'America/Chicago' }).format(at);
     expect(html).toContain(es(dueAt));
     expect(html).not.toContain(new Date(dueAt).toLocaleDateString('en-US', { timeZone: 'America/Chicago' }));
     // The slip's own date, in Spanish words: no English month.

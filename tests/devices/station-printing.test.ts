@@ -29,14 +29,34 @@ beforeAll(async () => {
   pair = await ptyPair();
   core = await startStationCore({ dataDir: mkdtempSync(join(tmpdir(), 'circa-print-')) });
   core.onEvent((e) => events.push(e));
-  await core.invoke('setup.initialize', {
-    libraryName: 'Biblioteca Norte', branchCode: 'N', branchName: 'Norte', timeZone: 'Europe/Madrid', currency: 'EUR', locale: 'es-ES',
-    admin: { username: 'admin', displayName: 'Admin', password: 'contraseña larga' },
-  }, { local: true });
-  token = ((await core.invoke('auth.signIn', { username: 'admin', password: 'contraseña larga' }, {})) as { value: { token: string } }).value.token;
+  await core.invoke(
+    'setup.initialize',
+    {
+      libraryName: 'Biblioteca Norte',
+      branchCode: 'N',
+      branchName: 'Norte',
+      timeZone: 'Europe/Madrid',
+      currency: 'EUR',
+      locale: 'es-ES',
+      admin: { username: 'admin', displayName: 'Admin', password: 'contraseña larga' },
+    },
+    { local: true },
+  );
+  token = (
+    (await core.invoke('auth.signIn', { username: 'admin', password: 'contraseña larga' }, {})) as {
+      value: { token: string };
+    }
+  ).value.token;
   await ok('devices.configure', {
     scanners: [{ kind: 'serial', id: 'scanner', path: pair.device, suffix: 'CR' }],
-    printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port: (server.address() as { port: number }).port }, columns: 42, cashDrawer: true }],
+    printers: [
+      {
+        id: 'receipts',
+        connection: { kind: 'tcp', host: '127.0.0.1', port: (server.address() as { port: number }).port },
+        columns: 42,
+        cashDrawer: true,
+      },
+    ],
     // No name of their own: the slips print the library's (set up above).
     slips: { language: 'es', cardDigits: 4 },
   });
@@ -51,8 +71,18 @@ describe('the station with its devices', () => {
   it('prints the hold slip the moment check-in traps a hold', async () => {
     const record = await ok('catalogue.addRecord', { title: 'La casa de los espíritus' });
     await ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' });
-    await ok('patrons.register', { cardBarcode: patronCard(1), firstName: 'Íñigo', lastName: 'Ibáñez', categoryCode: 'ADULT' });
-    const holder = await ok('patrons.register', { cardBarcode: patronCard(2), firstName: 'Begoña', lastName: 'Núñez', categoryCode: 'ADULT' });
+    await ok('patrons.register', {
+      cardBarcode: patronCard(1),
+      firstName: 'Íñigo',
+      lastName: 'Ibáñez',
+      categoryCode: 'ADULT',
+    });
+    const holder = await ok('patrons.register', {
+      cardBarcode: patronCard(2),
+      firstName: 'Begoña',
+      lastName: 'Núñez',
+      categoryCode: 'ADULT',
+    });
     await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) });
     await ok('holds.place', { patronId: (holder.patron as { id: string }).id, recordId: record.id });
     const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(1) });
@@ -64,7 +94,11 @@ describe('the station with its devices', () => {
     // The day it stays on the shelf, in words of the slip's language (#12 bug 9), not 2026-11-23.
     const shelfDay = (back.hold as { shelfExpiresOn: string }).shelfExpiresOn;
     expect(back.slipHtml).not.toContain(shelfDay);
-    expect(back.slipHtml).toContain(new Intl.DateTimeFormat('es-ES', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.parse(`${shelfDay}T12:00:00Z`)));
+    expect(back.slipHtml).toContain(
+      new Intl.DateTimeFormat('es-ES', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+        Date.parse(`${shelfDay}T12:00:00Z`),
+      ),
+    );
     await core.devices.manager.idle();
     await until(() => Buffer.concat(printed).includes(Buffer.from([0x1d, 0x56])));
     const paper = decodeEscPos(Buffer.concat(printed));
@@ -95,20 +129,34 @@ describe('the station with its devices', () => {
     const scan = await until(() => events.find((e) => e.type === 'scan'));
     expect(scan).toEqual({ type: 'scan', barcode: itemBarcode(1), kind: 'item', deviceId: 'scanner' });
     const status = await ok('status.get', {});
-    expect(status.devices).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'receipts', kind: 'printer' }), expect.objectContaining({ id: 'scanner', status: 'connected' })]));
+    expect(status.devices).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'receipts', kind: 'printer' }),
+        expect.objectContaining({ id: 'scanner', status: 'connected' }),
+      ]),
+    );
   });
 
   it('without a receipt printer, check-in hands the desk the hold slip as HTML for the system printer', async () => {
     const record = await ok('catalogue.addRecord', { title: 'Nada' });
     await ok('catalogue.addItem', { barcode: itemBarcode(2), recordId: record.id, itemTypeCode: 'BOOK' });
-    const holder = await ok('patrons.register', { cardBarcode: patronCard(3), firstName: 'Carmen', lastName: 'Laforet', categoryCode: 'ADULT' });
+    const holder = await ok('patrons.register', {
+      cardBarcode: patronCard(3),
+      firstName: 'Carmen',
+      lastName: 'Laforet',
+      categoryCode: 'ADULT',
+    });
     await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(2) });
     await ok('holds.place', { patronId: (holder.patron as { id: string }).id, recordId: record.id });
     const config = await ok('devices.get', {});
     try {
       await ok('devices.configure', { ...(config.config as object), printers: [] });
       const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(2) });
-      expect(back).toMatchObject({ action: 'hold_waiting', printJob: null, hold: { patron: { firstName: 'Carmen', cardTail: `*${patronCard(3).slice(-4)}` } } });
+      expect(back).toMatchObject({
+        action: 'hold_waiting',
+        printJob: null,
+        hold: { patron: { firstName: 'Carmen', cardTail: `*${patronCard(3).slice(-4)}` } },
+      });
       expect(back.slipHtml).toMatch(/^<!doctype html>/);
       expect(back.slipHtml).toContain('Carmen');
       expect(back.slipHtml).not.toContain('Laforet');
@@ -121,12 +169,25 @@ describe('the station with its devices', () => {
     const sur = await ok('branches.save', { code: 'S', name: 'Sur', timeZone: 'Europe/Madrid' });
     const record = await ok('catalogue.addRecord', { title: 'Nubosidad variable' });
     await ok('catalogue.addItem', { barcode: itemBarcode(3), recordId: record.id, itemTypeCode: 'BOOK' });
-    const holder = await ok('patrons.register', { cardBarcode: patronCard(4), firstName: 'Dolores', lastName: 'Ibárruri', categoryCode: 'ADULT' });
+    const holder = await ok('patrons.register', {
+      cardBarcode: patronCard(4),
+      firstName: 'Dolores',
+      lastName: 'Ibárruri',
+      categoryCode: 'ADULT',
+    });
     await ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(3) });
-    await ok('holds.place', { patronId: (holder.patron as { id: string }).id, recordId: record.id, pickupBranchId: sur.id });
+    await ok('holds.place', {
+      patronId: (holder.patron as { id: string }).id,
+      recordId: record.id,
+      pickupBranchId: sur.id,
+    });
     printed.length = 0;
     const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(3) });
-    expect(back).toMatchObject({ action: 'hold_transit', destinationBranch: { name: 'Sur' }, printJob: expect.any(Number) });
+    expect(back).toMatchObject({
+      action: 'hold_transit',
+      destinationBranch: { name: 'Sur' },
+      printJob: expect.any(Number),
+    });
     await core.devices.manager.idle();
     await until(() => Buffer.concat(printed).includes(Buffer.from([0x1d, 0x56])));
     const paper = decodeEscPos(Buffer.concat(printed)).text;
@@ -143,7 +204,8 @@ describe('the station with its devices', () => {
   });
 
   it("heads the slips with the library's name as it is now, or with the name the receipt settings give", async () => {
-    const head = async () => ((await ok('devices.preview', { kind: 'transit' })).lines as string[]).slice(0, 2).join('\n');
+    const head = async () =>
+      ((await ok('devices.preview', { kind: 'transit' })).lines as string[]).slice(0, 2).join('\n');
     expect(await head()).toContain('Biblioteca Norte');
     await ok('settings.update', { name: 'Biblioteca Municipal del Norte' });
     expect(await head()).toContain('Biblioteca Municipal del Norte');

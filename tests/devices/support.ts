@@ -12,11 +12,15 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
-export async function ptyPair(dir = mkdtempSync(join(tmpdir(), 'circa-pty-')), names: [string, string] = ['device', 'peer']): Promise<PtyPair> {
+export async function ptyPair(
+  dir = mkdtempSync(join(tmpdir(), 'circa-pty-')),
+  names: [string, string] = ['device', 'peer'],
+): Promise<PtyPair> {
   const device = join(dir, names[0]);
   const peer = join(dir, names[1]);
   const child = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${peer}`], { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !(existsSync(device) && existsSync(peer)); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !(existsSync(device) && existsSync(peer)); i++)
+    await new Promise((r) => setTimeout(r, 20));
   if (!existsSync(device)) throw new Error('socat did not make the pty pair (is socat installed?)');
   return {
     device,

@@ -29,12 +29,15 @@ const sha = (path: string) => createHash('sha256').update(readFileSync(path)).di
 
 function devices(path: string, extra: Partial<DevicesConfigInput> = {}) {
   const logged: string[] = [];
-  const d = createDeviceManager(DevicesConfig.parse({ printers: [{ id: 'usb', connection: { kind: 'usb-file', path } }], ...extra }), {
-    classify: (b) => classifyBarcode(DEFAULT_BARCODE_RULES, b),
-    log: (m) => logged.push(m),
-    printerCheckMs: 100,
-    maxPrintAttempts: 3,
-  });
+  const d = createDeviceManager(
+    DevicesConfig.parse({ printers: [{ id: 'usb', connection: { kind: 'usb-file', path } }], ...extra }),
+    {
+      classify: (b) => classifyBarcode(DEFAULT_BARCODE_RULES, b),
+      log: (m) => logged.push(m),
+      printerCheckMs: 100,
+      maxPrintAttempts: 3,
+    },
+  );
   cleanups.push(() => d.stop());
   return Object.assign(d, { logged, state: () => d.states().find((s) => s.id === 'usb') });
 }
@@ -53,10 +56,16 @@ describe('a USB printer path, when printing', () => {
     const d = devices(file);
     await d.start();
     await until(() => d.state()?.status === 'error');
-    expect(d.state()!.reason).toBe(`${file} is a regular file, not a printer's device file (a character device such as /dev/usb/lp0); nothing was written to it`);
+    expect(d.state()!.reason).toBe(
+      `${file} is a regular file, not a printer's device file (a character device such as /dev/usb/lp0); nothing was written to it`,
+    );
 
     const result = await d.print(slip);
-    expect(result).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('is a regular file') });
+    expect(result).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: expect.stringContaining('is a regular file'),
+    });
     expect(await d.testPrint()).toMatchObject({ status: 'failed' });
     expect(d.state()).toMatchObject({ status: 'error' });
     expect({ hash: sha(file), size: statSync(file).size, mtime: statSync(file).mtimeMs }).toEqual(before);
@@ -67,7 +76,11 @@ describe('a USB printer path, when printing', () => {
     const folder = join(dir, 'lp-folder');
     mkdirSync(folder);
     const d1 = devices(folder);
-    expect(await d1.print(slip)).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining(`${folder} is a directory`) });
+    expect(await d1.print(slip)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: expect.stringContaining(`${folder} is a directory`),
+    });
 
     const file = precious(dir);
     const hash = sha(file);
@@ -77,7 +90,10 @@ describe('a USB printer path, when printing', () => {
     await d2.start();
     await until(() => d2.state()?.status === 'error');
     expect(d2.state()!.reason).toContain(`${link} is a link to a regular file`);
-    expect(await d2.print(slip)).toMatchObject({ status: 'failed', error: expect.stringContaining('a link to a regular file') });
+    expect(await d2.print(slip)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('a link to a regular file'),
+    });
     expect(sha(file)).toBe(hash);
   });
 
@@ -86,7 +102,11 @@ describe('a USB printer path, when printing', () => {
     const d = devices(path);
     await d.start();
     await until(() => d.state()?.status === 'disconnected');
-    expect(await d.print(slip)).toMatchObject({ status: 'failed', attempts: 3, error: expect.stringContaining('ENOENT') });
+    expect(await d.print(slip)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: expect.stringContaining('ENOENT'),
+    });
     expect(existsSync(path)).toBe(false);
   });
 
@@ -156,18 +176,38 @@ describe('a USB printer path, in the settings (devices.configure)', () => {
     dataDir = tmp('circa-usb-station-');
     dir = tmp('circa-usb-paths-');
     core = await startStationCore({ dataDir });
-    await core.invoke('setup.initialize', {
-      libraryName: 'Springfield', branchCode: 'MAIN', branchName: 'Main', timeZone: 'UTC', currency: 'USD', locale: 'en-US',
-      admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
-    }, { local: true });
-    token = ((await core.invoke('auth.signIn', { username: 'admin', password: 'a long password' }, {})) as { value: { token: string } }).value.token;
+    await core.invoke(
+      'setup.initialize',
+      {
+        libraryName: 'Springfield',
+        branchCode: 'MAIN',
+        branchName: 'Main',
+        timeZone: 'UTC',
+        currency: 'USD',
+        locale: 'en-US',
+        admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
+      },
+      { local: true },
+    );
+    token = (
+      (await core.invoke('auth.signIn', { username: 'admin', password: 'a long password' }, {})) as {
+        value: { token: string };
+      }
+    ).value.token;
   });
   afterAll(async () => {
     await core?.close();
   });
 
-  const configure = (path: string) => core.invoke('devices.configure', { printers: [{ id: 'usb', connection: { kind: 'usb-file', path } }] }, { sessionToken: token });
-  const saved = async () => ((await core.invoke('devices.get', {}, { sessionToken: token })) as { value: { config: { printers: unknown[] } } }).value.config.printers;
+  const configure = (path: string) =>
+    core.invoke(
+      'devices.configure',
+      { printers: [{ id: 'usb', connection: { kind: 'usb-file', path } }] },
+      { sessionToken: token },
+    );
+  const saved = async () =>
+    ((await core.invoke('devices.get', {}, { sessionToken: token })) as { value: { config: { printers: unknown[] } } })
+      .value.config.printers;
 
   it("refuses the station's own database, with an issue on the path field saying what it is; nothing is saved or written", async () => {
     const db = join(dataDir, 'station.db');
@@ -178,24 +218,43 @@ describe('a USB printer path, in the settings (devices.configure)', () => {
       error: {
         code: 'INVALID',
         message: expect.stringContaining(`${db} is a regular file, not a printer's device file`),
-        issues: [{ path: 'printers.0.connection.path', message: expect.stringContaining('is a regular file'), reason: 'notCharacterDevice', params: { path: db, found: 'file', link: 0 } }],
+        issues: [
+          {
+            path: 'printers.0.connection.path',
+            message: expect.stringContaining('is a regular file'),
+            reason: 'notCharacterDevice',
+            params: { path: db, found: 'file', link: 0 },
+          },
+        ],
       },
     });
     expect(await saved()).toEqual([]);
     expect(statSync(db).size).toBeGreaterThanOrEqual(size);
     // The station is whole and working.
-    expect((await core.invoke('setup.status', {}, {})) as { ok: boolean }).toMatchObject({ ok: true, value: { configured: true, libraryName: 'Springfield' } });
+    expect((await core.invoke('setup.status', {}, {})) as { ok: boolean }).toMatchObject({
+      ok: true,
+      value: { configured: true, libraryName: 'Springfield' },
+    });
   });
 
   it('refuses a directory and a link to a regular file; takes a path not there yet, a pty and /dev/null', async () => {
     const folder = join(dir, 'folder');
     mkdirSync(folder);
-    expect(await configure(folder)).toMatchObject({ ok: false, error: { code: 'INVALID', issues: [{ path: 'printers.0.connection.path', params: { found: 'directory', link: 0 } }] } });
+    expect(await configure(folder)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID',
+        issues: [{ path: 'printers.0.connection.path', params: { found: 'directory', link: 0 } }],
+      },
+    });
     const file = precious(dir);
     const hash = sha(file);
     const link = join(dir, 'lp-link');
     symlinkSync(file, link);
-    expect(await configure(link)).toMatchObject({ ok: false, error: { code: 'INVALID', issues: [{ path: 'printers.0.connection.path', params: { found: 'file', link: 1 } }] } });
+    expect(await configure(link)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID', issues: [{ path: 'printers.0.connection.path', params: { found: 'file', link: 1 } }] },
+    });
     expect(sha(file)).toBe(hash);
     expect(await saved()).toEqual([]);
 
@@ -203,7 +262,8 @@ describe('a USB printer path, in the settings (devices.configure)', () => {
     const absent = join(dir, 'lp-absent');
     expect(await configure(absent)).toMatchObject({ ok: true });
     expect(existsSync(absent)).toBe(false);
-    const receipts = async () => ((await core.invoke('setup.status', {}, {})) as { value: { receiptPrinter?: boolean } }).value.receiptPrinter;
+    const receipts = async () =>
+      ((await core.invoke('setup.status', {}, {})) as { value: { receiptPrinter?: boolean } }).value.receiptPrinter;
     expect(await receipts()).toBe(true);
     // A file appears there instead: refused when opened, and the kiosk is told no receipt can be printed.
     writeFileSync(absent, 'not a printer');
@@ -214,7 +274,12 @@ describe('a USB printer path, in the settings (devices.configure)', () => {
     const lp = await ptyPrinter();
     cleanups.push(() => lp.close());
     expect(await configure(lp.path)).toMatchObject({ ok: true });
-    const status = async () => ((await core.invoke('status.get', {}, { sessionToken: token })) as { value: { devices: { id: string; status: string }[] } }).value.devices.find((x) => x.id === 'usb')?.status;
+    const status = async () =>
+      (
+        (await core.invoke('status.get', {}, { sessionToken: token })) as {
+          value: { devices: { id: string; status: string }[] };
+        }
+      ).value.devices.find((x) => x.id === 'usb')?.status;
     await expect.poll(status, { timeout: 10_000 }).toBe('connected');
     expect(await core.invoke('devices.testPrint', {}, { sessionToken: token })).toMatchObject({ ok: true });
     expect(decodeEscPos(await lp.take()).text).toContain('usb');

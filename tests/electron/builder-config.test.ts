@@ -38,7 +38,8 @@ describe('electron-builder.yml', () => {
 
   it('rebuilds the native modules for Electron and unpacks them from the archive', () => {
     expect(config.npmRebuild).toBe(true);
-    for (const native of ['better-sqlite3', 'node-hid', '@serialport/bindings-cpp']) expect(config.asarUnpack).toContain(`node_modules/${native}/**`);
+    for (const native of ['better-sqlite3', 'node-hid', '@serialport/bindings-cpp'])
+      expect(config.asarUnpack).toContain(`node_modules/${native}/**`);
   });
 
   it('sets the production fuses', () => {
@@ -52,7 +53,9 @@ describe('electron-builder.yml', () => {
   });
 
   it('ships the bundles, the renderer, the migrations and an icon, and no source maps', () => {
-    expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'migrations/**', '!**/*.map']));
+    expect(config.files).toEqual(
+      expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'migrations/**', '!**/*.map']),
+    );
     expect(readFileSync(`${root}/resources/${config.linux.icon}`).subarray(1, 4).toString()).toBe('PNG');
   });
 });

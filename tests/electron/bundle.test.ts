@@ -17,7 +17,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // Two levels below the repository, like dist/electron, so the bundle finds migrations/ the same way.
 const outDir = `dist/.electron-test-${process.pid}`;
 const out = join(root, outDir);
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+};
 
 beforeAll(async () => {
   await buildElectron(outDir);
@@ -28,16 +31,22 @@ afterEach(killAll);
 /** The module names a bundle loads at run time. */
 function loads(file: string): string[] {
   const source = readFileSync(join(out, file), 'utf8');
-  const names = [...source.matchAll(/require\("([^"]+)"\)|^import .*? from "([^"]+)"|import\("([^"]+)"\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  const names = [...source.matchAll(/require\("([^"]+)"\)|^import .*? from "([^"]+)"|import\("([^"]+)"\)/gm)].map(
+    (m) => m[1] ?? m[2] ?? m[3]!,
+  );
   return [...new Set(names)].sort();
 }
 
 const packageOf = (id: string) => (id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]!);
-const shippable = (id: string) => id === 'electron' || builtinModules.includes(id.replace(/^node:/, '')) || Object.hasOwn(pkg.dependencies, packageOf(id));
+const shippable = (id: string) =>
+  id === 'electron' ||
+  builtinModules.includes(id.replace(/^node:/, '')) ||
+  Object.hasOwn(pkg.dependencies, packageOf(id));
 
 describe('the desktop bundles', () => {
   it('are the three files package.json and the main process point at', () => {
-    for (const file of ['main.cjs', 'preload.cjs', 'core-host.mjs']) expect(existsSync(join(out, file)), file).toBe(true);
+    for (const file of ['main.cjs', 'preload.cjs', 'core-host.mjs'])
+      expect(existsSync(join(out, file)), file).toBe(true);
     expect(pkg.main).toBe('dist/electron/main.cjs');
   });
 
@@ -69,18 +78,31 @@ describe('the bundled core entry point, for real', () => {
   it('serves the station, survives SIGKILL with committed data intact, and closes its database on shutdown', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'circa-bundle-'));
     const events: StationEvent[] = [];
-    const supervisor = new CoreSupervisor({ spawn: forkCore(join(out, 'core-host.mjs'), { CIRCA_DATA_DIR: dataDir }), onEvent: (e) => events.push(e), restartDelays: [50] });
+    const supervisor = new CoreSupervisor({
+      spawn: forkCore(join(out, 'core-host.mjs'), { CIRCA_DATA_DIR: dataDir }),
+      onEvent: (e) => events.push(e),
+      restartDelays: [50],
+    });
     supervisor.start();
     expect(await supervisor.call('setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
     expect(await supervisor.call('setup.initialize', SETUP, null)).toMatchObject({ ok: true });
     expect(await supervisor.call('no.such', {}, null)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
 
     spawned[0]!.kill('SIGKILL');
-    await expect.poll(() => events.filter((e) => e.type === 'core').map((e) => (e as { state: string }).state), { timeout: 15_000 }).toEqual(['ready', 'restarting', 'ready']);
-    expect(await supervisor.call('setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: true, libraryName: 'Villa Library' } });
+    await expect
+      .poll(() => events.filter((e) => e.type === 'core').map((e) => (e as { state: string }).state), {
+        timeout: 15_000,
+      })
+      .toEqual(['ready', 'restarting', 'ready']);
+    expect(await supervisor.call('setup.status', {}, null)).toMatchObject({
+      ok: true,
+      value: { configured: true, libraryName: 'Villa Library' },
+    });
     const signIn = await supervisor.call('auth.signIn', { username: 'admin', password: 'long enough' }, null);
     expect(signIn).toMatchObject({ ok: true });
-    expect(await supervisor.call('staff.list', {}, (signIn as { value: { token: string } }).value.token)).toMatchObject({ ok: true, value: [{ username: 'admin' }] });
+    expect(await supervisor.call('staff.list', {}, (signIn as { value: { token: string } }).value.token)).toMatchObject(
+      { ok: true, value: [{ username: 'admin' }] },
+    );
 
     await supervisor.stop();
     expect(spawned[1]!.exitCode).toBe(0);
@@ -99,7 +121,11 @@ describe('the bundled core entry point choosing its better-sqlite3 build', () =>
     const events: StationEvent[] = [];
     const dataDir = mkdtempSync(join(tmpdir(), 'circa-binding-'));
     const supervisor = new CoreSupervisor({
-      spawn: forkCore(join(out, 'core-host.mjs'), { CIRCA_DATA_DIR: dataDir, ...env }, electron ? ['--import', PRETEND_ELECTRON] : []),
+      spawn: forkCore(
+        join(out, 'core-host.mjs'),
+        { CIRCA_DATA_DIR: dataDir, ...env },
+        electron ? ['--import', PRETEND_ELECTRON] : [],
+      ),
       onEvent: (e) => events.push(e),
       restartDelays: [20],
       logPath: join(dataDir, 'logs', 'circa.log'),
@@ -114,9 +140,14 @@ describe('the bundled core entry point choosing its better-sqlite3 build', () =>
     await expect.poll(() => coreStates(events), { timeout: 20_000 }).toEqual(['restarting', 'restarting', 'failed']);
     const failed = events.at(-1) as Extract<StationEvent, { type: 'core' }>;
     expect(failed.failure).toMatchObject({ attempts: 3, logPath: join(dataDir, 'logs', 'circa.log') });
-    expect(failed.failure!.lines[0]).toContain(`no build for Electron 45.4.1 (${process.platform}-${process.arch}, NODE_MODULE_VERSION ${process.versions.modules}): ${missing} is missing`);
+    expect(failed.failure!.lines[0]).toContain(
+      `no build for Electron 45.4.1 (${process.platform}-${process.arch}, NODE_MODULE_VERSION ${process.versions.modules}): ${missing} is missing`,
+    );
     expect(failed.failure!.lines[1]).toContain('Run `npm run electron:sqlite`');
-    expect(await supervisor.call('setup.status', {}, null)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') } });
+    expect(await supervisor.call('setup.status', {}, null)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') },
+    });
     expect(spawned).toHaveLength(3);
     await supervisor.stop();
   }, 30_000);
@@ -127,7 +158,10 @@ describe('the bundled core entry point choosing its better-sqlite3 build', () =>
     const copy = join(dir, 'better_sqlite3.node');
     copyFileSync(NODE_BUILD, copy);
     const good = supervise({ [ELECTRON_BUILD_ENV]: copy }, true);
-    expect(await good.supervisor.call('setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
+    expect(await good.supervisor.call('setup.status', {}, null)).toMatchObject({
+      ok: true,
+      value: { configured: false },
+    });
     await good.supervisor.stop();
 
     const broken = join(dir, 'broken.node');

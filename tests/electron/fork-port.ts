@@ -7,7 +7,11 @@ export const spawned: ChildProcess[] = [];
 
 export function forkCore(entry: string, env: Record<string, string>, execArgv: string[] = []): () => CorePort {
   return () => {
-    const child = fork(entry, [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(entry, [], {
+      execArgv,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     spawned.push(child);
     return {
       postMessage: (m) => void child.send(m),
@@ -18,5 +22,6 @@ export function forkCore(entry: string, env: Record<string, string>, execArgv: s
 }
 
 export function killAll(): void {
-  for (const child of spawned.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of spawned.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }

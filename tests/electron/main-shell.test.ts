@@ -43,7 +43,12 @@ describe('the desktop main process', () => {
     shell = fork(join(out, 'main.cjs'), ['--kiosk', '--data', dataDir], {
       execArgv: ['--import', STAND_IN],
       // A build path inherited from the environment must not reach the core.
-      env: { ...process.env, STANDIN_USER_DATA: userData, CIRCA_DATA_DIR: '', CIRCA_SQLITE_ELECTRON_BUILD: '/tmp/not-ours.node' },
+      env: {
+        ...process.env,
+        STANDIN_USER_DATA: userData,
+        CIRCA_DATA_DIR: '',
+        CIRCA_SQLITE_ELECTRON_BUILD: '/tmp/not-ours.node',
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     shells.push(shell);
@@ -51,7 +56,8 @@ describe('the desktop main process', () => {
       reports.push(m);
       if (m.type === 'core-spawned') corePids.push(m.pid as number);
     });
-    const find = (type: string, where: (r: Report) => boolean = () => true) => reports.filter((r) => r.type === type && where(r));
+    const find = (type: string, where: (r: Report) => boolean = () => true) =>
+      reports.filter((r) => r.type === type && where(r));
     let nextId = 1;
     const invoke = async (trusted: boolean, ...args: unknown[]) => {
       const id = nextId++;
@@ -68,18 +74,33 @@ describe('the desktop main process', () => {
     expect(find('permission-check')).toEqual([{ type: 'permission-check', granted: false }]);
     expect(JSON.stringify(find('headers')[0]!.headers)).toContain("script-src 'self'");
     const [window] = find('window');
-    expect(window!.options).toMatchObject({ kiosk: true, fullscreen: true, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false } });
+    expect(window!.options).toMatchObject({
+      kiosk: true,
+      fullscreen: true,
+      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false },
+    });
     expect(find('load')[0]).toMatchObject({ file: join(root, 'dist/renderer/index.html'), options: { hash: 'kiosk' } });
     // Plain Node: no Electron build is named for the core, and the inherited one is dropped.
-    expect(find('core-spawned')[0]).toMatchObject({ modulePath: join(out, 'core-host.mjs'), dataDir, sqliteBuild: null });
+    expect(find('core-spawned')[0]).toMatchObject({
+      modulePath: join(out, 'core-host.mjs'),
+      dataDir,
+      sqliteBuild: null,
+    });
     // The kiosk's guards: downloads refused, and print and file choosers through the DevTools protocol.
     expect(find('session-listener')).toEqual([{ type: 'session-listener', event: 'will-download' }]);
     expect(find('debugger-attach')).toEqual([{ type: 'debugger-attach', version: '1.3' }]);
-    expect(find('debugger-command').map((r) => r.method)).toEqual(['Page.enable', 'Page.setInterceptFileChooserDialog', 'Page.addScriptToEvaluateOnNewDocument']);
+    expect(find('debugger-command').map((r) => r.method)).toEqual([
+      'Page.enable',
+      'Page.setInterceptFileChooserDialog',
+      'Page.addScriptToEvaluateOnNewDocument',
+    ]);
 
     expect(await invoke(true, 'setup.status', {}, null)).toMatchObject({ ok: true, value: { configured: false } });
     expect(await invoke(false, 'setup.status', {}, null)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await invoke(true, 'patrons.lookup', { barcode: '' }, null)).toMatchObject({ ok: false, error: { code: 'INVALID' } });
+    expect(await invoke(true, 'patrons.lookup', { barcode: '' }, null)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    });
 
     process.kill(corePids[0]!, 'SIGKILL');
     await expect.poll(() => coreStates(), { timeout: 15_000 }).toEqual(['ready', 'restarting', 'ready']);
@@ -113,7 +134,8 @@ describe('the desktop main process', () => {
       reports.push(m);
       if (m.type === 'core-spawned') corePids.push(m.pid as number);
     });
-    const find = (type: string, where: (r: Report) => boolean = () => true) => reports.filter((r) => r.type === type && where(r));
+    const find = (type: string, where: (r: Report) => boolean = () => true) =>
+      reports.filter((r) => r.type === type && where(r));
     const sentStates = () => find('sent').map((r) => (r.payload as { state?: string }).state);
     let nextId = 1000;
     const invoke = async (channel: string, ...args: unknown[]) => {
@@ -124,7 +146,13 @@ describe('the desktop main process', () => {
     };
 
     const sqlite = installedSqlitePackage();
-    const expected = electronBuildPath({ nodeModulesDir: sqlite.nodeModulesDir, sqliteVersion: sqlite.version, electron: version, platform: process.platform, arch: process.arch });
+    const expected = electronBuildPath({
+      nodeModulesDir: sqlite.nodeModulesDir,
+      sqliteVersion: sqlite.version,
+      electron: version,
+      platform: process.platform,
+      arch: process.arch,
+    });
     await expect.poll(() => sentStates(), { timeout: 20_000 }).toEqual(['restarting', 'restarting', 'failed']);
     expect(find('core-spawned').map((r) => r.sqliteBuild)).toEqual([expected, expected, expected]);
     const logPath = join(dataDir, 'logs', 'circa.log');
@@ -133,8 +161,14 @@ describe('the desktop main process', () => {
     expect(failed.failure.lines[0]).toContain(`no build for Electron ${version}`);
     expect(failed.failure.lines[0]).toContain(`${expected} is missing`);
     // The page loaded late asks, and is told the same; a call is answered at once, not after 20 s.
-    expect(await invoke('circa:core', 'status')).toEqual({ ok: true, value: { state: 'failed', failure: failed.failure } });
-    expect(await invoke('circa:call', 'setup.status', {}, null)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') } });
+    expect(await invoke('circa:core', 'status')).toEqual({
+      ok: true,
+      value: { state: 'failed', failure: failed.failure },
+    });
+    expect(await invoke('circa:call', 'setup.status', {}, null)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') },
+    });
     expect(readFileSync(logPath, 'utf8')).toMatch(/error station core failed to start 3 times in a row/);
 
     // Retry: three more starts (the build is still missing), and the same failure again.

@@ -23,23 +23,34 @@ const packaged = process.env.CIRCA_SMOKE_APP;
 
 /** The Electron to run, or why there is none. */
 function findApp(): { executable: string } | { skip: string } {
-  if (packaged) return existsSync(packaged) ? { executable: packaged } : { skip: `CIRCA_SMOKE_APP=${packaged} does not exist` };
+  if (packaged)
+    return existsSync(packaged) ? { executable: packaged } : { skip: `CIRCA_SMOKE_APP=${packaged} does not exist` };
   // The electron package's own lookup (its index.js), without its download when the binary is
   // missing: requiring it would fetch Electron from GitHub in the middle of a test run.
   const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   const pathFile = join(dir, 'path.txt');
   if (!existsSync(pathFile) && !process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    return { skip: 'no Electron binary installed (node_modules/electron has no path.txt; installed with ELECTRON_SKIP_BINARY_DOWNLOAD?); get one with `node node_modules/electron/install.js`' };
+    return {
+      skip: 'no Electron binary installed (node_modules/electron has no path.txt; installed with ELECTRON_SKIP_BINARY_DOWNLOAD?); get one with `node node_modules/electron/install.js`',
+    };
   }
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : 'electron';
-  const executable = process.env.ELECTRON_OVERRIDE_DIST_PATH ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative) : join(dir, 'dist', relative);
+  const executable = process.env.ELECTRON_OVERRIDE_DIST_PATH
+    ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative)
+    : join(dir, 'dist', relative);
   return existsSync(executable) ? { executable } : { skip: `no Electron binary at ${executable}` };
 }
 
-const onPath = (command: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, command)));
+const onPath = (command: string) =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, command)));
 const needsXvfb = process.platform === 'linux' && !process.env.DISPLAY;
 const found = findApp();
-const skip = 'skip' in found ? found.skip : needsXvfb && !onPath('Xvfb') ? 'no DISPLAY and no Xvfb to make one (sudo apt-get install xvfb)' : null;
+const skip =
+  'skip' in found
+    ? found.skip
+    : needsXvfb && !onPath('Xvfb')
+      ? 'no DISPLAY and no Xvfb to make one (sudo apt-get install xvfb)'
+      : null;
 if (skip) console.warn(`desktop smoke test skipped: ${skip}`);
 
 let xvfb: ChildProcess | undefined;
@@ -75,19 +86,33 @@ function freePort(): Promise<number> {
 /** The source checkout's app, as `npm start` opens it: built, with its Electron build of better-sqlite3. */
 async function openCheckout(executable: string, dataDir: string, env: Record<string, string>): Promise<Page> {
   if (!existsSync(join(root, 'dist/electron/main.cjs')) || !existsSync(join(root, 'dist/renderer/index.html'))) {
-    expect(spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status).toBe(0);
+    expect(
+      spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status,
+    ).toBe(0);
   }
   await makeElectronSqliteBuild([]);
-  app = await _electron.launch({ executablePath: executable, args: [root, '--data', dataDir], env: { ...process.env, ...env } as Record<string, string>, cwd: root });
+  app = await _electron.launch({
+    executablePath: executable,
+    args: [root, '--data', dataDir],
+    env: { ...process.env, ...env } as Record<string, string>,
+    cwd: root,
+  });
   return app.firstWindow();
 }
 
 /** An installed package, driven over Chromium's remote debugging port (its fuses forbid the inspector). */
 async function openPackage(executable: string, dataDir: string, env: Record<string, string>): Promise<Page> {
   const port = await freePort();
-  packagedApp = spawn(executable, ['--data', dataDir, `--remote-debugging-port=${port}`], { env: { ...process.env, ...env }, stdio: 'inherit' });
+  packagedApp = spawn(executable, ['--data', dataDir, `--remote-debugging-port=${port}`], {
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
   await expect
-    .poll(async () => (cdp = await chromium.connectOverCDP(`http://127.0.0.1:${port}`).catch(() => undefined)) !== undefined, { timeout: 30_000, interval: 500 })
+    .poll(
+      async () =>
+        (cdp = await chromium.connectOverCDP(`http://127.0.0.1:${port}`).catch(() => undefined)) !== undefined,
+      { timeout: 30_000, interval: 500 },
+    )
     .toBe(true);
   await expect.poll(() => cdp!.contexts().flatMap((c) => c.pages()).length, { timeout: 30_000 }).toBeGreaterThan(0);
   return cdp!.contexts().flatMap((c) => c.pages())[0]!;

@@ -17,7 +17,11 @@ afterEach(killAll);
 describe('the core supervisor', () => {
   it('relays calls and events, and restarts a core killed with SIGKILL, telling the desk', async () => {
     const events: StationEvent[] = [];
-    const supervisor = new CoreSupervisor({ spawn: forkCore(TEST_CORE, {}), onEvent: (e) => events.push(e), restartDelays: [50] });
+    const supervisor = new CoreSupervisor({
+      spawn: forkCore(TEST_CORE, {}),
+      onEvent: (e) => events.push(e),
+      restartDelays: [50],
+    });
     supervisor.start();
     const first = await supervisor.call('echo', { a: 1 }, 'tok');
     expect(first).toMatchObject({ ok: true, value: { input: { a: 1 }, token: 'tok' } });
@@ -27,18 +31,27 @@ describe('the core supervisor', () => {
     spawned[0]!.kill('SIGKILL');
     await expect.poll(() => coreStates(events)).toEqual(['ready', 'restarting', 'ready']);
     const second = await supervisor.call('echo', {}, null);
-    expect(second.ok && (second.value as { pid: number }).pid).not.toBe((first as { value: { pid: number } }).value.pid);
+    expect(second.ok && (second.value as { pid: number }).pid).not.toBe(
+      (first as { value: { pid: number } }).value.pid,
+    );
     expect(spawned).toHaveLength(2);
     await supervisor.stop();
   });
 
   it('answers a call in flight with a clear error when the core dies under it', async () => {
-    const supervisor = new CoreSupervisor({ spawn: forkCore(TEST_CORE, {}), onEvent: () => undefined, restartDelays: [50] });
+    const supervisor = new CoreSupervisor({
+      spawn: forkCore(TEST_CORE, {}),
+      onEvent: () => undefined,
+      restartDelays: [50],
+    });
     supervisor.start();
     await supervisor.call('echo', {}, null);
     const inFlight = supervisor.call('slow', { ms: 5_000 }, null);
     setTimeout(() => spawned[0]!.kill('SIGKILL'), 100);
-    expect(await inFlight).toMatchObject({ ok: false, error: { code: 'INTERRUPTED', message: expect.stringMatching(/check whether it was done/i) } });
+    expect(await inFlight).toMatchObject({
+      ok: false,
+      error: { code: 'INTERRUPTED', message: expect.stringMatching(/check whether it was done/i) },
+    });
     await supervisor.stop();
   });
 
@@ -72,7 +85,11 @@ describe('the core supervisor', () => {
   it('stops cleanly: the call in progress finishes, then the core closes and is not restarted', async () => {
     const mark = join(mkdtempSync(join(tmpdir(), 'circa-sup-')), 'closed');
     const events: StationEvent[] = [];
-    const supervisor = new CoreSupervisor({ spawn: forkCore(TEST_CORE, { TEST_CORE_MARK: mark }), onEvent: (e) => events.push(e), restartDelays: [50] });
+    const supervisor = new CoreSupervisor({
+      spawn: forkCore(TEST_CORE, { TEST_CORE_MARK: mark }),
+      onEvent: (e) => events.push(e),
+      restartDelays: [50],
+    });
     supervisor.start();
     await supervisor.call('echo', {}, null);
     const slow = supervisor.call('slow', { ms: 300 }, null);
@@ -89,7 +106,11 @@ describe('the core supervisor', () => {
 
   it('kills a core that does not close in time', async () => {
     const logs: string[] = [];
-    const supervisor = new CoreSupervisor({ spawn: forkCore(TEST_CORE, { TEST_CORE_MODE: 'ignore-shutdown' }), onEvent: () => undefined, onLog: (_l, m) => logs.push(m) });
+    const supervisor = new CoreSupervisor({
+      spawn: forkCore(TEST_CORE, { TEST_CORE_MODE: 'ignore-shutdown' }),
+      onEvent: () => undefined,
+      onLog: (_l, m) => logs.push(m),
+    });
     supervisor.start();
     await supervisor.call('echo', {}, null);
     await supervisor.stop(300);
@@ -101,7 +122,8 @@ describe('the core supervisor', () => {
     const events: StationEvent[] = [];
     const logs: string[] = [];
     let mode = 'fatal-on-start';
-    const fatal = 'The database module has no build for Electron 45.4.1: /x/better_sqlite3.node is missing.\nRun `npm run electron:sqlite`, then start again.';
+    const fatal =
+      'The database module has no build for Electron 45.4.1: /x/better_sqlite3.node is missing.\nRun `npm run electron:sqlite`, then start again.';
     const supervisor = new CoreSupervisor({
       spawn: () => forkCore(TEST_CORE, { TEST_CORE_MODE: mode, TEST_CORE_FATAL: fatal })(),
       onEvent: (e) => events.push(e),
@@ -115,7 +137,10 @@ describe('the core supervisor', () => {
     const started = Date.now();
     const waiting = await supervisor.call('echo', {}, null);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(waiting).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: `The station could not start: ${fatal.split('\n')[0]}` } });
+    expect(waiting).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: `The station could not start: ${fatal.split('\n')[0]}` },
+    });
     const failure = { lines: fatal.split('\n'), attempts: 3, logPath: '/data/logs/circa.log' };
     expect(events).toEqual([
       { type: 'core', state: 'restarting' },
@@ -127,7 +152,10 @@ describe('the core supervisor', () => {
     // No fourth start by itself.
     await new Promise((r) => setTimeout(r, 400));
     expect(spawned).toHaveLength(3);
-    expect(await supervisor.call('echo', {}, null)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') } });
+    expect(await supervisor.call('echo', {}, null)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: expect.stringContaining('could not start') },
+    });
 
     mode = '';
     expect(supervisor.retry()).toBe(true);
@@ -146,7 +174,8 @@ describe('the core supervisor', () => {
       spawn: () => {
         const port = crashing();
         // What main.ts passes on from the utility process's stderr, attempt by attempt.
-        const said = ++attempt === 2 ? 'file:///app/core-host.mjs:1\n\nSyntaxError: Unexpected token\n' : `attempt ${attempt}\n`;
+        const said =
+          ++attempt === 2 ? 'file:///app/core-host.mjs:1\n\nSyntaxError: Unexpected token\n' : `attempt ${attempt}\n`;
         queueMicrotask(() => supervisor.noteCoreOutput(said));
         return port;
       },
@@ -156,14 +185,27 @@ describe('the core supervisor', () => {
     });
     supervisor.start();
     await expect.poll(() => coreStates(events), { timeout: 10_000 }).toEqual(['restarting', 'failed']);
-    expect(events.at(-1)).toEqual({ type: 'core', state: 'failed', failure: { lines: ['file:///app/core-host.mjs:1', 'SyntaxError: Unexpected token'], attempts: 2 } });
+    expect(events.at(-1)).toEqual({
+      type: 'core',
+      state: 'failed',
+      failure: { lines: ['file:///app/core-host.mjs:1', 'SyntaxError: Unexpected token'], attempts: 2 },
+    });
     await supervisor.stop();
 
     const silent: StationEvent[] = [];
-    const quiet = new CoreSupervisor({ spawn: crashing, onEvent: (e) => silent.push(e), restartDelays: [20], maxFailedStarts: 1 });
+    const quiet = new CoreSupervisor({
+      spawn: crashing,
+      onEvent: (e) => silent.push(e),
+      restartDelays: [20],
+      maxFailedStarts: 1,
+    });
     quiet.start();
     await expect.poll(() => coreStates(silent), { timeout: 10_000 }).toEqual(['failed']);
-    expect(silent[0]).toEqual({ type: 'core', state: 'failed', failure: { lines: ['The station core stopped (exit code 2) before it was ready.'], attempts: 1 } });
+    expect(silent[0]).toEqual({
+      type: 'core',
+      state: 'failed',
+      failure: { lines: ['The station core stopped (exit code 2) before it was ready.'], attempts: 1 },
+    });
     await quiet.stop();
   });
 });

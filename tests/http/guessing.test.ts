@@ -26,10 +26,24 @@ afterAll(async () => {
 async function start(dataDir = mkdtempSync(join(tmpdir(), 'circa-guess-'))): Promise<Station> {
   const port = await freePort();
   // No renderer: only the API is attacked here.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), '--renderer', join(dataDir, 'none')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src', 'cli', 'serve.ts'),
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+      '--renderer',
+      join(dataDir, 'none'),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const station = { url: `http://127.0.0.1:${port}`, dataDir, child };
   running.push(station);
   for (let i = 0; i < 200; i++) {
@@ -49,7 +63,12 @@ async function stop(s: Station): Promise<void> {
   await new Promise((r) => s.child.once('exit', r));
 }
 
-async function call(s: Station, name: string, input: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+async function call(
+  s: Station,
+  name: string,
+  input: unknown,
+  token?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${s.url}/api/call/${name}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -68,7 +87,12 @@ async function ok(s: Station, name: string, input: unknown, token?: string): Pro
 async function library(): Promise<{ s: Station; admin: string }> {
   const s = await start();
   await ok(s, 'setup.initialize', {
-    libraryName: 'Library', branchCode: 'MAIN', branchName: 'Main', timeZone: 'America/Chicago', currency: 'USD', locale: 'en-US',
+    libraryName: 'Library',
+    branchCode: 'MAIN',
+    branchName: 'Main',
+    timeZone: 'America/Chicago',
+    currency: 'USD',
+    locale: 'en-US',
     admin: { username: 'admin', displayName: 'Admin', password: 'a good password' },
   });
   return { s, admin: (await ok(s, 'auth.signIn', { username: 'admin', password: 'a good password' })).token as string };
@@ -90,12 +114,28 @@ describe('guessing at a station', () => {
 
   it('locks a card after five wrong PINs: the right one is then refused, the lock is journaled, and a restart keeps it', async () => {
     ({ s, admin } = await library());
-    patronId = ((await ok(s, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Ana', lastName: 'Lima', categoryCode: 'ADULT', pin: '2468' }, admin)).patron as { id: string }).id;
+    patronId = (
+      (
+        await ok(
+          s,
+          'patrons.register',
+          { cardBarcode: patronCard(1), firstName: 'Ana', lastName: 'Lima', categoryCode: 'ADULT', pin: '2468' },
+          admin,
+        )
+      ).patron as { id: string }
+    ).id;
     const pin = (p: string) => call(s, 'auth.kioskSignIn', { cardBarcode: patronCard(1), pin: p });
     const before = Date.now();
     const wrong = [];
     for (let i = 0; i < 6; i++) wrong.push(await pin(String(1000 + i)));
-    expect(codes(wrong)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'LOCKED', 'LOCKED']);
+    expect(codes(wrong)).toEqual([
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'LOCKED',
+      'LOCKED',
+    ]);
     const right = await pin('2468');
     expect(right.status).toBe(423);
     expect(right.body.code).toBe('LOCKED');
@@ -106,12 +146,24 @@ describe('guessing at a station', () => {
 
     // The lock is a journal entry of the system's, with the lockouts row the hub and the other stations take.
     const db = new Database(join(s.dataDir, 'station.db'), { readonly: true });
-    const entries = db.prepare("SELECT staff_id AS staffId, payload FROM journal WHERE command = 'auth.lockout'").all() as { staffId: string | null; payload: string }[];
+    const entries = db
+      .prepare("SELECT staff_id AS staffId, payload FROM journal WHERE command = 'auth.lockout'")
+      .all() as { staffId: string | null; payload: string }[];
     db.close();
     expect(entries).toHaveLength(1);
     expect(entries[0]!.staffId).toBeNull();
     expect(JSON.parse(entries[0]!.payload).effects).toEqual([
-      { table: 'lockouts', op: 'upsert', row: expect.objectContaining({ id: `patron:${patronId}`, kind: 'patron', subjectId: patronId, failures: 5, lockedUntil: right.body.retryAt }) },
+      {
+        table: 'lockouts',
+        op: 'upsert',
+        row: expect.objectContaining({
+          id: `patron:${patronId}`,
+          kind: 'patron',
+          subjectId: patronId,
+          failures: 5,
+          lockedUntil: right.body.retryAt,
+        }),
+      },
     ]);
     expect(entries[0]!.payload).not.toContain('2468');
 
@@ -138,16 +190,31 @@ describe('guessing at a station', () => {
   });
 
   it('locks a staff account after five wrong passwords, for sign-in and overrides alike; an unknown username answers the same', async () => {
-    await ok(s, 'staff.save', { username: 'sup', displayName: 'Sam', role: 'supervisor', password: 'supervisor pass' }, admin);
+    await ok(
+      s,
+      'staff.save',
+      { username: 'sup', displayName: 'Sam', role: 'supervisor', password: 'supervisor pass' },
+      admin,
+    );
     const tries = [];
     for (let i = 0; i < 6; i++) tries.push(await call(s, 'auth.signIn', { username: 'sup', password: `guess ${i}` }));
-    expect(codes(tries)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'LOCKED', 'LOCKED']);
+    expect(codes(tries)).toEqual([
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'LOCKED',
+      'LOCKED',
+    ]);
     const right = await call(s, 'auth.signIn', { username: 'sup', password: 'supervisor pass' });
     expect(right).toMatchObject({ status: 423, body: { code: 'LOCKED' } });
-    expect(await call(s, 'auth.verifySupervisor', { username: 'sup', password: 'supervisor pass' }, admin)).toMatchObject({ status: 423, body: { code: 'LOCKED' } });
+    expect(
+      await call(s, 'auth.verifySupervisor', { username: 'sup', password: 'supervisor pass' }, admin),
+    ).toMatchObject({ status: 423, body: { code: 'LOCKED' } });
     // A name nobody has gets the same answers, in the same order: guessing does not tell which names exist.
     const ghost = [];
-    for (let i = 0; i < 6; i++) ghost.push(await call(s, 'auth.signIn', { username: 'nobody', password: `guess ${i}` }));
+    for (let i = 0; i < 6; i++)
+      ghost.push(await call(s, 'auth.signIn', { username: 'nobody', password: `guess ${i}` }));
     expect(codes(ghost)).toEqual(codes(tries));
     // Another account is not held up by it.
     expect((await call(s, 'auth.signIn', { username: 'admin', password: 'a good password' })).status).toBe(200);
@@ -155,7 +222,10 @@ describe('guessing at a station', () => {
 
   it('refuses every staff sign-in for a while once more than 20 fail within a minute across accounts', async () => {
     // 10 failures so far (5 for sup, 5 for nobody); 10 more names, one try each, reach 20.
-    for (let i = 0; i < 10; i++) expect((await call(s, 'auth.signIn', { username: `spray${i}`, password: 'password1' })).body.code).toBe('UNAUTHENTICATED');
+    for (let i = 0; i < 10; i++)
+      expect((await call(s, 'auth.signIn', { username: `spray${i}`, password: 'password1' })).body.code).toBe(
+        'UNAUTHENTICATED',
+      );
     const limited = await call(s, 'auth.signIn', { username: 'admin', password: 'a good password' });
     expect(limited).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
     expect(limited.body.retryAt).toBeGreaterThan(Date.now() + 30_000);
@@ -179,7 +249,9 @@ describe('the cost of a guess', () => {
       if (i % 3 === 2) await ok(s, 'auth.signIn', { username: 'admin', password: 'a good password' });
     }
     const ratio = median(known) / median(unknown);
-    expect(ratio, `known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms`).toBeGreaterThan(1 / 1.5);
+    expect(ratio, `known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms`).toBeGreaterThan(
+      1 / 1.5,
+    );
     expect(ratio, `known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms`).toBeLessThan(1.5);
   });
 
@@ -189,13 +261,20 @@ describe('the cost of a guess', () => {
     const idle: number[] = [];
     for (let i = 0; i < 10; i++) idle.push(await timed(() => fetch(`${s.url}/api/health`).then((r) => r.json())));
     let attacking = true;
-    const attack = Promise.all(Array.from({ length: 20 }, (_, i) => call(s, 'auth.signIn', { username: `attacker${i}`, password: `guess ${i}` }))).finally(() => (attacking = false));
+    const attack = Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(s, 'auth.signIn', { username: `attacker${i}`, password: `guess ${i}` }),
+      ),
+    ).finally(() => (attacking = false));
     const during: number[] = [];
     while (attacking) during.push(await timed(() => fetch(`${s.url}/api/health`).then((r) => r.json())));
     const answers = await attack;
     // Every guess was checked (none refused by the station's limit before scrypt ran).
     expect(codes(answers)).toEqual(Array(20).fill('UNAUTHENTICATED'));
     expect(during.length, 'health samples during the attack').toBeGreaterThanOrEqual(3);
-    expect(median(during), `health p50 ${median(during).toFixed(1)} ms during (idle ${median(idle).toFixed(1)} ms, ${during.length} samples)`).toBeLessThan(50);
+    expect(
+      median(during),
+      `health p50 ${median(during).toFixed(1)} ms during (idle ${median(idle).toFixed(1)} ms, ${during.length} samples)`,
+    ).toBeLessThan(50);
   });
 });

@@ -29,7 +29,12 @@ beforeAll(async () => {
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   await post('setup.initialize', {
-    libraryName: 'Library', branchCode: 'MAIN', branchName: 'Main', timeZone: 'America/Chicago', currency: 'USD', locale: 'en-US',
+    libraryName: 'Library',
+    branchCode: 'MAIN',
+    branchName: 'Main',
+    timeZone: 'America/Chicago',
+    currency: 'USD',
+    locale: 'en-US',
     admin: { username: 'admin', displayName: 'Admin', password: 'a good password' },
   });
   token = (await post('auth.signIn', { username: 'admin', password: 'a good password' })).body.token as string;
@@ -48,35 +53,63 @@ describe('the HTTP station', () => {
   });
 
   it('publishes an OpenAPI document of every method', async () => {
-    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/call/circulation.checkout', '/api/call/circulation.checkin']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/call/circulation.checkout', '/api/call/circulation.checkin']),
+    );
   });
 
   it('answers bad requests with a clear error and changes nothing', async () => {
     const waiting = core.services.ctx.journal.waitingCount();
-    expect(await post('circulation.checkin', '{"itemBarcode": ', token)).toMatchObject({ status: 400, body: { code: 'INVALID' } });
+    expect(await post('circulation.checkin', '{"itemBarcode": ', token)).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID' },
+    });
     expect(await post('circulation.checkin', { itemBarcode: 42 }, token)).toMatchObject({
       status: 400,
       body: { code: 'INVALID', issues: [{ path: 'itemBarcode' }] },
     });
     expect(await post('circulation.explode', {}, token)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
-    expect(await post('patrons.search', { query: 'x' })).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
+    expect(await post('patrons.search', { query: 'x' })).toMatchObject({
+      status: 401,
+      body: { code: 'UNAUTHENTICATED' },
+    });
     expect(core.services.ctx.journal.waitingCount()).toBe(waiting);
   });
 
   it('lends and returns over HTTP, with refusals as 409', async () => {
     const record = (await post('catalogue.addRecord', { title: 'Pedro Páramo', author: 'Rulfo, Juan' }, token)).body;
     await post('catalogue.addItem', { barcode: itemBarcode(7), recordId: record.id, itemTypeCode: 'BOOK' }, token);
-    await post('patrons.register', { cardBarcode: patronCard(7), firstName: 'Juan', lastName: 'Preciado', categoryCode: 'ADULT' }, token);
-    const loan = await post('circulation.checkout', { patronBarcode: patronCard(7), itemBarcode: itemBarcode(7) }, token);
+    await post(
+      'patrons.register',
+      { cardBarcode: patronCard(7), firstName: 'Juan', lastName: 'Preciado', categoryCode: 'ADULT' },
+      token,
+    );
+    const loan = await post(
+      'circulation.checkout',
+      { patronBarcode: patronCard(7), itemBarcode: itemBarcode(7) },
+      token,
+    );
     expect(loan).toMatchObject({ status: 200, body: { title: 'Pedro Páramo', renewed: false } });
-    await post('patrons.register', { cardBarcode: patronCard(8), firstName: 'Abundio', lastName: 'Martínez', categoryCode: 'ADULT' }, token);
-    expect(await post('circulation.checkout', { patronBarcode: patronCard(8), itemBarcode: itemBarcode(7) }, token)).toMatchObject({
+    await post(
+      'patrons.register',
+      { cardBarcode: patronCard(8), firstName: 'Abundio', lastName: 'Martínez', categoryCode: 'ADULT' },
+      token,
+    );
+    expect(
+      await post('circulation.checkout', { patronBarcode: patronCard(8), itemBarcode: itemBarcode(7) }, token),
+    ).toMatchObject({
       status: 409,
       body: { code: 'REFUSED', refusals: [{ code: 'ITEM_ON_LOAN_TO_OTHER', overridable: false }] },
     });
-    expect(await post('circulation.checkin', { itemBarcode: itemBarcode(7) }, token)).toMatchObject({ status: 200, body: { action: 'shelve', wasOnLoan: true } });
+    expect(await post('circulation.checkin', { itemBarcode: itemBarcode(7) }, token)).toMatchObject({
+      status: 200,
+      body: { action: 'shelve', wasOnLoan: true },
+    });
   });
 
   it('refuses the event stream without a session: scans carry patron barcodes', async () => {
@@ -105,7 +138,11 @@ describe('the HTTP station', () => {
   });
 
   it('gives a patron signed in at the kiosk the scans only, and ends a stream when its session ends', async () => {
-    await post('patrons.register', { cardBarcode: patronCard(9), firstName: 'Susana', lastName: 'San Juan', categoryCode: 'ADULT', pin: '1234' }, token);
+    await post(
+      'patrons.register',
+      { cardBarcode: patronCard(9), firstName: 'Susana', lastName: 'San Juan', categoryCode: 'ADULT', pin: '1234' },
+      token,
+    );
     const kiosk = await post('auth.kioskSignIn', { cardBarcode: patronCard(9), pin: '1234' });
     expect(kiosk.status).toBe(200);
     const stream = await openEvents(`${base}/api/events?token=${encodeURIComponent(kiosk.body.token as string)}`);
@@ -114,12 +151,19 @@ describe('the HTTP station', () => {
       core.emit({ type: 'sync', state: { reachable: true } });
       core.emit({ type: 'scan', barcode: itemBarcode(7), kind: 'item', deviceId: 'serial:/dev/ttyS0' });
     }, 50);
-    expect(await stream.next()).toEqual({ type: 'scan', barcode: itemBarcode(7), kind: 'item', deviceId: 'serial:/dev/ttyS0' });
+    expect(await stream.next()).toEqual({
+      type: 'scan',
+      barcode: itemBarcode(7),
+      kind: 'item',
+      deviceId: 'serial:/dev/ttyS0',
+    });
     // Signed out: the next event is not sent, and the stream ends.
     await post('auth.signOut', {}, kiosk.body.token as string);
     core.emit({ type: 'scan', barcode: patronCard(8), kind: 'patron', deviceId: 'serial:/dev/ttyS0' });
     expect(await stream.rest()).not.toContain('data: ');
-    expect((await fetch(`${base}/api/events?token=${encodeURIComponent(kiosk.body.token as string)}`)).status).toBe(401);
+    expect((await fetch(`${base}/api/events?token=${encodeURIComponent(kiosk.body.token as string)}`)).status).toBe(
+      401,
+    );
   });
 });
 
@@ -148,10 +192,22 @@ describe("the kiosk's card scans before anyone signs in", () => {
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ code: 'FORBIDDEN' });
     }
-    expect([isLoopback('127.0.0.1'), isLoopback('::1'), isLoopback('::ffff:127.0.0.1'), isLoopback('127.1.2.3')]).toEqual([true, true, true, true]);
-    expect([isLoopback('192.0.2.2'), isLoopback('::ffff:10.0.0.5'), isLoopback('fe80::1'), isLoopback(undefined)]).toEqual([false, false, false, false]);
+    expect([
+      isLoopback('127.0.0.1'),
+      isLoopback('::1'),
+      isLoopback('::ffff:127.0.0.1'),
+      isLoopback('127.1.2.3'),
+    ]).toEqual([true, true, true, true]);
+    expect([
+      isLoopback('192.0.2.2'),
+      isLoopback('::ffff:10.0.0.5'),
+      isLoopback('fe80::1'),
+      isLoopback(undefined),
+    ]).toEqual([false, false, false, false]);
     // Over a real network interface of this machine, when it has one: not the loopback.
-    const lan = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (lan) {
       const open = await createHttpStation({ core, rendererDir: null });
       await open.listen({ host: lan.address, port: 0 });

@@ -33,18 +33,35 @@ function folder(): string {
   return dir;
 }
 
-async function serve(options: { dataDir?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<Serve> {
+async function serve(
+  options: { dataDir?: string; port?: number; args?: string[]; env?: Record<string, string> } = {},
+): Promise<Serve> {
   const dataDir = options.dataDir ?? folder();
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), ...(options.args ?? ['--no-build'])], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src', 'cli', 'serve.ts'),
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+      ...(options.args ?? ['--no-build']),
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d) => (output += String(d)));
   child.stderr!.on('data', (d) => (output += String(d)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
@@ -80,7 +97,12 @@ async function call(url: string, name: string, input: unknown, token?: string): 
 
 async function signedInDesk(url: string): Promise<string> {
   await call(url, 'setup.initialize', {
-    libraryName: 'Library', branchCode: 'MAIN', branchName: 'Main', timeZone: 'America/Chicago', currency: 'USD', locale: 'en-US',
+    libraryName: 'Library',
+    branchCode: 'MAIN',
+    branchName: 'Main',
+    timeZone: 'America/Chicago',
+    currency: 'USD',
+    locale: 'en-US',
     admin: { username: 'admin', displayName: 'Admin', password: 'a good password' },
   });
   return (await call(url, 'auth.signIn', { username: 'admin', password: 'a good password' })).token as string;
@@ -156,7 +178,9 @@ describe('npm run serve, the process', () => {
     expect(second.output()).not.toMatch(/\n\s+at /);
     // The first goes on serving, and still holds the folder.
     expect((await fetch(`${first.url}/api/health`)).ok).toBe(true);
-    expect(JSON.parse(readFileSync(join(first.dataDir, STATION_LOCK_FILE), 'utf8'))).toMatchObject({ pid: first.child.pid });
+    expect(JSON.parse(readFileSync(join(first.dataDir, STATION_LOCK_FILE), 'utf8'))).toMatchObject({
+      pid: first.child.pid,
+    });
   }, 90_000);
 
   it('takes over a lock left by a station that was killed', async () => {
@@ -164,7 +188,13 @@ describe('npm run serve, the process', () => {
     const pid = await goneProcessPid();
     writeFileSync(
       join(dataDir, STATION_LOCK_FILE),
-      JSON.stringify({ pid, host: hostname(), bootedAt: Date.now() - uptime() * 1000, startedAt: Date.now() - 60_000, command: 'serve.ts --data x' }),
+      JSON.stringify({
+        pid,
+        host: hostname(),
+        bootedAt: Date.now() - uptime() * 1000,
+        startedAt: Date.now() - 60_000,
+        command: 'serve.ts --data x',
+      }),
     );
     const s = await serve({ dataDir });
     await answering(s);

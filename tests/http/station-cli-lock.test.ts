@@ -30,14 +30,32 @@ describe('station administration commands and the data folder lock', () => {
   it('refuses a command on the folder of a running station, and runs it on a free one', async () => {
     const dataDir = folder();
     const port = await freePort();
-    const serve = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), '--no-build'], { cwd: ROOT, stdio: 'ignore' });
+    const serve = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'src', 'cli', 'serve.ts'),
+        '--data',
+        dataDir,
+        '--port',
+        String(port),
+        '--no-build',
+      ],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
     try {
-      for (let i = 0; i < 200 && !existsSync(join(dataDir, STATION_LOCK_FILE)); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 200 && !existsSync(join(dataDir, STATION_LOCK_FILE)); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(JSON.parse(readFileSync(join(dataDir, STATION_LOCK_FILE), 'utf8'))).toMatchObject({ pid: serve.pid });
 
       const said: string[] = [];
       let ran = false;
-      const code = await runWithDataFolderLock(['--data', dataDir], async () => ((ran = true), 0), (line) => said.push(line));
+      const code = await runWithDataFolderLock(
+        ['--data', dataDir],
+        async () => ((ran = true), 0),
+        (line) => said.push(line),
+      );
       expect(code).toBe(4);
       expect(ran).toBe(false);
       expect(said.join('\n')).toContain(`is in use by process ${serve.pid}`);

@@ -27,7 +27,10 @@ async function runningHub() {
   await migrateHub(db);
   const hub = new Hub(db);
   await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
-  await hub.init({ libraryName: 'County Library', admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' } });
+  await hub.init({
+    libraryName: 'County Library',
+    admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' },
+  });
   await hub.addAdmin({ branchCode: 'N', username: 'bob', displayName: 'Bob', password: 'bob password' });
   server = await createHubServer({ hub });
   await server.listen({ host: '127.0.0.1', port: 0 });
@@ -35,7 +38,10 @@ async function runningHub() {
   const admin = async (path: string, authorization?: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { ...(authorization ? { authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(authorization ? { authorization } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -48,31 +54,53 @@ describe('the hub admin API against a guesser', () => {
     const { admin } = await runningHub();
     expect(await admin('/admin/stations')).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
     expect(await admin('/admin/stations', 'Basic not-base64!')).toMatchObject({ status: 401 });
-    expect(await admin('/admin/stations', basic('nobody', 'alice password'))).toMatchObject({ status: 401, body: { message: 'Unknown administrator or wrong password.' } });
-    expect(await admin('/admin/whoami', basic('Alice', 'alice password'))).toEqual({ status: 200, body: { username: 'alice' } });
+    expect(await admin('/admin/stations', basic('nobody', 'alice password'))).toMatchObject({
+      status: 401,
+      body: { message: 'Unknown administrator or wrong password.' },
+    });
+    expect(await admin('/admin/whoami', basic('Alice', 'alice password'))).toEqual({
+      status: 200,
+      body: { username: 'alice' },
+    });
   });
 
   it('refuses a username after five wrong passwords, even with the right one, and not the others', async () => {
     const { admin } = await runningHub();
     for (let i = 0; i < 5; i++) expect((await admin('/admin/whoami', basic('alice', `guess ${i}`))).status).toBe(401);
-    expect(await admin('/admin/whoami', basic('alice', 'alice password'))).toMatchObject({ status: 429, body: { code: 'LOCKED' } });
-    expect(await admin('/admin/whoami', basic('bob', 'bob password'))).toEqual({ status: 200, body: { username: 'bob' } });
+    expect(await admin('/admin/whoami', basic('alice', 'alice password'))).toMatchObject({
+      status: 429,
+      body: { code: 'LOCKED' },
+    });
+    expect(await admin('/admin/whoami', basic('bob', 'bob password'))).toEqual({
+      status: 200,
+      body: { username: 'bob' },
+    });
   });
 
   it('refuses an address that sprays wrong passwords over many usernames', async () => {
     const { admin } = await runningHub();
     // Four tries each at five usernames: no username reaches its own limit, the address does.
-    for (const user of ['carol', 'dave', 'erin', 'frank', 'alice']) for (let i = 0; i < 4; i++) expect((await admin('/admin/whoami', basic(user, `guess ${i}`))).status).toBe(401);
-    expect(await admin('/admin/whoami', basic('bob', 'bob password'))).toMatchObject({ status: 429, body: { message: 'Too many wrong passwords from this address: try again later.' } });
+    for (const user of ['carol', 'dave', 'erin', 'frank', 'alice'])
+      for (let i = 0; i < 4; i++) expect((await admin('/admin/whoami', basic(user, `guess ${i}`))).status).toBe(401);
+    expect(await admin('/admin/whoami', basic('bob', 'bob password'))).toMatchObject({
+      status: 429,
+      body: { message: 'Too many wrong passwords from this address: try again later.' },
+    });
   });
 
   it('answers bad input with a 400 that changes nothing', async () => {
     const { hub, admin } = await runningHub();
     const alice = basic('alice', 'alice password');
     const before = await hub.branchCodes();
-    expect(await admin('/admin/branches', alice, { code: 'S S', name: 'South', timeZone: 'America/New_York' })).toMatchObject({ status: 400, body: { code: 'INVALID' } });
-    expect(await admin('/admin/branches', alice, { code: 'S', name: 'South', timeZone: 'Mars/Olympus' })).toMatchObject({ status: 400 });
-    expect(await admin('/admin/staff', alice, { branchCode: 'N', username: 'eve', password: 'short' })).toMatchObject({ status: 400 });
+    expect(
+      await admin('/admin/branches', alice, { code: 'S S', name: 'South', timeZone: 'America/New_York' }),
+    ).toMatchObject({ status: 400, body: { code: 'INVALID' } });
+    expect(await admin('/admin/branches', alice, { code: 'S', name: 'South', timeZone: 'Mars/Olympus' })).toMatchObject(
+      { status: 400 },
+    );
+    expect(await admin('/admin/staff', alice, { branchCode: 'N', username: 'eve', password: 'short' })).toMatchObject({
+      status: 400,
+    });
     expect(await hub.branchCodes()).toEqual(before);
     expect(await admin('/admin/whoami', basic('eve', 'short'))).toMatchObject({ status: 401 });
   });

@@ -39,15 +39,56 @@ describe('npm run hub -- admin, the PGlite hub running', () => {
     const asAlice = { ...pglite, CIRCA_HUB_ADMIN: 'alice', CIRCA_HUB_ADMIN_PASSWORD: 'alice password' };
     const desks: { s: StationServices; worker: SyncWorker }[] = [];
     try {
-      hubAdmin(['init', '--data', data, '--library', 'County Library', '--branch', 'N:North:America/New_York', '--admin', 'alice', '--password', 'alice password'], pglite);
+      hubAdmin(
+        [
+          'init',
+          '--data',
+          data,
+          '--library',
+          'County Library',
+          '--branch',
+          'N:North:America/New_York',
+          '--admin',
+          'alice',
+          '--password',
+          'alice password',
+        ],
+        pglite,
+      );
       const hub = await startHubProcess(['--data', data], pglite);
 
       // Without an administrator's name, and with a wrong password: refused, nothing done.
-      expect(hubAdminFails(['add-branch', '--data', data, '--branch', 'S:South:America/New_York'], pglite).stderr).toMatch(/is running: admin commands go through its admin API/);
-      expect(hubAdminFails(['add-branch', '--data', data, '--branch', 'S:South:America/New_York'], { ...asAlice, CIRCA_HUB_ADMIN_PASSWORD: 'wrong' }).status).toBe(1);
+      expect(
+        hubAdminFails(['add-branch', '--data', data, '--branch', 'S:South:America/New_York'], pglite).stderr,
+      ).toMatch(/is running: admin commands go through its admin API/);
+      expect(
+        hubAdminFails(['add-branch', '--data', data, '--branch', 'S:South:America/New_York'], {
+          ...asAlice,
+          CIRCA_HUB_ADMIN_PASSWORD: 'wrong',
+        }).status,
+      ).toBe(1);
 
-      expect(hubAdmin(['add-branch', '--data', data, '--branch', 'S:South:America/New_York'], asAlice)).toContain('branch S ready');
-      expect(hubAdmin(['add-admin', '--data', data, '--branch', 'S', '--username', 'bob', '--name', 'Bob B', '--password', 'bob password'], asAlice)).toContain('administrator bob created');
+      expect(hubAdmin(['add-branch', '--data', data, '--branch', 'S:South:America/New_York'], asAlice)).toContain(
+        'branch S ready',
+      );
+      expect(
+        hubAdmin(
+          [
+            'add-admin',
+            '--data',
+            data,
+            '--branch',
+            'S',
+            '--username',
+            'bob',
+            '--name',
+            'Bob B',
+            '--password',
+            'bob password',
+          ],
+          asAlice,
+        ),
+      ).toContain('administrator bob created');
       const northCode = codeFrom(hubAdmin(['enrol-station', '--data', data, '--branch', 'N'], asAlice));
       const southCode = codeFrom(hubAdmin(['enrol-station', '--data', data, '--branch', 'S'], asAlice));
 
@@ -74,9 +115,19 @@ describe('npm run hub -- admin, the PGlite hub running', () => {
       expect(stations.some((l) => /\sS\s/.test(l))).toBe(true);
 
       // One copy lent at both desks while neither had pushed: a lent_twice exception at the hub.
-      const record = north.s.catalogue.addRecord({ title: 'Rayuela', author: null, isbn: null, issn: null, publisher: null, year: 1963, callNumber: null }, north.actor);
-      north.s.catalogue.addItem({ barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 }, north.actor);
-      for (const n of [1, 2]) north.s.patrons.register({ cardBarcode: patronCard(n), firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' }, north.actor);
+      const record = north.s.catalogue.addRecord(
+        { title: 'Rayuela', author: null, isbn: null, issn: null, publisher: null, year: 1963, callNumber: null },
+        north.actor,
+      );
+      north.s.catalogue.addItem(
+        { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 },
+        north.actor,
+      );
+      for (const n of [1, 2])
+        north.s.patrons.register(
+          { cardBarcode: patronCard(n), firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' },
+          north.actor,
+        );
       await sync(north);
       await sync(south);
       north.s.circulation.checkout({ patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) }, north.actor);
@@ -91,13 +142,23 @@ describe('npm run hub -- admin, the PGlite hub running', () => {
       const id = line!.trim().split(/\s+/)[0]!;
       expect(listed).toMatch(/\sN,S\s+open|\sS,N\s+open/);
       const atDesk = (d: { s: StationServices }) => d.s.exceptions.list(true).find((e) => e.id === id);
-      for (const d of [north, south]) expect(atDesk(d), 'the desk lists it, open').toMatchObject({ kind: 'lent_twice', resolvedAt: null });
+      for (const d of [north, south])
+        expect(atDesk(d), 'the desk lists it, open').toMatchObject({ kind: 'lent_twice', resolvedAt: null });
 
-      expect(hubAdmin(['resolve-exception', id, '--data', data, '--note', 'copy found on the shelf', '--by', 'alice'], asAlice)).toContain(`${id} resolved`);
+      expect(
+        hubAdmin(
+          ['resolve-exception', id, '--data', data, '--note', 'copy found on the shelf', '--by', 'alice'],
+          asAlice,
+        ),
+      ).toContain(`${id} resolved`);
       expect(hubAdmin(['exceptions', '--data', data], asAlice)).toContain('no unresolved exceptions');
-      expect(hubAdmin(['exceptions', '--data', data, '--all'], asAlice)).toMatch(new RegExp(`${id}.*resolved .* by alice: copy found on the shelf`));
+      expect(hubAdmin(['exceptions', '--data', data, '--all'], asAlice)).toMatch(
+        new RegExp(`${id}.*resolved .* by alice: copy found on the shelf`),
+      );
       // A second resolution changes nothing, and says so.
-      expect(hubAdmin(['resolve-exception', id, '--data', data, '--note', 'again'], asAlice)).toContain('was already resolved');
+      expect(hubAdmin(['resolve-exception', id, '--data', data, '--note', 'again'], asAlice)).toContain(
+        'was already resolved',
+      );
 
       // Both desks see the CLI's resolution on their next sync.
       await sync(north);

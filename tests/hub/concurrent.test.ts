@@ -26,16 +26,39 @@ describe('two stations pushing at once on PostgreSQL', () => {
       await j.desk(db, north);
       const t0 = Date.UTC(2026, 10, 20, 15);
       const copies = Array.from({ length: 40 }, (_, i) => `i${i}`);
-      await hub.push(A, [j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0), ...copies.map((c) => j.entry(A, 'catalogue.addItem', [item(c, 'available', north)], t0))], Date.now());
-      const inTransit = (c: string) => ({ ...item(c, 'in_transit', north), row: { ...item(c, 'in_transit', north).row, currentBranchId: south, transitToBranchId: north } });
+      await hub.push(
+        A,
+        [
+          j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),
+          ...copies.map((c) => j.entry(A, 'catalogue.addItem', [item(c, 'available', north)], t0)),
+        ],
+        Date.now(),
+      );
+      const inTransit = (c: string) => ({
+        ...item(c, 'in_transit', north),
+        row: { ...item(c, 'in_transit', north).row, currentBranchId: south, transitToBranchId: north },
+      });
       for (const c of copies) {
         // North lends the copy while South, which never heard of that loan, checks it in.
         await Promise.all([
-          hub.push(A, [j.entry(A, 'circulation.checkout', [loan(`L-${c}`, c, 'ana', north, t0 + 1000), item(c, 'on_loan', north)], t0 + 1000)], Date.now()),
+          hub.push(
+            A,
+            [
+              j.entry(
+                A,
+                'circulation.checkout',
+                [loan(`L-${c}`, c, 'ana', north, t0 + 1000), item(c, 'on_loan', north)],
+                t0 + 1000,
+              ),
+            ],
+            Date.now(),
+          ),
           hub.push(B, [j.entry(B, 'circulation.checkin', [inTransit(c)], t0 + 2000)], Date.now()),
         ]);
       }
-      const items = await db.query<{ id: string; status: string }>(`SELECT id, data->>'status' AS status FROM rows WHERE table_name = 'items' ORDER BY id`);
+      const items = await db.query<{ id: string; status: string }>(
+        `SELECT id, data->>'status' AS status FROM rows WHERE table_name = 'items' ORDER BY id`,
+      );
       expect(items.filter((i) => i.status !== 'on_loan')).toEqual([]);
     } finally {
       await db.close();

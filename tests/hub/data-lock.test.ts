@@ -19,7 +19,15 @@ const folder = () => {
   return d;
 };
 const bootedAt = () => Date.now() - uptime() * 1000;
-const lockOf = (pid: number, extra: Record<string, unknown> = {}) => JSON.stringify({ pid, host: hostname(), bootedAt: bootedAt(), startedAt: Date.now() - 60_000, command: 'hub.ts --data x', ...extra });
+const lockOf = (pid: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    pid,
+    host: hostname(),
+    bootedAt: bootedAt(),
+    startedAt: Date.now() - 60_000,
+    command: 'hub.ts --data x',
+    ...extra,
+  });
 
 /** A process that runs until killed, and one that has already ended. */
 async function processes() {
@@ -33,7 +41,10 @@ describe('the PGlite data folder lock', () => {
   it('is taken, refused to a second opener in the same process, and released', () => {
     const dir = folder();
     const release = lockDataFolder(dir);
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+    });
     expect(() => lockDataFolder(dir)).toThrow(DataFolderInUseError);
     release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
@@ -45,7 +56,11 @@ describe('the PGlite data folder lock', () => {
     const { live } = await processes();
     try {
       writeFileSync(join(dir, LOCK_FILE), lockOf(live.pid!));
-      expect(() => lockDataFolder(dir)).toThrow(new RegExp(`in use by process ${live.pid} \\(hub\\.ts --data x, since .*stop that hub before running admin commands.*delete ${join(dir, LOCK_FILE).replaceAll('/', '\\/')}`));
+      expect(() => lockDataFolder(dir)).toThrow(
+        new RegExp(
+          `in use by process ${live.pid} \\(hub\\.ts --data x, since .*stop that hub before running admin commands.*delete ${join(dir, LOCK_FILE).replaceAll('/', '\\/')}`,
+        ),
+      );
       expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: live.pid });
     } finally {
       live.kill('SIGKILL');
@@ -58,7 +73,10 @@ describe('the PGlite data folder lock', () => {
       const cases: [string, RegExp][] = [
         [lockOf(gonePid), new RegExp(`taken over: process ${gonePid} is no longer running \\(killed or crashed\\)`)],
         // Its pid runs again, but as another process: the machine has restarted since.
-        [lockOf(live.pid!, { bootedAt: bootedAt() - 3 * 3600_000 }), new RegExp(`taken over: process ${live.pid} ran before the machine restarted`)],
+        [
+          lockOf(live.pid!, { bootedAt: bootedAt() - 3 * 3600_000 }),
+          new RegExp(`taken over: process ${live.pid} ran before the machine restarted`),
+        ],
         ['{"pid":12', /taken over: it is unreadable/],
       ];
       for (const [content, said] of cases) {

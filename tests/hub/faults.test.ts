@@ -41,7 +41,12 @@ describe.each(databases())('pushing through a faulty network to the hub on %s', 
       const batch = [
         j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),
         j.entry(A, 'catalogue.addItem', [item('i1', 'available', north)], t0),
-        j.entry(A, 'circulation.checkout', [loan('L1', 'i1', 'ana', north, t0 + 1000), item('i1', 'on_loan', north)], t0 + 1000),
+        j.entry(
+          A,
+          'circulation.checkout',
+          [loan('L1', 'i1', 'ana', north, t0 + 1000), item('i1', 'on_loan', north)],
+          t0 + 1000,
+        ),
       ];
 
       // The answer is lost after the hub applied the batch: the station sees an error...
@@ -58,13 +63,23 @@ describe.each(databases())('pushing through a faulty network to the hub on %s', 
 
       // South lends the same copy; its request arrives twice (two connections at once):
       // still one entry, one second loan and one "lent twice" exception.
-      const lendB = [j.entry(B, 'patrons.register', [patron('ben', '22', south)], t0), j.entry(B, 'circulation.checkout', [loan('L2', 'i1', 'ben', south, t0 + 5000), item('i1', 'on_loan', south)], t0 + 5000)];
+      const lendB = [
+        j.entry(B, 'patrons.register', [patron('ben', '22', south)], t0),
+        j.entry(
+          B,
+          'circulation.checkout',
+          [loan('L2', 'i1', 'ben', south, t0 + 5000), item('i1', 'on_loan', south)],
+          t0 + 5000,
+        ),
+      ];
       proxy.fault({ kind: 'duplicate' }, 1);
       const dup = await push(b.credential, lendB);
       expect(dup.status).toBe(200);
       expect(proxy.stats.duplicates).toBe(1);
       // The twin request may still be finishing on the hub: wait until the hub is idle for this station.
-      await expect.poll(async () => (await push(b.credential, lendB)).body, { timeout: 5000 }).toMatchObject({ expectedSeq: 3 });
+      await expect
+        .poll(async () => (await push(b.credential, lendB)).body, { timeout: 5000 })
+        .toMatchObject({ expectedSeq: 3 });
       expect(await count(db, `SELECT count(*) AS n FROM received WHERE station_id = '${b.stationId}'`)).toBe(2);
       expect(await count(db, `SELECT count(*) AS n FROM exceptions WHERE kind = 'lent_twice'`)).toBe(1);
       expect(await count(db, `SELECT count(*) AS n FROM rows WHERE table_name = 'loans'`)).toBe(2);
@@ -72,7 +87,14 @@ describe.each(databases())('pushing through a faulty network to the hub on %s', 
       // A slow link: the answer arrives late but whole.
       proxy.fault({ kind: 'delay', ms: 400 }, 1);
       const started = Date.now();
-      const slow = await push(a.credential, [j.entry(A, 'circulation.checkin', [loan('L1', 'i1', 'ana', north, t0 + 1000, { returnedAt: t0 + 9000, returnBranchId: north })], t0 + 9000)]);
+      const slow = await push(a.credential, [
+        j.entry(
+          A,
+          'circulation.checkin',
+          [loan('L1', 'i1', 'ana', north, t0 + 1000, { returnedAt: t0 + 9000, returnBranchId: north })],
+          t0 + 9000,
+        ),
+      ]);
       expect(Date.now() - started).toBeGreaterThanOrEqual(400);
       expect((slow.body as PushResponse).outcomes[0]!.outcome).toBe('applied');
 

@@ -54,10 +54,25 @@ export class Journals {
   }
 
   /** An active account ('test-desk', an administrator, unless told otherwise) at the hub, with a key this fixture signs with: the default author of entries from now on. */
-  async desk(db: HubDb, branchId: string, id = 'test-desk', role: 'admin' | 'supervisor' | 'technician' = 'admin'): Promise<string> {
+  async desk(
+    db: HubDb,
+    branchId: string,
+    id = 'test-desk',
+    role: 'admin' | 'supervisor' | 'technician' = 'admin',
+  ): Promise<string> {
     const key = newKeyPair();
     await writeRows(db, (tx) =>
-      putRow(tx, 'staff', { id, username: id, displayName: 'Test desk', role, branchId, passwordHash: hashSecret('test desk password'), active: true, publicKey: key.publicKey, sealedKey: null }),
+      putRow(tx, 'staff', {
+        id,
+        username: id,
+        displayName: 'Test desk',
+        role,
+        branchId,
+        passwordHash: hashSecret('test desk password'),
+        active: true,
+        publicKey: key.publicKey,
+        sealedKey: null,
+      }),
     );
     this.signer(id, key.privateKey);
     this.defaultStaff = id;
@@ -82,13 +97,21 @@ export class Journals {
   sign(entry: JournalEntry, station?: StationIdentity): JournalEntry {
     const { seq: _seq, signature: _sig, ...unsigned } = entry;
     if (station) this.identities.set(station.stationId, station);
-    const identity = station ?? this.identities.get(entry.stationId) ?? { stationId: entry.stationId, branchId: entry.branchId };
+    const identity = station ??
+      this.identities.get(entry.stationId) ?? { stationId: entry.stationId, branchId: entry.branchId };
     const key = entry.staffId ? this.staffKeys.get(entry.staffId) : this.stationKey(identity);
     // An account the test made no key for signs with a key of its own that the hub does not hold.
     return { ...entry, signature: signEntry(unsigned, key ?? newKeyPair().privateKey) };
   }
 
-  entry(station: StationIdentity, command: string, effects: RowChange[], at: number, overrides?: JournalEntry['payload']['overrides'], staffId: string | null = this.defaultStaff): JournalEntry {
+  entry(
+    station: StationIdentity,
+    command: string,
+    effects: RowChange[],
+    at: number,
+    overrides?: JournalEntry['payload']['overrides'],
+    staffId: string | null = this.defaultStaff,
+  ): JournalEntry {
     const seq = (this.seqs.get(station.stationId) ?? 0) + 1;
     this.seqs.set(station.stationId, seq);
     return this.sign(
@@ -108,10 +131,60 @@ export class Journals {
   }
 }
 
-export const up = (table: RowChange['table'], row: Record<string, unknown> & { id: string }): RowChange => ({ table, op: 'upsert', row });
-export const loan = (id: string, itemId: string, patronId: string, branchId: string, checkedOutAt: number, extra: Record<string, unknown> = {}) =>
-  up('loans', { id, itemId, patronId, branchId, checkedOutAt, dueAt: checkedOutAt + 21 * 864e5, renewals: 0, lastRenewedAt: null, returnedAt: null, returnBranchId: null, ...extra });
+export const up = (table: RowChange['table'], row: Record<string, unknown> & { id: string }): RowChange => ({
+  table,
+  op: 'upsert',
+  row,
+});
+export const loan = (
+  id: string,
+  itemId: string,
+  patronId: string,
+  branchId: string,
+  checkedOutAt: number,
+  extra: Record<string, unknown> = {},
+) =>
+  up('loans', {
+    id,
+    itemId,
+    patronId,
+    branchId,
+    checkedOutAt,
+    dueAt: checkedOutAt + 21 * 864e5,
+    renewals: 0,
+    lastRenewedAt: null,
+    returnedAt: null,
+    returnBranchId: null,
+    ...extra,
+  });
 export const item = (id: string, status: string, branchId: string) =>
-  up('items', { id, barcode: `b-${id}`, recordId: 'r1', homeBranchId: branchId, currentBranchId: branchId, itemTypeCode: 'BOOK', status, damaged: false, notForLoan: false, replacementPrice: 2000, transitToBranchId: null });
+  up('items', {
+    id,
+    barcode: `b-${id}`,
+    recordId: 'r1',
+    homeBranchId: branchId,
+    currentBranchId: branchId,
+    itemTypeCode: 'BOOK',
+    status,
+    damaged: false,
+    notForLoan: false,
+    replacementPrice: 2000,
+    transitToBranchId: null,
+  });
 export const patron = (id: string, card: string, branchId: string) =>
-  up('patrons', { id, cardBarcode: card, firstName: id, lastName: 'R', email: null, phone: null, address: null, homeBranchId: branchId, categoryCode: 'ADULT', cardExpiresOn: '2030-01-01', pinHash: null, notes: '', keepReadingHistory: false, createdAt: 1 });
+  up('patrons', {
+    id,
+    cardBarcode: card,
+    firstName: id,
+    lastName: 'R',
+    email: null,
+    phone: null,
+    address: null,
+    homeBranchId: branchId,
+    categoryCode: 'ADULT',
+    cardExpiresOn: '2030-01-01',
+    pinHash: null,
+    notes: '',
+    keepReadingHistory: false,
+    createdAt: 1,
+  });

@@ -17,15 +17,18 @@ function altered(station: FoundingStation, seq: number, change: (e: JournalEntry
   return {
     ...station,
     async *journal() {
-      for await (const batch of station.journal()) yield { ...batch, entries: batch.entries.map((e) => (e.seq === seq ? change(e) : e)) };
+      for await (const batch of station.journal())
+        yield { ...batch, entries: batch.entries.map((e) => (e.seq === seq ? change(e) : e)) };
     },
   };
 }
 
 const counts = async (hub: Hub) =>
-  (await hub.db.query<Record<string, string>>(
-    'SELECT (SELECT count(*) FROM library) AS library, (SELECT count(*) FROM branches) AS branches, (SELECT count(*) FROM rows) AS rows, (SELECT count(*) FROM stations) AS stations, (SELECT count(*) FROM received) AS received, (SELECT count(*) FROM enrolment_codes) AS codes',
-  ))[0];
+  (
+    await hub.db.query<Record<string, string>>(
+      'SELECT (SELECT count(*) FROM library) AS library, (SELECT count(*) FROM branches) AS branches, (SELECT count(*) FROM rows) AS rows, (SELECT count(*) FROM stations) AS stations, (SELECT count(*) FROM received) AS received, (SELECT count(*) FROM enrolment_codes) AS codes',
+    )
+  )[0];
 
 describe.each(databases())('a hub made from a station (%s)', (_name, open) => {
   it('refuses a journal with an entry it would reject, and writes nothing', async () => {
@@ -41,28 +44,42 @@ describe.each(databases())('a hub made from a station (%s)', (_name, open) => {
     try {
       const empty = await counts(hub);
       // The check-out's loan made longer after it was signed.
-      const last = (await (async () => {
+      const last = await (async () => {
         let n = 0;
         for await (const b of opened.station.journal()) n = b.entries.at(-1)!.seq;
         return n;
-      })());
+      })();
       const tampered = altered(opened.station, last, (e) => ({
         ...e,
-        payload: { ...e.payload, effects: e.payload.effects.map((c) => (c.table === 'loans' ? { ...c, row: { ...c.row, dueAt: Number(c.row.dueAt) + 86_400_000 * 60 } } : c)) },
+        payload: {
+          ...e.payload,
+          effects: e.payload.effects.map((c) =>
+            c.table === 'loans' ? { ...c, row: { ...c.row, dueAt: Number(c.row.dueAt) + 86_400_000 * 60 } } : c,
+          ),
+        },
       }));
       await expect(foundHubFromStation(hub, tampered)).rejects.toThrow(
-        new RegExp(`^The station's journal does not go into a hub as it is: entry ${last} \\(circulation.checkout, .*\\) would be rejected: the entry's signature is not staff account admin's. Nothing was written to the hub.$`),
+        new RegExp(
+          `^The station's journal does not go into a hub as it is: entry ${last} \\(circulation.checkout, .*\\) would be rejected: the entry's signature is not staff account admin's. Nothing was written to the hub.$`,
+        ),
       );
       expect(await counts(hub)).toEqual(empty);
 
       // A set-up that names a staff account is no founding act: it is checked as any push, and refused.
       const renamed = altered(opened.station, 1, (e) => ({ ...e, staffId: t.staff.staffId }));
-      await expect(foundHubFromStation(hub, renamed)).rejects.toThrow(/entry 1 \(setup.initialize, .*\) would be rejected: the library's set-up is signed by its station/);
+      await expect(foundHubFromStation(hub, renamed)).rejects.toThrow(
+        /entry 1 \(setup.initialize, .*\) would be rejected: the library's set-up is signed by its station/,
+      );
       expect(await counts(hub)).toEqual(empty);
 
       // As it is, it goes in; the station's key alone is what the set-up is checked with.
       const report = await foundHubFromStation(hub, opened.station);
-      expect(report).toMatchObject({ entries: last, outcomes: { applied: last, applied_with_warning: 0, conflict: 0, rejected: 0 }, branchCode: 'MAIN', staff: 1 });
+      expect(report).toMatchObject({
+        entries: last,
+        outcomes: { applied: last, applied_with_warning: 0, conflict: 0, rejected: 0 },
+        branchCode: 'MAIN',
+        staff: 1,
+      });
     } finally {
       opened.close();
       await db.close();

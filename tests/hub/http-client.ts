@@ -8,7 +8,10 @@ export interface Answer {
   body: unknown;
 }
 
-export function call(url: string, opts: { method?: string; body?: unknown; credential?: string; timeoutMs?: number; ca?: string | Buffer } = {}): Promise<Answer> {
+export function call(
+  url: string,
+  opts: { method?: string; body?: unknown; credential?: string; timeoutMs?: number; ca?: string | Buffer } = {},
+): Promise<Answer> {
   const u = new URL(url);
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const lib = u.protocol === 'https:' ? https : http;

@@ -13,7 +13,12 @@ export function killHubChildren(): void {
 
 /** `npm run hub -- admin ...`: its output; throws with its stderr when it fails. */
 export function hubAdmin(args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(process.execPath, [...HUB, 'admin', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, stdio: 'pipe' });
+  return execFileSync(process.execPath, [...HUB, 'admin', ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+    stdio: 'pipe',
+  });
 }
 
 export interface HubProcess {
@@ -26,7 +31,10 @@ export interface HubProcess {
 
 /** Starts a hub process on a free port and waits for the address it prints. */
 export function startHubProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
-  const child = spawn(process.execPath, [...HUB, '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...HUB, '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   hubChildren.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.on('exit', () => hubChildren.delete(child));

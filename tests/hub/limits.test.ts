@@ -21,7 +21,10 @@ afterAll(killHubChildren);
 const admin = (dataDir: string, args: string[]): string => hubAdmin([...args, '--data', dataDir]);
 const startHub = (dataDir: string): Promise<HubProcess> => startHubProcess(['--data', dataDir]);
 
-function raw(url: string, opts: { method?: string; body?: string; contentType?: string | null; credential?: string }): Promise<{ status: number; body: Record<string, unknown> }> {
+function raw(
+  url: string,
+  opts: { method?: string; body?: string; contentType?: string | null; credential?: string },
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -57,20 +60,35 @@ function raw(url: string, opts: { method?: string; body?: string; contentType?: 
  * answers or cuts the connection; a cut counts only once more than the limit has been sent (a
  * client still writing when the hub answers may lose that answer to the reset, as any would).
  */
-function oversized(url: string, credential: string, bytes: number, announce: boolean): Promise<{ status: number; body: Record<string, unknown> } | { cutAfter: number }> {
+function oversized(
+  url: string,
+  credential: string,
+  bytes: number,
+  announce: boolean,
+): Promise<{ status: number; body: Record<string, unknown> } | { cutAfter: number }> {
   return new Promise((resolve, reject) => {
     let answered = false;
     let sent = 0;
-    const req = http.request(new URL(url), {
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}`, ...(announce ? { 'content-length': bytes } : {}) },
-    }, (res) => {
-      answered = true;
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
-    });
+    const req = http.request(
+      new URL(url),
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${credential}`,
+          ...(announce ? { 'content-length': bytes } : {}),
+        },
+      },
+      (res) => {
+        answered = true;
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }),
+        );
+      },
+    );
     req.on('error', (error) => (answered ? undefined : announce ? reject(error) : resolve({ cutAfter: sent })));
     if (announce) {
       req.flushHeaders();
@@ -81,7 +99,10 @@ function oversized(url: string, credential: string, bytes: number, announce: boo
     const next = () => {
       if (answered || req.destroyed) return;
       if (sent >= bytes) return void req.end();
-      const piece = sent === 0 ? Buffer.concat([Buffer.from('{"stationWallTime":1,"entries":[],"pad":"'), chunk]).subarray(0, chunk.length) : chunk.subarray(0, Math.min(chunk.length, bytes - sent));
+      const piece =
+        sent === 0
+          ? Buffer.concat([Buffer.from('{"stationWallTime":1,"entries":[],"pad":"'), chunk]).subarray(0, chunk.length)
+          : chunk.subarray(0, Math.min(chunk.length, bytes - sent));
       sent += piece.length;
       if (req.write(piece)) setTimeout(next, 5);
       else req.once('drain', () => setTimeout(next, 5));
@@ -99,12 +120,27 @@ describe('a hub process fed what no station sends', () => {
   let alice: { id: string; key: KeyObject };
   let me: { stationId: string; branchId: string };
   // Every push the hub should believe comes from a clock 90 s fast: what `admin stations` must show at the end.
-  const push = (entries: JournalEntry[], stationWallTime = Date.now() + 90_000) => call(`${hub.url}/sync/push`, { body: { stationWallTime, entries }, credential: station.credential, timeoutMs: 60_000 });
+  const push = (entries: JournalEntry[], stationWallTime = Date.now() + 90_000) =>
+    call(`${hub.url}/sync/push`, {
+      body: { stationWallTime, entries },
+      credential: station.credential,
+      timeoutMs: 60_000,
+    });
   const alive = async () => expect((await call(`${hub.url}/health`)).status).toBe(200);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'circa-hub-limits-'));
-    admin(dataDir, ['init', '--library', 'County Library', '--branch', 'MAIN:Main:America/New_York', '--admin', 'alice', '--password', 'alice password']);
+    admin(dataDir, [
+      'init',
+      '--library',
+      'County Library',
+      '--branch',
+      'MAIN:Main:America/New_York',
+      '--admin',
+      'alice',
+      '--password',
+      'alice password',
+    ]);
     const code = /enrolment code[^:]*: (\S+)/.exec(admin(dataDir, ['enrol-station', '--branch', 'MAIN']))![1]!;
     hub = await startHub(dataDir);
     const enrolled = await call(`${hub.url}/enrol`, { body: { code, stationName: 'north desk' } });
@@ -113,7 +149,8 @@ describe('a hub process fed what no station sends', () => {
     me = { stationId: station.stationId, branchId: station.branchId };
     // The entries are Alice's, signed with her key as her desk would after she signs in: the hub
     // sends her row (an administrator's) with the key sealed under her password.
-    const feed = (await call(`${hub.url}/sync/changes?after=0&limit=5000`, { credential: station.credential })).body as ChangesResponse;
+    const feed = (await call(`${hub.url}/sync/changes?after=0&limit=5000`, { credential: station.credential }))
+      .body as ChangesResponse;
     const row = feed.changes.find((c) => c.table === 'staff' && c.row.username === 'alice')!.row;
     alice = { id: row.id, key: (await unsealPrivateKey(String(row.sealedKey), 'alice password'))! };
     j.signer(alice.id, alice.key);
@@ -127,13 +164,29 @@ describe('a hub process fed what no station sends', () => {
   it('refuses JSON 5,000 levels deep with a 400, on every route that takes a body, and keeps answering', async () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     const entry = j.entry(me, 'patrons.register', [patron('deep', '29000000000001', me.branchId)], Date.now());
-    const body = JSON.stringify({ stationWallTime: Date.now(), entries: [{ ...entry, payload: { ...entry.payload, input: '@DEEP@' } }] }).replace('"@DEEP@"', deep);
+    const body = JSON.stringify({
+      stationWallTime: Date.now(),
+      entries: [{ ...entry, payload: { ...entry.payload, input: '@DEEP@' } }],
+    }).replace('"@DEEP@"', deep);
     const res = await raw(`${hub.url}/sync/push`, { body, credential: station.credential });
-    expect(res).toMatchObject({ status: 400, body: { code: 'INVALID', message: expect.stringContaining('64 levels') } });
+    expect(res).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID', message: expect.stringContaining('64 levels') },
+    });
     expect((await raw(`${hub.url}/enrol`, { body: deep })).status).toBe(400);
-    expect((await raw(`${hub.url}/sync/exceptions/hub-1/resolve`, { body: `{"note":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`, credential: station.credential })).status).toBe(400);
+    expect(
+      (
+        await raw(`${hub.url}/sync/exceptions/hub-1/resolve`, {
+          body: `{"note":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+          credential: station.credential,
+        })
+      ).status,
+    ).toBe(400);
     // 64 levels is still JSON the hub reads (the schema then says what is wrong with it).
-    const at64 = await raw(`${hub.url}/sync/push`, { body: `{"x":${'['.repeat(63)}${']'.repeat(63)}}`, credential: station.credential });
+    const at64 = await raw(`${hub.url}/sync/push`, {
+      body: `{"x":${'['.repeat(63)}${']'.repeat(63)}}`,
+      credential: station.credential,
+    });
     expect(at64).toMatchObject({ status: 400, body: { message: 'The batch is not valid.' } });
     await alive();
     // Nothing of it was applied: the hub still wants this station's first entry.
@@ -150,11 +203,14 @@ describe('a hub process fed what no station sends', () => {
     const res = await push([huge, after]);
     expect(res.status).toBe(200);
     expect((res.body as PushResponse).outcomes).toEqual([
-      { id: huge.id, outcome: 'rejected', reason: expect.stringContaining('over the hub\'s limit') },
+      { id: huge.id, outcome: 'rejected', reason: expect.stringContaining("over the hub's limit") },
       { id: after.id, outcome: 'applied' },
     ]);
     // A body past the push limit is refused whole, before it is read.
-    expect(await oversized(`${hub.url}/sync/push`, station.credential, 17 * 1024 * 1024, true)).toMatchObject({ status: 413, body: { code: 'TOO_LARGE' } });
+    expect(await oversized(`${hub.url}/sync/push`, station.credential, 17 * 1024 * 1024, true)).toMatchObject({
+      status: 413,
+      body: { code: 'TOO_LARGE' },
+    });
     const chunked = await oversized(`${hub.url}/sync/push`, station.credential, 17 * 1024 * 1024, false);
     if ('cutAfter' in chunked) expect(chunked.cutAfter).toBeGreaterThan(16 * 1024 * 1024);
     else expect(chunked).toMatchObject({ status: 413, body: { code: 'TOO_LARGE' } });
@@ -170,19 +226,41 @@ describe('a hub process fed what no station sends', () => {
     expect(outcomes).toHaveLength(1000);
     expect(outcomes.every((o) => o.outcome === 'applied')).toBe(true);
     const changes = await call(`${hub.url}/sync/changes?after=0&limit=5000`, { credential: station.credential });
-    const ids = new Set(((changes.body as { changes: { row: { id: string } }[] }).changes).map((c) => c.row.id));
+    const ids = new Set((changes.body as { changes: { row: { id: string } }[] }).changes.map((c) => c.row.id));
     expect(ids.has('after') && ids.has('p999')).toBe(true);
     expect(ids.has('huge')).toBe(false);
   }, 120_000);
 
   it('answers an empty enrolment and cursors that are not cursors with a 400, never a 500', async () => {
-    for (const [body, contentType] of [[undefined, null], ['', null], ['{}', 'application/json'], ['null', 'application/json'], ['', 'application/json'], ['code=x', 'text/plain']] as const) {
+    for (const [body, contentType] of [
+      [undefined, null],
+      ['', null],
+      ['{}', 'application/json'],
+      ['null', 'application/json'],
+      ['', 'application/json'],
+      ['code=x', 'text/plain'],
+    ] as const) {
       const res = await raw(`${hub.url}/enrol`, { ...(body === undefined ? {} : { body }), contentType });
       expect(res.status, `${contentType}: ${body}`).toBeGreaterThanOrEqual(400);
       expect(res.status, `${contentType}: ${body}`).toBeLessThan(500);
     }
-    expect((await raw(`${hub.url}/enrol`, { body: '{}' })).body).toMatchObject({ code: 'INVALID', issues: [{ path: 'code' }, { path: 'stationName' }] });
-    const queries = ['after=abc', 'after=-1', 'after=1.5', 'after=1e400', 'after=100000000000000000000', 'after=1&after=2', 'after=', 'limit=abc', 'limit=0', 'limit=99999999', 'limit=1&limit=2'];
+    expect((await raw(`${hub.url}/enrol`, { body: '{}' })).body).toMatchObject({
+      code: 'INVALID',
+      issues: [{ path: 'code' }, { path: 'stationName' }],
+    });
+    const queries = [
+      'after=abc',
+      'after=-1',
+      'after=1.5',
+      'after=1e400',
+      'after=100000000000000000000',
+      'after=1&after=2',
+      'after=',
+      'limit=abc',
+      'limit=0',
+      'limit=99999999',
+      'limit=1&limit=2',
+    ];
     for (const route of ['/sync/changes', '/sync/snapshot', '/sync/exceptions']) {
       for (const q of queries) {
         if (route !== '/sync/changes' && q.startsWith('limit')) continue;
@@ -191,7 +269,14 @@ describe('a hub process fed what no station sends', () => {
         expect(res.body, `${route}?${q}`).toMatchObject({ code: 'INVALID' });
       }
     }
-    expect((await call(`${hub.url}/sync/exceptions/hub-99999999999999999999/resolve`, { body: {}, credential: station.credential })).status).toBe(404);
+    expect(
+      (
+        await call(`${hub.url}/sync/exceptions/hub-99999999999999999999/resolve`, {
+          body: {},
+          credential: station.credential,
+        })
+      ).status,
+    ).toBe(404);
     await alive();
     expect(hub.stderr()).not.toMatch(/hub:/);
   });
@@ -201,7 +286,10 @@ describe('a hub process fed what no station sends', () => {
     expect(wall).toMatchObject({ status: 400, body: { code: 'CLOCK_IMPLAUSIBLE', clockOffsetMs: expect.any(Number) } });
     expect((await push([], 9e15)).status).toBe(400);
     expect((await push([], Date.UTC(1999, 11, 31))).status).toBe(400);
-    const dated = { ...j.entry(me, 'patrons.register', [patron('old', '29000000000002', me.branchId)], Date.now()), wallTime: -9e15 };
+    const dated = {
+      ...j.entry(me, 'patrons.register', [patron('old', '29000000000002', me.branchId)], Date.now()),
+      wallTime: -9e15,
+    };
     expect((await push([dated])).status).toBe(400);
     await alive();
     // (No push after these: the offset `admin stations` shows next is the last one the hub believed.)
@@ -217,11 +305,13 @@ describe('a hub process fed what no station sends', () => {
     expect(offsetLine).toMatch(/clock \+(89|90|91) s/);
   }, 120_000);
 
-  it('refuses a removed station: a lost desk PC\'s credential and key stop working', async () => {
+  it("refuses a removed station: a lost desk PC's credential and key stop working", async () => {
     expect(admin(dataDir, ['remove-station', station.stationId])).toContain(`station ${station.stationId} removed`);
     expect(admin(dataDir, ['stations'])).not.toContain('north desk');
     hub = await startHub(dataDir);
-    const refused = await push([j.entry(me, 'patrons.register', [patron('late', '29000000000009', me.branchId)], Date.now())]);
+    const refused = await push([
+      j.entry(me, 'patrons.register', [patron('late', '29000000000009', me.branchId)], Date.now()),
+    ]);
     expect(refused.status).toBe(401);
     expect((await call(`${hub.url}/sync/changes?after=0`, { credential: station.credential })).status).toBe(401);
     hub.child.kill('SIGTERM');

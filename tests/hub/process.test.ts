@@ -40,22 +40,47 @@ describe('hub processes on PostgreSQL', () => {
     const setup = new pg.Client({ connectionString: PG_URL });
     await setup.connect();
     await setup.query(`CREATE SCHEMA "${schema}"`);
-    const env = { DATABASE_URL: `${PG_URL}?application_name=${schema}&options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+    const env = {
+      DATABASE_URL: `${PG_URL}?application_name=${schema}&options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    };
     const count = async (sql: string) => Number((await setup.query(sql.replaceAll('$S', `"${schema}"`))).rows[0].n);
     try {
       // Both start at once: each applies the migrations it needs under the advisory lock.
       const started = await Promise.all([startHub([], env), startHub([], env)]);
       let one = started[0];
       const two = started[1];
-      expect(await count(`SELECT count(*) AS n FROM $S.hub_migrations`)).toBe(JSON.parse(readFileSync('migrations/hub/meta/_journal.json', 'utf8')).entries.length);
-      admin(['init', '--library', 'County Library', '--branch', 'N:North:America/New_York', '--admin', 'alice', '--password', 'correct horse'], env);
-      const enrolled = (await call(`${one.url}/enrol`, { body: { code: codeFrom(admin(['enrol-station', '--branch', 'N'], env)), stationName: 'north desk' } })).body as EnrolResponse;
+      expect(await count(`SELECT count(*) AS n FROM $S.hub_migrations`)).toBe(
+        JSON.parse(readFileSync('migrations/hub/meta/_journal.json', 'utf8')).entries.length,
+      );
+      admin(
+        [
+          'init',
+          '--library',
+          'County Library',
+          '--branch',
+          'N:North:America/New_York',
+          '--admin',
+          'alice',
+          '--password',
+          'correct horse',
+        ],
+        env,
+      );
+      const enrolled = (
+        await call(`${one.url}/enrol`, {
+          body: { code: codeFrom(admin(['enrol-station', '--branch', 'N'], env)), stationName: 'north desk' },
+        })
+      ).body as EnrolResponse;
       const station = { stationId: enrolled.stationId, branchId: enrolled.branchId };
 
       // A busy day offline at alice's desk: 3 batches of 400 entries (register, add a copy, lend
       // it), signed with the key `admin init` sealed with her password, as her desk signs them.
       const j = new Journals();
-      const alice = (await setup.query<{ id: string; data: { sealedKey: string } }>(`SELECT id, data FROM "${schema}".rows WHERE table_name = 'staff' AND data->>'username' = 'alice'`)).rows[0]!;
+      const alice = (
+        await setup.query<{ id: string; data: { sealedKey: string } }>(
+          `SELECT id, data FROM "${schema}".rows WHERE table_name = 'staff' AND data->>'username' = 'alice'`,
+        )
+      ).rows[0]!;
       j.signer(alice.id, (await unsealPrivateKey(alice.data.sealedKey, 'correct horse'))!);
       j.defaultStaff = alice.id;
       const t0 = Date.UTC(2026, 10, 20, 15);
@@ -63,10 +88,22 @@ describe('hub processes on PostgreSQL', () => {
       for (let n = 0; n < 400; n += 1) {
         entries.push(j.entry(station, 'patrons.register', [patron(`p${n}`, `card${n}`, station.branchId)], t0 + n));
         entries.push(j.entry(station, 'catalogue.addItem', [item(`i${n}`, 'available', station.branchId)], t0 + n));
-        entries.push(j.entry(station, 'circulation.checkout', [loan(`L${n}`, `i${n}`, `p${n}`, station.branchId, t0 + n), item(`i${n}`, 'on_loan', station.branchId)], t0 + n));
+        entries.push(
+          j.entry(
+            station,
+            'circulation.checkout',
+            [loan(`L${n}`, `i${n}`, `p${n}`, station.branchId, t0 + n), item(`i${n}`, 'on_loan', station.branchId)],
+            t0 + n,
+          ),
+        );
       }
       const batches = [entries.slice(0, 400), entries.slice(400, 800), entries.slice(800)];
-      const push = (url: string, batch: JournalEntry[]) => call(`${url}/sync/push`, { body: { stationWallTime: Date.now(), entries: batch }, credential: enrolled.credential, timeoutMs: 60_000 });
+      const push = (url: string, batch: JournalEntry[]) =>
+        call(`${url}/sync/push`, {
+          body: { stationWallTime: Date.now(), entries: batch },
+          credential: enrolled.credential,
+          timeoutMs: 60_000,
+        });
 
       expect(((await push(one.url, batches[0]!)).body as PushResponse).expectedSeq).toBe(401);
 
@@ -74,7 +111,13 @@ describe('hub processes on PostgreSQL', () => {
       // (the station's advisory lock is held).
       const inFlight = push(one.url, batches[1]!).catch((e: Error) => e);
       await expect
-        .poll(async () => count(`SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objid <> 7400 AND a.application_name = '${schema}'`), { timeout: 30_000, interval: 5 })
+        .poll(
+          async () =>
+            count(
+              `SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objid <> 7400 AND a.application_name = '${schema}'`,
+            ),
+          { timeout: 30_000, interval: 5 },
+        )
         .toBeGreaterThan(0);
       one.child.kill('SIGKILL');
       expect(await inFlight).toBeInstanceOf(Error);
@@ -84,7 +127,10 @@ describe('hub processes on PostgreSQL', () => {
       // The station retries everything not acknowledged, through the other process, and the
       // killed one comes back and is sent a copy too.
       one = await startHub([], env);
-      const [viaTwo, viaOne] = await Promise.all([push(two.url, [...batches[1]!, ...batches[2]!]), push(one.url, batches[1]!)]);
+      const [viaTwo, viaOne] = await Promise.all([
+        push(two.url, [...batches[1]!, ...batches[2]!]),
+        push(one.url, batches[1]!),
+      ]);
       expect(viaTwo.status).toBe(200);
       expect(viaOne.status).toBe(200);
       expect(((await push(one.url, batches[2]!)).body as PushResponse).expectedSeq).toBe(1201);
@@ -97,7 +143,9 @@ describe('hub processes on PostgreSQL', () => {
       expect(await count(`SELECT count(*) AS n FROM $S.received`)).toBe(1200);
       expect(await count(`SELECT count(DISTINCT seq) AS n FROM $S.received`)).toBe(1200);
       expect(await count(`SELECT count(*) AS n FROM $S.rows WHERE table_name = 'loans'`)).toBe(400);
-      expect(await count(`SELECT count(*) AS n FROM $S.rows WHERE table_name = 'items' AND data->>'status' = 'on_loan'`)).toBe(400);
+      expect(
+        await count(`SELECT count(*) AS n FROM $S.rows WHERE table_name = 'items' AND data->>'status' = 'on_loan'`),
+      ).toBe(400);
       expect(await count(`SELECT count(*) AS n FROM $S.exceptions`)).toBe(0);
       one.child.kill('SIGTERM');
       two.child.kill('SIGTERM');
@@ -211,7 +259,9 @@ const BATCH = 500;
 
 /** The station of tests/sync/station-kill.test.ts: joins, journals ENTRIES registrations offline, syncs them by itself. */
 function startStation(dataDir: string, hubUrl: string, code: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', STATION, dataDir, hubUrl, code, String(ENTRIES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', STATION, dataDir, hubUrl, code, String(ENTRIES)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.add(child);
   child.on('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
@@ -228,7 +278,11 @@ function startStation(dataDir: string, hubUrl: string, code: string): Promise<Ch
 function stationJournal(dataDir: string): { id: string; seq: number; outcome: string | null }[] {
   const db = new Database(join(dataDir, 'station.db'), { readonly: true });
   try {
-    return db.prepare('SELECT id, seq, outcome FROM journal ORDER BY seq').all() as { id: string; seq: number; outcome: string | null }[];
+    return db.prepare('SELECT id, seq, outcome FROM journal ORDER BY seq').all() as {
+      id: string;
+      seq: number;
+      outcome: string | null;
+    }[];
   } finally {
     db.close();
   }
@@ -280,7 +334,9 @@ async function onPglite(): Promise<Backend> {
     },
     afterRestart(stderr) {
       // They do not stop the restart; the takeover is said in a line.
-      expect(stderr).toMatch(/hub: stale lock \S+hub\.lock taken over: process \d+ is no longer running \(killed or crashed\)/);
+      expect(stderr).toMatch(
+        /hub: stale lock \S+hub\.lock taken over: process \d+ is no longer running \(killed or crashed\)/,
+      );
       // A second process on the folder while the hub runs would write over its WAL: it never
       // opens the database, and admin commands go to the running hub's admin API instead, which
       // asks who is asking (docs/hub.md).
@@ -290,7 +346,9 @@ async function onPglite(): Promise<Backend> {
       } catch (error) {
         refusal = String((error as { stderr?: string }).stderr);
       }
-      expect(refusal).toMatch(/The hub at http:\/\/127\.0\.0\.1:\d+\/ is running: admin commands go through its admin API\. Sign in with --as/);
+      expect(refusal).toMatch(
+        /The hub at http:\/\/127\.0\.0\.1:\d+\/ is running: admin commands go through its admin API\. Sign in with --as/,
+      );
     },
     afterStop() {
       expect(existsSync(join(data, 'hub.lock'))).toBe(false);
@@ -304,7 +362,9 @@ async function onPostgres(): Promise<Backend> {
   const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
   await client.connect();
   await client.query(`CREATE SCHEMA "${schema}"`);
-  const env = { DATABASE_URL: `${PG_URL}?application_name=${schema}&options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+  const env = {
+    DATABASE_URL: `${PG_URL}?application_name=${schema}&options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+  };
   return {
     name: 'PostgreSQL',
     args: [],
@@ -312,9 +372,18 @@ async function onPostgres(): Promise<Backend> {
     async read(fn) {
       // Until the server has seen the killed hub's connections go, its open transaction may yet end.
       await expect
-        .poll(async () => Number((await client.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [schema])).rows[0].n), { timeout: 30_000, interval: 20 })
+        .poll(
+          async () =>
+            Number(
+              (await client.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [schema]))
+                .rows[0].n,
+            ),
+          { timeout: 30_000, interval: 20 },
+        )
         .toBe(0);
-      return fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] });
+      return fn({
+        query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+      });
     },
     afterKill: () => undefined,
     afterRestart: () => undefined,
@@ -332,7 +401,21 @@ for (const backend of [onPglite, onPostgres]) {
       const stationDir = mkdtempSync(join(tmpdir(), 'circa-hub-kill-station-'));
       try {
         // Set up before the hub runs: on PGlite, admin commands need the folder to themselves.
-        admin(['init', ...b.args, '--library', 'County Library', '--branch', 'N:North:America/New_York', '--admin', 'alice', '--password', 'alice password'], b.env);
+        admin(
+          [
+            'init',
+            ...b.args,
+            '--library',
+            'County Library',
+            '--branch',
+            'N:North:America/New_York',
+            '--admin',
+            'alice',
+            '--password',
+            'alice password',
+          ],
+          b.env,
+        );
         const code = codeFrom(admin(['enrol-station', ...b.args, '--branch', 'N'], b.env));
         let hub = await startHub(b.args, b.env);
         const relay = await startRelay(Number(new URL(hub.url).port));
@@ -340,7 +423,9 @@ for (const backend of [onPglite, onPostgres]) {
         const full = (p: PushSeen) => p.bytes > 50_000; // a batch, not an empty push
 
         // The first batch goes through: how long the hub takes over one.
-        await expect.poll(() => relay.pushes.find(full)?.answeredAt ?? null, { timeout: 60_000, interval: 5 }).not.toBeNull();
+        await expect
+          .poll(() => relay.pushes.find(full)?.answeredAt ?? null, { timeout: 60_000, interval: 5 })
+          .not.toBeNull();
         const first = relay.pushes.find(full)!;
         const takes = first.answeredAt! - first.deliveredAt;
 
@@ -369,7 +454,10 @@ for (const backend of [onPglite, onPostgres]) {
 
           // The hub's data as the kill left it, then the station's acknowledgements, final now
           // that no hub answers (an answer already on its way has had time to land).
-          const atHub = await b.read((db) => db.query<{ entry_id: string; seq: string }>('SELECT entry_id, seq FROM received ORDER BY seq'), false);
+          const atHub = await b.read(
+            (db) => db.query<{ entry_id: string; seq: string }>('SELECT entry_id, seq FROM received ORDER BY seq'),
+            false,
+          );
           await sleep(300);
           const journal = stationJournal(stationDir);
           const acked = journal.filter((e) => e.outcome !== null);
@@ -383,7 +471,8 @@ for (const backend of [onPglite, onPostgres]) {
           kills.push(`${acked.length} acknowledged, ${atHub.length - acked.length} committed unanswered`);
           expect(acked.length, 'the station finished before the kills did').toBeLessThan(ENTRIES);
 
-          if (moment.hold) expect(atHub.length, 'the held answer was for a committed batch').toBeGreaterThan(acked.length);
+          if (moment.hold)
+            expect(atHub.length, 'the held answer was for a committed batch').toBeGreaterThan(acked.length);
           relay.holdAnswers = false;
 
           // Restarted on the same data; the station, backing off, finds it again by itself.
@@ -393,7 +482,9 @@ for (const backend of [onPglite, onPostgres]) {
         }
         console.log(`${b.name}: a push takes ${Math.round(takes)} ms; killed with ${kills.join('; ')}`);
 
-        await expect.poll(() => stationJournal(stationDir).every((e) => e.outcome !== null), { timeout: 120_000, interval: 100 }).toBe(true);
+        await expect
+          .poll(() => stationJournal(stationDir).every((e) => e.outcome !== null), { timeout: 120_000, interval: 100 })
+          .toBe(true);
         station.kill('SIGTERM');
         hub.child.kill('SIGTERM');
         await hub.exited;
@@ -404,15 +495,21 @@ for (const backend of [onPglite, onPostgres]) {
         const journal = stationJournal(stationDir);
         const atHub = await b.read(
           async (db) => ({
-            received: await db.query<{ entry_id: string; seq: string; outcome: string }>('SELECT entry_id, seq, outcome FROM received ORDER BY seq'),
-            patrons: Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM rows WHERE table_name = 'patrons'`))[0]!.n),
+            received: await db.query<{ entry_id: string; seq: string; outcome: string }>(
+              'SELECT entry_id, seq, outcome FROM received ORDER BY seq',
+            ),
+            patrons: Number(
+              (await db.query<{ n: string }>(`SELECT count(*) AS n FROM rows WHERE table_name = 'patrons'`))[0]!.n,
+            ),
             exceptions: Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM exceptions'))[0]!.n),
           }),
           true,
         );
         expect(journal).toHaveLength(ENTRIES);
         expect(journal.every((e) => e.outcome === 'applied')).toBe(true);
-        expect(atHub.received.map((r) => [r.entry_id, Number(r.seq), r.outcome])).toEqual(journal.map((e) => [e.id, e.seq, 'applied']));
+        expect(atHub.received.map((r) => [r.entry_id, Number(r.seq), r.outcome])).toEqual(
+          journal.map((e) => [e.id, e.seq, 'applied']),
+        );
         expect(atHub.patrons).toBe(ENTRIES);
         expect(atHub.exceptions).toBe(0);
       } finally {
@@ -427,20 +524,46 @@ describe('the hub over HTTPS', () => {
   it('serves with the given certificate, which a client trusting only that certificate accepts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'circa-hub-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
       const ca = readFileSync(join(dir, 'cert.pem'));
       const data = join(dir, 'data');
       admin(['init', '--data', data, '--library', 'County Library', '--branch', 'Main:UTC'], {});
       const code = codeFrom(admin(['enrol-station', '--data', data, '--branch', 'MAIN'], {}));
-      const { child, url } = await startHub(['--data', data, '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem')], {});
+      const { child, url } = await startHub(
+        ['--data', data, '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem')],
+        {},
+      );
       expect(url).toMatch(/^https:/);
       // Without the certificate the client refuses the hub: no silent trust.
       await expect(call(`${url}/health`)).rejects.toThrow(/self[- ]signed|certificate/i);
       const enrolled = await call(`${url}/enrol`, { body: { code, stationName: 'desk' }, ca });
       expect(enrolled.status).toBe(200);
-      const feed = await call(`${url}/sync/changes?after=0`, { credential: (enrolled.body as EnrolResponse).credential, ca });
+      const feed = await call(`${url}/sync/changes?after=0`, {
+        credential: (enrolled.body as EnrolResponse).credential,
+        ca,
+      });
       expect(feed.body).toMatchObject({ more: false });
       expect((feed.body as { changes: { table: string }[] }).changes.some((c) => c.table === 'branches')).toBe(true);
       // Plain HTTP on the TLS port gets nothing.

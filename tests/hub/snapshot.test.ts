@@ -17,25 +17,33 @@ import { call } from './http-client';
 afterAll(dropSchemas);
 
 /** Reads the snapshot, keeping at most `keep` rows before hanging up (as a cut link would). */
-function readSnapshot(url: string, credential: string, keep = Infinity): Promise<{ lines: SnapshotLine[]; gzip: boolean }> {
+function readSnapshot(
+  url: string,
+  credential: string,
+  keep = Infinity,
+): Promise<{ lines: SnapshotLine[]; gzip: boolean }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, headers: { authorization: `Bearer ${credential}`, 'accept-encoding': 'gzip' } }, (res) => {
-      const gzip = res.headers['content-encoding'] === 'gzip';
-      const lines: SnapshotLine[] = [];
-      let rows = 0;
-      const rl = createInterface({ input: gzip ? res.pipe(createGunzip()) : res });
-      rl.on('line', (text) => {
-        if (rows >= keep) return;
-        const line = SnapshotLine.parse(JSON.parse(text));
-        lines.push(line);
-        if ('cursor' in line && !('end' in line)) rows += 1;
-        if (rows >= keep) {
-          req.destroy();
-          resolve({ lines, gzip });
-        }
-      });
-      rl.on('close', () => resolve({ lines, gzip }));
-    });
+    const req = http.get(
+      url,
+      { agent: false, headers: { authorization: `Bearer ${credential}`, 'accept-encoding': 'gzip' } },
+      (res) => {
+        const gzip = res.headers['content-encoding'] === 'gzip';
+        const lines: SnapshotLine[] = [];
+        let rows = 0;
+        const rl = createInterface({ input: gzip ? res.pipe(createGunzip()) : res });
+        rl.on('line', (text) => {
+          if (rows >= keep) return;
+          const line = SnapshotLine.parse(JSON.parse(text));
+          lines.push(line);
+          if ('cursor' in line && !('end' in line)) rows += 1;
+          if (rows >= keep) {
+            req.destroy();
+            resolve({ lines, gzip });
+          }
+        });
+        rl.on('close', () => resolve({ lines, gzip }));
+      },
+    );
     req.on('error', (e) => (keep === Infinity ? reject(e) : undefined));
   });
 }
@@ -48,7 +56,8 @@ describe.each(databases())('the first load from the hub on %s', (_name, open) =>
     await hub.addBranch({ code: 'M', name: 'Main', timeZone: 'UTC' });
     await hub.init({ libraryName: 'County Library' });
     await writeRows(db, async (tx) => {
-      for (let n = 0; n < 3000; n += 1) await putRow(tx, 'items', { id: `i${n}`, barcode: `b${n}`, status: 'available' });
+      for (let n = 0; n < 3000; n += 1)
+        await putRow(tx, 'items', { id: `i${n}`, barcode: `b${n}`, status: 'available' });
     });
     const total = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM rows'))[0]!.n);
     const station = await hub.enrol(await hub.createEnrolmentCode('M'), 'new desk');
@@ -78,7 +87,9 @@ describe.each(databases())('the first load from the hub on %s', (_name, open) =>
 
       // The change feed from the snapshot's end brings exactly what changed since.
       await writeRows(db, (tx) => putRow(tx, 'items', { id: 'i6', barcode: 'b6', status: 'damaged' }));
-      const feed = await call(`${base}/sync/changes?after=${(end as { cursor: string }).cursor}`, { credential: station.credential });
+      const feed = await call(`${base}/sync/changes?after=${(end as { cursor: string }).cursor}`, {
+        credential: station.credential,
+      });
       expect((feed.body as ChangesResponse).changes.map((c) => [c.row.id, c.row.status])).toEqual([['i6', 'damaged']]);
 
       // Without a credential there is no library to load.

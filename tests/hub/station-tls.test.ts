@@ -31,24 +31,78 @@ function openssl(args: string[]): void {
 
 /** A certificate authority: its key and self-signed certificate. */
 function makeCa(name: string): void {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', pem(`${name}.key`), '-out', pem(`${name}.crt`), '-days', '2', '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    pem(`${name}.key`),
+    '-out',
+    pem(`${name}.crt`),
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
 }
 
 beforeAll(async () => {
   makeCa('library-ca');
   makeCa('other-ca');
   // The hub's certificate, signed by the library's authority, for the address the stations use.
-  openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', pem('hub.key'), '-out', pem('hub.csr'), '-subj', '/CN=127.0.0.1']);
-  writeFileSync(pem('hub.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  openssl(['x509', '-req', '-in', pem('hub.csr'), '-CA', pem('library-ca.crt'), '-CAkey', pem('library-ca.key'), '-CAcreateserial', '-out', pem('hub.crt'), '-days', '1', '-extfile', pem('hub.ext')]);
+  openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    pem('hub.key'),
+    '-out',
+    pem('hub.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  writeFileSync(
+    pem('hub.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+  );
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    pem('hub.csr'),
+    '-CA',
+    pem('library-ca.crt'),
+    '-CAkey',
+    pem('library-ca.key'),
+    '-CAcreateserial',
+    '-out',
+    pem('hub.crt'),
+    '-days',
+    '1',
+    '-extfile',
+    pem('hub.ext'),
+  ]);
 
   db = await openHubDb({});
   await migrateHub(db);
   hub = new Hub(db);
   await hub.addBranch({ code: 'MAIN', name: 'Main', timeZone: 'America/New_York' });
-  await hub.init({ libraryName: 'County Library', admin: { branchCode: 'MAIN', username: 'alice', displayName: 'Alice', password: 'alice password' } });
-  server = await createHubServer({ hub, https: { cert: readFileSync(pem('hub.crt')), key: readFileSync(pem('hub.key')) } });
+  await hub.init({
+    libraryName: 'County Library',
+    admin: { branchCode: 'MAIN', username: 'alice', displayName: 'Alice', password: 'alice password' },
+  });
+  server = await createHubServer({
+    hub,
+    https: { cert: readFileSync(pem('hub.crt')), key: readFileSync(pem('hub.key')) },
+  });
   await server.listen({ host: '127.0.0.1', port: 0 });
   url = `https://127.0.0.1:${(server.server.address() as { port: number }).port}`;
 }, 60_000);
@@ -72,16 +126,26 @@ function station(ca: string | null): { s: StationServices; data: string } {
   return { s, data };
 }
 
-const stationState = (s: StationServices) => s.store.db.prepare('SELECT key, value FROM station_state ORDER BY key').all();
-const rowCount = (s: StationServices) => (s.store.db.prepare('SELECT (SELECT count(*) FROM branches) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM settings) AS n').get() as { n: number }).n;
+const stationState = (s: StationServices) =>
+  s.store.db.prepare('SELECT key, value FROM station_state ORDER BY key').all();
+const rowCount = (s: StationServices) =>
+  (
+    s.store.db
+      .prepare(
+        'SELECT (SELECT count(*) FROM branches) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM settings) AS n',
+      )
+      .get() as { n: number }
+  ).n;
 
-describe('a station and a hub with the library\'s own certificate authority', () => {
+describe("a station and a hub with the library's own certificate authority", () => {
   it('joins and syncs when given that authority', async () => {
     const { s } = station('library-ca.crt');
     await joinHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('MAIN'), stationName: 'desk' });
     expect(s.ctx.readState(CURSOR_KEY)).not.toBeNull();
     expect(s.admin.isConfigured()).toBe(true);
-    expect((s.store.db.prepare("SELECT name FROM branches WHERE code = 'MAIN'").get() as { name: string }).name).toBe('Main');
+    expect((s.store.db.prepare("SELECT name FROM branches WHERE code = 'MAIN'").get() as { name: string }).name).toBe(
+      'Main',
+    );
   }, 60_000);
 
   it('refuses the hub without it, in words, and changes nothing', async () => {
@@ -90,7 +154,9 @@ describe('a station and a hub with the library\'s own certificate authority', ()
     const code = await hub.createEnrolmentCode('MAIN');
     const failure = await enrolWithHub(s, { hubUrl: url, code, stationName: 'desk' }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(HubTlsError);
-    expect((failure as Error).message).toMatch(/certificate at 127\.0\.0\.1:\d+ is not trusted: it is not signed by a public certificate authority.*--hub-ca/);
+    expect((failure as Error).message).toMatch(
+      /certificate at 127\.0\.0\.1:\d+ is not trusted: it is not signed by a public certificate authority.*--hub-ca/,
+    );
     expect(stationState(s)).toEqual(before);
     expect(rowCount(s)).toBe(0);
     // Nothing reached the hub either: the code still works.
@@ -102,9 +168,16 @@ describe('a station and a hub with the library\'s own certificate authority', ()
     const data = mkdtempSync(join(dir, 'desk-'));
     const core = await startStationCore({ dataDir: data });
     try {
-      const r = await core.invoke('setup.join', { hubUrl: url, code: await hub.createEnrolmentCode('MAIN'), stationName: 'desk' }, { local: true });
+      const r = await core.invoke(
+        'setup.join',
+        { hubUrl: url, code: await hub.createEnrolmentCode('MAIN'), stationName: 'desk' },
+        { local: true },
+      );
       expect(r).toMatchObject({ ok: false, error: { code: 'HUB_CERTIFICATE' } });
-      expect(await core.invoke('setup.status', {}, {})).toMatchObject({ ok: true, value: { configured: false, loadingLibrary: false } });
+      expect(await core.invoke('setup.status', {}, {})).toMatchObject({
+        ok: true,
+        value: { configured: false, loadingLibrary: false },
+      });
     } finally {
       await core.close();
     }
@@ -113,9 +186,15 @@ describe('a station and a hub with the library\'s own certificate authority', ()
   it('refuses the hub with another authority, in words, and changes nothing', async () => {
     const { s } = station('other-ca.crt');
     const before = stationState(s);
-    const failure = await enrolWithHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('MAIN'), stationName: 'desk' }).catch((e: unknown) => e);
+    const failure = await enrolWithHub(s, {
+      hubUrl: url,
+      code: await hub.createEnrolmentCode('MAIN'),
+      stationName: 'desk',
+    }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(HubTlsError);
-    expect((failure as Error).message).toMatch(/not trusted: it is not signed by the certificate authority the station was given \(--hub-ca\)/);
+    expect((failure as Error).message).toMatch(
+      /not trusted: it is not signed by the certificate authority the station was given \(--hub-ca\)/,
+    );
     expect(stationState(s)).toEqual(before);
   }, 60_000);
 
@@ -140,9 +219,27 @@ describe('a station and a hub with the library\'s own certificate authority', ()
   it('npm run serve -- --join ... --hub-ca <file>: the station keeps the authority and joins over HTTPS', async () => {
     const data = mkdtempSync(join(dir, 'serve-'));
     const code = await hub.createEnrolmentCode('MAIN');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--data', data, '--port', '0', '--join', url, '--code', code, '--hub-ca', pem('library-ca.crt')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/serve.ts',
+        '--data',
+        data,
+        '--port',
+        '0',
+        '--join',
+        url,
+        '--code',
+        code,
+        '--hub-ca',
+        pem('library-ca.crt'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const started = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -175,7 +272,11 @@ describe('a station and a hub with the library\'s own certificate authority', ()
   it('npm run serve -- --hub-ca <not a certificate> stops at once and says so', () => {
     writeFileSync(pem('junk.pem'), 'not a certificate');
     const data = mkdtempSync(join(dir, 'serve-'));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--data', data, '--port', '0', '--hub-ca', pem('junk.pem')], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/serve.ts', '--data', data, '--port', '0', '--hub-ca', pem('junk.pem')],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--hub-ca: .*junk\.pem is not a PEM certificate/);
     expect(existsSync(join(data, HUB_CA_FILE))).toBe(false);
@@ -183,6 +284,8 @@ describe('a station and a hub with the library\'s own certificate authority', ()
 
   it('refuses a --hub-ca file that holds no certificate', () => {
     writeFileSync(pem('not-a-cert.pem'), 'hello');
-    expect(() => storeHubCa(mkdtempSync(join(dir, 'station-')), pem('not-a-cert.pem'))).toThrow(/not a PEM certificate/);
+    expect(() => storeHubCa(mkdtempSync(join(dir, 'station-')), pem('not-a-cert.pem'))).toThrow(
+      /not a PEM certificate/,
+    );
   });
 });

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 // The fence reads only the syntax; the type-aware rule needs files on disk, so it is off here.
 const eslint = new ESLint({
   cwd: process.cwd(),
-  overrideConfig: { languageOptions: { parserOptions: { projectService: false } }, rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: { '@typescript-eslint/no-floating-promises': 'off' },
+  },
 });
 
 async function rawSql(filePath: string, source: string): Promise<string[]> {
@@ -15,7 +18,8 @@ async function rawSql(filePath: string, source: string): Promise<string[]> {
   return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
 }
 
-const PREPARE = "export const f = (ctx: { store: { db: { prepare(s: string): unknown } } }) => ctx.store.db.prepare('SELECT 1');\n";
+const PREPARE =
+  "export const f = (ctx: { store: { db: { prepare(s: string): unknown } } }) => ctx.store.db.prepare('SELECT 1');\n";
 
 describe('the named-queries lint rule', () => {
   it('stops raw SQL in services, sync, the station core and the CLI', async () => {
@@ -23,8 +27,18 @@ describe('the named-queries lint rule', () => {
       // `.db` and `.prepare(`: two findings on one line.
       expect(await rawSql(file, PREPARE), file).toHaveLength(2);
     }
-    expect(await rawSql('src/services/x.ts', "export const f = (db: { exec(s: string): void }) => db.exec('DELETE FROM t');\n")).toHaveLength(1);
-    expect(await rawSql('src/services/x.ts', 'export const f = (store: { db: unknown }) => {\n  const { db } = store;\n  return db;\n};\n')).toHaveLength(1);
+    expect(
+      await rawSql(
+        'src/services/x.ts',
+        "export const f = (db: { exec(s: string): void }) => db.exec('DELETE FROM t');\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await rawSql(
+        'src/services/x.ts',
+        'export const f = (store: { db: unknown }) => {\n  const { db } = store;\n  return db;\n};\n',
+      ),
+    ).toHaveLength(1);
   });
   it('lets the store prepare statements, and a regular expression literal exec', async () => {
     expect(await rawSql('src/store/queries/x.ts', PREPARE)).toEqual([]);

@@ -29,23 +29,44 @@ function settingsFor(port: number, over: Partial<NoticeSettings> = {}): NoticeSe
   return {
     ...DEFAULT_NOTICE_SETTINGS,
     enabled: true,
-    smtp: { host: '127.0.0.1', port, secure: false, user: SMTP_USER, from: 'Biblioteca Test <avisos@biblioteca.example>' },
+    smtp: {
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      user: SMTP_USER,
+      from: 'Biblioteca Test <avisos@biblioteca.example>',
+    },
     ...over,
   };
 }
 
 /** Three patrons: Ana (Spanish, email), Ben (English, email), Cy (no email: letters). Each borrows a book on Monday 16 Nov, due Monday 7 Dec (21-day loans). */
 function library(station: TestStation) {
-  const ana = station.s.patrons.update(addPatron(station, 1, { firstName: 'Ana', lastName: 'García' }).id, { email: 'ana@example.org', language: 'es' }, station.staff).patron;
-  const ben = station.s.patrons.update(addPatron(station, 2, { firstName: 'Ben', lastName: 'Okafor' }).id, { email: 'ben@example.org', language: 'en' }, station.staff).patron;
-  const cy = station.s.patrons.update(addPatron(station, 3, { firstName: 'Cy', lastName: 'Twombly' }).id, { address: '12 Elm Street\nSpringfield, IL 62701' }, station.staff).patron;
+  const ana = station.s.patrons.update(
+    addPatron(station, 1, { firstName: 'Ana', lastName: 'García' }).id,
+    { email: 'ana@example.org', language: 'es' },
+    station.staff,
+  ).patron;
+  const ben = station.s.patrons.update(
+    addPatron(station, 2, { firstName: 'Ben', lastName: 'Okafor' }).id,
+    { email: 'ben@example.org', language: 'en' },
+    station.staff,
+  ).patron;
+  const cy = station.s.patrons.update(
+    addPatron(station, 3, { firstName: 'Cy', lastName: 'Twombly' }).id,
+    { address: '12 Elm Street\nSpringfield, IL 62701' },
+    station.staff,
+  ).patron;
   const { barcodes } = addTitle(station, 'Cien años de soledad', 3, 1);
-  for (const [i, p] of [ana, ben, cy].entries()) station.s.circulation.checkout({ patronBarcode: p.cardBarcode, itemBarcode: barcodes[i]! }, station.staff);
+  for (const [i, p] of [ana, ben, cy].entries())
+    station.s.circulation.checkout({ patronBarcode: p.cardBarcode, itemBarcode: barcodes[i]! }, station.staff);
   return { ana, ben, cy };
 }
 
-const journalText = (station: TestStation) => (station.s.store.db.prepare('SELECT payload FROM journal').pluck().all() as string[]).join('\n');
-const statuses = (station: TestStation, patronId: string) => station.s.notices.forPatron(patronId).map((n) => `${n.kind}:${n.channel}:${n.status}`);
+const journalText = (station: TestStation) =>
+  (station.s.store.db.prepare('SELECT payload FROM journal').pluck().all() as string[]).join('\n');
+const statuses = (station: TestStation, patronId: string) =>
+  station.s.notices.forPatron(patronId).map((n) => `${n.kind}:${n.channel}:${n.status}`);
 
 describe('notices over a real SMTP server', () => {
   it('emails the courtesy notice in each patron language, once, and never writes the SMTP password anywhere but this station', async () => {
@@ -89,7 +110,9 @@ describe('notices over a real SMTP server', () => {
     expect(JSON.stringify(t.s.notices.view())).not.toContain(SMTP_PASSWORD);
     expect(t.s.notices.view().smtpPasswordSet).toBe(true);
     // The hub hears of each notice made and sent.
-    expect(db.prepare("SELECT count(*) FROM journal WHERE command = 'notices.record'").pluck().get()).toBeGreaterThanOrEqual(3);
+    expect(
+      db.prepare("SELECT count(*) FROM journal WHERE command = 'notices.record'").pluck().get(),
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('queues overdue notices while the server is down, keeps them over a restart, and sends each exactly once when it returns', async () => {
@@ -128,15 +151,30 @@ describe('notices over a real SMTP server', () => {
     expect(statuses(t, ben.id)).toEqual(['overdue:email:sent']);
 
     // A week of open days later: the second notice, once; the book Ben brings back gets none.
-    t.s.circulation.checkin({ itemBarcode: t.s.store.db.prepare('SELECT i.barcode FROM loans l JOIN items i ON i.id = l.item_id WHERE l.patron_id = ? AND l.returned_at IS NULL').pluck().get(ben.id) as string }, t.staff);
+    t.s.circulation.checkin(
+      {
+        itemBarcode: t.s.store.db
+          .prepare(
+            'SELECT i.barcode FROM loans l JOIN items i ON i.id = l.item_id WHERE l.patron_id = ? AND l.returned_at IS NULL',
+          )
+          .pluck()
+          .get(ben.id) as string,
+      },
+      t.staff,
+    );
     t.clock.now = Date.parse('2026-12-15T15:00:00Z');
     expect(await t.s.notices.run()).toMatchObject({ created: 2, sent: 1 });
-    expect(smtp.received.filter((m) => m.to[0] === 'ana@example.org').map((m) => m.subject)).toEqual(['Biblioteca Test: préstamo vencido', 'Biblioteca Test: segundo aviso de retraso']);
+    expect(smtp.received.filter((m) => m.to[0] === 'ana@example.org').map((m) => m.subject)).toEqual([
+      'Biblioteca Test: préstamo vencido',
+      'Biblioteca Test: segundo aviso de retraso',
+    ]);
     expect(smtp.received.filter((m) => m.to[0] === 'ben@example.org')).toHaveLength(1);
     // Cy's first letter was never printed; the second level replaces it (one letter, not two).
     expect(statuses(t, cy.id)).toEqual(['overdue:print:queued', 'overdue:print:cancelled']);
     // Ben's returned loan no longer links his notice to it (no reading history).
-    expect(t.s.store.db.prepare('SELECT subject_id FROM notices WHERE patron_id = ?').pluck().all(ben.id)).toEqual([null]);
+    expect(t.s.store.db.prepare('SELECT subject_id FROM notices WHERE patron_id = ?').pluck().all(ben.id)).toEqual([
+      null,
+    ]);
   });
 
   it('turns an address the server refuses for good into a letter, and a refused login into a retry', async () => {
@@ -171,7 +209,11 @@ describe('a station killed while it hands a notice to the server', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     // Real time: the CLI's pass runs on the machine's clock. A hold comes in, so a notice is due now.
     t = createTestStation({ dir, start: Date.now() });
-    const ana = t.s.patrons.update(addPatron(t, 1, { firstName: 'Ana' }).id, { email: 'ana@example.org', language: 'es' }, t.staff).patron;
+    const ana = t.s.patrons.update(
+      addPatron(t, 1, { firstName: 'Ana' }).id,
+      { email: 'ana@example.org', language: 'es' },
+      t.staff,
+    ).patron;
     const ben = addPatron(t, 2, { firstName: 'Ben' });
     const { recordId, barcodes } = addTitle(t, 'Rayuela', 1, 1);
     t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
@@ -185,7 +227,9 @@ describe('a station killed while it hands a notice to the server', () => {
 
     // `npm run station -- notices run` in its own process; killed once the server has the message.
     // Node itself (not the tsx wrapper, whose child would outlive a SIGKILL of the wrapper).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/station.ts', 'notices', 'run', '--data', dir], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/station.ts', 'notices', 'run', '--data', dir], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 30_000;
     while (hanging.dataStarted === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(hanging.dataStarted).toBe(1);
@@ -196,7 +240,10 @@ describe('a station killed while it hands a notice to the server', () => {
 
     smtp = await startSmtp();
     t = createTestStation({ dir, start: Date.now(), adminKey });
-    t.s.notices.saveSettings({ ...t.s.notices.settings(), smtp: { ...t.s.notices.settings().smtp!, port: smtp.port } }, t.staff);
+    t.s.notices.saveSettings(
+      { ...t.s.notices.settings(), smtp: { ...t.s.notices.settings().smtp!, port: smtp.port } },
+      t.staff,
+    );
     const after = await t.s.notices.run();
     expect(after).toMatchObject({ sent: 0, uncertain: 1 });
     expect(smtp.received).toHaveLength(0);
@@ -217,7 +264,11 @@ describe('printed letters', () => {
     t = createTestStation();
     const { cy } = library(t);
     t.s.patrons.update(cy.id, { language: 'es' }, t.staff);
-    const dora = t.s.patrons.update(addPatron(t, 4, { firstName: 'Dora' }).id, { address: '9 Oak Road\nShelbyville', email: 'dora@example.org', noticeChannel: 'print' }, t.staff).patron;
+    const dora = t.s.patrons.update(
+      addPatron(t, 4, { firstName: 'Dora' }).id,
+      { address: '9 Oak Road\nShelbyville', email: 'dora@example.org', noticeChannel: 'print' },
+      t.staff,
+    ).patron;
     const { barcodes } = addTitle(t, 'Pedro Páramo', 1, 10);
     t.s.circulation.checkout({ patronBarcode: dora.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     t.s.notices.saveSettings(settingsFor(2, { courtesyDaysBefore: null }), t.staff);
@@ -228,7 +279,10 @@ describe('printed letters', () => {
 
     const out = mkdtempSync(join(tmpdir(), 'circa-letters-'));
     cleanups.push(() => rmSync(out, { recursive: true, force: true }));
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     cleanups.push(() => browser.close());
     const tab = await browser.newPage();
     await tab.setContent(page.html);
@@ -238,7 +292,14 @@ describe('printed letters', () => {
         const mm = 25.4 / 96;
         const a = l.querySelector('.address')!.getBoundingClientRect();
         const p = l.getBoundingClientRect();
-        return { left: (a.left - p.left) * mm, top: (a.top - p.top) * mm, right: (a.right - p.left) * mm, bottom: (a.bottom - p.top) * mm, text: (l as unknown as { innerText: string }).innerText, lang: l.getAttribute('lang') };
+        return {
+          left: (a.left - p.left) * mm,
+          top: (a.top - p.top) * mm,
+          right: (a.right - p.left) * mm,
+          bottom: (a.bottom - p.top) * mm,
+          text: (l as unknown as { innerText: string }).innerText,
+          lang: l.getAttribute('lang'),
+        };
       }),
     );
     // A #10 window: 7/8 in (22.2 mm) from the left, 4 1/2 by 1 1/8 in, its top about 48 mm down on a folded Letter page.

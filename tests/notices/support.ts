@@ -27,7 +27,9 @@ export const SMTP_PASSWORD = 'smtp-Secret-4471';
  * Starts the server on `port` (0: any). `hangOnData`: the server reads the message and never
  * answers it, as a server that stalls after DATA (the moment a crash leaves a notice uncertain).
  */
-export async function startSmtp(opts: { port?: number; hangOnData?: boolean; refuse?: string[] } = {}): Promise<TestSmtp> {
+export async function startSmtp(
+  opts: { port?: number; hangOnData?: boolean; refuse?: string[] } = {},
+): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
   const state = { dataStarted: 0 };
   const server = new SMTPServer({
@@ -41,7 +43,8 @@ export async function startSmtp(opts: { port?: number; hangOnData?: boolean; ref
       return callback(new Error('Invalid username or password'));
     },
     onRcptTo(address, _session, callback) {
-      if (opts.refuse?.includes(address.address)) return callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
+      if (opts.refuse?.includes(address.address))
+        return callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
       return callback();
     },
     onData(stream, session, callback) {
@@ -80,17 +83,30 @@ export function parseMail(raw: string): Omit<ReceivedMail, 'to' | 'raw'> {
   const encoding = header('Content-Transfer-Encoding').toLowerCase();
   const body =
     encoding === 'quoted-printable'
-      ? Buffer.from(bodyRaw.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
+      ? Buffer.from(
+          bodyRaw
+            .replace(/=\r\n/g, '')
+            .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8')
       : encoding === 'base64'
         ? Buffer.from(bodyRaw, 'base64').toString('utf8')
         : bodyRaw;
-  return { subject: decodeWords(header('Subject')), body: body.replace(/\r\n/g, '\n').trim(), messageId: header('Message-ID'), contentLanguage: header('Content-Language') };
+  return {
+    subject: decodeWords(header('Subject')),
+    body: body.replace(/\r\n/g, '\n').trim(),
+    messageId: header('Message-ID'),
+    contentLanguage: header('Content-Language'),
+  };
 }
 
 function decodeWords(s: string): string {
   return s.replace(/=\?UTF-8\?([QB])\?([^?]*)\?=\s*/gi, (_, kind: string, text: string) =>
     kind.toUpperCase() === 'B'
       ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
   );
 }

@@ -18,10 +18,26 @@ afterAll(async () => {
 
 async function serve(dataDir: string, sip2Port: number): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'serve.ts'), '--data', dataDir, '--port', String(port), '--renderer', join(dataDir, 'none'), '--sip2-port', String(sip2Port)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src', 'cli', 'serve.ts'),
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+      '--renderer',
+      join(dataDir, 'none'),
+      '--sip2-port',
+      String(sip2Port),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   running.push(child);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
@@ -71,7 +87,12 @@ async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> 
 
 const station = (...args: string[]) => stationWith({}, ...args);
 const stationWith = (env: Record<string, string>, ...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'station.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'station.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
 
 describe('SIP2 from the command line', () => {
   it('serve --sip2-port runs on a fresh folder, opens the port once a SIP2 account exists; the station CLI manages accounts on a stopped folder', async () => {
@@ -81,7 +102,12 @@ describe('SIP2 from the command line', () => {
     // Unconfigured, no account: the station runs, the SIP2 port stays shut.
     expect(await listening(sipPort)).toBe(false);
     await ok(s.url, 'setup.initialize', {
-      libraryName: 'Library', branchCode: 'MAIN', branchName: 'Main', timeZone: 'America/Chicago', currency: 'USD', locale: 'en-US',
+      libraryName: 'Library',
+      branchCode: 'MAIN',
+      branchName: 'Main',
+      timeZone: 'America/Chicago',
+      currency: 'USD',
+      locale: 'en-US',
       admin: { username: 'admin', displayName: 'Admin', password: 'a good password' },
     });
     const admin = (await ok(s.url, 'auth.signIn', { username: 'admin', password: 'a good password' })).token as string;
@@ -90,7 +116,17 @@ describe('SIP2 from the command line', () => {
     const db = new Database(join(dataDir, 'station.db'), { readonly: true });
     const mainId = (db.prepare("SELECT id FROM branches WHERE code = 'MAIN'").get() as { id: string }).id;
     db.close();
-    await ok(s.url, 'sip2.saveAccount', { login: 'selfcheck1', password: 'desk-made-1', branchId: mainId, allowed: ['checkout', 'checkin', 'patron_info'] }, admin);
+    await ok(
+      s.url,
+      'sip2.saveAccount',
+      {
+        login: 'selfcheck1',
+        password: 'desk-made-1',
+        branchId: mainId,
+        allowed: ['checkout', 'checkin', 'patron_info'],
+      },
+      admin,
+    );
     await until(() => listening(sipPort));
     const c = await SipClient.open(sipPort);
     expect((await c.send(m.login('selfcheck1', 'desk-made-1'))).raw).toBe('941\r');
@@ -101,28 +137,58 @@ describe('SIP2 from the command line', () => {
     await stop(s.child);
 
     // The stopped station's folder: add an account from the command line.
-    const add = station('sip2', 'add-account', '--data', dataDir, '--login', 'sorter1', '--password', 'cli-secret-9', '--branch', 'MAIN', '--allow', 'checkin');
+    const add = station(
+      'sip2',
+      'add-account',
+      '--data',
+      dataDir,
+      '--login',
+      'sorter1',
+      '--password',
+      'cli-secret-9',
+      '--branch',
+      'MAIN',
+      '--allow',
+      'checkin',
+    );
     expect(add.stderr).toBe('');
     expect(add.status).toBe(0);
     expect(add.stdout).toContain('SIP2 account sorter1 added for branch MAIN: checkin');
     expect(add.stdout + add.stderr).not.toContain('cli-secret-9');
     const list = station('sip2', 'list', '--data', dataDir, '--json');
     expect(list.status).toBe(0);
-    const accounts = JSON.parse(list.stdout.trim().split('\n').at(-1)!) as { login: string; allowed: string[]; active: boolean }[];
+    const accounts = JSON.parse(list.stdout.trim().split('\n').at(-1)!) as {
+      login: string;
+      allowed: string[];
+      active: boolean;
+    }[];
     expect(accounts.map((a) => [a.login, a.allowed, a.active])).toEqual([
       ['selfcheck1', ['checkout', 'checkin', 'patron_info'], true],
       ['sorter1', ['checkin'], true],
     ]);
     expect(JSON.stringify(accounts)).not.toMatch(/scrypt|passwordHash/);
     // Refused with a reason, and nothing changed.
-    const bad = station('sip2', 'add-account', '--data', dataDir, '--login', 'x', '--password', 'pw-long-enough', '--branch', 'NOWHERE');
+    const bad = station(
+      'sip2',
+      'add-account',
+      '--data',
+      dataDir,
+      '--login',
+      'x',
+      '--password',
+      'pw-long-enough',
+      '--branch',
+      'NOWHERE',
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('no branch with the code NOWHERE');
     // Neither password, nor its hash, is in the journal.
     const journal = readFileSync(join(dataDir, 'station.db'));
     expect(journal.includes('cli-secret-9')).toBe(false);
     const jdb = new Database(join(dataDir, 'station.db'), { readonly: true });
-    const payloads = (jdb.prepare("SELECT payload FROM journal WHERE command LIKE 'sip2.%'").all() as { payload: string }[]).map((r) => r.payload);
+    const payloads = (
+      jdb.prepare("SELECT payload FROM journal WHERE command LIKE 'sip2.%'").all() as { payload: string }[]
+    ).map((r) => r.payload);
     jdb.close();
     expect(payloads).toHaveLength(2);
     for (const p of payloads) {
@@ -142,7 +208,21 @@ describe('SIP2 from the command line', () => {
     expect(station('sip2', 'list', '--data', dataDir).stdout).toMatch(/sorter1\s+MAIN\s+removed/);
 
     // Signed by an administrator (as a station joined to a hub needs): the entry names the account, and its session ends.
-    const wrong = stationWith({ CIRCA_ADMIN_PASSWORD: 'not it' }, 'sip2', 'add-account', '--data', dataDir, '--login', 'gate1', '--password', 'gate-secret-1', '--branch', 'MAIN', '--admin', 'admin');
+    const wrong = stationWith(
+      { CIRCA_ADMIN_PASSWORD: 'not it' },
+      'sip2',
+      'add-account',
+      '--data',
+      dataDir,
+      '--login',
+      'gate1',
+      '--password',
+      'gate-secret-1',
+      '--branch',
+      'MAIN',
+      '--admin',
+      'admin',
+    );
     expect(wrong.status).not.toBe(0);
     const countSessions = () => {
       const db2 = new Database(join(dataDir, 'station.db'), { readonly: true });
@@ -151,10 +231,28 @@ describe('SIP2 from the command line', () => {
       return n;
     };
     const sessionsBefore = countSessions();
-    const signed = stationWith({ CIRCA_ADMIN_PASSWORD: 'a good password' }, 'sip2', 'add-account', '--data', dataDir, '--login', 'gate1', '--password', 'gate-secret-1', '--branch', 'MAIN', '--admin', 'admin');
+    const signed = stationWith(
+      { CIRCA_ADMIN_PASSWORD: 'a good password' },
+      'sip2',
+      'add-account',
+      '--data',
+      dataDir,
+      '--login',
+      'gate1',
+      '--password',
+      'gate-secret-1',
+      '--branch',
+      'MAIN',
+      '--admin',
+      'admin',
+    );
     expect(signed.status).toBe(0);
     const sdb = new Database(join(dataDir, 'station.db'), { readonly: true });
-    const last = sdb.prepare("SELECT j.staff_id AS staffId, s.username FROM journal j JOIN staff s ON s.id = j.staff_id WHERE j.command = 'sip2.saveAccount' ORDER BY j.seq DESC LIMIT 1").get();
+    const last = sdb
+      .prepare(
+        "SELECT j.staff_id AS staffId, s.username FROM journal j JOIN staff s ON s.id = j.staff_id WHERE j.command = 'sip2.saveAccount' ORDER BY j.seq DESC LIMIT 1",
+      )
+      .get();
     sdb.close();
     expect(last).toMatchObject({ username: 'admin' });
     expect(countSessions()).toBe(sessionsBefore);

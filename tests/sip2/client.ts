@@ -7,25 +7,95 @@ import { connect, type Socket } from 'node:net';
 export function sipChecksum(text: string): string {
   let sum = 0;
   for (const b of Buffer.from(text, 'utf8')) sum = (sum + b) & 0xffff;
-  return ((-sum) & 0xffff).toString(16).toUpperCase().padStart(4, '0');
+  return (-sum & 0xffff).toString(16).toUpperCase().padStart(4, '0');
 }
 
 /** The fixed part of each response, as [name, width]. */
 const RESPONSE_LAYOUTS: Record<string, [string, number][]> = {
   '94': [['ok', 1]],
-  '98': [['online', 1], ['checkinOk', 1], ['checkoutOk', 1], ['renewalPolicy', 1], ['statusUpdateOk', 1], ['offlineOk', 1], ['timeout', 3], ['retries', 3], ['date', 18], ['version', 4]],
-  '24': [['patronStatus', 14], ['language', 3], ['date', 18]],
-  '26': [['patronStatus', 14], ['language', 3], ['date', 18]],
-  '64': [['patronStatus', 14], ['language', 3], ['date', 18], ['holdCount', 4], ['overdueCount', 4], ['chargedCount', 4], ['fineCount', 4], ['recallCount', 4], ['unavailableHoldsCount', 4]],
-  '12': [['ok', 1], ['renewalOk', 1], ['magneticMedia', 1], ['desensitize', 1], ['date', 18]],
-  '10': [['ok', 1], ['resensitize', 1], ['magneticMedia', 1], ['alert', 1], ['date', 18]],
-  '30': [['ok', 1], ['renewalOk', 1], ['magneticMedia', 1], ['desensitize', 1], ['date', 18]],
-  '66': [['ok', 1], ['renewedCount', 4], ['unrenewedCount', 4], ['date', 18]],
-  '18': [['circulationStatus', 2], ['securityMarker', 2], ['feeType', 2], ['date', 18]],
-  '20': [['itemPropertiesOk', 1], ['date', 18]],
-  '16': [['ok', 1], ['available', 1], ['date', 18]],
-  '38': [['paymentAccepted', 1], ['date', 18]],
-  '36': [['endSession', 1], ['date', 18]],
+  '98': [
+    ['online', 1],
+    ['checkinOk', 1],
+    ['checkoutOk', 1],
+    ['renewalPolicy', 1],
+    ['statusUpdateOk', 1],
+    ['offlineOk', 1],
+    ['timeout', 3],
+    ['retries', 3],
+    ['date', 18],
+    ['version', 4],
+  ],
+  '24': [
+    ['patronStatus', 14],
+    ['language', 3],
+    ['date', 18],
+  ],
+  '26': [
+    ['patronStatus', 14],
+    ['language', 3],
+    ['date', 18],
+  ],
+  '64': [
+    ['patronStatus', 14],
+    ['language', 3],
+    ['date', 18],
+    ['holdCount', 4],
+    ['overdueCount', 4],
+    ['chargedCount', 4],
+    ['fineCount', 4],
+    ['recallCount', 4],
+    ['unavailableHoldsCount', 4],
+  ],
+  '12': [
+    ['ok', 1],
+    ['renewalOk', 1],
+    ['magneticMedia', 1],
+    ['desensitize', 1],
+    ['date', 18],
+  ],
+  '10': [
+    ['ok', 1],
+    ['resensitize', 1],
+    ['magneticMedia', 1],
+    ['alert', 1],
+    ['date', 18],
+  ],
+  '30': [
+    ['ok', 1],
+    ['renewalOk', 1],
+    ['magneticMedia', 1],
+    ['desensitize', 1],
+    ['date', 18],
+  ],
+  '66': [
+    ['ok', 1],
+    ['renewedCount', 4],
+    ['unrenewedCount', 4],
+    ['date', 18],
+  ],
+  '18': [
+    ['circulationStatus', 2],
+    ['securityMarker', 2],
+    ['feeType', 2],
+    ['date', 18],
+  ],
+  '20': [
+    ['itemPropertiesOk', 1],
+    ['date', 18],
+  ],
+  '16': [
+    ['ok', 1],
+    ['available', 1],
+    ['date', 18],
+  ],
+  '38': [
+    ['paymentAccepted', 1],
+    ['date', 18],
+  ],
+  '36': [
+    ['endSession', 1],
+    ['date', 18],
+  ],
   '96': [],
 };
 
@@ -152,16 +222,24 @@ export class SipClient {
 
 export const login = (user: string, password: string) => `9300CN${user}|CO${password}|CPMAIN|`;
 export const scStatus = () => '9900802.00';
-export const patronStatus = (ao: string, card: string, pin?: string, language = '001') => `23${language}${SIP_NOW}AO${ao}|AA${card}|AC|${pin !== undefined ? `AD${pin}|` : ''}`;
-export const patronInformation = (ao: string, card: string, summary = '          ', extra = '', language = '001') => `63${language}${SIP_NOW}${summary}AO${ao}|AA${card}|${extra}`;
-export const checkout = (ao: string, card: string, item: string, extra = '') => `11YN${SIP_NOW}${BLANK_DATE}AO${ao}|AA${card}|AB${item}|AC|${extra}`;
-export const checkin = (ao: string, item: string, returnDate = SIP_NOW, extra = '') => `09N${SIP_NOW}${returnDate}AP${ao}|AO${ao}|AB${item}|AC|${extra}`;
-export const renew = (ao: string, card: string, item: string, extra = '') => `29NN${SIP_NOW}${BLANK_DATE}AO${ao}|AA${card}|AB${item}|${extra}`;
+export const patronStatus = (ao: string, card: string, pin?: string, language = '001') =>
+  `23${language}${SIP_NOW}AO${ao}|AA${card}|AC|${pin !== undefined ? `AD${pin}|` : ''}`;
+export const patronInformation = (ao: string, card: string, summary = '          ', extra = '', language = '001') =>
+  `63${language}${SIP_NOW}${summary}AO${ao}|AA${card}|${extra}`;
+export const checkout = (ao: string, card: string, item: string, extra = '') =>
+  `11YN${SIP_NOW}${BLANK_DATE}AO${ao}|AA${card}|AB${item}|AC|${extra}`;
+export const checkin = (ao: string, item: string, returnDate = SIP_NOW, extra = '') =>
+  `09N${SIP_NOW}${returnDate}AP${ao}|AO${ao}|AB${item}|AC|${extra}`;
+export const renew = (ao: string, card: string, item: string, extra = '') =>
+  `29NN${SIP_NOW}${BLANK_DATE}AO${ao}|AA${card}|AB${item}|${extra}`;
 export const renewAll = (ao: string, card: string, extra = '') => `65${SIP_NOW}AO${ao}|AA${card}|${extra}`;
 export const itemInformation = (ao: string, item: string) => `17${SIP_NOW}AO${ao}|AB${item}|AC|`;
 export const itemStatusUpdate = (ao: string, item: string) => `19${SIP_NOW}AO${ao}|AB${item}|AC|CHsecurity=1|`;
-export const hold = (mode: '+' | '-' | '*', ao: string, card: string, item: string, extra = '') => `15${mode}${SIP_NOW}AO${ao}|AA${card}|AB${item}|${extra}`;
-export const feePaid = (ao: string, card: string, amount: string, extra = '', currency = 'USD') => `37${SIP_NOW}0100${currency}BV${amount}|AO${ao}|AA${card}|${extra}`;
+export const hold = (mode: '+' | '-' | '*', ao: string, card: string, item: string, extra = '') =>
+  `15${mode}${SIP_NOW}AO${ao}|AA${card}|AB${item}|${extra}`;
+export const feePaid = (ao: string, card: string, amount: string, extra = '', currency = 'USD') =>
+  `37${SIP_NOW}0100${currency}BV${amount}|AO${ao}|AA${card}|${extra}`;
 export const endSession = (ao: string, card: string) => `35${SIP_NOW}AO${ao}|AA${card}|`;
-export const blockPatron = (ao: string, card: string, message: string, retained = 'N') => `01${retained}${SIP_NOW}AO${ao}|ALblocked: ${message}|AA${card}|AC|`;
+export const blockPatron = (ao: string, card: string, message: string, retained = 'N') =>
+  `01${retained}${SIP_NOW}AO${ao}|ALblocked: ${message}|AA${card}|AC|`;
 export const patronEnable = (ao: string, card: string) => `25${SIP_NOW}AO${ao}|AA${card}|AC|`;

@@ -78,7 +78,9 @@ describe('SIP2 under what the floor sends', () => {
     // The desk works while a client says nothing.
     patronWithPin(st.t, 1);
     const { barcodes } = addTitle(st.t, 'Desk Work', 1, 1);
-    expect(st.t.s.circulation.checkout({ patronBarcode: patronCard(1), itemBarcode: barcodes[0]! }, st.t.staff).title).toBe('Desk Work');
+    expect(
+      st.t.s.circulation.checkout({ patronBarcode: patronCard(1), itemBarcode: barcodes[0]! }, st.t.staff).title,
+    ).toBe('Desk Work');
     const third = await SipClient.open(st.port);
     const fourth = await SipClient.open(st.port);
     await fourth.whenClosed(2000);

@@ -16,7 +16,9 @@ const unknownCard = patronCard(99);
 const DATE18 = /^\d{8} {4}\d{6}$/;
 
 function lastEntry(s: SipStation) {
-  const row = s.t.s.store.db.prepare('SELECT staff_id AS staffId, command, payload FROM journal ORDER BY seq DESC LIMIT 1').get() as { staffId: string | null; command: string; payload: string };
+  const row = s.t.s.store.db
+    .prepare('SELECT staff_id AS staffId, command, payload FROM journal ORDER BY seq DESC LIMIT 1')
+    .get() as { staffId: string | null; command: string; payload: string };
   return { ...row, payload: JSON.parse(row.payload) as { actor?: { kind: string; sipAccountId: string } } };
 }
 
@@ -74,7 +76,10 @@ describe('SIP2: login and status', () => {
 
   it('a removed account is logged out at its next request; a change of what it may do applies at once', async () => {
     // Another account keeps the port open (with none left, the station closes it).
-    st.t.s.sip2.save({ login: 'sorter1', password: 'sorter-pass', branchId: st.t.branchId, allowed: ['checkin'] }, st.t.staff);
+    st.t.s.sip2.save(
+      { login: 'sorter1', password: 'sorter-pass', branchId: st.t.branchId, allowed: ['checkin'] },
+      st.t.staff,
+    );
     const c = await st.client();
     const id = st.t.s.sip2.byLogin(SELF_CHECK.login)!.id;
     st.t.s.sip2.save({ id, login: SELF_CHECK.login, branchId: st.t.branchId, allowed: ['checkin'] }, st.t.staff);
@@ -132,16 +137,36 @@ describe('SIP2: patrons', () => {
   });
 
   it('63 gives the six counts (holds first), the asked list from BP to BQ, and BD BE BF', async () => {
-    const p = st.t.s.patrons.register({ cardBarcode: card1, firstName: 'Ann', lastName: 'Lee', categoryCode: 'ADULT', email: 'ann@example.org', phone: '555-0100', address: '1 Main St\nSpringfield', pin: '1234' }, st.t.staff).patron;
+    const p = st.t.s.patrons.register(
+      {
+        cardBarcode: card1,
+        firstName: 'Ann',
+        lastName: 'Lee',
+        categoryCode: 'ADULT',
+        email: 'ann@example.org',
+        phone: '555-0100',
+        address: '1 Main St\nSpringfield',
+        pin: '1234',
+      },
+      st.t.staff,
+    ).patron;
     const titles = [addTitle(st.t, 'One', 1, 1), addTitle(st.t, 'Two', 1, 2), addTitle(st.t, 'Three', 1, 3)];
-    for (const { barcodes } of titles) st.t.s.circulation.checkout({ patronBarcode: card1, itemBarcode: barcodes[0]! }, st.t.staff);
+    for (const { barcodes } of titles)
+      st.t.s.circulation.checkout({ patronBarcode: card1, itemBarcode: barcodes[0]! }, st.t.staff);
     const held = addTitle(st.t, 'Held', 1, 10);
     st.t.s.holds.place({ patronId: p.id, recordId: held.recordId }, st.t.staff);
     st.t.s.fees.charge({ patronId: p.id, kind: 'manual', amount: 150, description: 'lost card' }, st.t.staff);
     const c = await st.client();
     const r = await c.send(m.patronInformation(AO, card1, '  Y       ', 'BP2|BQ3|AD1234|'));
     expect(r.code).toBe('64');
-    expect(r.fixed).toMatchObject({ holdCount: '0000', overdueCount: '0000', chargedCount: '0003', fineCount: '0001', recallCount: '0000', unavailableHoldsCount: '0001' });
+    expect(r.fixed).toMatchObject({
+      holdCount: '0000',
+      overdueCount: '0000',
+      chargedCount: '0003',
+      fineCount: '0001',
+      recallCount: '0000',
+      unavailableHoldsCount: '0001',
+    });
     // Charged items 2 to 3 of the three, in due-date order.
     expect(r.all.get('AU')).toHaveLength(2);
     expect(r.all.has('AT')).toBe(false);
@@ -167,7 +192,11 @@ describe('SIP2: patrons', () => {
     expect(r.code).toBe('24');
     expect(r.fixed.patronStatus!.slice(0, 4)).toBe('YYYY');
     expect(st.t.s.patrons.summary(p.id).blocks).toHaveLength(1);
-    expect(lastEntry(st)).toMatchObject({ command: 'patrons.addBlock', staffId: null, payload: { actor: { kind: 'sip' } } });
+    expect(lastEntry(st)).toMatchObject({
+      command: 'patrons.addBlock',
+      staffId: null,
+      payload: { actor: { kind: 'sip' } },
+    });
     const out = await c.send(m.checkout(AO, card1, barcodes[0]!));
     expect(out.fixed.ok).toBe('0');
     expect(out.get('AF')).toMatch(/blocked/i);
@@ -190,7 +219,7 @@ describe('SIP2: check-out, renewal, check-in', () => {
     st = await sipStation();
   });
 
-  it('12 carries AA AB AJ AH (18 characters) and BL; the entry is the SIP account\'s, signed by the station', async () => {
+  it("12 carries AA AB AJ AH (18 characters) and BL; the entry is the SIP account's, signed by the station", async () => {
     patronWithPin(st.t, 1);
     const { barcodes } = addTitle(st.t, 'Cien años de soledad', 1, 1);
     const c = await st.client();
@@ -205,12 +234,18 @@ describe('SIP2: check-out, renewal, check-in', () => {
     expect(r.get('BL')).toBe('Y');
     expect(r.raw.endsWith('|\r')).toBe(true);
     const entry = lastEntry(st);
-    expect(entry).toMatchObject({ command: 'circulation.checkout', staffId: null, payload: { actor: { kind: 'sip', sipAccountId: st.t.s.sip2.byLogin(SELF_CHECK.login)!.id } } });
-    const audit = st.t.s.store.db.prepare('SELECT summary FROM audit ORDER BY seq DESC LIMIT 1').get() as { summary: string };
+    expect(entry).toMatchObject({
+      command: 'circulation.checkout',
+      staffId: null,
+      payload: { actor: { kind: 'sip', sipAccountId: st.t.s.sip2.byLogin(SELF_CHECK.login)!.id } },
+    });
+    const audit = st.t.s.store.db.prepare('SELECT summary FROM audit ORDER BY seq DESC LIMIT 1').get() as {
+      summary: string;
+    };
     expect(audit.summary).toContain(`SIP2 ${SELF_CHECK.login}`);
   });
 
-  it('refuses with the desk\'s rules: AH empty, the title still in AJ for an unknown patron, BL N, AF says why', async () => {
+  it("refuses with the desk's rules: AH empty, the title still in AJ for an unknown patron, BL N, AF says why", async () => {
     patronWithPin(st.t, 1);
     patronWithPin(st.t, 2);
     const { barcodes } = addTitle(st.t, 'Taken', 1, 1);
@@ -230,7 +265,7 @@ describe('SIP2: check-out, renewal, check-in', () => {
     expect(other.get('BL')).toBe('Y');
   });
 
-  it('says the refusal in the patron\'s language (the language the self-check last sent)', async () => {
+  it("says the refusal in the patron's language (the language the self-check last sent)", async () => {
     patronWithPin(st.t, 1);
     const c = await st.client();
     await c.send(m.patronStatus(AO, card1, '1234', '008'));
@@ -257,7 +292,7 @@ describe('SIP2: check-out, renewal, check-in', () => {
     expect(right.get('CQ')).toBe('Y');
   });
 
-  it('29 renews the patron\'s own loan only, and says why when it cannot', async () => {
+  it("29 renews the patron's own loan only, and says why when it cannot", async () => {
     patronWithPin(st.t, 1);
     patronWithPin(st.t, 2);
     const { barcodes } = addTitle(st.t, 'Renew Me', 2, 1);
@@ -296,7 +331,7 @@ describe('SIP2: check-out, renewal, check-in', () => {
     expect(r.all.get('BN')).toEqual([b.barcodes[0]]);
   });
 
-  it('10 carries the borrower\'s card (AA) and AQ; an AP that is not a branch code is ignored; a late return is fined', async () => {
+  it("10 carries the borrower's card (AA) and AQ; an AP that is not a branch code is ignored; a late return is fined", async () => {
     patronWithPin(st.t, 1);
     const { barcodes } = addTitle(st.t, 'Back Again', 1, 1);
     st.t.s.circulation.checkout({ patronBarcode: card1, itemBarcode: barcodes[0]! }, st.t.staff);
@@ -317,7 +352,7 @@ describe('SIP2: check-out, renewal, check-in', () => {
     expect(again.all.get('AA')).toEqual(['']);
   });
 
-  it('a book drop\'s return date (an earlier day) is the check-in\'s backdate: no fine for the day it sat in the drop', async () => {
+  it("a book drop's return date (an earlier day) is the check-in's backdate: no fine for the day it sat in the drop", async () => {
     patronWithPin(st.t, 1);
     const { barcodes } = addTitle(st.t, 'Dropped', 1, 1);
     st.t.s.circulation.checkout({ patronBarcode: card1, itemBarcode: barcodes[0]! }, st.t.staff);
@@ -361,7 +396,7 @@ describe('SIP2: items, holds, fees', () => {
     expect(r.fixed.itemPropertiesOk).toBe('0');
   });
 
-  it('15 places a title-level hold by a copy\'s barcode, echoes BS, gives BR; cancelling one that does not exist gets ok=0', async () => {
+  it("15 places a title-level hold by a copy's barcode, echoes BS, gives BR; cancelling one that does not exist gets ok=0", async () => {
     const p1 = patronWithPin(st.t, 1);
     patronWithPin(st.t, 2);
     patronWithPin(st.t, 3);
@@ -488,14 +523,16 @@ describe('SIP2: what every reply is made of', () => {
     st = await sipStation();
   });
 
-  it('replies are UTF-8 bytes ending in a lone CR, dated in the branch\'s local time with four blanks for the zone', async () => {
+  it("replies are UTF-8 bytes ending in a lone CR, dated in the branch's local time with four blanks for the zone", async () => {
     patronWithPin(st.t, 1, { firstName: 'Íñigo', lastName: 'Muñoz' });
     const { barcodes } = addTitle(st.t, 'Cien años de soledad', 1, 1);
     const c = await st.client();
     const bytes: Buffer[] = [];
     // What came off the wire, read as UTF-8 and written back as bytes: a reply in another
     // encoding (Latin-1's single byte for ñ) would not come through this whole.
-    c.socket.prependListener('data', (chunk: Buffer | string) => bytes.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'utf8')));
+    c.socket.prependListener('data', (chunk: Buffer | string) =>
+      bytes.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'utf8')),
+    );
     const out = await c.send(m.checkout(AO, card1, barcodes[0]!));
     expect(out.fixed.ok).toBe('1');
     // 15:00 UTC is 10:00 in New York (the test branch's zone) on 16 November.

@@ -23,7 +23,11 @@ describe("SIP2: a sorter's day", () => {
     // Copies that belong to North go home when returned here.
     t.s.admin.saveBranchItemPolicy({ branchId: t.branchId, itemTypeCode: '*', returnPolicy: 'home_branch' }, t.staff);
     // One patron waiting per hold (a patron's holds at once are limited).
-    const waitingFor = (i: number) => t.s.patrons.register({ cardBarcode: patronCard(100 + i), firstName: 'Wai', lastName: `Ting ${i}`, categoryCode: 'ADULT' }, t.staff).patron;
+    const waitingFor = (i: number) =>
+      t.s.patrons.register(
+        { cardBarcode: patronCard(100 + i), firstName: 'Wai', lastName: `Ting ${i}`, categoryCode: 'ADULT' },
+        t.staff,
+      ).patron;
     for (let i = 0; i < 200; i++) {
       const kind = KINDS[i % 4] as Kind;
       const { barcodes, recordId } = addTitle(t, `Title ${i}`, 1, 1000 + i);
@@ -33,10 +37,14 @@ describe("SIP2: a sorter's day", () => {
         t.s.catalogue.updateItem(item.id, { homeBranchId: north.id }, t.staff);
       }
       // Each copy with a borrower of its own (loans at once are limited too).
-      const borrower = t.s.patrons.register({ cardBarcode: patronCard(500 + i), firstName: 'Bo', lastName: `Rower ${i}`, categoryCode: 'ADULT' }, t.staff).patron;
+      const borrower = t.s.patrons.register(
+        { cardBarcode: patronCard(500 + i), firstName: 'Bo', lastName: `Rower ${i}`, categoryCode: 'ADULT' },
+        t.staff,
+      ).patron;
       t.s.circulation.checkout({ patronBarcode: borrower.cardBarcode, itemBarcode: barcode }, t.staff);
       if (kind === 'hold_here') t.s.holds.place({ patronId: waitingFor(i).id, recordId }, t.staff);
-      if (kind === 'hold_north') t.s.holds.place({ patronId: waitingFor(i).id, recordId, pickupBranchId: north.id }, t.staff);
+      if (kind === 'hold_north')
+        t.s.holds.place({ patronId: waitingFor(i).id, recordId, pickupBranchId: north.id }, t.staff);
       copies.push({ barcode, kind, borrower: borrower.cardBarcode });
     }
   }, 120_000);
@@ -74,7 +82,13 @@ describe("SIP2: a sorter's day", () => {
     }
     expect(Object.fromEntries(bins)).toEqual({ HOLD: 50, NORTH: 100, SHELF: 50 });
     // One journal entry per check-in, each the SIP account's.
-    const n = (st.t.s.store.db.prepare("SELECT count(*) AS n FROM journal WHERE command = 'circulation.checkin' AND payload LIKE '%\"kind\":\"sip\"%'").get() as { n: number }).n;
+    const n = (
+      st.t.s.store.db
+        .prepare(
+          'SELECT count(*) AS n FROM journal WHERE command = \'circulation.checkin\' AND payload LIKE \'%"kind":"sip"%\'',
+        )
+        .get() as { n: number }
+    ).n;
     expect(n).toBe(200);
   }, 120_000);
 });

@@ -16,12 +16,33 @@ export interface SipStation {
 }
 
 export const SELF_CHECK = { login: 'selfcheck1', password: 'sc-secret-1' };
-export const ALL: Sip2Capability[] = ['checkout', 'checkin', 'renew', 'fees', 'hold', 'patron_info', 'block', 'status_before_login'];
+export const ALL: Sip2Capability[] = [
+  'checkout',
+  'checkin',
+  'renew',
+  'fees',
+  'hold',
+  'patron_info',
+  'block',
+  'status_before_login',
+];
 
-export async function sipStation(opts: { allowed?: Sip2Capability[]; requirePin?: boolean; errorDetection?: boolean; server?: Sip2ServerOptions } = {}): Promise<SipStation> {
+export async function sipStation(
+  opts: { allowed?: Sip2Capability[]; requirePin?: boolean; errorDetection?: boolean; server?: Sip2ServerOptions } = {},
+): Promise<SipStation> {
   const t = createTestStation();
   t.s.admin.saveRule(DESK_RULE, t.staff);
-  t.s.sip2.save({ login: SELF_CHECK.login, password: SELF_CHECK.password, branchId: t.branchId, allowed: opts.allowed ?? ALL, requirePin: opts.requirePin ?? false, errorDetection: opts.errorDetection ?? false }, t.staff);
+  t.s.sip2.save(
+    {
+      login: SELF_CHECK.login,
+      password: SELF_CHECK.password,
+      branchId: t.branchId,
+      allowed: opts.allowed ?? ALL,
+      requirePin: opts.requirePin ?? false,
+      errorDetection: opts.errorDetection ?? false,
+    },
+    t.staff,
+  );
   const listener = await startSip2Listener(t.s, { port: 0, host: '127.0.0.1', ...opts.server });
   const port = listener.port();
   if (port === null) throw new Error('the SIP2 listener did not open');
@@ -46,5 +67,6 @@ export async function sipStation(opts: { allowed?: Sip2Capability[]; requirePin?
 }
 
 /** Patron n with PIN 1234, "Pat<n> Reader". */
-export const patronWithPin = (t: TestStation, n: number, names: { firstName?: string; lastName?: string } = {}) => addPatron(t, n, { pin: '1234', ...names });
+export const patronWithPin = (t: TestStation, n: number, names: { firstName?: string; lastName?: string } = {}) =>
+  addPatron(t, n, { pin: '1234', ...names });
 export { addTitle };

@@ -5,7 +5,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stationApi } from '../../src/api/contract';
 import { createApiStation, type ApiStation } from '../support/api-station';
-import { addPatron, addTitle, createTestStation, itemBarcode, journalCount, refusalCodes, type TestStation } from '../support/station';
+import {
+  addPatron,
+  addTitle,
+  createTestStation,
+  itemBarcode,
+  journalCount,
+  refusalCodes,
+  type TestStation,
+} from '../support/station';
 
 let t: TestStation;
 beforeEach(() => {
@@ -14,7 +22,19 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 const record = (fields: Record<string, unknown> = {}) =>
-  t.s.catalogue.addRecord({ title: 'Pedro Páramo', author: 'Juan Rulfo', isbn: null, issn: null, publisher: null, year: 1955, callNumber: null, ...fields }, t.staff);
+  t.s.catalogue.addRecord(
+    {
+      title: 'Pedro Páramo',
+      author: 'Juan Rulfo',
+      isbn: null,
+      issn: null,
+      publisher: null,
+      year: 1955,
+      callNumber: null,
+      ...fields,
+    },
+    t.staff,
+  );
 
 describe('what a record and a copy take', () => {
   it('refuses a non-ISBN, a wrong check digit and a year that is not a whole number, naming the field', () => {
@@ -28,7 +48,9 @@ describe('what a record and a copy take', () => {
       throw new Error('expected a refusal');
     };
     expect(issues(() => record({ isbn: 'abc' }))).toEqual([expect.objectContaining({ path: 'isbn', reason: 'isbn' })]);
-    expect(issues(() => record({ isbn: '978-0-06-088328-8' }))).toEqual([expect.objectContaining({ path: 'isbn', reason: 'isbn' })]);
+    expect(issues(() => record({ isbn: '978-0-06-088328-8' }))).toEqual([
+      expect.objectContaining({ path: 'isbn', reason: 'isbn' }),
+    ]);
     expect(issues(() => record({ year: 19.5 }))).toEqual([expect.objectContaining({ path: 'year' })]);
     expect(journalCount(t)).toBe(before);
     // A good one is kept as one run of digits.
@@ -37,16 +59,28 @@ describe('what a record and a copy take', () => {
 
   it('refuses a negative replacement price, at the copy and when it is corrected', () => {
     const r = record();
-    expect(() => t.s.catalogue.addItem({ barcode: itemBarcode(1), recordId: r.id, itemTypeCode: 'BOOK', replacementPrice: -500 }, t.staff)).toThrow(/not below zero/);
-    const copy = t.s.catalogue.addItem({ barcode: itemBarcode(1), recordId: r.id, itemTypeCode: 'BOOK', replacementPrice: 500 }, t.staff);
+    expect(() =>
+      t.s.catalogue.addItem(
+        { barcode: itemBarcode(1), recordId: r.id, itemTypeCode: 'BOOK', replacementPrice: -500 },
+        t.staff,
+      ),
+    ).toThrow(/not below zero/);
+    const copy = t.s.catalogue.addItem(
+      { barcode: itemBarcode(1), recordId: r.id, itemTypeCode: 'BOOK', replacementPrice: 500 },
+      t.staff,
+    );
     expect(() => t.s.catalogue.updateItem(copy.id, { replacementPrice: -1 }, t.staff)).toThrow(/not below zero/);
     expect(() => t.s.catalogue.updateItem(copy.id, { itemTypeCode: 'NOPE' }, t.staff)).toThrow(/Unknown item type/);
-    expect(t.s.catalogue.updateItem(copy.id, { replacementPrice: 2500, itemTypeCode: 'BOOK' }, t.staff).replacementPrice).toBe(2500);
+    expect(
+      t.s.catalogue.updateItem(copy.id, { replacementPrice: 2500, itemTypeCode: 'BOOK' }, t.staff).replacementPrice,
+    ).toBe(2500);
   });
 
   it('finds the records that already carry an ISBN, however it is typed', () => {
     const r = record({ isbn: '9780060883287' });
-    expect(t.s.catalogue.findIsbn('978-0-06-088328-7')).toEqual([{ id: r.id, title: 'Pedro Páramo', author: 'Juan Rulfo' }]);
+    expect(t.s.catalogue.findIsbn('978-0-06-088328-7')).toEqual([
+      { id: r.id, title: 'Pedro Páramo', author: 'Juan Rulfo' },
+    ]);
     expect(t.s.catalogue.findIsbn('0-8044-2957-X')).toEqual([]);
   });
 });
@@ -60,7 +94,10 @@ describe('deleting what was catalogued by mistake', () => {
     t.s.catalogue.deleteItem(copy.id, t.staff);
     t.s.catalogue.deleteRecord(recordId, t.staff);
     expect(journalCount(t)).toBe(before + 2);
-    const last = t.s.store.db.prepare('SELECT command, payload FROM journal ORDER BY seq DESC LIMIT 2').all() as { command: string; payload: string }[];
+    const last = t.s.store.db.prepare('SELECT command, payload FROM journal ORDER BY seq DESC LIMIT 2').all() as {
+      command: string;
+      payload: string;
+    }[];
     expect(last.map((e) => e.command)).toEqual(['catalogue.deleteRecord', 'catalogue.deleteItem']);
     expect(JSON.parse(last[1]!.payload).effects).toEqual([{ table: 'items', op: 'delete', row: { id: copy.id } }]);
     expect(t.s.catalogue.search('Duplicate')).toEqual([]);
@@ -98,7 +135,9 @@ describe('a search says how many copies are on the shelf, and when the first one
     const ana = addPatron(t, 1);
     const { barcodes } = addTitle(t, 'Three copies', 3, 1);
     const loan = t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
-    expect(t.s.catalogue.search('three')).toEqual([expect.objectContaining({ copies: 3, available: 2, nextDueAt: loan.dueAt })]);
+    expect(t.s.catalogue.search('three')).toEqual([
+      expect.objectContaining({ copies: 3, available: 2, nextDueAt: loan.dueAt }),
+    ]);
   });
 });
 
@@ -115,13 +154,22 @@ describe('the station API refuses what the desk form would mangle', () => {
     expect(isbn).toMatchObject({ ok: false, error: { code: 'INVALID', issues: [{ path: 'isbn', reason: 'isbn' }] } });
     const year = await api.call('catalogue.addRecord', { title: 'X', year: 'nineteen' }, api.admin);
     expect(year).toMatchObject({ ok: false, error: { code: 'INVALID', issues: [{ path: 'year' }] } });
-    const price = await api.call('catalogue.addItem', { barcode: itemBarcode(90), recordId: api.ids.recordIds[0], itemTypeCode: 'BOOK', replacementPrice: -500 }, api.admin);
+    const price = await api.call(
+      'catalogue.addItem',
+      { barcode: itemBarcode(90), recordId: api.ids.recordIds[0], itemTypeCode: 'BOOK', replacementPrice: -500 },
+      api.admin,
+    );
     expect(price).toMatchObject({ ok: false, error: { code: 'INVALID', issues: [{ path: 'replacementPrice' }] } });
     expect(api.fingerprint()).toEqual(before);
   });
 
   it('asks for the catalogue permission to edit or delete', () => {
-    for (const name of ['catalogue.updateItem', 'catalogue.deleteItem', 'catalogue.deleteRecord', 'catalogue.findIsbn'] as const) {
+    for (const name of [
+      'catalogue.updateItem',
+      'catalogue.deleteItem',
+      'catalogue.deleteRecord',
+      'catalogue.findIsbn',
+    ] as const) {
       expect(stationApi[name].access).toBe('manage_catalogue');
     }
   });

@@ -12,7 +12,10 @@ await s.auth.signIn('admin', 'correct horse battery');
 const actor = { kind: 'staff' as const, staffId };
 let i = 0;
 for (const barcode of itemBarcodes) {
-  const loan = s.circulation.checkout({ patronBarcode: patronCards[i++ % patronCards.length]!, itemBarcode: barcode }, actor);
+  const loan = s.circulation.checkout(
+    { patronBarcode: patronCards[i++ % patronCards.length]!, itemBarcode: barcode },
+    actor,
+  );
   process.stdout.write(`OK ${loan.loanId}\n`);
 }
 process.stdout.write('DONE\n');

@@ -18,9 +18,13 @@ describe('a station killed with SIGKILL mid-stream', () => {
     const staffId = t.staff.staffId!;
     t.s.close();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, t.path, staffId, JSON.stringify(cards), JSON.stringify(barcodes)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CHILD, t.path, staffId, JSON.stringify(cards), JSON.stringify(barcodes)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const confirmed: string[] = [];
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
@@ -36,13 +40,15 @@ describe('a station killed with SIGKILL mid-stream', () => {
     const s = openStation(t.path);
     const db = s.store.db;
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const loanIds = new Set((db.prepare('SELECT id FROM loans WHERE returned_at IS NULL').all() as { id: string }[]).map((r) => r.id));
+    const loanIds = new Set(
+      (db.prepare('SELECT id FROM loans WHERE returned_at IS NULL').all() as { id: string }[]).map((r) => r.id),
+    );
     for (const id of confirmed) expect(loanIds.has(id), `confirmed loan ${id} survived`).toBe(true);
 
     // Every loan has exactly one journal entry that wrote it, and every entry's loan exists.
-    const entries = (db.prepare("SELECT payload FROM journal WHERE command = 'circulation.checkout'").all() as { payload: string }[]).map(
-      (r) => JSON.parse(r.payload) as { effects: { table: string; row: { id: string; status?: string } }[] },
-    );
+    const entries = (
+      db.prepare("SELECT payload FROM journal WHERE command = 'circulation.checkout'").all() as { payload: string }[]
+    ).map((r) => JSON.parse(r.payload) as { effects: { table: string; row: { id: string; status?: string } }[] });
     const journaledLoans = entries.flatMap((e) => e.effects.filter((x) => x.table === 'loans').map((x) => x.row.id));
     expect(new Set(journaledLoans)).toEqual(loanIds);
     expect(journaledLoans.length).toBe(loanIds.size);

@@ -1,7 +1,17 @@
 // Whole desk flows on a real station file: what a technician does in a day, and what the
 // patron would check (due dates, fines, holds, change given), plus the journal behind each.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addPatron, addTitle, createTestStation, DESK_RULE, itemBarcode, journalCount, patronCard, refusalCodes, type TestStation } from '../support/station';
+import {
+  addPatron,
+  addTitle,
+  createTestStation,
+  DESK_RULE,
+  itemBarcode,
+  journalCount,
+  patronCard,
+  refusalCodes,
+  type TestStation,
+} from '../support/station';
 
 describe('a day at the desk', () => {
   let t: TestStation;
@@ -28,7 +38,10 @@ describe('a day at the desk', () => {
     const before = journalCount(t);
     t.s.circulation.checkout({ patronBarcode: patron.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     expect(journalCount(t)).toBe(before + 1);
-    const entry = t.s.store.db.prepare('SELECT * FROM journal ORDER BY seq DESC LIMIT 1').get() as Record<string, string>;
+    const entry = t.s.store.db.prepare('SELECT * FROM journal ORDER BY seq DESC LIMIT 1').get() as Record<
+      string,
+      string
+    >;
     expect(entry.command).toBe('circulation.checkout');
     expect(entry.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/); // UUIDv7
     expect(entry.station_id).toBe(t.s.ctx.stationId);
@@ -41,9 +54,11 @@ describe('a day at the desk', () => {
     // A second patron asking for the same copy is refused, and nothing is written.
     const other = addPatron(t, 2);
     const afterSecondPatron = journalCount(t);
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: other.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toContain(
-      'ITEM_ON_LOAN_TO_OTHER',
-    );
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: other.cardBarcode, itemBarcode: barcodes[0]! }, t.staff),
+      ),
+    ).toContain('ITEM_ON_LOAN_TO_OTHER');
     // A misread scan (one digit wrong: the check digit no longer matches).
     const misread = barcodes[0]!.slice(0, 13) + String((Number(barcodes[0]!.at(-1)) + 1) % 10);
     expect(refusalCodes(() => t.s.circulation.checkin({ itemBarcode: misread }, t.staff))).toEqual(['BARCODE_INVALID']);
@@ -59,15 +74,26 @@ describe('a day at the desk', () => {
     expect(again.renewed).toBe(true);
     expect(again.renewals).toBe(1);
     expect(again.dueAt).toBeGreaterThan(first.dueAt);
-    expect(refusalCodes(() => t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff))).toEqual(['RENEWAL_LIMIT']);
+    expect(refusalCodes(() => t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff))).toEqual([
+      'RENEWAL_LIMIT',
+    ]);
 
     // The supervisor types their password at the desk: the renewal goes through, recorded.
-    t.s.admin.saveStaff({ username: 'sup', displayName: 'Sam Supervisor', role: 'supervisor', password: 'supervisor pass' }, t.staff);
+    t.s.admin.saveStaff(
+      { username: 'sup', displayName: 'Sam Supervisor', role: 'supervisor', password: 'supervisor pass' },
+      t.staff,
+    );
     const { overrideToken } = await t.s.auth.verifySupervisor('sup', 'supervisor pass');
     const grantedBy = t.s.auth.redeemOverride(overrideToken);
-    const renewed = t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff, { codes: ['RENEWAL_LIMIT'], grantedBy });
+    const renewed = t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff, {
+      codes: ['RENEWAL_LIMIT'],
+      grantedBy,
+    });
     expect(renewed.renewals).toBe(2);
-    const payload = JSON.parse((t.s.store.db.prepare('SELECT payload FROM journal ORDER BY seq DESC LIMIT 1').get() as { payload: string }).payload);
+    const payload = JSON.parse(
+      (t.s.store.db.prepare('SELECT payload FROM journal ORDER BY seq DESC LIMIT 1').get() as { payload: string })
+        .payload,
+    );
     expect(payload.overrides).toEqual([{ code: 'RENEWAL_LIMIT', grantedBy }]);
     // The grant is single-use.
     expect(() => t.s.auth.redeemOverride(overrideToken)).toThrow(/expired/);
@@ -81,7 +107,9 @@ describe('a day at the desk', () => {
     const hold = t.s.holds.place({ patronId: ben.id, recordId }, t.staff);
     expect(hold.status).toBe('pending');
 
-    expect(refusalCodes(() => t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff))).toContain('ITEM_NEEDED_FOR_HOLD');
+    expect(refusalCodes(() => t.s.circulation.renew({ itemBarcode: barcodes[0]! }, t.staff))).toContain(
+      'ITEM_NEEDED_FOR_HOLD',
+    );
 
     t.advanceDays(5);
     const back = t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff);
@@ -91,9 +119,11 @@ describe('a day at the desk', () => {
     expect(t.s.holds.shelf().map((h) => h.patronName)).toEqual(['Ben Reader']);
 
     // Ana cannot take it back off the hold shelf.
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toContain(
-      'ITEM_ON_HOLD_FOR_OTHER',
-    );
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff),
+      ),
+    ).toContain('ITEM_ON_HOLD_FOR_OTHER');
     // Ben can, and his hold is filled.
     t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     expect(t.s.patrons.lookup(ben.cardBarcode).holds).toEqual([]);
@@ -112,7 +142,9 @@ describe('a day at the desk', () => {
     const dueDay = new Date(loan.dueAt - 5 * 3_600_000).toISOString().slice(0, 10); // the due day in New York
     const dropped = t.s.circulation.checkin({ itemBarcode: barcodes[1]!, backdate: dueDay }, t.staff);
     expect(dropped.fine).toBeNull();
-    expect(refusalCodes(() => t.s.circulation.checkin({ itemBarcode: barcodes[1]!, backdate: '2099-01-01' }, t.staff))).toEqual(['RETURN_DATE_IN_FUTURE']);
+    expect(
+      refusalCodes(() => t.s.circulation.checkin({ itemBarcode: barcodes[1]!, backdate: '2099-01-01' }, t.staff)),
+    ).toEqual(['RETURN_DATE_IN_FUTURE']);
 
     // The patron pays with a five-dollar note: change is given, nothing is owed.
     const paid = t.s.fees.pay({ patronId: patron.id, tendered: 500 }, t.staff);
@@ -121,9 +153,15 @@ describe('a day at the desk', () => {
 
   it('pays the oldest fees first and waives with a reason', () => {
     const patron = addPatron(t, 1);
-    const older = t.s.fees.charge({ patronId: patron.id, kind: 'damage', amount: 300, description: 'water damage' }, t.staff);
+    const older = t.s.fees.charge(
+      { patronId: patron.id, kind: 'damage', amount: 300, description: 'water damage' },
+      t.staff,
+    );
     t.advanceDays(1);
-    const newer = t.s.fees.charge({ patronId: patron.id, kind: 'manual', amount: 200, description: 'lost card' }, t.staff);
+    const newer = t.s.fees.charge(
+      { patronId: patron.id, kind: 'manual', amount: 200, description: 'lost card' },
+      t.staff,
+    );
     const paid = t.s.fees.pay({ patronId: patron.id, tendered: 400, amount: 400 }, t.staff);
     expect(paid.allocations).toEqual([
       { feeId: older.id, amount: 300 },
@@ -142,7 +180,9 @@ describe('a day at the desk', () => {
     t.s.circulation.checkout({ patronBarcode: historian.cardBarcode, itemBarcode: barcodes[1]! }, t.staff);
     t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff);
     t.s.circulation.checkin({ itemBarcode: barcodes[1]! }, t.staff);
-    const linked = t.s.store.db.prepare('SELECT patron_id FROM loans WHERE returned_at IS NOT NULL ORDER BY checked_out_at, id').all() as {
+    const linked = t.s.store.db
+      .prepare('SELECT patron_id FROM loans WHERE returned_at IS NOT NULL ORDER BY checked_out_at, id')
+      .all() as {
       patron_id: string | null;
     }[];
     expect(linked.map((l) => l.patron_id).sort()).toEqual([historian.id, null].sort());
@@ -154,7 +194,9 @@ describe('a day at the desk', () => {
     const patron = addPatron(t, 1, { pin: '4321' });
     const rows = t.s.store.db.prepare('SELECT payload FROM journal').all() as { payload: string }[];
     for (const r of rows) expect(r.payload).not.toContain('4321');
-    const stored = t.s.store.db.prepare('SELECT pin_hash FROM patrons WHERE id = ?').get(patron.id) as { pin_hash: string };
+    const stored = t.s.store.db.prepare('SELECT pin_hash FROM patrons WHERE id = ?').get(patron.id) as {
+      pin_hash: string;
+    };
     expect(stored.pin_hash).toMatch(/^scrypt\$/);
     expect((await t.s.patrons.verifyPin(patron.cardBarcode, '4321'))?.id).toBe(patron.id);
     expect(await t.s.patrons.verifyPin(patron.cardBarcode, '1234')).toBeNull();
@@ -163,8 +205,14 @@ describe('a day at the desk', () => {
   it('sends an item home to its branch when returned elsewhere', () => {
     const north = t.s.admin.saveBranch({ code: 'NORTH', name: 'North Branch', timeZone: 'America/New_York' }, t.staff);
     const patron = addPatron(t, 1);
-    const record = t.s.catalogue.addRecord({ title: 'Lent from North', author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null }, t.staff);
-    const item = t.s.catalogue.addItem({ barcode: itemBarcode(50), recordId: record.id, itemTypeCode: 'BOOK', homeBranchId: north.id }, t.staff);
+    const record = t.s.catalogue.addRecord(
+      { title: 'Lent from North', author: null, isbn: null, issn: null, publisher: null, year: null, callNumber: null },
+      t.staff,
+    );
+    const item = t.s.catalogue.addItem(
+      { barcode: itemBarcode(50), recordId: record.id, itemTypeCode: 'BOOK', homeBranchId: north.id },
+      t.staff,
+    );
     t.s.circulation.checkout({ patronBarcode: patron.cardBarcode, itemBarcode: item.barcode }, t.staff);
     const back = t.s.circulation.checkin({ itemBarcode: item.barcode }, t.staff);
     expect(back.action).toBe('transit');
@@ -194,7 +242,9 @@ describe('a day at the desk', () => {
     expect(today.byItemType).toEqual([{ itemType: 'BOOK', loans: 2 }]);
     expect(t.s.reports.overdue()).toEqual([]);
     t.advanceDays(16);
-    expect(t.s.reports.overdue()).toEqual([expect.objectContaining({ itemBarcode: barcodes[0], patronName: 'Olga Reader', daysOverdue: 2 })]);
+    expect(t.s.reports.overdue()).toEqual([
+      expect.objectContaining({ itemBarcode: barcodes[0], patronName: 'Olga Reader', daysOverdue: 2 }),
+    ]);
     expect(t.s.reports.inTransit()).toEqual([]);
   });
 
@@ -204,10 +254,19 @@ describe('a day at the desk', () => {
     const item = t.s.catalogue.itemByBarcode(barcodes[0]!);
     // As the sync worker records what the hub reported.
     t.s.store.db
-      .prepare(`INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES ('hub-1', 'lent_twice', 'lent at two stations', ?, ?, '[]', 1)`)
+      .prepare(
+        `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES ('hub-1', 'lent_twice', 'lent at two stations', ?, ?, '[]', 1)`,
+      )
       .run(patron.id, item.id);
     expect(t.s.exceptions.list()).toEqual([
-      expect.objectContaining({ id: 'hub-1', kind: 'lent_twice', patronName: 'Ana Reader', cardBarcode: patron.cardBarcode, itemBarcode: barcodes[0], title: 'Lent Twice' }),
+      expect.objectContaining({
+        id: 'hub-1',
+        kind: 'lent_twice',
+        patronName: 'Ana Reader',
+        cardBarcode: patron.cardBarcode,
+        itemBarcode: barcodes[0],
+        title: 'Lent Twice',
+      }),
     ]);
     expect(t.s.status().exceptionsOpen).toBe(1);
     expect(t.s.exceptions.resolve('hub-1', t.staff.staffId)).toBe(true);

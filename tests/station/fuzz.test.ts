@@ -110,9 +110,24 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'catalogue.search': { query: 'soledad', limit: 10 },
     'catalogue.record': { recordId: r1 },
     'catalogue.item': { barcode: ids.items[0] },
-    'catalogue.addRecord': { title: 'Pedro Páramo', author: 'Rulfo, Juan', isbn: '978-0-14-118280-3', issn: null, publisher: 'FCE', year: 1955, callNumber: 'F RUL' },
+    'catalogue.addRecord': {
+      title: 'Pedro Páramo',
+      author: 'Rulfo, Juan',
+      isbn: '978-0-14-118280-3',
+      issn: null,
+      publisher: 'FCE',
+      year: 1955,
+      callNumber: 'F RUL',
+    },
     'catalogue.updateRecord': { recordId: r2, changes: { title: 'Rayuela (ed. crítica)', year: 1963 } },
-    'catalogue.addItem': { barcode: itemBarcode(70), recordId: r2, itemTypeCode: 'BOOK', homeBranchId: ids.branchId, replacementPrice: 1000, notForLoan: false },
+    'catalogue.addItem': {
+      barcode: itemBarcode(70),
+      recordId: r2,
+      itemTypeCode: 'BOOK',
+      homeBranchId: ids.branchId,
+      replacementPrice: 1000,
+      notForLoan: false,
+    },
     'catalogue.findIsbn': { isbn: '978-0-14-118280-3' },
     'catalogue.updateItem': { itemId: 'no-such-copy', changes: { replacementPrice: 1500, itemTypeCode: 'BOOK' } },
     'catalogue.deleteItem': { itemId: 'no-such-copy' },
@@ -126,13 +141,22 @@ function templates(s: ApiStation): Record<ApiName, Json> {
       marcxml:
         '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><datafield tag="245" ind1="0" ind2="0"><subfield code="a">Fuzzed title</subfield></datafield></record>',
     },
-    'labels.pdf': { copies: { kind: 'barcodes', barcodes: [ids.items[0]] }, sheet: 'avery5160', labelKind: 'barcode', symbology: 'code128', startPosition: 1 },
+    'labels.pdf': {
+      copies: { kind: 'barcodes', barcodes: [ids.items[0]] },
+      sheet: 'avery5160',
+      labelKind: 'barcode',
+      symbology: 'code128',
+      startPosition: 1,
+    },
     'settings.get': {},
     'settings.update': { name: 'Biblioteca Test', locale: 'es-MX', currency: 'USD', maxFeesOwed: 1000 },
     'branches.list': {},
     'branches.save': { code: 'NORTH', name: 'North', timeZone: 'America/Chicago' },
     'calendar.list': { branchId: ids.branchId },
-    'calendar.addClosedDay': { branchId: ids.branchId, day: { kind: 'yearly', month: 12, day: 25, description: 'Navidad' } },
+    'calendar.addClosedDay': {
+      branchId: ids.branchId,
+      day: { kind: 'yearly', month: 12, day: 25, description: 'Navidad' },
+    },
     'calendar.removeClosedDay': { id: ids.branchId },
     'categories.list': {},
     'categories.save': { code: 'TEEN', name: 'Teen', cardValidityDays: 365 },
@@ -150,7 +174,12 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'rules.saveReturnPolicy': { branchId: '*', itemTypeCode: '*', returnPolicy: 'home_branch' },
     'staff.list': {},
     'notices.settings': {},
-    'notices.saveSettings': { settings: { ...DEFAULT_NOTICE_SETTINGS, smtp: { host: '127.0.0.1', port: 2525, secure: false, user: null, from: 'Library <desk@library.example>' } } },
+    'notices.saveSettings': {
+      settings: {
+        ...DEFAULT_NOTICE_SETTINGS,
+        smtp: { host: '127.0.0.1', port: 2525, secure: false, user: null, from: 'Library <desk@library.example>' },
+      },
+    },
     'notices.preview': { template: DEFAULT_NOTICE_SETTINGS.templates.courtesy.es, language: 'es' },
     'notices.run': {},
     'notices.status': {},
@@ -159,12 +188,23 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'notices.markPrinted': { ids: [r1] },
     'notices.retry': { id: r1 },
     'sip2.accounts': {},
-    'sip2.saveAccount': { login: 'selfcheck1', password: 'sip password', branchId: ids.branchId, allowed: ['checkout', 'checkin'] },
+    'sip2.saveAccount': {
+      login: 'selfcheck1',
+      password: 'sip password',
+      branchId: ids.branchId,
+      allowed: ['checkout', 'checkin'],
+    },
     'sip2.removeAccount': { id: r1 },
     'sip2.settings': {},
     // Off: the fuzzer never opens a port.
     'sip2.saveSettings': { enabled: false, port: 6001, host: '127.0.0.1' },
-    'staff.save': { username: 'clerk', displayName: 'Clerk', role: 'technician', password: 'clerk password', active: true },
+    'staff.save': {
+      username: 'clerk',
+      displayName: 'Clerk',
+      role: 'technician',
+      password: 'clerk password',
+      active: true,
+    },
     'devices.get': {},
     // 127.0.0.1:9 (discard): nothing leaves the machine, whatever the fuzzer keeps of it.
     'devices.configure': {
@@ -180,12 +220,23 @@ function templates(s: ApiStation): Record<ApiName, Json> {
     'ill.get': { id: r1 },
     'ill.pullList': {},
     'ill.forPatron': { patronId: p1 },
-    'ill.requestBorrowing': { patronId: p1, title: 'Pedro Páramo', partnerName: 'Biblioteca Central', partnerAgencyId: 'ISIL:ES-MA0001', needBy: '2026-12-20' },
+    'ill.requestBorrowing': {
+      patronId: p1,
+      title: 'Pedro Páramo',
+      partnerName: 'Biblioteca Central',
+      partnerAgencyId: 'ISIL:ES-MA0001',
+      needBy: '2026-12-20',
+    },
     'ill.send': { id: r1 },
     'ill.markShipped': { id: r1, lenderDueOn: '2026-12-30' },
     'ill.receive': { id: r1, lenderDueOn: '2026-12-30' },
     'ill.shipBack': { id: r1 },
-    'ill.recordLending': { partnerName: 'North County', libraryCardBarcode: ids.cards[2], requestingRequestId: 'NC-1', title: 'Rayuela' },
+    'ill.recordLending': {
+      partnerName: 'North County',
+      libraryCardBarcode: ids.cards[2],
+      requestingRequestId: 'NC-1',
+      title: 'Rayuela',
+    },
     'ill.pull': { id: r1, itemBarcode: ids.items[0] },
     'ill.shipLending': { id: r1 },
     'ill.cancel': { id: r1, note: 'no longer needed' },
@@ -236,9 +287,32 @@ const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ maxLength: 20 }),
 );
-const hostileDate = fc.constantFrom('2026-02-30', '2099-13-45', '0000-00-00', '1900-01-01', '2026-11-15', '2026-11-16', '2026-11-17', '9999-12-31', '2026-2-3', '20261116');
+const hostileDate = fc.constantFrom(
+  '2026-02-30',
+  '2099-13-45',
+  '0000-00-00',
+  '1900-01-01',
+  '2026-11-15',
+  '2026-11-16',
+  '2026-11-17',
+  '9999-12-31',
+  '2026-2-3',
+  '20261116',
+);
 const hostileNumber = fc.oneof(
-  fc.constantFrom(-1, 0, -0, 0.5, 1e9, 1e15, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53 + 2),
+  fc.constantFrom(
+    -1,
+    0,
+    -0,
+    0.5,
+    1e9,
+    1e15,
+    Number.MAX_SAFE_INTEGER,
+    -Number.MAX_SAFE_INTEGER,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    2 ** 53 + 2,
+  ),
   fc.integer(),
   fc.double(),
 );
@@ -273,7 +347,11 @@ function oddValues(s: ApiStation) {
   ];
   return {
     string: fc.oneof(fc.constantFrom(...strings), fc.string({ minLength: 1, maxLength: 12 })),
-    number: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 1, max: 100_000 }), fc.constantFrom(1_000_000_000, 36_500)),
+    number: fc.oneof(
+      fc.integer({ min: -5, max: 5 }),
+      fc.integer({ min: 1, max: 100_000 }),
+      fc.constantFrom(1_000_000_000, 36_500),
+    ),
     boolean: fc.boolean(),
   };
 }
@@ -282,7 +360,9 @@ type Path = (string | number)[];
 
 function pathsOf(value: Json, prefix: Path = []): Path[] {
   if (value === null || typeof value !== 'object') return [prefix];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value as Record<string, Json>);
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [i, v] as const)
+    : Object.entries(value as Record<string, Json>);
   return [prefix, ...entries.flatMap(([k, v]) => pathsOf(v, [...prefix, k]))];
 }
 
@@ -304,14 +384,34 @@ function setAt(value: Json, path: Path, next: Json): Json {
 function mutated(template: Json, odd: ReturnType<typeof oddValues>): fc.Arbitrary<Json> {
   const paths = pathsOf(template);
   const leafValue = (at: Json) =>
-    typeof at === 'string' ? fc.oneof(hostile, odd.string) : typeof at === 'number' ? fc.oneof(hostile, odd.number) : typeof at === 'boolean' ? fc.oneof(hostile, odd.boolean) : hostile;
-  const swap = fc.nat({ max: paths.length - 1 }).chain((i) => leafValue(getAt(template, paths[i]!)).map((v) => [paths[i]!, v] as const));
-  return fc.tuple(fc.array(swap, { minLength: 1, maxLength: 3 }), fc.option(fc.tuple(hostileString.filter((k) => k.length < 20 && k !== '__proto__'), hostile), { freq: 5 })).map(([swaps, extra]) => {
-    let value = template;
-    for (const [path, v] of swaps) value = setAt(value, path, v);
-    if (extra && value && typeof value === 'object' && !Array.isArray(value)) value = { ...(value as object), [extra[0]]: extra[1] };
-    return value;
-  });
+    typeof at === 'string'
+      ? fc.oneof(hostile, odd.string)
+      : typeof at === 'number'
+        ? fc.oneof(hostile, odd.number)
+        : typeof at === 'boolean'
+          ? fc.oneof(hostile, odd.boolean)
+          : hostile;
+  const swap = fc
+    .nat({ max: paths.length - 1 })
+    .chain((i) => leafValue(getAt(template, paths[i]!)).map((v) => [paths[i]!, v] as const));
+  return fc
+    .tuple(
+      fc.array(swap, { minLength: 1, maxLength: 3 }),
+      fc.option(
+        fc.tuple(
+          hostileString.filter((k) => k.length < 20 && k !== '__proto__'),
+          hostile,
+        ),
+        { freq: 5 },
+      ),
+    )
+    .map(([swaps, extra]) => {
+      let value = template;
+      for (const [path, v] of swaps) value = setAt(value, path, v);
+      if (extra && value && typeof value === 'object' && !Array.isArray(value))
+        value = { ...(value as object), [extra[0]]: extra[1] };
+      return value;
+    });
 }
 
 /** The template with every leaf swapped for an odd but well-formed value (often passes the schema). */
@@ -322,7 +422,14 @@ function oddlyFilled(template: Json, odd: ReturnType<typeof oddValues>): fc.Arbi
   });
   const picks = leaves.map((p) => {
     const v = getAt(template, p);
-    const arb: fc.Arbitrary<Json> = typeof v === 'string' ? odd.string : typeof v === 'number' ? odd.number : typeof v === 'boolean' ? odd.boolean : fc.constant(v);
+    const arb: fc.Arbitrary<Json> =
+      typeof v === 'string'
+        ? odd.string
+        : typeof v === 'number'
+          ? odd.number
+          : typeof v === 'boolean'
+            ? odd.boolean
+            : fc.constant(v);
     return fc.oneof({ weight: 2, arbitrary: fc.constant(v) }, { weight: 1, arbitrary: arb });
   });
   return fc.tuple(...picks).map((values) => leaves.reduce<Json>((acc, p, i) => setAt(acc, p, values[i]), template));
@@ -353,7 +460,10 @@ describe('the station API under random and hostile input', () => {
         ),
         caller: fc.constantFrom<Caller>('admin', 'admin', 'admin', 'kiosk', 'none'),
         // Now and then the days pass (loans fall due, holds expire): the clock only moves on.
-        laterBy: fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 * 86_400_000 }) }),
+        laterBy: fc.oneof(
+          { weight: 12, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 * 86_400_000 }) },
+        ),
       }),
     );
     const seed = process.env.CIRCA_SEED ? Number(process.env.CIRCA_SEED) : undefined;
@@ -373,10 +483,15 @@ describe('the station API under random and hostile input', () => {
           const token = c.caller === 'admin' ? t.admin : c.caller === 'kiosk' ? t.kiosk : null;
           const before = t.counts();
           const fingerprint = t.fingerprint();
-          if (process.env.CIRCA_FUZZ_TRACE) appendFileSync(process.env.CIRCA_FUZZ_TRACE, `${c.caller} ${c.name} ${JSON.stringify(c.input)?.slice(0, 400)}\n`);
+          if (process.env.CIRCA_FUZZ_TRACE)
+            appendFileSync(
+              process.env.CIRCA_FUZZ_TRACE,
+              `${c.caller} ${c.name} ${JSON.stringify(c.input)?.slice(0, 400)}\n`,
+            );
           const answer = await t.call(c.name, c.input, token);
           calls += 1;
-          if (process.env.CIRCA_FUZZ_TRACE) appendFileSync(process.env.CIRCA_FUZZ_TRACE, `  -> ${answer.ok ? 'ok' : answer.error.code}\n`);
+          if (process.env.CIRCA_FUZZ_TRACE)
+            appendFileSync(process.env.CIRCA_FUZZ_TRACE, `  -> ${answer.ok ? 'ok' : answer.error.code}\n`);
           if (process.env.CIRCA_FUZZ_STATS) {
             const key = `${c.name} ${answer.ok ? 'ok' : answer.error.code}`;
             stats.set(key, (stats.get(key) ?? 0) + 1);
@@ -387,14 +502,22 @@ describe('the station API under random and hostile input', () => {
             continue;
           }
           const where = `${c.name} as ${c.caller} with ${JSON.stringify(c.input)?.slice(0, 300)}`;
-          expect(REFUSAL_IS_A_DEFECT.has(answer.error.code), `${where} answered ${JSON.stringify(answer.error)}`).toBe(false);
+          expect(REFUSAL_IS_A_DEFECT.has(answer.error.code), `${where} answered ${JSON.stringify(answer.error)}`).toBe(
+            false,
+          );
           expect(t.counts(), `${where} was refused (${answer.error.code}) but changed rows`).toEqual(before);
           expect(t.fingerprint(), `${where} was refused (${answer.error.code}) but changed a row`).toEqual(fingerprint);
         }
       }),
       { numRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: true },
     );
-    if (process.env.CIRCA_FUZZ_STATS) console.log([...stats].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
+    if (process.env.CIRCA_FUZZ_STATS)
+      console.log(
+        [...stats]
+          .sort()
+          .map(([k, n]) => `${k}: ${n}`)
+          .join('\n'),
+      );
     expect(calls).toBeGreaterThan(numRuns);
   }, 120_000);
 });

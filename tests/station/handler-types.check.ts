@@ -24,7 +24,14 @@ export const missingId: Of<'rules.saveLimits'> = (input) => ({ ...input });
 export const wrongLater: Of<'sync.resolveException'> = () => Promise.resolve({ resolved: 'yes' });
 
 // @ts-expect-error a nullable field is not optional: sip2.settings must say listeningPort, null or not
-export const missingNullable: Of<'sip2.settings'> = () => ({ enabled: true, port: 6001, host: '0.0.0.0', listening: false, connections: 0, error: null });
+export const missingNullable: Of<'sip2.settings'> = () => ({
+  enabled: true,
+  port: 6001,
+  host: '0.0.0.0',
+  listening: false,
+  connections: 0,
+  error: null,
+});
 
 // The input is what the method's input schema parses to.
 export const readsInput: Of<'patrons.get'> = (input) => {
@@ -34,9 +41,19 @@ export const readsInput: Of<'patrons.get'> = (input) => {
 };
 
 // A table of handlers has one for every method, and none for a method the contract does not name.
-const _api = { 'x.one': method('query', 'public', none, ok), 'x.two': method('command', 'staff', z.object({ n: z.number() }), ok) };
-export const complete: HandlersOf<typeof _api> = { 'x.one': () => ({ ok: true }), 'x.two': (input) => (input.n > 0 ? { ok: true } : { ok: true }) };
+const _api = {
+  'x.one': method('query', 'public', none, ok),
+  'x.two': method('command', 'staff', z.object({ n: z.number() }), ok),
+};
+export const complete: HandlersOf<typeof _api> = {
+  'x.one': () => ({ ok: true }),
+  'x.two': (input) => (input.n > 0 ? { ok: true } : { ok: true }),
+};
 // @ts-expect-error x.two has no handler
 export const incomplete: HandlersOf<typeof _api> = { 'x.one': () => ({ ok: true }) };
 // @ts-expect-error x.three is not in the contract
-export const extra: HandlersOf<typeof _api> = { 'x.one': () => ({ ok: true }), 'x.two': () => ({ ok: true }), 'x.three': () => ({ ok: true }) };
+export const extra: HandlersOf<typeof _api> = {
+  'x.one': () => ({ ok: true }),
+  'x.two': () => ({ ok: true }),
+  'x.three': () => ({ ok: true }),
+};

@@ -14,10 +14,14 @@ afterEach(() => t.close());
 const itemByBarcode = (barcode: string) => t.s.catalogue.itemByBarcode(barcode);
 const hold = (id: string) => t.s.ctx.rows.get<Hold>('holds', id)!;
 /** As if the sync worker had pushed everything: the hub's rows may now replace the station's. */
-const pushed = () => t.s.ctx.journal.acknowledge(t.s.ctx.journal.pending(10_000).map((e) => ({ seq: e.seq, outcome: 'applied' })), t.clock.now);
+const pushed = () =>
+  t.s.ctx.journal.acknowledge(
+    t.s.ctx.journal.pending(10_000).map((e) => ({ seq: e.seq, outcome: 'applied' })),
+    t.clock.now,
+  );
 
 describe('clearing expired holds', () => {
-  it('clears only this branch\'s shelf and names each copy, title and patron to take off it', () => {
+  it("clears only this branch's shelf and names each copy, title and patron to take off it", () => {
     const north = t.s.admin.saveBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' }, t.staff);
     const ana = addPatron(t, 1, { firstName: 'Ana', lastName: 'Ruiz' });
     const ben = addPatron(t, 2, { firstName: 'Ben', lastName: 'Ortiz' });
@@ -37,7 +41,17 @@ describe('clearing expired holds', () => {
     applyPulledBatch(
       t.s.ctx,
       [
-        { table: 'holds', op: 'upsert', row: { ...benHold, status: 'waiting', itemId: thereItem.id, waitingSince: t.clock.now, shelfExpiresOn: '2026-11-23' } },
+        {
+          table: 'holds',
+          op: 'upsert',
+          row: {
+            ...benHold,
+            status: 'waiting',
+            itemId: thereItem.id,
+            waitingSince: t.clock.now,
+            shelfExpiresOn: '2026-11-23',
+          },
+        },
         { table: 'items', op: 'upsert', row: { ...thereRow, status: 'on_hold_shelf', currentBranchId: north.id } },
       ],
       '1',
@@ -54,7 +68,15 @@ describe('clearing expired holds', () => {
     t.advanceDays(5);
     const before = journalCount(t);
     const { expired } = t.s.holds.clearExpired(t.staff);
-    expect(expired).toEqual([{ holdId: anaHold.id, itemBarcode: here.barcodes[0], title: 'The Word for World Is Forest', patronId: ana.id, patronName: 'Ana Ruiz' }]);
+    expect(expired).toEqual([
+      {
+        holdId: anaHold.id,
+        itemBarcode: here.barcodes[0],
+        title: 'The Word for World Is Forest',
+        patronId: ana.id,
+        patronName: 'Ana Ruiz',
+      },
+    ]);
     expect(journalCount(t)).toBe(before + 1);
     expect(hold(anaHold.id).status).toBe('expired');
     expect(itemByBarcode(here.barcodes[0]!).status).toBe('available');
@@ -70,7 +92,7 @@ describe('clearing expired holds', () => {
 });
 
 describe('the pull list', () => {
-  it('lists pending holds with a loanable copy on this branch\'s shelf, oldest first', () => {
+  it("lists pending holds with a loanable copy on this branch's shelf, oldest first", () => {
     const north = t.s.admin.saveBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' }, t.staff);
     const ana = addPatron(t, 1);
     const ben = addPatron(t, 2);
@@ -93,8 +115,20 @@ describe('the pull list', () => {
     t.s.holds.place({ patronId: cy.id, recordId: away.recordId }, t.staff);
 
     expect(t.s.holds.toPull()).toEqual([
-      { holdId: duneHold.id, title: 'Dune', callNumber: 'SF HER', itemBarcode: dune.barcodes[0], placedAt: duneHold.placedAt },
-      { holdId: emmaHold.id, title: 'Emma', callNumber: null, itemBarcode: emma.barcodes[0], placedAt: emmaHold.placedAt },
+      {
+        holdId: duneHold.id,
+        title: 'Dune',
+        callNumber: 'SF HER',
+        itemBarcode: dune.barcodes[0],
+        placedAt: duneHold.placedAt,
+      },
+      {
+        holdId: emmaHold.id,
+        title: 'Emma',
+        callNumber: null,
+        itemBarcode: emma.barcodes[0],
+        placedAt: emmaHold.placedAt,
+      },
     ]);
 
     // Both of Dune's copies lent: nothing of it to pull. A copy not for loan is not pulled either.
@@ -149,7 +183,10 @@ describe('suspended holds', () => {
     // Resumed: the next check-in traps the copy for her. Only a hold in the queue can be suspended.
     t.s.circulation.checkout({ patronBarcode: dan.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     expect(t.s.holds.suspend(anaHold.id, null, t.staff).suspendedUntil).toBeNull();
-    expect(t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff)).toMatchObject({ action: 'hold_waiting', hold: { holdId: anaHold.id } });
+    expect(t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff)).toMatchObject({
+      action: 'hold_waiting',
+      hold: { holdId: anaHold.id },
+    });
     expect(() => t.s.holds.suspend(anaHold.id, '2026-12-31', t.staff)).toThrow(/still in the queue/);
     expect(() => t.s.holds.suspend(anaHold.id, '31/12/2026', t.staff)).toThrow(/2026-12-31/);
   });
@@ -161,6 +198,9 @@ describe('suspended holds', () => {
     t.s.holds.suspend(h.id, '2026-11-18', t.staff);
     expect(t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff).action).toBe('shelve');
     t.advanceDays(2); // Wednesday 18 November
-    expect(t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff)).toMatchObject({ action: 'hold_waiting', hold: { holdId: h.id } });
+    expect(t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff)).toMatchObject({
+      action: 'hold_waiting',
+      hold: { holdId: h.id },
+    });
   });
 });

@@ -5,7 +5,13 @@ import type { CirculationRule } from '../../src/domain/types';
 import { DEFAULT_RULE } from '../../src/domain/rules';
 import { addPatron, addTitle, createTestStation, refusalsOf, type TestStation } from '../support/station';
 
-const HOURLY: CirculationRule = { ...DEFAULT_RULE, itemTypeCode: 'LAPTOP', loanLength: 72, loanUnit: 'hours', renewalsAllowed: 1 };
+const HOURLY: CirculationRule = {
+  ...DEFAULT_RULE,
+  itemTypeCode: 'LAPTOP',
+  loanLength: 72,
+  loanUnit: 'hours',
+  renewalsAllowed: 1,
+};
 const iso = (ms: number) => new Date(ms).toISOString();
 
 let t: TestStation;
@@ -37,7 +43,7 @@ describe('hourly loans', () => {
     ]);
   });
 
-  it('end with the patron\'s card', () => {
+  it("end with the patron's card", () => {
     const ana = addPatron(t, 1);
     t.s.patrons.update(ana.id, { cardExpiresOn: '2026-11-17' }, t.staff);
     const { barcodes } = addTitle(t, 'Laptop 1', 1, 1, { itemTypeCode: 'LAPTOP' });

@@ -72,14 +72,41 @@ beforeAll(async () => {
   await new Promise<void>((r) => printer.listen(0, '127.0.0.1', () => r()));
   dir = mkdtempSync(join(tmpdir(), 'circa-ill-'));
   core = await startStationCore({ dataDir: dir });
-  await core.invoke('setup.initialize', {
-    libraryName: 'Riverside Library', branchCode: 'R', branchName: 'Riverside', timeZone: TZ, currency: 'USD', locale: 'en-US',
-    admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
-  }, { local: true });
-  token = ((await core.invoke('auth.signIn', { username: 'admin', password: 'a long password' }, {})) as { value: { token: string } }).value.token;
-  await ok('settings.update', { ill: { agencyId: 'ISIL:US-RIV', tempBarcodeFirst: null, tempBarcodeLast: null, libraryCategoryCode: 'ILL', returnMarginDays: 3 } });
+  await core.invoke(
+    'setup.initialize',
+    {
+      libraryName: 'Riverside Library',
+      branchCode: 'R',
+      branchName: 'Riverside',
+      timeZone: TZ,
+      currency: 'USD',
+      locale: 'en-US',
+      admin: { username: 'admin', displayName: 'Admin', password: 'a long password' },
+    },
+    { local: true },
+  );
+  token = (
+    (await core.invoke('auth.signIn', { username: 'admin', password: 'a long password' }, {})) as {
+      value: { token: string };
+    }
+  ).value.token;
+  await ok('settings.update', {
+    ill: {
+      agencyId: 'ISIL:US-RIV',
+      tempBarcodeFirst: null,
+      tempBarcodeLast: null,
+      libraryCategoryCode: 'ILL',
+      returnMarginDays: 3,
+    },
+  });
   await ok('devices.configure', {
-    printers: [{ id: 'receipts', connection: { kind: 'tcp', host: '127.0.0.1', port: (printer.address() as { port: number }).port }, columns: 42 }],
+    printers: [
+      {
+        id: 'receipts',
+        connection: { kind: 'tcp', host: '127.0.0.1', port: (printer.address() as { port: number }).port },
+        columns: 42,
+      },
+    ],
     slips: { language: 'en', cardDigits: 4 },
   });
 });
@@ -90,20 +117,46 @@ afterAll(async () => {
 
 describe('interlibrary loan', () => {
   it('borrows for a patron: requested, sent, shipped, received, on loan, returned, shipped back', async () => {
-    const reader = (await ok<{ patron: { id: string } }>('patrons.register', { cardBarcode: patronCard(1), firstName: 'Rosa', lastName: 'Parks', categoryCode: 'ADULT' })).patron;
-    const other = (await ok<{ patron: { id: string } }>('patrons.register', { cardBarcode: patronCard(2), firstName: 'Ida', lastName: 'Wells', categoryCode: 'ADULT' })).patron;
+    const reader = (
+      await ok<{ patron: { id: string } }>('patrons.register', {
+        cardBarcode: patronCard(1),
+        firstName: 'Rosa',
+        lastName: 'Parks',
+        categoryCode: 'ADULT',
+      })
+    ).patron;
+    const other = (
+      await ok<{ patron: { id: string } }>('patrons.register', {
+        cardBarcode: patronCard(2),
+        firstName: 'Ida',
+        lastName: 'Wells',
+        categoryCode: 'ADULT',
+      })
+    ).patron;
     const today = localDateOf(Date.now(), TZ);
     const lenderDue = addDays(today, 30);
 
     const asked = await ok('ill.requestBorrowing', {
-      patronId: reader.id, title: 'The Souls of Black Folk', author: 'Du Bois, W. E. B.', isbn: '9780486280417',
-      partnerName: 'State University Library', partnerAgencyId: 'ISIL:US-SUL', needBy: addDays(today, 21),
+      patronId: reader.id,
+      title: 'The Souls of Black Folk',
+      author: 'Du Bois, W. E. B.',
+      isbn: '9780486280417',
+      partnerName: 'State University Library',
+      partnerAgencyId: 'ISIL:US-SUL',
+      needBy: addDays(today, 21),
     });
     expect(asked).toMatchObject({ status: 'requested', direction: 'borrowing', nextAction: 'send' });
     const request = (await ok<{ xml: string }>('ill.exportIso', { id: asked.id, message: 'request' })).xml;
     expect(validIso18626(request)).toBe(true);
     // What we send reads back as what we asked.
-    expect(await ok('ill.readIso', { xml: request })).toMatchObject({ kind: 'request', title: 'The Souls of Black Folk', isbn: '9780486280417', requestingAgencyId: 'ISIL:US-RIV', supplyingAgencyId: 'ISIL:US-SUL', requestId: asked.id });
+    expect(await ok('ill.readIso', { xml: request })).toMatchObject({
+      kind: 'request',
+      title: 'The Souls of Black Folk',
+      isbn: '9780486280417',
+      requestingAgencyId: 'ISIL:US-RIV',
+      supplyingAgencyId: 'ISIL:US-SUL',
+      requestId: asked.id,
+    });
 
     // A step out of order is refused and writes nothing.
     const before = allEntries();
@@ -112,17 +165,30 @@ describe('interlibrary loan', () => {
     expect(allEntries()).toBe(before);
 
     expect(await ok('ill.send', { id: asked.id })).toMatchObject({ status: 'sent', nextAction: 'mark_shipped' });
-    expect(await ok('ill.markShipped', { id: asked.id, lenderDueOn: lenderDue })).toMatchObject({ status: 'shipped', lenderDueOn: lenderDue });
+    expect(await ok('ill.markShipped', { id: asked.id, lenderDueOn: lenderDue })).toMatchObject({
+      status: 'shipped',
+      lenderDueOn: lenderDue,
+    });
 
-    const received = await ok<View & { itemBarcode: string; hold: { patronId: string }; printJob: number; recordId: string }>('ill.receive', { id: asked.id, lenderDueOn: lenderDue });
-    expect(received).toMatchObject({ status: 'received', nextAction: 'check_out_to_patron', hold: { patronId: reader.id }, printJob: expect.any(Number) });
+    const received = await ok<
+      View & { itemBarcode: string; hold: { patronId: string }; printJob: number; recordId: string }
+    >('ill.receive', { id: asked.id, lenderDueOn: lenderDue });
+    expect(received).toMatchObject({
+      status: 'received',
+      nextAction: 'check_out_to_patron',
+      hold: { patronId: reader.id },
+      printJob: expect.any(Number),
+    });
     // The temporary copy's barcode comes from the range set aside (the top of the item barcodes' space).
     expect(received.itemBarcode).toMatch(/^3999999\d{7}$/);
     expect(await paper()).toContain('HOLD');
     expect(journal(COMMAND.ill.receive)).toBe(1);
 
     // The normal check-out lends it, due when the lender says (less three days to ship it back).
-    const loan = await ok<{ dueAt: number; notices: { code: string }[] }>('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: received.itemBarcode });
+    const loan = await ok<{ dueAt: number; notices: { code: string }[] }>('circulation.checkout', {
+      patronBarcode: patronCard(1),
+      itemBarcode: received.itemBarcode,
+    });
     expect(loan.dueAt).toBe(endOfLocalDay(addDays(lenderDue, -3), TZ));
     expect(loan.notices).toContainEqual({ code: 'ILL_DUE_SET_BY_LENDER' });
     expect(await ok('ill.get', { id: asked.id })).toMatchObject({ status: 'on_loan' });
@@ -134,16 +200,27 @@ describe('interlibrary loan', () => {
     await paper();
     await ok('circulation.checkout', { patronBarcode: patronCard(2), itemBarcode: received.itemBarcode });
 
-    const back = await ok<{ action: string; notices: { code: string; params?: Record<string, unknown> }[] }>('circulation.checkin', { itemBarcode: received.itemBarcode });
+    const back = await ok<{ action: string; notices: { code: string; params?: Record<string, unknown> }[] }>(
+      'circulation.checkin',
+      { itemBarcode: received.itemBarcode },
+    );
     expect(back.action).toBe('ill_ship_back');
     expect(back.notices).toContainEqual({ code: 'ILL_SHIP_BACK', params: { library: 'State University Library' } });
     expect(await ok('ill.get', { id: asked.id })).toMatchObject({ status: 'returned', nextAction: 'ship_back' });
     // Off the shelf and out of lending until it ships.
-    const refused = await call('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: received.itemBarcode });
+    const refused = await call('circulation.checkout', {
+      patronBarcode: patronCard(1),
+      itemBarcode: received.itemBarcode,
+    });
     expect(refused.ok).toBe(false);
 
     const shipped = await ok<View & { printJob: number; slipHtml: string }>('ill.shipBack', { id: asked.id });
-    expect(shipped).toMatchObject({ status: 'shipped_back', closed: true, patronId: null, printJob: expect.any(Number) });
+    expect(shipped).toMatchObject({
+      status: 'shipped_back',
+      closed: true,
+      patronId: null,
+      printJob: expect.any(Number),
+    });
     expect(shipped.slipHtml).toContain('INTERLIBRARY LOAN');
     expect(shipped.slipHtml).toContain('State University');
     expect(shipped.slipHtml).toContain('ISIL:US-SUL');
@@ -157,31 +234,66 @@ describe('interlibrary loan', () => {
     const copy = await ok<{ status: string }>('catalogue.item', { barcode: received.itemBarcode });
     expect(copy.status).toBe('withdrawn');
     const finished = await ok<View & { steps: { status: string; at: number }[] }>('ill.get', { id: asked.id });
-    expect(finished.steps.map((s) => s.status)).toEqual(['requested', 'sent', 'shipped', 'received', 'on_loan', 'returned', 'shipped_back']);
+    expect(finished.steps.map((s) => s.status)).toEqual([
+      'requested',
+      'sent',
+      'shipped',
+      'received',
+      'on_loan',
+      'returned',
+      'shipped_back',
+    ]);
     expect(finished.steps.every((s) => typeof s.at === 'number' && s.at > 0)).toBe(true);
-    expect(validIso18626((await ok<{ xml: string }>('ill.exportIso', { id: asked.id, message: 'requestingAgencyMessage' })).xml)).toBe(true);
+    expect(
+      validIso18626(
+        (await ok<{ xml: string }>('ill.exportIso', { id: asked.id, message: 'requestingAgencyMessage' })).xml,
+      ),
+    ).toBe(true);
     expect((await ok<View[]>('ill.list', {})).some((r) => r.id === asked.id)).toBe(false);
   });
 
   it('lends to another library: requested, pulled on the pull list, checked out to its card, shipped, returned', async () => {
-    const record = await ok<{ id: string }>('catalogue.addRecord', { title: 'Their Eyes Were Watching God', author: 'Hurston, Zora Neale', callNumber: '813.52 HUR' });
+    const record = await ok<{ id: string }>('catalogue.addRecord', {
+      title: 'Their Eyes Were Watching God',
+      author: 'Hurston, Zora Neale',
+      callNumber: '813.52 HUR',
+    });
     await ok('catalogue.addItem', { barcode: itemBarcode(10), recordId: record.id, itemTypeCode: 'BOOK' });
     const today = localDateOf(Date.now(), TZ);
     const asked = await ok('ill.recordLending', {
-      partnerName: 'Hill County Library', partnerAgencyId: 'ISIL:US-HCL', libraryCardBarcode: patronCard(50), requestingRequestId: 'HCL-2026-77',
-      title: 'Their Eyes Were Watching God', recordId: record.id, lenderDueOn: addDays(today, 28),
+      partnerName: 'Hill County Library',
+      partnerAgencyId: 'ISIL:US-HCL',
+      libraryCardBarcode: patronCard(50),
+      requestingRequestId: 'HCL-2026-77',
+      title: 'Their Eyes Were Watching God',
+      recordId: record.id,
+      lenderDueOn: addDays(today, 28),
     });
     expect(asked).toMatchObject({ status: 'requested', direction: 'lending', nextAction: 'pull' });
     // The borrowing library is a patron of its own category, made for it.
-    const library = await ok<{ patron: { categoryCode: string; firstName: string } }>('patrons.lookup', { barcode: patronCard(50) });
+    const library = await ok<{ patron: { categoryCode: string; firstName: string } }>('patrons.lookup', {
+      barcode: patronCard(50),
+    });
     expect(library.patron).toMatchObject({ categoryCode: 'ILL', firstName: 'Hill County Library' });
     expect((await ok<{ code: string }[]>('categories.list', {})).map((c) => c.code)).toContain('ILL');
 
-    const pulls = await ok<{ requestId: string; copies: { itemBarcode: string; callNumber: string | null }[] }[]>('ill.pullList', {});
-    expect(pulls.find((p) => p.requestId === asked.id)?.copies).toEqual([{ itemBarcode: itemBarcode(10), callNumber: '813.52 HUR' }]);
-    expect(validIso18626((await ok<{ xml: string }>('ill.exportIso', { id: asked.id, message: 'supplyingAgencyMessage' })).xml)).toBe(true);
+    const pulls = await ok<{ requestId: string; copies: { itemBarcode: string; callNumber: string | null }[] }[]>(
+      'ill.pullList',
+      {},
+    );
+    expect(pulls.find((p) => p.requestId === asked.id)?.copies).toEqual([
+      { itemBarcode: itemBarcode(10), callNumber: '813.52 HUR' },
+    ]);
+    expect(
+      validIso18626(
+        (await ok<{ xml: string }>('ill.exportIso', { id: asked.id, message: 'supplyingAgencyMessage' })).xml,
+      ),
+    ).toBe(true);
 
-    expect(await ok('ill.pull', { id: asked.id, itemBarcode: itemBarcode(10) })).toMatchObject({ status: 'pulled', nextAction: 'check_out_to_library' });
+    expect(await ok('ill.pull', { id: asked.id, itemBarcode: itemBarcode(10) })).toMatchObject({
+      status: 'pulled',
+      nextAction: 'check_out_to_library',
+    });
     await ok('circulation.checkout', { patronBarcode: patronCard(50), itemBarcode: itemBarcode(10) });
     expect(await ok('ill.get', { id: asked.id })).toMatchObject({ status: 'checked_out', nextAction: 'ship' });
 
@@ -193,9 +305,14 @@ describe('interlibrary loan', () => {
     expect(slip).toMatch(/Hill County\s+Library/);
     expect(slip).toMatch(/Request\s+HCL-2026-77/);
     expect(slip).toContain('Loan to your library');
-    const status = (await ok<{ xml: string }>('ill.exportIso', { id: asked.id, message: 'supplyingAgencyMessage' })).xml;
+    const status = (await ok<{ xml: string }>('ill.exportIso', { id: asked.id, message: 'supplyingAgencyMessage' }))
+      .xml;
     expect(validIso18626(status)).toBe(true);
-    expect(await ok('ill.readIso', { xml: status })).toMatchObject({ kind: 'supplyingAgencyMessage', status: 'Loaned', dueDate: addDays(today, 28) });
+    expect(await ok('ill.readIso', { xml: status })).toMatchObject({
+      kind: 'supplyingAgencyMessage',
+      status: 'Loaned',
+      dueDate: addDays(today, 28),
+    });
 
     const back = await ok('circulation.checkin', { itemBarcode: itemBarcode(10) });
     expect(back).toMatchObject({ action: 'shelve' });
@@ -203,18 +320,37 @@ describe('interlibrary loan', () => {
   });
 
   it('cancels or marks unfilled only before anything has moved, and refuses what is not ISO 18626', async () => {
-    const patron = (await ok<{ patron: { id: string } }>('patrons.register', { cardBarcode: patronCard(3), firstName: 'Ana', lastName: 'Mendieta', categoryCode: 'ADULT' })).patron;
+    const patron = (
+      await ok<{ patron: { id: string } }>('patrons.register', {
+        cardBarcode: patronCard(3),
+        firstName: 'Ana',
+        lastName: 'Mendieta',
+        categoryCode: 'ADULT',
+      })
+    ).patron;
     const a = await ok('ill.requestBorrowing', { patronId: patron.id, title: 'Silueta', partnerName: 'Elsewhere' });
-    expect(await ok('ill.forPatron', { patronId: patron.id })).toEqual([expect.objectContaining({ id: a.id, status: 'requested', title: 'Silueta' })]);
-    expect(await ok('ill.markUnfilled', { id: a.id, note: 'no copy to lend' })).toMatchObject({ status: 'unfilled', closed: true, patronId: null });
+    expect(await ok('ill.forPatron', { patronId: patron.id })).toEqual([
+      expect.objectContaining({ id: a.id, status: 'requested', title: 'Silueta' }),
+    ]);
+    expect(await ok('ill.markUnfilled', { id: a.id, note: 'no copy to lend' })).toMatchObject({
+      status: 'unfilled',
+      closed: true,
+      patronId: null,
+    });
     const again = await call('ill.cancel', { id: a.id });
     expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(validIso18626((await ok<{ xml: string }>('ill.exportIso', { id: a.id, message: 'supplyingAgencyMessage' })).xml)).toBe(true);
+    expect(
+      validIso18626((await ok<{ xml: string }>('ill.exportIso', { id: a.id, message: 'supplyingAgencyMessage' })).xml),
+    ).toBe(true);
     const bad = await call('ill.readIso', { xml: '<request><title>x</title></request>' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     const broken = await call('ill.readIso', { xml: '<ISO18626Message' });
     expect(broken).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     // The schema is a real check: a message without its header fails it.
-    expect(() => validIso18626('<ISO18626Message xmlns="http://illtransactions.org/2013/iso18626" xmlns:ill="http://illtransactions.org/2013/iso18626" ill:version="1.2"><request/></ISO18626Message>')).toThrow();
+    expect(() =>
+      validIso18626(
+        '<ISO18626Message xmlns="http://illtransactions.org/2013/iso18626" xmlns:ill="http://illtransactions.org/2013/iso18626" ill:version="1.2"><request/></ISO18626Message>',
+      ),
+    ).toThrow();
   });
 });

@@ -5,7 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fee, Item, Loan } from '../../src/domain/types';
 import { LOST_FOUND_REASON } from '../../src/services/lost';
 import { applyPulledBatch } from '../../src/sync/apply-pulled';
-import { addPatron, addTitle, createTestStation, journalCount, refusalCodes, type TestStation } from '../support/station';
+import {
+  addPatron,
+  addTitle,
+  createTestStation,
+  journalCount,
+  refusalCodes,
+  type TestStation,
+} from '../support/station';
 
 let t: TestStation;
 beforeEach(() => {
@@ -16,8 +23,12 @@ afterEach(() => t.close());
 const item = (barcode: string) => t.s.catalogue.itemByBarcode(barcode);
 const loanRow = (id: string) => t.s.ctx.rows.get<Loan>('loans', id)!;
 const lastEntry = () =>
-  t.s.store.db.prepare('SELECT command, payload FROM journal ORDER BY seq DESC LIMIT 1').get() as { command: string; payload: string };
-const effectTables = () => (JSON.parse(lastEntry().payload) as { effects: { table: string }[] }).effects.map((e) => e.table).sort();
+  t.s.store.db.prepare('SELECT command, payload FROM journal ORDER BY seq DESC LIMIT 1').get() as {
+    command: string;
+    payload: string;
+  };
+const effectTables = () =>
+  (JSON.parse(lastEntry().payload) as { effects: { table: string }[] }).effects.map((e) => e.table).sort();
 
 describe('a copy lost by its borrower', () => {
   it('charges the replacement price once, keeps the loan, and refuses the copy to anyone else', () => {
@@ -32,20 +43,32 @@ describe('a copy lost by its borrower', () => {
     expect(journalCount(t)).toBe(before + 1);
     // The entry names the loan, unchanged, so the hub knows whose copy went missing.
     expect(effectTables()).toEqual(['fees', 'items', 'loans']);
-    const named = (JSON.parse(lastEntry().payload) as { effects: { table: string; row: unknown }[] }).effects.find((e) => e.table === 'loans')!.row;
+    const named = (JSON.parse(lastEntry().payload) as { effects: { table: string; row: unknown }[] }).effects.find(
+      (e) => e.table === 'loans',
+    )!.row;
     expect(named).toEqual(loanRow(loan.loanId));
     const fees = t.s.fees.list(ana.id);
     expect(fees).toEqual([
-      expect.objectContaining({ kind: 'lost', amount: 2500, outstanding: 2500, currency: 'USD', loanId: loan.loanId, itemId: item(barcodes[0]!).id, patronId: ana.id }),
+      expect.objectContaining({
+        kind: 'lost',
+        amount: 2500,
+        outstanding: 2500,
+        currency: 'USD',
+        loanId: loan.loanId,
+        itemId: item(barcodes[0]!).id,
+        patronId: ana.id,
+      }),
     ]);
     // The loan stays open on the patron's account, and the copy cannot go to anyone else.
     expect(loanRow(loan.loanId)).toMatchObject({ returnedAt: null, patronId: ana.id });
     const summary = t.s.patrons.lookup(ana.cardBarcode);
     expect(summary.loans.map((l) => l.itemBarcode)).toEqual([barcodes[0]]);
     expect(summary.feesOwed).toBe(2500);
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toEqual(
-      expect.arrayContaining(['ITEM_LOST', 'ITEM_ON_LOAN_TO_OTHER']),
-    );
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff),
+      ),
+    ).toEqual(expect.arrayContaining(['ITEM_LOST', 'ITEM_ON_LOAN_TO_OTHER']));
 
     // Marked lost again (or missing, then lost): no second charge.
     t.s.catalogue.setItemStatus(barcodes[0]!, 'missing', t.staff);
@@ -68,7 +91,11 @@ describe('a copy lost by its borrower', () => {
     expect(loanRow(loan.loanId)).toMatchObject({ returnedAt: t.clock.now, returnBranchId: t.branchId, patronId: null });
     const [lost] = t.s.fees.list(ana.id) as Fee[];
     expect(lost).toMatchObject({ kind: 'lost', amount: 2500, outstanding: 0 });
-    expect(t.s.store.db.prepare('SELECT amount, reason, staff_id AS staffId FROM fee_waivers WHERE fee_id = ?').get(lost!.id)).toEqual({
+    expect(
+      t.s.store.db
+        .prepare('SELECT amount, reason, staff_id AS staffId FROM fee_waivers WHERE fee_id = ?')
+        .get(lost!.id),
+    ).toEqual({
       amount: 2500,
       reason: LOST_FOUND_REASON,
       staffId: t.staff.staffId,
@@ -76,7 +103,9 @@ describe('a copy lost by its borrower', () => {
     expect(t.s.patrons.lookup(ana.cardBarcode)).toMatchObject({ loans: [], feesOwed: 0 });
     // Not lost any more: found again is refused, and the copy lends.
     expect(() => t.s.catalogue.setItemStatus(barcodes[0]!, 'found', t.staff)).toThrow(/not lost or missing/);
-    expect(t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff).renewed).toBe(false);
+    expect(
+      t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff).renewed,
+    ).toBe(false);
   });
 
   it('checked in: the loan closes as any return, and only what is still owed on the charge is forgiven', () => {
@@ -93,7 +122,9 @@ describe('a copy lost by its borrower', () => {
     const [lost] = t.s.fees.list(ana.id);
     expect(lost).toMatchObject({ kind: 'lost', amount: 2500, outstanding: 0 });
     // The 10.00 paid stays paid (a refund is staff's to make); the 15.00 still owed is forgiven.
-    expect(t.s.store.db.prepare('SELECT amount FROM fee_waivers WHERE fee_id = ?').all(lost!.id)).toEqual([{ amount: 1500 }]);
+    expect(t.s.store.db.prepare('SELECT amount FROM fee_waivers WHERE fee_id = ?').all(lost!.id)).toEqual([
+      { amount: 1500 },
+    ]);
   });
 
   it('charges nothing for a copy with no replacement price, or one not on loan', () => {
@@ -112,32 +143,63 @@ describe('a copy claimed returned', () => {
   it('stays on the loan uncharged, is refused at the desk, and comes back when found', () => {
     const ana = addPatron(t, 1);
     const ben = addPatron(t, 2);
-    const { barcodes } = addTitle(t, 'Lilith\'s Brood', 2, 1);
+    const { barcodes } = addTitle(t, "Lilith's Brood", 2, 1);
     const loan = t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     expect(() => t.s.catalogue.setItemStatus(barcodes[1]!, 'claimed_returned', t.staff)).toThrow(/on loan/);
     expect(t.s.catalogue.setItemStatus(barcodes[0]!, 'claimed_returned', t.staff).status).toBe('claimed_returned');
     expect(t.s.fees.list(ana.id)).toEqual([]);
     expect(loanRow(loan.loanId).returnedAt).toBeNull();
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toEqual(['ITEM_CLAIMED_RETURNED', 'ITEM_ON_LOAN_TO_OTHER']);
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff),
+      ),
+    ).toEqual(['ITEM_CLAIMED_RETURNED', 'ITEM_ON_LOAN_TO_OTHER']);
     t.s.catalogue.setItemStatus(barcodes[0]!, 'found', t.staff);
     expect(loanRow(loan.loanId).returnedAt).toBe(t.clock.now);
-    expect(t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff).renewed).toBe(false);
+    expect(
+      t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff).renewed,
+    ).toBe(false);
   });
 
-  it('lends on a supervisor\'s override once no loan holds it (the refusal is overridable)', async () => {
+  it("lends on a supervisor's override once no loan holds it (the refusal is overridable)", async () => {
     const ana = addPatron(t, 1);
     const { barcodes } = addTitle(t, 'Wild Seed', 1, 1);
     t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     t.s.catalogue.setItemStatus(barcodes[0]!, 'claimed_returned', t.staff);
     // A status pulled from the hub can leave the copy claimed returned with no loan here.
     const open = t.s.store.db.prepare('SELECT id FROM loans WHERE returned_at IS NULL').get() as { id: string };
-    t.s.ctx.journal.acknowledge(t.s.ctx.journal.pending(1000).map((e) => ({ seq: e.seq, outcome: 'applied' })), t.clock.now);
-    applyPulledBatch(t.s.ctx, [{ table: 'loans', op: 'upsert', row: { ...loanRow(open.id), returnedAt: t.clock.now, returnBranchId: t.branchId } }], '1');
+    t.s.ctx.journal.acknowledge(
+      t.s.ctx.journal.pending(1000).map((e) => ({ seq: e.seq, outcome: 'applied' })),
+      t.clock.now,
+    );
+    applyPulledBatch(
+      t.s.ctx,
+      [
+        {
+          table: 'loans',
+          op: 'upsert',
+          row: { ...loanRow(open.id), returnedAt: t.clock.now, returnBranchId: t.branchId },
+        },
+      ],
+      '1',
+    );
     const ben = addPatron(t, 2);
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toEqual(['ITEM_CLAIMED_RETURNED']);
-    t.s.admin.saveStaff({ username: 'sup', displayName: 'Sam', role: 'supervisor', password: 'supervisor pass' }, t.staff);
-    const grantedBy = t.s.auth.redeemOverride((await t.s.auth.verifySupervisor('sup', 'supervisor pass')).overrideToken);
-    const lent = t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff, { codes: ['ITEM_CLAIMED_RETURNED'], grantedBy });
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff),
+      ),
+    ).toEqual(['ITEM_CLAIMED_RETURNED']);
+    t.s.admin.saveStaff(
+      { username: 'sup', displayName: 'Sam', role: 'supervisor', password: 'supervisor pass' },
+      t.staff,
+    );
+    const grantedBy = t.s.auth.redeemOverride(
+      (await t.s.auth.verifySupervisor('sup', 'supervisor pass')).overrideToken,
+    );
+    const lent = t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: barcodes[0]! }, t.staff, {
+      codes: ['ITEM_CLAIMED_RETURNED'],
+      grantedBy,
+    });
     expect(lent.notices.map((n) => n.code)).toContain('LOST_ITEM_FOUND');
     expect(item(barcodes[0]!).status).toBe('on_loan');
   });
@@ -147,7 +209,10 @@ describe('in-house use', () => {
   it('counts a use at this branch with no patron, one entry per use, and refuses an unknown copy', () => {
     const { barcodes } = addTitle(t, 'Reference Atlas', 1, 1);
     const before = journalCount(t);
-    expect(t.s.catalogue.inHouseUse(barcodes[0]!, t.staff)).toEqual({ itemBarcode: barcodes[0], title: 'Reference Atlas' });
+    expect(t.s.catalogue.inHouseUse(barcodes[0]!, t.staff)).toEqual({
+      itemBarcode: barcodes[0],
+      title: 'Reference Atlas',
+    });
     t.s.catalogue.inHouseUse(` ${barcodes[0]!} `, t.staff);
     expect(journalCount(t)).toBe(before + 2);
     expect(lastEntry().command).toBe('catalogue.inHouseUse');

@@ -31,9 +31,12 @@ interface Entry {
   redacted_at: number | null;
 }
 const entries = (s: TestStation, command: string) =>
-  s.s.store.db.prepare('SELECT seq, command, payload, redacted_at FROM journal WHERE command = ? ORDER BY seq').all(command) as Entry[];
+  s.s.store.db
+    .prepare('SELECT seq, command, payload, redacted_at FROM journal WHERE command = ? ORDER BY seq')
+    .all(command) as Entry[];
 /** Does anything in this entry still point at the patron? */
-const namesPatron = (e: Entry, patron: { id: string; cardBarcode: string }) => e.payload.includes(patron.id) || e.payload.includes(patron.cardBarcode);
+const namesPatron = (e: Entry, patron: { id: string; cardBarcode: string }) =>
+  e.payload.includes(patron.id) || e.payload.includes(patron.cardBarcode);
 
 describe("the journal keeps no patron's reading history", () => {
   it('takes the patron out of the check-out and renewal entries once the loan is returned, and keeps the rest', () => {
@@ -58,13 +61,16 @@ describe("the journal keeps no patron's reading history", () => {
       // What the desk did stays: which copy, when, the loan itself.
       expect(e!.payload).toContain(item);
       const payload = JSON.parse(e!.payload) as { effects: { table: string; row: Record<string, unknown> }[] };
-      expect(payload.effects.find((x) => x.table === 'loans')!.row).toMatchObject({ patronId: null, dueAt: expect.any(Number) });
+      expect(payload.effects.find((x) => x.table === 'loans')!.row).toMatchObject({
+        patronId: null,
+        dueAt: expect.any(Number),
+      });
     }
     // Ana herself is still a patron; her own record was never reading history.
     expect(namesPatron(entries(t, 'patrons.register')[0]!, ana)).toBe(true);
-    expect(t.s.store.db.prepare("SELECT summary FROM audit WHERE command = 'privacy.redactJournal'").pluck().all()).toEqual([
-      'removed the patron from 2 journal entries of returned loans',
-    ]);
+    expect(
+      t.s.store.db.prepare("SELECT summary FROM audit WHERE command = 'privacy.redactJournal'").pluck().all(),
+    ).toEqual(['removed the patron from 2 journal entries of returned loans']);
     // Nothing left: a later run changes nothing.
     expect(redactJournalReadingHistory(t.s.ctx)).toEqual({ redacted: 0, pending: 0 });
   });
@@ -102,9 +108,14 @@ describe("the journal keeps no patron's reading history", () => {
     t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff);
     expect(redactJournalReadingHistory(t.s.ctx).redacted).toBe(0);
-    expect(t.s.ctx.journal.pending().find((e) => e.command === 'circulation.checkout')!.payload).toMatchObject({ input: { patronBarcode: ana.cardBarcode } });
+    expect(t.s.ctx.journal.pending().find((e) => e.command === 'circulation.checkout')!.payload).toMatchObject({
+      input: { patronBarcode: ana.cardBarcode },
+    });
 
-    t.s.ctx.journal.acknowledge(t.s.ctx.journal.pending().map((e) => ({ seq: e.seq, outcome: 'applied' })), t.clock.now);
+    t.s.ctx.journal.acknowledge(
+      t.s.ctx.journal.pending().map((e) => ({ seq: e.seq, outcome: 'applied' })),
+      t.clock.now,
+    );
     expect(redactJournalReadingHistory(t.s.ctx).redacted).toBe(1);
     expect(namesPatron(entries(t, 'circulation.checkout')[0]!, ana)).toBe(false);
   });
@@ -115,7 +126,8 @@ describe("the journal keeps no patron's reading history", () => {
     const ana = addPatron(t, 2, { firstName: 'Ana' });
     const { barcodes } = addTitle(t, 'Beloved', 4, 1);
     // Ben's three loans stay linked for good; Ana's comes after them and is still out.
-    for (const b of barcodes.slice(0, 3)) t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: b }, t.staff);
+    for (const b of barcodes.slice(0, 3))
+      t.s.circulation.checkout({ patronBarcode: ben.cardBarcode, itemBarcode: b }, t.staff);
     t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[3]! }, t.staff);
     expect(redactJournalReadingHistory(t.s.ctx, { batch: 10 })).toEqual({ redacted: 0, pending: 4 });
     t.s.circulation.checkin({ itemBarcode: barcodes[3]! }, t.staff);
@@ -124,7 +136,11 @@ describe("the journal keeps no patron's reading history", () => {
     expect(namesPatron(entries(t, 'circulation.checkout')[3]!, ana)).toBe(true);
     redactJournalReadingHistory(t.s.ctx, { batch: 2 });
     expect(namesPatron(entries(t, 'circulation.checkout')[3]!, ana)).toBe(false);
-    expect(entries(t, 'circulation.checkout').slice(0, 3).every((e) => namesPatron(e, ben))).toBe(true);
+    expect(
+      entries(t, 'circulation.checkout')
+        .slice(0, 3)
+        .every((e) => namesPatron(e, ben)),
+    ).toBe(true);
   });
 
   it('lets nothing else rewrite the journal: a payload changes only once, with redacted_at', () => {
@@ -139,7 +155,9 @@ describe("the journal keeps no patron's reading history", () => {
     expect(() => db.prepare('DELETE FROM journal WHERE seq = ?').run(seq)).toThrow(/append-only/);
     t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff);
     redactJournalReadingHistory(t.s.ctx);
-    expect(() => db.prepare("UPDATE journal SET payload = '{}', redacted_at = 1 WHERE seq = ?").run(seq)).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE journal SET payload = '{}', redacted_at = 1 WHERE seq = ?").run(seq)).toThrow(
+      /append-only/,
+    );
     // The hub's acknowledgement is still recorded as before.
     db.prepare("UPDATE journal SET acked_at = 1, outcome = 'applied' WHERE seq = ?").run(seq);
   });
@@ -152,7 +170,10 @@ describe("the journal keeps no patron's reading history", () => {
     t.s.circulation.checkin({ itemBarcode: barcodes[0]! }, t.staff);
     t.s.close();
     core = await startStationCore({ dataDir: t.dir, now: () => t!.clock.now });
-    const payload = core.services.store.db.prepare("SELECT payload FROM journal WHERE command = 'circulation.checkout'").pluck().get() as string;
+    const payload = core.services.store.db
+      .prepare("SELECT payload FROM journal WHERE command = 'circulation.checkout'")
+      .pluck()
+      .get() as string;
     expect(payload).not.toContain(ana.cardBarcode);
     expect(payload).not.toContain(ana.id);
   });

@@ -2,7 +2,15 @@
 // barcode stops working at once), and setting a PIN (checked, never kept or journaled in clear).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/services/errors';
-import { addPatron, addTitle, createTestStation, journalCount, patronCard, refusalCodes, type TestStation } from '../support/station';
+import {
+  addPatron,
+  addTitle,
+  createTestStation,
+  journalCount,
+  patronCard,
+  refusalCodes,
+  type TestStation,
+} from '../support/station';
 
 let t: TestStation;
 beforeEach(() => {
@@ -19,7 +27,8 @@ const errorCode = (fn: () => unknown): string => {
   }
   throw new Error('expected an error');
 };
-const lastCommand = () => (t.s.store.db.prepare('SELECT command FROM journal ORDER BY seq DESC LIMIT 1').get() as { command: string }).command;
+const lastCommand = () =>
+  (t.s.store.db.prepare('SELECT command FROM journal ORDER BY seq DESC LIMIT 1').get() as { command: string }).command;
 
 describe('renewing a card', () => {
   it('extends a valid card from its expiry, an expired one from today, and lets the patron borrow again', () => {
@@ -34,9 +43,15 @@ describe('renewing a card', () => {
     // An expired card refuses a loan; renewed, it counts from today.
     t.s.patrons.update(ana.id, { cardExpiresOn: '2026-11-01' }, t.staff);
     const { barcodes } = addTitle(t, 'Kindred', 1, 1);
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff))).toEqual(['CARD_EXPIRED']);
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff),
+      ),
+    ).toEqual(['CARD_EXPIRED']);
     expect(t.s.patrons.renewCard(ana.id, t.staff).patron.cardExpiresOn).toBe('2029-11-15');
-    expect(t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff).renewed).toBe(false);
+    expect(
+      t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff).renewed,
+    ).toBe(false);
     expect(errorCode(() => t.s.patrons.renewCard('no-such-patron', t.staff))).toBe('NOT_FOUND');
   });
 });
@@ -49,7 +64,11 @@ describe('replacing a lost card', () => {
     t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
     t.s.patrons.addBlock(ana.id, { kind: 'lost_card', reason: 'reported lost' }, t.staff);
     t.s.patrons.addBlock(ana.id, { kind: 'manual', reason: 'ask for a new address' }, t.staff);
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[1]! }, t.staff))).toContain('CARD_LOST');
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[1]! }, t.staff),
+      ),
+    ).toContain('CARD_LOST');
 
     // Another patron's card is refused, and changes nothing.
     const n = journalCount(t);
@@ -66,12 +85,18 @@ describe('replacing a lost card', () => {
 
     // The old card no longer finds her, at the desk, at check-out, in search, or at the kiosk.
     expect(refusalCodes(() => t.s.patrons.lookup(patronCard(1)))).toEqual(['PATRON_NOT_FOUND']);
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: patronCard(1), itemBarcode: barcodes[1]! }, t.staff))).toEqual(['PATRON_NOT_FOUND']);
+    expect(
+      refusalCodes(() =>
+        t.s.circulation.checkout({ patronBarcode: patronCard(1), itemBarcode: barcodes[1]! }, t.staff),
+      ),
+    ).toEqual(['PATRON_NOT_FOUND']);
     expect(t.s.patrons.search(patronCard(1))).toEqual([]);
     expect(t.s.patrons.search(newCard).map((p) => p.id)).toEqual([ana.id]);
     expect(t.s.patrons.lookup(newCard).patron.id).toBe(ana.id);
     // The new card is not lost: only the manual block (overridable) stands in her way now.
-    expect(refusalCodes(() => t.s.circulation.checkout({ patronBarcode: newCard, itemBarcode: barcodes[1]! }, t.staff))).toEqual(['PATRON_BLOCKED']);
+    expect(
+      refusalCodes(() => t.s.circulation.checkout({ patronBarcode: newCard, itemBarcode: barcodes[1]! }, t.staff)),
+    ).toEqual(['PATRON_BLOCKED']);
   });
 
   it('refuses a misread new barcode', () => {
@@ -98,15 +123,20 @@ describe('setting a PIN', () => {
     expect(await t.s.patrons.verifyPin(patronCard(42), PIN)).toBeNull();
     expect((await t.s.auth.kioskSignIn(ana.cardBarcode, PIN)).patronId).toBe(ana.id);
 
-    const stored = (t.s.store.db.prepare('SELECT pin_hash AS h FROM patrons WHERE id = ?').get(ana.id) as { h: string }).h;
+    const stored = (t.s.store.db.prepare('SELECT pin_hash AS h FROM patrons WHERE id = ?').get(ana.id) as { h: string })
+      .h;
     expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(stored).not.toContain(PIN);
     // The same PIN set again gets a new salt.
     t.s.patrons.setPin(ana.id, PIN, t.staff);
-    expect((t.s.store.db.prepare('SELECT pin_hash AS h FROM patrons WHERE id = ?').get(ana.id) as { h: string }).h).not.toBe(stored);
+    expect(
+      (t.s.store.db.prepare('SELECT pin_hash AS h FROM patrons WHERE id = ?').get(ana.id) as { h: string }).h,
+    ).not.toBe(stored);
 
     // Nowhere in clear: not in the journal (input or effects), not in the audit trail.
-    const entries = t.s.store.db.prepare("SELECT payload FROM journal WHERE command = 'patrons.setPin'").all() as { payload: string }[];
+    const entries = t.s.store.db.prepare("SELECT payload FROM journal WHERE command = 'patrons.setPin'").all() as {
+      payload: string;
+    }[];
     expect(entries).toHaveLength(2);
     for (const e of entries) {
       expect(e.payload).not.toContain(PIN);
@@ -135,7 +165,11 @@ describe('setting a PIN', () => {
   it('refuses a PIN that is not 4 to 8 digits, and writes nothing', () => {
     const ana = addPatron(t, 1);
     const n = journalCount(t);
-    for (const bad of ['123', '123456789', '12a4', '', ' 1234']) expect(errorCode(() => t.s.patrons.setPin(ana.id, bad, t.staff)), bad).toBe('INVALID');
+    for (const bad of ['123', '123456789', '12a4', '', ' 1234'])
+      expect(
+        errorCode(() => t.s.patrons.setPin(ana.id, bad, t.staff)),
+        bad,
+      ).toBe('INVALID');
     expect(journalCount(t)).toBe(n);
     expect(t.s.patrons.summary(ana.id).patron.hasPin).toBe(false);
   });

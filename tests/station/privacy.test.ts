@@ -53,17 +53,33 @@ describe('the loan history purge', () => {
     expect(core.services.patrons.readingHistory(ben.id).map((h) => h.title)).toEqual(['Solaris']);
 
     // One journal entry, by the system, carrying the unlinked loan's whole row for the hub.
-    const entries = db.prepare('SELECT staff_id, payload FROM journal WHERE command = ?').all(COMMAND.privacy.purgeLoanHistory) as { staff_id: string | null; payload: string }[];
+    const entries = db
+      .prepare('SELECT staff_id, payload FROM journal WHERE command = ?')
+      .all(COMMAND.privacy.purgeLoanHistory) as { staff_id: string | null; payload: string }[];
     expect(entries).toHaveLength(1);
     expect(entries[0]!.staff_id).toBeNull();
-    const { effects } = JSON.parse(entries[0]!.payload) as { effects: { table: string; row: { id: string; patronId: unknown; returnedAt: unknown } }[] };
-    expect(effects).toEqual([{ table: 'loans', op: 'upsert', row: expect.objectContaining({ id: old, patronId: null, returnedAt: expect.any(Number) }) }]);
-    expect(db.prepare("SELECT count(*) AS n FROM audit WHERE command = ?").get(COMMAND.privacy.purgeLoanHistory)).toEqual({ n: 1 });
+    const { effects } = JSON.parse(entries[0]!.payload) as {
+      effects: { table: string; row: { id: string; patronId: unknown; returnedAt: unknown } }[];
+    };
+    expect(effects).toEqual([
+      {
+        table: 'loans',
+        op: 'upsert',
+        row: expect.objectContaining({ id: old, patronId: null, returnedAt: expect.any(Number) }),
+      },
+    ]);
+    expect(
+      db.prepare('SELECT count(*) AS n FROM audit WHERE command = ?').get(COMMAND.privacy.purgeLoanHistory),
+    ).toEqual({ n: 1 });
 
     // Nothing more to unlink: a second start writes nothing.
     await core.close();
     core = await startStationCore({ dataDir: t.dir, now: () => t!.clock.now });
-    expect(core.services.store.db.prepare('SELECT count(*) AS n FROM journal WHERE command = ?').get(COMMAND.privacy.purgeLoanHistory)).toEqual({ n: 1 });
+    expect(
+      core.services.store.db
+        .prepare('SELECT count(*) AS n FROM journal WHERE command = ?')
+        .get(COMMAND.privacy.purgeLoanHistory),
+    ).toEqual({ n: 1 });
   });
 
   it('runs again daily while the station stays up, and stops when it closes', async () => {

@@ -11,9 +11,15 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 const addRecord = (title: string, isbn: string | null) =>
-  t.s.catalogue.addRecord({ title, author: null, isbn, issn: null, publisher: null, year: null, callNumber: null }, t.staff);
+  t.s.catalogue.addRecord(
+    { title, author: null, isbn, issn: null, publisher: null, year: null, callNumber: null },
+    t.staff,
+  );
 const register = (n: number, firstName: string, phone: string | null) =>
-  t.s.patrons.register({ cardBarcode: patronCard(n), firstName, lastName: 'Reader', categoryCode: 'ADULT', phone }, t.staff).patron;
+  t.s.patrons.register(
+    { cardBarcode: patronCard(n), firstName, lastName: 'Reader', categoryCode: 'ADULT', phone },
+    t.staff,
+  ).patron;
 
 describe('catalogue search by ISBN', () => {
   it('finds an ISBN typed with hyphens or spaces, whole or in part, as it is kept without them', () => {
@@ -79,7 +85,8 @@ describe('patron search by phone number', () => {
 
   it('never lets typed text break out of the query', () => {
     register(1, 'Ana', null);
-    for (const q of ['"', 'ana"*', 'a:b', '(', ')', '^', '---', '- -', 'NEAR(ana', 'ana OR', '*']) expect(() => t.s.patrons.search(q), q).not.toThrow();
+    for (const q of ['"', 'ana"*', 'a:b', '(', ')', '^', '---', '- -', 'NEAR(ana', 'ana OR', '*'])
+      expect(() => t.s.patrons.search(q), q).not.toThrow();
     expect(ftsPrefixQuery('  ,; ')).toBeNull();
     expect(ftsPrefixQuery('978-0-14')).toBe('("978014"* OR "978-0-14"*)');
   });

@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RowChange } from '../../src/domain/journal';
 import { MEASURES, type Measure } from '../../src/domain/statistics';
 import { redactJournalReadingHistory } from '../../src/services/journal-privacy';
-import { catchUpStatistics, currentRowsLookup, factsOfEntry, rebuildStatistics, statisticsReport } from '../../src/services/statistics';
+import {
+  catchUpStatistics,
+  currentRowsLookup,
+  factsOfEntry,
+  rebuildStatistics,
+  statisticsReport,
+} from '../../src/services/statistics';
 import { ServiceError } from '../../src/services/errors';
 import { createTestStation, DESK_RULE, itemBarcode, patronCard, type TestStation } from '../support/station';
 
@@ -86,7 +92,10 @@ const figures: Record<string, number> = {};
 const templates: Record<string, { command: string; payload: { input: unknown; effects: RowChange[] } }> = {};
 
 function entryOf(seq: number) {
-  const r = t.s.store.db.prepare('SELECT command, payload FROM journal WHERE seq = ?').get(seq) as { command: string; payload: string };
+  const r = t.s.store.db.prepare('SELECT command, payload FROM journal WHERE seq = ?').get(seq) as {
+    command: string;
+    payload: string;
+  };
   return { command: r.command, payload: JSON.parse(r.payload) as { input: unknown; effects: RowChange[] } };
 }
 const lastSeq = () => t.s.ctx.journal.lastSeq()!;
@@ -104,16 +113,37 @@ beforeAll(() => {
   patrons = [];
   for (let i = 0; i < PATRONS; i++) {
     const category = i % 4 === 0 ? 'CHILD' : 'ADULT';
-    const p = s.patrons.register({ cardBarcode: patronCard(i + 1), firstName: `Pat${i}`, lastName: 'Reader', categoryCode: category, keepReadingHistory: false, pin: null }, staff).patron;
+    const p = s.patrons.register(
+      {
+        cardBarcode: patronCard(i + 1),
+        firstName: `Pat${i}`,
+        lastName: 'Reader',
+        categoryCode: category,
+        keepReadingHistory: false,
+        pin: null,
+      },
+      staff,
+    ).patron;
     patrons.push({ id: p.id, card: p.cardBarcode, category });
   }
   copies = [];
   for (let r = 0; r < RECORDS; r++) {
     const [callNumber, collection] = CALL_NUMBERS[r % CALL_NUMBERS.length]!;
     const itemType = r % 3 === 0 ? 'DVD' : 'BOOK';
-    const record = s.catalogue.addRecord({ title: `Title ${r}`, author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber }, staff);
+    const record = s.catalogue.addRecord(
+      { title: `Title ${r}`, author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber },
+      staff,
+    );
     for (let c = 0; c < COPIES; c++) {
-      const item = s.catalogue.addItem({ barcode: itemBarcode(r * COPIES + c + 1), recordId: record.id, itemTypeCode: itemType, replacementPrice: 2000 }, staff);
+      const item = s.catalogue.addItem(
+        {
+          barcode: itemBarcode(r * COPIES + c + 1),
+          recordId: record.id,
+          itemTypeCode: itemType,
+          replacementPrice: 2000,
+        },
+        staff,
+      );
       copies.push({ id: item.id, barcode: item.barcode, recordId: record.id, itemType, collection });
     }
   }
@@ -138,11 +168,13 @@ beforeAll(() => {
   const fee = s.fees.charge({ patronId: a.id, kind: 'manual', amount: 300, description: 'printing' }, staff);
   s.fees.pay({ patronId: a.id, tendered: 300, feeIds: [fee.id] }, staff);
   templates.pay = entryOf(lastSeq());
-  expect(templates.checkoutFillingHold!.payload.effects.some((e) => e.table === 'holds' && e.row.status === 'fulfilled')).toBe(true);
+  expect(
+    templates.checkoutFillingHold!.payload.effects.some((e) => e.table === 'holds' && e.row.status === 'fulfilled'),
+  ).toBe(true);
 
   // The generated year, 2025: about 410 entries a day, 09:00 to 20:59 in New York.
   const random = prng(20250101);
-  const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   // Some patrons borrow much more than others: the first 200 are picked three times as often.
   const patronPick = () => (random() < 0.6 ? patrons[Math.floor(random() * 200)]! : pick(patrons));
   const db = t.s.store.db;
@@ -178,10 +210,30 @@ beforeAll(() => {
           }
           yearBorrowers.add(person.id);
         };
-        const loanRow = (tpl: RowChange) => ({ ...tpl, row: { ...tpl.row, id: `loan-${n}`, itemId: copy.id, patronId: tpl.row.patronId === null ? null : person.id, checkedOutAt: at } });
-        const itemRow = (tpl: RowChange) => ({ ...tpl, row: { ...tpl.row, id: copy.id, barcode: copy.barcode, recordId: copy.recordId, itemTypeCode: copy.itemType } });
+        const loanRow = (tpl: RowChange) => ({
+          ...tpl,
+          row: {
+            ...tpl.row,
+            id: `loan-${n}`,
+            itemId: copy.id,
+            patronId: tpl.row.patronId === null ? null : person.id,
+            checkedOutAt: at,
+          },
+        });
+        const itemRow = (tpl: RowChange) => ({
+          ...tpl,
+          row: { ...tpl.row, id: copy.id, barcode: copy.barcode, recordId: copy.recordId, itemTypeCode: copy.itemType },
+        });
         const cloned = (tpl: { payload: { effects: RowChange[] } }) =>
-          tpl.payload.effects.map((e) => (e.table === 'loans' ? loanRow(e) : e.table === 'items' ? itemRow(e) : e.table === 'holds' ? { ...e, row: { ...e.row, id: `hold-${n}`, patronId: person.id, itemId: copy.id } } : e));
+          tpl.payload.effects.map((e) =>
+            e.table === 'loans'
+              ? loanRow(e)
+              : e.table === 'items'
+                ? itemRow(e)
+                : e.table === 'holds'
+                  ? { ...e, row: { ...e.row, id: `hold-${n}`, patronId: person.id, itemId: copy.id } }
+                  : e,
+          );
         if (roll < 0.4) {
           command = 'circulation.checkout';
           effects = cloned(templates.checkout!);
@@ -205,12 +257,22 @@ beforeAll(() => {
           count('checkins', '');
         } else if (roll < 0.95) {
           command = 'catalogue.inHouseUse';
-          effects = templates.inHouse!.payload.effects.map((e) => ({ ...e, row: { ...e.row, id: `use-${n}`, itemId: copy.id, usedAt: at } }));
+          effects = templates.inHouse!.payload.effects.map((e) => ({
+            ...e,
+            row: { ...e.row, id: `use-${n}`, itemId: copy.id, usedAt: at },
+          }));
           count('inHouseUses', '');
         } else if (roll < 0.98) {
           command = 'fees.pay';
           const amount = 25 * (1 + Math.floor(random() * 20));
-          effects = templates.pay!.payload.effects.map((e) => (e.table === 'payments' ? { ...e, row: { ...e.row, id: `pay-${n}`, patronId: person.id, amount, tendered: amount, createdAt: at } } : e));
+          effects = templates.pay!.payload.effects.map((e) =>
+            e.table === 'payments'
+              ? {
+                  ...e,
+                  row: { ...e.row, id: `pay-${n}`, patronId: person.id, amount, tendered: amount, createdAt: at },
+                }
+              : e,
+          );
           count('finesCollected', person.category, amount, false);
         } else if (roll < 0.985) {
           // Interlibrary loan (the ILL module's command names): a temporary copy received.
@@ -224,10 +286,22 @@ beforeAll(() => {
         } else {
           // Work that statistics do not count.
           command = 'holds.place';
-          effects = templates.holdPlace!.payload.effects.map((e) => ({ ...e, row: { ...e.row, id: `place-${n}`, patronId: person.id } }));
+          effects = templates.holdPlace!.payload.effects.map((e) => ({
+            ...e,
+            row: { ...e.row, id: `place-${n}`, patronId: person.id },
+          }));
         }
         n++;
-        t.s.ctx.journal.append({ id: `gen-${n}`, stationId, hlc: String(at).padStart(15, '0'), wallTime: at, staffId: t.staff.staffId, branchId: t.branchId, command, payload: { input: {}, effects } });
+        t.s.ctx.journal.append({
+          id: `gen-${n}`,
+          stationId,
+          hlc: String(at).padStart(15, '0'),
+          wallTime: at,
+          staffId: t.staff.staffId,
+          branchId: t.branchId,
+          command,
+          payload: { input: {}, effects },
+        });
       }
     }
   });
@@ -252,7 +326,11 @@ describe('statistics of a generated year', () => {
     let checkouts = 0;
     const from = DateTime.fromISO('2025-01-01', { zone: ZONE }).toMillis();
     const to = DateTime.fromISO('2026-01-01', { zone: ZONE }).toMillis();
-    for (const r of t.s.store.db.prepare('SELECT command, wall_time AS wallTime, branch_id AS branchId, payload FROM journal WHERE wall_time >= ? AND wall_time < ?').iterate(from, to) as Iterable<{ command: string; wallTime: number; branchId: string; payload: string }>) {
+    for (const r of t.s.store.db
+      .prepare(
+        'SELECT command, wall_time AS wallTime, branch_id AS branchId, payload FROM journal WHERE wall_time >= ? AND wall_time < ?',
+      )
+      .iterate(from, to) as Iterable<{ command: string; wallTime: number; branchId: string; payload: string }>) {
       const f = factsOfEntry({ ...r, payload: JSON.parse(r.payload) }, ZONE, lookup);
       for (const c of f.counts) if (c.measure === 'checkouts') checkouts += c.n;
     }
@@ -280,7 +358,20 @@ describe('statistics of a generated year', () => {
 
   it('matches the tally by month, year, day and hour in the branch time zone', () => {
     const byMonth = statisticsReport(t.s.ctx, { from: '2025-01-01', to: '2025-12-31', groupBy: 'month' });
-    expect(byMonth.rows.map((r) => r.key)).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12']);
+    expect(byMonth.rows.map((r) => r.key)).toEqual([
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+    ]);
     for (const row of byMonth.rows) expect(only(row), row.key).toEqual(expected.month.get(row.key));
     const byYear = statisticsReport(t.s.ctx, { from: '2025-01-01', to: '2025-12-31', groupBy: 'year' });
     expect(byYear.rows.map((r) => [r.key, only(r)])).toEqual([['2025', expected.year.get('2025')]]);
@@ -307,11 +398,14 @@ describe('statistics of a generated year', () => {
     const byCategory = statisticsReport(t.s.ctx, { from: '2025-01-01', to: '2025-12-31', groupBy: 'patronCategory' });
     expect(byCategory.rows.map((r) => r.label)).toEqual(['Adult', 'Child', '']);
     const byBranch = statisticsReport(t.s.ctx, { from: '2025-01-01', to: '2025-12-31', groupBy: 'branch' });
-    expect(byBranch.rows.map((r) => [r.key, r.label, only(r)])).toEqual([[t.branchId, 'Main Library', expected.year.get('2025')]]);
+    expect(byBranch.rows.map((r) => [r.key, r.label, only(r)])).toEqual([
+      [t.branchId, 'Main Library', expected.year.get('2025')],
+    ]);
   });
 
   it('estimates active patrons (distinct borrowers) for each month, day and the year', () => {
-    const close = (got: number | null, want: number) => expect(Math.abs((got ?? -1) - want)).toBeLessThanOrEqual(Math.max(2, want * 0.03));
+    const close = (got: number | null, want: number) =>
+      expect(Math.abs((got ?? -1) - want)).toBeLessThanOrEqual(Math.max(2, want * 0.03));
     const byMonth = statisticsReport(t.s.ctx, { from: '2025-01-01', to: '2025-12-31', groupBy: 'month' });
     for (const row of byMonth.rows) close(row.activePatrons, borrowersByMonth.get(row.key)!.size);
     close(byMonth.totals.activePatrons, yearBorrowers.size);
@@ -320,17 +414,32 @@ describe('statistics of a generated year', () => {
     // A month's active patrons are not the sum of its days': the same patron counts once.
     const marchDays = days.rows.reduce((sum, r) => sum + (r.activePatrons ?? 0), 0);
     expect(marchDays).toBeGreaterThan(days.totals.activePatrons * 2);
-    expect(statisticsReport(t.s.ctx, { from: '2025-01-01', to: '2025-12-31', groupBy: 'itemType' }).rows.every((r) => r.activePatrons === null)).toBe(true);
+    expect(
+      statisticsReport(t.s.ctx, { from: '2025-01-01', to: '2025-12-31', groupBy: 'itemType' }).rows.every(
+        (r) => r.activePatrons === null,
+      ),
+    ).toBe(true);
   });
 
   it('counts the real day of desk work, new patrons, and new entries as they come', () => {
     const day = statisticsReport(t.s.ctx, { from: '2026-01-05', to: '2026-01-05', groupBy: 'hour' });
-    expect(only(day.totals)).toEqual({ ...zero(), checkouts: 2, holdsFilled: 1, renewals: 1, checkins: 1, inHouseUses: 1, finesCollected: 300 });
+    expect(only(day.totals)).toEqual({
+      ...zero(),
+      checkouts: 2,
+      holdsFilled: 1,
+      renewals: 1,
+      checkins: 1,
+      inHouseUses: 1,
+      finesCollected: 300,
+    });
     expect(day.totals.activePatrons).toBe(2);
     expect(day.rows[14]!.checkouts).toBe(2);
     expect(day.rows[15]!.renewals).toBe(1);
     const registered = statisticsReport(t.s.ctx, { from: '2024-12-30', to: '2024-12-30', groupBy: 'patronCategory' });
-    expect(Object.fromEntries(registered.rows.map((r) => [r.key, r.newPatrons]))).toEqual({ ADULT: PATRONS * 0.75, CHILD: PATRONS * 0.25 });
+    expect(Object.fromEntries(registered.rows.map((r) => [r.key, r.newPatrons]))).toEqual({
+      ADULT: PATRONS * 0.75,
+      CHILD: PATRONS * 0.25,
+    });
     // A check-out made now shows in the next report (counted lazily, from the high-water mark).
     t.clock.now = Date.UTC(2026, 0, 6, 15, 0);
     t.s.circulation.checkout({ patronBarcode: patrons[2]!.card, itemBarcode: copies[20]!.barcode }, t.staff);
@@ -357,8 +466,23 @@ describe('statistics of a generated year', () => {
 describe('statistics keep no reading history', () => {
   it('no patron id or card reaches a report or the statistics tables', () => {
     const ids = patrons.flatMap((p) => [p.id, p.card]);
-    for (const groupBy of ['day', 'month', 'year', 'hour', 'branch', 'itemType', 'collection', 'patronCategory'] as const) {
-      const text = JSON.stringify(statisticsReport(t.s.ctx, { from: groupBy === 'day' ? '2025-06-01' : '2024-01-01', to: groupBy === 'day' ? '2026-01-31' : '2026-12-31', groupBy }));
+    for (const groupBy of [
+      'day',
+      'month',
+      'year',
+      'hour',
+      'branch',
+      'itemType',
+      'collection',
+      'patronCategory',
+    ] as const) {
+      const text = JSON.stringify(
+        statisticsReport(t.s.ctx, {
+          from: groupBy === 'day' ? '2025-06-01' : '2024-01-01',
+          to: groupBy === 'day' ? '2026-01-31' : '2026-12-31',
+          groupBy,
+        }),
+      );
       for (const id of ids) expect(text.includes(id), `${groupBy} names ${id}`).toBe(false);
     }
     const db = t.s.store.db;
@@ -366,7 +490,16 @@ describe('statistics keep no reading history', () => {
       const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
       expect(columns.some((c) => /patron_id|card/.test(c))).toBe(false);
     }
-    const texts = new Set((db.prepare("SELECT DISTINCT day || ' ' || branch_id || ' ' || dimension || ' ' || value || ' ' || measure AS v FROM stats_counts").pluck().all() as string[]).join('\n'));
+    const texts = new Set(
+      (
+        db
+          .prepare(
+            "SELECT DISTINCT day || ' ' || branch_id || ' ' || dimension || ' ' || value || ' ' || measure AS v FROM stats_counts",
+          )
+          .pluck()
+          .all() as string[]
+      ).join('\n'),
+    );
     const everything = [...texts].join('\n');
     for (const id of ids) expect(everything.includes(id)).toBe(false);
     // The sketches hold register values (0..33), not hashes or ids.
@@ -380,14 +513,32 @@ describe('statistics keep no reading history', () => {
     const u = createTestStation({ timeZone: ZONE });
     try {
       u.s.admin.saveRule(DESK_RULE, u.staff);
-      const record = u.s.catalogue.addRecord({ title: 'One', author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber: '398.2 GRI' }, u.staff);
-      const item = u.s.catalogue.addItem({ barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 1000 }, u.staff);
-      const patron = u.s.patrons.register({ cardBarcode: patronCard(1), firstName: 'Ann', lastName: 'Reader', categoryCode: 'ADULT', keepReadingHistory: false, pin: null }, u.staff).patron;
+      const record = u.s.catalogue.addRecord(
+        { title: 'One', author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber: '398.2 GRI' },
+        u.staff,
+      );
+      const item = u.s.catalogue.addItem(
+        { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 1000 },
+        u.staff,
+      );
+      const patron = u.s.patrons.register(
+        {
+          cardBarcode: patronCard(1),
+          firstName: 'Ann',
+          lastName: 'Reader',
+          categoryCode: 'ADULT',
+          keepReadingHistory: false,
+          pin: null,
+        },
+        u.staff,
+      ).patron;
       u.s.circulation.checkout({ patronBarcode: patron.cardBarcode, itemBarcode: item.barcode }, u.staff);
       u.s.circulation.checkin({ itemBarcode: item.barcode }, u.staff);
       // The daily privacy run, before anyone asked for a report: the check-out's entry loses the patron.
       expect(redactJournalReadingHistory(u.s.ctx).redacted).toBe(1);
-      const journalText = (u.s.store.db.prepare('SELECT payload FROM journal').pluck().all() as string[]).filter((p) => p.includes('"loans"')).join('\n');
+      const journalText = (u.s.store.db.prepare('SELECT payload FROM journal').pluck().all() as string[])
+        .filter((p) => p.includes('"loans"'))
+        .join('\n');
       expect(journalText.includes(patron.id)).toBe(false);
       const day = new Date(u.clock.now).toLocaleDateString('en-CA', { timeZone: ZONE });
       const report = statisticsReport(u.s.ctx, { from: day, to: day, groupBy: 'patronCategory' });

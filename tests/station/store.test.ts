@@ -21,7 +21,9 @@ describe('the station store', () => {
   it('makes every table STRICT, so a wrong type is refused by SQLite itself', () => {
     const store = openStore(tempDb());
     const tables = store.db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'")
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'",
+      )
       .all() as { name: string; sql: string }[];
     expect(tables.length).toBeGreaterThan(20);
     for (const t of tables) expect(t.sql, t.name).toMatch(/STRICT$/);
@@ -29,7 +31,9 @@ describe('the station store', () => {
       store.db.prepare("INSERT INTO branches (id, code, name, time_zone) VALUES ('b', 'B', 'B', 'UTC')").run(),
     ).not.toThrow();
     expect(() =>
-      store.db.prepare("INSERT INTO item_types (id, code, name, not_for_loan) VALUES ('X', 'X', 'X', 'not a number')").run(),
+      store.db
+        .prepare("INSERT INTO item_types (id, code, name, not_for_loan) VALUES ('X', 'X', 'X', 'not a number')")
+        .run(),
     ).toThrow(/cannot store TEXT value in INTEGER column/);
     store.close();
   });
@@ -41,7 +45,10 @@ describe('the station store', () => {
     // A branch merged later carries an older timestamp: apply "second" first, as if it had landed
     // first, then the full list. drizzle's own migrator would skip "first" here.
     applyMigrations(db, [first!]);
-    const lateMigration = { tag: '0000a_merged_late', statements: ['CREATE TABLE merged_late (id TEXT PRIMARY KEY) STRICT'] };
+    const lateMigration = {
+      tag: '0000a_merged_late',
+      statements: ['CREATE TABLE merged_late (id TEXT PRIMARY KEY) STRICT'],
+    };
     const applied = applyMigrations(db, [first!, lateMigration, second!]);
     expect(applied).toEqual(['0000a_merged_late', second!.tag]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'merged_late'").get()).toBeTruthy();
@@ -55,11 +62,15 @@ describe('the station store', () => {
     const migrations = readMigrations();
     const at = migrations.findIndex((m) => m.tag === '0002_sync_exception_patrons');
     applyMigrations(db, migrations.slice(0, at));
-    const insert = db.prepare(`INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES (?, 'lent_twice', 'm', ?, NULL, '[]', 1)`);
+    const insert = db.prepare(
+      `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES (?, 'lent_twice', 'm', ?, NULL, '[]', 1)`,
+    );
     insert.run('hub-1', 'p1');
     insert.run('pull:x', null);
     applyMigrations(db, migrations);
-    expect(db.prepare('SELECT id, patron_id AS patronId, patron_ids AS patronIds FROM sync_exceptions ORDER BY id').all()).toEqual([
+    expect(
+      db.prepare('SELECT id, patron_id AS patronId, patron_ids AS patronIds FROM sync_exceptions ORDER BY id').all(),
+    ).toEqual([
       { id: 'hub-1', patronId: 'p1', patronIds: '["p1"]' },
       { id: 'pull:x', patronId: null, patronIds: '[]' },
     ]);
@@ -79,7 +90,11 @@ describe('the station store', () => {
     insert.run('p1', '20000000000001', 'Ana', '(555) 123-4567');
     insert.run('p2', '20000000000002', 'Ben', null);
     applyMigrations(db, migrations);
-    const found = (q: string) => db.prepare('SELECT p.id FROM patrons_fts f JOIN patrons p ON p.rowid = f.rowid WHERE patrons_fts MATCH ?').pluck().all(q);
+    const found = (q: string) =>
+      db
+        .prepare('SELECT p.id FROM patrons_fts f JOIN patrons p ON p.rowid = f.rowid WHERE patrons_fts MATCH ?')
+        .pluck()
+        .all(q);
     expect(found('"5551234"*')).toEqual(['p1']);
     expect(found('"ben"*')).toEqual(['p2']);
     db.close();
@@ -87,8 +102,14 @@ describe('the station store', () => {
 
   it('records every migration of the journal as applied after opening', () => {
     const store = openStore(tempDb());
-    const tags = (store.db.prepare('SELECT tag FROM __migrations ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);
-    expect(tags).toEqual(readMigrations().map((m) => m.tag).sort());
+    const tags = (store.db.prepare('SELECT tag FROM __migrations ORDER BY tag').all() as { tag: string }[]).map(
+      (r) => r.tag,
+    );
+    expect(tags).toEqual(
+      readMigrations()
+        .map((m) => m.tag)
+        .sort(),
+    );
     store.close();
   });
 
@@ -100,7 +121,9 @@ describe('the station store', () => {
       )
       .run();
     expect(() => store.db.prepare("DELETE FROM journal WHERE id = 'e1'").run()).toThrow(/append-only/);
-    expect(() => store.db.prepare("UPDATE journal SET payload = '{\"forged\":1}' WHERE id = 'e1'").run()).toThrow(/append-only/);
+    expect(() => store.db.prepare("UPDATE journal SET payload = '{\"forged\":1}' WHERE id = 'e1'").run()).toThrow(
+      /append-only/,
+    );
     // Recording the hub's acknowledgement is the one update allowed.
     store.db.prepare("UPDATE journal SET acked_at = 5, outcome = 'applied' WHERE id = 'e1'").run();
     expect(store.db.prepare("SELECT outcome FROM journal WHERE id = 'e1'").get()).toEqual({ outcome: 'applied' });

@@ -51,7 +51,8 @@ export async function createApiStation(opts: { locale?: string; currency?: strin
   const clock = { now: MONDAY_10AM };
   const services = openStation(stationDatabasePath(dir), { now: () => clock.now });
   const core = createStationCore(services);
-  const call = (name: string, input: unknown, token?: string | null) => core.invoke(name, input, { sessionToken: token ?? null, local: true }) as Promise<Answer>;
+  const call = (name: string, input: unknown, token?: string | null) =>
+    core.invoke(name, input, { sessionToken: token ?? null, local: true }) as Promise<Answer>;
   const ok = async <T = Record<string, unknown>>(name: string, input: unknown, token?: string | null): Promise<T> => {
     const r = await call(name, input, token);
     if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
@@ -66,8 +67,10 @@ export async function createApiStation(opts: { locale?: string; currency?: strin
     locale: opts.locale ?? 'en-US',
     admin: { username: 'admin', displayName: 'Ada Admin', password: ADMIN_PASSWORD },
   });
-  const signIn = async () => (await ok<{ token: string }>('auth.signIn', { username: 'admin', password: ADMIN_PASSWORD })).token;
-  const kioskSignIn = async () => (await ok<{ token: string }>('auth.kioskSignIn', { cardBarcode: patronCard(1), pin: KIOSK_PIN })).token;
+  const signIn = async () =>
+    (await ok<{ token: string }>('auth.signIn', { username: 'admin', password: ADMIN_PASSWORD })).token;
+  const kioskSignIn = async () =>
+    (await ok<{ token: string }>('auth.kioskSignIn', { cardBarcode: patronCard(1), pin: KIOSK_PIN })).token;
   const admin = await signIn();
 
   const patronIds: string[] = [];
@@ -75,7 +78,13 @@ export async function createApiStation(opts: { locale?: string; currency?: strin
   for (const [i, card] of cards.entries()) {
     const p = await ok<{ patron: { id: string } }>(
       'patrons.register',
-      { cardBarcode: card, firstName: `Pat${i + 1}`, lastName: 'Reader', categoryCode: 'ADULT', ...(i === 0 ? { pin: KIOSK_PIN } : {}) },
+      {
+        cardBarcode: card,
+        firstName: `Pat${i + 1}`,
+        lastName: 'Reader',
+        categoryCode: 'ADULT',
+        ...(i === 0 ? { pin: KIOSK_PIN } : {}),
+      },
       admin,
     );
     patronIds.push(p.patron.id);
@@ -91,14 +100,24 @@ export async function createApiStation(opts: { locale?: string; currency?: strin
       items.push(barcode);
     }
   }
-  const loan = await ok<{ loanId: string }>('circulation.checkout', { patronBarcode: cards[0], itemBarcode: items[0] }, admin);
-  const fee = await ok<{ id: string }>('fees.charge', { patronId: patronIds[1], kind: 'damage', amount: 300, description: 'torn page' }, admin);
+  const loan = await ok<{ loanId: string }>(
+    'circulation.checkout',
+    { patronBarcode: cards[0], itemBarcode: items[0] },
+    admin,
+  );
+  const fee = await ok<{ id: string }>(
+    'fees.charge',
+    { patronId: patronIds[1], kind: 'damage', amount: 300, description: 'torn page' },
+    admin,
+  );
   const hold = await ok<{ id: string }>('holds.place', { patronId: patronIds[2], recordId: recordIds[0] }, admin);
   const kiosk = await kioskSignIn();
 
-  const tables = (services.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
-    (t) => t.name,
-  );
+  const tables = (
+    services.store.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((t) => t.name);
   const counters = tables.map((t) => [t, services.store.db.prepare(`SELECT count(*) AS n FROM "${t}"`)] as const);
   const readers = tables.map((t) => [t, services.store.db.prepare(`SELECT * FROM "${t}"`)] as const);
 
@@ -126,7 +145,8 @@ export async function createApiStation(opts: { locale?: string; currency?: strin
       Object.fromEntries(
         readers.map(([t, stmt]) => {
           const hash = createHash('sha1');
-          for (const row of stmt.iterate()) hash.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)));
+          for (const row of stmt.iterate())
+            hash.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)));
           return [t, hash.digest('hex')];
         }),
       ),

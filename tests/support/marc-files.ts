@@ -28,7 +28,23 @@ export function bookRecord(b: BookSpec): MarcRecord {
   fields.push(['650', ' 0', 'a', 'Libraries', 'x', 'Automation.']);
   for (const f of b.extra ?? []) fields.push(f);
   for (const c of b.copies ?? []) {
-    fields.push(['952', '  ', 'a', c.branch ?? 'MAIN', 'b', c.branch ?? 'MAIN', 'o', c.callNumber ?? '020 TES', 'p', c.barcode, 'y', c.type ?? 'BOOK', ...(c.price ? ['v', c.price] : []), 'z', 'kept note']);
+    fields.push([
+      '952',
+      '  ',
+      'a',
+      c.branch ?? 'MAIN',
+      'b',
+      c.branch ?? 'MAIN',
+      'o',
+      c.callNumber ?? '020 TES',
+      'p',
+      c.barcode,
+      'y',
+      c.type ?? 'BOOK',
+      ...(c.price ? ['v', c.price] : []),
+      'z',
+      'kept note',
+    ]);
   }
   return { leader: '00000nam a2200000 a 4500', fields };
 }
@@ -38,7 +54,11 @@ export const iso2709 = (records: MarcRecord[]) => Buffer.concat(records.map((r) 
 export function marcXml(records: MarcRecord[], prefix = ''): string {
   const p = prefix ? `${prefix}:` : '';
   const ns = prefix ? `xmlns:${prefix}` : 'xmlns';
-  const body = records.map((r) => Marc.format(r, 'marcxml').replace(/<(\/?)(record|leader|controlfield|datafield|subfield)\b/g, `<$1${p}$2`)).join('');
+  const body = records
+    .map((r) =>
+      Marc.format(r, 'marcxml').replace(/<(\/?)(record|leader|controlfield|datafield|subfield)\b/g, `<$1${p}$2`),
+    )
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${p}collection ${ns}="http://www.loc.gov/MARC21/slim">\n${body}</${p}collection>\n`;
 }
 
@@ -49,7 +69,15 @@ export function generatedBooks(n: number, firstItem = 1, firstNumber = 1): MarcR
   for (let i = firstNumber; i < firstNumber + n; i++) {
     const copies = [{ barcode: itemBarcode(item++), price: '24.99' }];
     if (i % 3 === 0) copies.push({ barcode: itemBarcode(item++), price: '19.50' });
-    out.push(bookRecord({ id: `gen${i}`, title: `Generated book number ${i}`, author: `Author ${i % 97}`, isbn: isbn13(i), copies }));
+    out.push(
+      bookRecord({
+        id: `gen${i}`,
+        title: `Generated book number ${i}`,
+        author: `Author ${i % 97}`,
+        isbn: isbn13(i),
+        copies,
+      }),
+    );
   }
   return out;
 }

@@ -73,7 +73,9 @@ export function refusalsOf(fn: () => unknown): Refusal[] {
 /** Just the codes of the refusals `fn` is refused with. */
 export const refusalCodes = (fn: () => unknown): string[] => refusalsOf(fn).map((r) => r.code);
 
-export function createTestStation(opts: { start?: number; timeZone?: string; dir?: string; adminKey?: KeyObject } = {}): TestStation {
+export function createTestStation(
+  opts: { start?: number; timeZone?: string; dir?: string; adminKey?: KeyObject } = {},
+): TestStation {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'circa-station-'));
   const path = join(dir, 'station.db');
   const clock = { now: opts.start ?? MONDAY_10AM };
@@ -123,7 +125,13 @@ export function createTestStation(opts: { start?: number; timeZone?: string; dir
 }
 
 /** Adds a record with `copies` items and returns their barcodes. */
-export function addTitle(t: TestStation, title: string, copies: number, firstItem: number, extra: { author?: string; itemTypeCode?: string; replacementPrice?: number } = {}) {
+export function addTitle(
+  t: TestStation,
+  title: string,
+  copies: number,
+  firstItem: number,
+  extra: { author?: string; itemTypeCode?: string; replacementPrice?: number } = {},
+) {
   const record = t.s.catalogue.addRecord(
     { title, author: extra.author ?? null, isbn: null, issn: null, publisher: null, year: 2020, callNumber: null },
     t.staff,
@@ -131,7 +139,12 @@ export function addTitle(t: TestStation, title: string, copies: number, firstIte
   const barcodes: string[] = [];
   for (let i = 0; i < copies; i++) {
     const item = t.s.catalogue.addItem(
-      { barcode: itemBarcode(firstItem + i), recordId: record.id, itemTypeCode: extra.itemTypeCode ?? 'BOOK', replacementPrice: extra.replacementPrice ?? 2500 },
+      {
+        barcode: itemBarcode(firstItem + i),
+        recordId: record.id,
+        itemTypeCode: extra.itemTypeCode ?? 'BOOK',
+        replacementPrice: extra.replacementPrice ?? 2500,
+      },
       t.staff,
     );
     barcodes.push(item.barcode);
@@ -139,7 +152,11 @@ export function addTitle(t: TestStation, title: string, copies: number, firstIte
   return { recordId: record.id, barcodes };
 }
 
-export function addPatron(t: TestStation, n: number, names: { firstName?: string; lastName?: string; keepReadingHistory?: boolean; pin?: string } = {}) {
+export function addPatron(
+  t: TestStation,
+  n: number,
+  names: { firstName?: string; lastName?: string; keepReadingHistory?: boolean; pin?: string } = {},
+) {
   return t.s.patrons.register(
     {
       cardBarcode: patronCard(n),

@@ -35,7 +35,10 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { port: number; host?: string }, listenHost = '127.0.0.1'): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { port: number; host?: string },
+  listenHost = '127.0.0.1',
+): Promise<TcpProxy> {
   const host = target.host ?? '127.0.0.1';
   let current: Fault = { kind: 'none' };
   let remaining = Infinity;

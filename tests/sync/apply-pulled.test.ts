@@ -18,20 +18,32 @@ function lentOut(): { t: TestStation; old: Loan; next: Loan } {
   const ben = addPatron(t, 2);
   const lent = t.s.circulation.checkout({ patronBarcode: ana.cardBarcode, itemBarcode: barcodes[0]! }, t.staff);
   // Everything this desk did is at the hub already: nothing is waiting.
-  const seqs = (t.s.store.db.prepare('SELECT seq FROM journal').all() as { seq: number }[]).map((r) => ({ seq: r.seq, outcome: 'applied' }));
+  const seqs = (t.s.store.db.prepare('SELECT seq FROM journal').all() as { seq: number }[]).map((r) => ({
+    seq: r.seq,
+    outcome: 'applied',
+  }));
   t.s.ctx.journal.acknowledge(seqs, t.clock.now);
   const old = t.s.ctx.rows.get<Loan>('loans', lent.loanId)!;
   const next: Loan = { ...old, id: 'hub-loan-2', patronId: ben.id, checkedOutAt: old.checkedOutAt + 1000 };
   return { t, old, next };
 }
 
-const up = (table: RowChange['table'], row: object): RowChange => ({ table, op: 'upsert', row: row as RowChange['row'] });
-const openExceptions = (t: TestStation) => t.s.store.db.prepare(`SELECT id FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL`).all();
+const up = (table: RowChange['table'], row: object): RowChange => ({
+  table,
+  op: 'upsert',
+  row: row as RowChange['row'],
+});
+const openExceptions = (t: TestStation) =>
+  t.s.store.db.prepare(`SELECT id FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL`).all();
 
 describe('applying pulled rows in an order the store refuses for a moment', () => {
   it('takes a new loan that came before the return of the old one in the same batch', () => {
     const { t, old, next } = lentOut();
-    const r = applyPulledBatch(t.s.ctx, [up('loans', next), up('loans', { ...old, returnedAt: next.checkedOutAt })], '10');
+    const r = applyPulledBatch(
+      t.s.ctx,
+      [up('loans', next), up('loans', { ...old, returnedAt: next.checkedOutAt })],
+      '10',
+    );
     expect(r).toMatchObject({ applied: 2, failed: 0 });
     expect(t.s.ctx.rows.get<Loan>('loans', next.id)?.returnedAt).toBeNull();
     expect(openExceptions(t)).toEqual([]);

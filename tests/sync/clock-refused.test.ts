@@ -38,21 +38,36 @@ afterAll(async () => {
 describe('a station whose clock the hub does not believe', () => {
   it('is refused and warned, with nothing recorded at the hub; once its clock is set it syncs', async () => {
     const clock = { skewMs: Date.UTC(1970, 0, 2) - Date.now() };
-    const s = openStation(join(mkdtempSync(join(tmpdir(), 'circa-clock-refused-')), 'station.db'), { now: () => Date.now() + clock.skewMs });
+    const s = openStation(join(mkdtempSync(join(tmpdir(), 'circa-clock-refused-')), 'station.db'), {
+      now: () => Date.now() + clock.skewMs,
+    });
     try {
-      const { credential } = await enrolWithHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('N'), stationName: '1970 desk' });
+      const { credential } = await enrolWithHub(s, {
+        hubUrl: url,
+        code: await hub.createEnrolmentCode('N'),
+        stationName: '1970 desk',
+      });
       const stationId = s.ctx.readState('station_id')!;
       const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential));
       try {
         const refused = await worker.syncNow();
-        expect(refused).toMatchObject({ reachable: false, clockWarning: true, lastError: expect.stringContaining("station's clock") });
+        expect(refused).toMatchObject({
+          reachable: false,
+          clockWarning: true,
+          lastError: expect.stringContaining("station's clock"),
+        });
         expect(Math.abs(refused.clockOffsetMs! - clock.skewMs)).toBeLessThan(10_000);
-        expect((await hub.listStations()).find((x) => x.id === stationId)).toMatchObject({ clockOffsetMs: null, lastSeenAt: null });
+        expect((await hub.listStations()).find((x) => x.id === stationId)).toMatchObject({
+          clockOffsetMs: null,
+          lastSeenAt: null,
+        });
 
         clock.skewMs = 0;
         const fixed = await worker.syncNow();
         expect(fixed).toMatchObject({ reachable: true, clockWarning: false, lastError: null });
-        expect(Math.abs((await hub.listStations()).find((x) => x.id === stationId)!.clockOffsetMs!)).toBeLessThan(10_000);
+        expect(Math.abs((await hub.listStations()).find((x) => x.id === stationId)!.clockOffsetMs!)).toBeLessThan(
+          10_000,
+        );
       } finally {
         await worker.stop();
       }
@@ -63,9 +78,15 @@ describe('a station whose clock the hub does not believe', () => {
 
   it('believes a clock years out that is still a clock, records its offset and warns', async () => {
     const skewMs = Date.UTC(2003, 0, 1) - Date.now();
-    const s = openStation(join(mkdtempSync(join(tmpdir(), 'circa-clock-2003-')), 'station.db'), { now: () => Date.now() + skewMs });
+    const s = openStation(join(mkdtempSync(join(tmpdir(), 'circa-clock-2003-')), 'station.db'), {
+      now: () => Date.now() + skewMs,
+    });
     try {
-      const { credential } = await enrolWithHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('N'), stationName: '2003 desk' });
+      const { credential } = await enrolWithHub(s, {
+        hubUrl: url,
+        code: await hub.createEnrolmentCode('N'),
+        stationName: '2003 desk',
+      });
       const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential));
       try {
         expect(await worker.syncNow()).toMatchObject({ reachable: true, clockWarning: true, lastError: null });

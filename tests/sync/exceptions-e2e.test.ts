@@ -37,7 +37,10 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
     const hub = new Hub(db);
     await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
     await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-    await hub.init({ libraryName: 'County Library', admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' } });
+    await hub.init({
+      libraryName: 'County Library',
+      admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' },
+    });
     const server: FastifyInstance = await createHubServer({ hub });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const desks: Desk[] = [];
@@ -49,7 +52,12 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
       await joinHub(s, { hubUrl: proxy.url(), code: await hub.createEnrolmentCode(code), stationName: `${code} desk` });
       // Alice signs in at each desk: her entries are signed with her key, opened by her password.
       await s.auth.signIn('alice', 'alice password');
-      const d = { s, dir, proxy, worker: new SyncWorker(s.ctx, new HttpHubClient(proxy.url(), s.ctx.readState('hub_credential')!)) };
+      const d = {
+        s,
+        dir,
+        proxy,
+        worker: new SyncWorker(s.ctx, new HttpHubClient(proxy.url(), s.ctx.readState('hub_credential')!)),
+      };
       desks.push(d);
       return d;
     };
@@ -60,11 +68,22 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
     try {
       const north = await desk('N');
       const south = await desk('S');
-      const staff = (d: Desk) => (d.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;
+      const staff = (d: Desk) =>
+        (d.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;
       const actor: Actor = { kind: 'staff', staffId: staff(north) };
-      const record = north.s.catalogue.addRecord({ title: 'Rayuela', author: null, isbn: null, issn: null, publisher: null, year: 1963, callNumber: null }, actor);
-      north.s.catalogue.addItem({ barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 }, actor);
-      for (const n of [1, 2]) north.s.patrons.register({ cardBarcode: patronCard(n), firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' }, actor);
+      const record = north.s.catalogue.addRecord(
+        { title: 'Rayuela', author: null, isbn: null, issn: null, publisher: null, year: 1963, callNumber: null },
+        actor,
+      );
+      north.s.catalogue.addItem(
+        { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 },
+        actor,
+      );
+      for (const n of [1, 2])
+        north.s.patrons.register(
+          { cardBarcode: patronCard(n), firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' },
+          actor,
+        );
       await sync(north);
       await sync(south);
 
@@ -78,19 +97,30 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
       expect(atSouth).toMatchObject({ kind: 'lent_twice', title: 'Rayuela', resolvedAt: null });
       // North hears of it on its next sync, from the hub's exceptions feed.
       await sync(north);
-      expect(north.s.exceptions.list()).toEqual([expect.objectContaining({ id: atSouth!.id, kind: 'lent_twice', resolvedAt: null })]);
+      expect(north.s.exceptions.list()).toEqual([
+        expect.objectContaining({ id: atSouth!.id, kind: 'lent_twice', resolvedAt: null }),
+      ]);
       // Both borrowers are named on both branches' lists (the earlier borrower first), through
       // the station API the desk reads: South's copy came with its push, North's from the feed.
-      const patronId = (d: Desk, n: number) => (d.s.store.db.prepare('SELECT id FROM patrons WHERE card_barcode = ?').get(patronCard(n)) as { id: string }).id;
+      const patronId = (d: Desk, n: number) =>
+        (d.s.store.db.prepare('SELECT id FROM patrons WHERE card_barcode = ?').get(patronCard(n)) as { id: string }).id;
       const bothBorrowers = (d: Desk) => [
         { id: patronId(d, 1), name: 'Pat1 Reader', cardBarcode: patronCard(1) },
         { id: patronId(d, 2), name: 'Pat2 Reader', cardBarcode: patronCard(2) },
       ];
       for (const d of [south, north]) {
         const api = createStationCore(d.s);
-        const token = ((await api.invoke('auth.signIn', { username: 'alice', password: 'alice password' }, {})) as { ok: true; value: { token: string } }).value.token;
+        const token = (
+          (await api.invoke('auth.signIn', { username: 'alice', password: 'alice password' }, {})) as {
+            ok: true;
+            value: { token: string };
+          }
+        ).value.token;
         const listed = await api.invoke('sync.exceptions', {}, { sessionToken: token });
-        expect(listed).toEqual({ ok: true, value: [expect.objectContaining({ id: atSouth!.id, kind: 'lent_twice', patrons: bothBorrowers(d) })] });
+        expect(listed).toEqual({
+          ok: true,
+          value: [expect.objectContaining({ id: atSouth!.id, kind: 'lent_twice', patrons: bothBorrowers(d) })],
+        });
       }
 
       // South loses the hub, and staff resolve it at the desk through the station API.
@@ -99,7 +129,11 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
       const core = createStationCore(south.s);
       const signIn = await core.invoke('auth.signIn', { username: 'alice', password: 'alice password' }, {});
       const token = (signIn as { ok: true; value: { token: string } }).value.token;
-      const resolved = await core.invoke('sync.resolveException', { id: atSouth!.id, note: 'Pat2 keeps it; Pat1 was called' }, { sessionToken: token });
+      const resolved = await core.invoke(
+        'sync.resolveException',
+        { id: atSouth!.id, note: 'Pat2 keeps it; Pat1 was called' },
+        { sessionToken: token },
+      );
       expect(resolved).toEqual({ ok: true, value: { resolved: true } });
       expect(south.s.exceptions.list()).toEqual([]);
       expect((await south.worker.syncNow()).lastError).toBeTruthy();
@@ -111,14 +145,22 @@ describe.each(databases())('a sync exception resolved at one desk, hub on %s', (
       await sync(south);
       expect(south.s.ctx.journal.waitingCount()).toBe(0);
       expect(await hub.listExceptions()).toEqual([]);
-      expect((await hub.listExceptions(true))[0]).toMatchObject({ id: atSouth!.id, resolvedBy: staff(south), resolutionNote: 'Pat2 keeps it; Pat1 was called' });
-      const received = await db.query<{ outcome: string }>(`SELECT outcome FROM received WHERE command = 'sync.resolveException'`);
+      expect((await hub.listExceptions(true))[0]).toMatchObject({
+        id: atSouth!.id,
+        resolvedBy: staff(south),
+        resolutionNote: 'Pat2 keeps it; Pat1 was called',
+      });
+      const received = await db.query<{ outcome: string }>(
+        `SELECT outcome FROM received WHERE command = 'sync.resolveException'`,
+      );
       expect(received).toEqual([{ outcome: 'applied' }]);
 
       // North sees it resolved on its next sync; resolving it there again writes nothing.
       await sync(north);
       expect(north.s.exceptions.list()).toEqual([]);
-      expect(north.s.exceptions.list(true)).toEqual([expect.objectContaining({ id: atSouth!.id, resolvedAt: clock.now })]);
+      expect(north.s.exceptions.list(true)).toEqual([
+        expect.objectContaining({ id: atSouth!.id, resolvedAt: clock.now }),
+      ]);
       const entries = north.s.store.db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number };
       expect(north.s.exceptions.resolve(atSouth!.id, staff(north), 'too late')).toBe(false);
       expect(north.s.store.db.prepare('SELECT count(*) AS n FROM journal').get()).toEqual(entries);

@@ -28,12 +28,17 @@ async function station(branch: string, name: string): Promise<{ core: StationCor
   return { core, token: (signIn.value as { token: string }).token };
 }
 
-const kiosk = (s: { core: StationCore }, pin: string) => s.core.invoke('auth.kioskSignIn', { cardBarcode: patronCard(1), pin }, {});
+const kiosk = (s: { core: StationCore }, pin: string) =>
+  s.core.invoke('auth.kioskSignIn', { cardBarcode: patronCard(1), pin }, {});
 
 describe('a lockout across stations', () => {
   it('locks the card at the other station too, and a clearing at that one frees it at the first', async () => {
     const north = await station('N', 'north desk');
-    const registered = await north.core.invoke('patrons.register', { cardBarcode: patronCard(1), firstName: 'Ulises', lastName: 'Lima', categoryCode: 'ADULT', pin: '2468' }, { sessionToken: north.token });
+    const registered = await north.core.invoke(
+      'patrons.register',
+      { cardBarcode: patronCard(1), firstName: 'Ulises', lastName: 'Lima', categoryCode: 'ADULT', pin: '2468' },
+      { sessionToken: north.token },
+    );
     expect(registered.ok).toBe(true);
     const south = await station('S', 'south desk');
     // South knows the patron (and the PIN's hash) from the hub: the right PIN works there.
@@ -44,12 +49,17 @@ describe('a lockout across stations', () => {
     // The lock reaches the south through the hub, which accepted the entry.
     await expect.poll(async () => (await kiosk(south, '2468')).ok === false, { timeout: 15_000 }).toBe(true);
     expect(await kiosk(south, '2468')).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
-    const outcomes = await fixture!.db.query<{ command: string; outcome: string }>("SELECT command, outcome FROM received WHERE command LIKE 'auth.%'");
+    const outcomes = await fixture!.db.query<{ command: string; outcome: string }>(
+      "SELECT command, outcome FROM received WHERE command LIKE 'auth.%'",
+    );
     expect(outcomes).toEqual([{ command: 'auth.lockout', outcome: 'applied' }]);
 
     // The patron asks at the south desk: staff clear it there, and the north lets them in again.
-    const patronId = ((registered as { value: { patron: { id: string } } }).value.patron.id);
-    expect(await south.core.invoke('auth.clearLockout', { patronId }, { sessionToken: south.token })).toMatchObject({ ok: true, value: { wasLocked: true } });
+    const patronId = (registered as { value: { patron: { id: string } } }).value.patron.id;
+    expect(await south.core.invoke('auth.clearLockout', { patronId }, { sessionToken: south.token })).toMatchObject({
+      ok: true,
+      value: { wasLocked: true },
+    });
     await expect.poll(async () => (await kiosk(north, '2468')).ok, { timeout: 15_000 }).toBe(true);
   }, 90_000);
 });

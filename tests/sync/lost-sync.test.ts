@@ -42,29 +42,52 @@ async function station(branch: string, name: string) {
   return { core, ok, synced };
 }
 
-const hubRow = async <T>(table: string, id: string) => (await db.query<{ data: T }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2', [table, id]))[0]?.data;
+const hubRow = async <T>(table: string, id: string) =>
+  (await db.query<{ data: T }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2', [table, id]))[0]?.data;
 
 describe('a lost copy and the hub', () => {
   it('keeps the loan open with the lost status and the charge, then closes it when the copy is found', async () => {
     const north = await station('N', 'north desk');
     const record = await north.ok('catalogue.addRecord', { title: 'The Word for World Is Forest' });
-    const item = await north.ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 1800 });
-    const patron = (await north.ok('patrons.register', { cardBarcode: patronCard(1), firstName: 'Davidson', lastName: 'R', categoryCode: 'ADULT' })).patron as { id: string };
+    const item = await north.ok('catalogue.addItem', {
+      barcode: itemBarcode(1),
+      recordId: record.id,
+      itemTypeCode: 'BOOK',
+      replacementPrice: 1800,
+    });
+    const patron = (
+      await north.ok('patrons.register', {
+        cardBarcode: patronCard(1),
+        firstName: 'Davidson',
+        lastName: 'R',
+        categoryCode: 'ADULT',
+      })
+    ).patron as { id: string };
     const loan = await north.ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) });
     await north.ok('catalogue.setItemStatus', { itemBarcode: itemBarcode(1), change: 'lost' });
     await north.synced();
 
-    const outcomes = await db.query<{ command: string; outcome: string }>('SELECT command, outcome FROM received ORDER BY seq');
-    expect(outcomes.filter((o) => o.command === 'catalogue.setItemStatus')).toEqual([{ command: 'catalogue.setItemStatus', outcome: 'applied' }]);
+    const outcomes = await db.query<{ command: string; outcome: string }>(
+      'SELECT command, outcome FROM received ORDER BY seq',
+    );
+    expect(outcomes.filter((o) => o.command === 'catalogue.setItemStatus')).toEqual([
+      { command: 'catalogue.setItemStatus', outcome: 'applied' },
+    ]);
     expect(await hubRow('items', item.id as string)).toMatchObject({ status: 'lost' });
     expect(await hubRow('loans', loan.loanId as string)).toMatchObject({ returnedAt: null, patronId: patron.id });
-    const fees = await db.query<{ id: string; data: { kind: string; outstanding: number; loanId: string } }>(`SELECT id, data FROM rows WHERE table_name = 'fees'`);
-    expect(fees.map((f) => f.data)).toEqual([expect.objectContaining({ kind: 'lost', outstanding: 1800, loanId: loan.loanId })]);
+    const fees = await db.query<{ id: string; data: { kind: string; outstanding: number; loanId: string } }>(
+      `SELECT id, data FROM rows WHERE table_name = 'fees'`,
+    );
+    expect(fees.map((f) => f.data)).toEqual([
+      expect.objectContaining({ kind: 'lost', outstanding: 1800, loanId: loan.loanId }),
+    ]);
     const feeId = fees[0]!.id;
 
     // The south desk sees the patron owing the charge, with the copy still on their account.
     const south = await station('S', 'south desk');
-    await expect.poll(async () => (await south.ok('patrons.lookup', { barcode: patronCard(1) })).feesOwed, { timeout: 10_000 }).toBe(1800);
+    await expect
+      .poll(async () => (await south.ok('patrons.lookup', { barcode: patronCard(1) })).feesOwed, { timeout: 10_000 })
+      .toBe(1800);
     expect(((await south.ok('patrons.lookup', { barcode: patronCard(1) })).loans as unknown[]).length).toBe(1);
 
     // Found in the south: the loan closes, the charge is forgiven, everywhere.
@@ -73,7 +96,9 @@ describe('a lost copy and the hub', () => {
     expect(await hubRow('items', item.id as string)).toMatchObject({ status: 'available' });
     expect(await hubRow('loans', loan.loanId as string)).toMatchObject({ returnedAt: expect.any(Number) });
     expect(await hubRow('fees', feeId)).toMatchObject({ kind: 'lost', amount: 1800, outstanding: 0 });
-    await expect.poll(async () => (await north.ok('patrons.lookup', { barcode: patronCard(1) })).feesOwed, { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(async () => (await north.ok('patrons.lookup', { barcode: patronCard(1) })).feesOwed, { timeout: 10_000 })
+      .toBe(0);
     expect(((await north.ok('patrons.lookup', { barcode: patronCard(1) })).loans as unknown[]).length).toBe(0);
   }, 60_000);
 });

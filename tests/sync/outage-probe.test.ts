@@ -28,11 +28,16 @@ async function freePort(): Promise<number> {
 
 /** What the hub sent back for the station's journal entry (null: not acknowledged yet). */
 function outcomeOf(core: StationCore, entryId: string): string | null {
-  return (core.services.store.db.prepare('SELECT outcome FROM journal WHERE id = ?').get(entryId) as { outcome: string | null }).outcome;
+  return (
+    core.services.store.db.prepare('SELECT outcome FROM journal WHERE id = ?').get(entryId) as {
+      outcome: string | null;
+    }
+  ).outcome;
 }
 
 function lastEntryId(core: StationCore): string {
-  return (core.services.store.db.prepare('SELECT id FROM journal ORDER BY seq DESC LIMIT 1').get() as { id: string }).id;
+  return (core.services.store.db.prepare('SELECT id FROM journal ORDER BY seq DESC LIMIT 1').get() as { id: string })
+    .id;
 }
 
 describe('a desk command after an outage', () => {
@@ -43,17 +48,41 @@ describe('a desk command after an outage', () => {
     const env = { DATABASE_URL: '' };
     let core: StationCore | null = null;
     try {
-      hubAdmin(['init', '--data', data, '--library', 'County Library', '--branch', 'N:North:America/New_York', '--admin', 'alice', '--password', 'alice password'], env);
-      const code = /enrolment code[^:]*: (\S+)/.exec(hubAdmin(['enrol-station', '--data', data, '--branch', 'N'], env))![1]!;
+      hubAdmin(
+        [
+          'init',
+          '--data',
+          data,
+          '--library',
+          'County Library',
+          '--branch',
+          'N:North:America/New_York',
+          '--admin',
+          'alice',
+          '--password',
+          'alice password',
+        ],
+        env,
+      );
+      const code = /enrolment code[^:]*: (\S+)/.exec(
+        hubAdmin(['enrol-station', '--data', data, '--branch', 'N'], env),
+      )![1]!;
       let hub = await startHubProcess(args, env);
-      core = await startStationCore({ dataDir: join(dir, 'station'), join: { hubUrl: hub.url, code, stationName: 'North desk' } });
+      core = await startStationCore({
+        dataDir: join(dir, 'station'),
+        join: { hubUrl: hub.url, code, stationName: 'North desk' },
+      });
       const s = core.services;
       await s.auth.signIn('alice', 'alice password');
       const staffId = (s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;
       const actor = { kind: 'staff' as const, staffId };
-      const syncState = () => s.statusProviders.sync() as unknown as { reachable: boolean | null; waiting: number; lastError: string | null };
+      const syncState = () =>
+        s.statusProviders.sync() as unknown as { reachable: boolean | null; waiting: number; lastError: string | null };
 
-      s.patrons.register({ cardBarcode: patronCard(1), firstName: 'Before', lastName: 'Outage', categoryCode: 'ADULT' }, actor);
+      s.patrons.register(
+        { cardBarcode: patronCard(1), firstName: 'Before', lastName: 'Outage', categoryCode: 'ADULT' },
+        actor,
+      );
       const before = lastEntryId(core);
       await expect.poll(() => outcomeOf(core!, before), { timeout: 15_000, interval: 50 }).toBe('applied');
 
@@ -71,14 +100,21 @@ describe('a desk command after an outage', () => {
       const stillDown = syncState().reachable === false;
 
       const t0 = performance.now();
-      s.patrons.register({ cardBarcode: patronCard(2), firstName: 'After', lastName: 'Outage', categoryCode: 'ADULT' }, actor);
+      s.patrons.register(
+        { cardBarcode: patronCard(2), firstName: 'After', lastName: 'Outage', categoryCode: 'ADULT' },
+        actor,
+      );
       const after = lastEntryId(core);
       await expect.poll(() => outcomeOf(core!, after), { timeout: 5_000, interval: 20 }).toBe('applied');
       const took = Math.round(performance.now() - t0);
-      console.log(`hub back, desk command made: on the hub in ${took} ms (station still marked it unreachable when it came back: ${stillDown})`);
+      console.log(
+        `hub back, desk command made: on the hub in ${took} ms (station still marked it unreachable when it came back: ${stillDown})`,
+      );
       expect(took).toBeLessThan(5_000);
       // The round the probe started finishes (its pulls come after the push) and says the hub answers.
-      await expect.poll(() => syncState(), { timeout: 5_000, interval: 20 }).toMatchObject({ reachable: true, waiting: 0, lastError: null });
+      await expect
+        .poll(() => syncState(), { timeout: 5_000, interval: 20 })
+        .toMatchObject({ reachable: true, waiting: 0, lastError: null });
       hub.child.kill('SIGTERM');
       await hub.exited;
     } finally {

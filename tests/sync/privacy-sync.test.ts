@@ -46,8 +46,18 @@ async function station(branch: string, name: string, clock: { now: number }) {
   return { core, ok };
 }
 
-const hubLoan = async (id: string) => (await db.query<{ data: { patronId: string | null; returnedAt: number | null } }>(`SELECT data FROM rows WHERE table_name = 'loans' AND id = $1`, [id]))[0]?.data;
-const stationLoanPatron = (core: StationCore, id: string) => (core.services.store.db.prepare('SELECT patron_id AS p FROM loans WHERE id = ?').get(id) as { p: string | null } | undefined)?.p;
+const hubLoan = async (id: string) =>
+  (
+    await db.query<{ data: { patronId: string | null; returnedAt: number | null } }>(
+      `SELECT data FROM rows WHERE table_name = 'loans' AND id = $1`,
+      [id],
+    )
+  )[0]?.data;
+const stationLoanPatron = (core: StationCore, id: string) =>
+  (
+    core.services.store.db.prepare('SELECT patron_id AS p FROM loans WHERE id = ?').get(id) as
+      { p: string | null } | undefined
+  )?.p;
 
 describe('the loan history purge and the hub', () => {
   it('drops the link at the hub too, and the station keeps it dropped', async () => {
@@ -56,7 +66,14 @@ describe('the loan history purge and the hub', () => {
     await north.ok('settings.update', { loanHistoryRetentionDays: 30 });
     const record = await north.ok('catalogue.addRecord', { title: 'The Dispossessed' });
     await north.ok('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' });
-    const patron = (await north.ok('patrons.register', { cardBarcode: patronCard(1), firstName: 'Shevek', lastName: 'Anarres', categoryCode: 'ADULT' })).patron as { id: string };
+    const patron = (
+      await north.ok('patrons.register', {
+        cardBarcode: patronCard(1),
+        firstName: 'Shevek',
+        lastName: 'Anarres',
+        categoryCode: 'ADULT',
+      })
+    ).patron as { id: string };
     const loan = await north.ok('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) });
     const loanId = loan.loanId as string;
     await north.ok('circulation.checkin', { itemBarcode: itemBarcode(1) });
@@ -68,7 +85,9 @@ describe('the loan history purge and the hub', () => {
     clock.now += 31 * DAY;
     await expect.poll(() => stationLoanPatron(north.core, loanId), { timeout: 10_000 }).toBeNull();
     await expect.poll(async () => (await hubLoan(loanId))?.patronId, { timeout: 10_000 }).toBeNull();
-    const outcomes = await db.query<{ outcome: string }>('SELECT outcome FROM received WHERE command = $1', [COMMAND.privacy.purgeLoanHistory]);
+    const outcomes = await db.query<{ outcome: string }>('SELECT outcome FROM received WHERE command = $1', [
+      COMMAND.privacy.purgeLoanHistory,
+    ]);
     expect(outcomes.map((o) => o.outcome)).toEqual(['applied']);
     expect(await hubLoan(loanId)).toMatchObject({ returnedAt: expect.any(Number) });
 
@@ -80,6 +99,8 @@ describe('the loan history purge and the hub', () => {
     // A station joining now loads the loan without its patron.
     const south = await station('S', 'south desk', clock);
     await expect.poll(() => stationLoanPatron(south.core, loanId), { timeout: 10_000 }).toBeNull();
-    expect(south.core.services.store.db.prepare('SELECT count(*) AS n FROM loans WHERE id = ?').get(loanId)).toEqual({ n: 1 });
+    expect(south.core.services.store.db.prepare('SELECT count(*) AS n FROM loans WHERE id = ?').get(loanId)).toEqual({
+      n: 1,
+    });
   }, 60_000);
 });

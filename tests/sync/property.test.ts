@@ -81,7 +81,10 @@ describe.each(databases())('sync property: stations apart and together, hub on %
     const hub = new Hub(db);
     const branchCodes = ['N', 'S', 'E'];
     for (const code of branchCodes) await hub.addBranch({ code, name: `Branch ${code}`, timeZone: 'America/New_York' });
-    await hub.init({ libraryName: 'County Library', admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' } });
+    await hub.init({
+      libraryName: 'County Library',
+      admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' },
+    });
     const server: FastifyInstance = await createHubServer({ hub });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const hubPort = (server.server.address() as { port: number }).port;
@@ -93,8 +96,12 @@ describe.each(databases())('sync property: stations apart and together, hub on %
     // test's offline windows (a few hundred ms) behave like an afternoon without internet.
     const workerFor = (s: StationServices, proxy: TcpProxy) =>
       // The workers' back-off jitter draws from a PRNG of its own: how often they happen to back off
-    // depends on timing, and must not shift the desk work and faults a seed replays.
-    new SyncWorker(s.ctx, new HttpHubClient(proxy.url(), s.ctx.readState('hub_credential')!), { intervalMs: 60, backoff: { baseMs: 20, maxMs: 250 }, random: jitter });
+      // depends on timing, and must not shift the desk work and faults a seed replays.
+      new SyncWorker(s.ctx, new HttpHubClient(proxy.url(), s.ctx.readState('hub_credential')!), {
+        intervalMs: 60,
+        backoff: { baseMs: 20, maxMs: 250 },
+        random: jitter,
+      });
     try {
       for (const [i, code] of ['N', 'N', 'S', 'E'].entries()) {
         const proxy = await startTcpProxy({ port: hubPort });
@@ -106,7 +113,9 @@ describe.each(databases())('sync property: stations apart and together, hub on %
         await s.auth.signIn('alice', 'alice password');
         desks.push({ name: `desk ${i} (${code})`, s, dir, proxy, worker: workerFor(s, proxy), offline: false, skewMs });
       }
-      const staffId = (desks[0]!.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;
+      const staffId = (
+        desks[0]!.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }
+      ).id;
       const actor: Actor = { kind: 'staff', staffId };
 
       // The library: a few titles with few copies and a few patrons, so that desks collide often.
@@ -114,16 +123,26 @@ describe.each(databases())('sync property: stations apart and together, hub on %
       const records: string[] = [];
       const items: string[] = [];
       for (let r = 0; r < 3; r++) {
-        const record = first.catalogue.addRecord({ title: `Title ${r}`, author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber: null }, actor);
+        const record = first.catalogue.addRecord(
+          { title: `Title ${r}`, author: null, isbn: null, issn: null, publisher: null, year: 2020, callNumber: null },
+          actor,
+        );
         records.push(record.id);
         for (let c = 0; c < 2; c++) {
           const barcode = itemBarcode(items.length + 1);
-          first.catalogue.addItem({ barcode, recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 }, actor);
+          first.catalogue.addItem(
+            { barcode, recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 },
+            actor,
+          );
           items.push(barcode);
         }
       }
       const cards = [1, 2, 3, 4].map((n) => patronCard(n));
-      for (const [n, card] of cards.entries()) first.patrons.register({ cardBarcode: card, firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' }, actor);
+      for (const [n, card] of cards.entries())
+        first.patrons.register(
+          { cardBarcode: card, firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' },
+          actor,
+        );
       await quiesce(desks);
       // Cards registered later, possibly at two desks at once (a duplicate card at the hub).
       const laterCards = [5, 6, 7].map((n) => patronCard(n));
@@ -167,7 +186,28 @@ describe.each(databases())('sync property: stations apart and together, hub on %
 
         const d = pick(desks);
         const s = d.s;
-        const op = pick(['checkout', 'checkout', 'checkout', 'checkin', 'checkin', 'renew', 'hold', 'cancelHold', 'charge', 'pay', 'pay', 'register', 'resolve', 'waive', 'itemStatus', 'block', 'unblock', 'renewAll', 'backdated', 'suspend'] as const);
+        const op = pick([
+          'checkout',
+          'checkout',
+          'checkout',
+          'checkin',
+          'checkin',
+          'renew',
+          'hold',
+          'cancelHold',
+          'charge',
+          'pay',
+          'pay',
+          'register',
+          'resolve',
+          'waive',
+          'itemStatus',
+          'block',
+          'unblock',
+          'renewAll',
+          'backdated',
+          'suspend',
+        ] as const);
         let what = '';
         try {
           switch (op) {
@@ -189,23 +229,46 @@ describe.each(databases())('sync property: stations apart and together, hub on %
             case 'hold': {
               const patron = s.circulation.lookups.patronByCard(pick(cards));
               what = pick(records);
-              if (patron) s.holds.place({ patronId: patron.id, recordId: what, pickupBranchId: s.ctx.identity().branchId }, actor);
+              if (patron)
+                s.holds.place(
+                  { patronId: patron.id, recordId: what, pickupBranchId: s.ctx.identity().branchId },
+                  actor,
+                );
               break;
             }
             case 'cancelHold': {
-              const hold = s.store.db.prepare(`SELECT id FROM holds WHERE status IN ('pending', 'in_transit', 'waiting') ORDER BY id`).all() as { id: string }[];
+              const hold = s.store.db
+                .prepare(`SELECT id FROM holds WHERE status IN ('pending', 'in_transit', 'waiting') ORDER BY id`)
+                .all() as { id: string }[];
               if (hold.length > 0) s.holds.cancel((what = pick(hold).id), actor);
               break;
             }
             case 'charge': {
               const patron = s.circulation.lookups.patronByCard(pick(cards));
-              if (patron) s.fees.charge({ patronId: patron.id, kind: 'manual', amount: 100 + Math.floor(random() * 400), description: 'damage' }, actor);
+              if (patron)
+                s.fees.charge(
+                  {
+                    patronId: patron.id,
+                    kind: 'manual',
+                    amount: 100 + Math.floor(random() * 400),
+                    description: 'damage',
+                  },
+                  actor,
+                );
               break;
             }
             case 'pay': {
               const patron = s.circulation.lookups.patronByCard(pick(cards));
               what = patron?.cardBarcode ?? '';
-              if (patron) s.fees.pay({ patronId: patron.id, tendered: 100_000, amount: chance(0.5) ? null : 50 + Math.floor(random() * 300) }, actor);
+              if (patron)
+                s.fees.pay(
+                  {
+                    patronId: patron.id,
+                    tendered: 100_000,
+                    amount: chance(0.5) ? null : 50 + Math.floor(random() * 300),
+                  },
+                  actor,
+                );
               break;
             }
             case 'resolve': {
@@ -217,17 +280,34 @@ describe.each(databases())('sync property: stations apart and together, hub on %
             case 'waive': {
               const patron = s.circulation.lookups.patronByCard(pick(cards));
               const fees = patron ? s.fees.list(patron.id).filter((f) => f.outstanding > 0) : [];
-              if (fees.length > 0) s.fees.waive({ feeId: (what = pick(fees).id), reason: 'goodwill', amount: chance(0.5) ? null : 10 + Math.floor(random() * 100) }, actor);
+              if (fees.length > 0)
+                s.fees.waive(
+                  {
+                    feeId: (what = pick(fees).id),
+                    reason: 'goodwill',
+                    amount: chance(0.5) ? null : 10 + Math.floor(random() * 100),
+                  },
+                  actor,
+                );
               break;
             }
             case 'itemStatus': {
               what = pick(items);
-              s.catalogue.setItemStatus(what, pick(['lost', 'missing', 'damaged', 'undamaged', 'found', 'found'] as const), actor);
+              s.catalogue.setItemStatus(
+                what,
+                pick(['lost', 'missing', 'damaged', 'undamaged', 'found', 'found'] as const),
+                actor,
+              );
               break;
             }
             case 'block': {
               const patron = s.circulation.lookups.patronByCard((what = pick(cards)));
-              if (patron) s.patrons.addBlock(patron.id, { kind: pick(['barred', 'manual'] as const), reason: 'desk says so' }, actor);
+              if (patron)
+                s.patrons.addBlock(
+                  patron.id,
+                  { kind: pick(['barred', 'manual'] as const), reason: 'desk says so' },
+                  actor,
+                );
               break;
             }
             case 'unblock': {
@@ -241,18 +321,25 @@ describe.each(databases())('sync property: stations apart and together, hub on %
             case 'backdated': {
               // A book-drop return dated yesterday.
               what = pick(items);
-              const yesterday = new Date(clock.now + d.skewMs - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+              const yesterday = new Date(clock.now + d.skewMs - 86_400_000).toLocaleDateString('en-CA', {
+                timeZone: 'America/New_York',
+              });
               s.circulation.checkin({ itemBarcode: what, backdate: yesterday }, actor);
               break;
             }
             case 'suspend': {
-              const holds = s.store.db.prepare(`SELECT id FROM holds WHERE status = 'pending' ORDER BY id`).all() as { id: string }[];
+              const holds = s.store.db.prepare(`SELECT id FROM holds WHERE status = 'pending' ORDER BY id`).all() as {
+                id: string;
+              }[];
               if (holds.length > 0) s.holds.suspend((what = pick(holds).id), chance(0.5) ? null : '2030-01-01', actor);
               break;
             }
             case 'register':
               what = pick(laterCards);
-              s.patrons.register({ cardBarcode: what, firstName: 'Late', lastName: `Reader ${step}`, categoryCode: 'ADULT' }, actor);
+              s.patrons.register(
+                { cardBarcode: what, firstName: 'Late', lastName: `Reader ${step}`, categoryCode: 'ADULT' },
+                actor,
+              );
               break;
           }
           log.push(`${step} ${d.name} ${op} ${what}`);
@@ -273,16 +360,24 @@ describe.each(databases())('sync property: stations apart and together, hub on %
       await quiesce(desks);
 
       await checkConverged(db, desks);
-      const kinds = await db.query<{ kind: string; n: string }>('SELECT kind, count(*) AS n FROM exceptions GROUP BY kind ORDER BY kind');
-      const outcomes = await db.query<{ outcome: string; n: string }>('SELECT outcome, count(*) AS n FROM received GROUP BY outcome ORDER BY outcome');
-      const resolved = await db.query<{ n: string }>('SELECT count(*) AS n FROM exceptions WHERE resolved_at IS NOT NULL');
+      const kinds = await db.query<{ kind: string; n: string }>(
+        'SELECT kind, count(*) AS n FROM exceptions GROUP BY kind ORDER BY kind',
+      );
+      const outcomes = await db.query<{ outcome: string; n: string }>(
+        'SELECT outcome, count(*) AS n FROM received GROUP BY outcome ORDER BY outcome',
+      );
+      const resolved = await db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM exceptions WHERE resolved_at IS NOT NULL',
+      );
       const faults = desks.map((d) => `${d.proxy.stats.refused} refused/${d.proxy.stats.cuts} cut`).join(', ');
       console.log(
         `sync property on ${_name}: seed ${SEED}, ${STEPS} steps, ${Date.now() - started} ms; entries ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(', ')}; ` +
           `exceptions ${kinds.map((k) => `${k.kind} ${k.n}`).join(', ')} (${resolved[0]!.n} resolved); network ${faults}`,
       );
     } catch (error) {
-      console.error(`sync property failed on ${_name} with CIRCA_SEED=${SEED} (steps ${STEPS}); last steps:\n${log.slice(-40).join('\n')}`);
+      console.error(
+        `sync property failed on ${_name} with CIRCA_SEED=${SEED} (steps ${STEPS}); last steps:\n${log.slice(-40).join('\n')}`,
+      );
       throw error;
     } finally {
       for (const d of desks) {
@@ -318,62 +413,128 @@ async function quiesce(desks: Desk[]): Promise<void> {
 
 async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
   for (const d of desks) {
-    const journal = d.s.store.db.prepare('SELECT id, seq, acked_at, outcome FROM journal ORDER BY seq').all() as { id: string; seq: number; acked_at: number | null; outcome: string | null }[];
-    expect(journal.filter((e) => e.acked_at === null), `${d.name}: unacknowledged entries`).toEqual([]);
+    const journal = d.s.store.db.prepare('SELECT id, seq, acked_at, outcome FROM journal ORDER BY seq').all() as {
+      id: string;
+      seq: number;
+      acked_at: number | null;
+      outcome: string | null;
+    }[];
+    expect(
+      journal.filter((e) => e.acked_at === null),
+      `${d.name}: unacknowledged entries`,
+    ).toEqual([]);
     const received = await db.query<{ entry_id: string; seq: string; outcome: string; reason: string | null }>(
       'SELECT entry_id, seq, outcome, reason FROM received WHERE station_id = $1 ORDER BY seq',
       [d.s.ctx.stationId],
     );
     // Each entry once, in the station's own order, seqs 1..n without a gap, and the outcome the
     // station recorded is the one the hub gave it.
-    expect(received.map((r) => Number(r.seq)), `${d.name}: seqs at the hub`).toEqual(journal.map((_, i) => i + 1));
-    expect(received.map((r) => r.entry_id), `${d.name}: entries at the hub`).toEqual(journal.map((e) => e.id));
-    expect(journal.map((e) => e.outcome), `${d.name}: outcomes`).toEqual(received.map((r) => (r.reason ? `${r.outcome}: ${r.reason}` : r.outcome)));
+    expect(
+      received.map((r) => Number(r.seq)),
+      `${d.name}: seqs at the hub`,
+    ).toEqual(journal.map((_, i) => i + 1));
+    expect(
+      received.map((r) => r.entry_id),
+      `${d.name}: entries at the hub`,
+    ).toEqual(journal.map((e) => e.id));
+    expect(
+      journal.map((e) => e.outcome),
+      `${d.name}: outcomes`,
+    ).toEqual(received.map((r) => (r.reason ? `${r.outcome}: ${r.reason}` : r.outcome)));
   }
-  expect(await entryCount(db)).toBe(desks.reduce((n, d) => n + (d.s.store.db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number }).n, 0));
+  expect(await entryCount(db)).toBe(
+    desks.reduce((n, d) => n + (d.s.store.db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number }).n, 0),
+  );
 
   // Every desk knows every exception that concerns its branch, with every patron it names,
   // resolved where the hub has it resolved.
-  const hubExceptions = await db.query<{ id: string; kind: string; branch_ids: string[]; patron_ids: string[]; entry_ids: string[]; resolved_at: string | null; resolved_by: string | null }>(
-    'SELECT id, kind, branch_ids, patron_ids, entry_ids, resolved_at, resolved_by FROM exceptions ORDER BY id',
+  const hubExceptions = await db.query<{
+    id: string;
+    kind: string;
+    branch_ids: string[];
+    patron_ids: string[];
+    entry_ids: string[];
+    resolved_at: string | null;
+    resolved_by: string | null;
+  }>('SELECT id, kind, branch_ids, patron_ids, entry_ids, resolved_at, resolved_by FROM exceptions ORDER BY id');
+  const branchCodes = new Map(
+    (await db.query<{ id: string; code: string }>('SELECT id, code FROM branches')).map((b) => [b.id, b.code]),
   );
-  const branchCodes = new Map((await db.query<{ id: string; code: string }>('SELECT id, code FROM branches')).map((b) => [b.id, b.code]));
   // For a failure message: the hub's record of the exceptions a desk and the hub disagree on, and the entries that made them.
   const describe = (ids: string[]) =>
     hubExceptions
       .filter((x) => ids.includes(`hub-${x.id}`))
-      .map((x) => `hub-${x.id} ${x.kind} for ${x.branch_ids.map((b) => branchCodes.get(b) ?? b).join(',')} resolved by ${x.resolved_by ?? '-'}\n${history(desks, [...x.entry_ids, ...resolutions(desks, `hub-${x.id}`)], true)}`)
+      .map(
+        (x) =>
+          `hub-${x.id} ${x.kind} for ${x.branch_ids.map((b) => branchCodes.get(b) ?? b).join(',')} resolved by ${x.resolved_by ?? '-'}\n${history(desks, [...x.entry_ids, ...resolutions(desks, `hub-${x.id}`)], true)}`,
+      )
       .join('\n');
   type Known = [string, boolean, string[]];
   for (const d of desks) {
     const branchId = d.s.ctx.identity().branchId;
-    const expected = hubExceptions.filter((x) => x.branch_ids.includes(branchId)).map((x): Known => [`hub-${x.id}`, x.resolved_at !== null, [...new Set(x.patron_ids)]]);
-    const known = d.s.store.db.prepare(`SELECT id, resolved_at, patron_ids FROM sync_exceptions WHERE id LIKE 'hub-%'`).all() as { id: string; resolved_at: number | null; patron_ids: string }[];
+    const expected = hubExceptions
+      .filter((x) => x.branch_ids.includes(branchId))
+      .map((x): Known => [`hub-${x.id}`, x.resolved_at !== null, [...new Set(x.patron_ids)]]);
+    const known = d.s.store.db
+      .prepare(`SELECT id, resolved_at, patron_ids FROM sync_exceptions WHERE id LIKE 'hub-%'`)
+      .all() as { id: string; resolved_at: number | null; patron_ids: string }[];
     const byId = (a: Known, b: Known) => Number(a[0].slice(4)) - Number(b[0].slice(4));
-    const seen = known.map((x): Known => [x.id, x.resolved_at !== null, JSON.parse(x.patron_ids) as string[]]).sort(byId);
-    const differ = [...seen, ...expected].filter((x) => !isDeepStrictEqual(seen.find((y) => y[0] === x[0]), expected.find((y) => y[0] === x[0]))).map((x) => x[0]);
-    expect(seen, `${d.name}: exceptions, their patrons and their resolutions\n${describe(differ)}`).toEqual(expected.sort(byId));
+    const seen = known
+      .map((x): Known => [x.id, x.resolved_at !== null, JSON.parse(x.patron_ids) as string[]])
+      .sort(byId);
+    const differ = [...seen, ...expected]
+      .filter(
+        (x) =>
+          !isDeepStrictEqual(
+            seen.find((y) => y[0] === x[0]),
+            expected.find((y) => y[0] === x[0]),
+          ),
+      )
+      .map((x) => x[0]);
+    expect(seen, `${d.name}: exceptions, their patrons and their resolutions\n${describe(differ)}`).toEqual(
+      expected.sort(byId),
+    );
   }
   for (const d of desks) {
-    const failed = d.s.store.db.prepare(`SELECT message FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL`).all();
+    const failed = d.s.store.db
+      .prepare(`SELECT message FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL`)
+      .all();
     expect(failed, `${d.name}: pulled rows the store refused`).toEqual([]);
     expect(d.s.ctx.readState(DEFERRED_KEY), `${d.name}: pulled rows still waiting to go in`).toBe('[]');
   }
   for (const table of COMPARED) {
-    const hubRows = await db.query<{ id: string; data: Record<string, unknown> }>('SELECT id, data FROM rows WHERE table_name = $1 AND deleted = 0 ORDER BY id', [table]);
+    const hubRows = await db.query<{ id: string; data: Record<string, unknown> }>(
+      'SELECT id, data FROM rows WHERE table_name = $1 AND deleted = 0 ORDER BY id',
+      [table],
+    );
     const expected = new Map(hubRows.map((r) => [r.id, r.data]));
     for (const d of desks) {
-      const ids = (d.s.store.db.prepare(`SELECT id FROM "${table}" ORDER BY id`).all() as { id: string }[]).map((r) => r.id);
+      const ids = (d.s.store.db.prepare(`SELECT id FROM "${table}" ORDER BY id`).all() as { id: string }[]).map(
+        (r) => r.id,
+      );
       const missing = [...expected.keys()].filter((id) => !ids.includes(id));
-      expect(ids, `${d.name}: ${table} ids\n${history(desks, missing.concat(ids.filter((id) => !expected.has(id))))}`).toEqual([...expected.keys()].sort());
-      for (const id of ids) expect(d.s.ctx.rows.get(table, id), `${d.name}: ${table} ${id}\n${history(desks, [id])}`).toEqual(d.s.ctx.rows.pick(table, expected.get(id)!));
+      expect(
+        ids,
+        `${d.name}: ${table} ids\n${history(desks, missing.concat(ids.filter((id) => !expected.has(id))))}`,
+      ).toEqual([...expected.keys()].sort());
+      for (const id of ids)
+        expect(d.s.ctx.rows.get(table, id), `${d.name}: ${table} ${id}\n${history(desks, [id])}`).toEqual(
+          d.s.ctx.rows.pick(table, expected.get(id)!),
+        );
     }
   }
 
   // Money at the hub: what each fee still owes is what was charged less what was paid and waived
   // against it (a fee paid twice at two desks is at 0, the excess kept as a credit fee).
   // A second check-in's fine for a loan already returned is kept but not charged (amount counts as 0).
-  const money = await db.query<{ id: string; amount: number; outstanding: number; paid: string; waived: string; credit: string }>(
+  const money = await db.query<{
+    id: string;
+    amount: number;
+    outstanding: number;
+    paid: string;
+    waived: string;
+    credit: string;
+  }>(
     `SELECT f.id, CASE WHEN f.data->>'description' LIKE '%(not charged: returned twice)' THEN 0 ELSE (f.data->>'amount')::int END AS amount, (f.data->>'outstanding')::int AS outstanding,
             coalesce((SELECT sum((a.data->>'amount')::int) FROM rows a WHERE a.table_name = 'payment_allocations' AND a.deleted = 0 AND a.data->>'feeId' = f.id), 0) AS paid,
             coalesce((SELECT sum((w.data->>'amount')::int) FROM rows w WHERE w.table_name = 'fee_waivers' AND w.deleted = 0 AND w.data->>'feeId' = f.id), 0) AS waived,
@@ -386,9 +547,10 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
     const owed = f.amount - Number(f.paid) - Number(f.waived);
     const credit = Number(f.credit);
     const seen = { outstanding: f.outstanding, credit: owed >= 0 ? credit : Math.max(credit, owed) };
-    expect(seen, `fee ${f.id}: charged ${f.amount}, paid ${f.paid}, waived ${f.waived}, credit ${credit}\n${history(desks, [f.id])}`).toEqual(
-      owed >= 0 ? { outstanding: owed, credit: 0 } : { outstanding: 0, credit },
-    );
+    expect(
+      seen,
+      `fee ${f.id}: charged ${f.amount}, paid ${f.paid}, waived ${f.waived}, credit ${credit}\n${history(desks, [f.id])}`,
+    ).toEqual(owed >= 0 ? { outstanding: owed, credit: 0 } : { outstanding: 0, credit });
     expect(credit).toBeLessThanOrEqual(0);
   }
 
@@ -397,27 +559,55 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
     `SELECT data->>'loanId' AS loan, count(*) AS n FROM rows WHERE table_name = 'fees' AND deleted = 0 AND data->>'kind' = 'overdue'
        AND data->>'description' NOT LIKE '%(not charged: returned twice)' GROUP BY 1 HAVING count(*) > 1`,
   );
-  expect(fines, `loans fined twice\n${history(desks, fines.map((f) => f.loan))}`).toEqual([]);
+  expect(
+    fines,
+    `loans fined twice\n${history(
+      desks,
+      fines.map((f) => f.loan),
+    )}`,
+  ).toEqual([]);
 
   // Holds at the hub: a copy is trapped for one hold at a time, and a copy on the hold shelf has
   // its waiting hold, or was flagged (trapped offline for a hold closed meanwhile).
   const trapped = await db.query<{ item: string; n: string }>(
     `SELECT data->>'itemId' AS item, count(*) AS n FROM rows WHERE table_name = 'holds' AND deleted = 0 AND data->>'status' IN ('waiting', 'in_transit') GROUP BY 1 HAVING count(*) > 1`,
   );
-  expect(trapped, `copies trapped for two holds\n${history(desks, trapped.map((t) => t.item))}`).toEqual([]);
+  expect(
+    trapped,
+    `copies trapped for two holds\n${history(
+      desks,
+      trapped.map((t) => t.item),
+    )}`,
+  ).toEqual([]);
   const shelved = await db.query<{ id: string }>(
     `SELECT i.id FROM rows i WHERE i.table_name = 'items' AND i.deleted = 0 AND i.data->>'status' = 'on_hold_shelf'
        AND NOT EXISTS (SELECT 1 FROM rows h WHERE h.table_name = 'holds' AND h.deleted = 0 AND h.data->>'itemId' = i.id AND h.data->>'status' = 'waiting')
        AND NOT EXISTS (SELECT 1 FROM exceptions x WHERE x.kind = 'trapped_for_closed_hold' AND x.item_id = i.id)`,
   );
-  expect(shelved, `copies on the hold shelf for no hold\n${history(desks, shelved.map((x) => x.id))}`).toEqual([]);
+  expect(
+    shelved,
+    `copies on the hold shelf for no hold\n${history(
+      desks,
+      shelved.map((x) => x.id),
+    )}`,
+  ).toEqual([]);
 
   // Two desks registering one card keep both patrons, and a duplicate_card exception names them.
   const cards = await db.query<{ card: string; ids: string[] }>(
     `SELECT data->>'cardBarcode' AS card, array_agg(id ORDER BY id) AS ids FROM rows WHERE table_name = 'patrons' AND deleted = 0 GROUP BY 1 HAVING count(*) > 1`,
   );
-  const named = new Set((await db.query<{ p: string }>(`SELECT jsonb_array_elements_text(patron_ids) AS p FROM exceptions WHERE kind = 'duplicate_card'`)).map((r) => r.p));
-  for (const c of cards) expect(c.ids.filter((id) => !named.has(id)), `patrons sharing card ${c.card} with no duplicate_card exception`).toEqual([]);
+  const named = new Set(
+    (
+      await db.query<{ p: string }>(
+        `SELECT jsonb_array_elements_text(patron_ids) AS p FROM exceptions WHERE kind = 'duplicate_card'`,
+      )
+    ).map((r) => r.p),
+  );
+  for (const c of cards)
+    expect(
+      c.ids.filter((id) => !named.has(id)),
+      `patrons sharing card ${c.card} with no duplicate_card exception`,
+    ).toEqual([]);
 
   // Circulation sense at the hub: a copy lent at two desks while apart has one open loan (the later
   // borrower's), the other closed; a copy with an open loan is on loan (or lost or claimed
@@ -427,16 +617,33 @@ async function checkConverged(db: HubDb, desks: Desk[]): Promise<void> {
   );
   for (const o of open) {
     expect(Number(o.n), `open loans of ${o.item}`).toBe(1);
-    const item = (await db.query<{ status: string }>(`SELECT data->>'status' AS status FROM rows WHERE table_name = 'items' AND id = $1`, [o.item]))[0];
-    const loans = await db.query<{ data: unknown }>(`SELECT data FROM rows WHERE table_name = 'loans' AND data->>'itemId' = $1`, [o.item]);
-    expect(item?.status, `status of ${o.item}, which has an open loan\n${history(desks, [o.item])}\nat the hub: ${JSON.stringify(loans.map((l) => l.data))}`).toMatch(/^(on_loan|lost|claimed_returned)$/);
+    const item = (
+      await db.query<{ status: string }>(
+        `SELECT data->>'status' AS status FROM rows WHERE table_name = 'items' AND id = $1`,
+        [o.item],
+      )
+    )[0];
+    const loans = await db.query<{ data: unknown }>(
+      `SELECT data FROM rows WHERE table_name = 'loans' AND data->>'itemId' = $1`,
+      [o.item],
+    );
+    expect(
+      item?.status,
+      `status of ${o.item}, which has an open loan\n${history(desks, [o.item])}\nat the hub: ${JSON.stringify(loans.map((l) => l.data))}`,
+    ).toMatch(/^(on_loan|lost|claimed_returned)$/);
   }
 }
 
 /** For a failure message: the entries that resolved an exception, at every desk. */
 function resolutions(desks: Desk[], exceptionId: string): string[] {
   return desks.flatMap((d) =>
-    (d.s.store.db.prepare(`SELECT id FROM journal WHERE command = 'sync.resolveException' AND json_extract(payload, '$.input.id') = ?`).all(exceptionId) as { id: string }[]).map((e) => e.id),
+    (
+      d.s.store.db
+        .prepare(
+          `SELECT id FROM journal WHERE command = 'sync.resolveException' AND json_extract(payload, '$.input.id') = ?`,
+        )
+        .all(exceptionId) as { id: string }[]
+    ).map((e) => e.id),
   );
 }
 
@@ -444,13 +651,23 @@ function resolutions(desks: Desk[], exceptionId: string): string[] {
 function history(desks: Desk[], ids: string[], byEntryId = false): string {
   const lines: [number, string][] = [];
   for (const d of desks) {
-    const entries = d.s.store.db.prepare('SELECT id, seq, wall_time, command, payload, outcome FROM journal ORDER BY seq').all() as { id: string; seq: number; wall_time: number; command: string; payload: string; outcome: string }[];
+    const entries = d.s.store.db
+      .prepare('SELECT id, seq, wall_time, command, payload, outcome FROM journal ORDER BY seq')
+      .all() as { id: string; seq: number; wall_time: number; command: string; payload: string; outcome: string }[];
     for (const e of entries) {
       if (byEntryId && !ids.includes(e.id)) continue;
-      const effects = (JSON.parse(e.payload) as { effects: { table: string; row: Record<string, unknown> }[] }).effects.filter((x) => byEntryId || ids.some((id) => Object.values(x.row).includes(id)));
+      const effects = (
+        JSON.parse(e.payload) as { effects: { table: string; row: Record<string, unknown> }[] }
+      ).effects.filter((x) => byEntryId || ids.some((id) => Object.values(x.row).includes(id)));
       if (effects.length === 0 && !byEntryId) continue;
-      lines.push([e.wall_time - d.skewMs, `${d.name} #${e.seq} t=${e.wall_time} ${e.command} -> ${e.outcome}\n    ${effects.map((x) => `${x.table} ${JSON.stringify(x.row)}`).join('\n    ')}`]);
+      lines.push([
+        e.wall_time - d.skewMs,
+        `${d.name} #${e.seq} t=${e.wall_time} ${e.command} -> ${e.outcome}\n    ${effects.map((x) => `${x.table} ${JSON.stringify(x.row)}`).join('\n    ')}`,
+      ]);
     }
   }
-  return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1]).join('\n');
+  return lines
+    .sort((a, b) => a[0] - b[0])
+    .map((l) => l[1])
+    .join('\n');
 }

@@ -7,7 +7,11 @@ import { patronCard } from '../support/station';
 
 const [dataDir, hubUrl, code, countArg] = process.argv.slice(2) as [string, string, string, string];
 const count = Number(countArg);
-const core = await startStationCore({ dataDir, join: { hubUrl, code, stationName: 'killed desk' }, syncIntervalMs: 100 });
+const core = await startStationCore({
+  dataDir,
+  join: { hubUrl, code, stationName: 'killed desk' },
+  syncIntervalMs: 100,
+});
 const s = core.services;
 if (s.ctx.readState('test_work_written') === null) {
   // Alice signs in: her key, which the hub sent sealed with her password, signs the registrations.
@@ -16,7 +20,10 @@ if (s.ctx.readState('test_work_written') === null) {
   s.store.db.transaction(() => {
     // The marker and the work in one go: a kill before it leaves neither, after it both.
     for (let i = 1; i <= count; i++) {
-      s.patrons.register({ cardBarcode: patronCard(i), firstName: `Patron ${i}`, lastName: 'Offline', categoryCode: 'ADULT' }, { kind: 'staff', staffId });
+      s.patrons.register(
+        { cardBarcode: patronCard(i), firstName: `Patron ${i}`, lastName: 'Offline', categoryCode: 'ADULT' },
+        { kind: 'staff', staffId },
+      );
     }
     s.ctx.writeState('test_work_written', String(count));
   })();

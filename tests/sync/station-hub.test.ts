@@ -49,18 +49,29 @@ async function ok(s: { core: StationCore; token: string }, name: string, input: 
 }
 
 describe('stations and the hub', () => {
-  it('joins with a code, loads the library, and carries each desk\'s work to the other', async () => {
+  it("joins with a code, loads the library, and carries each desk's work to the other", async () => {
     const north = await station('N', 'north desk');
     // The library came from the hub: its name, and the admin can sign in offline from now on.
-    expect(await ok(north, 'setup.status', {})).toMatchObject({ configured: true, libraryName: 'County Library', branchName: 'North' });
+    expect(await ok(north, 'setup.status', {})).toMatchObject({
+      configured: true,
+      libraryName: 'County Library',
+      branchName: 'North',
+    });
 
     const record = await ok(north, 'catalogue.addRecord', { title: 'Los detectives salvajes' });
     await ok(north, 'catalogue.addItem', { barcode: itemBarcode(1), recordId: record.id, itemTypeCode: 'BOOK' });
-    await ok(north, 'patrons.register', { cardBarcode: patronCard(1), firstName: 'Ulises', lastName: 'Lima', categoryCode: 'ADULT' });
+    await ok(north, 'patrons.register', {
+      cardBarcode: patronCard(1),
+      firstName: 'Ulises',
+      lastName: 'Lima',
+      categoryCode: 'ADULT',
+    });
     await ok(north, 'circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) });
     await expect.poll(() => north.core.services.ctx.journal.waitingCount(), { timeout: 10_000 }).toBe(0);
     // The round that pushed may still be pulling: the state says reachable once it is over.
-    await expect.poll(async () => (await ok(north, 'status.get', {})).sync, { timeout: 10_000 }).toMatchObject({ state: 'configured', reachable: true });
+    await expect
+      .poll(async () => (await ok(north, 'status.get', {})).sync, { timeout: 10_000 })
+      .toMatchObject({ state: 'configured', reachable: true });
 
     const south = await station('S', 'south desk');
     const seen = await ok(south, 'patrons.lookup', { barcode: patronCard(1) });
@@ -68,12 +79,20 @@ describe('stations and the hub', () => {
 
     // Returned in the south: the north learns it by itself, and nothing was applied twice.
     await ok(south, 'circulation.checkin', { itemBarcode: itemBarcode(1) });
-    await expect.poll(async () => ((await ok(north, 'patrons.lookup', { barcode: patronCard(1) })).loans as unknown[]).length, { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(async () => ((await ok(north, 'patrons.lookup', { barcode: patronCard(1) })).loans as unknown[]).length, {
+        timeout: 10_000,
+      })
+      .toBe(0);
     const received = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM received');
     const entries = north.core.services.store.db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number };
-    const southEntries = south.core.services.store.db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number };
+    const southEntries = south.core.services.store.db.prepare('SELECT count(*) AS n FROM journal').get() as {
+      n: number;
+    };
     await expect.poll(() => south.core.services.ctx.journal.waitingCount(), { timeout: 10_000 }).toBe(0);
-    expect(Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM received'))[0]!.n)).toBe(entries.n + southEntries.n);
+    expect(Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM received'))[0]!.n)).toBe(
+      entries.n + southEntries.n,
+    );
     void received;
   }, 60_000);
 });
@@ -82,7 +101,10 @@ describe('stations and the hub', () => {
  * A TCP link between a station and the hub that cuts the first snapshot answer after `cutAfter`
  * bytes: the station has read part of the stream, as when a line drops mid-download.
  */
-async function linkCuttingSnapshot(target: number, cutAfter: number): Promise<{ url: string; cuts: () => number; close(): Promise<void> }> {
+async function linkCuttingSnapshot(
+  target: number,
+  cutAfter: number,
+): Promise<{ url: string; cuts: () => number; close(): Promise<void> }> {
   let cuts = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -127,12 +149,16 @@ async function linkCuttingSnapshot(target: number, cutAfter: number): Promise<{ 
 function snapshotBytes(credential: string): Promise<number> {
   return new Promise((resolve, reject) => {
     http
-      .get(`${url}/sync/snapshot?after=0`, { agent: false, headers: { authorization: `Bearer ${credential}`, 'accept-encoding': 'gzip' } }, (res) => {
-        let n = 0;
-        res.on('data', (c: Buffer) => (n += c.length));
-        res.on('end', () => resolve(n));
-        res.on('error', reject);
-      })
+      .get(
+        `${url}/sync/snapshot?after=0`,
+        { agent: false, headers: { authorization: `Bearer ${credential}`, 'accept-encoding': 'gzip' } },
+        (res) => {
+          let n = 0;
+          res.on('data', (c: Buffer) => (n += c.length));
+          res.on('end', () => resolve(n));
+          res.on('error', reject);
+        },
+      )
       .on('error', reject);
   });
 }
@@ -154,14 +180,25 @@ describe('the first load of a new station', () => {
       [north],
     );
     // A row changed after it was first written: its latest version comes later in the stream.
-    await db.query(`UPDATE rows SET data = data || '{"title": "Title 1, revised"}'::jsonb, change_seq = nextval('change_seq') WHERE table_name = 'records' AND id = 'rec-1'`);
-    const hubRows = await db.query<{ table_name: string; n: number }>('SELECT table_name, count(*)::int AS n FROM rows WHERE deleted = 0 GROUP BY table_name');
+    await db.query(
+      `UPDATE rows SET data = data || '{"title": "Title 1, revised"}'::jsonb, change_seq = nextval('change_seq') WHERE table_name = 'records' AND id = 'rec-1'`,
+    );
+    const hubRows = await db.query<{ table_name: string; n: number }>(
+      'SELECT table_name, count(*)::int AS n FROM rows WHERE deleted = 0 GROUP BY table_name',
+    );
     const total = hubRows.reduce((sum, r) => sum + Number(r.n), 0);
 
     const s = openStation(join(mkdtempSync(join(tmpdir(), 'circa-load-')), 'station.db'));
-    const { credential } = await enrolWithHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('N'), stationName: 'loading desk' });
+    const { credential } = await enrolWithHub(s, {
+      hubUrl: url,
+      code: await hub.createEnrolmentCode('N'),
+      stationName: 'loading desk',
+    });
     // Cut at 40% of the compressed stream: several chunks are in, the rest is not.
-    const link = await linkCuttingSnapshot(Number(new URL(url).port), Math.floor((await snapshotBytes(credential)) * 0.4));
+    const link = await linkCuttingSnapshot(
+      Number(new URL(url).port),
+      Math.floor((await snapshotBytes(credential)) * 0.4),
+    );
     try {
       const worker = new SyncWorker(s.ctx, new HttpHubClient(link.url, credential));
       const seen: NonNullable<SyncState['initialLoad']>[] = [];
@@ -176,7 +213,8 @@ describe('the first load of a new station', () => {
       expect(kept.done).toBeGreaterThanOrEqual(5000);
       expect(kept.done).toBeLessThan(total);
       expect(s.ctx.readState(CURSOR_KEY)).toBeNull();
-      const count = (table: string) => (s.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      const count = (table: string) =>
+        (s.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       expect(count('items') + count('records')).toBeLessThan(33_000);
 
       const second = await worker.syncNow();
@@ -186,11 +224,15 @@ describe('the first load of a new station', () => {
       // Every row of the hub, each stored once: the resumed stream began after the last row kept.
       expect(second.pulled).toBe(total);
       for (const r of hubRows) expect(count(r.table_name)).toBe(Number(r.n));
-      expect((s.store.db.prepare("SELECT title FROM records WHERE id = 'rec-1'").get() as { title: string }).title).toBe('Title 1, revised');
+      expect(
+        (s.store.db.prepare("SELECT title FROM records WHERE id = 'rec-1'").get() as { title: string }).title,
+      ).toBe('Title 1, revised');
       // Progress went up to the total, for the status bar.
       expect(seen.some((p) => p.total === total && p.done > 0 && p.done < total)).toBe(true);
       // The change feed took over from the snapshot's end cursor.
-      expect(Number(s.ctx.readState(CURSOR_KEY))).toBe(Number((await db.query<{ m: string }>('SELECT max(change_seq) AS m FROM rows'))[0]!.m));
+      expect(Number(s.ctx.readState(CURSOR_KEY))).toBe(
+        Number((await db.query<{ m: string }>('SELECT max(change_seq) AS m FROM rows'))[0]!.m),
+      );
       await worker.stop();
     } finally {
       s.close();
@@ -205,7 +247,11 @@ describe('a station whose clock is wrong', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'circa-clock-')), 'station.db');
     const now = () => Date.now() + skewMs;
     let s = openStation(path, { now });
-    const { credential } = await enrolWithHub(s, { hubUrl: url, code: await hub.createEnrolmentCode('S'), stationName: 'fast clock desk' });
+    const { credential } = await enrolWithHub(s, {
+      hubUrl: url,
+      code: await hub.createEnrolmentCode('S'),
+      stationName: 'fast clock desk',
+    });
     const stationId = s.ctx.readState('station_id')!;
     const roundWithNothingWaiting = async () => {
       const worker = new SyncWorker(s.ctx, new HttpHubClient(url, credential));
@@ -232,7 +278,11 @@ describe('a station whose clock is wrong', () => {
       // A station on time is not warned.
       const onTime = openStation(join(mkdtempSync(join(tmpdir(), 'circa-clock-')), 'station.db'));
       try {
-        const enrolled = await enrolWithHub(onTime, { hubUrl: url, code: await hub.createEnrolmentCode('S'), stationName: 'on time desk' });
+        const enrolled = await enrolWithHub(onTime, {
+          hubUrl: url,
+          code: await hub.createEnrolmentCode('S'),
+          stationName: 'on time desk',
+        });
         const worker = new SyncWorker(onTime.ctx, new HttpHubClient(url, enrolled.credential));
         const state = await worker.syncNow();
         await worker.stop();
@@ -253,11 +303,22 @@ describe('pulled rows and local changes still waiting', () => {
     try {
       const ctx = t.s.ctx;
       const seqOf = (patronId: string) =>
-        (t.s.store.db.prepare("SELECT seq FROM journal WHERE command = 'patrons.register' AND payload LIKE ?").get(`%${patronId}%`) as { seq: number }).seq;
-      const fromHub = (patronId: string) => ({ table: 'patrons' as const, op: 'upsert' as const, row: { ...t.s.ctx.rows.get<Record<string, unknown>>('patrons', patronId)!, id: patronId, firstName: 'FromHub' } });
+        (
+          t.s.store.db
+            .prepare("SELECT seq FROM journal WHERE command = 'patrons.register' AND payload LIKE ?")
+            .get(`%${patronId}%`) as { seq: number }
+        ).seq;
+      const fromHub = (patronId: string) => ({
+        table: 'patrons' as const,
+        op: 'upsert' as const,
+        row: { ...t.s.ctx.rows.get<Record<string, unknown>>('patrons', patronId)!, id: patronId, firstName: 'FromHub' },
+      });
       const name = (patronId: string) => t.s.ctx.rows.get<{ firstName: string }>('patrons', patronId)!.firstName;
       // Everything the set-up wrote has reached the hub.
-      const setupSeqs = (t.s.store.db.prepare('SELECT seq FROM journal').all() as { seq: number }[]).map((r) => ({ seq: r.seq, outcome: 'applied' }));
+      const setupSeqs = (t.s.store.db.prepare('SELECT seq FROM journal').all() as { seq: number }[]).map((r) => ({
+        seq: r.seq,
+        outcome: 'applied',
+      }));
       ctx.journal.acknowledge(setupSeqs, ctx.now());
 
       const first = addPatron(t, 1, { firstName: 'Local' });
@@ -265,11 +326,17 @@ describe('pulled rows and local changes still waiting', () => {
       // An entry written after the first batch is seen by the next one.
       const second = addPatron(t, 2, { firstName: 'Local' });
       const third = addPatron(t, 3, { firstName: 'Local' });
-      expect(applyPulledBatch(ctx, [fromHub(first.id), fromHub(second.id), fromHub(third.id)], '2')).toMatchObject({ applied: 0, keptLocal: 3 });
+      expect(applyPulledBatch(ctx, [fromHub(first.id), fromHub(second.id), fromHub(third.id)], '2')).toMatchObject({
+        applied: 0,
+        keptLocal: 3,
+      });
       // The hub acknowledged the first entry, then (out of order) the third: those rows take the hub's version.
       ctx.journal.acknowledge([{ seq: seqOf(first.id), outcome: 'applied' }], ctx.now());
       ctx.journal.acknowledge([{ seq: seqOf(third.id), outcome: 'applied' }], ctx.now());
-      expect(applyPulledBatch(ctx, [fromHub(first.id), fromHub(second.id), fromHub(third.id)], '3')).toMatchObject({ applied: 2, keptLocal: 1 });
+      expect(applyPulledBatch(ctx, [fromHub(first.id), fromHub(second.id), fromHub(third.id)], '3')).toMatchObject({
+        applied: 2,
+        keptLocal: 1,
+      });
       expect([name(first.id), name(second.id), name(third.id)]).toEqual(['FromHub', 'Local', 'FromHub']);
       ctx.journal.acknowledge([{ seq: seqOf(second.id), outcome: 'applied' }], ctx.now());
       expect(applyPulledBatch(ctx, [fromHub(second.id)], '4')).toMatchObject({ applied: 1, keptLocal: 0 });

@@ -27,7 +27,10 @@ beforeAll(async () => {
   await migrateHub(db);
   hub = new Hub(db);
   await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
-  await hub.init({ libraryName: 'County Library', admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' } });
+  await hub.init({
+    libraryName: 'County Library',
+    admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' },
+  });
   server = await createHubServer({ hub });
   await server.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
@@ -40,7 +43,9 @@ afterAll(async () => {
 
 /** Starts the station process; resolves once it runs, with a way to read what it says. */
 function startStation(dataDir: string, code: string): Promise<{ child: ChildProcess; lines: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, url, code, String(ENTRIES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, url, code, String(ENTRIES)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   const lines: string[] = [];
   return new Promise((resolve, reject) => {
@@ -81,12 +86,22 @@ describe('a station killed during a sync', () => {
     const rows = await db.query<{ n: string; distinct_ids: string; min: string; max: string }>(
       'SELECT count(*) AS n, count(DISTINCT entry_id) AS distinct_ids, min(seq) AS min, max(seq) AS max FROM received',
     );
-    expect(Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]))).toEqual({ n: ENTRIES, distinct_ids: ENTRIES, min: 1, max: ENTRIES });
-    const patrons = await db.query<{ n: string }>(`SELECT count(*) AS n FROM rows WHERE table_name = 'patrons' AND deleted = 0`);
+    expect(Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]))).toEqual({
+      n: ENTRIES,
+      distinct_ids: ENTRIES,
+      min: 1,
+      max: ENTRIES,
+    });
+    const patrons = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM rows WHERE table_name = 'patrons' AND deleted = 0`,
+    );
     expect(Number(patrons[0]!.n)).toBe(ENTRIES);
     // The station: everything acknowledged, nothing lost from its own journal.
     const station = new Database(join(dataDir, 'station.db'), { readonly: true });
-    const journal = station.prepare('SELECT count(*) AS n, sum(acked_at IS NULL) AS waiting FROM journal').get() as { n: number; waiting: number };
+    const journal = station.prepare('SELECT count(*) AS n, sum(acked_at IS NULL) AS waiting FROM journal').get() as {
+      n: number;
+      waiting: number;
+    };
     station.close();
     expect(journal).toEqual({ n: ENTRIES, waiting: 0 });
   }, 120_000);

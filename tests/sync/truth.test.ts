@@ -26,7 +26,10 @@ describe.each(databases())('sync tells the truth, hub on %s', (_name, open) => {
     const hub = new Hub(db);
     await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
     await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-    await hub.init({ libraryName: 'County Library', admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' } });
+    await hub.init({
+      libraryName: 'County Library',
+      admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' },
+    });
     const server: FastifyInstance = await createHubServer({ hub });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const url = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
@@ -40,7 +43,9 @@ describe.each(databases())('sync tells the truth, hub on %s', (_name, open) => {
       const dir = mkdtempSync(join(tmpdir(), 'circa-truth-'));
       dirs.push(dir);
       // The real clock, shifted when the test sets this desk's clock back.
-      const s = openStation(join(dir, 'station.db'), { now: () => (shift.pinned ?? Date.now()) + (code === 'S' ? shift.ms : 0) });
+      const s = openStation(join(dir, 'station.db'), {
+        now: () => (shift.pinned ?? Date.now()) + (code === 'S' ? shift.ms : 0),
+      });
       await joinHub(s, { hubUrl: url, code: await hub.createEnrolmentCode(code), stationName: `${code} desk` });
       await s.auth.signIn('alice', 'alice password');
       const d = { s, worker: new SyncWorker(s.ctx, new HttpHubClient(url, s.ctx.readState('hub_credential')!)) };
@@ -55,11 +60,24 @@ describe.each(databases())('sync tells the truth, hub on %s', (_name, open) => {
     try {
       const north = await desk('N');
       const south = await desk('S');
-      const staffId = (north.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }).id;
+      const staffId = (
+        north.s.store.db.prepare("SELECT id FROM staff WHERE username = 'alice'").get() as { id: string }
+      ).id;
       const actor: Actor = { kind: 'staff', staffId };
-      const record = north.s.catalogue.addRecord({ title: 'Rayuela', author: null, isbn: null, issn: null, publisher: null, year: 1963, callNumber: null }, actor);
-      for (const n of [1, 2, 3, 4]) north.s.catalogue.addItem({ barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 }, actor);
-      for (const n of [1, 2]) north.s.patrons.register({ cardBarcode: patronCard(n), firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' }, actor);
+      const record = north.s.catalogue.addRecord(
+        { title: 'Rayuela', author: null, isbn: null, issn: null, publisher: null, year: 1963, callNumber: null },
+        actor,
+      );
+      for (const n of [1, 2, 3, 4])
+        north.s.catalogue.addItem(
+          { barcode: itemBarcode(n), recordId: record.id, itemTypeCode: 'BOOK', replacementPrice: 2000 },
+          actor,
+        );
+      for (const n of [1, 2])
+        north.s.patrons.register(
+          { cardBarcode: patronCard(n), firstName: `Pat${n}`, lastName: 'Reader', categoryCode: 'ADULT' },
+          actor,
+        );
       await sync(north);
       await sync(south);
       const stationOf = (d: typeof north) => d.s.ctx.readState('station_id')!;
@@ -70,21 +88,36 @@ describe.each(databases())('sync tells the truth, hub on %s', (_name, open) => {
         const [first, second] = run % 2 ? [north, south] : [south, north];
         const t = Date.now();
         shift.pinned = t;
-        first.s.circulation.checkout({ patronBarcode: patronCard(first === north ? 1 : 2), itemBarcode: itemBarcode(run) }, actor);
+        first.s.circulation.checkout(
+          { patronBarcode: patronCard(first === north ? 1 : 2), itemBarcode: itemBarcode(run) },
+          actor,
+        );
         shift.pinned = t + 7;
-        second.s.circulation.checkout({ patronBarcode: patronCard(second === north ? 1 : 2), itemBarcode: itemBarcode(run) }, actor);
+        second.s.circulation.checkout(
+          { patronBarcode: patronCard(second === north ? 1 : 2), itemBarcode: itemBarcode(run) },
+          actor,
+        );
         shift.pinned = null;
         while (Date.now() < t + 7) await new Promise((r) => setTimeout(r, 1));
         await sync(first);
         await sync(second);
         await sync(first);
-        const item = (north.s.store.db.prepare('SELECT id FROM items WHERE barcode = ?').get(itemBarcode(run)) as { id: string }).id;
+        const item = (
+          north.s.store.db.prepare('SELECT id FROM items WHERE barcode = ?').get(itemBarcode(run)) as { id: string }
+        ).id;
         const x = (await hub.listExceptions(true)).filter((e) => e.kind === 'lent_twice' && e.itemId === item);
         expect(x, `run ${run}`).toHaveLength(1);
-        expect(x[0]!.params, `run ${run}`).toMatchObject({ decidedBy: 'too_close', rule: 'lower_station_id', keptByStationId: keeper });
+        expect(x[0]!.params, `run ${run}`).toMatchObject({
+          decidedBy: 'too_close',
+          rule: 'lower_station_id',
+          keptByStationId: keeper,
+        });
         expect(x[0]!.message).toContain('too close to tell');
         // The copy is with the borrower of the keeper's check-out, at the hub and at both desks.
-        const open = await db.query<{ data: { patronId: string; stationId?: string; branchId: string } }>(`SELECT data FROM rows WHERE table_name = 'loans' AND deleted = 0 AND data->>'itemId' = $1 AND (data->>'returnedAt') IS NULL`, [item]);
+        const open = await db.query<{ data: { patronId: string; stationId?: string; branchId: string } }>(
+          `SELECT data FROM rows WHERE table_name = 'loans' AND deleted = 0 AND data->>'itemId' = $1 AND (data->>'returnedAt') IS NULL`,
+          [item],
+        );
         expect(open).toHaveLength(1);
         const keeperDesk = stationOf(north) === keeper ? north : south;
         expect(open[0]!.data.branchId).toBe(keeperDesk.s.ctx.identity().branchId);
@@ -98,12 +131,19 @@ describe.each(databases())('sync tells the truth, hub on %s', (_name, open) => {
       shift.ms = -590_000;
       const back = south.s.circulation.checkin({ itemBarcode: itemBarcode(4) }, actor);
       expect(back.notices).toContainEqual({ code: 'CLOCK_WENT_BACK', params: { seconds: 590 } });
-      const loan = south.s.store.db.prepare('SELECT checked_out_at AS o, returned_at AS r FROM loans l JOIN items i ON i.id = l.item_id WHERE i.barcode = ?').get(itemBarcode(4)) as { o: number; r: number };
+      const loan = south.s.store.db
+        .prepare(
+          'SELECT checked_out_at AS o, returned_at AS r FROM loans l JOIN items i ON i.id = l.item_id WHERE i.barcode = ?',
+        )
+        .get(itemBarcode(4)) as { o: number; r: number };
       expect(loan.r).toBe(loan.o);
       expect(south.s.exceptions.list().some((e) => e.kind === 'time_went_back')).toBe(true);
       expect(south.s.status().exceptionsOpen).toBeGreaterThan(0);
       await sync(south);
-      const atHub = await db.query<{ data: { checkedOutAt: number; returnedAt: number } }>(`SELECT r.data FROM rows r WHERE table_name = 'loans' AND data->>'itemId' = (SELECT id FROM rows WHERE table_name = 'items' AND data->>'barcode' = $1)`, [itemBarcode(4)]);
+      const atHub = await db.query<{ data: { checkedOutAt: number; returnedAt: number } }>(
+        `SELECT r.data FROM rows r WHERE table_name = 'loans' AND data->>'itemId' = (SELECT id FROM rows WHERE table_name = 'items' AND data->>'barcode' = $1)`,
+        [itemBarcode(4)],
+      );
       expect(atHub[0]!.data.returnedAt).toBeGreaterThanOrEqual(atHub[0]!.data.checkedOutAt);
     } finally {
       for (const d of desks) await d.worker.stop();

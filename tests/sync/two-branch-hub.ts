@@ -18,14 +18,20 @@ export async function startTwoBranchHub(): Promise<TwoBranchHub> {
   const hub = new Hub(db);
   await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
   await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-  await hub.init({ libraryName: 'County Library', admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' } });
+  await hub.init({
+    libraryName: 'County Library',
+    admin: { branchCode: 'N', username: 'alice', displayName: 'Alice', password: 'alice password' },
+  });
   const server = await createHubServer({ hub });
   await server.listen({ host: '127.0.0.1', port: 0 });
   return { db, hub, server, url: `http://127.0.0.1:${(server.server.address() as { port: number }).port}` };
 }
 
 /** Closes the stations first (they may be mid-sync), then the hub. */
-export async function stopTwoBranchHub(h: TwoBranchHub | undefined, stations: { close(): Promise<void> }[]): Promise<void> {
+export async function stopTwoBranchHub(
+  h: TwoBranchHub | undefined,
+  stations: { close(): Promise<void> }[],
+): Promise<void> {
   for (const s of stations) await s.close();
   await h?.server.close();
   await h?.db.close();

@@ -20,12 +20,20 @@ let port: number;
 let token: string;
 
 const SETUP = {
-  libraryName: 'Library', branchCode: 'MAIN', branchName: 'Main', timeZone: 'America/Chicago', currency: 'USD', locale: 'en-US',
+  libraryName: 'Library',
+  branchCode: 'MAIN',
+  branchName: 'Main',
+  timeZone: 'America/Chicago',
+  currency: 'USD',
+  locale: 'en-US',
   admin: { username: 'admin', displayName: 'Admin', password: 'a good password' },
 };
 
 /** A socket to the station, open, or the HTTP status its handshake was refused with. */
-function connect(headers: Record<string, string> = {}, at = `ws://127.0.0.1:${port}/api/ws`): Promise<Socket | { refused: number; body: string }> {
+function connect(
+  headers: Record<string, string> = {},
+  at = `ws://127.0.0.1:${port}/api/ws`,
+): Promise<Socket | { refused: number; body: string }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(at, { headers });
     ws.once('open', () => resolve(new Socket(ws)));
@@ -38,7 +46,13 @@ function connect(headers: Record<string, string> = {}, at = `ws://127.0.0.1:${po
         res.socket.once('close', () => r(true));
         setTimeout(() => r(false), 3_000);
       });
-      res.on('end', () => void hungUp.then((closed) => resolve(closed ? { refused: res.statusCode ?? 0, body } : { refused: -1, body: 'left open' })));
+      res.on(
+        'end',
+        () =>
+          void hungUp.then((closed) =>
+            resolve(closed ? { refused: res.statusCode ?? 0, body } : { refused: -1, body: 'left open' }),
+          ),
+      );
     });
     ws.once('error', reject);
   });
@@ -65,7 +79,9 @@ class Socket {
         waiter(answer);
       } else this.stray.push(answer);
     });
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
   call(name: string, input: unknown, callToken: string | null = token): Promise<WsAnswer> {
     const id = this.nextId++;
@@ -105,10 +121,23 @@ afterAll(async () => {
 describe('the station API over a WebSocket', () => {
   it('lends and returns, with the answers and statuses HTTP gives', async () => {
     const s = await open({ origin: `http://127.0.0.1:${port}` });
-    const record = (await s.call('catalogue.addRecord', { title: 'Pedro Páramo' })) as { ok: true; value: { id: string } };
+    const record = (await s.call('catalogue.addRecord', { title: 'Pedro Páramo' })) as {
+      ok: true;
+      value: { id: string };
+    };
     await s.call('catalogue.addItem', { barcode: itemBarcode(1), recordId: record.value.id, itemTypeCode: 'BOOK' });
-    await s.call('patrons.register', { cardBarcode: patronCard(1), firstName: 'Juan', lastName: 'Preciado', categoryCode: 'ADULT' });
-    await s.call('patrons.register', { cardBarcode: patronCard(2), firstName: 'Abundio', lastName: 'Martínez', categoryCode: 'ADULT' });
+    await s.call('patrons.register', {
+      cardBarcode: patronCard(1),
+      firstName: 'Juan',
+      lastName: 'Preciado',
+      categoryCode: 'ADULT',
+    });
+    await s.call('patrons.register', {
+      cardBarcode: patronCard(2),
+      firstName: 'Abundio',
+      lastName: 'Martínez',
+      categoryCode: 'ADULT',
+    });
     const loan = await s.call('circulation.checkout', { patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) });
     expect(loan).toMatchObject({ ok: true, status: 200, value: { title: 'Pedro Páramo', renewed: false } });
     expect(loan.stationMs).toBeGreaterThan(0);
@@ -120,19 +149,31 @@ describe('the station API over a WebSocket', () => {
     });
     const refused = await s.call('circulation.checkout', { patronBarcode: patronCard(2), itemBarcode: itemBarcode(1) });
     expect(refused).toMatchObject({ ok: false, status: overHttp.status, error: await overHttp.json() });
-    expect(refused).toMatchObject({ status: 409, error: { code: 'REFUSED', refusals: [{ code: 'ITEM_ON_LOAN_TO_OTHER' }] } });
-    expect(await s.call('circulation.checkin', { itemBarcode: itemBarcode(1), backdate: null })).toMatchObject({ ok: true, value: { wasOnLoan: true } });
+    expect(refused).toMatchObject({
+      status: 409,
+      error: { code: 'REFUSED', refusals: [{ code: 'ITEM_ON_LOAN_TO_OTHER' }] },
+    });
+    expect(await s.call('circulation.checkin', { itemBarcode: itemBarcode(1), backdate: null })).toMatchObject({
+      ok: true,
+      value: { wasOnLoan: true },
+    });
     s.close();
   });
 
   it('refuses the handshake of a foreign page, of a rebound name, and of a page a browser marks cross-site', async () => {
     const own = `http://127.0.0.1:${port}`;
-    expect(await connect({ origin: 'http://evil.example' })).toMatchObject({ refused: 403, body: expect.stringContaining('FORBIDDEN') });
+    expect(await connect({ origin: 'http://evil.example' })).toMatchObject({
+      refused: 403,
+      body: expect.stringContaining('FORBIDDEN'),
+    });
     expect(await connect({ origin: 'null' })).toMatchObject({ refused: 403 });
     expect(await connect({ origin: `http://127.0.0.1:${port + 1}` })).toMatchObject({ refused: 403 });
     expect(await connect({ origin: own, 'sec-fetch-site': 'cross-site' })).toMatchObject({ refused: 403 });
     // DNS rebinding: evil.example pointed at 127.0.0.1, its page opening "its own" socket.
-    expect(await connect({ host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toMatchObject({ refused: 421, body: expect.stringContaining('WRONG_HOST') });
+    expect(await connect({ host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toMatchObject({
+      refused: 421,
+      body: expect.stringContaining('WRONG_HOST'),
+    });
     expect(await connect({ host: `evil.example:${port}` })).toMatchObject({ refused: 421 });
     // Its own page, and a program with no page at all (no Origin), are let in.
     const ours: Record<string, string>[] = [{ origin: own, 'sec-fetch-site': 'same-origin' }, {}];
@@ -145,22 +186,46 @@ describe('the station API over a WebSocket', () => {
 
   it('judges every call by its own token: none, forged, or of a session that ended', async () => {
     const s = await open();
-    expect(await s.call('patrons.search', { query: 'Juan' }, null)).toMatchObject({ ok: false, status: 401, error: { code: 'UNAUTHENTICATED' } });
-    expect(await s.call('patrons.search', { query: 'Juan' }, 'forged-token-0000')).toMatchObject({ ok: false, status: 401, error: { code: 'UNAUTHENTICATED' } });
-    const other = (await s.call('auth.signIn', { username: 'admin', password: 'a good password' }, null)) as { value: { token: string } };
+    expect(await s.call('patrons.search', { query: 'Juan' }, null)).toMatchObject({
+      ok: false,
+      status: 401,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+    expect(await s.call('patrons.search', { query: 'Juan' }, 'forged-token-0000')).toMatchObject({
+      ok: false,
+      status: 401,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+    const other = (await s.call('auth.signIn', { username: 'admin', password: 'a good password' }, null)) as {
+      value: { token: string };
+    };
     expect(await s.call('patrons.search', { query: 'Juan' }, other.value.token)).toMatchObject({ ok: true });
     await s.call('auth.signOut', {}, other.value.token);
-    expect(await s.call('patrons.search', { query: 'Juan' }, other.value.token)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await s.call('patrons.search', { query: 'Juan' }, other.value.token)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
     // A wrong password over the socket counts towards the sign-in lockout as over HTTP.
-    expect(await s.call('auth.signIn', { username: 'admin', password: 'wrong' }, null)).toMatchObject({ ok: false, status: 401 });
+    expect(await s.call('auth.signIn', { username: 'admin', password: 'wrong' }, null)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
     s.close();
   });
 
   it('takes set-up only from this machine: a handshake a proxy relayed is not', async () => {
-    const relayed: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }];
+    const relayed: Record<string, string>[] = [
+      { 'x-forwarded-for': '203.0.113.9' },
+      { forwarded: 'for=203.0.113.9' },
+      { 'x-real-ip': '203.0.113.9' },
+    ];
     for (const headers of relayed) {
       const s = await open(headers);
-      expect(await s.call('setup.initialize', SETUP, null)).toMatchObject({ ok: false, status: 403, error: { code: 'FORBIDDEN', message: expect.stringContaining('own machine') } });
+      expect(await s.call('setup.initialize', SETUP, null)).toMatchObject({
+        ok: false,
+        status: 403,
+        error: { code: 'FORBIDDEN', message: expect.stringContaining('own machine') },
+      });
       s.close();
     }
   });
@@ -168,18 +233,41 @@ describe('the station API over a WebSocket', () => {
   it('answers garbage with a clear error, keeps the socket, and changes nothing', async () => {
     const s = await open();
     const waiting = core.services.ctx.journal.waitingCount();
-    expect(await s.garbage('{"id": 1, "name": ')).toMatchObject({ id: null, ok: false, status: 400, error: { code: 'INVALID' } });
+    expect(await s.garbage('{"id": 1, "name": ')).toMatchObject({
+      id: null,
+      ok: false,
+      status: 400,
+      error: { code: 'INVALID' },
+    });
     expect(await s.garbage('[1, 2, 3]')).toMatchObject({ id: null, error: { code: 'INVALID' } });
     expect(await s.garbage('null')).toMatchObject({ id: null, error: { code: 'INVALID' } });
-    expect(await s.garbage('{"name": "circulation.checkin", "input": {}}')).toMatchObject({ id: null, error: { code: 'INVALID', message: expect.stringContaining('id') } });
+    expect(await s.garbage('{"name": "circulation.checkin", "input": {}}')).toMatchObject({
+      id: null,
+      error: { code: 'INVALID', message: expect.stringContaining('id') },
+    });
     expect(await s.garbage('{"id": -1, "name": "x"}')).toMatchObject({ id: null, error: { code: 'INVALID' } });
-    expect(await s.garbage(Buffer.from([0xde, 0xad, 0xbe, 0xef]), true)).toMatchObject({ id: null, error: { code: 'INVALID', message: expect.stringContaining('binary') } });
+    expect(await s.garbage(Buffer.from([0xde, 0xad, 0xbe, 0xef]), true)).toMatchObject({
+      id: null,
+      error: { code: 'INVALID', message: expect.stringContaining('binary') },
+    });
     expect(await s.garbage('\u0000\uffff not json')).toMatchObject({ id: null, error: { code: 'INVALID' } });
     // Well-formed calls that are wrong: the same answers as HTTP's.
-    expect(await s.call('circulation.explode', {})).toMatchObject({ ok: false, status: 404, error: { code: 'NOT_FOUND' } });
+    expect(await s.call('circulation.explode', {})).toMatchObject({
+      ok: false,
+      status: 404,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(await s.call('__proto__', {})).toMatchObject({ ok: false, status: 404, error: { code: 'NOT_FOUND' } });
-    expect(await s.call('circulation.checkin', { itemBarcode: 42 })).toMatchObject({ ok: false, status: 400, error: { code: 'INVALID', issues: [{ path: 'itemBarcode' }] } });
-    expect(await s.call('circulation.checkin', 'not an object')).toMatchObject({ ok: false, status: 400, error: { code: 'INVALID' } });
+    expect(await s.call('circulation.checkin', { itemBarcode: 42 })).toMatchObject({
+      ok: false,
+      status: 400,
+      error: { code: 'INVALID', issues: [{ path: 'itemBarcode' }] },
+    });
+    expect(await s.call('circulation.checkin', 'not an object')).toMatchObject({
+      ok: false,
+      status: 400,
+      error: { code: 'INVALID' },
+    });
     const badToken = await new Promise<WsAnswer>((resolve) => {
       s.ws.once('message', (d) => resolve(JSON.parse(d.toString()) as WsAnswer));
       s.ws.send(JSON.stringify({ id: 99, name: 'patrons.search', input: { query: 'x' }, token: { forged: true } }));
@@ -203,7 +291,9 @@ describe('the station API over a WebSocket', () => {
 
   it(`refuses calls beyond ${MAX_CALLS_IN_FLIGHT} at once on one socket, and answers every one`, async () => {
     const s = await open();
-    const answers = await Promise.all(Array.from({ length: MAX_CALLS_IN_FLIGHT * 3 }, () => s.call('patrons.search', { query: 'Juan' })));
+    const answers = await Promise.all(
+      Array.from({ length: MAX_CALLS_IN_FLIGHT * 3 }, () => s.call('patrons.search', { query: 'Juan' })),
+    );
     const limited = answers.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED');
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]).toMatchObject({ status: 429 });
@@ -234,7 +324,9 @@ describe('the station API over a WebSocket', () => {
 describe('a WebSocket client that misbehaves over time', () => {
   it('gets INVALID for a call carrying __proto__, as an HTTP body would', async () => {
     const s = await open();
-    const answer = await s.garbage('{"id": 7, "name": "system.health", "input": {"__proto__": {"admin": true}}, "token": null}');
+    const answer = await s.garbage(
+      '{"id": 7, "name": "system.health", "input": {"__proto__": {"admin": true}}, "token": null}',
+    );
     expect(answer).toMatchObject({ id: null, ok: false, status: 400, error: { code: 'INVALID' } });
     s.close();
   });

@@ -2,7 +2,18 @@
 // Select: a real listbox popup with keyboard and screen-reader behaviour, its label tied to it,
 // and, with `name`, its value submitted with the form like a native select.
 import { usePortalContainer } from './portal';
-import { Button, FieldError, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Text, type Key } from 'react-aria-components';
+import {
+  Button,
+  FieldError,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  Select,
+  SelectValue,
+  Text,
+  type Key,
+} from 'react-aria-components';
 
 export interface Choice {
   id: string;

@@ -4,7 +4,15 @@ import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-compone
 import { useTranslation } from 'react-i18next';
 import { BARCODE_KEY, HELP_KEY, screenShortcut, type ScreenId } from './shortcuts';
 
-export function KeyboardHelp({ open, onClose, screens }: { open: boolean; onClose(): void; screens: readonly ScreenId[] }) {
+export function KeyboardHelp({
+  open,
+  onClose,
+  screens,
+}: {
+  open: boolean;
+  onClose(): void;
+  screens: readonly ScreenId[];
+}) {
   const { t } = useTranslation();
   const rows: [string, string][] = [
     ...screens.map((s): [string, string] => [screenShortcut(s), t('shell.keyboard.screen', { screen: t(`nav.${s}`) })]),
@@ -15,7 +23,12 @@ export function KeyboardHelp({ open, onClose, screens }: { open: boolean; onClos
     [HELP_KEY, t('shell.keyboard.help')],
   ];
   return (
-    <ModalOverlay className="modal-overlay" isOpen={open} onOpenChange={(isOpen) => (isOpen ? undefined : onClose())} isDismissable>
+    <ModalOverlay
+      className="modal-overlay"
+      isOpen={open}
+      onOpenChange={(isOpen) => (isOpen ? undefined : onClose())}
+      isDismissable
+    >
       <Modal className="modal">
         <Dialog className="dialog-body keyboard-help">
           <Heading slot="title">{t('shell.keyboard.title')}</Heading>

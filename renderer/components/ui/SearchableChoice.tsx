@@ -4,7 +4,18 @@
 // other text goes back to the choice when the field is left. With `name`, the chosen id is
 // submitted with the form.
 import { useState } from 'react';
-import { Button, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text, type Key } from 'react-aria-components';
+import {
+  Button,
+  ComboBox,
+  FieldError,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  Text,
+  type Key,
+} from 'react-aria-components';
 import type { Choice } from './ChoiceSelect';
 import { usePortalContainer } from './portal';
 
@@ -32,7 +43,9 @@ export function SearchableChoice({
 }) {
   const portal = usePortalContainer<HTMLDivElement>();
   const nameOf = (id: string | null) => choices.find((c) => c.id === id)?.name ?? '';
-  const [selected, setSelected] = useState<string | null>(defaultValue && choices.some((c) => c.id === defaultValue) ? defaultValue : null);
+  const [selected, setSelected] = useState<string | null>(
+    defaultValue && choices.some((c) => c.id === defaultValue) ? defaultValue : null,
+  );
   const [text, setText] = useState(nameOf(selected));
   const choose = (id: string | null) => {
     setSelected(id);
@@ -71,7 +84,13 @@ export function SearchableChoice({
       {hint ? <Text slot="description">{hint}</Text> : null}
       <FieldError>{error}</FieldError>
       <Popover {...(portal.container ? { UNSTABLE_portalContainer: portal.container } : {})}>
-        <ListBox>{(c: Choice) => <ListBoxItem id={c.id} textValue={c.name}>{c.name}</ListBoxItem>}</ListBox>
+        <ListBox>
+          {(c: Choice) => (
+            <ListBoxItem id={c.id} textValue={c.name}>
+              {c.name}
+            </ListBoxItem>
+          )}
+        </ListBox>
       </Popover>
     </ComboBox>
   );

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { SCREEN_KEYS, isBarcodeKey, screenForKey, type ScreenId } from './shortcuts';
 
 const ALL = Object.keys(SCREEN_KEYS) as ScreenId[];
-const press = (code: string, mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey', boolean>> = {}, key = '') => ({
+const press = (
+  code: string,
+  mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey', boolean>> = {},
+  key = '',
+) => ({
   key,
   code,
   altKey: false,
@@ -24,7 +28,12 @@ describe('the desk shortcut keys', () => {
     expect(screenForKey(press('KeyU', {}, 'u'), ALL)).toBeNull();
     expect(screenForKey(press('KeyU', { altKey: true, ctrlKey: true }), ALL)).toBeNull();
     expect(screenForKey(press('KeyU', { altKey: true, shiftKey: true }), ALL)).toBeNull();
-    expect(screenForKey(press('KeyG', { altKey: true }), ALL.filter((s) => s !== 'settings'))).toBeNull();
+    expect(
+      screenForKey(
+        press('KeyG', { altKey: true }),
+        ALL.filter((s) => s !== 'settings'),
+      ),
+    ).toBeNull();
     expect(screenForKey(press('Digit1', { altKey: true }), ALL)).toBeNull();
   });
   it('use one letter per screen, none of those the browsers keep (Alt+D, F, E and Firefox menu letters)', () => {

@@ -9,7 +9,18 @@
 // their physical position (KeyboardEvent.code), so they work on every keyboard layout and with
 // macOS's Option key, which types a letter of its own.
 
-export type ScreenId = 'checkout' | 'checkin' | 'renew' | 'holds' | 'patrons' | 'catalogue' | 'shelf' | 'ill' | 'reports' | 'devices' | 'settings';
+export type ScreenId =
+  | 'checkout'
+  | 'checkin'
+  | 'renew'
+  | 'holds'
+  | 'patrons'
+  | 'catalogue'
+  | 'shelf'
+  | 'ill'
+  | 'reports'
+  | 'devices'
+  | 'settings';
 
 /** Alt + this letter opens the screen. */
 export const SCREEN_KEYS: Record<ScreenId, string> = {
@@ -45,24 +56,33 @@ export function screenForKey(e: KeyFacts, screens: readonly ScreenId[]): ScreenI
   return screens.find((s) => SCREEN_KEYS[s] === letter) ?? null;
 }
 
-export const isBarcodeKey = (e: KeyFacts): boolean => e.key === BARCODE_KEY && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
+export const isBarcodeKey = (e: KeyFacts): boolean =>
+  e.key === BARCODE_KEY && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
 
 /** Is the cursor where `?` is text to type (a text field, a text area, an editable element)? */
 export function typesText(target: EventTarget | null): boolean {
   if (typeof HTMLElement === 'undefined' || !(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)
+    return true;
   if (!(target instanceof HTMLInputElement)) return false;
   return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(target.type);
 }
 
-export const isHelpKey = (e: KeyFacts, target: EventTarget | null): boolean => e.key === HELP_KEY && !e.altKey && !e.ctrlKey && !e.metaKey && !typesText(target);
+export const isHelpKey = (e: KeyFacts, target: EventTarget | null): boolean =>
+  e.key === HELP_KEY && !e.altKey && !e.ctrlKey && !e.metaKey && !typesText(target);
 
 /**
  * The current screen's barcode field: one marked `data-barcode-field`, else the item barcode, else
  * any barcode field (a patron's card), else the screen's search box.
  */
 export function findBarcodeField(root: ParentNode = document): HTMLInputElement | null {
-  const selectors = ['[data-barcode-field]', 'input[name="itemBarcode"]', 'input[name$="Barcode"]', 'input[name$="barcode"]', 'input[type="search"]'];
+  const selectors = [
+    '[data-barcode-field]',
+    'input[name="itemBarcode"]',
+    'input[name$="Barcode"]',
+    'input[name$="barcode"]',
+    'input[type="search"]',
+  ];
   for (const selector of selectors) {
     for (const el of root.querySelectorAll<HTMLInputElement>(`main ${selector}`)) {
       if (!el.disabled && el.getClientRects().length > 0) return el;

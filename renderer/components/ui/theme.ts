@@ -23,7 +23,8 @@ export function readTheme(): Theme {
   return (THEMES as readonly string[]).includes(kept ?? '') ? (kept as Theme) : 'auto';
 }
 
-const prefersContrast = () => typeof window.matchMedia === 'function' && window.matchMedia('(prefers-contrast: more)').matches;
+const prefersContrast = () =>
+  typeof window.matchMedia === 'function' && window.matchMedia('(prefers-contrast: more)').matches;
 
 /** Puts the theme on <html>: data-theme names it, except 'auto' without a call for more contrast, which the CSS follows by itself. */
 export function applyTheme(theme: Theme): void {

@@ -9,7 +9,17 @@ import { Problem } from '../../components/Problem';
  * "Delete this?" with the station's answer in the dialog itself: a copy on loan or held for a
  * hold, a record with copies, is refused there, with the reason, where the eye is.
  */
-export function ConfirmDelete({ title, question, onDelete, onCancel }: { title: string; question: string; onDelete(): Promise<void>; onCancel(): void }) {
+export function ConfirmDelete({
+  title,
+  question,
+  onDelete,
+  onCancel,
+}: {
+  title: string;
+  question: string;
+  onDelete(): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const [error, setError] = useState<ApiErrorBody | null>(null);
   return (

@@ -45,14 +45,26 @@ export function CopyStatus({ copy }: { copy: Copy }) {
           <Badge tone="warning">{t('catalogue.damaged')}</Badge>
         </>
       ) : null}
-      {copy.status === 'on_loan' && copy.dueAt !== null ? <div>{t('checkout.due', { date: f.date(copy.dueAt) })}</div> : null}
+      {copy.status === 'on_loan' && copy.dueAt !== null ? (
+        <div>{t('checkout.due', { date: f.date(copy.dueAt) })}</div>
+      ) : null}
     </>
   );
 }
 
 type Open = { kind: 'edit'; copy: Copy } | { kind: 'delete'; copy: Copy } | null;
 
-export function CopiesTable({ copies, itemTypes, currency, onChanged }: { copies: Copy[]; itemTypes: ItemType[]; currency: string; onChanged(said: string): Promise<void> }) {
+export function CopiesTable({
+  copies,
+  itemTypes,
+  currency,
+  onChanged,
+}: {
+  copies: Copy[];
+  itemTypes: ItemType[];
+  currency: string;
+  onChanged(said: string): Promise<void>;
+}) {
   const { t } = useTranslation();
   const f = useDeskFormat();
   const [open, setOpen] = useState<Open>(null);
@@ -60,7 +72,12 @@ export function CopiesTable({ copies, itemTypes, currency, onChanged }: { copies
   const typeName = (code: string) => itemTypes.find((x) => x.code === code)?.name ?? code;
   const { sorted, sort, toggle } = useSort(
     copies,
-    { barcode: (c) => c.barcode, type: (c) => typeName(c.itemTypeCode), status: (c) => t(`catalogue.statuses.${c.status}`), price: (c) => c.replacementPrice },
+    {
+      barcode: (c) => c.barcode,
+      type: (c) => typeName(c.itemTypeCode),
+      status: (c) => t(`catalogue.statuses.${c.status}`),
+      price: (c) => c.replacementPrice,
+    },
     { key: 'barcode', direction: 'ascending' },
     f.locale,
   );
@@ -107,7 +124,11 @@ export function CopiesTable({ copies, itemTypes, currency, onChanged }: { copies
                 <label className="sr-only" htmlFor={`change-${c.id}`}>
                   {t('catalogue.changeFor', { barcode: c.barcode })}
                 </label>
-                <select id={`change-${c.id}`} value="" onChange={(e) => change(c, e.target.value as (typeof CHANGES)[number])}>
+                <select
+                  id={`change-${c.id}`}
+                  value=""
+                  onChange={(e) => change(c, e.target.value as (typeof CHANGES)[number])}
+                >
                   <option value="">{t('catalogue.chooseChange')}</option>
                   {CHANGES.map((x) => (
                     <option key={x} value={x}>
@@ -117,10 +138,18 @@ export function CopiesTable({ copies, itemTypes, currency, onChanged }: { copies
                 </select>
               </td>
               <td className="actions-cell">
-                <button type="button" aria-label={t('catalogue.editCopy', { barcode: c.barcode })} onClick={() => setOpen({ kind: 'edit', copy: c })}>
+                <button
+                  type="button"
+                  aria-label={t('catalogue.editCopy', { barcode: c.barcode })}
+                  onClick={() => setOpen({ kind: 'edit', copy: c })}
+                >
                   {t('form.edit')}
                 </button>
-                <button type="button" aria-label={t('catalogue.deleteCopy', { barcode: c.barcode })} onClick={() => setOpen({ kind: 'delete', copy: c })}>
+                <button
+                  type="button"
+                  aria-label={t('catalogue.deleteCopy', { barcode: c.barcode })}
+                  onClick={() => setOpen({ kind: 'delete', copy: c })}
+                >
                   {t('form.delete')}
                 </button>
               </td>
@@ -157,7 +186,15 @@ export function CopiesTable({ copies, itemTypes, currency, onChanged }: { copies
   );
 }
 
-function ItemTypeField({ itemTypes, defaultValue, error }: { itemTypes: ItemType[]; defaultValue: string; error?: string }) {
+function ItemTypeField({
+  itemTypes,
+  defaultValue,
+  error,
+}: {
+  itemTypes: ItemType[];
+  defaultValue: string;
+  error?: string;
+}) {
   const { t } = useTranslation();
   return (
     <SelectField label={t('catalogue.itemType')} name="itemType" defaultValue={defaultValue} error={error}>
@@ -170,12 +207,30 @@ function ItemTypeField({ itemTypes, defaultValue, error }: { itemTypes: ItemType
   );
 }
 
-const PRICE_FIELD = (path: string) => (path.endsWith('replacementPrice') ? 'price' : path.endsWith('itemTypeCode') ? 'itemType' : path);
+const PRICE_FIELD = (path: string) =>
+  path.endsWith('replacementPrice') ? 'price' : path.endsWith('itemTypeCode') ? 'itemType' : path;
 
-function EditCopyDialog({ copy, itemTypes, currency, onSaved, onCancel }: { copy: Copy; itemTypes: ItemType[]; currency: string; onSaved(): Promise<void>; onCancel(): void }) {
+function EditCopyDialog({
+  copy,
+  itemTypes,
+  currency,
+  onSaved,
+  onCancel,
+}: {
+  copy: Copy;
+  itemTypes: ItemType[];
+  currency: string;
+  onSaved(): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const { errors, error, onSubmit } = useFormSubmit(
-    (f) => ({ itemTypeCode: f.text('itemType') || copy.itemTypeCode, replacementPrice: f.optMoney('price', currency), notForLoan: f.bool('notForLoan'), location: f.text('location').trim() || null }),
+    (f) => ({
+      itemTypeCode: f.text('itemType') || copy.itemTypeCode,
+      replacementPrice: f.optMoney('price', currency),
+      notForLoan: f.bool('notForLoan'),
+      location: f.text('location').trim() || null,
+    }),
     async (changes) => {
       await client.call('catalogue.updateItem', { itemId: copy.id, changes });
       await onSaved();
@@ -183,10 +238,28 @@ function EditCopyDialog({ copy, itemTypes, currency, onSaved, onCancel }: { copy
     { fieldOf: PRICE_FIELD },
   );
   return (
-    <FormDialog title={t('catalogue.editCopy', { barcode: copy.barcode })} onSubmit={onSubmit} error={error} submit={t('catalogue.saveCopy')} onCancel={onCancel}>
+    <FormDialog
+      title={t('catalogue.editCopy', { barcode: copy.barcode })}
+      onSubmit={onSubmit}
+      error={error}
+      submit={t('catalogue.saveCopy')}
+      onCancel={onCancel}
+    >
       <ItemTypeField itemTypes={itemTypes} defaultValue={copy.itemTypeCode} error={errors.itemType} />
-      <Field label={t('catalogue.price')} name="price" inputMode="decimal" defaultValue={moneyInput(copy.replacementPrice, currency)} error={errors.price} />
-      <Field label={t('catalogue.location')} hint={t('catalogue.locationHint')} name="location" maxLength={100} defaultValue={copy.location ?? ''} />
+      <Field
+        label={t('catalogue.price')}
+        name="price"
+        inputMode="decimal"
+        defaultValue={moneyInput(copy.replacementPrice, currency)}
+        error={errors.price}
+      />
+      <Field
+        label={t('catalogue.location')}
+        hint={t('catalogue.locationHint')}
+        name="location"
+        maxLength={100}
+        defaultValue={copy.location ?? ''}
+      />
       <CheckField label={t('catalogue.notForLoan')} name="notForLoan" defaultChecked={copy.notForLoan} />
     </FormDialog>
   );
@@ -196,11 +269,26 @@ function EditCopyDialog({ copy, itemTypes, currency, onSaved, onCancel }: { copy
  * Add a copy. Once the station has it, the form is ready for the next one: the barcode field
  * empty and focused, the item type and price kept (a box of the same title is catalogued in a row).
  */
-export function AddCopyForm({ recordId, itemTypes, currency, onAdded }: { recordId: string; itemTypes: ItemType[]; currency: string; onAdded(barcode: string): Promise<void> }) {
+export function AddCopyForm({
+  recordId,
+  itemTypes,
+  currency,
+  onAdded,
+}: {
+  recordId: string;
+  itemTypes: ItemType[];
+  currency: string;
+  onAdded(barcode: string): Promise<void>;
+}) {
   const { t } = useTranslation();
   const barcodeRef = useRef<HTMLInputElement>(null);
   const { errors, error, onSubmit, busy } = useFormSubmit(
-    (f) => ({ barcode: f.required('barcode', 64), itemTypeCode: f.text('itemType') || (itemTypes[0]?.code ?? 'BOOK'), replacementPrice: f.optMoney('price', currency), location: f.text('location').trim() || null }),
+    (f) => ({
+      barcode: f.required('barcode', 64),
+      itemTypeCode: f.text('itemType') || (itemTypes[0]?.code ?? 'BOOK'),
+      replacementPrice: f.optMoney('price', currency),
+      location: f.text('location').trim() || null,
+    }),
     async (input) => {
       const copy = await client.call('catalogue.addItem', { ...input, recordId });
       await onAdded(copy.barcode);
@@ -218,8 +306,19 @@ export function AddCopyForm({ recordId, itemTypes, currency, onAdded }: { record
     <form onSubmit={onSubmit} aria-label={t('catalogue.addItem')} noValidate>
       <h3>{t('catalogue.addItem')}</h3>
       <div className="form-row">
-        <Field ref={barcodeRef} label={t('checkout.itemBarcode')} name="barcode" required autoComplete="off" error={errors.barcode} />
-        <ItemTypeField itemTypes={itemTypes} defaultValue={itemTypes.find((x) => x.code === 'BOOK')?.code ?? itemTypes[0]?.code ?? ''} error={errors.itemType} />
+        <Field
+          ref={barcodeRef}
+          label={t('checkout.itemBarcode')}
+          name="barcode"
+          required
+          autoComplete="off"
+          error={errors.barcode}
+        />
+        <ItemTypeField
+          itemTypes={itemTypes}
+          defaultValue={itemTypes.find((x) => x.code === 'BOOK')?.code ?? itemTypes[0]?.code ?? ''}
+          error={errors.itemType}
+        />
         <Field label={t('catalogue.price')} name="price" inputMode="decimal" error={errors.price} />
         <Field label={t('catalogue.location')} name="location" maxLength={100} />
       </div>

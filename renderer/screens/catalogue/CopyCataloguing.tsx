@@ -52,7 +52,13 @@ export function CopyCataloguing({ onRecord }: { onRecord(recordId: string): void
     run(async () => {
       const record = await client.call('copyCatalogue.import', { marcxml: hit.marcxml });
       setCopied(record.title);
-      setResult((before) => before && { ...before, hits: before.hits.map((h) => (h === hit ? { ...h, existingRecordId: record.id } : h)) });
+      setResult(
+        (before) =>
+          before && {
+            ...before,
+            hits: before.hits.map((h) => (h === hit ? { ...h, existingRecordId: record.id } : h)),
+          },
+      );
       onRecord(record.id);
     });
 
@@ -107,14 +113,25 @@ export function CopyCataloguing({ onRecord }: { onRecord(recordId: string): void
                 {hit.author ? ` — ${hit.author}` : ''}
                 <br />
                 <small>
-                  {[hit.publisher, hit.year, hit.isbn ? `ISBN ${hit.isbn}` : null, hit.callNumber].filter((x) => x !== null && x !== '').join(' · ')}
+                  {[hit.publisher, hit.year, hit.isbn ? `ISBN ${hit.isbn}` : null, hit.callNumber]
+                    .filter((x) => x !== null && x !== '')
+                    .join(' · ')}
                 </small>{' '}
                 {hit.existingRecordId ? (
-                  <button type="button" onClick={() => onRecord(hit.existingRecordId!)} aria-label={t('copyCatalogue.openOursFor', { title: hit.title })}>
+                  <button
+                    type="button"
+                    onClick={() => onRecord(hit.existingRecordId!)}
+                    aria-label={t('copyCatalogue.openOursFor', { title: hit.title })}
+                  >
                     {t('copyCatalogue.openOurs')}
                   </button>
                 ) : (
-                  <button type="button" disabled={busy} onClick={() => void copy(hit)} aria-label={t('copyCatalogue.copyFor', { title: hit.title })}>
+                  <button
+                    type="button"
+                    disabled={busy}
+                    onClick={() => void copy(hit)}
+                    aria-label={t('copyCatalogue.copyFor', { title: hit.title })}
+                  >
                     {t('copyCatalogue.copy')}
                   </button>
                 )}
@@ -122,7 +139,11 @@ export function CopyCataloguing({ onRecord }: { onRecord(recordId: string): void
             ))}
           </ol>
           {query && result.hits.length < result.total && result.hits.length > 0 ? (
-            <button type="button" disabled={busy} onClick={() => void search(query, Math.max(...result.hits.map((h) => h.position)) + 1)}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void search(query, Math.max(...result.hits.map((h) => h.position)) + 1)}
+            >
               {t('copyCatalogue.more')}
             </button>
           ) : null}

@@ -54,7 +54,13 @@ export function Labels() {
           : which === 'search'
             ? { kind: 'search', query: f.required('query', 200) }
             : which === 'barcodes'
-              ? { kind: 'barcodes', barcodes: f.multiLine('barcodes', 70_000).split(/[\s,;]+/).filter(Boolean) }
+              ? {
+                  kind: 'barcodes',
+                  barcodes: f
+                    .multiLine('barcodes', 70_000)
+                    .split(/[\s,;]+/)
+                    .filter(Boolean),
+                }
               : { kind: 'addedSince', since: startOfToday() };
       if (copies.kind === 'barcodes' && copies.barcodes.length === 0) f.fail('barcodes', t('form.required'));
       const top = millimetres(f.text('topMarginMm'));
@@ -89,7 +95,12 @@ export function Labels() {
       <h2 id="labels-title">{t('labels.title')}</h2>
       {/* Fields share rows (what to print, then how), so the whole form is in sight with the catalogue. */}
       <form onSubmit={onSubmit} aria-label={t('labels.title')} noValidate className="grid-form">
-        <SelectField label={t('labels.which')} name="which" value={which} onChange={(e) => setWhich(e.target.value as Which)}>
+        <SelectField
+          label={t('labels.which')}
+          name="which"
+          value={which}
+          onChange={(e) => setWhich(e.target.value as Which)}
+        >
           <Options values={WHICH} label={(w) => t(`labels.whichOptions.${w}`)} />
         </SelectField>
         {which === 'range' ? (
@@ -100,9 +111,20 @@ export function Labels() {
         ) : which === 'search' ? (
           <Field label={t('labels.query')} name="query" required autoComplete="off" error={errors.query} />
         ) : which === 'barcodes' ? (
-          <TextAreaField label={t('labels.barcodes')} name="barcodes" rows={4} error={errors.barcodes} hint={t('labels.barcodesHint')} />
+          <TextAreaField
+            label={t('labels.barcodes')}
+            name="barcodes"
+            rows={4}
+            error={errors.barcodes}
+            hint={t('labels.barcodesHint')}
+          />
         ) : null}
-        <SelectField label={t('labels.kind')} name="labelKind" value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}>
+        <SelectField
+          label={t('labels.kind')}
+          name="labelKind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}
+        >
           <Options values={KINDS} label={(k) => t(`labels.kinds.${k}`)} />
         </SelectField>
         {kind === 'barcode' ? (
@@ -110,7 +132,12 @@ export function Labels() {
             <Options values={SYMBOLOGIES} label={(s) => t(`labels.symbologies.${s}`)} />
           </SelectField>
         ) : null}
-        <SelectField label={t('labels.sheet')} name="sheet" value={sheet} onChange={(e) => setSheet(e.target.value as (typeof SHEETS)[number])}>
+        <SelectField
+          label={t('labels.sheet')}
+          name="sheet"
+          value={sheet}
+          onChange={(e) => setSheet(e.target.value as (typeof SHEETS)[number])}
+        >
           <Options values={SHEETS} label={(s) => t(`labels.sheets.${s}`)} />
         </SelectField>
         <Field
@@ -124,8 +151,22 @@ export function Labels() {
           error={errors.startPosition}
           hint={t('labels.startPositionHint', { max: PER_SHEET[sheet] })}
         />
-        <Field label={t('labels.topMargin')} name="topMarginMm" inputMode="decimal" autoComplete="off" error={errors.topMarginMm} hint={t('labels.marginHint')} />
-        <Field label={t('labels.leftMargin')} name="leftMarginMm" inputMode="decimal" autoComplete="off" error={errors.leftMarginMm} hint={t('labels.marginHint')} />
+        <Field
+          label={t('labels.topMargin')}
+          name="topMarginMm"
+          inputMode="decimal"
+          autoComplete="off"
+          error={errors.topMarginMm}
+          hint={t('labels.marginHint')}
+        />
+        <Field
+          label={t('labels.leftMargin')}
+          name="leftMarginMm"
+          inputMode="decimal"
+          autoComplete="off"
+          error={errors.leftMarginMm}
+          hint={t('labels.marginHint')}
+        />
         <div className="form-buttons grid-form-end">
           <button type="submit">{t('labels.make')}</button>
         </div>

@@ -22,7 +22,13 @@ export function readRecord(f: FormReader, t: (key: string) => string): RecordInp
   if (isbn && !isValidIsbn(isbn)) f.fail('isbn', t('form.reasons.isbn'));
   const year = f.text('year');
   if (year && !/^\d{1,4}$/.test(year)) f.fail('year', t('form.reasons.year'));
-  return { title, author: f.optional('author', 300), isbn, callNumber: f.optional('callNumber', 100), year: year ? Number(year) : null };
+  return {
+    title,
+    author: f.optional('author', 300),
+    isbn,
+    callNumber: f.optional('callNumber', 100),
+    year: year ? Number(year) : null,
+  };
 }
 
 /** Other records with this ISBN, looked up when the ISBN field is left: "already in the catalogue as ...". */
@@ -38,14 +44,37 @@ function useDuplicateIsbn(exceptRecordId: string | null) {
   return { dupes, check, clear: () => setDupes([]) };
 }
 
-function RecordFields({ record, errors, onIsbnBlur, dupes }: { record?: BibRecord; errors: FieldErrors; onIsbnBlur(isbn: string): void; dupes: ApiOutput<'catalogue.findIsbn'> }) {
+function RecordFields({
+  record,
+  errors,
+  onIsbnBlur,
+  dupes,
+}: {
+  record?: BibRecord;
+  errors: FieldErrors;
+  onIsbnBlur(isbn: string): void;
+  dupes: ApiOutput<'catalogue.findIsbn'>;
+}) {
   const { t } = useTranslation();
   return (
     <div className="grid-form">
-      <Field label={t('catalogue.recordTitle')} name="title" required defaultValue={record?.title ?? ''} error={errors.title} />
+      <Field
+        label={t('catalogue.recordTitle')}
+        name="title"
+        required
+        defaultValue={record?.title ?? ''}
+        error={errors.title}
+      />
       <Field label={t('catalogue.author')} name="author" defaultValue={record?.author ?? ''} error={errors.author} />
       <div>
-        <Field label="ISBN" name="isbn" defaultValue={record?.isbn ?? ''} autoComplete="off" error={errors.isbn} onBlur={(e) => onIsbnBlur(e.currentTarget.value)} />
+        <Field
+          label="ISBN"
+          name="isbn"
+          defaultValue={record?.isbn ?? ''}
+          autoComplete="off"
+          error={errors.isbn}
+          onBlur={(e) => onIsbnBlur(e.currentTarget.value)}
+        />
         <div role="status">
           {dupes.length > 0 ? (
             <p className="warning-note" data-testid="isbn-warning">
@@ -54,8 +83,19 @@ function RecordFields({ record, errors, onIsbnBlur, dupes }: { record?: BibRecor
           ) : null}
         </div>
       </div>
-      <Field label={t('catalogue.callNumber')} name="callNumber" defaultValue={record?.callNumber ?? ''} error={errors.callNumber} />
-      <Field label={t('catalogue.year')} name="year" inputMode="numeric" defaultValue={record?.year ?? ''} error={errors.year} />
+      <Field
+        label={t('catalogue.callNumber')}
+        name="callNumber"
+        defaultValue={record?.callNumber ?? ''}
+        error={errors.callNumber}
+      />
+      <Field
+        label={t('catalogue.year')}
+        name="year"
+        inputMode="numeric"
+        defaultValue={record?.year ?? ''}
+        error={errors.year}
+      />
     </div>
   );
 }
@@ -86,7 +126,15 @@ export function AddRecordForm({ onAdded }: { onAdded(record: BibRecord): Promise
 }
 
 /** Correct a record: a dialog with its fields as they are. */
-export function EditRecordDialog({ record, onSaved, onCancel }: { record: BibRecord; onSaved(record: BibRecord): void; onCancel(): void }) {
+export function EditRecordDialog({
+  record,
+  onSaved,
+  onCancel,
+}: {
+  record: BibRecord;
+  onSaved(record: BibRecord): void;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const isbn = useDuplicateIsbn(record.id);
   const { errors, error, onSubmit } = useFormSubmit(
@@ -95,7 +143,13 @@ export function EditRecordDialog({ record, onSaved, onCancel }: { record: BibRec
     { fieldOf: (path) => path.replace(/^changes\./, '') },
   );
   return (
-    <FormDialog title={t('catalogue.editRecordTitle', { title: record.title })} onSubmit={onSubmit} error={error} submit={t('catalogue.saveRecord')} onCancel={onCancel}>
+    <FormDialog
+      title={t('catalogue.editRecordTitle', { title: record.title })}
+      onSubmit={onSubmit}
+      error={error}
+      submit={t('catalogue.saveRecord')}
+      onCancel={onCancel}
+    >
       <RecordFields record={record} errors={errors} onIsbnBlur={isbn.check} dupes={isbn.dupes} />
     </FormDialog>
   );

@@ -14,8 +14,17 @@ export type Hit = ApiOutput<'catalogue.search'>[number];
 export function ResultCount({ hits, query }: { hits: Hit[] | null; query: string }) {
   const { t } = useTranslation();
   return (
-    <p role="status" aria-live="polite" className={hits?.length === 0 ? 'no-results' : undefined} data-testid="result-count">
-      {hits === null ? '' : hits.length === 0 ? t('catalogue.noResults', { query }) : t('catalogue.results', { count: hits.length })}
+    <p
+      role="status"
+      aria-live="polite"
+      className={hits?.length === 0 ? 'no-results' : undefined}
+      data-testid="result-count"
+    >
+      {hits === null
+        ? ''
+        : hits.length === 0
+          ? t('catalogue.noResults', { query })
+          : t('catalogue.results', { count: hits.length })}
     </p>
   );
 }
@@ -26,19 +35,39 @@ export function Availability({ hit }: { hit: Hit }) {
   return (
     <>
       <Badge tone={hit.available > 0 ? 'ok' : hit.copies === 0 ? 'lost' : 'warning'}>
-        {hit.copies === 0 ? t('catalogue.noCopiesShort') : t('catalogue.onShelf', { available: hit.available, copies: hit.copies })}
+        {hit.copies === 0
+          ? t('catalogue.noCopiesShort')
+          : t('catalogue.onShelf', { available: hit.available, copies: hit.copies })}
       </Badge>
       {hit.nextDueAt !== null ? <div>{t('catalogue.nextDue', { date: f.date(hit.nextDueAt) })}</div> : null}
     </>
   );
 }
 
-export function SearchResults({ hits, selectedId, onOpen, onHold, more }: { hits: Hit[]; selectedId: string | null; onOpen?(hit: Hit): void; onHold?(hit: Hit): void; /** Further buttons for a row (the Holds screen's queue). */ more?(hit: Hit): ReactNode }) {
+export function SearchResults({
+  hits,
+  selectedId,
+  onOpen,
+  onHold,
+  more,
+}: {
+  hits: Hit[];
+  selectedId: string | null;
+  onOpen?(hit: Hit): void;
+  onHold?(hit: Hit): void;
+  /** Further buttons for a row (the Holds screen's queue). */ more?(hit: Hit): ReactNode;
+}) {
   const { t } = useTranslation();
   const f = useDeskFormat();
   const { sorted, sort, toggle } = useSort(
     hits,
-    { relevance: (h) => hits.indexOf(h), title: (h) => h.title, author: (h) => h.author, year: (h) => h.year, available: (h) => h.available },
+    {
+      relevance: (h) => hits.indexOf(h),
+      title: (h) => h.title,
+      author: (h) => h.author,
+      year: (h) => h.year,
+      available: (h) => h.available,
+    },
     { key: 'relevance', direction: 'ascending' },
     f.locale,
   );
@@ -75,7 +104,11 @@ export function SearchResults({ hits, selectedId, onOpen, onHold, more }: { hits
             </td>
             <td className="actions-cell">
               {onOpen ? (
-                <button type="button" aria-label={t('catalogue.openRecord', { title: h.title })} onClick={() => onOpen(h)}>
+                <button
+                  type="button"
+                  aria-label={t('catalogue.openRecord', { title: h.title })}
+                  onClick={() => onOpen(h)}
+                >
                   {t('catalogue.open')}
                 </button>
               ) : null}

@@ -64,14 +64,27 @@ export function AccountStep({
               <li key={l.loanId} data-testid="kiosk-loan" className={l.overdue ? 'kiosk-overdue' : undefined}>
                 <div className="kiosk-loan-line">
                   <span className="kiosk-title">{l.title}</span>{' '}
-                  {l.overdue ? <Badge tone="overdue">{t('kiosk.overdueSince', { date: format.date(l.dueAt) })}</Badge> : <Badge tone="info">{t('kiosk.due', { date: format.date(l.dueAt) })}</Badge>}
-                  <button type="button" className="kiosk-button" aria-label={t('kiosk.renewOneLabel', { title: l.title })} onClick={() => onRenew(l.itemBarcode)}>
+                  {l.overdue ? (
+                    <Badge tone="overdue">{t('kiosk.overdueSince', { date: format.date(l.dueAt) })}</Badge>
+                  ) : (
+                    <Badge tone="info">{t('kiosk.due', { date: format.date(l.dueAt) })}</Badge>
+                  )}
+                  <button
+                    type="button"
+                    className="kiosk-button"
+                    aria-label={t('kiosk.renewOneLabel', { title: l.title })}
+                    onClick={() => onRenew(l.itemBarcode)}
+                  >
                     {t('kiosk.renewOne')}
                   </button>
                 </div>
                 {outcome ? (
                   <p data-testid="kiosk-outcome" className={outcome.renewed ? 'kiosk-renewed' : 'kiosk-not-renewed'}>
-                    {outcome.renewed ? t('kiosk.renewedUntil', { date: format.date(outcome.dueAt) }) : t('kiosk.notRenewed', { reason: kioskProblemLines(outcome.problem, 'session', t, format).join(' ') })}
+                    {outcome.renewed
+                      ? t('kiosk.renewedUntil', { date: format.date(outcome.dueAt) })
+                      : t('kiosk.notRenewed', {
+                          reason: kioskProblemLines(outcome.problem, 'session', t, format).join(' '),
+                        })}
                   </p>
                 ) : null}
               </li>
@@ -99,12 +112,14 @@ export function AccountStep({
             <ul className="kiosk-list">
               {fees.map((f) => (
                 <li key={f.id} data-testid="kiosk-fee">
-                  <span className="kiosk-title">{f.description}</span> <span className="kiosk-amount">{format.money(f.outstanding, f.currency)}</span>
+                  <span className="kiosk-title">{f.description}</span>{' '}
+                  <span className="kiosk-amount">{format.money(f.outstanding, f.currency)}</span>
                 </li>
               ))}
               {accruing.map((a) => (
                 <li key={a.loanId} data-testid="kiosk-fee">
-                  <span className="kiosk-title">{t('kiosk.fineSoFar', { title: a.title })}</span> <span className="kiosk-amount">{format.money(a.amount, summary.currency)}</span>
+                  <span className="kiosk-title">{t('kiosk.fineSoFar', { title: a.title })}</span>{' '}
+                  <span className="kiosk-amount">{format.money(a.amount, summary.currency)}</span>
                 </li>
               ))}
             </ul>
@@ -123,7 +138,10 @@ function KioskIllRequests({ patronId }: { patronId: string }) {
   useEffect(() => {
     let live = true;
     // A station without interlibrary loan (or offline from it) simply shows none.
-    client.call('ill.forPatron', { patronId }).then((r) => live && setRequests(r), () => live && setRequests([]));
+    client.call('ill.forPatron', { patronId }).then(
+      (r) => live && setRequests(r),
+      () => live && setRequests([]),
+    );
     return () => {
       live = false;
     };
@@ -136,7 +154,8 @@ function KioskIllRequests({ patronId }: { patronId: string }) {
       <ul className="kiosk-list">
         {requests.map((r) => (
           <li key={r.id} data-testid="kiosk-ill">
-            <span className="kiosk-title">{r.title}</span> <Badge tone={r.status === 'received' ? 'hold' : 'info'}>{t(`ill.status.${r.status}`)}</Badge>
+            <span className="kiosk-title">{r.title}</span>{' '}
+            <Badge tone={r.status === 'received' ? 'hold' : 'info'}>{t(`ill.status.${r.status}`)}</Badge>
             {r.needBy ? <span> {t('ill.needBy', { date: format.day(r.needBy) })}</span> : null}
           </li>
         ))}

@@ -87,13 +87,24 @@ export function BorrowStep({
               void onBorrow(barcode).then(() => input.focus());
             }}
           >
-            <Field ref={field} label={t('kiosk.itemBarcode')} name="itemBarcode" autoFocus autoComplete="off" inputMode="numeric" />
+            <Field
+              ref={field}
+              label={t('kiosk.itemBarcode')}
+              name="itemBarcode"
+              autoFocus
+              autoComplete="off"
+              inputMode="numeric"
+            />
             <button type="submit" className="kiosk-button kiosk-primary">
               {t('kiosk.borrow')}
             </button>
           </form>
           <KioskProblem error={error} at="session" />
-          <p role="status" data-testid="kiosk-message" className={last && !error ? 'kiosk-live kiosk-success' : 'kiosk-live'}>
+          <p
+            role="status"
+            data-testid="kiosk-message"
+            className={last && !error ? 'kiosk-live kiosk-success' : 'kiosk-live'}
+          >
             {last && !error ? t('kiosk.borrowed', { title: last.title, date: format.date(last.dueAt) }) : ''}
           </p>
         </div>
@@ -105,7 +116,9 @@ export function BorrowStep({
                 <ul className="kiosk-list">
                   {holdsReady.map((h) => (
                     <li key={h.id} data-testid="kiosk-hold">
-                      {h.shelfExpiresOn ? t('kiosk.holdReadyUntil', { title: h.title, date: format.day(h.shelfExpiresOn) }) : h.title}
+                      {h.shelfExpiresOn
+                        ? t('kiosk.holdReadyUntil', { title: h.title, date: format.day(h.shelfExpiresOn) })
+                        : h.title}
                     </li>
                   ))}
                 </ul>
@@ -117,7 +130,8 @@ export function BorrowStep({
                 <ul className="kiosk-list">
                   {[...borrowed].reverse().map((b) => (
                     <li key={b.loanId} data-testid="kiosk-borrowed">
-                      <span className="kiosk-title">{b.title}</span> <Badge tone="ok">{t('kiosk.due', { date: format.date(b.dueAt) })}</Badge>
+                      <span className="kiosk-title">{b.title}</span>{' '}
+                      <Badge tone="ok">{t('kiosk.due', { date: format.date(b.dueAt) })}</Badge>
                     </li>
                   ))}
                 </ul>

@@ -9,7 +9,15 @@ import { KioskProblem } from './KioskProblem';
 
 export const GOODBYE_SECONDS = 8;
 
-export function ReceiptStep({ error, onPrint, onNoReceipt }: { error: ApiErrorBody | null; onPrint(): void; onNoReceipt(): void }) {
+export function ReceiptStep({
+  error,
+  onPrint,
+  onNoReceipt,
+}: {
+  error: ApiErrorBody | null;
+  onPrint(): void;
+  onNoReceipt(): void;
+}) {
   const { t } = useTranslation();
   return (
     <section className="kiosk-step kiosk-centered">
@@ -29,7 +37,17 @@ export function ReceiptStep({ error, onPrint, onNoReceipt }: { error: ApiErrorBo
   );
 }
 
-export function GoodbyeStep({ printing, noPaper, seconds = GOODBYE_SECONDS, onAgain }: { printing: boolean; noPaper: boolean; seconds?: number; onAgain(): void }) {
+export function GoodbyeStep({
+  printing,
+  noPaper,
+  seconds = GOODBYE_SECONDS,
+  onAgain,
+}: {
+  printing: boolean;
+  noPaper: boolean;
+  seconds?: number;
+  onAgain(): void;
+}) {
   const { t } = useTranslation();
   const [left, setLeft] = useState(seconds);
   useEffect(() => {

@@ -6,7 +6,13 @@ import { useTranslation } from 'react-i18next';
 export function IdleCountdown({ seconds, onStay }: { seconds: number; onStay(): void }) {
   const { t } = useTranslation();
   return (
-    <div role="alertdialog" aria-modal="true" aria-labelledby="kiosk-idle-title" aria-describedby="kiosk-idle-text" className="kiosk-idle">
+    <div
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="kiosk-idle-title"
+      aria-describedby="kiosk-idle-text"
+      className="kiosk-idle"
+    >
       <h2 id="kiosk-idle-title">{t('kiosk.idleTitle')}</h2>
       <p className="kiosk-idle-count" aria-hidden="true">
         {seconds}

@@ -31,7 +31,10 @@ export function kioskProblemLines(error: ApiErrorBody, at: ProblemAt, t: TFuncti
       return [
         ...new Set(
           (error.refusals ?? []).map((r) =>
-            t([`kioskRefusals.${r.code}`, 'kioskRefusals.default'], Object.fromEntries(Object.entries(r.params ?? {}).map(([k, v]) => [k, isDay(v) ? format.day(v) : v]))),
+            t(
+              [`kioskRefusals.${r.code}`, 'kioskRefusals.default'],
+              Object.fromEntries(Object.entries(r.params ?? {}).map(([k, v]) => [k, isDay(v) ? format.day(v) : v])),
+            ),
           ),
         ),
       ];

@@ -47,7 +47,14 @@ export function ScanCardPicture() {
         <Barcode x={103} y={50} width={64} height={12} />
       </g>
       {/* An arrow: down, towards the light. */}
-      <path d="M200 30 L200 90 M188 78 L200 92 L212 78" stroke="#1a1a1a" strokeWidth="6" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M200 30 L200 90 M188 78 L200 92 L212 78"
+        stroke="#1a1a1a"
+        strokeWidth="6"
+        fill="none"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }
@@ -66,7 +73,14 @@ export function PlaceBookPicture() {
         <rect x="92" y="44" width="64" height="24" rx="2" fill="#ffffff" />
         <Barcode x={96} y={47} width={56} height={18} />
       </g>
-      <path d="M200 30 L200 90 M188 78 L200 92 L212 78" stroke="#1a1a1a" strokeWidth="6" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M200 30 L200 90 M188 78 L200 92 L212 78"
+        stroke="#1a1a1a"
+        strokeWidth="6"
+        fill="none"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

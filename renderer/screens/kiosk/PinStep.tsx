@@ -7,7 +7,17 @@ import type { ApiErrorBody } from '../../../src/api/contract';
 import { Field } from '../../components/Field';
 import { KioskProblem } from './KioskProblem';
 
-export function PinStep({ error, busy, onPin, onBack }: { error: ApiErrorBody | null; busy: boolean; onPin(pin: string): Promise<void>; onBack(): void }) {
+export function PinStep({
+  error,
+  busy,
+  onPin,
+  onBack,
+}: {
+  error: ApiErrorBody | null;
+  busy: boolean;
+  onPin(pin: string): Promise<void>;
+  onBack(): void;
+}) {
   const { t } = useTranslation();
   const field = useRef<HTMLInputElement | null>(null);
   async function submit(e: FormEvent<HTMLFormElement>) {

@@ -12,7 +12,14 @@ const PATHS: Record<TileIconName, string> = {
 export function TileIcon({ name }: { name: TileIconName }) {
   return (
     <svg className="kiosk-tile-icon" viewBox="0 0 50 50" aria-hidden="true" focusable="false">
-      <path d={PATHS[name]} fill="none" stroke="currentColor" strokeWidth="5" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d={PATHS[name]}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -16,9 +16,21 @@ export interface NotACard {
   why: NotACardWhy;
 }
 
-const NOTICES: Record<NotACardWhy, string> = { misread: 'kiosk.misread', item: 'kiosk.itemAtWelcome', typed: 'kiosk.notACard' };
+const NOTICES: Record<NotACardWhy, string> = {
+  misread: 'kiosk.misread',
+  item: 'kiosk.itemAtWelcome',
+  typed: 'kiosk.notACard',
+};
 
-export function WelcomeStep({ notACard, onCard, onNotACard }: { notACard: NotACard | null; onCard(card: string): void; onNotACard(why: NotACardWhy): void }) {
+export function WelcomeStep({
+  notACard,
+  onCard,
+  onNotACard,
+}: {
+  notACard: NotACard | null;
+  onCard(card: string): void;
+  onNotACard(why: NotACardWhy): void;
+}) {
   const { t } = useTranslation();
   // Not a controlled field: a scan typed into it is taken back out by the wedge scanner, and the
   // field must not put it back on the next render.
@@ -41,7 +53,15 @@ export function WelcomeStep({ notACard, onCard, onNotACard }: { notACard: NotACa
           else onNotACard('typed');
         }}
       >
-        <Field ref={field} label={t('kiosk.card')} name="card" autoFocus autoComplete="off" inputMode="numeric" aria-describedby="kiosk-card-hint" />
+        <Field
+          ref={field}
+          label={t('kiosk.card')}
+          name="card"
+          autoFocus
+          autoComplete="off"
+          inputMode="numeric"
+          aria-describedby="kiosk-card-hint"
+        />
         <button type="submit" className="kiosk-button kiosk-primary">
           {t('kiosk.next')}
         </button>

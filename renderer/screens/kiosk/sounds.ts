@@ -15,8 +15,20 @@ interface Note {
 }
 
 export const TONES: Record<KioskTone, { wave: OscillatorType; notes: Note[] }> = {
-  success: { wave: 'sine', notes: [{ hz: 660, at: 0, seconds: 0.12 }, { hz: 990, at: 0.13, seconds: 0.2 }] },
-  refusal: { wave: 'triangle', notes: [{ hz: 440, at: 0, seconds: 0.2 }, { hz: 294, at: 0.22, seconds: 0.35 }] },
+  success: {
+    wave: 'sine',
+    notes: [
+      { hz: 660, at: 0, seconds: 0.12 },
+      { hz: 990, at: 0.13, seconds: 0.2 },
+    ],
+  },
+  refusal: {
+    wave: 'triangle',
+    notes: [
+      { hz: 440, at: 0, seconds: 0.2 },
+      { hz: 294, at: 0.22, seconds: 0.35 },
+    ],
+  },
 };
 
 let audio: AudioContext | null = null;

@@ -14,7 +14,15 @@ export type BlockInput = Omit<ApiInput<'patrons.addBlock'>, 'patronId'>;
 const KINDS = ['manual', 'barred', 'lost_card'] as const;
 
 /** A patron's blocks, each with its reason and end date, and a button to lift it. */
-export function BlockList({ blocks, locale, onRemove }: { blocks: Block[]; locale: string; onRemove(block: Block): void }) {
+export function BlockList({
+  blocks,
+  locale,
+  onRemove,
+}: {
+  blocks: Block[];
+  locale: string;
+  onRemove(block: Block): void;
+}) {
   const { t } = useTranslation();
   if (blocks.length === 0) return null;
   return (
@@ -24,7 +32,11 @@ export function BlockList({ blocks, locale, onRemove }: { blocks: Block[]; local
           <li key={b.id} data-testid="block">
             <strong>{t(`patron.blockKinds.${b.kind}`)}</strong>: {b.reason}
             {b.until ? ` (${t('patron.until', { date: formatDay(b.until, locale) })})` : ''}{' '}
-            <button type="button" aria-label={t('patron.removeBlockFor', { reason: b.reason })} onClick={() => onRemove(b)}>
+            <button
+              type="button"
+              aria-label={t('patron.removeBlockFor', { reason: b.reason })}
+              onClick={() => onRemove(b)}
+            >
               {t('patron.removeBlock')}
             </button>
           </li>
@@ -66,7 +78,13 @@ export function AddBlockDialog({ onSave, onCancel }: { onSave(block: BlockInput)
           ))}
         </SelectField>
         <Field label={t('patron.blockReason')} name="reason" required autoComplete="off" error={errors.reason} />
-        <Field label={t('patron.blockUntil')} name="until" type="date" hint={t('patron.blockUntilHint')} error={errors.until} />
+        <Field
+          label={t('patron.blockUntil')}
+          name="until"
+          type="date"
+          hint={t('patron.blockUntilHint')}
+          error={errors.until}
+        />
         <Problem error={error} />
         <FormButtons submit={t('patron.blockSubmit')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

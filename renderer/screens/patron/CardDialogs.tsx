@@ -12,7 +12,13 @@ import { useNewScans } from '../../state/scans';
 import { useSession } from '../../state/session';
 
 /** A new card for a lost one: the old barcode stops working at once. Scanning the new card fills it in. */
-export function ReplaceCardDialog({ onSave, onCancel }: { onSave(cardBarcode: string): Promise<void>; onCancel(): void }) {
+export function ReplaceCardDialog({
+  onSave,
+  onCancel,
+}: {
+  onSave(cardBarcode: string): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   useNewScans((scan) => {
@@ -41,7 +47,16 @@ export function ReplaceCardDialog({ onSave, onCancel }: { onSave(cardBarcode: st
     <Dialog title={t('patron.replaceTitle')} onCancel={onCancel}>
       <form onSubmit={(e) => void submit(e)} aria-label={t('patron.replaceTitle')} noValidate>
         <p>{t('patron.replaceIntro')}</p>
-        <Field label={t('patron.newCard')} ref={input} name="cardBarcode" required autoComplete="off" inputMode="numeric" autoFocus error={errors.cardBarcode} />
+        <Field
+          label={t('patron.newCard')}
+          ref={input}
+          name="cardBarcode"
+          required
+          autoComplete="off"
+          inputMode="numeric"
+          autoFocus
+          error={errors.cardBarcode}
+        />
         <Problem error={error} />
         <FormButtons submit={t('patron.replaceSubmit')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>
@@ -71,8 +86,25 @@ export function SetPinDialog({ onSave, onCancel }: { onSave(pin: string): Promis
   return (
     <Dialog title={t('patron.pinTitle')} onCancel={onCancel}>
       <form onSubmit={(e) => void submit(e)} aria-label={t('patron.pinTitle')} noValidate>
-        <Field label={t('patrons.pin')} name="pin" type="password" inputMode="numeric" autoComplete="off" required autoFocus error={errors.pin} />
-        <Field label={t('patron.confirmPin')} name="confirmPin" type="password" inputMode="numeric" autoComplete="off" required error={errors.confirmPin} />
+        <Field
+          label={t('patrons.pin')}
+          name="pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          required
+          autoFocus
+          error={errors.pin}
+        />
+        <Field
+          label={t('patron.confirmPin')}
+          name="confirmPin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          required
+          error={errors.confirmPin}
+        />
         <Problem error={error} />
         <FormButtons submit={t('patron.pinSubmit')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

@@ -14,22 +14,83 @@ type Summary = ApiOutput<'patrons.lookup'>;
 // 23:30 on Wednesday 25 November in Chicago is already the 26th in UTC (and in New York).
 const LATE_CHICAGO_RETURN = Date.parse('2026-11-26T05:30:00Z');
 const fine = (id: string, title: string, barcode: string, at = LATE_CHICAGO_RETURN) => ({
-  id, patronId: 'p1', kind: 'overdue' as const, amount: 150, outstanding: 150, currency: 'USD', loanId: `l-${id}`, itemId: `i-${id}`, description: 'overdue', createdAt: at, title, itemBarcode: barcode,
+  id,
+  patronId: 'p1',
+  kind: 'overdue' as const,
+  amount: 150,
+  outstanding: 150,
+  currency: 'USD',
+  loanId: `l-${id}`,
+  itemId: `i-${id}`,
+  description: 'overdue',
+  createdAt: at,
+  title,
+  itemBarcode: barcode,
 });
-const printing = { id: 'f3', patronId: 'p1', kind: 'printing' as const, amount: 40, outstanding: 40, currency: 'USD', loanId: null, itemId: null, description: '4 pages', createdAt: LATE_CHICAGO_RETURN, title: null, itemBarcode: null };
+const printing = {
+  id: 'f3',
+  patronId: 'p1',
+  kind: 'printing' as const,
+  amount: 40,
+  outstanding: 40,
+  currency: 'USD',
+  loanId: null,
+  itemId: null,
+  description: '4 pages',
+  createdAt: LATE_CHICAGO_RETURN,
+  title: null,
+  itemBarcode: null,
+};
 const summary: Summary = {
   patron: {
-    id: 'p1', cardBarcode: '20234000000019', firstName: 'Ana', lastName: 'Reader', email: null, phone: null, address: null, homeBranchId: 'b1',
-    categoryCode: 'ADULT', cardExpiresOn: '2029-11-16', notes: '', keepReadingHistory: false, createdAt: 0, hasPin: false,
+    id: 'p1',
+    cardBarcode: '20234000000019',
+    firstName: 'Ana',
+    lastName: 'Reader',
+    email: null,
+    phone: null,
+    address: null,
+    homeBranchId: 'b1',
+    categoryCode: 'ADULT',
+    cardExpiresOn: '2029-11-16',
+    notes: '',
+    keepReadingHistory: false,
+    createdAt: 0,
+    hasPin: false,
   },
-  categoryName: 'Adult', blocks: [], currency: 'USD', loans: [], holds: [], holdsReady: 0,
+  categoryName: 'Adult',
+  blocks: [],
+  currency: 'USD',
+  loans: [],
+  holds: [],
+  holdsReady: 0,
   fees: [fine('f1', 'Dune', '30234000000012'), fine('f2', 'Kindred', '30234000000020'), printing],
-  accruing: [{ loanId: 'l9', itemId: 'i9', itemBarcode: '30234000000038', title: 'The Dispossessed', dueAt: Date.parse('2026-11-01T04:59:59Z'), amount: 500, overdueUnits: 25 }],
+  accruing: [
+    {
+      loanId: 'l9',
+      itemId: 'i9',
+      itemBarcode: '30234000000038',
+      title: 'The Dispossessed',
+      dueAt: Date.parse('2026-11-01T04:59:59Z'),
+      amount: 500,
+      overdueUnits: 25,
+    },
+  ],
   accruedFines: 500,
   feesOwed: 340 + 500,
 };
 const paid: ApiOutput<'fees.pay'> = {
-  paymentId: 'pay1', applied: 300, tendered: 300, change: 0, currency: 'USD', method: 'cheque', reference: '0042', allocations: [], lines: [], remainingOwed: 40, receiptHtml: '<p>receipt</p>',
+  paymentId: 'pay1',
+  applied: 300,
+  tendered: 300,
+  change: 0,
+  currency: 'USD',
+  method: 'cheque',
+  reference: '0042',
+  allocations: [],
+  lines: [],
+  remainingOwed: 40,
+  receiptHtml: '<p>receipt</p>',
 };
 
 function station(answers: Partial<Record<string, unknown>> = {}) {
@@ -43,7 +104,15 @@ function station(answers: Partial<Record<string, unknown>> = {}) {
 
 async function panel(language: 'en' | 'es' = 'en', timeZone = 'America/Chicago') {
   setUpDesk();
-  return renderInDesk(<FeesPanel summary={summary} locale={language === 'en' ? 'en-US' : 'es-US'} timeZone={timeZone} onChange={() => {}} />, language);
+  return renderInDesk(
+    <FeesPanel
+      summary={summary}
+      locale={language === 'en' ? 'en-US' : 'es-US'}
+      timeZone={timeZone}
+      onChange={() => {}}
+    />,
+    language,
+  );
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -53,12 +122,18 @@ describe('<FeesPanel>: what a patron owes', () => {
     station();
     const screen = await panel();
     // A table: what it is for, since when (the branch's day), what is owed, its buttons.
-    const cells = (row: number) => [...document.querySelectorAll(`[data-testid="fee"]:nth-child(${row}) td`)].slice(0, 3).map((c) => c.textContent);
+    const cells = (row: number) =>
+      [...document.querySelectorAll(`[data-testid="fee"]:nth-child(${row}) td`)].slice(0, 3).map((c) => c.textContent);
     await expect.element(screen.getByTestId('fee').nth(2)).toBeVisible();
     expect(cells(1)).toEqual(['Overdue fine: Dune (30234000000012)', 'Nov 25, 2026', '$1.50']);
     expect(cells(2)[0]).toBe('Overdue fine: Kindred (30234000000020)');
     expect([cells(3)[0], cells(3)[2]]).toEqual(['Printing: 4 pages', '$0.40']);
-    expect([...document.querySelectorAll('table[aria-label="Fees"] th')].map((h) => h.textContent)).toEqual(['Fee', 'Since', 'Owed', 'Actions']);
+    expect([...document.querySelectorAll('table[aria-label="Fees"] th')].map((h) => h.textContent)).toEqual([
+      'Fee',
+      'Since',
+      'Owed',
+      'Actions',
+    ]);
   });
 
   it('gives every Waive and Pay button its own accessible name', async () => {
@@ -74,16 +149,25 @@ describe('<FeesPanel>: what a patron owes', () => {
       'Waive $0.40 — Printing: 4 pages',
     ]);
     await screen.getByRole('button', { name: 'Waive $1.50 — Overdue fine: Kindred (30234000000020)' }).click();
-    await expect.element(screen.getByRole('dialog', { name: 'Waive: Overdue fine: Kindred (30234000000020)' })).toBeVisible();
+    await expect
+      .element(screen.getByRole('dialog', { name: 'Waive: Overdue fine: Kindred (30234000000020)' }))
+      .toBeVisible();
   });
 
   it('counts the fines still accruing in what is owed, and lists them apart', async () => {
     station();
     const screen = await panel();
     await expect.element(screen.getByTestId('fees-owed')).toHaveTextContent('$8.40');
-    await expect.element(screen.getByTestId('fees-accruing')).toHaveTextContent('(of which $5.00 is overdue fines still accruing)');
+    await expect
+      .element(screen.getByTestId('fees-accruing'))
+      .toHaveTextContent('(of which $5.00 is overdue fines still accruing)');
     await expect.element(screen.getByTestId('accruing-fine')).toBeVisible();
-    expect([...document.querySelectorAll('[data-testid="accruing-fine"] td')].map((c) => c.textContent)).toEqual(['The Dispossessed', '30234000000038', 'Oct 31, 2026', '$5.00']);
+    expect([...document.querySelectorAll('[data-testid="accruing-fine"] td')].map((c) => c.textContent)).toEqual([
+      'The Dispossessed',
+      '30234000000038',
+      'Oct 31, 2026',
+      '$5.00',
+    ]);
   });
 });
 
@@ -100,19 +184,33 @@ describe('<FeesPanel>: payments as libraries take them', () => {
     await screen.getByLabelText('Cheque number').fill('0042');
     await userEvent.keyboard('{Enter}');
     await expect.element(screen.getByTestId('change-due')).toHaveTextContent('Paid $3.00 by Cheque.');
-    expect(call).toHaveBeenCalledWith('fees.pay', { patronId: 'p1', tendered: 300, method: 'cheque', amount: 300, reference: '0042' });
+    expect(call).toHaveBeenCalledWith('fees.pay', {
+      patronId: 'p1',
+      tendered: 300,
+      method: 'cheque',
+      amount: 300,
+      reference: '0042',
+    });
     await expect.element(screen.getByRole('button', { name: 'Print the receipt' })).toBeVisible();
   });
 
-  it("pays one fee from its own Pay button, in cash with change", async () => {
-    const call = station({ 'fees.pay': { ...paid, applied: 150, tendered: 200, change: 50, method: 'cash', reference: null } });
+  it('pays one fee from its own Pay button, in cash with change', async () => {
+    const call = station({
+      'fees.pay': { ...paid, applied: 150, tendered: 200, change: 50, method: 'cash', reference: null },
+    });
     const screen = await panel();
     await screen.getByRole('button', { name: 'Pay $1.50 — Overdue fine: Kindred (30234000000020)' }).click();
     await expect.element(screen.getByText('Paying only: Overdue fine: Kindred (30234000000020), $1.50.')).toBeVisible();
     await screen.getByLabelText('Cash handed over').fill('2');
     await userEvent.keyboard('{Enter}');
     await expect.element(screen.getByTestId('change-due')).toHaveTextContent('Paid $1.50. Change due: $0.50');
-    expect(call).toHaveBeenCalledWith('fees.pay', { patronId: 'p1', tendered: 200, method: 'cash', amount: 150, feeIds: ['f2'] });
+    expect(call).toHaveBeenCalledWith('fees.pay', {
+      patronId: 'p1',
+      tendered: 200,
+      method: 'cash',
+      amount: 150,
+      feeIds: ['f2'],
+    });
   });
 
   it('adds a manual charge only with a reason', async () => {
@@ -127,18 +225,42 @@ describe('<FeesPanel>: payments as libraries take them', () => {
     await dialog.getByLabelText('Reason').fill('4 pages');
     await dialog.getByRole('button', { name: 'Add the charge' }).click();
     await expect.element(screen.getByText('Charge added.')).toBeVisible();
-    expect(call).toHaveBeenCalledWith('fees.charge', { patronId: 'p1', kind: 'printing', amount: 40, description: '4 pages', itemBarcode: null });
+    expect(call).toHaveBeenCalledWith('fees.charge', {
+      patronId: 'p1',
+      kind: 'printing',
+      amount: 40,
+      description: '4 pages',
+      itemBarcode: null,
+    });
   });
 
   it('shows the fee history: paid, waived and credited, with title and barcode on every line', async () => {
     const line = (id: string, event: string, extra: Record<string, unknown>) => ({
-      id, event, at: LATE_CHICAGO_RETURN, amount: 150, currency: 'USD', feeId: 'f1', feeKind: 'overdue', description: 'overdue', title: 'Dune', itemBarcode: '30234000000012', method: null, reference: null, reason: null, ...extra,
+      id,
+      event,
+      at: LATE_CHICAGO_RETURN,
+      amount: 150,
+      currency: 'USD',
+      feeId: 'f1',
+      feeKind: 'overdue',
+      description: 'overdue',
+      title: 'Dune',
+      itemBarcode: '30234000000012',
+      method: null,
+      reference: null,
+      reason: null,
+      ...extra,
     });
     station({
       'fees.history': [
         line('paid:1', 'paid', { method: 'card', reference: 'auth 77' }),
         line('waived:1', 'waived', { reason: 'first time' }),
-        line('credited:1', 'credited', { feeKind: 'manual', description: 'credit: paid twice', title: null, itemBarcode: null }),
+        line('credited:1', 'credited', {
+          feeKind: 'manual',
+          description: 'credit: paid twice',
+          title: null,
+          itemBarcode: null,
+        }),
       ],
     });
     const screen = await panel('es');

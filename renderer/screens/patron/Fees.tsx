@@ -30,7 +30,10 @@ const CHARGE_KINDS = ['card_replacement', 'damage', 'printing', 'manual'] as con
 const SYSTEM_DESCRIBED = new Set(['overdue', 'lost', 'hold_expired']);
 
 /** What a fee is for, in words: "Overdue fine: Dune (30234000000012)", "Printing: 4 pages". */
-export function feeLabel(t: TFunction, fee: { kind: string; description: string; title?: string | null; itemBarcode?: string | null }): string {
+export function feeLabel(
+  t: TFunction,
+  fee: { kind: string; description: string; title?: string | null; itemBarcode?: string | null },
+): string {
   const kind = t([`fees.kind.${fee.kind}`, 'fees.kind.manual']);
   const reason = SYSTEM_DESCRIBED.has(fee.kind) ? null : fee.description;
   if (fee.title) {
@@ -63,7 +66,9 @@ export function FeeList({
         <tr>
           <th scope="col">{t('fees.colFee')}</th>
           <th scope="col">{t('fees.colSince')}</th>
-          <th scope="col" className="num">{t('fees.colOwed')}</th>
+          <th scope="col" className="num">
+            {t('fees.colOwed')}
+          </th>
           <th scope="col">{t('fees.colActions')}</th>
         </tr>
       </thead>
@@ -78,11 +83,21 @@ export function FeeList({
               <td className="num nowrap">{amount}</td>
               <td className="nowrap">
                 {onPay ? (
-                  <button type="button" className="small" aria-label={t('fees.payFee', { amount, fee: label })} onClick={() => onPay(f)}>
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={t('fees.payFee', { amount, fee: label })}
+                    onClick={() => onPay(f)}
+                  >
                     {t('fees.pay')}
                   </button>
                 ) : null}{' '}
-                <button type="button" className="small" aria-label={t('patron.waiveFee', { amount, fee: label })} onClick={() => onWaive(f)}>
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={t('patron.waiveFee', { amount, fee: label })}
+                  onClick={() => onWaive(f)}
+                >
                   {t('patron.waive')}
                 </button>
               </td>
@@ -95,7 +110,17 @@ export function FeeList({
 }
 
 /** Fines still growing on copies not yet back: counted in what is owed, charged when the copy is returned. */
-export function AccruingList({ accruing, currency, locale, timeZone }: { accruing: NonNullable<Summary['accruing']>; currency: string; locale: string; timeZone: string | null }) {
+export function AccruingList({
+  accruing,
+  currency,
+  locale,
+  timeZone,
+}: {
+  accruing: NonNullable<Summary['accruing']>;
+  currency: string;
+  locale: string;
+  timeZone: string | null;
+}) {
   const { t } = useTranslation();
   if (accruing.length === 0) return null;
   return (
@@ -107,7 +132,9 @@ export function AccruingList({ accruing, currency, locale, timeZone }: { accruin
             <th scope="col">{t('circ.colTitle')}</th>
             <th scope="col">{t('circ.colBarcode')}</th>
             <th scope="col">{t('circ.colDue')}</th>
-            <th scope="col" className="num">{t('fees.colSoFar')}</th>
+            <th scope="col" className="num">
+              {t('fees.colSoFar')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -130,7 +157,17 @@ export function AccruingList({ accruing, currency, locale, timeZone }: { accruin
  * The whole of a patron's fees at the desk. `onChange` gets the patron's summary as the station
  * has it after a payment, a charge or a waiver.
  */
-export function FeesPanel({ summary, locale, timeZone, onChange }: { summary: Summary; locale: string; timeZone: string | null; onChange(next: Summary): void }) {
+export function FeesPanel({
+  summary,
+  locale,
+  timeZone,
+  onChange,
+}: {
+  summary: Summary;
+  locale: string;
+  timeZone: string | null;
+  onChange(next: Summary): void;
+}) {
   const { t } = useTranslation();
   const p = summary.patron;
   const [waiving, setWaiving] = useState<Fee | null>(null);
@@ -207,7 +244,9 @@ export function FeesPanel({ summary, locale, timeZone, onChange }: { summary: Su
       <h3 id={`fees-${p.id}`}>{t('patron.fees')}</h3>
       <p>
         {t('checkout.owed')}: <strong data-testid="fees-owed">{money(summary.feesOwed)}</strong>
-        {accrued > 0 ? <span data-testid="fees-accruing"> {t('fees.ofWhichAccruing', { amount: money(accrued) })}</span> : null}
+        {accrued > 0 ? (
+          <span data-testid="fees-accruing"> {t('fees.ofWhichAccruing', { amount: money(accrued) })}</span>
+        ) : null}
       </p>
       <FeeList
         fees={summary.fees}
@@ -231,14 +270,36 @@ export function FeesPanel({ summary, locale, timeZone, onChange }: { summary: Su
               </button>
             </p>
           ) : null}
-          <SelectField label={t('fees.method')} name="method" value={method} onChange={(e) => setMethod(e.currentTarget.value as Method)}>
+          <SelectField
+            label={t('fees.method')}
+            name="method"
+            value={method}
+            onChange={(e) => setMethod(e.currentTarget.value as Method)}
+          >
             <Options values={METHODS} label={(m) => t(`fees.methods.${m}`)} />
           </SelectField>
           {method === 'cash' ? (
-            <Field key="tendered" label={t('patrons.tendered')} name="tendered" inputMode="decimal" required autoComplete="off" error={errors.tendered} />
+            <Field
+              key="tendered"
+              label={t('patrons.tendered')}
+              name="tendered"
+              inputMode="decimal"
+              required
+              autoComplete="off"
+              error={errors.tendered}
+            />
           ) : (
             <>
-              <Field key={`amount-${payFor?.id ?? 'all'}`} label={t('fees.amount', { currency: summary.currency })} name="amount" inputMode="decimal" required defaultValue={moneyInput(due, summary.currency)} autoComplete="off" error={errors.amount} />
+              <Field
+                key={`amount-${payFor?.id ?? 'all'}`}
+                label={t('fees.amount', { currency: summary.currency })}
+                name="amount"
+                inputMode="decimal"
+                required
+                defaultValue={moneyInput(due, summary.currency)}
+                autoComplete="off"
+                error={errors.amount}
+              />
               <Field
                 key={`reference-${method}`}
                 label={t(method === 'cheque' ? 'fees.chequeNumber' : 'fees.reference')}
@@ -258,7 +319,9 @@ export function FeesPanel({ summary, locale, timeZone, onChange }: { summary: Su
             ? t('fees.paidBy', { paid: money(paid.applied), method: t(`fees.methods.${paid.method}`) })
             : t('patrons.changeDue', { change: money(paid.change), paid: money(paid.applied) })}
           {/* The payment is recorded all the same: say so, so nobody takes the money twice. */}
-          {paid.followUpFailed ? <strong data-testid="follow-up-failed"> {t(`followUp.${paid.followUpFailed.code}`)}</strong> : null}
+          {paid.followUpFailed ? (
+            <strong data-testid="follow-up-failed"> {t(`followUp.${paid.followUpFailed.code}`)}</strong>
+          ) : null}
         </p>
       ) : null}
       {/* The receipt for the system printer (no receipt printer here), or a copy of it. */}
@@ -309,7 +372,15 @@ export function FeesPanel({ summary, locale, timeZone, onChange }: { summary: Su
 }
 
 /** Everything that happened to the patron's fees, newest first, each line naming what it was for. */
-export function FeeHistory({ lines, locale, timeZone }: { lines: HistoryLine[]; locale: string; timeZone: string | null }) {
+export function FeeHistory({
+  lines,
+  locale,
+  timeZone,
+}: {
+  lines: HistoryLine[];
+  locale: string;
+  timeZone: string | null;
+}) {
   const { t } = useTranslation();
   if (lines.length === 0) return <p>{t('fees.noHistory')}</p>;
   return (
@@ -329,7 +400,9 @@ export function FeeHistory({ lines, locale, timeZone }: { lines: HistoryLine[]; 
           <tr key={l.id} data-testid="fee-history-line">
             <td>{formatDate(l.at, locale, timeZone)}</td>
             <td>{t(`fees.event.${l.event}`)}</td>
-            <td>{feeLabel(t, { kind: l.feeKind, description: l.description, title: l.title, itemBarcode: l.itemBarcode })}</td>
+            <td>
+              {feeLabel(t, { kind: l.feeKind, description: l.description, title: l.title, itemBarcode: l.itemBarcode })}
+            </td>
             <td>{formatMoney(l.amount, l.currency, locale)}</td>
             <td>
               {l.method ? t(`fees.methods.${l.method}`) : ''}
@@ -350,7 +423,12 @@ export function ChargeDialog({
   onCancel,
 }: {
   currency: string;
-  onSave(input: { kind: (typeof CHARGE_KINDS)[number]; amount: number; description: string; itemBarcode: string | null }): Promise<void>;
+  onSave(input: {
+    kind: (typeof CHARGE_KINDS)[number];
+    amount: number;
+    description: string;
+    itemBarcode: string | null;
+  }): Promise<void>;
   onCancel(): void;
 }) {
   const { t } = useTranslation();
@@ -379,7 +457,15 @@ export function ChargeDialog({
         <SelectField label={t('fees.chargeKind')} name="kind" defaultValue="card_replacement">
           <Options values={CHARGE_KINDS} label={(k) => t(`fees.kind.${k}`)} />
         </SelectField>
-        <Field label={t('fees.amount', { currency })} name="amount" inputMode="decimal" required autoComplete="off" autoFocus error={errors.amount} />
+        <Field
+          label={t('fees.amount', { currency })}
+          name="amount"
+          inputMode="decimal"
+          required
+          autoComplete="off"
+          autoFocus
+          error={errors.amount}
+        />
         <Field label={t('fees.chargeReason')} name="reason" required autoComplete="off" error={errors.reason} />
         <Field label={t('fees.chargeItem')} name="itemBarcode" autoComplete="off" error={errors.itemBarcode} />
         <Problem error={error} />
@@ -425,7 +511,8 @@ export function WaiveDialog({
     const f = new FormReader(e.currentTarget, t);
     const reason = f.required('reason', 500);
     const amount = f.money('amount', fee.currency);
-    if (f.ok && (amount <= 0 || amount > fee.outstanding)) f.fail('amount', t('patron.waiveRange', { max: formatMoney(fee.outstanding, fee.currency, locale) }));
+    if (f.ok && (amount <= 0 || amount > fee.outstanding))
+      f.fail('amount', t('patron.waiveRange', { max: formatMoney(fee.outstanding, fee.currency, locale) }));
     setErrors(f.errors);
     setRefused(null);
     if (!f.ok) return;
@@ -435,13 +522,33 @@ export function WaiveDialog({
   return (
     <Dialog title={title} onCancel={onCancel}>
       <form onSubmit={submit} aria-label={title} noValidate>
-        <Field label={t('patron.waiveAmount', { currency: fee.currency })} name="amount" defaultValue={moneyInput(fee.outstanding, fee.currency)} inputMode="decimal" autoComplete="off" error={errors.amount} />
-        <Field label={t('patron.waiveReason')} name="reason" required autoComplete="off" autoFocus error={errors.reason} />
+        <Field
+          label={t('patron.waiveAmount', { currency: fee.currency })}
+          name="amount"
+          defaultValue={moneyInput(fee.outstanding, fee.currency)}
+          inputMode="decimal"
+          autoComplete="off"
+          error={errors.amount}
+        />
+        <Field
+          label={t('patron.waiveReason')}
+          name="reason"
+          required
+          autoComplete="off"
+          autoFocus
+          error={errors.reason}
+        />
         <Problem error={error} />
         {refused ? <p>{t('patron.waiveNeedsSupervisor')}</p> : null}
         <FormButtons submit={t('patron.waiveSubmit')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>
-      {refused ? <OverrideForm submitLabel={t('patron.waiveOverrideSubmit')} onCancel={() => setRefused(null)} onGranted={(token) => void save(refused, { token })} /> : null}
+      {refused ? (
+        <OverrideForm
+          submitLabel={t('patron.waiveOverrideSubmit')}
+          onCancel={() => setRefused(null)}
+          onGranted={(token) => void save(refused, { token })}
+        />
+      ) : null}
     </Dialog>
   );
 }

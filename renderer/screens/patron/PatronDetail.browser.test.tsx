@@ -8,15 +8,53 @@ import { PatronDetail } from './PatronDetail';
 
 type Summary = ApiOutput<'patrons.lookup'>;
 
-const fee = { id: 'f1', patronId: 'p1', kind: 'damage' as const, amount: 300, outstanding: 300, currency: 'USD', loanId: null, itemId: null, description: 'torn page', createdAt: 0 };
+const fee = {
+  id: 'f1',
+  patronId: 'p1',
+  kind: 'damage' as const,
+  amount: 300,
+  outstanding: 300,
+  currency: 'USD',
+  loanId: null,
+  itemId: null,
+  description: 'torn page',
+  createdAt: 0,
+};
 const summary: Summary = {
   patron: {
-    id: 'p1', cardBarcode: '20234000000019', firstName: 'Ana', lastName: 'Reader', email: null, phone: null, address: null, homeBranchId: 'b1',
-    categoryCode: 'ADULT', cardExpiresOn: '2029-11-16', notes: '', keepReadingHistory: false, createdAt: 0, hasPin: false,
+    id: 'p1',
+    cardBarcode: '20234000000019',
+    firstName: 'Ana',
+    lastName: 'Reader',
+    email: null,
+    phone: null,
+    address: null,
+    homeBranchId: 'b1',
+    categoryCode: 'ADULT',
+    cardExpiresOn: '2029-11-16',
+    notes: '',
+    keepReadingHistory: false,
+    createdAt: 0,
+    hasPin: false,
   },
-  categoryName: 'Adult', blocks: [], feesOwed: 300, currency: 'USD', fees: [fee], loans: [], holds: [], holdsReady: 0,
+  categoryName: 'Adult',
+  blocks: [],
+  feesOwed: 300,
+  currency: 'USD',
+  fees: [fee],
+  loans: [],
+  holds: [],
+  holdsReady: 0,
 };
-const paid: ApiOutput<'fees.pay'> = { paymentId: 'pay1', applied: 300, tendered: 500, change: 200, currency: 'USD', allocations: [{ feeId: 'f1', amount: 300 }], remainingOwed: 0 };
+const paid: ApiOutput<'fees.pay'> = {
+  paymentId: 'pay1',
+  applied: 300,
+  tendered: 500,
+  change: 200,
+  currency: 'USD',
+  allocations: [{ feeId: 'f1', amount: 300 }],
+  remainingOwed: 0,
+};
 
 function station(payment: ApiOutput<'fees.pay'>) {
   return vi.spyOn(client, 'call').mockImplementation(((name: string) => {
@@ -44,7 +82,9 @@ describe('<PatronDetail>: taking a payment', () => {
     station({ ...paid, followUpFailed: { code: 'RECEIPT_NOT_PRINTED', message: 'printer' } });
     const screen = await pay();
     await expect.element(screen.getByTestId('change-due')).toHaveTextContent('Paid $3.00. Change due: $2.00');
-    await expect.element(screen.getByTestId('follow-up-failed')).toHaveTextContent('The payment is recorded; the receipt could not print. Do not take it again.');
+    await expect
+      .element(screen.getByTestId('follow-up-failed'))
+      .toHaveTextContent('The payment is recorded; the receipt could not print. Do not take it again.');
     expect(screen.getByRole('alert').elements()).toHaveLength(0);
   });
 
@@ -63,6 +103,8 @@ describe('<PatronDetail>: a wrong amount', () => {
     const screen = await renderInDesk(<PatronDetail summary={summary} onChange={() => {}} />);
     await screen.getByLabelText('Cash handed over').fill('abc');
     await userEvent.keyboard('{Enter}');
-    await expect.element(screen.getByLabelText('Cash handed over')).toHaveAccessibleDescription('An amount, like 1.50.');
+    await expect
+      .element(screen.getByLabelText('Cash handed over'))
+      .toHaveAccessibleDescription('An amount, like 1.50.');
   });
 });

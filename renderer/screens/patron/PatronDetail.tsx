@@ -33,7 +33,10 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [message, setMessage] = useState('');
   const lists = useLoad(async () => {
-    const [categories, branches] = await Promise.all([client.call('categories.list', {}), client.call('branches.list', {})]);
+    const [categories, branches] = await Promise.all([
+      client.call('categories.list', {}),
+      client.call('branches.list', {}),
+    ]);
     return { categories, branches };
   });
   const branchName = lists.data?.branches.find((b) => b.id === p.homeBranchId)?.name ?? '';
@@ -110,7 +113,10 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
         <button type="button" onClick={() => setOpen({ kind: 'edit' })}>
           {t('patron.edit')}
         </button>
-        <button type="button" onClick={() => void act(() => client.call('patrons.renewCard', { patronId: p.id }), t('patron.cardRenewed'))}>
+        <button
+          type="button"
+          onClick={() => void act(() => client.call('patrons.renewCard', { patronId: p.id }), t('patron.cardRenewed'))}
+        >
           {t('patron.renewCard')}
         </button>
         <button type="button" onClick={() => setOpen({ kind: 'replace' })}>
@@ -152,7 +158,13 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
                   <td>{l.title}</td>
                   <td>{l.itemBarcode}</td>
                   <td>{t('checkout.due', { date: f.date(l.dueAt) })}</td>
-                  <td>{l.overdue ? <Badge tone="overdue">{t('patron.overdue')}</Badge> : <Badge tone="ok">{t('patron.onTime')}</Badge>}</td>
+                  <td>
+                    {l.overdue ? (
+                      <Badge tone="overdue">{t('patron.overdue')}</Badge>
+                    ) : (
+                      <Badge tone="ok">{t('patron.onTime')}</Badge>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -172,13 +184,20 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
           categories={lists.data?.categories ?? [{ code: p.categoryCode, name: summary.categoryName }]}
           branches={lists.data?.branches ?? [{ id: p.homeBranchId, name: branchName }]}
           onCancel={() => setOpen(null)}
-          onSave={async (changes) => done(await client.call('patrons.update', { patronId: p.id, changes }), t('patron.saved'))}
+          onSave={async (changes) =>
+            done(await client.call('patrons.update', { patronId: p.id, changes }), t('patron.saved'))
+          }
         />
       ) : null}
       {open?.kind === 'replace' ? (
         <ReplaceCardDialog
           onCancel={() => setOpen(null)}
-          onSave={async (cardBarcode) => done(await client.call('patrons.replaceCard', { patronId: p.id, cardBarcode }), t('patron.cardReplaced', { card: cardBarcode }))}
+          onSave={async (cardBarcode) =>
+            done(
+              await client.call('patrons.replaceCard', { patronId: p.id, cardBarcode }),
+              t('patron.cardReplaced', { card: cardBarcode }),
+            )
+          }
         />
       ) : null}
       {open?.kind === 'pin' ? (
@@ -191,7 +210,12 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
         />
       ) : null}
       {open?.kind === 'block' ? (
-        <AddBlockDialog onCancel={() => setOpen(null)} onSave={async (block) => done(await client.call('patrons.addBlock', { patronId: p.id, ...block }), t('patron.blockAdded'))} />
+        <AddBlockDialog
+          onCancel={() => setOpen(null)}
+          onSave={async (block) =>
+            done(await client.call('patrons.addBlock', { patronId: p.id, ...block }), t('patron.blockAdded'))
+          }
+        />
       ) : null}
     </section>
   );

@@ -13,10 +13,14 @@ describe("a patron's card, PIN and blocks", () => {
     const screen = await renderInDesk(<ReplaceCardDialog onSave={onSave} onCancel={vi.fn()} />);
     await expect.element(screen.getByLabelText('New card barcode')).toHaveFocus();
     await userEvent.keyboard('20234000000018{Enter}');
-    await expect.element(screen.getByLabelText('New card barcode')).toHaveAccessibleDescription('The check digit is wrong: a misread or a typing mistake?');
+    await expect
+      .element(screen.getByLabelText('New card barcode'))
+      .toHaveAccessibleDescription('The check digit is wrong: a misread or a typing mistake?');
     await screen.getByLabelText('New card barcode').fill('30234000000012');
     await userEvent.keyboard('{Enter}');
-    await expect.element(screen.getByLabelText('New card barcode')).toHaveAccessibleDescription("This card barcode does not start as the library's cards do.");
+    await expect
+      .element(screen.getByLabelText('New card barcode'))
+      .toHaveAccessibleDescription("This card barcode does not start as the library's cards do.");
     expect(onSave).not.toHaveBeenCalled();
     await screen.getByLabelText('New card barcode').fill('20234000000019');
     await userEvent.keyboard('{Enter}');
@@ -37,11 +41,15 @@ describe("a patron's card, PIN and blocks", () => {
     const screen = await renderInDesk(<SetPinDialog onSave={onSave} onCancel={vi.fn()} />);
     await screen.getByLabelText('Self-checkout PIN (4 to 8 digits)').fill('12a4');
     await screen.getByRole('button', { name: 'Save the PIN' }).click();
-    await expect.element(screen.getByLabelText('Self-checkout PIN (4 to 8 digits)')).toHaveAccessibleDescription('4 to 8 digits.');
+    await expect
+      .element(screen.getByLabelText('Self-checkout PIN (4 to 8 digits)'))
+      .toHaveAccessibleDescription('4 to 8 digits.');
     await screen.getByLabelText('Self-checkout PIN (4 to 8 digits)').fill('2468');
     await screen.getByLabelText('Type the PIN again').fill('2469');
     await screen.getByRole('button', { name: 'Save the PIN' }).click();
-    await expect.element(screen.getByLabelText('Type the PIN again')).toHaveAccessibleDescription('The two PINs differ.');
+    await expect
+      .element(screen.getByLabelText('Type the PIN again'))
+      .toHaveAccessibleDescription('The two PINs differ.');
     await screen.getByLabelText('Type the PIN again').fill('2468');
     await screen.getByRole('button', { name: 'Save the PIN' }).click();
     expect(onSave).toHaveBeenCalledWith('2468');
@@ -65,20 +73,39 @@ describe("a patron's card, PIN and blocks", () => {
 
 describe('waiving a fee the signed-in account may not waive', () => {
   afterEach(() => vi.restoreAllMocks());
-  const fee = { id: 'f1', patronId: 'p1', kind: 'damage' as const, amount: 250, outstanding: 250, currency: 'USD', loanId: null, itemId: null, description: 'Torn cover', createdAt: Date.parse('2030-01-02T12:00:00Z') };
+  const fee = {
+    id: 'f1',
+    patronId: 'p1',
+    kind: 'damage' as const,
+    amount: 250,
+    outstanding: 250,
+    currency: 'USD',
+    loanId: null,
+    itemId: null,
+    description: 'Torn cover',
+    createdAt: Date.parse('2030-01-02T12:00:00Z'),
+  };
   const forbidden = () => new ApiError({ code: 'FORBIDDEN', message: 'Your account lacks the waive_fees permission.' });
 
   it("offers the supervisor's form: a technician's own credentials grant nothing, a supervisor's waive it with the grant", async () => {
     vi.spyOn(client, 'call').mockImplementation(((name: string, input: { username: string }) => {
       if (name !== 'auth.verifySupervisor') return Promise.reject(new Error(`unexpected ${name}`));
-      return input.username === 'skinner' ? Promise.resolve({ overrideToken: 'tok-1', displayName: 'Seymour Skinner' }) : Promise.reject(forbidden());
+      return input.username === 'skinner'
+        ? Promise.resolve({ overrideToken: 'tok-1', displayName: 'Seymour Skinner' })
+        : Promise.reject(forbidden());
     }) as never);
-    const onSave = vi.fn((input: { override?: { token: string } }) => (input.override ? Promise.resolve() : Promise.reject(forbidden())));
+    const onSave = vi.fn((input: { override?: { token: string } }) =>
+      input.override ? Promise.resolve() : Promise.reject(forbidden()),
+    );
     const screen = await renderInDesk(<WaiveDialog fee={fee} locale="en-US" onSave={onSave} onCancel={vi.fn()} />);
     await screen.getByLabelText('Amount to waive (USD)').fill('1.00');
     await screen.getByLabelText('Reason for waiving').fill('Was like that when lent');
     await screen.getByRole('button', { name: 'Waive the fee' }).click();
-    await expect.element(screen.getByText('A supervisor or an administrator may waive it here with their own username and password.')).toBeVisible();
+    await expect
+      .element(
+        screen.getByText('A supervisor or an administrator may waive it here with their own username and password.'),
+      )
+      .toBeVisible();
 
     const form = screen.getByRole('form', { name: 'A supervisor may override' });
     await expect.element(form.getByLabelText('Supervisor username')).toHaveFocus();
@@ -92,6 +119,10 @@ describe('waiving a fee the signed-in account may not waive', () => {
     await form.getByLabelText('Supervisor password').fill('principal pass');
     await form.getByRole('button', { name: 'Waive with their approval' }).click();
     await expect.poll(() => onSave.mock.calls.length).toBe(2);
-    expect(onSave).toHaveBeenLastCalledWith({ reason: 'Was like that when lent', amount: 100, override: { token: 'tok-1' } });
+    expect(onSave).toHaveBeenLastCalledWith({
+      reason: 'Was like that when lent',
+      amount: 100,
+      override: { token: 'tok-1' },
+    });
   });
 });

@@ -30,7 +30,9 @@ const branches = [
 ];
 
 const form = (onSave = vi.fn((_changes: unknown) => Promise.resolve()), onCancel = vi.fn()) =>
-  renderInDesk(<PatronEditForm patron={lisa} categories={categories} branches={branches} onSave={onSave} onCancel={onCancel} />);
+  renderInDesk(
+    <PatronEditForm patron={lisa} categories={categories} branches={branches} onSave={onSave} onCancel={onCancel} />,
+  );
 
 describe('<PatronEditForm>: editing a patron', () => {
   it('opens as a dialog with the patron as she is, the focus on the first name', async () => {
@@ -53,7 +55,9 @@ describe('<PatronEditForm>: editing a patron', () => {
     await screen.getByRole('button', { name: 'Save the changes' }).click();
     await expect.element(screen.getByLabelText('First name')).toHaveAttribute('aria-invalid', 'true');
     await expect.element(screen.getByLabelText('First name')).toHaveAccessibleDescription('Please fill this in.');
-    await expect.element(screen.getByLabelText('Email')).toHaveAccessibleDescription('That does not look like an email address.');
+    await expect
+      .element(screen.getByLabelText('Email'))
+      .toHaveAccessibleDescription('That does not look like an email address.');
     await expect.element(screen.getByLabelText('Card expires on')).toHaveAccessibleDescription('Please fill this in.');
     await expect.element(screen.getByLabelText('Last name')).not.toHaveAttribute('aria-invalid');
     expect(onSave).not.toHaveBeenCalled();
@@ -109,9 +113,14 @@ describe('<PatronEditForm>: editing a patron', () => {
   });
 
   it('is in Spanish too', async () => {
-    const screen = await renderInDesk(<PatronEditForm patron={lisa} categories={categories} branches={branches} onSave={vi.fn()} onCancel={vi.fn()} />, 'es');
+    const screen = await renderInDesk(
+      <PatronEditForm patron={lisa} categories={categories} branches={branches} onSave={vi.fn()} onCancel={vi.fn()} />,
+      'es',
+    );
     await screen.getByLabelText('Nombre', { exact: true }).fill('');
     await screen.getByRole('button', { name: 'Guardar los cambios' }).click();
-    await expect.element(screen.getByLabelText('Nombre', { exact: true })).toHaveAccessibleDescription('Rellene este campo.');
+    await expect
+      .element(screen.getByLabelText('Nombre', { exact: true }))
+      .toHaveAccessibleDescription('Rellene este campo.');
   });
 });

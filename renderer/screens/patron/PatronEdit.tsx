@@ -63,10 +63,35 @@ export function PatronEditForm({
     <Dialog title={title} onCancel={onCancel}>
       <form onSubmit={(e) => void submit(e)} aria-label={title} noValidate>
         <div className="grid-form">
-          <Field label={t('patrons.firstName')} name="firstName" defaultValue={patron.firstName} required autoFocus error={errors.firstName} />
-          <Field label={t('patrons.lastName')} name="lastName" defaultValue={patron.lastName} required error={errors.lastName} />
-          <Field label={t('patrons.email')} name="email" type="email" defaultValue={patron.email ?? ''} error={errors.email} />
-          <Field label={t('patrons.phone')} name="phone" type="tel" defaultValue={patron.phone ?? ''} error={errors.phone} />
+          <Field
+            label={t('patrons.firstName')}
+            name="firstName"
+            defaultValue={patron.firstName}
+            required
+            autoFocus
+            error={errors.firstName}
+          />
+          <Field
+            label={t('patrons.lastName')}
+            name="lastName"
+            defaultValue={patron.lastName}
+            required
+            error={errors.lastName}
+          />
+          <Field
+            label={t('patrons.email')}
+            name="email"
+            type="email"
+            defaultValue={patron.email ?? ''}
+            error={errors.email}
+          />
+          <Field
+            label={t('patrons.phone')}
+            name="phone"
+            type="tel"
+            defaultValue={patron.phone ?? ''}
+            error={errors.phone}
+          />
           <SelectField label={t('patron.category')} name="categoryCode" defaultValue={patron.categoryCode}>
             {categories.map((c) => (
               <option key={c.code} value={c.code}>
@@ -81,13 +106,30 @@ export function PatronEditForm({
               </option>
             ))}
           </SelectField>
-          <Field label={t('patron.cardExpiresOn')} name="cardExpiresOn" type="date" defaultValue={patron.cardExpiresOn} required error={errors.cardExpiresOn} />
+          <Field
+            label={t('patron.cardExpiresOn')}
+            name="cardExpiresOn"
+            type="date"
+            defaultValue={patron.cardExpiresOn}
+            required
+            error={errors.cardExpiresOn}
+          />
         </div>
-        <TextAreaField label={t('patron.address')} name="address" defaultValue={patron.address ?? ''} rows={2} cols={50} />
+        <TextAreaField
+          label={t('patron.address')}
+          name="address"
+          defaultValue={patron.address ?? ''}
+          rows={2}
+          cols={50}
+        />
         {errors.address ? <p className="field-error">{errors.address}</p> : null}
         <TextAreaField label={t('patron.notes')} name="notes" defaultValue={patron.notes} rows={3} cols={50} />
         {errors.notes ? <p className="field-error">{errors.notes}</p> : null}
-        <CheckField label={t('patron.keepHistory')} name="keepReadingHistory" defaultChecked={patron.keepReadingHistory} />
+        <CheckField
+          label={t('patron.keepHistory')}
+          name="keepReadingHistory"
+          defaultChecked={patron.keepReadingHistory}
+        />
         <SelectField label={t('patron.noticeLanguage')} name="language" defaultValue={patron.language ?? ''}>
           <option value="">{t('patron.noticeLanguageLibrary')}</option>
           <option value="en">{t('noticeSettings.lang.en')}</option>

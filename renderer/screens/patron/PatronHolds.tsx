@@ -98,7 +98,11 @@ export function PatronHolds({ summary, onPlaced }: { summary: Summary; onPlaced(
                       <Availability hit={h} />
                     </td>
                     <td className="actions-cell">
-                      <button type="button" aria-label={t('holds.placeOn', { title: h.title })} onClick={() => setChosen(h)}>
+                      <button
+                        type="button"
+                        aria-label={t('holds.placeOn', { title: h.title })}
+                        onClick={() => setChosen(h)}
+                      >
                         {t('holds.place')}
                       </button>
                     </td>

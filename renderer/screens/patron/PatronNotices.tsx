@@ -5,7 +5,15 @@ import { useLoad } from '../../components/useLoad';
 import { formatDate } from '../../format';
 
 /** The notices sent to this patron (docs/notices.md): what, how, when, and in what state. */
-export function PatronNotices({ patronId, locale, timeZone }: { patronId: string; locale: string; timeZone: string | null }) {
+export function PatronNotices({
+  patronId,
+  locale,
+  timeZone,
+}: {
+  patronId: string;
+  locale: string;
+  timeZone: string | null;
+}) {
   const { t } = useTranslation();
   const { data, error } = useLoad(() => client.call('notices.forPatron', { patronId }), patronId);
   return (

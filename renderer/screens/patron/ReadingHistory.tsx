@@ -5,7 +5,15 @@ import { useLoad } from '../../components/useLoad';
 import { formatDate } from '../../format';
 
 /** What the patron returned, kept only because they opted in (the station keeps nothing otherwise). */
-export function ReadingHistory({ patronId, locale, timeZone }: { patronId: string; locale: string; timeZone: string | null }) {
+export function ReadingHistory({
+  patronId,
+  locale,
+  timeZone,
+}: {
+  patronId: string;
+  locale: string;
+  timeZone: string | null;
+}) {
   const { t } = useTranslation();
   const { data, error } = useLoad(() => client.call('patrons.readingHistory', { patronId }), patronId);
   return (

@@ -14,9 +14,23 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** The station's "that card is someone else's" (CONFLICT) as what it is: a problem of the card field. */
 const cardTaken = (err: unknown) =>
-  err instanceof ApiError && err.body.code === 'CONFLICT' ? new ApiError({ code: 'INVALID', message: err.body.message, issues: [{ path: 'cardBarcode', message: err.body.message, reason: 'cardInUse' }] }) : err;
+  err instanceof ApiError && err.body.code === 'CONFLICT'
+    ? new ApiError({
+        code: 'INVALID',
+        message: err.body.message,
+        issues: [{ path: 'cardBarcode', message: err.body.message, reason: 'cardInUse' }],
+      })
+    : err;
 
-export function RegisterForm({ categories, onRegistered, onCancel }: { categories: { code: string; name: string }[]; onRegistered(summary: Summary): void; onCancel(): void }) {
+export function RegisterForm({
+  categories,
+  onRegistered,
+  onCancel,
+}: {
+  categories: { code: string; name: string }[];
+  onRegistered(summary: Summary): void;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const { errors, error, onSubmit, busy } = useFormSubmit(
     (f): ApiInput<'patrons.register'> => {
@@ -47,19 +61,37 @@ export function RegisterForm({ categories, onRegistered, onCancel }: { categorie
     <form onSubmit={onSubmit} aria-label={t('patrons.register')} className="panel" noValidate>
       <h2>{t('patrons.register')}</h2>
       <div className="grid-form">
-        <Field label={t('checkout.patronBarcode')} name="cardBarcode" required autoComplete="off" autoFocus error={errors.cardBarcode} />
+        <Field
+          label={t('checkout.patronBarcode')}
+          name="cardBarcode"
+          required
+          autoComplete="off"
+          autoFocus
+          error={errors.cardBarcode}
+        />
         <Field label={t('patrons.firstName')} name="firstName" required error={errors.firstName} />
         <Field label={t('patrons.lastName')} name="lastName" required error={errors.lastName} />
         <Field label={t('patrons.email')} name="email" type="email" error={errors.email} />
         <Field label={t('patrons.phone')} name="phone" type="tel" error={errors.phone} />
-        <SelectField label={t('patron.category')} name="categoryCode" defaultValue={categories.find((c) => c.code === 'ADULT')?.code ?? categories[0]?.code}>
+        <SelectField
+          label={t('patron.category')}
+          name="categoryCode"
+          defaultValue={categories.find((c) => c.code === 'ADULT')?.code ?? categories[0]?.code}
+        >
           {categories.map((c) => (
             <option key={c.code} value={c.code}>
               {c.name}
             </option>
           ))}
         </SelectField>
-        <Field label={t('patrons.pin')} name="pin" type="password" inputMode="numeric" autoComplete="off" error={errors.pin} />
+        <Field
+          label={t('patrons.pin')}
+          name="pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          error={errors.pin}
+        />
       </div>
       <CheckField label={t('patrons.keepHistory')} name="keepReadingHistory" />
       {/* Next to the button pressed: a refusal is seen and heard where Save was. */}

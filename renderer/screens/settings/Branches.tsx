@@ -22,7 +22,15 @@ const validZone = (zone: string) => {
   }
 };
 
-function BranchForm({ branch, onSave, onCancel }: { branch: Branch | null; onSave(b: BranchInput): Promise<void>; onCancel(): void }) {
+function BranchForm({
+  branch,
+  onSave,
+  onCancel,
+}: {
+  branch: Branch | null;
+  onSave(b: BranchInput): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const { errors, error, onSubmit } = useFormSubmit((f) => {
     const code = f.required('code', 20);
@@ -35,9 +43,30 @@ function BranchForm({ branch, onSave, onCancel }: { branch: Branch | null; onSav
   return (
     <Dialog title={title} onCancel={onCancel}>
       <form onSubmit={onSubmit} aria-label={title} noValidate>
-        <Field label={t('branches.code')} name="code" defaultValue={branch?.code ?? ''} required autoComplete="off" autoFocus error={errors.code} />
-        <Field label={t('branches.name')} name="name" defaultValue={branch?.name ?? ''} required autoComplete="off" error={errors.name} />
-        <TimeZoneField label={t('branches.timeZone')} name="timeZone" defaultValue={branch?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone} required error={errors.timeZone} />
+        <Field
+          label={t('branches.code')}
+          name="code"
+          defaultValue={branch?.code ?? ''}
+          required
+          autoComplete="off"
+          autoFocus
+          error={errors.code}
+        />
+        <Field
+          label={t('branches.name')}
+          name="name"
+          defaultValue={branch?.name ?? ''}
+          required
+          autoComplete="off"
+          error={errors.name}
+        />
+        <TimeZoneField
+          label={t('branches.timeZone')}
+          name="timeZone"
+          defaultValue={branch?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone}
+          required
+          error={errors.timeZone}
+        />
         <Problem error={error} />
         <FormButtons submit={t('branches.save')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

@@ -11,7 +11,9 @@ const days: ClosedDay[] = [
 
 describe('<ClosedDaysEditor>: the calendar of closed days', () => {
   it('lists single dates, weekly and yearly repeats in words, in the branch locale', async () => {
-    const screen = await renderInDesk(<ClosedDaysEditor days={days} locale="en-US" onAdd={vi.fn()} onRemove={vi.fn()} />);
+    const screen = await renderInDesk(
+      <ClosedDaysEditor days={days} locale="en-US" onAdd={vi.fn()} onRemove={vi.fn()} />,
+    );
     const rows = screen.getByTestId('closed-day');
     await expect.element(rows.nth(0)).toHaveTextContent('Every Sunday');
     await expect.element(rows.nth(1)).toHaveTextContent("Every year on January 1 — New Year's Day");
@@ -19,7 +21,10 @@ describe('<ClosedDaysEditor>: the calendar of closed days', () => {
   });
 
   it('shows them in Spanish for a Spanish branch', async () => {
-    const screen = await renderInDesk(<ClosedDaysEditor days={days} locale="es-ES" onAdd={vi.fn()} onRemove={vi.fn()} />, 'es');
+    const screen = await renderInDesk(
+      <ClosedDaysEditor days={days} locale="es-ES" onAdd={vi.fn()} onRemove={vi.fn()} />,
+      'es',
+    );
     const rows = screen.getByTestId('closed-day');
     await expect.element(rows.nth(0)).toHaveTextContent('Cada domingo');
     await expect.element(rows.nth(1)).toHaveTextContent('Cada año el 1 de enero');
@@ -40,7 +45,9 @@ describe('<ClosedDaysEditor>: the calendar of closed days', () => {
     const onAdd = vi.fn(() => Promise.resolve());
     const screen = await renderInDesk(<ClosedDaysEditor days={[]} locale="en-US" onAdd={onAdd} onRemove={vi.fn()} />);
     await screen.getByRole('button', { name: 'Add the closed day' }).click();
-    await expect.element(screen.getByLabelText('Date', { exact: true })).toHaveAccessibleDescription('Please fill this in.');
+    await expect
+      .element(screen.getByLabelText('Date', { exact: true }))
+      .toHaveAccessibleDescription('Please fill this in.');
     expect(onAdd).not.toHaveBeenCalled();
   });
 
@@ -61,7 +68,9 @@ describe('<ClosedDaysEditor>: the calendar of closed days', () => {
     await screen.getByLabelText('Month', { exact: true }).selectOptions('February');
     await screen.getByLabelText('Day of the month').fill('30');
     await screen.getByRole('button', { name: 'Add the closed day' }).click();
-    await expect.element(screen.getByLabelText('Day of the month')).toHaveAccessibleDescription('That month has no such day.');
+    await expect
+      .element(screen.getByLabelText('Day of the month'))
+      .toHaveAccessibleDescription('That month has no such day.');
     expect(onAdd).not.toHaveBeenCalled();
     await screen.getByLabelText('Month', { exact: true }).selectOptions('December');
     await screen.getByLabelText('Day of the month').fill('25');
@@ -71,13 +80,21 @@ describe('<ClosedDaysEditor>: the calendar of closed days', () => {
 
   it('removes a closed day by its button, named for the day', async () => {
     const onRemove = vi.fn(() => Promise.resolve());
-    const screen = await renderInDesk(<ClosedDaysEditor days={days} locale="en-US" onAdd={vi.fn()} onRemove={onRemove} />);
+    const screen = await renderInDesk(
+      <ClosedDaysEditor days={days} locale="en-US" onAdd={vi.fn()} onRemove={onRemove} />,
+    );
     await screen.getByRole('button', { name: 'Remove closed day: Dec 24, 2026' }).click();
     expect(onRemove).toHaveBeenCalledWith(days[0]);
   });
 
   it('keeps only well-formed rows from calendar.list', () => {
-    expect(asClosedDays([{ id: 'x', kind: 'weekly', weekday: 6 }, { id: 'y', kind: 'date' }, { id: 'z', kind: 'yearly', month: 2, day: 29, description: 'Leap' }])).toEqual([
+    expect(
+      asClosedDays([
+        { id: 'x', kind: 'weekly', weekday: 6 },
+        { id: 'y', kind: 'date' },
+        { id: 'z', kind: 'yearly', month: 2, day: 29, description: 'Leap' },
+      ]),
+    ).toEqual([
       { id: 'x', kind: 'weekly', weekday: 6, description: undefined },
       { id: 'z', kind: 'yearly', month: 2, day: 29, description: 'Leap' },
     ]);

@@ -23,13 +23,20 @@ export function asClosedDays(rows: Record<string, unknown>[]): ClosedDay[] {
     const id = String(r.id);
     const description = typeof r.description === 'string' ? r.description : undefined;
     if (r.kind === 'date' && typeof r.date === 'string') out.push({ id, kind: 'date', date: r.date, description });
-    else if (r.kind === 'weekly' && typeof r.weekday === 'number') out.push({ id, kind: 'weekly', weekday: r.weekday, description });
-    else if (r.kind === 'yearly' && typeof r.month === 'number' && typeof r.day === 'number') out.push({ id, kind: 'yearly', month: r.month, day: r.day, description });
+    else if (r.kind === 'weekly' && typeof r.weekday === 'number')
+      out.push({ id, kind: 'weekly', weekday: r.weekday, description });
+    else if (r.kind === 'yearly' && typeof r.month === 'number' && typeof r.day === 'number')
+      out.push({ id, kind: 'yearly', month: r.month, day: r.day, description });
   }
   return out;
 }
 
-const order = (d: ClosedDay) => (d.kind === 'weekly' ? `0${d.weekday}` : d.kind === 'yearly' ? `1${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}` : `2${d.date}`);
+const order = (d: ClosedDay) =>
+  d.kind === 'weekly'
+    ? `0${d.weekday}`
+    : d.kind === 'yearly'
+      ? `1${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}`
+      : `2${d.date}`;
 
 export interface ClosedDaysEditorProps {
   days: ClosedDay[];
@@ -91,17 +98,23 @@ export function ClosedDaysEditor({ days, locale, onAdd, onRemove }: ClosedDaysEd
       <h2 id="calendar-title">{t('calendar.title')}</h2>
       {days.length === 0 ? <p>{t('calendar.none')}</p> : null}
       <ul className="returns" aria-label={t('calendar.listLabel')}>
-        {[...days].sort((a, b) => order(a).localeCompare(order(b))).map((d) => (
-          <li key={d.id} data-testid="closed-day">
-            <span>
-              {describe(d)}
-              {d.description ? ` — ${d.description}` : ''}
-            </span>{' '}
-            <button type="button" aria-label={t('calendar.removeDay', { day: describe(d) })} onClick={() => void remove(d)}>
-              {t('calendar.remove')}
-            </button>
-          </li>
-        ))}
+        {[...days]
+          .sort((a, b) => order(a).localeCompare(order(b)))
+          .map((d) => (
+            <li key={d.id} data-testid="closed-day">
+              <span>
+                {describe(d)}
+                {d.description ? ` — ${d.description}` : ''}
+              </span>{' '}
+              <button
+                type="button"
+                aria-label={t('calendar.removeDay', { day: describe(d) })}
+                onClick={() => void remove(d)}
+              >
+                {t('calendar.remove')}
+              </button>
+            </li>
+          ))}
       </ul>
       <form onSubmit={(e) => void add(e)} aria-label={t('calendar.add')} className="card" noValidate>
         <h3>{t('calendar.add')}</h3>
@@ -109,11 +122,14 @@ export function ClosedDaysEditor({ days, locale, onAdd, onRemove }: ClosedDaysEd
           <legend>{t('calendar.repeat')}</legend>
           {(['date', 'weekly', 'yearly'] as const).map((k) => (
             <label key={k} className="radio">
-              <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {t(`calendar.kinds.${k}`)}{' '}
+              <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />{' '}
+              {t(`calendar.kinds.${k}`)}{' '}
             </label>
           ))}
         </fieldset>
-        {kind === 'date' ? <Field label={t('calendar.date')} name="date" type="date" required error={errors.date} /> : null}
+        {kind === 'date' ? (
+          <Field label={t('calendar.date')} name="date" type="date" required error={errors.date} />
+        ) : null}
         {kind === 'weekly' ? (
           <SelectField label={t('calendar.weekday')} name="weekday" defaultValue="0">
             {[0, 1, 2, 3, 4, 5, 6].map((w) => (
@@ -132,7 +148,14 @@ export function ClosedDaysEditor({ days, locale, onAdd, onRemove }: ClosedDaysEd
                 </option>
               ))}
             </SelectField>
-            <Field label={t('calendar.dayOfMonth')} name="day" inputMode="numeric" required autoComplete="off" error={errors.day} />
+            <Field
+              label={t('calendar.dayOfMonth')}
+              name="day"
+              inputMode="numeric"
+              required
+              autoComplete="off"
+              error={errors.day}
+            />
           </div>
         ) : null}
         <Field label={t('calendar.description')} name="description" autoComplete="off" error={errors.description} />
@@ -151,7 +174,10 @@ export function CalendarSettings() {
   const branches = useLoad(() => client.call('branches.list', {}));
   const [chosen, setChosen] = useState<string | null>(null);
   const branchId = chosen ?? staff?.branchId ?? branches.data?.[0]?.id ?? null;
-  const days = useLoad(async () => (branchId ? asClosedDays(await client.call('calendar.list', { branchId })) : []), branchId ?? '');
+  const days = useLoad(
+    async () => (branchId ? asClosedDays(await client.call('calendar.list', { branchId })) : []),
+    branchId ?? '',
+  );
   return (
     <>
       <SelectField label={t('calendar.branch')} value={branchId ?? ''} onChange={(e) => setChosen(e.target.value)}>

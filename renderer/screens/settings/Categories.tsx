@@ -12,7 +12,15 @@ import { useLoad } from '../../components/useLoad';
 type Category = ApiOutput<'categories.save'>;
 export const CODE = /^[A-Z0-9_]{1,20}$/;
 
-function CategoryForm({ category, onSave, onCancel }: { category: Category | null; onSave(c: Category): Promise<void>; onCancel(): void }) {
+function CategoryForm({
+  category,
+  onSave,
+  onCancel,
+}: {
+  category: Category | null;
+  onSave(c: Category): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const { errors, error, onSubmit } = useFormSubmit((f) => {
     const code = category?.code ?? f.required('code', 20).toUpperCase();
@@ -28,10 +36,33 @@ function CategoryForm({ category, onSave, onCancel }: { category: Category | nul
             {t('categories.code')}: <strong>{category.code}</strong>
           </p>
         ) : (
-          <Field label={t('categories.code')} name="code" required autoComplete="off" autoFocus error={errors.code} hint={t('categories.codeRule')} />
+          <Field
+            label={t('categories.code')}
+            name="code"
+            required
+            autoComplete="off"
+            autoFocus
+            error={errors.code}
+            hint={t('categories.codeRule')}
+          />
         )}
-        <Field label={t('categories.name')} name="name" defaultValue={category?.name ?? ''} required autoComplete="off" autoFocus={!!category} error={errors.name} />
-        <Field label={t('categories.validity')} name="cardValidityDays" defaultValue={category?.cardValidityDays ?? 365} inputMode="numeric" required error={errors.cardValidityDays} />
+        <Field
+          label={t('categories.name')}
+          name="name"
+          defaultValue={category?.name ?? ''}
+          required
+          autoComplete="off"
+          autoFocus={!!category}
+          error={errors.name}
+        />
+        <Field
+          label={t('categories.validity')}
+          name="cardValidityDays"
+          defaultValue={category?.cardValidityDays ?? 365}
+          inputMode="numeric"
+          required
+          error={errors.cardValidityDays}
+        />
         <Problem error={error} />
         <FormButtons submit={t('form.save')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

@@ -13,7 +13,15 @@ describe('Settings › Hub connection', () => {
       journalWaiting: 3,
       exceptionsOpen: 0,
       devices: [],
-      sync: { state: 'configured', hubUrl: 'https://hub.example:7400', reachable: false, waiting: 3, lastSuccessAt: Date.UTC(2026, 10, 22, 15, 30), lastError: 'connect ECONNREFUSED', clockOffsetMs: -2400 },
+      sync: {
+        state: 'configured',
+        hubUrl: 'https://hub.example:7400',
+        reachable: false,
+        waiting: 3,
+        lastSuccessAt: Date.UTC(2026, 10, 22, 15, 30),
+        lastError: 'connect ECONNREFUSED',
+        clockOffsetMs: -2400,
+      },
     });
     const screen = await renderInDesk(<HubConnectionSettings />);
     const facts = screen.getByTestId('hub-facts');

@@ -16,7 +16,8 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-const asProblem = (e: unknown): ApiErrorBody => (e instanceof ApiError ? e.body : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+const asProblem = (e: unknown): ApiErrorBody =>
+  e instanceof ApiError ? e.body : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 
 /**
  * Settings › Import and export: a MARC catalogue or a patron CSV into this station (a dry run
@@ -48,7 +49,10 @@ export function ImportSettings() {
       let uploadId: string | null = null;
       for (let at = 0; at < file.size || (at === 0 && file.size === 0); at += PIECE) {
         const piece = new Uint8Array(await file.slice(at, at + PIECE).arrayBuffer());
-        const r: { uploadId: string; bytes: number } = await client.call('import.upload', { uploadId, chunk: toBase64(piece) });
+        const r: { uploadId: string; bytes: number } = await client.call('import.upload', {
+          uploadId,
+          chunk: toBase64(piece),
+        });
         uploadId = r.uploadId;
         setSent(Math.min(1, r.bytes / Math.max(1, file.size)));
         if (file.size === 0) break;
@@ -74,7 +78,14 @@ export function ImportSettings() {
     }
   }
 
-  const fraction = phase === 'sending' ? sent : status ? (status.state === 'running' ? status.bytes / Math.max(1, status.totalBytes) : 1) : 0;
+  const fraction =
+    phase === 'sending'
+      ? sent
+      : status
+        ? status.state === 'running'
+          ? status.bytes / Math.max(1, status.totalBytes)
+          : 1
+        : 0;
   const report = status?.report ?? null;
   return (
     <section aria-labelledby="import-title">
@@ -83,15 +94,34 @@ export function ImportSettings() {
         <fieldset>
           <legend>{t('import.what')}</legend>
           <label>
-            <input type="radio" name="kind" value="marc" checked={kind === 'marc'} onChange={() => setKind('marc')} /> {t('import.marc')}
+            <input type="radio" name="kind" value="marc" checked={kind === 'marc'} onChange={() => setKind('marc')} />{' '}
+            {t('import.marc')}
           </label>
           <label>
-            <input type="radio" name="kind" value="patrons" checked={kind === 'patrons'} onChange={() => setKind('patrons')} /> {t('import.patrons')}
+            <input
+              type="radio"
+              name="kind"
+              value="patrons"
+              checked={kind === 'patrons'}
+              onChange={() => setKind('patrons')}
+            />{' '}
+            {t('import.patrons')}
           </label>
         </fieldset>
         <label htmlFor="import-file">{t('import.file')}</label>
-        <input id="import-file" ref={fileRef} type="file" name="file" accept={kind === 'marc' ? '.mrc,.marc,.dat,.xml,.iso' : '.csv,.txt,.tsv'} />
-        <Field label={kind === 'marc' ? t('import.defaultItemType') : t('import.defaultCategory')} name="defaultCode" autoComplete="off" hint={t('import.defaultHint')} />
+        <input
+          id="import-file"
+          ref={fileRef}
+          type="file"
+          name="file"
+          accept={kind === 'marc' ? '.mrc,.marc,.dat,.xml,.iso' : '.csv,.txt,.tsv'}
+        />
+        <Field
+          label={kind === 'marc' ? t('import.defaultItemType') : t('import.defaultCategory')}
+          name="defaultCode"
+          autoComplete="off"
+          hint={t('import.defaultHint')}
+        />
         <label>
           <input type="checkbox" name="dryRun" defaultChecked /> {t('import.dryRun')}
         </label>
@@ -101,7 +131,13 @@ export function ImportSettings() {
       </form>
       {phase !== 'idle' || status ? (
         <div>
-          <p id="import-progress-label">{phase === 'sending' ? t('import.sending') : status?.state === 'running' ? t('import.importing', { read: status.read }) : t('import.finished')}</p>
+          <p id="import-progress-label">
+            {phase === 'sending'
+              ? t('import.sending')
+              : status?.state === 'running'
+                ? t('import.importing', { read: status.read })
+                : t('import.finished')}
+          </p>
           <progress aria-labelledby="import-progress-label" max={100} value={Math.round(fraction * 100)} />
         </div>
       ) : null}
@@ -110,7 +146,15 @@ export function ImportSettings() {
       {report ? (
         <section aria-labelledby="import-report-title">
           <h3 id="import-report-title">{report.dryRun ? t('import.reportDry') : t('import.report')}</h3>
-          <p data-testid="import-counts">{t(status?.kind === 'marc' ? 'import.countsMarc' : 'import.countsPatrons', { read: report.read, added: report.added, updated: report.updated, copies: report.copies, skipped: report.skipped })}</p>
+          <p data-testid="import-counts">
+            {t(status?.kind === 'marc' ? 'import.countsMarc' : 'import.countsPatrons', {
+              read: report.read,
+              added: report.added,
+              updated: report.updated,
+              copies: report.copies,
+              skipped: report.skipped,
+            })}
+          </p>
           {report.skippedRows.length > 0 ? (
             <table>
               <caption>{t('import.skippedCaption')}</caption>
@@ -190,8 +234,17 @@ function OfflineExport() {
     setError(null);
     setDone(null);
     try {
-      const r = await client.call('export.offline', { format, from: String(form.get('from') ?? ''), to: String(form.get('to') ?? ''), again: form.get('again') === 'on' });
-      saveFile(r.text, `circa-${String(form.get('from'))}-${String(form.get('to'))}.${format === 'koc' ? 'koc' : 'json'}`, 'text/plain');
+      const r = await client.call('export.offline', {
+        format,
+        from: String(form.get('from') ?? ''),
+        to: String(form.get('to') ?? ''),
+        again: form.get('again') === 'on',
+      });
+      saveFile(
+        r.text,
+        `circa-${String(form.get('from'))}-${String(form.get('to'))}.${format === 'koc' ? 'koc' : 'json'}`,
+        'text/plain',
+      );
       setDone(t('import.exported', { count: r.transactions }));
     } catch (err) {
       setError(asProblem(err));

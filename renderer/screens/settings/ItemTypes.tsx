@@ -12,7 +12,15 @@ import { CODE } from './Categories';
 
 type ItemType = ApiOutput<'itemTypes.save'>;
 
-function ItemTypeForm({ itemType, onSave, onCancel }: { itemType: ItemType | null; onSave(c: ItemType): Promise<void>; onCancel(): void }) {
+function ItemTypeForm({
+  itemType,
+  onSave,
+  onCancel,
+}: {
+  itemType: ItemType | null;
+  onSave(c: ItemType): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const { errors, error, onSubmit } = useFormSubmit((f) => {
     const code = itemType?.code ?? f.required('code', 20).toUpperCase();
@@ -28,10 +36,30 @@ function ItemTypeForm({ itemType, onSave, onCancel }: { itemType: ItemType | nul
             {t('categories.code')}: <strong>{itemType.code}</strong>
           </p>
         ) : (
-          <Field label={t('categories.code')} name="code" required autoComplete="off" autoFocus error={errors.code} hint={t('categories.codeRule')} />
+          <Field
+            label={t('categories.code')}
+            name="code"
+            required
+            autoComplete="off"
+            autoFocus
+            error={errors.code}
+            hint={t('categories.codeRule')}
+          />
         )}
-        <Field label={t('categories.name')} name="name" defaultValue={itemType?.name ?? ''} required autoComplete="off" autoFocus={!!itemType} error={errors.name} />
-        <CheckField label={t('itemTypes.notForLoan')} name="notForLoan" defaultChecked={itemType?.notForLoan ?? false} />
+        <Field
+          label={t('categories.name')}
+          name="name"
+          defaultValue={itemType?.name ?? ''}
+          required
+          autoComplete="off"
+          autoFocus={!!itemType}
+          error={errors.name}
+        />
+        <CheckField
+          label={t('itemTypes.notForLoan')}
+          name="notForLoan"
+          defaultChecked={itemType?.notForLoan ?? false}
+        />
         <Problem error={error} />
         <FormButtons submit={t('form.save')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

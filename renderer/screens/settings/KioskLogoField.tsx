@@ -42,7 +42,11 @@ export function KioskLogoField({ logo, name }: { logo: string | null; name: stri
       ) : null}
       {value ? (
         <p>
-          <img src={value} alt={t('library.kioskLogoPreview')} style={{ maxHeight: 64, maxWidth: 240, verticalAlign: 'middle' }} />{' '}
+          <img
+            src={value}
+            alt={t('library.kioskLogoPreview')}
+            style={{ maxHeight: 64, maxWidth: 240, verticalAlign: 'middle' }}
+          />{' '}
           <button type="button" onClick={() => setValue('')}>
             {t('library.kioskLogoRemove')}
           </button>

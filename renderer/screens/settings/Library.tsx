@@ -19,17 +19,51 @@ type Wedge = DeviceConfig['wedge'];
 
 const LOCALES = ['en-US', 'en-GB', 'en-CA', 'es-ES', 'es-MX', 'es-US', 'es-AR', 'es-CO'];
 
-function BarcodeRuleFields({ kind, rule, errors }: { kind: 'patron' | 'item'; rule: BarcodeRule; errors: FieldErrors }) {
+function BarcodeRuleFields({
+  kind,
+  rule,
+  errors,
+}: {
+  kind: 'patron' | 'item';
+  rule: BarcodeRule;
+  errors: FieldErrors;
+}) {
   const { t } = useTranslation();
   const n = (k: string) => `${kind}.${k}`;
   return (
     <fieldset>
       <legend>{t(`library.barcodes.${kind}`)}</legend>
       <div className="grid-form">
-        <Field label={t('library.barcodes.length')} name={n('length')} defaultValue={rule.length ?? ''} inputMode="numeric" hint={t('library.barcodes.lengthHint')} error={errors[n('length')]} />
-        <Field label={t('library.barcodes.minLength')} name={n('minLength')} defaultValue={rule.minLength} inputMode="numeric" error={errors[n('minLength')]} />
-        <Field label={t('library.barcodes.maxLength')} name={n('maxLength')} defaultValue={rule.maxLength} inputMode="numeric" error={errors[n('maxLength')]} />
-        <Field label={t('library.barcodes.prefix')} name={n('prefix')} defaultValue={rule.prefix} autoComplete="off" hint={t('library.barcodes.prefixHint')} error={errors[n('prefix')]} />
+        <Field
+          label={t('library.barcodes.length')}
+          name={n('length')}
+          defaultValue={rule.length ?? ''}
+          inputMode="numeric"
+          hint={t('library.barcodes.lengthHint')}
+          error={errors[n('length')]}
+        />
+        <Field
+          label={t('library.barcodes.minLength')}
+          name={n('minLength')}
+          defaultValue={rule.minLength}
+          inputMode="numeric"
+          error={errors[n('minLength')]}
+        />
+        <Field
+          label={t('library.barcodes.maxLength')}
+          name={n('maxLength')}
+          defaultValue={rule.maxLength}
+          inputMode="numeric"
+          error={errors[n('maxLength')]}
+        />
+        <Field
+          label={t('library.barcodes.prefix')}
+          name={n('prefix')}
+          defaultValue={rule.prefix}
+          autoComplete="off"
+          hint={t('library.barcodes.prefixHint')}
+          error={errors[n('prefix')]}
+        />
       </div>
       <CheckField label={t('library.barcodes.numeric')} name={n('numeric')} defaultChecked={rule.numeric} />
       <CheckField label={t('library.barcodes.checkDigit')} name={n('checkDigit')} defaultChecked={rule.checkDigit} />
@@ -117,20 +151,43 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
       overdueBlockDays: f.optInt('overdueBlockDays', 0, 3650),
       loanHistoryRetentionDays: f.int('loanHistoryRetentionDays', 0, 36500),
       barcodes: { patron: readBarcodeRule(f, 'patron', t), item: readBarcodeRule(f, 'item', t) },
-      kiosk: { idleSeconds: f.int('kioskIdleSeconds', 10, 3600), warningSeconds: f.int('kioskWarningSeconds', 5, 300), logo: f.text('kioskLogo') || null, sounds: f.bool('kioskSounds') },
+      kiosk: {
+        idleSeconds: f.int('kioskIdleSeconds', 10, 3600),
+        warningSeconds: f.int('kioskWarningSeconds', 5, 300),
+        logo: f.text('kioskLogo') || null,
+        sounds: f.bool('kioskSounds'),
+      },
       lockout: { maxFailures: f.int('lockoutFailures', 1, 100), minutes: f.int('lockoutMinutes', 1, 1440) },
     };
   }
   return (
-    <SavedInPlaceForm headingId="library-title" title={t('library.title')} submit={t('library.save')} read={read} onSave={onSave}>
+    <SavedInPlaceForm
+      headingId="library-title"
+      title={t('library.title')}
+      submit={t('library.save')}
+      read={read}
+      onSave={onSave}
+    >
       {(errors) => (
         <>
           <div className="grid-form">
             <Field label={t('library.name')} name="name" defaultValue={settings.name} required error={errors.name} />
             <SelectField label={t('library.locale')} name="locale" defaultValue={settings.locale}>
-              <Options values={[...new Set([settings.locale, ...LOCALES])]} label={(l) => `${new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l} (${l})`} />
+              <Options
+                values={[...new Set([settings.locale, ...LOCALES])]}
+                label={(l) => `${new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l} (${l})`}
+              />
             </SelectField>
-            <Field label={t('library.currency')} name="currency" defaultValue={settings.currency} required maxLength={3} autoComplete="off" error={errors.currency} hint={t('library.currencyRule')} />
+            <Field
+              label={t('library.currency')}
+              name="currency"
+              defaultValue={settings.currency}
+              required
+              maxLength={3}
+              autoComplete="off"
+              error={errors.currency}
+              hint={t('library.currencyRule')}
+            />
             <Field
               label={t('library.maxFeesOwed')}
               name="maxFeesOwed"
@@ -147,7 +204,14 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
               hint={t('library.overdueBlockHint')}
               error={errors.overdueBlockDays}
             />
-            <Field label={t('library.retention')} name="loanHistoryRetentionDays" defaultValue={settings.loanHistoryRetentionDays} inputMode="numeric" hint={t('library.retentionHint')} error={errors.loanHistoryRetentionDays} />
+            <Field
+              label={t('library.retention')}
+              name="loanHistoryRetentionDays"
+              defaultValue={settings.loanHistoryRetentionDays}
+              inputMode="numeric"
+              hint={t('library.retentionHint')}
+              error={errors.loanHistoryRetentionDays}
+            />
             <SelectField label={t('library.circControl')} name="circControl" defaultValue={settings.circControl}>
               <Options values={CIRC_CONTROLS} label={(c) => t(`library.circControls.${c}`)} />
             </SelectField>
@@ -155,25 +219,66 @@ export function LibraryForm({ settings, onSave }: { settings: Settings; onSave(s
               <Options values={CALENDAR_MODES} label={(c) => t(`library.calendarModes.${c}`)} />
             </SelectField>
           </div>
-          <CheckField label={t('library.capAtExpiry')} name="capDueDateAtCardExpiry" defaultChecked={settings.capDueDateAtCardExpiry} />
-          <CheckField label={t('library.finesSkipClosed')} name="finesSkipClosedDays" defaultChecked={settings.finesSkipClosedDays} />
-          <CheckField label={t('library.shelfSkipsClosed')} name="holdShelfSkipsClosedDays" defaultChecked={settings.holdShelfSkipsClosedDays} />
+          <CheckField
+            label={t('library.capAtExpiry')}
+            name="capDueDateAtCardExpiry"
+            defaultChecked={settings.capDueDateAtCardExpiry}
+          />
+          <CheckField
+            label={t('library.finesSkipClosed')}
+            name="finesSkipClosedDays"
+            defaultChecked={settings.finesSkipClosedDays}
+          />
+          <CheckField
+            label={t('library.shelfSkipsClosed')}
+            name="holdShelfSkipsClosedDays"
+            defaultChecked={settings.holdShelfSkipsClosedDays}
+          />
           <BarcodeRuleFields kind="patron" rule={settings.barcodes.patron} errors={errors} />
           <BarcodeRuleFields kind="item" rule={settings.barcodes.item} errors={errors} />
           <fieldset>
             <legend>{t('library.kiosk')}</legend>
             <div className="grid-form">
-              <Field label={t('library.kioskIdle')} name="kioskIdleSeconds" defaultValue={settings.kiosk.idleSeconds} inputMode="numeric" error={errors.kioskIdleSeconds} />
-              <Field label={t('library.kioskWarning')} name="kioskWarningSeconds" defaultValue={settings.kiosk.warningSeconds} inputMode="numeric" error={errors.kioskWarningSeconds} />
+              <Field
+                label={t('library.kioskIdle')}
+                name="kioskIdleSeconds"
+                defaultValue={settings.kiosk.idleSeconds}
+                inputMode="numeric"
+                error={errors.kioskIdleSeconds}
+              />
+              <Field
+                label={t('library.kioskWarning')}
+                name="kioskWarningSeconds"
+                defaultValue={settings.kiosk.warningSeconds}
+                inputMode="numeric"
+                error={errors.kioskWarningSeconds}
+              />
             </div>
-            <CheckField label={t('library.kioskSounds')} name="kioskSounds" defaultChecked={settings.kiosk.sounds !== false} />
+            <CheckField
+              label={t('library.kioskSounds')}
+              name="kioskSounds"
+              defaultChecked={settings.kiosk.sounds !== false}
+            />
             <KioskLogoField name="kioskLogo" logo={settings.kiosk.logo ?? null} />
           </fieldset>
           <fieldset>
             <legend>{t('library.lockout')}</legend>
             <div className="grid-form">
-              <Field label={t('library.lockoutFailures')} name="lockoutFailures" defaultValue={settings.lockout.maxFailures} inputMode="numeric" error={errors.lockoutFailures} />
-              <Field label={t('library.lockoutMinutes')} name="lockoutMinutes" defaultValue={settings.lockout.minutes} inputMode="numeric" hint={t('library.lockoutHint')} error={errors.lockoutMinutes} />
+              <Field
+                label={t('library.lockoutFailures')}
+                name="lockoutFailures"
+                defaultValue={settings.lockout.maxFailures}
+                inputMode="numeric"
+                error={errors.lockoutFailures}
+              />
+              <Field
+                label={t('library.lockoutMinutes')}
+                name="lockoutMinutes"
+                defaultValue={settings.lockout.minutes}
+                inputMode="numeric"
+                hint={t('library.lockoutHint')}
+                error={errors.lockoutMinutes}
+              />
             </div>
           </fieldset>
         </>
@@ -193,19 +298,51 @@ function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promis
     language: f.text('language') === 'es' ? 'es' : 'en',
   });
   return (
-    <SavedInPlaceForm headingId="receipt-title" title={t('library.receipts')} submit={t('library.saveReceipts')} read={read} onSave={onSave}>
+    <SavedInPlaceForm
+      headingId="receipt-title"
+      title={t('library.receipts')}
+      submit={t('library.saveReceipts')}
+      read={read}
+      onSave={onSave}
+    >
       {(errors) => (
         <>
           <div className="grid-form">
-            <Field label={t('library.slipName')} name="slipName" defaultValue={slips.libraryName} hint={t('library.slipNameHint')} error={errors.slipName} />
-            <Field label={t('library.cardDigits')} name="cardDigits" defaultValue={slips.cardDigits} inputMode="numeric" error={errors.cardDigits} />
+            <Field
+              label={t('library.slipName')}
+              name="slipName"
+              defaultValue={slips.libraryName}
+              hint={t('library.slipNameHint')}
+              error={errors.slipName}
+            />
+            <Field
+              label={t('library.cardDigits')}
+              name="cardDigits"
+              defaultValue={slips.cardDigits}
+              inputMode="numeric"
+              error={errors.cardDigits}
+            />
             <SelectField label={t('library.slipLanguage')} name="language" defaultValue={slips.language}>
               <option value="en">English</option>
               <option value="es">Español</option>
             </SelectField>
           </div>
-          <TextAreaField label={t('library.header')} name="header" defaultValue={slips.header} rows={2} cols={48} error={errors.header} />
-          <TextAreaField label={t('library.footer')} name="footer" defaultValue={slips.footer} rows={2} cols={48} error={errors.footer} />
+          <TextAreaField
+            label={t('library.header')}
+            name="header"
+            defaultValue={slips.header}
+            rows={2}
+            cols={48}
+            error={errors.header}
+          />
+          <TextAreaField
+            label={t('library.footer')}
+            name="footer"
+            defaultValue={slips.footer}
+            rows={2}
+            cols={48}
+            error={errors.footer}
+          />
         </>
       )}
     </SavedInPlaceForm>
@@ -216,8 +353,23 @@ function ReceiptForm({ slips, onSave }: { slips: Slips; onSave(s: Slips): Promis
 export function WedgeForm({ wedge, onSave }: { wedge: Wedge; onSave(w: Wedge): Promise<void> }) {
   const { t } = useTranslation();
   return (
-    <SavedInPlaceForm headingId="wedge-title" title={t('library.wedge')} submit={t('library.saveWedge')} read={(f): Wedge => ({ maxGapMs: f.int('maxGapMs', 10, 250) })} onSave={onSave}>
-      {(errors) => <Field label={t('library.wedgeGap')} name="maxGapMs" defaultValue={wedge.maxGapMs} inputMode="numeric" hint={t('library.wedgeGapHint')} error={errors.maxGapMs} />}
+    <SavedInPlaceForm
+      headingId="wedge-title"
+      title={t('library.wedge')}
+      submit={t('library.saveWedge')}
+      read={(f): Wedge => ({ maxGapMs: f.int('maxGapMs', 10, 250) })}
+      onSave={onSave}
+    >
+      {(errors) => (
+        <Field
+          label={t('library.wedgeGap')}
+          name="maxGapMs"
+          defaultValue={wedge.maxGapMs}
+          inputMode="numeric"
+          hint={t('library.wedgeGapHint')}
+          error={errors.maxGapMs}
+        />
+      )}
     </SavedInPlaceForm>
   );
 }

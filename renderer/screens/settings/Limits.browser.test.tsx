@@ -59,9 +59,16 @@ describe('<LimitsEditor>: patron limits and the return policy', () => {
     await expect.element(dialog.getByLabelText('Branch')).toHaveValue('*');
     await dialog.getByLabelText('Patron category').selectOptions('Adult');
     await dialog.getByLabelText('Most loans at once, all item types').fill('20');
-    await expect.element(dialog.getByLabelText('Most holds at once')).toHaveAccessibleDescription('Leave empty for no limit.');
+    await expect
+      .element(dialog.getByLabelText('Most holds at once'))
+      .toHaveAccessibleDescription('Leave empty for no limit.');
     await userEvent.keyboard('{Enter}');
-    expect(props.saveLimits).toHaveBeenCalledWith({ branchId: '*', categoryCode: 'ADULT', totalMaxLoans: 20, maxHolds: null });
+    expect(props.saveLimits).toHaveBeenCalledWith({
+      branchId: '*',
+      categoryCode: 'ADULT',
+      totalMaxLoans: 20,
+      maxHolds: null,
+    });
     await expect.element(screen.getByRole('dialog')).not.toBeInTheDocument();
     expect(props.reload).toHaveBeenCalled();
   });
@@ -77,7 +84,12 @@ describe('<LimitsEditor>: patron limits and the return policy', () => {
     await dialog.getByLabelText('Most loans at once, all item types').fill('');
     await dialog.getByLabelText('Most holds at once').fill('0');
     await dialog.getByRole('button', { name: 'Save the limits' }).click();
-    expect(props.saveLimits).toHaveBeenCalledWith({ branchId: 'b1', categoryCode: 'CHILD', totalMaxLoans: null, maxHolds: 0 });
+    expect(props.saveLimits).toHaveBeenCalledWith({
+      branchId: 'b1',
+      categoryCode: 'CHILD',
+      totalMaxLoans: null,
+      maxHolds: 0,
+    });
   });
 
   it('checks both numbers before saving and says which field is wrong', async () => {
@@ -88,9 +100,15 @@ describe('<LimitsEditor>: patron limits and the return policy', () => {
     await dialog.getByLabelText('Most loans at once, all item types').fill('five');
     await dialog.getByLabelText('Most holds at once').fill('20000');
     await dialog.getByRole('button', { name: 'Save the limits' }).click();
-    await expect.element(dialog.getByLabelText('Most loans at once, all item types')).toHaveAttribute('aria-invalid', 'true');
-    await expect.element(dialog.getByLabelText('Most loans at once, all item types')).toHaveAccessibleDescription('Leave empty for no limit. A whole number from 0 to 10000.');
-    await expect.element(dialog.getByLabelText('Most holds at once')).toHaveAccessibleDescription('Leave empty for no limit. A whole number from 0 to 10000.');
+    await expect
+      .element(dialog.getByLabelText('Most loans at once, all item types'))
+      .toHaveAttribute('aria-invalid', 'true');
+    await expect
+      .element(dialog.getByLabelText('Most loans at once, all item types'))
+      .toHaveAccessibleDescription('Leave empty for no limit. A whole number from 0 to 10000.');
+    await expect
+      .element(dialog.getByLabelText('Most holds at once'))
+      .toHaveAccessibleDescription('Leave empty for no limit. A whole number from 0 to 10000.');
     expect(props.saveLimits).not.toHaveBeenCalled();
   });
 
@@ -118,7 +136,11 @@ describe('<LimitsEditor>: patron limits and the return policy', () => {
     await expect.element(dialog.getByLabelText('Where it goes')).toHaveValue('holding_branch');
     await dialog.getByLabelText('Where it goes').selectOptions('home_branch');
     await dialog.getByRole('button', { name: 'Save the return policy' }).click();
-    expect(props.saveReturnPolicy).toHaveBeenCalledWith({ branchId: '*', itemTypeCode: '*', returnPolicy: 'home_branch' });
+    expect(props.saveReturnPolicy).toHaveBeenCalledWith({
+      branchId: '*',
+      itemTypeCode: '*',
+      returnPolicy: 'home_branch',
+    });
   });
 
   it("shows the station's refusal inside the dialog, and Escape cancels", async () => {
@@ -132,11 +154,17 @@ describe('<LimitsEditor>: patron limits and the return policy', () => {
     expect(props.reload).not.toHaveBeenCalled();
     await userEvent.keyboard('{Escape}');
     await expect.element(screen.getByRole('dialog')).not.toBeInTheDocument();
-    await expect.element(screen.getByRole('button', { name: 'Edit the return policy for Main Street / DVD' })).toHaveFocus();
+    await expect
+      .element(screen.getByRole('button', { name: 'Edit the return policy for Main Street / DVD' }))
+      .toHaveFocus();
   });
 
   it('shows a load error, and no tables until the rows arrive', async () => {
-    const { screen: rendering } = setup({ patronLimits: null, returnPolicies: null, loadError: { code: 'NETWORK', message: 'down' } });
+    const { screen: rendering } = setup({
+      patronLimits: null,
+      returnPolicies: null,
+      loadError: { code: 'NETWORK', message: 'down' },
+    });
     const screen = await rendering;
     await expect.element(screen.getByRole('alert')).toHaveTextContent('The station does not answer.');
     expect(screen.getByRole('table').elements()).toHaveLength(0);
@@ -158,9 +186,15 @@ describe('<LimitsEditor>: patron limits and the return policy', () => {
       'es',
     );
     await expect.element(screen.getByRole('heading', { name: 'Límites por lector' })).toBeVisible();
-    await expect.element(screen.getByTestId('limit-row')).toHaveTextContent('Cualquiera (*)Cualquiera (*)50sin límiteEditar');
-    await expect.element(screen.getByTestId('return-policy-row')).toHaveTextContent('Calle MayorDVDSe queda donde se devolvióEditar');
+    await expect
+      .element(screen.getByTestId('limit-row'))
+      .toHaveTextContent('Cualquiera (*)Cualquiera (*)50sin límiteEditar');
+    await expect
+      .element(screen.getByTestId('return-policy-row'))
+      .toHaveTextContent('Calle MayorDVDSe queda donde se devolvióEditar');
     await screen.getByRole('button', { name: 'Añadir una política de devolución' }).click();
-    await expect.element(screen.getByRole('dialog', { name: 'Nueva política de devolución' }).getByLabelText('Adónde va')).toBeVisible();
+    await expect
+      .element(screen.getByRole('dialog', { name: 'Nueva política de devolución' }).getByLabelText('Adónde va'))
+      .toBeVisible();
   });
 });

@@ -38,16 +38,24 @@ export interface LimitsEditorProps {
 /** The most general first, as the rules matrix lists them: `*` branch before a branch, then `*` before a code. */
 function byCell<Row extends { branchId: string }>(second: (row: Row) => string) {
   const weight = (r: Row) => (r.branchId === ANY ? 0 : 2) + (second(r) === ANY ? 0 : 1);
-  return (a: Row, b: Row) => weight(a) - weight(b) || a.branchId.localeCompare(b.branchId) || second(a).localeCompare(second(b));
+  return (a: Row, b: Row) =>
+    weight(a) - weight(b) || a.branchId.localeCompare(b.branchId) || second(a).localeCompare(second(b));
 }
 
 /** An edit dialog of either table: the row (null for a new one), how to finish, and what names a cell's keys. */
-type CellFormProps<Row, Input> = Pick<LimitsEditorProps, 'branches' | 'categories' | 'itemTypes'> & SettingsFormProps<Row, Input>;
+type CellFormProps<Row, Input> = Pick<LimitsEditorProps, 'branches' | 'categories' | 'itemTypes'> &
+  SettingsFormProps<Row, Input>;
 type CellNames = ReturnType<typeof useCellNames>;
 /** An existing row's cell, by name. */
 type Cell = { branch: string; second: string };
-const limitCell = (names: CellNames, l: Pick<PatronLimits, 'branchId' | 'categoryCode'>): Cell => ({ branch: names.branch(l.branchId), second: names.category(l.categoryCode) });
-const policyCell = (names: CellNames, p: Pick<ReturnPolicy, 'branchId' | 'itemTypeCode'>): Cell => ({ branch: names.branch(p.branchId), second: names.itemType(p.itemTypeCode) });
+const limitCell = (names: CellNames, l: Pick<PatronLimits, 'branchId' | 'categoryCode'>): Cell => ({
+  branch: names.branch(l.branchId),
+  second: names.category(l.categoryCode),
+});
+const policyCell = (names: CellNames, p: Pick<ReturnPolicy, 'branchId' | 'itemTypeCode'>): Cell => ({
+  branch: names.branch(p.branchId),
+  second: names.itemType(p.itemTypeCode),
+});
 const cellName = (cell: Cell) => `${cell.branch} / ${cell.second}`;
 
 /**
@@ -135,7 +143,15 @@ export function PatronLimitsForm({
           error={errors.totalMaxLoans}
           hint={t('rules.blankNoLimit')}
         />
-        <Field label={t('limits.maxHolds')} name="maxHolds" defaultValue={row?.maxHolds ?? ''} inputMode="numeric" autoComplete="off" error={errors.maxHolds} hint={t('rules.blankNoLimit')} />
+        <Field
+          label={t('limits.maxHolds')}
+          name="maxHolds"
+          defaultValue={row?.maxHolds ?? ''}
+          inputMode="numeric"
+          autoComplete="off"
+          error={errors.maxHolds}
+          hint={t('rules.blankNoLimit')}
+        />
       </div>
     </CellFormDialog>
   );
@@ -173,7 +189,12 @@ export function ReturnPolicyForm({
       second={{ label: t('rules.itemType'), name: 'itemTypeCode', list: itemTypes }}
       cell={cell}
     >
-      <SelectField label={t('returnPolicy.goesTo')} name="returnPolicy" defaultValue={row?.returnPolicy ?? 'home_branch'} autoFocus={!!row}>
+      <SelectField
+        label={t('returnPolicy.goesTo')}
+        name="returnPolicy"
+        defaultValue={row?.returnPolicy ?? 'home_branch'}
+        autoFocus={!!row}
+      >
         <Options values={POLICIES} label={(p) => t(`returnPolicy.policy.${p}`)} />
       </SelectField>
     </CellFormDialog>
@@ -240,7 +261,13 @@ export function LimitsEditor(props: LimitsEditorProps) {
 export function LimitsSettings() {
   const { data, error, reload } = useLoad(async () => {
     const { matrix, branches, categories, itemTypes } = await loadMatrix();
-    return { patronLimits: matrix.patronLimits, returnPolicies: matrix.branchItemPolicies, branches, categories, itemTypes };
+    return {
+      patronLimits: matrix.patronLimits,
+      returnPolicies: matrix.branchItemPolicies,
+      branches,
+      categories,
+      itemTypes,
+    };
   });
   return (
     <LimitsEditor

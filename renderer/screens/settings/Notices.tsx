@@ -3,7 +3,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutput } from '../../../src/api/contract';
-import { NOTICE_LANGUAGES, NOTICE_PLACEHOLDERS, NOTICE_TEMPLATE_KEYS, type NoticeLanguage, type NoticeSettings, type NoticeTemplateKey } from '../../../src/domain/notices';
+import {
+  NOTICE_LANGUAGES,
+  NOTICE_PLACEHOLDERS,
+  NOTICE_TEMPLATE_KEYS,
+  type NoticeLanguage,
+  type NoticeSettings,
+  type NoticeTemplateKey,
+} from '../../../src/domain/notices';
 import { client } from '../../api/client';
 import { asError } from '../../api/errors';
 import { Field } from '../../components/Field';
@@ -17,13 +24,24 @@ import type { ApiErrorBody } from '../../../src/api/contract';
 type View = ApiOutput<'notices.settings'>;
 
 /** When, and how: the schedule and the SMTP server. */
-function ScheduleForm({ view, saved, onSaved }: { view: View; saved: string; onSaved(message: string): Promise<void> }) {
+function ScheduleForm({
+  view,
+  saved,
+  onSaved,
+}: {
+  view: View;
+  saved: string;
+  onSaved(message: string): Promise<void>;
+}) {
   const { t } = useTranslation();
   const s = view.settings;
   const { errors, error, onSubmit } = useFormSubmit(
     (f) => {
-      const overdueDays = ['overdue1', 'overdue2', 'overdue3'].map((n) => f.optInt(n, 1, 365)).filter((d): d is number => d !== null);
-      if (overdueDays.some((d, i) => i > 0 && d <= overdueDays[i - 1]!)) f.fail('overdue2', t('noticeSettings.overdueOrder'));
+      const overdueDays = ['overdue1', 'overdue2', 'overdue3']
+        .map((n) => f.optInt(n, 1, 365))
+        .filter((d): d is number => d !== null);
+      if (overdueDays.some((d, i) => i > 0 && d <= overdueDays[i - 1]!))
+        f.fail('overdue2', t('noticeSettings.overdueOrder'));
       const host = f.optional('smtpHost', 253);
       const settings: NoticeSettings = {
         ...s,
@@ -33,8 +51,20 @@ function ScheduleForm({ view, saved, onSaved }: { view: View; saved: string; onS
         holdReady: f.bool('holdReady'),
         holdExpiringDaysBefore: f.optInt('holdExpiring', 1, 60),
         lostBills: f.bool('lostBills'),
-        senderStationId: f.bool('sender') ? view.stationId : s.senderStationId === view.stationId ? null : s.senderStationId,
-        smtp: host ? { host, port: f.int('smtpPort', 1, 65535), secure: f.bool('smtpSecure'), user: f.optional('smtpUser', 200), from: f.required('smtpFrom', 300) } : null,
+        senderStationId: f.bool('sender')
+          ? view.stationId
+          : s.senderStationId === view.stationId
+            ? null
+            : s.senderStationId,
+        smtp: host
+          ? {
+              host,
+              port: f.int('smtpPort', 1, 65535),
+              secure: f.bool('smtpSecure'),
+              user: f.optional('smtpUser', 200),
+              from: f.required('smtpFrom', 300),
+            }
+          : null,
       };
       const password = f.text('smtpPassword');
       return { settings, ...(password ? { smtpPassword: password } : {}) };
@@ -49,23 +79,79 @@ function ScheduleForm({ view, saved, onSaved }: { view: View; saved: string; onS
       <h3 id="notices-schedule-title">{t('noticeSettings.schedule')}</h3>
       <CheckField label={t('noticeSettings.enabled')} name="enabled" defaultChecked={s.enabled} />
       <CheckField label={t('noticeSettings.sender')} name="sender" defaultChecked={view.isSender} />
-      <p>{view.isSender ? t('noticeSettings.isSender') : s.senderStationId ? t('noticeSettings.otherSender') : t('noticeSettings.noSender')}</p>
-      <Field label={t('noticeSettings.courtesy')} hint={t('noticeSettings.daysHint')} name="courtesy" inputMode="numeric" defaultValue={s.courtesyDaysBefore?.toString() ?? ''} error={errors.courtesy} />
+      <p>
+        {view.isSender
+          ? t('noticeSettings.isSender')
+          : s.senderStationId
+            ? t('noticeSettings.otherSender')
+            : t('noticeSettings.noSender')}
+      </p>
+      <Field
+        label={t('noticeSettings.courtesy')}
+        hint={t('noticeSettings.daysHint')}
+        name="courtesy"
+        inputMode="numeric"
+        defaultValue={s.courtesyDaysBefore?.toString() ?? ''}
+        error={errors.courtesy}
+      />
       <fieldset>
         <legend>{t('noticeSettings.overdue')}</legend>
-        <Field label={t('noticeSettings.overdue1')} name="overdue1" inputMode="numeric" defaultValue={s.overdueDays[0]?.toString() ?? ''} error={errors.overdue1} />
-        <Field label={t('noticeSettings.overdue2')} name="overdue2" inputMode="numeric" defaultValue={s.overdueDays[1]?.toString() ?? ''} error={errors.overdue2} />
-        <Field label={t('noticeSettings.overdue3')} name="overdue3" inputMode="numeric" defaultValue={s.overdueDays[2]?.toString() ?? ''} error={errors.overdue3} />
+        <Field
+          label={t('noticeSettings.overdue1')}
+          name="overdue1"
+          inputMode="numeric"
+          defaultValue={s.overdueDays[0]?.toString() ?? ''}
+          error={errors.overdue1}
+        />
+        <Field
+          label={t('noticeSettings.overdue2')}
+          name="overdue2"
+          inputMode="numeric"
+          defaultValue={s.overdueDays[1]?.toString() ?? ''}
+          error={errors.overdue2}
+        />
+        <Field
+          label={t('noticeSettings.overdue3')}
+          name="overdue3"
+          inputMode="numeric"
+          defaultValue={s.overdueDays[2]?.toString() ?? ''}
+          error={errors.overdue3}
+        />
       </fieldset>
       <CheckField label={t('noticeSettings.holdReady')} name="holdReady" defaultChecked={s.holdReady} />
-      <Field label={t('noticeSettings.holdExpiring')} hint={t('noticeSettings.daysHint')} name="holdExpiring" inputMode="numeric" defaultValue={s.holdExpiringDaysBefore?.toString() ?? ''} error={errors.holdExpiring} />
+      <Field
+        label={t('noticeSettings.holdExpiring')}
+        hint={t('noticeSettings.daysHint')}
+        name="holdExpiring"
+        inputMode="numeric"
+        defaultValue={s.holdExpiringDaysBefore?.toString() ?? ''}
+        error={errors.holdExpiring}
+      />
       <CheckField label={t('noticeSettings.lostBills')} name="lostBills" defaultChecked={s.lostBills} />
       <fieldset>
         <legend>{t('noticeSettings.smtp')}</legend>
-        <Field label={t('noticeSettings.smtpHost')} name="smtpHost" defaultValue={s.smtp?.host ?? ''} error={errors.smtpHost} autoComplete="off" />
-        <Field label={t('noticeSettings.smtpPort')} name="smtpPort" inputMode="numeric" defaultValue={String(s.smtp?.port ?? 587)} error={errors.smtpPort} />
+        <Field
+          label={t('noticeSettings.smtpHost')}
+          name="smtpHost"
+          defaultValue={s.smtp?.host ?? ''}
+          error={errors.smtpHost}
+          autoComplete="off"
+        />
+        <Field
+          label={t('noticeSettings.smtpPort')}
+          name="smtpPort"
+          inputMode="numeric"
+          defaultValue={String(s.smtp?.port ?? 587)}
+          error={errors.smtpPort}
+        />
         <CheckField label={t('noticeSettings.smtpSecure')} name="smtpSecure" defaultChecked={s.smtp?.secure ?? false} />
-        <Field label={t('noticeSettings.smtpUser')} name="smtpUser" defaultValue={s.smtp?.user ?? ''} error={errors.smtpUser} autoComplete="off" />
+        <Field
+          label={t('noticeSettings.smtpUser')}
+          name="smtpUser"
+          defaultValue={s.smtp?.user ?? ''}
+          error={errors.smtpUser}
+          autoComplete="off"
+        />
         <Field
           label={t('noticeSettings.smtpPassword')}
           hint={view.smtpPasswordSet ? t('noticeSettings.passwordKept') : t('noticeSettings.passwordLocal')}
@@ -74,7 +160,13 @@ function ScheduleForm({ view, saved, onSaved }: { view: View; saved: string; onS
           autoComplete="new-password"
           error={errors.smtpPassword}
         />
-        <Field label={t('noticeSettings.smtpFrom')} hint={t('noticeSettings.smtpFromHint')} name="smtpFrom" defaultValue={s.smtp?.from ?? ''} error={errors.smtpFrom} />
+        <Field
+          label={t('noticeSettings.smtpFrom')}
+          hint={t('noticeSettings.smtpFromHint')}
+          name="smtpFrom"
+          defaultValue={s.smtp?.from ?? ''}
+          error={errors.smtpFrom}
+        />
       </fieldset>
       <Problem error={error} />
       <FormButtons submit={t('noticeSettings.save')} />
@@ -101,7 +193,10 @@ function TemplateEditor({ view, onSaved }: { view: View; onSaved(): Promise<void
   const { error, onSubmit } = useFormSubmit(
     (f) => ({ subject: f.required('subject', 200), body: f.multiLine('body', 5000) }),
     async (template) => {
-      const templates = { ...view.settings.templates, [key]: { ...view.settings.templates[key], [language]: template } };
+      const templates = {
+        ...view.settings.templates,
+        [key]: { ...view.settings.templates[key], [language]: template },
+      };
       await client.call('notices.saveSettings', { settings: { ...view.settings, templates } });
       setSaved(t('noticeSettings.templateSaved'));
       await onSaved();
@@ -113,14 +208,30 @@ function TemplateEditor({ view, onSaved }: { view: View; onSaved(): Promise<void
       <p>
         {t('noticeSettings.placeholders')} <code>{NOTICE_PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')}</code>
       </p>
-      <SelectField label={t('noticeSettings.template')} name="templateKey" value={key} onChange={(e) => { setKey(e.target.value as NoticeTemplateKey); setPreview(null); }}>
+      <SelectField
+        label={t('noticeSettings.template')}
+        name="templateKey"
+        value={key}
+        onChange={(e) => {
+          setKey(e.target.value as NoticeTemplateKey);
+          setPreview(null);
+        }}
+      >
         {NOTICE_TEMPLATE_KEYS.map((k) => (
           <option key={k} value={k}>
             {t(`noticeSettings.kind.${k}`)}
           </option>
         ))}
       </SelectField>
-      <SelectField label={t('noticeSettings.language')} name="templateLanguage" value={language} onChange={(e) => { setLanguage(e.target.value as NoticeLanguage); setPreview(null); }}>
+      <SelectField
+        label={t('noticeSettings.language')}
+        name="templateLanguage"
+        value={language}
+        onChange={(e) => {
+          setLanguage(e.target.value as NoticeLanguage);
+          setPreview(null);
+        }}
+      >
         {NOTICE_LANGUAGES.map((l) => (
           <option key={l} value={l}>
             {t(`noticeSettings.lang.${l}`)}
@@ -136,7 +247,9 @@ function TemplateEditor({ view, onSaved }: { view: View; onSaved(): Promise<void
           onClick={(e) => {
             const form = e.currentTarget.form!;
             setPreviewError(null);
-            client.call('notices.preview', { template: read(form), language }).then(setPreview, (err: unknown) => setPreviewError(asError(err)));
+            client
+              .call('notices.preview', { template: read(form), language })
+              .then(setPreview, (err: unknown) => setPreviewError(asError(err)));
           }}
         >
           {t('noticeSettings.preview')}
@@ -178,7 +291,12 @@ function Outbox({ onRun }: { onRun(): Promise<void> }) {
         type="button"
         onClick={act(async () => {
           const r = await client.call('notices.run', {});
-          setMessage(r.skipped ? t(`noticeSettings.skipped.${r.skipped}`) : t('noticeSettings.ran', r) + (r.waiting > 0 && r.lastError ? ` ${t('noticeSettings.serverSaid', { error: r.lastError })}` : ''));
+          setMessage(
+            r.skipped
+              ? t(`noticeSettings.skipped.${r.skipped}`)
+              : t('noticeSettings.ran', r) +
+                  (r.waiting > 0 && r.lastError ? ` ${t('noticeSettings.serverSaid', { error: r.lastError })}` : ''),
+          );
           await onRun();
         })}
       >
@@ -231,7 +349,10 @@ function Outbox({ onRun }: { onRun(): Promise<void> }) {
                   {n.error} {n.messageId ? <code>{n.messageId}</code> : null}
                 </td>
                 <td>
-                  <button type="button" onClick={act(async () => void (await client.call('notices.retry', { id: n.id })))}>
+                  <button
+                    type="button"
+                    onClick={act(async () => void (await client.call('notices.retry', { id: n.id })))}
+                  >
                     {t('noticeSettings.retry')}
                   </button>
                 </td>

@@ -27,7 +27,15 @@ const base: Rule = {
   onShelfHoldsAllowed: true,
   pickupPeriodDays: 7,
 };
-const dvd: Rule = { ...base, id: 'r-dvd', itemTypeCode: 'DVD', loanLength: 7, renewalsAllowed: 1, fineAmount: 100, hardDueDate: '2026-12-20' };
+const dvd: Rule = {
+  ...base,
+  id: 'r-dvd',
+  itemTypeCode: 'DVD',
+  loanLength: 7,
+  renewalsAllowed: 1,
+  fineAmount: 100,
+  hardDueDate: '2026-12-20',
+};
 /** A rule of one branch: rules name it by id, the list of branches also carries its code. */
 const mainDvd: Rule = { ...dvd, id: 'r-main-dvd', branchId: 'b1', loanLength: 14 };
 
@@ -58,7 +66,9 @@ describe('<RulesEditor>: the circulation rules matrix', () => {
     const screen = await rendering;
     const rows = screen.getByTestId('rule-row');
     await expect.element(rows.nth(0)).toHaveTextContent('Any (*)Any (*)Any (*)21 days2$0.10 a day0 days$5.00none');
-    await expect.element(rows.nth(1)).toHaveTextContent('Any (*)Any (*)DVD7 days1$1.00 a day0 days$5.00no later than Dec 20, 2026');
+    await expect
+      .element(rows.nth(1))
+      .toHaveTextContent('Any (*)Any (*)DVD7 days1$1.00 a day0 days$5.00no later than Dec 20, 2026');
   });
 
   it("names a branch's own rule by the branch's name, not its id or code", async () => {
@@ -95,8 +105,12 @@ describe('<RulesEditor>: the circulation rules matrix', () => {
     await dialog.getByLabelText('Fine (USD)').fill('1.234');
     await dialog.getByRole('button', { name: 'Save the rule' }).click();
     await expect.element(dialog.getByLabelText('Loan period', { exact: true })).toHaveAttribute('aria-invalid', 'true');
-    await expect.element(dialog.getByLabelText('Loan period', { exact: true })).toHaveAccessibleDescription('A whole number from 0 to 100000.');
-    await expect.element(dialog.getByLabelText('Charged every (days)')).toHaveAccessibleDescription('A whole number from 1 to 1000.');
+    await expect
+      .element(dialog.getByLabelText('Loan period', { exact: true }))
+      .toHaveAccessibleDescription('A whole number from 0 to 100000.');
+    await expect
+      .element(dialog.getByLabelText('Charged every (days)'))
+      .toHaveAccessibleDescription('A whole number from 1 to 1000.');
     await expect.element(dialog.getByLabelText('Fine (USD)')).toHaveAccessibleDescription('An amount, like 1.50.');
     expect(props.onSave).not.toHaveBeenCalled();
     // Fixed, it saves a new DVD rule for any branch and category, from the catch-all rule's values.
@@ -104,7 +118,10 @@ describe('<RulesEditor>: the circulation rules matrix', () => {
     await dialog.getByLabelText('Charged every (days)').fill('1');
     await dialog.getByLabelText('Fine (USD)').fill('1');
     await userEvent.keyboard('{Enter}');
-    expect(props.onSave).toHaveBeenCalledWith({ ...base, id: undefined, itemTypeCode: 'DVD', loanLength: 14, fineAmount: 100 }, null);
+    expect(props.onSave).toHaveBeenCalledWith(
+      { ...base, id: undefined, itemTypeCode: 'DVD', loanLength: 14, fineAmount: 100 },
+      null,
+    );
   });
 
   it('shows the station refusal inside the dialog, and Escape cancels', async () => {
@@ -128,7 +145,16 @@ describe('<RulesEditor>: the circulation rules matrix', () => {
 
   it('speaks Spanish', async () => {
     const screen = await renderInDesk(
-      <RulesEditor rules={[base]} branches={[]} categories={[]} itemTypes={[]} currency="EUR" locale="es-ES" onSave={() => Promise.resolve()} onDelete={() => Promise.resolve()} />,
+      <RulesEditor
+        rules={[base]}
+        branches={[]}
+        categories={[]}
+        itemTypes={[]}
+        currency="EUR"
+        locale="es-ES"
+        onSave={() => Promise.resolve()}
+        onDelete={() => Promise.resolve()}
+      />,
       'es',
     );
     await expect.element(screen.getByRole('heading', { name: 'Reglas de circulación' })).toBeVisible();

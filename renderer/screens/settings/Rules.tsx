@@ -40,7 +40,8 @@ const BLANK: RuleInput = { ...DEFAULT_RULE, fineCap: null };
 const HARD_MODES = ['before', 'exactly', 'after'] as const;
 
 /** The most specific first, as the station picks them: branch, then category, then item type. */
-const specificity = (r: Rule) => (r.branchId === ANY ? 0 : 4) + (r.categoryCode === ANY ? 0 : 2) + (r.itemTypeCode === ANY ? 0 : 1);
+const specificity = (r: Rule) =>
+  (r.branchId === ANY ? 0 : 4) + (r.categoryCode === ANY ? 0 : 2) + (r.itemTypeCode === ANY ? 0 : 1);
 
 /** The circulation rules matrix: one row per branch × patron category × item type, `*` for any. */
 export function RulesEditor(props: RulesEditorProps) {
@@ -51,7 +52,13 @@ export function RulesEditor(props: RulesEditorProps) {
   // Rules name a branch by its id, a category or item type by its code.
   const names = useCellNames(props);
   const money = (x: number) => formatMoney(x, currency, locale);
-  const sorted = [...rules].sort((a, b) => specificity(a) - specificity(b) || a.branchId.localeCompare(b.branchId) || a.categoryCode.localeCompare(b.categoryCode) || a.itemTypeCode.localeCompare(b.itemTypeCode));
+  const sorted = [...rules].sort(
+    (a, b) =>
+      specificity(a) - specificity(b) ||
+      a.branchId.localeCompare(b.branchId) ||
+      a.categoryCode.localeCompare(b.categoryCode) ||
+      a.itemTypeCode.localeCompare(b.itemTypeCode),
+  );
   const fallback = rules.find((r) => r.branchId === ANY && r.categoryCode === ANY && r.itemTypeCode === ANY);
 
   async function remove(rule: Rule) {
@@ -96,9 +103,17 @@ export function RulesEditor(props: RulesEditorProps) {
                 <td>{t('rules.finePer', { amount: money(r.fineAmount), count: r.finePeriod })}</td>
                 <td>{t('rules.period.days', { count: r.graceDays })}</td>
                 <td>{r.fineCap === null ? t('rules.none') : money(r.fineCap)}</td>
-                <td>{r.hardDueDate ? `${t(`rules.hardMode.${r.hardDueDateMode}`)} ${formatDay(r.hardDueDate, locale)}` : t('rules.none')}</td>
                 <td>
-                  <button type="button" aria-label={t('rules.editCell', { cell })} onClick={() => setEditing({ rule: r, start: r })}>
+                  {r.hardDueDate
+                    ? `${t(`rules.hardMode.${r.hardDueDateMode}`)} ${formatDay(r.hardDueDate, locale)}`
+                    : t('rules.none')}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={t('rules.editCell', { cell })}
+                    onClick={() => setEditing({ rule: r, start: r })}
+                  >
                     {t('form.edit')}
                   </button>
                   <button type="button" aria-label={t('rules.deleteCell', { cell })} onClick={() => void remove(r)}>
@@ -111,7 +126,15 @@ export function RulesEditor(props: RulesEditorProps) {
         </tbody>
       </table>
       <Problem error={error} />
-      <button type="button" onClick={() => setEditing({ rule: null, start: { ...(fallback ?? BLANK), branchId: ANY, categoryCode: ANY, itemTypeCode: ANY } })}>
+      <button
+        type="button"
+        onClick={() =>
+          setEditing({
+            rule: null,
+            start: { ...(fallback ?? BLANK), branchId: ANY, categoryCode: ANY, itemTypeCode: ANY },
+          })
+        }
+      >
         {t('rules.add')}
       </button>
       {editing ? (
@@ -169,16 +192,46 @@ function RuleForm({
   );
 
   const num = (name: keyof RuleInput, label: string, value: number | null, hint?: string) => (
-    <Field label={label} name={name} defaultValue={value ?? ''} inputMode="numeric" autoComplete="off" error={errors[name]} hint={hint} />
+    <Field
+      label={label}
+      name={name}
+      defaultValue={value ?? ''}
+      inputMode="numeric"
+      autoComplete="off"
+      error={errors[name]}
+      hint={hint}
+    />
   );
   return (
-    <FormDialog title={rule ? t('rules.editTitle') : t('rules.addTitle')} onSubmit={onSubmit} error={error} submit={t('rules.save')} onCancel={onCancel}>
+    <FormDialog
+      title={rule ? t('rules.editTitle') : t('rules.addTitle')}
+      onSubmit={onSubmit}
+      error={error}
+      submit={t('rules.save')}
+      onCancel={onCancel}
+    >
       <fieldset>
         <legend>{t('rules.appliesTo')}</legend>
         <div className="grid-form">
-          <AnySelect label={t('rules.branch')} name="branchId" defaultValue={start.branchId} autoFocus list={branchKeys(branches)} />
-          <AnySelect label={t('rules.category')} name="categoryCode" defaultValue={start.categoryCode} list={codeKeys(categories)} />
-          <AnySelect label={t('rules.itemType')} name="itemTypeCode" defaultValue={start.itemTypeCode} list={codeKeys(itemTypes)} />
+          <AnySelect
+            label={t('rules.branch')}
+            name="branchId"
+            defaultValue={start.branchId}
+            autoFocus
+            list={branchKeys(branches)}
+          />
+          <AnySelect
+            label={t('rules.category')}
+            name="categoryCode"
+            defaultValue={start.categoryCode}
+            list={codeKeys(categories)}
+          />
+          <AnySelect
+            label={t('rules.itemType')}
+            name="itemTypeCode"
+            defaultValue={start.itemTypeCode}
+            list={codeKeys(itemTypes)}
+          />
         </div>
       </fieldset>
       <fieldset>
@@ -190,7 +243,14 @@ function RuleForm({
             <option value="hours">{t('rules.units.hours')}</option>
           </SelectField>
           {num('maxLoans', t('rules.maxLoans'), start.maxLoans, t('rules.blankNoLimit'))}
-          <Field label={t('rules.hardDueDate')} name="hardDueDate" type="date" defaultValue={start.hardDueDate ?? ''} error={errors.hardDueDate} hint={t('rules.blankNone')} />
+          <Field
+            label={t('rules.hardDueDate')}
+            name="hardDueDate"
+            type="date"
+            defaultValue={start.hardDueDate ?? ''}
+            error={errors.hardDueDate}
+            hint={t('rules.blankNone')}
+          />
           <SelectField label={t('rules.hardDueDateMode')} name="hardDueDateMode" defaultValue={start.hardDueDateMode}>
             <Options values={HARD_MODES} label={(m) => t(`rules.hardModeLong.${m}`)} />
           </SelectField>
@@ -207,17 +267,40 @@ function RuleForm({
       <fieldset>
         <legend>{t('rules.fineSection')}</legend>
         <div className="grid-form">
-          <Field label={t('rules.fineAmount', { currency })} name="fineAmount" defaultValue={moneyInput(start.fineAmount, currency)} inputMode="decimal" autoComplete="off" error={errors.fineAmount} />
+          <Field
+            label={t('rules.fineAmount', { currency })}
+            name="fineAmount"
+            defaultValue={moneyInput(start.fineAmount, currency)}
+            inputMode="decimal"
+            autoComplete="off"
+            error={errors.fineAmount}
+          />
           {num('finePeriod', t('rules.finePeriod'), start.finePeriod)}
           {num('graceDays', t('rules.graceDays'), start.graceDays)}
-          <Field label={t('rules.fineCap', { currency })} name="fineCap" defaultValue={moneyInput(start.fineCap, currency)} inputMode="decimal" autoComplete="off" error={errors.fineCap} hint={t('rules.blankNoLimit')} />
+          <Field
+            label={t('rules.fineCap', { currency })}
+            name="fineCap"
+            defaultValue={moneyInput(start.fineCap, currency)}
+            inputMode="decimal"
+            autoComplete="off"
+            error={errors.fineCap}
+            hint={t('rules.blankNoLimit')}
+          />
         </div>
-        <CheckField label={t('rules.capAtPrice')} name="capFineAtReplacementPrice" defaultChecked={start.capFineAtReplacementPrice} />
+        <CheckField
+          label={t('rules.capAtPrice')}
+          name="capFineAtReplacementPrice"
+          defaultChecked={start.capFineAtReplacementPrice}
+        />
       </fieldset>
       <fieldset>
         <legend>{t('rules.holdSection')}</legend>
         <CheckField label={t('rules.holdsAllowed')} name="holdsAllowed" defaultChecked={start.holdsAllowed} />
-        <CheckField label={t('rules.onShelfHolds')} name="onShelfHoldsAllowed" defaultChecked={start.onShelfHoldsAllowed} />
+        <CheckField
+          label={t('rules.onShelfHolds')}
+          name="onShelfHoldsAllowed"
+          defaultChecked={start.onShelfHoldsAllowed}
+        />
         <div className="grid-form">
           {num('holdsPerTitle', t('rules.holdsPerTitle'), start.holdsPerTitle)}
           {num('pickupPeriodDays', t('rules.pickupDays'), start.pickupPeriodDays)}

@@ -17,7 +17,19 @@ type AccountInput = ApiInput<'sip2.saveAccount'>;
 type Branch = { id: string; name: string };
 
 /** One SIP2 account: a new one needs a password; removing one stops it logging in. */
-export function AccountForm({ account, branches, onSave, onRemove, onCancel }: { account: Account | null; branches: Branch[]; onSave(input: AccountInput): Promise<void>; onRemove(id: string): Promise<void>; onCancel(): void }) {
+export function AccountForm({
+  account,
+  branches,
+  onSave,
+  onRemove,
+  onCancel,
+}: {
+  account: Account | null;
+  branches: Branch[];
+  onSave(input: AccountInput): Promise<void>;
+  onRemove(id: string): Promise<void>;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const [removeError, setRemoveError] = useState<ApiErrorBody | null>(null);
   const { errors, error, onSubmit } = useFormSubmit((f): AccountInput => {
@@ -25,7 +37,8 @@ export function AccountForm({ account, branches, onSave, onRemove, onCancel }: {
     if (login && !/^[A-Za-z0-9._@-]{1,64}$/.test(login)) f.fail('login', t('sip2Settings.loginRule'));
     const password = f.text('password');
     if (!account && !password) f.fail('password', t('sip2Settings.passwordNeeded'));
-    else if (password && (password.length < 6 || password.includes('|'))) f.fail('password', t('sip2Settings.passwordRule'));
+    else if (password && (password.length < 6 || password.includes('|')))
+      f.fail('password', t('sip2Settings.passwordRule'));
     return {
       ...(account ? { id: account.id } : {}),
       login,
@@ -41,7 +54,15 @@ export function AccountForm({ account, branches, onSave, onRemove, onCancel }: {
   return (
     <Dialog title={title} onCancel={onCancel}>
       <form onSubmit={onSubmit} aria-label={title} noValidate>
-        <Field label={t('sip2Settings.login')} name="login" defaultValue={account?.login ?? ''} required autoComplete="off" autoFocus error={errors.login} />
+        <Field
+          label={t('sip2Settings.login')}
+          name="login"
+          defaultValue={account?.login ?? ''}
+          required
+          autoComplete="off"
+          autoFocus
+          error={errors.login}
+        />
         <Field
           label={account ? t('sip2Settings.newPassword') : t('sip2Settings.password')}
           hint={account ? t('sip2Settings.keepPassword') : undefined}
@@ -50,7 +71,11 @@ export function AccountForm({ account, branches, onSave, onRemove, onCancel }: {
           autoComplete="new-password"
           error={errors.password}
         />
-        <SelectField label={t('sip2Settings.branch')} name="branchId" defaultValue={account?.branchId ?? branches[0]?.id ?? ''}>
+        <SelectField
+          label={t('sip2Settings.branch')}
+          name="branchId"
+          defaultValue={account?.branchId ?? branches[0]?.id ?? ''}
+        >
           {branches.map((b) => (
             <option key={b.id} value={b.id}>
               {b.name}
@@ -60,11 +85,24 @@ export function AccountForm({ account, branches, onSave, onRemove, onCancel }: {
         <fieldset>
           <legend>{t('sip2Settings.allowed')}</legend>
           {SIP2_CAPABILITIES.map((c) => (
-            <CheckField key={c} label={t(`sip2Settings.capability.${c}`)} name={`allow-${c}`} defaultChecked={account ? account.allowed.includes(c) : c !== 'fees' && c !== 'block' && c !== 'hold'} />
+            <CheckField
+              key={c}
+              label={t(`sip2Settings.capability.${c}`)}
+              name={`allow-${c}`}
+              defaultChecked={account ? account.allowed.includes(c) : c !== 'fees' && c !== 'block' && c !== 'hold'}
+            />
           ))}
         </fieldset>
-        <CheckField label={t('sip2Settings.requirePin')} name="requirePin" defaultChecked={account?.requirePin ?? false} />
-        <CheckField label={t('sip2Settings.errorDetection')} name="errorDetection" defaultChecked={account?.errorDetection ?? false} />
+        <CheckField
+          label={t('sip2Settings.requirePin')}
+          name="requirePin"
+          defaultChecked={account?.requirePin ?? false}
+        />
+        <CheckField
+          label={t('sip2Settings.errorDetection')}
+          name="errorDetection"
+          defaultChecked={account?.errorDetection ?? false}
+        />
         <CheckField label={t('sip2Settings.active')} name="active" defaultChecked={account?.active ?? true} />
         <Problem error={error ?? removeError} />
         <FormButtons submit={t('sip2Settings.save')} cancel={t('form.cancel')} onCancel={onCancel} />
@@ -89,7 +127,11 @@ function ListenerForm() {
   const { data, error: loadError, reload } = useLoad(() => client.call('sip2.settings', {}));
   const [saved, setSaved] = useState('');
   const { errors, error, onSubmit } = useFormSubmit(
-    (f): ApiInput<'sip2.saveSettings'> => ({ enabled: f.bool('enabled'), port: f.int('port', 1, 65535), host: f.required('host', 253) }),
+    (f): ApiInput<'sip2.saveSettings'> => ({
+      enabled: f.bool('enabled'),
+      port: f.int('port', 1, 65535),
+      host: f.required('host', 253),
+    }),
     async (input) => {
       await client.call('sip2.saveSettings', input);
       setSaved(t('sip2Settings.savedListener'));
@@ -109,8 +151,22 @@ function ListenerForm() {
       <h3 id="sip2-listener-title">{t('sip2Settings.listener')}</h3>
       <p data-testid="sip2-state">{state}</p>
       <CheckField label={t('sip2Settings.enabled')} name="enabled" defaultChecked={data.enabled} />
-      <Field label={t('sip2Settings.port')} name="port" inputMode="numeric" defaultValue={String(data.port)} required error={errors.port} />
-      <Field label={t('sip2Settings.host')} hint={t('sip2Settings.hostHint')} name="host" defaultValue={data.host} required error={errors.host} />
+      <Field
+        label={t('sip2Settings.port')}
+        name="port"
+        inputMode="numeric"
+        defaultValue={String(data.port)}
+        required
+        error={errors.port}
+      />
+      <Field
+        label={t('sip2Settings.host')}
+        hint={t('sip2Settings.hostHint')}
+        name="host"
+        defaultValue={data.host}
+        required
+        error={errors.host}
+      />
       <Problem error={error} />
       <FormButtons submit={t('sip2Settings.saveListener')} />
       <p role="status" className="saved">
@@ -124,7 +180,10 @@ function ListenerForm() {
 export function Sip2Settings() {
   const { t } = useTranslation();
   const { data, error, reload } = useLoad(async () => {
-    const [accounts, branches] = await Promise.all([client.call('sip2.accounts', {}), client.call('branches.list', {})]);
+    const [accounts, branches] = await Promise.all([
+      client.call('sip2.accounts', {}),
+      client.call('branches.list', {}),
+    ]);
     return { accounts, branches };
   });
   const [saved, setSaved] = useState('');
@@ -141,7 +200,10 @@ export function Sip2Settings() {
         columns={[
           { header: t('sip2Settings.login'), cell: (a) => a.login },
           { header: t('sip2Settings.branch'), cell: (a) => branchName(a.branchId) },
-          { header: t('sip2Settings.allowed'), cell: (a) => a.allowed.map((c) => t(`sip2Settings.capability.${c}`)).join(', ') },
+          {
+            header: t('sip2Settings.allowed'),
+            cell: (a) => a.allowed.map((c) => t(`sip2Settings.capability.${c}`)).join(', '),
+          },
           { header: t('sip2Settings.active'), cell: (a) => (a.active ? t('form.yes') : t('form.no')) },
         ]}
         editLabel={(a) => t('sip2Settings.editAccount', { login: a.login })}

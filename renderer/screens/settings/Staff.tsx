@@ -53,8 +53,23 @@ export function StaffForm({
   return (
     <Dialog title={title} onCancel={onCancel}>
       <form onSubmit={onSubmit} aria-label={title} noValidate>
-        <Field label={t('staff.username')} name="username" defaultValue={account?.username ?? ''} required autoComplete="off" autoFocus error={errors.username} />
-        <Field label={t('staff.displayName')} name="displayName" defaultValue={account?.displayName ?? ''} required autoComplete="off" error={errors.displayName} />
+        <Field
+          label={t('staff.username')}
+          name="username"
+          defaultValue={account?.username ?? ''}
+          required
+          autoComplete="off"
+          autoFocus
+          error={errors.username}
+        />
+        <Field
+          label={t('staff.displayName')}
+          name="displayName"
+          defaultValue={account?.displayName ?? ''}
+          required
+          autoComplete="off"
+          error={errors.displayName}
+        />
         <SelectField label={t('staff.role')} name="role" defaultValue={account?.role ?? 'technician'}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -62,7 +77,11 @@ export function StaffForm({
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('staff.branch')} name="branchId" defaultValue={account?.branchId ?? branches[0]?.id ?? ''}>
+        <SelectField
+          label={t('staff.branch')}
+          name="branchId"
+          defaultValue={account?.branchId ?? branches[0]?.id ?? ''}
+        >
           {branches.map((b) => (
             <option key={b.id} value={b.id}>
               {b.name}
@@ -78,7 +97,13 @@ export function StaffForm({
           autoComplete="new-password"
           error={errors.password}
         />
-        <Field label={t('staff.confirm')} name="confirm" type="password" autoComplete="new-password" error={errors.confirm} />
+        <Field
+          label={t('staff.confirm')}
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          error={errors.confirm}
+        />
         <Problem error={error} />
         <FormButtons submit={t('staff.save')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>
@@ -117,7 +142,9 @@ export function StaffSettings() {
         setSaved(t('staff.savedAccount', { name: account.username }));
       }}
       reload={reload}
-      renderForm={({ row, onSave, onCancel }) => <StaffForm account={row} branches={data?.branches ?? []} onSave={onSave} onCancel={onCancel} />}
+      renderForm={({ row, onSave, onCancel }) => (
+        <StaffForm account={row} branches={data?.branches ?? []} onSave={onSave} onCancel={onCancel} />
+      )}
     >
       <p role="status" className="saved">
         {saved}

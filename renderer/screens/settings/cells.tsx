@@ -15,9 +15,18 @@ export const branchKeys = (branches: readonly Branch[]): Keyed[] => branches.map
 export const codeKeys = (list: readonly Named[]): Keyed[] => list.map((x) => ({ key: x.code, name: x.name }));
 
 /** The names of a cell's keys: `*` is any, and a key no longer listed shows as itself. */
-export function useCellNames({ branches, categories, itemTypes }: { branches: readonly Branch[]; categories: readonly Named[]; itemTypes: readonly Named[] }) {
+export function useCellNames({
+  branches,
+  categories,
+  itemTypes,
+}: {
+  branches: readonly Branch[];
+  categories: readonly Named[];
+  itemTypes: readonly Named[];
+}) {
   const { t } = useTranslation();
-  const name = (list: Keyed[], key: string) => (key === ANY ? t('rules.any') : (list.find((x) => x.key === key)?.name ?? key));
+  const name = (list: Keyed[], key: string) =>
+    key === ANY ? t('rules.any') : (list.find((x) => x.key === key)?.name ?? key);
   return {
     branch: (id: string) => name(branchKeys(branches), id),
     category: (code: string) => name(codeKeys(categories), code),
@@ -26,7 +35,10 @@ export function useCellNames({ branches, categories, itemTypes }: { branches: re
 }
 
 /** A select of a branch, patron category or item type: `*` for any, then each by name. */
-export function AnySelect({ list, ...select }: { list: Keyed[] } & Omit<ComponentProps<typeof SelectField>, 'children'>) {
+export function AnySelect({
+  list,
+  ...select
+}: { list: Keyed[] } & Omit<ComponentProps<typeof SelectField>, 'children'>) {
   const { t } = useTranslation();
   return (
     <SelectField {...select}>

@@ -31,30 +31,72 @@ const Sip2SettingsOutput = z.object({
 
 export const adminApi = {
   'settings.get': method('query', 'staff', none, S.LibrarySettingsOutputSchema),
-  'settings.update': method('command', 'settings', S.LibrarySettingsSchema.partial().strict(), S.LibrarySettingsOutputSchema),
-  'branches.list': method('query', 'public', none, z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() }))),
+  'settings.update': method(
+    'command',
+    'settings',
+    S.LibrarySettingsSchema.partial().strict(),
+    S.LibrarySettingsOutputSchema,
+  ),
+  'branches.list': method(
+    'query',
+    'public',
+    none,
+    z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() })),
+  ),
   'branches.save': method(
     'command',
     'settings',
-    z.object({ id: S.Id.nullable().optional(), code: S.Code, name: S.RequiredLine(200), timeZone: S.TimeZone }).strict(),
+    z
+      .object({ id: S.Id.nullable().optional(), code: S.Code, name: S.RequiredLine(200), timeZone: S.TimeZone })
+      .strict(),
     z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() }),
   ),
-  'calendar.list': method('query', 'staff', z.object({ branchId: S.Id }).strict(), z.array(z.record(z.string(), z.unknown()))),
-  'calendar.addClosedDay': method('command', 'edit_rules', z.object({ branchId: S.Id, day: S.ClosedDaySchema }).strict(), z.object({ id: z.string() })),
+  'calendar.list': method(
+    'query',
+    'staff',
+    z.object({ branchId: S.Id }).strict(),
+    z.array(z.record(z.string(), z.unknown())),
+  ),
+  'calendar.addClosedDay': method(
+    'command',
+    'edit_rules',
+    z.object({ branchId: S.Id, day: S.ClosedDaySchema }).strict(),
+    z.object({ id: z.string() }),
+  ),
   'calendar.removeClosedDay': method('command', 'edit_rules', z.object({ id: S.Id }).strict(), ok),
-  'categories.list': method('query', 'staff', none, z.array(z.object({ code: z.string(), name: z.string(), cardValidityDays: z.number() }))),
+  'categories.list': method(
+    'query',
+    'staff',
+    none,
+    z.array(z.object({ code: z.string(), name: z.string(), cardValidityDays: z.number() })),
+  ),
   'categories.save': method(
     'command',
     'edit_rules',
-    z.object({ code: S.Code, name: S.RequiredLine(100), cardValidityDays: z.number().int().min(1).max(36500) }).strict(),
+    z
+      .object({ code: S.Code, name: S.RequiredLine(100), cardValidityDays: z.number().int().min(1).max(36500) })
+      .strict(),
     z.object({ code: z.string(), name: z.string(), cardValidityDays: z.number() }),
   ),
   // at most 512 KB (base64), under the HTTP body limit.
-  'import.upload': method('command', 'settings', z.object({ uploadId: z.string().max(64).nullable(), chunk: z.string().max(700_000) }).strict(), z.object({ uploadId: z.string(), bytes: z.number() })),
+  'import.upload': method(
+    'command',
+    'settings',
+    z.object({ uploadId: z.string().max(64).nullable(), chunk: z.string().max(700_000) }).strict(),
+    z.object({ uploadId: z.string(), bytes: z.number() }),
+  ),
   'import.start': method(
     'command',
     'settings',
-    z.object({ uploadId: z.string().max(64), kind: z.enum(['marc', 'patrons']), dryRun: z.boolean(), defaultItemType: S.Code.nullable().optional(), defaultCategory: S.Code.nullable().optional() }).strict(),
+    z
+      .object({
+        uploadId: z.string().max(64),
+        kind: z.enum(['marc', 'patrons']),
+        dryRun: z.boolean(),
+        defaultItemType: S.Code.nullable().optional(),
+        defaultCategory: S.Code.nullable().optional(),
+      })
+      .strict(),
     z.object({ jobId: z.string() }),
   ),
   'import.status': method(
@@ -87,10 +129,22 @@ export const adminApi = {
   'export.offline': method(
     'command',
     'settings',
-    z.object({ format: z.enum(['koc', 'evergreen']), from: S.LocalDate, to: S.LocalDate, again: z.boolean().optional() }).strict(),
+    z
+      .object({
+        format: z.enum(['koc', 'evergreen']),
+        from: S.LocalDate,
+        to: S.LocalDate,
+        again: z.boolean().optional(),
+      })
+      .strict(),
     z.object({ text: z.string(), transactions: z.number(), skipped: z.number() }),
   ),
-  'itemTypes.list': method('query', 'staff', none, z.array(z.object({ code: z.string(), name: z.string(), notForLoan: z.boolean() }))),
+  'itemTypes.list': method(
+    'query',
+    'staff',
+    none,
+    z.array(z.object({ code: z.string(), name: z.string(), notForLoan: z.boolean() })),
+  ),
   'itemTypes.save': method(
     'command',
     'edit_rules',
@@ -101,7 +155,11 @@ export const adminApi = {
     'query',
     'staff',
     none,
-    z.object({ rules: z.array(CirculationRuleOut()), patronLimits: z.array(PatronLimitsOut()), branchItemPolicies: z.array(ReturnPolicyOut()) }),
+    z.object({
+      rules: z.array(CirculationRuleOut()),
+      patronLimits: z.array(PatronLimitsOut()),
+      branchItemPolicies: z.array(ReturnPolicyOut()),
+    }),
   ),
   'rules.save': method('command', 'edit_rules', S.CirculationRuleSchema, CirculationRuleOut()),
   'rules.delete': method('command', 'edit_rules', z.object({ id: S.Id }).strict(), ok),
@@ -134,7 +192,9 @@ export const adminApi = {
   'sip2.saveSettings': method(
     'command',
     'settings',
-    z.object({ enabled: z.boolean(), port: z.number().int().min(1).max(65535), host: S.SingleLine(253).trim().min(1) }).strict(),
+    z
+      .object({ enabled: z.boolean(), port: z.number().int().min(1).max(65535), host: S.SingleLine(253).trim().min(1) })
+      .strict(),
     Sip2SettingsOutput,
   ),
   'staff.list': method('query', 'manage_staff', none, z.array(S.StaffAccountSchema)),
@@ -179,12 +239,23 @@ function ReturnPolicySchemaOf() {
 
 /** A stored row of patron limits: what rules.saveLimits answers and rules.list lists (`*` for any branch or category). */
 function PatronLimitsOut() {
-  return z.object({ id: z.string(), branchId: z.string(), categoryCode: z.string(), totalMaxLoans: z.number().nullable(), maxHolds: z.number().nullable() });
+  return z.object({
+    id: z.string(),
+    branchId: z.string(),
+    categoryCode: z.string(),
+    totalMaxLoans: z.number().nullable(),
+    maxHolds: z.number().nullable(),
+  });
 }
 
 /** A stored return policy: what rules.saveReturnPolicy answers and rules.list lists. */
 function ReturnPolicyOut() {
-  return z.object({ id: z.string(), branchId: z.string(), itemTypeCode: z.string(), returnPolicy: ReturnPolicySchemaOf().shape.returnPolicy });
+  return z.object({
+    id: z.string(),
+    branchId: z.string(),
+    itemTypeCode: z.string(),
+    returnPolicy: ReturnPolicySchemaOf().shape.returnPolicy,
+  });
 }
 
 function CirculationRuleOut() {

@@ -38,9 +38,19 @@ export const catalogueApi = {
     z.object({ recordId: S.Id }).strict(),
     z.object({ record: S.RecordSchema, items: z.array(S.ItemSchema.extend({ dueAt: z.number().nullable() })) }),
   ),
-  'catalogue.item': method('query', 'circulate', z.object({ barcode: S.Barcode }).strict(), S.ItemSchema.extend({ title: z.string() })),
+  'catalogue.item': method(
+    'query',
+    'circulate',
+    z.object({ barcode: S.Barcode }).strict(),
+    S.ItemSchema.extend({ title: z.string() }),
+  ),
   'catalogue.addRecord': method('command', 'manage_catalogue', S.RecordInputSchema, S.RecordSchema),
-  'catalogue.updateRecord': method('command', 'manage_catalogue', z.object({ recordId: S.Id, changes: S.RecordInputSchema.partial() }).strict(), S.RecordSchema),
+  'catalogue.updateRecord': method(
+    'command',
+    'manage_catalogue',
+    z.object({ recordId: S.Id, changes: S.RecordInputSchema.partial() }).strict(),
+    S.RecordSchema,
+  ),
   'catalogue.addItem': method(
     'command',
     'manage_catalogue',
@@ -84,10 +94,29 @@ export const catalogueApi = {
   'catalogue.setItemStatus': method(
     'command',
     'circulate',
-    z.object({ itemBarcode: S.Barcode, change: z.enum(['lost', 'missing', 'damaged', 'undamaged', 'found', 'withdrawn', 'claimed_returned', 'repaired']) }).strict(),
+    z
+      .object({
+        itemBarcode: S.Barcode,
+        change: z.enum([
+          'lost',
+          'missing',
+          'damaged',
+          'undamaged',
+          'found',
+          'withdrawn',
+          'claimed_returned',
+          'repaired',
+        ]),
+      })
+      .strict(),
     S.ItemSchema,
   ),
-  'catalogue.inHouseUse': method('command', 'circulate', z.object({ itemBarcode: S.Barcode }).strict(), z.object({ itemBarcode: z.string(), title: z.string() })),
+  'catalogue.inHouseUse': method(
+    'command',
+    'circulate',
+    z.object({ itemBarcode: S.Barcode }).strict(),
+    z.object({ itemBarcode: z.string(), title: z.string() }),
+  ),
   /** The targets staff may search (Settings › Copy cataloguing keeps them, in settings.copyCatalogueTargets). */
   'copyCatalogue.targets': method(
     'query',
@@ -121,7 +150,12 @@ export const catalogueApi = {
     }),
   ),
   /** The record picked from a search becomes a catalogue record (journaled as catalogue.addRecord). */
-  'copyCatalogue.import': method('command', 'manage_catalogue', z.object({ marcxml: z.string().min(1).max(200_000) }).strict(), S.RecordSchema),
+  'copyCatalogue.import': method(
+    'command',
+    'manage_catalogue',
+    z.object({ marcxml: z.string().min(1).max(200_000) }).strict(),
+    S.RecordSchema,
+  ),
   /** Barcode or spine labels for a list of copies, as a PDF (base64) on a label sheet. */
   'labels.pdf': method(
     'query',

@@ -33,28 +33,58 @@ export const circulationApi = {
       .strict(),
     S.CheckinResultSchema,
   ),
-  'circulation.renew': method('command', 'kiosk', z.object({ itemBarcode: S.Barcode, override: S.OverrideInput.optional() }).strict(), S.LoanResultSchema),
+  'circulation.renew': method(
+    'command',
+    'kiosk',
+    z.object({ itemBarcode: S.Barcode, override: S.OverrideInput.optional() }).strict(),
+    S.LoanResultSchema,
+  ),
   'circulation.renewAll': method(
     'command',
     'kiosk',
     z.object({ patronBarcode: S.Barcode }).strict(),
     z.object({
       renewed: z.array(S.LoanResultSchema),
-      refused: z.array(z.object({ itemBarcode: z.string(), title: z.string(), refusals: z.array(z.object({ code: z.string(), overridable: z.boolean(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })) })),
+      refused: z.array(
+        z.object({
+          itemBarcode: z.string(),
+          title: z.string(),
+          refusals: z.array(
+            z.object({
+              code: z.string(),
+              overridable: z.boolean(),
+              params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+            }),
+          ),
+        }),
+      ),
     }),
   ),
   /** One copy scanned on the shelf: recorded as seen now, with what is wrong with it. */
   'shelf.scan': method(
     'command',
     'circulate',
-    z.object({ itemBarcode: S.Barcode, previousBarcode: S.Barcode.nullable().optional(), location: S.SingleLine(100).nullable().optional() }).strict(),
+    z
+      .object({
+        itemBarcode: S.Barcode,
+        previousBarcode: S.Barcode.nullable().optional(),
+        location: S.SingleLine(100).nullable().optional(),
+      })
+      .strict(),
     S.ShelfScanResultSchema,
   ),
   /** The copies the catalogue expects in a call-number range of this branch that were not seen since the reading began. */
   'shelf.missing': method(
     'query',
     'circulate',
-    z.object({ from: S.RequiredLine(100), to: S.RequiredLine(100), location: S.SingleLine(100).nullable().optional(), since: z.number().int().min(0) }).strict(),
+    z
+      .object({
+        from: S.RequiredLine(100),
+        to: S.RequiredLine(100),
+        location: S.SingleLine(100).nullable().optional(),
+        since: z.number().int().min(0),
+      })
+      .strict(),
     z.array(S.ShelfCopySchema),
   ),
   /** This branch's copies not seen (scanned or checked in) since a day, in shelf order. */

@@ -11,14 +11,28 @@ export const devicesApi = {
     'query',
     'staff',
     none,
-    z.object({ config: DevicesConfig, states: z.array(z.record(z.string(), z.unknown())), jobs: z.array(z.record(z.string(), z.unknown())) }),
+    z.object({
+      config: DevicesConfig,
+      states: z.array(z.record(z.string(), z.unknown())),
+      jobs: z.array(z.record(z.string(), z.unknown())),
+    }),
   ),
   'devices.configure': method('command', 'settings', DevicesConfig, DevicesConfig),
-  'devices.testPrint': method('command', 'settings', z.object({ printerId: S.SingleLine(64).min(1).optional() }).strict(), z.object({ jobId: z.number() })),
+  'devices.testPrint': method(
+    'command',
+    'settings',
+    z.object({ printerId: S.SingleLine(64).min(1).optional() }).strict(),
+    z.object({ jobId: z.number() }),
+  ),
   'devices.preview': method(
     'query',
     'staff',
-    z.object({ kind: z.enum(['checkout', 'checkin', 'hold', 'transit', 'payment', 'ill']), printerId: S.SingleLine(64).optional() }).strict(),
+    z
+      .object({
+        kind: z.enum(['checkout', 'checkin', 'hold', 'transit', 'payment', 'ill']),
+        printerId: S.SingleLine(64).optional(),
+      })
+      .strict(),
     z.object({ columns: z.number(), lines: z.array(z.string()) }),
   ),
   'slips.checkout': method(

@@ -32,7 +32,16 @@ export const feesApi = {
       reference: z.string().nullable().optional(),
       allocations: z.array(z.object({ feeId: z.string(), amount: z.number() })),
       lines: z
-        .array(z.object({ feeId: z.string(), amount: z.number(), kind: z.string(), description: z.string(), title: z.string().nullable(), itemBarcode: z.string().nullable() }))
+        .array(
+          z.object({
+            feeId: z.string(),
+            amount: z.number(),
+            kind: z.string(),
+            description: z.string(),
+            title: z.string().nullable(),
+            itemBarcode: z.string().nullable(),
+          }),
+        )
         .optional(),
       remainingOwed: z.number(),
       /** The receipt as HTML, for the system printer when the desk has no receipt printer (or to print it again). */
@@ -45,7 +54,12 @@ export const feesApi = {
     'command',
     'waive_fees',
     z
-      .object({ feeId: S.Id, reason: S.RequiredLine(500), amount: S.MinorUnits.positive().nullable().optional(), override: S.GrantInput.optional() })
+      .object({
+        feeId: S.Id,
+        reason: S.RequiredLine(500),
+        amount: S.MinorUnits.positive().nullable().optional(),
+        override: S.GrantInput.optional(),
+      })
       .strict(),
     S.FeeSchema,
   ),

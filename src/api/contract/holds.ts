@@ -9,16 +9,39 @@ export const holdsApi = {
   'holds.place': method(
     'command',
     'kiosk',
-    z.object({ patronId: S.Id, recordId: S.Id, itemId: S.Id.nullable().optional(), pickupBranchId: S.Id.nullable().optional(), override: S.OverrideInput.optional() }).strict(),
+    z
+      .object({
+        patronId: S.Id,
+        recordId: S.Id,
+        itemId: S.Id.nullable().optional(),
+        pickupBranchId: S.Id.nullable().optional(),
+        override: S.OverrideInput.optional(),
+      })
+      .strict(),
     S.HoldSchema,
   ),
   'holds.cancel': method('command', 'kiosk', z.object({ holdId: S.Id }).strict(), S.HoldSchema),
-  'holds.suspend': method('command', 'kiosk', z.object({ holdId: S.Id, until: S.LocalDate.nullable() }).strict(), S.HoldSchema),
+  'holds.suspend': method(
+    'command',
+    'kiosk',
+    z.object({ holdId: S.Id, until: S.LocalDate.nullable() }).strict(),
+    S.HoldSchema,
+  ),
   'holds.clearExpired': method(
     'command',
     'circulate',
     none,
-    z.object({ expired: z.array(z.object({ holdId: z.string(), itemBarcode: z.string().nullable(), title: z.string(), patronId: z.string(), patronName: z.string() })) }),
+    z.object({
+      expired: z.array(
+        z.object({
+          holdId: z.string(),
+          itemBarcode: z.string().nullable(),
+          title: z.string(),
+          patronId: z.string(),
+          patronName: z.string(),
+        }),
+      ),
+    }),
   ),
   'holds.queue': method(
     'query',
@@ -30,14 +53,29 @@ export const holdsApi = {
     'query',
     'circulate',
     none,
-    z.array(z.object({ holdId: z.string(), title: z.string(), callNumber: z.string().nullable(), itemBarcode: z.string(), placedAt: z.number() })),
+    z.array(
+      z.object({
+        holdId: z.string(),
+        title: z.string(),
+        callNumber: z.string().nullable(),
+        itemBarcode: z.string(),
+        placedAt: z.number(),
+      }),
+    ),
   ),
   'holds.shelf': method(
     'query',
     'circulate',
     none,
     z.array(
-      z.object({ holdId: z.string(), title: z.string(), itemBarcode: z.string().nullable(), patronName: z.string(), shelfExpiresOn: z.string().nullable(), expired: z.boolean() }),
+      z.object({
+        holdId: z.string(),
+        title: z.string(),
+        itemBarcode: z.string().nullable(),
+        patronName: z.string(),
+        shelfExpiresOn: z.string().nullable(),
+        expired: z.boolean(),
+      }),
     ),
   ),
 } as const satisfies Record<string, ApiMethod>;

@@ -26,7 +26,9 @@ export const IllViewSchema = z.object({
   note: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
-  steps: z.array(z.object({ status: IllStatusSchema, at: z.number(), by: z.string().nullable(), note: z.string().optional() })),
+  steps: z.array(
+    z.object({ status: IllStatusSchema, at: z.number(), by: z.string().nullable(), note: z.string().optional() }),
+  ),
   nextAction: z.string(),
   nextSteps: z.array(IllStatusSchema),
   closed: z.boolean(),
@@ -44,20 +46,41 @@ const IllNote = S.MultiLine(500).nullable().optional();
 const IllMessageKind = z.enum(['request', 'supplyingAgencyMessage', 'requestingAgencyMessage']);
 
 export const illApi = {
-  'ill.list': method('query', 'circulate', z.object({ includeClosed: z.boolean().optional() }).strict(), z.array(IllViewSchema)),
+  'ill.list': method(
+    'query',
+    'circulate',
+    z.object({ includeClosed: z.boolean().optional() }).strict(),
+    z.array(IllViewSchema),
+  ),
   'ill.get': method('query', 'circulate', IllId, IllViewSchema),
   'ill.pullList': method(
     'query',
     'circulate',
     none,
-    z.array(z.object({ requestId: z.string(), title: z.string(), partnerName: z.string(), copies: z.array(z.object({ itemBarcode: z.string(), callNumber: z.string().nullable() })) })),
+    z.array(
+      z.object({
+        requestId: z.string(),
+        title: z.string(),
+        partnerName: z.string(),
+        copies: z.array(z.object({ itemBarcode: z.string(), callNumber: z.string().nullable() })),
+      }),
+    ),
   ),
   /** A patron's own requests: the kiosk shows them to the patron signed in. */
   'ill.forPatron': method(
     'query',
     'kiosk',
     z.object({ patronId: S.Id }).strict(),
-    z.array(z.object({ id: z.string(), title: z.string(), author: z.string().nullable(), status: IllStatusSchema, needBy: z.string().nullable(), updatedAt: z.number() })),
+    z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        author: z.string().nullable(),
+        status: IllStatusSchema,
+        needBy: z.string().nullable(),
+        updatedAt: z.number(),
+      }),
+    ),
   ),
   'ill.requestBorrowing': method(
     'command',
@@ -77,13 +100,27 @@ export const illApi = {
     IllViewSchema,
   ),
   'ill.send': method('command', 'circulate', IllId, IllViewSchema),
-  'ill.markShipped': method('command', 'circulate', z.object({ id: S.Id, lenderDueOn: S.LocalDate.nullable().optional() }).strict(), IllViewSchema),
+  'ill.markShipped': method(
+    'command',
+    'circulate',
+    z.object({ id: S.Id, lenderDueOn: S.LocalDate.nullable().optional() }).strict(),
+    IllViewSchema,
+  ),
   /** The package arrived: a temporary copy is made and its hold slip printed for the patron's hold. */
   'ill.receive': method(
     'command',
     'circulate',
     z.object({ id: S.Id, lenderDueOn: S.LocalDate, itemTypeCode: S.SingleLine(20).nullable().optional() }).strict(),
-    IllPrinted.extend({ hold: z.object({ holdId: z.string(), patronId: z.string(), pickupBranchId: z.string(), shelfExpiresOn: z.string().nullable() }).nullable() }),
+    IllPrinted.extend({
+      hold: z
+        .object({
+          holdId: z.string(),
+          patronId: z.string(),
+          pickupBranchId: z.string(),
+          shelfExpiresOn: z.string().nullable(),
+        })
+        .nullable(),
+    }),
   ),
   'ill.shipBack': method('command', 'circulate', IllId, IllPrinted),
   'ill.recordLending': method(
@@ -110,8 +147,18 @@ export const illApi = {
   'ill.cancel': method('command', 'circulate', z.object({ id: S.Id, note: IllNote }).strict(), IllViewSchema),
   'ill.markUnfilled': method('command', 'circulate', z.object({ id: S.Id, note: IllNote }).strict(), IllViewSchema),
   /** The package's slip again (ESC/POS on the receipt printer, and HTML). */
-  'ill.slip': method('command', 'circulate', IllId, z.object({ jobId: z.number().nullable(), html: z.string(), followUpFailed: S.FollowUpFailedSchema.optional() })),
-  'ill.exportIso': method('query', 'circulate', z.object({ id: S.Id, message: IllMessageKind }).strict(), z.object({ xml: z.string() })),
+  'ill.slip': method(
+    'command',
+    'circulate',
+    IllId,
+    z.object({ jobId: z.number().nullable(), html: z.string(), followUpFailed: S.FollowUpFailedSchema.optional() }),
+  ),
+  'ill.exportIso': method(
+    'query',
+    'circulate',
+    z.object({ id: S.Id, message: IllMessageKind }).strict(),
+    z.object({ xml: z.string() }),
+  ),
   'ill.readIso': method(
     'query',
     'circulate',

@@ -50,8 +50,25 @@ export const stationApi = {
 } as const satisfies Record<string, ApiMethod>;
 
 /** The names two areas both define: the later spread would silently win, so any is a compile error. */
-type Areas = [typeof sessionApi, typeof kioskApi, typeof circulationApi, typeof holdsApi, typeof patronsApi, typeof feesApi, typeof catalogueApi, typeof adminApi, typeof noticesApi, typeof reportsApi, typeof illApi, typeof devicesApi, typeof syncApi];
-type Overlaps<T extends readonly object[], Seen = never> = T extends readonly [infer Head extends object, ...infer Rest extends readonly object[]]
+type Areas = [
+  typeof sessionApi,
+  typeof kioskApi,
+  typeof circulationApi,
+  typeof holdsApi,
+  typeof patronsApi,
+  typeof feesApi,
+  typeof catalogueApi,
+  typeof adminApi,
+  typeof noticesApi,
+  typeof reportsApi,
+  typeof illApi,
+  typeof devicesApi,
+  typeof syncApi,
+];
+type Overlaps<T extends readonly object[], Seen = never> = T extends readonly [
+  infer Head extends object,
+  ...infer Rest extends readonly object[],
+]
   ? (keyof Head & Seen) | Overlaps<Rest, Seen | keyof Head>
   : never;
 const noMethodInTwoAreas: [Overlaps<Areas>] extends [never] ? true : { defined: Overlaps<Areas> } = true;
@@ -68,11 +85,24 @@ export const ApiErrorBody = z.object({
   message: z.string(),
   /** For a refused circulation command: every reason, with whether an override may lend anyway. */
   refusals: z
-    .array(z.object({ code: z.string(), overridable: z.boolean(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
+    .array(
+      z.object({
+        code: z.string(),
+        overridable: z.boolean(),
+        params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      }),
+    )
     .optional(),
   /** For a malformed input: where it is wrong (and, for a check beyond the schema, why, for the desk to say in its language). */
   issues: z
-    .array(z.object({ path: z.string(), message: z.string(), reason: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
+    .array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        reason: z.string().optional(),
+        params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      }),
+    )
     .optional(),
   /** For LOCKED and RATE_LIMITED: when a sign-in may be tried again (epoch ms). */
   retryAt: z.number().int().optional(),
@@ -94,7 +124,10 @@ export const CoreFailure = z.object({
 export type CoreFailure = z.infer<typeof CoreFailure>;
 
 /** Where the desktop app's station core is (the desk asks once it is loaded, then hears events). */
-export const CoreStatus = z.object({ state: z.enum(['starting', 'ready', 'restarting', 'stopped', 'failed']), failure: CoreFailure.optional() });
+export const CoreStatus = z.object({
+  state: z.enum(['starting', 'ready', 'restarting', 'stopped', 'failed']),
+  failure: CoreFailure.optional(),
+});
 export type CoreStatus = z.infer<typeof CoreStatus>;
 
 /** Events the core pushes to every client (scans, sync state, device state, slips). */
@@ -109,7 +142,11 @@ export const StationEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('sync'), state: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('device'), deviceId: z.string(), state: z.record(z.string(), z.unknown()) }),
-  z.object({ type: z.literal('core'), state: z.enum(['ready', 'restarting', 'stopped', 'failed']), failure: CoreFailure.optional() }),
+  z.object({
+    type: z.literal('core'),
+    state: z.enum(['ready', 'restarting', 'stopped', 'failed']),
+    failure: CoreFailure.optional(),
+  }),
 ]);
 export type StationEvent = z.infer<typeof StationEvent>;
 
@@ -135,7 +172,11 @@ export interface CallContext {
  * throws for a refusal or bad input but returns `{ ok: false, error }`.
  */
 export interface StationCoreApi {
-  invoke(name: string, input: unknown, ctx: CallContext): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
+  invoke(
+    name: string,
+    input: unknown,
+    ctx: CallContext,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorBody }>;
   onEvent(listener: (event: StationEvent) => void): () => void;
   close(): Promise<void>;
 }

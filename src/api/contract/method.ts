@@ -32,7 +32,9 @@ export const method = <I extends z.ZodType, O extends z.ZodType>(
  * sign in, so anyone who reached it could make themselves its administrator or point it at a hub
  * of their own. Only someone at the station's own machine may.
  */
-export const onThisMachineOnly = <I extends z.ZodType, O extends z.ZodType>(m: ApiMethod<I, O>): ApiMethod<I, O> & { localOnly: true } => ({ ...m, localOnly: true });
+export const onThisMachineOnly = <I extends z.ZodType, O extends z.ZodType>(
+  m: ApiMethod<I, O>,
+): ApiMethod<I, O> & { localOnly: true } => ({ ...m, localOnly: true });
 
 /** The input of a method that takes none. */
 export const none = z.object({}).strict();

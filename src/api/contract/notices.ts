@@ -48,20 +48,50 @@ export const noticesApi = {
   'notices.saveSettings': method(
     'command',
     'settings',
-    z.object({ settings: NoticeSettingsSchema, smtpPassword: z.string().max(500).regex(/^[^\r\n]*$/).nullable().optional() }).strict(),
+    z
+      .object({
+        settings: NoticeSettingsSchema,
+        smtpPassword: z
+          .string()
+          .max(500)
+          .regex(/^[^\r\n]*$/)
+          .nullable()
+          .optional(),
+      })
+      .strict(),
     NoticeViewSchema,
   ),
   /** A template filled with sample values, in a language, for the editor's preview. */
-  'notices.preview': method('query', 'settings', z.object({ template: NoticeTemplateSchema, language: z.enum(NOTICE_LANGUAGES) }).strict(), z.object({ subject: z.string(), body: z.string() })),
+  'notices.preview': method(
+    'query',
+    'settings',
+    z.object({ template: NoticeTemplateSchema, language: z.enum(NOTICE_LANGUAGES) }).strict(),
+    z.object({ subject: z.string(), body: z.string() }),
+  ),
   /** "Send now": one notice pass at once (what the scheduler runs every few minutes). */
   'notices.run': method('command', 'settings', none, NoticeRunSchema),
   /** What waits: email queued, letters to print, notices failed or uncertain. */
-  'notices.status': method('query', 'circulate', none, z.object({ counts: z.object({ queuedEmail: z.number(), queuedPrint: z.number(), failed: z.number(), uncertain: z.number() }), attention: z.array(NoticeSchema), isSender: z.boolean(), enabled: z.boolean() })),
+  'notices.status': method(
+    'query',
+    'circulate',
+    none,
+    z.object({
+      counts: z.object({ queuedEmail: z.number(), queuedPrint: z.number(), failed: z.number(), uncertain: z.number() }),
+      attention: z.array(NoticeSchema),
+      isSender: z.boolean(),
+      enabled: z.boolean(),
+    }),
+  ),
   /** A patron's notices, newest first. */
   'notices.forPatron': method('query', 'manage_patrons', z.object({ patronId: S.Id }).strict(), z.array(NoticeSchema)),
   /** The letters waiting to be printed, as one HTML page (one letter a page, the address for a window envelope). */
   'notices.letters': method('query', 'circulate', none, z.object({ html: z.string(), ids: z.array(z.string()) })),
-  'notices.markPrinted': method('command', 'circulate', z.object({ ids: z.array(S.Id).min(1).max(1000) }).strict(), z.object({ printed: z.number() })),
+  'notices.markPrinted': method(
+    'command',
+    'circulate',
+    z.object({ ids: z.array(S.Id).min(1).max(1000) }).strict(),
+    z.object({ printed: z.number() }),
+  ),
   /** Sends again a notice that failed or may not have gone out (same Message-ID). */
   'notices.retry': method('command', 'circulate', z.object({ id: S.Id }).strict(), NoticeSchema),
 } as const satisfies Record<string, ApiMethod>;

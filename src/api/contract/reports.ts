@@ -26,7 +26,9 @@ export const StatisticsReportSchema = z.object({
   groupBy: z.enum(GROUPINGS),
   branchId: z.string().nullable(),
   currency: z.string(),
-  rows: z.array(z.object({ key: z.string(), label: z.string(), ...StatisticsCounts, activePatrons: z.number().nullable() })),
+  rows: z.array(
+    z.object({ key: z.string(), label: z.string(), ...StatisticsCounts, activePatrons: z.number().nullable() }),
+  ),
   totals: z.object({ ...StatisticsCounts, activePatrons: z.number() }),
 });
 
@@ -37,7 +39,9 @@ export const reportsApi = {
     none,
     z.object({
       date: z.string(),
-      byHour: z.array(z.object({ hour: z.number(), checkouts: z.number(), checkins: z.number(), renewals: z.number() })),
+      byHour: z.array(
+        z.object({ hour: z.number(), checkouts: z.number(), checkins: z.number(), renewals: z.number() }),
+      ),
       byItemType: z.array(z.object({ itemType: z.string(), loans: z.number() })),
     }),
   ),
@@ -45,7 +49,17 @@ export const reportsApi = {
     'query',
     'circulate',
     none,
-    z.array(z.object({ itemBarcode: z.string(), title: z.string(), patronName: z.string(), cardBarcode: z.string(), email: z.string().nullable(), dueAt: z.number(), daysOverdue: z.number() })),
+    z.array(
+      z.object({
+        itemBarcode: z.string(),
+        title: z.string(),
+        patronName: z.string(),
+        cardBarcode: z.string(),
+        email: z.string().nullable(),
+        dueAt: z.number(),
+        daysOverdue: z.number(),
+      }),
+    ),
   ),
   'reports.statistics': method(
     'query',
@@ -60,5 +74,10 @@ export const reportsApi = {
       .strict(),
     StatisticsReportSchema,
   ),
-  'reports.inTransit': method('query', 'circulate', none, z.array(z.object({ itemBarcode: z.string(), title: z.string(), toBranch: z.string() }))),
+  'reports.inTransit': method(
+    'query',
+    'circulate',
+    none,
+    z.array(z.object({ itemBarcode: z.string(), title: z.string(), toBranch: z.string() })),
+  ),
 } as const satisfies Record<string, ApiMethod>;

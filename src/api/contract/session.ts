@@ -38,34 +38,46 @@ export const sessionApi = {
     }),
   ),
   /** First run, instead of setup.initialize: join the library's hub with a one-time enrolment code. */
-  'setup.join': onThisMachineOnly(method(
-    'command',
-    'public',
-    z
-      .object({
-        hubUrl: S.SingleLine(300).trim().regex(/^https?:\/\/\S+$/, 'an http:// or https:// address'),
-        code: S.SingleLine(100).trim().min(4),
-        stationName: S.RequiredLine(100),
-      })
-      .strict(),
-    z.object({ joined: z.literal(true) }),
-  )),
-  'setup.initialize': onThisMachineOnly(method(
-    'command',
-    'public',
-    z
-      .object({
-        libraryName: S.RequiredLine(200),
-        branchCode: S.Code,
-        branchName: S.RequiredLine(200),
-        timeZone: S.TimeZone,
-        currency: S.Currency,
-        locale: S.Locale,
-        admin: z.object({ username: S.RequiredLine(40).min(2), displayName: S.RequiredLine(100), password: z.string().min(8).max(200) }).strict(),
-      })
-      .strict(),
-    z.object({ branchId: z.string(), adminId: z.string() }),
-  )),
+  'setup.join': onThisMachineOnly(
+    method(
+      'command',
+      'public',
+      z
+        .object({
+          hubUrl: S.SingleLine(300)
+            .trim()
+            .regex(/^https?:\/\/\S+$/, 'an http:// or https:// address'),
+          code: S.SingleLine(100).trim().min(4),
+          stationName: S.RequiredLine(100),
+        })
+        .strict(),
+      z.object({ joined: z.literal(true) }),
+    ),
+  ),
+  'setup.initialize': onThisMachineOnly(
+    method(
+      'command',
+      'public',
+      z
+        .object({
+          libraryName: S.RequiredLine(200),
+          branchCode: S.Code,
+          branchName: S.RequiredLine(200),
+          timeZone: S.TimeZone,
+          currency: S.Currency,
+          locale: S.Locale,
+          admin: z
+            .object({
+              username: S.RequiredLine(40).min(2),
+              displayName: S.RequiredLine(100),
+              password: z.string().min(8).max(200),
+            })
+            .strict(),
+        })
+        .strict(),
+      z.object({ branchId: z.string(), adminId: z.string() }),
+    ),
+  ),
   'auth.signIn': method(
     'command',
     'public',
@@ -77,7 +89,12 @@ export const sessionApi = {
     'query',
     'public',
     none,
-    z.object({ kind: z.enum(['staff', 'kiosk', 'none']), staff: S.StaffAccountSchema.nullable(), permissions: z.array(z.string()), patronId: z.string().nullable() }),
+    z.object({
+      kind: z.enum(['staff', 'kiosk', 'none']),
+      staff: S.StaffAccountSchema.nullable(),
+      permissions: z.array(z.string()),
+      patronId: z.string().nullable(),
+    }),
   ),
   'auth.verifySupervisor': method(
     'command',

@@ -34,7 +34,12 @@ export const syncApi = {
   ),
   /** Push and pull now, rather than at the next interval (the status bar's "Sync now"); answers with the sync state after the round. */
   'sync.now': method('command', 'staff', none, z.record(z.string(), z.unknown())),
-  'sync.resolveException': method('command', 'circulate', z.object({ id: S.Id, note: S.MultiLine(2000).nullable().optional() }).strict(), z.object({ resolved: z.boolean() })),
+  'sync.resolveException': method(
+    'command',
+    'circulate',
+    z.object({ id: S.Id, note: S.MultiLine(2000).nullable().optional() }).strict(),
+    z.object({ resolved: z.boolean() }),
+  ),
   /**
    * Public, for the first-load progress a new station shows before anyone can sign in. Only a
    * staff session hears the hub's address, the entries waiting to go (journalWaiting, sync.waiting)

@@ -17,7 +17,7 @@ import { NotMarcError } from '../../services/import/marc-reader';
 export class UsageError extends Error {}
 
 export function openDataFolder(data: string | undefined): StationServices {
-  if (!data) throw new UsageError('--data <dir> is required: the stopped station\'s data folder.');
+  if (!data) throw new UsageError("--data <dir> is required: the stopped station's data folder.");
   const path = stationDatabasePath(resolve(data));
   if (!existsSync(path)) throw new UsageError(`There is no station in ${resolve(data)} (no station.db).`);
   return openStation(path);
@@ -27,13 +27,21 @@ export function openDataFolder(data: string | undefined): StationServices {
  * Signs `username` in with the password from CIRCA_PASSWORD or typed at the prompt, and checks
  * the account may do this. The password is never echoed, logged or kept.
  */
-export async function signIn(s: StationServices, username: string | undefined, permission: Permission): Promise<{ actor: Actor; token: string }> {
-  if (!username) throw new UsageError('--user <username> is required: the import is signed by the staff account that runs it.');
+export async function signIn(
+  s: StationServices,
+  username: string | undefined,
+  permission: Permission,
+): Promise<{ actor: Actor; token: string }> {
+  if (!username)
+    throw new UsageError('--user <username> is required: the import is signed by the staff account that runs it.');
   const password = process.env.CIRCA_PASSWORD ?? (await askPassword(`Password for ${username}: `));
   const session = await s.auth.signIn(username, password);
   if (!ROLE_PERMISSIONS[session.staff.role].includes(permission)) {
     s.auth.signOut(session.token);
-    throw new ServiceError('FORBIDDEN', `The account ${username} (a ${session.staff.role}) lacks the ${permission} permission this needs.`);
+    throw new ServiceError(
+      'FORBIDDEN',
+      `The account ${username} (a ${session.staff.role}) lacks the ${permission} permission this needs.`,
+    );
   }
   return { actor: { kind: 'staff', staffId: session.staff.id, sessionToken: session.token }, token: session.token };
 }
@@ -91,7 +99,9 @@ export function inputFile(path: string | undefined): { path: string; size: numbe
 }
 
 /** A progress line on stderr for a person watching (not with --json, not when stderr is not a terminal). */
-export function progressPrinter(enabled: boolean): (p: { read: number; bytes: number; totalBytes: number | null }) => void {
+export function progressPrinter(
+  enabled: boolean,
+): (p: { read: number; bytes: number; totalBytes: number | null }) => void {
   let last = 0;
   return (p) => {
     if (!enabled || !stderr.isTTY) return;

@@ -22,7 +22,8 @@ const USAGE =
   '                   export koc|evergreen --data <dir> --from <YYYY-MM-DD> --to <YYYY-MM-DD> --out <file> [--again]';
 
 export const command = {
-  summary: 'export marc | patrons | koc | evergreen: the catalogue, the patrons, offline circulation for Koha or Evergreen',
+  summary:
+    'export marc | patrons | koc | evergreen: the catalogue, the patrons, offline circulation for Koha or Evergreen',
   run: (args: string[]) => runCli(() => run(args)),
 };
 
@@ -45,7 +46,8 @@ async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [what] = positionals;
   if (values.help || !what) return printUsage(USAGE, values.help);
-  if (!['marc', 'patrons', 'koc', 'evergreen'].includes(what)) throw new UsageError(`export ${what}? It is marc, patrons, koc or evergreen.\n${USAGE}`);
+  if (!['marc', 'patrons', 'koc', 'evergreen'].includes(what))
+    throw new UsageError(`export ${what}? It is marc, patrons, koc or evergreen.\n${USAGE}`);
   if (!values.out) throw new UsageError('--out <file> is required.');
   const out = resolve(values.out);
   const partial = `${out}.partial`;
@@ -53,14 +55,30 @@ async function run(args: string[]): Promise<number> {
   try {
     let summary: Record<string, unknown>;
     if (what === 'koc' || what === 'evergreen') {
-      if (!values.from || !values.to) throw new UsageError('--from and --to are required: days like 2026-12-01, in the branch\'s time zone, both included.');
-      const result = buildOfflineExport(s.ctx, what, { from: values.from, to: values.to, again: values.again, generatorVersion: STATION_VERSION });
+      if (!values.from || !values.to)
+        throw new UsageError(
+          "--from and --to are required: days like 2026-12-01, in the branch's time zone, both included.",
+        );
+      const result = buildOfflineExport(s.ctx, what, {
+        from: values.from,
+        to: values.to,
+        again: values.again,
+        generatorVersion: STATION_VERSION,
+      });
       writeFileSync(partial, result.text);
       renameSync(partial, out);
       markExported(s.ctx, what, result.entries);
-      summary = { format: what, transactions: result.transactions, entries: result.entries.length, skipped: result.skipped.length, skippedEntries: result.skipped };
+      summary = {
+        format: what,
+        transactions: result.transactions,
+        entries: result.entries.length,
+        skipped: result.skipped.length,
+        skippedEntries: result.skipped,
+      };
       if (!values.json) {
-        console.log(`${result.transactions} transactions from ${result.entries.length} journal entries written to ${out}.`);
+        console.log(
+          `${result.transactions} transactions from ${result.entries.length} journal entries written to ${out}.`,
+        );
         for (const k of result.skipped) console.log(`  left out: journal entry ${k.seq}: ${k.reason}`);
       }
     } else {
@@ -71,7 +89,13 @@ async function run(args: string[]): Promise<number> {
       try {
         if (what === 'marc') {
           const r = await exportMarc(s.ctx, values.xml ? 'marcxml' : 'iso2709', write);
-          summary = { format: values.xml ? 'marcxml' : 'iso2709', records: r.records, copies: r.copies, patrons: 0, skipped: 0 };
+          summary = {
+            format: values.xml ? 'marcxml' : 'iso2709',
+            records: r.records,
+            copies: r.copies,
+            patrons: 0,
+            skipped: 0,
+          };
           if (!values.json) console.log(`${r.records} records with ${r.copies} copies written to ${out}.`);
         } else {
           const r = await exportPatrons(s.ctx, write);

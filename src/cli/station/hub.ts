@@ -20,7 +20,14 @@ export const command = {
     const [action, ...rest] = args;
     const parsed = parseCommandLine('hub', USAGE, {
       args: rest,
-      options: { data: { type: 'string' }, hub: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, 'hub-ca': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        data: { type: 'string' },
+        hub: { type: 'string' },
+        code: { type: 'string' },
+        name: { type: 'string' },
+        'hub-ca': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     if (!parsed) return USAGE_EXIT;
     const { values } = parsed;
@@ -42,8 +49,14 @@ export const command = {
     if (values['hub-ca']) storeHubCa(dir, values['hub-ca']);
     const s = openStation(path);
     try {
-      const joined = await joinHubWithOwnLibrary(s, { hubUrl: values.hub, code: values.code, stationName: values.name ?? 'desk' });
-      console.log(`joined the hub at ${joined.url} as station ${s.ctx.stationId}: the hub holds this station's journal through entry ${joined.receivedThrough}; start the station and it syncs by itself`);
+      const joined = await joinHubWithOwnLibrary(s, {
+        hubUrl: values.hub,
+        code: values.code,
+        stationName: values.name ?? 'desk',
+      });
+      console.log(
+        `joined the hub at ${joined.url} as station ${s.ctx.stationId}: the hub holds this station's journal through entry ${joined.receivedThrough}; start the station and it syncs by itself`,
+      );
       return 0;
     } catch (error) {
       if (error instanceof ServiceError) {
@@ -52,7 +65,9 @@ export const command = {
       }
       // The hub's refusal in its own words (a wrong code, the code of another station), or no hub at that address.
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`hub join: ${message}${error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : ''}. Nothing was changed at this station.`);
+      console.error(
+        `hub join: ${message}${error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : ''}. Nothing was changed at this station.`,
+      );
       return 1;
     } finally {
       s.close();

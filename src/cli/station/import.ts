@@ -40,33 +40,79 @@ async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [what, file] = positionals;
   if (values.help || !what) return printUsage(USAGE, values.help);
-  if (what !== 'marc' && what !== 'patrons') throw new UsageError(`import ${what}? It is "import marc" or "import patrons".\n${USAGE}`);
+  if (what !== 'marc' && what !== 'patrons')
+    throw new UsageError(`import ${what}? It is "import marc" or "import patrons".\n${USAGE}`);
   const input = inputFile(file);
   const mapping = values.mapping ? readMapping(values.mapping) : {};
   const dryRun = values['dry-run'];
   const s = openDataFolder(values.data);
   let token: string | null = null;
   try {
-    const signed = dryRun ? null : await signIn(s, values.user, what === 'marc' ? 'manage_catalogue' : 'manage_patrons');
+    const signed = dryRun
+      ? null
+      : await signIn(s, values.user, what === 'marc' ? 'manage_catalogue' : 'manage_patrons');
     token = signed?.token ?? null;
     const actor = signed?.actor ?? SYSTEM;
-    const common = { dryRun, fileName: input.path, fingerprint: fingerprint(input.path), restart: values.restart, totalBytes: input.size, onProgress: progressPrinter(!values.json) };
+    const common = {
+      dryRun,
+      fileName: input.path,
+      fingerprint: fingerprint(input.path),
+      restart: values.restart,
+      totalBytes: input.size,
+      onProgress: progressPrinter(!values.json),
+    };
     let summary: Record<string, unknown>;
     if (what === 'marc') {
-      const m: MarcMapping = { ...(mapping as MarcMapping), ...(values['item-type'] ? { defaultItemType: values['item-type'] } : {}) };
+      const m: MarcMapping = {
+        ...(mapping as MarcMapping),
+        ...(values['item-type'] ? { defaultItemType: values['item-type'] } : {}),
+      };
       const r = await new MarcImporter(s.ctx).import(input.stream, actor, { ...common, mapping: m });
-      summary = { kind: r.kind, dryRun, records: r.records, added: r.added, updated: r.updated, copies: r.copies, copiesUpdated: r.copiesUpdated, patrons: 0, skipped: r.skippedCount, resumedAfter: r.resumedAfter, skippedRecords: r.skipped };
+      summary = {
+        kind: r.kind,
+        dryRun,
+        records: r.records,
+        added: r.added,
+        updated: r.updated,
+        copies: r.copies,
+        copiesUpdated: r.copiesUpdated,
+        patrons: 0,
+        skipped: r.skippedCount,
+        resumedAfter: r.resumedAfter,
+        skippedRecords: r.skipped,
+      };
       if (!values.json) {
-        console.log(`${dryRun ? 'Dry run, nothing written: ' : ''}${r.records} records read (${r.kind}): ${r.added} added, ${r.updated} updated, ${r.copies} copies added, ${r.copiesUpdated} copies updated, ${r.skippedCount} skipped.`);
-        if (r.resumedAfter > 0) console.log(`An earlier run had imported the first ${r.resumedAfter}; carried on from there.`);
+        console.log(
+          `${dryRun ? 'Dry run, nothing written: ' : ''}${r.records} records read (${r.kind}): ${r.added} added, ${r.updated} updated, ${r.copies} copies added, ${r.copiesUpdated} copies updated, ${r.skippedCount} skipped.`,
+        );
+        if (r.resumedAfter > 0)
+          console.log(`An earlier run had imported the first ${r.resumedAfter}; carried on from there.`);
       }
       printSkipped(r.skipped, r.skippedCount, values.json);
     } else {
-      const m: PatronMapping = { ...(mapping as PatronMapping), ...(values.category ? { defaultCategory: values.category } : {}) };
+      const m: PatronMapping = {
+        ...(mapping as PatronMapping),
+        ...(values.category ? { defaultCategory: values.category } : {}),
+      };
       const r = await importPatrons(s.ctx, input.stream, actor, { ...common, mapping: m });
-      summary = { dryRun, rows: r.rows, records: 0, copies: 0, patrons: r.added + r.updated, added: r.added, updated: r.updated, skipped: r.skippedCount, resumedAfter: r.resumedAfter, columns: r.columns, ignoredColumns: r.ignoredColumns, skippedRows: r.skipped };
+      summary = {
+        dryRun,
+        rows: r.rows,
+        records: 0,
+        copies: 0,
+        patrons: r.added + r.updated,
+        added: r.added,
+        updated: r.updated,
+        skipped: r.skippedCount,
+        resumedAfter: r.resumedAfter,
+        columns: r.columns,
+        ignoredColumns: r.ignoredColumns,
+        skippedRows: r.skipped,
+      };
       if (!values.json) {
-        console.log(`${dryRun ? 'Dry run, nothing written: ' : ''}${r.rows} rows read: ${r.added} patrons added, ${r.updated} updated, ${r.skippedCount} skipped.`);
+        console.log(
+          `${dryRun ? 'Dry run, nothing written: ' : ''}${r.rows} rows read: ${r.added} patrons added, ${r.updated} updated, ${r.skippedCount} skipped.`,
+        );
         if (r.ignoredColumns.length > 0) console.log(`Columns left aside: ${r.ignoredColumns.join(', ')}.`);
       }
       printSkipped(r.skipped, r.skippedCount, values.json);
@@ -91,6 +137,8 @@ function readMapping(path: string): Record<string, unknown> {
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
     return value as Record<string, unknown>;
   } catch (error) {
-    throw new UsageError(`The mapping file ${path} is not usable: ${error instanceof Error ? error.message : String(error)}.`);
+    throw new UsageError(
+      `The mapping file ${path} is not usable: ${error instanceof Error ? error.message : String(error)}.`,
+    );
   }
 }

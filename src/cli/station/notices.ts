@@ -19,21 +19,36 @@ export const command = {
   async run(args: string[]): Promise<number> {
     const [action, ...rest] = args;
     return runCli(async () => {
-      const parsed = parseCommandLine('npm run station', USAGE, { args: rest, options: { data: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+      const parsed = parseCommandLine('npm run station', USAGE, {
+        args: rest,
+        options: {
+          data: { type: 'string' },
+          out: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
       if (!parsed) return USAGE_EXIT;
       const { values } = parsed;
       if (values.help || !action || action === 'help') return printUsage(USAGE, Boolean(action));
-      if (!['run', 'letters', 'status'].includes(action)) throw new UsageError(`notices: no action "${action}"\n${USAGE}`);
+      if (!['run', 'letters', 'status'].includes(action))
+        throw new UsageError(`notices: no action "${action}"\n${USAGE}`);
       const s = openDataFolder(values.data);
       try {
-        if (!s.admin.isConfigured()) throw new UsageError('this station is not set up yet: set it up (the desk, or npm run serve) first');
+        if (!s.admin.isConfigured())
+          throw new UsageError('this station is not set up yet: set it up (the desk, or npm run serve) first');
         if (action === 'run') {
           const result = await s.notices.run();
           if (values.json) console.log(JSON.stringify(result));
           else if (result.skipped === 'disabled') console.log('Notices are turned off (Settings › Notices).');
-          else if (result.skipped === 'not_sender') console.log('Another station sends this library\'s notices (Settings › Notices names it); nothing done here.');
+          else if (result.skipped === 'not_sender')
+            console.log(
+              "Another station sends this library's notices (Settings › Notices names it); nothing done here.",
+            );
           else {
-            console.log(`${result.created} new, ${result.sent} emailed, ${result.waiting} email waiting, ${result.toPrint} letters to print, ${result.failed + result.uncertain} for staff to look at.`);
+            console.log(
+              `${result.created} new, ${result.sent} emailed, ${result.waiting} email waiting, ${result.toPrint} letters to print, ${result.failed + result.uncertain} for staff to look at.`,
+            );
             if (result.waiting > 0 && result.lastError) console.log(`The mail server said: ${result.lastError}`);
           }
           return 0;
@@ -42,13 +57,21 @@ export const command = {
           if (!values.out) throw new UsageError('--out <file.html> names the page to write');
           const page = s.notices.lettersPage();
           writeFileSync(resolve(values.out), page.html);
-          console.log(`${page.ids.length} letters written to ${resolve(values.out)}. Mark them printed at the desk (Settings › Notices) once they are out.`);
+          console.log(
+            `${page.ids.length} letters written to ${resolve(values.out)}. Mark them printed at the desk (Settings › Notices) once they are out.`,
+          );
           return 0;
         }
         const counts = s.notices.counts();
         const settings = s.notices.settings();
         const status = { enabled: settings.enabled, isSender: s.notices.isSender(settings), ...counts };
-        console.log(values.json ? JSON.stringify(status) : Object.entries(status).map(([k, v]) => `${k}: ${String(v)}`).join('\n'));
+        console.log(
+          values.json
+            ? JSON.stringify(status)
+            : Object.entries(status)
+                .map(([k, v]) => `${k}: ${String(v)}`)
+                .join('\n'),
+        );
         return 0;
       } finally {
         s.close();

@@ -55,7 +55,9 @@ export const command = {
     try {
       s = openStation(dbPath);
     } catch (error) {
-      console.error(`sip2: the station's folder could not be opened (is the station running?): ${(error as Error).message}`);
+      console.error(
+        `sip2: the station's folder could not be opened (is the station running?): ${(error as Error).message}`,
+      );
       return 1;
     }
     try {
@@ -99,7 +101,9 @@ async function actorFor(s: StationServices, values: Values): Promise<Actor | nul
   const admin = values.admin as string | undefined;
   if (!admin) {
     if (s.ctx.readState('hub_url') !== null) {
-      console.error('sip2: this station is joined to a hub, which takes SIP2 accounts only from an administrator: add --admin <username> (password in CIRCA_ADMIN_PASSWORD)');
+      console.error(
+        'sip2: this station is joined to a hub, which takes SIP2 accounts only from an administrator: add --admin <username> (password in CIRCA_ADMIN_PASSWORD)',
+      );
       return null;
     }
     return { kind: 'system', staffId: null };
@@ -126,12 +130,21 @@ async function addAccount(s: StationServices, values: Values): Promise<number> {
     console.error(`sip2 add-account needs --login, --password and --branch\n${USAGE}`);
     return 2;
   }
-  const branch = [...s.ctx.config.get().branches.values()].find((b) => b.code.toUpperCase() === branchCode.toUpperCase());
+  const branch = [...s.ctx.config.get().branches.values()].find(
+    (b) => b.code.toUpperCase() === branchCode.toUpperCase(),
+  );
   if (!branch) {
-    console.error(`sip2: no branch with the code ${branchCode} (the branches: ${[...s.ctx.config.get().branches.values()].map((b) => b.code).join(', ')})`);
+    console.error(
+      `sip2: no branch with the code ${branchCode} (the branches: ${[...s.ctx.config.get().branches.values()].map((b) => b.code).join(', ')})`,
+    );
     return 2;
   }
-  const allowed = values.allow ? (values.allow as string).split(',').map((w) => w.trim()).filter(Boolean) : DEFAULT_SIP2_CAPABILITIES;
+  const allowed = values.allow
+    ? (values.allow as string)
+        .split(',')
+        .map((w) => w.trim())
+        .filter(Boolean)
+    : DEFAULT_SIP2_CAPABILITIES;
   const unknown = allowed.filter((c) => !(SIP2_CAPABILITIES as readonly string[]).includes(c));
   if (unknown.length > 0) {
     console.error(`sip2: --allow names ${unknown.join(', ')}; the permissions are ${SIP2_CAPABILITIES.join(', ')}`);
@@ -154,7 +167,9 @@ async function addAccount(s: StationServices, values: Values): Promise<number> {
     actor,
   );
   // Never the password, not even masked.
-  console.log(`SIP2 account ${account.login} ${existing ? 'updated' : 'added'} for branch ${branch.code}: ${account.allowed.join(', ')}`);
+  console.log(
+    `SIP2 account ${account.login} ${existing ? 'updated' : 'added'} for branch ${branch.code}: ${account.allowed.join(', ')}`,
+  );
   return 0;
 }
 
@@ -167,7 +182,9 @@ function list(s: StationServices, json: boolean): number {
   }
   if (accounts.length === 0) console.log('No SIP2 accounts.');
   for (const a of accounts) {
-    console.log(`${a.login.padEnd(20)} ${a.branch.padEnd(8)} ${a.active ? 'active ' : 'removed'} ${a.allowed.join(',')}${a.requirePin ? ' require-pin' : ''}${a.errorDetection ? ' checksums' : ''}`);
+    console.log(
+      `${a.login.padEnd(20)} ${a.branch.padEnd(8)} ${a.active ? 'active ' : 'removed'} ${a.allowed.join(',')}${a.requirePin ? ' require-pin' : ''}${a.errorDetection ? ' checksums' : ''}`,
+    );
   }
   return 0;
 }

@@ -16,14 +16,19 @@ type Block =
   | { t: 'barcode'; value: string };
 
 /** A line as it comes out of the printer. Big lines are printed double width and height. */
-export type PaperLine = { kind: 'text'; text: string; bold: boolean; big: boolean } | { kind: 'barcode'; value: string };
+export type PaperLine =
+  { kind: 'text'; text: string; bold: boolean; big: boolean } | { kind: 'barcode'; value: string };
 
 function layout(slip: Slip, s: SlipSettings): Block[] {
   const w = slipWords(slip.language ?? s.language);
   const head: Block[] = s.libraryName ? [{ t: 'text', text: s.libraryName, align: 'center', bold: true }] : [];
   if (s.header) head.push({ t: 'text', text: s.header, align: 'center' });
   head.push({ t: 'rule' });
-  const foot: Block[] = [{ t: 'rule' }, ...(s.footer ? [{ t: 'text' as const, text: s.footer, align: 'center' as const }] : []), { t: 'text', text: w.thanks, align: 'center' }];
+  const foot: Block[] = [
+    { t: 'rule' },
+    ...(s.footer ? [{ t: 'text' as const, text: s.footer, align: 'center' as const }] : []),
+    { t: 'text', text: w.thanks, align: 'center' },
+  ];
   const patron = (p: { firstName: string; cardTail: string }, label = w.patron, bold = false): Block => ({
     t: 'pair',
     left: label,
@@ -116,7 +121,14 @@ function layout(slip: Slip, s: SlipSettings): Block[] {
         ...(slip.itemBarcode ? [{ t: 'barcode' as const, value: slip.itemBarcode }] : []),
       ];
     case 'test':
-      return [...head, { t: 'text', text: w.testPrint, align: 'center', bold: true }, { t: 'text', text: 'Aa Ññ 123', align: 'center', big: true }, { t: 'pair', left: slip.printerId, right: slip.at }, { t: 'text', text: 'áéíóú ñÑ ¿¡ ü', align: 'center' }, { t: 'rule' }];
+      return [
+        ...head,
+        { t: 'text', text: w.testPrint, align: 'center', bold: true },
+        { t: 'text', text: 'Aa Ññ 123', align: 'center', big: true },
+        { t: 'pair', left: slip.printerId, right: slip.at },
+        { t: 'text', text: 'áéíóú ñÑ ¿¡ ü', align: 'center' },
+        { t: 'rule' },
+      ];
   }
 }
 
@@ -141,7 +153,8 @@ function wrap(text: string, columns: number): string[] {
 }
 
 function pairLines(left: string, right: string, columns: number): string[] {
-  if (left.length + 1 + right.length <= columns) return [left + ' '.repeat(columns - left.length - right.length) + right];
+  if (left.length + 1 + right.length <= columns)
+    return [left + ' '.repeat(columns - left.length - right.length) + right];
   // Too long for one line: the label, then the value against the right edge.
   return [...wrap(left, columns), ...wrap(right, columns).map((r) => r.padStart(columns))];
 }
@@ -171,7 +184,9 @@ export const barcodePreview = (value: string, columns: number) => center(`||| ${
 
 /** The text lines exactly as they print: the settings preview. */
 export function renderSlipText(slip: Slip, settings: SlipSettings, columns: number): string[] {
-  return layoutSlip(slip, settings, columns).map((l) => (l.kind === 'barcode' ? barcodePreview(l.value, columns) : l.text));
+  return layoutSlip(slip, settings, columns).map((l) =>
+    l.kind === 'barcode' ? barcodePreview(l.value, columns) : l.text,
+  );
 }
 
 export interface EncodeOptions {
@@ -188,8 +203,14 @@ const AUTO_CODEPAGES = ['cp437', 'cp858', 'cp852', 'cp866', 'cp862', 'windows125
 
 function encoderFor(o: EncodeOptions): ReceiptPrinterEncoder {
   const model = o.model ?? 'epson-tm-t88vi';
-  if (!ReceiptPrinterEncoder.printerModels.some((m) => m.id === model)) throw new Error(`unknown receipt printer model "${model}"`);
-  return new ReceiptPrinterEncoder({ language: 'esc-pos', columns: o.columns, printerModel: model as never, codepageCandidates: AUTO_CODEPAGES as never });
+  if (!ReceiptPrinterEncoder.printerModels.some((m) => m.id === model))
+    throw new Error(`unknown receipt printer model "${model}"`);
+  return new ReceiptPrinterEncoder({
+    language: 'esc-pos',
+    columns: o.columns,
+    printerModel: model as never,
+    codepageCandidates: AUTO_CODEPAGES as never,
+  });
 }
 
 /** ESC/POS bytes for a slip: initialize, code page, the lines, the feed and the cut, then the drawer kick if asked. */

@@ -26,18 +26,43 @@ function rawRecord(fields: [string, string][]): Buffer {
   }
   const base = 24 + directory.length + 1;
   const length = base + data.length + 1;
-  return Buffer.concat([Buffer.from(`${String(length).padStart(5, '0')}nam a22${String(base).padStart(5, '0')} a 4500${directory}\x1e`, 'latin1'), data, Buffer.of(0x1d)]);
+  return Buffer.concat([
+    Buffer.from(
+      `${String(length).padStart(5, '0')}nam a22${String(base).padStart(5, '0')} a 4500${directory}\x1e`,
+      'latin1',
+    ),
+    data,
+    Buffer.of(0x1d),
+  ]);
 }
 
 describe('decodeIso2709', () => {
   it('reads every field as marcjs read it, odd fields included', () => {
     const samples: [string, string][][] = [
-      [['001', 'abc'], ['245', '10\x1faTitle /\x1fcSomeone'], ['650', ' 0\x1faLibraries\x1fxAutomation.']],
+      [
+        ['001', 'abc'],
+        ['245', '10\x1faTitle /\x1fcSomeone'],
+        ['650', ' 0\x1faLibraries\x1fxAutomation.'],
+      ],
       // Subfields empty, repeated delimiters, a trailing delimiter, text before the first delimiter.
-      [['001', 'x'], ['245', '10\x1f\x1fa\x1fbB\x1f'], ['500', '  stray\x1faNote'], ['520', '\x1faNo indicators']],
+      [
+        ['001', 'x'],
+        ['245', '10\x1f\x1fa\x1fbB\x1f'],
+        ['500', '  stray\x1faNote'],
+        ['520', '\x1faNo indicators'],
+      ],
       // Tags marcjs holds whole (number under 10), letters in tags, an empty data field, multibyte text.
-      [['00A', 'local'], ['1AB', 'odd'], ['ABC', '12\x1faX'], ['246', ''], ['245', '00\x1faÑandú — 日本\x1fbé']],
-      [['008', '200101s2020    xxu           000 0 eng d'], ['952', '  \x1faMAIN\x1fp3023400000017\x1fyBOOK']],
+      [
+        ['00A', 'local'],
+        ['1AB', 'odd'],
+        ['ABC', '12\x1faX'],
+        ['246', ''],
+        ['245', '00\x1faÑandú — 日本\x1fbé'],
+      ],
+      [
+        ['008', '200101s2020    xxu           000 0 eng d'],
+        ['952', '  \x1faMAIN\x1fp3023400000017\x1fyBOOK'],
+      ],
     ];
     for (const fields of samples) {
       const raw = rawRecord(fields);
@@ -50,7 +75,13 @@ describe('decodeIso2709', () => {
   it('reads records marcjs wrote as marcjs reads them', () => {
     const record = {
       leader: '00000nam a2200000 a 4500',
-      fields: [['001', 'gen1'], ['003', 'TEST'], ['020', '  ', 'a', '9780000000017 (pbk.)'], ['245', '10', 'a', 'Über Bücher /', 'c', 'Anon.'], ['952', '  ', 'a', 'MAIN', 'p', '30234000000017', 'y', 'BOOK']],
+      fields: [
+        ['001', 'gen1'],
+        ['003', 'TEST'],
+        ['020', '  ', 'a', '9780000000017 (pbk.)'],
+        ['245', '10', 'a', 'Über Bücher /', 'c', 'Anon.'],
+        ['952', '  ', 'a', 'MAIN', 'p', '30234000000017', 'y', 'BOOK'],
+      ],
     };
     const raw = Buffer.from(Marc.format(record, 'iso2709'), 'utf8');
     const decoded = decodeIso2709(raw);

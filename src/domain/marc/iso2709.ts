@@ -14,11 +14,13 @@ export const SUBFIELD_DELIMITER = 0x1f;
 
 export type Decoded = { ok: true; record: MarcRecord } | { ok: false; reason: string; controlNumber: string | null };
 
-const ascii = (raw: Uint8Array, from: number, to: number) => Buffer.from(raw.buffer, raw.byteOffset + from, Math.max(0, Math.min(to, raw.length) - from)).toString('latin1');
+const ascii = (raw: Uint8Array, from: number, to: number) =>
+  Buffer.from(raw.buffer, raw.byteOffset + from, Math.max(0, Math.min(to, raw.length) - from)).toString('latin1');
 
 /** A byte that is an ASCII digit. */
 const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
-const isTagByte = (b: number | undefined) => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
+const isTagByte = (b: number | undefined) =>
+  b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
 
 /** The number written in `raw[from, from + n)`, or -1 when a byte of it is not a digit. */
 function numberAt(raw: Uint8Array, from: number, n: number): number {
@@ -55,11 +57,19 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
   if (raw.length < 26) return fail(`is ${raw.length} bytes long, too short for a leader and a directory`);
   const declared = numberAt(raw, 0, 5);
   const base = numberAt(raw, 12, 5);
-  if (declared < 0 || base < 0) return fail(`has a bad leader ("${ascii(raw, 0, 24).replace(/[^\x20-\x7e]/g, '?')}"): its record length and base address must be numbers`);
+  if (declared < 0 || base < 0)
+    return fail(
+      `has a bad leader ("${ascii(raw, 0, 24).replace(/[^\x20-\x7e]/g, '?')}"): its record length and base address must be numbers`,
+    );
   if (raw[10] !== 0x32 || raw[11] !== 0x32) return fail('has a bad leader: positions 10 and 11 must be "22"');
-  if (declared !== raw.length) return fail(`says in its leader that it is ${declared} bytes long, but it is ${raw.length} bytes up to its record terminator`);
+  if (declared !== raw.length)
+    return fail(
+      `says in its leader that it is ${declared} bytes long, but it is ${raw.length} bytes up to its record terminator`,
+    );
   if (base < 25 || base > raw.length - 1 || raw[base - 1] !== FIELD_TERMINATOR || (base - 25) % 12 !== 0) {
-    return fail(`has a bad directory: the base address ${base} does not follow a directory ending in a field terminator`);
+    return fail(
+      `has a bad directory: the base address ${base} does not follow a directory ending in a field terminator`,
+    );
   }
   const count = (base - 25) / 12;
   if (count === 0) return fail('has no fields');
@@ -69,10 +79,13 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
     const length = numberAt(raw, at + 3, 4);
     const start = numberAt(raw, at + 7, 5);
     if (!isTagByte(raw[at]) || !isTagByte(raw[at + 1]) || !isTagByte(raw[at + 2]) || length < 0 || start < 0) {
-      return fail(`has a bad directory entry at byte ${at} ("${ascii(raw, at, at + 12).replace(/[^\x20-\x7e]/g, '?')}")`);
+      return fail(
+        `has a bad directory entry at byte ${at} ("${ascii(raw, at, at + 12).replace(/[^\x20-\x7e]/g, '?')}")`,
+      );
     }
     const end = base + start + length;
-    if (length < 1 || end > raw.length - 1 || raw[end - 1] !== FIELD_TERMINATOR) return fail(`has a bad directory: field ${ascii(raw, at, at + 3)} does not end where its entry says`);
+    if (length < 1 || end > raw.length - 1 || raw[end - 1] !== FIELD_TERMINATOR)
+      return fail(`has a bad directory: field ${ascii(raw, at, at + 3)} does not end where its entry says`);
     spans[2 * n] = base + start;
     spans[2 * n + 1] = length;
   }
@@ -80,7 +93,8 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
   if (encoding === 0x61 /* a */) {
     // Checked without decoding it to a string only to throw that away.
-    if (!isUtf8(raw)) return fail('says it is UTF-8 (leader/09 = "a") but is not: check the file\'s character encoding');
+    if (!isUtf8(raw))
+      return fail('says it is UTF-8 (leader/09 = "a") but is not: check the file\'s character encoding');
     const fields: MarcField[] = new Array(count);
     for (let n = 0, at = 24; n < count; n++, at += 12) {
       const tag = buf.toString('latin1', at, at + 3);
@@ -95,7 +109,10 @@ export function decodeIso2709(raw: Uint8Array): Decoded {
     const fields: MarcField[] = new Array(count);
     for (let n = 0, at = 24; n < count; n++, at += 12) {
       const from = spans[2 * n]!;
-      fields[n] = splitField(buf.toString('latin1', at, at + 3), decodeMarc8(raw.subarray(from, from + spans[2 * n + 1]! - 1)));
+      fields[n] = splitField(
+        buf.toString('latin1', at, at + 3),
+        decodeMarc8(raw.subarray(from, from + spans[2 * n + 1]! - 1)),
+      );
     }
     return { ok: true, record: { leader: `${leader.slice(0, 9)}a${leader.slice(10)}`, fields } };
   } catch (error) {
@@ -144,7 +161,10 @@ function guessControlNumber(raw: Uint8Array): string | null {
         const len = Number(text.slice(at + 3, at + 7));
         const start = Number(text.slice(at + 7, at + 12));
         // eslint-disable-next-line no-control-regex -- MARC's own terminators end the value
-        const v = text.slice(base + start, base + start + len).replace(/[\x1d\x1e\x1f].*$/s, '').trim();
+        const v = text
+          .slice(base + start, base + start + len)
+          .replace(/[\x1d\x1e\x1f].*$/s, '')
+          .trim();
         if (v && /^[\x20-\x7e]+$/.test(v)) return v;
       }
     }

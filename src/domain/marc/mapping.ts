@@ -1,7 +1,16 @@
 // What Circa takes from a MARC record: the fields of its own record (title, author, ISBN...)
 // and the copies its holdings fields describe. MARC 21 by default; a record with a 200 and no
 // 245 is UNIMARC and is read by UNIMARC's tags (title 200, holdings 995), whole.
-import { controlNumberOf, fieldsOf, firstSubfield, isControlTag, subfield, subfields, type MarcField, type MarcRecord } from './record';
+import {
+  controlNumberOf,
+  fieldsOf,
+  firstSubfield,
+  isControlTag,
+  subfield,
+  subfields,
+  type MarcField,
+  type MarcRecord,
+} from './record';
 
 export interface MappedRecord {
   title: string;
@@ -47,13 +56,30 @@ export interface HoldingsProfile {
 
 export const HOLDINGS_PROFILES: Record<string, HoldingsProfile> = {
   // Koha MARC 21.
-  '952': { barcode: 'p', callNumber: ['o'], itemType: 'y', homeBranch: 'a', holdingBranch: 'b', price: ['v', 'g'], notForLoan: '7', location: 'c' },
+  '952': {
+    barcode: 'p',
+    callNumber: ['o'],
+    itemType: 'y',
+    homeBranch: 'a',
+    holdingBranch: 'b',
+    price: ['v', 'g'],
+    notForLoan: '7',
+    location: 'c',
+  },
   // MARC 21 Holdings location: $b sublocation (branch), $h classification + $i item part.
   '852': { barcode: 'p', callNumber: ['h', 'i'], homeBranch: 'b', price: ['9'], location: 'c' },
   // The common local item field (OCLC, Sirsi exports): $i barcode, $a call number, $t type, $l location.
   '949': { barcode: 'i', callNumber: ['a'], itemType: 't', homeBranch: 'l', price: ['p'] },
   // Koha UNIMARC.
-  '995': { barcode: 'f', callNumber: ['k'], itemType: 'r', homeBranch: 'b', holdingBranch: 'c', price: ['u'], notForLoan: 'o' },
+  '995': {
+    barcode: 'f',
+    callNumber: ['k'],
+    itemType: 'r',
+    homeBranch: 'b',
+    holdingBranch: 'c',
+    price: ['u'],
+    notForLoan: 'o',
+  },
 };
 
 export type MarcFlavour = 'marc21' | 'unimarc';
@@ -70,13 +96,17 @@ export function flavourOf(record: MarcRecord): MarcFlavour {
 
 /** Trailing ISBD punctuation (" /", " :", ";", ",", ".") and spaces, as catalogues end subfields. */
 export function trimPunctuation(value: string): string {
-  return value.replace(/[\s/:;,=]+$/u, '').replace(/(?<!\b\p{Lu})\.$/u, '').trim();
+  return value
+    .replace(/[\s/:;,=]+$/u, '')
+    .replace(/(?<!\b\p{Lu})\.$/u, '')
+    .trim();
 }
 
 const clip = (v: string | null, max: number) => (v == null ? null : v.length > max ? v.slice(0, max) : v);
 const joined = (field: MarcField, codes: string) => {
   const parts: string[] = [];
-  for (let i = 2; i + 1 < field.length; i += 2) if (codes.includes(field[i] as string)) parts.push((field[i + 1] as string).trim());
+  for (let i = 2; i + 1 < field.length; i += 2)
+    if (codes.includes(field[i] as string)) parts.push((field[i + 1] as string).trim());
   return parts.filter(Boolean).join(' ');
 };
 
@@ -174,7 +204,8 @@ function mapMarc21(r: MarcRecord): MappedRecord {
         edition ??= nonBlank(f, 'a');
         break;
       default:
-        if (tag.charCodeAt(0) === 0x36 /* 6 */ && isDigitCode(tag.charCodeAt(1)) && isDigitCode(tag.charCodeAt(2))) subjectFields.push(f);
+        if (tag.charCodeAt(0) === 0x36 /* 6 */ && isDigitCode(tag.charCodeAt(1)) && isDigitCode(tag.charCodeAt(2)))
+          subjectFields.push(f);
     }
   }
   const title = titleField ? trimPunctuation(joined(titleField, 'abnp')) : '';
@@ -189,7 +220,10 @@ function mapMarc21(r: MarcRecord): MappedRecord {
     isbn: normaliseIsbn(isbn),
     issn: clip(issn?.trim() ?? null, 12),
     publisher: clip(pub && subfield(pub, 'b') ? trimPunctuation(subfields(pub, 'b').join(' ')) : null, 300),
-    year: yearOf([pub ? subfield(pub, 'c') : null, fixedValue && /^\d{4}$/.test(fixedValue.slice(7, 11)) ? fixedValue.slice(7, 11) : null]),
+    year: yearOf([
+      pub ? subfield(pub, 'c') : null,
+      fixedValue && /^\d{4}$/.test(fixedValue.slice(7, 11)) ? fixedValue.slice(7, 11) : null,
+    ]),
     callNumber: clip(callField ? joined(callField, 'ab') : null, 100),
     edition: clip(edition ? trimPunctuation(edition) : null, 300),
     subjects: subjectsOf(subjectFields),
@@ -203,7 +237,11 @@ function mapUnimarc(r: MarcRecord): MappedRecord {
   const titleField = fieldsOf(r, '200')[0]!;
   const person = fieldsOf(r, /^70[012]$/)[0];
   const body = fieldsOf(r, /^71[012]$/)[0];
-  const author = person ? [subfield(person, 'a'), subfield(person, 'b')].filter(Boolean).join(', ') : body ? subfield(body, 'a') : null;
+  const author = person
+    ? [subfield(person, 'a'), subfield(person, 'b')].filter(Boolean).join(', ')
+    : body
+      ? subfield(body, 'a')
+      : null;
   const pub = fieldsOf(r, '214')[0] ?? fieldsOf(r, '210')[0];
   const callField = ['676', '686'].map((t) => fieldsOf(r, t)[0]).find((f) => f && subfield(f, 'a'));
   return {
@@ -251,7 +289,10 @@ export function priceInCents(value: string | null): number | null {
 }
 
 /** Every holdings field of the record, with the profile of its tag (the library's or the default). */
-export function holdingsOf(record: MarcRecord, profiles: Record<string, HoldingsProfile> = HOLDINGS_PROFILES): Holding[] {
+export function holdingsOf(
+  record: MarcRecord,
+  profiles: Record<string, HoldingsProfile> = HOLDINGS_PROFILES,
+): Holding[] {
   const flavour = flavourOf(record);
   const out: Holding[] = [];
   record.fields.forEach((field, fieldIndex) => {
@@ -266,7 +307,11 @@ export function holdingsOf(record: MarcRecord, profiles: Record<string, Holdings
       fieldIndex,
       tag,
       barcode: get(p.barcode),
-      callNumber: p.callNumber.map((c) => get(c)).filter(Boolean).join(' ') || null,
+      callNumber:
+        p.callNumber
+          .map((c) => get(c))
+          .filter(Boolean)
+          .join(' ') || null,
       itemType: get(p.itemType),
       homeBranch: get(p.homeBranch),
       holdingBranch: get(p.holdingBranch),

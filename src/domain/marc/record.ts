@@ -11,7 +11,12 @@ export interface MarcRecord {
 }
 
 /** 001 to 009. Without a regular expression: it is asked of every field, several times a record, on an import. */
-export const isControlTag = (tag: string) => tag.length === 3 && tag.charCodeAt(0) === 0x30 && tag.charCodeAt(1) === 0x30 && tag.charCodeAt(2) >= 0x30 && tag.charCodeAt(2) <= 0x39;
+export const isControlTag = (tag: string) =>
+  tag.length === 3 &&
+  tag.charCodeAt(0) === 0x30 &&
+  tag.charCodeAt(1) === 0x30 &&
+  tag.charCodeAt(2) >= 0x30 &&
+  tag.charCodeAt(2) <= 0x39;
 
 export function controlValue(record: MarcRecord, tag: string): string | null {
   const field = record.fields.find((f) => f[0] === tag);
@@ -58,7 +63,8 @@ export function controlNumberOf(record: MarcRecord): string | null {
 }
 
 /** The stored form (the `records.marc` column). */
-export const serialiseMarc = (record: MarcRecord): string => JSON.stringify({ leader: record.leader, fields: record.fields });
+export const serialiseMarc = (record: MarcRecord): string =>
+  JSON.stringify({ leader: record.leader, fields: record.fields });
 
 export function parseStoredMarc(text: string | null | undefined): MarcRecord | null {
   if (!text) return null;

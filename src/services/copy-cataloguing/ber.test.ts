@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { bits, completeLength, CONTEXT, decode, integer, intContent, oid, oidContent, readInt, readOid, seq, UNIVERSAL } from './ber';
+import {
+  bits,
+  completeLength,
+  CONTEXT,
+  decode,
+  integer,
+  intContent,
+  oid,
+  oidContent,
+  readInt,
+  readOid,
+  seq,
+  UNIVERSAL,
+} from './ber';
 
 describe('BER as Z39.50 uses it', () => {
   it('encodes integers, object identifiers, bit strings and high tag numbers as X.690 says', () => {

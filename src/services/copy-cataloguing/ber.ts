@@ -27,7 +27,11 @@ function lengthBytes(n: number): number[] {
 }
 
 export function tlv(cls: number, constructed: boolean, tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(tagBytes(cls, constructed, tag)), Buffer.from(lengthBytes(content.length)), content]);
+  return Buffer.concat([
+    Buffer.from(tagBytes(cls, constructed, tag)),
+    Buffer.from(lengthBytes(content.length)),
+    content,
+  ]);
 }
 
 /** A constructed value (a SEQUENCE, or a tagged one around others). */
@@ -49,7 +53,8 @@ export function intContent(n: number): Buffer {
 
 export const integer = (cls: number, tag: number, n: number) => tlv(cls, false, tag, intContent(n));
 export const boolean = (cls: number, tag: number, b: boolean) => tlv(cls, false, tag, Buffer.from([b ? 0xff : 0]));
-export const octets = (cls: number, tag: number, s: string | Buffer) => tlv(cls, false, tag, typeof s === 'string' ? Buffer.from(s, 'utf8') : s);
+export const octets = (cls: number, tag: number, s: string | Buffer) =>
+  tlv(cls, false, tag, typeof s === 'string' ? Buffer.from(s, 'utf8') : s);
 
 /** A BIT STRING of these bits, bit 0 first. */
 export function bits(cls: number, tag: number, set: boolean[]): Buffer {
@@ -82,7 +87,8 @@ export function readOid(content: Buffer): string {
   for (const [i, byte] of [...content].entries()) {
     n = n * 128 + (byte & 0x7f);
     if (byte & 0x80) continue;
-    if (i === 0 || arcs.length === 0) arcs.push(Math.min(2, Math.floor(n / 40)), n - 40 * Math.min(2, Math.floor(n / 40)));
+    if (i === 0 || arcs.length === 0)
+      arcs.push(Math.min(2, Math.floor(n / 40)), n - 40 * Math.min(2, Math.floor(n / 40)));
     else arcs.push(n);
     n = 0;
   }
@@ -90,7 +96,7 @@ export function readOid(content: Buffer): string {
 }
 
 export function readInt(content: Buffer): number {
-  let n = content.length > 0 && (content[0]! & 0x80) ? -1 : 0;
+  let n = content.length > 0 && content[0]! & 0x80 ? -1 : 0;
   for (const byte of content) n = n * 256 + byte;
   return n;
 }
@@ -153,7 +159,7 @@ function readOne(buf: Buffer, at: number, depth: number): { node: Ber; end: numb
   const content = buf.subarray(i, i + length);
   const children: Ber[] = [];
   if (constructed) {
-    for (let c = 0; c < content.length; ) {
+    for (let c = 0; c < content.length;) {
       let child;
       try {
         child = readOne(content, c, depth + 1);
@@ -181,7 +187,7 @@ export function completeLength(buf: Buffer): number | null {
 /** Every value in `buf`, one after another. */
 export function decode(buf: Buffer): Ber[] {
   const out: Ber[] = [];
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     let one;
     try {
       one = readOne(buf, at, 0);

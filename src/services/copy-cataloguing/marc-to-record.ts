@@ -11,7 +11,8 @@ const LIMITS = { title: 500, author: 300, isbn: 20, issn: 12, publisher: 300, ca
 
 const fields = (r: MarcRecord, tag: string) => r.dataFields.filter((f) => f.tag === tag);
 const first = (r: MarcRecord, ...tags: string[]) => tags.map((t) => fields(r, t)[0]).find((f) => f !== undefined);
-const sub = (f: MarcDataField | undefined, ...codes: string[]) => (f ? f.subfields.filter((s) => codes.includes(s.code)).map((s) => s.value) : []);
+const sub = (f: MarcDataField | undefined, ...codes: string[]) =>
+  f ? f.subfields.filter((s) => codes.includes(s.code)).map((s) => s.value) : [];
 
 /** One line of text: control and direction characters become spaces, runs of space one. */
 function oneLine(text: string): string {
@@ -21,7 +22,10 @@ function oneLine(text: string): string {
 
 /** ISBD punctuation that ends a MARC subfield (" /", " :", ";", ",", a final "."), dropped for display. */
 function trimIsbd(text: string): string {
-  return text.replace(/[\s/:;,=]+$/, '').replace(/(?<![A-Z]|\.\.)\.$/, '').trim();
+  return text
+    .replace(/[\s/:;,=]+$/, '')
+    .replace(/(?<![A-Z]|\.\.)\.$/, '')
+    .trim();
 }
 
 function fit(text: string | null, max: number): string | null {

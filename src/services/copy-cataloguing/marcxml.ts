@@ -39,18 +39,25 @@ export function childElements(node: Node, localName?: string): Element[] {
   return out;
 }
 
-const isMarcElement = (el: Element) => el.namespaceURI === MARC_NS || el.namespaceURI === null || el.namespaceURI === '';
+const isMarcElement = (el: Element) =>
+  el.namespaceURI === MARC_NS || el.namespaceURI === null || el.namespaceURI === '';
 
 /** One `<record>` element as a MarcRecord. */
 export function readMarcRecord(record: Element): MarcRecord {
   if (record.localName !== 'record' || !isMarcElement(record)) throw new MarcXmlError('not a MARCXML record');
   const leader = childElements(record, 'leader')[0]?.textContent ?? '';
-  const controlFields = childElements(record, 'controlfield').map((f) => ({ tag: f.getAttribute('tag') ?? '', value: f.textContent ?? '' }));
+  const controlFields = childElements(record, 'controlfield').map((f) => ({
+    tag: f.getAttribute('tag') ?? '',
+    value: f.textContent ?? '',
+  }));
   const dataFields = childElements(record, 'datafield').map((f) => ({
     tag: f.getAttribute('tag') ?? '',
     ind1: f.getAttribute('ind1') ?? ' ',
     ind2: f.getAttribute('ind2') ?? ' ',
-    subfields: childElements(f, 'subfield').map((sf) => ({ code: sf.getAttribute('code') ?? '', value: sf.textContent ?? '' })),
+    subfields: childElements(f, 'subfield').map((sf) => ({
+      code: sf.getAttribute('code') ?? '',
+      value: sf.textContent ?? '',
+    })),
   }));
   return { leader, controlFields, dataFields };
 }
@@ -70,7 +77,8 @@ export function parseXml(text: string): Node {
   } catch (error) {
     throw new MarcXmlError(`not well-formed XML: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (first !== null || !doc.documentElement) throw new MarcXmlError(`not well-formed XML: ${first ?? 'no root element'}`);
+  if (first !== null || !doc.documentElement)
+    throw new MarcXmlError(`not well-formed XML: ${first ?? 'no root element'}`);
   return doc;
 }
 

@@ -62,8 +62,15 @@ export class CopyCataloguingService {
     try {
       found =
         target.kind === 'sru'
-          ? await sruSearch(target, by, term, { timeoutMs: this.timeoutMs, start, max: PAGE_SIZE }, (el) => this.serializer.serializeToString(el))
-          : await z3950Search(target, by, term, { timeoutMs: this.timeoutMs, start, max: PAGE_SIZE, readXml: readOneMarcXml });
+          ? await sruSearch(target, by, term, { timeoutMs: this.timeoutMs, start, max: PAGE_SIZE }, (el) =>
+              this.serializer.serializeToString(el),
+            )
+          : await z3950Search(target, by, term, {
+              timeoutMs: this.timeoutMs,
+              start,
+              max: PAGE_SIZE,
+              readXml: readOneMarcXml,
+            });
     } catch (error) {
       throw asServiceError(error);
     }
@@ -105,6 +112,7 @@ function readOneMarcXml(xml: string): MarcRecord {
 
 function asServiceError(error: unknown): unknown {
   if (!(error instanceof CopyCatalogueError)) return error;
-  const code = error.code === 'TARGET_UNREACHABLE' || error.code === 'TARGET_TIMEOUT' ? 'TARGET_UNREACHABLE' : 'TARGET_ERROR';
+  const code =
+    error.code === 'TARGET_UNREACHABLE' || error.code === 'TARGET_TIMEOUT' ? 'TARGET_UNREACHABLE' : 'TARGET_ERROR';
   return new ServiceError(code, error.message);
 }

@@ -8,7 +8,8 @@ import { childElements, findMarcRecordElement, parseXml, readMarcRecord, type Ma
 
 export type SearchBy = 'isbn' | 'title' | 'author';
 
-export type CopyCatalogueErrorCode = 'TARGET_UNREACHABLE' | 'TARGET_TIMEOUT' | 'TARGET_BAD_ANSWER' | 'TARGET_DIAGNOSTIC';
+export type CopyCatalogueErrorCode =
+  'TARGET_UNREACHABLE' | 'TARGET_TIMEOUT' | 'TARGET_BAD_ANSWER' | 'TARGET_DIAGNOSTIC';
 
 export class CopyCatalogueError extends Error {
   constructor(
@@ -41,8 +42,15 @@ export function cqlQuery(by: SearchBy, term: string): string {
 }
 
 /** The searchRetrieve URL for a target. */
-export function searchUrl(target: Pick<CopyCatalogueTarget, 'address' | 'database' | 'sruVersion'>, query: string, start: number, max: number): string {
-  const base = target.database ? `${target.address.replace(/\/+$/, '')}/${encodeURIComponent(target.database)}` : target.address;
+export function searchUrl(
+  target: Pick<CopyCatalogueTarget, 'address' | 'database' | 'sruVersion'>,
+  query: string,
+  start: number,
+  max: number,
+): string {
+  const base = target.database
+    ? `${target.address.replace(/\/+$/, '')}/${encodeURIComponent(target.database)}`
+    : target.address;
   const url = new URL(base);
   url.searchParams.set('operation', 'searchRetrieve');
   url.searchParams.set('version', target.sruVersion);
@@ -92,7 +100,10 @@ export function readSearchResponse(body: string, serialise: (record: Element) =>
     // A server that is not SRU may still answer with XML: an explainResponse, a diagnostic alone.
     const diagnostic = descendants(root, 'diagnostic')[0];
     if (diagnostic) throw diagnosticError(diagnostic);
-    throw new CopyCatalogueError('TARGET_BAD_ANSWER', `The target did not answer an SRU search (it sent <${root.localName}>).`);
+    throw new CopyCatalogueError(
+      'TARGET_BAD_ANSWER',
+      `The target did not answer an SRU search (it sent <${root.localName}>).`,
+    );
   }
   const records: SruRecord[] = [];
   const recordsEl = childElements(root, 'records')[0];
@@ -119,7 +130,10 @@ function diagnosticError(diagnostic: Element | undefined): CopyCatalogueError {
   const message = text(childElements(diagnostic, 'message')[0]);
   const details = text(childElements(diagnostic, 'details')[0]);
   const uri = text(childElements(diagnostic, 'uri')[0]);
-  return new CopyCatalogueError('TARGET_DIAGNOSTIC', `The target refused the search: ${[message, details].filter(Boolean).join(': ') || uri}`.slice(0, 500));
+  return new CopyCatalogueError(
+    'TARGET_DIAGNOSTIC',
+    `The target refused the search: ${[message, details].filter(Boolean).join(': ') || uri}`.slice(0, 500),
+  );
 }
 
 export interface SruSearchOptions {
@@ -131,14 +145,28 @@ export interface SruSearchOptions {
 }
 
 /** One searchRetrieve against a target. */
-export async function sruSearch(target: CopyCatalogueTarget, by: SearchBy, term: string, opts: SruSearchOptions, serialise: (record: Element) => string): Promise<SruResult> {
+export async function sruSearch(
+  target: CopyCatalogueTarget,
+  by: SearchBy,
+  term: string,
+  opts: SruSearchOptions,
+  serialise: (record: Element) => string,
+): Promise<SruResult> {
   const url = searchUrl(target, cqlQuery(by, term), opts.start ?? 1, opts.max ?? 10);
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), headers: { accept: 'application/xml, text/xml' }, redirect: 'follow' });
+    response = await fetch(url, {
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      headers: { accept: 'application/xml, text/xml' },
+      redirect: 'follow',
+    });
   } catch (error) {
     const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') throw new CopyCatalogueError('TARGET_TIMEOUT', `The target did not answer within ${opts.timeoutMs / 1000} seconds.`);
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new CopyCatalogueError(
+        'TARGET_TIMEOUT',
+        `The target did not answer within ${opts.timeoutMs / 1000} seconds.`,
+      );
     throw new CopyCatalogueError('TARGET_UNREACHABLE', `The target cannot be reached: ${describeNetworkError(error)}`);
   }
   let body: string;
@@ -147,11 +175,16 @@ export async function sruSearch(target: CopyCatalogueTarget, by: SearchBy, term:
   } catch (error) {
     if (error instanceof CopyCatalogueError) throw error;
     const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') throw new CopyCatalogueError('TARGET_TIMEOUT', `The target did not answer within ${opts.timeoutMs / 1000} seconds.`);
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new CopyCatalogueError(
+        'TARGET_TIMEOUT',
+        `The target did not answer within ${opts.timeoutMs / 1000} seconds.`,
+      );
     throw new CopyCatalogueError('TARGET_UNREACHABLE', `The target cannot be reached: ${describeNetworkError(error)}`);
   }
   // SRU servers send diagnostics with 200, some with 4xx/5xx and an XML body: read it either way.
-  if (!response.ok && !body.trimStart().startsWith('<')) throw new CopyCatalogueError('TARGET_BAD_ANSWER', `The target answered HTTP ${response.status}.`);
+  if (!response.ok && !body.trimStart().startsWith('<'))
+    throw new CopyCatalogueError('TARGET_BAD_ANSWER', `The target answered HTTP ${response.status}.`);
   return readSearchResponse(body, serialise);
 }
 

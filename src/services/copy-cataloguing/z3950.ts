@@ -5,7 +5,25 @@
 // ASN.1 module (Z39-50-APDU-1995); see ber.ts for the encoding.
 import { createConnection } from 'node:net';
 import type { CopyCatalogueTarget } from '../../domain/types';
-import { BerError, bits, boolean, completeLength, CONTEXT, decode, find, findAll, integer, octets, oid, readInt, readOid, seq, sequence, UNIVERSAL, type Ber } from './ber';
+import {
+  BerError,
+  bits,
+  boolean,
+  completeLength,
+  CONTEXT,
+  decode,
+  find,
+  findAll,
+  integer,
+  octets,
+  oid,
+  readInt,
+  readOid,
+  seq,
+  sequence,
+  UNIVERSAL,
+  type Ber,
+} from './ber';
 import type { MarcRecord } from './marcxml';
 import { CopyCatalogueError, type SearchBy, type SruResult } from './sru';
 
@@ -15,7 +33,15 @@ const USMARC_SYNTAX = '1.2.840.10003.5.10';
 /** Bib-1 use attributes. */
 const USE: Record<SearchBy, number> = { isbn: 7, title: 4, author: 1003 };
 
-const PDU = { initRequest: 20, initResponse: 21, searchRequest: 22, searchResponse: 23, presentRequest: 24, presentResponse: 25, close: 48 } as const;
+const PDU = {
+  initRequest: 20,
+  initResponse: 21,
+  searchRequest: 22,
+  searchResponse: 23,
+  presentRequest: 24,
+  presentResponse: 25,
+  close: 48,
+} as const;
 
 function initRequest(): Buffer {
   return seq(
@@ -72,14 +98,19 @@ class Connection {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.deliver();
     });
-    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(new CopyCatalogueError('TARGET_UNREACHABLE', `The target cannot be reached: ${e.code ?? e.message}`)));
-    socket.on('close', () => this.fail(new CopyCatalogueError('TARGET_UNREACHABLE', 'The target closed the connection.')));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      this.fail(new CopyCatalogueError('TARGET_UNREACHABLE', `The target cannot be reached: ${e.code ?? e.message}`)),
+    );
+    socket.on('close', () =>
+      this.fail(new CopyCatalogueError('TARGET_UNREACHABLE', 'The target closed the connection.')),
+    );
   }
 
   static open(host: string, port: number): Promise<Connection> {
     return new Promise((resolve, reject) => {
       const socket = createConnection({ host, port });
-      const onError = (e: NodeJS.ErrnoException) => reject(new CopyCatalogueError('TARGET_UNREACHABLE', `The target cannot be reached: ${e.code ?? e.message}`));
+      const onError = (e: NodeJS.ErrnoException) =>
+        reject(new CopyCatalogueError('TARGET_UNREACHABLE', `The target cannot be reached: ${e.code ?? e.message}`));
       socket.once('error', onError);
       socket.once('connect', () => {
         socket.off('error', onError);
@@ -100,7 +131,9 @@ class Connection {
     try {
       end = completeLength(this.buffer);
     } catch (e) {
-      return this.fail(new CopyCatalogueError('TARGET_BAD_ANSWER', `The target's answer is not Z39.50: ${(e as Error).message}`));
+      return this.fail(
+        new CopyCatalogueError('TARGET_BAD_ANSWER', `The target's answer is not Z39.50: ${(e as Error).message}`),
+      );
     }
     if (end === null) return;
     const pdu = this.buffer.subarray(0, end);
@@ -110,7 +143,9 @@ class Connection {
     try {
       waiting.resolve(decode(pdu)[0]!);
     } catch (e) {
-      waiting.reject(new CopyCatalogueError('TARGET_BAD_ANSWER', `The target's answer is not Z39.50: ${(e as Error).message}`));
+      waiting.reject(
+        new CopyCatalogueError('TARGET_BAD_ANSWER', `The target's answer is not Z39.50: ${(e as Error).message}`),
+      );
     }
   }
 
@@ -122,7 +157,12 @@ class Connection {
       this.deliver();
     }).then((answer) => {
       if (answer.cls !== CONTEXT || answer.tag !== expect) {
-        throw new CopyCatalogueError('TARGET_BAD_ANSWER', answer.tag === PDU.close ? 'The target closed the session.' : `The target answered with Z39.50 message ${answer.tag}, not ${expect}.`);
+        throw new CopyCatalogueError(
+          'TARGET_BAD_ANSWER',
+          answer.tag === PDU.close
+            ? 'The target closed the session.'
+            : `The target answered with Z39.50 message ${answer.tag}, not ${expect}.`,
+        );
       }
       return answer;
     });
@@ -149,7 +189,8 @@ export function readIso2709(buf: Buffer): MarcRecord {
   if (buf.length < 25) throw new BerError('a MARC record shorter than its leader');
   const leader = text(buf.subarray(0, 24));
   const base = Number(leader.slice(12, 17));
-  if (!Number.isInteger(base) || base < 25 || base > buf.length) throw new BerError('a MARC record with a bad base address');
+  if (!Number.isInteger(base) || base < 25 || base > buf.length)
+    throw new BerError('a MARC record with a bad base address');
   const record: MarcRecord = { leader, controlFields: [], dataFields: [] };
   for (let at = 24; at + 12 <= base - 1; at += 12) {
     const entry = text(buf.subarray(at, at + 12));
@@ -172,11 +213,14 @@ export function readIso2709(buf: Buffer): MarcRecord {
   return record;
 }
 
-const xmlEscape = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+const xmlEscape = (s: string) =>
+  s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 /** A MarcRecord as MARCXML text, for the import to read as it reads an SRU record. */
 export function marcToXml(r: MarcRecord): string {
-  const control = r.controlFields.map((f) => `<controlfield tag="${xmlEscape(f.tag)}">${xmlEscape(f.value)}</controlfield>`);
+  const control = r.controlFields.map(
+    (f) => `<controlfield tag="${xmlEscape(f.tag)}">${xmlEscape(f.value)}</controlfield>`,
+  );
   const data = r.dataFields.map(
     (f) =>
       `<datafield tag="${xmlEscape(f.tag)}" ind1="${xmlEscape(f.ind1)}" ind2="${xmlEscape(f.ind2)}">${f.subfields.map((s) => `<subfield code="${xmlEscape(s.code)}">${xmlEscape(s.value)}</subfield>`).join('')}</datafield>`,
@@ -195,7 +239,8 @@ function recordsOf(presented: Ber, start: number, readXml: (xml: string) => Marc
     const bytes = data.constructed ? (data.children[0]?.content ?? Buffer.alloc(0)) : data.content;
     const kind = readOid(syntax.content);
     try {
-      const marc = kind === XML_SYNTAX ? readXml(bytes.toString('utf8')) : kind === USMARC_SYNTAX ? readIso2709(bytes) : null;
+      const marc =
+        kind === XML_SYNTAX ? readXml(bytes.toString('utf8')) : kind === USMARC_SYNTAX ? readIso2709(bytes) : null;
       return marc ? [{ position: start + i, marc, marcxml: marcToXml(marc) }] : [];
     } catch {
       // One record the station cannot read is left out, as SRU's surrogate diagnostics are.
@@ -213,24 +258,46 @@ export interface Z3950Options {
 }
 
 /** One search of a Z39.50 target, with the page of records asked for. */
-export async function z3950Search(target: CopyCatalogueTarget, by: SearchBy, term: string, opts: Z3950Options): Promise<SruResult> {
-  const [host, portText] = [target.address.slice(0, target.address.lastIndexOf(':')), target.address.slice(target.address.lastIndexOf(':') + 1)];
+export async function z3950Search(
+  target: CopyCatalogueTarget,
+  by: SearchBy,
+  term: string,
+  opts: Z3950Options,
+): Promise<SruResult> {
+  const [host, portText] = [
+    target.address.slice(0, target.address.lastIndexOf(':')),
+    target.address.slice(target.address.lastIndexOf(':') + 1),
+  ];
   const port = Number(portText);
   let connection: Connection | null = null;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CopyCatalogueError('TARGET_TIMEOUT', `The target did not answer within ${opts.timeoutMs / 1000} seconds.`)), opts.timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new CopyCatalogueError(
+            'TARGET_TIMEOUT',
+            `The target did not answer within ${opts.timeoutMs / 1000} seconds.`,
+          ),
+        ),
+      opts.timeoutMs,
+    );
   });
   const work = async (): Promise<SruResult> => {
     connection = await Connection.open(host, port);
     const init = await connection.ask(initRequest(), PDU.initResponse);
     const accepted = field(init, 12);
-    if (!accepted || accepted.content[0] === 0) throw new CopyCatalogueError('TARGET_DIAGNOSTIC', 'The target refused the Z39.50 session.');
+    if (!accepted || accepted.content[0] === 0)
+      throw new CopyCatalogueError('TARGET_DIAGNOSTIC', 'The target refused the Z39.50 session.');
     const value = by === 'isbn' ? term.replace(/[-\s]/g, '') : term.trim().replace(/\s+/g, ' ');
     const searched = await connection.ask(searchRequest(target.database, by, value), PDU.searchResponse);
     const status = field(searched, 22);
     const diagnostic = diagnosticOf(searched);
-    if ((status && status.content[0] === 0) || diagnostic) throw new CopyCatalogueError('TARGET_DIAGNOSTIC', `The target refused the search: ${diagnostic ?? 'no reason given'}`);
+    if ((status && status.content[0] === 0) || diagnostic)
+      throw new CopyCatalogueError(
+        'TARGET_DIAGNOSTIC',
+        `The target refused the search: ${diagnostic ?? 'no reason given'}`,
+      );
     const total = readInt(field(searched, 23)?.content ?? Buffer.from([0]));
     const start = opts.start ?? 1;
     const count = Math.min(opts.max ?? 10, total - start + 1);
@@ -243,17 +310,18 @@ export async function z3950Search(target: CopyCatalogueTarget, by: SearchBy, ter
     let { presented, records } = await page(XML_SYNTAX);
     if (records.length === 0) ({ presented, records } = await page(USMARC_SYNTAX));
     const presentDiagnostic = diagnosticOf(presented);
-    if (records.length === 0 && presentDiagnostic) throw new CopyCatalogueError('TARGET_DIAGNOSTIC', `The target could not give the records: ${presentDiagnostic}`);
+    if (records.length === 0 && presentDiagnostic)
+      throw new CopyCatalogueError('TARGET_DIAGNOSTIC', `The target could not give the records: ${presentDiagnostic}`);
     return { total, records };
   };
   try {
     return await Promise.race([work(), timeout]);
   } catch (error) {
-    if (error instanceof BerError) throw new CopyCatalogueError('TARGET_BAD_ANSWER', `The target's answer is not Z39.50: ${error.message}`);
+    if (error instanceof BerError)
+      throw new CopyCatalogueError('TARGET_BAD_ANSWER', `The target's answer is not Z39.50: ${error.message}`);
     throw error;
   } finally {
     clearTimeout(timer);
     (connection as Connection | null)?.close();
   }
 }
-

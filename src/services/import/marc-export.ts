@@ -22,14 +22,19 @@ const PAGE = 500;
 const fmt = (r: MarcRecord) => Marc.format(r, 'iso2709');
 
 /** Writes the catalogue to `write` (which resolves once the chunk may be followed by another). */
-export async function exportMarc(ctx: ServiceContext, format: MarcExportFormat, write: (chunk: Buffer | string) => Promise<void>): Promise<MarcExportReport> {
+export async function exportMarc(
+  ctx: ServiceContext,
+  format: MarcExportFormat,
+  write: (chunk: Buffer | string) => Promise<void>,
+): Promise<MarcExportReport> {
   const db = ctx.store.db;
   const page = db.prepare('SELECT rowid AS __rowid, * FROM records WHERE rowid > ? ORDER BY rowid LIMIT ?');
   const itemsOf = db.prepare('SELECT * FROM items WHERE record_id = ? ORDER BY barcode');
   const branchCode = new Map([...ctx.config.get().branches.values()].map((b) => [b.id, b.code]));
   const report: MarcExportReport = { records: 0, copies: 0 };
-  if (format === 'marcxml') await write('<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n');
-  for (let after = 0; ; ) {
+  if (format === 'marcxml')
+    await write('<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n');
+  for (let after = 0; ;) {
     const rows = page.all(after, PAGE) as Record<string, unknown>[];
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.__rowid as number;
@@ -51,7 +56,9 @@ export async function exportMarc(ctx: ServiceContext, format: MarcExportFormat, 
 /** The record as MARC: its imported record brought up to date, or one made from its fields. */
 export function marcOf(record: BibRecord, items: Item[], branchCode: Map<string, string>): MarcRecord {
   const stored = parseStoredMarc(record.marc);
-  const marc: MarcRecord = stored ? { leader: stored.leader, fields: stored.fields.map((f) => [...f]) } : madeFrom(record);
+  const marc: MarcRecord = stored
+    ? { leader: stored.leader, fields: stored.fields.map((f) => [...f]) }
+    : madeFrom(record);
   // A title edited at the desk since the import wins over the imported 245.
   if (stored && mapRecord(stored).title !== record.title) {
     const at = marc.fields.findIndex((f) => f[0] === '245');
@@ -73,7 +80,12 @@ export function marcOf(record: BibRecord, items: Item[], branchCode: Map<string,
 }
 
 /** Koha's 952 for a copy: what it had, with what Circa knows now. */
-function holdingField(item: Item, original: { field: MarcField; callNumber: string | null } | undefined, record: BibRecord, branchCode: Map<string, string>): MarcField {
+function holdingField(
+  item: Item,
+  original: { field: MarcField; callNumber: string | null } | undefined,
+  record: BibRecord,
+  branchCode: Map<string, string>,
+): MarcField {
   const set = new Map<string, string>();
   set.set('a', branchCode.get(item.homeBranchId) ?? item.homeBranchId);
   set.set('b', branchCode.get(item.currentBranchId) ?? item.currentBranchId);
@@ -86,7 +98,10 @@ function holdingField(item: Item, original: { field: MarcField; callNumber: stri
   set.set('y', item.itemTypeCode);
   set.set('7', item.notForLoan ? '1' : '0');
   // Koha's status subfields: lost ($1), withdrawn ($0), damaged ($4).
-  set.set('1', item.status === 'lost' ? '1' : item.status === 'missing' ? '4' : item.status === 'claimed_returned' ? '5' : '0');
+  set.set(
+    '1',
+    item.status === 'lost' ? '1' : item.status === 'missing' ? '4' : item.status === 'claimed_returned' ? '5' : '0',
+  );
   set.set('0', item.status === 'withdrawn' ? '1' : '0');
   set.set('4', item.damaged ? '1' : '0');
   const field: MarcField = ['952', original?.field[1] ?? '  '];
@@ -98,25 +113,32 @@ function holdingField(item: Item, original: { field: MarcField; callNumber: stri
 
 /** A MARC 21 record for a record typed in at the desk. */
 function madeFrom(r: BibRecord): MarcRecord {
-  const fields: MarcField[] = [['001', r.id], ['003', 'Circa']];
+  const fields: MarcField[] = [
+    ['001', r.id],
+    ['003', 'Circa'],
+  ];
   if (r.isbn) fields.push(['020', '  ', 'a', r.isbn]);
   if (r.issn) fields.push(['022', '  ', 'a', r.issn]);
   if (r.callNumber) fields.push(['090', '  ', 'a', r.callNumber]);
   if (r.author) fields.push(['100', '1 ', 'a', r.author]);
   fields.push(['245', r.author ? '10' : '00', 'a', r.title]);
   if (r.edition) fields.push(['250', '  ', 'a', r.edition]);
-  if (r.publisher || r.year) fields.push(['264', ' 1', ...(r.publisher ? ['b', r.publisher] : []), ...(r.year ? ['c', String(r.year)] : [])]);
+  if (r.publisher || r.year)
+    fields.push(['264', ' 1', ...(r.publisher ? ['b', r.publisher] : []), ...(r.year ? ['c', String(r.year)] : [])]);
   for (const s of (r.subjects ?? '').split('; ').filter(Boolean)) fields.push(['653', '  ', 'a', s]);
   return { leader: '00000nam a2200000 i 4500', fields };
 }
 
-const escapeXml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Characters XML 1.0 cannot hold at all. */
 // eslint-disable-next-line no-control-regex -- these are exactly the characters XML forbids
 const xmlSafe = (v: string) => v.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, ' ');
 
 /** marcjs's MARCXML record, its control fields escaped (marcjs escapes subfields only). */
 function xmlRecord(marc: MarcRecord): string {
-  const fields = marc.fields.map((f) => (/^00\d$/.test(f[0]!) ? [f[0]!, escapeXml(xmlSafe(f[1] ?? ''))] : f.map((v, i) => (i === 0 ? v : xmlSafe(v)))));
+  const fields = marc.fields.map((f) =>
+    /^00\d$/.test(f[0]!) ? [f[0]!, escapeXml(xmlSafe(f[1] ?? ''))] : f.map((v, i) => (i === 0 ? v : xmlSafe(v))),
+  );
   return Marc.format({ leader: escapeXml(marc.leader), fields }, 'marcxml');
 }

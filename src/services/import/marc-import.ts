@@ -10,7 +10,13 @@
 // reads, checks and matches everything the same way and writes nothing.
 import { normaliseLocation } from '../shelf';
 import { validateBarcode } from '../../domain/barcode';
-import { holdingsOf, mapRecord, type Holding, type HoldingsProfile, HOLDINGS_PROFILES } from '../../domain/marc/mapping';
+import {
+  holdingsOf,
+  mapRecord,
+  type Holding,
+  type HoldingsProfile,
+  HOLDINGS_PROFILES,
+} from '../../domain/marc/mapping';
 import { parseStoredMarc, serialiseMarc, type MarcRecord } from '../../domain/marc/record';
 import type { BibRecord, Item } from '../../domain/types';
 import { normaliseRecord } from '../catalogue';
@@ -18,12 +24,19 @@ import { runCommand, type Actor } from '../command';
 import type { ServiceContext } from '../context';
 import { ServiceError } from '../errors';
 import type { LibraryConfig } from '../config';
-import { branchIdFor, codeFor, ResumeMark, SkipList, type CodeMapping, type ImportProgress, type Skipped } from './common';
+import {
+  branchIdFor,
+  codeFor,
+  ResumeMark,
+  SkipList,
+  type CodeMapping,
+  type ImportProgress,
+  type Skipped,
+} from './common';
 import { readMarcInSlices, type ByteSource, type MarcFileKind } from './marc-reader';
 import { SeenKeys, type KeyKind } from './seen-keys';
 import { restoreSearchIndex, suspendSearchIndex } from '../../store/search-index';
 import { COMMAND } from '../../domain/commands';
-
 
 export interface MarcMapping extends CodeMapping {
   /** The item type of a copy whose holdings field names none. */
@@ -152,7 +165,18 @@ export class MarcImporter {
     if (options.restart) mark.clear();
     const resumeAfter = mark.read();
     const skipped = new SkipList();
-    const report: MarcImportReport = { kind: null, dryRun, records: 0, added: 0, updated: 0, copies: 0, copiesUpdated: 0, skippedCount: 0, skipped: skipped.list, resumedAfter: resumeAfter };
+    const report: MarcImportReport = {
+      kind: null,
+      dryRun,
+      records: 0,
+      added: 0,
+      updated: 0,
+      copies: 0,
+      copiesUpdated: 0,
+      skippedCount: 0,
+      skipped: skipped.list,
+      resumedAfter: resumeAfter,
+    };
     // What this run has planned but not yet written (all of it, in a dry run): matched like the store.
     const pending = new PendingIndex();
     const db = this.ctx.store.db;
@@ -168,11 +192,16 @@ export class MarcImporter {
       for (const i of p.items) seen.add('barcode', i.row.barcode);
     };
     const refuse = (position: number, marc: MarcRecord, reason: string) =>
-      skipped.add({ position, id: marc.fields.find((f) => f[0] === '001')?.[1] ?? null, reason: `Record ${position} ${reason}.` });
+      skipped.add({
+        position,
+        id: marc.fields.find((f) => f[0] === '001')?.[1] ?? null,
+        reason: `Record ${position} ${reason}.`,
+      });
     let batch: Plan[] = [];
     let batchBytes = 0;
     let bytes = 0;
-    const progress = () => options.onProgress?.({ read: report.records, bytes, totalBytes: options.totalBytes ?? null });
+    const progress = () =>
+      options.onProgress?.({ read: report.records, bytes, totalBytes: options.totalBytes ?? null });
 
     // Batches planned but not yet written: written together, in one transaction (see GROUP_BATCHES).
     let batches: Plan[][] = [];
@@ -206,7 +235,8 @@ export class MarcImporter {
             suspendSearchIndex(db);
             indexSuspended = true;
           }
-          for (const b of batches) if (b.length > 0) this.write(b, actor, options.fileName ?? null, mark, skipped, report);
+          for (const b of batches)
+            if (b.length > 0) this.write(b, actor, options.fileName ?? null, mark, skipped, report);
         }).immediate();
         if (this.fresh) Object.assign(this.fresh, this.rowids());
         pending.clear();
@@ -232,7 +262,11 @@ export class MarcImporter {
           report.records = read.position;
           if (read.position <= resumeAfter) continue;
           if (!read.ok) {
-            skipped.add({ position: read.position, id: read.controlNumber, reason: `Record ${read.position} ${read.reason}.` });
+            skipped.add({
+              position: read.position,
+              id: read.controlNumber,
+              reason: `Record ${read.position} ${read.reason}.`,
+            });
             continue;
           }
           const planned = this.plan(read.position, read.record, cfg, mapping, profiles, homeBranch, pending);
@@ -260,20 +294,44 @@ export class MarcImporter {
   }
 
   /** The rows one record becomes, or why it cannot go in. */
-  private plan(position: number, marc: MarcRecord, cfg: LibraryConfig, mapping: MarcMapping, profiles: Record<string, HoldingsProfile>, homeBranch: string, pending: PendingIndex): Plan | { reason: string } {
+  private plan(
+    position: number,
+    marc: MarcRecord,
+    cfg: LibraryConfig,
+    mapping: MarcMapping,
+    profiles: Record<string, HoldingsProfile>,
+    homeBranch: string,
+    pending: PendingIndex,
+  ): Plan | { reason: string } {
     const mapped = mapRecord(marc);
     if (!mapped.title) return { reason: 'has no title (245 $a, or 200 $a in UNIMARC)' };
     const holdings = holdingsOf(marc, profiles);
     // A record Circa made and exported carries Circa's id as its 001 (marc-export.ts).
     const ownId = mapped.controlNumber?.startsWith('Circa|') ? mapped.controlNumber.slice(6) : null;
     const matchedId =
-      (ownId && (pending.records.has(ownId) || (this.mayBeStored('id', ownId) && this.ctx.rows.get('records', ownId))) ? ownId : null) ||
-      (mapped.controlNumber && (pending.control.get(mapped.controlNumber) ?? (this.mayBeStored('control', mapped.controlNumber) ? (this.byControl.get(mapped.controlNumber) as string | undefined) : undefined))) ||
-      (mapped.isbn && (pending.isbn.get(mapped.isbn) ?? (this.mayBeStored('isbn', mapped.isbn) ? (this.byIsbn.get(mapped.isbn) as string | undefined) : undefined))) ||
+      (ownId && (pending.records.has(ownId) || (this.mayBeStored('id', ownId) && this.ctx.rows.get('records', ownId)))
+        ? ownId
+        : null) ||
+      (mapped.controlNumber &&
+        (pending.control.get(mapped.controlNumber) ??
+          (this.mayBeStored('control', mapped.controlNumber)
+            ? (this.byControl.get(mapped.controlNumber) as string | undefined)
+            : undefined))) ||
+      (mapped.isbn &&
+        (pending.isbn.get(mapped.isbn) ??
+          (this.mayBeStored('isbn', mapped.isbn)
+            ? (this.byIsbn.get(mapped.isbn) as string | undefined)
+            : undefined))) ||
       null;
-    const existing = matchedId ? (pending.records.get(matchedId) ?? this.ctx.rows.get<BibRecord>('records', matchedId)) : undefined;
+    const existing = matchedId
+      ? (pending.records.get(matchedId) ?? this.ctx.rows.get<BibRecord>('records', matchedId))
+      : undefined;
     const marcText = serialiseMarc(marc);
-    const fields = normaliseRecord({ ...mapped, callNumber: mapped.callNumber ?? holdings.find((h) => h.callNumber)?.callNumber ?? null, marc: marcText });
+    const fields = normaliseRecord({
+      ...mapped,
+      callNumber: mapped.callNumber ?? holdings.find((h) => h.callNumber)?.callNumber ?? null,
+      marc: marcText,
+    });
     const record: BibRecord = { ...(existing ?? {}), ...fields, id: existing?.id ?? this.ctx.newId() } as BibRecord;
     const items: PlannedItem[] = [];
     const seen = new Set<string>();
@@ -287,27 +345,65 @@ export class MarcImporter {
     return { position, record, isNew: !existing, items, bytes: marcText.length + 400 + items.length * 300 };
   }
 
-  private planItem(h: Holding, n: number, recordId: string, cfg: LibraryConfig, mapping: MarcMapping, homeBranch: string, pending: PendingIndex): PlannedItem | { reason: string } {
+  private planItem(
+    h: Holding,
+    n: number,
+    recordId: string,
+    cfg: LibraryConfig,
+    mapping: MarcMapping,
+    homeBranch: string,
+    pending: PendingIndex,
+  ): PlannedItem | { reason: string } {
     const which = `copy ${n} (${h.tag})`;
     if (!h.barcode) return { reason: `has a ${which} without a barcode` };
     const check = validateBarcode(cfg.settings.barcodes.item, h.barcode);
-    if (!check.ok) return { reason: `has a ${which} whose barcode ${h.barcode} fails the item barcode rules (${check.reason.replace('_', ' ')})` };
-    const itemTypeCode = h.itemType ? codeFor(cfg.itemTypes.keys(), mapping.itemTypes, h.itemType) : (mapping.defaultItemType ?? null);
+    if (!check.ok)
+      return {
+        reason: `has a ${which} whose barcode ${h.barcode} fails the item barcode rules (${check.reason.replace('_', ' ')})`,
+      };
+    const itemTypeCode = h.itemType
+      ? codeFor(cfg.itemTypes.keys(), mapping.itemTypes, h.itemType)
+      : (mapping.defaultItemType ?? null);
     if (!itemTypeCode || !cfg.itemTypes.has(itemTypeCode)) {
-      return { reason: h.itemType ? `has a ${which} of item type "${h.itemType}", which Circa does not have: add it or map it` : `has a ${which} without an item type, and no default item type is set` };
+      return {
+        reason: h.itemType
+          ? `has a ${which} of item type "${h.itemType}", which Circa does not have: add it or map it`
+          : `has a ${which} without an item type, and no default item type is set`,
+      };
     }
     const home = h.homeBranch ? branchIdFor(cfg, mapping, h.homeBranch) : homeBranch;
-    if (!home) return { reason: `has a ${which} at branch "${h.homeBranch}", which Circa does not have: add it or map it` };
+    if (!home)
+      return { reason: `has a ${which} at branch "${h.homeBranch}", which Circa does not have: add it or map it` };
     const holding = h.holdingBranch ? branchIdFor(cfg, mapping, h.holdingBranch) : home;
-    if (!holding) return { reason: `has a ${which} held at branch "${h.holdingBranch}", which Circa does not have: add it or map it` };
+    if (!holding)
+      return {
+        reason: `has a ${which} held at branch "${h.holdingBranch}", which Circa does not have: add it or map it`,
+      };
     const barcode = check.barcode;
-    const current = pending.items.get(barcode) ?? (this.mayBeStored('barcode', barcode) ? this.storedItem(barcode) : undefined);
-    if (current && current.recordId !== recordId) return { reason: `has a ${which} with the barcode ${barcode}, which is a copy of another record already` };
+    const current =
+      pending.items.get(barcode) ?? (this.mayBeStored('barcode', barcode) ? this.storedItem(barcode) : undefined);
+    if (current && current.recordId !== recordId)
+      return { reason: `has a ${which} with the barcode ${barcode}, which is a copy of another record already` };
     // A file without a location leaves the copy's own (set at the desk) as it is.
-    const fields = { itemTypeCode, homeBranchId: home, replacementPrice: h.price, notForLoan: h.notForLoan, ...(h.location ? { location: normaliseLocation(h.location) } : {}) };
+    const fields = {
+      itemTypeCode,
+      homeBranchId: home,
+      replacementPrice: h.price,
+      notForLoan: h.notForLoan,
+      ...(h.location ? { location: normaliseLocation(h.location) } : {}),
+    };
     if (current) return { row: { ...current, ...fields }, isNew: false };
     return {
-      row: { id: this.ctx.newId(), barcode, recordId, currentBranchId: holding, status: 'available', damaged: false, transitToBranchId: null, ...fields },
+      row: {
+        id: this.ctx.newId(),
+        barcode,
+        recordId,
+        currentBranchId: holding,
+        status: 'available',
+        damaged: false,
+        transitToBranchId: null,
+        ...fields,
+      },
       isNew: true,
     };
   }
@@ -318,13 +414,25 @@ export class MarcImporter {
   }
 
   /** One batch, one command. Should it fail as a whole (it should not: everything was checked), each record is tried alone so one bad record costs only itself. */
-  private write(batch: Plan[], actor: Actor, fileName: string | null, mark: ResumeMark, skipped: SkipList, report: MarcImportReport): void {
+  private write(
+    batch: Plan[],
+    actor: Actor,
+    fileName: string | null,
+    mark: ResumeMark,
+    skipped: SkipList,
+    report: MarcImportReport,
+  ): void {
     const run = (plans: Plan[]) =>
       runCommand(
         this.ctx,
         {
           command: COMMAND.catalogue.importRecords,
-          input: { file: fileName, from: plans[0]!.position, to: plans[plans.length - 1]!.position, records: plans.length },
+          input: {
+            file: fileName,
+            from: plans[0]!.position,
+            to: plans[plans.length - 1]!.position,
+            records: plans.length,
+          },
           actor,
           summary: `import ${plans.length} MARC records`,
         },
@@ -345,9 +453,14 @@ export class MarcImporter {
       for (const p of batch) count(report, p);
     } catch (error) {
       // Not a bad record but a station that cannot write at all: stop, do not list every record.
-      if (error instanceof ServiceError && (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED')) throw error;
+      if (error instanceof ServiceError && (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED'))
+        throw error;
       if (batch.length === 1) {
-        skipped.add({ position: batch[0]!.position, id: null, reason: `Record ${batch[0]!.position} could not be written: ${error instanceof Error ? error.message : String(error)}.` });
+        skipped.add({
+          position: batch[0]!.position,
+          id: null,
+          reason: `Record ${batch[0]!.position} could not be written: ${error instanceof Error ? error.message : String(error)}.`,
+        });
         return;
       }
       for (const p of batch) this.write([p], actor, fileName, mark, skipped, report);

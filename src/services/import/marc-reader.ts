@@ -29,7 +29,9 @@ export function sniffKind(head: Uint8Array): MarcFileKind {
   const b = head[i];
   if (b === 0x3c /* < */) return 'marcxml';
   if (b !== undefined && b >= 0x30 && b <= 0x39 && head.length - i >= 5) return 'iso2709';
-  throw new NotMarcError('This is not a MARC file: it is neither ISO 2709 (it would start with the record length) nor MARCXML.');
+  throw new NotMarcError(
+    'This is not a MARC file: it is neither ISO 2709 (it would start with the record length) nor MARCXML.',
+  );
 }
 
 export interface ReaderOptions {
@@ -38,8 +40,12 @@ export interface ReaderOptions {
 }
 
 /** Reads a MARC file's records in order. Throws NotMarcError before any record if it is neither kind. */
-export async function* readMarc(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<ReadRecord & { kind: MarcFileKind }> {
-  for await (const { kind, records } of readMarcInSlices(source, options)) for (const r of records) yield { ...r, kind };
+export async function* readMarc(
+  source: ByteSource,
+  options: ReaderOptions = {},
+): AsyncGenerator<ReadRecord & { kind: MarcFileKind }> {
+  for await (const { kind, records } of readMarcInSlices(source, options))
+    for (const r of records) yield { ...r, kind };
 }
 
 /**
@@ -47,10 +53,16 @@ export async function* readMarc(source: ByteSource, options: ReaderOptions = {})
  * takes them so, since an async generator's step for every record was a measurable share of
  * its reading time.
  */
-export async function* readMarcInSlices(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<{ kind: MarcFileKind; records: ReadRecord[] }> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (async function* () {
-    yield* source;
-  })();
+export async function* readMarcInSlices(
+  source: ByteSource,
+  options: ReaderOptions = {},
+): AsyncGenerator<{ kind: MarcFileKind; records: ReadRecord[] }> {
+  const iterator =
+    Symbol.asyncIterator in source
+      ? source[Symbol.asyncIterator]()
+      : (async function* () {
+          yield* source;
+        })();
   let first = await iterator.next();
   while (!first.done && first.value.length === 0) first = await iterator.next();
   if (first.done) throw new NotMarcError('The file is empty.');
@@ -69,7 +81,8 @@ async function* readIso2709(chunks: AsyncIterable<Uint8Array>, options: ReaderOp
   let bytes = 0;
   for await (const chunk of chunks) {
     bytes += chunk.length;
-    const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const data: Buffer =
+      carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let start = 0;
     const records: ReadRecord[] = [];
     for (let end = data.indexOf(RECORD_TERMINATOR, start); end !== -1; end = data.indexOf(RECORD_TERMINATOR, start)) {
@@ -80,7 +93,11 @@ async function* readIso2709(chunks: AsyncIterable<Uint8Array>, options: ReaderOp
       if (from === end) continue;
       position++;
       const decoded = decodeIso2709(data.subarray(from, end + 1));
-      records.push(decoded.ok ? { position, ok: true, record: decoded.record } : { position, ok: false, reason: decoded.reason, controlNumber: decoded.controlNumber });
+      records.push(
+        decoded.ok
+          ? { position, ok: true, record: decoded.record }
+          : { position, ok: false, reason: decoded.reason, controlNumber: decoded.controlNumber },
+      );
     }
     carry = Buffer.from(data.subarray(start));
     yield records;
@@ -89,7 +106,9 @@ async function* readIso2709(chunks: AsyncIterable<Uint8Array>, options: ReaderOp
   if (carry.toString('latin1').trim().length > 0) {
     position++;
     const decoded = decodeIso2709(Buffer.concat([carry, Buffer.of(RECORD_TERMINATOR)]));
-    const controlNumber = decoded.ok ? (decoded.record.fields.find((f) => f[0] === '001')?.[1] ?? null) : decoded.controlNumber;
+    const controlNumber = decoded.ok
+      ? (decoded.record.fields.find((f) => f[0] === '001')?.[1] ?? null)
+      : decoded.controlNumber;
     yield [{ position, ok: false, reason: 'ends without a record terminator: the file was cut short', controlNumber }];
   }
 }
@@ -117,8 +136,17 @@ async function* readMarcXml(chunks: AsyncIterable<Uint8Array>, options: ReaderOp
     if (!record) return;
     const control = record.fields.find((f) => f[0] === '001')?.[1] ?? null;
     if (broken) ready.push({ position, ok: false, reason: broken, controlNumber: control });
-    else if (record.fields.length === 0) ready.push({ position, ok: false, reason: 'has no fields', controlNumber: null });
-    else ready.push({ position, ok: true, record: { ...record, leader: `${record.leader.padEnd(24, ' ').slice(0, 9)}a${record.leader.padEnd(24, ' ').slice(10, 24)}` } });
+    else if (record.fields.length === 0)
+      ready.push({ position, ok: false, reason: 'has no fields', controlNumber: null });
+    else
+      ready.push({
+        position,
+        ok: true,
+        record: {
+          ...record,
+          leader: `${record.leader.padEnd(24, ' ').slice(0, 9)}a${record.leader.padEnd(24, ' ').slice(10, 24)}`,
+        },
+      });
     record = null;
     broken = null;
   };

@@ -44,8 +44,20 @@ export interface OfflineExport {
 }
 
 const COMMANDS: Record<OfflineFormat, string[]> = {
-  koc: [COMMAND.circulation.checkout, COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkin, COMMAND.fees.pay],
-  evergreen: [COMMAND.circulation.checkout, COMMAND.circulation.renew, COMMAND.circulation.renewAll, COMMAND.circulation.checkin, COMMAND.catalogue.inHouseUse],
+  koc: [
+    COMMAND.circulation.checkout,
+    COMMAND.circulation.renew,
+    COMMAND.circulation.renewAll,
+    COMMAND.circulation.checkin,
+    COMMAND.fees.pay,
+  ],
+  evergreen: [
+    COMMAND.circulation.checkout,
+    COMMAND.circulation.renew,
+    COMMAND.circulation.renewAll,
+    COMMAND.circulation.checkin,
+    COMMAND.catalogue.inHouseUse,
+  ],
 };
 
 interface JournalRow {
@@ -61,8 +73,13 @@ interface Effect {
   row: Record<string, unknown>;
 }
 
-export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, options: OfflineExportOptions): OfflineExport {
-  for (const d of [options.from, options.to]) if (!isValidLocalDate(d)) throw invalid(`"${d}" is not a day like 2026-12-01.`);
+export function buildOfflineExport(
+  ctx: ServiceContext,
+  format: OfflineFormat,
+  options: OfflineExportOptions,
+): OfflineExport {
+  for (const d of [options.from, options.to])
+    if (!isValidLocalDate(d)) throw invalid(`"${d}" is not a day like 2026-12-01.`);
   if (options.to < options.from) throw invalid('--to is before --from.');
   const cfg = ctx.config.get();
   const branch = cfg.branches.get(ctx.identity().branchId);
@@ -76,20 +93,36 @@ export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, o
        ${options.again ? '' : 'AND seq NOT IN (SELECT seq FROM export_marks WHERE format = ?)'}
        ORDER BY seq`,
     )
-    .all(startOfLocalDay(options.from, zone), endOfLocalDay(options.to, zone), ...commands, ...(options.again ? [] : [format])) as JournalRow[];
+    .all(
+      startOfLocalDay(options.from, zone),
+      endOfLocalDay(options.to, zone),
+      ...commands,
+      ...(options.again ? [] : [format]),
+    ) as JournalRow[];
   const cardOf = db.prepare('SELECT card_barcode FROM patrons WHERE id = ?').pluck();
   const barcodeOf = db.prepare('SELECT barcode FROM items WHERE id = ?').pluck();
   const lines: string[] = [];
   const entries: number[] = [];
   const skipped: OfflineExport['skipped'] = [];
-  if (format === 'koc') lines.push(`Version=1.0\tGenerator=Circa\tGeneratorVersion=${options.generatorVersion ?? '0.1.0'}`);
+  if (format === 'koc')
+    lines.push(`Version=1.0\tGenerator=Circa\tGeneratorVersion=${options.generatorVersion ?? '0.1.0'}`);
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as { input?: Record<string, unknown>; effects?: Effect[] };
     const input = payload.input ?? {};
     const effects = payload.effects ?? [];
     const loans = effects.filter((e) => e.table === 'loans').map((e) => e.row as unknown as Loan);
-    const card = (loan: Loan | undefined) => (typeof input.patronBarcode === 'string' ? input.patronBarcode : loan?.patronId ? ((cardOf.get(loan.patronId) as string | undefined) ?? null) : null);
-    const itemBarcode = (loan: Loan | undefined) => (typeof input.itemBarcode === 'string' && row.command !== COMMAND.circulation.renewAll ? input.itemBarcode : loan ? ((barcodeOf.get(loan.itemId) as string | undefined) ?? null) : null);
+    const card = (loan: Loan | undefined) =>
+      typeof input.patronBarcode === 'string'
+        ? input.patronBarcode
+        : loan?.patronId
+          ? ((cardOf.get(loan.patronId) as string | undefined) ?? null)
+          : null;
+    const itemBarcode = (loan: Loan | undefined) =>
+      typeof input.itemBarcode === 'string' && row.command !== COMMAND.circulation.renewAll
+        ? input.itemBarcode
+        : loan
+          ? ((barcodeOf.get(loan.itemId) as string | undefined) ?? null)
+          : null;
     const out: string[] = [];
     let why: string | null = null;
     switch (row.command) {
@@ -103,11 +136,22 @@ export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, o
             why = 'the loan is no longer linked to its patron (reading privacy)';
             continue;
           }
-          const at = row.command === COMMAND.circulation.checkout ? loan.checkedOutAt : (loan.lastRenewedAt ?? row.wall_time);
+          const at =
+            row.command === COMMAND.circulation.checkout ? loan.checkedOutAt : (loan.lastRenewedAt ?? row.wall_time);
           if (format === 'koc') out.push(`${kocTime(at, zone)}\tissue\t${patron}\t${item}`);
           else {
             const type = row.command === COMMAND.circulation.checkout ? 'checkout' : 'renew';
-            out.push(JSON.stringify({ timestamp: Math.floor(at / 1000), type, delta: 0, patron_barcode: patron, barcode: item, due_date: new Date(loan.dueAt).toISOString(), checkout_time: new Date(at).toISOString() }));
+            out.push(
+              JSON.stringify({
+                timestamp: Math.floor(at / 1000),
+                type,
+                delta: 0,
+                patron_barcode: patron,
+                barcode: item,
+                due_date: new Date(loan.dueAt).toISOString(),
+                checkout_time: new Date(at).toISOString(),
+              }),
+            );
           }
         }
         break;
@@ -119,22 +163,43 @@ export function buildOfflineExport(ctx: ServiceContext, format: OfflineFormat, o
         if (!loan || !item) break;
         const at = loan.returnedAt ?? row.wall_time;
         if (format === 'koc') out.push(`${kocTime(at, zone)}\treturn\t${item}`);
-        else out.push(JSON.stringify({ timestamp: Math.floor(row.wall_time / 1000), type: 'checkin', delta: 0, barcode: item, backdate: new Date(at).toISOString() }));
+        else
+          out.push(
+            JSON.stringify({
+              timestamp: Math.floor(row.wall_time / 1000),
+              type: 'checkin',
+              delta: 0,
+              barcode: item,
+              backdate: new Date(at).toISOString(),
+            }),
+          );
         break;
       }
       case COMMAND.fees.pay: {
-        const payment = effects.find((e) => e.table === 'payments')?.row as { patronId?: string; amount?: number; createdAt?: number } | undefined;
+        const payment = effects.find((e) => e.table === 'payments')?.row as
+          { patronId?: string; amount?: number; createdAt?: number } | undefined;
         const patron = payment?.patronId ? (cardOf.get(payment.patronId) as string | undefined) : undefined;
         if (!payment || !patron || !payment.amount) {
           why = 'the payment names no patron with a card';
           break;
         }
-        out.push(`${kocTime(payment.createdAt ?? row.wall_time, zone)}\tpayment\t${patron}\t${(payment.amount / 100).toFixed(2)}`);
+        out.push(
+          `${kocTime(payment.createdAt ?? row.wall_time, zone)}\tpayment\t${patron}\t${(payment.amount / 100).toFixed(2)}`,
+        );
         break;
       }
       case COMMAND.catalogue.inHouseUse: {
         const item = typeof input.itemBarcode === 'string' ? input.itemBarcode : null;
-        if (item) out.push(JSON.stringify({ timestamp: Math.floor(row.wall_time / 1000), type: 'in_house_use', delta: 0, barcode: item, count: 1 }));
+        if (item)
+          out.push(
+            JSON.stringify({
+              timestamp: Math.floor(row.wall_time / 1000),
+              type: 'in_house_use',
+              delta: 0,
+              barcode: item,
+              count: 1,
+            }),
+          );
         break;
       }
     }
@@ -161,7 +226,16 @@ export function markExported(ctx: ServiceContext, format: OfflineFormat, entries
 
 /** "2026-12-01 14:03:22 045": the branch's local time, milliseconds last (Koha's timestamp). */
 export function kocTime(instant: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(instant));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(instant));
   const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '00';
   return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')} ${String(instant % 1000).padStart(3, '0')}`;
 }

@@ -24,7 +24,8 @@ function joinNumbered(tokens: string[]): string[] {
   const out: string[] = [];
   for (const token of tokens) {
     const previous = out[out.length - 1];
-    if (previous !== undefined && /^(c|cop|copy|v|vol|pt|no|t)\.?$/i.test(previous) && /^\d+$/.test(token)) out[out.length - 1] = `${previous} ${token}`;
+    if (previous !== undefined && /^(c|cop|copy|v|vol|pt|no|t)\.?$/i.test(previous) && /^\d+$/.test(token))
+      out[out.length - 1] = `${previous} ${token}`;
     else out.push(token);
   }
   return out;
@@ -37,7 +38,10 @@ export function splitCallNumber(callNumber: string): string[] {
     const [, letters = '', number = '', rest = ''] = s.match(LC) ?? [];
     // Cutters start with a full stop and a capital (".J38"), or follow a space ("S65"); a
     // second cutter may be run on (".J38S65").
-    const tail = rest.replace(/(\.?[A-Z]\d+)/g, ' $1').replace(/\s+/g, ' ').trim();
+    const tail = rest
+      .replace(/(\.?[A-Z]\d+)/g, ' $1')
+      .replace(/\s+/g, ' ')
+      .trim();
     const tokens = tail ? tail.split(' ') : [];
     return [letters, number, ...joinNumbered(tokens)];
   }

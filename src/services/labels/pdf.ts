@@ -51,18 +51,32 @@ export function encodeBars(barcode: string, symbology: Symbology): { bars: Bar[]
     svg =
       symbology === 'codabar'
         ? // Codabar carries its start and stop characters in the data; A...B is the usual library pair.
-          bwipjs.toSVG({ bcid: 'rationalizedCodabar', text: `A${barcode}B`, scale: 1, height: 10, includetext: false, paddingwidth: 10 })
+          bwipjs.toSVG({
+            bcid: 'rationalizedCodabar',
+            text: `A${barcode}B`,
+            scale: 1,
+            height: 10,
+            includetext: false,
+            paddingwidth: 10,
+          })
         : bwipjs.toSVG({ bcid: 'code128', text: barcode, scale: 1, height: 10, includetext: false, paddingwidth: 10 });
   } catch {
-    const why = symbology === 'codabar' ? 'Codabar carries only digits and - $ : / . +' : 'Code 128 carries only ASCII characters';
-    throw new LabelError(`The barcode ${barcode} cannot be printed as ${symbology === 'codabar' ? 'Codabar' : 'Code 128'} (${why}).`, barcode);
+    const why =
+      symbology === 'codabar'
+        ? 'Codabar carries only digits and - $ : / . +'
+        : 'Code 128 carries only ASCII characters';
+    throw new LabelError(
+      `The barcode ${barcode} cannot be printed as ${symbology === 'codabar' ? 'Codabar' : 'Code 128'} (${why}).`,
+      barcode,
+    );
   }
   // bwip-js draws each bar as a vertical stroke "Mx y1Ly2" of a stroke width; the bars are those strokes' rectangles.
   const width = Number(svg.match(/viewBox="0 0 ([\d.]+) [\d.]+"/)?.[1]);
   const bars: Bar[] = [];
   for (const path of svg.matchAll(/<path[^>]*stroke-width="([\d.]+)"[^>]*d="([^"]+)"/g)) {
     const stroke = Number(path[1]);
-    for (const seg of (path[2] ?? '').matchAll(/M([\d.]+) [\d.]+L[\d.]+ [\d.]+/g)) bars.push({ x: Number(seg[1]) - stroke / 2, width: stroke });
+    for (const seg of (path[2] ?? '').matchAll(/M([\d.]+) [\d.]+L[\d.]+ [\d.]+/g))
+      bars.push({ x: Number(seg[1]) - stroke / 2, width: stroke });
   }
   if (!width || bars.length === 0) throw new LabelError(`The barcode ${barcode} could not be drawn.`, barcode);
   return { bars: bars.sort((a, b) => a.x - b.x), width };
@@ -78,7 +92,15 @@ function fitText(doc: Doc, text: string, width: number): string {
   return `${cut.trimEnd()}…`;
 }
 
-function drawBarcodeLabel(doc: Doc, copy: LabelCopy, x: number, y: number, sheet: Sheet, opts: LabelPdfOptions, encoded: { bars: Bar[]; width: number }): void {
+function drawBarcodeLabel(
+  doc: Doc,
+  copy: LabelCopy,
+  x: number,
+  y: number,
+  sheet: Sheet,
+  opts: LabelPdfOptions,
+  encoded: { bars: Bar[]; width: number },
+): void {
   const inner = sheet.labelWidth - 2 * PADDING;
   const small = Math.min(7, sheet.labelHeight / 10);
   const human = Math.min(9, sheet.labelHeight / 8);
@@ -87,7 +109,11 @@ function drawBarcodeLabel(doc: Doc, copy: LabelCopy, x: number, y: number, sheet
   const block = small * 2.5 + barsHeight + human * 1.3;
   let top = y + (sheet.labelHeight - block) / 2;
   doc.font('Helvetica').fontSize(small);
-  doc.text(fitText(doc, opts.libraryName, inner), x + PADDING, top, { width: inner, align: 'center', lineBreak: false });
+  doc.text(fitText(doc, opts.libraryName, inner), x + PADDING, top, {
+    width: inner,
+    align: 'center',
+    lineBreak: false,
+  });
   top += small * 1.2;
   doc.font('Helvetica-Bold').fontSize(small);
   doc.text(fitText(doc, copy.title, inner), x + PADDING, top, { width: inner, align: 'center', lineBreak: false });
@@ -98,7 +124,11 @@ function drawBarcodeLabel(doc: Doc, copy: LabelCopy, x: number, y: number, sheet
   for (const bar of encoded.bars) doc.rect(left + bar.x * module, top, bar.width * module, barsHeight);
   doc.fill('black');
   doc.font('Helvetica').fontSize(human);
-  doc.text(copy.barcode, x + PADDING, top + barsHeight + human * 0.2, { width: inner, align: 'center', lineBreak: false });
+  doc.text(copy.barcode, x + PADDING, top + barsHeight + human * 0.2, {
+    width: inner,
+    align: 'center',
+    lineBreak: false,
+  });
 }
 
 function drawSpineLabel(doc: Doc, copy: LabelCopy, x: number, y: number, sheet: Sheet): void {
@@ -122,11 +152,19 @@ function drawSpineLabel(doc: Doc, copy: LabelCopy, x: number, y: number, sheet: 
 }
 
 /** The PDF of labels for `copies`, in their order, from the start position on. */
-export async function renderLabelsPdf(copies: LabelCopy[], opts: LabelPdfOptions): Promise<{ pdf: Buffer; pages: number }> {
+export async function renderLabelsPdf(
+  copies: LabelCopy[],
+  opts: LabelPdfOptions,
+): Promise<{ pdf: Buffer; pages: number }> {
   const { sheet } = opts;
   // Encode first: one copy that cannot be printed stops the print before any page is made.
   const encoded = opts.kind === 'barcode' ? copies.map((c) => encodeBars(c.barcode, opts.symbology)) : [];
-  const doc = new PDFDocument({ size: [sheet.pageWidth, sheet.pageHeight], margin: 0, autoFirstPage: false, info: { Title: 'Labels', Creator: 'Circa' } });
+  const doc = new PDFDocument({
+    size: [sheet.pageWidth, sheet.pageHeight],
+    margin: 0,
+    autoFirstPage: false,
+    info: { Title: 'Labels', Creator: 'Circa' },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

@@ -3,7 +3,12 @@
 // barcodes (a roll of pre-printed numbers), or the copies of the records a search finds.
 import type { CatalogueService } from '../catalogue';
 import type { ServiceContext } from '../context';
-import { labelCopiesFromId, labelCopiesInRange, labelCopiesOfRecord, labelCopyByBarcode } from '../../store/queries/labels';
+import {
+  labelCopiesFromId,
+  labelCopiesInRange,
+  labelCopiesOfRecord,
+  labelCopyByBarcode,
+} from '../../store/queries/labels';
 import { InvalidFields } from '../errors';
 import { LabelError, renderLabelsPdf, type LabelCopy, type LabelKind, type Symbology } from './pdf';
 import { labelsPerSheet, POINTS_PER_MM, SHEETS, type SheetId } from './sheets';
@@ -29,7 +34,12 @@ export interface LabelRequest {
 }
 
 /** A refusal the desk says in its own words: `reason` names the message, `params` fill it in (renderer/screens/catalogue/Labels.tsx). */
-function refuse(path: string, message: string, reason: string, params: Record<string, string | number> = {}): InvalidFields {
+function refuse(
+  path: string,
+  message: string,
+  reason: string,
+  params: Record<string, string | number> = {},
+): InvalidFields {
   return new InvalidFields([{ path, message, reason, params }]);
 }
 
@@ -57,7 +67,13 @@ export class LabelService {
   /** The copies a selection names, in barcode order (a range, a search) or as listed. */
   copies(selection: LabelSelection): LabelCopy[] {
     const capped = (rows: LabelCopy[]) => {
-      if (rows.length > MAX_LABELS) throw refuse('copies', `More than ${MAX_LABELS} copies; print at most ${MAX_LABELS} labels at a time.`, 'tooManyLabels', { max: MAX_LABELS });
+      if (rows.length > MAX_LABELS)
+        throw refuse(
+          'copies',
+          `More than ${MAX_LABELS} copies; print at most ${MAX_LABELS} labels at a time.`,
+          'tooManyLabels',
+          { max: MAX_LABELS },
+        );
       return rows;
     };
     switch (selection.kind) {
@@ -70,7 +86,10 @@ export class LabelService {
           if (row) found.push(row);
           else missing.push(barcode);
         }
-        if (missing.length > 0) throw refuse('copies.barcodes', `No copy has the barcode ${some(missing)}.`, 'noSuchCopy', { barcodes: some(missing) });
+        if (missing.length > 0)
+          throw refuse('copies.barcodes', `No copy has the barcode ${some(missing)}.`, 'noSuchCopy', {
+            barcodes: some(missing),
+          });
         return capped(found);
       }
       case 'addedSince':
@@ -79,11 +98,14 @@ export class LabelService {
         const from = selection.from.trim();
         const to = selection.to.trim();
         // Barcodes of one roll have one length: comparing text of equal length is comparing numbers.
-        if (from.length !== to.length) throw refuse('copies.to', 'The first and last barcode of a range must have the same number of characters.', 'rangeLengths');
+        if (from.length !== to.length)
+          throw refuse(
+            'copies.to',
+            'The first and last barcode of a range must have the same number of characters.',
+            'rangeLengths',
+          );
         if (from > to) throw refuse('copies.to', 'The first barcode of the range comes after the last.', 'rangeOrder');
-        return capped(
-          labelCopiesInRange(this.ctx, from, to, MAX_LABELS + 1),
-        );
+        return capped(labelCopiesInRange(this.ctx, from, to, MAX_LABELS + 1));
       }
       case 'search': {
         const hits = this.catalogue.search(selection.query, 100);
@@ -97,14 +119,22 @@ export class LabelService {
     const sheet = SHEETS[request.sheet];
     const perSheet = labelsPerSheet(sheet);
     if (!Number.isInteger(request.startPosition) || request.startPosition < 1 || request.startPosition > perSheet) {
-      throw refuse('startPosition', `The start position is a label from 1 to ${perSheet} on this sheet.`, 'startPosition', { max: perSheet });
+      throw refuse(
+        'startPosition',
+        `The start position is a label from 1 to ${perSheet} on this sheet.`,
+        'startPosition',
+        { max: perSheet },
+      );
     }
     const copies = this.copies(request.copies);
     if (copies.length === 0) throw refuse('copies', 'No copies to print labels for.', 'noCopies');
     if (request.labelKind === 'spine') {
       const without = copies.filter((c) => !c.callNumber?.trim());
       const barcodes = some(without.map((c) => c.barcode));
-      if (without.length > 0) throw refuse('labelKind', `These copies have no call number for a spine label: ${barcodes}.`, 'noCallNumber', { barcodes });
+      if (without.length > 0)
+        throw refuse('labelKind', `These copies have no call number for a spine label: ${barcodes}.`, 'noCallNumber', {
+          barcodes,
+        });
     }
     const margins = {
       top: request.topMarginMm != null ? request.topMarginMm * POINTS_PER_MM : sheet.topMargin,
@@ -121,7 +151,11 @@ export class LabelService {
       });
       return { pdf, pages, labels: copies.length, barcodes: copies.map((c) => c.barcode) };
     } catch (error) {
-      if (error instanceof LabelError) throw refuse('symbology', error.message, 'symbology', { barcode: error.barcode ?? '', symbology: request.symbology === 'codabar' ? 'Codabar' : 'Code 128' });
+      if (error instanceof LabelError)
+        throw refuse('symbology', error.message, 'symbology', {
+          barcode: error.barcode ?? '',
+          symbology: request.symbology === 'codabar' ? 'Codabar' : 'Code 128',
+        });
       throw error;
     }
   }

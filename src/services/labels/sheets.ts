@@ -67,7 +67,12 @@ export interface LabelCell {
  * Where each of `count` labels goes: filling from `startPosition` on the first sheet (the ones
  * before it were used already), then whole sheets.
  */
-export function layoutCells(sheet: Sheet, count: number, startPosition: number, margins: { top: number; left: number }): LabelCell[] {
+export function layoutCells(
+  sheet: Sheet,
+  count: number,
+  startPosition: number,
+  margins: { top: number; left: number },
+): LabelCell[] {
   const perSheet = labelsPerSheet(sheet);
   const cells: LabelCell[] = [];
   for (let i = 0; i < count; i++) {
@@ -76,7 +81,12 @@ export function layoutCells(sheet: Sheet, count: number, startPosition: number, 
     const index = slot % perSheet;
     const row = Math.floor(index / sheet.columns);
     const column = index % sheet.columns;
-    cells.push({ page, position: index + 1, x: margins.left + column * sheet.pitchX, y: margins.top + row * sheet.pitchY });
+    cells.push({
+      page,
+      position: index + 1,
+      x: margins.left + column * sheet.pitchX,
+      y: margins.top + row * sheet.pitchY,
+    });
   }
   return cells;
 }

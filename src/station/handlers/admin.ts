@@ -7,7 +7,13 @@ import type { StationServices } from '../services';
 
 function sip2Settings(s: StationServices) {
   const state = s.sip2.state();
-  return { ...s.sip2.settings(), listening: state.listening, listeningPort: state.port, connections: state.connections, error: state.error };
+  return {
+    ...s.sip2.settings(),
+    listening: state.listening,
+    listeningPort: state.port,
+    connections: state.connections,
+    error: state.error,
+  };
 }
 
 export function adminHandlers({ s, ok, imports }: HandlerDeps): HandlersOf<typeof adminApi> {
@@ -33,7 +39,12 @@ export function adminHandlers({ s, ok, imports }: HandlerDeps): HandlersOf<typeo
       return { csv: parts.join(''), patrons: r.patrons };
     },
     'export.offline': (input) => {
-      const out = buildOfflineExport(s.ctx, input.format, { from: input.from, to: input.to, again: input.again ?? false, generatorVersion: s.version });
+      const out = buildOfflineExport(s.ctx, input.format, {
+        from: input.from,
+        to: input.to,
+        again: input.again ?? false,
+        generatorVersion: s.version,
+      });
       // The desk saves the file the moment it has the answer; the entries count as exported from then.
       markExported(s.ctx, input.format, out.entries);
       return { text: out.text, transactions: out.transactions, skipped: out.skipped.length };

@@ -39,7 +39,12 @@ export function catalogueHandlers({ s }: HandlerDeps): HandlersOf<typeof catalog
     'copyCatalogue.import': (input, hc) => s.copyCataloguing.import(input.marcxml, hc.actor),
     'labels.pdf': async (input) => {
       const made = await s.labels.pdf(input);
-      return { pdfBase64: made.pdf.toString('base64'), pages: made.pages, labels: made.labels, barcodes: made.barcodes };
+      return {
+        pdfBase64: made.pdf.toString('base64'),
+        pages: made.pages,
+        labels: made.labels,
+        barcodes: made.barcodes,
+      };
     },
   };
 }

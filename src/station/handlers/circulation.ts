@@ -6,7 +6,11 @@ import { followUp } from './support';
 export function circulationHandlers({ s, devices, staffOverride }: HandlerDeps): HandlersOf<typeof circulationApi> {
   return {
     'circulation.checkout': (input, hc) =>
-      s.circulation.checkout({ patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
+      s.circulation.checkout(
+        { patronBarcode: input.patronBarcode, itemBarcode: input.itemBarcode },
+        hc.actor,
+        staffOverride(hc, input.override),
+      ),
     'circulation.checkin': (input, hc) => {
       const result = s.circulation.checkin(input, hc.actor);
       // Committed. A trapped hold or a transfer prints its slip at once, with no dialog. The desk
@@ -22,9 +26,12 @@ export function circulationHandlers({ s, devices, staffOverride }: HandlerDeps):
       const { slip, html } = made.value;
       // The receipt printer failing leaves the HTML: the desk offers it to the system printer.
       const printed = followUp('SLIP_NOT_PRINTED', () => devices.print(slip));
-      return printed.ok ? { ...result, hold, printJob: printed.value, slipHtml: html } : { ...result, hold, printJob: null, slipHtml: html, followUpFailed: printed.failed };
+      return printed.ok
+        ? { ...result, hold, printJob: printed.value, slipHtml: html }
+        : { ...result, hold, printJob: null, slipHtml: html, followUpFailed: printed.failed };
     },
-    'circulation.renew': (input, hc) => s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
+    'circulation.renew': (input, hc) =>
+      s.circulation.renew({ itemBarcode: input.itemBarcode }, hc.actor, staffOverride(hc, input.override)),
     'circulation.renewAll': (input, hc) => s.circulation.renewAll(input, hc.actor),
     'shelf.scan': (input, hc) => s.shelf.scan(input, hc.actor),
     'shelf.missing': (input) => s.shelf.missingInRange(input),

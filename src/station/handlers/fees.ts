@@ -20,9 +20,16 @@ export function feesHandlers({ s, devices }: HandlerDeps): HandlersOf<typeof fee
       if (!devices.hasPrinter) return { ...paid, receiptHtml: made.value.html };
       const cash = paid.method === 'cash';
       const printed = followUp('RECEIPT_NOT_PRINTED', () => devices.print(made.value.slip, cash));
-      return printed.ok ? { ...paid, receiptHtml: made.value.html } : { ...paid, receiptHtml: made.value.html, followUpFailed: printed.failed };
+      return printed.ok
+        ? { ...paid, receiptHtml: made.value.html }
+        : { ...paid, receiptHtml: made.value.html, followUpFailed: printed.failed };
     },
-    'fees.waive': (input, hc) => s.fees.waive({ feeId: input.feeId, reason: input.reason, amount: input.amount }, hc.actor, hc.grantedBy ?? undefined),
+    'fees.waive': (input, hc) =>
+      s.fees.waive(
+        { feeId: input.feeId, reason: input.reason, amount: input.amount },
+        hc.actor,
+        hc.grantedBy ?? undefined,
+      ),
     'fees.charge': (input, hc) => s.fees.charge(input, hc.actor),
   };
 }

@@ -12,18 +12,29 @@ export function illHandlers({ s, devices, withSlip, illShipped }: HandlerDeps): 
     'ill.pullList': () => s.ill.pullList(),
     'ill.forPatron': (input, hc) => {
       // The kiosk shows a patron their own requests, no one else's.
-      if (hc.actor.kind === 'kiosk' && hc.actor.patronId !== input.patronId) throw new ServiceError('FORBIDDEN', 'A kiosk session acts only for the patron who signed in.');
+      if (hc.actor.kind === 'kiosk' && hc.actor.patronId !== input.patronId)
+        throw new ServiceError('FORBIDDEN', 'A kiosk session acts only for the patron who signed in.');
       return s.ill.forPatron(input.patronId);
     },
     'ill.requestBorrowing': (input, hc) => s.ill.requestBorrowing(input, hc.actor),
     'ill.send': (input, hc) => s.ill.send(input.id, hc.actor),
     'ill.markShipped': (input, hc) => s.ill.markShipped(input.id, input.lenderDueOn ?? null, hc.actor),
     'ill.receive': (input, hc) => {
-      const received = s.ill.receive(input.id, { lenderDueOn: input.lenderDueOn, itemTypeCode: input.itemTypeCode ?? null }, hc.actor);
+      const received = s.ill.receive(
+        input.id,
+        { lenderDueOn: input.lenderDueOn, itemTypeCode: input.itemTypeCode ?? null },
+        hc.actor,
+      );
       // Committed. The patron's hold on the copy is trapped: its hold slip prints, as at check-in.
       if (!received.hold || !received.itemBarcode) return received;
       const made = followUp('SLIP_NOT_PRINTED', () => {
-        const slip = devices.slipForCheckin({ action: 'hold_waiting', title: received.title, itemBarcode: received.itemBarcode!, destinationBranch: null, hold: received.hold });
+        const slip = devices.slipForCheckin({
+          action: 'hold_waiting',
+          title: received.title,
+          itemBarcode: received.itemBarcode!,
+          destinationBranch: null,
+          hold: received.hold,
+        });
         return slip ? { slip, html: devices.manager.renderSlipHtml(slip) } : null;
       });
       return withSlip(received, made);

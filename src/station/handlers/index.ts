@@ -26,7 +26,10 @@ import { syncHandlers } from './sync';
 export type { CoreHooks, Handler, HandlerContext, Handlers, HandlersOf } from './types';
 
 const NO_HUB_HOOKS: CoreHooks = {
-  join: () => Promise.reject(new ServiceError('NOT_CONFIGURED', 'This station cannot join a hub from here; start it with --join.')),
+  join: () =>
+    Promise.reject(
+      new ServiceError('NOT_CONFIGURED', 'This station cannot join a hub from here; start it with --join.'),
+    ),
   loadingLibrary: () => false,
   syncNow: () => Promise.resolve({ state: 'not_configured' }),
 };

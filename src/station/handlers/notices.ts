@@ -10,7 +10,12 @@ export function noticesHandlers({ s }: HandlerDeps): HandlersOf<typeof noticesAp
     'notices.run': () => s.notices.run(),
     'notices.status': () => {
       const settings = s.notices.settings();
-      return { counts: s.notices.counts(), attention: s.notices.needingAttention(), isSender: s.notices.isSender(settings), enabled: settings.enabled };
+      return {
+        counts: s.notices.counts(),
+        attention: s.notices.needingAttention(),
+        isSender: s.notices.isSender(settings),
+        enabled: settings.enabled,
+      };
     },
     'notices.forPatron': (input) => s.notices.forPatron(input.patronId),
     'notices.letters': () => s.notices.lettersPage(),

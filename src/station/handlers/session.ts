@@ -4,7 +4,12 @@ import type { HandlerDeps, HandlersOf } from './types';
 
 export function sessionHandlers({ s, devices, hooks, ok }: HandlerDeps): HandlersOf<typeof sessionApi> {
   return {
-    'system.health': () => ({ ok: true, version: s.version, stationId: s.ctx.stationId, configured: s.admin.isConfigured() }),
+    'system.health': () => ({
+      ok: true,
+      version: s.version,
+      stationId: s.ctx.stationId,
+      configured: s.admin.isConfigured(),
+    }),
     'setup.status': () => {
       const configured = s.admin.isConfigured();
       const cfg = s.ctx.config.get();

@@ -8,7 +8,17 @@ import type { StationServices } from '../services';
  * screen (state, reachable, progress, the clock), not where the hub is nor how much work waits to
  * go to it. The last sync error often names the hub's address: only on this machine.
  */
-const PUBLIC_SYNC_FACTS = ['state', 'configured', 'running', 'reachable', 'lastSuccessAt', 'clockOffsetMs', 'clockWarning', 'pulled', 'initialLoad'] as const;
+const PUBLIC_SYNC_FACTS = [
+  'state',
+  'configured',
+  'running',
+  'reachable',
+  'lastSuccessAt',
+  'clockOffsetMs',
+  'clockWarning',
+  'pulled',
+  'initialLoad',
+] as const;
 function publicStatus(status: ReturnType<StationServices['status']>, local: boolean) {
   const sync: Record<string, unknown> = {};
   for (const key of PUBLIC_SYNC_FACTS) if (key in status.sync) sync[key] = status.sync[key];
@@ -19,8 +29,11 @@ function publicStatus(status: ReturnType<StationServices['status']>, local: bool
 export function syncHandlers({ s, hooks }: HandlerDeps): HandlersOf<typeof syncApi> {
   return {
     'sync.exceptions': (input) => s.exceptions.list(input.includeResolved ?? false),
-    'sync.resolveException': (input, hc) => ({ resolved: s.exceptions.resolve(input.id, hc.actor.staffId, input.note ?? null) }),
-    'status.get': (_input, hc) => (hc.session?.kind === 'staff' ? s.status() : publicStatus(s.status(), hc.local === true)),
+    'sync.resolveException': (input, hc) => ({
+      resolved: s.exceptions.resolve(input.id, hc.actor.staffId, input.note ?? null),
+    }),
+    'status.get': (_input, hc) =>
+      hc.session?.kind === 'staff' ? s.status() : publicStatus(s.status(), hc.local === true),
     'sync.now': () => hooks.syncNow(),
   };
 }

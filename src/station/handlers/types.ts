@@ -14,7 +14,6 @@ import type { ImportJobs } from '../imports';
 import type { Slip } from '../../devices/slips/types';
 import type { FollowUpFailed } from '../../api/schemas';
 
-
 export interface HandlerContext {
   session: Session | null;
   actor: Actor;
@@ -26,7 +25,10 @@ export interface HandlerContext {
 }
 
 /** One method's handler. The core parses the answer with the output schema too (it strips the fields the contract does not name). */
-export type Handler<M extends ApiMethod> = (input: z.infer<M['input']>, hc: HandlerContext) => z.infer<M['output']> | Promise<z.infer<M['output']>>;
+export type Handler<M extends ApiMethod> = (
+  input: z.infer<M['input']>,
+  hc: HandlerContext,
+) => z.infer<M['output']> | Promise<z.infer<M['output']>>;
 /** A handler for every method of a table (an area's, or the whole API's), and for nothing else. */
 export type HandlersOf<Api extends Record<string, ApiMethod>> = { [N in keyof Api]: Handler<Api[N]> };
 export type Handlers = HandlersOf<StationApi>;

@@ -8,16 +8,33 @@ export function branchIdByCode(r: Reader, code: string): string | undefined {
   return idOf(r.store.db.prepare('SELECT id FROM branches WHERE code = ?').get(code));
 }
 
-export function circulationRuleId(r: Reader, branchId: string, categoryCode: string, itemTypeCode: string): string | undefined {
-  return idOf(r.store.db.prepare('SELECT id FROM circulation_rules WHERE branch_id = ? AND category_code = ? AND item_type_code = ?').get(branchId, categoryCode, itemTypeCode));
+export function circulationRuleId(
+  r: Reader,
+  branchId: string,
+  categoryCode: string,
+  itemTypeCode: string,
+): string | undefined {
+  return idOf(
+    r.store.db
+      .prepare('SELECT id FROM circulation_rules WHERE branch_id = ? AND category_code = ? AND item_type_code = ?')
+      .get(branchId, categoryCode, itemTypeCode),
+  );
 }
 
 export function patronLimitsId(r: Reader, branchId: string, categoryCode: string): string | undefined {
-  return idOf(r.store.db.prepare('SELECT id FROM patron_limits WHERE branch_id = ? AND category_code = ?').get(branchId, categoryCode));
+  return idOf(
+    r.store.db
+      .prepare('SELECT id FROM patron_limits WHERE branch_id = ? AND category_code = ?')
+      .get(branchId, categoryCode),
+  );
 }
 
 export function branchItemPolicyId(r: Reader, branchId: string, itemTypeCode: string): string | undefined {
-  return idOf(r.store.db.prepare('SELECT id FROM branch_item_policies WHERE branch_id = ? AND item_type_code = ?').get(branchId, itemTypeCode));
+  return idOf(
+    r.store.db
+      .prepare('SELECT id FROM branch_item_policies WHERE branch_id = ? AND item_type_code = ?')
+      .get(branchId, itemTypeCode),
+  );
 }
 
 /** A branch's closed days, raw (their shape depends on `kind`). */
@@ -36,5 +53,10 @@ export function staffIdByUsername(r: Reader, username: string): string | undefin
 
 /** Every branch's id, code, name and time zone, by code. */
 export function branchList(r: Pick<Reader, 'store'>): { id: string; code: string; name: string; timeZone: string }[] {
-  return r.store.db.prepare('SELECT id, code, name, time_zone AS timeZone FROM branches ORDER BY code').all() as { id: string; code: string; name: string; timeZone: string }[];
+  return r.store.db.prepare('SELECT id, code, name, time_zone AS timeZone FROM branches ORDER BY code').all() as {
+    id: string;
+    code: string;
+    name: string;
+    timeZone: string;
+  }[];
 }

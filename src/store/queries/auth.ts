@@ -4,7 +4,8 @@ import type { Reader } from './reader';
 
 /** A staff account by its username (already trimmed and lower-cased), raw. */
 export function staffByUsername(r: Reader, username: string): Record<string, unknown> | undefined {
-  return r.store.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as Record<string, unknown> | undefined;
+  return r.store.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as
+    Record<string, unknown> | undefined;
 }
 
 export interface NewSession {
@@ -19,11 +20,19 @@ export interface NewSession {
 
 export function insertSession(r: Reader, s: NewSession): void {
   r.store.db
-    .prepare('INSERT INTO sessions (token_hash, kind, staff_id, patron_id, created_at, expires_at, sealed_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO sessions (token_hash, kind, staff_id, patron_id, created_at, expires_at, sealed_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
     .run(s.tokenHash, s.kind, s.staffId, s.patronId, s.createdAt, s.expiresAt, s.sealedKey);
 }
 
-export type SessionRow = { kind: 'staff' | 'kiosk'; staff_id: string | null; patron_id: string | null; expires_at: number; sealed_key: string | null };
+export type SessionRow = {
+  kind: 'staff' | 'kiosk';
+  staff_id: string | null;
+  patron_id: string | null;
+  expires_at: number;
+  sealed_key: string | null;
+};
 
 export function sessionByTokenHash(r: Reader, tokenHash: string): SessionRow | undefined {
   return r.store.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined;

@@ -50,7 +50,9 @@ export function copiesOfRecordWithDue(r: Reader, recordId: string): (Item & { du
 
 /** Records with this (normalised) ISBN, by title, at most 20. */
 export function recordsWithIsbn(r: Reader, isbn: string): { id: string; title: string; author: string | null }[] {
-  return r.store.db.prepare('SELECT id, title, author FROM records WHERE isbn = ? ORDER BY title LIMIT 20').all(isbn) as { id: string; title: string; author: string | null }[];
+  return r.store.db
+    .prepare('SELECT id, title, author FROM records WHERE isbn = ? ORDER BY title LIMIT 20')
+    .all(isbn) as { id: string; title: string; author: string | null }[];
 }
 
 /** A copy by barcode with its record's title. */
@@ -70,18 +72,25 @@ export function itemIdByBarcode(r: Reader, barcode: string): string | undefined 
 }
 
 export function openLoanOfItem(r: Reader, itemId: string): Loan | undefined {
-  const raw = r.store.db.prepare('SELECT * FROM loans WHERE item_id = ? AND returned_at IS NULL').get(itemId) as Record<string, unknown> | undefined;
+  const raw = r.store.db.prepare('SELECT * FROM loans WHERE item_id = ? AND returned_at IS NULL').get(itemId) as
+    Record<string, unknown> | undefined;
   return raw ? r.rows.decode<Loan>('loans', raw) : undefined;
 }
 
 /** What stops a copy from being deleted, asked in this order. */
 export const copyDeletionChecks = {
-  onLoan: (r: Reader, itemId: string) => r.store.db.prepare('SELECT 1 FROM loans WHERE item_id = @itemId AND returned_at IS NULL').get({ itemId }) !== undefined,
+  onLoan: (r: Reader, itemId: string) =>
+    r.store.db.prepare('SELECT 1 FROM loans WHERE item_id = @itemId AND returned_at IS NULL').get({ itemId }) !==
+    undefined,
   held: (r: Reader, itemId: string) =>
-    r.store.db.prepare("SELECT 1 FROM holds WHERE item_id = @itemId AND status IN ('pending', 'in_transit', 'waiting')").get({ itemId }) !== undefined,
+    r.store.db
+      .prepare("SELECT 1 FROM holds WHERE item_id = @itemId AND status IN ('pending', 'in_transit', 'waiting')")
+      .get({ itemId }) !== undefined,
   hasHistory: (r: Reader, itemId: string) =>
     r.store.db
-      .prepare('SELECT 1 FROM loans WHERE item_id = @itemId UNION ALL SELECT 1 FROM fees WHERE item_id = @itemId UNION ALL SELECT 1 FROM in_house_uses WHERE item_id = @itemId')
+      .prepare(
+        'SELECT 1 FROM loans WHERE item_id = @itemId UNION ALL SELECT 1 FROM fees WHERE item_id = @itemId UNION ALL SELECT 1 FROM in_house_uses WHERE item_id = @itemId',
+      )
       .get({ itemId }) !== undefined,
 };
 

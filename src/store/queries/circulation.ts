@@ -155,7 +155,9 @@ export class CirculationQueries {
   }
 
   copiesOfRecord(recordId: string): Item[] {
-    return (this.s.copiesOfRecord.all(recordId) as Record<string, unknown>[]).map((r) => this.rows.decode<Item>('items', r));
+    return (this.s.copiesOfRecord.all(recordId) as Record<string, unknown>[]).map((r) =>
+      this.rows.decode<Item>('items', r),
+    );
   }
 
   /** The patron's open loans due before `now`, soonest first, with what a fine needs of the copy. */

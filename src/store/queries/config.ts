@@ -9,5 +9,6 @@ export function wholeTable<T>(r: Reader, table: SyncedTable): T[] {
 
 /** The library's settings as stored (JSON), or undefined before any were saved. */
 export function storedLibrarySettings(r: Pick<Reader, 'store'>): string | undefined {
-  return (r.store.db.prepare("SELECT value FROM settings WHERE id = 'library'").get() as { value: string } | undefined)?.value;
+  return (r.store.db.prepare("SELECT value FROM settings WHERE id = 'library'").get() as { value: string } | undefined)
+    ?.value;
 }

@@ -20,7 +20,9 @@ export class FeeLineQueries {
     const db = r.store.db;
     this.s = {
       all: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? ORDER BY f.created_at, f.id`),
-      open: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? AND f.outstanding <> 0 ORDER BY f.created_at, f.id`),
+      open: db.prepare(
+        `SELECT ${FEE_LINE_COLUMNS} WHERE f.patron_id = ? AND f.outstanding <> 0 ORDER BY f.created_at, f.id`,
+      ),
       one: db.prepare(`SELECT ${FEE_LINE_COLUMNS} WHERE f.id = ?`),
     };
   }
@@ -49,30 +51,51 @@ export class FeeLineQueries {
 }
 
 /** Every allocation of the patron's payments, with the payment's method, reference and time. */
-export function paymentAllocationsOfPatron(r: Reader, patronId: string): { id: string; feeId: string; amount: number; method: PaymentMethod; reference: string | null; at: number }[] {
+export function paymentAllocationsOfPatron(
+  r: Reader,
+  patronId: string,
+): { id: string; feeId: string; amount: number; method: PaymentMethod; reference: string | null; at: number }[] {
   return r.store.db
     .prepare(
       `SELECT a.id, a.fee_id AS feeId, a.amount, p.method, p.reference, p.created_at AS at
        FROM payments p JOIN payment_allocations a ON a.payment_id = p.id WHERE p.patron_id = ?`,
     )
-    .all(patronId) as { id: string; feeId: string; amount: number; method: PaymentMethod; reference: string | null; at: number }[];
+    .all(patronId) as {
+    id: string;
+    feeId: string;
+    amount: number;
+    method: PaymentMethod;
+    reference: string | null;
+    at: number;
+  }[];
 }
 
 /** Every waiver of the patron's fees. */
-export function waiversOfPatron(r: Reader, patronId: string): { id: string; feeId: string; amount: number; reason: string; at: number }[] {
+export function waiversOfPatron(
+  r: Reader,
+  patronId: string,
+): { id: string; feeId: string; amount: number; reason: string; at: number }[] {
   return r.store.db
-    .prepare('SELECT w.id, w.fee_id AS feeId, w.amount, w.reason, w.created_at AS at FROM fee_waivers w JOIN fees f ON f.id = w.fee_id WHERE f.patron_id = ?')
+    .prepare(
+      'SELECT w.id, w.fee_id AS feeId, w.amount, w.reason, w.created_at AS at FROM fee_waivers w JOIN fees f ON f.id = w.fee_id WHERE f.patron_id = ?',
+    )
     .all(patronId) as { id: string; feeId: string; amount: number; reason: string; at: number }[];
 }
 
 /** Whether a loan already has a lost-copy fee. */
 export function hasLostFee(r: Reader, patronId: string, loanId: string): boolean {
-  return r.store.db.prepare("SELECT 1 FROM fees WHERE patron_id = ? AND loan_id = ? AND kind = 'lost'").get(patronId, loanId) !== undefined;
+  return (
+    r.store.db
+      .prepare("SELECT 1 FROM fees WHERE patron_id = ? AND loan_id = ? AND kind = 'lost'")
+      .get(patronId, loanId) !== undefined
+  );
 }
 
 /** A loan's lost-copy fees with something still owed. */
 export function owedLostFees(r: Reader, patronId: string, loanId: string): Fee[] {
-  return (r.store.db.prepare("SELECT * FROM fees WHERE patron_id = ? AND loan_id = ? AND kind = 'lost' AND outstanding > 0").all(patronId, loanId) as Record<string, unknown>[]).map(
-    (raw) => r.rows.decode<Fee>('fees', raw),
-  );
+  return (
+    r.store.db
+      .prepare("SELECT * FROM fees WHERE patron_id = ? AND loan_id = ? AND kind = 'lost' AND outstanding > 0")
+      .all(patronId, loanId) as Record<string, unknown>[]
+  ).map((raw) => r.rows.decode<Fee>('fees', raw));
 }

@@ -5,15 +5,31 @@ import { decodeAll, type Reader } from './reader';
 
 /** Holds waiting on a branch's hold shelf. */
 export function waitingHoldsAt(r: Reader, branchId: string): Hold[] {
-  return decodeAll<Hold>(r, 'holds', r.store.db.prepare("SELECT * FROM holds WHERE status = 'waiting' AND pickup_branch_id = ?").all(branchId));
+  return decodeAll<Hold>(
+    r,
+    'holds',
+    r.store.db.prepare("SELECT * FROM holds WHERE status = 'waiting' AND pickup_branch_id = ?").all(branchId),
+  );
 }
 
 /** A record's holds still in the queue (pending, in transit, waiting), unsorted. */
 export function queuedHoldsOfRecord(r: Reader, recordId: string): Hold[] {
-  return decodeAll<Hold>(r, 'holds', r.store.db.prepare(`SELECT * FROM holds WHERE record_id = ? AND status IN ('pending','in_transit','waiting')`).all(recordId));
+  return decodeAll<Hold>(
+    r,
+    'holds',
+    r.store.db
+      .prepare(`SELECT * FROM holds WHERE record_id = ? AND status IN ('pending','in_transit','waiting')`)
+      .all(recordId),
+  );
 }
 
-export type HoldToPull = { holdId: string; title: string; callNumber: string | null; itemBarcode: string; placedAt: number };
+export type HoldToPull = {
+  holdId: string;
+  title: string;
+  callNumber: string | null;
+  itemBarcode: string;
+  placedAt: number;
+};
 
 /** Pending holds (not suspended on `today`) with a copy on the shelf at the branch, oldest first. */
 export function holdsToPull(r: Reader, branchId: string, today: string): HoldToPull[] {
@@ -29,7 +45,13 @@ export function holdsToPull(r: Reader, branchId: string, today: string): HoldToP
     .all(branchId, today) as HoldToPull[];
 }
 
-export type HoldShelfRow = { holdId: string; title: string; itemBarcode: string | null; patronName: string; shelfExpiresOn: string | null };
+export type HoldShelfRow = {
+  holdId: string;
+  title: string;
+  itemBarcode: string | null;
+  patronName: string;
+  shelfExpiresOn: string | null;
+};
 
 /** A branch's hold shelf: waiting holds with title, copy and patron, soonest to expire first. */
 export function holdShelf(r: Reader, branchId: string): HoldShelfRow[] {

@@ -6,7 +6,9 @@ type Connection = Pick<Reader, 'store'>;
 
 /** Replaces an entry's payload, once: a redacted entry is never rewritten again. */
 export function journalRedactor(c: Connection): (seq: number, payload: string, at: number) => void {
-  const statement = c.store.db.prepare('UPDATE journal SET payload = ?, redacted_at = ? WHERE seq = ? AND redacted_at IS NULL');
+  const statement = c.store.db.prepare(
+    'UPDATE journal SET payload = ?, redacted_at = ? WHERE seq = ? AND redacted_at IS NULL',
+  );
   return (seq, payload, at) => void statement.run(payload, at, seq);
 }
 
@@ -53,13 +55,23 @@ export class ReadingHistoryRedaction {
 
   /** Pending entries after `from` up to `through`, in order, at most `limit`. */
   pendingBetween(from: number, through: number, limit: number): number[] {
-    return this.c.store.db.prepare('SELECT seq FROM journal_redaction_pending WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').pluck().all(from, through, limit) as number[];
+    return this.c.store.db
+      .prepare('SELECT seq FROM journal_redaction_pending WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?')
+      .pluck()
+      .all(from, through, limit) as number[];
   }
 
   /** Entries after `from` up to `through`, not yet redacted, of the given commands, in order, at most `limit`. */
-  entriesOfCommandsBetween(from: number, through: number, commands: readonly string[], limit: number): { seq: number; payload: string }[] {
+  entriesOfCommandsBetween(
+    from: number,
+    through: number,
+    commands: readonly string[],
+    limit: number,
+  ): { seq: number; payload: string }[] {
     return this.c.store.db
-      .prepare(`SELECT seq, payload FROM journal WHERE seq > ? AND seq <= ? AND redacted_at IS NULL AND command IN (${commands.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
+      .prepare(
+        `SELECT seq, payload FROM journal WHERE seq > ? AND seq <= ? AND redacted_at IS NULL AND command IN (${commands.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`,
+      )
       .all(from, through, ...commands, limit) as { seq: number; payload: string }[];
   }
 
@@ -72,12 +84,18 @@ export class ReadingHistoryRedaction {
 
 /** Entries after `after` up to `through` that the hub has acknowledged (out of order, past the prefix). */
 export function acknowledgedSeqsBetween(c: Connection, after: number, through: number): number[] {
-  return (c.store.db.prepare('SELECT seq FROM journal WHERE seq > ? AND seq <= ? AND acked_at IS NOT NULL').all(after, through) as { seq: number }[]).map((r) => r.seq);
+  return (
+    c.store.db
+      .prepare('SELECT seq FROM journal WHERE seq > ? AND seq <= ? AND acked_at IS NOT NULL')
+      .all(after, through) as { seq: number }[]
+  ).map((r) => r.seq);
 }
 
 /** Entries after `after` the hub has not acknowledged, in order, with their payloads. */
 export function unacknowledgedEntriesAfter(c: Connection, after: number): { seq: number; payload: string }[] {
-  return c.store.db.prepare('SELECT seq, payload FROM journal WHERE seq > ? AND acked_at IS NULL ORDER BY seq').all(after) as { seq: number; payload: string }[];
+  return c.store.db
+    .prepare('SELECT seq, payload FROM journal WHERE seq > ? AND acked_at IS NULL ORDER BY seq')
+    .all(after) as { seq: number; payload: string }[];
 }
 
 /** How many entries a hub has acknowledged (none, for a station that never joined one). */

@@ -8,7 +8,8 @@ export interface LabelCopyRow {
   callNumber: string | null;
 }
 
-const SELECT = 'SELECT i.barcode, r.title, r.call_number AS callNumber FROM items i JOIN records r ON r.id = i.record_id';
+const SELECT =
+  'SELECT i.barcode, r.title, r.call_number AS callNumber FROM items i JOIN records r ON r.id = i.record_id';
 
 /** A reader of one copy by its barcode (prepared once, for a list of barcodes). */
 export function labelCopyByBarcode(r: Reader): (barcode: string) => LabelCopyRow | undefined {
@@ -23,7 +24,9 @@ export function labelCopiesFromId(r: Reader, idFloor: string, limit: number): La
 
 /** Copies with barcodes from `from` to `to` (both ends, barcodes of their length), by barcode, at most `limit`. */
 export function labelCopiesInRange(r: Reader, from: string, to: string, limit: number): LabelCopyRow[] {
-  return r.store.db.prepare(`${SELECT} WHERE i.barcode BETWEEN ? AND ? AND length(i.barcode) = ? ORDER BY i.barcode LIMIT ?`).all(from, to, from.length, limit) as LabelCopyRow[];
+  return r.store.db
+    .prepare(`${SELECT} WHERE i.barcode BETWEEN ? AND ? AND length(i.barcode) = ? ORDER BY i.barcode LIMIT ?`)
+    .all(from, to, from.length, limit) as LabelCopyRow[];
 }
 
 /** A reader of a record's copies by barcode (prepared once, for a list of records). */

@@ -3,7 +3,14 @@
 import type { Hold } from '../../domain/types';
 import type { Reader } from './reader';
 
-export type OpenLoanLine = { loanId: string; itemId: string; itemBarcode: string; title: string; dueAt: number; renewals: number };
+export type OpenLoanLine = {
+  loanId: string;
+  itemId: string;
+  itemBarcode: string;
+  title: string;
+  dueAt: number;
+  renewals: number;
+};
 
 /** The patron's open loans with copy and title, soonest due first. */
 export function openLoanLinesOfPatron(r: Reader, patronId: string): OpenLoanLine[] {
@@ -28,7 +35,13 @@ export function activeHoldLinesOfPatron(r: Reader, patronId: string): (Hold & { 
   ).map((raw) => ({ ...r.rows.decode<Hold>('holds', raw), title: raw.__title as string }));
 }
 
-export type PatronMatch = { id: string; cardBarcode: string; firstName: string; lastName: string; email: string | null };
+export type PatronMatch = {
+  id: string;
+  cardBarcode: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+};
 
 /** Patrons matching a full-text query (already in FTS5 syntax), best first. */
 export function patronsMatching(r: Reader, ftsQuery: string, limit: number): PatronMatch[] {
@@ -41,7 +54,10 @@ export function patronsMatching(r: Reader, ftsQuery: string, limit: number): Pat
 }
 
 /** The patron's returned loans, newest first (at most 500): only for a patron who keeps a history. */
-export function readingHistoryOf(r: Reader, patronId: string): { title: string; itemBarcode: string; checkedOutAt: number; returnedAt: number }[] {
+export function readingHistoryOf(
+  r: Reader,
+  patronId: string,
+): { title: string; itemBarcode: string; checkedOutAt: number; returnedAt: number }[] {
   return r.store.db
     .prepare(
       `SELECT r.title, i.barcode AS itemBarcode, l.checked_out_at AS checkedOutAt, l.returned_at AS returnedAt

@@ -4,17 +4,29 @@ import type { Reader } from './reader';
 
 /** The journal's commands since a time, with their wall time. */
 export function journalCommandsSince(r: Reader, since: number): { command: string; at: number }[] {
-  return r.store.db.prepare(`SELECT command, wall_time AS at FROM journal WHERE wall_time >= ?`).all(since) as { command: string; at: number }[];
+  return r.store.db.prepare(`SELECT command, wall_time AS at FROM journal WHERE wall_time >= ?`).all(since) as {
+    command: string;
+    at: number;
+  }[];
 }
 
 /** Loans made since a time, counted by item type, most first. */
 export function loansByItemTypeSince(r: Reader, since: number): { itemType: string; loans: number }[] {
   return r.store.db
-    .prepare(`SELECT i.item_type_code AS itemType, count(*) AS loans FROM loans l JOIN items i ON i.id = l.item_id WHERE l.checked_out_at >= ? GROUP BY i.item_type_code ORDER BY loans DESC`)
+    .prepare(
+      `SELECT i.item_type_code AS itemType, count(*) AS loans FROM loans l JOIN items i ON i.id = l.item_id WHERE l.checked_out_at >= ? GROUP BY i.item_type_code ORDER BY loans DESC`,
+    )
     .all(since) as { itemType: string; loans: number }[];
 }
 
-export type OverdueLoanRow = { itemBarcode: string; title: string; patronName: string; cardBarcode: string; email: string | null; dueAt: number };
+export type OverdueLoanRow = {
+  itemBarcode: string;
+  title: string;
+  patronName: string;
+  cardBarcode: string;
+  email: string | null;
+  dueAt: number;
+};
 
 /** Open loans due before `now`, soonest due first, with the copy, title and patron to contact. */
 export function overdueLoans(r: Reader, now: number): OverdueLoanRow[] {
@@ -30,6 +42,8 @@ export function overdueLoans(r: Reader, now: number): OverdueLoanRow[] {
 /** Copies in transit, by barcode, with the branch each goes to. */
 export function copiesInTransit(r: Reader): { itemBarcode: string; title: string; toId: string | null }[] {
   return r.store.db
-    .prepare(`SELECT i.barcode AS itemBarcode, r.title, i.transit_to_branch_id AS toId FROM items i JOIN records r ON r.id = i.record_id WHERE i.status = 'in_transit' ORDER BY i.barcode`)
+    .prepare(
+      `SELECT i.barcode AS itemBarcode, r.title, i.transit_to_branch_id AS toId FROM items i JOIN records r ON r.id = i.record_id WHERE i.status = 'in_transit' ORDER BY i.barcode`,
+    )
     .all() as { itemBarcode: string; title: string; toId: string | null }[];
 }

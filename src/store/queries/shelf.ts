@@ -19,7 +19,9 @@ export class ShelfQueries {
   constructor(r: Reader) {
     const db = r.store.db;
     this.s = {
-      callNumberOf: db.prepare('SELECT r.call_number FROM items i JOIN records r ON r.id = i.record_id WHERE i.barcode = ?').pluck(),
+      callNumberOf: db
+        .prepare('SELECT r.call_number FROM items i JOIN records r ON r.id = i.record_id WHERE i.barcode = ?')
+        .pluck(),
       recordCallNumber: db.prepare('SELECT call_number FROM records WHERE id = ?').pluck(),
       copiesOfBranch: db.prepare(
         `SELECT i.id AS itemId, i.barcode AS itemBarcode, r.title, r.call_number AS callNumber, i.location, i.status, i.last_seen_at AS lastSeenAt

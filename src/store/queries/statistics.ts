@@ -32,13 +32,17 @@ export class StatisticsCounting {
   constructor(c: Connection) {
     const db = c.store.db;
     this.s = {
-      select: db.prepare('SELECT seq, command, wall_time AS wallTime, branch_id AS branchId, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?'),
+      select: db.prepare(
+        'SELECT seq, command, wall_time AS wallTime, branch_id AS branchId, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
       bump: db.prepare(
         `INSERT INTO stats_counts (day, branch_id, dimension, value, measure, n) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (day, branch_id, dimension, value, measure) DO UPDATE SET n = n + excluded.n`,
       ),
       readSketch: db.prepare('SELECT sketch FROM stats_active WHERE day = ? AND branch_id = ?').pluck(),
-      writeSketch: db.prepare('INSERT INTO stats_active (day, branch_id, sketch) VALUES (?, ?, ?) ON CONFLICT (day, branch_id) DO UPDATE SET sketch = excluded.sketch'),
+      writeSketch: db.prepare(
+        'INSERT INTO stats_active (day, branch_id, sketch) VALUES (?, ?, ?) ON CONFLICT (day, branch_id) DO UPDATE SET sketch = excluded.sketch',
+      ),
     };
   }
 
@@ -96,7 +100,11 @@ function period(q: CountsQuery): { where: string; args: string[] } {
 export function countsGrouped(c: Connection, q: CountsQuery): { key: string; measure: Measure; n: number }[] {
   const group = GROUP_SQL[q.groupBy];
   const { where, args } = period(q);
-  return c.store.db.prepare(`SELECT ${group.key} AS key, measure, sum(n) AS n FROM stats_counts WHERE dimension = ? AND ${where} GROUP BY 1, 2`).all(group.dimension, ...args) as {
+  return c.store.db
+    .prepare(
+      `SELECT ${group.key} AS key, measure, sum(n) AS n FROM stats_counts WHERE dimension = ? AND ${where} GROUP BY 1, 2`,
+    )
+    .all(group.dimension, ...args) as {
     key: string;
     measure: Measure;
     n: number;
@@ -105,7 +113,17 @@ export function countsGrouped(c: Connection, q: CountsQuery): { key: string; mea
 
 /** Each day's active-borrower sketch in the period, with its time group's key ('' for groupings that are not by time). */
 export function activeSketches(c: Connection, q: CountsQuery): { key: string; sketch: Buffer }[] {
-  const sketchGroup = q.groupBy === 'day' ? 'day' : q.groupBy === 'month' ? 'substr(day, 1, 7)' : q.groupBy === 'year' ? 'substr(day, 1, 4)' : "''";
+  const sketchGroup =
+    q.groupBy === 'day'
+      ? 'day'
+      : q.groupBy === 'month'
+        ? 'substr(day, 1, 7)'
+        : q.groupBy === 'year'
+          ? 'substr(day, 1, 4)'
+          : "''";
   const { where, args } = period(q);
-  return c.store.db.prepare(`SELECT ${sketchGroup} AS key, sketch FROM stats_active WHERE ${where}`).all(...args) as { key: string; sketch: Buffer }[];
+  return c.store.db.prepare(`SELECT ${sketchGroup} AS key, sketch FROM stats_active WHERE ${where}`).all(...args) as {
+    key: string;
+    sketch: Buffer;
+  }[];
 }

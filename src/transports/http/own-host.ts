@@ -62,11 +62,17 @@ export function allowedHostsFrom(options: string[], env: string | undefined, lis
   const specs = [...options, ...(env ?? '').split(',')].map((s) => s.trim()).filter(Boolean);
   const allowed = specs.map((spec) => {
     const parsed = splitHost(spec);
-    if (!parsed) throw new Error(`"${spec}" is not a host name or address (expected name or name:port, e.g. desk.library.example:7300)`);
+    if (!parsed)
+      throw new Error(
+        `"${spec}" is not a host name or address (expected name or name:port, e.g. desk.library.example:7300)`,
+      );
     return isIP(parsed.name) ? { ...parsed, name: canonicalIp(parsed.name) } : parsed;
   });
-  const listen = listenHost ? splitHost(listenHost.includes(':') && !listenHost.startsWith('[') ? `[${listenHost}]` : listenHost) : null;
-  if (listen && !isWildcard(listen.name) && !isLoopbackName(listen.name)) allowed.push({ name: isIP(listen.name) ? canonicalIp(listen.name) : listen.name, port: null });
+  const listen = listenHost
+    ? splitHost(listenHost.includes(':') && !listenHost.startsWith('[') ? `[${listenHost}]` : listenHost)
+    : null;
+  if (listen && !isWildcard(listen.name) && !isLoopbackName(listen.name))
+    allowed.push({ name: isIP(listen.name) ? canonicalIp(listen.name) : listen.name, port: null });
   return allowed;
 }
 
@@ -97,12 +103,18 @@ function canonicalIp(address: string): string {
  * own port and over http only (that is what the station serves); a listed name with its port or
  * any port if it was listed without one, over http or https (a proxy in front may add TLS).
  */
-function isOwn(policy: OwnHostPolicy, facts: RequestFacts, given: { name: string; port: number }, scheme: 'http' | 'https'): boolean {
+function isOwn(
+  policy: OwnHostPolicy,
+  facts: RequestFacts,
+  given: { name: string; port: number },
+  scheme: 'http' | 'https',
+): boolean {
   const target = { name: isIP(given.name) ? canonicalIp(given.name) : given.name, port: given.port };
   const ownPort = facts.localPort;
   if (scheme === 'http' && target.port === ownPort) {
     if (isLoopbackName(target.name)) return true;
-    if (facts.localAddress && isIP(target.name) && canonicalIp(target.name) === canonicalIp(facts.localAddress)) return true;
+    if (facts.localAddress && isIP(target.name) && canonicalIp(target.name) === canonicalIp(facts.localAddress))
+      return true;
   }
   return policy.allowed.some((a) => a.name === target.name && (a.port === null || a.port === target.port));
 }
@@ -126,10 +138,18 @@ export function judgeRequest(policy: OwnHostPolicy, facts: RequestFacts): Verdic
   const changes = STATE_CHANGING.has(facts.method.toUpperCase()) || facts.webSocket === true;
   // A page of another site may not drive the API, and may not open its event streams.
   if ((changes || api) && facts.secFetchSite !== undefined && !OWN_FETCH_SITES.has(facts.secFetchSite.toLowerCase())) {
-    return { ok: false, status: 403, message: "Requests from another site's pages are refused: use the station's own pages." };
+    return {
+      ok: false,
+      status: 403,
+      message: "Requests from another site's pages are refused: use the station's own pages.",
+    };
   }
   if (changes && facts.origin !== undefined && !isOwnOrigin(policy, facts, facts.origin)) {
-    return { ok: false, status: 403, message: "Requests from another site's pages are refused: use the station's own pages." };
+    return {
+      ok: false,
+      status: 403,
+      message: "Requests from another site's pages are refused: use the station's own pages.",
+    };
   }
   return { ok: true };
 }
@@ -154,8 +174,12 @@ function isOwnOrigin(policy: OwnHostPolicy, facts: RequestFacts, origin: string)
  * proxy relayed (X-Forwarded-For, Forwarded, X-Real-IP) may come from anywhere, even when the
  * proxy itself runs here.
  */
-export function isLocalCaller(remoteAddress: string | undefined, headers: Record<string, string | string[] | undefined>): boolean {
-  const relayed = headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined || headers['x-real-ip'] !== undefined;
+export function isLocalCaller(
+  remoteAddress: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+): boolean {
+  const relayed =
+    headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined || headers['x-real-ip'] !== undefined;
   if (relayed || !remoteAddress) return false;
   return isLoopbackName(remoteAddress);
 }

@@ -7,7 +7,13 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { stationApi, type ApiErrorBody, type ApiMethod, type StationCoreApi, type StationEvent } from '../../api/contract';
+import {
+  stationApi,
+  type ApiErrorBody,
+  type ApiMethod,
+  type StationCoreApi,
+  type StationEvent,
+} from '../../api/contract';
 import { httpStatusFor } from '../../api/errors';
 import { registerWsCalls } from '../ws/calls';
 import { isLocalCaller, isLoopbackName, judgeRequest, type AllowedHost } from './own-host';
@@ -66,7 +72,10 @@ export function openApiDocument(): Record<string, unknown> {
         requestBody: { required: true, content: { 'application/json': { schema: schema(m.input, 'input') } } },
         responses: {
           '200': { description: 'OK', content: { 'application/json': { schema: schema(m.output, 'output') } } },
-          default: { description: 'An error (ApiErrorBody)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } },
+          default: {
+            description: 'An error (ApiErrorBody)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+          },
         },
       },
     };
@@ -130,7 +139,12 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
       localPort: request.socket.localPort,
     });
     if (!verdict.ok) {
-      return reply.status(verdict.status).send({ code: verdict.status === 421 ? 'WRONG_HOST' : 'FORBIDDEN', message: verdict.message } satisfies ApiErrorBody);
+      return reply
+        .status(verdict.status)
+        .send({
+          code: verdict.status === 421 ? 'WRONG_HOST' : 'FORBIDDEN',
+          message: verdict.message,
+        } satisfies ApiErrorBody);
     }
   });
 
@@ -145,7 +159,10 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
   // Malformed JSON and other request errors get the same error shape as everything else.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const body: ApiErrorBody = { code: status === 500 ? 'INTERNAL' : 'INVALID', message: status === 500 ? 'Something went wrong.' : error.message };
+    const body: ApiErrorBody = {
+      code: status === 500 ? 'INTERNAL' : 'INVALID',
+      message: status === 500 ? 'Something went wrong.' : error.message,
+    };
     if (status === 500) console.error('http station:', error.message);
     void reply.status(status).send(body);
   });
@@ -183,7 +200,9 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
    * What a session may hear: staff everything; a patron signed in at the kiosk the scans (the
    * items they borrow) and the core's state; nobody else anything. Scans carry patron barcodes.
    */
-  const eventsFor = async (token: string | null): Promise<((event: StationEvent) => boolean) | null | 'unavailable'> => {
+  const eventsFor = async (
+    token: string | null,
+  ): Promise<((event: StationEvent) => boolean) | null | 'unavailable'> => {
     if (!token) return null;
     const r = await core.invoke('auth.session', {}, { sessionToken: token });
     if (!r.ok) return 'unavailable';
@@ -198,10 +217,14 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
   // `Authorization: Bearer`. The session is checked again before each event and keep-alive: a
   // stream ends when its session does (signed out, expired, account disabled).
   app.get<{ Querystring: { token?: unknown } }>('/api/events', async (request, reply) => {
-    const token = bearer(request.headers.authorization) ?? (typeof request.query.token === 'string' && request.query.token ? request.query.token : null);
+    const token =
+      bearer(request.headers.authorization) ??
+      (typeof request.query.token === 'string' && request.query.token ? request.query.token : null);
     const first = await eventsFor(token);
-    if (first === 'unavailable') return reply.status(503).send({ code: 'INTERNAL', message: 'The station is not ready.' } satisfies ApiErrorBody);
-    if (!first) return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'Please sign in.' } satisfies ApiErrorBody);
+    if (first === 'unavailable')
+      return reply.status(503).send({ code: 'INTERNAL', message: 'The station is not ready.' } satisfies ApiErrorBody);
+    if (!first)
+      return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'Please sign in.' } satisfies ApiErrorBody);
     return streamEvents(reply, () => eventsFor(token));
   });
 
@@ -213,10 +236,13 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
   // scan (a book, a misread card) is told without its barcode: enough for the welcome screen to
   // say it could not read a card, nothing of what was scanned.
   const cardScansOnly = (event: StationEvent) => event.type === 'scan';
-  const withoutOtherBarcodes = (event: StationEvent): StationEvent => (event.type === 'scan' && event.kind !== 'patron' ? { ...event, barcode: '' } : event);
+  const withoutOtherBarcodes = (event: StationEvent): StationEvent =>
+    event.type === 'scan' && event.kind !== 'patron' ? { ...event, barcode: '' } : event;
   app.get('/api/kiosk/card-scans', async (request, reply) => {
     if (!isLocalCaller(request.socket.remoteAddress, request.headers)) {
-      return reply.status(403).send({ code: 'FORBIDDEN', message: 'Card scans are heard only on the kiosk itself.' } satisfies ApiErrorBody);
+      return reply
+        .status(403)
+        .send({ code: 'FORBIDDEN', message: 'Card scans are heard only on the kiosk itself.' } satisfies ApiErrorBody);
     }
     return streamEvents(reply, async () => cardScansOnly, withoutOtherBarcodes);
   });
@@ -281,7 +307,11 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     });
   } else {
     app.get('/', async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send('Circa station API is running, without its desk: this station was started with --no-build or a --renderer folder that holds none. Start it without --no-build (npm run serve builds the desk), or run npm run build:renderer.'),
+      reply
+        .type('text/plain; charset=utf-8')
+        .send(
+          'Circa station API is running, without its desk: this station was started with --no-build or a --renderer folder that holds none. Start it without --no-build (npm run serve builds the desk), or run npm run build:renderer.',
+        ),
     );
   }
   return app;

@@ -13,11 +13,15 @@ interface ElectronParentPort {
 function parentChannel(): HostPort {
   const parentPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (parentPort) {
-    return { postMessage: (m) => parentPort.postMessage(m), onMessage: (l) => parentPort.on('message', (e) => l(e.data)) };
+    return {
+      postMessage: (m) => parentPort.postMessage(m),
+      onMessage: (l) => parentPort.on('message', (e) => l(e.data)),
+    };
   }
   const send = process.send?.bind(process);
-    // A parent that is gone cannot be answered; the 'disconnect' handler below closes the core.
-  if (send) return { postMessage: (m) => void (process.connected && send(m)), onMessage: (l) => void process.on('message', l) };
+  // A parent that is gone cannot be answered; the 'disconnect' handler below closes the core.
+  if (send)
+    return { postMessage: (m) => void (process.connected && send(m)), onMessage: (l) => void process.on('message', l) };
   throw new Error('core-host must be started by the Electron main process or a supervisor with an IPC channel');
 }
 

@@ -30,7 +30,9 @@ function hostOver(dataDir: string) {
     exit: (code) => exits.push(code),
   });
   const result = async (id: number) => {
-    await expect.poll(() => received.find((m) => m.type === 'result' && m.id === id), { timeout: 10_000 }).toBeDefined();
+    await expect
+      .poll(() => received.find((m) => m.type === 'result' && m.id === id), { timeout: 10_000 })
+      .toBeDefined();
     return received.find((m) => m.type === 'result' && m.id === id);
   };
   return { send: (m: unknown) => channel.port1.postMessage(m), received, exits, hosted, result };
@@ -54,7 +56,13 @@ describe('the station core host', () => {
     await expect.poll(() => h.received[0]).toEqual({ type: 'ready' });
     h.send({ type: 'call', id: 1, name: 'setup.initialize', input: SETUP, sessionToken: null });
     expect(await h.result(1)).toMatchObject({ ok: true, value: { branchId: expect.any(String) } });
-    h.send({ type: 'call', id: 2, name: 'auth.signIn', input: { username: 'admin', password: 'long enough' }, sessionToken: null });
+    h.send({
+      type: 'call',
+      id: 2,
+      name: 'auth.signIn',
+      input: { username: 'admin', password: 'long enough' },
+      sessionToken: null,
+    });
     const signIn = (await h.result(2)) as { ok: true; value: { token: string } };
     h.send({ type: 'call', id: 3, name: 'staff.list', input: {}, sessionToken: signIn.value.token });
     expect(await h.result(3)).toMatchObject({ ok: true, value: [{ username: 'admin' }] });

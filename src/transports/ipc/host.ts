@@ -13,7 +13,10 @@ export interface HostOptions {
   exit(code: number): void;
 }
 
-const SHUTTING_DOWN: CallResult = { ok: false, error: { code: 'UNAVAILABLE', message: 'The station is shutting down.' } };
+const SHUTTING_DOWN: CallResult = {
+  ok: false,
+  error: { code: 'UNAVAILABLE', message: 'The station is shutting down.' },
+};
 
 export interface HostedCore {
   /** Settles once the core is open and 'ready' (or 'fatal') has been sent. */
@@ -32,7 +35,12 @@ export function hostStationCore({ port, openCore, exit }: HostOptions): HostedCo
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
       if (typeof id === 'number') {
-        port.postMessage({ type: 'result', id, ok: false, error: { code: 'INVALID', message: 'Malformed message.', issues: issuesOf(parsed.error) } });
+        port.postMessage({
+          type: 'result',
+          id,
+          ok: false,
+          error: { code: 'INVALID', message: 'Malformed message.', issues: issuesOf(parsed.error) },
+        });
       }
       return;
     }
@@ -45,7 +53,10 @@ export function hostStationCore({ port, openCore, exit }: HostOptions): HostedCo
       // The Electron window is the station's own screen: its calls are always local.
       const run = opening
         .then((core) => core.invoke(message.name, message.input, { sessionToken: message.sessionToken, local: true }))
-        .catch((): CallResult => ({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' } }))
+        .catch((): CallResult => ({
+          ok: false,
+          error: { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' },
+        }))
         .then((result) => port.postMessage({ type: 'result', id: message.id, ...result }));
       inFlight.add(run);
       void run.finally(() => inFlight.delete(run));

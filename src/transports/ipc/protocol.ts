@@ -16,7 +16,10 @@ export const CallMessage = z
   .strict();
 export type CallMessage = z.infer<typeof CallMessage>;
 
-export const ToCoreMessage = z.discriminatedUnion('type', [CallMessage, z.object({ type: z.literal('shutdown') }).strict()]);
+export const ToCoreMessage = z.discriminatedUnion('type', [
+  CallMessage,
+  z.object({ type: z.literal('shutdown') }).strict(),
+]);
 export type ToCore = z.infer<typeof ToCoreMessage>;
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody };

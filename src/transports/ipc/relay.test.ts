@@ -20,9 +20,18 @@ describe('the IPC relay', () => {
   it('refuses unknown methods and malformed input before they reach the core', () => {
     expect(checkRendererCall('fs.readFile', {}, null)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(checkRendererCall('__proto__', {}, null)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(checkRendererCall('circulation.checkout', { patronBarcode: 1 }, null)).toMatchObject({ ok: false, error: { code: 'INVALID', issues: expect.any(Array) } });
-    expect(checkRendererCall('system.health', { extra: true }, null)).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    expect(checkRendererCall('system.health', {}, { evil: true })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
+    expect(checkRendererCall('circulation.checkout', { patronBarcode: 1 }, null)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID', issues: expect.any(Array) },
+    });
+    expect(checkRendererCall('system.health', { extra: true }, null)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    });
+    expect(checkRendererCall('system.health', {}, { evil: true })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    });
     expect(checkRendererCall('system.health', {}, 'x'.repeat(201))).toMatchObject({ ok: false });
   });
 
@@ -48,9 +57,22 @@ describe('the IPC relay', () => {
     });
     const handler = ipcMain.handlers.get('circa:call')!;
     expect(await handler(own, 'patrons.lookup', { barcode: ' 2001 ' }, 'tok')).toEqual({ ok: true, value: 'done' });
-    expect(await handler(own, 'patrons.lookup', { barcode: '' }, 'tok')).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    expect(await handler(own, 'shell.openExternal', {}, null)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await handler({ sender: 'some-other-frame', senderFrame: { url: 'https://evil.example/' } }, 'system.health', {}, null)).toMatchObject({
+    expect(await handler(own, 'patrons.lookup', { barcode: '' }, 'tok')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    });
+    expect(await handler(own, 'shell.openExternal', {}, null)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(
+      await handler(
+        { sender: 'some-other-frame', senderFrame: { url: 'https://evil.example/' } },
+        'system.health',
+        {},
+        null,
+      ),
+    ).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
@@ -59,7 +81,7 @@ describe('the IPC relay', () => {
     expect(ipcMain.handlers.size).toBe(0);
   });
 
-  it('answers the app window\'s core status and Retry, and no other sender', async () => {
+  it("answers the app window's core status and Retry, and no other sender", async () => {
     const ipcMain = standInIpcMain();
     const failure = { lines: ['no build for Electron 45.4.1'], attempts: 3, logPath: '/d/logs/circa.log' };
     let failed = true;
@@ -75,7 +97,10 @@ describe('the IPC relay', () => {
     });
     const handler = ipcMain.handlers.get('circa:core')!;
     expect(await handler(own, 'status')).toEqual({ ok: true, value: { state: 'failed', failure } });
-    expect(await handler({ sender: 'other', senderFrame: { url: 'https://evil.example/' } }, 'retry')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handler({ sender: 'other', senderFrame: { url: 'https://evil.example/' } }, 'retry')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(retried).toEqual([]);
     expect(await handler(own, 'kill')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await handler(own, 'retry')).toEqual({ ok: true, value: { state: 'starting' } });
@@ -83,7 +108,11 @@ describe('the IPC relay', () => {
   });
 
   it('forwards to the page only events the contract knows', () => {
-    expect(forwardableEvent({ type: 'core', state: 'failed', failure: { lines: ['x'], attempts: 3 } })).toEqual({ type: 'core', state: 'failed', failure: { lines: ['x'], attempts: 3 } });
+    expect(forwardableEvent({ type: 'core', state: 'failed', failure: { lines: ['x'], attempts: 3 } })).toEqual({
+      type: 'core',
+      state: 'failed',
+      failure: { lines: ['x'], attempts: 3 },
+    });
     expect(forwardableEvent({ type: 'core', state: 'restarting' })).toEqual({ type: 'core', state: 'restarting' });
     expect(forwardableEvent({ type: 'core', state: 'on fire' })).toBeNull();
     expect(forwardableEvent({ type: 'secret', path: '/etc' })).toBeNull();

@@ -12,17 +12,26 @@ export const EVENT_CHANNEL = 'circa:event';
 /** The desk asks where the core is ('status') or, once it has failed, asks it to start again ('retry'). */
 export const CORE_CHANNEL = 'circa:core';
 
-export type Checked = { ok: true; name: string; input: unknown; sessionToken: string | null } | { ok: false; error: ApiErrorBody };
+export type Checked =
+  { ok: true; name: string; input: unknown; sessionToken: string | null } | { ok: false; error: ApiErrorBody };
 
 export function checkRendererCall(name: unknown, input: unknown, sessionToken: unknown): Checked {
   if (typeof name !== 'string' || !Object.hasOwn(stationApi, name)) {
     return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown method ${String(name).slice(0, 80)}.` } };
   }
-  if (sessionToken !== null && sessionToken !== undefined && (typeof sessionToken !== 'string' || sessionToken.length > 200)) {
+  if (
+    sessionToken !== null &&
+    sessionToken !== undefined &&
+    (typeof sessionToken !== 'string' || sessionToken.length > 200)
+  ) {
     return { ok: false, error: { code: 'INVALID', message: 'Bad session token.' } };
   }
   const parsed = stationApi[name as keyof typeof stationApi].input.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, error: { code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) } };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: 'INVALID', message: 'The request is not valid.', issues: issuesOf(parsed.error) },
+    };
   return { ok: true, name, input: parsed.data, sessionToken: (sessionToken as string | null | undefined) ?? null };
 }
 

@@ -31,7 +31,8 @@ export interface SupervisorOptions {
 /** How many of the core's lines the desk is shown. */
 const FAILURE_LINES = 8;
 
-export const INTERRUPTED_MESSAGE = 'The station stopped during this request. Check whether it was done before you repeat it.';
+export const INTERRUPTED_MESSAGE =
+  'The station stopped during this request. Check whether it was done before you repeat it.';
 
 export class CoreSupervisor {
   private port: CorePort | null = null;
@@ -130,7 +131,8 @@ export class CoreSupervisor {
     const wasReady = this.ready;
     this.ready = false;
     // Whatever was in flight may or may not have committed: say so plainly, never guess.
-    for (const resolve of this.pending.values()) resolve({ ok: false, error: { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } });
+    for (const resolve of this.pending.values())
+      resolve({ ok: false, error: { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE } });
     this.pending.clear();
     if (this.stopping) return;
     if (!wasReady) {
@@ -145,7 +147,12 @@ export class CoreSupervisor {
 
   /** The core's error output (its stderr), kept for the failure the desk may be shown. */
   noteCoreOutput(text: string): void {
-    this.attemptOutput.push(...text.split('\n').map((l) => l.trimEnd()).filter(Boolean));
+    this.attemptOutput.push(
+      ...text
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter(Boolean),
+    );
     this.attemptOutput = this.attemptOutput.slice(0, 50);
   }
 
@@ -158,10 +165,25 @@ export class CoreSupervisor {
       this.scheduleRestart();
       return;
     }
-    const said = this.attemptFatal ?? (this.attemptOutput.length > 0 ? this.attemptOutput.join('\n') : `The station core stopped (exit code ${code ?? 'none'}) before it was ready.`);
-    const lines = said.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, FAILURE_LINES);
-    this.failure = { lines, attempts: this.failedStarts, ...(this.options.logPath ? { logPath: this.options.logPath } : {}) };
-    this.options.onLog?.('error', `station core failed to start ${this.failedStarts} times in a row; not restarting it until Retry`);
+    const said =
+      this.attemptFatal ??
+      (this.attemptOutput.length > 0
+        ? this.attemptOutput.join('\n')
+        : `The station core stopped (exit code ${code ?? 'none'}) before it was ready.`);
+    const lines = said
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(0, FAILURE_LINES);
+    this.failure = {
+      lines,
+      attempts: this.failedStarts,
+      ...(this.options.logPath ? { logPath: this.options.logPath } : {}),
+    };
+    this.options.onLog?.(
+      'error',
+      `station core failed to start ${this.failedStarts} times in a row; not restarting it until Retry`,
+    );
     this.options.onEvent({ type: 'core', state: 'failed', failure: this.failure });
     // Calls waiting for a core that is not coming are answered now, not after their timeout.
     for (const go of this.waiting.splice(0)) go();
@@ -173,7 +195,7 @@ export class CoreSupervisor {
     this.failure = null;
     this.failedStarts = 0;
     this.crashes = 0;
-    this.options.onLog?.('info', 'station core: retrying at the desk\'s request');
+    this.options.onLog?.('info', "station core: retrying at the desk's request");
     this.options.onEvent({ type: 'core', state: 'restarting' });
     this.start();
     return true;
@@ -190,8 +212,19 @@ export class CoreSupervisor {
   async call(name: string, input: unknown, sessionToken: string | null): Promise<CallResult> {
     if (this.stopping) return { ok: false, error: { code: 'UNAVAILABLE', message: 'The station is shutting down.' } };
     if (!this.failure && !this.ready) await this.waitForReady();
-    if (this.failure) return { ok: false, error: { code: 'UNAVAILABLE', message: `The station could not start: ${this.failure.lines[0] ?? 'see the log'}` } };
-    if (!this.ready) return { ok: false, error: { code: 'UNAVAILABLE', message: 'The station is restarting. Try again in a moment.' } };
+    if (this.failure)
+      return {
+        ok: false,
+        error: {
+          code: 'UNAVAILABLE',
+          message: `The station could not start: ${this.failure.lines[0] ?? 'see the log'}`,
+        },
+      };
+    if (!this.ready)
+      return {
+        ok: false,
+        error: { code: 'UNAVAILABLE', message: 'The station is restarting. Try again in a moment.' },
+      };
     const port = this.port!;
     const id = this.nextId++;
     return new Promise<CallResult>((resolve) => {
@@ -200,7 +233,10 @@ export class CoreSupervisor {
         port.postMessage({ type: 'call', id, name, input, sessionToken });
       } catch {
         this.pending.delete(id);
-        resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'The station is restarting. Try again in a moment.' } });
+        resolve({
+          ok: false,
+          error: { code: 'UNAVAILABLE', message: 'The station is restarting. Try again in a moment.' },
+        });
       }
     });
   }

@@ -24,7 +24,10 @@ export interface Sip2Listener {
   close(): Promise<void>;
 }
 
-export async function startSip2Listener(services: StationServices, options: Sip2ListenerOptions = {}): Promise<Sip2Listener> {
+export async function startSip2Listener(
+  services: StationServices,
+  options: Sip2ListenerOptions = {},
+): Promise<Sip2Listener> {
   const translators: Translators = { en: await createI18n('en'), es: await createI18n('es') };
   let current: { server: Sip2Server; host: string; port: number; asked: number } | null = null;
   let closed = false;

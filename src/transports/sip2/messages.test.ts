@@ -1,7 +1,16 @@
 // SIP2 message text: checksums (the spec's own examples), fixed widths, fields in any order,
 // unknown fields ignored, dates in the branch's zone.
 import { describe, expect, it } from 'vitest';
-import { checksum, parseRequest, parseSipDate, sipDate, SipResponse, count4, languageOf, languageCode } from './messages';
+import {
+  checksum,
+  parseRequest,
+  parseSipDate,
+  sipDate,
+  SipResponse,
+  count4,
+  languageOf,
+  languageCode,
+} from './messages';
 
 describe('SIP2 messages', () => {
   it('computes the checksums the specification prints', () => {

@@ -9,20 +9,59 @@ import { DateTime } from 'luxon';
 
 /** The fixed part of each request, as [name, width] in order. */
 export const REQUEST_LAYOUTS: Record<string, [string, number][]> = {
-  '99': [['statusCode', 1], ['maxPrintWidth', 3], ['protocolVersion', 4]],
-  '93': [['uidAlgorithm', 1], ['pwdAlgorithm', 1]],
-  '23': [['language', 3], ['date', 18]],
-  '63': [['language', 3], ['date', 18], ['summary', 10]],
-  '11': [['scRenewalPolicy', 1], ['noBlock', 1], ['date', 18], ['nbDueDate', 18]],
-  '09': [['noBlock', 1], ['date', 18], ['returnDate', 18]],
-  '29': [['thirdPartyAllowed', 1], ['noBlock', 1], ['date', 18], ['nbDueDate', 18]],
+  '99': [
+    ['statusCode', 1],
+    ['maxPrintWidth', 3],
+    ['protocolVersion', 4],
+  ],
+  '93': [
+    ['uidAlgorithm', 1],
+    ['pwdAlgorithm', 1],
+  ],
+  '23': [
+    ['language', 3],
+    ['date', 18],
+  ],
+  '63': [
+    ['language', 3],
+    ['date', 18],
+    ['summary', 10],
+  ],
+  '11': [
+    ['scRenewalPolicy', 1],
+    ['noBlock', 1],
+    ['date', 18],
+    ['nbDueDate', 18],
+  ],
+  '09': [
+    ['noBlock', 1],
+    ['date', 18],
+    ['returnDate', 18],
+  ],
+  '29': [
+    ['thirdPartyAllowed', 1],
+    ['noBlock', 1],
+    ['date', 18],
+    ['nbDueDate', 18],
+  ],
   '65': [['date', 18]],
   '17': [['date', 18]],
   '19': [['date', 18]],
-  '15': [['holdMode', 1], ['date', 18]],
-  '37': [['date', 18], ['feeType', 2], ['paymentType', 2], ['currencyType', 3]],
+  '15': [
+    ['holdMode', 1],
+    ['date', 18],
+  ],
+  '37': [
+    ['date', 18],
+    ['feeType', 2],
+    ['paymentType', 2],
+    ['currencyType', 3],
+  ],
   '35': [['date', 18]],
-  '01': [['cardRetained', 1], ['date', 18]],
+  '01': [
+    ['cardRetained', 1],
+    ['date', 18],
+  ],
   '25': [['date', 18]],
   '97': [],
 };
@@ -44,7 +83,7 @@ export type ParseResult = { ok: true; request: SipRequest } | { ok: false; reaso
 export function checksum(text: string): string {
   let sum = 0;
   for (const byte of Buffer.from(text, 'utf8')) sum = (sum + byte) & 0xffff;
-  return ((-sum) & 0xffff).toString(16).toUpperCase().padStart(4, '0');
+  return (-sum & 0xffff).toString(16).toUpperCase().padStart(4, '0');
 }
 
 const TRAILER = /(?:\|?AY(\d))?AZ([0-9A-Fa-f]{4})$/;
@@ -61,7 +100,8 @@ export function parseRequest(line: string): ParseResult {
   if (trailer) {
     hasChecksum = true;
     const upToAz = text.slice(0, text.length - 4);
-    if (checksum(upToAz).toUpperCase() !== (trailer[2] as string).toUpperCase()) return { ok: false, reason: 'checksum' };
+    if (checksum(upToAz).toUpperCase() !== (trailer[2] as string).toUpperCase())
+      return { ok: false, reason: 'checksum' };
     sequence = trailer[1] ?? null;
     body = text.slice(0, trailer.index);
   } else {
@@ -151,7 +191,16 @@ export function sipDate(ms: number, timeZone: string): string {
 function formatSipDate(ms: number, timeZone: string): string {
   let f = FORMATTERS.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     FORMATTERS.set(timeZone, f);
   }
   const p: Record<string, string> = {};
@@ -168,7 +217,14 @@ export function parseSipDate(text: string, timeZone: string): number | null {
   if (!m) return null;
   const zone = (m[4] as string).trim() === 'Z' ? 'UTC' : timeZone;
   const d = DateTime.fromObject(
-    { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[5]), minute: Number(m[6]), second: Number(m[7]) },
+    {
+      year: Number(m[1]),
+      month: Number(m[2]),
+      day: Number(m[3]),
+      hour: Number(m[5]),
+      minute: Number(m[6]),
+      second: Number(m[7]),
+    },
     { zone },
   );
   return d.isValid ? d.toMillis() : null;

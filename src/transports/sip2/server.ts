@@ -28,7 +28,11 @@ export interface Sip2Server {
   close(): Promise<void>;
 }
 
-export function createSip2Server(services: StationServices, translators: Translators, options: Sip2ServerOptions = {}): Sip2Server {
+export function createSip2Server(
+  services: StationServices,
+  translators: Translators,
+  options: Sip2ServerOptions = {},
+): Sip2Server {
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;

@@ -15,7 +15,18 @@ import type { Sip2Account } from '../../services/sip2-accounts';
 import type { PatronSummary } from '../../services/patrons';
 import type { CheckinResult } from '../../services/circulation';
 import type { StationServices } from '../../station/services';
-import { bit, count4, languageCode, languageOf, parseRequest, parseSipDate, sipDate, SipResponse, yn, type SipRequest } from './messages';
+import {
+  bit,
+  count4,
+  languageCode,
+  languageOf,
+  parseRequest,
+  parseSipDate,
+  sipDate,
+  SipResponse,
+  yn,
+  type SipRequest,
+} from './messages';
 
 /** Translators by language, made once (i18next instances are cheap to call, slow to make). */
 export type Translators = Record<'en' | 'es', i18n>;
@@ -82,12 +93,23 @@ export class Sip2Session {
     if (!parsed.ok) {
       if (parsed.reason === 'empty') return null;
       // A garbled message: ask for it again (96), with a checksum when this link uses them.
-      return this.remember(new SipResponse('96').toString(this.wantsDetection(parsed.reason === 'checksum') ? { sequence: null } : undefined), false);
+      return this.remember(
+        new SipResponse('96').toString(
+          this.wantsDetection(parsed.reason === 'checksum') ? { sequence: null } : undefined,
+        ),
+        false,
+      );
     }
     const request = parsed.request;
     if (request.code === '97') return this.lastResponse ?? this.remember(new SipResponse('96').toString(), false);
     // The same message with the same sequence number again: the client did not get our answer.
-    if (request.sequence !== null && this.lastRequest && this.lastRequest.sequence === request.sequence && this.lastRequest.line === line && this.lastResponse) {
+    if (
+      request.sequence !== null &&
+      this.lastRequest &&
+      this.lastRequest.sequence === request.sequence &&
+      this.lastRequest.line === line &&
+      this.lastResponse
+    ) {
       return this.lastResponse;
     }
     this.refreshAccount();
@@ -102,7 +124,9 @@ export class Sip2Session {
       response = this.failure(request);
     }
     if (!response) return null;
-    const text = response.toString(this.wantsDetection(request.hasChecksum) ? { sequence: request.sequence } : undefined);
+    const text = response.toString(
+      this.wantsDetection(request.hasChecksum) ? { sequence: request.sequence } : undefined,
+    );
     this.lastRequest = request.sequence !== null ? { line, sequence: request.sequence } : null;
     return this.remember(text, true);
   }
@@ -229,7 +253,11 @@ export class Sip2Session {
 
   private clock(ms: number | undefined): string {
     if (ms === undefined) return '';
-    return new Intl.DateTimeFormat(this.language, { hour: '2-digit', minute: '2-digit', timeZone: this.branch().timeZone }).format(ms);
+    return new Intl.DateTimeFormat(this.language, {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: this.branch().timeZone,
+    }).format(ms);
   }
 
   private money(amount: number): string {
@@ -247,7 +275,9 @@ export class Sip2Session {
    * The PIN check when AD was sent: true, false (wrong, or locked: with why), or null when no
    * PIN was sent. The kiosk's check, with its lockout.
    */
-  private pin(r: SipRequest): Promise<{ valid: boolean | null; why: string[] }> | { valid: boolean | null; why: string[] } {
+  private pin(
+    r: SipRequest,
+  ): Promise<{ valid: boolean | null; why: string[] }> | { valid: boolean | null; why: string[] } {
     const pin = r.fields.get('AD');
     // Most check-outs carry no PIN (the self-check checked it with 63): answered without a hop
     // through the event loop's promise queue.
@@ -279,13 +309,24 @@ export class Sip2Session {
     let resp: SipResponse;
     switch (r.code) {
       case '11':
-        resp = new SipResponse('12', '0', 'N', 'U', 'N', now).field('AO', ao).field('AA', aa).field('AB', ab).field('AJ', this.titleOf(ab)).field('AH', '').field('BL', yn(!!this.patronRow(aa)));
+        resp = new SipResponse('12', '0', 'N', 'U', 'N', now)
+          .field('AO', ao)
+          .field('AA', aa)
+          .field('AB', ab)
+          .field('AJ', this.titleOf(ab))
+          .field('AH', '')
+          .field('BL', yn(!!this.patronRow(aa)));
         break;
       case '09':
         resp = new SipResponse('10', '0', 'Y', 'U', 'N', now).field('AO', ao).field('AB', ab).field('AQ', '');
         break;
       case '29':
-        resp = new SipResponse('30', '0', 'N', 'U', 'N', now).field('AO', ao).field('AA', aa).field('AB', ab).field('AJ', this.titleOf(ab)).field('AH', '');
+        resp = new SipResponse('30', '0', 'N', 'U', 'N', now)
+          .field('AO', ao)
+          .field('AA', aa)
+          .field('AB', ab)
+          .field('AJ', this.titleOf(ab))
+          .field('AH', '');
         break;
       case '65':
         resp = new SipResponse('66', '0', '0000', '0000', now).field('AO', ao);
@@ -310,7 +351,12 @@ export class Sip2Session {
       case '01':
       case '63':
       default:
-        resp = new SipResponse(r.code === '63' ? '64' : r.code === '25' ? '26' : '24', 'YYYY          ', languageCode(this.language), now)
+        resp = new SipResponse(
+          r.code === '63' ? '64' : r.code === '25' ? '26' : '24',
+          'YYYY          ',
+          languageCode(this.language),
+          now,
+        )
           .field('AO', ao)
           .field('AA', aa)
           .field('AE', '')
@@ -349,9 +395,11 @@ export class Sip2Session {
 
   private scStatus(): SipResponse {
     // Before a login, only where an account of this branch allows the status check.
-    const anonymousOk = !this.account && this.s.sip2.activeHere().some((a) => a.allowed.includes('status_before_login'));
+    const anonymousOk =
+      !this.account && this.s.sip2.activeHere().some((a) => a.allowed.includes('status_before_login'));
     const known = !!this.account || anonymousOk;
-    const flag = (cap: Sip2Capability | null | false) => (cap === false ? 'N' : yn(this.account ? this.may(cap) : known));
+    const flag = (cap: Sip2Capability | null | false) =>
+      cap === false ? 'N' : yn(this.account ? this.may(cap) : known);
     const resp = new SipResponse(
       '98',
       yn(known),
@@ -374,7 +422,9 @@ export class Sip2Session {
 
   private endSession(r: SipRequest): SipResponse {
     if (!this.account) return this.notAllowed(r);
-    return new SipResponse('36', 'Y', this.date()).field('AO', this.institution()).field('AA', r.fields.get('AA') ?? '');
+    return new SipResponse('36', 'Y', this.date())
+      .field('AO', this.institution())
+      .field('AA', r.fields.get('AA') ?? '');
   }
 
   // --- 23 patron status, 25 patron enable, 63 patron information, 01 block -------------------
@@ -412,7 +462,12 @@ export class Sip2Session {
   }
 
   /** The fields 24, 26 and 64 share after their fixed part. */
-  private patronFields(resp: SipResponse, card: string, summary: PatronSummary | null, pin: { valid: boolean | null }): SipResponse {
+  private patronFields(
+    resp: SipResponse,
+    card: string,
+    summary: PatronSummary | null,
+    pin: { valid: boolean | null },
+  ): SipResponse {
     resp.field('AO', this.institution()).field('AA', card);
     resp.field('AE', summary ? `${summary.patron.firstName} ${summary.patron.lastName}` : '');
     resp.field('BL', yn(!!summary));
@@ -427,7 +482,12 @@ export class Sip2Session {
     const card = r.fields.get('AA') ?? '';
     const summary = this.summaryOf(card);
     const pin = await this.pin(r);
-    const resp = this.patronFields(new SipResponse(answer, this.statusFlags(summary), languageCode(this.language), this.date()), card, summary, pin);
+    const resp = this.patronFields(
+      new SipResponse(answer, this.statusFlags(summary), languageCode(this.language), this.date()),
+      card,
+      summary,
+      pin,
+    );
     const screen = [...pin.why];
     if (!summary) screen.push(this.refusalText({ code: 'PATRON_NOT_FOUND', overridable: false }));
     if (answer === '26') screen.push(this.t('sip2.enableAtDesk'));
@@ -465,7 +525,8 @@ export class Sip2Session {
     const start = Math.max(1, Number.parseInt(r.fields.get('BP') ?? '1', 10) || 1);
     const end = Math.max(start, Number.parseInt(r.fields.get('BQ') ?? '', 10) || start + 49);
     const page = <T>(list: T[]) => list.slice(start - 1, end);
-    const holdName = (h: (typeof holds)[number]) => (h.itemId ? (this.s.circulation.lookups.item(h.itemId)?.barcode ?? h.title) : h.title);
+    const holdName = (h: (typeof holds)[number]) =>
+      h.itemId ? (this.s.circulation.lookups.item(h.itemId)?.barcode ?? h.title) : h.title;
     if (which === 0) for (const h of page(ready)) resp.field('AS', holdName(h));
     if (which === 1) for (const l of page(overdue)) resp.field('AT', l.itemBarcode);
     if (which === 2) for (const l of page(loans)) resp.field('AU', l.itemBarcode);
@@ -492,13 +553,25 @@ export class Sip2Session {
       const message = (r.fields.get('AL') ?? '').trim();
       const retained = r.fixed.cardRetained === 'Y';
       try {
-        this.s.patrons.addBlock(row.id, { kind: retained ? 'lost_card' : 'manual', reason: `SIP2 ${this.account!.login}: ${message || this.t('sip2.blockedBySelfCheck')}` }, this.actor());
+        this.s.patrons.addBlock(
+          row.id,
+          {
+            kind: retained ? 'lost_card' : 'manual',
+            reason: `SIP2 ${this.account!.login}: ${message || this.t('sip2.blockedBySelfCheck')}`,
+          },
+          this.actor(),
+        );
       } catch (error) {
         screen.push(...this.errorText(error));
       }
     }
     const summary = row ? this.s.patrons.summary(row.id) : null;
-    const resp = this.patronFields(new SipResponse('24', this.statusFlags(summary), languageCode(this.language), this.date()), card, summary, { valid: null });
+    const resp = this.patronFields(
+      new SipResponse('24', this.statusFlags(summary), languageCode(this.language), this.date()),
+      card,
+      summary,
+      { valid: null },
+    );
     if (!summary) screen.push(this.refusalText({ code: 'PATRON_NOT_FOUND', overridable: false }));
     return this.withScreen(resp, screen);
   }
@@ -569,7 +642,13 @@ export class Sip2Session {
     if (pin.valid === false) return this.failure(r, pin.why);
     try {
       const result = this.s.circulation.renewAll({ patronBarcode: card }, this.actor());
-      const resp = new SipResponse('66', '1', count4(result.renewed.length), count4(result.refused.length), this.date()).field('AO', this.institution());
+      const resp = new SipResponse(
+        '66',
+        '1',
+        count4(result.renewed.length),
+        count4(result.refused.length),
+        this.date(),
+      ).field('AO', this.institution());
       for (const l of result.renewed) resp.field('BM', l.itemBarcode);
       for (const l of result.refused) resp.field('BN', l.itemBarcode);
       return resp;
@@ -619,7 +698,11 @@ export class Sip2Session {
       bin = destination;
       alert = true;
       alertType = result.action === 'hold_transit' ? '02' : '04';
-      screen.push(this.t(result.action === 'hold_transit' ? 'sip2.holdTransit' : 'sip2.transit', { branch: result.destinationBranch?.name ?? destination }));
+      screen.push(
+        this.t(result.action === 'hold_transit' ? 'sip2.holdTransit' : 'sip2.transit', {
+          branch: result.destinationBranch?.name ?? destination,
+        }),
+      );
     }
     if (!result.wasOnLoan) screen.unshift(this.t('sip2.notOnLoan'));
     if (result.fine) screen.push(this.t('sip2.fineCharged', { amount: this.money(result.fine.amount) }));
@@ -655,14 +738,18 @@ export class Sip2Session {
       .field('AP', cfg.branches.get(item.currentBranchId)?.code ?? '');
     if (loan) resp.field('AH', this.date(loan.dueAt));
     if (waiting?.shelfExpiresOn) resp.field('CM', `${waiting.shelfExpiresOn.replace(/-/g, '')}    235959`);
-    if (item.status === 'in_transit' && item.transitToBranchId) resp.field('CT', cfg.branches.get(item.transitToBranchId)?.code ?? '');
+    if (item.status === 'in_transit' && item.transitToBranchId)
+      resp.field('CT', cfg.branches.get(item.transitToBranchId)?.code ?? '');
     return resp;
   }
 
   private itemStatusUpdate(r: SipRequest): SipResponse {
     if (!this.may(null)) return this.notAllowed(r);
     const barcode = r.fields.get('AB') ?? '';
-    return new SipResponse('20', '0', this.date()).field('AB', barcode).field('AJ', this.titleOf(barcode)).field('AF', this.t('sip2.noItemProperties'));
+    return new SipResponse('20', '0', this.date())
+      .field('AB', barcode)
+      .field('AJ', this.titleOf(barcode))
+      .field('AF', this.t('sip2.noItemProperties'));
   }
 
   // --- 15 hold ------------------------------------------------------------------------------------
@@ -704,7 +791,10 @@ export class Sip2Session {
     if (!pickup) return answer(false, null, [this.t('sip2.unknownPickup')]);
     try {
       // A hold by item barcode is a hold on that copy's title: any copy fills it.
-      const hold = this.s.holds.place({ patronId: patron.id, recordId: item.recordId, pickupBranchId: pickup.id }, this.actor(patron.id));
+      const hold = this.s.holds.place(
+        { patronId: patron.id, recordId: item.recordId, pickupBranchId: pickup.id },
+        this.actor(patron.id),
+      );
       return answer(true, hold.id, [this.t('sip2.holdPlaced')]);
     } catch (error) {
       return answer(false, null, this.errorText(error));
@@ -728,16 +818,25 @@ export class Sip2Session {
     const patron = this.patronRow(card);
     if (!patron) return answer(false, [this.refusalText({ code: 'PATRON_NOT_FOUND', overridable: false })]);
     const sentCurrency = (r.fixed.currencyType ?? '').trim();
-    if (sentCurrency && sentCurrency.toUpperCase() !== currency) return answer(false, [this.t('sip2.wrongCurrency', { currency })]);
+    if (sentCurrency && sentCurrency.toUpperCase() !== currency)
+      return answer(false, [this.t('sip2.wrongCurrency', { currency })]);
     const amount = parseMoney(r.fields.get('BV') ?? '', currency);
     if (amount === null || amount <= 0) return answer(false, [this.t('sip2.badAmount')]);
     const feeId = (r.fields.get('CG') ?? '').trim();
     try {
       const paid = this.s.fees.pay(
-        { patronId: patron.id, amount, tendered: amount, method: r.fixed.paymentType === '00' ? 'cash' : 'card', feeIds: feeId ? [feeId] : null },
+        {
+          patronId: patron.id,
+          amount,
+          tendered: amount,
+          method: r.fixed.paymentType === '00' ? 'cash' : 'card',
+          feeIds: feeId ? [feeId] : null,
+        },
         this.actor(patron.id),
       );
-      return answer(true, [this.t('sip2.paid', { amount: this.money(paid.applied), owed: this.money(paid.remainingOwed) })]);
+      return answer(true, [
+        this.t('sip2.paid', { amount: this.money(paid.applied), owed: this.money(paid.remainingOwed) }),
+      ]);
     } catch (error) {
       if (error instanceof ServiceError && error.code === 'INVALID') return answer(false, [this.t('sip2.nothingOwed')]);
       return answer(false, this.errorText(error));

@@ -56,19 +56,38 @@ export function readCall(data: RawData, isBinary: boolean): WsCall | { id: numbe
   let parsed: unknown;
   try {
     // As Fastify parses an HTTP body: a __proto__ or constructor.prototype key is refused, not kept.
-    parsed = secureJson.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString(), undefined, { protoAction: 'error', constructorAction: 'error' });
+    parsed = secureJson.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString(), undefined, {
+      protoAction: 'error',
+      constructorAction: 'error',
+    });
   } catch {
-    return { id: null, error: { code: 'INVALID', message: 'A call is a JSON object: {"id": 1, "name": "...", "input": {...}, "token": "..."}.' } };
+    return {
+      id: null,
+      error: {
+        code: 'INVALID',
+        message: 'A call is a JSON object: {"id": 1, "name": "...", "input": {...}, "token": "..."}.',
+      },
+    };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { id: null, error: { code: 'INVALID', message: 'A call is a JSON object: {"id": 1, "name": "...", "input": {...}, "token": "..."}.' } };
+    return {
+      id: null,
+      error: {
+        code: 'INVALID',
+        message: 'A call is a JSON object: {"id": 1, "name": "...", "input": {...}, "token": "..."}.',
+      },
+    };
   }
   const call = parsed as Record<string, unknown>;
   const id = call.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-    return { id: null, error: { code: 'INVALID', message: 'A call needs an id: a whole number, echoed in its answer.' } };
+    return {
+      id: null,
+      error: { code: 'INVALID', message: 'A call needs an id: a whole number, echoed in its answer.' },
+    };
   }
-  if (typeof call.name !== 'string') return { id, error: { code: 'INVALID', message: 'A call needs the name of a method.' } };
+  if (typeof call.name !== 'string')
+    return { id, error: { code: 'INVALID', message: 'A call needs the name of a method.' } };
   if (call.token !== undefined && call.token !== null && typeof call.token !== 'string') {
     return { id, error: { code: 'INVALID', message: 'A session token is a string.' } };
   }
@@ -135,18 +154,40 @@ export async function registerWsCalls(app: FastifyInstance, options: WsCallsOpti
       } catch (error) {
         // A value JSON cannot carry is the station's defect: answered as the HTTP error handler would.
         console.error('ws station:', error instanceof Error ? error.message : String(error));
-        text = JSON.stringify({ id: a.id, ok: false, error: { code: 'INTERNAL', message: 'Something went wrong.' }, status: 500, stationMs: 0 });
+        text = JSON.stringify({
+          id: a.id,
+          ok: false,
+          error: { code: 'INTERNAL', message: 'Something went wrong.' },
+          status: 500,
+          stationMs: 0,
+        });
       }
       socket.send(text);
     };
     socket.on('message', (data, isBinary) => {
       const call = readCall(data, isBinary);
-      if ('error' in call) return answer({ id: call.id, ok: false, error: call.error, status: httpStatusFor(call.error.code), stationMs: 0 });
+      if ('error' in call)
+        return answer({
+          id: call.id,
+          ok: false,
+          error: call.error,
+          status: httpStatusFor(call.error.code),
+          stationMs: 0,
+        });
       if (!Object.hasOwn(stationApi, call.name)) {
-        return answer({ id: call.id, ok: false, error: { code: 'NOT_FOUND', message: `Unknown method ${call.name.slice(0, 100)}.` }, status: 404, stationMs: 0 });
+        return answer({
+          id: call.id,
+          ok: false,
+          error: { code: 'NOT_FOUND', message: `Unknown method ${call.name.slice(0, 100)}.` },
+          status: 404,
+          stationMs: 0,
+        });
       }
       if (inFlight >= MAX_CALLS_IN_FLIGHT) {
-        const error: ApiErrorBody = { code: 'RATE_LIMITED', message: `At most ${MAX_CALLS_IN_FLIGHT} calls at once on one connection: wait for answers.` };
+        const error: ApiErrorBody = {
+          code: 'RATE_LIMITED',
+          message: `At most ${MAX_CALLS_IN_FLIGHT} calls at once on one connection: wait for answers.`,
+        };
         return answer({ id: call.id, ok: false, error, status: httpStatusFor(error.code), stationMs: 0 });
       }
       inFlight++;
@@ -157,12 +198,25 @@ export async function registerWsCalls(app: FastifyInstance, options: WsCallsOpti
         .then((result) => {
           const stationMs = Math.round((performance.now() - started) * 100) / 100;
           if (result.ok) answer({ id: call.id, ok: true, value: result.value, status: 200, stationMs });
-          else answer({ id: call.id, ok: false, error: result.error, status: httpStatusFor(result.error.code), stationMs });
+          else
+            answer({
+              id: call.id,
+              ok: false,
+              error: result.error,
+              status: httpStatusFor(result.error.code),
+              stationMs,
+            });
         })
         // invoke never throws by contract; a defect still answers, as the HTTP error handler does.
         .catch((error: unknown) => {
           console.error('ws station:', error instanceof Error ? error.message : String(error));
-          answer({ id: call.id, ok: false, error: { code: 'INTERNAL', message: 'Something went wrong.' }, status: 500, stationMs: 0 });
+          answer({
+            id: call.id,
+            ok: false,
+            error: { code: 'INTERNAL', message: 'Something went wrong.' },
+            status: 500,
+            stationMs: 0,
+          });
         })
         .finally(() => inFlight--);
     });
