@@ -272,19 +272,15 @@ const RAW_SQL_SELECTORS = [
 ];
 /**
  * Files that still touch the connection, to trim as each moves into src/store/queries. The first
- * group belonged to other work when the rule came in (imports, SIP2 accounts, the sync
- * exceptions' single owner, the contract split).
+ * group belonged to other work when the rule came in (imports, SIP2 accounts). The sync
+ * exceptions have their one owner, src/store/queries/sync-exceptions.ts.
  */
 const RAW_SQL_ALLOWED = [
   'src/services/import/**',
   'src/services/sip2-accounts.ts',
-  'src/services/exceptions.ts',
-  'src/sync/exceptions-pull.ts',
-  // They read or write sync_exceptions, whose single owner is being made (issue #15 item 3):
-  'src/sync/apply-pulled.ts', // pull_rejected exceptions, in the batch's transaction
-  'src/sync/initial-load.ts', // pull_rejected exceptions; also foreign_keys off around a chunk
-  'src/sync/worker.ts', // the transaction around recordLocalExceptions
-  'src/station/services.ts', // the open exceptions' count; also hands the connection to the idle checkpointer
+  // No SQL: it hands the connection to the idle checkpointer (src/store/checkpoint.ts), which
+  // takes the better-sqlite3 handle itself.
+  'src/station/services.ts',
   // The composition root: it hands the connection to the store's classes (rows, journal, queries).
   'src/services/context.ts',
 ];

@@ -1,8 +1,10 @@
-// Bundles the desktop app's three Node entry points with Vite's build API into dist/electron:
+// Bundles the desktop app's Node entry points with Vite's build API into dist/electron:
 //   main.cjs       the Electron main process (CommonJS, as Electron loads it from package.json "main")
 //   preload.cjs    the sandboxed preload: one self-contained file, since a sandboxed preload may
 //                  require nothing but 'electron' (no local chunks)
 //   core-host.mjs  the station core process started by utilityProcess.fork (ES module)
+//   marc-worker.mjs  the worker thread a MARC import reads its file in (ES module), started by
+//                  the core from beside its own bundle (src/services/import/marc-prepare.ts)
 // Each is built on its own so no chunk is shared between them. Packages stay external: they
 // ship in node_modules, the native ones rebuilt for Electron by electron-builder.
 //   npx tsx electron/build.ts [outDir]     (outDir relative to the repository, default dist/electron)
@@ -18,6 +20,7 @@ export const ENTRIES = {
   main: { entry: 'electron/main.ts', format: 'cjs', file: 'main.cjs' },
   preload: { entry: 'electron/preload.ts', format: 'cjs', file: 'preload.cjs' },
   'core-host': { entry: 'src/transports/ipc/core-host.ts', format: 'es', file: 'core-host.mjs' },
+  'marc-worker': { entry: 'src/services/import/marc-worker.ts', format: 'es', file: 'marc-worker.mjs' },
 } as const;
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

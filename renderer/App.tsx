@@ -162,6 +162,12 @@ export function App() {
     setOpenCard(card);
     setScreen('patrons');
   };
+  /** A copy another screen linked to (a sync exception's copy), looked up by barcode in the catalogue. */
+  const [openCopy, setOpenCopy] = useState<string | null>(null);
+  const openCopyAt = (barcode: string) => {
+    setOpenCopy(barcode);
+    setScreen('catalogue');
+  };
   /** The status bar's exceptions button opens Reports at the exceptions (a new number each time, so a second click finds them again). */
   const [exceptionsAsked, setExceptionsAsked] = useState(0);
   /** A catalogue search that found nothing, carried to a new interlibrary loan request. */
@@ -197,7 +203,9 @@ export function App() {
   );
   const [helpOpen, setHelpOpen] = useState(false);
   const goTo = useCallback((s: Screen) => {
+    // A tab opens its screen as it is, not at what a link last opened there.
     setOpenCard(null);
+    setOpenCopy(null);
     setScreen(s);
   }, []);
   const showHelp = useCallback(() => setHelpOpen(true), []);
@@ -302,13 +310,13 @@ export function App() {
         ) : screen === 'holds' ? (
           <Holds />
         ) : screen === 'catalogue' ? (
-          <Catalogue onRequestIll={requestIll} />
+          <Catalogue onRequestIll={requestIll} openBarcode={openCopy} />
         ) : screen === 'shelf' ? (
           <Shelf />
         ) : screen === 'ill' ? (
           <Ill draftTitle={illDraft} />
         ) : screen === 'reports' ? (
-          <Reports onOpenPatron={openPatron} focusExceptions={exceptionsAsked} />
+          <Reports onOpenPatron={openPatron} onOpenCopy={openCopyAt} focusExceptions={exceptionsAsked} />
         ) : screen === 'settings' ? (
           <Settings onOpenDevices={() => setScreen('devices')} />
         ) : (

@@ -1,7 +1,7 @@
 // Placing a hold from where people look: a catalogue result, the holds screen, the patron's
 // page. For whom (a card, unless the patron is already known), where to pick it up (the branches,
 // as a real listbox), and whether any copy will do (title level) or one copy (item level).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody } from '../../src/api/contract';
 import { client } from '../api/client';
@@ -34,6 +34,7 @@ export function PlaceHold({
   onCancel(): void;
 }) {
   const { t } = useTranslation();
+  useFocusBackOnClose();
   const branchName = useSession((s) => s.setup?.branchName ?? null);
   const lists = useLoad(async () => {
     const [branches, record] = await Promise.all([
@@ -98,6 +99,7 @@ export function PlaceHold({
           autoComplete="off"
           inputMode="numeric"
           autoFocus
+          data-scan-field="kept"
           error={cardError}
         />
       )}
@@ -135,5 +137,25 @@ export function PlaceHold({
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The form goes away when the hold is placed or the form cancelled, and the focus with it: it
+ * goes back to what opened the form (the result's "Place a hold"), as a dialog's does, rather
+ * than to the page. Where that is gone too (the patron's search results), the screen decides.
+ */
+function useFocusBackOnClose(): void {
+  // Read while the form renders for the first time, before any of its fields takes the focus.
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  useEffect(
+    () => () => {
+      // After the form's nodes are gone: the focus is on the page only if it was in the form.
+      setTimeout(() => {
+        const lost = document.activeElement === null || document.activeElement === document.body;
+        if (lost && opener?.isConnected) opener.focus();
+      });
+    },
+    [opener],
   );
 }

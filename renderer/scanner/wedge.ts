@@ -130,9 +130,13 @@ function isEditable(target: EventTarget | null): target is Editable {
 export function fieldBeforeScan(target: EventTarget | null): { target: Editable; restore(): void } | null {
   if (!isEditable(target) || isSecretField(target)) return null;
   const value = target.value;
+  let restored = false;
   return {
     target,
     restore() {
+      // Once: a late second call must not undo what the screen wrote since.
+      if (restored) return;
+      restored = true;
       if (target.value === value) return;
       // Through the prototype's setter and an input event, so React's onChange (a controlled
       // field's state) hears of it as of any edit; setting .value alone would be undone at the

@@ -1,15 +1,17 @@
 // The catalogue: search (results with their availability), a record with its copies, the
 // corrections (edit, delete), holds placed from a result, and adding records and copies.
 // Each part is its own component under ./catalogue; this screen only wires them together.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
 import { asError } from '../api/errors';
+import { isDialogOpen } from '../components/Dialog';
 import { Field } from '../components/Field';
 import { PlaceHold } from '../components/PlaceHold';
 import { Problem } from '../components/Problem';
 import { useLoad } from '../components/useLoad';
+import { useNewScans } from '../state/scans';
 import { useSession } from '../state/session';
 import { CopyCataloguing } from './catalogue/CopyCataloguing';
 import { Labels } from './catalogue/Labels';
@@ -22,7 +24,11 @@ import '../styles/records.css';
 type RecordView = ApiOutput<'catalogue.record'>;
 
 /** onRequestIll: a search that found nothing offers to ask another library for it (the ILL screen). */
-export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => void } = {}) {
+/** `openBarcode`: a copy another screen linked to (a sync exception's), whose record opens at once. */
+export function Catalogue({
+  onRequestIll,
+  openBarcode = null,
+}: { onRequestIll?: (query: string) => void; openBarcode?: string | null } = {}) {
   const { t } = useTranslation();
   const currency = useSession((s) => s.setup?.currency ?? 'USD');
   const itemTypes = useLoad(() => client.call('itemTypes.list', {}));
@@ -32,6 +38,8 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
   const [holdOn, setHoldOn] = useState<Hit | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [message, setMessage] = useState('');
+  /** A record just catalogued: its panel opens with the focus on its first copy's barcode. */
+  const [newRecordId, setNewRecordId] = useState<string | null>(null);
 
   const guard = (fn: () => Promise<unknown>) =>
     void fn().then(
@@ -43,6 +51,21 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
     setHits(q.trim() ? await client.call('catalogue.search', { query: q }) : []);
   };
   const open = async (recordId: string) => setRecord(await client.call('catalogue.record', { recordId }));
+  /** A record looked up (not just made): its panel leaves the focus where it is. */
+  const look = (recordId: string) => {
+    setNewRecordId(null);
+    return open(recordId);
+  };
+  const openCopy = async (barcode: string) => look((await client.call('catalogue.item', { barcode })).recordId);
+  // A copy scanned here (into the search, say: a search does not look at barcodes) opens its
+  // record. The barcode of a copy being added is that field's own (data-scan-field).
+  useNewScans((scan) => {
+    if (scan.kind === 'item' && !isDialogOpen()) guard(() => openCopy(scan.barcode));
+  });
+  // A copy linked from elsewhere: its record opened, with its copies.
+  useEffect(() => {
+    if (openBarcode) guard(() => openCopy(openBarcode));
+  }, [openBarcode]);
   /** After a change: the record and the results as they now are, and what was done, said. */
   const changed = async (said: string, recordId = record?.record.id) => {
     setMessage(said);
@@ -52,6 +75,7 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
   /** A record just catalogued (typed in, or copied from elsewhere): said, and opened for its copies. */
   const added = async (created: { id: string; title: string }) => {
     setMessage(t('catalogue.recordAdded', { title: created.title }));
+    setNewRecordId(created.id);
     await open(created.id);
   };
 
@@ -81,7 +105,7 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
       <SearchResults
         hits={hits ?? []}
         selectedId={record?.record.id ?? null}
-        onOpen={(h) => guard(() => open(h.id))}
+        onOpen={(h) => guard(() => look(h.id))}
         onHold={(h) => setHoldOn(h)}
       />
       {holdOn ? (
@@ -103,6 +127,7 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
         <RecordPanel
           key={record.record.id}
           view={record}
+          focusFirstCopy={record.record.id === newRecordId}
           itemTypes={itemTypes.data ?? []}
           currency={currency}
           onChanged={(said) => changed(said)}
@@ -114,7 +139,12 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
       ) : null}
       <AddRecordForm onAdded={added} />
       {/* A record copied from another library's catalogue opens here, ready for its copies. */}
-      <CopyCataloguing onRecord={(recordId) => guard(() => open(recordId))} />
+      <CopyCataloguing
+        onRecord={(recordId) => {
+          setNewRecordId(recordId);
+          guard(() => open(recordId));
+        }}
+      />
       <Labels />
     </main>
   );
@@ -123,12 +153,15 @@ export function Catalogue({ onRequestIll }: { onRequestIll?: (query: string) => 
 /** One record: its facts, its corrections, its copies and the form for the next copy. */
 function RecordPanel({
   view,
+  focusFirstCopy,
   itemTypes,
   currency,
   onChanged,
   onDeleted,
 }: {
   view: RecordView;
+  /** Just catalogued: the focus goes to the barcode of its first copy, the next thing to type or scan. */
+  focusFirstCopy: boolean;
   itemTypes: ItemType[];
   currency: string;
   onChanged(said: string): Promise<void>;
@@ -157,6 +190,7 @@ function RecordPanel({
       <CopiesTable copies={view.items} itemTypes={itemTypes} currency={currency} onChanged={onChanged} />
       <AddCopyForm
         recordId={r.id}
+        autoFocus={focusFirstCopy}
         itemTypes={itemTypes}
         currency={currency}
         onAdded={(barcode) => onChanged(t('catalogue.copyAdded', { barcode }))}

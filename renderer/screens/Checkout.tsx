@@ -108,8 +108,12 @@ export function Checkout() {
     if (patron) itemInput.current?.focus();
   }, [patron?.patron.id]);
 
-  async function lend(itemBarcode: string, override?: { token: string; codes: string[] }) {
-    if (!patron) return;
+  /** `restoreField`: the item field as it was before a scan typed into it, put back with the answer (scans.ts). */
+  async function lend(itemBarcode: string, override?: { token: string; codes: string[] }, restoreField?: () => void) {
+    if (!patron) {
+      restoreField?.();
+      return;
+    }
     setError(null);
     try {
       const loan = await client.call('circulation.checkout', {
@@ -121,12 +125,14 @@ export function Checkout() {
       // often a frame later (npm run bench:ui). Only now: the copy is shown as lent once the
       // station has said it is.
       flushSync(() => {
+        restoreField?.();
         desk().lent(loan);
         setPendingItem(null);
         setOverriding(false);
       });
       if (itemInput.current) itemInput.current.value = '';
     } catch (err) {
+      restoreField?.();
       setPendingItem(itemBarcode);
       setError(asError(err));
     }
@@ -156,9 +162,12 @@ export function Checkout() {
   }
 
   useNewScans((scan) => {
+    const lending = !nextCard && scan.kind === 'item' && patron;
+    // Only a loan puts the item field back with its answer; any other scan puts it back now.
+    if (!lending) scan.restoreField?.();
     if (nextCard) return;
     if (scan.kind === 'patron') void findPatron(scan.barcode);
-    else if (scan.kind === 'item' && patron) void lend(scan.barcode);
+    else if (lending) void lend(scan.barcode, undefined, scan.restoreField);
     else if (scan.kind === 'item')
       setError({
         code: 'REFUSED',
@@ -231,6 +240,7 @@ export function Checkout() {
                 label={t('checkout.itemBarcode')}
                 ref={itemInput}
                 name="itemBarcode"
+                data-scan-restore="with-answer"
                 autoComplete="off"
                 inputMode="numeric"
               />

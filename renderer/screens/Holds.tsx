@@ -133,6 +133,7 @@ export function Holds() {
         onChange={(e) => setForCard(e.target.value)}
         autoComplete="off"
         inputMode="numeric"
+        data-scan-field="kept"
       />
       {/* What was just done comes first, before the search's own count. */}
       <p role="status" className="saved">

@@ -28,6 +28,8 @@ export function Patrons({ openCard }: { openCard?: string | null } = {}) {
   const [patron, setPatron] = useState<Summary | null>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [registering, setRegistering] = useState(false);
+  /** The patron just registered: the form that had the focus is gone, so it goes to their name. */
+  const [registeredId, setRegisteredId] = useState<string | null>(null);
   const categories = useLoad(() => client.call('categories.list', {}));
 
   const open = async (barcode: string) => {
@@ -93,12 +95,20 @@ export function Patrons({ openCard }: { openCard?: string | null } = {}) {
           onCancel={() => setRegistering(false)}
           onRegistered={(created) => {
             setPatron(created);
+            setRegisteredId(created.patron.id);
             setRegistering(false);
             setError(null);
           }}
         />
       ) : null}
-      {patron ? <PatronDetail key={patron.patron.id} summary={patron} onChange={setPatron} /> : null}
+      {patron ? (
+        <PatronDetail
+          key={patron.patron.id}
+          summary={patron}
+          onChange={setPatron}
+          focusName={patron.patron.id === registeredId}
+        />
+      ) : null}
     </main>
   );
 }

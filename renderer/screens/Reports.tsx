@@ -1,10 +1,10 @@
-import type { TFunction } from 'i18next';
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutput } from '../../src/api/contract';
 import { client } from '../api/client';
 import { useDeskLocale } from '../components/useDeskLocale';
-import { formatDay } from '../format';
+import { exceptionWords } from '../exception-words';
+import { formatDay, useDeskFormat } from '../format';
 import { HourChart, ItemTypeChart, OverdueSection, TransitTable, type Overdue } from './ReportParts';
 
 type Today = ApiOutput<'reports.today'>;
@@ -13,15 +13,22 @@ type Today = ApiOutput<'reports.today'>;
 const Statistics = lazy(() => import('./Statistics').then((m) => ({ default: m.Statistics })));
 
 /**
- * Reports; `onOpenPatron` opens a patron (by card) from the exceptions list, as the patrons screen would.
+ * Reports; `onOpenPatron` opens a patron (by card) from the exceptions list, as the patrons screen would,
+ * and `onOpenCopy` a copy (by barcode) in the catalogue.
  * `focusExceptions` (a new number each time the status bar asks) brings the exceptions to work through into view.
  */
 export function Reports({
   onOpenPatron,
+  onOpenCopy,
   focusExceptions = 0,
-}: { onOpenPatron?: (cardBarcode: string) => void; focusExceptions?: number } = {}) {
+}: {
+  onOpenPatron?: (cardBarcode: string) => void;
+  onOpenCopy?: (itemBarcode: string) => void;
+  focusExceptions?: number;
+} = {}) {
   const { t } = useTranslation();
   const locale = useDeskLocale();
+  const format = useDeskFormat();
   const [today, setToday] = useState<Today | null>(null);
   const [typeNames, setTypeNames] = useState<ReadonlyMap<string, string>>(new Map());
   const exceptionsHeading = useRef<HTMLHeadingElement>(null);
@@ -76,7 +83,7 @@ export function Reports({
           {exceptions.map((x) => (
             <li key={x.id} data-testid="exception-row">
               <strong>{t([`reports.exceptionKinds.${x.kind}`, 'reports.exceptionKinds.other'])}</strong>:{' '}
-              {exceptionWords(t, x)}{' '}
+              {exceptionWords(x, format, t)}{' '}
               {x.patrons.length > 0 ? (
                 <>
                   {'— '}
@@ -94,7 +101,18 @@ export function Reports({
                   ))}
                 </>
               ) : null}{' '}
-              {x.title ? `— ${x.title} (${x.itemBarcode})` : ''}{' '}
+              {x.title ? (
+                <span data-testid="exception-copy">
+                  {'— '}
+                  {x.itemBarcode && onOpenCopy ? (
+                    <button type="button" className="as-link" onClick={() => onOpenCopy(x.itemBarcode!)}>
+                      {x.title} ({x.itemBarcode})
+                    </button>
+                  ) : (
+                    `${x.title} (${x.itemBarcode})`
+                  )}
+                </span>
+              ) : null}{' '}
               <button
                 type="button"
                 onClick={() => void client.call('sync.resolveException', { id: x.id }).then(loadExceptions)}
@@ -111,25 +129,4 @@ export function Reports({
       </section>
     </main>
   );
-}
-
-/**
- * An exception in the desk's language where its kind and facts (params) have words here; the
- * hub's English message otherwise (an entry's outcome keeps the hub's reason, in its words).
- */
-function exceptionWords(
-  t: TFunction,
-  x: { kind: string; message: string; params?: Record<string, string | number | boolean | null> },
-): string {
-  const p = x.params;
-  if (!p) return x.message;
-  const seconds = typeof p.byMs === 'number' ? Math.ceil(p.byMs / 1000) : undefined;
-  if (x.kind === 'lent_twice' && typeof p.decidedBy === 'string')
-    return t(
-      [`reports.exceptionMessages.lent_twice_${p.decidedBy}`, 'reports.exceptionMessages.lent_twice_station_clocks'],
-      { ...p },
-    );
-  if (x.kind === 'time_went_back' || x.kind === 'clock_set_back')
-    return t(`reports.exceptionMessages.${x.kind}`, { seconds });
-  return x.message;
 }

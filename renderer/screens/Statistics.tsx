@@ -27,6 +27,12 @@ type Measure = Exclude<keyof StatisticsReport['totals'], never>;
 
 const GROUPINGS: Grouping[] = ['day', 'month', 'year', 'hour', 'branch', 'itemType', 'collection', 'patronCategory'];
 const CIRCULATION: Measure[] = ['checkouts', 'renewals', 'checkins'];
+/**
+ * Each measure's colour, the same as in the day's chart above it (ReportParts): returns and
+ * renewals keep their colours whichever chart, and whatever order, shows them.
+ */
+const colourOf = (m: Measure) =>
+  m === 'checkins' ? 'measure-returns' : m === 'renewals' ? 'measure-renewals' : 'measure-main';
 /** What the second chart may show, one at a time. */
 const ACTIVITY: Measure[] = [
   'activePatrons',
@@ -260,22 +266,22 @@ function StatChart({
                   <XAxis dataKey="name" tick={{ fontSize: 12 }} />
                   <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
                   <Tooltip formatter={(v, name) => [value(name as Measure, Number(v)), measureName(name as Measure)]} />
-                  {measures.map((m, i) => (
+                  {measures.map((m) => (
                     <Bar
                       key={m}
                       dataKey={m}
                       name={m}
-                      className={`statistics-bar statistics-bar-${i}`}
+                      className={`statistics-bar ${colourOf(m)}`}
                       fill="currentColor"
                       isAnimationActive={false}
                     />
                   ))}
                 </BarChart>
               </ResponsiveContainer>
-              <ul className="statistics-legend" aria-hidden="true">
-                {measures.map((m, i) => (
+              <ul className="chart-legend" aria-hidden="true">
+                {measures.map((m) => (
                   <li key={m}>
-                    <span className={`swatch statistics-bar-${i}`} />
+                    <span className={`swatch ${colourOf(m)}`} />
                     {measureName(m)}
                   </li>
                 ))}

@@ -9,6 +9,15 @@ export interface Scan {
   source: 'wedge' | 'device';
   /** Increments with every scan, so the same barcode twice is two scans. */
   n: number;
+  /**
+   * Puts back the field the scanner typed into, when that field asked to be put back by the
+   * screen with its answer (`data-scan-restore="with-answer"`, the check-out's item field) rather
+   * than at the scan's Enter: clearing the field at the Enter is a change the page must paint,
+   * and that frame then holds the loan row back by a whole frame (docs/performance.md). The screen
+   * must call it once it has shown the answer, or at once for a scan it does not act on.
+   * Absent for every other field, which the wedge puts back itself at the Enter.
+   */
+  restoreField?: () => void;
 }
 
 interface ScanState {

@@ -23,6 +23,11 @@ export function parseCommandLine<C extends ParseArgsConfig>(
   }
 }
 
+/** `--help`, `-h` or `help` where a command's action would be: the person asks for the usage. */
+export function isHelpWord(word: string | undefined): boolean {
+  return word === '--help' || word === '-h' || word === 'help';
+}
+
 /** Prints the usage on stdout: exit 0 when it was asked for (--help), USAGE_EXIT when the command line was incomplete. */
 export function printUsage(usage: string, asked: boolean): number {
   console.log(usage);

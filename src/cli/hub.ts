@@ -24,6 +24,7 @@ import type { HubExceptionView } from '../hub/exceptions';
 import { Hub, HubError } from '../hub/hub';
 import { foundHubFromStation } from '../hub/founding';
 import { createHubServer } from '../hub/server';
+import { AdminBranchRequest, AdminStaffRequest } from '../hub/admin-api';
 import { FromStationError, openFoundingStation } from './hub-from-station';
 import { askPassword, HUB_ENDPOINT_FILE, RemoteHubAdmin, runningHubUrl } from './hub-admin-remote';
 import { parseCommandLine, printUsage, USAGE_EXIT } from './args';
@@ -62,6 +63,14 @@ if (!parsed) process.exit(USAGE_EXIT);
 const { values, positionals } = parsed;
 
 if (values.help) process.exit(printUsage(USAGE, true));
+// Only `admin ...` takes words: anything else mistyped must not start a hub.
+if (positionals.length > 0 && positionals[0] !== 'admin')
+  fail(
+    `npm run hub: no command "${positionals[0]}": it is \`npm run hub -- admin <command>\`, or options only for the hub itself (--help)`,
+  );
+
+/** The hub's exit code when it cannot listen on its port (in use, or not allowed), as npm run serve's. */
+const EXIT_PORT_UNAVAILABLE = 3;
 
 function fail(message: string): never {
   console.error(message);
@@ -82,7 +91,25 @@ function parseBranch(spec: string): { code: string; name: string; timeZone: stri
   if (!code || !name || !timeZone || !Intl.supportedValuesOf('timeZone').concat('UTC').includes(timeZone)) {
     fail(`--branch "${spec}": expected "CODE:Name:Zone/City" or "Name:Zone/City" with an IANA time zone`);
   }
-  return { code, name, timeZone };
+  // What the running hub's admin API would refuse is refused here too.
+  const checked = AdminBranchRequest.safeParse({ code, name, timeZone });
+  if (!checked.success) fail(`--branch "${spec}": ${problems(checked.error)}`);
+  return checked.data;
+}
+
+/** A zod error as "field: what is wrong; ...". */
+function problems(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`).join('; ');
+}
+
+/** An administrator as the admin API checks one (src/hub/admin-api.ts), or the reason on stderr and exit 2. */
+function checkedAdmin(a: { branchCode: string; username: string; displayName: string; password: string }): typeof a {
+  const checked = AdminStaffRequest.safeParse(a);
+  if (!checked.success)
+    fail(
+      `administrator ${a.username}: ${checked.error.issues.map((i) => (i.path[0] === 'password' ? 'the password must have at least 8 characters (and at most 200)' : `${i.path.map(String).join('.')}: ${i.message}`)).join('; ')}`,
+    );
+  return a;
 }
 
 function passwordOrGenerated(): { password: string; generated: boolean } {
@@ -130,7 +157,9 @@ async function remoteOps(url: string): Promise<AdminOps> {
     fail(
       `The hub at ${url} is running: admin commands go through its admin API. Sign in with --as <administrator> (or CIRCA_HUB_ADMIN) and CIRCA_HUB_ADMIN_PASSWORD.`,
     );
-  const password = process.env.CIRCA_HUB_ADMIN_PASSWORD ?? (await askPassword(`password for ${username} at ${url}: `));
+  const password =
+    process.env.CIRCA_HUB_ADMIN_PASSWORD ??
+    (await askPassword(`password for ${username} at ${url}: `).catch((error: Error) => fail(error.message)));
   const api = new RemoteHubAdmin(url, username, password, values['hub-ca'] ? readFileSync(values['hub-ca']) : null);
   return {
     addBranch: async (b) => void (await api.call('POST', '/admin/branches', b)),
@@ -189,6 +218,19 @@ function openStationOrFail(file: string): ReturnType<typeof openFoundingStation>
 
 const dataDir = resolve(values.data!);
 const isAdmin = positionals[0] === 'admin';
+
+// The hub itself: its port and certificate are checked before its database is opened.
+if (!isAdmin && !(/^\d+$/.test(values.port!) && Number(values.port) <= 65535))
+  fail(`--port must be a port number, not "${values.port}"`);
+function readPem(option: 'cert' | 'key'): Buffer {
+  const file = need(option);
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    fail(`--${option} ${file}: ${(error as Error).message}`);
+  }
+}
+const https = !isAdmin && (values.cert || values.key) ? { cert: readPem('cert'), key: readPem('key') } : null;
 const hubUrl = values.hub ?? process.env.CIRCA_HUB_URL ?? null;
 
 /** The local database, or null when a running PGlite hub holds the folder (its API is used instead). */
@@ -199,6 +241,10 @@ async function openLocal(): Promise<HubDb | null> {
     return db;
   } catch (error) {
     if (!(error instanceof DataFolderInUseError)) throw error;
+    if (isAdmin && positionals[1] === 'init')
+      fail(
+        `admin init sets up a new hub on its own database, before the hub first starts; the hub on ${dataDir} is running (${error.message})`,
+      );
     if (isAdmin && runningHubUrl(dataDir)) return null;
     fail(`${error.message}${isAdmin ? " Give the running hub's address with --hub <url> to administer it." : ''}`);
   }
@@ -220,7 +266,7 @@ async function initFromStation(file: string, opened: ReturnType<typeof openFound
       `library "${opened.station.libraryName}" ready, made from station ${opened.station.stationId} (branch ${r.branchCode})`,
     );
     console.log(
-      `  ${r.entries} journal entries received as if synced from the first day${others ? ` (${r.outcomes.applied_with_warning} with a warning, ${r.outcomes.conflict} conflicts: admin exceptions)` : ''}; ${r.rows} library rows, ${r.staff} staff accounts`,
+      `  ${r.entries} journal entries received as if synced from the first day${others ? ` (${r.outcomes.applied_with_warning} with a warning, ${r.outcomes.conflict} conflicts: admin exceptions)` : ''}; ${r.rows} library rows, ${r.staff} staff account${r.staff === 1 ? '' : 's'}`,
     );
     console.log(`one-time code for that station (24 hours, single use): ${r.code}`);
     console.log(
@@ -239,19 +285,33 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
           'admin init sets up a new hub on its own database: run it before the hub first starts (or with DATABASE_URL).',
         );
       if (founding && values['from-station']) return initFromStation(values['from-station'], founding);
+      // Everything is checked before anything is written: a refused init leaves the hub as it was.
+      const libraryName = need('library');
       const branch = values.branch ? parseBranch(values.branch) : null;
+      if (values.admin && !branch) fail('--admin needs --branch');
+      const { password, generated } = passwordOrGenerated();
+      const firstAdmin =
+        values.admin && branch
+          ? checkedAdmin({
+              branchCode: branch.code,
+              username: values.admin,
+              displayName: values.name ?? values.admin,
+              password,
+            })
+          : null;
+      const held = (await db!.query<{ name: string }>('SELECT name FROM library WHERE id = 1'))[0]?.name;
+      if (held !== undefined) {
+        console.error(
+          `This hub already holds the library "${held}": admin init sets up a new hub once. Nothing was changed; add-branch and add-admin add to it.`,
+        );
+        process.exitCode = 1;
+        return;
+      }
       if (branch) await hub.addBranch(branch);
-      await hub.init({ libraryName: need('library'), currency: values.currency, locale: values.locale });
-      console.log(`library "${values.library}" ready${branch ? `, branch ${branch.code}` : ''}`);
-      if (values.admin) {
-        if (!branch) fail('--admin needs --branch');
-        const { password, generated } = passwordOrGenerated();
-        await hub.addAdmin({
-          branchCode: branch.code,
-          username: values.admin,
-          displayName: values.name ?? values.admin,
-          password,
-        });
+      await hub.init({ libraryName, currency: values.currency, locale: values.locale });
+      console.log(`library "${libraryName}" ready${branch ? `, branch ${branch.code}` : ''}`);
+      if (firstAdmin && values.admin) {
+        await hub.addAdmin(firstAdmin);
         console.log(
           `administrator ${values.admin.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`,
         );
@@ -267,7 +327,9 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
     case 'add-admin': {
       const { password, generated } = passwordOrGenerated();
       const username = need('username');
-      await ops.addAdmin({ branchCode: need('branch'), username, displayName: values.name ?? username, password });
+      await ops.addAdmin(
+        checkedAdmin({ branchCode: need('branch'), username, displayName: values.name ?? username, password }),
+      );
       console.log(
         `administrator ${username.toLowerCase()} created${generated ? `; initial password (shown once, change it): ${password}` : ''}`,
       );
@@ -279,8 +341,11 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
         `one-time enrolment code (24 hours, single use): ${await ops.enrolmentCode(need('branch'), values.station ?? null)}`,
       );
       return;
-    case 'stations':
-      for (const s of await ops.stations()) {
+    case 'stations': {
+      const stations = await ops.stations();
+      if (stations.length === 0)
+        console.log('no stations enrolled yet (admin enrol-station --branch <code> makes a code for one)');
+      for (const s of stations) {
         const offset =
           s.clockOffsetMs === null
             ? 'never pushed'
@@ -290,6 +355,7 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
         );
       }
       return;
+    }
     case 'remove-station': {
       const id = positionals[2];
       if (!id) fail('admin remove-station <station id>   (ids: admin stations)');
@@ -333,23 +399,60 @@ async function admin(command: string | undefined, ops: AdminOps): Promise<void> 
   }
 }
 
+/** The network error's code when the hub could not be reached at all (its cause's, for a wrapped one). */
+function unreachableCode(error: unknown): string | null {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; depth++) {
+    if (
+      typeof e.code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/.test(e.code)
+    )
+      return e.code;
+    e = e.cause as typeof e;
+  }
+  return null;
+}
+
 if (isAdmin) {
   const ops = hub && db ? localOps(hub, db) : await remoteOps(hubUrl ?? runningHubUrl(dataDir)!);
   try {
     await admin(positionals[1], ops);
   } catch (error) {
     // A refusal from the hub here (HubError) or from its API (an answer with a status): its words.
-    if (!(error instanceof HubError) && typeof (error as { status?: unknown }).status !== 'number') throw error;
-    console.error((error as Error).message);
+    const unreachable = hub ? null : unreachableCode(error);
+    if (unreachable) {
+      // The running hub's admin API, not reached: said in a line, not as a stack trace.
+      console.error(
+        `No hub answers at ${hubUrl ?? runningHubUrl(dataDir) ?? '(unknown address)'} (${unreachable}): is it running, and is the address right (--hub, CIRCA_HUB_URL)?`,
+      );
+    } else if (!(error instanceof HubError) && typeof (error as { status?: unknown }).status !== 'number') {
+      throw error;
+    } else console.error((error as Error).message);
     process.exitCode = 1;
   } finally {
     await ops.close();
   }
 } else {
   if (!hub || !db) fail('no database');
-  const https = values.cert || values.key ? { cert: readFileSync(need('cert')), key: readFileSync(need('key')) } : null;
   const app = await createHubServer({ hub, https });
-  await app.listen({ host: values.host!, port: Number(values.port) });
+  try {
+    await app.listen({ host: values.host!, port: Number(values.port) });
+  } catch (error) {
+    // A busy or forbidden port: one line that says what to do, as npm run serve says it.
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${values.host}:${values.port}`;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `Circa hub: port ${where} is already in use (another hub, or another program). Stop it or choose another port with --port.`
+        : code === 'EACCES'
+          ? `Circa hub: this user may not listen on ${where}. Choose a port above 1023 with --port.`
+          : code === 'EADDRNOTAVAIL'
+            ? `Circa hub: ${values.host} is not an address of this machine (--host).`
+            : `Circa hub: could not listen on ${where}: ${(error as Error).message}`,
+    );
+    await app.close();
+    await db.close();
+    process.exit(EXIT_PORT_UNAVAILABLE);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : values.port;
   const url = `${https ? 'https' : 'http'}://${values.host}:${port}/`;

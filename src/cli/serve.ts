@@ -43,7 +43,7 @@ try {
 
 if (values.help) {
   console.log(
-    'npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code>] [--hub-ca <file.pem>]:\n' +
+    'npm run serve -- --data <dir> --port <port> [--host <host>] [--allowed-host <name[:port]>]... [--join <hub> --code <code> [--name <desk name>]] [--hub-ca <file.pem>]:\n' +
       'the headless station. The desk at http://127.0.0.1:7300/, the kiosk at /kiosk, the API under /api.\n' +
       '--allowed-host (repeatable; or CIRCA_ALLOWED_HOSTS=name,name:port): a name other machines reach this station by.\n' +
       '--renderer <dir>: serve the desk from this folder, as it is. Otherwise the desk in dist/renderer (or CIRCA_RENDERER_DIR) is built first\n' +

@@ -3,6 +3,7 @@
 // run against the folder of a running station (npm run serve, the desktop app) refuses with the
 // holder's name instead of writing under it. src/cli/station.ts runs every command that opens
 // the store through runWithDataFolderLock; a command may also call lockDataFolder itself.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataFolderInUseError, lockDataFolder } from '../store/data-lock';
 
@@ -25,9 +26,13 @@ export async function runWithDataFolderLock(
   run: () => Promise<number>,
   error: (line: string) => void = (line) => console.error(line),
 ): Promise<number> {
+  // A folder that is not there holds no station to guard: the command says so itself (no
+  // station.db), and a mistyped --data is not left behind as an empty folder.
+  const dir = dataDirOf(args);
+  if (!existsSync(dir)) return run();
   let release: () => void;
   try {
-    release = lockDataFolder(dataDirOf(args), error);
+    release = lockDataFolder(dir, error);
   } catch (e) {
     if (!(e instanceof DataFolderInUseError)) throw e;
     error(`npm run station: ${e.message}`);

@@ -9,6 +9,7 @@ import { isClosedHoldStatus, pickHoldToTrap } from '../domain/holds';
 import { findRule, DEFAULT_RULE } from '../domain/rules';
 import { localDateOf } from '../domain/time';
 import { COMMAND } from '../domain/commands';
+import { exceptionOf } from '../domain/exception-kinds';
 import type { JournalEntry } from '../domain/journal';
 import type { Fee, Hold, Item, Loan, Patron } from '../domain/types';
 import type { Queryable } from './db';
@@ -122,14 +123,6 @@ async function timedCheckout(tx: Queryable, loan: Loan): Promise<TimedCheckout> 
   };
 }
 
-const LENT_TWICE_MESSAGES = {
-  station_clocks: 'The same copy was lent at two stations while they were apart; the later borrower has it.',
-  corrected_clocks:
-    "The same copy was lent at two stations while they were apart; the later borrower has it. Later by the hub's clock: a station's clock was off, and its check-out time was corrected by the offset the hub measured.",
-  too_close:
-    "The same copy was lent at two stations while they were apart, at check-outs too close to tell which came first (%APART% ms apart, within the clocks' combined uncertainty of %UNCERTAINTY% ms). By the stated rule, the check-out at the station with the lower id keeps the copy.",
-} as const;
-
 const LENT_TWICE_REASONS = {
   station_clocks: 'lent twice',
   corrected_clocks: "lent twice (the later by the stations' clocks corrected as the hub measured them)",
@@ -154,9 +147,7 @@ function clampBackwardsReturn(
     `returned ${Math.ceil(byMs / 1000)} s before its check-out by the station's clock: the return was set to the check-out time`,
   );
   exceptions.push({
-    kind: 'time_went_back',
-    message: `A loan was returned ${Math.ceil(byMs / 1000)} s before it was checked out by the station's clock (its clock was set back): the return was recorded at the check-out time. Check the station's clock.`,
-    params: { field: 'returnedAt', byMs },
+    ...exceptionOf('time_went_back', { field: 'returnedAt', byMs, checkedOutAt: loan.checkedOutAt }),
     patronIds: loan.patronId ? [loan.patronId] : [],
     itemId: loan.itemId,
     entryIds: [entry.id],
@@ -232,19 +223,19 @@ async function applyLoan(
       if (incomingIsLater) await putRow(tx, 'loans', closed as Data);
       else Object.assign(loan, closed);
       const apartMs = Math.round(order.apartMs);
-      const uncertaintyMs = order.decidedBy === 'too_close' ? order.uncertaintyMs : null;
       exceptions.push({
-        kind: 'lent_twice',
-        message: LENT_TWICE_MESSAGES[order.decidedBy]
-          .replace('%APART%', String(apartMs))
-          .replace('%UNCERTAINTY%', String(uncertaintyMs)),
-        params: {
-          decidedBy: order.decidedBy,
-          apartMs,
-          ...(order.decidedBy === 'too_close'
-            ? { uncertaintyMs, rule: TOO_CLOSE_RULE, keptByStationId: order.later.stationId }
-            : {}),
-        },
+        ...exceptionOf(
+          'lent_twice',
+          order.decidedBy === 'too_close'
+            ? {
+                decidedBy: order.decidedBy,
+                apartMs,
+                uncertaintyMs: order.uncertaintyMs,
+                rule: TOO_CLOSE_RULE,
+                keptByStationId: order.later.stationId,
+              }
+            : { decidedBy: order.decidedBy, apartMs },
+        ),
         patronIds: [earlier.patronId, later.patronId].filter((p): p is string => !!p),
         itemId: loan.itemId,
         entryIds: [entry.id],
@@ -308,9 +299,7 @@ async function holdsWaitingFor(
   if (!hold) return;
   warnings.push('checked in while the hub holds a hold for it: pull it from the shelf');
   exceptions.push({
-    kind: 'hold_to_pull',
-    message:
-      'A copy checked in offline is on the shelf while a hold waits for it: pull it and check it in again to trap it.',
+    ...exceptionOf('hold_to_pull', {}),
     patronIds: [hold.patronId],
     itemId: item.id,
     entryIds: [entry.id],
@@ -346,9 +335,7 @@ async function applyHold(
       refusedTraps.add(hold.itemId!);
       warnings.push('the copy was already trapped for another hold: the first trap stands');
       exceptions.push({
-        kind: 'trapped_twice',
-        message:
-          'A copy was trapped for two holds at two desks while they were apart; the first trap stands and the other hold waits again: check where the copy is.',
+        ...exceptionOf('trapped_twice', {}),
         patronIds: [other.patronId, hold.patronId],
         itemId: hold.itemId,
         entryIds: [entry.id],
@@ -364,11 +351,29 @@ async function applyHold(
       return;
     }
   }
+  if (
+    current?.status === 'waiting' &&
+    current.itemId !== null &&
+    isClosedHoldStatus(hold.status) &&
+    hold.itemId !== current.itemId
+  ) {
+    // The mirror case (found by the sync property test): a desk closed the hold (cancelled it,
+    // filled it with another copy, let it expire) before it heard that another desk had trapped a
+    // copy for it. The closing stands; the trapped copy now sits on a hold shelf for nobody, and
+    // its branch is told, as when the trap comes second.
+    warnings.push(`${hold.status} at a desk that had not heard of the copy trapped for it: take it off the hold shelf`);
+    exceptions.push({
+      ...exceptionOf('trapped_for_closed_hold', { holdStatus: hold.status }),
+      patronIds: [hold.patronId],
+      itemId: current.itemId,
+      entryIds: [entry.id],
+      branchIds: [...new Set([entry.branchId, current.pickupBranchId])],
+    });
+  }
   if (current && isClosedHoldStatus(current.status) && (hold.status === 'waiting' || hold.status === 'in_transit')) {
     warnings.push(`trapped for a hold already ${current.status} at the hub`);
     exceptions.push({
-      kind: 'trapped_for_closed_hold',
-      message: `A copy was trapped offline for a hold that was ${current.status} meanwhile: reshelve it or trap it for the next hold.`,
+      ...exceptionOf('trapped_for_closed_hold', { holdStatus: current.status }),
       patronIds: [hold.patronId],
       itemId: hold.itemId,
       entryIds: [entry.id],
@@ -457,8 +462,7 @@ async function applyPatron(
   await putRow(tx, 'patrons', patron);
   if (same.length === 0) return null;
   exceptions.push({
-    kind: 'duplicate_card',
-    message: 'Two patrons were registered with the same card barcode while the stations were apart.',
+    ...exceptionOf('duplicate_card', { cardBarcode: String(patron.cardBarcode) }),
     patronIds: [...same.map((s) => s.id), patron.id],
     itemId: null,
     entryIds: [entry.id],

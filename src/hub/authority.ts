@@ -60,11 +60,12 @@ export interface Signer {
   /** For a SIP2 account's entry: its login and what it may do. */
   sip?: { login: string; allowed: Sip2Capability[] };
   /**
-   * One of the two acts of a stand-alone station's own history that no station may bring to a
+   * One of the acts of a stand-alone station's own history that no station may bring to a
    * running hub, taken once from the station a new hub is made from (admin init --from-station,
-   * src/hub/founding.ts): the library's set-up, and an account adopting its first signing key.
+   * src/hub/founding.ts): the library's set-up, an account adopting its first signing key, and a
+   * SIP2 account made by the station's own command line.
    */
-  founding?: 'setup' | 'adopt-key';
+  founding?: 'setup' | 'adopt-key' | 'sip-account';
 }
 
 /** What a SIP2 account's entries may write: a self-check's circulation rows (and a block it sets). */
@@ -262,6 +263,10 @@ async function mayWrite(tx: Queryable, signer: Signer, entry: JournalEntry, chan
  * - `staff.adoptKey`, signed by the very key it records, for an account the hub holds without a
  *   key, changing nothing of the account but its key (a stand-alone station gives an account made
  *   before signing existed its first key at sign-in, src/services/auth.ts).
+ * - `sip2.saveAccount` and `sip2.removeAccount` signed by the founding station's own key (no
+ *   staff account), writing SIP2 accounts only: `npm run station -- sip2 add-account` without
+ *   --admin on a stand-alone station, whose data folder is its administrator's. Refused, they
+ *   left that station unable ever to become a hub's first.
  *
  * Rows are still checked for shape and secrets (src/hub/policy.ts) like any other entry's.
  */
@@ -278,6 +283,14 @@ export async function foundingSignerOf(
       return 'the library is set up at the hub already: a library is set up once';
     if (!verifyEntry(signed, signature, station.publicKey)) return "the entry's signature is not this station's";
     return { kind: 'station', permissions: new Set(), account: null, founding: 'setup' };
+  }
+  if (entry.command === COMMAND.sip2.saveAccount || entry.command === COMMAND.sip2.removeAccount) {
+    // Signed by a staff account: checked as any push is.
+    if (entry.staffId !== null) return null;
+    if (!verifyEntry(signed, signature, station.publicKey)) return "the entry's signature is not this station's";
+    if (entry.payload.effects.some((c) => c.table !== 'sip_accounts' || c.op !== 'upsert'))
+      return "a SIP2 account made at the station writes that account's row alone";
+    return { kind: 'station', permissions: new Set(), account: null, founding: 'sip-account' };
   }
   if (entry.command !== COMMAND.staff.adoptKey) return null;
   const account = entry.staffId

@@ -30,8 +30,17 @@ export interface HubExceptionView extends ExceptionNotice {
 const COLUMNS =
   'id, kind, message, params, patron_ids, item_id, entry_ids, branch_ids, created_at, resolved_at, resolved_by, resolution_note, change_seq';
 
-/** Exceptions travel with hub- ids, so a station never mistakes them for its own. */
-function toView(r: ExceptionRow): HubExceptionView {
+/** What an exception is made of before anyone resolves it. */
+export type NewExceptionRow = Pick<
+  ExceptionRow,
+  'id' | 'kind' | 'message' | 'params' | 'patron_ids' | 'item_id' | 'entry_ids' | 'created_at'
+>;
+
+/**
+ * An exception as a station first hears of it (in the answer to the push that made it).
+ * Exceptions travel with hub- ids, so a station never mistakes them for its own.
+ */
+export function newExceptionNotice(r: NewExceptionRow): ExceptionNotice {
   return {
     id: `hub-${r.id}`,
     kind: r.kind,
@@ -42,6 +51,12 @@ function toView(r: ExceptionRow): HubExceptionView {
     itemId: r.item_id,
     entryIds: r.entry_ids,
     createdAt: Number(r.created_at),
+  };
+}
+
+function toView(r: ExceptionRow): HubExceptionView {
+  return {
+    ...newExceptionNotice(r),
     resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
     resolvedBy: r.resolved_by,
     resolutionNote: r.resolution_note,

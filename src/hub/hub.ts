@@ -22,7 +22,7 @@ import { applyEntry, type PushClock } from './apply';
 import { lockWhatEntriesTouch, prefetchBatch, putRow, writeRows } from './row-store';
 import type { ApplyResult, HubException } from './verdicts';
 import type { HubDb, Queryable } from './db';
-import { exceptionsFeed, listExceptions, resolveIn, type HubExceptionView } from './exceptions';
+import { exceptionsFeed, listExceptions, newExceptionNotice, resolveIn, type HubExceptionView } from './exceptions';
 import { refuseEntry, screenEntry } from './policy';
 import { entryTooLarge, MAX_ENTRY_BYTES, stationClockProblem } from './request-limits';
 import type { StationIdentity } from './station-identity';
@@ -610,7 +610,7 @@ export class Hub {
         ],
       )
     )[0]!.id;
-    return toNotice({
+    return newExceptionNotice({
       id,
       kind: x.kind,
       message: x.message,
@@ -757,32 +757,6 @@ function withoutOversizedContents(entry: JournalEntry): JournalEntry {
   const emptied: JournalEntry = { ...entry, payload: { input: null, effects: [] } };
   OVERSIZED.set(emptied, bytes);
   return emptied;
-}
-
-interface ExceptionRow {
-  id: string;
-  kind: string;
-  message: string;
-  params: Record<string, string | number | boolean | null> | null;
-  patron_ids: string[];
-  item_id: string | null;
-  entry_ids: string[];
-  created_at: string | number;
-}
-
-/** Exceptions travel with hub- ids, so a station never mistakes them for its own. */
-function toNotice(r: ExceptionRow): ExceptionNotice {
-  return {
-    id: `hub-${r.id}`,
-    kind: r.kind,
-    message: r.message,
-    ...(r.params ? { params: r.params } : {}),
-    patronId: r.patron_ids[0] ?? null,
-    patronIds: r.patron_ids,
-    itemId: r.item_id,
-    entryIds: r.entry_ids,
-    createdAt: Number(r.created_at),
-  };
 }
 
 /** Deadlocks, serialization failures, lost connections, a database shutting down: worth another try, never a rejection. */

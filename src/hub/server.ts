@@ -46,12 +46,10 @@ export async function createHubServer({ hub, https }: HubServerOptions): Promise
       return reply
         .status(413)
         .send({ code: 'TOO_LARGE', message: 'The request is larger than the hub accepts; nothing was applied.' });
-    return reply
-      .status(status)
-      .send({
-        code: status === 500 ? 'INTERNAL' : 'INVALID',
-        message: status === 500 ? 'The hub failed; nothing was applied.' : error.message,
-      });
+    return reply.status(status).send({
+      code: status === 500 ? 'INTERNAL' : 'INVALID',
+      message: status === 500 ? 'The hub failed; nothing was applied.' : error.message,
+    });
   });
 
   const invalid = (message: string, error: { issues: { path: PropertyKey[]; message: string }[] }) => ({

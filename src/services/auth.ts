@@ -2,8 +2,10 @@
 // and PIN (offline too: the PIN hash is in the local store). Sessions are random bearer
 // tokens stored only as hashes. Overrides need a supervisor's credentials on the spot, which
 // yield a one-time override grant. Every check of a password or PIN is bounded by the sign-in
-// guard (lockouts.ts: a card or account locks after a few wrong tries, a station after many) and
-// runs scrypt off the event loop (verifySecretAsync).
+// guard (lockouts.ts: a card or account locks after a few wrong tries; a caller address, and past a
+// higher ceiling the whole station, is refused for a while after many), and runs scrypt off the
+// event loop (verifySecretAsync). Each method that checks one takes the caller's address as the
+// transport saw it (`from`: CallContext.address; absent, not known), which the guard counts by.
 import type { Permission, StaffAccount } from '../domain/types';
 import { ROLE_PERMISSIONS } from '../domain/permissions';
 import type { Actor } from './command';
@@ -65,7 +67,7 @@ export class AuthService {
    * The account, when the password is its own. An unknown or inactive account is checked against
    * a dummy hash and locked in memory as a real one would be: the same time, the same answers.
    */
-  private checkStaff(username: string, password: string): Promise<StaffRow> {
+  private checkStaff(username: string, password: string, from: string | null | undefined): Promise<StaffRow> {
     const row = this.staffByUsername(username);
     const account = row?.active ? row : null;
     const subject = account
@@ -73,6 +75,7 @@ export class AuthService {
       : unknownSubject('staff', username.trim().toLowerCase());
     return this.guard.attempt(
       subject,
+      from,
       async () => ((await verifySecretAsync(password, account?.passwordHash)) && account ? account : null),
       () => new ServiceError('UNAUTHENTICATED', 'Wrong username or password.'),
     );
@@ -137,8 +140,9 @@ export class AuthService {
   async signIn(
     username: string,
     password: string,
+    from?: string | null,
   ): Promise<{ token: string; staff: StaffAccount; permissions: Permission[] }> {
-    const row = await this.checkStaff(username, password);
+    const row = await this.checkStaff(username, password, from);
     const key = await this.openKey(row, password);
     this.ctx.keys.unlock(row.id, key);
     const staff = publicPart(row);
@@ -149,11 +153,16 @@ export class AuthService {
     };
   }
 
-  async kioskSignIn(cardBarcode: string, pin: string): Promise<{ token: string; patronId: string; firstName: string }> {
+  async kioskSignIn(
+    cardBarcode: string,
+    pin: string,
+    from?: string | null,
+  ): Promise<{ token: string; patronId: string; firstName: string }> {
     const card = cardBarcode.trim();
     const holder = this.patrons.cardHolder(card);
     const patron = await this.guard.attempt(
       holder ? knownSubject('patron', holder.id) : unknownSubject('patron', card),
+      from,
       () => this.patrons.verifyPin(card, pin),
       () => new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.'),
     );
@@ -166,13 +175,15 @@ export class AuthService {
 
   /**
    * A patron's PIN sent by a self-check over SIP2 (AD): the kiosk's check, with the kiosk's
-   * lockout, and no session. The patron, or UNAUTHENTICATED / LOCKED / RATE_LIMITED.
+   * lockout, and no session (`from`: the self-check's address). The patron, or UNAUTHENTICATED /
+   * LOCKED / RATE_LIMITED.
    */
-  async checkPatronPin(cardBarcode: string, pin: string): Promise<{ patronId: string }> {
+  async checkPatronPin(cardBarcode: string, pin: string, from?: string | null): Promise<{ patronId: string }> {
     const card = cardBarcode.trim();
     const holder = this.patrons.cardHolder(card);
     const patron = await this.guard.attempt(
       holder ? knownSubject('patron', holder.id) : unknownSubject('patron', card),
+      from,
       () => this.patrons.verifyPin(card, pin),
       () => new ServiceError('UNAUTHENTICATED', 'That card and PIN do not match.'),
     );
@@ -210,8 +221,9 @@ export class AuthService {
     username: string,
     password: string,
     askingSession: string | null = null,
+    from?: string | null,
   ): Promise<{ overrideToken: string; grantedBy: string; displayName: string }> {
-    const staff = publicPart(await this.checkStaff(username, password));
+    const staff = publicPart(await this.checkStaff(username, password, from));
     if (!ROLE_PERMISSIONS[staff.role].includes('override')) {
       throw new ServiceError('FORBIDDEN', 'That account may not override.');
     }

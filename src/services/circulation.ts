@@ -28,6 +28,7 @@ import type { ServiceContext } from './context';
 import { invalid, InvalidFields, refused, ServiceError } from './errors';
 import type { Lookups, DeskItem, PatronRow } from './lookups';
 import { forgiveLostCharges } from './lost';
+import { exceptionOf } from '../domain/exception-kinds';
 import { recordLocalExceptions } from './exceptions';
 import { keepsLoanLink } from './privacy';
 import { illOnCheckin, illOnCheckout, illRenewalCap } from './ill-circulation';
@@ -619,9 +620,7 @@ export class CirculationService {
       recordLocalExceptions(this.ctx, [
         {
           id: `clock:${loan.id}`,
-          kind: 'time_went_back',
-          message: `This loan was returned ${Math.ceil(byMs / 1000)} s before it was checked out by this station's clock (the clock was set back): the return was recorded at the check-out time. Check the station's clock.`,
-          params: { field: 'returnedAt', byMs },
+          ...exceptionOf('time_went_back', { field: 'returnedAt', byMs, checkedOutAt: loan.checkedOutAt }),
           patronIds: loan.patronId ? [loan.patronId] : [],
           itemId: loan.itemId,
           entryIds: [],

@@ -51,14 +51,15 @@ export class Tx {
     // The store keeps the row whole; the journal, a reference in place of each secret (secret-refs.ts).
     const journaled = withSecretRefs(table, picked);
     for (const [digest, value] of journaled.secrets) this.ctx.journal.keepSecret(digest, value);
-    this.effects.push({ table, op: 'upsert', row: journaled.row as Row });
+    // Keys in sorted order here and in the row: their canonical JSON is then JSON.stringify's (signing.ts).
+    this.effects.push({ op: 'upsert', row: journaled.row as Row, table });
     if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
     return row;
   }
 
   delete(table: SyncedTable, id: string): void {
     this.ctx.rows.delete(table, id);
-    this.effects.push({ table, op: 'delete', row: { id } });
+    this.effects.push({ op: 'delete', row: { id }, table });
     if (CONFIG_TABLES.has(table)) this.ctx.config.invalidate();
   }
 }
@@ -93,13 +94,15 @@ export function runCommand<T>(ctx: ServiceContext, spec: CommandSpec, body: (tx:
       staffId: spec.actor.staffId,
       branchId: ctx.identity().branchId,
       command: spec.command,
+      // Keys in sorted order (actor, effects, input, overrides), as the rows' (Tx.write): the
+      // canonical JSON of a payload built so is JSON.stringify's, in one pass (signing.ts).
       payload: {
-        input: spec.input,
-        effects: tx.effects,
-        ...(tx.overrides.length > 0 ? { overrides: tx.overrides } : {}),
         ...(spec.actor.kind === 'sip' && spec.actor.sip
           ? { actor: { kind: 'sip' as const, sipAccountId: spec.actor.sip.accountId } }
           : {}),
+        effects: tx.effects,
+        input: spec.input,
+        ...(tx.overrides.length > 0 ? { overrides: tx.overrides } : {}),
       },
     };
     // Serialised once: the signed bytes and the journal's payload column are the same text.

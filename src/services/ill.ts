@@ -401,9 +401,7 @@ export class IllService {
   }
 
   /** A patron's own borrowing requests, for the kiosk: what they asked for and where it is. */
-  forPatron(
-    patronId: string,
-  ): {
+  forPatron(patronId: string): {
     id: string;
     title: string;
     author: string | null;

@@ -49,13 +49,8 @@ export interface ShelfScanInput {
   location?: string | null;
 }
 
-export interface ShelfScanResult {
-  itemId: string;
-  itemBarcode: string;
-  title: string;
-  callNumber: string | null;
-  location: string | null;
-  status: ItemStatus;
+/** The copy scanned, as a shelf list shows it (without its last sighting: `previouslySeenAt` says it). */
+export interface ShelfScanResult extends Omit<ShelfCopy, 'lastSeenAt'> {
   homeBranch: { id: string; name: string };
   /** When it was seen before this scan (null: never). */
   previouslySeenAt: number | null;

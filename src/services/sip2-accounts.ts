@@ -196,13 +196,15 @@ export class Sip2AccountService {
   /**
    * A 93 login: the account when the password is its own, it is active and of this station's
    * branch. Wrong tries lock the login as a staff account's would (in memory: SIP logins are the
-   * station's own), and an unknown login costs the same time as a known one.
+   * station's own), and an unknown login costs the same time as a known one. `from` is the
+   * self-check's address (its socket's), which the guard's rate limit counts by.
    */
-  login(login: string, password: string): Promise<Sip2Account> {
+  login(login: string, password: string, from?: string | null): Promise<Sip2Account> {
     const row = this.byLogin(login);
     const usable = row && row.active && row.branchId === this.ctx.readState('branch_id') ? row : null;
     return this.guard.attempt(
       { kind: 'sip', id: null, key: `sip:${login.trim()}` },
+      from,
       async () => {
         if (usable && this.provenBefore(usable, password)) return publicPart(usable);
         if (!(await verifySecretAsync(password, usable?.passwordHash)) || !usable) return null;

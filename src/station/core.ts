@@ -183,6 +183,7 @@ export function createStationCore(services: StationServices, hooks?: CoreHooks):
           sessionToken,
           grantedBy,
           local: ctx.local === true,
+          ...(ctx.address !== undefined ? { address: ctx.address } : {}),
         };
         const value = await (handlers[apiName] as (i: unknown, h: HandlerContext) => unknown)(parsed.data, hc);
         // Nothing is confirmed before it is on the disk; the flush is shared with whatever else

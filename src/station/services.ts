@@ -14,6 +14,7 @@ import { PatronService } from '../services/patrons';
 import { ReportService } from '../services/reports';
 import { ShelfService } from '../services/shelf';
 import { ExceptionService } from '../services/exceptions';
+import { countOpenSyncExceptions } from '../store/queries/sync-exceptions';
 import { Sip2AccountService } from '../services/sip2-accounts';
 import { IllService } from '../services/ill';
 import { NoticeService } from '../services/notices';
@@ -63,7 +64,6 @@ export function createStationServices(store: Store, options: ContextOptions = {}
   const patrons = new PatronService(ctx);
   const auth = new AuthService(ctx, patrons);
   const catalogue = new CatalogueService(ctx);
-  const openExceptions = store.db.prepare('SELECT count(*) AS n FROM sync_exceptions WHERE resolved_at IS NULL');
   // The WAL goes back into the database file between patrons, not during a check-out.
   const checkpointer = new IdleCheckpointer(store.db);
   const stopCheckpoints = ctx.onCommit(() => checkpointer.touch());
@@ -92,7 +92,7 @@ export function createStationServices(store: Store, options: ContextOptions = {}
         journalWaiting: ctx.journal.waitingCount(),
         sync: services.statusProviders.sync(),
         devices: services.statusProviders.devices(),
-        exceptionsOpen: (openExceptions.get() as { n: number }).n,
+        exceptionsOpen: countOpenSyncExceptions(ctx),
       };
     },
     close() {

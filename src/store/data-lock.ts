@@ -2,151 +2,29 @@
 // station.db, and a second `npm run serve` (or the desktop app, or an administration command
 // that writes) on the same folder would run as the same station id: two journals signed with one
 // key, sequence numbers issued twice, the hub rejecting both. So every program that opens the
-// station's store takes this lock first: `station.lock` in the data folder, holding the holder's
-// pid, host, boot time and command line. A lock whose process is gone (killed with SIGKILL, a power
-// cut, a machine restarted) is stale: it is taken over with a line on stderr and never stops a
-// start. The hub's PGlite folder has its own lock of the same kind (src/hub/data-lock.ts).
+// station's store takes this lock first: `station.lock` in the data folder. The lock itself,
+// stale locks included, is src/shared/data-lock.ts, which the hub's PGlite folder uses too.
 //
 //   const release = lockDataFolder(dataDir);   // throws DataFolderInUseError, naming the holder
 //   ... open the store, work ...
 //   release();                                  // also run at process exit
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname, uptime } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { DataFolderInUseError, lockFolder, type FolderLockOwner } from '../shared/data-lock';
+
+export { DataFolderInUseError };
 
 export const STATION_LOCK_FILE = 'station.lock';
 
-interface LockRecord {
-  pid: number;
-  host: string;
-  /** When the machine booted (ms): a lock from before a reboot is stale whatever its pid. */
-  bootedAt: number;
-  startedAt: number;
-  command: string;
-}
-
-/** The data folder is held by another live process (its message names it and says what to do). */
-export class DataFolderInUseError extends Error {
-  constructor(
-    message: string,
-    readonly holderPid: number,
-  ) {
-    super(message);
-    this.name = 'DataFolderInUseError';
-  }
-}
-
-/** Folders this process holds: a second opener in the same process is refused too. */
-const held = new Set<string>();
-
-const bootedAt = () => Date.now() - uptime() * 1000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else; it still holds the folder.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function read(file: string): LockRecord | null {
-  try {
-    const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockRecord>;
-    return typeof r.pid === 'number' && typeof r.host === 'string' ? (r as LockRecord) : null;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
-    return null; // cut short while being written: its writer died then
-  }
-}
-
-/** Why an existing lock no longer holds, or null while its process may still run. */
-function staleness(lock: LockRecord | null): string | null {
-  if (!lock) return 'it is unreadable (its writer was killed while writing it)';
-  // Another machine's lock (a data folder on a network share) cannot be checked from here.
-  if (lock.host !== hostname()) return null;
-  if (Math.abs(bootedAt() - lock.bootedAt) > 120_000) return `process ${lock.pid} ran before the machine restarted`;
-  // This process holds no lock here (held is checked first): the pid was an earlier process's.
-  if (lock.pid === process.pid || !alive(lock.pid))
-    return `process ${lock.pid} is no longer running (killed or crashed)`;
-  return null;
-}
+const STATION: FolderLockOwner = {
+  file: STATION_LOCK_FILE,
+  program: 'station',
+  advice: 'One station program at a time may open it: stop that one first (or give this one another --data folder).',
+};
 
 /**
  * Takes the station's data folder for this process (creating the folder if need be), or throws
  * DataFolderInUseError naming the process that has it. Returns the release, which is also run at
  * process exit; calling it twice is harmless.
  */
-export function lockDataFolder(
-  dataDir: string,
-  log: (line: string) => void = (line) => console.error(line),
-): () => void {
-  const dir = resolve(dataDir);
-  const file = join(dir, STATION_LOCK_FILE);
-  if (held.has(dir))
-    throw new DataFolderInUseError(`The station's data folder ${dir} is already open in this process.`, process.pid);
-  mkdirSync(dir, { recursive: true });
-  for (let attempt = 0; ; attempt += 1) {
-    let fd: number;
-    try {
-      // 'wx': created only if absent, atomically; of two processes starting together one wins.
-      fd = openSync(file, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error;
-      let lock: LockRecord | null;
-      try {
-        lock = read(file);
-      } catch {
-        continue; // released in between
-      }
-      const why = staleness(lock);
-      if (why === null) {
-        const holder = lock!;
-        throw new DataFolderInUseError(
-          `The station's data folder ${dir} is in use by process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''} ` +
-            `(${holder.command}, since ${new Date(holder.startedAt).toISOString()}). ` +
-            'One station program at a time may open it: stop that one first (or give this one another --data folder). ' +
-            `If no such process runs any more, delete ${file}.`,
-          holder.pid,
-        );
-      }
-      // Two processes taking over the same stale lock at the same instant could both go on; the
-      // window is the few microseconds between this read and the unlink below.
-      log(`station: stale lock ${file} taken over: ${why}.`);
-      try {
-        unlinkSync(file);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-      continue;
-    }
-    const record: LockRecord = {
-      pid: process.pid,
-      host: hostname(),
-      bootedAt: bootedAt(),
-      startedAt: Date.now(),
-      command: [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' '),
-    };
-    try {
-      writeSync(fd, JSON.stringify(record));
-    } finally {
-      closeSync(fd);
-    }
-    held.add(dir);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      held.delete(dir);
-      process.off('exit', release);
-      try {
-        if (read(file)?.pid === process.pid) unlinkSync(file);
-      } catch {
-        // already gone
-      }
-    };
-    process.on('exit', release);
-    return release;
-  }
+export function lockDataFolder(dataDir: string, log?: (line: string) => void): () => void {
+  return lockFolder(STATION, dataDir, log);
 }

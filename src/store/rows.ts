@@ -17,6 +17,8 @@ interface TableCodec {
   name: string;
   /** [property, column, isBoolean] */
   columns: [string, string, boolean][];
+  /** The properties in ascending order (UTF-16 code units, as canonicalJson sorts keys). */
+  sortedProps: string[];
   select: Database.Statement;
   /** The stored row as SQLite holds it (column order, raw values), to see what a write changes. */
   selectRaw: Database.Statement;
@@ -54,6 +56,7 @@ export class Rows {
     codec = {
       name,
       columns,
+      sortedProps: columns.map(([prop]) => prop).sort(),
       select: this.db.prepare(`SELECT ${cols} FROM "${name}" WHERE id = ?`),
       selectRaw: this.db.prepare(`SELECT ${cols} FROM "${name}" WHERE id = ?`).raw(true),
       insert: this.db.prepare(`INSERT INTO "${name}" (${cols}) VALUES (${params})`),
@@ -131,10 +134,15 @@ export class Rows {
     this.codec(table).remove.run(id);
   }
 
-  /** Only the properties the table has, in its order: what a journal effect carries. */
+  /**
+   * Only the properties the table has (each present, null when the row lacks it): what a journal
+   * effect carries. In sorted order, so that a row built here is already canonical and its
+   * canonical JSON is JSON.stringify's own (src/shared/signing.ts), the bulk of a large entry's
+   * serialising; the store's own writes do not depend on the order.
+   */
   pick(table: SyncedTable, row: Record<string, unknown>): Row {
     const out: Record<string, unknown> = {};
-    for (const [prop] of this.codec(table).columns) out[prop] = row[prop] ?? null;
+    for (const prop of this.codec(table).sortedProps) out[prop] = row[prop] ?? null;
     return out as Row;
   }
 }

@@ -16,6 +16,15 @@
 import type { RowChange } from '../domain/journal';
 import { SYNCED_TABLES, type Row } from '../store/rows';
 import type { ServiceContext } from '../services/context';
+import { exceptionOf } from '../domain/exception-kinds';
+import { deferForeignKeys } from '../store/queries/pulled-rows';
+import {
+  openSyncExceptionIds,
+  recordRefusedRow,
+  resolveSyncException,
+  type SyncExceptionRecord,
+} from '../store/queries/sync-exceptions';
+import { deferredTransaction, immediateTransaction } from '../store/transaction';
 import { pendingKeys, type PendingKeys } from './pending-keys';
 
 export const CURSOR_KEY = 'sync_cursor';
@@ -36,41 +45,27 @@ function pendingRowKeys(ctx: ServiceContext): PendingKeys {
 }
 
 export function applyPulledBatch(ctx: ServiceContext, changes: RowChange[], nextCursor: string): ApplyResult {
-  const db = ctx.store.db;
   const result: ApplyResult = { applied: 0, keptLocal: 0, failed: 0 };
-  const recordFailure = db.prepare(
-    `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES (?, 'pull_rejected', ?, NULL, NULL, '[]', ?)
-     ON CONFLICT(id) DO UPDATE SET message = excluded.message, resolved_at = NULL, resolved_by = NULL`,
-  );
-  const resolveFailure = db.prepare('UPDATE sync_exceptions SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL');
   const keyOf = (c: RowChange) => `${c.table}:${c.row.id}`;
-  db.transaction(() => {
+  immediateTransaction(ctx, () => {
     // Rows of one batch may arrive child before parent; check references at commit.
-    db.pragma('defer_foreign_keys = ON');
+    deferForeignKeys(ctx);
     const pending = pendingRowKeys(ctx);
     const inBatch = new Set(changes.map(keyOf));
     const before = JSON.parse(ctx.readState(DEFERRED_KEY) ?? '[]') as RowChange[];
     // Rows refused before (kept aside, or since replaced by a version that may go in now).
-    const waitedBefore = new Set(
-      (
-        db
-          .prepare(
-            `SELECT id FROM sync_exceptions WHERE kind = 'pull_rejected' AND resolved_at IS NULL AND id LIKE 'pull:%'`,
-          )
-          .all() as { id: string }[]
-      ).map((r) => r.id.slice(5)),
-    );
+    const waitedBefore = new Set(openSyncExceptionIds(ctx, 'pull_rejected', 'pull:').map((id) => id.slice(5)));
     // A row kept aside is older than anything in this batch: a newer version of it replaces it.
     const todo = [...before.filter((c) => !inBatch.has(keyOf(c))), ...changes];
     const errors = new Map<string, string>();
     const tryApply = (change: RowChange): boolean => {
       try {
-        db.transaction(() => {
+        deferredTransaction(ctx, () => {
           if (change.op === 'delete') ctx.rows.delete(change.table, change.row.id);
           else ctx.rows.upsert(change.table, ctx.rows.pick(change.table, change.row) as Row);
-        })();
+        });
         result.applied++;
-        if (waitedBefore.has(keyOf(change))) resolveFailure.run(ctx.now(), `pull:${keyOf(change)}`);
+        if (waitedBefore.has(keyOf(change))) resolveSyncException(ctx, `pull:${keyOf(change)}`, ctx.now(), null);
         return true;
       } catch (error) {
         errors.set(keyOf(change), (error as Error).message);
@@ -89,16 +84,23 @@ export function applyPulledBatch(ctx: ServiceContext, changes: RowChange[], next
     }
     // Refused only for the order the rows came in? Then they go in now.
     const still = refused.filter((change) => !tryApply(change));
-    for (const change of still)
-      recordFailure.run(
-        `pull:${keyOf(change)}`,
-        `${change.table} ${change.row.id}: ${errors.get(keyOf(change))}`,
-        ctx.now(),
-      );
+    for (const change of still) recordRefusedRow(ctx, refusedRow(change, errors.get(keyOf(change))!, ctx.now()), true);
     result.failed = still.length;
     ctx.writeState(DEFERRED_KEY, JSON.stringify(still));
     ctx.writeState(CURSOR_KEY, nextCursor);
-  }).immediate();
+  });
   ctx.config.invalidate();
   return result;
+}
+
+/** A pulled row the store refused, as a pull_rejected exception (its id names the row, so a retry updates it). */
+export function refusedRow(change: RowChange, error: string, at: number): SyncExceptionRecord {
+  return {
+    id: `pull:${change.table}:${change.row.id}`,
+    ...exceptionOf('pull_rejected', { table: change.table, rowId: change.row.id, error }),
+    patronIds: [],
+    itemId: null,
+    entryIds: [],
+    createdAt: at,
+  };
 }

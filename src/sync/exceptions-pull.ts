@@ -3,6 +3,8 @@
 // (GET /sync/exceptions) brings every exception made or resolved after the station's cursor.
 import type { ExceptionNotice as SyncExceptionNotice } from '../api/sync-protocol';
 import type { ServiceContext } from '../services/context';
+import { upsertSyncExceptionNotices } from '../store/queries/sync-exceptions';
+import { deferredTransaction } from '../store/transaction';
 
 /** station_state key: the exceptions feed's cursor. */
 export const EXCEPTIONS_CURSOR_KEY = 'sync_exceptions_cursor';
@@ -11,6 +13,20 @@ export const EXCEPTIONS_CURSOR_KEY = 'sync_exceptions_cursor';
 export function patronIdsOf(x: Pick<SyncExceptionNotice, 'patronId' | 'patronIds'>): string[] {
   const ids = x.patronIds?.length ? x.patronIds : x.patronId ? [x.patronId] : [];
   return [...new Set(ids)];
+}
+
+/** A hub's notice as the station keeps it, as the hub worded it (a kind this station may not know included). */
+export function exceptionOfNotice(x: SyncExceptionNotice) {
+  return {
+    id: x.id,
+    kind: x.kind,
+    message: x.message,
+    ...(x.params ? { params: x.params } : {}),
+    patronIds: patronIdsOf(x),
+    itemId: x.itemId ?? null,
+    entryIds: x.entryIds,
+    createdAt: x.createdAt,
+  };
 }
 
 /**
@@ -23,34 +39,15 @@ export function recordExceptionNotices(
   notices: SyncExceptionNotice[],
   nextCursor: string | null,
 ): void {
-  const db = ctx.store.db;
-  const upsert = db.prepare(
-    `INSERT INTO sync_exceptions (id, kind, message, params, patron_id, patron_ids, item_id, entry_ids, created_at, resolved_at, resolved_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET
-       params = coalesce(excluded.params, sync_exceptions.params),
-       patron_ids = CASE WHEN excluded.patron_ids <> '[]' THEN excluded.patron_ids ELSE sync_exceptions.patron_ids END,
-       patron_id = coalesce(excluded.patron_id, sync_exceptions.patron_id),
-       resolved_by = CASE WHEN sync_exceptions.resolved_at IS NULL THEN excluded.resolved_by ELSE sync_exceptions.resolved_by END,
-       resolved_at = coalesce(sync_exceptions.resolved_at, excluded.resolved_at)`,
-  );
-  db.transaction(() => {
-    for (const x of notices) {
-      const patronIds = patronIdsOf(x);
-      upsert.run(
-        x.id,
-        x.kind,
-        x.message,
-        x.params ? JSON.stringify(x.params) : null,
-        patronIds[0] ?? null,
-        JSON.stringify(patronIds),
-        x.itemId ?? null,
-        JSON.stringify(x.entryIds),
-        x.createdAt,
-        x.resolvedAt ?? null,
-        x.resolvedAt ? (x.resolvedBy ?? null) : null,
-      );
-    }
+  deferredTransaction(ctx, () => {
+    upsertSyncExceptionNotices(
+      ctx,
+      notices.map((x) => ({
+        ...exceptionOfNotice(x),
+        resolvedAt: x.resolvedAt ?? null,
+        resolvedBy: x.resolvedBy ?? null,
+      })),
+    );
     if (nextCursor !== null) ctx.writeState(EXCEPTIONS_CURSOR_KEY, nextCursor);
-  })();
+  });
 }

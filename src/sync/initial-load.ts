@@ -6,7 +6,11 @@
 import type { RowChange } from '../domain/journal';
 import type { ServiceContext } from '../services/context';
 import { SYNCED_TABLES, type Row } from '../store/rows';
-import { CURSOR_KEY } from './apply-pulled';
+import { withoutForeignKeys } from '../store/queries/pulled-rows';
+import { deleteStationState } from '../store/queries/station-state';
+import { recordRefusedRow } from '../store/queries/sync-exceptions';
+import { deferredTransaction, immediateTransaction } from '../store/transaction';
+import { CURSOR_KEY, refusedRow } from './apply-pulled';
 import { pendingKeys } from './pending-keys';
 
 /** station_state key: the first load in progress, `{ cursor, done, total }`; absent once it is over. */
@@ -41,7 +45,6 @@ export function applySnapshotChunk(
   progress: LoadProgress,
   end: string | null,
 ): { applied: number; failed: number } {
-  const db = ctx.store.db;
   const result = { applied: 0, failed: 0 };
   const write = (change: RowChange) => {
     if (change.op === 'delete') ctx.rows.delete(change.table, change.row.id);
@@ -51,15 +54,14 @@ export function applySnapshotChunk(
     if (end === null) ctx.writeState(INITIAL_LOAD_KEY, JSON.stringify(progress));
     else {
       ctx.writeState(CURSOR_KEY, end);
-      db.prepare('DELETE FROM station_state WHERE key = ?').run(INITIAL_LOAD_KEY);
+      deleteStationState(ctx, INITIAL_LOAD_KEY);
     }
   };
   // The snapshot comes in change order, where a row can precede the latest version of the row it
   // refers to (a patron edited after their loan was made comes after the loan). References are
   // whole once the load is; checking each chunk's would refuse a chunk for a parent a few rows on.
   // Switched off only around this synchronous call: no desk command runs in between.
-  db.pragma('foreign_keys = OFF');
-  try {
+  withoutForeignKeys(ctx, () => {
     const pending = pendingKeys(ctx);
     const todo = rows.filter((c) => {
       if (!Object.hasOwn(SYNCED_TABLES, c.table)) throw new Error(`unknown table in the first load: ${c.table}`);
@@ -67,38 +69,28 @@ export function applySnapshotChunk(
       return !pending.has(`${c.table}:${c.row.id}`);
     });
     try {
-      db.transaction(() => {
+      immediateTransaction(ctx, () => {
         for (const change of todo) write(change);
         finish();
-      }).immediate();
+      });
       result.applied = todo.length;
     } catch {
       // Some row the store refuses (a constraint): the chunk again row by row, so that one is
       // recorded for staff and the rest go in.
-      const recordFailure = db.prepare(
-        `INSERT INTO sync_exceptions (id, kind, message, patron_id, item_id, entry_ids, created_at) VALUES (?, 'pull_rejected', ?, NULL, NULL, '[]', ?)
-         ON CONFLICT(id) DO UPDATE SET message = excluded.message`,
-      );
-      db.transaction(() => {
+      immediateTransaction(ctx, () => {
         for (const change of todo) {
           try {
-            db.transaction(() => write(change))();
+            deferredTransaction(ctx, () => write(change));
             result.applied++;
           } catch (error) {
             result.failed++;
-            recordFailure.run(
-              `pull:${change.table}:${change.row.id}`,
-              `${change.table} ${change.row.id}: ${(error as Error).message}`,
-              ctx.now(),
-            );
+            recordRefusedRow(ctx, refusedRow(change, (error as Error).message, ctx.now()), false);
           }
         }
         finish();
-      }).immediate();
+      });
     }
-  } finally {
-    db.pragma('foreign_keys = ON');
-  }
+  });
   ctx.config.invalidate();
   return result;
 }

@@ -12,7 +12,10 @@
 // trip (src/domain/clock-offset.ts); the hub orders loans of a copy lent twice by it.
 import { performance } from 'node:perf_hooks';
 import { measureClockOffset, type ClockMeasurement } from '../domain/clock-offset';
+import { exceptionOf, OUTCOME_EXCEPTION_KINDS } from '../domain/exception-kinds';
 import { recordLocalExceptions, type LocalException } from '../services/exceptions';
+import { insertSyncExceptions } from '../store/queries/sync-exceptions';
+import { deferredTransaction } from '../store/transaction';
 import { secretRefsOf } from '../shared/secret-refs';
 import type {
   ChangesResponse,
@@ -31,7 +34,7 @@ import {
   type LoadProgress,
   type SnapshotRowChange,
 } from './initial-load';
-import { EXCEPTIONS_CURSOR_KEY, patronIdsOf, recordExceptionNotices } from './exceptions-pull';
+import { EXCEPTIONS_CURSOR_KEY, exceptionOfNotice, recordExceptionNotices } from './exceptions-pull';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
 // The messages between station and hub are the sync protocol's zod schemas
@@ -286,9 +289,7 @@ export class SyncWorker {
     recordLocalExceptions(this.ctx, [
       {
         id: `clock-set-back:${at}`,
-        kind: 'clock_set_back',
-        message: `This station's clock was set back by ${Math.round(byMs / 1000)} s. Loans, returns and fees recorded around then may carry times out of order; returns before their check-outs are recorded at the check-out time.`,
-        params: { byMs: Math.round(byMs) },
+        ...exceptionOf('clock_set_back', { byMs: Math.round(byMs) }),
         patronIds: [],
         itemId: null,
         entryIds: [],
@@ -356,13 +357,11 @@ export class SyncWorker {
     }
   }
 
+  /** The hub's exceptions this push made, as the hub worded them (a kind this station may not know included). */
   private recordExceptions(exceptions: SyncExceptionNotice[]): void {
-    this.ctx.store.db.transaction(() => {
-      recordLocalExceptions(
-        this.ctx,
-        exceptions.map((x) => ({ ...x, patronIds: patronIdsOf(x), itemId: x.itemId ?? null })),
-      );
-    })();
+    deferredTransaction(this.ctx, () => {
+      insertSyncExceptions(this.ctx, exceptions.map(exceptionOfNotice));
+    });
   }
 
   /**
@@ -380,7 +379,7 @@ export class SyncWorker {
       if (o.outcome === 'applied' || !entry || explained.has(o.id)) continue;
       local.push(outcomeException(entry, o, this.ctx.now()));
     }
-    if (local.length > 0) this.ctx.store.db.transaction(() => recordLocalExceptions(this.ctx, local))();
+    if (local.length > 0) deferredTransaction(this.ctx, () => recordLocalExceptions(this.ctx, local));
   }
 
   /** Other branches' exceptions that concern this one, and resolutions made elsewhere. */
@@ -473,13 +472,6 @@ function withinBytes(batch: JournalEntry[], limit: number): JournalEntry[] {
   return batch;
 }
 
-/** The kind of exception an outcome other than `applied` becomes at the desk. */
-const OUTCOME_KINDS = {
-  rejected: 'entry_rejected',
-  conflict: 'entry_conflict',
-  applied_with_warning: 'entry_warning',
-} as const;
-
 /** An entry's outcome as an exception: the patron and copy its rows name, the hub's reason as its message. */
 export function outcomeException(entry: JournalEntry, o: PushOutcome, at: number): LocalException {
   const patronIds = new Set<string>();
@@ -491,11 +483,10 @@ export function outcomeException(entry: JournalEntry, o: PushOutcome, at: number
     if (e.table === 'items') itemId ??= e.row.id;
     else if (typeof row.itemId === 'string') itemId ??= row.itemId;
   }
+  const outcome = o.outcome as Exclude<PushOutcome['outcome'], 'applied'>;
   return {
     id: `outcome:${entry.id}`,
-    kind: OUTCOME_KINDS[o.outcome as keyof typeof OUTCOME_KINDS],
-    message: o.reason ?? o.outcome,
-    params: { command: entry.command, outcome: o.outcome, reason: o.reason ?? null },
+    ...exceptionOf(OUTCOME_EXCEPTION_KINDS[outcome], { command: entry.command, outcome, reason: o.reason ?? null }),
     patronIds: [...patronIds],
     itemId,
     entryIds: [entry.id],

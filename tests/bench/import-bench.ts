@@ -26,7 +26,15 @@ execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.u
 const size = statSync(file).size;
 
 let peakRss = 0;
-const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+/** V8's heap of this thread and the memory outside it (buffers, SQLite's), at the RSS peak: where the memory is. */
+let atPeak = { heapTotal: 0, heapUsed: 0, external: 0 };
+const sample = setInterval(() => {
+  const m = process.memoryUsage();
+  if (m.rss > peakRss) {
+    peakRss = m.rss;
+    atPeak = { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
+  }
+}, 50);
 
 // The floor: marcjs's own stream parser over the same file, nothing else.
 let parsed = 0;
@@ -42,11 +50,14 @@ await new Promise<void>((done, fail) => {
 const parseSeconds = (performance.now() - parseStart) / 1000;
 const parseCpuSeconds = cpuSecondsSince(parseCpu);
 
+const rssAfterParse = peakRss;
 const t = createTestStation();
 const importStart = performance.now();
 const importCpu = process.cpuUsage();
 const report = await new MarcImporter(t.s.ctx).import(createReadStream(file, { highWaterMark: 256 * 1024 }), t.staff, {
   fingerprint: 'bench',
+  // BENCH_IN_THREAD=1: the reading and mapping in the importing thread, for comparison.
+  inThread: process.env.BENCH_IN_THREAD === '1',
 });
 const importSeconds = (performance.now() - importStart) / 1000;
 const importCpuSeconds = cpuSecondsSince(importCpu);
@@ -60,6 +71,7 @@ const result = {
   added: report.added,
   copies: report.copies,
   skipped: report.skippedCount,
+  readIn: report.readIn,
   fileMB: +(size / 1e6).toFixed(1),
   bareParsePerSecond: Math.round(parseRate),
   importPerSecond: Math.round(importRate),
@@ -70,6 +82,13 @@ const result = {
   importCpuSeconds: +importCpuSeconds.toFixed(1),
   cpuRatio: +(parseCpuSeconds / parsed / (importCpuSeconds / report.records)).toFixed(2),
   peakRssMB: Math.round(peakRss / 1e6),
+  /** The peak while only the bare parse had run. */
+  parsePeakRssMB: Math.round(rssAfterParse / 1e6),
+  atPeakMB: {
+    heapTotal: Math.round(atPeak.heapTotal / 1e6),
+    heapUsed: Math.round(atPeak.heapUsed / 1e6),
+    external: Math.round(atPeak.external / 1e6),
+  },
   dbMB: +(statSync(t.path).size / 1e6).toFixed(1),
 };
 console.log(JSON.stringify(result));

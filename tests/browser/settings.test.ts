@@ -345,10 +345,11 @@ describe('settings at the desk, for an administrator', () => {
     await screenshot(page, '40-patron-waive-refused');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    // The focus is back on the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
-      'Waive $2.50 — Damage: Torn cover',
-    );
+    // The focus is back on the button that opened the dialog (React Aria restores it in the next
+    // animation frame after the dialog goes, so it is waited for).
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Waive $2.50 — Damage: Torn cover');
 
     // Again, and a supervisor signs in the dialog: the technician's own credentials grant nothing.
     await page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).click();
@@ -363,8 +364,8 @@ describe('settings at the desk, for an administrator', () => {
     await override.getByLabel('Supervisor password').fill('principal pass');
     await override.getByRole('button', { name: 'Waive with their approval' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    expect(await page.getByText('Fee waived.').isVisible()).toBe(true);
-    expect(await page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).count()).toBe(0);
+    await expect.poll(() => page.getByText('Fee waived.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Waive $2.50 — Damage: Torn cover' }).count()).toBe(0);
     // Nothing is owed on it any more (the lookup lists what is still owed).
     const fees = (await api(station.url, 'patrons.lookup', { barcode: patronCard(2) }, token)).fees as {
       description: string;

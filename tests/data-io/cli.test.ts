@@ -2,7 +2,7 @@
 // a real process, real files, the file's kind told by its content whatever its name, and
 // --json printing one JSON object with the counts as its last line.
 import { execFile } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
@@ -203,3 +203,72 @@ function writeMapping(dir: string): string {
   writeFileSync(path, JSON.stringify({ itemTypes: { DVD: 'BOOK' } }));
   return path;
 }
+
+it(
+  'a folder for a file, an --out nowhere, a mistyped --data: one line and an exit code, never a stack trace, no folder made',
+  { timeout: 120_000 },
+  async () => {
+    t = createTestStation();
+    t.s.close();
+    const data = t.dir;
+    const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |node:internal|triggerUncaughtException/);
+
+    const folder = await station(['import', 'marc', data, '--data', data, '--user', 'admin', '--dry-run']);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/is a folder, not a file/);
+    noStackTrace(folder.stderr);
+
+    const nowhere = join(data, 'no-such-folder', 'out.mrc');
+    const missing = await station(['export', 'marc', '--data', data, '--out', nowhere]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/There is no folder .*no-such-folder/);
+    expect(missing.stdout).not.toMatch(/written/);
+    noStackTrace(missing.stderr);
+    const intoFolder = await station(['export', 'patrons', '--data', data, '--out', data]);
+    expect(intoFolder.code).toBe(2);
+    expect(intoFolder.stderr).toMatch(/is a folder: --out names the file to write/);
+    noStackTrace(intoFolder.stderr);
+    const letters = await station([
+      'notices',
+      'letters',
+      '--data',
+      data,
+      '--out',
+      join(data, 'no-such-folder', 'l.html'),
+    ]);
+    expect(letters.code).toBe(2);
+    expect(letters.stderr).toMatch(/There is no folder/);
+    noStackTrace(letters.stderr);
+
+    // A mistyped --data is reported, and not made into an empty folder.
+    const typo = join(data, 'mistyped');
+    const mistyped = await station(['export', 'marc', '--data', typo, '--out', join(data, 'x.mrc')]);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toMatch(/There is no station in/);
+    expect(existsSync(typo)).toBe(false);
+
+    // A certificate authority file that is not there, for hub join.
+    const noCa = await station([
+      'hub',
+      'join',
+      '--data',
+      data,
+      '--hub',
+      'http://127.0.0.1:9',
+      '--code=x',
+      '--hub-ca',
+      join(data, 'none.pem'),
+    ]);
+    expect(noCa.code).toBe(2);
+    expect(noCa.stderr).toMatch(/--hub-ca: ENOENT/);
+    noStackTrace(noCa.stderr);
+
+    // --help right after the command's name is the usage, exit 0.
+    for (const command of ['notices', 'hub', 'sip2']) {
+      const help = await station([command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toContain(`npm run station -- ${command}`);
+    }
+    t = createTestStation({ dir: data });
+  },
+);

@@ -1,10 +1,12 @@
 // Guessing PINs and passwords against a real headless station (`npm run serve`, its own process),
 // over real TCP, as the attack was made: every card and account locks after five wrong tries,
-// even the right secret is then refused, the lock is journaled and outlives a restart, a station
-// refuses a spray across accounts, an unknown username costs what a known one does, and the
-// station answers others while the guesses are checked.
+// even the right secret is then refused, the lock is journaled and outlives a restart, a machine
+// spraying guesses across accounts is refused while the desk at another address signs in, a spray
+// spread over many addresses is refused to everyone, an unknown username costs what a known one
+// does, and the station answers others while the guesses are checked.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -75,6 +77,52 @@ async function call(
     body: JSON.stringify(input),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * The call from another machine: a client socket bound to `from`, another loopback address (all
+ * of 127.0.0.0/8 is this machine's on Linux), to the station's own 127.0.0.1 (so the Host check
+ * passes, as for `call`), and no Origin (not from a page).
+ */
+function callFrom(
+  s: Station,
+  from: string,
+  name: string,
+  input: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = new URL(`/api/call/${name}`, s.url);
+  const body = JSON.stringify(input);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function ok(s: Station, name: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
@@ -220,7 +268,7 @@ describe('guessing at a station', () => {
     expect((await call(s, 'auth.signIn', { username: 'admin', password: 'a good password' })).status).toBe(200);
   });
 
-  it('refuses every staff sign-in for a while once more than 20 fail within a minute across accounts', async () => {
+  it('refuses every staff sign-in from an address for a while once 20 from it fail within a minute across accounts', async () => {
     // 10 failures so far (5 for sup, 5 for nobody); 10 more names, one try each, reach 20.
     for (let i = 0; i < 10; i++)
       expect((await call(s, 'auth.signIn', { username: `spray${i}`, password: 'password1' })).body.code).toBe(
@@ -231,6 +279,70 @@ describe('guessing at a station', () => {
     expect(limited.body.retryAt).toBeGreaterThan(Date.now() + 30_000);
     // The kiosk's PINs are counted apart: the desk's spray does not stop patrons.
     expect((await call(s, 'auth.kioskSignIn', { cardBarcode: patronCard(1), pin: '2468' })).status).toBe(200);
+  });
+});
+
+describe('guessing from other machines on the network', () => {
+  it('refuses the machine that guessed 20 times, not the desk at another address, nor its own kiosk PINs', async () => {
+    const { s, admin } = await library();
+    await ok(
+      s,
+      'patrons.register',
+      { cardBarcode: patronCard(1), firstName: 'Ana', lastName: 'Lima', categoryCode: 'ADULT', pin: '2468' },
+      admin,
+    );
+    await ok(
+      s,
+      'staff.save',
+      { username: 'sup', displayName: 'Sam', role: 'supervisor', password: 'supervisor pass' },
+      admin,
+    );
+    // Each guess claims to be relayed for another client: a header is not believed, the socket's address counts.
+    const guesses = [];
+    for (let i = 0; i < 20; i++)
+      guesses.push(
+        await callFrom(s, '127.0.0.2', 'auth.signIn', { username: `spray${i}`, password: 'password1' }, undefined, {
+          'x-forwarded-for': `10.0.0.${i}`,
+        }),
+      );
+    expect(codes(guesses)).toEqual(Array(20).fill('UNAUTHENTICATED'));
+    // The supervisor at the desk signs in, and overrides.
+    const desk = await callFrom(s, '127.0.0.3', 'auth.signIn', { username: 'sup', password: 'supervisor pass' });
+    expect(desk.status).toBe(200);
+    expect(desk.body.token).toEqual(expect.any(String));
+    const override = await callFrom(
+      s,
+      '127.0.0.3',
+      'auth.verifySupervisor',
+      { username: 'sup', password: 'supervisor pass' },
+      desk.body.token as string,
+    );
+    expect(override.status).toBe(200);
+    expect(override.body.overrideToken).toEqual(expect.any(String));
+    // The guessing machine is refused even the right password, and told when it may try again.
+    const limited = await callFrom(s, '127.0.0.2', 'auth.signIn', { username: 'sup', password: 'supervisor pass' });
+    expect(limited).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    expect(limited.body.retryAt).toBeGreaterThan(Date.now() + 30_000);
+    expect(limited.body).not.toHaveProperty('token');
+    // Its patrons' PINs are counted apart.
+    expect(
+      (await callFrom(s, '127.0.0.2', 'auth.kioskSignIn', { cardBarcode: patronCard(1), pin: '2468' })).status,
+    ).toBe(200);
+  });
+
+  it('refuses everyone once 100 wrong tries within a minute come from many addresses', async () => {
+    const { s } = await library();
+    // Ten machines, ten wrong tries each: each under its own limit of 20.
+    const guesses = [];
+    for (let i = 0; i < 100; i++)
+      guesses.push(
+        await callFrom(s, `127.0.1.${1 + (i % 10)}`, 'auth.signIn', { username: `spray${i}`, password: 'password1' }),
+      );
+    expect(codes(guesses)).toEqual(Array(100).fill('UNAUTHENTICATED'));
+    const fresh = await callFrom(s, '127.0.0.4', 'auth.signIn', { username: 'admin', password: 'a good password' });
+    expect(fresh).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    expect(fresh.body.retryAt).toBeGreaterThan(Date.now() + 30_000);
+    expect((await call(s, 'auth.signIn', { username: 'admin', password: 'a good password' })).status).toBe(429);
   });
 });
 

@@ -7,7 +7,7 @@ import { migrateHub } from '../../src/hub/db';
 import { foundHubFromStation, type FoundingStation } from '../../src/hub/founding';
 import { Hub } from '../../src/hub/hub';
 import { openFoundingStation } from '../../src/cli/hub-from-station';
-import { addPatron, addTitle, createTestStation, itemBarcode, patronCard } from '../support/station';
+import { addPatron, addTitle, createTestStation, itemBarcode, patronCard, type TestStation } from '../support/station';
 import { databases, dropSchemas } from './fixtures';
 
 afterAll(dropSchemas);
@@ -31,17 +31,31 @@ const counts = async (hub: Hub) =>
   )[0];
 
 describe.each(databases())('a hub made from a station (%s)', (_name, open) => {
-  it('refuses a journal with an entry it would reject, and writes nothing', async () => {
-    const t = createTestStation();
-    addTitle(t, 'Pedro Páramo', 1, 1);
-    addPatron(t, 1);
-    t.s.circulation.checkout({ patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) }, t.staff);
+  /** A new, empty hub and the stopped station `t` opened to make it from; closed when `use` is done. */
+  async function fromStation(
+    t: TestStation,
+    use: (hub: Hub, opened: ReturnType<typeof openFoundingStation>) => Promise<void>,
+  ): Promise<void> {
     t.s.close();
     const db = await open();
     await migrateHub(db);
     const hub = new Hub(db);
     const opened = openFoundingStation(t.path, 'Main desk');
     try {
+      await use(hub, opened);
+    } finally {
+      opened.close();
+      await db.close();
+      t.close();
+    }
+  }
+
+  it('refuses a journal with an entry it would reject, and writes nothing', async () => {
+    const t = createTestStation();
+    addTitle(t, 'Pedro Páramo', 1, 1);
+    addPatron(t, 1);
+    t.s.circulation.checkout({ patronBarcode: patronCard(1), itemBarcode: itemBarcode(1) }, t.staff);
+    await fromStation(t, async (hub, opened) => {
       const empty = await counts(hub);
       // The check-out's loan made longer after it was signed.
       const last = await (async () => {
@@ -80,10 +94,54 @@ describe.each(databases())('a hub made from a station (%s)', (_name, open) => {
         branchCode: 'MAIN',
         staff: 1,
       });
-    } finally {
-      opened.close();
-      await db.close();
-      t.close();
-    }
+    });
+  }, 60_000);
+
+  // `npm run station -- sip2 add-account` without --admin on a stand-alone station: the station
+  // signs the account itself. A hub made from that station takes it, from that station only.
+  it("takes a SIP2 account the station's own command line made, signed by the station, and no forgery of one", async () => {
+    const t = createTestStation();
+    const made = t.s.sip2.save(
+      {
+        id: null,
+        login: 'selfcheck1',
+        password: 'self check 1',
+        branchId: t.branchId,
+        allowed: ['checkout', 'checkin', 'renew', 'patron_info'],
+        requirePin: true,
+        errorDetection: false,
+        active: true,
+      },
+      { kind: 'system', staffId: null },
+    );
+    await fromStation(t, async (hub, opened) => {
+      const empty = await counts(hub);
+      let seq = 0;
+      for await (const b of opened.station.journal())
+        for (const e of b.entries) if (e.command === 'sip2.saveAccount') seq = e.seq;
+      expect(seq).toBeGreaterThan(0);
+      // Its rows changed after it was signed: not the station's act any more.
+      const forged = altered(opened.station, seq, (e) => ({
+        ...e,
+        payload: {
+          ...e.payload,
+          effects: e.payload.effects.map((c) => ({ ...c, row: { ...c.row, allowed: '["checkout","fee_paid"]' } })),
+        },
+      }));
+      await expect(foundHubFromStation(hub, forged)).rejects.toThrow(
+        new RegExp(
+          `entry ${seq} \\(sip2.saveAccount, .*\\) would be rejected: the entry's signature is not this station's`,
+        ),
+      );
+      expect(await counts(hub)).toEqual(empty);
+
+      const report = await foundHubFromStation(hub, opened.station);
+      expect(report.outcomes).toMatchObject({ rejected: 0, conflict: 0 });
+      const rows = await hub.db.query<{ data: { login: string; active: boolean } }>(
+        "SELECT data FROM rows WHERE table_name = 'sip_accounts' AND id = $1",
+        [made.id],
+      );
+      expect(rows.map((r) => [r.data.login, r.data.active])).toEqual([['selfcheck1', true]]);
+    });
   }, 60_000);
 });

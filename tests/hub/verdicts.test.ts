@@ -10,6 +10,36 @@ import { databases, dropSchemas, item, Journals, loan, patron, up } from './fixt
 
 afterAll(dropSchemas);
 
+/** A hub with North and South, a station enrolled at each, and North's desk journal. */
+async function twoDesks(db: Parameters<typeof migrateHub>[0]) {
+  await migrateHub(db);
+  const hub = new Hub(db);
+  const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
+  const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
+  const A = { stationId: (await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).stationId, branchId: north };
+  const B = { stationId: (await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).stationId, branchId: south };
+  const j = new Journals();
+  await j.desk(db, north);
+  return { hub, north, south, A, B, j, t0: Date.UTC(2026, 10, 20, 15) };
+}
+
+/** A title-level hold on record r1, pending unless `extra` says otherwise. */
+const holdRow = (t0: number, id: string, patronId: string, pickup: string, extra: Record<string, unknown> = {}) =>
+  up('holds', {
+    id,
+    patronId,
+    recordId: 'r1',
+    itemId: null,
+    itemLevel: false,
+    pickupBranchId: pickup,
+    placedAt: t0,
+    status: 'pending',
+    suspendedUntil: null,
+    waitingSince: null,
+    shelfExpiresOn: null,
+    ...extra,
+  });
+
 describe.each(databases())("the hub's verdicts reach the station that sent the row, on %s", (_name, open) => {
   it("keeps a returned loan returned when another desk renews it, and sends both desks the hub's rows", async () => {
     const db = await open();
@@ -209,36 +239,9 @@ describe.each(databases())("the hub's verdicts reach the station that sent the r
   it('keeps the first trap when two desks trap the same copy for different holds', async () => {
     const db = await open();
     try {
-      await migrateHub(db);
-      const hub = new Hub(db);
-      const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
-      const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-      const A = {
-        stationId: (await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).stationId,
-        branchId: north,
-      };
-      const B = {
-        stationId: (await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).stationId,
-        branchId: south,
-      };
-      const j = new Journals();
-      await j.desk(db, north);
-      const t0 = Date.UTC(2026, 10, 20, 15);
+      const { hub, north, south, A, B, j, t0 } = await twoDesks(db);
       const hold = (id: string, patronId: string, pickup: string, extra: Record<string, unknown> = {}) =>
-        up('holds', {
-          id,
-          patronId,
-          recordId: 'r1',
-          itemId: null,
-          itemLevel: false,
-          pickupBranchId: pickup,
-          placedAt: t0,
-          status: 'pending',
-          suspendedUntil: null,
-          waitingSince: null,
-          shelfExpiresOn: null,
-          ...extra,
-        });
+        holdRow(t0, id, patronId, pickup, extra);
       await hub.push(
         A,
         [
@@ -301,24 +304,73 @@ describe.each(databases())("the hub's verdicts reach the station that sent the r
     }
   });
 
+  it('flags a copy trapped for a hold that another desk, not knowing of the trap, cancelled', async () => {
+    const db = await open();
+    try {
+      const { hub, north, A, B, j, t0 } = await twoDesks(db);
+      const hold = (extra: Record<string, unknown> = {}) => holdRow(t0, 'h1', 'ana', north, extra);
+      await hub.push(
+        A,
+        [
+          j.entry(A, 'patrons.register', [patron('ana', '21', north)], t0),
+          j.entry(A, 'catalogue.addItem', [item('i1', 'available', north)], t0),
+          j.entry(A, 'holds.place', [hold()], t0),
+        ],
+        Date.now(),
+      );
+      // North checks the copy in and traps it for Ana; South, which has not pulled that yet,
+      // cancels Ana's hold as it knows it: pending, no copy.
+      await hub.push(
+        A,
+        [
+          j.entry(
+            A,
+            'circulation.checkin',
+            [hold({ status: 'waiting', itemId: 'i1', waitingSince: t0 + 1 }), item('i1', 'on_hold_shelf', north)],
+            t0 + 1,
+          ),
+        ],
+        Date.now(),
+      );
+      const cancelled = await hub.push(
+        B,
+        [j.entry(B, 'holds.cancel', [hold({ status: 'cancelled' })], t0 + 2)],
+        Date.now(),
+      );
+      expect(cancelled.outcomes[0]).toMatchObject({
+        outcome: 'applied_with_warning',
+        reason: expect.stringContaining('take it off the hold shelf'),
+      });
+      expect(cancelled.exceptions).toEqual([
+        expect.objectContaining({
+          kind: 'trapped_for_closed_hold',
+          params: { holdStatus: 'cancelled' },
+          itemId: 'i1',
+          patronIds: ['ana'],
+        }),
+      ]);
+      // North, where the copy is, hears of it too.
+      expect((await hub.exceptionsFor(north)).exceptions).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: 'trapped_for_closed_hold', itemId: 'i1' })]),
+      );
+      const data = async (table: string, id: string) =>
+        (
+          await db.query<{ data: Record<string, unknown> }>('SELECT data FROM rows WHERE table_name = $1 AND id = $2', [
+            table,
+            id,
+          ])
+        )[0]!.data;
+      expect(await data('holds', 'h1')).toMatchObject({ status: 'cancelled' });
+      expect(await data('items', 'i1')).toMatchObject({ status: 'on_hold_shelf', currentBranchId: north });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('applies a waiver made at a desk that had not heard of a payment to what is still owed', async () => {
     const db = await open();
     try {
-      await migrateHub(db);
-      const hub = new Hub(db);
-      const north = await hub.addBranch({ code: 'N', name: 'North', timeZone: 'America/New_York' });
-      const south = await hub.addBranch({ code: 'S', name: 'South', timeZone: 'America/New_York' });
-      const A = {
-        stationId: (await hub.enrol(await hub.createEnrolmentCode('N'), 'north')).stationId,
-        branchId: north,
-      };
-      const B = {
-        stationId: (await hub.enrol(await hub.createEnrolmentCode('S'), 'south')).stationId,
-        branchId: south,
-      };
-      const j = new Journals();
-      await j.desk(db, north);
-      const t0 = Date.UTC(2026, 10, 20, 15);
+      const { hub, north, A, B, j, t0 } = await twoDesks(db);
       const fee = {
         id: 'f1',
         patronId: 'ana',

@@ -45,7 +45,16 @@ describe('the named-queries lint rule', () => {
     expect(await rawSql('src/services/x.ts', 'export const f = (s: string) => /@(\\w+)/.exec(s)?.[1];\n')).toEqual([]);
   });
   it('spares the files on the allow-list, until they move', async () => {
-    expect(await rawSql('src/services/exceptions.ts', PREPARE)).toEqual([]);
     expect(await rawSql('src/services/import/x.ts', PREPARE)).toEqual([]);
+  });
+  it("fences the sync exceptions' readers and writers: their SQL has one owner in the store", async () => {
+    for (const file of [
+      'src/services/exceptions.ts',
+      'src/sync/exceptions-pull.ts',
+      'src/sync/apply-pulled.ts',
+      'src/sync/initial-load.ts',
+      'src/sync/worker.ts',
+    ])
+      expect(await rawSql(file, PREPARE), file).toHaveLength(2);
   });
 });

@@ -154,6 +154,8 @@ describe('SIP2 from the command line', () => {
     expect(add.stderr).toBe('');
     expect(add.status).toBe(0);
     expect(add.stdout).toContain('SIP2 account sorter1 added for branch MAIN: checkin');
+    // Signed by the station alone: IT is told a hub made from this station would refuse it.
+    expect(add.stdout).toMatch(/Signed by this station, not by an administrator.*--from-station.*--admin <username>/);
     expect(add.stdout + add.stderr).not.toContain('cli-secret-9');
     const list = station('sip2', 'list', '--data', dataDir, '--json');
     expect(list.status).toBe(0);

@@ -160,9 +160,12 @@ export class SipClient {
     socket.on('error', () => undefined);
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<SipClient> {
+  /** A connection to the station; from `localAddress` when given (another loopback address: another machine). */
+  static open(port: number, host = '127.0.0.1', localAddress?: string): Promise<SipClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host }, () => resolve(new SipClient(socket)));
+      const socket = connect({ port, host, ...(localAddress ? { localAddress } : {}) }, () =>
+        resolve(new SipClient(socket)),
+      );
       socket.once('error', reject);
     });
   }

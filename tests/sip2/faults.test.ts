@@ -60,6 +60,23 @@ describe('SIP2 under what the floor sends', () => {
     expect(await roundTrip(good)).toBeLessThan(200);
   });
 
+  it('slows a client that sends without reading its answers to its own pace, instead of buffering for it', async () => {
+    st = await sipStation();
+    const good = await st.client();
+    const flood = await SipClient.open(st.port);
+    // It never reads: every 99 it sends has a 98 of about a hundred bytes waiting for it.
+    flood.socket.pause();
+    const burst = Buffer.from(m.scStatus().concat('\r').repeat(20_000));
+    for (let i = 0; i < 100; i++) flood.write(burst); // 22 MB of messages, 200 MB of answers
+    await new Promise((r) => setTimeout(r, 2000));
+    // The station stopped taking its messages: most of them are still on the client's side.
+    expect(flood.socket.writableLength).toBeGreaterThan(10 * 1024 * 1024);
+    // And everyone else is answered meanwhile.
+    expect(await roundTrip(good)).toBeLessThan(500);
+    flood.close();
+    expect(await roundTrip(good)).toBeLessThan(200);
+  }, 30_000);
+
   it('serves 200 connections at once, each logged in and answered', async () => {
     st = await sipStation();
     const clients = await Promise.all(Array.from({ length: 200 }, () => SipClient.open(st.port)));

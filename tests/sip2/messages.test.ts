@@ -60,6 +60,32 @@ describe('SIP2: login and status', () => {
     c.close();
   });
 
+  it('tells a client that has not logged in, or an account refused the message, nothing of cards or copies', async () => {
+    patronWithPin(st.t, 1);
+    const { barcodes } = addTitle(st.t, 'Secret Title', 1, 1);
+    const c = await SipClient.open(st.port);
+    // Before a login: a card the library has and one it has not get the same answer, and no title.
+    const known = await c.send(m.checkout(AO, card1, barcodes[0]!));
+    const unknown = await c.send(m.checkout(AO, unknownCard, barcodes[0]!));
+    expect(known.get('BL')).toBe('N');
+    expect(unknown.get('BL')).toBe('N');
+    expect(known.get('AJ') ?? '').toBe('');
+    expect(known.raw.replace(card1, '')).toBe(unknown.raw.replace(unknownCard, ''));
+    expect((await c.send(m.renew(AO, card1, barcodes[0]!))).get('AJ') ?? '').toBe('');
+    c.close();
+    // A sorter's account (check-in only) asking to check out learns nothing either.
+    await st.close();
+    st = await sipStation({ allowed: ['checkin'] });
+    patronWithPin(st.t, 1);
+    const copy = addTitle(st.t, 'Secret Title', 1, 1).barcodes[0]!;
+    const sorter = await st.client();
+    const refused = await sorter.send(m.checkout(AO, card1, copy));
+    expect(refused.fixed.ok).toBe('0');
+    expect(refused.get('BL')).toBe('N');
+    expect(refused.get('AJ') ?? '').toBe('');
+    expect(refused.get('AF')).toBe('This self-check may not do that. Please see the desk.');
+  });
+
   it('says honestly which messages an account may use (BX) and whether it may check in and out', async () => {
     await st.close();
     st = await sipStation({ allowed: ['checkin'] });
@@ -89,6 +115,26 @@ describe('SIP2: login and status', () => {
     expect(r.fixed.ok).toBe('0');
     expect(r.get('AF')).toBe('This self-check has not logged in.');
     expect((await c.send(m.login(SELF_CHECK.login, SELF_CHECK.password))).raw).toBe('940\r');
+  });
+
+  it('counts wrong logins and PINs per self-check address: one that guesses is refused, another logs in and checks PINs', async () => {
+    patronWithPin(st.t, 1);
+    const guesser = await SipClient.open(st.port, '127.0.0.1', '127.0.0.2');
+    for (let i = 0; i < 20; i++) expect((await guesser.send(m.login(`ghost${i}`, 'password1'))).raw).toBe('940\r');
+    // Refused now even with the right password.
+    expect((await guesser.send(m.login(SELF_CHECK.login, SELF_CHECK.password))).raw).toBe('940\r');
+    const other = await SipClient.open(st.port, '127.0.0.1', '127.0.0.3');
+    expect((await other.send(m.login(SELF_CHECK.login, SELF_CHECK.password))).raw).toBe('941\r');
+    // Patron PINs: twenty wrong from a logged-in self-check at one address (unknown cards, no card locks).
+    const pinGuesser = await SipClient.open(st.port, '127.0.0.1', '127.0.0.4');
+    expect((await pinGuesser.send(m.login(SELF_CHECK.login, SELF_CHECK.password))).raw).toBe('941\r');
+    for (let i = 0; i < 20; i++)
+      expect((await pinGuesser.send(m.patronStatus(AO, patronCard(500 + i), '0000'))).get('CQ')).toBe('N');
+    const refused = await pinGuesser.send(m.patronStatus(AO, card1, '1234'));
+    expect(refused.get('CQ')).toBe('N');
+    expect(refused.get('AF')).toBe('Too many wrong PINs here. Please wait a minute, or ask at the desk.');
+    expect((await other.send(m.patronStatus(AO, card1, '1234'))).get('CQ')).toBe('Y');
+    for (const c of [guesser, other, pinGuesser]) c.close();
   });
 
   it('ends a session with 36', async () => {

@@ -51,9 +51,10 @@ export const complete: HandlersOf<typeof _api> = {
 };
 // @ts-expect-error x.two has no handler
 export const incomplete: HandlersOf<typeof _api> = { 'x.one': () => ({ ok: true }) };
-// @ts-expect-error x.three is not in the contract
+// A handler the contract does not name is an error.
 export const extra: HandlersOf<typeof _api> = {
   'x.one': () => ({ ok: true }),
   'x.two': () => ({ ok: true }),
+  // @ts-expect-error x.three is not in the contract
   'x.three': () => ({ ok: true }),
 };

@@ -230,6 +230,32 @@ describe('the station API over a WebSocket', () => {
     }
   });
 
+  it("counts wrong sign-ins by the handshake's socket address: a machine that guessed is refused, another is not", async () => {
+    const from = (localAddress: string, headers: Record<string, string> = {}) =>
+      new Promise<Socket>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, { localAddress, headers });
+        ws.once('open', () => resolve(new Socket(ws)));
+        ws.once('error', reject);
+      });
+    // A header naming another client (here, the desk's) is not believed: the socket's address is what counts.
+    const guesser = await from('127.0.0.2', { 'x-forwarded-for': '127.0.0.3' });
+    for (let i = 0; i < 20; i++)
+      expect(await guesser.call('auth.signIn', { username: `spray${i}`, password: 'password1' }, null)).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED' },
+      });
+    const right = { username: 'admin', password: 'a good password' };
+    expect(await guesser.call('auth.signIn', right, null)).toMatchObject({
+      ok: false,
+      status: 429,
+      error: { code: 'RATE_LIMITED', retryAt: expect.any(Number) },
+    });
+    const desk = await from('127.0.0.3');
+    expect(await desk.call('auth.signIn', right, null)).toMatchObject({ ok: true, status: 200 });
+    guesser.close();
+    desk.close();
+  });
+
   it('answers garbage with a clear error, keeps the socket, and changes nothing', async () => {
     const s = await open();
     const waiting = core.services.ctx.journal.waitingCount();
@@ -374,4 +400,112 @@ describe('a WebSocket client that misbehaves over time', () => {
       await tight.close();
     }
   });
+});
+
+describe('a WebSocket client that sends calls and never reads the answers', () => {
+  const search = { query: 'Unread', limit: 100 };
+  let answerBytes: number;
+  let hundred: unknown[];
+
+  beforeAll(async () => {
+    // A hundred records of about a kilobyte each: one search for them answers some 100 kB.
+    for (let i = 0; i < 100; i++) {
+      const added = await core.invoke(
+        'catalogue.addRecord',
+        {
+          title: `Unread ${String(i).padStart(3, '0')} ${'t'.repeat(480)}`,
+          author: 'a'.repeat(300),
+          callNumber: 'c'.repeat(100),
+        },
+        { sessionToken: token, local: true },
+      );
+      expect(added.ok).toBe(true);
+    }
+    const reader = await open();
+    const one = (await reader.call('catalogue.search', search)) as { ok: true; value: unknown[] };
+    reader.close();
+    hundred = one.value;
+    expect(hundred).toHaveLength(100);
+    answerBytes = JSON.stringify(one).length;
+    expect(answerBytes).toBeGreaterThan(90_000);
+  });
+
+  /**
+   * A client that stops reading and goes on calling, against `station` (its sockets at `url`),
+   * whose limit on unread answers is `maxUnread`: dropped once past it, the station's buffer
+   * bounded all along, and another socket, open all along, answered throughout and after.
+   */
+  async function floodUnread(station: FastifyInstance, url: string, maxUnread: number) {
+    const reader = (await connect({}, url)) as Socket;
+    // The station's own end of each socket, to watch what it holds for the client.
+    const before = new Set(station.websocketServer.clients);
+    const deaf = (await connect({}, url)) as Socket;
+    const [stationEnd] = [...station.websocketServer.clients].filter((c) => !before.has(c));
+    expect(stationEnd).toBeDefined();
+    let dropped = false;
+    stationEnd!.once('close', () => (dropped = true));
+    // The client reads nothing from here on: the kernel's buffers fill, then the station's.
+    const raw = (deaf.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+
+    // What the station holds for the client, read after each answer it sends (a read, not a stand-in).
+    let peak = 0;
+    let answered = 0;
+    const send = stationEnd!.send.bind(stationEnd);
+    stationEnd!.send = ((...args: Parameters<typeof send>) => {
+      send(...args);
+      answered++;
+      peak = Math.max(peak, stationEnd!.bufferedAmount);
+    }) as typeof send;
+    let sent = 0;
+    const rssBefore = process.memoryUsage().rss;
+    // Calls kept within the station's limit in flight (so each is answered in full, however busy
+    // the machine), until at most 60 MB of answers: far past the limit and the loopback's buffers
+    // (a few MB), and a bound on what this test costs if the station kept them all.
+    const until = Date.now() + 20_000;
+    const meanwhile: Promise<WsAnswer>[] = [];
+    let rounds = 0;
+    while (!dropped && answered < 600 && Date.now() < until) {
+      while (sent - answered < MAX_CALLS_IN_FLIGHT - 8 && deaf.ws.readyState === WebSocket.OPEN) {
+        deaf.ws.send(JSON.stringify({ id: 100_000 + sent, name: 'catalogue.search', input: search, token }));
+        sent++;
+      }
+      if (rounds++ % 4 === 0) meanwhile.push(reader.call('system.health', {}));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(dropped).toBe(true);
+    // Past the limit, and never more than the limit and the one answer that crossed it.
+    expect(peak).toBeGreaterThan(maxUnread);
+    expect(peak).toBeLessThanOrEqual(maxUnread + answerBytes + 1024);
+    // Nor did the process grow by what it would have kept without the limit (some 60 MB by now).
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(maxUnread + 16 * 2 ** 20);
+
+    // The client, reading again, finds its socket gone: closed without a close frame.
+    raw.resume();
+    expect((await deaf.closed).code).toBe(1006);
+    // The reader, open all along, was answered meanwhile and still is; so is a new socket.
+    expect(meanwhile.length).toBeGreaterThan(0);
+    for (const a of await Promise.all(meanwhile)) expect(a).toMatchObject({ ok: true });
+    expect(await reader.call('catalogue.search', search)).toMatchObject({ ok: true, value: hundred });
+    const next = (await connect({}, url)) as Socket;
+    expect(await next.call('catalogue.search', search)).toMatchObject({ ok: true, value: hundred });
+    reader.close();
+    next.close();
+  }
+
+  it('is dropped past 4 × the body limit (1 MB here), with the station’s buffer bounded, and the others are served', async () => {
+    // The station's limit on answers left unread (calls.ts): 4 × the body limit, at least 1 MB.
+    await floodUnread(app, `ws://127.0.0.1:${port}/api/ws`, Math.max(4 * BODY_LIMIT, 1 << 20));
+  }, 60_000);
+
+  it('is dropped past 4 MB on a station with the default body limit (1 MB)', async () => {
+    const plain = await createHttpStation({ core, rendererDir: null });
+    await plain.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const at = `ws://127.0.0.1:${(plain.server.address() as { port: number }).port}/api/ws`;
+      await floodUnread(plain, at, 4 * 1_048_576);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
 });

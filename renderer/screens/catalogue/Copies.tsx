@@ -271,11 +271,14 @@ function EditCopyDialog({
  */
 export function AddCopyForm({
   recordId,
+  autoFocus = false,
   itemTypes,
   currency,
   onAdded,
 }: {
   recordId: string;
+  /** The barcode field focused as the form appears (a record just catalogued). */
+  autoFocus?: boolean;
   itemTypes: ItemType[];
   currency: string;
   onAdded(barcode: string): Promise<void>;
@@ -312,6 +315,8 @@ export function AddCopyForm({
           name="barcode"
           required
           autoComplete="off"
+          autoFocus={autoFocus}
+          data-scan-field="typed"
           error={errors.barcode}
         />
         <ItemTypeField

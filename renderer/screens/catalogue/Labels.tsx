@@ -105,8 +105,22 @@ export function Labels() {
         </SelectField>
         {which === 'range' ? (
           <>
-            <Field label={t('labels.from')} name="from" required autoComplete="off" error={errors.from} />
-            <Field label={t('labels.to')} name="to" required autoComplete="off" error={errors.to} />
+            <Field
+              label={t('labels.from')}
+              name="from"
+              required
+              autoComplete="off"
+              data-scan-field="kept"
+              error={errors.from}
+            />
+            <Field
+              label={t('labels.to')}
+              name="to"
+              required
+              autoComplete="off"
+              data-scan-field="kept"
+              error={errors.to}
+            />
           </>
         ) : which === 'search' ? (
           <Field label={t('labels.query')} name="query" required autoComplete="off" error={errors.query} />
@@ -115,6 +129,7 @@ export function Labels() {
             label={t('labels.barcodes')}
             name="barcodes"
             rows={4}
+            data-scan-field="typed"
             error={errors.barcodes}
             hint={t('labels.barcodesHint')}
           />

@@ -192,6 +192,8 @@ describe('<FeesPanel>: payments as libraries take them', () => {
       reference: '0042',
     });
     await expect.element(screen.getByRole('button', { name: 'Print the receipt' })).toBeVisible();
+    // What comes next has the focus (a whole payment takes its form away, and the focus with it).
+    await expect.element(screen.getByRole('button', { name: 'Print the receipt' })).toHaveFocus();
   });
 
   it('pays one fee from its own Pay button, in cash with change', async () => {

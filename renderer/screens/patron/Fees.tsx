@@ -325,8 +325,9 @@ export function FeesPanel({
         </p>
       ) : null}
       {/* The receipt for the system printer (no receipt printer here), or a copy of it. */}
+      {/* Focused as it appears: the form the payment was taken with is gone, and this is what comes next. */}
       {paid?.receiptHtml ? (
-        <button type="button" onClick={() => printHtml(paid.receiptHtml!)}>
+        <button type="button" autoFocus onClick={() => printHtml(paid.receiptHtml!)}>
           {t('fees.printReceipt')}
         </button>
       ) : null}
@@ -467,7 +468,13 @@ export function ChargeDialog({
           error={errors.amount}
         />
         <Field label={t('fees.chargeReason')} name="reason" required autoComplete="off" error={errors.reason} />
-        <Field label={t('fees.chargeItem')} name="itemBarcode" autoComplete="off" error={errors.itemBarcode} />
+        <Field
+          label={t('fees.chargeItem')}
+          name="itemBarcode"
+          autoComplete="off"
+          data-scan-field="kept"
+          error={errors.itemBarcode}
+        />
         <Problem error={error} />
         <FormButtons submit={t('fees.chargeSubmit')} cancel={t('form.cancel')} onCancel={onCancel} />
       </form>

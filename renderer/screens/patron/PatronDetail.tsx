@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiErrorBody, ApiOutput } from '../../../src/api/contract';
 import { client } from '../../api/client';
@@ -22,7 +22,16 @@ type Summary = ApiOutput<'patrons.lookup'>;
 type Open = { kind: 'edit' } | { kind: 'replace' } | { kind: 'pin' } | { kind: 'block' } | null;
 
 /** One patron at the desk: details, card, PIN, blocks, notes, fees (pay, waive), loans and, if they chose it, reading history. */
-export function PatronDetail({ summary, onChange }: { summary: Summary; onChange(next: Summary): void }) {
+export function PatronDetail({
+  summary,
+  onChange,
+  focusName = false,
+}: {
+  summary: Summary;
+  onChange(next: Summary): void;
+  /** The focus goes to the patron's name as it appears (just registered: the form that had it is gone). */
+  focusName?: boolean;
+}) {
   const { t } = useTranslation();
   const setup = useSession((s) => s.setup);
   const locale = useDeskLocale();
@@ -32,6 +41,10 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
   const [open, setOpen] = useState<Open>(null);
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [message, setMessage] = useState('');
+  const name = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusName) name.current?.focus();
+  }, []);
   const lists = useLoad(async () => {
     const [categories, branches] = await Promise.all([
       client.call('categories.list', {}),
@@ -70,7 +83,7 @@ export function PatronDetail({ summary, onChange }: { summary: Summary; onChange
 
   return (
     <section aria-label={`${p.firstName} ${p.lastName}`} className="patron">
-      <h2>
+      <h2 ref={name} tabIndex={-1}>
         {p.firstName} {p.lastName}
       </h2>
       <dl>

@@ -67,6 +67,7 @@ export function RegisterForm({
           required
           autoComplete="off"
           autoFocus
+          data-scan-field="kept"
           error={errors.cardBarcode}
         />
         <Field label={t('patrons.firstName')} name="firstName" required error={errors.firstName} />

@@ -165,6 +165,13 @@ export interface CallContext {
    * refuses the methods marked localOnly.
    */
   local?: boolean;
+  /**
+   * The caller's address as the transport saw it: the remote IP of the HTTP or WebSocket
+   * connection's socket (never a header such as X-Forwarded-For, which any client may write;
+   * behind a proxy it is the proxy's), 'ipc' for the Electron window. Absent: not known. The
+   * sign-in guard's rate limit counts wrong tries per address (src/services/lockouts.ts).
+   */
+  address?: string;
 }
 
 /**

@@ -3,7 +3,7 @@
 // the hub takes it), the file's fingerprint for resuming, and the closing report.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { stdin, stderr } from 'node:process';
 import { ROLE_PERMISSIONS } from '../../domain/permissions';
@@ -95,7 +95,25 @@ export function inputFile(path: string | undefined): { path: string; size: numbe
   if (!path) throw new UsageError('Which file? Give its path.');
   const full = resolve(path);
   if (!existsSync(full)) throw new UsageError(`There is no file ${full}.`);
+  if (statSync(full).isDirectory()) throw new UsageError(`${full} is a folder, not a file: give the file's path.`);
   return { path: full, size: statSync(full).size, stream: createReadStream(full, { highWaterMark: 256 * 1024 }) };
+}
+
+/**
+ * The file an export writes (`--out`), checked before the station is opened: its folder must be
+ * there, and it must not be a folder itself.
+ */
+export function outputFile(path: string | undefined, what = '--out <file>'): string {
+  if (!path) throw new UsageError(`${what} is required.`);
+  const full = resolve(path);
+  if (existsSync(full) && statSync(full).isDirectory())
+    throw new UsageError(`${full} is a folder: --out names the file to write, such as ${join(full, 'export')}.`);
+  const folder = dirname(full);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new UsageError(
+      `There is no folder ${folder} to write ${basename(full)} in: make it first, or choose another --out.`,
+    );
+  return full;
 }
 
 /** A progress line on stderr for a person watching (not with --json, not when stderr is not a terminal). */
@@ -124,6 +142,12 @@ export async function runCli(body: () => Promise<number>): Promise<number> {
     }
     if (error instanceof ServiceError || error instanceof NotMarcError) {
       console.error(`npm run station: ${error.message}`);
+      return 1;
+    }
+    // A file the system would not read or write (no permission, a full disk): its words, not a stack trace.
+    const system = error as NodeJS.ErrnoException;
+    if (typeof system?.code === 'string' && typeof system.syscall === 'string') {
+      console.error(`npm run station: ${system.message}`);
       return 1;
     }
     throw error;

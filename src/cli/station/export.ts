@@ -7,13 +7,12 @@
 // Evergreen export marks its entries exported only then. With --json the last line printed is
 // one JSON object with the counts.
 import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { exportMarc } from '../../services/import/marc-export';
 import { buildOfflineExport, markExported } from '../../services/import/offline-export';
 import { exportPatrons } from '../../services/import/patrons-csv';
 import { STATION_VERSION } from '../../station/services';
-import { openDataFolder, runCli, UsageError } from './common';
+import { openDataFolder, outputFile, runCli, UsageError } from './common';
 import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE =
@@ -48,8 +47,7 @@ async function run(args: string[]): Promise<number> {
   if (values.help || !what) return printUsage(USAGE, values.help);
   if (!['marc', 'patrons', 'koc', 'evergreen'].includes(what))
     throw new UsageError(`export ${what}? It is marc, patrons, koc or evergreen.\n${USAGE}`);
-  if (!values.out) throw new UsageError('--out <file> is required.');
-  const out = resolve(values.out);
+  const out = outputFile(values.out);
   const partial = `${out}.partial`;
   const s = openDataFolder(values.data);
   try {
@@ -96,15 +94,20 @@ async function run(args: string[]): Promise<number> {
             patrons: 0,
             skipped: 0,
           };
-          if (!values.json) console.log(`${r.records} records with ${r.copies} copies written to ${out}.`);
         } else {
           const r = await exportPatrons(s.ctx, write);
           summary = { format: 'csv', records: 0, copies: 0, patrons: r.patrons, skipped: 0 };
-          if (!values.json) console.log(`${r.patrons} patrons written to ${out}.`);
         }
         stream.end();
         await once(stream, 'finish');
         renameSync(partial, out);
+        // Said once the file is whole and in place.
+        if (!values.json)
+          console.log(
+            what === 'marc'
+              ? `${String(summary.records)} records with ${String(summary.copies)} copies written to ${out}.`
+              : `${String(summary.patrons)} patrons written to ${out}.`,
+          );
       } catch (error) {
         stream.destroy();
         rmSync(partial, { force: true });

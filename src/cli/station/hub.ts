@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { ServiceError } from '../../services/errors';
 import { openStation } from '../../station/services';
 import { joinHubWithOwnLibrary, storeHubCa } from '../../station/sync';
-import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
+import { isHelpWord, parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE = `npm run station -- hub join --data <dir> --hub <address> --code <code> [--name "Main desk"] [--hub-ca <file.pem>]
   The station stopped; the code is the one \`npm run hub -- admin init --from-station\` printed.`;
@@ -31,7 +31,7 @@ export const command = {
     });
     if (!parsed) return USAGE_EXIT;
     const { values } = parsed;
-    if (values.help || action !== 'join') return printUsage(USAGE, values.help === true);
+    if (values.help || action !== 'join') return printUsage(USAGE, values.help === true || isHelpWord(action));
     if (!values.data || !values.hub || !values.code) {
       console.error(`hub join: --data, --hub and --code are required\n${USAGE}`);
       return USAGE_EXIT;
@@ -46,7 +46,14 @@ export const command = {
       console.error(`hub join: no station in ${dir} (no station.db)`);
       return USAGE_EXIT;
     }
-    if (values['hub-ca']) storeHubCa(dir, values['hub-ca']);
+    if (values['hub-ca']) {
+      try {
+        storeHubCa(dir, resolve(values['hub-ca']));
+      } catch (error) {
+        console.error(`hub join: --hub-ca: ${(error as Error).message}`);
+        return USAGE_EXIT;
+      }
+    }
     const s = openStation(path);
     try {
       const joined = await joinHubWithOwnLibrary(s, {
@@ -64,7 +71,7 @@ export const command = {
         return 1;
       }
       // The hub's refusal in its own words (a wrong code, the code of another station), or no hub at that address.
-      const message = error instanceof Error ? error.message : String(error);
+      const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
       console.error(
         `hub join: ${message}${error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : ''}. Nothing was changed at this station.`,
       );

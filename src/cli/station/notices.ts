@@ -5,9 +5,8 @@
 // sender does anything (docs/notices.md). `letters` writes the letters waiting to be printed as
 // one HTML page, one letter a page, for window envelopes; staff mark them printed at the desk.
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { openDataFolder, runCli, UsageError } from './common';
-import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
+import { openDataFolder, outputFile, runCli, UsageError } from './common';
+import { isHelpWord, parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE = `npm run station -- notices run --data <dir> [--json]
 npm run station -- notices letters --data <dir> --out <letters.html>
@@ -30,9 +29,10 @@ export const command = {
       });
       if (!parsed) return USAGE_EXIT;
       const { values } = parsed;
-      if (values.help || !action || action === 'help') return printUsage(USAGE, Boolean(action));
+      if (values.help || !action || isHelpWord(action)) return printUsage(USAGE, Boolean(action));
       if (!['run', 'letters', 'status'].includes(action))
         throw new UsageError(`notices: no action "${action}"\n${USAGE}`);
+      const out = action === 'letters' ? outputFile(values.out, '--out <file.html>') : null;
       const s = openDataFolder(values.data);
       try {
         if (!s.admin.isConfigured())
@@ -54,11 +54,10 @@ export const command = {
           return 0;
         }
         if (action === 'letters') {
-          if (!values.out) throw new UsageError('--out <file.html> names the page to write');
           const page = s.notices.lettersPage();
-          writeFileSync(resolve(values.out), page.html);
+          writeFileSync(out!, page.html);
           console.log(
-            `${page.ids.length} letters written to ${resolve(values.out)}. Mark them printed at the desk (Settings › Notices) once they are out.`,
+            `${page.ids.length} letters written to ${out}. Mark them printed at the desk (Settings › Notices) once they are out.`,
           );
           return 0;
         }

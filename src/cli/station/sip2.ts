@@ -11,7 +11,7 @@ import { DEFAULT_SIP2_CAPABILITIES, SIP2_CAPABILITIES, type Sip2Capability } fro
 import type { Actor } from '../../services/command';
 import { ServiceError } from '../../services/errors';
 import { openStation, type StationServices } from '../../station/services';
-import { parseCommandLine, printUsage, USAGE_EXIT } from '../args';
+import { isHelpWord, parseCommandLine, printUsage, USAGE_EXIT } from '../args';
 
 const USAGE = `npm run station -- sip2 add-account --data <dir> --login <id> --password <pw> --branch <code> [--allow ${SIP2_CAPABILITIES.join(',')}] [--require-pin] [--checksums]
 npm run station -- sip2 list --data <dir> [--json]
@@ -41,7 +41,7 @@ export const command = {
     });
     if (!parsed) return USAGE_EXIT;
     const { values } = parsed;
-    if (values.help || !action || action === 'help') return printUsage(USAGE, Boolean(action));
+    if (values.help || !action || isHelpWord(action)) return printUsage(USAGE, Boolean(action));
     if (!values.data) {
       console.error(`sip2: --data <dir> names the station's data folder\n${USAGE}`);
       return USAGE_EXIT;
@@ -170,6 +170,7 @@ async function addAccount(s: StationServices, values: Values): Promise<number> {
   console.log(
     `SIP2 account ${account.login} ${existing ? 'updated' : 'added'} for branch ${branch.code}: ${account.allowed.join(', ')}`,
   );
+  noteStationSigned(actor);
   return 0;
 }
 
@@ -204,5 +205,18 @@ async function remove(s: StationServices, values: Values): Promise<number> {
   if (!actor) return 2;
   s.sip2.remove(account.id, actor);
   console.log(`SIP2 account ${login} removed: it can no longer log in`);
+  noteStationSigned(actor);
   return 0;
+}
+
+/**
+ * A change signed by the station alone is this stand-alone station's own: a hub made later from
+ * this station (`npm run hub -- admin init --from-station`) takes it as such (src/hub/authority.ts,
+ * foundingSignerOf), but it names no administrator in the audit trail. Said, so IT knows.
+ */
+function noteStationSigned(actor: Actor): void {
+  if (actor.kind !== 'system') return;
+  console.log(
+    "Signed by this station, not by an administrator: a hub made from this station later (npm run hub -- admin init --from-station) takes it as the station's own. Add --admin <username> (password in CIRCA_ADMIN_PASSWORD) to sign it as an administrator.",
+  );
 }

@@ -160,11 +160,9 @@ function guessControlNumber(raw: Uint8Array): string | null {
       if (text.slice(at, at + 3) === '001') {
         const len = Number(text.slice(at + 3, at + 7));
         const start = Number(text.slice(at + 7, at + 12));
+        const raw = text.slice(base + start, base + start + len);
         // eslint-disable-next-line no-control-regex -- MARC's own terminators end the value
-        const v = text
-          .slice(base + start, base + start + len)
-          .replace(/[\x1d\x1e\x1f].*$/s, '')
-          .trim();
+        const v = raw.replace(/[\x1d\x1e\x1f].*$/s, '').trim();
         if (v && /^[\x20-\x7e]+$/.test(v)) return v;
       }
     }

@@ -10,14 +10,8 @@
 // reads, checks and matches everything the same way and writes nothing.
 import { normaliseLocation } from '../shelf';
 import { validateBarcode } from '../../domain/barcode';
-import {
-  holdingsOf,
-  mapRecord,
-  type Holding,
-  type HoldingsProfile,
-  HOLDINGS_PROFILES,
-} from '../../domain/marc/mapping';
-import { parseStoredMarc, serialiseMarc, type MarcRecord } from '../../domain/marc/record';
+import { type Holding, type HoldingsProfile, HOLDINGS_PROFILES } from '../../domain/marc/mapping';
+import { parseStoredMarc } from '../../domain/marc/record';
 import type { BibRecord, Item } from '../../domain/types';
 import { normaliseRecord } from '../catalogue';
 import { runCommand, type Actor } from '../command';
@@ -33,7 +27,8 @@ import {
   type ImportProgress,
   type Skipped,
 } from './common';
-import { readMarcInSlices, type ByteSource, type MarcFileKind } from './marc-reader';
+import type { ByteSource, MarcFileKind } from './marc-reader';
+import { prepareInThread, prepareInWorker, prepareRecord, type PreparedRecord } from './marc-prepare';
 import { SeenKeys, type KeyKind } from './seen-keys';
 import { restoreSearchIndex, suspendSearchIndex } from '../../store/search-index';
 import { COMMAND } from '../../domain/commands';
@@ -56,10 +51,17 @@ export interface MarcImportOptions {
   restart?: boolean;
   totalBytes?: number | null;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Read and map the file in this thread rather than in a worker thread (marc-prepare.ts). The
+   * worker is the default: the reading is then on the other core while this one writes.
+   */
+  inThread?: boolean;
 }
 
 export interface MarcImportReport {
   kind: MarcFileKind | null;
+  /** Where the file was read and mapped: a worker thread, or this one (asked for, or no worker could start). */
+  readIn: 'worker' | 'thread' | null;
   dryRun: boolean;
   /** Records read from the file (good and bad). */
   records: number;
@@ -167,6 +169,7 @@ export class MarcImporter {
     const skipped = new SkipList();
     const report: MarcImportReport = {
       kind: null,
+      readIn: null,
       dryRun,
       records: 0,
       added: 0,
@@ -191,10 +194,10 @@ export class MarcImporter {
       if (p.record.isbn) seen.add('isbn', p.record.isbn);
       for (const i of p.items) seen.add('barcode', i.row.barcode);
     };
-    const refuse = (position: number, marc: MarcRecord, reason: string) =>
+    const refuse = (position: number, prepared: PreparedRecord, reason: string) =>
       skipped.add({
         position,
-        id: marc.fields.find((f) => f[0] === '001')?.[1] ?? null,
+        id: prepared.field001,
         reason: `Record ${position} ${reason}.`,
       });
     let batch: Plan[] = [];
@@ -216,9 +219,9 @@ export class MarcImporter {
           batches = batches.map((again) => {
             const replanned: Plan[] = [];
             for (const p of again) {
-              const marc = parseStoredMarc(p.record.marc)!;
-              const planned = this.plan(p.position, marc, cfg, mapping, profiles, homeBranch, pending);
-              if ('reason' in planned) refuse(p.position, marc, planned.reason);
+              const prepared = prepareRecord(parseStoredMarc(p.record.marc)!, profiles);
+              const planned = this.plan(p.position, prepared, cfg, mapping, homeBranch, pending);
+              if ('reason' in planned) refuse(p.position, prepared, planned.reason);
               else {
                 remember(planned);
                 replanned.push(planned);
@@ -256,8 +259,11 @@ export class MarcImporter {
     const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
     if (!dryRun) db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
     try {
-      for await (const slice of readMarcInSlices(source, { onBytes: (b) => (bytes = b) })) {
+      const slices = options.inThread ? prepareInThread(source, profiles) : prepareInWorker(source, profiles);
+      for await (const slice of slices) {
         report.kind = slice.kind;
+        report.readIn = slice.readIn;
+        bytes = slice.bytes;
         for (const read of slice.records) {
           report.records = read.position;
           if (read.position <= resumeAfter) continue;
@@ -269,7 +275,7 @@ export class MarcImporter {
             });
             continue;
           }
-          const planned = this.plan(read.position, read.record, cfg, mapping, profiles, homeBranch, pending);
+          const planned = this.plan(read.position, read.record, cfg, mapping, homeBranch, pending);
           if ('reason' in planned) {
             refuse(read.position, read.record, planned.reason);
             continue;
@@ -296,16 +302,14 @@ export class MarcImporter {
   /** The rows one record becomes, or why it cannot go in. */
   private plan(
     position: number,
-    marc: MarcRecord,
+    prepared: PreparedRecord,
     cfg: LibraryConfig,
     mapping: MarcMapping,
-    profiles: Record<string, HoldingsProfile>,
     homeBranch: string,
     pending: PendingIndex,
   ): Plan | { reason: string } {
-    const mapped = mapRecord(marc);
+    const { mapped, holdings, marcText } = prepared;
     if (!mapped.title) return { reason: 'has no title (245 $a, or 200 $a in UNIMARC)' };
-    const holdings = holdingsOf(marc, profiles);
     // A record Circa made and exported carries Circa's id as its 001 (marc-export.ts).
     const ownId = mapped.controlNumber?.startsWith('Circa|') ? mapped.controlNumber.slice(6) : null;
     const matchedId =
@@ -326,7 +330,6 @@ export class MarcImporter {
     const existing = matchedId
       ? (pending.records.get(matchedId) ?? this.ctx.rows.get<BibRecord>('records', matchedId))
       : undefined;
-    const marcText = serialiseMarc(marc);
     const fields = normaliseRecord({
       ...mapped,
       callNumber: mapped.callNumber ?? holdings.find((h) => h.callNumber)?.callNumber ?? null,

@@ -21,6 +21,15 @@ export class NotMarcError extends Error {}
 /** A file's bytes: a read stream, or chunks already in memory. */
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
+/** The source's chunks, one at a time, whether it is a stream or an array of them. */
+export function chunksOf(source: ByteSource): AsyncIterator<Uint8Array> {
+  return Symbol.asyncIterator in source
+    ? source[Symbol.asyncIterator]()
+    : (async function* () {
+        yield* source;
+      })();
+}
+
 /** The file's kind from its first bytes (a UTF-8 byte order mark and blank space skipped). */
 export function sniffKind(head: Uint8Array): MarcFileKind {
   let i = 0;
@@ -57,12 +66,7 @@ export async function* readMarcInSlices(
   source: ByteSource,
   options: ReaderOptions = {},
 ): AsyncGenerator<{ kind: MarcFileKind; records: ReadRecord[] }> {
-  const iterator =
-    Symbol.asyncIterator in source
-      ? source[Symbol.asyncIterator]()
-      : (async function* () {
-          yield* source;
-        })();
+  const iterator = chunksOf(source);
   let first = await iterator.next();
   while (!first.done && first.value.length === 0) first = await iterator.next();
   if (first.done) throw new NotMarcError('The file is empty.');

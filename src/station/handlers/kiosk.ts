@@ -4,6 +4,6 @@ import type { HandlerDeps, HandlersOf } from './types';
 
 export function kioskHandlers({ s }: HandlerDeps): HandlersOf<typeof kioskApi> {
   return {
-    'auth.kioskSignIn': (input) => s.auth.kioskSignIn(input.cardBarcode, input.pin),
+    'auth.kioskSignIn': (input, hc) => s.auth.kioskSignIn(input.cardBarcode, input.pin, hc.address),
   };
 }

@@ -33,7 +33,7 @@ export function sessionHandlers({ s, devices, hooks, ok }: HandlerDeps): Handler
       await hooks.join(input);
       return { joined: true as const };
     },
-    'auth.signIn': (input) => s.auth.signIn(input.username, input.password),
+    'auth.signIn': (input, hc) => s.auth.signIn(input.username, input.password, hc.address),
     'auth.signOut': (_input, hc) => {
       if (hc.sessionToken) s.auth.signOut(hc.sessionToken);
       return ok;
@@ -44,6 +44,7 @@ export function sessionHandlers({ s, devices, hooks, ok }: HandlerDeps): Handler
       if (session.kind === 'kiosk') return { kind: 'kiosk', staff: null, permissions: [], patronId: session.patronId };
       return { kind: 'staff', staff: session.staff, permissions: [...session.permissions], patronId: null };
     },
-    'auth.verifySupervisor': (input, hc) => s.auth.verifySupervisor(input.username, input.password, hc.sessionToken),
+    'auth.verifySupervisor': (input, hc) =>
+      s.auth.verifySupervisor(input.username, input.password, hc.sessionToken, hc.address),
   };
 }

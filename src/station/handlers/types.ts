@@ -22,6 +22,8 @@ export interface HandlerContext {
   grantedBy?: string | null;
   /** The caller is on the station's own machine (CallContext.local). */
   local?: boolean;
+  /** The caller's address as the transport saw it (CallContext.address); absent: not known. Sign-ins are rate limited by it. */
+  address?: string;
 }
 
 /** One method's handler. The core parses the answer with the output schema too (it strips the fields the contract does not name). */

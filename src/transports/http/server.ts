@@ -139,12 +139,10 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
       localPort: request.socket.localPort,
     });
     if (!verdict.ok) {
-      return reply
-        .status(verdict.status)
-        .send({
-          code: verdict.status === 421 ? 'WRONG_HOST' : 'FORBIDDEN',
-          message: verdict.message,
-        } satisfies ApiErrorBody);
+      return reply.status(verdict.status).send({
+        code: verdict.status === 421 ? 'WRONG_HOST' : 'FORBIDDEN',
+        message: verdict.message,
+      } satisfies ApiErrorBody);
     }
   });
 
@@ -178,6 +176,8 @@ export async function createHttpStation(options: HttpStationOptions): Promise<Fa
     const result = await core.invoke(name, request.body ?? {}, {
       sessionToken: bearer(request.headers.authorization),
       local: isLocalCaller(request.socket.remoteAddress, request.headers),
+      // The socket's own peer, not request.ip or X-Forwarded-For: a header is whatever the client wrote.
+      ...(request.socket.remoteAddress ? { address: request.socket.remoteAddress } : {}),
     });
     // How long the station itself took, so the desk's own timing (npm run bench:ui) can tell the
     // station's share from the transport's. Only the duration: nothing about what was done.

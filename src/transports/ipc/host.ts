@@ -50,9 +50,12 @@ export function hostStationCore({ port, openCore, exit }: HostOptions): HostedCo
         port.postMessage({ type: 'result', id: message.id, ...SHUTTING_DOWN });
         return;
       }
-      // The Electron window is the station's own screen: its calls are always local.
+      // The Electron window is the station's own screen: its calls are always local, and its sign-ins
+      // are counted under an address of their own ('ipc') by the sign-in guard.
       const run = opening
-        .then((core) => core.invoke(message.name, message.input, { sessionToken: message.sessionToken, local: true }))
+        .then((core) =>
+          core.invoke(message.name, message.input, { sessionToken: message.sessionToken, local: true, address: 'ipc' }),
+        )
         .catch((): CallResult => ({
           ok: false,
           error: { code: 'INTERNAL', message: 'Something went wrong in the station. Nothing was changed.' },

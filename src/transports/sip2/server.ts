@@ -21,6 +21,12 @@ export interface Sip2ServerOptions {
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_MAX_CONNECTIONS = 500;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Messages read but not yet answered on one connection; past this the station stops reading it. */
+export const MAX_QUEUED_MESSAGES = 256;
+/** Answer bytes a client has not taken yet; past this the station answers no more until it reads them. */
+export const MAX_UNREAD_BYTES = 256 * 1024;
+/** Messages answered in a row before the connection lets other work run. */
+const YIELD_EVERY = 32;
 
 export interface Sip2Server {
   server: Server;
@@ -49,7 +55,12 @@ export function createSip2Server(
     socket.on('close', () => sockets.delete(socket));
     // A reset or a half-closed peer: nothing to answer, nothing to log.
     socket.on('error', () => socket.destroy());
-    serveConnection(socket, new Sip2Session(services, translators), () => services.ctx.store.durable(), maxBytes);
+    serveConnection(
+      socket,
+      new Sip2Session(services, translators, socket.remoteAddress),
+      () => services.ctx.store.durable(),
+      maxBytes,
+    );
   });
   // Beyond what the server itself caps, the OS backlog holds the rest briefly.
   server.maxConnections = maxConnections + 16;
@@ -65,7 +76,26 @@ export function createSip2Server(
   };
 }
 
-/** Reads messages off one socket and answers each in order; the next waits for the one before. */
+/** Resolves when the client has taken the answers written so far, or is gone. */
+function answersTaken(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
+/**
+ * Reads messages off one socket and answers each in order; the next waits for the one before.
+ * A client that sends without reading the answers is slowed to its own pace, not buffered for:
+ * past MAX_QUEUED_MESSAGES waiting the socket is no longer read (TCP makes the client wait), and
+ * past MAX_UNREAD_BYTES of answers it has not taken nothing more is answered until it takes them.
+ * A client that never reads is then silent, and the idle timeout closes it.
+ */
 function serveConnection(socket: Socket, session: Sip2Session, durable: () => Promise<void>, maxBytes: number): void {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -76,7 +106,11 @@ function serveConnection(socket: Socket, session: Sip2Session, durable: () => Pr
     if (busy) return;
     busy = true;
     try {
+      let inARow = 0;
       while (queue.length > 0 && !socket.destroyed) {
+        // A long burst lets the rest of the station (the desk, other self-checks) in between:
+        // answering is mostly synchronous, and would otherwise hold the event loop to the end.
+        if (++inARow % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const line = queue.shift() as string;
         const response = await session.handle(line);
         // Answered only once what it did is on the disk (src/store/durability.ts): the flush is
@@ -84,6 +118,8 @@ function serveConnection(socket: Socket, session: Sip2Session, durable: () => Pr
         // nothing: the self-check times out and asks again, and the desk sees what happened.
         await durable();
         if (response !== null && !socket.destroyed) socket.write(response, 'utf8');
+        if (socket.writableLength > MAX_UNREAD_BYTES && !socket.destroyed) await answersTaken(socket);
+        if (socket.isPaused() && queue.length < MAX_QUEUED_MESSAGES / 2 && !socket.destroyed) socket.resume();
       }
     } finally {
       busy = false;
@@ -114,6 +150,7 @@ function serveConnection(socket: Socket, session: Sip2Session, durable: () => Pr
       }
       pending.push(Buffer.from(rest));
     }
+    if (queue.length >= MAX_QUEUED_MESSAGES) socket.pause();
     void drain().catch((error: unknown) => {
       console.error('sip2: a connection failed', error instanceof Error ? error.message : String(error));
       socket.destroy();

@@ -79,6 +79,8 @@ export class Sip2Session {
   constructor(
     private readonly s: StationServices,
     private readonly translators: Translators,
+    /** The self-check's address (its socket's remote address); undefined: not known. Logins and PINs are rate limited by it. */
+    private readonly address?: string,
   ) {
     this.language = this.s.ctx.config.get().settings.locale.startsWith('es') ? 'es' : 'en';
   }
@@ -287,7 +289,7 @@ export class Sip2Session {
 
   private async checkPin(card: string, pin: string): Promise<{ valid: boolean | null; why: string[] }> {
     try {
-      await this.s.auth.checkPatronPin(card, pin);
+      await this.s.auth.checkPatronPin(card, pin, this.address);
       return { valid: true, why: [] };
     } catch (error) {
       if (error instanceof ServiceError) return { valid: false, why: this.errorText(error) };
@@ -300,8 +302,13 @@ export class Sip2Session {
     return resp;
   }
 
-  /** The negative answer of a message, for a request refused before it reached a service. */
-  private failure(r: SipRequest, messages: string[] = [this.t('sip2.internal')]): SipResponse {
+  /**
+   * The negative answer of a message, for a request refused before it reached a service.
+   * `tell`: whether it may say what the station knows of the card (BL) and the copy (AJ); not to
+   * a client that has not logged in, nor to an account refused this message (a sorter asking
+   * about cards), so that the SIP2 port is no way to find out which cards exist.
+   */
+  private failure(r: SipRequest, messages: string[] = [this.t('sip2.internal')], tell = true): SipResponse {
     const now = this.date();
     const ao = this.institution();
     const aa = r.fields.get('AA') ?? '';
@@ -313,9 +320,9 @@ export class Sip2Session {
           .field('AO', ao)
           .field('AA', aa)
           .field('AB', ab)
-          .field('AJ', this.titleOf(ab))
+          .field('AJ', tell ? this.titleOf(ab) : '')
           .field('AH', '')
-          .field('BL', yn(!!this.patronRow(aa)));
+          .field('BL', yn(tell && !!this.patronRow(aa)));
         break;
       case '09':
         resp = new SipResponse('10', '0', 'Y', 'U', 'N', now).field('AO', ao).field('AB', ab).field('AQ', '');
@@ -325,7 +332,7 @@ export class Sip2Session {
           .field('AO', ao)
           .field('AA', aa)
           .field('AB', ab)
-          .field('AJ', this.titleOf(ab))
+          .field('AJ', tell ? this.titleOf(ab) : '')
           .field('AH', '');
         break;
       case '65':
@@ -367,7 +374,7 @@ export class Sip2Session {
   }
 
   private notAllowed(r: SipRequest): SipResponse {
-    return this.failure(r, [this.t(this.account ? 'sip2.notAllowed' : 'sip2.loginFirst')]);
+    return this.failure(r, [this.t(this.account ? 'sip2.notAllowed' : 'sip2.loginFirst')], false);
   }
 
   private titleOf(itemBarcode: string): string {
@@ -381,7 +388,7 @@ export class Sip2Session {
     const login = r.fields.get('CN') ?? '';
     const password = r.fields.get('CO') ?? '';
     try {
-      this.account = await this.s.sip2.login(login, password);
+      this.account = await this.s.sip2.login(login, password, this.address);
       this.accountFingerprint = this.s.sip2.fingerprint(this.account.id);
       return new SipResponse('94', '1');
     } catch (error) {

@@ -141,6 +141,8 @@ export async function registerWsCalls(app: FastifyInstance, options: WsCallsOpti
     socket.on('pong', () => alive.add(socket));
     socket.on('close', () => sockets.delete(socket));
     const local = isLocalCaller(request.socket.remoteAddress, request.headers);
+    // The upgrade request's socket peer (never a forwarding header): sign-ins are rate limited by it.
+    const address = request.socket.remoteAddress;
     let inFlight = 0;
     const answer = (a: WsAnswer) => {
       if (socket.readyState !== socket.OPEN) return;
@@ -194,7 +196,11 @@ export async function registerWsCalls(app: FastifyInstance, options: WsCallsOpti
       const started = performance.now();
       // Not awaited: calls on one socket run side by side, as HTTP requests do; each answers itself.
       void core
-        .invoke(call.name, call.input ?? {}, { sessionToken: call.token ?? null, local })
+        .invoke(call.name, call.input ?? {}, {
+          sessionToken: call.token ?? null,
+          local,
+          ...(address ? { address } : {}),
+        })
         .then((result) => {
           const stationMs = Math.round((performance.now() - started) * 100) / 100;
           if (result.ok) answer({ id: call.id, ok: true, value: result.value, status: 200, stationMs });
