@@ -103,11 +103,14 @@ const BATCH_BYTES = 320 * 1024;
 const BATCH_RECORDS = 500;
 /**
  * Batches written in one SQLite transaction, each still its own command (a savepoint inside it,
- * runCommand nests) with its own signed journal entry: one fsync for four entries instead of
- * four. Only whole groups are durable, so a resume starts after the last group committed; the
- * group is written synchronously, so no other command can run inside its transaction.
+ * runCommand nests) with its own signed journal entry. One: four a transaction saved three
+ * fsyncs in four, but kept four batches' plans alive while the group filled, long enough for V8
+ * to promote them to its old generation. Measured by the kernel's high-water mark, one batch a
+ * transaction was the lower peak and no slower (docs/performance.md, "Fourth round"). Only
+ * whole groups are durable, so a resume starts after the last group committed; the group is
+ * written synchronously, so no other command can run inside its transaction.
  */
-const GROUP_BATCHES = 4;
+const GROUP_BATCHES = 1;
 /** SQLite's page cache while an import writes, KiB (docs/performance.md: 8 MB cost no time, saved ~20 MB of RSS). */
 const IMPORT_CACHE_KIB = 8 * 1024;
 
