@@ -11,7 +11,7 @@ import { renderInDesk, scanKeys, setUpDesk } from '../components/testing';
 import { Catalogue } from '../screens/Catalogue';
 import { Holds } from '../screens/Holds';
 import { Patrons } from '../screens/Patrons';
-import { lisa } from '../screens/circ-fixtures';
+import { catalogueCopy, lisa } from '../screens/circ-fixtures';
 import { useScans } from '../state/scans';
 import { useWedgeScanner } from './useWedgeScanner';
 
@@ -30,20 +30,7 @@ const record: RecordView = {
   },
   items: [],
 };
-const copy: RecordView['items'][number] = {
-  id: 'i1',
-  barcode: '30234000000017',
-  recordId: 'r1',
-  homeBranchId: 'b1',
-  currentBranchId: 'b1',
-  itemTypeCode: 'BOOK',
-  status: 'available',
-  damaged: false,
-  notForLoan: false,
-  replacementPrice: null,
-  transitToBranchId: null,
-  dueAt: null,
-};
+const copy = catalogueCopy();
 /** Bart, registered with the card scanned into the form. */
 const bart = lisa({}, { id: 'p9', cardBarcode: '20234000000043', firstName: 'Bart', cardExpiresOn: '2029-12-02' });
 

@@ -4,6 +4,7 @@ import { ApiError, client } from '../api/client';
 import { renderInDesk, setUpDesk } from '../components/testing';
 import { i18n } from '../i18n';
 import { Catalogue } from './Catalogue';
+import { catalogueCopy } from './circ-fixtures';
 
 type RecordView = ApiOutput<'catalogue.record'>;
 const DUE = Date.UTC(2026, 11, 22, 17);
@@ -19,34 +20,8 @@ const record: RecordView = {
     callNumber: 'F RUL',
   },
   items: [
-    {
-      id: 'i1',
-      barcode: '30234000000012',
-      recordId: 'r1',
-      homeBranchId: 'b1',
-      currentBranchId: 'b1',
-      itemTypeCode: 'BOOK',
-      status: 'on_loan',
-      damaged: false,
-      notForLoan: false,
-      replacementPrice: 2500,
-      transitToBranchId: null,
-      dueAt: DUE,
-    },
-    {
-      id: 'i2',
-      barcode: '30234000000020',
-      recordId: 'r1',
-      homeBranchId: 'b1',
-      currentBranchId: 'b1',
-      itemTypeCode: 'BOOK',
-      status: 'available',
-      damaged: false,
-      notForLoan: false,
-      replacementPrice: null,
-      transitToBranchId: null,
-      dueAt: null,
-    },
+    catalogueCopy({ barcode: '30234000000012', status: 'on_loan', replacementPrice: 2500, dueAt: DUE }),
+    catalogueCopy({ id: 'i2', barcode: '30234000000020' }),
   ],
 };
 const hit = {

@@ -1,8 +1,9 @@
-// Patrons and loans as the station returns them, for the circulation screens' component tests.
+// Patrons, loans and copies as the station returns them, for the desk screens' component tests.
 import type { ApiOutput } from '../../src/api/contract';
 import { dayIn } from '../components/PatronAtDesk';
 
 export type Summary = ApiOutput<'patrons.lookup'>;
+export type CatalogueCopy = ApiOutput<'catalogue.record'>['items'][number];
 
 export const DAY = 86_400_000;
 export const today = dayIn(Date.now(), 'America/New_York');
@@ -54,4 +55,21 @@ export const loan = (n: number, renewed = false): ApiOutput<'circulation.checkou
   renewalsLeft: renewed ? 1 : 2,
   renewed,
   notices: [],
+});
+
+/** A copy as the catalogue's record shows it: copy i1 of record r1, available at branch b1 (unless `over` says so). */
+export const catalogueCopy = (over: Partial<CatalogueCopy> = {}): CatalogueCopy => ({
+  id: 'i1',
+  barcode: '30234000000017',
+  recordId: 'r1',
+  homeBranchId: 'b1',
+  currentBranchId: 'b1',
+  itemTypeCode: 'BOOK',
+  status: 'available',
+  damaged: false,
+  notForLoan: false,
+  replacementPrice: null,
+  transitToBranchId: null,
+  dueAt: null,
+  ...over,
 });
