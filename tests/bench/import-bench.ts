@@ -24,7 +24,8 @@ const N = Number(process.env.BENCH_RECORDS ?? 100_000);
 // loader threads and transpiled sources are ~55 MB of RSS before the import reads a byte and
 // ~100 MB at its peak (docs/performance.md, "Fourth round"). BENCH_FROM_SOURCES=1 measures the
 // sources under tsx, as `npm run station -- import marc` runs them.
-if (import.meta.url.endsWith('.ts') && process.env.BENCH_FROM_SOURCES !== '1') {
+const fromSources = import.meta.url.endsWith('.ts');
+if (fromSources && process.env.BENCH_FROM_SOURCES !== '1') {
   const { buildBench } = await import('./build-bench');
   const bundle = await buildBench(fileURLToPath(import.meta.url));
   const run = spawnSync(process.execPath, [bundle, ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -53,8 +54,11 @@ const bare = JSON.parse(
 ) as { parsed: number; seconds: number; cpuSeconds: number; peakRssMB: number };
 
 // Where the kernel's high-water mark cannot be read (not Linux), the peak is sampled instead.
+const kernelCountsPeak = peakResidentBytes() !== null;
 let sampledPeak = 0;
-const sample = setInterval(() => void (sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss)), 50);
+const sample = kernelCountsPeak
+  ? null
+  : setInterval(() => void (sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss)), 50);
 const rssAtStart = process.memoryUsage().rss;
 const t = createTestStation();
 const importStart = performance.now();
@@ -66,14 +70,14 @@ const report = await new MarcImporter(t.s.ctx).import(createReadStream(file, { h
 });
 const importSeconds = (performance.now() - importStart) / 1000;
 const importCpuSeconds = cpuSecondsSince(importCpu);
-clearInterval(sample);
+if (sample) clearInterval(sample);
 const peakRss = peakResidentBytes() ?? Math.max(sampledPeak, process.memoryUsage().rss);
 const { parsed, seconds: parseSeconds, cpuSeconds: parseCpuSeconds } = bare;
 
 const parseRate = parsed / parseSeconds;
 const importRate = report.records / importSeconds;
 const result = {
-  form: import.meta.url.endsWith('.ts') ? 'sources, tsx' : 'bundled, node',
+  form: fromSources ? 'sources, tsx' : 'bundled, node',
   records: report.records,
   added: report.added,
   copies: report.copies,
@@ -90,7 +94,7 @@ const result = {
   cpuRatio: +(parseCpuSeconds / parsed / (importCpuSeconds / report.records)).toFixed(2),
   /** The import process's peak: the kernel's VmHWM where it can be read. */
   peakRssMB: Math.round(peakRss / 1e6),
-  peakFrom: existsSync('/proc/self/status') ? 'VmHWM' : 'sampled',
+  peakFrom: kernelCountsPeak ? 'VmHWM' : 'sampled',
   /** Its RSS before the import began (Node, the station's modules, tsx when run from the sources). */
   rssAtStartMB: Math.round(rssAtStart / 1e6),
   /** The bare parse's own process. */
