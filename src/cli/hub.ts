@@ -28,6 +28,7 @@ import { AdminBranchRequest, AdminStaffRequest } from '../hub/admin-api';
 import { FromStationError, openFoundingStation } from './hub-from-station';
 import { askPassword, HUB_ENDPOINT_FILE, RemoteHubAdmin, runningHubUrl } from './hub-admin-remote';
 import { parseCommandLine, printUsage, USAGE_EXIT } from './args';
+import { cannotListenLine } from './listen-error';
 
 const USAGE =
   'npm run hub -- [--data <dir>] [--port 7400] [--host 127.0.0.1] [--cert <file> --key <file>]: the\nhub, on embedded PGlite in <dir>/pglite by default, on PostgreSQL when DATABASE_URL is set.\nnpm run hub -- admin <command> sets the library up (same --data / DATABASE_URL):\n  admin init --library "County Library" [--branch "MAIN:Main Library:America/New_York"] [--admin alice [--password ...]]\n  admin init --from-station <station.db> [--name "Main desk"]   (a new, empty hub made from a stopped stand-alone station)\n  admin add-branch --branch "EAST:East Branch:America/New_York"   (or "East:America/New_York": code EAST)\n  admin add-admin --branch MAIN --username bob [--name "Bob B"] [--password ...]\n  admin enrol-station --branch MAIN [--station <id>]   (a one-time code, 24 hours; --station: for the station the hub was made from)\n  admin stations                           (enrolled stations, last push, clock offset)\n  admin remove-station <id>                (a lost or stolen desk: its credential and key stop working)\n  admin exceptions [--all]                 (sync exceptions to work through; --all: resolved ones too)\n  admin resolve-exception <id> --note "..." [--by name]\nWithout --password a one-time password is generated and printed once.\nWhile the hub runs, admin commands (but init) go through its admin API: --hub <url> (or CIRCA_HUB_URL; found\nby itself for a PGlite hub on the same --data), signed in with --as <admin> (or CIRCA_HUB_ADMIN) and\nCIRCA_HUB_ADMIN_PASSWORD (or asked for).';
@@ -437,18 +438,7 @@ if (isAdmin) {
   try {
     await app.listen({ host: values.host!, port: Number(values.port) });
   } catch (error) {
-    // A busy or forbidden port: one line that says what to do, as npm run serve says it.
-    const code = (error as NodeJS.ErrnoException).code;
-    const where = `${values.host}:${values.port}`;
-    console.error(
-      code === 'EADDRINUSE'
-        ? `Circa hub: port ${where} is already in use (another hub, or another program). Stop it or choose another port with --port.`
-        : code === 'EACCES'
-          ? `Circa hub: this user may not listen on ${where}. Choose a port above 1023 with --port.`
-          : code === 'EADDRNOTAVAIL'
-            ? `Circa hub: ${values.host} is not an address of this machine (--host).`
-            : `Circa hub: could not listen on ${where}: ${(error as Error).message}`,
-    );
+    console.error(cannotListenLine('hub', values.host!, values.port!, error));
     await app.close();
     await db.close();
     process.exit(EXIT_PORT_UNAVAILABLE);

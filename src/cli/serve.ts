@@ -12,6 +12,7 @@ import { allowedHostsFrom } from '../transports/http/own-host';
 import { startSip2Listener } from '../transports/sip2/listener';
 import { DataFolderInUseError, lockDataFolder } from '../store/data-lock';
 import { buildRenderer, DEFAULT_RENDERER_DIR, rendererBuildReason } from './renderer-build';
+import { cannotListenLine } from './listen-error';
 
 // Exit codes a service manager or script can tell apart (docs/it-guide.md).
 const EXIT = { cannotStart: 1, usage: 2, portUnavailable: 3, dataFolderInUse: 4 } as const;
@@ -155,18 +156,7 @@ const app = await createHttpStation({ core, rendererDir, allowedHosts });
 try {
   await app.listen({ host: values.host!, port });
 } catch (error) {
-  // A busy or forbidden port is the one start failure people meet: one line that says what to do.
-  const code = (error as NodeJS.ErrnoException).code;
-  const where = `${values.host}:${port}`;
-  console.error(
-    code === 'EADDRINUSE'
-      ? `Circa station: port ${where} is already in use (another station, or another program). Stop it or choose another port with --port.`
-      : code === 'EACCES'
-        ? `Circa station: this user may not listen on ${where}. Choose a port above 1023 with --port.`
-        : code === 'EADDRNOTAVAIL'
-          ? `Circa station: ${values.host} is not an address of this machine (--host).`
-          : `Circa station: could not listen on ${where}: ${(error as Error).message}`,
-  );
+  console.error(cannotListenLine('station', values.host!, port, error));
   await core.close();
   process.exit(EXIT.portUnavailable);
 }
